@@ -1,0 +1,71 @@
+import type { Account } from '../shared/domain/account';
+import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
+import type { Instance } from '../shared/domain/instance';
+import type { LoadBalancer } from '../shared/domain/load-balancer';
+import type { NewProject, Project } from '../shared/domain/project';
+import type { ServerGroup } from '../shared/domain/server-group';
+
+export type Driver = 'pglite' | 'postgres';
+
+/** The one SQL surface Kiln uses; PostgreSQL dialect on both drivers. */
+export interface Queryable {
+  query<T extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: T[]; rowCount: number }>;
+}
+
+export interface Database extends Queryable {
+  readonly driver: Driver;
+  /** Runs fn in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ProjectRepository {
+  list(): Promise<Project[]>;
+  get(name: string): Promise<Project | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(input: NewProject, options?: { demo?: boolean }): Promise<Project>;
+}
+
+export interface ApplicationRepository {
+  list(filter?: { q?: string | undefined; project?: string | undefined }): Promise<ApplicationSummary[]>;
+  get(name: string): Promise<ApplicationSummary | undefined>;
+  /** Throws ConflictError when the name is taken, NotFoundError when the project does not exist. */
+  create(input: NewApplication, options?: { demo?: boolean }): Promise<Application>;
+}
+
+export interface AccountRepository {
+  list(): Promise<Account[]>;
+  get(name: string): Promise<Account | undefined>;
+  upsert(account: Account): Promise<void>;
+}
+
+export interface ServerGroupRepository {
+  /** With instances embedded, newest sequence first. */
+  listByApplication(application: string): Promise<ServerGroup[]>;
+  get(key: { account: string; region: string; name: string }): Promise<ServerGroup | undefined>;
+  /** Inserts or replaces the group and its instance set. */
+  save(serverGroup: ServerGroup): Promise<void>;
+}
+
+export interface InstanceRepository {
+  get(id: string): Promise<Instance | undefined>;
+}
+
+export interface LoadBalancerRepository {
+  listByApplication(application: string): Promise<LoadBalancer[]>;
+  /** The balancers whose targets include the server group. */
+  listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
+  save(loadBalancer: LoadBalancer): Promise<void>;
+}
+
+export interface Repositories {
+  projects: ProjectRepository;
+  applications: ApplicationRepository;
+  accounts: AccountRepository;
+  serverGroups: ServerGroupRepository;
+  instances: InstanceRepository;
+  loadBalancers: LoadBalancerRepository;
+}

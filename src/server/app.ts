@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps';
+import { errorHandler } from './plugins/error-handler';
+import { openApi, openApiRoute } from './plugins/openapi';
+import { staticFiles } from './plugins/static';
+import { systemRoutes } from './routes/system';
+import { projectRoutes } from './routes/projects';
+import { applicationRoutes } from './routes/applications';
+import { clusterRoutes } from './routes/clusters';
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Route params carry names like `storefront-prod-v003`; keep default 100-char cap generous.
+    maxParamLength: 200,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  errorHandler(app);
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+  });
+
+  await openApi(app, deps.version);
+  openApiRoute(app);
+  systemRoutes(app, deps);
+  projectRoutes(app, deps);
+  applicationRoutes(app, deps);
+  clusterRoutes(app, deps);
+  await staticFiles(app, deps.staticRoot);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildApp } from './app';
+import { ConfigError, readConfig } from './config';
+import { ensureSpaBuilt } from './spa-build';
+import { createDatabase } from '../db/client';
+import { migrate } from '../db/migrate';
+import { createRepositories } from '../db/repositories';
+import { seedDemoIfEmpty } from '../db/seed-demo';
+
+const root = resolve(import.meta.dirname, '../..');
+const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
+
+async function main(): Promise<void> {
+  const config = readConfig(process.env);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const staticRoot = ensureSpaBuilt(root, log);
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = await createDatabase(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+  );
+  await migrate(db);
+  const repos = createRepositories(db);
+  if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
+
+  const app = await buildApp({ db, repos, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
+  log(`Kiln ${version} is running at ${address.replace('[::1]', 'localhost')}  (database: ${where})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`kiln: ${err.message}\n`);
+    process.exit(2);
+  }
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(`kiln: port already in use (set PORT to another port): ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`kiln: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

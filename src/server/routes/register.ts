@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Endpoint } from '../../shared/api/endpoint';
+
+export interface EndpointRequest<E extends Endpoint> {
+  params: z.output<E['params']>;
+  query: z.output<E['query']>;
+  body: z.output<E['body']>;
+}
+
+/**
+ * Registers a route from its shared endpoint description, so the schema the SPA parses with,
+ * the one the BFF validates with and the OpenAPI document can never drift apart.
+ */
+export function registerEndpoint<E extends Endpoint>(
+  app: FastifyInstance,
+  endpoint: E,
+  handler: (request: EndpointRequest<E>) => Promise<z.input<E['response']>>,
+): void {
+  const hasBody = endpoint.method !== 'GET' && endpoint.method !== 'DELETE';
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: endpoint.method,
+    url: endpoint.path,
+    schema: {
+      summary: endpoint.summary,
+      params: endpoint.params,
+      querystring: endpoint.query,
+      ...(hasBody ? { body: endpoint.body } : {}),
+      response: { [endpoint.status]: endpoint.response },
+    },
+    handler: async (request, reply) => {
+      const result = await handler({
+        params: request.params as z.output<E['params']>,
+        query: request.query as z.output<E['query']>,
+        body: request.body as z.output<E['body']>,
+      });
+      return reply.status(endpoint.status).send(result);
+    },
+  });
+}

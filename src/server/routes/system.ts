@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { getHealth } from '../../shared/api/system';
+import type { AppDeps } from '../deps';
+import { registerEndpoint } from './register';
+
+export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const startedAt = Date.now();
+  registerEndpoint(app, getHealth, async () => {
+    const t0 = performance.now();
+    let ok = true;
+    try {
+      await deps.db.query('select 1');
+    } catch (err) {
+      app.log.warn({ err }, 'health: database unreachable');
+      ok = false;
+    }
+    return {
+      status: ok ? ('ok' as const) : ('degraded' as const),
+      database: { driver: deps.db.driver, ok, latencyMs: Math.round((performance.now() - t0) * 100) / 100 },
+      version: deps.version,
+      uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+    };
+  });
+}

@@ -1,0 +1,20 @@
+import { getHealth } from './system';
+import { createProject, getProjectDashboard, listProjects } from './projects';
+import { createApplication, getApplication, listApplications } from './applications';
+import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
+
+/** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
+export const allEndpoints = {
+  getHealth,
+  listProjects,
+  getProjectDashboard,
+  createProject,
+  listApplications,
+  getApplication,
+  createApplication,
+  getClusters,
+  getServerGroup,
+  listLoadBalancers,
+  getInstance,
+  listAccounts,
+} as const;

@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * Prints the gzip size of every JS/CSS chunk of the built dashboard and of the JS a browser
+ * must load for the first route (`/` → `/projects`): the entry, its static imports, and the
+ * lazily loaded page module with its own static imports. `--check` fails above the budget.
+ */
+const BUDGET_FIRST_ROUTE_GZIP = 170 * 1024;
+const FIRST_ROUTE_MODULE = /^src\/web\/app\/routes\/projects[^/]*\.tsx$/;
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+}
+
+const dist = resolve(process.argv.find((a) => !a.startsWith('-') && a.endsWith('dist')) ?? 'dist');
+const check = process.argv.includes('--check');
+const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+
+const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** A chunk and everything it imports statically (what the browser fetches before running it). */
+function closure(key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen;
+  seen.add(key);
+  for (const dep of manifest[key]?.imports ?? []) closure(dep, seen);
+  return seen;
+}
+
+const entryKey = Object.keys(manifest).find((k) => manifest[k]?.isEntry);
+if (!entryKey) throw new Error('no entry chunk in the Vite manifest; was the build run with build.manifest?');
+const routeKeys = Object.keys(manifest).filter((k) => FIRST_ROUTE_MODULE.test(manifest[k]?.src ?? ''));
+if (routeKeys.length === 0) throw new Error(`no chunk for the first route (${FIRST_ROUTE_MODULE}) in the manifest`);
+
+const firstRoute = new Set<string>();
+for (const key of [entryKey, ...routeKeys]) for (const k of closure(key)) firstRoute.add(k);
+const firstRouteFiles = [...new Set([...firstRoute].map((k) => manifest[k]!.file))];
+
+const assets = readdirSync(join(dist, 'assets'))
+  .filter((f) => /\.(js|css)$/.test(f))
+  .map((f) => `assets/${f}`);
+const rows = assets
+  .map((file) => ({ file, raw: statSync(join(dist, file)).size, gz: gzip(file), first: firstRouteFiles.includes(file) }))
+  .sort((a, b) => b.gz - a.gz);
+
+process.stdout.write(`${'chunk'.padEnd(58)} ${'raw'.padStart(10)} ${'gzip'.padStart(10)}  first route\n`);
+for (const r of rows) {
+  process.stdout.write(`${r.file.padEnd(58)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}  ${r.first ? 'yes' : ''}\n`);
+}
+const firstRouteGzip = rows.filter((r) => r.first && r.file.endsWith('.js')).reduce((sum, r) => sum + r.gz, 0);
+const totalJs = rows.filter((r) => r.file.endsWith('.js')).reduce((sum, r) => sum + r.gz, 0);
+process.stdout.write(`\nall JS: ${kb(totalJs)} gzip in ${rows.filter((r) => r.file.endsWith('.js')).length} chunks\n`);
+process.stdout.write(
+  `first-route JS (/projects): ${kb(firstRouteGzip)} gzip in ${firstRouteFiles.filter((f) => f.endsWith('.js')).length} chunks (budget ${kb(BUDGET_FIRST_ROUTE_GZIP)})\n`,
+);
+if (check && firstRouteGzip > BUDGET_FIRST_ROUTE_GZIP) {
+  process.stderr.write(`first-route JS is over budget by ${kb(firstRouteGzip - BUDGET_FIRST_ROUTE_GZIP)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI checks, in the order that fails fastest.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CI="${CI:-}"
+REPORTS="$(mktemp -d)"
+trap 'rm -rf "$REPORTS"' EXIT
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "type check (tsc -b)"
+npx tsc -b
+
+step "lint (oxlint)"
+npx oxlint --deny-warnings src mocks e2e
+
+step "unit, component, BFF and repository tests (PGlite)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+
+step "repository and BFF tests on a real PostgreSQL"
+bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server \
+  --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
+
+step "build the dashboard and check the bundle budget"
+npx vite build --logLevel warn
+npx tsx src/tools/bench-bundle.ts --check
+
+step "end-to-end journeys (Playwright, Debian chromium)"
+bash src/tools/ensure-chromium.sh
+PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
+
+npx tsx src/tools/test-summary.ts "$REPORTS"
