@@ -1,0 +1,170 @@
+import type { z } from 'zod';
+import { PipelineDraft, type StageConfig } from './pipeline';
+import { isStageType, stageDefinitions, STAGE_TYPES } from '../stages/registry';
+
+export interface PipelineProblem {
+  /** Where, as a JSON-ish path: `stages[2].config.seconds`. */
+  path: string;
+  /** The stage concerned, so an editor can mark the node. */
+  stageRefId?: string;
+  stageName?: string;
+  message: string;
+}
+
+export type PipelineValidation =
+  | { ok: true; pipeline: PipelineDraft; problems: [] }
+  | { ok: false; problems: PipelineProblem[] };
+
+function pathOf(segments: ReadonlyArray<PropertyKey>): string {
+  return segments
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join('');
+}
+
+function stageAt(raw: unknown, index: number): { refId?: string; name?: string } {
+  const stages = (raw as { stages?: unknown })?.stages;
+  const stage = Array.isArray(stages) ? (stages[index] as Record<string, unknown> | undefined) : undefined;
+  return {
+    ...(typeof stage?.refId === 'string' ? { refId: stage.refId } : {}),
+    ...(typeof stage?.name === 'string' ? { name: stage.name } : {}),
+  };
+}
+
+function fromIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, prefix: ReadonlyArray<PropertyKey> = []): PipelineProblem[] {
+  return issues.map((issue) => {
+    const full = [...prefix, ...issue.path];
+    const stageIndex = full[0] === 'stages' && typeof full[1] === 'number' ? full[1] : undefined;
+    const stage = stageIndex === undefined ? {} : stageAt(raw, stageIndex);
+    return {
+      path: pathOf(full),
+      ...(stage.refId ? { stageRefId: stage.refId } : {}),
+      ...(stage.name ? { stageName: stage.name } : {}),
+      message: issue.message,
+    };
+  });
+}
+
+const STAGE_REF = /stages\[\s*['"]([^'"]+)['"]\s*\]/g;
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** The stages each stage transitively waits for. */
+function ancestors(stages: readonly StageConfig[]): Map<string, Set<string>> {
+  const byRef = new Map(stages.map((s) => [s.refId, s]));
+  const memo = new Map<string, Set<string>>();
+  const visit = (refId: string, trail: Set<string>): Set<string> => {
+    const known = memo.get(refId);
+    if (known) return known;
+    const result = new Set<string>();
+    if (trail.has(refId)) return result;
+    trail.add(refId);
+    for (const parent of byRef.get(refId)?.requisiteStageRefIds ?? []) {
+      if (!byRef.has(parent)) continue;
+      result.add(parent);
+      for (const a of visit(parent, trail)) result.add(a);
+    }
+    trail.delete(refId);
+    memo.set(refId, result);
+    return result;
+  };
+  for (const s of stages) visit(s.refId, new Set());
+  return memo;
+}
+
+/** One cycle of two or more stages (refIds, first repeated last); self-dependencies are reported on their own. */
+export function findCycle(stages: readonly Pick<StageConfig, 'refId' | 'requisiteStageRefIds'>[]): string[] | undefined {
+  const byRef = new Map(stages.map((s) => [s.refId, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const dfs = (refId: string): string[] | undefined => {
+    state.set(refId, 'visiting');
+    stack.push(refId);
+    for (const next of byRef.get(refId)?.requisiteStageRefIds ?? []) {
+      if (!byRef.has(next) || next === refId) continue;
+      if (state.get(next) === 'visiting') return [...stack.slice(stack.indexOf(next)), next];
+      if (!state.has(next)) {
+        const found = dfs(next);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(refId, 'done');
+    return undefined;
+  };
+  for (const s of stages) {
+    if (!state.has(s.refId)) {
+      const found = dfs(s.refId);
+      if (found) return found.reverse();
+    }
+  }
+  return undefined;
+}
+
+/** Every problem with a pipeline at once, each naming the stage and field — the editor and the BFF share it. */
+export function validatePipeline(raw: unknown): PipelineValidation {
+  const parsed = PipelineDraft.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: fromIssues(parsed.error.issues, raw) };
+  const draft = parsed.data;
+  const problems: PipelineProblem[] = [];
+  const at = (i: number, field: string, message: string) => {
+    const s = draft.stages[i]!;
+    problems.push({ path: `stages[${i}]${field ? `.${field}` : ''}`, stageRefId: s.refId, stageName: s.name, message });
+  };
+
+  const refIds = new Map<string, number>();
+  const names = new Map<string, number>();
+  draft.stages.forEach((stage, i) => {
+    if (refIds.has(stage.refId)) at(i, 'refId', `refId '${stage.refId}' is already used by stage #${refIds.get(stage.refId)! + 1}`);
+    else refIds.set(stage.refId, i);
+    if (names.has(stage.name)) at(i, 'name', `stage name '${stage.name}' is already used; expressions find stages by name`);
+    else names.set(stage.name, i);
+  });
+
+  draft.stages.forEach((stage, i) => {
+    if (!isStageType(stage.type)) {
+      at(i, 'type', `unknown stage type '${stage.type}' (known: ${STAGE_TYPES.join(', ')})`);
+    } else {
+      const result = stageDefinitions[stage.type].config.safeParse(stage.config);
+      if (!result.success) problems.push(...fromIssues(result.error.issues, raw, ['stages', i, 'config']));
+    }
+    stage.requisiteStageRefIds.forEach((ref, j) => {
+      if (ref === stage.refId) at(i, `requisiteStageRefIds[${j}]`, 'a stage cannot depend on itself');
+      else if (!refIds.has(ref)) at(i, `requisiteStageRefIds[${j}]`, `depends on unknown stage refId '${ref}'`);
+    });
+  });
+
+  const cycle = findCycle(draft.stages);
+  if (cycle) {
+    const i = refIds.get(cycle[0]!)!;
+    const label = (ref: string) => `'${draft.stages[refIds.get(ref)!]?.name ?? ref}'`;
+    at(i, 'requisiteStageRefIds', `stages form a cycle: ${cycle.map(label).join(' → ')}`);
+  } else {
+    const before = ancestors(draft.stages);
+    draft.stages.forEach((stage, i) => {
+      for (const text of stringsIn([stage.config, stage.condition])) {
+        for (const m of text.matchAll(STAGE_REF)) {
+          const target = names.get(m[1]!);
+          if (target === undefined) at(i, 'config', `refers to stages['${m[1]}'], which does not exist`);
+          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId))
+            at(i, 'config', `refers to stages['${m[1]}'], which does not run before it`);
+        }
+      }
+    });
+  }
+
+  const params = new Set<string>();
+  draft.parameters.forEach((p, i) => {
+    if (params.has(p.name)) problems.push({ path: `parameters[${i}].name`, message: `parameter '${p.name}' is declared twice` });
+    params.add(p.name);
+    if (p.options && p.default !== undefined && !p.options.includes(p.default)) {
+      problems.push({ path: `parameters[${i}].default`, message: `default '${p.default}' is not one of the options` });
+    }
+  });
+
+  return problems.length === 0 ? { ok: true, pipeline: draft, problems: [] } : { ok: false, problems };
+}

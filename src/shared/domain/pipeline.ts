@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ApplicationName } from './names';
+import { Timestamp } from './ids';
+import { TemplateString } from '../stages/definition';
+
+export const PipelineId = z.uuid('pipeline id must be a UUID').brand<'PipelineId'>();
+export type PipelineId = z.infer<typeof PipelineId>;
+
+export const RefId = z
+  .string()
+  .min(1, 'refId must not be empty')
+  .max(64, 'refId must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'refId may only hold letters, digits, _ and -');
+
+export const FailPolicy = z.enum(['halt_pipeline', 'halt_branch', 'fail_after_branches', 'ignore']);
+export type FailPolicy = z.infer<typeof FailPolicy>;
+
+/**
+ * A stage as stored. `type` is a plain string here so a pipeline with an unknown or future stage
+ * type can still be read and shown; validatePipeline() says what is wrong with it.
+ */
+export const StageConfig = z.object({
+  refId: RefId,
+  type: z.string().min(1, 'type must not be empty'),
+  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  requisiteStageRefIds: z.array(z.string()).default([]),
+  config: z.record(z.string(), z.unknown()).default({}),
+  failPolicy: FailPolicy.default('halt_pipeline'),
+  timeoutSec: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+  /** Run the stage only when this `${ … }` is true; otherwise it is SKIPPED. */
+  condition: TemplateString.optional(),
+});
+export type StageConfig = z.infer<typeof StageConfig>;
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+export const Trigger = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('manual'), enabled: z.boolean().default(true) }),
+  z.object({
+    type: z.literal('webhook'),
+    enabled: z.boolean().default(true),
+    /** Callers prove who they are with this shared secret (HMAC of the body). */
+    secret: z.string().min(16, 'a webhook secret must be at least 16 characters').max(200),
+  }),
+  z.object({
+    type: z.literal('cron'),
+    enabled: z.boolean().default(true),
+    expression: z
+      .string()
+      .refine(
+        (e) => e.trim().split(/\s+/).length === 5 && e.trim().split(/\s+/).every((f) => CRON_FIELD.test(f)),
+        'cron expression must have 5 fields (minute hour day month weekday)',
+      ),
+    timezone: z.string().default('UTC'),
+  }),
+  z.object({
+    type: z.literal('pipeline'),
+    enabled: z.boolean().default(true),
+    application: ApplicationName,
+    pipeline: z.string().min(1),
+    statuses: z.array(z.enum(['succeeded', 'failed', 'canceled'])).min(1).default(['succeeded']),
+  }),
+]);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const PipelineParameter = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _'),
+  label: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  default: z.string().max(10_000).optional(),
+  required: z.boolean().default(false),
+  options: z.array(z.string()).optional(),
+});
+export type PipelineParameter = z.infer<typeof PipelineParameter>;
+
+export const NotificationEvent = z.enum(['started', 'succeeded', 'failed', 'judgment']);
+export const Notification = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'notification url must be an http(s) URL' }),
+  events: z.array(NotificationEvent).min(1, 'choose at least one event'),
+});
+
+export const Concurrency = z.object({
+  /** At most maxConcurrentExecutions run at once; others wait (BUFFERED) or are canceled. */
+  limitConcurrent: z.boolean().default(true),
+  keepWaitingPipelines: z.boolean().default(false),
+  maxConcurrentExecutions: z.number().int().min(1).max(100).default(1),
+});
+
+/** What an editor or the API sends to save a pipeline. */
+export const PipelineDraft = z.object({
+  application: ApplicationName,
+  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  description: z.string().max(5000).default(''),
+  stages: z.array(StageConfig).max(2000, 'a pipeline has at most 2000 stages'),
+  triggers: z.array(Trigger).default([{ type: 'manual', enabled: true }]),
+  parameters: z.array(PipelineParameter).default([]),
+  notifications: z.array(Notification).default([]),
+  concurrency: Concurrency.default({ limitConcurrent: true, keepWaitingPipelines: false, maxConcurrentExecutions: 1 }),
+  disabled: z.boolean().default(false),
+});
+export type PipelineDraft = z.infer<typeof PipelineDraft>;
+
+export const Pipeline = PipelineDraft.extend({
+  id: PipelineId,
+  /** Increases by one on every save; a save naming an older revision is a conflict. */
+  revision: z.number().int().positive(),
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+});
+export type Pipeline = z.infer<typeof Pipeline>;

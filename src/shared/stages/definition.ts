@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { findExpressions } from '../expression/evaluate';
+
+/** What every layer knows of a stage type: its config schema, its name for people, its defaults. */
+export interface StageDefinition<C extends z.ZodType = z.ZodType> {
+  label: string;
+  description: string;
+  config: C;
+  defaults: z.input<C>;
+}
+
+export function defineStage<C extends z.ZodType>(d: StageDefinition<C>): StageDefinition<C> {
+  return d;
+}
+
+/** A whole-value `${ … }` that must parse; evaluated when the stage runs. */
+export const ExpressionString = z
+  .string()
+  .regex(/^\$\{[^}]*\}$/, 'must be a number or a ${ … } expression')
+  .superRefine((value, ctx) => {
+    for (const found of findExpressions(value)) {
+      if (found.error) ctx.addIssue({ code: 'custom', message: `expression '${found.source}': ${found.error}` });
+    }
+  });
+
+/** Free text that may hold `${ … }` templates; each must parse. */
+export const TemplateString = z.string().superRefine((value, ctx) => {
+  for (const found of findExpressions(value)) {
+    if (found.error) ctx.addIssue({ code: 'custom', message: `expression '${found.source}': ${found.error}` });
+  }
+});
+
+export const Seconds = (max: number) => z.number().int().min(0).max(max);

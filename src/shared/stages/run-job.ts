@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineStage, Seconds, TemplateString } from './definition';
+
+export const runJobStage = defineStage({
+  label: 'Run job',
+  description: 'Runs a command (a build, a test suite, a smoke test) and streams its output; the exit code decides.',
+  config: z.object({
+    /** Run by /bin/sh -c in the working directory. */
+    command: TemplateString.pipe(z.string().trim().min(1, 'command must not be empty').max(10_000)),
+    workingDir: z
+      .string()
+      .max(1000)
+      .refine((d) => !d.split('/').includes('..'), "workingDir must not contain '..'")
+      .optional(),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), TemplateString).default({}),
+    timeoutSec: Seconds(24 * 3600).min(1).default(3600),
+    successExitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
+  }),
+  defaults: { command: 'echo hello', env: {}, timeoutSec: 3600, successExitCodes: [0] },
+});
