@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineStage, Seconds, TemplateString } from './definition';
 
 const UrlTemplate = TemplateString.refine(
-  (u) => /^\$\{/.test(u) || /^https?:\/\/[^\s]+$/.test(u),
+  (u) => u.startsWith('${') || /^https?:\/\/[^\s]+$/.test(u),
   'must be an http(s) URL or a ${ … } expression',
 );
 
