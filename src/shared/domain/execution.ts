@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { ApplicationName } from './names';
+import { Timestamp } from './ids';
+import { FailPolicy, PipelineId } from './pipeline';
+
+export const ExecutionId = z.uuid('execution id must be a UUID').brand<'ExecutionId'>();
+export type ExecutionId = z.infer<typeof ExecutionId>;
+
+/** Spinnaker's (Orca's) statuses, shared by executions and stages. */
+export const ExecutionStatus = z.enum([
+  'NOT_STARTED',
+  'BUFFERED',
+  'RUNNING',
+  'PAUSED',
+  'SUSPENDED',
+  'SUCCEEDED',
+  'FAILED_CONTINUE',
+  'TERMINAL',
+  'CANCELED',
+  'SKIPPED',
+  'STOPPED',
+]);
+export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
+
+/** Finished for good: nothing more will happen to it unless a person restarts it. */
+export const COMPLETED: ReadonlySet<ExecutionStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED_CONTINUE',
+  'TERMINAL',
+  'CANCELED',
+  'SKIPPED',
+  'STOPPED',
+]);
+
+/** Finished in a way that lets the stages after it run. */
+export const LETS_DOWNSTREAM_RUN: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);
+
+export const TriggerRecord = z.object({
+  type: z.enum(['manual', 'webhook', 'cron', 'pipeline']),
+  user: z.string(),
+  parameters: z.record(z.string(), z.string()).default({}),
+  /** The parent execution for `pipeline` triggers and `pipeline` stages. */
+  parentExecutionId: ExecutionId.optional(),
+  parentStageRefId: z.string().optional(),
+});
+export type TriggerRecord = z.infer<typeof TriggerRecord>;
+
+export const StageExecution = z.object({
+  refId: z.string(),
+  type: z.string(),
+  name: z.string(),
+  requisiteStageRefIds: z.array(z.string()),
+  failPolicy: FailPolicy,
+  status: ExecutionStatus,
+  startedAt: Timestamp.optional(),
+  endedAt: Timestamp.optional(),
+  /** Values later stages read as `${ stages['Name'].outputs.key }`. */
+  outputs: z.record(z.string(), z.unknown()).default({}),
+  /** What went wrong, in plain words. */
+  error: z.string().optional(),
+  /** How many times a person restarted it. */
+  attempt: z.number().int().min(1).default(1),
+});
+export type StageExecution = z.infer<typeof StageExecution>;
+
+export const Execution = z.object({
+  id: ExecutionId,
+  application: ApplicationName,
+  pipelineId: PipelineId,
+  pipelineName: z.string(),
+  pipelineRevision: z.number().int().positive(),
+  status: ExecutionStatus,
+  trigger: TriggerRecord,
+  stages: z.array(StageExecution),
+  createdAt: Timestamp,
+  startedAt: Timestamp.optional(),
+  endedAt: Timestamp.optional(),
+  canceledBy: z.string().optional(),
+  cancelReason: z.string().optional(),
+});
+export type Execution = z.infer<typeof Execution>;
