@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { allEndpoints } from '../src/shared/api/all';
+import { ApiError, buildPath, type Endpoint } from '../src/shared/api/endpoint';
+import { Account } from '../src/shared/domain/account';
+import { Application } from '../src/shared/domain/application';
+import { LoadBalancer } from '../src/shared/domain/load-balancer';
+import { parseMoniker } from '../src/shared/domain/moniker';
+import { Project } from '../src/shared/domain/project';
+import { ServerGroup } from '../src/shared/domain/server-group';
+import { createDb, db, resetDb } from './db';
+import { handlersByEndpoint } from './handlers';
+import { server } from './node';
+
+const ORIGIN = 'http://kiln.test';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => resetDb());
+afterAll(() => server.close());
+
+async function call(endpoint: Endpoint, sample: Sample = {}) {
+  const url = new URL(buildPath(endpoint.path, sample.params ?? {}), ORIGIN);
+  for (const [k, v] of Object.entries(sample.query ?? {})) url.searchParams.set(k, v);
+  const res = await fetch(url, {
+    method: endpoint.method,
+    ...(sample.body === undefined
+      ? {}
+      : { body: JSON.stringify(sample.body), headers: { 'content-type': 'application/json' } }),
+  });
+  return { status: res.status, json: (await res.json()) as unknown };
+}
+
+interface Sample {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+// Typed by the endpoint names: a new endpoint needs a sample here, or the type check fails.
+const samples: Record<keyof typeof allEndpoints, Sample> = {
+  getHealth: {},
+  listProjects: {},
+  getProjectDashboard: { params: { project: 'shop' } },
+  createProject: { body: { name: 'ops', displayName: 'Operations', ownerEmail: 'ops@example.com' } },
+  listApplications: { query: { q: 'stock' } },
+  getApplication: { params: { application: 'web' } },
+  createApplication: { body: { name: 'search', project: 'shop', ownerEmail: 'search@example.com' } },
+  getClusters: { params: { application: 'web' }, query: { region: 'us-east-1', showDisabled: 'false' } },
+  getServerGroup: { params: { application: 'web', account: 'prod', region: 'us-east-1', serverGroup: 'web-prod-v003' } },
+  listLoadBalancers: { params: { application: 'web' } },
+  getInstance: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
+  listAccounts: {},
+};
+
+describe('fixtures', () => {
+  it('all parse with the shared schemas', () => {
+    const fresh = createDb();
+    for (const p of fresh.projects) Project.parse(p);
+    for (const a of fresh.applications) Application.parse(a);
+    for (const a of fresh.accounts) Account.parse(a);
+    for (const sg of fresh.serverGroups) ServerGroup.parse(sg);
+    for (const lb of fresh.loadBalancers) LoadBalancer.parse(lb);
+  });
+
+  it('are consistent: names follow the moniker, references resolve, instance ids are unique', () => {
+    const { projects, applications, accounts, serverGroups, loadBalancers } = createDb();
+    for (const sg of serverGroups) {
+      const m = parseMoniker(sg.name);
+      expect(m.ok && m.moniker.cluster === sg.cluster && m.moniker.app === sg.application).toBe(true);
+      expect(applications.map((a) => a.name)).toContain(sg.application);
+      expect(accounts.find((a) => a.name === sg.account)?.regions).toContain(sg.region);
+      for (const lbName of sg.loadBalancers) expect(loadBalancers.map((lb) => lb.name)).toContain(lbName);
+    }
+    for (const a of applications) expect(projects.find((p) => p.name === a.project)?.applications).toContain(a.name);
+    const ids = serverGroups.flatMap((sg) => sg.instances.map((i) => i.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    const health = new Set(serverGroups.flatMap((sg) => sg.instances.map((i) => i.health)));
+    expect([...health].sort()).toEqual(['down', 'out_of_service', 'starting', 'unknown', 'up']);
+  });
+});
+
+describe('handlers', () => {
+  it('exist for every endpoint of the contract', () => {
+    expect(Object.keys(handlersByEndpoint).sort()).toEqual(Object.keys(allEndpoints).sort());
+  });
+
+  it.each(Object.entries(allEndpoints))('%s answers with a schema-valid body', async (name, endpoint) => {
+    const { status, json } = await call(endpoint, samples[name as keyof typeof allEndpoints]);
+    expect(status).toBe(endpoint.status);
+    expect(endpoint.response.safeParse(json).error).toBeUndefined();
+  });
+
+  it('answers 404 with an ApiError for unknown names', async () => {
+    const cases: Array<[Endpoint, Record<string, string>, string]> = [
+      [allEndpoints.getApplication, { application: 'ghost' }, 'application'],
+      [allEndpoints.getClusters, { application: 'ghost' }, 'application'],
+      [allEndpoints.getProjectDashboard, { project: 'atlantis' }, 'project'],
+      [allEndpoints.getInstance, { instanceId: 'i-ffffffff99' }, 'instanceId'],
+      [
+        allEndpoints.getServerGroup,
+        { application: 'web', account: 'prod', region: 'eu-west-1', serverGroup: 'web-prod-v001' },
+        'serverGroup',
+      ],
+    ];
+    for (const [endpoint, params, field] of cases) {
+      const { status, json } = await call(endpoint, { params });
+      expect(status).toBe(404);
+      expect(ApiError.parse(json)).toMatchObject({ error: 'not_found', field });
+    }
+    const { json } = await call(allEndpoints.getApplication, { params: { application: 'ghost' } });
+    expect(json).toMatchObject({ message: "Application 'ghost' does not exist." });
+  });
+
+  it('answers 400 naming the field for a malformed query, path or body', async () => {
+    const bad = await call(allEndpoints.getClusters, { params: { application: 'web' }, query: { showDisabled: 'yes' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: 'bad_request', field: 'showDisabled' });
+    expect((bad.json as ApiError).message).toContain("query parameter 'showDisabled'");
+    const path = await call(allEndpoints.getServerGroup, {
+      params: { application: 'web', account: 'prod', region: 'us-east-1', serverGroup: 'web-prod' },
+    });
+    expect(path.json).toMatchObject({ error: 'bad_request', field: 'serverGroup' });
+    const body = await call(allEndpoints.createProject, { body: { name: 'x', displayName: 'X', ownerEmail: 'nope' } });
+    expect(body).toMatchObject({ status: 400, json: { field: 'ownerEmail' } });
+  });
+
+  it('refuses duplicates with 409 and keeps what was created until reset', async () => {
+    const again = await call(allEndpoints.createProject, { body: { name: 'shop', displayName: 'Shop', ownerEmail: 'a@b.co' } });
+    expect(again).toMatchObject({ status: 409, json: { error: 'conflict', field: 'name' } });
+    await call(allEndpoints.createApplication, samples.createApplication);
+    const list = await call(allEndpoints.listApplications);
+    expect((list.json as Array<{ name: string }>).map((a) => a.name)).toContain('search');
+    const orphan = await call(allEndpoints.createApplication, {
+      body: { name: 'lost', project: 'nowhere', ownerEmail: 'a@b.co' },
+    });
+    expect(orphan).toMatchObject({ status: 404, json: { field: 'project' } });
+  });
+
+  it('filters the clusters view with the shared grouping', async () => {
+    const { json } = await call(allEndpoints.getClusters, samples.getClusters);
+    const view = allEndpoints.getClusters.response.parse(json);
+    expect(view.totalServerGroups).toBe(7);
+    expect(view.shownServerGroups).toBe(4);
+    expect(view.facets.regions).toEqual(['eu-west-1', 'us-east-1']);
+  });
+});

@@ -1,0 +1,16 @@
+import type { HttpHandler } from 'msw';
+import type { allEndpoints } from '../src/shared/api/all';
+import { applicationHandlers } from './handlers/applications';
+import { clusterHandlers } from './handlers/clusters';
+import { projectHandlers } from './handlers/projects';
+import { systemHandlers } from './handlers/system';
+
+/** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
+export const handlersByEndpoint = {
+  ...systemHandlers,
+  ...projectHandlers,
+  ...applicationHandlers,
+  ...clusterHandlers,
+} satisfies Record<keyof typeof allEndpoints, HttpHandler>;
+
+export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

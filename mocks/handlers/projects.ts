@@ -1,0 +1,33 @@
+import { createProject, getProjectDashboard, listProjects } from '../../src/shared/api/projects';
+import { newestPerCluster } from '../../src/shared/domain/dashboard';
+import { Project } from '../../src/shared/domain/project';
+import { db } from '../db';
+import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+export const projectHandlers = {
+  listProjects: handleEndpoint(listProjects, () => [...db.projects].sort(byName)),
+
+  getProjectDashboard: handleEndpoint(getProjectDashboard, ({ params }) => {
+    const project = db.projects.find((p) => p.name === params.project);
+    if (!project) throw notFound(`Project '${params.project}' does not exist.`, 'project');
+    return {
+      project,
+      applications: db.applications
+        .filter((a) => a.project === project.name)
+        .sort(byName)
+        .map((application) => ({
+          application,
+          clusters: newestPerCluster(db.serverGroups.filter((sg) => sg.application === application.name)),
+        })),
+    };
+  }),
+
+  createProject: handleEndpoint(createProject, ({ body }) => {
+    if (db.projects.some((p) => p.name === body.name)) throw conflict(`Project '${body.name}' already exists.`, 'name');
+    const project = Project.parse({ ...body, applications: [], demo: false, createdAt: new Date().toISOString() });
+    db.projects.push(project);
+    return project;
+  }),
+};

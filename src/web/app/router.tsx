@@ -1,0 +1,64 @@
+import { createBrowserRouter, Navigate, useParams, type RouteObject } from 'react-router';
+import { paths } from '../lib/paths';
+import { AppShellFallback } from './app-shell-fallback';
+import { Layout, type RouteHandle } from './layout';
+import { RouteError } from './route-error';
+import { NotFoundPage } from './routes/not-found';
+
+/** An application opens on its first tab; a component, not a loader, because it needs the matched param. */
+function ApplicationIndexRedirect() {
+  const { application = '' } = useParams();
+  return <Navigate to={paths.applicationClusters(application)} replace />;
+}
+
+const crumb = (crumb: RouteHandle['crumb']): RouteHandle => ({ crumb });
+
+/** Exported so tests render the real route tree in a memory router. Pages load lazily: the first route stays small. */
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    Component: Layout,
+    HydrateFallback: AppShellFallback,
+    ErrorBoundary: RouteError,
+    children: [
+      { index: true, element: <Navigate to={paths.projects()} replace /> },
+      {
+        path: 'projects',
+        handle: crumb(() => ({ label: 'Projects', to: paths.projects() })),
+        children: [
+          { index: true, lazy: () => import('./routes/projects').then((m) => ({ Component: m.ProjectsPage })) },
+          {
+            path: ':project',
+            handle: crumb((p) => ({ label: p.project ?? '', to: paths.project(p.project ?? '') })),
+            lazy: () => import('./routes/project-dashboard').then((m) => ({ Component: m.ProjectDashboardPage })),
+          },
+        ],
+      },
+      {
+        path: 'applications',
+        handle: crumb(() => ({ label: 'Applications', to: paths.applications() })),
+        children: [
+          { index: true, lazy: () => import('./routes/applications').then((m) => ({ Component: m.ApplicationsPage })) },
+          {
+            path: ':application',
+            handle: crumb((p) => ({ label: p.application ?? '', to: paths.application(p.application ?? '') })),
+            lazy: () => import('./routes/application-layout').then((m) => ({ Component: m.ApplicationLayout })),
+            children: [
+              { index: true, Component: ApplicationIndexRedirect },
+              {
+                path: 'clusters',
+                handle: crumb((p) => ({ label: 'Clusters', to: paths.applicationClusters(p.application ?? '') })),
+                lazy: () => import('./routes/application-clusters').then((m) => ({ Component: m.ApplicationClustersPage })),
+              },
+            ],
+          },
+        ],
+      },
+      { path: '*', Component: NotFoundPage },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}

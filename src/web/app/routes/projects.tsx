@@ -1,0 +1,35 @@
+import { useQuery } from '@tanstack/react-query';
+import { EmptyState } from '../../components/empty-state';
+import { LoadingState } from '../../components/loading-state';
+import { PageHeader } from '../../components/page-header';
+import { QueryErrorState } from '../../components/query-error-state';
+import { Skeleton } from '../../components/skeleton';
+import { ProjectList } from '../../features/projects/project-list';
+import { projectsQuery } from '../../features/projects/project-queries';
+
+export function ProjectsPage() {
+  const query = useQuery(projectsQuery());
+  return (
+    <>
+      <title>Projects · Kiln</title>
+      <PageHeader title="Projects" description="Each project groups the applications one team delivers." />
+      {query.isPending ? (
+        <LoadingState label="Loading projects…">
+          <div className="grid grid-cols-[repeat(auto-fill,minmax(20rem,1fr))] gap-3">
+            {[0, 1, 2].map((i) => (
+              <Skeleton key={i} className="h-32 rounded-lg" />
+            ))}
+          </div>
+        </LoadingState>
+      ) : query.isError ? (
+        <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
+      ) : query.data.length === 0 ? (
+        <EmptyState title="No projects yet">
+          Create one with <code className="font-mono text-xs">POST /api/projects</code>; it will show up here.
+        </EmptyState>
+      ) : (
+        <ProjectList projects={query.data} />
+      )}
+    </>
+  );
+}

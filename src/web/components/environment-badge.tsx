@@ -1,0 +1,17 @@
+import type { Account } from '../../shared/domain/account';
+import { Badge, type BadgeTone } from './badge';
+
+const TONE: Record<Account['environment'], BadgeTone> = {
+  prod: 'red',
+  staging: 'amber',
+  test: 'blue',
+  dev: 'neutral',
+};
+
+export function EnvironmentBadge({ environment }: { environment: Account['environment'] }) {
+  return (
+    <Badge tone={TONE[environment]} title={`${environment} environment`}>
+      {environment}
+    </Badge>
+  );
+}

@@ -1,0 +1,35 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { THEME_STORAGE_KEY } from '../lib/theme';
+import { renderApp } from '../test/render-app';
+import { ThemeToggle } from './theme-toggle';
+
+const html = document.documentElement;
+
+describe('theme toggle', () => {
+  it('switches the page between light and dark and remembers the choice', async () => {
+    const { user } = renderApp('/projects');
+    const toggle = await screen.findByRole('button', { name: 'Dark theme' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(html.classList.contains('dark')).toBe(false);
+
+    await user.click(toggle);
+    expect(html.classList.contains('dark')).toBe(true);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
+
+    await user.click(toggle);
+    expect(html.classList.contains('dark')).toBe(false);
+    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
+  });
+
+  it('starts from the theme index.html already applied before React rendered', async () => {
+    html.classList.add('dark');
+    render(<ThemeToggle />);
+    const toggle = screen.getByRole('button', { name: 'Dark theme' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    await userEvent.setup().click(toggle);
+    expect(html.classList.contains('dark')).toBe(false);
+  });
+});

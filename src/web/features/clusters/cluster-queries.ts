@@ -1,0 +1,29 @@
+import { queryOptions } from '@tanstack/react-query';
+import { getServerGroup, listAccounts, getClusters } from '../../../shared/api/clusters';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
+import type { ClusterFilters } from './cluster-filters';
+
+export const clustersViewQuery = (application: string, filters: ClusterFilters) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.view(application, filters),
+    queryFn: ({ signal }) => apiFetch(getClusters, { params: { application }, query: filters, signal }),
+  });
+
+export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.serverGroup(application, ref),
+    queryFn: ({ signal }) =>
+      apiFetch(getServerGroup, {
+        params: { application, account: ref.account, region: ref.region, serverGroup: ref.name },
+        signal,
+      }),
+  });
+
+export const accountsQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.accounts.list(),
+    queryFn: ({ signal }) => apiFetch(listAccounts, { signal }),
+    // Accounts are configuration: they change when an operator edits them, not while you watch.
+    staleTime: 5 * 60_000,
+  });

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { ClustersQuery } from '../../shared/api/clusters';
+
+/** Names a server group: names are unique per account and region. */
+export interface ServerGroupRef {
+  account: string;
+  region: string;
+  name: string;
+}
+
+const projects = ['projects'] as const;
+const applications = ['applications'] as const;
+const clusters = ['clusters'] as const;
+
+/**
+ * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
+ * live event invalidate "everything about application web" with one call.
+ */
+export const queryKeys = {
+  projects: {
+    all: projects,
+    list: () => [...projects, 'list'] as const,
+    dashboard: (project: string) => [...projects, 'dashboard', project] as const,
+  },
+  applications: {
+    all: applications,
+    list: (filters: { q?: string | undefined; project?: string | undefined }) => [...applications, 'list', filters] as const,
+    detail: (application: string) => [...applications, 'detail', application] as const,
+  },
+  clusters: {
+    all: clusters,
+    forApplication: (application: string) => [...clusters, application] as const,
+    view: (application: string, filters: z.input<typeof ClustersQuery>) => [...clusters, application, 'view', filters] as const,
+    serverGroup: (application: string, ref: ServerGroupRef) =>
+      [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
+  },
+  accounts: {
+    list: () => ['accounts', 'list'] as const,
+  },
+};
