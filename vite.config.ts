@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** public/ holds MSW's worker for `VITE_MSW=1 npm run dev`; a production build must not ship it. */
+const dropMockWorker = {
+  name: 'kiln-drop-mock-worker',
+  apply: 'build' as const,
+  closeBundle() {
+    rmSync(resolve(import.meta.dirname, 'dist/mockServiceWorker.js'), { force: true });
+  },
+};
 
 // The SPA lives in src/web; index.html stays at the top level so `vite` works with no flags.
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), dropMockWorker],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
