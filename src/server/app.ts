@@ -16,9 +16,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Route params carry names like `storefront-prod-v003`; keep default 100-char cap generous.
-    maxParamLength: 200,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Route params carry server-group names up to 128 characters; the default cap is 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /** Newest modification time below dir, so a stale dist/ is rebuilt after a pull. */
@@ -16,7 +14,7 @@ function newestMtime(path: string): number {
 }
 
 /** Builds the SPA into dist/ when it is missing or older than its sources; returns the dist path. */
-export function ensureSpaBuilt(root: string, log: (line: string) => void): string {
+export async function ensureSpaBuilt(root: string, log: (line: string) => void): Promise<string> {
   const dist = join(root, 'dist');
   const index = join(dist, 'index.html');
   const sources = ['index.html', 'src/web', 'src/shared', 'public', 'vite.config.ts'].map((p) => join(root, p));
@@ -24,8 +22,8 @@ export function ensureSpaBuilt(root: string, log: (line: string) => void): strin
   if (existsSync(index) && statSync(index).mtimeMs >= sourceTime) return dist;
 
   log(existsSync(index) ? 'Dashboard sources changed; rebuilding…' : 'Building the dashboard (first start)…');
-  const vite = createRequire(join(root, 'package.json')).resolve('vite/bin/vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
+  // Vite is loaded only when a build is needed, so a normal start does not pay for it.
+  const { build } = await import('vite');
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
   return dist;
 }

@@ -16,6 +16,8 @@ export async function staticFiles(app: FastifyInstance, root: string | undefined
       root,
       wildcard: false,
       index: false,
+      // Our own headers below; the plugin's default (max-age=0) would override them.
+      cacheControl: false,
       setHeaders(res, path) {
         res.setHeader(
           'cache-control',
