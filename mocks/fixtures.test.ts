@@ -49,6 +49,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listLoadBalancers: { params: { application: 'web' } },
   getInstance: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listAccounts: {},
+  translateButaneToIgnition: { body: { butane: 'variant: flatcar\nversion: 1.0.0\n' } },
 };
 
 describe('fixtures', () => {

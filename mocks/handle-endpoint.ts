@@ -51,7 +51,9 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: key
 export function handleEndpoint<E extends Endpoint>(endpoint: E, resolve: Resolver<E>): HttpHandler {
   const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   // A leading wildcard matches any origin: the browser's, jsdom's and the node tests' alike.
-  return http[method](`*${endpoint.path}`, async ({ request, params }) => {
+  // `::` is Fastify's literal colon (custom methods like `butane:translate`); MSW spells it `\:`.
+  const path = endpoint.path.replaceAll('::', '\\:');
+  return http[method](`*${path}`, async ({ request, params }) => {
     await delay();
     try {
       const query = Object.fromEntries(new URL(request.url).searchParams);

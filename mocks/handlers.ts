@@ -4,6 +4,7 @@ import { applicationHandlers } from './handlers/applications';
 import { clusterHandlers } from './handlers/clusters';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
+import { provisioningHandlers } from './handlers/provisioning';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -11,6 +12,7 @@ export const handlersByEndpoint = {
   ...projectHandlers,
   ...applicationHandlers,
   ...clusterHandlers,
+  ...provisioningHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -32,7 +32,7 @@ describe('system', () => {
     const doc = (await app.inject('/api/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
     for (const e of Object.values(allEndpoints)) {
-      const path = e.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const path = e.path.replace(/::|:([A-Za-z]+)/g, (_, name?: string) => (name ? `{${name}}` : ':'));
       expect(doc.paths[path]?.[e.method.toLowerCase()], `${e.method} ${path}`).toBeDefined();
     }
     const clusters = doc.paths['/api/applications/{application}/clusters'].get;

@@ -8,6 +8,7 @@ import { systemRoutes } from './routes/system';
 import { projectRoutes } from './routes/projects';
 import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
+import { provisioningRoutes } from './routes/provisioning';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   projectRoutes(app, deps);
   applicationRoutes(app, deps);
   clusterRoutes(app, deps);
+  provisioningRoutes(app);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

@@ -2,6 +2,7 @@ import { getHealth } from './system';
 import { createProject, getProjectDashboard, listProjects } from './projects';
 import { createApplication, getApplication, listApplications } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
+import { translateButaneToIgnition } from './provisioning';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -17,4 +18,5 @@ export const allEndpoints = {
   listLoadBalancers,
   getInstance,
   listAccounts,
+  translateButaneToIgnition,
 } as const;

@@ -1,0 +1,11 @@
+import { translateButaneToIgnition } from '../../src/shared/api/provisioning';
+import { translateButane } from '../../src/shared/provisioning/translate-butane';
+import { handleEndpoint } from '../handle-endpoint';
+
+// The translator is pure and shared, so the mock answers exactly what the BFF would.
+export const provisioningHandlers = {
+  translateButaneToIgnition: handleEndpoint(translateButaneToIgnition, ({ body }) => {
+    const result = translateButane(body.butane, { strict: body.strict ?? false });
+    return { ignition: result.ignition ?? null, warnings: result.warnings, errors: result.errors };
+  }),
+};

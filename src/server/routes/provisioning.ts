@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import { translateButaneToIgnition } from '../../shared/api/provisioning';
+import { translateButane } from '../../shared/provisioning/translate-butane';
+import { registerEndpoint } from './register';
+
+export function provisioningRoutes(app: FastifyInstance): void {
+  // Translation problems are the answer (200 with positioned diagnostics), not an HTTP error.
+  registerEndpoint(app, translateButaneToIgnition, async ({ body }) => {
+    const result = translateButane(body.butane, { strict: body.strict ?? false });
+    return { ignition: result.ignition ?? null, warnings: result.warnings, errors: result.errors };
+  });
+}
