@@ -1,3 +1,5 @@
+import { Pipeline } from '../src/shared/domain/pipeline';
+import type { PipelineRevision } from '../src/shared/api/pipelines';
 import { Account } from '../src/shared/domain/account';
 import { Application } from '../src/shared/domain/application';
 import type { HealthState } from '../src/shared/domain/instance';
@@ -13,6 +15,8 @@ export interface MockDb {
   accounts: Account[];
   serverGroups: ServerGroup[];
   loadBalancers: LoadBalancer[];
+  /** Every revision of every pipeline, newest last; the newest is the pipeline. */
+  pipelineRevisions: PipelineRevision[];
 }
 
 const HOUR = 3_600_000;
@@ -155,7 +159,24 @@ export function createDb(now: number = Date.now()): MockDb {
     lb('checkout-prod', 'checkout', 'us-east-1', 39010, [['checkout-prod-v011', 0], ['checkout-prod-v012', 100]]),
   ];
 
-  return { projects, applications, accounts, serverGroups, loadBalancers };
+  const pipelineRevisions = [samplePipeline(createdAt)];
+  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions };
+}
+
+function samplePipeline(at: string): PipelineRevision {
+  const pipeline = Pipeline.parse({
+    id: '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01',
+    application: 'web',
+    name: 'Deploy to production',
+    stages: [
+      { refId: 'test', type: 'runJob', name: 'Tests', config: { command: 'npm test' } },
+      { refId: 'ok', type: 'manualJudgment', name: 'Approve', requisiteStageRefIds: ['test'], config: { instructions: 'Ship it?' } },
+    ],
+    revision: 1,
+    updatedAt: at,
+    updatedBy: 'anonymous',
+  });
+  return { revision: 1, updatedAt: at, updatedBy: 'anonymous', pipeline };
 }
 
 /** Shared by the browser worker and the node server; `resetDb` restores it between tests. */

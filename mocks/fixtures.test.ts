@@ -29,6 +29,8 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
   return { status: res.status, json: (await res.json()) as unknown };
 }
 
+const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
+
 interface Sample {
   params?: Record<string, string>;
   query?: Record<string, string>;
@@ -50,6 +52,13 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   getInstance: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listAccounts: {},
   translateButaneToIgnition: { body: { butane: 'variant: flatcar\nversion: 1.0.0\n' } },
+  listPipelines: { params: { application: 'web' } },
+  createPipeline: { params: { application: 'web' }, body: { name: 'Nightly', stages: [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 5 } }] } },
+  getPipeline: { params: { pipelineId: SAMPLE_PIPELINE } },
+  savePipeline: { params: { pipelineId: SAMPLE_PIPELINE }, body: { baseRevision: 1, pipeline: { name: 'Deploy', stages: [] } } },
+  validatePipelineEndpoint: { body: { application: 'web', name: 'x', stages: [] } },
+  listPipelineRevisions: { params: { pipelineId: SAMPLE_PIPELINE } },
+  restorePipelineRevision: { params: { pipelineId: SAMPLE_PIPELINE, revision: '1' }, body: { baseRevision: 1 } },
 };
 
 describe('fixtures', () => {

@@ -5,6 +5,7 @@ import { clusterHandlers } from './handlers/clusters';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
+import { pipelineHandlers } from './handlers/pipelines';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -13,6 +14,7 @@ export const handlersByEndpoint = {
   ...applicationHandlers,
   ...clusterHandlers,
   ...provisioningHandlers,
+  ...pipelineHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -18,3 +18,14 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** A save based on an older revision than the stored one; carries the current one so the user can compare. */
+export class RevisionConflictError<T = unknown> extends Error {
+  constructor(
+    message: string,
+    readonly current: T,
+  ) {
+    super(message);
+    this.name = 'RevisionConflictError';
+  }
+}

@@ -4,6 +4,8 @@ import type { Instance } from '../shared/domain/instance';
 import type { LoadBalancer } from '../shared/domain/load-balancer';
 import type { NewProject, Project } from '../shared/domain/project';
 import type { ServerGroup } from '../shared/domain/server-group';
+import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
+import type { PipelineRevision } from '../shared/api/pipelines';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -15,10 +17,22 @@ export interface Queryable {
   ): Promise<{ rows: T[]; rowCount: number }>;
 }
 
-export interface Database extends Queryable {
+/**
+ * Queries plus transactions: a Database, or the handle transaction() passes to its callback, so
+ * repositories built on that handle (createRepositories(tx)) take part in the transaction.
+ */
+export interface Session extends Queryable {
   readonly driver: Driver;
-  /** Runs fn in one transaction on one connection; rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction on one connection; rolls back when it throws. Called on a
+   * transaction's handle it nests as a savepoint. On PGlite (one connection) transactions queue.
+   */
+  transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Session {
   close(): Promise<void>;
 }
 
@@ -61,6 +75,21 @@ export interface LoadBalancerRepository {
   save(loadBalancer: LoadBalancer): Promise<void>;
 }
 
+export interface PipelineRepository {
+  /** Newest revision of each, by name. */
+  listByApplication(application: string): Promise<Pipeline[]>;
+  get(id: string): Promise<Pipeline | undefined>;
+  /** Revision 1. Throws ConflictError when the application already has a pipeline of that name. */
+  create(draft: PipelineDraft, by: string): Promise<Pipeline>;
+  /**
+   * Stores the next revision if `baseRevision` is still the newest; throws RevisionConflictError
+   * (carrying the current pipeline) otherwise. Undefined when the pipeline does not exist.
+   */
+  save(id: string, baseRevision: number, draft: PipelineDraft, by: string): Promise<Pipeline | undefined>;
+  /** Every revision, newest first. */
+  revisions(id: string): Promise<PipelineRevision[]>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -68,4 +97,5 @@ export interface Repositories {
   serverGroups: ServerGroupRepository;
   instances: InstanceRepository;
   loadBalancers: LoadBalancerRepository;
+  pipelines: PipelineRepository;
 }

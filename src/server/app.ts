@@ -9,6 +9,7 @@ import { projectRoutes } from './routes/projects';
 import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
 import { provisioningRoutes } from './routes/provisioning';
+import { pipelineRoutes } from './routes/pipelines';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -36,6 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   applicationRoutes(app, deps);
   clusterRoutes(app, deps);
   provisioningRoutes(app);
+  pipelineRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

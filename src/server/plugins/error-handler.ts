@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError } from '../../shared/api/endpoint';
-import { ConflictError, NotFoundError } from '../../db/errors';
+import { ConflictError, NotFoundError, RevisionConflictError } from '../../db/errors';
 
 const CONTEXT_LABEL: Record<string, string> = {
   querystring: 'query parameter',
@@ -17,6 +17,7 @@ export class HttpError extends Error {
     readonly code: ApiError['error'],
     message: string,
     readonly field?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -52,11 +53,19 @@ export function errorHandler(app: FastifyInstance): void {
       });
     }
     if (err instanceof HttpError) {
-      return send(err.statusCode, { error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      return send(err.statusCode, {
+        error: err.code,
+        message: err.message,
+        ...(err.field ? { field: err.field } : {}),
+        ...(err.details ? { details: err.details } : {}),
+      });
     }
     const raw: unknown = err;
     if (raw instanceof NotFoundError) {
       return send(404, { error: 'not_found', message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
+    }
+    if (raw instanceof RevisionConflictError) {
+      return send(409, { error: 'conflict', message: raw.message, field: 'baseRevision', details: { current: raw.current } });
     }
     if (raw instanceof ConflictError) {
       return send(409, { error: 'conflict', message: raw.message, ...(raw.field ? { field: raw.field } : {}) });

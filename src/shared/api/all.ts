@@ -3,6 +3,15 @@ import { createProject, getProjectDashboard, listProjects } from './projects';
 import { createApplication, getApplication, listApplications } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
 import { translateButaneToIgnition } from './provisioning';
+import {
+  createPipeline,
+  getPipeline,
+  listPipelineRevisions,
+  listPipelines,
+  restorePipelineRevision,
+  savePipeline,
+  validatePipelineEndpoint,
+} from './pipelines';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -19,4 +28,11 @@ export const allEndpoints = {
   getInstance,
   listAccounts,
   translateButaneToIgnition,
+  listPipelines,
+  createPipeline,
+  getPipeline,
+  savePipeline,
+  validatePipelineEndpoint,
+  listPipelineRevisions,
+  restorePipelineRevision,
 } as const;

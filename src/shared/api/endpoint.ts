@@ -54,6 +54,8 @@ export const ApiError = z.object({
   ]),
   message: z.string(),
   field: z.string().optional(),
+  /** Machine-readable extras: every validation problem, or the current revision on a save conflict. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

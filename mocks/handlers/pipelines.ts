@@ -1,0 +1,81 @@
+import {
+  createPipeline,
+  getPipeline,
+  listPipelineRevisions,
+  listPipelines,
+  restorePipelineRevision,
+  savePipeline,
+  validatePipelineEndpoint,
+} from '../../src/shared/api/pipelines';
+import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
+import { validatePipeline } from '../../src/shared/domain/pipeline-validate';
+import { db } from '../db';
+import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
+
+const latest = () => {
+  const newest = new Map<string, Pipeline>();
+  for (const r of db.pipelineRevisions) newest.set(r.pipeline.id, r.pipeline);
+  return [...newest.values()];
+};
+const find = (id: string) => {
+  const pipeline = latest().find((p) => p.id === id);
+  if (!pipeline) throw notFound(`Pipeline '${id}' does not exist.`, 'pipelineId');
+  return pipeline;
+};
+
+// Same rules and wording as the BFF: every problem in details, the first in the message.
+function draftFor(application: string, body: unknown): PipelineDraft {
+  const raw = body !== null && typeof body === 'object' ? { application, ...body } : body;
+  const result = validatePipeline(raw);
+  if (!result.ok) {
+    const first = result.problems[0]!;
+    throw new MockApiError(400, { error: 'bad_request', message: `${first.path}: ${first.message}`, field: first.path, details: { problems: result.problems } });
+  }
+  return result.pipeline;
+}
+
+function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
+  if (latest().some((p) => p.application === draft.application && p.name === draft.name && p.id !== id)) {
+    throw conflict(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');
+  }
+  const updatedAt = new Date().toISOString();
+  const pipeline = Pipeline.parse({ ...draft, id, revision, updatedAt, updatedBy: 'anonymous' });
+  db.pipelineRevisions.push({ revision, updatedAt, updatedBy: 'anonymous', pipeline });
+  return pipeline;
+}
+
+function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipeline {
+  const current = find(id);
+  if (current.revision !== baseRevision) {
+    throw new MockApiError(409, { error: 'conflict', message: `pipeline '${current.name}' was saved as revision ${current.revision}`, field: 'baseRevision', details: { current } });
+  }
+  return store(draft, id, current.revision + 1);
+}
+
+export const pipelineHandlers = {
+  listPipelines: handleEndpoint(listPipelines, ({ params }) => {
+    if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
+    return latest().filter((p) => p.application === params.application);
+  }),
+  createPipeline: handleEndpoint(createPipeline, ({ params, body }) =>
+    store(draftFor(params.application, body), crypto.randomUUID(), 1),
+  ),
+  getPipeline: handleEndpoint(getPipeline, ({ params }) => find(params.pipelineId)),
+  savePipeline: handleEndpoint(savePipeline, ({ params, body }) =>
+    saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline)),
+  ),
+  validatePipelineEndpoint: handleEndpoint(validatePipelineEndpoint, ({ body }) => {
+    const { ok, problems } = validatePipeline(body);
+    return { ok, problems };
+  }),
+  listPipelineRevisions: handleEndpoint(listPipelineRevisions, ({ params }) => {
+    find(params.pipelineId);
+    return db.pipelineRevisions.filter((r) => r.pipeline.id === params.pipelineId).reverse();
+  }),
+  restorePipelineRevision: handleEndpoint(restorePipelineRevision, ({ params, body }) => {
+    const old = db.pipelineRevisions.find((r) => r.pipeline.id === params.pipelineId && r.revision === params.revision);
+    if (!old) throw notFound(`Pipeline has no revision ${params.revision}.`, 'revision');
+    const { id: _i, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = old.pipeline;
+    return saveOver(params.pipelineId, body.baseRevision, draft);
+  }),
+};

@@ -1,0 +1,156 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Database, Session } from './types';
+
+type QueryResult<T> = { rows: T[]; rowCount: number };
+
+/**
+ * Opens Kiln's database: PostgreSQL when databaseUrl is given (several Kiln processes may share it),
+ * otherwise an embedded PGlite persisted in dataDir, or in memory when dataDir is absent/'memory://'.
+ */
+export async function createDatabase(opts: { dataDir?: string | undefined; databaseUrl?: string | undefined }): Promise<Database> {
+  if (opts.databaseUrl) return postgresDatabase(new pg.Pool({ connectionString: opts.databaseUrl, types: pgTypes }));
+  if (opts.dataDir === undefined || opts.dataDir === 'memory://') return pgliteDatabase(await PGlite.create());
+  mkdirSync(opts.dataDir, { recursive: true });
+  return pgliteDatabase(await PGlite.create(opts.dataDir));
+}
+
+/** Savepoint names only need to be unique along one chain of nested transactions. */
+const savepoint = (depth: number) => `kiln_savepoint_${depth}`;
+
+async function nested<T>(session: Session, depth: number, fn: () => Promise<T>): Promise<T> {
+  await session.query(`savepoint ${savepoint(depth)}`);
+  try {
+    const result = await fn();
+    await session.query(`release savepoint ${savepoint(depth)}`);
+    return result;
+  } catch (err) {
+    await session.query(`rollback to savepoint ${savepoint(depth)}`);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL (pg Pool)
+
+const INT8_OID = 20;
+
+/**
+ * pg returns bigint (count(*), bigserial ids) as a string, PGlite as a number (a BigInt beyond
+ * 2^53). Parse like PGlite so code written against one driver behaves the same on the other.
+ * Per pool, not pg.types.setTypeParser, which would change every pg user in the process.
+ */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary')
+      return (value: string) => {
+        const big = BigInt(value);
+        return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+      };
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** Wraps a pg Pool; createDatabase builds the pool with `pgTypes` so bigints match PGlite. */
+export function postgresDatabase(pool: pg.Pool): Database {
+  // An idle client can lose its connection (server restart); without a listener pg crashes the process.
+  pool.on('error', (err) => process.stderr.write(`[kiln] idle PostgreSQL connection failed: ${err.message}\n`));
+
+  const run = async <T>(on: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
+    const result = await on.query(sql, params ? [...params] : undefined);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
+  };
+
+  const clientSession = (client: pg.PoolClient, depth: number): Session => {
+    const session: Session = {
+      driver: 'postgres',
+      query: (sql, params) => run(client, sql, params),
+      exec: async (sql) => void (await client.query(sql)),
+      // Each level hands its callback a session one level deeper so inner savepoints get fresh names.
+      transaction: (fn) => nested(session, depth, () => fn(clientSession(client, depth + 1))),
+    };
+    return session;
+  };
+
+  return {
+    driver: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (sql) => void (await pool.query(sql)),
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await fn(clientSession(client, 1));
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackError) {
+          // The connection is unusable; release(err) destroys it instead of returning it to the pool.
+          broken = rollbackError as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PGlite (embedded, one connection)
+
+function pgliteResult<T>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<T> {
+  // Match pg's rowCount: rows returned, or rows affected by a write without RETURNING.
+  return { rows: result.rows as T[], rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
+}
+
+/** Wraps a PGlite instance; exported so tests can open one from a snapshot and reuse it. */
+export function pgliteDatabase(pglite: PGlite): Database {
+  // PGlite has one connection: its transaction() holds a lock that db.query() waits for. A query on
+  // the outer handle from inside a transaction callback would wait for itself forever, so say so.
+  const inTransaction = new AsyncLocalStorage<{ active: boolean }>();
+  const guard = () => {
+    if (inTransaction.getStore()?.active)
+      throw new Error('database used directly inside transaction(): use the tx handle passed to the callback');
+  };
+
+  const txSession = (tx: PgliteTransaction, depth: number): Session => {
+    const session: Session = {
+      driver: 'pglite',
+      query: async <T>(sql: string, params?: readonly unknown[]) =>
+        pgliteResult<T>(await tx.query<T>(sql, params ? [...params] : undefined)),
+      exec: async (sql) => void (await tx.exec(sql)),
+      transaction: (fn) => nested(session, depth, () => fn(txSession(tx, depth + 1))),
+    };
+    return session;
+  };
+
+  return {
+    driver: 'pglite',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      guard();
+      return pgliteResult<T>(await pglite.query<T>(sql, params ? [...params] : undefined));
+    },
+    async exec(sql) {
+      guard();
+      await pglite.exec(sql);
+    },
+    async transaction(fn) {
+      guard();
+      const marker = { active: true };
+      try {
+        return await inTransaction.run(marker, () => pglite.transaction((tx) => fn(txSession(tx, 1))));
+      } finally {
+        // Work the callback left running after it returned is no longer inside the transaction.
+        marker.active = false;
+      }
+    },
+    close: () => pglite.close(),
+  };
+}

@@ -1,0 +1,24 @@
+import { accountRepository } from './repositories/accounts';
+import { applicationRepository } from './repositories/applications';
+import { instanceRepository } from './repositories/instances';
+import { loadBalancerRepository } from './repositories/load-balancers';
+import { projectRepository } from './repositories/projects';
+import { serverGroupRepository } from './repositories/server-groups';
+import { pipelineRepository } from './repositories/pipelines';
+import type { Repositories, Session } from './types';
+
+/**
+ * Every repository on one session. Pass a transaction's handle (db.transaction((tx) =>
+ * createRepositories(tx)…)) to make several repository calls one atomic unit.
+ */
+export function createRepositories(db: Session): Repositories {
+  return {
+    projects: projectRepository(db),
+    applications: applicationRepository(db),
+    accounts: accountRepository(db),
+    serverGroups: serverGroupRepository(db),
+    instances: instanceRepository(db),
+    loadBalancers: loadBalancerRepository(db),
+    pipelines: pipelineRepository(db),
+  };
+}

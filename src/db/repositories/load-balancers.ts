@@ -1,0 +1,37 @@
+import { LoadBalancer } from '../../shared/domain/load-balancer';
+import { parseRow } from '../sql';
+import type { LoadBalancerRepository, Queryable } from '../types';
+
+const SELECT = `
+  select name, application, account, region, protocol, address, health_check_path as "healthCheckPath", targets
+  from load_balancers`;
+
+export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
+  const parse = (rows: Record<string, unknown>[]) => rows.map((row) => parseRow(LoadBalancer, row, 'load balancer'));
+  return {
+    async listByApplication(application) {
+      const { rows } = await db.query(`${SELECT} where application = $1 order by name, account, region`, [application]);
+      return parse(rows);
+    },
+
+    async listForServerGroup(key) {
+      // A balancer only routes to groups in its own account and region; jsonb containment uses the GIN index.
+      const { rows } = await db.query(
+        `${SELECT} where account = $1 and region = $2 and targets @> $3::jsonb order by name`,
+        [key.account, key.region, JSON.stringify([{ serverGroup: key.name }])],
+      );
+      return parse(rows);
+    },
+
+    async save(lb) {
+      await db.query(
+        `insert into load_balancers (account, region, name, application, protocol, address, health_check_path, targets)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+         on conflict (account, region, name) do update set application = excluded.application,
+           protocol = excluded.protocol, address = excluded.address,
+           health_check_path = excluded.health_check_path, targets = excluded.targets`,
+        [lb.account, lb.region, lb.name, lb.application, lb.protocol, lb.address, lb.healthCheckPath, JSON.stringify(lb.targets)],
+      );
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { ServerGroup } from '../../shared/domain/server-group';
+import { ConflictError } from '../errors';
+import { constraintOf, iso, parseRow, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
+import type { Queryable, ServerGroupRepository, Session } from '../types';
+
+/**
+ * The instance set rides along as a jsonb array in the same statement, so listing an application's
+ * groups is one query (no N+1) and sees a consistent snapshot of each group with its instances.
+ */
+const SELECT = `
+  select sg.name, sg.application, sg.cluster, sg.stack, sg.detail, sg.sequence, sg.account, sg.region,
+         sg.image_name, sg.image_version, sg.image_digest,
+         sg.capacity_min, sg.capacity_desired, sg.capacity_max,
+         sg.disabled, sg.load_balancers as "loadBalancers", ${iso('sg.launched_at')} as "launchedAt",
+         coalesce((
+           select jsonb_agg(jsonb_build_object(
+                    'id', i.id, 'serverGroup', i.server_group, 'account', i.account, 'region', i.region,
+                    'zone', i.zone, 'health', i.health, 'healthDetail', i.health_detail,
+                    'address', i.address, 'launchedAt', ${iso('i.launched_at')}
+                  ) order by i.ordinal)
+           from instances i
+           where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)
+         ), '[]'::jsonb) as instances
+  from server_groups sg`;
+
+type Row = Record<string, unknown> & {
+  image_name: unknown;
+  image_version: unknown;
+  image_digest: unknown;
+  capacity_min: unknown;
+  capacity_desired: unknown;
+  capacity_max: unknown;
+};
+
+function toServerGroup(row: Row): ServerGroup {
+  const { image_name, image_version, image_digest, capacity_min, capacity_desired, capacity_max, ...rest } = row;
+  return parseRow(
+    ServerGroup,
+    {
+      ...withoutNulls(rest),
+      image: withoutNulls({ name: image_name, version: image_version, digest: image_digest }),
+      capacity: { min: capacity_min, desired: capacity_desired, max: capacity_max },
+    },
+    `server group ${String(rest.account)}/${String(rest.region)}/${String(rest.name)}`,
+  );
+}
+
+export function serverGroupRepository(db: Session): ServerGroupRepository {
+  return {
+    async listByApplication(application) {
+      const { rows } = await db.query<Row>(
+        `${SELECT} where sg.application = $1
+         order by sg.sequence desc, sg.launched_at desc, sg.cluster, sg.account, sg.region`,
+        [application],
+      );
+      return rows.map(toServerGroup);
+    },
+
+    async get(key) {
+      const { rows } = await db.query<Row>(`${SELECT} where sg.account = $1 and sg.region = $2 and sg.name = $3`, [
+        key.account,
+        key.region,
+        key.name,
+      ]);
+      return rows[0] && toServerGroup(rows[0]);
+    },
+
+    async save(sg) {
+      for (const instance of sg.instances) {
+        if (instance.serverGroup !== sg.name || instance.account !== sg.account || instance.region !== sg.region)
+          throw new Error(
+            `instance ${instance.id} names ${instance.account}/${instance.region}/${instance.serverGroup}, not its group ${sg.account}/${sg.region}/${sg.name}`,
+          );
+      }
+      await db.transaction(async (tx) => {
+        await upsertGroup(tx, sg);
+        await replaceInstances(tx, sg);
+      });
+    },
+  };
+}
+
+async function upsertGroup(tx: Queryable, sg: ServerGroup): Promise<void> {
+  await tx.query(
+    `insert into server_groups (account, region, name, application, cluster, stack, detail, sequence,
+       image_name, image_version, image_digest, capacity_min, capacity_desired, capacity_max,
+       disabled, load_balancers, launched_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::timestamptz)
+     on conflict (account, region, name) do update set
+       application = excluded.application, cluster = excluded.cluster, stack = excluded.stack,
+       detail = excluded.detail, sequence = excluded.sequence, image_name = excluded.image_name,
+       image_version = excluded.image_version, image_digest = excluded.image_digest,
+       capacity_min = excluded.capacity_min, capacity_desired = excluded.capacity_desired,
+       capacity_max = excluded.capacity_max, disabled = excluded.disabled,
+       load_balancers = excluded.load_balancers, launched_at = excluded.launched_at`,
+    [
+      sg.account,
+      sg.region,
+      sg.name,
+      sg.application,
+      sg.cluster,
+      sg.stack ?? null,
+      sg.detail ?? null,
+      sg.sequence,
+      sg.image.name,
+      sg.image.version,
+      sg.image.digest ?? null,
+      sg.capacity.min,
+      sg.capacity.desired,
+      sg.capacity.max,
+      sg.disabled,
+      sg.loadBalancers,
+      sg.launchedAt,
+    ],
+  );
+}
+
+async function replaceInstances(tx: Queryable, sg: ServerGroup): Promise<void> {
+  await tx.query('delete from instances where account = $1 and region = $2 and server_group = $3', [
+    sg.account,
+    sg.region,
+    sg.name,
+  ]);
+  if (sg.instances.length === 0) return;
+  const instances = sg.instances.map((i, ordinal) => ({
+    id: i.id,
+    ordinal,
+    zone: i.zone,
+    health: i.health,
+    healthDetail: i.healthDetail,
+    address: i.address,
+    launchedAt: i.launchedAt,
+  }));
+  try {
+    // One statement for the whole set: a group of 50 instances is not 50 round trips.
+    await tx.query(
+      `insert into instances (id, account, region, server_group, ordinal, zone, health, health_detail, address, launched_at)
+       select x.id, $1, $2, $3, x.ordinal, x.zone, x.health, x."healthDetail", x.address, x."launchedAt"::timestamptz
+       from jsonb_to_recordset($4::jsonb) as x(id text, ordinal integer, zone text, health text,
+            "healthDetail" text, address text, "launchedAt" text)`,
+      [sg.account, sg.region, sg.name, JSON.stringify(instances)],
+    );
+  } catch (err) {
+    if (sqlState(err) === UNIQUE_VIOLATION && constraintOf(err) === 'instances_pkey')
+      throw new ConflictError(`an instance of ${sg.name} has an id that another server group already uses`, 'instances');
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { endpoint } from './endpoint';
+import { ApplicationParams } from './applications';
+import { Pipeline, PipelineId } from '../domain/pipeline';
+import { Timestamp } from '../domain/ids';
+
+export const PipelineParams = z.object({ pipelineId: PipelineId });
+
+export const PipelineProblemSchema = z.object({
+  path: z.string(),
+  stageRefId: z.string().optional(),
+  stageName: z.string().optional(),
+  message: z.string(),
+});
+
+export const ValidationResult = z.object({ ok: z.boolean(), problems: z.array(PipelineProblemSchema) });
+
+export const listPipelines = endpoint({
+  method: 'GET',
+  path: '/api/applications/:application/pipelines',
+  summary: "An application's pipelines (latest revision of each)",
+  params: ApplicationParams,
+  response: z.array(Pipeline),
+});
+
+export const createPipeline = endpoint({
+  method: 'POST',
+  path: '/api/applications/:application/pipelines',
+  summary: 'Create a pipeline (revision 1); 400 lists every validation problem',
+  params: ApplicationParams,
+  body: z.unknown(),
+  response: Pipeline,
+  status: 201,
+});
+
+export const getPipeline = endpoint({
+  method: 'GET',
+  path: '/api/pipelines/:pipelineId',
+  summary: 'The latest revision of a pipeline',
+  params: PipelineParams,
+  response: Pipeline,
+});
+
+export const SavePipelineBody = z.object({
+  /** The revision the edit started from; an older one than the stored one is a conflict (409). */
+  baseRevision: z.number().int().positive('baseRevision must be the revision you edited'),
+  pipeline: z.unknown(),
+});
+
+export const savePipeline = endpoint({
+  method: 'PUT',
+  path: '/api/pipelines/:pipelineId',
+  summary: 'Save a new revision; 409 with the current revision when someone saved first',
+  params: PipelineParams,
+  body: SavePipelineBody,
+  response: Pipeline,
+});
+
+export const validatePipelineEndpoint = endpoint({
+  method: 'POST',
+  path: '/api/pipelines::validate',
+  summary: 'Every problem with a pipeline at once, each naming the stage and field',
+  body: z.unknown(),
+  response: ValidationResult,
+});
+
+export const PipelineRevision = z.object({
+  revision: z.number().int().positive(),
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+  pipeline: Pipeline,
+});
+export type PipelineRevision = z.infer<typeof PipelineRevision>;
+
+export const listPipelineRevisions = endpoint({
+  method: 'GET',
+  path: '/api/pipelines/:pipelineId/revisions',
+  summary: 'Every saved revision of a pipeline, newest first',
+  params: PipelineParams,
+  response: z.array(PipelineRevision),
+});
+
+export const restorePipelineRevision = endpoint({
+  method: 'POST',
+  path: '/api/pipelines/:pipelineId/revisions/:revision/restore',
+  summary: 'Save an old revision again as the newest one',
+  params: PipelineParams.extend({ revision: z.coerce.number().int().positive('revision must be a positive number') }),
+  body: z.object({ baseRevision: z.number().int().positive() }),
+  response: Pipeline,
+});
