@@ -6,7 +6,7 @@ import { NewProject } from '../shared/domain/project';
 import { createDatabase } from './client';
 import { migrate } from './migrate';
 import { createRepositories } from './repositories';
-import { openTestDatabase, testDriver } from './test-database';
+import { testDriver } from './test-database';
 import { useTestDatabase } from './test-builders';
 import type { Queryable } from './types';
 
@@ -75,13 +75,6 @@ describe(`transactions (${testDriver()})`, () => {
     expect(await names(db)).toEqual(['b', 'c']);
   });
 
-  it.runIf(testDriver() === 'pglite')('refuses the outer handle inside a transaction instead of hanging', async () => {
-    const db = await withTable();
-    await expect(db.transaction(() => db.query('select 1'))).rejects.toThrow(/use the tx handle/);
-    // The refusal did not leave the single connection locked.
-    expect(await names(db)).toEqual([]);
-  });
-
   it('returns bigint values as numbers (BigInt past 2^53) on both drivers', async () => {
     const db = await withTable();
     await db.query("insert into t values ('a'), ('b')");
@@ -117,21 +110,6 @@ describe('PGlite on disk', () => {
       await second.close();
     } finally {
       rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
-
-describe.runIf(testDriver() === 'postgres')('PostgreSQL through DATABASE_URL', () => {
-  it('connects with the pg driver to the given database', async () => {
-    const test = await openTestDatabase({ migrate: false });
-    try {
-      const db = await createDatabase({ databaseUrl: test.url });
-      expect(db.driver).toBe('postgres');
-      const { rows } = await db.query<{ db: string }>('select current_database() as db');
-      expect(test.url?.endsWith(`/${rows[0]?.db}`)).toBe(true);
-      await db.close();
-    } finally {
-      await test.close();
     }
   });
 });
