@@ -1,4 +1,5 @@
 import {
+  clusterFilterFromQuery,
   getClusters,
   getInstance,
   getServerGroup,
@@ -20,13 +21,7 @@ export const clusterHandlers = {
   getClusters: handleEndpoint(getClusters, ({ params, query }) => {
     requireApplication(params.application);
     const groups = db.serverGroups.filter((sg) => sg.application === params.application);
-    return groupClusters(params.application, groups, {
-      account: query.account,
-      region: query.region,
-      stack: query.stack,
-      q: query.q,
-      showDisabled: query.showDisabled !== 'false',
-    });
+    return groupClusters(params.application, groups, clusterFilterFromQuery(query));
   }),
 
   getServerGroup: handleEndpoint(getServerGroup, ({ params }) => {

@@ -8,7 +8,7 @@ import {
   validatePipelineEndpoint,
 } from '../../src/shared/api/pipelines';
 import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
-import { validatePipeline } from '../../src/shared/domain/pipeline-validate';
+import { describeProblems, validatePipeline } from '../../src/shared/domain/pipeline-validate';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
@@ -28,8 +28,8 @@ function draftFor(application: string, body: unknown): PipelineDraft {
   const raw = body !== null && typeof body === 'object' ? { application, ...body } : body;
   const result = validatePipeline(raw);
   if (!result.ok) {
-    const first = result.problems[0]!;
-    throw new MockApiError(400, { error: 'bad_request', message: `${first.path}: ${first.message}`, field: first.path, details: { problems: result.problems } });
+    const { problems } = result;
+    throw new MockApiError(400, { error: 'bad_request', message: describeProblems(problems), field: problems[0]!.path, details: { problems } });
   }
   return result.pipeline;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  clusterFilterFromQuery,
   getClusters,
   getInstance,
   getServerGroup,
@@ -22,13 +23,7 @@ export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, getClusters, async ({ params, query }) => {
     await requireApplication(params.application);
     const groups = await repos.serverGroups.listByApplication(params.application);
-    return groupClusters(params.application, groups, {
-      account: query.account,
-      region: query.region,
-      stack: query.stack,
-      q: query.q,
-      showDisabled: query.showDisabled !== 'false',
-    });
+    return groupClusters(params.application, groups, clusterFilterFromQuery(query));
   });
 
   registerEndpoint(app, getServerGroup, async ({ params }) => {

@@ -8,7 +8,7 @@ import {
   savePipeline,
   validatePipelineEndpoint,
 } from '../../shared/api/pipelines';
-import { validatePipeline, type PipelineProblem } from '../../shared/domain/pipeline-validate';
+import { describeProblems, validatePipeline, type PipelineProblem } from '../../shared/domain/pipeline-validate';
 import type { PipelineDraft } from '../../shared/domain/pipeline';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
@@ -19,10 +19,7 @@ import { registerEndpoint } from './register';
 const ANONYMOUS = 'anonymous';
 
 function invalid(problems: PipelineProblem[]): HttpError {
-  const first = problems[0]!;
-  const where = first.stageName ? `stage '${first.stageName}' ` : '';
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return new HttpError(400, 'bad_request', `${where}${first.path}: ${first.message}${more}`, first.path, { problems });
+  return new HttpError(400, 'bad_request', describeProblems(problems), problems[0]?.path, { problems });
 }
 
 /** Validates a body as a pipeline of `application`; every problem goes back at once. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { AccountName, InstanceId, RegionName } from '../domain/ids';
 import { ApplicationParams } from './applications';
-import { ClustersView } from '../domain/cluster';
+import { ClustersView, type ClusterFilter } from '../domain/cluster';
 import { ServerGroup } from '../domain/server-group';
 import { ServerGroupName } from '../domain/names';
 import { Instance } from '../domain/instance';
@@ -18,6 +18,12 @@ export const ClustersQuery = z.object({
   showDisabled: z.enum(['true', 'false'], { message: "showDisabled must be 'true' or 'false'" }).optional(),
 });
 export type ClustersQuery = z.infer<typeof ClustersQuery>;
+
+/** The filter a clusters query asks for; disabled groups show unless `showDisabled=false`. */
+export function clusterFilterFromQuery(query: ClustersQuery): ClusterFilter {
+  const { showDisabled, ...rest } = query;
+  return { ...rest, showDisabled: showDisabled !== 'false' };
+}
 
 export const getClusters = endpoint({
   method: 'GET',

@@ -168,3 +168,12 @@ export function validatePipeline(raw: unknown): PipelineValidation {
 
   return problems.length === 0 ? { ok: true, pipeline: draft, problems: [] } : { ok: false, problems };
 }
+
+/** One sentence for people: the first problem, where it is, and how many more there are. */
+export function describeProblems(problems: readonly PipelineProblem[]): string {
+  const first = problems[0];
+  if (!first) return 'the pipeline is valid';
+  const where = first.stageName ? `stage '${first.stageName}' ` : '';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return `${where}${first.path}: ${first.message}${more}`;
+}
