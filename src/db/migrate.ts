@@ -1,5 +1,6 @@
 import { initialSchema } from './migrations/001-initial-schema';
 import { pipelinesSchema } from './migrations/002-pipelines';
+import { eventsSchema } from './migrations/003-events';
 import type { Session } from './types';
 
 export interface Migration {
@@ -14,7 +15,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

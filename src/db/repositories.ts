@@ -1,4 +1,5 @@
 import { accountRepository } from './repositories/accounts';
+import { eventRepository } from './repositories/events';
 import { applicationRepository } from './repositories/applications';
 import { instanceRepository } from './repositories/instances';
 import { loadBalancerRepository } from './repositories/load-balancers';
@@ -20,5 +21,6 @@ export function createRepositories(db: Session): Repositories {
     instances: instanceRepository(db),
     loadBalancers: loadBalancerRepository(db),
     pipelines: pipelineRepository(db),
+    events: eventRepository(db),
   };
 }

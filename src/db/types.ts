@@ -6,6 +6,7 @@ import type { NewProject, Project } from '../shared/domain/project';
 import type { ServerGroup } from '../shared/domain/server-group';
 import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import type { PipelineRevision } from '../shared/api/pipelines';
+import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -90,6 +91,16 @@ export interface PipelineRepository {
   revisions(id: string): Promise<PipelineRevision[]>;
 }
 
+/** The append-only log behind the live event stream; ids only grow and are never reused. */
+export interface EventRepository {
+  /** Stores the event and returns it with its id and time. Appends are serialized (see events.ts). */
+  append(event: NewKilnEvent): Promise<KilnEvent>;
+  /** Events with id > afterId that match the filter, oldest first, at most `limit`. */
+  after(afterId: number, filter: EventFilter, limit: number): Promise<KilnEvent[]>;
+  /** The newest id, 0 when the log is empty. */
+  latestId(): Promise<number>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -98,4 +109,5 @@ export interface Repositories {
   instances: InstanceRepository;
   loadBalancers: LoadBalancerRepository;
   pipelines: PipelineRepository;
+  events: EventRepository;
 }

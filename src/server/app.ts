@@ -10,6 +10,8 @@ import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
+import { eventRoutes } from './routes/events';
+import { createEventBus } from '../engine/events/event-bus';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -38,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   clusterRoutes(app, deps);
   provisioningRoutes(app);
   pipelineRoutes(app, deps);
+  eventRoutes(app, deps.repos, deps.events ?? createEventBus(deps.repos), deps.sse);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

@@ -1,4 +1,6 @@
 import type { Database, Repositories } from '../db/types';
+import type { EventBus } from '../engine/events/event-bus';
+import type { SseOptions } from './routes/events';
 
 /** Everything buildApp needs, passed in so tests can build the app on a throwaway database. */
 export interface AppDeps {
@@ -9,4 +11,8 @@ export interface AppDeps {
   staticRoot?: string | undefined;
   /** Fastify logger setting; tests keep it off. */
   logger?: boolean | { level: string };
+  /** Live events; buildApp creates one on `repos` when absent. Tests pass theirs to publish into it. */
+  events?: EventBus | undefined;
+  /** Stream timings (heartbeat, poll); tests shorten them. */
+  sse?: SseOptions | undefined;
 }

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
+import { openTestDatabase, type TestDatabase } from '../../db/test-database';
+import { createEventBus, type EventBus } from '../../engine/events/event-bus';
+import { buildApp } from '../app';
+import { connectSse, type SseConnection, type SseMessage } from '../test-sse-client';
+
+const EXEC = '3f1c2a9e-7d4b-4c1e-9a2f-0b5d6e7f8a91';
+
+let test: TestDatabase;
+let bus: EventBus;
+let app: FastifyInstance;
+let base: string;
+const connections: SseConnection[] = [];
+
+beforeEach(async () => {
+  test = await openTestDatabase();
+  bus = createEventBus(test.repos);
+  app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25 } });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterEach(async () => {
+  for (const c of connections.splice(0)) c.close();
+  await app.close();
+  await test.close();
+});
+
+const connect = async (path: string, headers: Record<string, string> = {}) => {
+  const c = await connectSse(`${base}${path}`, headers);
+  connections.push(c);
+  return c;
+};
+const events = (messages: SseMessage[]) => messages.filter((m) => m.id !== undefined);
+const stage = (application: string, refId: string): NewKilnEvent => ({
+  type: 'stage.status',
+  application,
+  executionId: EXEC,
+  data: { refId, status: 'RUNNING', previous: 'NOT_STARTED' },
+});
+
+describe('GET /api/events (SSE)', () => {
+  it('streams new events of the requested application, in id order, with keep-alives', async () => {
+    await bus.publish(stage('web', 'before-connect'));
+    const c = await connect('/api/events?application=web');
+    expect(c.status).toBe(200);
+    expect(c.contentType).toMatch(/^text\/event-stream/);
+
+    await bus.publish({ type: 'execution.created', application: 'web', executionId: EXEC, data: { pipelineName: 'ship' } });
+    await bus.publish(stage('billing', 'elsewhere'));
+    await bus.publish(stage('web', 'deploy'));
+    await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'deploy', firstSeq: 0, lines: ['hi'] } });
+    await c.waitFor((m) => events(m).length >= 3, '3 events');
+    await c.waitFor((m) => m.some((x) => x.comment === 'keep-alive'), 'a keep-alive');
+
+    const received = events(c.messages);
+    expect(received.map((m) => m.event)).toEqual(['execution.created', 'stage.status', 'log.lines']);
+    const ids = received.map((m) => m.id!);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const parsed = received.map((m) => KilnEvent.parse(JSON.parse(m.data!)));
+    expect(parsed.map((e) => e.id)).toEqual(ids);
+    expect(parsed.every((e) => e.application === 'web')).toBe(true);
+    expect(parsed[1]).toMatchObject({ data: { refId: 'deploy' } });
+  });
+
+  it('resumes after Last-Event-ID with nothing lost and nothing repeated', async () => {
+    const first = await connect('/api/events');
+    const received: number[] = [];
+    let cut = 0;
+    const publishing = (async () => {
+      for (let i = 0; i < 200; i += 1) await bus.publish(stage(i % 2 ? 'web' : 'billing', `s${i}`));
+    })();
+    await first.waitFor((m) => events(m).length >= 80, '80 events', 20_000);
+    first.close();
+    // Whatever arrived before the disconnect counts as received; the rest is in flight and dropped.
+    received.push(...events(first.messages).map((m) => m.id!));
+    cut = received.at(-1)!;
+    await publishing;
+    for (let i = 0; i < 30; i += 1) await bus.publish(stage('web', `after${i}`));
+
+    const latest = await test.repos.events.latestId();
+    expect(cut).toBeLessThan(latest);
+    const second = await connect('/api/events', { 'last-event-id': String(cut) });
+    await second.waitFor((m) => events(m).at(-1)?.id === latest, `event ${latest}`, 20_000);
+    received.push(...events(second.messages).map((m) => m.id!));
+
+    const stored = (await test.repos.events.after(0, {}, 1000)).map((e) => e.id);
+    expect(stored).toHaveLength(230);
+    expect(new Set(received).size).toBe(received.length);
+    expect(received).toEqual(stored);
+  });
+
+  it('replays from `after` and sees events another process stored (poll fallback)', async () => {
+    const old = await bus.publish(stage('web', 'old'));
+    const older = await test.repos.events.append(stage('web', 'older'));
+    const c = await connect(`/api/events?after=${old.id - 1}&execution=${EXEC}`);
+    // Appended straight to the log: no in-process notification, so only the poll can find it.
+    const foreign = await test.repos.events.append(stage('web', 'foreign'));
+    await c.waitFor((m) => events(m).length >= 3, '3 events');
+    expect(events(c.messages).map((m) => m.id)).toEqual([old.id, older.id, foreign.id]);
+  });
+
+  it('answers 400 naming the field for a malformed Last-Event-ID or query', async () => {
+    const header = await connect('/api/events?after=3', { 'last-event-id': 'abc' });
+    expect(header.status).toBe(400);
+    expect(header.error).toMatchObject({ error: 'bad_request', field: 'Last-Event-ID' });
+    const after = await connect('/api/events?after=abc');
+    expect(after.status).toBe(400);
+    expect(after.error).toMatchObject({ error: 'bad_request', field: 'after' });
+    const application = await connect('/api/events?application=Not%20A%20Name');
+    expect(application.status).toBe(400);
+    expect(application.error).toMatchObject({ field: 'application' });
+  });
+
+  it('ends open streams when the app closes', async () => {
+    const c = await connect('/api/events');
+    await bus.publish(stage('web', 'x'));
+    await c.waitFor((m) => events(m).length === 1, 'an event');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('app.close() hung')), 5_000)));
+    await Promise.race([Promise.all([app.close(), c.ended]), timeout]);
+    clearTimeout(timer);
+  });
+});
