@@ -10,16 +10,19 @@ const html = document.documentElement;
 describe('theme toggle', () => {
   it('switches the page between light and dark and remembers the choice', async () => {
     const { user } = renderApp('/projects');
-    const toggle = await screen.findByRole('button', { name: 'Dark theme' });
-    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    // Wait for the page itself: the app-shell fallback shown while the lazy page loads has its own
+    // toggle, which is replaced when the page arrives (slow machines hit that window).
+    await screen.findByRole('heading', { name: 'Projects', level: 1 });
+    const toggle = () => screen.getByRole('button', { name: 'Dark theme' });
+    expect(toggle().getAttribute('aria-pressed')).toBe('false');
     expect(html.classList.contains('dark')).toBe(false);
 
-    await user.click(toggle);
+    await user.click(toggle());
     expect(html.classList.contains('dark')).toBe(true);
-    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(toggle().getAttribute('aria-pressed')).toBe('true');
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
 
-    await user.click(toggle);
+    await user.click(toggle());
     expect(html.classList.contains('dark')).toBe(false);
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
   });
