@@ -31,6 +31,10 @@ function draftFor(application: string, body: unknown): PipelineDraft {
     const { problems } = result;
     throw new MockApiError(400, { error: 'bad_request', message: describeProblems(problems), field: problems[0]!.path, details: { problems } });
   }
+  if (result.pipeline.application !== application) {
+    const message = `application '${result.pipeline.application}' does not match '${application}'; pipelines cannot move between applications`;
+    throw new MockApiError(400, { error: 'bad_request', message, field: 'application' });
+  }
   return result.pipeline;
 }
 
