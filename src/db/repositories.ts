@@ -6,6 +6,7 @@ import { loadBalancerRepository } from './repositories/load-balancers';
 import { projectRepository } from './repositories/projects';
 import { serverGroupRepository } from './repositories/server-groups';
 import { pipelineRepository } from './repositories/pipelines';
+import { executionRepository } from './repositories/executions';
 import type { Repositories, Session } from './types';
 
 /**
@@ -21,6 +22,7 @@ export function createRepositories(db: Session): Repositories {
     instances: instanceRepository(db),
     loadBalancers: loadBalancerRepository(db),
     pipelines: pipelineRepository(db),
+    executions: executionRepository(db),
     events: eventRepository(db),
   };
 }

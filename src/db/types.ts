@@ -5,6 +5,7 @@ import type { LoadBalancer } from '../shared/domain/load-balancer';
 import type { NewProject, Project } from '../shared/domain/project';
 import type { ServerGroup } from '../shared/domain/server-group';
 import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
+import type { Execution, ExecutionStatus, StageExecution } from '../shared/domain/execution';
 import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
 
@@ -101,6 +102,41 @@ export interface EventRepository {
   latestId(): Promise<number>;
 }
 
+export interface ExecutionPage {
+  executions: Execution[];
+  /** Pass back as `cursor` for the next (older) page; undefined on the last page. */
+  nextCursor: string | undefined;
+  /** The cursor given was not one this repository made. */
+  badCursor: boolean;
+}
+
+export interface ExecutionRepository {
+  get(id: string): Promise<Execution | undefined>;
+  create(execution: Execution): Promise<void>;
+  /** Newest first, `limit` per page. */
+  list(
+    application: string,
+    filter: { limit: number; cursor?: string | undefined; status?: string | undefined; pipelineId?: string | undefined },
+  ): Promise<ExecutionPage>;
+  /** Leases up to `limit` executions that have work due and no live lease of another owner. */
+  claim(owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]>;
+  /** Gives the lease back; the engine looks again at `wakeAt` (null: now; 'never': only when woken). */
+  release(id: string, owner: string, wakeAt: Date | null | 'never'): Promise<void>;
+  /** Makes an execution due now (a judgment arrived, a person acted). */
+  wake(id: string): Promise<void>;
+  updateExecution(
+    id: string,
+    patch: Partial<Pick<Execution, 'status' | 'startedAt' | 'endedAt' | 'canceledBy' | 'cancelReason'>>,
+  ): Promise<void>;
+  /** Applies the patch only while the stage has `expect.status` (when given); false when it did not. */
+  updateStage(
+    id: string,
+    refId: string,
+    patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context'>>,
+    expect?: { status: ExecutionStatus },
+  ): Promise<boolean>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -109,5 +145,6 @@ export interface Repositories {
   instances: InstanceRepository;
   loadBalancers: LoadBalancerRepository;
   pipelines: PipelineRepository;
+  executions: ExecutionRepository;
   events: EventRepository;
 }

@@ -19,7 +19,7 @@ bash src/tools/ensure-provisioning-tools.sh
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "repository and BFF tests on a real PostgreSQL"
-bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server \
+bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
 step "build the dashboard and check the bundle budget"

@@ -28,7 +28,7 @@ describe(`events (${testDriver()})`, () => {
     });
     const third = await repos.events.append({
       type: 'judgment.recorded',
-      data: { refId: 'judge', decision: 'approve', by: 'ada', input: { ticket: 42 } },
+      data: { refId: 'judge', decision: 'approve', by: 'ada', input: 'canary-first' },
     });
     expect(typeof first.id).toBe('number');
     expect(second.id).toBeGreaterThan(first.id);

@@ -52,7 +52,8 @@ export const JudgmentRecordedEvent = event(
     decision: z.enum(['approve', 'reject']),
     by: z.string(),
     comment: z.string().optional(),
-    input: z.record(z.string(), z.unknown()).optional(),
+    /** The input option the judge chose (manualJudgment inputOptions). */
+    input: z.string().optional(),
   }),
 );
 

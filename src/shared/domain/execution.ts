@@ -51,6 +51,9 @@ export const StageExecution = z.object({
   name: z.string(),
   requisiteStageRefIds: z.array(z.string()),
   failPolicy: FailPolicy,
+  /** The stage's config as the pipeline revision had it (expressions not yet evaluated). */
+  config: z.record(z.string(), z.unknown()).default({}),
+  condition: z.string().optional(),
   status: ExecutionStatus,
   startedAt: Timestamp.optional(),
   endedAt: Timestamp.optional(),
@@ -60,6 +63,8 @@ export const StageExecution = z.object({
   error: z.string().optional(),
   /** How many times a person restarted it. */
   attempt: z.number().int().min(1).default(1),
+  /** The handler's durable progress (when a wait ends, the judgment made), so a restart resumes it. */
+  context: z.record(z.string(), z.unknown()).default({}),
 });
 export type StageExecution = z.infer<typeof StageExecution>;
 

@@ -1,0 +1,132 @@
+import { Execution } from '../../shared/domain/execution';
+import { iso, parseRow, withoutNulls } from '../sql';
+import type { ExecutionPage, ExecutionRepository, Session } from '../types';
+
+const EXECUTION = `
+  select id, application, pipeline_id as "pipelineId", pipeline_name as "pipelineName",
+         pipeline_revision as "pipelineRevision", status, trigger, ${iso('created_at')} as "createdAt",
+         ${iso('started_at')} as "startedAt", ${iso('ended_at')} as "endedAt",
+         canceled_by as "canceledBy", cancel_reason as "cancelReason"
+  from executions`;
+
+const STAGES = `
+  select execution_id as "executionId", ref_id as "refId", type, name, requisite_ref_ids as "requisiteStageRefIds",
+         fail_policy as "failPolicy", config, condition, status, ${iso('started_at')} as "startedAt",
+         ${iso('ended_at')} as "endedAt", outputs, error, attempt, context
+  from execution_stages`;
+
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+async function withStages(db: Session, rows: Record<string, unknown>[]): Promise<Execution[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id as string);
+  const { rows: stageRows } = await db.query(`${STAGES} where execution_id = any($1::uuid[]) order by position`, [ids]);
+  const byExecution = new Map<string, Record<string, unknown>[]>();
+  for (const s of stageRows) {
+    const { executionId, ...stage } = withoutNulls(s) as Record<string, unknown>;
+    for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context']) stage[key] = json(stage[key]);
+    byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
+  }
+  return rows.map((r) =>
+    parseRow(Execution, { ...withoutNulls(r), trigger: json(r.trigger), stages: byExecution.get(r.id as string) ?? [] }, `execution ${String(r.id)}`),
+  );
+}
+
+/** Cursor = the last row's (createdAt, id), so paging is stable while new executions arrive. */
+const encodeCursor = (e: Execution) => Buffer.from(`${e.createdAt}|${e.id}`).toString('base64url');
+function decodeCursor(cursor: string): [string, string] | undefined {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : undefined;
+}
+
+export function executionRepository(db: Session): ExecutionRepository {
+  const get = async (id: string) => (await withStages(db, (await db.query(`${EXECUTION} where id = $1`, [id])).rows))[0];
+
+  return {
+    get,
+
+    async create(execution) {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger, created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [execution.id, execution.application, execution.pipelineId, execution.pipelineName, execution.pipelineRevision,
+            execution.status, JSON.stringify(execution.trigger), execution.createdAt],
+        );
+        for (const [position, s] of execution.stages.entries()) {
+          await tx.query(
+            `insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, status)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [execution.id, position, s.refId, s.type, s.name, JSON.stringify(s.requisiteStageRefIds), s.failPolicy,
+              JSON.stringify(s.config), s.condition ?? null, s.status],
+          );
+        }
+      });
+    },
+
+    async list(application, filter) {
+      const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+      if (filter.cursor && !after) return { executions: [], nextCursor: undefined, badCursor: true } satisfies ExecutionPage;
+      const { rows } = await db.query(
+        `${EXECUTION}
+         where application = $1 and ($2::text is null or status = $2) and ($3::uuid is null or pipeline_id = $3)
+           and ($4::timestamptz is null or (created_at, id) < ($4::timestamptz, $5::uuid))
+         order by created_at desc, id desc limit $6`,
+        [application, filter.status ?? null, filter.pipelineId ?? null, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1],
+      );
+      const page = await withStages(db, rows.slice(0, filter.limit));
+      return { executions: page, nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : undefined, badCursor: false };
+    },
+
+    async claim(owner, now, leaseMs, limit) {
+      // SKIP LOCKED: several Kiln processes on one PostgreSQL never claim the same execution.
+      const { rows } = await db.query<{ id: string }>(
+        `update executions set lease_owner = $1, lease_until = $2
+         where id in (
+           select id from executions
+           where status in ('NOT_STARTED', 'RUNNING')
+             and (lease_until is null or lease_until < $3 or lease_owner = $1)
+             and (wake_at is null or wake_at <= $3)
+           order by created_at limit $4
+           for update skip locked)
+         returning id`,
+        [owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async release(id, owner, wakeAt) {
+      await db.query(
+        `update executions set lease_owner = null, lease_until = null, wake_at = $3::timestamptz where id = $1 and lease_owner = $2`,
+        [id, owner, wakeAt === 'never' ? 'infinity' : (wakeAt?.toISOString() ?? null)],
+      );
+    },
+
+    async wake(id) {
+      await db.query(`update executions set wake_at = null where id = $1`, [id]);
+    },
+
+    async updateExecution(id, patch) {
+      await db.query(
+        `update executions set status = coalesce($2, status), started_at = coalesce($3::timestamptz, started_at),
+           ended_at = coalesce($4::timestamptz, ended_at), canceled_by = coalesce($5, canceled_by),
+           cancel_reason = coalesce($6, cancel_reason)
+         where id = $1`,
+        [id, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null, patch.canceledBy ?? null, patch.cancelReason ?? null],
+      );
+    },
+
+    async updateStage(id, refId, patch, expect) {
+      const { rowCount } = await db.query(
+        `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
+           ended_at = coalesce($5::timestamptz, ended_at), outputs = coalesce($6::jsonb, outputs),
+           error = coalesce($7, error), context = coalesce($8::jsonb, context)
+         where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)`,
+        [id, refId, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null,
+          patch.outputs ? JSON.stringify(patch.outputs) : null, patch.error ?? null,
+          patch.context ? JSON.stringify(patch.context) : null, expect?.status ?? null],
+      );
+      return rowCount > 0;
+    },
+  };
+}

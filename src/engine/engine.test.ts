@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
+import type { TriggerRecord } from '../shared/domain/execution';
+import { openTestDatabase } from '../db/test-database';
+import { createOwners } from '../db/test-builders';
+import type { Repositories } from '../db/types';
+import { createEventBus } from './events/event-bus';
+import { createEngine, EngineError, type Engine } from './index';
+
+let repos: Repositories;
+let close: () => Promise<void>;
+let clock: Date;
+const now = () => clock;
+const later = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
+const manual: TriggerRecord = { type: 'manual', user: 'ana', parameters: {} };
+
+beforeEach(async () => {
+  ({ repos, close } = await openTestDatabase());
+  await createOwners(repos);
+  clock = new Date('2026-11-23T10:00:00.000Z');
+});
+afterEach(() => close());
+
+const engine = (owner = 'test-a'): Engine => createEngine({ repos, events: createEventBus(repos), now, owner, leaseMs: 30_000 });
+const pipeline = (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
+  repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana');
+const statuses = async (id: string) => Object.fromEntries((await repos.executions.get(id))!.stages.map((s) => [s.refId, s.status]));
+
+describe('engine', () => {
+  it('runs stages in order, passes outputs through expressions, and waits on the clock', async () => {
+    const e = engine();
+    const p = await pipeline([
+      { refId: 'vars', type: 'evaluateVariables', name: 'Vars', config: { variables: [{ key: 'replicas', value: '${ 1 == 1 }' }] } },
+      { refId: 'check', type: 'checkPreconditions', name: 'Check', requisiteStageRefIds: ['vars'], config: { preconditions: [{ type: 'expression', expression: "${ stages['Vars'].outputs.replicas == true }" }] } },
+      { refId: 'soak', type: 'wait', name: 'Soak', requisiteStageRefIds: ['check'], config: { seconds: 60 } },
+    ]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    expect(await statuses(id)).toEqual({ vars: 'SUCCEEDED', check: 'SUCCEEDED', soak: 'RUNNING' });
+    later(59);
+    await e.tick();
+    expect((await statuses(id)).soak).toBe('RUNNING');
+    later(2);
+    await e.tick();
+    const done = (await repos.executions.get(id))!;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[0]!.outputs).toEqual({ replicas: true });
+    const events = await repos.events.after(0, { execution: id }, 100);
+    expect(events.map((ev) => ev.type)).toEqual(['execution.created', 'execution.status', ...Array(6).fill('stage.status'), 'execution.status']);
+  });
+
+  it('resumes after its owner dies: another process takes over when the lease expires, without restarting the wait', async () => {
+    const a = engine('process-a');
+    const p = await pipeline([{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 120 } }]);
+    const { id } = await a.start(p, manual);
+    await a.tick();
+    // When the wait is due, process A takes the lease and is killed before it gives it back.
+    later(120);
+    expect(await repos.executions.claim('process-a', clock, 30_000, 10)).toEqual([id]);
+    const b = engine('process-b');
+    expect(await b.tick()).toBe(0); // A's lease is still fresh
+    later(31);
+    expect(await b.tick()).toBe(1);
+    expect((await repos.executions.get(id))!.status).toBe('SUCCEEDED');
+  });
+
+  it('waits for a judgment, records exactly one of two at once, and refuses a late one', async () => {
+    const e = engine();
+    const p = await pipeline([{ refId: 'ok', type: 'manualJudgment', name: 'Approve', config: { instructions: 'Ship?', inputOptions: ['all', 'canary'] } }]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    expect((await statuses(id)).ok).toBe('SUSPENDED');
+    const results = await Promise.allSettled([
+      e.judge(id, 'ok', { decision: 'approve', by: 'bo', input: 'canary' }),
+      e.judge(id, 'ok', { decision: 'reject', by: 'cy', comment: 'no' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await e.tick();
+    const done = (await repos.executions.get(id))!;
+    const winner = (done.stages[0]!.context.judgment as { by: string }).by;
+    expect(done.status).toBe(winner === 'bo' ? 'SUCCEEDED' : 'TERMINAL');
+    const late = e.judge(id, 'ok', { decision: 'approve', by: 'di' });
+    await expect(late).rejects.toThrow(`Already judged`);
+    await expect(late).rejects.toBeInstanceOf(EngineError);
+    expect((await repos.events.after(0, { execution: id }, 100)).filter((ev) => ev.type === 'judgment.recorded')).toHaveLength(1);
+  });
+
+  it('a rejection ends the execution with who rejected and why', async () => {
+    const e = engine();
+    const p = await pipeline([
+      { refId: 'ok', type: 'manualJudgment', name: 'Approve', config: { instructions: 'Ship?' } },
+      { refId: 'after', type: 'wait', name: 'After', requisiteStageRefIds: ['ok'], config: { seconds: 1 } },
+    ]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    await e.judge(id, 'ok', { decision: 'reject', by: 'bo', comment: 'error rate too high' });
+    await e.tick();
+    const done = (await repos.executions.get(id))!;
+    expect(done.status).toBe('TERMINAL');
+    expect(done.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'rejected by bo: error rate too high' });
+    expect(done.stages[1]!.status).toBe('NOT_STARTED');
+  });
+
+  it('halt_pipeline cancels the parallel branch; ignore lets the next stage run', async () => {
+    const e = engine();
+    const failing = { type: 'expression', expression: '${ 1 == 2 }', failureMessage: 'one is not two' };
+    const halt = await pipeline([
+      { refId: 'bad', type: 'checkPreconditions', name: 'Bad', config: { preconditions: [failing] } },
+      { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 30 } },
+    ]);
+    const first = await e.start(halt, manual);
+    await e.tick();
+    expect((await repos.executions.get(first.id))!.status).toBe('TERMINAL');
+    expect(await statuses(first.id)).toEqual({ bad: 'TERMINAL', soak: 'CANCELED' });
+    expect((await repos.executions.get(first.id))!.stages[0]!.error).toBe('one is not two');
+
+    const ignore = await pipeline([
+      { refId: 'bad', type: 'checkPreconditions', name: 'Bad', failPolicy: 'ignore', config: { preconditions: [failing] } },
+      { refId: 'next', type: 'evaluateVariables', name: 'Next', requisiteStageRefIds: ['bad'], config: { variables: [{ key: 'x', value: "${ stages['Bad'].status }" }] } },
+    ]);
+    const second = await e.start(ignore, manual);
+    await e.tick();
+    const done = (await repos.executions.get(second.id))!;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[1]!.outputs).toEqual({ x: 'FAILED_CONTINUE' });
+  });
+
+  it('skips a stage whose condition is false, and can be canceled with a reason', async () => {
+    const e = engine();
+    const p = await pipeline(
+      [
+        { refId: 'maybe', type: 'wait', name: 'Maybe', condition: "${ parameters.env == 'prod' }", config: { seconds: 5 } },
+        { refId: 'long', type: 'wait', name: 'Long', requisiteStageRefIds: ['maybe'], config: { seconds: 3600 } },
+      ],
+      { parameters: [{ name: 'env', default: 'staging', options: ['staging', 'prod'] }] },
+    );
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    expect(await statuses(id)).toEqual({ maybe: 'SKIPPED', long: 'RUNNING' });
+    const canceled = await e.cancel(id, 'ana', 'wrong build');
+    expect(canceled).toMatchObject({ status: 'CANCELED', canceledBy: 'ana', cancelReason: 'wrong build' });
+    expect(await e.tick()).toBe(0);
+    await expect(e.cancel(id, 'ana', 'again')).rejects.toThrow('already ended as CANCELED');
+  });
+
+  it('refuses to start what it cannot run, naming the stage or parameter', async () => {
+    const e = engine();
+    const job = await pipeline([{ refId: 'j', type: 'runJob', name: 'Build', config: { command: 'make' } }]);
+    await expect(e.start(job, manual)).rejects.toThrow("cannot run stage 'Build' (runJob) yet");
+    const params = await pipeline([], { parameters: [{ name: 'version', required: true }, { name: 'env', options: ['a'], default: 'a' }] });
+    await expect(e.start(params, manual)).rejects.toMatchObject({ field: 'parameters.version' });
+    await expect(e.start(params, { ...manual, parameters: { version: '1', env: 'b' } })).rejects.toThrow('must be one of a');
+    await expect(e.start(params, { ...manual, parameters: { version: '1', colour: 'x' } })).rejects.toThrow("unknown parameter 'colour'");
+  });
+});

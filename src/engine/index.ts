@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Execution, type TriggerRecord } from '../shared/domain/execution';
+import type { Pipeline } from '../shared/domain/pipeline';
+import { isStageType } from '../shared/stages/registry';
+import type { Repositories } from '../db/types';
+import type { EventBus } from './events/event-bus';
+import { advanceExecution } from './orchestrator/run-execution';
+import { stageHandlers } from './stages/registry';
+import { Judgment } from './stages/manual-judgment';
+
+export class EngineError extends Error {
+  constructor(
+    readonly kind: 'bad_request' | 'not_found' | 'conflict',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EngineOptions {
+  repos: Repositories;
+  events: EventBus;
+  /** Injected so tests drive time; defaults to the wall clock. */
+  now?: () => Date;
+  /** Unique per process: leases name their owner. */
+  owner?: string;
+  leaseMs?: number;
+  tickMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface Engine {
+  start(pipeline: Pipeline, trigger: TriggerRecord): Promise<Execution>;
+  cancel(executionId: string, by: string, reason: string): Promise<Execution>;
+  judge(executionId: string, refId: string, judgment: Omit<Judgment, 'at'>): Promise<Execution>;
+  /** Claims and advances every execution with work due; returns how many it advanced. */
+  tick(): Promise<number>;
+  /** Ticks on a timer until stop(); start() and judge() also tick at once. */
+  run(): void;
+  stop(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { repos, events } = options;
+  const now = options.now ?? (() => new Date());
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<number> | undefined;
+  let again = false;
+
+  const tickOnce = async () => {
+    const ids = await repos.executions.claim(owner, now(), leaseMs, 20);
+    for (const id of ids) {
+      let wakeAt: Date | null | 'never' = null;
+      try {
+        wakeAt = await advanceExecution(id, { repos, events, now });
+      } catch (err) {
+        options.onError?.(err);
+        wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
+      } finally {
+        await repos.executions.release(id, owner, wakeAt);
+      }
+    }
+    return ids.length;
+  };
+
+  // One tick at a time per process; a request for another while one runs is coalesced into one more.
+  const tick = async (): Promise<number> => {
+    if (ticking) {
+      again = true;
+      return ticking;
+    }
+    ticking = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await tickOnce();
+      } while (again);
+      return total;
+    })().finally(() => (ticking = undefined));
+    return ticking;
+  };
+  const kick = () => void tick().catch((err: unknown) => options.onError?.(err));
+
+  const get = async (id: string) => {
+    const execution = await repos.executions.get(id);
+    if (!execution) throw new EngineError('not_found', `Execution '${id}' does not exist.`, 'executionId');
+    return execution;
+  };
+
+  return {
+    async start(pipeline, trigger) {
+      if (pipeline.disabled) throw new EngineError('conflict', `Pipeline '${pipeline.name}' is disabled.`);
+      const cannotRun = pipeline.stages.filter((s) => !isStageType(s.type) || !stageHandlers[s.type]);
+      if (cannotRun.length > 0) {
+        const list = cannotRun.map((s) => `'${s.name}' (${s.type})`).join(', ');
+        throw new EngineError('bad_request', `This version of Kiln cannot run stage ${list} yet.`, 'stages');
+      }
+      const parameters: Record<string, string> = {};
+      for (const p of pipeline.parameters) {
+        const value = trigger.parameters[p.name] ?? p.default;
+        if (value === undefined || (p.required && value === '')) {
+          throw new EngineError('bad_request', `parameter '${p.name}' is required`, `parameters.${p.name}`);
+        }
+        if (p.options && !p.options.includes(value)) {
+          throw new EngineError('bad_request', `parameter '${p.name}' must be one of ${p.options.join(', ')}`, `parameters.${p.name}`);
+        }
+        parameters[p.name] = value;
+      }
+      const unknown = Object.keys(trigger.parameters).filter((k) => !pipeline.parameters.some((p) => p.name === k));
+      if (unknown.length > 0) throw new EngineError('bad_request', `unknown parameter '${unknown[0]}'`, `parameters.${unknown[0]}`);
+
+      const execution = Execution.parse({
+        id: randomUUID(),
+        application: pipeline.application,
+        pipelineId: pipeline.id,
+        pipelineName: pipeline.name,
+        pipelineRevision: pipeline.revision,
+        status: 'NOT_STARTED',
+        trigger: { ...trigger, parameters },
+        createdAt: now().toISOString(),
+        stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
+      });
+      await repos.executions.create(execution);
+      await events.publish({ type: 'execution.created', application: execution.application, executionId: execution.id, data: { pipelineId: pipeline.id, pipelineName: pipeline.name } });
+      kick();
+      return execution;
+    },
+
+    async cancel(executionId, by, reason) {
+      const execution = await get(executionId);
+      if (['SUCCEEDED', 'TERMINAL', 'CANCELED', 'STOPPED'].includes(execution.status)) {
+        throw new EngineError('conflict', `Execution already ended as ${execution.status}.`);
+      }
+      const at = now().toISOString();
+      await repos.executions.updateExecution(executionId, { status: 'CANCELED', endedAt: at, canceledBy: by, cancelReason: reason });
+      for (const s of execution.stages.filter((st) => st.status === 'RUNNING' || st.status === 'SUSPENDED')) {
+        await repos.executions.updateStage(executionId, s.refId, { status: 'CANCELED', endedAt: at, error: `canceled by ${by}: ${reason}` });
+        await events.publish({ type: 'stage.status', application: execution.application, executionId, data: { refId: s.refId, status: 'CANCELED', previous: s.status } });
+      }
+      await events.publish({ type: 'execution.status', application: execution.application, executionId, data: { status: 'CANCELED', previous: execution.status } });
+      return get(executionId);
+    },
+
+    async judge(executionId, refId, judgment) {
+      const execution = await get(executionId);
+      const stage = execution.stages.find((s) => s.refId === refId);
+      if (!stage) throw new EngineError('not_found', `Execution has no stage '${refId}'.`, 'refId');
+      if (stage.type !== 'manualJudgment') throw new EngineError('bad_request', `Stage '${stage.name}' is not a manual judgment.`, 'refId');
+      const recorded = { ...judgment, at: now().toISOString() };
+      // Compare-and-set on SUSPENDED: of two judges at once, exactly one wins; the other gets 409.
+      const won = await repos.executions.updateStage(executionId, refId, { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } }, { status: 'SUSPENDED' });
+      if (!won) {
+        const current = (await get(executionId)).stages.find((s) => s.refId === refId)!;
+        const prior = Judgment.safeParse(current.context.judgment);
+        throw new EngineError(
+          'conflict',
+          prior.success ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.` : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
+        );
+      }
+      await events.publish({ type: 'judgment.recorded', application: execution.application, executionId, data: { refId, decision: judgment.decision, by: judgment.by, ...(judgment.comment ? { comment: judgment.comment } : {}), ...(judgment.input ? { input: judgment.input } : {}) } });
+      await repos.executions.wake(executionId);
+      kick();
+      return get(executionId);
+    },
+
+    tick,
+
+    run() {
+      if (timer) return;
+      timer = setInterval(kick, options.tickMs ?? 250);
+      kick();
+    },
+
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await ticking;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution } from '../../shared/domain/execution';
+import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
+import { isStageType, stageDefinitions } from '../../shared/stages/registry';
+import type { Repositories } from '../../db/types';
+import type { EventBus } from '../events/event-bus';
+import { stageHandlers } from '../stages/registry';
+import type { StepResult } from '../stages/handler';
+import { executionOutcome, failureOutcome, readyStages } from './dag';
+import { expressionScope } from './scope';
+
+export interface RunDeps {
+  repos: Repositories;
+  events: EventBus;
+  now: () => Date;
+}
+
+const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Moves one leased execution as far as it can go now: starts ready stages, steps active ones,
+ * applies fail policies, ends the execution when nothing is left. Every change is written before
+ * the next is decided, so a process killed at any point leaves a state the next owner resumes.
+ * Returns when the engine should look again.
+ */
+export async function advanceExecution(id: string, deps: RunDeps): Promise<Date | null | 'never'> {
+  const { repos, events } = deps;
+  const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
+    events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
+  const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
+    await repos.executions.updateStage(e.id, s.refId, { ...patch, status });
+    if (status !== s.status) await stageEvent(e, s, status, patch.error);
+  };
+
+  for (let round = 0; round < 10_000; round += 1) {
+    const execution = await repos.executions.get(id);
+    if (!execution || COMPLETED.has(execution.status)) return 'never';
+    const now = deps.now();
+    if (execution.status === 'NOT_STARTED') {
+      await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() });
+      await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
+      continue;
+    }
+
+    const halted = execution.stages.some((s) => s.status === 'TERMINAL' && s.failPolicy === 'halt_pipeline');
+    const outcome = halted ? 'TERMINAL' : executionOutcome(execution.stages);
+    if (outcome) {
+      await repos.executions.updateExecution(id, { status: outcome, endedAt: now.toISOString() });
+      await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: outcome, previous: execution.status } });
+      return 'never';
+    }
+
+    const scope = expressionScope(execution);
+    let changed = false;
+    for (const refId of readyStages(execution.stages)) {
+      const stage = execution.stages.find((s) => s.refId === refId)!;
+      let run = true;
+      try {
+        run = stage.condition === undefined || Boolean(interpolate(stage.condition, scope));
+      } catch (err) {
+        await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${message(err)}` });
+        changed = true;
+        continue;
+      }
+      await setStage(execution, stage, run ? 'RUNNING' : 'SKIPPED', run ? { startedAt: now.toISOString() } : { endedAt: now.toISOString() });
+      changed = true;
+    }
+    if (changed) continue;
+
+    let wakeAt: Date | 'never' | null = 'never';
+    for (const stage of execution.stages.filter((s) => ACTIVE.has(s.status))) {
+      const due = typeof stage.context.wakeAt !== 'string' || new Date(stage.context.wakeAt) <= now;
+      if (!due || (stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined)) {
+        if (typeof stage.context.wakeAt === 'string') wakeAt = earliest(wakeAt, new Date(stage.context.wakeAt));
+        continue;
+      }
+      const result = await step(execution, stage, scope, deps);
+      const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
+      if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
+        await setStage(execution, stage, result.status, { context });
+        if (result.wakeAt) wakeAt = earliest(wakeAt, result.wakeAt);
+        if (result.status !== stage.status) changed = true;
+      } else if (result.status === 'SUCCEEDED') {
+        await setStage(execution, stage, 'SUCCEEDED', { context, outputs: result.outputs ?? {}, endedAt: now.toISOString() });
+        changed = true;
+      } else {
+        const { stageStatus, haltExecution } = failureOutcome(stage.failPolicy);
+        await setStage(execution, stage, stageStatus, { context, error: result.error, endedAt: now.toISOString() });
+        if (haltExecution) {
+          for (const other of execution.stages.filter((s) => s.refId !== stage.refId && ACTIVE.has(s.status))) {
+            await setStage(execution, other, 'CANCELED', { endedAt: now.toISOString(), error: `canceled: stage '${stage.name}' failed and halts the pipeline` });
+          }
+          changed = true;
+          break; // the other stages of this round are canceled now; stepping their stale copies would revive them
+        }
+        changed = true;
+      }
+    }
+    if (!changed) return wakeAt;
+  }
+  return null;
+}
+
+function earliest(a: Date | 'never' | null, b: Date): Date {
+  return a === 'never' || a === null || b < a ? b : a;
+}
+
+async function step(execution: Execution, stage: StageExecution, scope: ReturnType<typeof expressionScope>, deps: RunDeps): Promise<StepResult> {
+  const handler = isStageType(stage.type) ? stageHandlers[stage.type] : undefined;
+  if (!handler || !isStageType(stage.type)) return { status: 'FAILED', error: `stage type '${stage.type}' cannot run in this version of Kiln` };
+  const config = stageDefinitions[stage.type].config.safeParse(stage.config);
+  if (!config.success) return { status: 'FAILED', error: `config: ${config.error.issues[0]?.message ?? 'invalid'}` };
+  try {
+    return await handler.step({
+      execution,
+      stage,
+      config: config.data as never,
+      resolve: (value) => interpolateDeep(value, scope),
+      now: deps.now(),
+      repos: deps.repos,
+    });
+  } catch (err) {
+    return { status: 'FAILED', error: message(err) };
+  }
+}

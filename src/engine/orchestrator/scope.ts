@@ -1,0 +1,12 @@
+import type { Execution } from '../../shared/domain/execution';
+import type { ExpressionScope } from '../../shared/expression/evaluate';
+
+/** What `${ … }` can read in a stage: earlier stages by name, parameters, the trigger, the execution. */
+export function expressionScope(execution: Execution): ExpressionScope {
+  return {
+    stages: Object.fromEntries(execution.stages.map((s) => [s.name, { status: s.status, outputs: s.outputs, error: s.error ?? null }])),
+    parameters: execution.trigger.parameters,
+    trigger: { type: execution.trigger.type, user: execution.trigger.user },
+    execution: { id: execution.id, application: execution.application, pipeline: execution.pipelineName },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Execution, StageExecution } from '../../shared/domain/execution';
+import type { Repositories } from '../../db/types';
+
+/** What a handler sees of one step of its stage. */
+export interface StepInput<C> {
+  execution: Execution;
+  stage: StageExecution;
+  /** The stage config, checked against its shared schema; `${ … }` still unevaluated. */
+  config: C;
+  /** Evaluates every `${ … }` in a value against stage outputs, parameters and the trigger. */
+  resolve: (value: unknown) => unknown;
+  now: Date;
+  repos: Repositories;
+}
+
+/**
+ * One step of a stage. Handlers are re-entrant: progress lives in `context`, which the engine
+ * stores, so a step that runs again after a crash picks up where the last stored step left off.
+ */
+export type StepResult =
+  | { status: 'RUNNING'; wakeAt: Date; context?: Record<string, unknown> }
+  | { status: 'SUSPENDED'; wakeAt?: Date; context?: Record<string, unknown> }
+  | { status: 'SUCCEEDED'; outputs?: Record<string, unknown>; context?: Record<string, unknown> }
+  | { status: 'FAILED'; error: string; context?: Record<string, unknown> };
+
+export interface StageHandler<C = unknown> {
+  step(input: StepInput<C>): Promise<StepResult>;
+}
+
+export function defineHandler<C>(handler: StageHandler<C>): StageHandler<C> {
+  return handler;
+}

@@ -1,0 +1,17 @@
+import type { StageType } from '../../shared/stages/registry';
+import type { StageHandler } from './handler';
+import { waitHandler } from './wait';
+import { evaluateVariablesHandler } from './evaluate-variables';
+import { checkPreconditionsHandler } from './check-preconditions';
+import { manualJudgmentHandler } from './manual-judgment';
+
+/**
+ * The stage types this engine can run. runJob, webhook and pipeline are defined (they validate and
+ * can be edited) but have no handler yet: starting a pipeline that uses them is refused up front.
+ */
+export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
+  wait: waitHandler,
+  evaluateVariables: evaluateVariablesHandler,
+  checkPreconditions: checkPreconditionsHandler,
+  manualJudgment: manualJudgmentHandler,
+};
