@@ -45,7 +45,7 @@ describe('engine', () => {
     const done = (await repos.executions.get(id))!;
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stages[0]!.outputs).toEqual({ replicas: true });
-    const events = await repos.events.after(0, { execution: id }, 100);
+    const events = await repos.events.after(0, { executionId: id }, 100);
     expect(events.map((ev) => ev.type)).toEqual(['execution.created', 'execution.status', ...Array(6).fill('stage.status'), 'execution.status']);
   });
 
@@ -82,7 +82,7 @@ describe('engine', () => {
     const late = e.judge(id, 'ok', { decision: 'approve', by: 'di' });
     await expect(late).rejects.toThrow(`Already judged`);
     await expect(late).rejects.toBeInstanceOf(EngineError);
-    expect((await repos.events.after(0, { execution: id }, 100)).filter((ev) => ev.type === 'judgment.recorded')).toHaveLength(1);
+    expect((await repos.events.after(0, { executionId: id }, 100)).filter((ev) => ev.type === 'judgment.recorded')).toHaveLength(1);
   });
 
   it('a rejection ends the execution with who rejected and why', async () => {
