@@ -1,4 +1,5 @@
 import { Pipeline } from '../src/shared/domain/pipeline';
+import { Execution } from '../src/shared/domain/execution';
 import type { PipelineRevision } from '../src/shared/api/pipelines';
 import { Account } from '../src/shared/domain/account';
 import { Application } from '../src/shared/domain/application';
@@ -17,6 +18,7 @@ export interface MockDb {
   loadBalancers: LoadBalancer[];
   /** Every revision of every pipeline, newest last; the newest is the pipeline. */
   pipelineRevisions: PipelineRevision[];
+  executions: Execution[];
 }
 
 const HOUR = 3_600_000;
@@ -160,7 +162,8 @@ export function createDb(now: number = Date.now()): MockDb {
   ];
 
   const pipelineRevisions = [samplePipeline(createdAt)];
-  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions };
+  const executions = [sampleExecution(pipelineRevisions[0]!.pipeline, now)];
+  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions };
 }
 
 function samplePipeline(at: string): PipelineRevision {
@@ -177,6 +180,28 @@ function samplePipeline(at: string): PipelineRevision {
     updatedBy: 'anonymous',
   });
   return { revision: 1, updatedAt: at, updatedBy: 'anonymous', pipeline };
+}
+
+/** An execution waiting on its judgment, so the approve and reject paths have something to act on. */
+function sampleExecution(pipeline: Pipeline, now: number): Execution {
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+  return Execution.parse({
+    id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+    application: pipeline.application,
+    pipelineId: pipeline.id,
+    pipelineName: pipeline.name,
+    pipelineRevision: pipeline.revision,
+    status: 'RUNNING',
+    trigger: { type: 'manual', user: 'ana', parameters: {} },
+    createdAt: at(12),
+    startedAt: at(12),
+    stages: pipeline.stages.map((s, i) => ({
+      ...s,
+      status: i === 0 ? 'SUCCEEDED' : 'SUSPENDED',
+      startedAt: at(12 - i * 4),
+      ...(i === 0 ? { endedAt: at(8) } : {}),
+    })),
+  });
 }
 
 /** Shared by the browser worker and the node server; `resetDb` restores it between tests. */

@@ -30,6 +30,7 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
 }
 
 const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
+const SAMPLE_EXECUTION = db.executions[0]!.id;
 
 interface Sample {
   params?: Record<string, string>;
@@ -59,6 +60,11 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   validatePipelineEndpoint: { body: { application: 'web', name: 'x', stages: [] } },
   listPipelineRevisions: { params: { pipelineId: SAMPLE_PIPELINE } },
   restorePipelineRevision: { params: { pipelineId: SAMPLE_PIPELINE, revision: '1' }, body: { baseRevision: 1 } },
+  startExecution: { params: { pipelineId: SAMPLE_PIPELINE }, body: { parameters: {} } },
+  getExecution: { params: { executionId: SAMPLE_EXECUTION } },
+  listExecutions: { params: { application: 'web' }, query: { limit: '10' } },
+  cancelExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'wrong build' } },
+  judgeStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { decision: 'approve' } },
 };
 
 describe('fixtures', () => {

@@ -6,6 +6,7 @@ import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
+import { executionHandlers } from './handlers/executions';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -15,6 +16,7 @@ export const handlersByEndpoint = {
   ...clusterHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
+  ...executionHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

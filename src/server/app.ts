@@ -12,6 +12,8 @@ import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
 import { eventRoutes } from './routes/events';
 import { createEventBus } from '../engine/events/event-bus';
+import { createEngine } from '../engine/index';
+import { executionRoutes } from './routes/executions';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -40,7 +42,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   clusterRoutes(app, deps);
   provisioningRoutes(app);
   pipelineRoutes(app, deps);
-  eventRoutes(app, deps.repos, deps.events ?? createEventBus(deps.repos), deps.sse);
+  const events = deps.events ?? createEventBus(deps.repos);
+  const engine = deps.engine ?? createEngine({ repos: deps.repos, events, onError: (err) => app.log.error({ err }, 'engine') });
+  // Work the engine started for a request must finish before the database closes under it.
+  app.addHook('onClose', () => engine.stop());
+  eventRoutes(app, deps.repos, events, deps.sse);
+  executionRoutes(app, deps, engine);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

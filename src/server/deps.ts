@@ -1,5 +1,6 @@
 import type { Database, Repositories } from '../db/types';
 import type { EventBus } from '../engine/events/event-bus';
+import type { Engine } from '../engine/index';
 import type { SseOptions } from './routes/events';
 
 /** Everything buildApp needs, passed in so tests can build the app on a throwaway database. */
@@ -13,6 +14,8 @@ export interface AppDeps {
   logger?: boolean | { level: string };
   /** Live events; buildApp creates one on `repos` when absent. Tests pass theirs to publish into it. */
   events?: EventBus | undefined;
+  /** The deploy engine; buildApp creates one on `repos` and `events` when absent (it ticks on demand). */
+  engine?: Engine | undefined;
   /** Stream timings (heartbeat, poll); tests shorten them. */
   sse?: SseOptions | undefined;
 }

@@ -7,6 +7,8 @@ import { createDatabase } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
+import { createEventBus } from '../engine/events/event-bus';
+import { createEngine } from '../engine/index';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -24,8 +26,12 @@ async function main(): Promise<void> {
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
 
-  const app = await buildApp({ db, repos, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const events = createEventBus(repos);
+  const engine = createEngine({ repos, events, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  const app = await buildApp({ db, repos, events, engine, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
+  // Executions left running by a previous process (or a crashed one) are picked up here.
+  engine.run();
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
   log(`Kiln ${version} is running at ${address.replace('[::1]', 'localhost')}  (database: ${where})`);
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError } from '../../shared/api/endpoint';
 import { ConflictError, NotFoundError, RevisionConflictError } from '../../db/errors';
+import { EngineError } from '../../engine/index';
 
 const CONTEXT_LABEL: Record<string, string> = {
   querystring: 'query parameter',
@@ -63,6 +64,10 @@ export function errorHandler(app: FastifyInstance): void {
     const raw: unknown = err;
     if (raw instanceof NotFoundError) {
       return send(404, { error: 'not_found', message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
+    }
+    if (raw instanceof EngineError) {
+      const status = raw.kind === 'not_found' ? 404 : raw.kind === 'conflict' ? 409 : 400;
+      return send(status, { error: raw.kind, message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
     }
     if (raw instanceof RevisionConflictError) {
       return send(409, { error: 'conflict', message: raw.message, field: 'baseRevision', details: { current: raw.current } });

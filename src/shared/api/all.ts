@@ -12,6 +12,7 @@ import {
   savePipeline,
   validatePipelineEndpoint,
 } from './pipelines';
+import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from './executions';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -35,4 +36,9 @@ export const allEndpoints = {
   validatePipelineEndpoint,
   listPipelineRevisions,
   restorePipelineRevision,
+  startExecution,
+  getExecution,
+  listExecutions,
+  cancelExecution,
+  judgeStage,
 } as const;

@@ -1,0 +1,55 @@
+import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from '../../src/shared/api/executions';
+import { Execution } from '../../src/shared/domain/execution';
+import { db } from '../db';
+import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+
+// Mock mode has no engine: executions here do not progress on their own; only people's actions
+// (start, cancel, judge) change them, with the BFF's answers and status codes.
+const find = (id: string) => {
+  const execution = db.executions.find((e) => e.id === id);
+  if (!execution) throw notFound(`Execution '${id}' does not exist.`, 'executionId');
+  return execution;
+};
+const replace = (next: Execution) => {
+  db.executions = db.executions.map((e) => (e.id === next.id ? next : e));
+  return next;
+};
+
+export const executionHandlers = {
+  startExecution: handleEndpoint(startExecution, ({ params, body }) => {
+    const pipeline = [...db.pipelineRevisions].reverse().find((r) => r.pipeline.id === params.pipelineId)?.pipeline;
+    if (!pipeline) throw notFound(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
+    const execution = Execution.parse({
+      id: crypto.randomUUID(),
+      application: pipeline.application,
+      pipelineId: pipeline.id,
+      pipelineName: pipeline.name,
+      pipelineRevision: pipeline.revision,
+      status: 'NOT_STARTED',
+      trigger: { type: 'manual', user: 'anonymous', parameters: body.parameters },
+      createdAt: new Date().toISOString(),
+      stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
+    });
+    db.executions.unshift(execution);
+    return execution;
+  }),
+  getExecution: handleEndpoint(getExecution, ({ params }) => find(params.executionId)),
+  listExecutions: handleEndpoint(listExecutions, ({ params, query }) => {
+    if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
+    const all = db.executions.filter((e) => e.application === params.application && (!query.status || e.status === query.status));
+    return { executions: all.slice(0, query.limit ?? 25) };
+  }),
+  cancelExecution: handleEndpoint(cancelExecution, ({ params, body }) => {
+    const execution = find(params.executionId);
+    if (!['NOT_STARTED', 'RUNNING'].includes(execution.status)) throw conflict(`Execution already ended as ${execution.status}.`, 'executionId');
+    return replace({ ...execution, status: 'CANCELED', canceledBy: 'anonymous', cancelReason: body.reason, endedAt: new Date().toISOString() });
+  }),
+  judgeStage: handleEndpoint(judgeStage, ({ params, body }) => {
+    const execution = find(params.executionId);
+    const stage = execution.stages.find((s) => s.refId === params.refId);
+    if (!stage) throw notFound(`Execution has no stage '${params.refId}'.`, 'refId');
+    if (stage.status !== 'SUSPENDED') throw conflict(`Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`, 'refId');
+    const judged = { ...stage, status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL', context: { judgment: { ...body, by: 'anonymous', at: new Date().toISOString() } } } as const;
+    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? judged : s)) });
+  }),
+};

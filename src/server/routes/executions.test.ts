@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Execution } from '../../shared/domain/execution';
+import { openTestApp } from '../test-app';
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+beforeAll(async () => ({ app, close } = await openTestApp()));
+afterAll(() => close());
+
+const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: res.statusCode, body: res.json() };
+};
+
+async function pipelineWith(stages: unknown[], name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const { status, body } = await call('POST', '/api/applications/web/pipelines', { name, stages, ...extra });
+  expect(status).toBe(201);
+  return body.id as string;
+}
+
+/** The engine works in the background after a request; wait (bounded) until the execution shows it. */
+async function until(id: string, ok: (e: Execution) => boolean): Promise<Execution> {
+  for (let i = 0; i < 100; i += 1) {
+    const execution = Execution.parse((await call('GET', `/api/executions/${id}`)).body);
+    if (ok(execution)) return execution;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`execution ${id} never reached the expected state`);
+}
+
+const judgment = [
+  { refId: 'vars', type: 'evaluateVariables', name: 'Vars', config: { variables: [{ key: 'who', value: '${ trigger.user }' }] } },
+  { refId: 'ok', type: 'manualJudgment', name: 'Approve', requisiteStageRefIds: ['vars'], config: { instructions: 'Ship?' } },
+];
+
+describe('executions', () => {
+  it('starts a pipeline, waits for a judgment, records one approval and refuses the second', async () => {
+    const pipelineId = await pipelineWith(judgment, 'Release');
+    const started = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const waiting = await until(id, (e) => e.stages[1]!.status === 'SUSPENDED');
+    expect(waiting.stages[0]!.outputs).toEqual({ who: 'anonymous' });
+
+    const noComment = await call('POST', `/api/executions/${id}/stages/ok/judgment`, { decision: 'reject' });
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.field).toBe('comment');
+
+    const approved = await call('POST', `/api/executions/${id}/stages/ok/judgment`, { decision: 'approve', comment: 'looks good' });
+    expect(approved.status).toBe(200);
+    const again = await call('POST', `/api/executions/${id}/stages/ok/judgment`, { decision: 'approve' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/^Already judged: approve by anonymous/);
+    expect((await until(id, (e) => e.status === 'SUCCEEDED')).stages[1]!.status).toBe('SUCCEEDED');
+  });
+
+  it('cancels with a reason, once', async () => {
+    const pipelineId = await pipelineWith([{ refId: 'w', type: 'wait', name: 'Long wait', config: { seconds: 3600 } }], 'Slow');
+    const { body } = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
+    await until(body.id, (e) => e.stages[0]!.status === 'RUNNING');
+    expect((await call('POST', `/api/executions/${body.id}/cancel`, { reason: ' ' })).body.field).toBe('reason');
+    const canceled = await call('POST', `/api/executions/${body.id}/cancel`, { reason: 'wrong build' });
+    expect(canceled.body).toMatchObject({ status: 'CANCELED', cancelReason: 'wrong build', canceledBy: 'anonymous' });
+    expect(canceled.body.stages[0].status).toBe('CANCELED');
+    expect((await call('POST', `/api/executions/${body.id}/cancel`, { reason: 'again' })).status).toBe(409);
+  });
+
+  it('lists newest first with cursor paging and filters, and rejects bad paging input', async () => {
+    const first = await call('GET', '/api/applications/web/executions?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.executions).toHaveLength(1);
+    expect(first.body.executions[0].pipelineName).toBe('Slow');
+    const second = await call('GET', `/api/applications/web/executions?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.executions[0].pipelineName).toBe('Release');
+    expect(second.body.nextCursor).toBeUndefined();
+    const canceled = await call('GET', '/api/applications/web/executions?status=CANCELED');
+    expect(canceled.body.executions.map((e: Execution) => e.pipelineName)).toEqual(['Slow']);
+    expect((await call('GET', '/api/applications/web/executions?limit=500')).body.field).toBe('limit');
+    expect((await call('GET', '/api/applications/web/executions?cursor=bogus')).body.field).toBe('cursor');
+    expect((await call('GET', '/api/applications/web/executions?status=DONE')).body.field).toBe('status');
+    expect((await call('GET', '/api/applications/ghost/executions')).status).toBe(404);
+  });
+
+  it('refuses to start what cannot run, naming the stage or parameter', async () => {
+    const job = await pipelineWith([{ refId: 'j', type: 'runJob', name: 'Build', config: { command: 'make' } }], 'Build');
+    const refused = await call('POST', `/api/pipelines/${job}/executions`, {});
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain("'Build' (runJob)");
+    const params = await pipelineWith([], 'Params', { parameters: [{ name: 'version', required: true }] });
+    expect((await call('POST', `/api/pipelines/${params}/executions`, {})).body.field).toBe('parameters.version');
+    expect((await call('POST', `/api/pipelines/${params}/executions`, { parameters: { version: '1', x: 'y' } })).body.field).toBe('parameters.x');
+    expect((await call('POST', '/api/pipelines/00000000-0000-4000-8000-000000000000/executions', {})).status).toBe(404);
+    expect((await call('GET', '/api/executions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});

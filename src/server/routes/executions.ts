@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from '../../shared/api/executions';
+import { NotFoundError } from '../../db/errors';
+import type { Engine } from '../../engine/index';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../plugins/error-handler';
+import { registerEndpoint } from './register';
+
+/** Until users exist (auth issue), actions are recorded as made by this name, not a made-up person. */
+const ANONYMOUS = 'anonymous';
+
+export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
+  registerEndpoint(app, startExecution, async ({ params, body }) => {
+    const pipeline = await repos.pipelines.get(params.pipelineId);
+    if (!pipeline) throw new NotFoundError(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
+    return engine.start(pipeline, { type: 'manual', user: ANONYMOUS, parameters: body.parameters });
+  });
+
+  registerEndpoint(app, getExecution, async ({ params }) => {
+    const execution = await repos.executions.get(params.executionId);
+    if (!execution) throw new NotFoundError(`Execution '${params.executionId}' does not exist.`, 'executionId');
+    return execution;
+  });
+
+  registerEndpoint(app, listExecutions, async ({ params, query }) => {
+    if (!(await repos.applications.get(params.application))) {
+      throw new NotFoundError(`Application '${params.application}' does not exist.`, 'application');
+    }
+    const page = await repos.executions.list(params.application, {
+      limit: query.limit ?? 25,
+      cursor: query.cursor,
+      status: query.status,
+      pipelineId: query.pipeline,
+    });
+    if (page.badCursor) throw new HttpError(400, 'bad_request', "query parameter 'cursor': not a cursor this server gave out", 'cursor');
+    return { executions: page.executions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+
+  registerEndpoint(app, cancelExecution, ({ params, body }) => engine.cancel(params.executionId, ANONYMOUS, body.reason));
+
+  registerEndpoint(app, judgeStage, ({ params, body }) =>
+    engine.judge(params.executionId, params.refId, {
+      decision: body.decision,
+      by: ANONYMOUS,
+      ...(body.comment ? { comment: body.comment } : {}),
+      ...(body.input ? { input: body.input } : {}),
+    }),
+  );
+}

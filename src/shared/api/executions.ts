@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { endpoint } from './endpoint';
+import { ApplicationParams } from './applications';
+import { PipelineParams } from './pipelines';
+import { Execution, ExecutionId, ExecutionStatus } from '../domain/execution';
+import { PipelineId } from '../domain/pipeline';
+
+export const ExecutionParams = z.object({ executionId: ExecutionId });
+
+export const startExecution = endpoint({
+  method: 'POST',
+  path: '/api/pipelines/:pipelineId/executions',
+  summary: 'Start a pipeline by hand with parameters; 400 names a missing or unknown parameter',
+  params: PipelineParams,
+  body: z.object({ parameters: z.record(z.string(), z.string().max(10_000)).default({}) }),
+  response: Execution,
+  status: 201,
+});
+
+export const getExecution = endpoint({
+  method: 'GET',
+  path: '/api/executions/:executionId',
+  summary: 'One execution with its stages, outputs and errors',
+  params: ExecutionParams,
+  response: Execution,
+});
+
+export const ExecutionsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'limit must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'limit must be at least 1').max(200, 'limit must be at most 200'))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+  status: ExecutionStatus.optional(),
+  pipeline: PipelineId.optional(),
+});
+
+export const ExecutionPage = z.object({
+  executions: z.array(Execution),
+  /** Pass as `cursor` for the next, older page; absent on the last page. */
+  nextCursor: z.string().optional(),
+});
+
+export const listExecutions = endpoint({
+  method: 'GET',
+  path: '/api/applications/:application/executions',
+  summary: "An application's executions, newest first, 25 a page (at most 200), filtered by status or pipeline",
+  params: ApplicationParams,
+  query: ExecutionsQuery,
+  response: ExecutionPage,
+});
+
+export const cancelExecution = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/cancel',
+  summary: 'Cancel a running execution, with the reason recorded',
+  params: ExecutionParams,
+  body: z.object({ reason: z.string().trim().min(1, 'reason must not be empty').max(2000) }),
+  response: Execution,
+});
+
+export const JudgmentBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().trim().max(5000).optional(),
+    input: z.string().max(100).optional(),
+  })
+  .refine((b) => b.decision === 'approve' || (b.comment ?? '') !== '', { message: 'a rejection needs a comment', path: ['comment'] });
+
+export const judgeStage = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/stages/:refId/judgment',
+  summary: 'Approve or reject a waiting manual judgment; 409 when it was already judged or is not waiting',
+  params: ExecutionParams.extend({ refId: z.string().min(1).max(64) }),
+  body: JudgmentBody,
+  response: Execution,
+});
