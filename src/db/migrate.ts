@@ -2,6 +2,7 @@ import { initialSchema } from './migrations/001-initial-schema';
 import { pipelinesSchema } from './migrations/002-pipelines';
 import { eventsSchema } from './migrations/003-events';
 import { executionsSchema } from './migrations/004-executions';
+import { executionLogsSchema } from './migrations/005-execution-logs';
 import type { Session } from './types';
 
 export interface Migration {
@@ -16,7 +17,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

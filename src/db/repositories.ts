@@ -7,6 +7,7 @@ import { projectRepository } from './repositories/projects';
 import { serverGroupRepository } from './repositories/server-groups';
 import { pipelineRepository } from './repositories/pipelines';
 import { executionRepository } from './repositories/executions';
+import { executionLogRepository } from './repositories/execution-logs';
 import type { Repositories, Session } from './types';
 
 /**
@@ -23,6 +24,7 @@ export function createRepositories(db: Session): Repositories {
     loadBalancers: loadBalancerRepository(db),
     pipelines: pipelineRepository(db),
     executions: executionRepository(db),
+    executionLogs: executionLogRepository(db),
     events: eventRepository(db),
   };
 }

@@ -137,6 +137,18 @@ export interface ExecutionRepository {
   ): Promise<boolean>;
 }
 
+export interface ExecutionLogRepository {
+  /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
+  append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
+  /** Lines with seq > after, oldest first, at most `limit`. */
+  read(
+    executionId: string,
+    page: { refId?: string | undefined; after: number; limit: number },
+  ): Promise<Array<{ seq: number; refId: string; line: string }>>;
+  /** Bytes stored for one stage (for the per-stage cap). */
+  bytes(executionId: string, refId: string): Promise<number>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -146,5 +158,6 @@ export interface Repositories {
   loadBalancers: LoadBalancerRepository;
   pipelines: PipelineRepository;
   executions: ExecutionRepository;
+  executionLogs: ExecutionLogRepository;
   events: EventRepository;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJobRunner } from './jobs/job-runner';
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
@@ -28,6 +30,8 @@ export interface EngineOptions {
   owner?: string;
   leaseMs?: number;
   tickMs?: number;
+  /** Where jobs without a workingDir run (one directory per stage). */
+  jobsRoot?: string;
   onError?: (err: unknown) => void;
 }
 
@@ -40,6 +44,8 @@ export interface Engine {
   /** Ticks on a timer until stop(); start() and judge() also tick at once. */
   run(): void;
   stop(): Promise<void>;
+  /** Kills this process's running jobs (shutdown); their stages fail as interrupted on the next look. */
+  killJobs(): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -48,6 +54,14 @@ export function createEngine(options: EngineOptions): Engine {
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  const jobs = createJobRunner({
+    repos,
+    events,
+    jobsRoot: options.jobsRoot ?? join(tmpdir(), 'kiln-jobs'),
+    // A finished job makes its execution due at once instead of at the next poll.
+    onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   let ticking: Promise<number> | undefined;
   let again = false;
 
@@ -56,7 +70,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const id of ids) {
       let wakeAt: Date | null | 'never' = null;
       try {
-        wakeAt = await advanceExecution(id, { repos, events, now });
+        wakeAt = await advanceExecution(id, { repos, events, now, jobs, owner });
       } catch (err) {
         options.onError?.(err);
         wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
@@ -83,7 +97,11 @@ export function createEngine(options: EngineOptions): Engine {
     })().finally(() => (ticking = undefined));
     return ticking;
   };
-  const kick = () => void tick().catch((err: unknown) => options.onError?.(err));
+  let stopped = false;
+  // After stop() nothing new is started here: a stopped engine is as good as a dead process.
+  const kick = () => {
+    if (!stopped) void tick().catch((err: unknown) => options.onError?.(err));
+  };
 
   const get = async (id: string) => {
     const execution = await repos.executions.get(id);
@@ -171,14 +189,20 @@ export function createEngine(options: EngineOptions): Engine {
 
     run() {
       if (timer) return;
+      stopped = false;
       timer = setInterval(kick, options.tickMs ?? 250);
       kick();
     },
 
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await ticking;
+    },
+
+    killJobs() {
+      return jobs.killAll();
     },
   };
 }

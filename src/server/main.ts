@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
+    // Jobs run in their own process groups and would outlive Kiln; their stages fail as interrupted on the next start.
+    await engine.killJobs();
     await app.close();
     await db.close();
     process.exit(0);

@@ -24,11 +24,15 @@ export const executionsSchema: Migration = {
       cancel_reason text,
       lease_owner text,
       lease_until timestamptz,
-      -- When the engine should look again (a wait ends); null: as soon as possible or never (suspended).
-      wake_at timestamptz
+      -- When the engine should look again (a wait ends); null: as soon as possible; infinity: only when woken.
+      wake_at timestamptz,
+      -- Set by wake() (a job ended, a person judged): due at once, even if the owner is still busy with
+      -- it and about to write a later wake_at; cleared when the execution is claimed.
+      woken boolean not null default false
     );
     create index executions_by_application on executions (application, created_at desc, id desc);
     create index executions_active on executions (wake_at) where status in ('NOT_STARTED', 'RUNNING');
+    create index executions_woken on executions (id) where woken;
 
     create table execution_stages (
       execution_id uuid not null references executions (id) on delete cascade,

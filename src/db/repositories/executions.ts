@@ -81,12 +81,12 @@ export function executionRepository(db: Session): ExecutionRepository {
     async claim(owner, now, leaseMs, limit) {
       // SKIP LOCKED: several Kiln processes on one PostgreSQL never claim the same execution.
       const { rows } = await db.query<{ id: string }>(
-        `update executions set lease_owner = $1, lease_until = $2
+        `update executions set lease_owner = $1, lease_until = $2, woken = false
          where id in (
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING')
              and (lease_until is null or lease_until < $3 or lease_owner = $1)
-             and (wake_at is null or wake_at <= $3)
+             and (woken or wake_at is null or wake_at <= $3)
            order by created_at limit $4
            for update skip locked)
          returning id`,
@@ -103,7 +103,7 @@ export function executionRepository(db: Session): ExecutionRepository {
     },
 
     async wake(id) {
-      await db.query(`update executions set wake_at = null where id = $1`, [id]);
+      await db.query(`update executions set woken = true where id = $1`, [id]);
     },
 
     async updateExecution(id, patch) {

@@ -4,6 +4,7 @@ import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
+import type { JobRunner } from '../jobs/job-runner';
 import type { StepResult } from '../stages/handler';
 import { executionOutcome, failureOutcome, readyStages } from './dag';
 import { expressionScope } from './scope';
@@ -12,6 +13,8 @@ export interface RunDeps {
   repos: Repositories;
   events: EventBus;
   now: () => Date;
+  jobs: JobRunner;
+  owner: string;
 }
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
@@ -69,11 +72,10 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
 
     let wakeAt: Date | 'never' | null = 'never';
     for (const stage of execution.stages.filter((s) => ACTIVE.has(s.status))) {
-      const due = typeof stage.context.wakeAt !== 'string' || new Date(stage.context.wakeAt) <= now;
-      if (!due || (stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined)) {
-        if (typeof stage.context.wakeAt === 'string') wakeAt = earliest(wakeAt, new Date(stage.context.wakeAt));
-        continue;
-      }
+      // Every active stage is stepped whenever the execution is looked at (steps are cheap and
+      // re-entrant: a wait compares the clock, a job asks its runner); only a stage waiting on a
+      // person, with no deadline, has nothing to check.
+      if (stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
       const result = await step(execution, stage, scope, deps);
       const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
       if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
@@ -118,6 +120,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       resolve: (value) => interpolateDeep(value, scope),
       now: deps.now(),
       repos: deps.repos,
+      services: { jobs: deps.jobs, owner: deps.owner },
     });
   } catch (err) {
     return { status: 'FAILED', error: message(err) };

@@ -1,5 +1,6 @@
 import type { Execution, StageExecution } from '../../shared/domain/execution';
 import type { Repositories } from '../../db/types';
+import type { JobRunner } from '../jobs/job-runner';
 
 /** What a handler sees of one step of its stage. */
 export interface StepInput<C> {
@@ -11,6 +12,8 @@ export interface StepInput<C> {
   resolve: (value: unknown) => unknown;
   now: Date;
   repos: Repositories;
+  /** This process's job runner and lease owner name (runJob needs both). */
+  services: { jobs: JobRunner; owner: string };
 }
 
 /**

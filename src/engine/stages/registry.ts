@@ -4,9 +4,10 @@ import { waitHandler } from './wait';
 import { evaluateVariablesHandler } from './evaluate-variables';
 import { checkPreconditionsHandler } from './check-preconditions';
 import { manualJudgmentHandler } from './manual-judgment';
+import { runJobHandler } from './run-job';
 
 /**
- * The stage types this engine can run. runJob, webhook and pipeline are defined (they validate and
+ * The stage types this engine can run. webhook and pipeline are defined (they validate and
  * can be edited) but have no handler yet: starting a pipeline that uses them is refused up front.
  */
 export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
@@ -14,4 +15,5 @@ export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
   evaluateVariables: evaluateVariablesHandler,
   checkPreconditions: checkPreconditionsHandler,
   manualJudgment: manualJudgmentHandler,
+  runJob: runJobHandler,
 };

@@ -76,7 +76,7 @@ describe('validatePipeline', () => {
   });
 
   it('rejects malformed expressions and structure with paths', () => {
-    const bad = validatePipeline(pipeline([stage('a', 'wait', [], { seconds: '${ a[ }' })]));
+    const bad = validatePipeline(pipeline([stage('a', 'wait', [], { seconds: '${ stages[ }' })]));
     expect(bad.problems[0]).toMatchObject({ path: 'stages[0].config.seconds' });
     const shape = validatePipeline({ application: 'Web!', stages: 'none' });
     expect(shape.problems.map((p) => p.path)).toEqual(['application', 'name', 'stages']);

@@ -45,9 +45,24 @@ export function evaluate(expr: Expr, scope: ExpressionScope): unknown {
 
 const TEMPLATE = /\$\{([^}]*)\}/g;
 
+/** The names an expression can start from; the engine's scope has exactly these. */
+export const EXPRESSION_ROOTS = ['stages', 'parameters', 'trigger', 'execution'] as const;
+
+/**
+ * Shell commands are full of `${HOME}` and `${VAR:-x}`. A `${ … }` is Kiln's only when it starts
+ * like one of Kiln's expressions — a known root, a literal, `(` or `!`; anything else is left
+ * alone for the shell (or whatever reads the text) to expand.
+ */
+export function isKilnExpression(content: string): boolean {
+  const text = content.trim();
+  const word = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text)?.[0];
+  if (word === undefined) return /^[0-9'"(!]/.test(text);
+  return (EXPRESSION_ROOTS as readonly string[]).includes(word) || ['true', 'false', 'null'].includes(word);
+}
+
 /** The `${ … }` parts of a string, each parsed, with its error when it does not parse. */
 export function findExpressions(text: string): Array<{ source: string; error?: string }> {
-  return [...text.matchAll(TEMPLATE)].map((m) => {
+  return [...text.matchAll(TEMPLATE)].filter((m) => isKilnExpression(m[1]!)).map((m) => {
     const source = m[1]!.trim();
     try {
       parseExpression(source);
@@ -64,8 +79,9 @@ export function findExpressions(text: string): Array<{ source: string; error?: s
  */
 export function interpolate(text: string, scope: ExpressionScope): unknown {
   const whole = /^\$\{([^}]*)\}$/.exec(text.trim());
-  if (whole) return evaluate(parseExpression(whole[1]!.trim()), scope);
-  return text.replace(TEMPLATE, (_, src: string) => {
+  if (whole && isKilnExpression(whole[1]!)) return evaluate(parseExpression(whole[1]!.trim()), scope);
+  return text.replace(TEMPLATE, (match, src: string) => {
+    if (!isKilnExpression(src)) return match;
     const value = evaluate(parseExpression(src.trim()), scope);
     return value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   });

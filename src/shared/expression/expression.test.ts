@@ -53,9 +53,19 @@ describe('expressions', () => {
   });
 
   it('finds each template with its parse error', () => {
-    expect(findExpressions("${ a.b } and ${ c[ }")).toEqual([
-      { source: 'a.b' },
-      { source: 'c[', error: "expected a quoted name or a number inside '[ ]'" },
+    expect(findExpressions("${ stages.b } and ${ stages[ }")).toEqual([
+      { source: 'stages.b' },
+      { source: 'stages[', error: "expected a quoted name or a number inside '[ ]'" },
     ]);
+  });
+});
+
+describe('templates in shell commands', () => {
+  it("leaves the shell's own ${VAR} forms alone and evaluates Kiln's", () => {
+    const command = 'echo ${HOME} ${VAR:-x} ${#ARR} ${ parameters.env } ${trigger.user}';
+    expect(interpolate(command, scope)).toBe('echo ${HOME} ${VAR:-x} ${#ARR} prod ana');
+    expect(findExpressions(command).map((f) => f.source)).toEqual(['parameters.env', 'trigger.user']);
+    expect(interpolate('${ 1 == 1 }', scope)).toBe(true);
+    expect(() => interpolate('${ stages[ }', scope)).toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findExpressions } from '../expression/evaluate';
+import { findExpressions, isKilnExpression } from '../expression/evaluate';
 
 /** What every layer knows of a stage type: its config schema, its name for people, its defaults. */
 export interface StageDefinition<C extends z.ZodType = z.ZodType> {
@@ -16,7 +16,7 @@ export function defineStage<C extends z.ZodType>(d: StageDefinition<C>): StageDe
 /** A whole-value `${ … }` that must parse; evaluated when the stage runs. */
 export const ExpressionString = z
   .string()
-  .regex(/^\$\{[^}]*\}$/, 'must be a number or a ${ … } expression')
+  .refine((value) => /^\$\{[^}]*\}$/.test(value) && isKilnExpression(value.slice(2, -1)), 'must be a number or a ${ … } expression')
   .superRefine((value, ctx) => {
     for (const found of findExpressions(value)) {
       if (found.error) ctx.addIssue({ code: 'custom', message: `expression '${found.source}': ${found.error}` });

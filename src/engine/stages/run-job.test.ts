@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import type { Execution } from '../../shared/domain/execution';
+import { openTestDatabase } from '../../db/test-database';
+import { createOwners } from '../../db/test-builders';
+import type { Repositories } from '../../db/types';
+import { createEventBus } from '../events/event-bus';
+import { createEngine, type Engine } from '../index';
+
+let repos: Repositories;
+let close: () => Promise<void>;
+let clock: Date;
+const engines: Engine[] = [];
+
+beforeEach(async () => {
+  ({ repos, close } = await openTestDatabase());
+  await createOwners(repos);
+  clock = new Date('2026-11-23T10:00:00.000Z');
+});
+afterEach(async () => {
+  for (const e of engines.splice(0)) {
+    await e.killJobs();
+    await e.stop();
+  }
+  await close();
+});
+
+const engine = (owner = 'a') => {
+  const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner, jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')) });
+  engines.push(e);
+  return e;
+};
+const run = async (e: Engine, config: Record<string, unknown>, name = 'Job'): Promise<string> => {
+  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p-${name}-${Math.random()}`, stages: [{ refId: 'job', type: 'runJob', name, config }] }), 'ana');
+  return (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
+};
+async function until(id: string, done: (e: Execution) => boolean, ms = 15_000): Promise<Execution> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const e = (await repos.executions.get(id))!;
+    if (done(e)) return e;
+    if (Date.now() > end) throw new Error(`execution stayed ${e.status}/${e.stages[0]?.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const finished = (e: Execution) => ['SUCCEEDED', 'TERMINAL'].includes(e.status);
+
+describe('runJob', { timeout: 20_000 }, () => {
+  it('runs the command, stores stdout and stderr line by line in order, and succeeds on exit 0', async () => {
+    const e = engine();
+    const id = await run(e, { command: 'echo one; echo two; printf "three\\nfour"; echo " ${KILN_STAGE}"; echo oops >&2' });
+    const done = await until(id, finished);
+    expect(done.stages[0]!.error).toBeUndefined();
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[0]!.outputs).toEqual({ exitCode: 0 });
+    const lines = await repos.executionLogs.read(id, { after: 0, limit: 100 });
+    // stdout keeps its order; stderr is another pipe, so where its line lands among them may vary.
+    expect(lines.map((l) => l.line).filter((l) => l !== 'oops')).toEqual(['one', 'two', 'three', 'four job']);
+    expect(lines.map((l) => l.line)).toContain('oops');
+    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
+    const events = await repos.events.after(0, { executionId: id }, 100);
+    expect(events.filter((ev) => ev.type === 'log.lines').flatMap((ev) => (ev.data as { lines: string[] }).lines)).toEqual(lines.map((l) => l.line));
+  });
+
+  it('fails with the exit code unless it is listed as success', async () => {
+    const e = engine();
+    const failed = await until(await run(e, { command: 'exit 3' }), finished);
+    expect(failed.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'the job exited with code 3 (success: 0)' });
+    const ok = await until(await run(e, { command: 'exit 3', successExitCodes: [0, 3] }, 'Lenient'), finished);
+    expect(ok.status).toBe('SUCCEEDED');
+  });
+
+  it('kills the whole process group on timeout, leaving no orphan', async () => {
+    const e = engine();
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-orphan-'));
+    const id = await run(e, { command: 'sleep 60 & echo $! > child.pid; wait', workingDir: dir, timeoutSec: 1 });
+    const done = await until(id, finished);
+    expect(done.stages[0]!.error).toBe('timed out after 1 s; the job was killed');
+    const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+    // Gone, or a zombie waiting for this machine's init to reap it: either way not running.
+    const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : undefined;
+    expect(state === undefined || state === 'Z').toBe(true);
+    const lines = (await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line);
+    expect(lines).toContain('[kiln] timed out after 1 s: stopping the job');
+  });
+
+  it("passes the stage's variables and none of Kiln's own environment", async () => {
+    process.env.KILN_SECRET_FOR_TEST = 'leak';
+    try {
+      const e = engine();
+      const id = await run(e, { command: 'echo "[$KILN_SECRET_FOR_TEST][$GREETING]"', env: { GREETING: 'hi ${ trigger.user }' } });
+      await until(id, finished);
+      expect((await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line)).toEqual(['[][hi ana]']);
+    } finally {
+      delete process.env.KILN_SECRET_FOR_TEST;
+    }
+  });
+
+  it('fails clearly for a missing working directory', async () => {
+    const done = await until(await run(engine(), { command: 'true', workingDir: '/nonexistent/kiln-dir' }), finished);
+    expect(done.stages[0]!.error).toBe('workingDir /nonexistent/kiln-dir does not exist');
+  });
+
+  it('never runs a job twice: a job whose process died is failed as interrupted by the next owner', async () => {
+    const a = engine('process-a');
+    const id = await run(a, { command: 'sleep 30' });
+    await until(id, (x) => x.stages[0]!.context.launchedBy === 'process-a');
+    await a.stop();
+    await a.killJobs();
+    // Process A is gone (its in-memory job with it); its lease and heartbeat go stale.
+    clock = new Date(clock.getTime() + 60_000);
+    const b = engine('process-b');
+    await b.tick();
+    const done = await until(id, finished);
+    expect(done.stages[0]!.error).toMatch(/^the Kiln process running this job \(process-a\) stopped while it ran; it was not run again/);
+  });
+});
