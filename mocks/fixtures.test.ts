@@ -65,6 +65,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listExecutions: { params: { application: 'web' }, query: { limit: '10' } },
   cancelExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'wrong build' } },
   judgeStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { decision: 'approve' } },
+  getExecutionLogs: { params: { executionId: SAMPLE_EXECUTION }, query: { after: '0' } },
 };
 
 describe('fixtures', () => {

@@ -1,4 +1,4 @@
-import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from '../../src/shared/api/executions';
+import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from '../../src/shared/api/executions';
 import { Execution } from '../../src/shared/domain/execution';
 import { db } from '../db';
 import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
@@ -51,5 +51,15 @@ export const executionHandlers = {
     if (stage.status !== 'SUSPENDED') throw conflict(`Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`, 'refId');
     const judged = { ...stage, status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL', context: { judgment: { ...body, by: 'anonymous', at: new Date().toISOString() } } } as const;
     return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? judged : s)) });
+  }),
+  getExecutionLogs: handleEndpoint(getExecutionLogs, ({ params, query }) => {
+    const execution = find(params.executionId);
+    const lines = execution.stages
+      .filter((s) => s.type === 'runJob' && s.status !== 'NOT_STARTED' && (!query.stage || s.refId === query.stage))
+      .flatMap((s) => [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output'].map((line) => ({ refId: s.refId, line })))
+      .map((l, i) => ({ ...l, seq: i + 1 }))
+      .filter((l) => l.seq > (query.after ?? 0))
+      .slice(0, query.limit ?? 1000);
+    return { lines, nextAfter: lines.at(-1)?.seq ?? query.after ?? 0 };
   }),
 };

@@ -93,4 +93,27 @@ describe('executions', () => {
     expect((await call('POST', '/api/pipelines/00000000-0000-4000-8000-000000000000/executions', {})).status).toBe(404);
     expect((await call('GET', '/api/executions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
+
+  it('pages through a job log by sequence number, per stage, and names bad paging input', async () => {
+    const pipelineId = await pipelineWith(
+      [{ refId: 'build', type: 'runJob', name: 'Build', config: { command: 'for i in 1 2 3 4 5; do echo "line $i"; done' } }],
+      'Logs',
+    );
+    const { body } = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
+    await until(body.id, (e) => e.status === 'SUCCEEDED');
+    const first = await call('GET', `/api/executions/${body.id}/logs?limit=2`);
+    expect(first.body).toEqual({
+      lines: [
+        { seq: 1, refId: 'build', line: 'line 1' },
+        { seq: 2, refId: 'build', line: 'line 2' },
+      ],
+      nextAfter: 2,
+    });
+    const rest = await call('GET', `/api/executions/${body.id}/logs?stage=build&after=2`);
+    expect(rest.body.lines.map((l: { line: string }) => l.line)).toEqual(['line 3', 'line 4', 'line 5']);
+    expect((await call('GET', `/api/executions/${body.id}/logs?after=5`)).body).toEqual({ lines: [], nextAfter: 5 });
+    expect((await call('GET', `/api/executions/${body.id}/logs?after=-1`)).body.field).toBe('after');
+    expect((await call('GET', `/api/executions/${body.id}/logs?limit=99999`)).body.field).toBe('limit');
+    expect((await call('GET', `/api/executions/${body.id}/logs?stage=nope`)).status).toBe(404);
+  });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from '../../shared/api/executions';
+import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from '../../shared/api/executions';
 import { NotFoundError } from '../../db/errors';
 import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
@@ -46,4 +46,15 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
       ...(body.input ? { input: body.input } : {}),
     }),
   );
+
+  registerEndpoint(app, getExecutionLogs, async ({ params, query }) => {
+    const execution = await repos.executions.get(params.executionId);
+    if (!execution) throw new NotFoundError(`Execution '${params.executionId}' does not exist.`, 'executionId');
+    if (query.stage && !execution.stages.some((s) => s.refId === query.stage)) {
+      throw new NotFoundError(`Execution has no stage '${query.stage}'.`, 'stage');
+    }
+    const after = query.after ?? 0;
+    const lines = await repos.executionLogs.read(params.executionId, { refId: query.stage, after, limit: query.limit ?? 1000 });
+    return { lines, nextAfter: lines.at(-1)?.seq ?? after };
+  });
 }

@@ -12,7 +12,7 @@ import {
   savePipeline,
   validatePipelineEndpoint,
 } from './pipelines';
-import { cancelExecution, getExecution, judgeStage, listExecutions, startExecution } from './executions';
+import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from './executions';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -41,4 +41,5 @@ export const allEndpoints = {
   listExecutions,
   cancelExecution,
   judgeStage,
+  getExecutionLogs,
 } as const;

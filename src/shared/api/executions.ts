@@ -77,3 +77,27 @@ export const judgeStage = endpoint({
   body: JudgmentBody,
   response: Execution,
 });
+
+export const LogLine = z.object({ seq: z.number().int().positive(), refId: z.string(), line: z.string() });
+
+export const getExecutionLogs = endpoint({
+  method: 'GET',
+  path: '/api/executions/:executionId/logs',
+  summary: 'Log lines after sequence number `after` (default 0), optionally of one stage, at most `limit` (default 1000, max 5000)',
+  params: ExecutionParams,
+  query: z.object({
+    stage: z.string().min(1).max(64).optional(),
+    after: z.string().regex(/^\d+$/, 'after must be a whole number').transform(Number).optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'limit must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'limit must be at least 1').max(5000, 'limit must be at most 5000'))
+      .optional(),
+  }),
+  response: z.object({
+    lines: z.array(LogLine),
+    /** Ask again with `after` = this for what comes next (live logs arrive as `log.lines` events too). */
+    nextAfter: z.number().int().nonnegative(),
+  }),
+});
