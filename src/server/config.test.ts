@@ -18,5 +18,7 @@ describe('readConfig', () => {
     expect(() => readConfig({ PORT: '70000' })).toThrow(ConfigError);
     expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => readConfig({ KILN_DEMO: 'yes' })).toThrow(/KILN_DEMO/);
+    expect(() => readConfig({ KILN_DASHBOARD: 'maybe' })).toThrow(/KILN_DASHBOARD/);
+    expect(readConfig({ KILN_DASHBOARD: 'off' }).dashboard).toBe(false);
   });
 });

@@ -9,6 +9,8 @@ export interface KilnConfig {
   databaseUrl: string | undefined;
   /** Seed the demo project into an empty database. */
   seedDemo: boolean;
+  /** Serve the dashboard (building it when needed); off runs the API alone. */
+  dashboard: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -27,7 +29,12 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   if (seed !== 'true' && seed !== 'false') {
     throw new ConfigError(`KILN_DEMO must be 'true' or 'false', got '${seed}'.`);
   }
+  const dashboard = env.KILN_DASHBOARD ?? 'on';
+  if (dashboard !== 'on' && dashboard !== 'off') {
+    throw new ConfigError(`KILN_DASHBOARD must be 'on' or 'off', got '${dashboard}'.`);
+  }
   return {
+    dashboard: dashboard === 'on',
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.KILN_DATA || '.kiln'),

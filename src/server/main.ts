@@ -16,7 +16,7 @@ const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const staticRoot = await ensureSpaBuilt(root, log);
+  const staticRoot = config.dashboard ? await ensureSpaBuilt(root, log) : undefined;
 
   mkdirSync(config.dataDir, { recursive: true });
   const db = await createDatabase(

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// A real Kiln process, killed with SIGKILL in the middle of an execution, then started again on
+// the same data directory: the execution must finish, and each job must have run exactly once.
+const root = resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+
+async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error' },
+    stdio: 'ignore',
+  });
+  children.push(child);
+  for (let i = 0; i < 200; i += 1) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('Kiln did not start in 20 s');
+}
+
+async function api(port: number, method: string, path: string, body?: unknown) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return (await res.json()) as Record<string, unknown> & { stages: Array<{ refId: string; status: string }> };
+}
+
+async function until(port: number, id: string, ok: (e: Awaited<ReturnType<typeof api>>) => boolean) {
+  for (let i = 0; i < 300; i += 1) {
+    const e = await api(port, 'GET', `/api/executions/${id}`);
+    if (ok(e)) return e;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`execution ${id} never got there`);
+}
+
+describe('a Kiln process killed mid-execution', () => {
+  it('resumes after restart and runs every stage once', { timeout: 90_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiln-crash-'));
+    const marker = join(dataDir, 'ran.txt');
+    const port = await freePort();
+    let kiln = await startKiln(dataDir, port);
+
+    const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
+      name: 'Crash test',
+      stages: [
+        { refId: 'before', type: 'runJob', name: 'Before', config: { command: `echo before >> ${marker}` } },
+        { refId: 'wait', type: 'wait', name: 'Wait', requisiteStageRefIds: ['before'], config: { seconds: 4 } },
+        { refId: 'after', type: 'runJob', name: 'After', requisiteStageRefIds: ['wait'], config: { command: `echo after >> ${marker}` } },
+      ],
+    });
+    const { id } = await api(port, 'POST', `/api/pipelines/${String(pipeline.id)}/executions`, {});
+    await until(port, String(id), (e) => e.stages[1]?.status === 'RUNNING');
+
+    kiln.kill('SIGKILL');
+    await new Promise((r) => kiln.once('exit', r));
+    kiln = await startKiln(dataDir, port);
+
+    const done = await until(port, String(id), (e) => e.status === 'SUCCEEDED' || e.status === 'TERMINAL');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages.map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('before\nafter\n');
+  });
+});
