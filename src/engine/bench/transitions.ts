@@ -1,0 +1,81 @@
+/**
+ * Engine throughput: a 1,000-stage chain of no-op stages (evaluateVariables with one constant),
+ * run to the end by one engine on PGlite (in memory) or on PostgreSQL (BENCH_DATABASE_URL).
+ * Prints stage transitions per second and p50/p99 latency between consecutive transitions, and
+ * the p95 of listing an application's newest executions with N stored (BENCH_EXECUTIONS, default 100k).
+ *   npx tsx src/engine/bench/transitions.ts            # PGlite
+ *   BENCH_DATABASE_URL=postgres://… npx tsx src/engine/bench/transitions.ts
+ */
+import { createDatabase } from '../../db/client';
+import { migrate } from '../../db/migrate';
+import { createRepositories } from '../../db/repositories';
+import { NewApplication } from '../../shared/domain/application';
+import { NewProject } from '../../shared/domain/project';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import { createEventBus } from '../events/event-bus';
+import { createEngine } from '../index';
+
+const STAGES = Number(process.env.BENCH_STAGES ?? 1000);
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100_000);
+const url = process.env.BENCH_DATABASE_URL;
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main() {
+  const db = await createDatabase(url ? { databaseUrl: url } : {});
+  await migrate(db);
+  const repos = createRepositories(db);
+  const app = `bench${Date.now().toString(36)}`;
+  await repos.projects.create(NewProject.parse({ name: app, displayName: 'Bench', ownerEmail: 'b@example.com' }));
+  await repos.applications.create(NewApplication.parse({ name: app, project: app, ownerEmail: 'b@example.com' }));
+  const stages = Array.from({ length: STAGES }, (_, i) => ({
+    refId: `s${i}`,
+    type: 'evaluateVariables',
+    name: `Stage ${i}`,
+    requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
+    config: { variables: [{ key: 'i', value: String(i) }] },
+  }));
+  const pipeline = await repos.pipelines.create(PipelineDraft.parse({ application: app, name: 'chain', stages }), 'bench');
+  const events = createEventBus(repos);
+  const stamps: number[] = [];
+  events.subscribe({}, (e) => {
+    if (e.type === 'stage.status') stamps.push(performance.now());
+  });
+  const engine = createEngine({ repos, events, owner: 'bench' });
+  const t0 = performance.now();
+  const { id } = await engine.start(pipeline, { type: 'manual', user: 'bench', parameters: {} });
+  for (;;) {
+    await engine.tick();
+    const e = await repos.executions.get(id);
+    if (e && ['SUCCEEDED', 'TERMINAL'].includes(e.status)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
+  const driver = url ? 'PostgreSQL' : 'PGlite';
+  console.log(`${driver}: ${stamps.length} stage transitions in ${seconds.toFixed(2)} s = ${(stamps.length / seconds).toFixed(0)} transitions/s`);
+  console.log(`${driver}: transition latency p50 ${pct(gaps, 50).toFixed(2)} ms, p99 ${pct(gaps, 99).toFixed(2)} ms`);
+
+  // Executions list with many stored: insert rows in bulk (SQL), then time the first page.
+  await db.query(
+    `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger, created_at)
+     select gen_random_uuid(), $1, $2, 'chain', 1, 'SUCCEEDED', '{"type":"manual","user":"bench","parameters":{}}'::jsonb,
+            now() - (g || ' seconds')::interval
+     from generate_series(1, $3) g`,
+    [app, pipeline.id, EXECUTIONS],
+  );
+  const times: number[] = [];
+  for (let i = 0; i < 50; i += 1) {
+    const s = performance.now();
+    await repos.executions.list(app, { limit: 25 });
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${driver}: executions list (25 newest of ${EXECUTIONS + 1}) p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms`);
+  await db.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
