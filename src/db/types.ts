@@ -112,6 +112,8 @@ export interface ExecutionPage {
 
 export interface ExecutionRepository {
   get(id: string): Promise<Execution | undefined>;
+  /** Just the status (cheap), for an engine that holds the rest in memory during an advance. */
+  status(id: string): Promise<ExecutionStatus | undefined>;
   create(execution: Execution): Promise<void>;
   /** Newest first, `limit` per page. */
   list(

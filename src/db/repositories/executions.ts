@@ -1,4 +1,4 @@
-import { Execution } from '../../shared/domain/execution';
+import { Execution, ExecutionStatus } from '../../shared/domain/execution';
 import { iso, parseRow, withoutNulls } from '../sql';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 
@@ -44,6 +44,11 @@ export function executionRepository(db: Session): ExecutionRepository {
 
   return {
     get,
+
+    async status(id) {
+      const { rows } = await db.query<{ status: string }>('select status from executions where id = $1', [id]);
+      return rows[0] ? ExecutionStatus.parse(rows[0].status) : undefined;
+    },
 
     async create(execution) {
       await db.transaction(async (tx) => {

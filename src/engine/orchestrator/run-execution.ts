@@ -32,14 +32,22 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
     await repos.executions.updateStage(e.id, s.refId, { ...patch, status });
-    if (status !== s.status) await stageEvent(e, s, status, patch.error);
+    const previous = s.status;
+    // The loaded copy follows every write, so one advance reads the execution once, not once a round.
+    Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);
+    if (status !== previous) await stageEvent(e, { ...s, status: previous }, status, patch.error);
   };
 
-  for (let round = 0; round < 10_000; round += 1) {
-    const execution = await repos.executions.get(id);
-    if (!execution || COMPLETED.has(execution.status)) return 'never';
+  const execution = await repos.executions.get(id);
+  if (!execution) return 'never';
+  for (let round = 0; round < 100_000; round += 1) {
+    // Only the status can change under us (a person cancels); stages change only through the lease holder
+    // or through wake(), which makes the execution due again after this advance.
+    execution.status = round === 0 ? execution.status : ((await repos.executions.status(id)) ?? 'CANCELED');
+    if (COMPLETED.has(execution.status)) return 'never';
     const now = deps.now();
     if (execution.status === 'NOT_STARTED') {
+      execution.status = 'RUNNING';
       await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() });
       await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
       continue;
