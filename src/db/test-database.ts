@@ -64,8 +64,17 @@ async function openPostgres(adminUrl: string, migrated: boolean): Promise<TestDa
       if (closed) return;
       closed = true;
       await db.close();
-      // `with (force)` ends connections a failed test left open, so the drop cannot hang.
-      await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(adminUrl, async (admin) => {
+        // pg-pool's end() resolves before its sockets have closed; wait (bounded) for them to go, so the
+        // forced drop below does not kill a closing connection and log a spurious "terminating" error.
+        for (let i = 0; i < 40; i += 1) {
+          const { rows } = await admin.query<{ n: number }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+          if (Number(rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        // `with (force)` ends connections a failed test left open, so the drop cannot hang.
+        await admin.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }
