@@ -7,6 +7,15 @@ import { PipelineId } from '../domain/pipeline';
 
 export const ExecutionParams = z.object({ executionId: ExecutionId });
 
+/** A whole number in a query string, with messages that name the parameter. */
+function wholeNumber(name: string, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+}
+
 export const startExecution = endpoint({
   method: 'POST',
   path: '/api/pipelines/:pipelineId/executions',
@@ -26,12 +35,7 @@ export const getExecution = endpoint({
 });
 
 export const ExecutionsQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'limit must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'limit must be at least 1').max(200, 'limit must be at most 200'))
-    .optional(),
+  limit: wholeNumber('limit', 1, 200).optional(),
   cursor: z.string().max(200).optional(),
   status: ExecutionStatus.optional(),
   pipeline: PipelineId.optional(),
@@ -87,13 +91,8 @@ export const getExecutionLogs = endpoint({
   params: ExecutionParams,
   query: z.object({
     stage: z.string().min(1).max(64).optional(),
-    after: z.string().regex(/^\d+$/, 'after must be a whole number').transform(Number).optional(),
-    limit: z
-      .string()
-      .regex(/^\d+$/, 'limit must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(1, 'limit must be at least 1').max(5000, 'limit must be at most 5000'))
-      .optional(),
+    after: wholeNumber('after', 0, Number.MAX_SAFE_INTEGER).optional(),
+    limit: wholeNumber('limit', 1, 5000).optional(),
   }),
   response: z.object({
     lines: z.array(LogLine),
