@@ -145,8 +145,8 @@ describe('engine', () => {
 
   it('refuses to start what it cannot run, naming the stage or parameter', async () => {
     const e = engine();
-    const job = await pipeline([{ refId: 'j', type: 'webhook', name: 'Build', config: { url: 'http://127.0.0.1:9/hook' } }]);
-    await expect(e.start(job, manual)).rejects.toThrow("cannot run stage 'Build' (webhook) yet");
+    const job = await pipeline([{ refId: 'j', type: 'pipeline', name: 'Build', config: { application: 'web', pipeline: 'other' } }]);
+    await expect(e.start(job, manual)).rejects.toThrow("cannot run stage 'Build' (pipeline) yet");
     const params = await pipeline([], { parameters: [{ name: 'version', required: true }, { name: 'env', options: ['a'], default: 'a' }] });
     await expect(e.start(params, manual)).rejects.toMatchObject({ field: 'parameters.version' });
     await expect(e.start(params, { ...manual, parameters: { version: '1', env: 'b' } })).rejects.toThrow('must be one of a');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobRunner } from './jobs/job-runner';
+import { createHttpCaller } from './jobs/http-caller';
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
@@ -54,6 +55,8 @@ export function createEngine(options: EngineOptions): Engine {
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  // Keys are `${executionId}/…`: an answer makes its execution due at once.
+  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError));
   const jobs = createJobRunner({
     repos,
     events,
@@ -70,7 +73,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const id of ids) {
       let wakeAt: Date | null | 'never' = null;
       try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, owner });
+        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner });
       } catch (err) {
         options.onError?.(err);
         wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query

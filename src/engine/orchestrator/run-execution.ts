@@ -5,6 +5,7 @@ import type { Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
+import type { HttpCaller } from '../jobs/http-caller';
 import type { StepResult } from '../stages/handler';
 import { executionOutcome, failureOutcome, readyStages } from './dag';
 import { expressionScope } from './scope';
@@ -14,6 +15,7 @@ export interface RunDeps {
   events: EventBus;
   now: () => Date;
   jobs: JobRunner;
+  http: HttpCaller;
   owner: string;
 }
 
@@ -128,7 +130,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       resolve: (value) => interpolateDeep(value, scope),
       now: deps.now(),
       repos: deps.repos,
-      services: { jobs: deps.jobs, owner: deps.owner },
+      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner },
     });
   } catch (err) {
     return { status: 'FAILED', error: message(err) };

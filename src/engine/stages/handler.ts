@@ -1,6 +1,7 @@
 import type { Execution, StageExecution } from '../../shared/domain/execution';
 import type { Repositories } from '../../db/types';
 import type { JobRunner } from '../jobs/job-runner';
+import type { HttpCaller } from '../jobs/http-caller';
 
 /** What a handler sees of one step of its stage. */
 export interface StepInput<C> {
@@ -13,7 +14,7 @@ export interface StepInput<C> {
   now: Date;
   repos: Repositories;
   /** This process's job runner and lease owner name (runJob needs both). */
-  services: { jobs: JobRunner; owner: string };
+  services: { jobs: JobRunner; http: HttpCaller; owner: string };
 }
 
 /**

@@ -5,9 +5,10 @@ import { evaluateVariablesHandler } from './evaluate-variables';
 import { checkPreconditionsHandler } from './check-preconditions';
 import { manualJudgmentHandler } from './manual-judgment';
 import { runJobHandler } from './run-job';
+import { webhookHandler } from './webhook';
 
 /**
- * The stage types this engine can run. webhook and pipeline are defined (they validate and
+ * The stage types this engine can run. `pipeline` is defined (they validate and
  * can be edited) but have no handler yet: starting a pipeline that uses them is refused up front.
  */
 export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
@@ -16,4 +17,5 @@ export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
   checkPreconditions: checkPreconditionsHandler,
   manualJudgment: manualJudgmentHandler,
   runJob: runJobHandler,
+  webhook: webhookHandler,
 };

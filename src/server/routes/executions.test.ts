@@ -83,10 +83,10 @@ describe('executions', () => {
   });
 
   it('refuses to start what cannot run, naming the stage or parameter', async () => {
-    const job = await pipelineWith([{ refId: 'j', type: 'webhook', name: 'Build', config: { url: 'http://127.0.0.1:9/hook' } }], 'Build');
+    const job = await pipelineWith([{ refId: 'j', type: 'pipeline', name: 'Build', config: { application: 'web', pipeline: 'other' } }], 'Build');
     const refused = await call('POST', `/api/pipelines/${job}/executions`, {});
     expect(refused.status).toBe(400);
-    expect(refused.body.message).toContain("'Build' (webhook)");
+    expect(refused.body.message).toContain("'Build' (pipeline)");
     const params = await pipelineWith([], 'Params', { parameters: [{ name: 'version', required: true }] });
     expect((await call('POST', `/api/pipelines/${params}/executions`, {})).body.field).toBe('parameters.version');
     expect((await call('POST', `/api/pipelines/${params}/executions`, { parameters: { version: '1', x: 'y' } })).body.field).toBe('parameters.x');

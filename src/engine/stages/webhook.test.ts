@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import type { Execution } from '../../shared/domain/execution';
+import { openTestDatabase } from '../../db/test-database';
+import { createOwners } from '../../db/test-builders';
+import type { Repositories } from '../../db/types';
+import { createEventBus } from '../events/event-bus';
+import { createEngine, type Engine } from '../index';
+
+// A real HTTP server on loopback plays the webhook's other end.
+let server: Server;
+let base: string;
+const received: Array<{ method: string; url: string; body: string; auth: string | undefined }> = [];
+let statusCalls = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', body, auth: req.headers.authorization });
+      if (req.url === '/fail') return res.writeHead(500).end('database is down');
+      if (req.url === '/status') {
+        statusCalls += 1;
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ build: { result: statusCalls < 3 ? 'RUNNING' : 'SUCCESS' } }));
+      }
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true }));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+let repos: Repositories;
+let close: () => Promise<void>;
+let engine: Engine;
+beforeEach(async () => {
+  ({ repos, close } = await openTestDatabase());
+  await createOwners(repos);
+  engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50 });
+  engine.run();
+  received.length = 0;
+  statusCalls = 0;
+});
+afterEach(async () => {
+  await engine.stop();
+  await close();
+});
+
+async function run(config: Record<string, unknown>): Promise<Execution> {
+  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `h${Math.random()}`, stages: [{ refId: 'hook', type: 'webhook', name: 'Hook', config }] }), 'ana');
+  const { id } = await engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
+  for (let i = 0; i < 200; i += 1) {
+    const e = (await repos.executions.get(id))!;
+    if (['SUCCEEDED', 'TERMINAL'].includes(e.status)) return e;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('webhook stage never finished');
+}
+
+describe('webhook', { timeout: 20_000 }, () => {
+  it('sends the request with evaluated headers and body, and keeps the answer as output', async () => {
+    const done = await run({ url: `${base}/deploy`, headers: { authorization: 'Bearer ${ trigger.user }' }, body: '{"by":"${ trigger.user }"}' });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[0]!.outputs).toEqual({ statusCode: 202, body: { accepted: true } });
+    expect(received).toEqual([{ method: 'POST', url: '/deploy', body: '{"by":"ana"}', auth: 'Bearer ana' }]);
+  });
+
+  it('fails with the status code and what the server said', async () => {
+    const done = await run({ url: `${base}/fail` });
+    expect(done.stages[0]!.error).toBe(`POST ${base}/fail answered 500 (success: 200, 201, 202, 204): database is down`);
+  });
+
+  it('polls a status URL until it reports success', async () => {
+    const done = await run({ url: `${base}/build`, poll: { statusUrl: `${base}/status`, statusField: 'build.result', successValues: ['SUCCESS'], failureValues: ['FAILURE'], intervalSec: 1 } });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[0]!.outputs).toMatchObject({ statusCode: 202, status: 'SUCCESS', polls: 3 });
+    expect(received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /build', 'GET /status', 'GET /status', 'GET /status']);
+  });
+
+  it('says so when nothing answers', async () => {
+    // A port that was free a moment ago: nothing listens there now.
+    const probe = createServer();
+    await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((ok) => probe.close(() => ok()));
+    const done = await run({ url: `http://127.0.0.1:${port}/nothing`, timeoutSec: 2 });
+    expect(done.stages[0]!.error).toBe(`POST http://127.0.0.1:${port}/nothing failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+});
