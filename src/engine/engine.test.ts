@@ -143,13 +143,40 @@ describe('engine', () => {
     await expect(e.cancel(id, 'ana', 'again')).rejects.toThrow('already ended as CANCELED');
   });
 
-  it('refuses to start what it cannot run, naming the stage or parameter', async () => {
+  it('refuses to start a disabled pipeline or bad parameters, naming the parameter', async () => {
     const e = engine();
-    const job = await pipeline([{ refId: 'j', type: 'pipeline', name: 'Build', config: { application: 'web', pipeline: 'other' } }]);
-    await expect(e.start(job, manual)).rejects.toThrow("cannot run stage 'Build' (pipeline) yet");
+    const off = await pipeline([{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 1 } }], { disabled: true });
+    await expect(e.start(off, manual)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/is disabled\.$/) });
     const params = await pipeline([], { parameters: [{ name: 'version', required: true }, { name: 'env', options: ['a'], default: 'a' }] });
     await expect(e.start(params, manual)).rejects.toMatchObject({ field: 'parameters.version' });
     await expect(e.start(params, { ...manual, parameters: { version: '1', env: 'b' } })).rejects.toThrow('must be one of a');
     await expect(e.start(params, { ...manual, parameters: { version: '1', colour: 'x' } })).rejects.toThrow("unknown parameter 'colour'");
+  });
+});
+
+describe('pipeline stage', () => {
+  it('starts the other pipeline once, waits for it, and fails with its failure', async () => {
+    const e = engine();
+    const child = await repos.pipelines.create(
+      PipelineDraft.parse({ application: 'web', name: 'Child', parameters: [{ name: 'env' }], stages: [{ refId: 'v', type: 'evaluateVariables', name: 'V', config: { variables: [{ key: 'env', value: '${ parameters.env }' }] } }] }),
+      'ana',
+    );
+    const parent = await pipeline([{ refId: 'run', type: 'pipeline', name: 'Run child', config: { application: 'web', pipeline: 'Child', parameters: { env: '${ trigger.user }-env' } } }]);
+    const { id } = await e.start(parent, manual);
+    for (let i = 0; i < 5; i += 1) {
+      later(2);
+      await e.tick();
+    }
+    const done = (await repos.executions.get(id))!;
+    expect(done.status).toBe('SUCCEEDED');
+    const childId = String(done.stages[0]!.outputs.childExecutionId);
+    const ran = (await repos.executions.get(childId))!;
+    expect(ran).toMatchObject({ pipelineId: child.id, status: 'SUCCEEDED', trigger: { type: 'pipeline', parentExecutionId: id, parameters: { env: 'ana-env' } } });
+    expect((await repos.executions.list('web', { limit: 50 })).executions.filter((x) => x.pipelineId === child.id)).toHaveLength(1);
+
+    const missing = await pipeline([{ refId: 'run', type: 'pipeline', name: 'Run missing', config: { application: 'web', pipeline: 'Nope' } }]);
+    const failed = await e.start(missing, manual);
+    await e.tick();
+    expect((await repos.executions.get(failed.id))!.stages[0]!.error).toBe("application 'web' has no pipeline 'Nope'");
   });
 });

@@ -9,7 +9,6 @@ import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
-import { stageHandlers } from './stages/registry';
 import { Judgment } from './stages/manual-judgment';
 
 export class EngineError extends Error {
@@ -73,7 +72,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const id of ids) {
       let wakeAt: Date | null | 'never' = null;
       try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner });
+        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution });
       } catch (err) {
         options.onError?.(err);
         wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
@@ -112,44 +111,44 @@ export function createEngine(options: EngineOptions): Engine {
     return execution;
   };
 
-  return {
-    async start(pipeline, trigger) {
-      if (pipeline.disabled) throw new EngineError('conflict', `Pipeline '${pipeline.name}' is disabled.`);
-      const cannotRun = pipeline.stages.filter((s) => !isStageType(s.type) || !stageHandlers[s.type]);
-      if (cannotRun.length > 0) {
-        const list = cannotRun.map((s) => `'${s.name}' (${s.type})`).join(', ');
-        throw new EngineError('bad_request', `This version of Kiln cannot run stage ${list} yet.`, 'stages');
+  async function startExecution(pipeline: Pipeline, trigger: TriggerRecord, id?: string): Promise<Execution> {
+    if (pipeline.disabled) throw new EngineError('conflict', `Pipeline '${pipeline.name}' is disabled.`);
+    // Saved pipelines are validated, but one stored by a newer Kiln may name a type this one lacks.
+    const foreign = pipeline.stages.find((s) => !isStageType(s.type));
+    if (foreign) throw new EngineError('bad_request', `stage '${foreign.name}' has a type this Kiln cannot run: '${foreign.type}'`, 'stages');
+    const parameters: Record<string, string> = {};
+    for (const p of pipeline.parameters) {
+      const value = trigger.parameters[p.name] ?? p.default;
+      if (value === undefined || (p.required && value === '')) {
+        throw new EngineError('bad_request', `parameter '${p.name}' is required`, `parameters.${p.name}`);
       }
-      const parameters: Record<string, string> = {};
-      for (const p of pipeline.parameters) {
-        const value = trigger.parameters[p.name] ?? p.default;
-        if (value === undefined || (p.required && value === '')) {
-          throw new EngineError('bad_request', `parameter '${p.name}' is required`, `parameters.${p.name}`);
-        }
-        if (p.options && !p.options.includes(value)) {
-          throw new EngineError('bad_request', `parameter '${p.name}' must be one of ${p.options.join(', ')}`, `parameters.${p.name}`);
-        }
-        parameters[p.name] = value;
+      if (p.options && !p.options.includes(value)) {
+        throw new EngineError('bad_request', `parameter '${p.name}' must be one of ${p.options.join(', ')}`, `parameters.${p.name}`);
       }
-      const unknown = Object.keys(trigger.parameters).filter((k) => !pipeline.parameters.some((p) => p.name === k));
-      if (unknown.length > 0) throw new EngineError('bad_request', `unknown parameter '${unknown[0]}'`, `parameters.${unknown[0]}`);
+      parameters[p.name] = value;
+    }
+    const unknown = Object.keys(trigger.parameters).filter((k) => !pipeline.parameters.some((p) => p.name === k));
+    if (unknown.length > 0) throw new EngineError('bad_request', `unknown parameter '${unknown[0]}'`, `parameters.${unknown[0]}`);
 
-      const execution = Execution.parse({
-        id: randomUUID(),
-        application: pipeline.application,
-        pipelineId: pipeline.id,
-        pipelineName: pipeline.name,
-        pipelineRevision: pipeline.revision,
-        status: 'NOT_STARTED',
-        trigger: { ...trigger, parameters },
-        createdAt: now().toISOString(),
-        stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
-      });
-      await repos.executions.create(execution);
-      await events.publish({ type: 'execution.created', application: execution.application, executionId: execution.id, data: { pipelineId: pipeline.id, pipelineName: pipeline.name } });
-      kick();
-      return execution;
-    },
+    const execution = Execution.parse({
+      id: id ?? randomUUID(),
+      application: pipeline.application,
+      pipelineId: pipeline.id,
+      pipelineName: pipeline.name,
+      pipelineRevision: pipeline.revision,
+      status: 'NOT_STARTED',
+      trigger: { ...trigger, parameters },
+      createdAt: now().toISOString(),
+      stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
+    });
+    await repos.executions.create(execution);
+    await events.publish({ type: 'execution.created', application: execution.application, executionId: execution.id, data: { pipelineId: pipeline.id, pipelineName: pipeline.name } });
+    kick();
+    return execution;
+  }
+
+  return {
+    start: (pipeline, trigger) => startExecution(pipeline, trigger),
 
     async cancel(executionId, by, reason) {
       const execution = await get(executionId);

@@ -1,4 +1,5 @@
-import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution } from '../../shared/domain/execution';
+import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution, type TriggerRecord } from '../../shared/domain/execution';
+import type { Pipeline } from '../../shared/domain/pipeline';
 import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { Repositories } from '../../db/types';
@@ -17,6 +18,7 @@ export interface RunDeps {
   jobs: JobRunner;
   http: HttpCaller;
   owner: string;
+  startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
 }
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
@@ -130,7 +132,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       resolve: (value) => interpolateDeep(value, scope),
       now: deps.now(),
       repos: deps.repos,
-      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner },
+      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution },
     });
   } catch (err) {
     return { status: 'FAILED', error: message(err) };

@@ -1,4 +1,5 @@
-import type { Execution, StageExecution } from '../../shared/domain/execution';
+import type { Execution, StageExecution, TriggerRecord } from '../../shared/domain/execution';
+import type { Pipeline } from '../../shared/domain/pipeline';
 import type { Repositories } from '../../db/types';
 import type { JobRunner } from '../jobs/job-runner';
 import type { HttpCaller } from '../jobs/http-caller';
@@ -14,7 +15,13 @@ export interface StepInput<C> {
   now: Date;
   repos: Repositories;
   /** This process's job runner and lease owner name (runJob needs both). */
-  services: { jobs: JobRunner; http: HttpCaller; owner: string };
+  services: {
+    jobs: JobRunner;
+    http: HttpCaller;
+    owner: string;
+    /** Starts another pipeline (the `pipeline` stage), with a chosen id so a retry finds it. */
+    startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
+  };
 }
 
 /**

@@ -6,16 +6,15 @@ import { checkPreconditionsHandler } from './check-preconditions';
 import { manualJudgmentHandler } from './manual-judgment';
 import { runJobHandler } from './run-job';
 import { webhookHandler } from './webhook';
+import { pipelineHandler } from './pipeline';
 
-/**
- * The stage types this engine can run. `pipeline` is defined (they validate and
- * can be edited) but have no handler yet: starting a pipeline that uses them is refused up front.
- */
-export const stageHandlers: Partial<Record<StageType, StageHandler<never>>> = {
+/** What runs each stage type; a type without a handler fails the type check. */
+export const stageHandlers: Record<StageType, StageHandler<never>> = {
   wait: waitHandler,
   evaluateVariables: evaluateVariablesHandler,
   checkPreconditions: checkPreconditionsHandler,
   manualJudgment: manualJudgmentHandler,
   runJob: runJobHandler,
   webhook: webhookHandler,
+  pipeline: pipelineHandler,
 };

@@ -82,11 +82,11 @@ describe('executions', () => {
     expect((await call('GET', '/api/applications/ghost/executions')).status).toBe(404);
   });
 
-  it('refuses to start what cannot run, naming the stage or parameter', async () => {
-    const job = await pipelineWith([{ refId: 'j', type: 'pipeline', name: 'Build', config: { application: 'web', pipeline: 'other' } }], 'Build');
-    const refused = await call('POST', `/api/pipelines/${job}/executions`, {});
-    expect(refused.status).toBe(400);
-    expect(refused.body.message).toContain("'Build' (pipeline)");
+  it('refuses a disabled pipeline and bad parameters, naming the parameter', async () => {
+    const off = await pipelineWith([{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 1 } }], 'Off', { disabled: true });
+    const refused = await call('POST', `/api/pipelines/${off}/executions`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe("Pipeline 'Off' is disabled.");
     const params = await pipelineWith([], 'Params', { parameters: [{ name: 'version', required: true }] });
     expect((await call('POST', `/api/pipelines/${params}/executions`, {})).body.field).toBe('parameters.version');
     expect((await call('POST', `/api/pipelines/${params}/executions`, { parameters: { version: '1', x: 'y' } })).body.field).toBe('parameters.x');
