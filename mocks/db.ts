@@ -162,7 +162,7 @@ export function createDb(now: number = Date.now()): MockDb {
   ];
 
   const pipelineRevisions = [samplePipeline(createdAt)];
-  const executions = [sampleExecution(pipelineRevisions[0]!.pipeline, now)];
+  const executions = [sampleExecution(pipelineRevisions[0]!.pipeline, now), sampleFailedExecution(pipelineRevisions[0]!.pipeline, now)];
   return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions };
 }
 
@@ -200,6 +200,28 @@ function sampleExecution(pipeline: Pipeline, now: number): Execution {
       status: i === 0 ? 'SUCCEEDED' : 'SUSPENDED',
       startedAt: at(12 - i * 4),
       ...(i === 0 ? { endedAt: at(8) } : {}),
+    })),
+  });
+}
+
+/** An execution whose tests failed, so restart, skip and ignore-failure have something to act on. */
+function sampleFailedExecution(pipeline: Pipeline, now: number): Execution {
+  const at = new Date(now - 90 * 60_000).toISOString();
+  return Execution.parse({
+    id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    application: pipeline.application,
+    pipelineId: pipeline.id,
+    pipelineName: pipeline.name,
+    pipelineRevision: pipeline.revision,
+    status: 'TERMINAL',
+    trigger: { type: 'manual', user: 'bo', parameters: {} },
+    createdAt: at,
+    startedAt: at,
+    endedAt: at,
+    stages: pipeline.stages.map((s, i) => ({
+      ...s,
+      status: i === 0 ? 'TERMINAL' : 'NOT_STARTED',
+      ...(i === 0 ? { startedAt: at, endedAt: at, error: 'the job exited with code 1 (success: 0)' } : {}),
     })),
   });
 }

@@ -31,6 +31,7 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
 
 const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
 const SAMPLE_EXECUTION = db.executions[0]!.id;
+const FAILED_EXECUTION = db.executions[1]!.id;
 
 interface Sample {
   params?: Record<string, string>;
@@ -66,6 +67,9 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   cancelExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'wrong build' } },
   judgeStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { decision: 'approve' } },
   getExecutionLogs: { params: { executionId: SAMPLE_EXECUTION }, query: { after: '0' } },
+  restartStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'test' }, body: {} },
+  skipStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { reason: 'approved on the phone' } },
+  ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
 };
 
 describe('fixtures', () => {

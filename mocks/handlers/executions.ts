@@ -1,4 +1,14 @@
-import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from '../../src/shared/api/executions';
+import {
+  cancelExecution,
+  getExecution,
+  getExecutionLogs,
+  ignoreStageFailure,
+  judgeStage,
+  listExecutions,
+  restartStage,
+  skipStage,
+  startExecution,
+} from '../../src/shared/api/executions';
 import { Execution } from '../../src/shared/domain/execution';
 import { db } from '../db';
 import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
@@ -9,6 +19,12 @@ const find = (id: string) => {
   const execution = db.executions.find((e) => e.id === id);
   if (!execution) throw notFound(`Execution '${id}' does not exist.`, 'executionId');
   return execution;
+};
+const stageOf = (executionId: string, refId: string) => {
+  const execution = find(executionId);
+  const stage = execution.stages.find((s) => s.refId === refId);
+  if (!stage) throw notFound(`Execution has no stage '${refId}'.`, 'refId');
+  return { execution, stage };
 };
 const replace = (next: Execution) => {
   db.executions = db.executions.map((e) => (e.id === next.id ? next : e));
@@ -61,5 +77,22 @@ export const executionHandlers = {
       .filter((l) => l.seq > (query.after ?? 0))
       .slice(0, query.limit ?? 1000);
     return { lines, nextAfter: lines.at(-1)?.seq ?? query.after ?? 0 };
+  }),
+  restartStage: handleEndpoint(restartStage, ({ params }) => {
+    const { execution, stage } = stageOf(params.executionId, params.refId);
+    if (!['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED'].includes(stage.status)) {
+      throw conflict(`Stage '${stage.name}' is ${stage.status}; only a finished stage can be restarted.`, 'refId');
+    }
+    return replace({ ...execution, status: 'RUNNING', stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'NOT_STARTED', outputs: {}, context: {} } : s)) });
+  }),
+  skipStage: handleEndpoint(skipStage, ({ params, body }) => {
+    const { execution, stage } = stageOf(params.executionId, params.refId);
+    if (!['RUNNING', 'SUSPENDED', 'TERMINAL', 'STOPPED'].includes(stage.status)) throw conflict(`Stage '${stage.name}' is ${stage.status}; it cannot be skipped.`, 'refId');
+    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'SKIPPED', context: { ...s.context, skipped: { by: 'anonymous', reason: body.reason } } } : s)) });
+  }),
+  ignoreStageFailure: handleEndpoint(ignoreStageFailure, ({ params, body }) => {
+    const { execution, stage } = stageOf(params.executionId, params.refId);
+    if (!['TERMINAL', 'STOPPED'].includes(stage.status)) throw conflict(`Stage '${stage.name}' is ${stage.status}; only a failed stage's failure can be ignored.`, 'refId');
+    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'FAILED_CONTINUE', context: { ...s.context, failureIgnored: { by: 'anonymous', reason: body.reason } } } : s)) });
   }),
 };

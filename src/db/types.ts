@@ -130,6 +130,10 @@ export interface ExecutionRepository {
     id: string,
     patch: Partial<Pick<Execution, 'status' | 'startedAt' | 'endedAt' | 'canceledBy' | 'cancelReason'>>,
   ): Promise<void>;
+  /** Puts stages back to NOT_STARTED with no times, outputs, error or context; `attempt` goes up by one. */
+  resetStages(id: string, refIds: readonly string[]): Promise<void>;
+  /** An ended execution runs again (a person restarted, skipped or ignored a stage). */
+  reopen(id: string): Promise<void>;
   /** Applies the patch only while the stage has `expect.status` (when given); false when it did not. */
   updateStage(
     id: string,

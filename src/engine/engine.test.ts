@@ -180,3 +180,77 @@ describe('pipeline stage', () => {
     expect((await repos.executions.get(failed.id))!.stages[0]!.error).toBe("application 'web' has no pipeline 'Nope'");
   });
 });
+
+describe('operations on stages', () => {
+  const failing = { preconditions: [{ type: 'expression', expression: "${ parameters.go == 'yes' }", failureMessage: 'go is not yes' }] };
+
+  it('ignore failure: the failed stage becomes FAILED_CONTINUE with who and why, and what follows runs', async () => {
+    const e = engine();
+    const p = await pipeline(
+      [
+        { refId: 'check', type: 'checkPreconditions', name: 'Check', config: failing },
+        { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 60 } },
+        { refId: 'next', type: 'evaluateVariables', name: 'Next', requisiteStageRefIds: ['check'], config: { variables: [{ key: 'x', value: '1' }] } },
+      ],
+      { parameters: [{ name: 'go', default: 'no' }] },
+    );
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    expect((await repos.executions.get(id))!.status).toBe('TERMINAL');
+    expect(await statuses(id)).toEqual({ check: 'TERMINAL', soak: 'CANCELED', next: 'NOT_STARTED' });
+
+    await e.ignoreFailure(id, 'check', 'ana', 'known flake in the check');
+    await e.tick();
+    // The branch canceled only because of the halt runs again.
+    expect(await statuses(id)).toEqual({ check: 'FAILED_CONTINUE', soak: 'RUNNING', next: 'SUCCEEDED' });
+    expect((await repos.executions.get(id))!.stages[0]!.context.failureIgnored).toMatchObject({ by: 'ana', reason: 'known flake in the check' });
+    later(61);
+    await e.tick();
+    expect((await repos.executions.get(id))!.status).toBe('SUCCEEDED');
+    await expect(e.ignoreFailure(id, 'check', 'ana', 'again')).rejects.toThrow('only a failed stage');
+  });
+
+  it('restart runs the stage and everything after it again, with a higher attempt', async () => {
+    const e = engine();
+    const p = await pipeline([
+      { refId: 'a', type: 'evaluateVariables', name: 'A', config: { variables: [{ key: 'x', value: '1' }] } },
+      { refId: 'b', type: 'checkPreconditions', name: 'B', requisiteStageRefIds: ['a'], config: failing },
+      { refId: 'c', type: 'evaluateVariables', name: 'C', requisiteStageRefIds: ['b'], config: { variables: [{ key: 'y', value: '2' }] } },
+    ], { parameters: [{ name: 'go', default: 'no' }] });
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    expect(await statuses(id)).toEqual({ a: 'SUCCEEDED', b: 'TERMINAL', c: 'NOT_STARTED' });
+    const restarted = await e.restartStage(id, 'b', 'ana');
+    expect(restarted.status).toBe('RUNNING');
+    expect(restarted.stages.map((s) => `${s.refId}:${s.status}:${s.attempt}`)).toEqual(['a:SUCCEEDED:1', 'b:NOT_STARTED:2', 'c:NOT_STARTED:2']);
+    await e.tick();
+    // Same inputs, same failure: restart does not pretend; it runs the stage for real again.
+    expect((await repos.executions.get(id))!.stages[1]).toMatchObject({ status: 'TERMINAL', error: 'go is not yes', attempt: 2 });
+    await expect(e.restartStage(id, 'zzz', 'ana')).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
+  it('skip ends a wait early with who and why; a running job cannot be skipped', async () => {
+    const e = engine();
+    const p = await pipeline([
+      { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 3600 } },
+      { refId: 'after', type: 'evaluateVariables', name: 'After', requisiteStageRefIds: ['soak'], config: { variables: [{ key: 'x', value: '1' }] } },
+    ]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    await e.skipStage(id, 'soak', 'ana', 'enough soaking');
+    await e.tick();
+    const done = (await repos.executions.get(id))!;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stages[0]).toMatchObject({ status: 'SKIPPED', context: { skipped: { by: 'ana', reason: 'enough soaking' } } });
+    await expect(e.skipStage(id, 'after', 'ana', 'x')).rejects.toThrow('only a waiting (wait, judgment) or failed stage can be skipped');
+  });
+
+  it('leaves an execution a person canceled alone', async () => {
+    const e = engine();
+    const p = await pipeline([{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 3600 } }]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    await e.cancel(id, 'bo', 'bad idea');
+    await expect(e.restartStage(id, 'soak', 'ana')).rejects.toThrow('canceled by bo; start a new one instead');
+  });
+});

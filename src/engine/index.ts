@@ -10,16 +10,10 @@ import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import { Judgment } from './stages/manual-judgment';
+import { EngineError } from './errors';
+import { createOperations } from './operations';
 
-export class EngineError extends Error {
-  constructor(
-    readonly kind: 'bad_request' | 'not_found' | 'conflict',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export { EngineError };
 
 export interface EngineOptions {
   repos: Repositories;
@@ -39,6 +33,12 @@ export interface Engine {
   start(pipeline: Pipeline, trigger: TriggerRecord): Promise<Execution>;
   cancel(executionId: string, by: string, reason: string): Promise<Execution>;
   judge(executionId: string, refId: string, judgment: Omit<Judgment, 'at'>): Promise<Execution>;
+  /** Runs a finished stage and everything after it again. */
+  restartStage(executionId: string, refId: string, by: string): Promise<Execution>;
+  /** Skips a waiting (wait, judgment) or failed stage; the stages after it run. */
+  skipStage(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
+  /** Turns a failed stage into FAILED_CONTINUE so the stages after it run. */
+  ignoreFailure(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
   /** Claims and advances every execution with work due; returns how many it advanced. */
   tick(): Promise<number>;
   /** Ticks on a timer until stop(); start() and judge() also tick at once. */
@@ -147,8 +147,11 @@ export function createEngine(options: EngineOptions): Engine {
     return execution;
   }
 
+  const operations = createOperations({ repos, events, now, wake: () => kick() });
+
   return {
     start: (pipeline, trigger) => startExecution(pipeline, trigger),
+    ...operations,
 
     async cancel(executionId, by, reason) {
       const execution = await get(executionId);

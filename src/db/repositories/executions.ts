@@ -107,6 +107,19 @@ export function executionRepository(db: Session): ExecutionRepository {
       );
     },
 
+    async resetStages(id, refIds) {
+      await db.query(
+        `update execution_stages set status = 'NOT_STARTED', started_at = null, ended_at = null, outputs = '{}',
+           error = null, context = '{}', attempt = attempt + 1
+         where execution_id = $1 and ref_id = any($2::text[])`,
+        [id, [...refIds]],
+      );
+    },
+
+    async reopen(id) {
+      await db.query(`update executions set status = 'RUNNING', ended_at = null, woken = true where id = $1`, [id]);
+    },
+
     async wake(id) {
       await db.query(`update executions set woken = true where id = $1`, [id]);
     },

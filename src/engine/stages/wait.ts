@@ -9,7 +9,7 @@ export const waitHandler = defineHandler<Config>({
     const stored = stage.context.resumeAt;
     if (typeof stored === 'string') {
       const resumeAt = new Date(stored);
-      if (now >= resumeAt || stage.context.skippedBy) return { status: 'SUCCEEDED', outputs: { waitedUntil: stored } };
+      if (now >= resumeAt) return { status: 'SUCCEEDED', outputs: { waitedUntil: stored } };
       return { status: 'RUNNING', wakeAt: resumeAt };
     }
     const seconds = Number(resolve(config.seconds));

@@ -116,4 +116,27 @@ describe('executions', () => {
     expect((await call('GET', `/api/executions/${body.id}/logs?limit=99999`)).body.field).toBe('limit');
     expect((await call('GET', `/api/executions/${body.id}/logs?stage=nope`)).status).toBe(404);
   });
+
+  it('skips, ignores and restarts stages through the API, with clear refusals', async () => {
+    const pipelineId = await pipelineWith(
+      [
+        { refId: 'check', type: 'checkPreconditions', name: 'Check', config: { preconditions: [{ type: 'expression', expression: '${ 1 == 2 }' }] } },
+        { refId: 'after', type: 'evaluateVariables', name: 'After', requisiteStageRefIds: ['check'], config: { variables: [{ key: 'x', value: '1' }] } },
+      ],
+      'Ops',
+    );
+    const { body } = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
+    await until(body.id, (e) => e.status === 'TERMINAL');
+    const base = `/api/executions/${body.id}/stages`;
+    expect((await call('POST', `${base}/check/ignore-failure`, { reason: '' })).body.field).toBe('reason');
+    expect((await call('POST', `${base}/nope/skip`, { reason: 'x' })).status).toBe(404);
+    expect((await call('POST', `${base}/after/skip`, { reason: 'x' })).status).toBe(409);
+    const ignored = await call('POST', `${base}/check/ignore-failure`, { reason: 'expected in staging' });
+    expect(ignored.status).toBe(200);
+    const done = await until(body.id, (e) => e.status === 'SUCCEEDED');
+    expect(done.stages.map((s) => s.status)).toEqual(['FAILED_CONTINUE', 'SUCCEEDED']);
+    const restarted = await call('POST', `${base}/after/restart`, {});
+    expect(restarted.status).toBe(200);
+    expect((await until(body.id, (e) => e.status === 'SUCCEEDED' && e.stages[1]!.attempt === 2)).stages[1]!.status).toBe('SUCCEEDED');
+  });
 });

@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from '../../shared/api/executions';
+import {
+  cancelExecution,
+  getExecution,
+  getExecutionLogs,
+  ignoreStageFailure,
+  judgeStage,
+  listExecutions,
+  restartStage,
+  skipStage,
+  startExecution,
+} from '../../shared/api/executions';
 import { NotFoundError } from '../../db/errors';
 import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
@@ -57,4 +67,10 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     const lines = await repos.executionLogs.read(params.executionId, { refId: query.stage, after, limit: query.limit ?? 1000 });
     return { lines, nextAfter: lines.at(-1)?.seq ?? after };
   });
+
+  registerEndpoint(app, restartStage, ({ params }) => engine.restartStage(params.executionId, params.refId, ANONYMOUS));
+  registerEndpoint(app, skipStage, ({ params, body }) => engine.skipStage(params.executionId, params.refId, ANONYMOUS, body.reason));
+  registerEndpoint(app, ignoreStageFailure, ({ params, body }) =>
+    engine.ignoreFailure(params.executionId, params.refId, ANONYMOUS, body.reason),
+  );
 }

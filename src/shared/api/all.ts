@@ -12,7 +12,17 @@ import {
   savePipeline,
   validatePipelineEndpoint,
 } from './pipelines';
-import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listExecutions, startExecution } from './executions';
+import {
+  cancelExecution,
+  getExecution,
+  getExecutionLogs,
+  ignoreStageFailure,
+  judgeStage,
+  listExecutions,
+  restartStage,
+  skipStage,
+  startExecution,
+} from './executions';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -42,4 +52,7 @@ export const allEndpoints = {
   cancelExecution,
   judgeStage,
   getExecutionLogs,
+  restartStage,
+  skipStage,
+  ignoreStageFailure,
 } as const;

@@ -100,3 +100,33 @@ export const getExecutionLogs = endpoint({
     nextAfter: z.number().int().nonnegative(),
   }),
 });
+
+const StageParams = ExecutionParams.extend({ refId: z.string().min(1).max(64) });
+const Reason = z.object({ reason: z.string().trim().min(1, 'reason must not be empty').max(2000) });
+
+export const restartStage = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/stages/:refId/restart',
+  summary: 'Run a finished stage and every stage after it again; an ended execution runs again',
+  params: StageParams,
+  body: z.object({}).default({}),
+  response: Execution,
+});
+
+export const skipStage = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/stages/:refId/skip',
+  summary: 'Skip a waiting (wait, judgment) or failed stage, with the reason recorded; the stages after it run',
+  params: StageParams,
+  body: Reason,
+  response: Execution,
+});
+
+export const ignoreStageFailure = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/stages/:refId/ignore-failure',
+  summary: "Mark a failed stage FAILED_CONTINUE, with the reason recorded, so the stages after it run",
+  params: StageParams,
+  body: Reason,
+  response: Execution,
+});

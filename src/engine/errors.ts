@@ -1,0 +1,10 @@
+/** A refusal with its HTTP meaning; the BFF maps `kind` to 400/404/409. */
+export class EngineError extends Error {
+  constructor(
+    readonly kind: 'bad_request' | 'not_found' | 'conflict',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
