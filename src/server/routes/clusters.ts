@@ -11,23 +11,17 @@ import { groupClusters } from '../../shared/domain/cluster';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
+import { requireApplication } from './lookups';
 
 export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  /** 404 before anything else, so an unknown application never looks like an empty one. */
-  const requireApplication = async (name: string) => {
-    const application = await repos.applications.get(name);
-    if (!application) throw new NotFoundError(`Application '${name}' does not exist.`, 'application');
-    return application;
-  };
-
   registerEndpoint(app, getClusters, async ({ params, query }) => {
-    await requireApplication(params.application);
+    await requireApplication(repos, params.application);
     const groups = await repos.serverGroups.listByApplication(params.application);
     return groupClusters(params.application, groups, clusterFilterFromQuery(query));
   });
 
   registerEndpoint(app, getServerGroup, async ({ params }) => {
-    await requireApplication(params.application);
+    await requireApplication(repos, params.application);
     const key = { account: params.account, region: params.region, name: params.serverGroup };
     const serverGroup = await repos.serverGroups.get(key);
     if (!serverGroup || serverGroup.application !== params.application) {
@@ -40,7 +34,7 @@ export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   });
 
   registerEndpoint(app, listLoadBalancers, async ({ params }) => {
-    await requireApplication(params.application);
+    await requireApplication(repos, params.application);
     return repos.loadBalancers.listByApplication(params.application);
   });
 

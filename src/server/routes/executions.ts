@@ -15,27 +15,19 @@ import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
+import { ANONYMOUS, requireApplication, requireExecution, requirePipeline } from './lookups';
 
-/** Until users exist (auth issue), actions are recorded as made by this name, not a made-up person. */
-const ANONYMOUS = 'anonymous';
 
 export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   registerEndpoint(app, startExecution, async ({ params, body }) => {
-    const pipeline = await repos.pipelines.get(params.pipelineId);
-    if (!pipeline) throw new NotFoundError(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
+    const pipeline = await requirePipeline(repos, params.pipelineId);
     return engine.start(pipeline, { type: 'manual', user: ANONYMOUS, parameters: body.parameters });
   });
 
-  registerEndpoint(app, getExecution, async ({ params }) => {
-    const execution = await repos.executions.get(params.executionId);
-    if (!execution) throw new NotFoundError(`Execution '${params.executionId}' does not exist.`, 'executionId');
-    return execution;
-  });
+  registerEndpoint(app, getExecution, ({ params }) => requireExecution(repos, params.executionId));
 
   registerEndpoint(app, listExecutions, async ({ params, query }) => {
-    if (!(await repos.applications.get(params.application))) {
-      throw new NotFoundError(`Application '${params.application}' does not exist.`, 'application');
-    }
+    await requireApplication(repos, params.application);
     const page = await repos.executions.list(params.application, {
       limit: query.limit ?? 25,
       cursor: query.cursor,
@@ -58,8 +50,7 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
   );
 
   registerEndpoint(app, getExecutionLogs, async ({ params, query }) => {
-    const execution = await repos.executions.get(params.executionId);
-    if (!execution) throw new NotFoundError(`Execution '${params.executionId}' does not exist.`, 'executionId');
+    const execution = await requireExecution(repos, params.executionId);
     if (query.stage && !execution.stages.some((s) => s.refId === query.stage)) {
       throw new NotFoundError(`Execution has no stage '${query.stage}'.`, 'stage');
     }

@@ -14,9 +14,8 @@ import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
+import { ANONYMOUS, requireApplication, requirePipeline } from './lookups';
 
-/** Until users exist (auth issue), saves are recorded as made by this name, not a made-up person. */
-const ANONYMOUS = 'anonymous';
 
 function invalid(problems: PipelineProblem[]): HttpError {
   return new HttpError(400, 'bad_request', describeProblems(problems), problems[0]?.path, { problems });
@@ -34,29 +33,20 @@ function draftFor(application: string, body: unknown): PipelineDraft {
 }
 
 export function pipelineRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  const requireApplication = async (name: string) => {
-    if (!(await repos.applications.get(name))) throw new NotFoundError(`Application '${name}' does not exist.`, 'application');
-  };
-  const requirePipeline = async (id: string) => {
-    const pipeline = await repos.pipelines.get(id);
-    if (!pipeline) throw new NotFoundError(`Pipeline '${id}' does not exist.`, 'pipelineId');
-    return pipeline;
-  };
-
   registerEndpoint(app, listPipelines, async ({ params }) => {
-    await requireApplication(params.application);
+    await requireApplication(repos, params.application);
     return repos.pipelines.listByApplication(params.application);
   });
 
   registerEndpoint(app, createPipeline, async ({ params, body }) => {
-    await requireApplication(params.application);
+    await requireApplication(repos, params.application);
     return repos.pipelines.create(draftFor(params.application, body), ANONYMOUS);
   });
 
-  registerEndpoint(app, getPipeline, ({ params }) => requirePipeline(params.pipelineId));
+  registerEndpoint(app, getPipeline, ({ params }) => requirePipeline(repos, params.pipelineId));
 
   registerEndpoint(app, savePipeline, async ({ params, body }) => {
-    const current = await requirePipeline(params.pipelineId);
+    const current = await requirePipeline(repos, params.pipelineId);
     const saved = await repos.pipelines.save(params.pipelineId, body.baseRevision, draftFor(current.application, body.pipeline), ANONYMOUS);
     if (!saved) throw new NotFoundError(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
     return saved;
@@ -68,12 +58,12 @@ export function pipelineRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   });
 
   registerEndpoint(app, listPipelineRevisions, async ({ params }) => {
-    await requirePipeline(params.pipelineId);
+    await requirePipeline(repos, params.pipelineId);
     return repos.pipelines.revisions(params.pipelineId);
   });
 
   registerEndpoint(app, restorePipelineRevision, async ({ params, body }) => {
-    const current = await requirePipeline(params.pipelineId);
+    const current = await requirePipeline(repos, params.pipelineId);
     const old = (await repos.pipelines.revisions(params.pipelineId)).find((r) => r.revision === params.revision);
     if (!old) {
       throw new NotFoundError(`Pipeline '${current.name}' has no revision ${params.revision} (newest is ${current.revision}).`, 'revision');

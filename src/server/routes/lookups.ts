@@ -1,0 +1,28 @@
+import type { ApplicationSummary } from '../../shared/domain/application';
+import type { Execution } from '../../shared/domain/execution';
+import type { Pipeline } from '../../shared/domain/pipeline';
+import { NotFoundError } from '../../db/errors';
+import type { Repositories } from '../../db/types';
+
+/** Until users exist (auth issue), actions are recorded as made by this name, not a made-up person. */
+export const ANONYMOUS = 'anonymous';
+
+// One 404 wording per resource, whichever route looks it up: an unknown application never looks like an empty one.
+
+export async function requireApplication(repos: Repositories, name: string): Promise<ApplicationSummary> {
+  const application = await repos.applications.get(name);
+  if (!application) throw new NotFoundError(`Application '${name}' does not exist.`, 'application');
+  return application;
+}
+
+export async function requirePipeline(repos: Repositories, id: string): Promise<Pipeline> {
+  const pipeline = await repos.pipelines.get(id);
+  if (!pipeline) throw new NotFoundError(`Pipeline '${id}' does not exist.`, 'pipelineId');
+  return pipeline;
+}
+
+export async function requireExecution(repos: Repositories, id: string): Promise<Execution> {
+  const execution = await repos.executions.get(id);
+  if (!execution) throw new NotFoundError(`Execution '${id}' does not exist.`, 'executionId');
+  return execution;
+}
