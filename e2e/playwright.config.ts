@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = Number(process.env.KILN_E2E_PORT ?? 8181);
-const DATA = 'e2e/.artifacts/kiln-data';
+// One data dir per port so parallel runs (e.g. two developers' checkouts) do not share a database.
+const DATA = `e2e/.artifacts/kiln-data-${PORT}`;
 
 // Journeys run against the real BFF on a fresh embedded database (seeded with the demo project),
 // in Debian's Chromium: browser downloads are impossible here.
