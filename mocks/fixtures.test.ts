@@ -70,6 +70,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   restartStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'test' }, body: {} },
   skipStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { reason: 'approved on the phone' } },
   ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
+  listPendingJudgments: {},
 };
 
 describe('fixtures', () => {

@@ -7,6 +7,7 @@ import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
 import { executionHandlers } from './handlers/executions';
+import { approvalHandlers } from './handlers/approvals';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -17,6 +18,7 @@ export const handlersByEndpoint = {
   ...provisioningHandlers,
   ...pipelineHandlers,
   ...executionHandlers,
+  ...approvalHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

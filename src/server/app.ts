@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events';
 import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
 import { executionRoutes } from './routes/executions';
+import { approvalRoutes } from './routes/approvals';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => engine.stop());
   eventRoutes(app, deps.repos, events, deps.sse);
   executionRoutes(app, deps, engine);
+  approvalRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

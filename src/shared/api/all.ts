@@ -23,6 +23,7 @@ import {
   skipStage,
   startExecution,
 } from './executions';
+import { listPendingJudgments } from './approvals';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -55,4 +56,5 @@ export const allEndpoints = {
   restartStage,
   skipStage,
   ignoreStageFailure,
+  listPendingJudgments,
 } as const;
