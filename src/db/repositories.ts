@@ -8,6 +8,8 @@ import { serverGroupRepository } from './repositories/server-groups';
 import { pipelineRepository } from './repositories/pipelines';
 import { executionRepository } from './repositories/executions';
 import { executionLogRepository } from './repositories/execution-logs';
+import { cloudProcessRepository } from './repositories/cloud-processes';
+import { trafficGuardRepository } from './repositories/traffic-guards';
 import type { Repositories, Session } from './types';
 
 /**
@@ -22,6 +24,8 @@ export function createRepositories(db: Session): Repositories {
     serverGroups: serverGroupRepository(db),
     instances: instanceRepository(db),
     loadBalancers: loadBalancerRepository(db),
+    cloudProcesses: cloudProcessRepository(db),
+    trafficGuards: trafficGuardRepository(db),
     pipelines: pipelineRepository(db),
     executions: executionRepository(db),
     executionLogs: executionLogRepository(db),

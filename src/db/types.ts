@@ -64,6 +64,36 @@ export interface ServerGroupRepository {
   get(key: { account: string; region: string; name: string }): Promise<ServerGroup | undefined>;
   /** Inserts or replaces the group and its instance set. */
   save(serverGroup: ServerGroup): Promise<void>;
+  /** Every group a provider runs (the local cloud reconciles them at start). */
+  listManaged(provider: 'local'): Promise<ServerGroup[]>;
+  /** Removes the group and its instances; false when it did not exist. */
+  delete(key: ServerGroupKeyRef): Promise<boolean>;
+}
+
+export type ServerGroupKeyRef = { account: string; region: string; name: string };
+
+/** The child process behind one local-cloud instance. */
+export interface CloudProcess {
+  instanceId: string;
+  account: string;
+  region: string;
+  serverGroup: string;
+  pid: number;
+  port: number;
+  workDir: string;
+}
+
+export interface CloudProcessRepository {
+  record(process: CloudProcess): Promise<void>;
+  forget(instanceId: string): Promise<void>;
+  list(): Promise<CloudProcess[]>;
+}
+
+/** Clusters whose last enabled server group may not be disabled or destroyed. */
+export interface TrafficGuardRepository {
+  isProtected(account: string, cluster: string): Promise<boolean>;
+  set(guard: { application: string; account: string; cluster: string }, on: boolean): Promise<void>;
+  list(application: string): Promise<Array<{ account: string; cluster: string }>>;
 }
 
 export interface InstanceRepository {
@@ -75,12 +105,18 @@ export interface LoadBalancerRepository {
   /** The balancers whose targets include the server group. */
   listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
   save(loadBalancer: LoadBalancer): Promise<void>;
+  get(key: ServerGroupKeyRef): Promise<LoadBalancer | undefined>;
+  listManaged(provider: 'local'): Promise<LoadBalancer[]>;
 }
 
 export interface PipelineRepository {
   /** Newest revision of each, by name. */
   listByApplication(application: string): Promise<Pipeline[]>;
   get(id: string): Promise<Pipeline | undefined>;
+  /** Pipelines with a `pipeline` trigger watching this application (enabled or not). */
+  triggeredBy(application: string): Promise<Pipeline[]>;
+  /** Pipelines with at least one cron trigger (enabled or not). */
+  withCron(): Promise<Pipeline[]>;
   /** Revision 1. Throws ConflictError when the application already has a pipeline of that name. */
   create(draft: PipelineDraft, by: string): Promise<Pipeline>;
   /**
@@ -114,7 +150,17 @@ export interface ExecutionRepository {
   get(id: string): Promise<Execution | undefined>;
   /** Just the status (cheap), for an engine that holds the rest in memory during an advance. */
   status(id: string): Promise<ExecutionStatus | undefined>;
-  create(execution: Execution): Promise<void>;
+  /**
+   * Stores a new execution. With a concurrency limit it is stored BUFFERED when the pipeline's
+   * slots are taken (and, unless keepWaiting, older waiting runs are canceled as superseded).
+   */
+  create(
+    execution: Execution,
+    concurrency?: { max: number; keepWaiting: boolean },
+  ): Promise<{ status: ExecutionStatus; superseded: string[] }>;
+  /** Starts the oldest BUFFERED runs of a pipeline that fit under `max`; returns their ids. */
+  promoteBuffered(pipelineId: string, max: number): Promise<string[]>;
+  stageStatus(id: string, refId: string): Promise<ExecutionStatus | undefined>;
   /** Newest first, `limit` per page. */
   list(
     application: string,
@@ -126,10 +172,12 @@ export interface ExecutionRepository {
   release(id: string, owner: string, wakeAt: Date | null | 'never'): Promise<void>;
   /** Makes an execution due now (a judgment arrived, a person acted). */
   wake(id: string): Promise<void>;
+  /** With `expect.status`, applies only while the execution has one of them (false when not); `wake` makes it due. */
   updateExecution(
     id: string,
-    patch: Partial<Pick<Execution, 'status' | 'startedAt' | 'endedAt' | 'canceledBy' | 'cancelReason'>>,
-  ): Promise<void>;
+    patch: Partial<Pick<Execution, 'status' | 'startedAt' | 'endedAt' | 'canceledBy' | 'cancelReason' | 'paused'>>,
+    expect?: { status?: readonly ExecutionStatus[]; wake?: boolean },
+  ): Promise<boolean>;
   /** Puts stages back to NOT_STARTED with no times, outputs, error or context; `attempt` goes up by one. */
   resetStages(id: string, refIds: readonly string[]): Promise<void>;
   /** An ended execution runs again (a person restarted, skipped or ignored a stage). */
@@ -162,6 +210,8 @@ export interface Repositories {
   serverGroups: ServerGroupRepository;
   instances: InstanceRepository;
   loadBalancers: LoadBalancerRepository;
+  cloudProcesses: CloudProcessRepository;
+  trafficGuards: TrafficGuardRepository;
   pipelines: PipelineRepository;
   executions: ExecutionRepository;
   executionLogs: ExecutionLogRepository;

@@ -1,13 +1,15 @@
 import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { parseRow } from '../sql';
+import { parseRow, withoutNulls } from '../sql';
 import type { LoadBalancerRepository, Queryable } from '../types';
 
 const SELECT = `
-  select name, application, account, region, protocol, address, health_check_path as "healthCheckPath", targets
+  select name, application, account, region, protocol, address, health_check_path as "healthCheckPath", targets,
+         managed_by as "managedBy"
   from load_balancers`;
 
 export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
-  const parse = (rows: Record<string, unknown>[]) => rows.map((row) => parseRow(LoadBalancer, row, 'load balancer'));
+  const parse = (rows: Record<string, unknown>[]) =>
+    rows.map((row) => parseRow(LoadBalancer, withoutNulls(row), 'load balancer'));
   return {
     async listByApplication(application) {
       const { rows } = await db.query(`${SELECT} where application = $1 order by name, account, region`, [application]);
@@ -25,13 +27,23 @@ export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
 
     async save(lb) {
       await db.query(
-        `insert into load_balancers (account, region, name, application, protocol, address, health_check_path, targets)
-         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+        `insert into load_balancers (account, region, name, application, protocol, address, health_check_path, targets, managed_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
          on conflict (account, region, name) do update set application = excluded.application,
            protocol = excluded.protocol, address = excluded.address,
-           health_check_path = excluded.health_check_path, targets = excluded.targets`,
-        [lb.account, lb.region, lb.name, lb.application, lb.protocol, lb.address, lb.healthCheckPath, JSON.stringify(lb.targets)],
+           health_check_path = excluded.health_check_path, targets = excluded.targets, managed_by = excluded.managed_by`,
+        [lb.account, lb.region, lb.name, lb.application, lb.protocol, lb.address, lb.healthCheckPath, JSON.stringify(lb.targets), lb.managedBy ?? null],
       );
+    },
+
+    async get(key) {
+      const { rows } = await db.query(`${SELECT} where account = $1 and region = $2 and name = $3`, [key.account, key.region, key.name]);
+      return parse(rows)[0];
+    },
+
+    async listManaged(provider) {
+      const { rows } = await db.query(`${SELECT} where managed_by = $1 order by account, region, name`, [provider]);
+      return parse(rows);
     },
   };
 }

@@ -12,6 +12,7 @@ const SELECT = `
          sg.image_name, sg.image_version, sg.image_digest,
          sg.capacity_min, sg.capacity_desired, sg.capacity_max,
          sg.disabled, sg.load_balancers as "loadBalancers", ${iso('sg.launched_at')} as "launchedAt",
+         sg.managed_by as "managedBy", nullif(sg.user_data, '') as "userData",
          coalesce((
            select jsonb_agg(jsonb_build_object(
                     'id', i.id, 'serverGroup', i.server_group, 'account', i.account, 'region', i.region,
@@ -65,6 +66,20 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
       return rows[0] && toServerGroup(rows[0]);
     },
 
+    async listManaged(provider) {
+      const { rows } = await db.query<Row>(`${SELECT} where sg.managed_by = $1 order by sg.account, sg.region, sg.name`, [provider]);
+      return rows.map(toServerGroup);
+    },
+
+    async delete(key) {
+      const { rowCount } = await db.query('delete from server_groups where account = $1 and region = $2 and name = $3', [
+        key.account,
+        key.region,
+        key.name,
+      ]);
+      return rowCount > 0;
+    },
+
     async save(sg) {
       for (const instance of sg.instances) {
         if (instance.serverGroup !== sg.name || instance.account !== sg.account || instance.region !== sg.region)
@@ -84,15 +99,16 @@ async function upsertGroup(tx: Queryable, sg: ServerGroup): Promise<void> {
   await tx.query(
     `insert into server_groups (account, region, name, application, cluster, stack, detail, sequence,
        image_name, image_version, image_digest, capacity_min, capacity_desired, capacity_max,
-       disabled, load_balancers, launched_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::timestamptz)
+       disabled, load_balancers, launched_at, managed_by, user_data)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::timestamptz, $18, $19)
      on conflict (account, region, name) do update set
        application = excluded.application, cluster = excluded.cluster, stack = excluded.stack,
        detail = excluded.detail, sequence = excluded.sequence, image_name = excluded.image_name,
        image_version = excluded.image_version, image_digest = excluded.image_digest,
        capacity_min = excluded.capacity_min, capacity_desired = excluded.capacity_desired,
        capacity_max = excluded.capacity_max, disabled = excluded.disabled,
-       load_balancers = excluded.load_balancers, launched_at = excluded.launched_at`,
+       load_balancers = excluded.load_balancers, launched_at = excluded.launched_at,
+       managed_by = excluded.managed_by, user_data = excluded.user_data`,
     [
       sg.account,
       sg.region,
@@ -111,6 +127,8 @@ async function upsertGroup(tx: Queryable, sg: ServerGroup): Promise<void> {
       sg.disabled,
       sg.loadBalancers,
       sg.launchedAt,
+      sg.managedBy ?? null,
+      sg.userData ?? '',
     ],
   );
 }

@@ -18,5 +18,7 @@ export const LoadBalancer = z.object({
   address: z.string().min(1),
   healthCheckPath: z.string().startsWith('/'),
   targets: z.array(LoadBalancerTarget),
+  /** The provider that runs this balancer; absent for display-only balancers (the demo seed). */
+  managedBy: z.enum(['local']).optional(),
 });
 export type LoadBalancer = z.infer<typeof LoadBalancer>;

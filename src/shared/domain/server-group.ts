@@ -32,6 +32,10 @@ export const ServerGroup = z.object({
   loadBalancers: z.array(z.string()),
   instances: z.array(Instance),
   launchedAt: Timestamp,
+  /** The provider that runs this group; absent for display-only groups (the demo seed), which no operation touches. */
+  managedBy: z.enum(['local']).optional(),
+  /** Handed to each instance by the metadata service (cloud-init / ignition user-data). */
+  userData: z.string().max(65_536).optional(),
 });
 export type ServerGroup = z.infer<typeof ServerGroup>;
 

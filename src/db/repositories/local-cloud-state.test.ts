@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { LoadBalancer } from '../../shared/domain/load-balancer';
+import { createOwners, serverGroup, useTestDatabase } from '../test-builders';
+import { testDriver } from '../test-database';
+
+const prodEast = (name: string) => ({ account: 'prod', region: 'east', name });
+
+describe(`local cloud state (${testDriver()})`, () => {
+  const current = useTestDatabase();
+
+  it('tells managed groups from display-only ones and keeps their user-data', async () => {
+    const { repos } = current();
+    await createOwners(repos);
+    await repos.serverGroups.save(serverGroup(prodEast('web-v001')));
+    const managed = { ...serverGroup(prodEast('web-v002')), managedBy: 'local' as const, userData: '#cloud-config\n' };
+    await repos.serverGroups.save(managed);
+    expect(await repos.serverGroups.get(prodEast('web-v001'))).not.toHaveProperty('managedBy');
+    expect(await repos.serverGroups.get(prodEast('web-v002'))).toEqual(managed);
+    expect((await repos.serverGroups.listManaged('local')).map((g) => g.name)).toEqual(['web-v002']);
+    expect(await repos.serverGroups.delete(prodEast('web-v002'))).toBe(true);
+    expect(await repos.serverGroups.delete(prodEast('web-v002'))).toBe(false);
+    expect(await repos.serverGroups.get(prodEast('web-v002'))).toBeUndefined();
+  });
+
+  it('stores managed balancers and finds one by key', async () => {
+    const { repos } = current();
+    await createOwners(repos);
+    const lb = LoadBalancer.parse({
+      name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http',
+      address: '127.0.0.1:41234', healthCheckPath: '/health', targets: [{ serverGroup: 'web-v001', weight: 100 }], managedBy: 'local',
+    });
+    await repos.loadBalancers.save(lb);
+    expect(await repos.loadBalancers.get(prodEast('web-prod'))).toEqual(lb);
+    expect(await repos.loadBalancers.listManaged('local')).toEqual([lb]);
+    expect(await repos.loadBalancers.get(prodEast('nope'))).toBeUndefined();
+  });
+
+  it('remembers the process behind each instance until it is forgotten', async () => {
+    const { repos } = current();
+    const p = { instanceId: 'i-abc123', account: 'prod', region: 'east', serverGroup: 'web-v001', pid: 4242, port: 21001, workDir: '/tmp/x' };
+    await repos.cloudProcesses.record(p);
+    await repos.cloudProcesses.record({ ...p, pid: 4343 });
+    expect(await repos.cloudProcesses.list()).toEqual([{ ...p, pid: 4343 }]);
+    await repos.cloudProcesses.forget('i-abc123');
+    expect(await repos.cloudProcesses.list()).toEqual([]);
+  });
+
+  it('guards a cluster until the guard is lifted', async () => {
+    const { repos } = current();
+    await createOwners(repos);
+    await repos.trafficGuards.set({ application: 'web', account: 'prod', cluster: 'web-prod' }, true);
+    await repos.trafficGuards.set({ application: 'web', account: 'prod', cluster: 'web-prod' }, true);
+    expect(await repos.trafficGuards.isProtected('prod', 'web-prod')).toBe(true);
+    expect(await repos.trafficGuards.isProtected('staging', 'web-prod')).toBe(false);
+    expect(await repos.trafficGuards.list('web')).toEqual([{ account: 'prod', cluster: 'web-prod' }]);
+    await repos.trafficGuards.set({ application: 'web', account: 'prod', cluster: 'web-prod' }, false);
+    expect(await repos.trafficGuards.isProtected('prod', 'web-prod')).toBe(false);
+  });
+});
