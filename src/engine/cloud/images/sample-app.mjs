@@ -1,0 +1,65 @@
+// The built-in sample app image: a tiny HTTP server, started by the local cloud as one instance.
+// It behaves like a baked image's first boot: read identity and user-data from the metadata
+// service, start serving, then report ready (the seed's first-boot unit). Plain JavaScript with no
+// dependencies, run by the same node binary as Kiln.
+import { createServer } from 'node:http';
+
+const port = Number(process.env.PORT);
+const instanceId = process.env.KILN_INSTANCE_ID ?? 'unknown';
+const metadataUrl = process.env.KILN_METADATA_URL;
+const version = process.env.KILN_IMAGE_VERSION ?? 'unknown';
+// `sample-app-faulty` is the same app with a bug: it fails every request under /checkout.
+const faulty = process.env.KILN_IMAGE_NAME === 'sample-app-faulty';
+
+const log = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+async function metadata(path, init) {
+  const res = await fetch(`${metadataUrl}${path}`, init);
+  if (!res.ok) throw new Error(`metadata ${path}: HTTP ${res.status}`);
+  return res;
+}
+
+let hostname = instanceId;
+let userData = '';
+if (metadataUrl) {
+  const identity = await (await metadata('/instance')).json();
+  hostname = identity.hostname;
+  userData = await (await metadata('/user-data')).text();
+  log(`metadata: hostname ${hostname}, ${userData.length} bytes of user-data`);
+}
+
+const server = createServer((req, res) => {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok', instanceId, version }));
+    return;
+  }
+  if (faulty && path.startsWith('/checkout')) {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end(`sample-app ${version} on ${hostname}: checkout is broken\n`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/plain', 'x-kiln-instance': instanceId, 'x-app-version': version });
+  res.end(`sample-app ${version} on ${hostname}\n`);
+});
+server.keepAliveTimeout = 65_000;
+
+server.listen(port, '127.0.0.1', async () => {
+  log(`listening on 127.0.0.1:${port} as ${instanceId} (sample-app ${version})`);
+  if (!metadataUrl) return;
+  try {
+    await metadata('/ready', { method: 'POST' });
+    log('reported ready');
+  } catch (err) {
+    log(`could not report ready: ${err.message}`);
+  }
+});
+
+// SIGTERM: stop accepting, let in-flight requests finish, then exit (the cloud drains before this).
+process.on('SIGTERM', () => {
+  log('SIGTERM: closing');
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 5000).unref();
+});

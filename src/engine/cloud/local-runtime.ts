@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerGroup } from '../../shared/domain/server-group';
+import type { Repositories } from '../../db/types';
+import type { ImageCatalog } from './images';
+import { isAlive, launchInstance, probe, terminate } from './instance-process';
+import { counted, type LiveInstance, routable, toInstance } from './local-instance';
+import type { MetadataService } from './metadata-service';
+import type { PortAllocator } from './ports';
+
+export interface RuntimeTimings {
+  /** An instance that has not reported ready by then is replaced. */
+  readyTimeoutMs: number;
+  healthIntervalMs: number;
+  /** Consecutive failed health checks before a running instance is replaced. */
+  unhealthyThreshold: number;
+  healthTimeoutMs: number;
+}
+
+export interface LiveGroup {
+  sg: ServerGroup;
+  instances: LiveInstance[];
+  destroying: boolean;
+  /** Why the group is short of capacity (e.g. port exhaustion), shown on its instances' group. */
+  problem?: string | undefined;
+  saved: string;
+  saving: Promise<void>;
+  /** Reconciles of one group run one at a time; a request while one runs queues one more. */
+  running: Promise<void>;
+  queued: boolean;
+}
+
+export const keyOf = (k: { account: string; region: string; name: string }) => `${k.account}/${k.region}/${k.name}`;
+
+/**
+ * Keeps each group's processes at its desired capacity: launches, health-checks, replaces what
+ * died or never reported ready, stops extras, and writes what it sees to the database.
+ */
+export function createRuntime(deps: {
+  repos: Repositories;
+  images: ImageCatalog;
+  ports: PortAllocator;
+  metadata: MetadataService;
+  instancesDir: string;
+  timings: RuntimeTimings;
+  /** Called whenever routable instances may have changed. */
+  onRoutesChanged: () => void;
+  log: (line: string) => void;
+}) {
+  const { repos, timings } = deps;
+  const groups = new Map<string, LiveGroup>();
+
+  const persist = (g: LiveGroup): Promise<void> => {
+    g.saving = g.saving.then(async () => {
+      if (g.destroying) return;
+      const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
+      const text = JSON.stringify(sg);
+      if (text === g.saved) return;
+      await repos.serverGroups.save(sg);
+      g.saved = text;
+    }).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
+    return g.saving;
+  };
+
+  const markGone = (g: LiveGroup, i: LiveInstance, detail: string) => {
+    if (i.gone) return;
+    i.gone = true;
+    i.goneMs = Date.now();
+    i.detail = detail;
+    deps.ports.release(i.port);
+    deps.metadata.unregister(i.id);
+    void repos.cloudProcesses.forget(i.id);
+    if (i.retiring) g.instances = g.instances.filter((x) => x !== i);
+    deps.onRoutesChanged();
+  };
+
+  async function launch(g: LiveGroup): Promise<LiveInstance> {
+    const image = deps.images.resolve(`${g.sg.image.name}:${g.sg.image.version}`);
+    const port = await deps.ports.allocate();
+    const id = `i-${randomBytes(6).toString('hex')}`;
+    const workDir = join(deps.instancesDir, id);
+    const metadataUrl = deps.metadata.register({
+      instanceId: id, hostname: `${g.sg.name}-${id.slice(2, 8)}`, serverGroup: g.sg.name,
+      account: g.sg.account, region: g.sg.region, userData: g.sg.userData ?? '',
+    });
+    const child = launchInstance({ instanceId: id, image, port, metadataUrl, workDir });
+    const instance: LiveInstance = {
+      id, port, pid: child.pid ?? -1, child, workDir, launchedAt: new Date().toISOString(), startedMs: Date.now(),
+      failures: 0, detail: 'waiting for report-ready', gone: false, retiring: false,
+    };
+    child.on('exit', (code, signal) => {
+      instance.child = undefined;
+      markGone(g, instance, code === null ? `process killed by ${signal}` : `process exited with code ${code}`);
+      void persist(g);
+    });
+    child.on('error', (err) => markGone(g, instance, `could not start: ${err.message}`));
+    g.instances.push(instance);
+    if (child.pid) await repos.cloudProcesses.record({ instanceId: id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, pid: child.pid, port, workDir });
+    return instance;
+  }
+
+  async function stop(g: LiveGroup, i: LiveInstance, why: string): Promise<void> {
+    i.retiring = true;
+    i.detail = why;
+    deps.onRoutesChanged();
+    if (!i.gone) await terminate(i.pid);
+    // An adopted process is not our child, so no exit event tells us it is gone.
+    if (!i.gone && !isAlive(i.pid)) markGone(g, i, why);
+    g.instances = g.instances.filter((x) => x !== i);
+  }
+
+  async function check(g: LiveGroup, i: LiveInstance): Promise<void> {
+    if (i.gone || i.retiring) return;
+    if (!i.child && !isAlive(i.pid)) return markGone(g, i, 'process is no longer running');
+    if (i.readyMs === undefined) {
+      if (Date.now() - i.startedMs > timings.readyTimeoutMs) {
+        const why = `did not report ready within ${Math.round(timings.readyTimeoutMs / 1000)} s; replaced`;
+        deps.log(`${i.id} (${g.sg.name}) ${why}`);
+        i.detail = why;
+        i.lastCheckOk = false;
+        await terminate(i.pid);
+        markGone(g, i, why);
+      }
+      return;
+    }
+    const result = await probe(i.port, '/health', timings.healthTimeoutMs);
+    const was = i.lastCheckOk;
+    i.lastCheckOk = result.ok;
+    i.failures = result.ok ? 0 : i.failures + 1;
+    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
+    if (was !== result.ok) deps.onRoutesChanged();
+    if (i.failures >= timings.unhealthyThreshold) {
+      deps.log(`${i.id} (${g.sg.name}) failed ${i.failures} health checks; replaced`);
+      await terminate(i.pid);
+      markGone(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+    }
+  }
+
+  function reconcile(g: LiveGroup): Promise<void> {
+    if (g.queued) return g.running;
+    g.queued = true;
+    g.running = g.running.then(async () => {
+      g.queued = false;
+      await reconcileOnce(g);
+    }).catch((err: unknown) => deps.log(`${g.sg.name}: ${String(err)}`));
+    return g.running;
+  }
+
+  /** One pass over one group: check health, then heal to desired capacity. */
+  async function reconcileOnce(g: LiveGroup): Promise<void> {
+    if (g.destroying) return;
+    await Promise.all(g.instances.map((i) => check(g, i)));
+    const desired = g.sg.capacity.desired;
+    const live = g.instances.filter(counted);
+    // A dead instance stays listed as down until the group is whole again (or for a minute).
+    const whole = live.filter(routable).length >= desired;
+    g.instances = g.instances.filter((i) => !i.gone || (!whole && Date.now() - (i.goneMs ?? 0) < 60_000));
+    g.problem = undefined;
+    for (let n = live.length; n < desired && !g.destroying; n += 1) {
+      try {
+        await launch(g);
+      } catch (err) {
+        g.problem = err instanceof Error ? err.message : String(err);
+        deps.log(`${g.sg.name}: cannot launch an instance: ${g.problem}`);
+        break;
+      }
+    }
+    if (live.length > desired) {
+      // Stop the ones that serve least: not ready first, then the newest.
+      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
+      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
+    }
+    await persist(g);
+  }
+
+  return {
+    groups,
+    persist,
+    launch,
+    stop,
+    reconcile,
+    onReady(instanceId: string) {
+      for (const g of groups.values()) {
+        const i = g.instances.find((x) => x.id === instanceId);
+        if (i && i.readyMs === undefined) {
+          i.readyMs = Date.now();
+          i.detail = 'reported ready; waiting for the first health check';
+          void reconcile(g);
+        }
+      }
+    },
+    /** Stops every process of the group and forgets its files. */
+    async stopAll(g: LiveGroup, why: string, removeFiles: boolean): Promise<void> {
+      const all = [...g.instances];
+      await Promise.all(all.map((i) => stop(g, i, why)));
+      if (removeFiles) for (const i of all) rmSync(i.workDir, { recursive: true, force: true });
+    },
+  };
+}
+export type Runtime = ReturnType<typeof createRuntime>;

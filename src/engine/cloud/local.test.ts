@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from './instance-process';
+import { openTestCloud, until } from './test-cloud';
+
+type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
+let t: TestCloud | undefined;
+afterEach(async () => {
+  const left = await t?.close();
+  t = undefined;
+  expect(left ?? []).toEqual([]);
+});
+
+const key = (name: string) => ({ account: 'prod', region: 'east', name });
+const get = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.text(), version: res.headers.get('x-app-version') };
+};
+
+describe('local cloud', { timeout: 60_000 }, () => {
+  it('runs instances as real processes that read metadata, report ready and serve behind a load balancer', async () => {
+    t = await openTestCloud();
+    const { cloud, repos } = t;
+    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['web-prod'], userData: 'hello from user-data', disabled: true });
+    const sg = await until('2 instances up', async () => {
+      const g = await repos.serverGroups.get(key('web-prod-v001'));
+      return g?.instances.length === 2 && g.instances.every((i) => i.health === 'out_of_service') && g;
+    });
+    expect(sg.managedBy).toBe('local');
+    // Disabled: the balancer has nobody to send to.
+    expect((await get(`http://${lb.address}/`)).status).toBe(503);
+    await cloud.enableServerGroup(key('web-prod-v001'));
+    const answer = await get(`http://${lb.address}/`);
+    expect(answer).toMatchObject({ status: 200, version: 'v1' });
+    expect(answer.body).toMatch(/^sample-app v1 on web-prod-v001-/);
+    // Each instance answers on its own port, read its metadata and wrote a log.
+    const instance = sg.instances[0]!;
+    expect((await get(`http://${instance.address}/health`)).body).toContain(instance.id);
+    const logText = await cloud.instanceLog(instance.id, 10_000);
+    expect(logText).toContain('20 bytes of user-data');
+    expect(logText).toContain('reported ready');
+    expect(readFileSync(`${t.dataDir}/instances/${instance.id}/instance.log`, 'utf8')).toBe(logText);
+    expect((await repos.serverGroups.get(key('web-prod-v001')))?.instances.every((i) => i.health === 'up')).toBe(true);
+  });
+
+  it('heals: a killed instance shows down, then a replacement brings the group back to desired capacity', async () => {
+    t = await openTestCloud();
+    const { cloud, repos } = t;
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: [], disabled: false });
+    const before = await until('2 up', async () => {
+      const g = await repos.serverGroups.get(key('web-v001'));
+      return g?.instances.filter((i) => i.health === 'up').length === 2 && g;
+    });
+    t.track();
+    const victim = before.instances[0]!;
+    const pid = cloud.pids()[0]!;
+    process.kill(pid, 'SIGKILL');
+    const down = await until('the victim down', async () => (await repos.serverGroups.get(key('web-v001')))?.instances.find((i) => i.health === 'down'), 10_000);
+    expect(down.healthDetail).toMatch(/killed by SIGKILL|exited|no longer running/);
+    const healed = await until('2 up again', async () => {
+      const g = await repos.serverGroups.get(key('web-v001'));
+      return g?.instances.filter((i) => i.health === 'up').length === 2 && g;
+    });
+    expect(healed.instances.map((i) => i.id)).not.toContain(victim.id);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('refuses bad input with clear errors and leaves no process behind', async () => {
+    t = await openTestCloud({ ports: { from: 29990, to: 29991 } });
+    const { cloud, repos } = t;
+    const spec = { application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [], disabled: false };
+    await expect(cloud.createServerGroup({ ...spec, image: 'nginx:1.27' })).rejects.toThrow(/image 'nginx:1.27' is not in the local image registry/);
+    await expect(cloud.createServerGroup({ ...spec, capacity: { min: 0, desired: 3, max: 3 } })).rejects.toThrow(/port exhaustion/);
+    await expect(cloud.createServerGroup({ ...spec, loadBalancers: ['nope'] })).rejects.toThrow(/Load balancer 'nope' does not exist/);
+    await cloud.createServerGroup(spec);
+    await expect(cloud.resizeServerGroup(key('web-v001'), { min: 1, desired: 3, max: 2 })).rejects.toThrow(/min ≤ desired ≤ max/);
+    await expect(cloud.destroyServerGroup(key('web-v404'))).rejects.toMatchObject({ kind: 'not_found' });
+    await until('1 instance', async () => (await repos.serverGroups.get(key('web-v001')))?.instances.length === 1);
+    t.track();
+    expect(cloud.pids()).toHaveLength(1);
+    await cloud.destroyServerGroup(key('web-v001'));
+    expect(cloud.pids()).toEqual([]);
+    expect(await repos.serverGroups.get(key('web-v001'))).toBeUndefined();
+    expect(await repos.cloudProcesses.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,297 @@
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoadBalancer } from '../../shared/domain/load-balancer';
+import { parseMoniker } from '../../shared/domain/moniker';
+import { Capacity, ServerGroup } from '../../shared/domain/server-group';
+import type { Repositories } from '../../db/types';
+import { EngineError } from '../errors';
+import { builtInImages, type ImageCatalog } from './images';
+import { isAlive, probe, terminate } from './instance-process';
+import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-proxy';
+import { routable, toInstance } from './local-instance';
+import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
+import { createMetadataService } from './metadata-service';
+import { createPortAllocator, DEFAULT_INSTANCE_PORTS, type PortRange } from './ports';
+import type { CloudProvider, ServerGroupKey } from './provider';
+
+export interface LocalCloudOptions {
+  repos: Repositories;
+  /** Instances' working directories and logs live under `<dataDir>/instances/<id>/`. */
+  dataDir: string;
+  images?: ImageCatalog;
+  ports?: PortRange;
+  timings?: Partial<RuntimeTimings>;
+  /** How long a disabled or destroyed group's in-flight requests may take to finish. */
+  drainTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud extends CloudProvider {
+  /** Re-adopts instances a previous Kiln left running, restarts the rest, opens the balancers. */
+  start(): Promise<void>;
+  /** Stops every instance and balancer this process runs (shutdown): no process outlives Kiln. */
+  close(): Promise<void>;
+  /** Process ids of every running instance (tests check none outlives its group). */
+  pids(): number[];
+}
+
+const notFound = (key: ServerGroupKey) =>
+  new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
+
+export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
+  const { repos } = options;
+  const log = options.log ?? (() => {});
+  const images = options.images ?? builtInImages;
+  const ports = createPortAllocator(options.ports ?? DEFAULT_INSTANCE_PORTS);
+  const timings: RuntimeTimings = { readyTimeoutMs: 30_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, ...options.timings };
+  const balancers = new Map<string, { lb: LoadBalancer; proxy: LoadBalancerProxy }>();
+  const metadata = createMetadataService((id) => runtime.onReady(id));
+  let timer: NodeJS.Timeout | undefined;
+
+  const route = () => {
+    for (const { lb, proxy } of balancers.values()) {
+      proxy.route(
+        lb.targets.flatMap((t) => {
+          const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
+          if (!g || g.sg.disabled || g.destroying) return [];
+          return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
+        }),
+      );
+    }
+  };
+  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: route, log });
+
+  const group = (key: ServerGroupKey): LiveGroup => {
+    const g = runtime.groups.get(keyOf(key));
+    if (!g || g.destroying) throw notFound(key);
+    return g;
+  };
+  const snapshot = (g: LiveGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
+  const balancer = (key: ServerGroupKey) => {
+    const b = balancers.get(keyOf(key));
+    if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
+    return b;
+  };
+  const saveBalancer = async (b: { lb: LoadBalancer }, lb: LoadBalancer) => {
+    b.lb = lb;
+    await repos.loadBalancers.save(lb);
+    route();
+  };
+
+  async function openBalancer(lb: LoadBalancer): Promise<void> {
+    const proxy = createLoadBalancerProxy(lb.name);
+    const wanted = Number(lb.address.split(':')[1] ?? 0);
+    let port: number;
+    try {
+      port = await proxy.listen(wanted);
+    } catch (err) {
+      log(`load balancer ${lb.name}: port ${wanted} is taken (${String(err)}); it moves to a new port`);
+      port = await proxy.listen(0);
+    }
+    const b = { lb: { ...lb, address: `127.0.0.1:${port}` }, proxy };
+    balancers.set(keyOf(lb), b);
+    if (b.lb.address !== lb.address) await repos.loadBalancers.save(b.lb);
+  }
+
+  async function adopt(): Promise<void> {
+    const processes = await repos.cloudProcesses.list();
+    for (const sg of await repos.serverGroups.listManaged('local')) {
+      const g: LiveGroup = { sg: { ...sg, instances: [] }, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
+      runtime.groups.set(keyOf(sg), g);
+      for (const p of processes.filter((x) => keyOf({ ...x, name: x.serverGroup }) === keyOf(sg))) {
+        const answer = isAlive(p.pid) ? await probe(p.port, '/health', timings.healthTimeoutMs) : undefined;
+        if (answer?.instanceId !== p.instanceId) {
+          await repos.cloudProcesses.forget(p.instanceId);
+          continue;
+        }
+        const before = sg.instances.find((i) => i.id === p.instanceId);
+        ports.claim(p.port);
+        g.instances.push({
+          id: p.instanceId, port: p.port, pid: p.pid, workDir: p.workDir, launchedAt: before?.launchedAt ?? new Date().toISOString(),
+          startedMs: Date.now(), readyMs: Date.now(), failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
+        });
+        log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
+      }
+    }
+    // Processes of groups that no longer exist (destroyed while Kiln was down) are stopped.
+    for (const p of processes.filter((x) => !runtime.groups.has(keyOf({ ...x, name: x.serverGroup })))) {
+      const answer = isAlive(p.pid) ? await probe(p.port, '/health', timings.healthTimeoutMs) : undefined;
+      if (answer?.instanceId === p.instanceId) await terminate(p.pid);
+      await repos.cloudProcesses.forget(p.instanceId);
+    }
+  }
+
+  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(route);
+
+  return {
+    kind: 'local',
+
+    async start() {
+      await metadata.start();
+      await adopt();
+      for (const lb of await repos.loadBalancers.listManaged('local')) await openBalancer(lb);
+      await tick();
+      timer = setInterval(() => void tick(), timings.healthIntervalMs);
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await Promise.all([...balancers.values()].map((b) => b.proxy.close()));
+      balancers.clear();
+      const groups = [...runtime.groups.values()];
+      for (const g of groups) g.destroying = true; // no relaunch from a late tick
+      await Promise.all(groups.map((g) => g.running.then(() => runtime.stopAll(g, 'stopped: Kiln shut down', false))));
+      runtime.groups.clear();
+      await metadata.stop();
+    },
+
+    pids: () => [...runtime.groups.values()].flatMap((g) => g.instances.filter((i) => !i.gone).map((i) => i.pid)),
+
+    async resolveImage(ref) {
+      return images.resolve(ref).ref;
+    },
+
+    async createServerGroup(spec) {
+      const account = await repos.accounts.get(spec.account);
+      if (!account) throw new EngineError('bad_request', `account '${spec.account}' does not exist`, 'account');
+      if (account.provider !== 'local') throw new EngineError('bad_request', `account '${spec.account}' is a ${account.provider} account, not a local one`, 'account');
+      if (!account.regions.includes(spec.region as never)) throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
+      const image = images.resolve(spec.image);
+      const moniker = parseMoniker(spec.name);
+      if (!moniker.ok || moniker.moniker.sequence === undefined) throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
+      if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
+      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec))) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
+      const capacity = Capacity.safeParse(spec.capacity);
+      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
+      for (const name of spec.loadBalancers) balancer({ account: spec.account, region: spec.region, name });
+      if (ports.unassigned() < spec.capacity.desired)
+        throw new EngineError('conflict', `port exhaustion: ${spec.capacity.desired} instances need ports but only ${ports.unassigned()} of the local cloud's range are free`, 'capacity');
+      const { stack, detail, cluster, sequence } = moniker.moniker;
+      const sg = ServerGroup.parse({
+        name: spec.name, application: spec.application, cluster, ...(stack ? { stack } : {}), ...(detail ? { detail } : {}), sequence,
+        account: spec.account, region: spec.region, image: image.ref, capacity: capacity.data, disabled: true,
+        loadBalancers: spec.loadBalancers, instances: [], launchedAt: new Date().toISOString(), managedBy: 'local',
+        ...(spec.userData ? { userData: spec.userData } : {}),
+      });
+      const g: LiveGroup = { sg, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
+      runtime.groups.set(keyOf(sg), g);
+      await runtime.persist(g);
+      await runtime.reconcile(g);
+      if (g.problem && g.instances.length < sg.capacity.desired) {
+        // Nothing half-made stays behind: the instances that did start are stopped with their group.
+        await this.destroyServerGroup(sg);
+        throw new EngineError('conflict', g.problem, 'capacity');
+      }
+      if (!spec.disabled) return this.enableServerGroup(sg);
+      return snapshot(g);
+    },
+
+    async getServerGroup(key) {
+      const g = runtime.groups.get(keyOf(key));
+      return g && !g.destroying ? snapshot(g) : undefined;
+    },
+
+    async resizeServerGroup(key, next) {
+      const g = group(key);
+      const capacity = Capacity.safeParse(next);
+      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
+      const more = capacity.data.desired - g.instances.filter((i) => !i.gone && !i.retiring).length;
+      if (more > ports.unassigned()) throw new EngineError('conflict', `port exhaustion: ${more} more instances need ports but only ${ports.unassigned()} are free`, 'capacity.desired');
+      g.sg = { ...g.sg, capacity: capacity.data };
+      await runtime.reconcile(g);
+      return snapshot(g);
+    },
+
+    async enableServerGroup(key, weight = 100) {
+      const g = group(key);
+      g.sg = { ...g.sg, disabled: false };
+      for (const name of g.sg.loadBalancers) {
+        const b = balancer({ account: key.account, region: key.region, name });
+        const targets = [...b.lb.targets.filter((t) => t.serverGroup !== g.sg.name), { serverGroup: g.sg.name, weight }];
+        await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets }));
+      }
+      route();
+      await runtime.persist(g);
+      return snapshot(g);
+    },
+
+    async disableServerGroup(key) {
+      const g = group(key);
+      g.sg = { ...g.sg, disabled: true };
+      for (const name of g.sg.loadBalancers) {
+        const b = balancer({ account: key.account, region: key.region, name });
+        await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.filter((t) => t.serverGroup !== g.sg.name) }));
+      }
+      route();
+      await runtime.persist(g);
+      return snapshot(g);
+    },
+
+    async destroyServerGroup(key) {
+      const g = group(key);
+      if (!g.sg.disabled) await this.disableServerGroup(key);
+      g.destroying = true;
+      route();
+      // Draining: requests already sent to the group finish before its processes stop.
+      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
+      const busy = () => [...balancers.values()].some((b) => b.proxy.inFlight(g.sg.name) > 0);
+      while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const b of balancers.values()) for (const i of g.instances) b.proxy.forgetInstance(i.id);
+      await g.running;
+      await runtime.stopAll(g, 'stopped: server group destroyed', true);
+      await g.saving;
+      runtime.groups.delete(keyOf(key));
+      await repos.serverGroups.delete(key);
+    },
+
+    async listInstances(key) {
+      return snapshot(group(key)).instances;
+    },
+
+    async instanceLog(instanceId, maxBytes) {
+      if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
+      const file = join(options.dataDir, 'instances', instanceId, 'instance.log');
+      if (!existsSync(file)) return undefined;
+      const size = statSync(file).size;
+      const length = Math.min(size, maxBytes);
+      const buffer = Buffer.alloc(length);
+      const fd = openSync(file, 'r');
+      try {
+        readSync(fd, buffer, 0, length, size - length);
+      } finally {
+        closeSync(fd);
+      }
+      return buffer.toString('utf8');
+    },
+
+    async ensureLoadBalancer(spec) {
+      const existing = balancers.get(keyOf(spec));
+      if (existing) return existing.lb;
+      const stored = await repos.loadBalancers.get(spec);
+      if (stored && !stored.managedBy) throw new EngineError('conflict', `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`, 'loadBalancer');
+      const lb = LoadBalancer.parse({
+        name: spec.name, application: spec.application, account: spec.account, region: spec.region, protocol: 'http',
+        address: '127.0.0.1:0', healthCheckPath: spec.healthCheckPath ?? '/health', targets: [], managedBy: 'local',
+      });
+      await openBalancer(lb);
+      const b = balancers.get(keyOf(spec))!;
+      await repos.loadBalancers.save(b.lb);
+      return b.lb;
+    },
+
+    async setTrafficWeights(key, weights) {
+      const b = balancer(key);
+      for (const name of Object.keys(weights))
+        if (!b.lb.targets.some((t) => t.serverGroup === name))
+          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
+      const targets = b.lb.targets.map((t) => ({ ...t, weight: weights[t.serverGroup] ?? t.weight }));
+      await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets }));
+      return b.lb;
+    },
+
+    async traffic(key) {
+      return balancer(key).proxy.traffic();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { ImageRef } from '../../shared/domain/image';
+import type { Instance } from '../../shared/domain/instance';
+import type { LoadBalancer } from '../../shared/domain/load-balancer';
+import type { Capacity, ServerGroup } from '../../shared/domain/server-group';
+import type { GroupTraffic } from './load-balancer-proxy';
+
+export type { GroupTraffic };
+
+export interface ServerGroupKey {
+  account: string;
+  region: string;
+  name: string;
+}
+
+export interface NewServerGroup {
+  application: string;
+  account: string;
+  region: string;
+  /** The full name, `{cluster}-vNNN`; the caller picks the next sequence (see nextServerGroupName). */
+  name: string;
+  /** `name:version`, resolved by the provider's image catalogue. */
+  image: string;
+  capacity: Capacity;
+  loadBalancers: string[];
+  userData?: string | undefined;
+  /** Created out of traffic; a deploy enables it once its instances are healthy. */
+  disabled: boolean;
+}
+
+/**
+ * What the deploy stages need of a cloud. Every method is one a Kubernetes provider can implement
+ * (a Deployment per server group, a Service/Ingress with weights per load balancer, traffic
+ * numbers from the ingress), so the stages never depend on the local cloud.
+ */
+export interface CloudProvider {
+  readonly kind: 'local';
+  /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */
+  resolveImage(ref: string): Promise<ImageRef>;
+  createServerGroup(spec: NewServerGroup): Promise<ServerGroup>;
+  /** The group as the provider last saw it, with instance health; undefined when it does not exist. */
+  getServerGroup(key: ServerGroupKey): Promise<ServerGroup | undefined>;
+  resizeServerGroup(key: ServerGroupKey, capacity: Capacity): Promise<ServerGroup>;
+  /** Puts the group behind its load balancers (weight: share among enabled groups, default 100). */
+  enableServerGroup(key: ServerGroupKey, weight?: number): Promise<ServerGroup>;
+  /** Takes the group out of its load balancers; in-flight requests finish (draining). */
+  disableServerGroup(key: ServerGroupKey): Promise<ServerGroup>;
+  /** Drains, stops every instance and forgets the group. */
+  destroyServerGroup(key: ServerGroupKey): Promise<void>;
+  listInstances(key: ServerGroupKey): Promise<Instance[]>;
+  /** The last lines an instance wrote (stdout and stderr). */
+  instanceLog(instanceId: string, maxBytes: number): Promise<string | undefined>;
+  /** Creates the balancer when missing; returns it with its address. */
+  ensureLoadBalancer(spec: { application: string; account: string; region: string; name: string; healthCheckPath?: string }): Promise<LoadBalancer>;
+  /** Sets the traffic shares of enabled groups behind a balancer (canary, rolling). */
+  setTrafficWeights(key: ServerGroupKey, weights: Record<string, number>): Promise<LoadBalancer>;
+  /** Cumulative traffic per server group since the balancer started; two snapshots give a window. */
+  traffic(key: ServerGroupKey): Promise<Record<string, GroupTraffic>>;
+}
+
+/** Picks the provider for an account; throws when the account's cloud has no provider in this Kiln. */
+export type CloudProviders = (account: string) => Promise<CloudProvider>;

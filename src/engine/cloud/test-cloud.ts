@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestDatabase } from '../../db/test-database';
+import { createOwners } from '../../db/test-builders';
+import type { Repositories } from '../../db/types';
+import { isAlive } from './instance-process';
+import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from './local';
+
+/** Fast timings so tests heal in seconds; readiness waits stay generous for a loaded machine. */
+export const FAST = { readyTimeoutMs: 20_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000 };
+
+let portBase = 23000 + (process.pid % 50) * 60;
+
+/** A local cloud on a throwaway database (owners `shop`/`web`, accounts staging and prod in east/west). */
+export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
+  const { repos, close: closeDb } = await openTestDatabase();
+  await createOwners(repos);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiln-cloud-test-'));
+  // Each cloud in a test run gets its own slice of ports, so parallel files never share one.
+  const ports = { from: portBase, to: portBase + 39 };
+  portBase += 40;
+  const make = (extra: Partial<LocalCloudOptions> = {}) =>
+    createLocalCloud({ repos, dataDir, ports, timings: FAST, drainTimeoutMs: 5000, ...options, ...extra });
+  const cloud = make();
+  await cloud.start();
+  const pids = new Set<number>();
+  return {
+    repos,
+    cloud,
+    dataDir,
+    make,
+    /** Remembers every pid seen, so close() can prove none is left. */
+    track: (c: LocalCloud = cloud) => c.pids().forEach((p) => pids.add(p)),
+    async close(...others: LocalCloud[]) {
+      for (const c of [cloud, ...others]) {
+        c.pids().forEach((p) => pids.add(p));
+        await c.close();
+      }
+      const left = [...pids].filter(isAlive);
+      await closeDb();
+      rmSync(dataDir, { recursive: true, force: true });
+      return left;
+    },
+  };
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function upCount(repos: Repositories, key: { account: string; region: string; name: string }): Promise<number> {
+  const sg = await repos.serverGroups.get(key);
+  return sg?.instances.filter((i) => i.health === 'up' || i.health === 'out_of_service').length ?? 0;
+}
