@@ -12,6 +12,7 @@ import { advanceExecution } from './orchestrator/run-execution';
 import { Judgment } from './stages/manual-judgment';
 import { EngineError } from './errors';
 import { createOperations } from './operations';
+import type { CloudProviders } from './cloud/provider';
 
 export { EngineError };
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
+  /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
+  cloud?: CloudProviders;
   onError?: (err: unknown) => void;
 }
 
@@ -72,7 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const id of ids) {
       let wakeAt: Date | null | 'never' = null;
       try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution });
+        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud });
       } catch (err) {
         options.onError?.(err);
         wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query

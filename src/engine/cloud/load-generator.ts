@@ -76,7 +76,7 @@ export function startLoad(options: { url: string; rps: number; paths?: string[];
     report,
     async stop(): Promise<LoadReport> {
       clearInterval(timer);
-      await Promise.all([...pending]);
+      await Promise.all(pending);
       agent.destroy();
       const sorted = [...latencies].sort((a, b) => a - b);
       report.latencyMsP50 = sorted[Math.floor(sorted.length * 0.5)] ?? 0;

@@ -10,6 +10,7 @@ import type { HttpCaller } from '../jobs/http-caller';
 import type { StepResult } from '../stages/handler';
 import { executionOutcome, failureOutcome, readyStages } from './dag';
 import { expressionScope } from './scope';
+import type { CloudProviders } from '../cloud/provider';
 
 export interface RunDeps {
   repos: Repositories;
@@ -19,6 +20,7 @@ export interface RunDeps {
   http: HttpCaller;
   owner: string;
   startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
+  cloud?: CloudProviders | undefined;
 }
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
@@ -132,7 +134,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       resolve: (value) => interpolateDeep(value, scope),
       now: deps.now(),
       repos: deps.repos,
-      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution },
+      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}) },
     });
   } catch (err) {
     return { status: 'FAILED', error: message(err) };

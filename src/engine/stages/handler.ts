@@ -1,6 +1,7 @@
 import type { Execution, StageExecution, TriggerRecord } from '../../shared/domain/execution';
 import type { Pipeline } from '../../shared/domain/pipeline';
 import type { Repositories } from '../../db/types';
+import type { CloudProviders } from '../cloud/provider';
 import type { JobRunner } from '../jobs/job-runner';
 import type { HttpCaller } from '../jobs/http-caller';
 
@@ -21,6 +22,8 @@ export interface StepInput<C> {
     owner: string;
     /** Starts another pipeline (the `pipeline` stage), with a chosen id so a retry finds it. */
     startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
+    /** The cloud behind each account, for deploy and server-group stages; absent when the engine runs without one. */
+    cloud?: CloudProviders;
   };
 }
 
