@@ -50,9 +50,31 @@ export const routes: RouteObject[] = [
                 handle: crumb((p) => ({ label: 'Clusters', to: paths.applicationClusters(p.application ?? '') })),
                 lazy: () => import('./routes/application-clusters').then((m) => ({ Component: m.ApplicationClustersPage })),
               },
+              {
+                path: 'executions',
+                handle: crumb((p) => ({ label: 'Executions', to: paths.applicationExecutions(p.application ?? '') })),
+                children: [
+                  { index: true, lazy: () => import('./routes/application-executions').then((m) => ({ Component: m.ApplicationExecutionsPage })) },
+                  {
+                    path: ':executionId',
+                    handle: crumb((p) => ({ label: (p.executionId ?? '').slice(0, 8), to: paths.execution(p.application ?? '', p.executionId ?? '') })),
+                    lazy: () => import('./routes/execution-detail').then((m) => ({ Component: m.ExecutionDetailPage })),
+                  },
+                ],
+              },
             ],
           },
         ],
+      },
+      {
+        path: 'running',
+        handle: crumb(() => ({ label: 'Running now', to: paths.runningNow() })),
+        lazy: () => import('./routes/running-now').then((m) => ({ Component: m.RunningNowPage })),
+      },
+      {
+        path: 'approvals',
+        handle: crumb(() => ({ label: 'Approvals', to: paths.approvals() })),
+        lazy: () => import('./routes/approvals-inbox').then((m) => ({ Component: m.ApprovalsInboxPage })),
       },
       { path: '*', Component: NotFoundPage },
     ],

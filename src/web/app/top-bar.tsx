@@ -1,10 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { Link, NavLink } from 'react-router';
 import { ThemeToggle } from '../components/theme-toggle';
 import { paths } from '../lib/paths';
 
+// Lazy: the count pulls in the execution schemas and the live connection, which the first page does not need.
+const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((m) => ({ default: m.InboxCount })));
+
 const NAV = [
   { label: 'Projects', to: paths.projects() },
   { label: 'Applications', to: paths.applications() },
+  { label: 'Running now', to: paths.runningNow() },
+  { label: 'Approvals', to: paths.approvals(), badge: true },
 ];
 
 export function TopBar() {
@@ -33,6 +39,11 @@ export function TopBar() {
                   }
                 >
                   {item.label}
+                  {item.badge && (
+                    <Suspense fallback={null}>
+                      <InboxCount />
+                    </Suspense>
+                  )}
                 </NavLink>
               </li>
             ))}

@@ -30,4 +30,10 @@ export const paths = {
     withSearch(`/applications/${seg(application)}/clusters`, {
       sg: options.select ? formatServerGroupRef(options.select) : undefined,
     }),
+  applicationExecutions: (application: string, filters: Record<string, string | undefined> = {}) =>
+    withSearch(`/applications/${seg(application)}/executions`, filters),
+  execution: (application: string, executionId: string, options: { stage?: string } = {}) =>
+    withSearch(`/applications/${seg(application)}/executions/${seg(executionId)}`, { stage: options.stage }),
+  runningNow: () => '/running',
+  approvals: () => '/approvals',
 };

@@ -11,6 +11,8 @@ export interface ServerGroupRef {
 const projects = ['projects'] as const;
 const applications = ['applications'] as const;
 const clusters = ['clusters'] as const;
+const executions = ['executions'] as const;
+const approvals = ['approvals'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
@@ -36,5 +38,19 @@ export const queryKeys = {
   },
   accounts: {
     list: () => ['accounts', 'list'] as const,
+  },
+  executions: {
+    all: executions,
+    /** Every list of one application (any filter), so a live event refreshes them all. */
+    forApplication: (application: string) => [...executions, 'list', application] as const,
+    list: (application: string, filters: { status?: string | undefined; pipeline?: string | undefined }) =>
+      [...executions, 'list', application, filters] as const,
+    running: () => [...executions, 'running'] as const,
+    detail: (executionId: string) => [...executions, 'detail', executionId] as const,
+    pipelines: (application: string) => [...executions, 'pipelines', application] as const,
+  },
+  approvals: {
+    all: approvals,
+    pending: () => [...approvals, 'pending'] as const,
   },
 };

@@ -7,8 +7,11 @@ import { paths } from '../../lib/paths';
 import { plural } from '../../lib/format';
 
 export function ApplicationHeader({ application }: { application: ApplicationSummary }) {
-  // Pipelines and Executions join here once their pages exist; no tab points nowhere until then.
-  const tabs: Tab[] = [{ label: 'Clusters', to: paths.applicationClusters(application.name) }];
+  // Pipelines joins here once its page exists; no tab points nowhere until then.
+  const tabs: Tab[] = [
+    { label: 'Clusters', to: paths.applicationClusters(application.name) },
+    { label: 'Executions', to: paths.applicationExecutions(application.name) },
+  ];
   return (
     <div className="flex flex-col gap-3">
       <PageHeader

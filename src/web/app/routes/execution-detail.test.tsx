@@ -1,0 +1,118 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { db } from '../../../../mocks/db';
+import { server } from '../../../../mocks/node';
+import { FakeEventSource } from '../../test/fake-event-source';
+import { useFakeLayout } from '../../test/fake-layout';
+import { renderApp } from '../../test/render-app';
+
+useFakeLayout();
+beforeEach(() => FakeEventSource.install());
+
+const WAITING = db.executions[0]!.id;
+const FAILED = db.executions[1]!.id;
+const url = (id: string, rest = '') => `/applications/web/executions/${id}${rest}`;
+const stageNode = (name: RegExp) => within(screen.getByRole('list', { name: 'Stages' })).getByRole('button', { name });
+
+describe('execution detail', () => {
+  it('shows the DAG with each stage status, the trigger, and opens at the waiting judgment', async () => {
+    renderApp(url(WAITING));
+    expect(await screen.findByRole('heading', { name: 'Deploy to production' })).toBeTruthy();
+    expect(stageNode(/^Tests: SUCCEEDED/)).toBeTruthy();
+    expect(stageNode(/^Approve: SUSPENDED/).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText('Trigger').parentElement!.textContent).toBe('TriggerStarted by hand by ana');
+    const panel = screen.getByRole('region', { name: 'Judgment: Approve' });
+    expect(within(panel).getByText('Ship it?')).toBeTruthy();
+    expect(within(panel).getByText(/Waiting for/)).toBeTruthy();
+    expect(within(panel).getByRole('list', { name: 'Stages before this judgment' }).textContent).toContain('Tests');
+  });
+
+  it('approves with a comment and shows who approved, when', async () => {
+    const { user } = renderApp(url(WAITING));
+    const panel = await screen.findByRole('region', { name: 'Judgment: Approve' });
+    await user.type(within(panel).getByLabelText(/Comment/), 'canary looks fine');
+    await user.click(within(panel).getByRole('button', { name: 'Approve' }));
+    const record = await within(panel).findByRole('list', { name: 'Audit record' });
+    expect(record.textContent).toMatch(/Approved by anonymous.*canary looks fine/);
+    expect(within(panel).queryByRole('button', { name: 'Approve' })).toBeNull();
+  });
+
+  it('needs a comment to reject, and a comment with markup shows as text', async () => {
+    const { user } = renderApp(url(WAITING));
+    const panel = await screen.findByRole('region', { name: 'Judgment: Approve' });
+    const reject = within(panel).getByRole('button', { name: 'Reject' });
+    expect((reject as HTMLButtonElement).disabled).toBe(true);
+    await user.type(within(panel).getByLabelText(/Comment/), '<img src=x onerror=alert(1)> not this build');
+    await user.click(reject);
+    const record = await within(panel).findByRole('list', { name: 'Audit record' });
+    expect(record.textContent).toContain('Rejected by anonymous');
+    expect(record.textContent).toContain('<img src=x onerror=alert(1)> not this build');
+    expect(record.querySelector('img')).toBeNull();
+  });
+
+  it('tells the loser of a race who decided first', async () => {
+    server.use(
+      http.post('*/api/executions/:id/stages/:refId/judgment', () => {
+        const e = db.executions[0]!;
+        db.executions[0] = { ...e, stages: e.stages.map((s) => (s.refId === 'ok' ? { ...s, status: 'SUCCEEDED', context: { judgment: { decision: 'approve', by: 'bo', at: new Date().toISOString() } } } : s)) };
+        return HttpResponse.json({ error: 'conflict', message: 'Already judged: approve by bo at 2026-11-23T13:00:00.000Z.' }, { status: 409 });
+      }),
+    );
+    const { user } = renderApp(url(WAITING));
+    const panel = await screen.findByRole('region', { name: 'Judgment: Approve' });
+    await user.click(within(panel).getByRole('button', { name: 'Approve' }));
+    expect((await within(panel).findByRole('alert')).textContent).toMatch(/Someone decided first\. Already judged: approve by bo/);
+    expect((await within(panel).findByRole('list', { name: 'Audit record' })).textContent).toMatch(/Approved by bo/);
+  });
+
+  it('updates a stage live from an event, without reloading', async () => {
+    renderApp(url(WAITING));
+    await screen.findByRole('heading', { name: 'Deploy to production' });
+    await waitFor(() => expect(FakeEventSource.instances.length).toBe(1));
+    const e = db.executions[0]!;
+    // What the engine would have stored; the event arrives and the page patches before it refetches.
+    db.executions[0] = { ...e, status: 'SUCCEEDED', stages: e.stages.map((s) => ({ ...s, status: 'SUCCEEDED' })) };
+    FakeEventSource.latest.emit({ type: 'stage.status', application: 'web', executionId: WAITING, data: { refId: 'ok', status: 'SUCCEEDED', previous: 'SUSPENDED' } });
+    expect(await screen.findByRole('button', { name: /^Approve: SUCCEEDED/ })).toBeTruthy();
+  });
+
+  it('cancels with a required reason and shows it', async () => {
+    const { user } = renderApp(url(WAITING));
+    await user.click(await screen.findByRole('button', { name: 'Cancel execution' }));
+    const dialog = screen.getByRole('dialog', { name: /Cancel Deploy to production/ });
+    const confirm = within(dialog).getByRole('button', { name: 'Cancel execution' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'wrong build');
+    await user.click(confirm);
+    const reason = await screen.findByText('wrong build', { selector: 'q' });
+    expect(reason.parentElement!.textContent).toBe('Canceled by anonymous: wrong build');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('ignores a failure with a reason and records it on the stage', async () => {
+    const { user } = renderApp(url(FAILED));
+    const stage = await screen.findByRole('region', { name: 'Stage Tests' });
+    expect(within(stage).getByText(/the job exited with code 1/)).toBeTruthy();
+    await user.click(within(stage).getByRole('button', { name: 'Ignore failure' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Reason/), 'known flake');
+    await user.click(within(dialog).getByRole('button', { name: 'Ignore failure' }));
+    const record = await within(stage).findByRole('list', { name: 'Audit record' });
+    expect(record.textContent).toMatch(/Failure ignored by anonymous.*known flake/);
+  });
+
+  it('shows a runJob log with a permalink in the URL', async () => {
+    const { user, router } = renderApp(url(FAILED, '?stage=test'));
+    const log = await screen.findByRole('region', { name: 'Log of Tests' });
+    expect(await within(log).findByText('$ npm test')).toBeTruthy();
+    await user.click(within(log).getByRole('link', { name: 'Line 2' }));
+    expect(router.state.location.hash).toBe('#L2');
+    expect(router.state.location.search).toBe('?stage=test');
+  });
+
+  it('says when an execution does not exist', async () => {
+    renderApp(url('00000000-0000-4000-8000-000000000000'));
+    expect(await screen.findByRole('heading', { name: 'Execution not found' })).toBeTruthy();
+  });
+});

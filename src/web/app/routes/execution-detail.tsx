@@ -1,0 +1,112 @@
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect } from 'react';
+import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
+import { COMPLETED } from '../../../shared/domain/execution';
+import { EmptyState } from '../../components/empty-state';
+import { LoadingState } from '../../components/loading-state';
+import { PageHeader } from '../../components/page-header';
+import { QueryErrorState } from '../../components/query-error-state';
+import { Skeleton } from '../../components/skeleton';
+import { JudgmentPanel } from '../../features/approvals/judgment-panel';
+import { ExecutionActions } from '../../features/executions/execution-actions';
+import { ExecutionGraph } from '../../features/executions/execution-graph';
+import { executionQuery } from '../../features/executions/execution-queries';
+import { ExecutionStatusBadge } from '../../features/executions/execution-status-badge';
+import { ExecutionSummary } from '../../features/executions/execution-summary';
+import { LiveIndicator } from '../../features/executions/live-indicator';
+import { StageDetail } from '../../features/executions/stage-detail';
+import { StageLog } from '../../features/executions/stage-log';
+import { useNow } from '../../features/executions/use-now';
+import { useLiveEvents } from '../../lib/live-events';
+
+/** Stage types whose handler writes to the execution log. */
+const LOGGED = new Set(['runJob', 'bake', 'deploy']);
+
+export function ExecutionDetailPage() {
+  const { executionId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const live = useLiveEvents();
+  const query = useQuery(executionQuery(executionId));
+  const execution = query.data;
+  const now = useNow(execution !== undefined && !COMPLETED.has(execution.status));
+
+  const select = useCallback(
+    (refId: string) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          next.set('stage', refId);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  const lineMatch = /^#L(\d+)$/.exec(location.hash);
+  const selectedLine = lineMatch ? Number(lineMatch[1]) : undefined;
+
+  // Default to what needs attention: a waiting judgment, a running stage, a failure, else the first.
+  const stage =
+    execution?.stages.find((s) => s.refId === params.get('stage')) ??
+    execution?.stages.find((s) => s.status === 'SUSPENDED') ??
+    execution?.stages.find((s) => s.status === 'RUNNING') ??
+    execution?.stages.find((s) => s.status === 'TERMINAL') ??
+    execution?.stages[0];
+  // Pin the default in the URL, so the stage on screen stays put when statuses change (and the link can be shared).
+  useEffect(() => {
+    if (stage && !params.get('stage')) select(stage.refId);
+  }, [stage, params, select]);
+
+  if (query.isError) {
+    return (
+      <QueryErrorState
+        error={query.error}
+        onRetry={() => void query.refetch()}
+        retrying={query.isFetching}
+        notFound={<EmptyState title="Execution not found" level={1}>No execution has the id {executionId}.</EmptyState>}
+      />
+    );
+  }
+  if (!execution) {
+    return (
+      <LoadingState label="Loading execution…">
+        <Skeleton className="h-8 w-64" />
+        <Skeleton className="mt-3 h-32 w-full" />
+      </LoadingState>
+    );
+  }
+  return (
+    <>
+      <title>{`${execution.pipelineName} · ${execution.application} · Kiln`}</title>
+      <PageHeader
+        eyebrow="Execution"
+        title={execution.pipelineName}
+        badges={<ExecutionStatusBadge status={execution.status} />}
+        actions={
+          <>
+            <LiveIndicator status={live} />
+            <ExecutionActions execution={execution} />
+          </>
+        }
+      />
+      <ExecutionSummary execution={execution} now={now} />
+      <ExecutionGraph stages={execution.stages} selected={stage?.refId} onSelect={select} now={now} />
+      {stage && (
+        <StageDetail execution={execution} stage={stage} now={now}>
+          {stage.type === 'manualJudgment' && <JudgmentPanel execution={execution} stage={stage} />}
+          {LOGGED.has(stage.type) && (
+            <StageLog
+              key={stage.refId}
+              execution={execution}
+              stage={stage}
+              selectedLine={selectedLine}
+              onSelectLine={(n) => void navigate({ search: location.search, hash: `L${n}` }, { replace: true })}
+            />
+          )}
+        </StageDetail>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { LogView } from './log-view';
+import { buildRows } from './log-view-model';
+import { useFakeLayout } from '../test/fake-layout';
+
+useFakeLayout();
+
+const ESC = '\x1b';
+
+function renderLog(lines: string[], extra: Partial<Parameters<typeof LogView>[0]> = {}) {
+  const onSelectLine = vi.fn();
+  const view = render(<LogView lines={lines} label="Log of Build" live={false} fileName="build.log" onSelectLine={onSelectLine} {...extra} />);
+  return { ...view, onSelectLine, user: userEvent.setup() };
+}
+
+const lineRow = (n: number) => document.querySelector<HTMLElement>(`[data-line="${n}"]`);
+
+describe('log view', () => {
+  it('draws ANSI colours as styled text and never turns log text into markup', () => {
+    renderLog([`${ESC}[31mred error${ESC}[0m plain`, '<script>window.pwned = 1</script>', `${ESC}[1;32m<b>ok</b>${ESC}[0m`]);
+    const red = within(lineRow(1)!).getByText('red error');
+    expect(red.style.color).toBe('rgb(187, 0, 0)');
+    expect(within(lineRow(1)!).getByText('plain', { exact: false }).style.color).toBe('');
+    expect(lineRow(2)!.textContent).toContain('<script>window.pwned = 1</script>');
+    expect(document.querySelector('[role="log"] script')).toBeNull();
+    const bold = within(lineRow(3)!).getByText('<b>ok</b>');
+    expect(bold.style.fontWeight).toBe('600');
+    expect(document.querySelector('[role="log"] b')).toBeNull();
+  });
+
+  it('counts matches and steps through them with next and previous', async () => {
+    const { user } = renderLog(['compile a', 'test A passed', 'test b failed', 'done']);
+    await user.type(screen.getByRole('searchbox', { name: 'Search the log' }), 'test');
+    expect(screen.getByText('1 of 2 matches')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Next match' }));
+    expect(screen.getByText('2 of 2 matches')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Next match' }));
+    expect(screen.getByText('1 of 2 matches')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Previous match' }));
+    expect(screen.getByText('2 of 2 matches')).toBeTruthy();
+    await user.clear(screen.getByRole('searchbox', { name: 'Search the log' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search the log' }), 'nothing');
+    expect(screen.getByText('No matches')).toBeTruthy();
+  });
+
+  it('search ignores colour codes', async () => {
+    const { user } = renderLog([`${ESC}[32mPASS${ESC}[0m suite`, 'other']);
+    await user.type(screen.getByRole('searchbox', { name: 'Search the log' }), 'pass suite');
+    expect(screen.getByText('1 of 1 matches')).toBeTruthy();
+  });
+
+  it('line numbers are permalinks', async () => {
+    const { user, onSelectLine } = renderLog(['a', 'b', 'c']);
+    const link = screen.getByRole('link', { name: 'Line 2' });
+    expect(link.getAttribute('href')).toBe('#L2');
+    await user.click(link);
+    expect(onSelectLine).toHaveBeenCalledWith(2);
+  });
+
+  it('marks the line named in the URL', () => {
+    renderLog(['a', 'b', 'c'], { selectedLine: 3 });
+    expect(lineRow(3)!.className).toContain('bg-sky-500');
+    expect(lineRow(2)!.className).not.toContain('bg-sky-500');
+  });
+
+  it('shows the truncation marker as a note', () => {
+    renderLog(['x', '[kiln] log truncated: this stage wrote more than 100 MB; later lines were dropped']);
+    expect(screen.getByRole('note').textContent).toMatch(/log truncated/);
+  });
+
+  it('collapses and expands step groups', async () => {
+    const { user } = renderLog(['start', '::group::Install deps', 'npm ci', 'added 12 packages', '::endgroup::', 'after']);
+    const header = screen.getByRole('button', { name: /Install deps/ });
+    expect(header.textContent).toContain('(2 lines)');
+    expect(screen.getByText('npm ci')).toBeTruthy();
+    await user.click(header);
+    expect(screen.queryByText('npm ci')).toBeNull();
+    expect(screen.getByText('after')).toBeTruthy();
+    expect(header.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('only puts the rows on screen in the DOM for a 100k-line log', () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `line ${i + 1}`);
+    renderLog(lines, { live: true });
+    const drawn = document.querySelectorAll('[data-line]').length;
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(200);
+    expect(screen.getByText('100,000 lines')).toBeTruthy();
+  });
+
+  it('says so when a stage wrote nothing, and while waiting for output', () => {
+    const { rerender } = renderLog([]);
+    expect(screen.getByText('This stage wrote no output.')).toBeTruthy();
+    rerender(<LogView lines={[]} label="Log of Build" live fileName="b.log" />);
+    expect(screen.getByText('Waiting for output…')).toBeTruthy();
+  });
+});
+
+describe('buildRows', () => {
+  it('hides a collapsed group and keeps the rest in order', () => {
+    const lines = ['a', '::group::G', 'b', '::endgroup::', 'c'];
+    expect(buildRows(lines, new Set()).map((r) => r.index)).toEqual([0, 1, 2, 4]);
+    expect(buildRows(lines, new Set([1])).map((r) => r.index)).toEqual([0, 1, 4]);
+  });
+});

@@ -1,0 +1,56 @@
+import { useState, type ReactNode } from 'react';
+import type { z } from 'zod';
+import type { Endpoint } from '../../../shared/api/endpoint';
+import type { Execution } from '../../../shared/domain/execution';
+import { Button } from '../../components/button';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { useExecutionAction } from './use-execution-action';
+
+interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, z.ZodType<Execution>>> {
+  label: string;
+  endpoint: E;
+  params: z.input<E['params']>;
+  title: string;
+  question: ReactNode;
+  /** Ask for a reason and send it as `{ reason }`; otherwise the body is `{}`. */
+  withReason?: boolean;
+}
+
+/** A button that asks first (with a reason when the action records one), then acts. */
+export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, z.ZodType<Execution>>>({
+  label,
+  endpoint,
+  params,
+  title,
+  question,
+  withReason = false,
+}: ActionButtonProps<E>) {
+  const [open, setOpen] = useState(false);
+  const action = useExecutionAction(endpoint, params);
+  return (
+    <>
+      <Button size="sm" onClick={() => setOpen(true)}>
+        {label}
+      </Button>
+      {open && (
+        <ConfirmDialog
+          title={title}
+          confirmLabel={label}
+          reasonLabel={withReason ? 'Reason' : undefined}
+          reasonRequired={withReason}
+          busy={action.isPending}
+          error={action.error?.message}
+          onClose={() => {
+            action.reset();
+            setOpen(false);
+          }}
+          onConfirm={(reason) =>
+            action.mutate((withReason ? { reason } : {}) as z.input<E['body']>, { onSuccess: () => setOpen(false) })
+          }
+        >
+          {question}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { COMPLETED, type Execution, type StageExecution } from '../../../shared/domain/execution';
+import { LogView } from '../../components/log-view';
+import { useStageLog } from './use-stage-log';
+
+interface StageLogProps {
+  execution: Execution;
+  stage: StageExecution;
+  selectedLine: number | undefined;
+  onSelectLine: (line: number) => void;
+}
+
+export function StageLog({ execution, stage, selectedLine, onSelectLine }: StageLogProps) {
+  const log = useStageLog(execution.id, stage.refId);
+  return (
+    <div className="flex flex-col gap-1">
+      {log.error && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          The log could not be read: {log.error}
+        </p>
+      )}
+      <LogView
+        label={`Log of ${stage.name}`}
+        lines={log.lines}
+        loading={log.loading}
+        live={!COMPLETED.has(stage.status) && stage.status !== 'NOT_STARTED'}
+        fileName={`${execution.pipelineName}-${stage.refId}-${execution.id.slice(0, 8)}.log`.replace(/[^\w.-]+/g, '_')}
+        selectedLine={selectedLine}
+        onSelectLine={onSelectLine}
+      />
+    </div>
+  );
+}
