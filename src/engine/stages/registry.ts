@@ -7,6 +7,14 @@ import { manualJudgmentHandler } from './manual-judgment';
 import { runJobHandler } from './run-job';
 import { webhookHandler } from './webhook';
 import { pipelineHandler } from './pipeline';
+import { deployHandler } from './deploy';
+import { enableServerGroupHandler } from './enable-server-group';
+import { disableServerGroupHandler } from './disable-server-group';
+import { resizeServerGroupHandler } from './resize-server-group';
+import { destroyServerGroupHandler } from './destroy-server-group';
+import { scaleDownClusterHandler } from './scale-down-cluster';
+import { rollbackClusterHandler } from './rollback-cluster';
+import { findImageHandler } from './find-image';
 
 /** What runs each stage type; a type without a handler fails the type check. */
 export const stageHandlers: Record<StageType, StageHandler<never>> = {
@@ -17,4 +25,12 @@ export const stageHandlers: Record<StageType, StageHandler<never>> = {
   runJob: runJobHandler,
   webhook: webhookHandler,
   pipeline: pipelineHandler,
+  deploy: deployHandler,
+  enableServerGroup: enableServerGroupHandler,
+  disableServerGroup: disableServerGroupHandler,
+  resizeServerGroup: resizeServerGroupHandler,
+  destroyServerGroup: destroyServerGroupHandler,
+  scaleDownCluster: scaleDownClusterHandler,
+  rollbackCluster: rollbackClusterHandler,
+  findImage: findImageHandler,
 };

@@ -7,6 +7,14 @@ import { runJobStage } from './run-job';
 import { webhookStage } from './webhook';
 import { pipelineStage } from './pipeline';
 import { evaluateVariablesStage } from './evaluate-variables';
+import { deployStage } from './deploy';
+import { enableServerGroupStage } from './enable-server-group';
+import { disableServerGroupStage } from './disable-server-group';
+import { resizeServerGroupStage } from './resize-server-group';
+import { destroyServerGroupStage } from './destroy-server-group';
+import { scaleDownClusterStage } from './scale-down-cluster';
+import { rollbackClusterStage } from './rollback-cluster';
+import { findImageStage } from './find-image';
 
 export const STAGE_TYPES = [
   'wait',
@@ -16,6 +24,14 @@ export const STAGE_TYPES = [
   'webhook',
   'pipeline',
   'evaluateVariables',
+  'deploy',
+  'enableServerGroup',
+  'disableServerGroup',
+  'resizeServerGroup',
+  'destroyServerGroup',
+  'scaleDownCluster',
+  'rollbackCluster',
+  'findImage',
 ] as const;
 export const StageType = z.enum(STAGE_TYPES);
 export type StageType = z.infer<typeof StageType>;
@@ -29,6 +45,14 @@ export const stageDefinitions = {
   webhook: webhookStage,
   pipeline: pipelineStage,
   evaluateVariables: evaluateVariablesStage,
+  deploy: deployStage,
+  enableServerGroup: enableServerGroupStage,
+  disableServerGroup: disableServerGroupStage,
+  resizeServerGroup: resizeServerGroupStage,
+  destroyServerGroup: destroyServerGroupStage,
+  scaleDownCluster: scaleDownClusterStage,
+  rollbackCluster: rollbackClusterStage,
+  findImage: findImageStage,
 } satisfies Record<StageType, StageDefinition>;
 
 export function isStageType(type: string): type is StageType {

@@ -1,0 +1,82 @@
+import type { ServerGroup } from '../../shared/domain/server-group';
+import type { ServerGroupTarget } from '../../shared/stages/server-group-target';
+import type { Repositories } from '../../db/types';
+import { EngineError } from '../errors';
+import type { CloudProvider, CloudProviders } from './provider';
+
+export interface ClusterRef {
+  application: string;
+  account: string;
+  region: string;
+  cluster: string;
+}
+
+/** The cluster's server groups in one account and region, newest first. */
+export async function clusterGroups(repos: Repositories, ref: ClusterRef): Promise<ServerGroup[]> {
+  const all = await repos.serverGroups.listByApplication(ref.application);
+  return all.filter((g) => g.cluster === ref.cluster && g.account === ref.account && g.region === ref.region).sort((a, b) => b.sequence - a.sequence);
+}
+
+/** Instances that pass their health check (a disabled group's healthy ones are out of service). */
+export const healthyCount = (sg: ServerGroup) => sg.instances.filter((i) => i.health === 'up' || i.health === 'out_of_service').length;
+
+/** The group a stage names: explicitly, or newest / previous / oldest of its cluster. */
+export async function findTarget(repos: Repositories, application: string, t: ServerGroupTarget): Promise<ServerGroup> {
+  const groups = await clusterGroups(repos, { application, account: t.account, region: t.region, cluster: t.cluster });
+  const where = `cluster '${t.cluster}' in ${t.account}/${t.region}`;
+  if (t.serverGroup) {
+    const named = groups.find((g) => g.name === t.serverGroup);
+    if (!named) throw new EngineError('not_found', `Server group '${t.serverGroup}' does not exist in ${where}.`, 'serverGroup');
+    return named;
+  }
+  const pick = t.target === 'newest' ? groups[0] : t.target === 'previous' ? groups[1] : groups.at(-1);
+  if (!pick) throw new EngineError('not_found', `${where} has no ${t.target === 'previous' ? 'previous ' : ''}server group.`, 'cluster');
+  return pick;
+}
+
+/** The provider behind a group; display-only (demo) groups have none and cannot be operated. */
+export async function providerFor(cloud: CloudProviders | undefined, sg: ServerGroup): Promise<CloudProvider> {
+  if (!sg.managedBy) {
+    throw new EngineError('conflict', `Server group '${sg.name}' is display-only (demo data): no cloud runs it, so it cannot be changed.`, 'serverGroup');
+  }
+  if (!cloud) throw new EngineError('conflict', 'This Kiln runs without a cloud provider, so server groups cannot be changed.');
+  return cloud(sg.account);
+}
+
+/**
+ * Traffic guard: in a protected cluster, the last enabled server group with healthy instances
+ * may not be disabled or destroyed, since the cluster would stop serving.
+ */
+export async function checkTrafficGuard(repos: Repositories, sg: ServerGroup, action: 'disable' | 'destroy'): Promise<void> {
+  if (sg.disabled || !(await repos.trafficGuards.isProtected(sg.account, sg.cluster))) return;
+  const others = (await clusterGroups(repos, sg)).filter((g) => g.name !== sg.name && !g.disabled && healthyCount(g) > 0);
+  if (others.length > 0) return;
+  throw new EngineError(
+    'conflict',
+    `Traffic guard: cluster '${sg.cluster}' in ${sg.account}/${sg.region} is protected and '${sg.name}' is its last enabled server group; ` +
+      `refusing to ${action} it. Enable another server group of the cluster first.`,
+    'serverGroup',
+  );
+}
+
+/**
+ * Starts a rollback: the newest older group comes back (resized to the current group's capacity
+ * when it was scaled down) but stays out of traffic until it is healthy; finishRollback() then swaps.
+ */
+export async function beginRollback(repos: Repositories, cloud: CloudProviders | undefined, ref: ClusterRef) {
+  const groups = await clusterGroups(repos, ref);
+  const current = groups.find((g) => !g.disabled);
+  if (!current) throw new EngineError('conflict', `Cluster '${ref.cluster}' in ${ref.account}/${ref.region} has no enabled server group to roll back from.`, 'cluster');
+  const restore = groups.find((g) => g.sequence < current.sequence);
+  if (!restore) throw new EngineError('conflict', `Cluster '${ref.cluster}' has no server group older than '${current.name}' to roll back to.`, 'cluster');
+  const provider = await providerFor(cloud, restore);
+  if (restore.capacity.desired < current.capacity.desired) {
+    await provider.resizeServerGroup(restore, { ...current.capacity, min: Math.min(current.capacity.min, current.capacity.desired) });
+  }
+  return { current, restore, provider };
+}
+
+export async function finishRollback(provider: CloudProvider, current: ServerGroup, restore: ServerGroup): Promise<void> {
+  await provider.enableServerGroup(restore);
+  await provider.disableServerGroup(current);
+}

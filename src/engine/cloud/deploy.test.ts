@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeTimeline, startLoad } from './load-generator';
+import { openTestCloud } from './test-cloud';
+import { deployEngine, PROD } from './test-deploys';
+
+type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
+let t: TestCloud | undefined;
+let stopEngine: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stopEngine?.();
+  const left = await t?.close();
+  t = undefined;
+  expect(left ?? []).toEqual([]);
+});
+
+const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
+  ...PROD, stack: 'prod', image, capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: ['web-prod'], ...extra,
+});
+
+async function setup() {
+  t = await openTestCloud();
+  const d = deployEngine(t.repos, t.cloud);
+  stopEngine = () => d.engine.stop();
+  return d;
+}
+
+describe('deploy strategies under load', { timeout: 120_000 }, () => {
+  it('red/black and a rollback serve every request while responses switch v1 → v2 → v1', async () => {
+    const d = await setup();
+    const first = await d.run('deploy', deployConfig('sample-app:v1'));
+    expect(first.stages[0]!.error).toBeUndefined();
+    expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+
+    const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'redblack', maxRemainingAsgs: 2 }));
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v002', disabledServerGroups: ['web-prod-v001'] });
+    await new Promise((r) => setTimeout(r, 1000));
+    const rollback = await d.run('rollbackCluster', { ...PROD, cluster: 'web-prod' });
+    expect(rollback.stages[0]!.outputs).toEqual({ serverGroup: 'web-prod-v001', rolledBackFrom: 'web-prod-v002' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const report = await load.stop();
+
+    console.log(`red/black + rollback at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.sent).toBeGreaterThan(600);
+    expect(report.versions.v1).toBeGreaterThan(100);
+    expect(report.versions.v2).toBeGreaterThan(100);
+    expect(report.timeline[0]).toBe('v1');
+    expect(report.timeline.indexOf('v2')).toBeGreaterThan(0);
+    expect(report.timeline.at(-1)).toBe('v1');
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v002', true], ['web-prod-v001', false]]);
+  });
+
+  it('rolling red/black shifts traffic in steps, showing the mix in between, with no failed request', async () => {
+    const d = await setup();
+    await d.run('deploy', deployConfig('sample-app:v1', { capacity: { min: 1, desired: 4, max: 4 } }));
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
+    await new Promise((r) => setTimeout(r, 500));
+    const rolled = await d.run('deploy', deployConfig('sample-app:v2', {
+      strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBetweenStepsSec: 2, capacity: { min: 1, desired: 4, max: 4 },
+    }));
+    const report = await load.stop();
+    console.log(`rolling red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}`);
+    expect(rolled.stages[0]!.error).toBeUndefined();
+    expect(report.failed).toBe(0);
+    // Between the first v2 and the last v1 answer both versions served: the mix of the steps.
+    const firstV2 = report.timeline.indexOf('v2');
+    const lastV1 = report.timeline.lastIndexOf('v1');
+    expect(firstV2).toBeGreaterThan(0);
+    expect(lastV1).toBeGreaterThan(firstV2 + 100);
+    expect(report.timeline.at(-1)).toBe('v2');
+  });
+
+  it('a canary of a faulty v2 fails with its measured error rate and is rolled back', async () => {
+    const d = await setup();
+    await d.run('deploy', deployConfig('sample-app:v1'));
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
+    const canary = await d.run('deploy', deployConfig('sample-app-faulty:v2', {
+      strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 4, maxErrorRateIncrease: 1, minRequests: 50 },
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    const report = await load.stop();
+    const error = canary.stages[0]!.error ?? '';
+    console.log(`canary: ${error}\nload: ${report.sent} sent, ${report.failed} failed (${JSON.stringify(report.statuses)})`);
+    expect(canary.status).toBe('TERMINAL');
+    expect(error).toMatch(/^canary failed: error rate [\d.]+% vs baseline 0% \(allowed: \+1 points\)/);
+    const rate = Number(/error rate ([\d.]+)%/.exec(error)![1]);
+    expect(rate).toBeGreaterThan(20); // a third of the paths fail on the canary
+    expect(error).toMatch(/rolled back: destroyed web-prod-v002, web-prod-v001 serves the traffic/);
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v001', false]]);
+    expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v001', weight: 100 }]);
+  });
+});

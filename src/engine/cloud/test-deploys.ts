@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import type { Execution } from '../../shared/domain/execution';
+import type { Repositories } from '../../db/types';
+import { createEventBus } from '../events/event-bus';
+import { createEngine, type Engine } from '../index';
+import type { LocalCloud } from './local';
+import { localProviders } from './providers';
+import { until } from './test-cloud';
+
+/** An engine on the test cloud, ticking on the wall clock, that runs one-stage pipelines to the end. */
+export function deployEngine(repos: Repositories, cloud: LocalCloud) {
+  const engine: Engine = createEngine({
+    repos,
+    events: createEventBus(repos),
+    cloud: localProviders(repos, cloud),
+    tickMs: 100,
+    jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
+  });
+  engine.run();
+  let n = 0;
+  return {
+    engine,
+    async run(type: string, config: Record<string, unknown>, ms = 60_000): Promise<Execution> {
+      n += 1;
+      const pipeline = await repos.pipelines.create(
+        PipelineDraft.parse({ application: 'web', name: `${type}-${n}`, stages: [{ refId: 's', type, name: `${type} ${n}`, config }] }),
+        'ana',
+      );
+      const started = await engine.start(pipeline, { type: 'manual', user: 'ana', parameters: {} });
+      return until(`${type} to finish`, async () => {
+        const e = await repos.executions.get(started.id);
+        return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
+      }, ms);
+    },
+  };
+}
+
+export const PROD = { account: 'prod', region: 'east' };

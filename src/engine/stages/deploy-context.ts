@@ -1,0 +1,24 @@
+import type { GroupTraffic } from '../cloud/load-balancer-proxy';
+
+/** What a deploy stage remembers between steps (stored as the stage context, so it survives a crash). */
+export interface DeployContext {
+  phase?: 'create' | 'healthy' | 'delay' | 'step-delay' | 'analyze';
+  serverGroup?: string;
+  image?: string;
+  cluster?: string;
+  /** Groups of the cluster that were enabled when the deploy began, newest first. */
+  previous?: string[];
+  /** The newest of them: the canary's baseline and the rolling deploy's counterpart. */
+  baseline?: string;
+  /** How many instances the new group must have healthy to move on. */
+  want?: number;
+  step?: number;
+  phaseStartedAt?: string;
+  until?: string;
+  promoting?: boolean;
+  snapshot?: Record<string, GroupTraffic>;
+  canaryAnalysis?: Record<string, unknown>;
+  progress?: string;
+}
+
+export const readContext = (context: Record<string, unknown>) => context as DeployContext;

@@ -1,0 +1,217 @@
+import { formatCluster, nextServerGroupName } from '../../shared/domain/moniker';
+import type { DeployConfig } from '../../shared/stages/deploy';
+import { clusterGroups, healthyCount } from '../cloud/cluster-ops';
+import type { CloudProvider } from '../cloud/provider';
+import { judgeCanary, windowOf } from '../cloud/traffic-analysis';
+import { defineHandler, type StepInput, type StepResult } from './handler';
+import { type DeployContext, readContext } from './deploy-context';
+
+const POLL_MS = 500;
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The deploy stage: launches the next server group of the cluster out of traffic, waits until it
+ * is healthy, then moves traffic with the strategy. Each step does one thing and records it, so a
+ * Kiln restarted mid-deploy carries on instead of launching a second group.
+ */
+export const deployHandler = defineHandler<DeployConfig>({
+  async step(input) {
+    if (!input.services.cloud) return { status: 'FAILED', error: 'this Kiln runs without a cloud provider, so nothing can be deployed' };
+    const provider = await input.services.cloud(input.config.account);
+    const ctx = readContext(input.stage.context);
+    try {
+      return await advance(input, provider, ctx);
+    } catch (err) {
+      return fail(input, provider, ctx, message(err));
+    }
+  },
+});
+
+type Input = StepInput<DeployConfig>;
+
+const later = (input: Input, context: DeployContext, ms = POLL_MS): StepResult => ({
+  status: 'RUNNING',
+  wakeAt: new Date(input.now.getTime() + ms),
+  context: context as Record<string, unknown>,
+});
+
+const keyOf = (input: Input, name: string) => ({ account: input.config.account, region: input.config.region, name });
+const lbKeys = (input: Input) => input.config.loadBalancers.map((name) => keyOf(input, name));
+const stepDesired = (config: DeployConfig, percent: number) => Math.max(1, Math.ceil((config.capacity.desired * percent) / 100));
+
+async function advance(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+  const { config, execution, now } = input;
+  const application = execution.application;
+  if (ctx.phase === undefined) {
+    const cluster = formatCluster({ app: application, stack: config.stack || undefined, detail: config.detail || undefined });
+    const image = String(input.resolve(config.image));
+    await provider.resolveImage(image); // an unknown image fails here, before anything is launched
+    const groups = await clusterGroups(input.repos, { application, account: config.account, region: config.region, cluster });
+    const previous = groups.filter((g) => !g.disabled).map((g) => g.name);
+    const serverGroup = nextServerGroupName(cluster, groups.map((g) => g.sequence));
+    return later(input, { phase: 'create', serverGroup, image, cluster, previous, ...(previous[0] ? { baseline: previous[0] } : {}) }, 0);
+  }
+  const name = ctx.serverGroup!;
+  const key = keyOf(input, name);
+
+  switch (ctx.phase) {
+    case 'create': {
+      for (const lb of config.loadBalancers) await provider.ensureLoadBalancer({ application, account: config.account, region: config.region, name: lb });
+      const want =
+        config.strategy === 'canary' ? config.canary.capacity : config.strategy === 'rollingredblack' ? stepDesired(config, config.targetPercentages[0]!) : config.capacity.desired;
+      if (!(await provider.getServerGroup(key))) {
+        await provider.createServerGroup({
+          application, account: config.account, region: config.region, name, image: ctx.image!, loadBalancers: config.loadBalancers,
+          capacity: { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) },
+          userData: config.userData, disabled: true,
+        });
+      }
+      return later(input, { phase: 'healthy', want, step: 0, phaseStartedAt: now.toISOString(), progress: `launched ${name}` });
+    }
+
+    case 'healthy': {
+      const sg = await provider.getServerGroup(key);
+      if (!sg) throw new Error(`server group '${name}' disappeared while the deploy waited for it`);
+      const up = healthyCount(sg);
+      if (up < ctx.want!) {
+        if (now.getTime() - Date.parse(ctx.phaseStartedAt!) > config.healthyTimeoutSec * 1000) {
+          const why = [...new Set(sg.instances.filter((i) => i.health !== 'up' && i.health !== 'out_of_service').map((i) => i.healthDetail))].join('; ');
+          throw new Error(`only ${up} of ${ctx.want} instances of '${name}' became healthy within ${config.healthyTimeoutSec} s${why ? ` (${why})` : ''}`);
+        }
+        return later(input, { progress: `${up} of ${ctx.want} instances of ${name} healthy` });
+      }
+      return afterHealthy(input, provider, ctx);
+    }
+
+    case 'delay':
+    case 'step-delay':
+      if (now < new Date(ctx.until!)) return later(input, {});
+      if (ctx.phase === 'delay') return finishRedBlack(input, provider, ctx);
+      return nextRollingStep(input, provider, ctx);
+
+    case 'analyze':
+      if (now < new Date(ctx.until!)) return later(input, { progress: `canary analysis until ${ctx.until}` });
+      return judge(input, provider, ctx);
+  }
+}
+
+async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+  const { config, now } = input;
+  const name = ctx.serverGroup!;
+  const key = keyOf(input, name);
+  switch (config.strategy) {
+    case 'none':
+      await provider.enableServerGroup(key);
+      return succeed(input, ctx, []);
+    case 'highlander': {
+      await provider.enableServerGroup(key);
+      const others = (await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! }))
+        .filter((g) => g.name !== name && g.managedBy);
+      for (const g of others) await provider.destroyServerGroup(g);
+      return succeed(input, ctx, others.map((g) => g.name));
+    }
+    case 'redblack':
+      await provider.enableServerGroup(key);
+      if (config.delayBeforeDisableSec > 0) return later(input, { phase: 'delay', until: new Date(now.getTime() + config.delayBeforeDisableSec * 1000).toISOString() });
+      return finishRedBlack(input, provider, ctx);
+    case 'rollingredblack': {
+      const percent = config.targetPercentages[ctx.step!]!;
+      if (!ctx.baseline || config.loadBalancers.length === 0) {
+        // Nothing to shift traffic from (a first deploy): the group just grows step by step.
+        if (ctx.step === 0) await provider.enableServerGroup(key);
+      } else {
+        if (ctx.step === 0) await provider.enableServerGroup(key, percent);
+        for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: percent, [ctx.baseline]: 100 - percent });
+      }
+      if (percent === 100) return finishRedBlack(input, provider, ctx);
+      return later(input, { phase: 'step-delay', until: new Date(now.getTime() + config.delayBetweenStepsSec * 1000).toISOString(), progress: `${name} takes ${percent}% of traffic` });
+    }
+    case 'canary': {
+      if (ctx.promoting) {
+        for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: 100, [ctx.baseline!]: 0 });
+        return finishRedBlack(input, provider, ctx);
+      }
+      if (!ctx.baseline) throw new Error(`a canary needs an enabled baseline server group in cluster '${ctx.cluster}'; deploy one first`);
+      const [lb] = lbKeys(input);
+      if (!lb) throw new Error('a canary needs a load balancer: its traffic numbers are what the canary is judged by');
+      await provider.enableServerGroup(key, config.canary.weight);
+      await provider.setTrafficWeights(lb, { [name]: config.canary.weight, [ctx.baseline]: 100 - config.canary.weight });
+      const snapshot = await provider.traffic(lb);
+      return later(input, { phase: 'analyze', snapshot, until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
+    }
+  }
+}
+
+async function nextRollingStep(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+  const { config } = input;
+  const step = ctx.step! + 1;
+  const want = stepDesired(config, config.targetPercentages[step]!);
+  await provider.resizeServerGroup(keyOf(input, ctx.serverGroup!), { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) });
+  return later(input, { phase: 'healthy', step, want, phaseStartedAt: input.now.toISOString() });
+}
+
+async function judge(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+  const { config } = input;
+  const after = await provider.traffic(lbKeys(input)[0]!);
+  const canary = windowOf(ctx.snapshot?.[ctx.serverGroup!], after[ctx.serverGroup!]);
+  const baseline = windowOf(ctx.snapshot?.[ctx.baseline!], after[ctx.baseline!]);
+  const verdict = judgeCanary(canary, baseline, config.canary);
+  const canaryAnalysis = { pass: verdict.pass, canary, baseline, reasons: verdict.reasons };
+  if (!verdict.pass) throw Object.assign(new Error(`canary failed: ${verdict.reasons.join('; ')} — ${verdict.summary}`), { canaryAnalysis });
+  const want = config.capacity.desired;
+  await provider.resizeServerGroup(keyOf(input, ctx.serverGroup!), config.capacity);
+  return later(input, { phase: 'healthy', promoting: true, want, canaryAnalysis, phaseStartedAt: input.now.toISOString(), progress: `canary passed: ${verdict.summary}` });
+}
+
+async function finishRedBlack(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+  const { config } = input;
+  const name = ctx.serverGroup!;
+  for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: 100 });
+  const disabled: string[] = [];
+  for (const old of ctx.previous ?? []) {
+    const sg = await provider.getServerGroup(keyOf(input, old));
+    if (!sg) continue;
+    if (!sg.disabled) await provider.disableServerGroup(sg);
+    disabled.push(old);
+    if (config.scaleDown) await provider.resizeServerGroup(sg, { min: 0, desired: 0, max: sg.capacity.max });
+  }
+  const groups = await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! });
+  const extra = groups.filter((g) => g.name !== name && g.managedBy).slice(Math.max(0, config.maxRemainingAsgs - 1));
+  for (const g of extra) await provider.destroyServerGroup(g);
+  return succeed(input, ctx, extra.map((g) => g.name), disabled);
+}
+
+function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled: string[] = []): StepResult {
+  const { config } = input;
+  return {
+    status: 'SUCCEEDED',
+    outputs: {
+      serverGroup: ctx.serverGroup, image: ctx.image, cluster: ctx.cluster, account: config.account, region: config.region, strategy: config.strategy,
+      previousServerGroups: ctx.previous ?? [], disabledServerGroups: disabled, destroyedServerGroups: destroyed,
+      ...(ctx.canaryAnalysis ? { canaryAnalysis: ctx.canaryAnalysis } : {}),
+    },
+    context: { progress: `${ctx.serverGroup} serves the cluster` },
+  };
+}
+
+/** A failure after launch: the new group goes, the groups it displaced take their traffic back. */
+async function fail(input: Input, provider: CloudProvider, ctx: DeployContext, error: string): Promise<StepResult> {
+  const analysis = (ctx.canaryAnalysis ?? undefined) as Record<string, unknown> | undefined;
+  if (!ctx.serverGroup || ctx.phase === 'create' || !input.config.rollbackOnFailure) return { status: 'FAILED', error, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
+  const notes: string[] = [];
+  try {
+    for (const old of ctx.previous ?? []) {
+      const sg = await provider.getServerGroup(keyOf(input, old));
+      if (sg?.disabled) await provider.enableServerGroup(sg);
+      for (const lb of lbKeys(input)) if (sg) await provider.setTrafficWeights(lb, { [old]: 100 });
+    }
+    if (await provider.getServerGroup(keyOf(input, ctx.serverGroup))) {
+      await provider.destroyServerGroup(keyOf(input, ctx.serverGroup));
+      notes.push(`destroyed ${ctx.serverGroup}`);
+    }
+    if (ctx.previous?.length) notes.push(`${ctx.previous.join(', ')} serve${ctx.previous.length === 1 ? 's' : ''} the traffic`);
+  } catch (err) {
+    notes.push(`rollback failed too: ${message(err)}`);
+  }
+  return { status: 'FAILED', error: `${error}; rolled back: ${notes.join(', ')}` };
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { rollbackClusterStage } from '../../shared/stages/rollback-cluster';
+import { beginRollback, finishRollback, healthyCount, providerFor } from '../cloud/cluster-ops';
+import { defineHandler } from './handler';
+
+/** Brings the previous group back, waits until it is healthy, then swaps traffic to it. */
+export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClusterStage.config>>({
+  async step({ config, repos, execution, services, stage, now }) {
+    const soon = new Date(now.getTime() + 500);
+    const ctx = stage.context as { current?: string; restore?: string; startedAt?: string };
+    if (!ctx.current || !ctx.restore) {
+      const { current, restore } = await beginRollback(repos, services.cloud, { application: execution.application, ...config });
+      return { status: 'RUNNING', wakeAt: soon, context: { current: current.name, restore: restore.name, startedAt: now.toISOString() } };
+    }
+    const key = (name: string) => ({ account: config.account, region: config.region, name });
+    const restore = await repos.serverGroups.get(key(ctx.restore));
+    const current = await repos.serverGroups.get(key(ctx.current));
+    if (!restore || !current) return { status: 'FAILED', error: `server group '${restore ? ctx.current : ctx.restore}' disappeared during the rollback` };
+    const provider = await providerFor(services.cloud, restore);
+    const up = healthyCount(restore);
+    if (up < restore.capacity.desired || up === 0) {
+      if (now.getTime() - Date.parse(ctx.startedAt!) > config.healthyTimeoutSec * 1000) {
+        return { status: 'FAILED', error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving` };
+      }
+      return { status: 'RUNNING', wakeAt: soon, context: { progress: `${up} of ${restore.capacity.desired} instances of ${restore.name} healthy` } };
+    }
+    await finishRollback(provider, current, restore);
+    return { status: 'SUCCEEDED', outputs: { serverGroup: restore.name, rolledBackFrom: current.name } };
+  },
+});
