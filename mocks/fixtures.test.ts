@@ -18,6 +18,7 @@ afterEach(() => resetDb());
 afterAll(() => server.close());
 
 async function call(endpoint: Endpoint, sample: Sample = {}) {
+  sample.before?.();
   const url = new URL(buildPath(endpoint.path, sample.params ?? {}), ORIGIN);
   for (const [k, v] of Object.entries(sample.query ?? {})) url.searchParams.set(k, v);
   const res = await fetch(url, {
@@ -37,6 +38,8 @@ interface Sample {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** Puts the mock data in the state the call needs (e.g. a paused execution to resume). */
+  before?: () => void;
 }
 
 // Typed by the endpoint names: a new endpoint needs a sample here, or the type check fails.
@@ -64,6 +67,16 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   startExecution: { params: { pipelineId: SAMPLE_PIPELINE }, body: { parameters: {} } },
   getExecution: { params: { executionId: SAMPLE_EXECUTION } },
   listExecutions: { params: { application: 'web' }, query: { limit: '10' } },
+  listAllExecutions: { query: { status: 'RUNNING,SUSPENDED' } },
+  pauseExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'checking an alert' } },
+  resumeExecution: {
+    params: { executionId: SAMPLE_EXECUTION },
+    body: {},
+    before: () => {
+      db.executions[0] = { ...db.executions[0]!, status: 'PAUSED', paused: { by: 'ana', at: new Date(Date.now() - 60_000).toISOString(), totalMs: 0 } };
+    },
+  },
+  listExecutionNotifications: { params: { executionId: SAMPLE_EXECUTION } },
   cancelExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'wrong build' } },
   judgeStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { decision: 'approve' } },
   getExecutionLogs: { params: { executionId: SAMPLE_EXECUTION }, query: { after: '0' } },

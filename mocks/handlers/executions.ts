@@ -4,8 +4,12 @@ import {
   getExecutionLogs,
   ignoreStageFailure,
   judgeStage,
+  listAllExecutions,
+  listExecutionNotifications,
   listExecutions,
+  pauseExecution,
   restartStage,
+  resumeExecution,
   skipStage,
   startExecution,
 } from '../../src/shared/api/executions';
@@ -52,12 +56,31 @@ export const executionHandlers = {
   getExecution: handleEndpoint(getExecution, ({ params }) => find(params.executionId)),
   listExecutions: handleEndpoint(listExecutions, ({ params, query }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
-    const all = db.executions.filter((e) => e.application === params.application && (!query.status || e.status === query.status));
+    const all = db.executions.filter((e) => e.application === params.application && (!query.status || query.status.includes(e.status)));
     return { executions: all.slice(0, query.limit ?? 25) };
   }),
+  listAllExecutions: handleEndpoint(listAllExecutions, ({ query }) => {
+    const all = db.executions.filter((e) => (!query.application || e.application === query.application) && (!query.status || query.status.includes(e.status)));
+    return { executions: all.slice(0, query.limit ?? 25) };
+  }),
+  pauseExecution: handleEndpoint(pauseExecution, ({ params, body }) => {
+    const execution = find(params.executionId);
+    if (!['NOT_STARTED', 'RUNNING'].includes(execution.status)) throw conflict(`Execution is ${execution.status}; only a running execution can be paused.`, 'executionId');
+    const paused = { by: 'anonymous', at: new Date().toISOString(), ...(body.reason ? { reason: body.reason } : {}), totalMs: execution.paused?.totalMs ?? 0 };
+    return replace({ ...execution, status: 'PAUSED', paused });
+  }),
+  resumeExecution: handleEndpoint(resumeExecution, ({ params }) => {
+    const execution = find(params.executionId);
+    if (execution.status !== 'PAUSED' || !execution.paused) throw conflict(`Execution is ${execution.status}, not paused.`, 'executionId');
+    const at = new Date();
+    const totalMs = execution.paused.totalMs + (at.getTime() - Date.parse(execution.paused.at));
+    return replace({ ...execution, status: 'RUNNING', paused: { ...execution.paused, resumedBy: 'anonymous', resumedAt: at.toISOString(), totalMs } });
+  }),
+  // Mock mode sends nothing, so there is nothing delivered to show.
+  listExecutionNotifications: handleEndpoint(listExecutionNotifications, ({ params }) => (find(params.executionId), { notifications: [] })),
   cancelExecution: handleEndpoint(cancelExecution, ({ params, body }) => {
     const execution = find(params.executionId);
-    if (!['NOT_STARTED', 'RUNNING'].includes(execution.status)) throw conflict(`Execution already ended as ${execution.status}.`, 'executionId');
+    if (!['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED'].includes(execution.status)) throw conflict(`Execution already ended as ${execution.status}.`, 'executionId');
     return replace({ ...execution, status: 'CANCELED', canceledBy: 'anonymous', cancelReason: body.reason, endedAt: new Date().toISOString() });
   }),
   judgeStage: handleEndpoint(judgeStage, ({ params, body }) => {

@@ -3,6 +3,7 @@ import { pipelinesSchema } from './migrations/002-pipelines';
 import { eventsSchema } from './migrations/003-events';
 import { executionsSchema } from './migrations/004-executions';
 import { executionLogsSchema } from './migrations/005-execution-logs';
+import { engineControlsSchema } from './migrations/006-engine-controls';
 import { localCloudSchema } from './migrations/010-local-cloud';
 import type { Session } from './types';
 
@@ -18,7 +19,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, localCloudSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

@@ -8,6 +8,7 @@ import { serverGroupRepository } from './repositories/server-groups';
 import { pipelineRepository } from './repositories/pipelines';
 import { executionRepository } from './repositories/executions';
 import { executionLogRepository } from './repositories/execution-logs';
+import { notificationRepository } from './repositories/notifications';
 import { cloudProcessRepository } from './repositories/cloud-processes';
 import { trafficGuardRepository } from './repositories/traffic-guards';
 import type { Repositories, Session } from './types';
@@ -29,6 +30,7 @@ export function createRepositories(db: Session): Repositories {
     pipelines: pipelineRepository(db),
     executions: executionRepository(db),
     executionLogs: executionLogRepository(db),
+    notifications: notificationRepository(db),
     events: eventRepository(db),
   };
 }

@@ -161,10 +161,18 @@ export interface ExecutionRepository {
   /** Starts the oldest BUFFERED runs of a pipeline that fit under `max`; returns their ids. */
   promoteBuffered(pipelineId: string, max: number): Promise<string[]>;
   stageStatus(id: string, refId: string): Promise<ExecutionStatus | undefined>;
-  /** Newest first, `limit` per page. */
+  /** Newest first, `limit` per page; one application's or (undefined) everyone's. */
   list(
-    application: string,
-    filter: { limit: number; cursor?: string | undefined; status?: string | undefined; pipelineId?: string | undefined },
+    application: string | undefined,
+    filter: {
+      limit: number;
+      cursor?: string | undefined;
+      statuses?: readonly ExecutionStatus[] | undefined;
+      pipelineId?: string | undefined;
+      trigger?: string | undefined;
+      since?: string | undefined;
+      until?: string | undefined;
+    },
   ): Promise<ExecutionPage>;
   /** Leases up to `limit` executions that have work due and no live lease of another owner. */
   claim(owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]>;
@@ -203,6 +211,39 @@ export interface ExecutionLogRepository {
   bytes(executionId: string, refId: string): Promise<number>;
 }
 
+export interface NewNotification {
+  /** Same key, same notification: enqueueing again (a retry after a crash) adds nothing. */
+  dedupeKey: string;
+  executionId: string;
+  application: string;
+  event: string;
+  url: string;
+  payload: Record<string, unknown>;
+  /** First attempt at (the engine's clock, not the database's). */
+  at: string;
+}
+
+export interface StoredNotification extends Omit<NewNotification, 'dedupeKey' | 'at'> {
+  id: number;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  lastError?: string;
+}
+
+export interface NotificationRepository {
+  /** Returns how many were new. */
+  enqueue(items: readonly NewNotification[]): Promise<number>;
+  /** Leases up to `limit` notifications due for a delivery attempt. */
+  claimDue(now: Date, leaseMs: number, limit: number): Promise<StoredNotification[]>;
+  delivered(id: number, at: Date, attempts: number): Promise<void>;
+  /** `retryAt` null: give up (failed for good). */
+  attemptFailed(id: number, error: string, attempts: number, retryAt: Date | null, at: Date): Promise<void>;
+  forExecution(executionId: string): Promise<StoredNotification[]>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -215,5 +256,6 @@ export interface Repositories {
   pipelines: PipelineRepository;
   executions: ExecutionRepository;
   executionLogs: ExecutionLogRepository;
+  notifications: NotificationRepository;
   events: EventRepository;
 }

@@ -9,12 +9,18 @@ import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
-import { Judgment } from './stages/manual-judgment';
+import type { Judgment } from './stages/manual-judgment';
 import { EngineError } from './errors';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
+import { createControls } from './controls';
+import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
+import { deliverDue } from './notifications/deliver';
+import { createCronScheduler } from './triggers/cron-scheduler';
+import { derivedId } from './derived-id';
+import { resolveParameters } from './parameters';
 
-export { EngineError };
+export { EngineError, TRIGGER_ACCOUNT };
 
 export interface EngineOptions {
   repos: Repositories;
@@ -30,11 +36,18 @@ export interface EngineOptions {
   /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
   cloud?: CloudProviders;
   onError?: (err: unknown) => void;
+  /** How notifications are sent (tests pass a recorder); defaults to the global fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface Engine {
   start(pipeline: Pipeline, trigger: TriggerRecord): Promise<Execution>;
+  /** Starts a run for an automatic cause (a webhook delivery, a cron minute) at most once per cause. */
+  fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<{ execution: Execution; duplicate: boolean }>;
   cancel(executionId: string, by: string, reason: string): Promise<Execution>;
+  /** Stops starting and stepping stages until resume(); running jobs keep running. */
+  pause(executionId: string, by: string, reason: string | undefined): Promise<Execution>;
+  resume(executionId: string, by: string): Promise<Execution>;
   judge(executionId: string, refId: string, judgment: Omit<Judgment, 'at'>): Promise<Execution>;
   /** Runs a finished stage and everything after it again. */
   restartStage(executionId: string, refId: string, by: string): Promise<Execution>;
@@ -44,6 +57,10 @@ export interface Engine {
   ignoreFailure(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
   /** Claims and advances every execution with work due; returns how many it advanced. */
   tick(): Promise<number>;
+  /** Sends due notifications now (run() does every second). */
+  deliverNotifications(): Promise<number>;
+  /** Fires due cron triggers now (run() checks every second). */
+  checkTriggers(): Promise<number>;
   /** Ticks on a timer until stop(); start() and judge() also tick at once. */
   run(): void;
   stop(): Promise<void>;
@@ -57,6 +74,7 @@ export function createEngine(options: EngineOptions): Engine {
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
   const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError));
   const jobs = createJobRunner({
@@ -75,7 +93,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const id of ids) {
       let wakeAt: Date | null | 'never' = null;
       try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud });
+        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle });
       } catch (err) {
         options.onError?.(err);
         wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
@@ -108,10 +126,24 @@ export function createEngine(options: EngineOptions): Engine {
     if (!stopped) void tick().catch((err: unknown) => options.onError?.(err));
   };
 
-  const get = async (id: string) => {
-    const execution = await repos.executions.get(id);
-    if (!execution) throw new EngineError('not_found', `Execution '${id}' does not exist.`, 'executionId');
-    return execution;
+  const lifecycle = createLifecycle({
+    repos, events, now,
+    startExecution: (pipeline, trigger, id) => startExecution(pipeline, trigger, id),
+    notified: () => void deliver(),
+    kick: () => kick(),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+
+  let delivering: Promise<number> | undefined;
+  const deliver = (): Promise<number> => {
+    if (stopped) return Promise.resolve(0);
+    delivering ??= deliverDue({ repos, now, ...(options.fetch ? { fetch: options.fetch } : {}) })
+      .catch((err: unknown) => {
+        options.onError?.(err);
+        return 0;
+      })
+      .finally(() => (delivering = undefined));
+    return delivering;
   };
 
   async function startExecution(pipeline: Pipeline, trigger: TriggerRecord, id?: string): Promise<Execution> {
@@ -119,20 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Saved pipelines are validated, but one stored by a newer Kiln may name a type this one lacks.
     const foreign = pipeline.stages.find((s) => !isStageType(s.type));
     if (foreign) throw new EngineError('bad_request', `stage '${foreign.name}' has a type this Kiln cannot run: '${foreign.type}'`, 'stages');
-    const parameters: Record<string, string> = {};
-    for (const p of pipeline.parameters) {
-      const value = trigger.parameters[p.name] ?? p.default;
-      if (value === undefined || (p.required && value === '')) {
-        throw new EngineError('bad_request', `parameter '${p.name}' is required`, `parameters.${p.name}`);
-      }
-      if (p.options && !p.options.includes(value)) {
-        throw new EngineError('bad_request', `parameter '${p.name}' must be one of ${p.options.join(', ')}`, `parameters.${p.name}`);
-      }
-      parameters[p.name] = value;
-    }
-    const unknown = Object.keys(trigger.parameters).filter((k) => !pipeline.parameters.some((p) => p.name === k));
-    if (unknown.length > 0) throw new EngineError('bad_request', `unknown parameter '${unknown[0]}'`, `parameters.${unknown[0]}`);
-
+    const parameters = resolveParameters(pipeline, trigger.parameters);
     const execution = Execution.parse({
       id: id ?? randomUUID(),
       application: pipeline.application,
@@ -144,69 +163,76 @@ export function createEngine(options: EngineOptions): Engine {
       createdAt: now().toISOString(),
       stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
     });
-    await repos.executions.create(execution);
+    const { concurrency } = pipeline;
+    const stored = await repos.executions.create(
+      execution,
+      concurrency.limitConcurrent ? { max: concurrency.maxConcurrentExecutions, keepWaiting: concurrency.keepWaitingPipelines } : undefined,
+    );
+    execution.status = stored.status;
     await events.publish({ type: 'execution.created', application: execution.application, executionId: execution.id, data: { pipelineId: pipeline.id, pipelineName: pipeline.name } });
+    if (stored.status === 'BUFFERED') {
+      await events.publish({ type: 'execution.status', application: execution.application, executionId: execution.id, data: { status: 'BUFFERED', previous: 'NOT_STARTED' } });
+    }
+    for (const old of stored.superseded) {
+      await events.publish({ type: 'execution.status', application: execution.application, executionId: old, data: { status: 'CANCELED', previous: 'BUFFERED' } });
+    }
     kick();
     return execution;
   }
 
+  /** Starts a run for an automatic cause once: firing the same cause again returns the first run. */
+  async function fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<{ execution: Execution; duplicate: boolean }> {
+    const id = derivedId(cause);
+    const existing = await repos.executions.get(id);
+    if (existing) return { execution: existing, duplicate: true };
+    try {
+      return { execution: await startExecution(pipeline, trigger, id), duplicate: false };
+    } catch (err) {
+      const raced = await repos.executions.get(id); // another process fired it a moment before
+      if (raced) return { execution: raced, duplicate: true };
+      throw err;
+    }
+  }
+
+  const cron = createCronScheduler({
+    repos, now,
+    fire: (pipeline, cause) => fire(pipeline, { type: 'cron', user: TRIGGER_ACCOUNT, parameters: {} }, cause),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const controls = createControls({ repos, events, jobs, now, kick: () => kick(), ended: async (e) => {
+    await lifecycle.ending(e);
+    await lifecycle.ended(e);
+  } });
   const operations = createOperations({ repos, events, now, wake: () => kick() });
 
   return {
     start: (pipeline, trigger) => startExecution(pipeline, trigger),
+    fire,
     ...operations,
-
-    async cancel(executionId, by, reason) {
-      const execution = await get(executionId);
-      if (['SUCCEEDED', 'TERMINAL', 'CANCELED', 'STOPPED'].includes(execution.status)) {
-        throw new EngineError('conflict', `Execution already ended as ${execution.status}.`);
-      }
-      const at = now().toISOString();
-      await repos.executions.updateExecution(executionId, { status: 'CANCELED', endedAt: at, canceledBy: by, cancelReason: reason });
-      for (const s of execution.stages.filter((st) => st.status === 'RUNNING' || st.status === 'SUSPENDED')) {
-        await repos.executions.updateStage(executionId, s.refId, { status: 'CANCELED', endedAt: at, error: `canceled by ${by}: ${reason}` });
-        await events.publish({ type: 'stage.status', application: execution.application, executionId, data: { refId: s.refId, status: 'CANCELED', previous: s.status } });
-      }
-      await events.publish({ type: 'execution.status', application: execution.application, executionId, data: { status: 'CANCELED', previous: execution.status } });
-      return get(executionId);
-    },
-
-    async judge(executionId, refId, judgment) {
-      const execution = await get(executionId);
-      const stage = execution.stages.find((s) => s.refId === refId);
-      if (!stage) throw new EngineError('not_found', `Execution has no stage '${refId}'.`, 'refId');
-      if (stage.type !== 'manualJudgment') throw new EngineError('bad_request', `Stage '${stage.name}' is not a manual judgment.`, 'refId');
-      const recorded = { ...judgment, at: now().toISOString() };
-      // Compare-and-set on SUSPENDED: of two judges at once, exactly one wins; the other gets 409.
-      const won = await repos.executions.updateStage(executionId, refId, { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } }, { status: 'SUSPENDED' });
-      if (!won) {
-        const current = (await get(executionId)).stages.find((s) => s.refId === refId)!;
-        const prior = Judgment.safeParse(current.context.judgment);
-        throw new EngineError(
-          'conflict',
-          prior.success ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.` : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
-        );
-      }
-      await events.publish({ type: 'judgment.recorded', application: execution.application, executionId, data: { refId, decision: judgment.decision, by: judgment.by, ...(judgment.comment ? { comment: judgment.comment } : {}), ...(judgment.input ? { input: judgment.input } : {}) } });
-      await repos.executions.wake(executionId);
-      kick();
-      return get(executionId);
-    },
+    ...controls,
 
     tick,
+    deliverNotifications: () => deliver(),
+    checkTriggers: () => cron.check(),
 
     run() {
       if (timer) return;
       stopped = false;
       timer = setInterval(kick, options.tickMs ?? 250);
+      slowTimer = setInterval(() => {
+        void deliver();
+        void cron.check().catch((err: unknown) => options.onError?.(err));
+      }, 1000);
       kick();
     },
 
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (slowTimer) clearInterval(slowTimer);
       timer = undefined;
-      await ticking;
+      slowTimer = undefined;
+      await Promise.all([ticking, delivering]);
     },
 
     killJobs() {

@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events';
 import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
 import { executionRoutes } from './routes/executions';
+import { triggerRoutes } from './routes/triggers';
 import { approvalRoutes } from './routes/approvals';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => engine.stop());
   eventRoutes(app, deps.repos, events, deps.sse);
   executionRoutes(app, deps, engine);
+  await triggerRoutes(app, deps, engine);
   approvalRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
   await app.ready();

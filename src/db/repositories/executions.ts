@@ -6,12 +6,12 @@ const EXECUTION = `
   select id, application, pipeline_id as "pipelineId", pipeline_name as "pipelineName",
          pipeline_revision as "pipelineRevision", status, trigger, ${iso('created_at')} as "createdAt",
          ${iso('started_at')} as "startedAt", ${iso('ended_at')} as "endedAt",
-         canceled_by as "canceledBy", cancel_reason as "cancelReason"
+         canceled_by as "canceledBy", cancel_reason as "cancelReason", paused
   from executions`;
 
 const STAGES = `
   select execution_id as "executionId", ref_id as "refId", type, name, requisite_ref_ids as "requisiteStageRefIds",
-         fail_policy as "failPolicy", config, condition, status, ${iso('started_at')} as "startedAt",
+         fail_policy as "failPolicy", config, condition, timeout_sec as "timeoutSec", status, ${iso('started_at')} as "startedAt",
          ${iso('ended_at')} as "endedAt", outputs, error, attempt, context
   from execution_stages`;
 
@@ -28,7 +28,7 @@ async function withStages(db: Session, rows: Record<string, unknown>[]): Promise
     byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
   }
   return rows.map((r) =>
-    parseRow(Execution, { ...withoutNulls(r), trigger: json(r.trigger), stages: byExecution.get(r.id as string) ?? [] }, `execution ${String(r.id)}`),
+    parseRow(Execution, { ...withoutNulls(r), trigger: json(r.trigger), ...(r.paused ? { paused: json(r.paused) } : {}), stages: byExecution.get(r.id as string) ?? [] }, `execution ${String(r.id)}`),
   );
 }
 
@@ -37,6 +37,15 @@ const encodeCursor = (e: Execution) => Buffer.from(`${e.createdAt}|${e.id}`).toS
 function decodeCursor(cursor: string): [string, string] | undefined {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : undefined;
+}
+
+/** Runs that hold a slot of their pipeline's concurrency limit. */
+async function activeCount(tx: Session, pipelineId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `select count(*)::int as n from executions where pipeline_id = $1 and status in ('NOT_STARTED', 'RUNNING', 'PAUSED')`,
+    [pipelineId],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export function executionRepository(db: Session): ExecutionRepository {
@@ -50,23 +59,60 @@ export function executionRepository(db: Session): ExecutionRepository {
       return rows[0] ? ExecutionStatus.parse(rows[0].status) : undefined;
     },
 
-    async create(execution) {
-      await db.transaction(async (tx) => {
+    async create(execution, concurrency) {
+      return db.transaction(async (tx) => {
+        let status = execution.status;
+        const superseded: string[] = [];
+        if (concurrency) {
+          // The pipeline row is the lock: two starts at once cannot both see a free slot.
+          await tx.query('select id from pipelines where id = $1 for update', [execution.pipelineId]);
+          if ((await activeCount(tx, execution.pipelineId)) >= concurrency.max) status = 'BUFFERED';
+          if (status === 'BUFFERED' && !concurrency.keepWaiting) {
+            // Only the newest waiting run is kept: the older ones would deploy what this one replaces.
+            const { rows } = await tx.query<{ id: string }>(
+              `update executions set status = 'CANCELED', ended_at = $2, canceled_by = 'kiln',
+                 cancel_reason = $3 where pipeline_id = $1 and status = 'BUFFERED' returning id`,
+              [execution.pipelineId, execution.createdAt, `superseded by a newer execution (${execution.id}) while waiting`],
+            );
+            superseded.push(...rows.map((r) => r.id));
+          }
+        }
         await tx.query(
           `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [execution.id, execution.application, execution.pipelineId, execution.pipelineName, execution.pipelineRevision,
-            execution.status, JSON.stringify(execution.trigger), execution.createdAt],
+            status, JSON.stringify(execution.trigger), execution.createdAt],
         );
         for (const [position, s] of execution.stages.entries()) {
           await tx.query(
-            `insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, status)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            `insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, timeout_sec, status)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
             [execution.id, position, s.refId, s.type, s.name, JSON.stringify(s.requisiteStageRefIds), s.failPolicy,
-              JSON.stringify(s.config), s.condition ?? null, s.status],
+              JSON.stringify(s.config), s.condition ?? null, s.timeoutSec ?? null, s.status],
           );
         }
+        return { status, superseded };
       });
+    },
+
+    async promoteBuffered(pipelineId, max) {
+      return db.transaction(async (tx) => {
+        await tx.query('select id from pipelines where id = $1 for update', [pipelineId]);
+        const free = max - (await activeCount(tx, pipelineId));
+        if (free <= 0) return [];
+        const { rows } = await tx.query<{ id: string }>(
+          `update executions set status = 'NOT_STARTED', woken = true
+           where id in (select id from executions where pipeline_id = $1 and status = 'BUFFERED' order by created_at, id limit $2)
+           returning id`,
+          [pipelineId, free],
+        );
+        return rows.map((r) => r.id);
+      });
+    },
+
+    async stageStatus(id, refId) {
+      const { rows } = await db.query<{ status: string }>('select status from execution_stages where execution_id = $1 and ref_id = $2', [id, refId]);
+      return rows[0] ? ExecutionStatus.parse(rows[0].status) : undefined;
     },
 
     async list(application, filter) {
@@ -74,10 +120,14 @@ export function executionRepository(db: Session): ExecutionRepository {
       if (filter.cursor && !after) return { executions: [], nextCursor: undefined, badCursor: true } satisfies ExecutionPage;
       const { rows } = await db.query(
         `${EXECUTION}
-         where application = $1 and ($2::text is null or status = $2) and ($3::uuid is null or pipeline_id = $3)
+         where ($1::text is null or application = $1) and ($2::text[] is null or status = any($2::text[]))
+           and ($3::uuid is null or pipeline_id = $3)
            and ($4::timestamptz is null or (created_at, id) < ($4::timestamptz, $5::uuid))
+           and ($7::text is null or trigger->>'type' = $7)
+           and ($8::timestamptz is null or created_at >= $8) and ($9::timestamptz is null or created_at < $9)
          order by created_at desc, id desc limit $6`,
-        [application, filter.status ?? null, filter.pipelineId ?? null, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1],
+        [application ?? null, filter.statuses ? [...filter.statuses] : null, filter.pipelineId ?? null, after?.[0] ?? null, after?.[1] ?? null,
+          filter.limit + 1, filter.trigger ?? null, filter.since ?? null, filter.until ?? null],
       );
       const page = await withStages(db, rows.slice(0, filter.limit));
       return { executions: page, nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : undefined, badCursor: false };
@@ -89,7 +139,7 @@ export function executionRepository(db: Session): ExecutionRepository {
         `update executions set lease_owner = $1, lease_until = $2, woken = false
          where id in (
            select id from executions
-           where status in ('NOT_STARTED', 'RUNNING')
+           where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
              and (lease_until is null or lease_until < $3 or lease_owner = $1)
              and (woken or wake_at is null or wake_at <= $3)
            order by created_at limit $4
@@ -124,14 +174,17 @@ export function executionRepository(db: Session): ExecutionRepository {
       await db.query(`update executions set woken = true where id = $1`, [id]);
     },
 
-    async updateExecution(id, patch) {
-      await db.query(
+    async updateExecution(id, patch, expect) {
+      const { rowCount } = await db.query(
         `update executions set status = coalesce($2, status), started_at = coalesce($3::timestamptz, started_at),
            ended_at = coalesce($4::timestamptz, ended_at), canceled_by = coalesce($5, canceled_by),
-           cancel_reason = coalesce($6, cancel_reason)
-         where id = $1`,
-        [id, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null, patch.canceledBy ?? null, patch.cancelReason ?? null],
+           cancel_reason = coalesce($6, cancel_reason), paused = coalesce($7::jsonb, paused),
+           woken = woken or $8
+         where id = $1 and ($9::text[] is null or status = any($9::text[]))`,
+        [id, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null, patch.canceledBy ?? null, patch.cancelReason ?? null,
+          patch.paused ? JSON.stringify(patch.paused) : null, expect?.wake ?? false, expect?.status ? [...expect.status] : null],
       );
+      return rowCount > 0;
     },
 
     async updateStage(id, refId, patch, expect) {

@@ -42,6 +42,19 @@ export function pipelineRepository(db: Session): PipelineRepository {
 
     get,
 
+    async triggeredBy(application) {
+      // jsonb containment: only pipelines with a pipeline trigger naming this application are read.
+      const { rows } = await db.query<Row>(`${SELECT} where config->'triggers' @> $1::jsonb order by name`, [
+        JSON.stringify([{ type: 'pipeline', application }]),
+      ]);
+      return rows.map((r) => toPipeline(r)!);
+    },
+
+    async withCron() {
+      const { rows } = await db.query<Row>(`${SELECT} where config->'triggers' @> '[{"type":"cron"}]'::jsonb order by id`);
+      return rows.map((r) => toPipeline(r)!);
+    },
+
     async create(draft, by) {
       const id = randomUUID();
       const config = JSON.stringify(PipelineDraft.parse(draft));

@@ -21,6 +21,8 @@ export interface JobRunner {
   launch(spec: JobSpec): void;
   /** What this process knows of the job; undefined when it never ran here (e.g. another process, or before a restart). */
   status(executionId: string, refId: string): JobState | undefined;
+  /** Stops one job (its stage was canceled or timed out): a log line says why, then TERM, then KILL. */
+  stop(executionId: string, refId: string, why: string): void;
   /** Kills every job of this process (shutdown); resolves once each one's end is recorded. */
   killAll(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export interface JobRunner {
 export const LOG_CAP_BYTES = 100 * 1024 * 1024;
 const FLUSH_MS = 200;
 const FLUSH_LINES = 500;
+/** How often a running job checks that its stage still wants it (canceled from another process). */
+const WATCH_MS = 2000;
 
 /**
  * Runs job commands as real child processes (`/bin/sh -c`) in their own process group, streams
@@ -44,7 +48,7 @@ export function createJobRunner(deps: {
   onError?: (err: unknown) => void;
   capBytes?: number;
 }): JobRunner {
-  const jobs = new Map<string, { state: JobState; kill: () => void; ended: Promise<void> }>();
+  const jobs = new Map<string, { state: JobState; kill: () => void; stop: (why: string) => void; ended: Promise<void> }>();
   const key = (executionId: string, refId: string) => `${executionId}/${refId}`;
   const cap = deps.capBytes ?? LOG_CAP_BYTES;
 
@@ -54,7 +58,7 @@ export function createJobRunner(deps: {
       const cwd = spec.workingDir ? resolve(spec.workingDir) : join(deps.jobsRoot, spec.executionId, spec.refId);
       if (!spec.workingDir) mkdirSync(cwd, { recursive: true });
       if (!existsSync(cwd)) {
-        jobs.set(id, { state: { state: 'exited', exitCode: null, signal: null, timedOut: false, error: `workingDir ${cwd} does not exist` }, kill: () => undefined, ended: Promise.resolve() });
+        jobs.set(id, { state: { state: 'exited', exitCode: null, signal: null, timedOut: false, error: `workingDir ${cwd} does not exist` }, kill: () => undefined, stop: () => undefined, ended: Promise.resolve() });
         deps.onExit(spec.executionId);
         return;
       }
@@ -107,28 +111,41 @@ export function createJobRunner(deps: {
         }
       };
       let timedOut = false;
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        onLine(`[kiln] timed out after ${spec.timeoutSec} s: stopping the job`);
+      let stopping = false;
+      const stop = (why: string) => {
+        if (stopping) return;
+        stopping = true;
+        onLine(`[kiln] ${why}: stopping the job`);
         killGroup('SIGTERM');
         setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+      };
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        stop(`timed out after ${spec.timeoutSec} s`);
       }, spec.timeoutSec * 1000);
+      // A stage canceled, halted or timed out — by this process or another one — takes its job with it.
+      const watch = setInterval(() => {
+        deps.repos.executions.stageStatus(spec.executionId, spec.refId).then((status) => {
+          if (status && status !== 'RUNNING') stop(`the stage is ${status}`);
+        }, (e: unknown) => deps.onError?.(e));
+      }, WATCH_MS);
       const out = createLineSplitter(onLine);
       const err = createLineSplitter(onLine);
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.stderr.on('data', (c: Buffer) => err.push(c));
       let ended: () => void = () => undefined;
       const endedPromise = new Promise<void>((resolveEnded) => (ended = resolveEnded));
-      jobs.set(id, { state: { state: 'running' }, kill: () => killGroup('SIGKILL'), ended: endedPromise });
+      jobs.set(id, { state: { state: 'running' }, kill: () => killGroup('SIGKILL'), stop, ended: endedPromise });
 
       child.on('error', (e) => onLine(`[kiln] could not start the job: ${e.message}`));
       child.on('close', (exitCode, signal) => {
         clearTimeout(deadline);
         clearInterval(timer);
+        clearInterval(watch);
         out.end();
         err.end();
         void flush().then(() => {
-          jobs.set(id, { state: { state: 'exited', exitCode, signal, timedOut }, kill: () => undefined, ended: endedPromise });
+          jobs.set(id, { state: { state: 'exited', exitCode, signal, timedOut }, kill: () => undefined, stop: () => undefined, ended: endedPromise });
           deps.onExit(spec.executionId);
           ended();
         });
@@ -137,6 +154,10 @@ export function createJobRunner(deps: {
 
     status(executionId, refId) {
       return jobs.get(key(executionId, refId))?.state;
+    },
+
+    stop(executionId, refId, why) {
+      jobs.get(key(executionId, refId))?.stop(why);
     },
 
     async killAll() {

@@ -11,6 +11,8 @@ import type { StepResult } from '../stages/handler';
 import { executionOutcome, failureOutcome, readyStages } from './dag';
 import { expressionScope } from './scope';
 import type { CloudProviders } from '../cloud/provider';
+import type { Lifecycle } from '../lifecycle';
+import { stageDeadline } from './timeouts';
 
 export interface RunDeps {
   repos: Repositories;
@@ -21,7 +23,11 @@ export interface RunDeps {
   owner: string;
   startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
   cloud?: CloudProviders | undefined;
+  lifecycle: Lifecycle;
 }
+
+/** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
+const BUFFERED_RECHECK_MS = 30_000;
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -50,20 +56,32 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     // Only the status can change under us (a person cancels); stages change only through the lease holder
     // or through wake(), which makes the execution due again after this advance.
     execution.status = round === 0 ? execution.status : ((await repos.executions.status(id)) ?? 'CANCELED');
-    if (COMPLETED.has(execution.status)) return 'never';
+    if (COMPLETED.has(execution.status) || execution.status === 'PAUSED') return 'never';
     const now = deps.now();
+    if (execution.status === 'BUFFERED') {
+      await deps.lifecycle.ended(execution); // promotes the oldest queued runs if a slot is free
+      if ((await repos.executions.status(id)) === 'BUFFERED') return new Date(now.getTime() + BUFFERED_RECHECK_MS);
+      continue;
+    }
     if (execution.status === 'NOT_STARTED') {
+      // Compare-and-set: a pause or cancel that lands first wins.
+      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'] }))) continue;
       execution.status = 'RUNNING';
-      await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() });
+      execution.startedAt = now.toISOString();
       await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
+      await deps.lifecycle.started(execution);
       continue;
     }
 
     const halted = execution.stages.some((s) => s.status === 'TERMINAL' && s.failPolicy === 'halt_pipeline');
     const outcome = halted ? 'TERMINAL' : executionOutcome(execution.stages);
     if (outcome) {
-      await repos.executions.updateExecution(id, { status: outcome, endedAt: now.toISOString() });
+      const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
+      // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
+      await deps.lifecycle.ending(ended);
+      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'] }))) continue;
       await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: outcome, previous: execution.status } });
+      await deps.lifecycle.ended(ended);
       return 'never';
     }
 
@@ -89,11 +107,19 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       // Every active stage is stepped whenever the execution is looked at (steps are cheap and
       // re-entrant: a wait compares the clock, a job asks its runner); only a stage waiting on a
       // person, with no deadline, has nothing to check.
-      if (stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
-      const result = await step(execution, stage, scope, deps);
+      const deadline = stageDeadline(stage);
+      const timedOut = deadline !== undefined && now >= deadline;
+      if (deadline && !timedOut) wakeAt = earliest(wakeAt, deadline);
+      if (!timedOut && stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
+      const result: StepResult = timedOut
+        ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
+        : await step(execution, stage, scope, deps);
+      if (timedOut) deps.jobs.stop(execution.id, stage.refId, `the stage timed out after ${stage.timeoutSec} s`);
       const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
       if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
+        const nowWaitsOnPerson = result.status === 'SUSPENDED' && stage.status !== 'SUSPENDED' && stage.type === 'manualJudgment';
         await setStage(execution, stage, result.status, { context });
+        if (nowWaitsOnPerson) await deps.lifecycle.judgmentNeeded(execution, stage);
         if (result.wakeAt) wakeAt = earliest(wakeAt, result.wakeAt);
         if (result.status !== stage.status) changed = true;
       } else if (result.status === 'SUCCEEDED') {
@@ -105,6 +131,7 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
         if (haltExecution) {
           for (const other of execution.stages.filter((s) => s.refId !== stage.refId && ACTIVE.has(s.status))) {
             await setStage(execution, other, 'CANCELED', { endedAt: now.toISOString(), error: `canceled: stage '${stage.name}' failed and halts the pipeline` });
+            deps.jobs.stop(execution.id, other.refId, `stage '${stage.name}' failed and halts the pipeline`);
           }
           changed = true;
           break; // the other stages of this round are canceled now; stepping their stale copies would revive them

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { pipelineStage } from '../../shared/stages/pipeline';
 import { defineHandler } from './handler';
+import { derivedId } from '../derived-id';
 
 type Config = z.output<typeof pipelineStage.config>;
 const POLL_MS = 1000;
@@ -11,8 +11,7 @@ const POLL_MS = 1000;
  * crash finds the child it already started instead of starting a second one.
  */
 export function childExecutionId(parentId: string, refId: string, attempt: number): string {
-  const h = createHash('sha256').update(`${parentId}/${refId}/${attempt}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedId(`${parentId}/${refId}/${attempt}`);
 }
 
 export const pipelineHandler = defineHandler<Config>({

@@ -118,3 +118,36 @@ describe('runJob', { timeout: 20_000 }, () => {
     expect(done.stages[0]!.error).toMatch(/^the Kiln process running this job \(process-a\) stopped while it ran; it was not run again/);
   });
 });
+
+describe('runJob stopped from outside', { timeout: 20_000 }, () => {
+  const logText = async (id: string) => (await repos.executionLogs.read(id, { after: 0, limit: 100 })).map((l) => l.line).join('\n');
+
+  it('kills the job at once when a person cancels the execution, and says so in the log', async () => {
+    const e = engine();
+    const id = await run(e, { command: 'echo started; sleep 30; echo never' });
+    await until(id, (x) => x.stages[0]!.status === 'RUNNING');
+    await new Promise((r) => setTimeout(r, 300)); // the job is spawned and has printed
+    await e.cancel(id, 'bo', 'wrong branch');
+    const started = Date.now();
+    for (;;) {
+      if ((await logText(id)).includes('[kiln] canceled by bo: stopping the job')) break;
+      if (Date.now() - started > 5000) throw new Error(`no stop line: ${await logText(id)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await logText(id)).not.toContain('never');
+  });
+
+  it('stops a job whose stage another process ended (the job watches its stage)', async () => {
+    const e = engine();
+    const id = await run(e, { command: 'echo started; sleep 30' });
+    await until(id, (x) => x.stages[0]!.status === 'RUNNING');
+    // Another Kiln process's cancel: only the database changes, this process's runner is not told.
+    await repos.executions.updateStage(id, 'job', { status: 'CANCELED', error: 'canceled elsewhere' });
+    const started = Date.now();
+    for (;;) {
+      if ((await logText(id)).includes('[kiln] the stage is CANCELED: stopping the job')) break;
+      if (Date.now() - started > 8000) throw new Error(`no stop line: ${await logText(id)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});

@@ -8,7 +8,8 @@ export const waitHandler = defineHandler<Config>({
   async step({ config, resolve, stage, now }) {
     const stored = stage.context.resumeAt;
     if (typeof stored === 'string') {
-      const resumeAt = new Date(stored);
+      // Time the execution sat paused does not count as waiting.
+      const resumeAt = new Date(Date.parse(stored) + Number(stage.context.pausedMs ?? 0));
       if (now >= resumeAt) return { status: 'SUCCEEDED', outputs: { waitedUntil: stored } };
       return { status: 'RUNNING', wakeAt: resumeAt };
     }

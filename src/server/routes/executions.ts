@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import {
   cancelExecution,
@@ -5,8 +6,12 @@ import {
   getExecutionLogs,
   ignoreStageFailure,
   judgeStage,
+  listAllExecutions,
+  listExecutionNotifications,
   listExecutions,
+  pauseExecution,
   restartStage,
+  resumeExecution,
   skipStage,
   startExecution,
 } from '../../shared/api/executions';
@@ -26,16 +31,37 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
 
   registerEndpoint(app, getExecution, ({ params }) => requireExecution(repos, params.executionId));
 
-  registerEndpoint(app, listExecutions, async ({ params, query }) => {
-    await requireApplication(repos, params.application);
-    const page = await repos.executions.list(params.application, {
+  const list = async (application: string | undefined, query: z.output<typeof listAllExecutions.query>) => {
+    const page = await repos.executions.list(application, {
       limit: query.limit ?? 25,
       cursor: query.cursor,
-      status: query.status,
+      statuses: query.status,
       pipelineId: query.pipeline,
+      trigger: query.trigger,
+      since: query.since,
+      until: query.until,
     });
     if (page.badCursor) throw new HttpError(400, 'bad_request', "query parameter 'cursor': not a cursor this server gave out", 'cursor');
     return { executions: page.executions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  };
+
+  registerEndpoint(app, listExecutions, async ({ params, query }) => {
+    await requireApplication(repos, params.application);
+    return list(params.application, query);
+  });
+
+  registerEndpoint(app, listAllExecutions, async ({ query }) => {
+    if (query.application) await requireApplication(repos, query.application);
+    return list(query.application, query);
+  });
+
+  registerEndpoint(app, pauseExecution, ({ params, body }) => engine.pause(params.executionId, ANONYMOUS, body.reason));
+  registerEndpoint(app, resumeExecution, ({ params }) => engine.resume(params.executionId, ANONYMOUS));
+
+  registerEndpoint(app, listExecutionNotifications, async ({ params }) => {
+    await requireExecution(repos, params.executionId);
+    const stored = await repos.notifications.forExecution(params.executionId);
+    return { notifications: stored.map(({ payload: _payload, executionId: _e, application: _a, ...delivery }) => delivery) };
   });
 
   registerEndpoint(app, cancelExecution, ({ params, body }) => engine.cancel(params.executionId, ANONYMOUS, body.reason));

@@ -7,6 +7,9 @@ export interface EndpointRequest<E extends Endpoint> {
   params: z.output<E['params']>;
   query: z.output<E['query']>;
   body: z.output<E['body']>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Only routes that keep it (webhooks) have it. */
+  rawBody: string | undefined;
 }
 
 /**
@@ -34,6 +37,8 @@ export function registerEndpoint<E extends Endpoint>(
         params: request.params as z.output<E['params']>,
         query: request.query as z.output<E['query']>,
         body: request.body as z.output<E['body']>,
+        headers: request.headers,
+        rawBody: request.rawBody,
       });
       return reply.status(endpoint.status).send(result);
     },

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { ApplicationParams } from './applications';
 import { PipelineParams } from './pipelines';
-import { Execution, ExecutionId, ExecutionStatus } from '../domain/execution';
+import { Execution, ExecutionId, ExecutionStatus, TriggerRecord } from '../domain/execution';
+import { ApplicationName } from '../domain/names';
 import { PipelineId } from '../domain/pipeline';
 
 export const ExecutionParams = z.object({ executionId: ExecutionId });
@@ -34,11 +35,31 @@ export const getExecution = endpoint({
   response: Execution,
 });
 
+/** A query-string instant; a bad one is a 400 naming the parameter. */
+const instant = (name: string) =>
+  z.string().refine((v) => !Number.isNaN(Date.parse(v)), `${name} must be an ISO-8601 time such as 2026-11-23T10:00:00Z`);
+
 export const ExecutionsQuery = z.object({
   limit: wholeNumber('limit', 1, 200).optional(),
   cursor: z.string().max(200).optional(),
-  status: ExecutionStatus.optional(),
+  /** One status or several, comma-separated (`RUNNING,PAUSED,SUSPENDED`). */
+  status: z
+    .string()
+    .transform((v, ctx) => {
+      const wanted = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const unknown = wanted.find((x) => !ExecutionStatus.safeParse(x).success);
+      if (wanted.length === 0 || unknown !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${unknown ?? v}' is not an execution status (${ExecutionStatus.options.join(', ')})` });
+        return z.NEVER;
+      }
+      return wanted as ExecutionStatus[];
+    })
+    .optional(),
   pipeline: PipelineId.optional(),
+  trigger: TriggerRecord.shape.type.optional(),
+  /** Created at or after / before these times. */
+  since: instant('since').optional(),
+  until: instant('until').optional(),
 });
 
 export const ExecutionPage = z.object({
@@ -54,6 +75,52 @@ export const listExecutions = endpoint({
   params: ApplicationParams,
   query: ExecutionsQuery,
   response: ExecutionPage,
+});
+
+export const listAllExecutions = endpoint({
+  method: 'GET',
+  path: '/api/executions',
+  summary: 'Executions across applications (e.g. `status=RUNNING,PAUSED,SUSPENDED` for what runs now), newest first, with the same filters',
+  query: ExecutionsQuery.extend({ application: ApplicationName.optional() }),
+  response: ExecutionPage,
+});
+
+export const pauseExecution = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/pause',
+  summary: 'Pause a running execution: no stage starts or advances until it is resumed; running jobs keep running',
+  params: ExecutionParams,
+  body: z.object({ reason: z.string().trim().max(2000).optional() }).default({}),
+  response: Execution,
+});
+
+export const resumeExecution = endpoint({
+  method: 'POST',
+  path: '/api/executions/:executionId/resume',
+  summary: 'Resume a paused execution; waits and stage timeouts do not count the paused time',
+  params: ExecutionParams,
+  body: z.object({}).default({}),
+  response: Execution,
+});
+
+export const Delivery = z.object({
+  id: z.number().int(),
+  event: z.string(),
+  url: z.string(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string(),
+  deliveredAt: z.string().optional(),
+  failedAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
+export const listExecutionNotifications = endpoint({
+  method: 'GET',
+  path: '/api/executions/:executionId/notifications',
+  summary: "The execution's webhook notifications and whether each was delivered (attempts, last error)",
+  params: ExecutionParams,
+  response: z.object({ notifications: z.array(Delivery) }),
 });
 
 export const cancelExecution = endpoint({

@@ -54,6 +54,8 @@ export const StageExecution = z.object({
   /** The stage's config as the pipeline revision had it (expressions not yet evaluated). */
   config: z.record(z.string(), z.unknown()).default({}),
   condition: z.string().optional(),
+  /** The stage fails when it runs longer than this (time the execution spent paused not counted). */
+  timeoutSec: z.number().int().positive().optional(),
   status: ExecutionStatus,
   startedAt: Timestamp.optional(),
   endedAt: Timestamp.optional(),
@@ -67,6 +69,17 @@ export const StageExecution = z.object({
   context: z.record(z.string(), z.unknown()).default({}),
 });
 export type StageExecution = z.infer<typeof StageExecution>;
+
+/** Who paused an execution and why; `totalMs` sums every finished pause (waits and timeouts skip it). */
+export const PauseRecord = z.object({
+  by: z.string(),
+  at: Timestamp,
+  reason: z.string().optional(),
+  resumedBy: z.string().optional(),
+  resumedAt: Timestamp.optional(),
+  totalMs: z.number().int().min(0).default(0),
+});
+export type PauseRecord = z.infer<typeof PauseRecord>;
 
 export const Execution = z.object({
   id: ExecutionId,
@@ -82,5 +95,6 @@ export const Execution = z.object({
   endedAt: Timestamp.optional(),
   canceledBy: z.string().optional(),
   cancelReason: z.string().optional(),
+  paused: PauseRecord.optional(),
 });
 export type Execution = z.infer<typeof Execution>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApplicationName } from './names';
 import { Timestamp } from './ids';
 import { TemplateString } from '../stages/definition';
+import { isTimeZone, parseCron } from './cron';
 
 export const PipelineId = z.uuid('pipeline id must be a UUID').brand<'PipelineId'>();
 export type PipelineId = z.infer<typeof PipelineId>;
@@ -32,8 +33,6 @@ export const StageConfig = z.object({
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-
 export const Trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('manual'), enabled: z.boolean().default(true) }),
   z.object({
@@ -45,13 +44,14 @@ export const Trigger = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('cron'),
     enabled: z.boolean().default(true),
-    expression: z
-      .string()
-      .refine(
-        (e) => e.trim().split(/\s+/).length === 5 && e.trim().split(/\s+/).every((f) => CRON_FIELD.test(f)),
-        'cron expression must have 5 fields (minute hour day month weekday)',
-      ),
-    timezone: z.string().default('UTC'),
+    expression: z.string().superRefine((e, ctx) => {
+      try {
+        parseCron(e);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+    timezone: z.string().default('UTC').refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin'),
   }),
   z.object({
     type: z.literal('pipeline'),

@@ -1,0 +1,46 @@
+import { cronMatches, parseCron } from '../../shared/domain/cron';
+import type { Pipeline } from '../../shared/domain/pipeline';
+import type { Repositories } from '../../db/types';
+
+const MINUTE = 60_000;
+/** After a long stop, only the last hour of missed minutes fires: not a day's worth of runs at once. */
+const CATCH_UP_MINUTES = 60;
+
+/**
+ * Looks at cron triggers once per minute boundary and fires each matching one. Firing is keyed by
+ * pipeline, trigger and minute (the run's id is derived from them), so several Kiln processes
+ * checking the same minute start it once.
+ */
+export function createCronScheduler(deps: {
+  repos: Repositories;
+  now: () => Date;
+  fire: (pipeline: Pipeline, cause: string) => Promise<unknown>;
+  onError?: (err: unknown) => void;
+}) {
+  const floor = (d: Date) => Math.floor(d.getTime() / MINUTE) * MINUTE;
+  let last = floor(deps.now());
+
+  return {
+    /** Fires what is due since the last check; returns how many runs it asked for. */
+    async check(): Promise<number> {
+      const current = floor(deps.now());
+      if (current <= last) return 0;
+      const minutes: Date[] = [];
+      for (let m = Math.max(last + MINUTE, current - (CATCH_UP_MINUTES - 1) * MINUTE); m <= current; m += MINUTE) minutes.push(new Date(m));
+      last = current;
+      let fired = 0;
+      for (const pipeline of await deps.repos.pipelines.withCron()) {
+        if (pipeline.disabled) continue;
+        for (const [index, trigger] of pipeline.triggers.entries()) {
+          if (trigger.type !== 'cron' || !trigger.enabled) continue;
+          const schedule = parseCron(trigger.expression);
+          for (const minute of minutes.filter((m) => cronMatches(schedule, m, trigger.timezone))) {
+            fired += 1;
+            await deps.fire(pipeline, `cron/${pipeline.id}/${index}/${minute.toISOString()}`).catch((err: unknown) => deps.onError?.(err));
+          }
+        }
+      }
+      return fired;
+    },
+  };
+}
