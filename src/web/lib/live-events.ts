@@ -67,6 +67,8 @@ export class LiveEvents {
   }
 
   private connect(): void {
+    // No EventSource (a very old browser): pages still load, they just are not live.
+    if (typeof EventSource === 'undefined') return;
     const url = this.lastId > 0 ? `${this.url}?after=${this.lastId}` : this.url;
     const source = new EventSource(url);
     this.source = source;

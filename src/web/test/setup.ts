@@ -1,7 +1,8 @@
 import { cleanup } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDb } from '../../../mocks/db';
 import { server } from '../../../mocks/node';
+import { FakeEventSource } from './fake-event-source';
 
 // jsdom has no matchMedia; the theme code asks it for prefers-color-scheme. "light" unless a test says otherwise.
 if (typeof window.matchMedia !== 'function') {
@@ -19,6 +20,8 @@ if (typeof window.matchMedia !== 'function') {
 }
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+// Every page has the navigation bar's live approvals count, so every render opens the live stream.
+beforeEach(() => FakeEventSource.install());
 afterEach(() => {
   cleanup();
   server.resetHandlers();

@@ -63,7 +63,8 @@ describe('execution detail', () => {
     const panel = await screen.findByRole('region', { name: 'Judgment: Approve' });
     await user.click(within(panel).getByRole('button', { name: 'Approve' }));
     expect((await within(panel).findByRole('alert')).textContent).toMatch(/Someone decided first\. Already judged: approve by bo/);
-    expect((await within(panel).findByRole('list', { name: 'Audit record' })).textContent).toMatch(/Approved by bo/);
+    // Two requests in a row (the refused judgment, then the refetch that shows the winner): allow for a busy machine.
+    expect((await within(panel).findByRole('list', { name: 'Audit record' }, { timeout: 4000 })).textContent).toMatch(/Approved by bo/);
   });
 
   it('updates a stage live from an event, without reloading', async () => {
