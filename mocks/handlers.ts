@@ -2,6 +2,7 @@ import type { HttpHandler } from 'msw';
 import type { allEndpoints } from '../src/shared/api/all';
 import { applicationHandlers } from './handlers/applications';
 import { clusterHandlers } from './handlers/clusters';
+import { serverGroupHandlers } from './handlers/server-groups';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
@@ -15,6 +16,7 @@ export const handlersByEndpoint = {
   ...projectHandlers,
   ...applicationHandlers,
   ...clusterHandlers,
+  ...serverGroupHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
   ...executionHandlers,

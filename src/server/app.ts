@@ -8,6 +8,8 @@ import { systemRoutes } from './routes/system';
 import { projectRoutes } from './routes/projects';
 import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
+import { serverGroupRoutes } from './routes/server-groups';
+import { localProviders } from '../engine/cloud/providers';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
 import { eventRoutes } from './routes/events';
@@ -42,10 +44,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   projectRoutes(app, deps);
   applicationRoutes(app, deps);
   clusterRoutes(app, deps);
+  serverGroupRoutes(app, deps);
   provisioningRoutes(app);
   pipelineRoutes(app, deps);
   const events = deps.events ?? createEventBus(deps.repos);
-  const engine = deps.engine ?? createEngine({ repos: deps.repos, events, onError: (err) => app.log.error({ err }, 'engine') });
+  const engine = deps.engine ?? createEngine({ repos: deps.repos, events, ...(deps.cloud ? { cloud: localProviders(deps.repos, deps.cloud) } : {}), onError: (err) => app.log.error({ err }, 'engine') });
   // Work the engine started for a request must finish before the database closes under it.
   app.addHook('onClose', () => engine.stop());
   eventRoutes(app, deps.repos, events, deps.sse);

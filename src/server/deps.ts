@@ -2,6 +2,7 @@ import type { Database, Repositories } from '../db/types';
 import type { EventBus } from '../engine/events/event-bus';
 import type { Engine } from '../engine/index';
 import type { SseOptions } from './routes/events';
+import type { LocalCloud } from '../engine/cloud/local';
 
 /** Everything buildApp needs, passed in so tests can build the app on a throwaway database. */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   events?: EventBus | undefined;
   /** The deploy engine; buildApp creates one on `repos` and `events` when absent (it ticks on demand). */
   engine?: Engine | undefined;
+  /** The local cloud behind local accounts; without it server-group operations answer 409. */
+  cloud?: LocalCloud | undefined;
   /** Stream timings (heartbeat, poll); tests shorten them. */
   sse?: SseOptions | undefined;
 }

@@ -9,6 +9,8 @@ import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
 import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
+import { createLocalCloud } from '../engine/cloud/local';
+import { localProviders } from '../engine/cloud/providers';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -27,8 +29,11 @@ async function main(): Promise<void> {
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
 
   const events = createEventBus(repos);
-  const engine = createEngine({ repos, events, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
-  const app = await buildApp({ db, repos, events, engine, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  // The local cloud re-adopts the instances a previous run left going (or restarts them) before the engine resumes deploys.
+  const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), log: (line) => log(`cloud: ${line}`) });
+  await cloud.start();
+  const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   // Executions left running by a previous process (or a crashed one) are picked up here.
   engine.run();
@@ -43,6 +48,8 @@ async function main(): Promise<void> {
     // Jobs run in their own process groups and would outlive Kiln; their stages fail as interrupted on the next start.
     await engine.killJobs();
     await app.close();
+    // Instances are Kiln's children: none outlives it (the next start launches them again).
+    await cloud.close();
     await db.close();
     process.exit(0);
   };

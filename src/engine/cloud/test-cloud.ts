@@ -14,7 +14,7 @@ let portBase = 23000 + (process.pid % 50) * 60;
 
 /** A local cloud on a throwaway database (owners `shop`/`web`, accounts staging and prod in east/west). */
 export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
-  const { repos, close: closeDb } = await openTestDatabase();
+  const { db, repos, close: closeDb } = await openTestDatabase();
   await createOwners(repos);
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-cloud-test-'));
   // Each cloud in a test run gets its own slice of ports, so parallel files never share one.
@@ -26,6 +26,7 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   await cloud.start();
   const pids = new Set<number>();
   return {
+    db,
     repos,
     cloud,
     dataDir,

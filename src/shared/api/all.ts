@@ -2,6 +2,15 @@ import { getHealth } from './system';
 import { createProject, getProjectDashboard, listProjects } from './projects';
 import { createApplication, getApplication, listApplications } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
+import {
+  destroyServerGroup,
+  disableServerGroup,
+  enableServerGroup,
+  getInstanceLog,
+  resizeServerGroup,
+  rollbackCluster,
+  setTrafficGuard,
+} from './server-groups';
 import { translateButaneToIgnition } from './provisioning';
 import {
   createPipeline,
@@ -43,6 +52,13 @@ export const allEndpoints = {
   listLoadBalancers,
   getInstance,
   listAccounts,
+  enableServerGroup,
+  disableServerGroup,
+  resizeServerGroup,
+  destroyServerGroup,
+  rollbackCluster,
+  setTrafficGuard,
+  getInstanceLog,
   translateButaneToIgnition,
   listPipelines,
   createPipeline,

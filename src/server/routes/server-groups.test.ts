@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ServerGroupDetail } from '../../shared/api/clusters';
+import { InstanceLog } from '../../shared/api/server-groups';
+import { isAlive } from '../../engine/cloud/instance-process';
+import { openTestCloud, until } from '../../engine/cloud/test-cloud';
+import { buildApp } from '../app';
+
+let t: Awaited<ReturnType<typeof openTestCloud>> | undefined;
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  const left = await t?.close();
+  app = undefined;
+  t = undefined;
+  expect(left ?? []).toEqual([]);
+});
+
+const base = '/api/applications/web/server-groups/prod/east';
+
+async function setup() {
+  t = await openTestCloud();
+  app = await buildApp({ db: t.db, repos: t.repos, cloud: t.cloud, version: '0.0.0-test' });
+  await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
+  for (const [name, version] of [['web-prod-v001', 'v1'], ['web-prod-v002', 'v2']] as const) {
+    await t.cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name, image: `sample-app:${version}`, capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: ['web-prod'], disabled: name === 'web-prod-v001' });
+  }
+  await until('both groups healthy', async () => {
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    return groups.every((g) => g.instances.length > 0 && g.instances.every((i) => i.health === 'up' || i.health === 'out_of_service'));
+  });
+  return app;
+}
+
+describe('server-group operations API', { timeout: 60_000 }, () => {
+  it('enables, disables, resizes and destroys a local group; bad input is refused naming the field', async () => {
+    const a = await setup();
+    const post = (url: string, payload: unknown = {}) => a.inject({ method: 'POST', url, payload: payload as object });
+
+    const enabled = await post(`${base}/web-prod-v001/enable`);
+    expect(enabled.statusCode).toBe(200);
+    expect(ServerGroupDetail.parse(enabled.json()).loadBalancers[0]!.targets.map((x) => x.serverGroup)).toEqual(['web-prod-v002', 'web-prod-v001']);
+
+    const below = await post(`${base}/web-prod-v001/resize`, { capacity: { min: 1, desired: 0 } });
+    expect(below.statusCode).toBe(400);
+    expect(below.json()).toEqual({ error: 'bad_request', message: 'capacity.desired 0 is below min 1', field: 'capacity.desired' });
+    const above = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 5, max: 2 } });
+    expect(above.json()).toMatchObject({ message: 'capacity.desired 5 is above max 2', field: 'capacity.desired' });
+    const notNumber = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 'three' } });
+    expect(notNumber.json()).toMatchObject({ error: 'bad_request', field: 'capacity.desired' });
+
+    const resized = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 2 } });
+    expect(ServerGroupDetail.parse(resized.json()).serverGroup.capacity).toEqual({ min: 1, desired: 2, max: 2 });
+    await until('2 instances of v001', async () => (await t!.repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v001' }))?.instances.length === 2);
+
+    const instance = (await t!.repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v001' }))!.instances[0]!;
+    const log = await a.inject({ method: 'GET', url: `/api/instances/${instance.id}/log` });
+    expect(InstanceLog.parse(log.json()).text).toContain(`as ${instance.id} (sample-app v1)`);
+
+    const disabled = await post(`${base}/web-prod-v002/disable`);
+    expect(ServerGroupDetail.parse(disabled.json()).serverGroup.disabled).toBe(true);
+
+    t!.track();
+    const pids = t!.cloud.pids();
+    const gone = await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002` });
+    expect(gone.json()).toEqual({ serverGroup: 'web-prod-v002', destroyed: true });
+    expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002` })).statusCode).toBe(404);
+    expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v404` })).json()).toMatchObject({ error: 'not_found', field: 'serverGroup' });
+    // The destroyed group's process is gone; the other group's keep running.
+    expect(pids.filter((p) => !isAlive(p))).toHaveLength(1);
+  });
+
+  it('traffic guard refuses to disable or destroy the last enabled group of a protected cluster; rollback swaps back', async () => {
+    const a = await setup();
+    const guard = await a.inject({ method: 'PUT', url: '/api/applications/web/clusters/prod/web-prod/traffic-guard', payload: { enabled: true } });
+    expect(guard.json()).toEqual({ account: 'prod', cluster: 'web-prod', enabled: true });
+    const refused = await a.inject({ method: 'POST', url: `${base}/web-prod-v002/disable`, payload: {} });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toBe(
+      "Traffic guard: cluster 'web-prod' in prod/east is protected and 'web-prod-v002' is its last enabled server group; refusing to disable it. Enable another server group of the cluster first.",
+    );
+    expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002` })).statusCode).toBe(409);
+
+    const rollback = await a.inject({ method: 'POST', url: '/api/applications/web/clusters/prod/east/web-prod/rollback', payload: {} });
+    expect(rollback.json()).toEqual({ serverGroup: 'web-prod-v001', rolledBackFrom: 'web-prod-v002' });
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v002', true], ['web-prod-v001', false]]);
+  });
+});
