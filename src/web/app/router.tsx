@@ -51,6 +51,18 @@ export const routes: RouteObject[] = [
                 lazy: () => import('./routes/application-clusters').then((m) => ({ Component: m.ApplicationClustersPage })),
               },
               {
+                path: 'pipelines',
+                handle: crumb((p) => ({ label: 'Pipelines', to: paths.applicationPipelines(p.application ?? '') })),
+                children: [
+                  { index: true, lazy: () => import('./routes/application-pipelines').then((m) => ({ Component: m.ApplicationPipelinesPage })) },
+                  {
+                    path: ':pipelineId/edit',
+                    handle: crumb((p) => ({ label: 'Edit', to: paths.pipelineEditor(p.application ?? '', p.pipelineId ?? '') })),
+                    lazy: () => import('./routes/pipeline-editor').then((m) => ({ Component: m.PipelineEditorPage })),
+                  },
+                ],
+              },
+              {
                 path: 'executions',
                 handle: crumb((p) => ({ label: 'Executions', to: paths.applicationExecutions(p.application ?? '') })),
                 children: [

@@ -26,6 +26,8 @@ export const paths = {
   project: (project: string) => `/projects/${seg(project)}`,
   applications: (q?: string) => withSearch('/applications', { q }),
   application: (application: string) => `/applications/${seg(application)}`,
+  applicationPipelines: (application: string) => `/applications/${seg(application)}/pipelines`,
+  pipelineEditor: (application: string, pipelineId: string) => `/applications/${seg(application)}/pipelines/${seg(pipelineId)}/edit`,
   applicationClusters: (application: string, options: { select?: ServerGroupRef } = {}) =>
     withSearch(`/applications/${seg(application)}/clusters`, {
       sg: options.select ? formatServerGroupRef(options.select) : undefined,

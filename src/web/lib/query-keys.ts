@@ -11,6 +11,7 @@ export interface ServerGroupRef {
 const projects = ['projects'] as const;
 const applications = ['applications'] as const;
 const clusters = ['clusters'] as const;
+const pipelines = ['pipelines'] as const;
 const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
 
@@ -35,6 +36,12 @@ export const queryKeys = {
     view: (application: string, filters: z.input<typeof ClustersQuery>) => [...clusters, application, 'view', filters] as const,
     serverGroup: (application: string, ref: ServerGroupRef) =>
       [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
+  },
+  pipelines: {
+    all: pipelines,
+    list: (application: string) => [...pipelines, 'list', application] as const,
+    detail: (pipelineId: string) => [...pipelines, 'detail', pipelineId] as const,
+    revisions: (pipelineId: string) => [...pipelines, 'revisions', pipelineId] as const,
   },
   accounts: {
     list: () => ['accounts', 'list'] as const,

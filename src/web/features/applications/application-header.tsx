@@ -7,9 +7,9 @@ import { paths } from '../../lib/paths';
 import { plural } from '../../lib/format';
 
 export function ApplicationHeader({ application }: { application: ApplicationSummary }) {
-  // Pipelines joins here once its page exists; no tab points nowhere until then.
   const tabs: Tab[] = [
     { label: 'Clusters', to: paths.applicationClusters(application.name) },
+    { label: 'Pipelines', to: paths.applicationPipelines(application.name) },
     { label: 'Executions', to: paths.applicationExecutions(application.name) },
   ];
   return (

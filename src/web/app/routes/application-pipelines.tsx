@@ -1,0 +1,45 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { Button } from '../../components/button';
+import { EmptyState } from '../../components/empty-state';
+import { LoadingState } from '../../components/loading-state';
+import { QueryErrorState } from '../../components/query-error-state';
+import { Skeleton } from '../../components/skeleton';
+import { NewPipelineForm } from '../../features/pipelines/new-pipeline-form';
+import { pipelinesQuery } from '../../features/pipelines/pipeline-queries';
+import { PipelinesTable } from '../../features/pipelines/pipelines-table';
+
+/** The Pipelines tab: every pipeline of the application, and a way to start a new one. */
+export function ApplicationPipelinesPage() {
+  const { application = '' } = useParams();
+  const query = useQuery(pipelinesQuery(application));
+  const [creating, setCreating] = useState(false);
+
+  if (query.isError) return <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />;
+  if (!query.data) {
+    return (
+      <LoadingState label="Loading pipelines…">
+        <Skeleton className="h-24 w-full" />
+      </LoadingState>
+    );
+  }
+  return (
+    <section aria-label="Pipelines" className="flex flex-col gap-3">
+      <div className="flex items-center justify-between">
+        <h2 className="text-sm font-semibold">{query.data.length} pipeline{query.data.length === 1 ? '' : 's'}</h2>
+        {!creating && (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            New pipeline
+          </Button>
+        )}
+      </div>
+      {creating && <NewPipelineForm application={application} onCancel={() => setCreating(false)} />}
+      {query.data.length === 0 ? (
+        <EmptyState title="No pipelines yet">Create one, then build it as a graph: drag stages from the palette and connect them.</EmptyState>
+      ) : (
+        <PipelinesTable pipelines={query.data} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { EmptyState } from '../../components/empty-state';
+import { LoadingState } from '../../components/loading-state';
+import { QueryErrorState } from '../../components/query-error-state';
+import { Skeleton } from '../../components/skeleton';
+import { PipelineEditor } from '../../features/pipeline-editor/pipeline-editor';
+import { pipelineQuery } from '../../features/pipelines/pipeline-queries';
+import { paths } from '../../lib/paths';
+
+/** The pipeline editor page; the editor's draft lives as long as this pipeline is open. */
+export function PipelineEditorPage() {
+  const { application = '', pipelineId = '' } = useParams();
+  const query = useQuery(pipelineQuery(pipelineId));
+  if (query.isError) {
+    return (
+      <QueryErrorState
+        error={query.error}
+        onRetry={() => void query.refetch()}
+        retrying={query.isFetching}
+        notFound={
+          <EmptyState title="This pipeline does not exist" action={<Link to={paths.applicationPipelines(application)} className="text-sm underline">All pipelines of {application}</Link>}>
+            It may have been deleted, or the link is wrong.
+          </EmptyState>
+        }
+      />
+    );
+  }
+  if (!query.data) {
+    return (
+      <LoadingState label="Loading the pipeline…">
+        <Skeleton className="h-[60vh] w-full" />
+      </LoadingState>
+    );
+  }
+  return (
+    <>
+      <title>{`${query.data.name} · ${application} · Kiln`}</title>
+      <h2 className="sr-only">Pipeline {query.data.name}</h2>
+      <PipelineEditor key={query.data.id} pipeline={query.data} />
+    </>
+  );
+}

@@ -1,0 +1,178 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type NodeHandle,
+} from '@xyflow/react';
+import { useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { isStageType } from '../../../shared/stages/registry';
+import { useDraft, useDraftStore } from './draft-context';
+import type { XY } from './draft-store';
+import { edgeKey, type GraphProblems } from './graph-problems';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { StageEdgeView, type StageEdge } from './stage-edge';
+import { StageNodeView, type StageNode } from './stage-node';
+import { useTheme } from './use-theme';
+
+export const STAGE_DRAG_TYPE = 'application/x-kiln-stage-type';
+const nodeTypes = { stage: StageNodeView };
+const edgeTypes = { stage: StageEdgeView };
+// Fixed-size nodes with declared handles: React Flow need not measure 1,000 nodes, and culled nodes keep their edges.
+const HANDLES: NodeHandle[] = [
+  { type: 'target', position: 'left' as NodeHandle['position'], x: -6, y: NODE_HEIGHT / 2 - 6, width: 12, height: 12 },
+  { type: 'source', position: 'right' as NodeHandle['position'], x: NODE_WIDTH - 6, y: NODE_HEIGHT / 2 - 6, width: 12, height: 12 },
+];
+const NO_PROBLEMS: readonly string[] = [];
+
+interface CanvasProps {
+  problems: GraphProblems;
+  onInsertRequest: (edge: { source: string; target: string }) => void;
+  onOpenStage: (refId: string) => void;
+}
+
+export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: CanvasProps) {
+  const store = useDraftStore();
+  const stages = useDraft((s) => s.draft.stages);
+  const positions = useDraft((s) => s.positions);
+  const selected = useDraft((s) => s.selected);
+  const selectedEdge = useDraft((s) => s.selectedEdge);
+  const flow = useReactFlow();
+  const theme = useTheme();
+  const cache = useRef(new Map<string, StageNode>());
+
+  const nodes = useMemo(() => {
+    const chosen = new Set(selected);
+    const next = new Map<string, StageNode>();
+    const list = stages.map((stage) => {
+      const position = positions[stage.refId] ?? { x: 0, y: 0 };
+      const messages = problems.byStage.get(stage.refId)?.map((p) => p.message) ?? NO_PROBLEMS;
+      const isSelected = chosen.has(stage.refId);
+      const old = cache.current.get(stage.refId);
+      // Same object when nothing changed, so React Flow and the memoised node skip it (500+ stages while dragging).
+      const node: StageNode =
+        old && old.data.stage === stage && old.position === position && old.selected === isSelected && old.data.problems.join() === messages.join()
+          ? old
+          : {
+              id: stage.refId,
+              type: 'stage',
+              position,
+              width: NODE_WIDTH,
+              height: NODE_HEIGHT,
+              measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+              handles: HANDLES,
+              selected: isSelected,
+              ariaLabel: `Stage ${stage.name}`,
+              data: { stage, problems: messages },
+            };
+      next.set(stage.refId, node);
+      return node;
+    });
+    cache.current = next;
+    return list;
+  }, [stages, positions, selected, problems]);
+
+  const names = useMemo(() => new Map(stages.map((s) => [s.refId, s.name])), [stages]);
+  const edges = useMemo<StageEdge[]>(
+    () =>
+      stages.flatMap((s) =>
+        s.requisiteStageRefIds
+          .filter((r) => names.has(r))
+          .map((r) => ({
+            id: edgeKey(r, s.refId),
+            source: r,
+            target: s.refId,
+            type: 'stage',
+            selected: selectedEdge?.source === r && selectedEdge.target === s.refId,
+            markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+            ariaLabel: `Dependency from ${names.get(r)} to ${s.name}`,
+            data: { invalid: problems.edges.has(edgeKey(r, s.refId)), between: `${names.get(r)} and ${s.name}`, onInsert: (source, target) => onInsertRequest({ source, target }) },
+          })),
+      ),
+    [stages, names, selectedEdge, problems, onInsertRequest],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StageNode>[]) => {
+      const s = store.getState();
+      const moved: Record<string, XY> = {};
+      let selection: Set<string> | undefined;
+      const removed: string[] = [];
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) moved[c.id] = c.position;
+        else if (c.type === 'select') {
+          selection ??= new Set(s.selected);
+          if (c.selected) selection.add(c.id);
+          else selection.delete(c.id);
+        } else if (c.type === 'remove') removed.push(c.id);
+      }
+      if (Object.keys(moved).length > 0) s.setPositions(moved);
+      if (selection) s.select([...selection]);
+      if (removed.length > 0) s.removeStages(removed);
+    },
+    [store],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<StageEdge>[]) => {
+      const s = store.getState();
+      const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
+      if (removed.length > 0) s.removeEdges(removed.map((id) => ({ source: id.split('->')[0]!, target: id.split('->')[1]! })));
+      for (const c of changes) {
+        if (c.type === 'select' && c.selected) {
+          const [source, target] = c.id.split('->');
+          s.selectEdge({ source: source!, target: target! });
+        }
+      }
+    },
+    [store],
+  );
+  const onConnect = useCallback((c: Connection) => store.getState().connect({ source: c.source, target: c.target }), [store]);
+  const onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer.types.includes(STAGE_DRAG_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    const type = e.dataTransfer.getData(STAGE_DRAG_TYPE);
+    if (!isStageType(type)) return;
+    e.preventDefault();
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    store.getState().addStage(type, { at: { x: at.x - NODE_WIDTH / 2, y: at.y - NODE_HEIGHT / 2 } });
+  };
+
+  return (
+    <ReactFlow<StageNode, StageEdge>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      onNodeDragStart={() => store.getState().beginMove()}
+      onNodeDragStop={() => store.getState().endMove()}
+      onNodeDoubleClick={(_, node) => onOpenStage(node.id)}
+      onNodeClick={(_, node) => onOpenStage(node.id)}
+      onPaneClick={() => store.getState().select([])}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      deleteKeyCode={['Delete', 'Backspace']}
+      multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+      onlyRenderVisibleElements={stages.length > 150}
+      colorMode={theme}
+      minZoom={0.05}
+      fitView
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background gap={24} />
+      <Controls showInteractive={false} />
+      {stages.length <= 300 && <MiniMap pannable zoomable ariaLabel="Pipeline overview" />}
+    </ReactFlow>
+  );
+}

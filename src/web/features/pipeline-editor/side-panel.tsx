@@ -1,0 +1,21 @@
+import type { GraphProblems } from './graph-problems';
+import { useDraft } from './draft-context';
+import { SettingsPanel } from './settings-panel';
+import { StagePanel } from './stage-panel';
+
+/** The selected stage's form; with nothing (or several) selected, the pipeline's own settings. */
+export function SidePanel({ problems }: { problems: GraphProblems }) {
+  const selected = useDraft((s) => s.selected);
+  const stage = useDraft((s) => (s.selected.length === 1 ? s.draft.stages.find((x) => x.refId === s.selected[0]) : undefined));
+  if (stage) return <StagePanel key={stage.refId} stage={stage} problems={problems.byStage.get(stage.refId) ?? []} />;
+  return (
+    <>
+      {selected.length > 1 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {selected.length} stages selected: drag to move them together, Ctrl+C / Ctrl+V to copy, Delete to remove.
+        </p>
+      )}
+      <SettingsPanel problems={problems.all.filter((p) => !p.stageRefId)} />
+    </>
+  );
+}

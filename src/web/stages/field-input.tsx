@@ -1,0 +1,121 @@
+import { useEffect, useId, useState } from 'react';
+import { fromText, toText, type FieldSpec } from './zod-fields';
+
+const INPUT =
+  'w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 focus:outline-2 focus:outline-orange-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
+
+export const inputClasses = (invalid = false) => `${INPUT} ${invalid ? 'border-red-500 dark:border-red-500' : ''}`;
+
+interface FieldInputProps {
+  spec: FieldSpec;
+  label: string;
+  value: unknown;
+  help?: string | undefined;
+  errors?: readonly string[] | undefined;
+  multiline?: boolean;
+  onChange: (value: unknown) => void;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One config field: a box whose text is kept while typing, and re-read when the draft changes elsewhere (undo). */
+export function FieldInput({ spec, label, value, help, errors = [], multiline = false, onChange }: FieldInputProps) {
+  const id = useId();
+  const [text, setText] = useState(() => toText(spec.kind, value));
+  const [parseError, setParseError] = useState<string>();
+
+  useEffect(() => {
+    const current = fromText(spec.kind, text, spec.optional);
+    if (!('value' in current) || !same(current.value, value)) {
+      setText(toText(spec.kind, value));
+      setParseError(undefined);
+    }
+    // Only an outside change of the value re-syncs the text; typing must not be overwritten.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+
+  const describedBy = `${id}-help ${id}-err`;
+  const shown = parseError ? [parseError, ...errors] : errors;
+  const edit = (next: string) => {
+    setText(next);
+    const parsed = fromText(spec.kind, next, spec.optional);
+    if ('error' in parsed) setParseError(parsed.error);
+    else {
+      setParseError(undefined);
+      onChange(parsed.value);
+    }
+  };
+
+  let control;
+  if (spec.kind.kind === 'boolean') {
+    return (
+      <div className="flex flex-col gap-0.5">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
+          {label}
+        </label>
+        {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}
+        <Errors id={`${id}-err`} errors={shown} />
+      </div>
+    );
+  } else if (spec.kind.kind === 'enum') {
+    control = (
+      <select id={id} className={inputClasses(shown.length > 0)} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)} aria-describedby={describedBy}>
+        {spec.optional && <option value="">(none)</option>}
+        {spec.kind.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (multiline || ['json', 'string-list', 'string-map'].includes(spec.kind.kind)) {
+    control = (
+      <textarea
+        id={id}
+        className={`${inputClasses(shown.length > 0)} font-mono text-xs`}
+        rows={spec.kind.kind === 'json' ? 6 : 3}
+        value={text}
+        spellCheck={false}
+        onChange={(e) => edit(e.target.value)}
+        aria-invalid={shown.length > 0}
+        aria-describedby={describedBy}
+      />
+    );
+  } else {
+    control = (
+      <input
+        id={id}
+        className={inputClasses(shown.length > 0)}
+        inputMode={spec.kind.kind === 'number' ? 'numeric' : undefined}
+        value={text}
+        onChange={(e) => edit(e.target.value)}
+        aria-invalid={shown.length > 0}
+        aria-describedby={describedBy}
+      />
+    );
+  }
+  return (
+    <div className="flex flex-col gap-0.5">
+      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        {label}
+        {spec.optional && <span className="font-normal text-zinc-400"> (optional)</span>}
+      </label>
+      {control}
+      {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}
+      <Errors id={`${id}-err`} errors={shown} />
+    </div>
+  );
+}
+
+function Errors({ id, errors }: { id: string; errors: readonly string[] }) {
+  return (
+    <div id={id} role={errors.length > 0 ? 'alert' : undefined}>
+      {errors.map((e) => (
+        <p key={e} className="text-xs text-red-600 dark:text-red-400">
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
