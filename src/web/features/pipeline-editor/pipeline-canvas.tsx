@@ -168,6 +168,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       colorMode={theme}
       minZoom={0.05}
       fitView
+      fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} />

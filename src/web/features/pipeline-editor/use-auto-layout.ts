@@ -1,3 +1,4 @@
+import { useReactFlow } from '@xyflow/react';
 import { useEffect, useRef, useState } from 'react';
 import { useDraftStore } from './draft-context';
 import { layoutStages } from './layout';
@@ -14,6 +15,7 @@ export function useAutoLayout(): LayoutInfo {
   const store = useDraftStore();
   const [info, setInfo] = useState<LayoutInfo>({ busy: true, ms: undefined, engine: undefined });
   const generation = useRef(0);
+  const flow = useReactFlow();
 
   useEffect(() => {
     const run = () => {
@@ -27,6 +29,8 @@ export function useAutoLayout(): LayoutInfo {
         performance.measure('kiln:layout:worker', { start: performance.now() - result.ms, duration: result.ms });
         store.getState().setPositions(result.positions);
         setInfo({ busy: false, ms: result.ms, engine: result.engine });
+        // Everything moved: show the whole graph (capped at 100% so a small pipeline is not blown up).
+        requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
       });
     };
     run();
@@ -37,6 +41,6 @@ export function useAutoLayout(): LayoutInfo {
         run();
       }
     });
-  }, [store]);
+  }, [store, flow]);
   return info;
 }
