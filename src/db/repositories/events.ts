@@ -31,15 +31,17 @@ export function eventRepository(db: Session): EventRepository {
     async append(event) {
       // Validate before storing: a bad event would otherwise fail every reader of the log, later.
       const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
-      const row = await db.transaction(async (tx) => {
-        if (tx.driver === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [EVENTS_APPEND_LOCK_KEY]);
-        const { rows } = await tx.query<Row>(
-          `insert into events (type, application, execution_id, payload) values ($1, $2, $3, $4)
-           returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at`,
-          [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)],
-        );
-        return rows[0]!;
-      });
+      // One statement, so one round trip: in autocommit it is its own transaction, and the CTE takes
+      // the lock before the insert draws its id (see EVENTS_APPEND_LOCK_KEY). PGlite has one
+      // connection and takes the same lock at no cost.
+      const { rows } = await db.query<Row>(
+        `with lock as (select pg_advisory_xact_lock($5))
+         insert into events (type, application, execution_id, payload)
+         select $1, $2, $3, $4 from lock
+         returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at`,
+        [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data), EVENTS_APPEND_LOCK_KEY],
+      );
+      const row = rows[0]!;
       return toEvent(row);
     },
 

@@ -71,6 +71,18 @@ async function main() {
     times.push(performance.now() - s);
   }
   times.sort((a, b) => a - b);
+  if (process.env.BENCH_EXPLAIN) {
+    // The plan of the list query as the repository sends it (BENCH_EXPLAIN=1), to see which index it uses.
+    const { rows } = await db.query(
+      `explain analyze select id from executions
+       where ($1::text is null or application = $1) and ($2::text[] is null or status = any($2::text[]))
+         and ($3::uuid is null or pipeline_id = $3) and ($4::timestamptz is null or (created_at, id) < ($4::timestamptz, $5::uuid))
+         and ($7::text is null or trigger->>'type' = $7) and ($8::timestamptz is null or created_at >= $8) and ($9::timestamptz is null or created_at < $9)
+       order by created_at desc, id desc limit $6`,
+      [app, null, null, null, null, 26, null, null, null],
+    );
+    console.log(rows.map((r) => Object.values(r)[0]).join('\n'));
+  }
   console.log(`${driver}: executions list (25 newest of ${EXECUTIONS + 1}) p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms`);
   await db.close();
 }

@@ -28,6 +28,7 @@ export interface RunDeps {
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
 const BUFFERED_RECHECK_MS = 30_000;
+const STATUS_RECHECK_MS = 25;
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -52,20 +53,31 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
 
   const execution = await repos.executions.get(id);
   if (!execution) return 'never';
+  let statusReadAt = performance.now();
+  const refresh = async () => {
+    execution.status = (await repos.executions.status(id)) ?? 'CANCELED';
+    statusReadAt = performance.now();
+  };
   for (let round = 0; round < 100_000; round += 1) {
-    // Only the status can change under us (a person cancels); stages change only through the lease holder
-    // or through wake(), which makes the execution due again after this advance.
-    execution.status = round === 0 ? execution.status : ((await repos.executions.status(id)) ?? 'CANCELED');
+    // Only the status can change under us (a person cancels or pauses); stages change only through
+    // the lease holder or through wake(), which makes the execution due again after this advance.
+    // Re-reading it every round would cost a round trip per stage on a long chain of quick stages,
+    // so it is re-read every STATUS_RECHECK_MS, and at once when a compare-and-set lost.
+    if (round > 0 && performance.now() - statusReadAt >= STATUS_RECHECK_MS) await refresh();
     if (COMPLETED.has(execution.status) || execution.status === 'PAUSED') return 'never';
     const now = deps.now();
     if (execution.status === 'BUFFERED') {
       await deps.lifecycle.ended(execution); // promotes the oldest queued runs if a slot is free
-      if ((await repos.executions.status(id)) === 'BUFFERED') return new Date(now.getTime() + BUFFERED_RECHECK_MS);
+      await refresh();
+      if (execution.status === 'BUFFERED') return new Date(now.getTime() + BUFFERED_RECHECK_MS);
       continue;
     }
     if (execution.status === 'NOT_STARTED') {
       // Compare-and-set: a pause or cancel that lands first wins.
-      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'] }))) continue;
+      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'] }))) {
+        await refresh();
+        continue;
+      }
       execution.status = 'RUNNING';
       execution.startedAt = now.toISOString();
       await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
@@ -79,7 +91,10 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
       // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
       await deps.lifecycle.ending(ended);
-      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'] }))) continue;
+      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'] }))) {
+        await refresh();
+        continue;
+      }
       await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: outcome, previous: execution.status } });
       await deps.lifecycle.ended(ended);
       return 'never';
@@ -87,6 +102,7 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
 
     const scope = expressionScope(execution);
     let changed = false;
+    let failedToStart = false;
     for (const refId of readyStages(execution.stages)) {
       const stage = execution.stages.find((s) => s.refId === refId)!;
       let run = true;
@@ -95,12 +111,15 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       } catch (err) {
         await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${message(err)}` });
         changed = true;
+        failedToStart = true;
         continue;
       }
       await setStage(execution, stage, run ? 'RUNNING' : 'SKIPPED', run ? { startedAt: now.toISOString() } : { endedAt: now.toISOString() });
       changed = true;
     }
-    if (changed) continue;
+    // Stages just started are stepped in this same round (a round saved per stage on a chain),
+    // unless one failed to start: its fail policy is applied first, at the top of the next round.
+    if (failedToStart) continue;
 
     let wakeAt: Date | 'never' | null = 'never';
     for (const stage of execution.stages.filter((s) => ACTIVE.has(s.status))) {
