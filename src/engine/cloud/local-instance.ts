@@ -23,6 +23,8 @@ export interface LiveInstance {
   goneMs?: number | undefined;
   /** Being stopped on purpose (scale-down, replacement); no longer counted or routed to. */
   retiring: boolean;
+  /** Why the cloud is stopping it, so its exit is reported as that rather than as an exit code. */
+  stopReason?: string | undefined;
 }
 
 export function healthOf(i: LiveInstance, disabled: boolean): HealthState {

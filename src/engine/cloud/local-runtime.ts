@@ -91,7 +91,7 @@ export function createRuntime(deps: {
     };
     child.on('exit', (code, signal) => {
       instance.child = undefined;
-      markGone(g, instance, code === null ? `process killed by ${signal}` : `process exited with code ${code}`);
+      markGone(g, instance, instance.stopReason ?? (code === null ? `process killed by ${signal}` : `process exited with code ${code}`));
       void persist(g);
     });
     child.on('error', (err) => markGone(g, instance, `could not start: ${err.message}`));
@@ -103,6 +103,7 @@ export function createRuntime(deps: {
   async function stop(g: LiveGroup, i: LiveInstance, why: string): Promise<void> {
     i.retiring = true;
     i.detail = why;
+    i.stopReason = why;
     deps.onRoutesChanged();
     if (!i.gone) await terminate(i.pid);
     // An adopted process is not our child, so no exit event tells us it is gone.
@@ -115,9 +116,10 @@ export function createRuntime(deps: {
     if (!i.child && !isAlive(i.pid)) return markGone(g, i, 'process is no longer running');
     if (i.readyMs === undefined) {
       if (Date.now() - i.startedMs > timings.readyTimeoutMs) {
-        const why = `did not report ready within ${Math.round(timings.readyTimeoutMs / 1000)} s; replaced`;
+        const why = `did not report ready within ${timings.readyTimeoutMs / 1000} s; replaced`;
         deps.log(`${i.id} (${g.sg.name}) ${why}`);
         i.detail = why;
+        i.stopReason = why;
         i.lastCheckOk = false;
         await terminate(i.pid);
         markGone(g, i, why);
@@ -132,8 +134,9 @@ export function createRuntime(deps: {
     if (was !== result.ok) deps.onRoutesChanged();
     if (i.failures >= timings.unhealthyThreshold) {
       deps.log(`${i.id} (${g.sg.name}) failed ${i.failures} health checks; replaced`);
+      i.stopReason = `${result.detail}; failed ${i.failures} health checks, replaced`;
       await terminate(i.pid);
-      markGone(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+      markGone(g, i, i.stopReason);
     }
   }
 

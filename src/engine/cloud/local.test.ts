@@ -66,6 +66,22 @@ describe('local cloud', { timeout: 60_000 }, () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('replaces an instance that never reports ready within its timeout', async () => {
+    t = await openTestCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000 } });
+    const { cloud, repos } = t;
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: never-ready', disabled: false });
+    const first = (await repos.serverGroups.get(key('web-v001')))!.instances[0]!;
+    expect(first.health).toBe('starting');
+    const replaced = await until('the first instance replaced', async () => {
+      const g = await repos.serverGroups.get(key('web-v001'));
+      t!.track();
+      const old = g?.instances.find((i) => i.id === first.id);
+      return old?.health === 'down' && g!.instances.some((i) => i.id !== first.id && i.health === 'starting') && old;
+    }, 15_000);
+    expect(replaced.healthDetail).toBe('did not report ready within 1.5 s; replaced');
+    expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
+  });
+
   it('refuses bad input with clear errors and leaves no process behind', async () => {
     t = await openTestCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;
@@ -78,8 +94,11 @@ describe('local cloud', { timeout: 60_000 }, () => {
     await expect(cloud.destroyServerGroup(key('web-v404'))).rejects.toMatchObject({ kind: 'not_found' });
     await until('1 instance', async () => (await repos.serverGroups.get(key('web-v001')))?.instances.length === 1);
     t.track();
-    expect(cloud.pids()).toHaveLength(1);
+    const pids = cloud.pids();
+    expect(pids).toHaveLength(1);
     await cloud.destroyServerGroup(key('web-v001'));
+    // No child process outlives its server group.
+    expect(pids.filter(isAlive)).toEqual([]);
     expect(cloud.pids()).toEqual([]);
     expect(await repos.serverGroups.get(key('web-v001'))).toBeUndefined();
     expect(await repos.cloudProcesses.list()).toEqual([]);

@@ -48,6 +48,8 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, '127.0.0.1', async () => {
   log(`listening on 127.0.0.1:${port} as ${instanceId} (sample-app ${version})`);
   if (!metadataUrl) return;
+  // A first-boot unit that never finishes: user-data can ask for it, to exercise the cloud's readiness timeout.
+  if (userData.includes('kiln-sample: never-ready')) return log('user-data says never-ready: not reporting ready');
   try {
     await metadata('/ready', { method: 'POST' });
     log('reported ready');
