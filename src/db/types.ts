@@ -194,7 +194,7 @@ export interface ExecutionRepository {
   updateStage(
     id: string,
     refId: string,
-    patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context'>>,
+    patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context' | 'tasks'>>,
     expect?: { status: ExecutionStatus },
   ): Promise<boolean>;
 }

@@ -149,3 +149,20 @@ describe('concurrency', () => {
     expect(all.map((r) => r.status)).toEqual(['NOT_STARTED', 'NOT_STARTED']);
   });
 });
+
+describe('stage tasks', () => {
+  it('records each phase of a stage with its times, and closes the open one when the execution is canceled', async () => {
+    const e = engine();
+    const p = await pipeline([wait('first', 5), { ...wait('second', 600), requisiteStageRefIds: ['first'] }]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    later(6);
+    await e.tick();
+    const running = await get(id);
+    expect(running.stages[0]!.tasks).toEqual([{ name: 'Wait', status: 'SUCCEEDED', startedAt: '2026-11-23T10:00:00.000Z', endedAt: '2026-11-23T10:00:06.000Z' }]);
+    expect(running.stages[1]!.tasks).toEqual([{ name: 'Wait', status: 'RUNNING', startedAt: '2026-11-23T10:00:06.000Z' }]);
+    later(10);
+    const canceled = await e.cancel(id, 'bo', 'enough');
+    expect(canceled.stages[1]!.tasks).toEqual([{ name: 'Wait', status: 'CANCELED', startedAt: '2026-11-23T10:00:06.000Z', endedAt: '2026-11-23T10:00:16.000Z' }]);
+  });
+});

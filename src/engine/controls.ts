@@ -4,6 +4,7 @@ import type { EventBus } from './events/event-bus';
 import type { JobRunner } from './jobs/job-runner';
 import { Judgment } from './stages/manual-judgment';
 import { EngineError } from './errors';
+import { closeTasks } from './orchestrator/tasks';
 
 export interface ControlDeps {
   repos: Repositories;
@@ -42,7 +43,7 @@ export function createControls(deps: ControlDeps) {
       );
       if (!won) throw new EngineError('conflict', `Execution already ended as ${(await get(executionId)).status}.`);
       for (const s of execution.stages.filter((st) => st.status === 'RUNNING' || st.status === 'SUSPENDED')) {
-        await repos.executions.updateStage(executionId, s.refId, { status: 'CANCELED', endedAt: at, error: `canceled by ${by}: ${reason}` });
+        await repos.executions.updateStage(executionId, s.refId, { status: 'CANCELED', endedAt: at, error: `canceled by ${by}: ${reason}`, tasks: closeTasks(s.tasks, 'CANCELED', at) });
         deps.jobs.stop(executionId, s.refId, `canceled by ${by}`);
         await events.publish({ type: 'stage.status', application: execution.application, executionId, data: { refId: s.refId, status: 'CANCELED', previous: s.status } });
       }

@@ -5,6 +5,7 @@ import type { Migration } from '../migrate';
  * - `executions.paused`: who paused, when, why, and the time spent paused so far (timeouts and
  *   waits do not count it);
  * - `execution_stages.timeout_sec`: the stage's own deadline, copied from the pipeline revision;
+ * - `execution_stages.tasks`: the phases a stage went through, each with its status and times;
  * - BUFFERED executions are leased like running ones, so a queued run is promoted even when the
  *   process that ended the one before it died before doing so;
  * - `notifications`: an outbox, so a webhook is delivered (with retries) even across a crash, and
@@ -18,6 +19,7 @@ export const engineControlsSchema: Migration = {
   up: `
     alter table executions add column paused jsonb;
     alter table execution_stages add column timeout_sec integer;
+    alter table execution_stages add column tasks jsonb not null default '[]';
     drop index executions_active;
     create index executions_active on executions (wake_at) where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED');
     create index executions_by_pipeline on executions (pipeline_id, status);

@@ -12,7 +12,7 @@ const EXECUTION = `
 const STAGES = `
   select execution_id as "executionId", ref_id as "refId", type, name, requisite_ref_ids as "requisiteStageRefIds",
          fail_policy as "failPolicy", config, condition, timeout_sec as "timeoutSec", status, ${iso('started_at')} as "startedAt",
-         ${iso('ended_at')} as "endedAt", outputs, error, attempt, context
+         ${iso('ended_at')} as "endedAt", outputs, error, attempt, context, tasks
   from execution_stages`;
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -24,7 +24,7 @@ async function withStages(db: Session, rows: Record<string, unknown>[]): Promise
   const byExecution = new Map<string, Record<string, unknown>[]>();
   for (const s of stageRows) {
     const { executionId, ...stage } = withoutNulls(s) as Record<string, unknown>;
-    for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context']) stage[key] = json(stage[key]);
+    for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context', 'tasks']) stage[key] = json(stage[key]);
     byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
   }
   return rows.map((r) =>
@@ -160,7 +160,7 @@ export function executionRepository(db: Session): ExecutionRepository {
     async resetStages(id, refIds) {
       await db.query(
         `update execution_stages set status = 'NOT_STARTED', started_at = null, ended_at = null, outputs = '{}',
-           error = null, context = '{}', attempt = attempt + 1
+           error = null, context = '{}', tasks = '[]', attempt = attempt + 1
          where execution_id = $1 and ref_id = any($2::text[])`,
         [id, [...refIds]],
       );
@@ -191,11 +191,12 @@ export function executionRepository(db: Session): ExecutionRepository {
       const { rowCount } = await db.query(
         `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
            ended_at = coalesce($5::timestamptz, ended_at), outputs = coalesce($6::jsonb, outputs),
-           error = coalesce($7, error), context = coalesce($8::jsonb, context)
+           error = coalesce($7, error), context = coalesce($8::jsonb, context), tasks = coalesce($10::jsonb, tasks)
          where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)`,
         [id, refId, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null,
           patch.outputs ? JSON.stringify(patch.outputs) : null, patch.error ?? null,
-          patch.context ? JSON.stringify(patch.context) : null, expect?.status ?? null],
+          patch.context ? JSON.stringify(patch.context) : null, expect?.status ?? null,
+          patch.tasks ? JSON.stringify(patch.tasks) : null],
       );
       return rowCount > 0;
     },

@@ -13,6 +13,7 @@ import { expressionScope } from './scope';
 import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
+import { closeTasks, nextTasks } from './tasks';
 
 export interface RunDeps {
   repos: Repositories;
@@ -135,21 +136,22 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
         : await step(execution, stage, scope, deps);
       if (timedOut) deps.jobs.stop(execution.id, stage.refId, `the stage timed out after ${stage.timeoutSec} s`);
       const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
+      const tasks = (status: ExecutionStatus) => nextTasks(stage.tasks, taskName(stage, context), status, now.toISOString());
       if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
         const nowWaitsOnPerson = result.status === 'SUSPENDED' && stage.status !== 'SUSPENDED' && stage.type === 'manualJudgment';
-        await setStage(execution, stage, result.status, { context });
+        await setStage(execution, stage, result.status, { context, tasks: tasks(result.status) });
         if (nowWaitsOnPerson) await deps.lifecycle.judgmentNeeded(execution, stage);
         if (result.wakeAt) wakeAt = earliest(wakeAt, result.wakeAt);
         if (result.status !== stage.status) changed = true;
       } else if (result.status === 'SUCCEEDED') {
-        await setStage(execution, stage, 'SUCCEEDED', { context, outputs: result.outputs ?? {}, endedAt: now.toISOString() });
+        await setStage(execution, stage, 'SUCCEEDED', { context, outputs: result.outputs ?? {}, endedAt: now.toISOString(), tasks: tasks('SUCCEEDED') });
         changed = true;
       } else {
         const { stageStatus, haltExecution } = failureOutcome(stage.failPolicy);
-        await setStage(execution, stage, stageStatus, { context, error: result.error, endedAt: now.toISOString() });
+        await setStage(execution, stage, stageStatus, { context, error: result.error, endedAt: now.toISOString(), tasks: tasks(stageStatus) });
         if (haltExecution) {
           for (const other of execution.stages.filter((s) => s.refId !== stage.refId && ACTIVE.has(s.status))) {
-            await setStage(execution, other, 'CANCELED', { endedAt: now.toISOString(), error: `canceled: stage '${stage.name}' failed and halts the pipeline` });
+            await setStage(execution, other, 'CANCELED', { endedAt: now.toISOString(), error: `canceled: stage '${stage.name}' failed and halts the pipeline`, tasks: closeTasks(other.tasks, 'CANCELED', now.toISOString()) });
             deps.jobs.stop(execution.id, other.refId, `stage '${stage.name}' failed and halts the pipeline`);
           }
           changed = true;
@@ -161,6 +163,11 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     if (!changed) return wakeAt;
   }
   return null;
+}
+
+function taskName(stage: StageExecution, context: Record<string, unknown>): string {
+  if (!isStageType(stage.type)) return stage.type;
+  return stageHandlers[stage.type].taskName?.(context) ?? stageDefinitions[stage.type].label;
 }
 
 function earliest(a: Date | 'never' | null, b: Date): Date {

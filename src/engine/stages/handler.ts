@@ -39,6 +39,11 @@ export type StepResult =
 
 export interface StageHandler<C = unknown> {
   step(input: StepInput<C>): Promise<StepResult>;
+  /**
+   * The name of the phase the stage is in, read from its stored context after a step ("Run the
+   * job", "Poll the status URL"); shown as the stage's tasks. Without it the stage is one task.
+   */
+  taskName?(context: Record<string, unknown>): string;
 }
 
 export function defineHandler<C>(handler: StageHandler<C>): StageHandler<C> {

@@ -10,6 +10,7 @@ const POLL_MS = 1000;
 export const JOB_HEARTBEAT_STALE_MS = 30_000;
 
 export const runJobHandler = defineHandler<Config>({
+  taskName: (context) => (typeof context.command === 'string' ? `Run: ${context.command.slice(0, 80)}` : 'Start the job'),
   async step({ config, resolve, stage, execution, now, services }) {
     const soon = new Date(now.getTime() + POLL_MS);
     const job = services.jobs.status(execution.id, stage.refId);

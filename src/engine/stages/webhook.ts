@@ -22,6 +22,7 @@ function key(input: StepInput<Config>, what: string): string {
 }
 
 export const webhookHandler = defineHandler<Config>({
+  taskName: (context) => (context.phase === 'poll' ? 'Poll the status URL' : `Call ${String(context.url ?? 'the webhook')}`),
   async step(input) {
     const { config, resolve, stage, now, services } = input;
     const soon = new Date(now.getTime() + SOON_MS);

@@ -45,6 +45,15 @@ export const TriggerRecord = z.object({
 });
 export type TriggerRecord = z.infer<typeof TriggerRecord>;
 
+/** One phase of a stage (start the job, wait for it, poll a status URL…), with its own times. */
+export const StageTask = z.object({
+  name: z.string(),
+  status: ExecutionStatus,
+  startedAt: Timestamp,
+  endedAt: Timestamp.optional(),
+});
+export type StageTask = z.infer<typeof StageTask>;
+
 export const StageExecution = z.object({
   refId: z.string(),
   type: z.string(),
@@ -67,6 +76,7 @@ export const StageExecution = z.object({
   attempt: z.number().int().min(1).default(1),
   /** The handler's durable progress (when a wait ends, the judgment made), so a restart resumes it. */
   context: z.record(z.string(), z.unknown()).default({}),
+  tasks: z.array(StageTask).default([]),
 });
 export type StageExecution = z.infer<typeof StageExecution>;
 
