@@ -1,0 +1,137 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { screen } from './screens';
+
+// The on-call journey against the real BFF and engine: a runJob whose log streams live, a manual
+// judgment approved from the inbox in another browser, a reject with a comment, and log text or a
+// comment holding markup and ANSI escapes shown as text.
+
+const ESC = '\\033';
+// Printed by /bin/sh: coloured lines, a line of markup, and a pause so the stream is seen live.
+const COMMAND = [
+  `printf '${ESC}[32mcompiling storefront${ESC}[0m\\n'`,
+  `for i in $(seq 1 12); do echo "step $i of 12"; sleep 0.5; done`,
+  `echo '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'`,
+  `printf '${ESC}[1;31mbuild finished${ESC}[0m\\n'`,
+].join('; ');
+
+async function createPipeline(request: APIRequestContext, name: string): Promise<string> {
+  const res = await request.post('/api/applications/storefront/pipelines', {
+    data: {
+      name,
+      parameters: [{ name: 'version', default: '1.4.2' }],
+      concurrency: { limitConcurrent: false },
+      stages: [
+        { refId: 'build', type: 'runJob', name: 'Build', config: { command: COMMAND } },
+        {
+          refId: 'promote',
+          type: 'manualJudgment',
+          name: 'Promote',
+          requisiteStageRefIds: ['build'],
+          config: { instructions: 'Read the build log, then promote storefront ${ parameters.version } to prod.' },
+        },
+        { refId: 'settle', type: 'wait', name: 'Settle', requisiteStageRefIds: ['promote'], config: { seconds: 1 } },
+      ],
+    },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function start(request: APIRequestContext, pipelineId: string): Promise<string> {
+  const res = await request.post(`/api/pipelines/${pipelineId}/executions`, { data: { parameters: { version: '1.4.2' } } });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** The status badge next to the execution's title. */
+const executionBadge = (page: Page, title: string) =>
+  page.getByRole('heading', { level: 1, name: title, exact: true }).locator('xpath=following-sibling::span[1]');
+
+const stageNode = (page: Page, name: string) => page.getByRole('list', { name: 'Stages' }).getByRole('button', { name: new RegExp(`^${name}: `) });
+
+test('watch a build log live, approve from the inbox in another browser, see it without reloading', async ({ page, browser, request }) => {
+  test.setTimeout(90_000);
+  const pipelineId = await createPipeline(request, 'Release storefront');
+  const executionId = await start(request, pipelineId);
+
+  await page.goto(`/applications/storefront/executions/${executionId}?stage=build`);
+  const log = page.getByRole('region', { name: 'Log of Build' });
+  await expect(log.getByText('step 1 of 12')).toBeVisible();
+  // Still running while the first steps show: the lines arrive over the live stream, not a reload.
+  await expect(stageNode(page, 'Build')).toHaveAccessibleName(/RUNNING/);
+  await screen(page, 'execution-log-live');
+  await expect(log.getByText('build finished')).toBeVisible({ timeout: 15_000 });
+  await expect(log.getByText('compiling storefront')).toHaveCSS('color', 'rgb(0, 187, 0)');
+  await expect(log.getByText('build finished')).toHaveCSS('color', 'rgb(187, 0, 0)');
+  await expect(log.getByText(/^<script>window.__pwned = 1<\/script><img/)).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  // 1 + 12 + 2 lines, each once: the history read and the live events did not double any.
+  await expect(log.getByText('15 lines')).toBeVisible();
+
+  // Search and the permalink of a line.
+  await log.getByRole('searchbox', { name: 'Search the log' }).fill('step');
+  await expect(log.getByText('1 of 12 matches')).toBeVisible();
+  await log.getByRole('button', { name: 'Next match' }).click();
+  await expect(log.getByText('2 of 12 matches')).toBeVisible();
+  await log.getByRole('link', { name: 'Line 3' }).click();
+  await expect(page).toHaveURL(/\?stage=build#L3$/);
+  await screen(page, 'execution-log-done');
+
+  await expect(stageNode(page, 'Promote')).toHaveAccessibleName(/SUSPENDED/);
+  await stageNode(page, 'Promote').click();
+  await expect(page.getByRole('region', { name: 'Judgment: Promote' }).getByText(/then promote storefront/)).toBeVisible();
+  await screen(page, 'execution-waiting');
+
+  // A second person, in another browser, approves from the inbox.
+  const other = await browser.newContext();
+  const inbox = await other.newPage();
+  await inbox.goto('/approvals');
+  await expect(inbox.getByRole('navigation', { name: 'Main' }).getByLabel(/\d+ waiting/)).toBeVisible();
+  const item = inbox.getByRole('listitem').filter({ has: inbox.getByRole('link', { name: 'Release storefront' }) });
+  const panel = item.getByRole('region', { name: 'Judgment: Promote' });
+  await expect(panel.getByLabel('What is being shipped')).toContainText('1.4.2');
+  await screen(inbox, 'approvals-inbox');
+  await panel.getByLabel(/Comment/).fill('<b>looks good</b> \x1b[31m<script>window.__pwned = 3</script>');
+  await panel.getByRole('button', { name: 'Approve' }).click();
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('Approved by anonymous');
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('<b>looks good</b>');
+  expect(await inbox.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await screen(inbox, 'approvals-inbox-approved');
+  await other.close();
+
+  // The first page learns of it over the live stream: no reload.
+  await expect(stageNode(page, 'Promote')).toHaveAccessibleName(/SUCCEEDED/, { timeout: 5_000 });
+  await expect(page.getByRole('region', { name: 'Judgment: Promote' }).getByRole('list', { name: 'Audit record' })).toContainText('<b>looks good</b>');
+  await expect(executionBadge(page, 'Release storefront')).toHaveText('Succeeded', { timeout: 10_000 });
+  await expect(stageNode(page, 'Settle')).toHaveAccessibleName(/SUCCEEDED/);
+  await screen(page, 'execution-succeeded');
+});
+
+test('a rejection with a comment ends the execution and shows the comment as text', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const pipelineId = await createPipeline(request, 'Release storefront (rejected)');
+  const executionId = await start(request, pipelineId);
+
+  await page.goto(`/applications/storefront/executions/${executionId}?stage=promote`);
+  const panel = page.getByRole('region', { name: 'Judgment: Promote' });
+  await expect(panel.getByRole('button', { name: 'Reject' })).toBeVisible({ timeout: 20_000 });
+  await expect(panel.getByRole('button', { name: 'Reject' })).toBeDisabled();
+  const comment = 'error rate doubled <script>window.__pwned = 4</script>';
+  await panel.getByLabel(/Comment/).fill(comment);
+  await panel.getByRole('button', { name: 'Reject' }).click();
+
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText(`Rejected by anonymous`);
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText(comment);
+  await expect(page.getByRole('region', { name: 'Stage Promote' }).getByText(`rejected by anonymous: ${comment}`)).toBeVisible();
+  await expect(stageNode(page, 'Settle')).toHaveAccessibleName(/NOT_STARTED|CANCELED|SKIPPED/);
+  await expect(executionBadge(page, 'Release storefront (rejected)')).toHaveText('Failed');
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await screen(page, 'execution-rejected');
+
+  await page.goto('/applications/storefront/executions?status=TERMINAL');
+  await expect(page.getByRole('table', { name: 'Executions' }).getByRole('link', { name: 'Release storefront (rejected)' })).toBeVisible();
+  await screen(page, 'executions-list');
+  await page.goto('/running');
+  await expect(page.getByRole('heading', { name: 'Running now' })).toBeVisible();
+  await screen(page, 'running-now');
+});
