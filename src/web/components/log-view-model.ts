@@ -22,8 +22,11 @@ export interface LogRow {
  * The rows to draw: every line, except the lines inside collapsed groups. Group markers become
  * header rows (start) or disappear (end). Linear in the number of lines, run once per batch.
  */
-export function buildRows(lines: readonly string[], collapsed: ReadonlySet<number>): LogRow[] {
-  if (!lines.some((l) => l.startsWith('::'))) return lines.map((_, index) => ({ index }));
+export const mayStartGroup = (line: string) => line.includes('::group::');
+
+export function buildRows(lines: readonly string[], collapsed: ReadonlySet<number>, hasGroups = lines.some(mayStartGroup)): LogRow[] | null {
+  // No groups (the usual case): row r is line r, and a 100k-line log allocates nothing per batch.
+  if (!hasGroups) return null;
   const rows: LogRow[] = [];
   let hiddenBy: number | undefined;
   let header: LogRow | undefined;
@@ -47,13 +50,18 @@ export function buildRows(lines: readonly string[], collapsed: ReadonlySet<numbe
   return rows;
 }
 
+/** The row at a position, whether or not the log has groups. */
+export const rowAt = (rows: readonly LogRow[] | null, r: number): LogRow => (rows ? rows[r]! : { index: r });
+export const rowCount = (rows: readonly LogRow[] | null, lines: readonly string[]) => (rows ? rows.length : lines.length);
+
 /** Row positions whose line contains the query, case-insensitively. */
-export function findMatches(lines: readonly string[], rows: readonly LogRow[], query: string): number[] {
+export function findMatches(lines: readonly string[], rows: readonly LogRow[] | null, query: string): number[] {
   const q = query.toLowerCase();
   if (!q) return [];
   const out: number[] = [];
-  for (let r = 0; r < rows.length; r += 1) {
-    if (stripAnsi(lines[rows[r]!.index]!).toLowerCase().includes(q)) out.push(r);
+  const count = rowCount(rows, lines);
+  for (let r = 0; r < count; r += 1) {
+    if (stripAnsi(lines[rowAt(rows, r).index]!).toLowerCase().includes(q)) out.push(r);
   }
   return out;
 }

@@ -101,7 +101,8 @@ describe('log view', () => {
 describe('buildRows', () => {
   it('hides a collapsed group and keeps the rest in order', () => {
     const lines = ['a', '::group::G', 'b', '::endgroup::', 'c'];
-    expect(buildRows(lines, new Set()).map((r) => r.index)).toEqual([0, 1, 2, 4]);
-    expect(buildRows(lines, new Set([1])).map((r) => r.index)).toEqual([0, 1, 4]);
+    expect(buildRows(lines, new Set())?.map((r) => r.index)).toEqual([0, 1, 2, 4]);
+    expect(buildRows(lines, new Set([1]))?.map((r) => r.index)).toEqual([0, 1, 4]);
+    expect(buildRows(['a', 'b'], new Set())).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { AnsiText } from './log-view-line';
-import { buildRows, findMatches, isTruncationMarker, stripAnsi } from './log-view-model';
+import { buildRows, findMatches, isTruncationMarker, mayStartGroup, rowAt, rowCount, stripAnsi } from './log-view-model';
 import { LogViewToolbar } from './log-view-toolbar';
 
 const ROW_PX = 18;
@@ -35,13 +35,23 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
   const [current, setCurrent] = useState(0);
   const seenAtPause = useRef(lines.length);
 
-  const rows = useMemo(() => buildRows(lines, collapsed), [lines, collapsed]);
+  // Lines only ever grow at the end, so only the new ones are looked at for group markers.
+  const groupScan = useRef({ scanned: 0, has: false });
+  const hasGroups = useMemo(() => {
+    const scan = groupScan.current;
+    if (lines.length < scan.scanned) Object.assign(scan, { scanned: 0, has: false });
+    for (let i = scan.scanned; i < lines.length && !scan.has; i += 1) scan.has = mayStartGroup(lines[i]!);
+    scan.scanned = lines.length;
+    return scan.has;
+  }, [lines]);
+  const rows = useMemo(() => buildRows(lines, collapsed, hasGroups), [lines, collapsed, hasGroups]);
+  const count = rowCount(rows, lines);
   const matches = useMemo(() => findMatches(lines, rows, query), [lines, rows, query]);
   const matchSet = useMemo(() => new Set(matches), [matches]);
   const currentRow = matches[Math.min(current, matches.length - 1)];
 
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_PX,
     overscan: 30,
@@ -52,19 +62,19 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
 
   // Follow: after every batch, show the last row. Layout effect, so the jump happens before paint.
   useLayoutEffect(() => {
-    if (follow && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [follow, rows.length, virtualizer]);
+    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, virtualizer]);
 
   // A permalink opens at its line (once it has loaded) and stops following.
   const jumped = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (selectedLine === undefined || jumped.current === selectedLine) return;
-    const row = rows.findIndex((r) => r.index === selectedLine - 1);
+    const row = rows ? rows.findIndex((r) => r.index === selectedLine - 1) : selectedLine <= lines.length ? selectedLine - 1 : -1;
     if (row < 0) return;
     jumped.current = selectedLine;
     setFollow(false);
     virtualizer.scrollToIndex(row, { align: 'center' });
-  }, [selectedLine, rows, virtualizer]);
+  }, [selectedLine, rows, lines.length, virtualizer]);
 
   const goTo = (i: number) => {
     if (matches.length === 0) return;
@@ -136,7 +146,7 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
           )}
           <div role="log" aria-live="off" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%', width: wrap ? '100%' : 'max-content' }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index]!;
+              const row = rowAt(rows, item.index);
               const line = lines[row.index]!;
               const n = row.index + 1;
               const marked = n === selectedLine;
