@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestApp } from '../server/test-app';
+import type { FastifyInstance } from 'fastify';
+import { COMMANDS, main } from './main';
+import { EXIT } from './io';
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+let url: string;
+const home = mkdtempSync(join(tmpdir(), 'kiln-cli-home-'));
+
+beforeAll(async () => {
+  ({ app, close } = await openTestApp());
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => close());
+
+/** Runs `kiln ARGS` in-process against the test BFF; returns exit code and what it printed. */
+async function kiln(args: string[], stdin = '', env: Record<string, string> = {}) {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    stdin: (async function* () {
+      if (stdin) yield stdin;
+    })(),
+    env: { HOME: home, KILN_URL: url, ...env },
+  }, { sleep: () => new Promise((r) => setTimeout(r, 20)) });
+  return { code, out, err };
+}
+
+const file = (name: string, text: string) => {
+  const path = join(home, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('kiln CLI', () => {
+  it('prints help for itself and for every command, and exits 2 with usage on bad arguments', async () => {
+    const help = await kiln(['--help']);
+    expect(help.code).toBe(EXIT.ok);
+    for (const c of COMMANDS) expect(help.out).toContain(`kiln ${c.words.join(' ')}`);
+    for (const c of COMMANDS) {
+      const one = await kiln([...c.words, '--help']);
+      expect(one.code, c.words.join(' ')).toBe(EXIT.ok);
+      expect(one.out).toMatch(/^Usage: kiln /);
+    }
+    expect(await kiln([])).toMatchObject({ code: EXIT.usage });
+    expect(await kiln(['pipeline', 'fly'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("unknown command 'pipeline fly'") });
+    expect(await kiln(['cluster', 'list'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('expected APP') });
+    expect(await kiln(['app', 'list', '--colour'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("Unknown option '--colour'") });
+    expect(await kiln(['app', 'list', '--url', 'ftp://x'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--url must be an http(s) URL') });
+  });
+
+  it('lists applications and clusters as tables, or as the API JSON with --json', async () => {
+    const apps = await kiln(['app', 'list']);
+    expect(apps.code).toBe(0);
+    expect(apps.out.split('\n')[0]).toMatch(/^APPLICATION\s+PROJECT\s+CLUSTERS/);
+    expect(apps.out).toMatch(/\nweb\s+shop\s+2\s+/);
+    const clusters = JSON.parse((await kiln(['--json', 'cluster', 'list', 'web'])).out);
+    expect(clusters.application).toBe('web');
+    const human = await kiln(['cluster', 'list', 'web', '--account', 'prod']);
+    expect(human.out).toContain('web-prod-v002');
+    expect(human.out).not.toContain('web-staging');
+    const missing = await kiln(['cluster', 'list', 'ghost']);
+    expect(missing).toMatchObject({ code: EXIT.failed, err: "kiln: HTTP 404: Application 'ghost' does not exist. (field: application)\n" });
+  });
+
+  it('saves, validates, runs a pipeline by APP/NAME and follows its logs to the end', async () => {
+    const bad = file('bad.yaml', 'application: web\nname: Broken\nstages:\n  - refId: a\n    type: teleport\n    name: Beam\n');
+    const invalid = await kiln(['pipeline', 'validate', bad]);
+    expect(invalid.code).toBe(EXIT.failed);
+    expect(invalid.out).toContain("unknown stage type 'teleport'");
+    const good = file('good.yaml', [
+      'application: web', 'name: CLI build', 'concurrency: { limitConcurrent: false }',
+      'parameters: [{ name: version, required: true }]', 'stages:',
+      '  - refId: build', '    type: runJob', '    name: Build', '    config: { command: "echo building ${ parameters.version }; echo done" }',
+    ].join('\n'));
+    expect(await kiln(['pipeline', 'validate', good])).toMatchObject({ code: 0, out: 'Valid.\n' });
+    const saved = await kiln(['pipeline', 'save', good]);
+    expect(saved.out).toMatch(/^Saved web\/CLI build revision 1 /);
+    const noParam = await kiln(['pipeline', 'run', 'web/CLI build']);
+    expect(noParam).toMatchObject({ code: EXIT.failed, err: expect.stringContaining("parameter 'version' is required (field: parameters.version)") });
+    const run = await kiln(['pipeline', 'run', 'web/CLI build', '-p', 'version=1.2.3', '--wait']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Ended SUCCEEDED');
+    const id = /execution ([0-9a-f-]{36})/.exec(run.out)![1]!;
+    expect((await kiln(['execution', 'logs', id, '--follow'])).out).toBe('building 1.2.3\ndone\n');
+    const detail = await kiln(['execution', 'get', id]);
+    expect(detail.out).toMatch(/Build\s+build\s+runJob\s+SUCCEEDED/);
+    expect((await kiln(['pipeline', 'run', 'web/Nope'])).err).toContain("application 'web' has no pipeline named 'Nope'");
+  });
+
+  it('saves a new revision from `pipeline get` output, and refuses a stale one', async () => {
+    const created = file('wait.json', JSON.stringify({ application: 'web', name: 'CLI wait', stages: [{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 1 } }] }));
+    await kiln(['pipeline', 'save', created]);
+    const current = JSON.parse((await kiln(['pipeline', 'get', 'web/CLI wait'])).out);
+    const edited = file('edited.json', JSON.stringify({ ...current, description: 'edited from the CLI' }));
+    expect((await kiln(['pipeline', 'save', edited])).out).toContain('revision 2');
+    const stale = await kiln(['pipeline', 'save', edited]);
+    expect(stale.code).toBe(EXIT.failed);
+    expect(stale.err).toContain('HTTP 409');
+  });
+
+  it('judges a waiting execution once, and says who judged first on the second try', async () => {
+    const p = file('judge.json', JSON.stringify({ application: 'web', name: 'CLI judge', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'Go?' } }] }));
+    await kiln(['pipeline', 'save', p]);
+    const started = await kiln(['--json', 'pipeline', 'run', 'web/CLI judge']);
+    const id = JSON.parse(started.out).id as string;
+    for (let i = 0; i < 100 && !(await kiln(['execution', 'get', id])).out.includes('SUSPENDED'); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(await kiln(['execution', 'judge', id, 'ok'])).toMatchObject({ code: EXIT.usage });
+    expect(await kiln(['execution', 'judge', id, 'ok', '--reject'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('a rejection needs a comment') });
+    expect((await kiln(['execution', 'judge', id, 'ok', '--approve', '--comment', 'lgtm'])).code).toBe(0);
+    expect((await kiln(['execution', 'judge', id, 'ok', '--approve'])).err).toMatch(/Already judged: approve by anonymous/);
+  });
+
+  it('translates Butane from stdin, and fails under --strict with warnings', async () => {
+    const butane = 'variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - path: /etc/motd\n      filesystem: root\n      contents: { inline: hi }\n';
+    const ok = await kiln(['butane', 'translate'], butane);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).ignition.version).toBe('3.3.0');
+    expect(ok.err).toContain('warning at $.storage.files.0.filesystem, line 6 col 7: Unused key filesystem');
+    expect((await kiln(['butane', 'translate', '--strict'], butane)).code).toBe(EXIT.failed);
+    expect(await kiln(['butane', 'translate', join(home, 'missing.bu')])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('no such file') });
+  });
+
+  it('remembers the server with login, and exits 3 when it cannot reach one', async () => {
+    const login = await kiln(['login', '--url', url], '', { KILN_URL: '' });
+    expect(login.code).toBe(0);
+    expect(login.out).toContain(`at ${url} answers; saved to ${join(home, '.config', 'kiln', 'config.json')}`);
+    const down = await kiln(['app', 'list', '--url', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(EXIT.unreachable);
+    expect(down.err).toMatch(/^kiln: cannot reach Kiln at http:\/\/127\.0\.0\.1:9: /);
+  });
+
+  it('runs as the `kiln` bin from package.json', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'kiln.mjs'), '--help']);
+    expect(stdout).toContain('Usage: kiln [--url URL] [--json] COMMAND');
+    const bad = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'kiln.mjs'), 'nonsense']).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'nonsense'") });
+  });
+});
