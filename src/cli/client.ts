@@ -7,17 +7,17 @@ export interface Target {
   token?: string;
 }
 
-export interface Call<E extends Endpoint> {
+export interface Call {
   params?: Record<string, string | number>;
   query?: Record<string, string | undefined>;
   body?: unknown;
 }
 
-export type Client = <E extends Endpoint>(endpoint: E, call?: Call<E>) => Promise<z.output<E['response']>>;
+export type Client = <E extends Endpoint>(endpoint: E, call?: Call) => Promise<z.output<E['response']>>;
 
 /** One typed call per shared endpoint; a refusal becomes a CliError with the server's own words. */
 export function createClient(target: Target, fetchImpl: typeof fetch = fetch): Client {
-  return async <E extends Endpoint>(endpoint: E, call: Call<E> = {}): Promise<z.output<E['response']>> => {
+  return async <E extends Endpoint>(endpoint: E, call: Call = {}): Promise<z.output<E['response']>> => {
     const url = new URL(buildPath(endpoint.path, call.params ?? {}), `${target.url}/`);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     let res: Response;
