@@ -58,7 +58,7 @@ export const serverGroupHandlers = {
 
   resizeServerGroup: handleEndpoint(resizeServerGroup, ({ params, body }) => {
     const sg = find(params);
-    const c = { min: body.capacity.min ?? Math.min(sg.capacity.min, body.capacity.desired), desired: body.capacity.desired, max: body.capacity.max ?? Math.max(sg.capacity.max, body.capacity.desired) };
+    const c = { min: body.capacity.min ?? sg.capacity.min, desired: body.capacity.desired, max: body.capacity.max ?? sg.capacity.max };
     if (c.desired < c.min) throw new MockApiError(400, { error: 'bad_request', message: `capacity.desired ${c.desired} is below min ${c.min}`, field: 'capacity.desired' });
     if (c.desired > c.max) throw new MockApiError(400, { error: 'bad_request', message: `capacity.desired ${c.desired} is above max ${c.max}`, field: 'capacity.desired' });
     const instances = sg.instances.slice(0, c.desired);

@@ -16,6 +16,8 @@ export interface RuntimeTimings {
   /** Consecutive failed health checks before a running instance is replaced. */
   unhealthyThreshold: number;
   healthTimeoutMs: number;
+  /** A dead instance stays listed as down at least this long (so people see what happened), then until the group is whole. */
+  goneLingerMs: number;
 }
 
 export interface LiveGroup {
@@ -156,9 +158,13 @@ export function createRuntime(deps: {
     await Promise.all(g.instances.map((i) => check(g, i)));
     const desired = g.sg.capacity.desired;
     const live = g.instances.filter(counted);
-    // A dead instance stays listed as down until the group is whole again (or for a minute).
+    // A dead instance stays listed as down for a while and until the group is whole again (at most a minute).
     const whole = live.filter(routable).length >= desired;
-    g.instances = g.instances.filter((i) => !i.gone || (!whole && Date.now() - (i.goneMs ?? 0) < 60_000));
+    const keep = (i: LiveInstance) => {
+      const age = Date.now() - (i.goneMs ?? 0);
+      return age < timings.goneLingerMs || (!whole && age < 60_000);
+    };
+    g.instances = g.instances.filter((i) => !i.gone || keep(i));
     g.problem = undefined;
     for (let n = live.length; n < desired && !g.destroying; n += 1) {
       try {

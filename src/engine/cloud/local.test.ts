@@ -58,16 +58,16 @@ describe('local cloud', { timeout: 60_000 }, () => {
     process.kill(pid, 'SIGKILL');
     const down = await until('the victim down', async () => (await repos.serverGroups.get(key('web-v001')))?.instances.find((i) => i.health === 'down'), 10_000);
     expect(down.healthDetail).toMatch(/killed by SIGKILL|exited|no longer running/);
-    const healed = await until('2 up again', async () => {
+    const healed = await until('2 up again and the dead one gone', async () => {
       const g = await repos.serverGroups.get(key('web-v001'));
-      return g?.instances.filter((i) => i.health === 'up').length === 2 && g;
+      return g?.instances.length === 2 && g.instances.every((i) => i.health === 'up') && g;
     });
     expect(healed.instances.map((i) => i.id)).not.toContain(victim.id);
     expect(isAlive(pid)).toBe(false);
   });
 
   it('replaces an instance that never reports ready within its timeout', async () => {
-    t = await openTestCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000 } });
+    t = await openTestCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 } });
     const { cloud, repos } = t;
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: never-ready', disabled: false });
     const first = (await repos.serverGroups.get(key('web-v001')))!.instances[0]!;

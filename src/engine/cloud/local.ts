@@ -43,7 +43,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const log = options.log ?? (() => {});
   const images = options.images ?? builtInImages;
   const ports = createPortAllocator(options.ports ?? DEFAULT_INSTANCE_PORTS);
-  const timings: RuntimeTimings = { readyTimeoutMs: 30_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, ...options.timings };
+  const timings: RuntimeTimings = { readyTimeoutMs: 30_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
   const balancers = new Map<string, { lb: LoadBalancer; proxy: LoadBalancerProxy }>();
   const metadata = createMetadataService((id) => runtime.onReady(id));
   let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,7 @@ import { isAlive } from './instance-process';
 import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from './local';
 
 /** Fast timings so tests heal in seconds; readiness waits stay generous for a loaded machine. */
-export const FAST = { readyTimeoutMs: 20_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000 };
+export const FAST = { readyTimeoutMs: 20_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 };
 
 let portBase = 23000 + (process.pid % 50) * 60;
 

@@ -46,6 +46,8 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
     expect(below.json()).toEqual({ error: 'bad_request', message: 'capacity.desired 0 is below min 1', field: 'capacity.desired' });
     const above = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 5, max: 2 } });
     expect(above.json()).toMatchObject({ message: 'capacity.desired 5 is above max 2', field: 'capacity.desired' });
+    const aboveCurrent = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 3 } });
+    expect(aboveCurrent.json()).toMatchObject({ message: 'capacity.desired 3 is above max 2', field: 'capacity.desired' });
     const notNumber = await post(`${base}/web-prod-v001/resize`, { capacity: { desired: 'three' } });
     expect(notNumber.json()).toMatchObject({ error: 'bad_request', field: 'capacity.desired' });
 

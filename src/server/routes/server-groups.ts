@@ -47,7 +47,7 @@ export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDep
 
   registerEndpoint(app, resizeServerGroup, async ({ params, body }) => {
     const { sg, key, provider } = await requireGroup(params);
-    const capacity = { min: body.capacity.min ?? Math.min(sg.capacity.min, body.capacity.desired), desired: body.capacity.desired, max: body.capacity.max ?? Math.max(sg.capacity.max, body.capacity.desired) };
+    const capacity = { min: body.capacity.min ?? sg.capacity.min, desired: body.capacity.desired, max: body.capacity.max ?? sg.capacity.max };
     if (capacity.desired < capacity.min) throw new HttpError(400, 'bad_request', `capacity.desired ${capacity.desired} is below min ${capacity.min}`, 'capacity.desired');
     if (capacity.desired > capacity.max) throw new HttpError(400, 'bad_request', `capacity.desired ${capacity.desired} is above max ${capacity.max}`, 'capacity.desired');
     return detail(await provider.resizeServerGroup(key, capacity));

@@ -27,7 +27,7 @@ export const disableServerGroup = endpoint({
 
 const Count = (what: string) => z.number({ message: `${what} must be a number` }).int(`${what} must be a whole number`).min(0, `${what} must not be negative`).max(100, `${what} must be at most 100`);
 
-/** Min and max default to the group's current ones, so "3 instances" is `{ desired: 3 }`. */
+/** Min and max default to the group's current ones, so "3 instances" is `{ desired: 3 }` (refused above the current max). */
 export const ResizeBody = z.object({ capacity: z.object({ min: Count('min').optional(), desired: Count('desired'), max: Count('max').optional() }) });
 
 export const resizeServerGroup = endpoint({

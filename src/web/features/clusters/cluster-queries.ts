@@ -4,10 +4,16 @@ import { apiFetch } from '../../lib/api-client';
 import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
 import type { ClusterFilters } from './cluster-filters';
 
+/** How often live (local-cloud) groups are looked at again. */
+const POLL_MS = 2000;
+
 export const clustersViewQuery = (application: string, filters: ClusterFilters) =>
   queryOptions({
     queryKey: queryKeys.clusters.view(application, filters),
     queryFn: ({ signal }) => apiFetch(getClusters, { params: { application }, query: filters, signal }),
+    // Groups the local cloud runs change on their own (instances start, die, heal): keep their health current.
+    refetchInterval: (query) =>
+      query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false,
   });
 
 export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
@@ -18,6 +24,7 @@ export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
         params: { application, account: ref.account, region: ref.region, serverGroup: ref.name },
         signal,
       }),
+    refetchInterval: (query) => (query.state.data?.serverGroup.managedBy ? POLL_MS : false),
   });
 
 export const accountsQuery = () =>

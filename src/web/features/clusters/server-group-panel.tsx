@@ -8,6 +8,7 @@ import { Skeleton } from '../../components/skeleton';
 import type { ServerGroupRef } from '../../lib/query-keys';
 import { serverGroupQuery } from './cluster-queries';
 import { ServerGroupDetails } from './server-group-details';
+import { ServerGroupActions } from './server-group-actions';
 
 interface ServerGroupPanelProps {
   application: string;
@@ -95,7 +96,10 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
             }
           />
         ) : (
-          <ServerGroupDetails detail={query.data} />
+          <div className="flex flex-col gap-4">
+            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} />
+            <ServerGroupDetails detail={query.data} />
+          </div>
         )}
       </div>
     </aside>

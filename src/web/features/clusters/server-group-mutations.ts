@@ -1,0 +1,42 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  destroyServerGroup,
+  disableServerGroup,
+  enableServerGroup,
+  resizeServerGroup,
+  rollbackCluster,
+} from '../../../shared/api/server-groups';
+import type { ServerGroup } from '../../../shared/domain/server-group';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys } from '../../lib/query-keys';
+
+export type ServerGroupAction = 'enable' | 'disable' | 'resize' | 'destroy' | 'rollback';
+
+/** One mutation for every panel action; whatever it did, the application's clusters are refetched. */
+export function useServerGroupAction(application: string, sg: ServerGroup) {
+  const client = useQueryClient();
+  const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name };
+  return useMutation({
+    mutationFn: async ({ action, desired }: { action: ServerGroupAction; desired?: number }): Promise<string> => {
+      switch (action) {
+        case 'enable':
+          await apiFetch(enableServerGroup, { params, body: {} });
+          return `Enabled ${sg.name}: it takes traffic from its load balancers.`;
+        case 'disable':
+          await apiFetch(disableServerGroup, { params, body: {} });
+          return `Disabled ${sg.name}: its load balancers no longer send it traffic.`;
+        case 'resize':
+          await apiFetch(resizeServerGroup, { params, body: { capacity: { desired: desired ?? sg.capacity.desired } } });
+          return `Resizing ${sg.name} to ${desired} instances.`;
+        case 'destroy':
+          await apiFetch(destroyServerGroup, { params });
+          return `Destroyed ${sg.name}.`;
+        case 'rollback': {
+          const r = await apiFetch(rollbackCluster, { params: { application, account: sg.account, region: sg.region, cluster: sg.cluster }, body: {} });
+          return `Rolled back ${sg.cluster}: ${r.serverGroup} serves again, ${r.rolledBackFrom} is disabled.`;
+        }
+      }
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+  });
+}
