@@ -12,10 +12,11 @@ import { EXIT } from './io';
 let app: FastifyInstance;
 let close: () => Promise<void>;
 let url: string;
+let token: string;
 const home = mkdtempSync(join(tmpdir(), 'kiln-cli-home-'));
 
 beforeAll(async () => {
-  ({ app, close } = await openTestApp());
+  ({ app, close, token } = await openTestApp());
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => close());
@@ -30,7 +31,7 @@ async function kiln(args: string[], stdin = '', env: Record<string, string> = {}
     stdin: (async function* () {
       if (stdin) yield stdin;
     })(),
-    env: { HOME: home, KILN_URL: url, ...env },
+    env: { HOME: home, KILN_URL: url, KILN_TOKEN: token, ...env },
   }, { sleep: () => new Promise((r) => setTimeout(r, 20)) });
   return { code, out, err };
 }
@@ -117,7 +118,7 @@ describe('kiln CLI', () => {
     expect(await kiln(['execution', 'judge', id, 'ok'])).toMatchObject({ code: EXIT.usage });
     expect(await kiln(['execution', 'judge', id, 'ok', '--reject'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('a rejection needs a comment') });
     expect((await kiln(['execution', 'judge', id, 'ok', '--approve', '--comment', 'lgtm'])).code).toBe(0);
-    expect((await kiln(['execution', 'judge', id, 'ok', '--approve'])).err).toMatch(/Already judged: approve by anonymous/);
+    expect((await kiln(['execution', 'judge', id, 'ok', '--approve'])).err).toMatch(/Already judged: approve by ana/);
   });
 
   it('translates Butane from stdin, and fails under --strict with warnings', async () => {

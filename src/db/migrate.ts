@@ -4,6 +4,7 @@ import { eventsSchema } from './migrations/003-events';
 import { executionsSchema } from './migrations/004-executions';
 import { executionLogsSchema } from './migrations/005-execution-logs';
 import { engineControlsSchema } from './migrations/006-engine-controls';
+import { authSchema } from './migrations/007-auth';
 import { localCloudSchema } from './migrations/010-local-cloud';
 import type { Session } from './types';
 
@@ -19,7 +20,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, localCloudSchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

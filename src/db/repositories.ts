@@ -11,6 +11,9 @@ import { executionLogRepository } from './repositories/execution-logs';
 import { notificationRepository } from './repositories/notifications';
 import { cloudProcessRepository } from './repositories/cloud-processes';
 import { trafficGuardRepository } from './repositories/traffic-guards';
+import { userRepository } from './repositories/users';
+import { credentialRepository } from './repositories/credentials';
+import { auditRepository } from './repositories/audit';
 import type { Repositories, Session } from './types';
 
 /**
@@ -32,5 +35,8 @@ export function createRepositories(db: Session): Repositories {
     executionLogs: executionLogRepository(db),
     notifications: notificationRepository(db),
     events: eventRepository(db),
+    users: userRepository(db),
+    credentials: credentialRepository(db),
+    audit: auditRepository(db),
   };
 }

@@ -1,3 +1,4 @@
+import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
 import type { Account } from '../shared/domain/account';
 import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
 import type { Instance } from '../shared/domain/instance';
@@ -161,6 +162,8 @@ export interface ExecutionRepository {
   /** Starts the oldest BUFFERED runs of a pipeline that fit under `max`; returns their ids. */
   promoteBuffered(pipelineId: string, max: number): Promise<string[]>;
   stageStatus(id: string, refId: string): Promise<ExecutionStatus | undefined>;
+  /** Just the application (cheap), for permission checks. */
+  applicationOf(id: string): Promise<string | undefined>;
   /** Newest first, `limit` per page; one application's or (undefined) everyone's. */
   list(
     application: string | undefined,
@@ -244,6 +247,46 @@ export interface NotificationRepository {
   forExecution(executionId: string): Promise<StoredNotification[]>;
 }
 
+export interface UserRepository {
+  get(name: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  /** The argon2 hash; undefined for an unknown user or one without a password. */
+  passwordHash(name: string): Promise<string | undefined>;
+  me(name: string): Promise<Me | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(input: { name: string; displayName: string; passwordHash: string; admin: boolean; createdAt: string }): Promise<User>;
+  /** Throws NotFoundError for an unknown user (or role in `roles`). */
+  update(name: string, patch: { displayName?: string; passwordHash?: string; admin?: boolean; disabled?: boolean; roles?: string[] }): Promise<User>;
+  countAdmins(): Promise<number>;
+  roles(): Promise<Role[]>;
+  role(name: string): Promise<Role | undefined>;
+  /** Creates or replaces the role with exactly these members and grants. */
+  saveRole(role: Role): Promise<Role>;
+  deleteRole(name: string): Promise<boolean>;
+}
+
+export interface CredentialRepository {
+  createSession(s: { idHash: string; userName: string; createdAt: string; expiresAt: string; ip?: string; userAgent?: string }): Promise<void>;
+  /** The live session's user (and marks it seen); undefined when unknown or expired. */
+  findSession(idHash: string, now: Date): Promise<{ userName: string; expiresAt: string } | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(userName: string): Promise<void>;
+  createToken(t: { id: string; userName: string; name: string; prefix: string; tokenHash: string; createdAt: string; expiresAt?: string }): Promise<void>;
+  /** A token that is neither revoked nor expired (and marks it used). */
+  findToken(tokenHash: string, now: Date): Promise<{ id: string; userName: string } | undefined>;
+  tokens(userName: string): Promise<ApiToken[]>;
+  revokeToken(id: string, userName: string, now: Date): Promise<boolean>;
+  createSetupToken(tokenHash: string, now: Date, expiresAt: Date): Promise<void>;
+  /** True once per unexpired token. */
+  useSetupToken(tokenHash: string, now: Date): Promise<boolean>;
+}
+
+export interface AuditRepository {
+  append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  /** Newest first; `before` is an id to page from. */
+  list(filter: { actor?: string | undefined; action?: string | undefined; q?: string | undefined; before?: number | undefined; limit: number }): Promise<AuditEntry[]>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -258,4 +301,7 @@ export interface Repositories {
   executionLogs: ExecutionLogRepository;
   notifications: NotificationRepository;
   events: EventRepository;
+  users: UserRepository;
+  credentials: CredentialRepository;
+  audit: AuditRepository;
 }

@@ -6,6 +6,25 @@ import { Judgment } from './stages/manual-judgment';
 import { EngineError } from './errors';
 import { closeTasks } from './orchestrator/tasks';
 
+/** A judgment as asked for, with who asks: their roles and whether they are an admin. */
+export type JudgmentInput = Omit<Judgment, 'at'> & { roles?: readonly string[]; admin?: boolean };
+
+/**
+ * Why this person may not judge this stage, or undefined when they may: the stage's allowed roles
+ * (admins pass), and separation of duties (nobody, admins included, approves what they started).
+ */
+export function judgmentRefusal(execution: Execution, stage: Execution['stages'][number], who: JudgmentInput): string | undefined {
+  const config = stage.config as { allowedRoles?: string[]; separationOfDuties?: boolean };
+  if (config.separationOfDuties && execution.trigger.user === who.by) {
+    return `${who.by} started this execution, and stage '${stage.name}' needs someone else to judge it (separation of duties).`;
+  }
+  const allowed = config.allowedRoles ?? [];
+  if (allowed.length > 0 && !who.admin && !allowed.some((r) => who.roles?.includes(r))) {
+    return `Stage '${stage.name}' may be judged by the roles ${allowed.join(', ')}; ${who.by} has ${who.roles?.length ? who.roles.join(', ') : 'none of them'}.`;
+  }
+  return undefined;
+}
+
 export interface ControlDeps {
   repos: Repositories;
   events: EventBus;
@@ -89,11 +108,14 @@ export function createControls(deps: ControlDeps) {
       return get(executionId);
     },
 
-    async judge(executionId: string, refId: string, judgment: Omit<Judgment, 'at'>): Promise<Execution> {
+    async judge(executionId: string, refId: string, input: JudgmentInput): Promise<Execution> {
       const execution = await get(executionId);
       const stage = execution.stages.find((s) => s.refId === refId);
       if (!stage) throw new EngineError('not_found', `Execution has no stage '${refId}'.`, 'refId');
       if (stage.type !== 'manualJudgment') throw new EngineError('bad_request', `Stage '${stage.name}' is not a manual judgment.`, 'refId');
+      const refusal = judgmentRefusal(execution, stage, input);
+      if (refusal) throw new EngineError('forbidden', refusal);
+      const { roles: _roles, admin: _admin, ...judgment } = input;
       const recorded = { ...judgment, at: now().toISOString() };
       // Compare-and-set on SUSPENDED: of two judges at once, exactly one wins; the other gets 409.
       const won = await repos.executions.updateStage(executionId, refId, { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } }, { status: 'SUSPENDED' });

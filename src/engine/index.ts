@@ -9,7 +9,7 @@ import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
-import type { Judgment } from './stages/manual-judgment';
+import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
@@ -48,7 +48,8 @@ export interface Engine {
   /** Stops starting and stepping stages until resume(); running jobs keep running. */
   pause(executionId: string, by: string, reason: string | undefined): Promise<Execution>;
   resume(executionId: string, by: string): Promise<Execution>;
-  judge(executionId: string, refId: string, judgment: Omit<Judgment, 'at'>): Promise<Execution>;
+  /** `roles`/`admin` of the judge are checked against the stage's allowed roles and separation of duties. */
+  judge(executionId: string, refId: string, judgment: JudgmentInput): Promise<Execution>;
   /** Runs a finished stage and everything after it again. */
   restartStage(executionId: string, refId: string, by: string): Promise<Execution>;
   /** Skips a waiting (wait, judgment) or failed stage; the stages after it run. */

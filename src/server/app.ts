@@ -18,6 +18,10 @@ import { createEngine } from '../engine/index';
 import { executionRoutes } from './routes/executions';
 import { triggerRoutes } from './routes/triggers';
 import { approvalRoutes } from './routes/approvals';
+import { authPlugin } from './plugins/auth';
+import { securityHeaders } from './plugins/security-headers';
+import { authRoutes } from './routes/auth';
+import { adminRoutes } from './routes/admin';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -33,12 +37,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   errorHandler(app);
 
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-  });
+  const now = deps.now ?? (() => new Date());
+  await securityHeaders(app, deps.staticRoot);
+  await authPlugin(app, { repos: deps.repos, now });
 
   await openApi(app, deps.version);
+  authRoutes(app, deps, now);
+  adminRoutes(app, deps, now);
   openApiRoute(app);
   systemRoutes(app, deps);
   projectRoutes(app, deps);

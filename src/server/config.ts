@@ -11,6 +11,8 @@ export interface KilnConfig {
   seedDemo: boolean;
   /** Serve the dashboard (building it when needed); off runs the API alone. */
   dashboard: boolean;
+  /** Chosen one-time setup token for the first admin (automation); otherwise a random one is printed. */
+  setupToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -33,7 +35,12 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   if (dashboard !== 'on' && dashboard !== 'off') {
     throw new ConfigError(`KILN_DASHBOARD must be 'on' or 'off', got '${dashboard}'.`);
   }
+  const setupToken = env.KILN_SETUP_TOKEN === '' ? undefined : env.KILN_SETUP_TOKEN;
+  if (setupToken !== undefined && !/^[A-Za-z0-9_-]{24,200}$/.test(setupToken)) {
+    throw new ConfigError('KILN_SETUP_TOKEN must be 24-200 letters, digits, _ or - (it guards the first admin account).');
+  }
   return {
+    setupToken,
     dashboard: dashboard === 'on',
     host: env.HOST || '127.0.0.1',
     port,

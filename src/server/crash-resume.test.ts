@@ -24,7 +24,7 @@ const freePort = () =>
 async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error' },
+    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: SETUP },
     stdio: 'ignore',
   });
   children.push(child);
@@ -36,10 +36,30 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   throw new Error('Kiln did not start in 20 s');
 }
 
+const SETUP = 'crash-test-setup-token-0123456789';
+let token = '';
+
+/** The real first-start flow: the setup token makes an admin (a session), who makes an API token. */
+async function signIn(port: number): Promise<void> {
+  const setup = await fetch(`http://127.0.0.1:${port}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: SETUP, name: 'ops', displayName: 'Ops', password: 'a-long-enough-password' }),
+  });
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+  const created = await fetch(`http://127.0.0.1:${port}/api/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'crash test' }),
+  });
+  token = ((await created.json()) as { secret: string }).secret;
+}
+
 async function api(port: number, method: string, path: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return (await res.json()) as Record<string, unknown> & { stages: Array<{ refId: string; status: string }> };
 }
@@ -59,6 +79,7 @@ describe('a Kiln process killed mid-execution', () => {
     const marker = join(dataDir, 'ran.txt');
     const port = await freePort();
     let kiln = await startKiln(dataDir, port);
+    await signIn(port);
 
     const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
       name: 'Crash test',

@@ -19,6 +19,8 @@ export interface AppDeps {
   engine?: Engine | undefined;
   /** The local cloud behind local accounts; without it server-group operations answer 409. */
   cloud?: LocalCloud | undefined;
+  /** The clock for sessions, tokens and the audit log; tests pass a fake one. */
+  now?: (() => Date) | undefined;
   /** Stream timings (heartbeat, poll); tests shorten them. */
   sse?: SseOptions | undefined;
 }

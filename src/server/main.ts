@@ -7,6 +7,7 @@ import { createDatabase } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
+import { ensureSetupToken } from './auth/sessions';
 import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
 import { createLocalCloud } from '../engine/cloud/local';
@@ -38,7 +39,11 @@ async function main(): Promise<void> {
   // Executions left running by a previous process (or a crashed one) are picked up here.
   engine.run();
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
-  log(`Kiln ${version} is running at ${address.replace('[::1]', 'localhost')}  (database: ${where})`);
+  const url = address.replace('[::1]', 'localhost');
+  log(`Kiln ${version} is running at ${url}  (database: ${where})`);
+  // No default password: the first admin is created through a one-time link printed here.
+  const setupToken = await ensureSetupToken(repos, new Date(), config.setupToken);
+  if (setupToken) log(`No admin yet. Create one (link valid 24 h, once): ${url}/setup#token=${setupToken}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

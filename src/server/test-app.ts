@@ -1,18 +1,44 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from './app';
 import { openTestDatabase } from '../db/test-database';
+import type { Repositories } from '../db/types';
 import { seedWorld } from './test-fixtures';
+import { hashPassword } from './auth/secrets';
+import { createToken } from './auth/sessions';
 
-/** A BFF on a fresh database holding the known test world; close() drops both. */
-export async function openTestApp(options: { staticRoot?: string; seed?: boolean } = {}): Promise<{
+/** The admin every test app has; requests are made as them unless a test says otherwise. */
+export const TEST_ADMIN = 'ana';
+
+/**
+ * A BFF on a fresh database holding the known test world; close() drops both. `app.inject` sends
+ * the test admin's API token unless the request brings its own Authorization or cookie, or
+ * `signedIn: false` is asked for (the auth tests do that to see what strangers get).
+ */
+export async function openTestApp(options: { staticRoot?: string; seed?: boolean; signedIn?: boolean; now?: () => Date } = {}): Promise<{
   app: FastifyInstance;
+  repos: Repositories;
+  /** The test admin's API token. */
+  token: string;
   close: () => Promise<void>;
 }> {
   const { db, repos, close } = await openTestDatabase();
   if (options.seed !== false) await seedWorld(repos);
-  const app = await buildApp({ db, repos, version: '0.0.0-test', staticRoot: options.staticRoot });
+  await repos.users.create({ name: TEST_ADMIN, displayName: 'Ana Admin', passwordHash: await hashPassword('test-admin-password'), admin: true, createdAt: new Date().toISOString() });
+  const { secret: token } = await createToken(repos, TEST_ADMIN, 'tests', new Date());
+  const app = await buildApp({ db, repos, version: '0.0.0-test', staticRoot: options.staticRoot, now: options.now });
+  if (options.signedIn !== false) {
+    const inject = app.inject.bind(app) as (o: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
+    const withToken = (o: InjectOptions | string): InjectOptions => {
+      const opts = typeof o === 'string' ? { url: o } : o;
+      const headers = (opts.headers ?? {}) as Record<string, string>;
+      return headers.authorization !== undefined || headers.cookie !== undefined ? opts : { ...opts, headers: { ...headers, authorization: `Bearer ${token}` } };
+    };
+    (app as { inject: unknown }).inject = (o: InjectOptions | string) => inject(withToken(o));
+  }
   return {
     app,
+    repos,
+    token,
     close: async () => {
       await app.close();
       await close();

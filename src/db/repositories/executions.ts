@@ -110,6 +110,12 @@ export function executionRepository(db: Session): ExecutionRepository {
       });
     },
 
+    async applicationOf(id) {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+      const { rows } = await db.query<{ application: string }>('select application from executions where id = $1', [id]);
+      return rows[0]?.application;
+    },
+
     async stageStatus(id, refId) {
       const { rows } = await db.query<{ status: string }>('select status from execution_stages where execution_id = $1 and ref_id = $2', [id, refId]);
       return rows[0] ? ExecutionStatus.parse(rows[0].status) : undefined;

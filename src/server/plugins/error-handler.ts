@@ -66,7 +66,7 @@ export function errorHandler(app: FastifyInstance): void {
       return send(404, { error: 'not_found', message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
     }
     if (raw instanceof EngineError) {
-      const status = raw.kind === 'not_found' ? 404 : raw.kind === 'conflict' ? 409 : 400;
+      const status = { not_found: 404, conflict: 409, forbidden: 403, bad_request: 400 }[raw.kind];
       return send(status, { error: raw.kind, message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
     }
     if (raw instanceof RevisionConflictError) {

@@ -4,6 +4,7 @@ import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
 import { createEventBus, type EventBus } from '../../engine/events/event-bus';
 import { buildApp } from '../app';
+import { createToken } from '../auth/sessions';
 import { connectSse, type SseConnection, type SseMessage } from '../test-sse-client';
 
 const EXEC = '3f1c2a9e-7d4b-4c1e-9a2f-0b5d6e7f8a91';
@@ -19,6 +20,8 @@ beforeEach(async () => {
   bus = createEventBus(test.repos);
   app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25 } });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
+  await test.repos.users.create({ name: 'ana', displayName: 'Ana', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
+  token = (await createToken(test.repos, 'ana', 'sse tests', new Date())).secret;
 });
 afterEach(async () => {
   for (const c of connections.splice(0)) c.close();
@@ -26,8 +29,9 @@ afterEach(async () => {
   await test.close();
 });
 
+let token = '';
 const connect = async (path: string, headers: Record<string, string> = {}) => {
-  const c = await connectSse(`${base}${path}`, headers);
+  const c = await connectSse(`${base}${path}`, { authorization: `Bearer ${token}`, ...headers });
   connections.push(c);
   return c;
 };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { canRead } from '../auth/visibility';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { EventCursor, LAST_EVENT_ID_HEADER, streamEvents, type EventFilter, type KilnEvent } from '../../shared/api/events';
@@ -34,7 +35,15 @@ function resumePoint(header: string | string[] | undefined, after: number | unde
  * nothing is skipped or sent twice whatever notifications arrive, in whatever order. Only one read
  * runs at a time; a notification during a read just asks for another.
  */
-function openStream(reply: FastifyReply, repos: Repositories, filter: EventFilter, from: number, options: Required<SseOptions>) {
+/** `visible` drops events of applications the user may not read (their ids still advance the stream). */
+function openStream(
+  reply: FastifyReply,
+  repos: Repositories,
+  filter: EventFilter,
+  from: number,
+  options: Required<SseOptions>,
+  visible: (event: { application?: string | undefined }) => boolean,
+) {
   const raw = reply.raw;
   let lastId = from;
   let reading = false;
@@ -58,6 +67,7 @@ function openStream(reply: FastifyReply, repos: Repositories, filter: EventFilte
         for (const event of page) {
           if (closed) return;
           lastId = event.id;
+          if (!visible(event)) continue;
           // false = the socket buffer is full: the message is queued, later ones wait for 'drain'
           // and are read from the log then, so a slow client costs memory for one page at most.
           if (!raw.write(formatEvent(event))) {
@@ -127,7 +137,7 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
       });
       reply.raw.flushHeaders();
 
-      const stream = openStream(reply, repos, filter, from, options);
+      const stream = openStream(reply, repos, filter, from, options, (event) => event.application === undefined || canRead(request, event.application));
       // Subscribe before the first read: an event stored meanwhile is then either read or notified.
       const unsubscribe = bus.subscribe(filter, () => void stream.pump());
       const entry = { end: () => stream.end() };

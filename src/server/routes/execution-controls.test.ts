@@ -38,12 +38,12 @@ describe('pause and resume over HTTP', () => {
     await until(started.id, (e) => e.stages[0]!.status === 'RUNNING');
     const paused = await call('POST', `/api/executions/${started.id}/pause`, { reason: 'alert in prod' });
     expect(paused.status).toBe(200);
-    expect(paused.body).toMatchObject({ status: 'PAUSED', paused: { by: 'anonymous', reason: 'alert in prod' } });
+    expect(paused.body).toMatchObject({ status: 'PAUSED', paused: { by: 'ana', reason: 'alert in prod' } });
     const again = await call('POST', `/api/executions/${started.id}/pause`, {});
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/PAUSED; only a running execution can be paused/);
     const resumed = await call('POST', `/api/executions/${started.id}/resume`, {});
-    expect(resumed.body).toMatchObject({ status: 'RUNNING', paused: { resumedBy: 'anonymous' } });
+    expect(resumed.body).toMatchObject({ status: 'RUNNING', paused: { resumedBy: 'ana' } });
     expect((await call('POST', `/api/executions/${started.id}/resume`, {})).status).toBe(409);
 
     const running = await call('GET', '/api/executions?status=RUNNING,PAUSED&application=web');

@@ -41,7 +41,7 @@ describe('executions', () => {
     expect(started.status).toBe(201);
     const id = started.body.id as string;
     const waiting = await until(id, (e) => e.stages[1]!.status === 'SUSPENDED');
-    expect(waiting.stages[0]!.outputs).toEqual({ who: 'anonymous' });
+    expect(waiting.stages[0]!.outputs).toEqual({ who: 'ana' });
 
     const noComment = await call('POST', `/api/executions/${id}/stages/ok/judgment`, { decision: 'reject' });
     expect(noComment.status).toBe(400);
@@ -51,7 +51,7 @@ describe('executions', () => {
     expect(approved.status).toBe(200);
     const again = await call('POST', `/api/executions/${id}/stages/ok/judgment`, { decision: 'approve' });
     expect(again.status).toBe(409);
-    expect(again.body.message).toMatch(/^Already judged: approve by anonymous/);
+    expect(again.body.message).toMatch(/^Already judged: approve by ana/);
     expect((await until(id, (e) => e.status === 'SUCCEEDED')).stages[1]!.status).toBe('SUCCEEDED');
   });
 
@@ -61,7 +61,7 @@ describe('executions', () => {
     await until(body.id, (e) => e.stages[0]!.status === 'RUNNING');
     expect((await call('POST', `/api/executions/${body.id}/cancel`, { reason: ' ' })).body.field).toBe('reason');
     const canceled = await call('POST', `/api/executions/${body.id}/cancel`, { reason: 'wrong build' });
-    expect(canceled.body).toMatchObject({ status: 'CANCELED', cancelReason: 'wrong build', canceledBy: 'anonymous' });
+    expect(canceled.body).toMatchObject({ status: 'CANCELED', cancelReason: 'wrong build', canceledBy: 'ana' });
     expect(canceled.body.stages[0].status).toBe('CANCELED');
     expect((await call('POST', `/api/executions/${body.id}/cancel`, { reason: 'again' })).status).toBe(409);
   });

@@ -20,13 +20,14 @@ import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
-import { ANONYMOUS, requireApplication, requireExecution, requirePipeline } from './lookups';
+import { requireApplication, requireExecution, requirePipeline } from './lookups';
+import { canRead } from '../auth/visibility';
 
 
 export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
-  registerEndpoint(app, startExecution, async ({ params, body }) => {
+  registerEndpoint(app, startExecution, async ({ params, body, actor }) => {
     const pipeline = await requirePipeline(repos, params.pipelineId);
-    return engine.start(pipeline, { type: 'manual', user: ANONYMOUS, parameters: body.parameters });
+    return engine.start(pipeline, { type: 'manual', user: actor, parameters: body.parameters });
   });
 
   registerEndpoint(app, getExecution, ({ params }) => requireExecution(repos, params.executionId));
@@ -50,13 +51,15 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return list(params.application, query);
   });
 
-  registerEndpoint(app, listAllExecutions, async ({ query }) => {
+  registerEndpoint(app, listAllExecutions, async ({ query, request }) => {
     if (query.application) await requireApplication(repos, query.application);
-    return list(query.application, query);
+    const page = await list(query.application, query);
+    // A page may come back shorter than asked when it holds executions the user may not read.
+    return { ...page, executions: page.executions.filter((e) => canRead(request, e.application)) };
   });
 
-  registerEndpoint(app, pauseExecution, ({ params, body }) => engine.pause(params.executionId, ANONYMOUS, body.reason));
-  registerEndpoint(app, resumeExecution, ({ params }) => engine.resume(params.executionId, ANONYMOUS));
+  registerEndpoint(app, pauseExecution, ({ params, body, actor }) => engine.pause(params.executionId, actor, body.reason));
+  registerEndpoint(app, resumeExecution, ({ params, actor }) => engine.resume(params.executionId, actor));
 
   registerEndpoint(app, listExecutionNotifications, async ({ params }) => {
     await requireExecution(repos, params.executionId);
@@ -64,12 +67,14 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { notifications: stored.map(({ payload: _payload, executionId: _e, application: _a, ...delivery }) => delivery) };
   });
 
-  registerEndpoint(app, cancelExecution, ({ params, body }) => engine.cancel(params.executionId, ANONYMOUS, body.reason));
+  registerEndpoint(app, cancelExecution, ({ params, body, actor }) => engine.cancel(params.executionId, actor, body.reason));
 
-  registerEndpoint(app, judgeStage, ({ params, body }) =>
+  registerEndpoint(app, judgeStage, ({ params, body, actor, request }) =>
     engine.judge(params.executionId, params.refId, {
       decision: body.decision,
-      by: ANONYMOUS,
+      by: actor,
+      roles: request.me?.user.roles ?? [],
+      admin: request.me?.user.admin ?? false,
       ...(body.comment ? { comment: body.comment } : {}),
       ...(body.input ? { input: body.input } : {}),
     }),
@@ -85,9 +90,9 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { lines, nextAfter: lines.at(-1)?.seq ?? after };
   });
 
-  registerEndpoint(app, restartStage, ({ params }) => engine.restartStage(params.executionId, params.refId, ANONYMOUS));
-  registerEndpoint(app, skipStage, ({ params, body }) => engine.skipStage(params.executionId, params.refId, ANONYMOUS, body.reason));
-  registerEndpoint(app, ignoreStageFailure, ({ params, body }) =>
-    engine.ignoreFailure(params.executionId, params.refId, ANONYMOUS, body.reason),
+  registerEndpoint(app, restartStage, ({ params, actor }) => engine.restartStage(params.executionId, params.refId, actor));
+  registerEndpoint(app, skipStage, ({ params, body, actor }) => engine.skipStage(params.executionId, params.refId, actor, body.reason));
+  registerEndpoint(app, ignoreStageFailure, ({ params, body, actor }) =>
+    engine.ignoreFailure(params.executionId, params.refId, actor, body.reason),
   );
 }

@@ -24,7 +24,7 @@ describe('pipelines', () => {
     const created = await call('POST', '/api/applications/web/pipelines', deploy);
     expect(created.statusCode).toBe(201);
     const pipeline = Pipeline.parse(created.json());
-    expect(pipeline).toMatchObject({ application: 'web', name: 'Deploy', revision: 1, updatedBy: 'anonymous' });
+    expect(pipeline).toMatchObject({ application: 'web', name: 'Deploy', revision: 1, updatedBy: 'ana' });
     expect(pipeline.stages[1]!.failPolicy).toBe('halt_pipeline');
     const list = (await call('GET', '/api/applications/web/pipelines')).json();
     expect(list.map((p: Pipeline) => p.name)).toEqual(['Deploy']);

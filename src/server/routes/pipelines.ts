@@ -14,7 +14,7 @@ import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
-import { ANONYMOUS, requireApplication, requirePipeline } from './lookups';
+import { requireApplication, requirePipeline } from './lookups';
 
 
 function invalid(problems: PipelineProblem[]): HttpError {
@@ -38,16 +38,16 @@ export function pipelineRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     return repos.pipelines.listByApplication(params.application);
   });
 
-  registerEndpoint(app, createPipeline, async ({ params, body }) => {
+  registerEndpoint(app, createPipeline, async ({ params, body, actor }) => {
     await requireApplication(repos, params.application);
-    return repos.pipelines.create(draftFor(params.application, body), ANONYMOUS);
+    return repos.pipelines.create(draftFor(params.application, body), actor);
   });
 
   registerEndpoint(app, getPipeline, ({ params }) => requirePipeline(repos, params.pipelineId));
 
-  registerEndpoint(app, savePipeline, async ({ params, body }) => {
+  registerEndpoint(app, savePipeline, async ({ params, body, actor }) => {
     const current = await requirePipeline(repos, params.pipelineId);
-    const saved = await repos.pipelines.save(params.pipelineId, body.baseRevision, draftFor(current.application, body.pipeline), ANONYMOUS);
+    const saved = await repos.pipelines.save(params.pipelineId, body.baseRevision, draftFor(current.application, body.pipeline), actor);
     if (!saved) throw new NotFoundError(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
     return saved;
   });
@@ -62,14 +62,14 @@ export function pipelineRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     return repos.pipelines.revisions(params.pipelineId);
   });
 
-  registerEndpoint(app, restorePipelineRevision, async ({ params, body }) => {
+  registerEndpoint(app, restorePipelineRevision, async ({ params, body, actor }) => {
     const current = await requirePipeline(repos, params.pipelineId);
     const old = (await repos.pipelines.revisions(params.pipelineId)).find((r) => r.revision === params.revision);
     if (!old) {
       throw new NotFoundError(`Pipeline '${current.name}' has no revision ${params.revision} (newest is ${current.revision}).`, 'revision');
     }
     const { id: _id, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = old.pipeline;
-    const saved = await repos.pipelines.save(params.pipelineId, body.baseRevision, draftFor(current.application, draft), ANONYMOUS);
+    const saved = await repos.pipelines.save(params.pipelineId, body.baseRevision, draftFor(current.application, draft), actor);
     return saved!;
   });
 }

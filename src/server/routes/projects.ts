@@ -4,14 +4,20 @@ import { newestPerCluster } from '../../shared/domain/dashboard';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
+import { canRead } from '../auth/visibility';
 
 export function projectRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  registerEndpoint(app, listProjects, () => repos.projects.list());
+  // A project shows the applications the user may read; one with none of them is not listed.
+  registerEndpoint(app, listProjects, async ({ request }) =>
+    (await repos.projects.list())
+      .map((p) => ({ ...p, applications: p.applications.filter((a) => canRead(request, a)) }))
+      .filter((p) => p.applications.length > 0 || request.me?.user.admin),
+  );
 
-  registerEndpoint(app, getProjectDashboard, async ({ params }) => {
+  registerEndpoint(app, getProjectDashboard, async ({ params, request }) => {
     const project = await repos.projects.get(params.project);
     if (!project) throw new NotFoundError(`Project '${params.project}' does not exist.`, 'project');
-    const applications = await repos.applications.list({ project: project.name });
+    const applications = (await repos.applications.list({ project: project.name })).filter((a) => canRead(request, a.name));
     const rows = await Promise.all(
       applications.map(async ({ clusterCount: _c, serverGroupCount: _s, instanceCount: _i, accounts: _a, ...application }) => ({
         application,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Endpoint } from '../../shared/api/endpoint';
@@ -10,6 +10,11 @@ export interface EndpointRequest<E extends Endpoint> {
   headers: Record<string, string | string[] | undefined>;
   /** Only routes that keep it (webhooks) have it. */
   rawBody: string | undefined;
+  /** Who acts (the signed-in user's name), for what the route records. */
+  actor: string;
+  /** For the few routes that need more (cookies, the user's grants). */
+  request: FastifyRequest;
+  reply: FastifyReply;
 }
 
 /**
@@ -39,6 +44,9 @@ export function registerEndpoint<E extends Endpoint>(
         body: request.body as z.output<E['body']>,
         headers: request.headers,
         rawBody: request.rawBody,
+        actor: request.me?.user.name ?? 'anonymous',
+        request,
+        reply,
       });
       return reply.status(endpoint.status).send(result);
     },

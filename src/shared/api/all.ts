@@ -38,6 +38,8 @@ import {
 } from './executions';
 import { listPendingJudgments } from './approvals';
 
+import { authEndpoints } from './auth';
+
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
   getHealth,
@@ -81,4 +83,5 @@ export const allEndpoints = {
   skipStage,
   ignoreStageFailure,
   listPendingJudgments,
+  ...authEndpoints,
 } as const;

@@ -1,0 +1,75 @@
+import { ApiToken } from '../../shared/domain/user';
+import { iso, parseRow, withoutNulls } from '../sql';
+import type { CredentialRepository, Session } from '../types';
+
+/** Sessions, API tokens and setup tokens; only hashes of the secrets are stored. */
+export function credentialRepository(db: Session): CredentialRepository {
+  return {
+    async createSession(s) {
+      await db.query(
+        `insert into sessions (id_hash, user_name, created_at, expires_at, last_seen_at, ip, user_agent) values ($1, $2, $3, $4, $3, $5, $6)`,
+        [s.idHash, s.userName, s.createdAt, s.expiresAt, s.ip ?? null, s.userAgent ?? null],
+      );
+    },
+
+    async findSession(idHash, now) {
+      // Touching last_seen in the same statement keeps a lookup one round trip.
+      const { rows } = await db.query<{ user_name: string; expires_at: string }>(
+        `update sessions set last_seen_at = $2 where id_hash = $1 and expires_at > $2
+         returning user_name, ${iso('expires_at')} as expires_at`,
+        [idHash, now.toISOString()],
+      );
+      return rows[0] ? { userName: rows[0].user_name, expiresAt: rows[0].expires_at } : undefined;
+    },
+
+    async deleteSession(idHash) {
+      await db.query('delete from sessions where id_hash = $1', [idHash]);
+    },
+
+    async deleteSessionsOf(userName) {
+      await db.query('delete from sessions where user_name = $1', [userName]);
+    },
+
+    async createToken(t) {
+      await db.query(
+        `insert into api_tokens (id, user_name, name, prefix, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+        [t.id, t.userName, t.name, t.prefix, t.tokenHash, t.createdAt, t.expiresAt ?? null],
+      );
+    },
+
+    async findToken(tokenHash, now) {
+      const { rows } = await db.query<{ user_name: string; id: string }>(
+        `update api_tokens set last_used_at = $2
+         where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)
+         returning id, user_name`,
+        [tokenHash, now.toISOString()],
+      );
+      return rows[0] ? { id: rows[0].id, userName: rows[0].user_name } : undefined;
+    },
+
+    async tokens(userName) {
+      const { rows } = await db.query(
+        `select id, name, prefix, ${iso('created_at')} as "createdAt", ${iso('last_used_at')} as "lastUsedAt",
+                ${iso('expires_at')} as "expiresAt", ${iso('revoked_at')} as "revokedAt"
+         from api_tokens where user_name = $1 order by created_at desc`,
+        [userName],
+      );
+      return rows.map((r) => parseRow(ApiToken, withoutNulls(r), 'api token'));
+    },
+
+    async revokeToken(id, userName, now) {
+      const { rowCount } = await db.query('update api_tokens set revoked_at = coalesce(revoked_at, $3) where id = $1 and user_name = $2', [id, userName, now.toISOString()]);
+      return rowCount > 0;
+    },
+
+    async createSetupToken(tokenHash, now, expiresAt) {
+      await db.query('insert into setup_tokens (token_hash, created_at, expires_at) values ($1, $2, $3) on conflict do nothing', [tokenHash, now.toISOString(), expiresAt.toISOString()]);
+    },
+
+    async useSetupToken(tokenHash, now) {
+      // Compare-and-set: of two people racing with the same link, one creates the admin.
+      const { rowCount } = await db.query('update setup_tokens set used_at = $2 where token_hash = $1 and used_at is null and expires_at > $2', [tokenHash, now.toISOString()]);
+      return rowCount > 0;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { FastifyRequest } from 'fastify';
+import type { Endpoint } from '../../shared/api/endpoint';
+import type { Permission } from '../../shared/domain/user';
+import type { Repositories } from '../../db/types';
+import { allEndpoints } from '../../shared/api/all';
+import { triggerWebhook } from '../../shared/api/triggers';
+
+type Resolve = (request: FastifyRequest, repos: Repositories) => Promise<string | undefined>;
+
+/**
+ * What a route requires. `signedIn` routes filter what they return by READ themselves (lists);
+ * `permission` routes name the application (and for cloud operations the account) they act on.
+ */
+export type Access =
+  | { kind: 'public'; why: string }
+  | { kind: 'signedIn' }
+  | { kind: 'admin' }
+  | { kind: 'permission'; permission: Permission; application: Resolve; account?: (request: FastifyRequest) => string | undefined };
+
+const param = (name: string) => (request: FastifyRequest) => (request.params as Record<string, string | undefined>)[name];
+const app: Resolve = async (request) => param('application')(request);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A malformed id names nothing: the route's own validation answers it with a 400.
+const pipelineApp: Resolve = async (request, repos) => {
+  const id = param('pipelineId')(request) ?? '';
+  return UUID.test(id) ? (await repos.pipelines.get(id))?.application : undefined;
+};
+const executionApp: Resolve = async (request, repos) => repos.executions.applicationOf(param('executionId')(request) ?? '');
+const instanceApp: Resolve = async (request, repos) => {
+  const instance = await repos.instances.get(param('instanceId')(request) ?? '');
+  if (!instance) return undefined;
+  return (await repos.serverGroups.get({ account: instance.account, region: instance.region, name: instance.serverGroup }))?.application;
+};
+
+const on = (permission: Permission, application: Resolve, account?: (request: FastifyRequest) => string | undefined): Access => ({
+  kind: 'permission', permission, application, ...(account ? { account } : {}),
+});
+const read = (application: Resolve) => on('READ', application);
+const cloudOp = on('EXECUTE', app, param('account'));
+
+type EndpointName = keyof typeof allEndpoints;
+
+/** Every endpoint's rule; the type makes a new endpoint without a rule fail `tsc`. */
+const BY_ENDPOINT: Record<EndpointName, Access> = {
+  getHealth: { kind: 'public', why: 'load balancers and monitors probe it' },
+  listProjects: { kind: 'signedIn' },
+  getProjectDashboard: { kind: 'signedIn' },
+  createProject: { kind: 'admin' },
+  listApplications: { kind: 'signedIn' },
+  getApplication: read(app),
+  createApplication: { kind: 'admin' },
+  getClusters: read(app),
+  getServerGroup: read(app),
+  listLoadBalancers: read(app),
+  getInstance: read(instanceApp),
+  listAccounts: { kind: 'signedIn' },
+  translateButaneToIgnition: { kind: 'signedIn' },
+  listPipelines: read(app),
+  createPipeline: on('WRITE', app),
+  getPipeline: read(pipelineApp),
+  savePipeline: on('WRITE', pipelineApp),
+  validatePipelineEndpoint: { kind: 'signedIn' },
+  listPipelineRevisions: read(pipelineApp),
+  restorePipelineRevision: on('WRITE', pipelineApp),
+  startExecution: on('EXECUTE', pipelineApp),
+  getExecution: read(executionApp),
+  listExecutions: read(app),
+  listAllExecutions: { kind: 'signedIn' },
+  pauseExecution: on('EXECUTE', executionApp),
+  resumeExecution: on('EXECUTE', executionApp),
+  listExecutionNotifications: read(executionApp),
+  cancelExecution: on('EXECUTE', executionApp),
+  // Who may judge is the stage's own rule (allowed roles, separation of duties), checked by the engine.
+  judgeStage: read(executionApp),
+  getExecutionLogs: read(executionApp),
+  restartStage: on('EXECUTE', executionApp),
+  skipStage: on('EXECUTE', executionApp),
+  ignoreStageFailure: on('EXECUTE', executionApp),
+  listPendingJudgments: { kind: 'signedIn' },
+  enableServerGroup: cloudOp,
+  disableServerGroup: cloudOp,
+  resizeServerGroup: cloudOp,
+  destroyServerGroup: cloudOp,
+  rollbackCluster: cloudOp,
+  setTrafficGuard: on('WRITE', app, param('account')),
+  getInstanceLog: read(instanceApp),
+  setupAdmin: { kind: 'public', why: 'creates the first admin with the one-time setup token' },
+  login: { kind: 'public', why: 'how a person signs in' },
+  logout: { kind: 'signedIn' },
+  getMe: { kind: 'signedIn' },
+  listApiTokens: { kind: 'signedIn' },
+  createApiToken: { kind: 'signedIn' },
+  revokeApiToken: { kind: 'signedIn' },
+  listUsers: { kind: 'admin' },
+  createUser: { kind: 'admin' },
+  updateUser: { kind: 'admin' },
+  listRoles: { kind: 'admin' },
+  saveRole: { kind: 'admin' },
+  deleteRole: { kind: 'admin' },
+  listAudit: { kind: 'admin' },
+};
+
+/** Routes that are not shared endpoints (streams, documents, the SPA itself). */
+const BY_ROUTE: Record<string, Access> = {
+  'GET /api/events': { kind: 'signedIn' }, // the stream drops events of applications the user may not read
+  'GET /api/openapi.json': { kind: 'public', why: 'the API description holds no data' },
+  [`POST ${triggerWebhook.path}`]: { kind: 'public', why: 'webhooks prove who they are with the HMAC of the trigger secret' },
+};
+
+const rules = new Map<string, Access>(Object.entries(BY_ROUTE));
+for (const [name, endpoint] of Object.entries(allEndpoints) as Array<[EndpointName, Endpoint]>) {
+  rules.set(`${endpoint.method} ${endpoint.path}`, BY_ENDPOINT[name]);
+}
+
+/**
+ * The rule of a registered route. Everything outside /api is the SPA and its assets (public: the
+ * login page must load); an /api route without a rule gets none, and the auth plugin refuses it.
+ */
+export function accessFor(method: string, url: string | undefined): Access | undefined {
+  if (url === undefined) return { kind: 'public', why: 'no route matched: the answer is a 404' };
+  if (!url.startsWith('/api/') && url !== '/api') return { kind: 'public', why: 'the web app and its assets' };
+  return rules.get(`${method} ${url}`);
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Me } from '../../shared/domain/user';
+import { createApiToken, getMe, listApiTokens, login, logout, revokeApiToken, setupAdmin } from '../../shared/api/auth';
+import { NotFoundError } from '../../db/errors';
+import type { AppDeps } from '../deps';
+import { createLoginLimiter } from '../auth/login-limiter';
+import { hashPassword, passwordMatches, secretHash } from '../auth/secrets';
+import { createToken, endSession, startSession } from '../auth/sessions';
+import { HttpError } from '../plugins/error-handler';
+import { registerEndpoint } from './register';
+
+const WRONG = 'That name and password do not match an account.';
+
+export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => Date): void {
+  // 5 failures per name, 20 per address, in 15 minutes.
+  const byName = createLoginLimiter({ limit: 5, windowMs: 15 * 60_000 });
+  const byAddress = createLoginLimiter({ limit: 20, windowMs: 15 * 60_000 });
+  const me = (request: FastifyRequest): Me => {
+    if (!request.me) throw new HttpError(401, 'unauthorized', 'Nobody is signed in.');
+    return request.me;
+  };
+
+  registerEndpoint(app, setupAdmin, async ({ body, request, reply }) => {
+    if (!(await repos.credentials.useSetupToken(secretHash(body.token), now()))) {
+      throw new HttpError(403, 'forbidden', 'This setup token is unknown, used or expired; restart Kiln without an admin for a new one.', 'token');
+    }
+    await repos.users.create({ name: body.name, displayName: body.displayName, passwordHash: await hashPassword(body.password), admin: true, createdAt: now().toISOString() });
+    await startSession(repos, request, reply, body.name, now());
+    return (await repos.users.me(body.name))!;
+  });
+
+  registerEndpoint(app, login, async ({ body, request, reply }) => {
+    const name = body.name.toLowerCase();
+    const keys = { name: [`name:${name}`], address: [`ip:${request.ip}`] };
+    const wait = Math.max(byName.retryAfter(keys.name), byAddress.retryAfter(keys.address));
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpError(429, 'too_many_requests', `Too many failed sign-ins; try again in ${wait} s.`);
+    }
+    const user = await repos.users.get(name);
+    const ok = (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount;
+    if (!ok) {
+      byName.fail(keys.name);
+      byAddress.fail(keys.address);
+      throw new HttpError(401, 'unauthorized', WRONG);
+    }
+    byName.succeed(keys.name);
+    await startSession(repos, request, reply, name, now());
+    return (await repos.users.me(name))!;
+  });
+
+  registerEndpoint(app, logout, async ({ request, reply }) => {
+    await endSession(repos, request, reply);
+    return { ok: true as const };
+  });
+
+  registerEndpoint(app, getMe, async ({ request }) => me(request));
+
+  registerEndpoint(app, listApiTokens, async ({ request }) => ({ tokens: await repos.credentials.tokens(me(request).user.name) }));
+
+  registerEndpoint(app, createApiToken, async ({ body, request }) => {
+    const owner = me(request).user.name;
+    const { secret, id } = await createToken(repos, owner, body.name, now(), body.expiresInDays);
+    const token = (await repos.credentials.tokens(owner)).find((t) => t.id === id)!;
+    return { token, secret };
+  });
+
+  registerEndpoint(app, revokeApiToken, async ({ params, request }) => {
+    if (!(await repos.credentials.revokeToken(params.tokenId, me(request).user.name, now()))) {
+      throw new NotFoundError(`You have no API token '${params.tokenId}'.`, 'tokenId');
+    }
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { Timestamp } from './ids';
+
+export const UserName = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a user name is 2-40 characters (a-z, 0-9, . _ -) and starts with a letter');
+export const RoleName = z.string().regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a role name is 2-40 characters (a-z, 0-9, . _ -) and starts with a letter');
+export const Password = z
+  .string()
+  .min(12, 'a password needs at least 12 characters')
+  .max(200, 'a password may have at most 200 characters');
+
+/** READ sees; WRITE edits pipelines and recipes; EXECUTE runs pipelines and server-group operations. */
+export const Permission = z.enum(['READ', 'WRITE', 'EXECUTE']);
+export type Permission = z.infer<typeof Permission>;
+
+export const Grant = z.object({
+  resourceType: z.enum(['application', 'account']),
+  /** A name, or `*` for every application (account). */
+  resource: z.string().regex(/^(\*|[a-z0-9][a-z0-9._-]*)$/, "resource is a name or '*'"),
+  permission: Permission,
+});
+export type Grant = z.infer<typeof Grant>;
+
+export const User = z.object({
+  name: UserName,
+  displayName: z.string(),
+  admin: z.boolean(),
+  /** Runs automatic triggers; cannot log in. */
+  serviceAccount: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: Timestamp,
+  roles: z.array(z.string()),
+});
+export type User = z.infer<typeof User>;
+
+/** Who is asking and what they may do: the grants of all their roles. */
+export const Me = z.object({ user: User, grants: z.array(Grant) });
+export type Me = z.infer<typeof Me>;
+
+export const Role = z.object({
+  name: RoleName,
+  description: z.string().max(500),
+  members: z.array(UserName),
+  grants: z.array(Grant),
+});
+export type Role = z.infer<typeof Role>;
+
+export const ApiToken = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** The first characters, so a person can tell tokens apart; the rest is never shown again. */
+  prefix: z.string(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.optional(),
+  expiresAt: Timestamp.optional(),
+  revokedAt: Timestamp.optional(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  status: z.number().int(),
+  details: z.record(z.string(), z.unknown()),
+  ip: z.string().optional(),
+  userAgent: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+const IMPLIED: Record<Permission, Permission[]> = { READ: ['READ', 'WRITE', 'EXECUTE'], WRITE: ['WRITE'], EXECUTE: ['EXECUTE'] };
+
+/**
+ * Whether `me` holds `permission` on the application (and, for cloud operations, the account).
+ * WRITE and EXECUTE each imply READ; admins may do everything. One function for the BFF, which
+ * enforces, and the SPA, which hides what would be refused.
+ */
+export function can(me: Me | undefined, permission: Permission, on: { application?: string; account?: string }): boolean {
+  if (!me || me.user.disabled) return false;
+  if (me.user.admin) return true;
+  const holds = (type: Grant['resourceType'], name: string) =>
+    me.grants.some((g) => g.resourceType === type && (g.resource === '*' || g.resource === name) && IMPLIED[permission].includes(g.permission));
+  if (on.application !== undefined && !holds('application', on.application)) return false;
+  if (on.account !== undefined && !holds('account', on.account)) return false;
+  return on.application !== undefined || on.account !== undefined;
+}
