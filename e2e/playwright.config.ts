@@ -3,12 +3,18 @@ import { defineConfig, devices } from '@playwright/test';
 const PORT = Number(process.env.KILN_E2E_PORT ?? 8181);
 // One data dir per port so parallel runs (e.g. two developers' checkouts) do not share a database.
 const DATA = `e2e/.artifacts/kiln-data-${PORT}`;
+/** The first admin is created through the real setup link; journeys then start signed in as them. */
+export const SETUP_TOKEN = 'e2e-setup-token-0123456789abcdef';
+export const ADMIN_STATE = `e2e/.artifacts/admin-${PORT}.json`;
 
 // Journeys run against the real BFF on a fresh embedded database (seeded with the demo project),
 // in Debian's Chromium: browser downloads are impossible here.
 export default defineConfig({
   testDir: '.',
-  testMatch: '**/*.spec.ts',
+  projects: [
+    { name: 'setup', testMatch: '**/auth.setup.ts' },
+    { name: 'journeys', testMatch: '**/*.spec.ts', dependencies: ['setup'], use: { storageState: ADMIN_STATE } },
+  ],
   outputDir: '.artifacts/test-results',
   timeout: 30_000,
   expect: { timeout: 10_000 },
@@ -35,7 +41,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${DATA} && KILN_DATA=${DATA} PORT=${PORT} LOG_LEVEL=warn npx tsx src/server/main.ts`,
+    command: `rm -rf ${DATA} && KILN_DATA=${DATA} PORT=${PORT} KILN_SETUP_TOKEN=${SETUP_TOKEN} LOG_LEVEL=warn npx tsx src/server/main.ts`,
     cwd: '..',
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,

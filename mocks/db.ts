@@ -8,6 +8,7 @@ import { LoadBalancer } from '../src/shared/domain/load-balancer';
 import { parseMoniker } from '../src/shared/domain/moniker';
 import { Project } from '../src/shared/domain/project';
 import { ServerGroup } from '../src/shared/domain/server-group';
+import { createMockAuth, type MockAuth } from './auth-db';
 
 /** The in-memory world MSW answers from; handlers mutate it (POST) and tests reset it. */
 export interface MockDb {
@@ -19,6 +20,7 @@ export interface MockDb {
   /** Every revision of every pipeline, newest last; the newest is the pipeline. */
   pipelineRevisions: PipelineRevision[];
   executions: Execution[];
+  auth: MockAuth;
 }
 
 const HOUR = 3_600_000;
@@ -163,7 +165,7 @@ export function createDb(now: number = Date.now()): MockDb {
 
   const pipelineRevisions = [samplePipeline(createdAt)];
   const executions = [sampleExecution(pipelineRevisions[0]!.pipeline, now), sampleFailedExecution(pipelineRevisions[0]!.pipeline, now)];
-  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions };
+  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions, auth: createMockAuth(createdAt) };
 }
 
 function samplePipeline(at: string): PipelineRevision {

@@ -91,6 +91,20 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   skipStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { reason: 'approved on the phone' } },
   ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
   listPendingJudgments: {},
+  setupAdmin: { body: { token: 'x', name: 'root', displayName: 'Root', password: 'a-long-password' }, before: () => (db.auth.users = db.auth.users.map((u) => ({ ...u, admin: false }))) },
+  login: { body: { name: 'bo', password: 'mock-password-123' } },
+  logout: { body: {} },
+  getMe: {},
+  listApiTokens: {},
+  createApiToken: { body: { name: 'ci' } },
+  revokeApiToken: { params: { tokenId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' } },
+  listUsers: {},
+  createUser: { body: { name: 'cy', displayName: 'Cy', password: 'a-long-password' } },
+  updateUser: { params: { name: 'bo' }, body: { disabled: true } },
+  listRoles: {},
+  saveRole: { params: { role: 'approvers' }, body: { grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] } },
+  deleteRole: { params: { role: 'support' } },
+  listAudit: { query: { q: 'pipelines' } },
 };
 
 describe('fixtures', () => {

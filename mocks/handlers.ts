@@ -9,6 +9,7 @@ import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
 import { executionHandlers } from './handlers/executions';
 import { approvalHandlers } from './handlers/approvals';
+import { authHandlers } from './handlers/auth';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -21,6 +22,7 @@ export const handlersByEndpoint = {
   ...pipelineHandlers,
   ...executionHandlers,
   ...approvalHandlers,
+  ...authHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

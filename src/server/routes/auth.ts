@@ -26,7 +26,9 @@ export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => 
     }
     await repos.users.create({ name: body.name, displayName: body.displayName, passwordHash: await hashPassword(body.password), admin: true, createdAt: now().toISOString() });
     await startSession(repos, request, reply, body.name, now());
-    return (await repos.users.me(body.name))!;
+    // The audit log then records the new admin as who did it.
+    request.me = (await repos.users.me(body.name))!;
+    return request.me;
   });
 
   registerEndpoint(app, login, async ({ body, request, reply }) => {
@@ -46,7 +48,8 @@ export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => 
     }
     byName.succeed(keys.name);
     await startSession(repos, request, reply, name, now());
-    return (await repos.users.me(name))!;
+    request.me = (await repos.users.me(name))!;
+    return request.me;
   });
 
   registerEndpoint(app, logout, async ({ request, reply }) => {

@@ -1,6 +1,8 @@
 import { Outlet, useMatches, type Params } from 'react-router';
 import { Breadcrumbs, type Crumb } from '../components/breadcrumbs';
 import { TopBar } from './top-bar';
+import { AppShellFallback } from './app-shell-fallback';
+import { RequireSignIn } from '../features/auth/require-sign-in';
 
 /** Routes declare their crumb in `handle`, so the trail follows the route tree without page code. */
 export interface RouteHandle {
@@ -13,6 +15,7 @@ export function Layout() {
     return handle?.crumb ? [handle.crumb(match.params)] : [];
   });
   return (
+    <RequireSignIn fallback={<AppShellFallback />}>
     <div className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
       <a
         href="#main"
@@ -28,5 +31,6 @@ export function Layout() {
         </main>
       </div>
     </div>
+    </RequireSignIn>
   );
 }

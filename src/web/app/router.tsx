@@ -15,6 +15,9 @@ const crumb = (crumb: RouteHandle['crumb']): RouteHandle => ({ crumb });
 
 /** Exported so tests render the real route tree in a memory router. Pages load lazily: the first route stays small. */
 export const routes: RouteObject[] = [
+  // Outside the layout: nobody is signed in on these pages yet.
+  { path: '/sign-in', lazy: () => import('../features/auth/sign-in-page').then((m) => ({ Component: m.SignInPage })) },
+  { path: '/setup', lazy: () => import('../features/auth/setup-page').then((m) => ({ Component: m.SetupPage })) },
   {
     path: '/',
     Component: Layout,
@@ -87,6 +90,21 @@ export const routes: RouteObject[] = [
         path: 'approvals',
         handle: crumb(() => ({ label: 'Approvals', to: paths.approvals() })),
         lazy: () => import('./routes/approvals-inbox').then((m) => ({ Component: m.ApprovalsInboxPage })),
+      },
+      {
+        path: 'account/tokens',
+        handle: crumb(() => ({ label: 'API tokens', to: paths.apiTokens() })),
+        lazy: () => import('../features/auth/api-tokens-page').then((m) => ({ Component: m.ApiTokensPage })),
+      },
+      {
+        path: 'admin/users',
+        handle: crumb(() => ({ label: 'Users and roles', to: paths.adminUsers() })),
+        lazy: () => import('../features/auth/admin-page').then((m) => ({ Component: m.AdminPage })),
+      },
+      {
+        path: 'admin/audit',
+        handle: crumb(() => ({ label: 'Audit log', to: paths.audit() })),
+        lazy: () => import('../features/auth/audit-page').then((m) => ({ Component: m.AuditPage })),
       },
       { path: '*', Component: NotFoundPage },
     ],

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Link, NavLink } from 'react-router';
 import { ThemeToggle } from '../components/theme-toggle';
 import { paths } from '../lib/paths';
+import { UserMenu } from '../features/auth/user-menu';
 
 // Lazy: the count pulls in the execution schemas and the live connection, which the first page does not need.
 const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((m) => ({ default: m.InboxCount })));
@@ -49,8 +50,9 @@ export function TopBar() {
             ))}
           </ul>
         </nav>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
           <ThemeToggle />
+          <UserMenu />
         </div>
       </div>
     </header>

@@ -22,6 +22,11 @@ export function parseServerGroupRef(value: string | null): ServerGroupRef | unde
 }
 
 export const paths = {
+  signIn: (next?: string) => withSearch('/sign-in', { next }),
+  setup: () => '/setup',
+  apiTokens: () => '/account/tokens',
+  adminUsers: () => '/admin/users',
+  audit: () => '/admin/audit',
   projects: () => '/projects',
   project: (project: string) => `/projects/${seg(project)}`,
   applications: (q?: string) => withSearch('/applications', { q }),

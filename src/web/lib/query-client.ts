@@ -1,11 +1,18 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiRequestError } from './api-client';
 
 const MAX_RETRIES = 2;
 
 /** One per app (and one per test, so caches never leak between them). */
 export function createQueryClient(options: { retry?: boolean } = {}): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // A 401 anywhere means the session ended (expired, signed out elsewhere): forget who was signed
+    // in, and the sign-in gate sends the person to sign in again, then back to this page.
+    queryCache: new QueryCache({
+      onError: (error) => {
+        if (error instanceof ApiRequestError && error.status === 401) client.setQueryData(['auth', 'me'], null);
+      },
+    }),
     defaultOptions: {
       queries: {
         // Cloud state changes by the minute, not the millisecond; avoid refetch storms on navigation.
@@ -16,4 +23,5 @@ export function createQueryClient(options: { retry?: boolean } = {}): QueryClien
       },
     },
   });
+  return client;
 }

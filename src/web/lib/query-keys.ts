@@ -14,12 +14,21 @@ const clusters = ['clusters'] as const;
 const pipelines = ['pipelines'] as const;
 const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
+const auth = ['auth'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
  * live event invalidate "everything about application web" with one call.
  */
 export const queryKeys = {
+  auth: {
+    all: auth,
+    me: () => [...auth, 'me'] as const,
+    tokens: () => [...auth, 'tokens'] as const,
+    users: () => [...auth, 'users'] as const,
+    roles: () => [...auth, 'roles'] as const,
+    audit: (filter: { actor?: string; action?: string; q?: string }) => [...auth, 'audit', filter] as const,
+  },
   projects: {
     all: projects,
     list: () => [...projects, 'list'] as const,

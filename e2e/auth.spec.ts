@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { screen } from './screens';
+
+test('an admin gives a support person read-only access; they see clusters but may not change anything', async ({ page, browser, request }) => {
+  // A read-only role over everything, as the admin page saves it.
+  const role = await request.put('/api/admin/roles/support', {
+    data: { description: 'See everything, change nothing', grants: [{ resourceType: 'application', resource: '*', permission: 'READ' }, { resourceType: 'account', resource: '*', permission: 'READ' }] },
+  });
+  expect(role.status()).toBe(200);
+
+  await page.goto('/admin/users');
+  await page.getByLabel('New user name').fill('sam');
+  await page.getByLabel('New user display name').fill('Sam Support');
+  await page.getByLabel('First password').fill('sam-support-password');
+  await page.getByLabel('New user roles').fill('support');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('cell', { name: 'Sam Support' })).toBeVisible();
+  await screen(page, 'auth-03-users-and-roles');
+
+  const sam = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const samPage = await sam.newPage();
+  await samPage.goto('/applications/storefront/clusters');
+  await samPage.getByLabel('Name').fill('sam');
+  await samPage.getByLabel('Password').fill('sam-support-password');
+  await samPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(samPage).toHaveURL(/\/applications\/storefront\/clusters$/);
+  await expect(samPage.getByText('Sam Support')).toBeVisible();
+  await expect(samPage.getByRole('heading', { level: 1, name: 'storefront' })).toBeVisible();
+  await screen(samPage, 'auth-04-support-user-clusters');
+
+  // The server refuses what the role does not grant, naming the missing permission.
+  const pipelines = await samPage.request.get('/api/applications/storefront/pipelines');
+  expect(pipelines.status()).toBe(200);
+  const create = await samPage.request.post('/api/applications/storefront/pipelines', { data: { name: 'Nope', stages: [] } });
+  expect(create.status()).toBe(403);
+  expect((await create.json()).message).toBe("sam lacks WRITE permission on application 'storefront'.");
+  await sam.close();
+
+  await page.goto('/admin/audit?q=sam');
+  await expect(page.getByRole('cell', { name: 'POST /api/admin/users' })).toBeVisible();
+  await screen(page, 'auth-05-audit');
+});
+
+test('a person creates an API token for the CLI and sees it only once', async ({ page, playwright, baseURL }) => {
+  await page.goto('/account/tokens');
+  await page.getByLabel('New token name').fill('laptop CLI');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.getByRole('status').locator('code').textContent())!;
+  expect(secret).toMatch(/^kiln_/);
+  await screen(page, 'auth-06-api-token');
+  const cli = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${secret}` }, storageState: { cookies: [], origins: [] } });
+  expect((await cli.get('/api/auth/me')).status()).toBe(200);
+  await page.getByRole('button', { name: 'Revoke laptop CLI' }).click();
+  await expect(page.getByRole('cell', { name: 'revoked' })).toBeVisible();
+  expect((await cli.get('/api/auth/me')).status()).toBe(401);
+  await page.reload();
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await cli.dispose();
+});

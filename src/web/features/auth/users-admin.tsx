@@ -1,0 +1,82 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { createUser, updateUser } from '../../../shared/api/auth';
+import type { User } from '../../../shared/domain/user';
+import { Button } from '../../components/button';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys } from '../../lib/query-keys';
+import { FormError, inputClasses } from './auth-card';
+import { rolesQuery, usersQuery } from './admin-queries';
+
+/** Users: create one with a first password, change roles, make admin, disable. */
+export function UsersAdmin() {
+  const queryClient = useQueryClient();
+  const users = useQuery(usersQuery());
+  const roles = useQuery(rolesQuery());
+  const [draft, setDraft] = useState({ name: '', displayName: '', password: '', roles: '' });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.all });
+  const create = useMutation({
+    mutationFn: () =>
+      apiFetch(createUser, { body: { name: draft.name, displayName: draft.displayName, password: draft.password, roles: draft.roles.split(',').map((r) => r.trim()).filter(Boolean) } }),
+    onSuccess: async () => {
+      setDraft({ name: '', displayName: '', password: '', roles: '' });
+      await refresh();
+    },
+  });
+  const update = useMutation({
+    mutationFn: ({ name, patch }: { name: string; patch: { admin?: boolean; disabled?: boolean; roles?: string[] } }) => apiFetch(updateUser, { params: { name }, body: patch }),
+    onSuccess: refresh,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+  const people = (users.data?.users ?? []).filter((u: User) => !u.serviceAccount);
+  return (
+    <section aria-labelledby="users-h" className="flex flex-col gap-3">
+      <h2 id="users-h" className="text-sm font-semibold">Users</h2>
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs text-zinc-500 uppercase">
+          <tr><th className="py-2">Name</th><th>Display name</th><th>Roles</th><th>Admin</th><th>State</th></tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          {people.map((u) => (
+            <tr key={u.name}>
+              <td className="py-2 font-mono text-xs">{u.name}</td>
+              <td>{u.displayName}</td>
+              <td>
+                <input
+                  aria-label={`Roles of ${u.name}`}
+                  className={`${inputClasses} h-7 w-64`}
+                  defaultValue={u.roles.join(', ')}
+                  list="known-roles"
+                  onBlur={(e) => {
+                    const next = e.target.value.split(',').map((r) => r.trim()).filter(Boolean);
+                    if (next.join(',') !== u.roles.join(',')) update.mutate({ name: u.name, patch: { roles: next } });
+                  }}
+                />
+              </td>
+              <td>
+                <input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })} />
+              </td>
+              <td>
+                <Button size="sm" onClick={() => update.mutate({ name: u.name, patch: { disabled: !u.disabled } })}>{u.disabled ? 'Enable' : 'Disable'}</Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <datalist id="known-roles">{roles.data?.roles.map((r) => <option key={r.name} value={r.name} />)}</datalist>
+      <FormError message={update.error?.message} />
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
+        <input aria-label="New user name" placeholder="name" className={`${inputClasses} w-32`} value={draft.name} onChange={set('name')} required />
+        <input aria-label="New user display name" placeholder="Display name" className={`${inputClasses} w-44`} value={draft.displayName} onChange={set('displayName')} required />
+        <input aria-label="First password" placeholder="First password (12+)" type="password" className={`${inputClasses} w-44`} value={draft.password} onChange={set('password')} required />
+        <input aria-label="New user roles" placeholder="roles, comma-separated" className={`${inputClasses} w-56`} value={draft.roles} onChange={set('roles')} list="known-roles" />
+        <Button variant="primary" type="submit" disabled={create.isPending}>Add user</Button>
+      </form>
+      <FormError message={create.error?.message} />
+    </section>
+  );
+}
