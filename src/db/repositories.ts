@@ -11,6 +11,8 @@ import { executionLogRepository } from './repositories/execution-logs';
 import { notificationRepository } from './repositories/notifications';
 import { cloudProcessRepository } from './repositories/cloud-processes';
 import { trafficGuardRepository } from './repositories/traffic-guards';
+import { imageRepository } from './repositories/images';
+import { recipeRepository } from './repositories/recipes';
 import type { Repositories, Session } from './types';
 
 /**
@@ -32,5 +34,7 @@ export function createRepositories(db: Session): Repositories {
     executionLogs: executionLogRepository(db),
     notifications: notificationRepository(db),
     events: eventRepository(db),
+    images: imageRepository(db),
+    recipes: recipeRepository(db),
   };
 }

@@ -8,6 +8,8 @@ import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import type { Execution, ExecutionStatus, StageExecution } from '../shared/domain/execution';
 import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
+import type { ImageRepository } from './repositories/images';
+import type { RecipeRepository } from './repositories/recipes';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -258,4 +260,7 @@ export interface Repositories {
   executionLogs: ExecutionLogRepository;
   notifications: NotificationRepository;
   events: EventRepository;
+  /** The bakery's image registry and recipes. */
+  images: ImageRepository;
+  recipes: RecipeRepository;
 }
