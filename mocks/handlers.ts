@@ -9,6 +9,8 @@ import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
 import { executionHandlers } from './handlers/executions';
 import { approvalHandlers } from './handlers/approvals';
+import { imageHandlers } from './handlers/images';
+import { recipeHandlers } from './handlers/recipes';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -21,6 +23,8 @@ export const handlersByEndpoint = {
   ...pipelineHandlers,
   ...executionHandlers,
   ...approvalHandlers,
+  ...imageHandlers,
+  ...recipeHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -18,6 +18,8 @@ import { createEngine } from '../engine/index';
 import { executionRoutes } from './routes/executions';
 import { triggerRoutes } from './routes/triggers';
 import { approvalRoutes } from './routes/approvals';
+import { imageRoutes } from './routes/images';
+import { recipeRoutes } from './routes/recipes';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -55,6 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   executionRoutes(app, deps, engine);
   await triggerRoutes(app, deps, engine);
   approvalRoutes(app, deps);
+  imageRoutes(app, deps);
+  recipeRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

@@ -37,6 +37,8 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
+import { assignImageChannel, getImage, listImages, revokeImage } from './images';
+import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -81,4 +83,13 @@ export const allEndpoints = {
   skipStage,
   ignoreStageFailure,
   listPendingJudgments,
+  listImages,
+  getImage,
+  assignImageChannel,
+  revokeImage,
+  listRecipes,
+  createRecipe,
+  getRecipe,
+  saveRecipe,
+  listRecipeRevisions,
 } as const;
