@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../db/test-builders';
 import { bake } from './bake';
 import { BakeError } from './bake-error';
@@ -10,6 +10,9 @@ import { decompress } from './compress';
 import { artifactPath } from './store';
 import { SAMPLE_APP, saveRecipe, useBakery } from './test-bakery';
 
+
+// Bakes and a fresh database each test: generous hooks on a machine shared with other suites.
+vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 describe('bake', () => {
   const db = useTestDatabase();
   const bakery = useBakery();

@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../db/test-builders';
 import { EngineError } from '../errors';
 import { bake } from './bake';
@@ -7,6 +7,9 @@ import { checkDeployable } from './deploy-guard';
 import { createRegistryCatalog } from './registry-catalog';
 import { SAMPLE_APP, saveRecipe, useBakery } from './test-bakery';
 
+
+// Bakes and a fresh database each test: generous hooks on a machine shared with other suites.
+vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 describe('registry catalog and deploy guard', () => {
   const db = useTestDatabase();
   const bakery = useBakery();
