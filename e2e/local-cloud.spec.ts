@@ -67,6 +67,15 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await expect(instances.getByText('Up', { exact: true })).toHaveCount(2);
   await screen(page, 'local-cloud-panel');
 
+  // Each instance's log (its stdout and stderr) is readable from the panel.
+  const first = (await instances.getByRole('rowheader').first().textContent())!.trim();
+  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+  const log = panel(page).getByRole('region', { name: `Log of ${first}` });
+  await expect(log).toContainText(`listening on 127.0.0.1:`);
+  await expect(log).toContainText('reported ready');
+  await screen(page, 'local-cloud-instance-log');
+  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+
   // Kill one instance process: it shows down within seconds, then a replacement brings the group back to 2 up.
   const victim = (await instances.getByRole('rowheader').first().textContent())!.trim();
   process.kill(pidOf(victim), 'SIGKILL');

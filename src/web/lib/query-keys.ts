@@ -36,6 +36,7 @@ export const queryKeys = {
     view: (application: string, filters: z.input<typeof ClustersQuery>) => [...clusters, application, 'view', filters] as const,
     serverGroup: (application: string, ref: ServerGroupRef) =>
       [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
+    instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
   },
   pipelines: {
     all: pipelines,
