@@ -14,6 +14,7 @@ const clusters = ['clusters'] as const;
 const pipelines = ['pipelines'] as const;
 const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
+const images = ['images'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
@@ -60,5 +61,12 @@ export const queryKeys = {
   approvals: {
     all: approvals,
     pending: () => [...approvals, 'pending'] as const,
+  },
+  images: {
+    all: images,
+    list: () => [...images, 'list'] as const,
+    detail: (name: string) => [...images, 'detail', name] as const,
+    recipes: () => [...images, 'recipes'] as const,
+    recipe: (recipeId: string) => [...images, 'recipe', recipeId] as const,
   },
 };
