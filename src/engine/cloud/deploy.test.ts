@@ -103,6 +103,26 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     for (let i = 0; i < 10; i += 1) expect((await fetch(`http://${lb.address}/`)).headers.get('x-app-version')).toBe('v1');
   });
 
+  it('a healthy canary passes with its numbers and is promoted to full capacity', async () => {
+    const d = await setup();
+    await d.run('deploy', deployConfig('sample-app:v1'));
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
+    const canary = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 3, minRequests: 50 } }));
+    const report = await load.stop();
+    expect(canary.stages[0]!.error).toBeUndefined();
+    expect(report.failed).toBe(0);
+    const analysis = canary.stages[0]!.outputs.canaryAnalysis as { pass: boolean; canary: { requests: number; errorRatePct: number }; baseline: { requests: number } };
+    console.log(`canary passed: ${JSON.stringify(analysis)}`);
+    expect(analysis.pass).toBe(true);
+    expect(analysis.canary.errorRatePct).toBe(0);
+    // About a fifth of the traffic went to the canary during the analysis.
+    expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    expect(groups.map((g) => [g.name, g.disabled, g.capacity.desired])).toEqual([['web-prod-v002', false, 2], ['web-prod-v001', true, 2]]);
+    expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
+  });
+
   it('a canary of a faulty v2 fails with its measured error rate and is rolled back', async () => {
     const d = await setup();
     await d.run('deploy', deployConfig('sample-app:v1'));

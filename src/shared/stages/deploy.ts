@@ -48,7 +48,7 @@ export const deployStage = defineStage({
         analysisSec: Seconds(3600).min(1).default(60),
         /** Fail when the canary's error rate exceeds the baseline's by more than this many percentage points. */
         maxErrorRateIncrease: z.number().min(0).max(100).default(1),
-        /** Fail when the canary's p95 latency exceeds the baseline's by more than this percentage (and 20 ms). */
+        /** Fail when the canary's median latency exceeds the baseline's by more than this percentage (and 20 ms). */
         maxLatencyIncreasePct: z.number().min(0).max(1000).default(50),
         /** Fewer canary requests than this is not enough to judge: the canary fails. */
         minRequests: z.number().int().min(1).max(1_000_000).default(50),
