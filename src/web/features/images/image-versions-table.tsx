@@ -49,7 +49,7 @@ export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; 
               <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-semibold">{v.version}</th>
               <td className="px-3 py-2">
                 {v.revocation ? (
-                  <span className="flex flex-col gap-0.5">
+                  <span className="flex flex-col items-start gap-0.5">
                     <RevocationBadge image={v} />
                     <span className="max-w-56 text-xs text-zinc-600 dark:text-zinc-400">{v.revocation.reason}</span>
                   </span>
@@ -68,7 +68,7 @@ export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; 
               <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
               <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400"><RelativeTime iso={v.createdAt} /></td>
               <td className="px-3 py-2 text-right">
-                {!v.revocation || (v.revocation.from && !v.revoked) ? (
+                {!v.revocation || v.revocation.from ? (
                   <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`}>Revoke</Button>
                 ) : null}
               </td>

@@ -22,6 +22,7 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
 export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next: Draft) => void }) {
   const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
   const base = (draft.base ?? { type: 'scratch' }) as { type: string; image?: string; path?: string; suite?: string };
+  const artifact = draft.artifact as { source?: string; destination?: string } | undefined;
   const run = draft.run as { entrypoint?: string; healthPath?: string } | undefined;
   const output = (draft.output ?? {}) as { compression?: 'zstd' | 'gzip'; diskSizeMiB?: number };
   const tests = (draft.tests ?? {}) as { files?: string[]; boot?: boolean };
@@ -51,6 +52,12 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
       {(base.type === 'directory' || base.type === 'tarball') && <Field label="Base path" hint="An absolute path on the Kiln machine.">{(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}</Field>}
       {base.type === 'debian' && <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap).">{(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { type: 'debian', suite: e.target.value } })} />}</Field>}
       {base.type === 'scratch' && <div />}
+      <Field label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
+        {(id) => <input id={id} className={INPUT} value={artifact?.source ?? ''} onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })} />}
+      </Field>
+      <Field label="Artifact: destination in the image">
+        {(id) => <input id={id} className={INPUT} disabled={!artifact} value={artifact?.destination ?? ''} onChange={(e) => set({ artifact: { source: artifact?.source ?? '', destination: e.target.value } })} />}
+      </Field>
       <Field label="Run: entrypoint" hint="The ES module the local cloud starts with node (PORT is set). Empty: not runnable.">
         {(id) => <input id={id} className={INPUT} value={run?.entrypoint ?? ''} onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })} />}
       </Field>
