@@ -52,8 +52,7 @@ export const queryKeys = {
     all: executions,
     /** Every list of one application (any filter), so a live event refreshes them all. */
     forApplication: (application: string) => [...executions, 'list', application] as const,
-    list: (application: string, filters: { status?: string | undefined; pipeline?: string | undefined }) =>
-      [...executions, 'list', application, filters] as const,
+    list: (application: string, filters: Record<string, string | undefined>) => [...executions, 'list', application, filters] as const,
     running: () => [...executions, 'running'] as const,
     detail: (executionId: string) => [...executions, 'detail', executionId] as const,
     pipelines: (application: string) => [...executions, 'pipelines', application] as const,
