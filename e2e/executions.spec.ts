@@ -37,8 +37,8 @@ async function createPipeline(request: APIRequestContext, name: string): Promise
   return ((await res.json()) as { id: string }).id;
 }
 
-async function start(request: APIRequestContext, pipelineId: string): Promise<string> {
-  const res = await request.post(`/api/pipelines/${pipelineId}/executions`, { data: { parameters: { version: '1.4.2' } } });
+async function start(request: APIRequestContext, pipelineId: string, parameters: Record<string, string> = { version: '1.4.2' }): Promise<string> {
+  const res = await request.post(`/api/pipelines/${pipelineId}/executions`, { data: { parameters } });
   expect(res.status(), await res.text()).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -134,4 +134,31 @@ test('a rejection with a comment ends the execution and shows the comment as tex
   await page.goto('/running');
   await expect(page.getByRole('heading', { name: 'Running now' })).toBeVisible();
   await screen(page, 'running-now');
+});
+
+test('a dropped live stream resumes after the last event, and the log misses nothing and doubles nothing', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const created = await request.post('/api/applications/storefront/pipelines', {
+    data: {
+      name: 'Slow printer',
+      concurrency: { limitConcurrent: false },
+      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 20); do echo "tick $i"; sleep 0.3; done' } }],
+    },
+  });
+  const executionId = await start(request, ((await created.json()) as { id: string }).id, {});
+  // The first stream delivers event 1 and then ends, as a dropped connection would, mid-run. The
+  // page must re-open it from there: the server then replays every later event, log lines included.
+  const streams: string[] = [];
+  await page.route('**/api/events**', async (route) => {
+    streams.push(new URL(route.request().url()).search);
+    if (streams.length > 1) return route.continue();
+    const first = { id: 1, type: 'execution.created', application: 'storefront', executionId, at: new Date().toISOString(), data: {} };
+    return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `id: 1\nevent: execution.created\ndata: ${JSON.stringify(first)}\n\n` });
+  });
+  await page.goto(`/applications/storefront/executions/${executionId}?stage=job`);
+  const log = page.getByRole('region', { name: 'Log of Job' });
+  await expect(log.getByText('tick 20', { exact: true })).toBeVisible({ timeout: 20_000 });
+  expect(streams.slice(0, 2)).toEqual(['', '?after=1']);
+  await expect(log.getByText('20 lines')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
 });

@@ -46,6 +46,9 @@ async function answer(request: APIRequestContext): Promise<string> {
   return res.text();
 }
 
+/** The instance id in a row header (which also holds the row's Log button). */
+const idIn = (text: string | null) => /i-[a-z0-9]+/.exec(text ?? '')![0];
+
 const panel = (page: Page) => page.getByRole('complementary', { name: /lab-web-v00\d/ });
 
 test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, resize and destroy from the panel', async ({ page, request }) => {
@@ -67,13 +70,22 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await expect(instances.getByText('Up', { exact: true })).toHaveCount(2);
   await screen(page, 'local-cloud-panel');
 
+  // Each instance's log (its stdout and stderr) is readable from the panel.
+  const first = idIn(await instances.getByRole('rowheader').first().textContent());
+  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+  const log = panel(page).getByRole('region', { name: `Log of ${first}` });
+  await expect(log).toContainText(`listening on 127.0.0.1:`);
+  await expect(log).toContainText('reported ready');
+  await screen(page, 'local-cloud-instance-log');
+  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+
   // Kill one instance process: it shows down within seconds, then a replacement brings the group back to 2 up.
-  const victim = (await instances.getByRole('rowheader').first().textContent())!.trim();
+  const victim = idIn(await instances.getByRole('rowheader').first().textContent());
   process.kill(pidOf(victim), 'SIGKILL');
   await expect(instances.getByRole('row', { name: new RegExp(victim) }).getByText('Down', { exact: true })).toBeVisible({ timeout: 15_000 });
   await screen(page, 'local-cloud-instance-down');
   await expect(instances.getByText('Up', { exact: true })).toHaveCount(2, { timeout: 30_000 });
-  await expect(instances.getByRole('rowheader', { name: victim })).toHaveCount(0, { timeout: 30_000 });
+  await expect(instances.getByRole('rowheader', { name: new RegExp(victim) })).toHaveCount(0, { timeout: 30_000 });
 
   // Roll back behind a confirmation that names the group; traffic goes back to v1.
   await panel(page).getByRole('button', { name: 'Roll back' }).click();
@@ -97,7 +109,7 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await expect(instances.getByRole('row')).toHaveCount(4, { timeout: 30_000 });
 
   // Destroy: the confirmation names the group; afterwards it is gone with its processes.
-  const pids = (await instances.getByRole('rowheader').allTextContents()).map((id) => pidOf(id.trim()));
+  const pids = (await instances.getByRole('rowheader').allTextContents()).map((text) => pidOf(idIn(text)));
   await panel(page).getByRole('button', { name: 'Destroy' }).click();
   const destroy = page.getByRole('dialog', { name: 'Destroy lab-web-v002?' });
   await expect(destroy.getByText('This cannot be undone.', { exact: false })).toBeVisible();

@@ -10,6 +10,7 @@ import { ServerGroup } from '../src/shared/domain/server-group';
 import { createDb, db, resetDb } from './db';
 import { handlersByEndpoint } from './handlers';
 import { server } from './node';
+import { SHOP_WEB_RECIPE } from './handlers/recipes';
 
 const ORIGIN = 'http://kiln.test';
 
@@ -105,6 +106,15 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   saveRole: { params: { role: 'approvers' }, body: { grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] } },
   deleteRole: { params: { role: 'support' } },
   listAudit: { query: { q: 'pipelines' } },
+  listImages: {},
+  getImage: { params: { name: 'shop-web' } },
+  assignImageChannel: { params: { name: 'shop-web', channel: 'staging' }, body: { version: 'v3' } },
+  revokeImage: { params: { name: 'node-base', version: 'v2' }, body: { reason: 'rebuilt with a patched kernel', at: '2030-01-01T00:00:00Z' } },
+  listRecipes: {},
+  createRecipe: { body: { yaml: 'name: api\nbuilder: bundle\nrun:\n  entrypoint: server.mjs\n' } },
+  getRecipe: { params: { recipeId: SHOP_WEB_RECIPE } },
+  saveRecipe: { params: { recipeId: SHOP_WEB_RECIPE }, body: { baseRevision: 2, recipe: { name: 'shop-web', description: 'edited' } } },
+  listRecipeRevisions: { params: { recipeId: SHOP_WEB_RECIPE } },
 };
 
 describe('fixtures', () => {

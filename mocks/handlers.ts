@@ -10,6 +10,8 @@ import { pipelineHandlers } from './handlers/pipelines';
 import { executionHandlers } from './handlers/executions';
 import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
+import { imageHandlers } from './handlers/images';
+import { recipeHandlers } from './handlers/recipes';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -23,6 +25,8 @@ export const handlersByEndpoint = {
   ...executionHandlers,
   ...approvalHandlers,
   ...authHandlers,
+  ...imageHandlers,
+  ...recipeHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

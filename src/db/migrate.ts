@@ -6,6 +6,7 @@ import { executionLogsSchema } from './migrations/005-execution-logs';
 import { engineControlsSchema } from './migrations/006-engine-controls';
 import { authSchema } from './migrations/007-auth';
 import { localCloudSchema } from './migrations/010-local-cloud';
+import { imageRegistrySchema } from './migrations/030-image-registry';
 import type { Session } from './types';
 
 export interface Migration {
@@ -20,7 +21,9 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, localCloudSchema];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, localCloudSchema, imageRegistrySchema,
+];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

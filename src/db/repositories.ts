@@ -14,6 +14,8 @@ import { trafficGuardRepository } from './repositories/traffic-guards';
 import { userRepository } from './repositories/users';
 import { credentialRepository } from './repositories/credentials';
 import { auditRepository } from './repositories/audit';
+import { imageRepository } from './repositories/images';
+import { recipeRepository } from './repositories/recipes';
 import type { Repositories, Session } from './types';
 
 /**
@@ -38,5 +40,7 @@ export function createRepositories(db: Session): Repositories {
     users: userRepository(db),
     credentials: credentialRepository(db),
     audit: auditRepository(db),
+    images: imageRepository(db),
+    recipes: recipeRepository(db),
   };
 }

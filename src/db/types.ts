@@ -9,6 +9,8 @@ import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import type { Execution, ExecutionStatus, StageExecution } from '../shared/domain/execution';
 import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
+import type { ImageRepository } from './repositories/images';
+import type { RecipeRepository } from './repositories/recipes';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -304,4 +306,7 @@ export interface Repositories {
   users: UserRepository;
   credentials: CredentialRepository;
   audit: AuditRepository;
+  /** The bakery's image registry and recipes. */
+  images: ImageRepository;
+  recipes: RecipeRepository;
 }

@@ -22,6 +22,8 @@ import { authPlugin } from './plugins/auth';
 import { securityHeaders } from './plugins/security-headers';
 import { authRoutes } from './routes/auth';
 import { adminRoutes } from './routes/admin';
+import { imageRoutes } from './routes/images';
+import { recipeRoutes } from './routes/recipes';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -60,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   executionRoutes(app, deps, engine);
   await triggerRoutes(app, deps, engine);
   approvalRoutes(app, deps);
+  imageRoutes(app, deps);
+  recipeRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

@@ -12,6 +12,8 @@ import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
 import { createLocalCloud } from '../engine/cloud/local';
 import { localProviders } from '../engine/cloud/providers';
+import { createRegistryCatalog } from '../engine/bakery/registry-catalog';
+import { bakeryPaths } from '../engine/bakery/store';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -31,7 +33,10 @@ async function main(): Promise<void> {
 
   const events = createEventBus(repos);
   // The local cloud re-adopts the instances a previous run left going (or restarts them) before the engine resumes deploys.
-  const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), log: (line) => log(`cloud: ${line}`) });
+  // Baked bundles run on the local cloud next to the built-in images; the bake stage stores them under the same data dir.
+  const images = createRegistryCatalog({ repos, paths: bakeryPaths(config.dataDir), onError: (err) => log(`image registry: ${String(err)}`) });
+  await images.load();
+  const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
   const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     await app.close();
     // Instances are Kiln's children: none outlives it (the next start launches them again).
     await cloud.close();
+    images.close();
     await db.close();
     process.exit(0);
   };

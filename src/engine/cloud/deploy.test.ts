@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeTimeline, startLoad } from './load-generator';
-import { openTestCloud } from './test-cloud';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import { openTestCloud, until } from './test-cloud';
 import { deployEngine, PROD } from './test-deploys';
 
 type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
@@ -75,6 +76,51 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     expect(firstV2).toBeGreaterThan(0);
     expect(lastV1).toBeGreaterThan(firstV2 + 100);
     expect(report.timeline.at(-1)).toBe('v2');
+  });
+
+  it('rolling red/black runs a pipeline between steps; a rejected judgment there rolls the deploy back', async () => {
+    const d = await setup();
+    await d.run('deploy', deployConfig('sample-app:v1'));
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    await t!.repos.pipelines.create(
+      PipelineDraft.parse({ application: 'web', name: 'Approve step', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Looks good?', config: { instructions: 'Check the dashboards at 50%.' } }] }),
+      'ana',
+    );
+    const id = await d.start('deploy', deployConfig('sample-app:v2', { strategy: 'rollingredblack', targetPercentages: [50, 100], pipelineBetweenSteps: 'Approve step' }));
+    const gate = await until('the judgment between steps', async () => {
+      const all = await t!.repos.executions.list('web', { limit: 20 });
+      return all.executions.find((e) => e.pipelineName === 'Approve step' && e.stages[0]?.status === 'SUSPENDED');
+    });
+    // Halfway: both versions answer.
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i += 1) seen.add((await fetch(`http://${lb.address}/`)).headers.get('x-app-version') ?? '');
+    expect([...seen].sort()).toEqual(['v1', 'v2']);
+
+    await d.engine.judge(gate.id, 'ok', { decision: 'reject', by: 'ana', comment: 'error budget burning' });
+    const done = await d.finish(id);
+    expect(done.status).toBe('TERMINAL');
+    expect(done.stages[0]!.error).toMatch(/^'Approve step' between steps ended TERMINAL.*; rolled back: destroyed web-prod-v002, web-prod-v001 serves the traffic$/);
+    for (let i = 0; i < 10; i += 1) expect((await fetch(`http://${lb.address}/`)).headers.get('x-app-version')).toBe('v1');
+  });
+
+  it('a healthy canary passes with its numbers and is promoted to full capacity', async () => {
+    const d = await setup();
+    await d.run('deploy', deployConfig('sample-app:v1'));
+    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
+    const canary = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 3, minRequests: 50 } }));
+    const report = await load.stop();
+    expect(canary.stages[0]!.error).toBeUndefined();
+    expect(report.failed).toBe(0);
+    const analysis = canary.stages[0]!.outputs.canaryAnalysis as { pass: boolean; canary: { requests: number; errorRatePct: number }; baseline: { requests: number } };
+    console.log(`canary passed: ${JSON.stringify(analysis)}`);
+    expect(analysis.pass).toBe(true);
+    expect(analysis.canary.errorRatePct).toBe(0);
+    // About a fifth of the traffic went to the canary during the analysis.
+    expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
+    const groups = await t!.repos.serverGroups.listByApplication('web');
+    expect(groups.map((g) => [g.name, g.disabled, g.capacity.desired])).toEqual([['web-prod-v002', false, 2], ['web-prod-v001', true, 2]]);
+    expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
   });
 
   it('a canary of a faulty v2 fails with its measured error rate and is rolled back', async () => {

@@ -23,17 +23,22 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud) {
   let n = 0;
   return {
     engine,
-    async run(type: string, config: Record<string, unknown>, ms = 60_000): Promise<Execution> {
+    async start(type: string, config: Record<string, unknown>, name?: string): Promise<string> {
       n += 1;
       const pipeline = await repos.pipelines.create(
-        PipelineDraft.parse({ application: 'web', name: `${type}-${n}`, stages: [{ refId: 's', type, name: `${type} ${n}`, config }] }),
+        PipelineDraft.parse({ application: 'web', name: name ?? `${type}-${n}`, stages: [{ refId: 's', type, name: `${type} ${n}`, config }] }),
         'ana',
       );
-      const started = await engine.start(pipeline, { type: 'manual', user: 'ana', parameters: {} });
-      return until(`${type} to finish`, async () => {
-        const e = await repos.executions.get(started.id);
+      return (await engine.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;
+    },
+    finish(id: string, ms = 60_000): Promise<Execution> {
+      return until(`execution ${id} to finish`, async () => {
+        const e = await repos.executions.get(id);
         return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
       }, ms);
+    },
+    async run(type: string, config: Record<string, unknown>, ms = 60_000): Promise<Execution> {
+      return this.finish(await this.start(type, config), ms);
     },
   };
 }

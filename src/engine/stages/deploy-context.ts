@@ -2,7 +2,7 @@ import type { GroupTraffic } from '../cloud/load-balancer-proxy';
 
 /** What a deploy stage remembers between steps (stored as the stage context, so it survives a crash). */
 export interface DeployContext {
-  phase?: 'create' | 'healthy' | 'delay' | 'step-delay' | 'analyze';
+  phase?: 'create' | 'healthy' | 'delay' | 'step-delay' | 'gate' | 'analyze';
   serverGroup?: string;
   image?: string;
   cluster?: string;
@@ -18,6 +18,8 @@ export interface DeployContext {
   promoting?: boolean;
   snapshot?: Record<string, GroupTraffic>;
   canaryAnalysis?: Record<string, unknown>;
+  /** The execution of the pipeline run between rolling steps. */
+  gate?: string;
   progress?: string;
 }
 

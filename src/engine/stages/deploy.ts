@@ -5,6 +5,7 @@ import type { CloudProvider } from '../cloud/provider';
 import { judgeCanary, windowOf } from '../cloud/traffic-analysis';
 import { defineHandler, type StepInput, type StepResult } from './handler';
 import { type DeployContext, readContext } from './deploy-context';
+import { derivedId } from '../derived-id';
 
 const POLL_MS = 500;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -87,7 +88,18 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
     case 'step-delay':
       if (now < new Date(ctx.until!)) return later(input, {});
       if (ctx.phase === 'delay') return finishRedBlack(input, provider, ctx);
+      if (config.pipelineBetweenSteps) return startGate(input, ctx);
       return nextRollingStep(input, provider, ctx);
+
+    case 'gate': {
+      const gate = await input.repos.executions.get(ctx.gate!);
+      if (gate?.status === 'SUCCEEDED') return nextRollingStep(input, provider, ctx);
+      if (gate && ['TERMINAL', 'CANCELED', 'STOPPED'].includes(gate.status)) {
+        const why = gate.stages.find((s) => s.error)?.error;
+        throw new Error(`'${gate.pipelineName}' between steps ended ${gate.status}${why ? `: ${why}` : ''}`);
+      }
+      return later(input, { progress: `waiting for '${gate?.pipelineName ?? config.pipelineBetweenSteps}' before the next step` }, 1000);
+    }
 
     case 'analyze':
       if (now < new Date(ctx.until!)) return later(input, { progress: `canary analysis until ${ctx.until}` });
@@ -140,6 +152,19 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
       return later(input, { phase: 'analyze', snapshot, until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
     }
   }
+}
+
+/** Runs the between-steps pipeline once per step (its id derives from the step, so a retry finds it). */
+async function startGate(input: Input, ctx: DeployContext): Promise<StepResult> {
+  const { config, execution, stage } = input;
+  const id = derivedId(`${execution.id}/${stage.refId}/${stage.attempt}/step-${ctx.step}`);
+  if (!(await input.repos.executions.get(id))) {
+    const pipelines = await input.repos.pipelines.listByApplication(execution.application);
+    const pipeline = pipelines.find((p) => p.id === config.pipelineBetweenSteps || p.name === config.pipelineBetweenSteps);
+    if (!pipeline) throw new Error(`application '${execution.application}' has no pipeline '${config.pipelineBetweenSteps}' to run between steps`);
+    await input.services.startExecution(pipeline, { type: 'pipeline', user: execution.trigger.user, parameters: {}, parentExecutionId: execution.id as never, parentStageRefId: stage.refId }, id);
+  }
+  return later(input, { phase: 'gate', gate: id }, 1000);
 }
 
 async function nextRollingStep(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {

@@ -15,6 +15,7 @@ import { destroyServerGroupHandler } from './destroy-server-group';
 import { scaleDownClusterHandler } from './scale-down-cluster';
 import { rollbackClusterHandler } from './rollback-cluster';
 import { findImageHandler } from './find-image';
+import { bakeHandler } from './bake';
 
 /** What runs each stage type; a type without a handler fails the type check. */
 export const stageHandlers: Record<StageType, StageHandler<never>> = {
@@ -33,4 +34,5 @@ export const stageHandlers: Record<StageType, StageHandler<never>> = {
   scaleDownCluster: scaleDownClusterHandler,
   rollbackCluster: rollbackClusterHandler,
   findImage: findImageHandler,
+  bake: bakeHandler,
 };

@@ -84,6 +84,17 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   rollbackCluster: cloudOp,
   setTrafficGuard: on('WRITE', app, param('account')),
   getInstanceLog: read(instanceApp),
+  // Images and recipes belong to no one application: everyone signed in may read them; changing
+  // the registry (recipes, channels, revocations) is for admins until images get owners.
+  listImages: { kind: 'signedIn' },
+  getImage: { kind: 'signedIn' },
+  assignImageChannel: { kind: 'admin' },
+  revokeImage: { kind: 'admin' },
+  listRecipes: { kind: 'signedIn' },
+  createRecipe: { kind: 'admin' },
+  getRecipe: { kind: 'signedIn' },
+  saveRecipe: { kind: 'admin' },
+  listRecipeRevisions: { kind: 'signedIn' },
   setupAdmin: { kind: 'public', why: 'creates the first admin with the one-time setup token' },
   login: { kind: 'public', why: 'how a person signs in' },
   logout: { kind: 'signedIn' },

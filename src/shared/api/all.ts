@@ -37,6 +37,8 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
+import { assignImageChannel, getImage, listImages, revokeImage } from './images';
+import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { authEndpoints } from './auth';
 
@@ -83,5 +85,14 @@ export const allEndpoints = {
   skipStage,
   ignoreStageFailure,
   listPendingJudgments,
+  listImages,
+  getImage,
+  assignImageChannel,
+  revokeImage,
+  listRecipes,
+  createRecipe,
+  getRecipe,
+  saveRecipe,
+  listRecipeRevisions,
   ...authEndpoints,
 } as const;

@@ -8,3 +8,99 @@ export const ImageRef = z.object({
   digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional(),
 });
 export type ImageRef = z.infer<typeof ImageRef>;
+
+/** A version of an image in the registry: v1, v2, … per name. */
+export const ImageVersionLabel = z.string().regex(/^v[1-9][0-9]*$/, "version must look like 'v3'");
+
+export const ChannelName = z
+  .string()
+  .min(1, 'channel must not be empty')
+  .max(40, 'channel must be at most 40 characters')
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "channel must be lowercase letters, digits or '-', like 'production'");
+
+/** Why an image may not be deployed; scheduled when `at` is in the future; inherited from an ancestor when `from` is set. */
+export const Revocation = z.object({
+  at: z.iso.datetime({ offset: true }),
+  reason: z.string(),
+  by: z.string(),
+  /** `name:vN` of the revoked ancestor this revocation spreads from; absent on the image itself. */
+  from: z.string().optional(),
+});
+export type Revocation = z.infer<typeof Revocation>;
+
+export const BuildMetadata = z.object({
+  builder: z.enum(['bundle', 'disk']),
+  /** Tool name → version line, e.g. `mke2fs: 1.47.0`. */
+  tools: z.record(z.string(), z.string()).default({}),
+  git: z.object({ commit: z.string().max(64).optional(), ref: z.string().max(256).optional() }).optional(),
+  ciRunUrl: z.string().max(2000).optional(),
+  /** The execution and stage that baked it, when a pipeline did. */
+  executionId: z.string().optional(),
+  stageRefId: z.string().optional(),
+  durationMs: z.number().int().nonnegative().optional(),
+  packages: z.array(z.string()).default([]),
+});
+export type BuildMetadata = z.infer<typeof BuildMetadata>;
+
+export const ImageVersion = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  version: ImageVersionLabel,
+  createdAt: z.iso.datetime({ offset: true }),
+  recipe: z.object({ id: z.uuid(), name: z.string(), revision: z.number().int().positive() }).optional(),
+  build: BuildMetadata,
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  sizeBytes: z.number().int().nonnegative(),
+  format: z.enum(['bundle', 'disk']),
+  /** File name of the compressed artifact in Kiln's data dir (content-addressed). */
+  artifact: z.string(),
+  parent: z.object({ id: z.uuid(), ref: z.string() }).optional(),
+  run: z.object({ entrypoint: z.string(), healthPath: z.string() }).optional(),
+  /** The image's own revocation, or the nearest revoked ancestor's (scheduled ones included). */
+  revocation: Revocation.optional(),
+  /** True once a revocation has taken effect (not merely scheduled). */
+  revoked: z.boolean(),
+  channels: z.array(ChannelName).default([]),
+});
+export type ImageVersion = z.infer<typeof ImageVersion>;
+
+export const ChannelAssignment = z.object({
+  channel: ChannelName,
+  version: ImageVersionLabel,
+  at: z.iso.datetime({ offset: true }),
+  by: z.string(),
+  /** The version the channel pointed at before, if any. */
+  previous: ImageVersionLabel.optional(),
+});
+export type ChannelAssignment = z.infer<typeof ChannelAssignment>;
+
+export const ImageSummary = z.object({
+  name: z.string(),
+  versions: z.number().int().nonnegative(),
+  latest: ImageVersion,
+  channels: z.record(z.string(), ImageVersionLabel),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+/** Where a version runs: one row per server group launched from it. */
+export const ImageUsage = z.object({
+  version: ImageVersionLabel,
+  application: z.string(),
+  account: z.string(),
+  region: z.string(),
+  cluster: z.string(),
+  serverGroup: z.string(),
+  instances: z.number().int().nonnegative(),
+});
+export type ImageUsage = z.infer<typeof ImageUsage>;
+
+export const ImageDetail = z.object({
+  name: z.string(),
+  versions: z.array(ImageVersion),
+  channels: z.record(z.string(), ImageVersionLabel),
+  history: z.array(ChannelAssignment),
+  /** Each version's ancestors, nearest first, as `name:vN` with its revocation state. */
+  ancestry: z.record(z.string(), z.array(z.object({ ref: z.string(), revoked: z.boolean() }))),
+  usage: z.array(ImageUsage),
+});
+export type ImageDetail = z.infer<typeof ImageDetail>;

@@ -38,6 +38,8 @@ export const deployStage = defineStage({
       .refine((p) => p.at(-1) === 100, 'targetPercentages must end at 100')
       .default([10, 50, 100]),
     delayBetweenStepsSec: Seconds(3600).default(0),
+    /** Rolling red/black: a pipeline of this application (name or id) that runs between steps and must succeed, e.g. a smoke test or a manual judgment. */
+    pipelineBetweenSteps: z.string().trim().min(1).max(200).optional(),
     canary: z
       .object({
         /** Share of the balancer's traffic the canary takes during analysis. */
@@ -46,13 +48,13 @@ export const deployStage = defineStage({
         analysisSec: Seconds(3600).min(1).default(60),
         /** Fail when the canary's error rate exceeds the baseline's by more than this many percentage points. */
         maxErrorRateIncrease: z.number().min(0).max(100).default(1),
-        /** Fail when the canary's p95 latency exceeds the baseline's by more than this percentage (and 20 ms). */
+        /** Fail when the canary's median latency exceeds the baseline's by more than this percentage (and 20 ms). */
         maxLatencyIncreasePct: z.number().min(0).max(1000).default(50),
         /** Fewer canary requests than this is not enough to judge: the canary fails. */
         minRequests: z.number().int().min(1).max(1_000_000).default(50),
       })
       .default({ weight: 10, capacity: 1, analysisSec: 60, maxErrorRateIncrease: 1, maxLatencyIncreasePct: 50, minRequests: 50 }),
   }),
-  defaults: { account: 'prod', region: 'local', image: 'sample-app:v1', strategy: 'redblack', capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: [] },
+  defaults: { account: 'prod', region: 'local-east', image: 'sample-app:v1', strategy: 'redblack', capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: [] },
 });
 export type DeployConfig = z.output<typeof deployStage.config>;

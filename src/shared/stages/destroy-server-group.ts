@@ -5,5 +5,5 @@ export const destroyServerGroupStage = defineStage({
   label: 'Destroy server group',
   description: 'Drains a server group, stops its instances and deletes it. Refused for the last enabled group of a protected cluster.',
   config: ServerGroupTarget,
-  defaults: { account: 'prod', region: 'local', cluster: '', target: 'newest' },
+  defaults: { account: 'prod', region: 'local-east', cluster: '', target: 'newest' },
 });

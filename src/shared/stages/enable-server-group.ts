@@ -5,5 +5,5 @@ export const enableServerGroupStage = defineStage({
   label: 'Enable server group',
   description: 'Puts a server group behind its load balancers.',
   config: ServerGroupTarget,
-  defaults: { account: 'prod', region: 'local', cluster: '', target: 'newest' },
+  defaults: { account: 'prod', region: 'local-east', cluster: '', target: 'newest' },
 });

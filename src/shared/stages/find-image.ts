@@ -13,5 +13,5 @@ export const findImageStage = defineStage({
     /** Only enabled groups count (a disabled group's image is usually the one rolled back from). */
     onlyEnabled: z.boolean().default(true),
   }),
-  defaults: { account: 'prod', region: 'local', cluster: '', selection: 'newest', onlyEnabled: true },
+  defaults: { account: 'prod', region: 'local-east', cluster: '', selection: 'newest', onlyEnabled: true },
 });

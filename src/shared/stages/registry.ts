@@ -15,6 +15,7 @@ import { destroyServerGroupStage } from './destroy-server-group';
 import { scaleDownClusterStage } from './scale-down-cluster';
 import { rollbackClusterStage } from './rollback-cluster';
 import { findImageStage } from './find-image';
+import { bakeStage } from './bake';
 
 export const STAGE_TYPES = [
   'wait',
@@ -32,6 +33,7 @@ export const STAGE_TYPES = [
   'scaleDownCluster',
   'rollbackCluster',
   'findImage',
+  'bake',
 ] as const;
 export const StageType = z.enum(STAGE_TYPES);
 export type StageType = z.infer<typeof StageType>;
@@ -53,6 +55,7 @@ export const stageDefinitions = {
   scaleDownCluster: scaleDownClusterStage,
   rollbackCluster: rollbackClusterStage,
   findImage: findImageStage,
+  bake: bakeStage,
 } satisfies Record<StageType, StageDefinition>;
 
 export function isStageType(type: string): type is StageType {

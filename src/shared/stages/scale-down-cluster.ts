@@ -9,5 +9,5 @@ export const scaleDownClusterStage = defineStage({
     remainingFullSizeServerGroups: z.number().int().min(0).max(20).default(1),
     allowScaleDownActive: z.boolean().default(false),
   }),
-  defaults: { account: 'prod', region: 'local', cluster: '', remainingFullSizeServerGroups: 1, allowScaleDownActive: false },
+  defaults: { account: 'prod', region: 'local-east', cluster: '', remainingFullSizeServerGroups: 1, allowScaleDownActive: false },
 });

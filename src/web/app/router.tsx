@@ -106,6 +106,23 @@ export const routes: RouteObject[] = [
         handle: crumb(() => ({ label: 'Audit log', to: paths.audit() })),
         lazy: () => import('../features/auth/audit-page').then((m) => ({ Component: m.AuditPage })),
       },
+      {
+        path: 'images',
+        handle: crumb(() => ({ label: 'Images', to: paths.images() })),
+        children: [
+          { index: true, lazy: () => import('./routes/images').then((m) => ({ Component: m.ImagesPage })) },
+          {
+            path: 'recipes/:recipeId',
+            handle: crumb((p) => ({ label: 'Recipe', to: paths.recipe(p.recipeId ?? '') })),
+            lazy: () => import('./routes/images-recipe').then((m) => ({ Component: m.RecipePage })),
+          },
+          {
+            path: ':name',
+            handle: crumb((p) => ({ label: p.name ?? '', to: paths.image(p.name ?? '') })),
+            lazy: () => import('./routes/images-detail').then((m) => ({ Component: m.ImageDetailPage })),
+          },
+        ],
+      },
       { path: '*', Component: NotFoundPage },
     ],
   },

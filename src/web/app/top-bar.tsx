@@ -11,6 +11,7 @@ const NAV = [
   { label: 'Projects', to: paths.projects() },
   { label: 'Applications', to: paths.applications() },
   { label: 'Running now', to: paths.runningNow() },
+  { label: 'Images', to: paths.images() },
   { label: 'Approvals', to: paths.approvals(), badge: true },
 ];
 

@@ -54,7 +54,7 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_PX,
-    overscan: 30,
+    overscan: 10,
     // jsdom and the first paint have no layout yet; start from the box we are about to draw.
     initialRect: { width: 800, height },
     ...(wrap ? { measureElement: (el: Element) => el.getBoundingClientRect().height || ROW_PX } : {}),

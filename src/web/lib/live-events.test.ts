@@ -48,7 +48,7 @@ describe('live events', () => {
     expect(FakeEventSource.latest.url).toBe('/api/events');
   });
 
-  it('resumes after the last event id when the browser gives up on the stream', async () => {
+  it('re-opens a dropped stream after the last event id, backing off while it keeps failing', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const live = new LiveEvents(createQueryClient({ retry: false }));
@@ -59,9 +59,15 @@ describe('live events', () => {
       FakeEventSource.latest.emit({ type: 'execution.created', application: 'web', executionId: sample().id, data: {} }, 41);
       FakeEventSource.latest.fail();
       expect(statuses.at(-1)).toBe('reconnecting');
-      vi.advanceTimersByTime(2_000);
+      expect(FakeEventSource.instances[0]!.readyState).toBe(FakeEventSource.CLOSED);
+      vi.advanceTimersByTime(500);
       expect(FakeEventSource.instances).toHaveLength(2);
       expect(FakeEventSource.latest.url).toBe('/api/events?after=41');
+      FakeEventSource.latest.fail();
+      vi.advanceTimersByTime(500);
+      expect(FakeEventSource.instances).toHaveLength(2);
+      vi.advanceTimersByTime(500);
+      expect(FakeEventSource.instances).toHaveLength(3);
       await Promise.resolve();
       expect(statuses.at(-1)).toBe('open');
     } finally {

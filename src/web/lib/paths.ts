@@ -43,4 +43,7 @@ export const paths = {
     withSearch(`/applications/${seg(application)}/executions/${seg(executionId)}`, { stage: options.stage }),
   runningNow: () => '/running',
   approvals: () => '/approvals',
+  images: () => '/images',
+  image: (name: string) => `/images/${seg(name)}`,
+  recipe: (recipeId: string) => `/images/recipes/${seg(recipeId)}`,
 };

@@ -15,6 +15,7 @@ const pipelines = ['pipelines'] as const;
 const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
 const auth = ['auth'] as const;
+const images = ['images'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
@@ -45,6 +46,7 @@ export const queryKeys = {
     view: (application: string, filters: z.input<typeof ClustersQuery>) => [...clusters, application, 'view', filters] as const,
     serverGroup: (application: string, ref: ServerGroupRef) =>
       [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
+    instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
   },
   pipelines: {
     all: pipelines,
@@ -59,8 +61,7 @@ export const queryKeys = {
     all: executions,
     /** Every list of one application (any filter), so a live event refreshes them all. */
     forApplication: (application: string) => [...executions, 'list', application] as const,
-    list: (application: string, filters: { status?: string | undefined; pipeline?: string | undefined }) =>
-      [...executions, 'list', application, filters] as const,
+    list: (application: string, filters: Record<string, string | undefined>) => [...executions, 'list', application, filters] as const,
     running: () => [...executions, 'running'] as const,
     detail: (executionId: string) => [...executions, 'detail', executionId] as const,
     pipelines: (application: string) => [...executions, 'pipelines', application] as const,
@@ -68,5 +69,12 @@ export const queryKeys = {
   approvals: {
     all: approvals,
     pending: () => [...approvals, 'pending'] as const,
+  },
+  images: {
+    all: images,
+    list: () => [...images, 'list'] as const,
+    detail: (name: string) => [...images, 'detail', name] as const,
+    recipes: () => [...images, 'recipes'] as const,
+    recipe: (recipeId: string) => [...images, 'recipe', recipeId] as const,
   },
 };

@@ -16,6 +16,7 @@ import { destroyServerGroupUi } from './destroy-server-group';
 import { scaleDownClusterUi } from './scale-down-cluster';
 import { rollbackClusterUi } from './rollback-cluster';
 import { findImageUi } from './find-image';
+import { bakeUi } from './bake';
 
 /** The editor's view of every stage type; a type without one fails the type check. */
 export const stageUis = {
@@ -34,6 +35,7 @@ export const stageUis = {
   scaleDownCluster: scaleDownClusterUi,
   rollbackCluster: rollbackClusterUi,
   findImage: findImageUi,
+  bake: bakeUi,
 } satisfies StageUiRegistry;
 
 /** A stage type Kiln does not know (an imported Spinnaker stage) still gets a node, marked unsupported. */

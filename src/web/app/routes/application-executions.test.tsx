@@ -1,13 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
 import { server } from '../../../../mocks/node';
 import { Execution } from '../../../shared/domain/execution';
-import { FakeEventSource } from '../../test/fake-event-source';
 import { renderApp } from '../../test/render-app';
-
-beforeEach(() => FakeEventSource.install());
 
 const rows = () => within(screen.getByRole('table', { name: 'Executions' })).getAllByRole('row').slice(1);
 
@@ -33,14 +30,30 @@ describe('executions list', () => {
     expect(search()).toEqual({});
   });
 
-  it('filters by trigger and time from a shared URL', async () => {
-    const old = db.executions[1]!;
-    db.executions[1] = { ...old, trigger: { ...old.trigger, type: 'cron' } };
+  it('sends trigger and time filters from a shared URL to the API', async () => {
+    const asked: URLSearchParams[] = [];
+    server.use(
+      http.get('*/api/applications/web/executions', ({ request }) => {
+        asked.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ executions: [db.executions[1]] });
+      }),
+    );
     renderApp('/applications/web/executions?trigger=cron&since=24h');
     await screen.findByRole('table', { name: 'Executions' });
     expect(rows()).toHaveLength(1);
-    expect(rows()[0]!.textContent).toMatch(/Schedule · bo/);
-    expect(screen.getByText(/1 execution shown/).textContent).toMatch(/apply to the 2 loaded executions/);
+    expect(asked[0]!.get('trigger')).toBe('cron');
+    const since = Date.parse(asked[0]!.get('since')!);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(86_400_000);
+    expect(Date.now() - since).toBeLessThan(86_400_000 + 61_000);
+    expect((screen.getByRole('combobox', { name: 'Started' }) as HTMLSelectElement).value).toBe('24h');
+  });
+
+  it('explains a filter the server refuses and offers to clear it', async () => {
+    const { user, search } = renderApp('/applications/web/executions?status=SOMETIMES');
+    expect(await screen.findByText(/is not an execution status/)).toBeTruthy();
+    await user.click(screen.getByRole('link', { name: 'Clear filters' }));
+    await waitFor(() => expect(search()).toEqual({}));
+    expect(await screen.findByRole('table', { name: 'Executions' })).toBeTruthy();
   });
 
   it('pages older executions with the cursor', async () => {

@@ -1,12 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
 import { server } from '../../../../mocks/node';
 import { FakeEventSource } from '../../test/fake-event-source';
 import { renderApp } from '../../test/render-app';
-
-beforeEach(() => FakeEventSource.install());
 
 describe('approvals inbox', () => {
   it('shows every waiting judgment with its evidence and a count in the navigation bar', async () => {

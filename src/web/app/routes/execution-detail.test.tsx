@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
 import { server } from '../../../../mocks/node';
 import { FakeEventSource } from '../../test/fake-event-source';
@@ -8,7 +8,6 @@ import { useFakeLayout } from '../../test/fake-layout';
 import { renderApp } from '../../test/render-app';
 
 useFakeLayout();
-beforeEach(() => FakeEventSource.install());
 
 const WAITING = db.executions[0]!.id;
 const FAILED = db.executions[1]!.id;
@@ -91,6 +90,20 @@ describe('execution detail', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('pauses with an optional reason, shows who paused, and resumes', async () => {
+    const { user } = renderApp(url(WAITING));
+    await user.click(await screen.findByRole('button', { name: 'Pause' }));
+    const dialog = screen.getByRole('dialog', { name: /Pause/ });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'freeze window');
+    await user.click(within(dialog).getByRole('button', { name: 'Pause' }));
+    const note = (await screen.findByText('freeze window', { selector: 'q' })).parentElement!;
+    expect(note.textContent).toMatch(/^Paused by anonymous .*: freeze window$/);
+    expect(screen.getByRole('heading', { level: 1, name: 'Deploy to production' }).nextElementSibling!.textContent).toBe('Paused');
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Resume' }));
+    expect(await screen.findByRole('button', { name: 'Pause' })).toBeTruthy();
+  });
+
   it('ignores a failure with a reason and records it on the stage', async () => {
     const { user } = renderApp(url(FAILED));
     const stage = await screen.findByRole('region', { name: 'Stage Tests' });
@@ -110,6 +123,31 @@ describe('execution detail', () => {
     await user.click(within(log).getByRole('link', { name: 'Line 2' }));
     expect(router.state.location.hash).toBe('#L2');
     expect(router.state.location.search).toBe('?stage=test');
+  });
+
+  it('merges live log lines with the history read, each line once, in order', async () => {
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    server.use(
+      http.get('*/api/executions/:id/logs', async ({ request }) => {
+        const after = Number(new URL(request.url).searchParams.get('after'));
+        if (after > 0) return HttpResponse.json({ lines: [], nextAfter: after });
+        await answered;
+        return HttpResponse.json({ lines: [1, 2].map((seq) => ({ seq, refId: 'test', line: `history ${seq}` })), nextAfter: 2 });
+      }),
+    );
+    renderApp(url(FAILED, '?stage=test'));
+    const log = await screen.findByRole('region', { name: 'Log of Tests' });
+    await waitFor(() => expect(FakeEventSource.instances.length).toBe(1));
+    // Arrives while the history read is still out: overlaps it by one line.
+    FakeEventSource.latest.emit({ type: 'log.lines', application: 'web', executionId: FAILED, data: { refId: 'test', firstSeq: 2, lines: ['history 2', 'live 3'] } });
+    answer();
+    expect(await within(log).findByText('live 3')).toBeTruthy();
+    expect([...log.querySelectorAll('[data-line]')].map((l) => l.textContent)).toEqual(['1history 1', '2history 2', '3live 3']);
+    FakeEventSource.latest.emit({ type: 'log.lines', application: 'web', executionId: FAILED, data: { refId: 'other', firstSeq: 4, lines: ['not this stage'] } });
+    FakeEventSource.latest.emit({ type: 'log.lines', application: 'web', executionId: FAILED, data: { refId: 'test', firstSeq: 5, lines: ['live 5'] } });
+    expect(await within(log).findByText('live 5')).toBeTruthy();
+    expect(within(log).getByText('4 lines')).toBeTruthy();
   });
 
   it('says when an execution does not exist', async () => {

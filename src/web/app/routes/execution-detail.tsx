@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useRef } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { COMPLETED } from '../../../shared/domain/execution';
 import { EmptyState } from '../../components/empty-state';
@@ -47,19 +47,19 @@ export function ExecutionDetailPage() {
   const lineMatch = /^#L(\d+)$/.exec(location.hash);
   const selectedLine = lineMatch ? Number(lineMatch[1]) : undefined;
 
-  // Default to what needs attention: a waiting judgment, a running stage, a failure, else the first.
-  const stage =
-    execution?.stages.find((s) => s.refId === params.get('stage')) ??
-    execution?.stages.find((s) => s.status === 'SUSPENDED') ??
-    execution?.stages.find((s) => s.status === 'RUNNING') ??
-    execution?.stages.find((s) => s.status === 'TERMINAL') ??
-    execution?.stages[0];
-  // Pin the default in the URL, so the stage on screen stays put when statuses change (and the link can be shared).
-  useEffect(() => {
-    if (stage && !params.get('stage')) select(stage.refId);
-  }, [stage, params, select]);
+  // Without ?stage, open what needs attention (a waiting judgment, a running stage, a failure, else
+  // the first) and keep it: when statuses change the stage on screen must not jump to another.
+  const firstChoice = useRef<string | undefined>(undefined);
+  firstChoice.current ??=
+    execution &&
+    (execution.stages.find((s) => s.status === 'SUSPENDED') ??
+      execution.stages.find((s) => s.status === 'RUNNING') ??
+      execution.stages.find((s) => s.status === 'TERMINAL') ??
+      execution.stages[0])?.refId;
+  const wanted = params.get('stage') ?? firstChoice.current;
+  const stage = execution?.stages.find((s) => s.refId === wanted) ?? execution?.stages[0];
 
-  if (query.isError) {
+  if (query.isError && !execution) {
     return (
       <QueryErrorState
         error={query.error}

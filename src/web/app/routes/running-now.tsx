@@ -16,17 +16,20 @@ export function RunningNowPage() {
   return (
     <>
       <title>Running now · Kiln</title>
-      <PageHeader title="Running now" description="Executions in progress across all applications, newest first." actions={<LiveIndicator status={live} />} />
+      <PageHeader title="Running now" description="Executions running, paused or queued, across all applications, newest first." actions={<LiveIndicator status={live} />} />
       {query.isError ? (
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : !query.data ? (
         <LoadingState label="Loading running executions…">
           <Skeleton className="h-32 w-full" />
         </LoadingState>
-      ) : query.data.length === 0 ? (
+      ) : query.data.executions.length === 0 ? (
         <EmptyState title="Nothing is running">Executions appear here the moment they start.</EmptyState>
       ) : (
-        <ExecutionsTable executions={query.data} label="Running executions" showApplication />
+        <>
+          <ExecutionsTable executions={query.data.executions} label="Running executions" showApplication />
+          {query.data.nextCursor && <p className="text-xs text-zinc-500">Showing the newest 200.</p>}
+        </>
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { getServerGroup, listAccounts, getClusters } from '../../../shared/api/clusters';
+import { getInstanceLog } from '../../../shared/api/server-groups';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
 import type { ClusterFilters } from './cluster-filters';
@@ -33,4 +34,12 @@ export const accountsQuery = () =>
     queryFn: ({ signal }) => apiFetch(listAccounts, { signal }),
     // Accounts are configuration: they change when an operator edits them, not while you watch.
     staleTime: 5 * 60_000,
+  });
+
+/** The end of an instance's log; it grows while you read, so it is fetched again every few seconds. */
+export const instanceLogQuery = (instanceId: string) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.instanceLog(instanceId),
+    queryFn: ({ signal }) => apiFetch(getInstanceLog, { params: { instanceId }, query: { maxBytes: '32768' }, signal }),
+    refetchInterval: POLL_MS,
   });

@@ -49,7 +49,7 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
         <LoadBalancerTable loadBalancers={loadBalancers} serverGroup={sg} />
       </Section>
       <Section title={`Instances (${sg.instances.length}${summary ? `: ${summary}` : ''})`}>
-        <InstancesTable instances={sg.instances} />
+        <InstancesTable instances={sg.instances} logs={sg.managedBy !== undefined} />
       </Section>
     </div>
   );

@@ -14,6 +14,8 @@ interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, 
   question: ReactNode;
   /** Ask for a reason and send it as `{ reason }`; otherwise the body is `{}`. */
   withReason?: boolean;
+  /** The reason may be left empty (then none is sent). */
+  reasonOptional?: boolean;
 }
 
 /** A button that asks first (with a reason when the action records one), then acts. */
@@ -24,6 +26,7 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
   title,
   question,
   withReason = false,
+  reasonOptional = false,
 }: ActionButtonProps<E>) {
   const [open, setOpen] = useState(false);
   const action = useExecutionAction(endpoint, params);
@@ -37,7 +40,7 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
           title={title}
           confirmLabel={label}
           reasonLabel={withReason ? 'Reason' : undefined}
-          reasonRequired={withReason}
+          reasonRequired={withReason && !reasonOptional}
           busy={action.isPending}
           error={action.error?.message}
           onClose={() => {
@@ -45,7 +48,7 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
             setOpen(false);
           }}
           onConfirm={(reason) =>
-            action.mutate((withReason ? { reason } : {}) as z.input<E['body']>, { onSuccess: () => setOpen(false) })
+            action.mutate((withReason && reason ? { reason } : {}) as z.input<E['body']>, { onSuccess: () => setOpen(false) })
           }
         >
           {question}

@@ -1,45 +1,30 @@
-import type { Execution, ExecutionStatus } from '../../../shared/domain/execution';
+import type { ExecutionStatus, TriggerRecord } from '../../../shared/domain/execution';
 
-/** Filters the list API applies. */
-export interface ServerFilters {
-  status?: ExecutionStatus | undefined;
-  pipeline?: string | undefined;
-}
-
-export const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const;
+export const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const satisfies ReadonlyArray<TriggerRecord['type']>;
 export const SINCE_OPTIONS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 export type Since = keyof typeof SINCE_OPTIONS;
 
-export interface ExecutionFilters extends ServerFilters {
-  trigger?: (typeof TRIGGER_TYPES)[number] | undefined;
-  since?: Since | undefined;
+/** The filters as the URL holds them: `since` stays relative ("24h") so a shared link keeps meaning "recent". */
+export interface ExecutionFilters {
+  status?: string | undefined;
+  pipeline?: string | undefined;
+  trigger?: string | undefined;
+  since?: string | undefined;
 }
 
 export const FILTER_PARAMS = ['status', 'pipeline', 'trigger', 'since'] as const;
 
-/** Status and pipeline go to the BFF unchecked (it answers 400 naming a bad one); trigger and since are read here. */
+/** Read from the page URL and passed on unchecked: the BFF validates them and answers 400 naming a bad one. */
 export function readExecutionFilters(params: URLSearchParams): ExecutionFilters {
-  const trigger = params.get('trigger');
-  const since = params.get('since');
-  return {
-    status: (params.get('status') || undefined) as ExecutionStatus | undefined,
-    pipeline: params.get('pipeline') || undefined,
-    trigger: TRIGGER_TYPES.find((t) => t === trigger),
-    since: since && since in SINCE_OPTIONS ? (since as Since) : undefined,
-  };
+  const get = (name: (typeof FILTER_PARAMS)[number]) => params.get(name) || undefined;
+  return { status: get('status'), pipeline: get('pipeline'), trigger: get('trigger'), since: get('since') };
 }
 
-export const serverFilters = (f: ExecutionFilters): ServerFilters => ({ status: f.status, pipeline: f.pipeline });
-
-/**
- * Trigger type and time are applied to the loaded pages (the list API does not take them). The list
- * is newest first, so "since" is exact: once a page reaches older executions there is nothing more to load.
- */
-export function applyClientFilters(executions: readonly Execution[], f: ExecutionFilters, now = Date.now()) {
-  const cutoff = f.since ? now - SINCE_OPTIONS[f.since] : undefined;
-  const shown = executions.filter(
-    (e) => (!f.trigger || e.trigger.type === f.trigger) && (cutoff === undefined || Date.parse(e.createdAt) >= cutoff),
-  );
-  const reachedCutoff = cutoff !== undefined && executions.some((e) => Date.parse(e.createdAt) < cutoff);
-  return { shown, reachedCutoff };
+/** What the list API gets: a relative `since` becomes an instant, rounded down to the minute so the cache key holds still. */
+export function apiFilters(f: ExecutionFilters, now = Date.now()): Record<string, string | undefined> {
+  const ms = f.since && f.since in SINCE_OPTIONS ? SINCE_OPTIONS[f.since as Since] : undefined;
+  const since = ms === undefined ? f.since : new Date(Math.floor((now - ms) / 60_000) * 60_000).toISOString();
+  return { status: f.status, pipeline: f.pipeline, trigger: f.trigger, since };
 }
+
+export const RUNNING_STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'PAUSED', 'BUFFERED'];

@@ -1,10 +1,9 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { getExecution, listExecutions } from '../../../shared/api/executions';
+import { getExecution, listAllExecutions, listExecutions } from '../../../shared/api/executions';
 import { listPipelines } from '../../../shared/api/pipelines';
-import { listApplications } from '../../../shared/api/applications';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
-import type { ServerFilters } from './execution-filters';
+import { RUNNING_STATUSES } from './execution-filters';
 
 // Live events keep these fresh; refetching on focus or navigation would only add load.
 const LIVE = { staleTime: Infinity } as const;
@@ -16,7 +15,7 @@ export const executionQuery = (executionId: string) =>
     ...LIVE,
   });
 
-export const executionsQuery = (application: string, filters: ServerFilters) =>
+export const executionsQuery = (application: string, filters: Record<string, string | undefined>) =>
   infiniteQueryOptions({
     queryKey: queryKeys.executions.list(application, filters),
     queryFn: ({ signal, pageParam }) =>
@@ -36,18 +35,10 @@ export const pipelinesForFilterQuery = (application: string) =>
     queryFn: ({ signal }) => apiFetch(listPipelines, { params: { application }, signal }),
   });
 
-/** Across applications: one list call per application (the API filters by status per application). */
+/** Across applications: what runs, is paused, or queues for a concurrency slot, newest first. */
 export const runningNowQuery = () =>
   queryOptions({
     queryKey: queryKeys.executions.running(),
-    queryFn: async ({ signal }) => {
-      const applications = await apiFetch(listApplications, { signal });
-      const pages = await Promise.all(
-        applications.map((a) =>
-          apiFetch(listExecutions, { params: { application: a.name }, query: { status: 'RUNNING', limit: '200' }, signal }),
-        ),
-      );
-      return pages.flatMap((p) => p.executions).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    },
+    queryFn: ({ signal }) => apiFetch(listAllExecutions, { query: { status: RUNNING_STATUSES.join(','), limit: '200' }, signal }),
     ...LIVE,
   });

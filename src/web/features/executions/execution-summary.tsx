@@ -22,6 +22,24 @@ export function ExecutionSummary({ execution, now }: { execution: Execution; now
           <span className="font-mono text-xs">{execution.id}</span>
         </DetailField>
       </dl>
+      {execution.paused && (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
+          {execution.paused.resumedAt ? 'Was paused' : 'Paused'} by <span className="font-medium">{execution.paused.by}</span>{' '}
+          <RelativeTime iso={execution.paused.at} />
+          {execution.paused.reason && (
+            <>
+              : <q>{execution.paused.reason}</q>
+            </>
+          )}
+          {execution.paused.resumedAt && (
+            <>
+              {'; resumed by '}
+              <span className="font-medium">{execution.paused.resumedBy ?? 'someone'}</span> <RelativeTime iso={execution.paused.resumedAt} />
+            </>
+          )}
+          {execution.paused.totalMs > 0 && ` (paused ${formatDuration(execution.paused.totalMs)} in all)`}
+        </p>
+      )}
       {execution.cancelReason && (
         <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800">
           Canceled by <span className="font-medium">{execution.canceledBy ?? 'the engine'}</span>: <q>{execution.cancelReason}</q>

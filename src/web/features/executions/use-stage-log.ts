@@ -15,7 +15,8 @@ export interface StageLog {
 /**
  * One stage's log: history pages from GET …/logs (by sequence number), then live `log.lines`
  * events. Sequence numbers are per execution, so "after the last seq I have" de-duplicates the
- * two sources and a reconnect catches up with one more read. Lines are appended once per frame.
+ * two sources; live lines that arrive during a read wait for it; a reconnect catches up with one
+ * more read. Lines are appended once per frame.
  */
 export function useStageLog(executionId: string, refId: string): StageLog {
   const [state, setState] = useState<StageLog>({ lines: [], loading: true, error: undefined });
@@ -25,6 +26,8 @@ export function useStageLog(executionId: string, refId: string): StageLog {
   const pending = useRef<string[]>([]);
   const frame = useRef<number | undefined>(undefined);
   const alive = useRef(true);
+  /** Live lines that arrived while history was being read; applied (without what the read already had) after it. */
+  const held = useRef<Array<{ firstSeq: number; lines: readonly string[] }>>([]);
 
   const flush = useCallback(() => {
     frame.current = undefined;
@@ -39,6 +42,16 @@ export function useStageLog(executionId: string, refId: string): StageLog {
       frame.current ??= requestAnimationFrame(flush);
     },
     [flush],
+  );
+
+  const apply = useCallback(
+    (firstSeq: number, lines: readonly string[]) => {
+      const skip = Math.max(0, lastSeq.current - firstSeq + 1);
+      if (skip >= lines.length) return;
+      lastSeq.current = firstSeq + lines.length - 1;
+      push(skip === 0 ? lines : lines.slice(skip));
+    },
+    [push],
   );
 
   /** Reads everything after lastSeq; a call while a read runs makes it go round once more. */
@@ -69,24 +82,21 @@ export function useStageLog(executionId: string, refId: string): StageLog {
       if (alive.current) setState((s) => ({ ...s, loading: false, error: err instanceof Error ? err.message : String(err) }));
     } finally {
       reading.current = false;
+      const waiting = held.current;
+      held.current = [];
+      for (const e of waiting) apply(e.firstSeq, e.lines);
     }
-  }, [executionId, refId, push]);
+  }, [executionId, refId, push, apply]);
 
   const onEvent = useCallback(
     (event: KilnEvent) => {
       if (event.type !== 'log.lines' || event.executionId !== executionId || event.data.refId !== refId) return;
       const { firstSeq, lines } = event.data;
-      if (reading.current) {
-        // History is still being read: it will include these or the next read will.
-        readAgain.current = true;
-        return;
-      }
-      const skip = Math.max(0, lastSeq.current - firstSeq + 1);
-      if (skip >= lines.length) return;
-      lastSeq.current = firstSeq + lines.length - 1;
-      push(skip === 0 ? lines : lines.slice(skip));
+      // While history is read the order of the two sources is unknown: hold these until it is done.
+      if (reading.current) held.current.push({ firstSeq, lines });
+      else apply(firstSeq, lines);
     },
-    [executionId, refId, push],
+    [executionId, refId, apply],
   );
 
   useLiveEvents(onEvent, () => void catchUp());

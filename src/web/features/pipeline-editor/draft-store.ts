@@ -41,7 +41,8 @@ export interface DraftState {
 export interface DraftActions {
   addStage(type: StageType, options?: { at?: XY; after?: string }): string;
   insertOnEdge(edge: EdgeRef, type: StageType): string;
-  removeStages(refIds: readonly string[]): void;
+  /** Stages and edges deleted together (a Delete key press) are one undo step. */
+  removeStages(refIds: readonly string[], edges?: readonly EdgeRef[]): void;
   connect(edge: EdgeRef): void;
   removeEdges(edges: readonly EdgeRef[]): void;
   updateStage(refId: string, patch: Partial<StageConfig>, field?: string): void;
@@ -134,13 +135,19 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         });
         return stage.refId;
       },
-      removeStages(refIds) {
-        if (refIds.length === 0) return;
+      removeStages(refIds, edges = []) {
+        if (refIds.length === 0 && edges.length === 0) return;
         const { draft, positions, selected } = get();
         const gone = new Set(refIds);
+        const cut = new Set(edges.map((e) => `${e.source}->${e.target}`));
         const rest = Object.fromEntries(Object.entries(positions).filter(([k]) => !gone.has(k)));
-        commit({ draft: { ...draft, stages: removeStageRefs(draft.stages, gone) }, positions: rest }, undefined, {
+        const stages = removeStageRefs(draft.stages, gone).map((s) => {
+          const kept = s.requisiteStageRefIds.filter((r) => !cut.has(`${r}->${s.refId}`));
+          return kept.length === s.requisiteStageRefIds.length ? s : { ...s, requisiteStageRefIds: kept };
+        });
+        commit({ draft: { ...draft, stages }, positions: rest }, undefined, {
           selected: selected.filter((r) => !gone.has(r)),
+          selectedEdge: undefined,
         });
       },
       connect({ source, target }) {

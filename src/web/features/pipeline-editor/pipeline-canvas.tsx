@@ -102,26 +102,23 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       const s = store.getState();
       const moved: Record<string, XY> = {};
       let selection: Set<string> | undefined;
-      const removed: string[] = [];
+      // Removals arrive through onDelete, nodes and their edges together, as one undo step.
       for (const c of changes) {
         if (c.type === 'position' && c.position) moved[c.id] = c.position;
         else if (c.type === 'select') {
           selection ??= new Set(s.selected);
           if (c.selected) selection.add(c.id);
           else selection.delete(c.id);
-        } else if (c.type === 'remove') removed.push(c.id);
+        }
       }
       if (Object.keys(moved).length > 0) s.setPositions(moved);
       if (selection) s.select([...selection]);
-      if (removed.length > 0) s.removeStages(removed);
     },
     [store],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange<StageEdge>[]) => {
       const s = store.getState();
-      const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
-      if (removed.length > 0) s.removeEdges(removed.map((id) => ({ source: id.split('->')[0]!, target: id.split('->')[1]! })));
       for (const c of changes) {
         if (c.type === 'select' && c.selected) {
           const [source, target] = c.id.split('->');
@@ -129,6 +126,14 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
         }
       }
     },
+    [store],
+  );
+  const onDelete = useCallback(
+    ({ nodes: gone, edges: cut }: { nodes: StageNode[]; edges: StageEdge[] }) =>
+      store.getState().removeStages(
+        gone.map((n) => n.id),
+        cut.map((e) => ({ source: e.source, target: e.target })),
+      ),
     [store],
   );
   const onConnect = useCallback((c: Connection) => store.getState().connect({ source: c.source, target: c.target }), [store]);
@@ -155,6 +160,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
+      onDelete={onDelete}
       onNodeDragStart={() => store.getState().beginMove()}
       onNodeDragStop={() => store.getState().endMove()}
       onNodeDoubleClick={(_, node) => onOpenStage(node.id)}
@@ -167,8 +173,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       onlyRenderVisibleElements={stages.length > 150}
       colorMode={theme}
       minZoom={0.05}
-      fitView
-      fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
+      // No fitView here: the layout hook fits once positions exist (fitting earlier would zoom onto a pile at 0,0).
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} />

@@ -79,7 +79,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const focusPanel = () => requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
 
   return (
-    <div ref={root} className="flex h-[calc(100vh-13rem)] min-h-[560px] flex-col gap-2">
+    <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
       <UnsavedGuard dirty={dirty} />
       <EditorToolbar view={view} onView={setView} onSave={saver.save} saving={saver.saving} problemCount={problems.all.length}>
         <Button size="sm" variant="ghost" onClick={() => setDialog('history')}>

@@ -12,7 +12,7 @@ export function ProblemsList({ problems, onSelect }: ProblemsListProps) {
       <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
         {problems.length === 0 ? 'No problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}
       </h2>
-      <ul className="flex max-h-40 flex-col gap-0.5 overflow-y-auto text-sm">
+      <ul className="flex max-h-24 flex-col gap-0.5 overflow-y-auto text-sm">
         {problems.map((p, i) => (
           <li key={`${p.path}-${i}`}>
             {p.stageRefId ? (

@@ -15,7 +15,12 @@ export function useAutoLayout(): LayoutInfo {
   const store = useDraftStore();
   const [info, setInfo] = useState<LayoutInfo>({ busy: true, ms: undefined, engine: undefined });
   const generation = useRef(0);
-  const flow = useReactFlow();
+  // React Flow hands out a new helper object once its pan-zoom is ready; a ref keeps that from re-running the layout.
+  const reactFlow = useReactFlow();
+  const flow = useRef(reactFlow);
+  useEffect(() => {
+    flow.current = reactFlow;
+  }, [reactFlow]);
 
   useEffect(() => {
     const run = () => {
@@ -30,7 +35,8 @@ export function useAutoLayout(): LayoutInfo {
         store.getState().setPositions(result.positions);
         setInfo({ busy: false, ms: result.ms, engine: result.engine });
         // Everything moved: show the whole graph (capped at 100% so a small pipeline is not blown up).
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
+        // Not for an empty graph: React Flow would queue the fit and spring it on the first stage dropped.
+        if (Object.keys(result.positions).length > 0) requestAnimationFrame(() => void flow.current.fitView({ padding: 0.12, maxZoom: 1 }));
       });
     };
     run();
@@ -41,6 +47,6 @@ export function useAutoLayout(): LayoutInfo {
         run();
       }
     });
-  }, [store, flow]);
+  }, [store]);
   return info;
 }

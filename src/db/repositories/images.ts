@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChannelAssignment,
+  ImageDetail,
+  ImageSummary,
+  ImageVersion,
+  type BuildMetadata,
+  type ImageUsage,
+} from '../../shared/domain/image';
+import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
+import { NotFoundError } from '../errors';
+import { iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import type { Session } from '../types';
+
+export interface NewImage {
+  name: string;
+  recipe?: { id: string; name: string; revision: number } | undefined;
+  build: BuildMetadata;
+  digest: string;
+  sizeBytes: number;
+  format: 'bundle' | 'disk';
+  artifact: string;
+  parentId?: string | undefined;
+  run?: { entrypoint: string; healthPath: string } | undefined;
+  cacheKey?: string | undefined;
+}
+
+export interface ImageRepository {
+  /** Stores the next version of `name` (v1, v2…) and points its `latest` channel at it. */
+  create(input: NewImage, by: string): Promise<ImageVersion>;
+  /** Every version of every image with its effective revocation and channels (a local registry is small). */
+  all(now?: Date): Promise<ImageVersion[]>;
+  get(id: string, now?: Date): Promise<ImageVersion | undefined>;
+  /** `name:vN` or `name@channel`. */
+  resolve(selector: string, now?: Date): Promise<ImageVersion | undefined>;
+  byCacheKey(key: string): Promise<ImageVersion | undefined>;
+  /** The image a pipeline stage baked (a resumed bake stage finds its own result). */
+  byBuild(executionId: string, stageRefId: string): Promise<ImageVersion | undefined>;
+  list(now?: Date): Promise<ImageSummary[]>;
+  detail(name: string, now?: Date): Promise<ImageDetail | undefined>;
+  /** NotFoundError naming `version` when the image has no such version. */
+  assignChannel(name: string, channel: string, version: string, by: string): Promise<ChannelAssignment>;
+  /** Revokes now or at `at`; NotFoundError naming `version`. */
+  revoke(name: string, version: string, revocation: { at: string; reason: string; by: string }): Promise<ImageVersion>;
+}
+
+type Row = {
+  id: string; name: string; version: number; createdAt: string; recipe_id: string | null; recipe_name: string | null;
+  recipe_revision: number | null; build: unknown; digest: string; size_bytes: string | number; format: string; artifact: string;
+  parent_id: string | null; run: unknown; revokedAt: string | null; revoke_reason: string | null; revoked_by: string | null;
+};
+
+const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", recipe_id, recipe_name, recipe_revision, build,
+  digest, size_bytes, format, artifact, parent_id, run, ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by from images`;
+
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+const label = (n: number) => `v${n}`;
+const versionNumber = (v: string) => (/^v[1-9][0-9]*$/.test(v) ? Number(v.slice(1)) : NaN);
+
+export function imageRepository(db: Session): ImageRepository {
+  async function load(now: Date): Promise<ImageVersion[]> {
+    const rows = (await db.query<Row>(`${SELECT} order by name, version`)).rows;
+    const channels = (await db.query<{ image_id: string; channel: string }>(`select image_id, channel from image_channels order by channel`)).rows;
+    const nodes = new Map<string, RevocationNode>(
+      rows.map((r) => [r.id, {
+        id: r.id, ref: `${r.name}:${label(r.version)}`, parentId: r.parent_id ?? undefined,
+        own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
+      }]),
+    );
+    return rows.map((r) => {
+      const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
+      const run = json(r.run);
+      return parseRow(ImageVersion, {
+        id: r.id, name: r.name, version: label(r.version), createdAt: r.createdAt,
+        ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
+        build: json(r.build), digest: r.digest, sizeBytes: Number(r.size_bytes), format: r.format, artifact: r.artifact,
+        ...(r.parent_id ? { parent: { id: r.parent_id, ref: nodes.get(r.parent_id)?.ref ?? r.parent_id } } : {}),
+        ...(run ? { run } : {}),
+        ...(revocation ? { revocation } : {}),
+        revoked,
+        channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
+      }, `image ${r.name}:${label(r.version)}`);
+    });
+  }
+
+  const find = async (name: string, version: string, now = new Date()) =>
+    (await load(now)).find((i) => i.name === name && i.version === version);
+
+  async function assign(tx: Session, name: string, channel: string, imageId: string, by: string) {
+    const prev = await tx.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [name, channel]);
+    await tx.query(
+      `insert into image_channels (name, channel, image_id, assigned_by) values ($1, $2, $3, $4)
+       on conflict (name, channel) do update set image_id = excluded.image_id, assigned_by = excluded.assigned_by, assigned_at = now()`,
+      [name, channel, imageId, by],
+    );
+    await tx.query(`insert into image_channel_history (name, channel, image_id, previous_image_id, by) values ($1, $2, $3, $4, $5)`, [
+      name, channel, imageId, prev.rows[0]?.image_id ?? null, by,
+    ]);
+  }
+
+  return {
+    async create(input, by) {
+      const id = randomUUID();
+      // Two bakes of one name may race for the next number: the unique key decides, the loser retries.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await db.transaction(async (tx) => {
+            await tx.query(
+              `insert into images (id, name, version, recipe_id, recipe_name, recipe_revision, build, digest, size_bytes, format, artifact, parent_id, run, cache_key)
+               select $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 from images where name = $2`,
+              [id, input.name, input.recipe?.id ?? null, input.recipe?.name ?? null, input.recipe?.revision ?? null, JSON.stringify(input.build),
+                input.digest, input.sizeBytes, input.format, input.artifact, input.parentId ?? null, input.run ? JSON.stringify(input.run) : null, input.cacheKey ?? null],
+            );
+            await assign(tx, input.name, 'latest', id, by);
+          });
+          break;
+        } catch (err) {
+          if (sqlState(err) !== UNIQUE_VIOLATION || attempt >= 5) throw err;
+        }
+      }
+      return (await this.get(id))!;
+    },
+
+    all: (now = new Date()) => load(now),
+
+    async get(id, now = new Date()) {
+      return (await load(now)).find((i) => i.id === id);
+    },
+
+    async resolve(selector, now = new Date()) {
+      const at = selector.indexOf('@');
+      if (at > 0) {
+        const { rows } = await db.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [selector.slice(0, at), selector.slice(at + 1)]);
+        return rows[0] ? this.get(rows[0].image_id, now) : undefined;
+      }
+      const colon = selector.lastIndexOf(':');
+      return colon > 0 ? find(selector.slice(0, colon), selector.slice(colon + 1), now) : undefined;
+    },
+
+    async byCacheKey(key) {
+      const { rows } = await db.query<{ id: string }>(`select id from images where cache_key = $1 order by version desc limit 1`, [key]);
+      return rows[0] ? this.get(rows[0].id) : undefined;
+    },
+
+    async byBuild(executionId, stageRefId) {
+      const { rows } = await db.query<{ id: string }>(
+        `select id from images where build->>'executionId' = $1 and build->>'stageRefId' = $2 order by created_at desc limit 1`,
+        [executionId, stageRefId],
+      );
+      return rows[0] ? this.get(rows[0].id) : undefined;
+    },
+
+    async list(now = new Date()) {
+      const all = await load(now);
+      const names = [...new Set(all.map((i) => i.name))];
+      return names.map((name) => {
+        const versions = all.filter((i) => i.name === name);
+        const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
+        return ImageSummary.parse({ name, versions: versions.length, latest: versions[versions.length - 1], channels });
+      });
+    },
+
+    async detail(name, now = new Date()) {
+      const all = await load(now);
+      const versions = all.filter((i) => i.name === name).reverse();
+      if (versions.length === 0) return undefined;
+      const byId = new Map(all.map((i) => [i.id, i]));
+      const nodes = new Map<string, RevocationNode>(all.map((i) => [i.id, { id: i.id, ref: `${i.name}:${i.version}`, parentId: i.parent?.id }]));
+      const ancestry = Object.fromEntries(
+        versions.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: byId.get(a.id)?.revoked ?? false }))]),
+      );
+      const history = (await db.query<{ channel: string; version: number; previous: number | null; at: string; by: string }>(
+        `select h.channel, i.version, p.version as previous, ${iso('h.at')} as at, h.by
+         from image_channel_history h join images i on i.id = h.image_id left join images p on p.id = h.previous_image_id
+         where h.name = $1 order by h.id desc limit 200`,
+        [name],
+      )).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
+      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number }>(
+        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name,
+                (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
+         from server_groups sg where sg.image_name = $1 order by sg.application, sg.account, sg.region, sg.name`,
+        [name],
+      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances }));
+      const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
+      return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)) });
+    },
+
+    async assignChannel(name, channel, version, by) {
+      const image = await find(name, version);
+      if (!image) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
+      await db.transaction((tx) => assign(tx, name, channel, image.id, by));
+      const detail = await this.detail(name);
+      return detail!.history.find((h) => h.channel === channel)!;
+    },
+
+    async revoke(name, version, revocation) {
+      const n = versionNumber(version);
+      const { rowCount } = await db.query(
+        `update images set revoked_at = $3, revoke_reason = $4, revoked_by = $5 where name = $1 and version = $2`,
+        [name, Number.isNaN(n) ? -1 : n, revocation.at, revocation.reason, revocation.by],
+      );
+      if (rowCount === 0) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
+      return (await find(name, version))!;
+    },
+  };
+}

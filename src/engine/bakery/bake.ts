@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageVersion } from '../../shared/domain/image';
+import { recipeImageName, type Recipe } from '../../shared/domain/recipe';
+import type { Repositories } from '../../db/types';
+import { BakeError } from './bake-error';
+import type { BakeLog } from './bake-log';
+import { prepareBase, resolveParent } from './base';
+import { buildBundle } from './builders/bundle';
+import { buildDisk } from './builders/disk';
+import { bakeCacheKey } from './cache-key';
+import { debugfsReader, directoryReader } from './checks/readers';
+import { runImageTests } from './checks/registry';
+import { installArtifact, runProvisioners } from './provisioners';
+import { writeProvisioning } from './provisioning-files';
+import { storeArtifact, type BakeryPaths } from './store';
+import { toolVersion, type Tool } from './tools';
+import { notifyImagesChanged } from './registry-events';
+
+export interface BakeRequest {
+  recipe: Recipe;
+  /** Build again even when an identical recipe and inputs already made an image. */
+  rebake?: boolean;
+  git?: { commit?: string | undefined; ref?: string | undefined } | undefined;
+  ciRunUrl?: string | undefined;
+  executionId?: string | undefined;
+  stageRefId?: string | undefined;
+  by: string;
+}
+
+export interface BakeDeps {
+  repos: Pick<Repositories, 'images'>;
+  paths: BakeryPaths;
+  log: BakeLog;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+export interface BakeResult {
+  image: ImageVersion;
+  /** True when an identical earlier bake was returned instead of building. */
+  cached: boolean;
+}
+
+/**
+ * One bake: refuse a revoked parent, return the cached image for identical inputs, otherwise build
+ * the root (base → artifact → provisioners → provisioning), package it with the recipe's builder,
+ * run the image tests (the first failure stops it), store the artifact by content address and
+ * register the next version. Every step streams into the log; a BakeError names the step that failed.
+ */
+export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeResult> {
+  const { log, paths, repos } = deps;
+  const now = deps.now ?? (() => new Date());
+  const { recipe } = request;
+  const started = now().getTime();
+  const name = recipeImageName(recipe);
+  log.say('bake', `baking ${name} from recipe ${recipe.name} r${recipe.revision} with the ${recipe.builder} builder`);
+  try {
+    const parent = await resolveParent(repos, recipe.base, now());
+    const cacheKey = await bakeCacheKey(recipe, parent?.digest);
+    if (!request.rebake) {
+      const cached = await repos.images.byCacheKey(cacheKey);
+      if (cached && !cached.revoked && cached.name === name) {
+        log.say('cache', `identical recipe and inputs: ${cached.name}:${cached.version} already exists (set rebake to build again)`);
+        log.event('bake', 'artifact', cached.id, `${cached.name}:${cached.version}`, cached.digest, String(cached.sizeBytes), 'cached');
+        log.event('bake', 'error-count', '0');
+        return { image: cached, cached: true };
+      }
+    }
+
+    const work = join(paths.work, randomUUID());
+    const root = join(work, 'root');
+    mkdirSync(work, { recursive: true });
+    try {
+      await log.step('base', () => prepareBase(log, paths, recipe.base, parent, root, work));
+      await installArtifact(log, recipe, root);
+      const packages = await runProvisioners(log, recipe, root, deps.signal);
+      await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
+
+      const compression = recipe.output.compression;
+      const built: { packed: string; suffix: string; partImage?: string } = recipe.builder === 'bundle'
+        ? await buildBundle(log, root, work, compression)
+        : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
+      const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);
+      await runImageTests({ format: recipe.builder, recipe, reader, root, log });
+
+      const stored = await storeArtifact(paths, built.packed, built.suffix);
+      if (recipe.builder === 'bundle') {
+        // The unpacked root is what the local cloud runs, kept under the digest.
+        const unpacked = join(paths.roots, stored.digest.slice('sha256:'.length));
+        if (!existsSync(unpacked)) renameSync(root, unpacked);
+      }
+      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
+      const image = await repos.images.create({
+        name,
+        recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },
+        build: {
+          builder: recipe.builder,
+          tools: Object.fromEntries(tools.map((t) => [t, toolVersion(t)])),
+          ...(request.git && (request.git.commit || request.git.ref) ? { git: request.git } : {}),
+          ...(request.ciRunUrl ? { ciRunUrl: request.ciRunUrl } : {}),
+          ...(request.executionId ? { executionId: request.executionId } : {}),
+          ...(request.stageRefId ? { stageRefId: request.stageRefId } : {}),
+          durationMs: now().getTime() - started,
+          packages,
+        },
+        digest: stored.digest,
+        sizeBytes: stored.sizeBytes,
+        format: recipe.builder,
+        artifact: stored.artifact,
+        parentId: parent?.id,
+        run: recipe.run,
+        cacheKey,
+      }, request.by);
+      log.event('bake', 'artifact', image.id, `${image.name}:${image.version}`, image.digest, String(image.sizeBytes));
+      log.event('bake', 'error-count', '0');
+      notifyImagesChanged();
+      return { image, cached: false };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  } catch (err) {
+    const e = err instanceof BakeError ? err : new BakeError('bake', (err as Error).message);
+    log.error(e.step, e.message);
+    log.event('bake', 'error-count', String(log.errors));
+    throw e;
+  }
+}

@@ -1,0 +1,66 @@
+import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecipeBase } from '../../shared/domain/recipe';
+import type { ImageVersion } from '../../shared/domain/image';
+import type { Repositories } from '../../db/types';
+import { BakeError } from './bake-error';
+import type { BakeLog } from './bake-log';
+import { runCommand } from './run-command';
+import { requireTool } from './tools';
+import { decompress } from './compress';
+import { artifactPath, type BakeryPaths } from './store';
+
+/**
+ * The parent image a recipe builds on, resolved before anything is built: an unknown or revoked
+ * parent refuses the bake (field `base.image`).
+ */
+export async function resolveParent(repos: Pick<Repositories, 'images'>, base: RecipeBase, now: Date): Promise<ImageVersion | undefined> {
+  if (base.type !== 'image') return undefined;
+  const parent = await repos.images.resolve(base.image, now);
+  if (!parent) throw new BakeError('base', `base image '${base.image}' is not in the registry`, 'base.image');
+  if (parent.revoked) {
+    const why = parent.revocation?.from ? ` (its ancestor ${parent.revocation.from} is revoked)` : '';
+    throw new BakeError('base', `base image ${parent.name}:${parent.version} is revoked${why}: ${parent.revocation?.reason ?? ''}`, 'base.image');
+  }
+  return parent;
+}
+
+/** Fills `root` (an empty directory) with the recipe's base. */
+export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: RecipeBase, parent: ImageVersion | undefined, root: string, work: string): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  switch (base.type) {
+    case 'scratch':
+      log.say('base', 'empty root (scratch)');
+      return;
+    case 'directory':
+      if (!existsSync(base.path) || !statSync(base.path).isDirectory()) throw new BakeError('base', `base directory ${base.path} does not exist`, 'base.path');
+      cpSync(base.path, root, { recursive: true, verbatimSymlinks: true });
+      log.say('base', `copied ${base.path}`);
+      return;
+    case 'tarball':
+      if (!existsSync(base.path)) throw new BakeError('base', `base tarball ${base.path} does not exist`, 'base.path');
+      // GNU tar recognizes gzip and zstd compression on extraction by itself.
+      await runCommand(log, 'base', requireTool('tar'), ['-xf', base.path, '-C', root, '--no-same-owner']);
+      log.say('base', `extracted ${base.path}`);
+      return;
+    case 'debian': {
+      const mmdebstrap = requireTool('mmdebstrap');
+      await runCommand(log, 'base', mmdebstrap, ['--variant=minbase', '--mode=unshare', base.suite, root, ...(base.mirror ? [base.mirror] : [])]);
+      return;
+    }
+    case 'image': {
+      const file = artifactPath(paths, parent!.artifact);
+      if (!existsSync(file)) throw new BakeError('base', `the artifact of ${parent!.name}:${parent!.version} is missing from ${paths.images}`, 'base.image');
+      if (parent!.format === 'bundle') {
+        await runCommand(log, 'base', requireTool('tar'), ['-xf', file, '-C', root, '--no-same-owner']);
+      } else {
+        // A disk image's filesystem is copied out with debugfs (no mount needed).
+        const part = join(work, 'parent.img');
+        await decompress(log, 'base', file, part);
+        await runCommand(log, 'base', requireTool('debugfs'), ['-R', `rdump / ${root}`, part]);
+      }
+      log.say('base', `starting from ${parent!.name}:${parent!.version} (${parent!.digest.slice(0, 19)}…)`);
+      return;
+    }
+  }
+}

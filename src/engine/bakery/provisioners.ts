@@ -1,0 +1,85 @@
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Provisioner, RecipeDraft } from '../../shared/domain/recipe';
+import { BakeError } from './bake-error';
+import type { BakeLog } from './bake-log';
+import { insideRoot } from './image-root';
+import { runCommand } from './run-command';
+
+/** Where package lists are recorded in the image (read by the packages check and by people). */
+export const PACKAGES_FILE = '/etc/kiln/packages.list';
+
+function label(p: Provisioner, index: number): string {
+  const what = p.type === 'shell' ? `shell${p.name ? `: ${p.name}` : ''}` : p.type === 'file' ? `file ${p.destination}` : 'packages';
+  return `provisioner ${index + 1} (${what})`;
+}
+
+/** A parent directory that is a symlink would let a copy land outside the root. */
+function refuseSymlinkedParents(root: string, target: string, step: string): void {
+  for (let dir = dirname(target); dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
+    if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) throw new BakeError(step, `${dir.slice(root.length)} is a symlink; refusing to write through it`);
+  }
+}
+
+/**
+ * Runs the recipe's provisioners in order against the image root. A failing one stops the bake
+ * with a BakeError whose step names it ("provisioner 2 (shell: install app)").
+ */
+export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: string, signal?: AbortSignal): Promise<string[]> {
+  const packages: string[] = [];
+  for (const [index, p] of recipe.provisioners.entries()) {
+    const step = label(p, index);
+    await log.step(step, async () => {
+      switch (p.type) {
+        case 'file': {
+          if (!existsSync(p.source)) throw new BakeError(step, `source ${p.source} does not exist`);
+          const target = insideRoot(root, p.destination, step);
+          refuseSymlinkedParents(root, target, step);
+          mkdirSync(dirname(target), { recursive: true });
+          cpSync(p.source, target, { recursive: true, verbatimSymlinks: true });
+          if (p.mode !== undefined) chmodSync(target, p.mode);
+          log.say(step, `copied ${p.source} to ${p.destination}`);
+          return;
+        }
+        case 'shell':
+          // -e: the first failing command fails the provisioner, as in Packer's shell provisioner.
+          await runCommand(log, step, '/bin/sh', ['-e', '-c', p.script], { cwd: root, env: { IMAGE_ROOT: root }, signal, timeoutMs: 30 * 60_000 });
+          return;
+        case 'packages': {
+          // Installing needs apt inside a Debian root and root privileges; the bakery records the list
+          // in the image so the packages check and people can see what the image is meant to carry.
+          packages.push(...p.packages);
+          const file = insideRoot(root, PACKAGES_FILE, step);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, `${[...new Set(packages)].sort().join('\n')}\n`);
+          log.say(step, `recorded ${p.packages.length} packages in ${PACKAGES_FILE}: ${p.packages.join(' ')}`);
+          return;
+        }
+      }
+    });
+  }
+  return [...new Set(packages)].sort();
+}
+
+/** Installs the application artifact (a file, a directory, or an http(s) download). */
+export async function installArtifact(log: BakeLog, recipe: RecipeDraft, root: string): Promise<void> {
+  const artifact = recipe.artifact;
+  if (!artifact) return;
+  const step = 'artifact';
+  await log.step(step, async () => {
+    const target = insideRoot(root, artifact.destination, step);
+    refuseSymlinkedParents(root, target, step);
+    mkdirSync(dirname(target), { recursive: true });
+    if (/^https?:\/\//.test(artifact.source)) {
+      const res = await fetch(artifact.source, { signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {
+        throw new BakeError(step, `could not download ${artifact.source}: ${(err as Error).message}`, 'artifact.source');
+      });
+      if (!res.ok) throw new BakeError(step, `downloading ${artifact.source} answered HTTP ${res.status}`, 'artifact.source');
+      writeFileSync(target, Buffer.from(await res.arrayBuffer()));
+    } else {
+      if (!existsSync(artifact.source)) throw new BakeError(step, `artifact ${artifact.source} does not exist`, 'artifact.source');
+      cpSync(artifact.source, target, { recursive: true, verbatimSymlinks: true });
+    }
+    log.event(step, 'artifact', 'installed', artifact.source, artifact.destination);
+  });
+}

@@ -1,0 +1,71 @@
+// Load-balancer figures: throughput and latency through the local cloud's reverse proxy compared
+// with one instance directly, then a red/black swap (v1 → v2) under load, counting failed requests.
+//   npx tsx src/engine/cloud/bench/load-balancer.ts [rps…]      (default: 200 500 1000)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Account } from '../../../shared/domain/account';
+import { NewApplication } from '../../../shared/domain/application';
+import { NewProject } from '../../../shared/domain/project';
+import { openTestDatabase } from '../../../db/test-database';
+import { createLocalCloud } from '../local';
+import { describeTimeline, startLoad, type LoadReport } from '../load-generator';
+
+const rates = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const RATES = rates.length > 0 ? rates : [200, 500, 1000];
+const SECONDS = 3;
+const key = (name: string) => ({ account: 'bench', region: 'local', name });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const line = (what: string, r: LoadReport) =>
+  `${what.padEnd(34)} ${String(r.sent).padStart(6)} sent ${String(r.ok).padStart(6)} ok ${String(r.failed).padStart(4)} failed   p50 ${String(r.latencyMsP50).padStart(4)} ms   p99 ${String(r.latencyMsP99).padStart(5)} ms`;
+
+async function main() {
+  const { repos, close } = await openTestDatabase();
+  await repos.projects.create(NewProject.parse({ name: 'bench', displayName: 'Bench', ownerEmail: 'bench@example.com' }));
+  await repos.applications.create(NewApplication.parse({ name: 'bench', project: 'bench', ownerEmail: 'bench@example.com' }));
+  await repos.accounts.upsert(Account.parse({ name: 'bench', provider: 'local', environment: 'test', regions: ['local'], demo: false }));
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiln-lb-bench-'));
+  const cloud = createLocalCloud({ repos, dataDir, ports: { from: 28000, to: 28099 }, timings: { healthIntervalMs: 500 } });
+  await cloud.start();
+  try {
+    const lb = await cloud.ensureLoadBalancer({ application: 'bench', account: 'bench', region: 'local', name: 'bench-lb' });
+    const spec = { application: 'bench', account: 'bench', region: 'local', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: ['bench-lb'] };
+    await cloud.createServerGroup({ ...spec, name: 'bench-v001', image: 'sample-app:v1', disabled: true });
+    const ready = async (name: string) => {
+      while (((await cloud.getServerGroup(key(name)))?.instances.filter((i) => i.health !== 'starting').length ?? 0) < 2) await sleep(100);
+    };
+    await ready('bench-v001');
+    await cloud.enableServerGroup(key('bench-v001'));
+    const instance = (await cloud.listInstances(key('bench-v001')))[0]!;
+
+    console.log(`node ${process.version}, ${SECONDS} s per run, 2 instances of sample-app behind ${lb.address}\n`);
+    for (const rps of RATES) {
+      for (const [what, url] of [[`direct to one instance @ ${rps}/s`, `http://${instance.address}`], [`through the load balancer @ ${rps}/s`, `http://${lb.address}`]] as const) {
+        const load = startLoad({ url, rps });
+        await sleep(SECONDS * 1000);
+        console.log(line(what, await load.stop()));
+      }
+    }
+
+    const rps = RATES.at(-1)!;
+    const load = startLoad({ url: `http://${lb.address}`, rps });
+    await sleep(500);
+    const t0 = Date.now();
+    await cloud.createServerGroup({ ...spec, name: 'bench-v002', image: 'sample-app:v2', disabled: true });
+    await ready('bench-v002');
+    await cloud.enableServerGroup(key('bench-v002'));
+    await cloud.disableServerGroup(key('bench-v001'));
+    await cloud.destroyServerGroup(key('bench-v001'));
+    const swapMs = Date.now() - t0;
+    await sleep(500);
+    const report = await load.stop();
+    console.log(`\n${line(`red/black v1 → v2 @ ${rps}/s`, report)}`);
+    console.log(`swap (launch, healthy, enable, disable, drain, destroy) took ${swapMs} ms; answers: ${describeTimeline(report.timeline)}`);
+  } finally {
+    await cloud.close();
+    await close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import type { bakeStage } from '../../shared/stages/bake';
+import { bakeRun, forgetBakeRun, launchBakeRun } from '../bakery/bake-runs';
+import { defineHandler } from './handler';
+
+type Config = z.output<typeof bakeStage.config>;
+
+const POLL_MS = 1000;
+/** A bake whose owner stored no heartbeat for this long is taken as lost with its process. */
+const HEARTBEAT_STALE_MS = 30_000;
+
+const outputsOf = (image: { id: string; name: string; version: string; digest: string }, cached: boolean) => ({
+  image: `${image.name}:${image.version}`,
+  imageId: image.id,
+  checksum: image.digest,
+  cached,
+});
+
+/**
+ * Runs a recipe in this process and polls it. Re-entrant: the launch is recorded in `context`
+ * before anything is built, so after a crash the stage finds its image in the registry (baked and
+ * registered before the crash) or fails as interrupted — it never builds a second time on its own.
+ */
+export const bakeHandler = defineHandler<Config>({
+  taskName: (context) => (typeof context.recipe === 'string' ? `Bake ${context.recipe} r${String(context.recipeRevision)}` : 'Start the bake'),
+  async step({ config, resolve, stage, execution, now, repos, services }) {
+    const soon = new Date(now.getTime() + POLL_MS);
+    const run = bakeRun(execution.id, stage.refId);
+
+    if (!run) {
+      if (typeof stage.context.launchedAt === 'string') {
+        const baked = await repos.images.byBuild(execution.id, stage.refId);
+        if (baked) return { status: 'SUCCEEDED', outputs: outputsOf(baked, false) };
+        const heartbeat = Date.parse(String(stage.context.heartbeatAt ?? stage.context.launchedAt));
+        if (now.getTime() - heartbeat < HEARTBEAT_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
+        return {
+          status: 'FAILED',
+          error: `the Kiln process baking this image (${String(stage.context.launchedBy)}) stopped before it finished; it was not baked again so nothing is built twice — restart the stage to bake anew`,
+        };
+      }
+      const recipe = await repos.recipes.getByName(config.recipe);
+      if (!recipe) return { status: 'FAILED', error: `recipe: no recipe named '${config.recipe}'` };
+      const text = (v: string | undefined) => {
+        const value = v === undefined ? undefined : resolve(v);
+        return value === undefined || value === null || value === '' ? undefined : String(value);
+      };
+      launchBakeRun({
+        repos,
+        executionId: execution.id,
+        application: execution.application,
+        refId: stage.refId,
+        request: {
+          recipe,
+          rebake: config.rebake,
+          git: { commit: text(config.gitCommit), ref: text(config.gitRef) },
+          ciRunUrl: text(config.ciRunUrl),
+          executionId: execution.id,
+          stageRefId: stage.refId,
+          by: execution.trigger.user,
+        },
+        onEnd: () => void repos.executions.wake(execution.id),
+      });
+      const at = now.toISOString();
+      return { status: 'RUNNING', wakeAt: soon, context: { launchedAt: at, launchedBy: services.owner, heartbeatAt: at, recipe: recipe.name, recipeRevision: recipe.revision } };
+    }
+
+    if (run.state === 'running') return { status: 'RUNNING', wakeAt: soon, context: { heartbeatAt: now.toISOString() } };
+    forgetBakeRun(execution.id, stage.refId);
+    if (run.state === 'failed') return { status: 'FAILED', error: run.error };
+    return { status: 'SUCCEEDED', outputs: outputsOf(run.image, run.cached), context: { imageId: run.image.id } };
+  },
+});

@@ -1,0 +1,122 @@
+/**
+ * Live-log fan-out: BENCH_CLIENTS (default 1,000) concurrent SSE clients on one BFF process, all
+ * watching one execution, while log lines are published at BENCH_RATE events/s for BENCH_SECONDS.
+ * Prints the latency from publish to a client parsing the line (p50/p95/p99/max) and the deliveries.
+ * The clients run in a child process (so their parsing does not slow the server's event loop) and
+ * compare wall-clock times on the same machine (loopback only).
+ *   npx tsx src/server/bench/sse-clients.ts
+ *   BENCH_DATABASE_URL=postgres://… npx tsx src/server/bench/sse-clients.ts
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createDatabase } from '../../db/client';
+import { migrate } from '../../db/migrate';
+import { createRepositories } from '../../db/repositories';
+import { createEventBus } from '../../engine/events/event-bus';
+import { buildApp } from '../app';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LINES_PER_EVENT = 10;
+
+const now = () => performance.timeOrigin + performance.now();
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Child: open the streams, note when each published line arrives, report the latencies. */
+async function clients(url: string, count: number): Promise<void> {
+  const latencies: number[] = [];
+  let open = 0;
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const requests: http.ClientRequest[] = [];
+  await new Promise<void>((resolve, reject) => {
+    for (let i = 0; i < count; i += 1) {
+      const req = http.get(url, { agent }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk: string) => {
+          const arrived = now();
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (!data) continue;
+            const sent = /"sent (\d+(?:\.\d+)?)/.exec(data);
+            if (sent) latencies.push(arrived - Number(sent[1]));
+          }
+        });
+        open += 1;
+        if (open === count) resolve();
+      });
+      req.on('error', reject);
+      requests.push(req);
+    }
+  });
+  process.send?.({ type: 'ready' });
+  process.on('message', (m: { type: string }) => {
+    if (m.type !== 'report') return;
+    for (const r of requests) r.destroy();
+    process.send?.({ type: 'latencies', latencies });
+  });
+}
+
+async function main(): Promise<void> {
+  const db = await createDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL } : {});
+  await migrate(db);
+  const repos = createRepositories(db);
+  const events = createEventBus(repos);
+  const app = await buildApp({ db, repos, events, version: 'bench', logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const executionId = randomUUID();
+  const url = `http://127.0.0.1:${address.port}/api/events?execution=${executionId}`;
+
+  const child = fork(fileURLToPath(import.meta.url), ['clients', url, String(CLIENTS)], { execArgv: ['--import', 'tsx'] });
+  const t0 = now();
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`clients exited with ${code}`)));
+  });
+  const connectMs = now() - t0;
+
+  const total = RATE * SECONDS;
+  let seq = 1;
+  for (let i = 0; i < total; i += 1) {
+    const at = now();
+    const lines = Array.from({ length: LINES_PER_EVENT }, (_, j) => (j === 0 ? `sent ${at.toFixed(3)}` : `line ${seq + j} of a build log`));
+    await events.publish({ type: 'log.lines', application: 'bench', executionId, data: { refId: 'build', firstSeq: seq, lines } });
+    seq += LINES_PER_EVENT;
+    const next = t0 + connectMs + ((i + 1) * 1000) / RATE;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last deliveries land
+  const latencies = await new Promise<number[]>((resolve) => {
+    child.on('message', (m: { type: string; latencies?: number[] }) => m.type === 'latencies' && resolve(m.latencies ?? []));
+    child.send({ type: 'report' });
+  });
+  child.kill();
+  const sorted = latencies.sort((a, b) => a - b);
+  console.log(`SSE fan-out: ${CLIENTS} clients on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`);
+  console.log(`  connect all clients: ${connectMs.toFixed(0)} ms`);
+  console.log(`  deliveries: ${sorted.length} of ${CLIENTS * total} expected`);
+  console.log(
+    `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+  );
+  await app.close();
+  await db.close();
+}
+
+if (process.argv[2] === 'clients') {
+  void clients(process.argv[3]!, Number(process.argv[4]));
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

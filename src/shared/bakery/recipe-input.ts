@@ -1,0 +1,31 @@
+import { parseDocument } from 'yaml';
+import { RecipeDraft } from '../domain/recipe';
+
+export interface RecipeProblem {
+  /** Dotted path into the recipe, e.g. `provisioners.0.destination`; `yaml` for a syntax error. */
+  path: string;
+  message: string;
+}
+
+export type RecipeParse = { ok: true; recipe: RecipeDraft } | { ok: false; problems: RecipeProblem[] };
+
+/** Checks a recipe given as an object or as YAML (a string); every problem at once, each with its field. */
+export function parseRecipeInput(input: unknown): RecipeParse {
+  let value = input;
+  if (typeof input === 'string') {
+    const doc = parseDocument(input);
+    if (doc.errors.length > 0) {
+      return { ok: false, problems: doc.errors.map((e) => ({ path: 'yaml', message: `YAML line ${(e.linePos?.[0]?.line ?? 0)}: ${e.message.split('\n')[0]}` })) };
+    }
+    value = doc.toJS();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: [{ path: 'recipe', message: 'a recipe must be an object (or YAML mapping)' }] };
+  }
+  const parsed = RecipeDraft.safeParse(value);
+  if (parsed.success) return { ok: true, recipe: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || 'recipe', message: i.message })),
+  };
+}

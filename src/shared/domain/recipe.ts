@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { Timestamp } from './ids';
+import { IntentFile, IntentHostname, IntentUnit, IntentUser } from '../provisioning/intent';
+
+/** Image and recipe names: lowercase, used in `name:vN` references and URLs. */
+export const ImageName = z
+  .string()
+  .min(1, 'image name must not be empty')
+  .max(63, 'image name must be at most 63 characters')
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "image name must be lowercase letters, digits, '.', '_' or '-'");
+
+export const RecipeId = z.uuid('recipe id must be a UUID');
+
+/**
+ * A path inside the image. Absolute (`/opt/app`) or relative to the image root; never a `..`
+ * segment, so `../../etc/passwd` cannot reach outside the root being built.
+ */
+export const ImagePath = z
+  .string()
+  .min(1, 'path must not be empty')
+  .max(1024, 'path must be at most 1024 characters')
+  .refine((p) => !p.includes('\0'), 'path must not contain NUL')
+  .refine((p) => !p.split('/').includes('..'), "path must not contain '..' (it would leave the image root)");
+
+/** A path on the machine running Kiln (what a file provisioner copies from). */
+export const HostPath = z
+  .string()
+  .min(1, 'path must not be empty')
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'host paths must be absolute')
+  .refine((p) => !p.split('/').includes('..'), "path must not contain '..'");
+
+/** An image reference: `name:vN` (a version) or `name@channel` (what a channel points at now). */
+export const ImageSelector = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*(:v[1-9][0-9]*|@[a-z0-9][a-z0-9-]*)$/, "image must be 'name:vN' or 'name@channel', e.g. 'base:v3' or 'base@production'");
+
+export const RecipeBase = z.discriminatedUnion('type', [
+  /** An empty root: the provisioners and the artifact make the whole image. */
+  z.object({ type: z.literal('scratch') }),
+  /** Another Kiln bundle image: its root is the starting point, and it becomes the parent. */
+  z.object({ type: z.literal('image'), image: ImageSelector }),
+  z.object({ type: z.literal('directory'), path: HostPath }),
+  z.object({ type: z.literal('tarball'), path: HostPath }),
+  /** Bootstrapped with mmdebstrap (Debian package mmdebstrap); needs user namespaces. */
+  z.object({
+    type: z.literal('debian'),
+    suite: z.string().regex(/^[a-z]+$/, 'suite must be a Debian suite name such as bookworm'),
+    mirror: z.url().optional(),
+  }),
+]);
+export type RecipeBase = z.infer<typeof RecipeBase>;
+
+/** The seed's "support" packages, recorded into every image unless a recipe says otherwise. */
+export const SUPPORT_PACKAGES = ['iotop', 'mtr', 'sysstat'] as const;
+const PackageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'package names are Debian package names (lowercase, digits, + . -)');
+
+export const Provisioner = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('file'),
+    source: HostPath,
+    destination: ImagePath,
+    mode: z.number().int().min(0).max(0o7777).optional(),
+  }),
+  z.object({
+    type: z.literal('shell'),
+    name: z.string().max(100).optional(),
+    /** Run by /bin/sh -e with the image root as working directory and IMAGE_ROOT set to it. */
+    script: z.string().min(1, 'script must not be empty').max(64 * 1024),
+  }),
+  z.object({
+    type: z.literal('packages'),
+    packages: z.array(PackageName).default([...SUPPORT_PACKAGES]),
+  }),
+]);
+export type Provisioner = z.infer<typeof Provisioner>;
+
+export const FstabEntry = z.object({
+  device: z.string().regex(/^\S+$/, 'device must not contain spaces'),
+  mountPoint: z.string().regex(/^\/\S*$/, 'mountPoint must be an absolute path'),
+  type: z.string().regex(/^[a-z0-9]+$/),
+  options: z.string().regex(/^\S+$/).default('defaults'),
+});
+
+export const RecipeProvisioning = z.object({
+  hostname: IntentHostname.optional(),
+  fstab: z.array(FstabEntry).default([]),
+  /** Install the agent-less first-boot unit that reports ready to this metadata service. */
+  firstBootAgent: z.object({ metadataUrl: z.url() }).optional(),
+  users: z.array(IntentUser).default([]),
+  files: z.array(IntentFile).default([]),
+  units: z.array(IntentUnit).default([]),
+});
+export type RecipeProvisioning = z.infer<typeof RecipeProvisioning>;
+
+export const RecipeDraft = z.object({
+  /** Recipe name; the image it makes has the same name unless `image` says otherwise. */
+  name: ImageName,
+  image: ImageName.optional(),
+  description: z.string().max(2000).default(''),
+  builder: z.enum(['bundle', 'disk']).default('bundle'),
+  base: RecipeBase.default({ type: 'scratch' }),
+  provisioners: z.array(Provisioner).max(100).default([]),
+  /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */
+  artifact: z
+    .object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath })
+    .optional(),
+  /** How the local cloud runs a bundle: `node <entrypoint>` (an ES module) with PORT set; healthy when healthPath answers 2xx. */
+  run: z.object({ entrypoint: ImagePath, healthPath: z.string().regex(/^\/\S*$/, 'healthPath must start with /').default('/health') }).optional(),
+  provisioning: RecipeProvisioning.optional(),
+  output: z
+    .object({
+      compression: z.enum(['zstd', 'gzip']).default('zstd'),
+      /** Size of the raw disk before `resize2fs -M` shrinks the filesystem (disk builder). */
+      diskSizeMiB: z.number().int().min(8).max(64 * 1024).default(64),
+    })
+    .default({ compression: 'zstd', diskSizeMiB: 64 }),
+  tests: z
+    .object({
+      /** Paths that must exist in the built image (read back with debugfs for disk images). */
+      files: z.array(ImagePath).default([]),
+      /** Bundles with `run`: start the entrypoint and expect a 2xx from its health path. */
+      boot: z.boolean().default(true),
+    })
+    .default({ files: [], boot: true }),
+});
+export type RecipeDraft = z.infer<typeof RecipeDraft>;
+export type RecipeDraftInput = z.input<typeof RecipeDraft>;
+
+export const Recipe = RecipeDraft.extend({
+  id: RecipeId,
+  revision: z.number().int().positive(),
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+});
+export type Recipe = z.infer<typeof Recipe>;
+
+export const RecipeRevision = z.object({ revision: z.number().int().positive(), updatedAt: Timestamp, updatedBy: z.string(), recipe: Recipe });
+export type RecipeRevision = z.infer<typeof RecipeRevision>;
+
+/** The image name a recipe produces. */
+export function recipeImageName(recipe: Pick<RecipeDraft, 'name' | 'image'>): string {
+  return recipe.image ?? recipe.name;
+}

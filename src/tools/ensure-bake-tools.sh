@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The bakery's integration tests build real disk images (mke2fs -d, sfdisk, dd, e2fsck, resize2fs,
+# debugfs) and compress with zstd and gzip. They fail, not skip, when a tool is missing, so CI
+# installs Debian's packages first. Nothing here needs root at run time: no mount, no loop device.
+set -euo pipefail
+PATH="$PATH:/usr/sbin:/sbin"
+need=()
+for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar; do
+  command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+packages=$(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')
+echo "[kiln] bake tools missing; installing Debian packages: $packages"
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+  command -v sudo >/dev/null || { echo "kiln: need root (or sudo) to apt-get install $packages" >&2; exit 1; }
+  SUDO="sudo"
+fi
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $packages >/dev/null

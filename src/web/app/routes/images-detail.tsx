@@ -1,0 +1,67 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import type { ImageVersion } from '../../../shared/domain/image';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { DetailSection } from '../../components/detail-section';
+import { LoadingState } from '../../components/loading-state';
+import { PageHeader } from '../../components/page-header';
+import { QueryErrorState } from '../../components/query-error-state';
+import { Skeleton } from '../../components/skeleton';
+import { ChannelBadges } from '../../features/images/channel-badges';
+import { ChannelPanel } from '../../features/images/channel-panel';
+import { useImageMutations } from '../../features/images/image-mutations';
+import { imageQuery } from '../../features/images/image-queries';
+import { ImageUsageTable } from '../../features/images/image-usage-table';
+import { ImageVersionsTable } from '../../features/images/image-versions-table';
+import { plural } from '../../lib/format';
+
+export function ImageDetailPage() {
+  const { name = '' } = useParams();
+  const query = useQuery(imageQuery(name));
+  const { revoke, assign } = useImageMutations(name);
+  const [revoking, setRevoking] = useState<ImageVersion | undefined>();
+
+  return (
+    <>
+      <title>{`${name} · Images · Kiln`}</title>
+      <PageHeader
+        eyebrow="Image"
+        title={name}
+        badges={query.data && <ChannelBadges channels={Object.entries(query.data.channels).map(([c, v]) => `${c}→${v}`)} />}
+        description={query.data && `${plural(query.data.versions.length, 'version')}; revoking a version revokes every image built on it.`}
+      />
+      {query.isPending ? (
+        <LoadingState label="Loading image…"><Skeleton className="h-40" /></LoadingState>
+      ) : query.isError ? (
+        <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
+      ) : (
+        <div className="flex flex-col gap-6">
+          <DetailSection title="Versions">
+            <ImageVersionsTable detail={query.data} onRevoke={(v) => { revoke.reset(); setRevoking(v); }} />
+          </DetailSection>
+          <DetailSection title="Where it runs">
+            <ImageUsageTable detail={query.data} />
+          </DetailSection>
+          <DetailSection title="Channels">
+            <ChannelPanel detail={query.data} assign={assign} />
+          </DetailSection>
+        </div>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke ${name}:${revoking.version}?`}
+          confirmLabel="Revoke"
+          reasonLabel="Reason"
+          reasonRequired
+          busy={revoke.isPending}
+          error={revoke.error ? revoke.error.message : undefined}
+          onClose={() => setRevoking(undefined)}
+          onConfirm={(reason) => revoke.mutate({ version: revoking.version, reason }, { onSuccess: () => setRevoking(undefined) })}
+        >
+          New deploys of it are refused unless someone gives an override reason, and images built on it are revoked too. Running server groups keep running.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

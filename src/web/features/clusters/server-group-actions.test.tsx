@@ -1,0 +1,60 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { db } from '../../../../mocks/db';
+import { AppProviders } from '../../app/providers';
+import { createQueryClient } from '../../lib/query-client';
+import { ServerGroupActions } from './server-group-actions';
+
+const group = (name: string) => db.serverGroups.find((g) => g.name === name && g.region === 'us-east-1')!;
+
+function renderActions(name: string, managed = true) {
+  const sg = { ...group(name), ...(managed ? { managedBy: 'local' as const } : {}) };
+  render(
+    <AppProviders queryClient={createQueryClient({ retry: false })}>
+      <ServerGroupActions application="web" sg={sg} />
+    </AppProviders>,
+  );
+  return userEvent.setup();
+}
+
+describe('server-group actions', () => {
+  it('asks before disabling, naming the group, then says what happened', async () => {
+    const user = renderActions('web-prod-v003');
+    await user.click(screen.getByRole('button', { name: 'Disable' }));
+    const dialog = screen.getByRole('dialog', { name: 'Disable web-prod-v003?' });
+    expect(dialog.textContent).toContain('requests in flight finish');
+    await user.click(within(dialog).getByRole('button', { name: 'Disable web-prod-v003' }));
+    expect(await screen.findByText('Disabled web-prod-v003: its load balancers no longer send it traffic.')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(group('web-prod-v003').disabled).toBe(true);
+  });
+
+  it('shows the server’s refusal inside the dialog and changes nothing', async () => {
+    const user = renderActions('web-prod-v003');
+    await user.click(screen.getByRole('button', { name: 'Resize' }));
+    const dialog = screen.getByRole('dialog', { name: 'Resize web-prod-v003?' });
+    const desired = within(dialog).getByLabelText(/Desired instances/);
+    await user.clear(desired);
+    await user.type(desired, '50');
+    await user.click(within(dialog).getByRole('button', { name: 'Resize web-prod-v003' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/^capacity.desired 50 is above max \d+$/);
+    expect(group('web-prod-v003').capacity.desired).toBe(3);
+  });
+
+  it('cancel closes the question without acting', async () => {
+    const user = renderActions('web-prod-v003');
+    await user.click(screen.getByRole('button', { name: 'Destroy' }));
+    const dialog = screen.getByRole('dialog', { name: 'Destroy web-prod-v003?' });
+    expect(dialog.textContent).toContain('This cannot be undone.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(db.serverGroups.some((g) => g.name === 'web-prod-v003')).toBe(true);
+  });
+
+  it('offers no actions on display-only (demo) groups', () => {
+    renderActions('web-prod-v003', false);
+    expect(screen.getByText(/Display-only \(demo data\)/)).toBeTruthy();
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});

@@ -1,0 +1,19 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { assignImageChannel, revokeImage } from '../../../shared/api/images';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys } from '../../lib/query-keys';
+
+/** Revoke a version or move a channel; either way every image view is refetched (revocation spreads across names). */
+export function useImageMutations(name: string) {
+  const client = useQueryClient();
+  const onSettled = () => client.invalidateQueries({ queryKey: queryKeys.images.all });
+  const revoke = useMutation({
+    mutationFn: ({ version, reason }: { version: string; reason: string }) => apiFetch(revokeImage, { params: { name, version }, body: { reason } }),
+    onSettled,
+  });
+  const assign = useMutation({
+    mutationFn: ({ channel, version }: { channel: string; version: string }) => apiFetch(assignImageChannel, { params: { name, channel }, body: { version } }),
+    onSettled,
+  });
+  return { revoke, assign };
+}

@@ -1,0 +1,42 @@
+import { Link } from 'react-router';
+import type { ImageDetail } from '../../../shared/domain/image';
+import { paths } from '../../lib/paths';
+
+const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
+
+/** Where each version runs: the server groups launched from it, with their instance counts. */
+export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
+  if (detail.usage.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No server group runs {detail.name} now.</p>;
+  const revoked = new Set(detail.versions.filter((v) => v.revoked).map((v) => v.version));
+  return (
+    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+      <table className="w-full text-sm">
+        <caption className="sr-only">Where {detail.name} runs</caption>
+        <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">
+          <tr>
+            {['Version', 'Application', 'Account', 'Region', 'Cluster', 'Server group'].map((h) => <th key={h} scope="col" className={TH}>{h}</th>)}
+            <th scope="col" className={`${TH} text-right`}>Instances</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          {detail.usage.map((u) => (
+            <tr key={`${u.account}/${u.region}/${u.serverGroup}`}>
+              <td className="px-3 py-2 font-mono text-xs">
+                {u.version}
+                {revoked.has(u.version) && <span className="ml-1 font-sans text-red-700 dark:text-red-400">(revoked)</span>}
+              </td>
+              <td className="px-3 py-2">{u.application}</td>
+              <td className="px-3 py-2">{u.account}</td>
+              <td className="px-3 py-2">{u.region}</td>
+              <td className="px-3 py-2">{u.cluster}</td>
+              <td className="px-3 py-2">
+                <Link className="hover:underline" to={paths.applicationClusters(u.application, { select: { account: u.account, region: u.region, name: u.serverGroup } })}>{u.serverGroup}</Link>
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{u.instances}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

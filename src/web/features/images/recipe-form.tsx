@@ -1,0 +1,101 @@
+import { useId, type ReactNode } from 'react';
+import type { RecipeDraftInput } from '../../../shared/domain/recipe';
+
+type Draft = RecipeDraftInput & Record<string, unknown>;
+const INPUT = 'h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{label}</label>
+      {children(id)}
+      {hint && <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
+    </div>
+  );
+}
+
+/**
+ * The recipe's main settings as a form; provisioners and first-boot provisioning are lists of
+ * typed steps, edited in the YAML view (the form lists them).
+ */
+export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next: Draft) => void }) {
+  const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
+  const base = (draft.base ?? { type: 'scratch' }) as { type: string; image?: string; path?: string; suite?: string };
+  const artifact = draft.artifact as { source?: string; destination?: string } | undefined;
+  const run = draft.run as { entrypoint?: string; healthPath?: string } | undefined;
+  const output = (draft.output ?? {}) as { compression?: 'zstd' | 'gzip'; diskSizeMiB?: number };
+  const tests = (draft.tests ?? {}) as { files?: string[]; boot?: boolean };
+  const provisioners = (draft.provisioners ?? []) as Array<{ type: string; name?: string; destination?: string; packages?: string[] }>;
+  return (
+    <div className="grid max-w-4xl grid-cols-1 gap-4 md:grid-cols-2">
+      <Field label="Name">{(id) => <input id={id} className={INPUT} value={draft.name ?? ''} onChange={(e) => set({ name: e.target.value })} />}</Field>
+      <Field label="Builder" hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs).">
+        {(id) => (
+          <select id={id} className={INPUT} value={draft.builder ?? 'bundle'} onChange={(e) => set({ builder: e.target.value as 'bundle' | 'disk' })}>
+            <option value="bundle">bundle</option>
+            <option value="disk">disk</option>
+          </select>
+        )}
+      </Field>
+      <div className="md:col-span-2">
+        <Field label="Description">{(id) => <textarea id={id} rows={2} className={`${INPUT} h-auto py-1`} value={draft.description ?? ''} onChange={(e) => set({ description: e.target.value })} />}</Field>
+      </div>
+      <Field label="Base">
+        {(id) => (
+          <select id={id} className={INPUT} value={base.type} onChange={(e) => set({ base: ({ scratch: { type: 'scratch' }, image: { type: 'image', image: '' }, directory: { type: 'directory', path: '' }, tarball: { type: 'tarball', path: '' }, debian: { type: 'debian', suite: 'bookworm' } } as const)[e.target.value as 'scratch'] })}>
+            {['scratch', 'image', 'directory', 'tarball', 'debian'].map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        )}
+      </Field>
+      {base.type === 'image' && <Field label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">{(id) => <input id={id} className={INPUT} value={base.image ?? ''} onChange={(e) => set({ base: { type: 'image', image: e.target.value } })} />}</Field>}
+      {(base.type === 'directory' || base.type === 'tarball') && <Field label="Base path" hint="An absolute path on the Kiln machine.">{(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}</Field>}
+      {base.type === 'debian' && <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap).">{(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { type: 'debian', suite: e.target.value } })} />}</Field>}
+      {base.type === 'scratch' && <div />}
+      <Field label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
+        {(id) => <input id={id} className={INPUT} value={artifact?.source ?? ''} onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })} />}
+      </Field>
+      <Field label="Artifact: destination in the image">
+        {(id) => <input id={id} className={INPUT} disabled={!artifact} value={artifact?.destination ?? ''} onChange={(e) => set({ artifact: { source: artifact?.source ?? '', destination: e.target.value } })} />}
+      </Field>
+      <Field label="Run: entrypoint" hint="The ES module the local cloud starts with node (PORT is set). Empty: not runnable.">
+        {(id) => <input id={id} className={INPUT} value={run?.entrypoint ?? ''} onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })} />}
+      </Field>
+      <Field label="Run: health path">{(id) => <input id={id} className={INPUT} disabled={!run} value={run?.healthPath ?? '/health'} onChange={(e) => set({ run: { entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })} />}</Field>
+      <Field label="Compression">
+        {(id) => (
+          <select id={id} className={INPUT} value={output.compression ?? 'zstd'} onChange={(e) => set({ output: { ...output, compression: e.target.value as 'zstd' | 'gzip' } })}>
+            <option value="zstd">zstd</option>
+            <option value="gzip">gzip</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Disk size (MiB)" hint="Raw size before resize2fs -M shrinks it (disk builder).">
+        {(id) => <input id={id} type="number" min={8} className={INPUT} value={output.diskSizeMiB ?? 64} onChange={(e) => set({ output: { ...output, diskSizeMiB: Number(e.target.value) } })} />}
+      </Field>
+      <Field label="Tests: files that must exist" hint="One path per line; read back with debugfs for disk images.">
+        {(id) => <textarea id={id} rows={3} className={`${INPUT} h-auto py-1 font-mono text-xs`} value={(tests.files ?? []).join('\n')} onChange={(e) => set({ tests: { ...tests, files: e.target.value.split('\n').map((l) => l.trim()).filter(Boolean) } })} />}
+      </Field>
+      <Field label="Tests: boot">
+        {(id) => (
+          <label className="flex items-center gap-2 text-sm">
+            <input id={id} type="checkbox" checked={tests.boot ?? true} onChange={(e) => set({ tests: { ...tests, boot: e.target.checked } })} />
+            Start the bundle and expect a 2xx from its health path
+          </label>
+        )}
+      </Field>
+      <div className="md:col-span-2">
+        <h3 className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Provisioners (edit in YAML)</h3>
+        {provisioners.length === 0 ? (
+          <p className="text-sm text-zinc-500">None.</p>
+        ) : (
+          <ol className="mt-1 list-decimal pl-5 text-sm text-zinc-700 dark:text-zinc-300">
+            {provisioners.map((p, i) => (
+              <li key={i}>{p.type}{p.type === 'shell' && p.name ? `: ${p.name}` : ''}{p.type === 'file' ? ` → ${p.destination ?? ''}` : ''}{p.type === 'packages' ? `: ${(p.packages ?? ['iotop', 'mtr', 'sysstat']).join(' ')}` : ''}</li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </div>
+  );
+}

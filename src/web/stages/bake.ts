@@ -1,0 +1,14 @@
+import { defineStageUi, str } from './stage-ui';
+
+export const bakeUi = defineStageUi({
+  icon: 'M4 20h16M6 16h12l-1-9H7l-1 9zM9 7V4h6v3',
+  tone: 'bg-rose-100 text-rose-700 dark:bg-rose-950 dark:text-rose-300',
+  summary: (c) => `bake ${str(c.recipe, '?')}${c.rebake === true ? ' (rebake)' : ''}`,
+  help: {
+    recipe: 'Name of the bake recipe (Images → Recipes); its newest revision is baked.',
+    rebake: 'Build even when an identical recipe and inputs already made an image.',
+    gitCommit: 'Commit recorded with the image, e.g. ${ trigger.parameters.commit }.',
+    gitRef: 'Branch or tag recorded with the image.',
+    ciRunUrl: 'Link to the CI run that produced the artifact.',
+  },
+});
