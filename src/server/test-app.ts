@@ -10,6 +10,26 @@ import { createToken } from './auth/sessions';
 export const TEST_ADMIN = 'ana';
 
 /**
+ * Creates the test admin with an API token and (unless `inject: false`) makes `app.inject` send it
+ * on every request that brings no Authorization or cookie of its own. For tests that build the app
+ * themselves; returns the token.
+ */
+export async function asTestAdmin(app: FastifyInstance, repos: Repositories, options: { inject?: boolean } = {}): Promise<string> {
+  await repos.users.create({ name: TEST_ADMIN, displayName: 'Ana Admin', passwordHash: await hashPassword('test-admin-password'), admin: true, createdAt: new Date().toISOString() });
+  const { secret: token } = await createToken(repos, TEST_ADMIN, 'tests', new Date());
+  if (options.inject !== false) {
+    const inject = app.inject.bind(app) as (o: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
+    const withToken = (o: InjectOptions | string): InjectOptions => {
+      const opts = typeof o === 'string' ? { url: o } : o;
+      const headers = (opts.headers ?? {}) as Record<string, string>;
+      return headers.authorization !== undefined || headers.cookie !== undefined ? opts : { ...opts, headers: { ...headers, authorization: `Bearer ${token}` } };
+    };
+    (app as { inject: unknown }).inject = (o: InjectOptions | string) => inject(withToken(o));
+  }
+  return token;
+}
+
+/**
  * A BFF on a fresh database holding the known test world; close() drops both. `app.inject` sends
  * the test admin's API token unless the request brings its own Authorization or cookie, or
  * `signedIn: false` is asked for (the auth tests do that to see what strangers get).
@@ -23,18 +43,8 @@ export async function openTestApp(options: { staticRoot?: string; seed?: boolean
 }> {
   const { db, repos, close } = await openTestDatabase();
   if (options.seed !== false) await seedWorld(repos);
-  await repos.users.create({ name: TEST_ADMIN, displayName: 'Ana Admin', passwordHash: await hashPassword('test-admin-password'), admin: true, createdAt: new Date().toISOString() });
-  const { secret: token } = await createToken(repos, TEST_ADMIN, 'tests', new Date());
   const app = await buildApp({ db, repos, version: '0.0.0-test', staticRoot: options.staticRoot, now: options.now });
-  if (options.signedIn !== false) {
-    const inject = app.inject.bind(app) as (o: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
-    const withToken = (o: InjectOptions | string): InjectOptions => {
-      const opts = typeof o === 'string' ? { url: o } : o;
-      const headers = (opts.headers ?? {}) as Record<string, string>;
-      return headers.authorization !== undefined || headers.cookie !== undefined ? opts : { ...opts, headers: { ...headers, authorization: `Bearer ${token}` } };
-    };
-    (app as { inject: unknown }).inject = (o: InjectOptions | string) => inject(withToken(o));
-  }
+  const token = await asTestAdmin(app, repos, { inject: options.signedIn !== false });
   return {
     app,
     repos,

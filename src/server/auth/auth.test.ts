@@ -31,6 +31,7 @@ beforeAll(async () => {
     application: 'web', project: 'shop', pipelineId: pipeline.id, executionId: execution.id, refId: 'ok', revision: '1',
     account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v002', instanceId: instance.id,
     name: 'ana', role: 'ops', tokenId: '00000000-0000-4000-8000-000000000000',
+    channel: 'production', version: 'v1', recipeId: '00000000-0000-4000-8000-000000000001',
   });
 });
 afterAll(() => close());

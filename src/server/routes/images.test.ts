@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app';
+import { asTestAdmin } from '../test-app';
 import { openTestDatabase } from '../../db/test-database';
 import type { Repositories } from '../../db/types';
 import { ImageDetail } from '../../shared/domain/image';
@@ -12,6 +13,7 @@ beforeAll(async () => {
   const t = await openTestDatabase();
   repos = t.repos;
   app = await buildApp({ db: t.db, repos, version: '0.0.0-test' });
+  await asTestAdmin(app, repos);
   close = async () => {
     await app.close();
     await t.close();

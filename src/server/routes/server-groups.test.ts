@@ -5,6 +5,7 @@ import { InstanceLog } from '../../shared/api/server-groups';
 import { isAlive } from '../../engine/cloud/instance-process';
 import { openTestCloud, until } from '../../engine/cloud/test-cloud';
 import { buildApp } from '../app';
+import { asTestAdmin } from '../test-app';
 
 let t: Awaited<ReturnType<typeof openTestCloud>> | undefined;
 let app: FastifyInstance | undefined;
@@ -21,6 +22,7 @@ const base = '/api/applications/web/server-groups/prod/east';
 async function setup() {
   t = await openTestCloud();
   app = await buildApp({ db: t.db, repos: t.repos, cloud: t.cloud, version: '0.0.0-test' });
+  await asTestAdmin(app, t.repos);
   await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
   for (const [name, version] of [['web-prod-v001', 'v1'], ['web-prod-v002', 'v2']] as const) {
     await t.cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name, image: `sample-app:${version}`, capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: ['web-prod'], disabled: name === 'web-prod-v001' });
