@@ -9,11 +9,13 @@ import { Skeleton } from '../../components/skeleton';
 import { NewPipelineForm } from '../../features/pipelines/new-pipeline-form';
 import { pipelinesQuery } from '../../features/pipelines/pipeline-queries';
 import { PipelinesTable } from '../../features/pipelines/pipelines-table';
+import { usePermission } from '../../features/auth/auth-queries';
 
 /** The Pipelines tab: every pipeline of the application, and a way to start a new one. */
 export function ApplicationPipelinesPage() {
   const { application = '' } = useParams();
   const query = useQuery(pipelinesQuery(application));
+  const write = usePermission('WRITE', { application });
   const [creating, setCreating] = useState(false);
 
   if (query.isError) return <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />;
@@ -29,7 +31,7 @@ export function ApplicationPipelinesPage() {
       <div className="flex items-center justify-between">
         <h2 className="text-sm font-semibold">{query.data.length} pipeline{query.data.length === 1 ? '' : 's'}</h2>
         {!creating && (
-          <Button variant="primary" onClick={() => setCreating(true)}>
+          <Button variant="primary" onClick={() => setCreating(true)} disabled={!write.allowed} title={write.why || undefined}>
             New pipeline
           </Button>
         )}

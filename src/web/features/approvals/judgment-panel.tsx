@@ -8,7 +8,8 @@ import { useExecutionAction } from '../executions/use-execution-action';
 import { AuditList, stageAudit } from '../executions/stage-audit';
 import { elapsed, formatDuration } from '../executions/duration';
 import { useNow } from '../executions/use-now';
-import { canJudge, CURRENT_USER } from './can-judge';
+import { canJudge } from './can-judge';
+import { useMe } from '../auth/auth-queries';
 import { JudgmentEvidence } from './judgment-evidence';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -32,7 +33,8 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
   const [comment, setComment] = useState('');
   const [input, setInput] = useState('');
   const judge = useExecutionAction(judgeStage, { executionId: execution.id, refId: stage.refId });
-  const decision = canJudge(CURRENT_USER, execution, stage);
+  const me = useMe();
+  const decision = canJudge(me, execution, stage);
   const options = list(stage.config.inputOptions);
   const roles = list(stage.config.allowedRoles);
   const waitingSince = str(stage.context.waitingSince) || stage.startedAt;

@@ -3,6 +3,7 @@ import type { ServerGroup } from '../../../shared/domain/server-group';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { type ServerGroupAction, useServerGroupAction } from './server-group-mutations';
+import { usePermission } from '../auth/auth-queries';
 
 const PROGRESS: Record<ServerGroupAction, (sg: ServerGroup) => string> = {
   enable: (sg) => `Enabling ${sg.name}…`,
@@ -34,6 +35,7 @@ export function ServerGroupActions({ application, sg }: { application: string; s
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
   const mutation = useServerGroupAction(application, sg);
+  const permission = usePermission('EXECUTE', { application, account: sg.account });
 
   if (!sg.managedBy) {
     return (
@@ -41,6 +43,9 @@ export function ServerGroupActions({ application, sg }: { application: string; s
         Display-only (demo data): no cloud runs this server group, so it has no actions.
       </p>
     );
+  }
+  if (!permission.allowed) {
+    return <p className="rounded-md bg-zinc-50 px-3 py-2 text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">{permission.why}</p>;
   }
   const ask = (action: ServerGroupAction) => {
     mutation.reset();

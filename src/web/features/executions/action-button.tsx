@@ -5,9 +5,12 @@ import type { Execution } from '../../../shared/domain/execution';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useExecutionAction } from './use-execution-action';
+import { usePermission } from '../auth/auth-queries';
 
 interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, z.ZodType<Execution>>> {
   label: string;
+  /** Acting needs EXECUTE on it; without, the button is disabled and says why. */
+  application: string;
   endpoint: E;
   params: z.input<E['params']>;
   title: string;
@@ -21,6 +24,7 @@ interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, 
 /** A button that asks first (with a reason when the action records one), then acts. */
 export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, z.ZodType<Execution>>>({
   label,
+  application,
   endpoint,
   params,
   title,
@@ -30,9 +34,10 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
 }: ActionButtonProps<E>) {
   const [open, setOpen] = useState(false);
   const action = useExecutionAction(endpoint, params);
+  const permission = usePermission('EXECUTE', { application });
   return (
     <>
-      <Button size="sm" onClick={() => setOpen(true)}>
+      <Button size="sm" onClick={() => setOpen(true)} disabled={!permission.allowed} title={permission.why || undefined}>
         {label}
       </Button>
       {open && (

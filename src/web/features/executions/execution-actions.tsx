@@ -13,6 +13,7 @@ export function ExecutionActions({ execution }: { execution: Execution }) {
           label="Resume"
           endpoint={resumeExecution}
           params={params}
+          application={execution.application}
           title={`Resume ${execution.pipelineName}?`}
           question="Stages start and advance again. Waits and stage timeouts do not count the time it was paused."
         />
@@ -22,6 +23,7 @@ export function ExecutionActions({ execution }: { execution: Execution }) {
             label="Pause"
             endpoint={pauseExecution}
             params={params}
+            application={execution.application}
             withReason
             reasonOptional
             title={`Pause ${execution.pipelineName}?`}
@@ -33,6 +35,7 @@ export function ExecutionActions({ execution }: { execution: Execution }) {
         label="Cancel execution"
         endpoint={cancelExecution}
         params={params}
+        application={execution.application}
         withReason
         title={`Cancel ${execution.pipelineName}?`}
         question="Running stages are stopped and nothing after them runs. Your reason is recorded on the execution."

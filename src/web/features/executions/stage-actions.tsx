@@ -16,6 +16,7 @@ export function StageActions({ execution, stage }: { execution: Execution; stage
           label="Restart stage"
           endpoint={restartStage}
           params={params}
+          application={execution.application}
           title={`Restart ${stage.name}?`}
           question={`${stage.name} and every stage after it run again (attempt ${stage.attempt + 1}). Their outputs are cleared.`}
         />
@@ -25,6 +26,7 @@ export function StageActions({ execution, stage }: { execution: Execution; stage
           label="Skip stage"
           endpoint={skipStage}
           params={params}
+          application={execution.application}
           withReason
           title={`Skip ${stage.name}?`}
           question="The stage is marked skipped and the stages after it run. Your reason is recorded."
@@ -35,6 +37,7 @@ export function StageActions({ execution, stage }: { execution: Execution; stage
           label="Ignore failure"
           endpoint={ignoreStageFailure}
           params={params}
+          application={execution.application}
           withReason
           title={`Ignore the failure of ${stage.name}?`}
           question="The stage counts as failed-but-continue and the stages after it run. Your reason is recorded."

@@ -4,9 +4,12 @@ import { Button } from '../../components/button';
 import { RelativeTime } from '../../components/relative-time';
 import { ApiRequestError } from '../../lib/api-client';
 import type { useImageMutations } from './image-mutations';
+import { useMe } from '../auth/auth-queries';
 
 /** Channels now, a form to move one, and the history of every move. */
 export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: ReturnType<typeof useImageMutations>['assign'] }) {
+  // Changing the registry is for admins (see the BFF's access rules).
+  const admin = useMe()?.user.admin ?? false;
   const ids = { channel: useId(), version: useId() };
   const [channel, setChannel] = useState('production');
   const [version, setVersion] = useState(detail.versions[0]?.version ?? '');
@@ -30,7 +33,7 @@ export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: 
             {detail.versions.map((v) => <option key={v.version} value={v.version}>{v.version}{v.revoked ? ' (revoked)' : ''}</option>)}
           </select>
         </div>
-        <Button type="submit" disabled={assign.isPending || !channel.trim()}>{assign.isPending ? 'Assigning…' : 'Assign channel'}</Button>
+        <Button type="submit" disabled={assign.isPending || !channel.trim() || !admin} title={admin ? undefined : 'Only an admin may move image channels.'}>{assign.isPending ? 'Assigning…' : 'Assign channel'}</Button>
         {error && <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">{error}</p>}
       </form>
       {detail.history.length > 0 && (

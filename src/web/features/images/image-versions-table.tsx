@@ -6,6 +6,7 @@ import { paths } from '../../lib/paths';
 import { ChannelBadges } from './channel-badges';
 import { formatBytes } from './format-bytes';
 import { RevocationBadge } from './revocation-badge';
+import { useMe } from '../auth/auth-queries';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 
@@ -26,6 +27,8 @@ function Ancestry({ chain }: { chain: ImageDetail['ancestry'][string] | undefine
 }
 
 export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; onRevoke: (v: ImageVersion) => void }) {
+  // Changing the registry is for admins (see the BFF's access rules).
+  const admin = useMe()?.user.admin ?? false;
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
@@ -69,7 +72,7 @@ export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; 
               <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400"><RelativeTime iso={v.createdAt} /></td>
               <td className="px-3 py-2 text-right">
                 {!v.revocation || v.revocation.from ? (
-                  <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`}>Revoke</Button>
+                  <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may revoke images.'}>Revoke</Button>
                 ) : null}
               </td>
             </tr>

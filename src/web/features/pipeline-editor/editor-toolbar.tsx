@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { useDraft } from './draft-context';
+import { usePermission } from '../auth/auth-queries';
 
 export type EditorView = 'graph' | 'json' | 'yaml';
 
@@ -22,6 +23,8 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
   const dirty = useDraft((s) => s.draft !== s.saved);
   const revision = useDraft((s) => s.revision);
   const requestLayout = useDraft((s) => s.requestLayout);
+  const application = useDraft((s) => s.draft.application);
+  const write = usePermission('WRITE', { application });
   return (
     <div role="toolbar" aria-label="Pipeline editor" className="flex flex-wrap items-center gap-2">
       <div role="group" aria-label="View" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
@@ -53,7 +56,7 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
         {dirty ? 'Unsaved changes' : `Saved · revision ${revision}`}
         {problemCount > 0 && <span className="text-red-600 dark:text-red-400"> · {problemCount} problem{problemCount === 1 ? '' : 's'}</span>}
       </span>
-      <Button size="sm" variant="primary" onClick={onSave} disabled={saving || !dirty}>
+      <Button size="sm" variant="primary" onClick={onSave} disabled={saving || !dirty || !write.allowed} title={write.why || undefined}>
         {saving ? 'Saving…' : 'Save'}
       </Button>
     </div>

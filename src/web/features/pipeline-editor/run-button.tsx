@@ -9,13 +9,15 @@ import { paths } from '../../lib/paths';
 import { inputClasses } from '../../stages/field-input';
 import { useDraft } from './draft-context';
 import { EditorDialog } from './editor-dialog';
+import { usePermission } from '../auth/auth-queries';
 
 /** Starts the saved revision with parameters, then opens the execution. */
 export function RunButton({ pipeline }: { pipeline: Pipeline }) {
   const [open, setOpen] = useState(false);
+  const execute = usePermission('EXECUTE', { application: pipeline.application });
   return (
     <>
-      <Button size="sm" onClick={() => setOpen(true)}>
+      <Button size="sm" onClick={() => setOpen(true)} disabled={!execute.allowed} title={execute.why || undefined}>
         Run…
       </Button>
       {open && <RunDialog pipelineId={pipeline.id} onClose={() => setOpen(false)} />}
