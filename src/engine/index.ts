@@ -11,6 +11,7 @@ import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
+import { can } from '../shared/domain/user';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
@@ -129,7 +130,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const lifecycle = createLifecycle({
     repos, events, now,
-    startExecution: (pipeline, trigger, id) => startExecution(pipeline, trigger, id),
+    fire: (pipeline, trigger, cause) => fire(pipeline, trigger, cause),
     notified: () => void deliver(),
     kick: () => kick(),
     ...(options.onError ? { onError: options.onError } : {}),
@@ -181,11 +182,24 @@ export function createEngine(options: EngineOptions): Engine {
     return execution;
   }
 
+  /**
+   * Automatic triggers act as the trigger service account, with its own permissions: without
+   * EXECUTE on the application the run is refused and the refusal is in the audit log.
+   */
+  async function mayTrigger(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<void> {
+    const account = await repos.users.me(trigger.user);
+    if (can(account, 'EXECUTE', { application: pipeline.application })) return;
+    const message = `${trigger.user} lacks EXECUTE permission on application '${pipeline.application}', so the ${trigger.type} trigger of '${pipeline.name}' did not start it.`;
+    await repos.audit.append({ at: now().toISOString(), actor: trigger.user, action: `${trigger.type} trigger`, target: `pipeline ${pipeline.id}`, status: 403, details: { cause, pipeline: pipeline.name } });
+    throw new EngineError('forbidden', message);
+  }
+
   /** Starts a run for an automatic cause once: firing the same cause again returns the first run. */
   async function fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<{ execution: Execution; duplicate: boolean }> {
     const id = derivedId(cause);
     const existing = await repos.executions.get(id);
     if (existing) return { execution: existing, duplicate: true };
+    await mayTrigger(pipeline, trigger, cause);
     try {
       return { execution: await startExecution(pipeline, trigger, id), duplicate: false };
     } catch (err) {

@@ -132,3 +132,16 @@ describe('triggers', () => {
     expect(other.execution.id).not.toBe(first.execution.id);
   });
 });
+
+describe('the trigger service account', () => {
+  it('starts nothing where its role grants no EXECUTE, and says so in the audit log', async () => {
+    await repos.users.saveRole({ name: 'triggers', description: 'narrowed', members: ['kiln-trigger'], grants: [{ resourceType: 'application', resource: 'billing', permission: 'EXECUTE' }] });
+    const e = engine();
+    const p = await pipeline([wait('soak', 1)]);
+    await expect(e.fire(p, { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: {} }, 'webhook/refused')).rejects.toThrow(
+      `kiln-trigger lacks EXECUTE permission on application 'web', so the webhook trigger of '${p.name}' did not start it.`,
+    );
+    expect((await repos.executions.list('web', { limit: 5, pipelineId: p.id })).executions).toEqual([]);
+    expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: 'kiln-trigger', action: 'webhook trigger', status: 403 });
+  });
+});

@@ -2,7 +2,6 @@ import type { Execution, StageExecution, TriggerRecord } from '../shared/domain/
 import type { Pipeline } from '../shared/domain/pipeline';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
-import { derivedId } from './derived-id';
 
 /** Automatic triggers (a parent pipeline finishing, cron, webhooks) act as this service account. */
 export const TRIGGER_ACCOUNT = 'kiln-trigger';
@@ -13,8 +12,8 @@ export interface LifecycleDeps {
   repos: Repositories;
   events: EventBus;
   now: () => Date;
-  /** Starts a run with a chosen id; the lifecycle derives the id from the cause so it fires once. */
-  startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
+  /** Starts a run for an automatic cause at most once (the engine's `fire`, which checks permissions). */
+  fire: (pipeline: Pipeline, trigger: TriggerRecord, cause: string) => Promise<unknown>;
   /** A notification was queued: deliver soon rather than at the next poll. */
   notified: () => void;
   /** A queued run was promoted: look at it in this tick rather than the next. */
@@ -84,10 +83,8 @@ export function createLifecycle(deps: LifecycleDeps) {
           && (t.pipeline === execution.pipelineId || t.pipeline === execution.pipelineName) && t.statuses.includes(outcome),
       );
       if (!fires) continue;
-      const id = derivedId(`pipeline-trigger/${pipeline.id}/${execution.id}`);
-      if (await repos.executions.get(id)) continue;
       try {
-        await deps.startExecution(pipeline, { type: 'pipeline', user: TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id }, id);
+        await deps.fire(pipeline, { type: 'pipeline', user: TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id }, `pipeline-trigger/${pipeline.id}/${execution.id}`);
       } catch (err) {
         // One pipeline that cannot start (a required parameter, a race with another process) must not block the rest.
         deps.onError?.(err);

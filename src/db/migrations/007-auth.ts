@@ -38,6 +38,11 @@ export const authSchema: Migration = {
       primary key (role, resource_type, resource, permission)
     );
 
+    -- Automatic triggers may run every application's pipelines until an admin narrows this role.
+    insert into roles (name, description) values ('triggers', 'What automatic triggers (webhook, cron, pipeline) may start');
+    insert into role_members (role, user_name) values ('triggers', 'kiln-trigger');
+    insert into grants (role, resource_type, resource, permission) values ('triggers', 'application', '*', 'EXECUTE');
+
     create table sessions (
       id_hash text primary key,
       user_name text not null references users (name) on delete cascade,
