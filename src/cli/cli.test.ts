@@ -140,7 +140,7 @@ describe('kiln CLI', () => {
     expect(down.err).toMatch(/^kiln: cannot reach Kiln at http:\/\/127\.0\.0\.1:9: /);
   });
 
-  it('runs as the `kiln` bin from package.json', async () => {
+  it('runs as the `kiln` bin from package.json', { timeout: 30_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'kiln.mjs'), '--help']);
     expect(stdout).toContain('Usage: kiln [--url URL] [--json] COMMAND');
     const bad = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'kiln.mjs'), 'nonsense']).catch((e: { code: number; stderr: string }) => e);

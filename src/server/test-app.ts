@@ -14,8 +14,12 @@ export const TEST_ADMIN = 'ana';
  * on every request that brings no Authorization or cookie of its own. For tests that build the app
  * themselves; returns the token.
  */
+let testAdminHash: Promise<string> | undefined;
+
 export async function asTestAdmin(app: FastifyInstance, repos: Repositories, options: { inject?: boolean } = {}): Promise<string> {
-  await repos.users.create({ name: TEST_ADMIN, displayName: 'Ana Admin', passwordHash: await hashPassword('test-admin-password'), admin: true, createdAt: new Date().toISOString() });
+  // argon2 is slow on purpose; one hash per test process keeps every test app's setup fast.
+  testAdminHash ??= hashPassword('test-admin-password');
+  await repos.users.create({ name: TEST_ADMIN, displayName: 'Ana Admin', passwordHash: await testAdminHash, admin: true, createdAt: new Date().toISOString() });
   const { secret: token } = await createToken(repos, TEST_ADMIN, 'tests', new Date());
   if (options.inject !== false) {
     const inject = app.inject.bind(app) as (o: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;

@@ -5,13 +5,17 @@ import { db } from '../../../../mocks/db';
 import { AppProviders } from '../../app/providers';
 import { createQueryClient } from '../../lib/query-client';
 import { ServerGroupActions } from './server-group-actions';
+import { queryKeys } from '../../lib/query-keys';
 
 const group = (name: string) => db.serverGroups.find((g) => g.name === name && g.region === 'us-east-1')!;
 
-function renderActions(name: string, managed = true) {
+function renderActions(name: string, managed = true, me = db.auth.me) {
   const sg = { ...group(name), ...(managed ? { managedBy: 'local' as const } : {}) };
+  const queryClient = createQueryClient({ retry: false });
+  // The app's sign-in gate has loaded who is signed in before any page renders.
+  queryClient.setQueryData(queryKeys.auth.me(), me);
   render(
-    <AppProviders queryClient={createQueryClient({ retry: false })}>
+    <AppProviders queryClient={queryClient}>
       <ServerGroupActions application="web" sg={sg} />
     </AppProviders>,
   );
@@ -56,5 +60,12 @@ describe('server-group actions', () => {
     renderActions('web-prod-v003', false);
     expect(screen.getByText(/Display-only \(demo data\)/)).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('offers a read-only person no actions, and says which permission is missing', () => {
+    const support = { ...db.auth.me!, user: { ...db.auth.me!.user, name: 'bo', admin: false }, grants: [{ resourceType: 'application' as const, resource: '*', permission: 'READ' as const }] };
+    renderActions('web-prod-v003', true, support);
+    expect(screen.queryByRole('button', { name: 'Disable' })).toBeNull();
+    expect(screen.getByText('You need EXECUTE permission on application web and account prod; ask an admin for a role that grants it.')).toBeTruthy();
   });
 });
