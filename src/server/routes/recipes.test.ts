@@ -5,7 +5,7 @@ import { openTestApp } from '../test-app';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
-beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })));
+beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })), 60_000);
 afterAll(() => close());
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>

@@ -37,7 +37,7 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
-import { assignImageChannel, getImage, listImages, revokeImage } from './images';
+import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
@@ -87,6 +87,7 @@ export const allEndpoints = {
   getImage,
   assignImageChannel,
   revokeImage,
+  lookupImage,
   listRecipes,
   createRecipe,
   getRecipe,
