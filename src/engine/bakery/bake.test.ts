@@ -102,6 +102,21 @@ describe('bake', () => {
     await expect(bake({ repos, paths, log }, { recipe, by: 'tester' })).rejects.toThrow("image test 'files present' failed: /etc/motd is not in the image");
   });
 
+  it('names the Debian package to install when a tool is missing', async () => {
+    const { repos } = db();
+    const { paths, log } = bakery();
+    const recipe = await saveRecipe(repos, { name: 'deb', base: { type: 'debian', suite: 'bookworm' } });
+    const savedPath = process.env.PATH;
+    // An empty PATH hides mmdebstrap even where it is installed (it lives in /usr/bin, not /sbin).
+    process.env.PATH = '/nonexistent';
+    try {
+      const err = await bake({ repos, paths, log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ step: 'tools', message: "'mmdebstrap' is not installed: install the Debian package 'mmdebstrap' (apt-get install mmdebstrap)" });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
   it('refuses a recipe whose parent is revoked, directly or through an ancestor', async () => {
     const { repos } = db();
     const { paths, log, rootDir } = bakery();
