@@ -5,6 +5,7 @@ import { executionsSchema } from './migrations/004-executions';
 import { executionLogsSchema } from './migrations/005-execution-logs';
 import { engineControlsSchema } from './migrations/006-engine-controls';
 import { localCloudSchema } from './migrations/010-local-cloud';
+import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
 import type { Session } from './types';
 
@@ -20,7 +21,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema, imageRegistrySchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema, localCloudLeaseSchema, imageRegistrySchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

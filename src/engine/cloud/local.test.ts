@@ -82,6 +82,29 @@ describe('local cloud', { timeout: 60_000 }, () => {
     expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
   });
 
+  it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
+    t = await openTestCloud({ leaseMs: 600 });
+    const { cloud, repos } = t;
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+    const second = t.make({ owner: 'second', leaseMs: 600 });
+    await second.start();
+    await expect(second.resizeServerGroup(key('web-v001'), { min: 1, desired: 1, max: 1 })).rejects.toThrow(/run by another Kiln process sharing this database/);
+    expect(second.pids()).toEqual([]);
+    await until('one instance up', async () => (await repos.serverGroups.get(key('web-v001')))?.instances[0]?.health === 'up');
+    t.track();
+    await cloud.close();
+    // The second takes the lease and brings the group back to its desired capacity.
+    const back = await until('the group run by the second process', async () => {
+      t!.track(second);
+      const g = await second.getServerGroup(key('web-v001')).catch(() => undefined);
+      return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
+    }, 20_000);
+    expect(back.name).toBe('web-v001');
+    const left = await t.close(second);
+    t = undefined;
+    expect(left).toEqual([]);
+  });
+
   it('refuses bad input with clear errors and leaves no process behind', async () => {
     t = await openTestCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;
