@@ -7,6 +7,7 @@ import { engineControlsSchema } from './migrations/006-engine-controls';
 import { localCloudSchema } from './migrations/010-local-cloud';
 import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
+import { ociImagesSchema } from './migrations/031-oci-images';
 import type { Session } from './types';
 
 export interface Migration {
@@ -21,7 +22,7 @@ export interface Migration {
  * Every migration, listed explicitly: discovering files at run time breaks once the server is
  * bundled or run through tsx from another directory.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema, localCloudLeaseSchema, imageRegistrySchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema];
 
 /**
  * Key of the advisory lock that serializes migrations when several Kiln processes start at once

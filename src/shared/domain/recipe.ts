@@ -98,7 +98,7 @@ export const RecipeDraft = z.strictObject({
   name: ImageName,
   image: ImageName.optional(),
   description: z.string().max(2000).default(''),
-  builder: z.enum(['bundle', 'disk']).default('bundle'),
+  builder: z.enum(['bundle', 'disk', 'oci']).default('bundle'),
   base: RecipeBase.default({ type: 'scratch' }),
   provisioners: z.array(Provisioner).max(100).default([]),
   /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */
