@@ -115,6 +115,8 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await expect(destroy.getByText('This cannot be undone.', { exact: false })).toBeVisible();
   await destroy.getByRole('button', { name: 'Destroy lab-web-v002' }).click();
   await expect(page.getByRole('link', { name: 'lab-web-v002 in prod/local-east' })).toHaveCount(0, { timeout: 30_000 });
+  await expect(panel(page)).toHaveCount(0);
+  await expect(page.getByText('1 cluster · 1 server group · 2 instances')).toBeVisible();
   const alive = pids.filter((pid) => {
     try {
       process.kill(pid, 0);

@@ -42,6 +42,22 @@ describe('server-group actions', () => {
     expect(group('web-prod-v003').capacity.desired).toBe(3);
   });
 
+  it('destroys after confirmation and lets the panel close', async () => {
+    let gone = false;
+    const sg = { ...group('web-prod-v002'), managedBy: 'local' as const };
+    render(
+      <AppProviders queryClient={createQueryClient({ retry: false })}>
+        <ServerGroupActions application="web" sg={sg} onGone={() => (gone = true)} />
+      </AppProviders>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Destroy' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Destroy web-prod-v002?' })).getByRole('button', { name: 'Destroy web-prod-v002' }));
+    await screen.findByText('Destroyed web-prod-v002.');
+    expect(gone).toBe(true);
+    expect(db.serverGroups.some((g) => g.name === 'web-prod-v002' && g.region === 'us-east-1')).toBe(false);
+  });
+
   it('cancel closes the question without acting', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Destroy' }));

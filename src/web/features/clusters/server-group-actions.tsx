@@ -30,7 +30,7 @@ function explain(action: ServerGroupAction, sg: ServerGroup): string {
 const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Disable', resize: 'Resize', destroy: 'Destroy', rollback: 'Roll back' };
 
 /** Enable, disable, resize, destroy, rollback: each behind a confirmation that names the group. */
-export function ServerGroupActions({ application, sg }: { application: string; sg: ServerGroup }) {
+export function ServerGroupActions({ application, sg, onGone }: { application: string; sg: ServerGroup; onGone?: () => void }) {
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
   const mutation = useServerGroupAction(application, sg);
@@ -74,7 +74,15 @@ export function ServerGroupActions({ application, sg }: { application: string; s
           busy={mutation.isPending}
           error={mutation.error?.message}
           onClose={() => setAsked(undefined)}
-          onConfirm={() => mutation.mutate({ action: asked, desired }, { onSuccess: () => setAsked(undefined) })}
+          onConfirm={() =>
+            mutation.mutate({ action: asked, desired }, {
+              onSuccess: () => {
+                setAsked(undefined);
+                // A destroyed group has nothing left to show: its panel closes.
+                if (asked === 'destroy') onGone?.();
+              },
+            })
+          }
         >
           <p>{explain(asked, sg)}</p>
           {asked === 'resize' && (

@@ -37,6 +37,11 @@ export function useServerGroupAction(application: string, sg: ServerGroup) {
         }
       }
     },
-    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+        // The application header counts groups and instances.
+        client.invalidateQueries({ queryKey: queryKeys.applications.detail(application) }),
+      ]),
   });
 }
