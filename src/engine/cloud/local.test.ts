@@ -82,6 +82,27 @@ describe('local cloud', { timeout: 60_000 }, () => {
     expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
   });
 
+  it('drains: a request in flight to a destroyed group finishes, and the group stops only after it', async () => {
+    t = await openTestCloud();
+    const { cloud, repos } = t;
+    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
+    const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
+    await cloud.createServerGroup({ ...spec, name: 'web-prod-v001', image: 'sample-app:v1', disabled: false });
+    await cloud.createServerGroup({ ...spec, name: 'web-prod-v002', image: 'sample-app:v2', disabled: true });
+    await until('both up', async () => (await repos.serverGroups.listByApplication('web')).every((g) => g.instances[0]?.health === 'up' || g.instances[0]?.health === 'out_of_service'));
+    t.track();
+    const slow = fetch(`http://${lb.address}/slow?ms=1500`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    await new Promise((r) => setTimeout(r, 200)); // the request is at v001 now
+    await cloud.enableServerGroup(key('web-prod-v002'));
+    const started = Date.now();
+    await cloud.destroyServerGroup(key('web-prod-v001'));
+    const took = Date.now() - started;
+    expect(await slow).toMatchObject({ status: 200, body: expect.stringMatching(/^sample-app v1 .*slow answer after 1500 ms/) });
+    expect(took).toBeGreaterThan(1000);
+    // New requests went to v002 from the moment v001 left the balancer.
+    expect((await get(`http://${lb.address}/`)).version).toBe('v2');
+  });
+
   it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
     t = await openTestCloud({ leaseMs: 600 });
     const { cloud, repos } = t;
