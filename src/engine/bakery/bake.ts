@@ -94,6 +94,8 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         const unpacked = join(paths.roots, stored.digest.slice('sha256:'.length));
         if (!existsSync(unpacked)) renameSync(root, unpacked);
       }
+      // A stage canceled mid-bake leaves nothing behind in the registry.
+      if (deps.signal?.aborted) throw new BakeError('bake', 'the bake was canceled before its image was registered');
       const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : recipe.builder === 'oci' ? ['tar', 'gzip'] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
       const image = await repos.images.create({
         name,
