@@ -117,7 +117,10 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         >
           {view === 'graph' ? (
             <>
-              <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} />
+              {/* Hidden (not unmounted) until the first layout, so the graph appears once, in place. */}
+              <div className={`h-full ${layout.ms === undefined && layout.busy ? 'invisible' : ''}`}>
+                <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} />
+              </div>
               {layout.busy && draft.stages.length > 0 && (
                 <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
               )}
