@@ -49,6 +49,16 @@ async function answer(request: APIRequestContext): Promise<string> {
 /** The instance id in a row header (which also holds the row's Log button). */
 const idIn = (text: string | null) => /i-[a-z0-9]+/.exec(text ?? '')![0];
 
+// Whatever the journey leaves running is destroyed, so no instance outlives the test.
+test.afterAll(async ({ request }) => {
+  const view = await (await request.get(`/api/applications/${APP}/clusters`)).json().catch(() => undefined) as
+    | { accounts: Array<{ clusters: Array<{ regions: Array<{ serverGroups: Array<{ name: string; account: string; region: string }> }> }> }> }
+    | undefined;
+  for (const sg of view?.accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups))) ?? []) {
+    await request.delete(`/api/applications/${APP}/server-groups/${sg.account}/${sg.region}/${sg.name}`);
+  }
+});
+
 const panel = (page: Page) => page.getByRole('complementary', { name: /lab-web-v00\d/ });
 
 test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, resize and destroy from the panel', async ({ page, request }) => {

@@ -33,7 +33,7 @@ const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Di
 export function ServerGroupActions({ application, sg, onGone }: { application: string; sg: ServerGroup; onGone?: () => void }) {
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
-  const mutation = useServerGroupAction(application, sg);
+  const mutation = useServerGroupAction(application, sg, onGone);
 
   if (!sg.managedBy) {
     return (
@@ -75,13 +75,8 @@ export function ServerGroupActions({ application, sg, onGone }: { application: s
           error={mutation.error?.message}
           onClose={() => setAsked(undefined)}
           onConfirm={() =>
-            mutation.mutate({ action: asked, desired }, {
-              onSuccess: () => {
-                setAsked(undefined);
-                // A destroyed group has nothing left to show: its panel closes.
-                if (asked === 'destroy') onGone?.();
-              },
-            })
+            // A destroyed group has nothing left to show: onGone closes its panel.
+            mutation.mutate({ action: asked, desired }, { onSuccess: () => setAsked(undefined) })
           }
         >
           <p>{explain(asked, sg)}</p>
