@@ -4,7 +4,6 @@ import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import type { Pipeline } from '../../../shared/domain/pipeline';
 import type { StageType } from '../../../shared/stages/registry';
 import { Button } from '../../components/button';
-import { ConflictDialog } from './conflict-dialog';
 import { DraftStoreContext, useDraft, useDraftStore as useDraftStoreFromContext } from './draft-context';
 import { createDraftStore, type EdgeRef } from './draft-store';
 import { EditorToolbar, type EditorView } from './editor-toolbar';
@@ -13,7 +12,6 @@ import { useEditorShortcuts } from './keyboard-shortcuts';
 import { PipelineCanvas } from './pipeline-canvas';
 import { draftOf } from './pipeline-draft';
 import { ProblemsList } from './problems-list';
-import { RevisionHistory } from './revision-history';
 import { SidePanel } from './side-panel';
 import { StagePalette } from './stage-palette';
 import { UnsavedGuard } from './unsaved-guard';
@@ -22,7 +20,9 @@ import { useSavePipeline } from './use-save';
 import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
 
-// YAML (and its parser) loads only when someone opens the text view.
+// Loaded when first needed: YAML (and its parser), history and conflict diffs.
+const RevisionHistory = lazy(() => import('./revision-history').then((m) => ({ default: m.RevisionHistory })));
+const ConflictDialog = lazy(() => import('./conflict-dialog').then((m) => ({ default: m.ConflictDialog })));
 const CodeView = lazy(() => import('./code-view').then((m) => ({ default: m.CodeView })));
 
 /** The editor for one pipeline, with its own draft store (two editors never share a draft). */
@@ -155,10 +155,12 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           }}
         />
       </div>
-      {saver.conflict && (
-        <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
-      )}
-      {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
+      <Suspense fallback={null}>
+        {saver.conflict && (
+          <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
+        )}
+        {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
+      </Suspense>
     </div>
   );
 }
