@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/render-app';
 import { SHOP_WEB_RECIPE } from '../../../../mocks/handlers/recipes';
@@ -29,6 +29,22 @@ describe('images pages', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     const v3 = within(await screen.findByRole('table', { name: 'Versions of shop-web' })).getByRole('row', { name: /^v3/ });
     await waitFor(() => expect(within(v3).getByText('memory leak under load')).toBeTruthy());
+  });
+
+  it('schedules a revocation for a later time', async () => {
+    const { user } = renderApp('/images/shop-web');
+    const versions = await screen.findByRole('table', { name: 'Versions of shop-web' });
+    await user.click(within(versions).getByRole('button', { name: 'Revoke v2' }));
+    const dialog = screen.getByRole('dialog', { name: 'Revoke shop-web:v2?' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'end of support');
+    await user.click(within(dialog).getByLabelText('At a later time'));
+    const schedule = within(dialog).getByRole('button', { name: 'Schedule revocation' }) as HTMLButtonElement;
+    expect(schedule.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Revoke at'), { target: { value: '2099-01-01T10:00' } });
+    await user.click(schedule);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const v2 = within(await screen.findByRole('table', { name: 'Versions of shop-web' })).getByRole('row', { name: /^v2/ });
+    await waitFor(() => expect(within(v2).getByText('revocation scheduled')).toBeTruthy());
   });
 
   it('edits a recipe as YAML and refuses a path that leaves the image root before sending it', async () => {
