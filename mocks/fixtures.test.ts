@@ -64,6 +64,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   rollbackCluster: { params: { application: 'web', account: 'prod', region: 'us-east-1', cluster: 'web-prod' }, body: {} },
   setTrafficGuard: { params: { application: 'web', account: 'prod', cluster: 'web-prod' }, body: { enabled: true } },
   getInstanceLog: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
+  listTrafficGuards: { params: { application: 'web' } },
   translateButaneToIgnition: { body: { butane: 'variant: flatcar\nversion: 1.0.0\n' } },
   listPipelines: { params: { application: 'web' } },
   createPipeline: { params: { application: 'web' }, body: { name: 'Nightly', stages: [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 5 } }] } },

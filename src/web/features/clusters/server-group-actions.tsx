@@ -3,6 +3,7 @@ import type { ServerGroup } from '../../../shared/domain/server-group';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { type ServerGroupAction, useServerGroupAction } from './server-group-mutations';
+import { TrafficGuardToggle } from './traffic-guard-toggle';
 
 const PROGRESS: Record<ServerGroupAction, (sg: ServerGroup) => string> = {
   enable: (sg) => `Enabling ${sg.name}…`,
@@ -58,6 +59,7 @@ export function ServerGroupActions({ application, sg, onGone }: { application: s
         {!sg.disabled && <Button size="sm" onClick={() => ask('rollback')}>Roll back</Button>}
         <Button size="sm" variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => ask('destroy')}>Destroy</Button>
       </div>
+      <TrafficGuardToggle application={application} sg={sg} />
       {running && (
         <p role="status" className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
           <span aria-hidden="true" className="size-3 animate-spin rounded-full border-2 border-zinc-300 border-t-orange-500" />
