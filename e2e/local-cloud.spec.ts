@@ -137,4 +137,20 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   });
   expect(alive).toEqual([]);
   await screen(page, 'local-cloud-destroyed');
+
+  // Traffic guard: with the cluster protected, its last enabled group cannot be disabled.
+  await page.getByRole('link', { name: 'lab-web-v001 in prod/local-east' }).click();
+  const guard = panel(page).getByRole('checkbox', { name: /Traffic guard: protect cluster lab-web in prod/ });
+  await expect(guard).toBeEnabled();
+  await guard.check();
+  await expect(guard).toBeChecked();
+  await panel(page).getByRole('button', { name: 'Disable' }).click();
+  const disable = page.getByRole('dialog', { name: 'Disable lab-web-v001?' });
+  await disable.getByRole('button', { name: 'Disable lab-web-v001' }).click();
+  await expect(disable.getByRole('alert')).toContainText("Traffic guard: cluster 'lab-web' in prod/local-east is protected and 'lab-web-v001' is its last enabled server group; refusing to disable it.");
+  await screen(page, 'local-cloud-traffic-guard');
+  await disable.getByRole('button', { name: 'Cancel' }).click();
+  expect(await answer(request)).toMatch(/^sample-app v1 on lab-web-v001-/);
+  await guard.uncheck();
+  await expect(guard).not.toBeChecked();
 });

@@ -24,7 +24,8 @@ export function TrafficGuardToggle({ application, sg }: { application: string; s
       <label className="flex items-center gap-2 text-xs text-zinc-700 dark:text-zinc-300">
         <input
           type="checkbox"
-          checked={on}
+          // Shows the choice at once; the server's answer (or refusal) settles it.
+          checked={toggle.isPending ? toggle.variables : on}
           disabled={guards.isPending || toggle.isPending}
           onChange={(e) => toggle.mutate(e.target.checked)}
           className="accent-orange-600"
