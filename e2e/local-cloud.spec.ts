@@ -49,6 +49,16 @@ async function answer(request: APIRequestContext): Promise<string> {
 /** The instance id in a row header (which also holds the row's Log button). */
 const idIn = (text: string | null) => /i-[a-z0-9]+/.exec(text ?? '')![0];
 
+// Whatever the journey leaves running is destroyed, so no instance outlives the test.
+test.afterAll(async ({ request }) => {
+  const view = await (await request.get(`/api/applications/${APP}/clusters`)).json().catch(() => undefined) as
+    | { accounts: Array<{ clusters: Array<{ regions: Array<{ serverGroups: Array<{ name: string; account: string; region: string }> }> }> }> }
+    | undefined;
+  for (const sg of view?.accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups))) ?? []) {
+    await request.delete(`/api/applications/${APP}/server-groups/${sg.account}/${sg.region}/${sg.name}`);
+  }
+});
+
 const panel = (page: Page) => page.getByRole('complementary', { name: /lab-web-v00\d/ });
 
 test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, resize and destroy from the panel', async ({ page, request }) => {
@@ -115,6 +125,8 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await expect(destroy.getByText('This cannot be undone.', { exact: false })).toBeVisible();
   await destroy.getByRole('button', { name: 'Destroy lab-web-v002' }).click();
   await expect(page.getByRole('link', { name: 'lab-web-v002 in prod/local-east' })).toHaveCount(0, { timeout: 30_000 });
+  await expect(panel(page)).toHaveCount(0);
+  await expect(page.getByText('1 cluster · 1 server group · 2 instances')).toBeVisible();
   const alive = pids.filter((pid) => {
     try {
       process.kill(pid, 0);
@@ -125,4 +137,20 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   });
   expect(alive).toEqual([]);
   await screen(page, 'local-cloud-destroyed');
+
+  // Traffic guard: with the cluster protected, its last enabled group cannot be disabled.
+  await page.getByRole('link', { name: 'lab-web-v001 in prod/local-east' }).click();
+  const guard = panel(page).getByRole('checkbox', { name: /Traffic guard: protect cluster lab-web in prod/ });
+  await expect(guard).toBeEnabled();
+  await guard.check();
+  await expect(guard).toBeChecked();
+  await panel(page).getByRole('button', { name: 'Disable' }).click();
+  const disable = page.getByRole('dialog', { name: 'Disable lab-web-v001?' });
+  await disable.getByRole('button', { name: 'Disable lab-web-v001' }).click();
+  await expect(disable.getByRole('alert')).toContainText("Traffic guard: cluster 'lab-web' in prod/local-east is protected and 'lab-web-v001' is its last enabled server group; refusing to disable it.");
+  await screen(page, 'local-cloud-traffic-guard');
+  await disable.getByRole('button', { name: 'Cancel' }).click();
+  expect(await answer(request)).toMatch(/^sample-app v1 on lab-web-v001-/);
+  await guard.uncheck();
+  await expect(guard).not.toBeChecked();
 });

@@ -48,5 +48,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
+    // Kiln stops its local-cloud instances on SIGTERM; the default SIGKILL would leave them running.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
   },
 });

@@ -1,4 +1,4 @@
-import { assignImageChannel, getImage, listImages, revokeImage } from '../../src/shared/api/images';
+import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from '../../src/shared/api/images';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
 import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImageUsage } from '../../src/shared/domain/image';
 import { db } from '../db';
@@ -93,5 +93,18 @@ export const imageHandlers = {
     const s = findStored(params.name, params.version);
     s.own = { at: body.at ?? new Date().toISOString(), reason: body.reason, by: 'anonymous' };
     return versions().find((v) => v.id === s.id)!;
+  }),
+  lookupImage: handleEndpoint(lookupImage, ({ query }) => {
+    const sg = query.instanceId
+      ? db.serverGroups.find((g) => g.instances.some((i) => i.id === query.instanceId))
+      : db.serverGroups.find((g) => g.account === query.account && g.region === query.region && g.name === query.serverGroup);
+    if (!sg) throw notFound(query.instanceId ? `Instance '${query.instanceId}' does not exist.` : `Server group '${query.serverGroup}' does not exist.`, query.instanceId ? 'instanceId' : 'serverGroup');
+    const registry = versions().find((v) => v.name === sg.image.name && v.version === sg.image.version);
+    return {
+      serverGroup: { application: sg.application, account: sg.account, region: sg.region, name: sg.name },
+      ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+      image: sg.image,
+      ...(registry ? { registry } : {}),
+    };
   }),
 };

@@ -5,6 +5,7 @@ import {
   getInstanceLog,
   resizeServerGroup,
   rollbackCluster,
+  listTrafficGuards,
   setTrafficGuard,
 } from '../../src/shared/api/server-groups';
 import type { Instance } from '../../src/shared/domain/instance';
@@ -93,6 +94,15 @@ export const serverGroupHandlers = {
     if (body.enabled) guarded.add(`${params.account}/${params.cluster}`);
     else guarded.delete(`${params.account}/${params.cluster}`);
     return { account: params.account, cluster: params.cluster, enabled: body.enabled };
+  }),
+
+  listTrafficGuards: handleEndpoint(listTrafficGuards, ({ params }) => {
+    if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
+    const clusters = new Set(db.serverGroups.filter((g) => g.application === params.application).map((g) => `${g.account}/${g.cluster}`));
+    return [...guarded].filter((k) => clusters.has(k)).sort().map((k) => {
+      const [account = '', cluster = ''] = k.split('/');
+      return { account, cluster, enabled: true };
+    });
   }),
 
   getInstanceLog: handleEndpoint(getInstanceLog, ({ params }) => {

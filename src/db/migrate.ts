@@ -6,7 +6,9 @@ import { executionLogsSchema } from './migrations/005-execution-logs';
 import { engineControlsSchema } from './migrations/006-engine-controls';
 import { authSchema } from './migrations/007-auth';
 import { localCloudSchema } from './migrations/010-local-cloud';
+import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
+import { ociImagesSchema } from './migrations/031-oci-images';
 import type { Session } from './types';
 
 export interface Migration {
@@ -22,7 +24,8 @@ export interface Migration {
  * bundled or run through tsx from another directory.
  */
 export const MIGRATIONS: readonly Migration[] = [
-  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, localCloudSchema, imageRegistrySchema,
+  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema,
+  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema,
 ];
 
 /**

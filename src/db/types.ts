@@ -90,6 +90,13 @@ export interface CloudProcessRepository {
   record(process: CloudProcess): Promise<void>;
   forget(instanceId: string): Promise<void>;
   list(): Promise<CloudProcess[]>;
+  /**
+   * Takes or renews the lease to run the local cloud; false while another owner holds an unexpired
+   * one, unless it is `takeFrom` (a holder known to be dead).
+   */
+  acquireLease(owner: string, ttlMs: number, takeFrom?: string): Promise<boolean>;
+  leaseHolder(): Promise<string | undefined>;
+  releaseLease(owner: string): Promise<void>;
 }
 
 /** Clusters whose last enabled server group may not be disabled or destroyed. */

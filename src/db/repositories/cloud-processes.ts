@@ -15,6 +15,27 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
       await db.query('delete from local_cloud_processes where instance_id = $1', [instanceId]);
     },
 
+    async acquireLease(owner, ttlMs, takeFrom) {
+      // Insert, or take over an expired lease, or renew our own: one statement, so two processes cannot both win.
+      const { rows } = await db.query(
+        `insert into local_cloud_lease (id, owner, expires_at) values ('local', $1, now() + make_interval(secs => $2 / 1000.0))
+         on conflict (id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+           where local_cloud_lease.owner = excluded.owner or local_cloud_lease.expires_at < now() or local_cloud_lease.owner = $3
+         returning owner`,
+        [owner, ttlMs, takeFrom ?? null],
+      );
+      return rows.length > 0;
+    },
+
+    async leaseHolder() {
+      const { rows } = await db.query<{ owner: string }>("select owner from local_cloud_lease where id = 'local'");
+      return rows[0]?.owner;
+    },
+
+    async releaseLease(owner) {
+      await db.query("delete from local_cloud_lease where id = 'local' and owner = $1", [owner]);
+    },
+
     async list() {
       const { rows } = await db.query<Record<string, unknown>>(
         `select instance_id as "instanceId", account, region, server_group as "serverGroup", pid, port, work_dir as "workDir"

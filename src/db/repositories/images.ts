@@ -18,7 +18,7 @@ export interface NewImage {
   build: BuildMetadata;
   digest: string;
   sizeBytes: number;
-  format: 'bundle' | 'disk';
+  format: 'bundle' | 'disk' | 'oci';
   artifact: string;
   parentId?: string | undefined;
   run?: { entrypoint: string; healthPath: string } | undefined;

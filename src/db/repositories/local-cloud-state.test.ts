@@ -45,6 +45,24 @@ describe(`local cloud state (${testDriver()})`, () => {
     expect(await repos.cloudProcesses.list()).toEqual([]);
   });
 
+  it('lets one owner at a time hold the local-cloud lease until it expires or is released', async () => {
+    const { repos } = current();
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000)).toBe(true);
+    expect(await repos.cloudProcesses.acquireLease('b', 60_000)).toBe(false);
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000)).toBe(true);
+    await repos.cloudProcesses.releaseLease('b');
+    expect(await repos.cloudProcesses.acquireLease('b', 60_000)).toBe(false);
+    await repos.cloudProcesses.releaseLease('a');
+    expect(await repos.cloudProcesses.acquireLease('b', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    // b's lease has run out: a takes over.
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000)).toBe(true);
+    expect(await repos.cloudProcesses.leaseHolder()).toBe('a');
+    // A holder known to be dead can be taken over before its lease runs out.
+    expect(await repos.cloudProcesses.acquireLease('c', 60_000, 'x')).toBe(false);
+    expect(await repos.cloudProcesses.acquireLease('c', 60_000, 'a')).toBe(true);
+  });
+
   it('guards a cluster until the guard is lifted', async () => {
     const { repos } = current();
     await createOwners(repos);

@@ -5,7 +5,7 @@ import { bake, type BakeRequest } from './bake';
 import { BakeError } from './bake-error';
 import { createBakeLog } from './bake-log';
 import { createStageLogSink } from './stage-log';
-import { bakeryPaths, defaultDataDir } from './store';
+import { bakeryPaths, defaultDataDir, sweepStaleBakes } from './store';
 
 export type BakeRun =
   | { state: 'running' }
@@ -58,7 +58,9 @@ export function launchBakeRun(deps: {
     }, (err: unknown) => deps.onError?.(err));
   }, WATCH_MS);
   const log = createBakeLog((line) => sink.push(line));
-  void bake({ repos: deps.repos, paths: bakeryPaths(deps.dataDir ?? defaultDataDir()), log, signal: abort.signal }, deps.request)
+  const paths = bakeryPaths(deps.dataDir ?? defaultDataDir());
+  for (const left of sweepStaleBakes(paths)) log.say('bake', `removed the scratch directory of an earlier interrupted bake (${left})`);
+  void bake({ repos: deps.repos, paths, log, signal: abort.signal }, deps.request)
     .then(
       ({ image, cached }): BakeRun => ({ state: 'done', image, cached }),
       (err: unknown): BakeRun => ({ state: 'failed', error: err instanceof BakeError ? `${err.step}: ${err.message}` : String(err) }),

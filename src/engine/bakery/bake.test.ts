@@ -102,6 +102,32 @@ describe('bake', () => {
     await expect(bake({ repos, paths, log }, { recipe, by: 'tester' })).rejects.toThrow("image test 'files present' failed: /etc/motd is not in the image");
   });
 
+  it('builds a bundle on top of a disk image, reading the parent filesystem with debugfs', async () => {
+    const { repos } = db();
+    const { paths, log, rootDir } = bakery();
+    const disk = await saveRecipe(repos, { name: 'os', builder: 'disk', base: { type: 'directory', path: rootDir }, output: { compression: 'gzip', diskSizeMiB: 16 } });
+    const { image: osV1 } = await bake({ repos, paths, log }, { recipe: disk, by: 'tester' });
+    expect(osV1.artifact).toMatch(/\.img\.gz$/);
+    const app = await saveRecipe(repos, { name: 'os-app', base: { type: 'image', image: 'os@latest' }, provisioners: [{ type: 'shell', script: 'test -f etc/motd && echo app > opt/app/app.txt' }], tests: { files: ['/etc/motd', '/opt/app/hello.txt', '/opt/app/app.txt'] } });
+    const { image } = await bake({ repos, paths, log }, { recipe: app, by: 'tester' });
+    expect(image).toMatchObject({ format: 'bundle', parent: { id: osV1.id, ref: 'os:v1' } });
+  });
+
+  it('names the Debian package to install when a tool is missing', async () => {
+    const { repos } = db();
+    const { paths, log } = bakery();
+    const recipe = await saveRecipe(repos, { name: 'deb', base: { type: 'debian', suite: 'bookworm' } });
+    const savedPath = process.env.PATH;
+    // An empty PATH hides mmdebstrap even where it is installed (it lives in /usr/bin, not /sbin).
+    process.env.PATH = '/nonexistent';
+    try {
+      const err = await bake({ repos, paths, log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ step: 'tools', message: "'mmdebstrap' is not installed: install the Debian package 'mmdebstrap' (apt-get install mmdebstrap)" });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
   it('refuses a recipe whose parent is revoked, directly or through an ancestor', async () => {
     const { repos } = db();
     const { paths, log, rootDir } = bakery();

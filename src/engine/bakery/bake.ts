@@ -9,6 +9,7 @@ import type { BakeLog } from './bake-log';
 import { prepareBase, resolveParent } from './base';
 import { buildBundle } from './builders/bundle';
 import { buildDisk } from './builders/disk';
+import { buildOci } from './builders/oci';
 import { bakeCacheKey } from './cache-key';
 import { debugfsReader, directoryReader } from './checks/readers';
 import { runImageTests } from './checks/registry';
@@ -81,7 +82,9 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       const compression = recipe.output.compression;
       const built: { packed: string; suffix: string; partImage?: string } = recipe.builder === 'bundle'
         ? await buildBundle(log, root, work, compression)
-        : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
+        : recipe.builder === 'oci'
+          ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
+          : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
       const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);
       await runImageTests({ format: recipe.builder, recipe, reader, root, log });
 
@@ -91,7 +94,9 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         const unpacked = join(paths.roots, stored.digest.slice('sha256:'.length));
         if (!existsSync(unpacked)) renameSync(root, unpacked);
       }
-      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
+      // A stage canceled mid-bake leaves nothing behind in the registry.
+      if (deps.signal?.aborted) throw new BakeError('bake', 'the bake was canceled before its image was registered');
+      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : recipe.builder === 'oci' ? ['tar', 'gzip'] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
       const image = await repos.images.create({
         name,
         recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },

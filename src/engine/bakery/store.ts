@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where the bakery keeps things under Kiln's data dir. */
@@ -45,4 +45,20 @@ export async function storeArtifact(paths: BakeryPaths, file: string, suffix: st
   if (existsSync(target)) rmSync(file);
   else renameSync(file, target);
   return { artifact, digest: `sha256:${hex}`, sizeBytes: statSync(target).size };
+}
+
+/**
+ * Removes scratch directories of bakes that ended with their process (a crash or a kill leaves
+ * them behind); a day is far longer than any bake, so a running one is never touched.
+ */
+export function sweepStaleBakes(paths: BakeryPaths, now = Date.now(), olderThanMs = 24 * 3600_000): string[] {
+  const removed: string[] = [];
+  for (const entry of readdirSync(paths.work)) {
+    const dir = join(paths.work, entry);
+    if (now - statSync(dir).mtimeMs > olderThanMs) {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(entry);
+    }
+  }
+  return removed;
 }

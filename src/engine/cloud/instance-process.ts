@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { LocalImage } from './images';
@@ -108,4 +108,20 @@ export function probe(port: number, path: string, timeoutMs: number): Promise<Pr
     );
     req.end();
   });
+}
+
+/** The last `maxBytes` of an instance's log file; undefined when it has none. */
+export function readLogTail(workDir: string, maxBytes: number): string | undefined {
+  const file = join(workDir, LOG_FILE);
+  if (!existsSync(file)) return undefined;
+  const size = statSync(file).size;
+  const length = Math.min(size, maxBytes);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8');
 }

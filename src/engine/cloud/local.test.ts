@@ -82,6 +82,50 @@ describe('local cloud', { timeout: 60_000 }, () => {
     expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
   });
 
+  it('drains: a request in flight to a destroyed group finishes, and the group stops only after it', async () => {
+    t = await openTestCloud();
+    const { cloud, repos } = t;
+    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
+    const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
+    await cloud.createServerGroup({ ...spec, name: 'web-prod-v001', image: 'sample-app:v1', disabled: false });
+    await cloud.createServerGroup({ ...spec, name: 'web-prod-v002', image: 'sample-app:v2', disabled: true });
+    await until('both up', async () => (await repos.serverGroups.listByApplication('web')).every((g) => g.instances[0]?.health === 'up' || g.instances[0]?.health === 'out_of_service'));
+    t.track();
+    const slow = fetch(`http://${lb.address}/slow?ms=1500`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    await new Promise((r) => setTimeout(r, 200)); // the request is at v001 now
+    await cloud.enableServerGroup(key('web-prod-v002'));
+    const started = Date.now();
+    await cloud.destroyServerGroup(key('web-prod-v001'));
+    const took = Date.now() - started;
+    expect(await slow).toMatchObject({ status: 200, body: expect.stringMatching(/^sample-app v1 .*slow answer after 1500 ms/) });
+    expect(took).toBeGreaterThan(1000);
+    // New requests went to v002 from the moment v001 left the balancer.
+    expect((await get(`http://${lb.address}/`)).version).toBe('v2');
+  });
+
+  it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
+    t = await openTestCloud({ leaseMs: 600 });
+    const { cloud, repos } = t;
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+    const second = t.make({ owner: 'second', leaseMs: 600 });
+    await second.start();
+    await expect(second.resizeServerGroup(key('web-v001'), { min: 1, desired: 1, max: 1 })).rejects.toThrow(/run by another Kiln process sharing this database/);
+    expect(second.pids()).toEqual([]);
+    await until('one instance up', async () => (await repos.serverGroups.get(key('web-v001')))?.instances[0]?.health === 'up');
+    t.track();
+    await cloud.close();
+    // The second takes the lease and brings the group back to its desired capacity.
+    const back = await until('the group run by the second process', async () => {
+      t!.track(second);
+      const g = await second.getServerGroup(key('web-v001')).catch(() => undefined);
+      return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
+    }, 20_000);
+    expect(back.name).toBe('web-v001');
+    const left = await t.close(second);
+    t = undefined;
+    expect(left).toEqual([]);
+  });
+
   it('refuses bad input with clear errors and leaves no process behind', async () => {
     t = await openTestCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;

@@ -1,4 +1,4 @@
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { LoadBalancer } from '../../shared/domain/load-balancer';
 import { parseMoniker } from '../../shared/domain/moniker';
@@ -6,7 +6,9 @@ import { Capacity, ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
 import { EngineError } from '../errors';
 import { builtInImages, type ImageCatalog } from './images';
-import { isAlive, probe, terminate } from './instance-process';
+import { readLogTail } from './instance-process';
+import { adoptInstances } from './local-adopt';
+import { createLeadership, leaseOwnerName } from './local-lease';
 import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-proxy';
 import { routable, toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
@@ -24,6 +26,9 @@ export interface LocalCloudOptions {
   /** How long a disabled or destroyed group's in-flight requests may take to finish. */
   drainTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Names this process in the lease that makes one Kiln process at a time run the local cloud. */
+  owner?: string;
+  leaseMs?: number;
 }
 
 export interface LocalCloud extends CloudProvider {
@@ -47,6 +52,20 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const balancers = new Map<string, { lb: LoadBalancer; proxy: LoadBalancerProxy }>();
   const metadata = createMetadataService((id) => runtime.onReady(id));
   let timer: NodeJS.Timeout | undefined;
+  const leadership = createLeadership({
+    repos,
+    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
+    leaseMs: options.leaseMs ?? 15_000,
+    log,
+    onLead: async () => {
+      await adoptInstances({ repos, runtime, ports, timings, log });
+      for (const lb of await repos.loadBalancers.listManaged('local')) await openBalancer(lb);
+      await tick();
+      timer = setInterval(() => void tick().then(() => leadership.renew()).catch((err: unknown) => log(String(err))), timings.healthIntervalMs);
+    },
+    // Another process manages the instances now: let go of them without stopping them.
+    onLose: () => stopManaging(async () => {}),
+  });
 
   const route = () => {
     for (const { lb, proxy } of balancers.values()) {
@@ -62,12 +81,19 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: route, log });
 
   const group = (key: ServerGroupKey): LiveGroup => {
+    requireLeader();
     const g = runtime.groups.get(keyOf(key));
     if (!g || g.destroying) throw notFound(key);
     return g;
   };
   const snapshot = (g: LiveGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
+  const requireLeader = () => {
+    if (!leadership.leading) {
+      throw new EngineError('conflict', 'The local cloud is run by another Kiln process sharing this database; this one stands by. Send the request to that process, or stop it.');
+    }
+  };
   const balancer = (key: ServerGroupKey) => {
+    requireLeader();
     const b = balancers.get(keyOf(key));
     if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
     return b;
@@ -93,32 +119,16 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     if (b.lb.address !== lb.address) await repos.loadBalancers.save(b.lb);
   }
 
-  async function adopt(): Promise<void> {
-    const processes = await repos.cloudProcesses.list();
-    for (const sg of await repos.serverGroups.listManaged('local')) {
-      const g: LiveGroup = { sg: { ...sg, instances: [] }, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
-      runtime.groups.set(keyOf(sg), g);
-      for (const p of processes.filter((x) => keyOf({ ...x, name: x.serverGroup }) === keyOf(sg))) {
-        const answer = isAlive(p.pid) ? await probe(p.port, '/health', timings.healthTimeoutMs) : undefined;
-        if (answer?.instanceId !== p.instanceId) {
-          await repos.cloudProcesses.forget(p.instanceId);
-          continue;
-        }
-        const before = sg.instances.find((i) => i.id === p.instanceId);
-        ports.claim(p.port);
-        g.instances.push({
-          id: p.instanceId, port: p.port, pid: p.pid, workDir: p.workDir, launchedAt: before?.launchedAt ?? new Date().toISOString(),
-          startedMs: Date.now(), readyMs: Date.now(), failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
-        });
-        log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
-      }
-    }
-    // Processes of groups that no longer exist (destroyed while Kiln was down) are stopped.
-    for (const p of processes.filter((x) => !runtime.groups.has(keyOf({ ...x, name: x.serverGroup })))) {
-      const answer = isAlive(p.pid) ? await probe(p.port, '/health', timings.healthTimeoutMs) : undefined;
-      if (answer?.instanceId === p.instanceId) await terminate(p.pid);
-      await repos.cloudProcesses.forget(p.instanceId);
-    }
+  /** Stops the timers and balancers and forgets the groups, doing `each` to each group first. */
+  async function stopManaging(each: (g: LiveGroup) => Promise<void>): Promise<void> {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    await Promise.all([...balancers.values()].map((b) => b.proxy.close()));
+    balancers.clear();
+    const groups = [...runtime.groups.values()];
+    for (const g of groups) g.destroying = true; // no relaunch from a late tick
+    await Promise.all(groups.map((g) => g.running.then(() => each(g))));
+    runtime.groups.clear();
   }
 
   const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(route);
@@ -128,31 +138,24 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async start() {
       await metadata.start();
-      await adopt();
-      for (const lb of await repos.loadBalancers.listManaged('local')) await openBalancer(lb);
-      await tick();
-      timer = setInterval(() => void tick(), timings.healthIntervalMs);
+      await leadership.start();
     },
 
     async close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await Promise.all([...balancers.values()].map((b) => b.proxy.close()));
-      balancers.clear();
-      const groups = [...runtime.groups.values()];
-      for (const g of groups) g.destroying = true; // no relaunch from a late tick
-      await Promise.all(groups.map((g) => g.running.then(() => runtime.stopAll(g, 'stopped: Kiln shut down', false))));
-      runtime.groups.clear();
+      await stopManaging((g) => runtime.stopAll(g, 'stopped: Kiln shut down', false));
+      await leadership.close();
       await metadata.stop();
     },
 
     pids: () => [...runtime.groups.values()].flatMap((g) => g.instances.filter((i) => !i.gone).map((i) => i.pid)),
 
     async resolveImage(ref) {
+      requireLeader();
       return images.resolve(ref).ref;
     },
 
     async createServerGroup(spec) {
+      requireLeader();
       const account = await repos.accounts.get(spec.account);
       if (!account) throw new EngineError('bad_request', `account '${spec.account}' does not exist`, 'account');
       if (account.provider !== 'local') throw new EngineError('bad_request', `account '${spec.account}' is a ${account.provider} account, not a local one`, 'account');
@@ -188,6 +191,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     },
 
     async getServerGroup(key) {
+      requireLeader();
       const g = runtime.groups.get(keyOf(key));
       return g && !g.destroying ? snapshot(g) : undefined;
     },
@@ -251,21 +255,11 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async instanceLog(instanceId, maxBytes) {
       if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
-      const file = join(options.dataDir, 'instances', instanceId, 'instance.log');
-      if (!existsSync(file)) return undefined;
-      const size = statSync(file).size;
-      const length = Math.min(size, maxBytes);
-      const buffer = Buffer.alloc(length);
-      const fd = openSync(file, 'r');
-      try {
-        readSync(fd, buffer, 0, length, size - length);
-      } finally {
-        closeSync(fd);
-      }
-      return buffer.toString('utf8');
+      return readLogTail(join(options.dataDir, 'instances', instanceId), maxBytes);
     },
 
     async ensureLoadBalancer(spec) {
+      requireLeader();
       const existing = balancers.get(keyOf(spec));
       if (existing) return existing.lb;
       const stored = await repos.loadBalancers.get(spec);

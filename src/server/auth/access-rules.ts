@@ -83,6 +83,7 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   destroyServerGroup: cloudOp,
   rollbackCluster: cloudOp,
   setTrafficGuard: on('WRITE', app, param('account')),
+  listTrafficGuards: read(app),
   getInstanceLog: read(instanceApp),
   // Images and recipes belong to no one application: everyone signed in may read them; changing
   // the registry (recipes, channels, revocations) is for admins until images get owners.
@@ -95,6 +96,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getRecipe: { kind: 'signedIn' },
   saveRecipe: { kind: 'admin' },
   listRecipeRevisions: { kind: 'signedIn' },
+  // Image → recipe → commit for a server group or instance: names no more than the images pages show.
+  lookupImage: { kind: 'signedIn' },
   setupAdmin: { kind: 'public', why: 'creates the first admin with the one-time setup token' },
   login: { kind: 'public', why: 'how a person signs in' },
   logout: { kind: 'signedIn' },

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const base = await img('base', 1);
   await img('web', 2, base.id);
   await img('web', 3, base.id);
-});
+}, 60_000);
 afterAll(() => close());
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
@@ -47,6 +47,22 @@ describe('images', () => {
     expect(scheduled.json().revocation).toMatchObject({ from: 'base:v1' }); // the earlier, inherited one still counts first
   });
 
+  it('looks up what a server group or instance runs: image, recipe revision and commit', async () => {
+    const { createOwners, serverGroup } = await import('../../db/test-builders');
+    await createOwners(repos);
+    const sg = serverGroup({ account: 'prod', region: 'east', name: 'web-prod-v004' });
+    await repos.serverGroups.save({ ...sg, image: { name: 'web', version: 'v2' } });
+    const bySg = await call('GET', '/api/image-lookup?account=prod&region=east&serverGroup=web-prod-v004');
+    expect(bySg.json()).toMatchObject({ serverGroup: { application: 'web', name: 'web-prod-v004' }, image: { name: 'web', version: 'v2' }, registry: { version: 'v2', parent: { ref: 'base:v1' } } });
+    const byInstance = await call('GET', `/api/image-lookup?instanceId=${sg.instances[0]!.id}`);
+    expect(byInstance.json()).toMatchObject({ instanceId: sg.instances[0]!.id, registry: { name: 'web', version: 'v2' } });
+    // A group launched from an image the registry does not hold still answers, without a registry record.
+    await repos.serverGroups.save(serverGroup({ account: 'prod', region: 'east', name: 'web-prod-v005' }));
+    const builtIn = (await call('GET', '/api/image-lookup?account=prod&region=east&serverGroup=web-prod-v005')).json();
+    expect(builtIn.registry).toBeUndefined();
+    expect(builtIn.image).toEqual({ name: 'web', version: '1.0.5' });
+  });
+
   it('answers 4xx naming the field', async () => {
     const cases: Array<[string, string, unknown, number, string]> = [
       ['GET', '/api/images/ghost', undefined, 404, 'name'],
@@ -58,6 +74,10 @@ describe('images', () => {
       ['POST', '/api/images/web/versions/v1/revoke', { reason: 'x', at: 'tomorrow' }, 400, 'at'],
       ['POST', '/api/images/web/versions/v8/revoke', { reason: 'x' }, 404, 'version'],
       ['POST', '/api/images/ghost/versions/v1/revoke', { reason: 'x' }, 404, 'name'],
+      ['GET', '/api/image-lookup?account=prod', undefined, 400, 'serverGroup'],
+      ['GET', '/api/image-lookup?instanceId=bogus', undefined, 400, 'instanceId'],
+      ['GET', '/api/image-lookup?instanceId=i-00000000ff', undefined, 404, 'instanceId'],
+      ['GET', '/api/image-lookup?account=prod&region=east&serverGroup=ghost-v001', undefined, 404, 'serverGroup'],
     ];
     for (const [method, url, body, status, field] of cases) {
       const res = await call(method as 'GET', url, body);

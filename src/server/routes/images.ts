@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assignImageChannel, getImage, listImages, revokeImage } from '../../shared/api/images';
+import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from '../../shared/api/images';
 import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/bakery/registry-events';
 import type { AppDeps } from '../deps';
@@ -27,5 +27,23 @@ export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     const revoked = await repos.images.revoke(params.name, params.version, { at: body.at ?? new Date().toISOString(), reason: body.reason, by: ANONYMOUS });
     notifyImagesChanged();
     return revoked;
+  });
+
+  registerEndpoint(app, lookupImage, async ({ query }) => {
+    let key = { account: query.account ?? '', region: query.region ?? '', name: query.serverGroup ?? '' };
+    if (query.instanceId) {
+      const instance = await repos.instances.get(query.instanceId);
+      if (!instance) throw new NotFoundError(`Instance '${query.instanceId}' does not exist.`, 'instanceId');
+      key = { account: instance.account, region: instance.region, name: instance.serverGroup };
+    }
+    const sg = await repos.serverGroups.get(key);
+    if (!sg) throw new NotFoundError(`Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, query.instanceId ? 'instanceId' : 'serverGroup');
+    const registry = /^v[1-9][0-9]*$/.test(sg.image.version) ? await repos.images.resolve(`${sg.image.name}:${sg.image.version}`) : undefined;
+    return {
+      serverGroup: { application: sg.application, account: sg.account, region: sg.region, name: sg.name },
+      ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+      image: sg.image,
+      ...(registry ? { registry } : {}),
+    };
   });
 }

@@ -5,7 +5,7 @@ import { openTestApp } from '../test-app';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
-beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })));
+beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })), 60_000);
 afterAll(() => close());
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
@@ -59,6 +59,10 @@ describe('recipes', () => {
       expect(res.json()).toMatchObject({ error: 'bad_request', field });
       expect(res.json().message).toMatch(message);
     }
+    const malformed = await app.inject({ method: 'POST', url: '/api/recipes', payload: '{"name": "x",', headers: { 'content-type': 'application/json' } });
+    expect(malformed.statusCode).toBe(400);
+    expect((await call('POST', '/api/recipes', { name: 'x', provisoners: [] })).json()).toMatchObject({ field: 'recipe', message: expect.stringMatching(/provisoners/) });
+    expect((await call('POST', '/api/recipes', { name: 'x', provisioning: { units: [{ name: 'a.service', wat: 1 }] } })).json()).toMatchObject({ field: 'provisioning.units.0' });
     expect((await call('GET', '/api/recipes/not-a-uuid')).json()).toMatchObject({ field: 'recipeId' });
     expect((await call('GET', '/api/recipes/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
   });

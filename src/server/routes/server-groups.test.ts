@@ -78,6 +78,7 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
     const a = await setup();
     const guard = await a.inject({ method: 'PUT', url: '/api/applications/web/clusters/prod/web-prod/traffic-guard', payload: { enabled: true } });
     expect(guard.json()).toEqual({ account: 'prod', cluster: 'web-prod', enabled: true });
+    expect((await a.inject({ method: 'GET', url: '/api/applications/web/traffic-guards' })).json()).toEqual([{ account: 'prod', cluster: 'web-prod', enabled: true }]);
     const refused = await a.inject({ method: 'POST', url: `${base}/web-prod-v002/disable`, payload: {} });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().message).toBe(

@@ -6,6 +6,7 @@ import {
   getInstanceLog,
   resizeServerGroup,
   rollbackCluster,
+  listTrafficGuards,
   setTrafficGuard,
 } from '../../shared/api/server-groups';
 import type { ServerGroup } from '../../shared/domain/server-group';
@@ -81,6 +82,11 @@ export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDep
     if (!(await repos.accounts.get(params.account))) throw new NotFoundError(`Account '${params.account}' does not exist.`, 'account');
     await repos.trafficGuards.set({ application: params.application, account: params.account, cluster: params.cluster }, body.enabled);
     return { account: params.account, cluster: params.cluster, enabled: body.enabled };
+  });
+
+  registerEndpoint(app, listTrafficGuards, async ({ params }) => {
+    await requireApplication(repos, params.application);
+    return (await repos.trafficGuards.list(params.application)).map((g) => ({ ...g, enabled: true }));
   });
 
   registerEndpoint(app, getInstanceLog, async ({ params, query }) => {

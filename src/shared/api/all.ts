@@ -7,6 +7,7 @@ import {
   disableServerGroup,
   enableServerGroup,
   getInstanceLog,
+  listTrafficGuards,
   resizeServerGroup,
   rollbackCluster,
   setTrafficGuard,
@@ -37,7 +38,7 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
-import { assignImageChannel, getImage, listImages, revokeImage } from './images';
+import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { authEndpoints } from './auth';
@@ -62,6 +63,7 @@ export const allEndpoints = {
   destroyServerGroup,
   rollbackCluster,
   setTrafficGuard,
+  listTrafficGuards,
   getInstanceLog,
   translateButaneToIgnition,
   listPipelines,
@@ -89,6 +91,7 @@ export const allEndpoints = {
   getImage,
   assignImageChannel,
   revokeImage,
+  lookupImage,
   listRecipes,
   createRecipe,
   getRecipe,

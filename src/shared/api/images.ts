@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { ChannelAssignment, ChannelName, ImageDetail, ImageSummary, ImageVersion, ImageVersionLabel } from '../domain/image';
+import { ChannelAssignment, ChannelName, ImageDetail, ImageRef, ImageSummary, ImageVersion, ImageVersionLabel } from '../domain/image';
 import { ImageName } from '../domain/recipe';
 
 export const ImageParams = z.object({ name: ImageName });
@@ -44,4 +44,34 @@ export const revokeImage = endpoint({
   params: ImageParams.extend({ version: ImageVersionLabel }),
   body: RevokeBody,
   response: ImageVersion,
+});
+
+export const ImageLookupQuery = z
+  .object({
+    instanceId: z.string().regex(/^i-[a-z0-9]{6,32}$/, "instanceId must look like 'i-' followed by 6-32 lowercase letters or digits").optional(),
+    account: z.string().min(1).max(63).optional(),
+    region: z.string().min(1).max(63).optional(),
+    serverGroup: z.string().min(1).max(200).optional(),
+  })
+  .refine((q) => q.instanceId !== undefined || (q.account && q.region && q.serverGroup), {
+    message: 'give instanceId, or account, region and serverGroup',
+    path: ['serverGroup'],
+  });
+
+/** What runs there: the server group's image reference, and — when the registry holds it — its record, recipe and commit. */
+export const ImageLookup = z.object({
+  serverGroup: z.object({ application: z.string(), account: z.string(), region: z.string(), name: z.string() }),
+  instanceId: z.string().optional(),
+  image: ImageRef,
+  /** Absent for images the registry does not hold (the built-in sample app, the demo's display-only groups). */
+  registry: ImageVersion.optional(),
+});
+export type ImageLookup = z.infer<typeof ImageLookup>;
+
+export const lookupImage = endpoint({
+  method: 'GET',
+  path: '/api/image-lookup',
+  summary: 'Reverse lookup: from a server group or an instance to its image, the recipe revision and the commit it was baked from',
+  query: ImageLookupQuery,
+  response: ImageLookup,
 });

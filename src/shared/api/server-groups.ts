@@ -83,3 +83,11 @@ export const getInstanceLog = endpoint({
   query: z.object({ maxBytes: z.string().regex(/^\d{1,7}$/, 'maxBytes must be a whole number of bytes').optional() }),
   response: InstanceLog,
 });
+
+export const listTrafficGuards = endpoint({
+  method: 'GET',
+  path: '/api/applications/:application/traffic-guards',
+  summary: "An application's protected clusters",
+  params: ApplicationParams,
+  response: z.array(TrafficGuard),
+});

@@ -22,7 +22,9 @@ export function parseRecipeInput(input: unknown): RecipeParse {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, problems: [{ path: 'recipe', message: 'a recipe must be an object (or YAML mapping)' }] };
   }
-  const parsed = RecipeDraft.safeParse(value);
+  // A stored recipe sent back as-is carries its identity; those fields are the server's, not part of the draft.
+  const { id: _i, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = value as Record<string, unknown>;
+  const parsed = RecipeDraft.safeParse(draft);
   if (parsed.success) return { ok: true, recipe: parsed.data };
   return {
     ok: false,

@@ -29,7 +29,7 @@ export const Revocation = z.object({
 export type Revocation = z.infer<typeof Revocation>;
 
 export const BuildMetadata = z.object({
-  builder: z.enum(['bundle', 'disk']),
+  builder: z.enum(['bundle', 'disk', 'oci']),
   /** Tool name → version line, e.g. `mke2fs: 1.47.0`. */
   tools: z.record(z.string(), z.string()).default({}),
   git: z.object({ commit: z.string().max(64).optional(), ref: z.string().max(256).optional() }).optional(),
@@ -51,7 +51,7 @@ export const ImageVersion = z.object({
   build: BuildMetadata,
   digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
   sizeBytes: z.number().int().nonnegative(),
-  format: z.enum(['bundle', 'disk']),
+  format: z.enum(['bundle', 'disk', 'oci']),
   /** File name of the compressed artifact in Kiln's data dir (content-addressed). */
   artifact: z.string(),
   parent: z.object({ id: z.uuid(), ref: z.string() }).optional(),

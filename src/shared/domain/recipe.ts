@@ -37,13 +37,13 @@ export const ImageSelector = z
 
 export const RecipeBase = z.discriminatedUnion('type', [
   /** An empty root: the provisioners and the artifact make the whole image. */
-  z.object({ type: z.literal('scratch') }),
+  z.strictObject({ type: z.literal('scratch') }),
   /** Another Kiln bundle image: its root is the starting point, and it becomes the parent. */
-  z.object({ type: z.literal('image'), image: ImageSelector }),
-  z.object({ type: z.literal('directory'), path: HostPath }),
-  z.object({ type: z.literal('tarball'), path: HostPath }),
+  z.strictObject({ type: z.literal('image'), image: ImageSelector }),
+  z.strictObject({ type: z.literal('directory'), path: HostPath }),
+  z.strictObject({ type: z.literal('tarball'), path: HostPath }),
   /** Bootstrapped with mmdebstrap (Debian package mmdebstrap); needs user namespaces. */
-  z.object({
+  z.strictObject({
     type: z.literal('debian'),
     suite: z.string().regex(/^[a-z]+$/, 'suite must be a Debian suite name such as bookworm'),
     mirror: z.url().optional(),
@@ -56,49 +56,49 @@ export const SUPPORT_PACKAGES = ['iotop', 'mtr', 'sysstat'] as const;
 const PackageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'package names are Debian package names (lowercase, digits, + . -)');
 
 export const Provisioner = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('file'),
     source: HostPath,
     destination: ImagePath,
     mode: z.number().int().min(0).max(0o7777).optional(),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('shell'),
     name: z.string().max(100).optional(),
     /** Run by /bin/sh -e with the image root as working directory and IMAGE_ROOT set to it. */
     script: z.string().min(1, 'script must not be empty').max(64 * 1024),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('packages'),
     packages: z.array(PackageName).default([...SUPPORT_PACKAGES]),
   }),
 ]);
 export type Provisioner = z.infer<typeof Provisioner>;
 
-export const FstabEntry = z.object({
+export const FstabEntry = z.strictObject({
   device: z.string().regex(/^\S+$/, 'device must not contain spaces'),
   mountPoint: z.string().regex(/^\/\S*$/, 'mountPoint must be an absolute path'),
   type: z.string().regex(/^[a-z0-9]+$/),
   options: z.string().regex(/^\S+$/).default('defaults'),
 });
 
-export const RecipeProvisioning = z.object({
+export const RecipeProvisioning = z.strictObject({
   hostname: IntentHostname.optional(),
   fstab: z.array(FstabEntry).default([]),
   /** Install the agent-less first-boot unit that reports ready to this metadata service. */
-  firstBootAgent: z.object({ metadataUrl: z.url() }).optional(),
+  firstBootAgent: z.strictObject({ metadataUrl: z.url() }).optional(),
   users: z.array(IntentUser).default([]),
   files: z.array(IntentFile).default([]),
   units: z.array(IntentUnit).default([]),
 });
 export type RecipeProvisioning = z.infer<typeof RecipeProvisioning>;
 
-export const RecipeDraft = z.object({
+export const RecipeDraft = z.strictObject({
   /** Recipe name; the image it makes has the same name unless `image` says otherwise. */
   name: ImageName,
   image: ImageName.optional(),
   description: z.string().max(2000).default(''),
-  builder: z.enum(['bundle', 'disk']).default('bundle'),
+  builder: z.enum(['bundle', 'disk', 'oci']).default('bundle'),
   base: RecipeBase.default({ type: 'scratch' }),
   provisioners: z.array(Provisioner).max(100).default([]),
   /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */
@@ -106,7 +106,7 @@ export const RecipeDraft = z.object({
     .object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath })
     .optional(),
   /** How the local cloud runs a bundle: `node <entrypoint>` (an ES module) with PORT set; healthy when healthPath answers 2xx. */
-  run: z.object({ entrypoint: ImagePath, healthPath: z.string().regex(/^\/\S*$/, 'healthPath must start with /').default('/health') }).optional(),
+  run: z.strictObject({ entrypoint: ImagePath, healthPath: z.string().regex(/^\/\S*$/, 'healthPath must start with /').default('/health') }).optional(),
   provisioning: RecipeProvisioning.optional(),
   output: z
     .object({
@@ -135,7 +135,7 @@ export const Recipe = RecipeDraft.extend({
 });
 export type Recipe = z.infer<typeof Recipe>;
 
-export const RecipeRevision = z.object({ revision: z.number().int().positive(), updatedAt: Timestamp, updatedBy: z.string(), recipe: Recipe });
+export const RecipeRevision = z.strictObject({ revision: z.number().int().positive(), updatedAt: Timestamp, updatedBy: z.string(), recipe: Recipe });
 export type RecipeRevision = z.infer<typeof RecipeRevision>;
 
 /** The image name a recipe produces. */

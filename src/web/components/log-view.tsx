@@ -5,6 +5,10 @@ import { buildRows, findMatches, isTruncationMarker, mayStartGroup, rowAt, rowCo
 import { LogViewToolbar } from './log-view-toolbar';
 
 const ROW_PX = 18;
+// Module-level, so their identity never changes: react-virtual recomputes every row's offset (100k
+// objects) whenever estimateSize or measureElement is a new function.
+const estimateSize = () => ROW_PX;
+const measureWrapped = (el: Element) => el.getBoundingClientRect().height || ROW_PX;
 
 interface LogViewProps {
   /** Every line loaded so far, oldest first; line N is lines[N - 1]. */
@@ -53,11 +57,11 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_PX,
+    estimateSize,
     overscan: 10,
     // jsdom and the first paint have no layout yet; start from the box we are about to draw.
     initialRect: { width: 800, height },
-    ...(wrap ? { measureElement: (el: Element) => el.getBoundingClientRect().height || ROW_PX } : {}),
+    ...(wrap ? { measureElement: measureWrapped } : {}),
   });
 
   // Follow: after every batch, show the last row. Layout effect, so the jump happens before paint.
@@ -138,7 +142,8 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
           data-testid="log-scroll"
           tabIndex={0}
           aria-label={`${label} lines`}
-          style={{ height }}
+          // Layout and paint containment: rows changing inside never make the browser re-lay out the page around the log.
+          style={{ height, contain: 'content' }}
           className="overflow-auto bg-zinc-950 font-mono text-[12px] leading-[18px] text-zinc-200"
         >
           {lines.length === 0 && (

@@ -47,6 +47,7 @@ export const queryKeys = {
     serverGroup: (application: string, ref: ServerGroupRef) =>
       [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
     instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
+    trafficGuards: (application: string) => [...clusters, application, 'traffic-guards'] as const,
   },
   pipelines: {
     all: pipelines,

@@ -21,7 +21,8 @@ export const deployUi = defineStageUi({
     healthyTimeoutSec: 'How long new instances have to come up healthy.',
     targetPercentages: 'Rolling red/black: traffic shares step by step, e.g. 10, 50, 100.',
     delayBetweenStepsSec: 'Rolling red/black: pause between steps.',
-    canary: 'Canary analysis as JSON: weight, capacity, analysisSec, maxErrorRateIncrease, maxLatencyIncreasePct, minRequests.',
+    pipelineBetweenSteps: 'Rolling red/black: a pipeline of this application (e.g. a smoke test or a manual judgment) that must succeed before each next step; if it fails, the deploy rolls back.',
+    canary: 'Canary analysis as JSON: weight, capacity, analysisSec, maxErrorRateIncrease, maxLatencyIncreasePct (median), minRequests.',
   },
   multiline: ['userData'],
 });

@@ -51,7 +51,7 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
     return (
       <div className="flex flex-col gap-0.5">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
+          <input type="checkbox" checked={(value ?? spec.default) === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
           {label}
         </label>
         {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}
@@ -60,7 +60,7 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
     );
   } else if (spec.kind.kind === 'enum') {
     control = (
-      <select id={id} className={inputClasses(shown.length > 0)} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)} aria-describedby={describedBy}>
+      <select id={id} className={inputClasses(shown.length > 0)} value={String(value ?? spec.default ?? '')} onChange={(e) => onChange(e.target.value || undefined)} aria-describedby={describedBy}>
         {spec.optional && <option value="">(none)</option>}
         {spec.kind.options.map((o) => (
           <option key={o} value={o}>
@@ -88,6 +88,7 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
         id={id}
         className={inputClasses(shown.length > 0)}
         inputMode={spec.kind.kind === 'number' ? 'numeric' : undefined}
+        placeholder={spec.default === undefined ? undefined : `default: ${toText(spec.kind, spec.default)}`}
         value={text}
         onChange={(e) => edit(e.target.value)}
         aria-invalid={shown.length > 0}

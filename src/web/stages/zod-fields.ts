@@ -17,22 +17,26 @@ export interface FieldSpec {
   name: string;
   optional: boolean;
   kind: FieldKind;
+  /** The schema's default: what the engine uses when the stored config leaves the field out. */
+  default?: unknown;
 }
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType; valueType?: z.ZodType };
+type Def = { type: string; defaultValue?: unknown; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType; valueType?: z.ZodType };
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Strips optional/default/pipe wrappers; says whether the field may be left out. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
+function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; fallback?: unknown } {
   let inner = schema;
   let optional = false;
+  let fallback: unknown;
   for (;;) {
     const def = defOf(inner);
     if (def.type === 'optional' || def.type === 'default' || def.type === 'prefault' || def.type === 'nullable') {
       optional ||= def.type !== 'nullable';
+      if (def.type === 'default' && fallback === undefined) fallback = def.defaultValue;
       inner = def.innerType!;
     } else if (def.type === 'pipe') inner = def.in!;
-    else return { inner, optional };
+    else return { inner, optional, ...(fallback === undefined ? {} : { fallback }) };
   }
 }
 
@@ -69,8 +73,8 @@ export function fieldsOf(schema: z.ZodType): FieldSpec[] | undefined {
   if (defOf(inner).type !== 'object') return undefined;
   const shape = (inner as unknown as { shape: Record<string, z.ZodType> }).shape;
   return Object.entries(shape).map(([name, s]) => {
-    const { inner: field, optional } = unwrap(s);
-    return { name, optional, kind: kindOf(field) };
+    const { inner: field, optional, fallback } = unwrap(s);
+    return { name, optional, kind: kindOf(field), ...(fallback === undefined ? {} : { default: fallback }) };
   });
 }
 

@@ -8,7 +8,7 @@ export interface ImageReader {
 }
 
 export interface ImageUnderTest {
-  format: 'bundle' | 'disk';
+  format: 'bundle' | 'disk' | 'oci';
   recipe: RecipeDraft;
   reader: ImageReader;
   /** The unpacked root of a bundle (what the boot check starts). */

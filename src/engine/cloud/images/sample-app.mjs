@@ -35,6 +35,15 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ status: 'ok', instanceId, version }));
     return;
   }
+  // A slow answer, for seeing requests in flight finish while a group drains.
+  if (path === '/slow') {
+    const ms = Math.min(Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms')) || 1000, 10_000);
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-app-version': version });
+      res.end(`sample-app ${version} on ${hostname}: slow answer after ${ms} ms\n`);
+    }, ms);
+    return;
+  }
   if (faulty && path.startsWith('/checkout')) {
     res.writeHead(500, { 'content-type': 'text/plain' });
     res.end(`sample-app ${version} on ${hostname}: checkout is broken\n`);

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import type { ImageVersion } from '../../../shared/domain/image';
-import { ConfirmDialog } from '../../components/confirm-dialog';
 import { DetailSection } from '../../components/detail-section';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
@@ -14,6 +13,7 @@ import { useImageMutations } from '../../features/images/image-mutations';
 import { imageQuery } from '../../features/images/image-queries';
 import { ImageUsageTable } from '../../features/images/image-usage-table';
 import { ImageVersionsTable } from '../../features/images/image-versions-table';
+import { RevokeDialog } from '../../features/images/revoke-dialog';
 import { plural } from '../../lib/format';
 
 export function ImageDetailPage() {
@@ -49,18 +49,13 @@ export function ImageDetailPage() {
         </div>
       )}
       {revoking && (
-        <ConfirmDialog
-          title={`Revoke ${name}:${revoking.version}?`}
-          confirmLabel="Revoke"
-          reasonLabel="Reason"
-          reasonRequired
+        <RevokeDialog
+          target={`${name}:${revoking.version}`}
           busy={revoke.isPending}
           error={revoke.error ? revoke.error.message : undefined}
           onClose={() => setRevoking(undefined)}
-          onConfirm={(reason) => revoke.mutate({ version: revoking.version, reason }, { onSuccess: () => setRevoking(undefined) })}
-        >
-          New deploys of it are refused unless someone gives an override reason, and images built on it are revoked too. Running server groups keep running.
-        </ConfirmDialog>
+          onConfirm={(r) => revoke.mutate({ version: revoking.version, ...r }, { onSuccess: () => setRevoking(undefined) })}
+        />
       )}
     </>
   );

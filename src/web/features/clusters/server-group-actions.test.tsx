@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
@@ -44,6 +44,38 @@ describe('server-group actions', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Resize web-prod-v003' }));
     expect((await within(dialog).findByRole('alert')).textContent).toMatch(/^capacity.desired 50 is above max \d+$/);
     expect(group('web-prod-v003').capacity.desired).toBe(3);
+  });
+
+  it('destroys after confirmation and lets the panel close', async () => {
+    let gone = false;
+    const sg = { ...group('web-prod-v002'), managedBy: 'local' as const };
+    render(
+      <AppProviders queryClient={createQueryClient({ retry: false })}>
+        <ServerGroupActions application="web" sg={sg} onGone={() => (gone = true)} />
+      </AppProviders>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Destroy' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Destroy web-prod-v002?' })).getByRole('button', { name: 'Destroy web-prod-v002' }));
+    await screen.findByText('Destroyed web-prod-v002.');
+    expect(gone).toBe(true);
+    expect(db.serverGroups.some((g) => g.name === 'web-prod-v002' && g.region === 'us-east-1')).toBe(false);
+  });
+
+  it('protects the cluster with the traffic guard, after which disabling its last enabled group is refused', async () => {
+    const user = renderActions('web-prod-v003');
+    const guard = await screen.findByRole('checkbox', { name: /Traffic guard: protect cluster web-prod in prod/ });
+    expect((guard as HTMLInputElement).checked).toBe(false);
+    await waitFor(() => expect((guard as HTMLInputElement).disabled).toBe(false)); // the guards have loaded
+    await user.click(guard);
+    await waitFor(() => expect((guard as HTMLInputElement).checked).toBe(true));
+    // web-prod-v002 is also enabled in us-east-1, so v003 is not the last one: disable it first.
+    db.serverGroups = db.serverGroups.map((g) => (g.name === 'web-prod-v002' && g.region === 'us-east-1' ? { ...g, disabled: true } : g));
+    await user.click(screen.getByRole('button', { name: 'Disable' }));
+    const dialog = screen.getByRole('dialog', { name: 'Disable web-prod-v003?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Disable web-prod-v003' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/^Traffic guard: cluster 'web-prod' in prod\/us-east-1 is protected and 'web-prod-v003' is its last enabled server group; refusing to disable it\./);
+    expect(group('web-prod-v003').disabled).toBe(false);
   });
 
   it('cancel closes the question without acting', async () => {

@@ -4,6 +4,7 @@ import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { type ServerGroupAction, useServerGroupAction } from './server-group-mutations';
 import { usePermission } from '../auth/auth-queries';
+import { TrafficGuardToggle } from './traffic-guard-toggle';
 
 const PROGRESS: Record<ServerGroupAction, (sg: ServerGroup) => string> = {
   enable: (sg) => `Enabling ${sg.name}…`,
@@ -31,10 +32,10 @@ function explain(action: ServerGroupAction, sg: ServerGroup): string {
 const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Disable', resize: 'Resize', destroy: 'Destroy', rollback: 'Roll back' };
 
 /** Enable, disable, resize, destroy, rollback: each behind a confirmation that names the group. */
-export function ServerGroupActions({ application, sg }: { application: string; sg: ServerGroup }) {
+export function ServerGroupActions({ application, sg, onGone }: { application: string; sg: ServerGroup; onGone?: () => void }) {
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
-  const mutation = useServerGroupAction(application, sg);
+  const mutation = useServerGroupAction(application, sg, onGone);
   const permission = usePermission('EXECUTE', { application, account: sg.account });
 
   if (!sg.managedBy) {
@@ -63,6 +64,7 @@ export function ServerGroupActions({ application, sg }: { application: string; s
         {!sg.disabled && <Button size="sm" onClick={() => ask('rollback')}>Roll back</Button>}
         <Button size="sm" variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => ask('destroy')}>Destroy</Button>
       </div>
+      <TrafficGuardToggle application={application} sg={sg} />
       {running && (
         <p role="status" className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
           <span aria-hidden="true" className="size-3 animate-spin rounded-full border-2 border-zinc-300 border-t-orange-500" />
@@ -79,7 +81,10 @@ export function ServerGroupActions({ application, sg }: { application: string; s
           busy={mutation.isPending}
           error={mutation.error?.message}
           onClose={() => setAsked(undefined)}
-          onConfirm={() => mutation.mutate({ action: asked, desired }, { onSuccess: () => setAsked(undefined) })}
+          onConfirm={() =>
+            // A destroyed group has nothing left to show: onGone closes its panel.
+            mutation.mutate({ action: asked, desired }, { onSuccess: () => setAsked(undefined) })
+          }
         >
           <p>{explain(asked, sg)}</p>
           {asked === 'resize' && (

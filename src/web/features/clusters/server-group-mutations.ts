@@ -12,8 +12,11 @@ import { queryKeys } from '../../lib/query-keys';
 
 export type ServerGroupAction = 'enable' | 'disable' | 'resize' | 'destroy' | 'rollback';
 
-/** One mutation for every panel action; whatever it did, the application's clusters are refetched. */
-export function useServerGroupAction(application: string, sg: ServerGroup) {
+/**
+ * One mutation for every panel action; whatever it did, the application's clusters are refetched.
+ * `onGone` runs when the group was destroyed, before the refetch finds it missing.
+ */
+export function useServerGroupAction(application: string, sg: ServerGroup, onGone?: () => void) {
   const client = useQueryClient();
   const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name };
   return useMutation({
@@ -37,6 +40,15 @@ export function useServerGroupAction(application: string, sg: ServerGroup) {
         }
       }
     },
-    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+    // Hook-level, not per-call: a per-call callback is dropped when the panel unmounts first.
+    onSuccess: (_message, { action }) => {
+      if (action === 'destroy') onGone?.();
+    },
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+        // The application header counts groups and instances.
+        client.invalidateQueries({ queryKey: queryKeys.applications.detail(application) }),
+      ]),
   });
 }

@@ -97,7 +97,7 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
           />
         ) : (
           <div className="flex flex-col gap-4">
-            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} />
+            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} onGone={onClose} />
             <ServerGroupDetails detail={query.data} />
           </div>
         )}

@@ -8,7 +8,8 @@ export function useImageMutations(name: string) {
   const client = useQueryClient();
   const onSettled = () => client.invalidateQueries({ queryKey: queryKeys.images.all });
   const revoke = useMutation({
-    mutationFn: ({ version, reason }: { version: string; reason: string }) => apiFetch(revokeImage, { params: { name, version }, body: { reason } }),
+    mutationFn: ({ version, reason, at }: { version: string; reason: string; at?: string }) =>
+      apiFetch(revokeImage, { params: { name, version }, body: { reason, ...(at ? { at } : {}) } }),
     onSettled,
   });
   const assign = useMutation({

@@ -16,7 +16,7 @@ interface ConflictDialogProps {
 export function ConflictDialog({ conflict, saving, onReload, onOverwrite, onClose }: ConflictDialogProps) {
   const { theirs, mine } = conflict;
   return (
-    <EditorDialog title={`${theirs.updatedBy} saved revision ${theirs.revision} while you were editing`} onClose={onClose}>
+    <EditorDialog title={`${theirs.updatedBy} saved revision ${theirs.revision} while you were editing`} onClose={onClose} wide>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Reload takes their revision (your draft stays one undo away). Overwrite saves your draft over theirs as revision {theirs.revision + 1}.
       </p>

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { PipelineDraft, StageConfig } from '../../../shared/domain/pipeline';
 import { stageDefinitions, isStageType, type StageType } from '../../../shared/stages/registry';
 import { insertStage, pasteStages, removeStageRefs, stageOnEdge, uniqueName } from './graph-edits';
+import { layeredPositions } from './layout';
 
 export interface XY {
   x: number;
@@ -100,7 +101,8 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
 
     return {
       draft: initial,
-      positions: {},
+      // Instant layers until ELK's layout arrives from the worker: nothing is ever drawn in a pile.
+      positions: layeredPositions(initial.stages),
       saved: initial,
       revision,
       selected: [],

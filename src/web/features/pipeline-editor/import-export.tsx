@@ -1,5 +1,4 @@
 import { useRef, useState } from 'react';
-import { importSpinnakerPipeline } from '../../../shared/spinnaker/import';
 import { Button } from '../../components/button';
 import { useDraftStore } from './draft-context';
 import { EditorDialog } from './editor-dialog';
@@ -20,7 +19,7 @@ export function ImportExport() {
   const input = useRef<HTMLInputElement>(null);
   const [report, setReport] = useState<ImportReport>();
 
-  const importText = (text: string, fileName: string) => {
+  const importText = async (text: string, fileName: string) => {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -35,6 +34,8 @@ export function ImportExport() {
       store.getState().requestLayout();
       return setReport({ title: `Imported ${result.draft.stages.length} stages from a Kiln export`, lines: [] });
     }
+    // The importer loads when a file is chosen: opening the editor does not pay for it.
+    const { importSpinnakerPipeline } = await import('../../../shared/spinnaker/import');
     const result = importSpinnakerPipeline(json, current.application);
     if (!result.ok) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
     // The pipeline keeps its own name: names are unique per application and this one is already taken by us.

@@ -4,7 +4,6 @@ import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import type { Pipeline } from '../../../shared/domain/pipeline';
 import type { StageType } from '../../../shared/stages/registry';
 import { Button } from '../../components/button';
-import { ConflictDialog } from './conflict-dialog';
 import { DraftStoreContext, useDraft, useDraftStore as useDraftStoreFromContext } from './draft-context';
 import { createDraftStore, type EdgeRef } from './draft-store';
 import { EditorToolbar, type EditorView } from './editor-toolbar';
@@ -13,7 +12,6 @@ import { useEditorShortcuts } from './keyboard-shortcuts';
 import { PipelineCanvas } from './pipeline-canvas';
 import { draftOf } from './pipeline-draft';
 import { ProblemsList } from './problems-list';
-import { RevisionHistory } from './revision-history';
 import { SidePanel } from './side-panel';
 import { StagePalette } from './stage-palette';
 import { UnsavedGuard } from './unsaved-guard';
@@ -22,7 +20,9 @@ import { useSavePipeline } from './use-save';
 import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
 
-// YAML (and its parser) loads only when someone opens the text view.
+// Loaded when first needed: YAML (and its parser), history and conflict diffs.
+const RevisionHistory = lazy(() => import('./revision-history').then((m) => ({ default: m.RevisionHistory })));
+const ConflictDialog = lazy(() => import('./conflict-dialog').then((m) => ({ default: m.ConflictDialog })));
 const CodeView = lazy(() => import('./code-view').then((m) => ({ default: m.CodeView })));
 
 /** The editor for one pipeline, with its own draft store (two editors never share a draft). */
@@ -117,7 +117,10 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         >
           {view === 'graph' ? (
             <>
-              <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} />
+              {/* Hidden (not unmounted) until the first layout, so the graph appears once, in place. */}
+              <div className={`h-full ${layout.ms === undefined && layout.busy ? 'invisible' : ''}`}>
+                <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} />
+              </div>
               {layout.busy && draft.stages.length > 0 && (
                 <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
               )}
@@ -152,10 +155,12 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           }}
         />
       </div>
-      {saver.conflict && (
-        <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
-      )}
-      {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
+      <Suspense fallback={null}>
+        {saver.conflict && (
+          <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
+        )}
+        {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
+      </Suspense>
     </div>
   );
 }

@@ -1,7 +1,10 @@
+import { lazy, Suspense } from 'react';
 import type { GraphProblems } from './graph-problems';
 import { useDraft } from './draft-context';
-import { SettingsPanel } from './settings-panel';
 import { StagePanel } from './stage-panel';
+
+// Settings load just after the graph: the editor's first paint does not wait for them.
+const SettingsPanel = lazy(() => import('./settings-panel').then((m) => ({ default: m.SettingsPanel })));
 
 /** The selected stage's form; with nothing (or several) selected, the pipeline's own settings. */
 export function SidePanel({ problems }: { problems: GraphProblems }) {
@@ -15,7 +18,9 @@ export function SidePanel({ problems }: { problems: GraphProblems }) {
           {selected.length} stages selected: drag to move them together, Ctrl+C / Ctrl+V to copy, Delete to remove.
         </p>
       )}
-      <SettingsPanel problems={problems.all.filter((p) => !p.stageRefId)} />
+      <Suspense fallback={<p role="status" className="text-sm text-zinc-500">Loading settings…</p>}>
+        <SettingsPanel problems={problems.all.filter((p) => !p.stageRefId)} />
+      </Suspense>
     </>
   );
 }

@@ -1,0 +1,183 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+
+// Figures for the log viewer on the real BFF and engine (printed; the only assertions are that the
+// measured thing happened):
+// - history ingest: opening a finished 100k-line runJob log, bytes per second from navigation
+//   until every line is in the viewer (API paging + parsing + rendering);
+// - live ingest: a job printing lines as fast as it can while the page follows it;
+// - scroll: frame times while scrolling the 100k-line log top to bottom (p95);
+// - event-to-DOM: a job printing its own clock every 50 ms; time until that line is in the DOM.
+
+const LINES = Number(process.env.BENCH_LOG_LINES ?? 100_000);
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function run(request: APIRequestContext, name: string, command: string): Promise<string> {
+  const created = await request.post('/api/applications/storefront/pipelines', {
+    data: { name, concurrency: { limitConcurrent: false }, stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command, timeoutSec: 600 } }] },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const started = await request.post(`/api/pipelines/${((await created.json()) as { id: string }).id}/executions`, { data: {} });
+  return ((await started.json()) as { id: string }).id;
+}
+
+async function waitDone(request: APIRequestContext, id: string): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    const e = (await (await request.get(`/api/executions/${id}`)).json()) as { status: string };
+    if (e.status === 'SUCCEEDED') return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('job did not finish');
+}
+
+const lineCount = (page: Page) => page.getByText(`${LINES.toLocaleString('en')} lines`, { exact: true });
+const AWK = `awk 'BEGIN { for (i = 1; i <= ${LINES}; i++) printf "\\033[32m%07d\\033[0m compiling module-%d: src/components/widget-%d.tsx ok\\n", i, i, i % 97 }'`;
+
+test('log viewer figures', async ({ page, request }) => {
+  const text = (await import('node:child_process')).execSync(AWK, { shell: '/bin/sh', maxBuffer: 1024 * 1024 * 1024 }).toString();
+  const bytes = Buffer.byteLength(text);
+  const allLines = text.split('\n').slice(0, LINES);
+
+  // History ingest and first paint of the tail.
+  const finished = await run(request, 'Bench history', AWK);
+  await waitDone(request, finished);
+  const t0 = Date.now();
+  await page.goto(`/applications/storefront/executions/${finished}?stage=job`);
+  await expect(page.getByRole('region', { name: 'Log of Job' }).locator('[data-line]').first()).toBeVisible({ timeout: 60_000 });
+  const firstPaint = Date.now() - t0;
+  await expect(lineCount(page)).toBeVisible({ timeout: 120_000 });
+  const historyMs = Date.now() - t0;
+  await expect(page.locator(`[data-line="${LINES}"]`)).toBeVisible();
+
+  // Scroll frames, in the page's own animation loop: a fast wheel/trackpad scroll (800 px a frame,
+  // ~44 new rows) for 240 frames, then dragging the scrollbar top to bottom in 240 jumps.
+  const scroll = (mode: 'wheel' | 'drag') =>
+    page.evaluate(async (m) => {
+      const el = document.querySelector<HTMLElement>('[data-testid="log-scroll"]')!;
+      el.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const times: number[] = [];
+      // Script time per step: from the scroll event to the rows being replaced (the page's own work,
+      // apart from paint, which headless Chromium without a GPU does in software).
+      const script: number[] = [];
+      let scrolledAt = 0;
+      el.addEventListener('scroll', () => (scrolledAt = performance.now()));
+      const obs = new MutationObserver(() => scrolledAt && script.push(performance.now() - scrolledAt));
+      obs.observe(el.querySelector('[role="log"]')!, { childList: true, subtree: true });
+      const steps = 240;
+      let last = performance.now();
+      for (let i = 1; i <= steps; i += 1) {
+        el.scrollTop = m === 'wheel' ? i * 800 : ((el.scrollHeight - el.clientHeight) * i) / steps;
+        await new Promise((r) => requestAnimationFrame(r));
+        const t = performance.now();
+        times.push(t - last);
+        last = t;
+      }
+      obs.disconnect();
+      return { times, script };
+    }, mode);
+  const wheel = await scroll('wheel');
+  const wheelFrames = wheel.times.sort((a, b) => a - b);
+  const wheelScript = wheel.script.sort((a, b) => a - b);
+  const drag = await scroll('drag');
+  const frames = drag.times;
+  const dragScript = drag.script.sort((a, b) => a - b);
+  const sortedFrames = frames.sort((a, b) => a - b);
+
+  // Viewer-only ingest: the live stream is answered with the whole log at once as log.lines events
+  // framed like the server's, so the figure is SSE parse + de-duplicate + render, without the engine.
+  const quietId = await run(request, 'Bench quiet', 'sleep 120');
+  const at = new Date().toISOString();
+  let body = '';
+  for (let k = 0; k * 1000 < allLines.length; k += 1) {
+    const id = 1_000_000_000 + k;
+    const data = { refId: 'job', firstSeq: k * 1000 + 1, lines: allLines.slice(k * 1000, (k + 1) * 1000) };
+    body += `id: ${id}\nevent: log.lines\ndata: ${JSON.stringify({ id, type: 'log.lines', application: 'storefront', executionId: quietId, at, data })}\n\n`;
+  }
+  let fed = false;
+  await page.route('**/api/events**', async (route) => {
+    if (fed) return route.continue();
+    fed = true;
+    return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body });
+  });
+  await page.addInitScript((count) => {
+    const obs = new MutationObserver(() => {
+      if (document.body?.innerText.includes(`${count} lines`)) {
+        (window as unknown as { __doneAt: number }).__doneAt = performance.now();
+        obs.disconnect();
+      }
+    });
+    obs.observe(document, { childList: true, subtree: true, characterData: true });
+  }, LINES.toLocaleString('en'));
+  await page.goto(`/applications/storefront/executions/${quietId}?stage=job`);
+  await expect(lineCount(page)).toBeVisible({ timeout: 60_000 });
+  const viewerMs = await page.evaluate(() => {
+    const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/events')) as PerformanceResourceTiming;
+    return (window as unknown as { __doneAt: number }).__doneAt - entry.responseStart;
+  });
+  await page.unrouteAll();
+  const viewerMb = Buffer.byteLength(body) / 1024 / 1024;
+
+  // Live ingest: follow a job that prints the same lines as fast as it can.
+  const liveId = await run(request, 'Bench live', `sleep 2; ${AWK}`);
+  await page.goto(`/applications/storefront/executions/${liveId}?stage=job`);
+  await expect(page.getByText('Waiting for output…')).toBeVisible({ timeout: 30_000 });
+  const liveStart = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const obs = new MutationObserver(() => {
+          if (document.querySelector('[data-line="1"]')) {
+            obs.disconnect();
+            resolve(performance.now());
+          }
+        });
+        obs.observe(document.body, { childList: true, subtree: true });
+      }),
+  );
+  await expect(lineCount(page)).toBeVisible({ timeout: 180_000 });
+  const liveMs = (await page.evaluate(() => performance.now())) - liveStart;
+
+  // Event-to-DOM: each line carries the job's clock (ms); the page notes when each appears.
+  const clockId = await run(request, 'Bench clock', `for i in $(seq 1 100); do echo "clock $(date +%s%3N)"; sleep 0.05; done`);
+  await page.goto(`/applications/storefront/executions/${clockId}?stage=job`);
+  await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
+  const liveAt = await page.evaluate(() => performance.timeOrigin + performance.now());
+  const delays = await page.evaluate(
+    (since) =>
+      new Promise<number[]>((resolve) => {
+        const seen = new Set<string>();
+        const out: number[] = [];
+        const obs = new MutationObserver(() => {
+          const now = performance.timeOrigin + performance.now();
+          for (const el of document.querySelectorAll('[data-line]')) {
+            const m = /clock (\d+)/.exec(el.textContent ?? '');
+            if (m && !seen.has(m[1]!) && Number(m[1]) > since) {
+              seen.add(m[1]!);
+              out.push(now - Number(m[1]));
+            }
+          }
+          if (document.querySelector('[data-line="100"]')) {
+            obs.disconnect();
+            resolve(out);
+          }
+        });
+        obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+        setTimeout(() => resolve(out), 60_000);
+      }),
+    liveAt,
+  );
+  const sortedDelays = delays.sort((a, b) => a - b);
+  const mb = bytes / 1024 / 1024;
+
+  console.log(`Log viewer, ${LINES.toLocaleString('en')} lines (${mb.toFixed(1)} MB with ANSI colours), Chromium headless:`);
+  console.log(`  open finished log: first rows ${firstPaint} ms, all lines in ${historyMs} ms = ${(mb / (historyMs / 1000)).toFixed(1)} MB/s (API paging + render)`);
+  console.log(`  viewer ingest (SSE stream of ${viewerMb.toFixed(1)} MB → all lines rendered): ${viewerMs.toFixed(0)} ms = ${(viewerMb / (viewerMs / 1000)).toFixed(1)} MB/s`);
+  console.log(`  live ingest while following: ${liveMs.toFixed(0)} ms = ${(mb / (liveMs / 1000)).toFixed(1)} MB/s (job → engine → DB → SSE → viewer)`);
+  console.log(`  scroll like a fast wheel (800 px/frame), ${wheelFrames.length} frames: p50 ${pct(wheelFrames, 50).toFixed(1)} ms, p95 ${pct(wheelFrames, 95).toFixed(1)} ms, max ${wheelFrames.at(-1)!.toFixed(1)} ms`);
+  console.log(`    of which script (scroll event → rows replaced): p50 ${pct(wheelScript, 50).toFixed(1)} ms, p95 ${pct(wheelScript, 95).toFixed(1)} ms`);
+  console.log(`  drag the scrollbar top→bottom, ${frames.length} frames: p50 ${pct(sortedFrames, 50).toFixed(1)} ms, p95 ${pct(sortedFrames, 95).toFixed(1)} ms, max ${sortedFrames.at(-1)!.toFixed(1)} ms`);
+  console.log(`    of which script: p50 ${pct(dragScript, 50).toFixed(1)} ms, p95 ${pct(dragScript, 95).toFixed(1)} ms`);
+  console.log(
+    `  job prints → line in DOM (${sortedDelays.length} lines printed after the page was live): p50 ${pct(sortedDelays, 50).toFixed(0)} ms, p99 ${pct(sortedDelays, 99).toFixed(0)} ms, max ${sortedDelays.at(-1)!.toFixed(0)} ms`,
+  );
+  expect(sortedDelays.length).toBeGreaterThan(50);
+});

@@ -1,0 +1,39 @@
+import type { Repositories } from '../../db/types';
+import { isAlive, probe, terminate } from './instance-process';
+import { keyOf, type LiveGroup, type Runtime, type RuntimeTimings } from './local-runtime';
+import type { PortAllocator } from './ports';
+
+/**
+ * Loads the managed groups from the database and takes back the instance processes an earlier
+ * Kiln left running: a process counts as ours only if its pid is alive and its port answers the
+ * health check with its instance id (a pid may have been reused). The rest are forgotten and the
+ * next reconcile launches replacements; processes of groups destroyed meanwhile are stopped.
+ */
+export async function adoptInstances(deps: { repos: Repositories; runtime: Runtime; ports: PortAllocator; timings: RuntimeTimings; log: (line: string) => void }): Promise<void> {
+  const { repos, runtime, ports, timings, log } = deps;
+  const processes = await repos.cloudProcesses.list();
+  const ours = async (p: (typeof processes)[number]) =>
+    isAlive(p.pid) && (await probe(p.port, '/health', timings.healthTimeoutMs)).instanceId === p.instanceId;
+
+  for (const sg of await repos.serverGroups.listManaged('local')) {
+    const g: LiveGroup = { sg: { ...sg, instances: [] }, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
+    runtime.groups.set(keyOf(sg), g);
+    for (const p of processes.filter((x) => keyOf({ ...x, name: x.serverGroup }) === keyOf(sg))) {
+      if (!(await ours(p))) {
+        await repos.cloudProcesses.forget(p.instanceId);
+        continue;
+      }
+      const before = sg.instances.find((i) => i.id === p.instanceId);
+      ports.claim(p.port);
+      g.instances.push({
+        id: p.instanceId, port: p.port, pid: p.pid, workDir: p.workDir, launchedAt: before?.launchedAt ?? new Date().toISOString(),
+        startedMs: Date.now(), readyMs: Date.now(), failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
+      });
+      log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
+    }
+  }
+  for (const p of processes.filter((x) => !runtime.groups.has(keyOf({ ...x, name: x.serverGroup })))) {
+    if (await ours(p)) await terminate(p.pid);
+    await repos.cloudProcesses.forget(p.instanceId);
+  }
+}
