@@ -57,3 +57,34 @@ test('a person creates an API token for the CLI and sees it only once', async ({
   await expect(page.getByText(secret)).toHaveCount(0);
   await cli.dispose();
 });
+
+test('separation of duties: the person who started a promotion cannot approve it; an approver can, from the inbox', async ({ page, browser, request }) => {
+  await request.put('/api/admin/roles/approvers', {
+    data: { description: 'May approve promotions', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'READ' }] },
+  });
+  expect((await request.post('/api/admin/users', { data: { name: 'pia', displayName: 'Pia Approver', password: 'pia-approver-password', roles: ['approvers'] } })).status()).toBe(201);
+  const pipeline = await (await request.post('/api/applications/storefront/pipelines', {
+    data: { name: 'Promote with four eyes', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Promote to prod?', config: { instructions: 'Check the canary first.', allowedRoles: ['approvers'], separationOfDuties: true } }] },
+  })).json();
+  const execution = await (await request.post(`/api/pipelines/${pipeline.id}/executions`, { data: {} })).json();
+
+  await page.goto(`/applications/storefront/executions/${execution.id}`);
+  const panel = page.getByRole('region', { name: 'Judgment: Promote to prod?' });
+  await expect(panel.getByText('You started this execution; this stage needs someone else to judge it (separation of duties).')).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  const direct = await request.post(`/api/executions/${execution.id}/stages/ok/judgment`, { data: { decision: 'approve' } });
+  expect(direct.status()).toBe(403);
+  await screen(page, 'auth-07-own-promotion');
+
+  const pia = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const piaPage = await pia.newPage();
+  await piaPage.goto('/approvals');
+  await piaPage.getByLabel('Name').fill('pia');
+  await piaPage.getByLabel('Password').fill('pia-approver-password');
+  await piaPage.getByRole('button', { name: 'Sign in' }).click();
+  const inbox = piaPage.getByRole('region', { name: 'Judgment: Promote to prod?' });
+  await inbox.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByText('Approved by pia')).toBeVisible();
+  await screen(page, 'auth-08-approved-by-someone-else');
+  await pia.close();
+});

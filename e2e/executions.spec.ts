@@ -93,7 +93,7 @@ test('watch a build log live, approve from the inbox in another browser, see it 
   await screen(inbox, 'approvals-inbox');
   await panel.getByLabel(/Comment/).fill('<b>looks good</b> \x1b[31m<script>window.__pwned = 3</script>');
   await panel.getByRole('button', { name: 'Approve' }).click();
-  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('Approved by anonymous');
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('Approved by ana');
   await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('<b>looks good</b>');
   expect(await inbox.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await screen(inbox, 'approvals-inbox-approved');
@@ -120,9 +120,9 @@ test('a rejection with a comment ends the execution and shows the comment as tex
   await panel.getByLabel(/Comment/).fill(comment);
   await panel.getByRole('button', { name: 'Reject' }).click();
 
-  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText(`Rejected by anonymous`);
+  await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText(`Rejected by ana`);
   await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText(comment);
-  await expect(page.getByRole('region', { name: 'Stage Promote' }).getByText(`rejected by anonymous: ${comment}`)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Stage Promote' }).getByText(`rejected by ana: ${comment}`)).toBeVisible();
   await expect(stageNode(page, 'Settle')).toHaveAccessibleName(/NOT_STARTED|CANCELED|SKIPPED/);
   await expect(executionBadge(page, 'Release storefront (rejected)')).toHaveText('Failed');
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -22,7 +22,8 @@ const freePort = () =>
   });
 
 async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+  // `node --import tsx`: one process, so SIGKILL kills Kiln itself (the tsx CLI would leave its child running).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: SETUP },
     stdio: 'ignore',

@@ -82,8 +82,7 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
       {(roles.length > 0 || stage.config.separationOfDuties === true) && (
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
           {roles.length > 0 && `The pipeline limits this judgment to: ${roles.join(', ')}. `}
-          {stage.config.separationOfDuties === true && 'It asks that the person who started the execution not judge it. '}
-          Sign-in does not exist yet, so Kiln cannot check either.
+          {stage.config.separationOfDuties === true && 'The person who started the execution may not judge it. '}
         </p>
       )}
       <AuditList entries={audit} />
