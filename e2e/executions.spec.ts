@@ -157,6 +157,19 @@ test('a dropped live stream resumes after the last event, and the log misses not
   });
   await page.goto(`/applications/storefront/executions/${executionId}?stage=job`);
   const log = page.getByRole('region', { name: 'Log of Job' });
+  await expect(log.getByText('tick 3', { exact: true })).toBeVisible({ timeout: 20_000 });
+
+  // Pause while the job runs (it keeps printing), then resume; the record says who and why.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('dialog').getByLabel(/Reason/).fill('checking the dashboards');
+  await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+  await expect(executionBadge(page, 'Slow printer')).toHaveText('Paused');
+  await expect(page.getByText('checking the dashboards', { exact: true })).toBeVisible();
+  await screen(page, 'execution-paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+  await expect(executionBadge(page, 'Slow printer')).not.toHaveText('Paused');
+
   await expect(log.getByText('tick 20', { exact: true })).toBeVisible({ timeout: 20_000 });
   expect(streams.slice(0, 2)).toEqual(['', '?after=1']);
   await expect(log.getByText('20 lines')).toBeVisible();
