@@ -131,9 +131,6 @@ test('a rejection with a comment ends the execution and shows the comment as tex
   await page.goto('/applications/storefront/executions?status=TERMINAL');
   await expect(page.getByRole('table', { name: 'Executions' }).getByRole('link', { name: 'Release storefront (rejected)' })).toBeVisible();
   await screen(page, 'executions-list');
-  await page.goto('/running');
-  await expect(page.getByRole('heading', { name: 'Running now' })).toBeVisible();
-  await screen(page, 'running-now');
 });
 
 test('a dropped live stream resumes after the last event, and the log misses nothing and doubles nothing', async ({ page, request }) => {
@@ -142,7 +139,7 @@ test('a dropped live stream resumes after the last event, and the log misses not
     data: {
       name: 'Slow printer',
       concurrency: { limitConcurrent: false },
-      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 20); do echo "tick $i"; sleep 0.3; done' } }],
+      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 20); do echo "tick $i"; sleep 0.5; done' } }],
     },
   });
   const executionId = await start(request, ((await created.json()) as { id: string }).id, {});
@@ -157,6 +154,24 @@ test('a dropped live stream resumes after the last event, and the log misses not
   });
   await page.goto(`/applications/storefront/executions/${executionId}?stage=job`);
   const log = page.getByRole('region', { name: 'Log of Job' });
+  await expect(log.getByText('tick 3', { exact: true })).toBeVisible({ timeout: 20_000 });
+  const running = await page.context().newPage();
+  await running.goto('/running');
+  await expect(running.getByRole('table', { name: 'Running executions' }).getByRole('link', { name: 'Slow printer' })).toBeVisible();
+  await screen(running, 'running-now');
+  await running.close();
+
+  // Pause while the job runs (it keeps printing), then resume; the record says who and why.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('dialog').getByLabel(/Reason/).fill('checking the dashboards');
+  await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+  await expect(executionBadge(page, 'Slow printer')).toHaveText('Paused');
+  await expect(page.getByText('checking the dashboards', { exact: true })).toBeVisible();
+  await screen(page, 'execution-paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+  await expect(executionBadge(page, 'Slow printer')).not.toHaveText('Paused');
+
   await expect(log.getByText('tick 20', { exact: true })).toBeVisible({ timeout: 20_000 });
   expect(streams.slice(0, 2)).toEqual(['', '?after=1']);
   await expect(log.getByText('20 lines')).toBeVisible();

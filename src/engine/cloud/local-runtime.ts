@@ -28,6 +28,9 @@ export interface LiveGroup {
   problem?: string | undefined;
   saved: string;
   saving: Promise<void>;
+  /** Instances that died before reporting ready, in a row: each one doubles the wait before the next launch. */
+  crashes?: number;
+  nextLaunchMs?: number;
   /** Reconciles of one group run one at a time; a request while one runs queues one more. */
   running: Promise<void>;
   queued: boolean;
@@ -74,6 +77,11 @@ export function createRuntime(deps: {
     deps.metadata.unregister(i.id);
     void repos.cloudProcesses.forget(i.id);
     if (i.retiring) g.instances = g.instances.filter((x) => x !== i);
+    else if (i.readyMs === undefined) {
+      // A crash loop (an image that exits at once) must not relaunch as fast as the tick: back off up to 30 s.
+      g.crashes = (g.crashes ?? 0) + 1;
+      g.nextLaunchMs = Date.now() + Math.min(30_000, 250 * 2 ** g.crashes);
+    }
     deps.onRoutesChanged();
   };
 
@@ -165,13 +173,15 @@ export function createRuntime(deps: {
       return age < timings.goneLingerMs || (!whole && age < 60_000);
     };
     g.instances = g.instances.filter((i) => !i.gone || keep(i));
+    const before = g.problem;
     g.problem = undefined;
-    for (let n = live.length; n < desired && !g.destroying; n += 1) {
+    for (let n = live.length; n < desired && !g.destroying && Date.now() >= (g.nextLaunchMs ?? 0); n += 1) {
       try {
         await launch(g);
       } catch (err) {
         g.problem = err instanceof Error ? err.message : String(err);
-        deps.log(`${g.sg.name}: cannot launch an instance: ${g.problem}`);
+        // Retried on every tick; said once, not once a second.
+        if (g.problem !== before) deps.log(`${g.sg.name}: cannot launch an instance: ${g.problem}`);
         break;
       }
     }
@@ -194,6 +204,7 @@ export function createRuntime(deps: {
         const i = g.instances.find((x) => x.id === instanceId);
         if (i && i.readyMs === undefined) {
           i.readyMs = Date.now();
+          g.crashes = 0;
           i.detail = 'reported ready; waiting for the first health check';
           void reconcile(g);
         }

@@ -82,6 +82,25 @@ describe('local cloud', { timeout: 60_000 }, () => {
     expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
   });
 
+  it('backs off an instance that crashes at start instead of relaunching it every tick', async () => {
+    t = await openTestCloud();
+    const { cloud, repos } = t;
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: crash', disabled: false });
+    const seen = new Set<string>();
+    const end = Date.now() + 4000;
+    let detail = '';
+    while (Date.now() < end) {
+      const g = await repos.serverGroups.get(key('web-v001'));
+      g?.instances.forEach((i) => seen.add(i.id));
+      detail = g?.instances.find((i) => i.health === 'down')?.healthDetail ?? detail;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(detail).toBe('process exited with code 3');
+    // Ticks every 250 ms would have made ~16 launches in 4 s; the back-off (0.5 s, 1 s, 2 s, …) allows a handful.
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect(seen.size).toBeLessThanOrEqual(5);
+  });
+
   it('drains: a request in flight to a destroyed group finishes, and the group stops only after it', async () => {
     t = await openTestCloud();
     const { cloud, repos } = t;

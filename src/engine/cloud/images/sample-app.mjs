@@ -28,6 +28,12 @@ if (metadataUrl) {
   log(`metadata: hostname ${hostname}, ${userData.length} bytes of user-data`);
 }
 
+// A broken image: user-data can make the app exit at once, to exercise the cloud's crash-loop back-off.
+if (userData.includes('kiln-sample: crash')) {
+  log('user-data says crash: exiting with code 3');
+  process.exit(3);
+}
+
 const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/health') {
