@@ -5,6 +5,8 @@ export interface DeployContext {
   phase?: 'create' | 'healthy' | 'delay' | 'step-delay' | 'gate' | 'analyze';
   serverGroup?: string;
   image?: string;
+  /** A revoked image deployed anyway: the reason given and what the revocation said. */
+  imageOverride?: { reason: string; revocation: string };
   cluster?: string;
   /** Groups of the cluster that were enabled when the deploy began, newest first. */
   previous?: string[];

@@ -6,6 +6,7 @@ import { judgeCanary, windowOf } from '../cloud/traffic-analysis';
 import { defineHandler, type StepInput, type StepResult } from './handler';
 import { type DeployContext, readContext } from './deploy-context';
 import { derivedId } from '../derived-id';
+import { checkDeployable } from '../bakery/deploy-guard';
 
 const POLL_MS = 500;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -47,10 +48,12 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
     const cluster = formatCluster({ app: application, stack: config.stack || undefined, detail: config.detail || undefined });
     const image = String(input.resolve(config.image));
     await provider.resolveImage(image); // an unknown image fails here, before anything is launched
+    // A revoked image (or one whose ancestor is revoked) is refused unless the stage gives a reason.
+    const check = await checkDeployable(input.repos, image, { overrideReason: config.revokedImageOverride, field: 'image', now });
     const groups = await clusterGroups(input.repos, { application, account: config.account, region: config.region, cluster });
     const previous = groups.filter((g) => !g.disabled).map((g) => g.name);
     const serverGroup = nextServerGroupName(cluster, groups.map((g) => g.sequence));
-    return later(input, { phase: 'create', serverGroup, image, cluster, previous, ...(previous[0] ? { baseline: previous[0] } : {}) }, 0);
+    return later(input, { phase: 'create', serverGroup, image, cluster, previous, ...(previous[0] ? { baseline: previous[0] } : {}), ...(check.overridden ? { imageOverride: check.overridden } : {}) }, 0);
   }
   const name = ctx.serverGroup!;
   const key = keyOf(input, name);
@@ -211,6 +214,7 @@ function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled
   return {
     status: 'SUCCEEDED',
     outputs: {
+      ...(ctx.imageOverride ? { imageOverride: ctx.imageOverride } : {}),
       serverGroup: ctx.serverGroup, image: ctx.image, cluster: ctx.cluster, account: config.account, region: config.region, strategy: config.strategy,
       previousServerGroups: ctx.previous ?? [], disabledServerGroups: disabled, destroyedServerGroups: destroyed,
       ...(ctx.canaryAnalysis ? { canaryAnalysis: ctx.canaryAnalysis } : {}),

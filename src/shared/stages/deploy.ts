@@ -19,6 +19,8 @@ export const deployStage = defineStage({
     capacity: StageCapacity.default({ min: 1, desired: 2, max: 4 }),
     loadBalancers: z.array(z.string().trim().min(1).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/, 'load balancer names are lowercase letters, digits, ., _ or -')).max(5).default([]),
     userData: z.string().max(65_536).optional(),
+    /** Deploy a revoked image anyway, with this reason (recorded in the stage outputs); without it a revoked image is refused. */
+    revokedImageOverride: z.string().trim().min(1).max(500).optional(),
     strategy: z.enum(DEPLOY_STRATEGIES).default('redblack'),
     /** Red/black: how many server groups the cluster keeps, the new one included; older ones are destroyed. */
     maxRemainingAsgs: z.number().int().min(1).max(20).default(2),
