@@ -7,6 +7,7 @@ import { elapsed, formatDuration } from './duration';
 import { AuditList, stageAudit } from './stage-audit';
 import { StageActions } from './stage-actions';
 import { KeyValues } from './value-text';
+import { StageTasks } from './stage-tasks';
 
 /** What a stage type does, in words, from its config (expressions shown as written). */
 function summary(stage: StageExecution): string | undefined {
@@ -60,6 +61,7 @@ export function StageDetail({ execution, stage, now, children }: StageDetailProp
         <DetailField label="Duration">{ms === undefined ? '—' : formatDuration(ms)}</DetailField>
         <DetailField label="Attempt">{stage.attempt}</DetailField>
       </dl>
+      <StageTasks tasks={stage.tasks} now={now} />
       <AuditList entries={audit} />
       {children}
       <div className="flex flex-col gap-1">
