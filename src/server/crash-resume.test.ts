@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signInToKiln, TEST_SETUP_TOKEN } from '../engine/test-sign-in';
 
 // A real Kiln process, killed with SIGKILL in the middle of an execution, then started again on
 // the same data directory: the execution must finish, and each job must have run exactly once.
@@ -25,7 +26,7 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   // `node --import tsx`: one process, so SIGKILL kills Kiln itself (the tsx CLI would leave its child running).
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: SETUP },
+    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN },
     stdio: 'ignore',
   });
   children.push(child);
@@ -37,24 +38,7 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   throw new Error('Kiln did not start in 20 s');
 }
 
-const SETUP = 'crash-test-setup-token-0123456789';
 let token = '';
-
-/** The real first-start flow: the setup token makes an admin (a session), who makes an API token. */
-async function signIn(port: number): Promise<void> {
-  const setup = await fetch(`http://127.0.0.1:${port}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: SETUP, name: 'ops', displayName: 'Ops', password: 'a-long-enough-password' }),
-  });
-  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
-  const created = await fetch(`http://127.0.0.1:${port}/api/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name: 'crash test' }),
-  });
-  token = ((await created.json()) as { secret: string }).secret;
-}
 
 async function api(port: number, method: string, path: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -80,7 +64,7 @@ describe('a Kiln process killed mid-execution', () => {
     const marker = join(dataDir, 'ran.txt');
     const port = await freePort();
     let kiln = await startKiln(dataDir, port);
-    await signIn(port);
+    token = await signInToKiln(`http://127.0.0.1:${port}`);
 
     const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
       name: 'Crash test',

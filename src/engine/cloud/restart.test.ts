@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signInToKiln, TEST_SETUP_TOKEN } from '../test-sign-in';
 
 // A real Kiln (npm start's main.ts) deploys to the local cloud, is SIGKILLed, and starts again on
 // the same data directory: the instances are re-adopted, the balancer comes back on its address,
@@ -44,7 +45,7 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   // Node with tsx's loader, not the tsx CLI: the CLI is a parent process, and SIGKILL must hit Kiln itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error' },
+    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN },
     stdio: 'ignore',
   });
   children.push(child);
@@ -55,10 +56,15 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   throw new Error('Kiln did not start in 30 s');
 }
 
+let token = '';
+
 async function api<T = Record<string, unknown>>(port: number, method: string, path: string, body?: unknown): Promise<T> {
+  // The first call signs in through the real setup flow; the token outlives the restart (it is in the database).
+  token ||= await signInToKiln(`http://127.0.0.1:${port}`);
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return (await res.json()) as T;
 }

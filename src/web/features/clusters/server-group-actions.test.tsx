@@ -49,8 +49,10 @@ describe('server-group actions', () => {
   it('destroys after confirmation and lets the panel close', async () => {
     let gone = false;
     const sg = { ...group('web-prod-v002'), managedBy: 'local' as const };
+    const queryClient = createQueryClient({ retry: false });
+    queryClient.setQueryData(queryKeys.auth.me(), db.auth.me);
     render(
-      <AppProviders queryClient={createQueryClient({ retry: false })}>
+      <AppProviders queryClient={queryClient}>
         <ServerGroupActions application="web" sg={sg} onGone={() => (gone = true)} />
       </AppProviders>,
     );
