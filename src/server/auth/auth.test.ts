@@ -158,3 +158,20 @@ describe('audit log', () => {
     expect(logins[0].details.body.password).toBe('[redacted]');
   });
 });
+
+describe('lists', () => {
+  it('leave out what the user may not read: inbox, running executions, projects', async () => {
+    await repos.users.saveRole({ name: 'billing-readers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'billing', permission: 'READ' }] });
+    const token = await user('bill', ['billing-readers']);
+    const as = { authorization: `Bearer ${token}` };
+    const admin = { authorization: `Bearer ${adminToken}` };
+    const waiting = (await call('POST', `/api/pipelines/${samples.pipelineId}/executions`, admin, {})).json();
+    for (let i = 0; i < 100 && (await repos.executions.get(waiting.id))!.stages[0]!.status !== 'SUSPENDED'; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect((await call('GET', '/api/approvals', admin)).json().judgments.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/approvals', as)).json().judgments).toEqual([]);
+    expect((await call('GET', '/api/executions', admin)).json().executions.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/executions', as)).json().executions).toEqual([]);
+    const projects = (await call('GET', '/api/projects', as)).json();
+    expect(projects.map((p: { name: string; applications: string[] }) => [p.name, p.applications])).toEqual([['shop', ['billing']]]);
+  });
+});
