@@ -19,6 +19,11 @@ self.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
         'elk.layered.spacing.nodeNodeBetweenLayers': '72',
         'elk.spacing.nodeNode': '28',
         'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+        // Measured on a 500-stage DAG: ~5x faster than the defaults, the picture barely differs.
+        // Edges are drawn by React Flow, so ELK need not route them orthogonally.
+        'elk.layered.thoroughness': '1',
+        'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
+        'elk.edgeRouting': 'POLYLINE',
         // Cycles are allowed in a draft (validation reports them); ELK breaks them for drawing.
         'elk.layered.cycleBreaking.strategy': 'GREEDY',
       },

@@ -18,6 +18,7 @@ import { edgeKey, type GraphProblems } from './graph-problems';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
 import { StageEdgeView, type StageEdge } from './stage-edge';
 import { StageNodeView, type StageNode } from './stage-node';
+import { BIG_PIPELINE } from './use-auto-layout';
 import { useTheme } from './use-theme';
 
 export const STAGE_DRAG_TYPE = 'application/x-kiln-stage-type';
@@ -170,7 +171,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       onDrop={onDrop}
       deleteKeyCode={['Delete', 'Backspace']}
       multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-      onlyRenderVisibleElements={stages.length > 150}
+      onlyRenderVisibleElements={stages.length > BIG_PIPELINE}
       colorMode={theme}
       minZoom={0.05}
       // No fitView here: the layout hook fits once positions exist (fitting earlier would zoom onto a pile at 0,0).

@@ -1,7 +1,26 @@
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi, type ReactFlowInstance } from '@xyflow/react';
 import { useEffect, useRef, useState } from 'react';
 import { useDraftStore } from './draft-context';
+import type { Positions } from './draft-store';
 import { layoutStages } from './layout';
+import { NODE_HEIGHT } from './layout-types';
+
+/** Same threshold as the canvas's culling: above it, open on the start of the graph. */
+export const BIG_PIPELINE = 100;
+const BIG_ZOOM = 0.75;
+
+/**
+ * A small pipeline is shown whole. A big one opens on its first stages at a readable zoom, so only
+ * what is on screen is rendered (the rest is culled until panned to).
+ */
+function showGraph(flow: ReactFlowInstance, size: { width: number; height: number }, positions: Positions) {
+  const ids = Object.keys(positions);
+  if (ids.length <= BIG_PIPELINE) return void flow.fitView({ padding: 0.12, maxZoom: 1, minZoom: 0.3 });
+  const first = ids.map((id) => positions[id]!).sort((a, b) => a.x - b.x).slice(0, 24);
+  const minX = Math.min(...first.map((p) => p.x));
+  const midY = (Math.min(...first.map((p) => p.y)) + Math.max(...first.map((p) => p.y)) + NODE_HEIGHT) / 2;
+  void flow.setViewport({ x: 40 - minX * BIG_ZOOM, y: size.height / 2 - midY * BIG_ZOOM, zoom: BIG_ZOOM });
+}
 
 export interface LayoutInfo {
   busy: boolean;
@@ -17,6 +36,7 @@ export function useAutoLayout(): LayoutInfo {
   const generation = useRef(0);
   // React Flow hands out a new helper object once its pan-zoom is ready; a ref keeps that from re-running the layout.
   const reactFlow = useReactFlow();
+  const flowStore = useStoreApi();
   const flow = useRef(reactFlow);
   useEffect(() => {
     flow.current = reactFlow;
@@ -36,7 +56,9 @@ export function useAutoLayout(): LayoutInfo {
         setInfo({ busy: false, ms: result.ms, engine: result.engine });
         // Everything moved: show the whole graph (capped at 100% so a small pipeline is not blown up).
         // Not for an empty graph: React Flow would queue the fit and spring it on the first stage dropped.
-        if (Object.keys(result.positions).length > 0) requestAnimationFrame(() => void flow.current.fitView({ padding: 0.12, maxZoom: 1 }));
+        if (Object.keys(result.positions).length > 0) {
+          requestAnimationFrame(() => showGraph(flow.current, flowStore.getState(), result.positions));
+        }
       });
     };
     run();
@@ -47,6 +69,6 @@ export function useAutoLayout(): LayoutInfo {
         run();
       }
     });
-  }, [store]);
+  }, [store, flowStore]);
   return info;
 }
