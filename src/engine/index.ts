@@ -54,7 +54,8 @@ export interface Engine {
   /** Runs a finished stage and everything after it again. */
   restartStage(executionId: string, refId: string, by: string): Promise<Execution>;
   /** Skips a waiting (wait, judgment) or failed stage; the stages after it run. */
-  skipStage(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
+  /** `who` (roles, admin) is checked like a judgment when the stage is a waiting manual judgment. */
+  skipStage(executionId: string, refId: string, by: string, reason: string, who?: { roles?: readonly string[]; admin?: boolean }): Promise<Execution>;
   /** Turns a failed stage into FAILED_CONTINUE so the stages after it run. */
   ignoreFailure(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
   /** Claims and advances every execution with work due; returns how many it advanced. */

@@ -3,6 +3,7 @@ import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { downstreamOf } from './orchestrator/dag';
 import { EngineError } from './errors';
+import { judgmentRefusal } from './controls';
 
 
 const COLLATERAL = /^canceled: stage '.*' failed and halts the pipeline$/;
@@ -58,8 +59,13 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
       return resume(execution, []);
     },
 
-    async skipStage(executionId: string, refId: string, by: string, reason: string): Promise<Execution> {
+    async skipStage(executionId: string, refId: string, by: string, reason: string, who: { roles?: readonly string[]; admin?: boolean } = {}): Promise<Execution> {
       const { execution, stage } = await load(executionId, refId);
+      // Skipping a waiting judgment lets the promotion through: only someone who may judge it may skip it.
+      if (stage.type === 'manualJudgment' && stage.status === 'SUSPENDED') {
+        const refusal = judgmentRefusal(execution, stage, { decision: 'approve', by, ...who });
+        if (refusal) throw new EngineError('forbidden', `Skipping this judgment would approve it. ${refusal}`);
+      }
       const waiting = (stage.type === 'wait' || stage.type === 'manualJudgment') && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED');
       const failed = stage.status === 'TERMINAL' || stage.status === 'STOPPED';
       if (!waiting && !failed) {

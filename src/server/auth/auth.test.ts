@@ -141,6 +141,9 @@ describe('permissions', () => {
     expect(notAllowed.json().message).toBe("Stage 'Ship?' may be judged by the roles approvers; olga has web-readers.");
     const self = await call('POST', url, { authorization: `Bearer ${adminToken}` }, { decision: 'approve' });
     expect(self.json().message).toContain('ana started this execution');
+    const skip = await call('POST', `/api/executions/${samples.executionId}/stages/ok/skip`, { authorization: `Bearer ${adminToken}` }, { reason: 'in a hurry' });
+    expect(skip.statusCode).toBe(403);
+    expect(skip.json().message).toMatch(/^Skipping this judgment would approve it\. ana started this execution/);
     const ok = await call('POST', url, { authorization: `Bearer ${approver}` }, { decision: 'approve', comment: 'fine' });
     expect(ok.statusCode).toBe(200);
   });

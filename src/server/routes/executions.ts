@@ -91,7 +91,9 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
   });
 
   registerEndpoint(app, restartStage, ({ params, actor }) => engine.restartStage(params.executionId, params.refId, actor));
-  registerEndpoint(app, skipStage, ({ params, body, actor }) => engine.skipStage(params.executionId, params.refId, actor, body.reason));
+  registerEndpoint(app, skipStage, ({ params, body, actor, request }) =>
+    engine.skipStage(params.executionId, params.refId, actor, body.reason, { roles: request.me?.user.roles ?? [], admin: request.me?.user.admin ?? false }),
+  );
   registerEndpoint(app, ignoreStageFailure, ({ params, body, actor }) =>
     engine.ignoreFailure(params.executionId, params.refId, actor, body.reason),
   );

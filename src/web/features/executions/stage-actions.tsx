@@ -1,12 +1,17 @@
 import { ignoreStageFailure, restartStage, skipStage } from '../../../shared/api/executions';
 import { COMPLETED, type Execution, type StageExecution } from '../../../shared/domain/execution';
 import { ActionButton } from './action-button';
+import { useMe } from '../auth/auth-queries';
+import { canJudge } from '../approvals/can-judge';
 
 /** Only the actions the engine would accept for this stage's status are offered. */
 export function StageActions({ execution, stage }: { execution: Execution; stage: StageExecution }) {
   const params = { executionId: execution.id, refId: stage.refId };
   const failed = stage.status === 'TERMINAL' || stage.status === 'STOPPED';
-  const waiting = (stage.type === 'wait' || stage.type === 'manualJudgment') && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED');
+  const me = useMe();
+  // Skipping a waiting judgment approves it, so only someone who may judge it is offered the skip.
+  const judgmentBlocked = stage.type === 'manualJudgment' && stage.status === 'SUSPENDED' && !canJudge(me, execution, stage).allowed;
+  const waiting = (stage.type === 'wait' || stage.type === 'manualJudgment') && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED') && !judgmentBlocked;
   const canceledByPerson = execution.status === 'CANCELED' && execution.canceledBy !== undefined;
   if (canceledByPerson) return null;
   return (
