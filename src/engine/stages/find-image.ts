@@ -3,10 +3,20 @@ import type { findImageStage } from '../../shared/stages/find-image';
 import { clusterGroups } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
 
-/** Outputs the image of a cluster's newest, oldest or largest group as `image` (`name:version`). */
+/**
+ * Outputs as `image` (`name:version`) the image of a cluster's newest, oldest or largest group, or
+ * the version a registry channel points at (a revoked one is refused: a deploy would refuse it too).
+ */
 export const findImageHandler = defineHandler<z.output<typeof findImageStage.config>>({
-  async step({ config, repos, execution }) {
-    const groups = (await clusterGroups(repos, { application: execution.application, ...config })).filter((g) => !config.onlyEnabled || !g.disabled);
+  async step({ config, repos, execution, now }) {
+    if (config.source === 'registry') {
+      const ref = `${config.image}@${config.channel}`;
+      const found = await repos.images.resolve(ref, now);
+      if (!found) return { status: 'FAILED', error: `the image registry has no ${ref} (no such image, or the channel points nowhere)` };
+      if (found.revoked) return { status: 'FAILED', error: `${ref} is ${found.name}:${found.version}, which is revoked: ${found.revocation?.reason ?? ''}` };
+      return { status: 'SUCCEEDED', outputs: { image: `${found.name}:${found.version}`, imageName: found.name, imageVersion: found.version, channel: config.channel } };
+    }
+    const groups = (await clusterGroups(repos, { application: execution.application, account: config.account, region: config.region, cluster: config.cluster ?? '' })).filter((g) => !config.onlyEnabled || !g.disabled);
     const pick =
       config.selection === 'newest' ? groups[0] : config.selection === 'oldest' ? groups.at(-1) : [...groups].sort((a, b) => b.instances.length - a.instances.length)[0];
     if (!pick) {

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import { openTestDatabase } from '../../db/test-database';
+import { createOwners } from '../../db/test-builders';
+import type { NewImage } from '../../db/repositories/images';
+import type { Repositories } from '../../db/types';
+import { createEventBus } from '../events/event-bus';
+import { createEngine } from '../index';
+
+let repos: Repositories;
+let close: () => Promise<void>;
+beforeEach(async () => {
+  ({ repos, close } = await openTestDatabase());
+  await createOwners(repos);
+});
+afterEach(() => close());
+
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const image = (n: number): NewImage => ({
+  name: 'shop', build: { builder: 'bundle', tools: {}, packages: [] }, digest: digest(n), sizeBytes: 1000,
+  format: 'bundle', artifact: `${digest(n).slice(7)}.tar.zst`, run: { entrypoint: 'server.mjs', healthPath: '/health' },
+});
+
+async function find(config: Record<string, unknown>) {
+  const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
+  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `find ${Math.random()}`, stages: [{ refId: 'f', type: 'findImage', name: 'Find', config }] }), 'ana');
+  const { id } = await engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
+  await engine.tick();
+  return (await repos.executions.get(id))!.stages[0]!;
+}
+
+describe('findImage from the registry', () => {
+  it('takes the version a channel points at, and refuses a revoked one', async () => {
+    await repos.images.create(image(1), 'ci');
+    await repos.images.create(image(2), 'ci');
+    await repos.images.assignChannel('shop', 'production', 'v1', 'ops');
+    const stage = await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop', channel: 'production' });
+    expect(stage).toMatchObject({ status: 'SUCCEEDED', outputs: { image: 'shop:v1', channel: 'production' } });
+    expect((await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop' })).outputs.image).toBe('shop:v2');
+
+    await repos.images.revoke('shop', 'v1', { at: new Date(Date.now() - 1000).toISOString(), reason: 'leaks memory', by: 'ops' });
+    const refused = await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop', channel: 'production' });
+    expect(refused).toMatchObject({ status: 'TERMINAL', error: 'shop@production is shop:v1, which is revoked: leaks memory' });
+    expect((await find({ source: 'registry', account: 'prod', region: 'east', image: 'nope' })).error).toBe('the image registry has no nope@latest (no such image, or the channel points nowhere)');
+  });
+});
