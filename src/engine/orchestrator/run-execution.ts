@@ -31,6 +31,13 @@ export interface RunDeps {
 const BUFFERED_RECHECK_MS = 30_000;
 const STATUS_RECHECK_MS = 25;
 
+/** A stage changed under this advance (see setStage); the advance starts over from the database. */
+class StaleStage extends Error {
+  constructor(refId: string) {
+    super(`stage ${refId} changed while the engine advanced it`);
+  }
+}
+
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -45,20 +52,32 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
   const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
-    await repos.executions.updateStage(e.id, s.refId, { ...patch, status });
+    // Compare-and-set on the status this advance last saw: a person (cancel, judge, skip) or another
+    // process may have changed the stage meanwhile, and a stale write must not undo that.
+    if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status }))) throw new StaleStage(s.refId);
     const previous = s.status;
     // The loaded copy follows every write, so one advance reads the execution once, not once a round.
     Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);
     if (status !== previous) await stageEvent(e, { ...s, status: previous }, status, patch.error);
   };
 
-  const execution = await repos.executions.get(id);
-  if (!execution) return 'never';
+  const loaded = await repos.executions.get(id);
+  if (!loaded) return 'never';
+  const execution: Execution = loaded;
   let statusReadAt = performance.now();
   const refresh = async () => {
     execution.status = (await repos.executions.status(id)) ?? 'CANCELED';
     statusReadAt = performance.now();
   };
+  try {
+    return await rounds();
+  } catch (err) {
+    // Look again at once, from what is stored now.
+    if (err instanceof StaleStage) return null;
+    throw err;
+  }
+
+  async function rounds(): Promise<Date | null | 'never'> {
   for (let round = 0; round < 100_000; round += 1) {
     // Only the status can change under us (a person cancels or pauses); stages change only through
     // the lease holder or through wake(), which makes the execution due again after this advance.
@@ -163,6 +182,7 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     if (!changed) return wakeAt;
   }
   return null;
+  }
 }
 
 function taskName(stage: StageExecution, context: Record<string, unknown>): string {
