@@ -8,15 +8,17 @@ import { openTestApp } from '../server/test-app';
 import type { FastifyInstance } from 'fastify';
 import { COMMANDS, main } from './main';
 import { EXIT } from './io';
+import type { Repositories } from '../db/types';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
 let url: string;
 let token: string;
+let repos: Repositories;
 const home = mkdtempSync(join(tmpdir(), 'kiln-cli-home-'));
 
 beforeAll(async () => {
-  ({ app, close, token } = await openTestApp());
+  ({ app, close, token, repos } = await openTestApp());
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => close());
@@ -145,5 +147,29 @@ describe('kiln CLI', () => {
     expect(stdout).toContain('Usage: kiln [--url URL] [--json] COMMAND');
     const bad = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'kiln.mjs'), 'nonsense']).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'nonsense'") });
+  });
+
+  it('lists, shows and revokes images; refuses a revoke without a reason', async () => {
+    expect((await kiln(['image', 'list'])).out).toBe('No images.\n');
+    const digest = `sha256:${'1'.padStart(64, '0')}`;
+    await repos.images.create({ name: 'shop', build: { builder: 'bundle', tools: {}, packages: [] }, digest, sizeBytes: 5 * 1024 * 1024, format: 'bundle', artifact: `${digest.slice(7)}.tar.zst` }, 'ci');
+    expect((await kiln(['image', 'list'])).out).toMatch(/\nshop\s+1\s+v1\s+.*latest=v1/);
+    expect(await kiln(['image', 'revoke', 'shop', 'v1'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--reason is required') });
+    expect((await kiln(['image', 'revoke', 'shop', 'v1', '--reason', 'leaks memory'])).out).toBe('Revoked shop:v1\n');
+    const shown = await kiln(['image', 'get', 'shop']);
+    expect(shown.out).toMatch(/v1\s+.*bundle\s+5\.0 MB\s+-\s+revoked: leaks memory/);
+    expect(shown.out).toContain('Runs nowhere.');
+    expect(await kiln(['image', 'get', 'ghost'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('HTTP 404') });
+  });
+
+  it('converts a Spinnaker pipeline, and creating it is refused while an unsupported stage is in it', async () => {
+    const fixture = join(import.meta.dirname, '../../e2e/fixtures/spinnaker-pipeline.json');
+    const printed = await kiln(['spinnaker', 'import', fixture]);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.out).stages.map((s: { type: string }) => s.type)).toEqual(['wait', 'spinnaker:bake', 'webhook', 'manualJudgment']);
+    expect(printed.err).toContain('unsupported stages kept as they were');
+    const created = await kiln(['spinnaker', 'import', fixture, '--app', 'web']);
+    expect(created).toMatchObject({ code: EXIT.failed, err: expect.stringContaining("unknown stage type 'spinnaker:bake'") });
+    expect(await kiln(['spinnaker', 'import', file('not.json', '{ nope')])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('is not JSON') });
   });
 });

@@ -7,8 +7,9 @@ import { appCommands } from './commands/apps';
 import { pipelineCommands } from './commands/pipelines';
 import { executionCommands } from './commands/executions';
 import { toolCommands } from './commands/tools';
+import { imageCommands } from './commands/images';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, ...imageCommands];
 
 const GLOBAL = {
   url: { type: 'string' },
