@@ -221,8 +221,9 @@ describe('operations on stages', () => {
     await e.tick();
     expect(await statuses(id)).toEqual({ a: 'SUCCEEDED', b: 'TERMINAL', c: 'NOT_STARTED' });
     const restarted = await e.restartStage(id, 'b', 'ana');
-    expect(restarted.status).toBe('RUNNING');
-    // The engine picks the execution up at once, so b may already be running again in this answer.
+    // The engine picks the execution up at once, so in this answer b may already be running again,
+    // or (it fails fast) have failed again and ended the execution.
+    expect(['RUNNING', 'TERMINAL']).toContain(restarted.status);
     expect(restarted.stages.map((s) => `${s.refId}:${s.attempt}`)).toEqual(['a:1', 'b:2', 'c:2']);
     expect(restarted.stages.map((s) => s.status)).toEqual(['SUCCEEDED', expect.stringMatching(/^(NOT_STARTED|RUNNING|TERMINAL)$/), 'NOT_STARTED']);
     await e.tick();
