@@ -37,7 +37,7 @@ describe('images', () => {
     expect(moved.json()).toMatchObject({ channel: 'production', version: 'v1' });
 
     const revoked = await call('POST', '/api/images/base/versions/v1/revoke', { reason: 'bad glibc' });
-    expect(revoked.json()).toMatchObject({ version: 'v1', revoked: true, revocation: { reason: 'bad glibc', by: 'anonymous' } });
+    expect(revoked.json()).toMatchObject({ version: 'v1', revoked: true, revocation: { reason: 'bad glibc', by: 'ana' } });
     const detail = ImageDetail.parse((await call('GET', '/api/images/web')).json());
     expect(detail.versions.map((v) => [v.version, v.revoked, v.revocation?.from])).toEqual([['v2', true, 'base:v1'], ['v1', true, 'base:v1']]);
     expect(detail.ancestry['v2']).toEqual([{ ref: 'base:v1', revoked: true }]);

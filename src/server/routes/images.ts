@@ -4,7 +4,6 @@ import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/bakery/registry-events';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
-import { ANONYMOUS } from './lookups';
 
 export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, listImages, () => repos.images.list());
@@ -15,16 +14,16 @@ export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     return detail;
   });
 
-  registerEndpoint(app, assignImageChannel, async ({ params, body }) => {
+  registerEndpoint(app, assignImageChannel, async ({ params, body, actor }) => {
     if (!(await repos.images.detail(params.name))) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
-    const assignment = await repos.images.assignChannel(params.name, params.channel, body.version, ANONYMOUS);
+    const assignment = await repos.images.assignChannel(params.name, params.channel, body.version, actor);
     notifyImagesChanged();
     return assignment;
   });
 
-  registerEndpoint(app, revokeImage, async ({ params, body }) => {
+  registerEndpoint(app, revokeImage, async ({ params, body, actor }) => {
     if (!(await repos.images.detail(params.name))) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
-    const revoked = await repos.images.revoke(params.name, params.version, { at: body.at ?? new Date().toISOString(), reason: body.reason, by: ANONYMOUS });
+    const revoked = await repos.images.revoke(params.name, params.version, { at: body.at ?? new Date().toISOString(), reason: body.reason, by: actor });
     notifyImagesChanged();
     return revoked;
   });

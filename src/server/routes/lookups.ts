@@ -4,9 +4,6 @@ import type { Pipeline } from '../../shared/domain/pipeline';
 import { NotFoundError } from '../../db/errors';
 import type { Repositories } from '../../db/types';
 
-/** Until users exist (auth issue), actions are recorded as made by this name, not a made-up person. */
-export const ANONYMOUS = 'anonymous';
-
 // One 404 wording per resource, whichever route looks it up: an unknown application never looks like an empty one.
 
 export async function requireApplication(repos: Repositories, name: string): Promise<ApplicationSummary> {

@@ -7,7 +7,6 @@ import type { Repositories } from '../../db/types';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
-import { ANONYMOUS } from './lookups';
 
 /** `{ yaml: "…" }` carries the recipe as YAML; anything else is the recipe itself. */
 function draftOf(body: unknown): RecipeDraft {
@@ -27,11 +26,11 @@ async function requireRecipe(repos: Repositories, id: string): Promise<Recipe> {
 
 export function recipeRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, listRecipes, () => repos.recipes.list());
-  registerEndpoint(app, createRecipe, ({ body }) => repos.recipes.create(draftOf(body), ANONYMOUS));
+  registerEndpoint(app, createRecipe, ({ body, actor }) => repos.recipes.create(draftOf(body), actor));
   registerEndpoint(app, getRecipe, ({ params }) => requireRecipe(repos, params.recipeId));
-  registerEndpoint(app, saveRecipe, async ({ params, body }) => {
+  registerEndpoint(app, saveRecipe, async ({ params, body, actor }) => {
     await requireRecipe(repos, params.recipeId);
-    const saved = await repos.recipes.save(params.recipeId, body.baseRevision, draftOf(body.recipe), ANONYMOUS);
+    const saved = await repos.recipes.save(params.recipeId, body.baseRevision, draftOf(body.recipe), actor);
     if (!saved) throw new NotFoundError(`Recipe '${params.recipeId}' does not exist.`, 'recipeId');
     return saved;
   });
