@@ -62,6 +62,73 @@ describe('validatePipeline', () => {
     expect(result.problems[0]!.message).toMatch(/^stages form a cycle: '(A|B|C)' → '(A|B|C)' → '(A|B|C)' → '(A|B|C)'$/);
   });
 
+  it('marks every stage downstream of a missing stage as unreachable, naming where the trouble starts', () => {
+    const result = validatePipeline(
+      pipeline([
+        stage('build', 'wait', [], { seconds: 1 }, 'Build'),
+        stage('bake', 'wait', ['build', 'gone'], { seconds: 1 }, 'Bake'),
+        stage('deploy', 'wait', ['build', 'bake'], { seconds: 1 }, 'Deploy'),
+        stage('verify', 'wait', ['deploy'], { seconds: 1 }, 'Verify'),
+        stage('notify', 'wait', ['build'], { seconds: 1 }, 'Notify'),
+      ]),
+    );
+    expect(result.problems.map((p) => [p.stageRefId, p.path, p.message])).toEqual([
+      ['bake', 'stages[1].requisiteStageRefIds[1]', "depends on unknown stage refId 'gone'"],
+      ['deploy', 'stages[2].requisiteStageRefIds[1]', "unreachable: it waits for 'Bake', which depends on a stage that does not exist"],
+      ['verify', 'stages[3].requisiteStageRefIds[0]', "unreachable: it waits for 'Deploy', which can never run because 'Bake' depends on a stage that does not exist"],
+    ]);
+  });
+
+  it('marks stages after a cycle or a self-dependency as unreachable, and tells every separate cycle', () => {
+    const result = validatePipeline(
+      pipeline([
+        stage('start', 'wait', [], { seconds: 1 }, 'Start'),
+        stage('a', 'wait', ['start', 'b'], { seconds: 1 }, 'A'),
+        stage('b', 'wait', ['a'], { seconds: 1 }, 'B'),
+        stage('after', 'wait', ['b'], { seconds: 1 }, 'After'),
+        stage('x', 'wait', ['y'], { seconds: 1 }, 'X'),
+        stage('y', 'wait', ['x'], { seconds: 1 }, 'Y'),
+        stage('me', 'wait', ['start', 'me'], { seconds: 1 }, 'Me'),
+        stage('later', 'wait', ['me', 'start'], { seconds: 1 }, 'Later'),
+      ]),
+    );
+    expect(result.problems.map((p) => [p.stageRefId, p.message])).toEqual([
+      ['me', 'a stage cannot depend on itself'],
+      [expect.stringMatching(/^[ab]$/), expect.stringMatching(/^stages form a cycle: '(A|B)' → '(A|B)' → '(A|B)'$/)],
+      [expect.stringMatching(/^[xy]$/), expect.stringMatching(/^stages form a cycle: '(X|Y)' → '(X|Y)' → '(X|Y)'$/)],
+      ['after', "unreachable: it waits for 'B', which is part of a cycle"],
+      ['later', "unreachable: it waits for 'Me', which depends on itself"],
+    ]);
+  });
+
+  it('tells a stage inside a bigger knot of cycles that it can never run', () => {
+    // a ⇄ b and b ⇄ c: one knot; one cycle is told, the stage off that cycle is unreachable.
+    const result = validatePipeline(
+      pipeline([
+        stage('a', 'wait', ['b'], { seconds: 1 }, 'A'),
+        stage('b', 'wait', ['a', 'c'], { seconds: 1 }, 'B'),
+        stage('c', 'wait', ['b'], { seconds: 1 }, 'C'),
+      ]),
+    );
+    const cycles = result.problems.filter((p) => p.message.startsWith('stages form a cycle'));
+    const unreachable = result.problems.filter((p) => p.message.startsWith('unreachable'));
+    expect(cycles).toHaveLength(1);
+    expect(unreachable).toEqual([expect.objectContaining({ message: "unreachable: it waits for 'B', which is part of a cycle" })]);
+    // Together they name all three stages: the cycle told runs through two, the third is unreachable.
+    expect(cycles[0]!.message).toContain("'B'");
+    expect(cycles[0]!.message).not.toContain(`'${unreachable[0]!.stageName}'`);
+    expect(result.problems).toHaveLength(2);
+  });
+
+  it('finds nothing unreachable in a long valid chain with forks (and does not overflow on 2,000 stages)', () => {
+    const chain = Array.from({ length: 2000 }, (_, i) => stage(`s${i}`, 'wait', i === 0 ? [] : [`s${i - 1}`, ...(i > 2 ? [`s${i - 3}`] : [])], { seconds: 1 }));
+    expect(validatePipeline(pipeline(chain)).problems).toEqual([]);
+    chain[0] = stage('s0', 'wait', ['s1999'], { seconds: 1 });
+    const looped = validatePipeline(pipeline(chain));
+    expect(looped.problems).toHaveLength(1);
+    expect(looped.problems[0]!.message).toMatch(/^stages form a cycle: /);
+  });
+
   it('catches expressions that read a stage that does not exist or does not run first', () => {
     const result = validatePipeline(
       pipeline([

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { PipelineDraft, type StageConfig } from './pipeline';
 import { isStageType, stageDefinitions, STAGE_TYPES } from '../stages/registry';
+import { cyclicGroups, unreachableStages } from './pipeline-reachability';
 
 export interface PipelineProblem {
   /** Where, as a JSON-ish path: `stages[2].config.seconds`. */
@@ -138,12 +139,24 @@ export function validatePipeline(raw: unknown): PipelineValidation {
     });
   });
 
-  const cycle = findCycle(draft.stages);
-  if (cycle) {
-    const i = refIds.get(cycle[0]!)!;
-    const label = (ref: string) => `'${draft.stages[refIds.get(ref)!]?.name ?? ref}'`;
-    at(i, 'requisiteStageRefIds', `stages form a cycle: ${cycle.map(label).join(' → ')}`);
-  } else {
+  // Every group of stages that wait for each other is told once, along one cycle through it.
+  const reported = new Set(problems.filter((p) => p.stageRefId && p.path.includes('.requisiteStageRefIds[')).map((p) => p.stageRefId!));
+  const label = (ref: string) => `'${draft.stages[refIds.get(ref)!]?.name ?? ref}'`;
+  const groups = cyclicGroups(draft.stages);
+  for (const group of groups) {
+    const members = new Set(group);
+    const cycle = findCycle(draft.stages.filter((s) => members.has(s.refId)))!;
+    for (const ref of cycle) reported.add(ref);
+    at(refIds.get(cycle[0]!)!, 'requisiteStageRefIds', `stages form a cycle: ${cycle.map(label).join(' → ')}`);
+  }
+  for (const u of unreachableStages(draft.stages, reported)) {
+    const i = refIds.get(u.refId)!;
+    const via = draft.stages[i]!.requisiteStageRefIds[u.via]!;
+    const why = { missing: 'depends on a stage that does not exist', self: 'depends on itself', cycle: 'is part of a cycle' }[u.why];
+    const because = via === u.root ? `which ${why}` : `which can never run because ${label(u.root)} ${why}`;
+    at(i, `requisiteStageRefIds[${u.via}]`, `unreachable: it waits for ${label(via)}, ${because}`);
+  }
+  if (groups.length === 0) {
     const before = ancestors(draft.stages);
     draft.stages.forEach((stage, i) => {
       for (const text of stringsIn([stage.config, stage.condition])) {

@@ -1,10 +1,11 @@
 import type { PipelineDraft } from '../../../shared/domain/pipeline';
-import { findCycle, validatePipeline, type PipelineProblem } from '../../../shared/domain/pipeline-validate';
+import { cyclicGroups } from '../../../shared/domain/pipeline-reachability';
+import { validatePipeline, type PipelineProblem } from '../../../shared/domain/pipeline-validate';
 
 export interface GraphProblems {
   all: PipelineProblem[];
   byStage: ReadonlyMap<string, PipelineProblem[]>;
-  /** Edges (`source->target`) that are part of a problem: a cycle or a dependency on a missing stage. */
+  /** Edges (`source->target`) that are part of a problem: a cycle, a dependency on a missing stage, or the way to an unreachable stage. */
   edges: ReadonlySet<string>;
 }
 
@@ -18,8 +19,12 @@ export function graphProblems(draft: PipelineDraft): GraphProblems {
     if (p.stageRefId) byStage.set(p.stageRefId, [...(byStage.get(p.stageRefId) ?? []), p]);
   }
   const edges = new Set<string>();
-  const cycle = findCycle(draft.stages);
-  if (cycle) for (let i = 0; i + 1 < cycle.length; i++) edges.add(edgeKey(cycle[i + 1]!, cycle[i]!));
+  // Every dependency inside a group of stages that wait for each other is part of some cycle.
+  const group = new Map<string, number>();
+  cyclicGroups(draft.stages).forEach((g, i) => g.forEach((ref) => group.set(ref, i)));
+  for (const s of draft.stages) {
+    for (const r of s.requisiteStageRefIds) if (group.has(r) && group.get(r) === group.get(s.refId)) edges.add(edgeKey(r, s.refId));
+  }
   for (const p of result.problems) {
     const m = /^stages\[(\d+)\]\.requisiteStageRefIds\[(\d+)\]$/.exec(p.path);
     const stage = m ? draft.stages[Number(m[1])] : undefined;

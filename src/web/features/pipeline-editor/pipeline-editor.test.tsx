@@ -81,6 +81,34 @@ describe('pipeline editor', () => {
     expect(screen.getByRole('region', { name: 'Stage Tests' })).toBeTruthy();
   });
 
+  it('marks a stage that waits for a missing stage as unreachable on its node and in the list, and refuses the save until fixed', async () => {
+    const { user } = renderApp(EDITOR);
+    await screen.findByText('Tests', undefined, { timeout: 5000 });
+    // Tests now waits for a 'lint' stage nobody added: Tests can never start, so neither can Approve.
+    await user.click(screen.getByRole('button', { name: 'JSON' }));
+    const text = (await screen.findByLabelText('Pipeline as JSON')) as HTMLTextAreaElement;
+    const doc = JSON.parse(text.value) as { stages: Array<{ requisiteStageRefIds: string[] }> };
+    doc.stages[0]!.requisiteStageRefIds = ['lint'];
+    fireEvent.change(text, { target: { value: JSON.stringify(doc, null, 2) } });
+    await user.click(screen.getByRole('button', { name: 'Graph' }));
+
+    expect(within(node('Approve')).getByLabelText('1 problem')).toBeTruthy();
+    expect(node('Approve').querySelector('[title]')?.getAttribute('title')).toMatch(/^unreachable: it waits for 'Tests'/);
+    const problems = screen.getByRole('region', { name: 'Problems' });
+    expect(within(problems).getByText('2 problems')).toBeTruthy();
+    await user.click(within(problems).getByRole('button', { name: /Approve: unreachable: it waits for 'Tests', which depends on a stage that does not exist/ }));
+    expect(within(screen.getByRole('region', { name: 'Stage Approve' })).getByRole('alert').textContent).toMatch(/^unreachable: it waits for 'Tests'/);
+
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(screen.getByText(/Not saved: fix the 2 problems/)).toBeTruthy();
+    expect(newest().revision).toBe(1);
+
+    fireEvent.click(within(node('Tests')).getByText('Tests'));
+    await user.click(screen.getByRole('button', { name: 'Remove dependency on lint' }));
+    expect(within(problems).getByText('No problems')).toBeTruthy();
+    expect(within(node('Approve')).queryByLabelText('1 problem')).toBeNull();
+  });
+
   it('undoes and redoes with Ctrl+Z and Ctrl+Shift+Z', async () => {
     const { user } = renderApp(EDITOR);
     fireEvent.click(await screen.findByText('Approve', undefined, { timeout: 5000 }));
