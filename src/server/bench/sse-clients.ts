@@ -16,6 +16,7 @@ import { migrate } from '../../db/migrate';
 import { createRepositories } from '../../db/repositories';
 import { createEventBus } from '../../engine/events/event-bus';
 import { buildApp } from '../app';
+import { createToken } from '../auth/sessions';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -26,14 +27,14 @@ const now = () => performance.timeOrigin + performance.now();
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Child: open the streams, note when each published line arrives, report the latencies. */
-async function clients(url: string, count: number): Promise<void> {
+async function clients(url: string, token: string, count: number): Promise<void> {
   const latencies: number[] = [];
   let open = 0;
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const requests: http.ClientRequest[] = [];
   await new Promise<void>((resolve, reject) => {
     for (let i = 0; i < count; i += 1) {
-      const req = http.get(url, { agent }, (res) => {
+      const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
         res.setEncoding('utf8');
         let buffer = '';
@@ -74,10 +75,13 @@ async function main(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
+  // The stream needs a signed-in reader since auth landed; an admin token reads every application.
+  await repos.users.create({ name: 'bench', displayName: 'Bench', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
+  const token = (await createToken(repos, 'bench', 'sse bench', new Date())).secret;
   const executionId = randomUUID();
   const url = `http://127.0.0.1:${address.port}/api/events?execution=${executionId}`;
 
-  const child = fork(fileURLToPath(import.meta.url), ['clients', url, String(CLIENTS)], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(import.meta.url), ['clients', url, token, String(CLIENTS)], { execArgv: ['--import', 'tsx'] });
   const t0 = now();
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
@@ -113,7 +117,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'clients') {
-  void clients(process.argv[3]!, Number(process.argv[4]));
+  void clients(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
 } else {
   main().catch((err: unknown) => {
     console.error(err);

@@ -1,0 +1,233 @@
+import type { EventFilter, KilnEvent } from '../../shared/api/events';
+import type { Repositories } from '../../db/types';
+import type { EventBus } from '../../engine/events/event-bus';
+
+/** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
+export interface SseSink {
+  /** false = the socket's buffer is full: the message is queued, nothing more should be written until 'drain'. */
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
+  /** Closes the connection at once (a client that stopped reading). */
+  destroy(): void;
+}
+
+export interface HubOptions {
+  heartbeatMs: number;
+  pollMs: number;
+  pageSize: number;
+  /** Events of one topic kept in memory, so a client that fell behind or just connected joins without a read of its own. */
+  bufferSize: number;
+  /** A client whose socket stays full this long is closed; its EventSource reconnects with Last-Event-ID. */
+  slowClientMs: number;
+}
+
+interface Entry {
+  event: KilnEvent;
+  /** Formatted once per event, not once per client. */
+  text: string;
+}
+
+interface Client {
+  sink: SseSink;
+  visible: (event: KilnEvent) => boolean;
+  /** The last event id this client has been given (or skipped as invisible). */
+  lastId: number;
+  state: 'live' | 'catching' | 'blocked' | 'closed';
+  onError: (err: unknown) => void;
+  slowTimer?: NodeJS.Timeout;
+  drain?: () => void;
+}
+
+export const formatEvent = (event: KilnEvent): string =>
+  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+
+const topicKey = (filter: EventFilter) => `${filter.application ?? ''}|${filter.executionId ?? ''}`;
+
+/**
+ * One topic (a distinct filter): a single reader of the event log, however many clients watch it.
+ * Why: with a read per client, 1,000 clients on one execution made 1,000 queries per event.
+ *
+ * `buffer` holds every event of the topic with an id in (floor, head]: a client resuming at or
+ * after `floor` is served from memory; one further back reads the log by itself until it gets there.
+ */
+class Topic {
+  private head: number;
+  private floor: number;
+  private buffer: Entry[] = [];
+  private readonly clients = new Set<Client>();
+  private reading = false;
+  private again = false;
+  private readonly timers: NodeJS.Timeout[];
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly repos: Pick<Repositories, 'events'>,
+    bus: EventBus,
+    private readonly filter: EventFilter,
+    from: number,
+    private readonly options: HubOptions,
+    private readonly onEmpty: () => void,
+  ) {
+    this.head = from;
+    this.floor = from;
+    // Subscribed before the first read: an event stored meanwhile is then either read or notified.
+    this.unsubscribe = bus.subscribe(filter, () => void this.pump());
+    this.timers = [
+      setInterval(() => void this.pump(), options.pollMs),
+      setInterval(() => {
+        for (const c of this.clients) if (c.state === 'live' || c.state === 'catching') c.sink.write(': keep-alive\n\n');
+      }, options.heartbeatMs),
+    ];
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(client: Client): () => void {
+    this.clients.add(client);
+    void this.catchUp(client);
+    return () => this.remove(client);
+  }
+
+  private remove(client: Client): void {
+    if (client.state === 'closed') return;
+    client.state = 'closed';
+    clearTimeout(client.slowTimer);
+    if (client.drain) client.sink.removeListener('drain', client.drain);
+    this.clients.delete(client);
+    if (this.clients.size === 0) {
+      for (const t of this.timers) clearInterval(t);
+      this.unsubscribe();
+      this.onEmpty();
+    }
+  }
+
+  /** Reads the log after head, once for every client; a call during a read asks for one more. */
+  async pump(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    try {
+      let full = true;
+      while (this.clients.size > 0 && (full || this.again)) {
+        this.again = false;
+        const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
+        full = page.length === this.options.pageSize;
+        const entries = page.map((event) => ({ event, text: formatEvent(event) }));
+        for (const entry of entries) {
+          this.buffer.push(entry);
+          this.head = entry.event.id;
+        }
+        const excess = this.buffer.length - this.options.bufferSize;
+        if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
+        for (const client of this.clients) if (client.state === 'live') this.send(client, entries);
+      }
+    } catch (err) {
+      // The next notification or poll tick retries from head, so nothing is lost.
+      const [first] = this.clients;
+      first?.onError(err);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Writes what the client has not had yet; false when its socket filled up (it is then blocked). */
+  private send(client: Client, entries: readonly Entry[]): boolean {
+    for (const { event, text } of entries) {
+      if (event.id <= client.lastId) continue;
+      client.lastId = event.id;
+      if (!client.visible(event)) continue;
+      if (!client.sink.write(text)) {
+        this.block(client);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A full socket leaves the fan-out: others never wait for it. When it drains, the client catches
+   * up from the buffer or the log; if it stays full for slowClientMs it is closed.
+   */
+  private block(client: Client): void {
+    client.state = 'blocked';
+    client.drain = () => {
+      client.drain = undefined;
+      clearTimeout(client.slowTimer);
+      void this.catchUp(client);
+    };
+    client.sink.once('drain', client.drain);
+    client.slowTimer = setTimeout(() => {
+      this.remove(client);
+      client.sink.destroy();
+    }, this.options.slowClientMs);
+  }
+
+  /** Brings one client from its lastId to the head, then into the fan-out. */
+  private async catchUp(client: Client): Promise<void> {
+    client.state = 'catching';
+    try {
+      while (client.state === 'catching') {
+        if (client.lastId >= this.floor) {
+          // Synchronous from here to joining: no event can slip between the buffer and the fan-out.
+          if (!this.send(client, this.buffer)) return;
+          client.lastId = Math.max(client.lastId, this.head);
+          client.state = 'live';
+          return;
+        }
+        // Everything up to the head as it is now was committed before this read starts, so the read sees it.
+        const headBefore = this.head;
+        const page = await this.repos.events.after(client.lastId, this.filter, this.options.pageSize);
+        if (client.state !== 'catching') return;
+        const entries = page.map((event) => ({ event, text: formatEvent(event) }));
+        if (!this.send(client, entries)) return;
+        if (page.length < this.options.pageSize) client.lastId = Math.max(client.lastId, headBefore);
+      }
+    } catch (err) {
+      // The state may have changed while the read was awaited.
+      if ((client.state as Client['state']) === 'closed') return;
+      client.onError(err);
+      // Retry shortly rather than leave the client stranded outside the fan-out.
+      setTimeout(() => client.state === 'catching' && void this.catchUp(client), this.options.pollMs);
+    }
+  }
+}
+
+export interface EventHub {
+  /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
+  subscribe(
+    filter: EventFilter,
+    from: number,
+    sink: SseSink,
+    visible: (event: KilnEvent) => boolean,
+    onError: (err: unknown) => void,
+  ): () => void;
+  /** Number of topics with clients (one log reader each). */
+  readonly topics: number;
+}
+
+export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBus, options: HubOptions): EventHub {
+  const topics = new Map<string, Topic>();
+  return {
+    subscribe(filter, from, sink, visible, onError) {
+      const key = topicKey(filter);
+      let topic = topics.get(key);
+      if (!topic) {
+        const created = new Topic(repos, bus, filter, from, options, () => topics.get(key) === created && topics.delete(key));
+        topic = created;
+        topics.set(key, topic);
+      }
+      const unsubscribe = topic.add({ sink, visible, lastId: from, state: 'catching', onError });
+      // The first read for a new topic (or a client ahead of it) happens now, not at the next poll.
+      void topic.pump();
+      return unsubscribe;
+    },
+    get topics() {
+      return topics.size;
+    },
+  };
+}
