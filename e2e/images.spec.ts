@@ -78,6 +78,19 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   await expect(page.getByRole('list', { name: 'Channel history' })).toContainText('production');
   await expect(versions.getByText('production')).toBeVisible();
 
+  // A newer build and production moved on to it: the group still running v1 is flagged in the clusters view.
+  await run(request, 'Bake again', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-web', rebake: true } }]);
+  await json(await request.put('/api/images/shop-web/channels/production', { data: { version: 'v2' } }));
+  await page.goto(`/applications/${APP}/clusters`);
+  const card = page.getByRole('link', { name: 'bakery-web-v001 in prod/local-east' });
+  await expect(card).toContainText('out of date: v1 running, channel production points at v2');
+  await card.click();
+  const warning = page.getByRole('status', { name: 'Image warning' });
+  await expect(warning).toContainText('shop-web:v1 — out of date: v1 running, channel production points at v2');
+  await screen(page, 'images-clusters-out-of-date');
+  await warning.getByRole('link', { name: 'Open shop-web in the registry' }).click();
+  await expect(versions.getByRole('rowheader', { name: 'v2' })).toBeVisible();
+
   // Revoke v1 with a reason; the child image built on it is revoked through its parent.
   await versions.getByRole('button', { name: 'Revoke v1' }).click();
   const dialog = page.getByRole('dialog', { name: 'Revoke shop-web:v1?' });
@@ -90,6 +103,12 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   await expect(versions).toContainText('OpenSSL CVE-2026-0042 in the base');
   await expect(usage).toContainText('(revoked)');
   await screen(page, 'images-detail-revoked');
+  // Revoked wins over out of date, on the card and in the panel.
+  await page.goto(`/applications/${APP}/clusters`);
+  await expect(card).toContainText('revoked: OpenSSL CVE-2026-0042 in the base');
+  await card.click();
+  await expect(warning).toContainText('shop-web:v1 — revoked: OpenSSL CVE-2026-0042 in the base');
+  await screen(page, 'images-clusters-revoked');
   await page.goto('/images/shop-web-debug');
   await expect(page.getByRole('table', { name: 'Versions of shop-web-debug' }).getByText('revoked via parent')).toBeVisible();
   await screen(page, 'images-child-revoked');

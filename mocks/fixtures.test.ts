@@ -112,6 +112,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   assignImageChannel: { params: { name: 'shop-web', channel: 'staging' }, body: { version: 'v3' } },
   revokeImage: { params: { name: 'node-base', version: 'v2' }, body: { reason: 'rebuilt with a patched kernel', at: '2030-01-01T00:00:00Z' } },
   lookupImage: { query: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
+  listImageFlags: { params: { application: db.serverGroups[0]!.application } },
   listRecipes: {},
   createRecipe: { body: { yaml: 'name: api\nbuilder: bundle\nrun:\n  entrypoint: server.mjs\n' } },
   getRecipe: { params: { recipeId: SHOP_WEB_RECIPE } },

@@ -1,4 +1,5 @@
-import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from '../../src/shared/api/images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage } from '../../src/shared/api/images';
+import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
 import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImageUsage } from '../../src/shared/domain/image';
 import { db } from '../db';
@@ -107,4 +108,13 @@ export const imageHandlers = {
       ...(registry ? { registry } : {}),
     };
   }),
+  listImageFlags: handleEndpoint(listImageFlags, ({ params }) =>
+    db.serverGroups
+      .filter((g) => g.application === params.application)
+      .flatMap((g) => {
+        const registry = stored.some((s) => s.name === g.image.name) ? detail(g.image.name) : undefined;
+        const flag = flagRunningImage(g.image, registry);
+        return flag ? [{ account: g.account, region: g.region, serverGroup: g.name, image: g.image, ...flag }] : [];
+      }),
+  ),
 };

@@ -98,6 +98,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   listRecipeRevisions: { kind: 'signedIn' },
   // Image → recipe → commit for a server group or instance: names no more than the images pages show.
   lookupImage: { kind: 'signedIn' },
+  // Which of an application's server groups run a revoked or out-of-date image: as readable as its clusters.
+  listImageFlags: read(app),
   setupAdmin: { kind: 'public', why: 'creates the first admin with the one-time setup token' },
   login: { kind: 'public', why: 'how a person signs in' },
   logout: { kind: 'signedIn' },

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from '../../shared/api/images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage, type ImageFlag } from '../../shared/api/images';
+import { flagRunningImage } from '../../shared/bakery/image-flags';
 import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/bakery/registry-events';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
+import { requireApplication } from './lookups';
 
 export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, listImages, () => repos.images.list());
@@ -44,5 +46,17 @@ export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
       image: sg.image,
       ...(registry ? { registry } : {}),
     };
+  });
+
+  // One registry read per image name the application runs, not per server group.
+  registerEndpoint(app, listImageFlags, async ({ params }) => {
+    await requireApplication(repos, params.application);
+    const groups = await repos.serverGroups.listByApplication(params.application);
+    const details = new Map<string, Awaited<ReturnType<typeof repos.images.detail>>>();
+    for (const name of new Set(groups.map((g) => g.image.name))) details.set(name, await repos.images.detail(name));
+    return groups.flatMap((g): ImageFlag[] => {
+      const flag = flagRunningImage(g.image, details.get(g.image.name));
+      return flag ? [{ account: g.account, region: g.region, serverGroup: g.name, image: g.image, ...flag }] : [];
+    });
   });
 }

@@ -38,7 +38,7 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
-import { assignImageChannel, getImage, listImages, lookupImage, revokeImage } from './images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { authEndpoints } from './auth';
@@ -92,6 +92,7 @@ export const allEndpoints = {
   assignImageChannel,
   revokeImage,
   lookupImage,
+  listImageFlags,
   listRecipes,
   createRecipe,
   getRecipe,

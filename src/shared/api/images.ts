@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { ChannelAssignment, ChannelName, ImageDetail, ImageRef, ImageSummary, ImageVersion, ImageVersionLabel } from '../domain/image';
 import { ImageName } from '../domain/recipe';
+import { ApplicationParams } from './applications';
 
 export const ImageParams = z.object({ name: ImageName });
 
@@ -74,4 +75,26 @@ export const lookupImage = endpoint({
   summary: 'Reverse lookup: from a server group or an instance to its image, the recipe revision and the commit it was baked from',
   query: ImageLookupQuery,
   response: ImageLookup,
+});
+
+/** A server group running a registry image that is revoked or out of date (see shared/bakery/image-flags.ts). */
+export const ImageFlag = z.object({
+  account: z.string(),
+  region: z.string(),
+  serverGroup: z.string(),
+  image: ImageRef,
+  kind: z.enum(['revoked', 'out-of-date']),
+  /** `revoked: <reason>` or `out of date: v3 running, channel production points at v5`. */
+  message: z.string(),
+  channel: z.string().optional(),
+  target: ImageVersionLabel.optional(),
+});
+export type ImageFlag = z.infer<typeof ImageFlag>;
+
+export const listImageFlags = endpoint({
+  method: 'GET',
+  path: '/api/applications/:application/image-flags',
+  summary: "An application's server groups whose image is revoked or out of date (the clusters view flags them)",
+  params: ApplicationParams,
+  response: z.array(ImageFlag),
 });

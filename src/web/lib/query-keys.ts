@@ -48,6 +48,7 @@ export const queryKeys = {
       [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
     instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
     trafficGuards: (application: string) => [...clusters, application, 'traffic-guards'] as const,
+    imageFlags: (application: string) => [...clusters, application, 'image-flags'] as const,
   },
   pipelines: {
     all: pipelines,

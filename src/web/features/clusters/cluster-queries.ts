@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { getServerGroup, listAccounts, getClusters } from '../../../shared/api/clusters';
 import { getInstanceLog } from '../../../shared/api/server-groups';
+import { listImageFlags } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
 import type { ClusterFilters } from './cluster-filters';
@@ -42,4 +43,12 @@ export const instanceLogQuery = (instanceId: string) =>
     queryKey: queryKeys.clusters.instanceLog(instanceId),
     queryFn: ({ signal }) => apiFetch(getInstanceLog, { params: { instanceId }, query: { maxBytes: '32768' }, signal }),
     refetchInterval: POLL_MS,
+  });
+
+/** Which groups run a revoked or out-of-date image; a channel move or revocation shows within seconds. */
+export const imageFlagsQuery = (application: string) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.imageFlags(application),
+    queryFn: ({ signal }) => apiFetch(listImageFlags, { params: { application }, signal }),
+    refetchInterval: 5000,
   });

@@ -4,6 +4,7 @@ import { formatSequence } from '../../../shared/domain/moniker';
 import { EnabledBadge } from '../../components/enabled-badge';
 import { InstanceHealthDots } from '../../components/instance-health-dots';
 import { RelativeTime } from '../../components/relative-time';
+import { ImageFlagLine } from './image-flag';
 
 interface ServerGroupCardProps {
   serverGroup: ServerGroup;
@@ -41,6 +42,7 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
           {sg.image.name}:{sg.image.version}
         </span>
       </p>
+      <ImageFlagLine application={sg.application} serverGroup={sg} />
       <div className="flex items-center justify-between gap-2">
         <InstanceHealthDots instances={sg.instances} />
         <span

@@ -9,6 +9,7 @@ import type { ServerGroupRef } from '../../lib/query-keys';
 import { serverGroupQuery } from './cluster-queries';
 import { ServerGroupDetails } from './server-group-details';
 import { ServerGroupActions } from './server-group-actions';
+import { ImageFlagCallout } from './image-flag';
 
 interface ServerGroupPanelProps {
   application: string;
@@ -97,6 +98,7 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
           />
         ) : (
           <div className="flex flex-col gap-4">
+            <ImageFlagCallout application={application} serverGroup={selection} />
             <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} onGone={onClose} />
             <ServerGroupDetails detail={query.data} />
           </div>
