@@ -96,10 +96,15 @@ export const executionHandlers = {
     const lines = execution.stages
       .filter((s) => s.type === 'runJob' && s.status !== 'NOT_STARTED' && (!query.stage || s.refId === query.stage))
       .flatMap((s) => [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output'].map((line) => ({ refId: s.refId, line })))
-      .map((l, i) => ({ ...l, seq: i + 1 }))
-      .filter((l) => l.seq > (query.after ?? 0))
-      .slice(0, query.limit ?? 1000);
-    return { lines, nextAfter: lines.at(-1)?.seq ?? query.after ?? 0 };
+      .map((l, i) => ({ ...l, seq: i + 1, at: execution.startedAt ?? execution.createdAt }));
+    const limit = query.limit ?? 1000;
+    // Same paging as the BFF: forwards after `after`, or the last `limit` lines (tail) / those before `before`.
+    const backwards = query.tail || query.before !== undefined;
+    const page = backwards
+      ? lines.filter((l) => l.seq < (query.before ?? Infinity)).slice(-limit)
+      : lines.filter((l) => l.seq > (query.after ?? 0)).slice(0, limit);
+    const earlier = page[0] ? lines.filter((l) => l.seq < page[0]!.seq).length : backwards ? 0 : Math.min(query.after ?? 0, lines.length);
+    return { lines: page, nextAfter: page.at(-1)?.seq ?? (backwards ? 0 : (query.after ?? 0)), earlier };
   }),
   restartStage: handleEndpoint(restartStage, ({ params }) => {
     const { execution, stage } = stageOf(params.executionId, params.refId);

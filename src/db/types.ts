@@ -214,11 +214,17 @@ export interface ExecutionRepository {
 export interface ExecutionLogRepository {
   /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
   append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
-  /** Lines with seq > after, oldest first, at most `limit`. */
+  /**
+   * Lines with seq > after (default 0), oldest first, at most `limit`; with `before`, the last
+   * `limit` lines below it (the tail of the log when `before` is past its end). `at` is when the
+   * line was stored.
+   */
   read(
     executionId: string,
-    page: { refId?: string | undefined; after: number; limit: number },
-  ): Promise<Array<{ seq: number; refId: string; line: string }>>;
+    page: { refId?: string | undefined; after?: number; before?: number | undefined; limit: number },
+  ): Promise<Array<{ seq: number; refId: string; line: string; at: string }>>;
+  /** How many lines (of one stage, or all) have seq < before: where a page starts in the whole log. */
+  countBefore(executionId: string, refId: string | undefined, before: number): Promise<number>;
   /** Bytes stored for one stage (for the per-stage cap). */
   bytes(executionId: string, refId: string): Promise<number>;
 }
@@ -290,6 +296,19 @@ export interface CredentialRepository {
   useSetupToken(tokenHash: string, now: Date): Promise<boolean>;
 }
 
+/** Single sign-on: provider accounts linked to users, and sign-ins waiting for the provider's answer. */
+export interface OidcRepository {
+  saveLogin(login: { flowHash: string; state: string; nonce: string; codeVerifier: string; returnTo: string; createdAt: string; expiresAt: string }): Promise<void>;
+  /** The waiting sign-in, removed as it is read; undefined when unknown, used or expired. */
+  takeLogin(flowHash: string, now: Date): Promise<{ state: string; nonce: string; codeVerifier: string; returnTo: string } | undefined>;
+  userOf(issuer: string, subject: string): Promise<string | undefined>;
+  /** Whether the user signs in through the provider (and so has no password of their own). */
+  isManaged(userName: string): Promise<boolean>;
+  /** Creates the user (create: true) or takes over the local one; ConflictError when the name is taken. */
+  link(identity: { issuer: string; subject: string; userName: string; displayName: string; create: boolean; at: string }): Promise<void>;
+  touch(issuer: string, subject: string, at: string): Promise<void>;
+}
+
 export interface AuditRepository {
   append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   /** Newest first; `before` is an id to page from. */
@@ -313,6 +332,7 @@ export interface Repositories {
   users: UserRepository;
   credentials: CredentialRepository;
   audit: AuditRepository;
+  oidc: OidcRepository;
   /** The bakery's image registry and recipes. */
   images: ImageRepository;
   recipes: RecipeRepository;

@@ -1,4 +1,9 @@
+import { iso } from '../sql';
 import type { ExecutionLogRepository, Session } from '../types';
+
+type LogLine = { seq: number; refId: string; line: string; at: string };
+type Row = { refId: string; firstSeq: number; lines: unknown; at: string };
+const SELECT = `select ref_id as "refId", first_seq as "firstSeq", lines, ${iso('created_at')} as at from execution_logs`;
 
 /** Sequence numbers are per execution, so one log view can interleave stages in the order written. */
 export function executionLogRepository(db: Session): ExecutionLogRepository {
@@ -25,23 +30,44 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
       });
     },
 
-    async read(executionId, { refId, after, limit }) {
-      const { rows } = await db.query<{ refId: string; firstSeq: number; lines: unknown }>(
-        `select ref_id as "refId", first_seq as "firstSeq", lines from execution_logs
-         where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq + jsonb_array_length(lines) - 1 > $3
-         order by first_seq`,
-        [executionId, refId ?? null, after],
-      );
-      const out: Array<{ seq: number; refId: string; line: string }> = [];
+    async read(executionId, { refId, after = 0, before, limit }) {
+      // Every chunk read holds at least one wanted line, so `limit` chunks always hold `limit` lines:
+      // the LIMIT bounds the read however long the log is.
+      const { rows } =
+        before === undefined
+          ? await db.query<Row>(
+              `${SELECT} where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq + jsonb_array_length(lines) - 1 > $3::bigint
+               order by first_seq limit $4`,
+              [executionId, refId ?? null, after, limit],
+            )
+          : // Newest chunks first (the index walks backwards), for the tail or the page before a line.
+            await db.query<Row>(
+              `${SELECT} where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq < $3::bigint and first_seq + jsonb_array_length(lines) - 1 > $4::bigint
+               order by first_seq desc limit $5`,
+              [executionId, refId ?? null, before, after, limit],
+            );
+      if (before !== undefined) rows.reverse();
+      const out: LogLine[] = [];
       for (const row of rows) {
         const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as string[];
         for (const [i, line] of lines.entries()) {
           const seq = Number(row.firstSeq) + i;
-          if (seq > after && out.length < limit) out.push({ seq, refId: row.refId, line });
+          if (seq > after && (before === undefined || seq < before)) out.push({ seq, refId: row.refId, line, at: row.at });
         }
-        if (out.length >= limit) break;
+        if (before === undefined && out.length >= limit) break;
       }
-      return out;
+      // Oldest first either way: from the start the first `limit`, towards the end the last `limit`.
+      return before === undefined ? out.slice(0, limit) : out.slice(-limit);
+    },
+
+    async countBefore(executionId, refId, before) {
+      // Sums chunk lengths (a chunk straddling `before` counts only its lines below it): no line is unpacked.
+      const { rows } = await db.query<{ n: number | null }>(
+        `select sum(least(jsonb_array_length(lines), $3::bigint - first_seq)) as n from execution_logs
+         where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq < $3::bigint`,
+        [executionId, refId ?? null, before],
+      );
+      return Number(rows[0]?.n ?? 0);
     },
 
     async bytes(executionId, refId) {

@@ -20,8 +20,8 @@ async function pipelineWith(stages: unknown[], name: string, extra: Record<strin
 }
 
 /** The engine works in the background after a request; wait (bounded) until the execution shows it. */
-async function until(id: string, ok: (e: Execution) => boolean): Promise<Execution> {
-  for (let i = 0; i < 100; i += 1) {
+async function until(id: string, ok: (e: Execution) => boolean, tries = 100): Promise<Execution> {
+  for (let i = 0; i < tries; i += 1) {
     const execution = Execution.parse((await call('GET', `/api/executions/${id}`)).body);
     if (ok(execution)) return execution;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -104,17 +104,59 @@ describe('executions', () => {
     const first = await call('GET', `/api/executions/${body.id}/logs?limit=2`);
     expect(first.body).toEqual({
       lines: [
-        { seq: 1, refId: 'build', line: 'line 1' },
-        { seq: 2, refId: 'build', line: 'line 2' },
+        { seq: 1, refId: 'build', line: 'line 1', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        { seq: 2, refId: 'build', line: 'line 2', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
       ],
       nextAfter: 2,
+      earlier: 0,
     });
+    expect(Date.now() - Date.parse(first.body.lines[0].at)).toBeLessThan(60_000);
     const rest = await call('GET', `/api/executions/${body.id}/logs?stage=build&after=2`);
     expect(rest.body.lines.map((l: { line: string }) => l.line)).toEqual(['line 3', 'line 4', 'line 5']);
-    expect((await call('GET', `/api/executions/${body.id}/logs?after=5`)).body).toEqual({ lines: [], nextAfter: 5 });
+    expect((await call('GET', `/api/executions/${body.id}/logs?after=5`)).body).toEqual({ lines: [], nextAfter: 5, earlier: 5 });
+    expect((await call('GET', `/api/executions/${body.id}/logs?after=2&limit=1`)).body.earlier).toBe(2);
     expect((await call('GET', `/api/executions/${body.id}/logs?after=-1`)).body.field).toBe('after');
     expect((await call('GET', `/api/executions/${body.id}/logs?limit=99999`)).body.field).toBe('limit');
     expect((await call('GET', `/api/executions/${body.id}/logs?stage=nope`)).status).toBe(404);
+  });
+
+  it('opens a log at its tail and pages backwards with before, and names conflicting cursors', async () => {
+    const pipelineId = await pipelineWith(
+      [{ refId: 'build', type: 'runJob', name: 'Build', config: { command: 'for i in $(seq 1 30); do echo "line $i"; [ $((i % 7)) = 0 ] && sleep 0.5; done; true' } }],
+      'Tail',
+    );
+    const { body } = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
+    await until(body.id, (e) => e.status === 'SUCCEEDED', 200);
+    const text = (r: { body: { lines: Array<{ line: string }> } }) => r.body.lines.map((l) => l.line);
+    const stamps = (r: { body: { lines: Array<{ at: string }> } }) => r.body.lines;
+    const tail = await call('GET', `/api/executions/${body.id}/logs?stage=build&tail=true&limit=4`);
+    expect(tail.status, JSON.stringify(tail.body)).toBe(200);
+    expect(text(tail)).toEqual(['line 27', 'line 28', 'line 29', 'line 30']);
+    expect(tail.body).toMatchObject({ nextAfter: 30, earlier: 26 });
+    const earlier = await call('GET', `/api/executions/${body.id}/logs?stage=build&before=${tail.body.lines[0].seq}&limit=25`);
+    expect(text(earlier)).toEqual(Array.from({ length: 25 }, (_, i) => `line ${i + 2}`));
+    expect(earlier.body.earlier).toBe(1);
+    const first = await call('GET', `/api/executions/${body.id}/logs?stage=build&before=${earlier.body.lines[0].seq}&limit=25`);
+    expect(text(first)).toEqual(['line 1']);
+    expect(first.body.earlier).toBe(0);
+    // The job slept between groups of lines, so the log is stored in several chunks the pages cut across.
+    expect(new Set(stamps(earlier).map((l) => l.at)).size).toBeGreaterThan(1);
+    const whole = await call('GET', `/api/executions/${body.id}/logs?tail=true`);
+    expect(whole.body.lines).toHaveLength(30);
+    expect(whole.body.earlier).toBe(0);
+
+    for (const [query, field] of [
+      ['tail=yes', 'tail'],
+      ['before=0', 'before'],
+      ['before=x', 'before'],
+      ['tail=true&before=3', 'tail'],
+      ['after=3&before=9', 'after'],
+      ['after=3&tail=true', 'after'],
+    ] as const) {
+      const bad = await call('GET', `/api/executions/${body.id}/logs?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.field, query).toBe(field);
+    }
   });
 
   it('skips, ignores and restarts stages through the API, with clear refusals', async () => {

@@ -85,9 +85,17 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     if (query.stage && !execution.stages.some((s) => s.refId === query.stage)) {
       throw new NotFoundError(`Execution has no stage '${query.stage}'.`, 'stage');
     }
+    const limit = query.limit ?? 1000;
+    const page = { refId: query.stage, limit };
+    const earlier = (first: number | undefined) => (first === undefined || first <= 1 ? 0 : repos.executionLogs.countBefore(params.executionId, query.stage, first));
+    if (query.tail || query.before !== undefined) {
+      const before = query.before ?? Number.MAX_SAFE_INTEGER;
+      const lines = await repos.executionLogs.read(params.executionId, { ...page, before });
+      return { lines, nextAfter: lines.at(-1)?.seq ?? 0, earlier: await earlier(lines[0]?.seq ?? before) };
+    }
     const after = query.after ?? 0;
-    const lines = await repos.executionLogs.read(params.executionId, { refId: query.stage, after, limit: query.limit ?? 1000 });
-    return { lines, nextAfter: lines.at(-1)?.seq ?? after };
+    const lines = await repos.executionLogs.read(params.executionId, { ...page, after });
+    return { lines, nextAfter: lines.at(-1)?.seq ?? after, earlier: await earlier(lines[0]?.seq ?? after + 1) };
   });
 
   registerEndpoint(app, restartStage, ({ params, actor }) => engine.restartStage(params.executionId, params.refId, actor));

@@ -4,6 +4,7 @@ import { ApplicationParams } from './applications';
 import { PipelineParams } from './pipelines';
 import { Execution, ExecutionId, ExecutionStatus, TriggerRecord } from '../domain/execution';
 import { ApplicationName } from '../domain/names';
+import { Timestamp } from '../domain/ids';
 import { PipelineId } from '../domain/pipeline';
 
 export const ExecutionParams = z.object({ executionId: ExecutionId });
@@ -149,22 +150,39 @@ export const judgeStage = endpoint({
   response: Execution,
 });
 
-export const LogLine = z.object({ seq: z.number().int().positive(), refId: z.string(), line: z.string() });
+/** `at`: when the line was stored (lines arrive in chunks of up to a second, so neighbours share it). */
+export const LogLine = z.object({ seq: z.number().int().positive(), refId: z.string(), line: z.string(), at: Timestamp });
+export type LogLine = z.infer<typeof LogLine>;
+
+export const LogQuery = z
+  .object({
+    stage: z.string().min(1).max(64).optional(),
+    after: wholeNumber('after', 0, Number.MAX_SAFE_INTEGER).optional(),
+    /** The page before a line: the last `limit` lines with a smaller seq (scrolling up from the tail). */
+    before: wholeNumber('before', 1, Number.MAX_SAFE_INTEGER).optional(),
+    /** The last `limit` lines: a viewer opens a long log at its end. */
+    tail: z.enum(['true', 'false'], { message: "tail must be 'true' or 'false'" }).transform((v) => v === 'true').optional(),
+    limit: wholeNumber('limit', 1, 5000).optional(),
+  })
+  .refine((q) => !(q.tail && q.before !== undefined), { message: 'tail and before cannot be combined', path: ['tail'] })
+  .refine((q) => !(q.after !== undefined && (q.tail || q.before !== undefined)), {
+    message: 'after reads forwards; it cannot be combined with tail or before',
+    path: ['after'],
+  });
 
 export const getExecutionLogs = endpoint({
   method: 'GET',
   path: '/api/executions/:executionId/logs',
-  summary: 'Log lines after sequence number `after` (default 0), optionally of one stage, at most `limit` (default 1000, max 5000)',
+  summary:
+    'Log lines after sequence number `after` (default 0), or the last lines (`tail=true`) or those before `before`, optionally of one stage, at most `limit` (default 1000, max 5000)',
   params: ExecutionParams,
-  query: z.object({
-    stage: z.string().min(1).max(64).optional(),
-    after: wholeNumber('after', 0, Number.MAX_SAFE_INTEGER).optional(),
-    limit: wholeNumber('limit', 1, 5000).optional(),
-  }),
+  query: LogQuery,
   response: z.object({
     lines: z.array(LogLine),
     /** Ask again with `after` = this for what comes next (live logs arrive as `log.lines` events too). */
     nextAfter: z.number().int().nonnegative(),
+    /** How many lines come before the first one returned (ask with `before` = its seq); line numbers start after them. */
+    earlier: z.number().int().nonnegative(),
   }),
 });
 
