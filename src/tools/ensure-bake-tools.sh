@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The bakery's integration tests build real disk images (mke2fs -d, sfdisk, dd, e2fsck, resize2fs,
-# debugfs) and compress with zstd and gzip. They fail, not skip, when a tool is missing, so CI
+# debugfs), compress with zstd and gzip, and run a real `packer build` (Debian's packer 1.6.6). They fail, not skip, when a tool is missing, so CI
 # installs Debian's packages first. Nothing here needs root at run time: no mount, no loop device.
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin"
 need=()
-for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar; do
+for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -10,10 +10,11 @@ import { prepareBase, resolveParent } from './base';
 import { buildBundle } from './builders/bundle';
 import { buildDisk } from './builders/disk';
 import { buildOci } from './builders/oci';
+import { buildWithPacker } from './builders/packer';
 import { bakeCacheKey } from './cache-key';
 import { debugfsReader, directoryReader } from './checks/readers';
 import { runImageTests } from './checks/registry';
-import { installArtifact, runProvisioners } from './provisioners';
+import { installArtifact, recipePackages, runProvisioners } from './provisioners';
 import { writeProvisioning } from './provisioning-files';
 import { storeArtifact, type BakeryPaths } from './store';
 import { toolVersion, type Tool } from './tools';
@@ -76,7 +77,9 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     try {
       await log.step('base', () => prepareBase(log, paths, recipe.base, parent, root, work));
       await installArtifact(log, recipe, root);
-      const packages = await runProvisioners(log, recipe, root, deps.signal);
+      // The packer builder runs the recipe's provisioners inside `packer build`, after the provisioning files.
+      const viaPacker = recipe.builder === 'packer';
+      const packages = viaPacker ? recipePackages(recipe) : await runProvisioners(log, recipe, root, deps.signal);
       await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
 
       const compression = recipe.output.compression;
@@ -84,19 +87,23 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         ? await buildBundle(log, root, work, compression)
         : recipe.builder === 'oci'
           ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
-          : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
+          : viaPacker
+            ? await buildWithPacker(log, recipe, root, work, deps.signal)
+            : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
+      // A Packer build packs the root as a bundle: the local cloud runs it like any other.
+      const format = recipe.builder === 'packer' ? 'bundle' : recipe.builder;
       const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);
-      await runImageTests({ format: recipe.builder, recipe, reader, root, log });
+      await runImageTests({ format, recipe, reader, root, log });
 
       const stored = await storeArtifact(paths, built.packed, built.suffix);
-      if (recipe.builder === 'bundle') {
+      if (format === 'bundle') {
         // The unpacked root is what the local cloud runs, kept under the digest.
         const unpacked = join(paths.roots, stored.digest.slice('sha256:'.length));
         if (!existsSync(unpacked)) renameSync(root, unpacked);
       }
       // A stage canceled mid-bake leaves nothing behind in the registry.
       if (deps.signal?.aborted) throw new BakeError('bake', 'the bake was canceled before its image was registered');
-      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : recipe.builder === 'oci' ? ['tar', 'gzip'] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
+      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : recipe.builder === 'oci' ? ['tar', 'gzip'] : viaPacker ? ['packer', 'tar'] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
       const image = await repos.images.create({
         name,
         recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },
@@ -112,7 +119,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         },
         digest: stored.digest,
         sizeBytes: stored.sizeBytes,
-        format: recipe.builder,
+        format,
         artifact: stored.artifact,
         parentId: parent?.id,
         run: recipe.run,

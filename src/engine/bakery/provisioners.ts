@@ -9,7 +9,8 @@ import { runCommand } from './run-command';
 /** Where package lists are recorded in the image (read by the packages check and by people). */
 export const PACKAGES_FILE = '/etc/kiln/packages.list';
 
-function label(p: Provisioner, index: number): string {
+/** How the log and errors name a provisioner: `provisioner 2 (shell: compile)`. */
+export function provisionerLabel(p: Provisioner, index: number): string {
   const what = p.type === 'shell' ? `shell${p.name ? `: ${p.name}` : ''}` : p.type === 'file' ? `file ${p.destination}` : 'packages';
   return `provisioner ${index + 1} (${what})`;
 }
@@ -28,7 +29,7 @@ function refuseSymlinkedParents(root: string, target: string, step: string): voi
 export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: string, signal?: AbortSignal): Promise<string[]> {
   const packages: string[] = [];
   for (const [index, p] of recipe.provisioners.entries()) {
-    const step = label(p, index);
+    const step = provisionerLabel(p, index);
     await log.step(step, async () => {
       switch (p.type) {
         case 'file': {
@@ -59,6 +60,11 @@ export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: s
     });
   }
   return [...new Set(packages)].sort();
+}
+
+/** Every package the recipe's packages provisioners name, sorted and without repeats. */
+export function recipePackages(recipe: Pick<RecipeDraft, 'provisioners'>): string[] {
+  return [...new Set(recipe.provisioners.flatMap((p) => (p.type === 'packages' ? p.packages : [])))].sort();
 }
 
 /** Installs the application artifact (a file, a directory, or an http(s) download). */

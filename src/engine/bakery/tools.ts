@@ -16,6 +16,7 @@ export const TOOL_PACKAGES = {
   zstd: 'zstd',
   gzip: 'gzip',
   mmdebstrap: 'mmdebstrap',
+  packer: 'packer',
 } as const;
 export type Tool = keyof typeof TOOL_PACKAGES;
 

@@ -29,7 +29,7 @@ export const Revocation = z.object({
 export type Revocation = z.infer<typeof Revocation>;
 
 export const BuildMetadata = z.object({
-  builder: z.enum(['bundle', 'disk', 'oci']),
+  builder: z.enum(['bundle', 'disk', 'oci', 'packer']),
   /** Tool name → version line, e.g. `mke2fs: 1.47.0`. */
   tools: z.record(z.string(), z.string()).default({}),
   git: z.object({ commit: z.string().max(64).optional(), ref: z.string().max(256).optional() }).optional(),

@@ -98,7 +98,8 @@ export const RecipeDraft = z.strictObject({
   name: ImageName,
   image: ImageName.optional(),
   description: z.string().max(2000).default(''),
-  builder: z.enum(['bundle', 'disk', 'oci']).default('bundle'),
+  /** packer: the recipe rendered as a Packer template and run by a real `packer build` (Debian package packer); makes a bundle. */
+  builder: z.enum(['bundle', 'disk', 'oci', 'packer']).default('bundle'),
   base: RecipeBase.default({ type: 'scratch' }),
   provisioners: z.array(Provisioner).max(100).default([]),
   /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */

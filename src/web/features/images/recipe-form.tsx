@@ -30,12 +30,13 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
   return (
     <div className="grid max-w-4xl grid-cols-1 gap-4 md:grid-cols-2">
       <Field label="Name">{(id) => <input id={id} className={INPUT} value={draft.name ?? ''} onChange={(e) => set({ name: e.target.value })} />}</Field>
-      <Field label="Builder" hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs); oci: an OCI image layout.">
+      <Field label="Builder" hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs); oci: an OCI image layout; packer: a bundle built by a real packer build (Debian package packer).">
         {(id) => (
-          <select id={id} className={INPUT} value={draft.builder ?? 'bundle'} onChange={(e) => set({ builder: e.target.value as 'bundle' | 'disk' | 'oci' })}>
+          <select id={id} className={INPUT} value={draft.builder ?? 'bundle'} onChange={(e) => set({ builder: e.target.value as 'bundle' | 'disk' | 'oci' | 'packer' })}>
             <option value="bundle">bundle</option>
             <option value="disk">disk</option>
             <option value="oci">oci</option>
+            <option value="packer">packer</option>
           </select>
         )}
       </Field>
