@@ -6,10 +6,11 @@ import { CliError, EXIT, type CliIo } from './io';
 import { appCommands } from './commands/apps';
 import { pipelineCommands } from './commands/pipelines';
 import { executionCommands } from './commands/executions';
+import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
 import { imageCommands } from './commands/images';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, ...imageCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands];
 
 const GLOBAL = {
   url: { type: 'string' },

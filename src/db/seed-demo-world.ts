@@ -1,194 +1,127 @@
-import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { Account } from '../shared/domain/account';
 import { NewApplication } from '../shared/domain/application';
-import type { HealthState } from '../shared/domain/instance';
-import { LoadBalancer } from '../shared/domain/load-balancer';
-import { formatServerGroupName, parseMoniker } from '../shared/domain/moniker';
+import { PipelineDraft } from '../shared/domain/pipeline';
 import { NewProject } from '../shared/domain/project';
-import { ServerGroup } from '../shared/domain/server-group';
+import { RecipeDraft } from '../shared/domain/recipe';
 
-/** Everything the demo project holds, built from `now` alone so two runs give identical data. */
+/**
+ * The demo: one real application on the local cloud. Nothing here is a row pretending to be a
+ * machine: the recipe bakes a real bundle, the pipeline launches real instance processes behind
+ * real load balancers, and the first release is a real execution (see demo-release.ts).
+ */
 export interface DemoWorld {
   project: NewProject;
   applications: NewApplication[];
   accounts: Account[];
-  serverGroups: ServerGroup[];
-  loadBalancers: LoadBalancer[];
+  recipes: RecipeDraft[];
+  pipelines: PipelineDraft[];
 }
 
 export const DEMO_PROJECT = 'demo';
-const REGIONS = ['local-east', 'local-west'];
+export const DEMO_APPLICATION = 'storefront';
+export const DEMO_PIPELINE = 'Ship storefront';
+/** The service account that made the first release at first start (it cannot sign in). */
+export const DEMO_ACCOUNT = 'kiln-demo';
+export const DEMO_BALANCERS = { staging: 'storefront-staging', prod: 'storefront-prod' } as const;
+const REGION = 'local-east';
 
-interface ClusterSpec {
-  cluster: string;
-  account: 'staging' | 'prod';
-  region: 'local-east' | 'local-west';
-  image: string;
-  /** Sequence of the first (oldest) group listed. */
-  first: number;
-  /** Oldest first: [image version, instance health]. All but the newest are disabled, as after red/black. */
-  groups: Array<[string, HealthState[]]>;
-  /** The balancer in front of the cluster, and the share of its traffic the newest group gets. */
-  balancer?: { name: string; weight: number };
-}
+/** The demo app and its smoke test ship with Kiln; the recipe and the job name them by absolute path. */
+const DEMO_DIR = resolve(import.meta.dirname, '../demo');
 
-const oos = (n: number): HealthState[] => Array.from({ length: n }, () => 'out_of_service');
+const BAKE = "stages['Bake'].outputs";
+const STAGING = "stages['Deploy to staging'].outputs";
+const PROD = "stages['Deploy to production'].outputs";
 
-const CLUSTERS: ClusterSpec[] = [
-  {
-    cluster: 'storefront-staging', account: 'staging', region: 'local-east', image: 'storefront', first: 1,
-    groups: [['1.4.0-h101', oos(1)], ['1.4.1-h117', oos(1)], ['1.4.2-h123', ['up', 'starting']]],
-    balancer: { name: 'storefront-staging-frontend', weight: 100 },
-  },
-  {
-    cluster: 'storefront-prod', account: 'prod', region: 'local-east', image: 'storefront', first: 1,
-    groups: [['1.4.0-h101', oos(2)], ['1.4.1-h117', oos(3)], ['1.4.2-h123', ['up', 'up', 'up', 'down']]],
-    balancer: { name: 'storefront-prod-frontend', weight: 100 },
-  },
-  {
-    cluster: 'storefront-prod', account: 'prod', region: 'local-west', image: 'storefront', first: 2,
-    groups: [['1.4.1-h117', oos(2)], ['1.4.2-h123', ['up', 'up', 'unknown']]],
-    balancer: { name: 'storefront-prod-frontend', weight: 90 },
-  },
-  {
-    // A canary of the next release behind the same west balancer, taking a tenth of the traffic.
-    cluster: 'storefront-prod-canary-eu', account: 'prod', region: 'local-west', image: 'storefront', first: 1,
-    groups: [['1.5.0-h131', ['up']]],
-    balancer: { name: 'storefront-prod-frontend', weight: 10 },
-  },
-  {
-    cluster: 'payments-staging', account: 'staging', region: 'local-east', image: 'payments', first: 1,
-    groups: [['2.1.0-h95', oos(1)], ['2.1.1-h102', ['up', 'up']]],
-    balancer: { name: 'payments-staging-api', weight: 100 },
-  },
-  {
-    cluster: 'payments-prod', account: 'prod', region: 'local-east', image: 'payments', first: 1,
-    groups: [['2.0.3-h88', oos(2)], ['2.1.0-h95', oos(2)], ['2.1.1-h102', ['up', 'up', 'up']]],
-    balancer: { name: 'payments-prod-api', weight: 100 },
-  },
-  {
-    cluster: 'payments-prod', account: 'prod', region: 'local-west', image: 'payments', first: 3,
-    groups: [['2.1.1-h102', ['up', 'starting']]],
-    balancer: { name: 'payments-prod-api', weight: 100 },
-  },
-  {
-    // No stack, only a detail: the settlement worker takes no HTTP traffic, so no balancer.
-    cluster: 'payments--worker', account: 'prod', region: 'local-east', image: 'payments-worker', first: 1,
-    groups: [['0.9.0-h40', oos(1)], ['0.9.1-h44', ['up', 'down']]],
-  },
-];
-
-const hex = (text: string) => createHash('sha256').update(text).digest('hex');
-const HOUR = 3_600_000;
-
-function healthDetail(health: HealthState, address: string, n: number): string {
-  switch (health) {
-    case 'up':
-      return `HTTP 200 from /health in ${8 + ((n * 7) % 37)} ms`;
-    case 'down':
-      return `connection refused on ${address}`;
-    case 'starting':
-      return 'waiting for report-ready';
-    case 'out_of_service':
-      return 'server group disabled: out of load balancer rotation';
-    case 'unknown':
-      return 'no health check has completed yet';
-  }
-}
-
-export function buildDemoWorld(now: Date): DemoWorld {
-  const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
-  let port = 41000;
-  const serverGroups: ServerGroup[] = [];
-  const targets = new Map<string, { lb: NonNullable<ClusterSpec['balancer']>; spec: ClusterSpec; targets: LoadBalancer['targets'] }>();
-
-  CLUSTERS.forEach((spec, c) => {
-    const moniker = parseMoniker(spec.cluster);
-    if (!moniker.ok) throw new Error(`demo cluster ${spec.cluster}: ${moniker.reason}`);
-    const { app, stack, detail } = moniker.moniker;
-    spec.groups.forEach(([version, health], g) => {
-      const newest = g === spec.groups.length - 1;
-      const sequence = spec.first + g;
-      const name = formatServerGroupName({ app, stack, detail, sequence });
-      // Each older push is three days before the next; clusters are staggered by a few hours.
-      const launchedMs = (spec.groups.length - 1 - g) * 72 * HOUR + (5 + c * 3) * HOUR;
-      const instances = health.map((h, i) => {
-        port += 1;
-        const address = `127.0.0.1:${port}`;
-        return {
-          id: `i-${hex(`${spec.account}/${spec.region}/${name}/${i}`).slice(0, 10)}`,
-          serverGroup: name,
-          account: spec.account,
-          region: spec.region,
-          zone: `${spec.region}-${'abc'[i % 3]}`,
-          health: h,
-          healthDetail: healthDetail(h, address, port),
-          address,
-          // A starting instance is a fresh replacement; the others came up with their group.
-          launchedAt: h === 'starting' ? at((2 + i) * 60_000) : at(launchedMs - (i + 1) * 45_000),
-        };
-      });
-      serverGroups.push(
-        ServerGroup.parse({
-          name,
-          application: app,
-          cluster: spec.cluster,
-          ...(stack ? { stack } : {}),
-          ...(detail ? { detail } : {}),
-          sequence,
-          account: spec.account,
-          region: spec.region,
-          image: { name: spec.image, version, digest: `sha256:${hex(`${spec.image}:${version}`)}` },
-          capacity: newest
-            ? { min: 1, desired: health.length, max: health.length * 2 }
-            : { min: 0, desired: health.length, max: health.length * 2 },
-          disabled: !newest,
-          loadBalancers: spec.balancer ? [spec.balancer.name] : [],
-          instances,
-          launchedAt: at(launchedMs),
-        }),
-      );
-      if (newest && spec.balancer) {
-        const key = `${spec.account}/${spec.region}/${spec.balancer.name}`;
-        const entry = targets.get(key) ?? { lb: spec.balancer, spec, targets: [] };
-        entry.targets.push({ serverGroup: name as LoadBalancer['targets'][number]['serverGroup'], weight: spec.balancer.weight });
-        targets.set(key, entry);
-      }
-    });
+export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
+  return PipelineDraft.parse({
+    application: DEMO_APPLICATION,
+    name: DEMO_PIPELINE,
+    description:
+      'Bakes the storefront image, deploys it red/black to staging, smoke-tests it through the staging load balancer, waits for a person to approve, rolls it out to production in three steps and destroys the old production server group.',
+    stages: [
+      { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'storefront', rebake: true } },
+      {
+        refId: 'staging', type: 'deploy', name: 'Deploy to staging', requisiteStageRefIds: ['bake'],
+        config: {
+          account: 'staging', region: REGION, stack: 'staging', image: `\${ ${BAKE}.image }`, strategy: 'redblack',
+          capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [DEMO_BALANCERS.staging], maxRemainingAsgs: 2, healthyTimeoutSec: 120,
+        },
+      },
+      {
+        refId: 'smoke', type: 'runJob', name: 'Smoke test', requisiteStageRefIds: ['staging'],
+        config: {
+          command: `node ${join(demoDir, 'smoke-test.mjs')} "\${ ${STAGING}.loadBalancers[0].address }" "\${ ${BAKE}.version }"`,
+          timeoutSec: 120,
+        },
+      },
+      {
+        refId: 'judgment', type: 'manualJudgment', name: 'Promote to production?', requisiteStageRefIds: ['smoke'],
+        // The first release, made by Kiln's own demo setup at first start, had an empty production to
+        // fill and nobody signed in to ask; every release a person or a trigger starts waits here.
+        condition: `\${ trigger.user != '${DEMO_ACCOUNT}' }`,
+        config: {
+          instructions: `Staging runs \${ ${BAKE}.image } and passed the smoke test. Open http://\${ ${STAGING}.loadBalancers[0].address }/ to look at it, then approve to roll it out to production.`,
+          inputOptions: [],
+        },
+      },
+      {
+        refId: 'prod', type: 'deploy', name: 'Deploy to production', requisiteStageRefIds: ['judgment'],
+        config: {
+          account: 'prod', region: REGION, stack: 'prod', image: `\${ ${BAKE}.image }`, strategy: 'rollingredblack',
+          capacity: { min: 1, desired: 3, max: 4 }, loadBalancers: [DEMO_BALANCERS.prod], targetPercentages: [34, 67, 100],
+          // A pause between steps so whoever watches the production load balancer sees both versions answer.
+          delayBetweenStepsSec: 10, healthyTimeoutSec: 120,
+        },
+      },
+      {
+        refId: 'destroy', type: 'destroyServerGroup', name: 'Destroy old production group', requisiteStageRefIds: ['prod'],
+        // The first release had nothing before it to destroy.
+        condition: `\${ ${PROD}.previousServerGroups[0] }`,
+        config: { account: 'prod', region: REGION, cluster: 'storefront-prod', target: 'previous' },
+      },
+    ],
+    parameters: [],
   });
+}
 
-  const loadBalancers = [...targets.values()].map(({ lb, spec, targets: t }, i) =>
-    LoadBalancer.parse({
-      name: lb.name,
-      application: lb.name.split('-')[0],
-      account: spec.account,
-      region: spec.region,
-      protocol: 'http',
-      address: `127.0.0.1:${39001 + i}`,
-      healthCheckPath: '/health',
-      targets: t,
-    }),
-  );
+export function demoRecipe(demoDir = DEMO_DIR): RecipeDraft {
+  return RecipeDraft.parse({
+    name: 'storefront',
+    description: "The demo web shop's front page: a Node.js bundle the local cloud runs behind its load balancers.",
+    builder: 'bundle',
+    base: { type: 'scratch' },
+    provisioners: [
+      { type: 'shell', name: 'Write the release note', script: 'mkdir -p etc/storefront\necho "baked by Kiln for the demo" > etc/storefront/release' },
+    ],
+    artifact: { source: join(demoDir, 'storefront-app.mjs'), destination: '/app/server.mjs' },
+    run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
+    tests: { files: ['/app/server.mjs', '/etc/storefront/release'], boot: true },
+  });
+}
 
+export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
   return {
     project: NewProject.parse({
       name: DEMO_PROJECT,
       displayName: 'Demo: Storefront',
       description:
-        'A made-up web shop to look around with: two applications deployed to staging and prod in two local regions, with canaries, disabled older versions and unhealthy instances.',
+        'A small web shop deployed for real on the local cloud: a recipe bakes it, a pipeline takes it through staging, a smoke test and your approval to production.',
       ownerEmail: 'platform-team@example.com',
     }),
     applications: [
-      { name: 'storefront', description: 'Customer-facing web shop: catalogue, cart and checkout pages.', owner: 'storefront-team' },
-      { name: 'payments', description: 'Card payments API and the nightly settlement worker.', owner: 'payments-team' },
-    ].map((a) =>
-      NewApplication.parse({ name: a.name, project: DEMO_PROJECT, description: a.description, ownerEmail: `${a.owner}@example.com` }),
-    ),
+      NewApplication.parse({
+        name: DEMO_APPLICATION,
+        project: DEMO_PROJECT,
+        description: 'Customer-facing web shop front page, baked and deployed by the demo pipeline.',
+        ownerEmail: 'storefront-team@example.com',
+      }),
+    ],
     accounts: [
       { name: 'staging', environment: 'staging' },
       { name: 'prod', environment: 'prod' },
-    ].map((a) => Account.parse({ ...a, provider: 'local', regions: REGIONS, demo: true })),
-    serverGroups,
-    loadBalancers,
+    ].map((a) => Account.parse({ ...a, provider: 'local', regions: [REGION, 'local-west'], demo: true })),
+    recipes: [demoRecipe(demoDir)],
+    pipelines: [demoPipeline(demoDir)],
   };
 }

@@ -1,20 +1,21 @@
 import { createRepositories } from './repositories';
-import { buildDemoWorld } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
 export const SEED_LOCK_KEY = 0x73656564;
 
 /**
- * Gives a newcomer something to look at: on a database with no projects at all, inserts the demo
- * project (see seed-demo-world.ts) in one transaction, everything marked demo. Returns whether it
- * seeded; a database someone has started using is never touched.
+ * Gives a newcomer something real to run: on a database with no projects at all, inserts the demo
+ * project (see seed-demo-world.ts) — its application, accounts, recipe and pipeline — in one
+ * transaction, marked demo. Nothing runs yet; demo-release.ts starts the first release once the
+ * engine is up. Returns whether it seeded; a database someone has started using is never touched.
  */
-export async function seedDemoIfEmpty(repos: Repositories, db: Database, now: Date = new Date()): Promise<boolean> {
+export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir?: string): Promise<boolean> {
   // The common case on every later start: one cheap read, no transaction, no lock.
   if ((await repos.projects.list()).length > 0) return false;
 
-  const world = buildDemoWorld(now);
+  const world = buildDemoWorld(demoDir);
   return db.transaction(async (tx) => {
     if (tx.driver === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     // Re-checked under the lock: another process may have seeded (or a user created a project) meanwhile.
@@ -26,8 +27,21 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, now: Da
     for (const application of world.applications) await r.applications.create(application, { demo: true });
     // Accounts may be configured before any project exists; those are the user's, not ours to overwrite.
     for (const account of world.accounts) if (!(await r.accounts.get(account.name))) await r.accounts.upsert(account);
-    for (const serverGroup of world.serverGroups) await r.serverGroups.save(serverGroup);
-    for (const loadBalancer of world.loadBalancers) await r.loadBalancers.save(loadBalancer);
+    // A service account, like kiln-trigger: it has no password, so nobody signs in as it.
+    await tx.query(
+      `insert into users (name, display_name, service_account) values ($1, 'Kiln demo setup (first release at first start)', true)
+       on conflict (name) do nothing`,
+      [DEMO_ACCOUNT],
+    );
+    // It may run the demo pipeline and nothing else; an admin sees (and can remove) this in Roles.
+    await tx.query(`insert into roles (name, description) values ('demo-setup', 'Lets Kiln start the demo''s first release') on conflict (name) do nothing`);
+    await tx.query(`insert into role_members (role, user_name) values ('demo-setup', $1) on conflict do nothing`, [DEMO_ACCOUNT]);
+    await tx.query(
+      `insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'application', $1, 'EXECUTE') on conflict do nothing`,
+      [world.applications[0]!.name],
+    );
+    for (const recipe of world.recipes) await r.recipes.create(recipe, DEMO_ACCOUNT);
+    for (const pipeline of world.pipelines) await r.pipelines.create(pipeline, DEMO_ACCOUNT);
     return true;
   });
 }

@@ -4,11 +4,11 @@
  */
 export const TEST_SETUP_TOKEN = 'process-test-setup-token-0123456789';
 
-export async function signInToKiln(baseUrl: string): Promise<string> {
+export async function signInToKiln(baseUrl: string, setupToken = TEST_SETUP_TOKEN): Promise<string> {
   const setup = await fetch(`${baseUrl}/api/auth/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: TEST_SETUP_TOKEN, name: 'ops', displayName: 'Ops', password: 'a-long-enough-password' }),
+    body: JSON.stringify({ token: setupToken, name: 'ops', displayName: 'Ops', password: 'a-long-enough-password' }),
   });
   if (setup.status !== 201) throw new Error(`setup answered ${setup.status}: ${await setup.text()}`);
   const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;

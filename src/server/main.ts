@@ -7,6 +7,7 @@ import { createDatabase } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
+import { startDemoRelease } from './demo-release';
 import { ensureSetupToken } from './auth/sessions';
 import { createEventBus } from '../engine/events/event-bus';
 import { createEngine } from '../engine/index';
@@ -39,15 +40,21 @@ async function main(): Promise<void> {
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
   const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
-  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   // Executions left running by a previous process (or a crashed one) are picked up here.
   engine.run();
+  if (config.seedDemo) {
+    // The demo's first release really bakes and deploys; it runs in the background like any execution.
+    const release = await startDemoRelease(repos, engine).catch((err: unknown) => void log(`demo: could not start the first release: ${String(err)}`));
+    if (release) log(`Demo: the first storefront release is running (execution ${release.id}); watch it under Applications → storefront → Executions.`);
+  }
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
   const url = address.replace('[::1]', 'localhost');
   log(`Kiln ${version} is running at ${url}  (database: ${where})`);
   // No default password: the first admin is created through a one-time link printed here.
   const setupToken = await ensureSetupToken(repos, new Date(), config.setupToken);
+  if (config.oidc) log(`Single sign-on: "Sign in with ${config.oidc.name}" through ${config.oidc.issuer}.`);
   if (setupToken) log(`No admin yet. Create one (link valid 24 h, once): ${url}/setup#token=${setupToken}`);
 
   let stopping = false;

@@ -43,6 +43,14 @@ describe('deploy and server-group stages', { timeout: 90_000 }, () => {
     expect(before.filter(isAlive)).toEqual([]);
   });
 
+  it("outputs each load balancer's address, where a later smoke test reaches the version just deployed", async () => {
+    const d = await setup();
+    const e = await d.run('deploy', deploy('sample-app:v7', { loadBalancers: ['web-front'] }));
+    const lbs = e.stages[0]!.outputs.loadBalancers as Array<{ name: string; address: string }>;
+    expect(lbs).toEqual([{ name: 'web-front', address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }]);
+    expect(await (await fetch(`http://${lbs[0]!.address}/`)).text()).toMatch(/^sample-app v7 on /);
+  });
+
   it('traffic guard fails a disable of the last enabled group of a protected cluster, naming it', async () => {
     const d = await setup();
     await d.run('deploy', deploy('sample-app:v1'));

@@ -69,7 +69,7 @@ describe('bake stage', { timeout: 40_000 }, () => {
     const done = await until(started.id, finished);
     expect(done.status).toBe('SUCCEEDED');
     const bakeStage = done.stages.find((s) => s.refId === 'bake')!;
-    expect(bakeStage.outputs).toMatchObject({ image: 'shop:v1', cached: false, checksum: expect.stringMatching(/^sha256:[a-f0-9]{64}$/) });
+    expect(bakeStage.outputs).toMatchObject({ image: 'shop:v1', version: 'v1', cached: false, checksum: expect.stringMatching(/^sha256:[a-f0-9]{64}$/) });
     expect(done.stages.find((s) => s.refId === 'use')!.outputs).toEqual({ deployImage: 'shop:v1' });
 
     const image = (await repos.images.resolve('shop:v1'))!;

@@ -11,6 +11,7 @@ const HEARTBEAT_STALE_MS = 30_000;
 
 const outputsOf = (image: { id: string; name: string; version: string; digest: string }, cached: boolean) => ({
   image: `${image.name}:${image.version}`,
+  version: image.version,
   imageId: image.id,
   checksum: image.digest,
   cached,

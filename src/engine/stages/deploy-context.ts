@@ -20,6 +20,8 @@ export interface DeployContext {
   promoting?: boolean;
   snapshot?: Record<string, GroupTraffic>;
   canaryAnalysis?: Record<string, unknown>;
+  /** Where each of the stage's load balancers answers (`127.0.0.1:port`), for later stages such as a smoke test. */
+  loadBalancerAddresses?: Record<string, string>;
   /** The execution of the pipeline run between rolling steps. */
   gate?: string;
   progress?: string;

@@ -60,7 +60,10 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
 
   switch (ctx.phase) {
     case 'create': {
-      for (const lb of config.loadBalancers) await provider.ensureLoadBalancer({ application, account: config.account, region: config.region, name: lb });
+      const loadBalancerAddresses: Record<string, string> = {};
+      for (const lb of config.loadBalancers) {
+        loadBalancerAddresses[lb] = (await provider.ensureLoadBalancer({ application, account: config.account, region: config.region, name: lb })).address;
+      }
       const want =
         config.strategy === 'canary' ? config.canary.capacity : config.strategy === 'rollingredblack' ? stepDesired(config, config.targetPercentages[0]!) : config.capacity.desired;
       if (!(await provider.getServerGroup(key))) {
@@ -70,7 +73,7 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
           userData: config.userData, disabled: true,
         });
       }
-      return later(input, { phase: 'healthy', want, step: 0, phaseStartedAt: now.toISOString(), progress: `launched ${name}` });
+      return later(input, { phase: 'healthy', want, step: 0, phaseStartedAt: now.toISOString(), progress: `launched ${name}`, loadBalancerAddresses });
     }
 
     case 'healthy': {
@@ -217,6 +220,8 @@ function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled
       ...(ctx.imageOverride ? { imageOverride: ctx.imageOverride } : {}),
       serverGroup: ctx.serverGroup, image: ctx.image, cluster: ctx.cluster, account: config.account, region: config.region, strategy: config.strategy,
       previousServerGroups: ctx.previous ?? [], disabledServerGroups: disabled, destroyedServerGroups: destroyed,
+      // `${ stages['Deploy'].outputs.loadBalancers[0].address }` lets a smoke test reach what this deploy now serves.
+      loadBalancers: config.loadBalancers.map((lb) => ({ name: lb, address: ctx.loadBalancerAddresses?.[lb] ?? null })),
       ...(ctx.canaryAnalysis ? { canaryAnalysis: ctx.canaryAnalysis } : {}),
     },
     context: { progress: `${ctx.serverGroup} serves the cluster` },

@@ -5,7 +5,7 @@ import { ImageName } from '../domain/recipe';
 export const bakeStage = defineStage({
   label: 'Bake',
   description:
-    "Bakes an image from a stored recipe (bundle or disk), runs its image tests and registers the next version; outputs `image` ('name:vN'), `imageId` and `checksum` for a later deploy.",
+    "Bakes an image from a stored recipe (bundle or disk), runs its image tests and registers the next version; outputs `image` ('name:vN'), `version` ('vN'), `imageId` and `checksum` for a later deploy.",
   config: z.object({
     /** The recipe's name (its newest revision is baked). */
     recipe: ImageName,
