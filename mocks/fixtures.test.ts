@@ -95,6 +95,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listPendingJudgments: {},
   setupAdmin: { body: { token: 'x', name: 'root', displayName: 'Root', password: 'a-long-password' }, before: () => (db.auth.users = db.auth.users.map((u) => ({ ...u, admin: false }))) },
   login: { body: { name: 'bo', password: 'mock-password-123' } },
+  getSignInOptions: {},
   logout: { body: {} },
   getMe: {},
   listApiTokens: {},

@@ -1,5 +1,5 @@
 import {
-  createApiToken, createUser, deleteRole, getMe, listApiTokens, listAudit, listRoles, listUsers, login, logout, revokeApiToken, saveRole, setupAdmin, updateUser,
+  createApiToken, createUser, deleteRole, getMe, getSignInOptions, listApiTokens, listAudit, listRoles, listUsers, login, logout, revokeApiToken, saveRole, setupAdmin, updateUser,
 } from '../../src/shared/api/auth';
 import { Me, User } from '../../src/shared/domain/user';
 import { db } from '../db';
@@ -25,6 +25,8 @@ export const authHandlers = {
     if (!user || body.password !== PASSWORD || user.disabled) throw new MockApiError(401, { error: 'unauthorized', message: 'That name and password do not match an account.' });
     return (db.auth.me = meOf(user));
   }),
+  // Mock mode has no identity provider to send anyone to: password sign-in only.
+  getSignInOptions: handleEndpoint(getSignInOptions, () => ({})),
   logout: handleEndpoint(logout, () => {
     db.auth.me = null;
     return { ok: true as const };

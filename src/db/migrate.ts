@@ -5,6 +5,7 @@ import { executionsSchema } from './migrations/004-executions';
 import { executionLogsSchema } from './migrations/005-execution-logs';
 import { engineControlsSchema } from './migrations/006-engine-controls';
 import { authSchema } from './migrations/007-auth';
+import { oidcSchema } from './migrations/008-oidc';
 import { localCloudSchema } from './migrations/010-local-cloud';
 import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
@@ -24,7 +25,7 @@ export interface Migration {
  * bundled or run through tsx from another directory.
  */
 export const MIGRATIONS: readonly Migration[] = [
-  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema,
+  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
   localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema,
 ];
 

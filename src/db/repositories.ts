@@ -14,6 +14,7 @@ import { trafficGuardRepository } from './repositories/traffic-guards';
 import { userRepository } from './repositories/users';
 import { credentialRepository } from './repositories/credentials';
 import { auditRepository } from './repositories/audit';
+import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
 import { recipeRepository } from './repositories/recipes';
 import type { Repositories, Session } from './types';
@@ -40,6 +41,7 @@ export function createRepositories(db: Session): Repositories {
     users: userRepository(db),
     credentials: credentialRepository(db),
     audit: auditRepository(db),
+    oidc: oidcRepository(db),
     images: imageRepository(db),
     recipes: recipeRepository(db),
   };

@@ -3,6 +3,7 @@ import type { EventBus } from '../engine/events/event-bus';
 import type { Engine } from '../engine/index';
 import type { SseOptions } from './routes/events';
 import type { LocalCloud } from '../engine/cloud/local';
+import type { OidcConfig } from './config';
 
 /** Everything buildApp needs, passed in so tests can build the app on a throwaway database. */
 export interface AppDeps {
@@ -23,4 +24,6 @@ export interface AppDeps {
   now?: (() => Date) | undefined;
   /** Stream timings (heartbeat, poll); tests shorten them. */
   sse?: SseOptions | undefined;
+  /** Single sign-on through an OpenID Connect provider (KILN_OIDC_*); off when absent. */
+  oidc?: OidcConfig | undefined;
 }

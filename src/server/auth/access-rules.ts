@@ -102,6 +102,7 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   listImageFlags: read(app),
   setupAdmin: { kind: 'public', why: 'creates the first admin with the one-time setup token' },
   login: { kind: 'public', why: 'how a person signs in' },
+  getSignInOptions: { kind: 'public', why: 'the sign-in page shows the single sign-on button before anyone is signed in' },
   logout: { kind: 'signedIn' },
   getMe: { kind: 'signedIn' },
   listApiTokens: { kind: 'signedIn' },
@@ -119,6 +120,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
 /** Routes that are not shared endpoints (streams, documents, the SPA itself). */
 const BY_ROUTE: Record<string, Access> = {
   'GET /api/events': { kind: 'signedIn' }, // the stream drops events of applications the user may not read
+  'GET /api/auth/oidc/login': { kind: 'public', why: 'starts single sign-on (a redirect to the provider)' },
+  'GET /api/auth/oidc/callback': { kind: 'public', why: "the provider's answer, verified by state, PKCE, nonce and the ID token's signature" },
   'GET /api/openapi.json': { kind: 'public', why: 'the API description holds no data' },
   [`POST ${triggerWebhook.path}`]: { kind: 'public', why: 'webhooks prove who they are with the HMAC of the trigger secret' },
 };

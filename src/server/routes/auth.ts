@@ -1,17 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Me } from '../../shared/domain/user';
-import { createApiToken, getMe, listApiTokens, login, logout, revokeApiToken, setupAdmin } from '../../shared/api/auth';
+import { createApiToken, getMe, getSignInOptions, listApiTokens, login, logout, revokeApiToken, setupAdmin } from '../../shared/api/auth';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { createLoginLimiter } from '../auth/login-limiter';
+import { createOidcFlow } from '../auth/oidc-flow';
+import { OIDC_CALLBACK_PATH } from '../config';
 import { hashPassword, passwordMatches, secretHash } from '../auth/secrets';
 import { createToken, endSession, startSession } from '../auth/sessions';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
 
+export const OIDC_LOGIN_PATH = '/api/auth/oidc/login';
 const WRONG = 'That name and password do not match an account.';
 
-export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => Date): void {
+export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: () => Date): void {
   // 5 failures per name, 20 per address, in 15 minutes.
   const byName = createLoginLimiter({ limit: 5, windowMs: 15 * 60_000 });
   const byAddress = createLoginLimiter({ limit: 20, windowMs: 15 * 60_000 });
@@ -40,7 +43,8 @@ export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => 
       throw new HttpError(429, 'too_many_requests', `Too many failed sign-ins; try again in ${wait} s.`);
     }
     const user = await repos.users.get(name);
-    const ok = (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount;
+    // Single sign-on users prove who they are at the provider only, even if a password was set on them.
+    const ok = (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount && !(await repos.oidc.isManaged(name));
     if (!ok) {
       byName.fail(keys.name);
       byAddress.fail(keys.address);
@@ -51,6 +55,15 @@ export function authRoutes(app: FastifyInstance, { repos }: AppDeps, now: () => 
     request.me = (await repos.users.me(name))!;
     return request.me;
   });
+
+  registerEndpoint(app, getSignInOptions, async () => (oidc ? { sso: { name: oidc.name, loginPath: OIDC_LOGIN_PATH } } : {}));
+
+  if (oidc) {
+    // Browser navigations, not JSON endpoints: they answer with redirects (or a page saying what went wrong).
+    const flow = createOidcFlow(oidc, repos, now);
+    app.get(OIDC_LOGIN_PATH, (request, reply) => flow.begin(request, reply));
+    app.get(OIDC_CALLBACK_PATH, (request, reply) => flow.finish(request, reply));
+  }
 
   registerEndpoint(app, logout, async ({ request, reply }) => {
     await endSession(repos, request, reply);

@@ -21,6 +21,13 @@ export const login = endpoint({
   response: Me,
 });
 
+export const getSignInOptions = endpoint({
+  method: 'GET',
+  path: '/api/auth/options',
+  summary: 'How people sign in here: name and password always; single sign-on (its button label and where it starts) when configured',
+  response: z.object({ sso: z.object({ name: z.string(), loginPath: z.string() }).optional() }),
+});
+
 export const logout = endpoint({
   method: 'POST',
   path: '/api/auth/logout',
@@ -113,6 +120,6 @@ export const listAudit = endpoint({
 });
 
 export const authEndpoints = {
-  setupAdmin, login, logout, getMe, listApiTokens, createApiToken, revokeApiToken,
+  setupAdmin, login, getSignInOptions, logout, getMe, listApiTokens, createApiToken, revokeApiToken,
   listUsers, createUser, updateUser, listRoles, saveRole, deleteRole, listAudit,
 };
