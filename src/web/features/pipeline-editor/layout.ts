@@ -4,23 +4,35 @@ import { NODE_HEIGHT, NODE_WIDTH, type LayoutRequest, type LayoutResponse } from
 
 export interface LayoutResult {
   positions: Positions;
-  /** Time spent computing, in the worker (or on the main thread for the fallback). */
+  /** Time spent computing, in the worker (or on the main thread where no Worker exists). */
   ms: number;
-  engine: 'elk' | 'layers';
+  /** ELK for ordinary pipelines, Kiln's own layered layout for big ones (ELK needs seconds there). */
+  engine: 'elk' | 'layered';
+  inWorker: boolean;
 }
 
-let worker: Worker | undefined;
+/** Up to this many stages ELK lays the graph out; above it ELK's time grows past the 300 ms budget. */
+export const ELK_MAX_STAGES = 60;
+
+type Engine = LayoutResult['engine'];
+const workers = new Map<Engine, Worker>();
 let nextId = 1;
 const pending = new Map<number, (r: LayoutResponse) => void>();
 
-function layoutWorker(): Worker | undefined {
+function layoutWorker(engine: Engine): Worker | undefined {
   if (typeof Worker === 'undefined') return undefined;
+  let worker = workers.get(engine);
   if (!worker) {
-    worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+    // Literal URLs, so Vite bundles each worker (elkjs only in the first).
+    worker =
+      engine === 'elk'
+        ? new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' })
+        : new Worker(new URL('./layered-layout.worker.ts', import.meta.url), { type: 'module' });
     worker.addEventListener('message', (e: MessageEvent<LayoutResponse>) => {
       pending.get(e.data.id)?.(e.data);
       pending.delete(e.data.id);
     });
+    workers.set(engine, worker);
   }
   return worker;
 }
@@ -55,22 +67,27 @@ export function layeredPositions(stages: readonly Pick<StageConfig, 'refId' | 'r
   return positions;
 }
 
-/** ELK's layered layout, computed in a Web Worker; resolves with the fallback layering if that is impossible. */
+/** The automatic layout, computed in a Web Worker; on the main thread only where no Worker exists (tests). */
 export function layoutStages(stages: readonly StageConfig[]): Promise<LayoutResult> {
-  const w = layoutWorker();
-  const fallback = (): LayoutResult => {
-    const started = performance.now();
-    const positions = layeredPositions(stages);
-    return { positions, ms: performance.now() - started, engine: 'layers' };
-  };
-  if (!w || stages.length === 0) return Promise.resolve(fallback());
+  const engine: Engine = stages.length <= ELK_MAX_STAGES ? 'elk' : 'layered';
   const request: LayoutRequest = {
     id: nextId++,
     nodes: stages.map((s) => ({ id: s.refId, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: stages.flatMap((s) => s.requisiteStageRefIds.map((r) => ({ source: r, target: s.refId }))),
   };
+  const onMainThread = async (): Promise<LayoutResult> => {
+    const { layeredLayout } = await import('./layered-layout');
+    const started = performance.now();
+    const positions = layeredLayout(request.nodes.map((n) => n.id), request.edges);
+    return { positions, ms: performance.now() - started, engine: 'layered', inWorker: false };
+  };
+  const w = layoutWorker(engine);
+  if (!w || stages.length === 0) return onMainThread();
   return new Promise((resolve) => {
-    pending.set(request.id, (r) => resolve(r.ok ? { positions: r.positions, ms: r.ms, engine: 'elk' } : fallback()));
+    pending.set(request.id, (r) => {
+      if (r.ok) resolve({ positions: r.positions, ms: r.ms, engine, inWorker: true });
+      else void onMainThread().then(resolve);
+    });
     w.postMessage(request);
   });
 }

@@ -126,7 +126,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
               )}
               {!layout.busy && layout.ms !== undefined && (
                 <p className="absolute right-2 bottom-2 text-[10px] text-zinc-400" data-testid="layout-time">
-                  layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK, in a worker' : 'layers'})
+                  layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK' : 'layered'}, {layout.inWorker ? 'in a worker' : 'main thread'})
                 </p>
               )}
               {draft.stages.length === 0 && (

@@ -2,7 +2,7 @@ import { useReactFlow, useStoreApi, type ReactFlowInstance } from '@xyflow/react
 import { useEffect, useRef, useState } from 'react';
 import { useDraftStore } from './draft-context';
 import type { Positions } from './draft-store';
-import { layoutStages } from './layout';
+import { layoutStages, type LayoutResult } from './layout';
 import { NODE_HEIGHT } from './layout-types';
 
 /** Same threshold as the canvas's culling: above it, open on the start of the graph. */
@@ -26,13 +26,14 @@ export interface LayoutInfo {
   busy: boolean;
   /** Milliseconds ELK spent in the worker on the last layout. */
   ms: number | undefined;
-  engine: 'elk' | 'layers' | undefined;
+  engine: LayoutResult['engine'] | undefined;
+  inWorker: boolean;
 }
 
 /** Lays the graph out on open and whenever asked (Tidy up, a pasted JSON with new stages); marks the timings. */
 export function useAutoLayout(): LayoutInfo {
   const store = useDraftStore();
-  const [info, setInfo] = useState<LayoutInfo>({ busy: true, ms: undefined, engine: undefined });
+  const [info, setInfo] = useState<LayoutInfo>({ busy: true, ms: undefined, engine: undefined, inWorker: false });
   const generation = useRef(0);
   // React Flow hands out a new helper object once its pan-zoom is ready; a ref keeps that from re-running the layout.
   const reactFlow = useReactFlow();
@@ -53,7 +54,7 @@ export function useAutoLayout(): LayoutInfo {
         performance.measure('kiln:layout', 'kiln:layout:start', 'kiln:layout:end');
         performance.measure('kiln:layout:worker', { start: performance.now() - result.ms, duration: result.ms });
         store.getState().setPositions(result.positions);
-        setInfo({ busy: false, ms: result.ms, engine: result.engine });
+        setInfo({ busy: false, ms: result.ms, engine: result.engine, inWorker: result.inWorker });
         // Everything moved: show the whole graph (capped at 100% so a small pipeline is not blown up).
         // Not for an empty graph: React Flow would queue the fit and spring it on the first stage dropped.
         if (Object.keys(result.positions).length > 0) {
