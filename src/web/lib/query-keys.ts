@@ -25,6 +25,7 @@ export const queryKeys = {
   auth: {
     all: auth,
     me: () => [...auth, 'me'] as const,
+    signInOptions: () => [...auth, 'sign-in-options'] as const,
     tokens: () => [...auth, 'tokens'] as const,
     users: () => [...auth, 'users'] as const,
     roles: () => [...auth, 'roles'] as const,

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { getMe, listApiTokens } from '../../../shared/api/auth';
+import { getMe, getSignInOptions, listApiTokens } from '../../../shared/api/auth';
 import { can, type Me, type Permission } from '../../../shared/domain/user';
 import { apiFetch, ApiRequestError } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
@@ -18,6 +18,10 @@ export const meQuery = () =>
     },
     staleTime: 60_000,
   });
+
+/** Whether this Kiln offers single sign-on; it does not change while Kiln runs. */
+export const signInOptionsQuery = () =>
+  queryOptions({ queryKey: queryKeys.auth.signInOptions(), queryFn: ({ signal }) => apiFetch(getSignInOptions, { signal }), staleTime: Infinity });
 
 export const apiTokensQuery = () =>
   queryOptions({ queryKey: queryKeys.auth.tokens(), queryFn: ({ signal }) => apiFetch(listApiTokens, { signal }) });

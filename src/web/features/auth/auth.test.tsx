@@ -1,6 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
+import { server } from '../../../../mocks/node';
 import { renderApp } from '../../test/render-app';
 import { parseGrants } from './roles-admin';
 import { safeNext } from './sign-in-page';
@@ -21,6 +23,15 @@ describe('signing in', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/applications/web/clusters'));
     expect(router.state.location.search).toBe('?account=prod');
     expect(await screen.findByText('Bo Support')).toBeTruthy();
+  });
+
+  it('offers single sign-on when this Kiln has a provider, keeping where the person was going', async () => {
+    server.use(http.get('*/api/auth/options', () => HttpResponse.json({ sso: { name: 'Acme SSO', loginPath: '/api/auth/oidc/login' } })));
+    db.auth.me = null;
+    renderApp('/applications/web/clusters?account=prod');
+    const link = await screen.findByRole('link', { name: 'Sign in with Acme SSO' });
+    expect(link.getAttribute('href')).toBe(`/api/auth/oidc/login?next=${encodeURIComponent('/applications/web/clusters?account=prod')}`);
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 
   it('shows admins the admin pages in the user menu, and others not', async () => {
