@@ -11,8 +11,13 @@ interface LogViewToolbarProps {
   wrap: boolean;
   onWrap: (wrap: boolean) => void;
   onDownload: () => void;
+  /** Lines in the whole log, and how many of them are loaded (fewer when it opened at its tail). */
   lineCount: number;
+  loadedCount: number;
   loading: boolean;
+  stamps: boolean;
+  /** Absent when the lines have no times. */
+  onStamps: ((on: boolean) => void) | undefined;
 }
 
 export function LogViewToolbar(props: LogViewToolbarProps) {
@@ -49,9 +54,18 @@ export function LogViewToolbar(props: LogViewToolbarProps) {
         <input type="checkbox" checked={props.wrap} onChange={(e) => props.onWrap(e.target.checked)} />
         Wrap lines
       </label>
+      {props.onStamps && (
+        <label className="flex items-center gap-1 text-zinc-600 dark:text-zinc-400">
+          <input type="checkbox" checked={props.stamps} onChange={(e) => props.onStamps?.(e.target.checked)} />
+          Timestamps
+        </label>
+      )}
       <span className="ml-auto tabular-nums text-zinc-500 dark:text-zinc-400">
         {props.lineCount.toLocaleString('en')} lines{props.loading ? ' (loading…)' : ''}
       </span>
+      {props.loadedCount < props.lineCount && (
+        <span className="tabular-nums text-zinc-500 dark:text-zinc-400">({props.loadedCount.toLocaleString('en')} loaded)</span>
+      )}
       <Button size="sm" onClick={props.onDownload} disabled={props.lineCount === 0}>
         Download
       </Button>

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { LogView } from './log-view';
@@ -88,6 +88,53 @@ describe('log view', () => {
     expect(drawn).toBeGreaterThan(10);
     expect(drawn).toBeLessThan(200);
     expect(screen.getByText('100,000 lines')).toBeTruthy();
+  });
+
+  it('shows each line\'s time when timestamps are on, and remembers the choice', async () => {
+    localStorage.removeItem('kiln.log.timestamps');
+    const stamps = ['2026-11-23T16:01:02.345Z', '2026-11-23T16:01:03.000Z'];
+    const { user, unmount } = renderLog(['first', 'second'], { stamps });
+    expect(document.querySelector('[data-testid="log-stamp"]')).toBeNull();
+    await user.click(screen.getByRole('checkbox', { name: 'Timestamps' }));
+    expect(within(lineRow(1)!).getByText('16:01:02.345').getAttribute('datetime')).toBe(stamps[0]);
+    expect(within(lineRow(2)!).getByText('16:01:03.000')).toBeTruthy();
+    unmount();
+    renderLog(['again'], { stamps: ['2026-11-23T17:00:00.000Z'] });
+    expect(within(lineRow(1)!).getByText('17:00:00.000')).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('checkbox', { name: 'Timestamps' }));
+    expect(document.querySelector('[data-testid="log-stamp"]')).toBeNull();
+    expect(localStorage.getItem('kiln.log.timestamps')).toBe('0');
+  });
+
+  it('numbers a tail page from where it sits in the whole log and loads earlier lines on request', async () => {
+    const onLoadEarlier = vi.fn();
+    const { user } = renderLog(['line 96', 'line 97', 'line 98', 'line 99', 'line 100'], { offset: 95, onLoadEarlier });
+    expect(lineRow(96)!.textContent).toContain('line 96');
+    expect(screen.getByRole('link', { name: 'Line 100' }).getAttribute('href')).toBe('#L100');
+    expect(lineRow(1)).toBeNull();
+    expect(screen.getByText('100 lines')).toBeTruthy();
+    expect(screen.getByText('(5 loaded)')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: /95 earlier lines/ }));
+    expect(onLoadEarlier).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the line in view where it was when an earlier page is put in front', () => {
+    const tail = Array.from({ length: 200 }, (_, i) => `line ${i + 801}`);
+    const onLoadEarlier = vi.fn();
+    const props = { label: 'Log of Build', live: false, fileName: 'b.log', onLoadEarlier, selectedLine: 850 };
+    const { rerender } = render(<LogView lines={tail} offset={800} {...props} />);
+    const el = screen.getByTestId('log-scroll');
+    el.scrollTop = 300;
+    el.dispatchEvent(new Event('scroll'));
+    // Near the top: the page before is asked for.
+    expect(onLoadEarlier).toHaveBeenCalled();
+    const page = Array.from({ length: 100 }, (_, i) => `line ${i + 701}`);
+    rerender(<LogView lines={page.concat(tail)} offset={700} {...props} />);
+    // Line 817 was at the top of the view (300 px); it still is, 100 rows further down.
+    expect(el.scrollTop).toBe(300 + 100 * 18);
+    act(() => void el.dispatchEvent(new Event('scroll')));
+    expect(lineRow(817)!.style.transform).toBe(`translateY(${116 * 18}px)`);
+    expect(lineRow(817)!.textContent).toContain('line 817');
   });
 
   it('says so when a stage wrote nothing, and while waiting for output', () => {

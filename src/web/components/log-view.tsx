@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { AnsiText } from './log-view-line';
-import { buildRows, findMatches, isTruncationMarker, mayStartGroup, rowAt, rowCount, stripAnsi } from './log-view-model';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { LogLineRow } from './log-view-line';
+import { buildRows, findMatches, mayStartGroup, rowAt, rowCount, stripAnsi } from './log-view-model';
 import { LogViewToolbar } from './log-view-toolbar';
 
 const ROW_PX = 18;
@@ -9,10 +9,22 @@ const ROW_PX = 18;
 // objects) whenever estimateSize or measureElement is a new function.
 const estimateSize = () => ROW_PX;
 const measureWrapped = (el: Element) => el.getBoundingClientRect().height || ROW_PX;
+/** Scrolled this close to the top, the page before the first loaded line is fetched. */
+const NEAR_TOP_PX = ROW_PX * 40;
+const STAMPS_KEY = 'kiln.log.timestamps';
 
 interface LogViewProps {
-  /** Every line loaded so far, oldest first; line N is lines[N - 1]. */
+  /** Every line loaded so far, oldest first; line N is lines[N - offset - 1]. */
   lines: readonly string[];
+  /** When each line was stored (ISO), parallel to lines: the timestamps toggle shows them. */
+  stamps?: readonly string[] | undefined;
+  /** Lines before lines[0] that are not loaded (the log opened at its tail). */
+  offset?: number;
+  loadingEarlier?: boolean;
+  /** Fetches the page before lines[0]; called when the reader scrolls near the top. */
+  onLoadEarlier?: () => void;
+  /** The whole log for download, when not all of it is loaded. */
+  readAll?: () => Promise<string[]>;
   label: string;
   /** More lines are still being fetched (history pages). */
   loading?: boolean;
@@ -30,25 +42,41 @@ interface LogViewProps {
  * A log of any size: only the rows on screen are in the DOM (react-virtual). Follow mode keeps
  * the newest line in view and pauses as soon as the reader scrolls up; a button resumes it.
  */
-export function LogView({ lines, label, loading = false, live, fileName, selectedLine, onSelectLine, height = 480 }: LogViewProps) {
+export function LogView(props: LogViewProps) {
+  const { lines, stamps, offset = 0, loadingEarlier = false, onLoadEarlier, label, loading = false, live, fileName, selectedLine, height = 480 } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(selectedLine === undefined);
   const [wrap, setWrap] = useState(false);
+  // Remembered across logs and visits: people who want times want them everywhere.
+  const [showStamps, setShowStamps] = useState(() => localStorage.getItem(STAMPS_KEY) === '1');
+  const onStamps = (on: boolean) => {
+    setShowStamps(on);
+    localStorage.setItem(STAMPS_KEY, on ? '1' : '0');
+  };
+  // Stable callbacks for the memoized rows.
+  const selectRef = useRef(props.onSelectLine);
+  selectRef.current = props.onSelectLine;
+  const onSelect = useCallback((n: number) => selectRef.current?.(n), []);
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(new Set());
   const [query, setQuery] = useState('');
   const [current, setCurrent] = useState(0);
   const seenAtPause = useRef(lines.length);
 
-  // Lines only ever grow at the end, so only the new ones are looked at for group markers.
-  const groupScan = useRef({ scanned: 0, has: false });
+  // Lines grow at the end (live) and, rarely, at the start (earlier pages): only new ones at the end
+  // are looked at for group markers, and everything again after a page was put in front.
+  const groupScan = useRef({ scanned: 0, has: false, offset });
   const hasGroups = useMemo(() => {
     const scan = groupScan.current;
-    if (lines.length < scan.scanned) Object.assign(scan, { scanned: 0, has: false });
+    if (lines.length < scan.scanned || scan.offset !== offset) Object.assign(scan, { scanned: 0, has: false, offset });
     for (let i = scan.scanned; i < lines.length && !scan.has; i += 1) scan.has = mayStartGroup(lines[i]!);
     scan.scanned = lines.length;
     return scan.has;
-  }, [lines]);
-  const rows = useMemo(() => buildRows(lines, collapsed, hasGroups), [lines, collapsed, hasGroups]);
+  }, [lines, offset]);
+  // `collapsed` holds line numbers, which do not move when earlier lines are loaded; rows use indexes.
+  const rows = useMemo(
+    () => buildRows(lines, new Set([...collapsed].map((n) => n - offset - 1)), hasGroups),
+    [lines, collapsed, hasGroups, offset],
+  );
   const count = rowCount(rows, lines);
   const matches = useMemo(() => findMatches(lines, rows, query), [lines, rows, query]);
   const matchSet = useMemo(() => new Set(matches), [matches]);
@@ -73,12 +101,23 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
   const jumped = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (selectedLine === undefined || jumped.current === selectedLine) return;
-    const row = rows ? rows.findIndex((r) => r.index === selectedLine - 1) : selectedLine <= lines.length ? selectedLine - 1 : -1;
+    const at = selectedLine - offset - 1;
+    const row = rows ? rows.findIndex((r) => r.index === at) : at >= 0 && at < lines.length ? at : -1;
     if (row < 0) return;
     jumped.current = selectedLine;
     setFollow(false);
     virtualizer.scrollToIndex(row, { align: 'center' });
-  }, [selectedLine, rows, lines.length, virtualizer]);
+  }, [selectedLine, rows, lines.length, offset, virtualizer]);
+
+  // A page put in front pushes everything down: move the scroll position by as much, so the line
+  // the reader was looking at stays where it was.
+  const shownOffset = useRef(offset);
+  useLayoutEffect(() => {
+    const added = shownOffset.current - offset;
+    shownOffset.current = offset;
+    const el = scrollRef.current;
+    if (added > 0 && el && !follow) el.scrollTop += added * ROW_PX;
+  }, [offset, follow]);
 
   const goTo = (i: number) => {
     if (matches.length === 0) return;
@@ -90,6 +129,7 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
 
   const onScroll = () => {
     const el = scrollRef.current;
+    if (el && offset > 0 && !loadingEarlier && el.scrollTop < NEAR_TOP_PX) onLoadEarlier?.();
     if (!el || !follow) return;
     // Programmatic scrolls to the end land within a row of the bottom; anything further up is the reader.
     if (el.scrollHeight - el.scrollTop - el.clientHeight > ROW_PX * 2) {
@@ -98,8 +138,9 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
     }
   };
 
-  const download = () => {
-    const blob = new Blob([lines.map(stripAnsi).join('\n') + '\n'], { type: 'text/plain' });
+  const download = async () => {
+    const all = offset > 0 && props.readAll ? await props.readAll() : lines;
+    const blob = new Blob([all.map(stripAnsi).join('\n') + '\n'], { type: 'text/plain' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -108,15 +149,19 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
-  const toggleGroup = (index: number) =>
-    setCollapsed((prev) => {
-      const next = new Set(prev);
-      if (next.has(index)) next.delete(index);
-      else next.add(index);
-      return next;
-    });
+  const toggleGroup = useCallback(
+    (n: number) =>
+      setCollapsed((prev) => {
+        const next = new Set(prev);
+        if (next.has(n)) next.delete(n);
+        else next.add(n);
+        return next;
+      }),
+    [],
+  );
 
-  const digits = String(lines.length).length;
+  const total = offset + lines.length;
+  const digits = String(total).length;
   return (
     <section aria-label={label} className="flex flex-col overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
       <LogViewToolbar
@@ -131,9 +176,12 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
         onPrev={() => goTo(current - 1)}
         wrap={wrap}
         onWrap={setWrap}
-        onDownload={download}
-        lineCount={lines.length}
+        onDownload={() => void download()}
+        lineCount={total}
+        loadedCount={lines.length}
         loading={loading}
+        stamps={showStamps}
+        onStamps={stamps ? onStamps : undefined}
       />
       <div className="relative">
         <div
@@ -152,51 +200,40 @@ export function LogView({ lines, label, loading = false, live, fileName, selecte
           <div role="log" aria-live="off" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%', width: wrap ? '100%' : 'max-content' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rowAt(rows, item.index);
-              const line = lines[row.index]!;
-              const n = row.index + 1;
-              const marked = n === selectedLine;
+              const n = offset + row.index + 1;
               const tone =
-                item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : marked ? 'bg-sky-500/25' : '';
+                item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : n === selectedLine ? 'bg-sky-500/25' : '';
               return (
-                <div
+                <LogLineRow
                   key={item.key}
-                  data-index={item.index}
-                  ref={wrap ? virtualizer.measureElement : undefined}
-                  data-line={n}
-                  className={`absolute left-0 flex w-full min-w-max hover:bg-white/5 ${tone}`}
-                  style={{ transform: `translateY(${item.start}px)`, ...(wrap ? {} : { height: ROW_PX }) }}
-                >
-                  <a
-                    href={`#L${n}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      onSelectLine?.(n);
-                    }}
-                    aria-label={`Line ${n}`}
-                    className="sticky left-0 shrink-0 bg-zinc-950 pr-3 pl-2 text-right text-zinc-600 select-none hover:text-zinc-300"
-                    style={{ width: `${digits + 2}ch` }}
-                  >
-                    {n}
-                  </a>
-                  {row.group ? (
-                    <button type="button" onClick={() => toggleGroup(row.index)} aria-expanded={!row.group.collapsed} className="text-left text-sky-300 hover:underline">
-                      {row.group.collapsed ? '▸' : '▾'} {row.group.title}
-                      <span className="text-zinc-500"> ({row.group.size} lines)</span>
-                    </button>
-                  ) : isTruncationMarker(line) ? (
-                    <span role="note" className="rounded bg-amber-400/20 px-1 text-amber-300">
-                      {line}
-                    </span>
-                  ) : (
-                    <span className={wrap ? 'break-all whitespace-pre-wrap' : 'whitespace-pre'}>
-                      <AnsiText line={line} />
-                    </span>
-                  )}
-                </div>
+                  index={item.index}
+                  n={n}
+                  line={lines[row.index]!}
+                  start={item.start}
+                  height={wrap ? undefined : ROW_PX}
+                  digits={digits}
+                  tone={tone}
+                  wrap={wrap}
+                  stamp={showStamps ? stamps?.[row.index] : undefined}
+                  group={row.group}
+                  measure={wrap ? virtualizer.measureElement : undefined}
+                  onSelect={onSelect}
+                  onToggleGroup={toggleGroup}
+                />
               );
             })}
           </div>
         </div>
+        {offset > 0 && (
+          <button
+            type="button"
+            onClick={onLoadEarlier}
+            disabled={loadingEarlier}
+            className="absolute top-2 left-1/2 -translate-x-1/2 rounded-full bg-zinc-700 px-3 py-1 text-xs text-zinc-100 shadow-lg hover:bg-zinc-600 disabled:opacity-70"
+          >
+            {loadingEarlier ? 'Loading earlier lines…' : `${offset.toLocaleString('en')} earlier lines: scroll up or load them`}
+          </button>
+        )}
         {live && !follow && (
           <button
             type="button"

@@ -131,9 +131,11 @@ describe('execution detail', () => {
     server.use(
       http.get('*/api/executions/:id/logs', async ({ request }) => {
         const after = Number(new URL(request.url).searchParams.get('after'));
-        if (after > 0) return HttpResponse.json({ lines: [], nextAfter: after });
+        if (after > 0) return HttpResponse.json({ lines: [], nextAfter: after, earlier: 2 });
+        // The first read is the tail (the viewer opens a log at its end).
         await answered;
-        return HttpResponse.json({ lines: [1, 2].map((seq) => ({ seq, refId: 'test', line: `history ${seq}` })), nextAfter: 2 });
+        const at = '2026-11-23T10:00:00.000Z';
+        return HttpResponse.json({ lines: [1, 2].map((seq) => ({ seq, refId: 'test', line: `history ${seq}`, at })), nextAfter: 2, earlier: 0 });
       }),
     );
     renderApp(url(FAILED, '?stage=test'));

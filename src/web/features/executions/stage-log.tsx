@@ -10,7 +10,8 @@ interface StageLogProps {
 }
 
 export function StageLog({ execution, stage, selectedLine, onSelectLine }: StageLogProps) {
-  const log = useStageLog(execution.id, stage.refId);
+  // A permalink to a line reads the log from its start; otherwise it opens at the tail.
+  const log = useStageLog(execution.id, stage.refId, selectedLine !== undefined);
   return (
     <div className="flex flex-col gap-1">
       {log.error && (
@@ -21,6 +22,11 @@ export function StageLog({ execution, stage, selectedLine, onSelectLine }: Stage
       <LogView
         label={`Log of ${stage.name}`}
         lines={log.lines}
+        stamps={log.stamps}
+        offset={log.offset}
+        loadingEarlier={log.loadingEarlier}
+        onLoadEarlier={log.loadEarlier}
+        readAll={log.readAll}
         loading={log.loading}
         live={!COMPLETED.has(stage.status) && stage.status !== 'NOT_STARTED'}
         fileName={`${execution.pipelineName}-${stage.refId}-${execution.id.slice(0, 8)}.log`.replace(/[^\w.-]+/g, '_')}

@@ -8,51 +8,100 @@ const PAGE = 5000;
 
 export interface StageLog {
   lines: readonly string[];
+  /** When each line was stored (ISO), parallel to lines. */
+  stamps: readonly string[];
+  /** Lines of the stage before lines[0] that are not loaded yet: line numbers start at offset + 1. */
+  offset: number;
   loading: boolean;
+  loadingEarlier: boolean;
   error: string | undefined;
+  /** Loads the page before the first loaded line (scrolling up from the tail). */
+  loadEarlier: () => void;
+  /** Every line of the stage, loaded or not (for download). */
+  readAll: () => Promise<string[]>;
 }
 
+type Data = Omit<StageLog, 'loadEarlier' | 'readAll'>;
+
 /**
- * One stage's log: history pages from GET …/logs (by sequence number), then live `log.lines`
- * events. Sequence numbers are per execution, so "after the last seq I have" de-duplicates the
- * two sources; live lines that arrive during a read wait for it; a reconnect catches up with one
- * more read. Lines are appended once per frame.
+ * One stage's log. It opens at the tail (the last page, so a 100k-line log shows its end at once)
+ * unless `fromStart` (a permalink to a line: everything is read forwards); earlier pages come with
+ * loadEarlier. Live `log.lines` events extend it. Sequence numbers are per execution, so "after the
+ * last seq I have" de-duplicates the two sources; live lines that arrive during a read wait for it;
+ * a reconnect catches up with one more read. Lines are appended once per frame.
  */
-export function useStageLog(executionId: string, refId: string): StageLog {
-  const [state, setState] = useState<StageLog>({ lines: [], loading: true, error: undefined });
+export function useStageLog(executionId: string, refId: string, fromStart = false): StageLog {
+  const [state, setState] = useState<Data>({ lines: [], stamps: [], offset: 0, loading: true, loadingEarlier: false, error: undefined });
   const lastSeq = useRef(0);
+  /** seq of the first loaded line; undefined until one is loaded. */
+  const firstSeq = useRef<number | undefined>(undefined);
+  const opened = useRef(false);
+  const startMode = useRef(fromStart);
   const reading = useRef(false);
   const readAgain = useRef(false);
-  const pending = useRef<string[]>([]);
+  const pending = useRef<{ lines: string[]; stamps: string[] }>({ lines: [], stamps: [] });
   const frame = useRef<number | undefined>(undefined);
   const alive = useRef(true);
+  const earlierBusy = useRef(false);
   /** Live lines that arrived while history was being read; applied (without what the read already had) after it. */
-  const held = useRef<Array<{ firstSeq: number; lines: readonly string[] }>>([]);
+  const held = useRef<Array<{ firstSeq: number; lines: readonly string[]; at: string }>>([]);
 
   const flush = useCallback(() => {
     frame.current = undefined;
     const batch = pending.current;
-    pending.current = [];
-    if (batch.length > 0 && alive.current) setState((s) => ({ ...s, lines: s.lines.concat(batch) }));
+    pending.current = { lines: [], stamps: [] };
+    if (batch.lines.length > 0 && alive.current)
+      setState((s) => ({ ...s, lines: s.lines.concat(batch.lines), stamps: s.stamps.concat(batch.stamps) }));
   }, []);
 
   const push = useCallback(
-    (lines: readonly string[]) => {
-      for (const l of lines) pending.current.push(l);
+    (lines: readonly string[], stamps: (i: number) => string) => {
+      for (const [i, l] of lines.entries()) {
+        pending.current.lines.push(l);
+        pending.current.stamps.push(stamps(i));
+      }
       frame.current ??= requestAnimationFrame(flush);
     },
     [flush],
   );
 
   const apply = useCallback(
-    (firstSeq: number, lines: readonly string[]) => {
-      const skip = Math.max(0, lastSeq.current - firstSeq + 1);
+    (first: number, lines: readonly string[], at: string) => {
+      const skip = Math.max(0, lastSeq.current - first + 1);
       if (skip >= lines.length) return;
-      lastSeq.current = firstSeq + lines.length - 1;
-      push(skip === 0 ? lines : lines.slice(skip));
+      lastSeq.current = first + lines.length - 1;
+      firstSeq.current ??= first + skip;
+      push(skip === 0 ? lines : lines.slice(skip), () => at);
     },
     [push],
   );
+
+  const page = useCallback(
+    (query: { after?: number; before?: number; tail?: boolean }) =>
+      apiFetch(getExecutionLogs, {
+        params: { executionId },
+        query: {
+          stage: refId,
+          limit: String(PAGE),
+          ...(query.after !== undefined ? { after: String(query.after) } : {}),
+          ...(query.before !== undefined ? { before: String(query.before) } : {}),
+          ...(query.tail ? { tail: 'true' } : {}),
+        },
+      }),
+    [executionId, refId],
+  );
+
+  /** The first read: the last page, or (fromStart) nothing yet, so catchUp reads from line 1. */
+  const openTail = useCallback(async () => {
+    if (opened.current || startMode.current) return;
+    const tail = await page({ tail: true });
+    opened.current = true;
+    if (tail.lines.length === 0) return;
+    lastSeq.current = tail.nextAfter;
+    firstSeq.current = tail.lines[0]!.seq;
+    // In one update with the offset, so line numbers are right from the first paint.
+    setState((s) => ({ ...s, offset: tail.earlier, lines: tail.lines.map((l) => l.line), stamps: tail.lines.map((l) => l.at) }));
+  }, [page, push]);
 
   /** Reads everything after lastSeq; a call while a read runs makes it go round once more. */
   const catchUp = useCallback(async () => {
@@ -62,19 +111,21 @@ export function useStageLog(executionId: string, refId: string): StageLog {
     }
     reading.current = true;
     try {
+      await openTail();
       do {
         readAgain.current = false;
         for (;;) {
-          const page = await apiFetch(getExecutionLogs, {
-            params: { executionId },
-            query: { stage: refId, after: String(lastSeq.current), limit: String(PAGE) },
-          });
-          const fresh = page.lines.filter((l) => l.seq > lastSeq.current);
+          const next = await page({ after: lastSeq.current });
+          const fresh = next.lines.filter((l) => l.seq > lastSeq.current);
           if (fresh.length > 0) {
+            firstSeq.current ??= fresh[0]!.seq;
             lastSeq.current = fresh.at(-1)!.seq;
-            push(fresh.map((l) => l.line));
+            push(
+              fresh.map((l) => l.line),
+              (i) => fresh[i]!.at,
+            );
           }
-          if (page.lines.length < PAGE || !alive.current) break;
+          if (next.lines.length < PAGE || !alive.current) break;
         }
       } while (readAgain.current && alive.current);
       if (alive.current) setState((s) => ({ ...s, loading: false, error: undefined }));
@@ -84,17 +135,48 @@ export function useStageLog(executionId: string, refId: string): StageLog {
       reading.current = false;
       const waiting = held.current;
       held.current = [];
-      for (const e of waiting) apply(e.firstSeq, e.lines);
+      for (const e of waiting) apply(e.firstSeq, e.lines, e.at);
     }
-  }, [executionId, refId, push, apply]);
+  }, [page, push, apply, openTail]);
+
+  const loadEarlier = useCallback(() => {
+    const before = firstSeq.current;
+    if (earlierBusy.current || before === undefined || before <= 1) return;
+    earlierBusy.current = true;
+    setState((s) => (s.offset === 0 ? s : { ...s, loadingEarlier: true }));
+    void page({ before })
+      .then((prev) => {
+        if (!alive.current || firstSeq.current !== before) return;
+        if (prev.lines.length > 0) firstSeq.current = prev.lines[0]!.seq;
+        setState((s) => ({
+          ...s,
+          lines: prev.lines.map((l) => l.line).concat(s.lines),
+          stamps: prev.lines.map((l) => l.at).concat(s.stamps),
+          offset: prev.lines.length > 0 ? prev.earlier : 0,
+          loadingEarlier: false,
+        }));
+      })
+      .catch((err: unknown) => alive.current && setState((s) => ({ ...s, loadingEarlier: false, error: err instanceof Error ? err.message : String(err) })))
+      .finally(() => (earlierBusy.current = false));
+  }, [page]);
+
+  const readAll = useCallback(async () => {
+    const out: string[] = [];
+    for (let after = 0; ; ) {
+      const next = await page({ after });
+      out.push(...next.lines.map((l) => l.line));
+      after = next.nextAfter;
+      if (next.lines.length < PAGE) return out;
+    }
+  }, [page]);
 
   const onEvent = useCallback(
     (event: KilnEvent) => {
       if (event.type !== 'log.lines' || event.executionId !== executionId || event.data.refId !== refId) return;
-      const { firstSeq, lines } = event.data;
+      const { firstSeq: first, lines } = event.data;
       // While history is read the order of the two sources is unknown: hold these until it is done.
-      if (reading.current) held.current.push({ firstSeq, lines });
-      else apply(firstSeq, lines);
+      if (reading.current) held.current.push({ firstSeq: first, lines, at: event.at });
+      else apply(first, lines, event.at);
     },
     [executionId, refId, apply],
   );
@@ -110,5 +192,5 @@ export function useStageLog(executionId: string, refId: string): StageLog {
     };
   }, [catchUp]);
 
-  return state;
+  return { ...state, loadEarlier, readAll };
 }
