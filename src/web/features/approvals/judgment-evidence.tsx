@@ -1,5 +1,6 @@
 import type { Execution, StageExecution } from '../../../shared/domain/execution';
 import { Badge } from '../../components/badge';
+import { CanaryEvidence, canaryAnalysisOf } from './canary-evidence';
 
 /** Every stage the judgment comes after, directly or not: what it is being asked to approve. */
 export function stagesBefore(execution: Execution, stage: StageExecution): StageExecution[] {
@@ -33,6 +34,10 @@ export function JudgmentEvidence({ execution, stage }: { execution: Execution; s
   const before = stagesBefore(execution, stage);
   const versions = versionFacts(execution, before);
   const params = Object.entries(execution.trigger.parameters);
+  const canaries = before.flatMap((s) => {
+    const analysis = canaryAnalysisOf(s);
+    return analysis ? [{ stage: s, analysis }] : [];
+  });
   return (
     <div className="flex flex-col gap-2 text-sm">
       <h4 className="text-xs font-semibold text-zinc-700 uppercase dark:text-zinc-300">Evidence</h4>
@@ -70,9 +75,11 @@ export function JudgmentEvidence({ execution, stage }: { execution: Execution; s
               <Badge tone={TONE[s.status as keyof typeof TONE] ?? 'neutral'}>{s.status.toLowerCase().replace('_', ' ')}</Badge>
               <span className="font-medium">{s.name}</span>
               {s.error && <span className="text-red-700 dark:text-red-400">{s.error}</span>}
-              {Object.keys(s.outputs).length > 0 && (
+              {Object.keys(s.outputs).some((k) => k !== 'canaryAnalysis') && (
                 <span className="font-mono text-xs text-zinc-500">
                   {Object.entries(s.outputs)
+                    // Shown as a table below, not as JSON.
+                    .filter(([k]) => k !== 'canaryAnalysis')
                     .map(([k, v]) => `${k}=${text(v)}`)
                     .join(' · ')}
                 </span>
@@ -81,6 +88,9 @@ export function JudgmentEvidence({ execution, stage }: { execution: Execution; s
           ))}
         </ul>
       )}
+      {canaries.map(({ stage: s, analysis }) => (
+        <CanaryEvidence key={s.refId} stage={s} analysis={analysis} />
+      ))}
     </div>
   );
 }
