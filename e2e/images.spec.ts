@@ -34,7 +34,6 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
         'artifact: { source: ' + JSON.stringify(SAMPLE_APP) + ', destination: /app/server.mjs }',
         'provisioners:',
         '  - { type: shell, name: app config, script: "mkdir -p etc/shop && echo mode=production > etc/shop/app.conf" }',
-        '  - { type: packages }',
         'run: { entrypoint: app/server.mjs, healthPath: /health }',
         'tests: { files: [/app/server.mjs, /etc/shop/app.conf] }',
       ].join('\n'),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The bakery's integration tests build real disk images (mke2fs -d, sfdisk, dd, e2fsck, resize2fs,
-# debugfs), compress with zstd and gzip, and run a real `packer build` (Debian's packer 1.6.6). They fail, not skip, when a tool is missing, so CI
-# installs Debian's packages first. Nothing here needs root at run time: no mount, no loop device.
+# debugfs), compress with zstd and gzip, run a real `packer build` (Debian's packer 1.6.6) and
+# bootstrap Debian with mmdebstrap. They fail, not skip, when a tool is missing, so CI installs
+# Debian's packages first. Only the packages provisioner needs root at run time (apt-get in a
+# chroot with /dev and /proc mounted in a private namespace); disk images need no mount or loop device.
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin"
 need=()
-for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer; do
+for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer mmdebstrap:mmdebstrap unshare:util-linux chroot:coreutils; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

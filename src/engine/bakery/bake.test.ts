@@ -57,11 +57,10 @@ describe('bake', () => {
     const recipe = await saveRecipe(repos, {
       name: 'shop-app',
       artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
-      provisioners: [{ type: 'packages' }],
       run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
     });
     const first = await bake({ repos, paths, log }, { recipe, by: 'tester', git: { commit: 'abc123' } });
-    expect(first.image).toMatchObject({ version: 'v1', format: 'bundle', run: { entrypoint: 'app/server.mjs' }, build: { git: { commit: 'abc123' }, packages: ['iotop', 'mtr', 'sysstat'] } });
+    expect(first.image).toMatchObject({ version: 'v1', format: 'bundle', run: { entrypoint: 'app/server.mjs' }, build: { git: { commit: 'abc123' }, packages: [] } });
     expect(lines.some((l) => /test: boot,ui,say,GET \/health answered 200/.test(l))).toBe(true);
     const unpacked = join(paths.roots, first.image.digest.slice(7));
     expect(readFileSync(join(unpacked, 'app/server.mjs'), 'utf8')).toBe(readFileSync(SAMPLE_APP, 'utf8'));
@@ -92,6 +91,16 @@ describe('bake', () => {
     expect(lines.some((l) => l.includes('provisioner 2 (shell: compile),ui,error'))).toBe(true);
     expect(lines.some((l) => l.includes('provisioner 3'))).toBe(false);
     expect(lines.at(-1)).toMatch(/,bake,error-count,1$/);
+    expect(await repos.images.all()).toEqual([]);
+  });
+
+  it('refuses to install packages into a root that is not Debian, saying why', async () => {
+    const { repos } = db();
+    const { paths, log, rootDir } = bakery();
+    const recipe = await saveRecipe(repos, { name: 'not-debian', base: { type: 'directory', path: rootDir }, provisioners: [{ type: 'packages' }] });
+    const err = await bake({ repos, paths, log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ step: 'provisioner 1 (packages)' });
+    expect((err as BakeError).message).toMatch(/exited with code 64: the image root is not a Debian system \(no \/etc\/debian_version and \/usr\/bin\/apt-get\), so apt cannot install iotop mtr sysstat/);
     expect(await repos.images.all()).toEqual([]);
   });
 

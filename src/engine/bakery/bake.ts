@@ -75,7 +75,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     const root = join(work, 'root');
     mkdirSync(work, { recursive: true });
     try {
-      await log.step('base', () => prepareBase(log, paths, recipe.base, parent, root, work));
+      await log.step('base', () => prepareBase(log, paths, recipe.base, parent, root, work, deps.signal));
       await installArtifact(log, recipe, root);
       // The packer builder runs the recipe's provisioners inside `packer build`, after the provisioning files.
       const viaPacker = recipe.builder === 'packer';

@@ -9,6 +9,7 @@ import { runCommand } from './run-command';
 import { requireTool } from './tools';
 import { decompress } from './compress';
 import { artifactPath, type BakeryPaths } from './store';
+import { bootstrapDebian } from './debian-base';
 
 /**
  * The parent image a recipe builds on, resolved before anything is built: an unknown or revoked
@@ -26,7 +27,7 @@ export async function resolveParent(repos: Pick<Repositories, 'images'>, base: R
 }
 
 /** Fills `root` (an empty directory) with the recipe's base. */
-export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: RecipeBase, parent: ImageVersion | undefined, root: string, work: string): Promise<void> {
+export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: RecipeBase, parent: ImageVersion | undefined, root: string, work: string, signal?: AbortSignal): Promise<void> {
   mkdirSync(root, { recursive: true });
   switch (base.type) {
     case 'scratch':
@@ -43,11 +44,9 @@ export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: Recipe
       await runCommand(log, 'base', requireTool('tar'), ['-xf', base.path, '-C', root, '--no-same-owner']);
       log.say('base', `extracted ${base.path}`);
       return;
-    case 'debian': {
-      const mmdebstrap = requireTool('mmdebstrap');
-      await runCommand(log, 'base', mmdebstrap, ['--variant=minbase', '--mode=unshare', base.suite, root, ...(base.mirror ? [base.mirror] : [])]);
+    case 'debian':
+      await bootstrapDebian(log, base, root, { debCache: paths.debs, signal });
       return;
-    }
     case 'image': {
       const file = artifactPath(paths, parent!.artifact);
       if (!existsSync(file)) throw new BakeError('base', `the artifact of ${parent!.name}:${parent!.version} is missing from ${paths.images}`, 'base.image');

@@ -5,9 +5,8 @@ import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { insideRoot } from './image-root';
 import { runCommand } from './run-command';
+import { aptInstallScript, PACKAGES_FILE } from './debian-packages';
 
-/** Where package lists are recorded in the image (read by the packages check and by people). */
-export const PACKAGES_FILE = '/etc/kiln/packages.list';
 
 /** How the log and errors name a provisioner: `provisioner 2 (shell: compile)`. */
 export function provisionerLabel(p: Provisioner, index: number): string {
@@ -46,16 +45,12 @@ export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: s
           // -e: the first failing command fails the provisioner, as in Packer's shell provisioner.
           await runCommand(log, step, '/bin/sh', ['-e', '-c', p.script], { cwd: root, env: { IMAGE_ROOT: root }, signal, timeoutMs: 30 * 60_000 });
           return;
-        case 'packages': {
-          // Installing needs apt inside a Debian root and root privileges; the bakery records the list
-          // in the image so the packages check and people can see what the image is meant to carry.
+        case 'packages':
+          // apt-get in a chroot of the image root (debian-packages.ts); a root that is not Debian fails.
           packages.push(...p.packages);
-          const file = insideRoot(root, PACKAGES_FILE, step);
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, `${[...new Set(packages)].sort().join('\n')}\n`);
-          log.say(step, `recorded ${p.packages.length} packages in ${PACKAGES_FILE}: ${p.packages.join(' ')}`);
+          await runCommand(log, step, '/bin/sh', ['-e', '-c', aptInstallScript(p.packages)], { cwd: root, env: { IMAGE_ROOT: root }, signal, timeoutMs: 30 * 60_000 });
+          log.say(step, `installed ${p.packages.join(' ')} with apt-get (listed in ${PACKAGES_FILE})`);
           return;
-        }
       }
     });
   }

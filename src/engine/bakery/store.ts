@@ -10,11 +10,13 @@ export interface BakeryPaths {
   roots: string;
   /** Scratch space of bakes in progress (one directory each, removed at the end). */
   work: string;
+  /** Debian packages mmdebstrap downloaded, kept for the next bake of a Debian base. */
+  debs?: string;
 }
 
 export function bakeryPaths(dataDir: string): BakeryPaths {
   const base = resolve(dataDir);
-  const paths = { images: join(base, 'images'), roots: join(base, 'image-roots'), work: join(base, 'bakes') };
+  const paths = { images: join(base, 'images'), roots: join(base, 'image-roots'), work: join(base, 'bakes'), debs: join(base, 'cache', 'debs') };
   for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
   return paths;
 }

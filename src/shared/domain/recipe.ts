@@ -47,6 +47,8 @@ export const RecipeBase = z.discriminatedUnion('type', [
     type: z.literal('debian'),
     suite: z.string().regex(/^[a-z]+$/, 'suite must be a Debian suite name such as bookworm'),
     mirror: z.url().optional(),
+    /** mmdebstrap's variant: minbase (default: essential + apt), apt, or essential (no apt). */
+    variant: z.enum(['minbase', 'apt', 'essential']).optional(),
   }),
 ]);
 export type RecipeBase = z.infer<typeof RecipeBase>;

@@ -1,5 +1,5 @@
 import type { Provisioner, RecipeDraft } from '../../../shared/domain/recipe';
-import { PACKAGES_FILE } from '../provisioners';
+import { aptInstallScript } from '../debian-packages';
 
 /** Single-quotes a word for /bin/sh. */
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -22,11 +22,8 @@ export function provisionerScript(p: Provisioner): string {
       if (p.mode !== undefined) lines.push(`chmod ${p.mode.toString(8)} ${target}`);
       return `${head}${lines.join('\n')}\n`;
     }
-    case 'packages': {
-      // Merged into the recorded list, as the in-process provisioner does (Debian package names need no quoting).
-      const file = inRoot(PACKAGES_FILE);
-      return `${head}mkdir -p "$(dirname ${file})"\n{ cat ${file} 2>/dev/null || true; printf '%s\\n' ${p.packages.join(' ')}; } | sort -u > ${file}.new\nmv ${file}.new ${file}\n`;
-    }
+    case 'packages':
+      return `${head}${aptInstallScript(p.packages)}`;
   }
 }
 

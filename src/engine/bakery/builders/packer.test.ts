@@ -28,13 +28,12 @@ describe('packer builder', () => {
         // A comma and Packer template braces in a script: neither may confuse the template or the log.
         { type: 'shell', name: 'config', script: 'mkdir -p etc/shop\necho "mode=production, {{ not a template }}" > etc/shop/app.conf\necho configured, ok' },
         { type: 'file', source: join(rootDir, 'etc/motd'), destination: '/etc/motd.copy', mode: 0o600 },
-        { type: 'packages', packages: ['curl', 'mtr'] },
       ],
       run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
       tests: { files: ['/etc/shop/app.conf', '/etc/motd.copy', '/app/server.mjs'] },
     });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 'tester' });
-    expect(image).toMatchObject({ format: 'bundle', build: { builder: 'packer', packages: ['curl', 'mtr'] }, run: { entrypoint: 'app/server.mjs' } });
+    expect(image).toMatchObject({ format: 'bundle', build: { builder: 'packer', packages: [] }, run: { entrypoint: 'app/server.mjs' } });
     expect(image.build.tools.packer).toMatch(/^1\.\d+\.\d+/);
     expect(image.artifact).toMatch(/^[a-f0-9]{64}\.tar\.gz$/);
 
@@ -42,14 +41,13 @@ describe('packer builder', () => {
     const tar = (...args: string[]) => execFileSync('tar', ['-xzOf', file, ...args], { encoding: 'utf8' });
     expect(tar('./etc/shop/app.conf')).toBe('mode=production, {{ not a template }}\n');
     expect(tar('./etc/motd.copy')).toBe('baked by kiln\n');
-    expect(tar('./etc/kiln/packages.list')).toBe('curl\nmtr\n');
     expect(execFileSync('tar', ['-tvzf', file, './etc/motd.copy'], { encoding: 'utf8' })).toMatch(/^-rw------- /);
     expect(statSync(file).size).toBe(image.sizeBytes);
 
     const events = lines.map(parseBakeLine).filter((l) => l !== undefined);
     const ended = events.filter((l) => l.type === 'step' && l.data[0] === 'end').map((l) => l.step);
     expect(ended).toEqual(expect.arrayContaining([
-      'provisioner 1 (shell: config)', 'provisioner 2 (file /etc/motd.copy)', 'provisioner 3 (packages)',
+      'provisioner 1 (shell: config)', 'provisioner 2 (file /etc/motd.copy)',
       'packer: post-processor shell-local', 'packer: post-processor compress', 'packer: build', 'test: boot',
     ]));
     // The script's own output line, comma intact after the log's escaping round trip.
