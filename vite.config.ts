@@ -5,11 +5,16 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** public/ holds MSW's worker for `VITE_MSW=1 npm run dev`; a production build must not ship it. */
+// The outDir is read from the resolved config: Kiln's start builds into a side directory first.
+let outDir = resolve(import.meta.dirname, 'dist');
 const dropMockWorker = {
   name: 'kiln-drop-mock-worker',
   apply: 'build' as const,
+  configResolved(config: { root: string; build: { outDir: string } }) {
+    outDir = resolve(config.root, config.build.outDir);
+  },
   closeBundle() {
-    rmSync(resolve(import.meta.dirname, 'dist/mockServiceWorker.js'), { force: true });
+    rmSync(resolve(outDir, 'mockServiceWorker.js'), { force: true });
   },
 };
 

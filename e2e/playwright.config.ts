@@ -15,7 +15,7 @@ export default defineConfig({
     { name: 'setup', testMatch: '**/auth.setup.ts' },
     { name: 'journeys', testMatch: '**/*.spec.ts', dependencies: ['setup'], use: { storageState: ADMIN_STATE } },
   ],
-  outputDir: '.artifacts/test-results',
+  outputDir: `.artifacts/test-results-${PORT}`,
   timeout: 30_000,
   expect: { timeout: 10_000 },
   workers: 1,

@@ -4,6 +4,9 @@ import { NewApplication } from '../shared/domain/application';
 import { PipelineDraft } from '../shared/domain/pipeline';
 import { NewProject } from '../shared/domain/project';
 import { RecipeDraft } from '../shared/domain/recipe';
+import { DEMO_ACCOUNT, DEMO_APPLICATION, DEMO_BALANCERS, DEMO_PIPELINE, DEMO_PROJECT } from '../shared/domain/demo';
+
+export { DEMO_ACCOUNT, DEMO_APPLICATION, DEMO_PIPELINE, DEMO_PROJECT };
 
 /**
  * The demo: one real application on the local cloud. Nothing here is a row pretending to be a
@@ -18,12 +21,6 @@ export interface DemoWorld {
   pipelines: PipelineDraft[];
 }
 
-export const DEMO_PROJECT = 'demo';
-export const DEMO_APPLICATION = 'storefront';
-export const DEMO_PIPELINE = 'Ship storefront';
-/** The service account that made the first release at first start (it cannot sign in). */
-export const DEMO_ACCOUNT = 'kiln-demo';
-export const DEMO_BALANCERS = { staging: 'storefront-staging', prod: 'storefront-prod' } as const;
 const REGION = 'local-east';
 
 /** The demo app and its smoke test ship with Kiln; the recipe and the job name them by absolute path. */

@@ -85,6 +85,20 @@ describe('engine', () => {
     expect((await repos.events.after(0, { executionId: id }, 100)).filter((ev) => ev.type === 'judgment.recorded')).toHaveLength(1);
   });
 
+  it('shows the judge the instructions with their expressions filled in, and skips a judgment whose condition is false', async () => {
+    const e = engine();
+    const p = await pipeline([
+      { refId: 'ok', type: 'manualJudgment', name: 'Approve', config: { instructions: 'Ship ${ execution.application } for ${ trigger.user }? ${ nope.x }' } },
+      { refId: 'auto', type: 'manualJudgment', name: 'Auto', condition: "${ trigger.user == 'robot' }", config: { instructions: 'never asked' } },
+    ]);
+    const { id } = await e.start(p, manual);
+    await e.tick();
+    const waiting = (await repos.executions.get(id))!;
+    // Kiln's expressions are filled in; `${ … }` that is not one of Kiln's (a shell's, say) stays as written.
+    expect(waiting.stages[0]!.context.instructions).toBe('Ship web for ana? ${ nope.x }');
+    expect(waiting.stages[1]!.status).toBe('SKIPPED');
+  });
+
   it('a rejection ends the execution with who rejected and why', async () => {
     const e = engine();
     const p = await pipeline([

@@ -30,12 +30,13 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
     stdio: 'ignore',
   });
   children.push(child);
-  for (let i = 0; i < 200; i += 1) {
+  // Generous: the machine is shared with other suites, and the demo's first release starts with Kiln.
+  for (let i = 0; i < 600; i += 1) {
     const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('Kiln did not start in 20 s');
+  throw new Error('Kiln did not start in 60 s');
 }
 
 let token = '';
@@ -59,7 +60,7 @@ async function until(port: number, id: string, ok: (e: Awaited<ReturnType<typeof
 }
 
 describe('a Kiln process killed mid-execution', () => {
-  it('resumes after restart and runs every stage once', { timeout: 90_000 }, async () => {
+  it('resumes after restart and runs every stage once', { timeout: 180_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiln-crash-'));
     const marker = join(dataDir, 'ran.txt');
     const port = await freePort();

@@ -19,6 +19,6 @@ export async function startDemoRelease(repos: Repositories, engine: Engine): Pro
   if (!pipeline) return undefined;
   const { executions } = await repos.executions.list(DEMO_APPLICATION, { pipelineId: pipeline.id, limit: 1 });
   if (executions.length > 0) return undefined;
-  const { execution } = await engine.fire(pipeline, { type: 'manual', user: DEMO_ACCOUNT, parameters: {} }, DEMO_RELEASE_CAUSE);
+  const { execution } = await engine.fire(pipeline, { type: 'manual', user: DEMO_ACCOUNT, parameters: {} }, `${DEMO_RELEASE_CAUSE}/${pipeline.id}`);
   return execution;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Newest modification time below dir, so a stale dist/ is rebuilt after a pull. */
@@ -24,6 +24,21 @@ export async function ensureSpaBuilt(root: string, log: (line: string) => void):
   log(existsSync(index) ? 'Dashboard sources changed; rebuilding…' : 'Building the dashboard (first start)…');
   // Vite is loaded only when a build is needed, so a normal start does not pay for it.
   const { build } = await import('vite');
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  // Built beside dist/ and swapped in at the end: another Kiln serving dist/ from this checkout
+  // never sees a half-written or emptied directory (Vite empties its outDir first).
+  const fresh = `${dist}.building-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production', build: { outDir: fresh, emptyOutDir: true } });
+  swapIn(fresh, dist);
   return dist;
+}
+
+function swapIn(fresh: string, dist: string): void {
+  const assets = join(dist, 'assets');
+  // Old hashed chunks stay: a page loaded before the swap still lazy-loads the chunks it names.
+  if (existsSync(assets)) cpSync(assets, join(fresh, 'assets'), { recursive: true, force: false, errorOnExist: false });
+  const old = `${dist}.old-${process.pid}`;
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(fresh, dist);
+  rmSync(old, { recursive: true, force: true });
 }

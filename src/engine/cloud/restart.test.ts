@@ -49,11 +49,11 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
     stdio: 'ignore',
   });
   children.push(child);
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('Kiln did not start in 30 s');
+  throw new Error('Kiln did not start in 60 s');
 }
 
 let token = '';

@@ -15,7 +15,7 @@ export const Judgment = z.object({
 export type Judgment = z.infer<typeof Judgment>;
 
 export const manualJudgmentHandler = defineHandler<Config>({
-  async step({ config, stage, now }) {
+  async step({ config, stage, now, resolve }) {
     const judgment = Judgment.safeParse(stage.context.judgment);
     if (judgment.success) {
       const j = judgment.data;
@@ -23,11 +23,22 @@ export const manualJudgmentHandler = defineHandler<Config>({
       return { status: 'FAILED', error: `rejected by ${j.by}${j.comment ? `: ${j.comment}` : ''}` };
     }
     const since = typeof stage.context.waitingSince === 'string' ? new Date(stage.context.waitingSince) : now;
+    // The judge reads the instructions with their `${ … }` filled in (which image, which address).
+    const waiting = { waitingSince: since.toISOString(), instructions: instructionsFor(config.instructions, resolve) };
     if (config.timeoutSec !== undefined) {
       const deadline = new Date(since.getTime() + config.timeoutSec * 1000);
       if (now >= deadline) return { status: 'FAILED', error: `no judgment within ${config.timeoutSec} s` };
-      return { status: 'SUSPENDED', wakeAt: deadline, context: { waitingSince: since.toISOString() } };
+      return { status: 'SUSPENDED', wakeAt: deadline, context: waiting };
     }
-    return { status: 'SUSPENDED', context: { waitingSince: since.toISOString() } };
+    return { status: 'SUSPENDED', context: waiting };
   },
 });
+
+/** An expression that cannot be evaluated must not keep the judgment from being asked: say so in the text. */
+function instructionsFor(text: string, resolve: (value: string) => unknown): string {
+  try {
+    return String(resolve(text) ?? '');
+  } catch (err) {
+    return `${text}\n\n(Kiln could not fill in these instructions: ${err instanceof Error ? err.message : String(err)})`;
+  }
+}

@@ -2,8 +2,8 @@ import { Badge } from './badge';
 
 export function DemoBadge() {
   return (
-    <Badge tone="violet" title="Sample data seeded on first start">
-      Demo data
+    <Badge tone="violet" title="Kiln's demo, set up on first start">
+      Demo
     </Badge>
   );
 }

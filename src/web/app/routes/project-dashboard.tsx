@@ -9,6 +9,8 @@ import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { ApplicationOverview } from '../../features/projects/application-overview';
+import { DemoGuide } from '../../features/projects/demo-guide';
+import { DEMO_PROJECT } from '../../../shared/domain/demo';
 import { projectDashboardQuery } from '../../features/projects/project-queries';
 import { paths } from '../../lib/paths';
 
@@ -68,6 +70,7 @@ export function ProjectDashboardPage() {
         </p>
       </PageHeader>
       {p.demo && <DemoBanner subject="project" />}
+      {p.demo && p.name === DEMO_PROJECT && <DemoGuide />}
       {applications.length === 0 ? (
         <EmptyState title="This project has no applications yet">
           Create one with <code className="font-mono text-xs">POST /api/applications</code> and project{' '}

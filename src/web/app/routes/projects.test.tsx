@@ -3,20 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/render-app';
 
 describe('projects', () => {
-  it('sends / to the projects list, which marks demo data', async () => {
+  it('sends / to the projects list, which marks the demo', async () => {
     const { router } = renderApp('/');
     const list = await screen.findByRole('list', { name: 'Projects' });
     expect(router.state.location.pathname).toBe('/projects');
     const shop = within(list).getByRole('link', { name: /Online Shop/ });
     expect(shop.getAttribute('href')).toBe('/projects/shop');
-    expect(within(shop).getByText('Demo data')).toBeTruthy();
-    expect(within(within(list).getByRole('link', { name: /Platform/ })).queryByText('Demo data')).toBeNull();
+    expect(within(shop).getByText('Demo', { exact: true })).toBeTruthy();
+    expect(within(within(list).getByRole('link', { name: /Platform/ })).queryByText('Demo', { exact: true })).toBeNull();
   });
 
   it('shows a demo project with a banner and the newest server group of each cluster', async () => {
     const { user, router } = renderApp('/projects/shop');
     expect(await screen.findByRole('heading', { level: 1, name: 'Online Shop' })).toBeTruthy();
-    expect(screen.getByRole('note', { name: 'Demo data' }).textContent).toContain('sample data');
+    expect(screen.getByRole('note', { name: 'Demo' }).textContent).toContain('on first start');
     expect(within(screen.getByRole('navigation', { name: 'Breadcrumb' })).getByRole('link', { name: 'Projects' })).toBeTruthy();
 
     const web = screen.getByRole('list', { name: 'Clusters of web' });

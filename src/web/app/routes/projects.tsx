@@ -4,7 +4,9 @@ import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
+import { DemoGuide } from '../../features/projects/demo-guide';
 import { ProjectList } from '../../features/projects/project-list';
+import { DEMO_PROJECT } from '../../../shared/domain/demo';
 import { projectsQuery } from '../../features/projects/project-queries';
 
 export function ProjectsPage() {
@@ -28,7 +30,10 @@ export function ProjectsPage() {
           Create one with <code className="font-mono text-xs">POST /api/projects</code>; it will show up here.
         </EmptyState>
       ) : (
-        <ProjectList projects={query.data} />
+        <>
+          {query.data.some((p) => p.demo && p.name === DEMO_PROJECT) && <DemoGuide />}
+          <ProjectList projects={query.data} />
+        </>
       )}
     </>
   );

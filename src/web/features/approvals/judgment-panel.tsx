@@ -76,7 +76,7 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
       </div>
       <div>
         <h4 className="text-xs font-semibold text-zinc-700 uppercase dark:text-zinc-300">Instructions</h4>
-        <p className="text-sm whitespace-pre-wrap">{str(stage.config.instructions) || 'The pipeline gives no instructions for this judgment.'}</p>
+        <p className="text-sm whitespace-pre-wrap">{str(stage.context.instructions ?? stage.config.instructions) || 'The pipeline gives no instructions for this judgment.'}</p>
       </div>
       {showEvidence && <JudgmentEvidence execution={execution} stage={stage} />}
       {(roles.length > 0 || stage.config.separationOfDuties === true) && (
