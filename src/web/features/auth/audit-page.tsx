@@ -25,7 +25,7 @@ export function AuditPage() {
               <td className="font-mono text-xs">{e.actor}</td>
               <td className="font-mono text-xs">{e.action}</td>
               <td className="font-mono text-xs break-all">{e.target}</td>
-              <td className={e.status < 300 ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>{e.status}</td>
+              <td className={e.status < 400 ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>{e.status}</td>
               <td className="text-xs text-zinc-500">{e.ip}</td>
             </tr>
           ))}
