@@ -116,11 +116,17 @@ describe('kiln CLI', () => {
     await kiln(['pipeline', 'save', p]);
     const started = await kiln(['--json', 'pipeline', 'run', 'web/CLI judge']);
     const id = JSON.parse(started.out).id as string;
-    for (let i = 0; i < 100 && !(await kiln(['execution', 'get', id])).out.includes('SUSPENDED'); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(await kiln(['execution', 'wait', id, '--for', 'soon'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("--for must be 'judgment' or 'end'") });
+    expect(await kiln(['execution', 'wait', id, '--timeout', '0'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--timeout must be a whole number') });
+    const waiting = await kiln(['execution', 'wait', id, '--for', 'judgment', '--timeout', '30']);
+    expect(waiting).toMatchObject({ code: 0, out: `Waiting for a judgment on stage 'ok' (Ship?). Approve with: kiln execution judge ${id} ok --approve\n` });
+    // Waiting for the end of an execution that waits for a person gives up at the timeout, exit 1.
+    expect(await kiln(['execution', 'wait', id, '--timeout', '1'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('is still RUNNING after 1 s') });
     expect(await kiln(['execution', 'judge', id, 'ok'])).toMatchObject({ code: EXIT.usage });
     expect(await kiln(['execution', 'judge', id, 'ok', '--reject'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('a rejection needs a comment') });
     expect((await kiln(['execution', 'judge', id, 'ok', '--approve', '--comment', 'lgtm'])).code).toBe(0);
     expect((await kiln(['execution', 'judge', id, 'ok', '--approve'])).err).toMatch(/Already judged: approve by ana/);
+    expect(await kiln(['execution', 'wait', id, '--timeout', '30'])).toMatchObject({ code: 0, out: `Execution ${id} ended SUCCEEDED\n` });
   });
 
   it('translates Butane from stdin, and fails under --strict with warnings', async () => {
