@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app';
@@ -189,4 +190,34 @@ describe('single sign-on through an OpenID Connect provider', () => {
     const { done } = await signIn('olga', { groups: ['oncall'], next: '//evil.example/phish' });
     expect(done.headers.location).toBe('/');
   });
+});
+
+describe('a provider that is down', () => {
+  it('costs only that sign-in (a 502 page naming the issuer); Kiln asks again next time', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const database = await openTestDatabase();
+    const config = { ...oidc, issuer: `http://127.0.0.1:${port}` };
+    const kiln = await buildApp({ db: database.db, repos: database.repos, version: '0.0.0-test', oidc: config });
+    let later: TestIdp | undefined;
+    try {
+      const down = await kiln.inject({ method: 'GET', url: '/api/auth/oidc/login' });
+      expect(down.statusCode).toBe(502);
+      expect(down.body).toContain(`Kiln could not read the provider&#39;s configuration at http://127.0.0.1:${port}`);
+      expect((await kiln.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+
+      later = await startTestIdp({ clientId: 'kiln', clientSecret: 'kiln-secret', port });
+      const up = await kiln.inject({ method: 'GET', url: '/api/auth/oidc/login' });
+      expect(up.statusCode).toBe(302);
+      expect(up.headers.location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/authorize\\?`));
+    } finally {
+      await kiln.close();
+      await database.close();
+      await later?.close();
+    }
+  }, 60_000);
 });
