@@ -21,7 +21,8 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
  */
 export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next: Draft) => void }) {
   const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
-  const base = (draft.base ?? { type: 'scratch' }) as { type: string; image?: string; path?: string; suite?: string };
+  const base = (draft.base ?? { type: 'scratch' }) as { type: string; image?: string; path?: string; suite?: string; mirror?: string; variant?: 'minbase' | 'apt' | 'essential' };
+  const debian = { type: 'debian' as const, suite: base.suite ?? 'bookworm', ...(base.mirror ? { mirror: base.mirror } : {}), ...(base.variant ? { variant: base.variant } : {}) };
   const artifact = draft.artifact as { source?: string; destination?: string } | undefined;
   const run = draft.run as { entrypoint?: string; healthPath?: string } | undefined;
   const output = (draft.output ?? {}) as { compression?: 'zstd' | 'gzip'; diskSizeMiB?: number };
@@ -52,8 +53,17 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
       </Field>
       {base.type === 'image' && <Field label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">{(id) => <input id={id} className={INPUT} value={base.image ?? ''} onChange={(e) => set({ base: { type: 'image', image: e.target.value } })} />}</Field>}
       {(base.type === 'directory' || base.type === 'tarball') && <Field label="Base path" hint="An absolute path on the Kiln machine.">{(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}</Field>}
-      {base.type === 'debian' && <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap).">{(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { type: 'debian', suite: e.target.value } })} />}</Field>}
-      {base.type === 'scratch' && <div />}
+      {base.type === 'debian' && <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap); packages provisioners then apt-get install into it.">{(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { ...debian, suite: e.target.value } })} />}</Field>}
+      {base.type === 'debian' && (
+        <Field label="Debian variant" hint="minbase: essential packages and apt (the smallest root apt can add to).">
+          {(id) => (
+            <select id={id} className={INPUT} value={base.variant ?? 'minbase'} onChange={(e) => set({ base: { ...debian, variant: e.target.value as 'minbase' } })}>
+              {['minbase', 'apt', 'essential'].map((v) => <option key={v} value={v}>{v}</option>)}
+            </select>
+          )}
+        </Field>
+      )}
+      {(base.type === 'scratch' || base.type === 'debian') && <div />}
       <Field label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
         {(id) => <input id={id} className={INPUT} value={artifact?.source ?? ''} onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })} />}
       </Field>
