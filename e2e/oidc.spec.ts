@@ -102,8 +102,12 @@ test('a person signs in through the company provider and gets the role their gro
   await dave.close();
 
   await page.goto('/admin/users');
-  await expect(page.getByRole('row', { name: /dave/ })).not.toContainText('deployers');
+  const daveRow = page.getByRole('row', { name: /dave/ });
+  await expect(daveRow.getByText('SSO', { exact: true })).toBeVisible();
+  await expect(daveRow.getByLabel('Roles of dave')).toHaveValue('');
+  await expect(daveRow.getByLabel('Roles of dave')).toBeDisabled();
+  await screen(page, 'oidc-06-users');
   await page.goto('/admin/audit?q=oidc');
   await expect(page.getByRole('cell', { name: 'GET /api/auth/oidc/callback' }).first()).toBeVisible();
-  await screen(page, 'oidc-06-audit');
+  await screen(page, 'oidc-07-audit');
 });

@@ -6,7 +6,8 @@ import type { Session, UserRepository } from '../types';
 const USER = `
   select u.name, u.display_name as "displayName", u.admin, u.service_account as "serviceAccount", u.disabled,
          ${iso('u.created_at')} as "createdAt",
-         coalesce((select array_agg(m.role order by m.role) from role_members m where m.user_name = u.name), '{}') as roles
+         coalesce((select array_agg(m.role order by m.role) from role_members m where m.user_name = u.name), '{}') as roles,
+         exists (select 1 from oidc_identities i where i.user_name = u.name) as sso
   from users u`;
 
 const grantRow = (r: Record<string, unknown>) => Grant.parse({ resourceType: r.resource_type, resource: r.resource, permission: r.permission });

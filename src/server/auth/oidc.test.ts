@@ -94,6 +94,9 @@ describe('single sign-on through an OpenID Connect provider', () => {
     // 'ghosts' is mapped but no such role exists in Kiln: nobody gets it.
     expect(me.user).toMatchObject({ name: 'olga', displayName: 'olga', admin: true, roles: ['approvers'] });
     expect(await repos.users.passwordHash('olga')).toBeUndefined();
+    // Marked as managed by the provider, unlike a local account.
+    expect((await repos.users.get('olga'))!.sso).toBe(true);
+    expect((await repos.users.get('lena'))!.sso).toBe(false);
     const [entry] = await repos.audit.list({ actor: 'olga', action: 'GET /api/auth/oidc/callback', limit: 1 });
     expect(entry).toMatchObject({ status: 302, target: idp.issuer, details: { provider: 'Acme SSO', created: true, groups: ['platform-admins', 'oncall', 'unrelated'], roles: ['approvers'], admin: true, missingRoles: ['ghosts'] } });
   });

@@ -31,6 +31,8 @@ export const User = z.object({
   disabled: z.boolean(),
   createdAt: Timestamp,
   roles: z.array(z.string()),
+  /** Signs in through the OpenID Connect provider: no password, roles set from their groups at every sign-in. */
+  sso: z.boolean().optional(),
 });
 export type User = z.infer<typeof User>;
 

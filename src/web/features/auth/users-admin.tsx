@@ -8,6 +8,9 @@ import { queryKeys } from '../../lib/query-keys';
 import { FormError, inputClasses } from './auth-card';
 import { rolesQuery, usersQuery } from './admin-queries';
 
+// Kiln sets these from the provider's groups at every sign-in, so an edit here would not last.
+const SSO_WHY = 'Signs in through single sign-on: roles and admin come from their groups at the provider (KILN_OIDC_ROLE_MAP) at every sign-in.';
+
 /** Users: create one with a first password, change roles, make admin, disable. */
 export function UsersAdmin() {
   const queryClient = useQueryClient();
@@ -43,13 +46,18 @@ export function UsersAdmin() {
         <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
           {people.map((u) => (
             <tr key={u.name}>
-              <td className="py-2 font-mono text-xs">{u.name}</td>
+              <td className="py-2 font-mono text-xs">
+                {u.name}
+                {u.sso && <span title={SSO_WHY} className="ml-1.5 rounded bg-sky-100 px-1.5 font-sans text-[11px] text-sky-800 dark:bg-sky-950 dark:text-sky-300">SSO</span>}
+              </td>
               <td>{u.displayName}</td>
               <td>
                 <input
                   aria-label={`Roles of ${u.name}`}
                   className={`${inputClasses} h-7 w-64`}
                   defaultValue={u.roles.join(', ')}
+                  disabled={u.sso}
+                  title={u.sso ? SSO_WHY : undefined}
                   list="known-roles"
                   onBlur={(e) => {
                     const next = e.target.value.split(',').map((r) => r.trim()).filter(Boolean);
@@ -58,7 +66,7 @@ export function UsersAdmin() {
                 />
               </td>
               <td>
-                <input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })} />
+                <input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} disabled={u.sso} title={u.sso ? SSO_WHY : undefined} onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })} />
               </td>
               <td>
                 <Button size="sm" onClick={() => update.mutate({ name: u.name, patch: { disabled: !u.disabled } })}>{u.disabled ? 'Enable' : 'Disable'}</Button>
