@@ -84,6 +84,8 @@ test('log viewer figures', async ({ page, request }) => {
 
   // The whole log, read forwards (a permalink to line 1 opens from the start), for the scroll figures.
   const t2 = Date.now();
+  // From another page: a hash change alone is not a new visit, and the viewer keeps its tail.
+  await page.goto('about:blank');
   await page.goto(`/applications/storefront/executions/${finished}?stage=job#L1`);
   await expect(lineCount(page)).toBeVisible({ timeout: 120_000 });
   await expect(page.getByText(/loading…|loaded\)/)).toHaveCount(0, { timeout: 120_000 });

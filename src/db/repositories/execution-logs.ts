@@ -3,7 +3,17 @@ import type { ExecutionLogRepository, Session } from '../types';
 
 type LogLine = { seq: number; refId: string; line: string; at: string };
 type Row = { refId: string; firstSeq: number; lines: unknown; at: string };
-const SELECT = `select ref_id as "refId", first_seq as "firstSeq", lines, ${iso('created_at')} as at from execution_logs`;
+/**
+ * Each chunk's line count without unpacking its lines (which would read the whole log from disk):
+ * sequence numbers are contiguous within an execution, so a chunk holds the lines up to the next
+ * chunk of any stage. Only the last chunk's array is measured. $1 is the execution.
+ */
+const SIZED = `with sized as (
+  select ref_id, first_seq, coalesce(lead(first_seq) over (order by first_seq) - first_seq, jsonb_array_length(lines)) as n
+  from execution_logs where execution_id = $1)`;
+/** The lines of the chunks in `wanted`. */
+const PICK = `select l.ref_id as "refId", l.first_seq as "firstSeq", l.lines, ${iso('l.created_at')} as at
+  from wanted w join execution_logs l on l.execution_id = $1 and l.first_seq = w.first_seq`;
 
 /** Sequence numbers are per execution, so one log view can interleave stages in the order written. */
 export function executionLogRepository(db: Session): ExecutionLogRepository {
@@ -31,19 +41,25 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
     },
 
     async read(executionId, { refId, after = 0, before, limit }) {
-      // Every chunk read holds at least one wanted line, so `limit` chunks always hold `limit` lines:
-      // the LIMIT bounds the read however long the log is.
+      // Only the chunks holding the `limit` wanted lines are read: a running count over chunk sizes
+      // (from SIZED, without unpacking lines) picks them, however long the log is.
       const { rows } =
         before === undefined
           ? await db.query<Row>(
-              `${SELECT} where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq + jsonb_array_length(lines) - 1 > $3::bigint
-               order by first_seq limit $4`,
+              `${SIZED}, wanted as (
+                 select first_seq, least(n, first_seq + n - 1 - $3::bigint) as k,
+                   sum(least(n, first_seq + n - 1 - $3::bigint)) over (order by first_seq) as acc
+                 from sized where ($2::text is null or ref_id = $2) and first_seq + n - 1 > $3::bigint)
+               ${PICK} where w.acc - w.k < $4 order by l.first_seq`,
               [executionId, refId ?? null, after, limit],
             )
-          : // Newest chunks first (the index walks backwards), for the tail or the page before a line.
+          : // Newest chunks first, for the tail or the page before a line.
             await db.query<Row>(
-              `${SELECT} where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq < $3::bigint and first_seq + jsonb_array_length(lines) - 1 > $4::bigint
-               order by first_seq desc limit $5`,
+              `${SIZED}, wanted as (
+                 select first_seq, least(n, $3::bigint - first_seq, first_seq + n - 1 - $4::bigint) as k,
+                   sum(least(n, $3::bigint - first_seq, first_seq + n - 1 - $4::bigint)) over (order by first_seq desc) as acc
+                 from sized where ($2::text is null or ref_id = $2) and first_seq < $3::bigint and first_seq + n - 1 > $4::bigint)
+               ${PICK} where w.acc - w.k < $5 order by l.first_seq desc`,
               [executionId, refId ?? null, before, after, limit],
             );
       if (before !== undefined) rows.reverse();
@@ -61,10 +77,10 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
     },
 
     async countBefore(executionId, refId, before) {
-      // Sums chunk lengths (a chunk straddling `before` counts only its lines below it): no line is unpacked.
+      // A chunk straddling `before` counts only its lines below it; no line is unpacked.
       const { rows } = await db.query<{ n: number | null }>(
-        `select sum(least(jsonb_array_length(lines), $3::bigint - first_seq)) as n from execution_logs
-         where execution_id = $1 and ($2::text is null or ref_id = $2) and first_seq < $3::bigint`,
+        `${SIZED} select sum(least(n, $3::bigint - first_seq)) as n from sized
+         where ($2::text is null or ref_id = $2) and first_seq < $3::bigint`,
         [executionId, refId ?? null, before],
       );
       return Number(rows[0]?.n ?? 0);
