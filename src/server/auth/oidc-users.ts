@@ -64,6 +64,7 @@ export async function signInIdentity(repos: Repositories, config: OidcConfig, id
     who,
   );
 
+  const nameClaim = typeof identity.claims.name === 'string' ? identity.claims.name.trim().slice(0, 100) : '';
   let userName = await repos.oidc.userOf(identity.issuer, identity.subject);
   let created = false;
   if (!userName) {
@@ -74,7 +75,6 @@ export async function signInIdentity(repos: Repositories, config: OidcConfig, id
       throw new OidcFailure(403, `${config.name} sent neither a preferred_username nor an email Kiln can make a user name of.`, 'no-user-name');
     }
     const existing = await repos.users.get(userName);
-    const displayName = typeof identity.claims.name === 'string' && identity.claims.name.trim() ? identity.claims.name.trim().slice(0, 100) : userName;
     if (existing) {
       // Never join a provider account to an existing one silently: whoever controls the name at the provider would get it.
       const managed = await repos.oidc.isManaged(userName);
@@ -88,7 +88,7 @@ export async function signInIdentity(repos: Repositories, config: OidcConfig, id
       }
     }
     try {
-      await repos.oidc.link({ issuer: identity.issuer, subject: identity.subject, userName, displayName, create: !existing, at });
+      await repos.oidc.link({ issuer: identity.issuer, subject: identity.subject, userName, displayName: nameClaim || userName, create: !existing, at });
     } catch (err) {
       if (err instanceof ConflictError) throw new OidcFailure(409, `Kiln already has a user named '${userName}'; try again.`, 'name-taken', userName);
       throw err;
@@ -98,7 +98,8 @@ export async function signInIdentity(repos: Repositories, config: OidcConfig, id
 
   const known = new Set((await repos.users.roles()).map((r) => r.name));
   const roles = mapping.roles.filter((r) => known.has(r));
-  const user = await repos.users.update(userName, { roles, admin: mapping.admin });
+  // The name shown follows the provider too (people change names); the user name never does.
+  const user = await repos.users.update(userName, { roles, admin: mapping.admin, ...(nameClaim ? { displayName: nameClaim } : {}) });
   await repos.oidc.touch(identity.issuer, identity.subject, at);
   // The roles are taken away above before refusing, so API tokens of someone who left every group lose their power too.
   if (refuseUnmapped) throw unmapped(userName);

@@ -109,6 +109,8 @@ describe('single sign-on through an OpenID Connect provider', () => {
     me = await meWith((await signIn('omar', { groups: ['support-staff'] })).session!.value);
     expect(me.user).toMatchObject({ admin: false, roles: ['support'] });
     expect(me.grants).toEqual([{ resourceType: 'application', resource: '*', permission: 'READ' }]);
+    idp.users.get('omar')!.name = 'Omar Okafor';
+    expect((await meWith((await signIn('omar')).session!.value)).user).toMatchObject({ name: 'omar', displayName: 'Omar Okafor', roles: ['support'] });
     expect((await repos.users.list()).filter((u) => u.name === 'omar')).toHaveLength(1);
 
     // In no mapped group any more: refused, and the roles are gone (so are the powers of any API token).
