@@ -46,7 +46,13 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  for (const child of started) if (child.pid) process.kill(-child.pid, 'SIGTERM');
+  for (const child of started) {
+    try {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone: nothing to stop.
+    }
+  }
   await Promise.all(started.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
 });
 
