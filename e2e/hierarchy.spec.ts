@@ -99,7 +99,7 @@ test('opening a server group shows its live instances, image and load balancer, 
   await expect(instances.getByRole('row')).toHaveCount(4); // header + 3 instances
   await expect(instances.getByText('Up', { exact: true })).toHaveCount(3);
   await expect(instances.getByText(/127\.0\.0\.1:\d+/).first()).toBeVisible();
-  await expect(panel.getByText('storefront-prod', { exact: true })).toBeVisible();
+  await expect(panel.getByRole('rowheader', { name: 'storefront-prod' })).toBeVisible(); // its load balancer
   await expect(panel.getByText(`storefront:${prod.image!.version}`)).toBeVisible();
   await screen(page, 'server-group-panel');
 
