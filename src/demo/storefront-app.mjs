@@ -21,7 +21,7 @@ function page() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Storefront ${version}</title>
 <style>body{font:16px system-ui;margin:3rem auto;max-width:32rem;color:#1f2937}h1{margin:0}
 .v{display:inline-block;background:#7c3aed;color:#fff;border-radius:6px;padding:.1rem .5rem;font-weight:600}
-li{display:flex;justify-content:space-between;border-bottom:1px solid #e5e7eb;padding:.4rem 0}small{color:#6b7280}</style></head>
+ul{padding:0;list-style:none}li{display:flex;justify-content:space-between;border-bottom:1px solid #e5e7eb;padding:.4rem 0}small{color:#6b7280}</style></head>
 <body><h1>Storefront <span class="v">${version}</span></h1><p><small>served by ${instanceId}</small></p><ul>${items}</ul></body></html>\n`;
 }
 
