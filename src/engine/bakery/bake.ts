@@ -93,7 +93,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       // A Packer build packs the root as a bundle: the local cloud runs it like any other.
       const format = recipe.builder === 'packer' ? 'bundle' : recipe.builder;
       const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);
-      await runImageTests({ format, recipe, reader, root, log });
+      await runImageTests({ format, recipe, reader, root, diskImage: built.partImage, log });
 
       const stored = await storeArtifact(paths, built.packed, built.suffix);
       if (format === 'bundle') {

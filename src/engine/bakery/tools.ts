@@ -17,6 +17,7 @@ export const TOOL_PACKAGES = {
   gzip: 'gzip',
   mmdebstrap: 'mmdebstrap',
   packer: 'packer',
+  'qemu-system-x86_64': 'qemu-system-x86',
 } as const;
 export type Tool = keyof typeof TOOL_PACKAGES;
 

@@ -124,8 +124,10 @@ export const RecipeDraft = z.strictObject({
       files: z.array(ImagePath).default([]),
       /** Bundles with `run`: start the entrypoint and expect a 2xx from its health path. */
       boot: z.boolean().default(true),
+      /** Disk images: boot the image's own kernel under QEMU TCG and expect its /bin/sh to report ready (Debian package qemu-system-x86). */
+      qemuBoot: z.boolean().default(false),
     })
-    .default({ files: [], boot: true }),
+    .default({ files: [], boot: true, qemuBoot: false }),
 });
 export type RecipeDraft = z.infer<typeof RecipeDraft>;
 export type RecipeDraftInput = z.input<typeof RecipeDraft>;

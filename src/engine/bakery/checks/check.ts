@@ -13,6 +13,8 @@ export interface ImageUnderTest {
   reader: ImageReader;
   /** The unpacked root of a bundle (what the boot check starts). */
   root?: string | undefined;
+  /** The raw filesystem image of a disk build (what the QEMU boot check boots). */
+  diskImage?: string | undefined;
   log: BakeLog;
 }
 

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BakeError } from '../bake-error';
+import { requireTool } from '../tools';
+import { defineCheck } from './check';
+
+const STEP = 'test: qemu boot';
+export const READY_MARKER = 'KILN-SMOKE-READY';
+
+/** The newest `/boot/vmlinuz-<version>` of a root and its initrd, if it has one. */
+export function findKernel(root: string): { kernel: string; initrd?: string; version: string } | undefined {
+  const boot = join(root, 'boot');
+  if (!existsSync(boot)) return undefined;
+  const version = readdirSync(boot)
+    .filter((f) => f.startsWith('vmlinuz-'))
+    .map((f) => f.slice('vmlinuz-'.length))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .at(-1);
+  if (!version) return undefined;
+  const initrd = join(boot, `initrd.img-${version}`);
+  return { kernel: join(boot, `vmlinuz-${version}`), version, ...(existsSync(initrd) ? { initrd } : {}) };
+}
+
+/**
+ * The kernel command line: the serial console, the root filesystem on the NVMe disk QEMU attaches
+ * (Debian's cloud kernel has NVMe and ext4 built in, so no initrd is needed), read-only, and as init
+ * a shell that reads the image's hostname and reports ready on the console. Everything after `--`
+ * goes to init; the kernel keeps a double-quoted word whole.
+ */
+export function smokeCommandLine(): string {
+  const script = `h=unset; read h < /etc/hostname; echo ${READY_MARKER} hostname=$h`;
+  return `console=ttyS0 root=/dev/nvme0n1 rootfstype=ext4 ro panic=-1 quiet init=/bin/sh -- -c "${script}"`;
+}
+
+export interface QemuBootResult {
+  ready: boolean;
+  /** The ready line, or the last console lines when it never came. */
+  detail: string;
+  seconds: number;
+}
+
+/** Boots `disk` (a raw ext4 filesystem image) with QEMU's TCG emulator and waits for the ready line. */
+export function qemuBoot(disk: string, kernel: { kernel: string; initrd?: string | undefined }, options: { timeoutMs?: number; onLine?: (line: string) => void } = {}): Promise<QemuBootResult> {
+  const qemu = requireTool('qemu-system-x86_64');
+  const started = Date.now();
+  const args = [
+    '-machine', 'q35,accel=tcg', '-cpu', 'max', '-m', '256', '-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot',
+    '-kernel', kernel.kernel, ...(kernel.initrd ? ['-initrd', kernel.initrd] : []), '-append', smokeCommandLine(),
+    // Read-only: the check must not change the image it tests.
+    '-drive', `if=none,id=root,file=${disk},format=raw,readonly=on`, '-device', 'nvme,drive=root,serial=kiln-root',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    // What the kernel says when it gives up, kept apart from the call trace that follows it.
+    const notable: string[] = [];
+    let pending = '';
+    let settled = false;
+    const finish = (result: Omit<QemuBootResult, 'seconds'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve({ ...result, seconds: (Date.now() - started) / 1000 });
+    };
+    const onText = (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        options.onLine?.(line);
+        tail.push(line);
+        if (tail.length > 6) tail.shift();
+        if (/Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process/.test(line) && !line.includes('+0x')) notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
+        if (line.includes(READY_MARKER)) finish({ ready: true, detail: line.slice(line.indexOf(READY_MARKER)) });
+      }
+    };
+    child.stdout.on('data', onText);
+    child.stderr.on('data', onText);
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => finish({ ready: false, detail: `no ready line within ${timeoutMs / 1000} s; last console lines: ${tail.join(' | ') || '(none)'}` }), timeoutMs);
+    child.on('error', (err) => {
+      settled = true;
+      clearTimeout(timer);
+      reject(new BakeError(STEP, `could not run ${qemu}: ${err.message}`));
+    });
+    child.on('close', (code) => {
+      // A panic (no root, no init) reboots, and -no-reboot turns that into QEMU exiting: say what the kernel said.
+      finish({ ready: false, detail: `the VM stopped (exit ${code}) before reporting ready: ${(notable.length ? notable.slice(-3) : tail).join(' | ') || '(no console output)'}` });
+    });
+  });
+}
+
+/**
+ * Optional smoke test of disk images (`tests.qemuBoot`): boots the partition image with the kernel
+ * from the image's /boot under QEMU TCG (no KVM needed) and expects the image's own /bin/sh to
+ * report ready on the serial console with the image's hostname.
+ */
+export const qemuBootCheck = defineCheck({
+  name: 'qemu boot',
+  applies: (image) => image.format === 'disk' && image.recipe.tests.qemuBoot && image.diskImage !== undefined && image.root !== undefined,
+  async run({ root, diskImage, log }) {
+    try {
+      requireTool('qemu-system-x86_64');
+    } catch (err) {
+      return (err as Error).message;
+    }
+    const kernel = findKernel(root!);
+    if (!kernel) return 'the image has no kernel (/boot/vmlinuz-<version>) to boot: install one, e.g. linux-image-cloud-amd64 with a packages provisioner';
+    log.say(STEP, `booting vmlinuz-${kernel.version}${kernel.initrd ? ' with its initrd' : ''} under QEMU TCG, root on NVMe`);
+    const result = await qemuBoot(diskImage!, kernel, { onLine: (line) => log.event(STEP, 'output', line) });
+    if (!result.ready) return result.detail;
+    log.say(STEP, `${result.detail} after ${result.seconds.toFixed(1)} s`);
+    return undefined;
+  },
+});
