@@ -30,6 +30,12 @@ const HANDLES: NodeHandle[] = [
   { type: 'source', position: 'right' as NodeHandle['position'], x: NODE_WIDTH - 6, y: NODE_HEIGHT / 2 - 6, width: 12, height: 12 },
 ];
 const NO_PROBLEMS: readonly string[] = [];
+// Constants, not inline literals: the canvas re-renders on every drag step, and React Flow copies
+// each changed prop into its store (one more store update per step) or re-binds key listeners.
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const PRO_OPTIONS = { hideAttribution: true };
+const ARROW = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
 
 interface CanvasProps {
   problems: GraphProblems;
@@ -90,7 +96,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
             target: s.refId,
             type: 'stage',
             selected: selectedEdge?.source === r && selectedEdge.target === s.refId,
-            markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+            markerEnd: ARROW,
             ariaLabel: `Dependency from ${names.get(r)} to ${s.name}`,
             data: { invalid: problems.edges.has(edgeKey(r, s.refId)), between: `${names.get(r)} and ${s.name}`, onInsert: (source, target) => onInsertRequest({ source, target }) },
           })),
@@ -138,19 +144,26 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
     [store],
   );
   const onConnect = useCallback((c: Connection) => store.getState().connect({ source: c.source, target: c.target }), [store]);
-  const onDragOver = (e: DragEvent) => {
+  const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(STAGE_DRAG_TYPE)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
     }
-  };
-  const onDrop = (e: DragEvent) => {
-    const type = e.dataTransfer.getData(STAGE_DRAG_TYPE);
-    if (!isStageType(type)) return;
-    e.preventDefault();
-    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    store.getState().addStage(type, { at: { x: at.x - NODE_WIDTH / 2, y: at.y - NODE_HEIGHT / 2 } });
-  };
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(STAGE_DRAG_TYPE);
+      if (!isStageType(type)) return;
+      e.preventDefault();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.getState().addStage(type, { at: { x: at.x - NODE_WIDTH / 2, y: at.y - NODE_HEIGHT / 2 } });
+    },
+    [flow, store],
+  );
+  const onDragStart = useCallback(() => store.getState().beginMove(), [store]);
+  const onDragStop = useCallback(() => store.getState().endMove(), [store]);
+  const onNodeClick = useCallback((_: unknown, node: StageNode) => onOpenStage(node.id), [onOpenStage]);
+  const onPaneClick = useCallback(() => store.getState().select([]), [store]);
 
   return (
     <ReactFlow<StageNode, StageEdge>
@@ -162,20 +175,20 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       onDelete={onDelete}
-      onNodeDragStart={() => store.getState().beginMove()}
-      onNodeDragStop={() => store.getState().endMove()}
-      onNodeDoubleClick={(_, node) => onOpenStage(node.id)}
-      onNodeClick={(_, node) => onOpenStage(node.id)}
-      onPaneClick={() => store.getState().select([])}
+      onNodeDragStart={onDragStart}
+      onNodeDragStop={onDragStop}
+      onNodeDoubleClick={onNodeClick}
+      onNodeClick={onNodeClick}
+      onPaneClick={onPaneClick}
       onDragOver={onDragOver}
       onDrop={onDrop}
-      deleteKeyCode={['Delete', 'Backspace']}
-      multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+      deleteKeyCode={DELETE_KEYS}
+      multiSelectionKeyCode={MULTI_SELECT_KEYS}
       onlyRenderVisibleElements={stages.length > BIG_PIPELINE}
       colorMode={theme}
       minZoom={0.05}
       // No fitView here: the layout hook fits once positions exist (fitting earlier would zoom onto a pile at 0,0).
-      proOptions={{ hideAttribution: true }}
+      proOptions={PRO_OPTIONS}
     >
       <Background gap={24} />
       <Controls showInteractive={false} />
