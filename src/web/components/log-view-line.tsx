@@ -82,7 +82,8 @@ export const LogLineRow = memo(function LogLineRow(p: LogLineRowProps) {
       ref={p.measure}
       data-line={p.n}
       className={`absolute left-0 flex w-full min-w-max hover:bg-white/5 ${p.tone}`}
-      style={{ transform: `translateY(${p.start}px)`, height: p.height }}
+      // Containment: a row's new text is laid out and painted on its own, not with its neighbours.
+      style={{ transform: `translateY(${p.start}px)`, height: p.height, contain: 'layout style paint' }}
     >
       <a
         href={`#L${p.n}`}

@@ -5,6 +5,8 @@ import { apiFetch } from '../../lib/api-client';
 import { useLiveEvents } from '../../lib/live-events';
 
 const PAGE = 5000;
+/** The first read: enough to fill the view many times over, small enough to parse and draw at once. */
+const TAIL_PAGE = 1000;
 
 export interface StageLog {
   lines: readonly string[];
@@ -82,7 +84,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
         params: { executionId },
         query: {
           stage: refId,
-          limit: String(PAGE),
+          limit: String(query.tail ? TAIL_PAGE : PAGE),
           ...(query.after !== undefined ? { after: String(query.after) } : {}),
           ...(query.before !== undefined ? { before: String(query.before) } : {}),
           ...(query.tail ? { tail: 'true' } : {}),
