@@ -78,10 +78,13 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
         },
       };
       open.add(entry);
-      raw.once('close', () => {
+      const gone = () => {
         unsubscribe();
         open.delete(entry);
-      });
+      };
+      raw.once('close', gone);
+      // The client may have left while the resume point was read; its 'close' has then been and gone.
+      if (raw.socket?.destroyed ?? true) gone();
     },
   });
 }
