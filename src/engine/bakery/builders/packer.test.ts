@@ -6,7 +6,7 @@ import { useTestDatabase } from '../../../db/test-builders';
 import { bake } from '../bake';
 import { BakeError } from '../bake-error';
 import { parseBakeLine } from '../bake-log';
-import { artifactPath } from '../store';
+import { artifactPath, bakeryPaths } from '../store';
 import { SAMPLE_APP, saveRecipe, useBakery } from '../test-bakery';
 
 // Real `packer build` runs (Debian's packer 1.6.6, installed by src/tools/ensure-bake-tools.sh).
@@ -18,7 +18,9 @@ describe('packer builder', () => {
 
   it('runs a real packer build: provisioners on the image root, a gzipped root tarball as artifact, live machine-readable log', async () => {
     const { repos } = db();
-    const { paths, log, lines, rootDir } = bakery();
+    const { log, lines, rootDir, dir } = bakery();
+    // As deep as a real data dir: Packer's plugin sockets must not end up under it (108-byte limit).
+    const paths = bakeryPaths(join(dir, 'srv/kiln/a-data-directory-as-deep-as-a-real-installation/.kiln'));
     const recipe = await saveRecipe(repos, {
       name: 'shop-packer',
       builder: 'packer',

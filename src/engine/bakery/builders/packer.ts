@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecipeDraft } from '../../../shared/domain/recipe';
 import { BakeError } from '../bake-error';
@@ -21,6 +22,12 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
   let started = now();
   const errors: string[] = [];
   const files: string[] = [];
+  // The last things Packer said, for a failure that came without a machine-readable error line.
+  const said: string[] = [];
+  const remember = (text: string) => {
+    said.push(text);
+    if (said.length > 4) said.shift();
+  };
   const enter = (next: string) => {
     if (next === step) return;
     if (step !== 'packer') log.event(step, 'step', 'end', String(now() - started));
@@ -33,12 +40,16 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
       return step;
     },
     errors,
+    said,
     /** Files of the compress post-processor's artifact: the packed image. */
     files,
     line(raw: string) {
       const l = parseBakeLine(raw);
       if (!l) {
-        if (raw.trim()) log.event(step, 'output', raw);
+        if (raw.trim()) {
+          log.event(step, 'output', raw);
+          remember(raw.trim());
+        }
         return;
       }
       const [kind = '', ...rest] = l.data;
@@ -50,6 +61,7 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
         else if (post) enter(`packer: post-processor ${post[1]}`);
         else if (/^Build '[^']*' finished/.test(text)) enter('packer');
         // A script's stdout comes as `message`, its stderr as `error`: both are its output, not Kiln errors.
+        if (kind === 'error') remember(text.trim());
         if (kind === 'message' || (kind === 'error' && step.startsWith('provisioner'))) log.event(step, 'output', text);
         else log.event(step, 'ui', kind, text);
         return;
@@ -78,7 +90,7 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
 export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: string, work: string, signal?: AbortSignal) {
   const packer = requireTool('packer');
   const dir = join(work, 'packer');
-  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const scripts = recipe.provisioners.map((p, i) => {
     const file = join(dir, `provisioner-${i + 1}.sh`);
     writeFileSync(file, provisionerScript(p), { mode: 0o755 });
@@ -92,11 +104,29 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
   if (recipe.output.compression !== 'gzip') log.say('packer', "Packer's compress post-processor has no zstd: the image is gzip-compressed");
 
   const reader = createPackerReader(log, recipe.provisioners.map((p, i) => provisionerLabel(p, i)));
-  await log.step('packer: build', () => new Promise<void>((resolve, reject) => {
+  // Packer talks to its plugins over unix sockets in TMPDIR, and a socket path must stay under 108
+  // bytes: a bake's work dir inside a data dir is too deep, so its temp dir is a short one.
+  const temp = mkdtempSync(join(tmpdir().length <= 40 ? tmpdir() : '/tmp', 'kiln-packer-'));
+  try {
+    await runPacker(log, reader, packer, templateFile, { cwd: dir, temp, signal });
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+  const packed = reader.files.at(-1);
+  if (!packed || !existsSync(packed)) throw new BakeError('packer: build', `packer reported no artifact file (expected ${output})`);
+  return { packed, suffix: '.tar.gz' };
+}
+
+type PackerReader = ReturnType<typeof createPackerReader>;
+
+/** `packer build -machine-readable`, each stdout line through the reader as it comes. */
+function runPacker(log: BakeLog, reader: PackerReader, packer: string, templateFile: string, options: { cwd: string; temp: string; signal?: AbortSignal | undefined }): Promise<void> {
+  const { cwd: dir, temp, signal } = options;
+  return log.step('packer: build', () => new Promise<void>((resolve, reject) => {
     const child = spawn(packer, ['build', '-machine-readable', '-color=false', templateFile], {
       cwd: dir,
-      // No update check (no network), Packer's cache and temp scripts inside the bake's work dir.
-      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`, LANG: 'C.UTF-8', HOME: dir, TMPDIR: join(dir, 'tmp'), CHECKPOINT_DISABLE: '1', PACKER_CACHE_DIR: join(dir, 'cache') },
+      // No update check (no network); Packer's cache in the bake's work dir, its sockets and temp scripts in the short temp dir.
+      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`, LANG: 'C.UTF-8', HOME: dir, TMPDIR: temp, CHECKPOINT_DISABLE: '1', PACKER_CACHE_DIR: join(dir, 'cache') },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(signal ? { signal } : {}),
     });
@@ -108,7 +138,11 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
       for (const line of lines) reader.line(line);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.event(reader.step, 'output', line);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        log.event(reader.step, 'output', line);
+        reader.said.push(line.trim());
+      }
     });
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -121,11 +155,9 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
       if (exit === 0) return resolve();
       // The step that was running names the failure: "provisioner 2 (shell: compile)".
       const step = reader.step === 'packer' ? 'packer: build' : reader.step;
-      const why = reader.errors.length ? reader.errors.join(' | ') : exit === null ? `packer was killed by ${killed ?? 'a signal'}` : `packer exited with code ${exit}`;
+      const how = exit === null ? `packer was killed by ${killed ?? 'a signal'}` : `packer exited with code ${exit}`;
+      const why = reader.errors.length ? reader.errors.join(' | ') : reader.said.length ? `${how}: ${reader.said.slice(-4).join(' | ')}` : how;
       reject(new BakeError(step, `packer build failed: ${why}`));
     });
   }));
-  const packed = reader.files.at(-1);
-  if (!packed || !existsSync(packed)) throw new BakeError('packer: build', `packer reported no artifact file (expected ${output})`);
-  return { packed, suffix: '.tar.gz' };
 }
