@@ -29,9 +29,17 @@ async function rename(page: Page, name: string) {
   const field = panel(page).getByLabel('Name', { exact: true });
   await field.fill(name);
 }
-/** Connects two stages by dragging from one's right handle to the other's left handle. */
+/**
+ * Connects two stages by dragging from one's right handle to the other's left handle, in steps as a
+ * hand moves (a single jump, as locator.dragTo does, loses a connection drawn backwards, right to left).
+ */
 async function connect(page: Page, from: string, to: string) {
-  await node(page, from).locator('.react-flow__handle.source').dragTo(node(page, to).locator('.react-flow__handle.target'));
+  const a = (await node(page, from).locator('.react-flow__handle.source').boundingBox())!;
+  const b = (await node(page, to).locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
 }
 const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 
@@ -161,6 +169,96 @@ test('a save that conflicts with one from a second browser shows both and overwr
   expect(stored.revision).toBe(3);
   expect(stored.stages[0]!.name).toBe('Pause (mine)');
   await other.close();
+});
+
+test('history: compare an old revision side by side, restore it, and it is saved as a new revision with the old content', async ({ page }) => {
+  const id = await createPipeline(page, unique('History'), [
+    { refId: '1', type: 'runJob', name: 'Build', config: { command: 'make' } },
+    { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'], config: { seconds: 30 } },
+  ]);
+  await page.goto(editorUrl(id));
+  // Revision 2: Soak is renamed and shortened, and an approval follows it.
+  await node(page, 'Soak').click();
+  await rename(page, 'Quick soak');
+  await panel(page).getByLabel('Seconds', { exact: true }).fill('5');
+  await page.getByRole('button', { name: 'Add Manual judgment' }).click();
+  await panel(page).getByLabel('Instructions').fill('Ship it?');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(status(page)).toHaveText('Saved · revision 2');
+
+  await page.getByRole('button', { name: 'History' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Revision history' });
+  const revisions = dialog.getByRole('list', { name: 'Revisions' });
+  await expect(revisions.getByRole('button')).toHaveCount(2);
+  await expect(revisions.getByRole('button', { name: /Revision 2 \(current\)/ })).toContainText('3 stages');
+  // The draft just saved, next to what the server stored: identical, whatever order the database keeps JSON keys in.
+  await revisions.getByRole('button', { name: /Revision 2/ }).click();
+  await expect(dialog.getByText('No differences.')).toBeVisible();
+  await revisions.getByRole('button', { name: /Revision 1/ }).click();
+  const diff = dialog.getByRole('table', { name: 'Differences between Revision 1 and Current (revision 2)' });
+  await expect(diff.locator('tr[data-kind="changed"]', { hasText: '"name": "Soak"' })).toContainText('"name": "Quick soak"');
+  await expect(diff.locator('tr[data-kind="changed"]', { hasText: '"seconds": 30' })).toContainText('"seconds": 5');
+  await expect(diff.locator('tr[data-kind="added"]', { hasText: '"instructions": "Ship it?"' })).toBeVisible();
+  await screen(page, 'editor-history-diff');
+
+  await dialog.getByRole('button', { name: 'Restore this revision' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(status(page)).toHaveText('Saved · revision 3');
+  await expect(page.locator('.react-flow__node')).toHaveCount(2);
+  await expect(node(page, 'Soak')).toContainText('30s');
+  await expect(node(page, 'Quick soak')).toHaveCount(0);
+
+  // Stored as revision 3 with revision 1's content; revision 2 stays in the history.
+  const stored = (await (await page.request.get(`/api/pipelines/${id}`)).json()) as { revision: number; stages: Array<{ name: string; config: unknown }> };
+  expect(stored.revision).toBe(3);
+  expect(stored.stages.map((s) => [s.name, s.config])).toEqual([
+    ['Build', { command: 'make' }],
+    ['Soak', { seconds: 30 }],
+  ]);
+  await page.reload();
+  await expect(status(page)).toHaveText('Saved · revision 3');
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('list', { name: 'Revisions' }).getByRole('button')).toHaveCount(3);
+  await expect(page.getByRole('button', { name: /Revision 3 \(current\)/ })).toContainText('2 stages');
+  await screen(page, 'editor-history-restored');
+});
+
+test('a stage after a cycle is unreachable: marked on the node and the list, and the server refuses it too', async ({ page }) => {
+  const stages = [
+    { refId: '1', type: 'runJob', name: 'Build', config: { command: 'make' } },
+    { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'], config: { seconds: 5 } },
+    { refId: '3', type: 'manualJudgment', name: 'Approve', requisiteStageRefIds: ['2'], config: { instructions: 'Go?' } },
+    { refId: '4', type: 'wait', name: 'Cool down', requisiteStageRefIds: ['3'], config: { seconds: 1 } },
+  ];
+  const id = await createPipeline(page, unique('Unreachable'), stages);
+  await page.goto(editorUrl(id));
+  // The stages move once the layout arrives from the worker: connect after that.
+  await expect(page.getByTestId('layout-time')).toBeVisible();
+  // Approve → Soak closes a loop Soak → Approve → Soak: neither can start, so Cool down never runs.
+  await connect(page, 'Approve', 'Soak');
+  const problems = page.getByRole('region', { name: 'Problems' });
+  await expect(problems.getByRole('button', { name: /^Cool down: unreachable: it waits for 'Approve', which is part of a cycle/ })).toBeVisible();
+  await expect(node(page, 'Cool down').getByLabel('1 problem')).toBeVisible();
+  // Red: the two edges of the loop and the one Cool down waits on.
+  const redEdges = () =>
+    page.locator('.react-flow__edge-path').evaluateAll((paths) => paths.filter((p) => getComputedStyle(p).stroke === 'rgb(220, 38, 38)').length);
+  await expect.poll(redEdges).toBe(3);
+  await screen(page, 'editor-unreachable');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/Not saved: fix the 2 problems/)).toBeVisible();
+
+  // The BFF runs the same rules: the same draft sent straight to the API is refused, naming the stage.
+  const cyclic = stages.map((s) => (s.refId === '2' ? { ...s, requisiteStageRefIds: ['1', '3'] } : s));
+  const res = await page.request.put(`/api/pipelines/${id}`, { data: { baseRevision: 1, pipeline: { application: 'storefront', name: 'Unreachable', stages: cyclic } } });
+  expect(res.status()).toBe(400);
+  const body = (await res.json()) as { message: string; details: { problems: Array<{ stageName?: string; message: string }> } };
+  expect(body.details.problems).toContainEqual(expect.objectContaining({ stageName: 'Cool down', message: "unreachable: it waits for 'Approve', which is part of a cycle" }));
+
+  // Removing the loop fixes both.
+  await node(page, 'Soak').click();
+  await panel(page).getByRole('button', { name: 'Remove dependency on Approve' }).click();
+  await expect(problems.getByText('No problems')).toBeVisible();
+  await expect(node(page, 'Cool down').getByLabel('1 problem')).toHaveCount(0);
 });
 
 test('import a Spinnaker pipeline JSON file: known stages mapped, the unknown one kept and blocking the save', async ({ page }) => {

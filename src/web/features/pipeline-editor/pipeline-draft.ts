@@ -6,10 +6,28 @@ export function draftOf(pipeline: Pipeline): PipelineDraft {
   return draft;
 }
 
-/** JSON in the schema's own key order (zod rebuilds objects), so two versions diff line by line. */
+/** A value with every object's keys sorted, so two equal values print the same. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
+}
+
+/**
+ * JSON in the schema's own key order (zod rebuilds objects), so two versions diff line by line.
+ * A stage's config is a free-form record zod keeps as given: its keys are sorted, or a stored
+ * revision (the database orders JSON keys its own way) and a draft edited in the form would differ
+ * on every unchanged stage.
+ */
 export function stableJson(draft: unknown): string {
   const parsed = PipelineDraft.safeParse(draft);
-  return JSON.stringify(parsed.success ? parsed.data : draft, null, 2);
+  if (!parsed.success) return JSON.stringify(draft, null, 2);
+  const stages = parsed.data.stages.map((s) => ({ ...s, config: sortedKeys(s.config) as typeof s.config }));
+  return JSON.stringify({ ...parsed.data, stages }, null, 2);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
