@@ -148,7 +148,9 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
     setState((s) => (s.offset === 0 ? s : { ...s, loadingEarlier: true }));
     void page({ before })
       .then((prev) => {
-        if (!alive.current || firstSeq.current !== before) return;
+        if (!alive.current) return;
+        // Another page got in first: this one is stale.
+        if (firstSeq.current !== before) return setState((s) => ({ ...s, loadingEarlier: false }));
         if (prev.lines.length > 0) firstSeq.current = prev.lines[0]!.seq;
         setState((s) => ({
           ...s,
