@@ -17,9 +17,16 @@ async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Prom
 async function run(request: APIRequestContext, name: string, stages: unknown[]): Promise<string> {
   const pipeline = await json<{ id: string }>(await request.post(`/api/applications/${APP}/pipelines`, { data: { name, stages } }));
   const { id } = await json<{ id: string }>(await request.post(`/api/pipelines/${pipeline.id}/executions`, { data: {} }));
+  // Polls until the execution ends; a failure shows each stage's error, not just TERMINAL.
+  let outcome = '';
   await expect
-    .poll(async () => (await json<{ status: string }>(await request.get(`/api/executions/${id}`))).status, { timeout: 90_000 })
-    .toBe('SUCCEEDED');
+    .poll(async () => {
+      const execution = await json<{ status: string; stages: Array<{ name: string; status: string; error?: string }> }>(await request.get(`/api/executions/${id}`));
+      outcome = [execution.status, ...execution.stages.filter((st) => st.error).map((st) => `${st.name}: ${st.error}`)].join(' | ');
+      return execution.status;
+    }, { timeout: 90_000 })
+    .not.toMatch(/^(NOT_STARTED|BUFFERED|RUNNING|PAUSED|SUSPENDED)$/);
+  expect(outcome).toBe('SUCCEEDED');
   return id;
 }
 
@@ -50,6 +57,23 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
     { refId: 'deploy', type: 'deploy', name: 'Deploy', requisiteStageRefIds: ['bake'], config: { account: 'prod', region: 'local-east', stack: 'web', image: "${ stages['Bake'].outputs.image }", capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [] } },
   ]);
   await run(request, 'Bake debug', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-web-debug' } }]);
+
+  // The packer builder: a real `packer build -machine-readable`, its lines as the stage's live log.
+  await json(await request.post('/api/recipes', {
+    data: { name: 'shop-packer', builder: 'packer', artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' }, provisioners: [{ type: 'shell', name: 'app config', script: 'mkdir -p etc/shop && echo mode=packer > etc/shop/app.conf && echo wrote app.conf' }], run: { entrypoint: 'app/server.mjs' } },
+  }));
+  const packerId = await run(request, 'Bake with Packer', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-packer' } }]);
+  await page.goto(`/applications/${APP}/executions/${packerId}?stage=bake`);
+  // The log view renders only the lines in view and follows the end: a search (Enter) scrolls to its match.
+  const search = page.getByRole('searchbox', { name: 'Search the log' });
+  await expect(page.getByText(/packer: build,step,end/).first()).toBeVisible({ timeout: 20_000 });
+  await search.fill('image.tar.gz completed');
+  await search.press('Enter');
+  await expect(page.getByText(/packer: post-processor compress,ui,say,Archive .*image.tar.gz completed/).first()).toBeVisible();
+  await search.fill('wrote app.conf');
+  await search.press('Enter');
+  await expect(page.getByText(/provisioner 1 \(shell: app config\),output,wrote app.conf/).first()).toBeVisible();
+  await screen(page, 'images-packer-log');
 
   // The bake stage's live log: Packer machine-readable lines, step by step.
   await page.goto(`/applications/${APP}/executions/${bakeId}?stage=bake`);
