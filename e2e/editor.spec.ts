@@ -331,3 +331,22 @@ test('dark theme', async ({ page }) => {
   await expect(page.locator('.react-flow.dark')).toBeVisible();
   await screen(page, 'editor-dark');
 });
+
+test('zoomed far out, stages are drawn as plain tiles (still named for assistive tech); zooming in brings the details back', async ({ page }) => {
+  const id = await createPipeline(page, unique('Zoom'), [
+    { refId: '1', type: 'runJob', name: 'Build', config: { command: 'make' } },
+    { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'], config: { seconds: 5 } },
+  ]);
+  await page.goto(editorUrl(id));
+  await expect(page.getByTestId('layout-time')).toBeVisible();
+  await expect(node(page, 'Build')).toContainText('$ make');
+  await expect(page.getByRole('button', { name: 'Insert a stage between Build and Soak' })).toBeVisible();
+  const zoomOut = page.getByRole('button', { name: 'Zoom Out' });
+  for (let i = 0; i < 8; i++) await zoomOut.click();
+  await expect(node(page, 'Build')).not.toContainText('$ make');
+  await expect(node(page, 'Build')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Insert a stage between Build and Soak' })).toHaveCount(0);
+  await screen(page, 'editor-zoomed-out');
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect(node(page, 'Build')).toContainText('$ make');
+});

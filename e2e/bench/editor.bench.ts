@@ -145,5 +145,11 @@ test('editor figures', async ({ page, request }) => {
     const pan = await panFrames(page);
     line('pan the canvas: frame time p50 / p95', `${ms(pct(pan, 50))} / ${ms(pct(pan, 95))}  (${missed(pan)} of ${pan.length} frames missed a vsync)`);
     await page.screenshot({ path: `e2e/.artifacts/screens/editor-bench-${n}.png` });
+    // The whole graph at once, to look at the layout's shape (every stage is on screen, so none is culled).
+    const fit = performance.now();
+    await page.getByRole('button', { name: 'Fit View' }).click();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    line('fit the whole graph on screen (all nodes rendered)', `${ms(performance.now() - fit)}  (${await page.locator('.react-flow__node').count()} nodes in the DOM)`);
+    await page.screenshot({ path: `e2e/.artifacts/screens/editor-bench-${n}-overview.png` });
   }
 });

@@ -1,4 +1,5 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
+import { zoomedOut } from './stage-node';
 import { memo } from 'react';
 
 export type StageEdgeData = { invalid: boolean; between: string; onInsert: (source: string, target: string) => void };
@@ -9,22 +10,26 @@ export const StageEdgeView = memo(function StageEdgeView(props: EdgeProps<StageE
   const { source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data, markerEnd } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const invalid = data?.invalid ?? false;
+  // Zoomed out the "+" is too small to hit, and a thousand of them in HTML slow the overview down.
+  const compact = useStore(zoomedOut);
   const stroke = invalid ? '#dc2626' : selected ? '#f97316' : undefined;
   return (
     <>
       <BaseEdge path={path} {...(markerEnd ? { markerEnd } : {})} style={{ strokeWidth: selected || invalid ? 2.5 : 1.5, ...(stroke ? { stroke } : {}) }} />
-      <EdgeLabelRenderer>
-        <button
-          type="button"
-          className="nodrag nopan pointer-events-auto absolute flex h-5 w-5 items-center justify-center rounded-full border border-zinc-300 bg-white text-xs leading-none text-zinc-600 opacity-60 hover:opacity-100 focus:opacity-100 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200"
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          aria-label={`Insert a stage between ${data?.between ?? `${source} and ${target}`}`}
-          data-testid={`insert-${source}-${target}`}
-          onClick={() => data?.onInsert(source, target)}
-        >
-          +
-        </button>
-      </EdgeLabelRenderer>
+      {!compact && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className="nodrag nopan pointer-events-auto absolute flex h-5 w-5 items-center justify-center rounded-full border border-zinc-300 bg-white text-xs leading-none text-zinc-600 opacity-60 hover:opacity-100 focus:opacity-100 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            aria-label={`Insert a stage between ${data?.between ?? `${source} and ${target}`}`}
+            data-testid={`insert-${source}-${target}`}
+            onClick={() => data?.onInsert(source, target)}
+          >
+            +
+          </button>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 });

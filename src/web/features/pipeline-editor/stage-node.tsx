@@ -1,4 +1,4 @@
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
 import type { StageConfig } from '../../../shared/domain/pipeline';
 import { isStageType, stageDefinitions } from '../../../shared/stages/registry';
@@ -8,6 +8,10 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
 export type StageNodeData = { stage: StageConfig; problems: readonly string[] };
 export type StageNode = Node<StageNodeData, 'stage'>;
 
+/** Below this zoom text is a few pixels tall: stages are drawn as plain tiles (a 1,000-stage overview stays quick). */
+export const DETAIL_ZOOM = 0.4;
+export const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
+
 /** A stage on the canvas: type icon, name, the config in a few words, and a mark when it has problems. */
 export const StageNodeView = memo(function StageNodeView({ data, selected }: NodeProps<StageNode>) {
   const { stage, problems } = data;
@@ -15,6 +19,23 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
   const ui = stageUi(stage.type);
   const label = isStageType(stage.type) ? stageDefinitions[stage.type].label : `Unsupported: ${stage.type}`;
   const invalid = problems.length > 0;
+  // A boolean selector: a node re-renders when the zoom crosses the threshold, not on every zoom step.
+  const compact = useStore(zoomedOut);
+  if (compact) {
+    return (
+      <div
+        style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+        className={`flex items-center gap-3 rounded-lg border-4 bg-white px-3 dark:bg-zinc-900 ${
+          invalid ? 'border-red-500' : selected ? 'border-orange-500' : 'border-zinc-300 dark:border-zinc-700'
+        }`}
+        data-testid={`stage-node-${stage.refId}`}
+        title={invalid ? problems.join('\n') : stage.name}
+      >
+        <span className={`h-10 w-10 shrink-0 rounded-md ${ui.tone}`} aria-hidden />
+        <span className="h-4 flex-1 rounded bg-zinc-200 dark:bg-zinc-700" aria-hidden />
+      </div>
+    );
+  }
   return (
     <div
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
