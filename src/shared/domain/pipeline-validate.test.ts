@@ -126,7 +126,8 @@ describe('validatePipeline', () => {
     chain[0] = stage('s0', 'wait', ['s1999'], { seconds: 1 });
     const looped = validatePipeline(pipeline(chain));
     expect(looped.problems).toHaveLength(1);
-    expect(looped.problems[0]!.message).toMatch(/^stages form a cycle: /);
+    // Named by its ends, in running order (s1 after s0, … s0 after s1999).
+    expect(looped.problems[0]!.message).toBe("stages form a cycle: 's0' → 's1' → 's2' → 's3' → 's4' → … 1991 more … → 's1996' → 's1997' → 's1998' → 's1999' → 's0'");
   });
 
   it('catches expressions that read a stage that does not exist or does not run first', () => {
