@@ -101,7 +101,7 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
 
     return {
       draft: initial,
-      // Instant layers until ELK's layout arrives from the worker: nothing is ever drawn in a pile.
+      // Instant layers until the layout arrives from its worker: nothing is ever drawn in a pile.
       positions: layeredPositions(initial.stages),
       saved: initial,
       revision,

@@ -38,8 +38,8 @@ function layoutWorker(engine: Engine): Worker | undefined {
 }
 
 /**
- * Left→right layers by longest path from the roots: instant and dependency-free. Used where no
- * Worker exists (tests) or when ELK fails, so the graph is always drawn.
+ * Left→right layers by longest path from the roots, rows in stage order: instant and tiny, so the
+ * draft has positions before the real layout (layered-layout.ts or ELK, in a worker) answers.
  */
 export function layeredPositions(stages: readonly Pick<StageConfig, 'refId' | 'requisiteStageRefIds'>[]): Record<string, { x: number; y: number }> {
   const byRef = new Map(stages.map((s) => [s.refId, s]));
