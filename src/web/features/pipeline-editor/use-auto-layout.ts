@@ -16,8 +16,10 @@ const BIG_ZOOM = 0.75;
 function showGraph(flow: ReactFlowInstance, size: { width: number; height: number }, positions: Positions) {
   const ids = Object.keys(positions);
   if (ids.length <= BIG_PIPELINE) return void flow.fitView({ padding: 0.12, maxZoom: 1, minZoom: 0.3 });
-  const first = ids.map((id) => positions[id]!).sort((a, b) => a.x - b.x).slice(0, 24);
-  const minX = Math.min(...first.map((p) => p.x));
+  // Centred on the first column (where the pipeline starts), so its first stages and what they fan out to are in view.
+  const all = ids.map((id) => positions[id]!);
+  const minX = Math.min(...all.map((p) => p.x));
+  const first = all.filter((p) => p.x === minX);
   const midY = (Math.min(...first.map((p) => p.y)) + Math.max(...first.map((p) => p.y)) + NODE_HEIGHT) / 2;
   void flow.setViewport({ x: 40 - minX * BIG_ZOOM, y: size.height / 2 - midY * BIG_ZOOM, zoom: BIG_ZOOM });
 }
