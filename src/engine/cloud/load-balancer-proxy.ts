@@ -32,12 +32,12 @@ function forwardHeaders(headers: IncomingHttpHeaders, extra: Record<string, stri
 }
 
 /**
- * A real HTTP reverse proxy on a loopback port. Traffic is split between groups by weight (smooth
+ * A real HTTP reverse proxy on a loopback port, run on the balancers' thread (load-balancer-thread.ts). Traffic is split between groups by weight (smooth
  * weighted round robin, so 10% means every tenth request, not 10% on average) and round robin
  * within a group. Taking a group out of the routes drains it: requests already sent finish on
  * their connections; only new requests go elsewhere.
  */
-export function createLoadBalancerProxy(name: string) {
+export function createProxyCore(name: string) {
   let groups: Array<RouteGroup & { current: number; next: number }> = [];
   const inFlight = new Map<string, number>();
   const traffic = new Map<string, GroupTraffic>();
@@ -187,4 +187,4 @@ export function createLoadBalancerProxy(name: string) {
     },
   };
 }
-export type LoadBalancerProxy = ReturnType<typeof createLoadBalancerProxy>;
+export type ProxyCore = ReturnType<typeof createProxyCore>;

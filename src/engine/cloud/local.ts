@@ -9,7 +9,7 @@ import { builtInImages, type ImageCatalog } from './images';
 import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
-import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-proxy';
+import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-thread';
 import { routable, toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
 import { createMetadataService } from './metadata-service';
@@ -239,8 +239,8 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       route();
       // Draining: requests already sent to the group finish before its processes stop.
       const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      const busy = () => [...balancers.values()].some((b) => b.proxy.inFlight(g.sg.name) > 0);
-      while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const busy = async () => (await Promise.all([...balancers.values()].map((b) => b.proxy.inFlight(g.sg.name)))).some((n) => n > 0);
+      while ((await busy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const b of balancers.values()) for (const i of g.instances) b.proxy.forgetInstance(i.id);
       await g.running;
       await runtime.stopAll(g, 'stopped: server group destroyed', true);
