@@ -20,7 +20,9 @@ bash src/tools/ensure-bake-tools.sh  # the bakery builds real disk images (e2fsp
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "repository and BFF tests on a real PostgreSQL"
+# The Debian bootstrap bake (about a minute) runs once, in the pass above: its subject is mmdebstrap and apt, not the database.
 bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
+  --exclude src/engine/bakery/debian-bootstrap.test.ts \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
 step "build the dashboard and check the bundle budget"

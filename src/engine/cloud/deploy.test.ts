@@ -140,6 +140,8 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     const rate = Number(/error rate ([\d.]+)%/.exec(error)![1]);
     expect(rate).toBeGreaterThan(20); // a third of the paths fail on the canary
     expect(error).toMatch(/rolled back: destroyed web-prod-v002, web-prod-v001 serves the traffic/);
+    // The numbers that failed it stay on the stage, for whoever reads the execution afterwards.
+    expect(canary.stages[0]!.context.canaryAnalysis).toMatchObject({ pass: false, canary: { errorRatePct: rate } });
     const groups = await t!.repos.serverGroups.listByApplication('web');
     expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v001', false]]);
     expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v001', weight: 100 }]);

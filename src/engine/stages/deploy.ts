@@ -24,7 +24,9 @@ export const deployHandler = defineHandler<DeployConfig>({
     try {
       return await advance(input, provider, ctx);
     } catch (err) {
-      return fail(input, provider, ctx, message(err));
+      // A failed canary carries its analysis on the error: it is the evidence for the failure.
+      const canaryAnalysis = (err as { canaryAnalysis?: Record<string, unknown> }).canaryAnalysis;
+      return fail(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, message(err));
     }
   },
 });
@@ -247,5 +249,6 @@ async function fail(input: Input, provider: CloudProvider, ctx: DeployContext, e
   } catch (err) {
     notes.push(`rollback failed too: ${message(err)}`);
   }
-  return { status: 'FAILED', error: `${error}; rolled back: ${notes.join(', ')}` };
+  // The analysis that failed the canary stays with the stage: it is the evidence for the rollback.
+  return { status: 'FAILED', error: `${error}; rolled back: ${notes.join(', ')}`, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
 }
