@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** public/ holds MSW's worker for `VITE_MSW=1 npm run dev`; a production build must not ship it. */
@@ -34,6 +35,9 @@ export default defineConfig({
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
   test: {
+    // At least two workers even on a 2-core machine: the slow tests mostly wait (on instance
+    // processes, timers, a spawned Kiln), so two run side by side in little more than the time of one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,

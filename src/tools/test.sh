@@ -20,9 +20,10 @@ bash src/tools/ensure-bake-tools.sh  # the bakery builds real disk images (e2fsp
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "repository and BFF tests on a real PostgreSQL"
-# The Debian bootstrap bake (about a minute) runs once, in the pass above: its subject is mmdebstrap and apt, not the database.
+# Run once, in the pass above: the Debian bootstrap bake (its subject is mmdebstrap and apt), and the
+# two tests that start Kiln processes of their own (those use their own embedded database either way).
 bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
-  --exclude src/engine/bakery/debian-bootstrap.test.ts \
+  --exclude src/engine/bakery/debian-bootstrap.test.ts --exclude src/server/crash-resume.test.ts --exclude src/engine/cloud/restart.test.ts \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
 step "build the dashboard and check the bundle budget"
