@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { listTrafficGuards, setTrafficGuard } from '../../../shared/api/server-groups';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import { apiFetch } from '../../lib/api-client';
@@ -15,19 +16,27 @@ export function TrafficGuardToggle({ application, sg }: { application: string; s
     queryFn: ({ signal }) => apiFetch(listTrafficGuards, { params: { application }, signal }),
   });
   const on = guards.data?.some((g) => g.account === sg.account && g.cluster === sg.cluster) ?? false;
+  // The box follows the click at once (state set in the click itself, so it never flips back for a
+  // frame); once the server has answered and the guards are read again, their state rules.
+  const [wanted, setWanted] = useState<boolean | undefined>();
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => apiFetch(setTrafficGuard, { params: { application, account: sg.account, cluster: sg.cluster }, body: { enabled } }),
-    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.clusters.trafficGuards(application) }),
+    onSettled: async () => {
+      await client.invalidateQueries({ queryKey: queryKeys.clusters.trafficGuards(application) });
+      setWanted(undefined);
+    },
   });
   return (
     <div className="flex flex-col gap-1">
       <label className="flex items-center gap-2 text-xs text-zinc-700 dark:text-zinc-300">
         <input
           type="checkbox"
-          // Shows the choice at once; the server's answer (or refusal) settles it.
-          checked={toggle.isPending ? toggle.variables : on}
+          checked={wanted ?? on}
           disabled={guards.isPending || toggle.isPending}
-          onChange={(e) => toggle.mutate(e.target.checked)}
+          onChange={(e) => {
+            setWanted(e.target.checked);
+            toggle.mutate(e.target.checked);
+          }}
           className="accent-orange-600"
         />
         Traffic guard: protect cluster <span className="font-mono">{sg.cluster}</span> in {sg.account}
