@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app';
-import { asTestAdmin } from '../test-app';
-import { openTestDatabase } from '../../db/test-database';
+import { openTestApp } from '../test-app';
 import { createOwners, serverGroup } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 
@@ -10,15 +8,8 @@ let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  const t = await openTestDatabase();
-  repos = t.repos;
-  app = await buildApp({ db: t.db, repos, version: '0.0.0-test' });
-  await asTestAdmin(app, repos);
+  ({ app, repos, close } = await openTestApp({ seed: false }));
   await createOwners(repos);
-  close = async () => {
-    await app.close();
-    await t.close();
-  };
 }, 60_000);
 afterAll(() => close());
 

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app';
-import { asTestAdmin } from '../test-app';
-import { openTestDatabase } from '../../db/test-database';
+import { openTestApp } from '../test-app';
 import type { Repositories } from '../../db/types';
 import { ImageDetail } from '../../shared/domain/image';
 
@@ -10,14 +8,7 @@ let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  const t = await openTestDatabase();
-  repos = t.repos;
-  app = await buildApp({ db: t.db, repos, version: '0.0.0-test' });
-  await asTestAdmin(app, repos);
-  close = async () => {
-    await app.close();
-    await t.close();
-  };
+  ({ app, repos, close } = await openTestApp({ seed: false }));
   const build = { builder: 'bundle' as const, tools: {}, packages: [] };
   const img = (name: string, n: number, parentId?: string) =>
     repos.images.create({ name, build, digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, sizeBytes: n * 100, format: 'bundle', artifact: `${n}.tar.zst`, parentId }, 'ci');
