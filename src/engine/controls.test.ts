@@ -1,29 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
-import type { TriggerRecord } from '../shared/domain/execution';
-import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../db/types';
-import { createEventBus } from './events/event-bus';
-import { createEngine, EngineError, type Engine } from './index';
+import { EngineError, type Engine } from './index';
+import { MANUAL, useEngineTest } from './test-engine';
 
+const t = useEngineTest();
 let repos: Repositories;
-let close: () => Promise<void>;
-let clock: Date;
-const now = () => clock;
-const later = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-const manual: TriggerRecord = { type: 'manual', user: 'ana', parameters: {} };
-
-beforeEach(async () => {
-  ({ repos, close } = await openTestDatabase());
-  await createOwners(repos);
-  clock = new Date('2026-11-23T10:00:00.000Z');
+beforeEach(() => {
+  repos = t.repos;
 });
-afterEach(() => close());
-
-const engine = (): Engine => createEngine({ repos, events: createEventBus(repos), now, owner: 'test', leaseMs: 30_000 });
-const pipeline = (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
-  repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana');
+const { later, pipeline } = t;
+const manual = MANUAL;
+const engine = (): Engine => t.engine();
 const get = async (id: string) => (await repos.executions.get(id))!;
 const wait = (refId: string, seconds: number, extra: Record<string, unknown> = {}) => ({ refId, type: 'wait', name: refId, config: { seconds }, ...extra });
 

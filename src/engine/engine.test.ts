@@ -1,29 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
-import type { TriggerRecord } from '../shared/domain/execution';
-import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PipelineDraft } from '../shared/domain/pipeline';
 import type { Repositories } from '../db/types';
-import { createEventBus } from './events/event-bus';
-import { createEngine, EngineError, type Engine } from './index';
+import { EngineError, type Engine } from './index';
+import { MANUAL, useEngineTest } from './test-engine';
 
+const t = useEngineTest();
 let repos: Repositories;
-let close: () => Promise<void>;
-let clock: Date;
-const now = () => clock;
-const later = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-const manual: TriggerRecord = { type: 'manual', user: 'ana', parameters: {} };
-
-beforeEach(async () => {
-  ({ repos, close } = await openTestDatabase());
-  await createOwners(repos);
-  clock = new Date('2026-11-23T10:00:00.000Z');
+beforeEach(() => {
+  repos = t.repos;
 });
-afterEach(() => close());
-
-const engine = (owner = 'test-a'): Engine => createEngine({ repos, events: createEventBus(repos), now, owner, leaseMs: 30_000 });
-const pipeline = (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
-  repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana');
+const { later, pipeline } = t;
+const manual = MANUAL;
+const engine = (owner = 'test-a'): Engine => t.engine({ owner });
 const statuses = async (id: string) => Object.fromEntries((await repos.executions.get(id))!.stages.map((s) => [s.refId, s.status]));
 
 describe('engine', () => {
@@ -56,7 +44,7 @@ describe('engine', () => {
     await a.tick();
     // When the wait is due, process A takes the lease and is killed before it gives it back.
     later(120);
-    expect(await repos.executions.claim('process-a', clock, 30_000, 10)).toEqual([id]);
+    expect(await repos.executions.claim('process-a', t.now(), 30_000, 10)).toEqual([id]);
     const b = engine('process-b');
     expect(await b.tick()).toBe(0); // A's lease is still fresh
     later(31);

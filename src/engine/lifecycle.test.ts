@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TriggerRecord } from '../shared/domain/execution';
-import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
 import type { Repositories } from '../db/types';
-import { createEventBus } from './events/event-bus';
-import { createEngine, TRIGGER_ACCOUNT, type Engine } from './index';
+import { TRIGGER_ACCOUNT, type Engine } from './index';
+import { MANUAL, useEngineTest } from './test-engine';
 
+const t = useEngineTest();
 let repos: Repositories;
-let close: () => Promise<void>;
-let clock: Date;
-const now = () => clock;
-const later = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-const manual: TriggerRecord = { type: 'manual', user: 'ana', parameters: {} };
+beforeEach(() => {
+  repos = t.repos;
+});
+const { later, pipeline } = t;
+const manual = MANUAL;
 
 /** Records every POST; answers with the next queued status (200 when none is queued). */
 function receiver() {
@@ -25,17 +23,7 @@ function receiver() {
   return { calls, answers, fetch };
 }
 
-beforeEach(async () => {
-  ({ repos, close } = await openTestDatabase());
-  await createOwners(repos);
-  clock = new Date('2026-11-23T10:00:00.000Z');
-});
-afterEach(() => close());
-
-const engine = (fetch?: typeof globalThis.fetch, owner = 'test'): Engine =>
-  createEngine({ repos, events: createEventBus(repos), now, owner, leaseMs: 30_000, ...(fetch ? { fetch } : {}) });
-const pipeline = (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
-  repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana');
+const engine = (fetch?: typeof globalThis.fetch, owner = 'test'): Engine => t.engine({ owner, ...(fetch ? { fetch } : {}) });
 const wait = (refId: string, seconds: number) => ({ refId, type: 'wait', name: refId, config: { seconds } });
 
 describe('notifications', () => {

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach } from 'vitest';
+import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
+import type { TriggerRecord } from '../shared/domain/execution';
+import { openTestDatabase } from '../db/test-database';
+import { createOwners } from '../db/test-builders';
+import type { Repositories } from '../db/types';
+import { createEventBus } from './events/event-bus';
+import { createEngine, type Engine, type EngineOptions } from './index';
+
+export const MANUAL: TriggerRecord = { type: 'manual', user: 'ana', parameters: {} };
+const START = '2026-11-23T10:00:00.000Z';
+
+/**
+ * For engine tests: a fresh database per test with application `web` and its owners, a clock the
+ * test moves by hand, and engines and pipelines made on them.
+ */
+export function useEngineTest() {
+  let repos: Repositories | undefined;
+  let close: (() => Promise<void>) | undefined;
+  let clock = new Date(START);
+  beforeEach(async () => {
+    ({ repos, close } = await openTestDatabase());
+    await createOwners(repos);
+    clock = new Date(START);
+  });
+  afterEach(() => close?.());
+  const db = () => {
+    if (!repos) throw new Error('useEngineTest: use it inside a test');
+    return repos;
+  };
+  return {
+    get repos() {
+      return db();
+    },
+    now: () => clock,
+    /** Moves the clock on. */
+    later: (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000)),
+    engine: (options: Partial<EngineOptions> = {}): Engine =>
+      createEngine({ repos: db(), events: createEventBus(db()), now: () => clock, owner: 'test', leaseMs: 30_000, ...options }),
+    pipeline: (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
+      db().pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana'),
+  };
+}
