@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
-import { openTestApp } from '../test-app';
+import { useExecutionApi } from '../test-http';
 
-let app: FastifyInstance;
-let close: () => Promise<void>;
-beforeAll(async () => ({ app, close } = await openTestApp()));
-afterAll(() => close());
-
-const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: res.statusCode, body: res.json() };
-};
+const { call } = useExecutionApi();
 
 async function waitingExecution(name: string): Promise<string> {
   const stages = [{ refId: 'ok', type: 'manualJudgment', name: 'Approve', config: { instructions: `Ship ${name}?` } }];

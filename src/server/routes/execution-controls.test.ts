@@ -1,33 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
-import { openTestApp } from '../test-app';
+import { useExecutionApi } from '../test-http';
 
-let app: FastifyInstance;
-let close: () => Promise<void>;
-beforeAll(async () => ({ app, close } = await openTestApp()));
-afterAll(() => close());
-
-const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
-  const res = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as string }) });
-  return { status: res.statusCode, body: res.json() };
-};
-
-async function pipelineWith(name: string, stages: unknown[], extra: Record<string, unknown> = {}): Promise<string> {
-  const { status, body } = await call('POST', '/api/applications/web/pipelines', { name, stages, ...extra });
-  expect(status).toBe(201);
-  return body.id as string;
-}
-
-async function until(id: string, ok: (e: Execution) => boolean): Promise<Execution> {
-  for (let i = 0; i < 100; i += 1) {
-    const execution = Execution.parse((await call('GET', `/api/executions/${id}`)).body);
-    if (ok(execution)) return execution;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`execution ${id} never reached the expected state`);
-}
+const { call, pipelineWith, until } = useExecutionApi();
 
 const longWait = [{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 3600 } }];
 

@@ -1,33 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
-import { openTestApp } from '../test-app';
+import { useExecutionApi } from '../test-http';
 
-let app: FastifyInstance;
-let close: () => Promise<void>;
-beforeAll(async () => ({ app, close } = await openTestApp()));
-afterAll(() => close());
-
-const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: res.statusCode, body: res.json() };
-};
-
-async function pipelineWith(stages: unknown[], name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const { status, body } = await call('POST', '/api/applications/web/pipelines', { name, stages, ...extra });
-  expect(status).toBe(201);
-  return body.id as string;
-}
-
-/** The engine works in the background after a request; wait (bounded) until the execution shows it. */
-async function until(id: string, ok: (e: Execution) => boolean, tries = 100): Promise<Execution> {
-  for (let i = 0; i < tries; i += 1) {
-    const execution = Execution.parse((await call('GET', `/api/executions/${id}`)).body);
-    if (ok(execution)) return execution;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`execution ${id} never reached the expected state`);
-}
+const api = useExecutionApi();
+const { call, until } = api;
+const pipelineWith = (stages: unknown[], name: string, extra: Record<string, unknown> = {}) => api.pipelineWith(name, stages, extra);
 
 const judgment = [
   { refId: 'vars', type: 'evaluateVariables', name: 'Vars', config: { variables: [{ key: 'who', value: '${ trigger.user }' }] } },
