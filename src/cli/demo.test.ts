@@ -15,17 +15,28 @@ const scratch = mkdtempSync(join(tmpdir(), 'kiln-demo-test-'));
 let kilnProcess: ChildProcess | undefined;
 let output = '';
 
+/** Whether any process of the group (npm, sh, tsx, Kiln) is still there. */
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 afterAll(async () => {
-  const child = kilnProcess;
-  if (child?.pid && child.exitCode === null) {
-    // SIGTERM to the whole group (npm → tsx → node): Kiln stops its instances before it exits.
-    const exited = new Promise((ok) => child.once('exit', ok));
-    process.kill(-child.pid, 'SIGTERM');
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 15_000))]);
-    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  const pgid = kilnProcess?.pid;
+  if (pgid && groupAlive(pgid)) {
+    // SIGTERM to the whole group (npm → tsx → node). Kiln stops its instances before it exits; npm
+    // exits at once, so the wait is for the group, not for npm: deleting the data dir under a Kiln
+    // still shutting down would crash it and orphan its instances.
+    process.kill(-pgid, 'SIGTERM');
+    for (let i = 0; i < 300 && groupAlive(pgid); i += 1) await new Promise((r) => setTimeout(r, 100));
+    if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
   }
   rmSync(scratch, { recursive: true, force: true });
-});
+}, 40_000);
 
 const freePort = () =>
   new Promise<number>((ok) => {

@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const children: ChildProcess[] = [];
 const seen = new Set<string>();
 afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
   for (const pid of instancePids(seen)) process.kill(-pid, 'SIGKILL');
 });
 
@@ -47,6 +47,9 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
     cwd: root,
     env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN },
     stdio: 'ignore',
+    // Its own process group: a crash takes Kiln's helpers (a bake's boot check) with it, as a crashed
+    // machine would; instances run in groups of their own and survive, which is what is tested.
+    detached: true,
   });
   children.push(child);
   for (let i = 0; i < 600; i += 1) {
@@ -104,8 +107,9 @@ describe('the local cloud across a Kiln restart', () => {
     expect(await (await fetch(`http://${address}/`)).text()).toMatch(/^sample-app v1/);
     expect(instancePids(seen)).toHaveLength(2);
 
-    kiln.kill('SIGKILL');
-    await new Promise((r) => kiln.once('exit', r));
+    const exited = new Promise((r) => kiln.once('exit', r));
+    process.kill(-kiln.pid!, 'SIGKILL');
+    await exited;
     // Kiln is gone; its instances are not.
     expect(instancePids(seen)).toHaveLength(2);
 
