@@ -163,9 +163,6 @@ export function createProxyCore(name: string) {
         return { ...g, current: old?.current ?? 0, next: old?.next ?? 0 };
       });
     },
-    routes(): RouteGroup[] {
-      return groups.map(({ serverGroup, weight, instances }) => ({ serverGroup, weight, instances }));
-    },
     inFlight(serverGroup: string): number {
       return inFlight.get(serverGroup) ?? 0;
     },

@@ -56,7 +56,6 @@ function ask<T>(message: ThreadRequest & { id: number }): Promise<T> {
  */
 export function createLoadBalancerProxy(name: string) {
   const key = `${name}#${(nextKey += 1)}`;
-  let groups: RouteGroup[] = [];
   let opened = false;
   return {
     async listen(port: number): Promise<number> {
@@ -66,11 +65,7 @@ export function createLoadBalancerProxy(name: string) {
     },
     /** Replaces the routes at once; weights keep their round-robin state per group. */
     route(next: RouteGroup[]): void {
-      groups = next;
       if (opened) thread().postMessage({ op: 'route', key, groups: next } satisfies ThreadRequest);
-    },
-    routes(): RouteGroup[] {
-      return groups;
     },
     /** Requests sent to the group and not answered yet (0 means it has drained). */
     inFlight(serverGroup: string): Promise<number> {
