@@ -52,8 +52,6 @@ export interface LogLineRowProps {
   /** The line number shown and linked (`#L{n}`). */
   n: number;
   line: string;
-  /** Pixel offset from the top of the log. */
-  start: number;
   /** Fixed row height; undefined when wrapping (the row is measured). */
   height: number | undefined;
   digits: number;
@@ -81,9 +79,9 @@ export const LogLineRow = memo(function LogLineRow(p: LogLineRowProps) {
       data-index={p.index}
       ref={p.measure}
       data-line={p.n}
-      className={`absolute left-0 flex w-full min-w-max hover:bg-white/5 ${p.tone}`}
+      className={`flex w-full min-w-max hover:bg-white/5 ${p.tone}`}
       // Containment: a row's new text is laid out and painted on its own, not with its neighbours.
-      style={{ transform: `translateY(${p.start}px)`, height: p.height, contain: 'layout style paint' }}
+      style={{ height: p.height, contain: 'layout style paint' }}
     >
       <a
         href={`#L${p.n}`}

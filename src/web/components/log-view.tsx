@@ -12,12 +12,7 @@ const measureWrapped = (el: Element) => el.getBoundingClientRect().height || ROW
 /** Scrolled this close to the top, the page before the first loaded line is fetched. */
 const NEAR_TOP_PX = ROW_PX * 40;
 const STAMPS_KEY = 'kiln.log.timestamps';
-/**
- * Rows are keyed by slot (index mod SLOTS), not by line: scrolling then re-renders the same DOM
- * nodes with other lines instead of removing and creating ~40 rows a frame. Unique while fewer
- * than SLOTS rows are drawn at once (a 4,000 px tall view of 18 px rows draws ~230).
- */
-const SLOTS = 512;
+const OVERSCAN = 4;
 
 interface LogViewProps {
   /** Every line loaded so far, oldest first; line N is lines[N - offset - 1]. */
@@ -93,7 +88,7 @@ export function LogView(props: LogViewProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize,
     // Every extra row is laid out in each frame of a fast scroll; a few cover a wheel flick.
-    overscan: 4,
+    overscan: OVERSCAN,
     // jsdom and the first paint have no layout yet; start from the box we are about to draw.
     initialRect: { width: 800, height },
     ...(wrap ? { measureElement: measureWrapped } : {}),
@@ -167,6 +162,7 @@ export function LogView(props: LogViewProps) {
     [],
   );
 
+  const items = virtualizer.getVirtualItems();
   const total = offset + lines.length;
   const digits = String(total).length;
   return (
@@ -205,31 +201,36 @@ export function LogView(props: LogViewProps) {
             <p className="px-3 py-2 text-zinc-500">{loading ? 'Loading log…' : live ? 'Waiting for output…' : 'This stage wrote no output.'}</p>
           )}
           <div role="log" aria-live="off" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%', width: wrap ? '100%' : 'max-content' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rowAt(rows, item.index);
-              const n = offset + row.index + 1;
-              const tone =
-                item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : n === selectedLine ? 'bg-sky-500/25' : '';
-              return (
-                <LogLineRow
-                  // Wrapped rows are measured when they mount, so each line needs its own node there.
-                  key={wrap ? item.key : item.index % SLOTS}
-                  index={item.index}
-                  n={n}
-                  line={lines[row.index]!}
-                  start={item.start}
-                  height={wrap ? undefined : ROW_PX}
-                  digits={digits}
-                  tone={tone}
-                  wrap={wrap}
-                  stamp={showStamps ? stamps?.[row.index] : undefined}
-                  group={row.group}
-                  measure={wrap ? virtualizer.measureElement : undefined}
-                  onSelect={onSelect}
-                  onToggleGroup={toggleGroup}
-                />
-              );
-            })}
+            {/* The drawn rows sit in normal flow inside one box moved to the first row's offset: a
+                scroll step moves that box and gives the rows other lines, with no per-row position,
+                and the DOM order stays the reading order (a selection copies lines in order). */}
+            <div style={{ position: 'absolute', top: 0, left: 0, minWidth: '100%', width: wrap ? '100%' : 'max-content', transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+              {items.map((item, slot) => {
+                const row = rowAt(rows, item.index);
+                const n = offset + row.index + 1;
+                const tone =
+                  item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : n === selectedLine ? 'bg-sky-500/25' : '';
+                return (
+                  <LogLineRow
+                    // Unwrapped rows are keyed by their place on screen, so scrolling reuses the same
+                    // DOM nodes; wrapped rows are measured when they mount, so each line has its own.
+                    key={wrap ? item.key : slot}
+                    index={item.index}
+                    n={n}
+                    line={lines[row.index]!}
+                    height={wrap ? undefined : ROW_PX}
+                    digits={digits}
+                    tone={tone}
+                    wrap={wrap}
+                    stamp={showStamps ? stamps?.[row.index] : undefined}
+                    group={row.group}
+                    measure={wrap ? virtualizer.measureElement : undefined}
+                    onSelect={onSelect}
+                    onToggleGroup={toggleGroup}
+                  />
+                );
+              })}
+            </div>
           </div>
         </div>
         {offset > 0 && (
