@@ -9,7 +9,7 @@ export default defineConfig({
   testDir: '..',
   projects: [
     { name: 'setup', testMatch: '**/auth.setup.ts' },
-    { name: 'bench', testMatch: 'bench/**/*.bench.ts', dependencies: ['setup'], use: { storageState: ADMIN_STATE } },
+    { name: 'bench', testMatch: process.env.BENCH ?? 'bench/**/*.bench.ts', dependencies: ['setup'], use: { storageState: ADMIN_STATE } },
   ],
   outputDir: '../.artifacts/bench-results',
   timeout: 300_000,

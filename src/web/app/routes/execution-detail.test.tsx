@@ -152,6 +152,24 @@ describe('execution detail', () => {
     expect(within(log).getByText('4 lines')).toBeTruthy();
   });
 
+  it('shows every line of a flood of live batches, each under its own number', async () => {
+    server.use(http.get('*/api/executions/:id/logs', ({ request }) => HttpResponse.json({ lines: [], nextAfter: Number(new URL(request.url).searchParams.get('after') ?? 0), earlier: 0 })));
+    renderApp(url(FAILED, '?stage=test'));
+    const log = await screen.findByRole('region', { name: 'Log of Tests' });
+    await waitFor(() => expect(FakeEventSource.instances.length).toBe(1));
+    await within(log).findByText('This stage wrote no output.');
+    // 12 batches of 1,500 lines back to back: drawn in fewer, larger batches, none lost.
+    for (let b = 0; b < 12; b += 1) {
+      const lines = Array.from({ length: 1500 }, (_, i) => `flood ${b * 1500 + i + 1}`);
+      FakeEventSource.latest.emit({ type: 'log.lines', application: 'web', executionId: FAILED, data: { refId: 'test', firstSeq: b * 1500 + 1, lines } });
+    }
+    expect(await within(log).findByText('18,000 lines')).toBeTruthy();
+    // Each drawn row shows the line sent under its number (jsdom has no layout to follow with).
+    const drawn = [...log.querySelectorAll('[data-line]')];
+    expect(drawn.length).toBeGreaterThan(10);
+    for (const row of drawn) expect(row.textContent).toBe(`${row.getAttribute('data-line')}flood ${row.getAttribute('data-line')}`);
+  });
+
   it('says when an execution does not exist', async () => {
     renderApp(url('00000000-0000-4000-8000-000000000000'));
     expect(await screen.findByRole('heading', { name: 'Execution not found' })).toBeTruthy();

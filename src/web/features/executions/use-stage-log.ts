@@ -7,6 +7,14 @@ import { useLiveEvents } from '../../lib/live-events';
 const PAGE = 5000;
 /** The first read: enough to fill the view many times over, small enough to parse and draw at once. */
 const TAIL_PAGE = 1000;
+/**
+ * A flood: when this many lines wait and the last draw was under FLOOD_MS ago, the next draw waits
+ * out the rest of FLOOD_MS. Each draw costs a render, a layout and a paint whatever its size; drawn
+ * every frame, those (not the lines) limited a 100k-line burst (16 draws of ~40 ms each). A trickle
+ * of lines is still drawn in the next frame.
+ */
+const FLOOD_LINES = 1000;
+const FLOOD_MS = 120;
 
 export interface StageLog {
   lines: readonly string[];
@@ -43,6 +51,8 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
   const readAgain = useRef(false);
   const pending = useRef<{ lines: string[]; stamps: string[] }>({ lines: [], stamps: [] });
   const frame = useRef<number | undefined>(undefined);
+  const flood = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const drawnAt = useRef(0);
   const alive = useRef(true);
   const earlierBusy = useRef(false);
   /** Live lines that arrived while history was being read; applied (without what the read already had) after it. */
@@ -50,6 +60,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
 
   const flush = useCallback(() => {
     frame.current = undefined;
+    drawnAt.current = performance.now();
     const batch = pending.current;
     pending.current = { lines: [], stamps: [] };
     if (batch.lines.length > 0 && alive.current)
@@ -58,11 +69,19 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
 
   const push = useCallback(
     (lines: readonly string[], stamps: (i: number) => string) => {
-      for (const [i, l] of lines.entries()) {
-        pending.current.lines.push(l);
-        pending.current.stamps.push(stamps(i));
+      const batch = pending.current;
+      for (let i = 0; i < lines.length; i += 1) {
+        batch.lines.push(lines[i]!);
+        batch.stamps.push(stamps(i));
       }
-      frame.current ??= requestAnimationFrame(flush);
+      if (frame.current !== undefined || flood.current !== undefined) return;
+      const wait = FLOOD_MS - (performance.now() - drawnAt.current);
+      if (batch.lines.length >= FLOOD_LINES && wait > 0)
+        flood.current = setTimeout(() => {
+          flood.current = undefined;
+          frame.current = requestAnimationFrame(flush);
+        }, wait);
+      else frame.current = requestAnimationFrame(flush);
     },
     [flush],
   );
@@ -193,6 +212,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
     return () => {
       alive.current = false;
       if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+      clearTimeout(flood.current);
     };
   }, [catchUp]);
 
