@@ -215,4 +215,23 @@ test('a long finished log opens at its end, loads earlier lines when scrolled up
   await screen(page, 'execution-log-timestamps');
   await page.reload();
   await expect(page.getByRole('region', { name: 'Log of Job' }).locator('[data-line="12000"] time')).toBeVisible();
+
+  // Scrolled far up and wrapped: rows stay in reading order in the page (a selection copies lines
+  // in order) and never overlap.
+  const again = page.getByRole('region', { name: 'Log of Job' });
+  await again.getByRole('checkbox', { name: 'Wrap lines' }).check();
+  await again.getByTestId('log-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  await expect
+    .poll(() =>
+      again.getByTestId('log-scroll').evaluate((el) => {
+        const rows = [...el.querySelectorAll<HTMLElement>('[data-line]')];
+        const numbers = rows.map((r) => Number(r.dataset.line));
+        const boxes = rows.map((r) => r.getBoundingClientRect());
+        const inOrder = numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1);
+        const apart = boxes.every((b, i) => i === 0 || b.top >= boxes[i - 1]!.bottom - 0.5);
+        return rows.length > 10 && inOrder && apart;
+      }),
+    )
+    .toBe(true);
+  await screen(page, 'execution-log-wrapped');
 });
