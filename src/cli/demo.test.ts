@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signInToKiln } from '../engine/test-sign-in';
+import { freePort } from '../engine/free-port';
 
 // The first ten minutes, for real: the README's start command on a fresh data directory, then the
 // demo pipeline driven through the `kiln` CLI to its judgment, approved, and the production load
@@ -38,13 +38,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 }, 40_000);
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 
 /** `npm start` as the README says, in the repository, with only the data dir and port chosen. */
 async function startKiln(port: number): Promise<{ url: string; setupToken: string }> {

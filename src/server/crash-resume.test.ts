@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signInToKiln, TEST_SETUP_TOKEN } from '../engine/test-sign-in';
+import { freePort } from '../engine/free-port';
 
 // A real Kiln process, killed with SIGKILL in the middle of an execution, then started again on
 // the same data directory: the execution must finish, and each job must have run exactly once.
@@ -22,13 +22,6 @@ afterEach(async () => {
   }
 }, 30_000);
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 
 async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   // `node --import tsx`: one process, so SIGKILL kills Kiln itself (the tsx CLI would leave its child running).

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signInToKiln, TEST_SETUP_TOKEN } from '../test-sign-in';
+import { freePort } from '../free-port';
 
 // A real Kiln (npm start's main.ts) deploys to the local cloud, is SIGKILLed, and starts again on
 // the same data directory: the instances are re-adopted, the balancer comes back on its address,
@@ -17,13 +17,6 @@ afterEach(() => {
   for (const pid of instancePids(seen)) process.kill(-pid, 'SIGKILL');
 });
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 
 /** Processes on this machine whose environment names one of the instance ids. */
 function instancePids(ids: ReadonlySet<string>): number[] {
