@@ -23,8 +23,10 @@ export const manualJudgmentHandler = defineHandler<Config>({
       return { status: 'FAILED', error: `rejected by ${j.by}${j.comment ? `: ${j.comment}` : ''}` };
     }
     const since = typeof stage.context.waitingSince === 'string' ? new Date(stage.context.waitingSince) : now;
-    // The judge reads the instructions with their `${ … }` filled in (which image, which address).
-    const waiting = { waitingSince: since.toISOString(), instructions: instructionsFor(config.instructions, resolve) };
+    // The judge reads the instructions with their `${ … }` filled in (which image, which address),
+    // as they were when the stage started waiting: a later wake (a restart, the deadline) keeps them.
+    const filled = typeof stage.context.instructions === 'string' ? stage.context.instructions : instructionsFor(config.instructions, resolve);
+    const waiting = { waitingSince: since.toISOString(), instructions: filled };
     if (config.timeoutSec !== undefined) {
       const deadline = new Date(since.getTime() + config.timeoutSec * 1000);
       if (now >= deadline) return { status: 'FAILED', error: `no judgment within ${config.timeoutSec} s` };
