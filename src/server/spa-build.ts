@@ -33,10 +33,24 @@ export async function ensureSpaBuilt(root: string, log: (line: string) => void):
   return dist;
 }
 
-function swapIn(fresh: string, dist: string): void {
+/** How long a replaced build's chunks are kept: a tab open longer than this reloads to get the new ones. */
+export const OLD_CHUNKS_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Puts a finished build in place of dist/. Chunks of the build it replaces stay for a day, with
+ * their own times (so they age out across rebuilds): a page loaded before the swap still
+ * lazy-loads the chunks it names, and dist/assets does not grow with every rebuild.
+ */
+export function swapIn(fresh: string, dist: string, now = Date.now()): void {
   const assets = join(dist, 'assets');
-  // Old hashed chunks stay: a page loaded before the swap still lazy-loads the chunks it names.
-  if (existsSync(assets)) cpSync(assets, join(fresh, 'assets'), { recursive: true, force: false, errorOnExist: false });
+  if (existsSync(assets))
+    cpSync(assets, join(fresh, 'assets'), {
+      recursive: true,
+      force: false,
+      errorOnExist: false,
+      preserveTimestamps: true,
+      filter: (src) => src === assets || now - statSync(src).mtimeMs < OLD_CHUNKS_KEPT_MS,
+    });
   const old = `${dist}.old-${process.pid}`;
   if (existsSync(dist)) renameSync(dist, old);
   renameSync(fresh, dist);
