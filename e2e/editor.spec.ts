@@ -350,3 +350,101 @@ test('zoomed far out, stages are drawn as plain tiles (still named for assistive
   await page.getByRole('button', { name: 'Fit View' }).click();
   await expect(node(page, 'Build')).toContainText('$ make');
 });
+
+/** How many stages (their boxes on screen, shrunk by 2 px) the drawn edge passes over, sampled every 4 px along it. */
+async function stagesUnderEdge(page: Page, from: string, to: string): Promise<string[]> {
+  return page.locator(`.react-flow__edge[aria-label="Dependency from ${from} to ${to}"] path.react-flow__edge-path`).evaluate((el) => {
+    const path = el as SVGPathElement;
+    const ctm = path.getScreenCTM()!;
+    const boxes = [...document.querySelectorAll('.react-flow__node')].map((n) => ({ name: n.getAttribute('aria-label') ?? '', box: n.getBoundingClientRect() }));
+    const hit = new Set<string>();
+    for (let at = 0; at <= path.getTotalLength(); at += 4) {
+      const p = new DOMPoint(path.getPointAtLength(at).x, path.getPointAtLength(at).y).matrixTransform(ctm);
+      for (const { name, box } of boxes) if (p.x > box.left + 2 && p.x < box.right - 2 && p.y > box.top + 2 && p.y < box.bottom - 2) hit.add(name);
+    }
+    return [...hit];
+  });
+}
+
+test('a dependency that skips stages is drawn around them, along its own lane; dragging a stage makes it a direct curve', async ({ page }) => {
+  const stage = (refId: string, name: string, deps: string[]) => ({ refId, type: 'wait', name, requisiteStageRefIds: deps, config: { seconds: 1 } });
+  const id = await createPipeline(page, unique('Fan-out'), [
+    stage('1', 'Build', []),
+    stage('2', 'Unit tests', ['1']),
+    stage('3', 'Lint', ['1']),
+    stage('4', 'Package', ['1']),
+    stage('5', 'Scan', ['4']),
+    stage('6', 'Sign', ['5']),
+    stage('7', 'Deploy', ['2', '3', '6', '1']),
+  ]);
+  await page.goto(editorUrl(id));
+  await expect(page.getByTestId('layout-time')).toBeVisible();
+  const direct = page.locator('.react-flow__edge[aria-label="Dependency from Build to Deploy"] path[data-routed]');
+  await expect(direct).toHaveCount(1);
+  expect(await stagesUnderEdge(page, 'Build', 'Deploy')).toEqual([]);
+  await screen(page, 'editor-routed-fan-out');
+  // Deploy dragged down: the lane no longer leads to it, so the edge goes straight to where it is now.
+  const box = (await node(page, 'Deploy').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 160, { steps: 8 });
+  await page.mouse.up();
+  await expect(direct).toHaveCount(0);
+  await expect(page.locator('.react-flow__edge[aria-label="Dependency from Build to Deploy"]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Tidy up' }).click();
+  await expect(direct).toHaveCount(1);
+});
+
+test('500 stages: long dependencies keep to their lanes, and zoomed all the way out every stage is on screen', async ({ page }) => {
+  // Layers of 8, each stage waiting for one or two of the layer before; every 7th also waits for one 2–5 columns back.
+  const stages = Array.from({ length: 500 }, (_, i) => {
+    const prev = (Math.floor(i / 8) - 1) * 8;
+    const deps = i < 8 ? [] : [...new Set([prev + (i % 8), prev + ((i * 3 + 1) % 8)])];
+    if (i % 7 === 0 && i >= 48) deps.push(i - 16 - (i % 4) * 8 - 8);
+    return { refId: String(i), type: 'wait', name: `Stage ${i}`, requisiteStageRefIds: deps.map(String), config: { seconds: 1 } };
+  });
+  const id = await createPipeline(page, unique('Big'), stages);
+  await page.goto(editorUrl(id));
+  await expect(page.getByTestId('layout-time')).toContainText('layered');
+  const routed = page.locator('.react-flow__edge path[data-routed]');
+  await expect(routed.first()).toBeAttached();
+  const names = await page.locator('.react-flow__edge:has(path[data-routed])').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  expect(names.length).toBeGreaterThan(0);
+  for (const label of names.slice(0, 6)) {
+    const [, from, to] = /^Dependency from (.*) to (.*)$/.exec(label)!;
+    expect(await stagesUnderEdge(page, from!, to!), label).toEqual([]);
+  }
+  // Further along, where the long dependencies run (zoomed out a little, panned right).
+  await page.getByRole('button', { name: 'Zoom Out' }).click();
+  const pane = (await canvas(page).boundingBox())!;
+  // Grab the canvas itself, not a stage (that would move the stage).
+  const grip = await page.evaluate((p) => {
+    for (let y = p.y + p.height - 10; y > p.y; y -= 10) {
+      for (let x = p.x + p.width - 10; x > p.x + p.width / 2; x -= 10) if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+    }
+    throw new Error('no empty spot on the canvas');
+  }, pane);
+  await page.mouse.move(grip.x, grip.y);
+  await page.mouse.down();
+  await page.mouse.move(grip.x - pane.width / 2, grip.y, { steps: 10 });
+  await page.mouse.up();
+  await expect(routed.first()).toBeAttached();
+  await screen(page, 'editor-500-routed');
+  // The whole graph on screen: every stage drawn (none culled), none outside the canvas, and it is not the zoom-out limit.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(500);
+  await expect
+    .poll(() =>
+      page.locator('.react-flow__node').evaluateAll(
+        (els, p) =>
+          els.filter((el) => {
+            const b = el.getBoundingClientRect();
+            return b.left < p.x || b.right > p.x + p.width || b.top < p.y || b.bottom > p.y + p.height;
+          }).length,
+        pane,
+      ),
+    )
+    .toBe(0);
+  await expect(page.getByRole('button', { name: 'Zoom Out' })).toBeEnabled();
+  await screen(page, 'editor-500-zoomed-out');
+});

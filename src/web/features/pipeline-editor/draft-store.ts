@@ -3,6 +3,7 @@ import type { PipelineDraft, StageConfig } from '../../../shared/domain/pipeline
 import { stageDefinitions, isStageType, type StageType } from '../../../shared/stages/registry';
 import { insertStage, pasteStages, removeStageRefs, stageOnEdge, uniqueName } from './graph-edits';
 import { layeredPositions } from './layout';
+import type { EdgeRoutes } from './layout-types';
 
 export interface XY {
   x: number;
@@ -37,6 +38,8 @@ export interface DraftState {
   /** When the last edit was and what it touched, so typing a word is one undo step, not one per key. */
   lastEdit: { key: string; at: number } | undefined;
   moveStart: Positions | undefined;
+  /** The last automatic layout's routes for long edges; an edge whose stages moved since is drawn directly. */
+  routes: EdgeRoutes;
 }
 
 export interface DraftActions {
@@ -54,6 +57,8 @@ export interface DraftActions {
   selectEdge(edge: EdgeRef | undefined): void;
   beginMove(): void;
   setPositions(positions: Positions, options?: { record?: boolean }): void;
+  /** An automatic layout's result: every stage's place and the long edges' routes (not an undo step). */
+  setLayout(positions: Positions, routes: EdgeRoutes): void;
   endMove(): void;
   copySelection(): void;
   paste(): void;
@@ -114,6 +119,7 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
       clipboard: [],
       lastEdit: undefined,
       moveStart: undefined,
+      routes: {},
 
       addStage(type, options = {}) {
         const { draft, positions } = get();
@@ -197,6 +203,9 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
       setPositions(positions, options = {}) {
         if (options.record) commit({ positions: { ...get().positions, ...positions } });
         else set({ positions: { ...get().positions, ...positions } });
+      },
+      setLayout(positions, routes) {
+        set({ positions: { ...get().positions, ...positions }, routes });
       },
       endMove() {
         const { moveStart, positions, past } = get();

@@ -1,6 +1,7 @@
 import type { PipelineDraft } from '../../../shared/domain/pipeline';
 import { cyclicGroups } from '../../../shared/domain/pipeline-reachability';
 import { validatePipeline, type PipelineProblem } from '../../../shared/domain/pipeline-validate';
+import { edgeKey } from './layout-types';
 
 export interface GraphProblems {
   all: PipelineProblem[];
@@ -9,7 +10,7 @@ export interface GraphProblems {
   edges: ReadonlySet<string>;
 }
 
-export const edgeKey = (source: string, target: string) => `${source}->${target}`;
+export { edgeKey };
 
 /** The BFF's own rules (validatePipeline), mapped onto nodes and edges for drawing. */
 export function graphProblems(draft: PipelineDraft): GraphProblems {

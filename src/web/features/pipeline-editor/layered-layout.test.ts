@@ -3,6 +3,7 @@ import { layeredLayout, placeInOrder } from './layered-layout';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
 
 type Edge = { source: string; target: string };
+const positionsOf = (...args: Parameters<typeof layeredLayout>) => layeredLayout(...args).positions;
 const e = (source: string, target: string): Edge => ({ source, target });
 
 function overlaps(p: Record<string, { x: number; y: number }>): string[] {
@@ -46,13 +47,13 @@ function wide(n: number) {
 
 describe('layeredLayout', () => {
   it('puts a chain on one row, left to right, one column per stage', () => {
-    const p = layeredLayout(['a', 'b', 'c', 'd'], [e('a', 'b'), e('b', 'c'), e('c', 'd')]);
+    const p = positionsOf(['a', 'b', 'c', 'd'], [e('a', 'b'), e('b', 'c'), e('c', 'd')]);
     expect(new Set(Object.values(p).map((q) => q.y)).size).toBe(1);
     expect(['a', 'b', 'c', 'd'].map((id) => p[id]!.x)).toEqual([0, 1, 2, 3].map((k) => k * (NODE_WIDTH + 72)));
   });
 
   it('draws a fork and join with the branches apart and the join level with the fork', () => {
-    const p = layeredLayout(['build', 'unit', 'soak', 'approve'], [e('build', 'unit'), e('build', 'soak'), e('unit', 'approve'), e('soak', 'approve')]);
+    const p = positionsOf(['build', 'unit', 'soak', 'approve'], [e('build', 'unit'), e('build', 'soak'), e('unit', 'approve'), e('soak', 'approve')]);
     expect(p.unit!.x).toBe(p.soak!.x);
     expect(Math.abs(p.unit!.y - p.soak!.y)).toBeGreaterThanOrEqual(NODE_HEIGHT);
     expect(p.approve!.y).toBe(p.build!.y);
@@ -63,7 +64,7 @@ describe('layeredLayout', () => {
     // Two independent chains whose stages are listed interleaved and crosswise.
     const nodes = ['a1', 'b1', 'b2', 'a2', 'a3', 'b3'];
     const edges = [e('a1', 'a2'), e('a2', 'a3'), e('b1', 'b2'), e('b2', 'b3')];
-    const p = layeredLayout(nodes, edges);
+    const p = positionsOf(nodes, edges);
     expect(crossingCount(p, edges)).toBe(0);
     expect(p.a1!.y).toBe(p.a3!.y);
     expect(p.b1!.y).toBe(p.b3!.y);
@@ -71,7 +72,7 @@ describe('layeredLayout', () => {
 
   it('gives a long dependency a lane of its own instead of running it through stages', () => {
     // start → s1 → s2 → s3 → end, and start → end directly: the stages keep off the direct edge's lane.
-    const p = layeredLayout(['start', 's1', 's2', 's3', 'end'], [e('start', 's1'), e('s1', 's2'), e('s2', 's3'), e('s3', 'end'), e('start', 'end')]);
+    const p = positionsOf(['start', 's1', 's2', 's3', 'end'], [e('start', 's1'), e('s1', 's2'), e('s2', 's3'), e('s3', 'end'), e('start', 'end')]);
     expect(p.end!.x).toBe(4 * (NODE_WIDTH + 72));
     expect(new Set([p.s1!.y, p.s2!.y, p.s3!.y]).size).toBe(1);
     expect(Math.abs(p.s2!.y - p.start!.y)).toBeGreaterThan(0);
@@ -79,7 +80,7 @@ describe('layeredLayout', () => {
 
   it('lays out 500 stages compactly: no overlaps, every dependency points right, few crossings', () => {
     const { nodes, edges } = wide(500);
-    const p = layeredLayout(nodes, edges);
+    const p = positionsOf(nodes, edges);
     expect(Object.keys(p)).toHaveLength(500);
     expect(overlaps(p)).toEqual([]);
     for (const { source, target } of edges) expect(p[target]!.x).toBeGreaterThan(p[source]!.x);
@@ -92,7 +93,7 @@ describe('layeredLayout', () => {
   });
 
   it('still places every stage of a draft with cycles and unknown references', () => {
-    const p = layeredLayout(['a', 'b', 'c', 'd'], [e('a', 'b'), e('b', 'c'), e('c', 'a'), e('zzz', 'd'), e('d', 'd')]);
+    const p = positionsOf(['a', 'b', 'c', 'd'], [e('a', 'b'), e('b', 'c'), e('c', 'a'), e('zzz', 'd'), e('d', 'd')]);
     expect(Object.keys(p).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(overlaps(p)).toEqual([]);
     expect(p.b!.x).toBeGreaterThan(p.a!.x);

@@ -1,4 +1,4 @@
-import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { edgeKey, NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint, type EdgeRoutes } from './layout-types';
 
 /**
  * A layered (Sugiyama) left→right layout that is fast enough for 1,000+ stages: ELK takes seconds
@@ -7,6 +7,7 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
  * dependencies through placeholder slots so they keep a lane, order each column by barycenter
  * sweeps keeping the order with the fewest crossings, then place rows: every stage as close as
  * possible to the stages it is connected to, in order, without overlaps (isotonic regression).
+ * A long dependency's route is its lanes: straight across each column it skips, so it is never drawn over a stage.
  */
 
 export const LAYER_GAP = 72;
@@ -32,7 +33,7 @@ interface Item {
 export function layeredLayout(
   nodes: readonly string[],
   edges: ReadonlyArray<{ source: string; target: string }>,
-): Record<string, { x: number; y: number }> {
+): { positions: Record<string, { x: number; y: number }>; routes: EdgeRoutes } {
   const n = nodes.length;
   const index = new Map(nodes.map((id, i) => [id, i]));
   const out: number[][] = nodes.map(() => []);
@@ -94,15 +95,20 @@ export function layeredLayout(
     items[a]!.down.push(b);
     items[b]!.up.push(a);
   };
+  /** Per long dependency, its lanes in column order. */
+  const chains: Array<{ source: number; target: number; lanes: number[] }> = [];
   for (let v = 0; v < n; v++) {
     for (const t of dag[v]!) {
       let from = v;
-      if (lanes) {
+      if (lanes && layerOf[t]! - layerOf[v]! > 1) {
+        const chain = { source: v, target: t, lanes: [] as number[] };
         for (let l = layerOf[v]! + 1; l < layerOf[t]!; l++) {
           items.push({ node: -1, layer: l, up: [], down: [], rank: 0, y: 0 });
           link(from, items.length - 1);
           from = items.length - 1;
+          chain.lanes.push(from);
         }
+        chains.push(chain);
       }
       link(from, t);
     }
@@ -183,7 +189,21 @@ export function layeredLayout(
   nodes.forEach((id, v) => {
     positions[id] = { x: layerOf[v]! * (NODE_WIDTH + LAYER_GAP), y: Math.round(items[v]!.y - NODE_HEIGHT / 2 - top) };
   });
-  return positions;
+  const routes: EdgeRoutes = {};
+  for (const { source, target, lanes: through } of chains) {
+    const points: number[] = [];
+    for (const i of through) {
+      const x = items[i]!.layer * (NODE_WIDTH + LAYER_GAP);
+      const y = items[i]!.y - top;
+      // Consecutive lanes at the same height make one straight run.
+      if (points.length > 0 && points[points.length - 1] === y) points[points.length - 2] = x + NODE_WIDTH;
+      else points.push(x, y, x + NODE_WIDTH, y);
+    }
+    const s = nodes[source]!;
+    const t = nodes[target]!;
+    routes[edgeKey(s, t)] = { from: sourcePoint(positions[s]!), to: targetPoint(positions[t]!), points };
+  }
+  return { positions, routes };
 }
 
 /**

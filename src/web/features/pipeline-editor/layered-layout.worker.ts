@@ -8,11 +8,11 @@ self.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
   const { id, nodes, edges } = event.data;
   const started = performance.now();
   try {
-    const positions = layeredLayout(
+    const { positions, routes } = layeredLayout(
       nodes.map((n) => n.id),
       edges,
     );
-    reply({ id, ok: true, positions, ms: performance.now() - started });
+    reply({ id, ok: true, positions, routes, ms: performance.now() - started });
   } catch (err) {
     reply({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }

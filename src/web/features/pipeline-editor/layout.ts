@@ -1,9 +1,10 @@
 import type { StageConfig } from '../../../shared/domain/pipeline';
 import type { Positions } from './draft-store';
-import { NODE_HEIGHT, NODE_WIDTH, type LayoutRequest, type LayoutResponse } from './layout-types';
+import { NODE_HEIGHT, NODE_WIDTH, type EdgeRoutes, type LayoutRequest, type LayoutResponse } from './layout-types';
 
 export interface LayoutResult {
   positions: Positions;
+  routes: EdgeRoutes;
   /** Time spent computing, in the worker (or on the main thread where no Worker exists). */
   ms: number;
   /** ELK for ordinary pipelines, Kiln's own layered layout for big ones (ELK needs seconds there). */
@@ -78,14 +79,14 @@ export function layoutStages(stages: readonly StageConfig[]): Promise<LayoutResu
   const onMainThread = async (): Promise<LayoutResult> => {
     const { layeredLayout } = await import('./layered-layout');
     const started = performance.now();
-    const positions = layeredLayout(request.nodes.map((n) => n.id), request.edges);
-    return { positions, ms: performance.now() - started, engine: 'layered', inWorker: false };
+    const { positions, routes } = layeredLayout(request.nodes.map((n) => n.id), request.edges);
+    return { positions, routes, ms: performance.now() - started, engine: 'layered', inWorker: false };
   };
   const w = layoutWorker(engine);
   if (!w || stages.length === 0) return onMainThread();
   return new Promise((resolve) => {
     pending.set(request.id, (r) => {
-      if (r.ok) resolve({ positions: r.positions, ms: r.ms, engine, inWorker: true });
+      if (r.ok) resolve({ positions: r.positions, routes: r.routes, ms: r.ms, engine, inWorker: true });
       else void onMainThread().then(resolve);
     });
     w.postMessage(request);

@@ -5,6 +5,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -15,7 +16,7 @@ import { isStageType } from '../../../shared/stages/registry';
 import { useDraft, useDraftStore } from './draft-context';
 import type { XY } from './draft-store';
 import { edgeKey, type GraphProblems } from './graph-problems';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { HANDLE_SIZE, NODE_HEIGHT, NODE_WIDTH } from './layout-types';
 import { StageEdgeView, type StageEdge } from './stage-edge';
 import { StageNodeView, type StageNode } from './stage-node';
 import { BIG_PIPELINE } from './use-auto-layout';
@@ -25,9 +26,11 @@ export const STAGE_DRAG_TYPE = 'application/x-kiln-stage-type';
 const nodeTypes = { stage: StageNodeView };
 const edgeTypes = { stage: StageEdgeView };
 // Fixed-size nodes with declared handles: React Flow need not measure 1,000 nodes, and culled nodes keep their edges.
+// Edge routes are made for these handle points (sourcePoint/targetPoint in layout-types.ts).
+const H = HANDLE_SIZE / 2;
 const HANDLES: NodeHandle[] = [
-  { type: 'target', position: 'left' as NodeHandle['position'], x: -6, y: NODE_HEIGHT / 2 - 6, width: 12, height: 12 },
-  { type: 'source', position: 'right' as NodeHandle['position'], x: NODE_WIDTH - 6, y: NODE_HEIGHT / 2 - 6, width: 12, height: 12 },
+  { type: 'target', position: 'left' as NodeHandle['position'], x: -H, y: NODE_HEIGHT / 2 - H, width: HANDLE_SIZE, height: HANDLE_SIZE },
+  { type: 'source', position: 'right' as NodeHandle['position'], x: NODE_WIDTH - H, y: NODE_HEIGHT / 2 - H, width: HANDLE_SIZE, height: HANDLE_SIZE },
 ];
 const NO_PROBLEMS: readonly string[] = [];
 // Constants, not inline literals: the canvas re-renders on every drag step, and React Flow copies
@@ -36,6 +39,30 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const ARROW = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
+/** The usual floor for zooming out; a graph too big to fit at it lowers it (see minZoomFor). */
+const MIN_ZOOM = 0.05;
+
+/**
+ * Zooming out can always reach a zoom where the whole graph fits on screen, with room for Fit
+ * View's padding: a 500-stage pipeline is 60-odd columns wide, more than the usual floor shows.
+ * Rounded down to a step, so dragging a stage rarely changes it (each change is a store update).
+ */
+export function minZoomFor(positions: Readonly<Record<string, { x: number; y: number }>>, width: number, height: number): number {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const id in positions) {
+    const p = positions[id]!;
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x + NODE_WIDTH);
+    maxY = Math.max(maxY, p.y + NODE_HEIGHT);
+  }
+  if (!(maxX > minX) || width <= 0 || height <= 0) return MIN_ZOOM;
+  const fits = Math.min(width / (maxX - minX), height / (maxY - minY)) / 1.5;
+  return Math.min(MIN_ZOOM, Math.floor(fits * 200) / 200 || 0.0025);
+}
 
 interface CanvasProps {
   problems: GraphProblems;
@@ -49,7 +76,11 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
   const positions = useDraft((s) => s.positions);
   const selected = useDraft((s) => s.selected);
   const selectedEdge = useDraft((s) => s.selectedEdge);
+  const routes = useDraft((s) => s.routes);
   const flow = useReactFlow();
+  const paneWidth = useStore((s) => s.width);
+  const paneHeight = useStore((s) => s.height);
+  const minZoom = useMemo(() => minZoomFor(positions, paneWidth, paneHeight), [positions, paneWidth, paneHeight]);
   const theme = useTheme();
   const cache = useRef(new Map<string, StageNode>());
 
@@ -98,10 +129,15 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
             selected: selectedEdge?.source === r && selectedEdge.target === s.refId,
             markerEnd: ARROW,
             ariaLabel: `Dependency from ${names.get(r)} to ${s.name}`,
-            data: { invalid: problems.edges.has(edgeKey(r, s.refId)), between: `${names.get(r)} and ${s.name}`, onInsert: (source, target) => onInsertRequest({ source, target }) },
+            data: {
+              invalid: problems.edges.has(edgeKey(r, s.refId)),
+              between: `${names.get(r)} and ${s.name}`,
+              route: routes[edgeKey(r, s.refId)],
+              onInsert: (source, target) => onInsertRequest({ source, target }),
+            },
           })),
       ),
-    [stages, names, selectedEdge, problems, onInsertRequest],
+    [stages, names, selectedEdge, problems, onInsertRequest, routes],
   );
 
   const onNodesChange = useCallback(
@@ -186,7 +222,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       multiSelectionKeyCode={MULTI_SELECT_KEYS}
       onlyRenderVisibleElements={stages.length > BIG_PIPELINE}
       colorMode={theme}
-      minZoom={0.05}
+      minZoom={minZoom}
       // No fitView here: the layout hook fits once positions exist (fitting earlier would zoom onto a pile at 0,0).
       proOptions={PRO_OPTIONS}
     >

@@ -1,21 +1,48 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
-import { zoomedOut } from './stage-node';
 import { memo } from 'react';
+import { fittingRoute, routeMidpoint, routeSegments, segmentsPath } from './edge-route';
+import type { EdgeRoute } from './layout-types';
+import { zoomedOut } from './stage-node';
 
-export type StageEdgeData = { invalid: boolean; between: string; onInsert: (source: string, target: string) => void };
+export type StageEdgeData = {
+  invalid: boolean;
+  between: string;
+  /** The layout's route for a dependency that skips columns (through the lanes it kept free). */
+  route: EdgeRoute | undefined;
+  onInsert: (source: string, target: string) => void;
+};
 export type StageEdge = Edge<StageEdgeData, 'stage'>;
 
-/** A dependency; red when part of a problem; a "+" in the middle inserts a stage on it. */
+/**
+ * A dependency; red when part of a problem; a "+" in the middle inserts a stage on it. A long one
+ * follows its route around the stages in between; once one of its stages is dragged away from where
+ * the layout put it, the route no longer fits and the edge becomes a direct curve (until Tidy up).
+ */
 export const StageEdgeView = memo(function StageEdgeView(props: EdgeProps<StageEdge>) {
   const { source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data, markerEnd } = props;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const route = fittingRoute(data?.route, [sourceX, sourceY], [targetX, targetY]);
+  let path: string;
+  let labelX: number;
+  let labelY: number;
+  if (route) {
+    const segments = routeSegments([sourceX, sourceY], route.points, [targetX, targetY]);
+    path = segmentsPath(segments);
+    [labelX, labelY] = routeMidpoint(segments);
+  } else {
+    [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  }
   const invalid = data?.invalid ?? false;
   // Zoomed out the "+" is too small to hit, and a thousand of them in HTML slow the overview down.
   const compact = useStore(zoomedOut);
   const stroke = invalid ? '#dc2626' : selected ? '#f97316' : undefined;
   return (
     <>
-      <BaseEdge path={path} {...(markerEnd ? { markerEnd } : {})} style={{ strokeWidth: selected || invalid ? 2.5 : 1.5, ...(stroke ? { stroke } : {}) }} />
+      <BaseEdge
+        path={path}
+        {...(markerEnd ? { markerEnd } : {})}
+        {...(route ? { 'data-routed': 'lanes' } : {})}
+        style={{ strokeWidth: selected || invalid ? 2.5 : 1.5, ...(stroke ? { stroke } : {}) }}
+      />
       {!compact && (
         <EdgeLabelRenderer>
           <button

@@ -55,7 +55,7 @@ export function useAutoLayout(): LayoutInfo {
         performance.mark('kiln:layout:end');
         performance.measure('kiln:layout', 'kiln:layout:start', 'kiln:layout:end');
         performance.measure('kiln:layout:worker', { start: performance.now() - result.ms, duration: result.ms });
-        store.getState().setPositions(result.positions);
+        store.getState().setLayout(result.positions, result.routes);
         setInfo({ busy: false, ms: result.ms, engine: result.engine, inWorker: result.inWorker });
         // Everything moved: show the whole graph (capped at 100% so a small pipeline is not blown up).
         // Not for an empty graph: React Flow would queue the fit and spring it on the first stage dropped.
