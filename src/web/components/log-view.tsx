@@ -37,6 +37,8 @@ interface LogViewProps {
   onSelectLine?: (line: number) => void;
   /** Drawn height in pixels. */
   height?: number;
+  /** Said when there are no lines and none are coming (default: the stage wrote nothing). */
+  emptyText?: string;
 }
 
 /**
@@ -198,7 +200,7 @@ export function LogView(props: LogViewProps) {
           className="overflow-auto bg-zinc-950 font-mono text-[12px] leading-[18px] text-zinc-200"
         >
           {lines.length === 0 && (
-            <p className="px-3 py-2 text-zinc-500">{loading ? 'Loading log…' : live ? 'Waiting for output…' : 'This stage wrote no output.'}</p>
+            <p className="px-3 py-2 text-zinc-500">{loading ? 'Loading log…' : live ? 'Waiting for output…' : (props.emptyText ?? 'This stage wrote no output.')}</p>
           )}
           <div role="log" aria-live="off" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%', width: wrap ? '100%' : 'max-content' }}>
             {/* The drawn rows sit in normal flow inside one box moved to the first row's offset: a

@@ -12,6 +12,8 @@ interface StageLogProps {
 export function StageLog({ execution, stage, selectedLine, onSelectLine }: StageLogProps) {
   // A permalink to a line reads the log from its start; otherwise it opens at the tail.
   const log = useStageLog(execution.id, stage.refId, selectedLine !== undefined);
+  const ran = stage.status !== 'NOT_STARTED' && stage.status !== 'SKIPPED';
+  const emptyText = ran ? undefined : COMPLETED.has(execution.status) || stage.status === 'SKIPPED' ? 'This stage did not run.' : 'Not started yet: its output appears here as soon as it runs.';
   return (
     <div className="flex flex-col gap-1">
       {log.error && (
@@ -32,6 +34,7 @@ export function StageLog({ execution, stage, selectedLine, onSelectLine }: Stage
         fileName={`${execution.pipelineName}-${stage.refId}-${execution.id.slice(0, 8)}.log`.replace(/[^\w.-]+/g, '_')}
         selectedLine={selectedLine}
         onSelectLine={onSelectLine}
+        {...(emptyText ? { emptyText } : {})}
       />
     </div>
   );
