@@ -61,6 +61,8 @@ export const routes: RouteObject[] = [
                   {
                     path: ':pipelineId/edit',
                     handle: crumb((p) => ({ label: 'Edit', to: paths.pipelineEditor(p.application ?? '', p.pipelineId ?? '') })),
+                    // The loader is its own small chunk: the pipeline's request starts with the editor's code, not after it.
+                    loader: (args) => import('../features/pipeline-editor/prefetch-pipeline').then((m) => m.prefetchPipeline(args)),
                     lazy: () => import('./routes/pipeline-editor').then((m) => ({ Component: m.PipelineEditorPage })),
                   },
                 ],

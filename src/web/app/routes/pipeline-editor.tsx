@@ -1,17 +1,35 @@
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useLoaderData, useParams } from 'react-router';
 import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { PipelineEditor } from '../../features/pipeline-editor/pipeline-editor';
+import type { EarlyPipeline } from '../../features/pipeline-editor/prefetch-pipeline';
 import { pipelineQuery } from '../../features/pipelines/pipeline-queries';
 import { paths } from '../../lib/paths';
 
 /** The pipeline editor page; the editor's draft lives as long as this pipeline is open. */
 export function PipelineEditorPage() {
   const { application = '', pipelineId = '' } = useParams();
-  const query = useQuery(pipelineQuery(pipelineId));
+  const early = useLoaderData() as EarlyPipeline | null | undefined;
+  const client = useQueryClient();
+  const options = pipelineQuery(pipelineId);
+  // The route's loader already asked for the pipeline (prefetch-pipeline.ts): that request fills the
+  // cache, unless the cache has this pipeline already (then it is what the editor shows, as before).
+  if (early?.pipelineId === pipelineId && client.getQueryState(options.queryKey) === undefined) {
+    let handedOver = false;
+    void client.prefetchQuery({
+      ...options,
+      queryFn: (context) => {
+        // Once: a retry (after a 5xx) asks the server again.
+        if (handedOver) return options.queryFn!(context);
+        handedOver = true;
+        return early.pipeline;
+      },
+    });
+  }
+  const query = useQuery(options);
   if (query.isError) {
     return (
       <QueryErrorState

@@ -10,6 +10,7 @@ import {
   type EdgeChange,
   type NodeChange,
   type NodeHandle,
+  type Viewport,
 } from '@xyflow/react';
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import { isStageType } from '../../../shared/stages/registry';
@@ -68,9 +69,11 @@ interface CanvasProps {
   problems: GraphProblems;
   onInsertRequest: (edge: { source: string; target: string }) => void;
   onOpenStage: (refId: string) => void;
+  /** Where the canvas opens (the layout's view of the graph). */
+  initialViewport: Viewport;
 }
 
-export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: CanvasProps) {
+export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initialViewport }: CanvasProps) {
   const store = useDraftStore();
   const stages = useDraft((s) => s.draft.stages);
   const positions = useDraft((s) => s.positions);
@@ -223,7 +226,8 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage }: Canva
       onlyRenderVisibleElements={stages.length > BIG_PIPELINE}
       colorMode={theme}
       minZoom={minZoom}
-      // No fitView here: the layout hook fits once positions exist (fitting earlier would zoom onto a pile at 0,0).
+      // Not fitView: React Flow would fit after measuring, a frame (and a render of every visible stage) later.
+      defaultViewport={initialViewport}
       proOptions={PRO_OPTIONS}
     >
       {/* The dot grid is repainted on every pan step; on a big pipeline, full of stages anyway, it cost missed frames (bench: 6–15 of ~150 → 0–2). */}

@@ -15,6 +15,7 @@ import { ProblemsList } from './problems-list';
 import { SidePanel } from './side-panel';
 import { StagePalette } from './stage-palette';
 import { UnsavedGuard } from './unsaved-guard';
+import { layoutStages } from './layout';
 import { useAutoLayout } from './use-auto-layout';
 import { useSavePipeline } from './use-save';
 import { ImportExport } from './import-export';
@@ -27,7 +28,12 @@ const CodeView = lazy(() => import('./code-view').then((m) => ({ default: m.Code
 
 /** The editor for one pipeline, with its own draft store (two editors never share a draft). */
 export function PipelineEditor({ pipeline }: { pipeline: Pipeline }) {
-  const [store] = useState(() => createDraftStore(draftOf(pipeline), pipeline.revision));
+  const [store] = useState(() => {
+    const draft = draftOf(pipeline);
+    // The layout starts with the data, in its worker, while this first render runs on the main thread.
+    void layoutStages(draft.stages);
+    return createDraftStore(draft, pipeline.revision);
+  });
   return (
     <DraftStoreContext.Provider value={store}>
       <ReactFlowProvider>
@@ -47,7 +53,8 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const [view, setView] = useState<EditorView>('graph');
   const [dialog, setDialog] = useState<'history' | undefined>();
   const problems = useMemo(() => graphProblems(draft), [draft]);
-  const layout = useAutoLayout();
+  const pane = useRef<HTMLDivElement>(null);
+  const layout = useAutoLayout(pane);
   const saver = useSavePipeline(pipeline.id, store);
   useEditorShortcuts(store, root);
 
@@ -117,9 +124,9 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         >
           {view === 'graph' ? (
             <>
-              {/* Hidden (not unmounted) until the first layout, so the graph appears once, in place. */}
-              <div className={`h-full ${layout.ms === undefined && layout.busy ? 'invisible' : ''}`}>
-                <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} />
+              {/* Drawn once the first layout is in: 500 stages are not rendered twice, first in a pile and then in place. */}
+              <div ref={pane} className="h-full">
+                {layout.viewport && <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} initialViewport={layout.viewport} />}
               </div>
               {layout.busy && draft.stages.length > 0 && (
                 <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
