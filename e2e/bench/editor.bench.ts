@@ -8,7 +8,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 //   and how many frames missed a 60 Hz vsync;
 // - a 1,000-stage pipeline: the same, plus how many nodes are in the DOM (culling), pan frames, and
 //   fitting the whole graph on screen (zoomed-out tiles); screenshots of both views.
-// Run: KILN_E2E_PORT=8193 npx playwright test -c e2e/bench/playwright.config.ts editor.bench.ts
+// Run: KILN_E2E_PORT=8193 BENCH='bench/editor.bench.ts' npx playwright test -c e2e/bench/playwright.config.ts
 
 // Playwright's trace snapshots walk the whole DOM on every mouse step, in the page: they would be measured as frame time.
 test.use({ trace: 'off' });
@@ -151,10 +151,10 @@ test('editor figures', async ({ page, request }) => {
     const first = await open(page, id);
     process.stdout.write(`\n${n}-stage pipeline (${first.engine})\n`);
     line('navigation → laid-out graph painted', ms(first.drawnMs));
-    line('navigation → layout asked (page, data, first render)', ms(first.startMs));
+    line('navigation → layout asked (the route loader, once the pipeline is in)', ms(first.startMs));
     line(`layout in the worker (${first.engine.replace(/^layout \d+ ms \((.*)\)$/, '$1')})`, `${ms(first.workerMs)}  (budget 300 ms${n === 500 ? '' : ', 500-stage budget'})`);
-    line('layout request → result (wall, main thread free)', ms(first.layoutWallMs));
-    line('layout result → painted (render on the main thread)', `${ms(first.afterLayoutMs)}  (budget 1000 ms)`);
+    line('layout asked → result in the editor (wall: worker, editor code, first render)', ms(first.layoutWallMs));
+    line('layout result → painted (canvas drawn on the main thread)', `${ms(first.afterLayoutMs)}  (budget 1000 ms)`);
     await page.waitForTimeout(300);
     line('nodes in the DOM (culling off-screen ones)', `${await page.locator('.react-flow__node').count()} of ${n}`);
     const { frames: drag, moved } = await dragFrames(page);
