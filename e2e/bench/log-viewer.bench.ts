@@ -205,15 +205,21 @@ test('log viewer figures', async ({ page, request }) => {
     },
     [messages, LINES, quietId] as const,
   );
-  await page.goto(`/applications/storefront/executions/${quietId}?stage=job`);
-  await expect(lineCount(page)).toBeVisible({ timeout: 60_000 });
-  await expect(page.locator(`[data-line="${LINES}"]`)).toBeVisible();
-  const viewerMs = await page.evaluate(() => {
-    const w = window as unknown as { __fedAt: number; __doneAt: number };
-    return w.__doneAt - w.__fedAt;
-  });
+  // Five loads of the page, each fed once: the first runs on a page whose code is still cold, so
+  // the median is the figure (each is printed too).
   const viewerMb = messages.reduce((sum, m) => sum + Buffer.byteLength(m.data), 0) / 1024 / 1024;
-  log(`  viewer ingest (${messages.length} log.lines events, ${viewerMb.toFixed(1)} MB → last line drawn): ${viewerMs.toFixed(0)} ms = ${(viewerMb / (viewerMs / 1000)).toFixed(1)} MB/s`);
+  const runs: number[] = [];
+  for (let k = 0; k < 5; k += 1) {
+    await page.goto(`/applications/storefront/executions/${quietId}?stage=job`);
+    await expect(lineCount(page)).toBeVisible({ timeout: 60_000 });
+    await expect(page.locator(`[data-line="${LINES}"]`)).toBeVisible();
+    runs.push(await page.evaluate(() => (window as unknown as { __doneAt: number }).__doneAt - (window as unknown as { __fedAt: number }).__fedAt));
+  }
+  const rate = (ms: number) => viewerMb / (ms / 1000);
+  const median = [...runs].sort((a, b) => a - b)[2]!;
+  log(
+    `  viewer ingest (${messages.length} log.lines events, ${viewerMb.toFixed(1)} MB → last line drawn), median of 5: ${median.toFixed(0)} ms = ${rate(median).toFixed(1)} MB/s (each: ${runs.map((ms) => `${rate(ms).toFixed(1)}`).join(', ')} MB/s)`,
+  );
 
   // Live ingest: follow a job that prints the same lines as fast as it can.
   const liveId = await run(request, 'Bench live', `sleep 2; ${AWK}`);
