@@ -1,11 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
+import { stageNode } from './execution-page';
 import { screen } from './screens';
 
 // A newcomer follows the front page's guide in the browser: run the demo pipeline, watch the smoke
 // test pass on staging, approve the promotion, and see the production load balancer answer with
 // the version this run baked. Everything is real: bake, instance processes, balancers.
-
-const stageNode = (page: Page, name: string) => page.getByRole('list', { name: 'Stages' }).getByRole('button', { name: new RegExp(`^${name}: `) });
 
 async function versionAt(page: Page, url: string): Promise<string> {
   return (await (await page.request.get(`${url}version`)).text()).trim();

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { executionBadge, stageNode } from './execution-page';
 import { screen } from './screens';
 
 // The on-call journey against the real BFF and engine: a runJob whose log streams live, a manual
@@ -43,11 +44,6 @@ async function start(request: APIRequestContext, pipelineId: string, parameters:
   return ((await res.json()) as { id: string }).id;
 }
 
-/** The status badge next to the execution's title. */
-const executionBadge = (page: Page, title: string) =>
-  page.getByRole('heading', { level: 1, name: title, exact: true }).locator('xpath=following-sibling::span[1]');
-
-const stageNode = (page: Page, name: string) => page.getByRole('list', { name: 'Stages' }).getByRole('button', { name: new RegExp(`^${name}: `) });
 
 test('watch a build log live, approve from the inbox in another browser, see it without reloading', async ({ page, browser, request }) => {
   test.setTimeout(90_000);

@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { executionBadge, stageNode } from './execution-page';
 import { screen } from './screens';
 
 // An open execution page while its Kiln process dies and starts again: the page reconnects to the
@@ -30,8 +31,6 @@ async function healthy(): Promise<void> {
     .poll(() => fetch(`${BASE}/api/health`).then((r) => r.ok, () => false), { timeout: 60_000, intervals: [200] })
     .toBe(true);
 }
-
-const stageNode = (page: Page, name: string) => page.getByRole('list', { name: 'Stages' }).getByRole('button', { name: new RegExp(`^${name}: `) });
 
 let kiln: ChildProcess | undefined;
 let dataDir = '';
@@ -95,7 +94,7 @@ test('an open execution page rides out a Kiln crash and restart without a reload
   await expect(log.getByText('8 lines', { exact: true })).toBeVisible();
   expect(await log.locator('[data-line]').allTextContents()).toEqual(Array.from({ length: 8 }, (_, i) => `${i + 1}second ${i + 1}`));
   await expect(stageNode(page, 'Second')).toHaveAccessibleName(/SUCCEEDED/, { timeout: 20_000 });
-  await expect(page.getByRole('heading', { level: 1, name: 'Through a restart', exact: true }).locator('xpath=following-sibling::span[1]')).toHaveText('Succeeded');
+  await expect(executionBadge(page, 'Through a restart')).toHaveText('Succeeded');
   await screen(page, 'restart-resumed');
 
   // The first stage's log, written before the crash, is whole and not doubled.
