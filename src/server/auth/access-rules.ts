@@ -138,5 +138,6 @@ for (const [name, endpoint] of Object.entries(allEndpoints) as Array<[EndpointNa
 export function accessFor(method: string, url: string | undefined): Access | undefined {
   if (url === undefined) return { kind: 'public', why: 'no route matched: the answer is a 404' };
   if (!url.startsWith('/api/') && url !== '/api') return { kind: 'public', why: 'the web app and its assets' };
-  return rules.get(`${method} ${url}`);
+  // Fastify answers HEAD with the GET route minus the body, so it must be exactly as guarded as GET.
+  return rules.get(`${method === 'HEAD' ? 'GET' : method} ${url}`);
 }

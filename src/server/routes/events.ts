@@ -48,6 +48,8 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
       const query = request.query as z.output<typeof streamEvents.query>;
       const filter: EventFilter = { application: query.application, executionId: query.execution };
       const from = resumePoint(request.headers[LAST_EVENT_ID_HEADER], query.after) ?? (await repos.events.latestId());
+      // HEAD (Fastify's automatic twin of this GET) has no body to stream: answer the headers and end.
+      if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
 
       reply.hijack();
       reply.raw.writeHead(200, {
