@@ -96,6 +96,27 @@ describe('sign-in', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('lets the admin in from an address that failed twenty times for other names', async () => {
+    const from = { remoteAddress: '192.0.2.50' };
+    for (let i = 0; i < 20; i += 1) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: `nobody-${i}`, password: 'guess' }, ...from });
+      expect(res.statusCode).toBe(401);
+    }
+    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'ana', password: 'test-admin-password' }, ...from });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('throttles one name hammered from many addresses, but not its owner at a known address', async () => {
+    await user('cy');
+    const login = (password: string, remoteAddress: string) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'cy', password }, remoteAddress });
+    expect((await login('cy-password-long', '192.0.2.1')).statusCode).toBe(200);
+    for (let i = 0; i < 20; i += 1) expect((await login(`guess-${i}`, `198.51.100.${i + 1}`)).statusCode).toBe(401);
+    const elsewhere = await login('cy-password-long', '198.51.100.200');
+    expect(elsewhere.statusCode).toBe(429);
+    expect(Number(elsewhere.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await login('cy-password-long', '192.0.2.1')).statusCode).toBe(200);
+  });
+
   it('refuses a tampered cookie, an expired session, a revoked token', async () => {
     const ok = await call('POST', '/api/auth/login', {}, { name: 'ana', password: 'test-admin-password' });
     const cookie = String(ok.headers['set-cookie']).split(';')[0]!;

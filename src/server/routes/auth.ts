@@ -3,7 +3,7 @@ import type { Me } from '../../shared/domain/user';
 import { createApiToken, getMe, getSignInOptions, listApiTokens, login, logout, revokeApiToken, setupAdmin } from '../../shared/api/auth';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
-import { createLoginLimiter } from '../auth/login-limiter';
+import { createSignInThrottle } from '../auth/login-limiter';
 import { createOidcFlow } from '../auth/oidc-flow';
 import { OIDC_CALLBACK_PATH } from '../config';
 import { hashPassword, passwordMatches, secretHash } from '../auth/secrets';
@@ -15,9 +15,7 @@ export const OIDC_LOGIN_PATH = '/api/auth/oidc/login';
 const WRONG = 'That name and password do not match an account.';
 
 export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: () => Date): void {
-  // 5 failures per name, 20 per address, in 15 minutes.
-  const byName = createLoginLimiter({ limit: 5, windowMs: 15 * 60_000 });
-  const byAddress = createLoginLimiter({ limit: 20, windowMs: 15 * 60_000 });
+  const throttle = createSignInThrottle({ now: () => now().getTime() });
   const me = (request: FastifyRequest): Me => {
     if (!request.me) throw new HttpError(401, 'unauthorized', 'Nobody is signed in.');
     return request.me;
@@ -36,8 +34,7 @@ export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: 
 
   registerEndpoint(app, login, async ({ body, request, reply }) => {
     const name = body.name.toLowerCase();
-    const keys = { name: [`name:${name}`], address: [`ip:${request.ip}`] };
-    const wait = Math.max(byName.retryAfter(keys.name), byAddress.retryAfter(keys.address));
+    const wait = throttle.retryAfter(name, request.ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new HttpError(429, 'too_many_requests', `Too many failed sign-ins; try again in ${wait} s.`);
@@ -46,11 +43,10 @@ export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: 
     // Single sign-on users prove who they are at the provider only, even if a password was set on them.
     const ok = (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount && !(await repos.oidc.isManaged(name));
     if (!ok) {
-      byName.fail(keys.name);
-      byAddress.fail(keys.address);
+      throttle.fail(name, request.ip);
       throw new HttpError(401, 'unauthorized', WRONG);
     }
-    byName.succeed(keys.name);
+    throttle.succeed(name, request.ip);
     await startSession(repos, request, reply, name, now());
     request.me = (await repos.users.me(name))!;
     return request.me;
