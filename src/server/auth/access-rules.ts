@@ -6,6 +6,8 @@ import { allEndpoints } from '../../shared/api/all';
 import { triggerWebhook } from '../../shared/api/triggers';
 
 type Resolve = (request: FastifyRequest, repos: Repositories) => Promise<string | undefined>;
+/** The 404 the route gives for an unknown id, word for word. */
+export type Unknown = (request: FastifyRequest) => { message: string; field: string };
 
 /**
  * What a route requires. `signedIn` routes filter what they return by READ themselves (lists);
@@ -15,7 +17,18 @@ export type Access =
   | { kind: 'public'; why: string }
   | { kind: 'signedIn' }
   | { kind: 'admin' }
-  | { kind: 'permission'; permission: Permission; application: Resolve; account?: (request: FastifyRequest) => string | undefined };
+  | {
+      kind: 'permission';
+      permission: Permission;
+      application: Resolve;
+      account?: (request: FastifyRequest) => string | undefined;
+      /**
+       * For things addressed by an opaque id (pipelines, executions, instances): someone who may not
+       * read the application gets this 404, the same as for an id that names nothing, so ids cannot
+       * be probed. Routes that name the application in their path keep the 403 naming what is missing.
+       */
+      unknown?: Unknown;
+    };
 
 const param = (name: string) => (request: FastifyRequest) => (request.params as Record<string, string | undefined>)[name];
 const app: Resolve = async (request) => param('application')(request);
@@ -31,10 +44,17 @@ const instanceApp: Resolve = async (request, repos) => {
   if (!instance) return undefined;
   return (await repos.serverGroups.get({ account: instance.account, region: instance.region, name: instance.serverGroup }))?.application;
 };
+const unknownId = (noun: string, field: string): Unknown => (request) => ({ message: `${noun} '${param(field)(request) ?? ''}' does not exist.`, field });
+const UNKNOWN = new Map<Resolve, Unknown>([
+  [pipelineApp, unknownId('Pipeline', 'pipelineId')],
+  [executionApp, unknownId('Execution', 'executionId')],
+  [instanceApp, unknownId('Instance', 'instanceId')],
+]);
 
-const on = (permission: Permission, application: Resolve, account?: (request: FastifyRequest) => string | undefined): Access => ({
-  kind: 'permission', permission, application, ...(account ? { account } : {}),
-});
+const on = (permission: Permission, application: Resolve, account?: (request: FastifyRequest) => string | undefined): Access => {
+  const unknown = UNKNOWN.get(application);
+  return { kind: 'permission', permission, application, ...(account ? { account } : {}), ...(unknown ? { unknown } : {}) };
+};
 const read = (application: Resolve) => on('READ', application);
 const cloudOp = on('EXECUTE', app, param('account'));
 

@@ -73,6 +73,7 @@ export async function authPlugin(app: FastifyInstance, deps: { repos: Repositori
     if (me && !me.user.disabled && !me.user.serviceAccount) request.me = me;
   });
 
+  const hidden = new WeakMap<FastifyRequest, { message: string; field: string }>();
   // Before validation, so a caller who may not use a route learns nothing from its 400s.
   app.addHook('preValidation', async (request) => {
     const url = request.routeOptions.url;
@@ -93,9 +94,20 @@ export async function authPlugin(app: FastifyInstance, deps: { repos: Repositori
     if (application === undefined) return; // nothing there: the route answers its own 404
     const account = access.account?.(request);
     if (!can(me, access.permission, { application, ...(account ? { account } : {}) })) {
+      if (access.unknown && !can(me, 'READ', { application })) {
+        // Answered after validation, where an unknown id answers too: a bad body then gets the same
+        // 400 for an id that exists as for one that does not.
+        hidden.set(request, access.unknown(request));
+        return;
+      }
       const where = `application '${application}'${account ? ` and account '${account}'` : ''}`;
       throw new HttpError(403, 'forbidden', `${me.user.name} lacks ${access.permission} permission on ${where}.`, 'permission');
     }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const unknown = hidden.get(request);
+    if (unknown) throw new HttpError(404, 'not_found', unknown.message, unknown.field);
   });
 
   // Every change (and every refused attempt) goes to the append-only audit log.

@@ -15,8 +15,12 @@ export function projectRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   );
 
   registerEndpoint(app, getProjectDashboard, async ({ params, request }) => {
-    const project = await repos.projects.get(params.project);
-    if (!project) throw new NotFoundError(`Project '${params.project}' does not exist.`, 'project');
+    const stored = await repos.projects.get(params.project);
+    const project = stored && { ...stored, applications: stored.applications.filter((a) => canRead(request, a)) };
+    // As in the list: a project with nothing the user may read is not there for them.
+    if (!project || (project.applications.length === 0 && !request.me?.user.admin)) {
+      throw new NotFoundError(`Project '${params.project}' does not exist.`, 'project');
+    }
     const applications = (await repos.applications.list({ project: project.name })).filter((a) => canRead(request, a.name));
     const rows = await Promise.all(
       applications.map(async ({ clusterCount: _c, serverGroupCount: _s, instanceCount: _i, accounts: _a, ...application }) => ({
