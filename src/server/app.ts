@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps';
 import { errorHandler } from './plugins/error-handler';
+import { inputGuard } from './plugins/input-guard';
 import { openApi, openApiRoute } from './plugins/openapi';
 import { staticFiles } from './plugins/static';
 import { systemRoutes } from './routes/system';
@@ -38,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   errorHandler(app);
+  inputGuard(app);
 
   const now = deps.now ?? (() => new Date());
   await securityHeaders(app, deps.staticRoot);

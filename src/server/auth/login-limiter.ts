@@ -16,7 +16,7 @@ export function createLoginLimiter(options: { limit: number; windowMs: number; n
   };
   // Keys an attacker sprayed once are never asked about again; sweep them so memory stays bounded.
   const sweep = () => {
-    for (const key of [...failures.keys()]) recent(key);
+    for (const key of failures.keys()) recent(key);
   };
   return {
     /** Seconds to wait before trying again, or 0 when an attempt is allowed now. */
