@@ -20,6 +20,7 @@ import { executionRoutes } from './routes/executions';
 import { triggerRoutes } from './routes/triggers';
 import { approvalRoutes } from './routes/approvals';
 import { authPlugin } from './plugins/auth';
+import { auditLog } from './plugins/audit';
 import { securityHeaders } from './plugins/security-headers';
 import { authRoutes } from './routes/auth';
 import { adminRoutes } from './routes/admin';
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   await securityHeaders(app, deps.staticRoot);
   await authPlugin(app, { repos: deps.repos, now });
+  auditLog(app, { repos: deps.repos, now });
 
   await openApi(app, deps.version);
   authRoutes(app, deps, now);

@@ -15,7 +15,6 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'kiln_session';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const REDACT = /password|secret|token/i;
 
 /** Who acts, as recorded on executions, judgments and the audit log. */
 export const actorOf = (request: FastifyRequest) => request.me?.user.name ?? 'anonymous';
@@ -43,14 +42,6 @@ function refuseCrossSite(request: FastifyRequest): void {
     }
     if (host !== request.headers.host) throw new HttpError(403, 'forbidden', `Cross-site request refused (Origin: ${origin}).`, 'origin');
   }
-}
-
-function redacted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redacted);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REDACT.test(k) ? '[redacted]' : redacted(v)]));
-  }
-  return value;
 }
 
 export async function authPlugin(app: FastifyInstance, deps: { repos: Repositories; now: () => Date }): Promise<void> {
@@ -108,26 +99,5 @@ export async function authPlugin(app: FastifyInstance, deps: { repos: Repositori
   app.addHook('preHandler', async (request) => {
     const unknown = hidden.get(request);
     if (unknown) throw new HttpError(404, 'not_found', unknown.message, unknown.field);
-  });
-
-  // Every change (and every refused attempt) goes to the append-only audit log.
-  app.addHook('onResponse', async (request, reply) => {
-    if (SAFE.has(request.method) || !request.url.startsWith('/api/')) return;
-    const status = reply.statusCode;
-    if (!(status < 300 || status === 401 || status === 403)) return;
-    try {
-      await repos.audit.append({
-        at: deps.now().toISOString(),
-        actor: request.me?.user.name ?? (typeof (request.body as { name?: unknown } | undefined)?.name === 'string' ? `(${String((request.body as { name: string }).name)})` : 'anonymous'),
-        action: `${request.method} ${request.routeOptions.url ?? request.url}`,
-        target: request.url.split('?')[0]!,
-        status,
-        details: { params: redacted(request.params) as Record<string, unknown>, body: redacted(request.body) as Record<string, unknown> },
-        ip: request.ip,
-        ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
-      });
-    } catch (err) {
-      request.log.error({ err }, 'could not write the audit log');
-    }
   });
 }

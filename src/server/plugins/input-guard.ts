@@ -5,7 +5,7 @@ import { HttpError } from './error-handler';
 export const MAX_JSON_DEPTH = 64;
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export interface UnsafeInput {
   /** Dotted path to the value, as zod names fields ('' for the whole document). */
