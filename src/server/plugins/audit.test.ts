@@ -97,6 +97,14 @@ describe('the audit log', () => {
 });
 
 describe('storable', () => {
+  it('keeps the size instead of a body too big to be evidence', async () => {
+    const before = await newestId();
+    const big = { name: 'ops', displayName: 'Ops', ownerEmail: 'not-an-address', description: 'x'.repeat(2000), junk: Array.from({ length: 900 }, () => 'y'.repeat(400)) };
+    await app.inject({ method: 'POST', url: '/api/projects', headers: admin, payload: big });
+    const [entry] = await entriesAfter(before);
+    expect(entry!.details.body).toMatch(/^\[body of \d+ bytes not kept\]$/);
+  });
+
   it('bounds depth, length and characters, and redacts secrets', () => {
     expect(storable({ a: { password: 'p', list: JSON.parse(deep) } })).toMatchObject({ a: { password: '[redacted]' } });
     expect(JSON.stringify(storable(JSON.parse(deep)))).toContain('[nested too deep]');

@@ -36,6 +36,16 @@ export function storable(value: unknown, depth = 0): unknown {
   return Object.fromEntries(kept);
 }
 
+/** Past this, an entry keeps the body's size instead of the body (a 1 MB junk body is not evidence). */
+export const MAX_DETAILS_BYTES = 256 * 1024;
+
+function details(request: FastifyRequest): Record<string, unknown> {
+  const params = storable(request.params ?? {});
+  const body = storable(request.body);
+  const size = Buffer.byteLength(JSON.stringify(body) ?? '');
+  return { params, body: size > MAX_DETAILS_BYTES ? `[body of ${size} bytes not kept]` : body };
+}
+
 /** The signed-in user; for a sign-in attempt, the name it tried, in parentheses. */
 function actor(request: FastifyRequest): string {
   if (request.me) return request.me.user.name;
@@ -61,7 +71,7 @@ export function auditLog(app: FastifyInstance, deps: { repos: Repositories; now:
         action: `${request.method} ${request.routeOptions.url ?? path}`,
         target: path,
         status: reply.statusCode,
-        details: { params: storable(request.params ?? {}) as Record<string, unknown>, body: storable(request.body) as Record<string, unknown> },
+        details: details(request),
         ip: request.ip,
         ...(request.headers['user-agent'] ? { userAgent: storableText(request.headers['user-agent'], 500) } : {}),
       });
