@@ -145,6 +145,13 @@ describe('junk input on every route', () => {
   });
 });
 
+describe('junk input on routes outside the endpoint list', () => {
+  it('refuses a NUL in the event stream\'s query, and in a body sent to no route at all', async () => {
+    expectRefused(await app.inject({ method: 'GET', url: '/api/events?application=web%00' }), 'application', /null character/);
+    expectRefused(await send(withBody[0]![1], '/api/nowhere', '{"a":"\\u0000"}'), 'a', /null character/);
+  });
+});
+
 describe('findUnsafeInput', () => {
   it('walks a million levels without overflowing its own stack', () => {
     expect(findUnsafeInput(JSON.parse(nested(1_000_000)))?.problem).toBe('is nested more than 64 levels deep');
