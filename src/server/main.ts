@@ -39,9 +39,12 @@ async function main(): Promise<void> {
   await images.load();
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
-  const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.
+  const outbound = { allow: config.outboundAllow, ownPorts: new Set(config.port > 0 ? [config.port] : []) };
+  const engine = createEngine({ repos, events, outbound, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
+  outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));
   // Executions left running by a previous process (or a crashed one) are picked up here.
   engine.run();
   if (config.seedDemo) {
