@@ -7,6 +7,7 @@ import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
+import { StoredRowError } from '../db/sql';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import type { JudgmentInput } from './controls';
@@ -106,7 +107,8 @@ export function createEngine(options: EngineOptions): Engine {
         wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle });
       } catch (err) {
         options.onError?.(err);
-        wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
+        // An execution whose row does not parse is quarantined (see /api/health): retrying it every second only fills the log.
+        wakeAt = err instanceof StoredRowError ? 'never' : new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
       } finally {
         await repos.executions.release(id, owner, wakeAt);
       }
