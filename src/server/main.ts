@@ -7,6 +7,7 @@ import { createDatabase } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
+import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { ensureSetupToken } from './auth/sessions';
 import { createEventBus } from '../engine/events/event-bus';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
   await migrate(db);
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
+  // A row that does not parse is left out (each is logged once) rather than stopping Kiln; /api/health names them.
+  const quarantined = await scanStoredRows(repos);
+  if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);
 
   const events = createEventBus(repos);
   // The local cloud re-adopts the instances a previous run left going (or restarts them) before the engine resumes deploys.
