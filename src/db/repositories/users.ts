@@ -1,6 +1,6 @@
 import { Grant, Role, User, type Me } from '../../shared/domain/user';
 import { ConflictError, NotFoundError } from '../errors';
-import { iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { Session, UserRepository } from '../types';
 
 const USER = `
@@ -29,7 +29,7 @@ export function userRepository(db: Session): UserRepository {
 
     async list() {
       const { rows } = await db.query(`${USER} order by u.name`);
-      return rows.map((r) => parseRow(User, r, 'user'));
+      return parseRows(User, rows, 'users', (r) => String(r.name));
     },
 
     async passwordHash(name) {
