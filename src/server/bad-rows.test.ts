@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { asTestAdmin } from './test-app';
+import { createToken } from './auth/sessions';
 import { Health } from '../shared/api/system';
 import { PipelineDraft } from '../shared/domain/pipeline';
 import { quarantinedRows, resetQuarantine, setQuarantineLog } from '../db/quarantine';
@@ -82,6 +83,15 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     ]);
     expect(body.quarantined.find((q) => q.table === 'images')!.message).toBe('build.git.commit: Too big: expected string to have <=64 characters');
     expect(logged.filter((l) => l.includes('broken:v1'))).toHaveLength(1);
+    // Health is public: strangers and non-admins learn that Kiln is degraded, not which rows (they name apps, images, accounts).
+    const stranger = Health.parse((await app.inject({ url: '/api/health', headers: { authorization: '' } })).json());
+    expect(stranger).toMatchObject({ status: 'degraded', quarantinedCount: 5, quarantined: [] });
+    await repos.users.saveRole({ name: 'web-readers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] });
+    await repos.users.create({ name: 'rita', displayName: 'Rita', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() });
+    await repos.users.update('rita', { roles: ['web-readers'] });
+    const rita = (await createToken(repos, 'rita', 'test', new Date())).secret;
+    const reader = Health.parse((await app.inject({ url: '/api/health', headers: { authorization: `Bearer ${rita}` } })).json());
+    expect(reader).toMatchObject({ status: 'degraded', quarantinedCount: 5, quarantined: [] });
 
     // The rest is served, once.
     const images = await app.inject('/api/images');

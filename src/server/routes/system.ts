@@ -6,7 +6,7 @@ import { quarantinedRows } from '../../db/quarantine';
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
   const startedAt = Date.now();
-  registerEndpoint(app, getHealth, async () => {
+  registerEndpoint(app, getHealth, async ({ request }) => {
     const t0 = performance.now();
     let ok = true;
     try {
@@ -21,7 +21,9 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       database: { driver: deps.db.driver, ok, latencyMs: Math.round((performance.now() - t0) * 100) / 100 },
       version: deps.version,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
-      quarantined,
+      quarantinedCount: quarantined.length,
+      // Health is public (load balancers and monitors call it): only an admin learns which rows.
+      quarantined: request.me?.user.admin ? quarantined : [],
     };
   });
 }

@@ -17,6 +17,9 @@ export const Health = z.object({
   database: z.object({ driver: z.enum(['pglite', 'postgres']), ok: z.boolean(), latencyMs: z.number() }),
   version: z.string(),
   uptimeSec: z.number().nonnegative(),
+  /** How many stored rows are quarantined (left out because they do not parse). */
+  quarantinedCount: z.number().int().nonnegative(),
+  /** Which ones and why: for admins only, since keys name applications, images and accounts. */
   quarantined: z.array(QuarantinedRow),
 });
 export type Health = z.infer<typeof Health>;
