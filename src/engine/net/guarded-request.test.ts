@@ -7,8 +7,10 @@ let server: Server;
 let port: number;
 let hits = 0;
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     hits += 1;
+    if (req.url === '/hop') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    if (req.url === '/big') return res.writeHead(200).end('y'.repeat(10_000));
     res.writeHead(200).end('hello');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -48,5 +50,16 @@ describe('guardedRequest', () => {
     const res = await call(policy('hooks.internal'), `http://hooks.internal:${port}/`, dns({ 'hooks.internal': ['127.0.0.1'] }));
     expect(res).toEqual({ status: 200, body: 'hello', truncated: false });
     expect(hits).toBe(1);
+  });
+
+  it('does not follow a redirect (it could point anywhere): the 302 is the answer', async () => {
+    const res = await call(policy('hooks.internal'), `http://hooks.internal:${port}/hop`, dns({ 'hooks.internal': ['127.0.0.1'] }));
+    expect(res.status).toBe(302);
+  });
+
+  it('stops reading at the cap and marks the body as cut', async () => {
+    const res = await call(policy('hooks.internal'), `http://hooks.internal:${port}/big`, dns({ 'hooks.internal': ['127.0.0.1'] }));
+    expect(res.truncated).toBe(true);
+    expect(res.body).toBe(`${'y'.repeat(1024)}\n… [cut by Kiln: only the first 1 KB of the answer are kept]`);
   });
 });
