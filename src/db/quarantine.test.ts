@@ -23,6 +23,15 @@ describe(`rows that do not parse (${testDriver()})`, () => {
     expect((await repos.images.create(image('a'.repeat(64)), 'ci')).version).toBe('v1');
   });
 
+  it('refuses users, roles and load balancers its reads would refuse, naming the field', async () => {
+    const { repos } = current();
+    await expect(repos.users.create({ name: 'Not A Name!', displayName: 'x', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() })).rejects.toMatchObject({ name: 'ValidationError', field: 'name' });
+    await expect(repos.users.saveRole({ name: 'ops', description: 'x'.repeat(501), members: [], grants: [] })).rejects.toMatchObject({ name: 'ValidationError', field: 'description' });
+    await expect(repos.loadBalancers.save({ name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http', address: '127.0.0.1:1', healthCheckPath: 'health', targets: [] }))
+      .rejects.toMatchObject({ name: 'ValidationError', field: 'healthCheckPath' });
+    expect((await repos.users.list()).map((u) => u.name)).not.toContain('Not A Name!');
+  });
+
   it('leaves a bad row out of lists, logs it once, answers a read of it by name with its fault, and lets it go once repaired', async () => {
     const { repos, db } = current();
     const logged: string[] = [];
