@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../shared/domain/pipeline';
+import type { LoadBalancer } from '../shared/domain/load-balancer';
 import { quarantinedRows, resetQuarantine, setQuarantineLog } from './quarantine';
 import { createOwners, useTestDatabase } from './test-builders';
 import { testDriver } from './test-database';
@@ -27,7 +28,8 @@ describe(`rows that do not parse (${testDriver()})`, () => {
     const { repos } = current();
     await expect(repos.users.create({ name: 'Not A Name!', displayName: 'x', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() })).rejects.toMatchObject({ name: 'ValidationError', field: 'name' });
     await expect(repos.users.saveRole({ name: 'ops', description: 'x'.repeat(501), members: [], grants: [] })).rejects.toMatchObject({ name: 'ValidationError', field: 'description' });
-    await expect(repos.loadBalancers.save({ name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http', address: '127.0.0.1:1', healthCheckPath: 'health', targets: [] }))
+    const lb = { name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http', address: '127.0.0.1:1', healthCheckPath: 'health', targets: [] } as unknown as LoadBalancer;
+    await expect(repos.loadBalancers.save(lb))
       .rejects.toMatchObject({ name: 'ValidationError', field: 'healthCheckPath' });
     expect((await repos.users.list()).map((u) => u.name)).not.toContain('Not A Name!');
   });
