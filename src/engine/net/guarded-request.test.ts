@@ -43,6 +43,9 @@ describe('guardedRequest', () => {
     await expect(call(policy(), `http://127.0.0.1:${port}/`)).rejects.toThrow(OutboundRefusedError);
     await expect(call(policy(), `http://[::ffff:127.0.0.1]:${port}/`)).rejects.toThrow(/private address/);
     await expect(call(policy(), `http://[::1]:${port}/`)).rejects.toThrow(/private address \(::1\)/);
+    // Decimal and hex spellings of 127.0.0.1 are the same address once parsed.
+    await expect(call(policy(), `http://2130706433:${port}/`)).rejects.toThrow(/private address \(127\.0\.0\.1\)/);
+    await expect(call(policy(), `http://0x7f.1:${port}/`)).rejects.toThrow(/private address \(127\.0\.0\.1\)/);
   });
 
   it('connects to the address it checked when the name is allowed', async () => {

@@ -32,10 +32,33 @@ const FORBIDDEN = (() => {
   return list;
 })();
 
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted quad included). */
+function groups(ip: string): number[] {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const text = quad ? ip.slice(0, quad.index) + [(+quad[1]! << 8) | +quad[2]!, (+quad[3]! << 8) | +quad[4]!].map((n) => n.toString(16)).join(':') : ip;
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const h = part(head);
+  const t = part(tail);
+  return tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+}
+
+/** The IPv4 address a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address carries, which is where it really leads. */
+function embeddedIPv4(ip: string): string | undefined {
+  const g = groups(ip);
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
+  return undefined;
+}
+
 /** True for an address no webhook may reach unless it is allowed explicitly. */
 export function isPrivateAddress(ip: string): boolean {
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  return isIP(bare) === 0 || FORBIDDEN.check(bare, family(bare));
+  if (isIP(bare) === 0) return true;
+  if (FORBIDDEN.check(bare, family(bare))) return true;
+  const inner = family(bare) === 'ipv6' ? embeddedIPv4(bare) : undefined;
+  return inner !== undefined && FORBIDDEN.check(inner, 'ipv4');
 }
 
 const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
