@@ -108,6 +108,9 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     expect(clusters.body).not.toContain('web-bad-v001');
 
     // A bad row asked for by itself answers a clear error naming it.
+    const broken = await app.inject('/api/images/broken');
+    expect(broken.statusCode).toBe(500);
+    expect(broken.json().message).toBe('stored image broken:v1 is invalid: build.git.commit: Too big: expected string to have <=64 characters. The row is quarantined (see /api/health); repair or delete it.');
     const one = await app.inject(`/api/pipelines/${bad.id}`);
     expect(one.statusCode).toBe(500);
     expect(one.json().message).toMatch(new RegExp(`^stored pipeline ${bad.id} is invalid: stages: .*quarantined \\(see /api/health\\)`));

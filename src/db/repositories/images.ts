@@ -9,7 +9,8 @@ import {
 } from '../../shared/domain/image';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
 import { NotFoundError } from '../errors';
-import { checkWrite, iso, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { checkWrite, iso, parseRows, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
+import { quarantinedRows } from '../quarantine';
 import type { Session } from '../types';
 
 export interface NewImage {
@@ -168,7 +169,12 @@ export function imageRepository(db: Session): ImageRepository {
     async detail(name, now = new Date()) {
       const all = await load(now);
       const versions = all.filter((i) => i.name === name).reverse();
-      if (versions.length === 0) return undefined;
+      if (versions.length === 0) {
+        // Every version is quarantined: say so rather than "no such image".
+        const bad = quarantinedRows().filter((q) => q.table === 'images' && q.key.startsWith(`${name}:v`));
+        if (bad.length > 0) throw new StoredRowError(`stored image ${bad.map((q) => q.key).join(', ')} is invalid: ${bad[0]!.message}`, 'images', bad[0]!.key);
+        return undefined;
+      }
       const byId = new Map(all.map((i) => [i.id, i]));
       const nodes = new Map<string, RevocationNode>(all.map((i) => [i.id, { id: i.id, ref: `${i.name}:${i.version}`, parentId: i.parent?.id }]));
       const ancestry = Object.fromEntries(
