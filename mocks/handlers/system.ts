@@ -9,5 +9,7 @@ export const systemHandlers = {
     database: { driver: 'pglite' as const, ok: true, latencyMs: 0.4 },
     version: '0.1.0-mock',
     uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+    quarantinedCount: 0,
+    quarantined: [],
   })),
 };

@@ -29,3 +29,14 @@ export class RevisionConflictError<T = unknown> extends Error {
     this.name = 'RevisionConflictError';
   }
 }
+
+/** A value the stored schema would refuse on the way back out; the BFF answers 400 naming `field`. */
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}

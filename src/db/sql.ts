@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { quarantineRow, releaseRow } from './quarantine';
+import { ValidationError } from './errors';
 
 /**
  * A timestamptz column as the ISO-8601 UTC string the domain uses. Formatting in SQL (rather than
@@ -26,15 +28,73 @@ export function containsPattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const problemsOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** A stored row the shared schema refuses; it is quarantined (see /api/health) and named here. */
+export class StoredRowError extends Error {
+  constructor(
+    message: string,
+    readonly table: string | undefined,
+    readonly key: string | undefined,
+  ) {
+    super(message);
+    this.name = 'StoredRowError';
+  }
+}
+
+/** Where a row lives, so a bad one can be quarantined by name. */
+export type RowRef = { table: string; key: string };
+
 /**
  * Parses a row with the shared schema so a stored value the domain no longer accepts fails loudly,
- * naming the record and the field, instead of leaking to the UI.
+ * naming the record and the field, instead of leaking to the UI. With `ref` the row is quarantined too.
  */
-export function parseRow<S extends z.ZodType>(schema: S, row: unknown, what: string): z.infer<S> {
+export function parseRow<S extends z.ZodType>(schema: S, row: unknown, what: string, ref?: RowRef): z.infer<S> {
   const parsed = schema.safeParse(row);
+  if (parsed.success) {
+    if (ref) releaseRow(ref.table, ref.key);
+    return parsed.data;
+  }
+  const problems = problemsOf(parsed.error);
+  if (ref) quarantineRow(ref.table, ref.key, problems);
+  throw new StoredRowError(`stored ${what} is invalid: ${problems}`, ref?.table, ref?.key);
+}
+
+/**
+ * Parses the rows of a list, leaving out (and quarantining) any that does not parse: one bad row
+ * must not take every image, pipeline or load balancer down with it.
+ */
+export function parseRows<R, S extends z.ZodType>(schema: S, rows: readonly R[], table: string, keyOf: (row: R) => string, input: (row: R) => unknown = (r) => r): z.infer<S>[] {
+  const out: z.infer<S>[] = [];
+  for (const row of rows) {
+    const key = keyOf(row);
+    let parsed: z.ZodSafeParseResult<z.infer<S>>;
+    try {
+      parsed = schema.safeParse(input(row)) as z.ZodSafeParseResult<z.infer<S>>;
+    } catch (err) {
+      quarantineRow(table, key, (err as Error).message); // e.g. a JSON column that is not JSON
+      continue;
+    }
+    if (parsed.success) {
+      releaseRow(table, key);
+      out.push(parsed.data);
+    } else {
+      quarantineRow(table, key, problemsOf(parsed.error));
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a value about to be stored against the schema its reads use, so nothing is written that
+ * every later read would refuse. Throws ValidationError naming the first bad field (`prefix.path`).
+ */
+export function checkWrite<S extends z.ZodType>(schema: S, value: unknown, what: string, prefix = ''): z.infer<S> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new Error(`stored ${what} is invalid: ${problems}`, { cause: parsed.error });
+  const first = parsed.error.issues[0]!;
+  const field = [prefix, ...first.path.map(String)].filter(Boolean).join('.') || what;
+  throw new ValidationError(`${what}: '${field}' ${first.message}`, field);
 }
 
 /** Drops null columns so optional domain fields are absent rather than null. */

@@ -7,6 +7,7 @@ import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
+import { StoredRowError } from '../db/sql';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import type { JudgmentInput } from './controls';
@@ -20,6 +21,8 @@ import { deliverDue } from './notifications/deliver';
 import { createCronScheduler } from './triggers/cron-scheduler';
 import { derivedId } from './derived-id';
 import { resolveParameters } from './parameters';
+import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
+import type { Resolver } from './net/guarded-request';
 
 export { EngineError, TRIGGER_ACCOUNT };
 
@@ -37,8 +40,12 @@ export interface EngineOptions {
   /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
   cloud?: CloudProviders;
   onError?: (err: unknown) => void;
-  /** How notifications are sent (tests pass a recorder); defaults to the global fetch. */
+  /** How notifications are sent (tests pass a recorder); defaults to a call checked against `outbound`. */
   fetch?: typeof fetch;
+  /** What webhook stages and notifications may call (KILN_OUTBOUND_ALLOW, Kiln's own port); private addresses are refused by default. */
+  outbound?: OutboundPolicy;
+  /** DNS for outbound calls; tests pass a fake one. */
+  resolver?: Resolver;
 }
 
 export interface Engine {
@@ -79,7 +86,8 @@ export function createEngine(options: EngineOptions): Engine {
   let timer: NodeJS.Timeout | undefined;
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
-  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError));
+  const outbound = options.outbound ?? defaultOutboundPolicy();
+  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError), outbound, options.resolver);
   const jobs = createJobRunner({
     repos,
     events,
@@ -99,7 +107,8 @@ export function createEngine(options: EngineOptions): Engine {
         wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle });
       } catch (err) {
         options.onError?.(err);
-        wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
+        // An execution whose row does not parse is quarantined (see /api/health): retrying it every second only fills the log.
+        wakeAt = err instanceof StoredRowError ? 'never' : new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
       } finally {
         await repos.executions.release(id, owner, wakeAt);
       }
@@ -140,7 +149,7 @@ export function createEngine(options: EngineOptions): Engine {
   let delivering: Promise<number> | undefined;
   const deliver = (): Promise<number> => {
     if (stopped) return Promise.resolve(0);
-    delivering ??= deliverDue({ repos, now, ...(options.fetch ? { fetch: options.fetch } : {}) })
+    delivering ??= deliverDue({ repos, now, outbound, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.resolver ? { resolver: options.resolver } : {}) })
       .catch((err: unknown) => {
         options.onError?.(err);
         return 0;

@@ -21,6 +21,18 @@ describe('readConfig', () => {
     expect(() => readConfig({ KILN_DASHBOARD: 'maybe' })).toThrow(/KILN_DASHBOARD/);
     expect(readConfig({ KILN_DASHBOARD: 'off' }).dashboard).toBe(false);
   });
+
+  it('reads KILN_OUTBOUND_ALLOW (hosts, host:port, addresses, CIDR blocks) and names it when an entry is wrong', () => {
+    expect(readConfig({}).outboundAllow).toEqual([]);
+    const allow = readConfig({ KILN_OUTBOUND_ALLOW: 'hooks.internal, 10.1.2.3:8443,192.168.10.0/24, [fd00::1]:80' }).outboundAllow;
+    expect(allow.map((e) => [e.kind, e.port, e.text])).toEqual([
+      ['host', undefined, 'hooks.internal'], ['cidr', 8443, '10.1.2.3:8443'], ['cidr', undefined, '192.168.10.0/24'], ['cidr', 80, '[fd00::1]:80'],
+    ]);
+    for (const bad of ['10.0.0.0/33', 'hooks.internal:99999', 'http://hooks.internal/', 'bad host']) {
+      expect(() => readConfig({ KILN_OUTBOUND_ALLOW: bad })).toThrow(ConfigError);
+      expect(() => readConfig({ KILN_OUTBOUND_ALLOW: bad })).toThrow(/^KILN_OUTBOUND_ALLOW .*'/);
+    }
+  });
 });
 
 describe('readConfig: single sign-on (KILN_OIDC_*)', () => {

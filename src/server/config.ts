@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseOutboundAllow, type OutboundAllowEntry } from '../engine/net/outbound-policy';
 
 export interface KilnConfig {
   host: string;
@@ -15,6 +16,8 @@ export interface KilnConfig {
   setupToken: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when KILN_OIDC_ISSUER is unset. */
   oidc: OidcConfig | undefined;
+  /** KILN_OUTBOUND_ALLOW: private hosts, addresses and blocks webhook stages and notifications may call. */
+  outboundAllow: OutboundAllowEntry[];
 }
 
 /** OpenID Connect sign-in, from the KILN_OIDC_* variables (see README, "Single sign-on"). */
@@ -141,8 +144,15 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
     throw new ConfigError('KILN_SETUP_TOKEN must be 24-200 letters, digits, _ or - (it guards the first admin account).');
   }
   const oidc = readOidc(env);
+  let outboundAllow: OutboundAllowEntry[];
+  try {
+    outboundAllow = parseOutboundAllow(env.KILN_OUTBOUND_ALLOW ?? '');
+  } catch (err) {
+    throw new ConfigError(`KILN_OUTBOUND_ALLOW is a comma-separated list of hosts, host:port, addresses or CIDR blocks: ${(err as Error).message}.`);
+  }
   return {
     oidc,
+    outboundAllow,
     setupToken,
     dashboard: dashboard === 'on',
     host: env.HOST || '127.0.0.1',

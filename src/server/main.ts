@@ -7,6 +7,7 @@ import { createDatabase } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
+import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { ensureSetupToken } from './auth/sessions';
 import { createEventBus } from '../engine/events/event-bus';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
   await migrate(db);
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
+  // A row that does not parse is left out (each is logged once) rather than stopping Kiln; /api/health names them.
+  const quarantined = await scanStoredRows(repos);
+  if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);
 
   const events = createEventBus(repos);
   // The local cloud re-adopts the instances a previous run left going (or restarts them) before the engine resumes deploys.
@@ -39,9 +43,12 @@ async function main(): Promise<void> {
   await images.load();
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
-  const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.
+  const outbound = { allow: config.outboundAllow, ownPorts: new Set(config.port > 0 ? [config.port] : []) };
+  const engine = createEngine({ repos, events, outbound, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
+  outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));
   // Executions left running by a previous process (or a crashed one) are picked up here.
   engine.run();
   if (config.seedDemo) {

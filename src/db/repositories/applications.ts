@@ -1,6 +1,6 @@
 import { Application, ApplicationSummary, type NewApplication } from '../../shared/domain/application';
 import { ConflictError, NotFoundError } from '../errors';
-import { containsPattern, FOREIGN_KEY_VIOLATION, iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { containsPattern, FOREIGN_KEY_VIOLATION, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { ApplicationRepository, Queryable } from '../types';
 
 const COLUMNS = `a.name, a.project, a.description, a.owner_email as "ownerEmail", a.demo, ${iso('a.created_at')} as "createdAt"`;
@@ -31,7 +31,7 @@ export function applicationRepository(db: Queryable): ApplicationRepository {
   const summaries = async (where: string[], params: unknown[]) => {
     const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';
     const { rows } = await db.query(`${SUMMARY} ${clause} order by a.name`, params);
-    return rows.map((row) => parseRow(ApplicationSummary, row, 'application'));
+    return parseRows(ApplicationSummary, rows, 'applications', (r) => String(r.name));
   };
 
   return {

@@ -1,5 +1,5 @@
 import { AuditEntry } from '../../shared/domain/user';
-import { containsPattern, iso, parseRow, withoutNulls } from '../sql';
+import { containsPattern, iso, parseRows, withoutNulls } from '../sql';
 import type { AuditRepository, Session } from '../types';
 
 /** The append-only audit log (the database refuses updates and deletes, see migration 7). */
@@ -22,7 +22,7 @@ export function auditRepository(db: Session): AuditRepository {
          order by id desc limit $5`,
         [filter.actor ?? null, filter.action ?? null, filter.q ? containsPattern(filter.q) : null, filter.before ?? null, filter.limit],
       );
-      return rows.map((r) => parseRow(AuditEntry, { ...withoutNulls(r), id: Number(r.id), details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }, 'audit entry'));
+      return parseRows(AuditEntry, rows, 'audit_log', (r) => String(r.id), (r) => ({ ...withoutNulls(r), id: Number(r.id), details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ApiToken } from '../../shared/domain/user';
-import { iso, parseRow, withoutNulls } from '../sql';
+import { iso, parseRows, withoutNulls } from '../sql';
 import type { CredentialRepository, Session } from '../types';
 
 /** Sessions, API tokens and setup tokens; only hashes of the secrets are stored. */
@@ -54,7 +54,7 @@ export function credentialRepository(db: Session): CredentialRepository {
          from api_tokens where user_name = $1 order by created_at desc`,
         [userName],
       );
-      return rows.map((r) => parseRow(ApiToken, withoutNulls(r), 'api token'));
+      return parseRows(ApiToken, rows, 'api_tokens', (r) => String(r.id), withoutNulls);
     },
 
     async revokeToken(id, userName, now) {

@@ -1,5 +1,5 @@
 import { KilnEvent } from '../../shared/api/events';
-import { iso, parseRow, withoutNulls } from '../sql';
+import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { EventRepository, Session } from '../types';
 
 /**
@@ -21,10 +21,8 @@ const SELECT = `
 
 type Row = { id: number; type: string; application: string | null; executionId: string | null; data: unknown; at: string };
 
-function toEvent(row: Row): KilnEvent {
-  const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
-  return parseRow(KilnEvent, { ...withoutNulls(row), id: Number(row.id), data }, `event ${row.id}`);
-}
+const input = (row: Row) => ({ ...withoutNulls(row), id: Number(row.id), data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data });
+const toEvent = (row: Row): KilnEvent => parseRow(KilnEvent, input(row), `event ${row.id}`);
 
 export function eventRepository(db: Session): EventRepository {
   return {
@@ -52,7 +50,8 @@ export function eventRepository(db: Session): EventRepository {
          order by id limit $4`,
         [afterId, filter.application ?? null, filter.executionId ?? null, limit],
       );
-      return rows.map(toEvent);
+      // One bad event must not stall every live view: it is left out (and quarantined).
+      return parseRows(KilnEvent, rows, 'events', (r) => String(r.id), input);
     },
 
     async latestId() {

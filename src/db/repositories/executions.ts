@@ -1,5 +1,5 @@
 import { Execution, ExecutionStatus } from '../../shared/domain/execution';
-import { iso, parseRow, withoutNulls } from '../sql';
+import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 
 const EXECUTION = `
@@ -17,7 +17,8 @@ const STAGES = `
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
-async function withStages(db: Session, rows: Record<string, unknown>[]): Promise<Execution[]> {
+/** A list leaves out (and quarantines) an execution that does not parse; `one` reads a single one and names its fault. */
+async function withStages(db: Session, rows: Record<string, unknown>[], one = false): Promise<Execution[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id as string);
   const { rows: stageRows } = await db.query(`${STAGES} where execution_id = any($1::uuid[]) order by position`, [ids]);
@@ -27,9 +28,9 @@ async function withStages(db: Session, rows: Record<string, unknown>[]): Promise
     for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context', 'tasks']) stage[key] = json(stage[key]);
     byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
   }
-  return rows.map((r) =>
-    parseRow(Execution, { ...withoutNulls(r), trigger: json(r.trigger), ...(r.paused ? { paused: json(r.paused) } : {}), stages: byExecution.get(r.id as string) ?? [] }, `execution ${String(r.id)}`),
-  );
+  const input = (r: Record<string, unknown>) => ({ ...withoutNulls(r), trigger: json(r.trigger), ...(r.paused ? { paused: json(r.paused) } : {}), stages: byExecution.get(r.id as string) ?? [] });
+  if (one) return rows.map((r) => parseRow(Execution, input(r), `execution ${String(r.id)}`, { table: 'executions', key: String(r.id) }));
+  return parseRows(Execution, rows, 'executions', (r) => String(r.id), input);
 }
 
 /** Cursor = the last row's (createdAt, id), so paging is stable while new executions arrive. */
@@ -49,7 +50,7 @@ async function activeCount(tx: Session, pipelineId: string): Promise<number> {
 }
 
 export function executionRepository(db: Session): ExecutionRepository {
-  const get = async (id: string) => (await withStages(db, (await db.query(`${EXECUTION} where id = $1`, [id])).rows))[0];
+  const get = async (id: string) => (await withStages(db, (await db.query(`${EXECUTION} where id = $1`, [id])).rows, true))[0];
 
   return {
     get,

@@ -9,7 +9,8 @@ import {
 } from '../../shared/domain/image';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
 import { NotFoundError } from '../errors';
-import { iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { checkWrite, iso, parseRows, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
+import { quarantinedRows } from '../quarantine';
 import type { Session } from '../types';
 
 export interface NewImage {
@@ -53,6 +54,9 @@ type Row = {
 const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", recipe_id, recipe_name, recipe_revision, build,
   digest, size_bytes, format, artifact, parent_id, run, ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by from images`;
 
+/** What create() stores, as the read schema sees it. */
+const NEW_IMAGE = ImageVersion.pick({ name: true, recipe: true, build: true, digest: true, sizeBytes: true, format: true, artifact: true, run: true });
+
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const label = (n: number) => `v${n}`;
 const versionNumber = (v: string) => (/^v[1-9][0-9]*$/.test(v) ? Number(v.slice(1)) : NaN);
@@ -67,10 +71,10 @@ export function imageRepository(db: Session): ImageRepository {
         own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
       }]),
     );
-    return rows.map((r) => {
+    return parseRows(ImageVersion, rows, 'images', (r) => `${r.name}:${label(r.version)}`, (r) => {
       const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
       const run = json(r.run);
-      return parseRow(ImageVersion, {
+      return {
         id: r.id, name: r.name, version: label(r.version), createdAt: r.createdAt,
         ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
         build: json(r.build), digest: r.digest, sizeBytes: Number(r.size_bytes), format: r.format, artifact: r.artifact,
@@ -79,7 +83,7 @@ export function imageRepository(db: Session): ImageRepository {
         ...(revocation ? { revocation } : {}),
         revoked,
         channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
-      }, `image ${r.name}:${label(r.version)}`);
+      };
     });
   }
 
@@ -100,6 +104,8 @@ export function imageRepository(db: Session): ImageRepository {
 
   return {
     async create(input, by) {
+      // Checked against the schema reads use: a 65-character commit stored once would fail every later read.
+      checkWrite(NEW_IMAGE, input, 'image');
       const id = randomUUID();
       // Two bakes of one name may race for the next number: the unique key decides, the loser retries.
       for (let attempt = 0; ; attempt++) {
@@ -163,7 +169,12 @@ export function imageRepository(db: Session): ImageRepository {
     async detail(name, now = new Date()) {
       const all = await load(now);
       const versions = all.filter((i) => i.name === name).reverse();
-      if (versions.length === 0) return undefined;
+      if (versions.length === 0) {
+        // Every version is quarantined: say so rather than "no such image".
+        const bad = quarantinedRows().filter((q) => q.table === 'images' && q.key.startsWith(`${name}:v`));
+        if (bad.length > 0) throw new StoredRowError(`stored image ${bad.map((q) => q.key).join(', ')} is invalid: ${bad[0]!.message}`, 'images', bad[0]!.key);
+        return undefined;
+      }
       const byId = new Map(all.map((i) => [i.id, i]));
       const nodes = new Map<string, RevocationNode>(all.map((i) => [i.id, { id: i.id, ref: `${i.name}:${i.version}`, parentId: i.parent?.id }]));
       const ancestry = Object.fromEntries(

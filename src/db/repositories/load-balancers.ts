@@ -1,5 +1,5 @@
 import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { parseRow, withoutNulls } from '../sql';
+import { checkWrite, parseRows, withoutNulls } from '../sql';
 import type { LoadBalancerRepository, Queryable } from '../types';
 
 const SELECT = `
@@ -9,7 +9,7 @@ const SELECT = `
 
 export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
   const parse = (rows: Record<string, unknown>[]) =>
-    rows.map((row) => parseRow(LoadBalancer, withoutNulls(row), 'load balancer'));
+    parseRows(LoadBalancer, rows, 'load_balancers', (r) => `${String(r.account)}/${String(r.region)}/${String(r.name)}`, withoutNulls);
   return {
     async listByApplication(application) {
       const { rows } = await db.query(`${SELECT} where application = $1 order by name, account, region`, [application]);
@@ -26,6 +26,7 @@ export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
     },
 
     async save(lb) {
+      checkWrite(LoadBalancer, lb, 'load balancer');
       await db.query(
         `insert into load_balancers (account, region, name, application, protocol, address, health_check_path, targets, managed_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)

@@ -14,7 +14,7 @@ export function pipelineRepository(db: Session): PipelineRepository {
     what: 'pipeline',
     conflict: (current, base) => `pipeline '${current.name}' was saved by ${current.updatedBy} as revision ${current.revision} after revision ${base}, which you edited`,
   });
-  const many = (rows: RevisionedRow[]) => rows.map((r) => docs.toDocument(r)!);
+  const many = (rows: RevisionedRow[]) => docs.toDocuments(rows);
   // The message names the application, so it is built here with the draft at hand.
   const nameTaken = (draft: PipelineDraft) => (err: unknown): never => {
     if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');

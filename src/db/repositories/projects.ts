@@ -1,6 +1,6 @@
 import { Project, type NewProject } from '../../shared/domain/project';
 import { ConflictError } from '../errors';
-import { iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { ProjectRepository, Queryable } from '../types';
 
 const SELECT = `
@@ -13,7 +13,7 @@ export function projectRepository(db: Queryable): ProjectRepository {
   return {
     async list() {
       const { rows } = await db.query(`${SELECT} order by p.name`);
-      return rows.map((row) => parseRow(Project, row, 'project'));
+      return parseRows(Project, rows, 'projects', (r) => String(r.name));
     },
 
     async get(name) {

@@ -36,7 +36,7 @@ export function recipeRepository(db: Session): RecipeRepository {
   });
   return {
     async list() {
-      return (await db.query<RevisionedRow>(`${docs.select} order by name`)).rows.map((r) => docs.toDocument(r)!);
+      return docs.toDocuments((await db.query<RevisionedRow>(`${docs.select} order by name`)).rows);
     },
     get: docs.get,
     async getByName(name) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { RevisionConflictError } from '../errors';
-import { iso, parseRow } from '../sql';
+import { iso, parseRow, parseRows } from '../sql';
 import type { Session } from '../types';
 
 /** A stored document row: its JSON config plus the revision bookkeeping every revisioned table has. */
@@ -29,16 +29,20 @@ export function revisionedDocuments<T>(db: Session, t: RevisionedTable<T>) {
   const keepRevision = `insert into ${t.revisionsTable} (${t.idColumn}, revision, config, updated_at, updated_by)
     select id, revision, config, updated_at, updated_by from ${t.table} where id = $1`;
 
-  const toDocument = (row: RevisionedRow | undefined): T | undefined => {
-    if (!row) return undefined;
+  const input = (row: RevisionedRow) => {
     const config = typeof row.config === 'string' ? JSON.parse(row.config) : row.config;
-    return parseRow(t.schema, { ...(config as object), id: row.id, revision: row.revision, updatedAt: row.updatedAt, updatedBy: row.updatedBy }, t.what);
+    return { ...(config as object), id: row.id, revision: row.revision, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
   };
+  const toDocument = (row: RevisionedRow | undefined): T | undefined =>
+    row && parseRow(t.schema, input(row), `${t.what} ${row.id}`, { table: t.table, key: row.id });
+  /** A list leaves out (and quarantines) a document that does not parse. */
+  const toDocuments = (rows: readonly RevisionedRow[]): T[] => parseRows(t.schema, rows, t.table, (r) => r.id, input);
   const get = async (id: string) => toDocument((await db.query<RevisionedRow>(`${select} where id = $1`, [id])).rows[0]);
 
   return {
     select,
     toDocument,
+    toDocuments,
     get,
 
     /** Revision 1 with `columns` (name, and e.g. application) beside the config. A taken name is the caller's to explain (unique violation). */

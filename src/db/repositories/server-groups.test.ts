@@ -93,8 +93,11 @@ describe(`server groups and instances (${testDriver()})`, () => {
     await createOwners(repos);
     // Capacity refines in zod, so only code that skips parsing can send this; the database still says no.
     const bad = { ...serverGroup(prodEast('web-v001')), capacity: { min: 3, desired: 1, max: 2 } } as ServerGroup;
-    await expect(repos.serverGroups.save(bad)).rejects.toMatchObject({ code: '23514' });
+    // The repository checks with the read schema first (naming the field); the database is the last line.
+    await expect(repos.serverGroups.save(bad)).rejects.toMatchObject({ name: 'ValidationError', field: 'capacity.desired' });
     expect(await repos.serverGroups.get(prodEast('web-v001'))).toBeUndefined();
+    await repos.serverGroups.save(serverGroup(prodEast('web-v002')));
+    await expect(current().db.query(`update server_groups set capacity_min = 3, capacity_desired = 1, capacity_max = 2 where name = 'web-v002'`)).rejects.toMatchObject({ code: '23514' });
     expect(await repos.instances.get(bad.instances[0]!.id)).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { ServerGroup } from '../../shared/domain/server-group';
 import { ConflictError } from '../errors';
-import { constraintOf, iso, parseRow, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
+import { checkWrite, constraintOf, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
 import type { Queryable, ServerGroupRepository, Session } from '../types';
 
 /**
@@ -33,18 +33,17 @@ type Row = Record<string, unknown> & {
   capacity_max: unknown;
 };
 
-function toServerGroup(row: Row): ServerGroup {
+const keyOf = (row: Row) => `${String(row.account)}/${String(row.region)}/${String(row.name)}`;
+function input(row: Row): unknown {
   const { image_name, image_version, image_digest, capacity_min, capacity_desired, capacity_max, ...rest } = row;
-  return parseRow(
-    ServerGroup,
-    {
-      ...withoutNulls(rest),
-      image: withoutNulls({ name: image_name, version: image_version, digest: image_digest }),
-      capacity: { min: capacity_min, desired: capacity_desired, max: capacity_max },
-    },
-    `server group ${String(rest.account)}/${String(rest.region)}/${String(rest.name)}`,
-  );
+  return {
+    ...withoutNulls(rest),
+    image: withoutNulls({ name: image_name, version: image_version, digest: image_digest }),
+    capacity: { min: capacity_min, desired: capacity_desired, max: capacity_max },
+  };
 }
+const toServerGroup = (row: Row): ServerGroup => parseRow(ServerGroup, input(row), `server group ${keyOf(row)}`, { table: 'server_groups', key: keyOf(row) });
+const toServerGroups = (rows: Row[]): ServerGroup[] => parseRows(ServerGroup, rows, 'server_groups', keyOf, input);
 
 export function serverGroupRepository(db: Session): ServerGroupRepository {
   return {
@@ -54,7 +53,7 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
          order by sg.sequence desc, sg.launched_at desc, sg.cluster, sg.account, sg.region`,
         [application],
       );
-      return rows.map(toServerGroup);
+      return toServerGroups(rows);
     },
 
     async get(key) {
@@ -68,7 +67,7 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
 
     async listManaged(provider) {
       const { rows } = await db.query<Row>(`${SELECT} where sg.managed_by = $1 order by sg.account, sg.region, sg.name`, [provider]);
-      return rows.map(toServerGroup);
+      return toServerGroups(rows);
     },
 
     async delete(key) {
@@ -81,6 +80,7 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
     },
 
     async save(sg) {
+      checkWrite(ServerGroup, sg, 'server group');
       for (const instance of sg.instances) {
         if (instance.serverGroup !== sg.name || instance.account !== sg.account || instance.region !== sg.region)
           throw new Error(

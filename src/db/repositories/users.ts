@@ -1,6 +1,9 @@
 import { Grant, Role, User, type Me } from '../../shared/domain/user';
 import { ConflictError, NotFoundError } from '../errors';
-import { iso, parseRow, sqlState, UNIQUE_VIOLATION } from '../sql';
+import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
+
+/** What create() stores, as the read schema sees it: a user every later read can parse. */
+const NEW_USER = User.pick({ name: true, displayName: true, admin: true, createdAt: true });
 import type { Session, UserRepository } from '../types';
 
 const USER = `
@@ -29,7 +32,7 @@ export function userRepository(db: Session): UserRepository {
 
     async list() {
       const { rows } = await db.query(`${USER} order by u.name`);
-      return rows.map((r) => parseRow(User, r, 'user'));
+      return parseRows(User, rows, 'users', (r) => String(r.name));
     },
 
     async passwordHash(name) {
@@ -50,6 +53,7 @@ export function userRepository(db: Session): UserRepository {
     },
 
     async create(input) {
+      checkWrite(NEW_USER, input, 'user');
       try {
         await db.query('insert into users (name, display_name, password_hash, admin, created_at) values ($1, $2, $3, $4, $5)', [
           input.name, input.displayName, input.passwordHash, input.admin, input.createdAt,
@@ -103,6 +107,7 @@ export function userRepository(db: Session): UserRepository {
     },
 
     async saveRole(role) {
+      checkWrite(Role, role, 'role');
       return db.transaction(async (tx) => {
         await tx.query('insert into roles (name, description) values ($1, $2) on conflict (name) do update set description = excluded.description', [role.name, role.description]);
         await tx.query('delete from role_members where role = $1', [role.name]);

@@ -1,4 +1,5 @@
 import type { Repositories } from '../../db/types';
+import { quarantinedRows } from '../../db/quarantine';
 import { isAlive, probe, terminate } from './instance-process';
 import { keyOf, type LiveGroup, type Runtime, type RuntimeTimings } from './local-runtime';
 import type { PortAllocator } from './ports';
@@ -32,7 +33,13 @@ export async function adoptInstances(deps: { repos: Repositories; runtime: Runti
       log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
     }
   }
+  // A group whose row does not parse is not managed, but its instances may be serving production: leave them running.
+  const quarantined = new Set(quarantinedRows().filter((q) => q.table === 'server_groups').map((q) => q.key));
   for (const p of processes.filter((x) => !runtime.groups.has(keyOf({ ...x, name: x.serverGroup })))) {
+    if (quarantined.has(keyOf({ ...p, name: p.serverGroup }))) {
+      log(`left ${p.instanceId} (${p.serverGroup}) running unmanaged: its server group's row is quarantined`);
+      continue;
+    }
     if (await ours(p)) await terminate(p.pid);
     await repos.cloudProcesses.forget(p.instanceId);
   }

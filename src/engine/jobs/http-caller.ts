@@ -1,3 +1,6 @@
+import { guardedRequest, OutboundRefusedError, type Resolver } from '../net/guarded-request';
+import { defaultOutboundPolicy, type OutboundPolicy } from '../net/outbound-policy';
+
 export interface HttpRequestSpec {
   method: string;
   url: string;
@@ -8,7 +11,7 @@ export interface HttpRequestSpec {
 
 export type HttpCallState =
   | { state: 'running' }
-  | { state: 'done'; status: number; body: string }
+  | { state: 'done'; status: number; body: string; truncated: boolean }
   | { state: 'failed'; error: string };
 
 export interface HttpCaller {
@@ -17,24 +20,21 @@ export interface HttpCaller {
   status(key: string): HttpCallState | undefined;
 }
 
-/** Answers are kept to this many characters: enough to read an error, small enough to store. */
-const BODY_LIMIT = 64 * 1024;
+/** Answers are kept to this many bytes: enough to read an error, small enough to store with the stage. */
+export const WEBHOOK_BODY_LIMIT = 64 * 1024;
 
-export function createHttpCaller(onDone: (key: string) => void): HttpCaller {
+/** Calls go through the outbound policy: private addresses and Kiln's own port are refused unless allowed. */
+export function createHttpCaller(onDone: (key: string) => void, policy: OutboundPolicy = defaultOutboundPolicy(), resolver?: Resolver): HttpCaller {
   const calls = new Map<string, HttpCallState>();
   return {
     start(key, request) {
       calls.set(key, { state: 'running' });
-      void fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined && request.method !== 'GET' ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(request.timeoutSec * 1000),
-        redirect: 'manual',
-      })
-        .then(async (res) => calls.set(key, { state: 'done', status: res.status, body: (await res.text()).slice(0, BODY_LIMIT) }))
+      const spec = { ...request, timeoutMs: request.timeoutSec * 1000, maxBodyBytes: WEBHOOK_BODY_LIMIT, what: 'webhook URL' };
+      void guardedRequest(policy, spec, resolver)
+        .then((res) => calls.set(key, { state: 'done', ...res }))
         .catch((err: unknown) => {
-          const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${request.timeoutSec} s` : err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+          if (err instanceof OutboundRefusedError) return calls.set(key, { state: 'failed', error: err.message });
+          const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
           calls.set(key, { state: 'failed', error: `${request.method} ${request.url} failed: ${reason}` });
         })
         .finally(() => onDone(key));

@@ -125,4 +125,20 @@ describe('bake stage', { timeout: 40_000 }, () => {
     expect(found.stages[0]!.outputs).toMatchObject({ image: 'shop:v1', imageId: registered.id });
     expect((await repos.images.all()).length).toBe(1);
   });
+
+  it('fails a bake whose gitCommit the registry would refuse, naming the field, and registers no image and moves no channel', async () => {
+    await repos.recipes.create(RecipeDraft.parse({ name: 'shop', artifact: { source: SAMPLE_APP, destination: 'server.mjs' }, run: { entrypoint: 'server.mjs' } }), 'ana');
+    const e = engine();
+    const p = await pipeline('shop');
+    const good = await until((await e.start(p, { type: 'manual', user: 'ana', parameters: { commit: 'f00dfeed' } })).id, finished);
+    expect(good.status).toBe('SUCCEEDED');
+
+    // 65 characters: one more than the image schema keeps for a commit.
+    const bad = await until((await e.start(p, { type: 'manual', user: 'ana', parameters: { commit: 'a'.repeat(65) } })).id, finished);
+    expect(bad.status).toBe('TERMINAL');
+    expect(bad.stages.find((s) => s.refId === 'bake')!.error).toBe('gitCommit: Too big: expected string to have <=64 characters');
+    expect((await repos.images.all()).map((i) => `${i.name}:${i.version}`)).toEqual(['shop:v1']);
+    expect((await repos.images.list())[0]).toMatchObject({ name: 'shop', versions: 1, channels: { latest: 'v1' } });
+  });
 });
+

@@ -2,6 +2,11 @@ import type { z } from 'zod';
 import type { bakeStage } from '../../shared/stages/bake';
 import { bakeRun, forgetBakeRun, launchBakeRun } from '../bakery/bake-runs';
 import { defineHandler } from './handler';
+import { BuildMetadata } from '../../shared/domain/image';
+
+/** The stage fields that end up in the image's build metadata, by their path there. */
+const CONFIG_FIELD: Record<string, string> = { 'git.commit': 'gitCommit', 'git.ref': 'gitRef', ciRunUrl: 'ciRunUrl' };
+const BUILD_INPUTS = BuildMetadata.pick({ git: true, ciRunUrl: true });
 
 type Config = z.output<typeof bakeStage.config>;
 
@@ -45,6 +50,15 @@ export const bakeHandler = defineHandler<Config>({
         const value = v === undefined ? undefined : resolve(v);
         return value === undefined || value === null || value === '' ? undefined : String(value);
       };
+      const git = { commit: text(config.gitCommit), ref: text(config.gitRef) };
+      const ciRunUrl = text(config.ciRunUrl);
+      // Refused before anything is built: the registry would refuse the image at the end anyway.
+      const inputs = BUILD_INPUTS.safeParse({ git, ciRunUrl });
+      if (!inputs.success) {
+        const issue = inputs.error.issues[0]!;
+        const field = CONFIG_FIELD[issue.path.join('.')] ?? issue.path.join('.');
+        return { status: 'FAILED', error: `${field}: ${issue.message}` };
+      }
       launchBakeRun({
         repos,
         executionId: execution.id,
@@ -53,8 +67,8 @@ export const bakeHandler = defineHandler<Config>({
         request: {
           recipe,
           rebake: config.rebake,
-          git: { commit: text(config.gitCommit), ref: text(config.gitRef) },
-          ciRunUrl: text(config.ciRunUrl),
+          git,
+          ciRunUrl,
           executionId: execution.id,
           stageRefId: stage.refId,
           by: execution.trigger.user,

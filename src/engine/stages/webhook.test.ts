@@ -7,6 +7,7 @@ import { createOwners } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
 import { createEngine, type Engine } from '../index';
+import { parseOutboundAllow } from '../net/outbound-policy';
 
 // A real HTTP server on loopback plays the webhook's other end.
 let server: Server;
@@ -20,6 +21,7 @@ beforeAll(async () => {
     req.on('end', () => {
       received.push({ method: req.method ?? '', url: req.url ?? '', body, auth: req.headers.authorization });
       if (req.url === '/fail') return res.writeHead(500).end('database is down');
+      if (req.url === '/huge') return res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":"${'x'.repeat(200_000)}"}`);
       if (req.url === '/status') {
         statusCalls += 1;
         return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ build: { result: statusCalls < 3 ? 'RUNNING' : 'SUCCESS' } }));
@@ -38,7 +40,8 @@ let engine: Engine;
 beforeEach(async () => {
   ({ repos, close } = await openTestDatabase());
   await createOwners(repos);
-  engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50 });
+  // The receiver is on loopback, which Kiln refuses unless it is allowed explicitly.
+  engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50, outbound: { allow: parseOutboundAllow('127.0.0.1'), ownPorts: new Set() } });
   engine.run();
   received.length = 0;
   statusCalls = 0;
@@ -87,5 +90,37 @@ describe('webhook', { timeout: 20_000 }, () => {
     await new Promise<void>((ok) => probe.close(() => ok()));
     const done = await run({ url: `http://127.0.0.1:${port}/nothing`, timeoutSec: 2 });
     expect(done.stages[0]!.error).toBe(`POST http://127.0.0.1:${port}/nothing failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('keeps only the first 64 KB of a long answer and says it was cut', async () => {
+    const done = await run({ url: `${base}/huge` });
+    expect(done.status).toBe('SUCCEEDED');
+    const outputs = done.stages[0]!.outputs as { body: string; truncated: boolean };
+    expect(outputs.truncated).toBe(true);
+    expect(outputs.body.startsWith('{"data":"xxx')).toBe(true);
+    expect(outputs.body).toMatch(/cut by Kiln: only the first 64 KB of the answer are kept\]$/);
+    expect(outputs.body.length).toBeLessThan(64 * 1024 + 200);
+  });
+});
+
+describe('webhook: outbound policy', { timeout: 20_000 }, () => {
+  it('refuses loopback by default, with the setting that opens it, and sends nothing', async () => {
+    await engine.stop();
+    engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50 });
+    engine.run();
+    const done = await run({ url: `${base}/deploy` });
+    expect(done.status).toBe('TERMINAL');
+    expect(done.stages[0]!.error).toBe(`webhook URL ${base}/deploy resolves to a private address (127.0.0.1); set KILN_OUTBOUND_ALLOW to allow it`);
+    expect(received).toEqual([]);
+  });
+
+  it("refuses Kiln's own port even where the host is allowed, unless host:port names it", async () => {
+    const port = Number(new URL(base).port);
+    await engine.stop();
+    engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50, outbound: { allow: parseOutboundAllow('127.0.0.1'), ownPorts: new Set([port]) } });
+    engine.run();
+    const done = await run({ url: `${base}/deploy` });
+    expect(done.stages[0]!.error).toBe(`webhook URL ${base}/deploy points at Kiln's own port ${port}; set KILN_OUTBOUND_ALLOW to host:${port} to allow it`);
+    expect(received).toEqual([]);
   });
 });

@@ -50,7 +50,8 @@ export const webhookHandler = defineHandler<Config>({
       if (!config.successStatusCodes.includes(call.status)) {
         return { status: 'FAILED', error: `${config.method} ${String(ctx.url)} answered ${call.status} (success: ${config.successStatusCodes.join(', ')}): ${excerpt(call.body)}` };
       }
-      const outputs = { statusCode: call.status, body: parse(call.body) };
+      // A cut answer is kept as text (its JSON would not parse) and says so, so nobody reads half a document as whole.
+      const outputs = { statusCode: call.status, body: call.truncated ? call.body : parse(call.body), ...(call.truncated ? { truncated: true } : {}) };
       if (!config.poll) return { status: 'SUCCEEDED', outputs };
       return { status: 'RUNNING', wakeAt: now, context: { phase: 'poll', polls: 0, outputs, nextPollAt: now.toISOString() } };
     }

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError } from '../../shared/api/endpoint';
-import { ConflictError, NotFoundError, RevisionConflictError } from '../../db/errors';
+import { ConflictError, NotFoundError, RevisionConflictError, ValidationError } from '../../db/errors';
+import { StoredRowError } from '../../db/sql';
 import { EngineError } from '../../engine/index';
 
 const CONTEXT_LABEL: Record<string, string> = {
@@ -68,6 +69,14 @@ export function errorHandler(app: FastifyInstance): void {
     if (raw instanceof EngineError) {
       const status = { not_found: 404, conflict: 409, forbidden: 403, bad_request: 400 }[raw.kind];
       return send(status, { error: raw.kind, message: raw.message, ...(raw.field ? { field: raw.field } : {}) });
+    }
+    if (raw instanceof ValidationError) {
+      return send(400, { error: 'bad_request', message: raw.message, field: raw.field });
+    }
+    if (raw instanceof StoredRowError) {
+      // One unreadable row: say which, instead of a bare 500; the rest of Kiln keeps working around it.
+      request.log.error({ err }, 'stored row does not parse');
+      return send(500, { error: 'internal', message: `${raw.message}. The row is quarantined (see /api/health); repair or delete it.` });
     }
     if (raw instanceof RevisionConflictError) {
       return send(409, { error: 'conflict', message: raw.message, field: 'baseRevision', details: { current: raw.current } });

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { getHealth } from '../../shared/api/system';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
+import { quarantinedRows } from '../../db/quarantine';
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
   const startedAt = Date.now();
-  registerEndpoint(app, getHealth, async () => {
+  registerEndpoint(app, getHealth, async ({ request }) => {
     const t0 = performance.now();
     let ok = true;
     try {
@@ -14,11 +15,15 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       app.log.warn({ err }, 'health: database unreachable');
       ok = false;
     }
+    const quarantined = quarantinedRows();
     return {
-      status: ok ? ('ok' as const) : ('degraded' as const),
+      status: ok && quarantined.length === 0 ? ('ok' as const) : ('degraded' as const),
       database: { driver: deps.db.driver, ok, latencyMs: Math.round((performance.now() - t0) * 100) / 100 },
       version: deps.version,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+      quarantinedCount: quarantined.length,
+      // Health is public (load balancers and monitors call it): only an admin learns which rows.
+      quarantined: request.me?.user.admin ? quarantined : [],
     };
   });
 }

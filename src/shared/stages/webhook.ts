@@ -8,7 +8,10 @@ const UrlTemplate = TemplateString.refine(
 
 export const webhookStage = defineStage({
   label: 'Webhook',
-  description: 'Calls an HTTP API; succeeds on the listed status codes, optionally polling a status URL until done.',
+  description:
+    'Calls an HTTP API; succeeds on the listed status codes, optionally polling a status URL until done. ' +
+    'Addresses on this machine or a private network are refused unless KILN_OUTBOUND_ALLOW names them; ' +
+    'the first 64 KB of the answer are kept (output truncated: true when it was cut).',
   config: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     url: UrlTemplate,
