@@ -14,6 +14,8 @@ export interface SandboxSettings {
   readOnly?: readonly string[];
   /** The account jobs run as when Kiln runs as root; `kiln-job` (made by ensure-sandbox-tools.sh), else `nobody`. */
   user?: string;
+  /** The bubblewrap program; looked up on PATH (then /usr/bin, /bin) when unset. */
+  bwrap?: string;
 }
 
 /** A program line to spawn: already wrapped in the sandbox when it is on. */
@@ -119,7 +121,8 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
   const check = (): string | undefined => {
     if (checked) return problem;
     checked = true;
-    bwrap = which('bwrap');
+    bwrap = settings.bwrap ?? which('bwrap');
+    if (bwrap && !existsSync(bwrap)) bwrap = undefined;
     if (!bwrap) return (problem = `jobs run in a sandbox and bubblewrap (bwrap) is not installed; run 'bash src/tools/ensure-sandbox-tools.sh' as root, or ${SANDBOX_OFF_HINT}`);
     if (asRoot) {
       account = findAccount(settings.user ?? 'kiln-job') ?? findAccount('nobody');
