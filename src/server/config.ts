@@ -15,6 +15,8 @@ export interface KilnConfig {
   setupToken: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when KILN_OIDC_ISSUER is unset. */
   oidc: OidcConfig | undefined;
+  /** KILN_JOB_SANDBOX: `on` runs jobs and bake shell steps in bubblewrap as an unprivileged user; `off` as Kiln's own user. */
+  jobSandbox: 'on' | 'off';
 }
 
 /** OpenID Connect sign-in, from the KILN_OIDC_* variables (see README, "Single sign-on"). */
@@ -140,8 +142,13 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   if (setupToken !== undefined && !/^[A-Za-z0-9_-]{24,200}$/.test(setupToken)) {
     throw new ConfigError('KILN_SETUP_TOKEN must be 24-200 letters, digits, _ or - (it guards the first admin account).');
   }
+  const jobSandbox = env.KILN_JOB_SANDBOX || 'on';
+  if (jobSandbox !== 'on' && jobSandbox !== 'off') {
+    throw new ConfigError(`KILN_JOB_SANDBOX must be 'on' or 'off' (off runs jobs unsandboxed with Kiln's own rights), got '${jobSandbox}'.`);
+  }
   const oidc = readOidc(env);
   return {
+    jobSandbox,
     oidc,
     setupToken,
     dashboard: dashboard === 'on',

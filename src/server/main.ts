@@ -15,6 +15,7 @@ import { createLocalCloud } from '../engine/cloud/local';
 import { localProviders } from '../engine/cloud/providers';
 import { createRegistryCatalog } from '../engine/bakery/registry-catalog';
 import { bakeryPaths } from '../engine/bakery/store';
+import { createJobSandbox } from '../engine/jobs/sandbox';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -39,7 +40,12 @@ async function main(): Promise<void> {
   await images.load();
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
-  const engine = createEngine({ repos, events, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  // Jobs never see KILN_DATA (the database files, cloud state, baked images); sandbox.ts hides Kiln's own files.
+  const jobSandbox = { mode: config.jobSandbox, hide: [config.dataDir] };
+  if (config.jobSandbox === 'off') log('KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln\'s own rights.');
+  const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
+  if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
+  const engine = createEngine({ repos, events, jobSandbox, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   // Executions left running by a previous process (or a crashed one) are picked up here.

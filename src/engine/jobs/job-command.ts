@@ -23,7 +23,7 @@ export function jobCommand(sandbox: JobSandbox, jobsRoot: string, spec: JobSpec)
   }
   const refused = sandbox.unavailable();
   if (refused) return { error: refused };
-  sandbox.prepare(own, root);
+  sandbox.prepare(own);
   const { file, args } = sandbox.wrap(argv, { cwd: workingDirIn(own, spec.workingDir), writable: [own] });
   return { file, args, cwd: own, home: own };
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 /** `on` (the default): every job runs under bubblewrap as an unprivileged user; `off`: as Kiln's own user, as before. */
 export type SandboxMode = 'on' | 'off';
@@ -29,11 +29,12 @@ export interface JobSandbox {
   /** Why no job can run here (no bwrap, no user namespaces, no account to run as); undefined when they can. */
   unavailable(): string | undefined;
   /**
-   * Makes `dir` (under `root`) the job's own directory, writable by the job's account and by no
-   * other; the directories between are made passable (not listable) for that account. Kiln (root)
-   * touches only those directories, never a path inside `dir` the job could have made a symlink.
+   * Makes `dir` the job's own directory, writable by the job's account and by no other. Kiln (root)
+   * touches only that directory itself, never a path inside it the job could have made a symlink.
    */
-  prepare(dir: string, root: string): void;
+  prepare(dir: string): void;
+  /** The host account jobs run as when Kiln is root (files a shell step makes are owned by it); undefined otherwise. */
+  account(): { uid: number; gid: number } | undefined;
   /**
    * `argv` run inside the sandbox: `writable` directories are the only writable places (at their own
    * paths), `cwd` (inside one of them) is created by the job's account if missing.
@@ -48,6 +49,9 @@ export const DEMO_DIR = join(KILN_ROOT, 'src', 'demo');
 
 /** Places where people and services keep secrets on a host; never shown to a job. */
 const ALWAYS_HIDDEN = ['/home', '/root', '/var/tmp', '/run/user', '/srv', '/mnt', '/media'];
+
+/** Where the outer (root) bwrap puts the directories a job binds, inside its own private /tmp. */
+const STAGE = '/tmp/.kiln-stage';
 
 export const SANDBOX_OFF_HINT = 'set KILN_JOB_SANDBOX=off to run jobs unsandboxed as Kiln\'s own user (not recommended when Kiln runs as root)';
 
@@ -107,15 +111,20 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
   const readable = (settings.readOnly ?? []).map(real).filter((p): p is string => !!p);
 
   const build = (argv: readonly string[], options: { cwd: string; writable: readonly string[]; readOnly?: readonly string[] }): SandboxedCommand => {
+    const binds = [...readable, ...(options.readOnly ?? [])].map((path) => ({ path, flag: '--ro-bind' })).concat(options.writable.map((path) => ({ path, flag: '--bind' })));
+    // Dropped to an unprivileged account, bwrap could not even reach a directory under a private
+    // (0700) KILN_DATA; so root first binds each one at a passable staging path in a mount namespace of its own.
+    const from = (i: number, path: string) => (account ? `${STAGE}/${i}` : path);
     const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
     for (const path of new Set(hidden)) args.push('--tmpfs', path);
-    for (const path of [...readable, ...(options.readOnly ?? [])]) args.push('--ro-bind', path, path);
-    for (const path of options.writable) args.push('--bind', path, path);
+    binds.forEach((b, i) => args.push(b.flag, from(i, b.path), b.path));
     args.push('--dir', options.cwd, '--chdir', options.cwd);
     args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'kiln-job', '--die-with-parent', '--', ...argv);
     if (!account || !setpriv) return { file: bwrap!, args };
-    // setpriv execs bwrap in place: one process id, so the runner's process-group kill still reaches the job.
-    return { file: setpriv, args: [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
+    const stage = ['--dev-bind', '/', '/', '--perms', '0711', '--tmpfs', '/tmp', '--perms', '0711', '--dir', STAGE];
+    binds.forEach((b, i) => stage.push('--bind', b.path, `${STAGE}/${i}`));
+    // No fork between the outer bwrap's child, setpriv and the sandbox: the runner's process-group kill reaches the job.
+    return { file: bwrap!, args: [...stage, '--die-with-parent', '--', setpriv, `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
   };
 
   const check = (): string | undefined => {
@@ -145,19 +154,20 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
       mode: 'off',
       unavailable: () => undefined,
       prepare: (dir) => void mkdirSync(dir, { recursive: true }),
+      account: () => undefined,
       wrap: (argv) => ({ file: argv[0]!, args: argv.slice(1) }),
     };
   }
   return {
     mode: 'on',
     unavailable: check,
-    prepare(dir, root) {
+    prepare(dir) {
       mkdirSync(dir, { recursive: true });
       if (check()) return;
       if (account) lchownSync(dir, account.uid, account.gid);
       chmodSync(dir, 0o700);
-      for (let up = dirname(dir); account && up.startsWith(root) && up.length >= root.length; up = dirname(up)) chmodSync(up, 0o711);
     },
+    account: () => (check() ? undefined : account),
     wrap(argv, options) {
       const why = check();
       if (why) throw new Error(why);
