@@ -123,8 +123,9 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
     if (!account || !setpriv) return { file: bwrap!, args };
     const stage = ['--dev-bind', '/', '/', '--perms', '0711', '--tmpfs', '/tmp', '--perms', '0711', '--dir', STAGE];
     binds.forEach((b, i) => stage.push('--bind', b.path, `${STAGE}/${i}`));
-    // No fork between the outer bwrap's child, setpriv and the sandbox: the runner's process-group kill reaches the job.
-    return { file: bwrap!, args: [...stage, '--die-with-parent', '--', setpriv, `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
+    // The outer bwrap's PID namespace holds the whole job: killing that one process (a timeout, a
+    // canceled bake) ends everything in it, although setpriv's change of user drops the death signal.
+    return { file: bwrap!, args: [...stage, '--unshare-pid', '--die-with-parent', '--', setpriv, `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
   };
 
   const check = (): string | undefined => {
