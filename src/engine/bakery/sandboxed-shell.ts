@@ -78,7 +78,7 @@ export async function runShellStep(log: BakeLog, step: string, script: string, r
   const account = sandbox.account();
   const owners = account ? lendRoot(root, account) : undefined;
   try {
-    const { file, args } = sandbox.wrap(argv, { cwd: root, writable: [root] });
+    const { file, args } = sandbox.wrap(argv, { cwd: root, writable: [root], endWithParent: true });
     await runCommand(log, step, file, args, { ...options, env: { ...options.env, HOME: '/tmp' }, label: 'sh' });
   } finally {
     if (owners) returnRoot(root, owners);

@@ -18,6 +18,17 @@ export interface SandboxSettings {
   bwrap?: string;
 }
 
+export interface WrapOptions {
+  cwd: string;
+  writable: readonly string[];
+  readOnly?: readonly string[];
+  /**
+   * End the sandbox when its parent (Kiln, or Packer) dies. Jobs leave it unset: like the plain
+   * processes they were, they outlive a Kiln that crashed; a bake's shell step sets it.
+   */
+  endWithParent?: boolean;
+}
+
 /** A program line to spawn: already wrapped in the sandbox when it is on. */
 export interface SandboxedCommand {
   file: string;
@@ -39,7 +50,7 @@ export interface JobSandbox {
    * `argv` run inside the sandbox: `writable` directories are the only writable places (at their own
    * paths), `cwd` (inside one of them) is created by the job's account if missing.
    */
-  wrap(argv: readonly string[], options: { cwd: string; writable: readonly string[]; readOnly?: readonly string[] }): SandboxedCommand;
+  wrap(argv: readonly string[], options: WrapOptions): SandboxedCommand;
 }
 
 /** Kiln's own checkout or install: two levels above src/engine/jobs. */
@@ -110,7 +121,7 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
   const hidden = [...ALWAYS_HIDDEN, homedir(), ...(settings.hide ?? [])].map(real).filter((p): p is string => !!p && p !== '/');
   const readable = (settings.readOnly ?? []).map(real).filter((p): p is string => !!p);
 
-  const build = (argv: readonly string[], options: { cwd: string; writable: readonly string[]; readOnly?: readonly string[] }): SandboxedCommand => {
+  const build = (argv: readonly string[], options: WrapOptions): SandboxedCommand => {
     const binds = [...readable, ...(options.readOnly ?? [])].map((path) => ({ path, flag: '--ro-bind' })).concat(options.writable.map((path) => ({ path, flag: '--bind' })));
     // Dropped to an unprivileged account, bwrap could not even reach a directory under a private
     // (0700) KILN_DATA; so root first binds each one at a passable staging path in a mount namespace of its own.
@@ -119,13 +130,17 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
     for (const path of new Set(hidden)) args.push('--tmpfs', path);
     binds.forEach((b, i) => args.push(b.flag, from(i, b.path), b.path));
     args.push('--dir', options.cwd, '--chdir', options.cwd);
-    args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'kiln-job', '--die-with-parent', '--', ...argv);
+    args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'kiln-job');
+    // Nested, the sandbox's parent is the outer bwrap's init: it goes when that namespace goes.
+    if (account || options.endWithParent) args.push('--die-with-parent');
+    args.push('--', ...argv);
     if (!account || !setpriv) return { file: bwrap!, args };
     const stage = ['--dev-bind', '/', '/', '--perms', '0711', '--tmpfs', '/tmp', '--perms', '0711', '--dir', STAGE];
     binds.forEach((b, i) => stage.push('--bind', b.path, `${STAGE}/${i}`));
     // The outer bwrap's PID namespace holds the whole job: killing that one process (a timeout, a
     // canceled bake) ends everything in it, although setpriv's change of user drops the death signal.
-    return { file: bwrap!, args: [...stage, '--unshare-pid', '--die-with-parent', '--', setpriv, `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
+    if (options.endWithParent) stage.push('--die-with-parent');
+    return { file: bwrap!, args: [...stage, '--unshare-pid', '--', setpriv, `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--nnp', bwrap!, ...args] };
   };
 
   const check = (): string | undefined => {

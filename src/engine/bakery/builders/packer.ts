@@ -107,7 +107,7 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
     if (why) throw new BakeError('packer', why);
   }
   const shellCommand = (script: string) => {
-    const sandboxed = sandbox.wrap(['/bin/sh', '-e', script], { cwd: root, writable: [root], readOnly: [script] });
+    const sandboxed = sandbox.wrap(['/bin/sh', '-e', script], { cwd: root, writable: [root], readOnly: [script], endWithParent: true });
     return [sandboxed.file, ...sandboxed.args];
   };
   const template = renderPackerTemplate({ recipe, root, work, scripts, tar: requireTool('tar'), rootTar: join(work, 'root.tar'), output, ...(shells ? { shellCommand } : {}) });
