@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repositories } from '../db/types';
 import { KILN_ROOT } from '../engine/jobs/sandbox';
 import { hashPassword } from './auth/secrets';
@@ -11,6 +11,8 @@ let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
 let token: string;
+// Two argon2 hashes and a fresh database: generous on a machine shared with other suites.
+vi.setConfig({ hookTimeout: 30_000, testTimeout: 40_000 });
 
 beforeAll(async () => {
   ({ app, repos, close } = await openTestApp({ signedIn: false }));
