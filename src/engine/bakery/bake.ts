@@ -20,6 +20,7 @@ import { storeArtifact, type BakeryPaths } from './store';
 import { toolVersion, type Tool } from './tools';
 import { notifyImagesChanged } from './registry-events';
 import { bakerySandbox } from './sandboxed-shell';
+import { refuseKilnDataSources } from './source-guard';
 import type { JobSandbox } from '../jobs/sandbox';
 
 export interface BakeRequest {
@@ -63,6 +64,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
   const name = recipeImageName(recipe);
   log.say('bake', `baking ${name} from recipe ${recipe.name} r${recipe.revision} with the ${recipe.builder} builder`);
   try {
+    refuseKilnDataSources(recipe, paths);
     const parent = await resolveParent(repos, recipe.base, now());
     const cacheKey = await bakeCacheKey(recipe, parent?.digest);
     if (!request.rebake) {
