@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobRunner } from './jobs/job-runner';
 import { createHttpCaller } from './jobs/http-caller';
+import { createJobSandbox, DEMO_DIR, KILN_ROOT, type SandboxSettings } from './jobs/sandbox';
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
@@ -37,6 +38,11 @@ export interface EngineOptions {
   tickMs?: number;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
+  /**
+   * How jobs are confined (sandbox.ts): on by default. Kiln's own files, the jobs root and these
+   * `hide` paths (main.ts adds KILN_DATA) are never visible to a job; the demo's scripts are readable.
+   */
+  jobSandbox?: SandboxSettings;
   /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
   cloud?: CloudProviders;
   onError?: (err: unknown) => void;
@@ -88,10 +94,13 @@ export function createEngine(options: EngineOptions): Engine {
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
   const outbound = options.outbound ?? defaultOutboundPolicy();
   const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError), outbound, options.resolver);
+  const jobsRoot = options.jobsRoot ?? join(tmpdir(), 'kiln-jobs');
+  const sandbox = options.jobSandbox ?? { mode: 'on' };
   const jobs = createJobRunner({
     repos,
     events,
-    jobsRoot: options.jobsRoot ?? join(tmpdir(), 'kiln-jobs'),
+    jobsRoot,
+    sandbox: createJobSandbox({ ...sandbox, hide: [KILN_ROOT, jobsRoot, ...(sandbox.hide ?? [])], readOnly: [DEMO_DIR, ...(sandbox.readOnly ?? [])] }),
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
     ...(options.onError ? { onError: options.onError } : {}),

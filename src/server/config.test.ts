@@ -33,6 +33,12 @@ describe('readConfig', () => {
       expect(() => readConfig({ KILN_OUTBOUND_ALLOW: bad })).toThrow(/^KILN_OUTBOUND_ALLOW .*'/);
     }
   });
+
+  it('sandboxes jobs unless KILN_JOB_SANDBOX=off says otherwise', () => {
+    expect(readConfig({}).jobSandbox).toBe('on');
+    expect(readConfig({ KILN_JOB_SANDBOX: 'off' }).jobSandbox).toBe('off');
+    expect(() => readConfig({ KILN_JOB_SANDBOX: 'no' })).toThrow(/KILN_JOB_SANDBOX must be 'on' or 'off'/);
+  });
 });
 
 describe('readConfig: single sign-on (KILN_OIDC_*)', () => {

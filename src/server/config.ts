@@ -18,6 +18,8 @@ export interface KilnConfig {
   oidc: OidcConfig | undefined;
   /** KILN_OUTBOUND_ALLOW: private hosts, addresses and blocks webhook stages and notifications may call. */
   outboundAllow: OutboundAllowEntry[];
+  /** KILN_JOB_SANDBOX: `on` runs jobs and bake shell steps in bubblewrap as an unprivileged user; `off` as Kiln's own user. */
+  jobSandbox: 'on' | 'off';
 }
 
 /** OpenID Connect sign-in, from the KILN_OIDC_* variables (see README, "Single sign-on"). */
@@ -143,6 +145,10 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   if (setupToken !== undefined && !/^[A-Za-z0-9_-]{24,200}$/.test(setupToken)) {
     throw new ConfigError('KILN_SETUP_TOKEN must be 24-200 letters, digits, _ or - (it guards the first admin account).');
   }
+  const jobSandbox = env.KILN_JOB_SANDBOX || 'on';
+  if (jobSandbox !== 'on' && jobSandbox !== 'off') {
+    throw new ConfigError(`KILN_JOB_SANDBOX must be 'on' or 'off' (off runs jobs unsandboxed with Kiln's own rights), got '${jobSandbox}'.`);
+  }
   const oidc = readOidc(env);
   let outboundAllow: OutboundAllowEntry[];
   try {
@@ -151,6 +157,7 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
     throw new ConfigError(`KILN_OUTBOUND_ALLOW is a comma-separated list of hosts, host:port, addresses or CIDR blocks: ${(err as Error).message}.`);
   }
   return {
+    jobSandbox,
     oidc,
     outboundAllow,
     setupToken,

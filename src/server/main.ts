@@ -16,6 +16,7 @@ import { createLocalCloud } from '../engine/cloud/local';
 import { localProviders } from '../engine/cloud/providers';
 import { createRegistryCatalog } from '../engine/bakery/registry-catalog';
 import { bakeryPaths } from '../engine/bakery/store';
+import { createJobSandbox } from '../engine/jobs/sandbox';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -45,7 +46,12 @@ async function main(): Promise<void> {
   await cloud.start();
   // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.
   const outbound = { allow: config.outboundAllow, ownPorts: new Set(config.port > 0 ? [config.port] : []) };
-  const engine = createEngine({ repos, events, outbound, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  // Jobs never see KILN_DATA (the database files, cloud state, baked images); sandbox.ts hides Kiln's own files.
+  const jobSandbox = { mode: config.jobSandbox, hide: [config.dataDir] };
+  if (config.jobSandbox === 'off') log('KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln\'s own rights.');
+  const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
+  if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
+  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));

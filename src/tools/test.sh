@@ -17,6 +17,7 @@ step "unit, component, BFF and repository tests (PGlite)"
 # The provisioning tests run the real ignition-validate and cloud-init schema, and fail without them.
 bash src/tools/ensure-provisioning-tools.sh
 bash src/tools/ensure-bake-tools.sh  # the bakery builds real disk images (e2fsprogs, fdisk, zstd)
+bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubblewrap as the kiln-job account
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "repository and BFF tests on a real PostgreSQL"

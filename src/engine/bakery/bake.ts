@@ -19,6 +19,9 @@ import { writeProvisioning } from './provisioning-files';
 import { storeArtifact, type BakeryPaths } from './store';
 import { toolVersion, type Tool } from './tools';
 import { notifyImagesChanged } from './registry-events';
+import { bakerySandbox } from './sandboxed-shell';
+import { refuseKilnDataSources } from './source-guard';
+import type { JobSandbox } from '../jobs/sandbox';
 
 export interface BakeRequest {
   recipe: Recipe;
@@ -37,6 +40,8 @@ export interface BakeDeps {
   log: BakeLog;
   now?: () => Date;
   signal?: AbortSignal;
+  /** Where the recipe's shell steps run; the job sandbox (bakerySandbox) unless a test passes one. */
+  sandbox?: JobSandbox;
 }
 
 export interface BakeResult {
@@ -59,6 +64,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
   const name = recipeImageName(recipe);
   log.say('bake', `baking ${name} from recipe ${recipe.name} r${recipe.revision} with the ${recipe.builder} builder`);
   try {
+    refuseKilnDataSources(recipe, paths);
     const parent = await resolveParent(repos, recipe.base, now());
     const cacheKey = await bakeCacheKey(recipe, parent?.digest);
     if (!request.rebake) {
@@ -79,7 +85,8 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       await installArtifact(log, recipe, root);
       // The packer builder runs the recipe's provisioners inside `packer build`, after the provisioning files.
       const viaPacker = recipe.builder === 'packer';
-      const packages = viaPacker ? recipePackages(recipe) : await runProvisioners(log, recipe, root, deps.signal);
+      const sandbox = deps.sandbox ?? bakerySandbox(paths);
+      const packages = viaPacker ? recipePackages(recipe) : await runProvisioners(log, recipe, root, sandbox, deps.signal);
       await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
 
       const compression = recipe.output.compression;
@@ -88,7 +95,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         : recipe.builder === 'oci'
           ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
           : viaPacker
-            ? await buildWithPacker(log, recipe, root, work, deps.signal)
+            ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
             : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
       // A Packer build packs the root as a bundle: the local cloud runs it like any other.
       const format = recipe.builder === 'packer' ? 'bundle' : recipe.builder;

@@ -5,6 +5,8 @@ import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { insideRoot } from './image-root';
 import { runCommand } from './run-command';
+import { runShellStep } from './sandboxed-shell';
+import type { JobSandbox } from '../jobs/sandbox';
 import { aptInstallScript, PACKAGES_FILE } from './debian-packages';
 
 
@@ -25,7 +27,7 @@ function refuseSymlinkedParents(root: string, target: string, step: string): voi
  * Runs the recipe's provisioners in order against the image root. A failing one stops the bake
  * with a BakeError whose step names it ("provisioner 2 (shell: install app)").
  */
-export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: string, signal?: AbortSignal): Promise<string[]> {
+export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: string, sandbox: JobSandbox, signal?: AbortSignal): Promise<string[]> {
   const packages: string[] = [];
   for (const [index, p] of recipe.provisioners.entries()) {
     const step = provisionerLabel(p, index);
@@ -43,7 +45,8 @@ export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: s
         }
         case 'shell':
           // -e: the first failing command fails the provisioner, as in Packer's shell provisioner.
-          await runCommand(log, step, '/bin/sh', ['-e', '-c', p.script], { cwd: root, env: { IMAGE_ROOT: root }, signal, timeoutMs: 30 * 60_000 });
+          // A user's script, so it runs in the job sandbox; the packages step below stays root (apt in a chroot).
+          await runShellStep(log, step, p.script, root, sandbox, signal);
           return;
         case 'packages':
           // apt-get in a chroot of the image root (debian-packages.ts); a root that is not Debian fails.

@@ -9,6 +9,8 @@ export interface CommandOptions {
   stdoutTo?: NodeJS.WritableStream;
   timeoutMs?: number;
   signal?: AbortSignal | undefined;
+  /** How a failure names the program when `file` is only its wrapper (the sandbox's bwrap). */
+  label?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export function runCommand(log: BakeLog, step: string, file: string, args: reado
       if (timer) clearTimeout(timer);
       if (code === 0) return resolve(out);
       const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-      reject(new BakeError(step, `${file.split('/').pop()} ${how}${tail.length ? `: ${tail.join(' | ')}` : ''}`));
+      reject(new BakeError(step, `${options.label ?? file.split('/').pop()} ${how}${tail.length ? `: ${tail.join(' | ')}` : ''}`));
     });
   });
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
+import { jobCommand } from './job-command';
 import { createLineSplitter } from './line-buffer';
+import { createJobSandbox, type JobSandbox } from './sandbox';
 
 export interface JobSpec {
   executionId: string;
@@ -44,6 +44,8 @@ export function createJobRunner(deps: {
   repos: Repositories;
   events: EventBus;
   jobsRoot: string;
+  /** Where jobs run (sandbox.ts); by default the sandbox with only the jobs root hidden beyond the defaults. */
+  sandbox?: JobSandbox;
   onExit: (executionId: string) => void;
   onError?: (err: unknown) => void;
   capBytes?: number;
@@ -51,14 +53,14 @@ export function createJobRunner(deps: {
   const jobs = new Map<string, { state: JobState; kill: () => void; stop: (why: string) => void; ended: Promise<void> }>();
   const key = (executionId: string, refId: string) => `${executionId}/${refId}`;
   const cap = deps.capBytes ?? LOG_CAP_BYTES;
+  const sandbox = deps.sandbox ?? createJobSandbox({ mode: 'on', hide: [deps.jobsRoot] });
 
   return {
     launch(spec) {
       const id = key(spec.executionId, spec.refId);
-      const cwd = spec.workingDir ? resolve(spec.workingDir) : join(deps.jobsRoot, spec.executionId, spec.refId);
-      if (!spec.workingDir) mkdirSync(cwd, { recursive: true });
-      if (!existsSync(cwd)) {
-        jobs.set(id, { state: { state: 'exited', exitCode: null, signal: null, timedOut: false, error: `workingDir ${cwd} does not exist` }, kill: () => undefined, stop: () => undefined, ended: Promise.resolve() });
+      const run = jobCommand(sandbox, deps.jobsRoot, spec);
+      if ('error' in run) {
+        jobs.set(id, { state: { state: 'exited', exitCode: null, signal: null, timedOut: false, error: run.error }, kill: () => undefined, stop: () => undefined, ended: Promise.resolve() });
         deps.onExit(spec.executionId);
         return;
       }
@@ -90,13 +92,13 @@ export function createJobRunner(deps: {
       };
       const timer = setInterval(() => void flush(), FLUSH_MS);
 
-      const child = spawn('/bin/sh', ['-c', spec.command], {
-        cwd,
+      const child = spawn(run.file, run.args, {
+        cwd: run.cwd,
         detached: true, // its own process group, so a timeout kills what the command started too
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: process.env.HOME ?? cwd,
+          HOME: run.home,
           LANG: process.env.LANG ?? 'C.UTF-8',
           KILN_EXECUTION_ID: spec.executionId,
           KILN_STAGE: spec.refId,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,14 +75,20 @@ describe('runJob', { timeout: 20_000 }, () => {
 
   it('kills the whole process group on timeout, leaving no orphan', async () => {
     const e = engine();
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-orphan-'));
-    const id = await run(e, { command: 'sleep 60 & echo $! > child.pid; wait', workingDir: dir, timeoutSec: 1 });
+    // A marker no other process has: the job's pids are its own namespace's, so the host is searched by command line.
+    const marker = `60.${Date.now() % 100000}${Math.floor(Math.random() * 1000)}`;
+    const id = await run(e, { command: `sleep ${marker} & wait`, timeoutSec: 1 });
     const done = await until(id, finished);
     expect(done.stages[0]!.error).toBe('timed out after 1 s; the job was killed');
-    const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
     // Gone, or a zombie waiting for this machine's init to reap it: either way not running.
-    const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : undefined;
-    expect(state === undefined || state === 'Z').toBe(true);
+    const alive = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${marker}\0` && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
     const lines = (await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line);
     expect(lines).toContain('[kiln] timed out after 1 s: stopping the job');
   });
@@ -99,8 +105,23 @@ describe('runJob', { timeout: 20_000 }, () => {
     }
   });
 
-  it('fails clearly for a missing working directory', async () => {
-    const done = await until(await run(engine(), { command: 'true', workingDir: '/nonexistent/kiln-dir' }), finished);
+  it('runs a workingDir as a folder of its own directory, made when missing, never a host path', async () => {
+    const jobsRoot = mkdtempSync(join(tmpdir(), 'kiln-jobs-test-'));
+    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'wd', jobsRoot });
+    engines.push(e);
+    const id = await run(e, { command: 'pwd; touch here', workingDir: '/etc/kiln-dir' });
+    const done = await until(id, finished);
+    expect(done.status).toBe('SUCCEEDED');
+    const own = join(realpathSync(jobsRoot), id, 'job', 'etc', 'kiln-dir');
+    expect((await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line)).toEqual([own]);
+    expect(existsSync(join(own, 'here'))).toBe(true);
+    expect(existsSync('/etc/kiln-dir')).toBe(false);
+  });
+
+  it('fails clearly for a missing working directory when jobs run unsandboxed (KILN_JOB_SANDBOX=off)', async () => {
+    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'off', jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')), jobSandbox: { mode: 'off' } });
+    engines.push(e);
+    const done = await until(await run(e, { command: 'true', workingDir: '/nonexistent/kiln-dir' }), finished);
     expect(done.stages[0]!.error).toBe('workingDir /nonexistent/kiln-dir does not exist');
   });
 

@@ -37,6 +37,8 @@ export interface PackerTemplateInput {
   /** Where the packed root goes before Packer's compress post-processor gzips it. */
   rootTar: string;
   output: string;
+  /** The program line that runs a `shell` provisioner's script file: in the job sandbox (packer.ts); other steps run as Kiln. */
+  shellCommand?: (script: string) => string[];
 }
 
 const TAR_FLAGS = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'];
@@ -53,11 +55,14 @@ export function renderPackerTemplate(input: PackerTemplateInput): Record<string,
   return {
     description: `kiln recipe ${input.recipe.name}`,
     builders: [{ type: 'null', name: 'kiln', communicator: 'none' }],
-    provisioners: input.scripts.map((script) => ({
+    provisioners: input.scripts.map((script, i) => ({
       type: 'shell-local',
       scripts: [script],
       environment_vars: env,
-      execute_command: ['/bin/sh', '-c', '{{.Vars}} /bin/sh -e {{.Script}}'],
+      // exec: the sandbox replaces the shell, so when Packer goes (a timeout kills it) the sandbox and the script go with it.
+      execute_command: input.shellCommand && input.recipe.provisioners[i]?.type === 'shell'
+        ? ['/bin/sh', '-c', `{{.Vars}} exec ${input.shellCommand(script).map(q).join(' ')}`]
+        : ['/bin/sh', '-c', '{{.Vars}} /bin/sh -e {{.Script}}'],
     })),
     'post-processors': [[
       { type: 'shell-local', environment_vars: env, inline: [[input.tar, ...TAR_FLAGS, '-C', input.root, '-cf', input.rootTar, '.'].map(q).join(' ')] },

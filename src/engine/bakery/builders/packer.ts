@@ -8,6 +8,8 @@ import { parseBakeLine, type BakeLog } from '../bake-log';
 import { provisionerLabel } from '../provisioners';
 import { requireTool } from '../tools';
 import { provisionerScript, renderPackerTemplate } from './packer-template';
+import { lendRoot, returnRoot } from '../sandboxed-shell';
+import type { JobSandbox } from '../../jobs/sandbox';
 
 const PACKER_TIMEOUT_MS = 30 * 60_000;
 
@@ -87,7 +89,7 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
  * artifact is the file Packer's compress post-processor reports: a gzipped root tarball, which
  * the registry stores as a bundle the local cloud can run.
  */
-export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: string, work: string, signal?: AbortSignal) {
+export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: string, work: string, sandbox: JobSandbox, signal?: AbortSignal) {
   const packer = requireTool('packer');
   const dir = join(work, 'packer');
   mkdirSync(dir, { recursive: true });
@@ -97,7 +99,18 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
     return file;
   });
   const output = join(work, 'image.tar.gz');
-  const template = renderPackerTemplate({ recipe, root, work, scripts, tar: requireTool('tar'), rootTar: join(work, 'root.tar'), output });
+  // The recipe's own shell steps run in the job sandbox, the image root their only writable place;
+  // Kiln's generated steps (file copies, apt in a chroot) and the packing stay Packer's, as root.
+  const shells = recipe.provisioners.some((p) => p.type === 'shell') && sandbox.mode === 'on';
+  if (shells) {
+    const why = sandbox.unavailable();
+    if (why) throw new BakeError('packer', why);
+  }
+  const shellCommand = (script: string) => {
+    const sandboxed = sandbox.wrap(['/bin/sh', '-e', script], { cwd: root, writable: [root], readOnly: [script], endWithParent: true });
+    return [sandboxed.file, ...sandboxed.args];
+  };
+  const template = renderPackerTemplate({ recipe, root, work, scripts, tar: requireTool('tar'), rootTar: join(work, 'root.tar'), output, ...(shells ? { shellCommand } : {}) });
   const templateFile = join(dir, 'template.json');
   writeFileSync(templateFile, `${JSON.stringify(template, null, 2)}\n`);
   log.say('packer', `rendered ${templateFile}: null builder, ${scripts.length} shell-local provisioner(s), post-processors shell-local (tar) → artifice → compress (gzip)`);
@@ -107,10 +120,13 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
   // Packer talks to its plugins over unix sockets in TMPDIR, and a socket path must stay under 108
   // bytes: a bake's work dir inside a data dir is too deep, so its temp dir is a short one.
   const temp = mkdtempSync(join(tmpdir().length <= 40 ? tmpdir() : '/tmp', 'kiln-packer-'));
+  const account = shells ? sandbox.account() : undefined;
+  const owners = account ? lendRoot(root, account) : undefined;
   try {
     await runPacker(log, reader, packer, templateFile, { cwd: dir, temp, signal });
   } finally {
     rmSync(temp, { recursive: true, force: true });
+    if (owners) returnRoot(root, owners);
   }
   const packed = reader.files.at(-1);
   if (!packed || !existsSync(packed)) throw new BakeError('packer: build', `packer reported no artifact file (expected ${output})`);
