@@ -45,6 +45,10 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts', 'mocks/**/*.test.ts'],
+          // Set-ups migrate a fresh database and some start processes: on a loaded 2-core machine that
+          // can take longer than vitest's 10 s default, which then skips a whole file's tests.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
