@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
 import type { TriggerRecord } from '../shared/domain/execution';
+import type { Me } from '../shared/domain/user';
 import { openTestDatabase } from '../db/test-database';
 import { createOwners } from '../db/test-builders';
 import type { Repositories } from '../db/types';
@@ -39,5 +40,13 @@ export function useEngineTest() {
       createEngine({ repos: db(), events: createEventBus(db()), now: () => clock, owner: 'test', leaseMs: 30_000, ...options }),
     pipeline: (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
       db().pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana'),
+  };
+}
+
+/** A person as the BFF hands them to the engine: EXECUTE on application `web` unless told otherwise. */
+export function person(name: string, options: { admin?: boolean; roles?: string[]; grants?: Me['grants'] } = {}): Me {
+  return {
+    user: { name, displayName: name, admin: options.admin ?? false, serviceAccount: false, disabled: false, createdAt: START, roles: options.roles ?? [] },
+    grants: options.grants ?? [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
   };
 }
