@@ -122,3 +122,9 @@ export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
     pipelines: [demoPipeline(demoDir)],
   };
 }
+
+/** The accounts these pipelines deploy to: exactly what the demo's service account is granted there. */
+export function deployAccounts(pipelines: readonly PipelineDraft[]): string[] {
+  const accounts = pipelines.flatMap((p) => p.stages.filter((s) => s.type === 'deploy').map((s) => String((s.config as { account?: unknown }).account)));
+  return [...new Set(accounts)].sort();
+}

@@ -46,6 +46,9 @@ describe(`seedDemoIfEmpty (${testDriver()})`, () => {
     expect(can(me, 'EXECUTE', { application: 'storefront' })).toBe(true);
     expect(can(me, 'WRITE', { application: 'storefront' })).toBe(false);
     expect(can(me, 'EXECUTE', { application: 'payments' })).toBe(false);
+    // Its deploys need EXECUTE on the accounts they go to, and it gets those alone.
+    expect(me?.grants.filter((g) => g.resourceType === 'account').map((g) => `${g.resource}:${g.permission}`).sort()).toEqual(['prod:EXECUTE', 'staging:EXECUTE']);
+    expect(can(me, 'EXECUTE', { application: 'storefront', account: 'prod' })).toBe(true);
   });
 
   it('names an app and a smoke test that ship with Kiln', () => {

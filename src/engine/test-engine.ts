@@ -3,7 +3,7 @@ import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
 import type { TriggerRecord } from '../shared/domain/execution';
 import type { Me } from '../shared/domain/user';
 import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
+import { createOwners, createTestRunner } from '../db/test-builders';
 import type { Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
 import { createEngine, type Engine, type EngineOptions } from './index';
@@ -22,6 +22,7 @@ export function useEngineTest() {
   beforeEach(async () => {
     ({ repos, close } = await openTestDatabase());
     await createOwners(repos);
+    await createTestRunner(repos);
     clock = new Date(START);
   });
   afterEach(() => close?.());
