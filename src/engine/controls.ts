@@ -114,6 +114,7 @@ export function createControls(deps: ControlDeps) {
         throw new EngineError(
           'conflict',
           prior.success ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.` : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
+          'refId',
         );
       }
       await events.publish({ type: 'judgment.recorded', application: execution.application, executionId, data: { refId, decision: judgment.decision, by: judgment.by, ...(judgment.comment ? { comment: judgment.comment } : {}), ...(judgment.input ? { input: judgment.input } : {}) } });

@@ -46,7 +46,8 @@ export function judgmentRefusal(me: Me | undefined, execution: Execution, stage:
 export function judgeVerdict(me: Me | undefined, execution: Execution, stage: StageExecution): Verdict {
   if (stage.type !== 'manualJudgment') return refuse(400, `Stage '${stage.name}' is not a manual judgment.`, 'refId');
   const refusal = judgmentRefusal(me, execution, stage);
-  if (refusal) return refuse(403, refusal);
+  // Without EXECUTE the API refuses at the door, naming the missing permission (as for any route).
+  if (refusal) return refuse(403, refusal, can(me, 'EXECUTE', { application: execution.application }) ? undefined : 'permission');
   if (stage.status !== 'SUSPENDED') {
     return refuse(409, stage.status === 'NOT_STARTED' ? `Stage '${stage.name}' is not waiting for a judgment yet.` : `Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`, 'refId');
   }
