@@ -108,11 +108,8 @@ export function stageActionVerdict(me: Me | undefined, execution: Execution, sta
   if (!can(me, 'EXECUTE', { application: execution.application })) {
     return refuse(403, `${who} lacks EXECUTE permission on application '${execution.application}'.`, 'permission');
   }
-  if (execution.status === 'CANCELED' && execution.canceledBy) {
-    return refuse(409, `Execution was canceled by ${execution.canceledBy}; start a new one instead.`, 'executionId');
-  }
-  const state = stateProblem(execution, stage, action);
-  if (state) return refuse(409, state, 'refId');
+  const state = stageStateProblem(execution, stage, action);
+  if (state) return refuse(409, state.reason, state.field);
   // Skipping a waiting judgment lets the promotion through: only someone who may judge it may skip it.
   if (action === 'skip' && stage.type === 'manualJudgment' && stage.status === 'SUSPENDED') {
     const refusal = judgmentRefusal(me, execution, stage);
@@ -135,6 +132,18 @@ export function stageActionWithReason(me: Me | undefined, execution: Execution, 
     return refuse(400, `To ${LABEL[action]} '${stage.name}' give a reason; it is recorded on the stage and in the audit log.`, 'reason');
   }
   return verdict;
+}
+
+/**
+ * Why the stage's state (not the person) rules the action out, or undefined: the dashboard does not
+ * offer such an action at all, while one refused for the person is shown disabled with the reason.
+ */
+export function stageStateProblem(execution: Execution, stage: StageExecution, action: StageAction): { reason: string; field: string } | undefined {
+  if (execution.status === 'CANCELED' && execution.canceledBy) {
+    return { reason: `Execution was canceled by ${execution.canceledBy}; start a new one instead.`, field: 'executionId' };
+  }
+  const reason = stateProblem(execution, stage, action);
+  return reason ? { reason, field: 'refId' } : undefined;
 }
 
 function stateProblem(execution: Execution, stage: StageExecution, action: StageAction): string | undefined {

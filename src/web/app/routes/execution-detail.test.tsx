@@ -33,7 +33,7 @@ describe('execution detail', () => {
     await user.type(within(panel).getByLabelText(/Comment/), 'canary looks fine');
     await user.click(within(panel).getByRole('button', { name: 'Approve' }));
     const record = await within(panel).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toMatch(/Approved by anonymous.*canary looks fine/);
+    expect(record.textContent).toMatch(/Approved by ana.*canary looks fine/);
     expect(within(panel).queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 
@@ -45,7 +45,7 @@ describe('execution detail', () => {
     await user.type(within(panel).getByLabelText(/Comment/), '<img src=x onerror=alert(1)> not this build');
     await user.click(reject);
     const record = await within(panel).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toContain('Rejected by anonymous');
+    expect(record.textContent).toContain('Rejected by ana');
     expect(record.textContent).toContain('<img src=x onerror=alert(1)> not this build');
     expect(record.querySelector('img')).toBeNull();
   });
@@ -113,7 +113,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'known flake');
     await user.click(within(dialog).getByRole('button', { name: 'Ignore failure' }));
     const record = await within(stage).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toMatch(/Failure ignored by anonymous.*known flake/);
+    expect(record.textContent).toMatch(/Failure ignored by ana.*known flake/);
   });
 
   it('shows a runJob log with a permalink in the URL', async () => {
