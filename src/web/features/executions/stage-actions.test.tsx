@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
 import { RULE_PEOPLE, ruleExecution } from '../../../shared/domain/stage-rule-cases';
@@ -35,7 +35,7 @@ describe('stage actions past a rejected judgment', () => {
     expect(confirm.disabled).toBe(true);
     await user.type(within(dialog).getByLabelText(/Reason/), 'incident 42: the fix must ship');
     await user.click(confirm);
-    await screen.findByRole('button', { name: /Promote\?: NOT_STARTED/ });
-    expect((db.executions[0]!.stages[1]!.context.restarted as { reason: string; by: string })).toMatchObject({ by: 'ada', reason: 'incident 42: the fix must ship' });
+    const record = () => within(screen.getByRole('region', { name: 'Stage Promote?' })).getByRole('list', { name: 'Audit record' }).textContent;
+    await waitFor(() => expect(record()).toMatch(/Restarted \(attempt 1\) past a rejected judgment by ada .*incident 42: the fix must ship/), { timeout: 10_000 });
   });
 });
