@@ -24,3 +24,21 @@ describe('mock mode refuses what the server refuses (judgments, skip, restart, i
     expect({ status: res.status, field: body.field }, body.message).toEqual({ status: c.status, field: res.status === 200 ? undefined : c.field });
   });
 });
+
+describe('mock mode records who started, paused, resumed and canceled a run, as the server does', () => {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`http://kiln.test/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.ok, await res.clone().text()).toBe(true);
+    return (await res.json()) as { id: string; trigger: { user: string }; paused?: { by: string; resumedBy?: string }; canceledBy?: string };
+  };
+
+  it('names the signed-in person, not "anonymous"', async () => {
+    db.auth.me = RULE_PEOPLE.eve;
+    const started = await post(`/pipelines/${db.pipelineRevisions[0]!.pipeline.id}/executions`, { parameters: {} });
+    expect(started.trigger.user).toBe('eve');
+    expect((await post(`/executions/${started.id}/pause`, { reason: 'lunch' })).paused?.by).toBe('eve');
+    db.auth.me = RULE_PEOPLE.pia;
+    expect((await post(`/executions/${started.id}/resume`, {})).paused?.resumedBy).toBe('pia');
+    expect((await post(`/executions/${started.id}/cancel`, { reason: 'wrong build' })).canceledBy).toBe('pia');
+  });
+});

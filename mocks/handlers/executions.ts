@@ -19,7 +19,8 @@ import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
 // Mock mode has no engine: executions here do not progress on their own; only people's actions
-// (start, cancel, judge) change them, with the BFF's answers and status codes.
+// (start, cancel, judge) change them, with the BFF's answers and status codes, recorded under the
+// signed-in person's name as the server records them.
 const find = (id: string) => {
   const execution = db.executions.find((e) => e.id === id);
   if (!execution) throw notFound(`Execution '${id}' does not exist.`, 'executionId');
@@ -62,7 +63,7 @@ export const executionHandlers = {
       pipelineName: pipeline.name,
       pipelineRevision: pipeline.revision,
       status: 'NOT_STARTED',
-      trigger: { type: 'manual', user: 'anonymous', parameters: body.parameters },
+      trigger: { type: 'manual', user: asking().user.name, parameters: body.parameters },
       createdAt: new Date().toISOString(),
       stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
     });
@@ -82,7 +83,7 @@ export const executionHandlers = {
   pauseExecution: handleEndpoint(pauseExecution, ({ params, body }) => {
     const execution = find(params.executionId);
     if (!['NOT_STARTED', 'RUNNING'].includes(execution.status)) throw conflict(`Execution is ${execution.status}; only a running execution can be paused.`, 'executionId');
-    const paused = { by: 'anonymous', at: new Date().toISOString(), ...(body.reason ? { reason: body.reason } : {}), totalMs: execution.paused?.totalMs ?? 0 };
+    const paused = { by: asking().user.name, at: new Date().toISOString(), ...(body.reason ? { reason: body.reason } : {}), totalMs: execution.paused?.totalMs ?? 0 };
     return replace({ ...execution, status: 'PAUSED', paused });
   }),
   resumeExecution: handleEndpoint(resumeExecution, ({ params }) => {
@@ -90,14 +91,14 @@ export const executionHandlers = {
     if (execution.status !== 'PAUSED' || !execution.paused) throw conflict(`Execution is ${execution.status}, not paused.`, 'executionId');
     const at = new Date();
     const totalMs = execution.paused.totalMs + (at.getTime() - Date.parse(execution.paused.at));
-    return replace({ ...execution, status: 'RUNNING', paused: { ...execution.paused, resumedBy: 'anonymous', resumedAt: at.toISOString(), totalMs } });
+    return replace({ ...execution, status: 'RUNNING', paused: { ...execution.paused, resumedBy: asking().user.name, resumedAt: at.toISOString(), totalMs } });
   }),
   // Mock mode sends nothing, so there is nothing delivered to show.
   listExecutionNotifications: handleEndpoint(listExecutionNotifications, ({ params }) => (find(params.executionId), { notifications: [] })),
   cancelExecution: handleEndpoint(cancelExecution, ({ params, body }) => {
     const execution = find(params.executionId);
     if (!['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED'].includes(execution.status)) throw conflict(`Execution already ended as ${execution.status}.`, 'executionId');
-    return replace({ ...execution, status: 'CANCELED', canceledBy: 'anonymous', cancelReason: body.reason, endedAt: new Date().toISOString() });
+    return replace({ ...execution, status: 'CANCELED', canceledBy: asking().user.name, cancelReason: body.reason, endedAt: new Date().toISOString() });
   }),
   judgeStage: handleEndpoint(judgeStage, ({ params, body }) => {
     const { execution, stage } = stageOf(params.executionId, params.refId);

@@ -86,7 +86,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'wrong build');
     await user.click(confirm);
     const reason = await screen.findByText('wrong build', { selector: 'q' });
-    expect(reason.parentElement!.textContent).toBe('Canceled by anonymous: wrong build');
+    expect(reason.parentElement!.textContent).toBe('Canceled by ana: wrong build');
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -97,7 +97,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'freeze window');
     await user.click(within(dialog).getByRole('button', { name: 'Pause' }));
     const note = (await screen.findByText('freeze window', { selector: 'q' })).parentElement!;
-    expect(note.textContent).toMatch(/^Paused by anonymous .*: freeze window$/);
+    expect(note.textContent).toMatch(/^Paused by ana .*: freeze window$/);
     expect(screen.getByRole('heading', { level: 1, name: 'Deploy to production' }).nextElementSibling!.textContent).toBe('Paused');
     await user.click(screen.getByRole('button', { name: 'Resume' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Resume' }));
