@@ -89,7 +89,8 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   cancelExecution: { params: { executionId: SAMPLE_EXECUTION }, body: { reason: 'wrong build' } },
   judgeStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { decision: 'approve' } },
   getExecutionLogs: { params: { executionId: SAMPLE_EXECUTION }, query: { after: '0' } },
-  restartStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'test' }, body: {} },
+  // Like the server, the mocks refuse to restart a stage while a stage after it still waits (the sample's judgment).
+  restartStage: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: {} },
   skipStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { reason: 'approved on the phone' } },
   ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
   listPendingJudgments: {},

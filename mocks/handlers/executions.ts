@@ -14,11 +14,13 @@ import {
   startExecution,
 } from '../../src/shared/api/executions';
 import { Execution } from '../../src/shared/domain/execution';
+import { judgeVerdict, judgmentInputProblem, rejectedJudgmentGating, stageActionWithReason, type StageAction, type Verdict } from '../../src/shared/domain/stage-rules';
 import { db } from '../db';
-import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
 // Mock mode has no engine: executions here do not progress on their own; only people's actions
-// (start, cancel, judge) change them, with the BFF's answers and status codes.
+// (start, cancel, judge) change them, with the BFF's answers and status codes, recorded under the
+// signed-in person's name as the server records them.
 const find = (id: string) => {
   const execution = db.executions.find((e) => e.id === id);
   if (!execution) throw notFound(`Execution '${id}' does not exist.`, 'executionId');
@@ -29,6 +31,21 @@ const stageOf = (executionId: string, refId: string) => {
   const stage = execution.stages.find((s) => s.refId === refId);
   if (!stage) throw notFound(`Execution has no stage '${refId}'.`, 'refId');
   return { execution, stage };
+};
+// The server's rules, asked the same way: mock mode refuses exactly what Kiln refuses.
+const KIND = { 400: 'bad_request', 403: 'forbidden', 409: 'conflict' } as const;
+const refused = (v: Extract<Verdict, { allowed: false }>) => new MockApiError(v.status, { error: KIND[v.status], message: v.reason, ...(v.field ? { field: v.field } : {}) });
+const asking = () => {
+  if (!db.auth.me) throw new MockApiError(401, { error: 'unauthorized', message: 'Sign in first, or send an API token (Authorization: Bearer …).' });
+  return db.auth.me;
+};
+const allowedTo = (executionId: string, refId: string, action: StageAction, reason: string | undefined) => {
+  const { execution, stage } = stageOf(executionId, refId);
+  const me = asking();
+  const verdict = stageActionWithReason(me, execution, stage, action, reason);
+  if (!verdict.allowed) throw refused(verdict);
+  const record = { by: me.user.name, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...(rejectedJudgmentGating(execution, stage) ? { overrodeRejection: true } : {}) };
+  return { execution, stage, record };
 };
 const replace = (next: Execution) => {
   db.executions = db.executions.map((e) => (e.id === next.id ? next : e));
@@ -46,7 +63,7 @@ export const executionHandlers = {
       pipelineName: pipeline.name,
       pipelineRevision: pipeline.revision,
       status: 'NOT_STARTED',
-      trigger: { type: 'manual', user: 'anonymous', parameters: body.parameters },
+      trigger: { type: 'manual', user: asking().user.name, parameters: body.parameters },
       createdAt: new Date().toISOString(),
       stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
     });
@@ -66,7 +83,7 @@ export const executionHandlers = {
   pauseExecution: handleEndpoint(pauseExecution, ({ params, body }) => {
     const execution = find(params.executionId);
     if (!['NOT_STARTED', 'RUNNING'].includes(execution.status)) throw conflict(`Execution is ${execution.status}; only a running execution can be paused.`, 'executionId');
-    const paused = { by: 'anonymous', at: new Date().toISOString(), ...(body.reason ? { reason: body.reason } : {}), totalMs: execution.paused?.totalMs ?? 0 };
+    const paused = { by: asking().user.name, at: new Date().toISOString(), ...(body.reason ? { reason: body.reason } : {}), totalMs: execution.paused?.totalMs ?? 0 };
     return replace({ ...execution, status: 'PAUSED', paused });
   }),
   resumeExecution: handleEndpoint(resumeExecution, ({ params }) => {
@@ -74,21 +91,23 @@ export const executionHandlers = {
     if (execution.status !== 'PAUSED' || !execution.paused) throw conflict(`Execution is ${execution.status}, not paused.`, 'executionId');
     const at = new Date();
     const totalMs = execution.paused.totalMs + (at.getTime() - Date.parse(execution.paused.at));
-    return replace({ ...execution, status: 'RUNNING', paused: { ...execution.paused, resumedBy: 'anonymous', resumedAt: at.toISOString(), totalMs } });
+    return replace({ ...execution, status: 'RUNNING', paused: { ...execution.paused, resumedBy: asking().user.name, resumedAt: at.toISOString(), totalMs } });
   }),
   // Mock mode sends nothing, so there is nothing delivered to show.
   listExecutionNotifications: handleEndpoint(listExecutionNotifications, ({ params }) => (find(params.executionId), { notifications: [] })),
   cancelExecution: handleEndpoint(cancelExecution, ({ params, body }) => {
     const execution = find(params.executionId);
     if (!['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED'].includes(execution.status)) throw conflict(`Execution already ended as ${execution.status}.`, 'executionId');
-    return replace({ ...execution, status: 'CANCELED', canceledBy: 'anonymous', cancelReason: body.reason, endedAt: new Date().toISOString() });
+    return replace({ ...execution, status: 'CANCELED', canceledBy: asking().user.name, cancelReason: body.reason, endedAt: new Date().toISOString() });
   }),
   judgeStage: handleEndpoint(judgeStage, ({ params, body }) => {
-    const execution = find(params.executionId);
-    const stage = execution.stages.find((s) => s.refId === params.refId);
-    if (!stage) throw notFound(`Execution has no stage '${params.refId}'.`, 'refId');
-    if (stage.status !== 'SUSPENDED') throw conflict(`Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`, 'refId');
-    const judged = { ...stage, status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL', context: { judgment: { ...body, by: 'anonymous', at: new Date().toISOString() } } } as const;
+    const { execution, stage } = stageOf(params.executionId, params.refId);
+    const me = asking();
+    const verdict = judgeVerdict(me, execution, stage);
+    if (!verdict.allowed) throw refused(verdict);
+    const problem = judgmentInputProblem(stage, body);
+    if (problem) throw new MockApiError(400, { error: 'bad_request', message: problem, field: 'input' });
+    const judged = { ...stage, status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL', context: { judgment: { ...body, by: me.user.name, at: new Date().toISOString() } } } as const;
     return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? judged : s)) });
   }),
   getExecutionLogs: handleEndpoint(getExecutionLogs, ({ params, query }) => {
@@ -106,21 +125,16 @@ export const executionHandlers = {
     const earlier = page[0] ? lines.filter((l) => l.seq < page[0]!.seq).length : backwards ? 0 : Math.min(query.after ?? 0, lines.length);
     return { lines: page, nextAfter: page.at(-1)?.seq ?? (backwards ? 0 : (query.after ?? 0)), earlier };
   }),
-  restartStage: handleEndpoint(restartStage, ({ params }) => {
-    const { execution, stage } = stageOf(params.executionId, params.refId);
-    if (!['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED'].includes(stage.status)) {
-      throw conflict(`Stage '${stage.name}' is ${stage.status}; only a finished stage can be restarted.`, 'refId');
-    }
-    return replace({ ...execution, status: 'RUNNING', stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'NOT_STARTED', outputs: {}, context: {} } : s)) });
+  restartStage: handleEndpoint(restartStage, ({ params, body }) => {
+    const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'restart', body.reason);
+    return replace({ ...execution, status: 'RUNNING', stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'NOT_STARTED', outputs: {}, context: { restarted: record } } : s)) });
   }),
   skipStage: handleEndpoint(skipStage, ({ params, body }) => {
-    const { execution, stage } = stageOf(params.executionId, params.refId);
-    if (!['RUNNING', 'SUSPENDED', 'TERMINAL', 'STOPPED'].includes(stage.status)) throw conflict(`Stage '${stage.name}' is ${stage.status}; it cannot be skipped.`, 'refId');
-    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'SKIPPED', context: { ...s.context, skipped: { by: 'anonymous', reason: body.reason } } } : s)) });
+    const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'skip', body.reason);
+    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'SKIPPED', context: { ...s.context, skipped: record } } : s)) });
   }),
   ignoreStageFailure: handleEndpoint(ignoreStageFailure, ({ params, body }) => {
-    const { execution, stage } = stageOf(params.executionId, params.refId);
-    if (!['TERMINAL', 'STOPPED'].includes(stage.status)) throw conflict(`Stage '${stage.name}' is ${stage.status}; only a failed stage's failure can be ignored.`, 'refId');
-    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'FAILED_CONTINUE', context: { ...s.context, failureIgnored: { by: 'anonymous', reason: body.reason } } } : s)) });
+    const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'ignoreFailure', body.reason);
+    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'FAILED_CONTINUE', context: { ...s.context, failureIgnored: record } } : s)) });
   }),
 };

@@ -122,3 +122,12 @@ export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
     pipelines: [demoPipeline(demoDir)],
   };
 }
+
+// The stages that act on an account's server groups; each needs EXECUTE on that account.
+const ACCOUNT_STAGES = new Set(['deploy', 'enableServerGroup', 'disableServerGroup', 'resizeServerGroup', 'destroyServerGroup', 'rollbackCluster', 'scaleDownCluster']);
+
+/** The accounts these pipelines deploy to or operate on: exactly what the demo's service account is granted there. */
+export function deployAccounts(pipelines: readonly PipelineDraft[]): string[] {
+  const accounts = pipelines.flatMap((p) => p.stages.filter((s) => ACCOUNT_STAGES.has(s.type)).map((s) => String((s.config as { account?: unknown }).account)));
+  return [...new Set(accounts)].sort();
+}

@@ -7,7 +7,7 @@ import { can } from '../shared/domain/user';
 import { createDatabase } from './client';
 import { createRepositories } from './repositories';
 import { seedDemoIfEmpty } from './seed-demo';
-import { buildDemoWorld, DEMO_ACCOUNT } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, deployAccounts } from './seed-demo-world';
 import { testDriver } from './test-database';
 import { useTestDatabase } from './test-builders';
 
@@ -46,6 +46,16 @@ describe(`seedDemoIfEmpty (${testDriver()})`, () => {
     expect(can(me, 'EXECUTE', { application: 'storefront' })).toBe(true);
     expect(can(me, 'WRITE', { application: 'storefront' })).toBe(false);
     expect(can(me, 'EXECUTE', { application: 'payments' })).toBe(false);
+    // Its deploys need EXECUTE on the accounts they go to, and it gets those alone.
+    expect(me?.grants.filter((g) => g.resourceType === 'account').map((g) => `${g.resource}:${g.permission}`).sort()).toEqual(['prod:EXECUTE', 'staging:EXECUTE']);
+    expect(can(me, 'EXECUTE', { application: 'storefront', account: 'prod' })).toBe(true);
+  });
+
+  it('grants the service account every account its pipelines deploy to or operate on, and no other', () => {
+    const pipeline = buildDemoWorld().pipelines[0]!;
+    const stage = (type: string, account: string) => ({ ...pipeline.stages.at(-1)!, type, config: { account } });
+    const operating = { ...pipeline, stages: [stage('rollbackCluster', 'qa'), stage('destroyServerGroup', 'prod'), stage('wait', 'elsewhere')] };
+    expect(deployAccounts([operating])).toEqual(['prod', 'qa']);
   });
 
   it('names an app and a smoke test that ship with Kiln', () => {

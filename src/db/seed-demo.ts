@@ -1,5 +1,5 @@
 import { createRepositories } from './repositories';
-import { buildDemoWorld, DEMO_ACCOUNT } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, deployAccounts } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
@@ -40,6 +40,13 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir
       `insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'application', $1, 'EXECUTE') on conflict do nothing`,
       [world.applications[0]!.name],
     );
+    // …and deploy to the accounts that pipeline deploys to: a deploy needs EXECUTE on its account.
+    for (const account of deployAccounts(world.pipelines)) {
+      await tx.query(
+        `insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'account', $1, 'EXECUTE') on conflict do nothing`,
+        [account],
+      );
+    }
     for (const recipe of world.recipes) await r.recipes.create(recipe, DEMO_ACCOUNT);
     for (const pipeline of world.pipelines) await r.pipelines.create(pipeline, DEMO_ACCOUNT);
     return true;

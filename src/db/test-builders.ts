@@ -91,3 +91,11 @@ export function loadBalancer(
     targets,
   });
 }
+
+/**
+ * The person engine tests run pipelines as (`ana`, an admin): a stage that acts on an account or
+ * another application reads the run's person's grants, and someone missing may do nothing.
+ */
+export async function createTestRunner(repos: Repositories, name = 'ana'): Promise<void> {
+  await repos.users.create({ name, displayName: name, passwordHash: '!', admin: true, createdAt: '2026-11-01T00:00:00.000Z' });
+}

@@ -4,26 +4,12 @@ import type { EventBus } from './events/event-bus';
 import type { JobRunner } from './jobs/job-runner';
 import { Judgment } from './stages/manual-judgment';
 import { EngineError } from './errors';
+import { judgmentInputProblem, judgmentRefusal } from '../shared/domain/stage-rules';
+import type { Me } from '../shared/domain/user';
 import { closeTasks } from './orchestrator/tasks';
 
-/** A judgment as asked for, with who asks: their roles and whether they are an admin. */
-export type JudgmentInput = Omit<Judgment, 'at'> & { roles?: readonly string[]; admin?: boolean };
-
-/**
- * Why this person may not judge this stage, or undefined when they may: the stage's allowed roles
- * (admins pass), and separation of duties (nobody, admins included, approves what they started).
- */
-export function judgmentRefusal(execution: Execution, stage: Execution['stages'][number], who: JudgmentInput): string | undefined {
-  const config = stage.config as { allowedRoles?: string[]; separationOfDuties?: boolean };
-  if (config.separationOfDuties && execution.trigger.user === who.by) {
-    return `${who.by} started this execution, and stage '${stage.name}' needs someone else to judge it (separation of duties).`;
-  }
-  const allowed = config.allowedRoles ?? [];
-  if (allowed.length > 0 && !who.admin && !allowed.some((r) => who.roles?.includes(r))) {
-    return `Stage '${stage.name}' may be judged by the roles ${allowed.join(', ')}; ${who.by} has ${who.roles?.length ? who.roles.join(', ') : 'none of them'}.`;
-  }
-  return undefined;
-}
+/** A judgment as asked for, with who asks (their grants and roles decide whether they may). */
+export type JudgmentInput = Omit<Judgment, 'at'> & { me: Me | undefined };
 
 export interface ControlDeps {
   repos: Repositories;
@@ -113,9 +99,12 @@ export function createControls(deps: ControlDeps) {
       const stage = execution.stages.find((s) => s.refId === refId);
       if (!stage) throw new EngineError('not_found', `Execution has no stage '${refId}'.`, 'refId');
       if (stage.type !== 'manualJudgment') throw new EngineError('bad_request', `Stage '${stage.name}' is not a manual judgment.`, 'refId');
-      const refusal = judgmentRefusal(execution, stage, input);
+      const refusal = judgmentRefusal(input.me, execution, stage);
       if (refusal) throw new EngineError('forbidden', refusal);
-      const { roles: _roles, admin: _admin, ...judgment } = input;
+      // A judgment that comes too late hears that (below), not what was wrong with its input.
+      const problem = stage.status === 'SUSPENDED' ? judgmentInputProblem(stage, input) : undefined;
+      if (problem) throw new EngineError('bad_request', problem, 'input');
+      const { me: _me, ...judgment } = input;
       const recorded = { ...judgment, at: now().toISOString() };
       // Compare-and-set on SUSPENDED: of two judges at once, exactly one wins; the other gets 409.
       const won = await repos.executions.updateStage(executionId, refId, { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } }, { status: 'SUSPENDED' });
@@ -125,6 +114,7 @@ export function createControls(deps: ControlDeps) {
         throw new EngineError(
           'conflict',
           prior.success ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.` : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
+          'refId',
         );
       }
       await events.publish({ type: 'judgment.recorded', application: execution.application, executionId, data: { refId, decision: judgment.decision, by: judgment.by, ...(judgment.comment ? { comment: judgment.comment } : {}), ...(judgment.input ? { input: judgment.input } : {}) } });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../shared/domain/pipeline';
 import type { Repositories } from '../db/types';
 import { EngineError, type Engine } from './index';
-import { MANUAL, useEngineTest } from './test-engine';
+import { MANUAL, person, useEngineTest } from './test-engine';
 
 const t = useEngineTest();
 let repos: Repositories;
@@ -59,15 +59,15 @@ describe('engine', () => {
     await e.tick();
     expect((await statuses(id)).ok).toBe('SUSPENDED');
     const results = await Promise.allSettled([
-      e.judge(id, 'ok', { decision: 'approve', by: 'bo', input: 'canary' }),
-      e.judge(id, 'ok', { decision: 'reject', by: 'cy', comment: 'no' }),
+      e.judge(id, 'ok', { decision: 'approve', by: 'bo', me: person('bo'), input: 'canary' }),
+      e.judge(id, 'ok', { decision: 'reject', by: 'cy', me: person('cy'), comment: 'no' }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     await e.tick();
     const done = (await repos.executions.get(id))!;
     const winner = (done.stages[0]!.context.judgment as { by: string }).by;
     expect(done.status).toBe(winner === 'bo' ? 'SUCCEEDED' : 'TERMINAL');
-    const late = e.judge(id, 'ok', { decision: 'approve', by: 'di' });
+    const late = e.judge(id, 'ok', { decision: 'approve', by: 'di', me: person('di') });
     await expect(late).rejects.toThrow(`Already judged`);
     await expect(late).rejects.toBeInstanceOf(EngineError);
     expect((await repos.events.after(0, { executionId: id }, 100)).filter((ev) => ev.type === 'judgment.recorded')).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('engine', () => {
     ]);
     const { id } = await e.start(p, manual);
     await e.tick();
-    await e.judge(id, 'ok', { decision: 'reject', by: 'bo', comment: 'error rate too high' });
+    await e.judge(id, 'ok', { decision: 'reject', by: 'bo', me: person('bo'), comment: 'error rate too high' });
     await e.tick();
     const done = (await repos.executions.get(id))!;
     expect(done.status).toBe('TERMINAL');
@@ -201,7 +201,7 @@ describe('operations on stages', () => {
     expect((await repos.executions.get(id))!.status).toBe('TERMINAL');
     expect(await statuses(id)).toEqual({ check: 'TERMINAL', soak: 'CANCELED', next: 'NOT_STARTED' });
 
-    await e.ignoreFailure(id, 'check', 'ana', 'known flake in the check');
+    await e.ignoreFailure(id, 'check', 'ana', 'known flake in the check', person('ana'));
     await e.tick();
     // The branch canceled only because of the halt runs again.
     expect(await statuses(id)).toEqual({ check: 'FAILED_CONTINUE', soak: 'RUNNING', next: 'SUCCEEDED' });
@@ -209,7 +209,7 @@ describe('operations on stages', () => {
     later(61);
     await e.tick();
     expect((await repos.executions.get(id))!.status).toBe('SUCCEEDED');
-    await expect(e.ignoreFailure(id, 'check', 'ana', 'again')).rejects.toThrow('only a failed stage');
+    await expect(e.ignoreFailure(id, 'check', 'ana', 'again', person('ana'))).rejects.toThrow('only a failed stage');
   });
 
   it('restart runs the stage and everything after it again, with a higher attempt', async () => {
@@ -222,7 +222,7 @@ describe('operations on stages', () => {
     const { id } = await e.start(p, manual);
     await e.tick();
     expect(await statuses(id)).toEqual({ a: 'SUCCEEDED', b: 'TERMINAL', c: 'NOT_STARTED' });
-    const restarted = await e.restartStage(id, 'b', 'ana');
+    const restarted = await e.restartStage(id, 'b', 'ana', person('ana'));
     // The engine picks the execution up at once, so in this answer b may already be running again,
     // or (it fails fast) have failed again and ended the execution.
     expect(['RUNNING', 'TERMINAL']).toContain(restarted.status);
@@ -231,7 +231,7 @@ describe('operations on stages', () => {
     await e.tick();
     // Same inputs, same failure: restart does not pretend; it runs the stage for real again.
     expect((await repos.executions.get(id))!.stages[1]).toMatchObject({ status: 'TERMINAL', error: 'go is not yes', attempt: 2 });
-    await expect(e.restartStage(id, 'zzz', 'ana')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(e.restartStage(id, 'zzz', 'ana', person('ana'))).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('skip ends a wait early with who and why; a running job cannot be skipped', async () => {
@@ -242,12 +242,12 @@ describe('operations on stages', () => {
     ]);
     const { id } = await e.start(p, manual);
     await e.tick();
-    await e.skipStage(id, 'soak', 'ana', 'enough soaking');
+    await e.skipStage(id, 'soak', 'ana', 'enough soaking', person('ana'));
     await e.tick();
     const done = (await repos.executions.get(id))!;
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stages[0]).toMatchObject({ status: 'SKIPPED', context: { skipped: { by: 'ana', reason: 'enough soaking' } } });
-    await expect(e.skipStage(id, 'after', 'ana', 'x')).rejects.toThrow('only a waiting (wait, judgment) or failed stage can be skipped');
+    await expect(e.skipStage(id, 'after', 'ana', 'x', person('ana'))).rejects.toThrow('only a waiting (wait, judgment) or failed stage can be skipped');
   });
 
   it('leaves an execution a person canceled alone', async () => {
@@ -256,6 +256,6 @@ describe('operations on stages', () => {
     const { id } = await e.start(p, manual);
     await e.tick();
     await e.cancel(id, 'bo', 'bad idea');
-    await expect(e.restartStage(id, 'soak', 'ana')).rejects.toThrow('canceled by bo; start a new one instead');
+    await expect(e.restartStage(id, 'soak', 'ana', person('ana'))).rejects.toThrow('canceled by bo; start a new one instead');
   });
 });

@@ -13,7 +13,7 @@ import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
-import { can } from '../shared/domain/user';
+import { can, type Me } from '../shared/domain/user';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
@@ -62,15 +62,16 @@ export interface Engine {
   /** Stops starting and stepping stages until resume(); running jobs keep running. */
   pause(executionId: string, by: string, reason: string | undefined): Promise<Execution>;
   resume(executionId: string, by: string): Promise<Execution>;
-  /** `roles`/`admin` of the judge are checked against the stage's allowed roles and separation of duties. */
+  /** The judge (`me`) is checked by the shared judgment rule; the input against the stage's options. */
   judge(executionId: string, refId: string, judgment: JudgmentInput): Promise<Execution>;
   /** Runs a finished stage and everything after it again. */
-  restartStage(executionId: string, refId: string, by: string): Promise<Execution>;
+  /** `reason` is required (400 naming it) when an admin restarts past a rejected judgment. */
+  restartStage(executionId: string, refId: string, by: string, me: Me | undefined, reason?: string): Promise<Execution>;
   /** Skips a waiting (wait, judgment) or failed stage; the stages after it run. */
-  /** `who` (roles, admin) is checked like a judgment when the stage is a waiting manual judgment. */
-  skipStage(executionId: string, refId: string, by: string, reason: string, who?: { roles?: readonly string[]; admin?: boolean }): Promise<Execution>;
+  /** Who asks (`me`) is checked by the shared stage-action rule (a waiting judgment like a judgment). */
+  skipStage(executionId: string, refId: string, by: string, reason: string, me: Me | undefined): Promise<Execution>;
   /** Turns a failed stage into FAILED_CONTINUE so the stages after it run. */
-  ignoreFailure(executionId: string, refId: string, by: string, reason: string): Promise<Execution>;
+  ignoreFailure(executionId: string, refId: string, by: string, reason: string, me: Me | undefined): Promise<Execution>;
   /** Claims and advances every execution with work due; returns how many it advanced. */
   tick(): Promise<number>;
   /** Sends due notifications now (run() does every second). */

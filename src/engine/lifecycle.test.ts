@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { TriggerRecord } from '../shared/domain/execution';
 import type { Repositories } from '../db/types';
 import { TRIGGER_ACCOUNT, type Engine } from './index';
-import { MANUAL, useEngineTest } from './test-engine';
+import { MANUAL, person, useEngineTest } from './test-engine';
 
 const t = useEngineTest();
 let repos: Repositories;
@@ -40,7 +40,7 @@ describe('notifications', () => {
     await e.deliverNotifications();
     expect(hook.calls.map((c) => c.event)).toEqual(['started', 'judgment']);
     expect(hook.calls[1]!.body).toMatchObject({ execution: { id }, stage: { refId: 'ok', instructions: 'Check the canary' } });
-    await e.judge(id, 'ok', { decision: 'approve', by: 'bo' });
+    await e.judge(id, 'ok', { decision: 'approve', by: 'bo', me: person('bo') });
     await e.tick();
     await e.deliverNotifications();
     expect(hook.calls.map((c) => c.event)).toEqual(['started', 'judgment', 'succeeded']);

@@ -1,10 +1,10 @@
 import { COMPLETED, type Execution, type StageExecution } from '../shared/domain/execution';
+import { rejectedJudgmentGating, stageActionWithReason, type StageAction } from '../shared/domain/stage-rules';
+import type { Me } from '../shared/domain/user';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { downstreamOf } from './orchestrator/dag';
 import { EngineError } from './errors';
-import { judgmentRefusal } from './controls';
-
 
 const COLLATERAL = /^canceled: stage '.*' failed and halts the pipeline$/;
 
@@ -22,10 +22,16 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
     if (!execution) throw new EngineError('not_found', `Execution '${executionId}' does not exist.`, 'executionId');
     const stage = execution.stages.find((s) => s.refId === refId);
     if (!stage) throw new EngineError('not_found', `Execution has no stage '${refId}'.`, 'refId');
-    if (execution.status === 'CANCELED' && execution.canceledBy) {
-      throw new EngineError('conflict', `Execution was canceled by ${execution.canceledBy}; start a new one instead.`);
-    }
     return { execution, stage };
+  }
+
+  const KIND = { 400: 'bad_request', 403: 'forbidden', 409: 'conflict' } as const;
+  /** The shared rule decides (the dashboard and the mocks ask the same one); a refusal becomes the API's answer. */
+  async function allowed(executionId: string, refId: string, action: StageAction, me: Me | undefined, reason: string | undefined) {
+    const { execution, stage } = await load(executionId, refId);
+    const verdict = stageActionWithReason(me, execution, stage, action, reason);
+    if (!verdict.allowed) throw new EngineError(KIND[verdict.status], verdict.reason, verdict.field);
+    return { execution, stage, bypass: rejectedJudgmentGating(execution, stage) !== undefined };
   }
 
   async function resume(execution: Execution, extraReset: readonly string[]): Promise<Execution> {
@@ -42,39 +48,29 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
     return (await repos.executions.get(execution.id))!;
   }
 
-  const record = (by: string, reason: string | undefined) => ({ by, at: deps.now().toISOString(), ...(reason ? { reason } : {}) });
+  // `overrodeRejection` marks an admin acting past a rejected judgment, so the stage shows it was a bypass.
+  const record = (by: string, reason: string | undefined, overrodeRejection?: boolean) => ({
+    by, at: deps.now().toISOString(), ...(reason ? { reason } : {}), ...(overrodeRejection ? { overrodeRejection: true } : {}),
+  });
   const publish = (e: Execution, s: StageExecution, status: StageExecution['status']) =>
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status } });
 
   return {
-    async restartStage(executionId: string, refId: string, by: string): Promise<Execution> {
-      const { execution, stage } = await load(executionId, refId);
+    async restartStage(executionId: string, refId: string, by: string, me: Me | undefined, reason?: string): Promise<Execution> {
+      const { execution, stage, bypass } = await allowed(executionId, refId, 'restart', me, reason);
       const downstream = downstreamOf(execution.stages, refId);
-      const busy = execution.stages.find((s) => downstream.has(s.refId) && (s.status === 'RUNNING' || s.status === 'SUSPENDED'));
-      if (busy) throw new EngineError('conflict', `Stage '${busy.name}' is still ${busy.status}; wait for it or cancel the execution first.`);
-      if (!COMPLETED.has(stage.status)) throw new EngineError('conflict', `Stage '${stage.name}' is ${stage.status}; only a finished stage can be restarted.`);
       await repos.executions.resetStages(executionId, [...downstream]);
-      await repos.executions.updateStage(executionId, refId, { context: { restarted: record(by, undefined) } });
+      await repos.executions.updateStage(executionId, refId, { context: { restarted: record(by, reason?.trim() || undefined, bypass) } });
       await publish(execution, stage, 'NOT_STARTED');
       return resume(execution, []);
     },
 
-    async skipStage(executionId: string, refId: string, by: string, reason: string, who: { roles?: readonly string[]; admin?: boolean } = {}): Promise<Execution> {
-      const { execution, stage } = await load(executionId, refId);
-      // Skipping a waiting judgment lets the promotion through: only someone who may judge it may skip it.
-      if (stage.type === 'manualJudgment' && stage.status === 'SUSPENDED') {
-        const refusal = judgmentRefusal(execution, stage, { decision: 'approve', by, ...who });
-        if (refusal) throw new EngineError('forbidden', `Skipping this judgment would approve it. ${refusal}`);
-      }
-      const waiting = (stage.type === 'wait' || stage.type === 'manualJudgment') && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED');
-      const failed = stage.status === 'TERMINAL' || stage.status === 'STOPPED';
-      if (!waiting && !failed) {
-        throw new EngineError('conflict', `Stage '${stage.name}' is ${stage.status}; only a waiting (wait, judgment) or failed stage can be skipped.`);
-      }
+    async skipStage(executionId: string, refId: string, by: string, reason: string, me: Me | undefined): Promise<Execution> {
+      const { execution, stage, bypass } = await allowed(executionId, refId, 'skip', me, reason);
       const ok = await repos.executions.updateStage(
         executionId,
         refId,
-        { status: 'SKIPPED', endedAt: deps.now().toISOString(), context: { ...stage.context, skipped: record(by, reason) } },
+        { status: 'SKIPPED', endedAt: deps.now().toISOString(), context: { ...stage.context, skipped: record(by, reason, bypass) } },
         { status: stage.status },
       );
       if (!ok) throw new EngineError('conflict', `Stage '${stage.name}' changed while you asked; look again.`);
@@ -82,12 +78,9 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
       return resume(execution, []);
     },
 
-    async ignoreFailure(executionId: string, refId: string, by: string, reason: string): Promise<Execution> {
-      const { execution, stage } = await load(executionId, refId);
-      if (stage.status !== 'TERMINAL' && stage.status !== 'STOPPED') {
-        throw new EngineError('conflict', `Stage '${stage.name}' is ${stage.status}; only a failed stage's failure can be ignored.`);
-      }
-      await repos.executions.updateStage(executionId, refId, { status: 'FAILED_CONTINUE', context: { ...stage.context, failureIgnored: record(by, reason) } }, { status: stage.status });
+    async ignoreFailure(executionId: string, refId: string, by: string, reason: string, me: Me | undefined): Promise<Execution> {
+      const { execution, stage, bypass } = await allowed(executionId, refId, 'ignoreFailure', me, reason);
+      await repos.executions.updateStage(executionId, refId, { status: 'FAILED_CONTINUE', context: { ...stage.context, failureIgnored: record(by, reason, bypass) } }, { status: stage.status });
       await publish(execution, stage, 'FAILED_CONTINUE');
       return resume(execution, []);
     },

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach } from 'vitest';
 import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
 import type { TriggerRecord } from '../shared/domain/execution';
+import type { Me } from '../shared/domain/user';
 import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
+import { createOwners, createTestRunner } from '../db/test-builders';
 import type { Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
 import { createEngine, type Engine, type EngineOptions } from './index';
@@ -21,6 +22,7 @@ export function useEngineTest() {
   beforeEach(async () => {
     ({ repos, close } = await openTestDatabase());
     await createOwners(repos);
+    await createTestRunner(repos);
     clock = new Date(START);
   });
   afterEach(() => close?.());
@@ -39,5 +41,13 @@ export function useEngineTest() {
       createEngine({ repos: db(), events: createEventBus(db()), now: () => clock, owner: 'test', leaseMs: 30_000, ...options }),
     pipeline: (stages: unknown[], extra: Record<string, unknown> = {}): Promise<Pipeline> =>
       db().pipelines.create(PipelineDraft.parse({ application: 'web', name: `p${Math.random()}`, stages, ...extra }), 'ana'),
+  };
+}
+
+/** A person as the BFF hands them to the engine: EXECUTE on application `web` unless told otherwise. */
+export function person(name: string, options: { admin?: boolean; roles?: string[]; grants?: Me['grants'] } = {}): Me {
+  return {
+    user: { name, displayName: name, admin: options.admin ?? false, serviceAccount: false, disabled: false, createdAt: START, roles: options.roles ?? [] },
+    grants: options.grants ?? [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
   };
 }

@@ -3,6 +3,7 @@ import { describeTimeline, startLoad } from './load-generator';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestCloud, until } from './test-cloud';
 import { deployEngine, PROD } from './test-deploys';
+import { person } from '../test-engine';
 
 type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
 let t: TestCloud | undefined;
@@ -96,7 +97,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     for (let i = 0; i < 20; i += 1) seen.add((await fetch(`http://${lb.address}/`)).headers.get('x-app-version') ?? '');
     expect([...seen].sort()).toEqual(['v1', 'v2']);
 
-    await d.engine.judge(gate.id, 'ok', { decision: 'reject', by: 'ana', comment: 'error budget burning' });
+    await d.engine.judge(gate.id, 'ok', { decision: 'reject', by: 'ana', comment: 'error budget burning', me: person('ana') });
     const done = await d.finish(id);
     expect(done.status).toBe('TERMINAL');
     expect(done.stages[0]!.error).toMatch(/^'Approve step' between steps ended TERMINAL.*; rolled back: destroyed web-prod-v002, web-prod-v001 serves the traffic$/);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTestDatabase } from '../../db/test-database';
-import { createOwners } from '../../db/test-builders';
+import { createOwners, createTestRunner } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { isAlive } from './instance-process';
 import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from './local';
@@ -16,6 +16,7 @@ let portBase = 23000 + (process.pid % 50) * 60;
 export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   const { db, repos, close: closeDb } = await openTestDatabase();
   await createOwners(repos);
+  await createTestRunner(repos);
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-cloud-test-'));
   // Each cloud in a test run gets its own slice of ports, so parallel files never share one.
   const ports = { from: portBase, to: portBase + 39 };

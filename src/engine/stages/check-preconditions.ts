@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import type { checkPreconditionsStage } from '../../shared/stages/check-preconditions';
-import { parseMoniker } from '../../shared/domain/moniker';
 import { defineHandler } from './handler';
+import { monikerApplication, principalRefusal } from './principal';
 
 type Config = z.output<typeof checkPreconditionsStage.config>;
 
 const compare = { '==': (a: number, b: number) => a === b, '>=': (a: number, b: number) => a >= b, '<=': (a: number, b: number) => a <= b, '>': (a: number, b: number) => a > b, '<': (a: number, b: number) => a < b };
 
 export const checkPreconditionsHandler = defineHandler<Config>({
-  async step({ config, resolve, repos }) {
+  async step({ config, resolve, repos, execution }) {
     const checked: string[] = [];
     for (const p of config.preconditions) {
       if (p.type === 'expression') {
@@ -21,8 +21,11 @@ export const checkPreconditionsHandler = defineHandler<Config>({
         if (!value) return { status: 'FAILED', error: p.failureMessage ? String(resolve(p.failureMessage)) : `precondition ${p.expression} is false` };
         checked.push(p.expression);
       } else {
-        const parsed = parseMoniker(p.cluster);
-        const app = parsed.ok ? parsed.moniker.app : p.cluster;
+        // A cluster's size tells what another team runs: reading it needs READ on its application,
+        // for the person the run acts for, as the clusters page would.
+        const app = monikerApplication(p.cluster);
+        const refusal = await principalRefusal(repos, execution, 'READ', { application: app }, `checking the size of cluster '${p.cluster}'`);
+        if (refusal) return { status: 'FAILED', error: refusal };
         const groups = (await repos.serverGroups.listByApplication(app)).filter(
           (g) => g.cluster === p.cluster && g.account === p.account && g.region === p.region && !g.disabled,
         );

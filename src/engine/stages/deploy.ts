@@ -7,6 +7,7 @@ import { defineHandler, type StepInput, type StepResult } from './handler';
 import { type DeployContext, readContext } from './deploy-context';
 import { derivedId } from '../derived-id';
 import { checkDeployable } from '../bakery/deploy-guard';
+import { foreignBalancers, principalRefusal } from './principal';
 
 const POLL_MS = 500;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -18,6 +19,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  */
 export const deployHandler = defineHandler<DeployConfig>({
   async step(input) {
+    // Who may deploy where is checked before anything is touched, once, when the stage starts.
+    if (input.stage.context.phase === undefined) {
+      const refusal = await deployRefusal(input);
+      if (refusal) return { status: 'FAILED', error: refusal };
+    }
     if (!input.services.cloud) return { status: 'FAILED', error: 'this Kiln runs without a cloud provider, so nothing can be deployed' };
     const provider = await input.services.cloud(input.config.account);
     const ctx = readContext(input.stage.context);
@@ -32,6 +38,16 @@ export const deployHandler = defineHandler<DeployConfig>({
 });
 
 type Input = StepInput<DeployConfig>;
+
+async function deployRefusal(input: Input): Promise<string | undefined> {
+  const { config, execution, repos } = input;
+  const application = execution.application;
+  const refusal = await principalRefusal(repos, execution, 'EXECUTE', { application, account: config.account }, `deploying to account '${config.account}'`);
+  if (refusal) return refusal;
+  const foreign = await foreignBalancers(repos, application, config, config.loadBalancers);
+  if (foreign.length === 0) return undefined;
+  return `a deploy of application '${application}' may only use its own load balancers; ${foreign.join(', ')} in ${config.account}/${config.region} belong${foreign.length === 1 ? 's' : ''} to another application.`;
+}
 
 const later = (input: Input, context: DeployContext, ms = POLL_MS): StepResult => ({
   status: 'RUNNING',

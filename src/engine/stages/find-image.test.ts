@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestDatabase } from '../../db/test-database';
-import { createOwners } from '../../db/test-builders';
+import { createOwners, serverGroup } from '../../db/test-builders';
 import type { NewImage } from '../../db/repositories/images';
 import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
@@ -42,5 +42,17 @@ describe('findImage from the registry', () => {
     const refused = await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop', channel: 'production' });
     expect(refused).toMatchObject({ status: 'TERMINAL', error: 'shop@production is shop:v1, which is revoked: leaks memory' });
     expect((await find({ source: 'registry', account: 'prod', region: 'east', image: 'nope' })).error).toBe('the image registry has no nope@latest (no such image, or the channel points nowhere)');
+  });
+});
+
+describe('findImage from a cluster', () => {
+  it("reads this application's clusters only, and says so when one names another application's", async () => {
+    await repos.serverGroups.save(serverGroup({ account: 'prod', region: 'east', name: 'billing-api-v001' }));
+    const stage = await find({ source: 'cluster', account: 'prod', region: 'east', cluster: 'billing-api' });
+    expect(stage).toMatchObject({
+      status: 'TERMINAL',
+      error: "cluster 'billing-api' belongs to application 'billing'; a run of application 'web' finds images in its own clusters only (or in the image registry)",
+    });
+    expect(stage.outputs).toEqual({});
   });
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { pipelineStage } from '../../shared/stages/pipeline';
 import { defineHandler } from './handler';
 import { derivedId } from '../derived-id';
+import { principalRefusal } from './principal';
 
 type Config = z.output<typeof pipelineStage.config>;
 const POLL_MS = 1000;
@@ -19,6 +20,9 @@ export const pipelineHandler = defineHandler<Config>({
     const childId = childExecutionId(execution.id, stage.refId, stage.attempt);
     let child = await repos.executions.get(childId);
     if (!child) {
+      // Running another application's pipeline is acting on that application: the run's person needs EXECUTE there.
+      const refusal = await principalRefusal(repos, execution, 'EXECUTE', { application: config.application }, `running a pipeline of application '${config.application}'`);
+      if (refusal) return { status: 'FAILED', error: refusal };
       const candidates = await repos.pipelines.listByApplication(config.application);
       const pipeline = candidates.find((p) => p.id === config.pipeline || p.name === config.pipeline);
       if (!pipeline) return { status: 'FAILED', error: `application '${config.application}' has no pipeline '${config.pipeline}'` };

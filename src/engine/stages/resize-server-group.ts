@@ -4,7 +4,7 @@ import { healthyCount } from '../cloud/cluster-ops';
 import { done, serverGroupOperation } from './server-group-op';
 
 /** Resizes, then waits until the desired number of instances pass their health checks. */
-export const resizeServerGroupHandler = serverGroupOperation<z.output<typeof resizeServerGroupStage.config>>(async (provider, key, { config, stage, now }) => {
+export const resizeServerGroupHandler = serverGroupOperation<z.output<typeof resizeServerGroupStage.config>>('resizing a server group', async (provider, key, { config, stage, now }) => {
   const soon = new Date(now.getTime() + 500);
   if (typeof stage.context.resizedAt !== 'string') {
     await provider.resizeServerGroup(key, config.capacity);

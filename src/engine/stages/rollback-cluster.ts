@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { rollbackClusterStage } from '../../shared/stages/rollback-cluster';
 import { beginRollback, finishRollback, healthyCount, providerFor } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
+import { clusterOperationRefusal } from './principal';
 
 /** Brings the previous group back, waits until it is healthy, then swaps traffic to it. */
 export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClusterStage.config>>({
@@ -9,6 +10,8 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
     const soon = new Date(now.getTime() + 500);
     const ctx = stage.context as { current?: string; restore?: string; startedAt?: string };
     if (!ctx.current || !ctx.restore) {
+      const refusal = await clusterOperationRefusal(repos, execution, config, `rolling back cluster '${config.cluster}'`);
+      if (refusal) return { status: 'FAILED', error: refusal };
       const { current, restore } = await beginRollback(repos, services.cloud, { application: execution.application, ...config });
       return { status: 'RUNNING', wakeAt: soon, context: { current: current.name, restore: restore.name, startedAt: now.toISOString() } };
     }

@@ -2,10 +2,13 @@ import type { z } from 'zod';
 import type { scaleDownClusterStage } from '../../shared/stages/scale-down-cluster';
 import { clusterGroups, providerFor } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
+import { clusterOperationRefusal } from './principal';
 
 /** Keeps the newest N groups at full size and resizes the older ones (disabled only, unless allowed) to zero. */
 export const scaleDownClusterHandler = defineHandler<z.output<typeof scaleDownClusterStage.config>>({
   async step({ config, repos, execution, services }) {
+    const refusal = await clusterOperationRefusal(repos, execution, config, `scaling down cluster '${config.cluster}'`);
+    if (refusal) return { status: 'FAILED', error: refusal };
     const groups = await clusterGroups(repos, { application: execution.application, ...config });
     const candidates = groups
       .slice(config.remainingFullSizeServerGroups)

@@ -2,6 +2,7 @@ import type { ServerGroupTarget } from '../../shared/stages/server-group-target'
 import { checkTrafficGuard, findTarget, providerFor } from '../cloud/cluster-ops';
 import type { CloudProvider } from '../cloud/provider';
 import { defineHandler, type StageHandler, type StepInput, type StepResult } from './handler';
+import { clusterOperationRefusal } from './principal';
 
 /**
  * A one-shot operation on one server group. The first step resolves the target (newest, previous…)
@@ -9,6 +10,8 @@ import { defineHandler, type StageHandler, type StepInput, type StepResult } fro
  * on to another group (destroying "the newest" twice would take two).
  */
 export function serverGroupOperation<C extends ServerGroupTarget>(
+  /** What the operation does, for a refusal: "destroying a server group". */
+  what: string,
   act: (provider: CloudProvider, key: { account: string; region: string; name: string }, input: StepInput<C>) => Promise<StepResult>,
   guard?: 'disable' | 'destroy',
 ): StageHandler<C> {
@@ -17,6 +20,10 @@ export function serverGroupOperation<C extends ServerGroupTarget>(
       const { config, stage, repos, execution, services } = input;
       const named = stage.context.serverGroup;
       if (typeof named !== 'string') {
+        // Checked when the stage starts, before any group is even looked up: who the run acts for
+        // may operate on this account, and the cluster (or group it names) is this application's.
+        const refusal = await clusterOperationRefusal(repos, execution, config, `${what} of cluster '${config.cluster}'`);
+        if (refusal) return { status: 'FAILED', error: refusal };
         const sg = await findTarget(repos, execution.application, config);
         await providerFor(services.cloud, sg);
         return { status: 'RUNNING', wakeAt: input.now, context: { serverGroup: sg.name } };

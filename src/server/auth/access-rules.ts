@@ -90,8 +90,9 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   resumeExecution: on('EXECUTE', executionApp),
   listExecutionNotifications: read(executionApp),
   cancelExecution: on('EXECUTE', executionApp),
-  // Who may judge is the stage's own rule (allowed roles, separation of duties), checked by the engine.
-  judgeStage: read(executionApp),
+  // Judging ships or stops a release: EXECUTE, then the stage's own rule (allowed roles, separation
+  // of duties) in shared/domain/stage-rules.ts, checked by the engine.
+  judgeStage: on('EXECUTE', executionApp),
   getExecutionLogs: read(executionApp),
   restartStage: on('EXECUTE', executionApp),
   skipStage: on('EXECUTE', executionApp),

@@ -151,17 +151,24 @@ describe('permissions', () => {
   });
 
   it("lets only the stage's roles judge, and never the person who started it", async () => {
-    await repos.users.saveRole({ name: 'approvers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] });
-    const outsider = await user('olga', ['web-readers']);
+    await repos.users.saveRole({ name: 'approvers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
+    await repos.users.saveRole({ name: 'web-deployers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
+    await repos.users.saveRole({ name: 'web-readers', description: '', members: [], grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] });
+    const reader = await user('rosa', ['web-readers']);
+    const outsider = await user('olga', ['web-deployers']);
     const approver = await user('pia', ['approvers']);
     const url = `/api/executions/${samples.executionId}/stages/ok/judgment`;
     for (let i = 0; i < 50; i += 1) {
       if ((await repos.executions.get(samples.executionId!))!.stages[0]!.status === 'SUSPENDED') break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // A READ-only support user sees the judgment but may not decide it.
+    const readOnly = await call('POST', url, { authorization: `Bearer ${reader}` }, { decision: 'approve' });
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json()).toMatchObject({ field: 'permission', message: "rosa lacks EXECUTE permission on application 'web'." });
     const notAllowed = await call('POST', url, { authorization: `Bearer ${outsider}` }, { decision: 'approve' });
     expect(notAllowed.statusCode).toBe(403);
-    expect(notAllowed.json().message).toBe("Stage 'Ship?' may be judged by the roles approvers; olga has web-readers.");
+    expect(notAllowed.json().message).toBe("Stage 'Ship?' may be judged by the roles approvers; olga has web-deployers.");
     const self = await call('POST', url, { authorization: `Bearer ${adminToken}` }, { decision: 'approve' });
     expect(self.json().message).toContain('ana started this execution');
     const skip = await call('POST', `/api/executions/${samples.executionId}/stages/ok/skip`, { authorization: `Bearer ${adminToken}` }, { reason: 'in a hurry' });

@@ -73,8 +73,7 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     engine.judge(params.executionId, params.refId, {
       decision: body.decision,
       by: actor,
-      roles: request.me?.user.roles ?? [],
-      admin: request.me?.user.admin ?? false,
+      me: request.me,
       ...(body.comment ? { comment: body.comment } : {}),
       ...(body.input ? { input: body.input } : {}),
     }),
@@ -98,11 +97,13 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { lines, nextAfter: lines.at(-1)?.seq ?? after, earlier: await earlier(lines[0]?.seq ?? after + 1) };
   });
 
-  registerEndpoint(app, restartStage, ({ params, actor }) => engine.restartStage(params.executionId, params.refId, actor));
-  registerEndpoint(app, skipStage, ({ params, body, actor, request }) =>
-    engine.skipStage(params.executionId, params.refId, actor, body.reason, { roles: request.me?.user.roles ?? [], admin: request.me?.user.admin ?? false }),
+  registerEndpoint(app, restartStage, ({ params, body, actor, request }) =>
+    engine.restartStage(params.executionId, params.refId, actor, request.me, body.reason),
   );
-  registerEndpoint(app, ignoreStageFailure, ({ params, body, actor }) =>
-    engine.ignoreFailure(params.executionId, params.refId, actor, body.reason),
+  registerEndpoint(app, skipStage, ({ params, body, actor, request }) =>
+    engine.skipStage(params.executionId, params.refId, actor, body.reason, request.me),
+  );
+  registerEndpoint(app, ignoreStageFailure, ({ params, body, actor, request }) =>
+    engine.ignoreFailure(params.executionId, params.refId, actor, body.reason, request.me),
   );
 }

@@ -192,9 +192,9 @@ const Reason = z.object({ reason: z.string().trim().min(1, 'reason must not be e
 export const restartStage = endpoint({
   method: 'POST',
   path: '/api/executions/:executionId/stages/:refId/restart',
-  summary: 'Run a finished stage and every stage after it again; an ended execution runs again',
+  summary: 'Run a finished stage and every stage after it again; an ended execution runs again. Past a rejected judgment only an admin may, with a `reason`',
   params: StageParams,
-  body: z.object({}).default({}),
+  body: z.object({ reason: z.string().trim().min(1, 'reason must not be empty').max(2000).optional() }).default({}),
   response: Execution,
 });
 

@@ -23,7 +23,7 @@ describe('approvals inbox', () => {
     const { user } = renderApp('/approvals');
     const panel = await screen.findByRole('region', { name: 'Judgment: Approve' });
     await user.click(within(panel).getByRole('button', { name: 'Approve' }));
-    expect((await screen.findByRole('list', { name: 'Audit record' })).textContent).toMatch(/Approved by anonymous/);
+    expect((await screen.findByRole('list', { name: 'Audit record' })).textContent).toMatch(/Approved by ana/);
     const nav = screen.getByRole('navigation', { name: 'Main' });
     await waitFor(() => expect(within(nav).queryByLabelText(/waiting/)).toBeNull());
   });

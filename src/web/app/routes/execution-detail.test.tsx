@@ -33,7 +33,7 @@ describe('execution detail', () => {
     await user.type(within(panel).getByLabelText(/Comment/), 'canary looks fine');
     await user.click(within(panel).getByRole('button', { name: 'Approve' }));
     const record = await within(panel).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toMatch(/Approved by anonymous.*canary looks fine/);
+    expect(record.textContent).toMatch(/Approved by ana.*canary looks fine/);
     expect(within(panel).queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 
@@ -45,7 +45,7 @@ describe('execution detail', () => {
     await user.type(within(panel).getByLabelText(/Comment/), '<img src=x onerror=alert(1)> not this build');
     await user.click(reject);
     const record = await within(panel).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toContain('Rejected by anonymous');
+    expect(record.textContent).toContain('Rejected by ana');
     expect(record.textContent).toContain('<img src=x onerror=alert(1)> not this build');
     expect(record.querySelector('img')).toBeNull();
   });
@@ -86,7 +86,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'wrong build');
     await user.click(confirm);
     const reason = await screen.findByText('wrong build', { selector: 'q' });
-    expect(reason.parentElement!.textContent).toBe('Canceled by anonymous: wrong build');
+    expect(reason.parentElement!.textContent).toBe('Canceled by ana: wrong build');
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -97,7 +97,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'freeze window');
     await user.click(within(dialog).getByRole('button', { name: 'Pause' }));
     const note = (await screen.findByText('freeze window', { selector: 'q' })).parentElement!;
-    expect(note.textContent).toMatch(/^Paused by anonymous .*: freeze window$/);
+    expect(note.textContent).toMatch(/^Paused by ana .*: freeze window$/);
     expect(screen.getByRole('heading', { level: 1, name: 'Deploy to production' }).nextElementSibling!.textContent).toBe('Paused');
     await user.click(screen.getByRole('button', { name: 'Resume' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Resume' }));
@@ -113,7 +113,7 @@ describe('execution detail', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'known flake');
     await user.click(within(dialog).getByRole('button', { name: 'Ignore failure' }));
     const record = await within(stage).findByRole('list', { name: 'Audit record' });
-    expect(record.textContent).toMatch(/Failure ignored by anonymous.*known flake/);
+    expect(record.textContent).toMatch(/Failure ignored by ana.*known flake/);
   });
 
   it('shows a runJob log with a permalink in the URL', async () => {

@@ -8,7 +8,7 @@ import { useExecutionAction } from '../executions/use-execution-action';
 import { AuditList, stageAudit } from '../executions/stage-audit';
 import { elapsed, formatDuration } from '../executions/duration';
 import { useNow } from '../executions/use-now';
-import { canJudge } from './can-judge';
+import { judgeVerdict } from '../../../shared/domain/stage-rules';
 import { useMe } from '../auth/auth-queries';
 import { JudgmentEvidence } from './judgment-evidence';
 
@@ -34,7 +34,8 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
   const [input, setInput] = useState('');
   const judge = useExecutionAction(judgeStage, { executionId: execution.id, refId: stage.refId });
   const me = useMe();
-  const decision = canJudge(me, execution, stage);
+  // The engine's own rule (shared/domain/stage-rules.ts): the form shows only when the judgment would be accepted.
+  const decision = judgeVerdict(me, execution, stage);
   const options = list(stage.config.inputOptions);
   const roles = list(stage.config.allowedRoles);
   const waitingSince = str(stage.context.waitingSince) || stage.startedAt;
@@ -137,7 +138,7 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
           </div>
         </form>
       ) : (
-        audit.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">{decision.reason}</p>
+        audit.length === 0 && me && <p className="text-sm text-zinc-600 dark:text-zinc-400">{decision.reason}</p>
       )}
     </section>
   );

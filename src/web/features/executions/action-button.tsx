@@ -19,6 +19,8 @@ interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, 
   withReason?: boolean;
   /** The reason may be left empty (then none is sent). */
   reasonOptional?: boolean;
+  /** Why the server would refuse (a shared rule said so): the button is disabled and says this. */
+  refusal?: string | undefined;
 }
 
 /** A button that asks first (with a reason when the action records one), then acts. */
@@ -31,13 +33,14 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
   question,
   withReason = false,
   reasonOptional = false,
+  refusal,
 }: ActionButtonProps<E>) {
   const [open, setOpen] = useState(false);
   const action = useExecutionAction(endpoint, params);
   const permission = usePermission('EXECUTE', { application });
   return (
     <>
-      <Button size="sm" onClick={() => setOpen(true)} disabled={!permission.allowed} title={permission.why || undefined}>
+      <Button size="sm" onClick={() => setOpen(true)} disabled={!permission.allowed || refusal !== undefined} title={permission.why || refusal || undefined}>
         {label}
       </Button>
       {open && (

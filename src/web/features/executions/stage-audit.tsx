@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { StageExecution } from '../../../shared/domain/execution';
 import { RelativeTime } from '../../components/relative-time';
 
-const Record = z.object({ by: z.string(), at: z.string().optional(), reason: z.string().optional() });
+const Record = z.object({ by: z.string(), at: z.string().optional(), reason: z.string().optional(), overrodeRejection: z.boolean().optional() });
 const Judgment = Record.extend({ at: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().optional(), input: z.string().optional() });
 
 export type AuditEntry = { what: string; by: string; at?: string | undefined; note?: string | undefined };
@@ -23,7 +23,8 @@ export function stageAudit(stage: StageExecution): AuditEntry[] {
   ];
   for (const [key, what] of simple) {
     const r = Record.safeParse(stage.context[key]);
-    if (r.success) out.push({ what, by: r.data.by, at: r.data.at, note: r.data.reason });
+    // An admin acting past a rejected judgment: the record says so next to their reason.
+    if (r.success) out.push({ what: r.data.overrodeRejection ? `${what} past a rejected judgment` : what, by: r.data.by, at: r.data.at, note: r.data.reason });
   }
   return out.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
 }
