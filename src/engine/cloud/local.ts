@@ -10,7 +10,7 @@ import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
 import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-thread';
-import { routable, toInstance } from './local-instance';
+import { counted, routable, toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
 import { createMetadataService } from './metadata-service';
 import { createPortAllocator, DEFAULT_INSTANCE_PORTS, type PortRange } from './ports';
@@ -209,6 +209,10 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async enableServerGroup(key, weight = 100) {
       const g = group(key);
+      // The balancer sends only to instances checked healthy. One that reported ready and is not
+      // checked yet would count as nothing, so a disable of the old group right after this enable
+      // left the balancer with nobody to send to (red/black answered 503 until the check): check first.
+      if (g.instances.some((i) => counted(i) && i.readyMs !== undefined && i.lastCheckOk === undefined)) await runtime.reconcile(g);
       g.sg = { ...g.sg, disabled: false };
       for (const name of g.sg.loadBalancers) {
         const b = balancer({ account: key.account, region: key.region, name });
