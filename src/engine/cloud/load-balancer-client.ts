@@ -93,7 +93,7 @@ export async function startLoadBalancer(dataDir: string, key: string, name: stri
   const dir = balancersDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('hex');
-  const log = openSync(join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.log`), 'a');
+  const log = openSync(recordFile(dataDir, key).replace(/\.json$/, '.log'), 'a', 0o600);
   const child = (() => {
     try {
       // Detached: its own session and process group, so a SIGKILL of Kiln's group leaves it serving.
