@@ -1,5 +1,6 @@
 import type { LoadBalancer } from '../../shared/domain/load-balancer';
 import type { Repositories } from '../../db/types';
+import { isAlive } from './instance-process';
 import { adoptLoadBalancer, startLoadBalancer, stopLeftoverBalancers, type LoadBalancerHandle } from './load-balancer-client';
 import type { RouteGroup } from './load-balancer-proxy';
 import { keyOf } from './local-runtime';
@@ -18,6 +19,7 @@ export interface LiveBalancer {
 export function createBalancers(deps: { repos: Repositories; dataDir: string; log: (line: string) => void; routesOf: (lb: LoadBalancer) => RouteGroup[] }) {
   const { repos, dataDir, log } = deps;
   const balancers = new Map<string, LiveBalancer>();
+  let healing = false;
 
   const route = (): Promise<void> =>
     Promise.all([...balancers.values()].map((b) => b.proxy.route(deps.routesOf(b.lb)))).then(
@@ -51,6 +53,23 @@ export function createBalancers(deps: { repos: Repositories; dataDir: string; lo
       const managed = await repos.loadBalancers.listManaged('local');
       await stopLeftoverBalancers(dataDir, new Set(managed.map(keyOf)));
       for (const lb of managed) await this.open(lb);
+    },
+
+    /** Supervision, on every tick: a balancer process that died (killed, crashed) is started again on its address. */
+    async heal(): Promise<void> {
+      // Ticks may overlap on a slow machine: one restart per dead balancer, not one per tick.
+      if (healing) return;
+      healing = true;
+      try {
+        for (const b of [...balancers.values()]) {
+          if (isAlive(b.proxy.pid)) continue;
+          log(`load balancer ${b.lb.name} (pid ${b.proxy.pid}) is no longer running; starting it again`);
+          const again = await this.open(b.lb);
+          await again.proxy.route(deps.routesOf(again.lb));
+        }
+      } finally {
+        healing = false;
+      }
     },
 
     /** Kiln shuts down: the balancers stop with it, as its instances do. */

@@ -118,7 +118,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     runtime.groups.clear();
   }
 
-  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(route);
+  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(() => balancers.heal()).then(route);
 
   return {
     kind: 'local',

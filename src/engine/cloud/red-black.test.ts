@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const key = (name: string) => ({ account: 'prod', region: 'east', name });
 
-describe('red/black swaps through a local load balancer', { timeout: 60_000 }, () => {
+describe('local load balancers: red/black swaps and supervision', { timeout: 60_000 }, () => {
   it('never answers 503 when the new group is enabled between its report-ready and its first health check', async () => {
     t = await openTestCloud();
     const { cloud } = t;
@@ -27,5 +27,23 @@ describe('red/black swaps through a local load balancer', { timeout: 60_000 }, (
     await cloud.disableServerGroup(key('web-prod-v001'));
     const res = await fetch(`http://${lb.address}/`);
     expect({ status: res.status, version: res.headers.get('x-app-version') }).toEqual({ status: 200, version: 'v2' });
+  });
+
+  it('starts a load balancer again on its address when its process dies', async () => {
+    t = await openTestCloud();
+    const { cloud } = t;
+    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
+    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'], disabled: false });
+    await until('v1 serving', async () => (await fetch(`http://${lb.address}/`)).headers.get('x-app-version') === 'v1');
+    t.track();
+    const [pid] = cloud.balancerPids();
+    process.kill(pid!, 'SIGKILL');
+    const back = await until('the balancer serving again', async () => {
+      const res = await fetch(`http://${lb.address}/`).catch(() => undefined);
+      return res?.headers.get('x-app-version') === 'v1' && res;
+    });
+    expect(back.status).toBe(200);
+    expect(cloud.balancerPids()).not.toContain(pid);
+    t.track();
   });
 });
