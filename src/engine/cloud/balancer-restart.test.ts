@@ -71,6 +71,7 @@ describe('a production load balancer across a Kiln crash', () => {
     expect(await deploy(String(v2.id), 'sample-app:v2')).toBe('SUCCEEDED');
     await sleep(500);
     const report = await load.stop();
+    console.log(`500 req/s through storefront-live across a Kiln SIGKILL + restart and a red/black to v2: ${report.sent} sent, ${report.failed} failed, versions ${JSON.stringify(report.versions)}, p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
 
     expect(failedWhileUp).toBe(0);
     expect(sentAcrossRestart).toBeGreaterThan(1500);
