@@ -32,7 +32,7 @@ export interface LocalCloudOptions {
 }
 
 export interface LocalCloud extends CloudProvider {
-  /** Re-adopts instances a previous Kiln left running, restarts the rest, opens the balancers. */
+  /** Re-adopts the instances and balancer processes a previous Kiln left running, restarts the rest. */
   start(): Promise<void>;
   /** Stops every instance and balancer this process runs (graceful shutdown): no process outlives Kiln. A crash (SIGKILL) leaves them serving for the next Kiln to adopt. */
   close(): Promise<void>;
