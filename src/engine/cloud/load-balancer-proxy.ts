@@ -32,7 +32,7 @@ function forwardHeaders(headers: IncomingHttpHeaders, extra: Record<string, stri
 }
 
 /**
- * A real HTTP reverse proxy on a loopback port, run on the balancers' thread (load-balancer-thread.ts). Traffic is split between groups by weight (smooth
+ * A real HTTP reverse proxy on a loopback port, run on a balancer's own process (load-balancer-process-main.ts). Traffic is split between groups by weight (smooth
  * weighted round robin, so 10% means every tenth request, not 10% on average) and round robin
  * within a group. Taking a group out of the routes drains it: requests already sent finish on
  * their connections; only new requests go elsewhere.

@@ -13,14 +13,20 @@ import type { PortAllocator } from './ports';
 export async function adoptInstances(deps: { repos: Repositories; runtime: Runtime; ports: PortAllocator; timings: RuntimeTimings; log: (line: string) => void }): Promise<void> {
   const { repos, runtime, ports, timings, log } = deps;
   const processes = await repos.cloudProcesses.list();
-  const ours = async (p: (typeof processes)[number]) =>
-    isAlive(p.pid) && (await probe(p.port, '/health', timings.healthTimeoutMs)).instanceId === p.instanceId;
+  // The answer is the instance's first health check under this Kiln: an adopted instance stays
+  // routable at once, so the balancers (which kept serving) are not told it is gone meanwhile.
+  const ours = async (p: (typeof processes)[number]) => {
+    if (!isAlive(p.pid)) return undefined;
+    const answer = await probe(p.port, '/health', timings.healthTimeoutMs);
+    return answer.instanceId === p.instanceId ? answer : undefined;
+  };
 
   for (const sg of await repos.serverGroups.listManaged('local')) {
     const g: LiveGroup = { sg: { ...sg, instances: [] }, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
     runtime.groups.set(keyOf(sg), g);
     for (const p of processes.filter((x) => keyOf({ ...x, name: x.serverGroup }) === keyOf(sg))) {
-      if (!(await ours(p))) {
+      const answer = await ours(p);
+      if (!answer) {
         await repos.cloudProcesses.forget(p.instanceId);
         continue;
       }
@@ -28,7 +34,7 @@ export async function adoptInstances(deps: { repos: Repositories; runtime: Runti
       ports.claim(p.port);
       g.instances.push({
         id: p.instanceId, port: p.port, pid: p.pid, workDir: p.workDir, launchedAt: before?.launchedAt ?? new Date().toISOString(),
-        startedMs: Date.now(), readyMs: Date.now(), failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
+        startedMs: Date.now(), readyMs: Date.now(), lastCheckOk: answer.ok, failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
       });
       log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
     }

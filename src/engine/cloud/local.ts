@@ -9,8 +9,8 @@ import { builtInImages, type ImageCatalog } from './images';
 import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
-import { createLoadBalancerProxy, type LoadBalancerProxy } from './load-balancer-thread';
-import { routable, toInstance } from './local-instance';
+import { createBalancers } from './local-balancers';
+import { counted, routable, toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
 import { createMetadataService } from './metadata-service';
 import { createPortAllocator, DEFAULT_INSTANCE_PORTS, type PortRange } from './ports';
@@ -32,12 +32,14 @@ export interface LocalCloudOptions {
 }
 
 export interface LocalCloud extends CloudProvider {
-  /** Re-adopts instances a previous Kiln left running, restarts the rest, opens the balancers. */
+  /** Re-adopts the instances and balancer processes a previous Kiln left running, restarts the rest. */
   start(): Promise<void>;
-  /** Stops every instance and balancer this process runs (shutdown): no process outlives Kiln. */
+  /** Stops every instance and balancer this process runs (graceful shutdown): no process outlives Kiln. A crash (SIGKILL) leaves them serving for the next Kiln to adopt. */
   close(): Promise<void>;
   /** Process ids of every running instance (tests check none outlives its group). */
   pids(): number[];
+  /** Process ids of the balancers' processes (tests check none outlives Kiln's graceful stop). */
+  balancerPids(): number[];
 }
 
 const notFound = (key: ServerGroupKey) =>
@@ -49,7 +51,6 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const images = options.images ?? builtInImages;
   const ports = createPortAllocator(options.ports ?? DEFAULT_INSTANCE_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 30_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
-  const balancers = new Map<string, { lb: LoadBalancer; proxy: LoadBalancerProxy }>();
   const metadata = createMetadataService((id) => runtime.onReady(id));
   let timer: NodeJS.Timeout | undefined;
   const leadership = createLeadership({
@@ -59,26 +60,27 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     log,
     onLead: async () => {
       await adoptInstances({ repos, runtime, ports, timings, log });
-      for (const lb of await repos.loadBalancers.listManaged('local')) await openBalancer(lb);
+      await balancers.openAll();
       await tick();
       timer = setInterval(() => void tick().then(() => leadership.renew()).catch((err: unknown) => log(String(err))), timings.healthIntervalMs);
     },
     // Another process manages the instances now: let go of them without stopping them.
-    onLose: () => stopManaging(async () => {}),
+    onLose: () => stopManaging(async () => {}, false),
   });
 
-  const route = () => {
-    for (const { lb, proxy } of balancers.values()) {
-      proxy.route(
-        lb.targets.flatMap((t) => {
-          const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
-          if (!g || g.sg.disabled || g.destroying) return [];
-          return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
-        }),
-      );
-    }
-  };
-  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: route, log });
+  const balancers = createBalancers({
+    repos,
+    dataDir: options.dataDir,
+    log,
+    routesOf: (lb) =>
+      lb.targets.flatMap((t) => {
+        const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
+        if (!g || g.sg.disabled || g.destroying) return [];
+        return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
+      }),
+  });
+  const route = () => balancers.route();
+  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: () => void route(), log });
 
   const group = (key: ServerGroupKey): LiveGroup => {
     requireLeader();
@@ -94,44 +96,29 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   };
   const balancer = (key: ServerGroupKey) => {
     requireLeader();
-    const b = balancers.get(keyOf(key));
+    const b = balancers.get(key);
     if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
     return b;
   };
   const saveBalancer = async (b: { lb: LoadBalancer }, lb: LoadBalancer) => {
     b.lb = lb;
     await repos.loadBalancers.save(lb);
-    route();
+    await route();
   };
 
-  async function openBalancer(lb: LoadBalancer): Promise<void> {
-    const proxy = createLoadBalancerProxy(lb.name);
-    const wanted = Number(lb.address.split(':')[1] ?? 0);
-    let port: number;
-    try {
-      port = await proxy.listen(wanted);
-    } catch (err) {
-      log(`load balancer ${lb.name}: port ${wanted} is taken (${String(err)}); it moves to a new port`);
-      port = await proxy.listen(0);
-    }
-    const b = { lb: { ...lb, address: `127.0.0.1:${port}` }, proxy };
-    balancers.set(keyOf(lb), b);
-    if (b.lb.address !== lb.address) await repos.loadBalancers.save(b.lb);
-  }
-
-  /** Stops the timers and balancers and forgets the groups, doing `each` to each group first. */
-  async function stopManaging(each: (g: LiveGroup) => Promise<void>): Promise<void> {
+  /** Stops the timers, stops (or lets go of) the balancers and forgets the groups, doing `each` to each group first. */
+  async function stopManaging(each: (g: LiveGroup) => Promise<void>, stopBalancers: boolean): Promise<void> {
     if (timer) clearInterval(timer);
     timer = undefined;
-    await Promise.all([...balancers.values()].map((b) => b.proxy.close()));
-    balancers.clear();
+    if (stopBalancers) await balancers.stopAll();
+    else balancers.letGo();
     const groups = [...runtime.groups.values()];
     for (const g of groups) g.destroying = true; // no relaunch from a late tick
     await Promise.all(groups.map((g) => g.running.then(() => each(g))));
     runtime.groups.clear();
   }
 
-  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(route);
+  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(() => balancers.heal()).then(route);
 
   return {
     kind: 'local',
@@ -142,10 +129,12 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     },
 
     async close() {
-      await stopManaging((g) => runtime.stopAll(g, 'stopped: Kiln shut down', false));
+      await stopManaging((g) => runtime.stopAll(g, 'stopped: Kiln shut down', false), true);
       await leadership.close();
       await metadata.stop();
     },
+
+    balancerPids: () => balancers.pids(),
 
     pids: () => [...runtime.groups.values()].flatMap((g) => g.instances.filter((i) => !i.gone).map((i) => i.pid)),
 
@@ -209,13 +198,17 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async enableServerGroup(key, weight = 100) {
       const g = group(key);
+      // The balancer sends only to instances checked healthy. One that reported ready and is not
+      // checked yet would count as nothing, so a disable of the old group right after this enable
+      // left the balancer with nobody to send to (red/black answered 503 until the check): check first.
+      if (g.instances.some((i) => counted(i) && i.readyMs !== undefined && i.lastCheckOk === undefined)) await runtime.reconcile(g);
       g.sg = { ...g.sg, disabled: false };
       for (const name of g.sg.loadBalancers) {
         const b = balancer({ account: key.account, region: key.region, name });
         const targets = [...b.lb.targets.filter((t) => t.serverGroup !== g.sg.name), { serverGroup: g.sg.name, weight }];
         await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets }));
       }
-      route();
+      await route();
       await runtime.persist(g);
       return snapshot(g);
     },
@@ -227,7 +220,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
         const b = balancer({ account: key.account, region: key.region, name });
         await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.filter((t) => t.serverGroup !== g.sg.name) }));
       }
-      route();
+      await route();
       await runtime.persist(g);
       return snapshot(g);
     },
@@ -236,12 +229,12 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       const g = group(key);
       if (!g.sg.disabled) await this.disableServerGroup(key);
       g.destroying = true;
-      route();
+      await route();
       // Draining: requests already sent to the group finish before its processes stop.
       const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      const busy = async () => (await Promise.all([...balancers.values()].map((b) => b.proxy.inFlight(g.sg.name)))).some((n) => n > 0);
+      const busy = async () => (await Promise.all([...balancers.all()].map((b) => b.proxy.inFlight(g.sg.name).catch(() => 0)))).some((n) => n > 0);
       while ((await busy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      for (const b of balancers.values()) for (const i of g.instances) b.proxy.forgetInstance(i.id);
+      await Promise.all([...balancers.all()].flatMap((b) => g.instances.map((i) => b.proxy.forgetInstance(i.id).catch(() => undefined))));
       await g.running;
       await runtime.stopAll(g, 'stopped: server group destroyed', true);
       await g.saving;
@@ -260,7 +253,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async ensureLoadBalancer(spec) {
       requireLeader();
-      const existing = balancers.get(keyOf(spec));
+      const existing = balancers.get(spec);
       if (existing) return existing.lb;
       const stored = await repos.loadBalancers.get(spec);
       if (stored && !stored.managedBy) throw new EngineError('conflict', `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`, 'loadBalancer');
@@ -268,8 +261,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
         name: spec.name, application: spec.application, account: spec.account, region: spec.region, protocol: 'http',
         address: '127.0.0.1:0', healthCheckPath: spec.healthCheckPath ?? '/health', targets: [], managedBy: 'local',
       });
-      await openBalancer(lb);
-      const b = balancers.get(keyOf(spec))!;
+      const b = await balancers.open(lb);
       await repos.loadBalancers.save(b.lb);
       return b.lb;
     },

@@ -33,10 +33,10 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
     dataDir,
     make,
     /** Remembers every pid seen, so close() can prove none is left. */
-    track: (c: LocalCloud = cloud) => c.pids().forEach((p) => pids.add(p)),
+    track: (c: LocalCloud = cloud) => [...c.pids(), ...c.balancerPids()].forEach((p) => pids.add(p)),
     async close(...others: LocalCloud[]) {
       for (const c of [cloud, ...others]) {
-        c.pids().forEach((p) => pids.add(p));
+        [...c.pids(), ...c.balancerPids()].forEach((p) => pids.add(p));
         await c.close();
       }
       const left = [...pids].filter(isAlive);

@@ -1,7 +1,8 @@
 // Load-balancer figures: throughput and latency through the local cloud's reverse proxy compared
 // with one instance directly, the same while Kiln's main thread is 80% busy (the balancers run on
-// their own thread), then a red/black swap (v1 → v2) under load, counting failed requests.
-//   npx tsx src/engine/cloud/bench/load-balancer.ts [rps…]      (default: 200 500 1000)
+// their own process), then 20 consecutive red/black swaps (v1 → v2 → v1 …) under one steady load,
+// counting failed requests per swap and in total.
+//   npx tsx src/engine/cloud/bench/load-balancer.ts [rps…] [--swaps N] [--swaps-only] [--slow-health]   (default: 200 500 1000, 20 swaps)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,16 @@ import { NewApplication } from '../../../shared/domain/application';
 import { NewProject } from '../../../shared/domain/project';
 import { openTestDatabase } from '../../../db/test-database';
 import { createLocalCloud } from '../local';
-import { describeTimeline, startLoad, type LoadReport } from '../load-generator';
+import { startLoad, type LoadReport } from '../load-generator';
 
-const rates = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const args = process.argv.slice(2);
+const swapsAt = args.indexOf('--swaps');
+const SWAPS = swapsAt >= 0 ? Number(args[swapsAt + 1]) : 20;
+const SWAPS_ONLY = args.includes('--swaps-only');
+// New groups whose health endpoint takes 600 ms (an app warming up): widens the window between an
+// instance's report-ready and its first health check, where an enable used to route to nobody.
+const SLOW_HEALTH = args.includes('--slow-health');
+const rates = args.filter((a, i) => i !== swapsAt + 1 || swapsAt < 0).map(Number).filter((n) => n > 0);
 const RATES = rates.length > 0 ? rates : [200, 500, 1000];
 const SECONDS = 3;
 const key = (name: string) => ({ account: 'bench', region: 'local', name });
@@ -58,34 +66,50 @@ async function main() {
     const instance = (await cloud.listInstances(key('bench-v001')))[0]!;
 
     console.log(`node ${process.version}, ${SECONDS} s per run, 2 instances of sample-app behind ${lb.address}\n`);
-    for (const rps of RATES) {
-      for (const [what, url] of [[`direct to one instance @ ${rps}/s`, `http://${instance.address}`], [`through the load balancer @ ${rps}/s`, `http://${lb.address}`]] as const) {
-        const load = startLoad({ url, rps });
-        await sleep(SECONDS * 1000);
-        console.log(line(what, await load.stop()));
+    if (!SWAPS_ONLY) {
+      for (const rps of RATES) {
+        for (const [what, url] of [[`direct to one instance @ ${rps}/s`, `http://${instance.address}`], [`through the load balancer @ ${rps}/s`, `http://${lb.address}`]] as const) {
+          const load = startLoad({ url, rps });
+          await sleep(SECONDS * 1000);
+          console.log(line(what, await load.stop()));
+        }
       }
+      const rps = RATES.at(-1)!;
+      console.log('');
+      console.log(line(`other process, Kiln's main thread idle @ ${rps}/s`, await loadFromChild(`http://${lb.address}`, rps)));
+      const stopBusy = busyMainThread();
+      console.log(line(`other process, Kiln's main thread busy @ ${rps}/s`, await loadFromChild(`http://${lb.address}`, rps)));
+      stopBusy();
     }
 
+    // One steady load across every swap: a failure between two swaps counts too (in the next swap's figure).
     const rps = RATES.at(-1)!;
-    console.log('');
-    console.log(line(`other process, main thread idle @ ${rps}/s`, await loadFromChild(`http://${lb.address}`, rps)));
-    const stopBusy = busyMainThread();
-    console.log(line(`other process, main thread busy @ ${rps}/s`, await loadFromChild(`http://${lb.address}`, rps)));
-    stopBusy();
-
+    console.log(`\n${SWAPS} consecutive red/black swaps @ ${rps}/s (launch, report ready, enable new, disable old, drain, destroy old)${SLOW_HEALTH ? ', health checks taking 600 ms' : ''}`);
     const load = startLoad({ url: `http://${lb.address}`, rps });
     await sleep(500);
+    let live = 'bench-v001';
+    let failedBefore = 0;
     const t0 = Date.now();
-    await cloud.createServerGroup({ ...spec, name: 'bench-v002', image: 'sample-app:v2', disabled: true });
-    await ready('bench-v002');
-    await cloud.enableServerGroup(key('bench-v002'));
-    await cloud.disableServerGroup(key('bench-v001'));
-    await cloud.destroyServerGroup(key('bench-v001'));
-    const swapMs = Date.now() - t0;
+    for (let n = 1; n <= SWAPS; n += 1) {
+      const next = `bench-v${String(n + 1).padStart(3, '0')}`;
+      const image = n % 2 === 1 ? 'sample-app:v2' : 'sample-app:v1';
+      const started = Date.now();
+      const sentBefore = load.report.sent;
+      await cloud.createServerGroup({ ...spec, name: next, image, disabled: true, ...(SLOW_HEALTH ? { userData: 'kiln-sample: slow-health' } : {}) });
+      await ready(next);
+      await cloud.enableServerGroup(key(next));
+      await cloud.disableServerGroup(key(live));
+      await cloud.destroyServerGroup(key(live));
+      const failed = load.report.failed - failedBefore;
+      failedBefore = load.report.failed;
+      console.log(`swap ${String(n).padStart(2)}: ${live} → ${next} (${image})  ${String(load.report.sent - sentBefore).padStart(5)} sent  ${String(failed).padStart(4)} failed  ${Date.now() - started} ms`);
+      live = next;
+    }
+    const swapsMs = Date.now() - t0;
     await sleep(500);
     const report = await load.stop();
-    console.log(`\n${line(`red/black v1 → v2 @ ${rps}/s`, report)}`);
-    console.log(`swap (launch, healthy, enable, disable, drain, destroy) took ${swapMs} ms; answers: ${describeTimeline(report.timeline)}`);
+    console.log(`\n${line(`${SWAPS} red/black swaps @ ${rps}/s, total`, report)}`);
+    console.log(`${SWAPS} swaps took ${swapsMs} ms; ${report.failed} failed requests in total`);
     if (report.failures.length > 0) console.log(`failures (first ${report.failures.length}): ${[...new Set(report.failures)].join('; ')}`);
   } finally {
     await cloud.close();

@@ -34,11 +34,17 @@ if (userData.includes('kiln-sample: crash')) {
   process.exit(3);
 }
 
+// A health endpoint that takes its time (an app warming its caches): user-data can ask for it, to
+// exercise a group enabled between its report-ready and its first health check.
+const healthDelayMs = userData.includes('kiln-sample: slow-health') ? 600 : 0;
+
 const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok', instanceId, version }));
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', instanceId, version }));
+    }, healthDelayMs);
     return;
   }
   // A slow answer, for seeing requests in flight finish while a group drains.
