@@ -61,7 +61,7 @@ export function createBalancers(deps: { repos: Repositories; dataDir: string; lo
       if (healing) return;
       healing = true;
       try {
-        for (const b of [...balancers.values()]) {
+        for (const b of Array.from(balancers.values())) { // a snapshot: open() replaces entries
           if (isAlive(b.proxy.pid)) continue;
           log(`load balancer ${b.lb.name} (pid ${b.proxy.pid}) is no longer running; starting it again`);
           const again = await this.open(b.lb);
