@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     // Jobs run in their own process groups and would outlive Kiln; their stages fail as interrupted on the next start.
     await engine.killJobs();
     await app.close();
-    // Instances are Kiln's children: none outlives it (the next start launches them again).
+    // A graceful stop takes instances and load balancers with it (the next start launches them again); only a crash leaves them serving, to be adopted.
     await cloud.close();
     images.close();
     await db.close();
