@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
+import { maskUrl } from '../../shared/domain/pipeline-secrets';
 import type { Repositories } from '../../db/types';
 import { accessFor } from '../auth/access-rules';
 import { secretHash } from '../auth/secrets';
@@ -46,6 +47,8 @@ function refuseCrossSite(request: FastifyRequest): void {
 }
 
 function redacted(value: unknown): unknown {
+  // Credentials inside URLs (a notification's user:pass@ or ?token=) are as secret as a secret field.
+  if (typeof value === 'string') return maskUrl(value);
   if (Array.isArray(value)) return value.map(redacted);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REDACT.test(k) ? '[redacted]' : redacted(v)]));
