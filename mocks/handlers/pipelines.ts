@@ -8,7 +8,9 @@ import {
   validatePipelineEndpoint,
 } from '../../src/shared/api/pipelines';
 import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
-import { describeProblems, validatePipeline } from '../../src/shared/domain/pipeline-validate';
+import { describeProblems, validatePipeline, type PipelineProblem } from '../../src/shared/domain/pipeline-validate';
+import { mergeNotifications, mergeTriggers, publicPipeline } from '../../src/shared/domain/pipeline-secrets';
+import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
@@ -38,20 +40,38 @@ function draftFor(application: string, body: unknown): PipelineDraft {
   return result.pipeline;
 }
 
+const invalid = (problems: PipelineProblem[]) =>
+  new MockApiError(400, { error: 'bad_request', message: describeProblems(problems), field: problems[0]!.path, details: { problems } });
+
+// Same write-only secrets and trigger rule as the BFF (one module decides both).
+function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined): PipelineDraft {
+  const me = db.auth.me;
+  const stamp = { by: me?.user.name ?? 'anonymous', at: new Date().toISOString(), newId: () => crypto.randomUUID() };
+  const triggers = mergeTriggers(draft.triggers, stored?.triggers ?? [], stamp);
+  const notifications = mergeNotifications(draft.notifications, stored?.notifications ?? [], stamp);
+  if (!triggers.ok || !notifications.ok) throw invalid([...(triggers.ok ? [] : triggers.problems), ...(notifications.ok ? [] : notifications.problems)]);
+  if (triggers.changed && !can(me ?? undefined, 'EXECUTE', { application: draft.application })) {
+    const message = `${stamp.by} lacks EXECUTE permission on application '${draft.application}': adding, changing or removing a webhook, cron or pipeline trigger starts runs, so it needs EXECUTE (WRITE is enough for everything else).`;
+    throw new MockApiError(403, { error: 'forbidden', message, field: 'triggers' });
+  }
+  return { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+}
+
 function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
   if (latest().some((p) => p.application === draft.application && p.name === draft.name && p.id !== id)) {
     throw conflict(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');
   }
   const updatedAt = new Date().toISOString();
-  const pipeline = Pipeline.parse({ ...draft, id, revision, updatedAt, updatedBy: 'anonymous' });
-  db.pipelineRevisions.push({ revision, updatedAt, updatedBy: 'anonymous', pipeline });
+  const updatedBy = db.auth.me?.user.name ?? 'anonymous';
+  const pipeline = Pipeline.parse({ ...withSecrets(draft, latest().find((p) => p.id === id)), id, revision, updatedAt, updatedBy });
+  db.pipelineRevisions.push({ revision, updatedAt, updatedBy, pipeline });
   return pipeline;
 }
 
 function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipeline {
   const current = find(id);
   if (current.revision !== baseRevision) {
-    throw new MockApiError(409, { error: 'conflict', message: `pipeline '${current.name}' was saved as revision ${current.revision}`, field: 'baseRevision', details: { current } });
+    throw new MockApiError(409, { error: 'conflict', message: `pipeline '${current.name}' was saved as revision ${current.revision}`, field: 'baseRevision', details: { current: publicPipeline(current) } });
   }
   return store(draft, id, current.revision + 1);
 }
@@ -59,14 +79,14 @@ function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipel
 export const pipelineHandlers = {
   listPipelines: handleEndpoint(listPipelines, ({ params }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
-    return latest().filter((p) => p.application === params.application);
+    return latest().filter((p) => p.application === params.application).map(publicPipeline);
   }),
   createPipeline: handleEndpoint(createPipeline, ({ params, body }) =>
-    store(draftFor(params.application, body), crypto.randomUUID(), 1),
+    publicPipeline(store(draftFor(params.application, body), crypto.randomUUID(), 1)),
   ),
-  getPipeline: handleEndpoint(getPipeline, ({ params }) => find(params.pipelineId)),
+  getPipeline: handleEndpoint(getPipeline, ({ params }) => publicPipeline(find(params.pipelineId))),
   savePipeline: handleEndpoint(savePipeline, ({ params, body }) =>
-    saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline)),
+    publicPipeline(saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline))),
   ),
   validatePipelineEndpoint: handleEndpoint(validatePipelineEndpoint, ({ body }) => {
     const { ok, problems } = validatePipeline(body);
@@ -74,12 +94,12 @@ export const pipelineHandlers = {
   }),
   listPipelineRevisions: handleEndpoint(listPipelineRevisions, ({ params }) => {
     find(params.pipelineId);
-    return db.pipelineRevisions.filter((r) => r.pipeline.id === params.pipelineId).reverse();
+    return db.pipelineRevisions.filter((r) => r.pipeline.id === params.pipelineId).reverse().map((r) => ({ ...r, pipeline: publicPipeline(r.pipeline) }));
   }),
   restorePipelineRevision: handleEndpoint(restorePipelineRevision, ({ params, body }) => {
     const old = db.pipelineRevisions.find((r) => r.pipeline.id === params.pipelineId && r.revision === params.revision);
     if (!old) throw notFound(`Pipeline has no revision ${params.revision}.`, 'revision');
     const { id: _i, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = old.pipeline;
-    return saveOver(params.pipelineId, body.baseRevision, draft);
+    return publicPipeline(saveOver(params.pipelineId, body.baseRevision, draft));
   }),
 };
