@@ -2,6 +2,9 @@ import { NotificationEvent, type PipelineDraft, type PipelineParameter, type Tri
 import type { ApplicationName } from '../../../shared/domain/names';
 import { Button } from '../../components/button';
 import { inputClasses } from '../../stages/field-input';
+import { formatDateTime } from '../../lib/format';
+import { SECRET_MASK } from '../../../shared/domain/pipeline-secrets';
+import { WebhookSecretField } from './webhook-secret-field';
 
 type Notification = PipelineDraft['notifications'][number];
 const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const;
@@ -51,11 +54,14 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
               enabled
             </label>
           </div>
-          {t.type === 'webhook' && (
-            <Labelled label="Shared secret (16+ characters)">
-              <input className={inputClasses()} value={t.secret} onChange={(e) => onChange(replace(triggers, i, { ...t, secret: e.target.value }))} />
-            </Labelled>
+          {t.type !== 'manual' && (
+            <span className="text-xs text-zinc-500">
+              {t.runAs
+                ? `Runs as ${t.runAs}${t.setAt ? `, who set it up on ${formatDateTime(t.setAt)}` : ''}. Changing it makes you the one it runs as.`
+                : 'Runs as you once saved (needs EXECUTE on this application).'}
+            </span>
           )}
+          {t.type === 'webhook' && <WebhookSecretField trigger={t} onChange={(next) => onChange(replace(triggers, i, next))} />}
           {t.type === 'cron' && (
             <>
               <Labelled label="Cron expression (minute hour day month weekday)">
@@ -127,6 +133,12 @@ export function NotificationsEditor({ notifications, onChange }: { notifications
           <Labelled label="POST to URL">
             <input className={inputClasses()} value={n.url} onChange={(e) => onChange(replace(notifications, i, { ...n, url: e.target.value }))} />
           </Labelled>
+          {n.url.includes(SECRET_MASK) && (
+            <span role="status" className="text-xs text-zinc-500">
+              Credentials in this URL ({SECRET_MASK}) set{n.credentialsSetAt ? ` on ${formatDateTime(n.credentialsSetAt)}` : ''}{n.credentialsSetBy ? ` by ${n.credentialsSetBy}` : ''}; they are kept while {SECRET_MASK} stays.{' '}
+              <button type="button" className="underline" onClick={() => onChange(replace(notifications, i, { url: 'https://', events: n.events }))}>Replace URL</button>
+            </span>
+          )}
           <div className="flex flex-wrap gap-2 text-xs">
             {NotificationEvent.options.map((ev) => (
               <label key={ev} className="flex items-center gap-1">

@@ -1,0 +1,53 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../../../mocks/db';
+import { renderApp } from '../../test/render-app';
+
+const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
+const EDITOR = `/applications/web/pipelines/${ID}/edit`;
+const newest = () => db.pipelineRevisions.filter((r) => r.pipeline.id === ID).at(-1)!.pipeline;
+
+beforeAll(() => {
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+  globalThis.DOMMatrixReadOnly ??= class {
+    m22 = 1;
+    constructor() {}
+  } as unknown as typeof DOMMatrixReadOnly;
+});
+
+describe('write-only secrets in the editor', () => {
+  it('shows when and by whom the webhook secret was set, never the secret, and keeps it on a save', async () => {
+    const { user } = renderApp(EDITOR);
+    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    expect(within(trigger).getByRole('status').textContent).toMatch(/^Secret set on .+ by ana$/);
+    expect(within(trigger).getByText(/^Runs as ana, who set it up on /)).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: 'Notification 1' })).getByRole('status').textContent).toMatch(/Credentials in this URL \(\*\*\*\*\*\) set on .+ by ana/);
+    expect(document.body.innerHTML).not.toContain('never-shown');
+
+    await user.click(screen.getByRole('button', { name: 'JSON' }));
+    const json = (await screen.findByLabelText('Pipeline as JSON')) as HTMLTextAreaElement;
+    expect(json.value).toContain('"secretSet": true');
+    expect(json.value).not.toContain('never-shown');
+    await user.click(screen.getByRole('button', { name: 'Graph' }));
+
+    await user.type(await screen.findByLabelText('Description'), ' edited');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(newest().revision).toBe(2), { timeout: 5000 });
+    expect(newest().triggers[1]).toMatchObject({ secret: 'mock-mode-secret-never-shown', runAs: 'ana' });
+    expect(newest().notifications[0]!.url).toContain('token=mock-token-never-shown');
+  }, 30_000);
+
+  it('replaces the secret with a new one typed after "Replace secret"', async () => {
+    const { user } = renderApp(EDITOR);
+    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    await user.click(within(trigger).getByRole('button', { name: 'Replace secret' }));
+    await user.type(within(trigger).getByLabelText('New shared secret (16+ characters)'), 'a-brand-new-secret-of-32-characters');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(newest().triggers[1]).toMatchObject({ secret: 'a-brand-new-secret-of-32-characters' }), { timeout: 5000 });
+    expect(await within(await screen.findByRole('group', { name: 'Trigger 2' })).findByRole('status', undefined, { timeout: 5000 })).toBeTruthy();
+  }, 30_000);
+});
