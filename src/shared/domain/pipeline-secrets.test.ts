@@ -44,6 +44,11 @@ describe('mergeTriggers', () => {
     expect(mergeTriggers([sentBack[1]!], stored, stamp('walt'))).toMatchObject({ ok: true, changed: false });
   });
 
+  it('matches an id once: a trigger sent twice is a new trigger the second time (a change, with no secret to copy)', () => {
+    const webhook = sentBack[1]!;
+    expect(mergeTriggers([webhook, webhook], stored, stamp('walt'))).toMatchObject({ ok: false, problems: [{ path: 'triggers[1].secret' }] });
+  });
+
   it('names the trigger whose secret is neither sent nor stored', () => {
     expect(mergeTriggers(parse([{ type: 'webhook', id: 'elsewhere', secretSet: true }]), stored, stamp('ed'))).toEqual({
       ok: false, problems: [{ path: 'triggers[0].secret', message: expect.stringMatching(/needs a shared secret/) }],

@@ -86,8 +86,11 @@ export function mergeTriggers(incoming: readonly Trigger[], stored: readonly Tri
   const problems: PipelineProblem[] = [];
   let changed = false;
   const kept = new Set<string>();
+  const claimed = new Set<string>();
   const triggers = incoming.map((raw, i): Trigger => {
-    const old = raw.id !== undefined ? before.get(raw.id) : undefined;
+    // An id matches once: sending one trigger twice must not copy its secret and owner onto a second trigger.
+    const old = raw.id !== undefined && !claimed.has(raw.id) ? before.get(raw.id) : undefined;
+    if (old) claimed.add(old.id!);
     let t: Trigger = { ...raw, id: old ? raw.id! : stamp.newId() };
     if (t.type === 'webhook') {
       const { secretSet: _s, ...rest } = t;
