@@ -5,6 +5,7 @@ import { inputClasses } from '../../stages/field-input';
 import { formatDateTime } from '../../lib/format';
 import { SECRET_MASK } from '../../../shared/domain/pipeline-secrets';
 import { WebhookSecretField } from './webhook-secret-field';
+import { usePermission } from '../auth/auth-queries';
 
 type Notification = PipelineDraft['notifications'][number];
 const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const;
@@ -41,8 +42,14 @@ const Labelled = ({ label, children }: { label: string; children: React.ReactNod
 const csv = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function TriggersEditor({ triggers, application, onChange }: { triggers: readonly Trigger[]; application: ApplicationName; onChange: (t: Trigger[]) => void }) {
+  const execute = usePermission('EXECUTE', { application });
   return (
     <>
+      {!execute.allowed && (
+        <p role="note" className="text-xs text-amber-700 dark:text-amber-400">
+          A webhook, cron or pipeline trigger starts runs, so adding, changing or removing one needs EXECUTE (saving fails without it). {execute.why}
+        </p>
+      )}
       {triggers.map((t, i) => (
         <Row key={i} label={`Trigger ${i + 1}`} onRemove={() => onChange(triggers.filter((_, j) => j !== i))}>
           <div className="flex items-center gap-2">

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../../mocks/db';
+import { Me } from '../../../shared/domain/user';
 import { renderApp } from '../../test/render-app';
 
 const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
@@ -49,5 +50,12 @@ describe('write-only secrets in the editor', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(newest().triggers[1]).toMatchObject({ secret: 'a-brand-new-secret-of-32-characters' }), { timeout: 5000 });
     expect(await within(await screen.findByRole('group', { name: 'Trigger 2' })).findByRole('status', undefined, { timeout: 5000 })).toBeTruthy();
+  }, 30_000);
+
+  it('tells a WRITE-only user that trigger changes need EXECUTE, before they try', async () => {
+    db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
+    renderApp(EDITOR);
+    const note = await screen.findByRole('note', undefined, { timeout: 5000 });
+    expect(note.textContent).toMatch(/needs EXECUTE.*You need EXECUTE permission on application web/);
   }, 30_000);
 });
