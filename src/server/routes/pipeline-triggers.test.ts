@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
 import { openTestApp } from '../test-app';
-import { hashPassword } from '../auth/secrets';
 import { createToken } from '../auth/sessions';
 
 // Narrow-role users against the rules "a trigger is a way to execute" and "secrets are write-only".
@@ -15,7 +14,8 @@ const SECRET = 'the-first-secret-of-32-characters';
 const HOOK_URL = 'https://alerts:hunter2-password@hooks.example.com/notify?channel=ops&token=abc123def456';
 
 async function user(name: string, grants: Array<'READ' | 'WRITE' | 'EXECUTE'>): Promise<void> {
-  await repos.users.create({ name, displayName: name, passwordHash: await hashPassword(`${name}-password-long`), admin: false, createdAt: new Date().toISOString() });
+  // They use API tokens only: no password (hashing one is slow on purpose).
+  await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });
   await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })) });
   tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
 }
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await user('rita', ['READ']); // reads
   await user('walt', ['WRITE']); // edits pipelines, may not run them
   await user('ed', ['WRITE', 'EXECUTE']); // edits and runs
-});
+}, 60_000);
 afterAll(() => close());
 
 const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
@@ -164,6 +164,15 @@ describe('a trigger is a way to execute', () => {
     const entries = (audit.entries ?? audit) as Array<{ action: string; actor: string; details: { reason?: string } }>;
     expect(entries.find((e) => e.action === 'webhook trigger')).toMatchObject({ actor: 'ed', details: { reason: expect.stringContaining("ed lacks EXECUTE permission on application 'web'") } });
     await repos.users.saveRole({ name: 'ed-role', description: '', members: ['ed'], grants: ['WRITE', 'EXECUTE'].map((permission) => ({ resourceType: 'application', resource: 'web', permission: permission as 'WRITE' })) });
+  });
+
+  it('lets a WRITE-only user save a pipeline stored before triggers had owners; its owner-less webhook starts nothing until someone with EXECUTE saves it', async () => {
+    const legacy = await repos.pipelines.create({ application: 'web', name: 'From before', stages, triggers: [{ type: 'webhook', secret: 'a-legacy-secret-of-16+' }] } as never, 'ana');
+    const read = (await as('walt', 'GET', `/api/pipelines/${legacy.id}`)).json();
+    expect(read.triggers[0]).toMatchObject({ id: 't0', secretSet: true });
+    expect(read.triggers[0].runAs).toBeUndefined();
+    expect((await as('walt', 'PUT', `/api/pipelines/${legacy.id}`, { baseRevision: 1, pipeline: { ...read, description: 'stage edit' } })).statusCode).toBe(200);
+    expect((await fire(legacy.id, 'a-legacy-secret-of-16+')).statusCode).toBe(403);
   });
 
   it('treats a trigger brought back by a restore as set up by the restorer', async () => {

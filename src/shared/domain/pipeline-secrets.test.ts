@@ -58,7 +58,8 @@ describe('mergeTriggers', () => {
   it('gives triggers stored before ids existed one from their place, so they round-trip', () => {
     const legacy = parse([{ type: 'webhook', secret: 'legacy-secret-of-16+' }]);
     const view = publicPipeline({ triggers: legacy, notifications: [] } as never).triggers;
-    expect(mergeTriggers(parse([{ ...view[0], id: 't0' }]), legacy, stamp('walt'))).toMatchObject({ ok: true, changed: false, triggers: [{ secret: 'legacy-secret-of-16+' }] });
+    expect(view[0]).toMatchObject({ id: 't0', secretSet: true });
+    expect(mergeTriggers(parse(view), legacy, stamp('walt'))).toMatchObject({ ok: true, changed: false, triggers: [{ id: 't0', secret: 'legacy-secret-of-16+' }] });
   });
 });
 

@@ -45,6 +45,9 @@ export const urlHasCredentials = (url: string): boolean => maskUrl(url) !== url;
 /** Webhook, cron and pipeline triggers start runs on their own; a manual trigger only lets people with EXECUTE start one. */
 export const isAutomatic = (t: Pick<Trigger, 'type'>): boolean => t.type !== 'manual';
 
+// Stored triggers from before ids existed get one from their place, so the editor can send it back.
+const withIds = (triggers: readonly Trigger[]): Trigger[] => triggers.map((t, i) => (t.id ? t : { ...t, id: `t${i}` }));
+
 /** A trigger as the API answers it. */
 export function publicTrigger(t: Trigger): PublicTrigger {
   if (t.type !== 'webhook') return t;
@@ -56,15 +59,13 @@ export function publicTrigger(t: Trigger): PublicTrigger {
 export function publicPipeline(p: Pipeline): PublicPipeline {
   return {
     ...p,
-    triggers: p.triggers.map(publicTrigger),
+    triggers: withIds(p.triggers).map(publicTrigger),
     notifications: p.notifications.map((n) => ({ ...n, url: maskUrl(n.url) })),
   };
 }
 
 export type Stamp = { by: string; at: string; newId: () => string };
 
-// Stored triggers from before ids existed get one from their place, so the editor can send it back.
-const withIds = (triggers: readonly Trigger[]): Trigger[] => triggers.map((t, i) => (t.id ? t : { ...t, id: `t${i}` }));
 
 /** What a trigger does, without who set it up: two triggers with the same content are the same trigger. */
 function content(t: Trigger): string {
