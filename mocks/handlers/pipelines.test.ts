@@ -35,4 +35,11 @@ describe('mock pipelines', () => {
     expect(res).toMatchObject({ status: 403, json: { field: 'triggers' } });
     expect((await call('PUT', `/api/pipelines/${id()}`, { baseRevision: 1, pipeline: { ...read.json, description: 'stages only' } })).status).toBe(200);
   });
+
+  it('refuses a stage edit of the webhook-triggered sample pipeline from someone with WRITE but not EXECUTE, like the BFF', async () => {
+    const read = await call('GET', `/api/pipelines/${id()}`);
+    db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
+    const res = await call('PUT', `/api/pipelines/${id()}`, { baseRevision: 1, pipeline: { ...read.json, stages: read.json.stages.slice(0, 1) } });
+    expect(res).toMatchObject({ status: 403, json: { field: 'stages', message: expect.stringContaining('this pipeline runs automatically as ana (webhook trigger)') } });
+  });
 });

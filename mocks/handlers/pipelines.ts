@@ -10,6 +10,7 @@ import {
 import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../src/shared/domain/pipeline-validate';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../src/shared/domain/pipeline-secrets';
+import { guardRunContent } from '../../src/shared/domain/pipeline-run-guard';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
@@ -54,7 +55,10 @@ function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined): Pipeli
     const message = `${stamp.by} lacks EXECUTE permission on application '${draft.application}': adding, changing or removing a webhook, cron or pipeline trigger starts runs, so it needs EXECUTE (WRITE is enough for everything else).`;
     throw new MockApiError(403, { error: 'forbidden', message, field: 'triggers' });
   }
-  return { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const merged = { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const guard = guardRunContent(merged, stored, { by: stamp.by, at: stamp.at, mayExecute: can(me ?? undefined, 'EXECUTE', { application: draft.application }) });
+  if (!guard.ok) throw new MockApiError(403, { error: 'forbidden', message: guard.message, field: guard.field });
+  return { ...merged, triggers: guard.triggers };
 }
 
 function store(draft: PipelineDraft, id: string, revision: number): Pipeline {

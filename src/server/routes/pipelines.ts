@@ -12,6 +12,7 @@ import {
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../shared/domain/pipeline-validate';
 import type { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../shared/domain/pipeline-secrets';
+import { guardRunContent } from '../../shared/domain/pipeline-run-guard';
 import { can } from '../../shared/domain/user';
 import { NotFoundError, RevisionConflictError } from '../../db/errors';
 import type { AppDeps } from '../deps';
@@ -48,7 +49,8 @@ async function masked409(save: Promise<Pipeline | undefined>): Promise<Pipeline 
 /**
  * What to store when `request`'s user saves `draft` over `stored`: write-only secrets sent back
  * masked keep their stored values, and a trigger that is added, changed or removed is a way to
- * start runs, so it needs EXECUTE and makes the saver the person its runs act as.
+ * start runs, so it needs EXECUTE and makes the saver the person its runs act as; so does
+ * changing what an automatically started pipeline runs (pipeline-run-guard.ts).
  */
 function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined, request: FastifyRequest, now: () => Date): PipelineDraft {
   const me = request.me!;
@@ -65,7 +67,10 @@ function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined, request
       'triggers',
     );
   }
-  return { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const merged = { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const guard = guardRunContent(merged, stored, { by: me.user.name, at: stamp.at, mayExecute: can(me, 'EXECUTE', { application: draft.application }) });
+  if (!guard.ok) throw new HttpError(403, 'forbidden', guard.message, guard.field);
+  return { ...merged, triggers: guard.triggers };
 }
 
 export function pipelineRoutes(app: FastifyInstance, { repos, now: clock }: AppDeps): void {
