@@ -31,9 +31,17 @@ export function runChanges(next: PipelineDraft, stored: PipelineDraft): RunPart[
   return parts;
 }
 
+type AnyTrigger = { type: string; enabled: boolean; runAs?: string | undefined };
+
 /** Enabled webhook, cron and pipeline triggers: each starts runs without anyone pressing a button. */
-export const liveAutomatic = (triggers: readonly Trigger[]) =>
-  triggers.filter((t): t is Exclude<Trigger, { type: 'manual' }> => isAutomatic(t) && t.enabled && t.type !== 'manual');
+export const liveAutomatic = <T extends AnyTrigger>(triggers: readonly T[]): T[] => triggers.filter((t) => t.type !== 'manual' && t.enabled);
+
+/** Whom a pipeline's automatic runs act as and which triggers start them ('ana', 'webhook, cron'); undefined when none is live. */
+export function runsAutomaticallyAs(triggers: readonly AnyTrigger[]): { owners: string; kinds: string } | undefined {
+  const live = liveAutomatic(triggers);
+  if (live.length === 0) return undefined;
+  return { owners: [...new Set(live.map((t) => t.runAs ?? LEGACY_OWNER))].join(', '), kinds: [...new Set(live.map((t) => t.type))].join(', ') };
+}
 
 export type RunGuard = { ok: true; triggers: Trigger[] } | { ok: false; field: string; message: string };
 
@@ -48,12 +56,11 @@ export function guardRunContent(
   saver: { by: string; at: string; mayExecute: boolean },
 ): RunGuard {
   if (!stored) return { ok: true, triggers: next.triggers };
-  const live = liveAutomatic(stored.triggers);
-  const parts = live.length > 0 ? runChanges(next, stored) : [];
-  if (parts.length === 0) return { ok: true, triggers: next.triggers };
+  const live = runsAutomaticallyAs(stored.triggers);
+  const parts = live ? runChanges(next, stored) : [];
+  if (!live || parts.length === 0) return { ok: true, triggers: next.triggers };
   if (!saver.mayExecute) {
-    const owners = [...new Set(live.map((t) => t.runAs ?? LEGACY_OWNER))].join(', ');
-    const kinds = [...new Set(live.map((t) => t.type))].join(', ');
+    const { owners, kinds } = live;
     return {
       ok: false,
       field: parts[0]!,

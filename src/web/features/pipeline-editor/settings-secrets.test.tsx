@@ -55,7 +55,25 @@ describe('write-only secrets in the editor', () => {
   it('tells a WRITE-only user that trigger changes need EXECUTE, before they try', async () => {
     db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
     renderApp(EDITOR);
-    const note = await screen.findByRole('note', undefined, { timeout: 5000 });
+    const note = await screen.findByText(/^A webhook, cron or pipeline trigger starts runs/, undefined, { timeout: 5000 });
     expect(note.textContent).toMatch(/needs EXECUTE.*You need EXECUTE permission on application web/);
+  }, 30_000);
+
+  it('tells a WRITE-only user the pipeline runs automatically as ana, saves their description edit, and refuses a concurrency edit naming EXECUTE', async () => {
+    db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
+    const { user } = renderApp(EDITOR);
+    const note = await screen.findByRole('note', { name: 'Runs automatically' }, { timeout: 5000 });
+    expect(note.textContent).toMatch(/^This pipeline runs automatically as ana \(webhook trigger\), so saving changes to what it runs .* needs EXECUTE/);
+    expect(note.textContent).not.toMatch(/Saving will be refused/);
+
+    await user.type(screen.getByLabelText('Description'), ' by walt');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(newest().description).toMatch(/by walt$/), { timeout: 5000 });
+
+    await user.click(screen.getByLabelText('Limit concurrent executions'));
+    expect(screen.getByRole('note', { name: 'Runs automatically' }).textContent).toMatch(/Saving will be refused: your draft changes its concurrency\./);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByText(/^Not saved: walt lacks EXECUTE/, undefined, { timeout: 5000 })).textContent).toContain('runs automatically as ana (webhook trigger)');
+    expect(newest().concurrency).toEqual(db.pipelineRevisions.find((r) => r.pipeline.id === ID)!.pipeline.concurrency);
   }, 30_000);
 });
