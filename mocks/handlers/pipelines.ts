@@ -11,6 +11,7 @@ import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../src/shared/domain/pipeline-validate';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../src/shared/domain/pipeline-secrets';
 import { guardRunContent } from '../../src/shared/domain/pipeline-run-guard';
+import { resolveWatched } from '../../src/shared/domain/pipeline-watch';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
@@ -45,7 +46,13 @@ const invalid = (problems: PipelineProblem[]) =>
   new MockApiError(400, { error: 'bad_request', message: describeProblems(problems), field: problems[0]!.path, details: { problems } });
 
 // Same write-only secrets and trigger rule as the BFF (one module decides both).
-function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined): PipelineDraft {
+function withSecrets(named: PipelineDraft, storedNamed: Pipeline | undefined): PipelineDraft {
+  // Pipeline triggers watch ids, as in the BFF: a typed name becomes the watched pipeline's id.
+  const idOf = (application: string, name: string) => latest().find((p) => p.application === application && p.name === name)?.id;
+  const watched = resolveWatched(named.triggers, idOf, storedNamed?.triggers);
+  if (watched.problems.length > 0) throw invalid(watched.problems);
+  const draft = { ...named, triggers: watched.triggers };
+  const stored = storedNamed && { ...storedNamed, triggers: resolveWatched(storedNamed.triggers, idOf, storedNamed.triggers).triggers };
   const me = db.auth.me;
   const stamp = { by: me?.user.name ?? 'anonymous', at: new Date().toISOString(), newId: () => crypto.randomUUID() };
   const triggers = mergeTriggers(draft.triggers, stored?.triggers ?? [], stamp);

@@ -101,6 +101,18 @@ describe('triggers', () => {
     expect((await repos.executions.list('web', { limit: 10, pipelineId: deploy.id })).executions).toHaveLength(0);
   });
 
+  it('starts nothing for another pipeline named like the watched one, or named as its id', async () => {
+    const e = engine();
+    const build = await pipeline([wait('soak', 1)]);
+    const deploy = await pipeline([wait('soak', 1)], { triggers: [{ type: 'pipeline', application: 'web', pipeline: build.id, runAs: await runner('erin2') }] });
+    const impostor = await pipeline([wait('soak', 1)], { name: build.id });
+    await e.start(impostor, manual);
+    await e.tick();
+    later(2);
+    await e.tick();
+    expect((await repos.executions.list('web', { limit: 10, pipelineId: deploy.id })).executions).toHaveLength(0);
+  });
+
   it('fires a cron trigger once per matching minute, even with two Kiln processes checking', async () => {
     const a = engine(undefined, 'a');
     const b = engine(undefined, 'b');

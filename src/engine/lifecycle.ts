@@ -1,5 +1,6 @@
 import type { Execution, StageExecution, TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
+import { watches } from '../shared/domain/pipeline-watch';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 
@@ -84,7 +85,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       if (pipeline.disabled) continue;
       const fires = pipeline.triggers.find(
         (t) => t.type === 'pipeline' && t.enabled && t.application === execution.application
-          && (t.pipeline === execution.pipelineId || t.pipeline === execution.pipelineName) && t.statuses.includes(outcome),
+          && watches(t, execution) && t.statuses.includes(outcome),
       );
       if (fires?.type !== 'pipeline') continue;
       try {

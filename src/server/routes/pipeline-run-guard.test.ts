@@ -112,3 +112,29 @@ describe('changing what an automatically started pipeline runs', () => {
     expect(byEd.json().triggers[0]).toMatchObject({ runAs: 'ed' });
   });
 });
+
+describe('a pipeline trigger watches the pipeline, not its name', () => {
+  it('stores the watched pipeline\'s id when saved by name, so renaming another pipeline to that name starts nothing; an unknown name is refused', async () => {
+    const build = await pipeline([{ type: 'manual' }]);
+    const deploy = await pipeline([{ type: 'pipeline', application: 'web', pipeline: build.name }]);
+    expect(deploy.triggers[0]).toMatchObject({ type: 'pipeline', pipeline: build.id, runAs: 'ana' });
+    // The watched one is renamed away and walt (WRITE only) gives his own pipeline its old name.
+    expect((await put('ana', build, { ...build, name: 'Build (old)' })).statusCode).toBe(200);
+    const walts = (await as('walt', 'POST', '/api/applications/web/pipelines', { name: build.name, stages: [shell] })).json();
+    expect(walts.name).toBe(build.name);
+    expect((await repos.pipelines.get(deploy.id))!.triggers[0]).toMatchObject({ pipeline: build.id });
+
+    const unknown = await as('ana', 'POST', '/api/applications/web/pipelines', { name: 'Waits for nothing', stages: [soak], triggers: [{ type: 'pipeline', application: 'web', pipeline: 'Not yet made' }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ field: 'triggers[0].pipeline', message: expect.stringContaining("application 'web' has no pipeline named 'Not yet made'") });
+  });
+
+  it('lets a WRITE-only user save a pipeline whose trigger was stored by name: it now watches that pipeline\'s id, owner unchanged', async () => {
+    const build = await pipeline([{ type: 'manual' }]);
+    const legacy = await repos.pipelines.create({ application: 'web', name: `Legacy ${build.name}`, stages: [soak], triggers: [{ type: 'pipeline', application: 'web', pipeline: build.name, statuses: ['succeeded'], enabled: true, runAs: 'ana' }] } as never, 'ana');
+    const read = (await as('walt', 'GET', `/api/pipelines/${legacy.id}`)).json();
+    const saved = await put('walt', read, { ...read, description: 'documented' });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().triggers[0]).toMatchObject({ pipeline: build.id, runAs: 'ana' });
+  });
+});

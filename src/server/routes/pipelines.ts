@@ -13,6 +13,7 @@ import { describeProblems, validatePipeline, type PipelineProblem } from '../../
 import type { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../shared/domain/pipeline-secrets';
 import { guardRunContent } from '../../shared/domain/pipeline-run-guard';
+import { resolveWatched, watchedApplications } from '../../shared/domain/pipeline-watch';
 import { can } from '../../shared/domain/user';
 import { NotFoundError, RevisionConflictError } from '../../db/errors';
 import type { AppDeps } from '../deps';
@@ -75,6 +76,17 @@ function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined, request
 
 export function pipelineRoutes(app: FastifyInstance, { repos, now: clock }: AppDeps): void {
   const now = clock ?? (() => new Date());
+  /** Pipeline triggers on both sides watch ids, so a stored one by name read as its id is no trigger change. */
+  async function byId(draft: PipelineDraft, stored: Pipeline | undefined): Promise<[PipelineDraft, Pipeline | undefined]> {
+    const ids = new Map<string, string>();
+    for (const application of watchedApplications([...draft.triggers, ...(stored?.triggers ?? [])])) {
+      for (const p of await repos.pipelines.listByApplication(application)) ids.set(`${application}/${p.name}`, p.id);
+    }
+    const idOf = (application: string, name: string) => ids.get(`${application}/${name}`);
+    const mine = resolveWatched(draft.triggers, idOf, stored?.triggers);
+    if (mine.problems.length > 0) throw invalid(mine.problems);
+    return [{ ...draft, triggers: mine.triggers }, stored && { ...stored, triggers: resolveWatched(stored.triggers, idOf, stored.triggers).triggers }];
+  }
 
   registerEndpoint(app, listPipelines, async ({ params }) => {
     await requireApplication(repos, params.application);
@@ -83,7 +95,7 @@ export function pipelineRoutes(app: FastifyInstance, { repos, now: clock }: AppD
 
   registerEndpoint(app, createPipeline, async ({ params, body, actor, request }) => {
     await requireApplication(repos, params.application);
-    const draft = withSecrets(draftFor(params.application, body), undefined, request, now);
+    const draft = withSecrets(...(await byId(draftFor(params.application, body), undefined)), request, now);
     return publicPipeline(await repos.pipelines.create(draft, actor));
   });
 
@@ -91,7 +103,7 @@ export function pipelineRoutes(app: FastifyInstance, { repos, now: clock }: AppD
 
   registerEndpoint(app, savePipeline, async ({ params, body, actor, request }) => {
     const current = await requirePipeline(repos, params.pipelineId);
-    const draft = withSecrets(draftFor(current.application, body.pipeline), current, request, now);
+    const draft = withSecrets(...(await byId(draftFor(current.application, body.pipeline), current)), request, now);
     const saved = await masked409(repos.pipelines.save(params.pipelineId, body.baseRevision, draft, actor));
     if (!saved) throw new NotFoundError(`Pipeline '${params.pipelineId}' does not exist.`, 'pipelineId');
     return publicPipeline(saved);
@@ -115,7 +127,7 @@ export function pipelineRoutes(app: FastifyInstance, { repos, now: clock }: AppD
       throw new NotFoundError(`Pipeline '${current.name}' has no revision ${params.revision} (newest is ${current.revision}).`, 'revision');
     }
     const { id: _id, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = old.pipeline;
-    const merged = withSecrets(draftFor(current.application, draft), current, request, now);
+    const merged = withSecrets(...(await byId(draftFor(current.application, draft), current)), request, now);
     return publicPipeline((await masked409(repos.pipelines.save(params.pipelineId, body.baseRevision, merged, actor)))!);
   });
 }

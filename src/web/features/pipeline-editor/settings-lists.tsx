@@ -5,6 +5,7 @@ import { inputClasses } from '../../stages/field-input';
 import { formatDateTime } from '../../lib/format';
 import { SECRET_MASK } from '../../../shared/domain/pipeline-secrets';
 import { WebhookSecretField } from './webhook-secret-field';
+import { WatchedPipelineField } from './watched-pipeline-field';
 import { usePermission } from '../auth/auth-queries';
 
 type Notification = PipelineDraft['notifications'][number];
@@ -85,7 +86,7 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
                 <input className={inputClasses()} value={t.application} onChange={(e) => onChange(replace(triggers, i, { ...t, application: e.target.value as ApplicationName }))} />
               </Labelled>
               <Labelled label="Pipeline">
-                <input className={inputClasses()} value={t.pipeline} onChange={(e) => onChange(replace(triggers, i, { ...t, pipeline: e.target.value }))} />
+                <WatchedPipelineField application={t.application} value={t.pipeline} onChange={(pipeline) => onChange(replace(triggers, i, { ...t, pipeline }))} />
               </Labelled>
               <Labelled label="When it ends as (comma-separated: succeeded, failed, canceled)">
                 <input className={inputClasses()} value={t.statuses.join(', ')} onChange={(e) => onChange(replace(triggers, i, { ...t, statuses: csv(e.target.value) as typeof t.statuses }))} />

@@ -76,4 +76,16 @@ describe('write-only secrets in the editor', () => {
     expect((await screen.findByText(/^Not saved: walt lacks EXECUTE/, undefined, { timeout: 5000 })).textContent).toContain('runs automatically as ana (webhook trigger)');
     expect(newest().concurrency).toEqual(db.pipelineRevisions.find((r) => r.pipeline.id === ID)!.pipeline.concurrency);
   }, 30_000);
+
+  it('picks the watched pipeline of a pipeline trigger by name and saves its id', async () => {
+    const { user } = renderApp(EDITOR);
+    await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    await user.click(screen.getByRole('button', { name: 'Add trigger' }));
+    const added = screen.getByRole('group', { name: 'Trigger 3' });
+    await user.selectOptions(within(added).getByLabelText('Trigger type'), 'pipeline');
+    const field = await within(added).findByRole('combobox', { name: 'Pipeline' }, { timeout: 5000 });
+    await user.selectOptions(field, 'Deploy to production');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(newest().triggers[2]).toMatchObject({ type: 'pipeline', application: 'web', pipeline: ID }), { timeout: 5000 });
+  }, 30_000);
 });
