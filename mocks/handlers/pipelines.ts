@@ -11,6 +11,7 @@ import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../src/shared/domain/pipeline-validate';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../src/shared/domain/pipeline-secrets';
 import { guardRunContent } from '../../src/shared/domain/pipeline-run-guard';
+import { mergeStageSecrets } from '../../src/shared/domain/stage-secrets';
 import { resolveWatched } from '../../src/shared/domain/pipeline-watch';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
@@ -57,12 +58,15 @@ function withSecrets(named: PipelineDraft, storedNamed: Pipeline | undefined): P
   const stamp = { by: me?.user.name ?? 'anonymous', at: new Date().toISOString(), newId: () => crypto.randomUUID() };
   const triggers = mergeTriggers(draft.triggers, stored?.triggers ?? [], stamp);
   const notifications = mergeNotifications(draft.notifications, stored?.notifications ?? [], stamp);
-  if (!triggers.ok || !notifications.ok) throw invalid([...(triggers.ok ? [] : triggers.problems), ...(notifications.ok ? [] : notifications.problems)]);
+  const stages = mergeStageSecrets(draft.stages, stored?.stages ?? []);
+  if (!triggers.ok || !notifications.ok || stages.problems.length > 0) {
+    throw invalid([...(triggers.ok ? [] : triggers.problems), ...(notifications.ok ? [] : notifications.problems), ...stages.problems]);
+  }
   if (triggers.changed && !can(me ?? undefined, 'EXECUTE', { application: draft.application })) {
     const message = `${stamp.by} lacks EXECUTE permission on application '${draft.application}': adding, changing or removing a webhook, cron or pipeline trigger starts runs, so it needs EXECUTE (WRITE is enough for everything else).`;
     throw new MockApiError(403, { error: 'forbidden', message, field: 'triggers' });
   }
-  const merged = { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const merged = { ...draft, stages: stages.stages, triggers: triggers.triggers, notifications: notifications.notifications };
   const guard = guardRunContent(merged, stored, { by: stamp.by, at: stamp.at, mayExecute: can(me ?? undefined, 'EXECUTE', { application: draft.application }) });
   if (!guard.ok) throw new MockApiError(403, { error: 'forbidden', message: guard.message, field: guard.field });
   return { ...merged, triggers: guard.triggers };

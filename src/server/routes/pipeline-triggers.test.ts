@@ -96,6 +96,35 @@ describe('secrets are write-only', () => {
     expect(noSecret.json().field).toBe('triggers[0].secret');
   });
 
+  it('masks credential-like header values of webhook stages in pipelines, revisions and executions, and keeps them on a round trip', async () => {
+    const call = { refId: 'call', type: 'webhook', name: 'Call', config: { url: 'https://deploys.example.invalid/hook', headers: { Authorization: 'Bearer sk-live-0123456789', 'X-Api-Key': 'key-0123456789', 'X-Source': 'kiln' } } };
+    const created = await as('ana', 'POST', '/api/applications/web/pipelines', { name: 'Calls out', stages: [call] });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    const run = await as('ana', 'POST', `/api/pipelines/${id}/executions`, { parameters: {} });
+    expect(run.statusCode).toBe(201);
+    const answers = [
+      await as('rita', 'GET', `/api/pipelines/${id}`),
+      await as('rita', 'GET', `/api/pipelines/${id}/revisions`),
+      await as('rita', 'GET', `/api/executions/${run.json().id}`),
+      await as('rita', 'GET', '/api/applications/web/executions'),
+      run,
+      created,
+    ];
+    for (const res of answers) {
+      expect(res.body).not.toContain('sk-live');
+      expect(res.body).not.toContain('key-0123456789');
+    }
+    const read = answers[0]!.json();
+    expect(read.stages[0].config.headers).toEqual({ Authorization: '*****', 'X-Api-Key': '*****', 'X-Source': 'kiln' });
+    expect((await as('ana', 'PUT', `/api/pipelines/${id}`, { baseRevision: 1, pipeline: { ...read, description: 'kept' } })).statusCode).toBe(200);
+    expect((await repos.pipelines.get(id))!.stages[0]!.config).toMatchObject({ headers: { Authorization: 'Bearer sk-live-0123456789', 'X-Api-Key': 'key-0123456789' } });
+    const forged = { ...read, stages: [{ ...read.stages[0], config: { ...read.stages[0].config, headers: { Cookie: '*****' } } }] };
+    const refused = await as('ana', 'PUT', `/api/pipelines/${id}`, { baseRevision: 2, pipeline: forged });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().field).toBe('stages[0].config.headers.Cookie');
+  });
+
   it('masks the stored pipeline a revision conflict (409) carries', async () => {
     const { id } = await hooked();
     const read = (await as('ana', 'GET', `/api/pipelines/${id}`)).json();

@@ -13,6 +13,7 @@ import { describeProblems, validatePipeline, type PipelineProblem } from '../../
 import type { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../shared/domain/pipeline-secrets';
 import { guardRunContent } from '../../shared/domain/pipeline-run-guard';
+import { mergeStageSecrets } from '../../shared/domain/stage-secrets';
 import { resolveWatched, watchedApplications } from '../../shared/domain/pipeline-watch';
 import { can } from '../../shared/domain/user';
 import { NotFoundError, RevisionConflictError } from '../../db/errors';
@@ -58,7 +59,8 @@ function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined, request
   const stamp = { by: me.user.name, at: now().toISOString(), newId: randomUUID };
   const triggers = mergeTriggers(draft.triggers, stored?.triggers ?? [], stamp);
   const notifications = mergeNotifications(draft.notifications, stored?.notifications ?? [], stamp);
-  const problems = [...(triggers.ok ? [] : triggers.problems), ...(notifications.ok ? [] : notifications.problems)];
+  const stages = mergeStageSecrets(draft.stages, stored?.stages ?? []);
+  const problems = [...(triggers.ok ? [] : triggers.problems), ...(notifications.ok ? [] : notifications.problems), ...stages.problems];
   if (problems.length > 0 || !triggers.ok || !notifications.ok) throw invalid(problems);
   if (triggers.changed && !can(me, 'EXECUTE', { application: draft.application })) {
     throw new HttpError(
@@ -68,7 +70,7 @@ function withSecrets(draft: PipelineDraft, stored: Pipeline | undefined, request
       'triggers',
     );
   }
-  const merged = { ...draft, triggers: triggers.triggers, notifications: notifications.notifications };
+  const merged = { ...draft, stages: stages.stages, triggers: triggers.triggers, notifications: notifications.notifications };
   const guard = guardRunContent(merged, stored, { by: me.user.name, at: stamp.at, mayExecute: can(me, 'EXECUTE', { application: draft.application }) });
   if (!guard.ok) throw new HttpError(403, 'forbidden', guard.message, guard.field);
   return { ...merged, triggers: guard.triggers };

@@ -1,5 +1,6 @@
 import type { Pipeline, PipelineDraft, PublicPipeline, PublicTrigger, Trigger } from './pipeline';
 import type { PipelineProblem } from './pipeline-validate';
+import { publicStage } from './stage-secrets';
 
 /**
  * Secrets in a pipeline are write-only: webhook trigger secrets and credentials inside notification
@@ -55,10 +56,11 @@ export function publicTrigger(t: Trigger): PublicTrigger {
   return { ...rest, secretSet: _secret !== undefined || t.secretSet === true };
 }
 
-/** A pipeline as every answer carries it: no webhook secret, notification credentials masked. */
+/** A pipeline as every answer carries it: no webhook secret, notification credentials and webhook stage credential headers masked. */
 export function publicPipeline(p: Pipeline): PublicPipeline {
   return {
     ...p,
+    stages: p.stages.map(publicStage),
     triggers: withIds(p.triggers).map(publicTrigger),
     notifications: p.notifications.map((n) => ({ ...n, url: maskUrl(n.url) })),
   };
