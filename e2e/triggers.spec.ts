@@ -46,3 +46,30 @@ test('a webhook secret is shown as set by whom, never itself; the triggered run 
   await expect(page.getByText('Webhook trigger, runs as ana')).toBeVisible();
   await screen(page, 'triggers-02-runs-as');
 });
+
+test('a WRITE-only user is told the pipeline runs automatically as ana, and a stage change is refused naming EXECUTE', async ({ page, browser, request }) => {
+  test.setTimeout(90_000);
+  const walt = `walt${Date.now().toString(36)}`;
+  await request.put(`/api/admin/roles/${walt}-editors`, { data: { description: 'Edit storefront pipelines, not run them', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'WRITE' }] } });
+  expect((await request.post('/api/admin/users', { data: { name: walt, displayName: 'Walt Writer', password: 'walt-writer-password', roles: [`${walt}-editors`] } })).status()).toBe(201);
+  const created = await page.request.post('/api/applications/storefront/pipelines', {
+    data: { name: `Nightly ${walt}`, stages: [{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 1 } }], triggers: [{ type: 'cron', expression: '0 3 * * *' }] },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const waltPage = await context.newPage();
+  await waltPage.goto(`/applications/storefront/pipelines/${id}/edit`);
+  await waltPage.getByLabel('Name').fill(walt);
+  await waltPage.getByLabel('Password').fill('walt-writer-password');
+  await waltPage.getByRole('button', { name: 'Sign in' }).click();
+  const note = waltPage.getByRole('note', { name: 'Runs automatically' });
+  await expect(note).toContainText('This pipeline runs automatically as ana (cron trigger)');
+  await waltPage.getByLabel('Limit concurrent executions').click();
+  await expect(note).toContainText('Saving will be refused: your draft changes its concurrency.');
+  await waltPage.getByRole('button', { name: 'Save' }).click();
+  await expect(waltPage.getByText(new RegExp(`^Not saved: ${walt} lacks EXECUTE permission on application 'storefront': this pipeline runs automatically as ana`))).toBeVisible();
+  await screen(waltPage, 'triggers-03-runs-automatically-refused');
+  await context.close();
+});
