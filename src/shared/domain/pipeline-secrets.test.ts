@@ -22,7 +22,7 @@ describe('mergeTriggers', () => {
     { type: 'manual', id: 'm' },
     { type: 'webhook', id: 'w', secret: 'stored-secret-of-16+', secretSetAt: '2026-01-01T00:00:00.000Z', secretSetBy: 'ana', runAs: 'ana', setAt: '2026-01-01T00:00:00.000Z' },
   ]);
-  const sentBack = parse(publicPipeline({ triggers: stored, notifications: [] } as never).triggers as unknown[]);
+  const sentBack = parse(publicPipeline({ stages: [], triggers: stored, notifications: [] } as never).triggers as unknown[]);
 
   it('keeps the secret and the owner of a trigger sent back unchanged: not a change', () => {
     const merged = mergeTriggers(sentBack, stored, stamp('walt'));
@@ -57,7 +57,7 @@ describe('mergeTriggers', () => {
 
   it('gives triggers stored before ids existed one from their place, so they round-trip', () => {
     const legacy = parse([{ type: 'webhook', secret: 'legacy-secret-of-16+' }]);
-    const view = publicPipeline({ triggers: legacy, notifications: [] } as never).triggers;
+    const view = publicPipeline({ stages: [], triggers: legacy, notifications: [] } as never).triggers;
     expect(view[0]).toMatchObject({ id: 't0', secretSet: true });
     expect(mergeTriggers(parse(view), legacy, stamp('walt'))).toMatchObject({ ok: true, changed: false, triggers: [{ id: 't0', secret: 'legacy-secret-of-16+' }] });
   });
