@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
 import { maskUrl } from '../../shared/domain/pipeline-secrets';
+import { isCredentialHeader } from '../../shared/domain/stage-secrets';
 import type { Repositories } from '../../db/types';
 import { accessFor } from '../auth/access-rules';
 import { secretHash } from '../auth/secrets';
@@ -46,12 +47,18 @@ function refuseCrossSite(request: FastifyRequest): void {
   }
 }
 
+// A webhook stage's Authorization, Cookie or X-Api-Key header is as secret as a secret field.
+const redactedHeaders = (value: unknown): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isCredentialHeader(k) ? '[redacted]' : redacted(v)]))
+    : redacted(value);
+
 function redacted(value: unknown): unknown {
   // Credentials inside URLs (a notification's user:pass@ or ?token=) are as secret as a secret field.
   if (typeof value === 'string') return maskUrl(value);
   if (Array.isArray(value)) return value.map(redacted);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REDACT.test(k) ? '[redacted]' : redacted(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REDACT.test(k) ? '[redacted]' : k === 'headers' ? redactedHeaders(v) : redacted(v)]));
   }
   return value;
 }

@@ -110,6 +110,7 @@ describe('secrets are write-only', () => {
       await as('rita', 'GET', '/api/applications/web/executions'),
       run,
       created,
+      await as('ana', 'GET', '/api/audit?limit=20'),
     ];
     for (const res of answers) {
       expect(res.body).not.toContain('sk-live');
