@@ -17,8 +17,8 @@ export interface MockDb {
   accounts: Account[];
   serverGroups: ServerGroup[];
   loadBalancers: LoadBalancer[];
-  /** Every revision of every pipeline, newest last; the newest is the pipeline. */
-  pipelineRevisions: PipelineRevision[];
+  /** Every revision of every pipeline, newest last; the newest is the pipeline. Stored with secrets, like the database. */
+  pipelineRevisions: Array<Omit<PipelineRevision, 'pipeline'> & { pipeline: Pipeline }>;
   executions: Execution[];
   auth: MockAuth;
 }
@@ -168,7 +168,7 @@ export function createDb(now: number = Date.now()): MockDb {
   return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions, auth: createMockAuth(createdAt) };
 }
 
-function samplePipeline(at: string): PipelineRevision {
+function samplePipeline(at: string): MockDb['pipelineRevisions'][number] {
   const pipeline = Pipeline.parse({
     id: '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01',
     application: 'web',
@@ -177,6 +177,12 @@ function samplePipeline(at: string): PipelineRevision {
       { refId: 'test', type: 'runJob', name: 'Tests', config: { command: 'npm test' } },
       { refId: 'ok', type: 'manualJudgment', name: 'Approve', requisiteStageRefIds: ['test'], config: { instructions: 'Ship it?' } },
     ],
+    // A webhook and a notification with credentials, so mock mode shows how write-only secrets look.
+    triggers: [
+      { type: 'manual', id: 'manual' },
+      { type: 'webhook', id: 'ci-webhook', secret: 'mock-mode-secret-never-shown', secretSetAt: at, secretSetBy: 'ana', runAs: 'ana', setAt: at },
+    ],
+    notifications: [{ url: 'https://hooks.example.com/deploys?channel=web&token=mock-token-never-shown', events: ['failed'], credentialsSetAt: at, credentialsSetBy: 'ana' }],
     revision: 1,
     updatedAt: at,
     updatedBy: 'anonymous',

@@ -17,6 +17,10 @@ import { Execution } from '../../src/shared/domain/execution';
 import { judgeVerdict, judgmentInputProblem, rejectedJudgmentGating, stageActionWithReason, type StageAction, type Verdict } from '../../src/shared/domain/stage-rules';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
+import { publicStage } from '../../src/shared/domain/stage-secrets';
+
+// Like the BFF: a webhook stage's credential headers are answered masked.
+const publicExecution = (e: Execution): Execution => ({ ...e, stages: e.stages.map(publicStage) });
 
 // Mock mode has no engine: executions here do not progress on their own; only people's actions
 // (start, cancel, judge) change them, with the BFF's answers and status codes, recorded under the
@@ -70,15 +74,15 @@ export const executionHandlers = {
     db.executions.unshift(execution);
     return execution;
   }),
-  getExecution: handleEndpoint(getExecution, ({ params }) => find(params.executionId)),
+  getExecution: handleEndpoint(getExecution, ({ params }) => publicExecution(find(params.executionId))),
   listExecutions: handleEndpoint(listExecutions, ({ params, query }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
     const all = db.executions.filter((e) => e.application === params.application && (!query.status || query.status.includes(e.status)));
-    return { executions: all.slice(0, query.limit ?? 25) };
+    return { executions: all.slice(0, query.limit ?? 25).map(publicExecution) };
   }),
   listAllExecutions: handleEndpoint(listAllExecutions, ({ query }) => {
     const all = db.executions.filter((e) => (!query.application || e.application === query.application) && (!query.status || query.status.includes(e.status)));
-    return { executions: all.slice(0, query.limit ?? 25) };
+    return { executions: all.slice(0, query.limit ?? 25).map(publicExecution) };
   }),
   pauseExecution: handleEndpoint(pauseExecution, ({ params, body }) => {
     const execution = find(params.executionId);

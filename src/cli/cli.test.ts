@@ -111,6 +111,18 @@ describe('kiln CLI', () => {
     expect(stale.err).toContain('HTTP 409');
   });
 
+  it('prints a pipeline without its webhook secret, and saving that output back keeps the secret', async () => {
+    const secret = 'cli-webhook-secret-of-32-characters';
+    await kiln(['pipeline', 'save', file('hooked.json', JSON.stringify({ application: 'web', name: 'CLI hooked', stages: [], triggers: [{ type: 'webhook', secret }] }))]);
+    const printed = await kiln(['pipeline', 'get', 'web/CLI hooked']);
+    expect(printed.out).not.toContain(secret);
+    const current = JSON.parse(printed.out);
+    expect(current.triggers[0]).toMatchObject({ secretSet: true, secretSetBy: 'ana', runAs: 'ana' });
+    expect((await kiln(['pipeline', 'save', file('hooked-edit.json', JSON.stringify({ ...current, description: 'edited' }))])).out).toContain('revision 2');
+    const stored = (await repos.pipelines.get(current.id))!.triggers[0]!;
+    expect(stored).toMatchObject({ type: 'webhook', secret });
+  });
+
   it('judges a waiting execution once, and says who judged first on the second try', async () => {
     const p = file('judge.json', JSON.stringify({ application: 'web', name: 'CLI judge', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'Go?' } }] }));
     await kiln(['pipeline', 'save', p]);

@@ -134,8 +134,8 @@ export interface PipelineRepository {
    * (carrying the current pipeline) otherwise. Undefined when the pipeline does not exist.
    */
   save(id: string, baseRevision: number, draft: PipelineDraft, by: string): Promise<Pipeline | undefined>;
-  /** Every revision, newest first. */
-  revisions(id: string): Promise<PipelineRevision[]>;
+  /** Every revision, newest first, with its secrets (the BFF masks them; a restore needs them). */
+  revisions(id: string): Promise<Array<Omit<PipelineRevision, 'pipeline'> & { pipeline: Pipeline }>>;
 }
 
 /** The append-only log behind the live event stream; ids only grow and are never reused. */

@@ -203,14 +203,23 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /**
-   * Automatic triggers act as the trigger service account, with its own permissions: without
-   * EXECUTE on the application the run is refused and the refusal is in the audit log.
+   * An automatic trigger acts as the person who last set it up (`runAs`), with their permissions as
+   * they are now: someone who lost EXECUTE, was disabled or removed starts nothing, and the refusal
+   * with its reason is in the audit log.
    */
   async function mayTrigger(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<void> {
     const account = await repos.users.me(trigger.user);
     if (can(account, 'EXECUTE', { application: pipeline.application })) return;
-    const message = `${trigger.user} lacks EXECUTE permission on application '${pipeline.application}', so the ${trigger.type} trigger of '${pipeline.name}' did not start it.`;
-    await repos.audit.append({ at: now().toISOString(), actor: trigger.user, action: `${trigger.type} trigger`, target: `pipeline ${pipeline.id}`, status: 403, details: { cause, pipeline: pipeline.name } });
+    const reason = !account
+      ? `${trigger.user} no longer exists`
+      : account.user.disabled
+        ? `${trigger.user} is disabled`
+        : `${trigger.user} lacks EXECUTE permission on application '${pipeline.application}'`;
+    const message = `${reason}, so the ${trigger.type} trigger of '${pipeline.name}' did not start it.`;
+    await repos.audit.append({
+      at: now().toISOString(), actor: trigger.user, action: `${trigger.type} trigger`, target: `pipeline ${pipeline.id}`, status: 403,
+      details: { cause, pipeline: pipeline.name, runAs: trigger.user, reason: message },
+    });
     throw new EngineError('forbidden', message);
   }
 
@@ -231,7 +240,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const cron = createCronScheduler({
     repos, now,
-    fire: (pipeline, cause) => fire(pipeline, { type: 'cron', user: TRIGGER_ACCOUNT, parameters: {} }, cause),
+    fire: (pipeline, trigger, cause) => fire(pipeline, { type: 'cron', user: trigger.runAs ?? TRIGGER_ACCOUNT, parameters: {} }, cause),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const controls = createControls({ repos, events, jobs, now, kick: () => kick(), ended: async (e) => {

@@ -68,12 +68,19 @@ describe('notifications', () => {
   });
 });
 
+/** A person with EXECUTE on `web` (through their own role), who sets up the triggers below. */
+async function runner(name = 'erin'): Promise<string> {
+  await repos.users.create({ name, displayName: name, passwordHash: 'x', admin: false, createdAt: new Date().toISOString() });
+  await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
+  return name;
+}
+
 describe('triggers', () => {
-  it('starts a pipeline when the one it watches succeeds, as the trigger service account, once', async () => {
+  it('starts a pipeline when the one it watches succeeds, as the person who set up the trigger, once', async () => {
     const e = engine();
     const build = await pipeline([wait('soak', 1)]);
     const deploy = await pipeline([wait('soak', 1)], {
-      triggers: [{ type: 'pipeline', application: 'web', pipeline: build.name, statuses: ['succeeded'] }],
+      triggers: [{ type: 'pipeline', application: 'web', pipeline: build.name, statuses: ['succeeded'], runAs: await runner() }],
     });
     const { id } = await e.start(build, manual);
     await e.tick();
@@ -81,23 +88,35 @@ describe('triggers', () => {
     await e.tick();
     const runs = (await repos.executions.list('web', { limit: 10, pipelineId: deploy.id })).executions;
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.trigger).toMatchObject({ type: 'pipeline', user: TRIGGER_ACCOUNT, parentExecutionId: id });
+    expect(runs[0]!.trigger).toMatchObject({ type: 'pipeline', user: 'erin', parentExecutionId: id });
   });
 
   it('does not start it when the watched pipeline fails and the trigger wants success only', async () => {
     const e = engine();
     const build = await pipeline([{ refId: 'bad', type: 'checkPreconditions', name: 'Check', config: { preconditions: [{ type: 'expression', expression: '${ 1 == 2 }' }] } }]);
-    const deploy = await pipeline([wait('soak', 1)], { triggers: [{ type: 'pipeline', application: 'web', pipeline: build.id }] });
+    const deploy = await pipeline([wait('soak', 1)], { triggers: [{ type: 'pipeline', application: 'web', pipeline: build.id, runAs: await runner() }] });
     const { id } = await e.start(build, manual);
     await e.tick();
     expect((await repos.executions.get(id))!.status).toBe('TERMINAL');
     expect((await repos.executions.list('web', { limit: 10, pipelineId: deploy.id })).executions).toHaveLength(0);
   });
 
+  it('starts nothing for another pipeline named like the watched one, or named as its id', async () => {
+    const e = engine();
+    const build = await pipeline([wait('soak', 1)]);
+    const deploy = await pipeline([wait('soak', 1)], { triggers: [{ type: 'pipeline', application: 'web', pipeline: build.id, runAs: await runner('erin2') }] });
+    const impostor = await pipeline([wait('soak', 1)], { name: build.id });
+    await e.start(impostor, manual);
+    await e.tick();
+    later(2);
+    await e.tick();
+    expect((await repos.executions.list('web', { limit: 10, pipelineId: deploy.id })).executions).toHaveLength(0);
+  });
+
   it('fires a cron trigger once per matching minute, even with two Kiln processes checking', async () => {
     const a = engine(undefined, 'a');
     const b = engine(undefined, 'b');
-    const p = await pipeline([wait('soak', 1)], { triggers: [{ type: 'cron', expression: '*/5 * * * *' }] });
+    const p = await pipeline([wait('soak', 1)], { triggers: [{ type: 'cron', expression: '*/5 * * * *', runAs: await runner() }] });
     later(4 * 60);
     expect(await a.checkTriggers()).toBe(0);
     later(60); // 10:05
@@ -105,13 +124,13 @@ describe('triggers', () => {
     await b.checkTriggers();
     const runs = (await repos.executions.list('web', { limit: 10, pipelineId: p.id })).executions;
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.trigger).toMatchObject({ type: 'cron', user: TRIGGER_ACCOUNT });
+    expect(runs[0]!.trigger).toMatchObject({ type: 'cron', user: 'erin' });
   });
 
   it('returns the first run when the same cause fires again (a webhook sender retrying)', async () => {
     const e = engine();
     const p = await pipeline([wait('soak', 1)], { concurrency: { limitConcurrent: false } });
-    const trigger: TriggerRecord = { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: {} };
+    const trigger: TriggerRecord = { type: 'webhook', user: await runner(), parameters: {} };
     const first = await e.fire(p, trigger, 'webhook/delivery-1');
     const again = await e.fire(p, trigger, 'webhook/delivery-1');
     const other = await e.fire(p, trigger, 'webhook/delivery-2');
@@ -121,15 +140,42 @@ describe('triggers', () => {
   });
 });
 
-describe('the trigger service account', () => {
-  it('starts nothing where its role grants no EXECUTE, and says so in the audit log', async () => {
-    await repos.users.saveRole({ name: 'triggers', description: 'narrowed', members: ['kiln-trigger'], grants: [{ resourceType: 'application', resource: 'billing', permission: 'EXECUTE' }] });
+describe('who a trigger runs as', () => {
+  it('refuses a cron trigger whose owner lost EXECUTE since saving it, and says why in the audit log', async () => {
+    const e = engine();
+    const p = await pipeline([wait('soak', 1)], { triggers: [{ type: 'cron', expression: '* * * * *', runAs: await runner() }] });
+    await repos.users.saveRole({ name: 'erin-role', description: '', members: ['erin'], grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
+    later(60);
+    await e.checkTriggers();
+    expect((await repos.executions.list('web', { limit: 5, pipelineId: p.id })).executions).toEqual([]);
+    expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({
+      actor: 'erin', action: 'cron trigger', status: 403,
+      details: { runAs: 'erin', reason: `erin lacks EXECUTE permission on application 'web', so the cron trigger of '${p.name}' did not start it.` },
+    });
+  });
+
+  it('refuses a trigger whose owner was disabled', async () => {
     const e = engine();
     const p = await pipeline([wait('soak', 1)]);
-    await expect(e.fire(p, { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: {} }, 'webhook/refused')).rejects.toThrow(
-      `kiln-trigger lacks EXECUTE permission on application 'web', so the webhook trigger of '${p.name}' did not start it.`,
-    );
+    await repos.users.update(await runner(), { disabled: true });
+    await expect(e.fire(p, { type: 'webhook', user: 'erin', parameters: {} }, 'webhook/disabled')).rejects.toThrow(`erin is disabled, so the webhook trigger of '${p.name}' did not start it.`);
+    expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: 'erin', status: 403, details: { runAs: 'erin' } });
+  });
+
+  it('starts nothing for a trigger from before triggers had owners: the service account holds no grant any more', async () => {
+    const e = engine();
+    const p = await pipeline([wait('soak', 1)], { triggers: [{ type: 'cron', expression: '* * * * *' }] });
+    later(60);
+    await e.checkTriggers();
     expect((await repos.executions.list('web', { limit: 5, pipelineId: p.id })).executions).toEqual([]);
-    expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: 'kiln-trigger', action: 'webhook trigger', status: 403 });
+    expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: TRIGGER_ACCOUNT, action: 'cron trigger', status: 403 });
+  });
+
+  it('lets an admin give the service account back what old triggers need', async () => {
+    await repos.users.saveRole({ name: 'triggers', description: 'granted', members: ['kiln-trigger'], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
+    const e = engine();
+    const p = await pipeline([wait('soak', 1)]);
+    const { execution } = await e.fire(p, { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: {} }, 'webhook/legacy');
+    expect(execution.trigger.user).toBe(TRIGGER_ACCOUNT);
   });
 });

@@ -1,9 +1,14 @@
 import type { Execution, StageExecution, TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
+import { watches } from '../shared/domain/pipeline-watch';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 
-/** Automatic triggers (a parent pipeline finishing, cron, webhooks) act as this service account. */
+/**
+ * Automatic triggers act as the person who last set them up (`runAs`); triggers saved before they
+ * had an owner act as this service account, which holds no grant unless an admin gives it one.
+ * Old executions still name it.
+ */
 export const TRIGGER_ACCOUNT = 'kiln-trigger';
 
 type NotificationEvent = 'started' | 'succeeded' | 'failed' | 'judgment';
@@ -78,13 +83,13 @@ export function createLifecycle(deps: LifecycleDeps) {
     if (!outcome) return;
     for (const pipeline of await repos.pipelines.triggeredBy(execution.application)) {
       if (pipeline.disabled) continue;
-      const fires = pipeline.triggers.some(
+      const fires = pipeline.triggers.find(
         (t) => t.type === 'pipeline' && t.enabled && t.application === execution.application
-          && (t.pipeline === execution.pipelineId || t.pipeline === execution.pipelineName) && t.statuses.includes(outcome),
+          && watches(t, execution) && t.statuses.includes(outcome),
       );
-      if (!fires) continue;
+      if (fires?.type !== 'pipeline') continue;
       try {
-        await deps.fire(pipeline, { type: 'pipeline', user: TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id }, `pipeline-trigger/${pipeline.id}/${execution.id}`);
+        await deps.fire(pipeline, { type: 'pipeline', user: fires.runAs ?? TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id }, `pipeline-trigger/${pipeline.id}/${execution.id}`);
       } catch (err) {
         // One pipeline that cannot start (a required parameter, a race with another process) must not block the rest.
         deps.onError?.(err);

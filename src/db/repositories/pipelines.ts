@@ -49,7 +49,7 @@ export function pipelineRepository(db: Session): PipelineRepository {
     },
 
     async revisions(id) {
-      return (await docs.revisions(id)).map(({ document, ...r }) => PipelineRevision.parse({ ...r, pipeline: document }));
+      return (await docs.revisions(id)).map(({ document, ...r }) => ({ ...PipelineRevision.omit({ pipeline: true }).parse(r), pipeline: Pipeline.parse(document) }));
     },
   };
 }

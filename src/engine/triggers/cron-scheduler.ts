@@ -1,5 +1,5 @@
 import { cronMatches, parseCron } from '../../shared/domain/cron';
-import type { Pipeline } from '../../shared/domain/pipeline';
+import type { Pipeline, Trigger } from '../../shared/domain/pipeline';
 import type { Repositories } from '../../db/types';
 
 const MINUTE = 60_000;
@@ -14,7 +14,8 @@ const CATCH_UP_MINUTES = 60;
 export function createCronScheduler(deps: {
   repos: Repositories;
   now: () => Date;
-  fire: (pipeline: Pipeline, cause: string) => Promise<unknown>;
+  /** The trigger says whom the run acts as (`runAs`). */
+  fire: (pipeline: Pipeline, trigger: Extract<Trigger, { type: 'cron' }>, cause: string) => Promise<unknown>;
   onError?: (err: unknown) => void;
 }) {
   const floor = (d: Date) => Math.floor(d.getTime() / MINUTE) * MINUTE;
@@ -36,7 +37,7 @@ export function createCronScheduler(deps: {
           const schedule = parseCron(trigger.expression);
           for (const minute of minutes.filter((m) => cronMatches(schedule, m, trigger.timezone))) {
             fired += 1;
-            await deps.fire(pipeline, `cron/${pipeline.id}/${index}/${minute.toISOString()}`).catch((err: unknown) => deps.onError?.(err));
+            await deps.fire(pipeline, trigger, `cron/${pipeline.id}/${index}/${minute.toISOString()}`).catch((err: unknown) => deps.onError?.(err));
           }
         }
       }

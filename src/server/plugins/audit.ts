@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Repositories } from '../../db/types';
+import { maskUrl } from '../../shared/domain/pipeline-secrets';
+import { isCredentialHeader } from '../../shared/domain/stage-secrets';
 import { LONE_SURROGATE } from './input-guard';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -22,8 +24,9 @@ export function storableText(s: string, max = MAX_STRING): string {
  * and characters so that whatever was sent (a NUL, thousands of levels of nesting, a megabyte of
  * junk) still leaves its entry instead of failing the insert.
  */
-export function storable(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return storableText(value);
+export function storable(value: unknown, depth = 0, secretKey: (key: string) => boolean = (k) => REDACT.test(k)): unknown {
+  // Credentials inside URLs (a notification's user:pass@ or ?token=) are as secret as a secret field.
+  if (typeof value === 'string') return maskUrl(storableText(value));
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[nested too deep]';
   if (Array.isArray(value)) {
@@ -31,7 +34,9 @@ export function storable(value: unknown, depth = 0): unknown {
     return value.length > MAX_ITEMS ? [...items, `… (${value.length - MAX_ITEMS} more items)`] : items;
   }
   const entries = Object.entries(value);
-  const kept = entries.slice(0, MAX_ITEMS).map(([k, v]) => [storableText(k, 200), REDACT.test(k) ? '[redacted]' : storable(v, depth + 1)]);
+  // A webhook stage's Authorization, Cookie or X-Api-Key header is as secret as a secret field.
+  const inner = (k: string) => (k === 'headers' ? (h: string) => REDACT.test(h) || isCredentialHeader(h) : undefined);
+  const kept = entries.slice(0, MAX_ITEMS).map(([k, v]) => [storableText(k, 200), secretKey(k) ? '[redacted]' : storable(v, depth + 1, inner(k))]);
   if (entries.length > MAX_ITEMS) kept.push(['…', `${entries.length - MAX_ITEMS} more fields`]);
   return Object.fromEntries(kept);
 }

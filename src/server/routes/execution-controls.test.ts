@@ -64,7 +64,8 @@ describe('webhook triggers', () => {
     const retry = await post(id, body, { 'x-kiln-signature': sign(body), 'x-kiln-delivery': 'd-1' });
     expect(retry.body).toMatchObject({ executionId: first.body.executionId, duplicate: true });
     const run = await until(first.body.executionId, () => true);
-    expect(run.trigger).toMatchObject({ type: 'webhook', user: 'kiln-trigger', parameters: { version: '1.4.2' } });
+    // The run acts as the person who set the trigger up (the test admin saved the pipeline).
+    expect(run.trigger).toMatchObject({ type: 'webhook', user: 'ana', parameters: { version: '1.4.2' } });
     await call('POST', `/api/executions/${run.id}/cancel`, { reason: 'test over' });
   });
 
@@ -84,7 +85,8 @@ describe('webhook triggers', () => {
     expect(missingParam).toMatchObject({ status: 400, body: { field: 'parameters.version' } });
     const manualOnly = await pipelineWith('Manual only', longWait);
     const noHook = await post(manualOnly, body, { 'x-kiln-signature': sign(body) });
-    expect(noHook).toMatchObject({ status: 409, body: { message: "Pipeline 'Manual only' has no enabled webhook trigger." } });
+    // The caller is anonymous: the answer does not name the pipeline.
+    expect(noHook).toMatchObject({ status: 409, body: { message: 'This pipeline has no enabled webhook trigger.' } });
     expect((await post('00000000-0000-4000-8000-000000000000', body, { 'x-kiln-signature': sign(body) })).status).toBe(404);
   });
 });

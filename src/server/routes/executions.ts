@@ -22,15 +22,20 @@ import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
 import { requireApplication, requireExecution, requirePipeline } from './lookups';
 import { canRead } from '../auth/visibility';
+import { publicStage } from '../../shared/domain/stage-secrets';
+import type { Execution } from '../../shared/domain/execution';
+
+/** Stages carry their config: a webhook stage's credential headers are answered masked, as in the pipeline. */
+const publicExecution = (e: Execution): Execution => ({ ...e, stages: e.stages.map(publicStage) });
 
 
 export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   registerEndpoint(app, startExecution, async ({ params, body, actor }) => {
     const pipeline = await requirePipeline(repos, params.pipelineId);
-    return engine.start(pipeline, { type: 'manual', user: actor, parameters: body.parameters });
+    return publicExecution(await engine.start(pipeline, { type: 'manual', user: actor, parameters: body.parameters }));
   });
 
-  registerEndpoint(app, getExecution, ({ params }) => requireExecution(repos, params.executionId));
+  registerEndpoint(app, getExecution, async ({ params }) => publicExecution(await requireExecution(repos, params.executionId)));
 
   const list = async (application: string | undefined, query: z.output<typeof listAllExecutions.query>) => {
     const page = await repos.executions.list(application, {
@@ -43,7 +48,7 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
       until: query.until,
     });
     if (page.badCursor) throw new HttpError(400, 'bad_request', "query parameter 'cursor': not a cursor this server gave out", 'cursor');
-    return { executions: page.executions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { executions: page.executions.map(publicExecution), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   };
 
   registerEndpoint(app, listExecutions, async ({ params, query }) => {
@@ -58,8 +63,8 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { ...page, executions: page.executions.filter((e) => canRead(request, e.application)) };
   });
 
-  registerEndpoint(app, pauseExecution, ({ params, body, actor }) => engine.pause(params.executionId, actor, body.reason));
-  registerEndpoint(app, resumeExecution, ({ params, actor }) => engine.resume(params.executionId, actor));
+  registerEndpoint(app, pauseExecution, async ({ params, body, actor }) => publicExecution(await engine.pause(params.executionId, actor, body.reason)));
+  registerEndpoint(app, resumeExecution, async ({ params, actor }) => publicExecution(await engine.resume(params.executionId, actor)));
 
   registerEndpoint(app, listExecutionNotifications, async ({ params }) => {
     await requireExecution(repos, params.executionId);
@@ -67,16 +72,16 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { notifications: stored.map(({ payload: _payload, executionId: _e, application: _a, ...delivery }) => delivery) };
   });
 
-  registerEndpoint(app, cancelExecution, ({ params, body, actor }) => engine.cancel(params.executionId, actor, body.reason));
+  registerEndpoint(app, cancelExecution, async ({ params, body, actor }) => publicExecution(await engine.cancel(params.executionId, actor, body.reason)));
 
-  registerEndpoint(app, judgeStage, ({ params, body, actor, request }) =>
-    engine.judge(params.executionId, params.refId, {
+  registerEndpoint(app, judgeStage, async ({ params, body, actor, request }) =>
+    publicExecution(await engine.judge(params.executionId, params.refId, {
       decision: body.decision,
       by: actor,
       me: request.me,
       ...(body.comment ? { comment: body.comment } : {}),
       ...(body.input ? { input: body.input } : {}),
-    }),
+    })),
   );
 
   registerEndpoint(app, getExecutionLogs, async ({ params, query }) => {
@@ -97,13 +102,13 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
     return { lines, nextAfter: lines.at(-1)?.seq ?? after, earlier: await earlier(lines[0]?.seq ?? after + 1) };
   });
 
-  registerEndpoint(app, restartStage, ({ params, body, actor, request }) =>
-    engine.restartStage(params.executionId, params.refId, actor, request.me, body.reason),
+  registerEndpoint(app, restartStage, async ({ params, body, actor, request }) =>
+    publicExecution(await engine.restartStage(params.executionId, params.refId, actor, request.me, body.reason)),
   );
-  registerEndpoint(app, skipStage, ({ params, body, actor, request }) =>
-    engine.skipStage(params.executionId, params.refId, actor, body.reason, request.me),
+  registerEndpoint(app, skipStage, async ({ params, body, actor, request }) =>
+    publicExecution(await engine.skipStage(params.executionId, params.refId, actor, body.reason, request.me)),
   );
-  registerEndpoint(app, ignoreStageFailure, ({ params, body, actor, request }) =>
-    engine.ignoreFailure(params.executionId, params.refId, actor, body.reason, request.me),
+  registerEndpoint(app, ignoreStageFailure, async ({ params, body, actor, request }) =>
+    publicExecution(await engine.ignoreFailure(params.executionId, params.refId, actor, body.reason, request.me)),
   );
 }

@@ -2,7 +2,8 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type { FastifyInstance } from 'fastify';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, triggerWebhook } from '../../shared/api/triggers';
 import type { Engine } from '../../engine/index';
-import { TRIGGER_ACCOUNT } from '../../engine/index';
+import { EngineError, TRIGGER_ACCOUNT } from '../../engine/index';
+import type { Trigger } from '../../shared/domain/pipeline';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
@@ -14,6 +15,8 @@ declare module 'fastify' {
     rawBody?: string;
   }
 }
+
+type Webhook = Extract<Trigger, { type: 'webhook' }>;
 
 function signatureMatches(secret: string, raw: string, header: string): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
@@ -38,21 +41,27 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
       }
     });
 
+    // Which trigger's secret signed the request: its runs act as the person who set that trigger up.
+    const signedBy = new WeakMap<object, Webhook>();
+
+    // The caller is anonymous until the signature matches: no answer names the pipeline or a person.
     scope.addHook('preHandler', async (request) => {
       const { pipelineId } = request.params as { pipelineId: string };
       const pipeline = await requirePipeline(repos, pipelineId);
-      const secrets = pipeline.triggers.flatMap((t) => (t.type === 'webhook' && t.enabled ? [t.secret] : []));
-      if (secrets.length === 0) throw new HttpError(409, 'conflict', `Pipeline '${pipeline.name}' has no enabled webhook trigger.`, 'pipelineId');
+      const hooks = pipeline.triggers.filter((t): t is Webhook => t.type === 'webhook' && t.enabled && t.secret !== undefined);
+      if (hooks.length === 0) throw new HttpError(409, 'conflict', 'This pipeline has no enabled webhook trigger.', 'pipelineId');
       const header = request.headers[SIGNATURE_HEADER];
       if (typeof header !== 'string' || header === '') {
         throw new HttpError(401, 'unauthorized', `Sign the body: header ${SIGNATURE_HEADER} = sha256=<hex HMAC of the body with the trigger secret>.`, SIGNATURE_HEADER);
       }
-      if (!secrets.some((secret) => signatureMatches(secret, request.rawBody ?? '', header))) {
+      const hook = hooks.find((t) => signatureMatches(t.secret!, request.rawBody ?? '', header));
+      if (!hook) {
         throw new HttpError(401, 'unauthorized', `Header ${SIGNATURE_HEADER} does not match the body signed with this pipeline's webhook secret.`, SIGNATURE_HEADER);
       }
+      signedBy.set(request, hook);
     });
 
-    registerEndpoint(scope, triggerWebhook, async ({ params, body, headers, rawBody }) => {
+    registerEndpoint(scope, triggerWebhook, async ({ params, body, headers, rawBody, request }) => {
       const pipeline = await requirePipeline(repos, params.pipelineId);
       const delivery = headers[DELIVERY_HEADER];
       if (delivery !== undefined && (typeof delivery !== 'string' || !/^[\w.:-]{1,200}$/.test(delivery))) {
@@ -62,8 +71,19 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
       const cause = delivery
         ? `webhook/${pipeline.id}/${delivery}`
         : `webhook/${pipeline.id}/${createHash('sha256').update(rawBody ?? '').digest('hex')}/${randomUUID()}`;
-      const { execution, duplicate } = await engine.fire(pipeline, { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: body.parameters }, cause);
-      return { executionId: execution.id, status: execution.status, duplicate };
+      // A trigger from before triggers had owners runs as the service account, which has no grant unless an admin gives one.
+      const user = signedBy.get(request)?.runAs ?? TRIGGER_ACCOUNT;
+      try {
+        const { execution, duplicate } = await engine.fire(pipeline, { type: 'webhook', user, parameters: body.parameters }, cause);
+        return { executionId: execution.id, status: execution.status, duplicate };
+      } catch (err) {
+        // The engine's reasons name the pipeline and the person; they are in the audit log, not in this answer.
+        if (err instanceof EngineError && err.kind === 'forbidden') {
+          throw new HttpError(403, 'forbidden', 'The person this webhook trigger runs as may not start this pipeline now; an admin can read why in the audit log.', 'trigger');
+        }
+        if (err instanceof EngineError && err.kind === 'conflict') throw new HttpError(409, 'conflict', 'This pipeline cannot start now (it is disabled).', 'pipelineId');
+        throw err;
+      }
     });
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { ApplicationParams } from './applications';
-import { Pipeline, PipelineId } from '../domain/pipeline';
+import { PipelineId, PublicPipeline } from '../domain/pipeline';
 import { Timestamp } from '../domain/ids';
 
 export const PipelineParams = z.object({ pipelineId: PipelineId });
@@ -20,7 +20,7 @@ export const listPipelines = endpoint({
   path: '/api/applications/:application/pipelines',
   summary: "An application's pipelines (latest revision of each)",
   params: ApplicationParams,
-  response: z.array(Pipeline),
+  response: z.array(PublicPipeline),
 });
 
 export const createPipeline = endpoint({
@@ -29,7 +29,7 @@ export const createPipeline = endpoint({
   summary: 'Create a pipeline (revision 1); 400 lists every validation problem',
   params: ApplicationParams,
   body: z.unknown(),
-  response: Pipeline,
+  response: PublicPipeline,
   status: 201,
 });
 
@@ -38,7 +38,7 @@ export const getPipeline = endpoint({
   path: '/api/pipelines/:pipelineId',
   summary: 'The latest revision of a pipeline',
   params: PipelineParams,
-  response: Pipeline,
+  response: PublicPipeline,
 });
 
 export const SavePipelineBody = z.object({
@@ -53,7 +53,7 @@ export const savePipeline = endpoint({
   summary: 'Save a new revision; 409 with the current revision when someone saved first',
   params: PipelineParams,
   body: SavePipelineBody,
-  response: Pipeline,
+  response: PublicPipeline,
 });
 
 export const validatePipelineEndpoint = endpoint({
@@ -68,7 +68,7 @@ export const PipelineRevision = z.object({
   revision: z.number().int().positive(),
   updatedAt: Timestamp,
   updatedBy: z.string(),
-  pipeline: Pipeline,
+  pipeline: PublicPipeline,
 });
 export type PipelineRevision = z.infer<typeof PipelineRevision>;
 
@@ -86,5 +86,5 @@ export const restorePipelineRevision = endpoint({
   summary: 'Save an old revision again as the newest one',
   params: PipelineParams.extend({ revision: z.coerce.number().int().positive('revision must be a positive number') }),
   body: z.object({ baseRevision: z.number().int().positive() }),
-  response: Pipeline,
+  response: PublicPipeline,
 });

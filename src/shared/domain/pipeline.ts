@@ -33,33 +33,65 @@ export const StageConfig = z.object({
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 
+/**
+ * Written by the server, never taken from the client: who last added or changed an automatic
+ * trigger. Its runs act as that person, with their permissions as they are when it fires.
+ */
+const TriggerStamp = {
+  /** Kept across saves so an unchanged trigger keeps its owner; the server assigns one to a new trigger. */
+  id: z.string().min(1).max(64).optional(),
+  runAs: z.string().optional(),
+  setAt: Timestamp.optional(),
+};
+
+const WebhookTriggerFields = {
+  type: z.literal('webhook'),
+  enabled: z.boolean().default(true),
+  ...TriggerStamp,
+  /** What the API answers instead of the secret, which is write-only. */
+  secretSet: z.boolean().optional(),
+  secretSetAt: Timestamp.optional(),
+  secretSetBy: z.string().optional(),
+};
+const secretOrKept = (t: { secret?: string | undefined; secretSet?: boolean | undefined }, ctx: z.RefinementCtx) => {
+  if (t.secret === undefined && t.secretSet !== true) {
+    ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a webhook trigger needs a shared secret (16+ characters)' });
+  }
+};
+
+const CronTrigger = z.object({
+  type: z.literal('cron'),
+  enabled: z.boolean().default(true),
+  ...TriggerStamp,
+  expression: z.string().superRefine((e, ctx) => {
+    try {
+      parseCron(e);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  timezone: z.string().default('UTC').refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin'),
+});
+const PipelineTrigger = z.object({
+  type: z.literal('pipeline'),
+  enabled: z.boolean().default(true),
+  ...TriggerStamp,
+  application: ApplicationName,
+  pipeline: z.string().min(1),
+  statuses: z.array(z.enum(['succeeded', 'failed', 'canceled'])).min(1).default(['succeeded']),
+});
+const ManualTrigger = z.object({ type: z.literal('manual'), enabled: z.boolean().default(true), id: TriggerStamp.id });
+
+/** A trigger as saved and stored. A webhook trigger sent back without its secret keeps the stored one. */
 export const Trigger = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('manual'), enabled: z.boolean().default(true) }),
+  ManualTrigger,
   z.object({
-    type: z.literal('webhook'),
-    enabled: z.boolean().default(true),
-    /** Callers prove who they are with this shared secret (HMAC of the body). */
-    secret: z.string().min(16, 'a webhook secret must be at least 16 characters').max(200),
-  }),
-  z.object({
-    type: z.literal('cron'),
-    enabled: z.boolean().default(true),
-    expression: z.string().superRefine((e, ctx) => {
-      try {
-        parseCron(e);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      }
-    }),
-    timezone: z.string().default('UTC').refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin'),
-  }),
-  z.object({
-    type: z.literal('pipeline'),
-    enabled: z.boolean().default(true),
-    application: ApplicationName,
-    pipeline: z.string().min(1),
-    statuses: z.array(z.enum(['succeeded', 'failed', 'canceled'])).min(1).default(['succeeded']),
-  }),
+    ...WebhookTriggerFields,
+    /** Callers prove who they are with this shared secret (HMAC of the body). Write-only. */
+    secret: z.string().min(16, 'a webhook secret must be at least 16 characters').max(200).optional(),
+  }).superRefine(secretOrKept),
+  CronTrigger,
+  PipelineTrigger,
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 
@@ -75,8 +107,12 @@ export type PipelineParameter = z.infer<typeof PipelineParameter>;
 
 export const NotificationEvent = z.enum(['started', 'succeeded', 'failed', 'judgment']);
 export const Notification = z.object({
+  /** Credentials in it (user:pass@, token=… and the like) are write-only: answered masked (see pipeline-secrets.ts). */
   url: z.url({ protocol: /^https?$/, error: 'notification url must be an http(s) URL' }),
   events: z.array(NotificationEvent).min(1, 'choose at least one event'),
+  /** Written by the server when credentials in the URL are set or replaced. */
+  credentialsSetAt: Timestamp.optional(),
+  credentialsSetBy: z.string().optional(),
 });
 
 export const Concurrency = z.object({
@@ -108,3 +144,14 @@ export const Pipeline = PipelineDraft.extend({
   updatedBy: z.string(),
 });
 export type Pipeline = z.infer<typeof Pipeline>;
+
+/** A trigger as the API answers it: a webhook trigger's secret is never in it, only when and by whom it was set. */
+export const PublicTrigger = z.discriminatedUnion('type', [ManualTrigger, z.object(WebhookTriggerFields), CronTrigger, PipelineTrigger]);
+export type PublicTrigger = z.infer<typeof PublicTrigger>;
+
+/**
+ * A pipeline as every API answer carries it. The schema has no `secret`, so the response
+ * serializer drops one even if a route forgot to mask it.
+ */
+export const PublicPipeline = Pipeline.extend({ triggers: z.array(PublicTrigger) });
+export type PublicPipeline = z.infer<typeof PublicPipeline>;

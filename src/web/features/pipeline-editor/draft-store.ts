@@ -65,7 +65,8 @@ export interface DraftActions {
   undo(): void;
   redo(): void;
   /** The server stored `sent` as `revision`; later edits stay in the draft. */
-  markSaved(sent: PipelineDraft, revision: number): void;
+  /** `stored` is what the server kept (write-only secrets masked, triggers with their ids and owners); the draft takes it unless edited meanwhile. */
+  markSaved(sent: PipelineDraft, revision: number, stored?: PipelineDraft): void;
   /** Take a stored version (theirs after a conflict, a restored revision): one undo step away from what was here. */
   loadStored(draft: PipelineDraft, revision: number): void;
   setCodeBuffer(buffer: DraftState['codeBuffer']): void;
@@ -242,8 +243,9 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         if (!next) return;
         set({ ...next, future: future.slice(0, -1), past: [...past, { draft, positions }], lastEdit: undefined, codeBuffer: undefined });
       },
-      markSaved(sent, revision) {
-        set({ saved: sent, revision, lastEdit: undefined });
+      markSaved(sent, revision, stored = sent) {
+        const untouched = get().draft === sent;
+        set({ saved: untouched ? stored : sent, revision, lastEdit: undefined, ...(untouched ? { draft: stored } : {}) });
       },
       loadStored(stored, revision) {
         commit({ draft: stored }, undefined, { saved: stored, revision, selected: [], layoutRequest: get().layoutRequest + 1 });

@@ -18,6 +18,7 @@ import { UnsavedGuard } from './unsaved-guard';
 import { layoutStages } from './layout';
 import { useAutoLayout } from './use-auto-layout';
 import { useSavePipeline } from './use-save';
+import { RunAsNotice } from './run-as-notice';
 import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
 
@@ -95,6 +96,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         <ImportExport />
         <RunButton pipeline={pipeline} />
       </EditorToolbar>
+      <RunAsNotice />
       {saver.refused && (
         <div role="alert" className="flex items-center gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
           Not saved: fix the {saver.refused.length} problem{saver.refused.length === 1 ? '' : 's'} listed below first.

@@ -2,6 +2,11 @@ import { NotificationEvent, type PipelineDraft, type PipelineParameter, type Tri
 import type { ApplicationName } from '../../../shared/domain/names';
 import { Button } from '../../components/button';
 import { inputClasses } from '../../stages/field-input';
+import { formatDateTime } from '../../lib/format';
+import { SECRET_MASK } from '../../../shared/domain/pipeline-secrets';
+import { WebhookSecretField } from './webhook-secret-field';
+import { WatchedPipelineField } from './watched-pipeline-field';
+import { usePermission } from '../auth/auth-queries';
 
 type Notification = PipelineDraft['notifications'][number];
 const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const;
@@ -38,8 +43,14 @@ const Labelled = ({ label, children }: { label: string; children: React.ReactNod
 const csv = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function TriggersEditor({ triggers, application, onChange }: { triggers: readonly Trigger[]; application: ApplicationName; onChange: (t: Trigger[]) => void }) {
+  const execute = usePermission('EXECUTE', { application });
   return (
     <>
+      {!execute.allowed && (
+        <p role="note" className="text-xs text-amber-700 dark:text-amber-400">
+          A webhook, cron or pipeline trigger starts runs, so adding, changing or removing one needs EXECUTE (saving fails without it). {execute.why}
+        </p>
+      )}
       {triggers.map((t, i) => (
         <Row key={i} label={`Trigger ${i + 1}`} onRemove={() => onChange(triggers.filter((_, j) => j !== i))}>
           <div className="flex items-center gap-2">
@@ -51,11 +62,14 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
               enabled
             </label>
           </div>
-          {t.type === 'webhook' && (
-            <Labelled label="Shared secret (16+ characters)">
-              <input className={inputClasses()} value={t.secret} onChange={(e) => onChange(replace(triggers, i, { ...t, secret: e.target.value }))} />
-            </Labelled>
+          {t.type !== 'manual' && (
+            <span className="text-xs text-zinc-500">
+              {t.runAs
+                ? `Runs as ${t.runAs}${t.setAt ? `, who set it up on ${formatDateTime(t.setAt)}` : ''}. Changing it makes you the one it runs as.`
+                : 'Runs as you once saved (needs EXECUTE on this application).'}
+            </span>
           )}
+          {t.type === 'webhook' && <WebhookSecretField trigger={t} onChange={(next) => onChange(replace(triggers, i, next))} />}
           {t.type === 'cron' && (
             <>
               <Labelled label="Cron expression (minute hour day month weekday)">
@@ -72,7 +86,7 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
                 <input className={inputClasses()} value={t.application} onChange={(e) => onChange(replace(triggers, i, { ...t, application: e.target.value as ApplicationName }))} />
               </Labelled>
               <Labelled label="Pipeline">
-                <input className={inputClasses()} value={t.pipeline} onChange={(e) => onChange(replace(triggers, i, { ...t, pipeline: e.target.value }))} />
+                <WatchedPipelineField application={t.application} value={t.pipeline} onChange={(pipeline) => onChange(replace(triggers, i, { ...t, pipeline }))} />
               </Labelled>
               <Labelled label="When it ends as (comma-separated: succeeded, failed, canceled)">
                 <input className={inputClasses()} value={t.statuses.join(', ')} onChange={(e) => onChange(replace(triggers, i, { ...t, statuses: csv(e.target.value) as typeof t.statuses }))} />
@@ -127,6 +141,12 @@ export function NotificationsEditor({ notifications, onChange }: { notifications
           <Labelled label="POST to URL">
             <input className={inputClasses()} value={n.url} onChange={(e) => onChange(replace(notifications, i, { ...n, url: e.target.value }))} />
           </Labelled>
+          {n.url.includes(SECRET_MASK) && (
+            <span role="status" className="text-xs text-zinc-500">
+              Credentials in this URL ({SECRET_MASK}) set{n.credentialsSetAt ? ` on ${formatDateTime(n.credentialsSetAt)}` : ''}{n.credentialsSetBy ? ` by ${n.credentialsSetBy}` : ''}; they are kept while {SECRET_MASK} stays.{' '}
+              <button type="button" className="underline" onClick={() => onChange(replace(notifications, i, { url: 'https://', events: n.events }))}>Replace URL</button>
+            </span>
+          )}
           <div className="flex flex-wrap gap-2 text-xs">
             {NotificationEvent.options.map((ev) => (
               <label key={ev} className="flex items-center gap-1">

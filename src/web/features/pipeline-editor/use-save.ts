@@ -29,7 +29,8 @@ export function useSavePipeline(pipelineId: string, store: DraftStore) {
       queryClient.setQueryData(queryKeys.pipelines.detail(pipelineId), saved);
       void queryClient.invalidateQueries({ queryKey: queryKeys.pipelines.list(saved.application) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.pipelines.revisions(pipelineId) });
-      store.getState().markSaved(draft, saved.revision);
+      // A typed secret leaves the page once saved; the server's ids keep each trigger the same trigger next time.
+      store.getState().markSaved(draft, saved.revision, { ...draft, triggers: saved.triggers, notifications: saved.notifications });
       setConflict(undefined);
     },
     onError: async (err, { draft }) => {
