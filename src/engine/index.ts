@@ -6,7 +6,7 @@ import { createHttpCaller } from './jobs/http-caller';
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
-import type { Repositories } from '../db/types';
+import type { ExecutionLease, Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import type { JudgmentInput } from './controls';
@@ -30,7 +30,10 @@ export interface EngineOptions {
   now?: () => Date;
   /** Unique per process: leases name their owner. */
   owner?: string;
+  /** How long a claim holds an execution without renewal; renewed every third of it while advancing. */
   leaseMs?: number;
+  /** Executions claimed at once (default 1: a slow one never holds others back from another process). */
+  claimBatch?: number;
   tickMs?: number;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
@@ -71,6 +74,9 @@ export interface Engine {
   killJobs(): Promise<void>;
 }
 
+/** A tick gives way after this many claims so stop() and the timers get a turn; the next tick goes on. */
+const MAX_CLAIMS_PER_TICK = 200;
+
 export function createEngine(options: EngineOptions): Engine {
   const { repos, events } = options;
   const now = options.now ?? (() => new Date());
@@ -84,6 +90,8 @@ export function createEngine(options: EngineOptions): Engine {
     repos,
     events,
     jobsRoot: options.jobsRoot ?? join(tmpdir(), 'kiln-jobs'),
+    owner,
+    now,
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
     ...(options.onError ? { onError: options.onError } : {}),
@@ -91,20 +99,62 @@ export function createEngine(options: EngineOptions): Engine {
   let ticking: Promise<number> | undefined;
   let again = false;
 
+  // Leases of the executions this process is advancing now, renewed on a timer so a long advance
+  // (a slow stage) keeps its execution; one that could not be renewed is `lost` and stops at once.
+  const held = new Map<string, ExecutionLease>();
+  const lost = new Set<string>();
+  let renewing: Promise<void> | undefined;
+  const renewHeld = (): Promise<void> => {
+    const leases = [...held.values()];
+    if (leases.length === 0 || renewing) return renewing ?? Promise.resolve();
+    renewing = repos.executions.renew(leases, now(), leaseMs).then((kept) => {
+      const ids = new Set(kept);
+      for (const l of leases) if (!ids.has(l.id) && held.get(l.id) === l) lost.add(l.id);
+    }, (err: unknown) => options.onError?.(err)).finally(() => (renewing = undefined));
+    return renewing;
+  };
+  let renewer: NodeJS.Timeout | undefined;
+
+  const advanceOne = async (lease: ExecutionLease) => {
+    let wakeAt: Date | null | 'never' = null;
+    held.set(lease.id, lease);
+    if (!renewer) {
+      renewer = setInterval(() => void renewHeld(), Math.max(50, Math.floor(leaseMs / 3)));
+      renewer.unref();
+    }
+    try {
+      wakeAt = await advanceExecution(lease.id, {
+        repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease,
+        leaseLost: () => lost.has(lease.id),
+        holdsLease: async () => {
+          const kept = await repos.executions.renew([lease], now(), leaseMs);
+          if (kept.length === 0) lost.add(lease.id);
+          return kept.length > 0;
+        },
+      });
+    } catch (err) {
+      options.onError?.(err);
+      wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
+    } finally {
+      held.delete(lease.id);
+      lost.delete(lease.id);
+      await repos.executions.release(lease, wakeAt); // fenced: a no-op when another process took it over
+    }
+  };
+
   const tickOnce = async () => {
-    const ids = await repos.executions.claim(owner, now(), leaseMs, 20);
-    for (const id of ids) {
-      let wakeAt: Date | null | 'never' = null;
-      try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle });
-      } catch (err) {
-        options.onError?.(err);
-        wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
-      } finally {
-        await repos.executions.release(id, owner, wakeAt);
+    let advanced = 0;
+    // Small claims, one after another, until nothing is due: work is spread over the processes as
+    // it comes, and a crash strands at most `claimBatch` executions until their lease runs out.
+    for (let batch = 0; batch < MAX_CLAIMS_PER_TICK; batch += 1) {
+      const leases = await repos.executions.claim(owner, now(), leaseMs, options.claimBatch ?? 1);
+      if (leases.length === 0) break;
+      for (const lease of leases) {
+        await advanceOne(lease);
+        advanced += 1;
       }
     }
-    return ids.length;
+    return advanced;
   };
 
   // One tick at a time per process; a request for another while one runs is coalesced into one more.
@@ -244,6 +294,8 @@ export function createEngine(options: EngineOptions): Engine {
 
     async stop() {
       stopped = true;
+      clearInterval(renewer);
+      renewer = undefined;
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);
       timer = undefined;

@@ -45,6 +45,9 @@ export const bakeHandler = defineHandler<Config>({
         const value = v === undefined ? undefined : resolve(v);
         return value === undefined || value === null || value === '' ? undefined : String(value);
       };
+      const at = now.toISOString();
+      // The launch record first, in one compare-and-set with the lease: no other process bakes it too.
+      await services.recordLaunch({ launchedAt: at, launchedBy: services.owner, heartbeatAt: at });
       launchBakeRun({
         repos,
         executionId: execution.id,
@@ -61,7 +64,6 @@ export const bakeHandler = defineHandler<Config>({
         },
         onEnd: () => void repos.executions.wake(execution.id),
       });
-      const at = now.toISOString();
       return { status: 'RUNNING', wakeAt: soon, context: { launchedAt: at, launchedBy: services.owner, heartbeatAt: at, recipe: recipe.name, recipeRevision: recipe.revision } };
     }
 
