@@ -81,7 +81,8 @@ export function createEngine(options: EngineOptions): Engine {
   const { repos, events } = options;
   const now = options.now ?? (() => new Date());
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = options.leaseMs ?? 30_000;
+  // Short, and renewed every third of it while advancing: a killed process's executions are taken over within seconds.
+  const leaseMs = options.leaseMs ?? 6_000;
   let timer: NodeJS.Timeout | undefined;
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.

@@ -4,7 +4,21 @@ import type { EventBus } from './events/event-bus';
 import { downstreamOf } from './orchestrator/dag';
 import { EngineError } from './errors';
 import { judgmentRefusal } from './controls';
+import { hostname } from 'node:os';
+import { groupAlive } from './jobs/job-supervisor';
+import { JOB_STALE_MS } from './jobs/job-runner';
 
+
+/**
+ * Whether the last attempt of a job may still be running: it has no result and its process group
+ * is alive on this host, or its supervisor (on another host) said so lately. Says where, or undefined.
+ */
+async function jobStillAlive(repos: Repositories, executionId: string, refId: string, now: Date): Promise<string | undefined> {
+  const run = await repos.jobRuns.latest(executionId, refId);
+  if (!run || run.result) return undefined;
+  if (run.host === hostname()) return groupAlive(run.pgid) ? `process group ${String(run.pgid)} on this host` : undefined;
+  return now.getTime() - Date.parse(run.heartbeatAt) < JOB_STALE_MS ? `watched by ${run.owner} on ${run.host}` : undefined;
+}
 
 const COLLATERAL = /^canceled: stage '.*' failed and halts the pipeline$/;
 
@@ -53,6 +67,10 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
       const busy = execution.stages.find((s) => downstream.has(s.refId) && (s.status === 'RUNNING' || s.status === 'SUSPENDED'));
       if (busy) throw new EngineError('conflict', `Stage '${busy.name}' is still ${busy.status}; wait for it or cancel the execution first.`);
       if (!COMPLETED.has(stage.status)) throw new EngineError('conflict', `Stage '${stage.name}' is ${stage.status}; only a finished stage can be restarted.`);
+      for (const s of execution.stages.filter((x) => downstream.has(x.refId) && x.type === 'runJob')) {
+        const alive = await jobStillAlive(repos, executionId, s.refId, deps.now());
+        if (alive) throw new EngineError('conflict', `The job of stage '${s.name}' is still running (${alive}); wait for it to end before restarting, so two copies never run at once.`);
+      }
       await repos.executions.resetStages(executionId, [...downstream]);
       await repos.executions.updateStage(executionId, refId, { context: { restarted: record(by, undefined) } });
       await publish(execution, stage, 'NOT_STARTED');
