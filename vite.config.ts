@@ -45,6 +45,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts', 'mocks/**/*.test.ts'],
+          // Several Kiln processes need a shared PostgreSQL: those tests run in the PostgreSQL pass only.
+          exclude: process.env.KILN_TEST_DATABASE_URL ? [] : ['src/engine/**/*.postgres.test.ts'],
         },
       },
       {

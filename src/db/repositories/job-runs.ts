@@ -33,8 +33,11 @@ export interface JobRunKey {
 }
 
 export interface JobRunRepository {
-  /** The launch record, written before the job starts (pgid set once it runs). */
-  insert(run: Omit<JobRun, 'result' | 'logOffset' | 'heartbeatAt' | 'pgid'>): Promise<void>;
+  /**
+   * The launch record, written before the job starts (pgid set once it runs). Written again by a
+   * process that adopted a record whose job never started (it owns the record then) to start it.
+   */
+  insert(run: Omit<JobRun, 'result' | 'logOffset' | 'heartbeatAt' | 'pgid'>): Promise<boolean>;
   get(key: JobRunKey): Promise<JobRun | undefined>;
   /** The last attempt of a stage, to know whether a copy may still be alive. */
   latest(executionId: string, refId: string): Promise<JobRun | undefined>;
@@ -72,11 +75,16 @@ export function jobRunRepository(db: Session): JobRunRepository {
   const key = (k: JobRunKey) => [k.executionId, k.refId, k.attempt];
   return {
     async insert(run) {
-      await db.query(
+      const { rowCount } = await db.query(
         `insert into job_runs (execution_id, ref_id, attempt, owner, host, run_dir, launched_at, heartbeat_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $7)`,
+         values ($1, $2, $3, $4, $5, $6, $7, $7)
+         on conflict (execution_id, ref_id, attempt) do update
+           set owner = excluded.owner, host = excluded.host, run_dir = excluded.run_dir, launched_at = excluded.launched_at,
+               heartbeat_at = excluded.heartbeat_at, pgid = null, log_offset = 0
+           where job_runs.ended_at is null and job_runs.owner = excluded.owner`,
         [run.executionId, run.refId, run.attempt, run.owner, run.host, run.runDir, run.launchedAt],
       );
+      return rowCount > 0;
     },
 
     async get(k) {

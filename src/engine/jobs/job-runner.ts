@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Repositories } from '../../db/types';
 import type { JobResult, JobRun, JobRunKey } from '../../db/repositories/job-runs';
 import type { EventBus } from '../events/event-bus';
-import { createOutputTail, groupAlive, readExitStatus, SUPERVISOR } from './job-supervisor';
+import { createOutputTail, findGroup, groupAlive, readExitStatus, SUPERVISOR } from './job-supervisor';
 
 export interface JobSpec extends JobRunKey {
   application: string;
@@ -24,10 +24,11 @@ export interface JobRunner {
   status(key: JobRunKey): JobState | undefined;
   /**
    * Takes over an attempt whose supervising process stopped: on this host its output and process
-   * group are watched from where they were left, or its end is stored now. False when it cannot
-   * be (another host, or another process adopted it first).
+   * group are watched from where they were left, or its end is stored now ('adopted'). 'unstarted'
+   * when its launcher died before the job started (no process, no output): this process owns the
+   * launch now and starts it. False when it cannot be (another host, or adopted by another process).
    */
-  adopt(run: JobRun, application: string, timeoutSec: number): Promise<boolean>;
+  adopt(run: JobRun, application: string, timeoutSec: number): Promise<'adopted' | 'unstarted' | false>;
   /** Stops the stage's job (canceled or timed out): a log line says why, then TERM, then KILL. */
   stop(executionId: string, refId: string, why: string): void;
   /** Kills every job of this process (shutdown); resolves once each one's end is recorded. */
@@ -200,7 +201,9 @@ export function createJobRunner(deps: {
       const cwd = spec.workingDir ? resolve(spec.workingDir) : join(deps.jobsRoot, spec.executionId, spec.refId);
       if (!spec.workingDir) mkdirSync(cwd, { recursive: true });
       const launchedAt = deps.now();
-      await deps.repos.jobRuns.insert({ ...key, owner: deps.owner, host, runDir, launchedAt: launchedAt.toISOString() });
+      if (!(await deps.repos.jobRuns.insert({ ...key, owner: deps.owner, host, runDir, launchedAt: launchedAt.toISOString() }))) {
+        throw new Error(`another Kiln process holds the launch of this job (attempt ${spec.attempt}); it was not started again`);
+      }
       if (!existsSync(cwd)) {
         await store(key, { endedAt: launchedAt.toISOString(), exitCode: null, signal: null, timedOut: false, error: `workingDir ${cwd} does not exist` });
         return;
@@ -229,10 +232,13 @@ export function createJobRunner(deps: {
 
     async adopt(run, application, timeoutSec) {
       if (run.host !== host || run.result) return false;
+      // Only the process that wins this compare-and-set looks further: two never watch (or start) one job.
       const at = deps.now();
       if (!(await deps.repos.jobRuns.adopt(run, deps.owner, at, new Date(at.getTime() - JOB_STALE_MS)))) return false;
       const exit = readExitStatus(run.runDir);
-      if (exit === undefined && !groupAlive(run.pgid)) {
+      const pgid = findGroup(run.runDir) ?? null;
+      if (exit === undefined && pgid === null && !existsSync(join(run.runDir, 'output'))) return 'unstarted';
+      if (exit === undefined && pgid === null) {
         // Gone without a status: killed with its wrapper while nobody watched. Say so with its last output.
         const lines: string[] = [];
         const tail = createOutputTail(join(run.runDir, 'output'), run.logOffset, (l) => lines.push(l));
@@ -240,10 +246,10 @@ export function createJobRunner(deps: {
         if (lines.length > 0) await deps.repos.executionLogs.append(run.executionId, run.refId, lines);
         const last = lines.at(-1);
         await store(run, { endedAt: at.toISOString(), exitCode: null, signal: null, timedOut: false, error: `${lostMessage(run.owner)}; its processes ended without an exit status${last ? ` (last output: ${last})` : ''}` });
-        return true;
+        return 'adopted';
       }
-      watch({ key: run, application, runDir: run.runDir, pgid: run.pgid, offset: run.logOffset, deadline: Date.parse(run.launchedAt) + timeoutSec * 1000, timeoutSec });
-      return true;
+      watch({ key: run, application, runDir: run.runDir, pgid, offset: run.logOffset, deadline: Date.parse(run.launchedAt) + timeoutSec * 1000, timeoutSec });
+      return 'adopted';
     },
 
     stop(executionId, refId, why) {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,6 +18,32 @@ export function readExitStatus(runDir: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const code = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
   return Number.isFinite(code) ? code : undefined;
+}
+
+/**
+ * The process group of the wrapper running in `runDir`, found by its arguments in /proc: a stored
+ * pgid alone could name an unrelated process after pid reuse, and a launcher killed right after
+ * spawning never stored one. Undefined when no such wrapper is alive (or /proc is unreadable).
+ */
+export function findGroup(runDir: string): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (argv[3] !== 'kiln-job' || argv[4] !== runDir) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') return Number(pgrp);
+    } catch {
+      // gone while looking
+    }
+  }
+  return undefined;
 }
 
 /** Whether any process of the group is still alive (EPERM: alive, owned by someone else). */

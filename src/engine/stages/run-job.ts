@@ -26,6 +26,15 @@ export const runJobHandler = defineHandler<Config>({
     // Each attempt is its own job: a restarted stage runs anew instead of reading the last exit code.
     const key = { executionId: execution.id, refId: stage.refId, attempt: stage.attempt };
     let job = services.jobs.status(key);
+    const launch = async (recorded: boolean): Promise<StepResult> => {
+      const command = String(resolve(config.command));
+      const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(resolve(v))]));
+      const at = now.toISOString();
+      // The launch record first, in one compare-and-set with the lease: no other process starts it too.
+      if (!recorded) await services.recordLaunch({ launchedAt: at, launchedBy: services.owner, command });
+      await services.jobs.launch({ ...key, application: execution.application, command, workingDir: config.workingDir, env, timeoutSec: config.timeoutSec });
+      return { status: 'RUNNING', wakeAt: soon };
+    };
 
     if (!job && typeof stage.context.launchedAt === 'string') {
       // Launched by another process, or by this one before a restart: never run it a second time.
@@ -33,23 +42,18 @@ export const runJobHandler = defineHandler<Config>({
       // alive, it wakes the execution when the job ends; when it is gone, this process adopts the job.
       const run = await repos.jobRuns.get(key);
       if (run?.result) return outcome({ state: 'exited', ...run.result }, config);
-      if (run && now.getTime() - Date.parse(run.heartbeatAt) < JOB_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
-      if (run && (await services.jobs.adopt(run, execution.application, config.timeoutSec))) job = services.jobs.status(key);
-      if (!job) {
-        const who = run?.owner ?? String(stage.context.launchedBy);
-        return { status: 'FAILED', error: run ? lostMessage(who) : `${lostMessage(who)} (it stopped before the job started)` };
-      }
+      const alive = Date.parse(run?.heartbeatAt ?? stage.context.launchedAt);
+      if (now.getTime() - alive < JOB_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
+      // Its launcher died before the job started (no job record; or one with no process and no
+      // output, adopted here): this process owns the launch now and starts it, once.
+      if (!run) return launch(true);
+      const adopted = await services.jobs.adopt(run, execution.application, config.timeoutSec);
+      if (adopted === 'unstarted') return launch(true);
+      if (adopted === 'adopted') job = services.jobs.status(key);
+      if (!job) return { status: 'FAILED', error: lostMessage(run.owner) };
     }
 
-    if (!job) {
-      const command = String(resolve(config.command));
-      const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(resolve(v))]));
-      const at = now.toISOString();
-      // The launch record first, in one compare-and-set with the lease: no other process starts it too.
-      await services.recordLaunch({ launchedAt: at, launchedBy: services.owner, command });
-      await services.jobs.launch({ ...key, application: execution.application, command, workingDir: config.workingDir, env, timeoutSec: config.timeoutSec });
-      return { status: 'RUNNING', wakeAt: soon };
-    }
+    if (!job) return launch(false);
 
     if (job.state === 'running') return { status: 'RUNNING', wakeAt: soon };
     return outcome(job, config);
