@@ -34,6 +34,8 @@ export interface EngineOptions {
   leaseMs?: number;
   /** Executions claimed at once (default 1: a slow one never holds others back from another process). */
   claimBatch?: number;
+  /** Executions advanced side by side in this process (default 4). */
+  workers?: number;
   tickMs?: number;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
@@ -145,16 +147,23 @@ export function createEngine(options: EngineOptions): Engine {
 
   const tickOnce = async () => {
     let advanced = 0;
+    let claims = 0;
     // Small claims, one after another, until nothing is due: work is spread over the processes as
-    // it comes, and a crash strands at most `claimBatch` executions until their lease runs out.
-    for (let batch = 0; batch < MAX_CLAIMS_PER_TICK; batch += 1) {
-      const leases = await repos.executions.claim(owner, now(), leaseMs, options.claimBatch ?? 1);
-      if (leases.length === 0) break;
-      for (const lease of leases) {
-        await advanceOne(lease);
-        advanced += 1;
+    // it comes, and a crash strands at most `claimBatch` executions per worker until their lease runs
+    // out. A few workers advance executions side by side, so one long advance (a 1,000-stage chain,
+    // a slow deploy step) does not hold back the others this process could move meanwhile.
+    const worker = async () => {
+      while (claims < MAX_CLAIMS_PER_TICK) {
+        claims += 1;
+        const leases = await repos.executions.claim(owner, now(), leaseMs, options.claimBatch ?? 1);
+        if (leases.length === 0) return;
+        for (const lease of leases) {
+          await advanceOne(lease);
+          advanced += 1;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: options.workers ?? 4 }, worker));
     return advanced;
   };
 

@@ -154,7 +154,8 @@ export function executionRepository(db: Session): ExecutionRepository {
          where id in (
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
-             and (lease_until is null or lease_until < $3 or lease_owner = $1)
+             -- Not even its own owner's: a process advances executions side by side, never one twice at once.
+             and (lease_until is null or lease_until < $3)
              and (woken or wake_at is null or wake_at <= $3)
            order by created_at limit $4
            for update skip locked)

@@ -24,6 +24,11 @@ const engine = createEngine({
 });
 engine.run();
 process.stdout.write('ready\n');
+// Started by a test or bench that died: stop too rather than run on as an orphan.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 1000).unref();
 process.on('SIGTERM', () => {
   void engine.stop().then(() => engine.killJobs()).then(() => db.close()).then(() => process.exit(0));
 });
