@@ -64,9 +64,15 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const children = await engines(t, processes);
   const t0 = performance.now();
   for (let i = 0; i < count; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
-  for (;;) {
+  for (let polls = 0; ; polls += 1) {
     const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
     if (Number(rows[0]!.n) === 0) break;
+    if (polls === 3000) {
+      // A minute in: say what is stuck rather than wait silently.
+      const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
+        from execution_stages s join executions e on e.id = s.execution_id where e.status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED') group by 1, 2`);
+      console.log('stuck after 60 s:', JSON.stringify(stuck));
+    }
     await sleep(20);
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -120,6 +126,7 @@ async function resume() {
   }
 }
 
-for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
-for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
-await resume();
+const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
+if (!only || only === 'engine') for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
+if (!only || only === 'jobs') for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+if (!only || only === 'resume') await resume();

@@ -222,8 +222,9 @@ export function createJobRunner(deps: {
         },
       });
       const pgid = child.pid ?? null;
-      if (pgid) await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), { pgid });
+      // Watched before anything is awaited: a quick job may exit at once, and its end must not be missed.
       watch({ key, application: spec.application, runDir, pgid, offset: 0, deadline: launchedAt.getTime() + spec.timeoutSec * 1000, timeoutSec: spec.timeoutSec, child });
+      if (pgid) await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), { pgid });
     },
 
     status(key) {
