@@ -6,9 +6,10 @@ import { createHttpCaller } from './jobs/http-caller';
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
-import type { ExecutionLease, Repositories } from '../db/types';
+import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
+import { createLeasedTicks } from './orchestrator/leased-ticks';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
 import { can } from '../shared/domain/user';
@@ -76,9 +77,6 @@ export interface Engine {
   killJobs(): Promise<void>;
 }
 
-/** A tick gives way after this many claims so stop() and the timers get a turn; the next tick goes on. */
-const MAX_CLAIMS_PER_TICK = 200;
-
 export function createEngine(options: EngineOptions): Engine {
   const { repos, events } = options;
   const now = options.now ?? (() => new Date());
@@ -99,90 +97,13 @@ export function createEngine(options: EngineOptions): Engine {
     onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  let ticking: Promise<number> | undefined;
-  let again = false;
-
-  // Leases of the executions this process is advancing now, renewed on a timer so a long advance
-  // (a slow stage) keeps its execution; one that could not be renewed is `lost` and stops at once.
-  const held = new Map<string, ExecutionLease>();
-  const lost = new Set<string>();
-  let renewing: Promise<void> | undefined;
-  const renewHeld = (): Promise<void> => {
-    const leases = [...held.values()];
-    if (leases.length === 0 || renewing) return renewing ?? Promise.resolve();
-    renewing = repos.executions.renew(leases, now(), leaseMs).then((kept) => {
-      const ids = new Set(kept);
-      for (const l of leases) if (!ids.has(l.id) && held.get(l.id) === l) lost.add(l.id);
-    }, (err: unknown) => options.onError?.(err)).finally(() => (renewing = undefined));
-    return renewing;
-  };
-  let renewer: NodeJS.Timeout | undefined;
-
-  const advanceOne = async (lease: ExecutionLease) => {
-    let wakeAt: Date | null | 'never' = null;
-    held.set(lease.id, lease);
-    if (!renewer) {
-      renewer = setInterval(() => void renewHeld(), Math.max(50, Math.floor(leaseMs / 3)));
-      renewer.unref();
-    }
-    try {
-      wakeAt = await advanceExecution(lease.id, {
-        repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease,
-        leaseLost: () => lost.has(lease.id),
-        holdsLease: async () => {
-          const kept = await repos.executions.renew([lease], now(), leaseMs);
-          if (kept.length === 0) lost.add(lease.id);
-          return kept.length > 0;
-        },
-      });
-    } catch (err) {
-      options.onError?.(err);
-      wakeAt = new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
-    } finally {
-      held.delete(lease.id);
-      lost.delete(lease.id);
-      await repos.executions.release(lease, wakeAt); // fenced: a no-op when another process took it over
-    }
-  };
-
-  const tickOnce = async () => {
-    let advanced = 0;
-    let claims = 0;
-    // Small claims, one after another, until nothing is due: work is spread over the processes as
-    // it comes, and a crash strands at most `claimBatch` executions per worker until their lease runs
-    // out. A few workers advance executions side by side, so one long advance (a 1,000-stage chain,
-    // a slow deploy step) does not hold back the others this process could move meanwhile.
-    const worker = async () => {
-      while (claims < MAX_CLAIMS_PER_TICK) {
-        claims += 1;
-        const leases = await repos.executions.claim(owner, now(), leaseMs, options.claimBatch ?? 1);
-        if (leases.length === 0) return;
-        for (const lease of leases) {
-          await advanceOne(lease);
-          advanced += 1;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: options.workers ?? 4 }, worker));
-    return advanced;
-  };
-
-  // One tick at a time per process; a request for another while one runs is coalesced into one more.
-  const tick = async (): Promise<number> => {
-    if (ticking) {
-      again = true;
-      return ticking;
-    }
-    ticking = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await tickOnce();
-      } while (again);
-      return total;
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+  const leased = createLeasedTicks({
+    repos, now, owner, leaseMs, claimBatch: options.claimBatch, workers: options.workers, onError: options.onError,
+    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, ...guard }),
+  });
+  // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
+  // everything due has been advanced (tests and start() rely on it).
+  const tick = (): Promise<number> => leased.tickOnce();
   let stopped = false;
   // After stop() nothing new is started here: a stopped engine is as good as a dead process.
   const kick = () => {
@@ -304,13 +225,12 @@ export function createEngine(options: EngineOptions): Engine {
 
     async stop() {
       stopped = true;
-      clearInterval(renewer);
-      renewer = undefined;
+      leased.stop();
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);
       timer = undefined;
       slowTimer = undefined;
-      await Promise.all([ticking, delivering]);
+      await Promise.all([leased.idle(), delivering]);
     },
 
     killJobs() {

@@ -14,6 +14,7 @@ import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
+import type { LeaseGuard } from './leased-ticks';
 
 export interface RunDeps {
   repos: Repositories;
@@ -28,9 +29,9 @@ export interface RunDeps {
   /** The claim this advance runs under: every state write is fenced by it. */
   lease: ExecutionLease;
   /** True once the lease could not be renewed (taken over): the advance stops at the next step. */
-  leaseLost?: () => boolean;
+  leaseLost?: LeaseGuard['leaseLost'];
   /** Renews the lease now; false when it was taken over. Asked when a compare-and-set lost, to tell why. */
-  holdsLease?: () => Promise<boolean>;
+  holdsLease?: LeaseGuard['holdsLease'];
 }
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
