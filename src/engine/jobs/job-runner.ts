@@ -208,6 +208,12 @@ export function createJobRunner(deps: {
         await store(key, { endedAt: launchedAt.toISOString(), exitCode: null, signal: null, timedOut: false, error: `workingDir ${cwd} does not exist` });
         return;
       }
+      // A restarted stage's log goes on after the last attempt's lines: say where this run begins.
+      if (spec.attempt > 1) {
+        const line = `[kiln] attempt ${spec.attempt}: the stage was restarted and runs the job again`;
+        const { firstSeq } = await deps.repos.executionLogs.append(spec.executionId, spec.refId, [line]);
+        await deps.events.publish({ type: 'log.lines', application: spec.application, executionId: spec.executionId, data: { refId: spec.refId, firstSeq, lines: [line] } });
+      }
       const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'kiln-job', runDir, '/bin/sh', '-c', spec.command], {
         cwd,
         detached: true, // its own process group, so a timeout kills what the command started too

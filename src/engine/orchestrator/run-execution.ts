@@ -166,6 +166,8 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       const timedOut = deadline !== undefined && now >= deadline;
       if (deadline && !timedOut) wakeAt = earliest(wakeAt, deadline);
       if (!timedOut && stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
+      // A side effect is never started under a lease known to be lost.
+      if (deps.leaseLost?.()) throw new LeaseLost();
       const result: StepResult = timedOut
         ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
         : await step(execution, stage, scope, deps);

@@ -132,6 +132,8 @@ describe('runJob restarted', { timeout: 30_000 }, () => {
     const done = await until(id, finished);
     expect(done.stages[0]).toMatchObject({ status: 'SUCCEEDED', outputs: { exitCode: 0 }, attempt: 2 });
     expect(readFileSync(join(dir, 'runs'), 'utf8')).toBe('run\nrun\n');
+    const log = (await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line);
+    expect(log).toEqual(['[kiln] attempt 2: the stage was restarted and runs the job again']);
   });
 
   it('refuses to restart while the last copy of the job is still alive, so two never run at once', async () => {
