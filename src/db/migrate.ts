@@ -10,6 +10,7 @@ import { localCloudSchema } from './migrations/010-local-cloud';
 import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
 import { ociImagesSchema } from './migrations/031-oci-images';
+import { executionFencingSchema } from './migrations/050-execution-fencing';
 import { triggerOwnersSchema } from './migrations/070-trigger-owners';
 import type { Session } from './types';
 
@@ -27,7 +28,7 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
-  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, triggerOwnersSchema,
+  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema,
 ];
 
 /**

@@ -17,6 +17,7 @@ import { auditRepository } from './repositories/audit';
 import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
 import { recipeRepository } from './repositories/recipes';
+import { jobRunRepository } from './repositories/job-runs';
 import type { Repositories, Session } from './types';
 
 /**
@@ -44,5 +45,6 @@ export function createRepositories(db: Session): Repositories {
     oidc: oidcRepository(db),
     images: imageRepository(db),
     recipes: recipeRepository(db),
+    jobRuns: jobRunRepository(db),
   };
 }

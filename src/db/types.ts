@@ -11,6 +11,7 @@ import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
 import type { ImageRepository } from './repositories/images';
 import type { RecipeRepository } from './repositories/recipes';
+import type { JobRunRepository } from './repositories/job-runs';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -186,17 +187,24 @@ export interface ExecutionRepository {
       until?: string | undefined;
     },
   ): Promise<ExecutionPage>;
-  /** Leases up to `limit` executions that have work due and no live lease of another owner. */
-  claim(owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]>;
-  /** Gives the lease back; the engine looks again at `wakeAt` (null: now; 'never': only when woken). */
-  release(id: string, owner: string, wakeAt: Date | null | 'never'): Promise<void>;
+  /** Leases up to `limit` executions that have work due and no live lease; each claim takes a new fencing token. */
+  claim(owner: string, now: Date, leaseMs: number, limit: number): Promise<ExecutionLease[]>;
+  /** Extends the leases still held (same owner and token); returns the ids renewed, so a lost one is known. */
+  renew(leases: readonly ExecutionLease[], now: Date, leaseMs: number): Promise<string[]>;
+  /** Gives the lease back if still held; the engine looks again at `wakeAt` (null: now; 'never': only when woken). */
+  release(lease: ExecutionLease, wakeAt: Date | null | 'never'): Promise<void>;
+  /**
+   * Writes a stage's launch record (merged into its context) only while the lease is held, the stage
+   * is RUNNING at `attempt` and has no launch record yet: whoever wins may start the side effect.
+   */
+  recordLaunch(lease: ExecutionLease, refId: string, attempt: number, record: Record<string, unknown>): Promise<boolean>;
   /** Makes an execution due now (a judgment arrived, a person acted). */
   wake(id: string): Promise<void>;
   /** With `expect.status`, applies only while the execution has one of them (false when not); `wake` makes it due. */
   updateExecution(
     id: string,
     patch: Partial<Pick<Execution, 'status' | 'startedAt' | 'endedAt' | 'canceledBy' | 'cancelReason' | 'paused'>>,
-    expect?: { status?: readonly ExecutionStatus[]; wake?: boolean },
+    expect?: { status?: readonly ExecutionStatus[]; wake?: boolean; lease?: ExecutionLease },
   ): Promise<boolean>;
   /** Puts stages back to NOT_STARTED with no times, outputs, error or context; `attempt` goes up by one. */
   resetStages(id: string, refIds: readonly string[]): Promise<void>;
@@ -207,7 +215,7 @@ export interface ExecutionRepository {
     id: string,
     refId: string,
     patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context' | 'tasks'>>,
-    expect?: { status: ExecutionStatus },
+    expect?: { status: ExecutionStatus; lease?: ExecutionLease },
   ): Promise<boolean>;
 }
 
@@ -315,6 +323,13 @@ export interface AuditRepository {
   list(filter: { actor?: string | undefined; action?: string | undefined; q?: string | undefined; before?: number | undefined; limit: number }): Promise<AuditEntry[]>;
 }
 
+/** Who holds an execution, with the fencing token of that claim (a later claim has a larger one). */
+export interface ExecutionLease {
+  id: string;
+  owner: string;
+  token: number;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -336,4 +351,6 @@ export interface Repositories {
   /** The bakery's image registry and recipes. */
   images: ImageRepository;
   recipes: RecipeRepository;
+  /** Launch records and durable results of job attempts. */
+  jobRuns: JobRunRepository;
 }

@@ -44,7 +44,7 @@ describe('engine', () => {
     await a.tick();
     // When the wait is due, process A takes the lease and is killed before it gives it back.
     later(120);
-    expect(await repos.executions.claim('process-a', t.now(), 30_000, 10)).toEqual([id]);
+    expect((await repos.executions.claim('process-a', t.now(), 30_000, 10)).map((l) => l.id)).toEqual([id]);
     const b = engine('process-b');
     expect(await b.tick()).toBe(0); // A's lease is still fresh
     later(31);

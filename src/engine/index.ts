@@ -8,9 +8,9 @@ import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
 import type { Repositories } from '../db/types';
-import { StoredRowError } from '../db/sql';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
+import { createLeasedTicks } from './orchestrator/leased-ticks';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
 import { can, type Me } from '../shared/domain/user';
@@ -34,7 +34,12 @@ export interface EngineOptions {
   now?: () => Date;
   /** Unique per process: leases name their owner. */
   owner?: string;
+  /** How long a claim holds an execution without renewal; renewed every third of it while advancing. */
   leaseMs?: number;
+  /** Executions claimed at once (default 1: a slow one never holds others back from another process). */
+  claimBatch?: number;
+  /** Executions advanced side by side in this process (default 4). */
+  workers?: number;
   tickMs?: number;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
@@ -89,7 +94,8 @@ export function createEngine(options: EngineOptions): Engine {
   const { repos, events } = options;
   const now = options.now ?? (() => new Date());
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = options.leaseMs ?? 30_000;
+  // Short, and renewed every third of it while advancing: a killed process's executions are taken over within seconds.
+  const leaseMs = options.leaseMs ?? 6_000;
   let timer: NodeJS.Timeout | undefined;
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
@@ -102,46 +108,19 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     jobsRoot,
     sandbox: createJobSandbox({ ...sandbox, hide: [KILN_ROOT, jobsRoot, ...(sandbox.hide ?? [])], readOnly: [DEMO_DIR, ...(sandbox.readOnly ?? [])] }),
+    owner,
+    now,
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  let ticking: Promise<number> | undefined;
-  let again = false;
-
-  const tickOnce = async () => {
-    const ids = await repos.executions.claim(owner, now(), leaseMs, 20);
-    for (const id of ids) {
-      let wakeAt: Date | null | 'never' = null;
-      try {
-        wakeAt = await advanceExecution(id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle });
-      } catch (err) {
-        options.onError?.(err);
-        // An execution whose row does not parse is quarantined (see /api/health): retrying it every second only fills the log.
-        wakeAt = err instanceof StoredRowError ? 'never' : new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
-      } finally {
-        await repos.executions.release(id, owner, wakeAt);
-      }
-    }
-    return ids.length;
-  };
-
-  // One tick at a time per process; a request for another while one runs is coalesced into one more.
-  const tick = async (): Promise<number> => {
-    if (ticking) {
-      again = true;
-      return ticking;
-    }
-    ticking = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await tickOnce();
-      } while (again);
-      return total;
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+  const leased = createLeasedTicks({
+    repos, now, owner, leaseMs, claimBatch: options.claimBatch, workers: options.workers, onError: options.onError,
+    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, ...guard }),
+  });
+  // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
+  // everything due has been advanced (tests and start() rely on it).
+  const tick = (): Promise<number> => leased.tickOnce();
   let stopped = false;
   // After stop() nothing new is started here: a stopped engine is as good as a dead process.
   const kick = () => {
@@ -272,11 +251,12 @@ export function createEngine(options: EngineOptions): Engine {
 
     async stop() {
       stopped = true;
+      leased.stop();
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);
       timer = undefined;
       slowTimer = undefined;
-      await Promise.all([ticking, delivering]);
+      await Promise.all([leased.idle(), delivering]);
     },
 
     killJobs() {

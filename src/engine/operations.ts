@@ -5,6 +5,21 @@ import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { downstreamOf } from './orchestrator/dag';
 import { EngineError } from './errors';
+import { hostname } from 'node:os';
+import { groupAlive } from './jobs/job-supervisor';
+import { JOB_STALE_MS } from './jobs/job-runner';
+
+
+/**
+ * Whether the last attempt of a job may still be running: it has no result and its process group
+ * is alive on this host, or its supervisor (on another host) said so lately. Says where, or undefined.
+ */
+async function jobStillAlive(repos: Repositories, executionId: string, refId: string, now: Date): Promise<string | undefined> {
+  const run = await repos.jobRuns.latest(executionId, refId);
+  if (!run || run.result) return undefined;
+  if (run.host === hostname()) return groupAlive(run.pgid) ? `process group ${String(run.pgid)} on this host` : undefined;
+  return now.getTime() - Date.parse(run.heartbeatAt) < JOB_STALE_MS ? `watched by ${run.owner} on ${run.host}` : undefined;
+}
 
 const COLLATERAL = /^canceled: stage '.*' failed and halts the pipeline$/;
 
@@ -59,6 +74,10 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
     async restartStage(executionId: string, refId: string, by: string, me: Me | undefined, reason?: string): Promise<Execution> {
       const { execution, stage, bypass } = await allowed(executionId, refId, 'restart', me, reason);
       const downstream = downstreamOf(execution.stages, refId);
+      for (const s of execution.stages.filter((x) => downstream.has(x.refId) && x.type === 'runJob')) {
+        const alive = await jobStillAlive(repos, executionId, s.refId, deps.now());
+        if (alive) throw new EngineError('conflict', `The job of stage '${s.name}' is still running (${alive}); wait for it to end before restarting, so two copies never run at once.`);
+      }
       await repos.executions.resetStages(executionId, [...downstream]);
       await repos.executions.updateStage(executionId, refId, { context: { restarted: record(by, reason?.trim() || undefined, bypass) } });
       await publish(execution, stage, 'NOT_STARTED');

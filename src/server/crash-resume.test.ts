@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,5 +91,35 @@ describe('a Kiln process killed mid-execution', () => {
     expect(done.stages.map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const logs = (await api(port, 'GET', `/api/executions/${String(id)}/logs`)) as unknown as { lines: Array<{ line: string }> };
     expect(logs.lines.map((l) => l.line)).toEqual(['before', 'after']);
+  });
+
+  it('adopts a job that was running when Kiln was killed: it ends once, succeeded, with all its output', { timeout: 180_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiln-crash-job-'));
+    // Jobs cannot see KILN_DATA (the sandbox hides it): each job counts its runs in its own directory,
+    // <jobs root>/<execution>/<stage>, which the test reads from outside.
+    let marker = '';
+    const port = await freePort();
+    let kiln = await startKiln(dataDir, port);
+    token = await signInToKiln(`http://127.0.0.1:${port}`);
+    await api(port, 'POST', '/api/projects', { name: 'lab', displayName: 'Lab', ownerEmail: 'ops@example.com' });
+    await api(port, 'POST', '/api/applications', { name: 'storefront', project: 'lab', ownerEmail: 'ops@example.com' });
+    const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
+      name: 'Long job',
+      stages: [{ refId: 'job', type: 'runJob', name: 'Long', config: { command: 'echo start >> ran.txt; echo before the crash; sleep 6; echo end >> ran.txt; echo after the crash' } }],
+    });
+    const { id } = await api(port, 'POST', `/api/pipelines/${String(pipeline.id)}/executions`, {});
+    marker = join(tmpdir(), 'kiln-jobs', String(id), 'job', 'ran.txt');
+    for (let i = 0; i < 300 && !(existsSync(marker) && readFileSync(marker, 'utf8').includes('start')); i += 1) await new Promise((r) => setTimeout(r, 100));
+
+    kiln.kill('SIGKILL');
+    await new Promise((r) => kiln.once('exit', r));
+    kiln = await startKiln(dataDir, port);
+
+    const done = await until(port, String(id), (e) => e.status === 'SUCCEEDED' || e.status === 'TERMINAL');
+    expect(done.stages[0]).toMatchObject({ status: 'SUCCEEDED', outputs: { exitCode: 0 } });
+    expect(readFileSync(marker, 'utf8')).toBe('start\nend\n');
+    const logs = (await api(port, 'GET', `/api/executions/${String(id)}/logs`)) as unknown as { lines?: Array<{ line: string }> };
+    expect(JSON.stringify(logs)).toContain('before the crash');
+    expect(JSON.stringify(logs)).toContain('after the crash');
   });
 });

@@ -49,6 +49,14 @@ async function activeCount(tx: Session, pipelineId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * The fence of an engine's stage write: the execution is still leased by this owner under this
+ * claim's token. FOR SHARE waits for a claim in flight and re-reads the row it committed, so a write
+ * and a take-over never interleave (a claim skips the row meanwhile: SKIP LOCKED).
+ */
+const HELD = (owner: string, token: string) =>
+  `exists (select 1 from executions x where x.id = $1 and x.lease_owner = ${owner} and x.lease_token = ${token}::bigint for share)`;
+
 export function executionRepository(db: Session): ExecutionRepository {
   const get = async (id: string) => (await withStages(db, (await db.query(`${EXECUTION} where id = $1`, [id])).rows, true))[0];
 
@@ -142,26 +150,50 @@ export function executionRepository(db: Session): ExecutionRepository {
 
     async claim(owner, now, leaseMs, limit) {
       // SKIP LOCKED: several Kiln processes on one PostgreSQL never claim the same execution.
-      const { rows } = await db.query<{ id: string }>(
-        `update executions set lease_owner = $1, lease_until = $2, woken = false
+      const { rows } = await db.query<{ id: string; token: string | number }>(
+        `update executions set lease_owner = $1, lease_until = $2, woken = false, lease_token = lease_token + 1
          where id in (
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
-             and (lease_until is null or lease_until < $3 or lease_owner = $1)
+             -- Not even its own owner's: a process advances executions side by side, never one twice at once.
+             and (lease_until is null or lease_until < $3)
              and (woken or wake_at is null or wake_at <= $3)
            order by created_at limit $4
            for update skip locked)
-         returning id`,
+         returning id, lease_token as token`,
         [owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+      );
+      return rows.map((r) => ({ id: r.id, owner, token: Number(r.token) }));
+    },
+
+    async renew(leases, now, leaseMs) {
+      if (leases.length === 0) return [];
+      const { rows } = await db.query<{ id: string }>(
+        `update executions e set lease_until = $4
+         from unnest($1::uuid[], $2::text[], $3::bigint[]) as l(id, owner, token)
+         where e.id = l.id and e.lease_owner = l.owner and e.lease_token = l.token
+         returning e.id`,
+        [leases.map((l) => l.id), leases.map((l) => l.owner), leases.map((l) => l.token), new Date(now.getTime() + leaseMs).toISOString()],
       );
       return rows.map((r) => r.id);
     },
 
-    async release(id, owner, wakeAt) {
+    async release(lease, wakeAt) {
       await db.query(
-        `update executions set lease_owner = null, lease_until = null, wake_at = $3::timestamptz where id = $1 and lease_owner = $2`,
-        [id, owner, wakeAt === 'never' ? 'infinity' : (wakeAt?.toISOString() ?? null)],
+        `update executions set lease_owner = null, lease_until = null, wake_at = $4::timestamptz
+         where id = $1 and lease_owner = $2 and lease_token = $3`,
+        [lease.id, lease.owner, lease.token, wakeAt === 'never' ? 'infinity' : (wakeAt?.toISOString() ?? null)],
       );
+    },
+
+    async recordLaunch(lease, refId, attempt, record) {
+      const { rowCount } = await db.query(
+        `update execution_stages set context = context || $6::jsonb
+         where execution_id = $1 and ref_id = $2 and attempt = $3 and status = 'RUNNING' and context->>'launchedAt' is null
+           and ${HELD('$4', '$5')}`,
+        [lease.id, refId, attempt, lease.owner, lease.token, JSON.stringify(record)],
+      );
+      return rowCount > 0;
     },
 
     async resetStages(id, refIds) {
@@ -187,9 +219,11 @@ export function executionRepository(db: Session): ExecutionRepository {
            ended_at = coalesce($4::timestamptz, ended_at), canceled_by = coalesce($5, canceled_by),
            cancel_reason = coalesce($6, cancel_reason), paused = coalesce($7::jsonb, paused),
            woken = woken or $8
-         where id = $1 and ($9::text[] is null or status = any($9::text[]))`,
+         where id = $1 and ($9::text[] is null or status = any($9::text[]))
+           and ($10::text is null or (lease_owner = $10 and lease_token = $11))`,
         [id, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null, patch.canceledBy ?? null, patch.cancelReason ?? null,
-          patch.paused ? JSON.stringify(patch.paused) : null, expect?.wake ?? false, expect?.status ? [...expect.status] : null],
+          patch.paused ? JSON.stringify(patch.paused) : null, expect?.wake ?? false, expect?.status ? [...expect.status] : null,
+          expect?.lease?.owner ?? null, expect?.lease?.token ?? 0],
       );
       return rowCount > 0;
     },
@@ -199,11 +233,12 @@ export function executionRepository(db: Session): ExecutionRepository {
         `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
            ended_at = coalesce($5::timestamptz, ended_at), outputs = coalesce($6::jsonb, outputs),
            error = coalesce($7, error), context = coalesce($8::jsonb, context), tasks = coalesce($10::jsonb, tasks)
-         where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)`,
+         where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)
+           and ($11::text is null or ${HELD('$11', '$12')})`,
         [id, refId, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null,
           patch.outputs ? JSON.stringify(patch.outputs) : null, patch.error ?? null,
           patch.context ? JSON.stringify(patch.context) : null, expect?.status ?? null,
-          patch.tasks ? JSON.stringify(patch.tasks) : null],
+          patch.tasks ? JSON.stringify(patch.tasks) : null, expect?.lease?.owner ?? null, expect?.lease?.token ?? 0],
       );
       return rowCount > 0;
     },

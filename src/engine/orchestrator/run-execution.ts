@@ -2,7 +2,7 @@ import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution, t
 import type { Pipeline } from '../../shared/domain/pipeline';
 import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
-import type { Repositories } from '../../db/types';
+import type { ExecutionLease, Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
@@ -14,6 +14,7 @@ import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
+import type { LeaseGuard } from './leased-ticks';
 
 export interface RunDeps {
   repos: Repositories;
@@ -25,6 +26,12 @@ export interface RunDeps {
   startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
   cloud?: CloudProviders | undefined;
   lifecycle: Lifecycle;
+  /** The claim this advance runs under: every state write is fenced by it. */
+  lease: ExecutionLease;
+  /** True once the lease could not be renewed (taken over): the advance stops at the next step. */
+  leaseLost?: LeaseGuard['leaseLost'];
+  /** Renews the lease now; false when it was taken over. Asked when a compare-and-set lost, to tell why. */
+  holdsLease?: LeaseGuard['holdsLease'];
 }
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
@@ -37,6 +44,9 @@ class StaleStage extends Error {
     super(`stage ${refId} changed while the engine advanced it`);
   }
 }
+
+/** The lease was taken over: this process does nothing more to the execution (its writes would fail anyway). */
+class LeaseLost extends Error {}
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -54,7 +64,9 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
     // Compare-and-set on the status this advance last saw: a person (cancel, judge, skip) or another
     // process may have changed the stage meanwhile, and a stale write must not undo that.
-    if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status }))) throw new StaleStage(s.refId);
+    if (deps.leaseLost?.()) throw new LeaseLost();
+    // Fenced too: a process whose lease was taken over writes nothing.
+    if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }))) throw new StaleStage(s.refId);
     const previous = s.status;
     // The loaded copy follows every write, so one advance reads the execution once, not once a round.
     Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);
@@ -74,6 +86,7 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
   } catch (err) {
     // Look again at once, from what is stored now.
     if (err instanceof StaleStage) return null;
+    if (err instanceof LeaseLost) return null;
     throw err;
   }
 
@@ -85,6 +98,7 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     // so it is re-read every STATUS_RECHECK_MS, and at once when a compare-and-set lost.
     if (round > 0 && performance.now() - statusReadAt >= STATUS_RECHECK_MS) await refresh();
     if (COMPLETED.has(execution.status) || execution.status === 'PAUSED') return 'never';
+    if (deps.leaseLost?.()) return null;
     const now = deps.now();
     if (execution.status === 'BUFFERED') {
       await deps.lifecycle.ended(execution); // promotes the oldest queued runs if a slot is free
@@ -94,7 +108,8 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     }
     if (execution.status === 'NOT_STARTED') {
       // Compare-and-set: a pause or cancel that lands first wins.
-      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'] }))) {
+      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'], lease: deps.lease }))) {
+        if (deps.holdsLease && !(await deps.holdsLease())) return null;
         await refresh();
         continue;
       }
@@ -111,7 +126,8 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
       // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
       await deps.lifecycle.ending(ended);
-      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'] }))) {
+      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'], lease: deps.lease }))) {
+        if (deps.holdsLease && !(await deps.holdsLease())) return null;
         await refresh();
         continue;
       }
@@ -150,6 +166,8 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       const timedOut = deadline !== undefined && now >= deadline;
       if (deadline && !timedOut) wakeAt = earliest(wakeAt, deadline);
       if (!timedOut && stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
+      // A side effect is never started under a lease known to be lost.
+      if (deps.leaseLost?.()) throw new LeaseLost();
       const result: StepResult = timedOut
         ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
         : await step(execution, stage, scope, deps);
@@ -207,9 +225,17 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       resolve: (value) => interpolateDeep(value, scope),
       now: deps.now(),
       repos: deps.repos,
-      services: { jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}) },
+      services: {
+        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}),
+        recordLaunch: async (record) => {
+          // Lost: another process launched it or took the lease; this advance starts over from the database.
+          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record))) throw new StaleStage(stage.refId);
+          Object.assign(stage.context, record);
+        },
+      },
     });
   } catch (err) {
+    if (err instanceof StaleStage || err instanceof LeaseLost) throw err;
     return { status: 'FAILED', error: message(err) };
   }
 }

@@ -59,6 +59,9 @@ export const bakeHandler = defineHandler<Config>({
         const field = CONFIG_FIELD[issue.path.join('.')] ?? issue.path.join('.');
         return { status: 'FAILED', error: `${field}: ${issue.message}` };
       }
+      const at = now.toISOString();
+      // The launch record first, in one compare-and-set with the lease: no other process bakes it too.
+      await services.recordLaunch({ launchedAt: at, launchedBy: services.owner, heartbeatAt: at });
       launchBakeRun({
         repos,
         executionId: execution.id,
@@ -75,7 +78,6 @@ export const bakeHandler = defineHandler<Config>({
         },
         onEnd: () => void repos.executions.wake(execution.id),
       });
-      const at = now.toISOString();
       return { status: 'RUNNING', wakeAt: soon, context: { launchedAt: at, launchedBy: services.owner, heartbeatAt: at, recipe: recipe.name, recipeRevision: recipe.revision } };
     }
 

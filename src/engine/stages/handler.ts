@@ -24,6 +24,13 @@ export interface StepInput<C> {
     startExecution: (pipeline: Pipeline, trigger: TriggerRecord, id: string) => Promise<Execution>;
     /** The cloud behind each account, for deploy and server-group stages; absent when the engine runs without one. */
     cloud?: CloudProviders;
+    /**
+     * Stores the stage's launch record (merged into its context) in one compare-and-set with the
+     * lease; only once it resolved may the handler start its side effect, so no other process ever
+     * starts it too. It throws (and the engine reloads the execution) when another process launched
+     * it or this one lost the lease.
+     */
+    recordLaunch: (record: Record<string, unknown>) => Promise<void>;
   };
 }
 

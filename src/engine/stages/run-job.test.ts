@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { createOwners } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
 import { createEngine, type Engine } from '../index';
+import { person } from '../test-engine';
 
 let repos: Repositories;
 let close: () => Promise<void>;
@@ -138,6 +139,40 @@ describe('runJob', { timeout: 20_000 }, () => {
     b.run();
     const done = await until(id, finished);
     expect(done.stages[0]!.error).toMatch(/^the Kiln process running this job \(process-a\) stopped while it ran; it was not run again/);
+  });
+});
+
+describe('runJob restarted', { timeout: 30_000 }, () => {
+  it('restarting a failed job runs it again as a new attempt, with its own run and result', async () => {
+    const e = engine();
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-restart-'));
+    const id = await run(e, { command: `echo run >> ${dir}/runs; test -f ${dir}/ok` });
+    const failed = await until(id, finished);
+    expect(failed.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'the job exited with code 1 (success: 0)', attempt: 1 });
+    writeFileSync(join(dir, 'ok'), '');
+    await e.restartStage(id, 'job', 'ana', person('ana'));
+    const done = await until(id, finished);
+    expect(done.stages[0]).toMatchObject({ status: 'SUCCEEDED', outputs: { exitCode: 0 }, attempt: 2 });
+    expect(readFileSync(join(dir, 'runs'), 'utf8')).toBe('run\nrun\n');
+    const log = (await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line);
+    expect(log).toEqual(['[kiln] attempt 2: the stage was restarted and runs the job again']);
+  });
+
+  it('refuses to restart while the last copy of the job is still alive, so two never run at once', async () => {
+    const e = engine();
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-stubborn-'));
+    const p = await repos.pipelines.create(PipelineDraft.parse({
+      application: 'web', name: `stubborn-${Math.random()}`,
+      // Ignores TERM, so it outlives its timed-out stage until the KILL five seconds later.
+      stages: [{ refId: 'job', type: 'runJob', name: 'Stubborn', timeoutSec: 1, config: { command: `trap "" TERM; echo $$ > ${dir}/pid; sleep 30` } }],
+    }), 'ana');
+    const id = (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
+    await until(id, () => existsSync(join(dir, 'pid')));
+    clock = new Date(clock.getTime() + 2000);
+    await e.tick();
+    expect((await repos.executions.get(id))!.stages[0]!.status).toBe('TERMINAL');
+    await expect(e.restartStage(id, 'job', 'ana', person('ana'))).rejects.toThrow(/The job of stage 'Stubborn' is still running \(process group \d+ on this host\)/);
+    expect((await repos.executions.get(id))!.stages[0]!).toMatchObject({ status: 'TERMINAL', attempt: 1 });
   });
 });
 

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { webhookStage } from '../../shared/stages/webhook';
 import { defineHandler, type StepInput } from './handler';
-import { JOB_HEARTBEAT_STALE_MS } from './run-job';
 
 type Config = z.output<typeof webhookStage.config>;
 const SOON_MS = 500;
@@ -21,6 +20,9 @@ function key(input: StepInput<Config>, what: string): string {
   return `${input.execution.id}/${input.stage.refId}/${input.stage.attempt}/${what}`;
 }
 
+/** A call whose process has not said it is alive for this long is taken as lost with its process. */
+const CALL_HEARTBEAT_STALE_MS = 30_000;
+
 export const webhookHandler = defineHandler<Config>({
   taskName: (context) => (context.phase === 'poll' ? 'Poll the status URL' : `Call ${String(context.url ?? 'the webhook')}`),
   async step(input) {
@@ -33,16 +35,19 @@ export const webhookHandler = defineHandler<Config>({
       const url = String(resolve(config.url));
       const headers = Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, String(resolve(v))]));
       const body = config.body === undefined ? undefined : String(resolve(config.body));
-      http.start(key(input, 'call'), { method: config.method, url, headers, body, timeoutSec: config.timeoutSec });
       const at = now.toISOString();
-      return { status: 'RUNNING', wakeAt: soon, context: { phase: 'call', url, sentAt: at, sentBy: services.owner, heartbeatAt: at } };
+      const sent = { phase: 'call', url, sentAt: at, sentBy: services.owner, heartbeatAt: at };
+      // The launch record first, in one compare-and-set with the lease: no other process sends it too.
+      await services.recordLaunch({ ...sent, launchedAt: at });
+      http.start(key(input, 'call'), { method: config.method, url, headers, body, timeoutSec: config.timeoutSec });
+      return { status: 'RUNNING', wakeAt: soon, context: sent };
     }
 
     if (ctx.phase === 'call') {
       const call = http.status(key(input, 'call'));
       if (!call) {
         // Sent by a process that is gone (or before a restart): a webhook is not safe to send twice.
-        if (now.getTime() - Date.parse(String(ctx.heartbeatAt)) < JOB_HEARTBEAT_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
+        if (now.getTime() - Date.parse(String(ctx.heartbeatAt)) < CALL_HEARTBEAT_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
         return { status: 'FAILED', error: `Kiln stopped while ${String(ctx.url)} was being called; it was not called again (it may or may not have received the request)` };
       }
       if (call.state === 'running') return { status: 'RUNNING', wakeAt: soon, context: { heartbeatAt: now.toISOString() } };

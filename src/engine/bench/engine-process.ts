@@ -1,0 +1,34 @@
+/**
+ * One Kiln engine alone in a process, on a shared PostgreSQL: what the scale-out test and bench
+ * start (and kill -9) to prove several processes never run anything twice.
+ *   DATABASE_URL=postgres://… KILN_OWNER=a KILN_JOBS_ROOT=/tmp/jobs node --import tsx src/engine/bench/engine-process.ts
+ * Prints `ready` once it runs; SIGTERM stops it gracefully.
+ */
+import { createDatabase } from '../../db/client';
+import { createRepositories } from '../../db/repositories';
+import { createEventBus } from '../events/event-bus';
+import { createEngine } from '../index';
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('DATABASE_URL is required');
+const db = await createDatabase({ databaseUrl: url });
+const repos = createRepositories(db);
+const engine = createEngine({
+  repos,
+  events: createEventBus(repos),
+  ...(process.env.KILN_OWNER ? { owner: process.env.KILN_OWNER } : {}),
+  ...(process.env.KILN_JOBS_ROOT ? { jobsRoot: process.env.KILN_JOBS_ROOT } : {}),
+  ...(process.env.KILN_LEASE_MS ? { leaseMs: Number(process.env.KILN_LEASE_MS) } : {}),
+  tickMs: Number(process.env.KILN_TICK_MS ?? 250),
+  onError: (err) => process.stderr.write(`engine: ${String(err)}\n`),
+});
+engine.run();
+process.stdout.write('ready\n');
+// Started by a test or bench that died: stop too rather than run on as an orphan.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 1000).unref();
+process.on('SIGTERM', () => {
+  void engine.stop().then(() => engine.killJobs()).then(() => db.close()).then(() => process.exit(0));
+});

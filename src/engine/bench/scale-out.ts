@@ -1,0 +1,132 @@
+/**
+ * Scale-out on PostgreSQL: one and two Kiln engine processes (engine-process.ts) on one database.
+ * Prints, per scenario, executions/s and stage transitions/s for an engine-bound pipeline (a chain
+ * of no-op stages) and a job pipeline (parallel run-job stages), job stage latency p50/p99 (stage
+ * start to end, the job itself takes ~0 s), and the time until a process killed -9 has its work
+ * resumed by the other one. Each scenario gets a fresh database.
+ *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
+ *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
+ * BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import { openTestDatabase, type TestDatabase } from '../../db/test-database';
+import { createOwners } from '../../db/test-builders';
+import { createEventBus } from '../events/event-bus';
+import { createEngine } from '../index';
+
+const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
+if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
+process.env.KILN_TEST_DATABASE_URL = admin;
+const CHAIN_EXECUTIONS = Number(process.env.BENCH_CHAIN_EXECUTIONS ?? 20);
+const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? 150);
+const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? 50);
+const JOBS = Number(process.env.BENCH_JOBS ?? 20);
+const root = resolve(import.meta.dirname, '../../..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: t.url, KILN_OWNER: `p${i}`, KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
+  }));
+}
+
+async function stopAll(children: ChildProcess[]) {
+  await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((ok) => (c.once('exit', ok), c.kill('SIGTERM'))))));
+}
+
+function chain(stages: number): unknown[] {
+  return Array.from({ length: stages }, (_, i) => ({
+    refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
+    config: { variables: [{ key: 'i', value: String(i) }] },
+  }));
+}
+
+function jobs(count: number): unknown[] {
+  return Array.from({ length: count }, (_, j) => ({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, config: { command: 'true' } }));
+}
+
+/** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
+async function run(t: TestDatabase, processes: number, stages: unknown[], count: number) {
+  await createOwners(t.repos);
+  const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'bench', stages, concurrency: { limitConcurrent: false } }), 'ana');
+  const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
+  await starter.stop();
+  const children = await engines(t, processes);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+  for (let polls = 0; ; polls += 1) {
+    const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
+    if (Number(rows[0]!.n) === 0) break;
+    if (polls === 3000) {
+      // A minute in: say what is stuck rather than wait silently.
+      const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
+        from execution_stages s join executions e on e.id = s.execution_id where e.status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED') group by 1, 2`);
+      console.log('stuck after 60 s:', JSON.stringify(stuck));
+    }
+    await sleep(20);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await stopAll(children);
+  const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
+  const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
+  const { rows: lat } = await t.db.query<{ ms: number }>(
+    `select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`,
+  );
+  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)) };
+}
+
+async function scenario(name: string, processes: number, stages: unknown[], count: number) {
+  const t = await openTestDatabase();
+  try {
+    const r = await run(t, processes, stages, count);
+    const lat = r.latency.length ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length}` : '';
+    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}`);
+  } finally {
+    await t.close();
+  }
+}
+
+/** Two processes on a long chain each; one is killed -9; how long until its executions move again. */
+async function resume() {
+  const t = await openTestDatabase();
+  try {
+    await createOwners(t.repos);
+    const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'resume', stages: chain(2000), concurrency: { limitConcurrent: false } }), 'ana');
+    const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
+    await starter.stop();
+    const [a, b] = await engines(t, 2);
+    for (let i = 0; i < 4; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+    let held: string[] = [];
+    while (held.length === 0) {
+      held = (await t.db.query<{ id: string }>(`select id from executions where lease_owner = 'p0'`)).rows.map((r) => r.id);
+      await sleep(10);
+    }
+    a!.kill('SIGKILL');
+    const killedAt = performance.now();
+    const moved = async (id: string) => (await t.db.query<{ owner: string | null }>(`select lease_owner as owner from executions where id = $1`, [id])).rows[0]?.owner === 'p1';
+    const ends: number[] = [];
+    for (const id of held) {
+      while (!(await moved(id))) await sleep(20);
+      ends.push(performance.now() - killedAt);
+    }
+    console.log(`resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`);
+    await stopAll([b!]);
+  } finally {
+    await t.close();
+  }
+}
+
+const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
+if (!only || only === 'engine') for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
+if (!only || only === 'jobs') for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+if (!only || only === 'resume') await resume();

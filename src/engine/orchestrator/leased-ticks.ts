@@ -1,0 +1,119 @@
+import { StoredRowError } from '../../db/sql';
+import type { ExecutionLease, Repositories } from '../../db/types';
+
+/** A tick gives way after this many claims so stop() and the timers get a turn; the next tick goes on. */
+const MAX_CLAIMS_PER_TICK = 200;
+
+export interface LeaseGuard {
+  /** True once the lease could not be renewed (taken over): the advance stops at the next step. */
+  leaseLost: () => boolean;
+  /** Renews the lease now; false when it was taken over. */
+  holdsLease: () => Promise<boolean>;
+}
+
+/**
+ * Claims due executions and advances them under their leases. Claims are small (`claimBatch`, one
+ * by default) and taken one after another until nothing is due, so work spreads over the processes
+ * as it comes and a crash strands at most a few executions until their lease runs out. A few
+ * workers advance executions side by side, so one long advance (a 1,000-stage chain, a slow deploy
+ * step) does not hold back the others. Held leases are renewed every third of `leaseMs`; one that
+ * could not be renewed is lost and its advance stops.
+ */
+export function createLeasedTicks(deps: {
+  repos: Repositories;
+  now: () => Date;
+  owner: string;
+  leaseMs: number;
+  claimBatch?: number | undefined;
+  workers?: number | undefined;
+  advance: (lease: ExecutionLease, guard: LeaseGuard) => Promise<Date | null | 'never'>;
+  onError?: ((err: unknown) => void) | undefined;
+}) {
+  const { repos, now, owner, leaseMs } = deps;
+  const held = new Map<string, ExecutionLease>();
+  const lost = new Set<string>();
+  let renewing: Promise<void> | undefined;
+  let renewer: NodeJS.Timeout | undefined;
+
+  const renewHeld = (): Promise<void> => {
+    const leases = [...held.values()];
+    if (renewing) return renewing;
+    if (leases.length === 0) return Promise.resolve();
+    renewing = repos.executions.renew(leases, now(), leaseMs).then((kept) => {
+      const ids = new Set(kept);
+      for (const l of leases) if (!ids.has(l.id) && held.get(l.id) === l) lost.add(l.id);
+    }, (err: unknown) => deps.onError?.(err)).finally(() => (renewing = undefined));
+    return renewing;
+  };
+
+  const advanceOne = async (lease: ExecutionLease) => {
+    let wakeAt: Date | null | 'never' = null;
+    held.set(lease.id, lease);
+    if (!renewer) {
+      renewer = setInterval(() => void renewHeld(), Math.max(50, Math.floor(leaseMs / 3)));
+      renewer.unref();
+    }
+    try {
+      wakeAt = await deps.advance(lease, {
+        leaseLost: () => lost.has(lease.id),
+        holdsLease: async () => {
+          const kept = await repos.executions.renew([lease], now(), leaseMs);
+          if (kept.length === 0) lost.add(lease.id);
+          return kept.length > 0;
+        },
+      });
+    } catch (err) {
+      deps.onError?.(err);
+      // An execution whose row does not parse is quarantined (see /api/health): retrying it every second only fills the log.
+      wakeAt = err instanceof StoredRowError ? 'never' : new Date(now().getTime() + 1000); // retry soon rather than spin on a failing query
+    } finally {
+      held.delete(lease.id);
+      lost.delete(lease.id);
+      await repos.executions.release(lease, wakeAt); // fenced: a no-op when another process took it over
+    }
+  };
+
+  const running = new Set<Promise<number>>();
+  const idle = async () => {
+    while (running.size > 0) await Promise.all([...running]);
+  };
+
+  return {
+    /**
+     * Starts the free workers (a busy one claims again when its advance ends) and resolves once
+     * none is busy; returns how many executions the workers it waited for advanced.
+     */
+    async tickOnce(): Promise<number> {
+      let claims = 0;
+      const worker = async () => {
+        let advanced = 0;
+        while (claims < MAX_CLAIMS_PER_TICK) {
+          claims += 1;
+          const leases = await repos.executions.claim(owner, now(), leaseMs, deps.claimBatch ?? 1);
+          if (leases.length === 0) break;
+          for (const lease of leases) {
+            await advanceOne(lease);
+            advanced += 1;
+          }
+        }
+        return advanced;
+      };
+      const waitFor = [...running];
+      for (let i = running.size; i < (deps.workers ?? 4); i += 1) {
+        const w = worker().finally(() => running.delete(w));
+        running.add(w);
+        waitFor.push(w);
+      }
+      const counts = await Promise.all(waitFor);
+      await idle();
+      return counts.reduce((a, b) => a + b, 0);
+    },
+
+    idle,
+
+    stop() {
+      clearInterval(renewer);
+      renewer = undefined;
+    },
+  };
+}
