@@ -144,9 +144,12 @@ describe('runJob', { timeout: 20_000 }, () => {
 
 describe('runJob restarted', { timeout: 30_000 }, () => {
   it('restarting a failed job runs it again as a new attempt, with its own run and result', async () => {
-    const e = engine();
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-restart-'));
-    const id = await run(e, { command: `echo run >> ${dir}/runs; test -f ${dir}/ok` });
+    // The job counts its runs in its own directory (the sandbox lets it write nowhere else).
+    const jobsRoot = mkdtempSync(join(tmpdir(), 'kiln-jobs-test-'));
+    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'restart', jobsRoot });
+    engines.push(e);
+    const id = await run(e, { command: 'echo run >> runs; test -f ok' });
+    const dir = join(realpathSync(jobsRoot), id, 'job');
     const failed = await until(id, finished);
     expect(failed.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'the job exited with code 1 (success: 0)', attempt: 1 });
     writeFileSync(join(dir, 'ok'), '');
@@ -159,14 +162,16 @@ describe('runJob restarted', { timeout: 30_000 }, () => {
   });
 
   it('refuses to restart while the last copy of the job is still alive, so two never run at once', async () => {
-    const e = engine();
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-stubborn-'));
+    const jobsRoot = mkdtempSync(join(tmpdir(), 'kiln-jobs-test-'));
+    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'stubborn', jobsRoot });
+    engines.push(e);
     const p = await repos.pipelines.create(PipelineDraft.parse({
       application: 'web', name: `stubborn-${Math.random()}`,
       // Ignores TERM, so it outlives its timed-out stage until the KILL five seconds later.
-      stages: [{ refId: 'job', type: 'runJob', name: 'Stubborn', timeoutSec: 1, config: { command: `trap "" TERM; echo $$ > ${dir}/pid; sleep 30` } }],
+      stages: [{ refId: 'job', type: 'runJob', name: 'Stubborn', timeoutSec: 1, config: { command: 'trap "" TERM; echo $$ > pid; sleep 30' } }],
     }), 'ana');
     const id = (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
+    const dir = join(realpathSync(jobsRoot), id, 'job');
     await until(id, () => existsSync(join(dir, 'pid')));
     clock = new Date(clock.getTime() + 2000);
     await e.tick();
