@@ -10,6 +10,7 @@ import { localCloudSchema } from './migrations/010-local-cloud';
 import { localCloudLeaseSchema } from './migrations/011-local-cloud-lease';
 import { imageRegistrySchema } from './migrations/030-image-registry';
 import { ociImagesSchema } from './migrations/031-oci-images';
+import { accountsSchema } from './migrations/110-accounts';
 import type { Session } from './types';
 
 export interface Migration {
@@ -26,7 +27,7 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
-  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema,
+  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, accountsSchema,
 ];
 
 /**
