@@ -87,7 +87,7 @@ export async function accountHealth(account: Account, credentials: AccountCreden
   switch (account.provider) {
     case 'local':
       return ctx.localCloud
-        ? { status: 'reachable', version: `Kiln local cloud ${ctx.version}`, checkedAt }
+        ? { status: 'reachable', version: `Kiln local cloud${ctx.version ? ` ${ctx.version}` : ''}`, checkedAt }
         : { status: 'unreachable', reason: 'this Kiln runs without its local cloud', checkedAt };
     case 'docker':
       if (!account.endpoint.dockerHost) return { status: 'unreachable', reason: 'no docker host is set', checkedAt };

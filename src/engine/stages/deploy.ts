@@ -7,6 +7,7 @@ import { defineHandler, type StepInput, type StepResult } from './handler';
 import { type DeployContext, readContext } from './deploy-context';
 import { derivedId } from '../derived-id';
 import { checkDeployable } from '../bakery/deploy-guard';
+import { deployRefusal } from '../cloud/account-gate';
 
 const POLL_MS = 500;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -19,6 +20,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export const deployHandler = defineHandler<DeployConfig>({
   async step(input) {
     if (!input.services.cloud) return { status: 'FAILED', error: 'this Kiln runs without a cloud provider, so nothing can be deployed' };
+    // Before anything is launched: a disabled, unreachable or provider-less account fails the stage at once, named.
+    if (readContext(input.stage.context).phase === undefined) {
+      const refusal = await deployRefusal(input.repos, input.config.account, { localCloud: true, now: input.now });
+      if (refusal) return { status: 'FAILED', error: refusal };
+    }
     const provider = await input.services.cloud(input.config.account);
     const ctx = readContext(input.stage.context);
     try {
