@@ -35,6 +35,7 @@ export function UserMenu() {
         </p>
         <Link className={item} to={paths.apiTokens()}>API tokens</Link>
         {me.user.admin && <Link className={item} to={paths.adminUsers()}>Users and roles</Link>}
+        {me.user.admin && <Link className={item} to={paths.adminAccounts()}>Accounts</Link>}
         {me.user.admin && <Link className={item} to={paths.audit()}>Audit log</Link>}
         <button type="button" className={item} onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           Sign out
