@@ -43,3 +43,15 @@ describe('the accounts page', () => {
     expect(await screen.findByRole('heading', { name: 'No accounts yet' })).toBeTruthy();
   });
 });
+
+describe('the environment label', () => {
+  it('shows on cluster cards and in the server-group details, from the account', async () => {
+    db.accounts = db.accounts.map((a) => (a.name === 'prod' ? { ...a, environment: 'staging' } : a));
+    const { user } = renderApp('/projects/shop');
+    const card = await screen.findByRole('link', { name: /^web-prod in prod\/us-east-1/ });
+    expect(await within(card).findByTitle('staging environment')).toBeTruthy();
+    await user.click(card);
+    const account = await screen.findByText('Account', { selector: 'dt' });
+    expect(await within(account.parentElement!).findByTitle('staging environment')).toBeTruthy();
+  }, 20_000);
+});
