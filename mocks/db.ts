@@ -142,6 +142,8 @@ export function createDb(now: number = Date.now()): MockDb {
   const accounts = [
     Account.parse({ name: 'prod', provider: 'local', environment: 'prod', regions: ['eu-west-1', 'us-east-1'], demo: true }),
     Account.parse({ name: 'staging', provider: 'local', environment: 'staging', regions: ['eu-west-1', 'us-east-1'], demo: true }),
+    // A container engine account with nothing deployed yet: what an admin adds beside the demo.
+    Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['local'], demo: false, endpoint: { dockerHost: 'unix:///run/podman/podman.sock' }, credentials: { setAt: createdAt, setBy: 'admin' } }),
   ];
 
   const serverGroups = GROUPS.map((spec) => serverGroup(spec, now, nextId));

@@ -2,6 +2,7 @@ import type { HttpHandler } from 'msw';
 import type { allEndpoints } from '../src/shared/api/all';
 import { applicationHandlers } from './handlers/applications';
 import { clusterHandlers } from './handlers/clusters';
+import { accountHandlers } from './handlers/accounts';
 import { serverGroupHandlers } from './handlers/server-groups';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
@@ -19,6 +20,7 @@ export const handlersByEndpoint = {
   ...projectHandlers,
   ...applicationHandlers,
   ...clusterHandlers,
+  ...accountHandlers,
   ...serverGroupHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,

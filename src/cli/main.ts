@@ -9,8 +9,9 @@ import { executionCommands } from './commands/executions';
 import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
 import { imageCommands } from './commands/images';
+import { accountCommands } from './commands/accounts';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands];
 
 const GLOBAL = {
   url: { type: 'string' },

@@ -12,6 +12,7 @@ import { imageRegistrySchema } from './migrations/030-image-registry';
 import { ociImagesSchema } from './migrations/031-oci-images';
 import { executionFencingSchema } from './migrations/050-execution-fencing';
 import { triggerOwnersSchema } from './migrations/070-trigger-owners';
+import { accountsSchema } from './migrations/110-accounts';
 import type { Session } from './types';
 
 export interface Migration {
@@ -28,7 +29,7 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
-  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema,
+  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema,
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
-import type { Account } from '../shared/domain/account';
+import type { Account, AccountCredentials } from '../shared/domain/account';
 import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
 import type { Instance } from '../shared/domain/instance';
 import type { LoadBalancer } from '../shared/domain/load-balancer';
@@ -60,6 +60,16 @@ export interface AccountRepository {
   list(): Promise<Account[]>;
   get(name: string): Promise<Account | undefined>;
   upsert(account: Account): Promise<void>;
+  /** Throws ConflictError when the name is taken. */
+  create(account: Account, credentials: AccountCredentials | undefined, stamp: { at: string; by: string }): Promise<Account>;
+  /** Replaces (or with null removes) the stored credentials, stamped with who and when. */
+  setCredentials(name: string, credentials: AccountCredentials | null, stamp: { at: string; by: string }): Promise<void>;
+  /** The write-only secrets, for the engine's calls to the account; never for an HTTP answer. */
+  credentials(name: string): Promise<AccountCredentials | undefined>;
+  /** False when it did not exist. */
+  remove(name: string): Promise<boolean>;
+  /** `region/name` of every server group recorded in the account. */
+  serverGroupsIn(name: string): Promise<string[]>;
 }
 
 export interface ServerGroupRepository {

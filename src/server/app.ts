@@ -9,6 +9,7 @@ import { systemRoutes } from './routes/system';
 import { projectRoutes } from './routes/projects';
 import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
+import { accountRoutes } from './routes/accounts';
 import { serverGroupRoutes } from './routes/server-groups';
 import { localProviders } from '../engine/cloud/providers';
 import { provisioningRoutes } from './routes/provisioning';
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   projectRoutes(app, deps);
   applicationRoutes(app, deps);
   clusterRoutes(app, deps);
+  accountRoutes(app, deps, now);
   serverGroupRoutes(app, deps);
   provisioningRoutes(app);
   pipelineRoutes(app, deps);

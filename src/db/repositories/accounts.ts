@@ -1,29 +1,78 @@
-import { Account } from '../../shared/domain/account';
-import { checkWrite, parseRow, parseRows } from '../sql';
+import { Account, AccountCredentials } from '../../shared/domain/account';
+import { ConflictError } from '../errors';
+import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { AccountRepository, Queryable } from '../types';
 
-const SELECT = 'select name, provider, environment, regions, demo from accounts';
+// The credentials column is deliberately absent: only `credentials(name)` reads it, for the engine.
+const SELECT = `select name, provider, environment, regions, demo, disabled, endpoint,
+  case when credentials is null then null else json_build_object('setAt', ${iso('credentials_set_at')}, 'setBy', credentials_set_by) end as credentials
+  from accounts`;
+
+const toAccount = (r: Record<string, unknown>) => (r.credentials === null ? { ...r, credentials: undefined } : r);
 
 export function accountRepository(db: Queryable): AccountRepository {
+  const get = async (name: string) => {
+    const { rows } = await db.query<Record<string, unknown>>(`${SELECT} where name = $1`, [name]);
+    return rows[0] && parseRow(Account, toAccount(rows[0]), 'account', { table: 'accounts', key: name });
+  };
   return {
     async list() {
-      const { rows } = await db.query(`${SELECT} order by name`);
-      return parseRows(Account, rows, 'accounts', (r) => String(r.name));
+      const { rows } = await db.query<Record<string, unknown>>(`${SELECT} order by name`);
+      return parseRows(Account, rows, 'accounts', (r) => String(r.name), toAccount);
     },
 
-    async get(name) {
-      const { rows } = await db.query(`${SELECT} where name = $1`, [name]);
-      return rows[0] && parseRow(Account, rows[0], 'account', { table: 'accounts', key: name });
-    },
+    get,
 
     async upsert(account) {
-      checkWrite(Account, account, 'account');
+      const a = checkWrite(Account, account, 'account');
       await db.query(
-        `insert into accounts (name, provider, environment, regions, demo) values ($1, $2, $3, $4, $5)
+        `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint) values ($1, $2, $3, $4, $5, $6, $7)
          on conflict (name) do update set provider = excluded.provider, environment = excluded.environment,
-           regions = excluded.regions, demo = excluded.demo`,
-        [account.name, account.provider, account.environment, account.regions, account.demo],
+           regions = excluded.regions, demo = excluded.demo, disabled = excluded.disabled, endpoint = excluded.endpoint`,
+        [a.name, a.provider, a.environment, a.regions, a.demo, a.disabled, JSON.stringify(a.endpoint)],
       );
+    },
+
+    async create(account, credentials, stamp) {
+      const a = checkWrite(Account, account, 'account');
+      try {
+        await db.query(
+          `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint, credentials, credentials_set_at, credentials_set_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [a.name, a.provider, a.environment, a.regions, a.demo, a.disabled, JSON.stringify(a.endpoint),
+            credentials ? JSON.stringify(credentials) : null, credentials ? stamp.at : null, credentials ? stamp.by : null],
+        );
+      } catch (err) {
+        if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`account '${a.name}' already exists`, 'name');
+        throw err;
+      }
+      return (await get(a.name))!;
+    },
+
+    async setCredentials(name, credentials, stamp) {
+      await db.query(
+        'update accounts set credentials = $2, credentials_set_at = $3, credentials_set_by = $4 where name = $1',
+        credentials ? [name, JSON.stringify(credentials), stamp.at, stamp.by] : [name, null, null, null],
+      );
+    },
+
+    async credentials(name) {
+      const { rows } = await db.query<{ credentials: unknown }>('select credentials from accounts where name = $1', [name]);
+      const stored = rows[0]?.credentials;
+      return stored ? parseRow(AccountCredentials, stored, 'account credentials', { table: 'accounts', key: name }) : undefined;
+    },
+
+    async remove(name) {
+      const { rows } = await db.query('delete from accounts where name = $1 returning name', [name]);
+      return rows.length > 0;
+    },
+
+    async serverGroupsIn(name) {
+      const { rows } = await db.query<{ region: string; name: string }>(
+        'select region, name from server_groups where account = $1 order by region, name',
+        [name],
+      );
+      return rows.map((r) => `${r.region}/${r.name}`);
     },
   };
 }

@@ -8,7 +8,8 @@ export function localProviders(repos: Repositories, local: CloudProvider): Cloud
     const account = await repos.accounts.get(name);
     if (!account) throw new EngineError('bad_request', `account '${name}' does not exist`, 'account');
     if (account.provider !== 'local') {
-      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account; this Kiln deploys only to local accounts`, 'account');
+      const why = account.provider === 'docker' ? 'the container provider is not available yet' : `Kiln has no ${account.provider} provider yet`;
+      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and ${why}`, 'account');
     }
     return local;
   };

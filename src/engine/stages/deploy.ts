@@ -8,6 +8,7 @@ import { type DeployContext, readContext } from './deploy-context';
 import { derivedId } from '../derived-id';
 import { checkDeployable } from '../bakery/deploy-guard';
 import { foreignBalancers, principalRefusal } from './principal';
+import { deployRefusal as accountRefusal } from '../cloud/account-gate';
 
 const POLL_MS = 500;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -25,6 +26,11 @@ export const deployHandler = defineHandler<DeployConfig>({
       if (refusal) return { status: 'FAILED', error: refusal };
     }
     if (!input.services.cloud) return { status: 'FAILED', error: 'this Kiln runs without a cloud provider, so nothing can be deployed' };
+    // Before anything is launched: a disabled, unreachable or provider-less account fails the stage at once, named.
+    if (readContext(input.stage.context).phase === undefined) {
+      const refusal = await accountRefusal(input.repos, input.config.account, { localCloud: true, now: input.now });
+      if (refusal) return { status: 'FAILED', error: refusal };
+    }
     const provider = await input.services.cloud(input.config.account);
     const ctx = readContext(input.stage.context);
     try {
@@ -39,6 +45,7 @@ export const deployHandler = defineHandler<DeployConfig>({
 
 type Input = StepInput<DeployConfig>;
 
+/** The person the run acts for may deploy here, and only with their own application's load balancers. */
 async function deployRefusal(input: Input): Promise<string | undefined> {
   const { config, execution, repos } = input;
   const application = execution.application;

@@ -74,6 +74,12 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   listLoadBalancers: read(app),
   getInstance: read(instanceApp),
   listAccounts: { kind: 'signedIn' },
+  // Accounts hold no application data and their credentials are never returned: as readable as the list.
+  getAccount: { kind: 'signedIn' },
+  getAccountHealth: { kind: 'signedIn' },
+  createAccount: { kind: 'admin' },
+  updateAccount: { kind: 'admin' },
+  deleteAccount: { kind: 'admin' },
   translateButaneToIgnition: { kind: 'signedIn' },
   listPipelines: read(app),
   createPipeline: on('WRITE', app),

@@ -5,7 +5,7 @@ import { isCredentialHeader } from '../../shared/domain/stage-secrets';
 import { LONE_SURROGATE } from './input-guard';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const REDACT = /password|secret|token/i;
+const REDACT = /password|secret|token|credentials/i;
 const MAX_DEPTH = 16;
 const MAX_STRING = 10_000;
 const MAX_ITEMS = 1_000;

@@ -42,6 +42,7 @@ import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, 
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { authEndpoints } from './auth';
+import { accountEndpoints } from './accounts';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -57,6 +58,7 @@ export const allEndpoints = {
   listLoadBalancers,
   getInstance,
   listAccounts,
+  ...accountEndpoints,
   enableServerGroup,
   disableServerGroup,
   resizeServerGroup,

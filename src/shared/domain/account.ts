@@ -1,15 +1,72 @@
 import { z } from 'zod';
-import { AccountName, RegionName } from './ids';
+import { AccountName, RegionName, Timestamp } from './ids';
 
-/** Where server groups run: `local` is Kiln's own cloud on this machine; others are adapters to come. */
-export const CloudProvider = z.enum(['local', 'aws', 'gce', 'kubernetes']);
+/**
+ * Where server groups run: `local` is Kiln's own cloud on this machine; `docker` is a Docker Engine
+ * API (Docker or Podman) whose settings are stored but whose provider is still to come; the others
+ * are adapters to come and cannot be created yet.
+ */
+export const CloudProvider = z.enum(['local', 'docker', 'aws', 'gce', 'kubernetes']);
 export type CloudProvider = z.infer<typeof CloudProvider>;
+
+/** The providers an admin can create an account for today. */
+export const AccountProvider = z.enum(['local', 'docker'], { error: "provider must be 'local' or 'docker'" });
+export type AccountProvider = z.infer<typeof AccountProvider>;
+
+export const Environment = z.enum(['prod', 'staging', 'test', 'dev', 'other']);
+export type Environment = z.infer<typeof Environment>;
+
+// unix:///path/to.sock or tcp://host:port (Docker's own DOCKER_HOST forms); http(s):// is accepted as TCP.
+const DOCKER_HOST = /^(unix:\/\/\/[^\s\0]+|(tcp|http|https):\/\/[A-Za-z0-9.[\]:-]+:\d{1,5}\/?)$/;
+export const DockerHost = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(DOCKER_HOST, 'docker host must be unix:///path/to/docker.sock or tcp://host:port');
+
+/** How Kiln reaches the account's engine; nothing here is secret. */
+export const AccountEndpoint = z.object({
+  dockerHost: DockerHost.optional(),
+  /** Speak TLS to a tcp:// host (Docker's DOCKER_TLS_VERIFY); the CA certificate is public. */
+  tls: z.boolean().optional(),
+  tlsCaCert: z.string().max(20_000).optional(),
+});
+export type AccountEndpoint = z.infer<typeof AccountEndpoint>;
+
+/**
+ * Secrets (a TLS client certificate and key, a token): written, never read back. What is shown is
+ * only who set them and when, like webhook secrets.
+ */
+export const AccountCredentials = z.object({
+  tlsCert: z.string().max(20_000).optional(),
+  tlsKey: z.string().max(20_000).optional(),
+  token: z.string().max(5_000).optional(),
+});
+export type AccountCredentials = z.infer<typeof AccountCredentials>;
+
+export const CredentialsStamp = z.object({ setAt: Timestamp, setBy: z.string() });
+export type CredentialsStamp = z.infer<typeof CredentialsStamp>;
 
 export const Account = z.object({
   name: AccountName,
   provider: CloudProvider,
-  environment: z.enum(['prod', 'staging', 'test', 'dev']),
+  environment: Environment,
   regions: z.array(RegionName).min(1),
   demo: z.boolean(),
+  /** A disabled account takes no new deploys; what already runs there keeps running. */
+  disabled: z.boolean().default(false),
+  endpoint: AccountEndpoint.default({}),
+  /** Present when credentials are stored; the credentials themselves never leave the server. */
+  credentials: CredentialsStamp.optional(),
 });
 export type Account = z.infer<typeof Account>;
+
+/** An account's reachability, checked on demand by really calling its engine. */
+export const AccountHealth = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('reachable'), version: z.string(), checkedAt: Timestamp }),
+  z.object({ status: z.literal('unreachable'), reason: z.string(), checkedAt: Timestamp }),
+]);
+export type AccountHealth = z.infer<typeof AccountHealth>;
+
+/** The one sentence shown for a health result (dashboard, CLI, deploy failures). */
+export const describeHealth = (h: AccountHealth): string => (h.status === 'reachable' ? `reachable, engine ${h.version}` : `unreachable: ${h.reason}`);

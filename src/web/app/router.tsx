@@ -104,6 +104,11 @@ export const routes: RouteObject[] = [
         lazy: () => import('../features/auth/admin-page').then((m) => ({ Component: m.AdminPage })),
       },
       {
+        path: 'admin/accounts',
+        handle: crumb(() => ({ label: 'Accounts', to: paths.adminAccounts() })),
+        lazy: () => import('../features/accounts/accounts-page').then((m) => ({ Component: m.AccountsPage })),
+      },
+      {
         path: 'admin/audit',
         handle: crumb(() => ({ label: 'Audit log', to: paths.audit() })),
         lazy: () => import('../features/auth/audit-page').then((m) => ({ Component: m.AuditPage })),

@@ -6,6 +6,7 @@ const TONE: Record<Account['environment'], BadgeTone> = {
   staging: 'amber',
   test: 'blue',
   dev: 'neutral',
+  other: 'neutral',
 };
 
 export function EnvironmentBadge({ environment }: { environment: Account['environment'] }) {

@@ -26,6 +26,7 @@ export const paths = {
   setup: () => '/setup',
   apiTokens: () => '/account/tokens',
   adminUsers: () => '/admin/users',
+  adminAccounts: () => '/admin/accounts',
   audit: () => '/admin/audit',
   projects: () => '/projects',
   project: (project: string) => `/projects/${seg(project)}`,

@@ -58,7 +58,9 @@ export const queryKeys = {
     revisions: (pipelineId: string) => [...pipelines, 'revisions', pipelineId] as const,
   },
   accounts: {
+    all: ['accounts'] as const,
     list: () => ['accounts', 'list'] as const,
+    health: (account: string) => ['accounts', 'health', account] as const,
   },
   executions: {
     all: executions,

@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { DemoGuide } from '../../features/projects/demo-guide';
+import { FirstAccountNotice } from '../../features/accounts/first-account-notice';
 import { ProjectList } from '../../features/projects/project-list';
 import { DEMO_PROJECT } from '../../../shared/domain/demo';
 import { projectsQuery } from '../../features/projects/project-queries';
@@ -15,6 +16,7 @@ export function ProjectsPage() {
     <>
       <title>Projects · Kiln</title>
       <PageHeader title="Projects" description="Each project groups the applications one team delivers." />
+      <FirstAccountNotice />
       {query.isPending ? (
         <LoadingState label="Loading projects…">
           <div className="grid grid-cols-[repeat(auto-fill,minmax(20rem,1fr))] gap-3">

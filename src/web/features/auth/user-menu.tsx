@@ -28,13 +28,18 @@ export function UserMenu() {
         <span>{me.user.displayName}</span>
         {me.user.admin && <span className="rounded bg-zinc-100 px-1.5 text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">admin</span>}
       </summary>
-      <div className="absolute right-0 z-40 mt-1 w-52 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+      {/* A chosen item closes the menu: left open, it would cover the page it opened. */}
+      <div
+        className="absolute right-0 z-40 mt-1 w-52 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
+        onClick={(e) => e.currentTarget.closest('details')?.removeAttribute('open')}
+      >
         <p className="px-2.5 py-1.5 text-xs text-zinc-500 dark:text-zinc-400">
           Signed in as <span className="font-mono">{me.user.name}</span>
           {me.user.roles.length > 0 && <> · {me.user.roles.join(', ')}</>}
         </p>
         <Link className={item} to={paths.apiTokens()}>API tokens</Link>
         {me.user.admin && <Link className={item} to={paths.adminUsers()}>Users and roles</Link>}
+        {me.user.admin && <Link className={item} to={paths.adminAccounts()}>Accounts</Link>}
         {me.user.admin && <Link className={item} to={paths.audit()}>Audit log</Link>}
         <button type="button" className={item} onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           Sign out

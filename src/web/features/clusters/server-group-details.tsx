@@ -6,6 +6,7 @@ import { DetailSection as Section } from '../../components/detail-section';
 import { RelativeTime } from '../../components/relative-time';
 import { InstancesTable } from './instances-table';
 import { LoadBalancerTable } from './load-balancer-table';
+import { AccountEnvironmentBadge } from './account-environment-badge';
 
 /** The body of the details panel: where it runs, what it runs, who routes to it, and each instance. */
 export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
@@ -18,7 +19,9 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
   return (
     <div className="flex flex-col gap-5">
       <dl className="grid grid-cols-3 gap-x-4 gap-y-3">
-        <Field label="Account">{sg.account}</Field>
+        <Field label="Account">
+          <span className="flex items-center gap-1.5">{sg.account} <AccountEnvironmentBadge account={sg.account} /></span>
+        </Field>
         <Field label="Region">{sg.region}</Field>
         <Field label="Cluster">
           <span className="font-mono">{sg.cluster}</span>

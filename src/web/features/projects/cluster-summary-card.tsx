@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { ProjectDashboard } from '../../../shared/domain/dashboard';
 import { formatSequence } from '../../../shared/domain/moniker';
 import { EnabledBadge } from '../../components/enabled-badge';
+import { AccountEnvironmentBadge } from '../clusters/account-environment-badge';
 import { InstanceHealthDots } from '../../components/instance-health-dots';
 import { RelativeTime } from '../../components/relative-time';
 import { plural } from '../../lib/format';
@@ -20,7 +21,8 @@ export function ClusterSummaryCard({ summary }: { summary: ClusterSummary }) {
     >
       <div className="flex items-baseline justify-between gap-2">
         <span className="truncate font-mono text-xs font-medium text-zinc-900 dark:text-zinc-100">{summary.cluster}</span>
-        <span className="shrink-0 text-[11px] text-zinc-500 dark:text-zinc-400">
+        <span className="flex shrink-0 items-center gap-1 text-[11px] text-zinc-500 dark:text-zinc-400">
+          <AccountEnvironmentBadge account={summary.account} />
           {summary.account} · {summary.region}
         </span>
       </div>

@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { screen } from './screens';
+
+const TOKEN = 'lab-token-never-shown-0123456789';
+
+test('an admin adds a docker account, sees its health and masked credentials, disables and removes it', async ({ page, request }) => {
+  // A Docker Engine API stand-in on a real unix socket: Kiln really calls /_ping and /version on it.
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-e2e-docker-'));
+  const socket = join(dir, 'podman.sock');
+  const engine = createServer((req, res) => {
+    if (req.url === '/_ping') return void res.end('OK');
+    if (req.url === '/version') return void res.end(JSON.stringify({ Version: '5.4.2', ApiVersion: '1.41', Components: [{ Name: 'Podman Engine' }] }));
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => engine.listen(socket, resolve));
+  try {
+    await page.goto('/projects');
+    await page.locator('summary').filter({ hasText: 'admin' }).click();
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await expect(page).toHaveURL(/\/admin\/accounts$/);
+    await expect(page.getByTestId('health-prod')).toHaveText(/^reachable, engine Kiln local cloud/);
+
+    const form = page.getByRole('form', { name: 'Add an account' });
+    await form.getByLabel('Account name').fill('lab');
+    await form.getByLabel('Provider').selectOption('docker');
+    await form.getByLabel('Environment').selectOption('test');
+    await form.getByLabel('Regions').fill('local');
+    await form.getByLabel('Docker host').fill(`unix://${socket}`);
+    await form.getByLabel('Access token').fill(TOKEN);
+    await form.getByRole('button', { name: 'Add account' }).click();
+    const lab = page.getByTestId('account-lab');
+    await expect(lab.getByTestId('health-lab')).toHaveText('reachable, engine Podman Engine 5.4.2 (API 1.41)');
+    await expect(lab.getByText(/^Set on \d{4}-\d\d-\d\d by /)).toBeVisible();
+    await expect(page.getByText(TOKEN)).toHaveCount(0);
+    expect(await (await request.get('/api/accounts/lab')).text()).not.toContain(TOKEN);
+    await screen(page, 'accounts-01-docker-account-added');
+
+    await form.getByLabel('Account name').fill('gone');
+    await form.getByLabel('Provider').selectOption('docker');
+    await form.getByLabel('Docker host').fill('unix:///nonexistent/podman.sock');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await expect(form.getByRole('alert')).toHaveText("Account 'gone' is unreachable: no socket at unix:///nonexistent/podman.sock.");
+    await screen(page, 'accounts-02-unreachable-refused');
+
+    await lab.getByRole('button', { name: 'Disable' }).click();
+    await expect(lab.getByText('disabled: no new deploys')).toBeVisible();
+    await lab.getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByTestId('account-lab')).toHaveCount(0);
+  } finally {
+    engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Kiln with no account guides the admin to add a first one', async ({ page }) => {
+  // What a fresh KILN_DEMO=false install answers; the journey's server has the demo's accounts.
+  await page.route('**/api/accounts', (route) => route.fulfill({ json: [] }));
+  await page.goto('/projects');
+  await expect(page.getByText('Kiln has no account to deploy to yet.')).toBeVisible();
+  await screen(page, 'accounts-03-first-account-front-page');
+  await page.getByRole('link', { name: 'adding a first account' }).click();
+  await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible();
+  await screen(page, 'accounts-04-first-account-empty-state');
+});

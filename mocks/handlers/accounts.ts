@@ -1,0 +1,42 @@
+import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount } from '../../src/shared/api/accounts';
+import { Account } from '../../src/shared/domain/account';
+import { db } from '../db';
+import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+
+// Mock mode calls no engine: local accounts are reachable, docker ones answer like a Podman would.
+const find = (name: string) => {
+  const account = db.accounts.find((a) => a.name === name);
+  if (!account) throw notFound(`Account '${name}' does not exist.`, 'account');
+  return account;
+};
+
+export const accountHandlers = {
+  getAccount: handleEndpoint(getAccount, ({ params }) => find(params.account)),
+  getAccountHealth: handleEndpoint(getAccountHealth, ({ params }) => {
+    const account = find(params.account);
+    const checkedAt = new Date().toISOString();
+    return { status: 'reachable' as const, version: account.provider === 'docker' ? 'Podman Engine 5.4.2 (API 1.41)' : 'Kiln local cloud (mock)', checkedAt };
+  }),
+  createAccount: handleEndpoint(createAccount, ({ body }) => {
+    if (db.accounts.some((a) => a.name === body.name)) throw conflict(`Account '${body.name}' already exists.`, 'name');
+    const { credentials, ...rest } = body;
+    const account = Account.parse({ ...rest, demo: false, ...(credentials ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {}) });
+    db.accounts.push(account);
+    return account;
+  }),
+  updateAccount: handleEndpoint(updateAccount, ({ params, body }) => {
+    const current = find(params.account);
+    const { credentials, ...changes } = body;
+    const stamp = credentials ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {};
+    const next = Account.parse({ ...current, ...changes, ...stamp, ...(credentials === null ? { credentials: undefined } : {}) });
+    db.accounts = db.accounts.map((a) => (a.name === current.name ? next : a));
+    return next;
+  }),
+  deleteAccount: handleEndpoint(deleteAccount, ({ params }) => {
+    find(params.account);
+    const running = db.serverGroups.filter((g) => g.account === params.account).map((g) => `${g.region}/${g.name}`);
+    if (running.length > 0) throw conflict(`Account '${params.account}' still runs server groups: ${running.join(', ')}. Destroy them first.`, 'account');
+    db.accounts = db.accounts.filter((a) => a.name !== params.account);
+    return { ok: true as const };
+  }),
+};

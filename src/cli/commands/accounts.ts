@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount } from '../../shared/api/accounts';
+import { listAccounts } from '../../shared/api/clusters';
+import { AccountProvider, describeHealth, Environment, type Account } from '../../shared/domain/account';
+import { defineCommand } from '../command';
+import { EXIT, usageError } from '../io';
+import { print, table } from '../output';
+
+const state = (a: Account) => (a.disabled ? 'disabled' : 'enabled');
+const credentialsLine = (a: Account) => (a.credentials ? `set on ${a.credentials.setAt.slice(0, 10)} by ${a.credentials.setBy}` : 'none');
+
+function readPem(path: unknown, option: string): string | undefined {
+  if (typeof path !== 'string') return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw usageError(`${option}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+const toggle = (disabled: boolean) =>
+  defineCommand({
+    words: ['account', disabled ? 'disable' : 'enable'],
+    args: ['NAME'],
+    summary: disabled ? 'Stop new deploys to an account (what runs there keeps running; admins only)' : 'Let an account take deploys again (admins only)',
+    async run({ io, client, positionals, json }) {
+      const account = await client(updateAccount, { params: { account: positionals[0]! }, body: { disabled } });
+      print(io, json, account, () => `Account ${account.name} is ${state(account)}.\n`);
+      return EXIT.ok;
+    },
+  });
+
+export const accountCommands = [
+  defineCommand({
+    words: ['account', 'list'],
+    args: [],
+    summary: 'Accounts with their provider, environment, regions and state',
+    async run({ io, client, json }) {
+      const accounts = await client(listAccounts, {});
+      print(io, json, accounts, () =>
+        accounts.length === 0
+          ? 'No accounts yet. An admin adds one with: kiln account add NAME --provider local --region local\n'
+          : table(['ACCOUNT', 'PROVIDER', 'ENVIRONMENT', 'REGIONS', 'STATE', 'ENDPOINT'], accounts.map((a) => [a.name, a.provider, a.environment, a.regions.join(','), state(a), a.endpoint.dockerHost ?? '-'])),
+      );
+      return EXIT.ok;
+    },
+  }),
+  defineCommand({
+    words: ['account', 'get'],
+    args: ['NAME'],
+    summary: "One account and its health, checked now (reachable with the engine's version, or why not)",
+    async run({ io, client, positionals, json }) {
+      const params = { account: positionals[0]! };
+      const account = await client(getAccount, { params });
+      const health = await client(getAccountHealth, { params });
+      print(io, json, { ...account, health }, () =>
+        [
+          `Account:      ${account.name}${account.demo ? ' (demo)' : ''}`,
+          `Provider:     ${account.provider}`,
+          `Environment:  ${account.environment}`,
+          `Regions:      ${account.regions.join(', ')}`,
+          `State:        ${state(account)}`,
+          ...(account.endpoint.dockerHost ? [`Docker host:  ${account.endpoint.dockerHost}${account.endpoint.tls ? ' (TLS)' : ''}`] : []),
+          `Credentials:  ${credentialsLine(account)}`,
+          `Health:       ${describeHealth(health)}`,
+          '',
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    },
+  }),
+  defineCommand({
+    words: ['account', 'add'],
+    args: ['NAME'],
+    summary: 'Add an account (admins only); a docker account must answer at its docker host',
+    options: {
+      provider: { type: 'string' },
+      region: { type: 'string', multiple: true },
+      environment: { type: 'string' },
+      'docker-host': { type: 'string' },
+      tls: { type: 'boolean' },
+      'tls-ca': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+    },
+    optionHelp: [
+      '--provider local|docker   where server groups run (required)',
+      '--region R                a region; repeat for more (at least one)',
+      '--environment E           prod, staging, test, dev or other (default other)',
+      '--docker-host URL         unix:///run/podman/podman.sock or tcp://host:2376 (docker accounts)',
+      '--tls                     speak TLS to a tcp:// host; --tls-ca FILE, --tls-cert FILE, --tls-key FILE',
+    ],
+    async run({ io, client, values, positionals, json }) {
+      const provider = AccountProvider.safeParse(values.provider);
+      if (!provider.success) throw usageError(values.provider === undefined ? '--provider is required: local or docker' : `--provider must be local or docker, not '${String(values.provider)}'`);
+      const regions = (values.region as string[] | undefined) ?? [];
+      if (regions.length === 0) throw usageError('--region is required (repeat it for several regions)');
+      const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);
+      if (environment && !environment.success) throw usageError(`--environment must be one of ${Environment.options.join(', ')}`);
+      const tlsCert = readPem(values['tls-cert'], '--tls-cert');
+      const tlsKey = readPem(values['tls-key'], '--tls-key');
+      const tlsCaCert = readPem(values['tls-ca'], '--tls-ca');
+      const account = await client(createAccount, {
+        body: {
+          name: positionals[0]!,
+          provider: provider.data,
+          regions,
+          ...(environment ? { environment: environment.data } : {}),
+          endpoint: {
+            ...(typeof values['docker-host'] === 'string' ? { dockerHost: values['docker-host'] } : {}),
+            ...(values.tls ? { tls: true } : {}),
+            ...(tlsCaCert ? { tlsCaCert } : {}),
+          },
+          ...(tlsCert || tlsKey ? { credentials: { ...(tlsCert ? { tlsCert } : {}), ...(tlsKey ? { tlsKey } : {}) } } : {}),
+        } as never,
+      });
+      print(io, json, account, () => `Added ${account.provider} account ${account.name} (${account.environment}; regions ${account.regions.join(', ')}).\n`);
+      return EXIT.ok;
+    },
+  }),
+  toggle(true),
+  toggle(false),
+  defineCommand({
+    words: ['account', 'remove'],
+    args: ['NAME'],
+    summary: 'Remove an account (admins only); refused while server groups run there',
+    async run({ io, client, positionals, json }) {
+      const result = await client(deleteAccount, { params: { account: positionals[0]! } });
+      print(io, json, result, () => `Removed account ${positionals[0]}.\n`);
+      return EXIT.ok;
+    },
+  }),
+];

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount } from '../../shared/api/accounts';
+import { Account, describeHealth, type AccountCredentials } from '../../shared/domain/account';
+import { NotFoundError } from '../../db/errors';
+import type { Repositories } from '../../db/types';
+import { accountHealth, dockerTarget } from '../../engine/cloud/account-health';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../plugins/error-handler';
+import { registerEndpoint } from './register';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * A docker account's settings must make sense before Kiln stores them: a host for docker, none
+ * for local, and TLS for plain TCP beyond this machine (the Docker API without TLS is root for
+ * whoever can reach the port).
+ */
+function checkEndpoint(account: Account): void {
+  const host = account.endpoint.dockerHost;
+  if (account.provider === 'docker' && !host) throw new HttpError(400, 'bad_request', 'A docker account needs a docker host (unix:///path/to/docker.sock or tcp://host:port).', 'endpoint.dockerHost');
+  if (account.provider === 'local' && host) throw new HttpError(400, 'bad_request', 'A local account runs on this machine and has no docker host.', 'endpoint.dockerHost');
+  if (host) {
+    const target = dockerTarget(host);
+    if (!('socketPath' in target) && !target.secure && !account.endpoint.tls && !LOOPBACK.test(target.host)) {
+      throw new HttpError(400, 'bad_request', `Plain TCP to ${target.host} would hand the engine to anyone on the network; turn on TLS for hosts other than this machine.`, 'endpoint.tls');
+    }
+  }
+}
+
+async function requireAccount(repos: Repositories, name: string): Promise<Account> {
+  const account = await repos.accounts.get(name);
+  if (!account) throw new NotFoundError(`Account '${name}' does not exist.`, 'account');
+  return account;
+}
+
+/** Accounts: everyone signed in sees them (never their credentials); only admins change them. */
+export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: AppDeps, now: () => Date): void {
+  const healthOf = async (account: Account, credentials?: AccountCredentials) =>
+    accountHealth(account, credentials ?? (await repos.accounts.credentials(account.name)), { localCloud: cloud !== undefined, version, now: now() });
+
+  // A docker engine that cannot be reached now is refused, naming why, so no account is stored that cannot work.
+  const requireReachable = async (account: Account, credentials: AccountCredentials | undefined) => {
+    if (account.provider !== 'docker') return;
+    const health = await healthOf(account, credentials ?? {});
+    if (health.status === 'unreachable') throw new HttpError(409, 'conflict', `Account '${account.name}' is ${describeHealth(health)}.`, 'endpoint.dockerHost');
+  };
+
+  registerEndpoint(app, getAccount, async ({ params }) => requireAccount(repos, params.account));
+
+  registerEndpoint(app, getAccountHealth, async ({ params }) => healthOf(await requireAccount(repos, params.account)));
+
+  registerEndpoint(app, createAccount, async ({ body, actor }) => {
+    const { credentials, ...settings } = body;
+    const account = Account.parse({ ...settings, demo: false, disabled: false });
+    checkEndpoint(account);
+    if (await repos.accounts.get(account.name)) throw new HttpError(409, 'conflict', `Account '${account.name}' already exists.`, 'name');
+    await requireReachable(account, credentials);
+    return repos.accounts.create(account, credentials, { at: now().toISOString(), by: actor });
+  });
+
+  registerEndpoint(app, updateAccount, async ({ params, body, actor }) => {
+    const current = await requireAccount(repos, params.account);
+    const next = Account.parse({
+      ...current,
+      ...(body.environment !== undefined ? { environment: body.environment } : {}),
+      ...(body.regions !== undefined ? { regions: body.regions } : {}),
+      ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+      ...(body.endpoint !== undefined ? { endpoint: body.endpoint } : {}),
+    });
+    checkEndpoint(next);
+    const removed = body.regions ? current.regions.filter((r) => !next.regions.includes(r)) : [];
+    if (removed.length > 0) {
+      const running = (await repos.accounts.serverGroupsIn(current.name)).filter((g) => removed.some((r) => g.startsWith(`${r}/`)));
+      if (running.length > 0) throw new HttpError(409, 'conflict', `Server groups still run in the regions you removed: ${running.join(', ')}.`, 'regions');
+    }
+    const endpointChanged = JSON.stringify(next.endpoint) !== JSON.stringify(current.endpoint);
+    if (endpointChanged || body.credentials) await requireReachable(next, body.credentials ?? (await repos.accounts.credentials(current.name)));
+    await repos.accounts.upsert(next);
+    if (body.credentials !== undefined) await repos.accounts.setCredentials(current.name, body.credentials, { at: now().toISOString(), by: actor });
+    return requireAccount(repos, current.name);
+  });
+
+  registerEndpoint(app, deleteAccount, async ({ params }) => {
+    await requireAccount(repos, params.account);
+    const running = await repos.accounts.serverGroupsIn(params.account);
+    if (running.length > 0) {
+      throw new HttpError(409, 'conflict', `Account '${params.account}' still runs server groups: ${running.join(', ')}. Destroy them first.`, 'account');
+    }
+    await repos.accounts.remove(params.account);
+    return { ok: true as const };
+  });
+}

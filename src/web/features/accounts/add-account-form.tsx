@@ -1,0 +1,66 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { createAccount } from '../../../shared/api/accounts';
+import { Environment } from '../../../shared/domain/account';
+import { Button } from '../../components/button';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys } from '../../lib/query-keys';
+import { FormError, inputClasses } from '../auth/auth-card';
+
+const EMPTY = { name: '', provider: 'local' as 'local' | 'docker', environment: 'dev', regions: 'local', dockerHost: '', tls: false, token: '' };
+
+/** A new account; a docker one is checked by calling its engine before it is stored. */
+export function AddAccountForm() {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState(EMPTY);
+  const create = useMutation({
+    mutationFn: () =>
+      apiFetch(createAccount, {
+        body: {
+          name: draft.name,
+          provider: draft.provider,
+          environment: draft.environment,
+          regions: draft.regions.split(',').map((r) => r.trim()).filter(Boolean),
+          endpoint: draft.provider === 'docker' ? { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}) } : {},
+          ...(draft.token ? { credentials: { token: draft.token } } : {}),
+        } as never,
+      }),
+    onSuccess: async () => {
+      setDraft(EMPTY);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.accounts.all });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+  return (
+    <form onSubmit={submit} aria-label="Add an account" className="flex flex-col gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
+      <div className="flex flex-wrap items-end gap-2">
+        <input aria-label="Account name" placeholder="name" className={`${inputClasses} w-36`} value={draft.name} onChange={set('name')} required />
+        <select aria-label="Provider" className={`${inputClasses} w-28`} value={draft.provider} onChange={set('provider')}>
+          <option value="local">local</option>
+          <option value="docker">docker</option>
+        </select>
+        <select aria-label="Environment" className={`${inputClasses} w-28`} value={draft.environment} onChange={set('environment')}>
+          {Environment.options.map((e) => <option key={e} value={e}>{e}</option>)}
+        </select>
+        <input aria-label="Regions" placeholder="regions, comma-separated" className={`${inputClasses} w-52`} value={draft.regions} onChange={set('regions')} required />
+      </div>
+      {draft.provider === 'docker' && (
+        <div className="flex flex-wrap items-end gap-2">
+          <input aria-label="Docker host" placeholder="unix:///run/podman/podman.sock or tcp://host:2376" className={`${inputClasses} w-96`} value={draft.dockerHost} onChange={set('dockerHost')} required />
+          <label className="flex items-center gap-1.5 text-sm">
+            <input type="checkbox" checked={draft.tls} onChange={(e) => setDraft({ ...draft, tls: e.target.checked })} /> TLS
+          </label>
+          <input aria-label="Access token" placeholder="access token (optional, write-only)" type="password" autoComplete="off" className={`${inputClasses} w-64`} value={draft.token} onChange={set('token')} />
+        </div>
+      )}
+      <div>
+        <Button variant="primary" type="submit" disabled={create.isPending}>{create.isPending ? 'Checking…' : 'Add account'}</Button>
+      </div>
+      <FormError message={create.error?.message} />
+    </form>
+  );
+}
