@@ -97,5 +97,7 @@ export function loadBalancer(
  * another application reads the run's person's grants, and someone missing may do nothing.
  */
 export async function createTestRunner(repos: Repositories, name = 'ana'): Promise<void> {
+  // Tests that also sign in as the same admin (openTestApp, signInToKiln) may have made them already.
+  if (await repos.users.get(name)) return;
   await repos.users.create({ name, displayName: name, passwordHash: '!', admin: true, createdAt: '2026-11-01T00:00:00.000Z' });
 }
