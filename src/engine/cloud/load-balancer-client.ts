@@ -20,6 +20,7 @@ interface BalancerRecord {
 const ENTRY = fileURLToPath(new URL('./load-balancer-process.mjs', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 const CONTROL_TIMEOUT_MS = 5000;
+const ADOPT_TRIES = 4;
 
 export const balancersDir = (dataDir: string) => join(dataDir, 'balancers');
 const recordFile = (dataDir: string, key: string) => join(balancersDir(dataDir), `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
@@ -149,9 +150,13 @@ export async function adoptLoadBalancer(dataDir: string, key: string): Promise<L
     rmSync(file, { force: true });
     return undefined;
   }
-  const hello = await fetch(`http://127.0.0.1:${r.controlPort}/hello`, { headers: { authorization: `Bearer ${r.token}` }, signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS) })
-    .then((res) => (res.ok ? (res.json() as Promise<{ name: string; pid: number; port: number; seq: number }>) : undefined))
-    .catch(() => undefined);
+  const ask = () => fetch(`http://127.0.0.1:${r.controlPort}/hello`, { headers: { authorization: `Bearer ${r.token}` }, signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS) })
+    .then((res) => (res.ok ? (res.json() as Promise<{ name: string; pid: number; port: number; seq: number }>) : undefined), () => 'unanswered' as const);
+  // A live balancer that is slow to answer (a loaded machine, a Kiln restarting under load) is asked
+  // again: giving up on it would leave it serving stale routes beside a new one on another port.
+  let hello = await ask();
+  for (let tries = 1; hello === 'unanswered' && tries < ADOPT_TRIES && isAlive(r.pid); tries += 1) hello = await ask();
+  if (hello === 'unanswered') hello = undefined;
   if (hello?.name !== r.name || hello.pid !== r.pid || hello.port !== r.port) {
     rmSync(file, { force: true });
     return undefined;
