@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { pipelineStage } from '../../shared/stages/pipeline';
 import { defineHandler } from './handler';
 import { derivedId } from '../derived-id';
-import { principalRefusal } from './principal';
+import { childEditorRefusal, principalRefusal } from './principal';
 
 type Config = z.output<typeof pipelineStage.config>;
 const POLL_MS = 1000;
@@ -27,6 +27,8 @@ export const pipelineHandler = defineHandler<Config>({
       const pipeline = candidates.find((p) => p.id === config.pipeline || p.name === config.pipeline);
       if (!pipeline) return { status: 'FAILED', error: `application '${config.application}' has no pipeline '${config.pipeline}'` };
       if (pipeline.id === execution.pipelineId) return { status: 'FAILED', error: 'a pipeline cannot run itself' };
+      const deputy = await childEditorRefusal(repos, execution.trigger.user, pipeline);
+      if (deputy) return { status: 'FAILED', error: deputy };
       const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, String(resolve(v))]));
       try {
         child = await services.startExecution(pipeline, {

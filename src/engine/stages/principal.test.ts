@@ -84,4 +84,17 @@ describe('run pipeline: the child application must be the run\'s to execute', ()
     expect(run.stages[0]!.error).toBeUndefined();
     expect(run.stages[0]!.status).toBe('SUCCEEDED');
   });
+
+  it('refuses a child last changed by someone without EXECUTE there (a WRITE-only edit is not run with the runner\'s rights)', async () => {
+    await personWith('walt', [{ resourceType: 'application', resource: 'billing', permission: 'WRITE' }]);
+    const child = await billingPipeline();
+    const edited = (await t.repos.pipelines.save(child.id, child.revision, PipelineDraft.parse({ ...child, stages: [{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 2 } }] }), 'walt'))!;
+    expect(edited.updatedBy).toBe('walt');
+    const run = await runOnce([{ refId: 'c', type: 'pipeline', name: 'Bill', config: { application: 'billing', pipeline: child.name, waitForCompletion: false } }], MANUAL);
+    expect(run.stages[0]!.status).toBe('TERMINAL');
+    expect(run.stages[0]!.error).toBe(
+      "'Invoice run' was last changed by walt, who lacks EXECUTE permission on application 'billing'; a run acting for ana does not run changes made by someone who could not run them — someone with EXECUTE must save it first.",
+    );
+    expect((await t.repos.executions.list('billing', { limit: 10 })).executions).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { can, type Permission } from '../../shared/domain/user';
 import type { Execution } from '../../shared/domain/execution';
+import type { Pipeline } from '../../shared/domain/pipeline';
 import type { Repositories } from '../../db/types';
 import { parseMoniker } from '../../shared/domain/moniker';
 
@@ -21,6 +22,19 @@ export async function principalRefusal(
   const where = [on.application !== undefined ? `application '${on.application}'` : '', on.account !== undefined ? `account '${on.account}'` : ''].filter(Boolean).join(' and ');
   const who = !me ? `${name} (no such user)` : me.user.disabled ? `${name} (disabled)` : name;
   return `${who} lacks ${permission} permission on ${where}, which ${what} needs; this run acts for ${name}.`;
+}
+
+/**
+ * Why a run acting for `principal` may not start `child`, or undefined: its last change was saved by
+ * someone who may not run it themselves. Otherwise a WRITE-only person could edit a manual-only child
+ * and have it run with the rights of whoever's pipeline (or trigger) starts it — the confused deputy
+ * the save rule (pipeline-run-guard.ts) closes for automatic triggers, one level down.
+ */
+export async function childEditorRefusal(repos: Repositories, principal: string, child: Pipeline): Promise<string | undefined> {
+  if (child.updatedBy === principal) return undefined;
+  if (can(await repos.users.me(child.updatedBy), 'EXECUTE', { application: child.application })) return undefined;
+  return `'${child.name}' was last changed by ${child.updatedBy}, who lacks EXECUTE permission on application '${child.application}'; `
+    + `a run acting for ${principal} does not run changes made by someone who could not run them — someone with EXECUTE must save it first.`;
 }
 
 /**
