@@ -75,7 +75,7 @@ export function createLeasedTicks(deps: {
 
   const running = new Set<Promise<number>>();
   const idle = async () => {
-    while (running.size > 0) await Promise.all([...running]);
+    while (running.size > 0) await Promise.all(running);
   };
 
   return {
