@@ -87,6 +87,9 @@ async function main() {
     console.log(`\n${line(`red/black v1 → v2 @ ${rps}/s`, report)}`);
     console.log(`swap (launch, healthy, enable, disable, drain, destroy) took ${swapMs} ms; answers: ${describeTimeline(report.timeline)}`);
     if (report.failures.length > 0) console.log(`failures (first ${report.failures.length}): ${[...new Set(report.failures)].join('; ')}`);
+    // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.p99', label: `Load balancer p99 during a red/black swap @ ${rps}/s`, value: report.latencyMsP99, unit: 'ms', better: 'lower' })}`);
+    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.failed', label: `Failed requests during a red/black swap @ ${rps}/s`, value: report.failed, unit: '', better: 'lower', goal: { max: 0 } })}`);
   } finally {
     await cloud.close();
     await close();
