@@ -112,6 +112,15 @@ describe('authentication', () => {
     expect((await get('/api/applications/web', secret)).statusCode).toBe(401);
   });
 
+  it('does not keep trusting a cached principal when the clock is set back', async () => {
+    const { secret, id } = await reader('tess', 'tess-readers');
+    expect((await get('/api/applications/web', secret)).statusCode).toBe(200);
+    await db.query('update api_tokens set revoked_at = $2 where id = $1', [id, clock.toISOString()]);
+    tick(-3_600_000);
+    expect((await get('/api/applications/web', secret)).statusCode).toBe(401);
+    tick(3_600_000);
+  });
+
   it("never answers one user's request with another user's principal", async () => {
     const a = await reader('ada', 'ada-readers');
     await repos.users.create({ name: 'bob', displayName: 'bob', passwordHash: 'unused', admin: false, createdAt: clock.toISOString() });

@@ -45,7 +45,9 @@ export function createPrincipalCache(clock: () => number = Date.now) {
     get(key: string, now: Date): Principal | undefined {
       const entry = entries.get(key);
       if (!entry) return undefined;
-      const fresh = entry.generation === authGeneration() && clock() - entry.loadedAt < PRINCIPAL_TTL_MS;
+      // A clock set back makes the age negative: stale too, or an entry would outlive the TTL by the jump.
+      const age = clock() - entry.loadedAt;
+      const fresh = entry.generation === authGeneration() && age >= 0 && age < PRINCIPAL_TTL_MS;
       const expired = entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime();
       if (fresh && !expired) return entry;
       entries.delete(key);
