@@ -148,7 +148,8 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 const missed = (frames: number[]) => frames.filter((f) => f > 20).length;
 
 test('editor figures', async ({ page, request }) => {
-  for (const n of [500, 1000]) {
+  // BENCH_EDITOR_STAGES=500 measures one size (what `npm run bench -- --quick` does).
+  for (const n of (process.env.BENCH_EDITOR_STAGES ?? '500,1000').split(',').map(Number)) {
     const id = await create(request, n);
     const first = await open(page, id);
     process.stdout.write(`\n${n}-stage pipeline (${first.engine})\n`);

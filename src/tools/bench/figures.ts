@@ -6,9 +6,10 @@ import type { Goal } from './report';
  */
 export type Known = { match: RegExp; goal?: Goal; anchor?: string };
 
-const FASTIFY =
-  'Fastify hello: 34,838–55,794 req/s, autocannon -c 100 -p 10, 2 vCPU (fastify/benchmarks README as in forks zekth/benchmarks, evheniy/benchmarks, 2020)';
-const GATE = 'Spinnaker base sizing: 30 req/s of browser/tool API traffic on 2 Gate replicas (Armory KB "System recommendations for Kubernetes deployments", developer.harness.io)';
+// fastify/benchmarks README (as published in its forks zekth/benchmarks and evheniy/benchmarks, 2020).
+const FASTIFY = 'Fastify hello 34.8k–55.8k req/s, -c100 -p10, 2 vCPU (fastify/benchmarks)';
+// Armory knowledge base, "System recommendations for Kubernetes deployments" (developer.harness.io/kb/armory).
+const GATE = 'Spinnaker base sizing: 30 req/s API on 2 Gate replicas (Armory KB)';
 
 export const KNOWN: Known[] = [
   { match: /^bff\.[a-z]+\.floor\.rps$/, anchor: FASTIFY },
@@ -20,7 +21,7 @@ export const KNOWN: Known[] = [
   { match: /^sse\.broadcast-p99$/, goal: { max: 100 } },
   { match: /^web\.first-route-js$/, goal: { max: 130 } },
   { match: /^editor\.500\.painted$/, goal: { max: 700 } },
-  { match: /^editor\.\d+\.drag-p95$/, goal: { max: 16.7 }, anchor: 'xterm.js WebGL renderer: 0.73–3.69 ms average frame (xtermjs/xterm.js#1790)' },
+  { match: /^editor\.\d+\.drag-p95$/, goal: { max: 16.7 }, anchor: 'xterm.js WebGL frame 0.73–3.69 ms avg (xtermjs/xterm.js#1790)' },
   { match: /^logs\.live-ingest$/, goal: { min: 10 } },
   { match: /^logs\.print-to-dom-p99$/, goal: { max: 1_000 } },
 ];

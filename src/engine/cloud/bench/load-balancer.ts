@@ -97,4 +97,5 @@ async function main() {
   }
 }
 
-void main();
+// Exits when done: something the local cloud leaves behind keeps the process alive, and `npm run bench` waits for it.
+void main().then(() => process.exit(0));
