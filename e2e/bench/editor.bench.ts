@@ -141,16 +141,20 @@ async function panFrames(page: Page): Promise<number[]> {
 }
 
 const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(52)} ${value}\n`);
+/** For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure. */
+const figure = (f: { id: string; label: string; value: number; unit: string; goal?: { max: number } }) => process.stdout.write(`BENCH-JSON ${JSON.stringify(f)}\n`);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 /** Frames are paced at 60 Hz (16.7 ms, give or take a little timer jitter); a longer one means a missed vsync. */
 const missed = (frames: number[]) => frames.filter((f) => f > 20).length;
 
 test('editor figures', async ({ page, request }) => {
-  for (const n of [500, 1000]) {
+  // BENCH_EDITOR_STAGES=500 measures one size (what `npm run bench -- --quick` does).
+  for (const n of (process.env.BENCH_EDITOR_STAGES ?? '500,1000').split(',').map(Number)) {
     const id = await create(request, n);
     const first = await open(page, id);
     process.stdout.write(`\n${n}-stage pipeline (${first.engine})\n`);
     line('navigation → laid-out graph painted', ms(first.drawnMs));
+    figure({ id: `editor.${n}.painted`, label: `Editor ${n} stages, first visit: navigation → painted`, value: first.drawnMs, unit: 'ms', ...(n === 500 ? { goal: { max: 700 } } : {}) });
     line('navigation → layout asked (the route loader, once the pipeline is in)', ms(first.startMs));
     line(`layout in the worker (${first.engine.replace(/^layout \d+ ms \((.*)\)$/, '$1')})`, `${ms(first.workerMs)}  (budget 300 ms${n === 500 ? '' : ', 500-stage budget'})`);
     line('layout asked → result in the editor (wall: worker, editor code, first render)', ms(first.layoutWallMs));
@@ -171,6 +175,7 @@ test('editor figures', async ({ page, request }) => {
         ? `${ms(pct(drag, 50))} / ${ms(pct(drag, 95))} / ${ms(drag.at(-1)!)}  (p95 budget 16.7 ms; ${missed(drag)} of ${drag.length} frames missed a vsync; moved ${Math.round(moved)} px)`
         : `NOT MEASURED: the synthetic drag moved the stage ${Math.round(moved)} px`,
     );
+    if (moved > 100) figure({ id: `editor.${n}.drag-p95`, label: `Editor ${n} stages: drag frame p95`, value: pct(drag, 95), unit: 'ms', goal: { max: 16.7 } });
     const pan = await panFrames(page);
     line('pan the canvas: frame time p50 / p95', `${ms(pct(pan, 50))} / ${ms(pct(pan, 95))}  (${missed(pan)} of ${pan.length} frames missed a vsync)`);
     await page.screenshot({ path: `e2e/.artifacts/screens/editor-bench-${n}.png` });

@@ -31,6 +31,8 @@ async function waitDone(request: APIRequestContext, id: string): Promise<void> {
 
 /** Figures are printed as each part finishes, so a later failure does not lose them. */
 const log = (line: string) => console.log(line);
+/** For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure. */
+const report = (f: { id: string; label: string; value: number; unit: string; goal?: { min: number } | { max: number } }) => log(`BENCH-JSON ${JSON.stringify(f)}`);
 const lineCount = (page: Page) => page.getByText(`${LINES.toLocaleString('en')} lines`, { exact: true });
 const AWK = `awk 'BEGIN { for (i = 1; i <= ${LINES}; i++) printf "\\033[32m%07d\\033[0m compiling module-%d: src/components/widget-%d.tsx ok\\n", i, i, i % 97 }'`;
 
@@ -94,6 +96,8 @@ test('log viewer figures', async ({ page, request }) => {
   await expect(page.getByText(/loading…|loaded\)/)).toHaveCount(0, { timeout: 120_000 });
   const historyMs = Date.now() - t2;
   log(`  read the whole log from line 1: ${historyMs} ms = ${(mb / (historyMs / 1000)).toFixed(1)} MB/s (API paging + render)`);
+  report({ id: 'logs.tail-open', label: `Log viewer: open a ${LINES.toLocaleString('en')}-line log at its tail`, value: tailMs, unit: 'ms' });
+  report({ id: 'logs.history-ingest', label: 'Log viewer: history ingest', value: mb / (historyMs / 1000), unit: 'MB/s' });
 
   // Scroll frames, in the page's own animation loop: 240 frames at a steady speed (a slow wheel,
   // 60 px a frame; a fast flick, 800 px a frame: every row changes each frame), then dragging the
@@ -241,6 +245,7 @@ test('log viewer figures', async ({ page, request }) => {
   await expect(lineCount(page)).toBeVisible({ timeout: 180_000 });
   const liveMs = (await page.evaluate(() => performance.now())) - liveStart;
   log(`  live ingest while following: ${liveMs.toFixed(0)} ms = ${(mb / (liveMs / 1000)).toFixed(1)} MB/s (job → engine → DB → SSE → viewer)`);
+  report({ id: 'logs.live-ingest', label: 'Live log end to end (job → engine → DB → SSE → viewer)', value: mb / (liveMs / 1000), unit: 'MB/s', goal: { min: 10 } });
 
   // Event-to-DOM: each line carries the job's clock (ms); the page notes when each appears.
   const clockId = await run(request, 'Bench clock', `for i in $(seq 1 100); do echo "clock $(date +%s%3N)"; sleep 0.05; done`);
@@ -275,5 +280,6 @@ test('log viewer figures', async ({ page, request }) => {
   log(
     `  job prints → line in DOM (${sortedDelays.length} lines printed after the page was live): p50 ${pct(sortedDelays, 50).toFixed(0)} ms, p99 ${pct(sortedDelays, 99).toFixed(0)} ms, max ${sortedDelays.at(-1)!.toFixed(0)} ms`,
   );
+  report({ id: 'logs.print-to-dom-p99', label: 'Job prints → line in the DOM, p99', value: pct(sortedDelays, 99), unit: 'ms', goal: { max: 1000 } });
   expect(sortedDelays.length).toBeGreaterThan(50);
 });

@@ -80,6 +80,9 @@ if (editorKeys.length > 0) {
   for (const w of workers) process.stdout.write(`layout worker (elkjs, loaded off the main thread): ${kb(w.gz)} gzip\n`);
   if (elkInline) editorGzip = Number.POSITIVE_INFINITY;
 }
+// For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+console.log(`BENCH-JSON ${JSON.stringify({ id: 'web.first-route-js', label: 'First-route JS (gzip)', value: firstRouteGzip / 1024, unit: 'KB', better: 'lower', goal: { max: 130 } })}`);
+if (editorKeys.length > 0) console.log(`BENCH-JSON ${JSON.stringify({ id: 'web.editor-js', label: 'Pipeline editor JS beyond the first route (gzip)', value: editorGzip / 1024, unit: 'KB', better: 'lower', goal: { max: BUDGET_EDITOR_GZIP / 1024 } })}`);
 if (check && firstRouteGzip > BUDGET_FIRST_ROUTE_GZIP) {
   process.stderr.write(`first-route JS is over budget by ${kb(firstRouteGzip - BUDGET_FIRST_ROUTE_GZIP)}\n`);
   process.exit(1);

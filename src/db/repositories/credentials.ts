@@ -1,4 +1,5 @@
 import { ApiToken } from '../../shared/domain/user';
+import { authChanged } from '../auth-changes';
 import { iso, parseRows, withoutNulls } from '../sql';
 import type { CredentialRepository, Session } from '../types';
 
@@ -13,21 +14,27 @@ export function credentialRepository(db: Session): CredentialRepository {
     },
 
     async findSession(idHash, now) {
-      // Touching last_seen in the same statement keeps a lookup one round trip.
+      // A read only: writing last_seen on every request made each one a write (and, on PostgreSQL,
+      // a hot-row lock for a busy session); touchSession records it, coalesced, off the request path.
       const { rows } = await db.query<{ user_name: string; expires_at: string }>(
-        `update sessions set last_seen_at = $2 where id_hash = $1 and expires_at > $2
-         returning user_name, ${iso('expires_at')} as expires_at`,
+        `select user_name, ${iso('expires_at')} as expires_at from sessions where id_hash = $1 and expires_at > $2`,
         [idHash, now.toISOString()],
       );
       return rows[0] ? { userName: rows[0].user_name, expiresAt: rows[0].expires_at } : undefined;
     },
 
+    async touchSession(idHash, at) {
+      await db.query('update sessions set last_seen_at = $2 where id_hash = $1 and last_seen_at < $2', [idHash, at.toISOString()]);
+    },
+
     async deleteSession(idHash) {
       await db.query('delete from sessions where id_hash = $1', [idHash]);
+      authChanged();
     },
 
     async deleteSessionsOf(userName) {
       await db.query('delete from sessions where user_name = $1', [userName]);
+      authChanged();
     },
 
     async createToken(t) {
@@ -38,13 +45,18 @@ export function credentialRepository(db: Session): CredentialRepository {
     },
 
     async findToken(tokenHash, now) {
-      const { rows } = await db.query<{ user_name: string; id: string }>(
-        `update api_tokens set last_used_at = $2
-         where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)
-         returning id, user_name`,
+      // A read only, for the reason given in findSession; touchToken records the use.
+      const { rows } = await db.query<{ user_name: string; id: string; expires_at: string | null }>(
+        `select id, user_name, ${iso('expires_at')} as expires_at from api_tokens
+         where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
         [tokenHash, now.toISOString()],
       );
-      return rows[0] ? { id: rows[0].id, userName: rows[0].user_name } : undefined;
+      const row = rows[0];
+      return row ? { id: row.id, userName: row.user_name, ...(row.expires_at ? { expiresAt: row.expires_at } : {}) } : undefined;
+    },
+
+    async touchToken(id, at) {
+      await db.query('update api_tokens set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2)', [id, at.toISOString()]);
     },
 
     async tokens(userName) {
@@ -59,6 +71,7 @@ export function credentialRepository(db: Session): CredentialRepository {
 
     async revokeToken(id, userName, now) {
       const { rowCount } = await db.query('update api_tokens set revoked_at = coalesce(revoked_at, $3) where id = $1 and user_name = $2', [id, userName, now.toISOString()]);
+      authChanged();
       return rowCount > 0;
     },
 

@@ -1,4 +1,5 @@
 import { Grant, Role, User, type Me } from '../../shared/domain/user';
+import { authChanged } from '../auth-changes';
 import { ConflictError, NotFoundError } from '../errors';
 import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
 
@@ -66,7 +67,9 @@ export function userRepository(db: Session): UserRepository {
     },
 
     async update(name, patch) {
-      return db.transaction(async (tx) => {
+      // Counted after the commit too: a principal cached from a read that raced the transaction is dropped.
+      authChanged();
+      const updated = await db.transaction(async (tx) => {
         const { rowCount } = await tx.query(
           `update users set display_name = coalesce($2, display_name), password_hash = coalesce($3, password_hash),
              admin = coalesce($4, admin), disabled = coalesce($5, disabled)
@@ -84,6 +87,8 @@ export function userRepository(db: Session): UserRepository {
         }
         return (await userRepository(tx).get(name))!;
       });
+      authChanged();
+      return updated;
     },
 
     async countAdmins() {
@@ -108,7 +113,8 @@ export function userRepository(db: Session): UserRepository {
 
     async saveRole(role) {
       checkWrite(Role, role, 'role');
-      return db.transaction(async (tx) => {
+      authChanged();
+      const saved = await db.transaction(async (tx) => {
         await tx.query('insert into roles (name, description) values ($1, $2) on conflict (name) do update set description = excluded.description', [role.name, role.description]);
         await tx.query('delete from role_members where role = $1', [role.name]);
         await tx.query('delete from grants where role = $1', [role.name]);
@@ -122,10 +128,13 @@ export function userRepository(db: Session): UserRepository {
         }
         return (await userRepository(tx).role(role.name))!;
       });
+      authChanged();
+      return saved;
     },
 
     async deleteRole(name) {
       const { rowCount } = await db.query('delete from roles where name = $1', [name]);
+      authChanged();
       return rowCount > 0;
     },
   };

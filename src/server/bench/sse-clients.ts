@@ -112,6 +112,9 @@ async function main(): Promise<void> {
   console.log(
     `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
   );
+  // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+  console.log(`BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: pct(sorted, 99), unit: 'ms', better: 'lower' })}`);
+  console.log(`BENCH-JSON ${JSON.stringify({ id: 'sse.delivered', label: `SSE deliveries of ${CLIENTS * total} expected`, value: sorted.length, unit: '', better: 'higher', goal: { min: CLIENTS * total } })}`);
   await app.close();
   await db.close();
 }

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
 import type { Repositories } from '../../db/types';
 import { accessFor } from '../auth/access-rules';
+import { createLastUsedRecorder } from '../auth/last-used';
+import { createPrincipalCache, type Principal } from '../auth/principal-cache';
 import { secretHash } from '../auth/secrets';
 import { HttpError } from './error-handler';
 
@@ -48,20 +50,47 @@ export async function authPlugin(app: FastifyInstance, deps: { repos: Repositori
   const { repos } = deps;
   await app.register(cookie);
 
+  // Authentication is on every request, health included: a cached principal makes it no query at
+  // all, and the last-used time is written at most once a minute, after the answer.
+  const principals = createPrincipalCache(() => deps.now().getTime());
+  const lastUsed = createLastUsedRecorder(repos, (err) => app.log.warn({ err }, 'recording credential use failed'));
+  app.addHook('onClose', () => lastUsed.flush());
+
+  const load = async (secret: string, kind: 'token' | 'session', now: Date): Promise<Principal | undefined> => {
+    const hash = secretHash(secret);
+    const key = `${kind[0]}:${hash}`;
+    const cached = principals.get(key, now);
+    if (cached) return cached;
+    const generation = principals.begin();
+    let principal: Principal | undefined;
+    if (kind === 'token') {
+      const token = await repos.credentials.findToken(hash, now);
+      if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
+    } else {
+      const session = await repos.credentials.findSession(hash, now);
+      if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
+    }
+    if (!principal) return undefined;
+    if (principal.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
+    principals.set(key, generation, principal);
+    return principal;
+  };
+
   app.addHook('onRequest', async (request) => {
     refuseCrossSite(request);
+    const now = deps.now();
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    let userName: string | undefined;
+    let principal: Principal | undefined;
     if (bearer) {
-      const token = await repos.credentials.findToken(secretHash(bearer), deps.now());
-      if (!token) throw new HttpError(401, 'unauthorized', 'This API token is unknown, revoked or expired.', 'authorization');
-      userName = token.userName;
+      principal = await load(bearer, 'token', now);
+      if (!principal) throw new HttpError(401, 'unauthorized', 'This API token is unknown, revoked or expired.', 'authorization');
     } else {
       const session = request.cookies[SESSION_COOKIE];
-      if (session) userName = (await repos.credentials.findSession(secretHash(session), deps.now()))?.userName;
+      if (session) principal = await load(session, 'session', now);
     }
-    const me = userName ? await repos.users.me(userName) : undefined;
-    if (me && !me.user.disabled && !me.user.serviceAccount) request.me = me;
+    if (!principal) return;
+    lastUsed.used(principal.credential, now);
+    if (principal.me) request.me = principal.me;
   });
 
   const hidden = new WeakMap<FastifyRequest, { message: string; field: string }>();

@@ -88,6 +88,8 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+    console.log(`BENCH-JSON ${JSON.stringify({ id: 'bakery.packaging-ratio', label: `Packaging time / plain copy (${sizeMiB} MiB disk)`, value: ratio, unit: '×', better: 'lower', goal: { max: 1.3 } })}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

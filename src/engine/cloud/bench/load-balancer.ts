@@ -111,6 +111,9 @@ async function main() {
     console.log(`\n${line(`${SWAPS} red/black swaps @ ${rps}/s, total`, report)}`);
     console.log(`${SWAPS} swaps took ${swapsMs} ms; ${report.failed} failed requests in total`);
     if (report.failures.length > 0) console.log(`failures (first ${report.failures.length}): ${[...new Set(report.failures)].join('; ')}`);
+    // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.p99', label: `Load balancer p99 during a red/black swap @ ${rps}/s`, value: report.latencyMsP99, unit: 'ms', better: 'lower' })}`);
+    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.failed', label: `Failed requests during a red/black swap @ ${rps}/s`, value: report.failed, unit: '', better: 'lower', goal: { max: 0 } })}`);
   } finally {
     await cloud.close();
     await close();
@@ -118,4 +121,5 @@ async function main() {
   }
 }
 
-void main();
+// Exits when done: something the local cloud leaves behind keeps the process alive, and `npm run bench` waits for it.
+void main().then(() => process.exit(0));

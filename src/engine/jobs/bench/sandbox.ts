@@ -54,3 +54,5 @@ process.stdout.write(`job start, ${RUNS} runs each (${who})\n`);
 process.stdout.write(`  plain spawn of sh -c true:      median ${fmt(p.median)}, p95 ${fmt(p.p95)}\n`);
 process.stdout.write(`  sandboxed spawn of sh -c true:  median ${fmt(b.median)}, p95 ${fmt(b.p95)}\n`);
 process.stdout.write(`  sandbox overhead per job:       median ${fmt(b.median - p.median)}, p95 ${fmt(b.p95 - p.p95)}  (goal ≤ 150 ms)\n`);
+// For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+console.log(`BENCH-JSON ${JSON.stringify({ id: 'jobs.sandbox-start', label: 'Sandboxed job start, median', value: b.median, unit: 'ms', better: 'lower', goal: { max: 150 } })}`);

@@ -1,0 +1,111 @@
+/**
+ * BFF throughput: autocannon (-c 100 -p 10, as in issue 22) against a bare fastify hello route in
+ * this process (the floor) and Kiln's /api/health, /api/applications and
+ * /api/applications/storefront/clusters with a Bearer token, on the demo data. Targets are
+ * interleaved round by round so a noisy machine slows all of them alike; prints the median req/s
+ * and p99 of each and its ratio to the floor. The load runs in a child process so generating it
+ * does not share the server's event loop.
+ *   npx tsx src/server/bench/throughput.ts [--quick]
+ *   BENCH_DATABASE_URL=postgres://… npx tsx src/server/bench/throughput.ts
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { createDatabase } from '../../db/client';
+import { migrate } from '../../db/migrate';
+import { createRepositories } from '../../db/repositories';
+import { seedDemoIfEmpty } from '../../db/seed-demo';
+import { buildApp } from '../app';
+import { createToken } from '../auth/sessions';
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+const CONNECTIONS = 100;
+const PIPELINING = 10;
+
+type Load = { rps: number; p99: number; non2xx: number; errors: number };
+
+/** Child: one autocannon run, its summary sent back. */
+async function load(url: string, token: string): Promise<void> {
+  const result = await autocannon({
+    url, connections: CONNECTIONS, pipelining: PIPELINING, duration: SECONDS,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  process.send?.({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts } satisfies Load);
+}
+
+function loadFromChild(url: string, token: string): Promise<Load> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ['load', url, token], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve(m as Load));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const db = await createDatabase(databaseUrl ? { databaseUrl } : {});
+  await migrate(db);
+  const repos = createRepositories(db);
+  await seedDemoIfEmpty(repos, db);
+  const app = await buildApp({ db, repos, version: 'bench', logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const name = `bench-${process.pid}`;
+  await repos.users.create({ name, displayName: 'Bench', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
+  const token = (await createToken(repos, name, 'throughput bench', new Date())).secret;
+
+  const floor = Fastify({ logger: false });
+  floor.get('/hello', async () => ({ hello: 'world' }));
+  await floor.listen({ host: '127.0.0.1', port: 0 });
+  const port = (server: { server: import('node:net').Server }) => (server.server.address() as import('node:net').AddressInfo).port;
+
+  const targets = [
+    { id: 'floor', label: 'fastify hello (floor)', url: `http://127.0.0.1:${port(floor)}/hello`, token: '' },
+    { id: 'health', label: 'GET /api/health', url: `http://127.0.0.1:${port(app)}/api/health`, token },
+    { id: 'applications', label: 'GET /api/applications', url: `http://127.0.0.1:${port(app)}/api/applications`, token },
+    { id: 'clusters', label: 'GET /api/applications/storefront/clusters', url: `http://127.0.0.1:${port(app)}/api/applications/storefront/clusters`, token },
+  ];
+  const runs = new Map(targets.map((t) => [t.id, [] as Load[]]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const t of targets) runs.get(t.id)!.push(await loadFromChild(t.url, t.token));
+  }
+
+  const store = databaseUrl ? 'PostgreSQL' : 'PGlite';
+  console.log(`BFF throughput on ${store}: autocannon -c ${CONNECTIONS} -p ${PIPELINING} -d ${SECONDS}, median of ${ROUNDS} interleaved round(s)`);
+  const floorRps = median(runs.get('floor')!.map((r) => r.rps));
+  for (const t of targets) {
+    const rs = runs.get(t.id)!;
+    const rps = median(rs.map((r) => r.rps));
+    const p99 = median(rs.map((r) => r.p99));
+    const bad = rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    console.log(`  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / floorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`);
+    // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
+    const key = `bff.${store.toLowerCase()}.${t.id}`;
+    console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`);
+    console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.p99`, label: `BFF ${t.label} p99 (${store})`, value: p99, unit: 'ms', better: 'lower' })}`);
+    // The ratio holds up on a busy machine, where the absolute figures do not.
+    if (t.id !== 'floor') console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.of-floor`, label: `BFF ${t.label} / fastify floor (${store})`, value: (rps / floorRps) * 100, unit: '%', better: 'higher' })}`);
+  }
+  await floor.close();
+  await app.close();
+  await db.close();
+}
+
+if (process.argv[2] === 'load') {
+  load(process.argv[3]!, process.argv[4] ?? '').catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/types';
+import { openTestDatabase } from '../../db/test-database';
+import { buildApp } from '../app';
+
+let app: FastifyInstance;
+let db: Database;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const opened = await openTestDatabase();
+  db = opened.db;
+  app = await buildApp({ db, repos: opened.repos, version: '0.0.0-test' });
+  close = async () => {
+    await app.close();
+    await opened.close();
+  };
+}, 60_000);
+afterAll(() => close());
+
+describe('health', () => {
+  it('answers many requests at once with one database probe, and probes again for the next request', async () => {
+    const query = vi.spyOn(db, 'query');
+    const probes = () => query.mock.calls.filter(([sql]) => sql === 'select 1').length;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => app.inject('/api/health')));
+    expect(answers.map((a) => a.json().database.ok)).toEqual(Array(50).fill(true));
+    expect(probes()).toBeLessThan(50);
+    const before = probes();
+    await app.inject('/api/health');
+    expect(probes()).toBe(before + 1);
+    query.mockRestore();
+  });
+
+  it('says the database is down when the probe fails', async () => {
+    const query = vi.spyOn(db, 'query').mockRejectedValueOnce(new Error('connection refused'));
+    const res = await app.inject('/api/health');
+    expect(res.json()).toMatchObject({ status: 'degraded', database: { ok: false } });
+    query.mockRestore();
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Every bench `npm run bench` runs, in order. Adding one is one line: a name, the command (run from
+ * the repository root), and optionally what makes it quick. The bench prints `BENCH-JSON {…}` lines
+ * (see report.ts); `runs` is how many times the full run repeats it for a median.
+ */
+export type Bench = {
+  name: string;
+  command: string[];
+  quick?: { args?: string[]; env?: Record<string, string> };
+  env?: Record<string, string>;
+  /** Full runs (median over them); quick runs once. Default 3. */
+  runs?: number;
+  /** Seconds before it is stopped and reported as not measured. */
+  timeoutSec?: number;
+};
+
+const tsx = (file: string, ...args: string[]) => ['npx', 'tsx', file, ...args];
+
+export const BENCHES: Bench[] = [
+  { name: 'bundle', command: ['bash', '-c', 'npx vite build --logLevel warn && npx tsx src/tools/bench-bundle.ts'], runs: 1, timeoutSec: 300 },
+  { name: 'bff-throughput', command: tsx('src/server/bench/throughput.ts'), quick: { args: ['--quick'] }, runs: 1, timeoutSec: 400 },
+  { name: 'engine-transitions', command: tsx('src/engine/bench/transitions.ts'), quick: { env: { BENCH_STAGES: '300', BENCH_EXECUTIONS: '10000' } }, timeoutSec: 300 },
+  { name: 'sse-clients', command: tsx('src/server/bench/sse-clients.ts'), quick: { env: { BENCH_CLIENTS: '300', BENCH_SECONDS: '3' } }, timeoutSec: 180 },
+  { name: 'load-balancer', command: tsx('src/engine/cloud/bench/load-balancer.ts'), quick: { args: ['500'] }, runs: 1, timeoutSec: 180 },
+  { name: 'job-sandbox', command: tsx('src/engine/jobs/bench/sandbox.ts'), quick: { args: ['10'] }, timeoutSec: 120 },
+  { name: 'packaging', command: tsx('src/engine/bakery/bench/packaging.ts'), quick: { args: ['--size-mib', '256', '--data-mib', '64'] }, runs: 1, timeoutSec: 300 },
+  {
+    name: 'editor-and-log-viewer',
+    command: ['npx', 'playwright', 'test', '-c', 'e2e/bench/playwright.config.ts', '--reporter=list'],
+    quick: { env: { BENCH_LOG_LINES: '20000', BENCH_EDITOR_STAGES: '500' } },
+    runs: 1,
+    timeoutSec: 900,
+  },
+];
