@@ -51,6 +51,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   updateUser: { displayName: 'Zed Z' },
   saveRole: { description: 'Operators', members: ['ana'], grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] },
   triggerWebhook: { parameters: { env: 'prod' } },
+  createAccount: { name: 'lab', provider: 'local', environment: 'test', regions: ['local'] },
+  updateAccount: { environment: 'staging', regions: ['east'] },
 };
 
 beforeAll(async () => {
