@@ -23,7 +23,7 @@ beforeAll(() => {
 describe('write-only secrets in the editor', () => {
   it('shows when and by whom the webhook secret was set, never the secret, and keeps it on a save', async () => {
     const { user } = renderApp(EDITOR);
-    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 20_000 });
     expect(within(trigger).getByRole('status').textContent).toMatch(/^Secret set on .+ by ana$/);
     expect(within(trigger).getByText(/^Runs as ana, who set it up on /)).toBeTruthy();
     expect(within(screen.getByRole('group', { name: 'Notification 1' })).getByRole('status').textContent).toMatch(/Credentials in this URL \(\*\*\*\*\*\) set on .+ by ana/);
@@ -44,7 +44,7 @@ describe('write-only secrets in the editor', () => {
 
   it('replaces the secret with a new one typed after "Replace secret"', async () => {
     const { user } = renderApp(EDITOR);
-    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    const trigger = await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 20_000 });
     await user.click(within(trigger).getByRole('button', { name: 'Replace secret' }));
     await user.type(within(trigger).getByLabelText('New shared secret (16+ characters)'), 'a-brand-new-secret-of-32-characters');
     await user.click(screen.getByRole('button', { name: 'Save' }));
@@ -79,7 +79,7 @@ describe('write-only secrets in the editor', () => {
 
   it('picks the watched pipeline of a pipeline trigger by name and saves its id', async () => {
     const { user } = renderApp(EDITOR);
-    await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 5000 });
+    await screen.findByRole('group', { name: 'Trigger 2' }, { timeout: 20_000 });
     await user.click(screen.getByRole('button', { name: 'Add trigger' }));
     const added = screen.getByRole('group', { name: 'Trigger 3' });
     await user.selectOptions(within(added).getByLabelText('Trigger type'), 'pipeline');
