@@ -121,7 +121,16 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     const executions = await app.inject('/api/applications/web/executions');
     expect(executions.statusCode).toBe(200);
     expect(executions.json().executions.map((e: { id: string }) => e.id)).toEqual([run.id]);
-    await until('the good balancer serving after the restart', async () => (await fetch(`http://${good.address}/`).catch(() => undefined))?.status === 200, 60_000);
+    // What the balancer last answered, for the failure message if it never serves again.
+    let answer = '';
+    await until('the good balancer serving after the restart', async () => {
+      const res = await fetch(`http://${good.address}/`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
+      answer = res instanceof Error ? `${res.message} (${String(res.cause)})` : `HTTP ${res.status}`;
+      return answer === 'HTTP 200';
+    }, 60_000).catch(async (err: Error) => {
+      const now = (await app!.inject('/api/applications/web/load-balancers')).body;
+      throw new Error(`${err.message}; ${good.address} last answered ${answer}; balancers now: ${now}; clusters: ${(await app!.inject('/api/applications/web/clusters')).body.slice(0, 800)}`);
+    });
     expect(quarantinedRows()).toHaveLength(5);
   });
 });

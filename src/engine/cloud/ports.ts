@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { EngineError } from '../errors';
 
@@ -23,8 +24,10 @@ function bindable(port: number): Promise<boolean> {
  */
 export function createPortAllocator(range: PortRange) {
   const taken = new Set<number>();
-  let cursor = range.from;
   const size = range.to - range.from + 1;
+  // Each process starts at its own place in the range: two Kiln processes (or test workers) on one
+  // machine starting at the same port would both find it free and race to bind it.
+  let cursor = range.from + randomInt(size);
 
   return {
     /** Marks a port as in use (an adopted instance keeps its port). */

@@ -10,7 +10,12 @@ import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from './loc
 /** Fast timings so tests heal in seconds; readiness waits stay generous for a loaded machine. */
 export const FAST = { readyTimeoutMs: 20_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 };
 
-let portBase = 23000 + (process.pid % 50) * 60;
+// Each vitest worker has its own block of 2,000 ports (VITEST_POOL_ID is unique among the workers
+// running at once), and each cloud of a file the next 40 of it: slices derived from the pid could
+// overlap another worker's, whose instances then raced this one's for the same port.
+const BLOCK = 2000;
+const blockStart = 23000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) % 4) * BLOCK;
+let portBase = blockStart;
 
 /** A local cloud on a throwaway database (owners `shop`/`web`, accounts staging and prod in east/west). */
 export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
@@ -20,7 +25,7 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-cloud-test-'));
   // Each cloud in a test run gets its own slice of ports, so parallel files never share one.
   const ports = { from: portBase, to: portBase + 39 };
-  portBase += 40;
+  portBase = portBase + 40 + 40 > blockStart + BLOCK ? blockStart : portBase + 40;
   const make = (extra: Partial<LocalCloudOptions> = {}) =>
     createLocalCloud({ repos, dataDir, ports, timings: FAST, drainTimeoutMs: 5000, ...options, ...extra });
   const cloud = make();
