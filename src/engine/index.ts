@@ -24,6 +24,7 @@ import { derivedId } from './derived-id';
 import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
+import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 
 export { EngineError, TRIGGER_ACCOUNT };
 
@@ -57,6 +58,8 @@ export interface EngineOptions {
   outbound?: OutboundPolicy;
   /** DNS for outbound calls; tests pass a fake one. */
   resolver?: Resolver;
+  /** How a rollback asked for through the API waits between health checks; tests pass one that moves their clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Engine {
@@ -88,6 +91,8 @@ export interface Engine {
   stop(): Promise<void>;
   /** Kills this process's running jobs (shutdown); their stages fail as interrupted on the next look. */
   killJobs(): Promise<void>;
+  /** Server-group operations asked for by hand, with the traffic guard and the rollback's wait for health. */
+  clusters: ClusterControl;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -262,5 +267,7 @@ export function createEngine(options: EngineOptions): Engine {
     killJobs() {
       return jobs.killAll();
     },
+
+    clusters: createClusterControl({ repos, cloud: options.cloud, now, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) }),
   };
 }

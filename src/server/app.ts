@@ -57,7 +57,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   applicationRoutes(app, deps);
   clusterRoutes(app, deps);
   accountRoutes(app, deps, now);
-  serverGroupRoutes(app, deps);
   provisioningRoutes(app);
   pipelineRoutes(app, deps);
   const events = deps.events ?? createEventBus(deps.repos);
@@ -67,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   eventRoutes(app, deps.repos, events, deps.sse);
   executionRoutes(app, deps, engine);
   await triggerRoutes(app, deps, engine);
+  serverGroupRoutes(app, deps, engine);
   approvalRoutes(app, deps);
   imageRoutes(app, deps);
   recipeRoutes(app, deps);
