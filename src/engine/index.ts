@@ -7,7 +7,7 @@ import { createJobSandbox, DEMO_DIR, KILN_ROOT, type SandboxSettings } from './j
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
-import type { Repositories } from '../db/types';
+import type { PendingJudgment, Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import { createLeasedTicks } from './orchestrator/leased-ticks';
@@ -91,6 +91,8 @@ export interface Engine {
   stop(): Promise<void>;
   /** Kills this process's running jobs (shutdown); their stages fail as interrupted on the next look. */
   killJobs(): Promise<void>;
+  /** Manual judgments waiting for a person in live runs, newest first (who may judge each is the shared rule's business). */
+  pendingJudgments(): Promise<PendingJudgment[]>;
   /** Server-group operations asked for by hand, with the traffic guard and the rollback's wait for health. */
   clusters: ClusterControl;
 }
@@ -267,6 +269,8 @@ export function createEngine(options: EngineOptions): Engine {
     killJobs() {
       return jobs.killAll();
     },
+
+    pendingJudgments: () => repos.executions.pendingJudgments(),
 
     clusters: createClusterControl({ repos, cloud: options.cloud, now, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) }),
   };

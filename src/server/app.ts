@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   executionRoutes(app, deps, engine);
   await triggerRoutes(app, deps, engine);
   serverGroupRoutes(app, deps, engine);
-  approvalRoutes(app, deps);
+  approvalRoutes(app, deps, engine);
   imageRoutes(app, deps);
   recipeRoutes(app, deps);
   await staticFiles(app, deps.staticRoot);
