@@ -27,6 +27,20 @@ import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 
 export { EngineError, TRIGGER_ACCOUNT };
+export type { PendingJudgment } from '../db/types';
+export type { ClusterControl, RollbackOutcome } from './cloud/cluster-control';
+
+// The server's one door into the engine: besides createEngine, what main.ts and app.ts wire up at
+// start and the few helpers routes need. A test (src/server/engine-door.test.ts) keeps it the only one.
+export { createEventBus, type EventBus } from './events/event-bus';
+export { createLocalCloud, type LocalCloud } from './cloud/local';
+export { localProviders } from './cloud/providers';
+export { accountHealth, dockerTarget } from './cloud/account-health';
+export { createRegistryCatalog } from './bakery/registry-catalog';
+export { bakeryPaths } from './bakery/store';
+export { notifyImagesChanged } from './bakery/registry-events';
+export { createJobSandbox } from './jobs/sandbox';
+export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';
 
 export interface EngineOptions {
   repos: Repositories;
