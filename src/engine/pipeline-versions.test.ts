@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PipelineDraft } from '../../shared/domain/pipeline';
-import { PIPELINE_MIGRATIONS, upgradePipeline, type PipelineMigration } from '../../shared/domain/pipeline-migrations';
-import { createEngine, createEventBus } from '../../engine/index';
-import { createOwners, createTestRunner } from '../test-builders';
-import { openTestDatabase, type TestDatabase } from '../test-database';
-import { pipelineRepository } from './pipelines';
+import { PipelineDraft } from '../shared/domain/pipeline';
+import { PIPELINE_MIGRATIONS, upgradePipeline, type PipelineMigration } from '../shared/domain/pipeline-migrations';
+import { createEngine, createEventBus } from './index';
+import { createOwners, createTestRunner } from '../db/test-builders';
+import { openTestDatabase, type TestDatabase } from '../db/test-database';
+import { pipelineRepository } from '../db/repositories/pipelines';
 
 const WEEK = 7 * 24 * 3600;
 // Plays a tightening that comes after the row below was stored: waits are capped at a week (today's
