@@ -47,27 +47,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditLog(app, { repos: deps.repos, now });
 
   await openApi(app, deps.version);
-  authRoutes(app, deps, now);
-  adminRoutes(app, deps, now);
+  // Each route module is its own encapsulated fastify plugin: a hook or decorator one adds stays in it.
+  const routes = (register: (scope: FastifyInstance) => unknown) => app.register(async (scope) => void (await register(scope)));
+  await routes((s) => authRoutes(s, deps, now));
+  await routes((s) => adminRoutes(s, deps, now));
   openApiRoute(app);
-  systemRoutes(app, deps);
-  projectRoutes(app, deps);
-  applicationRoutes(app, deps);
-  clusterRoutes(app, deps);
-  accountRoutes(app, deps, now);
-  provisioningRoutes(app);
-  pipelineRoutes(app, deps);
+  await routes((s) => systemRoutes(s, deps));
+  await routes((s) => projectRoutes(s, deps));
+  await routes((s) => applicationRoutes(s, deps));
+  await routes((s) => clusterRoutes(s, deps));
+  await routes((s) => accountRoutes(s, deps, now));
+  await routes((s) => provisioningRoutes(s));
+  await routes((s) => pipelineRoutes(s, deps));
   const events = deps.events ?? createEventBus(deps.repos);
   const engine = deps.engine ?? createEngine({ repos: deps.repos, events, ...(deps.cloud ? { cloud: localProviders(deps.repos, deps.cloud) } : {}), onError: (err) => app.log.error({ err }, 'engine') });
   // Work the engine started for a request must finish before the database closes under it.
   app.addHook('onClose', () => engine.stop());
-  eventRoutes(app, deps.repos, events, deps.sse);
-  executionRoutes(app, deps, engine);
-  await triggerRoutes(app, deps, engine);
-  serverGroupRoutes(app, deps, engine);
-  approvalRoutes(app, deps, engine);
-  imageRoutes(app, deps);
-  recipeRoutes(app, deps);
+  await routes((s) => eventRoutes(s, deps.repos, events, deps.sse));
+  await routes((s) => executionRoutes(s, deps, engine));
+  await routes((s) => triggerRoutes(s, deps, engine));
+  await routes((s) => serverGroupRoutes(s, deps, engine));
+  await routes((s) => approvalRoutes(s, deps, engine));
+  await routes((s) => imageRoutes(s, deps));
+  await routes((s) => recipeRoutes(s, deps));
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;
