@@ -10,6 +10,7 @@ import {
 } from '../../src/shared/api/server-groups';
 import type { Instance } from '../../src/shared/domain/instance';
 import type { ServerGroup } from '../../src/shared/domain/server-group';
+import { trafficGuardRefusal, type GuardedAction } from '../../src/shared/domain/traffic-guard';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
@@ -34,12 +35,9 @@ const detail = (sg: ServerGroup) => ({
   loadBalancers: db.loadBalancers.filter((lb) => lb.account === sg.account && lb.region === sg.region && lb.targets.some((t) => t.serverGroup === sg.name)),
 });
 
-function guard(sg: ServerGroup, action: string) {
-  if (sg.disabled || !guarded.has(`${sg.account}/${sg.cluster}`)) return;
-  const others = db.serverGroups.filter((g) => g.cluster === sg.cluster && g.account === sg.account && g.region === sg.region && g.name !== sg.name && !g.disabled);
-  if (others.length === 0) {
-    throw conflict(`Traffic guard: cluster '${sg.cluster}' in ${sg.account}/${sg.region} is protected and '${sg.name}' is its last enabled server group; refusing to ${action} it. Enable another server group of the cluster first.`, 'serverGroup');
-  }
+function guard(sg: ServerGroup, action: GuardedAction) {
+  const refusal = trafficGuardRefusal(sg, db.serverGroups, guarded.has(`${sg.account}/${sg.cluster}`), action);
+  if (refusal) throw conflict(refusal, 'serverGroup');
 }
 
 const withHealth = (sg: ServerGroup, disabled: boolean): Instance[] =>

@@ -167,8 +167,16 @@ export interface ExecutionPage {
   badCursor: boolean;
 }
 
+export interface PendingJudgment {
+  execution: Execution;
+  refId: string;
+  waitingSince?: string;
+}
+
 export interface ExecutionRepository {
   get(id: string): Promise<Execution | undefined>;
+  /** Manual judgments waiting for a person in live runs, newest first, with their executions (loaded together). */
+  pendingJudgments(limit?: number): Promise<PendingJudgment[]>;
   /** Just the status (cheap), for an engine that holds the rest in memory during an advance. */
   status(id: string): Promise<ExecutionStatus | undefined>;
   /**

@@ -7,7 +7,7 @@ import { createJobSandbox, DEMO_DIR, KILN_ROOT, type SandboxSettings } from './j
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
-import type { Repositories } from '../db/types';
+import type { PendingJudgment, Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import { createLeasedTicks } from './orchestrator/leased-ticks';
@@ -24,8 +24,23 @@ import { derivedId } from './derived-id';
 import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
+import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 
 export { EngineError, TRIGGER_ACCOUNT };
+export type { PendingJudgment } from '../db/types';
+export type { ClusterControl, RollbackOutcome } from './cloud/cluster-control';
+
+// The server's one door into the engine: besides createEngine, what main.ts and app.ts wire up at
+// start and the few helpers routes need. A test (src/server/engine-door.test.ts) keeps it the only one.
+export { createEventBus, type EventBus } from './events/event-bus';
+export { createLocalCloud, type LocalCloud } from './cloud/local';
+export { localProviders } from './cloud/providers';
+export { accountHealth, dockerTarget } from './cloud/account-health';
+export { createRegistryCatalog } from './bakery/registry-catalog';
+export { bakeryPaths } from './bakery/store';
+export { notifyImagesChanged } from './bakery/registry-events';
+export { createJobSandbox } from './jobs/sandbox';
+export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';
 
 export interface EngineOptions {
   repos: Repositories;
@@ -57,6 +72,8 @@ export interface EngineOptions {
   outbound?: OutboundPolicy;
   /** DNS for outbound calls; tests pass a fake one. */
   resolver?: Resolver;
+  /** How a rollback asked for through the API waits between health checks; tests pass one that moves their clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Engine {
@@ -88,6 +105,10 @@ export interface Engine {
   stop(): Promise<void>;
   /** Kills this process's running jobs (shutdown); their stages fail as interrupted on the next look. */
   killJobs(): Promise<void>;
+  /** Manual judgments waiting for a person in live runs, newest first (who may judge each is the shared rule's business). */
+  pendingJudgments(): Promise<PendingJudgment[]>;
+  /** Server-group operations asked for by hand, with the traffic guard and the rollback's wait for health. */
+  clusters: ClusterControl;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -262,5 +283,9 @@ export function createEngine(options: EngineOptions): Engine {
     killJobs() {
       return jobs.killAll();
     },
+
+    pendingJudgments: () => repos.executions.pendingJudgments(),
+
+    clusters: createClusterControl({ repos, cloud: options.cloud, now, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) }),
   };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseOutboundAllow, type OutboundAllowEntry } from '../engine/net/outbound-policy';
+import { parseOutboundAllow, type OutboundAllowEntry } from '../engine/index';
 
 export interface KilnConfig {
   host: string;

@@ -1,8 +1,6 @@
 import type { Database, Repositories } from '../db/types';
-import type { EventBus } from '../engine/events/event-bus';
-import type { Engine } from '../engine/index';
+import type { EventBus, Engine, LocalCloud } from '../engine/index';
 import type { SseOptions } from './routes/events';
-import type { LocalCloud } from '../engine/cloud/local';
 import type { OidcConfig } from './config';
 
 /** Everything buildApp needs, passed in so tests can build the app on a throwaway database. */

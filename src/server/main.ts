@@ -10,13 +10,7 @@ import { seedDemoIfEmpty } from '../db/seed-demo';
 import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { ensureSetupToken } from './auth/sessions';
-import { createEventBus } from '../engine/events/event-bus';
-import { createEngine } from '../engine/index';
-import { createLocalCloud } from '../engine/cloud/local';
-import { localProviders } from '../engine/cloud/providers';
-import { createRegistryCatalog } from '../engine/bakery/registry-catalog';
-import { bakeryPaths } from '../engine/bakery/store';
-import { createJobSandbox } from '../engine/jobs/sandbox';
+import { createEventBus, createEngine, createLocalCloud, localProviders, createRegistryCatalog, bakeryPaths, createJobSandbox } from '../engine/index';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);

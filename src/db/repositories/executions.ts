@@ -1,6 +1,7 @@
 import { Execution, ExecutionStatus } from '../../shared/domain/execution';
 import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
+import { listPendingJudgmentRows } from './pending-judgments';
 
 const EXECUTION = `
   select id, application, pipeline_id as "pipelineId", pipeline_name as "pipelineName",
@@ -62,6 +63,18 @@ export function executionRepository(db: Session): ExecutionRepository {
 
   return {
     get,
+
+    async pendingJudgments(limit = 200) {
+      const rows = await listPendingJudgmentRows(db, limit);
+      if (rows.length === 0) return [];
+      // All the executions at once, not one query per waiting stage.
+      const found = await withStages(db, (await db.query(`${EXECUTION} where id = any($1::uuid[])`, [[...new Set(rows.map((r) => r.executionId))]])).rows);
+      const byId = new Map(found.map((e) => [e.id as string, e]));
+      return rows.flatMap((r) => {
+        const execution = byId.get(r.executionId);
+        return execution ? [{ execution, refId: r.refId, ...(r.waitingSince ? { waitingSince: r.waitingSince } : {}) }] : [];
+      });
+    },
 
     async status(id) {
       const { rows } = await db.query<{ status: string }>('select status from executions where id = $1', [id]);

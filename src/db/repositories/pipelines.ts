@@ -1,17 +1,20 @@
 import { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { PipelineRevision } from '../../shared/api/pipelines';
+import { PIPELINE_MIGRATIONS, stampPipeline, upgradePipeline, type PipelineMigration } from '../../shared/domain/pipeline-migrations';
 import { ConflictError } from '../errors';
 import { sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { PipelineRepository, Session } from '../types';
 import { revisionedDocuments, type RevisionedRow } from './revisioned';
 
-export function pipelineRepository(db: Session): PipelineRepository {
+/** `migrations` is for tests that play a schema tightening; Kiln reads with PIPELINE_MIGRATIONS. */
+export function pipelineRepository(db: Session, migrations: readonly PipelineMigration[] = PIPELINE_MIGRATIONS): PipelineRepository {
   const docs = revisionedDocuments(db, {
     table: 'pipelines',
     revisionsTable: 'pipeline_revisions',
     idColumn: 'pipeline_id',
     schema: Pipeline,
     what: 'pipeline',
+    upgrade: (config) => upgradePipeline(config, migrations),
     conflict: (current, base) => `pipeline '${current.name}' was saved by ${current.updatedBy} as revision ${current.revision} after revision ${base}, which you edited`,
   });
   const many = (rows: RevisionedRow[]) => docs.toDocuments(rows);
@@ -41,11 +44,11 @@ export function pipelineRepository(db: Session): PipelineRepository {
     },
 
     create(draft, by) {
-      return docs.create({ application: draft.application, name: draft.name }, PipelineDraft.parse(draft), by).catch(nameTaken(draft));
+      return docs.create({ application: draft.application, name: draft.name }, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },
 
     save(id, baseRevision, draft, by) {
-      return docs.save(id, baseRevision, draft.name, PipelineDraft.parse(draft), by).catch(nameTaken(draft));
+      return docs.save(id, baseRevision, draft.name, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },
 
     async revisions(id) {

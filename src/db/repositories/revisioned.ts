@@ -17,6 +17,8 @@ export interface RevisionedTable<T> {
   what: string;
   /** The message of a lost save: who saved which revision after the one the user edited. */
   conflict: (current: T, baseRevision: number) => string;
+  /** Brings a stored config of an older shape up to today's before it is validated (pipelines are versioned). */
+  upgrade?: (config: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /**
@@ -30,7 +32,8 @@ export function revisionedDocuments<T>(db: Session, t: RevisionedTable<T>) {
     select id, revision, config, updated_at, updated_by from ${t.table} where id = $1`;
 
   const input = (row: RevisionedRow) => {
-    const config = typeof row.config === 'string' ? JSON.parse(row.config) : row.config;
+    const stored = typeof row.config === 'string' ? JSON.parse(row.config) : row.config;
+    const config = t.upgrade && stored && typeof stored === 'object' ? t.upgrade(stored as Record<string, unknown>) : stored;
     return { ...(config as object), id: row.id, revision: row.revision, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
   };
   const toDocument = (row: RevisionedRow | undefined): T | undefined =>

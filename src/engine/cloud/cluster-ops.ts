@@ -1,4 +1,5 @@
 import type { ServerGroup } from '../../shared/domain/server-group';
+import { healthyCount, trafficGuardRefusal, type GuardedAction } from '../../shared/domain/traffic-guard';
 import type { ServerGroupTarget } from '../../shared/stages/server-group-target';
 import type { Repositories } from '../../db/types';
 import { EngineError } from '../errors';
@@ -17,8 +18,13 @@ export async function clusterGroups(repos: Repositories, ref: ClusterRef): Promi
   return all.filter((g) => g.cluster === ref.cluster && g.account === ref.account && g.region === ref.region).sort((a, b) => b.sequence - a.sequence);
 }
 
-/** Instances that pass their health check (a disabled group's healthy ones are out of service). */
-export const healthyCount = (sg: ServerGroup) => sg.instances.filter((i) => i.health === 'up' || i.health === 'out_of_service').length;
+export { healthyCount };
+
+/** Whether a group brought back may take the traffic: every wanted instance healthy, and at least one. */
+export function readyToServe(sg: ServerGroup): boolean {
+  const up = healthyCount(sg);
+  return up > 0 && up >= sg.capacity.desired;
+}
 
 /** The group a stage names: explicitly, or newest / previous / oldest of its cluster. */
 export async function findTarget(repos: Repositories, application: string, t: ServerGroupTarget): Promise<ServerGroup> {
@@ -43,20 +49,11 @@ export async function providerFor(cloud: CloudProviders | undefined, sg: ServerG
   return cloud(sg.account);
 }
 
-/**
- * Traffic guard: in a protected cluster, the last enabled server group with healthy instances
- * may not be disabled or destroyed, since the cluster would stop serving.
- */
-export async function checkTrafficGuard(repos: Repositories, sg: ServerGroup, action: 'disable' | 'destroy'): Promise<void> {
-  if (sg.disabled || !(await repos.trafficGuards.isProtected(sg.account, sg.cluster))) return;
-  const others = (await clusterGroups(repos, sg)).filter((g) => g.name !== sg.name && !g.disabled && healthyCount(g) > 0);
-  if (others.length > 0) return;
-  throw new EngineError(
-    'conflict',
-    `Traffic guard: cluster '${sg.cluster}' in ${sg.account}/${sg.region} is protected and '${sg.name}' is its last enabled server group; ` +
-      `refusing to ${action} it. Enable another server group of the cluster first.`,
-    'serverGroup',
-  );
+/** The shared traffic guard rule, read against the database; refusals are 409s naming the group. */
+export async function checkTrafficGuard(repos: Repositories, sg: ServerGroup, action: GuardedAction): Promise<void> {
+  if (sg.disabled) return;
+  const refusal = trafficGuardRefusal(sg, await clusterGroups(repos, sg), await repos.trafficGuards.isProtected(sg.account, sg.cluster), action);
+  if (refusal) throw new EngineError('conflict', refusal, 'serverGroup');
 }
 
 /**

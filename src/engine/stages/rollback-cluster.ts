@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { rollbackClusterStage } from '../../shared/stages/rollback-cluster';
-import { beginRollback, finishRollback, healthyCount, providerFor } from '../cloud/cluster-ops';
+import { beginRollback, finishRollback, healthyCount, providerFor, readyToServe } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
 import { clusterOperationRefusal } from './principal';
 
@@ -21,7 +21,7 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
     if (!restore || !current) return { status: 'FAILED', error: `server group '${restore ? ctx.current : ctx.restore}' disappeared during the rollback` };
     const provider = await providerFor(services.cloud, restore);
     const up = healthyCount(restore);
-    if (up < restore.capacity.desired || up === 0) {
+    if (!readyToServe(restore)) {
       if (now.getTime() - Date.parse(ctx.startedAt!) > config.healthyTimeoutSec * 1000) {
         return { status: 'FAILED', error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving` };
       }

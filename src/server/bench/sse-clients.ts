@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createDatabase } from '../../db/client';
 import { migrate } from '../../db/migrate';
 import { createRepositories } from '../../db/repositories';
-import { createEventBus } from '../../engine/events/event-bus';
+import { createEventBus } from '../../engine/index';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 

@@ -3,7 +3,7 @@ import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccou
 import { Account, describeHealth, type AccountCredentials } from '../../shared/domain/account';
 import { NotFoundError } from '../../db/errors';
 import type { Repositories } from '../../db/types';
-import { accountHealth, dockerTarget } from '../../engine/cloud/account-health';
+import { accountHealth, dockerTarget } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';

@@ -1,6 +1,6 @@
 import type { EventFilter, KilnEvent } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
-import type { EventBus } from '../../engine/events/event-bus';
+import type { EventBus } from '../../engine/index';
 
 /** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
 export interface SseSink {

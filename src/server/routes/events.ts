@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { EventCursor, LAST_EVENT_ID_HEADER, streamEvents, type EventFilter } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
-import type { EventBus } from '../../engine/events/event-bus';
+import type { EventBus } from '../../engine/index';
 import { HttpError } from '../plugins/error-handler';
 import { createEventHub, formatEvent, type HubOptions } from './event-hub';
 

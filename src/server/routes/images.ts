@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage, type ImageFlag } from '../../shared/api/images';
 import { flagRunningImage } from '../../shared/bakery/image-flags';
 import { NotFoundError } from '../../db/errors';
-import { notifyImagesChanged } from '../../engine/bakery/registry-events';
+import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';

@@ -11,70 +11,46 @@ import {
 } from '../../shared/api/server-groups';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import { NotFoundError } from '../../db/errors';
-import { beginRollback, checkTrafficGuard, finishRollback, healthyCount, providerFor } from '../../engine/cloud/cluster-ops';
-import { localProviders } from '../../engine/cloud/providers';
+import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 
-/** A rollback waits this long for the previous group to become healthy before giving up (nothing is swapped then). */
-const ROLLBACK_WAIT_MS = 120_000;
-
-export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDeps): void {
-  const providers = cloud ? localProviders(repos, cloud) : undefined;
-
+// The operations, the traffic guard and the rollback's wait for health live in the engine
+// (engine.clusters); this file only finds the group the path names and checks the input.
+export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDeps, engine: Engine): void {
   const requireGroup = async (params: { application: string; account: string; region: string; serverGroup: string }) => {
     await requireApplication(repos, params.application);
-    const key = { account: params.account, region: params.region, name: params.serverGroup };
-    const sg = await repos.serverGroups.get(key);
+    const sg = await repos.serverGroups.get({ account: params.account, region: params.region, name: params.serverGroup });
     if (!sg || sg.application !== params.application) {
       throw new NotFoundError(`Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`, 'serverGroup');
     }
-    return { sg, key, provider: await providerFor(providers, sg) };
+    return sg;
   };
   const detail = async (sg: ServerGroup) => ({ serverGroup: sg, loadBalancers: await repos.loadBalancers.listForServerGroup(sg) });
 
-  registerEndpoint(app, enableServerGroup, async ({ params }) => {
-    const { key, provider } = await requireGroup(params);
-    return detail(await provider.enableServerGroup(key));
-  });
+  registerEndpoint(app, enableServerGroup, async ({ params }) => detail(await engine.clusters.enable(await requireGroup(params))));
 
-  registerEndpoint(app, disableServerGroup, async ({ params }) => {
-    const { sg, key, provider } = await requireGroup(params);
-    await checkTrafficGuard(repos, sg, 'disable');
-    return detail(await provider.disableServerGroup(key));
-  });
+  registerEndpoint(app, disableServerGroup, async ({ params }) => detail(await engine.clusters.disable(await requireGroup(params))));
 
   registerEndpoint(app, resizeServerGroup, async ({ params, body }) => {
-    const { sg, key, provider } = await requireGroup(params);
+    const sg = await requireGroup(params);
     const capacity = { min: body.capacity.min ?? sg.capacity.min, desired: body.capacity.desired, max: body.capacity.max ?? sg.capacity.max };
     if (capacity.desired < capacity.min) throw new HttpError(400, 'bad_request', `capacity.desired ${capacity.desired} is below min ${capacity.min}`, 'capacity.desired');
     if (capacity.desired > capacity.max) throw new HttpError(400, 'bad_request', `capacity.desired ${capacity.desired} is above max ${capacity.max}`, 'capacity.desired');
-    return detail(await provider.resizeServerGroup(key, capacity));
+    return detail(await engine.clusters.resize(sg, capacity));
   });
 
   registerEndpoint(app, destroyServerGroup, async ({ params }) => {
-    const { sg, key, provider } = await requireGroup(params);
-    await checkTrafficGuard(repos, sg, 'destroy');
-    await provider.destroyServerGroup(key);
+    const sg = await requireGroup(params);
+    await engine.clusters.destroy(sg);
     return { serverGroup: sg.name, destroyed: true as const };
   });
 
   registerEndpoint(app, rollbackCluster, async ({ params }) => {
     await requireApplication(repos, params.application);
-    const { current, restore, provider } = await beginRollback(repos, providers, params);
-    const deadline = Date.now() + ROLLBACK_WAIT_MS;
-    for (;;) {
-      const now = await repos.serverGroups.get(restore);
-      if (!now) throw new HttpError(409, 'conflict', `'${restore.name}' disappeared during the rollback`, 'cluster');
-      const up = healthyCount(now);
-      if (up > 0 && up >= now.capacity.desired) break;
-      if (Date.now() > deadline) throw new HttpError(409, 'conflict', `'${restore.name}' had ${up} of ${now.capacity.desired} healthy instances after ${ROLLBACK_WAIT_MS / 1000} s; '${current.name}' keeps serving`, 'cluster');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    await finishRollback(provider, current, restore);
-    return { serverGroup: restore.name, rolledBackFrom: current.name };
+    return engine.clusters.rollback(params);
   });
 
   registerEndpoint(app, setTrafficGuard, async ({ params, body }) => {
