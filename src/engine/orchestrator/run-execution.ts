@@ -257,9 +257,9 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       repos: deps.repos,
       services: {
         jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}),
-        recordLaunch: async (record) => {
+        recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
-          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record))) throw new StaleStage(stage.refId);
+          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
           Object.assign(stage.context, record);
         },
       },
