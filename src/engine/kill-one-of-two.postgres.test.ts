@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import { createOwners } from '../db/test-builders';
 import type { Database, Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
 import { createEngine } from './index';
+import { runLines } from './test-job-runs';
 
 // Two real Kiln engine processes on one PostgreSQL; one is killed with SIGKILL mid-run, jobs and
-// all. Every job appends a line to a file outside Kiln: each must appear exactly once, and every
+// all. Every job appends a line to a file in its own directory (the only place the sandbox lets it
+// write), under the jobs root of the process that launched it: each must appear once, and every
 // execution must end SUCCEEDED — the survivor adopts the dead process's jobs instead of failing them.
 const root = resolve(import.meta.dirname, '../..');
 let repos: Repositories;
@@ -19,6 +21,7 @@ let db: Database;
 let close: () => Promise<void>;
 let url: string | undefined;
 const children: ChildProcess[] = [];
+const roots: string[] = [];
 
 beforeEach(async () => {
   ({ db, repos, close, url } = await openTestDatabase());
@@ -35,9 +38,11 @@ afterEach(async () => {
 }, 60_000);
 
 async function engineProcess(owner: string): Promise<ChildProcess> {
+  const jobsRoot = mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`));
+  roots.push(jobsRoot);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, KILN_OWNER: owner, KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`)), KILN_LEASE_MS: '3000' },
+    env: { ...process.env, DATABASE_URL: url, KILN_OWNER: owner, KILN_JOBS_ROOT: jobsRoot, KILN_LEASE_MS: '3000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -50,14 +55,13 @@ async function engineProcess(owner: string): Promise<ChildProcess> {
 
 describe('two Kiln processes on one PostgreSQL, one killed -9 mid-run', () => {
   it('completes every execution, and runs every job exactly once', { timeout: 240_000 }, async () => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'kiln-kill-')), 'ran.txt');
     const [a, b] = await Promise.all([engineProcess('a'), engineProcess('b')]);
     const stages: unknown[] = Array.from({ length: 30 }, (_, i) => ({
       refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
       config: { variables: [{ key: 'i', value: String(i) }] },
     }));
     for (let j = 0; j < 8; j += 1) {
-      stages.push({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, requisiteStageRefIds: ['s29'], config: { command: `sleep 2; echo "$KILN_EXECUTION_ID/$KILN_STAGE" >> ${marker}` } });
+      stages.push({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, requisiteStageRefIds: ['s29'], config: { command: 'sleep 2; echo "$KILN_EXECUTION_ID/$KILN_STAGE" >> ran' } });
     }
     const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'kill', stages, concurrency: { limitConcurrent: false } }), 'ana');
     // This process only creates executions: a stopped engine starts none itself.
@@ -69,7 +73,7 @@ describe('two Kiln processes on one PostgreSQL, one killed -9 mid-run', () => {
     // Kill A once it has jobs running.
     const runningInA = async () => Number((await db.query<{ n: string }>(`select count(*) as n from job_runs where owner = 'a' and ended_at is null`)).rows[0]?.n ?? 0);
     for (let i = 0; i < 600 && (await runningInA()) === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(marker)).toBe(false); // none of them has finished yet
+    expect(runLines(roots)).toEqual([]); // none of them has finished yet
     a.kill('SIGKILL');
     await new Promise((r) => a.once('exit', r));
 
@@ -81,7 +85,7 @@ describe('two Kiln processes on one PostgreSQL, one killed -9 mid-run', () => {
     }
     const problems = done.flatMap((e) => e.stages.filter((s) => s.status !== 'SUCCEEDED').map((s) => `${s.refId} ${s.status}: ${s.error ?? ''}`));
     expect(problems).toEqual([]);
-    const lines = readFileSync(marker, 'utf8').trim().split('\n');
+    const lines = runLines(roots);
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines).toHaveLength(ids.length * 8);
     // A had launched jobs when it was killed, and B adopted them (no job was started again).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,11 +10,13 @@ import { createRepositories } from '../db/repositories';
 import type { Database, Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
 import { createEngine, type Engine } from './index';
+import { runLines } from './test-job-runs';
 
 // Two Kiln engines on one database (on PostgreSQL: two connection pools, truly concurrent), with
 // leases so short that they run out mid-advance: each engine's stage writes and lease renewals are
 // slowed at random, so executions change hands while being advanced. Every job appends one line to
-// a file outside Kiln; a job started twice shows up as a second line.
+// a file in its own directory (the sandbox lets it write nowhere else), under the jobs root of the
+// engine that ran it; a job started twice shows up as a second line, in either root.
 let repos: Repositories;
 let close: () => Promise<void>;
 let second: Database | undefined;
@@ -56,7 +58,7 @@ function slowed(base: Repositories, refused: { count: number }): Repositories {
   };
 }
 
-async function pipelineOf(chain: number, jobs: number, marker: string): Promise<Pipeline> {
+async function pipelineOf(chain: number, jobs: number): Promise<Pipeline> {
   const stages: unknown[] = Array.from({ length: chain }, (_, i) => ({
     refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
     config: { variables: [{ key: 'i', value: String(i) }] },
@@ -64,7 +66,7 @@ async function pipelineOf(chain: number, jobs: number, marker: string): Promise<
   for (let j = 0; j < jobs; j += 1) {
     stages.push({
       refId: `j${j}`, type: 'runJob', name: `Job ${j}`, requisiteStageRefIds: [`s${chain - 1}`],
-      config: { command: `echo "$KILN_EXECUTION_ID/$KILN_STAGE" >> ${marker}; sleep 0.2` },
+      config: { command: 'echo "$KILN_EXECUTION_ID/$KILN_STAGE" >> ran; sleep 0.2' },
     });
   }
   return repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `two-${Math.random()}`, stages, concurrency: { limitConcurrent: false } }), 'ana');
@@ -82,19 +84,18 @@ async function untilEnded(ids: string[], ms: number) {
 
 describe('two engines on one database with leases that run out mid-advance', () => {
   it('runs every job exactly once and completes every execution', { timeout: 240_000 }, async () => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'kiln-two-')), 'ran.txt');
+    const roots: string[] = [];
     const refused = { count: 0 };
     const make = (owner: string, db: Repositories) => {
-      const e = createEngine({
-        repos: slowed(db, refused), events: createEventBus(db), owner, leaseMs: 80, tickMs: 20,
-        jobsRoot: mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`)),
-      });
+      const jobsRoot = mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`));
+      roots.push(jobsRoot);
+      const e = createEngine({ repos: slowed(db, refused), events: createEventBus(db), owner, leaseMs: 80, tickMs: 20, jobsRoot });
       engines.push(e);
       return e;
     };
     const a = make('a', repos);
     const b = make('b', second ? createRepositories(second) : repos);
-    const p = await pipelineOf(40, 10, marker);
+    const p = await pipelineOf(40, 10);
     const ids: string[] = [];
     for (let round = 0; round < 3; round += 1) {
       for (let n = 0; n < 4; n += 1) ids.push((await (n % 2 ? a : b).start(p, { type: 'manual', user: 'ana', parameters: {} })).id);
@@ -103,7 +104,7 @@ describe('two engines on one database with leases that run out mid-advance', () 
       await untilEnded(ids, 180_000);
     }
     const done = await untilEnded(ids, 1000);
-    const lines = existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n') : [];
+    const lines = runLines(roots);
     const counts = new Map<string, number>();
     for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
     const twice = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
