@@ -213,9 +213,10 @@ export interface ExecutionRepository {
   release(lease: ExecutionLease, wakeAt: Date | null | 'never'): Promise<void>;
   /**
    * Writes a stage's launch record (merged into its context) only while the lease is held, the stage
-   * is RUNNING at `attempt` and has no launch record yet: whoever wins may start the side effect.
+   * is RUNNING at `attempt` and has no launch record yet (or, with `replacing`, still the record
+   * launched at that time, found stale): whoever wins may start the side effect.
    */
-  recordLaunch(lease: ExecutionLease, refId: string, attempt: number, record: Record<string, unknown>): Promise<boolean>;
+  recordLaunch(lease: ExecutionLease, refId: string, attempt: number, record: Record<string, unknown>, replacing?: string): Promise<boolean>;
   /** Makes an execution due now (a judgment arrived, a person acted). */
   wake(id: string): Promise<void>;
   /** With `expect.status`, applies only while the execution has one of them (false when not); `wake` makes it due. */

@@ -132,7 +132,10 @@ export function createEngine(options: EngineOptions): Engine {
     owner,
     now,
     // A finished job makes its execution due at once instead of at the next poll.
-    onExit: (id) => void repos.executions.wake(id).then(kick, options.onError),
+    onExit: (id) => {
+      // The process advancing the execution looks again itself; otherwise any process may claim it.
+      if (!leased.nudge(id)) void repos.executions.wake(id).then(kick, options.onError);
+    },
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const leased = createLeasedTicks({

@@ -199,12 +199,12 @@ export function executionRepository(db: Session): ExecutionRepository {
       );
     },
 
-    async recordLaunch(lease, refId, attempt, record) {
+    async recordLaunch(lease, refId, attempt, record, replacing) {
       const { rowCount } = await db.query(
         `update execution_stages set context = context || $6::jsonb
-         where execution_id = $1 and ref_id = $2 and attempt = $3 and status = 'RUNNING' and context->>'launchedAt' is null
+         where execution_id = $1 and ref_id = $2 and attempt = $3 and status = 'RUNNING' and (context->>'launchedAt') is not distinct from $7::text
            and ${HELD('$4', '$5')}`,
-        [lease.id, refId, attempt, lease.owner, lease.token, JSON.stringify(record)],
+        [lease.id, refId, attempt, lease.owner, lease.token, JSON.stringify(record), replacing ?? null],
       );
       return rowCount > 0;
     },

@@ -6,11 +6,11 @@
  * resumed by the other one. Each scenario gets a fresh database.
  *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
  *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
- * BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * BENCH_ONLY=engine|jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
@@ -56,14 +56,18 @@ function jobs(count: number): unknown[] {
 }
 
 /** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
-async function run(t: TestDatabase, processes: number, stages: unknown[], count: number) {
+async function run(t: TestDatabase, processes: number, stages: unknown[], count: number, oneAtATime = false) {
   await createOwners(t.repos);
   const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'bench', stages, concurrency: { limitConcurrent: false } }), 'ana');
   const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
   await starter.stop();
   const children = await engines(t, processes);
   const t0 = performance.now();
-  for (let i = 0; i < count; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+  for (let i = 0; i < count; i += 1) {
+    const started = await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+    // One at a time: a job stage's latency with nothing queued before it (what one person notices).
+    while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
+  }
   for (let polls = 0; ; polls += 1) {
     const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
     if (Number(rows[0]!.n) === 0) break;
@@ -82,15 +86,23 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const { rows: lat } = await t.db.query<{ ms: number }>(
     `select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`,
   );
-  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)) };
+  // Where a job stage's time goes: stage start → launch record, launch → Kiln saw the exit, exit → stage ended.
+  const { rows: phases } = await t.db.query<{ p: string; p50: number; p99: number }>(
+    `select p, percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99 from (
+       select unnest(array['start→launch', 'launch→exit', 'exit→stage end']) as p,
+              unnest(array[extract(epoch from (j.launched_at - s.started_at)), extract(epoch from (j.ended_at - j.launched_at)), extract(epoch from (s.ended_at - j.ended_at))]) * 1000 as ms
+       from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt) x group by p order by p desc`,
+  );
+  const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
+  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile };
 }
 
-async function scenario(name: string, processes: number, stages: unknown[], count: number) {
+async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false) {
   const t = await openTestDatabase();
   try {
-    const r = await run(t, processes, stages, count);
-    const lat = r.latency.length ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length}` : '';
-    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}`);
+    const r = await run(t, processes, stages, count, oneAtATime);
+    const lat = r.latency.length ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})` : '';
+    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     await t.close();
   }
@@ -129,4 +141,5 @@ async function resume() {
 const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
 if (!only || only === 'engine') for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
 if (!only || only === 'jobs') for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
 if (!only || only === 'resume') await resume();

@@ -32,6 +32,7 @@ export function createLeasedTicks(deps: {
   const { repos, now, owner, leaseMs } = deps;
   const held = new Map<string, ExecutionLease>();
   const lost = new Set<string>();
+  const again = new Set<string>();
   let renewing: Promise<void> | undefined;
   let renewer: NodeJS.Timeout | undefined;
 
@@ -54,14 +55,19 @@ export function createLeasedTicks(deps: {
       renewer.unref();
     }
     try {
-      wakeAt = await deps.advance(lease, {
-        leaseLost: () => lost.has(lease.id),
-        holdsLease: async () => {
-          const kept = await repos.executions.renew([lease], now(), leaseMs);
-          if (kept.length === 0) lost.add(lease.id);
-          return kept.length > 0;
-        },
-      });
+      do {
+        again.delete(lease.id);
+        wakeAt = await deps.advance(lease, {
+          leaseLost: () => lost.has(lease.id),
+          holdsLease: async () => {
+            const kept = await repos.executions.renew([lease], now(), leaseMs);
+            if (kept.length === 0) lost.add(lease.id);
+            return kept.length > 0;
+          },
+        });
+        // Woken here while this advance ran (its job exited): looked at again at once, under the same
+        // lease, instead of released for any process to claim a moment later.
+      } while (again.has(lease.id) && !lost.has(lease.id));
     } catch (err) {
       deps.onError?.(err);
       // An execution whose row does not parse is quarantined (see /api/health): retrying it every second only fills the log.
@@ -69,6 +75,7 @@ export function createLeasedTicks(deps: {
     } finally {
       held.delete(lease.id);
       lost.delete(lease.id);
+      again.delete(lease.id);
       await repos.executions.release(lease, wakeAt); // fenced: a no-op when another process took it over
     }
   };
@@ -110,6 +117,16 @@ export function createLeasedTicks(deps: {
     },
 
     idle,
+
+    /**
+     * An event for an execution (its job exited): true when this process is advancing it now, which
+     * then looks again right after; false when the caller must wake it through the database.
+     */
+    nudge(id: string): boolean {
+      if (!held.has(id)) return false;
+      again.add(id);
+      return true;
+    },
 
     stop() {
       clearInterval(renewer);

@@ -158,7 +158,9 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     if (failedToStart) continue;
 
     let wakeAt: Date | 'never' | null = 'never';
-    for (const stage of execution.stages.filter((s) => ACTIVE.has(s.status))) {
+    const active = execution.stages.filter((s) => ACTIVE.has(s.status));
+    const early = await stepJobsSideBySide(execution, active, scope, deps, now);
+    for (const stage of active) {
       // Every active stage is stepped whenever the execution is looked at (steps are cheap and
       // re-entrant: a wait compares the clock, a job asks its runner); only a stage waiting on a
       // person, with no deadline, has nothing to check.
@@ -170,11 +172,15 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
       if (deps.leaseLost?.()) throw new LeaseLost();
       const result: StepResult = timedOut
         ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
-        : await step(execution, stage, scope, deps);
+        : (early.get(stage.refId) ?? (await step(execution, stage, scope, deps)));
       if (timedOut) deps.jobs.stop(execution.id, stage.refId, `the stage timed out after ${stage.timeoutSec} s`);
       const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
       const tasks = (status: ExecutionStatus) => nextTasks(stage.tasks, taskName(stage, context), status, now.toISOString());
-      if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
+      if (result.status === 'RUNNING' && stage.status === 'RUNNING' && unchanged(stage, result.context, taskName(stage, context))) {
+        // Still waiting with nothing new to store (a job still running): no write. A wake per job
+        // exit rewrote all 20 rows of a 20-job stage, 400 writes where 20 do.
+        wakeAt = earliest(wakeAt, result.wakeAt);
+      } else if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
         const nowWaitsOnPerson = result.status === 'SUSPENDED' && stage.status !== 'SUSPENDED' && stage.type === 'manualJudgment';
         await setStage(execution, stage, result.status, { context, tasks: tasks(result.status) });
         if (nowWaitsOnPerson) await deps.lifecycle.judgmentNeeded(execution, stage);
@@ -203,6 +209,30 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
   }
 }
 
+/**
+ * Steps a round's job stages at once: each launch waits on the database and on a sandbox start, and
+ * 20 parallel jobs launched one after another started the last one about a second after the first.
+ * Other stage types keep stepping one by one, in order (a deploy's side effect must not start once a
+ * stage before it halted the pipeline); a job launched beside a halting stage is stopped with it.
+ */
+async function stepJobsSideBySide(execution: Execution, active: StageExecution[], scope: ReturnType<typeof expressionScope>, deps: RunDeps, now: Date) {
+  const jobs = active.filter((s) => s.type === 'runJob' && !(stageDeadline(s) && now >= stageDeadline(s)!));
+  const results = new Map<string, StepResult>();
+  if (jobs.length < 2) return results;
+  if (deps.leaseLost?.()) throw new LeaseLost();
+  const settled = await Promise.allSettled(jobs.map((s) => step(execution, s, scope, deps)));
+  const rejected = settled.find((r) => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  settled.forEach((r, i) => r.status === 'fulfilled' && results.set(jobs[i]!.refId, r.value));
+  return results;
+}
+
+/** The step changes nothing stored: its context keys hold the same values and the task is the same (a RUNNING stage's wakeAt is not read back). */
+function unchanged(stage: StageExecution, patch: Record<string, unknown> | undefined, task: string): boolean {
+  const same = Object.entries(patch ?? {}).every(([k, v]) => JSON.stringify(stage.context[k]) === JSON.stringify(v));
+  return same && stage.tasks.at(-1)?.name === task && !stage.tasks.at(-1)?.endedAt;
+}
+
 function taskName(stage: StageExecution, context: Record<string, unknown>): string {
   if (!isStageType(stage.type)) return stage.type;
   return stageHandlers[stage.type].taskName?.(context) ?? stageDefinitions[stage.type].label;
@@ -227,9 +257,9 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       repos: deps.repos,
       services: {
         jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}),
-        recordLaunch: async (record) => {
+        recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
-          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record))) throw new StaleStage(stage.refId);
+          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
           Object.assign(stage.context, record);
         },
       },

@@ -11,6 +11,8 @@ import { foreignBalancers, principalRefusal } from './principal';
 import { deployRefusal as accountRefusal } from '../cloud/account-gate';
 
 const POLL_MS = 500;
+/** A launch record this old whose server group never appeared: its launcher died before creating it. */
+const LAUNCH_STALE_MS = 30_000;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -92,6 +94,14 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
       const want =
         config.strategy === 'canary' ? config.canary.capacity : config.strategy === 'rollingredblack' ? stepDesired(config, config.targetPercentages[0]!) : config.capacity.desired;
       if (!(await provider.getServerGroup(key))) {
+        // The launch is recorded first, in one compare-and-set with the lease: a process that lost the
+        // lease, or one that finds another's recent record, never launches the group a second time.
+        const launched = typeof input.stage.context.launchedAt === 'string' ? input.stage.context.launchedAt : undefined;
+        if (launched && now.getTime() - Date.parse(launched) < LAUNCH_STALE_MS) {
+          return later(input, { progress: `waiting for ${name}, launched by ${String(input.stage.context.launchedBy)}` });
+        }
+        // No record, or one whose launcher died before the group existed: this process launches it, once.
+        await input.services.recordLaunch({ launchedAt: now.toISOString(), launchedBy: input.services.owner, serverGroup: name }, launched);
         await provider.createServerGroup({
           application, account: config.account, region: config.region, name, image: ctx.image!, loadBalancers: config.loadBalancers,
           capacity: { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) },

@@ -28,9 +28,9 @@ export interface StepInput<C> {
      * Stores the stage's launch record (merged into its context) in one compare-and-set with the
      * lease; only once it resolved may the handler start its side effect, so no other process ever
      * starts it too. It throws (and the engine reloads the execution) when another process launched
-     * it or this one lost the lease.
+     * it or this one lost the lease. `replacing` takes over a stale record (its launchedAt), once.
      */
-    recordLaunch: (record: Record<string, unknown>) => Promise<void>;
+    recordLaunch: (record: Record<string, unknown>, replacing?: string) => Promise<void>;
   };
 }
 
