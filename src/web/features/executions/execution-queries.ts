@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { getExecution, listAllExecutions, listExecutions } from '../../../shared/api/executions';
+import { listAllExecutions, listExecutions } from '../../../shared/api/executions';
 import { listPipelines } from '../../../shared/api/pipelines';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
@@ -7,13 +7,6 @@ import { RUNNING_STATUSES } from './execution-filters';
 
 // Live events keep these fresh; refetching on focus or navigation would only add load.
 const LIVE = { staleTime: Infinity } as const;
-
-export const executionQuery = (executionId: string) =>
-  queryOptions({
-    queryKey: queryKeys.executions.detail(executionId),
-    queryFn: ({ signal }) => apiFetch(getExecution, { params: { executionId }, signal }),
-    ...LIVE,
-  });
 
 export const executionsQuery = (application: string, filters: Record<string, string | undefined>) =>
   infiniteQueryOptions({

@@ -3,8 +3,8 @@ import type { Execution, StageExecution } from '../../../shared/domain/execution
 import { DetailField } from '../../components/detail-field';
 import { RelativeTime } from '../../components/relative-time';
 import { ExecutionStatusBadge } from './execution-status-badge';
-import { elapsed, formatDuration } from './duration';
-import { AuditList, stageAudit } from './stage-audit';
+import { elapsed, formatDuration } from '../../lib/duration';
+import { AuditList, stageAudit } from '../../components/stage-audit';
 import { StageActions } from './stage-actions';
 import { KeyValues } from './value-text';
 import { StageTasks } from './stage-tasks';

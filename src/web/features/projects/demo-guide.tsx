@@ -6,7 +6,7 @@ import type { LoadBalancer } from '../../../shared/domain/load-balancer';
 import { apiFetch } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
 import { queryKeys } from '../../lib/query-keys';
-import { pipelinesQuery } from '../pipelines/pipeline-queries';
+import { pipelinesQuery } from '../../lib/pipeline-queries';
 
 // Weights move during a rolling deploy; a newcomer watching this card should see them move.
 const balancersQuery = () =>
