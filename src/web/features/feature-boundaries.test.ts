@@ -23,7 +23,7 @@ function crossFeatureImports(files: Record<string, string>): string[] {
   for (const [file, text] of Object.entries(files)) {
     const from = file.replace(/^\.\//, '');
     for (const [, , specifier] of text.matchAll(SPECIFIER)) {
-      if (!specifier.startsWith('.')) continue;
+      if (!specifier?.startsWith('.')) continue;
       const target = resolve(from, specifier);
       // Leaving features/ (to lib, components, stages, shared) is fine; another feature is not.
       if (target.startsWith('..')) continue;
