@@ -1,6 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { listAllExecutions, listExecutions } from '../../../shared/api/executions';
-import { listPipelines } from '../../../shared/api/pipelines';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { RUNNING_STATUSES } from './execution-filters';
@@ -20,12 +19,6 @@ export const executionsQuery = (application: string, filters: Record<string, str
     initialPageParam: '',
     getNextPageParam: (page) => page.nextCursor,
     ...LIVE,
-  });
-
-export const pipelinesForFilterQuery = (application: string) =>
-  queryOptions({
-    queryKey: queryKeys.executions.pipelines(application),
-    queryFn: ({ signal }) => apiFetch(listPipelines, { params: { application }, signal }),
   });
 
 /** Across applications: what runs, is paused, or queues for a concurrency slot, newest first. */
