@@ -1,5 +1,6 @@
 import { layeredLayout } from './layered-layout';
 import type { LayoutRequest, LayoutResponse } from './layout-types';
+import { errorMessage } from '../../../../shared/error-message';
 
 // The layout for big pipelines: milliseconds where ELK takes seconds, and no 450 KB of elkjs to load first.
 const reply = (message: LayoutResponse) => (self as unknown as { postMessage(m: LayoutResponse): void }).postMessage(message);
@@ -14,6 +15,6 @@ self.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
     );
     reply({ id, ok: true, positions, routes, ms: performance.now() - started });
   } catch (err) {
-    reply({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+    reply({ id, ok: false, error: errorMessage(err) });
   }
 });

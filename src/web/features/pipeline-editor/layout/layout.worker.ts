@@ -1,6 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { elkGraph, elkResult } from './elk-graph';
 import type { LayoutRequest, LayoutResponse } from './layout-types';
+import { errorMessage } from '../../../../shared/error-message';
 
 // elkjs is ~450 KB gzip and its layered layout is CPU-bound: it lives here so the page never waits for it.
 const elk = new ELK();
@@ -13,5 +14,5 @@ self.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
   elk
     .layout(elkGraph(nodes, edges))
     .then((graph) => reply({ id, ok: true, ...elkResult(graph), ms: performance.now() - started }))
-    .catch((err: unknown) => reply({ id, ok: false, error: err instanceof Error ? err.message : String(err) }));
+    .catch((err: unknown) => reply({ id, ok: false, error: errorMessage(err) }));
 });
