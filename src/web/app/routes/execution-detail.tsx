@@ -18,9 +18,7 @@ import { StageDetail } from '../../features/executions/stage-detail';
 import { StageLog } from '../../features/executions/stage-log';
 import { useNow } from '../../lib/use-now';
 import { useLiveEvents } from '../../lib/live-events';
-
-/** Stage types whose handler writes to the execution log. */
-const LOGGED = new Set(['runJob', 'bake', 'deploy']);
+import { writesLog } from '../../../shared/stages/registry';
 
 export function ExecutionDetailPage() {
   const { executionId = '' } = useParams();
@@ -96,7 +94,7 @@ export function ExecutionDetailPage() {
       {stage && (
         <StageDetail execution={execution} stage={stage} now={now}>
           {stage.type === 'manualJudgment' && <JudgmentPanel execution={execution} stage={stage} />}
-          {LOGGED.has(stage.type) && (
+          {writesLog(stage.type) && (
             <StageLog
               key={stage.refId}
               execution={execution}
