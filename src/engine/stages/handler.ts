@@ -45,7 +45,9 @@ export type StepResult =
   | { status: 'FAILED'; error: string; context?: Record<string, unknown> };
 
 export interface StageHandler<C = unknown> {
-  step(input: StepInput<C>): Promise<StepResult>;
+  // A property, not a method: methods are checked bivariantly, which would let a handler of one
+  // stage type's config stand in for another's in the registry.
+  step: (input: StepInput<C>) => Promise<StepResult>;
   /**
    * The name of the phase the stage is in, read from its stored context after a step ("Run the
    * job", "Poll the status URL"); shown as the stage's tasks. Without it the stage is one task.

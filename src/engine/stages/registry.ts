@@ -1,4 +1,4 @@
-import type { StageType } from '../../shared/stages/registry';
+import type { StageConfig, StageType } from '../../shared/stages/registry';
 import type { StageHandler } from './handler';
 import { waitHandler } from './wait';
 import { evaluateVariablesHandler } from './evaluate-variables';
@@ -17,8 +17,11 @@ import { rollbackClusterHandler } from './rollback-cluster';
 import { findImageHandler } from './find-image';
 import { bakeHandler } from './bake';
 
+/** Each stage type's handler takes that type's config: `wait: deployHandler` fails the type check. */
+export type StageHandlers = { [T in StageType]: StageHandler<StageConfig<T>> };
+
 /** What runs each stage type; a type without a handler fails the type check. */
-export const stageHandlers: Record<StageType, StageHandler<never>> = {
+const handlers = {
   wait: waitHandler,
   evaluateVariables: evaluateVariablesHandler,
   checkPreconditions: checkPreconditionsHandler,
@@ -35,4 +38,7 @@ export const stageHandlers: Record<StageType, StageHandler<never>> = {
   rollbackCluster: rollbackClusterHandler,
   findImage: findImageHandler,
   bake: bakeHandler,
-};
+} satisfies StageHandlers;
+
+// Callers hold a stage of any type; its config was parsed by that type's schema before a step runs.
+export const stageHandlers: Record<StageType, StageHandler<never>> = handlers;

@@ -1,5 +1,6 @@
 import { COMPLETED, type Execution, type StageExecution } from './execution';
 import { can, type Me } from './user';
+import { skippableWhileWaiting } from '../stages/registry';
 
 /**
  * The rules for what a person may do to one stage of an execution: judge it, restart, skip or
@@ -157,7 +158,7 @@ function stateProblem(execution: Execution, stage: StageExecution, action: Stage
       return undefined;
     }
     case 'skip': {
-      const waiting = (stage.type === 'wait' || stage.type === 'manualJudgment') && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED');
+      const waiting = skippableWhileWaiting(stage.type) && (stage.status === 'RUNNING' || stage.status === 'SUSPENDED');
       if (!waiting && !failed) return `Stage '${stage.name}' is ${stage.status}; only a waiting (wait, judgment) or failed stage can be skipped.`;
       return undefined;
     }

@@ -1,4 +1,5 @@
 import { ExpressionError, parseExpression, type Expr } from './parse';
+import { errorMessage } from '../error-message';
 
 /** What an expression may read: nothing else is reachable, so `constructor` and friends are not. */
 export type ExpressionScope = Readonly<Record<string, unknown>>;
@@ -68,7 +69,7 @@ export function findExpressions(text: string): Array<{ source: string; error?: s
       parseExpression(source);
       return { source };
     } catch (err) {
-      return { source, error: err instanceof Error ? err.message : String(err) };
+      return { source, error: errorMessage(err) };
     }
   });
 }

@@ -5,6 +5,7 @@ import { makeDataUrl, utf8 } from './data-url';
 import { checkDuplicates, checkLinks, checkMode, checkNode, checkUnit, cleanPath } from './ignition-checks';
 import type { IgnitionConfig, IgnitionVersion } from './ignition-config';
 import { keyText, parseYamlSource, resolve, resolveScalar, type YamlSource } from './yaml-source';
+import { errorMessage } from '../error-message';
 
 export interface TranslateButaneOptions {
   /** As `butane --strict`: any warning fails the translation (the warnings are reported as errors). */
@@ -210,7 +211,7 @@ function readLocal(local: string, at: PathPart[], options: TranslateButaneOption
     }
     return typeof data === 'string' ? utf8(data) : data;
   } catch (e) {
-    report.error(at, `open ${full}: ${e instanceof Error ? e.message : String(e)}`);
+    report.error(at, `open ${full}: ${errorMessage(e)}`);
     return undefined;
   }
 }

@@ -16,5 +16,6 @@ export const bakeStage = defineStage({
     gitRef: TemplateString.optional(),
     ciRunUrl: TemplateString.optional(),
   }),
+  writesLog: true,
   defaults: { recipe: '', rebake: false },
 });

@@ -7,6 +7,10 @@ export interface StageDefinition<C extends z.ZodType = z.ZodType> {
   description: string;
   config: C;
   defaults: z.input<C>;
+  /** The handler writes lines to the execution log, which the execution page then shows. */
+  writesLog?: true;
+  /** The stage waits (for time or a person); a person may skip it while it waits. */
+  skippableWhileWaiting?: true;
 }
 
 export function defineStage<C extends z.ZodType>(d: StageDefinition<C>): StageDefinition<C> {

@@ -57,6 +57,7 @@ export const deployStage = defineStage({
       })
       .default({ weight: 10, capacity: 1, analysisSec: 60, maxErrorRateIncrease: 1, maxLatencyIncreasePct: 50, minRequests: 50 }),
   }),
+  writesLog: true,
   defaults: { account: 'prod', region: 'local-east', image: 'sample-app:v1', strategy: 'redblack', capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: [] },
 });
 export type DeployConfig = z.output<typeof deployStage.config>;

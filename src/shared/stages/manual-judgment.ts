@@ -16,5 +16,6 @@ export const manualJudgmentStage = defineStage({
     separationOfDuties: z.boolean().default(false),
     timeoutSec: Seconds(30 * 24 * 3600).optional(),
   }),
+  skippableWhileWaiting: true,
   defaults: { instructions: '', inputOptions: [], allowedRoles: [], separationOfDuties: false },
 });

@@ -17,27 +17,6 @@ import { rollbackClusterStage } from './rollback-cluster';
 import { findImageStage } from './find-image';
 import { bakeStage } from './bake';
 
-export const STAGE_TYPES = [
-  'wait',
-  'manualJudgment',
-  'checkPreconditions',
-  'runJob',
-  'webhook',
-  'pipeline',
-  'evaluateVariables',
-  'deploy',
-  'enableServerGroup',
-  'disableServerGroup',
-  'resizeServerGroup',
-  'destroyServerGroup',
-  'scaleDownCluster',
-  'rollbackCluster',
-  'findImage',
-  'bake',
-] as const;
-export const StageType = z.enum(STAGE_TYPES);
-export type StageType = z.infer<typeof StageType>;
-
 /** Every stage type's shared definition; a type without one fails the type check. */
 export const stageDefinitions = {
   wait: waitStage,
@@ -56,8 +35,28 @@ export const stageDefinitions = {
   rollbackCluster: rollbackClusterStage,
   findImage: findImageStage,
   bake: bakeStage,
-} satisfies Record<StageType, StageDefinition>;
+} satisfies Record<string, StageDefinition>;
+
+export type StageType = keyof typeof stageDefinitions;
+/** Derived from the definitions, in their order (the palette's), so a new type is one line above. */
+export const STAGE_TYPES = Object.keys(stageDefinitions) as [StageType, ...StageType[]];
+export const StageType = z.enum(STAGE_TYPES);
+
+/** A stage's config once its schema parsed it (defaults filled in), by stage type. */
+export type StageConfig<T extends StageType> = z.output<(typeof stageDefinitions)[T]['config']>;
+/** A stage's config as written in a pipeline, by stage type. */
+export type StageConfigInput<T extends StageType> = z.input<(typeof stageDefinitions)[T]['config']>;
+
+/** Whether a stage of this type writes lines to the execution log (so the page shows its log). */
+export function writesLog(type: string): boolean {
+  return isStageType(type) && stageDefinitions[type].writesLog === true;
+}
+
+/** Whether a stage of this type waits (for time or a person) and may be skipped while it does. */
+export function skippableWhileWaiting(type: string): boolean {
+  return isStageType(type) && stageDefinitions[type].skippableWhileWaiting === true;
+}
 
 export function isStageType(type: string): type is StageType {
-  return (STAGE_TYPES as readonly string[]).includes(type);
+  return Object.hasOwn(stageDefinitions, type);
 }

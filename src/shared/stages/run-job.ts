@@ -16,5 +16,6 @@ export const runJobStage = defineStage({
     timeoutSec: Seconds(24 * 3600).min(1).default(3600),
     successExitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
   }),
+  writesLog: true,
   defaults: { command: 'echo hello', env: {}, timeoutSec: 3600, successExitCodes: [0] },
 });

@@ -8,5 +8,6 @@ export const waitStage = defineStage({
     seconds: z.union([Seconds(7 * 24 * 3600), ExpressionString]),
     skippable: z.boolean().default(true),
   }),
+  skippableWhileWaiting: true,
   defaults: { seconds: 30, skippable: true },
 });

@@ -16,8 +16,8 @@ const crumb = (crumb: RouteHandle['crumb']): RouteHandle => ({ crumb });
 /** Exported so tests render the real route tree in a memory router. Pages load lazily: the first route stays small. */
 export const routes: RouteObject[] = [
   // Outside the layout: nobody is signed in on these pages yet.
-  { path: '/sign-in', lazy: () => import('../features/auth/sign-in-page').then((m) => ({ Component: m.SignInPage })) },
-  { path: '/setup', lazy: () => import('../features/auth/setup-page').then((m) => ({ Component: m.SetupPage })) },
+  { path: '/sign-in', lazy: () => import('./routes/sign-in').then((m) => ({ Component: m.SignInPage })) },
+  { path: '/setup', lazy: () => import('./routes/setup').then((m) => ({ Component: m.SetupPage })) },
   {
     path: '/',
     Component: Layout,
@@ -62,7 +62,7 @@ export const routes: RouteObject[] = [
                     path: ':pipelineId/edit',
                     handle: crumb((p) => ({ label: 'Edit', to: paths.pipelineEditor(p.application ?? '', p.pipelineId ?? '') })),
                     // The loader is its own small chunk: the pipeline's request starts with the editor's code, not after it.
-                    loader: (args) => import('../features/pipeline-editor/prefetch-pipeline').then((m) => m.prefetchPipeline(args)),
+                    loader: (args) => import('../features/pipeline-editor/editor/prefetch-pipeline').then((m) => m.prefetchPipeline(args)),
                     lazy: () => import('./routes/pipeline-editor').then((m) => ({ Component: m.PipelineEditorPage })),
                   },
                 ],
@@ -96,12 +96,12 @@ export const routes: RouteObject[] = [
       {
         path: 'account/tokens',
         handle: crumb(() => ({ label: 'API tokens', to: paths.apiTokens() })),
-        lazy: () => import('../features/auth/api-tokens-page').then((m) => ({ Component: m.ApiTokensPage })),
+        lazy: () => import('./routes/api-tokens').then((m) => ({ Component: m.ApiTokensPage })),
       },
       {
         path: 'admin/users',
         handle: crumb(() => ({ label: 'Users and roles', to: paths.adminUsers() })),
-        lazy: () => import('../features/auth/admin-page').then((m) => ({ Component: m.AdminPage })),
+        lazy: () => import('./routes/admin').then((m) => ({ Component: m.AdminPage })),
       },
       {
         path: 'admin/accounts',
@@ -111,7 +111,7 @@ export const routes: RouteObject[] = [
       {
         path: 'admin/audit',
         handle: crumb(() => ({ label: 'Audit log', to: paths.audit() })),
-        lazy: () => import('../features/auth/audit-page').then((m) => ({ Component: m.AuditPage })),
+        lazy: () => import('./routes/audit').then((m) => ({ Component: m.AuditPage })),
       },
       {
         path: 'images',

@@ -1,5 +1,6 @@
 import { QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiRequestError } from './api-client';
+import { queryKeys } from './query-keys';
 
 const MAX_RETRIES = 2;
 
@@ -10,7 +11,7 @@ export function createQueryClient(options: { retry?: boolean } = {}): QueryClien
     // in, and the sign-in gate sends the person to sign in again, then back to this page.
     queryCache: new QueryCache({
       onError: (error) => {
-        if (error instanceof ApiRequestError && error.status === 401) client.setQueryData(['auth', 'me'], null);
+        if (error instanceof ApiRequestError && error.status === 401) client.setQueryData(queryKeys.auth.me(), null);
       },
     }),
     defaultOptions: {

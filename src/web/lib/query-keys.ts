@@ -50,6 +50,7 @@ export const queryKeys = {
     instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
     trafficGuards: (application: string) => [...clusters, application, 'traffic-guards'] as const,
     imageFlags: (application: string) => [...clusters, application, 'image-flags'] as const,
+    loadBalancers: (application: string) => [...clusters, application, 'load-balancers'] as const,
   },
   pipelines: {
     all: pipelines,
@@ -69,7 +70,6 @@ export const queryKeys = {
     list: (application: string, filters: Record<string, string | undefined>) => [...executions, 'list', application, filters] as const,
     running: () => [...executions, 'running'] as const,
     detail: (executionId: string) => [...executions, 'detail', executionId] as const,
-    pipelines: (application: string) => [...executions, 'pipelines', application] as const,
   },
   approvals: {
     all: approvals,
@@ -81,5 +81,6 @@ export const queryKeys = {
     detail: (name: string) => [...images, 'detail', name] as const,
     recipes: () => [...images, 'recipes'] as const,
     recipe: (recipeId: string) => [...images, 'recipe', recipeId] as const,
+    recipeRevisions: (recipeId: string) => [...images, 'recipe', recipeId, 'revisions'] as const,
   },
 };

@@ -1,6 +1,6 @@
 import { defineStageUi, str } from './stage-ui';
 
-export const bakeUi = defineStageUi({
+export const bakeUi = defineStageUi('bake', {
   icon: 'M4 20h16M6 16h12l-1-9H7l-1 9zM9 7V4h6v3',
   tone: 'bg-rose-100 text-rose-700 dark:bg-rose-950 dark:text-rose-300',
   summary: (c) => `bake ${str(c.recipe, '?')}${c.rebake === true ? ' (rebake)' : ''}`,

@@ -1,6 +1,6 @@
 import { defineStageUi } from './stage-ui';
 
-export const checkPreconditionsUi = defineStageUi({
+export const checkPreconditionsUi = defineStageUi('checkPreconditions', {
   icon: 'M4 6h16M4 12h10M4 18h6M17 15l2 2 3-4',
   tone: 'bg-violet-100 text-violet-700 dark:bg-violet-950 dark:text-violet-300',
   summary: (c) => {

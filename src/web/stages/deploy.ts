@@ -1,6 +1,6 @@
 import { defineStageUi, str } from './stage-ui';
 
-export const deployUi = defineStageUi({
+export const deployUi = defineStageUi('deploy', {
   icon: 'M12 3l8 4.5v9L12 21l-8-4.5v-9L12 3zM12 12l8-4.5M12 12v9M12 12L4 7.5',
   tone: 'bg-orange-100 text-orange-700 dark:bg-orange-950 dark:text-orange-300',
   summary: (c) => `${str(c.image, '(no image)')} → ${str(c.account, '?')}/${str(c.region, '?')} · ${str(c.strategy, 'redblack')}`,

@@ -1,6 +1,6 @@
 import { clip, defineStageUi } from './stage-ui';
 
-export const evaluateVariablesUi = defineStageUi({
+export const evaluateVariablesUi = defineStageUi('evaluateVariables', {
   icon: 'M7 4H5v16h2M17 4h2v16h-2M9 9l6 6M15 9l-6 6',
   tone: 'bg-teal-100 text-teal-700 dark:bg-teal-950 dark:text-teal-300',
   summary: (c) => {

@@ -1,6 +1,6 @@
 import { clip, defineStageUi, str } from './stage-ui';
 
-export const manualJudgmentUi = defineStageUi({
+export const manualJudgmentUi = defineStageUi('manualJudgment', {
   icon: 'M9 12l2 2 4-4M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7l8-4z',
   tone: 'bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300',
   summary: (c) => {

@@ -1,9 +1,10 @@
 import { clip, defineStageUi, str } from './stage-ui';
 
-export const runJobUi = defineStageUi({
+export const runJobUi = defineStageUi('runJob', {
   icon: 'M4 17l6-5-6-5M12 19h8',
   tone: 'bg-emerald-100 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300',
   summary: (c) => `$ ${clip(str(c.command, '(no command)').split('\n')[0] ?? '', 36)}`,
+  about: (c) => (typeof c.command === 'string' ? `Runs: ${c.command}` : undefined),
   help: {
     command: 'Run by /bin/sh -c; the exit code decides success. ${ … } templates are filled in first.',
     workingDir: 'Directory to run in, relative to the job workspace (no "..").',

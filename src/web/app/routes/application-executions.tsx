@@ -7,7 +7,8 @@ import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { apiFilters, readExecutionFilters } from '../../features/executions/execution-filters';
 import { ExecutionFilterBar } from '../../features/executions/execution-filter-bar';
-import { executionsQuery, pipelinesForFilterQuery } from '../../features/executions/execution-queries';
+import { executionsQuery } from '../../features/executions/execution-queries';
+import { pipelinesQuery } from '../../lib/pipeline-queries';
 import { ExecutionsTable } from '../../features/executions/executions-table';
 import { LiveIndicator } from '../../features/executions/live-indicator';
 import { useLiveEvents } from '../../lib/live-events';
@@ -20,7 +21,7 @@ export function ApplicationExecutionsPage() {
   const [params] = useSearchParams();
   const filters = readExecutionFilters(params);
   const live = useLiveEvents();
-  const pipelines = useQuery(pipelinesForFilterQuery(application));
+  const pipelines = useQuery(pipelinesQuery(application));
   const query = useInfiniteQuery(executionsQuery(application, apiFilters(filters)));
 
   if (query.isError) {

@@ -7,9 +7,9 @@ import { LoadingState } from '../../components/loading-state';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { NewPipelineForm } from '../../features/pipelines/new-pipeline-form';
-import { pipelinesQuery } from '../../features/pipelines/pipeline-queries';
+import { pipelinesQuery } from '../../lib/pipeline-queries';
 import { PipelinesTable } from '../../features/pipelines/pipelines-table';
-import { usePermission } from '../../features/auth/auth-queries';
+import { usePermission } from '../../lib/auth-queries';
 
 /** The Pipelines tab: every pipeline of the application, and a way to start a new one. */
 export function ApplicationPipelinesPage() {

@@ -10,17 +10,15 @@ import { Skeleton } from '../../components/skeleton';
 import { JudgmentPanel } from '../../features/approvals/judgment-panel';
 import { ExecutionActions } from '../../features/executions/execution-actions';
 import { ExecutionGraph } from '../../features/executions/execution-graph';
-import { executionQuery } from '../../features/executions/execution-queries';
+import { executionQuery } from '../../lib/execution-query';
 import { ExecutionStatusBadge } from '../../features/executions/execution-status-badge';
 import { ExecutionSummary } from '../../features/executions/execution-summary';
 import { LiveIndicator } from '../../features/executions/live-indicator';
 import { StageDetail } from '../../features/executions/stage-detail';
 import { StageLog } from '../../features/executions/stage-log';
-import { useNow } from '../../features/executions/use-now';
+import { useNow } from '../../lib/use-now';
 import { useLiveEvents } from '../../lib/live-events';
-
-/** Stage types whose handler writes to the execution log. */
-const LOGGED = new Set(['runJob', 'bake', 'deploy']);
+import { writesLog } from '../../../shared/stages/registry';
 
 export function ExecutionDetailPage() {
   const { executionId = '' } = useParams();
@@ -96,7 +94,7 @@ export function ExecutionDetailPage() {
       {stage && (
         <StageDetail execution={execution} stage={stage} now={now}>
           {stage.type === 'manualJudgment' && <JudgmentPanel execution={execution} stage={stage} />}
-          {LOGGED.has(stage.type) && (
+          {writesLog(stage.type) && (
             <StageLog
               key={stage.refId}
               execution={execution}

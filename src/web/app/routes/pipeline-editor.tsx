@@ -4,9 +4,9 @@ import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
-import { PipelineEditor } from '../../features/pipeline-editor/pipeline-editor';
-import type { EarlyPipeline } from '../../features/pipeline-editor/prefetch-pipeline';
-import { pipelineQuery } from '../../features/pipelines/pipeline-queries';
+import { PipelineEditor } from '../../features/pipeline-editor/editor/pipeline-editor';
+import type { EarlyPipeline } from '../../features/pipeline-editor/editor/prefetch-pipeline';
+import { pipelineQuery } from '../../lib/pipeline-queries';
 import { paths } from '../../lib/paths';
 
 /** The pipeline editor page; the editor's draft lives as long as this pipeline is open. */

@@ -6,7 +6,7 @@ import { Button } from '../../components/button';
 import { EnvironmentBadge } from '../../components/environment-badge';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
-import { FormError, inputClasses } from '../auth/auth-card';
+import { FormError, inputClasses } from '../../components/auth-card';
 import { AccountHealthCell } from './account-health-cell';
 
 const day = (iso: string) => iso.slice(0, 10);

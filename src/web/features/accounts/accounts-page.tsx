@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
-import { accountsQuery } from '../clusters/cluster-queries';
+import { accountsQuery } from '../../lib/accounts-query';
 import { AccountRow } from './account-row';
 import { AddAccountForm } from './add-account-form';
 

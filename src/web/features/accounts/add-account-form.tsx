@@ -5,7 +5,7 @@ import { Environment } from '../../../shared/domain/account';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
-import { FormError, inputClasses } from '../auth/auth-card';
+import { FormError, inputClasses } from '../../components/auth-card';
 
 const EMPTY = { name: '', provider: 'local' as 'local' | 'docker', environment: 'dev', regions: 'local', dockerHost: '', tls: false, token: '' };
 

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { accountsQuery } from '../clusters/cluster-queries';
-import { useMe } from '../auth/auth-queries';
+import { accountsQuery } from '../../lib/accounts-query';
+import { useMe } from '../../lib/auth-queries';
 import { paths } from '../../lib/paths';
 
 /** A fresh Kiln (no demo) has no account, so nothing can deploy: say so first, and where to fix it. */

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { PendingJudgment } from '../../../shared/api/approvals';
 import { paths } from '../../lib/paths';
-import { executionQuery } from '../executions/execution-queries';
+import { executionQuery } from '../../lib/execution-query';
 import { JudgmentPanel } from './judgment-panel';
 
 /**

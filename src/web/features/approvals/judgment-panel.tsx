@@ -4,12 +4,12 @@ import type { Execution, StageExecution } from '../../../shared/domain/execution
 import { Button } from '../../components/button';
 import { RelativeTime } from '../../components/relative-time';
 import { ApiRequestError } from '../../lib/api-client';
-import { useExecutionAction } from '../executions/use-execution-action';
-import { AuditList, stageAudit } from '../executions/stage-audit';
-import { elapsed, formatDuration } from '../executions/duration';
-import { useNow } from '../executions/use-now';
+import { useExecutionAction } from '../../lib/use-execution-action';
+import { AuditList, stageAudit } from '../../components/stage-audit';
+import { elapsed, formatDuration } from '../../lib/duration';
+import { useNow } from '../../lib/use-now';
 import { judgeVerdict } from '../../../shared/domain/stage-rules';
-import { useMe } from '../auth/auth-queries';
+import { useMe } from '../../lib/auth-queries';
 import { JudgmentEvidence } from './judgment-evidence';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');

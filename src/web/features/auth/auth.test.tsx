@@ -5,7 +5,7 @@ import { db } from '../../../../mocks/db';
 import { server } from '../../../../mocks/node';
 import { renderApp } from '../../test/render-app';
 import { parseGrants } from './roles-admin';
-import { safeNext } from './sign-in-page';
+import { safeNext } from '../../app/routes/sign-in';
 
 describe('signing in', () => {
   it('sends a signed-out person to sign in, then back to the page they asked for', async () => {

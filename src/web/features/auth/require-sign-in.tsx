@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { QueryErrorState } from '../../components/query-error-state';
 import { paths } from '../../lib/paths';
-import { meQuery } from './auth-queries';
+import { meQuery } from '../../lib/auth-queries';
 
 /** Everything inside needs a signed-in user; others go to the sign-in page and come back after. */
 export function RequireSignIn({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {

@@ -5,7 +5,7 @@ import { Grant, type Role } from '../../../shared/domain/user';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
-import { FormError, inputClasses } from './auth-card';
+import { FormError, inputClasses } from '../../components/auth-card';
 import { rolesQuery } from './admin-queries';
 
 /** One grant per line, `application web EXECUTE` or `account * READ`: quick to read and to edit. */

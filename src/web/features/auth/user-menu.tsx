@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { logout } from '../../../shared/api/auth';
 import { apiFetch } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
-import { useMe } from './auth-queries';
+import { useMe } from '../../lib/auth-queries';
 
 /** The signed-in person, their tokens, the admin pages (for admins) and sign out. */
 export function UserMenu() {

@@ -5,7 +5,7 @@ import type { User } from '../../../shared/domain/user';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
-import { FormError, inputClasses } from './auth-card';
+import { FormError, inputClasses } from '../../components/auth-card';
 import { rolesQuery, usersQuery } from './admin-queries';
 
 // Kiln sets these from the provider's groups at every sign-in, so an edit here would not last.

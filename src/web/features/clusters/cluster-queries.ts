@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { getServerGroup, listAccounts, getClusters } from '../../../shared/api/clusters';
+import { getServerGroup, getClusters } from '../../../shared/api/clusters';
 import { getInstanceLog } from '../../../shared/api/server-groups';
 import { listImageFlags } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
@@ -27,14 +27,6 @@ export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
         signal,
       }),
     refetchInterval: (query) => (query.state.data?.serverGroup.managedBy ? POLL_MS : false),
-  });
-
-export const accountsQuery = () =>
-  queryOptions({
-    queryKey: queryKeys.accounts.list(),
-    queryFn: ({ signal }) => apiFetch(listAccounts, { signal }),
-    // Accounts are configuration: they change when an operator edits them, not while you watch.
-    staleTime: 5 * 60_000,
   });
 
 /** The end of an instance's log; it grows while you read, so it is fetched again every few seconds. */

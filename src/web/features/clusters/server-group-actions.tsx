@@ -3,7 +3,7 @@ import type { ServerGroup } from '../../../shared/domain/server-group';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { type ServerGroupAction, useServerGroupAction } from './server-group-mutations';
-import { usePermission } from '../auth/auth-queries';
+import { usePermission } from '../../lib/auth-queries';
 import { TrafficGuardToggle } from './traffic-guard-toggle';
 
 const PROGRESS: Record<ServerGroupAction, (sg: ServerGroup) => string> = {

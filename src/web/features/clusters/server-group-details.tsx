@@ -6,7 +6,7 @@ import { DetailSection as Section } from '../../components/detail-section';
 import { RelativeTime } from '../../components/relative-time';
 import { InstancesTable } from './instances-table';
 import { LoadBalancerTable } from './load-balancer-table';
-import { AccountEnvironmentBadge } from './account-environment-badge';
+import { AccountEnvironmentBadge } from '../../components/account-environment-badge';
 
 /** The body of the details panel: where it runs, what it runs, who routes to it, and each instance. */
 export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {

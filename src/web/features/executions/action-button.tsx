@@ -4,8 +4,8 @@ import type { Endpoint } from '../../../shared/api/endpoint';
 import type { Execution } from '../../../shared/domain/execution';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { useExecutionAction } from './use-execution-action';
-import { usePermission } from '../auth/auth-queries';
+import { useExecutionAction } from '../../lib/use-execution-action';
+import { usePermission } from '../../lib/auth-queries';
 
 interface ActionButtonProps<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType, z.ZodType<Execution>>> {
   label: string;

@@ -1,6 +1,6 @@
 import type { StageExecution } from '../../../shared/domain/execution';
 import { ExecutionStatusBadge } from './execution-status-badge';
-import { elapsed, formatDuration } from './duration';
+import { elapsed, formatDuration } from '../../lib/duration';
 
 /** Depth = longest path from a stage with no prerequisites; stages of one depth can run together. */
 export function stageColumns(stages: readonly StageExecution[]): StageExecution[][] {

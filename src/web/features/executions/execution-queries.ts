@@ -1,19 +1,11 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { getExecution, listAllExecutions, listExecutions } from '../../../shared/api/executions';
-import { listPipelines } from '../../../shared/api/pipelines';
+import { listAllExecutions, listExecutions } from '../../../shared/api/executions';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { RUNNING_STATUSES } from './execution-filters';
 
 // Live events keep these fresh; refetching on focus or navigation would only add load.
 const LIVE = { staleTime: Infinity } as const;
-
-export const executionQuery = (executionId: string) =>
-  queryOptions({
-    queryKey: queryKeys.executions.detail(executionId),
-    queryFn: ({ signal }) => apiFetch(getExecution, { params: { executionId }, signal }),
-    ...LIVE,
-  });
 
 export const executionsQuery = (application: string, filters: Record<string, string | undefined>) =>
   infiniteQueryOptions({
@@ -27,12 +19,6 @@ export const executionsQuery = (application: string, filters: Record<string, str
     initialPageParam: '',
     getNextPageParam: (page) => page.nextCursor,
     ...LIVE,
-  });
-
-export const pipelinesForFilterQuery = (application: string) =>
-  queryOptions({
-    queryKey: queryKeys.executions.pipelines(application),
-    queryFn: ({ signal }) => apiFetch(listPipelines, { params: { application }, signal }),
   });
 
 /** Across applications: what runs, is paused, or queues for a concurrency slot, newest first. */

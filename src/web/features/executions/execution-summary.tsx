@@ -1,7 +1,7 @@
 import type { Execution } from '../../../shared/domain/execution';
 import { DetailField } from '../../components/detail-field';
 import { RelativeTime } from '../../components/relative-time';
-import { elapsed, formatDuration } from './duration';
+import { elapsed, formatDuration } from '../../lib/duration';
 import { TriggerSummary } from './trigger-summary';
 import { KeyValues } from './value-text';
 

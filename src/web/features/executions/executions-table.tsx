@@ -3,8 +3,8 @@ import { COMPLETED, type Execution } from '../../../shared/domain/execution';
 import { RelativeTime } from '../../components/relative-time';
 import { paths } from '../../lib/paths';
 import { ExecutionStatusBadge } from './execution-status-badge';
-import { elapsed, formatDuration } from './duration';
-import { useNow } from './use-now';
+import { elapsed, formatDuration } from '../../lib/duration';
+import { useNow } from '../../lib/use-now';
 import { TriggerSummary } from './trigger-summary';
 
 /** Stage progress in words an on-call person scans for: where it is now. */

@@ -2,7 +2,7 @@ import { ignoreStageFailure, restartStage, skipStage } from '../../../shared/api
 import type { Execution, StageExecution } from '../../../shared/domain/execution';
 import { stageActionVerdict, stageStateProblem, type StageAction, type Verdict } from '../../../shared/domain/stage-rules';
 import { ActionButton } from './action-button';
-import { useMe } from '../auth/auth-queries';
+import { useMe } from '../../lib/auth-queries';
 
 const RECORDED = ' Your reason is recorded on the stage and in the audit log.';
 

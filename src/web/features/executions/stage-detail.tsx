@@ -3,28 +3,12 @@ import type { Execution, StageExecution } from '../../../shared/domain/execution
 import { DetailField } from '../../components/detail-field';
 import { RelativeTime } from '../../components/relative-time';
 import { ExecutionStatusBadge } from './execution-status-badge';
-import { elapsed, formatDuration } from './duration';
-import { AuditList, stageAudit } from './stage-audit';
+import { elapsed, formatDuration } from '../../lib/duration';
+import { AuditList, stageAudit } from '../../components/stage-audit';
 import { StageActions } from './stage-actions';
 import { KeyValues } from './value-text';
 import { StageTasks } from './stage-tasks';
-
-/** What a stage type does, in words, from its config (expressions shown as written). */
-function summary(stage: StageExecution): string | undefined {
-  const c = stage.config;
-  switch (stage.type) {
-    case 'runJob':
-      return typeof c.command === 'string' ? `Runs: ${c.command}` : undefined;
-    case 'wait':
-      return `Waits ${String(c.seconds ?? '?')} s`;
-    case 'webhook':
-      return typeof c.url === 'string' ? `Calls ${String(c.method ?? 'POST')} ${c.url}` : undefined;
-    case 'pipeline':
-      return typeof c.pipeline === 'string' ? `Starts pipeline ${c.pipeline}` : undefined;
-    default:
-      return undefined;
-  }
-}
+import { stageUi } from '../../stages/registry';
 
 interface StageDetailProps {
   execution: Execution;
@@ -36,7 +20,8 @@ interface StageDetailProps {
 
 export function StageDetail({ execution, stage, now, children }: StageDetailProps) {
   const ms = elapsed(stage.startedAt, stage.endedAt, now);
-  const about = summary(stage);
+  // What the stage does, in words: the stage type's UI says it (expressions shown as written).
+  const about = stageUi(stage.type).about?.(stage.config);
   const audit = stageAudit(stage).filter((a) => !a.what.startsWith('Approved') && a.what !== 'Rejected');
   return (
     <section aria-label={`Stage ${stage.name}`} className="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">

@@ -1,6 +1,6 @@
 import type { StageExecution } from '../../../shared/domain/execution';
 import { ExecutionStatusBadge } from './execution-status-badge';
-import { elapsed, formatDuration } from './duration';
+import { elapsed, formatDuration } from '../../lib/duration';
 
 /** The phases the stage went through (call, poll, run…), each with its status and duration. */
 export function StageTasks({ tasks, now }: { tasks: StageExecution['tasks']; now: number }) {

@@ -3,6 +3,7 @@ import { getExecutionLogs } from '../../../shared/api/executions';
 import type { KilnEvent } from '../../../shared/api/events';
 import { apiFetch } from '../../lib/api-client';
 import { useLiveEvents } from '../../lib/live-events';
+import { errorMessage } from '../../../shared/error-message';
 
 const PAGE = 5000;
 /** The first read: enough to fill the view many times over, small enough to parse and draw at once. */
@@ -151,7 +152,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
       } while (readAgain.current && alive.current);
       if (alive.current) setState((s) => ({ ...s, loading: false, error: undefined }));
     } catch (err) {
-      if (alive.current) setState((s) => ({ ...s, loading: false, error: err instanceof Error ? err.message : String(err) }));
+      if (alive.current) setState((s) => ({ ...s, loading: false, error: errorMessage(err) }));
     } finally {
       reading.current = false;
       const waiting = held.current;
@@ -179,7 +180,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
           loadingEarlier: false,
         }));
       })
-      .catch((err: unknown) => alive.current && setState((s) => ({ ...s, loadingEarlier: false, error: err instanceof Error ? err.message : String(err) })))
+      .catch((err: unknown) => alive.current && setState((s) => ({ ...s, loadingEarlier: false, error: errorMessage(err) })))
       .finally(() => (earlierBusy.current = false));
   }, [page]);
 

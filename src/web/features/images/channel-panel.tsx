@@ -4,7 +4,7 @@ import { Button } from '../../components/button';
 import { RelativeTime } from '../../components/relative-time';
 import { ApiRequestError } from '../../lib/api-client';
 import type { useImageMutations } from './image-mutations';
-import { useMe } from '../auth/auth-queries';
+import { useMe } from '../../lib/auth-queries';
 
 /** Channels now, a form to move one, and the history of every move. */
 export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: ReturnType<typeof useImageMutations>['assign'] }) {

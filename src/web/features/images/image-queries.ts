@@ -18,6 +18,6 @@ export const recipeQuery = (recipeId: string) =>
 
 export const recipeRevisionsQuery = (recipeId: string) =>
   queryOptions({
-    queryKey: [...queryKeys.images.recipe(recipeId), 'revisions'] as const,
+    queryKey: queryKeys.images.recipeRevisions(recipeId),
     queryFn: ({ signal }) => apiFetch(listRecipeRevisions, { params: { recipeId }, signal }),
   });

@@ -6,7 +6,7 @@ import { paths } from '../../lib/paths';
 import { ChannelBadges } from './channel-badges';
 import { formatBytes } from './format-bytes';
 import { RevocationBadge } from './revocation-badge';
-import { useMe } from '../auth/auth-queries';
+import { useMe } from '../../lib/auth-queries';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { ProjectDashboard } from '../../../shared/domain/dashboard';
 import { formatSequence } from '../../../shared/domain/moniker';
 import { EnabledBadge } from '../../components/enabled-badge';
-import { AccountEnvironmentBadge } from '../clusters/account-environment-badge';
+import { AccountEnvironmentBadge } from '../../components/account-environment-badge';
 import { InstanceHealthDots } from '../../components/instance-health-dots';
 import { RelativeTime } from '../../components/relative-time';
 import { plural } from '../../lib/format';

@@ -6,12 +6,12 @@ import type { LoadBalancer } from '../../../shared/domain/load-balancer';
 import { apiFetch } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
 import { queryKeys } from '../../lib/query-keys';
-import { pipelinesQuery } from '../pipelines/pipeline-queries';
+import { pipelinesQuery } from '../../lib/pipeline-queries';
 
 // Weights move during a rolling deploy; a newcomer watching this card should see them move.
 const balancersQuery = () =>
   queryOptions({
-    queryKey: [...queryKeys.clusters.forApplication(DEMO_APPLICATION), 'load-balancers'],
+    queryKey: queryKeys.clusters.loadBalancers(DEMO_APPLICATION),
     queryFn: ({ signal }) => apiFetch(listLoadBalancers, { params: { application: DEMO_APPLICATION }, signal }),
     refetchInterval: 3000,
   });

@@ -1,0 +1,73 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { createApiToken, revokeApiToken } from '../../../shared/api/auth';
+import { Button } from '../../components/button';
+import { PageHeader } from '../../components/page-header';
+import { RelativeTime } from '../../components/relative-time';
+import { apiFetch } from '../../lib/api-client';
+import { queryKeys } from '../../lib/query-keys';
+import { FormError, inputClasses } from '../../components/auth-card';
+import { apiTokensQuery } from '../../lib/auth-queries';
+
+/** Tokens for scripts and the `kiln` CLI: the secret is shown once, right after creating it. */
+export function ApiTokensPage() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery(apiTokensQuery());
+  const [name, setName] = useState('');
+  const [shown, setShown] = useState<string | undefined>();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.tokens() });
+  const create = useMutation({
+    mutationFn: () => apiFetch(createApiToken, { body: { name } }),
+    onSuccess: async (created) => {
+      setShown(created.secret);
+      setName('');
+      await refresh();
+    },
+  });
+  const revoke = useMutation({ mutationFn: (tokenId: string) => apiFetch(revokeApiToken, { params: { tokenId } }), onSuccess: refresh });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <>
+      <PageHeader title="API tokens" description="For scripts and the kiln CLI (kiln login --token …). A token acts as you, with your permissions." />
+      <form onSubmit={submit} className="flex items-end gap-2">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          New token name
+          <input className={`${inputClasses} w-72`} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. laptop CLI" required />
+        </label>
+        <Button variant="primary" type="submit" disabled={create.isPending}>Create token</Button>
+      </form>
+      <FormError message={create.error?.message ?? revoke.error?.message} />
+      {shown && (
+        <div role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
+          <p className="font-medium text-emerald-900 dark:text-emerald-100">Copy this token now: it will not be shown again.</p>
+          <code className="mt-1 block font-mono text-xs break-all select-all">{shown}</code>
+        </div>
+      )}
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs text-zinc-500 uppercase">
+          <tr><th className="py-2">Name</th><th>Starts with</th><th>Created</th><th>Last used</th><th>State</th><th /></tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          {tokens.data?.tokens.map((t) => (
+            <tr key={t.id}>
+              <td className="py-2 font-medium">{t.name}</td>
+              <td className="font-mono text-xs">{t.prefix}…</td>
+              <td><RelativeTime iso={t.createdAt} /></td>
+              <td>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : 'never'}</td>
+              <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? 'expired' : 'active'}</td>
+              <td className="text-right">
+                {!t.revokedAt && (
+                  <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>Revoke</Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {tokens.data?.tokens.length === 0 && <p className="text-sm text-zinc-500">No tokens yet.</p>}
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { useRef, useState } from 'react';
+import { Button } from '../../../components/button';
+import { useDraftStore } from './draft-context';
+import { EditorDialog } from './editor-dialog';
+import { lenientDraft, stableJson } from './pipeline-draft';
+
+interface ImportReport {
+  title: string;
+  lines: string[];
+  error?: boolean;
+}
+
+const isKilnExport = (v: unknown) =>
+  v !== null && typeof v === 'object' && 'concurrency' in v && Array.isArray((v as { stages?: unknown }).stages);
+
+/** Import a Spinnaker pipeline JSON (or a Kiln export) into this draft, one undo step; export the draft as Kiln JSON. */
+export function ImportExport() {
+  const store = useDraftStore();
+  const input = useRef<HTMLInputElement>(null);
+  const [report, setReport] = useState<ImportReport>();
+
+  const importText = async (text: string, fileName: string) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return setReport({ title: `${fileName} is not JSON`, lines: [(err as Error).message], error: true });
+    }
+    const current = store.getState().draft;
+    if (isKilnExport(json)) {
+      const result = lenientDraft(json, current);
+      if ('error' in result) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
+      store.getState().replaceDraft({ ...result.draft, name: current.name });
+      store.getState().requestLayout();
+      return setReport({ title: `Imported ${result.draft.stages.length} stages from a Kiln export`, lines: [] });
+    }
+    // The importer loads when a file is chosen: opening the editor does not pay for it.
+    const { importSpinnakerPipeline } = await import('../../../../shared/spinnaker/import');
+    const result = importSpinnakerPipeline(json, current.application);
+    if (!result.ok) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
+    // The pipeline keeps its own name: names are unique per application and this one is already taken by us.
+    store.getState().replaceDraft({ ...result.draft, name: current.name, description: result.draft.description || current.description });
+    store.getState().requestLayout();
+    setReport({
+      title: `Imported ${result.draft.stages.length} stages from Spinnaker pipeline “${result.draft.name}”`,
+      lines: result.warnings.length ? result.warnings : ['Everything was carried over.'],
+    });
+  };
+
+  const exportDraft = () => {
+    const { draft } = store.getState();
+    const url = URL.createObjectURL(new Blob([stableJson(draft)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${draft.name.replace(/[^A-Za-z0-9_-]+/g, '-')}.kiln.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
+
+  return (
+    <>
+      <Button size="sm" variant="ghost" onClick={() => input.current?.click()}>
+        Import…
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        accept="application/json,.json"
+        className="sr-only"
+        aria-label="Import a Spinnaker pipeline JSON file"
+        tabIndex={-1}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void file.text().then((t) => importText(t, file.name));
+        }}
+      />
+      <Button size="sm" variant="ghost" onClick={exportDraft}>
+        Export
+      </Button>
+      {report && (
+        <EditorDialog title={report.title} onClose={() => setReport(undefined)}>
+          <ul className={`list-disc pl-5 text-sm ${report.error ? 'text-red-700 dark:text-red-400' : ''}`}>
+            {report.lines.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+          {!report.error && <p className="text-xs text-zinc-500">Undo (Ctrl+Z) puts the previous draft back. Nothing is saved until you save.</p>}
+          <div className="flex justify-end">
+            <Button variant="primary" onClick={() => setReport(undefined)}>OK</Button>
+          </div>
+        </EditorDialog>
+      )}
+    </>
+  );
+}

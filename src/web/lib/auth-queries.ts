@@ -1,0 +1,42 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { getMe, getSignInOptions, listApiTokens } from '../../shared/api/auth';
+import { can, type Me, type Permission } from '../../shared/domain/user';
+import { apiFetch, ApiRequestError } from './api-client';
+import { queryKeys } from './query-keys';
+
+/** Who is signed in; `null` (not an error) when nobody is, so the gate can send them to sign in. */
+export const meQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.auth.me(),
+    queryFn: async ({ signal }): Promise<Me | null> => {
+      try {
+        return await apiFetch(getMe, { signal });
+      } catch (err) {
+        if (err instanceof ApiRequestError && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+  });
+
+/** Whether this Kiln offers single sign-on; it does not change while Kiln runs. */
+export const signInOptionsQuery = () =>
+  queryOptions({ queryKey: queryKeys.auth.signInOptions(), queryFn: ({ signal }) => apiFetch(getSignInOptions, { signal }), staleTime: Infinity });
+
+export const apiTokensQuery = () =>
+  queryOptions({ queryKey: queryKeys.auth.tokens(), queryFn: ({ signal }) => apiFetch(listApiTokens, { signal }) });
+
+export function useMe(): Me | undefined {
+  return useQuery(meQuery()).data ?? undefined;
+}
+
+/**
+ * Whether the signed-in user may do something, and if not, why, in words for a disabled button's
+ * title. The BFF enforces the same rule; this only saves people a click that would be refused.
+ */
+export function usePermission(permission: Permission, on: { application?: string; account?: string }): { allowed: boolean; why: string } {
+  const me = useMe();
+  const allowed = can(me, permission, on);
+  const where = [on.application && `application ${on.application}`, on.account && `account ${on.account}`].filter(Boolean).join(' and ');
+  return { allowed, why: allowed ? '' : `You need ${permission} permission on ${where || 'this'}; ask an admin for a role that grants it.` };
+}
