@@ -60,7 +60,8 @@ test('a person creates an API token for the CLI and sees it only once', async ({
 
 test('separation of duties: the person who started a promotion cannot approve it; an approver can, from the inbox', async ({ page, browser, request }) => {
   await request.put('/api/admin/roles/approvers', {
-    data: { description: 'May approve promotions', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'READ' }] },
+    // Judging is acting on the application: approvers need EXECUTE there (READ alone cannot approve).
+    data: { description: 'May approve promotions', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'EXECUTE' }] },
   });
   expect((await request.post('/api/admin/users', { data: { name: 'pia', displayName: 'Pia Approver', password: 'pia-approver-password', roles: ['approvers'] } })).status()).toBe(201);
   const pipeline = await (await request.post('/api/applications/storefront/pipelines', {
@@ -70,7 +71,7 @@ test('separation of duties: the person who started a promotion cannot approve it
 
   await page.goto(`/applications/storefront/executions/${execution.id}`);
   const panel = page.getByRole('region', { name: 'Judgment: Promote to prod?' });
-  await expect(panel.getByText('You started this execution; this stage needs someone else to judge it (separation of duties).')).toBeVisible();
+  await expect(panel.getByText(/started this execution, and stage 'Promote to prod\?' needs someone else to judge it \(separation of duties\)\./)).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Approve' })).toHaveCount(0);
   const direct = await request.post(`/api/executions/${execution.id}/stages/ok/judgment`, { data: { decision: 'approve' } });
   expect(direct.status()).toBe(403);
