@@ -64,15 +64,21 @@ export function groupAlive(pgid: number | null): boolean {
 export function createOutputTail(path: string, from: number, onLine: (line: string) => void) {
   let offset = from;
   let pending = Buffer.alloc(0);
+  let reading = false;
   const chunk = Buffer.alloc(64 * 1024);
   const emit = (bytes: Buffer) => onLine(bytes.toString('utf8').replace(/\r$/, ''));
   return {
     get offset() {
       return offset;
     },
-    /** Reads what was appended since the last call. */
+    /**
+     * Reads what was appended since the last call. Not re-entrant: a line handler that flushes (and
+     * so reads) while a read is under way returns at once — the outer read goes on to the end, and
+     * a nested one would have moved `offset` and `pending` under it, splitting and repeating lines.
+     */
     read() {
-      if (!existsSync(path)) return;
+      if (reading || !existsSync(path)) return;
+      reading = true;
       const fd = openSync(path, 'r');
       try {
         for (;;) {
@@ -89,6 +95,7 @@ export function createOutputTail(path: string, from: number, onLine: (line: stri
         }
       } finally {
         closeSync(fd);
+        reading = false;
       }
     },
     /** The job ended: a last line without a newline counts too. */
