@@ -3,7 +3,7 @@ import { rejectedJudgmentGating, stageActionWithReason, type StageAction } from 
 import type { Me } from '../shared/domain/user';
 import type { Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
-import { downstreamOf } from './orchestrator/dag';
+import { downstreamOf } from '../shared/domain/downstream';
 import { EngineError } from './errors';
 import { hostname } from 'node:os';
 import { groupAlive } from './jobs/job-supervisor';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionStatus } from '../../shared/domain/execution';
 import type { FailPolicy } from '../../shared/domain/pipeline';
-import { blockedStages, downstreamOf, executionOutcome, failureOutcome, readyStages, type StageNode } from './dag';
+import { blockedStages, executionOutcome, failureOutcome, readyStages, type StageNode } from './dag';
+import { downstreamOf } from '../../shared/domain/downstream';
 
 const node = (refId: string, requisiteStageRefIds: string[] = [], failPolicy: FailPolicy = 'halt_pipeline'): StageNode => ({
   refId,

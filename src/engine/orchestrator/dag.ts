@@ -84,17 +84,3 @@ export function executionOutcome(stages: readonly StageNode[]): ExecutionStatus 
   return 'SUCCEEDED';
 }
 
-/** A stage and everything downstream of it: what "restart this stage" resets. */
-export function downstreamOf(stages: readonly StageNode[], refId: string): Set<string> {
-  const children = new Map<string, string[]>();
-  for (const s of stages) for (const r of s.requisiteStageRefIds) children.set(r, [...(children.get(r) ?? []), s.refId]);
-  const result = new Set<string>();
-  const queue = [refId];
-  while (queue.length > 0) {
-    const next = queue.shift()!;
-    if (result.has(next)) continue;
-    result.add(next);
-    queue.push(...(children.get(next) ?? []));
-  }
-  return result;
-}

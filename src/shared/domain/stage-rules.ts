@@ -1,4 +1,5 @@
 import { COMPLETED, type Execution, type StageExecution } from './execution';
+import { downstreamOf } from './downstream';
 import { can, type Me } from './user';
 import { skippableWhileWaiting } from '../stages/registry';
 
@@ -79,22 +80,10 @@ export function judgmentInputProblem(stage: StageExecution, judgment: { decision
 const isRejected = (s: StageExecution) =>
   s.type === 'manualJudgment' && (s.status === 'TERMINAL' || s.status === 'STOPPED') && (s.context.judgment as { decision?: unknown } | undefined)?.decision === 'reject';
 
-/** The stage itself and every stage that (transitively) waits for it. */
-export function stagesAfter(stages: readonly StageExecution[], refId: string): Set<string> {
-  const result = new Set<string>();
-  const queue = [refId];
-  while (queue.length > 0) {
-    const next = queue.shift()!;
-    if (result.has(next)) continue;
-    result.add(next);
-    for (const s of stages) if (s.requisiteStageRefIds.includes(next)) queue.push(s.refId);
-  }
-  return result;
-}
 
 /** The rejected judgment that `stage` is, or that gates it (an upstream stage), if any. */
 export function rejectedJudgmentGating(execution: Execution, stage: StageExecution): StageExecution | undefined {
-  return execution.stages.find((s) => isRejected(s) && stagesAfter(execution.stages, s.refId).has(stage.refId));
+  return execution.stages.find((s) => isRejected(s) && downstreamOf(execution.stages, s.refId).has(stage.refId));
 }
 
 const LABEL: Record<StageAction, string> = { restart: 'restart', skip: 'skip', ignoreFailure: 'ignore the failure of' };
@@ -151,7 +140,7 @@ function stateProblem(execution: Execution, stage: StageExecution, action: Stage
   const failed = stage.status === 'TERMINAL' || stage.status === 'STOPPED';
   switch (action) {
     case 'restart': {
-      const after = stagesAfter(execution.stages, stage.refId);
+      const after = downstreamOf(execution.stages, stage.refId);
       const busy = execution.stages.find((s) => after.has(s.refId) && (s.status === 'RUNNING' || s.status === 'SUSPENDED'));
       if (busy) return `Stage '${busy.name}' is still ${busy.status}; wait for it or cancel the execution first.`;
       if (!COMPLETED.has(stage.status)) return `Stage '${stage.name}' is ${stage.status}; only a finished stage can be restarted.`;

@@ -1,21 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/render-app';
+import { useReactFlowEnvironment } from '../../test/react-flow-env';
 
 const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
 
-// React Flow measures its container; jsdom has no layout engine, so give it the two APIs it asks for.
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1;
-    constructor() {}
-  } as unknown as typeof DOMMatrixReadOnly;
-});
+useReactFlowEnvironment();
 
 const pipelineFilterOptions = () =>
   within(screen.getByRole('combobox', { name: 'Pipeline' })).getAllByRole('option').map((o) => o.textContent);

@@ -1,24 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../../../mocks/db';
 import { Me } from '../../../../shared/domain/user';
 import { renderApp } from '../../../test/render-app';
+import { useReactFlowEnvironment } from '../../../test/react-flow-env';
 
 const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
 const EDITOR = `/applications/web/pipelines/${ID}/edit`;
 const newest = () => db.pipelineRevisions.filter((r) => r.pipeline.id === ID).at(-1)!.pipeline;
 
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1;
-    constructor() {}
-  } as unknown as typeof DOMMatrixReadOnly;
-});
+useReactFlowEnvironment();
 
 describe('write-only secrets in the editor', () => {
   it('shows when and by whom the webhook secret was set, never the secret, and keeps it on a save', async () => {
