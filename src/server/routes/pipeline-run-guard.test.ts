@@ -2,32 +2,22 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
-import { openTestApp } from '../test-app';
-import { createToken } from '../auth/sessions';
+import { openNarrowRoleApp } from '../test-narrow-roles';
 
 // The confused deputy: a WRITE-only user edits what an automatically started pipeline runs, and
 // the next webhook, cron or pipeline trigger executes the edit with its owner's permissions.
 let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
-const tokens: Record<string, string> = {};
+let as: Awaited<ReturnType<typeof openNarrowRoleApp>>['as'];
 const SECRET = 'the-guard-secret-of-32-characters';
 
-async function user(name: string, grants: Array<'READ' | 'WRITE' | 'EXECUTE'>): Promise<void> {
-  await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });
-  await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })) });
-  tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
-}
-
 beforeAll(async () => {
-  ({ app, repos, close, token: tokens.ana } = await openTestApp({ signedIn: false }));
-  await user('walt', ['WRITE']); // edits pipelines, may not run them
-  await user('ed', ['WRITE', 'EXECUTE']); // edits and runs
+  // walt edits pipelines but may not run them; ed edits and runs.
+  ({ app, repos, close, as } = await openNarrowRoleApp({ walt: ['WRITE'], ed: ['WRITE', 'EXECUTE'] }));
 }, 60_000);
 afterAll(() => close());
 
-const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
 const fire = (id: string, body = '{}') =>
   app.inject({ method: 'POST', url: `/api/pipelines/${id}/webhook`, payload: body, headers: { 'content-type': 'application/json', 'x-kiln-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } });
 const soak = { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 3600 } };

@@ -2,34 +2,22 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
-import { openTestApp } from '../test-app';
-import { createToken } from '../auth/sessions';
+import { openNarrowRoleApp } from '../test-narrow-roles';
 
 // Narrow-role users against the rules "a trigger is a way to execute" and "secrets are write-only".
 let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
-const tokens: Record<string, string> = {};
+let as: Awaited<ReturnType<typeof openNarrowRoleApp>>['as'];
 const SECRET = 'the-first-secret-of-32-characters';
 const HOOK_URL = 'https://alerts:hunter2-password@hooks.example.com/notify?channel=ops&token=abc123def456';
 
-async function user(name: string, grants: Array<'READ' | 'WRITE' | 'EXECUTE'>): Promise<void> {
-  // They use API tokens only: no password (hashing one is slow on purpose).
-  await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });
-  await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })) });
-  tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
-}
-
 beforeAll(async () => {
-  ({ app, repos, close, token: tokens.ana } = await openTestApp({ signedIn: false }));
-  await user('rita', ['READ']); // reads
-  await user('walt', ['WRITE']); // edits pipelines, may not run them
-  await user('ed', ['WRITE', 'EXECUTE']); // edits and runs
+  // walt edits pipelines but may not run them; ed edits and runs ; rita reads.
+  ({ app, repos, close, as } = await openNarrowRoleApp({ rita: ['READ'], walt: ['WRITE'], ed: ['WRITE', 'EXECUTE'] }));
 }, 60_000);
 afterAll(() => close());
 
-const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
 const sign = (body: string, key: string) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 const fire = (id: string, key: string, body = '{}') =>
   app.inject({ method: 'POST', url: `/api/pipelines/${id}/webhook`, payload: body, headers: { 'content-type': 'application/json', 'x-kiln-signature': sign(body, key) } });
