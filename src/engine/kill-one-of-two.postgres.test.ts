@@ -10,6 +10,7 @@ import type { Database, Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
 import { createEngine } from './index';
 import { jobMarks, MARK_RUN } from './test-job-marks';
+import { stopChildren } from './test-children';
 
 // Two real Kiln engine processes on one PostgreSQL; one is killed with SIGKILL mid-run, jobs and
 // all. Every job marks its run in its own directory (test-job-marks.ts): each must appear exactly once, and every
@@ -27,12 +28,7 @@ beforeEach(async () => {
   await createOwners(repos);
 }, 60_000);
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((ok) => c.once('exit', ok));
-    c.kill('SIGTERM');
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
-  }
+  await stopChildren(children, 10_000);
   await close();
 }, 60_000);
 

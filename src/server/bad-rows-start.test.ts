@@ -11,6 +11,7 @@ import { createRepositories } from '../db/repositories';
 import { createOwners } from '../db/test-builders';
 import { signInToKiln, TEST_SETUP_TOKEN } from '../engine/test-sign-in';
 import { freePort } from '../engine/free-port';
+import { stopChildren } from '../engine/test-children';
 
 // The real `npm start` entry point on a data directory holding rows that do not parse: before,
 // Kiln exited at start (and took the load balancers with it); now it starts and says what it left out.
@@ -18,13 +19,7 @@ const root = resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((ok) => c.once('exit', ok));
-    c.kill('SIGTERM');
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 20_000))]);
-    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  }
+  await stopChildren(children);
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }, 30_000);
 

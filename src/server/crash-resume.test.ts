@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signInToKiln, TEST_SETUP_TOKEN } from '../engine/test-sign-in';
 import { freePort } from '../engine/free-port';
+import { stopChildren } from '../engine/test-children';
 
 // A real Kiln process, killed with SIGKILL in the middle of an execution, then started again on
 // the same data directory: the execution must finish, and each job must have run exactly once.
@@ -13,13 +14,7 @@ const children: ChildProcess[] = [];
 // A graceful stop at the end: Kiln then stops the instances it runs (the demo's first release
 // launches some); a SIGKILL would leave them running.
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((ok) => c.once('exit', ok));
-    c.kill('SIGTERM');
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 20_000))]);
-    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  }
+  await stopChildren(children);
 }, 30_000);
 
 
@@ -61,14 +56,22 @@ async function until(port: number, id: string, ok: (e: Awaited<ReturnType<typeof
   throw new Error(`execution ${id} never got there`);
 }
 
+/** A Kiln on a fresh data directory, signed in, with project `lab` and application `storefront`. */
+async function labKiln(prefix: string): Promise<{ dataDir: string; port: number; kiln: ChildProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const port = await freePort();
+  const kiln = await startKiln(dataDir, port);
+  token = await signInToKiln(`http://127.0.0.1:${port}`);
+  await api(port, 'POST', '/api/projects', { name: 'lab', displayName: 'Lab', ownerEmail: 'ops@example.com' });
+  await api(port, 'POST', '/api/applications', { name: 'storefront', project: 'lab', ownerEmail: 'ops@example.com' });
+  return { dataDir, port, kiln };
+}
+
 describe('a Kiln process killed mid-execution', () => {
   it('resumes after restart and runs every stage once', { timeout: 180_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiln-crash-'));
-    const port = await freePort();
-    let kiln = await startKiln(dataDir, port);
-    token = await signInToKiln(`http://127.0.0.1:${port}`);
-    await api(port, 'POST', '/api/projects', { name: 'lab', displayName: 'Lab', ownerEmail: 'ops@example.com' });
-    await api(port, 'POST', '/api/applications', { name: 'storefront', project: 'lab', ownerEmail: 'ops@example.com' });
+    const lab = await labKiln('kiln-crash-');
+    const { dataDir, port } = lab;
+    let { kiln } = lab;
 
     const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
       name: 'Crash test',
@@ -94,15 +97,12 @@ describe('a Kiln process killed mid-execution', () => {
   });
 
   it('adopts a job that was running when Kiln was killed: it ends once, succeeded, with all its output', { timeout: 180_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiln-crash-job-'));
+    const lab = await labKiln('kiln-crash-job-');
+    const { dataDir, port } = lab;
+    let { kiln } = lab;
     // Jobs cannot see KILN_DATA (the sandbox hides it): each job counts its runs in its own directory,
     // <jobs root>/<execution>/<stage>, which the test reads from outside.
     let marker = '';
-    const port = await freePort();
-    let kiln = await startKiln(dataDir, port);
-    token = await signInToKiln(`http://127.0.0.1:${port}`);
-    await api(port, 'POST', '/api/projects', { name: 'lab', displayName: 'Lab', ownerEmail: 'ops@example.com' });
-    await api(port, 'POST', '/api/applications', { name: 'storefront', project: 'lab', ownerEmail: 'ops@example.com' });
     const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
       name: 'Long job',
       stages: [{ refId: 'job', type: 'runJob', name: 'Long', config: { command: 'echo start >> ran.txt; echo before the crash; sleep 6; echo end >> ran.txt; echo after the crash' } }],
