@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from './instance-process';
-import { openTestCloud, until } from './test-cloud';
+import { until, useTestCloud } from './test-cloud';
 
-type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
-let t: TestCloud | undefined;
-afterEach(async () => {
-  const left = await t?.close();
-  t = undefined;
-  expect(left ?? []).toEqual([]);
-});
+const openCloud = useTestCloud();
 
 const key = (name: string) => ({ account: 'prod', region: 'east', name });
 const get = async (url: string) => {
@@ -19,7 +13,7 @@ const get = async (url: string) => {
 
 describe('local cloud', { timeout: 60_000 }, () => {
   it('runs instances as real processes that read metadata, report ready and serve behind a load balancer', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud, repos } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['web-prod'], userData: 'hello from user-data', disabled: true });
@@ -45,7 +39,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('heals: a killed instance shows down, then a replacement brings the group back to desired capacity', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud, repos } = t;
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: [], disabled: false });
     const before = await until('2 up', async () => {
@@ -68,14 +62,14 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('replaces an instance that never reports ready within its timeout', async () => {
-    t = await openTestCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 } });
+    const t = await openCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 } });
     const { cloud, repos } = t;
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: never-ready', disabled: false });
     const first = (await repos.serverGroups.get(key('web-v001')))!.instances[0]!;
     expect(first.health).toBe('starting');
     const replaced = await until('the first instance replaced', async () => {
       const g = await repos.serverGroups.get(key('web-v001'));
-      t!.track();
+      t.track();
       const old = g?.instances.find((i) => i.id === first.id);
       return old?.health === 'down' && g!.instances.some((i) => i.id !== first.id && i.health === 'starting') && old;
     }, 15_000);
@@ -84,7 +78,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('backs off an instance that crashes at start instead of relaunching it every tick', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud, repos } = t;
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: crash', disabled: false });
     const seen = new Set<string>();
@@ -103,7 +97,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('drains: a request in flight to a destroyed group finishes, and the group stops only after it', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud, repos } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
     const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
@@ -124,7 +118,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
-    t = await openTestCloud({ leaseMs: 600 });
+    const t = await openCloud({ leaseMs: 600 });
     const { cloud, repos } = t;
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
     const second = t.make({ owner: 'second', leaseMs: 600 });
@@ -136,18 +130,16 @@ describe('local cloud', { timeout: 60_000 }, () => {
     await cloud.close();
     // The second takes the lease and brings the group back to its desired capacity.
     const back = await until('the group run by the second process', async () => {
-      t!.track(second);
+      t.track(second);
       const g = await second.getServerGroup(key('web-v001')).catch(() => undefined);
       return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
     }, 20_000);
     expect(back.name).toBe('web-v001');
-    const left = await t.close(second);
-    t = undefined;
-    expect(left).toEqual([]);
+    expect(await t.close(second)).toEqual([]);
   });
 
   it('refuses bad input with clear errors and leaves no process behind', async () => {
-    t = await openTestCloud({ ports: { from: 29990, to: 29991 } });
+    const t = await openCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;
     const spec = { application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [], disabled: false };
     await expect(cloud.createServerGroup({ ...spec, image: 'nginx:1.27' })).rejects.toThrow(/image 'nginx:1.27' is not in the local image registry/);

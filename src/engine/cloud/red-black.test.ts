@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestCloud, until } from './test-cloud';
+import { describe, expect, it } from 'vitest';
+import { until, useTestCloud } from './test-cloud';
 
-type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
-let t: TestCloud | undefined;
-afterEach(async () => {
-  const left = await t?.close();
-  t = undefined;
-  expect(left ?? []).toEqual([]);
-});
+const openCloud = useTestCloud();
 
 const key = (name: string) => ({ account: 'prod', region: 'east', name });
 
 describe('local load balancers: red/black swaps and supervision', { timeout: 60_000 }, () => {
   it('never answers 503 when the new group is enabled between its report-ready and its first health check', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
     const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
@@ -30,7 +24,7 @@ describe('local load balancers: red/black swaps and supervision', { timeout: 60_
   });
 
   it('starts a load balancer again on its address when its process dies', async () => {
-    t = await openTestCloud();
+    const t = await openCloud();
     const { cloud } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
     await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'], disabled: false });

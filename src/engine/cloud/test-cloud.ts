@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
 import { openTestDatabase } from '../../db/test-database';
 import { createOwners, createTestRunner } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
@@ -31,6 +32,7 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   const cloud = make();
   await cloud.start();
   const pids = new Set<number>();
+  let closed = false;
   return {
     db,
     repos,
@@ -39,7 +41,10 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
     make,
     /** Remembers every pid seen, so close() can prove none is left. */
     track: (c: LocalCloud = cloud) => [...c.pids(), ...c.balancerPids()].forEach((p) => pids.add(p)),
+    /** Closes the cloud (and `others` made on its data); a second close has nothing left to do. */
     async close(...others: LocalCloud[]) {
+      if (closed) return [];
+      closed = true;
       for (const c of [cloud, ...others]) {
         [...c.pids(), ...c.balancerPids()].forEach((p) => pids.add(p));
         await c.close();
@@ -65,4 +70,20 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 export async function upCount(repos: Repositories, key: { account: string; region: string; name: string }): Promise<number> {
   const sg = await repos.serverGroups.get(key);
   return sg?.instances.filter((i) => i.health === 'up' || i.health === 'out_of_service').length ?? 0;
+}
+
+export type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
+
+/**
+ * For a test file: opens a test cloud per test and closes it after the test, which then fails if an
+ * instance or balancer process outlived the cloud.
+ */
+export function useTestCloud(): (options?: Partial<LocalCloudOptions>) => Promise<TestCloud> {
+  let t: TestCloud | undefined;
+  afterEach(async () => {
+    const left = await t?.close();
+    t = undefined;
+    expect(left ?? []).toEqual([]);
+  });
+  return async (options = {}) => (t = await openTestCloud(options));
 }
