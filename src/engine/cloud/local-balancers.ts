@@ -19,7 +19,9 @@ export interface LiveBalancer {
 export function createBalancers(deps: { repos: Repositories; dataDir: string; log: (line: string) => void; routesOf: (lb: LoadBalancer) => RouteGroup[] }) {
   const { repos, dataDir, log } = deps;
   const balancers = new Map<string, LiveBalancer>();
-  let healing = false;
+  let healing: Promise<void> | undefined;
+  // Set once Kiln stops managing them (shutdown, or another process leads): nothing is started again.
+  let closing = false;
 
   const route = (): Promise<void> =>
     Promise.all([...balancers.values()].map((b) => b.proxy.route(deps.routesOf(b.lb)))).then(
@@ -50,6 +52,7 @@ export function createBalancers(deps: { repos: Repositories; dataDir: string; lo
 
     /** On taking the lead: adopts or starts every managed balancer, stops those no longer wanted. */
     async openAll(): Promise<void> {
+      closing = false; // leading (again): this process manages them now
       const managed = await repos.loadBalancers.listManaged('local');
       await stopLeftoverBalancers(dataDir, new Set(managed.map(keyOf)));
       for (const lb of managed) await this.open(lb);
@@ -57,29 +60,32 @@ export function createBalancers(deps: { repos: Repositories; dataDir: string; lo
 
     /** Supervision, on every tick: a balancer process that died (killed, crashed) is started again on its address. */
     async heal(): Promise<void> {
-      // Ticks may overlap on a slow machine: one restart per dead balancer, not one per tick.
-      if (healing) return;
-      healing = true;
-      try {
+      // Ticks may overlap on a slow machine: one restart per dead balancer, not one per tick. A tick
+      // still running when Kiln stops must not start again a balancer that stopAll() just stopped.
+      if (healing || closing) return;
+      healing = (async () => {
         for (const b of Array.from(balancers.values())) { // a snapshot: open() replaces entries
+          if (closing) return;
           if (isAlive(b.proxy.pid)) continue;
           log(`load balancer ${b.lb.name} (pid ${b.proxy.pid}) is no longer running; starting it again`);
           const again = await this.open(b.lb);
           await again.proxy.route(deps.routesOf(again.lb));
         }
-      } finally {
-        healing = false;
-      }
+      })().finally(() => (healing = undefined));
+      return healing;
     },
 
-    /** Kiln shuts down: the balancers stop with it, as its instances do. */
+    /** Kiln shuts down: the balancers stop with it, as its instances do (once a heal under way has ended). */
     async stopAll(): Promise<void> {
+      closing = true;
+      await healing?.catch(() => undefined);
       await Promise.all([...balancers.values()].map((b) => b.proxy.close()));
       balancers.clear();
     },
 
     /** Another Kiln process leads now: it adopts the balancers, so they keep serving. */
     letGo(): void {
+      closing = true;
       balancers.clear();
     },
   };
