@@ -130,12 +130,13 @@ test('a rejection with a comment ends the execution and shows the comment as tex
 });
 
 test('a dropped live stream resumes after the last event, and the log misses nothing and doubles nothing', async ({ page, request }) => {
-  test.setTimeout(60_000);
+  // The job prints for 20 s: long enough to still be running when the pause comes on a loaded machine.
+  test.setTimeout(90_000);
   const created = await request.post('/api/applications/storefront/pipelines', {
     data: {
       name: 'Slow printer',
       concurrency: { limitConcurrent: false },
-      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 20); do echo "tick $i"; sleep 0.5; done' } }],
+      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 40); do echo "tick $i"; sleep 0.5; done' } }],
     },
   });
   const executionId = await start(request, ((await created.json()) as { id: string }).id, {});
@@ -168,9 +169,9 @@ test('a dropped live stream resumes after the last event, and the log misses not
   await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
   await expect(executionBadge(page, 'Slow printer')).not.toHaveText('Paused');
 
-  await expect(log.getByText('tick 20', { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(log.getByText('tick 40', { exact: true })).toBeVisible({ timeout: 30_000 });
   expect(streams.slice(0, 2)).toEqual(['', '?after=1']);
-  await expect(log.getByText('20 lines')).toBeVisible();
+  await expect(log.getByText('40 lines')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
 });
 

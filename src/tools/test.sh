@@ -18,13 +18,17 @@ step "unit, component, BFF and repository tests (PGlite)"
 bash src/tools/ensure-provisioning-tools.sh
 bash src/tools/ensure-bake-tools.sh  # the bakery builds real disk images (e2fsprogs, fdisk, zstd)
 bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubblewrap as the kiln-job account
-npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+npx vitest run --exclude src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+
+step "production traffic through a Kiln crash (alone: it measures 500 req/s through a real Kiln's balancer)"
+npx vitest run src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-balancer-restart.json"
 
 step "repository and BFF tests on a real PostgreSQL"
 # Run once, in the pass above: the Debian bootstrap bake (its subject is mmdebstrap and apt), and the
-# two tests that start Kiln processes of their own (those use their own embedded database either way).
+# tests that start Kiln processes of their own (those use their own embedded database either way).
 bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
   --exclude src/engine/bakery/debian-bootstrap.test.ts --exclude src/server/crash-resume.test.ts --exclude src/engine/cloud/restart.test.ts \
+  --exclude src/engine/cloud/balancer-restart.test.ts --exclude src/server/bad-rows-start.test.ts \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
 step "build the dashboard and check the bundle budget"

@@ -158,11 +158,24 @@ export async function adoptLoadBalancer(dataDir: string, key: string): Promise<L
   for (let tries = 1; hello === 'unanswered' && tries < ADOPT_TRIES && isAlive(r.pid); tries += 1) hello = await ask();
   if (hello === 'unanswered') hello = undefined;
   if (hello?.name !== r.name || hello.pid !== r.pid || hello.port !== r.port) {
+    // A balancer of ours that will not answer is stopped before a new one takes its place: left
+    // running, it would go on serving stale routes, unmanaged, past every later stop of Kiln.
+    if (isOurBalancer(r.pid, dataDir, r.name)) await terminate(r.pid, 1000);
     rmSync(file, { force: true });
     return undefined;
   }
   // Its routes stay as the earlier Kiln left them until this one has checked the instances again.
   return handle(dataDir, r, hello.seq);
+}
+
+/** Whether `pid` is this data directory's balancer process `name` (its environment says so; a reused pid's does not). */
+function isOurBalancer(pid: number, dataDir: string, name: string): boolean {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return env.includes(`KILN_BALANCERS_DIR=${balancersDir(dataDir)}`) && env.includes(`KILN_LOAD_BALANCER=${name}`);
+  } catch {
+    return false;
+  }
 }
 
 /** Stops balancer processes an earlier Kiln left running whose balancer is no longer wanted. */
