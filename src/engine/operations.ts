@@ -16,8 +16,15 @@ import { JOB_STALE_MS } from './jobs/job-runner';
  */
 async function jobStillAlive(repos: Repositories, executionId: string, refId: string, now: Date): Promise<string | undefined> {
   const run = await repos.jobRuns.latest(executionId, refId);
-  if (!run || run.result) return undefined;
-  if (run.host === hostname()) return groupAlive(run.pgid) ? `process group ${String(run.pgid)} on this host` : undefined;
+  if (!run) return undefined;
+  if (run.host === hostname()) {
+    // A job that exited on its own is over. One ended by a signal (a timeout's TERM) had its supervisor
+    // killed, which records a result, while processes that ignore TERM live on until the KILL: its
+    // process group decides.
+    if (run.result && run.result.exitCode !== null) return undefined;
+    return groupAlive(run.pgid) ? `process group ${String(run.pgid)} on this host` : undefined;
+  }
+  if (run.result) return undefined;
   return now.getTime() - Date.parse(run.heartbeatAt) < JOB_STALE_MS ? `watched by ${run.owner} on ${run.host}` : undefined;
 }
 

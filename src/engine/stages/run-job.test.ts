@@ -162,8 +162,10 @@ describe('runJob restarted', { timeout: 30_000 }, () => {
   });
 
   it('refuses to restart while the last copy of the job is still alive, so two never run at once', async () => {
+    // Unsandboxed: inside the sandbox a TERM ends bwrap and with it the whole job at once, however
+    // the job traps it — here the job must outlive its timed-out stage until the KILL.
     const jobsRoot = mkdtempSync(join(tmpdir(), 'kiln-jobs-test-'));
-    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'stubborn', jobsRoot });
+    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'stubborn', jobsRoot, jobSandbox: { mode: 'off' } });
     engines.push(e);
     const p = await repos.pipelines.create(PipelineDraft.parse({
       application: 'web', name: `stubborn-${Math.random()}`,
