@@ -79,7 +79,8 @@ describe('a rejected judgment holds', () => {
       const after = (await repos.executions.get(id))!;
       const key = { skip: 'skipped', ignoreFailure: 'failureIgnored', restart: 'restarted' }[action];
       expect(after.stages[0]!.context[key]).toMatchObject({ by: 'ada', reason: 'incident 42: the fix must ship', overrodeRejection: true });
-      expect(after.status).toBe('RUNNING');
+      // It runs again: TERMINAL no more (its remaining stages may already have finished meanwhile).
+      expect(['RUNNING', 'SUCCEEDED']).toContain(after.status);
     });
   }
 
