@@ -205,6 +205,11 @@ describe('runJob stopped from outside', { timeout: 20_000 }, () => {
     const e = engine();
     const id = await run(e, { command: 'echo started; sleep 30' });
     await until(id, (x) => x.stages[0]!.status === 'RUNNING');
+    // The stage is RUNNING a moment before its job is: wait for the job's first line.
+    for (const end = Date.now() + 8000; !(await logText(id)).includes('started'); ) {
+      if (Date.now() > end) throw new Error('the job never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // Another Kiln process's cancel: only the database changes, this process's runner is not told.
     await repos.executions.updateStage(id, 'job', { status: 'CANCELED', error: 'canceled elsewhere' });
     const started = Date.now();
