@@ -36,6 +36,12 @@ export interface LocalCloud extends CloudProvider {
   start(): Promise<void>;
   /** Stops every instance and balancer this process runs (graceful shutdown): no process outlives Kiln. A crash (SIGKILL) leaves them serving for the next Kiln to adopt. */
   close(): Promise<void>;
+  /**
+   * Lets go of every instance and balancer without stopping them and gives up the lease at once —
+   * what a crash leaves behind, without the wait for the lease to lapse: a Kiln being replaced (an
+   * upgrade) hands over to the next one, which adopts them.
+   */
+  detach(): Promise<void>;
   /** Process ids of every running instance (tests check none outlives its group). */
   pids(): number[];
   /** Process ids of the balancers' processes (tests check none outlives Kiln's graceful stop). */
@@ -130,6 +136,12 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async close() {
       await stopManaging((g) => runtime.stopAll(g, 'stopped: Kiln shut down', false), true);
+      await leadership.close();
+      await metadata.stop();
+    },
+
+    async detach() {
+      await stopManaging(async () => {}, false);
       await leadership.close();
       await metadata.stop();
     },

@@ -1,0 +1,88 @@
+import { expect, it } from 'vitest';
+import { createHealthy, get, keyOf, steadyRequests, until } from './contract-helpers';
+import type { ContractContext } from './provider-contract';
+
+const lbKey = (ctx: ContractContext, name: string) => ({ account: ctx.harness().account, region: ctx.harness().region, name });
+
+/** Load balancers: what the red/black, rolling and canary strategies do through them. */
+export function trafficContract(ctx: ContractContext): void {
+  it('routes through the load balancer only to enabled groups, and marks their instances up', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    // Asking again returns the same balancer, not a second one.
+    expect((await provider.ensureLoadBalancer({ application, account, region, name: lbName })).address).toBe(lb.address);
+    const name = ctx.groupName('web');
+    await createHealthy(ctx, provider, name, { loadBalancers: [lbName] });
+    expect((await get(lb.address)).status).toBe(503);
+    const enabled = await provider.enableServerGroup(keyOf(ctx, name));
+    expect(enabled.disabled).toBe(false);
+    await until('instances up', async () => (await provider.getServerGroup(keyOf(ctx, name)))?.instances.every((i) => i.health === 'up'));
+    expect((await get(lb.address)).status).toBe(200);
+    const disabled = await provider.disableServerGroup(keyOf(ctx, name));
+    expect(disabled.disabled).toBe(true);
+    expect((await get(lb.address)).status).toBe(503);
+    await until('instances out of service', async () => (await provider.getServerGroup(keyOf(ctx, name)))?.instances.every((i) => i.health === 'out_of_service'));
+  });
+
+  it('swaps red/black under steady requests without one failing, and counts the traffic per group', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    const blue = ctx.groupName('web', 1);
+    const green = ctx.groupName('web', 2);
+    await createHealthy(ctx, provider, blue, { loadBalancers: [lbName] });
+    await provider.enableServerGroup(keyOf(ctx, blue));
+    await createHealthy(ctx, provider, green, { loadBalancers: [lbName] });
+    const load = steadyRequests(lb.address);
+    await new Promise((r) => setTimeout(r, 300));
+    await provider.enableServerGroup(keyOf(ctx, green));
+    await provider.disableServerGroup(keyOf(ctx, blue));
+    const before = await provider.traffic(lbKey(ctx, lbName));
+    await new Promise((r) => setTimeout(r, 500));
+    const counts = await load.stop();
+    const after = await provider.traffic(lbKey(ctx, lbName));
+    expect(counts.failures).toEqual([]);
+    expect(counts.failed).toBe(0);
+    expect(counts.ok).toBeGreaterThan(20);
+    // After the swap only the new group answers.
+    expect((after[green]?.requests ?? 0) - (before[green]?.requests ?? 0)).toBeGreaterThan(0);
+    expect((after[blue]?.requests ?? 0) - (before[blue]?.requests ?? 0)).toBe(0);
+    expect(after[blue]?.requests ?? 0).toBeGreaterThan(0);
+  });
+
+  it('splits traffic by weight between two enabled groups (canary)', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    const base = ctx.groupName('web', 1);
+    const canary = ctx.groupName('web', 2);
+    await createHealthy(ctx, provider, base, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await createHealthy(ctx, provider, canary, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await provider.enableServerGroup(keyOf(ctx, base));
+    await provider.enableServerGroup(keyOf(ctx, canary));
+    await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+    const before = await provider.traffic(lbKey(ctx, lbName));
+    for (let n = 0; n < 200; n++) expect((await get(lb.address)).status).toBe(200);
+    const after = await provider.traffic(lbKey(ctx, lbName));
+    const share = ((after[canary]?.requests ?? 0) - (before[canary]?.requests ?? 0)) / 200;
+    expect(share).toBeGreaterThan(0.08);
+    expect(share).toBeLessThan(0.35);
+    await expect(provider.setTrafficWeights(lbKey(ctx, lbName), { [ctx.groupName('nope', 9)]: 50 })).rejects.toMatchObject({ kind: 'bad_request' });
+  });
+
+  it('lets requests already in flight finish when their group is disabled (draining)', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    const name = ctx.groupName('web');
+    await createHealthy(ctx, provider, name, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await provider.enableServerGroup(keyOf(ctx, name));
+    const slow = get(lb.address, '/slow?ms=1500', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await provider.disableServerGroup(keyOf(ctx, name));
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('slow answer');
+  });
+}
