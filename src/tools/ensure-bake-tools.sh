@@ -7,7 +7,7 @@
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin"
 need=()
-for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer mmdebstrap:mmdebstrap unshare:util-linux chroot:coreutils; do
+for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs setfattr:attr dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer mmdebstrap:mmdebstrap unshare:util-linux chroot:coreutils; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecipeBase } from '../../shared/domain/recipe';
 import type { ImageVersion } from '../../shared/domain/image';
@@ -10,6 +10,7 @@ import { requireTool } from './tools';
 import { decompress } from './compress';
 import { artifactPath, type BakeryPaths } from './store';
 import { bootstrapDebian } from './debian-base';
+import { unpackExt4 } from './ext4-unpack';
 
 /**
  * The parent image a recipe builds on, resolved before anything is built: an unknown or revoked
@@ -35,7 +36,8 @@ export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: Recipe
       return;
     case 'directory':
       if (!existsSync(base.path) || !statSync(base.path).isDirectory()) throw new BakeError('base', `base directory ${base.path} does not exist`, 'base.path');
-      cpSync(base.path, root, { recursive: true, verbatimSymlinks: true });
+      // cp -a, not fs.cpSync: owners, setuid bits, hard links, xattrs and special files come along.
+      await runCommand(log, 'base', '/usr/bin/env', ['cp', '-a', '--', `${base.path}/.`, `${root}/`]);
       log.say('base', `copied ${base.path}`);
       return;
     case 'tarball':
@@ -53,10 +55,10 @@ export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: Recipe
       if (parent!.format === 'bundle') {
         await runCommand(log, 'base', requireTool('tar'), ['-xf', file, '-C', root, '--no-same-owner']);
       } else {
-        // A disk image's filesystem is copied out with debugfs (no mount needed).
+        // A disk image's filesystem is copied out with debugfs (no mount needed), metadata and all.
         const part = join(work, 'parent.img');
         await decompress(log, 'base', file, part);
-        await runCommand(log, 'base', requireTool('debugfs'), ['-R', `rdump / ${root}`, part]);
+        await unpackExt4(log, part, root, work);
       }
       log.say('base', `starting from ${parent!.name}:${parent!.version} (${parent!.digest.slice(0, 19)}…)`);
       return;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { RecipeDraft } from '../../shared/domain/recipe';
 
 /** Bumped when the bakery's output for the same inputs changes, so old cache entries stop matching. */
-export const BAKERY_FORMAT = 1;
+export const BAKERY_FORMAT = 2;
 
-/** Hashes a file or directory tree by content (names, modes, bytes, link targets), not by times. */
+/** Hashes a file or directory tree by content (names, modes, owners, bytes, link targets, device numbers), not by times. */
 async function hashTree(hash: ReturnType<typeof createHash>, path: string): Promise<void> {
   if (!existsSync(path)) {
     hash.update(`missing:${path}\n`);
@@ -16,13 +16,16 @@ async function hashTree(hash: ReturnType<typeof createHash>, path: string): Prom
   if (stat.isSymbolicLink()) {
     hash.update(`link:${readlinkSync(path)}\n`);
   } else if (stat.isDirectory()) {
-    hash.update(`dir:${stat.mode}\n`);
+    hash.update(`dir:${stat.mode}:${stat.uid}:${stat.gid}\n`);
     for (const name of readdirSync(path).sort()) {
       hash.update(`entry:${name}\n`);
       await hashTree(hash, join(path, name));
     }
+  } else if (!stat.isFile()) {
+    // A fifo or device node: reading it would block or never end; what it is, is its identity.
+    hash.update(`special:${stat.mode}:${stat.uid}:${stat.gid}:${stat.rdev}\n`);
   } else {
-    hash.update(`file:${stat.mode}:${stat.size}\n`);
+    hash.update(`file:${stat.mode}:${stat.uid}:${stat.gid}:${stat.size}\n`);
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   }
 }

@@ -9,6 +9,7 @@ export const TOOL_PACKAGES = {
   e2fsck: 'e2fsprogs',
   resize2fs: 'e2fsprogs',
   debugfs: 'e2fsprogs',
+  setfattr: 'attr',
   dumpe2fs: 'e2fsprogs',
   sfdisk: 'fdisk',
   dd: 'coreutils',
