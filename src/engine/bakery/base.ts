@@ -11,6 +11,8 @@ import { decompress } from './compress';
 import { artifactPath, type BakeryPaths } from './store';
 import { bootstrapDebian } from './debian-base';
 import { unpackExt4 } from './ext4-unpack';
+import { extractFlags } from './layer-tar';
+import { unpackOci } from './oci-unpack';
 
 /**
  * The parent image a recipe builds on, resolved before anything is built: an unknown or revoked
@@ -43,7 +45,7 @@ export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: Recipe
     case 'tarball':
       if (!existsSync(base.path)) throw new BakeError('base', `base tarball ${base.path} does not exist`, 'base.path');
       // GNU tar recognizes gzip and zstd compression on extraction by itself.
-      await runCommand(log, 'base', requireTool('tar'), ['-xf', base.path, '-C', root, '--no-same-owner']);
+      await runCommand(log, 'base', requireTool('tar'), ['-xf', base.path, '-C', root, ...extractFlags()]);
       log.say('base', `extracted ${base.path}`);
       return;
     case 'debian':
@@ -53,7 +55,9 @@ export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: Recipe
       const file = artifactPath(paths, parent!.artifact);
       if (!existsSync(file)) throw new BakeError('base', `the artifact of ${parent!.name}:${parent!.version} is missing from ${paths.images}`, 'base.image');
       if (parent!.format === 'bundle') {
-        await runCommand(log, 'base', requireTool('tar'), ['-xf', file, '-C', root, '--no-same-owner']);
+        await runCommand(log, 'base', requireTool('tar'), ['-xf', file, '-C', root, ...extractFlags()]);
+      } else if (parent!.format === 'oci') {
+        await unpackOci(log, file, root, work);
       } else {
         // A disk image's filesystem is copied out with debugfs (no mount needed), metadata and all.
         const part = join(work, 'parent.img');

@@ -5,6 +5,7 @@ import type { BakeLog } from '../bake-log';
 import { compress } from '../compress';
 import { runCommand } from '../run-command';
 import { sha256File } from '../store';
+import { layerTarFlags, sourceDateEpoch } from '../layer-tar';
 import { requireTool } from '../tools';
 
 const MEDIA = {
@@ -14,6 +15,7 @@ const MEDIA = {
   layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
 } as const;
 
+// The layout's own packing: its files are Kiln's, so owner root is right here.
 const TAR_FLAGS = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'];
 
 /**
@@ -28,7 +30,7 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
   mkdirSync(blobs, { recursive: true });
   const layerTar = join(work, 'layer.tar');
   await log.step('oci: layer', async () => {
-    await runCommand(log, 'oci: layer', requireTool('tar'), [...TAR_FLAGS, '-C', root, '-cf', layerTar, '.']);
+    await runCommand(log, 'oci: layer', requireTool('tar'), [...layerTarFlags(), '-C', root, '-cf', layerTar, '.']);
   });
   const diffId = `sha256:${await sha256File(layerTar)}`;
   const layerGz = join(work, 'layer.tar.gz');
@@ -43,7 +45,10 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
     writeFileSync(join(blobs, digest), bytes);
     return { digest: `sha256:${digest}`, size: bytes.length };
   };
+  // Tools such as umoci require it; from SOURCE_DATE_EPOCH so the same inputs give the same digest.
+  const created = new Date(sourceDateEpoch() * 1000).toISOString();
   const config = blob({
+    created,
     architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
     os: 'linux',
     config: {
@@ -52,7 +57,7 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
       WorkingDir: '/',
     },
     rootfs: { type: 'layers', diff_ids: [diffId] },
-    history: [{ created_by: 'kiln bakery (oci builder)' }],
+    history: [{ created, created_by: 'kiln bakery (oci builder)' }],
   });
   const manifest = blob({
     schemaVersion: 2,
