@@ -42,7 +42,7 @@ export async function unpackOci(log: BakeLog, archive: string, root: string, wor
   if (!first) throw new BakeError(STEP, 'the parent OCI image has no manifest in its index.json');
   const manifest = json<{ layers?: Descriptor[] }>(blob(first));
   const layers = manifest.layers ?? [];
-  for (const [n, layer] of layers.entries()) {
+  for (const layer of layers) {
     const file = blob(layer);
     // Listed quietly: a base layer has thousands of names, which do not belong in the bake log.
     const names = (await run(tar, ['-tf', file], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' })).stdout.split('\n').filter(Boolean);
