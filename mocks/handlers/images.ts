@@ -39,7 +39,7 @@ function versions(): ImageVersion[] {
     return ImageVersion.parse({
       id: s.id, name: s.name, version: `v${s.n}`, createdAt: ago(s.hoursAgo),
       ...(s.revision ? { recipe: { id: SHOP_WEB_RECIPE, name: s.name, revision: s.revision } } : {}),
-      build: { builder: 'bundle', tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' }, packages: ['iotop', 'mtr', 'sysstat'], durationMs: 4200, ...(s.commit ? { git: { commit: s.commit, ref: 'main' } } : {}) },
+      build: { builder: 'bundle', tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' }, packages: ['iotop', 'mtr-tiny', 'sysstat'], durationMs: 4200, ...(s.commit ? { git: { commit: s.commit, ref: 'main' } } : {}) },
       digest: `sha256:${hex(ref(s))}`, sizeBytes: 180_000 + s.n * 1024, format: 'bundle', artifact: `${hex(ref(s))}.tar.zst`,
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
       run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },

@@ -96,7 +96,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
           ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
           : viaPacker
             ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
-            : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression);
+            : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression, cacheKey);
       // A Packer build packs the root as a bundle: the local cloud runs it like any other.
       const format = recipe.builder === 'packer' ? 'bundle' : recipe.builder;
       const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);

@@ -12,7 +12,7 @@ const STEP = 'base: unpack parent';
 const ROOT_INODE = 2;
 
 /** One directory entry as `debugfs ls -p` prints it: `/inode/mode/uid/gid/name/size/`. */
-interface Entry {
+export interface Entry {
   ino: number;
   mode: number;
   uid: number;
@@ -42,7 +42,7 @@ const typeOf = (mode: number) => mode & 0o170000;
 export async function unpackExt4(log: BakeLog, image: string, root: string, work: string): Promise<{ entries: number; hardLinks: number; specials: number; xattrs: number }> {
   const debugfs = requireTool('debugfs');
   await runCommand(log, STEP, debugfs, ['-R', `rdump / ${root}`, image]);
-  const entries = await walk(debugfs, image, work);
+  const entries = await listExt4(debugfs, image, work);
   const facts = await statAll(debugfs, image, work, [ROOT_INODE, ...new Set(entries.map((e) => e.ino))]);
   const asRoot = process.getuid?.() === 0;
   const firstPath = new Map<number, string>();
@@ -86,11 +86,11 @@ export async function unpackExt4(log: BakeLog, image: string, root: string, work
   return { entries: entries.length, hardLinks, specials, xattrs };
 }
 
-/** Runs debugfs on a file of commands; its output repeats each command after `debugfs: `. */
-async function batch(debugfs: string, image: string, work: string, commands: string[]): Promise<Map<string, string>> {
+/** Runs debugfs on a file of commands (`-w` to write); its output repeats each command after `debugfs: `. */
+export async function debugfsBatch(debugfs: string, image: string, work: string, commands: string[], options: { write?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Map<string, string>> {
   const file = join(work, 'debugfs-commands');
   writeFileSync(file, `${commands.join('\n')}\n`);
-  const { stdout } = await run(debugfs, ['-f', file, image], { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' });
+  const { stdout } = await run(debugfs, [...(options.write ? ['-w'] : []), '-f', file, image], { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8', ...(options.env ? { env: options.env } : {}) });
   const answers = new Map<string, string>();
   for (const block of stdout.split(/^debugfs: /m).slice(1)) {
     const nl = block.indexOf('\n');
@@ -100,11 +100,11 @@ async function batch(debugfs: string, image: string, work: string, commands: str
 }
 
 /** Every entry under the root, parents before children, one debugfs run per directory level. */
-async function walk(debugfs: string, image: string, work: string): Promise<Entry[]> {
+export async function listExt4(debugfs: string, image: string, work: string): Promise<Entry[]> {
   const entries: Entry[] = [];
   let level = [{ ino: ROOT_INODE, path: '' }];
   while (level.length > 0) {
-    const answers = await batch(debugfs, image, work, level.map((d) => `ls -p <${d.ino}>`));
+    const answers = await debugfsBatch(debugfs, image, work, level.map((d) => `ls -p <${d.ino}>`));
     const next: typeof level = [];
     for (const dir of level) {
       const listing = answers.get(`ls -p <${dir.ino}>`);
@@ -124,7 +124,7 @@ async function walk(debugfs: string, image: string, work: string): Promise<Entry
 
 async function statAll(debugfs: string, image: string, work: string, inodes: number[]): Promise<Map<number, InodeFacts>> {
   const facts = new Map<number, InodeFacts>();
-  const answers = await batch(debugfs, image, work, inodes.map((i) => `stat <${i}>`));
+  const answers = await debugfsBatch(debugfs, image, work, inodes.map((i) => `stat <${i}>`));
   for (const ino of inodes) {
     const text = answers.get(`stat <${ino}>`) ?? '';
     const time = (name: string) => {
@@ -145,7 +145,7 @@ async function copyXattrs(log: BakeLog, debugfs: string, image: string, root: st
   const wanted = entries.flatMap((e) => (typeOf(e.mode) === TYPE.sock ? [] : (facts.get(e.ino)?.xattrs ?? []).map((name, n) => ({ e, name, file: join(work, `xattr-${e.ino}-${n}`) }))));
   if (wanted.length === 0) return 0;
   const unique = [...new Map(wanted.map((w) => [w.file, w])).values()];
-  await batch(debugfs, image, work, unique.map((w) => `ea_get -f ${w.file} <${w.e.ino}> ${w.name}`));
+  await debugfsBatch(debugfs, image, work, unique.map((w) => `ea_get -f ${w.file} <${w.e.ino}> ${w.name}`));
   const dump = wanted.map((w) => {
     const value = existsSync(w.file) ? readHex(w.file) : '';
     return `# file: ${escapePath(join(root, w.e.path))}\n${w.name}=0x${value}\n`;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../db/test-builders';
 import type { ImageVersion } from '../../shared/domain/image';
 import { bake } from './bake';
@@ -10,6 +10,7 @@ import { artifactPath } from './store';
 import { saveRecipe, useBakery, type BakeryFixture } from './test-bakery';
 
 vi.setConfig({ hookTimeout: 30_000, testTimeout: 90_000 });
+afterEach(() => vi.unstubAllEnvs());
 const asRoot = process.getuid?.() === 0;
 const PAST = new Date('2024-03-01T12:00:00Z');
 
@@ -59,6 +60,8 @@ describe.runIf(asRoot)('faithful layers: a child image keeps what its parent had
   const bakery = useBakery();
 
   it('keeps setuid, setgid and sticky bits, owners, hard links, capabilities, device nodes, fifos and times from a disk parent', async () => {
+    // Times before SOURCE_DATE_EPOCH are kept as they are; later ones are clamped (reproducible.ts).
+    vi.stubEnv('SOURCE_DATE_EPOCH', String(Date.parse('2025-01-01T00:00:00Z') / 1000));
     const { repos } = db();
     const f = bakery();
     specialRoot(f.rootDir);

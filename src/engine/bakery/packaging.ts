@@ -8,6 +8,9 @@ import { requireTool } from './tools';
 /** dd's block size when cutting the partition out: large blocks, byte offsets (iflag=skip_bytes,count_bytes). */
 export const DD_BLOCK = '4M';
 
+/** resize2fs -M passes at most: each pass re-reads the whole filesystem; two or three reach the floor. */
+const MAX_SHRINK_PASSES = 4;
+
 export interface PartitionExtent {
   offsetBytes: number;
   sizeBytes: number;
@@ -37,7 +40,7 @@ export async function filesystemBytes(log: BakeLog, image: string): Promise<numb
  * dd, check it (`e2fsck -f`), shrink the filesystem to its minimum (`resize2fs -M`), check again
  * read-only (`e2fsck -fn`), drop the bytes past the shrunk filesystem, compress.
  */
-export async function packageDisk(log: BakeLog, disk: string, partImage: string, output: string, compression: Compression): Promise<{ partitionBytes: number; shrunkBytes: number }> {
+export async function packageDisk(log: BakeLog, disk: string, partImage: string, output: string, compression: Compression, env: Record<string, string> = {}): Promise<{ partitionBytes: number; shrunkBytes: number }> {
   const extent = await readPartition(log, disk);
   log.say('package', `partition at byte ${extent.offsetBytes}, ${extent.sizeBytes} bytes`);
   await log.step('package: cut partition (dd)', () =>
@@ -46,10 +49,20 @@ export async function packageDisk(log: BakeLog, disk: string, partImage: string,
       'iflag=skip_bytes,count_bytes', 'conv=sparse', 'status=none',
     ]),
   );
-  await log.step('package: e2fsck -f', () => fsck(log, 'package: e2fsck -f', ['-f', '-y', partImage]));
-  await log.step('package: resize2fs -M', () => runCommand(log, 'package: resize2fs -M', requireTool('resize2fs'), ['-M', partImage]));
-  await log.step('package: e2fsck -fn', () => runCommand(log, 'package: e2fsck -fn', requireTool('e2fsck'), ['-f', '-n', partImage]));
-  const shrunk = await filesystemBytes(log, partImage);
+  await log.step('package: e2fsck -f', () => fsck(log, 'package: e2fsck -f', ['-f', '-y', partImage], env));
+  // One resize2fs -M pass leaves 20-30 % slack (its minimum estimate is conservative, and moving
+  // blocks frees metadata): repeat while a pass still shrinks, checking before each as it requires.
+  let shrunk = await filesystemBytes(log, partImage);
+  for (let pass = 1; pass <= MAX_SHRINK_PASSES; pass++) {
+    if (pass > 1) await fsck(log, 'package: e2fsck -f', ['-f', '-y', partImage], env);
+    await log.step('package: resize2fs -M', () => runCommand(log, 'package: resize2fs -M', requireTool('resize2fs'), ['-M', partImage], { env }));
+    const now = await filesystemBytes(log, partImage);
+    const gained = shrunk - now;
+    shrunk = now;
+    if (gained <= 0) break;
+    log.say('package', `resize2fs -M pass ${pass}: ${now} bytes`);
+  }
+  await log.step('package: e2fsck -fn', () => runCommand(log, 'package: e2fsck -fn', requireTool('e2fsck'), ['-f', '-n', partImage], { env }));
   truncateSync(partImage, shrunk);
   log.say('package', `filesystem shrunk from ${extent.sizeBytes} to ${shrunk} bytes`);
   await log.step(`package: compress (${compression})`, () => compress(log, `package: compress (${compression})`, compression, partImage, output));
@@ -57,9 +70,9 @@ export async function packageDisk(log: BakeLog, disk: string, partImage: string,
 }
 
 /** e2fsck exits 1 when it fixed something (e.g. after mke2fs -d on some versions): that is a pass. */
-async function fsck(log: BakeLog, step: string, args: string[]): Promise<void> {
+async function fsck(log: BakeLog, step: string, args: string[], env: Record<string, string>): Promise<void> {
   try {
-    await runCommand(log, step, requireTool('e2fsck'), args);
+    await runCommand(log, step, requireTool('e2fsck'), args, { env });
   } catch (err) {
     if (err instanceof BakeError && /exited with code 1\b/.test(err.message)) {
       log.say(step, 'e2fsck corrected the filesystem (exit 1)');

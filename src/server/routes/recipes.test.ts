@@ -30,7 +30,7 @@ describe('recipes', () => {
     expect(created.statusCode).toBe(201);
     const recipe = Recipe.parse(created.json());
     expect(recipe).toMatchObject({ name: 'shop-web', revision: 1, run: { entrypoint: 'app/server.mjs', healthPath: '/health' } });
-    expect(recipe.provisioners[1]).toEqual({ type: 'packages', packages: ['iotop', 'mtr', 'sysstat'] });
+    expect(recipe.provisioners[1]).toEqual({ type: 'packages', packages: ['iotop', 'mtr-tiny', 'sysstat'] });
 
     const saved = await call('PUT', `/api/recipes/${recipe.id}`, { baseRevision: 1, recipe: { ...recipe, description: 'v2' } });
     expect(saved.json()).toMatchObject({ revision: 2, description: 'v2' });

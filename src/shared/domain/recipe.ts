@@ -54,7 +54,7 @@ export const RecipeBase = z.discriminatedUnion('type', [
 export type RecipeBase = z.infer<typeof RecipeBase>;
 
 /** The seed's "support" packages, recorded into every image unless a recipe says otherwise. */
-export const SUPPORT_PACKAGES = ['iotop', 'mtr', 'sysstat'] as const;
+export const SUPPORT_PACKAGES = ['iotop', 'mtr-tiny', 'sysstat'] as const;
 const PackageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'package names are Debian package names (lowercase, digits, + . -)');
 
 export const Provisioner = z.discriminatedUnion('type', [

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     mkdirSync(work);
     process.stdout.write(`building a ${sizeMiB} MiB disk image with ${dataMiB} MiB of files (mke2fs -d, sfdisk)…\n`);
     // buildDisk also packages; the raw disk it leaves in work/ is what both measurements read.
-    await buildDisk(log, root, work, sizeMiB, compression);
+    await buildDisk(log, root, work, sizeMiB, compression, 'bench');
     const disk = join(work, 'disk.raw');
     const extent = await readPartition(log, disk);
 

@@ -4,6 +4,8 @@ import type { BakeLog } from '../bake-log';
 import { EXTENSION, type Compression } from '../compress';
 import { packageDisk } from '../packaging';
 import { runCommand } from '../run-command';
+import { sourceDateEpoch } from '../layer-tar';
+import { clampTimes, e2fsEnv, seededUuid, stampChangeTimes } from '../reproducible';
 import { requireTool } from '../tools';
 
 /** The partition starts at 1 MiB, as fdisk and sfdisk align it by default. */
@@ -14,11 +16,20 @@ export const PARTITION_START_SECTOR = 2048;
  * from the root directory (`mke2fs -d`, no mount), written at 1 MiB into a larger file that holds
  * an MBR partition table (`sfdisk`). Then Linode's packaging (packaging.ts).
  */
-export async function buildDisk(log: BakeLog, root: string, work: string, sizeMiB: number, compression: Compression) {
+export async function buildDisk(log: BakeLog, root: string, work: string, sizeMiB: number, compression: Compression, seed: string) {
   const fsImage = join(work, 'rootfs.ext4');
+  // Reproducible (reproducible.ts): the same inputs give the same bytes, so the same digest.
+  const epoch = sourceDateEpoch();
+  const env = e2fsEnv(epoch);
+  const clamped = clampTimes(root, epoch);
+  log.say('disk', `times clamped to SOURCE_DATE_EPOCH ${epoch} on ${clamped} entries`);
+  const uuid = seededUuid(seed, 'filesystem');
   await log.step('disk: mke2fs -d', () =>
-    runCommand(log, 'disk: mke2fs -d', requireTool('mke2fs'), ['-q', '-F', '-t', 'ext4', '-L', 'kiln-root', '-E', 'root_owner=0:0', '-d', root, fsImage, `${sizeMiB}M`]),
+    runCommand(log, 'disk: mke2fs -d', requireTool('mke2fs'), [
+      '-q', '-F', '-t', 'ext4', '-L', 'kiln-root', '-U', uuid, '-E', `root_owner=0:0,hash_seed=${seededUuid(seed, 'hash')}`, '-d', root, fsImage, `${sizeMiB}M`,
+    ], { env }),
   );
+  await log.step('disk: stamp change times', () => stampChangeTimes(fsImage, work, epoch));
   const disk = join(work, 'disk.raw');
   const fsBytes = statSync(fsImage).size;
   const diskBytes = PARTITION_START_SECTOR * 512 + fsBytes + 1024 * 1024;
@@ -35,6 +46,6 @@ export async function buildDisk(log: BakeLog, root: string, work: string, sizeMi
   );
   const partImage = join(work, 'part.img');
   const packed = join(work, `part.img${EXTENSION[compression]}`);
-  const sizes = await packageDisk(log, disk, partImage, packed, compression);
-  return { packed, suffix: `.img${EXTENSION[compression]}`, partImage, ...sizes };
+  const sizes = await packageDisk(log, disk, partImage, packed, compression, env);
+  return { packed, suffix: `.img${EXTENSION[compression]}`, partImage, uuid, ...sizes };
 }

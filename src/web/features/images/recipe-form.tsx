@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import type { RecipeDraftInput } from '../../../shared/domain/recipe';
+import { SUPPORT_PACKAGES, type RecipeDraftInput } from '../../../shared/domain/recipe';
 
 type Draft = RecipeDraftInput & Record<string, unknown>;
 const INPUT = 'h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
@@ -103,7 +103,7 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
         ) : (
           <ol className="mt-1 list-decimal pl-5 text-sm text-zinc-700 dark:text-zinc-300">
             {provisioners.map((p, i) => (
-              <li key={i}>{p.type}{p.type === 'shell' && p.name ? `: ${p.name}` : ''}{p.type === 'file' ? ` → ${p.destination ?? ''}` : ''}{p.type === 'packages' ? `: ${(p.packages ?? ['iotop', 'mtr', 'sysstat']).join(' ')}` : ''}</li>
+              <li key={i}>{p.type}{p.type === 'shell' && p.name ? `: ${p.name}` : ''}{p.type === 'file' ? ` → ${p.destination ?? ''}` : ''}{p.type === 'packages' ? `: ${(p.packages ?? SUPPORT_PACKAGES).join(' ')}` : ''}</li>
             ))}
           </ol>
         )}
