@@ -71,6 +71,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   getInstanceLog: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listTrafficGuards: { params: { application: 'web' } },
   translateButaneToIgnition: { body: { butane: 'variant: flatcar\nversion: 1.0.0\n' } },
+  renderProvisioning: { body: { intent: { hostname: 'web-1' }, format: 'cloud-init' } },
   listPipelines: { params: { application: 'web' } },
   createPipeline: { params: { application: 'web' }, body: { name: 'Nightly', stages: [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 5 } }] } },
   getPipeline: { params: { pipelineId: SAMPLE_PIPELINE } },

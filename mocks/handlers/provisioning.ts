@@ -1,4 +1,5 @@
-import { translateButaneToIgnition } from '../../src/shared/api/provisioning';
+import { renderProvisioning, translateButaneToIgnition } from '../../src/shared/api/provisioning';
+import { renderProvisioning as render } from '../../src/shared/provisioning/render';
 import { translateButane } from '../../src/shared/provisioning/translate-butane';
 import { handleEndpoint } from '../handle-endpoint';
 
@@ -8,4 +9,5 @@ export const provisioningHandlers = {
     const result = translateButane(body.butane, { strict: body.strict ?? false });
     return { ignition: result.ignition ?? null, warnings: result.warnings, errors: result.errors };
   }),
+  renderProvisioning: handleEndpoint(renderProvisioning, ({ body }) => render(body.intent, body.format)),
 };

@@ -8,10 +8,11 @@ import { pipelineCommands } from './commands/pipelines';
 import { executionCommands } from './commands/executions';
 import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
+import { provisioningCommands } from './commands/provisioning';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands];
 
 const GLOBAL = {
   url: { type: 'string' },

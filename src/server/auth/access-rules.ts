@@ -81,6 +81,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   updateAccount: { kind: 'admin' },
   deleteAccount: { kind: 'admin' },
   translateButaneToIgnition: { kind: 'signedIn' },
+  // Pure rendering of what the caller sends: nothing stored is read or written.
+  renderProvisioning: { kind: 'signedIn' },
   listPipelines: read(app),
   createPipeline: on('WRITE', app),
   getPipeline: read(pipelineApp),

@@ -57,3 +57,25 @@ describe('POST /api/provisioning/butane:translate', () => {
     expect(res.json().field).toBe('butane');
   });
 });
+
+describe('POST /api/provisioning/intent:render', () => {
+  const render = (payload: unknown) => app.inject({ method: 'POST', url: '/api/provisioning/intent:render', payload: payload as object });
+
+  it('renders an intent as cloud-config, Butane or Ignition', async () => {
+    const intent = { hostname: 'web-1', files: [{ path: '/etc/motd', content: 'hi\n' }] };
+    const cloud = await render({ intent, format: 'cloud-init' });
+    expect(cloud.statusCode).toBe(200);
+    expect(cloud.json()).toMatchObject({ format: 'cloud-init', contentType: 'text/cloud-config', output: expect.stringMatching(/^#cloud-config\nhostname: web-1/) });
+    const ignition = await render({ intent, format: 'ignition' });
+    expect(JSON.parse(ignition.json().output).storage.files).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/etc/motd' })]));
+  });
+
+  it('refuses an unknown format or an invalid intent with the field named', async () => {
+    const format = await render({ intent: {}, format: 'kickstart' });
+    expect(format.statusCode).toBe(400);
+    expect(format.json()).toMatchObject({ field: 'format', message: expect.stringContaining('cloud-init, ignition, butane') });
+    const path = await render({ intent: { files: [{ path: 'etc/motd', content: 'x' }] }, format: 'butane' });
+    expect(path.statusCode).toBe(400);
+    expect(path.json().field).toBe('intent.files.0.path');
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { translateButaneToIgnition } from '../../shared/api/provisioning';
+import { renderProvisioning, translateButaneToIgnition } from '../../shared/api/provisioning';
+import { renderProvisioning as render } from '../../shared/provisioning/render';
 import { translateButane } from '../../shared/provisioning/translate-butane';
 import { registerEndpoint } from './register';
 
@@ -9,4 +10,6 @@ export function provisioningRoutes(app: FastifyInstance): void {
     const result = translateButane(body.butane, { strict: body.strict ?? false });
     return { ignition: result.ignition ?? null, warnings: result.warnings, errors: result.errors };
   });
+
+  registerEndpoint(app, renderProvisioning, async ({ body }) => render(body.intent, body.format));
 }

@@ -12,7 +12,7 @@ import {
   rollbackCluster,
   setTrafficGuard,
 } from './server-groups';
-import { translateButaneToIgnition } from './provisioning';
+import { renderProvisioning, translateButaneToIgnition } from './provisioning';
 import {
   createPipeline,
   getPipeline,
@@ -68,6 +68,7 @@ export const allEndpoints = {
   listTrafficGuards,
   getInstanceLog,
   translateButaneToIgnition,
+  renderProvisioning,
   listPipelines,
   createPipeline,
   getPipeline,

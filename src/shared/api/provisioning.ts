@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Diagnostic } from '../provisioning/diagnostic';
 import { IgnitionConfig } from '../provisioning/ignition-config';
+import { ProvisioningIntent } from '../provisioning/intent';
+import { RENDER_FORMATS } from '../provisioning/render';
 
 /** A Butane config is a page of YAML; 256 KiB (UTF-8) leaves room for inlined scripts and keys. */
 export const BUTANE_MAX_BYTES = 256 * 1024;
@@ -43,4 +45,25 @@ export const translateButaneToIgnition = endpoint({
   summary: 'Translate a Butane config to Ignition, with warnings and errors positioned in the source',
   body: TranslateButaneRequest,
   response: TranslateButaneResponse,
+});
+
+export const RenderProvisioningRequest = z.object({
+  intent: ProvisioningIntent,
+  format: z.enum(RENDER_FORMATS, { message: `format must be one of ${RENDER_FORMATS.join(', ')}` }),
+});
+
+export const RenderProvisioningResponse = z.object({
+  format: z.enum(RENDER_FORMATS),
+  contentType: z.string(),
+  output: z.string(),
+  warnings: z.array(Diagnostic),
+});
+export type RenderProvisioningResponse = z.infer<typeof RenderProvisioningResponse>;
+
+export const renderProvisioning = endpoint({
+  method: 'POST',
+  path: '/api/provisioning/intent::render',
+  summary: 'Render a provisioning intent (hostname, users, files, units, commands) as cloud-init, Butane or Ignition',
+  body: RenderProvisioningRequest,
+  response: RenderProvisioningResponse,
 });
