@@ -133,8 +133,28 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   await expect(warning).toContainText('shop-web:v1 — revoked: OpenSSL CVE-2026-0042 in the base');
   await screen(page, 'images-clusters-revoked');
   await page.goto('/images/shop-web-debug');
-  await expect(page.getByRole('table', { name: 'Versions of shop-web-debug' }).getByText('revoked via parent')).toBeVisible();
+  const childVersions = page.getByRole('table', { name: 'Versions of shop-web-debug' });
+  await expect(childVersions.getByText('revoked via parent')).toBeVisible();
+  // Built on shop-web:v1 while v2 exists: a rebake would take the newer parent.
+  await expect(childVersions).toContainText('out of date: built on shop-web:v1; shop-web:v2 is newer');
   await screen(page, 'images-child-revoked');
+
+  // The revocation was a mistake: an admin restores v1 with a reason, and the child is no longer revoked.
+  await page.goto('/images/shop-web');
+  await versions.getByRole('button', { name: 'Restore v1' }).click();
+  const restore = page.getByRole('dialog', { name: 'Restore shop-web:v1?' });
+  await expect(restore).toContainText('OpenSSL CVE-2026-0042 in the base');
+  await expect(restore.getByRole('button', { name: 'Restore' })).toBeDisabled();
+  await restore.getByLabel(/Why it is safe/).fill('the affected module is not built into the base');
+  await screen(page, 'images-restore-dialog');
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expect(restore).toBeHidden();
+  await expect(versions).toContainText('restored by');
+  await expect(versions).toContainText('the affected module is not built into the base');
+  await expect(versions.getByRole('button', { name: 'Revoke v1' })).toBeVisible();
+  await screen(page, 'images-detail-restored');
+  await page.goto('/images/shop-web-debug');
+  await expect(childVersions.getByText('revoked via parent')).toBeHidden();
 
   // The recipe as a form, then as YAML: an edit saves revision 2.
   await page.goto(`/images/recipes/${recipe.id}`);

@@ -1,9 +1,10 @@
-import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage } from '../../src/shared/api/images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from '../../src/shared/api/images';
+import { descendantsOf, staleParent } from '../../src/shared/bakery/lineage';
 import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
 import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImageUsage } from '../../src/shared/domain/image';
 import { db } from '../db';
-import { handleEndpoint, notFound } from '../handle-endpoint';
+import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
 import { SHOP_WEB_RECIPE } from './recipes';
 
 const HOUR = 3_600_000;
@@ -13,6 +14,7 @@ const hex = (seed: string) => [...seed.padEnd(32, '.')].slice(0, 32).map((c) => 
 interface StoredImage {
   id: string; name: string; n: number; hoursAgo: number; parent?: string; revision?: number; commit?: string;
   own?: { at: string; reason: string; by: string };
+  restoration?: { at: string; reason: string; by: string; lifted: { at: string; reason: string; by: string } };
 }
 
 // node-base v1 is revoked (an OpenSSL fix), so shop-web v1 built on it is revoked through its ancestor.
@@ -31,7 +33,16 @@ const history: Array<ChannelAssignment & { name: string }> = [
 
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
 
+// The same lineage rules as the registry: a child built on an older parent version is stale.
 function versions(): ImageVersion[] {
+  const all = plainVersions();
+  return all.map((v) => {
+    const stale = staleParent(v, all);
+    return stale ? { ...v, staleParent: stale } : v;
+  });
+}
+
+function plainVersions(): ImageVersion[] {
   const nodes = new Map<string, RevocationNode>(stored.map((s) => [s.id, { id: s.id, ref: ref(s), parentId: s.parent, own: s.own }]));
   return stored.map((s) => {
     const { revocation, revoked } = effectiveRevocation(s.id, nodes, new Date());
@@ -44,6 +55,7 @@ function versions(): ImageVersion[] {
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
       run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },
       ...(revocation ? { revocation } : {}), revoked,
+      ...(s.restoration ? { restoration: s.restoration } : {}),
       channels: Object.entries(channels).filter(([k, id]) => id === s.id && k.startsWith(`${s.name}/`)).map(([k]) => k.split('/')[1]!).sort(),
     });
   });
@@ -57,6 +69,14 @@ function detail(name: string): ImageDetail {
   const usage: ImageUsage[] = db.serverGroups
     .filter((g) => g.image.name === name && /^v\d+$/.test(g.image.version))
     .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length }));
+  // Groups running an image built on one of these versions count too, under the version they come from.
+  for (const v of own) {
+    for (const child of descendantsOf(v.id, all)) {
+      for (const g of db.serverGroups.filter((x) => x.image.name === child.name && x.image.version === child.version)) {
+        usage.push({ version: v.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, through: `${child.name}:${child.version}` });
+      }
+    }
+  }
   return ImageDetail.parse({
     name, versions: own,
     channels: Object.fromEntries(own.flatMap((v) => v.channels.map((c) => [c, v.version]))),
@@ -83,6 +103,11 @@ export const imageHandlers = {
   getImage: handleEndpoint(getImage, ({ params }) => detail(params.name)),
   assignImageChannel: handleEndpoint(assignImageChannel, ({ params, body }) => {
     const s = findStored(params.name, body.version);
+    const v = versions().find((x) => x.id === s.id)!;
+    if (v.revoked) {
+      const why = v.revocation?.from ? `its ancestor ${v.revocation.from} is revoked` : 'it is revoked';
+      throw conflict(`${params.name}:${body.version} cannot be put on channel '${params.channel}': ${why} (${v.revocation?.reason ?? ''})`, 'version');
+    }
     const previousId = channels[`${params.name}/${params.channel}`];
     const previous = stored.find((p) => p.id === previousId);
     channels[`${params.name}/${params.channel}`] = s.id;
@@ -93,6 +118,16 @@ export const imageHandlers = {
   revokeImage: handleEndpoint(revokeImage, ({ params, body }) => {
     const s = findStored(params.name, params.version);
     s.own = { at: body.at ?? new Date().toISOString(), reason: body.reason, by: 'anonymous' };
+    return versions().find((v) => v.id === s.id)!;
+  }),
+  restoreImage: handleEndpoint(restoreImage, ({ params, body }) => {
+    const s = findStored(params.name, params.version);
+    if (!s.own) {
+      const from = versions().find((v) => v.id === s.id)?.revocation?.from;
+      throw conflict(from ? `${params.name}:${params.version} is revoked through its ancestor ${from}: restore that one` : `${params.name}:${params.version} is not revoked`, 'version');
+    }
+    s.restoration = { at: new Date().toISOString(), reason: body.reason, by: 'anonymous', lifted: s.own };
+    delete s.own;
     return versions().find((v) => v.id === s.id)!;
   }),
   lookupImage: handleEndpoint(lookupImage, ({ query }) => {

@@ -7,8 +7,9 @@ import {
   type BuildMetadata,
   type ImageUsage,
 } from '../../shared/domain/image';
+import { descendantsOf, staleParent } from '../../shared/bakery/lineage';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { checkWrite, iso, parseRows, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
 import { quarantinedRows } from '../quarantine';
 import type { Session } from '../types';
@@ -43,16 +44,20 @@ export interface ImageRepository {
   assignChannel(name: string, channel: string, version: string, by: string): Promise<ChannelAssignment>;
   /** Revokes now or at `at`; NotFoundError naming `version`. */
   revoke(name: string, version: string, revocation: { at: string; reason: string; by: string }): Promise<ImageVersion>;
+  /** Lifts the version's own revocation, keeping it and the reason; ConflictError when it has none of its own. */
+  restore(name: string, version: string, restoration: { at: string; reason: string; by: string }): Promise<ImageVersion>;
 }
 
 type Row = {
   id: string; name: string; version: number; createdAt: string; recipe_id: string | null; recipe_name: string | null;
   recipe_revision: number | null; build: unknown; digest: string; size_bytes: string | number; format: string; artifact: string;
   parent_id: string | null; run: unknown; revokedAt: string | null; revoke_reason: string | null; revoked_by: string | null;
+  restoredAt: string | null; restore_reason: string | null; restored_by: string | null; lifted_revocation: unknown;
 };
 
 const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", recipe_id, recipe_name, recipe_revision, build,
-  digest, size_bytes, format, artifact, parent_id, run, ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by from images`;
+  digest, size_bytes, format, artifact, parent_id, run, ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by,
+  ${iso('restored_at')} as "restoredAt", restore_reason, restored_by, lifted_revocation from images`;
 
 /** What create() stores, as the read schema sees it. */
 const NEW_IMAGE = ImageVersion.pick({ name: true, recipe: true, build: true, digest: true, sizeBytes: true, format: true, artifact: true, run: true });
@@ -71,9 +76,10 @@ export function imageRepository(db: Session): ImageRepository {
         own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
       }]),
     );
-    return parseRows(ImageVersion, rows, 'images', (r) => `${r.name}:${label(r.version)}`, (r) => {
+    const parsed = parseRows(ImageVersion, rows, 'images', (r) => `${r.name}:${label(r.version)}`, (r) => {
       const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
       const run = json(r.run);
+      const lifted = json(r.lifted_revocation);
       return {
         id: r.id, name: r.name, version: label(r.version), createdAt: r.createdAt,
         ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
@@ -82,8 +88,13 @@ export function imageRepository(db: Session): ImageRepository {
         ...(run ? { run } : {}),
         ...(revocation ? { revocation } : {}),
         revoked,
+        ...(r.restoredAt && lifted ? { restoration: { at: r.restoredAt, reason: r.restore_reason ?? '', by: r.restored_by ?? '', lifted } } : {}),
         channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
       };
+    });
+    return parsed.map((image) => {
+      const stale = staleParent(image, parsed);
+      return stale ? { ...image, staleParent: stale } : image;
     });
   }
 
@@ -193,12 +204,16 @@ export function imageRepository(db: Session): ImageRepository {
         [name],
       )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances }));
       const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
-      return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)) });
+      return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: [...usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)), ...(await usageThroughChildren(db, versions, all))] });
     },
 
     async assignChannel(name, channel, version, by) {
       const image = await find(name, version);
       if (!image) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
+      if (image.revoked) {
+        const why = image.revocation?.from ? `its ancestor ${image.revocation.from} is revoked` : `it is revoked`;
+        throw new ConflictError(`${name}:${version} cannot be put on channel '${channel}': ${why} (${image.revocation?.reason ?? ''})`, 'version');
+      }
       await db.transaction((tx) => assign(tx, name, channel, image.id, by));
       const detail = await this.detail(name);
       return detail!.history.find((h) => h.channel === channel)!;
@@ -213,5 +228,43 @@ export function imageRepository(db: Session): ImageRepository {
       if (rowCount === 0) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
       return (await find(name, version))!;
     },
+
+    async restore(name, version, restoration) {
+      const n = versionNumber(version);
+      const { rows } = await db.query<{ revokedAt: string | null; revoke_reason: string | null; revoked_by: string | null }>(
+        `select ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by from images where name = $1 and version = $2`,
+        [name, Number.isNaN(n) ? -1 : n],
+      );
+      const row = rows[0];
+      if (!row) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
+      if (!row.revokedAt) {
+        const from = (await find(name, version))?.revocation?.from;
+        throw new ConflictError(from ? `${name}:${version} is revoked through its ancestor ${from}: restore that one` : `${name}:${version} is not revoked`, 'version');
+      }
+      const lifted = { at: row.revokedAt, reason: row.revoke_reason ?? '', by: row.revoked_by ?? '' };
+      await db.query(
+        `update images set revoked_at = null, revoke_reason = null, revoked_by = null,
+           restored_at = $3, restore_reason = $4, restored_by = $5, lifted_revocation = $6 where name = $1 and version = $2`,
+        [name, n, restoration.at, restoration.reason, restoration.by, JSON.stringify(lifted)],
+      );
+      return (await find(name, version))!;
+    },
   };
+}
+
+/** Server groups that run images built on one of these versions, each shown under the version it came from. */
+async function usageThroughChildren(db: Session, versions: readonly ImageVersion[], all: readonly ImageVersion[]): Promise<ImageUsage[]> {
+  const through = versions.flatMap((v) => descendantsOf(v.id, all).map((d) => ({ base: v.version, child: d })));
+  if (through.length === 0) return [];
+  const { rows } = await db.query<{ image_name: string; image_version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number }>(
+    `select sg.image_name, sg.image_version, sg.application, sg.account, sg.region, sg.cluster, sg.name,
+            (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
+     from server_groups sg where sg.image_name = any($1::text[]) order by sg.application, sg.account, sg.region, sg.name`,
+    [[...new Set(through.map((t) => t.child.name))]],
+  );
+  return rows.flatMap((r) =>
+    through
+      .filter((t) => t.child.name === r.image_name && t.child.version === r.image_version)
+      .map((t): ImageUsage => ({ version: t.base, application: r.application, account: r.account, region: r.region, cluster: r.cluster, serverGroup: r.name, instances: r.instances, through: `${r.image_name}:${r.image_version}` })),
+  );
 }

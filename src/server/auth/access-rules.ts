@@ -120,6 +120,7 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getImage: { kind: 'signedIn' },
   assignImageChannel: { kind: 'admin' },
   revokeImage: { kind: 'admin' },
+  restoreImage: { kind: 'admin' },
   listRecipes: { kind: 'signedIn' },
   createRecipe: { kind: 'admin' },
   getRecipe: { kind: 'signedIn' },

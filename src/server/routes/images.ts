@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage, type ImageFlag } from '../../shared/api/images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage, type ImageFlag } from '../../shared/api/images';
 import { flagRunningImage } from '../../shared/bakery/image-flags';
 import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/index';
@@ -28,6 +28,13 @@ export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     const revoked = await repos.images.revoke(params.name, params.version, { at: body.at ?? new Date().toISOString(), reason: body.reason, by: actor });
     notifyImagesChanged();
     return revoked;
+  });
+
+  registerEndpoint(app, restoreImage, async ({ params, body, actor }) => {
+    if (!(await repos.images.detail(params.name))) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
+    const restored = await repos.images.restore(params.name, params.version, { at: new Date().toISOString(), reason: body.reason, by: actor });
+    notifyImagesChanged();
+    return restored;
   });
 
   registerEndpoint(app, lookupImage, async ({ query }) => {

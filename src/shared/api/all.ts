@@ -38,7 +38,7 @@ import {
   startExecution,
 } from './executions';
 import { listPendingJudgments } from './approvals';
-import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage } from './images';
+import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { authEndpoints } from './auth';
@@ -94,6 +94,7 @@ export const allEndpoints = {
   getImage,
   assignImageChannel,
   revokeImage,
+  restoreImage,
   lookupImage,
   listImageFlags,
   listRecipes,

@@ -47,6 +47,19 @@ export const revokeImage = endpoint({
   response: ImageVersion,
 });
 
+export const RestoreBody = z.object({
+  reason: z.string().trim().min(1, 'reason must say why the revocation is lifted').max(1000),
+});
+
+export const restoreImage = endpoint({
+  method: 'POST',
+  path: '/api/images/:name/versions/:version/restore',
+  summary: "Lift a version's own revocation with a reason; the lifted revocation stays on record",
+  params: ImageParams.extend({ version: ImageVersionLabel }),
+  body: RestoreBody,
+  response: ImageVersion,
+});
+
 export const ImageLookupQuery = z
   .object({
     instanceId: z.string().regex(/^i-[a-z0-9]{6,32}$/, "instanceId must look like 'i-' followed by 6-32 lowercase letters or digits").optional(),

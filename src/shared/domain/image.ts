@@ -60,6 +60,10 @@ export const ImageVersion = z.object({
   revocation: Revocation.optional(),
   /** True once a revocation has taken effect (not merely scheduled). */
   revoked: z.boolean(),
+  /** Set when an admin lifted this version's revocation: why, and the revocation lifted. */
+  restoration: z.object({ at: z.iso.datetime({ offset: true }), reason: z.string(), by: z.string(), lifted: Revocation.omit({ from: true }) }).optional(),
+  /** Built on a parent version that is no longer the newest: a rebake would take the newer one. */
+  staleParent: z.object({ parent: z.string(), newest: z.string() }).optional(),
   channels: z.array(ChannelName).default([]),
 });
 export type ImageVersion = z.infer<typeof ImageVersion>;
@@ -91,6 +95,8 @@ export const ImageUsage = z.object({
   cluster: z.string(),
   serverGroup: z.string(),
   instances: z.number().int().nonnegative(),
+  /** When the group runs an image built on this one: that image, `name:vN`. */
+  through: z.string().optional(),
 });
 export type ImageUsage = z.infer<typeof ImageUsage>;
 

@@ -13,14 +13,16 @@ import { useImageMutations } from '../../features/images/image-mutations';
 import { imageQuery } from '../../features/images/image-queries';
 import { ImageUsageTable } from '../../features/images/image-usage-table';
 import { ImageVersionsTable } from '../../features/images/image-versions-table';
+import { RestoreDialog } from '../../features/images/restore-dialog';
 import { RevokeDialog } from '../../features/images/revoke-dialog';
 import { plural } from '../../lib/format';
 
 export function ImageDetailPage() {
   const { name = '' } = useParams();
   const query = useQuery(imageQuery(name));
-  const { revoke, assign } = useImageMutations(name);
+  const { revoke, assign, restore } = useImageMutations(name);
   const [revoking, setRevoking] = useState<ImageVersion | undefined>();
+  const [restoring, setRestoring] = useState<ImageVersion | undefined>();
 
   return (
     <>
@@ -38,7 +40,7 @@ export function ImageDetailPage() {
       ) : (
         <div className="flex flex-col gap-6">
           <DetailSection title="Versions">
-            <ImageVersionsTable detail={query.data} onRevoke={(v) => { revoke.reset(); setRevoking(v); }} />
+            <ImageVersionsTable detail={query.data} onRevoke={(v) => { revoke.reset(); setRevoking(v); }} onRestore={(v) => { restore.reset(); setRestoring(v); }} />
           </DetailSection>
           <DetailSection title="Where it runs">
             <ImageUsageTable detail={query.data} />
@@ -55,6 +57,16 @@ export function ImageDetailPage() {
           error={revoke.error ? revoke.error.message : undefined}
           onClose={() => setRevoking(undefined)}
           onConfirm={(r) => revoke.mutate({ version: revoking.version, ...r }, { onSuccess: () => setRevoking(undefined) })}
+        />
+      )}
+      {restoring && (
+        <RestoreDialog
+          target={`${name}:${restoring.version}`}
+          revocation={restoring.revocation}
+          busy={restore.isPending}
+          error={restore.error ? restore.error.message : undefined}
+          onClose={() => setRestoring(undefined)}
+          onConfirm={(reason) => restore.mutate({ version: restoring.version, reason }, { onSuccess: () => setRestoring(undefined) })}
         />
       )}
     </>

@@ -12,7 +12,8 @@ export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: 
   const admin = useMe()?.user.admin ?? false;
   const ids = { channel: useId(), version: useId() };
   const [channel, setChannel] = useState('production');
-  const [version, setVersion] = useState(detail.versions[0]?.version ?? '');
+  // A revoked version cannot go on a channel (the registry refuses it): start from the newest that can.
+  const [version, setVersion] = useState(detail.versions.find((v) => !v.revoked)?.version ?? '');
   const error = assign.error instanceof ApiRequestError ? assign.error.message : assign.error ? String(assign.error) : undefined;
   return (
     <div className="flex flex-col gap-3">
@@ -30,7 +31,7 @@ export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: 
         <div className="flex flex-col gap-1">
           <label htmlFor={ids.version} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Version</label>
           <select id={ids.version} value={version} onChange={(e) => setVersion(e.target.value)} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-            {detail.versions.map((v) => <option key={v.version} value={v.version}>{v.version}{v.revoked ? ' (revoked)' : ''}</option>)}
+            {detail.versions.map((v) => <option key={v.version} value={v.version} disabled={v.revoked}>{v.version}{v.revoked ? ' (revoked: no channel)' : ''}</option>)}
           </select>
         </div>
         <Button type="submit" disabled={assign.isPending || !channel.trim() || !admin} title={admin ? undefined : 'Only an admin may move image channels.'}>{assign.isPending ? 'Assigning…' : 'Assign channel'}</Button>

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { assignImageChannel, revokeImage } from '../../../shared/api/images';
+import { assignImageChannel, restoreImage, revokeImage } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 
-/** Revoke a version or move a channel; either way every image view is refetched (revocation spreads across names). */
+/** Revoke or restore a version, or move a channel; either way every image view is refetched (revocation spreads across names). */
 export function useImageMutations(name: string) {
   const client = useQueryClient();
   const onSettled = () => client.invalidateQueries({ queryKey: queryKeys.images.all });
@@ -16,5 +16,9 @@ export function useImageMutations(name: string) {
     mutationFn: ({ channel, version }: { channel: string; version: string }) => apiFetch(assignImageChannel, { params: { name, channel }, body: { version } }),
     onSettled,
   });
-  return { revoke, assign };
+  const restore = useMutation({
+    mutationFn: ({ version, reason }: { version: string; reason: string }) => apiFetch(restoreImage, { params: { name, version }, body: { reason } }),
+    onSettled,
+  });
+  return { revoke, assign, restore };
 }

@@ -4,7 +4,7 @@ import { paths } from '../../lib/paths';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 
-/** Where each version runs: the server groups launched from it, with their instance counts. */
+/** Where each version runs: the server groups launched from it or from an image built on it, with their instance counts. */
 export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
   if (detail.usage.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No server group runs {detail.name} now.</p>;
   const revoked = new Set(detail.versions.filter((v) => v.revoked).map((v) => v.version));
@@ -24,6 +24,11 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
               <td className="px-3 py-2 font-mono text-xs">
                 {u.version}
                 {revoked.has(u.version) && <span className="ml-1 font-sans text-red-700 dark:text-red-400">(revoked)</span>}
+                {u.through && (
+                  <span className="block font-sans text-zinc-600 dark:text-zinc-400">
+                    via <Link className="font-mono hover:underline" to={paths.image(u.through.split(':')[0]!)}>{u.through}</Link>
+                  </span>
+                )}
               </td>
               <td className="px-3 py-2">{u.application}</td>
               <td className="px-3 py-2">{u.account}</td>

@@ -26,7 +26,7 @@ function Ancestry({ chain }: { chain: ImageDetail['ancestry'][string] | undefine
   );
 }
 
-export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; onRevoke: (v: ImageVersion) => void }) {
+export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: ImageDetail; onRevoke: (v: ImageVersion) => void; onRestore: (v: ImageVersion) => void }) {
   // Changing the registry is for admins (see the BFF's access rules).
   const admin = useMe()?.user.admin ?? false;
   return (
@@ -59,6 +59,16 @@ export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; 
                 ) : (
                   <span className="text-xs text-emerald-700 dark:text-emerald-400">good</span>
                 )}
+                {v.restoration && (
+                  <span className="block max-w-56 text-xs text-zinc-600 dark:text-zinc-400" title={`revoked by ${v.restoration.lifted.by}: ${v.restoration.lifted.reason}`}>
+                    restored by {v.restoration.by}: {v.restoration.reason}
+                  </span>
+                )}
+                {v.staleParent && (
+                  <span className="block max-w-56 text-xs text-amber-800 dark:text-amber-300">
+                    out of date: built on {v.staleParent.parent}; {v.staleParent.newest} is newer
+                  </span>
+                )}
               </td>
               <td className="px-3 py-2"><ChannelBadges channels={v.channels} /></td>
               <td className="px-3 py-2 text-xs">
@@ -73,7 +83,9 @@ export function ImageVersionsTable({ detail, onRevoke }: { detail: ImageDetail; 
               <td className="px-3 py-2 text-right">
                 {!v.revocation || v.revocation.from ? (
                   <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may revoke images.'}>Revoke</Button>
-                ) : null}
+                ) : (
+                  <Button size="sm" onClick={() => onRestore(v)} aria-label={`Restore ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may restore images.'}>Restore</Button>
+                )}
               </td>
             </tr>
           ))}
