@@ -153,6 +153,10 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   await expect(versions).toContainText('the affected module is not built into the base');
   await expect(versions.getByRole('button', { name: 'Revoke v1' })).toBeVisible();
   await screen(page, 'images-detail-restored');
+  // Anyone signed in can take the image elsewhere: the download carries its checksum.
+  const download = page.waitForEvent('download');
+  await versions.getByRole('link', { name: /^Download v1/ }).click();
+  expect((await download).suggestedFilename()).toBe('shop-web-v1.tar.zst');
   await page.goto('/images/shop-web-debug');
   await expect(childVersions.getByText('revoked via parent')).toBeHidden();
 

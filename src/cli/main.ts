@@ -9,10 +9,11 @@ import { executionCommands } from './commands/executions';
 import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
 import { provisioningCommands } from './commands/provisioning';
+import { imageDownloadCommands } from './commands/image-download';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands, ...imageDownloadCommands];
 
 const GLOBAL = {
   url: { type: 'string' },

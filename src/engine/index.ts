@@ -37,7 +37,7 @@ export { createLocalCloud, type LocalCloud } from './cloud/local';
 export { localProviders } from './cloud/providers';
 export { accountHealth, dockerTarget } from './cloud/account-health';
 export { createRegistryCatalog } from './bakery/registry-catalog';
-export { bakeryPaths } from './bakery/store';
+export { artifactPath, bakeryPaths, defaultDataDir } from './bakery/store';
 export { notifyImagesChanged } from './bakery/registry-events';
 export { createJobSandbox } from './jobs/sandbox';
 export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';

@@ -22,6 +22,8 @@ export interface AppDeps {
   now?: (() => Date) | undefined;
   /** Stream timings (heartbeat, poll); tests shorten them. */
   sse?: SseOptions | undefined;
+  /** Kiln's data directory (KILN_DATA), where baked images are stored; default as `npm start` reads it. */
+  dataDir?: string | undefined;
   /** Single sign-on through an OpenID Connect provider (KILN_OIDC_*); off when absent. */
   oidc?: OidcConfig | undefined;
 }

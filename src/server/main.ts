@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
   const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
-  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, dataDir: config.dataDir, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));
   // Executions left running by a previous process (or a crashed one) are picked up here.

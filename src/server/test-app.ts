@@ -40,7 +40,7 @@ export async function asTestAdmin(app: FastifyInstance, repos: Repositories, opt
  * the test admin's API token unless the request brings its own Authorization or cookie, or
  * `signedIn: false` is asked for (the auth tests do that to see what strangers get).
  */
-export async function openTestApp(options: { staticRoot?: string; seed?: boolean; signedIn?: boolean; now?: () => Date } = {}): Promise<{
+export async function openTestApp(options: { staticRoot?: string; seed?: boolean; signedIn?: boolean; now?: () => Date; dataDir?: string } = {}): Promise<{
   app: FastifyInstance;
   repos: Repositories;
   /** The test admin's API token. */
@@ -49,7 +49,7 @@ export async function openTestApp(options: { staticRoot?: string; seed?: boolean
 }> {
   const { db, repos, close } = await openTestDatabase();
   if (options.seed !== false) await seedWorld(repos);
-  const app = await buildApp({ db, repos, version: '0.0.0-test', staticRoot: options.staticRoot, now: options.now });
+  const app = await buildApp({ db, repos, version: '0.0.0-test', staticRoot: options.staticRoot, now: options.now, dataDir: options.dataDir });
   const token = await asTestAdmin(app, repos, { inject: options.signedIn !== false });
   return {
     app,

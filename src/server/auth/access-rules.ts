@@ -4,6 +4,7 @@ import type { Permission } from '../../shared/domain/user';
 import type { Repositories } from '../../db/types';
 import { allEndpoints } from '../../shared/api/all';
 import { triggerWebhook } from '../../shared/api/triggers';
+import { IMAGE_DOWNLOAD_PATH } from '../../shared/api/images';
 
 type Resolve = (request: FastifyRequest, repos: Repositories) => Promise<string | undefined>;
 /** The 404 the route gives for an unknown id, word for word. */
@@ -153,6 +154,7 @@ const BY_ROUTE: Record<string, Access> = {
   'GET /api/auth/oidc/login': { kind: 'public', why: 'starts single sign-on (a redirect to the provider)' },
   'GET /api/auth/oidc/callback': { kind: 'public', why: "the provider's answer, verified by state, PKCE, nonce and the ID token's signature" },
   'GET /api/openapi.json': { kind: 'public', why: 'the API description holds no data' },
+  [`GET ${IMAGE_DOWNLOAD_PATH}`]: { kind: 'signedIn' }, // an image's bytes, as readable as its registry page
   [`POST ${triggerWebhook.path}`]: { kind: 'public', why: 'webhooks prove who they are with the HMAC of the trigger secret' },
 };
 

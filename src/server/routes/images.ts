@@ -4,10 +4,13 @@ import { flagRunningImage } from '../../shared/bakery/image-flags';
 import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
+import { imageDownloadRoutes } from './image-download';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 
-export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
+export function imageRoutes(app: FastifyInstance, { repos, dataDir }: AppDeps): void {
+  imageDownloadRoutes(app, repos, dataDir);
+
   registerEndpoint(app, listImages, () => repos.images.list());
 
   registerEndpoint(app, getImage, async ({ params }) => {

@@ -111,3 +111,11 @@ export const listImageFlags = endpoint({
   params: ApplicationParams,
   response: z.array(ImageFlag),
 });
+
+/**
+ * Where an image version's artifact is downloaded (its bytes, so not a JSON endpoint): streamed,
+ * with ranges, its size and its sha256 (`Repr-Digest`, ETag).
+ */
+export const IMAGE_DOWNLOAD_PATH = '/api/images/:name/versions/:version/artifact';
+export const imageDownloadUrl = (name: string, version: string) =>
+  IMAGE_DOWNLOAD_PATH.replace(':name', encodeURIComponent(name)).replace(':version', encodeURIComponent(version));

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { imageDownloadUrl } from '../../../shared/api/images';
 import type { ImageDetail, ImageVersion } from '../../../shared/domain/image';
 import { Button } from '../../components/button';
 import { RelativeTime } from '../../components/relative-time';
@@ -80,7 +81,8 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
               <td className="px-3 py-2 font-mono text-xs" title={v.digest}>{v.digest.slice(7, 19)}…</td>
               <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
               <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400"><RelativeTime iso={v.createdAt} /></td>
-              <td className="px-3 py-2 text-right">
+              <td className="flex items-center justify-end gap-2 px-3 py-2 text-right">
+                <a href={imageDownloadUrl(detail.name, v.version)} download className="text-xs text-sky-800 hover:underline dark:text-sky-300" aria-label={`Download ${v.version} (${formatBytes(v.sizeBytes)})`}>Download</a>
                 {!v.revocation || v.revocation.from ? (
                   <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may revoke images.'}>Revoke</Button>
                 ) : (
