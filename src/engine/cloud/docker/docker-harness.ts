@@ -74,6 +74,12 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
       for (const p of made.splice(0)) await p.close();
       return fresh();
     },
+    /** Destroys every group the provider runs (through the provider): what a test leaves running on purpose. */
+    async destroyAll(): Promise<void> {
+      const current = made.at(-1);
+      if (!current) return;
+      for (const sg of await repos.serverGroups.listManaged('docker')) await current.destroyServerGroup(sg);
+    },
     /** Closes every provider; returns the containers of this Kiln still in the engine (then removes them). */
     async close(): Promise<string[]> {
       if (closed) return [];
@@ -104,8 +110,9 @@ export async function makeDockerContractHarness(): Promise<ProviderHarness> {
       return provider;
     },
     async close() {
-      for (const sg of await h.repos.serverGroups.listManaged('docker')) await provider.destroyServerGroup(sg).catch(() => undefined);
-      await h.close();
+      await h.destroyAll();
+      const left = await h.close();
+      if (left.length > 0) throw new Error(`containers left in the engine after the contract suite: ${left.join(', ')}`);
     },
   };
 }
