@@ -70,8 +70,8 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     containers,
     fresh,
     async restart(): Promise<DockerProvider> {
-      // A Kiln that stops (or crashes) leaves its containers running for the next one to adopt.
-      for (const p of made.splice(0)) await p.close();
+      // A hand-over: the old provider lets go without stopping anything; the new one adopts it all.
+      for (const p of made.splice(0)) await p.detach();
       return fresh();
     },
     /** Destroys every group the provider runs (through the provider): what a test leaves running on purpose. */

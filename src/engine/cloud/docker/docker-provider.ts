@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { LoadBalancer } from '../../../shared/domain/load-balancer';
 import { parseMoniker } from '../../../shared/domain/moniker';
 import { Capacity, ServerGroup } from '../../../shared/domain/server-group';
@@ -40,6 +39,8 @@ export interface DockerProvider extends CloudProvider {
   start(): Promise<void>;
   /** Stops the balancers and health checks; containers keep running for the next Kiln to adopt. */
   close(): Promise<void>;
+  /** Lets go of everything without stopping it (a hand-over to another Kiln): balancers keep serving, containers keep running. */
+  detach(): Promise<void>;
 }
 
 export const DEFAULT_CONTAINER_PORTS: PortRange = { from: 25000, to: 25999 };
@@ -121,6 +122,18 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     timer = setInterval(() => void tick().catch((err: unknown) => log(`health checks: ${engineMessage(err)}`)), timings.healthIntervalMs);
   }
 
+  async function stopManaging(): Promise<void> {
+    await started?.catch(() => undefined);
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    const groups = [...runtime.groups.values()];
+    for (const g of groups) g.destroying = true; // no launch from a late tick
+    await Promise.all(groups.map((g) => g.running));
+    runtime.groups.clear();
+    await metadata?.stop();
+    started = undefined;
+  }
+
   const provider: DockerProvider = {
     kind: 'docker',
 
@@ -134,16 +147,14 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     },
 
     async close() {
-      await started?.catch(() => undefined);
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      const groups = [...runtime.groups.values()];
-      for (const g of groups) g.destroying = true;
-      await Promise.all(groups.map((g) => g.running));
-      runtime.groups.clear();
+      await stopManaging();
       await balancers.stopAll();
-      await metadata?.stop();
-      started = undefined;
+    },
+
+    async detach() {
+      // Let go of the balancers first: a health check finishing meanwhile must not send them empty routes.
+      balancers.letGo();
+      await stopManaging();
     },
 
     async resolveImage(ref) {
@@ -176,7 +187,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
       await runtime.reconcile(g);
-      const failure = g.problem && g.instances.filter(counted).length < sg.capacity.desired ? g.problem : await exitsAtOnce(g);
+      const failure = g.problem && g.instances.filter(counted).length < sg.capacity.desired ? g.problem : await runtime.exitsAtOnce(g, options.startGraceMs ?? 3000);
       if (failure) {
         // Nothing half-made stays behind: the containers that did start go with their group.
         await this.destroyServerGroup(sg);
@@ -283,20 +294,5 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     },
   };
 
-  /** Watches a new group's containers briefly: one that exits before it is ever ready fails the create with its exit code and last line. */
-  async function exitsAtOnce(g: ContainerGroup): Promise<string | undefined> {
-    const deadline = Date.now() + (options.startGraceMs ?? 3000);
-    while (Date.now() < deadline) {
-      if (g.crashes > 0) return g.lastCrash;
-      const live = g.instances.filter(counted);
-      if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
-      await new Promise((r) => setTimeout(r, 100));
-      await runtime.reconcile(g);
-    }
-    return g.crashes > 0 ? g.lastCrash : undefined;
-  }
-
   return provider;
 }
-
-export const dockerDataDir = (cloudDir: string, account: string) => join(cloudDir, 'docker', account);

@@ -210,9 +210,23 @@ export function createContainerRuntime(deps: {
     return g.running;
   }
 
+  /** Watches a new group's containers briefly: one that exits before it is ever ready fails the create with its exit code and last line. */
+  async function exitsAtOnce(g: ContainerGroup, graceMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (g.crashes > 0) return g.lastCrash;
+      const live = g.instances.filter(counted);
+      if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
+      await new Promise((r) => setTimeout(r, 100));
+      await reconcile(g);
+    }
+    return g.crashes > 0 ? g.lastCrash : undefined;
+  }
+
   return {
     groups,
     persist,
+    exitsAtOnce,
     launch,
     stop,
     reconcile,
