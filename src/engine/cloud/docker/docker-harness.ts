@@ -40,7 +40,7 @@ let portBase = 31000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) 
  */
 export async function openDockerHarness(options: Partial<DockerProviderOptions> = {}) {
   if (!TEST_DOCKER_HOST) throw new Error(SKIP_REASON);
-  const { repos, close: closeDb } = await openTestDatabase();
+  const { db, repos, close: closeDb } = await openTestDatabase();
   await createOwners(repos);
   await createTestRunner(repos);
   const account = Account.parse({ name: 'containers', provider: 'docker', environment: 'test', regions: ['east'], demo: false, endpoint: { dockerHost: TEST_DOCKER_HOST } });
@@ -66,7 +66,7 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     (await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } })).map((c) => `${c.Labels[LABEL.serverGroup]}:${c.State}`).sort();
   let closed = false;
   return {
-    repos, docker, kilnId, provider, dataDir, account: account.name, region: 'east', application: 'web', image: 'sample-app:v1',
+    db, repos, docker, kilnId, provider, dataDir, account: account.name, region: 'east', application: 'web', image: 'sample-app:v1',
     containers,
     fresh,
     async restart(): Promise<DockerProvider> {
