@@ -50,7 +50,7 @@ function reasonOf(err: unknown, where: string): string {
  * Really asks a Docker Engine API (Docker or Podman) whether it is there: `/_ping` must answer OK,
  * and `/version` names the engine. Plain node:http, so no client library is needed just to probe.
  */
-export async function dockerHealth(dockerHost: string, tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean }, now: Date): Promise<AccountHealth> {
+export async function dockerHealth(dockerHost: string, tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean }, now: Date, versionTimeoutMs = VERSION_TIMEOUT_MS): Promise<AccountHealth> {
   const checkedAt = now.toISOString();
   const target = dockerTarget(dockerHost);
   const secure = 'socketPath' in target ? false : target.secure || tls.on;
@@ -61,7 +61,12 @@ export async function dockerHealth(dockerHost: string, tls: { ca?: string | unde
   try {
     const ping = await get({ ...base, path: '/_ping' }, secure);
     if (ping.status !== 200) return { status: 'unreachable', reason: `${dockerHost} answered /_ping with HTTP ${ping.status}, not a Docker Engine API`, checkedAt };
-    const answer = await get({ ...base, path: '/version' }, secure, VERSION_TIMEOUT_MS);
+    // The engine answered /_ping, so it is there: a busy Podman may take longer than that to say its version.
+    const answer = await get({ ...base, path: '/version' }, secure, versionTimeoutMs).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ETIMEDOUT') return undefined;
+      throw err;
+    });
+    if (!answer) return { status: 'reachable', version: `an engine too busy to say its version within ${versionTimeoutMs / 1000} s`, checkedAt };
     let version: { Version?: unknown; ApiVersion?: unknown; Components?: Array<{ Name?: unknown }> } = {};
     try {
       version = JSON.parse(answer.body) as typeof version;

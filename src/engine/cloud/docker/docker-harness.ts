@@ -52,7 +52,9 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
   const docker = new Docker({ socketPath: TEST_DOCKER_HOST.replace(/^unix:\/\//, '') });
   const kilnId = await repos.cloudProcesses.installationId();
   const make = (extra: Partial<DockerProviderOptions> = {}): DockerProvider =>
-    createDockerProvider({ repos, account, images: archiveImages({ 'sample-app': archive }), dataDir, ports, timings: FAST_CONTAINERS, drainTimeoutMs: 5000, ...options, ...extra });
+    createDockerProvider({ repos, account, images: archiveImages({ 'sample-app': archive }), dataDir, ports, timings: FAST_CONTAINERS, drainTimeoutMs: 5000,
+      // A loaded machine (tests in parallel on one Podman) can take seconds to start a container.
+      startGraceMs: 30_000, ...options, ...extra });
   const made: DockerProvider[] = [];
   const fresh = async (extra?: Partial<DockerProviderOptions>) => {
     const p = make(extra);

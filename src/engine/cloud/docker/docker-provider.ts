@@ -187,7 +187,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
       await runtime.reconcile(g);
-      const failure = g.problem && g.instances.filter(counted).length < sg.capacity.desired ? g.problem : await runtime.exitsAtOnce(g, options.startGraceMs ?? 3000);
+      const failure = g.problem && g.instances.filter(counted).length < sg.capacity.desired ? g.problem : await runtime.exitsAtOnce(g, options.startGraceMs ?? 10_000);
       if (failure) {
         // Nothing half-made stays behind: the containers that did start go with their group.
         await this.destroyServerGroup(sg);
