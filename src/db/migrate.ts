@@ -13,6 +13,7 @@ import { ociImagesSchema } from './migrations/031-oci-images';
 import { executionFencingSchema } from './migrations/050-execution-fencing';
 import { triggerOwnersSchema } from './migrations/070-trigger-owners';
 import { accountsSchema } from './migrations/110-accounts';
+import { containerProviderSchema } from './migrations/130-container-provider';
 import { imageRestoreSchema } from './migrations/175-image-restore';
 import type { Session } from './types';
 
@@ -30,7 +31,8 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
-  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema, imageRestoreSchema,
+  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema,
+  containerProviderSchema, imageRestoreSchema,
 ];
 
 /**

@@ -79,7 +79,7 @@ export interface ServerGroupRepository {
   /** Inserts or replaces the group and its instance set. */
   save(serverGroup: ServerGroup): Promise<void>;
   /** Every group a provider runs (the local cloud reconciles them at start). */
-  listManaged(provider: 'local'): Promise<ServerGroup[]>;
+  listManaged(provider: 'local' | 'docker'): Promise<ServerGroup[]>;
   /** Removes the group and its instances; false when it did not exist. */
   delete(key: ServerGroupKeyRef): Promise<boolean>;
 }
@@ -99,6 +99,8 @@ export interface CloudProcess {
 
 export interface CloudProcessRepository {
   record(process: CloudProcess): Promise<void>;
+  /** This Kiln's id (one per database): the container provider labels its containers with it. */
+  installationId(): Promise<string>;
   forget(instanceId: string): Promise<void>;
   list(): Promise<CloudProcess[]>;
   /**
@@ -127,7 +129,7 @@ export interface LoadBalancerRepository {
   listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
   save(loadBalancer: LoadBalancer): Promise<void>;
   get(key: ServerGroupKeyRef): Promise<LoadBalancer | undefined>;
-  listManaged(provider: 'local'): Promise<LoadBalancer[]>;
+  listManaged(provider: 'local' | 'docker'): Promise<LoadBalancer[]>;
 }
 
 export interface PipelineRepository {

@@ -43,8 +43,11 @@ const server = createServer((req, res) => {
   res.end(page());
 });
 
-server.listen(port, '127.0.0.1', async () => {
-  log(`storefront ${version} listening on 127.0.0.1:${port} as ${instanceId}`);
+// 0.0.0.0 so the app is reachable behind a container's bridge; the local cloud sets HOST=127.0.0.1
+// (every instance shares this machine's network there, and none should be reachable from outside).
+const host = process.env.HOST || '0.0.0.0';
+server.listen(port, host, async () => {
+  log(`storefront ${version} listening on ${host}:${port} as ${instanceId}`);
   // The first-boot protocol: tell the cloud's metadata service the instance is ready for traffic.
   if (!metadataUrl) return;
   try {

@@ -35,6 +35,7 @@ export type { ClusterControl, RollbackOutcome } from './cloud/cluster-control';
 export { createEventBus, type EventBus } from './events/event-bus';
 export { createLocalCloud, type LocalCloud } from './cloud/local';
 export { localProviders } from './cloud/providers';
+export { kilnProviders } from './cloud/docker/kiln-providers';
 export { accountHealth, dockerTarget } from './cloud/account-health';
 export { createRegistryCatalog } from './bakery/registry-catalog';
 export { artifactPath, bakeryPaths, defaultDataDir } from './bakery/store';

@@ -10,7 +10,7 @@ import { seedDemoIfEmpty } from '../db/seed-demo';
 import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { ensureSetupToken } from './auth/sessions';
-import { createEventBus, createEngine, createLocalCloud, localProviders, createRegistryCatalog, bakeryPaths, createJobSandbox } from '../engine/index';
+import { createEventBus, createEngine, createLocalCloud, kilnProviders, createRegistryCatalog, bakeryPaths, createJobSandbox } from '../engine/index';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   if (config.jobSandbox === 'off') log('KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln\'s own rights.');
   const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
-  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  // Docker accounts get a container provider each, made on their first deploy (see kilnProviders).
+  const providers = kilnProviders({ repos, local: cloud, cloudDir: join(config.dataDir, 'cloud'), bakery: bakeryPaths(config.dataDir), log: (line) => log(`containers: ${line}`) });
+  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: providers, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, dataDir: config.dataDir, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     await app.close();
     // A graceful stop takes instances and load balancers with it (the next start launches them again); only a crash leaves them serving, to be adopted.
     await cloud.close();
+    await providers.close();
     images.close();
     await db.close();
     process.exit(0);

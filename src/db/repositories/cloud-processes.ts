@@ -11,6 +11,12 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
       );
     },
 
+    async installationId() {
+      const { rows } = await db.query<{ id: string }>('select id from kiln_installation order by created_at limit 1');
+      if (!rows[0]) throw new Error('this database has no Kiln installation id (migration 130 not applied?)');
+      return rows[0].id;
+    },
+
     async forget(instanceId) {
       await db.query('delete from local_cloud_processes where instance_id = $1', [instanceId]);
     },

@@ -71,13 +71,11 @@ describe('which accounts take a deploy', () => {
     expect(r.calls).toEqual([]);
   });
 
-  it('says the container provider is not available yet for a reachable docker account', async () => {
+  it('hands a deploy to a reachable docker account to its provider (after asking the engine)', async () => {
     await t.repos.accounts.upsert(Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: fake.dockerHost } }));
     const r = await runDeploy('lab');
-    expect(r.status).toBe('TERMINAL');
-    expect(r.error).toBe("account 'lab' is a docker account, and the container provider is not available yet");
     expect(fake.requests).toContain('/version');
-    expect(r.calls).toEqual([]);
+    expect(r.calls[0]).toBe('resolveImage');
   });
 
   it('deploys to an enabled local account as before (the provider is asked)', async () => {

@@ -12,6 +12,5 @@ export async function deployRefusal(repos: Repositories, name: string, ctx: { lo
   if (account.disabled) return `account '${name}' is disabled: it takes no new deploys (what runs there keeps running)`;
   const health = await accountHealth(account, await repos.accounts.credentials(name), { localCloud: ctx.localCloud, version: '', now: ctx.now });
   if (health.status === 'unreachable') return `account '${name}' is ${describeHealth(health)}`;
-  if (account.provider !== 'local') return `account '${name}' is a ${account.provider} account, and the container provider is not available yet`;
   return undefined;
 }

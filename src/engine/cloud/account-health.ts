@@ -3,6 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import type { Account, AccountCredentials, AccountHealth } from '../../shared/domain/account';
 
 const TIMEOUT_MS = 3_000;
+/** Podman builds its /version answer from a full `podman info`: about 2 s on a loaded machine, while /_ping stays instant. */
+const VERSION_TIMEOUT_MS = 10_000;
 
 type Answer = { status: number; body: string };
 
@@ -13,9 +15,9 @@ export function dockerTarget(dockerHost: string): { socketPath: string } | { hos
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), secure: url.protocol === 'https:' };
 }
 
-function get(options: RequestOptions, secure: boolean): Promise<Answer> {
+function get(options: RequestOptions, secure: boolean, timeoutMs = TIMEOUT_MS): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = (secure ? httpsRequest : httpRequest)({ ...options, method: 'GET', timeout: TIMEOUT_MS }, (res) => {
+    const req = (secure ? httpsRequest : httpRequest)({ ...options, method: 'GET', timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -25,7 +27,7 @@ function get(options: RequestOptions, secure: boolean): Promise<Answer> {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT', timeoutMs })));
     req.on('error', reject);
     req.end();
   });
@@ -39,7 +41,7 @@ function reasonOf(err: unknown, where: string): string {
     case 'EACCES': case 'EPERM': return `permission denied on ${where}`;
     case 'ENOTSOCK': return `${where} is not a socket`;
     case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot resolve the host of ${where}`;
-    case 'ETIMEDOUT': return `no answer from ${where} within ${TIMEOUT_MS / 1000} s`;
+    case 'ETIMEDOUT': return `no answer from ${where} within ${((err as { timeoutMs?: number }).timeoutMs ?? TIMEOUT_MS) / 1000} s`;
     default: return `${where}: ${(err as Error).message || String(err)}`;
   }
 }
@@ -48,7 +50,7 @@ function reasonOf(err: unknown, where: string): string {
  * Really asks a Docker Engine API (Docker or Podman) whether it is there: `/_ping` must answer OK,
  * and `/version` names the engine. Plain node:http, so no client library is needed just to probe.
  */
-export async function dockerHealth(dockerHost: string, tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean }, now: Date): Promise<AccountHealth> {
+export async function dockerHealth(dockerHost: string, tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean }, now: Date, versionTimeoutMs = VERSION_TIMEOUT_MS): Promise<AccountHealth> {
   const checkedAt = now.toISOString();
   const target = dockerTarget(dockerHost);
   const secure = 'socketPath' in target ? false : target.secure || tls.on;
@@ -59,7 +61,12 @@ export async function dockerHealth(dockerHost: string, tls: { ca?: string | unde
   try {
     const ping = await get({ ...base, path: '/_ping' }, secure);
     if (ping.status !== 200) return { status: 'unreachable', reason: `${dockerHost} answered /_ping with HTTP ${ping.status}, not a Docker Engine API`, checkedAt };
-    const answer = await get({ ...base, path: '/version' }, secure);
+    // The engine answered /_ping, so it is there: a busy Podman may take longer than that to say its version.
+    const answer = await get({ ...base, path: '/version' }, secure, versionTimeoutMs).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ETIMEDOUT') return undefined;
+      throw err;
+    });
+    if (!answer) return { status: 'reachable', version: `an engine too busy to say its version within ${versionTimeoutMs / 1000} s`, checkedAt };
     let version: { Version?: unknown; ApiVersion?: unknown; Components?: Array<{ Name?: unknown }> } = {};
     try {
       version = JSON.parse(answer.body) as typeof version;

@@ -21,6 +21,8 @@ export interface ClusterControl {
    * rollback-cluster stage does; after `timeoutMs` nothing is swapped and the current group keeps serving.
    */
   rollback(ref: ClusterRef, timeoutMs?: number): Promise<RollbackOutcome>;
+  /** An instance's last output, from the provider of its account (a process's log file, a container's engine log); undefined for display-only or unknown instances. */
+  instanceLog(instanceId: string, maxBytes: number): Promise<string | undefined>;
 }
 
 export const ROLLBACK_WAIT_MS = 120_000;
@@ -60,6 +62,13 @@ export function createClusterControl(deps: {
       }
       await finishRollback(provider, current, restore);
       return { serverGroup: restore.name, rolledBackFrom: current.name };
+    },
+    async instanceLog(instanceId, maxBytes) {
+      const instance = await repos.instances.get(instanceId);
+      if (!instance || !cloud) return undefined;
+      const sg = await repos.serverGroups.get({ account: instance.account, region: instance.region, name: instance.serverGroup });
+      if (!sg?.managedBy) return undefined;
+      return (await cloud(sg.account)).instanceLog(instanceId, maxBytes);
     },
   };
 }

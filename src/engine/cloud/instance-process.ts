@@ -32,6 +32,7 @@ export function launchInstance(spec: LaunchSpec): ChildProcess {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: spec.workDir,
         PORT: String(spec.port),
+        HOST: '127.0.0.1',
         KILN_INSTANCE_ID: spec.instanceId,
         KILN_METADATA_URL: spec.metadataUrl,
         KILN_IMAGE_NAME: spec.image.ref.name,

@@ -2,14 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import type { HealthState, Instance } from '../../shared/domain/instance';
 import type { ServerGroup } from '../../shared/domain/server-group';
 
-/** One instance as the local cloud tracks it; the database row is derived from this. */
-export interface LiveInstance {
+/** What any provider tracks of an instance to judge its health (the container provider shares it). */
+export interface InstanceState {
   id: string;
+  /** The loopback port the balancers send to. */
   port: number;
-  pid: number;
-  /** Absent for an instance adopted from an earlier Kiln process (not our child). */
-  child?: ChildProcess | undefined;
-  workDir: string;
   launchedAt: string;
   startedMs: number;
   /** When it reported ready to the metadata service (adopted instances had before). */
@@ -23,11 +20,19 @@ export interface LiveInstance {
   goneMs?: number | undefined;
   /** Being stopped on purpose (scale-down, replacement); no longer counted or routed to. */
   retiring: boolean;
+}
+
+/** One instance as the local cloud tracks it; the database row is derived from this. */
+export interface LiveInstance extends InstanceState {
+  pid: number;
+  /** Absent for an instance adopted from an earlier Kiln process (not our child). */
+  child?: ChildProcess | undefined;
+  workDir: string;
   /** Why the cloud is stopping it, so its exit is reported as that rather than as an exit code. */
   stopReason?: string | undefined;
 }
 
-export function healthOf(i: LiveInstance, disabled: boolean): HealthState {
+export function healthOf(i: InstanceState, disabled: boolean): HealthState {
   if (i.gone || i.lastCheckOk === false) return 'down';
   if (i.retiring) return 'out_of_service';
   if (i.readyMs === undefined) return 'starting';
@@ -36,12 +41,12 @@ export function healthOf(i: LiveInstance, disabled: boolean): HealthState {
 }
 
 /** Receives traffic: ready, last check passed, not on its way out. */
-export const routable = (i: LiveInstance) => !i.gone && !i.retiring && i.readyMs !== undefined && i.lastCheckOk === true;
+export const routable = (i: InstanceState) => !i.gone && !i.retiring && i.readyMs !== undefined && i.lastCheckOk === true;
 
 /** Counts toward desired capacity: running and not being stopped. */
-export const counted = (i: LiveInstance) => !i.gone && !i.retiring;
+export const counted = (i: InstanceState) => !i.gone && !i.retiring;
 
-export function toInstance(i: LiveInstance, sg: ServerGroup): Instance {
+export function toInstance(i: InstanceState, sg: ServerGroup): Instance {
   return {
     id: i.id as Instance['id'],
     serverGroup: sg.name,

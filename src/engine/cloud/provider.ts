@@ -27,13 +27,25 @@ export interface NewServerGroup {
   disabled: boolean;
 }
 
+/** The providers Kiln has; an account's `provider` picks one. */
+export type ProviderKind = 'local' | 'docker';
+
+/**
+ * The image formats each provider runs: the local cloud starts a bundle's entrypoint as a process;
+ * the container provider runs OCI images (a bundle would need a base with its runtime: not yet).
+ */
+export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 'disk'>> = {
+  local: ['bundle'],
+  docker: ['oci'],
+};
+
 /**
  * What the deploy stages need of a cloud. Every method is one a Kubernetes provider can implement
  * (a Deployment per server group, a Service/Ingress with weights per load balancer, traffic
  * numbers from the ingress), so the stages never depend on the local cloud.
  */
 export interface CloudProvider {
-  readonly kind: 'local';
+  readonly kind: ProviderKind;
   /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */
   resolveImage(ref: string): Promise<ImageRef>;
   createServerGroup(spec: NewServerGroup): Promise<ServerGroup>;

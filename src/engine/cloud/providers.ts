@@ -1,16 +1,63 @@
+import type { Account, AccountCredentials } from '../../shared/domain/account';
 import type { Repositories } from '../../db/types';
 import { EngineError } from '../errors';
 import type { CloudProvider, CloudProviders } from './provider';
 
-/** Accounts of provider `local` deploy to the local cloud; other providers have no adapter yet. */
-export function localProviders(repos: Repositories, local: CloudProvider): CloudProviders {
-  return async (name) => {
+/** A provider that holds resources (balancer processes, health-check timers) Kiln releases when the account changes or Kiln stops. */
+export type ClosableProvider = CloudProvider & { start?(): Promise<void>; close(): Promise<void> };
+
+export interface ProviderFactories {
+  /** Builds the container provider of one docker account; absent when this Kiln runs none. */
+  docker?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+}
+
+export type Providers = CloudProviders & { close(): Promise<void> };
+
+/**
+ * Dispatches an account to its provider: `local` accounts to the local cloud, each `docker`
+ * account to a container provider of its own, made on first use and kept, made again when the
+ * account's endpoint or credentials change (the old one lets go of its balancers; its containers
+ * are adopted by the new one).
+ */
+export function createProviders(repos: Repositories, local: CloudProvider | undefined, factories: ProviderFactories = {}): Providers {
+  const cache = new Map<string, { key: string; provider: Promise<ClosableProvider> }>();
+
+  const forAccount = async (name: string): Promise<CloudProvider> => {
     const account = await repos.accounts.get(name);
     if (!account) throw new EngineError('bad_request', `account '${name}' does not exist`, 'account');
-    if (account.provider !== 'local') {
-      const why = account.provider === 'docker' ? 'the container provider is not available yet' : `Kiln has no ${account.provider} provider yet`;
-      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and ${why}`, 'account');
+    if (account.provider === 'local') {
+      if (!local) throw new EngineError('bad_request', `account '${name}' is a local account, and this Kiln runs without its local cloud`, 'account');
+      return local;
     }
-    return local;
+    if (account.provider !== 'docker') throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
+    const make = factories.docker;
+    if (!make) throw new EngineError('bad_request', `account '${name}' is a docker account, and this Kiln runs no container provider`, 'account');
+    const credentials = await repos.accounts.credentials(name);
+    const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null]);
+    const cached = cache.get(name);
+    if (cached?.key === key) return cached.provider;
+    if (cached) void cached.provider.then((p) => p.close()).catch(() => undefined);
+    const provider = (async () => {
+      const p = make(account, credentials);
+      await p.start?.();
+      return p;
+    })();
+    cache.set(name, { key, provider });
+    // A provider that could not start (an engine that went away) is made again on the next ask.
+    provider.catch(() => cache.get(name)?.provider === provider && cache.delete(name));
+    return provider;
   };
+
+  return Object.assign(forAccount, {
+    async close() {
+      const all = [...cache.values()];
+      cache.clear();
+      await Promise.all(all.map((c) => c.provider.then((p) => p.close(), () => undefined)));
+    },
+  });
+}
+
+/** Only the local cloud: accounts of other providers are refused, naming the account. */
+export function localProviders(repos: Repositories, local: CloudProvider): Providers {
+  return createProviders(repos, local);
 }

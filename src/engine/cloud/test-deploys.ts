@@ -7,15 +7,16 @@ import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
 import { createEngine, type Engine } from '../index';
 import type { LocalCloud } from './local';
+import type { CloudProviders } from './provider';
 import { localProviders } from './providers';
 import { until } from './test-cloud';
 
-/** An engine on the test cloud, ticking on the wall clock, that runs one-stage pipelines to the end. */
-export function deployEngine(repos: Repositories, cloud: LocalCloud) {
+/** An engine on the test cloud (or on given providers), ticking on the wall clock, that runs one-stage pipelines to the end. */
+export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProviders) {
   const engine: Engine = createEngine({
     repos,
     events: createEventBus(repos),
-    cloud: localProviders(repos, cloud),
+    cloud: typeof cloud === 'function' ? cloud : localProviders(repos, cloud),
     tickMs: 100,
     jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
   });

@@ -19,7 +19,7 @@ import { requireApplication } from './lookups';
 
 // The operations, the traffic guard and the rollback's wait for health live in the engine
 // (engine.clusters); this file only finds the group the path names and checks the input.
-export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDeps, engine: Engine): void {
+export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   const requireGroup = async (params: { application: string; account: string; region: string; serverGroup: string }) => {
     await requireApplication(repos, params.application);
     const sg = await repos.serverGroups.get({ account: params.account, region: params.region, name: params.serverGroup });
@@ -68,7 +68,8 @@ export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDep
   registerEndpoint(app, getInstanceLog, async ({ params, query }) => {
     const maxBytes = Math.min(Number(query.maxBytes ?? 65_536), 1_048_576);
     const instance = await repos.instances.get(params.instanceId);
-    const text = cloud ? await cloud.instanceLog(params.instanceId, maxBytes + 1) : undefined;
+    // Through the instance's account: a container's log is in its engine, not in the local cloud's files.
+    const text = await engine.clusters.instanceLog(params.instanceId, maxBytes + 1);
     if (text === undefined) {
       throw new NotFoundError(
         instance ? `Instance '${params.instanceId}' has no log: it is display-only (demo data), not a running process.` : `Instance '${params.instanceId}' does not exist.`,

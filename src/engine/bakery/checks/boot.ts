@@ -25,7 +25,7 @@ export const bootCheck = defineCheck({
     const child = spawn(process.execPath, [entrypoint], {
       cwd: home,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PORT: String(port), KILN_INSTANCE_ID: 'i-boottest', KILN_IMAGE_NAME: recipe.image ?? recipe.name, KILN_IMAGE_VERSION: 'test' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PORT: String(port), HOST: '127.0.0.1', KILN_INSTANCE_ID: 'i-boottest', KILN_IMAGE_NAME: recipe.image ?? recipe.name, KILN_IMAGE_VERSION: 'test' },
     });
     const output: string[] = [];
     const collect = (c: Buffer) => {

@@ -66,8 +66,11 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
-server.listen(port, '127.0.0.1', async () => {
-  log(`listening on 127.0.0.1:${port} as ${instanceId} (sample-app ${version})`);
+// 0.0.0.0 so the app is reachable behind a container's bridge; the local cloud sets HOST=127.0.0.1
+// (every instance shares this machine's network there, and none should be reachable from outside).
+const host = process.env.HOST || '0.0.0.0';
+server.listen(port, host, async () => {
+  log(`listening on ${host}:${port} as ${instanceId} (sample-app ${version})`);
   if (!metadataUrl) return;
   // A first-boot unit that never finishes: user-data can ask for it, to exercise the cloud's readiness timeout.
   if (userData.includes('kiln-sample: never-ready')) return log('user-data says never-ready: not reporting ready');

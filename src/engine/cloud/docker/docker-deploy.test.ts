@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeTimeline, startLoad } from '../load-generator';
+import { createProviders } from '../providers';
+import { deployEngine } from '../test-deploys';
+import { openDockerHarness, SKIP_REASON, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
+
+let h: DockerHarness | undefined;
+let stopEngine: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stopEngine?.();
+  stopEngine = undefined;
+  // Destroying what a deploy left (the disabled group of a red/black) removes every container too.
+  await h?.destroyAll();
+  const left = await h?.close();
+  h = undefined;
+  expect(left ?? []).toEqual([]);
+});
+
+const WHERE = { account: 'containers', region: 'east' };
+const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
+  ...WHERE, stack: 'prod', image, capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: ['web-prod'], ...extra,
+});
+
+/** The real deploy stage on an engine whose only provider is the harness's container provider. */
+async function setup() {
+  h = await openDockerHarness();
+  const provider = h.provider;
+  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => Object.assign(provider, { close: async () => {} }) }));
+  stopEngine = () => d.engine.stop();
+  return d;
+}
+
+if (!TEST_DOCKER_HOST) {
+  describe('deploys to containers', () => it.skip(SKIP_REASON, () => {}));
+} else {
+  describe('deploys to containers under load', { timeout: 180_000 }, () => {
+    it('red/black swaps v1 → v2 containers with no failed request through the balancer', async () => {
+      const d = await setup();
+      const first = await d.run('deploy', deployConfig('sample-app:v1'), 90_000);
+      expect(first.stages[0]!.error).toBeUndefined();
+      expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
+      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      expect(lb.managedBy).toBe('docker');
+
+      const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'redblack', maxRemainingAsgs: 2 }), 90_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      const report = await load.stop();
+      console.log(`containers red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
+
+      expect(second.status, JSON.stringify(second.stages[0]!.error)).toBe('SUCCEEDED');
+      expect(second.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v002', disabledServerGroups: ['web-prod-v001'] });
+      expect(report.failures).toEqual([]);
+      expect(report.failed).toBe(0);
+      expect(report.versions.v1).toBeGreaterThan(50);
+      expect(report.versions.v2).toBeGreaterThan(50);
+      expect(report.timeline.at(-1)).toBe('v2');
+      // The old group stays (disabled, containers running) for a rollback: 2 + 2 containers.
+      expect(await h!.containers()).toEqual(['web-prod-v001:running', 'web-prod-v001:running', 'web-prod-v002:running', 'web-prod-v002:running']);
+    });
+
+    it('highlander replaces the old containers with the new ones, serving throughout', async () => {
+      const d = await setup();
+      const first = await d.run('deploy', deployConfig('sample-app:v1'), 90_000);
+      expect(first.status).toBe('SUCCEEDED');
+      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'highlander' }), 90_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      const report = await load.stop();
+      console.log(`containers highlander at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; ${describeTimeline(report.timeline)}; p99 ${report.latencyMsP99} ms`);
+
+      expect(second.status, JSON.stringify(second.stages[0]!.error)).toBe('SUCCEEDED');
+      expect(report.failures).toEqual([]);
+      expect(report.failed).toBe(0);
+      expect(report.timeline.at(-1)).toBe('v2');
+      expect(await h!.containers()).toEqual(['web-prod-v002:running', 'web-prod-v002:running']);
+      expect((await h!.repos.serverGroups.listManaged('docker')).map((g) => g.name)).toEqual(['web-prod-v002']);
+    });
+
+    it('fails a deploy of an image the engine cannot run at once, naming it, with no container left', async () => {
+      const d = await setup();
+      const run = await d.run('deploy', deployConfig('sample-app:v1', { userData: 'kiln-sample: crash' }), 90_000);
+      expect(run.status).toBe('TERMINAL');
+      expect(run.stages[0]!.error).toMatch(/account 'containers' cannot run image 'sample-app:v1': container exited with code 3/);
+      expect(await h!.containers()).toEqual([]);
+    });
+  });
+}

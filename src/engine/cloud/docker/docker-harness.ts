@@ -1,0 +1,120 @@
+import Docker from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Account } from '../../../shared/domain/account';
+import { openTestDatabase } from '../../../db/test-database';
+import { createOwners, createTestRunner } from '../../../db/test-builders';
+import type { CloudProvider } from '../provider';
+import { archiveImages } from './container-images';
+import { createDockerProvider, type DockerProvider, type DockerProviderOptions } from './docker-provider';
+import { LABEL } from './docker-engine';
+import { sampleAppArchive } from './test-image';
+
+/** The shape the shared provider contract suite (contract/provider-contract.ts) runs a provider through. */
+export interface ProviderHarness {
+  provider: CloudProvider;
+  account: string;
+  region: string;
+  application: string;
+  /** A runnable image ref serving HTTP 200 on / and /health at $PORT. */
+  image: string;
+  /** A fresh provider over the same engine and state, to test adoption. */
+  restart(): Promise<CloudProvider>;
+  close(): Promise<void>;
+}
+
+/** The engine the container tests run against (with-podman.sh sets it); undefined skips them, saying why. */
+export const TEST_DOCKER_HOST = process.env.KILN_TEST_DOCKER_HOST;
+export const SKIP_REASON = 'KILN_TEST_DOCKER_HOST is unset: run through src/tools/with-podman.sh to test the container provider against a real Podman';
+
+export const FAST_CONTAINERS = { readyTimeoutMs: 30_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 };
+
+// Each vitest worker gets its own host ports for published containers (see test-cloud.ts for why).
+let portBase = 31000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) % 4) * 1000;
+
+/**
+ * A container provider on a throwaway database, for account `containers` (region east) on the
+ * test engine, running the sample app's OCI archive as `sample-app:<any version>`. Everything it
+ * made is removed by close(), which also reports containers of this Kiln left in the engine.
+ */
+export async function openDockerHarness(options: Partial<DockerProviderOptions> = {}) {
+  if (!TEST_DOCKER_HOST) throw new Error(SKIP_REASON);
+  const { db, repos, close: closeDb } = await openTestDatabase();
+  await createOwners(repos);
+  await createTestRunner(repos);
+  const account = Account.parse({ name: 'containers', provider: 'docker', environment: 'test', regions: ['east'], demo: false, endpoint: { dockerHost: TEST_DOCKER_HOST } });
+  await repos.accounts.upsert(account);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiln-docker-test-'));
+  const ports = { from: portBase, to: portBase + 39 };
+  portBase += 40;
+  const archive = await sampleAppArchive();
+  const docker = new Docker({ socketPath: TEST_DOCKER_HOST.replace(/^unix:\/\//, '') });
+  const kilnId = await repos.cloudProcesses.installationId();
+  const make = (extra: Partial<DockerProviderOptions> = {}): DockerProvider =>
+    createDockerProvider({ repos, account, images: archiveImages({ 'sample-app': archive }), dataDir, ports, timings: FAST_CONTAINERS, drainTimeoutMs: 5000,
+      // A loaded machine (tests in parallel on one Podman) can take seconds to start a container.
+      startGraceMs: 30_000, ...options, ...extra });
+  const made: DockerProvider[] = [];
+  const fresh = async (extra?: Partial<DockerProviderOptions>) => {
+    const p = make(extra);
+    made.push(p);
+    await p.start();
+    return p;
+  };
+  const provider = await fresh();
+  /** Containers of this Kiln in the engine, by name (labels are the only way Kiln finds them). */
+  const containers = async () =>
+    (await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } })).map((c) => `${c.Labels[LABEL.serverGroup]}:${c.State}`).sort();
+  let closed = false;
+  return {
+    db, repos, docker, kilnId, provider, dataDir, account: account.name, region: 'east', application: 'web', image: 'sample-app:v1',
+    containers,
+    fresh,
+    async restart(): Promise<DockerProvider> {
+      // A hand-over: the old provider lets go without stopping anything; the new one adopts it all.
+      for (const p of made.splice(0)) await p.detach();
+      return fresh();
+    },
+    /** Destroys every group the provider runs (through the provider): what a test leaves running on purpose. */
+    async destroyAll(): Promise<void> {
+      const current = made.at(-1);
+      if (!current) return;
+      for (const sg of await repos.serverGroups.listManaged('docker')) await current.destroyServerGroup(sg);
+    },
+    /** Closes every provider; returns the containers of this Kiln still in the engine (then removes them). */
+    async close(): Promise<string[]> {
+      if (closed) return [];
+      closed = true;
+      for (const p of made.splice(0)) await p.close();
+      const left = await containers();
+      const ours = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } });
+      await Promise.all(ours.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await closeDb();
+      rmSync(dataDir, { recursive: true, force: true });
+      return left;
+    },
+  };
+}
+export type DockerHarness = Awaited<ReturnType<typeof openDockerHarness>>;
+
+/** The harness in the contract suite's shape: close() also destroys what the suite left, so no container outlives it. */
+export async function makeDockerContractHarness(): Promise<ProviderHarness> {
+  const h = await openDockerHarness();
+  let provider: CloudProvider = h.provider;
+  return {
+    get provider() {
+      return provider;
+    },
+    account: h.account, region: h.region, application: h.application, image: h.image,
+    async restart() {
+      provider = await h.restart();
+      return provider;
+    },
+    async close() {
+      await h.destroyAll();
+      const left = await h.close();
+      if (left.length > 0) throw new Error(`containers left in the engine after the contract suite: ${left.join(', ')}`);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Repositories } from '../../../db/types';
+import type { BakeryPaths } from '../../bakery/store';
+import type { CloudProvider } from '../provider';
+import { createProviders, type Providers } from '../providers';
+import { registryContainerImages } from './container-images';
+import { join } from 'node:path';
+import { createDockerProvider } from './docker-provider';
+
+/** What a running Kiln deploys with: its local cloud, and a container provider per docker account running the bakery's OCI images. */
+export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
+  const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
+  return createProviders(deps.repos, deps.local, {
+    docker: (account, credentials) =>
+      createDockerProvider({
+        repos: deps.repos, account, credentials, images, dataDir: join(deps.cloudDir, 'docker', account.name),
+        log: (line) => deps.log(`${account.name}: ${line}`),
+      }),
+  });
+}

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createBakeLog } from '../../bakery/bake-log';
+import { buildOci } from '../../bakery/builders/oci';
+
+const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
+
+/**
+ * An OCI archive of the sample app for tests and benchmarks, made without debootstrap: a root
+ * holding only this machine's node binary, the shared libraries `ldd` names, and the app — written
+ * by the bakery's own oci builder. Cached in the temp dir by content, so a run builds it once.
+ */
+export async function sampleAppArchive(): Promise<string> {
+  const node = process.execPath;
+  const key = createHash('sha256').update(readFileSync(SAMPLE_APP)).update(`${node}:${process.version}`).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `kiln-sample-app-oci-${key}`);
+  const archive = join(dir, 'image.oci.tar');
+  if (existsSync(archive)) return archive;
+  const work = `${dir}.${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  const root = join(work, 'root');
+  const put = (from: string, to = from) => {
+    mkdirSync(join(root, dirname(to)), { recursive: true });
+    copyFileSync(from, join(root, to));
+  };
+  put(node, '/usr/bin/node');
+  const libs = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+\.so[^\s]*/g) ?? [];
+  for (const lib of new Set(libs)) put(lib);
+  put(SAMPLE_APP, '/app/server.mjs');
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  const out = await buildOci(createBakeLog(() => {}), root, work, { tag: 'kiln-sample-app', entrypoint: 'app/server.mjs' });
+  mkdirSync(dir, { recursive: true });
+  renameSync(out.packed, archive);
+  rmSync(work, { recursive: true, force: true });
+  return archive;
+}
