@@ -25,6 +25,7 @@ import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
+import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
@@ -65,6 +66,11 @@ export interface EngineOptions {
   jobSandbox?: SandboxSettings;
   /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
   cloud?: CloudProviders;
+  /**
+   * True while this process runs the local cloud (main.ts: `() => localCloud.leading`). Deploy and
+   * server-group steps are left to the process that does; unset, this process is taken to run it.
+   */
+  leadsCloud?: () => boolean;
   onError?: (err: unknown) => void;
   /** How notifications are sent (tests pass a recorder); defaults to a call checked against `outbound`. */
   fetch?: typeof fetch;
@@ -138,9 +144,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  const holds = (lease: string) => lease !== LOCAL_CLOUD_LEASE || (options.leadsCloud?.() ?? true);
   const leased = createLeasedTicks({
     repos, now, owner, leaseMs, claimBatch: options.claimBatch, workers: options.workers, onError: options.onError,
-    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, ...guard }),
+    holds: () => (holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : []),
+    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
   // everything due has been advanced (tests and start() rely on it).

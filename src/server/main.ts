@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   if (config.jobSandbox === 'off') log('KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln\'s own rights.');
   const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
-  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: localProviders(repos, cloud), onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: localProviders(repos, cloud), leadsCloud: () => cloud.leading, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));

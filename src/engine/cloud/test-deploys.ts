@@ -16,6 +16,7 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud) {
     repos,
     events: createEventBus(repos),
     cloud: localProviders(repos, cloud),
+    leadsCloud: () => cloud.leading,
     tickMs: 100,
     jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
   });

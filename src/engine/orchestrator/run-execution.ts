@@ -14,7 +14,8 @@ import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
-import type { LeaseGuard } from './leased-ticks';
+import type { LeaseGuard, Next } from './leased-ticks';
+import { LOCAL_CLOUD_LEASE, StandingBy } from '../cloud/stand-by';
 
 export interface RunDeps {
   repos: Repositories;
@@ -32,6 +33,10 @@ export interface RunDeps {
   leaseLost?: LeaseGuard['leaseLost'];
   /** Renews the lease now; false when it was taken over. Asked when a compare-and-set lost, to tell why. */
   holdsLease?: LeaseGuard['holdsLease'];
+  /** Whether this process holds a lease such as the local cloud's now (unset: it holds every one). */
+  holds?: ((lease: string) => boolean) | undefined;
+  /** Filled by this advance: stages that stepped on the local cloud. */
+  onLocalCloud?: Set<string> | undefined;
 }
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
@@ -57,8 +62,10 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * the next is decided, so a process killed at any point leaves a state the next owner resumes.
  * Returns when the engine should look again.
  */
-export async function advanceExecution(id: string, deps: RunDeps): Promise<Date | null | 'never'> {
+export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Next> {
+  const deps: RunDeps = { ...runDeps, onLocalCloud: new Set() };
   const { repos, events } = deps;
+  const holds = (lease: string) => deps.holds?.(lease) ?? true;
   const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
@@ -82,11 +89,18 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     statusReadAt = performance.now();
   };
   try {
-    return await rounds();
+    const next = await rounds();
+    // A deploy waiting for health polls the local cloud again soon: left to the process that runs
+    // it, so the next poll is not claimed by another process only to be handed back.
+    const onCloud = execution.stages.some((s) => ACTIVE.has(s.status) && deps.onLocalCloud!.has(s.refId));
+    return onCloud && next !== 'never' && holds(LOCAL_CLOUD_LEASE) ? { at: next, needs: LOCAL_CLOUD_LEASE } : next;
   } catch (err) {
     // Look again at once, from what is stored now.
     if (err instanceof StaleStage) return null;
     if (err instanceof LeaseLost) return null;
+    // Not a failure: the step is left to the process that runs the local cloud, claimed by it next.
+    // (Stood by although this process holds the lease: it just lost it; looked at again shortly.)
+    if (err instanceof StandingBy) return holds(err.lease) ? new Date(deps.now().getTime() + 1000) : { at: null, needs: err.lease };
     throw err;
   }
 
@@ -256,7 +270,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       now: deps.now(),
       repos: deps.repos,
       services: {
-        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}),
+        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: usingCloud(deps.cloud, stage.refId, deps) } : {}),
         recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
@@ -265,7 +279,16 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       },
     });
   } catch (err) {
-    if (err instanceof StaleStage || err instanceof LeaseLost) throw err;
+    if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };
   }
+}
+
+/** Notes which stages step on the local cloud, so their execution stays with the process that runs it. */
+function usingCloud(cloud: CloudProviders, refId: string, deps: RunDeps): CloudProviders {
+  return async (account) => {
+    const provider = await cloud(account);
+    if (provider.kind === 'local') deps.onLocalCloud?.add(refId);
+    return provider;
+  };
 }
