@@ -171,8 +171,9 @@ export function executionRepository(db: Session): ExecutionRepository {
              -- Not even its own owner's: a process advances executions side by side, never one twice at once.
              and (lease_until is null or lease_until < $3)
              and (woken or wake_at is null or wake_at <= $3)
-             -- Left to the process that can take its next step (the local cloud's): no claim just to put it back.
-             and (needs_lease is null or needs_lease = any($5::text[]))
+             -- Left to the process that can take its next step (the local cloud's, or the one watching its
+             -- jobs, until the poll: it may have died): no claim just to put it back.
+             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3))
            order by created_at limit $4
            for update skip locked)
          returning id, lease_token as token`,

@@ -10,6 +10,9 @@ const MAX_CLAIMS_PER_TICK = 200;
  */
 export type Next = Date | null | 'never' | { at: Date | null; needs: string };
 
+/** Pins an execution to one process until its wake time (see executions.claim); every process holds its own. */
+export const processLease = (owner: string) => `process:${owner}`;
+
 export interface LeaseGuard {
   /** True once the lease could not be renewed (taken over): the advance stops at the next step. */
   leaseLost: () => boolean;

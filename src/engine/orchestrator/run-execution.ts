@@ -15,7 +15,8 @@ import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
 import type { LeaseGuard, Next } from './leased-ticks';
-import { LOCAL_CLOUD_LEASE, StandingBy } from '../cloud/stand-by';
+import { StandingBy } from '../cloud/stand-by';
+import { handOver, usingCloud } from './hand-over';
 
 export interface RunDeps {
   repos: Repositories;
@@ -89,11 +90,7 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
     statusReadAt = performance.now();
   };
   try {
-    const next = await rounds();
-    // A deploy waiting for health polls the local cloud again soon: left to the process that runs
-    // it, so the next poll is not claimed by another process only to be handed back.
-    const onCloud = execution.stages.some((s) => ACTIVE.has(s.status) && deps.onLocalCloud!.has(s.refId));
-    return onCloud && next !== 'never' && holds(LOCAL_CLOUD_LEASE) ? { at: next, needs: LOCAL_CLOUD_LEASE } : next;
+    return handOver(execution, await rounds(), { ...deps, onLocalCloud: deps.onLocalCloud!, holds });
   } catch (err) {
     // Look again at once, from what is stored now.
     if (err instanceof StaleStage) return null;
@@ -270,7 +267,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       now: deps.now(),
       repos: deps.repos,
       services: {
-        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: usingCloud(deps.cloud, stage.refId, deps) } : {}),
+        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
         recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
@@ -282,13 +279,4 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
     if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };
   }
-}
-
-/** Notes which stages step on the local cloud, so their execution stays with the process that runs it. */
-function usingCloud(cloud: CloudProviders, refId: string, deps: RunDeps): CloudProviders {
-  return async (account) => {
-    const provider = await cloud(account);
-    if (provider.kind === 'local') deps.onLocalCloud?.add(refId);
-    return provider;
-  };
 }
