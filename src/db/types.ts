@@ -207,12 +207,18 @@ export interface ExecutionRepository {
       until?: string | undefined;
     },
   ): Promise<ExecutionPage>;
-  /** Leases up to `limit` executions that have work due and no live lease; each claim takes a new fencing token. */
-  claim(owner: string, now: Date, leaseMs: number, limit: number): Promise<ExecutionLease[]>;
+  /**
+   * Leases up to `limit` executions that have work due and no live lease; each claim takes a new fencing token.
+   * One that needs a lease (see release) is claimed only by a process that names it in `holds`.
+   */
+  claim(owner: string, now: Date, leaseMs: number, limit: number, holds?: readonly string[]): Promise<ExecutionLease[]>;
   /** Extends the leases still held (same owner and token); returns the ids renewed, so a lost one is known. */
   renew(leases: readonly ExecutionLease[], now: Date, leaseMs: number): Promise<string[]>;
-  /** Gives the lease back if still held; the engine looks again at `wakeAt` (null: now; 'never': only when woken). */
-  release(lease: ExecutionLease, wakeAt: Date | null | 'never'): Promise<void>;
+  /**
+   * Gives the lease back if still held; the engine looks again at `wakeAt` (null: now; 'never': only when woken).
+   * With `needs` ('local-cloud'), only a process holding that lease claims it next.
+   */
+  release(lease: ExecutionLease, wakeAt: Date | null | 'never', needs?: string): Promise<void>;
   /**
    * Writes a stage's launch record (merged into its context) only while the lease is held, the stage
    * is RUNNING at `attempt` and has no launch record yet (or, with `replacing`, still the record

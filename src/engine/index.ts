@@ -10,7 +10,7 @@ import { isStageType } from '../shared/stages/registry';
 import type { PendingJudgment, Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
-import { createLeasedTicks } from './orchestrator/leased-ticks';
+import { createLeasedTicks, processLease } from './orchestrator/leased-ticks';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
 import { can, type Me } from '../shared/domain/user';
@@ -25,6 +25,7 @@ import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
+import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
@@ -66,6 +67,8 @@ export interface EngineOptions {
   jobSandbox?: SandboxSettings;
   /** The cloud behind each account for deploy stages (main.ts passes the local cloud). */
   cloud?: CloudProviders;
+  /** True while this process runs the local cloud (main.ts); deploy steps are left to the one that does. Unset: this one. */
+  leadsCloud?: () => boolean;
   onError?: (err: unknown) => void;
   /** How notifications are sent (tests pass a recorder); defaults to a call checked against `outbound`. */
   fetch?: typeof fetch;
@@ -139,9 +142,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  const holds = (lease: string) => lease !== LOCAL_CLOUD_LEASE || (options.leadsCloud?.() ?? true);
   const leased = createLeasedTicks({
     repos, now, owner, leaseMs, claimBatch: options.claimBatch, workers: options.workers, onError: options.onError,
-    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, ...guard }),
+    holds: () => [processLease(owner), ...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [])],
+    advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
   // everything due has been advanced (tests and start() rely on it).

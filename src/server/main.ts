@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
   // Docker accounts get a container provider each, made on their first deploy (see kilnProviders).
   const providers = kilnProviders({ repos, local: cloud, cloudDir: join(config.dataDir, 'cloud'), bakery: bakeryPaths(config.dataDir), log: (line) => log(`containers: ${line}`) });
-  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: providers, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
+  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: providers, leadsCloud: () => cloud.leading, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
   const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, dataDir: config.dataDir, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));

@@ -161,20 +161,23 @@ export function executionRepository(db: Session): ExecutionRepository {
       return { executions: page, nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : undefined, badCursor: false };
     },
 
-    async claim(owner, now, leaseMs, limit) {
+    async claim(owner, now, leaseMs, limit, holds = []) {
       // SKIP LOCKED: several Kiln processes on one PostgreSQL never claim the same execution.
       const { rows } = await db.query<{ id: string; token: string | number }>(
-        `update executions set lease_owner = $1, lease_until = $2, woken = false, lease_token = lease_token + 1
+        `update executions set lease_owner = $1, lease_until = $2, woken = false, lease_token = lease_token + 1, needs_lease = null
          where id in (
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
              -- Not even its own owner's: a process advances executions side by side, never one twice at once.
              and (lease_until is null or lease_until < $3)
              and (woken or wake_at is null or wake_at <= $3)
+             -- Left to the process that can take its next step (the local cloud's, or the one watching its
+             -- jobs, until the poll: it may have died): no claim just to put it back.
+             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3))
            order by created_at limit $4
            for update skip locked)
          returning id, lease_token as token`,
-        [owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+        [owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit, [...holds]],
       );
       return rows.map((r) => ({ id: r.id, owner, token: Number(r.token) }));
     },
@@ -191,11 +194,11 @@ export function executionRepository(db: Session): ExecutionRepository {
       return rows.map((r) => r.id);
     },
 
-    async release(lease, wakeAt) {
+    async release(lease, wakeAt, needs) {
       await db.query(
-        `update executions set lease_owner = null, lease_until = null, wake_at = $4::timestamptz
+        `update executions set lease_owner = null, lease_until = null, wake_at = $4::timestamptz, needs_lease = $5
          where id = $1 and lease_owner = $2 and lease_token = $3`,
-        [lease.id, lease.owner, lease.token, wakeAt === 'never' ? 'infinity' : (wakeAt?.toISOString() ?? null)],
+        [lease.id, lease.owner, lease.token, wakeAt === 'never' ? 'infinity' : (wakeAt?.toISOString() ?? null), needs ?? null],
       );
     },
 

@@ -6,7 +6,7 @@
  * resumed by the other one. Each scenario gets a fresh database.
  *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
  *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
- * BENCH_ONLY=engine|jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * BENCH_ONLY=engine|jobs|slow-jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -51,8 +51,8 @@ function chain(stages: number): unknown[] {
   }));
 }
 
-function jobs(count: number): unknown[] {
-  return Array.from({ length: count }, (_, j) => ({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, config: { command: 'true' } }));
+function jobs(count: number, command = 'true'): unknown[] {
+  return Array.from({ length: count }, (_, j) => ({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, config: { command } }));
 }
 
 /** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
@@ -94,7 +94,9 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
        from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt) x group by p order by p desc`,
   );
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
-  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile };
+  // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
+  const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
+  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count };
 }
 
 async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false) {
@@ -102,7 +104,7 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
     const lat = r.latency.length ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})` : '';
-    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     await t.close();
   }
@@ -141,5 +143,7 @@ async function resume() {
 const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
 if (!only || only === 'engine') for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
 if (!only || only === 'jobs') for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+// Jobs that outlive the advance that launched them: each exit wakes the execution, and a process that did not launch them can only read their records.
+if (!only || only === 'slow-jobs') for (const processes of [1, 2]) await scenario('slow jobs (20 × 10 parallel 0.5 s job stages)', processes, jobs(10, 'sleep 0.5'), 20);
 if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
 if (!only || only === 'resume') await resume();

@@ -9,6 +9,7 @@ import { builtInImages, type ImageCatalog } from './images';
 import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
+import { StandingBy } from './stand-by';
 import { createBalancers } from './local-balancers';
 import { counted, routable, toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
@@ -42,6 +43,8 @@ export interface LocalCloud extends CloudProvider {
    * upgrade) hands over to the next one, which adopts them.
    */
   detach(): Promise<void>;
+  /** True while this process runs the local cloud (holds its lease); the others stand by. */
+  readonly leading: boolean;
   /** Process ids of every running instance (tests check none outlives its group). */
   pids(): number[];
   /** Process ids of the balancers' processes (tests check none outlives Kiln's graceful stop). */
@@ -97,7 +100,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const snapshot = (g: LiveGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
   const requireLeader = () => {
     if (!leadership.leading) {
-      throw new EngineError('conflict', 'The local cloud is run by another Kiln process sharing this database; this one stands by. Send the request to that process, or stop it.');
+      throw new StandingBy();
     }
   };
   const balancer = (key: ServerGroupKey) => {
@@ -144,6 +147,10 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       await stopManaging(async () => {}, false);
       await leadership.close();
       await metadata.stop();
+    },
+
+    get leading() {
+      return leadership.leading;
     },
 
     balancerPids: () => balancers.pids(),

@@ -20,7 +20,7 @@ let portBase = blockStart;
 
 /** A local cloud on a throwaway database (owners `shop`/`web`, accounts staging and prod in east/west). */
 export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
-  const { db, repos, close: closeDb } = await openTestDatabase();
+  const { db, repos, close: closeDb, url } = await openTestDatabase();
   await createOwners(repos);
   await createTestRunner(repos);
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-cloud-test-'));
@@ -36,6 +36,8 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   return {
     db,
     repos,
+    /** On PostgreSQL, the database's URL (a second process's connection pool). */
+    url,
     cloud,
     dataDir,
     make,

@@ -17,6 +17,7 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProvi
     repos,
     events: createEventBus(repos),
     cloud: typeof cloud === 'function' ? cloud : localProviders(repos, cloud),
+    ...(typeof cloud === 'function' ? {} : { leadsCloud: () => cloud.leading }),
     tickMs: 100,
     jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
   });

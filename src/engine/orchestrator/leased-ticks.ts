@@ -4,6 +4,15 @@ import type { ExecutionLease, Repositories } from '../../db/types';
 /** A tick gives way after this many claims so stop() and the timers get a turn; the next tick goes on. */
 const MAX_CLAIMS_PER_TICK = 200;
 
+/**
+ * When to look at an execution again (null: at once; 'never': only when woken), or that only a
+ * process holding the lease `needs` (the local cloud's) may take its next step.
+ */
+export type Next = Date | null | 'never' | { at: Date | null; needs: string };
+
+/** Pins an execution to one process until its wake time (see executions.claim); every process holds its own. */
+export const processLease = (owner: string) => `process:${owner}`;
+
 export interface LeaseGuard {
   /** True once the lease could not be renewed (taken over): the advance stops at the next step. */
   leaseLost: () => boolean;
@@ -26,7 +35,9 @@ export function createLeasedTicks(deps: {
   leaseMs: number;
   claimBatch?: number | undefined;
   workers?: number | undefined;
-  advance: (lease: ExecutionLease, guard: LeaseGuard) => Promise<Date | null | 'never'>;
+  advance: (lease: ExecutionLease, guard: LeaseGuard) => Promise<Next>;
+  /** The leases this process holds now (the local cloud's while it runs it): it claims executions that need them. */
+  holds?: (() => readonly string[]) | undefined;
   onError?: ((err: unknown) => void) | undefined;
 }) {
   const { repos, now, owner, leaseMs } = deps;
@@ -48,7 +59,7 @@ export function createLeasedTicks(deps: {
   };
 
   const advanceOne = async (lease: ExecutionLease) => {
-    let wakeAt: Date | null | 'never' = null;
+    let wakeAt: Next = null;
     held.set(lease.id, lease);
     if (!renewer) {
       renewer = setInterval(() => void renewHeld(), Math.max(50, Math.floor(leaseMs / 3)));
@@ -76,7 +87,9 @@ export function createLeasedTicks(deps: {
       held.delete(lease.id);
       lost.delete(lease.id);
       again.delete(lease.id);
-      await repos.executions.release(lease, wakeAt); // fenced: a no-op when another process took it over
+      // Fenced: a no-op when another process took it over.
+      if (wakeAt instanceof Date || wakeAt === null || wakeAt === 'never') await repos.executions.release(lease, wakeAt);
+      else await repos.executions.release(lease, wakeAt.at, wakeAt.needs);
     }
   };
 
@@ -96,7 +109,7 @@ export function createLeasedTicks(deps: {
         let advanced = 0;
         while (claims < MAX_CLAIMS_PER_TICK) {
           claims += 1;
-          const leases = await repos.executions.claim(owner, now(), leaseMs, deps.claimBatch ?? 1);
+          const leases = await repos.executions.claim(owner, now(), leaseMs, deps.claimBatch ?? 1, deps.holds?.() ?? []);
           if (leases.length === 0) break;
           for (const lease of leases) {
             await advanceOne(lease);

@@ -14,7 +14,9 @@ import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
 import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
-import type { LeaseGuard } from './leased-ticks';
+import type { LeaseGuard, Next } from './leased-ticks';
+import { StandingBy } from '../cloud/stand-by';
+import { handOver, usingCloud } from './hand-over';
 
 export interface RunDeps {
   repos: Repositories;
@@ -32,6 +34,10 @@ export interface RunDeps {
   leaseLost?: LeaseGuard['leaseLost'];
   /** Renews the lease now; false when it was taken over. Asked when a compare-and-set lost, to tell why. */
   holdsLease?: LeaseGuard['holdsLease'];
+  /** Whether this process holds a lease such as the local cloud's now (unset: it holds every one). */
+  holds?: ((lease: string) => boolean) | undefined;
+  /** Filled by this advance: stages that stepped on the local cloud. */
+  onLocalCloud?: Set<string> | undefined;
 }
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
@@ -57,8 +63,10 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * the next is decided, so a process killed at any point leaves a state the next owner resumes.
  * Returns when the engine should look again.
  */
-export async function advanceExecution(id: string, deps: RunDeps): Promise<Date | null | 'never'> {
+export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Next> {
+  const deps: RunDeps = { ...runDeps, onLocalCloud: new Set() };
   const { repos, events } = deps;
+  const holds = (lease: string) => deps.holds?.(lease) ?? true;
   const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
@@ -82,11 +90,14 @@ export async function advanceExecution(id: string, deps: RunDeps): Promise<Date 
     statusReadAt = performance.now();
   };
   try {
-    return await rounds();
+    return handOver(execution, await rounds(), { ...deps, onLocalCloud: deps.onLocalCloud!, holds });
   } catch (err) {
     // Look again at once, from what is stored now.
     if (err instanceof StaleStage) return null;
     if (err instanceof LeaseLost) return null;
+    // Not a failure: the step is left to the process that runs the local cloud, claimed by it next.
+    // (Stood by although this process holds the lease: it just lost it; looked at again shortly.)
+    if (err instanceof StandingBy) return holds(err.lease) ? new Date(deps.now().getTime() + 1000) : { at: null, needs: err.lease };
     throw err;
   }
 
@@ -256,7 +267,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       now: deps.now(),
       repos: deps.repos,
       services: {
-        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: deps.cloud } : {}),
+        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
         recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
@@ -265,7 +276,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       },
     });
   } catch (err) {
-    if (err instanceof StaleStage || err instanceof LeaseLost) throw err;
+    if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };
   }
 }

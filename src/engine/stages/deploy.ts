@@ -9,6 +9,7 @@ import { derivedId } from '../derived-id';
 import { checkDeployable } from '../bakery/deploy-guard';
 import { foreignBalancers, principalRefusal } from './principal';
 import { deployRefusal as accountRefusal } from '../cloud/account-gate';
+import { StandingBy } from '../cloud/stand-by';
 
 const POLL_MS = 500;
 /** A launch record this old whose server group never appeared: its launcher died before creating it. */
@@ -38,6 +39,8 @@ export const deployHandler = defineHandler<DeployConfig>({
     try {
       return await advance(input, provider, ctx);
     } catch (err) {
+      // Not a failure: the process that runs the local cloud takes this step (see stand-by.ts).
+      if (err instanceof StandingBy) throw err;
       // A failed canary carries its analysis on the error: it is the evidence for the failure.
       const canaryAnalysis = (err as { canaryAnalysis?: Record<string, unknown> }).canaryAnalysis;
       return fail(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, message(err));
@@ -280,6 +283,7 @@ async function fail(input: Input, provider: CloudProvider, ctx: DeployContext, e
     }
     if (ctx.previous?.length) notes.push(`${ctx.previous.join(', ')} serve${ctx.previous.length === 1 ? 's' : ''} the traffic`);
   } catch (err) {
+    if (err instanceof StandingBy) throw err; // the rollback is left to the process that runs the local cloud
     notes.push(`rollback failed too: ${message(err)}`);
   }
   // The analysis that failed the canary stays with the stage: it is the evidence for the rollback.
