@@ -7,6 +7,9 @@ REPORTS="$(mktemp -d)"
 trap 'rm -rf "$REPORTS"' EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+step "format (biome; \`npm run format\` fixes it)"
+npm run --silent format:check
+
 step "type check (tsc -b)"
 npx tsc -b
 
