@@ -132,11 +132,13 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
 describe('fixtures', () => {
   it('all parse with the shared schemas', () => {
     const fresh = createDb();
-    for (const p of fresh.projects) Project.parse(p);
-    for (const a of fresh.applications) Application.parse(a);
-    for (const a of fresh.accounts) Account.parse(a);
-    for (const sg of fresh.serverGroups) ServerGroup.parse(sg);
-    for (const lb of fresh.loadBalancers) LoadBalancer.parse(lb);
+    expect(() => {
+      for (const p of fresh.projects) Project.parse(p);
+      for (const a of fresh.applications) Application.parse(a);
+      for (const a of fresh.accounts) Account.parse(a);
+      for (const sg of fresh.serverGroups) ServerGroup.parse(sg);
+      for (const lb of fresh.loadBalancers) LoadBalancer.parse(lb);
+    }).not.toThrow();
   });
 
   it('are consistent: names follow the moniker, references resolve, instance ids are unique', () => {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { Account } from '../shared/domain/account';
 import { NewApplication } from '../shared/domain/application';
 import { PipelineDraft } from '../shared/domain/pipeline';
+import { isStageType, stageDefinitions } from '../shared/stages/registry';
 import { NewProject } from '../shared/domain/project';
 import { RecipeDraft } from '../shared/domain/recipe';
 import { DEMO_ACCOUNT, DEMO_APPLICATION, DEMO_BALANCERS, DEMO_PIPELINE, DEMO_PROJECT } from '../shared/domain/demo';
@@ -123,11 +124,12 @@ export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
   };
 }
 
-// The stages that act on an account's server groups; each needs EXECUTE on that account.
-const ACCOUNT_STAGES = new Set(['deploy', 'enableServerGroup', 'disableServerGroup', 'resizeServerGroup', 'destroyServerGroup', 'rollbackCluster', 'scaleDownCluster']);
+// A stage type whose config names an account acts on that account's server groups (deploy and the
+// cluster operations) and needs EXECUTE there; the registry's defaults say which types those are.
+const accountOf = (s: PipelineDraft['stages'][number]): string[] =>
+  isStageType(s.type) && 'account' in stageDefinitions[s.type].defaults && typeof s.config['account'] === 'string' ? [s.config['account']] : [];
 
 /** The accounts these pipelines deploy to or operate on: exactly what the demo's service account is granted there. */
 export function deployAccounts(pipelines: readonly PipelineDraft[]): string[] {
-  const accounts = pipelines.flatMap((p) => p.stages.filter((s) => ACCOUNT_STAGES.has(s.type)).map((s) => String((s.config as { account?: unknown }).account)));
-  return [...new Set(accounts)].sort();
+  return [...new Set(pipelines.flatMap((p) => p.stages.flatMap(accountOf)))].sort();
 }

@@ -7,11 +7,14 @@ REPORTS="$(mktemp -d)"
 trap 'rm -rf "$REPORTS"' EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+step "format (biome; \`npm run format\` fixes it)"
+npm run --silent format:check
+
 step "type check (tsc -b)"
 npx tsc -b
 
 step "lint (oxlint)"
-npx oxlint --deny-warnings src mocks e2e
+npx oxlint -c src/tools/oxlintrc.json --deny-warnings src mocks e2e
 
 step "unit, component, BFF and repository tests (PGlite)"
 # The provisioning tests run the real ignition-validate and cloud-init schema, and fail without them.

@@ -218,5 +218,6 @@ describe('runJob stopped from outside', { timeout: 20_000 }, () => {
       if (Date.now() - started > 8000) throw new Error(`no stop line: ${await logText(id)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    expect(await logText(id)).toContain('[kiln] the stage is CANCELED: stopping the job');
   });
 });

@@ -122,7 +122,7 @@ describe('GET /api/events (SSE)', () => {
     await c.waitFor((m) => events(m).length === 1, 'an event');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('app.close() hung')), 5_000)));
-    await Promise.race([Promise.all([app.close(), c.ended]), timeout]);
+    await expect(Promise.race([Promise.all([app.close(), c.ended]), timeout])).resolves.toHaveLength(2);
     clearTimeout(timer);
   });
 });

@@ -1,6 +1,6 @@
 import type { Pipeline, PipelineDraft, PublicPipeline, PublicTrigger, Trigger } from './pipeline';
 import type { PipelineProblem } from './pipeline-validate';
-import { publicStage } from './stage-secrets';
+import { publicStage, SECRET_MASK } from './stage-secrets';
 
 /**
  * Secrets in a pipeline are write-only: webhook trigger secrets and credentials inside notification
@@ -8,7 +8,8 @@ import { publicStage } from './stage-secrets';
  * stored, so an editor (or a `kiln pipeline get | edit | save`) round-trips without knowing them.
  * One module for the BFF, the mocks and the dashboard.
  */
-export const SECRET_MASK = '*****';
+// Defined beside the stage secrets, which this module builds on, so the two do not import each other.
+export { SECRET_MASK };
 
 /** Query parameters that carry credentials by convention (Slack, Teams, signed URLs, API keys). */
 const SECRET_PARAM = /token|secret|key|sig|pass|auth|credential|code/i;

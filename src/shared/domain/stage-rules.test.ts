@@ -32,6 +32,13 @@ describe('who may judge', () => {
     expect(judgeVerdict(undefined, e, stage(e, 'ok')).allowed).toBe(false);
   });
 
+  it('refuses, saying why, a judgment whose stored roles are not a list (nobody may judge what cannot be read)', () => {
+    const broken = { ...stage(waiting, 'ok'), config: { ...stage(waiting, 'ok').config, allowedRoles: 'approvers' } };
+    const verdict = judgeVerdict(pia, waiting, broken);
+    expect(verdict).toMatchObject({ allowed: false, status: 403, reason: expect.stringContaining("Stage 'Promote?' has a judgment setting Kiln cannot read (allowedRoles:") });
+    expect(judgmentInputProblem(broken, { decision: 'approve', input: 'all' })).toContain('cannot read (allowedRoles:');
+  });
+
   it('answers 409 for a judgment that is no longer waiting', () => {
     expect(judgeVerdict(pia, rejected, stage(rejected, 'ok'))).toMatchObject({ allowed: false, status: 409 });
   });

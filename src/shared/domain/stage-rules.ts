@@ -1,6 +1,7 @@
 import { COMPLETED, type Execution, type StageExecution } from './execution';
 import { downstreamOf } from './downstream';
 import { can, type Me } from './user';
+import { manualJudgmentStage } from '../stages/manual-judgment';
 import { skippableWhileWaiting } from '../stages/registry';
 
 /**
@@ -16,7 +17,13 @@ export type Verdict =
 
 export type StageAction = 'restart' | 'skip' | 'ignoreFailure';
 
-type JudgmentConfig = { allowedRoles?: string[]; separationOfDuties?: boolean; inputOptions?: string[] };
+// The fields the rules read, by the stage type's own schema: a stored config is read for what it is, not assumed.
+const JudgmentRules = manualJudgmentStage.config.pick({ allowedRoles: true, separationOfDuties: true, inputOptions: true });
+const judgmentRules = (stage: StageExecution) => JudgmentRules.safeParse(stage.config);
+const unreadable = (stage: StageExecution, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) => {
+  const issue = error.issues[0];
+  return `Stage '${stage.name}' has a judgment setting Kiln cannot read (${issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : 'invalid'}); fix the pipeline and run it again.`;
+};
 
 const nameOf = (me: Me | undefined) => me?.user.name ?? 'anonymous';
 const refuse = (status: 400 | 403 | 409, reason: string, field?: string): Verdict => ({ allowed: false, status, reason, ...(field ? { field } : {}) });
@@ -32,11 +39,14 @@ export function judgmentRefusal(me: Me | undefined, execution: Execution, stage:
   if (!can(me, 'EXECUTE', { application: execution.application })) {
     return `${who} lacks EXECUTE permission on application '${execution.application}', which judging '${stage.name}' needs.`;
   }
-  const config = stage.config as JudgmentConfig;
+  const rules = judgmentRules(stage);
+  // Fails closed: who may judge is unknown, so nobody may.
+  if (!rules.success) return unreadable(stage, rules.error);
+  const config = rules.data;
   if (config.separationOfDuties && execution.trigger.user === who) {
     return `${who} started this execution, and stage '${stage.name}' needs someone else to judge it (separation of duties).`;
   }
-  const allowed = config.allowedRoles ?? [];
+  const allowed = config.allowedRoles;
   if (allowed.length > 0 && !me?.user.admin && !allowed.some((r) => me?.user.roles.includes(r))) {
     const held = me?.user.roles.length ? me.user.roles.join(', ') : 'none of them';
     return `Stage '${stage.name}' may be judged by the roles ${allowed.join(', ')}; ${who} has ${held}.`;
@@ -63,7 +73,9 @@ export function judgeVerdict(me: Me | undefined, execution: Execution, stage: St
  * and any input given must be one of them.
  */
 export function judgmentInputProblem(stage: StageExecution, judgment: { decision: 'approve' | 'reject'; input?: string | undefined }): string | undefined {
-  const options = (stage.config as JudgmentConfig).inputOptions ?? [];
+  const rules = judgmentRules(stage);
+  if (!rules.success) return unreadable(stage, rules.error);
+  const options = rules.data.inputOptions;
   if (judgment.input !== undefined && !options.includes(judgment.input)) {
     return options.length === 0
       ? `Stage '${stage.name}' offers no input options; send no input.`

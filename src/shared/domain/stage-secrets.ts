@@ -1,6 +1,8 @@
 import type { StageConfig } from './pipeline';
 import type { PipelineProblem } from './pipeline-validate';
-import { SECRET_MASK } from './pipeline-secrets';
+
+/** What every answer shows in place of a secret; a save that sends it back keeps the stored value. */
+export const SECRET_MASK = '*****';
 
 /**
  * Header values of webhook stages whose names look like credentials (Authorization, Cookie, X-Api-Key,

@@ -36,11 +36,7 @@ describe('expressions', () => {
     expect(() => parseExpression("stages['Bake'")).toThrow("expected ']'");
     expect(() => parseExpression("'open")).toThrow('unterminated string');
     expect(() => parseExpression('a +')).toThrow("unexpected character '+'");
-    try {
-      parseExpression('a b');
-    } catch (err) {
-      expect((err as ExpressionError).position).toBe(2);
-    }
+    expect(() => parseExpression('a b')).toThrow(expect.objectContaining({ position: 2 }));
   });
 
   it('interpolates templates, keeping the type of a whole-string expression', () => {
@@ -66,6 +62,6 @@ describe('templates in shell commands', () => {
     expect(interpolate(command, scope)).toBe('echo ${HOME} ${VAR:-x} ${#ARR} prod ana');
     expect(findExpressions(command).map((f) => f.source)).toEqual(['parameters.env', 'trigger.user']);
     expect(interpolate('${ 1 == 1 }', scope)).toBe(true);
-    expect(() => interpolate('${ stages[ }', scope)).toThrow();
+    expect(() => interpolate('${ stages[ }', scope)).toThrow(/inside '\[ \]'/);
   });
 });

@@ -85,7 +85,7 @@ describe('firstBootAgent options', () => {
 
   it('refuses values that would have to be quoted in sh or systemd', () => {
     expect(() => firstBootAgent({ metadataUrl: 'http://x/$(reboot)' })).toThrow(/metadataUrl/);
-    expect(() => firstBootAgent({ metadataUrl: 'http://x', stateDir: '/var/lib/my state' })).toThrow();
+    expect(() => firstBootAgent({ metadataUrl: 'http://x', stateDir: '/var/lib/my state' })).toThrow(/must hold only letters/);
     expect(() => firstBootAgent({ metadataUrl: 'http://x', stateDir: 'var/lib' })).toThrow(/absolute/);
   });
 });

@@ -73,11 +73,11 @@ const timeOfDay = (iso: string) => iso.slice(11, 23);
  * One row. Memoized on plain values: while scrolling, rows that stay on screen keep their props and
  * are skipped, so a frame only renders the rows that came into view.
  */
-export const LogLineRow = memo(function LogLineRow(p: LogLineRowProps) {
+export const LogLineRow = memo(function LogLineRow({ measure, ...p }: LogLineRowProps) {
   return (
     <div
       data-index={p.index}
-      ref={p.measure}
+      ref={measure}
       data-line={p.n}
       className={`flex w-full min-w-max hover:bg-white/5 ${p.tone}`}
       // Containment: a row's new text is laid out and painted on its own, not with its neighbours.

@@ -10,7 +10,7 @@ useFakeLayout();
 const ESC = '\x1b';
 
 function renderLog(lines: string[], extra: Partial<Parameters<typeof LogView>[0]> = {}) {
-  const onSelectLine = vi.fn();
+  const onSelectLine = vi.fn<(line: number) => void>();
   const view = render(<LogView lines={lines} label="Log of Build" live={false} fileName="build.log" onSelectLine={onSelectLine} {...extra} />);
   return { ...view, onSelectLine, user: userEvent.setup() };
 }
@@ -107,7 +107,7 @@ describe('log view', () => {
   });
 
   it('numbers a tail page from where it sits in the whole log and loads earlier lines on request', async () => {
-    const onLoadEarlier = vi.fn();
+    const onLoadEarlier = vi.fn<() => void>();
     const { user } = renderLog(['line 96', 'line 97', 'line 98', 'line 99', 'line 100'], { offset: 95, onLoadEarlier });
     expect(lineRow(96)!.textContent).toContain('line 96');
     expect(screen.getByRole('link', { name: 'Line 100' }).getAttribute('href')).toBe('#L100');
@@ -120,7 +120,7 @@ describe('log view', () => {
 
   it('keeps the line in view where it was when an earlier page is put in front', () => {
     const tail = Array.from({ length: 200 }, (_, i) => `line ${i + 801}`);
-    const onLoadEarlier = vi.fn();
+    const onLoadEarlier = vi.fn<() => void>();
     const props = { label: 'Log of Build', live: false, fileName: 'b.log', onLoadEarlier, selectedLine: 850 };
     const { rerender } = render(<LogView lines={tail} offset={800} {...props} />);
     const el = screen.getByTestId('log-scroll');

@@ -1,6 +1,7 @@
 import { waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
+import type { KilnEvent } from '../../shared/api/events';
 import { db } from '../../../mocks/db';
 import { FakeEventSource } from '../test/fake-event-source';
 import { createQueryClient } from './query-client';
@@ -30,7 +31,7 @@ describe('live events', () => {
   it('hands every event to subscribers once, even when a reconnect replays one', () => {
     const client = createQueryClient({ retry: false });
     const live = new LiveEvents(client);
-    const seen = vi.fn();
+    const seen = vi.fn<(event: KilnEvent) => void>();
     live.subscribe(seen);
     const source = FakeEventSource.latest;
     source.emit({ type: 'log.lines', executionId: sample().id, data: { refId: 'test', firstSeq: 1, lines: ['a'] } }, 7);

@@ -1,5 +1,5 @@
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import { KilnEvent, type KilnEventType } from '../../shared/api/events';
 import { COMPLETED, type Execution } from '../../shared/domain/execution';
 import { queryKeys } from './query-keys';
@@ -196,23 +196,18 @@ export function liveEventsFor(queryClient: QueryClient): LiveEvents {
  * event after the cache has been patched; `onOpen` runs on every (re)connect, to catch up.
  */
 export function useLiveEvents(onEvent?: Listener, onOpen?: () => void): LiveStatus {
-  const queryClient = useQueryClient();
-  const live = liveEventsFor(queryClient);
-  const handlers = useRef({ onEvent, onOpen });
-  handlers.current = { onEvent, onOpen };
-  const [status, setStatus] = useState<LiveStatus>(live.status);
-
-  useEffect(() => {
-    const off = live.onStatus(setStatus);
-    const unsubscribe = live.subscribe(
-      (e) => handlers.current.onEvent?.(e),
-      () => handlers.current.onOpen?.(),
-    );
-    setStatus(live.status);
-    return () => {
-      off();
-      unsubscribe();
-    };
-  }, [live]);
-  return status;
+  const live = liveEventsFor(useQueryClient());
+  // Effect events see the caller's latest handlers, so the subscription is not renewed on every render.
+  const seen = useEffectEvent((e: KilnEvent) => onEvent?.(e));
+  const opened = useEffectEvent(() => onOpen?.());
+  useEffect(
+    () =>
+      live.subscribe(
+        (e) => seen(e),
+        () => opened(),
+      ),
+    [live],
+  );
+  const onStatus = useCallback((changed: () => void) => live.onStatus(changed), [live]);
+  return useSyncExternalStore(onStatus, () => live.status);
 }

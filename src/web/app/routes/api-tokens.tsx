@@ -15,6 +15,8 @@ export function ApiTokensPage() {
   const tokens = useQuery(apiTokensQuery());
   const [name, setName] = useState('');
   const [shown, setShown] = useState<string | undefined>();
+  // A token's expiry is judged against when the page was opened, so a render never flips a row on its own.
+  const [now] = useState(Date.now);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.tokens() });
   const create = useMutation({
     mutationFn: () => apiFetch(createApiToken, { body: { name } }),
@@ -57,7 +59,7 @@ export function ApiTokensPage() {
               <td className="font-mono text-xs">{t.prefix}…</td>
               <td><RelativeTime iso={t.createdAt} /></td>
               <td>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : 'never'}</td>
-              <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? 'expired' : 'active'}</td>
+              <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < now ? 'expired' : 'active'}</td>
               <td className="text-right">
                 {!t.revokedAt && (
                   <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>Revoke</Button>

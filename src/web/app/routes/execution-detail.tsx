@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useRef } from 'react';
+import { useCallback, useState } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { COMPLETED } from '../../../shared/domain/execution';
 import { EmptyState } from '../../components/empty-state';
@@ -47,14 +47,15 @@ export function ExecutionDetailPage() {
 
   // Without ?stage, open what needs attention (a waiting judgment, a running stage, a failure, else
   // the first) and keep it: when statuses change the stage on screen must not jump to another.
-  const firstChoice = useRef<string | undefined>(undefined);
-  firstChoice.current ??=
+  const [firstChoice, setFirstChoice] = useState<string | undefined>(undefined);
+  const attention =
     execution &&
     (execution.stages.find((s) => s.status === 'SUSPENDED') ??
       execution.stages.find((s) => s.status === 'RUNNING') ??
       execution.stages.find((s) => s.status === 'TERMINAL') ??
       execution.stages[0])?.refId;
-  const wanted = params.get('stage') ?? firstChoice.current;
+  if (firstChoice === undefined && attention !== undefined) setFirstChoice(attention);
+  const wanted = params.get('stage') ?? firstChoice ?? attention;
   const stage = execution?.stages.find((s) => s.refId === wanted) ?? execution?.stages[0];
 
   if (query.isError && !execution) {

@@ -123,7 +123,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
     firstSeq.current = tail.lines[0]!.seq;
     // In one update with the offset, so line numbers are right from the first paint.
     setState((s) => ({ ...s, offset: tail.earlier, lines: tail.lines.map((l) => l.line), stamps: tail.lines.map((l) => l.at) }));
-  }, [page, push]);
+  }, [page]);
 
   /** Reads everything after lastSeq; a call while a read runs makes it go round once more. */
   const catchUp = useCallback(async () => {
@@ -209,6 +209,8 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
 
   useEffect(() => {
     alive.current = true;
+    // The log lives on the server: reading it is this effect's job, and catchUp sets state only after its first await.
+    // oxlint-disable-next-line react/set-state-in-effect
     void catchUp();
     return () => {
       alive.current = false;
