@@ -21,7 +21,9 @@ step "unit, component, BFF and repository tests (PGlite)"
 bash src/tools/ensure-provisioning-tools.sh
 bash src/tools/ensure-bake-tools.sh  # the bakery builds real disk images (e2fsprogs, fdisk, zstd)
 bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubblewrap as the kiln-job account
-npx vitest run --exclude src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+# The container provider's tests run against a real Docker Engine API: a throwaway Podman service
+# (installed when missing, started on a private socket and storage, stopped and removed afterwards).
+bash src/tools/with-podman.sh npx vitest run --exclude src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "production traffic through a Kiln crash (alone: it measures 500 req/s through a real Kiln's balancer)"
 npx vitest run src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-balancer-restart.json"
@@ -32,6 +34,7 @@ step "repository and BFF tests on a real PostgreSQL"
 bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
   --exclude src/engine/bakery/debian-bootstrap.test.ts --exclude src/server/crash-resume.test.ts --exclude src/engine/cloud/restart.test.ts \
   --exclude src/engine/cloud/balancer-restart.test.ts --exclude src/server/bad-rows-start.test.ts \
+  --exclude 'src/engine/cloud/docker/**' --exclude src/server/routes/container-instance-log.test.ts \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
 step "build the dashboard and check the bundle budget"

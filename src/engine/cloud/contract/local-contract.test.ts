@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import type { LocalCloud } from '../local';
 import { openTestCloud } from '../test-cloud';
 import { describeProviderContract } from './provider-contract';
@@ -27,7 +26,7 @@ describeProviderContract('local cloud', async () => {
       for (const c of clouds) t.track(c);
       t.track();
       const left = await t.close(...clouds);
-      expect(left, 'instance or balancer processes left running').toEqual([]);
+      if (left.length > 0) throw new Error(`instance or balancer processes left running: ${left.join(', ')}`);
     },
   };
 });

@@ -38,6 +38,8 @@ export function trafficContract(ctx: ContractContext): void {
     await new Promise((r) => setTimeout(r, 300));
     await provider.enableServerGroup(keyOf(ctx, green));
     await provider.disableServerGroup(keyOf(ctx, blue));
+    // Balancers count a request when it completes: let those already sent to the old group finish.
+    await new Promise((r) => setTimeout(r, 300));
     const before = await provider.traffic(lbKey(ctx, lbName));
     await new Promise((r) => setTimeout(r, 500));
     const counts = await load.stop();

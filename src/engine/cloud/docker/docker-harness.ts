@@ -5,24 +5,12 @@ import { join } from 'node:path';
 import { Account } from '../../../shared/domain/account';
 import { openTestDatabase } from '../../../db/test-database';
 import { createOwners, createTestRunner } from '../../../db/test-builders';
+import type { ProviderHarness } from '../contract/provider-contract';
 import type { CloudProvider } from '../provider';
 import { archiveImages } from './container-images';
 import { createDockerProvider, type DockerProvider, type DockerProviderOptions } from './docker-provider';
 import { LABEL } from './docker-engine';
 import { sampleAppArchive } from './test-image';
-
-/** The shape the shared provider contract suite (contract/provider-contract.ts) runs a provider through. */
-export interface ProviderHarness {
-  provider: CloudProvider;
-  account: string;
-  region: string;
-  application: string;
-  /** A runnable image ref serving HTTP 200 on / and /health at $PORT. */
-  image: string;
-  /** A fresh provider over the same engine and state, to test adoption. */
-  restart(): Promise<CloudProvider>;
-  close(): Promise<void>;
-}
 
 /** The engine the container tests run against (with-podman.sh sets it); undefined skips them, saying why. */
 export const TEST_DOCKER_HOST = process.env.KILN_TEST_DOCKER_HOST;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Account } from '../../../shared/domain/account';
 import { until } from '../test-cloud';
-import { openDockerHarness, SKIP_REASON, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
+import { openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
 import { createDockerProvider } from './docker-provider';
 import { archiveImages } from './container-images';
 import { LABEL } from './docker-engine';
@@ -20,10 +20,7 @@ const spec = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 const upCount = async (harness: DockerHarness, name: string) => (await harness.provider.getServerGroup(key(name)))?.instances.filter((i) => i.health === 'up').length ?? 0;
 
-if (!TEST_DOCKER_HOST) {
-  describe('the container provider', () => it.skip(SKIP_REASON, () => {}));
-} else {
-  describe('the container provider against a real engine', { timeout: 120_000 }, () => {
+describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)', { timeout: 120_000 }, () => {
     it('runs a server group as labelled containers behind a balancer, resizes it, shows their logs and removes them on destroy', async () => {
       h = await openDockerHarness();
       const lb = await h.provider.ensureLoadBalancer({ application: 'web', account: 'containers', region: 'east', name: 'web-prod' });
@@ -122,4 +119,3 @@ if (!TEST_DOCKER_HOST) {
       await provider.close();
     });
   });
-}
