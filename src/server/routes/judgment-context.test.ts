@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
 import { JudgmentContext } from '../../shared/domain/judgment-context';
 import { PipelineDraft } from '../../shared/domain/pipeline';
+import { ServerGroup } from '../../shared/domain/server-group';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
 import { createToken } from '../auth/sessions';
@@ -17,9 +18,8 @@ let as: Awaited<ReturnType<typeof openNarrowRoleApp>>['as'];
 let id: string;
 
 /** Instance ids of its own: the test app's other groups took the builder's first ones. */
-const own = (sg: ReturnType<typeof serverGroup>, version: string) => ({
-  ...sg, image: { name: 'web', version }, instances: sg.instances.map((i, n) => ({ ...i, id: `i-jc${sg.name.slice(-4)}${n}` })),
-});
+const own = (sg: ReturnType<typeof serverGroup>, version: string) =>
+  ServerGroup.parse({ ...sg, image: { name: 'web', version }, instances: sg.instances.map((i, n) => ({ ...i, id: `i-jc${sg.name.slice(-4)}${n}` })) });
 const stage = (refId: string, type: string, name: string, after: string[], extra: Record<string, unknown> = {}) => ({
   refId, type, name, requisiteStageRefIds: after, failPolicy: 'halt_pipeline', config: {}, status: 'NOT_STARTED', ...extra,
 });
