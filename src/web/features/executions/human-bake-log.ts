@@ -2,7 +2,6 @@ import { useRef } from 'react';
 import { humanPackerLine } from '../../../shared/domain/packer-log';
 
 const RED = '\x1b[1;31m';
-const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
 /**
@@ -13,7 +12,7 @@ export function humanBakeLine(line: string): string {
   const h = humanPackerLine(line);
   if (!h) return line;
   const text = `${h.component}: ${h.message.replace(/\n/g, ' ⏎ ')}`;
-  return `${DIM}${h.time}${RESET} ${h.error ? `${RED}${text}${RESET}` : text}`;
+  return `${h.time} ${h.error ? `${RED}${text}${RESET}` : text}`;
 }
 
 /**
