@@ -73,7 +73,7 @@ test('a release: the graph shows its edges, the approval says what changes, prod
   const soak = stageNode(page, 'Soak in staging for a little while before anyone looks');
   await soak.focus();
   await expect(page.getByRole('tooltip').filter({ hasText: 'Soak in staging for a little while before anyone looks — after Deploy to staging' })).toBeVisible();
-  await page.getByRole('heading', { level: 1 }).hover();
+  await page.getByRole('heading', { level: 1, name: 'Release' }).hover();
 
   // The approval says what changes, in words, with links.
   const changes = page.getByRole('region', { name: 'Judgment: Approve production' }).getByRole('region', { name: 'What this approval changes' });

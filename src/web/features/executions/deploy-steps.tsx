@@ -1,12 +1,12 @@
 import { parseStepLine, type DeployStep, type DeployStepKind } from '../../../shared/domain/deploy-progress';
 
 const MARK: Record<DeployStepKind, { icon: string; tone: string }> = {
-  created: { icon: '＋', tone: 'text-sky-700 dark:text-sky-300' },
+  created: { icon: '+', tone: 'text-sky-700 dark:text-sky-300' },
   healthy: { icon: '♥', tone: 'text-emerald-700 dark:text-emerald-300' },
   traffic: { icon: '⇄', tone: 'text-sky-700 dark:text-sky-300' },
   canary: { icon: '◐', tone: 'text-violet-700 dark:text-violet-300' },
   enabled: { icon: '▶', tone: 'text-emerald-700 dark:text-emerald-300' },
-  disabled: { icon: '⏸', tone: 'text-zinc-600 dark:text-zinc-300' },
+  disabled: { icon: '■', tone: 'text-zinc-600 dark:text-zinc-300' },
   destroyed: { icon: '✕', tone: 'text-zinc-600 dark:text-zinc-300' },
   rollback: { icon: '↶', tone: 'text-amber-700 dark:text-amber-300' },
   done: { icon: '✓', tone: 'text-emerald-700 dark:text-emerald-300' },
@@ -45,7 +45,7 @@ export function DeploySteps({ lines, stamps, running, loading }: DeployStepsProp
         <ol className="flex flex-col gap-1 text-sm">
           {steps.map((s, i) => (
             <li key={i} className="flex items-baseline gap-2" data-kind={s.kind}>
-              <time dateTime={s.at} className="w-20 shrink-0 font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
+              <time dateTime={s.at} className="w-24 shrink-0 font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
                 {time(s.at)}
               </time>
               <span aria-hidden="true" className={`w-4 shrink-0 text-center ${MARK[s.kind].tone}`}>
@@ -56,7 +56,7 @@ export function DeploySteps({ lines, stamps, running, loading }: DeployStepsProp
           ))}
           {running && (
             <li className="flex items-baseline gap-2 text-zinc-600 dark:text-zinc-400">
-              <span className="w-20 shrink-0" />
+              <span className="w-24 shrink-0" />
               <span aria-hidden="true" className="w-4 shrink-0 animate-pulse text-center">…</span>
               <span>in progress</span>
             </li>

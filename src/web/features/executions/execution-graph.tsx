@@ -43,7 +43,8 @@ export function ExecutionGraph({ stages, selected, onSelect, now }: ExecutionGra
   const width = Math.max(0, ...Object.values(positions).map((p) => p.x + NODE_WIDTH)) + 2 * PAD;
   const height = Math.max(0, ...Object.values(positions).map((p) => p.y + NODE_HEIGHT)) + 2 * PAD;
   return (
-    <div className="overflow-x-auto pb-2">
+    // Room below the graph for a bottom stage's full-name tooltip (a scrolling box clips what overflows it).
+    <div className="overflow-x-auto pb-12">
       <div className="relative" style={{ width, height }}>
         <svg aria-hidden="true" width={width} height={height} className="absolute inset-0" data-testid="execution-edges">
           <defs>
