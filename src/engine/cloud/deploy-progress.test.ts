@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseStepLine } from '../../shared/domain/deploy-progress';
+import { startLoad } from './load-generator';
 import { openTestCloud } from './test-cloud';
 import { deployEngine, PROD } from './test-deploys';
 
@@ -68,5 +69,31 @@ describe('deploy progress steps', { timeout: 120_000 }, () => {
     const back = await stepsOf(rollback.id);
     expect(back[0]).toBe('rollback Rolling back web-prod from web-prod-v002 to web-prod-v001; waiting for 3 healthy instances');
     expect(back.slice(-3)).toEqual(['traffic web-prod-v001 enabled: it takes the traffic', 'disabled web-prod-v002 disabled', 'done web-prod-v001 serves the cluster again']);
+  });
+
+  it('a canary records its traffic share, live figures canary vs baseline while it is analysed, the verdict, and the rollback', async () => {
+    t = await openTestCloud();
+    const d = deployEngine(t.repos, t.cloud);
+    stopEngine = () => d.engine.stop();
+    await d.run('deploy', deploy('sample-app:v1', { capacity: { min: 1, desired: 2, max: 2 } }));
+    const lb = (await t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const load = startLoad({ url: `http://${lb.address}`, rps: 100, paths: ['/', '/cart', '/checkout'] });
+    const canary = await d.run('deploy', deploy('sample-app-faulty:v2', {
+      capacity: { min: 1, desired: 2, max: 2 }, strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 7, maxErrorRateIncrease: 1, minRequests: 20 },
+    }));
+    await load.stop();
+    expect(canary.status).toBe('TERMINAL');
+    const steps = await stepsOf(canary.id);
+    const figures = /^canary canary web-prod-v002: \d+ requests?, [\d.]+% errors, median \d+ ms · baseline web-prod-v001: \d+ requests?, [\d.]+% errors, median \d+ ms$/;
+    expect(steps).toContain('canary web-prod-v002 takes 20% of traffic, baseline web-prod-v001 80%; analysis for 7 s');
+    // At least one figure while the analysis ran, before the verdict.
+    const verdict = steps.findIndex((s) => s.startsWith('canary failed: '));
+    expect(steps.slice(0, verdict).some((s) => figures.test(s))).toBe(true);
+    expect(steps[verdict]).toMatch(/^canary failed: canary web-prod-v002: \d+ requests?, [\d.]+% errors/);
+    expect(steps.slice(verdict + 1)).toEqual([
+      expect.stringMatching(/^failed canary failed: error rate [\d.]+% vs baseline [\d.]+% .*; rolling back$/),
+      'rollback web-prod-v001 enabled again: it takes 100% of traffic',
+      'destroyed web-prod-v002 destroyed',
+    ]);
   });
 });
