@@ -65,19 +65,26 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   const packerId = await run(request, 'Bake with Packer', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-packer' } }]);
   await page.goto(`/applications/${APP}/executions/${packerId}?stage=bake`);
   // The log view renders only the lines in view and follows the end: a search (Enter) scrolls to its match.
+  // It reads like Packer's human output (time, component, message); the machine-readable CSV is behind a toggle.
   const search = page.getByRole('searchbox', { name: 'Search the log' });
-  await expect(page.getByText(/packer: build,step,end/).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText(/^\d\d:\d\d:\d\d packer: build: finished in [\d.]+ s$/).first()).toBeVisible({ timeout: 20_000 });
   await search.fill('image.tar.gz completed');
   await search.press('Enter');
-  await expect(page.getByText(/packer: post-processor compress,ui,say,Archive .*image.tar.gz completed/).first()).toBeVisible();
+  await expect(page.getByText(/packer: post-processor compress: Archive .*image.tar.gz completed/).first()).toBeVisible();
+  await search.fill('wrote app.conf');
+  await search.press('Enter');
+  await expect(page.getByText(/provisioner 1 \(shell: app config\): wrote app.conf/).first()).toBeVisible();
+  await expect(page.getByText(/,output,wrote app.conf/)).toHaveCount(0);
+  await screen(page, 'images-packer-log');
+  await page.getByLabel('Show the raw Packer log (machine-readable)').check();
   await search.fill('wrote app.conf');
   await search.press('Enter');
   await expect(page.getByText(/provisioner 1 \(shell: app config\),output,wrote app.conf/).first()).toBeVisible();
-  await screen(page, 'images-packer-log');
+  await screen(page, 'images-packer-log-raw');
 
   // The bake stage's live log: Packer machine-readable lines, step by step.
   await page.goto(`/applications/${APP}/executions/${bakeId}?stage=bake`);
-  await expect(page.getByText(/test: boot,ui,say,GET \/health answered 200/).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText(/test: boot: GET \/health answered 200/).first()).toBeVisible({ timeout: 20_000 });
   await screen(page, 'images-bake-log');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Images' }).click();

@@ -100,6 +100,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   skipStage: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' }, body: { reason: 'approved on the phone' } },
   ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
   listPendingJudgments: {},
+  getJudgmentContext: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' } },
   setupAdmin: { body: { token: 'x', name: 'root', displayName: 'Root', password: 'a-long-password' }, before: () => (db.auth.users = db.auth.users.map((u) => ({ ...u, admin: false }))) },
   login: { body: { name: 'bo', password: 'mock-password-123' } },
   getSignInOptions: {},

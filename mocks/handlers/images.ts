@@ -34,7 +34,7 @@ const history: Array<ChannelAssignment & { name: string }> = [
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
 
 // The same lineage rules as the registry: a child built on an older parent version is stale.
-function versions(): ImageVersion[] {
+export function versions(): ImageVersion[] {
   const all = plainVersions();
   return all.map((v) => {
     const stale = staleParent(v, all);

@@ -1,3 +1,5 @@
+import { parsePackerLine } from '../../shared/domain/packer-log';
+
 /**
  * The bake's log, in Packer's machine-readable shape: `timestamp,step,type,data…` per line, one
  * line per event, commas inside data escaped as `%!(PACKER_COMMA)` and newlines as `\n`, so each
@@ -46,10 +48,8 @@ export function createBakeLog(sink: (line: string) => void, now: () => Date = ()
   };
 }
 
-/** Parses one log line back (the UI and tests read the log with it). */
+/** Parses one log line back (the UI and tests read the log with it): the shared parser, named as the bakery names it. */
 export function parseBakeLine(line: string): { ts: number; step: string; type: string; data: string[] } | undefined {
-  const parts = line.split(',');
-  if (parts.length < 3 || !/^\d+$/.test(parts[0]!)) return undefined;
-  const un = (s: string) => s.replace(/%!\(PACKER_COMMA\)/g, ',').replace(/\\n/g, '\n');
-  return { ts: Number(parts[0]), step: un(parts[1]!), type: un(parts[2]!), data: parts.slice(3).map(un) };
+  const l = parsePackerLine(line);
+  return l && { ts: l.ts, step: l.component, type: l.type, data: l.data };
 }

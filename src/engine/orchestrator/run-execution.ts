@@ -273,6 +273,11 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
           Object.assign(stage.context, record);
         },
+        log: async (lines) => {
+          if (lines.length === 0) return;
+          const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
+          await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
+        },
       },
     });
   } catch (err) {

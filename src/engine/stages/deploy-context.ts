@@ -25,6 +25,10 @@ export interface DeployContext {
   /** The execution of the pipeline run between rolling steps. */
   gate?: string;
   progress?: string;
+  /** The healthy count last written as a progress step ("2/3"). */
+  reportedHealthy?: string;
+  /** When the canary's figures were last written as a progress step. */
+  reportedAt?: string;
 }
 
 export const readContext = (context: Record<string, unknown>) => context as DeployContext;

@@ -8,6 +8,8 @@ import { type DeployContext, readContext } from './deploy-context';
 import { derivedId } from '../derived-id';
 import { checkDeployable } from '../bakery/deploy-guard';
 import { foreignBalancers, principalRefusal } from './principal';
+import { rollBack } from './deploy-rollback';
+import { CANARY_REPORT_MS, canaryFigures, healthyTag, reporter, withContext } from './deploy-report';
 import { deployRefusal as accountRefusal } from '../cloud/account-gate';
 import { StandingBy } from '../cloud/stand-by';
 
@@ -43,7 +45,7 @@ export const deployHandler = defineHandler<DeployConfig>({
       if (err instanceof StandingBy) throw err;
       // A failed canary carries its analysis on the error: it is the evidence for the failure.
       const canaryAnalysis = (err as { canaryAnalysis?: Record<string, unknown> }).canaryAnalysis;
-      return fail(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, message(err));
+      return rollBack(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, message(err));
     }
   },
 });
@@ -67,6 +69,7 @@ const later = (input: Input, context: DeployContext, ms = POLL_MS): StepResult =
   context: context as Record<string, unknown>,
 });
 
+const report = (input: Input) => reporter(input.services.log);
 const keyOf = (input: Input, name: string) => ({ account: input.config.account, region: input.config.region, name });
 const lbKeys = (input: Input) => input.config.loadBalancers.map((name) => keyOf(input, name));
 const stepDesired = (config: DeployConfig, percent: number) => Math.max(1, Math.ceil((config.capacity.desired * percent) / 100));
@@ -110,6 +113,7 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
           capacity: { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) },
           userData: config.userData, disabled: true,
         });
+        await report(input)(['created', `Server group ${name} created from ${ctx.image}, out of traffic; waiting for ${want} instance${want === 1 ? '' : 's'}`]);
       }
       return later(input, { phase: 'healthy', want, step: 0, phaseStartedAt: now.toISOString(), progress: `launched ${name}`, loadBalancerAddresses });
     }
@@ -118,14 +122,19 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
       const sg = await provider.getServerGroup(key);
       if (!sg) throw new Error(`server group '${name}' disappeared while the deploy waited for it`);
       const up = healthyCount(sg);
+      const tag = healthyTag(up, ctx.want!);
+      // Each change of the healthy count is one step (not one per poll); none while nothing is up yet.
+      const reported = up > 0 && tag !== ctx.reportedHealthy;
+      if (reported) await report(input)(['healthy', `${tag} instances of ${name} healthy`]);
+      const seen = reported ? { reportedHealthy: tag } : {};
       if (up < ctx.want!) {
         if (now.getTime() - Date.parse(ctx.phaseStartedAt!) > config.healthyTimeoutSec * 1000) {
           const why = [...new Set(sg.instances.filter((i) => i.health !== 'up' && i.health !== 'out_of_service').map((i) => i.healthDetail))].join('; ');
           throw new Error(`only ${up} of ${ctx.want} instances of '${name}' became healthy within ${config.healthyTimeoutSec} s${why ? ` (${why})` : ''}`);
         }
-        return later(input, { progress: `${up} of ${ctx.want} instances of ${name} healthy` });
+        return later(input, { progress: `${up} of ${ctx.want} instances of ${name} healthy`, ...seen });
       }
-      return afterHealthy(input, provider, ctx);
+      return withContext(await afterHealthy(input, provider, ctx), seen);
     }
 
     case 'delay':
@@ -145,9 +154,15 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
       return later(input, { progress: `waiting for '${gate?.pipelineName ?? config.pipelineBetweenSteps}' before the next step` }, 1000);
     }
 
-    case 'analyze':
-      if (now < new Date(ctx.until!)) return later(input, { progress: `canary analysis until ${ctx.until}` });
-      return judge(input, provider, ctx);
+    case 'analyze': {
+      if (now >= new Date(ctx.until!)) return judge(input, provider, ctx);
+      // The figures so far, every few seconds: the on-call watches the canary compare as it runs.
+      const due = !ctx.reportedAt || now.getTime() - Date.parse(ctx.reportedAt) >= CANARY_REPORT_MS;
+      if (!due) return later(input, { progress: `canary analysis until ${ctx.until}` });
+      const figures = canaryFigures(ctx.snapshot, await provider.traffic(lbKeys(input)[0]!), name, ctx.baseline!);
+      await report(input)(['canary', figures]);
+      return later(input, { progress: `canary analysis until ${ctx.until}`, reportedAt: now.toISOString() });
+    }
   }
 }
 
@@ -158,16 +173,22 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
   switch (config.strategy) {
     case 'none':
       await provider.enableServerGroup(key);
+      await report(input)(['enabled', `${name} enabled: it takes traffic`]);
       return succeed(input, ctx, []);
     case 'highlander': {
       await provider.enableServerGroup(key);
       const others = (await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! }))
         .filter((g) => g.name !== name && g.managedBy);
-      for (const g of others) await provider.destroyServerGroup(g);
+      await report(input)(['enabled', `${name} enabled: it takes traffic`]);
+      for (const g of others) {
+        await provider.destroyServerGroup(g);
+        await report(input)(['destroyed', `${g.name} destroyed`]);
+      }
       return succeed(input, ctx, others.map((g) => g.name));
     }
     case 'redblack':
       await provider.enableServerGroup(key);
+      await report(input)(['enabled', `${name} enabled beside ${ctx.previous?.join(', ') || 'no other group'}`]);
       if (config.delayBeforeDisableSec > 0) return later(input, { phase: 'delay', until: new Date(now.getTime() + config.delayBeforeDisableSec * 1000).toISOString() });
       return finishRedBlack(input, provider, ctx);
     case 'rollingredblack': {
@@ -179,13 +200,15 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
         if (ctx.step === 0) await provider.enableServerGroup(key, percent);
         for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: percent, [ctx.baseline]: 100 - percent });
       }
-      if (percent === 100) return finishRedBlack(input, provider, ctx);
+      await report(input)(['traffic', ctx.baseline ? `${name} takes ${percent}% of traffic, ${ctx.baseline} ${100 - percent}%` : `${name} runs at ${percent}% of its capacity`]);
+      if (percent === 100) return finishRedBlack(input, provider, ctx, true);
       return later(input, { phase: 'step-delay', until: new Date(now.getTime() + config.delayBetweenStepsSec * 1000).toISOString(), progress: `${name} takes ${percent}% of traffic` });
     }
     case 'canary': {
       if (ctx.promoting) {
         for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: 100, [ctx.baseline!]: 0 });
-        return finishRedBlack(input, provider, ctx);
+        await report(input)(['traffic', `${name} takes 100% of traffic, ${ctx.baseline} 0%`]);
+        return finishRedBlack(input, provider, ctx, true);
       }
       if (!ctx.baseline) throw new Error(`a canary needs an enabled baseline server group in cluster '${ctx.cluster}'; deploy one first`);
       const [lb] = lbKeys(input);
@@ -193,7 +216,8 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
       await provider.enableServerGroup(key, config.canary.weight);
       await provider.setTrafficWeights(lb, { [name]: config.canary.weight, [ctx.baseline]: 100 - config.canary.weight });
       const snapshot = await provider.traffic(lb);
-      return later(input, { phase: 'analyze', snapshot, until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
+      await report(input)(['canary', `${name} takes ${config.canary.weight}% of traffic, baseline ${ctx.baseline} ${100 - config.canary.weight}%; analysis for ${config.canary.analysisSec} s`]);
+      return later(input, { phase: 'analyze', snapshot, reportedAt: now.toISOString(), until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
     }
   }
 }
@@ -226,16 +250,19 @@ async function judge(input: Input, provider: CloudProvider, ctx: DeployContext):
   const baseline = windowOf(ctx.snapshot?.[ctx.baseline!], after[ctx.baseline!]);
   const verdict = judgeCanary(canary, baseline, config.canary);
   const canaryAnalysis = { pass: verdict.pass, canary, baseline, reasons: verdict.reasons };
+  await report(input)(['canary', `${verdict.pass ? 'passed' : 'failed'}: ${canaryFigures(ctx.snapshot, after, ctx.serverGroup!, ctx.baseline!)}`]);
   if (!verdict.pass) throw Object.assign(new Error(`canary failed: ${verdict.reasons.join('; ')} — ${verdict.summary}`), { canaryAnalysis });
   const want = config.capacity.desired;
   await provider.resizeServerGroup(keyOf(input, ctx.serverGroup!), config.capacity);
   return later(input, { phase: 'healthy', promoting: true, want, canaryAnalysis, phaseStartedAt: input.now.toISOString(), progress: `canary passed: ${verdict.summary}` });
 }
 
-async function finishRedBlack(input: Input, provider: CloudProvider, ctx: DeployContext): Promise<StepResult> {
+async function finishRedBlack(input: Input, provider: CloudProvider, ctx: DeployContext, trafficReported = false): Promise<StepResult> {
   const { config } = input;
   const name = ctx.serverGroup!;
+  const say = report(input);
   for (const lb of lbKeys(input)) await provider.setTrafficWeights(lb, { [name]: 100 });
+  if (!trafficReported && lbKeys(input).length > 0) await say(['traffic', `${name} takes 100% of traffic`]);
   const disabled: string[] = [];
   for (const old of ctx.previous ?? []) {
     const sg = await provider.getServerGroup(keyOf(input, old));
@@ -243,15 +270,20 @@ async function finishRedBlack(input: Input, provider: CloudProvider, ctx: Deploy
     if (!sg.disabled) await provider.disableServerGroup(sg);
     disabled.push(old);
     if (config.scaleDown) await provider.resizeServerGroup(sg, { min: 0, desired: 0, max: sg.capacity.max });
+    await say(['disabled', `${old} disabled${config.scaleDown ? ' and scaled down to 0' : ''}`]);
   }
   const groups = await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! });
   const extra = groups.filter((g) => g.name !== name && g.managedBy).slice(Math.max(0, config.maxRemainingAsgs - 1));
-  for (const g of extra) await provider.destroyServerGroup(g);
+  for (const g of extra) {
+    await provider.destroyServerGroup(g);
+    await say(['destroyed', `${g.name} destroyed`]);
+  }
   return succeed(input, ctx, extra.map((g) => g.name), disabled);
 }
 
-function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled: string[] = []): StepResult {
+async function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled: string[] = []): Promise<StepResult> {
   const { config } = input;
+  await report(input)(['done', `${ctx.serverGroup} serves the cluster`]);
   return {
     status: 'SUCCEEDED',
     outputs: {
@@ -264,28 +296,4 @@ function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled
     },
     context: { progress: `${ctx.serverGroup} serves the cluster` },
   };
-}
-
-/** A failure after launch: the new group goes, the groups it displaced take their traffic back. */
-async function fail(input: Input, provider: CloudProvider, ctx: DeployContext, error: string): Promise<StepResult> {
-  const analysis = (ctx.canaryAnalysis ?? undefined) as Record<string, unknown> | undefined;
-  if (!ctx.serverGroup || ctx.phase === 'create' || !input.config.rollbackOnFailure) return { status: 'FAILED', error, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
-  const notes: string[] = [];
-  try {
-    for (const old of ctx.previous ?? []) {
-      const sg = await provider.getServerGroup(keyOf(input, old));
-      if (sg?.disabled) await provider.enableServerGroup(sg);
-      for (const lb of lbKeys(input)) if (sg) await provider.setTrafficWeights(lb, { [old]: 100 });
-    }
-    if (await provider.getServerGroup(keyOf(input, ctx.serverGroup))) {
-      await provider.destroyServerGroup(keyOf(input, ctx.serverGroup));
-      notes.push(`destroyed ${ctx.serverGroup}`);
-    }
-    if (ctx.previous?.length) notes.push(`${ctx.previous.join(', ')} serve${ctx.previous.length === 1 ? 's' : ''} the traffic`);
-  } catch (err) {
-    if (err instanceof StandingBy) throw err; // the rollback is left to the process that runs the local cloud
-    notes.push(`rollback failed too: ${message(err)}`);
-  }
-  // The analysis that failed the canary stays with the stage: it is the evidence for the rollback.
-  return { status: 'FAILED', error: `${error}; rolled back: ${notes.join(', ')}`, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
 }

@@ -31,6 +31,11 @@ export interface StepInput<C> {
      * it or this one lost the lease. `replacing` takes over a stale record (its launchedAt), once.
      */
     recordLaunch: (record: Record<string, unknown>, replacing?: string) => Promise<void>;
+    /**
+     * Appends lines to the stage's log (stored, and streamed live as `log.lines`): how a stage
+     * without a job of its own shows its progress. A step repeated after a crash may repeat a line.
+     */
+    log: (lines: string[]) => Promise<void>;
   };
 }
 

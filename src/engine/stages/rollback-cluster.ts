@@ -2,17 +2,20 @@ import type { z } from 'zod';
 import type { rollbackClusterStage } from '../../shared/stages/rollback-cluster';
 import { beginRollback, finishRollback, healthyCount, providerFor, readyToServe } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
+import { reporter } from './deploy-report';
 import { clusterOperationRefusal } from './principal';
 
 /** Brings the previous group back, waits until it is healthy, then swaps traffic to it. */
 export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClusterStage.config>>({
   async step({ config, repos, execution, services, stage, now }) {
     const soon = new Date(now.getTime() + 500);
-    const ctx = stage.context as { current?: string; restore?: string; startedAt?: string };
+    const ctx = stage.context as { current?: string; restore?: string; startedAt?: string; reportedHealthy?: number };
+    const say = reporter(services.log);
     if (!ctx.current || !ctx.restore) {
       const refusal = await clusterOperationRefusal(repos, execution, config, `rolling back cluster '${config.cluster}'`);
       if (refusal) return { status: 'FAILED', error: refusal };
       const { current, restore } = await beginRollback(repos, services.cloud, { application: execution.application, ...config });
+      await say(['rollback', `Rolling back ${config.cluster} from ${current.name} to ${restore.name}; waiting for ${restore.capacity.desired} healthy instance${restore.capacity.desired === 1 ? '' : 's'}`]);
       return { status: 'RUNNING', wakeAt: soon, context: { current: current.name, restore: restore.name, startedAt: now.toISOString() } };
     }
     const key = (name: string) => ({ account: config.account, region: config.region, name });
@@ -21,13 +24,16 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
     if (!restore || !current) return { status: 'FAILED', error: `server group '${restore ? ctx.current : ctx.restore}' disappeared during the rollback` };
     const provider = await providerFor(services.cloud, restore);
     const up = healthyCount(restore);
+    const seen = up > 0 && up !== ctx.reportedHealthy;
+    if (seen) await say(['healthy', `${up}/${restore.capacity.desired} instances of ${restore.name} healthy`]);
     if (!readyToServe(restore)) {
       if (now.getTime() - Date.parse(ctx.startedAt!) > config.healthyTimeoutSec * 1000) {
         return { status: 'FAILED', error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving` };
       }
-      return { status: 'RUNNING', wakeAt: soon, context: { progress: `${up} of ${restore.capacity.desired} instances of ${restore.name} healthy` } };
+      return { status: 'RUNNING', wakeAt: soon, context: { progress: `${up} of ${restore.capacity.desired} instances of ${restore.name} healthy`, ...(seen ? { reportedHealthy: up } : {}) } };
     }
     await finishRollback(provider, current, restore);
+    await say(['traffic', `${restore.name} enabled: it takes the traffic`], ['disabled', `${current.name} disabled`], ['done', `${restore.name} serves the cluster again`]);
     return { status: 'SUCCEEDED', outputs: { serverGroup: restore.name, rolledBackFrom: current.name } };
   },
 });

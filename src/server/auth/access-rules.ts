@@ -107,6 +107,7 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   skipStage: on('EXECUTE', executionApp),
   ignoreStageFailure: on('EXECUTE', executionApp),
   listPendingJudgments: { kind: 'signedIn' },
+  getJudgmentContext: read(executionApp),
   enableServerGroup: cloudOp,
   disableServerGroup: cloudOp,
   resizeServerGroup: cloudOp,

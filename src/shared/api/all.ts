@@ -37,7 +37,7 @@ import {
   skipStage,
   startExecution,
 } from './executions';
-import { listPendingJudgments } from './approvals';
+import { getJudgmentContext, listPendingJudgments } from './approvals';
 import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
@@ -90,6 +90,7 @@ export const allEndpoints = {
   skipStage,
   ignoreStageFailure,
   listPendingJudgments,
+  getJudgmentContext,
   listImages,
   getImage,
   assignImageChannel,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Execution } from '../domain/execution';
+import { Execution, ExecutionId } from '../domain/execution';
 import { Timestamp } from '../domain/ids';
+import { JudgmentContext } from '../domain/judgment-context';
 
 /** One manual judgment waiting for a person, with its whole execution as the evidence. */
 export const PendingJudgment = z.object({
@@ -17,4 +18,12 @@ export const listPendingJudgments = endpoint({
   path: '/api/approvals',
   summary: 'Every manual judgment waiting for a decision, across all applications, newest first (at most 200)',
   response: z.object({ judgments: z.array(PendingJudgment) }),
+});
+
+export const getJudgmentContext = endpoint({
+  method: 'GET',
+  path: '/api/executions/:executionId/stages/:refId/judgment-context',
+  summary: 'What a manual judgment decides: what the target cluster runs now, the image version promoted and its commit, staging health, the checks passed',
+  params: z.object({ executionId: ExecutionId, refId: z.string().min(1).max(64) }),
+  response: JudgmentContext,
 });

@@ -26,6 +26,8 @@ interface LogViewProps {
   onLoadEarlier?: () => void;
   /** The whole log for download, when not all of it is loaded. */
   readAll?: () => Promise<string[]>;
+  /** What a download of the loaded lines holds when the lines shown are a rendering of them (a bake's human form: the raw lines). */
+  downloadLines?: readonly string[];
   label: string;
   /** More lines are still being fetched (history pages). */
   loading?: boolean;
@@ -146,7 +148,7 @@ export function LogView(props: LogViewProps) {
   };
 
   const download = async () => {
-    const all = offset > 0 && props.readAll ? await props.readAll() : lines;
+    const all = offset > 0 && props.readAll ? await props.readAll() : (props.downloadLines ?? lines);
     const blob = new Blob([all.map(stripAnsi).join('\n') + '\n'], { type: 'text/plain' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');

@@ -74,6 +74,7 @@ export const queryKeys = {
   approvals: {
     all: approvals,
     pending: () => [...approvals, 'pending'] as const,
+    context: (executionId: string, refId: string) => [...approvals, 'context', executionId, refId] as const,
   },
   images: {
     all: images,

@@ -49,7 +49,9 @@ describe('judgment evidence', () => {
     expect(cells(table, 'p95 latency')).toEqual(['≤100 ms', '≤50 ms']);
     expect(screen.getByText('passed')).toBeTruthy();
     // The analysis is a table, not a JSON blob among the other outputs.
-    expect(screen.getByText('serverGroup=storefront-prod-v004')).toBeTruthy();
+    const outputs = document.querySelector('dl[aria-label="Outputs of Canary prod"]')!;
+    expect(outputs.textContent).toBe('server groupstorefront-prod-v004');
+    expect(document.body.textContent).not.toContain('serverGroup=');
     expect(document.body.textContent).not.toContain('"errorRatePct"');
   });
 

@@ -19,6 +19,19 @@ export function stagesBefore(execution: Execution, stage: StageExecution): Stage
 
 const VERSIONISH = /image|version|artifact|tag|commit|sha|build/i;
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+/** `serverGroup` → "server group". */
+const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+/** A value for people: lists joined, a load balancer as "name (address)", none as "none"; JSON only for what has no better form. */
+function readable(v: unknown): string {
+  if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return 'none';
+  if (Array.isArray(v)) return v.map(readable).join(', ');
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.name === 'string') return typeof o.address === 'string' ? `${o.name} (${o.address})` : o.name;
+    return text(v);
+  }
+  return String(v);
+}
 
 /** Names that say what is being shipped; shown first so the judge sees what goes where. */
 export function versionFacts(execution: Execution, before: readonly StageExecution[]): Array<[string, string]> {
@@ -76,13 +89,17 @@ export function JudgmentEvidence({ execution, stage }: { execution: Execution; s
               <span className="font-medium">{s.name}</span>
               {s.error && <span className="text-red-700 dark:text-red-400">{s.error}</span>}
               {Object.keys(s.outputs).some((k) => k !== 'canaryAnalysis') && (
-                <span className="font-mono text-xs text-zinc-500">
+                <dl aria-label={`Outputs of ${s.name}`} className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
                   {Object.entries(s.outputs)
                     // Shown as a table below, not as JSON.
                     .filter(([k]) => k !== 'canaryAnalysis')
-                    .map(([k, v]) => `${k}=${text(v)}`)
-                    .join(' · ')}
-                </span>
+                    .map(([k, v]) => (
+                      <div key={k} className="flex gap-1">
+                        <dt className="text-zinc-600 dark:text-zinc-400">{words(k)}</dt>
+                        <dd className="font-mono break-all">{readable(v)}</dd>
+                      </div>
+                    ))}
+                </dl>
               )}
             </li>
           ))}

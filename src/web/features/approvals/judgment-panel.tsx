@@ -11,6 +11,7 @@ import { useNow } from '../../lib/use-now';
 import { judgeVerdict } from '../../../shared/domain/stage-rules';
 import { useMe } from '../../lib/auth-queries';
 import { JudgmentEvidence } from './judgment-evidence';
+import { JudgmentContextView } from './judgment-context';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -75,6 +76,7 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
           </span>
         )}
       </div>
+      <JudgmentContextView execution={execution} stage={stage} />
       <div>
         <h4 className="text-xs font-semibold text-zinc-700 uppercase dark:text-zinc-300">Instructions</h4>
         <p className="text-sm whitespace-pre-wrap">{str(stage.context.instructions ?? stage.config.instructions) || 'The pipeline gives no instructions for this judgment.'}</p>
