@@ -56,7 +56,7 @@ function detail(name: string): ImageDetail {
   const nodes = new Map<string, RevocationNode>(all.map((v) => [v.id, { id: v.id, ref: `${v.name}:${v.version}`, parentId: v.parent?.id }]));
   const usage: ImageUsage[] = db.serverGroups
     .filter((g) => g.image.name === name && /^v\d+$/.test(g.image.version))
-    .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length }));
+    .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, disabled: g.disabled }));
   return ImageDetail.parse({
     name, versions: own,
     channels: Object.fromEntries(own.flatMap((v) => v.channels.map((c) => [c, v.version]))),

@@ -186,12 +186,12 @@ export function imageRepository(db: Session): ImageRepository {
          where h.name = $1 order by h.id desc limit 200`,
         [name],
       )).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
-      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number }>(
-        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name,
+      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
+        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
                 (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
          from server_groups sg where sg.image_name = $1 order by sg.application, sg.account, sg.region, sg.name`,
         [name],
-      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances }));
+      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances, disabled: u.disabled }));
       const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
       return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)) });
     },

@@ -6,14 +6,16 @@ import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
+import { canRead } from '../auth/visibility';
 
 export function imageRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, listImages, () => repos.images.list());
 
-  registerEndpoint(app, getImage, async ({ params }) => {
+  registerEndpoint(app, getImage, async ({ params, request }) => {
     const detail = await repos.images.detail(params.name);
     if (!detail) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
-    return detail;
+    // Images are everyone's, but where they run names other applications' server groups.
+    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)) };
   });
 
   registerEndpoint(app, assignImageChannel, async ({ params, body, actor }) => {

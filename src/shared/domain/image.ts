@@ -91,6 +91,8 @@ export const ImageUsage = z.object({
   cluster: z.string(),
   serverGroup: z.string(),
   instances: z.number().int().nonnegative(),
+  /** Out of its load balancers: its instances run but serve no traffic. */
+  disabled: z.boolean(),
 });
 export type ImageUsage = z.infer<typeof ImageUsage>;
 
