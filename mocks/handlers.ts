@@ -13,6 +13,7 @@ import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
 import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
+import { searchHandlers } from './handlers/search';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -29,6 +30,7 @@ export const handlersByEndpoint = {
   ...authHandlers,
   ...imageHandlers,
   ...recipeHandlers,
+  ...searchHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -31,7 +31,7 @@ const history: Array<ChannelAssignment & { name: string }> = [
 
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
 
-function versions(): ImageVersion[] {
+export function versions(): ImageVersion[] {
   const nodes = new Map<string, RevocationNode>(stored.map((s) => [s.id, { id: s.id, ref: ref(s), parentId: s.parent, own: s.own }]));
   return stored.map((s) => {
     const { revocation, revoked } = effectiveRevocation(s.id, nodes, new Date());

@@ -18,6 +18,7 @@ import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
 import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
+import { searchRepository } from './repositories/search';
 import type { Repositories, Session } from './types';
 
 /**
@@ -46,5 +47,6 @@ export function createRepositories(db: Session): Repositories {
     images: imageRepository(db),
     recipes: recipeRepository(db),
     jobRuns: jobRunRepository(db),
+    search: searchRepository(db),
   };
 }

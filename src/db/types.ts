@@ -1,3 +1,4 @@
+import type { SearchHit } from '../shared/domain/search';
 import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
 import type { Account, AccountCredentials } from '../shared/domain/account';
 import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
@@ -353,6 +354,11 @@ export interface ExecutionLease {
   token: number;
 }
 
+/** The top bar's search across kinds, limited to the applications given (what the caller may read). */
+export interface SearchRepository {
+  search(q: string, applications: readonly string[], limit: number): Promise<SearchHit[]>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -376,4 +382,5 @@ export interface Repositories {
   recipes: RecipeRepository;
   /** Launch records and durable results of job attempts. */
   jobRuns: JobRunRepository;
+  search: SearchRepository;
 }

@@ -114,6 +114,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getInstanceLog: read(instanceApp),
   // Images and recipes belong to no one application: everyone signed in may read them; changing
   // the registry (recipes, channels, revocations) is for admins until images get owners.
+  // Filters every kind of hit by READ itself (images are everyone's, as in listImages).
+  searchEverything: { kind: 'signedIn' },
   listImages: { kind: 'signedIn' },
   getImage: { kind: 'signedIn' },
   assignImageChannel: { kind: 'admin' },

@@ -43,6 +43,7 @@ import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe }
 
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
+import { searchEverything } from './search';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -101,4 +102,5 @@ export const allEndpoints = {
   saveRecipe,
   listRecipeRevisions,
   ...authEndpoints,
+  searchEverything,
 } as const;
