@@ -16,6 +16,7 @@ const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
 const auth = ['auth'] as const;
 const images = ['images'] as const;
+const search = ['search'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
@@ -82,5 +83,9 @@ export const queryKeys = {
     recipes: () => [...images, 'recipes'] as const,
     recipe: (recipeId: string) => [...images, 'recipe', recipeId] as const,
     recipeRevisions: (recipeId: string) => [...images, 'recipe', recipeId, 'revisions'] as const,
+  },
+  search: {
+    all: search,
+    results: (q: string) => [...search, q] as const,
   },
 };
