@@ -10,8 +10,9 @@ import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
+import { serverGroupCommands } from './commands/server-groups';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...serverGroupCommands];
 
 const GLOBAL = {
   url: { type: 'string' },
