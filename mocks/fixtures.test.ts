@@ -116,6 +116,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listAudit: { query: { q: 'pipelines' } },
   listImages: {},
   searchEverything: { query: { q: 'web' } },
+  listDeploymentHistory: { query: { application: 'web', environment: 'prod' } },
   getImage: { params: { name: 'shop-web' } },
   assignImageChannel: { params: { name: 'shop-web', channel: 'staging' }, body: { version: 'v3' } },
   revokeImage: { params: { name: 'node-base', version: 'v2' }, body: { reason: 'rebuilt with a patched kernel', at: '2030-01-01T00:00:00Z' } },

@@ -14,6 +14,7 @@ import { authHandlers } from './handlers/auth';
 import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
 import { searchHandlers } from './handlers/search';
+import { historyHandlers } from './handlers/history';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -31,6 +32,7 @@ export const handlersByEndpoint = {
   ...imageHandlers,
   ...recipeHandlers,
   ...searchHandlers,
+  ...historyHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -13,6 +13,7 @@ import { ociImagesSchema } from './migrations/031-oci-images';
 import { executionFencingSchema } from './migrations/050-execution-fencing';
 import { triggerOwnersSchema } from './migrations/070-trigger-owners';
 import { accountsSchema } from './migrations/110-accounts';
+import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import type { Session } from './types';
 
 export interface Migration {
@@ -30,6 +31,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
   localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema,
+  serverGroupHistorySchema,
 ];
 
 /**

@@ -19,6 +19,7 @@ import { imageRepository } from './repositories/images';
 import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
 import { searchRepository } from './repositories/search';
+import { deploymentHistoryRepository } from './repositories/deployment-history';
 import type { Repositories, Session } from './types';
 
 /**
@@ -48,5 +49,6 @@ export function createRepositories(db: Session): Repositories {
     recipes: recipeRepository(db),
     jobRuns: jobRunRepository(db),
     search: searchRepository(db),
+    history: deploymentHistoryRepository(db),
   };
 }

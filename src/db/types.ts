@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../shared/domain/deployment-history';
 import type { SearchHit } from '../shared/domain/search';
 import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
 import type { Account, AccountCredentials } from '../shared/domain/account';
@@ -359,6 +360,21 @@ export interface SearchRepository {
   search(q: string, applications: readonly string[], limit: number): Promise<SearchHit[]>;
 }
 
+/** Every server group ever created, kept after it is destroyed. */
+export interface DeploymentHistoryRepository {
+  list(filter: {
+    applications: readonly string[];
+    application?: string | undefined;
+    account?: string | undefined;
+    cluster?: string | undefined;
+    environment?: string | undefined;
+    at?: string | undefined;
+    limit: number;
+  }): Promise<HistoryEntry[]>;
+  /** Stamps who destroyed a group through the API (a stage's destroys are read from its execution). */
+  destroyedBy(key: { account: string; region: string; name: string }, by: string): Promise<void>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -383,4 +399,5 @@ export interface Repositories {
   /** Launch records and durable results of job attempts. */
   jobRuns: JobRunRepository;
   search: SearchRepository;
+  history: DeploymentHistoryRepository;
 }

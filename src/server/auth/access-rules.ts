@@ -116,6 +116,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   // the registry (recipes, channels, revocations) is for admins until images get owners.
   // Filters every kind of hit by READ itself (images are everyone's, as in listImages).
   searchEverything: { kind: 'signedIn' },
+  // Filtered to the applications the caller may read, like the search.
+  listDeploymentHistory: { kind: 'signedIn' },
   listImages: { kind: 'signedIn' },
   getImage: { kind: 'signedIn' },
   assignImageChannel: { kind: 'admin' },

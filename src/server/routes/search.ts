@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { searchEverything } from '../../shared/api/search';
+import { listDeploymentHistory } from '../../shared/api/history';
 import { SEARCH_LIMIT } from '../../shared/domain/search';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
@@ -10,5 +11,11 @@ export function searchRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, searchEverything, async ({ query, request }) => {
     const readable = (await repos.applications.list()).map((a) => a.name).filter((name) => canRead(request, name));
     return { q: query.q, hits: await repos.search.search(query.q, readable, SEARCH_LIMIT) };
+  });
+
+  // Support's other question, "what ran where, and when": the same rule, only readable applications.
+  registerEndpoint(app, listDeploymentHistory, async ({ query, request }) => {
+    const readable = (await repos.applications.list()).map((a) => a.name).filter((name) => canRead(request, name));
+    return { entries: await repos.history.list({ applications: readable, ...query, limit: 500 }) };
   });
 }

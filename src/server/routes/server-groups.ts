@@ -43,12 +43,13 @@ export function serverGroupRoutes(app: FastifyInstance, { repos, cloud }: AppDep
     return detail(await engine.clusters.resize(sg, capacity));
   });
 
-  registerEndpoint(app, destroyServerGroup, async ({ params, query }) => {
+  registerEndpoint(app, destroyServerGroup, async ({ params, query, actor }) => {
     const sg = await requireGroup(params);
     if (query.confirm !== sg.name && (await needsNameToDestroy(repos, sg))) {
       throw new HttpError(400, 'bad_request', destroyConfirmationMessage(sg), 'confirm');
     }
     await engine.clusters.destroy(sg);
+    await repos.history.destroyedBy({ account: sg.account, region: sg.region, name: sg.name }, actor);
     return { serverGroup: sg.name, destroyed: true as const };
   });
 

@@ -44,6 +44,7 @@ import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe }
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
 import { searchEverything } from './search';
+import { listDeploymentHistory } from './history';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -103,4 +104,5 @@ export const allEndpoints = {
   listRecipeRevisions,
   ...authEndpoints,
   searchEverything,
+  listDeploymentHistory,
 } as const;
