@@ -25,9 +25,9 @@ beforeAll(async () => {
   };
   const v003 = (await repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v002' }))!;
   await run(DEPLOY_ID, 'dora', '2026-11-10T09:59:00.000Z', 'web-prod-v003', []);
-  await repos.serverGroups.save({ ...v003, name: 'web-prod-v003', sequence: 3, image: { name: 'web', version: 'v3' }, instances: [], launchedAt: '2026-11-10T10:00:00.000Z' });
+  await repos.serverGroups.save({ ...v003, name: 'web-prod-v003' as typeof v003.name, sequence: 3, image: { name: 'web', version: 'v3' }, instances: [], launchedAt: '2026-11-10T10:00:00.000Z' });
   await run(REPLACE_ID, 'eli', '2026-11-20T09:59:00.000Z', 'web-prod-v004', ['web-prod-v003']);
-  await repos.serverGroups.save({ ...v003, name: 'web-prod-v004', sequence: 4, image: { name: 'web', version: 'v4' }, instances: [], launchedAt: '2026-11-20T10:00:00.000Z' });
+  await repos.serverGroups.save({ ...v003, name: 'web-prod-v004' as typeof v003.name, sequence: 4, image: { name: 'web', version: 'v4' }, instances: [], launchedAt: '2026-11-20T10:00:00.000Z' });
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v003' });
 }, 60_000);
 afterAll(() => ctx.close());

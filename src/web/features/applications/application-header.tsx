@@ -11,6 +11,7 @@ export function ApplicationHeader({ application }: { application: ApplicationSum
     { label: 'Clusters', to: paths.applicationClusters(application.name) },
     { label: 'Pipelines', to: paths.applicationPipelines(application.name) },
     { label: 'Executions', to: paths.applicationExecutions(application.name) },
+    { label: 'History', to: paths.applicationHistory(application.name) },
   ];
   return (
     <div className="flex flex-col gap-3">
