@@ -49,6 +49,9 @@ export interface ProjectRepository {
   get(name: string): Promise<Project | undefined>;
   /** Throws ConflictError when the name is taken. */
   create(input: NewProject, options?: { demo?: boolean }): Promise<Project>;
+  update(name: string, patch: { displayName?: string | undefined; description?: string | undefined; ownerEmail?: string | undefined }): Promise<Project | undefined>;
+  /** Deletes an empty project only; false when it does not exist or still has applications. */
+  delete(name: string): Promise<boolean>;
 }
 
 export interface ApplicationRepository {
@@ -56,6 +59,10 @@ export interface ApplicationRepository {
   get(name: string): Promise<ApplicationSummary | undefined>;
   /** Throws ConflictError when the name is taken, NotFoundError when the project does not exist. */
   create(input: NewApplication, options?: { demo?: boolean }): Promise<Application>;
+  update(name: string, patch: { description?: string | undefined; ownerEmail?: string | undefined }): Promise<Application | undefined>;
+  /** What keeps an application from being deleted: its pipelines, server groups, load balancers (as account/region/name) and past executions. */
+  dependents(name: string): Promise<{ pipelines: string[]; serverGroups: string[]; loadBalancers: string[]; executions: number }>;
+  delete(name: string): Promise<boolean>;
 }
 
 export interface AccountRepository {

@@ -1,6 +1,6 @@
 import { getHealth } from './system';
-import { createProject, getProjectDashboard, listProjects } from './projects';
-import { createApplication, getApplication, listApplications } from './applications';
+import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from './projects';
+import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
 import {
   destroyServerGroup,
@@ -52,9 +52,13 @@ export const allEndpoints = {
   listProjects,
   getProjectDashboard,
   createProject,
+  updateProject,
+  deleteProject,
   listApplications,
   getApplication,
   createApplication,
+  updateApplication,
+  deleteApplication,
   getClusters,
   getServerGroup,
   listLoadBalancers,
