@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/page-header';
 import { TabNav, type Tab } from '../../components/tab-nav';
 import { paths } from '../../lib/paths';
 import { plural } from '../../lib/format';
+import { ApplicationSettings } from './application-settings';
 
 export function ApplicationHeader({ application }: { application: ApplicationSummary }) {
   const tabs: Tab[] = [
@@ -19,6 +20,7 @@ export function ApplicationHeader({ application }: { application: ApplicationSum
         eyebrow="Application"
         title={application.name}
         badges={application.demo && <DemoBadge />}
+        actions={<ApplicationSettings key={`${application.description}/${application.ownerEmail}`} application={application} />}
         description={application.description}
       >
         <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
