@@ -74,3 +74,32 @@ test('the history answers "what ran in production at that moment", destroyed gro
   // The execution page of the demo's release pipeline.
   await expect(page.getByRole('heading', { level: 1, name: 'Ship storefront' })).toBeVisible();
 });
+
+test('managing an application: edit its owner, see why it cannot be deleted yet, delete an empty one by typing its name', async ({ page, request }) => {
+  await request.post('/api/applications', { data: { name: 'scratchpad', project: 'demo', ownerEmail: 'scratch@example.com', description: 'A mistake' } });
+  await page.goto('/applications/storefront/clusters');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const storefrontSettings = page.getByRole('dialog', { name: 'Settings of storefront' });
+  await storefrontSettings.getByRole('button', { name: 'Delete application…' }).click();
+  const refuse = page.getByRole('dialog', { name: 'Delete application storefront?' });
+  await refuse.getByLabel('Type storefront to confirm').fill('storefront');
+  await refuse.getByRole('button', { name: 'Delete storefront' }).click();
+  await expect(refuse.getByRole('alert')).toContainText("Application 'storefront' still has pipeline Ship storefront");
+  await screen(page, 'support-app-delete-refused');
+  await refuse.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.goto('/applications/scratchpad/clusters');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings of scratchpad' });
+  await settings.getByLabel('Owner e-mail').fill('owner@example.com');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Owner owner@example.com')).toBeVisible();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('dialog', { name: 'Settings of scratchpad' }).getByRole('button', { name: 'Delete application…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete application scratchpad?' });
+  await expect(confirm.getByRole('button', { name: 'Delete scratchpad' })).toBeDisabled();
+  await confirm.getByLabel('Type scratchpad to confirm').fill('scratchpad');
+  await confirm.getByRole('button', { name: 'Delete scratchpad' }).click();
+  await expect(page).toHaveURL(/\/applications$/);
+  expect((await request.get('/api/applications/scratchpad')).status()).toBe(404);
+});
