@@ -33,7 +33,7 @@ describe('global search from the top bar', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/applications/web/clusters'));
     expect(new URLSearchParams(router.state.location.search).get('sg')).toBe('prod/eu-west-1/web-prod-v003');
     expect(screen.queryByRole('dialog')).toBeNull();
-  });
+  }, 20_000);
 
   it('opens with / outside a field, finds an instance by its address, and Enter in the box opens the first hit', async () => {
     const { user, router } = await openPage('/applications');
@@ -44,7 +44,7 @@ describe('global search from the top bar', () => {
     expect(within(instances).getAllByRole('link')).toHaveLength(1);
     await user.keyboard('{Enter}');
     await waitFor(() => expect(router.state.location.pathname).toBe('/applications/web/clusters'));
-  });
+  }, 20_000);
 
   it('closes with Escape and gives focus back to the search button', async () => {
     const { user, button } = await openPage('/projects');
@@ -53,5 +53,5 @@ describe('global search from the top bar', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(button);
-  });
+  }, 20_000);
 });
