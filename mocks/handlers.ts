@@ -13,6 +13,8 @@ import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
 import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
+import { searchHandlers } from './handlers/search';
+import { historyHandlers } from './handlers/history';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -29,6 +31,8 @@ export const handlersByEndpoint = {
   ...authHandlers,
   ...imageHandlers,
   ...recipeHandlers,
+  ...searchHandlers,
+  ...historyHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

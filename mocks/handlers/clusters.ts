@@ -7,6 +7,7 @@ import {
   listLoadBalancers,
 } from '../../src/shared/api/clusters';
 import { groupClusters } from '../../src/shared/domain/cluster';
+import { destroyNeedsName } from '../../src/shared/domain/destroy-confirmation';
 import { db } from '../db';
 import { handleEndpoint, notFound } from '../handle-endpoint';
 
@@ -45,7 +46,8 @@ export const clusterHandlers = {
         lb.region === serverGroup.region &&
         lb.targets.some((t) => t.serverGroup === serverGroup.name),
     );
-    return { serverGroup, loadBalancers };
+    const environment = db.accounts.find((a) => a.name === serverGroup.account)?.environment;
+    return { serverGroup, loadBalancers, destroyNeedsName: destroyNeedsName(serverGroup, db.serverGroups, environment) };
   }),
 
   listLoadBalancers: handleEndpoint(listLoadBalancers, ({ params }) => {

@@ -68,12 +68,12 @@ function detail(name: string): ImageDetail {
   const nodes = new Map<string, RevocationNode>(all.map((v) => [v.id, { id: v.id, ref: `${v.name}:${v.version}`, parentId: v.parent?.id }]));
   const usage: ImageUsage[] = db.serverGroups
     .filter((g) => g.image.name === name && /^v\d+$/.test(g.image.version))
-    .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length }));
+    .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, disabled: g.disabled }));
   // Groups running an image built on one of these versions count too, under the version they come from.
   for (const v of own) {
     for (const child of descendantsOf(v.id, all)) {
       for (const g of db.serverGroups.filter((x) => x.image.name === child.name && x.image.version === child.version)) {
-        usage.push({ version: v.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, through: `${child.name}:${child.version}` });
+        usage.push({ version: v.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, disabled: g.disabled, through: `${child.name}:${child.version}` });
       }
     }
   }

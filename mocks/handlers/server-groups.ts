@@ -11,6 +11,7 @@ import {
 import type { Instance } from '../../src/shared/domain/instance';
 import type { ServerGroup } from '../../src/shared/domain/server-group';
 import { trafficGuardRefusal, type GuardedAction } from '../../src/shared/domain/traffic-guard';
+import { destroyConfirmationMessage, destroyNeedsName } from '../../src/shared/domain/destroy-confirmation';
 import { db } from '../db';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
@@ -67,8 +68,12 @@ export const serverGroupHandlers = {
     return detail(replace(sg, { capacity: c, instances }));
   }),
 
-  destroyServerGroup: handleEndpoint(destroyServerGroup, ({ params }) => {
+  destroyServerGroup: handleEndpoint(destroyServerGroup, ({ params, query }) => {
     const sg = find(params);
+    const environment = db.accounts.find((a) => a.name === sg.account)?.environment;
+    if (query.confirm !== sg.name && destroyNeedsName(sg, db.serverGroups, environment)) {
+      throw new MockApiError(400, { error: 'bad_request', message: destroyConfirmationMessage(sg), field: 'confirm' });
+    }
     guard(sg, 'destroy');
     db.serverGroups = db.serverGroups.filter((g) => g !== sg);
     return { serverGroup: sg.name, destroyed: true as const };

@@ -12,8 +12,9 @@ import { provisioningCommands } from './commands/provisioning';
 import { imageDownloadCommands } from './commands/image-download';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
+import { serverGroupCommands } from './commands/server-groups';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands, ...imageDownloadCommands];
+export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands, ...imageDownloadCommands, ...serverGroupCommands];
 
 const GLOBAL = {
   url: { type: 'string' },

@@ -15,6 +15,7 @@ import { triggerOwnersSchema } from './migrations/070-trigger-owners';
 import { accountsSchema } from './migrations/110-accounts';
 import { containerProviderSchema } from './migrations/130-container-provider';
 import { executionNeedsLeaseSchema } from './migrations/140-execution-needs-lease';
+import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import { imageRestoreSchema } from './migrations/175-image-restore';
 import type { Session } from './types';
 
@@ -33,7 +34,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
   localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema,
-  containerProviderSchema, executionNeedsLeaseSchema, imageRestoreSchema,
+  containerProviderSchema, executionNeedsLeaseSchema, serverGroupHistorySchema, imageRestoreSchema,
 ];
 
 /**

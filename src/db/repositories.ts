@@ -18,6 +18,8 @@ import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
 import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
+import { searchRepository } from './repositories/search';
+import { deploymentHistoryRepository } from './repositories/deployment-history';
 import type { Repositories, Session } from './types';
 
 /**
@@ -46,5 +48,7 @@ export function createRepositories(db: Session): Repositories {
     images: imageRepository(db),
     recipes: recipeRepository(db),
     jobRuns: jobRunRepository(db),
+    search: searchRepository(db),
+    history: deploymentHistoryRepository(db),
   };
 }

@@ -1,3 +1,5 @@
+import type { HistoryEntry } from '../shared/domain/deployment-history';
+import type { SearchHit } from '../shared/domain/search';
 import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
 import type { Account, AccountCredentials } from '../shared/domain/account';
 import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
@@ -47,6 +49,9 @@ export interface ProjectRepository {
   get(name: string): Promise<Project | undefined>;
   /** Throws ConflictError when the name is taken. */
   create(input: NewProject, options?: { demo?: boolean }): Promise<Project>;
+  update(name: string, patch: { displayName?: string | undefined; description?: string | undefined; ownerEmail?: string | undefined }): Promise<Project | undefined>;
+  /** Deletes an empty project only; false when it does not exist or still has applications. */
+  delete(name: string): Promise<boolean>;
 }
 
 export interface ApplicationRepository {
@@ -54,6 +59,10 @@ export interface ApplicationRepository {
   get(name: string): Promise<ApplicationSummary | undefined>;
   /** Throws ConflictError when the name is taken, NotFoundError when the project does not exist. */
   create(input: NewApplication, options?: { demo?: boolean }): Promise<Application>;
+  update(name: string, patch: { description?: string | undefined; ownerEmail?: string | undefined }): Promise<Application | undefined>;
+  /** What keeps an application from being deleted: its pipelines, server groups, load balancers (as account/region/name) and past executions. */
+  dependents(name: string): Promise<{ pipelines: string[]; serverGroups: string[]; loadBalancers: string[]; executions: number }>;
+  delete(name: string): Promise<boolean>;
 }
 
 export interface AccountRepository {
@@ -361,6 +370,26 @@ export interface ExecutionLease {
   token: number;
 }
 
+/** The top bar's search across kinds, limited to the applications given (what the caller may read). */
+export interface SearchRepository {
+  search(q: string, applications: readonly string[], limit: number): Promise<SearchHit[]>;
+}
+
+/** Every server group ever created, kept after it is destroyed. */
+export interface DeploymentHistoryRepository {
+  list(filter: {
+    applications: readonly string[];
+    application?: string | undefined;
+    account?: string | undefined;
+    cluster?: string | undefined;
+    environment?: string | undefined;
+    at?: string | undefined;
+    limit: number;
+  }): Promise<HistoryEntry[]>;
+  /** Stamps who destroyed a group through the API (a stage's destroys are read from its execution). */
+  destroyedBy(key: { account: string; region: string; name: string }, by: string): Promise<void>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
@@ -384,4 +413,6 @@ export interface Repositories {
   recipes: RecipeRepository;
   /** Launch records and durable results of job attempts. */
   jobRuns: JobRunRepository;
+  search: SearchRepository;
+  history: DeploymentHistoryRepository;
 }

@@ -24,6 +24,7 @@ import { securityHeaders } from './plugins/security-headers';
 import { authRoutes } from './routes/auth';
 import { adminRoutes } from './routes/admin';
 import { imageRoutes } from './routes/images';
+import { searchRoutes } from './routes/search';
 import { recipeRoutes } from './routes/recipes';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => serverGroupRoutes(s, deps, engine));
   await routes((s) => approvalRoutes(s, deps, engine));
   await routes((s) => imageRoutes(s, deps));
+  await routes((s) => searchRoutes(s, deps));
   await routes((s) => recipeRoutes(s, deps));
   await staticFiles(app, deps.staticRoot);
   await app.ready();

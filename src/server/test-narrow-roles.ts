@@ -13,7 +13,7 @@ export async function openNarrowRoleApp(people: Record<string, Permission[]>): P
   app: FastifyInstance;
   repos: Repositories;
   close: () => Promise<void>;
-  as: (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+  as: (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
 }> {
   const { app, repos, close, token } = await openTestApp({ signedIn: false });
   const tokens: Record<string, string> = { ana: token };
@@ -22,7 +22,7 @@ export async function openNarrowRoleApp(people: Record<string, Permission[]>): P
     await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })) });
     tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
   }
-  const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  const as = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
   return { app, repos, close, as };
 }

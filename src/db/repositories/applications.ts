@@ -69,5 +69,31 @@ export function applicationRepository(db: Queryable): ApplicationRepository {
         throw err;
       }
     },
+
+    async update(name, patch) {
+      const { rows } = await db.query(
+        `update applications as a set description = coalesce($2, description), owner_email = coalesce($3, owner_email) where name = $1 returning ${COLUMNS}`,
+        [name, patch.description ?? null, patch.ownerEmail ?? null],
+      );
+      return rows[0] ? parseRow(Application, rows[0], 'application') : undefined;
+    },
+
+    async dependents(name) {
+      const names = async (sql: string) => (await db.query<{ name: string }>(sql, [name])).rows.map((r) => r.name);
+      const [pipelines, serverGroups, loadBalancers, executions] = await Promise.all([
+        names('select name from pipelines where application = $1 order by name'),
+        names(`select account || '/' || region || '/' || name as name from server_groups where application = $1 order by name, account, region`),
+        names(`select account || '/' || region || '/' || name as name from load_balancers where application = $1 order by name, account, region`),
+        db.query<{ n: number }>('select count(*)::int as n from executions where application = $1', [name]),
+      ]);
+      return { pipelines, serverGroups, loadBalancers, executions: executions.rows[0]?.n ?? 0 };
+    },
+
+    async delete(name) {
+      // Traffic guards are settings of the application, not things it runs: they go with it, in one
+      // statement (foreign keys are checked at its end, so both deletes count).
+      const { rowCount } = await db.query('with guards as (delete from traffic_guards where application = $1) delete from applications where name = $1', [name]);
+      return rowCount > 0;
+    },
   };
 }

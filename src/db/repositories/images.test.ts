@@ -63,7 +63,7 @@ describe(`image registry (${testDriver()})`, () => {
     await repos.serverGroups.save({ ...sg, image: { name: 'web', version: 'v1' } });
     await repos.serverGroups.save(serverGroup({ account: 'prod', region: 'east', name: 'web-prod-v002' }));
     const usage = (await repos.images.detail('web'))!.usage;
-    expect(usage).toEqual([{ version: 'v1', application: 'web', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v003', instances: 2 }]);
+    expect(usage).toEqual([{ version: 'v1', application: 'web', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v003', instances: 2, disabled: false }]);
   });
 
   it('keeps every recipe revision and refuses a save based on a stale one', async () => {

@@ -197,12 +197,12 @@ export function imageRepository(db: Session): ImageRepository {
          where h.name = $1 order by h.id desc limit 200`,
         [name],
       )).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
-      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number }>(
-        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name,
+      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
+        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
                 (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
          from server_groups sg where sg.image_name = $1 order by sg.application, sg.account, sg.region, sg.name`,
         [name],
-      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances }));
+      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances, disabled: u.disabled }));
       const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
       return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: [...usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)), ...(await usageThroughChildren(db, versions, all))] });
     },
@@ -256,8 +256,8 @@ export function imageRepository(db: Session): ImageRepository {
 async function usageThroughChildren(db: Session, versions: readonly ImageVersion[], all: readonly ImageVersion[]): Promise<ImageUsage[]> {
   const through = versions.flatMap((v) => descendantsOf(v.id, all).map((d) => ({ base: v.version, child: d })));
   if (through.length === 0) return [];
-  const { rows } = await db.query<{ image_name: string; image_version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number }>(
-    `select sg.image_name, sg.image_version, sg.application, sg.account, sg.region, sg.cluster, sg.name,
+  const { rows } = await db.query<{ image_name: string; image_version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
+    `select sg.image_name, sg.image_version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
             (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
      from server_groups sg where sg.image_name = any($1::text[]) order by sg.application, sg.account, sg.region, sg.name`,
     [[...new Set(through.map((t) => t.child.name))]],
@@ -265,6 +265,6 @@ async function usageThroughChildren(db: Session, versions: readonly ImageVersion
   return rows.flatMap((r) =>
     through
       .filter((t) => t.child.name === r.image_name && t.child.version === r.image_version)
-      .map((t): ImageUsage => ({ version: t.base, application: r.application, account: r.account, region: r.region, cluster: r.cluster, serverGroup: r.name, instances: r.instances, through: `${r.image_name}:${r.image_version}` })),
+      .map((t): ImageUsage => ({ version: t.base, application: r.application, account: r.account, region: r.region, cluster: r.cluster, serverGroup: r.name, instances: r.instances, disabled: r.disabled, through: `${r.image_name}:${r.image_version}` })),
   );
 }

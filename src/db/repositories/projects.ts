@@ -34,5 +34,21 @@ export function projectRepository(db: Queryable): ProjectRepository {
       const { rows } = await db.query(`${SELECT} where p.name = $1`, [input.name]);
       return parseRow(Project, rows[0], 'project');
     },
+
+    async update(name, patch) {
+      const { rowCount } = await db.query(
+        `update projects set display_name = coalesce($2, display_name), description = coalesce($3, description), owner_email = coalesce($4, owner_email) where name = $1`,
+        [name, patch.displayName ?? null, patch.description ?? null, patch.ownerEmail ?? null],
+      );
+      if (rowCount === 0) return undefined;
+      const { rows } = await db.query(`${SELECT} where p.name = $1`, [name]);
+      return parseRow(Project, rows[0], 'project');
+    },
+
+    async delete(name) {
+      // Only an empty project: the caller refuses (naming them) while applications remain.
+      const { rowCount } = await db.query('delete from projects p where name = $1 and not exists (select 1 from applications a where a.project = p.name)', [name]);
+      return rowCount > 0;
+    },
   };
 }

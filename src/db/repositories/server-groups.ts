@@ -76,6 +76,10 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
         key.region,
         key.name,
       ]);
+      // The history row outlives the group: it is how "what ran there on date X" is answered.
+      if (rowCount > 0) {
+        await db.query('update server_group_history set destroyed_at = now() where account = $1 and region = $2 and name = $3 and destroyed_at is null', [key.account, key.region, key.name]);
+      }
       return rowCount > 0;
     },
 
@@ -90,6 +94,12 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
       await db.transaction(async (tx) => {
         await upsertGroup(tx, sg);
         await replaceInstances(tx, sg);
+        // The first save of a group is its creation; later saves (health, capacity) change nothing here.
+        await tx.query(
+          `insert into server_group_history (account, region, name, application, cluster, image_name, image_version, created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz) on conflict do nothing`,
+          [sg.account, sg.region, sg.name, sg.application, sg.cluster, sg.image.name, sg.image.version, sg.launchedAt],
+        );
       });
     },
   };

@@ -67,9 +67,14 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   listProjects: { kind: 'signedIn' },
   getProjectDashboard: { kind: 'signedIn' },
   createProject: { kind: 'admin' },
+  updateProject: { kind: 'admin' },
+  deleteProject: { kind: 'admin' },
   listApplications: { kind: 'signedIn' },
   getApplication: read(app),
   createApplication: { kind: 'admin' },
+  // The application's own people may keep its description and owner current; only admins delete, as only they create.
+  updateApplication: on('WRITE', app),
+  deleteApplication: { kind: 'admin' },
   getClusters: read(app),
   getServerGroup: read(app),
   listLoadBalancers: read(app),
@@ -118,6 +123,10 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getInstanceLog: read(instanceApp),
   // Images and recipes belong to no one application: everyone signed in may read them; changing
   // the registry (recipes, channels, revocations) is for admins until images get owners.
+  // Filters every kind of hit by READ itself (images are everyone's, as in listImages).
+  searchEverything: { kind: 'signedIn' },
+  // Filtered to the applications the caller may read, like the search.
+  listDeploymentHistory: { kind: 'signedIn' },
   listImages: { kind: 'signedIn' },
   getImage: { kind: 'signedIn' },
   assignImageChannel: { kind: 'admin' },

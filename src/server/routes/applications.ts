@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { createApplication, getApplication, listApplications } from '../../shared/api/applications';
+import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from '../../shared/api/applications';
+import { ConflictError } from '../../db/errors';
+import { blockersOf } from '../../shared/domain/application-blockers';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
@@ -13,4 +15,17 @@ export function applicationRoutes(app: FastifyInstance, { repos }: AppDeps): voi
   registerEndpoint(app, getApplication, ({ params }) => requireApplication(repos, params.application));
 
   registerEndpoint(app, createApplication, ({ body }) => repos.applications.create(body));
+
+  registerEndpoint(app, updateApplication, async ({ params, body }) => {
+    await requireApplication(repos, params.application);
+    return (await repos.applications.update(params.application, body))!;
+  });
+
+  registerEndpoint(app, deleteApplication, async ({ params }) => {
+    await requireApplication(repos, params.application);
+    const blockers = blockersOf(await repos.applications.dependents(params.application));
+    if (blockers) throw new ConflictError(`Application '${params.application}' still has ${blockers}. Delete them first.`, 'application');
+    await repos.applications.delete(params.application);
+    return { application: params.application, deleted: true as const };
+  });
 }

@@ -52,7 +52,11 @@ export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: 
     return request.me;
   });
 
-  registerEndpoint(app, getSignInOptions, async () => (oidc ? { sso: { name: oidc.name, loginPath: OIDC_LOGIN_PATH } } : {}));
+  registerEndpoint(app, getSignInOptions, async () => ({
+    ...(oidc ? { sso: { name: oidc.name, loginPath: OIDC_LOGIN_PATH } } : {}),
+    // Says only that setup is pending (anyone could try to sign in and learn as much); the link stays in the log.
+    ...((await repos.users.countAdmins()) === 0 ? { setupPending: true } : {}),
+  }));
 
   if (oidc) {
     // Browser navigations, not JSON endpoints: they answer with redirects (or a page saying what went wrong).

@@ -11,7 +11,7 @@ import { groupClusters } from '../../shared/domain/cluster';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
-import { requireApplication } from './lookups';
+import { needsNameToDestroy, requireApplication } from './lookups';
 
 export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   registerEndpoint(app, getClusters, async ({ params, query }) => {
@@ -30,7 +30,7 @@ export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
         'serverGroup',
       );
     }
-    return { serverGroup, loadBalancers: await repos.loadBalancers.listForServerGroup(key) };
+    return { serverGroup, loadBalancers: await repos.loadBalancers.listForServerGroup(key), destroyNeedsName: await needsNameToDestroy(repos, serverGroup) };
   });
 
   registerEndpoint(app, listLoadBalancers, async ({ params }) => {

@@ -7,16 +7,18 @@ import type { AppDeps } from '../deps';
 import { imageDownloadRoutes } from './image-download';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
+import { canRead } from '../auth/visibility';
 
 export function imageRoutes(app: FastifyInstance, { repos, dataDir }: AppDeps): void {
   imageDownloadRoutes(app, repos, dataDir);
 
   registerEndpoint(app, listImages, () => repos.images.list());
 
-  registerEndpoint(app, getImage, async ({ params }) => {
+  registerEndpoint(app, getImage, async ({ params, request }) => {
     const detail = await repos.images.detail(params.name);
     if (!detail) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
-    return detail;
+    // Images are everyone's, but where they run names other applications' server groups.
+    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)) };
   });
 
   registerEndpoint(app, assignImageChannel, async ({ params, body, actor }) => {

@@ -1,6 +1,8 @@
 import type { ApplicationSummary } from '../../shared/domain/application';
 import type { Execution } from '../../shared/domain/execution';
 import type { Pipeline } from '../../shared/domain/pipeline';
+import type { ServerGroup } from '../../shared/domain/server-group';
+import { destroyNeedsName } from '../../shared/domain/destroy-confirmation';
 import { NotFoundError } from '../../db/errors';
 import type { Repositories } from '../../db/types';
 
@@ -22,4 +24,10 @@ export async function requireExecution(repos: Repositories, id: string): Promise
   const execution = await repos.executions.get(id);
   if (!execution) throw new NotFoundError(`Execution '${id}' does not exist.`, 'executionId');
   return execution;
+}
+
+/** Whether destroying this group needs its name typed: the last enabled one of a production cluster. */
+export async function needsNameToDestroy(repos: Repositories, sg: ServerGroup): Promise<boolean> {
+  const [siblings, account] = await Promise.all([repos.serverGroups.listByApplication(sg.application), repos.accounts.get(sg.account)]);
+  return destroyNeedsName(sg, siblings, account?.environment);
 }

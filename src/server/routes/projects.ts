@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createProject, getProjectDashboard, listProjects } from '../../shared/api/projects';
+import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from '../../shared/api/projects';
+import { ConflictError } from '../../db/errors';
 import { newestPerCluster } from '../../shared/domain/dashboard';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
@@ -32,4 +33,20 @@ export function projectRoutes(app: FastifyInstance, { repos }: AppDeps): void {
   });
 
   registerEndpoint(app, createProject, ({ body }) => repos.projects.create(body));
+
+  registerEndpoint(app, updateProject, async ({ params, body }) => {
+    const updated = await repos.projects.update(params.project, body);
+    if (!updated) throw new NotFoundError(`Project '${params.project}' does not exist.`, 'project');
+    return updated;
+  });
+
+  registerEndpoint(app, deleteProject, async ({ params }) => {
+    const project = await repos.projects.get(params.project);
+    if (!project) throw new NotFoundError(`Project '${params.project}' does not exist.`, 'project');
+    if (project.applications.length > 0) {
+      throw new ConflictError(`Project '${project.name}' still has applications: ${project.applications.join(', ')}. Delete or move them first.`, 'project');
+    }
+    if (!(await repos.projects.delete(project.name))) throw new ConflictError(`Project '${project.name}' gained an application meanwhile; nothing was deleted.`, 'project');
+    return { project: project.name, deleted: true as const };
+  });
 }

@@ -84,7 +84,8 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
     expect(refused.json().message).toBe(
       "Traffic guard: cluster 'web-prod' in prod/east is protected and 'web-prod-v002' is its last enabled server group; refusing to disable it. Enable another server group of the cluster first.",
     );
-    expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002` })).statusCode).toBe(409);
+    // Even with the name typed (the last enabled group of a production cluster needs it), the guard refuses.
+    expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002?confirm=web-prod-v002` })).statusCode).toBe(409);
 
     const rollback = await a.inject({ method: 'POST', url: '/api/applications/web/clusters/prod/east/web-prod/rollback', payload: {} });
     expect(rollback.json()).toEqual({ serverGroup: 'web-prod-v001', rolledBackFrom: 'web-prod-v002' });

@@ -15,7 +15,8 @@ import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
-import { requireApplication } from './lookups';
+import { needsNameToDestroy, requireApplication } from './lookups';
+import { destroyConfirmationMessage } from '../../shared/domain/destroy-confirmation';
 
 // The operations, the traffic guard and the rollback's wait for health live in the engine
 // (engine.clusters); this file only finds the group the path names and checks the input.
@@ -42,9 +43,13 @@ export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engi
     return detail(await engine.clusters.resize(sg, capacity));
   });
 
-  registerEndpoint(app, destroyServerGroup, async ({ params }) => {
+  registerEndpoint(app, destroyServerGroup, async ({ params, query, actor }) => {
     const sg = await requireGroup(params);
+    if (query.confirm !== sg.name && (await needsNameToDestroy(repos, sg))) {
+      throw new HttpError(400, 'bad_request', destroyConfirmationMessage(sg), 'confirm');
+    }
     await engine.clusters.destroy(sg);
+    await repos.history.destroyedBy({ account: sg.account, region: sg.region, name: sg.name }, actor);
     return { serverGroup: sg.name, destroyed: true as const };
   });
 

@@ -1,6 +1,6 @@
 import { getHealth } from './system';
-import { createProject, getProjectDashboard, listProjects } from './projects';
-import { createApplication, getApplication, listApplications } from './applications';
+import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from './projects';
+import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
 import {
   destroyServerGroup,
@@ -43,6 +43,8 @@ import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe }
 
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
+import { searchEverything } from './search';
+import { listDeploymentHistory } from './history';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -50,9 +52,13 @@ export const allEndpoints = {
   listProjects,
   getProjectDashboard,
   createProject,
+  updateProject,
+  deleteProject,
   listApplications,
   getApplication,
   createApplication,
+  updateApplication,
+  deleteApplication,
   getClusters,
   getServerGroup,
   listLoadBalancers,
@@ -104,4 +110,6 @@ export const allEndpoints = {
   saveRecipe,
   listRecipeRevisions,
   ...authEndpoints,
+  searchEverything,
+  listDeploymentHistory,
 } as const;

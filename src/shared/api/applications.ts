@@ -35,3 +35,27 @@ export const createApplication = endpoint({
   response: Application,
   status: 201,
 });
+
+export const ApplicationPatch = z
+  .object({
+    description: z.string().max(2000, 'description must be at most 2000 characters').optional(),
+    ownerEmail: z.email('ownerEmail must be an e-mail address').optional(),
+  })
+  .strict();
+
+export const updateApplication = endpoint({
+  method: 'PATCH',
+  path: '/api/applications/:application',
+  summary: "Changes an application's description or owner",
+  params: ApplicationParams,
+  body: ApplicationPatch,
+  response: Application,
+});
+
+export const deleteApplication = endpoint({
+  method: 'DELETE',
+  path: '/api/applications/:application',
+  summary: 'Deletes an application; refused, naming them, while it has pipelines, server groups, load balancers or past executions',
+  params: ApplicationParams,
+  response: z.object({ application: ApplicationName, deleted: z.literal(true) }),
+});

@@ -24,8 +24,12 @@ export const login = endpoint({
 export const getSignInOptions = endpoint({
   method: 'GET',
   path: '/api/auth/options',
-  summary: 'How people sign in here: name and password always; single sign-on (its button label and where it starts) when configured',
-  response: z.object({ sso: z.object({ name: z.string(), loginPath: z.string() }).optional() }),
+  summary: 'How people sign in here: name and password always; single sign-on (its button label and where it starts) when configured; whether the first admin is still to be set up',
+  response: z.object({
+    sso: z.object({ name: z.string(), loginPath: z.string() }).optional(),
+    /** No admin exists yet: the first one is made through the setup link Kiln printed in its log. */
+    setupPending: z.boolean().optional(),
+  }),
 });
 
 export const logout = endpoint({

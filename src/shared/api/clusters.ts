@@ -43,6 +43,8 @@ export const ServerGroupParams = ApplicationParams.extend({
 export const ServerGroupDetail = z.object({
   serverGroup: ServerGroup,
   loadBalancers: z.array(LoadBalancer),
+  /** The last enabled group of a production cluster: destroying it needs its name typed (destroy's `confirm`). */
+  destroyNeedsName: z.boolean().optional(),
 });
 export type ServerGroupDetail = z.infer<typeof ServerGroupDetail>;
 

@@ -29,3 +29,28 @@ export const createProject = endpoint({
   response: Project,
   status: 201,
 });
+
+export const ProjectPatch = z
+  .object({
+    displayName: z.string().trim().min(1, 'displayName must not be empty').max(120, 'displayName must be at most 120 characters').optional(),
+    description: z.string().max(2000, 'description must be at most 2000 characters').optional(),
+    ownerEmail: z.email('ownerEmail must be an e-mail address').optional(),
+  })
+  .strict();
+
+export const updateProject = endpoint({
+  method: 'PATCH',
+  path: '/api/projects/:project',
+  summary: "Changes a project's display name, description or owner",
+  params: ProjectParams,
+  body: ProjectPatch,
+  response: Project,
+});
+
+export const deleteProject = endpoint({
+  method: 'DELETE',
+  path: '/api/projects/:project',
+  summary: 'Deletes an empty project; refused, naming them, while it has applications',
+  params: ProjectParams,
+  response: z.object({ project: ProjectName, deleted: z.literal(true) }),
+});

@@ -44,8 +44,10 @@ export const DestroyedServerGroup = z.object({ serverGroup: ServerGroupName, des
 export const destroyServerGroup = endpoint({
   method: 'DELETE',
   path: base,
-  summary: 'Drains a server group, stops its instances and deletes it; refused by a traffic guard for the last enabled group',
+  summary:
+    "Drains a server group, stops its instances and deletes it; refused by a traffic guard for the last enabled group; the last enabled group of a production cluster needs its name as `confirm`",
   params: ServerGroupParams,
+  query: z.object({ confirm: z.string().max(200, 'confirm must be at most 200 characters').optional() }),
   response: DestroyedServerGroup,
 });
 

@@ -68,6 +68,15 @@ describe('groupClusters', () => {
     expect(groupClusters('app', groups, { account: 'nope', showDisabled: true }).accounts).toEqual([]);
   });
 
+  it('finds a group by `image:version` as the cards print it and by an instance address', () => {
+    const withAddress = (g: ServerGroup, address: string): ServerGroup => ({ ...g, instances: g.instances.map((i) => ({ ...i, address })) });
+    const all = [withAddress(groups[1]!, '127.0.0.1:41007'), withAddress(groups[2]!, '127.0.0.1:41008')];
+    const names = (q: string) => groupClusters('app', all, { q, showDisabled: true }).accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups.map((g) => g.name))));
+    expect(names('app:2.0.0')).toEqual(['app-prod-v002']);
+    expect(names('127.0.0.1:41007')).toEqual(['app-prod-v003']);
+    expect(names(':41008')).toEqual(['app-prod-v002']);
+  });
+
   it('counts instance health', () => {
     expect(healthCounts({ instances: groups.flatMap((g) => g.instances) })).toEqual({
       up: 4,

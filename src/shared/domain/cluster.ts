@@ -37,7 +37,7 @@ export const ClusterFilter = z.object({
   account: z.string().optional(),
   region: z.string().optional(),
   stack: z.string().optional(),
-  /** Matches server-group names, image names/versions and instance ids. */
+  /** Matches server-group names, image names/versions (also `name:version`, as the cards print it), instance ids and addresses. */
   q: z.string().max(200).optional(),
   showDisabled: z.boolean().default(true),
 });
@@ -50,7 +50,7 @@ function matches(sg: ServerGroup, f: ClusterFilter): boolean {
   if (!f.showDisabled && sg.disabled) return false;
   if (f.q) {
     const q = f.q.toLowerCase();
-    const hay = [sg.name, sg.image.name, sg.image.version, ...sg.instances.map((i) => i.id)];
+    const hay = [sg.name, `${sg.image.name}:${sg.image.version}`, ...sg.instances.flatMap((i) => [i.id, i.address])];
     if (!hay.some((h) => h.toLowerCase().includes(q))) return false;
   }
   return true;

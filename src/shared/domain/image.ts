@@ -95,6 +95,8 @@ export const ImageUsage = z.object({
   cluster: z.string(),
   serverGroup: z.string(),
   instances: z.number().int().nonnegative(),
+  /** Out of its load balancers: its instances run but serve no traffic. */
+  disabled: z.boolean(),
   /** When the group runs an image built on this one: that image, `name:vN`. */
   through: z.string().optional(),
 });

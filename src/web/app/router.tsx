@@ -68,6 +68,11 @@ export const routes: RouteObject[] = [
                 ],
               },
               {
+                path: 'history',
+                handle: crumb((p) => ({ label: 'History', to: paths.applicationHistory(p.application ?? '') })),
+                lazy: () => import('./routes/application-history').then((m) => ({ Component: m.ApplicationHistoryPage })),
+              },
+              {
                 path: 'executions',
                 handle: crumb((p) => ({ label: 'Executions', to: paths.applicationExecutions(p.application ?? '') })),
                 children: [

@@ -3,6 +3,7 @@ import { Link, NavLink } from 'react-router';
 import { ThemeToggle } from '../components/theme-toggle';
 import { paths } from '../lib/paths';
 import { UserMenu } from '../features/auth/user-menu';
+import { SearchButton } from '../features/search/search-button';
 
 // Lazy: the count pulls in the execution schemas and the live connection, which the first page does not need.
 const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((m) => ({ default: m.InboxCount })));
@@ -52,6 +53,7 @@ export function TopBar() {
           </ul>
         </nav>
         <div className="ml-auto flex items-center gap-2">
+          <SearchButton />
           <ThemeToggle />
           <UserMenu />
         </div>

@@ -8,6 +8,8 @@ interface ConfirmDialogProps {
   /** Ask for a reason; with `reasonRequired` the confirm button stays disabled until one is typed. */
   reasonLabel?: string;
   reasonRequired?: boolean;
+  /** For the worst cases: the confirm button stays disabled until this exact text (a name) is typed. */
+  typeToConfirm?: string;
   busy: boolean;
   error: string | undefined;
   onConfirm: (reason: string) => void;
@@ -15,13 +17,15 @@ interface ConfirmDialogProps {
 }
 
 /** A modal question before something that cannot be undone; Escape or Cancel closes it. */
-export function ConfirmDialog({ title, children, confirmLabel, reasonLabel, reasonRequired, busy, error, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, reasonLabel, reasonRequired, typeToConfirm, busy, error, onConfirm, onClose }: ConfirmDialogProps) {
   const titleId = useId();
   const reasonId = useId();
+  const typedId = useId();
   const [reason, setReason] = useState('');
+  const [typed, setTyped] = useState('');
   const first = useRef<HTMLTextAreaElement & HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
-  const blocked = busy || (reasonRequired === true && reason.trim() === '');
+  const blocked = busy || (reasonRequired === true && reason.trim() === '') || (typeToConfirm !== undefined && typed.trim() !== typeToConfirm);
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <form
@@ -52,6 +56,21 @@ export function ConfirmDialog({ title, children, confirmLabel, reasonLabel, reas
               rows={3}
               onChange={(e) => setReason(e.target.value)}
               className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+            />
+          </div>
+        )}
+        {typeToConfirm !== undefined && (
+          <div className="flex flex-col gap-1">
+            <label htmlFor={typedId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+              Type <span className="font-mono">{typeToConfirm}</span> to confirm
+            </label>
+            <input
+              id={typedId}
+              value={typed}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => setTyped(e.target.value)}
+              className="h-8 rounded-md border border-zinc-300 bg-white px-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-950"
             />
           </div>
         )}

@@ -16,6 +16,8 @@ const executions = ['executions'] as const;
 const approvals = ['approvals'] as const;
 const auth = ['auth'] as const;
 const images = ['images'] as const;
+const search = ['search'] as const;
+const history = ['history'] as const;
 
 /**
  * Every query key of the dashboard, as a factory (TkDodo's pattern): prefixes let a mutation or a
@@ -83,5 +85,13 @@ export const queryKeys = {
     recipes: () => [...images, 'recipes'] as const,
     recipe: (recipeId: string) => [...images, 'recipe', recipeId] as const,
     recipeRevisions: (recipeId: string) => [...images, 'recipe', recipeId, 'revisions'] as const,
+  },
+  history: {
+    all: history,
+    list: (filters: Record<string, string | undefined>) => [...history, filters] as const,
+  },
+  search: {
+    all: search,
+    results: (q: string) => [...search, q] as const,
   },
 };

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import type { ImageVersion } from '../../../shared/domain/image';
+import { buttonClasses } from '../../components/button';
 import { DetailSection } from '../../components/detail-section';
+import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
@@ -16,6 +18,7 @@ import { ImageVersionsTable } from '../../features/images/image-versions-table';
 import { RestoreDialog } from '../../features/images/restore-dialog';
 import { RevokeDialog } from '../../features/images/revoke-dialog';
 import { plural } from '../../lib/format';
+import { paths } from '../../lib/paths';
 
 export function ImageDetailPage() {
   const { name = '' } = useParams();
@@ -23,6 +26,8 @@ export function ImageDetailPage() {
   const { revoke, assign, restore } = useImageMutations(name);
   const [revoking, setRevoking] = useState<ImageVersion | undefined>();
   const [restoring, setRestoring] = useState<ImageVersion | undefined>();
+  // People paste what the cluster cards print (`storefront:v1`): that is the image plus a version.
+  if (name.includes(':')) return <Navigate replace to={paths.image(name.slice(0, name.indexOf(':')))} />;
 
   return (
     <>
@@ -36,7 +41,16 @@ export function ImageDetailPage() {
       {query.isPending ? (
         <LoadingState label="Loading image…"><Skeleton className="h-40" /></LoadingState>
       ) : query.isError ? (
-        <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
+        <QueryErrorState
+          error={query.error}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+          notFound={
+            <EmptyState title={`No image named '${name}'`} action={<Link to={paths.images()} className={buttonClasses()}>All images</Link>}>
+              The registry holds no image of that name: it may never have been built, or the address has a typo.
+            </EmptyState>
+          }
+        />
       ) : (
         <div className="flex flex-col gap-6">
           <DetailSection title="Versions">

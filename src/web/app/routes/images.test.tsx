@@ -13,6 +13,14 @@ describe('images pages', () => {
     expect(within(await screen.findByRole('table', { name: 'Recipes' })).getByRole('link', { name: 'shop-web' }).getAttribute('href')).toBe(`/images/recipes/${SHOP_WEB_RECIPE}`);
   });
 
+  it('says an unknown image is not in the registry, and opens `name:version` as the image', async () => {
+    renderApp('/images/nope');
+    expect(await screen.findByRole('heading', { name: "No image named 'nope'" })).toBeTruthy();
+    expect(screen.queryByText('The server refused this request')).toBeNull();
+    const { router } = renderApp('/images/shop-web:v2');
+    await waitFor(() => expect(router.state.location.pathname).toBe('/images/shop-web'));
+  });
+
   it('shows a version revoked through its parent, and revokes another only with a reason', async () => {
     const { user } = renderApp('/images/shop-web');
     const versions = await screen.findByRole('table', { name: 'Versions of shop-web' });

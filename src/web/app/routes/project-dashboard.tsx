@@ -10,6 +10,8 @@ import { QueryErrorState } from '../../components/query-error-state';
 import { Skeleton } from '../../components/skeleton';
 import { ApplicationOverview } from '../../features/projects/application-overview';
 import { DemoGuide } from '../../features/projects/demo-guide';
+import { CreateButton } from '../../features/projects/create-button';
+import { ProjectSettings } from '../../features/projects/project-settings';
 import { DEMO_PROJECT } from '../../../shared/domain/demo';
 import { projectDashboardQuery } from '../../features/projects/project-queries';
 import { paths } from '../../lib/paths';
@@ -63,6 +65,7 @@ export function ProjectDashboardPage() {
         title={p.displayName}
         badges={p.demo && <DemoBadge />}
         description={p.description}
+        actions={<><ProjectSettings key={`${p.displayName}/${p.description}/${p.ownerEmail}`} project={p} /><CreateButton what={{ kind: 'application', project: p.name }} /></>}
       >
         <p className="flex gap-4 text-xs text-zinc-500 dark:text-zinc-400">
           <span className="font-mono">{p.name}</span>

@@ -7,6 +7,7 @@ import { Skeleton } from '../../components/skeleton';
 import { DemoGuide } from '../../features/projects/demo-guide';
 import { FirstAccountNotice } from '../../features/accounts/first-account-notice';
 import { ProjectList } from '../../features/projects/project-list';
+import { CreateButton } from '../../features/projects/create-button';
 import { DEMO_PROJECT } from '../../../shared/domain/demo';
 import { projectsQuery } from '../../features/projects/project-queries';
 
@@ -15,7 +16,7 @@ export function ProjectsPage() {
   return (
     <>
       <title>Projects · Kiln</title>
-      <PageHeader title="Projects" description="Each project groups the applications one team delivers." />
+      <PageHeader title="Projects" description="Each project groups the applications one team delivers." actions={<CreateButton what={{ kind: 'project' }} />} />
       <FirstAccountNotice />
       {query.isPending ? (
         <LoadingState label="Loading projects…">

@@ -20,7 +20,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useQuery(meQuery());
-  const sso = useQuery(signInOptionsQuery()).data?.sso;
+  const options = useQuery(signInOptionsQuery()).data;
+  const sso = options?.sso;
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useMutation({
@@ -42,6 +43,15 @@ export function SignInPage() {
       title="Sign in"
       subtitle={sso ? `Use your ${sso.name} account, or a Kiln account an admin gave you. Scripts and the CLI use API tokens.` : 'Use the account an admin gave you. Scripts and the CLI use API tokens instead.'}
     >
+      {options?.setupPending && (
+        <div role="note" className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-400/30 dark:bg-sky-500/10 dark:text-sky-100">
+          <p className="font-medium">First start: no admin yet</p>
+          <p className="mt-1">
+            Kiln printed a one-time setup link in its log (the terminal running <code>npm start</code>, or the service&apos;s log), on the line{' '}
+            <q>No admin yet. Create one…</q>. Open it to create the first admin; restarting Kiln prints a fresh one.
+          </p>
+        </div>
+      )}
       {sso && (
         <>
           {/* A plain link, not a form: the BFF answers with a redirect to the provider, which a form's CSP form-action would block. */}

@@ -34,6 +34,15 @@ describe('signing in', () => {
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 
+  it('tells the first admin where the setup link is while none exists yet', async () => {
+    server.use(http.get('*/api/auth/options', () => HttpResponse.json({ setupPending: true })));
+    db.auth.me = null;
+    renderApp('/projects');
+    const note = await screen.findByRole('note');
+    expect(note.textContent).toMatch(/setup link in its log/);
+    expect(note.textContent).toMatch(/No admin yet\. Create one/);
+  });
+
   it('shows admins the admin pages in the user menu, and others not', async () => {
     const { user } = renderApp('/projects');
     await user.click(await screen.findByText('Ana Admin'));

@@ -64,6 +64,30 @@ describe('server-group actions', () => {
     expect(db.serverGroups.some((g) => g.name === 'web-prod-v002' && g.region === 'us-east-1')).toBe(false);
   });
 
+  it('destroys the last enabled group of a production cluster only once its name is typed', async () => {
+    db.serverGroups = db.serverGroups.map((g) => (g.name === 'web-prod-v002' && g.region === 'us-east-1' ? { ...g, disabled: true } : g));
+    const sg = { ...group('web-prod-v003'), managedBy: 'local' as const };
+    const queryClient = createQueryClient({ retry: false });
+    queryClient.setQueryData(queryKeys.auth.me(), db.auth.me);
+    render(
+      <AppProviders queryClient={queryClient}>
+        <ServerGroupActions application="web" sg={sg} destroyNeedsName />
+      </AppProviders>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Destroy' }));
+    const dialog = screen.getByRole('dialog', { name: 'Destroy web-prod-v003?' });
+    expect(dialog.textContent).toContain('last enabled server group of production cluster web-prod in prod/us-east-1');
+    const confirm = within(dialog).getByRole('button', { name: 'Destroy web-prod-v003' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText('Type web-prod-v003 to confirm'), 'web-prod-v00');
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText('Type web-prod-v003 to confirm'), '3');
+    await user.click(confirm);
+    await screen.findByText('Destroyed web-prod-v003.');
+    expect(db.serverGroups.some((g) => g.name === 'web-prod-v003' && g.region === 'us-east-1')).toBe(false);
+  });
+
   it('protects the cluster with the traffic guard, after which disabling its last enabled group is refused', async () => {
     const user = renderActions('web-prod-v003');
     const guard = await screen.findByRole('checkbox', { name: /Traffic guard: protect cluster web-prod in prod/ });

@@ -32,7 +32,7 @@ function explain(action: ServerGroupAction, sg: ServerGroup): string {
 const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Disable', resize: 'Resize', destroy: 'Destroy', rollback: 'Roll back' };
 
 /** Enable, disable, resize, destroy, rollback: each behind a confirmation that names the group. */
-export function ServerGroupActions({ application, sg, onGone }: { application: string; sg: ServerGroup; onGone?: () => void }) {
+export function ServerGroupActions({ application, sg, destroyNeedsName = false, onGone }: { application: string; sg: ServerGroup; destroyNeedsName?: boolean | undefined; onGone?: () => void }) {
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
   const mutation = useServerGroupAction(application, sg, onGone);
@@ -78,15 +78,21 @@ export function ServerGroupActions({ application, sg, onGone }: { application: s
         <ConfirmDialog
           title={title}
           confirmLabel={asked === 'rollback' ? 'Roll back' : `${VERB[asked]} ${sg.name}`}
+          {...(asked === 'destroy' && destroyNeedsName ? { typeToConfirm: sg.name } : {})}
           busy={mutation.isPending}
           error={mutation.error?.message}
           onClose={() => setAsked(undefined)}
           onConfirm={() =>
             // A destroyed group has nothing left to show: onGone closes its panel.
-            mutation.mutate({ action: asked, desired }, { onSuccess: () => setAsked(undefined) })
+            mutation.mutate({ action: asked, desired, ...(asked === 'destroy' && destroyNeedsName ? { confirm: sg.name } : {}) }, { onSuccess: () => setAsked(undefined) })
           }
         >
           <p>{explain(asked, sg)}</p>
+          {asked === 'destroy' && destroyNeedsName && (
+            <p className="mt-2 font-medium text-red-800 dark:text-red-300">
+              It is the last enabled server group of production cluster {sg.cluster} in {sg.account}/{sg.region}: nothing will serve there afterwards.
+            </p>
+          )}
           {asked === 'resize' && (
             <label className="mt-3 flex items-center gap-2 text-xs font-medium text-zinc-700 dark:text-zinc-300">
               Desired instances

@@ -20,7 +20,7 @@ export function useServerGroupAction(application: string, sg: ServerGroup, onGon
   const client = useQueryClient();
   const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name };
   return useMutation({
-    mutationFn: async ({ action, desired }: { action: ServerGroupAction; desired?: number }): Promise<string> => {
+    mutationFn: async ({ action, desired, confirm }: { action: ServerGroupAction; desired?: number; confirm?: string }): Promise<string> => {
       switch (action) {
         case 'enable':
           await apiFetch(enableServerGroup, { params, body: {} });
@@ -32,7 +32,7 @@ export function useServerGroupAction(application: string, sg: ServerGroup, onGon
           await apiFetch(resizeServerGroup, { params, body: { capacity: { desired: desired ?? sg.capacity.desired } } });
           return `Resizing ${sg.name} to ${desired} instances.`;
         case 'destroy':
-          await apiFetch(destroyServerGroup, { params });
+          await apiFetch(destroyServerGroup, { params, query: { confirm } });
           return `Destroyed ${sg.name}.`;
         case 'rollback': {
           const r = await apiFetch(rollbackCluster, { params: { application, account: sg.account, region: sg.region, cluster: sg.cluster }, body: {} });

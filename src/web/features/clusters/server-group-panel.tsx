@@ -99,7 +99,7 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
         ) : (
           <div className="flex flex-col gap-4">
             <ImageFlagCallout application={application} serverGroup={selection} />
-            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} onGone={onClose} />
+            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} destroyNeedsName={query.data.destroyNeedsName} onGone={onClose} />
             <ServerGroupDetails detail={query.data} />
           </div>
         )}

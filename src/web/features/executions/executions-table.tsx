@@ -6,6 +6,7 @@ import { ExecutionStatusBadge } from './execution-status-badge';
 import { elapsed, formatDuration } from '../../lib/duration';
 import { useNow } from '../../lib/use-now';
 import { TriggerSummary } from './trigger-summary';
+import { deployTargets } from './deploy-targets';
 
 /** Stage progress in words an on-call person scans for: where it is now. */
 function progress(execution: Execution): string {
@@ -30,6 +31,7 @@ export function ExecutionsTable({ executions, label, showApplication = false }: 
             {showApplication && <th className="px-3 py-2 font-medium">Application</th>}
             <th className="px-3 py-2 font-medium">Pipeline</th>
             <th className="px-3 py-2 font-medium">Progress</th>
+            <th className="px-3 py-2 font-medium">Deploys</th>
             <th className="px-3 py-2 font-medium">Trigger</th>
             <th className="px-3 py-2 font-medium">Started</th>
             <th className="px-3 py-2 font-medium">Duration</th>
@@ -51,6 +53,16 @@ export function ExecutionsTable({ executions, label, showApplication = false }: 
                   <span className="ml-2 font-mono text-[11px] text-zinc-400">{e.id.slice(0, 8)}</span>
                 </td>
                 <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">{progress(e)}</td>
+                <td className="px-3 py-2 text-xs text-zinc-600 dark:text-zinc-400">
+                  {/* Version and target, each linked to the server group it made: run → server group. */}
+                  {deployTargets(e).map((t) => (
+                    <div key={`${t.account}/${t.region}/${t.serverGroup ?? ''}`}>
+                      <span className="font-mono">{t.image ?? '?'}</span> → {t.serverGroup ? (
+                        <Link className="hover:underline" to={paths.applicationClusters(e.application, { select: { account: t.account, region: t.region, name: t.serverGroup } })}>{t.account}/{t.region}</Link>
+                      ) : `${t.account}/${t.region}`}
+                    </div>
+                  ))}
+                </td>
                 <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">
                   <TriggerSummary trigger={e.trigger} />
                 </td>

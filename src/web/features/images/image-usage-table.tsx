@@ -4,7 +4,7 @@ import { paths } from '../../lib/paths';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 
-/** Where each version runs: the server groups launched from it or from an image built on it, with their instance counts. */
+/** Where each version runs: the server groups launched from it or from an image built on it, with their instance counts (disabled ones marked). */
 export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
   if (detail.usage.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No server group runs {detail.name} now.</p>;
   const revoked = new Set(detail.versions.filter((v) => v.revoked).map((v) => v.version));
@@ -37,7 +37,14 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
               <td className="px-3 py-2">
                 <Link className="hover:underline" to={paths.applicationClusters(u.application, { select: { account: u.account, region: u.region, name: u.serverGroup } })}>{u.serverGroup}</Link>
               </td>
-              <td className="px-3 py-2 text-right tabular-nums">{u.instances}</td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {u.disabled ? (
+                  // Disabled groups keep their instances up but serve nothing: counting them as running misleads on-call.
+                  <span title="Out of its load balancers: serves no traffic">{u.instances} <span className="text-amber-700 dark:text-amber-400">disabled</span></span>
+                ) : (
+                  u.instances
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
