@@ -27,7 +27,8 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await app.close();
-  expect(await t.close()).toEqual([]);
+  const left = await t.close();
+  if (left.length > 0) throw new Error(`instance or balancer processes left running: ${left.join(', ')}`);
 });
 
 async function kiln(...args: string[]) {

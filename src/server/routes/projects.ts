@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from '../../shared/api/projects';
-import { ConflictError } from '../../db/errors';
 import { newestPerCluster } from '../../shared/domain/dashboard';
-import { NotFoundError } from '../../db/errors';
+import { ConflictError, NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { canRead } from '../auth/visibility';
