@@ -21,6 +21,8 @@ import { useSavePipeline } from './use-save';
 import { RunAsNotice } from './run-as-notice';
 import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
+import { CollapsiblePanel } from './collapsible-panel';
+import { usePanels } from './use-panels';
 
 // Loaded when first needed: YAML (and its parser), history and conflict diffs.
 const RevisionHistory = lazy(() => import('../history/revision-history').then((m) => ({ default: m.RevisionHistory })));
@@ -57,6 +59,8 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const pane = useRef<HTMLDivElement>(null);
   const layout = useAutoLayout(pane);
   const saver = useSavePipeline(pipeline.id, store);
+  const panels = usePanels();
+  const setPanel = panels.set;
   useEditorShortcuts(store, root);
 
   const names = useMemo(() => new Map(draft.stages.map((s) => [s.refId, s.name])), [draft.stages]);
@@ -74,9 +78,10 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const onInsertRequest = useCallback(
     (edge: EdgeRef) => {
       store.getState().selectEdge(edge);
-      root.current?.querySelector<HTMLInputElement>('input[aria-label="Search stage types"]')?.focus();
+      setPanel('palette', true);
+      requestAnimationFrame(() => root.current?.querySelector<HTMLInputElement>('input[aria-label="Search stage types"]')?.focus());
     },
-    [store],
+    [store, setPanel],
   );
   const openStage = useCallback(
     (refId: string) => {
@@ -84,7 +89,10 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
     },
     [store],
   );
-  const focusPanel = () => requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  const focusPanel = () => {
+    panels.set('settings', true);
+    requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  };
 
   return (
     <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
@@ -110,9 +118,15 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
       )}
       <div className="flex min-h-0 flex-1 gap-2">
         {view === 'graph' && (
-          <aside className="flex w-56 shrink-0 flex-col overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50">
+          <CollapsiblePanel
+            label="stage palette"
+            side="left"
+            open={panels.open.palette}
+            onOpen={(o) => panels.set('palette', o)}
+            className="flex w-56 shrink-0 flex-col gap-2 overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50"
+          >
             <StagePalette target={target} onAdd={addFromPalette} />
-          </aside>
+          </CollapsiblePanel>
         )}
         <div
           className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
@@ -150,9 +164,16 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
             </Suspense>
           )}
         </div>
-        <aside data-panel className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+        <CollapsiblePanel
+          label="settings"
+          side="right"
+          open={panels.open.settings}
+          onOpen={(o) => panels.set('settings', o)}
+          panelProps={{ 'data-panel': '' }}
+          className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+        >
           <SidePanel problems={problems} />
-        </aside>
+        </CollapsiblePanel>
       </div>
       <div className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
         <ProblemsList
