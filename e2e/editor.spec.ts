@@ -61,7 +61,7 @@ test('build a six-stage pipeline with a fork and a join by drag and drop, fix a 
   await panel(page).getByLabel('Command').fill('make test');
   await dropStage(page, 'Wait', 390, 210);
   await rename(page, 'Soak');
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('5');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('5');
   await dropStage(page, 'Manual judgment', 650, 130);
   await rename(page, 'Approve');
   await panel(page).getByLabel('Instructions').fill('Ship it?');
@@ -180,7 +180,7 @@ test('history: compare an old revision side by side, restore it, and it is saved
   // Revision 2: Soak is renamed and shortened, and an approval follows it.
   await node(page, 'Soak').click();
   await rename(page, 'Quick soak');
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('5');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Add Manual judgment' }).click();
   await panel(page).getByLabel('Instructions').fill('Ship it?');
   await page.getByRole('button', { name: 'Save' }).click();
@@ -326,7 +326,7 @@ test('dark theme', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('kiln-theme', 'dark'));
   await page.goto(editorUrl(id));
   await node(page, 'Soak').click();
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('later');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('later');
   await expect(node(page, 'Soak').getByLabel('1 problem')).toBeVisible();
   await expect(page.locator('.react-flow.dark')).toBeVisible();
   await screen(page, 'editor-dark');

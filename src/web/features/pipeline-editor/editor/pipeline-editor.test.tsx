@@ -36,10 +36,11 @@ describe('pipeline editor', () => {
     expect(node('Wait')).toBeTruthy();
 
     const panel = screen.getByRole('region', { name: 'Stage Wait' });
-    const seconds = within(panel).getByLabelText('Seconds');
+    const seconds = within(panel).getByLabelText('Wait time (seconds)');
     await user.clear(seconds);
     await user.type(seconds, 'soon');
-    expect(within(panel).getAllByText('must be a number or a ${ … } expression').length).toBeGreaterThan(0);
+    expect(within(panel).getAllByText('Wait time must be a number or a ${ … } expression').length).toBeGreaterThan(0);
+    expect(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: 'Wait: Wait time must be a number or a ${ … } expression' })).toBeTruthy();
     expect(within(node('Wait')).getByLabelText('1 problem')).toBeTruthy();
     const problems = screen.getByRole('region', { name: 'Problems' });
     expect(within(problems).getByText('1 problem')).toBeTruthy();
@@ -67,7 +68,7 @@ describe('pipeline editor', () => {
     const command = within(screen.getByRole('region', { name: 'Stage Tests' })).getByLabelText('Command');
     await user.clear(command);
     fireEvent.click(screen.getByText('Approve'));
-    await user.click(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: /Tests: command must not be empty/ }));
+    await user.click(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: /Tests: Command must not be empty/ }));
     expect(screen.getByRole('region', { name: 'Stage Tests' })).toBeTruthy();
   });
 
