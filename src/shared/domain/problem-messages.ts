@@ -97,7 +97,7 @@ export function issueSentence(issue: z.core.$ZodIssue, name: FieldName): string 
       return issue.inclusive === false ? `${label} must be less than ${amount(max, unit)}` : `${label} must be ${amount(max, unit)} or less`;
     }
     case 'invalid_type':
-      if (/received undefined$/.test(issue.message)) return `${label} is required`;
+      if (issue.message.endsWith('received undefined')) return `${label} is required`;
       return `${label} must be ${KINDS[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
       return issue.values.length === 1 ? `${label} must be ${String(issue.values[0])}` : `${label} must be one of ${issue.values.map(String).join(', ')}`;
