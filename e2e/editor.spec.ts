@@ -302,12 +302,14 @@ test('JSON and YAML views edit the same draft; run from the editor opens the exe
   await expect(node(page, 'Pause')).toBeVisible();
   await page.getByRole('button', { name: 'YAML', exact: true }).click();
   const yaml = page.getByLabel('Pipeline as YAML');
-  await expect(yaml).toHaveValue(/name: Pause/);
-  await yaml.fill((await yaml.inputValue()).replace('name: Pause', 'name: Short pause'));
+  await expect(yaml).toContainText('name: Pause');
+  // Select the word in the code editor and type over it, as a person does.
+  await yaml.getByText('Pause', { exact: true }).dblclick();
+  await page.keyboard.type('Short pause');
   await expect(page.getByText('Valid: the server would accept this pipeline.')).toBeVisible();
   await screen(page, 'editor-yaml');
   await page.getByRole('button', { name: 'JSON', exact: true }).click();
-  await expect(page.getByLabel('Pipeline as JSON')).toHaveValue(/"name": "Short pause"/);
+  await expect(page.getByLabel('Pipeline as JSON')).toContainText('"name": "Short pause"');
   await page.getByRole('button', { name: 'Graph' }).click();
   await expect(node(page, 'Short pause')).toBeVisible();
   await page.getByRole('button', { name: 'Save' }).click();
