@@ -20,6 +20,7 @@ interface CodeEditorProps {
   label: string;
   marks: readonly CodeMark[];
   dark: boolean;
+  readOnly?: boolean;
   onChange: (text: string) => void;
 }
 
@@ -65,7 +66,7 @@ function diagnostics(state: EditorState, marks: readonly CodeMark[]): Diagnostic
  * CodeMirror 6 on a piece of text: highlighting, line numbers, folding, problems marked on their
  * lines (a gutter mark and a wavy underline, the message on hover). Loaded with the code view only.
  */
-export function CodeEditor({ text, format, label, marks, dark, onChange }: CodeEditorProps) {
+export function CodeEditor({ text, format, label, marks, dark, readOnly = false, onChange }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const theme = useRef(new Compartment());
@@ -89,6 +90,8 @@ export function CodeEditor({ text, format, label, marks, dark, onChange }: CodeE
           keymap.of([...defaultKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
           format === 'json' ? json() : yaml(),
           theme.current.of(look(dark)),
+          EditorState.readOnly.of(readOnly),
+          EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true', spellcheck: 'false' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged && !u.transactions.some((t) => t.annotation(external))) changed.current(u.state.doc.toString());
@@ -100,7 +103,7 @@ export function CodeEditor({ text, format, label, marks, dark, onChange }: CodeE
     return () => v.destroy();
     // One editor per format and label; text, marks and theme follow below without rebuilding it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [format, label]);
+  }, [format, label, readOnly]);
 
   useEffect(() => {
     const v = view.current;

@@ -7,6 +7,7 @@ import { useDraft, useDraftStore } from './draft-context';
 import { lenientDraft } from './pipeline-draft';
 import { offsetOfPath } from './problem-lines';
 import { useTheme } from './use-theme';
+import { useReadOnly } from './read-only';
 
 type Format = 'json' | 'yaml';
 
@@ -36,6 +37,7 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
   const syntaxError = pending && 'error' in pending ? pending.error : undefined;
   const otherPending = buffer && buffer.format !== format;
   const dark = useTheme() === 'dark';
+  const readOnly = useReadOnly() !== undefined;
   // Each problem on the line of the field it names (stages[6].config.seconds → that stage's `seconds:`).
   const located = useMemo(() => problems.map((p) => ({ problem: p, offset: offsetOfPath(text, p.path) })), [problems, text]);
   const marks = useMemo<CodeMark[]>(
@@ -64,7 +66,7 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
           Your {buffer.format.toUpperCase()} text has an error and is kept in the {buffer.format.toUpperCase()} view; this shows the last draft that parsed.
         </p>
       )}
-      <CodeEditor key={format} text={text} format={format} label={`Pipeline as ${format.toUpperCase()}`} marks={marks} dark={dark} onChange={onChange} />
+      <CodeEditor key={format} text={text} format={format} label={`Pipeline as ${format.toUpperCase()}`} marks={marks} dark={dark} readOnly={readOnly} onChange={onChange} />
       <div className="max-h-40 overflow-y-auto border-t border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800" aria-label="Text problems">
         {syntaxError ? (
           <p role="alert" className="text-red-600 dark:text-red-400">

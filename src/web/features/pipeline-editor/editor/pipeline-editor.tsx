@@ -23,6 +23,9 @@ import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
 import { CollapsiblePanel } from './collapsible-panel';
 import { usePanels } from './use-panels';
+import { ReadOnlyContext } from './read-only';
+import { ReadOnlyNote } from './read-only-note';
+import { useMe, usePermission } from '../../../lib/auth-queries';
 
 // Loaded when first needed: YAML (and its parser), history and conflict diffs.
 const RevisionHistory = lazy(() => import('../history/revision-history').then((m) => ({ default: m.RevisionHistory })));
@@ -61,7 +64,11 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const saver = useSavePipeline(pipeline.id, store);
   const panels = usePanels();
   const setPanel = panels.set;
-  useEditorShortcuts(store, root);
+  const me = useMe();
+  const write = usePermission('WRITE', { application: pipeline.application });
+  // Known only once we know who is signed in: no flash of a read-only editor for an editor's owner.
+  const readOnly = me && !write.allowed ? write.why : undefined;
+  useEditorShortcuts(store, root, readOnly !== undefined);
 
   const names = useMemo(() => new Map(draft.stages.map((s) => [s.refId, s.name])), [draft.stages]);
   const only = selected.length === 1 ? selected[0] : undefined;
@@ -95,15 +102,17 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   };
 
   return (
+    <ReadOnlyContext.Provider value={readOnly}>
     <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
       <UnsavedGuard dirty={dirty} />
       <EditorToolbar view={view} onView={setView} onSave={saver.save} saving={saver.saving} problemCount={problems.all.length}>
         <Button size="sm" variant="ghost" onClick={() => setDialog('history')}>
           History
         </Button>
-        <ImportExport />
+        {!readOnly && <ImportExport />}
         <RunButton pipeline={pipeline} />
       </EditorToolbar>
+      {readOnly && <ReadOnlyNote application={pipeline.application} />}
       <RunAsNotice />
       {saver.refused && (
         <div role="alert" className="flex items-center gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
@@ -117,7 +126,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         </p>
       )}
       <div className="flex min-h-0 flex-1 gap-2">
-        {view === 'graph' && (
+        {view === 'graph' && !readOnly && (
           <CollapsiblePanel
             label="stage palette"
             side="left"
@@ -192,5 +201,6 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
       </Suspense>
     </div>
+    </ReadOnlyContext.Provider>
   );
 }

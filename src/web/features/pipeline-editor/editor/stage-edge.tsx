@@ -9,7 +9,8 @@ export type StageEdgeData = {
   between: string;
   /** The layout's route for a dependency that skips columns (through the lanes it kept free). */
   route: EdgeRoute | undefined;
-  onInsert: (source: string, target: string) => void;
+  /** Absent in a read-only editor: no "+". */
+  onInsert?: (source: string, target: string) => void;
 };
 export type StageEdge = Edge<StageEdgeData, 'stage'>;
 
@@ -46,7 +47,7 @@ export const StageEdgeView = memo(function StageEdgeView(props: EdgeProps<StageE
         {...(route ? { 'data-routed': 'lanes' } : {})}
         style={{ strokeWidth: selected || invalid ? 2.5 : 1.5, ...(stroke ? { stroke } : {}) }}
       />
-      {!compact && (
+      {!compact && data?.onInsert && (
         <EdgeLabelRenderer>
           <button
             type="button"
@@ -55,7 +56,7 @@ export const StageEdgeView = memo(function StageEdgeView(props: EdgeProps<StageE
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY - PLUS_LIFT}px)` }}
             aria-label={`Insert a stage between ${data?.between ?? `${source} and ${target}`}`}
             data-testid={`insert-${source}-${target}`}
-            onClick={() => data?.onInsert(source, target)}
+            onClick={() => data.onInsert?.(source, target)}
           >
             +
           </button>
