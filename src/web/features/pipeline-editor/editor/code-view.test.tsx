@@ -24,7 +24,7 @@ describe('the code view', () => {
     expect(line).toBeGreaterThan(1);
     expect(markedLines(json)).toEqual([{ line, message: 'Tests: Command must not be empty' }]);
     const problems = screen.getByLabelText('Text problems');
-    expect(within(problems).getByText(`line ${line}`)).toBeTruthy();
+    expect(within(problems).getByText(`line ${line}:`)).toBeTruthy();
     expect(problems.textContent).toContain('Tests: Command must not be empty');
   }, 60_000);
 });

@@ -80,7 +80,7 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
           <ul>
             {located.map(({ problem: p, offset }, i) => (
               <li key={i} className="text-red-700 dark:text-red-400" title={p.path}>
-                {offset !== undefined && <span className="mr-1 font-mono text-zinc-600 dark:text-zinc-400">line {lineAt(offset)}</span>}
+                {offset !== undefined && <span className="font-mono text-zinc-600 dark:text-zinc-400">line {lineAt(offset)}: </span>}
                 {p.stageName && <span className="font-medium">{p.stageName}: </span>}
                 {p.message}
               </li>

@@ -103,3 +103,15 @@ describe('a stage let go on a dependency', () => {
     expect(deps(store)).toEqual({ Build: [], Soak: ['1'], Ship: ['2'] });
   });
 });
+
+describe('selecting an edge', () => {
+  it('a click on an edge while a stage is selected selects the edge (React Flow deselects the stage just after)', () => {
+    const store = createDraftStore(draft(), 1);
+    store.getState().select(['1']);
+    store.getState().selectEdge({ source: '1', target: '2' });
+    store.getState().select([]);
+    expect(store.getState().selectedEdge).toEqual({ source: '1', target: '2' });
+    store.getState().select(['3']);
+    expect(store.getState().selectedEdge).toBeUndefined();
+  });
+});

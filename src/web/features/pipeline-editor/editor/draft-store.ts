@@ -200,7 +200,8 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         });
       },
       select(refIds) {
-        set({ selected: refIds, selectedEdge: undefined });
+        // A click on an edge deselects the stages after selecting the edge: an empty selection keeps the edge.
+        set({ selected: refIds, ...(refIds.length > 0 ? { selectedEdge: undefined } : {}) });
       },
       selectEdge(edge) {
         set({ selectedEdge: edge, selected: [] });

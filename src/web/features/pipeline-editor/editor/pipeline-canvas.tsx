@@ -204,7 +204,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initial
   const onDragStart = useCallback(() => store.getState().beginMove(), [store]);
   const onDragStop = useCallback(() => store.getState().endMove(), [store]);
   const onNodeClick = useCallback((_: unknown, node: StageNode) => onOpenStage(node.id), [onOpenStage]);
-  const onPaneClick = useCallback(() => store.getState().select([]), [store]);
+  const onPaneClick = useCallback(() => store.getState().selectEdge(undefined), [store]);
 
   return (
     <ReactFlow<StageNode, StageEdge>
