@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { screen } from './screens';
 
+// Each journey opens the editor (and some a second browser) on a machine shared with other runs.
+test.describe.configure({ timeout: 120_000 });
+
 // An engineer's day in the pipeline editor (issue 17, items 1–5): it opens readable, new stages land
 // in free space, the code view is a code editor with problems on their lines, messages are for
 // people, pipelines run from the list, and someone without WRITE gets a read-only view.
@@ -184,6 +187,7 @@ test('someone with READ on the application sees the pipeline read only', async (
   await ritaPage.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 150, { steps: 6 });
   await ritaPage.mouse.up();
   expect(await gap()).toBeCloseTo(before, 0);
+  await node(ritaPage, 'Bake').click();
   await expect(ritaPage.locator('[data-panel]').getByLabel('Wait time (seconds)')).toBeDisabled();
   await screen(ritaPage, 'editor-day-read-only');
   await rita.close();
