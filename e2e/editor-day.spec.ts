@@ -72,7 +72,7 @@ for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }])
   });
 }
 
-test('new stages land in free space: a second branch, a stage inserted with +; a click on an edge's middle selects the edge', async ({ page }) => {
+test('new stages land in free space: a second branch, a stage inserted with +; a click on an edge’s middle selects the edge', async ({ page }) => {
   const id = await createPipeline(page, unique('Branches'), [
     { refId: '1', type: 'wait', name: 'Build', config: { seconds: 1 } },
     { refId: '2', type: 'wait', name: 'Ship', requisiteStageRefIds: ['1'], config: { seconds: 1 } },

@@ -87,7 +87,7 @@ test('build a six-stage pipeline with a fork and a join by drag and drop, fix a 
   await panel(page).getByLabel('Url').fill('not a url');
   await expect(node(page, 'Announce').getByLabel('1 problem')).toBeVisible();
   const problems = page.getByRole('region', { name: 'Problems' });
-  await expect(problems.getByRole('button', { name: /Announce: must be an http\(s\) URL/ })).toBeVisible();
+  await expect(problems.getByRole('button', { name: /Announce: Url must be an http\(s\) URL/ })).toBeVisible();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText(/Not saved: fix the 1 problem/)).toBeVisible();
   await screen(page, 'editor-problem');
@@ -303,8 +303,10 @@ test('JSON and YAML views edit the same draft; run from the editor opens the exe
   await page.getByRole('button', { name: 'YAML', exact: true }).click();
   const yaml = page.getByLabel('Pipeline as YAML');
   await expect(yaml).toContainText('name: Pause');
-  // Select the word in the code editor and type over it, as a person does.
-  await yaml.getByText('Pause', { exact: true }).dblclick();
+  // In the code editor: to the end of the stage's name line, the name rubbed out and retyped, as a person does.
+  await yaml.locator('.cm-line', { hasText: 'name: Pause' }).click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 'Pause'.length; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type('Short pause');
   await expect(page.getByText('Valid: the server would accept this pipeline.')).toBeVisible();
   await screen(page, 'editor-yaml');
