@@ -61,7 +61,7 @@ test('build a six-stage pipeline with a fork and a join by drag and drop, fix a 
   await panel(page).getByLabel('Command').fill('make test');
   await dropStage(page, 'Wait', 390, 210);
   await rename(page, 'Soak');
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('5');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('5');
   await dropStage(page, 'Manual judgment', 650, 130);
   await rename(page, 'Approve');
   await panel(page).getByLabel('Instructions').fill('Ship it?');
@@ -87,7 +87,7 @@ test('build a six-stage pipeline with a fork and a join by drag and drop, fix a 
   await panel(page).getByLabel('Url').fill('not a url');
   await expect(node(page, 'Announce').getByLabel('1 problem')).toBeVisible();
   const problems = page.getByRole('region', { name: 'Problems' });
-  await expect(problems.getByRole('button', { name: /Announce: must be an http\(s\) URL/ })).toBeVisible();
+  await expect(problems.getByRole('button', { name: /Announce: Url must be an http\(s\) URL/ })).toBeVisible();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText(/Not saved: fix the 1 problem/)).toBeVisible();
   await screen(page, 'editor-problem');
@@ -180,7 +180,7 @@ test('history: compare an old revision side by side, restore it, and it is saved
   // Revision 2: Soak is renamed and shortened, and an approval follows it.
   await node(page, 'Soak').click();
   await rename(page, 'Quick soak');
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('5');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Add Manual judgment' }).click();
   await panel(page).getByLabel('Instructions').fill('Ship it?');
   await page.getByRole('button', { name: 'Save' }).click();
@@ -302,12 +302,16 @@ test('JSON and YAML views edit the same draft; run from the editor opens the exe
   await expect(node(page, 'Pause')).toBeVisible();
   await page.getByRole('button', { name: 'YAML', exact: true }).click();
   const yaml = page.getByLabel('Pipeline as YAML');
-  await expect(yaml).toHaveValue(/name: Pause/);
-  await yaml.fill((await yaml.inputValue()).replace('name: Pause', 'name: Short pause'));
+  await expect(yaml).toContainText('name: Pause');
+  // In the code editor: to the end of the stage's name line, the name rubbed out and retyped, as a person does.
+  await yaml.locator('.cm-line', { hasText: 'name: Pause' }).click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 'Pause'.length; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type('Short pause');
   await expect(page.getByText('Valid: the server would accept this pipeline.')).toBeVisible();
   await screen(page, 'editor-yaml');
   await page.getByRole('button', { name: 'JSON', exact: true }).click();
-  await expect(page.getByLabel('Pipeline as JSON')).toHaveValue(/"name": "Short pause"/);
+  await expect(page.getByLabel('Pipeline as JSON')).toContainText('"name": "Short pause"');
   await page.getByRole('button', { name: 'Graph' }).click();
   await expect(node(page, 'Short pause')).toBeVisible();
   await page.getByRole('button', { name: 'Save' }).click();
@@ -326,7 +330,7 @@ test('dark theme', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('kiln-theme', 'dark'));
   await page.goto(editorUrl(id));
   await node(page, 'Soak').click();
-  await panel(page).getByLabel('Seconds', { exact: true }).fill('later');
+  await panel(page).getByLabel('Wait time (seconds)', { exact: true }).fill('later');
   await expect(node(page, 'Soak').getByLabel('1 problem')).toBeVisible();
   await expect(page.locator('.react-flow.dark')).toBeVisible();
   await screen(page, 'editor-dark');

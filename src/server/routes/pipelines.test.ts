@@ -44,7 +44,7 @@ describe('pipelines', () => {
     });
     expect(res.statusCode).toBe(400);
     const body = res.json();
-    expect(body.message).toMatch(/^stage 'Again' stages\[1\]\.config\.seconds: .* \(and 2 more problems\)$/);
+    expect(body.message).toBe("Stage 'Again': Wait time must be a number or a ${ … } expression (and 2 more problems)");
     expect(body.field).toBe('stages[1].config.seconds');
     expect(body.details.problems.map((p: { stageRefId: string; message: string }) => `${p.stageRefId}: ${p.message}`)).toEqual([
       expect.stringMatching(/^b: /),
@@ -52,6 +52,15 @@ describe('pipelines', () => {
       expect.stringMatching(/^a: stages form a cycle/),
     ]);
     expect((await call('GET', '/api/applications/web/pipelines')).json().map((p: Pipeline) => p.name)).not.toContain('Broken');
+  });
+
+  it('says what is wrong in words a person (and the CLI) can use: the stage, the field by its label, the rule', async () => {
+    const res = await call('POST', '/api/applications/web/pipelines', {
+      name: 'Negative',
+      stages: [{ refId: 'a', type: 'wait', name: 'Cool down', config: { seconds: -1 } }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ message: "Stage 'Cool down': Wait time must be 0 seconds or more", field: 'stages[0].config.seconds' });
   });
 
   it('saves new revisions, refuses a stale one with the current revision, and restores old ones', async () => {

@@ -32,8 +32,8 @@ describe('validatePipeline', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
-      expect.objectContaining({ path: 'stages[0].config.seconds', stageRefId: 'a', stageName: 'Pause' }),
-      expect.objectContaining({ path: 'stages[1].config.command', stageRefId: 'b', message: 'command must not be empty' }),
+      expect.objectContaining({ path: 'stages[0].config.seconds', stageRefId: 'a', stageName: 'Pause', message: 'Wait time must be 0 seconds or more' }),
+      expect.objectContaining({ path: 'stages[1].config.command', stageRefId: 'b', message: 'Command must not be empty' }),
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { PipelineDraft, type StageConfig } from './pipeline';
 import { isStageType, stageDefinitions, STAGE_TYPES } from '../stages/registry';
 import { cyclicGroups, unreachableStages } from './pipeline-reachability';
+import { fieldNameAt, issueSentence } from './problem-messages';
 
 export interface PipelineProblem {
   /** Where, as a JSON-ish path: `stages[2].config.seconds`. */
@@ -22,12 +23,13 @@ function pathOf(segments: ReadonlyArray<PropertyKey>): string {
     .join('');
 }
 
-function stageAt(raw: unknown, index: number): { refId?: string; name?: string } {
+function stageAt(raw: unknown, index: number): { refId?: string; name?: string; type?: string } {
   const stages = (raw as { stages?: unknown })?.stages;
   const stage = Array.isArray(stages) ? (stages[index] as Record<string, unknown> | undefined) : undefined;
   return {
     ...(typeof stage?.refId === 'string' ? { refId: stage.refId } : {}),
     ...(typeof stage?.name === 'string' ? { name: stage.name } : {}),
+    ...(typeof stage?.type === 'string' ? { type: stage.type } : {}),
   };
 }
 
@@ -40,7 +42,7 @@ function fromIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, prefix: R
       path: pathOf(full),
       ...(stage.refId ? { stageRefId: stage.refId } : {}),
       ...(stage.name ? { stageName: stage.name } : {}),
-      message: issue.message,
+      message: issueSentence(issue, fieldNameAt(full, stage.type)),
     };
   });
 }
@@ -184,11 +186,14 @@ export function validatePipeline(raw: unknown): PipelineValidation {
   return problems.length === 0 ? { ok: true, pipeline: draft, problems: [] } : { ok: false, problems };
 }
 
-/** One sentence for people: the first problem, where it is, and how many more there are. */
+/**
+ * One sentence for people: the first problem, in the stage it is in, and how many more there are
+ * (the CLI prints it; the 400's `field` and `details.problems` carry the paths).
+ */
 export function describeProblems(problems: readonly PipelineProblem[]): string {
   const first = problems[0];
   if (!first) return 'the pipeline is valid';
-  const where = first.stageName ? `stage '${first.stageName}' ` : '';
+  const where = first.stageName ? `Stage '${first.stageName}': ` : '';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return `${where}${first.path}: ${first.message}${more}`;
+  return `${where}${first.message}${more}`;
 }

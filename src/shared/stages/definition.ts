@@ -7,6 +7,8 @@ export interface StageDefinition<C extends z.ZodType = z.ZodType> {
   description: string;
   config: C;
   defaults: z.input<C>;
+  /** Config fields as people call them, where the field's name in words would not do (forms and problem messages). */
+  fieldLabels?: Readonly<Partial<Record<keyof z.input<C> & string, string>>>;
   /** The handler writes lines to the execution log, which the execution page then shows. */
   writesLog?: true;
   /** The stage waits (for time or a person); a person may skip it while it waits. */

@@ -9,5 +9,6 @@ export const waitStage = defineStage({
     skippable: z.boolean().default(true),
   }),
   skippableWhileWaiting: true,
+  fieldLabels: { seconds: 'Wait time' },
   defaults: { seconds: 30, skippable: true },
 });

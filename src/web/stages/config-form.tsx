@@ -1,3 +1,4 @@
+import { configFieldLabel } from '../../shared/domain/problem-messages';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import { FieldInput } from './field-input';
 import { stageUi } from './registry';
@@ -11,8 +12,6 @@ interface ConfigFormProps {
   onChange: (field: string, value: unknown) => void;
 }
 
-const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ Sec$/, ' (seconds)');
-
 /** The form of a stage type, generated from its shared zod schema, with the type's help text. */
 export function ConfigForm({ type, config, errors, onChange }: ConfigFormProps) {
   if (!isStageType(type)) return null;
@@ -25,7 +24,7 @@ export function ConfigForm({ type, config, errors, onChange }: ConfigFormProps) 
         <FieldInput
           key={spec.name}
           spec={spec}
-          label={words(spec.name)}
+          label={configFieldLabel(type, spec.name)}
           value={config[spec.name]}
           help={ui.help[spec.name]}
           errors={errors.get(spec.name)}

@@ -6,6 +6,7 @@ import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
+import { RunPipelineButton } from '../../components/run-pipeline-button';
 import { Skeleton } from '../../components/skeleton';
 import { JudgmentPanel } from '../../features/approvals/judgment-panel';
 import { ExecutionActions } from '../../features/executions/execution-actions';
@@ -87,6 +88,7 @@ export function ExecutionDetailPage() {
           <>
             <LiveIndicator status={live} />
             <ExecutionActions execution={execution} />
+            <RunPipelineButton pipelineId={execution.pipelineId} application={execution.application} label="Re-run…" initial={execution.trigger.parameters} />
           </>
         }
       />

@@ -3,6 +3,7 @@ import type { Pipeline } from '../../../shared/domain/pipeline';
 import { Badge } from '../../components/badge';
 import { DataTable, mutedCell, rowLinkClass, type Column } from '../../components/data-table';
 import { RelativeTime } from '../../components/relative-time';
+import { RunPipelineButton } from '../../components/run-pipeline-button';
 import { paths } from '../../lib/paths';
 
 const COLUMNS: Array<Column<Pipeline>> = [
@@ -34,9 +35,13 @@ const COLUMNS: Array<Column<Pipeline>> = [
   },
   { header: 'Revision', numeric: true, cell: (p) => p.revision },
   { header: 'Saved', className: mutedCell, cell: (p) => <><RelativeTime iso={p.updatedAt} /> by {p.updatedBy}</> },
+  {
+    header: 'Run',
+    cell: (p) => <RunPipelineButton pipelineId={p.id} application={p.application} pipeline={p} label="Run" ariaLabel={`Run ${p.name}`} />,
+  },
 ];
 
-/** An application's pipelines; the name opens the editor. */
+/** An application's pipelines; the name opens the editor, Run starts one (its parameters form first). */
 export function PipelinesTable({ pipelines }: { pipelines: readonly Pipeline[] }) {
   return <DataTable caption="Pipelines" columns={COLUMNS} rows={pipelines} rowKey={(p) => p.id} />;
 }

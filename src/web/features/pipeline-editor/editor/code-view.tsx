@@ -2,8 +2,12 @@ import { useMemo, useState } from 'react';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineDraft } from '../../../../shared/domain/pipeline';
 import type { PipelineProblem } from '../../../../shared/domain/pipeline-validate';
+import { CodeEditor, type CodeMark } from './code-editor';
 import { useDraft, useDraftStore } from './draft-context';
 import { lenientDraft } from './pipeline-draft';
+import { offsetOfPath } from './problem-lines';
+import { useTheme } from './use-theme';
+import { useReadOnly } from './read-only';
 
 type Format = 'json' | 'yaml';
 
@@ -19,15 +23,6 @@ function parseText(text: string, format: Format): { value: unknown } | { error: 
   }
 }
 
-/** The line of a problem's stage in the text (by its refId), so the list can say where to look. */
-function lineOf(text: string, problem: PipelineProblem): number | undefined {
-  const ref = problem.stageRefId;
-  if (!ref) return undefined;
-  const lines = text.split('\n');
-  const i = lines.findIndex((l) => new RegExp(`"?refId"?\\s*:\\s*["']?${ref.replace(/[-]/g, '\\-')}["']?\\s*,?\\s*$`).test(l));
-  return i < 0 ? undefined : i + 1;
-}
-
 /**
  * The same draft as JSON or YAML. Every edit that parses is applied to the draft at once (so the
  * graph and the problems follow); text that does not parse yet is kept, with the error, until fixed.
@@ -41,6 +36,15 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
   const pending = buffer?.format === format ? parseText(buffer.text, format) : undefined;
   const syntaxError = pending && 'error' in pending ? pending.error : undefined;
   const otherPending = buffer && buffer.format !== format;
+  const dark = useTheme() === 'dark';
+  const readOnly = useReadOnly() !== undefined;
+  // Each problem on the line of the field it names (stages[6].config.seconds → that stage's `seconds:`).
+  const located = useMemo(() => problems.map((p) => ({ problem: p, offset: offsetOfPath(text, p.path) })), [problems, text]);
+  const marks = useMemo<CodeMark[]>(
+    () => located.flatMap(({ problem, offset }) => (offset === undefined ? [] : [{ offset, message: problem.stageName ? `${problem.stageName}: ${problem.message}` : problem.message }])),
+    [located],
+  );
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
 
   const onChange = (next: string) => {
     const parsed = parseText(next, format);
@@ -62,14 +66,7 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
           Your {buffer.format.toUpperCase()} text has an error and is kept in the {buffer.format.toUpperCase()} view; this shows the last draft that parsed.
         </p>
       )}
-      <textarea
-        aria-label={`Pipeline as ${format.toUpperCase()}`}
-        className="min-h-0 flex-1 resize-none bg-white p-3 font-mono text-xs leading-5 text-zinc-900 outline-none dark:bg-zinc-950 dark:text-zinc-100"
-        spellCheck={false}
-        value={text}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={Boolean(syntaxError ?? shapeError)}
-      />
+      <CodeEditor key={format} text={text} format={format} label={`Pipeline as ${format.toUpperCase()}`} marks={marks} dark={dark} readOnly={readOnly} onChange={onChange} />
       <div className="max-h-40 overflow-y-auto border-t border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800" aria-label="Text problems">
         {syntaxError ? (
           <p role="alert" className="text-red-600 dark:text-red-400">
@@ -81,15 +78,13 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
           <p className="text-emerald-700 dark:text-emerald-400">Valid: the server would accept this pipeline.</p>
         ) : (
           <ul>
-            {problems.map((p, i) => {
-              const line = lineOf(text, p);
-              return (
-                <li key={i} className="text-red-600 dark:text-red-400">
-                  {line !== undefined && <span className="mr-1 font-mono text-zinc-500">line {line}</span>}
-                  <span className="font-mono">{p.path}</span>: {p.message}
-                </li>
-              );
-            })}
+            {located.map(({ problem: p, offset }, i) => (
+              <li key={i} className="text-red-700 dark:text-red-400" title={p.path}>
+                {offset !== undefined && <span className="font-mono text-zinc-600 dark:text-zinc-400">line {lineAt(offset)}: </span>}
+                {p.stageName && <span className="font-medium">{p.stageName}: </span>}
+                {p.message}
+              </li>
+            ))}
           </ul>
         )}
       </div>

@@ -1,7 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { PipelineDraft, StageConfig } from '../../../../shared/domain/pipeline';
 import { stageDefinitions, isStageType, type StageType } from '../../../../shared/stages/registry';
-import { insertStage, pasteStages, removeStageRefs, stageOnEdge, uniqueName } from './graph-edits';
+import { insertStage, pasteStages, removeStageRefs, spliceStage, stageOnEdge, uniqueName } from './graph-edits';
+import { COLUMN, edgeUnder, freeSpot, roomOnEdge } from '../layout/placement';
 import { layeredPositions } from '../layout/layout';
 import type { EdgeRoutes } from '../layout/layout-types';
 
@@ -77,7 +78,6 @@ export type DraftStore = ReturnType<typeof createDraftStore>;
 
 const HISTORY_LIMIT = 200;
 const COALESCE_MS = 1200;
-const NODE_GAP_X = 300;
 
 export function createDraftStore(initial: PipelineDraft, revision: number, now: () => number = Date.now) {
   return createStore<DraftState & DraftActions>()((set, get) => {
@@ -97,12 +97,19 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         ...extra,
       });
     };
-    const placeAfter = (after: string | undefined): XY => {
-      const { positions } = get();
+    const placeAfter = (after: string | undefined, positions: Positions = get().positions): XY => {
       const from = after ? positions[after] : undefined;
-      if (from) return { x: from.x + NODE_GAP_X, y: from.y };
+      if (from) return freeSpot(positions, { x: from.x + COLUMN, y: from.y });
       const all = Object.values(positions);
-      return all.length === 0 ? { x: 0, y: 0 } : { x: Math.max(...all.map((p) => p.x)) + NODE_GAP_X, y: 0 };
+      return all.length === 0 ? { x: 0, y: 0 } : freeSpot(positions, { x: Math.max(...all.map((p) => p.x)) + COLUMN, y: 0 });
+    };
+    /** A stage let go on a dependency goes in between (the direct edge goes), with room made for it. */
+    const spliced = (stages: readonly StageConfig[], positions: Positions, refId: string) => {
+      const edge = edgeUnder(refId, positions, stages);
+      if (!edge) return undefined;
+      const { [refId]: _self, ...others } = positions;
+      const room = roomOnEdge(others, edge.source, edge.target);
+      return { stages: spliceStage(stages, refId, edge), positions: { ...positions, ...room.moved, [refId]: room.at } };
     };
 
     return {
@@ -125,20 +132,20 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
       addStage(type, options = {}) {
         const { draft, positions } = get();
         const stage = insertStage(draft.stages, type, options.after ? [options.after] : []);
-        commit(
-          { draft: { ...draft, stages: [...draft.stages, stage] }, positions: { ...positions, [stage.refId]: options.at ?? placeAfter(options.after) } },
-          undefined,
-          { selected: [stage.refId], selectedEdge: undefined },
-        );
+        const stages = [...draft.stages, stage];
+        const placed = { ...positions, [stage.refId]: options.at ?? placeAfter(options.after) };
+        const onEdge = options.at ? spliced(stages, placed, stage.refId) : undefined;
+        commit({ draft: { ...draft, stages: onEdge?.stages ?? stages }, positions: onEdge?.positions ?? placed }, undefined, {
+          selected: [stage.refId],
+          selectedEdge: undefined,
+        });
         return stage.refId;
       },
       insertOnEdge(edge, type) {
         const { draft, positions } = get();
         const { stages, stage } = stageOnEdge(draft.stages, edge, type);
-        const a = positions[edge.source];
-        const b = positions[edge.target];
-        const at = a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 + 40 } : placeAfter(edge.source);
-        commit({ draft: { ...draft, stages }, positions: { ...positions, [stage.refId]: at } }, undefined, {
+        const room = roomOnEdge(positions, edge.source, edge.target);
+        commit({ draft: { ...draft, stages }, positions: { ...positions, ...room.moved, [stage.refId]: room.at } }, undefined, {
           selected: [stage.refId],
           selectedEdge: undefined,
         });
@@ -193,7 +200,8 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         });
       },
       select(refIds) {
-        set({ selected: refIds, selectedEdge: undefined });
+        // A click on an edge deselects the stages after selecting the edge: an empty selection keeps the edge.
+        set({ selected: refIds, ...(refIds.length > 0 ? { selectedEdge: undefined } : {}) });
       },
       selectEdge(edge) {
         set({ selectedEdge: edge, selected: [] });
@@ -209,9 +217,17 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         set({ positions: { ...get().positions, ...positions }, routes });
       },
       endMove() {
-        const { moveStart, positions, past } = get();
+        const { moveStart, positions, past, draft } = get();
         if (!moveStart || moveStart === positions) return set({ moveStart: undefined });
-        set({ moveStart: undefined, past: [...past, { draft: get().draft, positions: moveStart }].slice(-HISTORY_LIMIT), future: [], lastEdit: undefined });
+        const movedIds = Object.keys(positions).filter((id) => positions[id] !== moveStart[id]);
+        const onEdge = movedIds.length === 1 ? spliced(draft.stages, positions, movedIds[0]!) : undefined;
+        set({
+          moveStart: undefined,
+          past: [...past, { draft, positions: moveStart }].slice(-HISTORY_LIMIT),
+          future: [],
+          lastEdit: undefined,
+          ...(onEdge ? { draft: { ...draft, stages: onEdge.stages }, positions: onEdge.positions, codeBuffer: undefined } : {}),
+        });
       },
       copySelection() {
         const { draft, selected } = get();
@@ -225,7 +241,8 @@ export function createDraftStore(initial: PipelineDraft, revision: number, now: 
         const moved: Record<string, XY> = {};
         for (const [from, to] of idMap) {
           const p = positions[from];
-          moved[to] = p ? { x: p.x + 40, y: p.y + 120 } : placeAfter(undefined);
+          const all = { ...positions, ...moved };
+          moved[to] = p ? freeSpot(all, { x: p.x + 40, y: p.y + 120 }) : placeAfter(undefined, all);
         }
         commit({ draft: { ...draft, stages: [...draft.stages, ...stages] }, positions: { ...positions, ...moved } }, undefined, {
           selected: [...idMap.values()],

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Button } from '../../../components/button';
 import { useDraft } from './draft-context';
 import { usePermission } from '../../../lib/auth-queries';
+import { useReadOnly } from './read-only';
 
 export type EditorView = 'graph' | 'json' | 'yaml';
 
@@ -25,6 +26,7 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
   const requestLayout = useDraft((s) => s.requestLayout);
   const application = useDraft((s) => s.draft.application);
   const write = usePermission('WRITE', { application });
+  const readOnly = useReadOnly() !== undefined;
   return (
     <div role="toolbar" aria-label="Pipeline editor" className="flex flex-wrap items-center gap-2">
       <div role="group" aria-label="View" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
@@ -40,12 +42,16 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
           </button>
         ))}
       </div>
+      {!readOnly && (
+      <>
       <Button size="sm" variant="ghost" disabled={!canUndo} onClick={undo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
         Undo
       </Button>
       <Button size="sm" variant="ghost" disabled={!canRedo} onClick={redo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
         Redo
       </Button>
+      </>
+      )}
       {view === 'graph' && (
         <Button size="sm" variant="ghost" onClick={requestLayout} title="Lay the graph out again, left to right">
           Tidy up
@@ -56,9 +62,11 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
         {dirty ? 'Unsaved changes' : `Saved · revision ${revision}`}
         {problemCount > 0 && <span className="text-red-600 dark:text-red-400"> · {problemCount} problem{problemCount === 1 ? '' : 's'}</span>}
       </span>
-      <Button size="sm" variant="primary" onClick={onSave} disabled={saving || !dirty || !write.allowed} title={write.why || undefined}>
-        {saving ? 'Saving…' : 'Save'}
-      </Button>
+      {!readOnly && (
+        <Button size="sm" variant="primary" onClick={onSave} disabled={saving || !dirty || !write.allowed} title={write.why || undefined}>
+          {saving ? 'Saving…' : 'Save'}
+        </Button>
+      )}
     </div>
   );
 }

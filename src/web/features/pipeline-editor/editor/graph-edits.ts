@@ -47,6 +47,16 @@ export function stageOnEdge(stages: readonly StageConfig[], edge: EdgeRef, type:
   return { stages: [...next, stage], stage };
 }
 
+/** An existing stage put on source → target: it waits for source, target waits for it instead of for source (the direct edge goes). */
+export function spliceStage(stages: readonly StageConfig[], refId: string, edge: EdgeRef): StageConfig[] {
+  return stages.map((s) => {
+    if (s.refId === refId) return s.requisiteStageRefIds.includes(edge.source) ? s : { ...s, requisiteStageRefIds: [...s.requisiteStageRefIds, edge.source] };
+    if (s.refId !== edge.target) return s;
+    const deps = s.requisiteStageRefIds.map((r) => (r === edge.source ? refId : r));
+    return { ...s, requisiteStageRefIds: [...new Set(deps)] };
+  });
+}
+
 /** Stages without the removed ones, and without any dependency on them. */
 export function removeStageRefs(stages: readonly StageConfig[], gone: ReadonlySet<string>): StageConfig[] {
   return stages

@@ -5,10 +5,10 @@ const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /** Undo/redo everywhere in the editor except inside a text box (which has its own); copy/paste on the graph. */
-export function useEditorShortcuts(store: DraftStore, root: React.RefObject<HTMLElement | null>) {
+export function useEditorShortcuts(store: DraftStore, root: React.RefObject<HTMLElement | null>, readOnly = false) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || typing(e.target)) return;
+      if (readOnly || !(e.ctrlKey || e.metaKey) || typing(e.target)) return;
       if (root.current && e.target instanceof Node && !root.current.contains(e.target) && e.target !== document.body) return;
       const key = e.key.toLowerCase();
       const s = store.getState();
@@ -21,5 +21,5 @@ export function useEditorShortcuts(store: DraftStore, root: React.RefObject<HTML
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, root]);
+  }, [store, root, readOnly]);
 }

@@ -22,6 +22,7 @@ import { StageEdgeView, type StageEdge } from './stage-edge';
 import { StageNodeView, type StageNode } from './stage-node';
 import { BIG_PIPELINE } from '../layout/use-auto-layout';
 import { useTheme } from './use-theme';
+import { useReadOnly } from './read-only';
 
 export const STAGE_DRAG_TYPE = 'application/x-kiln-stage-type';
 const nodeTypes = { stage: StageNodeView };
@@ -85,6 +86,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initial
   const paneHeight = useStore((s) => s.height);
   const minZoom = useMemo(() => minZoomFor(positions, paneWidth, paneHeight), [positions, paneWidth, paneHeight]);
   const theme = useTheme();
+  const readOnly = useReadOnly() !== undefined;
   const cache = useRef(new Map<string, StageNode>());
 
   // The cache is read and replaced during render on purpose: it only hands back an equal node object, so a
@@ -140,11 +142,11 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initial
               invalid: problems.edges.has(edgeKey(r, s.refId)),
               between: `${names.get(r)} and ${s.name}`,
               route: routes[edgeKey(r, s.refId)],
-              onInsert: (source, target) => onInsertRequest({ source, target }),
+              ...(readOnly ? {} : { onInsert: (source: string, target: string) => onInsertRequest({ source, target }) }),
             },
           })),
       ),
-    [stages, names, selectedEdge, problems, onInsertRequest, routes],
+    [stages, names, selectedEdge, problems, onInsertRequest, routes, readOnly],
   );
 
   const onNodesChange = useCallback(
@@ -206,7 +208,7 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initial
   const onDragStart = useCallback(() => store.getState().beginMove(), [store]);
   const onDragStop = useCallback(() => store.getState().endMove(), [store]);
   const onNodeClick = useCallback((_: unknown, node: StageNode) => onOpenStage(node.id), [onOpenStage]);
-  const onPaneClick = useCallback(() => store.getState().select([]), [store]);
+  const onPaneClick = useCallback(() => store.getState().selectEdge(undefined), [store]);
 
   return (
     <ReactFlow<StageNode, StageEdge>
@@ -218,14 +220,18 @@ export function PipelineCanvas({ problems, onInsertRequest, onOpenStage, initial
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       onDelete={onDelete}
+      // Read only: stages can be selected (to see their settings), not moved, connected or deleted.
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      edgesReconnectable={!readOnly}
       onNodeDragStart={onDragStart}
       onNodeDragStop={onDragStop}
       onNodeDoubleClick={onNodeClick}
       onNodeClick={onNodeClick}
       onPaneClick={onPaneClick}
-      onDragOver={onDragOver}
-      onDrop={onDrop}
-      deleteKeyCode={DELETE_KEYS}
+      onDragOver={readOnly ? undefined : onDragOver}
+      onDrop={readOnly ? undefined : onDrop}
+      deleteKeyCode={readOnly ? null : DELETE_KEYS}
       multiSelectionKeyCode={MULTI_SELECT_KEYS}
       onlyRenderVisibleElements={stages.length > BIG_PIPELINE}
       colorMode={theme}

@@ -4,6 +4,7 @@ import { db } from '../../../../../mocks/db';
 import { Pipeline } from '../../../../shared/domain/pipeline';
 import { renderApp } from '../../../test/render-app';
 import { useReactFlowEnvironment } from '../../../test/react-flow-env';
+import { codeText, setCodeText } from './code-editor-testing';
 
 const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
 const EDITOR = `/applications/web/pipelines/${ID}/edit`;
@@ -36,10 +37,11 @@ describe('pipeline editor', () => {
     expect(node('Wait')).toBeTruthy();
 
     const panel = screen.getByRole('region', { name: 'Stage Wait' });
-    const seconds = within(panel).getByLabelText('Seconds');
+    const seconds = within(panel).getByLabelText('Wait time (seconds)');
     await user.clear(seconds);
     await user.type(seconds, 'soon');
-    expect(within(panel).getAllByText('must be a number or a ${ … } expression').length).toBeGreaterThan(0);
+    expect(within(panel).getAllByText('Wait time must be a number or a ${ … } expression').length).toBeGreaterThan(0);
+    expect(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: 'Wait: Wait time must be a number or a ${ … } expression' })).toBeTruthy();
     expect(within(node('Wait')).getByLabelText('1 problem')).toBeTruthy();
     const problems = screen.getByRole('region', { name: 'Problems' });
     expect(within(problems).getByText('1 problem')).toBeTruthy();
@@ -67,7 +69,7 @@ describe('pipeline editor', () => {
     const command = within(screen.getByRole('region', { name: 'Stage Tests' })).getByLabelText('Command');
     await user.clear(command);
     fireEvent.click(screen.getByText('Approve'));
-    await user.click(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: /Tests: command must not be empty/ }));
+    await user.click(within(screen.getByRole('region', { name: 'Problems' })).getByRole('button', { name: /Tests: Command must not be empty/ }));
     expect(screen.getByRole('region', { name: 'Stage Tests' })).toBeTruthy();
   });
 
@@ -76,10 +78,10 @@ describe('pipeline editor', () => {
     await screen.findByText('Tests', undefined, { timeout: 5000 });
     // Tests now waits for a 'lint' stage nobody added: Tests can never start, so neither can Approve.
     await user.click(screen.getByRole('button', { name: 'JSON' }));
-    const text = (await screen.findByLabelText('Pipeline as JSON')) as HTMLTextAreaElement;
-    const doc = JSON.parse(text.value) as { stages: Array<{ requisiteStageRefIds: string[] }> };
+    const text = await screen.findByLabelText('Pipeline as JSON', undefined, { timeout: 20_000 });
+    const doc = JSON.parse(codeText(text)) as { stages: Array<{ requisiteStageRefIds: string[] }> };
     doc.stages[0]!.requisiteStageRefIds = ['lint'];
-    fireEvent.change(text, { target: { value: JSON.stringify(doc, null, 2) } });
+    setCodeText(text, JSON.stringify(doc, null, 2));
     await user.click(screen.getByRole('button', { name: 'Graph' }));
 
     expect(within(node('Approve')).getByLabelText('1 problem')).toBeTruthy();
@@ -138,18 +140,18 @@ describe('pipeline editor', () => {
     const { user } = renderApp(EDITOR);
     await screen.findByText('Tests', undefined, { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'JSON' }));
-    const text = (await screen.findByLabelText('Pipeline as JSON')) as HTMLTextAreaElement;
-    fireEvent.change(text, { target: { value: text.value.replace('"name": "Tests"', '"name": "Unit tests"') } });
+    const text = await screen.findByLabelText('Pipeline as JSON', undefined, { timeout: 20_000 });
+    setCodeText(text, codeText(text).replace('"name": "Tests"', '"name": "Unit tests"'));
     await user.click(screen.getByRole('button', { name: 'Graph' }));
     expect(node('Unit tests')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'YAML' }));
-    const yaml = (await screen.findByLabelText('Pipeline as YAML')) as HTMLTextAreaElement;
-    expect(yaml.value).toMatch(/name: Unit tests/);
-    fireEvent.change(yaml, { target: { value: `${yaml.value}\nstages: [oops` } });
+    const yaml = await screen.findByLabelText('Pipeline as YAML');
+    expect(codeText(yaml)).toMatch(/name: Unit tests/);
+    setCodeText(yaml, `${codeText(yaml)}\nstages: [oops`);
     expect(screen.getByText(/YAML syntax:/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Graph' }));
     await user.click(screen.getByRole('button', { name: 'YAML' }));
-    expect(((await screen.findByLabelText('Pipeline as YAML')) as HTMLTextAreaElement).value).toMatch(/stages: \[oops$/);
+    expect(codeText(await screen.findByLabelText('Pipeline as YAML'))).toMatch(/stages: \[oops$/);
   });
 });

@@ -21,6 +21,11 @@ import { useSavePipeline } from './use-save';
 import { RunAsNotice } from './run-as-notice';
 import { ImportExport } from './import-export';
 import { RunButton } from './run-button';
+import { CollapsiblePanel } from './collapsible-panel';
+import { usePanels } from './use-panels';
+import { ReadOnlyContext } from './read-only';
+import { ReadOnlyNote } from './read-only-note';
+import { useMe, usePermission } from '../../../lib/auth-queries';
 
 // Loaded when first needed: YAML (and its parser), history and conflict diffs.
 const RevisionHistory = lazy(() => import('../history/revision-history').then((m) => ({ default: m.RevisionHistory })));
@@ -57,7 +62,13 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const pane = useRef<HTMLDivElement>(null);
   const layout = useAutoLayout(pane);
   const saver = useSavePipeline(pipeline.id, store);
-  useEditorShortcuts(store, root);
+  const panels = usePanels();
+  const setPanel = panels.set;
+  const me = useMe();
+  const write = usePermission('WRITE', { application: pipeline.application });
+  // Known only once we know who is signed in: no flash of a read-only editor for an editor's owner.
+  const readOnly = me && !write.allowed ? write.why : undefined;
+  useEditorShortcuts(store, root, readOnly !== undefined);
 
   const names = useMemo(() => new Map(draft.stages.map((s) => [s.refId, s.name])), [draft.stages]);
   const only = selected.length === 1 ? selected[0] : undefined;
@@ -74,9 +85,10 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const onInsertRequest = useCallback(
     (edge: EdgeRef) => {
       store.getState().selectEdge(edge);
-      root.current?.querySelector<HTMLInputElement>('input[aria-label="Search stage types"]')?.focus();
+      setPanel('palette', true);
+      requestAnimationFrame(() => root.current?.querySelector<HTMLInputElement>('input[aria-label="Search stage types"]')?.focus());
     },
-    [store],
+    [store, setPanel],
   );
   const openStage = useCallback(
     (refId: string) => {
@@ -84,18 +96,23 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
     },
     [store],
   );
-  const focusPanel = () => requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  const focusPanel = () => {
+    panels.set('settings', true);
+    requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  };
 
   return (
+    <ReadOnlyContext.Provider value={readOnly}>
     <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
       <UnsavedGuard dirty={dirty} />
       <EditorToolbar view={view} onView={setView} onSave={saver.save} saving={saver.saving} problemCount={problems.all.length}>
         <Button size="sm" variant="ghost" onClick={() => setDialog('history')}>
           History
         </Button>
-        <ImportExport />
+        {!readOnly && <ImportExport />}
         <RunButton pipeline={pipeline} />
       </EditorToolbar>
+      {readOnly && <ReadOnlyNote application={pipeline.application} />}
       <RunAsNotice />
       {saver.refused && (
         <div role="alert" className="flex items-center gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
@@ -109,10 +126,16 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         </p>
       )}
       <div className="flex min-h-0 flex-1 gap-2">
-        {view === 'graph' && (
-          <aside className="flex w-56 shrink-0 flex-col overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50">
+        {view === 'graph' && !readOnly && (
+          <CollapsiblePanel
+            label="stage palette"
+            side="left"
+            open={panels.open.palette}
+            onOpen={(o) => panels.set('palette', o)}
+            className="flex w-56 shrink-0 flex-col gap-2 overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50"
+          >
             <StagePalette target={target} onAdd={addFromPalette} />
-          </aside>
+          </CollapsiblePanel>
         )}
         <div
           className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
@@ -150,9 +173,16 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
             </Suspense>
           )}
         </div>
-        <aside data-panel className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+        <CollapsiblePanel
+          label="settings"
+          side="right"
+          open={panels.open.settings}
+          onOpen={(o) => panels.set('settings', o)}
+          panelProps={{ 'data-panel': '' }}
+          className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+        >
           <SidePanel problems={problems} />
-        </aside>
+        </CollapsiblePanel>
       </div>
       <div className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
         <ProblemsList
@@ -171,5 +201,6 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
         {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
       </Suspense>
     </div>
+    </ReadOnlyContext.Provider>
   );
 }

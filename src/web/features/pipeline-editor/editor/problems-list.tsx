@@ -5,7 +5,7 @@ interface ProblemsListProps {
   onSelect: (refId: string) => void;
 }
 
-/** Every problem the BFF would refuse the save for; a stage's problem selects that stage. */
+/** Every problem the BFF would refuse the save for, in words (the path is in the tooltip); a stage's problem selects that stage. */
 export function ProblemsList({ problems, onSelect }: ProblemsListProps) {
   return (
     <section aria-label="Problems" className="flex flex-col gap-1">
@@ -18,15 +18,15 @@ export function ProblemsList({ problems, onSelect }: ProblemsListProps) {
             {p.stageRefId ? (
               <button
                 type="button"
+                title={p.path}
                 onClick={() => onSelect(p.stageRefId!)}
                 className="w-full rounded px-1 py-0.5 text-left text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-orange-500 dark:text-red-400 dark:hover:bg-red-950"
               >
-                <span className="font-medium">{p.stageName ?? p.stageRefId}</span>: {p.message}{' '}
-                <span className="font-mono text-xs text-zinc-500">{p.path}</span>
+                <span className="font-medium">{p.stageName ?? p.stageRefId}</span>: {p.message}
               </button>
             ) : (
-              <p className="px-1 py-0.5 text-red-700 dark:text-red-400">
-                {p.message} <span className="font-mono text-xs text-zinc-500">{p.path}</span>
+              <p className="px-1 py-0.5 text-red-700 dark:text-red-400" title={p.path}>
+                {p.message}
               </p>
             )}
           </li>

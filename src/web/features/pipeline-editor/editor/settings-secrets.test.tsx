@@ -4,6 +4,7 @@ import { db } from '../../../../../mocks/db';
 import { Me } from '../../../../shared/domain/user';
 import { renderApp } from '../../../test/render-app';
 import { useReactFlowEnvironment } from '../../../test/react-flow-env';
+import { codeText } from './code-editor-testing';
 
 const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
 const EDITOR = `/applications/web/pipelines/${ID}/edit`;
@@ -21,9 +22,9 @@ describe('write-only secrets in the editor', () => {
     expect(document.body.innerHTML).not.toContain('never-shown');
 
     await user.click(screen.getByRole('button', { name: 'JSON' }));
-    const json = (await screen.findByLabelText('Pipeline as JSON')) as HTMLTextAreaElement;
-    expect(json.value).toContain('"secretSet": true');
-    expect(json.value).not.toContain('never-shown');
+    const json = await screen.findByLabelText('Pipeline as JSON', undefined, { timeout: 20_000 });
+    expect(codeText(json)).toContain('"secretSet": true');
+    expect(codeText(json)).not.toContain('never-shown');
     await user.click(screen.getByRole('button', { name: 'Graph' }));
 
     await user.type(await screen.findByLabelText('Description'), ' edited');

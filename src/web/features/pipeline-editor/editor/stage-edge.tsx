@@ -9,9 +9,13 @@ export type StageEdgeData = {
   between: string;
   /** The layout's route for a dependency that skips columns (through the lanes it kept free). */
   route: EdgeRoute | undefined;
-  onInsert: (source: string, target: string) => void;
+  /** Absent in a read-only editor: no "+". */
+  onInsert?: (source: string, target: string) => void;
 };
 export type StageEdge = Edge<StageEdgeData, 'stage'>;
+
+/** How far above its edge the "+" floats: clear of the edge's 20 px click band. */
+const PLUS_LIFT = 20;
 
 /**
  * A dependency; red when part of a problem; a "+" in the middle inserts a stage on it. A long one
@@ -43,15 +47,16 @@ export const StageEdgeView = memo(function StageEdgeView(props: EdgeProps<StageE
         {...(route ? { 'data-routed': 'lanes' } : {})}
         style={{ strokeWidth: selected || invalid ? 2.5 : 1.5, ...(stroke ? { stroke } : {}) }}
       />
-      {!compact && (
+      {!compact && data?.onInsert && (
         <EdgeLabelRenderer>
           <button
             type="button"
             className="nodrag nopan pointer-events-auto absolute flex h-5 w-5 items-center justify-center rounded-full border border-zinc-300 bg-white text-xs leading-none text-zinc-600 opacity-60 hover:opacity-100 focus:opacity-100 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200"
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            // Above the line, not on it: a click on the edge's middle selects the edge (it used to hit the "+").
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY - PLUS_LIFT}px)` }}
             aria-label={`Insert a stage between ${data?.between ?? `${source} and ${target}`}`}
             data-testid={`insert-${source}-${target}`}
-            onClick={() => data?.onInsert(source, target)}
+            onClick={() => data.onInsert?.(source, target)}
           >
             +
           </button>

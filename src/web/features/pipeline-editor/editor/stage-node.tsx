@@ -8,8 +8,13 @@ import { NODE_HEIGHT, NODE_WIDTH } from '../layout/layout-types';
 export type StageNodeData = { stage: StageConfig; problems: readonly string[] };
 export type StageNode = Node<StageNodeData, 'stage'>;
 
-/** Below this zoom text is a few pixels tall: stages are drawn as plain tiles (a 1,000-stage overview stays quick). */
-export const DETAIL_ZOOM = 0.4;
+/** Below this zoom the small print (type, config summary) is under 6 px: a stage shows its name alone, large. */
+export const DETAIL_ZOOM = 0.6;
+/** Below this zoom even a large name is a few pixels tall: stages are drawn as plain tiles (a 1,000-stage overview stays quick). */
+export const TILE_ZOOM = 0.3;
+export type NodeDetail = 'full' | 'name' | 'tile';
+// Selectors returning a word: a node re-renders when the zoom crosses a threshold, not on every zoom step.
+export const nodeDetail = (s: ReactFlowState): NodeDetail => (s.transform[2] < TILE_ZOOM ? 'tile' : s.transform[2] < DETAIL_ZOOM ? 'name' : 'full');
 export const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
 
 /** A stage on the canvas: type icon, name, the config in a few words, and a mark when it has problems. */
@@ -19,9 +24,36 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
   const ui = stageUi(stage.type);
   const label = isStageType(stage.type) ? stageDefinitions[stage.type].label : `Unsupported: ${stage.type}`;
   const invalid = problems.length > 0;
-  // A boolean selector: a node re-renders when the zoom crosses the threshold, not on every zoom step.
-  const compact = useStore(zoomedOut);
-  if (compact) {
+  const detail = useStore(nodeDetail);
+  const badge = invalid && (
+    <span
+      className={`flex shrink-0 items-center justify-center rounded-full bg-red-600 font-bold text-white ${detail === 'full' ? 'h-5 min-w-5 px-1 text-[11px]' : 'h-9 min-w-9 px-2 text-2xl'}`}
+      aria-label={`${problems.length} problem${problems.length === 1 ? '' : 's'}`}
+    >
+      {problems.length}
+    </span>
+  );
+  if (detail === 'name') {
+    // The name at 26 px is still 10 px on screen at 40%: a 9-stage pipeline zoomed out to fit stays readable.
+    return (
+      <div
+        style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+        className={`flex items-center gap-2 rounded-lg border-2 bg-white px-2 dark:bg-zinc-900 ${
+          invalid ? 'border-red-500' : 'border-zinc-300 dark:border-zinc-700'
+        } ${selected ? 'ring-4 ring-orange-500' : ''}`}
+        data-testid={`stage-node-${stage.refId}`}
+        data-detail="name"
+        title={invalid ? problems.join('\n') : stage.name}
+      >
+        <Handle type="target" position={Position.Left} className="!h-3 !w-3 !border-zinc-400 !bg-white dark:!bg-zinc-800" />
+        <span className={`h-10 w-2 shrink-0 rounded ${ui.tone}`} aria-hidden />
+        <span className="line-clamp-2 min-w-0 flex-1 text-[26px] leading-[30px] font-semibold break-words text-zinc-900 dark:text-zinc-50">{stage.name}</span>
+        {badge}
+        <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-zinc-400 !bg-white dark:!bg-zinc-800" />
+      </div>
+    );
+  }
+  if (detail === 'tile') {
     return (
       <div
         style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
@@ -29,6 +61,7 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
           invalid ? 'border-red-500' : selected ? 'border-orange-500' : 'border-zinc-300 dark:border-zinc-700'
         }`}
         data-testid={`stage-node-${stage.refId}`}
+        data-detail="tile"
         title={invalid ? problems.join('\n') : stage.name}
       >
         <span className={`h-10 w-10 shrink-0 rounded-md ${ui.tone}`} aria-hidden />
@@ -43,6 +76,7 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
         invalid ? 'border-red-500 dark:border-red-500' : 'border-zinc-300 dark:border-zinc-700'
       } ${selected ? 'ring-2 ring-orange-500' : ''} ${known ? '' : 'border-dashed'}`}
       data-testid={`stage-node-${stage.refId}`}
+      data-detail="full"
       title={invalid ? problems.join('\n') : undefined}
     >
       <Handle type="target" position={Position.Left} className="!h-3 !w-3 !border-zinc-400 !bg-white dark:!bg-zinc-800" />
@@ -56,14 +90,7 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
         <span className="truncate text-sm font-semibold text-zinc-900 dark:text-zinc-50">{stage.name}</span>
         <span className="truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{ui.summary(stage.config)}</span>
       </span>
-      {invalid && (
-        <span
-          className="flex h-5 min-w-5 items-center justify-center rounded-full bg-red-600 px-1 text-[11px] font-bold text-white"
-          aria-label={`${problems.length} problem${problems.length === 1 ? '' : 's'}`}
-        >
-          {problems.length}
-        </span>
-      )}
+      {badge}
       <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-zinc-400 !bg-white dark:!bg-zinc-800" />
     </div>
   );

@@ -10,6 +10,7 @@ import { useDraft, useDraftStore } from '../editor/draft-context';
 import { DiffView } from './diff-view';
 import { EditorDialog } from '../editor/editor-dialog';
 import { draftOf, stableJson } from '../editor/pipeline-draft';
+import { useReadOnly } from '../editor/read-only';
 
 /** Every saved revision; pick one to see it next to the current draft, and restore it as the newest. */
 export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; onClose: () => void }) {
@@ -18,6 +19,7 @@ export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; o
   const draft = useDraft((s) => s.draft);
   const revision = useDraft((s) => s.revision);
   const dirty = useDraft((s) => s.draft !== s.saved);
+  const readOnly = useReadOnly();
   const [chosen, setChosen] = useState<number>();
   const queryClient = useQueryClient();
   const restore = useMutation({
@@ -66,7 +68,7 @@ export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; o
             {restore.error && <p role="alert" className="text-sm text-red-600">{restore.error.message}</p>}
             <div className="flex justify-end gap-2">
               {dirty && <p className="mr-auto text-xs text-amber-700 dark:text-amber-400">Restoring replaces your unsaved changes (they stay one undo away).</p>}
-              <Button variant="primary" disabled={restore.isPending || selected.revision === revision} onClick={() => restore.mutate(selected.revision)}>
+              <Button variant="primary" disabled={readOnly !== undefined || restore.isPending || selected.revision === revision} title={readOnly} onClick={() => restore.mutate(selected.revision)}>
                 Restore this revision
               </Button>
             </div>

@@ -1,33 +1,11 @@
-import { getViewportForBounds, useReactFlow, useStoreApi, type Viewport } from '@xyflow/react';
+import { useReactFlow, useStoreApi, type Viewport } from '@xyflow/react';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useDraftStore } from '../editor/draft-context';
-import type { Positions } from '../editor/draft-store';
 import { layoutStages, type LayoutResult } from './layout';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { viewportFor } from './open-viewport';
 
-/** Same threshold as the canvas's culling: above it, open on the start of the graph. */
+/** Same threshold as the canvas's culling. */
 export const BIG_PIPELINE = 100;
-const BIG_ZOOM = 0.75;
-
-/**
- * Where to look at a freshly laid-out graph. A small pipeline is shown whole (capped at 100% so it
- * is not blown up). A big one opens on its first stages at a readable zoom, so only what is on
- * screen is rendered (the rest is culled until panned to).
- */
-export function viewportFor(positions: Positions, size: { width: number; height: number }): Viewport {
-  const all = Object.values(positions);
-  if (all.length === 0 || size.width <= 0 || size.height <= 0) return { x: 0, y: 0, zoom: 1 };
-  const minX = Math.min(...all.map((p) => p.x));
-  if (all.length <= BIG_PIPELINE) {
-    const minY = Math.min(...all.map((p) => p.y));
-    const bounds = { x: minX, y: minY, width: Math.max(...all.map((p) => p.x)) + NODE_WIDTH - minX, height: Math.max(...all.map((p) => p.y)) + NODE_HEIGHT - minY };
-    return getViewportForBounds(bounds, size.width, size.height, 0.3, 1, 0.12);
-  }
-  // Centred on the first column (where the pipeline starts), so its first stages and what they fan out to are in view.
-  const first = all.filter((p) => p.x === minX);
-  const midY = (Math.min(...first.map((p) => p.y)) + Math.max(...first.map((p) => p.y)) + NODE_HEIGHT) / 2;
-  return { x: 40 - minX * BIG_ZOOM, y: size.height / 2 - midY * BIG_ZOOM, zoom: BIG_ZOOM };
-}
 
 export interface LayoutInfo {
   busy: boolean;
