@@ -20,14 +20,19 @@ export async function axeFindings(page: Page): Promise<AxeFinding[]> {
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeRun> } }).axe;
     interface AxeRun {
-      violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[]; html: string }> }>;
+      violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[]; html: string; any: Array<{ data?: unknown }> }> }>;
     }
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact ?? 'unknown',
       help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}  ${n.html.slice(0, 160)}`),
+      // Contrast findings carry the colours and ratio: what to change, without opening a trace.
+      nodes: v.nodes.map((n) => {
+        const c = n.any[0]?.data as { fgColor?: string; bgColor?: string; contrastRatio?: number; expectedContrastRatio?: string } | undefined;
+        const colours = c?.fgColor ? ` [${c.fgColor} on ${c.bgColor}: ${c.contrastRatio}, needs ${c.expectedContrastRatio}]` : '';
+        return `${n.target.join(' ')}${colours}  ${n.html.slice(0, 160)}`;
+      }),
     }));
   });
 }

@@ -52,21 +52,24 @@ export function ExecutionGraph({ stages, selected, onSelect, now }: ExecutionGra
                   <button
                     type="button"
                     aria-pressed={selected === s.refId}
-                    aria-label={`${s.name}: ${s.status}`}
                     onClick={() => onSelect(s.refId)}
                     className={`flex w-full flex-col gap-1 rounded-md border-2 bg-white px-3 py-2 text-left shadow-xs dark:bg-zinc-900 ${
                       RING[s.status] ?? 'border-zinc-200 dark:border-zinc-700'
                     } ${selected === s.refId ? 'outline-2 outline-offset-2 outline-orange-500' : ''}`}
                   >
                     <span className="flex items-center justify-between gap-2">
-                      <span className="truncate text-sm font-medium">{s.name}</span>
+                      {/* Named by its text: an aria-label hid the type, time and "after" from voice control. */}
+                      <span className="truncate text-sm font-medium">
+                        {s.name}
+                        <span className="sr-only">{`: ${s.status}`}</span>
+                      </span>
                       <ExecutionStatusBadge status={s.status} />
                     </span>
                     <span className="flex justify-between gap-2 text-[11px] text-zinc-500 dark:text-zinc-400">
                       <span>{s.type}</span>
                       <span className="font-mono tabular-nums">{ms === undefined ? '' : formatDuration(ms)}</span>
                     </span>
-                    {after.length > 0 && <span className="truncate text-[11px] text-zinc-400">after {after.join(', ')}</span>}
+                    {after.length > 0 && <span className="truncate text-[11px] text-zinc-500 dark:text-zinc-400">after {after.join(', ')}</span>}
                   </button>
                 </li>
               );

@@ -134,7 +134,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
                 <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
               )}
               {!layout.busy && layout.ms !== undefined && (
-                <p className="absolute right-2 bottom-2 text-[10px] text-zinc-400" data-testid="layout-time">
+                <p className="absolute right-2 bottom-2 text-[10px] text-zinc-500 dark:text-zinc-400" data-testid="layout-time">
                   layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK' : 'layered'}, {layout.inWorker ? 'in a worker' : 'main thread'})
                 </p>
               )}
