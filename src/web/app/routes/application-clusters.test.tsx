@@ -82,10 +82,11 @@ describe('clusters view', () => {
     expect(screen.queryByRole('link', { name: /web-prod-v001/ })).toBeNull();
   });
 
-  it('opens a server group in a side panel with its instances, and closes it with Esc', async () => {
+  it('opens a server group in a side panel with its instances, and closes it with Esc back to its card', async () => {
     const { user, search } = renderApp('/applications/web/clusters');
     const east = within(await screen.findByRole('region', { name: 'web-prod' })).getByRole('group', { name: 'us-east-1' });
-    await user.click(within(east).getByRole('link', { name: /web-prod-v003 in prod\/us-east-1/ }));
+    const card = within(east).getByRole('link', { name: /web-prod-v003 in prod\/us-east-1/ });
+    await user.click(card);
     expect(search()).toEqual({ sg: 'prod/us-east-1/web-prod-v003' });
 
     const panel = screen.getByRole('complementary', { name: 'web-prod-v003' });
@@ -98,9 +99,12 @@ describe('clusters view', () => {
     expect(within(lbs).getByRole('row', { name: /web-prod-frontend/ }).textContent).toContain('50%');
     expect(within(panel).getByText('web:2.5.0')).toBeTruthy();
 
+    expect(document.activeElement).toBe(panel);
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('complementary')).toBeNull();
     expect(search()).toEqual({});
+    // Keyboard users carry on from the card they opened, not from the top of the page.
+    expect(document.activeElement).toBe(card);
   });
 
   it('reopens the panel from a deep link and closes it with the button', async () => {
