@@ -84,7 +84,19 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
     },
     [store],
   );
-  const focusPanel = () => requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  // What sent focus into the stage panel (a node, a problem): Escape in the panel goes back to it.
+  const panelOpener = useRef<HTMLElement | null>(null);
+  const focusPanel = () => {
+    panelOpener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  };
+  const leavePanel = (e: React.KeyboardEvent) => {
+    const back = panelOpener.current;
+    if (e.key !== 'Escape' || e.defaultPrevented || !back?.isConnected) return;
+    e.preventDefault();
+    panelOpener.current = null;
+    back.focus();
+  };
 
   return (
     <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
@@ -108,7 +120,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           Not saved: {saver.error.message}
         </p>
       )}
-      <div className="flex min-h-0 flex-1 gap-2">
+      <div className="flex min-h-0 flex-1 gap-2 max-md:overflow-x-auto">
         {view === 'graph' && (
           <aside className="flex w-56 shrink-0 flex-col overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50">
             <StagePalette target={target} onAdd={addFromPalette} />
@@ -127,7 +139,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           {view === 'graph' ? (
             <>
               {/* Drawn once the first layout is in: 500 stages are not rendered twice, first in a pile and then in place. */}
-              <div ref={pane} className="h-full">
+              <div ref={pane} id="pipeline-canvas" role="region" aria-label="Pipeline canvas" className="h-full">
                 {layout.viewport && <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} initialViewport={layout.viewport} />}
               </div>
               {layout.busy && draft.stages.length > 0 && (
@@ -150,7 +162,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
             </Suspense>
           )}
         </div>
-        <aside data-panel className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+        <aside data-panel onKeyDown={leavePanel} className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
           <SidePanel problems={problems} />
         </aside>
       </div>
