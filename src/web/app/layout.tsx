@@ -29,7 +29,7 @@ export function Layout() {
       <TopBar />
       <div className="mx-auto flex max-w-[1600px] flex-col gap-3 px-3 py-4 sm:px-6">
         <Breadcrumbs items={crumbs} />
-        <main id="main" tabIndex={-1} className="flex min-w-0 flex-col gap-4 outline-none">
+        <main id="main" className="flex min-w-0 flex-col gap-4 outline-none">
           <Outlet />
         </main>
       </div>

@@ -15,7 +15,12 @@ function jump(event: MouseEvent<HTMLAnchorElement>, target: SkipTarget) {
   event.preventDefault();
   const inner = target.into ? el.querySelector<HTMLElement>(target.into) : null;
   const focusable = inner ?? el;
-  if (!focusable.hasAttribute('tabindex') && focusable.tabIndex < 0) focusable.setAttribute('tabindex', '-1');
+  if (!focusable.hasAttribute('tabindex') && focusable.tabIndex < 0) {
+    // Focusable only for this jump: left on, a click anywhere inside would focus the container and
+    // take keyboard shortcuts (the editor's undo) away from the page.
+    focusable.setAttribute('tabindex', '-1');
+    focusable.addEventListener('blur', () => focusable.removeAttribute('tabindex'), { once: true });
+  }
   focusable.focus();
   focusable.scrollIntoView({ block: 'nearest' });
 }
