@@ -60,7 +60,11 @@ export const routes: RouteObject[] = [
                   { index: true, lazy: () => import('./routes/application-pipelines').then((m) => ({ Component: m.ApplicationPipelinesPage })) },
                   {
                     path: ':pipelineId/edit',
-                    handle: crumb((p) => ({ label: 'Edit', to: paths.pipelineEditor(p.application ?? '', p.pipelineId ?? '') })),
+                    handle: {
+                      ...crumb((p) => ({ label: 'Edit', to: paths.pipelineEditor(p.application ?? '', p.pipelineId ?? '') })),
+                      // Past the navigation, tabs, toolbar and palette: dozens of Tab presses otherwise.
+                      skipTo: { id: 'pipeline-canvas', label: 'Skip to the pipeline canvas', into: '.react-flow__node' },
+                    } satisfies RouteHandle,
                     // The loader is its own small chunk: the pipeline's request starts with the editor's code, not after it.
                     loader: (args) => import('../features/pipeline-editor/editor/prefetch-pipeline').then((m) => m.prefetchPipeline(args)),
                     lazy: () => import('./routes/pipeline-editor').then((m) => ({ Component: m.PipelineEditorPage })),

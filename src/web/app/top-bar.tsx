@@ -1,33 +1,26 @@
 import { lazy, Suspense } from 'react';
 import { Link, NavLink } from 'react-router';
+import { KilnLogo } from '../components/kiln-logo';
 import { ThemeToggle } from '../components/theme-toggle';
 import { paths } from '../lib/paths';
 import { UserMenu } from '../features/auth/user-menu';
 import { SearchButton } from '../features/search/search-button';
+import { MainMenu } from './main-menu';
+import { NAV } from './nav-items';
 
 // Lazy: the count pulls in the execution schemas and the live connection, which the first page does not need.
 const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((m) => ({ default: m.InboxCount })));
 
-const NAV = [
-  { label: 'Projects', to: paths.projects() },
-  { label: 'Applications', to: paths.applications() },
-  { label: 'Running now', to: paths.runningNow() },
-  { label: 'Images', to: paths.images() },
-  { label: 'Approvals', to: paths.approvals(), badge: true },
-];
-
 export function TopBar() {
   return (
     <header className="sticky top-0 z-30 h-12 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      <div className="mx-auto flex h-full max-w-[1600px] items-center gap-6 px-6">
-        <Link to={paths.projects()} className="flex items-center gap-2 font-semibold tracking-tight" aria-label="Kiln home">
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5">
-            <path d="M3 18V9a7 7 0 0 1 14 0v9z" className="fill-zinc-900 dark:fill-zinc-100" />
-            <path d="M10 17c-2 0-3-1.3-3-2.8 0-1.7 1.6-2.5 2-4.7 1.7 1 4 3 4 4.9 0 1.5-1 2.6-3 2.6Z" className="fill-orange-500" />
-          </svg>
+      <div className="mx-auto flex h-full max-w-[1600px] items-center gap-3 px-3 sm:px-6 md:gap-6">
+        <Link to={paths.projects()} className="flex min-h-11 items-center gap-2 font-semibold tracking-tight" aria-label="Kiln home">
+          <KilnLogo />
           <span className="text-[15px]">Kiln</span>
         </Link>
-        <nav aria-label="Main">
+        {/* On a phone the links move into the menu button's list (MainMenu); both are the "Main" navigation. */}
+        <nav aria-label="Main" className="max-md:hidden">
           <ul className="flex items-center gap-1">
             {NAV.map((item) => (
               <li key={item.to}>
@@ -42,7 +35,7 @@ export function TopBar() {
                   }
                 >
                   {item.label}
-                  {item.badge && (
+                  {'badge' in item && (
                     <Suspense fallback={null}>
                       <InboxCount />
                     </Suspense>
@@ -52,10 +45,11 @@ export function TopBar() {
             ))}
           </ul>
         </nav>
-        <div className="ml-auto flex items-center gap-2">
+        <div className="ml-auto flex items-center gap-1 sm:gap-2">
           <SearchButton />
           <ThemeToggle />
           <UserMenu />
+          <MainMenu count={<Suspense fallback={null}><InboxCount /></Suspense>} />
         </div>
       </div>
     </header>

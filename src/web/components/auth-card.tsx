@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { KilnLogo } from './kiln-logo';
 
 /** The centered card of the sign-in and setup pages (no navigation: nothing else is open yet). */
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
@@ -6,10 +7,7 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
     <div className="flex min-h-screen items-center justify-center bg-zinc-50 px-4 dark:bg-zinc-950">
       <main className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
         <div className="mb-5 flex items-center gap-2">
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-6">
-            <path d="M3 18V9a7 7 0 0 1 14 0v9z" className="fill-zinc-900 dark:fill-zinc-100" />
-            <path d="M10 17c-2 0-3-1.3-3-2.8 0-1.7 1.6-2.5 2-4.7 1.7 1 4 3 4 4.9 0 1.5-1 2.6-3 2.6Z" className="fill-orange-500" />
-          </svg>
+          <KilnLogo className="size-6" />
           <span className="text-lg font-semibold tracking-tight text-zinc-900 dark:text-zinc-100">Kiln</span>
         </div>
         <h1 className="text-base font-semibold text-zinc-900 dark:text-zinc-100">{title}</h1>

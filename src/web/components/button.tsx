@@ -12,9 +12,10 @@ const VARIANTS: Record<Variant, string> = {
     'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
 };
 
+// Below the md breakpoint the screen is a phone's: every button is a 44 px touch target (WCAG 2.5.5).
 const SIZES: Record<Size, string> = {
-  sm: 'h-7 px-2 text-xs gap-1',
-  md: 'h-8 px-3 text-sm gap-1.5',
+  sm: 'h-7 px-2 text-xs gap-1 max-md:h-11 max-md:min-w-11 max-md:px-3',
+  md: 'h-8 px-3 text-sm gap-1.5 max-md:h-11 max-md:min-w-11',
 };
 
 /** Shared with links that look like buttons, so both stay in step. */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Button } from './button';
+import { useReturnFocus } from './use-return-focus';
 
 interface ConfirmDialogProps {
   title: string;
@@ -24,10 +25,12 @@ export function ConfirmDialog({ title, children, confirmLabel, reasonLabel, reas
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
   const first = useRef<HTMLTextAreaElement & HTMLButtonElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useReturnFocus(box);
   useEffect(() => first.current?.focus(), []);
   const blocked = busy || (reasonRequired === true && reason.trim() === '') || (typeToConfirm !== undefined && typed.trim() !== typeToConfirm);
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div ref={box} className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <form
         role="dialog"
         aria-modal="true"

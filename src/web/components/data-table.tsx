@@ -15,10 +15,14 @@ export interface Column<T> {
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 const cx = (...parts: Array<string | false | undefined>) => parts.filter(Boolean).join(' ');
 
-/** The dashboard's list table: bordered card, captioned for assistive tech, a row header, hover rows. */
+/**
+ * The dashboard's list table: bordered card, captioned for assistive tech, a row header, hover rows.
+ * It scrolls sideways inside its card on a phone; `relative` keeps visually hidden (absolutely
+ * positioned) header text inside that scroller instead of widening the whole page.
+ */
 export function DataTable<T>({ caption, columns, rows, rowKey }: { caption: string; columns: ReadonlyArray<Column<T>>; rows: readonly T[]; rowKey: (row: T) => string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">

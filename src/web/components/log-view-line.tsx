@@ -90,13 +90,13 @@ export const LogLineRow = memo(function LogLineRow({ measure, ...p }: LogLineRow
           p.onSelect(p.n);
         }}
         aria-label={`Line ${p.n}`}
-        className="sticky left-0 shrink-0 bg-zinc-950 pr-3 pl-2 text-right text-zinc-600 select-none hover:text-zinc-300"
+        className="sticky left-0 shrink-0 bg-zinc-950 pr-3 pl-2 text-right text-zinc-400 select-none hover:text-zinc-100"
         style={{ width: `${p.digits + 2}ch` }}
       >
         {p.n}
       </a>
       {p.stamp !== undefined && (
-        <time dateTime={p.stamp} title={p.stamp} data-testid="log-stamp" className="shrink-0 pr-3 text-zinc-500 select-none">
+        <time dateTime={p.stamp} title={p.stamp} data-testid="log-stamp" className="shrink-0 pr-3 text-zinc-400 select-none">
           {timeOfDay(p.stamp)}
         </time>
       )}

@@ -45,7 +45,7 @@ export function LogViewToolbar(props: LogViewToolbarProps) {
         </span>
       )}
       <Button size="sm" variant="ghost" onClick={props.onPrev} disabled={matchCount === 0} aria-label="Previous match">
-        ↑ Prev
+        ↑ Previous
       </Button>
       <Button size="sm" variant="ghost" onClick={props.onNext} disabled={matchCount === 0} aria-label="Next match">
         ↓ Next

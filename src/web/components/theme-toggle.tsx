@@ -31,7 +31,7 @@ export function ThemeToggle() {
         saveTheme(next);
         setTheme(next);
       }}
-      className="inline-flex size-8 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-orange-500 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+      className="inline-flex size-11 items-center md:size-8 justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-orange-500 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
     >
       {dark ? (
         <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4 fill-current">

@@ -100,7 +100,7 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
     <div className="flex flex-col gap-0.5">
       <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
         {label}
-        {spec.optional && <span className="font-normal text-zinc-400"> (optional)</span>}
+        {spec.optional && <span className="font-normal text-zinc-500 dark:text-zinc-400"> (optional)</span>}
       </label>
       {control}
       {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}

@@ -48,27 +48,29 @@ export function ApiTokensPage() {
           <code className="mt-1 block font-mono text-xs break-all select-all">{shown}</code>
         </div>
       )}
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-zinc-500 uppercase">
-          <tr><th className="py-2">Name</th><th>Starts with</th><th>Created</th><th>Last used</th><th>State</th><th /></tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-          {tokens.data?.tokens.map((t) => (
-            <tr key={t.id}>
-              <td className="py-2 font-medium">{t.name}</td>
-              <td className="font-mono text-xs">{t.prefix}…</td>
-              <td><RelativeTime iso={t.createdAt} /></td>
-              <td>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : 'never'}</td>
-              <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < now ? 'expired' : 'active'}</td>
-              <td className="text-right">
-                {!t.revokedAt && (
-                  <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>Revoke</Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs text-zinc-500 uppercase">
+            <tr><th className="py-2">Name</th><th>Starts with</th><th>Created</th><th>Last used</th><th>State</th><th /></tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            {tokens.data?.tokens.map((t) => (
+              <tr key={t.id}>
+                <td className="py-2 font-medium">{t.name}</td>
+                <td className="font-mono text-xs">{t.prefix}…</td>
+                <td><RelativeTime iso={t.createdAt} /></td>
+                <td>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : 'never'}</td>
+                <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < now ? 'expired' : 'active'}</td>
+                <td className="text-right">
+                  {!t.revokedAt && (
+                    <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>Revoke</Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {tokens.data?.tokens.length === 0 && <p className="text-sm text-zinc-500">No tokens yet.</p>}
     </>
   );

@@ -8,7 +8,8 @@ import { renderApp } from '../../test/render-app';
 const cardNames = (group: HTMLElement) =>
   within(group)
     .getAllByRole('link')
-    .map((link) => link.getAttribute('aria-label'));
+    // The card's name line: the server group and where it runs (the rest of the card follows it).
+    .map((link) => link.querySelector('p')?.textContent);
 
 function instanceIds(account: string, region: string, name: string) {
   const sg = db.serverGroups.find((g) => g.account === account && g.region === region && g.name === name);
@@ -36,7 +37,7 @@ describe('clusters view', () => {
       'web-prod-v002 in prod/us-east-1',
       'web-prod-v001 in prod/us-east-1',
     ]);
-    const v001 = within(east).getByRole('link', { name: 'web-prod-v001 in prod/us-east-1' });
+    const v001 = within(east).getByRole('link', { name: /web-prod-v001 in prod\/us-east-1/ });
     expect(within(v001).getByText('Disabled')).toBeTruthy();
     expect(within(v001).getByText('web:2.3.0')).toBeTruthy();
     expect(screen.getByText('7 of 7 server groups shown')).toBeTruthy();
@@ -45,7 +46,7 @@ describe('clusters view', () => {
   it('shows one labelled health dot per instance', async () => {
     renderApp('/applications/web/clusters');
     const east = within(await screen.findByRole('region', { name: 'web-prod' })).getByRole('group', { name: 'us-east-1' });
-    const card = within(east).getByRole('link', { name: 'web-prod-v003 in prod/us-east-1' });
+    const card = within(east).getByRole('link', { name: /web-prod-v003 in prod\/us-east-1/ });
     const [a, b, c] = instanceIds('prod', 'us-east-1', 'web-prod-v003');
     const dots = within(card).getAllByRole('img');
     expect(dots.map((d) => d.getAttribute('aria-label'))).toEqual([`${a} up`, `${b} up`, `${c} starting`]);
@@ -81,10 +82,11 @@ describe('clusters view', () => {
     expect(screen.queryByRole('link', { name: /web-prod-v001/ })).toBeNull();
   });
 
-  it('opens a server group in a side panel with its instances, and closes it with Esc', async () => {
+  it('opens a server group in a side panel with its instances, and closes it with Esc back to its card', async () => {
     const { user, search } = renderApp('/applications/web/clusters');
     const east = within(await screen.findByRole('region', { name: 'web-prod' })).getByRole('group', { name: 'us-east-1' });
-    await user.click(within(east).getByRole('link', { name: 'web-prod-v003 in prod/us-east-1' }));
+    const card = within(east).getByRole('link', { name: /web-prod-v003 in prod\/us-east-1/ });
+    await user.click(card);
     expect(search()).toEqual({ sg: 'prod/us-east-1/web-prod-v003' });
 
     const panel = screen.getByRole('complementary', { name: 'web-prod-v003' });
@@ -97,9 +99,12 @@ describe('clusters view', () => {
     expect(within(lbs).getByRole('row', { name: /web-prod-frontend/ }).textContent).toContain('50%');
     expect(within(panel).getByText('web:2.5.0')).toBeTruthy();
 
+    expect(document.activeElement).toBe(panel);
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('complementary')).toBeNull();
     expect(search()).toEqual({});
+    // Keyboard users carry on from the card they opened, not from the top of the page.
+    expect(document.activeElement).toBe(card);
   });
 
   it('reopens the panel from a deep link and closes it with the button', async () => {

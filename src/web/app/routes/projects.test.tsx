@@ -20,14 +20,18 @@ describe('projects', () => {
     expect(within(screen.getByRole('navigation', { name: 'Breadcrumb' })).getByRole('link', { name: 'Projects' })).toBeTruthy();
 
     const web = screen.getByRole('list', { name: 'Clusters of web' });
-    const cards = within(web).getAllByRole('link').map((l) => l.getAttribute('aria-label'));
-    expect(cards).toEqual([
-      'web-prod in prod/eu-west-1: newest web-prod-v003',
-      'web-prod in prod/us-east-1: newest web-prod-v003',
-      'web-staging in staging/us-east-1: newest web-staging-v003',
-      'web-staging-canary in staging/us-east-1: newest web-staging-canary-v001',
-    ]);
-    await user.click(within(web).getByRole('link', { name: 'web-prod in prod/us-east-1: newest web-prod-v003' }));
+    // Each card is named by what it shows: the cluster, where it runs, and its newest group.
+    const cards = within(web).getAllByRole('link');
+    expect(cards).toHaveLength(4);
+    for (const [cluster, place, newest] of [
+      ['web-prod', 'prod · eu-west-1', 'v003'],
+      ['web-prod', 'prod · us-east-1', 'v003'],
+      ['web-staging', 'staging · us-east-1', 'v003'],
+      ['web-staging-canary', 'staging · us-east-1', 'v001'],
+    ]) {
+      expect(within(web).getByRole('link', { name: new RegExp(`^${cluster} in.*${place} newest ${newest}`) })).toBeTruthy();
+    }
+    await user.click(within(web).getByRole('link', { name: /^web-prod in.*us-east-1 newest v003/ }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/applications/web/clusters'));
     expect(await screen.findByRole('complementary', { name: 'web-prod-v003' })).toBeTruthy();
   });

@@ -35,7 +35,9 @@ export function AccountRow({ account }: { account: Account }) {
       <td>
         <input
           aria-label={`Regions of ${account.name}`}
-          className={`${inputClasses} h-7 w-40`}
+          // As wide as the regions it holds: a fixed width cut "local-east, local-west" off mid-word.
+          size={Math.max(12, account.regions.join(', ').length + 2)}
+          className={`${inputClasses} h-7 w-auto max-w-full`}
           defaultValue={account.regions.join(', ')}
           onBlur={(e) => {
             const next = e.target.value.split(',').map((r) => r.trim()).filter(Boolean);

@@ -26,14 +26,16 @@ export function AccountsPage() {
             <strong>docker</strong> account pointing at a Docker or Podman socket.
           </EmptyState>
         ) : (
-          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
-            <thead className="text-xs text-zinc-500 uppercase">
-              <tr><th className="py-2">Name</th><th>Provider</th><th>Environment</th><th>Regions</th><th>Endpoint</th><th>Credentials</th><th>Health</th><th>State</th></tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {accounts.data?.map((a) => <AccountRow key={a.name} account={a} />)}
-            </tbody>
-          </table>
+          <div className="relative overflow-x-auto">
+            <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
+              <thead className="text-xs text-zinc-500 uppercase">
+                <tr><th className="py-2">Name</th><th>Provider</th><th>Environment</th><th>Regions</th><th>Endpoint</th><th>Credentials</th><th>Health</th><th>State</th></tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+                {accounts.data?.map((a) => <AccountRow key={a.name} account={a} />)}
+              </tbody>
+            </table>
+          </div>
         )}
         <AddAccountForm />
       </section>

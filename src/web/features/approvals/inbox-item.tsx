@@ -24,7 +24,7 @@ export function InboxItem({ item, onJudge }: { item: PendingJudgment; onJudge: (
         >
           {execution.pipelineName}
         </Link>
-        <span className="ml-2 font-mono text-[11px] text-zinc-400">{execution.id.slice(0, 8)}</span>
+        <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{execution.id.slice(0, 8)}</span>
       </p>
       <JudgmentPanel execution={execution} stage={stage} onJudge={onJudge} />
     </li>

@@ -18,14 +18,16 @@ export function UserMenu() {
     },
   });
   if (!me) return null;
-  const item = 'block w-full rounded px-2.5 py-1.5 text-left text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800';
+  // Phones get 44 px rows: a finger needs them.
+  const item = 'block w-full rounded px-2.5 py-1.5 text-left text-sm max-md:py-3 text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800';
   return (
     <details className="relative">
-      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800">
+      <summary className="flex min-h-11 cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 text-sm md:min-h-0 text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800">
         <span aria-hidden="true" className="flex size-6 items-center justify-center rounded-full bg-orange-500 text-xs font-semibold text-white">
           {me.user.displayName.slice(0, 1).toUpperCase()}
         </span>
-        <span>{me.user.displayName}</span>
+        {/* On a phone the initial stands for the name: the top bar has no room for both. */}
+        <span className="max-sm:sr-only">{me.user.displayName}</span>
         {me.user.admin && <span className="rounded bg-zinc-100 px-1.5 text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">admin</span>}
       </summary>
       {/* A chosen item closes the menu: left open, it would cover the page it opened. */}

@@ -18,7 +18,6 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
   return (
     <Link
       to={{ search }}
-      aria-label={`${sg.name} in ${sg.account}/${sg.region}`}
       aria-current={selected ? 'true' : undefined}
       className={`flex w-56 flex-col gap-1.5 rounded-md border bg-white p-2.5 shadow-xs transition-colors dark:bg-zinc-900 ${
         selected
@@ -35,7 +34,10 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
           <RelativeTime iso={sg.launchedAt} />
         </span>
       </div>
-      <p className="truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{sg.name}</p>
+      {/* The link is named by what it shows (a shorter aria-label would hide the rest from voice control). */}
+      <p className="truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400">
+        {sg.name} <span className="sr-only">{`in ${sg.account}/${sg.region}`}</span>
+      </p>
       <p className="truncate text-xs text-zinc-700 dark:text-zinc-300" title={`Image ${sg.image.name}:${sg.image.version}`}>
         <span className="text-zinc-500 dark:text-zinc-400">image </span>
         <span className="font-mono">

@@ -41,11 +41,9 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
           <RelativeTime iso={sg.launchedAt} />
         </Field>
         {sg.image.digest && (
-          <div className="col-span-3">
-            <Field label="Image digest">
-              <span className="font-mono text-xs break-all">{sg.image.digest}</span>
-            </Field>
-          </div>
+          <Field label="Image digest" className="col-span-3">
+            <span className="font-mono text-xs break-all">{sg.image.digest}</span>
+          </Field>
         )}
       </dl>
       <Section title="Load balancers">

@@ -10,6 +10,7 @@ import { serverGroupQuery } from './cluster-queries';
 import { ServerGroupDetails } from './server-group-details';
 import { ServerGroupActions } from './server-group-actions';
 import { ImageFlagCallout } from './image-flag';
+import { useReturnFocus } from '../../components/use-return-focus';
 
 interface ServerGroupPanelProps {
   application: string;
@@ -26,6 +27,8 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
   const panel = useRef<HTMLElement>(null);
   const key = `${selection.account}/${selection.region}/${selection.name}`;
 
+  // Escape (or Close) hands focus back to the card that opened the panel.
+  useReturnFocus(panel, key);
   // Move focus in when a group is opened, so keyboard and screen-reader users land on what they asked for.
   useEffect(() => {
     panel.current?.focus();

@@ -50,7 +50,7 @@ export function ExecutionsTable({ executions, label, showApplication = false }: 
                   <Link to={paths.execution(e.application, e.id)} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
                     {e.pipelineName}
                   </Link>
-                  <span className="ml-2 font-mono text-[11px] text-zinc-400">{e.id.slice(0, 8)}</span>
+                  <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{e.id.slice(0, 8)}</span>
                 </td>
                 <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">{progress(e)}</td>
                 <td className="px-3 py-2 text-xs text-zinc-600 dark:text-zinc-400">

@@ -9,7 +9,7 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
   if (detail.usage.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No server group runs {detail.name} now.</p>;
   const revoked = new Set(detail.versions.filter((v) => v.revoked).map((v) => v.version));
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
         <caption className="sr-only">Where {detail.name} runs</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">

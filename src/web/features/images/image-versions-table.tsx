@@ -31,7 +31,7 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
   // Changing the registry is for admins (see the BFF's access rules).
   const admin = useMe()?.user.admin ?? false;
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
         <caption className="sr-only">Versions of {detail.name}</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Button } from '../../components/button';
+import { useReturnFocus } from '../../components/use-return-focus';
 
 interface RevokeDialogProps {
   target: string;
@@ -16,11 +17,13 @@ export function RevokeDialog({ target, busy, error, onConfirm, onClose }: Revoke
   const [scheduled, setScheduled] = useState(false);
   const [at, setAt] = useState('');
   const first = useRef<HTMLTextAreaElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useReturnFocus(box);
   useEffect(() => first.current?.focus(), []);
   const when = scheduled && at ? new Date(at) : undefined;
   const blocked = busy || reason.trim() === '' || (scheduled && (!when || Number.isNaN(when.getTime())));
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div ref={box} className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <form
         role="dialog"
         aria-modal="true"

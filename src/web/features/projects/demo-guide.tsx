@@ -27,7 +27,7 @@ function Balancer({ label, lb }: { label: string; lb: LoadBalancer | undefined }
       <a href={url} target="_blank" rel="noreferrer" className={`${linkClass} font-mono`}>
         {url}
       </a>{' '}
-      <span className="text-zinc-500 dark:text-zinc-400">
+      <span className="text-zinc-600 dark:text-zinc-400">
         → {lb.targets.length === 0 ? 'no server group enabled' : lb.targets.map((t) => `${t.serverGroup} ${t.weight}%`).join(', ')}
       </span>
     </li>
@@ -100,7 +100,7 @@ export function DemoGuide() {
           </ul>
         </li>
       </ol>
-      <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
+      <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
         From a terminal: <code className="font-mono">kiln pipeline run "storefront/{DEMO_PIPELINE}"</code>, then{' '}
         <code className="font-mono">kiln execution wait ID --for judgment</code> and{' '}
         <code className="font-mono">kiln execution judge ID judgment --approve</code>.

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, type KeyboardEvent, type ReactNode } from 'react';
 
 interface CollapsiblePanelProps {
   /** What the panel holds, for its buttons: "stage palette", "settings". */
@@ -10,10 +10,12 @@ interface CollapsiblePanelProps {
   className: string;
   children: ReactNode;
   panelProps?: Record<string, string>;
+  /** Keys pressed inside the open panel (Escape back to what opened it). */
+  onKeyDown?: (e: KeyboardEvent<HTMLElement>) => void;
 }
 
 /** A side panel that folds into a narrow strip, giving its width to the canvas. */
-export function CollapsiblePanel({ label, open, onOpen, side, className, children, panelProps }: CollapsiblePanelProps) {
+export function CollapsiblePanel({ label, open, onOpen, side, className, children, panelProps, onKeyDown }: CollapsiblePanelProps) {
   const id = useId();
   if (!open) {
     return (
@@ -37,7 +39,7 @@ export function CollapsiblePanel({ label, open, onOpen, side, className, childre
   }
   const title = label[0]!.toUpperCase() + label.slice(1);
   return (
-    <aside id={id} aria-label={title} className={className} {...panelProps}>
+    <aside id={id} aria-label={title} className={className} onKeyDown={onKeyDown} {...panelProps}>
       <div className="-mt-1 flex items-center justify-between">
         <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{title}</h2>
         <button

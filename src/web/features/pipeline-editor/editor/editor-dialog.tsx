@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useReturnFocus } from '../../../components/use-return-focus';
 
 interface EditorDialogProps {
   title: string;
@@ -11,6 +12,8 @@ interface EditorDialogProps {
 /** A modal <dialog>: focus moves in, Escape closes, the page behind is inert. */
 export function EditorDialog({ title, onClose, children, actions, wide = false }: EditorDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Unmounted rather than close()d, the dialog would leave focus nowhere.
+  useReturnFocus(ref);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) {

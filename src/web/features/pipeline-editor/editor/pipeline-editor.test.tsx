@@ -33,7 +33,7 @@ describe('pipeline editor', () => {
     const { user } = renderApp(EDITOR);
     fireEvent.click(await screen.findByText('Approve', undefined, { timeout: 5000 }));
     expect(screen.getByText(/click to add after Approve/)).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Add Wait' }));
+    await user.click(screen.getByRole('button', { name: /^Add Wait/ }));
     expect(node('Wait')).toBeTruthy();
 
     const panel = screen.getByRole('region', { name: 'Stage Wait' });
@@ -104,7 +104,7 @@ describe('pipeline editor', () => {
   it('undoes and redoes with Ctrl+Z and Ctrl+Shift+Z', async () => {
     const { user } = renderApp(EDITOR);
     fireEvent.click(await screen.findByText('Approve', undefined, { timeout: 5000 }));
-    await user.click(screen.getByRole('button', { name: 'Add Webhook' }));
+    await user.click(screen.getByRole('button', { name: /^Add Webhook/ }));
     expect(node('Webhook')).toBeTruthy();
     fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
     expect(screen.queryByRole('group', { name: 'Stage Webhook' })).toBeNull();

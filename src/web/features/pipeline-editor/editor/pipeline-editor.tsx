@@ -96,9 +96,19 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
     },
     [store],
   );
+  // What sent focus into the stage panel (a node, a problem): Escape in the panel goes back to it.
+  const panelOpener = useRef<HTMLElement | null>(null);
   const focusPanel = () => {
+    panelOpener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     panels.set('settings', true);
     requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[data-panel] input, [data-panel] textarea')?.focus());
+  };
+  const leavePanel = (e: React.KeyboardEvent) => {
+    const back = panelOpener.current;
+    if (e.key !== 'Escape' || e.defaultPrevented || !back?.isConnected) return;
+    e.preventDefault();
+    panelOpener.current = null;
+    back.focus();
   };
 
   return (
@@ -125,7 +135,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           Not saved: {saver.error.message}
         </p>
       )}
-      <div className="flex min-h-0 flex-1 gap-2">
+      <div className="flex min-h-0 flex-1 gap-2 max-md:overflow-x-auto">
         {view === 'graph' && !readOnly && (
           <CollapsiblePanel
             label="stage palette"
@@ -150,14 +160,14 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           {view === 'graph' ? (
             <>
               {/* Drawn once the first layout is in: 500 stages are not rendered twice, first in a pile and then in place. */}
-              <div ref={pane} className="h-full">
+              <div ref={pane} id="pipeline-canvas" role="region" aria-label="Pipeline canvas" className="h-full">
                 {layout.viewport && <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} initialViewport={layout.viewport} />}
               </div>
               {layout.busy && draft.stages.length > 0 && (
                 <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
               )}
               {!layout.busy && layout.ms !== undefined && (
-                <p className="absolute right-2 bottom-2 text-[10px] text-zinc-400" data-testid="layout-time">
+                <p className="absolute right-2 bottom-2 text-[10px] text-zinc-500 dark:text-zinc-400" data-testid="layout-time">
                   layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK' : 'layered'}, {layout.inWorker ? 'in a worker' : 'main thread'})
                 </p>
               )}
@@ -179,6 +189,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
           open={panels.open.settings}
           onOpen={(o) => panels.set('settings', o)}
           panelProps={{ 'data-panel': '' }}
+          onKeyDown={leavePanel}
           className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
         >
           <SidePanel problems={problems} />

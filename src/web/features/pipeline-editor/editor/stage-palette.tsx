@@ -47,7 +47,6 @@ export function StagePalette({ target, onAdd }: PaletteProps) {
                 }}
                 onClick={() => onAdd(type)}
                 title={def.description}
-                aria-label={`Add ${def.label}`}
                 className="flex w-full cursor-grab items-center gap-2 rounded-md border border-zinc-200 bg-white px-2 py-1.5 text-left text-sm hover:border-orange-400 focus-visible:outline-2 focus-visible:outline-orange-500 dark:border-zinc-800 dark:bg-zinc-900"
               >
                 <span className={`flex h-7 w-7 shrink-0 items-center justify-center rounded ${ui.tone}`} aria-hidden>
@@ -55,8 +54,11 @@ export function StagePalette({ target, onAdd }: PaletteProps) {
                     <path d={ui.icon} />
                   </svg>
                 </span>
+                {/* Named by its text ("Add Wait Pauses…"): a shorter aria-label would not match what voice-control users read. */}
                 <span className="flex min-w-0 flex-col">
-                  <span className="font-medium">{def.label}</span>
+                  <span className="font-medium">
+                    <span className="sr-only">Add</span> {def.label}
+                  </span>
                   <span className="truncate text-xs text-zinc-500 dark:text-zinc-400">{def.description}</span>
                 </span>
               </button>

@@ -30,11 +30,11 @@ export function DiffView({ left, right, leftTitle, rightTitle }: { left: string;
               keep[i] ? (
                 <tr key={i} data-kind={row.kind}>
                   <td className={`whitespace-pre-wrap break-all px-2 align-top ${TONE[row.kind][0]}`}>
-                    {row.left && <span className="mr-2 select-none text-zinc-400">{row.left.n}</span>}
+                    {row.left && <span className="mr-2 select-none text-zinc-500 dark:text-zinc-400">{row.left.n}</span>}
                     {row.left?.text}
                   </td>
                   <td className={`whitespace-pre-wrap break-all px-2 align-top ${TONE[row.kind][1]}`}>
-                    {row.right && <span className="mr-2 select-none text-zinc-400">{row.right.n}</span>}
+                    {row.right && <span className="mr-2 select-none text-zinc-500 dark:text-zinc-400">{row.right.n}</span>}
                     {row.right?.text}
                   </td>
                 </tr>
