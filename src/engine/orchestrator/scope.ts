@@ -6,7 +6,7 @@ export function expressionScope(execution: Execution): ExpressionScope {
   return {
     stages: Object.fromEntries(execution.stages.map((s) => [s.name, { status: s.status, outputs: s.outputs, error: s.error ?? null }])),
     parameters: execution.trigger.parameters,
-    trigger: { type: execution.trigger.type, user: execution.trigger.user },
+    trigger: { type: execution.trigger.type, user: execution.trigger.user, ...(execution.trigger.payload !== undefined ? { payload: execution.trigger.payload } : {}) },
     execution: { id: execution.id, application: execution.application, pipeline: execution.pipelineName },
   };
 }

@@ -4,6 +4,7 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, triggerWebhook } from '../../shared/
 import type { Engine } from '../../engine/index';
 import { EngineError, TRIGGER_ACCOUNT } from '../../engine/index';
 import type { Trigger } from '../../shared/domain/pipeline';
+import { payloadMismatch } from '../../shared/domain/payload-constraints';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
@@ -17,6 +18,9 @@ declare module 'fastify' {
 }
 
 type Webhook = Extract<Trigger, { type: 'webhook' }>;
+
+/** Kept with every run it starts (expressions read it), so it stays small next to the execution. */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 function signatureMatches(secret: string, raw: string, header: string): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
@@ -72,16 +76,23 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
         ? `webhook/${pipeline.id}/${delivery}`
         : `webhook/${pipeline.id}/${createHash('sha256').update(rawBody ?? '').digest('hex')}/${randomUUID()}`;
       // A trigger from before triggers had owners runs as the service account, which has no grant unless an admin gives one.
-      const user = signedBy.get(request)?.runAs ?? TRIGGER_ACCOUNT;
+      const hook = signedBy.get(request);
+      const user = hook?.runAs ?? TRIGGER_ACCOUNT;
+      // The sender proved who it is; a payload outside the constraints (a push to another branch) is simply not for this pipeline.
+      const mismatch = payloadMismatch(hook?.payloadConstraints, body);
+      if (mismatch) return { duplicate: false, ignored: mismatch };
+      if (Buffer.byteLength(rawBody ?? '') > MAX_PAYLOAD_BYTES) {
+        throw new HttpError(413, 'payload_too_large', `A webhook body is kept with the run as trigger.payload: at most ${MAX_PAYLOAD_BYTES / 1024} KB.`, 'body');
+      }
       try {
-        const { execution, duplicate } = await engine.fire(pipeline, { type: 'webhook', user, parameters: body.parameters }, cause);
+        const { execution, duplicate } = await engine.fire(pipeline, { type: 'webhook', user, parameters: body.parameters, payload: body }, cause);
         return { executionId: execution.id, status: execution.status, duplicate };
       } catch (err) {
         // The engine's reasons name the pipeline and the person; they are in the audit log, not in this answer.
         if (err instanceof EngineError && err.kind === 'forbidden') {
           throw new HttpError(403, 'forbidden', 'The person this webhook trigger runs as may not start this pipeline now; an admin can read why in the audit log.', 'trigger');
         }
-        if (err instanceof EngineError && err.kind === 'conflict') throw new HttpError(409, 'conflict', 'This pipeline cannot start now (it is disabled).', 'pipelineId');
+        if (err instanceof EngineError && err.kind === 'conflict') throw new HttpError(409, 'conflict', 'This pipeline cannot start now (it is disabled, or has placeholder stages to replace).', 'pipelineId');
         throw err;
       }
     });

@@ -39,6 +39,8 @@ export const TriggerRecord = z.object({
   type: z.enum(['manual', 'webhook', 'cron', 'pipeline']),
   user: z.string(),
   parameters: z.record(z.string(), z.string()).default({}),
+  /** The body a webhook trigger was called with, as `trigger.payload` to expressions. */
+  payload: z.unknown().optional(),
   /** The parent execution for `pipeline` triggers and `pipeline` stages. */
   parentExecutionId: ExecutionId.optional(),
   parentStageRefId: z.string().optional(),
