@@ -30,6 +30,35 @@ const fire = (id: string, key: string, body: unknown) => {
   return app.inject({ method: 'POST', url: `/api/pipelines/${id}/webhook`, payload: text, headers: { 'content-type': 'application/json', 'x-kiln-signature': sign(text, key) } });
 };
 
+describe('POST /api/applications/:application/spinnaker-import', () => {
+  it('converts with the account and region map in the body, names a bake recipe Kiln has, and saves nothing', async () => {
+    const before = (await repos.pipelines.listByApplication('web')).length;
+    const res = await as('ed', 'POST', '/api/applications/web/spinnaker-import', { pipeline: [gceBakeDeploy, { name: 'not one' }], ...MAP });
+    expect(res.statusCode).toBe(200);
+    const [first, second] = res.json().results;
+    expect(first).toMatchObject({ ok: true, summary: { stages: 7, mapped: 7, placeholders: 0 }, description: expect.stringMatching(/^7 stages: 7 mapped, 0 placeholders/) });
+    expect(first.draft.stages.filter((s: { type: string }) => s.type === 'deploy').map((s: { config: { account: string; region: string } }) => `${s.config.account}/${s.config.region}`)).toEqual(['prod/local-east', 'test/local-west']);
+    expect(first.secrets).toHaveLength(1);
+    expect(second).toEqual({ ok: false, error: "pipeline 2: this is not a Spinnaker pipeline: it has no 'stages' list" });
+    expect((await repos.pipelines.listByApplication('web')).length).toBe(before);
+  });
+
+  it('is refused to someone who may only read the application (403), and a body without a pipeline is a 400 naming it', async () => {
+    const read = await as('rita', 'POST', '/api/applications/web/spinnaker-import', { pipeline: gceBakeDeploy });
+    expect(read.statusCode).toBe(403);
+    const empty = await as('ed', 'POST', '/api/applications/web/spinnaker-import', { accounts: {} });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: 'bad_request', field: 'pipeline' });
+  });
+
+  it('a 10 MB pipeline is turned away before it is read (413)', async () => {
+    const huge = JSON.stringify({ pipeline: { name: 'x', stages: [], blob: 'a'.repeat(10 * 1024 * 1024) } });
+    const res = await app.inject({ method: 'POST', url: '/api/applications/web/spinnaker-import', payload: huge, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+});
+
 describe('imported Spinnaker pipelines through the API', () => {
   it('a draft with a placeholder saves; starting it is refused (409) naming the placeholder', async () => {
     const saved = await as('ed', 'POST', '/api/applications/web/pipelines', draftOf(awsFindImageClone).draft);

@@ -41,6 +41,7 @@ import { listPendingJudgments } from './approvals';
 import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
+import { convertSpinnakerPipeline } from './spinnaker';
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
 
@@ -73,6 +74,7 @@ export const allEndpoints = {
   getPipeline,
   savePipeline,
   validatePipelineEndpoint,
+  convertSpinnakerPipeline,
   listPipelineRevisions,
   restorePipelineRevision,
   startExecution,
