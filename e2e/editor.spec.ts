@@ -272,7 +272,8 @@ test('import a Spinnaker pipeline JSON file: Kiln stages mapped, the one Kiln ca
   const report = page.getByRole('dialog', { name: /Imported 5 stages from Spinnaker pipeline “Legacy deploy”/ });
   await expect(report).toContainText('5 stages: 4 mapped, 1 placeholder (Ship manifest (deployManifest))');
   await expect(report).toContainText("no recipe named 'legacyshop' in Kiln");
-  await expect(report).toContainText('$.triggers[0]: Kiln has no Jenkins trigger yet');
+  await expect(report).toContainText('$.triggers[0]: Jenkins trigger imported as a webhook trigger');
+  await expect(report).toContainText(/Webhook trigger 2 got a generated secret, shown only now: [0-9a-f]{48}/);
   await screen(page, 'editor-import-report');
   await report.getByRole('button', { name: 'OK' }).click();
 

@@ -59,6 +59,12 @@ const functions: Record<ExpressionFunction, (args: unknown[]) => unknown> = {
     }
   },
   toJson: ([v]) => JSON.stringify(v ?? null),
+  // How to ask whether a list has anything in it, now that reading a missing item is an error.
+  size: ([v]) => {
+    if (typeof v === 'string' || Array.isArray(v)) return v.length;
+    if (v !== null && typeof v === 'object') return Object.keys(v).length;
+    throw new ExpressionError(`size(): expects a list, an object or text, got ${typeName(v)}`, 0);
+  },
 };
 
 export function evaluate(expr: Expr, scope: ExpressionScope): unknown {

@@ -56,6 +56,7 @@ describe('expressions', () => {
     expect(ev('alphanumerical(trigger.payload.tag)')).toBe('release12rc');
     expect(ev('fromJson(trigger.payload.body).build.number')).toBe(17);
     expect(ev('toJson(trigger.payload.n)')).toBe('"12"');
+    expect(ev('size(trigger.payload) == 4 && size(fromJson(trigger.payload.body)) == 1')).toBe(true);
     expect(() => ev("toInt('12abc')")).toThrow("toInt(): '12abc' is not a number");
     expect(() => ev("fromJson('{nope')")).toThrow(/fromJson\(\): not JSON/);
     expect(() => ev('fromJson(trigger.payload.body).build.id')).toThrow('fromJson(…).build.id does not exist (available: number)');

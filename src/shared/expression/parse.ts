@@ -14,7 +14,7 @@ export type Expr =
   | { kind: 'call'; name: ExpressionFunction; args: Expr[]; steps: Array<string | number> };
 
 /** The helpers an expression may call: conversions only, nothing that reaches outside the value. */
-export const FUNCTIONS = ['toInt', 'toFloat', 'toBoolean', 'alphanumerical', 'fromJson', 'toJson'] as const;
+export const FUNCTIONS = ['toInt', 'toFloat', 'toBoolean', 'alphanumerical', 'fromJson', 'toJson', 'size'] as const;
 export type ExpressionFunction = (typeof FUNCTIONS)[number];
 const isFunction = (name: string): name is ExpressionFunction => (FUNCTIONS as readonly string[]).includes(name);
 

@@ -32,14 +32,35 @@ export function generateSecret(): string {
 
 /** Trigger kinds Kiln does not have yet, and what to use meanwhile. */
 const NOT_YET: Record<string, string> = {
-  jenkins: 'Kiln has no Jenkins trigger yet: have the Jenkins job call the pipeline\'s webhook (a webhook trigger) when it finishes',
-  git: 'Kiln has no git trigger yet: point the repository\'s webhook at a Kiln webhook trigger',
   docker: 'Kiln has no registry trigger yet: Kiln images start pipelines through a webhook trigger or a pipeline trigger',
   travis: 'Kiln has no CI triggers yet: use a webhook trigger',
   pubsub: 'Kiln has no pub/sub trigger: use a webhook trigger',
   artifactory: 'Kiln has no Artifactory trigger: use a webhook trigger',
   helm: 'Kiln has no Helm trigger: use a webhook trigger',
 };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A git push or a finished Jenkins build, as constraints on the payload its webhook sends. */
+function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | undefined {
+  if (f.str('type') === 'jenkins') {
+    const job = f.str('job') ?? '';
+    if (f.str('propertyFile')) ctx.warn(`${f.path}.propertyFile`, 'not kept: a Jenkins notification carries no properties file; read the build from trigger.payload');
+    // Spinnaker fires on a successful build; the Notification plugin's payload names the job and its status.
+    return { name: escapeRegex(job), 'build.status': 'SUCCESS' };
+  }
+  const source = f.str('source') ?? 'github';
+  const repo = `${f.str('project') ?? ''}/${f.str('slug') ?? ''}`;
+  const branch = f.str('branch');
+  const field = source === 'github' ? 'repository.full_name' : source === 'gitlab' ? 'project.path_with_namespace' : undefined;
+  if (!field) {
+    f.take(...Object.keys(f.raw));
+    ctx.warn(f.path, `git triggers from '${source}' are not supported (GitHub and GitLab are); not imported`);
+    return undefined;
+  }
+  // Spinnaker's branch is a regular expression over the branch name; Kiln's constraint is over the pushed ref.
+  return { [field]: escapeRegex(repo), ...(branch ? { ref: `refs/heads/(?:${branch})` } : {}) };
+}
 
 export interface ImportedTriggers {
   triggers: Trigger[];
@@ -69,6 +90,16 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
     } else if (type === 'pipeline') {
       const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => (STATUS[s] ? [STATUS[s]!] : []));
       triggers.push({ type: 'pipeline', enabled, application: (f.str('application') ?? '') as ApplicationName, pipeline: f.str('pipeline') ?? '', statuses: statuses.length ? statuses : ['succeeded'] });
+    } else if (type === 'git' || type === 'jenkins') {
+      const constraints = ciConstraints(f, ctx);
+      if (!constraints) continue;
+      const secret = generateSecret();
+      secrets.push({ trigger: triggers.length, secret });
+      triggers.push({ type: 'webhook', enabled, secret, payloadConstraints: constraints });
+      f.take('secret', 'master', 'job', 'project', 'slug', 'branch', 'source');
+      ctx.warn(path, type === 'git'
+        ? `git trigger imported as a webhook trigger with a generated secret (shown once): add it to the repository's webhook (GitHub: content type application/json; GitLab: secret token) with the URL /api/pipelines/<id>/webhook`
+        : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`);
     } else if (type === 'webhook') {
       // Spinnaker's webhooks are open to anyone who knows the URL; Kiln's are signed with a shared secret.
       const secret = generateSecret();

@@ -71,12 +71,13 @@ describe('importSpinnakerPipeline: a GCE bake and deploy pipeline', () => {
     expect(hook.config.poll).toMatchObject({ statusUrl: 'https://cmdb.acme.com/api/deploys', statusField: 'state', successValues: ['DONE'], failureValues: ['FAILED'] });
   });
 
-  it('gives the webhook trigger a generated secret shown once and keeps its payload constraints; names what it could not keep', () => {
-    const hook = r.draft.triggers.find((t) => t.type === 'webhook');
+  it('makes the git trigger a signed webhook trigger constrained to the repository and branch; keeps a webhook trigger\'s payload constraints; secrets generated, shown once', () => {
+    const [git, hook] = r.draft.triggers.filter((t) => t.type === 'webhook');
+    expect(git).toMatchObject({ type: 'webhook', enabled: true, payloadConstraints: { 'repository.full_name': 'acme/shop', ref: 'refs/heads/(?:master)' } });
     expect(hook).toMatchObject({ type: 'webhook', enabled: true, payloadConstraints: { repository: 'acme/shop', ref: 'refs/heads/master' } });
-    expect(r.secrets).toEqual([{ trigger: 1, secret: expect.stringMatching(/^[0-9a-f]{48}$/) }]);
-    expect((hook as { secret: string }).secret).toBe(r.secrets[0]!.secret);
-    expect(r.warningText).toContain('$.triggers[0]: Kiln has no git trigger yet');
+    expect(r.secrets).toEqual([{ trigger: 1, secret: expect.stringMatching(/^[0-9a-f]{48}$/) }, { trigger: 2, secret: expect.stringMatching(/^[0-9a-f]{48}$/) }]);
+    expect((hook as { secret: string }).secret).toBe(r.secrets[1]!.secret);
+    expect(r.warningText).toContain('$.triggers[0]: git trigger imported as a webhook trigger with a generated secret');
     expect(r.warningText).toContain('$.expectedArtifacts: 1 expected artifact(s) not kept');
     expect(r.warningText).toContain('$.notifications: 1 notification (slack) not imported');
   });
@@ -148,7 +149,8 @@ describe('importSpinnakerPipeline: Jenkins and Kubernetes manifests', () => {
     expect(r.byName('Tell Slack').config.reason).toMatch(/preconfigured webhook/);
     expect(r.byName('Run smoke tests').config).toEqual({ application: 'web', pipeline: 'b3a4c5d6', parameters: { target: '${ parameters.env }' }, waitForCompletion: true });
     expect(r.warningText).toContain("$.stages[6].type: preconfigured webhook type 'notifyCmdb' imported as a plain webhook");
-    expect(r.warningText).toContain('$.triggers[0]: Kiln has no Jenkins trigger yet');
+    expect(r.draft.triggers[1]).toMatchObject({ type: 'webhook', payloadConstraints: { name: 'web-build', 'build.status': 'SUCCESS' } });
+    expect(r.warningText).toContain('$.triggers[0].propertyFile: not kept');
     expect(r.warningText).toContain('$.triggers[1]: Kiln has no registry trigger yet');
     expect(r.summary).toEqual({ stages: 7, mapped: 2, placeholders: 5 });
     expect(validatePipeline(r.draft).problems).toEqual([]);

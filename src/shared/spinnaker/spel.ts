@@ -9,7 +9,7 @@ import { errorMessage } from '../error-message';
 export type SpelResult = { ok: true; text: string } | { ok: false; text: string; reason: string };
 
 /** SpEL helper functions Kiln has under the same meaning (readJson reads a JSON string, as fromJson does). */
-const FUNCTIONS: Record<string, string> = { toInt: 'toInt', toFloat: 'toFloat', toBoolean: 'toBoolean', alphanumerical: 'alphanumerical', fromJson: 'fromJson', readJson: 'fromJson', toJson: 'toJson' };
+const FUNCTIONS: Record<string, string> = { size: 'size', toInt: 'toInt', toFloat: 'toFloat', toBoolean: 'toBoolean', alphanumerical: 'alphanumerical', fromJson: 'fromJson', readJson: 'fromJson', toJson: 'toJson' };
 
 /** Applies `rewrite` to the parts of `src` outside quoted strings. */
 function outsideStrings(src: string, rewrite: (code: string) => string): string {
