@@ -261,7 +261,7 @@ test('a stage after a cycle is unreachable: marked on the node and the list, and
   await expect(node(page, 'Cool down').getByLabel('1 problem')).toHaveCount(0);
 });
 
-test('import a Spinnaker pipeline JSON file: known stages mapped, the unknown one kept and blocking the save', async ({ page }) => {
+test('import a Spinnaker pipeline JSON file: Kiln stages mapped, the one Kiln cannot run kept as a placeholder that saves but blocks a run', async ({ page }) => {
   const id = await createPipeline(page, unique('Imported'));
   await page.goto(editorUrl(id));
   await page.getByLabel('Import a Spinnaker pipeline JSON file').setInputFiles({
@@ -269,30 +269,35 @@ test('import a Spinnaker pipeline JSON file: known stages mapped, the unknown on
     mimeType: 'application/json',
     buffer: readFileSync('e2e/fixtures/spinnaker-pipeline.json'),
   });
-  const report = page.getByRole('dialog', { name: /Imported 4 stages from Spinnaker pipeline “Legacy deploy”/ });
-  // Spinnaker's bake (a package on a base OS) is not Kiln's bake (a stored recipe): kept, renamed so the two never mix.
-  await expect(report).toContainText('kept as unsupported stages: Bake AMI (spinnaker:bake)');
-  await expect(report).toContainText("'jenkins' triggers do not exist in Kiln");
+  const report = page.getByRole('dialog', { name: /Imported 5 stages from Spinnaker pipeline “Legacy deploy”/ });
+  await expect(report).toContainText('5 stages: 4 mapped, 1 placeholder (Ship manifest (deployManifest))');
+  await expect(report).toContainText("no recipe named 'legacyshop' in Kiln");
+  await expect(report).toContainText('$.triggers[0]: Jenkins trigger imported as a webhook trigger');
+  await expect(report).toContainText(/Webhook trigger 2 got a generated secret, shown only now: [0-9a-f]{48}/);
   await screen(page, 'editor-import-report');
   await report.getByRole('button', { name: 'OK' }).click();
 
-  await expect(page.locator('.react-flow__node')).toHaveCount(4);
-  expect(await edgeCount(page)).toBe(4);
-  await expect(node(page, 'Bake AMI')).toContainText('Unsupported: spinnaker:bake');
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
+  expect(await edgeCount(page)).toBe(5);
+  await expect(node(page, 'Bake AMI')).toContainText('Bake');
+  await expect(node(page, 'Ship manifest')).toContainText('placeholder (deployManifest): disabled, replace before running');
   await expect(node(page, 'Ticket')).toContainText('POST tickets.example.com/api');
-  await node(page, 'Bake AMI').click();
-  await expect(panel(page)).toContainText('"baseOs": "trusty"');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('region', { name: 'Problems' })).toContainText("unknown stage type 'spinnaker:bake'");
-  await screen(page, 'editor-import-unsupported');
-
-  // Replace it: a Kiln stage on its incoming edge, then the unsupported one goes.
-  await panel(page).getByRole('button', { name: 'Delete stage' }).click();
-  await connect(page, 'Cool down', 'Approve');
+  await node(page, 'Ship manifest').click();
+  await expect(panel(page)).toContainText('"kind": "Deployment"');
+  // A placeholder does not stop the save: the imported pipeline can be kept and worked on.
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(status(page)).toHaveText('Saved · revision 2');
+  await screen(page, 'editor-import-placeholder');
+  const refused = await page.request.post(`/api/pipelines/${id}/executions`, { data: { parameters: {} } });
+  expect(refused.status()).toBe(409);
+  expect(((await refused.json()) as { message: string }).message).toContain('placeholder stages to replace before it can run: Ship manifest (deployManifest)');
+
+  // Replace it: the placeholder goes, and what is left runs.
+  await panel(page).getByRole('button', { name: 'Delete stage' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(status(page)).toHaveText('Saved · revision 3');
   const stored = (await (await page.request.get(`/api/pipelines/${id}`)).json()) as { stages: Array<{ type: string }>; parameters: unknown[] };
-  expect(stored.stages.map((s) => s.type)).toEqual(['wait', 'webhook', 'manualJudgment']);
+  expect(stored.stages.map((s) => s.type)).toEqual(['wait', 'bake', 'webhook', 'manualJudgment']);
   expect(stored.parameters).toEqual([{ name: 'version', label: 'Version', default: '1.4.2', required: true }]);
 });
 

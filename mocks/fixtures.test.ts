@@ -130,6 +130,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   lookupImage: { query: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listImageFlags: { params: { application: db.serverGroups[0]!.application } },
   listRecipes: {},
+  convertSpinnakerPipeline: { params: { application: db.applications[0]!.name }, body: { pipeline: { name: 'x', stages: [{ refId: '1', type: 'wait', waitTime: 5 }] } } },
   createRecipe: { body: { yaml: 'name: api\nbuilder: bundle\nrun:\n  entrypoint: server.mjs\n' } },
   getRecipe: { params: { recipeId: SHOP_WEB_RECIPE } },
   saveRecipe: { params: { recipeId: SHOP_WEB_RECIPE }, body: { baseRevision: 2, recipe: { name: 'shop-web', description: 'edited' } } },

@@ -15,6 +15,9 @@ import { mergeStageSecrets } from '../../src/shared/domain/stage-secrets';
 import { resolveWatched } from '../../src/shared/domain/pipeline-watch';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
+import type { ApplicationName } from '../../src/shared/domain/names';
+import { describeImport, importSpinnakerPipelines } from '../../src/shared/spinnaker/import';
+import { convertSpinnakerPipeline } from '../../src/shared/api/spinnaker';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
 const latest = () => {
@@ -103,6 +106,11 @@ export const pipelineHandlers = {
   savePipeline: handleEndpoint(savePipeline, ({ params, body }) =>
     publicPipeline(saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline))),
   ),
+  convertSpinnakerPipeline: handleEndpoint(convertSpinnakerPipeline, ({ params, body }) => {
+    // The mocks' recipes live in their own handler; every bake gets a recipe draft here.
+    const results = importSpinnakerPipelines(body.pipeline, params.application as ApplicationName, { accounts: body.accounts, regions: body.regions });
+    return { results: results.map((r) => (r.ok ? { ...r, description: describeImport(r) } : r)) };
+  }),
   validatePipelineEndpoint: handleEndpoint(validatePipelineEndpoint, ({ body }) => {
     const { ok, problems } = validatePipeline(body);
     return { ok, problems };

@@ -8,6 +8,7 @@ import { openTestApp } from '../server/test-app';
 import type { FastifyInstance } from 'fastify';
 import { COMMANDS, main } from './main';
 import { EXIT } from './io';
+import { gceBakeDeploy, jenkinsManifest } from '../shared/spinnaker/test-pipelines';
 import type { Repositories } from '../db/types';
 
 let app: FastifyInstance;
@@ -180,14 +181,29 @@ describe('kiln CLI', () => {
     expect(await kiln(['image', 'get', 'ghost'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('HTTP 404') });
   });
 
-  it('converts a Spinnaker pipeline, and creating it is refused while an unsupported stage is in it', async () => {
+  it('converts Spinnaker pipelines (one, or a list) with accounts and regions mapped; drafts with placeholders are created; the summary counts both', async () => {
     const fixture = join(import.meta.dirname, '../../e2e/fixtures/spinnaker-pipeline.json');
     const printed = await kiln(['spinnaker', 'import', fixture]);
     expect(printed.code).toBe(0);
-    expect(JSON.parse(printed.out).stages.map((s: { type: string }) => s.type)).toEqual(['wait', 'spinnaker:bake', 'webhook', 'manualJudgment']);
-    expect(printed.err).toContain('unsupported stages kept as they were');
-    const created = await kiln(['spinnaker', 'import', fixture, '--app', 'web']);
-    expect(created).toMatchObject({ code: EXIT.failed, err: expect.stringContaining("unknown stage type 'spinnaker:bake'") });
+    expect(JSON.parse(printed.out).stages.map((s: { type: string }) => s.type)).toEqual(['wait', 'bake', 'webhook', 'manualJudgment', 'placeholder']);
+    expect(printed.err).toContain('5 stages: 4 mapped, 1 placeholder (Ship manifest (deployManifest))');
+
+    const list = file('pipelines.json', JSON.stringify([gceBakeDeploy, jenkinsManifest]));
+    const maps = ['--account-map', 'gce-prod=prod,gce-test=test', '--region-map', 'us-central1=local-east,europe-west1=local-west'];
+    const created = await kiln(['spinnaker', 'import', list, '--app', 'web', ...maps]);
+    expect(created.code).toBe(EXIT.ok);
+    expect(created.out).toMatch(/Created web\/Bake and deploy to prod revision 1/);
+    expect(created.out).toMatch(/Created web\/Build and ship to Kubernetes revision 1 \(.*\); replace 5 placeholder stage\(s\) before running/);
+    expect(created.err).toContain('Bake and deploy to prod: 7 stages: 7 mapped, 0 placeholders');
+    expect(created.err).toContain('Build and ship to Kubernetes: 7 stages: 2 mapped, 5 placeholders (Integration tests (jenkins)');
+    expect(created.err).toMatch(/Bake and deploy to prod: webhook trigger 2 secret \(shown once, keep it\): [0-9a-f]{48}/);
+    expect(created.err).toContain('warning: Bake and deploy to prod: $.stages[1].clusters[0].instanceType: cloud-specific setting not kept');
+    const stored = (await repos.pipelines.listByApplication('web')).find((p) => p.name === 'Bake and deploy to prod')!;
+    expect(stored.stages.filter((s) => s.type === 'deploy').map((s) => [s.config.account, s.config.region])).toEqual([['prod', 'local-east'], ['test', 'local-west']]);
+
+    expect(await kiln(['spinnaker', 'import', list, '--account-map', 'gce-prod'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("--account-map: 'gce-prod' is not FROM=TO") });
     expect(await kiln(['spinnaker', 'import', file('not.json', '{ nope')])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('is not JSON') });
+    expect(await kiln(['spinnaker', 'import', file('huge.json', `{"stages":[],"x":"${'a'.repeat(10 * 1024 * 1024)}"}`)])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('the file is 10.0 MB; a Spinnaker pipeline is at most 2 MB') });
+    expect(await kiln(['spinnaker', 'import', file('template.json', '{"schema":"v2","template":{"source":"x"}}')])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('a pipeline template or a saved template config is not a pipeline') });
   });
 });

@@ -75,7 +75,7 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
       {
         refId: 'destroy', type: 'destroyServerGroup', name: 'Destroy old production group', requisiteStageRefIds: ['prod'],
         // The first release had nothing before it to destroy.
-        condition: `\${ ${PROD}.previousServerGroups[0] }`,
+        condition: `\${ size(${PROD}.previousServerGroups) > 0 }`,
         config: { account: 'prod', region: REGION, cluster: 'storefront-prod', target: 'previous' },
       },
     ],

@@ -7,6 +7,7 @@ import { createJobSandbox, DEMO_DIR, KILN_ROOT, type SandboxSettings } from './j
 import { Execution, type TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
+import { placeholdersOf } from '../shared/stages/placeholder';
 import type { PendingJudgment, Repositories } from '../db/types';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
@@ -182,6 +183,8 @@ export function createEngine(options: EngineOptions): Engine {
     // Saved pipelines are validated, but one stored by a newer Kiln may name a type this one lacks.
     const foreign = pipeline.stages.find((s) => !isStageType(s.type));
     if (foreign) throw new EngineError('bad_request', `stage '${foreign.name}' has a type this Kiln cannot run: '${foreign.type}'`, 'stages');
+    const placeholders = placeholdersOf(pipeline.stages);
+    if (placeholders.length > 0) throw new EngineError('conflict', `Pipeline '${pipeline.name}' has placeholder stages to replace before it can run: ${placeholders.join(', ')}`, 'stages');
     const parameters = resolveParameters(pipeline, trigger.parameters);
     const execution = Execution.parse({
       id: id ?? randomUUID(),

@@ -14,6 +14,7 @@ import { serverGroupRoutes } from './routes/server-groups';
 import { localProviders, createEventBus, createEngine } from '../engine/index';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
+import { spinnakerRoutes } from './routes/spinnaker';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { triggerRoutes } from './routes/triggers';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => accountRoutes(s, deps, now));
   await routes((s) => provisioningRoutes(s));
   await routes((s) => pipelineRoutes(s, deps));
+  await routes((s) => spinnakerRoutes(s, deps));
   const events = deps.events ?? createEventBus(deps.repos);
   const engine = deps.engine ?? createEngine({ repos: deps.repos, events, ...(deps.cloud ? { cloud: localProviders(deps.repos, deps.cloud) } : {}), onError: (err) => app.log.error({ err }, 'engine') });
   // Work the engine started for a request must finish before the database closes under it.

@@ -1,11 +1,23 @@
 import { getImage, listImages, revokeImage } from '../../shared/api/images';
 import { createPipeline } from '../../shared/api/pipelines';
 import { ApplicationName } from '../../shared/domain/names';
-import { importSpinnakerPipeline } from '../../shared/spinnaker/import';
+import { describeImport, importSizeProblem, importSpinnakerPipelines } from '../../shared/spinnaker/import';
 import { defineCommand } from '../command';
 import { CliError, EXIT, usageError } from '../io';
 import { print, since, table } from '../output';
 import { readInput } from './tools';
+
+/** `a=b,c=d` as a map; a pair without '=' is a usage error naming the option. */
+function nameMap(value: string | undefined, option: string): Record<string, string> {
+  if (!value) return {};
+  return Object.fromEntries(
+    value.split(',').filter((p) => p.trim()).map((pair) => {
+      const [from, to, ...rest] = pair.split('=').map((x) => x.trim());
+      if (!from || !to || rest.length > 0) throw usageError(`${option}: '${pair}' is not FROM=TO`);
+      return [from, to];
+    }),
+  );
+}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -60,30 +72,57 @@ export const imageCommands = [
   defineCommand({
     words: ['spinnaker', 'import'],
     args: ['FILE'],
-    summary: "Convert a Spinnaker pipeline JSON into Kiln's format (printed), or create it with --app",
-    options: { app: { type: 'string' } },
-    optionHelp: ['--app NAME  create the pipeline in this application instead of printing it'],
+    summary: "Convert a Spinnaker pipeline JSON (or a list of them) into Kiln's format (printed), or create it with --app",
+    options: { app: { type: 'string' }, 'account-map': { type: 'string' }, 'region-map': { type: 'string' }, recipe: { type: 'string', multiple: true } },
+    optionHelp: [
+      '--app NAME              create the pipeline(s) in this application instead of printing them',
+      '--account-map A=B,…     Spinnaker account A is Kiln account B (e.g. gce-prod=prod,aws-test=test)',
+      '--region-map A=B,…      Spinnaker region A is Kiln region B (e.g. us-central1=local-east)',
+      '--recipe NAME           a Kiln recipe that exists (repeatable): bakes of that package use it',
+    ],
     async run({ io, client, values, positionals, json }) {
       const text = await readInput(positionals[0], io.stdin);
+      const tooBig = importSizeProblem(Buffer.byteLength(text));
+      if (tooBig) throw new CliError(`${positionals[0] ?? 'stdin'}: ${tooBig}`, EXIT.usage);
       let raw: unknown;
       try {
         raw = JSON.parse(text);
       } catch (err) {
         throw new CliError(`${positionals[0]} is not JSON: ${(err as Error).message}`, EXIT.usage);
       }
-      const app = ApplicationName.safeParse(values.app ?? (raw as { application?: unknown }).application ?? 'imported');
+      const first = Array.isArray(raw) ? raw[0] : raw;
+      const app = ApplicationName.safeParse(values.app ?? (first as { application?: unknown } | undefined)?.application ?? 'imported');
       if (!app.success) throw usageError(`--app: ${app.error.issues[0]?.message ?? 'not an application name'}`);
-      const result = importSpinnakerPipeline(raw, app.data);
-      if (!result.ok) throw new CliError(result.error, EXIT.failed);
-      for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
-      if (result.unsupported.length > 0) io.stderr.write(`unsupported stages kept as they were (replace them before saving): ${result.unsupported.join(', ')}\n`);
-      if (!values.app) {
-        io.stdout.write(`${JSON.stringify(result.draft, null, 2)}\n`);
-        return EXIT.ok;
+      const options = {
+        accounts: nameMap(values['account-map'] as string | undefined, '--account-map'),
+        regions: nameMap(values['region-map'] as string | undefined, '--region-map'),
+        recipes: (values.recipe as string[] | undefined) ?? [],
+      };
+      const results = importSpinnakerPipelines(raw, app.data, options);
+      const drafts = [];
+      let failed = false;
+      for (const result of results) {
+        if (!result.ok) {
+          io.stderr.write(`error: ${result.error}\n`);
+          failed = true;
+          continue;
+        }
+        const label = results.length > 1 ? `${result.draft.name}: ` : '';
+        for (const w of result.warnings) io.stderr.write(`warning: ${label}${w}\n`);
+        for (const s of result.secrets) io.stderr.write(`${label}webhook trigger ${s.trigger + 1} secret (shown once, keep it): ${s.secret}\n`);
+        io.stderr.write(`${label}${describeImport(result)}\n`);
+        drafts.push(result);
       }
-      const saved = await client(createPipeline, { params: { application: app.data }, body: result.draft });
-      print(io, json, saved, () => `Created ${saved.application}/${saved.name} revision ${saved.revision} (${saved.id})\n`);
-      return EXIT.ok;
+      if (!values.app) {
+        const out = drafts.map((d) => (d.recipeDrafts.length ? { ...d.draft, recipeDrafts: d.recipeDrafts } : d.draft));
+        io.stdout.write(`${JSON.stringify(Array.isArray(raw) ? out : out[0] ?? null, null, 2)}\n`);
+        return failed ? EXIT.failed : EXIT.ok;
+      }
+      for (const d of drafts) {
+        const saved = await client(createPipeline, { params: { application: app.data }, body: d.draft });
+        print(io, json, saved, () => `Created ${saved.application}/${saved.name} revision ${saved.revision} (${saved.id})${d.placeholders.length ? `; replace ${d.placeholders.length} placeholder stage(s) before running` : ''}\n`);
+      }
+      return failed ? EXIT.failed : EXIT.ok;
     },
   }),
 ];

@@ -6,7 +6,11 @@ export function expressionScope(execution: Execution): ExpressionScope {
   return {
     stages: Object.fromEntries(execution.stages.map((s) => [s.name, { status: s.status, outputs: s.outputs, error: s.error ?? null }])),
     parameters: execution.trigger.parameters,
-    trigger: { type: execution.trigger.type, user: execution.trigger.user },
+    trigger: {
+      type: execution.trigger.type,
+      user: execution.trigger.user,
+      ...Object.fromEntries((['payload', 'commit', 'branch', 'tag', 'buildNumber', 'buildUrl'] as const).flatMap((k) => (execution.trigger[k] !== undefined ? [[k, execution.trigger[k]]] : []))),
+    },
     execution: { id: execution.id, application: execution.application, pipeline: execution.pipelineName },
   };
 }

@@ -20,6 +20,11 @@ export const checkPreconditionsHandler = defineHandler<Config>({
         }
         if (!value) return { status: 'FAILED', error: p.failureMessage ? String(resolve(p.failureMessage)) : `precondition ${p.expression} is false` };
         checked.push(p.expression);
+      } else if (p.type === 'stageStatus') {
+        const other = execution.stages.find((s) => s.name === p.stage);
+        if (!other) return { status: 'FAILED', error: `precondition: no stage named '${p.stage}' in this run (stages: ${execution.stages.map((s) => s.name).join(', ')})` };
+        if (other.status !== p.status) return { status: 'FAILED', error: `precondition: stage '${p.stage}' is ${other.status}; expected ${p.status}` };
+        checked.push(`${p.stage} is ${p.status}`);
       } else {
         // A cluster's size tells what another team runs: reading it needs READ on its application,
         // for the person the run acts for, as the clusters page would.

@@ -16,6 +16,7 @@ import { scaleDownClusterHandler } from './scale-down-cluster';
 import { rollbackClusterHandler } from './rollback-cluster';
 import { findImageHandler } from './find-image';
 import { bakeHandler } from './bake';
+import { placeholderHandler } from './placeholder';
 
 /** Each stage type's handler takes that type's config: `wait: deployHandler` fails the type check. */
 export type StageHandlers = { [T in StageType]: StageHandler<StageConfig<T>> };
@@ -38,6 +39,7 @@ const handlers = {
   rollbackCluster: rollbackClusterHandler,
   findImage: findImageHandler,
   bake: bakeHandler,
+  placeholder: placeholderHandler,
 } satisfies StageHandlers;
 
 // Callers hold a stage of any type; its config was parsed by that type's schema before a step runs.

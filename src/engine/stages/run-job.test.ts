@@ -66,6 +66,25 @@ describe('runJob', { timeout: 20_000 }, () => {
     expect(events.filter((ev) => ev.type === 'log.lines').flatMap((ev) => (ev.data as { lines: string[] }).lines)).toEqual(lines.map((l) => l.line));
   });
 
+  it('publishes ::kiln-output name=value:: lines as outputs a later stage reads', async () => {
+    const e = engine();
+    const p = await repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: `p-outputs-${Math.random()}`,
+        stages: [
+          { refId: 'build', type: 'runJob', name: 'Build', config: { command: 'echo building; echo "::kiln-output version=1.4.2::"; echo \'::kiln-output meta={"sha":"abc"}::\'; echo "::kiln-output version=1.4.3::"' } },
+          { refId: 'use', type: 'evaluateVariables', name: 'Use', requisiteStageRefIds: ['build'], config: { variables: [{ key: 'tag', value: "v${ stages['Build'].outputs.version }-${ fromJson(stages['Build'].outputs.meta).sha }" }] } },
+        ],
+      }),
+      'ana',
+    );
+    const id = (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
+    const done = await until(id, finished);
+    expect(done.stages[0]!.outputs).toEqual({ exitCode: 0, version: '1.4.3', meta: '{"sha":"abc"}' });
+    expect(done.stages[1]!.outputs).toEqual({ tag: 'v1.4.3-abc' });
+  });
+
   it('fails with the exit code unless it is listed as success', async () => {
     const e = engine();
     const failed = await until(await run(e, { command: 'exit 3' }), finished);

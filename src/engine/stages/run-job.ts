@@ -3,6 +3,7 @@ import type { runJobStage } from '../../shared/stages/run-job';
 import type { JobState } from '../jobs/job-runner';
 import { JOB_STALE_MS, lostMessage } from '../jobs/job-runner';
 import { defineHandler, type StepResult } from './handler';
+import { jobOutputs } from './job-outputs';
 
 type Config = z.output<typeof runJobStage.config>;
 
@@ -26,6 +27,12 @@ export const runJobHandler = defineHandler<Config>({
     // Each attempt is its own job: a restarted stage runs anew instead of reading the last exit code.
     const key = { executionId: execution.id, refId: stage.refId, attempt: stage.attempt };
     let job = services.jobs.status(key);
+    // What the job printed as `::kiln-output name=value::` becomes the stage's outputs, next to its exit code.
+    const published = async (result: StepResult): Promise<StepResult> => {
+      if (result.status !== 'SUCCEEDED') return result;
+      const { outputs, problems } = await jobOutputs(repos, execution.id, stage.refId);
+      return { ...result, outputs: { ...outputs, ...result.outputs, ...(problems.length ? { outputProblems: problems } : {}) } };
+    };
     const launch = async (recorded: boolean): Promise<StepResult> => {
       const command = String(resolve(config.command));
       const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(resolve(v))]));
@@ -41,7 +48,7 @@ export const runJobHandler = defineHandler<Config>({
       // Its result is in the database once it ended, whoever watched it; while its supervisor is
       // alive, it wakes the execution when the job ends; when it is gone, this process adopts the job.
       const run = await repos.jobRuns.get(key);
-      if (run?.result) return outcome({ state: 'exited', ...run.result }, config);
+      if (run?.result) return published(outcome({ state: 'exited', ...run.result }, config));
       const alive = Date.parse(run?.heartbeatAt ?? stage.context.launchedAt);
       if (now.getTime() - alive < JOB_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
       // Its launcher died before the job started (no job record; or one with no process and no
@@ -56,6 +63,6 @@ export const runJobHandler = defineHandler<Config>({
     if (!job) return launch(false);
 
     if (job.state === 'running') return { status: 'RUNNING', wakeAt: soon };
-    return outcome(job, config);
+    return published(outcome(job, config));
   },
 });

@@ -78,7 +78,7 @@ describe('webhook', { timeout: 20_000 }, () => {
   it('polls a status URL until it reports success', async () => {
     const done = await run({ url: `${base}/build`, poll: { statusUrl: `${base}/status`, statusField: 'build.result', successValues: ['SUCCESS'], failureValues: ['FAILURE'], intervalSec: 1 } });
     expect(done.status).toBe('SUCCEEDED');
-    expect(done.stages[0]!.outputs).toMatchObject({ statusCode: 202, status: 'SUCCESS', polls: 3 });
+    expect(done.stages[0]!.outputs).toMatchObject({ statusCode: 202, status: 'SUCCESS', polls: 3, response: { statusCode: 200, body: { build: { result: 'SUCCESS' } } } });
     expect(received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /build', 'GET /status', 'GET /status', 'GET /status']);
   });
 

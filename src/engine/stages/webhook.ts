@@ -73,7 +73,11 @@ export const webhookHandler = defineHandler<Config>({
     if (current.state === 'running') return { status: 'RUNNING', wakeAt: soon };
     if (current.state === 'failed') return { status: 'FAILED', error: current.error };
     const value = String(field(parse(current.body), poll.statusField) ?? '');
-    if (poll.successValues.includes(value)) return { status: 'SUCCEEDED', outputs: { ...(ctx.outputs as object), status: value, polls: n + 1 } };
+    if (poll.successValues.includes(value)) {
+      // The final status answer is usually where the result lives (a build's URL, a report): later stages read it.
+      const response = { statusCode: current.status, body: current.truncated ? current.body : parse(current.body), ...(current.truncated ? { truncated: true } : {}) };
+      return { status: 'SUCCEEDED', outputs: { ...(ctx.outputs as object), status: value, polls: n + 1, response } };
+    }
     if (poll.failureValues.includes(value)) return { status: 'FAILED', error: `status ${poll.statusField} is '${value}' after ${n + 1} poll${n === 0 ? '' : 's'}` };
     const next = new Date(now.getTime() + poll.intervalSec * 1000);
     return { status: 'RUNNING', wakeAt: next, context: { polls: n + 1, nextPollAt: next.toISOString(), lastStatus: value } };

@@ -94,6 +94,8 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getPipeline: read(pipelineApp),
   savePipeline: on('WRITE', pipelineApp),
   validatePipelineEndpoint: { kind: 'signedIn' },
+  // Converting is for making pipelines in the application: it needs what saving one needs.
+  convertSpinnakerPipeline: on('WRITE', app),
   listPipelineRevisions: read(pipelineApp),
   restorePipelineRevision: on('WRITE', pipelineApp),
   startExecution: on('EXECUTE', pipelineApp),

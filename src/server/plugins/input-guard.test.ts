@@ -30,6 +30,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   createPipeline: { name: 'Second', description: 'Another', stages },
   savePipeline: { baseRevision: 1, pipeline: { name: 'First', description: 'Saved', stages } },
   validatePipelineEndpoint: { name: 'Check', stages },
+  convertSpinnakerPipeline: { pipeline: { name: 'Imported', stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, accounts: {} },
   restorePipelineRevision: { baseRevision: 1 },
   startExecution: { parameters: { env: 'prod' } },
   pauseExecution: { reason: 'lunch' },

@@ -41,6 +41,7 @@ import { getJudgmentContext, listPendingJudgments } from './approvals';
 import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
+import { convertSpinnakerPipeline } from './spinnaker';
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
 import { searchEverything } from './search';
@@ -80,6 +81,7 @@ export const allEndpoints = {
   getPipeline,
   savePipeline,
   validatePipelineEndpoint,
+  convertSpinnakerPipeline,
   listPipelineRevisions,
   restorePipelineRevision,
   startExecution,

@@ -18,7 +18,14 @@ export const triggerWebhook = endpoint({
   summary:
     'Start a pipeline from a webhook. Sign the raw body with the webhook trigger secret (X-Kiln-Signature: sha256=<hex>); X-Kiln-Delivery makes a retried delivery return the first run (duplicate: true)',
   params: PipelineParams,
-  body: z.object({ parameters: z.record(z.string(), z.string().max(10_000)).default({}) }).default({ parameters: {} }),
-  response: z.object({ executionId: ExecutionId, status: ExecutionStatus, duplicate: z.boolean() }),
+  // Any JSON object: `parameters` fill the pipeline's parameters, and the whole body is `trigger.payload` to expressions.
+  body: z.looseObject({ parameters: z.record(z.string(), z.string().max(10_000)).default({}) }).default({ parameters: {} }),
+  response: z.object({
+    executionId: ExecutionId.optional(),
+    status: ExecutionStatus.optional(),
+    duplicate: z.boolean(),
+    /** Set when the payload did not meet the trigger's payload constraints: nothing started, and why. */
+    ignored: z.string().optional(),
+  }),
   status: 202,
 });

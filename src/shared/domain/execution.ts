@@ -39,6 +39,14 @@ export const TriggerRecord = z.object({
   type: z.enum(['manual', 'webhook', 'cron', 'pipeline']),
   user: z.string(),
   parameters: z.record(z.string(), z.string()).default({}),
+  /** The body a webhook trigger was called with, as `trigger.payload` to expressions. */
+  payload: z.unknown().optional(),
+  /** What a GitHub, GitLab or Jenkins delivery said about the build (see ci-payload.ts). */
+  commit: z.string().max(200).optional(),
+  branch: z.string().max(500).optional(),
+  tag: z.string().max(500).optional(),
+  buildNumber: z.number().int().optional(),
+  buildUrl: z.string().max(2000).optional(),
   /** The parent execution for `pipeline` triggers and `pipeline` stages. */
   parentExecutionId: ExecutionId.optional(),
   parentStageRefId: z.string().optional(),

@@ -171,6 +171,15 @@ export function validatePipeline(raw: unknown): PipelineValidation {
             at(i, 'config', `refers to stages['${m[1]}'], which does not run before it`);
         }
       }
+      if (stage.type === 'checkPreconditions' && Array.isArray(stage.config.preconditions)) {
+        stage.config.preconditions.forEach((p: unknown, j: number) => {
+          const named = (p as { type?: unknown; stage?: unknown }).type === 'stageStatus' ? String((p as { stage?: unknown }).stage) : undefined;
+          if (named === undefined) return;
+          const target = names.get(named);
+          if (target === undefined) at(i, `config.preconditions[${j}].stage`, `checks the status of stage '${named}', which does not exist`);
+          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId)) at(i, `config.preconditions[${j}].stage`, `checks the status of stage '${named}', which does not run before it`);
+        });
+      }
     });
   }
 

@@ -48,6 +48,23 @@ const WebhookTriggerFields = {
   type: z.literal('webhook'),
   enabled: z.boolean().default(true),
   ...TriggerStamp,
+  /**
+   * The run starts only when each of these payload fields (a dot path such as `repository.full_name`)
+   * matches its regular expression in full, as Spinnaker's payloadConstraints; otherwise it is ignored.
+   */
+  payloadConstraints: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a payload constraint names a field as a dot path like repository.full_name'),
+      z.string().max(500).refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a payload constraint is a regular expression'),
+    )
+    .optional(),
   /** What the API answers instead of the secret, which is write-only. */
   secretSet: z.boolean().optional(),
   secretSetAt: Timestamp.optional(),

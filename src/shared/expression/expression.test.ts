@@ -15,21 +15,51 @@ describe('expressions', () => {
     expect(run('stages["Smoke test"].status')).toBe('SUCCEEDED');
     expect(run('parameters.replicas')).toBe(3);
     expect(run('trigger.user')).toBe('ana');
-    expect(run('stages.Missing.outputs.x')).toBeUndefined();
+  });
+
+  it('fails loudly on a path that does not exist, naming the path and what is there', () => {
+    expect(() => run('stages.Missing.outputs.x')).toThrow('stages.Missing does not exist (available: Bake, Smoke test)');
+    expect(() => run("stages['Bake'].outputs.imageID")).toThrow("stages.Bake.outputs.imageID does not exist (available: imageId, size)");
+    expect(() => run("stages['Bake'].outputs.imageId.tag")).toThrow("stages.Bake.outputs.imageId is a string, which has no 'tag'");
+    expect(() => interpolate("deploy ${ stages['Smoke test'].outputs.image }", scope)).toThrow(
+      "${ stages['Smoke test'].outputs.image }: stages['Smoke test'].outputs does not exist (available: status)",
+    );
   });
 
   it('compares and combines', () => {
     expect(run("parameters.env == 'prod' && parameters.replicas >= 3")).toBe(true);
     expect(run("parameters.env != 'prod' || !(parameters.replicas < 2)")).toBe(true);
-    expect(run("stages['Bake'].outputs.size > 'x'")).toBe(false);
+    expect(() => run("stages['Bake'].outputs.size > 'x'")).toThrow("cannot compare a number with a string using '>'");
     expect(run('true && null == null')).toBe(true);
   });
 
   it('cannot reach prototypes or call anything', () => {
-    expect(run('parameters.constructor')).toBeUndefined();
-    expect(run("trigger['__proto__']")).toBeUndefined();
+    expect(() => run('parameters.constructor')).toThrow('parameters.constructor does not exist');
+    expect(() => run("trigger['__proto__']")).toThrow("trigger.__proto__ does not exist");
     expect(() => parseExpression('process.exit(1)')).toThrow(ExpressionError);
+    expect(() => parseExpression("require('fs')")).toThrow("unknown function 'require'");
     expect(() => run('globalThis.process')).toThrow(/unknown name 'globalThis'/);
+  });
+
+  it('has ternaries and conversion functions (the SpEL helpers pipelines use)', () => {
+    expect(run("parameters.env == 'prod' ? 'large' : 'small'")).toBe('large');
+    expect(run("parameters.env == 'dev' ? 1 : parameters.replicas > 2 ? 2 : 3")).toBe(2);
+    expect(run("toInt('42') == 42")).toBe(true);
+  });
+
+  it('converts, and a value that does not convert is an error saying so', () => {
+    const s2 = { ...scope, trigger: { payload: { body: '{"build":{"number":17}}', n: '12', ok: 'true', tag: 'release/1.2-rc' } } };
+    const ev = (src: string) => evaluate(parseExpression(src), s2);
+    expect(ev('toInt(trigger.payload.n) > 10')).toBe(true);
+    expect(ev("toFloat('1.5') < 2")).toBe(true);
+    expect(ev('toBoolean(trigger.payload.ok)')).toBe(true);
+    expect(ev('alphanumerical(trigger.payload.tag)')).toBe('release12rc');
+    expect(ev('fromJson(trigger.payload.body).build.number')).toBe(17);
+    expect(ev('toJson(trigger.payload.n)')).toBe('"12"');
+    expect(ev('size(trigger.payload) == 4 && size(fromJson(trigger.payload.body)) == 1')).toBe(true);
+    expect(() => ev("toInt('12abc')")).toThrow("toInt(): '12abc' is not a number");
+    expect(() => ev("fromJson('{nope')")).toThrow(/fromJson\(\): not JSON/);
+    expect(() => ev('fromJson(trigger.payload.body).build.id')).toThrow('fromJson(…).build.id does not exist (available: number)');
   });
 
   it('reports syntax errors with a position', () => {

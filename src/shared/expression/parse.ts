@@ -1,13 +1,22 @@
 /**
  * Pipeline expressions: `${ stages['Bake'].outputs.imageId }`, `${ parameters.env == 'prod' }`.
- * A deliberately small language — property paths, literals, comparisons, `!`, `&&`, `||` — so a
- * pipeline author can wire outputs to inputs but can never run code on the Kiln server.
+ * A deliberately small language — property paths, literals, comparisons, `!`, `&&`, `||`, `? :`
+ * and a few conversion functions — so a pipeline author can wire outputs to inputs but can never
+ * run code on the Kiln server.
  */
 export type Expr =
   | { kind: 'literal'; value: string | number | boolean | null }
   | { kind: 'path'; root: string; steps: Array<string | number> }
   | { kind: 'not'; operand: Expr }
-  | { kind: 'binary'; op: '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||'; left: Expr; right: Expr };
+  | { kind: 'binary'; op: '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||'; left: Expr; right: Expr }
+  | { kind: 'conditional'; test: Expr; ifTrue: Expr; ifFalse: Expr }
+  /** One of a fixed set of pure helpers (FUNCTIONS); a path may follow its result. */
+  | { kind: 'call'; name: ExpressionFunction; args: Expr[]; steps: Array<string | number> };
+
+/** The helpers an expression may call: conversions only, nothing that reaches outside the value. */
+export const FUNCTIONS = ['toInt', 'toFloat', 'toBoolean', 'alphanumerical', 'fromJson', 'toJson', 'size'] as const;
+export type ExpressionFunction = (typeof FUNCTIONS)[number];
+const isFunction = (name: string): name is ExpressionFunction => (FUNCTIONS as readonly string[]).includes(name);
 
 export class ExpressionError extends Error {
   constructor(
@@ -26,7 +35,7 @@ type Token =
   | { t: 'op'; v: string; at: number }
   | { t: 'end'; at: number };
 
-const OPS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '.', '[', ']', '(', ')'];
+const OPS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '.', '[', ']', '(', ')', '?', ':', ','];
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -93,7 +102,7 @@ export function parseExpression(src: string): Expr {
     const tok = next();
     if (tok.t === 'string' || tok.t === 'number') return { kind: 'literal', value: tok.v };
     if (tok.t === 'op' && tok.v === '(') {
-      const inner = or();
+      const inner = conditional();
       expectOp(')');
       return inner;
     }
@@ -102,6 +111,20 @@ export function parseExpression(src: string): Expr {
     if (tok.v === 'true' || tok.v === 'false') return { kind: 'literal', value: tok.v === 'true' };
     if (tok.v === 'null') return { kind: 'literal', value: null };
     const steps: Array<string | number> = [];
+    let call: Expr[] | undefined;
+    if (isOp('(')) {
+      if (!isFunction(tok.v)) throw new ExpressionError(`unknown function '${tok.v}' (known: ${FUNCTIONS.join(', ')})`, tok.at);
+      next();
+      call = [];
+      if (!isOp(')')) {
+        call.push(conditional());
+        while (isOp(',')) {
+          next();
+          call.push(conditional());
+        }
+      }
+      expectOp(')');
+    }
     for (;;) {
       if (isOp('.')) {
         next();
@@ -115,7 +138,7 @@ export function parseExpression(src: string): Expr {
         steps.push(key.v);
         expectOp(']');
       } else {
-        return { kind: 'path', root: tok.v, steps };
+        return call ? { kind: 'call', name: tok.v as ExpressionFunction, args: call, steps } : { kind: 'path', root: tok.v, steps };
       }
     }
   };
@@ -123,8 +146,17 @@ export function parseExpression(src: string): Expr {
   const comparison = binary(['==', '!=', '<', '<=', '>', '>='], primary);
   const and = binary(['&&'], comparison);
   const or = binary(['||'], and);
+  // `a ? b : c`, lowest precedence and right-associative, as in SpEL and JavaScript.
+  function conditional(): Expr {
+    const test = or();
+    if (!isOp('?')) return test;
+    next();
+    const ifTrue = conditional();
+    expectOp(':');
+    return { kind: 'conditional', test, ifTrue, ifFalse: conditional() };
+  }
 
-  const expr = or();
+  const expr = conditional();
   const end = peek();
   if (end.t !== 'end') throw new ExpressionError('unexpected text after the expression', end.at);
   return expr;

@@ -1,110 +1,182 @@
-import type { FailPolicy, StageConfig } from '../domain/pipeline';
 import { isStageType } from '../stages/registry';
+import type { Fields } from './fields';
+import { wrap, type ImportContext, type Mapped, type SpinnakerStage } from './import-context';
+import { mapBake, mapDeploy, mapFindImage, mapFindImageFromTags, mapScaleDown, mapRollback, mapServerGroupOp } from './import-cloud';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const wrap = (e: string) => (/^\s*\$\{[\s\S]*\}\s*$/.test(e) ? e.trim() : `\${ ${e.trim()} }`);
+const stringMap = (value: unknown, ctx: ImportContext, path: string): Record<string, string> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).map(([k, x]) => [k, ctx.translate(typeof x === 'string' ? x : JSON.stringify(x), `${path}.${k}`)]))
+    : {};
 
-interface Mapped {
-  type: string;
-  config: Record<string, unknown>;
-  common: Partial<Pick<StageConfig, 'failPolicy' | 'timeoutSec' | 'condition'>>;
-  warnings: string[];
+const STAGE_STATUSES = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED', 'RUNNING', 'NOT_STARTED']);
+
+/** Stages Kiln cannot run yet, and why; kept as placeholders with their original JSON. */
+const PLACEHOLDER_REASONS: Record<string, string> = {
+  deployManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  deleteManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  bakeManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  patchManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  scaleManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  undoRolloutManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
+  runJob: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
+  runJobManifest: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
+  upsertImageTags: 'Kiln has no stage that moves a registry channel yet; tag images with `kiln images` or the registry page',
+  jenkins: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
+  travis: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
+  wercker: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
+  concourse: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
+};
+
+function mapWebhook(s: Fields, ctx: ImportContext): Mapped {
+  const url = ctx.text(s, 'url') ?? '';
+  const config: Record<string, unknown> = {
+    method: (s.str('method') ?? 'POST').toUpperCase(),
+    url,
+    headers: stringMap(s.get('customHeaders'), ctx, `${s.path}.customHeaders`),
+    successStatusCodes: [200, 201, 202, 204],
+    timeoutSec: 60,
+  };
+  const payload = s.get('payload');
+  if (payload !== undefined && payload !== null && payload !== '') {
+    const translated = ctx.translateDeep(payload, `${s.path}.payload`);
+    config.body = typeof translated === 'string' ? translated : JSON.stringify(translated);
+  }
+  const statusCodes = s.str('failFastStatusCodes');
+  if (statusCodes) ctx.warn(`${s.path}.failFastStatusCodes`, 'not kept: Kiln fails on any status not listed as success');
+  if (s.bool('waitForCompletion') === true) {
+    const resolution = s.str('statusUrlResolution');
+    const statusUrl = resolution === 'getMethod' || !s.str('statusUrl') ? url : (ctx.text(s, 'statusUrl') ?? url);
+    config.poll = {
+      statusUrl,
+      statusField: (s.str('statusJsonPath') ?? 'status').replace(/^\$\.?/, ''),
+      successValues: (s.str('successStatuses') ?? 'SUCCESS').split(',').map((x) => x.trim()).filter(Boolean),
+      failureValues: [...(s.str('terminalStatuses') ?? '').split(','), ...(s.str('canceledStatuses') ?? '').split(',')].map((x) => x.trim()).filter(Boolean),
+      intervalSec: 10,
+    };
+    s.take('retryStatuses', 'progressJsonPath');
+    if (resolution === 'locationHeader' || resolution === 'webhookResponse') {
+      ctx.warn(`${s.path}.statusUrlResolution`, `status URL from the ${resolution} is not supported; polling the stage URL instead`);
+    }
+  } else {
+    s.take('statusUrlResolution', 'statusJsonPath', 'successStatuses', 'terminalStatuses', 'canceledStatuses', 'retryStatuses', 'statusUrl');
+  }
+  return { type: 'webhook', config };
 }
 
-/** Spinnaker's three failure flags as one Kiln policy. */
-function failPolicyOf(s: Json): FailPolicy {
-  if (s.completeOtherBranchesThenFail === true) return 'fail_after_branches';
-  if (s.failPipeline === false) return s.continuePipeline === true ? 'ignore' : 'halt_branch';
-  return 'halt_pipeline';
-}
-
-function common(s: Json, timeoutInConfig: boolean): Mapped['common'] {
-  const out: Mapped['common'] = { failPolicy: failPolicyOf(s) };
-  if (!timeoutInConfig && typeof s.stageTimeoutMs === 'number' && s.stageTimeoutMs >= 1000) out.timeoutSec = Math.round(s.stageTimeoutMs / 1000);
-  if (isObject(s.stageEnabled) && str(s.stageEnabled.expression)) out.condition = wrap(str(s.stageEnabled.expression)!);
-  return out;
-}
-
-const stringMap = (v: unknown): Record<string, string> =>
-  isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)])) : {};
-
-/** One Spinnaker stage to a Kiln type and config; unknown types keep the whole original under `spinnaker`. */
-export function mapSpinnakerStage(s: Json): Mapped {
-  const warnings: string[] = [];
-  switch (s.type) {
-    case 'wait': {
-      const t = s.waitTime;
-      const seconds = typeof t === 'number' ? t : typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : typeof t === 'string' ? wrap(t) : 30;
-      return { type: 'wait', config: { seconds, skippable: true }, common: common(s, false), warnings };
+function mapPreconditions(s: Fields, ctx: ImportContext, stageNames: ReadonlySet<string>): Mapped {
+  const preconditions = s.subs('preconditions').flatMap((p): Array<Record<string, unknown>> => {
+    const c = p.sub('context');
+    const type = p.str('type');
+    p.take('failPipeline', 'cloudProvider');
+    if (p.bool('failPipeline') === false) ctx.warn(`${p.path}.failPipeline`, 'a failed precondition always fails the stage in Kiln');
+    if (type === 'expression') {
+      const expression = ctx.translate(wrap(c.str('expression') ?? 'true'), `${c.path}.expression`);
+      const failureMessage = c.str('failureMessage');
+      return [{ type: 'expression', expression, ...(failureMessage ? { failureMessage: ctx.translate(failureMessage, `${c.path}.failureMessage`) } : {}) }];
     }
-    case 'manualJudgment': {
-      const inputs = Array.isArray(s.judgmentInputs) ? s.judgmentInputs.flatMap((j) => (isObject(j) && str(j.value) ? [str(j.value)!] : [])) : [];
-      const roles = Array.isArray(s.selectedStageRoles) ? s.selectedStageRoles.map(String) : [];
-      const config: Record<string, unknown> = { instructions: str(s.instructions) ?? '', inputOptions: inputs, allowedRoles: roles, separationOfDuties: false };
-      if (typeof s.stageTimeoutMs === 'number' && s.stageTimeoutMs >= 1000) config.timeoutSec = Math.round(s.stageTimeoutMs / 1000);
-      if (Array.isArray(s.notifications) && s.notifications.length > 0) warnings.push('judgment notifications not imported');
-      return { type: 'manualJudgment', config, common: common(s, true), warnings };
-    }
-    case 'webhook': {
-      const config: Record<string, unknown> = {
-        method: (str(s.method) ?? 'POST').toUpperCase(),
-        url: str(s.url) ?? '',
-        headers: stringMap(s.customHeaders),
-        successStatusCodes: [200, 201, 202, 204],
-        timeoutSec: 60,
-      };
-      if (s.payload !== undefined) config.body = typeof s.payload === 'string' ? s.payload : JSON.stringify(s.payload);
-      if (s.waitForCompletion === true) {
-        const statusUrl = s.statusUrlResolution === 'getMethod' || !str(s.statusUrl) ? str(s.url) : str(s.statusUrl);
-        config.poll = {
-          statusUrl: statusUrl ?? '',
-          statusField: (str(s.statusJsonPath) ?? 'status').replace(/^\$\.?/, ''),
-          successValues: (str(s.successStatuses) ?? 'SUCCESS').split(',').map((x) => x.trim()).filter(Boolean),
-          failureValues: (str(s.terminalStatuses) ?? '').split(',').map((x) => x.trim()).filter(Boolean),
-          intervalSec: 10,
-        };
-        if (s.statusUrlResolution === 'locationHeader' || s.statusUrlResolution === 'webhookResponse') {
-          warnings.push(`status URL from the ${String(s.statusUrlResolution)} is not supported; polling the stage URL instead`);
-        }
-      }
-      return { type: 'webhook', config, common: common(s, false), warnings };
-    }
-    case 'pipeline':
-      return {
-        type: 'pipeline',
-        config: { application: str(s.application) ?? '', pipeline: str(s.pipeline) ?? '', parameters: stringMap(s.pipelineParameters), waitForCompletion: s.waitForCompletion !== false },
-        common: common(s, false),
-        warnings,
-      };
-    case 'evaluateVariables': {
-      const variables = (Array.isArray(s.variables) ? s.variables : []).filter(isObject).map((v) => ({
-        key: str(v.key) ?? '',
-        value: typeof v.value === 'string' ? v.value : JSON.stringify(v.value ?? ''),
+    if (type === 'clusterSize') {
+      const regions = c.strings('regions');
+      c.take('moniker', 'cloudProvider', 'cloudProviderType');
+      return (regions.length ? regions : ['']).map((region, i) => ({
+        type: 'clusterSize',
+        account: ctx.account(c.str('credentials'), `${c.path}.credentials`),
+        region: ctx.region(region, `${c.path}.regions[${i}]`),
+        cluster: c.str('cluster') ?? '',
+        comparison: c.str('comparison') ?? '==',
+        expected: c.num('expected') ?? 1,
+        onlyHealthy: c.bool('onlyEnabledServerGroups') !== false,
       }));
-      return { type: 'evaluateVariables', config: { variables }, common: common(s, false), warnings };
     }
-    case 'checkPreconditions': {
-      const preconditions = (Array.isArray(s.preconditions) ? s.preconditions : []).filter(isObject).flatMap((p): Json[] => {
-        const ctx = isObject(p.context) ? p.context : {};
-        if (p.type === 'expression') {
-          return [{ type: 'expression', expression: wrap(str(ctx.expression) ?? 'true'), ...(str(ctx.failureMessage) ? { failureMessage: str(ctx.failureMessage) } : {}) }];
-        }
-        if (p.type === 'clusterSize') {
-          const regions = Array.isArray(ctx.regions) ? ctx.regions.map(String) : [];
-          if (regions.length > 1) warnings.push(`cluster size check over ${regions.length} regions kept for ${regions[0]} only`);
-          return [{ type: 'clusterSize', account: str(ctx.credentials) ?? '', region: regions[0] ?? '', cluster: str(ctx.cluster) ?? '', comparison: str(ctx.comparison) ?? '==', expected: Number(ctx.expected ?? 1), onlyHealthy: ctx.onlyEnabledServerGroups !== false }];
-        }
-        warnings.push(`precondition type '${String(p.type)}' not supported; dropped`);
-        return [];
+    if (type === 'stageStatus') {
+      const stage = c.str('stageName') ?? '';
+      const status = (c.str('stageStatus') ?? 'SUCCEEDED').toUpperCase();
+      if (!stageNames.has(stage)) ctx.warn(`${c.path}.stageName`, `stage '${stage}' is not in this pipeline`);
+      if (!STAGE_STATUSES.has(status)) ctx.warn(`${c.path}.stageStatus`, `'${status}' is not a stage status Kiln knows`);
+      return [{ type: 'stageStatus', stage, status }];
+    }
+    ctx.warn(`${p.path}.type`, `precondition type '${String(type)}' has no Kiln equivalent; dropped`);
+    return [];
+  });
+  return { type: 'checkPreconditions', config: { preconditions } };
+}
+
+function mapJudgment(s: Fields, ctx: ImportContext): Mapped {
+  const inputs = s.subs('judgmentInputs').flatMap((j) => (j.str('value') ? [j.str('value')!] : []));
+  const config: Record<string, unknown> = { instructions: ctx.text(s, 'instructions') ?? '', inputOptions: inputs, allowedRoles: s.strings('selectedStageRoles'), separationOfDuties: false };
+  const timeout = s.num('stageTimeoutMs');
+  if (timeout !== undefined && timeout >= 1000) config.timeoutSec = Math.round(timeout / 1000);
+  s.take('propagateAuthenticationContext');
+  const notes = s.list('notifications');
+  if (notes.length > 0) ctx.warn(`${s.path}.notifications`, `${notes.length} judgment notification(s) not kept: Kiln announces waiting judgments on the approvals page and to pipeline notification URLs (event 'judgment')`);
+  s.take('sendNotifications');
+  return { type: 'manualJudgment', config };
+}
+
+function mapPlaceholder(s: Fields, type: string, reason: string): Mapped {
+  // The whole stage is kept, so nothing of it is lost: no field-by-field warnings.
+  s.take(...Object.keys(s.raw));
+  return { type: 'placeholder', config: { source: 'spinnaker', sourceType: type, reason, original: s.raw } };
+}
+
+/** One Spinnaker stage to one or more Kiln stages (type and config). */
+export function mapSpinnakerStage(stage: SpinnakerStage, ctx: ImportContext, stageNames: ReadonlySet<string>): Mapped[] {
+  const s = stage.fields;
+  const type = s.str('type') ?? 'unknown';
+  switch (type) {
+    case 'wait': {
+      const t = s.get('waitTime');
+      const seconds = typeof t === 'number' ? t : typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : typeof t === 'string' ? ctx.translate(wrap(t), `${s.path}.waitTime`) : 30;
+      s.take('skipWaitText');
+      return [{ type: 'wait', config: { seconds, skippable: true } }];
+    }
+    case 'manualJudgment':
+      return [mapJudgment(s, ctx)];
+    case 'webhook':
+      return [mapWebhook(s, ctx)];
+    case 'pipeline':
+      return [{
+        type: 'pipeline',
+        config: { application: s.str('application') ?? '', pipeline: s.str('pipeline') ?? '', parameters: stringMap(s.get('pipelineParameters'), ctx, `${s.path}.pipelineParameters`), waitForCompletion: s.bool('waitForCompletion') !== false },
+      }];
+    case 'evaluateVariables': {
+      const variables = s.subs('variables').map((v) => {
+        const value = v.get('value');
+        return { key: v.str('key') ?? '', value: ctx.translate(typeof value === 'string' ? value : JSON.stringify(value ?? ''), `${v.path}.value`) };
       });
-      return { type: 'checkPreconditions', config: { preconditions }, common: common(s, false), warnings };
+      return [{ type: 'evaluateVariables', config: { variables } }];
     }
+    case 'checkPreconditions':
+      return [mapPreconditions(s, ctx, stageNames)];
+    case 'bake':
+      return [mapBake(stage, ctx)];
+    case 'deploy':
+      return mapDeploy(stage, ctx);
+    case 'findImage':
+    case 'findImageFromCluster':
+      return mapFindImage(s, ctx);
+    case 'findImageFromTags':
+      return [mapFindImageFromTags(s, ctx)];
+    case 'enableServerGroup':
+    case 'disableServerGroup':
+    case 'destroyServerGroup':
+    case 'resizeServerGroup':
+      return mapServerGroupOp(s, ctx, type);
+    case 'scaleDownCluster':
+      return mapScaleDown(s, ctx);
+    case 'rollbackCluster':
+      return mapRollback(s, ctx);
     default: {
-      // Spinnaker's runJob (a Kubernetes manifest) is not Kiln's runJob (a command): never pass one off as the other.
-      const type = str(s.type) ?? 'unknown';
-      return { type: isStageType(type) ? `spinnaker:${type}` : type, config: { spinnaker: s }, common: {}, warnings };
+      const reason = PLACEHOLDER_REASONS[type];
+      if (reason) return [mapPlaceholder(s, type, reason)];
+      // A preconfigured webhook stage has a type of its own; with its URL in the stage it is a plain webhook.
+      if (s.raw.url !== undefined && typeof s.raw.url === 'string') {
+        ctx.warn(`${s.path}.type`, `preconfigured webhook type '${type}' imported as a plain webhook`);
+        return [mapWebhook(s, ctx)];
+      }
+      if (s.raw.parameterValues !== undefined) {
+        return [mapPlaceholder(s, type, 'a preconfigured webhook whose URL lives in Spinnaker\'s configuration (orca.yml); make it a Webhook stage with that URL')];
+      }
+      return [mapPlaceholder(s, type, isStageType(type) ? `Spinnaker's '${type}' is not Kiln's` : `Kiln has no '${type}' stage`)];
     }
   }
 }

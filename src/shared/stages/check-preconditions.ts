@@ -24,11 +24,19 @@ const Expression = z.object({
   failureMessage: TemplateString.optional(),
 });
 
+/** Another stage of this run finished (or not) a certain way, as Spinnaker's stageStatus precondition. */
+const StageStatusCheck = z.object({
+  type: z.literal('stageStatus'),
+  /** The stage's name; it must run before this one. */
+  stage: z.string().trim().min(1, 'name the stage whose status to check').max(200),
+  status: z.enum(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED']).default('SUCCEEDED'),
+});
+
 export const checkPreconditionsStage = defineStage({
   label: 'Check preconditions',
-  description: 'Fails the stage, with the reason, unless every precondition holds (cluster size, expressions).',
+  description: 'Fails the stage, with the reason, unless every precondition holds (cluster size, expressions, the status of an earlier stage).',
   config: z.object({
-    preconditions: z.array(z.discriminatedUnion('type', [ClusterSize, Expression])).min(1, 'add at least one precondition'),
+    preconditions: z.array(z.discriminatedUnion('type', [ClusterSize, Expression, StageStatusCheck])).min(1, 'add at least one precondition'),
   }),
   defaults: { preconditions: [{ type: 'expression', expression: '${ true }' }] },
 });

@@ -13,6 +13,8 @@ export interface StageDefinition<C extends z.ZodType = z.ZodType> {
   writesLog?: true;
   /** The stage waits (for time or a person); a person may skip it while it waits. */
   skippableWhileWaiting?: true;
+  /** Made by an importer, never added by hand (placeholders). */
+  notInPalette?: true;
 }
 
 export function defineStage<C extends z.ZodType>(d: StageDefinition<C>): StageDefinition<C> {

@@ -16,6 +16,7 @@ import { scaleDownClusterStage } from './scale-down-cluster';
 import { rollbackClusterStage } from './rollback-cluster';
 import { findImageStage } from './find-image';
 import { bakeStage } from './bake';
+import { placeholderStage } from './placeholder';
 
 /** Every stage type's shared definition; a type without one fails the type check. */
 export const stageDefinitions = {
@@ -35,6 +36,7 @@ export const stageDefinitions = {
   rollbackCluster: rollbackClusterStage,
   findImage: findImageStage,
   bake: bakeStage,
+  placeholder: placeholderStage,
 } satisfies Record<string, StageDefinition>;
 
 export type StageType = keyof typeof stageDefinitions;

@@ -3,7 +3,8 @@ import { defineStage, Seconds, TemplateString } from './definition';
 
 export const runJobStage = defineStage({
   label: 'Run job',
-  description: 'Runs a command (a build, a test suite, a smoke test) and streams its output; the exit code decides.',
+  description:
+    'Runs a command (a build, a test suite, a smoke test) and streams its output; the exit code decides. Lines `::kiln-output name=value::` it prints become outputs later stages read.',
   config: z.object({
     /** Run by /bin/sh -c in the working directory. */
     command: TemplateString.pipe(z.string().trim().min(1, 'command must not be empty').max(10_000)),

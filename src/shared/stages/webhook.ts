@@ -11,7 +11,7 @@ export const webhookStage = defineStage({
   description:
     'Calls an HTTP API; succeeds on the listed status codes, optionally polling a status URL until done. ' +
     'Addresses on this machine or a private network are refused unless KILN_OUTBOUND_ALLOW names them; ' +
-    'the first 64 KB of the answer are kept (output truncated: true when it was cut).',
+    'the first 64 KB of the answer are kept (output truncated: true when it was cut); when polling, the final status answer is output `response` (statusCode, body).',
   config: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     url: UrlTemplate,

@@ -17,6 +17,7 @@ import { scaleDownClusterUi } from './scale-down-cluster';
 import { rollbackClusterUi } from './rollback-cluster';
 import { findImageUi } from './find-image';
 import { bakeUi } from './bake';
+import { placeholderUi } from './placeholder';
 
 /** The editor's view of every stage type; a type without one fails the type check. */
 export const stageUis = {
@@ -36,6 +37,7 @@ export const stageUis = {
   rollbackCluster: rollbackClusterUi,
   findImage: findImageUi,
   bake: bakeUi,
+  placeholder: placeholderUi,
 } satisfies StageUiRegistry;
 
 /** A stage type Kiln does not know (an imported Spinnaker stage) still gets a node, marked unsupported. */

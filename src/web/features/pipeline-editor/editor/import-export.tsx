@@ -20,6 +20,10 @@ export function ImportExport() {
   const [report, setReport] = useState<ImportReport>();
 
   const importText = async (text: string, fileName: string) => {
+    // The importer loads when a file is chosen: opening the editor does not pay for it.
+    const { describeImport, importSizeProblem, importSpinnakerPipeline } = await import('../../../../shared/spinnaker/import');
+    const tooBig = importSizeProblem(text.length);
+    if (tooBig) return setReport({ title: `${fileName} cannot be imported`, lines: [tooBig], error: true });
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -34,8 +38,9 @@ export function ImportExport() {
       store.getState().requestLayout();
       return setReport({ title: `Imported ${result.draft.stages.length} stages from a Kiln export`, lines: [] });
     }
-    // The importer loads when a file is chosen: opening the editor does not pay for it.
-    const { importSpinnakerPipeline } = await import('../../../../shared/spinnaker/import');
+    if (Array.isArray(json)) {
+      return setReport({ title: `${fileName} holds ${json.length} pipelines`, lines: ['The editor imports one pipeline into this draft: pick one, or import them all with `kiln spinnaker import FILE --app NAME`.'], error: true });
+    }
     const result = importSpinnakerPipeline(json, current.application);
     if (!result.ok) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
     // The pipeline keeps its own name: names are unique per application and this one is already taken by us.
@@ -43,7 +48,11 @@ export function ImportExport() {
     store.getState().requestLayout();
     setReport({
       title: `Imported ${result.draft.stages.length} stages from Spinnaker pipeline “${result.draft.name}”`,
-      lines: result.warnings.length ? result.warnings : ['Everything was carried over.'],
+      lines: [
+        describeImport(result),
+        ...result.secrets.map((t) => `Webhook trigger ${t.trigger + 1} got a generated secret, shown only now: ${t.secret}`),
+        ...(result.warnings.length ? result.warnings : ['Everything was carried over.']),
+      ],
     });
   };
 

@@ -74,7 +74,7 @@ export const StageNodeView = memo(function StageNodeView({ data, selected }: Nod
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       className={`flex items-center gap-2 rounded-lg border bg-white px-2 shadow-sm dark:bg-zinc-900 ${
         invalid ? 'border-red-500 dark:border-red-500' : 'border-zinc-300 dark:border-zinc-700'
-      } ${selected ? 'ring-2 ring-orange-500' : ''} ${known ? '' : 'border-dashed'}`}
+      } ${selected ? 'ring-2 ring-orange-500' : ''} ${known && stage.type !== 'placeholder' ? '' : 'border-dashed'} ${stage.type === 'placeholder' ? 'opacity-70' : ''}`}
       data-testid={`stage-node-${stage.refId}`}
       data-detail="full"
       title={invalid ? problems.join('\n') : undefined}

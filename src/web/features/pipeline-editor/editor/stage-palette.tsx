@@ -15,6 +15,7 @@ export function StagePalette({ target, onAdd }: PaletteProps) {
   const needle = q.trim().toLowerCase();
   const shown = STAGE_TYPES.filter((t) => {
     const d = stageDefinitions[t];
+    if (d.notInPalette) return false;
     return !needle || `${t} ${d.label} ${d.description}`.toLowerCase().includes(needle);
   });
   const onSearchKey = (e: KeyboardEvent) => {

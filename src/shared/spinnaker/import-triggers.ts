@@ -1,0 +1,121 @@
+import type { ApplicationName } from '../domain/names';
+import type { Trigger } from '../domain/pipeline';
+import { Fields, isObject } from './fields';
+import type { ImportContext } from './import-context';
+
+const QUARTZ_DAYS: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+
+/** Quartz (seconds first, `?`, Sunday = 1) to five-field cron; undefined for what cron cannot say (L, W, #). */
+export function quartzToCron(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length < 6 || fields.length > 7) return undefined;
+  const [, minute, hour, day, month, weekday] = fields as [string, string, string, string, string, string];
+  if ([minute, hour, day, month, weekday].some((f) => /[LW#]/.test(f))) return undefined;
+  const dow = weekday
+    .toUpperCase()
+    .replace(/[A-Z]{3}/g, (d) => String(QUARTZ_DAYS[d] ?? d))
+    .replace(/\?/g, '*');
+  // Only numbers written in Quartz's 1–7 numbering shift; names were converted to 0–6 already.
+  const shifted = /[A-Z]/i.test(weekday) ? dow : dow.replace(/\d+/g, (n) => String(Number(n) - 1));
+  return [minute, hour, day.replace('?', '*'), month, shifted].join(' ');
+}
+
+const STATUS: Record<string, 'succeeded' | 'failed' | 'canceled'> = { successful: 'succeeded', failed: 'failed', canceled: 'canceled' };
+
+/** A webhook secret nobody has seen yet: shown once in the import's answer, then write-only like any other. */
+export function generateSecret(): string {
+  const bytes = new Uint8Array(24);
+  // Web Crypto is in browsers and Node 20 alike; shared code is typed without either's library.
+  (globalThis as unknown as { crypto: { getRandomValues: (a: Uint8Array) => Uint8Array } }).crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Trigger kinds Kiln does not have yet, and what to use meanwhile. */
+const NOT_YET: Record<string, string> = {
+  docker: 'Kiln has no registry trigger yet: Kiln images start pipelines through a webhook trigger or a pipeline trigger',
+  travis: 'Kiln has no CI triggers yet: use a webhook trigger',
+  pubsub: 'Kiln has no pub/sub trigger: use a webhook trigger',
+  artifactory: 'Kiln has no Artifactory trigger: use a webhook trigger',
+  helm: 'Kiln has no Helm trigger: use a webhook trigger',
+};
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A git push or a finished Jenkins build, as constraints on the payload its webhook sends. */
+function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | undefined {
+  if (f.str('type') === 'jenkins') {
+    const job = f.str('job') ?? '';
+    if (f.str('propertyFile')) ctx.warn(`${f.path}.propertyFile`, 'not kept: a Jenkins notification carries no properties file; read the build from trigger.payload');
+    // Spinnaker fires on a successful build; the Notification plugin's payload names the job and its status.
+    return { name: escapeRegex(job), 'build.status': 'SUCCESS' };
+  }
+  const source = f.str('source') ?? 'github';
+  const repo = `${f.str('project') ?? ''}/${f.str('slug') ?? ''}`;
+  const branch = f.str('branch');
+  const field = source === 'github' ? 'repository.full_name' : source === 'gitlab' ? 'project.path_with_namespace' : undefined;
+  if (!field) {
+    f.take(...Object.keys(f.raw));
+    ctx.warn(f.path, `git triggers from '${source}' are not supported (GitHub and GitLab are); not imported`);
+    return undefined;
+  }
+  // Spinnaker's branch is a regular expression over the branch name; Kiln's constraint is over the pushed ref.
+  return { [field]: escapeRegex(repo), ...(branch ? { ref: `refs/heads/(?:${branch})` } : {}) };
+}
+
+export interface ImportedTriggers {
+  triggers: Trigger[];
+  /** Secrets the importer made up, by trigger index: the only time they are shown. */
+  secrets: Array<{ trigger: number; secret: string }>;
+}
+
+export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
+  const triggers: Trigger[] = [{ type: 'manual', enabled: true }];
+  const secrets: ImportedTriggers['secrets'] = [];
+  for (const [i, t] of (Array.isArray(raw) ? raw : []).entries()) {
+    const path = `$.triggers[${i}]`;
+    if (!isObject(t)) {
+      ctx.warn(path, 'not an object; not imported');
+      continue;
+    }
+    const f = new Fields(t, path);
+    const type = f.str('type');
+    const enabled = f.bool('enabled') !== false;
+    f.take('user', 'runAsUser', 'rebake', 'description');
+    if (f.str('runAsUser')) ctx.warn(`${path}.runAsUser`, 'not kept: an automatic trigger runs as the person who saves it');
+    if (type === 'cron') {
+      const expression = quartzToCron(f.str('cronExpression') ?? '');
+      f.take('id', 'cronExpression');
+      if (expression) triggers.push({ type: 'cron', enabled, expression, timezone: f.str('timezone') ?? 'UTC' });
+      else ctx.warn(`${path}.cronExpression`, `'${String(t.cronExpression)}' has no five-field cron equivalent; trigger not imported`);
+    } else if (type === 'pipeline') {
+      const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => (STATUS[s] ? [STATUS[s]!] : []));
+      triggers.push({ type: 'pipeline', enabled, application: (f.str('application') ?? '') as ApplicationName, pipeline: f.str('pipeline') ?? '', statuses: statuses.length ? statuses : ['succeeded'] });
+    } else if (type === 'git' || type === 'jenkins') {
+      const constraints = ciConstraints(f, ctx);
+      if (!constraints) continue;
+      const secret = generateSecret();
+      secrets.push({ trigger: triggers.length, secret });
+      triggers.push({ type: 'webhook', enabled, secret, payloadConstraints: constraints });
+      f.take('secret', 'master', 'job', 'project', 'slug', 'branch', 'source');
+      ctx.warn(path, type === 'git'
+        ? `git trigger imported as a webhook trigger with a generated secret (shown once): add it to the repository's webhook (GitHub: content type application/json; GitLab: secret token) with the URL /api/pipelines/<id>/webhook`
+        : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`);
+    } else if (type === 'webhook') {
+      // Spinnaker's webhooks are open to anyone who knows the URL; Kiln's are signed with a shared secret.
+      const secret = generateSecret();
+      secrets.push({ trigger: triggers.length, secret });
+      f.take('source');
+      const constraints = f.sub('payloadConstraints');
+      const payloadConstraints = Object.fromEntries(Object.entries(constraints.raw).map(([k, v]) => [k, String(v)]));
+      constraints.take(...Object.keys(constraints.raw));
+      triggers.push({ type: 'webhook', enabled, secret, ...(Object.keys(payloadConstraints).length ? { payloadConstraints } : {}) });
+      ctx.warn(path, `webhook trigger gets a generated secret (shown once in this import); senders sign the body with it (X-Kiln-Signature) at /api/pipelines/<id>/webhook`);
+    } else {
+      f.take(...Object.keys(t));
+      ctx.warn(path, NOT_YET[String(type)] ?? `'${String(type)}' triggers do not exist in Kiln; not imported`);
+      continue;
+    }
+    for (const left of f.leftovers()) ctx.warn(left, 'not kept');
+  }
+  return { triggers, secrets };
+}
