@@ -179,6 +179,10 @@ describe('kiln CLI', () => {
     expect(shown.out).toMatch(/v1\s+.*bundle\s+5\.0 MB\s+-\s+revoked: leaks memory/);
     expect(shown.out).toContain('Runs nowhere.');
     expect(await kiln(['image', 'get', 'ghost'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('HTTP 404') });
+    // A revocation made in error is lifted with a reason; a second restore says there is nothing to lift.
+    expect(await kiln(['image', 'restore', 'shop', 'v1'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--reason is required') });
+    expect((await kiln(['image', 'restore', 'shop', 'v1', '--reason', 'the leak was in the test harness'])).out).toBe('Restored shop:v1 (it was revoked: leaks memory)\n');
+    expect(await kiln(['image', 'restore', 'shop', 'v1', '--reason', 'again'])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('shop:v1 is not revoked') });
   });
 
   it('converts Spinnaker pipelines (one, or a list) with accounts and regions mapped; drafts with placeholders are created; the summary counts both', async () => {

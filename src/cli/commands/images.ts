@@ -1,4 +1,4 @@
-import { getImage, listImages, revokeImage } from '../../shared/api/images';
+import { getImage, listImages, restoreImage, revokeImage } from '../../shared/api/images';
 import { createPipeline } from '../../shared/api/pipelines';
 import { ApplicationName } from '../../shared/domain/names';
 import { describeImport, importSizeProblem, importSpinnakerPipelines } from '../../shared/spinnaker/import';
@@ -66,6 +66,19 @@ export const imageCommands = [
       const body = { reason: values.reason as string, ...(values.at ? { at: values.at as string } : {}) };
       const version = await client(revokeImage, { params: { name: positionals[0]!, version: positionals[1]! }, body });
       print(io, json, version, () => `Revoked ${version.name}:${version.version}${values.at ? ` from ${String(values.at)}` : ''}\n`);
+      return EXIT.ok;
+    },
+  }),
+  defineCommand({
+    words: ['image', 'restore'],
+    args: ['NAME', 'VERSION'],
+    summary: "Lift a version's own revocation (admins); the lifted revocation and the reason stay on record",
+    options: { reason: { type: 'string' } },
+    optionHelp: ['--reason TEXT  why it is safe again (required, recorded)'],
+    async run({ io, client, values, positionals, json }) {
+      if (!values.reason) throw usageError('--reason is required: say why the revocation is lifted');
+      const version = await client(restoreImage, { params: { name: positionals[0]!, version: positionals[1]! }, body: { reason: values.reason as string } });
+      print(io, json, version, () => `Restored ${version.name}:${version.version} (it was revoked: ${version.restoration?.lifted.reason ?? ''})\n`);
       return EXIT.ok;
     },
   }),
