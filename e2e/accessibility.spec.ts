@@ -21,17 +21,41 @@ interface Visit {
 async function visits(request: APIRequestContext, executionId: string): Promise<Visit[]> {
   const pipelines = await json<Array<{ id: string; name: string }>>(await request.get('/api/applications/storefront/pipelines'));
   const ship = pipelines.find((p) => p.name === 'Ship storefront')!;
-  const view = await json<{ accounts: Array<{ clusters: Array<{ regions: Array<{ serverGroups: Array<{ name: string; account: string; region: string; disabled: boolean }> }> }> }> }>(
-    await request.get('/api/applications/storefront/clusters'),
-  );
+  const view = await json<{
+    accounts: Array<{ clusters: Array<{ regions: Array<{ serverGroups: Array<{ name: string; account: string; region: string; disabled: boolean }> }> }> }>;
+  }>(await request.get('/api/applications/storefront/clusters'));
   const prod = view.accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups))).find((g) => g.account === 'prod' && !g.disabled)!;
   const recipes = await json<Array<{ id: string }>>(await request.get('/api/recipes'));
   const h1 = (page: Page, name: string | RegExp) => expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   return [
-    { name: 'projects', open: async (p) => { await p.goto('/projects'); await h1(p, 'Projects'); } },
-    { name: 'project', open: async (p) => { await p.goto('/projects/demo'); await expect(p.getByRole('heading', { name: 'storefront', exact: true })).toBeVisible(); } },
-    { name: 'applications', open: async (p) => { await p.goto('/applications'); await expect(p.getByRole('table', { name: 'Applications' })).toBeVisible(); } },
-    { name: 'clusters', open: async (p) => { await p.goto('/applications/storefront/clusters'); await expect(p.getByRole('heading', { name: 'prod', exact: true })).toBeVisible(); } },
+    {
+      name: 'projects',
+      open: async (p) => {
+        await p.goto('/projects');
+        await h1(p, 'Projects');
+      },
+    },
+    {
+      name: 'project',
+      open: async (p) => {
+        await p.goto('/projects/demo');
+        await expect(p.getByRole('heading', { name: 'storefront', exact: true })).toBeVisible();
+      },
+    },
+    {
+      name: 'applications',
+      open: async (p) => {
+        await p.goto('/applications');
+        await expect(p.getByRole('table', { name: 'Applications' })).toBeVisible();
+      },
+    },
+    {
+      name: 'clusters',
+      open: async (p) => {
+        await p.goto('/applications/storefront/clusters');
+        await expect(p.getByRole('heading', { name: 'prod', exact: true })).toBeVisible();
+      },
+    },
     {
       name: 'server-group-and-load-balancers',
       open: async (p) => {
@@ -41,9 +65,27 @@ async function visits(request: APIRequestContext, executionId: string): Promise<
         await expect(panel.getByRole('rowheader', { name: 'storefront-prod' })).toBeVisible();
       },
     },
-    { name: 'pipelines', open: async (p) => { await p.goto('/applications/storefront/pipelines'); await expect(p.getByRole('link', { name: 'Ship storefront' }).first()).toBeVisible(); } },
-    { name: 'editor', open: async (p) => { await p.goto(`/applications/storefront/pipelines/${ship.id}/edit`); await expect(p.getByText('Smoke test').first()).toBeVisible(); } },
-    { name: 'executions', open: async (p) => { await p.goto('/applications/storefront/executions'); await expect(p.getByRole('table').first()).toBeVisible(); } },
+    {
+      name: 'pipelines',
+      open: async (p) => {
+        await p.goto('/applications/storefront/pipelines');
+        await expect(p.getByRole('link', { name: 'Ship storefront' }).first()).toBeVisible();
+      },
+    },
+    {
+      name: 'editor',
+      open: async (p) => {
+        await p.goto(`/applications/storefront/pipelines/${ship.id}/edit`);
+        await expect(p.getByText('Smoke test').first()).toBeVisible();
+      },
+    },
+    {
+      name: 'executions',
+      open: async (p) => {
+        await p.goto('/applications/storefront/executions');
+        await expect(p.getByRole('table').first()).toBeVisible();
+      },
+    },
     {
       name: 'execution-running-and-judgment',
       open: async (p) => {
@@ -57,19 +99,84 @@ async function visits(request: APIRequestContext, executionId: string): Promise<
       open: async (p) => {
         await p.goto(`/applications/storefront/executions/${executionId}?stage=build`);
         // The job keeps printing: whichever lines are in view by now.
-        await expect(p.getByRole('region', { name: 'Log of Build' }).getByText(/^step \d+$/).first()).toBeVisible();
+        await expect(
+          p
+            .getByRole('region', { name: 'Log of Build' })
+            .getByText(/^step \d+$/)
+            .first(),
+        ).toBeVisible();
       },
     },
-    { name: 'approvals', open: async (p) => { await p.goto('/approvals'); await expect(p.getByRole('region', { name: 'Judgment: Promote' }).first()).toBeVisible(); } },
-    { name: 'running-now', open: async (p) => { await p.goto('/running'); await h1(p, 'Running now'); } },
-    { name: 'images', open: async (p) => { await p.goto('/images'); await expect(p.getByRole('link', { name: 'storefront' }).first()).toBeVisible(); } },
-    { name: 'image-detail', open: async (p) => { await p.goto('/images/storefront'); await expect(p.getByRole('table').first()).toBeVisible(); } },
-    { name: 'recipe', open: async (p) => { await p.goto(`/images/recipes/${recipes[0]!.id}`); await h1(p, /./); } },
-    { name: 'accounts', open: async (p) => { await p.goto('/admin/accounts'); await expect(p.getByTestId('health-prod')).toHaveText(/^reachable/); } },
-    { name: 'users', open: async (p) => { await p.goto('/admin/users'); await h1(p, /./); } },
-    { name: 'api-tokens', open: async (p) => { await p.goto('/account/tokens'); await h1(p, /./); } },
-    { name: 'audit', open: async (p) => { await p.goto('/admin/audit'); await h1(p, /./); } },
-    { name: 'not-found', open: async (p) => { await p.goto('/no/such/page'); await h1(p, /./); } },
+    {
+      name: 'approvals',
+      open: async (p) => {
+        await p.goto('/approvals');
+        await expect(p.getByRole('region', { name: 'Judgment: Promote' }).first()).toBeVisible();
+      },
+    },
+    {
+      name: 'running-now',
+      open: async (p) => {
+        await p.goto('/running');
+        await h1(p, 'Running now');
+      },
+    },
+    {
+      name: 'images',
+      open: async (p) => {
+        await p.goto('/images');
+        await expect(p.getByRole('link', { name: 'storefront' }).first()).toBeVisible();
+      },
+    },
+    {
+      name: 'image-detail',
+      open: async (p) => {
+        await p.goto('/images/storefront');
+        await expect(p.getByRole('table').first()).toBeVisible();
+      },
+    },
+    {
+      name: 'recipe',
+      open: async (p) => {
+        await p.goto(`/images/recipes/${recipes[0]!.id}`);
+        await h1(p, /./);
+      },
+    },
+    {
+      name: 'accounts',
+      open: async (p) => {
+        await p.goto('/admin/accounts');
+        await expect(p.getByTestId('health-prod')).toHaveText(/^reachable/);
+      },
+    },
+    {
+      name: 'users',
+      open: async (p) => {
+        await p.goto('/admin/users');
+        await h1(p, /./);
+      },
+    },
+    {
+      name: 'api-tokens',
+      open: async (p) => {
+        await p.goto('/account/tokens');
+        await h1(p, /./);
+      },
+    },
+    {
+      name: 'audit',
+      open: async (p) => {
+        await p.goto('/admin/audit');
+        await h1(p, /./);
+      },
+    },
+    {
+      name: 'not-found',
+      open: async (p) => {
+        await p.goto('/no/such/page');
+        await h1(p, /./);
+      },
+    },
   ];
 }
 

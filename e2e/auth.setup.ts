@@ -21,11 +21,14 @@ setup('create the first admin through the setup link', async ({ page }) => {
   // The demo's first release (bake, staging, smoke test, production) runs from Kiln's first start;
   // journeys begin once it is done, so what they find is settled.
   await expect
-    .poll(async () => {
-      const res = await page.request.get('/api/applications/storefront/executions');
-      const body = (await res.json()) as { executions: Array<{ status: string; stages: Array<{ name: string; error?: string }> }> };
-      const failed = body.executions[0]?.stages.find((s) => s.error);
-      return failed ? `${body.executions[0]!.status}: ${failed.name}: ${failed.error}` : body.executions[0]?.status;
-    }, { timeout: 120_000, intervals: [1000] })
+    .poll(
+      async () => {
+        const res = await page.request.get('/api/applications/storefront/executions');
+        const body = (await res.json()) as { executions: Array<{ status: string; stages: Array<{ name: string; error?: string }> }> };
+        const failed = body.executions[0]?.stages.find((s) => s.error);
+        return failed ? `${body.executions[0]!.status}: ${failed.name}: ${failed.error}` : body.executions[0]?.status;
+      },
+      { timeout: 120_000, intervals: [1000] },
+    )
     .toBe('SUCCEEDED');
 });

@@ -4,7 +4,13 @@ import { screen } from './screens';
 test('an admin gives a support person read-only access; they see clusters but may not change anything', async ({ page, browser, request }) => {
   // A read-only role over everything, as the admin page saves it.
   const role = await request.put('/api/admin/roles/support', {
-    data: { description: 'See everything, change nothing', grants: [{ resourceType: 'application', resource: '*', permission: 'READ' }, { resourceType: 'account', resource: '*', permission: 'READ' }] },
+    data: {
+      description: 'See everything, change nothing',
+      grants: [
+        { resourceType: 'application', resource: '*', permission: 'READ' },
+        { resourceType: 'account', resource: '*', permission: 'READ' },
+      ],
+    },
   });
   expect(role.status()).toBe(200);
 
@@ -63,10 +69,24 @@ test('separation of duties: the person who started a promotion cannot approve it
     // Judging is acting on the application: approvers need EXECUTE there (READ alone cannot approve).
     data: { description: 'May approve promotions', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'EXECUTE' }] },
   });
-  expect((await request.post('/api/admin/users', { data: { name: 'pia', displayName: 'Pia Approver', password: 'pia-approver-password', roles: ['approvers'] } })).status()).toBe(201);
-  const pipeline = await (await request.post('/api/applications/storefront/pipelines', {
-    data: { name: 'Promote with four eyes', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Promote to prod?', config: { instructions: 'Check the canary first.', allowedRoles: ['approvers'], separationOfDuties: true } }] },
-  })).json();
+  expect((await request.post('/api/admin/users', { data: { name: 'pia', displayName: 'Pia Approver', password: 'pia-approver-password', roles: ['approvers'] } })).status()).toBe(
+    201,
+  );
+  const pipeline = await (
+    await request.post('/api/applications/storefront/pipelines', {
+      data: {
+        name: 'Promote with four eyes',
+        stages: [
+          {
+            refId: 'ok',
+            type: 'manualJudgment',
+            name: 'Promote to prod?',
+            config: { instructions: 'Check the canary first.', allowedRoles: ['approvers'], separationOfDuties: true },
+          },
+        ],
+      },
+    })
+  ).json();
   const execution = await (await request.post(`/api/pipelines/${pipeline.id}/executions`, { data: {} })).json();
 
   await page.goto(`/applications/storefront/executions/${execution.id}`);

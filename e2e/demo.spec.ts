@@ -14,7 +14,11 @@ test('run the demo from the front page, approve it, and production serves the ne
   test.setTimeout(180_000);
   await page.goto('/projects');
   const guide = page.getByRole('region', { name: 'Try it: ship the demo storefront to production' });
-  const prodUrl = (await guide.getByRole('listitem').filter({ hasText: /^Production:/ }).getByRole('link').getAttribute('href'))!;
+  const prodUrl = (await guide
+    .getByRole('listitem')
+    .filter({ hasText: /^Production:/ })
+    .getByRole('link')
+    .getAttribute('href'))!;
   const before = await versionAt(page, prodUrl);
   const next = `v${Number(before.slice(1)) + 1}`;
 
@@ -22,7 +26,10 @@ test('run the demo from the front page, approve it, and production serves the ne
   await expect(page).toHaveURL(/\/applications\/storefront\/pipelines\/[^/]+\/edit$/);
   await screen(page, 'demo-01-pipeline');
   await page.getByRole('button', { name: 'Run…' }).click();
-  await page.getByRole('dialog', { name: /^Run / }).getByRole('button', { name: /^Run revision \d+$/ }).click();
+  await page
+    .getByRole('dialog', { name: /^Run / })
+    .getByRole('button', { name: /^Run revision \d+$/ })
+    .click();
   await expect(page).toHaveURL(/\/executions\/[^/]+$/);
 
   // Bake, staging and the smoke test run by themselves; the promotion waits for a person.
@@ -32,7 +39,10 @@ test('run the demo from the front page, approve it, and production serves the ne
   await screen(page, 'demo-02-smoke-test');
   expect(await versionAt(page, prodUrl)).toBe(before);
 
-  await page.getByRole('link', { name: /Approvals/ }).first().click();
+  await page
+    .getByRole('link', { name: /Approvals/ })
+    .first()
+    .click();
   const item = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Ship storefront' }) });
   const panel = item.getByRole('region', { name: 'Judgment: Promote to production?' });
   await expect(panel).toContainText(`Staging runs storefront:${next} and passed the smoke test`);
@@ -41,11 +51,16 @@ test('run the demo from the front page, approve it, and production serves the ne
   await expect(panel.getByRole('list', { name: 'Audit record' })).toContainText('Approved by ana');
 
   // The rolling deploy moves production over in steps; at the end only the new version answers.
-  await expect.poll(async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 6; i += 1) seen.add(await versionAt(page, prodUrl));
-    return [...seen].join(',');
-  }, { timeout: 90_000, intervals: [1000] }).toBe(next);
+  await expect
+    .poll(
+      async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 6; i += 1) seen.add(await versionAt(page, prodUrl));
+        return [...seen].join(',');
+      },
+      { timeout: 90_000, intervals: [1000] },
+    )
+    .toBe(next);
   await page.goto('/projects');
   await expect(guide.getByText(new RegExp(`storefront-prod-v\\d{3} 100%`))).toBeVisible();
   await screen(page, 'demo-04-front-page-after');

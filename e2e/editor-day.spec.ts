@@ -44,7 +44,10 @@ async function overlaps(page: Page): Promise<string[]> {
   });
 }
 
-for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }]) {
+for (const size of [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 800 },
+]) {
   test(`a six-stage pipeline opens readable at ${size.width}×${size.height}, on its start; Fit View is one click away`, async ({ page }) => {
     await page.setViewportSize(size);
     const id = await createPipeline(page, unique('Release'), sixStages);
@@ -53,7 +56,9 @@ for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }])
     const opened = await zoom(page);
     expect(opened).toBeGreaterThanOrEqual(0.75);
     // Names at least 10 px tall on screen, and the first stage in view at the left.
-    const nameSize = await node(page, 'Bake').locator('.text-sm').evaluate((el) => el.getBoundingClientRect().height);
+    const nameSize = await node(page, 'Bake')
+      .locator('.text-sm')
+      .evaluate((el) => el.getBoundingClientRect().height);
     expect(nameSize).toBeGreaterThanOrEqual(10);
     await expect(node(page, 'Bake')).toBeInViewport();
     await screen(page, `editor-day-open-${size.width}`);
@@ -164,7 +169,9 @@ test('someone with READ on the application sees the pipeline read only', async (
   });
   expect(role.status()).toBe(200);
   const user = `rita${Date.now().toString(36)}`;
-  expect((await request.post('/api/admin/users', { data: { name: user, displayName: 'Rita Reader', password: 'rita-reader-password', roles: ['storefront-readers'] } })).status()).toBe(201);
+  expect(
+    (await request.post('/api/admin/users', { data: { name: user, displayName: 'Rita Reader', password: 'rita-reader-password', roles: ['storefront-readers'] } })).status(),
+  ).toBe(201);
   const id = await createPipeline(page, unique('Look only'), sixStages.slice(0, 3));
 
   const rita = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -240,8 +240,7 @@ test('a stage after a cycle is unreachable: marked on the node and the list, and
   await expect(problems.getByRole('button', { name: /^Cool down: unreachable: it waits for 'Approve', which is part of a cycle/ })).toBeVisible();
   await expect(node(page, 'Cool down').getByLabel('1 problem')).toBeVisible();
   // Red: the two edges of the loop and the one Cool down waits on.
-  const redEdges = () =>
-    page.locator('.react-flow__edge-path').evaluateAll((paths) => paths.filter((p) => getComputedStyle(p).stroke === 'rgb(220, 38, 38)').length);
+  const redEdges = () => page.locator('.react-flow__edge-path').evaluateAll((paths) => paths.filter((p) => getComputedStyle(p).stroke === 'rgb(220, 38, 38)').length);
   await expect.poll(redEdges).toBe(3);
   await screen(page, 'editor-unreachable');
   await page.getByRole('button', { name: 'Save' }).click();

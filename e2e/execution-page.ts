@@ -1,8 +1,7 @@
 import type { Page } from '@playwright/test';
 
 /** The status badge next to the execution's title on its page. */
-export const executionBadge = (page: Page, title: string) =>
-  page.getByRole('heading', { level: 1, name: title, exact: true }).locator('xpath=following-sibling::span[1]');
+export const executionBadge = (page: Page, title: string) => page.getByRole('heading', { level: 1, name: title, exact: true }).locator('xpath=following-sibling::span[1]');
 
 /**
  * A stage in the execution's graph; its accessible name starts "<name>: <STATUS>" and goes on with what

@@ -44,7 +44,6 @@ async function start(request: APIRequestContext, pipelineId: string, parameters:
   return ((await res.json()) as { id: string }).id;
 }
 
-
 test('watch a build log live, approve from the inbox in another browser, see it without reloading', async ({ page, browser, request }) => {
   test.setTimeout(90_000);
   const pipelineId = await createPipeline(request, 'Release storefront');
@@ -160,7 +159,10 @@ test('a dropped live stream resumes after the last event, and the log misses not
 
   // Pause while the job runs (it keeps printing), then resume; the record says who and why.
   await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('dialog').getByLabel(/Reason/).fill('checking the dashboards');
+  await page
+    .getByRole('dialog')
+    .getByLabel(/Reason/)
+    .fill('checking the dashboards');
   await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
   await expect(executionBadge(page, 'Slow printer')).toHaveText('Paused');
   await expect(page.getByText('checking the dashboards', { exact: true })).toBeVisible();
@@ -178,7 +180,11 @@ test('a dropped live stream resumes after the last event, and the log misses not
 test('a long finished log opens at its end, loads earlier lines when scrolled up, and shows times on request', async ({ page, request }) => {
   test.setTimeout(90_000);
   const res = await request.post('/api/applications/storefront/pipelines', {
-    data: { name: 'Long log', concurrency: { limitConcurrent: false }, stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'seq 1 12000 | sed "s/^/row /"' } }] },
+    data: {
+      name: 'Long log',
+      concurrency: { limitConcurrent: false },
+      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'seq 1 12000 | sed "s/^/row /"' } }],
+    },
   });
   expect(res.status(), await res.text()).toBe(201);
   const executionId = await start(request, ((await res.json()) as { id: string }).id, {});

@@ -30,7 +30,10 @@ test('a newcomer lands on the projects list, which says how to run the demo and 
   await expect(guide.getByRole('link', { name: 'Ship storefront' })).toBeVisible();
   await expect(guide.getByRole('link', { name: 'Approvals' })).toBeVisible();
   // The production balancer's address is a real one: it answers with the storefront's page.
-  const prodLink = guide.getByRole('listitem').filter({ hasText: /^Production:/ }).getByRole('link');
+  const prodLink = guide
+    .getByRole('listitem')
+    .filter({ hasText: /^Production:/ })
+    .getByRole('link');
   await expect(prodLink).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   await expect(guide.getByText(/storefront-prod-v\d{3} 100%/)).toBeVisible();
   const page1 = await (await page.request.get((await prodLink.getAttribute('href'))!)).text();

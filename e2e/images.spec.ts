@@ -20,11 +20,14 @@ async function run(request: APIRequestContext, name: string, stages: unknown[]):
   // Polls until the execution ends; a failure shows each stage's error, not just TERMINAL.
   let outcome = '';
   await expect
-    .poll(async () => {
-      const execution = await json<{ status: string; stages: Array<{ name: string; status: string; error?: string }> }>(await request.get(`/api/executions/${id}`));
-      outcome = [execution.status, ...execution.stages.filter((st) => st.error).map((st) => `${st.name}: ${st.error}`)].join(' | ');
-      return execution.status;
-    }, { timeout: 90_000 })
+    .poll(
+      async () => {
+        const execution = await json<{ status: string; stages: Array<{ name: string; status: string; error?: string }> }>(await request.get(`/api/executions/${id}`));
+        outcome = [execution.status, ...execution.stages.filter((st) => st.error).map((st) => `${st.name}: ${st.error}`)].join(' | ');
+        return execution.status;
+      },
+      { timeout: 90_000 },
+    )
     .not.toMatch(/^(NOT_STARTED|BUFFERED|RUNNING|PAUSED|SUSPENDED)$/);
   expect(outcome).toBe('SUCCEEDED');
   return id;
@@ -33,19 +36,21 @@ async function run(request: APIRequestContext, name: string, stages: unknown[]):
 test('bake an image in a pipeline, deploy it, then revoke it with a reason and edit its recipe', async ({ page, request }) => {
   test.setTimeout(180_000);
   await json(await request.post('/api/applications', { data: { name: APP, project: 'demo', ownerEmail: 'bakery@example.com', description: 'Bakery journey' } }));
-  const recipe = await json<{ id: string }>(await request.post('/api/recipes', {
-    data: {
-      yaml: [
-        'name: shop-web',
-        'description: The shop front end, baked from the sample app.',
-        'artifact: { source: ' + JSON.stringify(SAMPLE_APP) + ', destination: /app/server.mjs }',
-        'provisioners:',
-        '  - { type: shell, name: app config, script: "mkdir -p etc/shop && echo mode=production > etc/shop/app.conf" }',
-        'run: { entrypoint: app/server.mjs, healthPath: /health }',
-        'tests: { files: [/app/server.mjs, /etc/shop/app.conf] }',
-      ].join('\n'),
-    },
-  }));
+  const recipe = await json<{ id: string }>(
+    await request.post('/api/recipes', {
+      data: {
+        yaml: [
+          'name: shop-web',
+          'description: The shop front end, baked from the sample app.',
+          'artifact: { source: ' + JSON.stringify(SAMPLE_APP) + ', destination: /app/server.mjs }',
+          'provisioners:',
+          '  - { type: shell, name: app config, script: "mkdir -p etc/shop && echo mode=production > etc/shop/app.conf" }',
+          'run: { entrypoint: app/server.mjs, healthPath: /health }',
+          'tests: { files: [/app/server.mjs, /etc/shop/app.conf] }',
+        ].join('\n'),
+      },
+    }),
+  );
   await json(await request.post('/api/recipes', { data: { name: 'shop-web-debug', base: { type: 'image', image: 'shop-web:v1' }, run: { entrypoint: 'app/server.mjs' } } }));
   // A path-traversal in a file provisioner is refused, naming the field.
   const bad = await request.post('/api/recipes', { data: { name: 'evil', provisioners: [{ type: 'file', source: '/etc/hosts', destination: '../../etc/passwd' }] } });
@@ -54,14 +59,28 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
 
   const bakeId = await run(request, 'Bake and deploy', [
     { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-web' } },
-    { refId: 'deploy', type: 'deploy', name: 'Deploy', requisiteStageRefIds: ['bake'], config: { account: 'prod', region: 'local-east', stack: 'web', image: "${ stages['Bake'].outputs.image }", capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [] } },
+    {
+      refId: 'deploy',
+      type: 'deploy',
+      name: 'Deploy',
+      requisiteStageRefIds: ['bake'],
+      config: { account: 'prod', region: 'local-east', stack: 'web', image: "${ stages['Bake'].outputs.image }", capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [] },
+    },
   ]);
   await run(request, 'Bake debug', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-web-debug' } }]);
 
   // The packer builder: a real `packer build -machine-readable`, its lines as the stage's live log.
-  await json(await request.post('/api/recipes', {
-    data: { name: 'shop-packer', builder: 'packer', artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' }, provisioners: [{ type: 'shell', name: 'app config', script: 'mkdir -p etc/shop && echo mode=packer > etc/shop/app.conf && echo wrote app.conf' }], run: { entrypoint: 'app/server.mjs' } },
-  }));
+  await json(
+    await request.post('/api/recipes', {
+      data: {
+        name: 'shop-packer',
+        builder: 'packer',
+        artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
+        provisioners: [{ type: 'shell', name: 'app config', script: 'mkdir -p etc/shop && echo mode=packer > etc/shop/app.conf && echo wrote app.conf' }],
+        run: { entrypoint: 'app/server.mjs' },
+      },
+    }),
+  );
   const packerId = await run(request, 'Bake with Packer', [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop-packer' } }]);
   await page.goto(`/applications/${APP}/executions/${packerId}?stage=bake`);
   // The log view renders only the lines in view and follows the end: a search (Enter) scrolls to its match.
@@ -176,7 +195,11 @@ test('bake an image in a pipeline, deploy it, then revoke it with a reason and e
   await yaml.fill((await yaml.inputValue()).replace('destination: /app/server.mjs', 'destination: ../../etc/passwd'));
   await page.getByRole('button', { name: 'Save revision 2' }).click();
   await expect(page.getByRole('alert')).toContainText("artifact.destination: path must not contain '..'");
-  await yaml.fill((await yaml.inputValue()).replace('destination: ../../etc/passwd', 'destination: /app/server.mjs').replace('baked from the sample app', 'baked from the sample app, edited in YAML'));
+  await yaml.fill(
+    (await yaml.inputValue())
+      .replace('destination: ../../etc/passwd', 'destination: /app/server.mjs')
+      .replace('baked from the sample app', 'baked from the sample app, edited in YAML'),
+  );
   await page.getByRole('button', { name: 'Save revision 2' }).click();
   await expect(page.getByText(/Revision 2, saved/)).toBeVisible();
   await screen(page, 'images-recipe-yaml-saved');

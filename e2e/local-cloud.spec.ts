@@ -18,14 +18,19 @@ async function deploy(request: APIRequestContext, name: string, image: string): 
     await request.post(`/api/applications/${APP}/pipelines`, {
       data: {
         name,
-        stages: [{ refId: 'deploy', type: 'deploy', name: 'Deploy', config: { account: 'prod', region: 'local-east', stack: 'web', image, capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['lab-web'] } }],
+        stages: [
+          {
+            refId: 'deploy',
+            type: 'deploy',
+            name: 'Deploy',
+            config: { account: 'prod', region: 'local-east', stack: 'web', image, capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['lab-web'] },
+          },
+        ],
       },
     }),
   );
   const { id } = await json<{ id: string }>(await request.post(`/api/pipelines/${pipeline.id}/executions`, { data: {} }));
-  await expect
-    .poll(async () => (await json<{ status: string }>(await request.get(`/api/executions/${id}`))).status, { timeout: 60_000 })
-    .toBe('SUCCEEDED');
+  await expect.poll(async () => (await json<{ status: string }>(await request.get(`/api/executions/${id}`))).status, { timeout: 60_000 }).toBe('SUCCEEDED');
 }
 
 /** The pid of an instance process, found by the KILN_INSTANCE_ID in its environment. */
@@ -51,7 +56,7 @@ const idIn = (text: string | null) => /i-[a-z0-9]+/.exec(text ?? '')![0];
 
 // Whatever the journey leaves running is destroyed, so no instance outlives the test.
 test.afterAll(async ({ request }) => {
-  const view = await (await request.get(`/api/applications/${APP}/clusters`)).json().catch(() => undefined) as
+  const view = (await (await request.get(`/api/applications/${APP}/clusters`)).json().catch(() => undefined)) as
     | { accounts: Array<{ clusters: Array<{ regions: Array<{ serverGroups: Array<{ name: string; account: string; region: string }> }> }> }> }
     | undefined;
   for (const sg of view?.accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups))) ?? []) {
@@ -82,12 +87,16 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
 
   // Each instance's log (its stdout and stderr) is readable from the panel.
   const first = idIn(await instances.getByRole('rowheader').first().textContent());
-  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+  await panel(page)
+    .getByRole('button', { name: `Log of ${first}` })
+    .click();
   const log = panel(page).getByRole('region', { name: `Log of ${first}` });
   await expect(log).toContainText(`listening on 127.0.0.1:`);
   await expect(log).toContainText('reported ready');
   await screen(page, 'local-cloud-instance-log');
-  await panel(page).getByRole('button', { name: `Log of ${first}` }).click();
+  await panel(page)
+    .getByRole('button', { name: `Log of ${first}` })
+    .click();
 
   // Kill one instance process: it shows down within seconds, then a replacement brings the group back to 2 up.
   const victim = idIn(await instances.getByRole('rowheader').first().textContent());
@@ -147,7 +156,9 @@ test('deploy v1 then v2 to the local cloud, heal a killed instance, roll back, r
   await panel(page).getByRole('button', { name: 'Disable' }).click();
   const disable = page.getByRole('dialog', { name: 'Disable lab-web-v001?' });
   await disable.getByRole('button', { name: 'Disable lab-web-v001' }).click();
-  await expect(disable.getByRole('alert')).toContainText("Traffic guard: cluster 'lab-web' in prod/local-east is protected and 'lab-web-v001' is its last enabled server group; refusing to disable it.");
+  await expect(disable.getByRole('alert')).toContainText(
+    "Traffic guard: cluster 'lab-web' in prod/local-east is protected and 'lab-web-v001' is its last enabled server group; refusing to disable it.",
+  );
   await screen(page, 'local-cloud-traffic-guard');
   await disable.getByRole('button', { name: 'Cancel' }).click();
   expect(await answer(request)).toMatch(/^sample-app v1 on lab-web-v001-/);

@@ -24,7 +24,13 @@ function start(args: string[], env: Record<string, string>): void {
 async function waitFor(url: string): Promise<void> {
   const until = Date.now() + 120_000;
   while (Date.now() < until) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`${url} did not answer within 120 s`);
@@ -37,9 +43,16 @@ test.beforeAll(async () => {
   rmSync(DATA, { recursive: true, force: true });
   start(['src/server/auth/oidc-test-idp.ts', String(IDP_PORT), 'kiln', 'kiln-e2e-secret'], {});
   start(['src/server/main.ts'], {
-    PORT: String(KILN_PORT), KILN_DATA: DATA, KILN_DEMO: 'false', LOG_LEVEL: 'warn',
-    KILN_OIDC_ISSUER: `http://127.0.0.1:${IDP_PORT}`, KILN_OIDC_CLIENT_ID: 'kiln', KILN_OIDC_CLIENT_SECRET: 'kiln-e2e-secret',
-    KILN_PUBLIC_URL: KILN, KILN_OIDC_NAME: 'Acme SSO', KILN_OIDC_ROLE_MAP: 'platform-admins=admin,deployers=deployers',
+    PORT: String(KILN_PORT),
+    KILN_DATA: DATA,
+    KILN_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    KILN_OIDC_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
+    KILN_OIDC_CLIENT_ID: 'kiln',
+    KILN_OIDC_CLIENT_SECRET: 'kiln-e2e-secret',
+    KILN_PUBLIC_URL: KILN,
+    KILN_OIDC_NAME: 'Acme SSO',
+    KILN_OIDC_ROLE_MAP: 'platform-admins=admin,deployers=deployers',
   });
   await waitFor(`http://127.0.0.1:${IDP_PORT}/.well-known/openid-configuration`);
   await waitFor(`${KILN}/api/health`);
@@ -83,7 +96,13 @@ test('a person signs in through the company provider and gets the role their gro
   // What the deployers group is for: EXECUTE on checkout (which implies READ).
   expect((await page.request.post('/api/projects', { data: { name: 'shop', displayName: 'Shop', ownerEmail: 'shop@example.com' } })).status()).toBe(201);
   expect((await page.request.post('/api/applications', { data: { name: 'checkout', project: 'shop', ownerEmail: 'shop@example.com' } })).status()).toBe(201);
-  expect((await page.request.put('/api/admin/roles/deployers', { data: { description: 'Deploy checkout', grants: [{ resourceType: 'application', resource: 'checkout', permission: 'EXECUTE' }] } })).status()).toBe(200);
+  expect(
+    (
+      await page.request.put('/api/admin/roles/deployers', {
+        data: { description: 'Deploy checkout', grants: [{ resourceType: 'application', resource: 'checkout', permission: 'EXECUTE' }] },
+      })
+    ).status(),
+  ).toBe(200);
 
   const dave = await browser.newContext({ baseURL: KILN, storageState: { cookies: [], origins: [] } });
   const davePage = await dave.newPage();

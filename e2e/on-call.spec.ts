@@ -14,7 +14,13 @@ async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Prom
 }
 
 const prodDeploy = (image: string, extra: Record<string, unknown> = {}) => ({
-  account: 'prod', region: 'local-east', stack: 'web', image, capacity: { min: 1, desired: 3, max: 3 }, loadBalancers: ['oncall-web'], ...extra,
+  account: 'prod',
+  region: 'local-east',
+  stack: 'web',
+  image,
+  capacity: { min: 1, desired: 3, max: 3 },
+  loadBalancers: ['oncall-web'],
+  ...extra,
 });
 
 async function runToEnd(request: APIRequestContext, pipelineId: string): Promise<string> {
@@ -44,26 +50,49 @@ test.afterAll(async ({ request }) => {
 test('a release: the graph shows its edges, the approval says what changes, production rolls out step by step live', async ({ page, request }) => {
   test.setTimeout(240_000);
   await json(await request.post('/api/applications', { data: { name: APP, project: 'demo', ownerEmail: 'oncall@example.com', description: 'On-call journey' } }));
-  const first = await json<{ id: string }>(await request.post(`/api/applications/${APP}/pipelines`, {
-    data: { name: 'First production deploy', stages: [{ refId: 'd', type: 'deploy', name: 'Deploy', config: prodDeploy('sample-app:v1') }] },
-  }));
+  const first = await json<{ id: string }>(
+    await request.post(`/api/applications/${APP}/pipelines`, {
+      data: { name: 'First production deploy', stages: [{ refId: 'd', type: 'deploy', name: 'Deploy', config: prodDeploy('sample-app:v1') }] },
+    }),
+  );
   await runToEnd(request, first.id);
 
-  const release = await json<{ id: string }>(await request.post(`/api/applications/${APP}/pipelines`, {
-    data: {
-      name: 'Release',
-      stages: [
-        { refId: 'stg', type: 'deploy', name: 'Deploy to staging', config: { account: 'staging', region: 'local-east', stack: 'web', image: 'sample-app:v2', capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: ['oncall-staging'] } },
-        { refId: 'smoke', type: 'runJob', name: 'Smoke test', requisiteStageRefIds: ['stg'], config: { command: 'echo smoke test against ${ stages["Deploy to staging"].outputs.loadBalancers[0].address } passed' } },
-        { refId: 'soak', type: 'wait', name: 'Soak in staging for a little while before anyone looks', requisiteStageRefIds: ['stg'], config: { seconds: 1 } },
-        { refId: 'ok', type: 'manualJudgment', name: 'Approve production', requisiteStageRefIds: ['smoke', 'soak'], config: { instructions: 'Promote to production?' } },
-        { refId: 'prod', type: 'deploy', name: 'Deploy to production', requisiteStageRefIds: ['ok'], config: prodDeploy('sample-app:v2', { strategy: 'rollingredblack', targetPercentages: [34, 67, 100], delayBetweenStepsSec: 2 }) },
-      ],
-    },
-  }));
+  const release = await json<{ id: string }>(
+    await request.post(`/api/applications/${APP}/pipelines`, {
+      data: {
+        name: 'Release',
+        stages: [
+          {
+            refId: 'stg',
+            type: 'deploy',
+            name: 'Deploy to staging',
+            config: { account: 'staging', region: 'local-east', stack: 'web', image: 'sample-app:v2', capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: ['oncall-staging'] },
+          },
+          {
+            refId: 'smoke',
+            type: 'runJob',
+            name: 'Smoke test',
+            requisiteStageRefIds: ['stg'],
+            config: { command: 'echo smoke test against ${ stages["Deploy to staging"].outputs.loadBalancers[0].address } passed' },
+          },
+          { refId: 'soak', type: 'wait', name: 'Soak in staging for a little while before anyone looks', requisiteStageRefIds: ['stg'], config: { seconds: 1 } },
+          { refId: 'ok', type: 'manualJudgment', name: 'Approve production', requisiteStageRefIds: ['smoke', 'soak'], config: { instructions: 'Promote to production?' } },
+          {
+            refId: 'prod',
+            type: 'deploy',
+            name: 'Deploy to production',
+            requisiteStageRefIds: ['ok'],
+            config: prodDeploy('sample-app:v2', { strategy: 'rollingredblack', targetPercentages: [34, 67, 100], delayBetweenStepsSec: 2 }),
+          },
+        ],
+      },
+    }),
+  );
   const { id } = await json<{ id: string }>(await request.post(`/api/pipelines/${release.id}/executions`, { data: {} }));
   await expect
-    .poll(async () => (await json<{ stages: Array<{ refId: string; status: string }> }>(await request.get(`/api/executions/${id}`))).stages.find((s) => s.refId === 'ok')!.status, { timeout: 90_000 })
+    .poll(async () => (await json<{ stages: Array<{ refId: string; status: string }> }>(await request.get(`/api/executions/${id}`))).stages.find((s) => s.refId === 'ok')!.status, {
+      timeout: 90_000,
+    })
     .toBe('SUSPENDED');
 
   await page.goto(`/applications/${APP}/executions/${id}?stage=ok`);

@@ -28,7 +28,14 @@ function startKiln(dataDir: string): ChildProcess {
 
 async function healthy(): Promise<void> {
   await expect
-    .poll(() => fetch(`${BASE}/api/health`).then((r) => r.ok, () => false), { timeout: 60_000, intervals: [200] })
+    .poll(
+      () =>
+        fetch(`${BASE}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      { timeout: 60_000, intervals: [200] },
+    )
     .toBe(true);
 }
 

@@ -44,7 +44,9 @@ test('search from the top bar with the keyboard: image:version finds the server 
   // `/` opens it too, and an instance is found by its address.
   await page.locator('body').press('/');
   await expect(dialog).toBeVisible();
-  const group = (await (await request.get(`/api/applications/storefront/server-groups/${prod.account}/${prod.region}/${prod.name}`)).json()) as { serverGroup: { instances: Array<{ id: string; address: string }> } };
+  const group = (await (await request.get(`/api/applications/storefront/server-groups/${prod.account}/${prod.region}/${prod.name}`)).json()) as {
+    serverGroup: { instances: Array<{ id: string; address: string }> };
+  };
   const instance = group.serverGroup.instances[0]!;
   await dialog.getByRole('searchbox').fill(instance.address);
   await expect(dialog.getByRole('region', { name: 'Instances' }).getByRole('link', { name: new RegExp(`^${instance.id}`) })).toBeVisible();
@@ -69,7 +71,10 @@ test('the history answers "what ran in production at that moment", destroyed gro
   await expect(row).toContainText(`${prod.image.name}:${prod.image.version}`);
   await screen(page, 'support-history-at');
   // The deploy that created it is one click away.
-  await row.getByRole('link', { name: /^execution / }).first().click();
+  await row
+    .getByRole('link', { name: /^execution / })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/applications\/storefront\/executions\/[0-9a-f-]{36}$/);
   // The execution page of the demo's release pipeline.
   await expect(page.getByRole('heading', { level: 1, name: 'Ship storefront' })).toBeVisible();

@@ -50,8 +50,12 @@ test('a webhook secret is shown as set by whom, never itself; the triggered run 
 test('a WRITE-only user is told the pipeline runs automatically as ana, and a stage change is refused naming EXECUTE', async ({ page, browser, request }) => {
   test.setTimeout(90_000);
   const walt = `walt${Date.now().toString(36)}`;
-  await request.put(`/api/admin/roles/${walt}-editors`, { data: { description: 'Edit storefront pipelines, not run them', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'WRITE' }] } });
-  expect((await request.post('/api/admin/users', { data: { name: walt, displayName: 'Walt Writer', password: 'walt-writer-password', roles: [`${walt}-editors`] } })).status()).toBe(201);
+  await request.put(`/api/admin/roles/${walt}-editors`, {
+    data: { description: 'Edit storefront pipelines, not run them', grants: [{ resourceType: 'application', resource: 'storefront', permission: 'WRITE' }] },
+  });
+  expect(
+    (await request.post('/api/admin/users', { data: { name: walt, displayName: 'Walt Writer', password: 'walt-writer-password', roles: [`${walt}-editors`] } })).status(),
+  ).toBe(201);
   const created = await page.request.post('/api/applications/storefront/pipelines', {
     data: { name: `Nightly ${walt}`, stages: [{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 1 } }], triggers: [{ type: 'cron', expression: '0 3 * * *' }] },
   });

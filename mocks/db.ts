@@ -89,14 +89,32 @@ function serverGroup(spec: GroupSpec, now: number, nextId: () => number): Server
 
 const GROUPS: GroupSpec[] = [
   // A red/black deploy in progress in us-east: v003 takes traffic next to v002, v001 is parked.
-  { account: 'prod', region: 'us-east-1', name: 'web-prod-v001', health: ['out_of_service', 'out_of_service'], disabled: true, version: '2.3.0', hoursAgo: 340, loadBalancers: ['web-prod-frontend'] },
+  {
+    account: 'prod',
+    region: 'us-east-1',
+    name: 'web-prod-v001',
+    health: ['out_of_service', 'out_of_service'],
+    disabled: true,
+    version: '2.3.0',
+    hoursAgo: 340,
+    loadBalancers: ['web-prod-frontend'],
+  },
   { account: 'prod', region: 'us-east-1', name: 'web-prod-v002', health: ['up', 'up', 'up'], version: '2.4.1', hoursAgo: 170, loadBalancers: ['web-prod-frontend'] },
   { account: 'prod', region: 'us-east-1', name: 'web-prod-v003', health: ['up', 'up', 'starting'], version: '2.5.0', hoursAgo: 0.4, loadBalancers: ['web-prod-frontend'] },
   { account: 'prod', region: 'eu-west-1', name: 'web-prod-v002', health: ['up', 'up'], version: '2.4.1', hoursAgo: 168, loadBalancers: ['web-prod-frontend-eu'] },
   { account: 'prod', region: 'eu-west-1', name: 'web-prod-v003', health: ['up', 'down'], version: '2.5.0', hoursAgo: 0.3, loadBalancers: ['web-prod-frontend-eu'] },
   { account: 'staging', region: 'us-east-1', name: 'web-staging-v003', health: ['up'], version: '2.5.0', hoursAgo: 26 },
   { account: 'staging', region: 'us-east-1', name: 'web-staging-canary-v001', health: ['unknown'], version: '2.6.0-rc.1', hoursAgo: 2 },
-  { account: 'prod', region: 'us-east-1', name: 'checkout-prod-v011', health: ['out_of_service'], disabled: true, version: '5.1.2', hoursAgo: 720, loadBalancers: ['checkout-prod'] },
+  {
+    account: 'prod',
+    region: 'us-east-1',
+    name: 'checkout-prod-v011',
+    health: ['out_of_service'],
+    disabled: true,
+    version: '5.1.2',
+    hoursAgo: 720,
+    loadBalancers: ['checkout-prod'],
+  },
   { account: 'prod', region: 'us-east-1', name: 'checkout-prod-v012', health: ['up', 'up'], version: '5.2.0', hoursAgo: 49, loadBalancers: ['checkout-prod'] },
   { account: 'staging', region: 'us-east-1', name: 'checkout-staging-v012', health: ['up', 'starting'], version: '5.2.0', hoursAgo: 52 },
   { account: 'prod', region: 'eu-west-1', name: 'inventory--worker-v001', health: ['up', 'down'], version: '0.9.4', hoursAgo: 400 },
@@ -143,7 +161,15 @@ export function createDb(now: number = Date.now()): MockDb {
     Account.parse({ name: 'prod', provider: 'local', environment: 'prod', regions: ['eu-west-1', 'us-east-1'], demo: true }),
     Account.parse({ name: 'staging', provider: 'local', environment: 'staging', regions: ['eu-west-1', 'us-east-1'], demo: true }),
     // A container engine account with nothing deployed yet: what an admin adds beside the demo.
-    Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['local'], demo: false, endpoint: { dockerHost: 'unix:///run/podman/podman.sock' }, credentials: { setAt: createdAt, setBy: 'admin' } }),
+    Account.parse({
+      name: 'lab',
+      provider: 'docker',
+      environment: 'dev',
+      regions: ['local'],
+      demo: false,
+      endpoint: { dockerHost: 'unix:///run/podman/podman.sock' },
+      credentials: { setAt: createdAt, setBy: 'admin' },
+    }),
   ];
 
   const serverGroups = GROUPS.map((spec) => serverGroup(spec, now, nextId));
@@ -160,9 +186,19 @@ export function createDb(now: number = Date.now()): MockDb {
       targets: targets.map(([serverGroup, weight]) => ({ serverGroup, weight })),
     });
   const loadBalancers = [
-    lb('web-prod-frontend', 'web', 'us-east-1', 39000, [['web-prod-v001', 0], ['web-prod-v002', 50], ['web-prod-v003', 50]]),
-    lb('web-prod-frontend-eu', 'web', 'eu-west-1', 39001, [['web-prod-v002', 80], ['web-prod-v003', 20]]),
-    lb('checkout-prod', 'checkout', 'us-east-1', 39010, [['checkout-prod-v011', 0], ['checkout-prod-v012', 100]]),
+    lb('web-prod-frontend', 'web', 'us-east-1', 39000, [
+      ['web-prod-v001', 0],
+      ['web-prod-v002', 50],
+      ['web-prod-v003', 50],
+    ]),
+    lb('web-prod-frontend-eu', 'web', 'eu-west-1', 39001, [
+      ['web-prod-v002', 80],
+      ['web-prod-v003', 20],
+    ]),
+    lb('checkout-prod', 'checkout', 'us-east-1', 39010, [
+      ['checkout-prod-v011', 0],
+      ['checkout-prod-v012', 100],
+    ]),
   ];
 
   const pipelineRevisions = [samplePipeline(createdAt)];

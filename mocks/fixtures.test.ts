@@ -24,9 +24,7 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
   for (const [k, v] of Object.entries(sample.query ?? {})) url.searchParams.set(k, v);
   const res = await fetch(url, {
     method: endpoint.method,
-    ...(sample.body === undefined
-      ? {}
-      : { body: JSON.stringify(sample.body), headers: { 'content-type': 'application/json' } }),
+    ...(sample.body === undefined ? {} : { body: JSON.stringify(sample.body), headers: { 'content-type': 'application/json' } }),
   });
   return { status: res.status, json: (await res.json()) as unknown };
 }
@@ -101,7 +99,10 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   ignoreStageFailure: { params: { executionId: FAILED_EXECUTION, refId: 'test' }, body: { reason: 'known flake' } },
   listPendingJudgments: {},
   getJudgmentContext: { params: { executionId: SAMPLE_EXECUTION, refId: 'ok' } },
-  setupAdmin: { body: { token: 'x', name: 'root', displayName: 'Root', password: 'a-long-password' }, before: () => (db.auth.users = db.auth.users.map((u) => ({ ...u, admin: false }))) },
+  setupAdmin: {
+    body: { token: 'x', name: 'root', displayName: 'Root', password: 'a-long-password' },
+    before: () => (db.auth.users = db.auth.users.map((u) => ({ ...u, admin: false }))),
+  },
   login: { body: { name: 'bo', password: 'mock-password-123' } },
   getSignInOptions: {},
   logout: { body: {} },
@@ -121,7 +122,10 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   updateProject: { params: { project: 'shop' }, body: { description: 'The web shop' } },
   deleteProject: { params: { project: 'empty' }, before: () => db.projects.push({ ...db.projects[0]!, name: 'empty' as (typeof db.projects)[number]['name'], applications: [] }) },
   updateApplication: { params: { application: 'web' }, body: { ownerEmail: 'storefront@example.com' } },
-  deleteApplication: { params: { application: 'lonely' }, before: () => db.applications.push({ ...db.applications[0]!, name: 'lonely' as (typeof db.applications)[number]['name'] }) },
+  deleteApplication: {
+    params: { application: 'lonely' },
+    before: () => db.applications.push({ ...db.applications[0]!, name: 'lonely' as (typeof db.applications)[number]['name'] }),
+  },
   listDeploymentHistory: { query: { application: 'web', environment: 'prod' } },
   getImage: { params: { name: 'shop-web' } },
   assignImageChannel: { params: { name: 'shop-web', channel: 'staging' }, body: { version: 'v3' } },
@@ -183,11 +187,7 @@ describe('handlers', () => {
       [allEndpoints.getClusters, { application: 'ghost' }, 'application'],
       [allEndpoints.getProjectDashboard, { project: 'atlantis' }, 'project'],
       [allEndpoints.getInstance, { instanceId: 'i-ffffffff99' }, 'instanceId'],
-      [
-        allEndpoints.getServerGroup,
-        { application: 'web', account: 'prod', region: 'eu-west-1', serverGroup: 'web-prod-v001' },
-        'serverGroup',
-      ],
+      [allEndpoints.getServerGroup, { application: 'web', account: 'prod', region: 'eu-west-1', serverGroup: 'web-prod-v001' }, 'serverGroup'],
     ];
     for (const [endpoint, params, field] of cases) {
       const { status, json } = await call(endpoint, { params });

@@ -12,11 +12,9 @@ export class MockApiError extends Error {
   }
 }
 
-export const notFound = (message: string, field: string) =>
-  new MockApiError(404, { error: 'not_found', message, field });
+export const notFound = (message: string, field: string) => new MockApiError(404, { error: 'not_found', message, field });
 
-export const conflict = (message: string, field: string) =>
-  new MockApiError(409, { error: 'conflict', message, field });
+export const conflict = (message: string, field: string) => new MockApiError(409, { error: 'conflict', message, field });
 
 export interface MockRequest<E extends Endpoint> {
   params: z.output<E['params']>;

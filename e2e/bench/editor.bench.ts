@@ -154,7 +154,13 @@ test('editor figures', async ({ page, request }) => {
     const first = await open(page, id);
     process.stdout.write(`\n${n}-stage pipeline (${first.engine})\n`);
     line('navigation → laid-out graph painted', ms(first.drawnMs));
-    figure({ id: `editor.${n}.painted`, label: `Editor ${n} stages, first visit: navigation → painted`, value: first.drawnMs, unit: 'ms', ...(n === 500 ? { goal: { max: 700 } } : {}) });
+    figure({
+      id: `editor.${n}.painted`,
+      label: `Editor ${n} stages, first visit: navigation → painted`,
+      value: first.drawnMs,
+      unit: 'ms',
+      ...(n === 500 ? { goal: { max: 700 } } : {}),
+    });
     line('navigation → layout asked (the route loader, once the pipeline is in)', ms(first.startMs));
     line(`layout in the worker (${first.engine.replace(/^layout \d+ ms \((.*)\)$/, '$1')})`, `${ms(first.workerMs)}  (budget 300 ms${n === 500 ? '' : ', 500-stage budget'})`);
     line('layout asked → result in the editor (wall: worker, editor code, first render)', ms(first.layoutWallMs));
@@ -163,7 +169,7 @@ test('editor figures', async ({ page, request }) => {
       // The first open above is a first visit: empty browser cache, a Kiln that just started. A
       // returning engineer has Kiln's (immutable, hashed) code cached: open the same pipeline again.
       const again = await open(page, id);
-      line('again, Kiln\'s code cached: navigation → painted', ms(again.drawnMs));
+      line("again, Kiln's code cached: navigation → painted", ms(again.drawnMs));
     }
     await page.waitForTimeout(300);
     line('nodes in the DOM (culling off-screen ones)', `${await page.locator('.react-flow__node').count()} of ${n}`);

@@ -84,7 +84,9 @@ test('log viewer figures', async ({ page, request }) => {
     const row = el.querySelector<HTMLElement>(`[data-line="${n}"]`);
     return row ? row.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
   }, topLine);
-  log(`  scroll up: the 5,000 lines before loaded in ${earlierMs} ms; line ${topLine} ${kept !== null && Math.abs(kept) < 40 ? `stayed in place (${kept.toFixed(0)} px from the top)` : 'moved'}`);
+  log(
+    `  scroll up: the 5,000 lines before loaded in ${earlierMs} ms; line ${topLine} ${kept !== null && Math.abs(kept) < 40 ? `stayed in place (${kept.toFixed(0)} px from the top)` : 'moved'}`,
+  );
   expect(kept).not.toBeNull();
 
   // The whole log, read forwards (a permalink to line 1 opens from the start), for the scroll figures.
@@ -122,7 +124,10 @@ test('log viewer figures', async ({ page, request }) => {
           clone.addEventListener('scroll', () => {
             const first = Math.max(0, Math.floor(clone.scrollTop / 18) - 4);
             box.style.transform = `translateY(${first * 18}px)`;
-            rows.forEach((r, k) => (r.firstChild!.nodeValue = `${first + k + 1}  ${String(first + k + 1).padStart(7, '0')} compiling module-${first + k + 1}: src/components/widget-${(first + k + 1) % 97}.tsx ok`));
+            rows.forEach(
+              (r, k) =>
+                (r.firstChild!.nodeValue = `${first + k + 1}  ${String(first + k + 1).padStart(7, '0')} compiling module-${first + k + 1}: src/components/widget-${(first + k + 1) % 97}.tsx ok`),
+            );
           });
           original.after(clone);
           original.style.display = 'none';
@@ -148,7 +153,11 @@ test('log viewer figures', async ({ page, request }) => {
       [target, step] as const,
     );
   const figure = (f: number[]) => `p50 ${pct(f, 50).toFixed(1)} ms, p95 ${pct(f, 95).toFixed(1)} ms`;
-  for (const [name, step] of [['slow wheel (60 px/frame)', 60], ['fast flick (800 px/frame)', 800], ['drag the scrollbar top→bottom', 'drag']] as const) {
+  for (const [name, step] of [
+    ['slow wheel (60 px/frame)', 60],
+    ['fast flick (800 px/frame)', 800],
+    ['drag the scrollbar top→bottom', 'drag'],
+  ] as const) {
     const viewer = await scroll('viewer', step);
     const floor = await scroll('floor', step);
     log(`  scroll, ${name}, 240 frames: viewer ${figure(viewer)} | floor ${figure(floor)} | viewer/floor p95 ${(pct(viewer, 95) / pct(floor, 95)).toFixed(2)}`);

@@ -1,5 +1,19 @@
 import {
-  createApiToken, createUser, deleteRole, getMe, getSignInOptions, listApiTokens, listAudit, listRoles, listUsers, login, logout, revokeApiToken, saveRole, setupAdmin, updateUser,
+  createApiToken,
+  createUser,
+  deleteRole,
+  getMe,
+  getSignInOptions,
+  listApiTokens,
+  listAudit,
+  listRoles,
+  listUsers,
+  login,
+  logout,
+  revokeApiToken,
+  saveRole,
+  setupAdmin,
+  updateUser,
 } from '../../src/shared/api/auth';
 import { Me, User } from '../../src/shared/domain/user';
 import { db } from '../db';
@@ -15,8 +29,17 @@ const meOf = (user: User): Me => Me.parse({ user, grants: db.auth.roles.filter((
 
 export const authHandlers = {
   setupAdmin: handleEndpoint(setupAdmin, ({ body }) => {
-    if (db.auth.users.some((u) => u.admin)) throw new MockApiError(403, { error: 'forbidden', message: 'This setup token is unknown, used or expired; restart Kiln without an admin for a new one.', field: 'token' });
-    const user = User.parse({ name: body.name, displayName: body.displayName, admin: true, serviceAccount: false, disabled: false, createdAt: new Date().toISOString(), roles: [] });
+    if (db.auth.users.some((u) => u.admin))
+      throw new MockApiError(403, { error: 'forbidden', message: 'This setup token is unknown, used or expired; restart Kiln without an admin for a new one.', field: 'token' });
+    const user = User.parse({
+      name: body.name,
+      displayName: body.displayName,
+      admin: true,
+      serviceAccount: false,
+      disabled: false,
+      createdAt: new Date().toISOString(),
+      roles: [],
+    });
     db.auth.users.push(user);
     return (db.auth.me = meOf(user));
   }),

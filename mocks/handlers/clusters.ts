@@ -1,11 +1,4 @@
-import {
-  clusterFilterFromQuery,
-  getClusters,
-  getInstance,
-  getServerGroup,
-  listAccounts,
-  listLoadBalancers,
-} from '../../src/shared/api/clusters';
+import { clusterFilterFromQuery, getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from '../../src/shared/api/clusters';
 import { groupClusters } from '../../src/shared/domain/cluster';
 import { destroyNeedsName } from '../../src/shared/domain/destroy-confirmation';
 import { db } from '../db';
@@ -28,23 +21,13 @@ export const clusterHandlers = {
   getServerGroup: handleEndpoint(getServerGroup, ({ params }) => {
     requireApplication(params.application);
     const serverGroup = db.serverGroups.find(
-      (sg) =>
-        sg.application === params.application &&
-        sg.account === params.account &&
-        sg.region === params.region &&
-        sg.name === params.serverGroup,
+      (sg) => sg.application === params.application && sg.account === params.account && sg.region === params.region && sg.name === params.serverGroup,
     );
     if (!serverGroup) {
-      throw notFound(
-        `Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`,
-        'serverGroup',
-      );
+      throw notFound(`Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`, 'serverGroup');
     }
     const loadBalancers = db.loadBalancers.filter(
-      (lb) =>
-        lb.account === serverGroup.account &&
-        lb.region === serverGroup.region &&
-        lb.targets.some((t) => t.serverGroup === serverGroup.name),
+      (lb) => lb.account === serverGroup.account && lb.region === serverGroup.region && lb.targets.some((t) => t.serverGroup === serverGroup.name),
     );
     const environment = db.accounts.find((a) => a.name === serverGroup.account)?.environment;
     return { serverGroup, loadBalancers, destroyNeedsName: destroyNeedsName(serverGroup, db.serverGroups, environment) };

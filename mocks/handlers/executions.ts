@@ -48,7 +48,12 @@ const allowedTo = (executionId: string, refId: string, action: StageAction, reas
   const me = asking();
   const verdict = stageActionWithReason(me, execution, stage, action, reason);
   if (!verdict.allowed) throw refused(verdict);
-  const record = { by: me.user.name, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...(rejectedJudgmentGating(execution, stage) ? { overrodeRejection: true } : {}) };
+  const record = {
+    by: me.user.name,
+    at: new Date().toISOString(),
+    ...(reason ? { reason } : {}),
+    ...(rejectedJudgmentGating(execution, stage) ? { overrodeRejection: true } : {}),
+  };
   return { execution, stage, record };
 };
 const replace = (next: Execution) => {
@@ -111,7 +116,11 @@ export const executionHandlers = {
     if (!verdict.allowed) throw refused(verdict);
     const problem = judgmentInputProblem(stage, body);
     if (problem) throw new MockApiError(400, { error: 'bad_request', message: problem, field: 'input' });
-    const judged = { ...stage, status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL', context: { judgment: { ...body, by: me.user.name, at: new Date().toISOString() } } } as const;
+    const judged = {
+      ...stage,
+      status: body.decision === 'approve' ? 'SUCCEEDED' : 'TERMINAL',
+      context: { judgment: { ...body, by: me.user.name, at: new Date().toISOString() } },
+    } as const;
     return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? judged : s)) });
   }),
   getExecutionLogs: handleEndpoint(getExecutionLogs, ({ params, query }) => {
@@ -123,15 +132,17 @@ export const executionHandlers = {
     const limit = query.limit ?? 1000;
     // Same paging as the BFF: forwards after `after`, or the last `limit` lines (tail) / those before `before`.
     const backwards = query.tail || query.before !== undefined;
-    const page = backwards
-      ? lines.filter((l) => l.seq < (query.before ?? Infinity)).slice(-limit)
-      : lines.filter((l) => l.seq > (query.after ?? 0)).slice(0, limit);
+    const page = backwards ? lines.filter((l) => l.seq < (query.before ?? Infinity)).slice(-limit) : lines.filter((l) => l.seq > (query.after ?? 0)).slice(0, limit);
     const earlier = page[0] ? lines.filter((l) => l.seq < page[0]!.seq).length : backwards ? 0 : Math.min(query.after ?? 0, lines.length);
     return { lines: page, nextAfter: page.at(-1)?.seq ?? (backwards ? 0 : (query.after ?? 0)), earlier };
   }),
   restartStage: handleEndpoint(restartStage, ({ params, body }) => {
     const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'restart', body.reason);
-    return replace({ ...execution, status: 'RUNNING', stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'NOT_STARTED', outputs: {}, context: { restarted: record } } : s)) });
+    return replace({
+      ...execution,
+      status: 'RUNNING',
+      stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'NOT_STARTED', outputs: {}, context: { restarted: record } } : s)),
+    });
   }),
   skipStage: handleEndpoint(skipStage, ({ params, body }) => {
     const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'skip', body.reason);
@@ -139,6 +150,9 @@ export const executionHandlers = {
   }),
   ignoreStageFailure: handleEndpoint(ignoreStageFailure, ({ params, body }) => {
     const { execution, stage, record } = allowedTo(params.executionId, params.refId, 'ignoreFailure', body.reason);
-    return replace({ ...execution, stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'FAILED_CONTINUE', context: { ...s.context, failureIgnored: record } } : s)) });
+    return replace({
+      ...execution,
+      stages: execution.stages.map((s) => (s.refId === stage.refId ? { ...s, status: 'FAILED_CONTINUE', context: { ...s.context, failureIgnored: record } } : s)),
+    });
   }),
 };

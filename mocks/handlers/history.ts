@@ -11,19 +11,34 @@ const DAY = 86_400_000;
  */
 function entries(): HistoryEntry[] {
   const environment = (account: string) => db.accounts.find((a) => a.name === account)?.environment ?? 'other';
-  const live = db.serverGroups.map((g): HistoryEntry => ({
-    application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, environment: environment(g.account),
-    image: `${g.image.name}:${g.image.version}`, createdAt: g.launchedAt, createdBy: 'ana',
-  }));
+  const live = db.serverGroups.map(
+    (g): HistoryEntry => ({
+      application: g.application,
+      account: g.account,
+      region: g.region,
+      cluster: g.cluster,
+      serverGroup: g.name,
+      environment: environment(g.account),
+      image: `${g.image.name}:${g.image.version}`,
+      createdAt: g.launchedAt,
+      createdBy: 'ana',
+    }),
+  );
   const oldest = new Map<string, HistoryEntry>();
   for (const e of live) {
     const key = `${e.application}/${e.account}/${e.region}/${e.cluster}`;
     if (!oldest.has(key) || oldest.get(key)!.createdAt > e.createdAt) oldest.set(key, e);
   }
-  const gone = [...oldest.values()].map((e): HistoryEntry => ({
-    ...e, serverGroup: `${e.cluster}-v000`, image: `${e.image.split(':')[0]}:0.9.0`,
-    createdAt: new Date(Date.parse(e.createdAt) - 2 * DAY).toISOString(), destroyedAt: e.createdAt, destroyedBy: 'bo',
-  }));
+  const gone = [...oldest.values()].map(
+    (e): HistoryEntry => ({
+      ...e,
+      serverGroup: `${e.cluster}-v000`,
+      image: `${e.image.split(':')[0]}:0.9.0`,
+      createdAt: new Date(Date.parse(e.createdAt) - 2 * DAY).toISOString(),
+      destroyedAt: e.createdAt,
+      destroyedBy: 'bo',
+    }),
+  );
   return [...live, ...gone].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -31,8 +46,10 @@ export const historyHandlers = {
   listDeploymentHistory: handleEndpoint(listDeploymentHistory, ({ query }) => ({
     entries: entries().filter(
       (e) =>
-        (!query.application || e.application === query.application) && (!query.account || e.account === query.account) &&
-        (!query.cluster || e.cluster === query.cluster) && (!query.environment || e.environment === query.environment) &&
+        (!query.application || e.application === query.application) &&
+        (!query.account || e.account === query.account) &&
+        (!query.cluster || e.cluster === query.cluster) &&
+        (!query.environment || e.environment === query.environment) &&
         (!query.at || aliveAt(e, new Date(query.at))),
     ),
   })),

@@ -9,23 +9,43 @@ import { SHOP_WEB_RECIPE } from './recipes';
 
 const HOUR = 3_600_000;
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
-const hex = (seed: string) => [...seed.padEnd(32, '.')].slice(0, 32).map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+const hex = (seed: string) =>
+  [...seed.padEnd(32, '.')]
+    .slice(0, 32)
+    .map((c) => c.charCodeAt(0).toString(16).padStart(2, '0'))
+    .join('');
 
 interface StoredImage {
-  id: string; name: string; n: number; hoursAgo: number; parent?: string; revision?: number; commit?: string;
+  id: string;
+  name: string;
+  n: number;
+  hoursAgo: number;
+  parent?: string;
+  revision?: number;
+  commit?: string;
   own?: { at: string; reason: string; by: string };
   restoration?: { at: string; reason: string; by: string; lifted: { at: string; reason: string; by: string } };
 }
 
 // node-base v1 is revoked (an OpenSSL fix), so shop-web v1 built on it is revoked through its ancestor.
 const stored: StoredImage[] = [
-  { id: '0b5e0000-0000-4000-8000-000000000001', name: 'node-base', n: 1, hoursAgo: 70, own: { at: ago(20), reason: 'OpenSSL 3.0.13 in the base has CVE-2026-0042', by: 'security' } },
+  {
+    id: '0b5e0000-0000-4000-8000-000000000001',
+    name: 'node-base',
+    n: 1,
+    hoursAgo: 70,
+    own: { at: ago(20), reason: 'OpenSSL 3.0.13 in the base has CVE-2026-0042', by: 'security' },
+  },
   { id: '0b5e0000-0000-4000-8000-000000000002', name: 'node-base', n: 2, hoursAgo: 21 },
   { id: '0b5e0000-0000-4000-8000-000000000011', name: 'shop-web', n: 1, hoursAgo: 47, parent: '0b5e0000-0000-4000-8000-000000000001', revision: 1, commit: '4f2a9c1e8b' },
   { id: '0b5e0000-0000-4000-8000-000000000012', name: 'shop-web', n: 2, hoursAgo: 20, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 1, commit: '9e1d7b3a42' },
   { id: '0b5e0000-0000-4000-8000-000000000013', name: 'shop-web', n: 3, hoursAgo: 4, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 2, commit: 'c03f5e6d91' },
 ];
-const channels: Record<string, string> = { 'node-base/latest': '0b5e0000-0000-4000-8000-000000000002', 'shop-web/latest': '0b5e0000-0000-4000-8000-000000000013', 'shop-web/production': '0b5e0000-0000-4000-8000-000000000012' };
+const channels: Record<string, string> = {
+  'node-base/latest': '0b5e0000-0000-4000-8000-000000000002',
+  'shop-web/latest': '0b5e0000-0000-4000-8000-000000000013',
+  'shop-web/production': '0b5e0000-0000-4000-8000-000000000012',
+};
 const history: Array<ChannelAssignment & { name: string }> = [
   { name: 'shop-web', channel: 'production', version: 'v1', at: ago(40), by: 'anonymous' },
   { name: 'shop-web', channel: 'production', version: 'v2', previous: 'v1', at: ago(19), by: 'anonymous' },
@@ -48,15 +68,31 @@ function plainVersions(): ImageVersion[] {
     const { revocation, revoked } = effectiveRevocation(s.id, nodes, new Date());
     const parent = stored.find((p) => p.id === s.parent);
     return ImageVersion.parse({
-      id: s.id, name: s.name, version: `v${s.n}`, createdAt: ago(s.hoursAgo),
+      id: s.id,
+      name: s.name,
+      version: `v${s.n}`,
+      createdAt: ago(s.hoursAgo),
       ...(s.revision ? { recipe: { id: SHOP_WEB_RECIPE, name: s.name, revision: s.revision } } : {}),
-      build: { builder: 'bundle', tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' }, packages: ['iotop', 'mtr-tiny', 'sysstat'], durationMs: 4200, ...(s.commit ? { git: { commit: s.commit, ref: 'main' } } : {}) },
-      digest: `sha256:${hex(ref(s))}`, sizeBytes: 180_000 + s.n * 1024, format: 'bundle', artifact: `${hex(ref(s))}.tar.zst`,
+      build: {
+        builder: 'bundle',
+        tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' },
+        packages: ['iotop', 'mtr-tiny', 'sysstat'],
+        durationMs: 4200,
+        ...(s.commit ? { git: { commit: s.commit, ref: 'main' } } : {}),
+      },
+      digest: `sha256:${hex(ref(s))}`,
+      sizeBytes: 180_000 + s.n * 1024,
+      format: 'bundle',
+      artifact: `${hex(ref(s))}.tar.zst`,
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
       run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },
-      ...(revocation ? { revocation } : {}), revoked,
+      ...(revocation ? { revocation } : {}),
+      revoked,
       ...(s.restoration ? { restoration: s.restoration } : {}),
-      channels: Object.entries(channels).filter(([k, id]) => id === s.id && k.startsWith(`${s.name}/`)).map(([k]) => k.split('/')[1]!).sort(),
+      channels: Object.entries(channels)
+        .filter(([k, id]) => id === s.id && k.startsWith(`${s.name}/`))
+        .map(([k]) => k.split('/')[1]!)
+        .sort(),
     });
   });
 }
@@ -68,19 +104,42 @@ function detail(name: string): ImageDetail {
   const nodes = new Map<string, RevocationNode>(all.map((v) => [v.id, { id: v.id, ref: `${v.name}:${v.version}`, parentId: v.parent?.id }]));
   const usage: ImageUsage[] = db.serverGroups
     .filter((g) => g.image.name === name && /^v\d+$/.test(g.image.version))
-    .map((g) => ({ version: g.image.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, disabled: g.disabled }));
+    .map((g) => ({
+      version: g.image.version,
+      application: g.application,
+      account: g.account,
+      region: g.region,
+      cluster: g.cluster,
+      serverGroup: g.name,
+      instances: g.instances.length,
+      disabled: g.disabled,
+    }));
   // Groups running an image built on one of these versions count too, under the version they come from.
   for (const v of own) {
     for (const child of descendantsOf(v.id, all)) {
       for (const g of db.serverGroups.filter((x) => x.image.name === child.name && x.image.version === child.version)) {
-        usage.push({ version: v.version, application: g.application, account: g.account, region: g.region, cluster: g.cluster, serverGroup: g.name, instances: g.instances.length, disabled: g.disabled, through: `${child.name}:${child.version}` });
+        usage.push({
+          version: v.version,
+          application: g.application,
+          account: g.account,
+          region: g.region,
+          cluster: g.cluster,
+          serverGroup: g.name,
+          instances: g.instances.length,
+          disabled: g.disabled,
+          through: `${child.name}:${child.version}`,
+        });
       }
     }
   }
   return ImageDetail.parse({
-    name, versions: own,
+    name,
+    versions: own,
     channels: Object.fromEntries(own.flatMap((v) => v.channels.map((c) => [c, v.version]))),
-    history: history.filter((h) => h.name === name).reverse().map(({ name: _n, ...h }) => h),
+    history: history
+      .filter((h) => h.name === name)
+      .reverse()
+      .map(({ name: _n, ...h }) => h),
     ancestry: Object.fromEntries(own.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: all.find((x) => x.id === a.id)!.revoked }))])),
     usage,
   });
@@ -97,7 +156,12 @@ export const imageHandlers = {
     const all = versions();
     return [...new Set(all.map((v) => v.name))].sort().map((name) => {
       const own = all.filter((v) => v.name === name);
-      return ImageSummary.parse({ name, versions: own.length, latest: own[own.length - 1], channels: Object.fromEntries(own.flatMap((v) => v.channels.map((c) => [c, v.version]))) });
+      return ImageSummary.parse({
+        name,
+        versions: own.length,
+        latest: own[own.length - 1],
+        channels: Object.fromEntries(own.flatMap((v) => v.channels.map((c) => [c, v.version]))),
+      });
     });
   }),
   getImage: handleEndpoint(getImage, ({ params }) => detail(params.name)),
@@ -124,7 +188,10 @@ export const imageHandlers = {
     const s = findStored(params.name, params.version);
     if (!s.own) {
       const from = versions().find((v) => v.id === s.id)?.revocation?.from;
-      throw conflict(from ? `${params.name}:${params.version} is revoked through its ancestor ${from}: restore that one` : `${params.name}:${params.version} is not revoked`, 'version');
+      throw conflict(
+        from ? `${params.name}:${params.version} is revoked through its ancestor ${from}: restore that one` : `${params.name}:${params.version} is not revoked`,
+        'version',
+      );
     }
     s.restoration = { at: new Date().toISOString(), reason: body.reason, by: 'anonymous', lifted: s.own };
     delete s.own;
@@ -134,7 +201,11 @@ export const imageHandlers = {
     const sg = query.instanceId
       ? db.serverGroups.find((g) => g.instances.some((i) => i.id === query.instanceId))
       : db.serverGroups.find((g) => g.account === query.account && g.region === query.region && g.name === query.serverGroup);
-    if (!sg) throw notFound(query.instanceId ? `Instance '${query.instanceId}' does not exist.` : `Server group '${query.serverGroup}' does not exist.`, query.instanceId ? 'instanceId' : 'serverGroup');
+    if (!sg)
+      throw notFound(
+        query.instanceId ? `Instance '${query.instanceId}' does not exist.` : `Server group '${query.serverGroup}' does not exist.`,
+        query.instanceId ? 'instanceId' : 'serverGroup',
+      );
     const registry = versions().find((v) => v.name === sg.image.name && v.version === sg.image.version);
     return {
       serverGroup: { application: sg.application, account: sg.account, region: sg.region, name: sg.name },

@@ -31,7 +31,10 @@ describe('mock pipelines', () => {
   it('refuses a trigger change from someone with WRITE but not EXECUTE', async () => {
     const read = await call('GET', `/api/pipelines/${id()}`);
     db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
-    const res = await call('PUT', `/api/pipelines/${id()}`, { baseRevision: 1, pipeline: { ...read.json, triggers: [...read.json.triggers, { type: 'cron', expression: '0 * * * *' }] } });
+    const res = await call('PUT', `/api/pipelines/${id()}`, {
+      baseRevision: 1,
+      pipeline: { ...read.json, triggers: [...read.json.triggers, { type: 'cron', expression: '0 * * * *' }] },
+    });
     expect(res).toMatchObject({ status: 403, json: { field: 'triggers' } });
     expect((await call('PUT', `/api/pipelines/${id()}`, { baseRevision: 1, pipeline: { ...read.json, description: 'stages only' } })).status).toBe(200);
   });

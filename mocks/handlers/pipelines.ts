@@ -1,12 +1,4 @@
-import {
-  createPipeline,
-  getPipeline,
-  listPipelineRevisions,
-  listPipelines,
-  restorePipelineRevision,
-  savePipeline,
-  validatePipelineEndpoint,
-} from '../../src/shared/api/pipelines';
+import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from '../../src/shared/api/pipelines';
 import { Pipeline, type PipelineDraft } from '../../src/shared/domain/pipeline';
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../src/shared/domain/pipeline-validate';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../src/shared/domain/pipeline-secrets';
@@ -81,7 +73,16 @@ function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
   }
   const updatedAt = new Date().toISOString();
   const updatedBy = db.auth.me?.user.name ?? 'anonymous';
-  const pipeline = Pipeline.parse({ ...withSecrets(draft, latest().find((p) => p.id === id)), id, revision, updatedAt, updatedBy });
+  const pipeline = Pipeline.parse({
+    ...withSecrets(
+      draft,
+      latest().find((p) => p.id === id),
+    ),
+    id,
+    revision,
+    updatedAt,
+    updatedBy,
+  });
   db.pipelineRevisions.push({ revision, updatedAt, updatedBy, pipeline });
   return pipeline;
 }
@@ -89,7 +90,12 @@ function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
 function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipeline {
   const current = find(id);
   if (current.revision !== baseRevision) {
-    throw new MockApiError(409, { error: 'conflict', message: `pipeline '${current.name}' was saved as revision ${current.revision}`, field: 'baseRevision', details: { current: publicPipeline(current) } });
+    throw new MockApiError(409, {
+      error: 'conflict',
+      message: `pipeline '${current.name}' was saved as revision ${current.revision}`,
+      field: 'baseRevision',
+      details: { current: publicPipeline(current) },
+    });
   }
   return store(draft, id, current.revision + 1);
 }
@@ -97,11 +103,11 @@ function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipel
 export const pipelineHandlers = {
   listPipelines: handleEndpoint(listPipelines, ({ params }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
-    return latest().filter((p) => p.application === params.application).map(publicPipeline);
+    return latest()
+      .filter((p) => p.application === params.application)
+      .map(publicPipeline);
   }),
-  createPipeline: handleEndpoint(createPipeline, ({ params, body }) =>
-    publicPipeline(store(draftFor(params.application, body), crypto.randomUUID(), 1)),
-  ),
+  createPipeline: handleEndpoint(createPipeline, ({ params, body }) => publicPipeline(store(draftFor(params.application, body), crypto.randomUUID(), 1))),
   getPipeline: handleEndpoint(getPipeline, ({ params }) => publicPipeline(find(params.pipelineId))),
   savePipeline: handleEndpoint(savePipeline, ({ params, body }) =>
     publicPipeline(saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline))),
@@ -117,7 +123,10 @@ export const pipelineHandlers = {
   }),
   listPipelineRevisions: handleEndpoint(listPipelineRevisions, ({ params }) => {
     find(params.pipelineId);
-    return db.pipelineRevisions.filter((r) => r.pipeline.id === params.pipelineId).reverse().map((r) => ({ ...r, pipeline: publicPipeline(r.pipeline) }));
+    return db.pipelineRevisions
+      .filter((r) => r.pipeline.id === params.pipelineId)
+      .reverse()
+      .map((r) => ({ ...r, pipeline: publicPipeline(r.pipeline) }));
   }),
   restorePipelineRevision: handleEndpoint(restorePipelineRevision, ({ params, body }) => {
     const old = db.pipelineRevisions.find((r) => r.pipeline.id === params.pipelineId && r.revision === params.revision);

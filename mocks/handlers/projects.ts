@@ -42,7 +42,8 @@ export const projectHandlers = {
   deleteProject: handleEndpoint(deleteProject, ({ params }) => {
     const project = db.projects.find((p) => p.name === params.project);
     if (!project) throw notFound(`Project '${params.project}' does not exist.`, 'project');
-    if (project.applications.length > 0) throw conflict(`Project '${project.name}' still has applications: ${project.applications.join(', ')}. Delete or move them first.`, 'project');
+    if (project.applications.length > 0)
+      throw conflict(`Project '${project.name}' still has applications: ${project.applications.join(', ')}. Delete or move them first.`, 'project');
     db.projects = db.projects.filter((p) => p !== project);
     return { project: project.name, deleted: true as const };
   }),

@@ -19,10 +19,7 @@ const shopWeb = {
   description: 'The shop front end on the node base image.',
   base: { type: 'image', image: 'node-base@latest' },
   artifact: { source: '/srv/builds/shop-web/server.mjs', destination: '/app/server.mjs' },
-  provisioners: [
-    { type: 'shell', name: 'config', script: 'mkdir -p etc/shop && echo "mode=production" > etc/shop/app.conf' },
-    { type: 'packages' },
-  ],
+  provisioners: [{ type: 'shell', name: 'config', script: 'mkdir -p etc/shop && echo "mode=production" > etc/shop/app.conf' }, { type: 'packages' }],
   run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
   tests: { files: ['/app/server.mjs', '/etc/shop/app.conf'], boot: true },
 };
@@ -69,7 +66,12 @@ export const recipeHandlers = {
   saveRecipe: handleEndpoint(saveRecipe, ({ params, body }) => {
     const current = find(params.recipeId);
     if (current.revision !== body.baseRevision) {
-      throw new MockApiError(409, { error: 'conflict', message: `recipe '${current.name}' was saved as revision ${current.revision}`, field: 'baseRevision', details: { current } });
+      throw new MockApiError(409, {
+        error: 'conflict',
+        message: `recipe '${current.name}' was saved as revision ${current.revision}`,
+        field: 'baseRevision',
+        details: { current },
+      });
     }
     return store(draftOf(body.recipe), current.id, current.revision + 1);
   }),

@@ -6,7 +6,11 @@ import { server } from '../node';
 // The same table src/server/routes/traffic-guard.test.ts runs through the real BFF.
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(async () => {
-  await fetch('http://kiln.test/api/applications/web/clusters/prod/web-guard/traffic-guard', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"enabled":false}' });
+  await fetch('http://kiln.test/api/applications/web/clusters/prod/web-guard/traffic-guard', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '{"enabled":false}',
+  });
   resetDb();
 });
 afterAll(() => server.close());

@@ -63,7 +63,13 @@ export const serverGroupHandlers = {
     if (c.desired > c.max) throw new MockApiError(400, { error: 'bad_request', message: `capacity.desired ${c.desired} is above max ${c.max}`, field: 'capacity.desired' });
     const instances = sg.instances.slice(0, c.desired);
     for (let n = instances.length; n < c.desired; n += 1) {
-      instances.push({ ...sg.instances[0]!, id: `i-mock${sg.sequence}${n}${Date.now().toString(36)}` as Instance['id'], health: 'starting', healthDetail: 'waiting for report-ready', launchedAt: new Date().toISOString() });
+      instances.push({
+        ...sg.instances[0]!,
+        id: `i-mock${sg.sequence}${n}${Date.now().toString(36)}` as Instance['id'],
+        health: 'starting',
+        healthDetail: 'waiting for report-ready',
+        launchedAt: new Date().toISOString(),
+      });
     }
     return detail(replace(sg, { capacity: c, instances }));
   }),
@@ -102,10 +108,13 @@ export const serverGroupHandlers = {
   listTrafficGuards: handleEndpoint(listTrafficGuards, ({ params }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
     const clusters = new Set(db.serverGroups.filter((g) => g.application === params.application).map((g) => `${g.account}/${g.cluster}`));
-    return [...guarded].filter((k) => clusters.has(k)).sort().map((k) => {
-      const [account = '', cluster = ''] = k.split('/');
-      return { account, cluster, enabled: true };
-    });
+    return [...guarded]
+      .filter((k) => clusters.has(k))
+      .sort()
+      .map((k) => {
+        const [account = '', cluster = ''] = k.split('/');
+        return { account, cluster, enabled: true };
+      });
   }),
 
   getInstanceLog: handleEndpoint(getInstanceLog, ({ params }) => {

@@ -28,14 +28,18 @@ afterAll(() => close());
 async function kiln(args: string[], stdin = '', env: Record<string, string> = {}) {
   let out = '';
   let err = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: (async function* () {
-      if (stdin) yield stdin;
-    })(),
-    env: { HOME: home, KILN_URL: url, KILN_TOKEN: token, ...env },
-  }, { sleep: () => new Promise((r) => setTimeout(r, 20)) });
+  const code = await main(
+    args,
+    {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      stdin: (async function* () {
+        if (stdin) yield stdin;
+      })(),
+      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token, ...env },
+    },
+    { sleep: () => new Promise((r) => setTimeout(r, 20)) },
+  );
   return { code, out, err };
 }
 
@@ -81,11 +85,20 @@ describe('kiln CLI', () => {
     const invalid = await kiln(['pipeline', 'validate', bad]);
     expect(invalid.code).toBe(EXIT.failed);
     expect(invalid.out).toContain("unknown stage type 'teleport'");
-    const good = file('good.yaml', [
-      'application: web', 'name: CLI build', 'concurrency: { limitConcurrent: false }',
-      'parameters: [{ name: version, required: true }]', 'stages:',
-      '  - refId: build', '    type: runJob', '    name: Build', '    config: { command: "echo building ${ parameters.version }; echo done" }',
-    ].join('\n'));
+    const good = file(
+      'good.yaml',
+      [
+        'application: web',
+        'name: CLI build',
+        'concurrency: { limitConcurrent: false }',
+        'parameters: [{ name: version, required: true }]',
+        'stages:',
+        '  - refId: build',
+        '    type: runJob',
+        '    name: Build',
+        '    config: { command: "echo building ${ parameters.version }; echo done" }',
+      ].join('\n'),
+    );
     expect(await kiln(['pipeline', 'validate', good])).toMatchObject({ code: 0, out: 'Valid.\n' });
     const saved = await kiln(['pipeline', 'save', good]);
     expect(saved.out).toMatch(/^Saved web\/CLI build revision 1 /);
@@ -125,7 +138,10 @@ describe('kiln CLI', () => {
   });
 
   it('judges a waiting execution once, and says who judged first on the second try', async () => {
-    const p = file('judge.json', JSON.stringify({ application: 'web', name: 'CLI judge', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'Go?' } }] }));
+    const p = file(
+      'judge.json',
+      JSON.stringify({ application: 'web', name: 'CLI judge', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'Go?' } }] }),
+    );
     await kiln(['pipeline', 'save', p]);
     const started = await kiln(['--json', 'pipeline', 'run', 'web/CLI judge']);
     const id = JSON.parse(started.out).id as string;
@@ -171,7 +187,10 @@ describe('kiln CLI', () => {
   it('lists, shows and revokes images; refuses a revoke without a reason', async () => {
     expect((await kiln(['image', 'list'])).out).toBe('No images.\n');
     const digest = `sha256:${'1'.padStart(64, '0')}`;
-    await repos.images.create({ name: 'shop', build: { builder: 'bundle', tools: {}, packages: [] }, digest, sizeBytes: 5 * 1024 * 1024, format: 'bundle', artifact: `${digest.slice(7)}.tar.zst` }, 'ci');
+    await repos.images.create(
+      { name: 'shop', build: { builder: 'bundle', tools: {}, packages: [] }, digest, sizeBytes: 5 * 1024 * 1024, format: 'bundle', artifact: `${digest.slice(7)}.tar.zst` },
+      'ci',
+    );
     expect((await kiln(['image', 'list'])).out).toMatch(/\nshop\s+1\s+v1\s+.*latest=v1/);
     expect(await kiln(['image', 'revoke', 'shop', 'v1'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--reason is required') });
     expect((await kiln(['image', 'revoke', 'shop', 'v1', '--reason', 'leaks memory'])).out).toBe('Revoked shop:v1\n');
@@ -203,11 +222,23 @@ describe('kiln CLI', () => {
     expect(created.err).toMatch(/Bake and deploy to prod: webhook trigger 2 secret \(shown once, keep it\): [0-9a-f]{48}/);
     expect(created.err).toContain('warning: Bake and deploy to prod: $.stages[1].clusters[0].instanceType: cloud-specific setting not kept');
     const stored = (await repos.pipelines.listByApplication('web')).find((p) => p.name === 'Bake and deploy to prod')!;
-    expect(stored.stages.filter((s) => s.type === 'deploy').map((s) => [s.config.account, s.config.region])).toEqual([['prod', 'local-east'], ['test', 'local-west']]);
+    expect(stored.stages.filter((s) => s.type === 'deploy').map((s) => [s.config.account, s.config.region])).toEqual([
+      ['prod', 'local-east'],
+      ['test', 'local-west'],
+    ]);
 
-    expect(await kiln(['spinnaker', 'import', list, '--account-map', 'gce-prod'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("--account-map: 'gce-prod' is not FROM=TO") });
+    expect(await kiln(['spinnaker', 'import', list, '--account-map', 'gce-prod'])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining("--account-map: 'gce-prod' is not FROM=TO"),
+    });
     expect(await kiln(['spinnaker', 'import', file('not.json', '{ nope')])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('is not JSON') });
-    expect(await kiln(['spinnaker', 'import', file('huge.json', `{"stages":[],"x":"${'a'.repeat(10 * 1024 * 1024)}"}`)])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('the file is 10.0 MB; a Spinnaker pipeline is at most 2 MB') });
-    expect(await kiln(['spinnaker', 'import', file('template.json', '{"schema":"v2","template":{"source":"x"}}')])).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('a pipeline template or a saved template config is not a pipeline') });
+    expect(await kiln(['spinnaker', 'import', file('huge.json', `{"stages":[],"x":"${'a'.repeat(10 * 1024 * 1024)}"}`)])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('the file is 10.0 MB; a Spinnaker pipeline is at most 2 MB'),
+    });
+    expect(await kiln(['spinnaker', 'import', file('template.json', '{"schema":"v2","template":{"source":"x"}}')])).toMatchObject({
+      code: EXIT.failed,
+      err: expect.stringContaining('a pipeline template or a saved template config is not a pipeline'),
+    });
   });
 });

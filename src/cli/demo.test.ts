@@ -38,7 +38,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 }, 40_000);
 
-
 /** `npm start` as the README says, in the repository, with only the data dir and port chosen. */
 async function startKiln(port: number): Promise<{ url: string; setupToken: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, KILN_DATA: join(scratch, 'data'), PORT: String(port), LOG_LEVEL: 'warn' };
@@ -93,7 +92,10 @@ describe('the demo, from the README start command through the CLI', () => {
     const firstDone = await kiln('execution', 'wait', first.executions[0]!.id, '--timeout', '150');
     expect(firstDone.code, `${firstDone.out}${firstDone.err}\n${output}`).toBe(0);
 
-    const balancers = await (await fetch(`${url}/api/applications/storefront/load-balancers`, { headers: { authorization: `Bearer ${token}` } })).json() as Array<{ name: string; address: string }>;
+    const balancers = (await (await fetch(`${url}/api/applications/storefront/load-balancers`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{
+      name: string;
+      address: string;
+    }>;
     const prod = balancers.find((b) => b.name === 'storefront-prod')!.address;
     expect(new Set(await versionsServedBy(prod, 6))).toEqual(new Set(['v1']));
 

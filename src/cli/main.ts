@@ -14,7 +14,18 @@ import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 import { serverGroupCommands } from './commands/server-groups';
 
-export const COMMANDS: Command[] = [...toolCommands, ...appCommands, ...pipelineCommands, ...executionCommands, waitCommand, ...imageCommands, ...accountCommands, ...provisioningCommands, ...imageDownloadCommands, ...serverGroupCommands];
+export const COMMANDS: Command[] = [
+  ...toolCommands,
+  ...appCommands,
+  ...pipelineCommands,
+  ...executionCommands,
+  waitCommand,
+  ...imageCommands,
+  ...accountCommands,
+  ...provisioningCommands,
+  ...imageDownloadCommands,
+  ...serverGroupCommands,
+];
 
 const GLOBAL = {
   url: { type: 'string' },

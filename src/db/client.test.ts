@@ -10,8 +10,7 @@ import { testDriver } from './test-database';
 import { useTestDatabase } from './test-builders';
 import type { Queryable } from './types';
 
-const names = async (db: Queryable) =>
-  (await db.query<{ name: string }>('select name from t order by name')).rows.map((r) => r.name);
+const names = async (db: Queryable) => (await db.query<{ name: string }>('select name from t order by name')).rows.map((r) => r.name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`transactions (${testDriver()})`, () => {
@@ -99,9 +98,7 @@ describe('PGlite on disk', () => {
       const first = await createDatabase({ dataDir });
       expect(first.driver).toBe('pglite');
       await migrate(first);
-      await createRepositories(first).projects.create(
-        NewProject.parse({ name: 'kept', displayName: 'Kept', ownerEmail: 'k@example.com' }),
-      );
+      await createRepositories(first).projects.create(NewProject.parse({ name: 'kept', displayName: 'Kept', ownerEmail: 'k@example.com' }));
       await first.close();
 
       const second = await createDatabase({ dataDir });

@@ -116,15 +116,13 @@ export function pgliteDatabase(pglite: PGlite): Database {
   // the outer handle from inside a transaction callback would wait for itself forever, so say so.
   const inTransaction = new AsyncLocalStorage<{ active: boolean }>();
   const guard = () => {
-    if (inTransaction.getStore()?.active)
-      throw new Error('database used directly inside transaction(): use the tx handle passed to the callback');
+    if (inTransaction.getStore()?.active) throw new Error('database used directly inside transaction(): use the tx handle passed to the callback');
   };
 
   const txSession = (tx: PgliteTransaction, depth: number): Session => {
     const session: Session = {
       driver: 'pglite',
-      query: async <T>(sql: string, params?: readonly unknown[]) =>
-        pgliteResult<T>(await tx.query<T>(sql, params ? [...params] : undefined)),
+      query: async <T>(sql: string, params?: readonly unknown[]) => pgliteResult<T>(await tx.query<T>(sql, params ? [...params] : undefined)),
       exec: async (sql) => void (await tx.exec(sql)),
       transaction: (fn) => nested(session, depth, () => fn(txSession(tx, depth + 1))),
     };

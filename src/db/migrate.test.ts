@@ -16,22 +16,17 @@ async function fresh(): Promise<TestDatabase> {
   return test;
 }
 
-const recorded = async (db: Queryable) =>
-  (await db.query<{ version: number; name: string }>('select version, name from schema_migrations order by version')).rows;
+const recorded = async (db: Queryable) => (await db.query<{ version: number; name: string }>('select version, name from schema_migrations order by version')).rows;
 
-const tableExists = async (db: Queryable, table: string) =>
-  (await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [table])).rows[0]?.found;
+const tableExists = async (db: Queryable, table: string) => (await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [table])).rows[0]?.found;
 
 describe(`migrate (${testDriver()})`, () => {
   it('creates the schema on an empty database and records every migration with its time', async () => {
     const { db } = await fresh();
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await recorded(db)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
-    for (const table of ['projects', 'applications', 'accounts', 'server_groups', 'instances', 'load_balancers'])
-      expect(await tableExists(db, table)).toBe(true);
-    const { rows } = await db.query<{ recent: boolean }>(
-      "select bool_and(applied_at > now() - interval '1 minute') as recent from schema_migrations",
-    );
+    for (const table of ['projects', 'applications', 'accounts', 'server_groups', 'instances', 'load_balancers']) expect(await tableExists(db, table)).toBe(true);
+    const { rows } = await db.query<{ recent: boolean }>("select bool_and(applied_at > now() - interval '1 minute') as recent from schema_migrations");
     expect(rows[0]?.recent).toBe(true);
   });
 

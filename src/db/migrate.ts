@@ -32,9 +32,25 @@ export interface Migration {
  * bundled or run through tsx from another directory.
  */
 export const MIGRATIONS: readonly Migration[] = [
-  initialSchema, pipelinesSchema, eventsSchema, executionsSchema, executionLogsSchema, engineControlsSchema, authSchema, oidcSchema,
-  localCloudSchema, localCloudLeaseSchema, imageRegistrySchema, ociImagesSchema, executionFencingSchema, triggerOwnersSchema, accountsSchema,
-  containerProviderSchema, executionNeedsLeaseSchema, serverGroupHistorySchema, imageRestoreSchema,
+  initialSchema,
+  pipelinesSchema,
+  eventsSchema,
+  executionsSchema,
+  executionLogsSchema,
+  engineControlsSchema,
+  authSchema,
+  oidcSchema,
+  localCloudSchema,
+  localCloudLeaseSchema,
+  imageRegistrySchema,
+  ociImagesSchema,
+  executionFencingSchema,
+  triggerOwnersSchema,
+  accountsSchema,
+  containerProviderSchema,
+  executionNeedsLeaseSchema,
+  serverGroupHistorySchema,
+  imageRestoreSchema,
 ];
 
 /**

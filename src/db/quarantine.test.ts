@@ -7,7 +7,12 @@ import { testDriver } from './test-database';
 
 const digest = `sha256:${'1'.repeat(64)}`;
 const image = (commit: string) => ({
-  name: 'shop', build: { builder: 'bundle' as const, tools: {}, packages: [], git: { commit } }, digest, sizeBytes: 10, format: 'bundle' as const, artifact: 'a.tar.zst',
+  name: 'shop',
+  build: { builder: 'bundle' as const, tools: {}, packages: [], git: { commit } },
+  digest,
+  sizeBytes: 10,
+  format: 'bundle' as const,
+  artifact: 'a.tar.zst',
 });
 afterEach(() => resetQuarantine());
 
@@ -17,7 +22,9 @@ describe(`rows that do not parse (${testDriver()})`, () => {
   it('refuses to store an image its reads would refuse, naming the field, and moves no channel', async () => {
     const { repos, db } = current();
     await expect(repos.images.create(image('a'.repeat(65)), 'ci')).rejects.toMatchObject({
-      name: 'ValidationError', field: 'build.git.commit', message: "image: 'build.git.commit' Too big: expected string to have <=64 characters",
+      name: 'ValidationError',
+      field: 'build.git.commit',
+      message: "image: 'build.git.commit' Too big: expected string to have <=64 characters",
     });
     expect(await repos.images.all()).toEqual([]);
     expect((await db.query('select count(*)::int as n from image_channels')).rows[0]).toEqual({ n: 0 });
@@ -26,11 +33,25 @@ describe(`rows that do not parse (${testDriver()})`, () => {
 
   it('refuses users, roles and load balancers its reads would refuse, naming the field', async () => {
     const { repos } = current();
-    await expect(repos.users.create({ name: 'Not A Name!', displayName: 'x', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() })).rejects.toMatchObject({ name: 'ValidationError', field: 'name' });
-    await expect(repos.users.saveRole({ name: 'ops', description: 'x'.repeat(501), members: [], grants: [] })).rejects.toMatchObject({ name: 'ValidationError', field: 'description' });
-    const lb = { name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http', address: '127.0.0.1:1', healthCheckPath: 'health', targets: [] } as unknown as LoadBalancer;
-    await expect(repos.loadBalancers.save(lb))
-      .rejects.toMatchObject({ name: 'ValidationError', field: 'healthCheckPath' });
+    await expect(repos.users.create({ name: 'Not A Name!', displayName: 'x', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'name',
+    });
+    await expect(repos.users.saveRole({ name: 'ops', description: 'x'.repeat(501), members: [], grants: [] })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'description',
+    });
+    const lb = {
+      name: 'web-prod',
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      protocol: 'http',
+      address: '127.0.0.1:1',
+      healthCheckPath: 'health',
+      targets: [],
+    } as unknown as LoadBalancer;
+    await expect(repos.loadBalancers.save(lb)).rejects.toMatchObject({ name: 'ValidationError', field: 'healthCheckPath' });
     expect((await repos.users.list()).map((u) => u.name)).not.toContain('Not A Name!');
   });
 

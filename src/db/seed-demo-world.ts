@@ -40,21 +40,37 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
     stages: [
       { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'storefront', rebake: true } },
       {
-        refId: 'staging', type: 'deploy', name: 'Deploy to staging', requisiteStageRefIds: ['bake'],
+        refId: 'staging',
+        type: 'deploy',
+        name: 'Deploy to staging',
+        requisiteStageRefIds: ['bake'],
         config: {
-          account: 'staging', region: REGION, stack: 'staging', image: `\${ ${BAKE}.image }`, strategy: 'redblack',
-          capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [DEMO_BALANCERS.staging], maxRemainingAsgs: 2, healthyTimeoutSec: 120,
+          account: 'staging',
+          region: REGION,
+          stack: 'staging',
+          image: `\${ ${BAKE}.image }`,
+          strategy: 'redblack',
+          capacity: { min: 1, desired: 1, max: 2 },
+          loadBalancers: [DEMO_BALANCERS.staging],
+          maxRemainingAsgs: 2,
+          healthyTimeoutSec: 120,
         },
       },
       {
-        refId: 'smoke', type: 'runJob', name: 'Smoke test', requisiteStageRefIds: ['staging'],
+        refId: 'smoke',
+        type: 'runJob',
+        name: 'Smoke test',
+        requisiteStageRefIds: ['staging'],
         config: {
           command: `node ${join(demoDir, 'smoke-test.mjs')} "\${ ${STAGING}.loadBalancers[0].address }" "\${ ${BAKE}.version }"`,
           timeoutSec: 120,
         },
       },
       {
-        refId: 'judgment', type: 'manualJudgment', name: 'Promote to production?', requisiteStageRefIds: ['smoke'],
+        refId: 'judgment',
+        type: 'manualJudgment',
+        name: 'Promote to production?',
+        requisiteStageRefIds: ['smoke'],
         // The first release, made by Kiln's own demo setup at first start, had an empty production to
         // fill and nobody signed in to ask; every release a person or a trigger starts waits here.
         condition: `\${ trigger.user != '${DEMO_ACCOUNT}' }`,
@@ -64,16 +80,29 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
         },
       },
       {
-        refId: 'prod', type: 'deploy', name: 'Deploy to production', requisiteStageRefIds: ['judgment'],
+        refId: 'prod',
+        type: 'deploy',
+        name: 'Deploy to production',
+        requisiteStageRefIds: ['judgment'],
         config: {
-          account: 'prod', region: REGION, stack: 'prod', image: `\${ ${BAKE}.image }`, strategy: 'rollingredblack',
-          capacity: { min: 1, desired: 3, max: 4 }, loadBalancers: [DEMO_BALANCERS.prod], targetPercentages: [34, 67, 100],
+          account: 'prod',
+          region: REGION,
+          stack: 'prod',
+          image: `\${ ${BAKE}.image }`,
+          strategy: 'rollingredblack',
+          capacity: { min: 1, desired: 3, max: 4 },
+          loadBalancers: [DEMO_BALANCERS.prod],
+          targetPercentages: [34, 67, 100],
           // A pause between steps so whoever watches the production load balancer sees both versions answer.
-          delayBetweenStepsSec: 10, healthyTimeoutSec: 120,
+          delayBetweenStepsSec: 10,
+          healthyTimeoutSec: 120,
         },
       },
       {
-        refId: 'destroy', type: 'destroyServerGroup', name: 'Destroy old production group', requisiteStageRefIds: ['prod'],
+        refId: 'destroy',
+        type: 'destroyServerGroup',
+        name: 'Destroy old production group',
+        requisiteStageRefIds: ['prod'],
         // The first release had nothing before it to destroy.
         condition: `\${ size(${PROD}.previousServerGroups) > 0 }`,
         config: { account: 'prod', region: REGION, cluster: 'storefront-prod', target: 'previous' },
@@ -89,9 +118,7 @@ export function demoRecipe(demoDir = DEMO_DIR): RecipeDraft {
     description: "The demo web shop's front page: a Node.js bundle the local cloud runs behind its load balancers.",
     builder: 'bundle',
     base: { type: 'scratch' },
-    provisioners: [
-      { type: 'shell', name: 'Write the release note', script: 'mkdir -p etc/storefront\necho "baked by Kiln for the demo" > etc/storefront/release' },
-    ],
+    provisioners: [{ type: 'shell', name: 'Write the release note', script: 'mkdir -p etc/storefront\necho "baked by Kiln for the demo" > etc/storefront/release' }],
     artifact: { source: join(demoDir, 'storefront-app.mjs'), destination: '/app/server.mjs' },
     run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
     tests: { files: ['/app/server.mjs', '/etc/storefront/release'], boot: true },
@@ -103,8 +130,7 @@ export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
     project: NewProject.parse({
       name: DEMO_PROJECT,
       displayName: 'Demo: Storefront',
-      description:
-        'A small web shop deployed for real on the local cloud: a recipe bakes it, a pipeline takes it through staging, a smoke test and your approval to production.',
+      description: 'A small web shop deployed for real on the local cloud: a recipe bakes it, a pipeline takes it through staging, a smoke test and your approval to production.',
       ownerEmail: 'platform-team@example.com',
     }),
     applications: [

@@ -47,7 +47,12 @@ describe(`seedDemoIfEmpty (${testDriver()})`, () => {
     expect(can(me, 'WRITE', { application: 'storefront' })).toBe(false);
     expect(can(me, 'EXECUTE', { application: 'payments' })).toBe(false);
     // Its deploys need EXECUTE on the accounts they go to, and it gets those alone.
-    expect(me?.grants.filter((g) => g.resourceType === 'account').map((g) => `${g.resource}:${g.permission}`).sort()).toEqual(['prod:EXECUTE', 'staging:EXECUTE']);
+    expect(
+      me?.grants
+        .filter((g) => g.resourceType === 'account')
+        .map((g) => `${g.resource}:${g.permission}`)
+        .sort(),
+    ).toEqual(['prod:EXECUTE', 'staging:EXECUTE']);
     expect(can(me, 'EXECUTE', { application: 'storefront', account: 'prod' })).toBe(true);
   });
 

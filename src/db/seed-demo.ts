@@ -36,16 +36,12 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir
     // It may run the demo pipeline and nothing else; an admin sees (and can remove) this in Roles.
     await tx.query(`insert into roles (name, description) values ('demo-setup', 'Lets Kiln start the demo''s first release') on conflict (name) do nothing`);
     await tx.query(`insert into role_members (role, user_name) values ('demo-setup', $1) on conflict do nothing`, [DEMO_ACCOUNT]);
-    await tx.query(
-      `insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'application', $1, 'EXECUTE') on conflict do nothing`,
-      [world.applications[0]!.name],
-    );
+    await tx.query(`insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'application', $1, 'EXECUTE') on conflict do nothing`, [
+      world.applications[0]!.name,
+    ]);
     // …and deploy to the accounts that pipeline deploys to: a deploy needs EXECUTE on its account.
     for (const account of deployAccounts(world.pipelines)) {
-      await tx.query(
-        `insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'account', $1, 'EXECUTE') on conflict do nothing`,
-        [account],
-      );
+      await tx.query(`insert into grants (role, resource_type, resource, permission) values ('demo-setup', 'account', $1, 'EXECUTE') on conflict do nothing`, [account]);
     }
     for (const recipe of world.recipes) await r.recipes.create(recipe, DEMO_ACCOUNT);
     for (const pipeline of world.pipelines) await r.pipelines.create(pipeline, DEMO_ACCOUNT);

@@ -28,16 +28,10 @@ export function useTestDatabase(): () => TestDatabase {
 /** Project `shop` with applications `web` and `billing`, accounts `staging` and `prod` in regions east and west. */
 export async function createOwners(repos: Repositories): Promise<void> {
   await repos.projects.create(NewProject.parse({ name: 'shop', displayName: 'Shop', ownerEmail: 'shop@example.com' }));
-  await repos.applications.create(
-    NewApplication.parse({ name: 'web', project: 'shop', description: 'Storefront pages', ownerEmail: 'web@example.com' }),
-  );
-  await repos.applications.create(
-    NewApplication.parse({ name: 'billing', project: 'shop', description: 'Invoices', ownerEmail: 'billing@example.com' }),
-  );
+  await repos.applications.create(NewApplication.parse({ name: 'web', project: 'shop', description: 'Storefront pages', ownerEmail: 'web@example.com' }));
+  await repos.applications.create(NewApplication.parse({ name: 'billing', project: 'shop', description: 'Invoices', ownerEmail: 'billing@example.com' }));
   for (const name of ['staging', 'prod'] as const)
-    await repos.accounts.upsert(
-      Account.parse({ name, provider: 'local', environment: name, regions: ['east', 'west'], demo: false }),
-    );
+    await repos.accounts.upsert(Account.parse({ name, provider: 'local', environment: name, regions: ['east', 'west'], demo: false }));
 }
 
 let instanceCounter = 0;
@@ -78,10 +72,7 @@ export function serverGroup(
   });
 }
 
-export function loadBalancer(
-  key: { account: string; region: string; name: string },
-  targets: Array<{ serverGroup: string; weight: number }>,
-): LoadBalancer {
+export function loadBalancer(key: { account: string; region: string; name: string }, targets: Array<{ serverGroup: string; weight: number }>): LoadBalancer {
   return LoadBalancer.parse({
     ...key,
     application: key.name.split('-')[0],

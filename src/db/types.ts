@@ -19,10 +19,7 @@ export type Driver = 'pglite' | 'postgres';
 
 /** The one SQL surface Kiln uses; PostgreSQL dialect on both drivers. */
 export interface Queryable {
-  query<T extends Record<string, unknown> = Record<string, unknown>>(
-    sql: string,
-    params?: readonly unknown[],
-  ): Promise<{ rows: T[]; rowCount: number }>;
+  query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: T[]; rowCount: number }>;
 }
 
 /**
@@ -194,10 +191,7 @@ export interface ExecutionRepository {
    * Stores a new execution. With a concurrency limit it is stored BUFFERED when the pipeline's
    * slots are taken (and, unless keepWaiting, older waiting runs are canceled as superseded).
    */
-  create(
-    execution: Execution,
-    concurrency?: { max: number; keepWaiting: boolean },
-  ): Promise<{ status: ExecutionStatus; superseded: string[] }>;
+  create(execution: Execution, concurrency?: { max: number; keepWaiting: boolean }): Promise<{ status: ExecutionStatus; superseded: string[] }>;
   /** Starts the oldest BUFFERED runs of a pipeline that fit under `max`; returns their ids. */
   promoteBuffered(pipelineId: string, max: number): Promise<string[]>;
   stageStatus(id: string, refId: string): Promise<ExecutionStatus | undefined>;

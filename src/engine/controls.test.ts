@@ -119,7 +119,7 @@ describe('concurrency', () => {
     const older = await e.start(p, manual);
     later(1);
     const newer = await e.start(p, manual);
-    expect((await get(older.id))).toMatchObject({ status: 'CANCELED', cancelReason: expect.stringContaining(newer.id) });
+    expect(await get(older.id)).toMatchObject({ status: 'CANCELED', cancelReason: expect.stringContaining(newer.id) });
     expect((await get(newer.id)).status).toBe('BUFFERED');
     await e.cancel(first.id, 'ana', 'make room');
     await e.tick();

@@ -48,7 +48,12 @@ export function createControls(deps: ControlDeps) {
       );
       if (!won) throw new EngineError('conflict', `Execution already ended as ${(await get(executionId)).status}.`);
       for (const s of execution.stages.filter((st) => st.status === 'RUNNING' || st.status === 'SUSPENDED')) {
-        await repos.executions.updateStage(executionId, s.refId, { status: 'CANCELED', endedAt: at, error: `canceled by ${by}: ${reason}`, tasks: closeTasks(s.tasks, 'CANCELED', at) });
+        await repos.executions.updateStage(executionId, s.refId, {
+          status: 'CANCELED',
+          endedAt: at,
+          error: `canceled by ${by}: ${reason}`,
+          tasks: closeTasks(s.tasks, 'CANCELED', at),
+        });
         deps.jobs.stop(executionId, s.refId, `canceled by ${by}`);
         await events.publish({ type: 'stage.status', application: execution.application, executionId, data: { refId: s.refId, status: 'CANCELED', previous: s.status } });
       }
@@ -107,17 +112,35 @@ export function createControls(deps: ControlDeps) {
       const { me: _me, ...judgment } = input;
       const recorded = { ...judgment, at: now().toISOString() };
       // Compare-and-set on SUSPENDED: of two judges at once, exactly one wins; the other gets 409.
-      const won = await repos.executions.updateStage(executionId, refId, { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } }, { status: 'SUSPENDED' });
+      const won = await repos.executions.updateStage(
+        executionId,
+        refId,
+        { status: 'RUNNING', context: { ...stage.context, judgment: recorded, wakeAt: undefined } },
+        { status: 'SUSPENDED' },
+      );
       if (!won) {
         const current = (await get(executionId)).stages.find((s) => s.refId === refId)!;
         const prior = Judgment.safeParse(current.context.judgment);
         throw new EngineError(
           'conflict',
-          prior.success ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.` : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
+          prior.success
+            ? `Already judged: ${prior.data.decision} by ${prior.data.by} at ${prior.data.at}.`
+            : `Stage '${stage.name}' is ${current.status}, not waiting for a judgment.`,
           'refId',
         );
       }
-      await events.publish({ type: 'judgment.recorded', application: execution.application, executionId, data: { refId, decision: judgment.decision, by: judgment.by, ...(judgment.comment ? { comment: judgment.comment } : {}), ...(judgment.input ? { input: judgment.input } : {}) } });
+      await events.publish({
+        type: 'judgment.recorded',
+        application: execution.application,
+        executionId,
+        data: {
+          refId,
+          decision: judgment.decision,
+          by: judgment.by,
+          ...(judgment.comment ? { comment: judgment.comment } : {}),
+          ...(judgment.input ? { input: judgment.input } : {}),
+        },
+      });
       await repos.executions.wake(executionId);
       deps.kick();
       return get(executionId);

@@ -19,7 +19,13 @@ describe('engine', () => {
     const e = engine();
     const p = await pipeline([
       { refId: 'vars', type: 'evaluateVariables', name: 'Vars', config: { variables: [{ key: 'replicas', value: '${ 1 == 1 }' }] } },
-      { refId: 'check', type: 'checkPreconditions', name: 'Check', requisiteStageRefIds: ['vars'], config: { preconditions: [{ type: 'expression', expression: "${ stages['Vars'].outputs.replicas == true }" }] } },
+      {
+        refId: 'check',
+        type: 'checkPreconditions',
+        name: 'Check',
+        requisiteStageRefIds: ['vars'],
+        config: { preconditions: [{ type: 'expression', expression: "${ stages['Vars'].outputs.replicas == true }" }] },
+      },
       { refId: 'soak', type: 'wait', name: 'Soak', requisiteStageRefIds: ['check'], config: { seconds: 60 } },
     ]);
     const { id } = await e.start(p, manual);
@@ -149,7 +155,12 @@ describe('engine', () => {
     const e = engine();
     const off = await pipeline([{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 1 } }], { disabled: true });
     await expect(e.start(off, manual)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/is disabled\.$/) });
-    const params = await pipeline([], { parameters: [{ name: 'version', required: true }, { name: 'env', options: ['a'], default: 'a' }] });
+    const params = await pipeline([], {
+      parameters: [
+        { name: 'version', required: true },
+        { name: 'env', options: ['a'], default: 'a' },
+      ],
+    });
     await expect(e.start(params, manual)).rejects.toMatchObject({ field: 'parameters.version' });
     await expect(e.start(params, { ...manual, parameters: { version: '1', env: 'b' } })).rejects.toThrow('must be one of a');
     await expect(e.start(params, { ...manual, parameters: { version: '1', colour: 'x' } })).rejects.toThrow("unknown parameter 'colour'");
@@ -160,10 +171,17 @@ describe('pipeline stage', () => {
   it('starts the other pipeline once, waits for it, and fails with its failure', async () => {
     const e = engine();
     const child = await repos.pipelines.create(
-      PipelineDraft.parse({ application: 'web', name: 'Child', parameters: [{ name: 'env' }], stages: [{ refId: 'v', type: 'evaluateVariables', name: 'V', config: { variables: [{ key: 'env', value: '${ parameters.env }' }] } }] }),
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'Child',
+        parameters: [{ name: 'env' }],
+        stages: [{ refId: 'v', type: 'evaluateVariables', name: 'V', config: { variables: [{ key: 'env', value: '${ parameters.env }' }] } }],
+      }),
       'ana',
     );
-    const parent = await pipeline([{ refId: 'run', type: 'pipeline', name: 'Run child', config: { application: 'web', pipeline: 'Child', parameters: { env: '${ trigger.user }-env' } } }]);
+    const parent = await pipeline([
+      { refId: 'run', type: 'pipeline', name: 'Run child', config: { application: 'web', pipeline: 'Child', parameters: { env: '${ trigger.user }-env' } } },
+    ]);
     const { id } = await e.start(parent, manual);
     for (let i = 0; i < 5; i += 1) {
       later(2);
@@ -214,11 +232,14 @@ describe('operations on stages', () => {
 
   it('restart runs the stage and everything after it again, with a higher attempt', async () => {
     const e = engine();
-    const p = await pipeline([
-      { refId: 'a', type: 'evaluateVariables', name: 'A', config: { variables: [{ key: 'x', value: '1' }] } },
-      { refId: 'b', type: 'checkPreconditions', name: 'B', requisiteStageRefIds: ['a'], config: failing },
-      { refId: 'c', type: 'evaluateVariables', name: 'C', requisiteStageRefIds: ['b'], config: { variables: [{ key: 'y', value: '2' }] } },
-    ], { parameters: [{ name: 'go', default: 'no' }] });
+    const p = await pipeline(
+      [
+        { refId: 'a', type: 'evaluateVariables', name: 'A', config: { variables: [{ key: 'x', value: '1' }] } },
+        { refId: 'b', type: 'checkPreconditions', name: 'B', requisiteStageRefIds: ['a'], config: failing },
+        { refId: 'c', type: 'evaluateVariables', name: 'C', requisiteStageRefIds: ['b'], config: { variables: [{ key: 'y', value: '2' }] } },
+      ],
+      { parameters: [{ name: 'go', default: 'no' }] },
+    );
     const { id } = await e.start(p, manual);
     await e.tick();
     expect(await statuses(id)).toEqual({ a: 'SUCCEEDED', b: 'TERMINAL', c: 'NOT_STARTED' });

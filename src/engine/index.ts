@@ -145,7 +145,13 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const holds = (lease: string) => lease !== LOCAL_CLOUD_LEASE || (options.leadsCloud?.() ?? true);
   const leased = createLeasedTicks({
-    repos, now, owner, leaseMs, claimBatch: options.claimBatch, workers: options.workers, onError: options.onError,
+    repos,
+    now,
+    owner,
+    leaseMs,
+    claimBatch: options.claimBatch,
+    workers: options.workers,
+    onError: options.onError,
     holds: () => [processLease(owner), ...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [])],
     advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
@@ -159,7 +165,9 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const lifecycle = createLifecycle({
-    repos, events, now,
+    repos,
+    events,
+    now,
     fire: (pipeline, trigger, cause) => fire(pipeline, trigger, cause),
     notified: () => void deliver(),
     kick: () => kick(),
@@ -184,7 +192,8 @@ export function createEngine(options: EngineOptions): Engine {
     const foreign = pipeline.stages.find((s) => !isStageType(s.type));
     if (foreign) throw new EngineError('bad_request', `stage '${foreign.name}' has a type this Kiln cannot run: '${foreign.type}'`, 'stages');
     const placeholders = placeholdersOf(pipeline.stages);
-    if (placeholders.length > 0) throw new EngineError('conflict', `Pipeline '${pipeline.name}' has placeholder stages to replace before it can run: ${placeholders.join(', ')}`, 'stages');
+    if (placeholders.length > 0)
+      throw new EngineError('conflict', `Pipeline '${pipeline.name}' has placeholder stages to replace before it can run: ${placeholders.join(', ')}`, 'stages');
     const parameters = resolveParameters(pipeline, trigger.parameters);
     const execution = Execution.parse({
       id: id ?? randomUUID(),
@@ -203,7 +212,12 @@ export function createEngine(options: EngineOptions): Engine {
       concurrency.limitConcurrent ? { max: concurrency.maxConcurrentExecutions, keepWaiting: concurrency.keepWaitingPipelines } : undefined,
     );
     execution.status = stored.status;
-    await events.publish({ type: 'execution.created', application: execution.application, executionId: execution.id, data: { pipelineId: pipeline.id, pipelineName: pipeline.name } });
+    await events.publish({
+      type: 'execution.created',
+      application: execution.application,
+      executionId: execution.id,
+      data: { pipelineId: pipeline.id, pipelineName: pipeline.name },
+    });
     if (stored.status === 'BUFFERED') {
       await events.publish({ type: 'execution.status', application: execution.application, executionId: execution.id, data: { status: 'BUFFERED', previous: 'NOT_STARTED' } });
     }
@@ -229,7 +243,11 @@ export function createEngine(options: EngineOptions): Engine {
         : `${trigger.user} lacks EXECUTE permission on application '${pipeline.application}'`;
     const message = `${reason}, so the ${trigger.type} trigger of '${pipeline.name}' did not start it.`;
     await repos.audit.append({
-      at: now().toISOString(), actor: trigger.user, action: `${trigger.type} trigger`, target: `pipeline ${pipeline.id}`, status: 403,
+      at: now().toISOString(),
+      actor: trigger.user,
+      action: `${trigger.type} trigger`,
+      target: `pipeline ${pipeline.id}`,
+      status: 403,
       details: { cause, pipeline: pipeline.name, runAs: trigger.user, reason: message },
     });
     throw new EngineError('forbidden', message);
@@ -251,14 +269,22 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const cron = createCronScheduler({
-    repos, now,
+    repos,
+    now,
     fire: (pipeline, trigger, cause) => fire(pipeline, { type: 'cron', user: trigger.runAs ?? TRIGGER_ACCOUNT, parameters: {} }, cause),
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  const controls = createControls({ repos, events, jobs, now, kick: () => kick(), ended: async (e) => {
-    await lifecycle.ending(e);
-    await lifecycle.ended(e);
-  } });
+  const controls = createControls({
+    repos,
+    events,
+    jobs,
+    now,
+    kick: () => kick(),
+    ended: async (e) => {
+      await lifecycle.ending(e);
+      await lifecycle.ended(e);
+    },
+  });
   const operations = createOperations({ repos, events, now, wake: () => kick() });
 
   return {

@@ -47,7 +47,10 @@ describe('who may judge', () => {
 
   it('refuses an EXECUTE user without one of the allowed roles; an approver may', async () => {
     const id = await waitingJudgment();
-    await expect(e.judge(id, 'ok', { decision: 'approve', by: 'eve', me: engineer, input: 'all' })).rejects.toMatchObject({ kind: 'forbidden', message: expect.stringContaining('approvers') });
+    await expect(e.judge(id, 'ok', { decision: 'approve', by: 'eve', me: engineer, input: 'all' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringContaining('approvers'),
+    });
     await e.judge(id, 'ok', { decision: 'approve', by: 'pia', me: approver, input: 'canary' });
     await e.tick();
     expect(await statuses(id)).toMatchObject({ ok: 'SUCCEEDED', all: 'SKIPPED', canary: 'RUNNING' });
@@ -55,7 +58,11 @@ describe('who may judge', () => {
 
   it('refuses an input that is not one of the options (and an approval with none), so no branch is skipped by a typo', async () => {
     const id = await waitingJudgment();
-    await expect(e.judge(id, 'ok', { decision: 'approve', by: 'pia', me: approver, input: 'Nope' })).rejects.toMatchObject({ kind: 'bad_request', field: 'input', message: expect.stringContaining("'all', 'canary'") });
+    await expect(e.judge(id, 'ok', { decision: 'approve', by: 'pia', me: approver, input: 'Nope' })).rejects.toMatchObject({
+      kind: 'bad_request',
+      field: 'input',
+      message: expect.stringContaining("'all', 'canary'"),
+    });
     await expect(e.judge(id, 'ok', { decision: 'approve', by: 'pia', me: approver })).rejects.toMatchObject({ kind: 'bad_request', field: 'input' });
     await e.tick();
     expect(await statuses(id)).toEqual({ ok: 'SUSPENDED', all: 'NOT_STARTED', canary: 'NOT_STARTED' });
@@ -65,7 +72,11 @@ describe('who may judge', () => {
 describe('a rejected judgment holds', () => {
   for (const action of ['skip', 'ignoreFailure', 'restart'] as const) {
     const act = (id: string, refId: string, by: string, me: typeof admin, reason?: string) =>
-      action === 'restart' ? e.restartStage(id, refId, by, me, reason) : action === 'skip' ? e.skipStage(id, refId, by, reason ?? '', me) : e.ignoreFailure(id, refId, by, reason ?? '', me);
+      action === 'restart'
+        ? e.restartStage(id, refId, by, me, reason)
+        : action === 'skip'
+          ? e.skipStage(id, refId, by, reason ?? '', me)
+          : e.ignoreFailure(id, refId, by, reason ?? '', me);
 
     it(`${action}: refused for an EXECUTE user and for an admin without a reason; an admin with a reason may, and it is recorded`, async () => {
       const id = await rejectedJudgment();

@@ -50,7 +50,10 @@ describe('two Kiln processes on one PostgreSQL, one killed -9 mid-run', () => {
   it('completes every execution, and runs every job exactly once', { timeout: 240_000 }, async () => {
     const [a, b] = await Promise.all([engineProcess('a'), engineProcess('b')]);
     const stages: unknown[] = Array.from({ length: 30 }, (_, i) => ({
-      refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
+      refId: `s${i}`,
+      type: 'evaluateVariables',
+      name: `Step ${i}`,
+      requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
       config: { variables: [{ key: 'i', value: String(i) }] },
     }));
     for (let j = 0; j < 8; j += 1) {

@@ -30,10 +30,9 @@ describe('notifications', () => {
   it('posts started, judgment-needed and succeeded to the pipeline webhook, once each', async () => {
     const hook = receiver();
     const e = engine(hook.fetch);
-    const p = await pipeline(
-      [{ refId: 'ok', type: 'manualJudgment', name: 'Promote?', config: { instructions: 'Check the canary' } }],
-      { notifications: [{ url: 'http://hooks.example/kiln', events: ['started', 'judgment', 'succeeded', 'failed'] }] },
-    );
+    const p = await pipeline([{ refId: 'ok', type: 'manualJudgment', name: 'Promote?', config: { instructions: 'Check the canary' } }], {
+      notifications: [{ url: 'http://hooks.example/kiln', events: ['started', 'judgment', 'succeeded', 'failed'] }],
+    });
     const { id } = await e.start(p, manual);
     await e.tick();
     await e.tick(); // looking again must not queue anything twice
@@ -149,7 +148,9 @@ describe('who a trigger runs as', () => {
     await e.checkTriggers();
     expect((await repos.executions.list('web', { limit: 5, pipelineId: p.id })).executions).toEqual([]);
     expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({
-      actor: 'erin', action: 'cron trigger', status: 403,
+      actor: 'erin',
+      action: 'cron trigger',
+      status: 403,
       details: { runAs: 'erin', reason: `erin lacks EXECUTE permission on application 'web', so the cron trigger of '${p.name}' did not start it.` },
     });
   });
@@ -158,7 +159,9 @@ describe('who a trigger runs as', () => {
     const e = engine();
     const p = await pipeline([wait('soak', 1)]);
     await repos.users.update(await runner(), { disabled: true });
-    await expect(e.fire(p, { type: 'webhook', user: 'erin', parameters: {} }, 'webhook/disabled')).rejects.toThrow(`erin is disabled, so the webhook trigger of '${p.name}' did not start it.`);
+    await expect(e.fire(p, { type: 'webhook', user: 'erin', parameters: {} }, 'webhook/disabled')).rejects.toThrow(
+      `erin is disabled, so the webhook trigger of '${p.name}' did not start it.`,
+    );
     expect((await repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: 'erin', status: 403, details: { runAs: 'erin' } });
   });
 
@@ -172,7 +175,12 @@ describe('who a trigger runs as', () => {
   });
 
   it('lets an admin give the service account back what old triggers need', async () => {
-    await repos.users.saveRole({ name: 'triggers', description: 'granted', members: ['kiln-trigger'], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
+    await repos.users.saveRole({
+      name: 'triggers',
+      description: 'granted',
+      members: ['kiln-trigger'],
+      grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
+    });
     const e = engine();
     const p = await pipeline([wait('soak', 1)]);
     const { execution } = await e.fire(p, { type: 'webhook', user: TRIGGER_ACCOUNT, parameters: {} }, 'webhook/legacy');

@@ -84,12 +84,15 @@ export function createLifecycle(deps: LifecycleDeps) {
     for (const pipeline of await repos.pipelines.triggeredBy(execution.application)) {
       if (pipeline.disabled) continue;
       const fires = pipeline.triggers.find(
-        (t) => t.type === 'pipeline' && t.enabled && t.application === execution.application
-          && watches(t, execution) && t.statuses.includes(outcome),
+        (t) => t.type === 'pipeline' && t.enabled && t.application === execution.application && watches(t, execution) && t.statuses.includes(outcome),
       );
       if (fires?.type !== 'pipeline') continue;
       try {
-        await deps.fire(pipeline, { type: 'pipeline', user: fires.runAs ?? TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id }, `pipeline-trigger/${pipeline.id}/${execution.id}`);
+        await deps.fire(
+          pipeline,
+          { type: 'pipeline', user: fires.runAs ?? TRIGGER_ACCOUNT, parameters: {}, parentExecutionId: execution.id },
+          `pipeline-trigger/${pipeline.id}/${execution.id}`,
+        );
       } catch (err) {
         // One pipeline that cannot start (a required parameter, a race with another process) must not block the rest.
         deps.onError?.(err);

@@ -9,7 +9,6 @@ import { hostname } from 'node:os';
 import { groupAlive } from './jobs/job-supervisor';
 import { JOB_STALE_MS } from './jobs/job-runner';
 
-
 /**
  * Whether the last attempt of a job may still be running: it has no result and its process group
  * is alive on this host, or its supervisor (on another host) said so lately. Says where, or undefined.
@@ -72,7 +71,10 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
 
   // `overrodeRejection` marks an admin acting past a rejected judgment, so the stage shows it was a bypass.
   const record = (by: string, reason: string | undefined, overrodeRejection?: boolean) => ({
-    by, at: deps.now().toISOString(), ...(reason ? { reason } : {}), ...(overrodeRejection ? { overrodeRejection: true } : {}),
+    by,
+    at: deps.now().toISOString(),
+    ...(reason ? { reason } : {}),
+    ...(overrodeRejection ? { overrodeRejection: true } : {}),
   });
   const publish = (e: Execution, s: StageExecution, status: StageExecution['status']) =>
     events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status } });
@@ -83,7 +85,8 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
       const downstream = downstreamOf(execution.stages, refId);
       for (const s of execution.stages.filter((x) => downstream.has(x.refId) && x.type === 'runJob')) {
         const alive = await jobStillAlive(repos, executionId, s.refId, deps.now());
-        if (alive) throw new EngineError('conflict', `The job of stage '${s.name}' is still running (${alive}); wait for it to end before restarting, so two copies never run at once.`);
+        if (alive)
+          throw new EngineError('conflict', `The job of stage '${s.name}' is still running (${alive}); wait for it to end before restarting, so two copies never run at once.`);
       }
       await repos.executions.resetStages(executionId, [...downstream]);
       await repos.executions.updateStage(executionId, refId, { context: { restarted: record(by, reason?.trim() || undefined, bypass) } });
@@ -106,7 +109,12 @@ export function createOperations(deps: { repos: Repositories; events: EventBus; 
 
     async ignoreFailure(executionId: string, refId: string, by: string, reason: string, me: Me | undefined): Promise<Execution> {
       const { execution, stage, bypass } = await allowed(executionId, refId, 'ignoreFailure', me, reason);
-      await repos.executions.updateStage(executionId, refId, { status: 'FAILED_CONTINUE', context: { ...stage.context, failureIgnored: record(by, reason, bypass) } }, { status: stage.status });
+      await repos.executions.updateStage(
+        executionId,
+        refId,
+        { status: 'FAILED_CONTINUE', context: { ...stage.context, failureIgnored: record(by, reason, bypass) } },
+        { status: stage.status },
+      );
       await publish(execution, stage, 'FAILED_CONTINUE');
       return resume(execution, []);
     },

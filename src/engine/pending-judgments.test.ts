@@ -21,7 +21,10 @@ describe('engine.pendingJudgments: the approvals inbox read', () => {
     const second = await engine.start(pipeline, MANUAL);
     await engine.tick();
     const pending = await engine.pendingJudgments();
-    expect(pending.map((p) => [p.execution.id, p.refId, p.execution.stages[0]!.status])).toEqual([[second.id, 'ok', 'SUSPENDED'], [first.id, 'ok', 'SUSPENDED']]);
+    expect(pending.map((p) => [p.execution.id, p.refId, p.execution.stages[0]!.status])).toEqual([
+      [second.id, 'ok', 'SUSPENDED'],
+      [first.id, 'ok', 'SUSPENDED'],
+    ]);
     await engine.cancel(first.id, 'ana', 'wrong build');
     expect((await engine.pendingJudgments()).map((p) => p.execution.id)).toEqual([second.id]);
   });
@@ -34,7 +37,9 @@ describe('engine.pendingJudgments: the approvals inbox read', () => {
       const engine = createEngine({ repos, events: createEventBus(repos), now: t.now, owner: 'test', leaseMs: 30_000 });
       const pipeline = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'Ship', stages: [judgment], concurrency: { limitConcurrent: false } }), 'ana');
       let queries = 0;
-      const counting = new Proxy(db, { get: (target, key) => (key === 'query' ? (...args: Parameters<Session['query']>) => ((queries += 1), target.query(...args)) : Reflect.get(target, key)) });
+      const counting = new Proxy(db, {
+        get: (target, key) => (key === 'query' ? (...args: Parameters<Session['query']>) => ((queries += 1), target.query(...args)) : Reflect.get(target, key)),
+      });
       const read = async () => {
         queries = 0;
         const pending = await executionRepository(counting).pendingJudgments();

@@ -17,7 +17,10 @@ describe('imported Spinnaker pipelines in the engine', () => {
   it('a pipeline with a placeholder is stored, but a run is refused naming the placeholder', async () => {
     const stored = await t.repos.pipelines.create(draftOf(awsFindImageClone), 'ana');
     expect(stored.stages.find((s) => s.name === 'Mark staged')?.type).toBe('placeholder');
-    const refusal = await t.engine().start(stored, MANUAL).catch((err: unknown) => err);
+    const refusal = await t
+      .engine()
+      .start(stored, MANUAL)
+      .catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(EngineError);
     expect((refusal as EngineError).message).toBe("Pipeline 'Clone prod image to staging' has placeholder stages to replace before it can run: Mark staged (upsertImageTags)");
     expect((await t.repos.executions.list('web', { limit: 10, pipelineId: stored.id })).executions).toEqual([]);
@@ -28,8 +31,20 @@ describe('imported Spinnaker pipelines in the engine', () => {
       name: 'Gate',
       stages: [
         { refId: '1', type: 'wait', name: 'Soak', waitTime: 5 },
-        { refId: '2', type: 'checkPreconditions', name: 'Soaked', requisiteStageRefIds: ['1'], preconditions: [{ type: 'stageStatus', context: { stageName: 'Soak', stageStatus: 'SUCCEEDED' } }] },
-        { refId: '3', type: 'checkPreconditions', name: 'Soak failed?', requisiteStageRefIds: ['2'], preconditions: [{ type: 'stageStatus', context: { stageName: 'Soak', stageStatus: 'TERMINAL' } }] },
+        {
+          refId: '2',
+          type: 'checkPreconditions',
+          name: 'Soaked',
+          requisiteStageRefIds: ['1'],
+          preconditions: [{ type: 'stageStatus', context: { stageName: 'Soak', stageStatus: 'SUCCEEDED' } }],
+        },
+        {
+          refId: '3',
+          type: 'checkPreconditions',
+          name: 'Soak failed?',
+          requisiteStageRefIds: ['2'],
+          preconditions: [{ type: 'stageStatus', context: { stageName: 'Soak', stageStatus: 'TERMINAL' } }],
+        },
       ],
     };
     const e = t.engine();
@@ -39,7 +54,11 @@ describe('imported Spinnaker pipelines in the engine', () => {
     await e.tick();
     await e.tick();
     const done = (await t.repos.executions.get(id))!;
-    expect(done.stages.map((s) => [s.name, s.status])).toEqual([['Soak', 'SUCCEEDED'], ['Soaked', 'SUCCEEDED'], ['Soak failed?', 'TERMINAL']]);
+    expect(done.stages.map((s) => [s.name, s.status])).toEqual([
+      ['Soak', 'SUCCEEDED'],
+      ['Soaked', 'SUCCEEDED'],
+      ['Soak failed?', 'TERMINAL'],
+    ]);
     expect(done.stages[1]!.outputs).toEqual({ checked: ['Soak is SUCCEEDED'] });
     expect(done.stages[2]!.error).toBe("precondition: stage 'Soak' is SUCCEEDED; expected TERMINAL");
   });

@@ -59,12 +59,18 @@ function slowed(base: Repositories, refused: { count: number }): Repositories {
 
 async function pipelineOf(chain: number, jobs: number): Promise<Pipeline> {
   const stages: unknown[] = Array.from({ length: chain }, (_, i) => ({
-    refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
+    refId: `s${i}`,
+    type: 'evaluateVariables',
+    name: `Step ${i}`,
+    requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
     config: { variables: [{ key: 'i', value: String(i) }] },
   }));
   for (let j = 0; j < jobs; j += 1) {
     stages.push({
-      refId: `j${j}`, type: 'runJob', name: `Job ${j}`, requisiteStageRefIds: [`s${chain - 1}`],
+      refId: `j${j}`,
+      type: 'runJob',
+      name: `Job ${j}`,
+      requisiteStageRefIds: [`s${chain - 1}`],
       config: { command: `${MARK_RUN}; sleep 0.2` },
     });
   }
@@ -87,7 +93,11 @@ describe('two engines on one database with leases that run out mid-advance', () 
     const refused = { count: 0 };
     const make = (owner: string, db: Repositories) => {
       const e = createEngine({
-        repos: slowed(db, refused), events: createEventBus(db), owner, leaseMs: 80, tickMs: 20,
+        repos: slowed(db, refused),
+        events: createEventBus(db),
+        owner,
+        leaseMs: 80,
+        tickMs: 20,
         jobsRoot: roots[roots.push(mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`))) - 1]!,
       });
       engines.push(e);

@@ -36,9 +36,7 @@ describe('system', () => {
       expect(doc.paths[path]?.[e.method.toLowerCase()], `${e.method} ${path}`).toBeDefined();
     }
     const clusters = doc.paths['/api/applications/{application}/clusters'].get;
-    expect(clusters.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['application', 'account', 'region', 'stack', 'q', 'showDisabled']),
-    );
+    expect(clusters.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['application', 'account', 'region', 'stack', 'q', 'showDisabled']));
   });
 });
 

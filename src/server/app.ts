@@ -63,7 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => pipelineRoutes(s, deps));
   await routes((s) => spinnakerRoutes(s, deps));
   const events = deps.events ?? createEventBus(deps.repos);
-  const engine = deps.engine ?? createEngine({ repos: deps.repos, events, ...(deps.cloud ? { cloud: localProviders(deps.repos, deps.cloud) } : {}), onError: (err) => app.log.error({ err }, 'engine') });
+  const engine =
+    deps.engine ??
+    createEngine({ repos: deps.repos, events, ...(deps.cloud ? { cloud: localProviders(deps.repos, deps.cloud) } : {}), onError: (err) => app.log.error({ err }, 'engine') });
   // Work the engine started for a request must finish before the database closes under it.
   app.addHook('onClose', () => engine.stop());
   await routes((s) => eventRoutes(s, deps.repos, events, deps.sse));

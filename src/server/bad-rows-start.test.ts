@@ -46,7 +46,10 @@ describe('Kiln starting on rows that do not parse', { timeout: 120_000 }, () => 
     await migrate(db);
     const repos = createRepositories(db);
     await createOwners(repos);
-    for (const [name, n] of [['shop', 1], ['broken', 2]] as const) {
+    for (const [name, n] of [
+      ['shop', 1],
+      ['broken', 2],
+    ] as const) {
       await repos.images.create({ name, build: { builder: 'bundle', tools: {}, packages: [] }, digest: digest(n), sizeBytes: 1, format: 'bundle', artifact: `${n}.tar.zst` }, 'ci');
     }
     const stages = [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 1 } }];
@@ -63,7 +66,10 @@ describe('Kiln starting on rows that do not parse', { timeout: 120_000 }, () => 
     const { child, output } = kiln(dataDir, port);
     let health: Health | undefined;
     for (let i = 0; i < 600 && !health && child.exitCode === null; i += 1) {
-      health = await fetch(`http://127.0.0.1:${port}/api/health`).then(async (r) => Health.parse(await r.json()), () => undefined);
+      health = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        async (r) => Health.parse(await r.json()),
+        () => undefined,
+      );
       if (!health) await new Promise((r) => setTimeout(r, 100));
     }
     expect(child.exitCode, output()).toBeNull();

@@ -30,7 +30,12 @@ afterEach(async () => {
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const image = (name: string, n: number) => ({
-  name, build: { builder: 'bundle' as const, tools: {}, packages: [] }, digest: digest(n), sizeBytes: 1000, format: 'bundle' as const, artifact: `${n}.tar.zst`,
+  name,
+  build: { builder: 'bundle' as const, tools: {}, packages: [] },
+  digest: digest(n),
+  sizeBytes: 1000,
+  format: 'bundle' as const,
+  artifact: `${n}.tar.zst`,
 });
 const wait = (seconds: number) => [{ refId: 'soak', type: 'wait', name: 'Soak', config: { seconds } }];
 
@@ -79,7 +84,11 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     const body = Health.parse(health.json());
     expect(body.status).toBe('degraded');
     expect(body.quarantined.map((q) => `${q.table} ${q.key}`)).toEqual([
-      `executions ${stuck.id}`, 'images broken:v1', 'load_balancers prod/east/web-bad', `pipelines ${bad.id}`, 'server_groups prod/east/web-bad-v001',
+      `executions ${stuck.id}`,
+      'images broken:v1',
+      'load_balancers prod/east/web-bad',
+      `pipelines ${bad.id}`,
+      'server_groups prod/east/web-bad-v001',
     ]);
     expect(body.quarantined.find((q) => q.table === 'images')!.message).toBe('build.git.commit: Too big: expected string to have <=64 characters');
     expect(logged.filter((l) => l.includes('broken:v1'))).toHaveLength(1);
@@ -99,7 +108,12 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     expect(images.json().map((i: { name: string }) => i.name)).toEqual(['shop']);
     const pipelines = await app.inject('/api/applications/web/pipelines');
     expect(pipelines.statusCode).toBe(200);
-    expect(pipelines.json().map((p: { name: string }) => p.name).sort()).toEqual(['Long', 'Quick']);
+    expect(
+      pipelines
+        .json()
+        .map((p: { name: string }) => p.name)
+        .sort(),
+    ).toEqual(['Long', 'Quick']);
     const balancers = await app.inject('/api/applications/web/load-balancers');
     expect(balancers.json().map((b: { name: string }) => b.name)).toEqual(['web-prod']);
     const clusters = await app.inject('/api/applications/web/clusters');
@@ -110,7 +124,9 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     // A bad row asked for by itself answers a clear error naming it.
     const broken = await app.inject('/api/images/broken');
     expect(broken.statusCode).toBe(500);
-    expect(broken.json().message).toBe('stored image broken:v1 is invalid: build.git.commit: Too big: expected string to have <=64 characters. The row is quarantined (see /api/health); repair or delete it.');
+    expect(broken.json().message).toBe(
+      'stored image broken:v1 is invalid: build.git.commit: Too big: expected string to have <=64 characters. The row is quarantined (see /api/health); repair or delete it.',
+    );
     const one = await app.inject(`/api/pipelines/${bad.id}`);
     expect(one.statusCode).toBe(500);
     expect(one.json().message).toMatch(new RegExp(`^stored pipeline ${bad.id} is invalid: stages: .*quarantined \\(see /api/health\\)`));
@@ -123,13 +139,19 @@ describe('a bad row in any table Kiln reads at start', { timeout: 120_000 }, () 
     expect(executions.json().executions.map((e: { id: string }) => e.id)).toEqual([run.id]);
     // What the balancer last answered, for the failure message if it never serves again.
     let answer = '';
-    await until('the good balancer serving after the restart', async () => {
-      const res = await fetch(`http://${good.address}/`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
-      answer = res instanceof Error ? `${res.message} (${String(res.cause)})` : `HTTP ${res.status}`;
-      return answer === 'HTTP 200';
-    }, 60_000).catch(async (err: Error) => {
+    await until(
+      'the good balancer serving after the restart',
+      async () => {
+        const res = await fetch(`http://${good.address}/`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
+        answer = res instanceof Error ? `${res.message} (${String(res.cause)})` : `HTTP ${res.status}`;
+        return answer === 'HTTP 200';
+      },
+      60_000,
+    ).catch(async (err: Error) => {
       const now = (await app!.inject('/api/applications/web/load-balancers')).body;
-      throw new Error(`${err.message}; ${good.address} last answered ${answer}; balancers now: ${now}; clusters: ${(await app!.inject('/api/applications/web/clusters')).body.slice(0, 800)}`);
+      throw new Error(
+        `${err.message}; ${good.address} last answered ${answer}; balancers now: ${now}; clusters: ${(await app!.inject('/api/applications/web/clusters')).body.slice(0, 800)}`,
+      );
     });
     expect(quarantinedRows()).toHaveLength(5);
   });

@@ -26,7 +26,10 @@ describe('readConfig', () => {
     expect(readConfig({}).outboundAllow).toEqual([]);
     const allow = readConfig({ KILN_OUTBOUND_ALLOW: 'hooks.internal, 10.1.2.3:8443,192.168.10.0/24, [fd00::1]:80' }).outboundAllow;
     expect(allow.map((e) => [e.kind, e.port, e.text])).toEqual([
-      ['host', undefined, 'hooks.internal'], ['cidr', 8443, '10.1.2.3:8443'], ['cidr', undefined, '192.168.10.0/24'], ['cidr', 80, '[fd00::1]:80'],
+      ['host', undefined, 'hooks.internal'],
+      ['cidr', 8443, '10.1.2.3:8443'],
+      ['cidr', undefined, '192.168.10.0/24'],
+      ['cidr', 80, '[fd00::1]:80'],
     ]);
     for (const bad of ['10.0.0.0/33', 'hooks.internal:99999', 'http://hooks.internal/', 'bad host']) {
       expect(() => readConfig({ KILN_OUTBOUND_ALLOW: bad })).toThrow(ConfigError);
@@ -43,8 +46,11 @@ describe('readConfig', () => {
 
 describe('readConfig: single sign-on (KILN_OIDC_*)', () => {
   const base = {
-    KILN_OIDC_ISSUER: 'https://id.example.com/realms/acme', KILN_OIDC_CLIENT_ID: 'kiln', KILN_OIDC_CLIENT_SECRET: 's3cret',
-    KILN_PUBLIC_URL: 'https://kiln.example.com/', KILN_OIDC_ROLE_MAP: 'platform-admins=admin, oncall=approvers,oncall=support,sre=approvers',
+    KILN_OIDC_ISSUER: 'https://id.example.com/realms/acme',
+    KILN_OIDC_CLIENT_ID: 'kiln',
+    KILN_OIDC_CLIENT_SECRET: 's3cret',
+    KILN_PUBLIC_URL: 'https://kiln.example.com/',
+    KILN_OIDC_ROLE_MAP: 'platform-admins=admin, oncall=approvers,oncall=support,sre=approvers',
   };
 
   it('is off without an issuer', () => {
@@ -54,18 +60,40 @@ describe('readConfig: single sign-on (KILN_OIDC_*)', () => {
   it('reads the provider, derives the redirect URL from KILN_PUBLIC_URL and parses the role map', () => {
     const oidc = readConfig(base).oidc!;
     expect(oidc).toMatchObject({
-      issuer: 'https://id.example.com/realms/acme', clientId: 'kiln', clientSecret: 's3cret', redirectUrl: 'https://kiln.example.com/api/auth/oidc/callback',
-      scopes: 'openid profile email', groupsClaim: 'groups', name: 'single sign-on', allowUnmapped: false, linkLocalUsers: false,
+      issuer: 'https://id.example.com/realms/acme',
+      clientId: 'kiln',
+      clientSecret: 's3cret',
+      redirectUrl: 'https://kiln.example.com/api/auth/oidc/callback',
+      scopes: 'openid profile email',
+      groupsClaim: 'groups',
+      name: 'single sign-on',
+      allowUnmapped: false,
+      linkLocalUsers: false,
     });
     expect(Object.fromEntries(oidc.roleMap)).toEqual({ 'platform-admins': ['admin'], oncall: ['approvers', 'support'], sre: ['approvers'] });
   });
 
   it('takes an explicit redirect URL, claim path, scopes, label and switches', () => {
     const oidc = readConfig({
-      ...base, KILN_PUBLIC_URL: '', KILN_OIDC_REDIRECT_URL: 'https://cd.example.com/api/auth/oidc/callback', KILN_OIDC_GROUPS_CLAIM: 'realm_access.roles',
-      KILN_OIDC_SCOPES: 'openid  groups', KILN_OIDC_NAME: 'Acme SSO', KILN_OIDC_ALLOW_UNMAPPED: 'true', KILN_OIDC_LINK_LOCAL_USERS: 'true', KILN_OIDC_CLIENT_SECRET: '',
+      ...base,
+      KILN_PUBLIC_URL: '',
+      KILN_OIDC_REDIRECT_URL: 'https://cd.example.com/api/auth/oidc/callback',
+      KILN_OIDC_GROUPS_CLAIM: 'realm_access.roles',
+      KILN_OIDC_SCOPES: 'openid  groups',
+      KILN_OIDC_NAME: 'Acme SSO',
+      KILN_OIDC_ALLOW_UNMAPPED: 'true',
+      KILN_OIDC_LINK_LOCAL_USERS: 'true',
+      KILN_OIDC_CLIENT_SECRET: '',
     }).oidc!;
-    expect(oidc).toMatchObject({ redirectUrl: 'https://cd.example.com/api/auth/oidc/callback', groupsClaim: 'realm_access.roles', scopes: 'openid groups', name: 'Acme SSO', allowUnmapped: true, linkLocalUsers: true, clientSecret: undefined });
+    expect(oidc).toMatchObject({
+      redirectUrl: 'https://cd.example.com/api/auth/oidc/callback',
+      groupsClaim: 'realm_access.roles',
+      scopes: 'openid groups',
+      name: 'Acme SSO',
+      allowUnmapped: true,
+      linkLocalUsers: true,
+      clientSecret: undefined,
+    });
   });
 
   it('allows plain http only for a provider on this machine', () => {
@@ -74,7 +102,7 @@ describe('readConfig: single sign-on (KILN_OIDC_*)', () => {
   });
 
   it.each([
-    [{ KILN_OIDC_ISSUER: '' , KILN_OIDC_CLIENT_ID: 'kiln' }, /KILN_OIDC_ISSUER must be set to use KILN_OIDC_CLIENT_ID/],
+    [{ KILN_OIDC_ISSUER: '', KILN_OIDC_CLIENT_ID: 'kiln' }, /KILN_OIDC_ISSUER must be set to use KILN_OIDC_CLIENT_ID/],
     [{ KILN_OIDC_ISSUER: 'not a url' }, /KILN_OIDC_ISSUER must be an absolute URL/],
     [{ KILN_OIDC_CLIENT_ID: '' }, /KILN_OIDC_CLIENT_ID must be set/],
     [{ KILN_PUBLIC_URL: '' }, /KILN_OIDC_REDIRECT_URL \(or KILN_PUBLIC_URL/],

@@ -60,7 +60,8 @@ function httpUrl(name: string, value: string, allowPath: boolean): URL {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
     throw new ConfigError(`${name} must be an https:// URL (http:// only for localhost), got '${value}'.`);
   }
-  if (url.search || url.hash || (!allowPath && url.pathname !== '/')) throw new ConfigError(`${name} must not have ${allowPath ? 'a query or fragment' : 'a path, query or fragment'}, got '${value}'.`);
+  if (url.search || url.hash || (!allowPath && url.pathname !== '/'))
+    throw new ConfigError(`${name} must not have ${allowPath ? 'a query or fragment' : 'a path, query or fragment'}, got '${value}'.`);
   return url;
 }
 
@@ -73,7 +74,10 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
 /** `group=role,group=role`: a group may map to several roles, several groups to one role. */
 export function parseRoleMap(value: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf('=');
     const group = entry.slice(0, at).trim();
     const role = entry.slice(at + 1).trim();
@@ -116,8 +120,16 @@ function readOidc(env: NodeJS.ProcessEnv): OidcConfig | undefined {
   const name = (env.KILN_OIDC_NAME || 'single sign-on').trim();
   if (name.length > 40) throw new ConfigError(`KILN_OIDC_NAME must be at most 40 characters (it labels a button), got ${name.length}.`);
   return {
-    issuer, clientId, clientSecret: env.KILN_OIDC_CLIENT_SECRET || undefined, redirectUrl, scopes, groupsClaim, roleMap, name,
-    allowUnmapped, linkLocalUsers: flag(env, 'KILN_OIDC_LINK_LOCAL_USERS'),
+    issuer,
+    clientId,
+    clientSecret: env.KILN_OIDC_CLIENT_SECRET || undefined,
+    redirectUrl,
+    scopes,
+    groupsClaim,
+    roleMap,
+    name,
+    allowUnmapped,
+    linkLocalUsers: flag(env, 'KILN_OIDC_LINK_LOCAL_USERS'),
   };
 }
 
@@ -131,7 +143,7 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   }
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError("DATABASE_URL must start with postgres:// or postgresql://.");
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
   }
   const seed = env.KILN_DEMO ?? 'true';
   if (seed !== 'true' && seed !== 'false') {

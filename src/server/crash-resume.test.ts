@@ -17,7 +17,6 @@ afterEach(async () => {
   await stopChildren(children);
 }, 30_000);
 
-
 async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   // `node --import tsx`: one process, so SIGKILL kills Kiln itself (the tsx CLI would leave its child running).
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
@@ -29,7 +28,10 @@ async function startKiln(dataDir: string, port: number): Promise<ChildProcess> {
   children.push(child);
   // Generous: the machine is shared with other suites, and the demo's first release starts with Kiln.
   for (let i = 0; i < 600; i += 1) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -105,7 +107,9 @@ describe('a Kiln process killed mid-execution', () => {
     let marker = '';
     const pipeline = await api(port, 'POST', '/api/applications/storefront/pipelines', {
       name: 'Long job',
-      stages: [{ refId: 'job', type: 'runJob', name: 'Long', config: { command: 'echo start >> ran.txt; echo before the crash; sleep 6; echo end >> ran.txt; echo after the crash' } }],
+      stages: [
+        { refId: 'job', type: 'runJob', name: 'Long', config: { command: 'echo start >> ran.txt; echo before the crash; sleep 6; echo end >> ran.txt; echo after the crash' } },
+      ],
     });
     const { id } = await api(port, 'POST', `/api/pipelines/${String(pipeline.id)}/executions`, {});
     marker = join(tmpdir(), 'kiln-jobs', String(id), 'job', 'ran.txt');

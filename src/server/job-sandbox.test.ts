@@ -17,10 +17,15 @@ vi.setConfig({ hookTimeout: 30_000, testTimeout: 40_000 });
 beforeAll(async () => {
   ({ app, repos, close } = await openTestApp({ signedIn: false }));
   // Someone trusted with one application's pipelines and nothing more: what can their job reach?
-  await repos.users.saveRole({ name: 'web-deployers', description: '', members: [], grants: [
-    { resourceType: 'application', resource: 'web', permission: 'WRITE' },
-    { resourceType: 'application', resource: 'web', permission: 'EXECUTE' },
-  ] });
+  await repos.users.saveRole({
+    name: 'web-deployers',
+    description: '',
+    members: [],
+    grants: [
+      { resourceType: 'application', resource: 'web', permission: 'WRITE' },
+      { resourceType: 'application', resource: 'web', permission: 'EXECUTE' },
+    ],
+  });
   await repos.users.create({ name: 'devon', displayName: 'Devon', passwordHash: await hashPassword('devon-password-long'), admin: false, createdAt: new Date().toISOString() });
   await repos.users.update('devon', { roles: ['web-deployers'] });
   token = (await createToken(repos, 'devon', 'test', new Date())).secret;
@@ -45,7 +50,10 @@ describe('a job written by a user with rights on one application only', () => {
       'write-host': 'touch /etc/devon-was-here || touch /usr/local/devon-was-here',
       'write-own-dir': 'echo ok > mine && test -s mine',
     });
-    const saved = await call('POST', '/api/applications/web/pipelines', { name: 'Probe', stages: [{ refId: 'job', type: 'runJob', name: 'Probe', config: { command, workingDir: '/etc' } }] });
+    const saved = await call('POST', '/api/applications/web/pipelines', {
+      name: 'Probe',
+      stages: [{ refId: 'job', type: 'runJob', name: 'Probe', config: { command, workingDir: '/etc' } }],
+    });
     expect(saved.status).toBe(201);
     const run = await call('POST', `/api/pipelines/${saved.body.id}/executions`, {});
     expect(run.status).toBe(201);
@@ -57,7 +65,12 @@ describe('a job written by a user with rights on one application only', () => {
     expect(status).toBe('SUCCEEDED');
     const logs = await call('GET', `/api/executions/${run.body.id}/logs?stage=job`);
     expect(logs.body.lines.map((l: { line: string }) => l.line)).toEqual([
-      'is-root no', 'read-shadow no', 'read-kiln-source no', 'see-kiln-process no', 'write-host no', 'write-own-dir yes',
+      'is-root no',
+      'read-shadow no',
+      'read-kiln-source no',
+      'see-kiln-process no',
+      'write-host no',
+      'write-own-dir yes',
     ]);
     expect(existsSync('/etc/devon-was-here') || existsSync('/usr/local/devon-was-here')).toBe(false);
   });

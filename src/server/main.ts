@@ -21,9 +21,7 @@ async function main(): Promise<void> {
   const staticRoot = config.dashboard ? await ensureSpaBuilt(root, log) : undefined;
 
   mkdirSync(config.dataDir, { recursive: true });
-  const db = await createDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
-  );
+  const db = await createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
   await migrate(db);
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
@@ -42,13 +40,32 @@ async function main(): Promise<void> {
   const outbound = { allow: config.outboundAllow, ownPorts: new Set(config.port > 0 ? [config.port] : []) };
   // Jobs never see KILN_DATA (the database files, cloud state, baked images); sandbox.ts hides Kiln's own files.
   const jobSandbox = { mode: config.jobSandbox, hide: [config.dataDir] };
-  if (config.jobSandbox === 'off') log('KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln\'s own rights.');
+  if (config.jobSandbox === 'off') log("KILN_JOB_SANDBOX=off: jobs and bake shell steps run unsandboxed with Kiln's own rights.");
   const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
   // Docker accounts get a container provider each, made on their first deploy (see kilnProviders).
   const providers = kilnProviders({ repos, local: cloud, cloudDir: join(config.dataDir, 'cloud'), bakery: bakeryPaths(config.dataDir), log: (line) => log(`containers: ${line}`) });
-  const engine = createEngine({ repos, events, outbound, jobSandbox, cloud: providers, leadsCloud: () => cloud.leading, onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`) });
-  const app = await buildApp({ db, repos, events, engine, cloud, version, staticRoot, dataDir: config.dataDir, oidc: config.oidc, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const engine = createEngine({
+    repos,
+    events,
+    outbound,
+    jobSandbox,
+    cloud: providers,
+    leadsCloud: () => cloud.leading,
+    onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`),
+  });
+  const app = await buildApp({
+    db,
+    repos,
+    events,
+    engine,
+    cloud,
+    version,
+    staticRoot,
+    dataDir: config.dataDir,
+    oidc: config.oidc,
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   outbound.ownPorts.add(new URL(address).port === '' ? 80 : Number(new URL(address).port));
   // Executions left running by a previous process (or a crashed one) are picked up here.

@@ -24,7 +24,9 @@ beforeAll(async () => {
   canaryPort = (canary.address() as { port: number }).port;
   ({ app, repos, close } = await openTestApp({ signedIn: false }));
   await repos.users.saveRole({
-    name: 'web-engineers', description: '', members: [],
+    name: 'web-engineers',
+    description: '',
+    members: [],
     grants: (['READ', 'WRITE', 'EXECUTE'] as const).map((permission) => ({ resourceType: 'application' as const, resource: 'web', permission })),
   });
   await repos.users.create({ name: 'eve', displayName: 'Eve', passwordHash: 'x', admin: false, createdAt: new Date().toISOString() });
@@ -61,7 +63,11 @@ describe('webhook stages cannot reach private addresses (narrow-role user)', { t
     ] as const) {
       const run = await runWebhook(url);
       expect(run.status, url).toBe('TERMINAL');
-      expect(run.stages[0]!.error).toMatch(new RegExp(`^webhook URL ${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} resolves to a private address \\(${ip ? ip.replace(/[.:]/g, '\\$&') : '(127\\.0\\.0\\.1|::1)'}\\); set KILN_OUTBOUND_ALLOW to allow it$`));
+      expect(run.stages[0]!.error).toMatch(
+        new RegExp(
+          `^webhook URL ${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} resolves to a private address \\(${ip ? ip.replace(/[.:]/g, '\\$&') : '(127\\.0\\.0\\.1|::1)'}\\); set KILN_OUTBOUND_ALLOW to allow it$`,
+        ),
+      );
     }
     expect(hits).toBe(0);
   });

@@ -9,18 +9,15 @@ import { NewApplication } from '../shared/domain/application';
 
 /** A small, known world for BFF tests: independent of the demo seed so tests say what they rely on. */
 export async function seedWorld(repos: Repositories): Promise<void> {
-  await repos.projects.create(
-    NewProject.parse({ name: 'shop', displayName: 'Shop', description: 'Web shop', ownerEmail: 'shop@example.com' }),
-  );
-  for (const [name, description] of [['web', 'Storefront'], ['billing', 'Invoices']] as const) {
-    await repos.applications.create(
-      NewApplication.parse({ name, project: 'shop', description, ownerEmail: `${name}@example.com` }),
-    );
+  await repos.projects.create(NewProject.parse({ name: 'shop', displayName: 'Shop', description: 'Web shop', ownerEmail: 'shop@example.com' }));
+  for (const [name, description] of [
+    ['web', 'Storefront'],
+    ['billing', 'Invoices'],
+  ] as const) {
+    await repos.applications.create(NewApplication.parse({ name, project: 'shop', description, ownerEmail: `${name}@example.com` }));
   }
   for (const name of ['staging', 'prod']) {
-    await repos.accounts.upsert(
-      Account.parse({ name, provider: 'local', environment: name === 'prod' ? 'prod' : 'staging', regions: ['east', 'west'], demo: false }),
-    );
+    await repos.accounts.upsert(Account.parse({ name, provider: 'local', environment: name === 'prod' ? 'prod' : 'staging', regions: ['east', 'west'], demo: false }));
   }
   const groups: Array<[string, string, string, boolean, HealthState[]]> = [
     ['prod', 'east', 'web-prod-v001', true, ['out_of_service']],
@@ -47,14 +44,7 @@ export async function seedWorld(repos: Repositories): Promise<void> {
   );
 }
 
-function serverGroup(
-  account: string,
-  region: string,
-  name: string,
-  disabled: boolean,
-  health: HealthState[],
-  next: () => number,
-): ServerGroupT {
+function serverGroup(account: string, region: string, name: string, disabled: boolean, health: HealthState[], next: () => number): ServerGroupT {
   const parsed = parseMoniker(name);
   if (!parsed.ok) throw new Error(parsed.reason);
   const { app, stack, detail, cluster, sequence } = parsed.moniker;

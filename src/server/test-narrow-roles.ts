@@ -19,7 +19,12 @@ export async function openNarrowRoleApp(people: Record<string, Permission[]>): P
   const tokens: Record<string, string> = { ana: token };
   for (const [name, grants] of Object.entries(people)) {
     await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });
-    await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })) });
+    await repos.users.saveRole({
+      name: `${name}-role`,
+      description: '',
+      members: [name],
+      grants: grants.map((permission) => ({ resourceType: 'application', resource: 'web', permission })),
+    });
     tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
   }
   const as = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>

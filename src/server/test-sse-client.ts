@@ -81,10 +81,7 @@ export async function connectSse(url: string, headers: Record<string, string> = 
           if (done(messages)) finish(resolve);
           else if (endedFlag) finish(() => reject(new Error(`stream ended before ${what} (${messages.length} messages)`)));
         };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`timed out waiting for ${what} (${messages.length} messages)`))),
-          timeoutMs,
-        );
+        const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what} (${messages.length} messages)`))), timeoutMs);
         const finish = (then: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);

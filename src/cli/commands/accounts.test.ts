@@ -28,18 +28,36 @@ afterAll(async () => {
 async function kiln(args: string[]) {
   let out = '';
   let err = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: (async function* () {})(),
-    env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
-  }, { sleep: () => Promise.resolve() });
+  const code = await main(
+    args,
+    {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      stdin: (async function* () {})(),
+      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
+    },
+    { sleep: () => Promise.resolve() },
+  );
   return { code, out, err };
 }
 
 describe('kiln account', () => {
   it('adds a docker account, lists it, shows its health, and removes it', async () => {
-    const add = await kiln(['account', 'add', 'lab', '--provider', 'docker', '--docker-host', engine.dockerHost, '--region', 'local', '--region', 'local-west', '--environment', 'test']);
+    const add = await kiln([
+      'account',
+      'add',
+      'lab',
+      '--provider',
+      'docker',
+      '--docker-host',
+      engine.dockerHost,
+      '--region',
+      'local',
+      '--region',
+      'local-west',
+      '--environment',
+      'test',
+    ]);
     expect(add).toMatchObject({ code: EXIT.ok, out: 'Added docker account lab (test; regions local, local-west).\n' });
     const list = await kiln(['account', 'list']);
     expect(list.out).toMatch(/lab\s+docker\s+test\s+local,local-west\s+enabled\s+unix:\/\//);
@@ -57,7 +75,7 @@ describe('kiln account', () => {
     expect((await kiln(['account', 'get', 'prod'])).out).toContain('Health:       unreachable: this Kiln runs without its local cloud');
   });
 
-  it('exits 1 with the server\'s reason when an account cannot be added or removed', async () => {
+  it("exits 1 with the server's reason when an account cannot be added or removed", async () => {
     const gone = await kiln(['account', 'add', 'gone', '--provider', 'docker', '--docker-host', 'unix:///nonexistent/kiln.sock', '--region', 'local']);
     expect(gone.code).toBe(EXIT.failed);
     expect(gone.err).toContain('unreachable: no socket at unix:///nonexistent/kiln.sock');
@@ -68,7 +86,10 @@ describe('kiln account', () => {
 
   it('exits 2 on bad usage before asking the server', async () => {
     expect(await kiln(['account', 'add', 'x', '--region', 'local'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--provider is required') });
-    expect(await kiln(['account', 'add', 'x', '--provider', 'aws', '--region', 'local'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--provider must be local or docker') });
+    expect(await kiln(['account', 'add', 'x', '--provider', 'aws', '--region', 'local'])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--provider must be local or docker'),
+    });
     expect(await kiln(['account', 'add', 'x', '--provider', 'local'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--region is required') });
     expect(await kiln(['account', 'add', 'x', '--provider', 'local', '--region', 'r', '--environment', 'live'])).toMatchObject({ code: EXIT.usage });
     expect(await kiln(['account', 'get'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('expected NAME') });

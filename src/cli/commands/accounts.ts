@@ -40,7 +40,10 @@ export const accountCommands = [
       print(io, json, accounts, () =>
         accounts.length === 0
           ? 'No accounts yet. An admin adds one with: kiln account add NAME --provider local --region local\n'
-          : table(['ACCOUNT', 'PROVIDER', 'ENVIRONMENT', 'REGIONS', 'STATE', 'ENDPOINT'], accounts.map((a) => [a.name, a.provider, a.environment, a.regions.join(','), state(a), a.endpoint.dockerHost ?? '-'])),
+          : table(
+              ['ACCOUNT', 'PROVIDER', 'ENVIRONMENT', 'REGIONS', 'STATE', 'ENDPOINT'],
+              accounts.map((a) => [a.name, a.provider, a.environment, a.regions.join(','), state(a), a.endpoint.dockerHost ?? '-']),
+            ),
       );
       return EXIT.ok;
     },
@@ -92,7 +95,8 @@ export const accountCommands = [
     ],
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
-      if (!provider.success) throw usageError(values.provider === undefined ? '--provider is required: local or docker' : `--provider must be local or docker, not '${String(values.provider)}'`);
+      if (!provider.success)
+        throw usageError(values.provider === undefined ? '--provider is required: local or docker' : `--provider must be local or docker, not '${String(values.provider)}'`);
       const regions = (values.region as string[] | undefined) ?? [];
       if (regions.length === 0) throw usageError('--region is required (repeat it for several regions)');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);

@@ -10,13 +10,16 @@ export const appCommands = [
     args: [],
     summary: 'Applications with their cluster, server-group and instance counts',
     options: { project: { type: 'string' }, query: { type: 'string', short: 'q' } },
-    optionHelp: ['--project NAME  only this project\'s applications', '-q, --query TEXT  names containing TEXT'],
+    optionHelp: ["--project NAME  only this project's applications", '-q, --query TEXT  names containing TEXT'],
     async run({ io, client, values, json }) {
       const apps = await client(listApplications, { query: { project: values.project as string | undefined, q: values.query as string | undefined } });
       print(io, json, apps, () =>
         apps.length === 0
           ? 'No applications.\n'
-          : table(['APPLICATION', 'PROJECT', 'CLUSTERS', 'SERVER GROUPS', 'INSTANCES', 'ACCOUNTS'], apps.map((a) => [a.name, a.project, a.clusterCount, a.serverGroupCount, a.instanceCount, a.accounts.join(',')])),
+          : table(
+              ['APPLICATION', 'PROJECT', 'CLUSTERS', 'SERVER GROUPS', 'INSTANCES', 'ACCOUNTS'],
+              apps.map((a) => [a.name, a.project, a.clusterCount, a.serverGroupCount, a.instanceCount, a.accounts.join(',')]),
+            ),
       );
       return EXIT.ok;
     },
@@ -24,7 +27,7 @@ export const appCommands = [
   defineCommand({
     words: ['cluster', 'list'],
     args: ['APP'],
-    summary: 'An application\'s clusters: each server group with its region, image, size and health',
+    summary: "An application's clusters: each server group with its region, image, size and health",
     options: { account: { type: 'string' }, region: { type: 'string' } },
     optionHelp: ['--account NAME  only this account', '--region NAME   only this region'],
     async run({ io, client, values, positionals, json }) {
@@ -42,7 +45,9 @@ export const appCommands = [
           ),
         ),
       );
-      print(io, json, view, () => (rows.length === 0 ? `${view.application} has no server groups.\n` : table(['ACCOUNT', 'CLUSTER', 'REGION', 'SERVER GROUP', 'IMAGE', 'STATE', 'HEALTH'], rows)));
+      print(io, json, view, () =>
+        rows.length === 0 ? `${view.application} has no server groups.\n` : table(['ACCOUNT', 'CLUSTER', 'REGION', 'SERVER GROUP', 'IMAGE', 'STATE', 'HEALTH'], rows),
+      );
       return EXIT.ok;
     },
   }),

@@ -1,13 +1,4 @@
-import {
-  cancelExecution,
-  getExecution,
-  getExecutionLogs,
-  judgeStage,
-  listAllExecutions,
-  listExecutions,
-  pauseExecution,
-  resumeExecution,
-} from '../../shared/api/executions';
+import { cancelExecution, getExecution, getExecutionLogs, judgeStage, listAllExecutions, listExecutions, pauseExecution, resumeExecution } from '../../shared/api/executions';
 import { COMPLETED, type Execution } from '../../shared/domain/execution';
 import { defineCommand } from '../command';
 import { EXIT, usageError } from '../io';
@@ -21,7 +12,13 @@ function describe(e: Execution): string {
   ];
   if (e.canceledBy) lines.push(`canceled by ${e.canceledBy}: ${e.cancelReason ?? ''}`);
   if (e.paused && e.status === 'PAUSED') lines.push(`paused by ${e.paused.by}${e.paused.reason ? `: ${e.paused.reason}` : ''}`);
-  lines.push('', table(['STAGE', 'REF', 'TYPE', 'STATUS', 'DURATION', 'DETAIL'], e.stages.map((s) => [s.name, s.refId, s.type, s.status, duration(s.startedAt, s.endedAt), s.error ?? ''])));
+  lines.push(
+    '',
+    table(
+      ['STAGE', 'REF', 'TYPE', 'STATUS', 'DURATION', 'DETAIL'],
+      e.stages.map((s) => [s.name, s.refId, s.type, s.status, duration(s.startedAt, s.endedAt), s.error ?? '']),
+    ),
+  );
   return `${lines.join('\n')}`;
 }
 
@@ -40,7 +37,10 @@ export const executionCommands = [
       print(io, json, page, () =>
         page.executions.length === 0
           ? 'No executions.\n'
-          : table(['ID', 'APPLICATION', 'PIPELINE', 'STATUS', 'STARTED', 'DURATION', 'BY'], page.executions.map((e) => [e.id, e.application, e.pipelineName, e.status, since(e.createdAt), duration(e.startedAt, e.endedAt), e.trigger.user])),
+          : table(
+              ['ID', 'APPLICATION', 'PIPELINE', 'STATUS', 'STARTED', 'DURATION', 'BY'],
+              page.executions.map((e) => [e.id, e.application, e.pipelineName, e.status, since(e.createdAt), duration(e.startedAt, e.endedAt), e.trigger.user]),
+            ),
       );
       return EXIT.ok;
     },
@@ -60,7 +60,7 @@ export const executionCommands = [
     args: ['ID'],
     summary: 'Job log lines of an execution; --follow prints new lines until the execution ends',
     options: { stage: { type: 'string' }, follow: { type: 'boolean', short: 'f', default: false } },
-    optionHelp: ['--stage REF     only this stage\'s lines', '-f, --follow    keep printing until the execution ends'],
+    optionHelp: ["--stage REF     only this stage's lines", '-f, --follow    keep printing until the execution ends'],
     async run({ io, client, values, positionals, json, sleep }) {
       const executionId = positionals[0]!;
       let after = 0;
@@ -118,7 +118,11 @@ export const executionCommands = [
     args: ['ID', 'STAGE'],
     summary: 'Approve or reject a waiting manual judgment (a rejection needs --comment)',
     options: { approve: { type: 'boolean', default: false }, reject: { type: 'boolean', default: false }, comment: { type: 'string' }, input: { type: 'string' } },
-    optionHelp: ['--approve | --reject  the decision (exactly one)', '--comment TEXT       recorded with it (required to reject)', '--input OPTION        one of the stage\'s input options'],
+    optionHelp: [
+      '--approve | --reject  the decision (exactly one)',
+      '--comment TEXT       recorded with it (required to reject)',
+      "--input OPTION        one of the stage's input options",
+    ],
     async run({ io, client, values, positionals, json }) {
       if (values.approve === values.reject) throw usageError('give exactly one of --approve or --reject');
       const body = {

@@ -19,7 +19,10 @@ beforeAll(async () => {
   let repos;
   ({ app, close, token, repos } = await openTestApp({ seed: false, dataDir, signedIn: false }));
   writeFileSync(join(bakeryPaths(dataDir).images, `${hex}.img.zst`), bytes);
-  await repos.images.create({ name: 'os', build: { builder: 'disk', tools: {}, packages: [] }, digest: `sha256:${hex}`, sizeBytes: bytes.length, format: 'disk', artifact: `${hex}.img.zst` }, 'ci');
+  await repos.images.create(
+    { name: 'os', build: { builder: 'disk', tools: {}, packages: [] }, digest: `sha256:${hex}`, sizeBytes: bytes.length, format: 'disk', artifact: `${hex}.img.zst` },
+    'ci',
+  );
 }, 60_000);
 afterAll(async () => {
   await close();
@@ -33,12 +36,16 @@ describe('kiln image download', () => {
     const kiln = async (args: string[]) => {
       let out = '';
       let err = '';
-      const code = await main(args, {
-        stdout: { write: (t: string) => (out += t) },
-        stderr: { write: (t: string) => (err += t) },
-        stdin: (async function* () {})(),
-        env: { HOME: dir, KILN_URL: url, KILN_TOKEN: token },
-      }, { sleep: () => Promise.resolve() });
+      const code = await main(
+        args,
+        {
+          stdout: { write: (t: string) => (out += t) },
+          stderr: { write: (t: string) => (err += t) },
+          stdin: (async function* () {})(),
+          env: { HOME: dir, KILN_URL: url, KILN_TOKEN: token },
+        },
+        { sleep: () => Promise.resolve() },
+      );
       return { code, out, err };
     };
     const file = join(dir, 'os.img.zst');

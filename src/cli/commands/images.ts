@@ -11,11 +11,14 @@ import { readInput } from './tools';
 function nameMap(value: string | undefined, option: string): Record<string, string> {
   if (!value) return {};
   return Object.fromEntries(
-    value.split(',').filter((p) => p.trim()).map((pair) => {
-      const [from, to, ...rest] = pair.split('=').map((x) => x.trim());
-      if (!from || !to || rest.length > 0) throw usageError(`${option}: '${pair}' is not FROM=TO`);
-      return [from, to];
-    }),
+    value
+      .split(',')
+      .filter((p) => p.trim())
+      .map((pair) => {
+        const [from, to, ...rest] = pair.split('=').map((x) => x.trim());
+        if (!from || !to || rest.length > 0) throw usageError(`${option}: '${pair}' is not FROM=TO`);
+        return [from, to];
+      }),
   );
 }
 
@@ -31,7 +34,18 @@ export const imageCommands = [
       print(io, json, images, () =>
         images.length === 0
           ? 'No images.\n'
-          : table(['IMAGE', 'VERSIONS', 'LATEST', 'BUILT', 'CHANNELS'], images.map((i) => [i.name, i.versions, `${i.latest.version}${i.latest.revoked ? ' (revoked)' : ''}`, since(i.latest.createdAt), Object.entries(i.channels).map(([c, v]) => `${c}=${v}`).join(' ')])),
+          : table(
+              ['IMAGE', 'VERSIONS', 'LATEST', 'BUILT', 'CHANNELS'],
+              images.map((i) => [
+                i.name,
+                i.versions,
+                `${i.latest.version}${i.latest.revoked ? ' (revoked)' : ''}`,
+                since(i.latest.createdAt),
+                Object.entries(i.channels)
+                  .map(([c, v]) => `${c}=${v}`)
+                  .join(' '),
+              ]),
+            ),
       );
       return EXIT.ok;
     },
@@ -43,13 +57,24 @@ export const imageCommands = [
     async run({ io, client, positionals, json }) {
       const image = await client(getImage, { params: { name: positionals[0]! } });
       print(io, json, image, () => {
-        const versions = table(['VERSION', 'BUILT', 'FORMAT', 'SIZE', 'RECIPE', 'STATE'], image.versions.map((v) => [
-          v.version, since(v.createdAt), v.format, mb(v.sizeBytes), v.recipe ? `${v.recipe.name} r${v.recipe.revision}` : undefined,
-          v.revoked ? `revoked: ${v.revocation?.reason ?? ''}` : 'ok',
-        ]));
-        const usage = image.usage.length === 0
-          ? 'Runs nowhere.\n'
-          : table(['VERSION', 'APPLICATION', 'ACCOUNT', 'REGION', 'SERVER GROUP', 'INSTANCES'], image.usage.map((u) => [u.version, u.application, u.account, u.region, u.serverGroup, u.instances]));
+        const versions = table(
+          ['VERSION', 'BUILT', 'FORMAT', 'SIZE', 'RECIPE', 'STATE'],
+          image.versions.map((v) => [
+            v.version,
+            since(v.createdAt),
+            v.format,
+            mb(v.sizeBytes),
+            v.recipe ? `${v.recipe.name} r${v.recipe.revision}` : undefined,
+            v.revoked ? `revoked: ${v.revocation?.reason ?? ''}` : 'ok',
+          ]),
+        );
+        const usage =
+          image.usage.length === 0
+            ? 'Runs nowhere.\n'
+            : table(
+                ['VERSION', 'APPLICATION', 'ACCOUNT', 'REGION', 'SERVER GROUP', 'INSTANCES'],
+                image.usage.map((u) => [u.version, u.application, u.account, u.region, u.serverGroup, u.instances]),
+              );
         return `${versions}\n${usage}`;
       });
       return EXIT.ok;
@@ -128,12 +153,18 @@ export const imageCommands = [
       }
       if (!values.app) {
         const out = drafts.map((d) => (d.recipeDrafts.length ? { ...d.draft, recipeDrafts: d.recipeDrafts } : d.draft));
-        io.stdout.write(`${JSON.stringify(Array.isArray(raw) ? out : out[0] ?? null, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(Array.isArray(raw) ? out : (out[0] ?? null), null, 2)}\n`);
         return failed ? EXIT.failed : EXIT.ok;
       }
       for (const d of drafts) {
         const saved = await client(createPipeline, { params: { application: app.data }, body: d.draft });
-        print(io, json, saved, () => `Created ${saved.application}/${saved.name} revision ${saved.revision} (${saved.id})${d.placeholders.length ? `; replace ${d.placeholders.length} placeholder stage(s) before running` : ''}\n`);
+        print(
+          io,
+          json,
+          saved,
+          () =>
+            `Created ${saved.application}/${saved.name} revision ${saved.revision} (${saved.id})${d.placeholders.length ? `; replace ${d.placeholders.length} placeholder stage(s) before running` : ''}\n`,
+        );
       }
       return failed ? EXIT.failed : EXIT.ok;
     },

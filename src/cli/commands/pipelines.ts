@@ -28,7 +28,12 @@ export const pipelineCommands = [
     async run({ io, client, positionals, json }) {
       const pipelines = await client(listPipelines, { params: { application: positionals[0]! } });
       print(io, json, pipelines, () =>
-        pipelines.length === 0 ? 'No pipelines.\n' : table(['ID', 'NAME', 'STAGES', 'REVISION', 'UPDATED'], pipelines.map((p) => [p.id, p.name, p.stages.length, p.revision, `${since(p.updatedAt)} by ${p.updatedBy}`])),
+        pipelines.length === 0
+          ? 'No pipelines.\n'
+          : table(
+              ['ID', 'NAME', 'STAGES', 'REVISION', 'UPDATED'],
+              pipelines.map((p) => [p.id, p.name, p.stages.length, p.revision, `${since(p.updatedAt)} by ${p.updatedBy}`]),
+            ),
       );
       return EXIT.ok;
     },

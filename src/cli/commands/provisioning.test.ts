@@ -13,7 +13,9 @@ let url: string;
 let token: string;
 const home = mkdtempSync(join(tmpdir(), 'kiln-cli-provisioning-'));
 const intentFile = join(home, 'intent.yaml');
-writeFileSync(intentFile, `hostname: web-1
+writeFileSync(
+  intentFile,
+  `hostname: web-1
 users:
   - name: deploy
     sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKiln deploy@kiln"]
@@ -24,7 +26,8 @@ units:
   - name: app.service
     contents: "[Service]\\nExecStart=/bin/true\\n[Install]\\nWantedBy=multi-user.target\\n"
 runcmd: ["echo hello > /tmp/hello"]
-`);
+`,
+);
 
 beforeAll(async () => {
   ({ app, close, token } = await openTestApp({ seed: false }));
@@ -35,12 +38,16 @@ afterAll(() => close());
 async function kiln(args: string[]) {
   let out = '';
   let err = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: (async function* () {})(),
-    env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
-  }, { sleep: () => Promise.resolve() });
+  const code = await main(
+    args,
+    {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      stdin: (async function* () {})(),
+      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
+    },
+    { sleep: () => Promise.resolve() },
+  );
   return { code, out, err };
 }
 
@@ -59,7 +66,10 @@ describe('kiln provisioning render', () => {
   });
 
   it('names what is wrong: the format, unreadable YAML, or the intent field the server refuses', async () => {
-    expect(await kiln(['provisioning', 'render', '--format', 'kickstart', intentFile])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--format must be one of cloud-init, ignition, butane') });
+    expect(await kiln(['provisioning', 'render', '--format', 'kickstart', intentFile])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--format must be one of cloud-init, ignition, butane'),
+    });
     const bad = join(home, 'bad.yaml');
     writeFileSync(bad, 'hostname: [unclosed\n');
     expect((await kiln(['provisioning', 'render', bad])).err).toContain('the intent is not YAML or JSON');

@@ -17,8 +17,20 @@ beforeAll(async () => {
   token = await asTestAdmin(app, t.repos, { inject: false });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-  for (const [name, version] of [['web-prod-v001', 'v1'], ['web-prod-v002', 'v2']] as const) {
-    await t.cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name, image: `sample-app:${version}`, capacity: { min: 1, desired: 1, max: 3 }, loadBalancers: ['web-prod'], disabled: name === 'web-prod-v001' });
+  for (const [name, version] of [
+    ['web-prod-v001', 'v1'],
+    ['web-prod-v002', 'v2'],
+  ] as const) {
+    await t.cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name,
+      image: `sample-app:${version}`,
+      capacity: { min: 1, desired: 1, max: 3 },
+      loadBalancers: ['web-prod'],
+      disabled: name === 'web-prod-v001',
+    });
   }
   await until('both groups healthy', async () => {
     const groups = await t.repos.serverGroups.listByApplication('web');
@@ -69,6 +81,9 @@ describe('kiln server-group', { timeout: 90_000 }, () => {
   it('explains a malformed reference or count as usage (exit 2)', async () => {
     expect(await kiln('server-group', 'enable', 'web-prod-v002')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('expected ACCOUNT/REGION/SERVER_GROUP') });
     expect(await kiln('server-group', 'resize', 'prod/east/web-prod-v002')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--desired N is required') });
-    expect(await kiln('server-group', 'resize', 'prod/east/web-prod-v002', '--desired', 'many')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining("--desired must be a whole number, not 'many'") });
+    expect(await kiln('server-group', 'resize', 'prod/east/web-prod-v002', '--desired', 'many')).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining("--desired must be a whole number, not 'many'"),
+    });
   });
 });

@@ -72,9 +72,9 @@ export const serverGroupCommands = [
   defineCommand({
     words: ['server-group', 'destroy'],
     args: [REF],
-    summary: "Drains a server group, stops its instances and deletes it. The last enabled group of a production cluster needs --confirm with its name",
+    summary: 'Drains a server group, stops its instances and deletes it. The last enabled group of a production cluster needs --confirm with its name',
     options: { confirm: { type: 'string' } },
-    optionHelp: ['--confirm NAME  the group\'s name, required for the last enabled group of a production cluster'],
+    optionHelp: ["--confirm NAME  the group's name, required for the last enabled group of a production cluster"],
     async run({ io, client, positionals, values, json }) {
       const { cluster: _c, ...params } = serverGroupRef(positionals[0]!);
       const confirm = values.confirm as string | undefined;

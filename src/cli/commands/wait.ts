@@ -27,7 +27,12 @@ export const waitCommand = defineCommand({
       const e = await client(getExecution, { params: { executionId: positionals[0]! } });
       const judgment = pendingJudgment(e);
       if (until === 'judgment' && judgment) {
-        print(io, json, e, () => `Waiting for a judgment on stage '${judgment.refId}' (${judgment.name}). Approve with: kiln execution judge ${e.id} ${judgment.refId} --approve\n`);
+        print(
+          io,
+          json,
+          e,
+          () => `Waiting for a judgment on stage '${judgment.refId}' (${judgment.name}). Approve with: kiln execution judge ${e.id} ${judgment.refId} --approve\n`,
+        );
         return EXIT.ok;
       }
       if (COMPLETED.has(e.status)) {

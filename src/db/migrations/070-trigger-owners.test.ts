@@ -13,7 +13,10 @@ describe(`trigger owners migration (${testDriver()})`, () => {
   it('takes the blanket EXECUTE from the trigger service account of an existing install, keeping the account and what an admin granted', async () => {
     const test = await openTestDatabase({ migrate: false });
     opened.push(test);
-    await migrate(test.db, MIGRATIONS.filter((m) => m.version < 70));
+    await migrate(
+      test.db,
+      MIGRATIONS.filter((m) => m.version < 70),
+    );
     const repos = createRepositories(test.db);
     // An admin had also given the role one application by name: that stays.
     await test.db.query(`insert into grants (role, resource_type, resource, permission) values ('triggers', 'application', 'billing', 'EXECUTE')`);

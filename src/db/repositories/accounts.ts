@@ -39,8 +39,18 @@ export function accountRepository(db: Queryable): AccountRepository {
         await db.query(
           `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint, credentials, credentials_set_at, credentials_set_by)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [a.name, a.provider, a.environment, a.regions, a.demo, a.disabled, JSON.stringify(a.endpoint),
-            credentials ? JSON.stringify(credentials) : null, credentials ? stamp.at : null, credentials ? stamp.by : null],
+          [
+            a.name,
+            a.provider,
+            a.environment,
+            a.regions,
+            a.demo,
+            a.disabled,
+            JSON.stringify(a.endpoint),
+            credentials ? JSON.stringify(credentials) : null,
+            credentials ? stamp.at : null,
+            credentials ? stamp.by : null,
+          ],
         );
       } catch (err) {
         if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`account '${a.name}' already exists`, 'name');
@@ -68,10 +78,7 @@ export function accountRepository(db: Queryable): AccountRepository {
     },
 
     async serverGroupsIn(name) {
-      const { rows } = await db.query<{ region: string; name: string }>(
-        'select region, name from server_groups where account = $1 order by region, name',
-        [name],
-      );
+      const { rows } = await db.query<{ region: string; name: string }>('select region, name from server_groups where account = $1 order by region, name', [name]);
       return rows.map((r) => `${r.region}/${r.name}`);
     },
   };

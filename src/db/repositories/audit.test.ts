@@ -7,7 +7,14 @@ afterEach(() => test.close());
 
 describe('audit log', () => {
   it('keeps entries newest first and refuses to edit or delete them, even in SQL', async () => {
-    const entry = { at: '2026-11-23T10:00:00.000Z', actor: 'ana', action: 'PUT /api/pipelines/:pipelineId', target: '/api/pipelines/1', status: 200, details: { body: { name: 'x' } } };
+    const entry = {
+      at: '2026-11-23T10:00:00.000Z',
+      actor: 'ana',
+      action: 'PUT /api/pipelines/:pipelineId',
+      target: '/api/pipelines/1',
+      status: 200,
+      details: { body: { name: 'x' } },
+    };
     await test.repos.audit.append(entry);
     await test.repos.audit.append({ ...entry, at: '2026-11-23T10:01:00.000Z', actor: 'bo' });
     expect((await test.repos.audit.list({ limit: 10 })).map((e) => e.actor)).toEqual(['bo', 'ana']);

@@ -6,10 +6,16 @@ import type { AuditRepository, Session } from '../types';
 export function auditRepository(db: Session): AuditRepository {
   return {
     async append(e) {
-      await db.query(
-        `insert into audit_log (at, actor, action, target, status, details, ip, user_agent) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [e.at, e.actor, e.action, e.target, e.status, JSON.stringify(e.details), e.ip ?? null, e.userAgent ?? null],
-      );
+      await db.query(`insert into audit_log (at, actor, action, target, status, details, ip, user_agent) values ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        e.at,
+        e.actor,
+        e.action,
+        e.target,
+        e.status,
+        JSON.stringify(e.details),
+        e.ip ?? null,
+        e.userAgent ?? null,
+      ]);
     },
 
     async list(filter) {
@@ -22,7 +28,13 @@ export function auditRepository(db: Session): AuditRepository {
          order by id desc limit $5`,
         [filter.actor ?? null, filter.action ?? null, filter.q ? containsPattern(filter.q) : null, filter.before ?? null, filter.limit],
       );
-      return parseRows(AuditEntry, rows, 'audit_log', (r) => String(r.id), (r) => ({ ...withoutNulls(r), id: Number(r.id), details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }));
+      return parseRows(
+        AuditEntry,
+        rows,
+        'audit_log',
+        (r) => String(r.id),
+        (r) => ({ ...withoutNulls(r), id: Number(r.id), details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }),
+      );
     },
   };
 }

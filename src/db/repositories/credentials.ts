@@ -7,10 +7,14 @@ import type { CredentialRepository, Session } from '../types';
 export function credentialRepository(db: Session): CredentialRepository {
   return {
     async createSession(s) {
-      await db.query(
-        `insert into sessions (id_hash, user_name, created_at, expires_at, last_seen_at, ip, user_agent) values ($1, $2, $3, $4, $3, $5, $6)`,
-        [s.idHash, s.userName, s.createdAt, s.expiresAt, s.ip ?? null, s.userAgent ?? null],
-      );
+      await db.query(`insert into sessions (id_hash, user_name, created_at, expires_at, last_seen_at, ip, user_agent) values ($1, $2, $3, $4, $3, $5, $6)`, [
+        s.idHash,
+        s.userName,
+        s.createdAt,
+        s.expiresAt,
+        s.ip ?? null,
+        s.userAgent ?? null,
+      ]);
     },
 
     async findSession(idHash, now) {
@@ -38,10 +42,15 @@ export function credentialRepository(db: Session): CredentialRepository {
     },
 
     async createToken(t) {
-      await db.query(
-        `insert into api_tokens (id, user_name, name, prefix, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [t.id, t.userName, t.name, t.prefix, t.tokenHash, t.createdAt, t.expiresAt ?? null],
-      );
+      await db.query(`insert into api_tokens (id, user_name, name, prefix, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`, [
+        t.id,
+        t.userName,
+        t.name,
+        t.prefix,
+        t.tokenHash,
+        t.createdAt,
+        t.expiresAt ?? null,
+      ]);
     },
 
     async findToken(tokenHash, now) {
@@ -76,7 +85,11 @@ export function credentialRepository(db: Session): CredentialRepository {
     },
 
     async createSetupToken(tokenHash, now, expiresAt) {
-      await db.query('insert into setup_tokens (token_hash, created_at, expires_at) values ($1, $2, $3) on conflict do nothing', [tokenHash, now.toISOString(), expiresAt.toISOString()]);
+      await db.query('insert into setup_tokens (token_hash, created_at, expires_at) values ($1, $2, $3) on conflict do nothing', [
+        tokenHash,
+        now.toISOString(),
+        expiresAt.toISOString(),
+      ]);
     },
 
     async useSetupToken(tokenHash, now) {

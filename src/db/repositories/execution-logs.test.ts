@@ -10,13 +10,20 @@ async function seed() {
   const { db: session, repos } = db();
   await createOwners(repos);
   await session.query(`insert into pipelines (id, application, name, revision, config, updated_by) values ($1, 'web', 'p', 1, '{}', 'ana')`, [PIPE]);
-  await session.query(
-    `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger) values ($1, 'web', $2, 'p', 1, 'RUNNING', '{}')`,
-    [EXEC, PIPE],
-  );
+  await session.query(`insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger) values ($1, 'web', $2, 'p', 1, 'RUNNING', '{}')`, [
+    EXEC,
+    PIPE,
+  ]);
   const expected: Record<string, string[]> = { build: [], test: [] };
   let n = 0;
-  for (const [stage, size] of [['build', 3], ['test', 2], ['build', 700], ['build', 1], ['test', 4], ['build', 50]] as const) {
+  for (const [stage, size] of [
+    ['build', 3],
+    ['test', 2],
+    ['build', 700],
+    ['build', 1],
+    ['test', 4],
+    ['build', 50],
+  ] as const) {
     const lines = Array.from({ length: size }, () => `${stage} ${(n += 1)}`);
     await repos.executionLogs.append(EXEC, stage, lines);
     expected[stage]!.push(...lines);

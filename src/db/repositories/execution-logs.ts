@@ -24,10 +24,9 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
       return db.transaction(async (tx) => {
         // Serialize appenders of one execution so sequence numbers never collide or leave gaps.
         await tx.query('select 1 from executions where id = $1 for update', [executionId]);
-        const { rows } = await tx.query<{ next: number }>(
-          `select coalesce(max(first_seq + jsonb_array_length(lines)), 1) as next from execution_logs where execution_id = $1`,
-          [executionId],
-        );
+        const { rows } = await tx.query<{ next: number }>(`select coalesce(max(first_seq + jsonb_array_length(lines)), 1) as next from execution_logs where execution_id = $1`, [
+          executionId,
+        ]);
         const firstSeq = Number(rows[0]!.next);
         await tx.query(`insert into execution_logs (execution_id, ref_id, first_seq, lines, bytes) values ($1, $2, $3, $4, $5)`, [
           executionId,
@@ -87,10 +86,7 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
     },
 
     async bytes(executionId, refId) {
-      const { rows } = await db.query<{ total: number | null }>(
-        'select sum(bytes) as total from execution_logs where execution_id = $1 and ref_id = $2',
-        [executionId, refId],
-      );
+      const { rows } = await db.query<{ total: number | null }>('select sum(bytes) as total from execution_logs where execution_id = $1 and ref_id = $2', [executionId, refId]);
       return Number(rows[0]?.total ?? 0);
     },
   };

@@ -29,7 +29,12 @@ async function withStages(db: Session, rows: Record<string, unknown>[], one = fa
     for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context', 'tasks']) stage[key] = json(stage[key]);
     byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
   }
-  const input = (r: Record<string, unknown>) => ({ ...withoutNulls(r), trigger: json(r.trigger), ...(r.paused ? { paused: json(r.paused) } : {}), stages: byExecution.get(r.id as string) ?? [] });
+  const input = (r: Record<string, unknown>) => ({
+    ...withoutNulls(r),
+    trigger: json(r.trigger),
+    ...(r.paused ? { paused: json(r.paused) } : {}),
+    stages: byExecution.get(r.id as string) ?? [],
+  });
   if (one) return rows.map((r) => parseRow(Execution, input(r), `execution ${String(r.id)}`, { table: 'executions', key: String(r.id) }));
   return parseRows(Execution, rows, 'executions', (r) => String(r.id), input);
 }
@@ -43,10 +48,9 @@ function decodeCursor(cursor: string): [string, string] | undefined {
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
 async function activeCount(tx: Session, pipelineId: string): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(
-    `select count(*)::int as n from executions where pipeline_id = $1 and status in ('NOT_STARTED', 'RUNNING', 'PAUSED')`,
-    [pipelineId],
-  );
+  const { rows } = await tx.query<{ n: number }>(`select count(*)::int as n from executions where pipeline_id = $1 and status in ('NOT_STARTED', 'RUNNING', 'PAUSED')`, [
+    pipelineId,
+  ]);
   return rows[0]?.n ?? 0;
 }
 
@@ -55,8 +59,7 @@ async function activeCount(tx: Session, pipelineId: string): Promise<number> {
  * claim's token. FOR SHARE waits for a claim in flight and re-reads the row it committed, so a write
  * and a take-over never interleave (a claim skips the row meanwhile: SKIP LOCKED).
  */
-const HELD = (owner: string, token: string) =>
-  `exists (select 1 from executions x where x.id = $1 and x.lease_owner = ${owner} and x.lease_token = ${token}::bigint for share)`;
+const HELD = (owner: string, token: string) => `exists (select 1 from executions x where x.id = $1 and x.lease_owner = ${owner} and x.lease_token = ${token}::bigint for share)`;
 
 export function executionRepository(db: Session): ExecutionRepository {
   const get = async (id: string) => (await withStages(db, (await db.query(`${EXECUTION} where id = $1`, [id])).rows, true))[0];
@@ -102,15 +105,34 @@ export function executionRepository(db: Session): ExecutionRepository {
         await tx.query(
           `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [execution.id, execution.application, execution.pipelineId, execution.pipelineName, execution.pipelineRevision,
-            status, JSON.stringify(execution.trigger), execution.createdAt],
+          [
+            execution.id,
+            execution.application,
+            execution.pipelineId,
+            execution.pipelineName,
+            execution.pipelineRevision,
+            status,
+            JSON.stringify(execution.trigger),
+            execution.createdAt,
+          ],
         );
         for (const [position, s] of execution.stages.entries()) {
           await tx.query(
             `insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, timeout_sec, status)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-            [execution.id, position, s.refId, s.type, s.name, JSON.stringify(s.requisiteStageRefIds), s.failPolicy,
-              JSON.stringify(s.config), s.condition ?? null, s.timeoutSec ?? null, s.status],
+            [
+              execution.id,
+              position,
+              s.refId,
+              s.type,
+              s.name,
+              JSON.stringify(s.requisiteStageRefIds),
+              s.failPolicy,
+              JSON.stringify(s.config),
+              s.condition ?? null,
+              s.timeoutSec ?? null,
+              s.status,
+            ],
           );
         }
         return { status, superseded };
@@ -154,8 +176,17 @@ export function executionRepository(db: Session): ExecutionRepository {
            and ($7::text is null or trigger->>'type' = $7)
            and ($8::timestamptz is null or created_at >= $8) and ($9::timestamptz is null or created_at < $9)
          order by created_at desc, id desc limit $6`,
-        [application ?? null, filter.statuses ? [...filter.statuses] : null, filter.pipelineId ?? null, after?.[0] ?? null, after?.[1] ?? null,
-          filter.limit + 1, filter.trigger ?? null, filter.since ?? null, filter.until ?? null],
+        [
+          application ?? null,
+          filter.statuses ? [...filter.statuses] : null,
+          filter.pipelineId ?? null,
+          after?.[0] ?? null,
+          after?.[1] ?? null,
+          filter.limit + 1,
+          filter.trigger ?? null,
+          filter.since ?? null,
+          filter.until ?? null,
+        ],
       );
       const page = await withStages(db, rows.slice(0, filter.limit));
       return { executions: page, nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : undefined, badCursor: false };
@@ -237,9 +268,19 @@ export function executionRepository(db: Session): ExecutionRepository {
            woken = woken or $8
          where id = $1 and ($9::text[] is null or status = any($9::text[]))
            and ($10::text is null or (lease_owner = $10 and lease_token = $11))`,
-        [id, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null, patch.canceledBy ?? null, patch.cancelReason ?? null,
-          patch.paused ? JSON.stringify(patch.paused) : null, expect?.wake ?? false, expect?.status ? [...expect.status] : null,
-          expect?.lease?.owner ?? null, expect?.lease?.token ?? 0],
+        [
+          id,
+          patch.status ?? null,
+          patch.startedAt ?? null,
+          patch.endedAt ?? null,
+          patch.canceledBy ?? null,
+          patch.cancelReason ?? null,
+          patch.paused ? JSON.stringify(patch.paused) : null,
+          expect?.wake ?? false,
+          expect?.status ? [...expect.status] : null,
+          expect?.lease?.owner ?? null,
+          expect?.lease?.token ?? 0,
+        ],
       );
       return rowCount > 0;
     },
@@ -251,10 +292,20 @@ export function executionRepository(db: Session): ExecutionRepository {
            error = coalesce($7, error), context = coalesce($8::jsonb, context), tasks = coalesce($10::jsonb, tasks)
          where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)
            and ($11::text is null or ${HELD('$11', '$12')})`,
-        [id, refId, patch.status ?? null, patch.startedAt ?? null, patch.endedAt ?? null,
-          patch.outputs ? JSON.stringify(patch.outputs) : null, patch.error ?? null,
-          patch.context ? JSON.stringify(patch.context) : null, expect?.status ?? null,
-          patch.tasks ? JSON.stringify(patch.tasks) : null, expect?.lease?.owner ?? null, expect?.lease?.token ?? 0],
+        [
+          id,
+          refId,
+          patch.status ?? null,
+          patch.startedAt ?? null,
+          patch.endedAt ?? null,
+          patch.outputs ? JSON.stringify(patch.outputs) : null,
+          patch.error ?? null,
+          patch.context ? JSON.stringify(patch.context) : null,
+          expect?.status ?? null,
+          patch.tasks ? JSON.stringify(patch.tasks) : null,
+          expect?.lease?.owner ?? null,
+          expect?.lease?.token ?? 0,
+        ],
       );
       return rowCount > 0;
     },

@@ -7,8 +7,14 @@ import type { NewImage } from './images';
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const image = (name: string, n: number, parentId?: string): NewImage => ({
-  name, build: { builder: 'bundle', tools: { tar: 'tar 1.34' }, packages: [] }, digest: digest(n), sizeBytes: 1000 + n,
-  format: 'bundle', artifact: `${digest(n).slice(7)}.tar.zst`, parentId, run: { entrypoint: 'server.mjs', healthPath: '/health' },
+  name,
+  build: { builder: 'bundle', tools: { tar: 'tar 1.34' }, packages: [] },
+  digest: digest(n),
+  sizeBytes: 1000 + n,
+  format: 'bundle',
+  artifact: `${digest(n).slice(7)}.tar.zst`,
+  parentId,
+  run: { entrypoint: 'server.mjs', healthPath: '/health' },
 });
 
 describe(`image registry (${testDriver()})`, () => {
@@ -33,7 +39,10 @@ describe(`image registry (${testDriver()})`, () => {
     expect(detail.channels).toEqual({ latest: 'v2', production: 'v2' });
     expect(detail.history.filter((h) => h.channel === 'production').map((h) => `${h.previous ?? '-'}→${h.version}`)).toEqual(['v1→v2', '-→v1']);
     expect((await repos.images.resolve('web@production'))!.id).toBe(v2.id);
-    expect((await repos.images.list()).map((s) => [s.name, s.versions, s.latest.version])).toEqual([['api', 1, 'v1'], ['web', 2, 'v2']]);
+    expect((await repos.images.list()).map((s) => [s.name, s.versions, s.latest.version])).toEqual([
+      ['api', 1, 'v1'],
+      ['web', 2, 'v2'],
+    ]);
   });
 
   it('spreads a revocation to descendants, and a scheduled one takes effect at its time', async () => {
@@ -63,7 +72,9 @@ describe(`image registry (${testDriver()})`, () => {
     await repos.serverGroups.save({ ...sg, image: { name: 'web', version: 'v1' } });
     await repos.serverGroups.save(serverGroup({ account: 'prod', region: 'east', name: 'web-prod-v002' }));
     const usage = (await repos.images.detail('web'))!.usage;
-    expect(usage).toEqual([{ version: 'v1', application: 'web', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v003', instances: 2, disabled: false }]);
+    expect(usage).toEqual([
+      { version: 'v1', application: 'web', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v003', instances: 2, disabled: false },
+    ]);
   });
 
   it('keeps every recipe revision and refuses a save based on a stale one', async () => {

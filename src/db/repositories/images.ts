@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ChannelAssignment,
-  ImageDetail,
-  ImageSummary,
-  ImageVersion,
-  type BuildMetadata,
-  type ImageUsage,
-} from '../../shared/domain/image';
+import { ChannelAssignment, ImageDetail, ImageSummary, ImageVersion, type BuildMetadata, type ImageUsage } from '../../shared/domain/image';
 import { descendantsOf, staleParent } from '../../shared/bakery/lineage';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
 import { ConflictError, NotFoundError } from '../errors';
@@ -49,10 +42,27 @@ export interface ImageRepository {
 }
 
 type Row = {
-  id: string; name: string; version: number; createdAt: string; recipe_id: string | null; recipe_name: string | null;
-  recipe_revision: number | null; build: unknown; digest: string; size_bytes: string | number; format: string; artifact: string;
-  parent_id: string | null; run: unknown; revokedAt: string | null; revoke_reason: string | null; revoked_by: string | null;
-  restoredAt: string | null; restore_reason: string | null; restored_by: string | null; lifted_revocation: unknown;
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  recipe_id: string | null;
+  recipe_name: string | null;
+  recipe_revision: number | null;
+  build: unknown;
+  digest: string;
+  size_bytes: string | number;
+  format: string;
+  artifact: string;
+  parent_id: string | null;
+  run: unknown;
+  revokedAt: string | null;
+  revoke_reason: string | null;
+  revoked_by: string | null;
+  restoredAt: string | null;
+  restore_reason: string | null;
+  restored_by: string | null;
+  lifted_revocation: unknown;
 };
 
 const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", recipe_id, recipe_name, recipe_revision, build,
@@ -71,35 +81,52 @@ export function imageRepository(db: Session): ImageRepository {
     const rows = (await db.query<Row>(`${SELECT} order by name, version`)).rows;
     const channels = (await db.query<{ image_id: string; channel: string }>(`select image_id, channel from image_channels order by channel`)).rows;
     const nodes = new Map<string, RevocationNode>(
-      rows.map((r) => [r.id, {
-        id: r.id, ref: `${r.name}:${label(r.version)}`, parentId: r.parent_id ?? undefined,
-        own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
-      }]),
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          ref: `${r.name}:${label(r.version)}`,
+          parentId: r.parent_id ?? undefined,
+          own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
+        },
+      ]),
     );
-    const parsed = parseRows(ImageVersion, rows, 'images', (r) => `${r.name}:${label(r.version)}`, (r) => {
-      const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
-      const run = json(r.run);
-      const lifted = json(r.lifted_revocation);
-      return {
-        id: r.id, name: r.name, version: label(r.version), createdAt: r.createdAt,
-        ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
-        build: json(r.build), digest: r.digest, sizeBytes: Number(r.size_bytes), format: r.format, artifact: r.artifact,
-        ...(r.parent_id ? { parent: { id: r.parent_id, ref: nodes.get(r.parent_id)?.ref ?? r.parent_id } } : {}),
-        ...(run ? { run } : {}),
-        ...(revocation ? { revocation } : {}),
-        revoked,
-        ...(r.restoredAt && lifted ? { restoration: { at: r.restoredAt, reason: r.restore_reason ?? '', by: r.restored_by ?? '', lifted } } : {}),
-        channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
-      };
-    });
+    const parsed = parseRows(
+      ImageVersion,
+      rows,
+      'images',
+      (r) => `${r.name}:${label(r.version)}`,
+      (r) => {
+        const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
+        const run = json(r.run);
+        const lifted = json(r.lifted_revocation);
+        return {
+          id: r.id,
+          name: r.name,
+          version: label(r.version),
+          createdAt: r.createdAt,
+          ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
+          build: json(r.build),
+          digest: r.digest,
+          sizeBytes: Number(r.size_bytes),
+          format: r.format,
+          artifact: r.artifact,
+          ...(r.parent_id ? { parent: { id: r.parent_id, ref: nodes.get(r.parent_id)?.ref ?? r.parent_id } } : {}),
+          ...(run ? { run } : {}),
+          ...(revocation ? { revocation } : {}),
+          revoked,
+          ...(r.restoredAt && lifted ? { restoration: { at: r.restoredAt, reason: r.restore_reason ?? '', by: r.restored_by ?? '', lifted } } : {}),
+          channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
+        };
+      },
+    );
     return parsed.map((image) => {
       const stale = staleParent(image, parsed);
       return stale ? { ...image, staleParent: stale } : image;
     });
   }
 
-  const find = async (name: string, version: string, now = new Date()) =>
-    (await load(now)).find((i) => i.name === name && i.version === version);
+  const find = async (name: string, version: string, now = new Date()) => (await load(now)).find((i) => i.name === name && i.version === version);
 
   async function assign(tx: Session, name: string, channel: string, imageId: string, by: string) {
     const prev = await tx.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [name, channel]);
@@ -109,7 +136,11 @@ export function imageRepository(db: Session): ImageRepository {
       [name, channel, imageId, by],
     );
     await tx.query(`insert into image_channel_history (name, channel, image_id, previous_image_id, by) values ($1, $2, $3, $4, $5)`, [
-      name, channel, imageId, prev.rows[0]?.image_id ?? null, by,
+      name,
+      channel,
+      imageId,
+      prev.rows[0]?.image_id ?? null,
+      by,
     ]);
   }
 
@@ -125,8 +156,21 @@ export function imageRepository(db: Session): ImageRepository {
             await tx.query(
               `insert into images (id, name, version, recipe_id, recipe_name, recipe_revision, build, digest, size_bytes, format, artifact, parent_id, run, cache_key)
                select $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 from images where name = $2`,
-              [id, input.name, input.recipe?.id ?? null, input.recipe?.name ?? null, input.recipe?.revision ?? null, JSON.stringify(input.build),
-                input.digest, input.sizeBytes, input.format, input.artifact, input.parentId ?? null, input.run ? JSON.stringify(input.run) : null, input.cacheKey ?? null],
+              [
+                id,
+                input.name,
+                input.recipe?.id ?? null,
+                input.recipe?.name ?? null,
+                input.recipe?.revision ?? null,
+                JSON.stringify(input.build),
+                input.digest,
+                input.sizeBytes,
+                input.format,
+                input.artifact,
+                input.parentId ?? null,
+                input.run ? JSON.stringify(input.run) : null,
+                input.cacheKey ?? null,
+              ],
             );
             await assign(tx, input.name, 'latest', id, by);
           });
@@ -147,7 +191,10 @@ export function imageRepository(db: Session): ImageRepository {
     async resolve(selector, now = new Date()) {
       const at = selector.indexOf('@');
       if (at > 0) {
-        const { rows } = await db.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [selector.slice(0, at), selector.slice(at + 1)]);
+        const { rows } = await db.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [
+          selector.slice(0, at),
+          selector.slice(at + 1),
+        ]);
         return rows[0] ? this.get(rows[0].image_id, now) : undefined;
       }
       const colon = selector.lastIndexOf(':');
@@ -160,10 +207,10 @@ export function imageRepository(db: Session): ImageRepository {
     },
 
     async byBuild(executionId, stageRefId) {
-      const { rows } = await db.query<{ id: string }>(
-        `select id from images where build->>'executionId' = $1 and build->>'stageRefId' = $2 order by created_at desc limit 1`,
-        [executionId, stageRefId],
-      );
+      const { rows } = await db.query<{ id: string }>(`select id from images where build->>'executionId' = $1 and build->>'stageRefId' = $2 order by created_at desc limit 1`, [
+        executionId,
+        stageRefId,
+      ]);
       return rows[0] ? this.get(rows[0].id) : undefined;
     },
 
@@ -188,23 +235,43 @@ export function imageRepository(db: Session): ImageRepository {
       }
       const byId = new Map(all.map((i) => [i.id, i]));
       const nodes = new Map<string, RevocationNode>(all.map((i) => [i.id, { id: i.id, ref: `${i.name}:${i.version}`, parentId: i.parent?.id }]));
-      const ancestry = Object.fromEntries(
-        versions.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: byId.get(a.id)?.revoked ?? false }))]),
-      );
-      const history = (await db.query<{ channel: string; version: number; previous: number | null; at: string; by: string }>(
-        `select h.channel, i.version, p.version as previous, ${iso('h.at')} as at, h.by
+      const ancestry = Object.fromEntries(versions.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: byId.get(a.id)?.revoked ?? false }))]));
+      const history = (
+        await db.query<{ channel: string; version: number; previous: number | null; at: string; by: string }>(
+          `select h.channel, i.version, p.version as previous, ${iso('h.at')} as at, h.by
          from image_channel_history h join images i on i.id = h.image_id left join images p on p.id = h.previous_image_id
          where h.name = $1 order by h.id desc limit 200`,
-        [name],
-      )).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
-      const usage = (await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
-        `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
+          [name],
+        )
+      ).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
+      const usage = (
+        await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
+          `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
                 (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
          from server_groups sg where sg.image_name = $1 order by sg.application, sg.account, sg.region, sg.name`,
-        [name],
-      )).rows.map((u): ImageUsage => ({ version: u.version, application: u.application, account: u.account, region: u.region, cluster: u.cluster, serverGroup: u.name, instances: u.instances, disabled: u.disabled }));
+          [name],
+        )
+      ).rows.map(
+        (u): ImageUsage => ({
+          version: u.version,
+          application: u.application,
+          account: u.account,
+          region: u.region,
+          cluster: u.cluster,
+          serverGroup: u.name,
+          instances: u.instances,
+          disabled: u.disabled,
+        }),
+      );
       const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
-      return ImageDetail.parse({ name, versions, channels, history, ancestry, usage: [...usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)), ...(await usageThroughChildren(db, versions, all))] });
+      return ImageDetail.parse({
+        name,
+        versions,
+        channels,
+        history,
+        ancestry,
+        usage: [...usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)), ...(await usageThroughChildren(db, versions, all))],
+      });
     },
 
     async assignChannel(name, channel, version, by) {
@@ -221,10 +288,13 @@ export function imageRepository(db: Session): ImageRepository {
 
     async revoke(name, version, revocation) {
       const n = versionNumber(version);
-      const { rowCount } = await db.query(
-        `update images set revoked_at = $3, revoke_reason = $4, revoked_by = $5 where name = $1 and version = $2`,
-        [name, Number.isNaN(n) ? -1 : n, revocation.at, revocation.reason, revocation.by],
-      );
+      const { rowCount } = await db.query(`update images set revoked_at = $3, revoke_reason = $4, revoked_by = $5 where name = $1 and version = $2`, [
+        name,
+        Number.isNaN(n) ? -1 : n,
+        revocation.at,
+        revocation.reason,
+        revocation.by,
+      ]);
       if (rowCount === 0) throw new NotFoundError(`image '${name}' has no version '${version}'`, 'version');
       return (await find(name, version))!;
     },
@@ -256,7 +326,17 @@ export function imageRepository(db: Session): ImageRepository {
 async function usageThroughChildren(db: Session, versions: readonly ImageVersion[], all: readonly ImageVersion[]): Promise<ImageUsage[]> {
   const through = versions.flatMap((v) => descendantsOf(v.id, all).map((d) => ({ base: v.version, child: d })));
   if (through.length === 0) return [];
-  const { rows } = await db.query<{ image_name: string; image_version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
+  const { rows } = await db.query<{
+    image_name: string;
+    image_version: string;
+    application: string;
+    account: string;
+    region: string;
+    cluster: string;
+    name: string;
+    instances: number;
+    disabled: boolean;
+  }>(
     `select sg.image_name, sg.image_version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
             (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
      from server_groups sg where sg.image_name = any($1::text[]) order by sg.application, sg.account, sg.region, sg.name`,
@@ -265,6 +345,18 @@ async function usageThroughChildren(db: Session, versions: readonly ImageVersion
   return rows.flatMap((r) =>
     through
       .filter((t) => t.child.name === r.image_name && t.child.version === r.image_version)
-      .map((t): ImageUsage => ({ version: t.base, application: r.application, account: r.account, region: r.region, cluster: r.cluster, serverGroup: r.name, instances: r.instances, disabled: r.disabled, through: `${r.image_name}:${r.image_version}` })),
+      .map(
+        (t): ImageUsage => ({
+          version: t.base,
+          application: r.application,
+          account: r.account,
+          region: r.region,
+          cluster: r.cluster,
+          serverGroup: r.name,
+          instances: r.instances,
+          disabled: r.disabled,
+          through: `${r.image_name}:${r.image_version}`,
+        }),
+      ),
   );
 }

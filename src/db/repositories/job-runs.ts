@@ -57,14 +57,24 @@ const RUN = `
 
 function toRun(r: Record<string, unknown>): JobRun {
   const run: JobRun = {
-    executionId: r.executionId as string, refId: r.refId as string, attempt: Number(r.attempt), owner: r.owner as string,
-    host: r.host as string, runDir: r.runDir as string, pgid: r.pgid === null ? null : Number(r.pgid),
-    launchedAt: r.launchedAt as string, heartbeatAt: r.heartbeatAt as string, logOffset: Number(r.logOffset),
+    executionId: r.executionId as string,
+    refId: r.refId as string,
+    attempt: Number(r.attempt),
+    owner: r.owner as string,
+    host: r.host as string,
+    runDir: r.runDir as string,
+    pgid: r.pgid === null ? null : Number(r.pgid),
+    launchedAt: r.launchedAt as string,
+    heartbeatAt: r.heartbeatAt as string,
+    logOffset: Number(r.logOffset),
   };
   if (r.endedAt) {
     run.result = {
-      endedAt: r.endedAt as string, exitCode: r.exitCode === null ? null : Number(r.exitCode), signal: (r.signal as string | null) ?? null,
-      timedOut: Boolean(r.timedOut), ...(r.error ? { error: r.error as string } : {}),
+      endedAt: r.endedAt as string,
+      exitCode: r.exitCode === null ? null : Number(r.exitCode),
+      signal: (r.signal as string | null) ?? null,
+      timedOut: Boolean(r.timedOut),
+      ...(r.error ? { error: r.error as string } : {}),
     };
   }
   return run;
@@ -107,18 +117,24 @@ export function jobRunRepository(db: Session): JobRunRepository {
     },
 
     async finish(k, result) {
-      const { rowCount } = await db.query(
-        `update job_runs set ended_at = $4, exit_code = $5, signal = $6, timed_out = $7, error = $8 where ${KEY} and ended_at is null`,
-        [...key(k), result.endedAt, result.exitCode, result.signal, result.timedOut, result.error ?? null],
-      );
+      const { rowCount } = await db.query(`update job_runs set ended_at = $4, exit_code = $5, signal = $6, timed_out = $7, error = $8 where ${KEY} and ended_at is null`, [
+        ...key(k),
+        result.endedAt,
+        result.exitCode,
+        result.signal,
+        result.timedOut,
+        result.error ?? null,
+      ]);
       return rowCount > 0;
     },
 
     async adopt(k, owner, at, staleBefore) {
-      const { rowCount } = await db.query(
-        `update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and heartbeat_at < $6`,
-        [...key(k), owner, at.toISOString(), staleBefore.toISOString()],
-      );
+      const { rowCount } = await db.query(`update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and heartbeat_at < $6`, [
+        ...key(k),
+        owner,
+        at.toISOString(),
+        staleBefore.toISOString(),
+      ]);
       return rowCount > 0;
     },
   };

@@ -17,9 +17,7 @@ describe(`load balancers (${testDriver()})`, () => {
     ]);
     const admin = loadBalancer({ ...east, name: 'web-prod-admin' }, [{ serverGroup: 'web-prod-v001', weight: 100 }]);
     // Same group name in another region: a different group, so this balancer does not route to ours.
-    const west = loadBalancer({ account: 'prod', region: 'west', name: 'web-prod-frontend' }, [
-      { serverGroup: 'web-prod-v002', weight: 100 },
-    ]);
+    const west = loadBalancer({ account: 'prod', region: 'west', name: 'web-prod-frontend' }, [{ serverGroup: 'web-prod-v002', weight: 100 }]);
     const billing = loadBalancer({ ...east, name: 'billing-api' }, [{ serverGroup: 'billing-v001', weight: 100 }]);
     for (const lb of [frontend, admin, west, billing]) await repos.loadBalancers.save(lb);
 
@@ -67,7 +65,9 @@ describe(`accounts (${testDriver()})`, () => {
     const empty = { name: 'prod', provider: 'local', environment: 'prod', regions: [], demo: false } as unknown as Account;
     // The repository checks with the read schema first (naming the field); the database is the last line.
     await expect(repos.accounts.upsert(empty)).rejects.toMatchObject({ name: 'ValidationError', field: 'regions' });
-    await expect(current().db.query(`insert into accounts (name, provider, environment, regions, demo) values ('prod', 'local', 'prod', '{}', false)`)).rejects.toMatchObject({ code: '23514' });
+    await expect(current().db.query(`insert into accounts (name, provider, environment, regions, demo) values ('prod', 'local', 'prod', '{}', false)`)).rejects.toMatchObject({
+      code: '23514',
+    });
     expect(await repos.accounts.list()).toEqual([]);
   });
 });

@@ -18,10 +18,11 @@ export function loadBalancerRepository(db: Queryable): LoadBalancerRepository {
 
     async listForServerGroup(key) {
       // A balancer only routes to groups in its own account and region; jsonb containment uses the GIN index.
-      const { rows } = await db.query(
-        `${SELECT} where account = $1 and region = $2 and targets @> $3::jsonb order by name`,
-        [key.account, key.region, JSON.stringify([{ serverGroup: key.name }])],
-      );
+      const { rows } = await db.query(`${SELECT} where account = $1 and region = $2 and targets @> $3::jsonb order by name`, [
+        key.account,
+        key.region,
+        JSON.stringify([{ serverGroup: key.name }]),
+      ]);
       return parse(rows);
     },
 

@@ -26,8 +26,15 @@ describe(`local cloud state (${testDriver()})`, () => {
     const { repos } = current();
     await createOwners(repos);
     const lb = LoadBalancer.parse({
-      name: 'web-prod', application: 'web', account: 'prod', region: 'east', protocol: 'http',
-      address: '127.0.0.1:41234', healthCheckPath: '/health', targets: [{ serverGroup: 'web-v001', weight: 100 }], managedBy: 'local',
+      name: 'web-prod',
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      protocol: 'http',
+      address: '127.0.0.1:41234',
+      healthCheckPath: '/health',
+      targets: [{ serverGroup: 'web-v001', weight: 100 }],
+      managedBy: 'local',
     });
     await repos.loadBalancers.save(lb);
     expect(await repos.loadBalancers.get(prodEast('web-prod'))).toEqual(lb);

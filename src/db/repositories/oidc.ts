@@ -8,10 +8,14 @@ export function oidcRepository(db: Session): OidcRepository {
     async saveLogin(login) {
       // Abandoned sign-ins (the person closed the tab at the provider) go on the next one.
       await db.query('delete from oidc_logins where expires_at < $1', [login.createdAt]);
-      await db.query(
-        'insert into oidc_logins (flow_hash, state, nonce, code_verifier, return_to, expires_at) values ($1, $2, $3, $4, $5, $6)',
-        [login.flowHash, login.state, login.nonce, login.codeVerifier, login.returnTo, login.expiresAt],
-      );
+      await db.query('insert into oidc_logins (flow_hash, state, nonce, code_verifier, return_to, expires_at) values ($1, $2, $3, $4, $5, $6)', [
+        login.flowHash,
+        login.state,
+        login.nonce,
+        login.codeVerifier,
+        login.returnTo,
+        login.expiresAt,
+      ]);
     },
 
     async takeLogin(flowHash, now) {
@@ -45,7 +49,10 @@ export function oidcRepository(db: Session): OidcRepository {
             await tx.query('update users set password_hash = null where name = $1', [identity.userName]);
           }
           await tx.query('insert into oidc_identities (issuer, subject, user_name, created_at, last_login_at) values ($1, $2, $3, $4, $4)', [
-            identity.issuer, identity.subject, identity.userName, identity.at,
+            identity.issuer,
+            identity.subject,
+            identity.userName,
+            identity.at,
           ]);
         } catch (err) {
           if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`user '${identity.userName}' already exists`, 'name');

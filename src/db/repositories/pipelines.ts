@@ -19,10 +19,12 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
   });
   const many = (rows: RevisionedRow[]) => docs.toDocuments(rows);
   // The message names the application, so it is built here with the draft at hand.
-  const nameTaken = (draft: PipelineDraft) => (err: unknown): never => {
-    if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');
-    throw err;
-  };
+  const nameTaken =
+    (draft: PipelineDraft) =>
+    (err: unknown): never => {
+      if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');
+      throw err;
+    };
 
   return {
     async listByApplication(application) {
@@ -33,9 +35,7 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
 
     async triggeredBy(application) {
       // jsonb containment: only pipelines with a pipeline trigger naming this application are read.
-      const { rows } = await db.query<RevisionedRow>(`${docs.select} where config->'triggers' @> $1::jsonb order by name`, [
-        JSON.stringify([{ type: 'pipeline', application }]),
-      ]);
+      const { rows } = await db.query<RevisionedRow>(`${docs.select} where config->'triggers' @> $1::jsonb order by name`, [JSON.stringify([{ type: 'pipeline', application }])]);
       return many(rows);
     },
 

@@ -12,9 +12,7 @@ describe(`projects (${testDriver()})`, () => {
 
   it('creates a project and lists it with its applications, by name', async () => {
     const { repos } = current();
-    const created = await repos.projects.create(
-      NewProject.parse({ name: 'zeta', displayName: '  Zeta  ', ownerEmail: 'z@example.com' }),
-    );
+    const created = await repos.projects.create(NewProject.parse({ name: 'zeta', displayName: '  Zeta  ', ownerEmail: 'z@example.com' }));
     expect(created).toMatchObject({ name: 'zeta', displayName: 'Zeta', description: '', applications: [], demo: false });
     expect(created.createdAt).toMatch(ISO_UTC);
     expect(Math.abs(Date.parse(created.createdAt) - Date.now())).toBeLessThan(60_000);
@@ -48,10 +46,7 @@ describe(`applications (${testDriver()})`, () => {
   it('creates an application in an existing project', async () => {
     const { repos } = current();
     await createOwners(repos);
-    const app = await repos.applications.create(
-      NewApplication.parse({ name: 'search', project: 'shop', ownerEmail: 's@example.com' }),
-      { demo: true },
-    );
+    const app = await repos.applications.create(NewApplication.parse({ name: 'search', project: 'shop', ownerEmail: 's@example.com' }), { demo: true });
     expect(app).toMatchObject({ name: 'search', project: 'shop', description: '', demo: true });
     expect(app.createdAt).toMatch(ISO_UTC);
     expect(await repos.applications.get('search')).toMatchObject({
@@ -66,15 +61,11 @@ describe(`applications (${testDriver()})`, () => {
   it('rejects an unknown project as not found on project, and a taken name as a conflict on name', async () => {
     const { repos } = current();
     await createOwners(repos);
-    const missing = await repos.applications
-      .create(NewApplication.parse({ name: 'orphan', project: 'nope', ownerEmail: 'o@example.com' }))
-      .catch((e: unknown) => e);
+    const missing = await repos.applications.create(NewApplication.parse({ name: 'orphan', project: 'nope', ownerEmail: 'o@example.com' })).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect(missing).toMatchObject({ field: 'project' });
 
-    const taken = await repos.applications
-      .create(NewApplication.parse({ name: 'web', project: 'shop', ownerEmail: 'o@example.com' }))
-      .catch((e: unknown) => e);
+    const taken = await repos.applications.create(NewApplication.parse({ name: 'web', project: 'shop', ownerEmail: 'o@example.com' })).catch((e: unknown) => e);
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken).toMatchObject({ field: 'name' });
     expect(await repos.applications.get('orphan')).toBeUndefined();
@@ -84,11 +75,8 @@ describe(`applications (${testDriver()})`, () => {
     const { repos } = current();
     await createOwners(repos);
     await repos.projects.create(NewProject.parse({ name: 'ops', displayName: 'Ops', ownerEmail: 'o@example.com' }));
-    await repos.applications.create(
-      NewApplication.parse({ name: 'web_admin', project: 'ops', description: '100% internal', ownerEmail: 'o@example.com' }),
-    );
-    const names = async (filter: { q?: string; project?: string }) =>
-      (await repos.applications.list(filter)).map((a) => a.name);
+    await repos.applications.create(NewApplication.parse({ name: 'web_admin', project: 'ops', description: '100% internal', ownerEmail: 'o@example.com' }));
+    const names = async (filter: { q?: string; project?: string }) => (await repos.applications.list(filter)).map((a) => a.name);
 
     expect(await names({})).toEqual(['billing', 'web', 'web_admin']);
     expect(await names({ project: 'shop' })).toEqual(['billing', 'web']);
@@ -120,13 +108,15 @@ describe(`applications (${testDriver()})`, () => {
     for (const g of groups) await repos.serverGroups.save(g);
 
     const summaries = await repos.applications.list();
-    expect(summaries.map(({ name, clusterCount, serverGroupCount, instanceCount, accounts }) => ({
-      name,
-      clusterCount,
-      serverGroupCount,
-      instanceCount,
-      accounts,
-    }))).toEqual([
+    expect(
+      summaries.map(({ name, clusterCount, serverGroupCount, instanceCount, accounts }) => ({
+        name,
+        clusterCount,
+        serverGroupCount,
+        instanceCount,
+        accounts,
+      })),
+    ).toEqual([
       { name: 'billing', clusterCount: 1, serverGroupCount: 1, instanceCount: 1, accounts: ['prod'] },
       { name: 'web', clusterCount: 3, serverGroupCount: 5, instanceCount: 6, accounts: ['prod', 'staging'] },
     ]);

@@ -23,10 +23,13 @@ export function projectRepository(db: Queryable): ProjectRepository {
 
     async create(input: NewProject, options = {}) {
       try {
-        await db.query(
-          `insert into projects (name, display_name, description, owner_email, demo) values ($1, $2, $3, $4, $5)`,
-          [input.name, input.displayName, input.description, input.ownerEmail, options.demo ?? false],
-        );
+        await db.query(`insert into projects (name, display_name, description, owner_email, demo) values ($1, $2, $3, $4, $5)`, [
+          input.name,
+          input.displayName,
+          input.description,
+          input.ownerEmail,
+          options.demo ?? false,
+        ]);
       } catch (err) {
         if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`project '${input.name}' already exists`, 'name');
         throw err;

@@ -36,8 +36,7 @@ export function revisionedDocuments<T>(db: Session, t: RevisionedTable<T>) {
     const config = t.upgrade && stored && typeof stored === 'object' ? t.upgrade(stored as Record<string, unknown>) : stored;
     return { ...(config as object), id: row.id, revision: row.revision, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
   };
-  const toDocument = (row: RevisionedRow | undefined): T | undefined =>
-    row && parseRow(t.schema, input(row), `${t.what} ${row.id}`, { table: t.table, key: row.id });
+  const toDocument = (row: RevisionedRow | undefined): T | undefined => row && parseRow(t.schema, input(row), `${t.what} ${row.id}`, { table: t.table, key: row.id });
   /** A list leaves out (and quarantines) a document that does not parse. */
   const toDocuments = (rows: readonly RevisionedRow[]): T[] => parseRows(t.schema, rows, t.table, (r) => r.id, input);
   const get = async (id: string) => toDocument((await db.query<RevisionedRow>(`${select} where id = $1`, [id])).rows[0]);
@@ -53,30 +52,28 @@ export function revisionedDocuments<T>(db: Session, t: RevisionedTable<T>) {
       const id = randomUUID();
       const names = Object.keys(columns);
       const values = Object.values(columns);
-      await db
-        .transaction(async (tx) => {
-          await tx.query(
-            `insert into ${t.table} (id, ${names.join(', ')}, revision, config, updated_by)
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `insert into ${t.table} (id, ${names.join(', ')}, revision, config, updated_by)
              values ($1, ${names.map((_, i) => `$${i + 2}`).join(', ')}, 1, $${names.length + 2}, $${names.length + 3})`,
-            [id, ...values, JSON.stringify(config), by],
-          );
-          await tx.query(keepRevision, [id]);
-        });
+          [id, ...values, JSON.stringify(config), by],
+        );
+        await tx.query(keepRevision, [id]);
+      });
       return (await get(id))!;
     },
 
     /** The next revision if `baseRevision` is still the newest; RevisionConflictError with the current one if not; undefined when missing. */
     async save(id: string, baseRevision: number, name: string, config: unknown, by: string): Promise<T | undefined> {
-      const saved = await db
-        .transaction(async (tx) => {
-          const { rowCount } = await tx.query(
-            `update ${t.table} set revision = revision + 1, name = $3, config = $4, updated_by = $5, updated_at = now() where id = $1 and revision = $2`,
-            [id, baseRevision, name, JSON.stringify(config), by],
-          );
-          if (rowCount === 0) return false;
-          await tx.query(keepRevision, [id]);
-          return true;
-        });
+      const saved = await db.transaction(async (tx) => {
+        const { rowCount } = await tx.query(
+          `update ${t.table} set revision = revision + 1, name = $3, config = $4, updated_by = $5, updated_at = now() where id = $1 and revision = $2`,
+          [id, baseRevision, name, JSON.stringify(config), by],
+        );
+        if (rowCount === 0) return false;
+        await tx.query(keepRevision, [id]);
+        return true;
+      });
       const current = await get(id);
       if (!current) return undefined;
       if (!saved) throw new RevisionConflictError(t.conflict(current, baseRevision), current);

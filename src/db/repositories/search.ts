@@ -42,31 +42,65 @@ export function searchRepository(db: Queryable): SearchRepository {
         ),
         imageHits(db, q, limit),
         EXECUTION_ID.test(q)
-          ? (await db.query<{ id: string; application: string; pipelineName: string; status: string }>(
-              `select id::text as id, application, pipeline_name as "pipelineName", status from executions
+          ? (
+              await db.query<{ id: string; application: string; pipelineName: string; status: string }>(
+                `select id::text as id, application, pipeline_name as "pipelineName", status from executions
                where application = any($2) and id::text like ($1 || '%') order by created_at desc limit $3`,
-              [prefixPattern(q.toLowerCase()), [...applications], limit],
-            )).rows
+                [prefixPattern(q.toLowerCase()), [...applications], limit],
+              )
+            ).rows
           : [],
       ]);
       return [
         ...apps.map((a): SearchHit => ({ kind: 'application', label: a.name, detail: [a.project, a.description].filter(Boolean).join(' · '), application: a.name })),
         ...pipelines.map((p): SearchHit => ({ kind: 'pipeline', label: p.name, detail: p.application, application: p.application, pipelineId: p.id })),
-        ...clusters.map((c): SearchHit => ({
-          kind: 'cluster', label: c.cluster, detail: `${c.application} · ${c.account} · ${c.groups} server group${c.groups === 1 ? '' : 's'}`,
-          application: c.application, account: c.account, cluster: c.cluster,
-        })),
-        ...groups.map((g): SearchHit => ({
-          kind: 'serverGroup', label: g.name, detail: `${g.image} · ${g.account}/${g.region}${g.disabled ? ' · disabled' : ''}`,
-          application: g.application, account: g.account, region: g.region, serverGroup: g.name,
-        })),
-        ...instances.map((i): SearchHit => ({
-          kind: 'instance', label: i.id, detail: `${i.address} · ${i.serverGroup} · ${i.account}/${i.region}`,
-          application: i.application, account: i.account, region: i.region, serverGroup: i.serverGroup, instanceId: i.id,
-        })),
+        ...clusters.map(
+          (c): SearchHit => ({
+            kind: 'cluster',
+            label: c.cluster,
+            detail: `${c.application} · ${c.account} · ${c.groups} server group${c.groups === 1 ? '' : 's'}`,
+            application: c.application,
+            account: c.account,
+            cluster: c.cluster,
+          }),
+        ),
+        ...groups.map(
+          (g): SearchHit => ({
+            kind: 'serverGroup',
+            label: g.name,
+            detail: `${g.image} · ${g.account}/${g.region}${g.disabled ? ' · disabled' : ''}`,
+            application: g.application,
+            account: g.account,
+            region: g.region,
+            serverGroup: g.name,
+          }),
+        ),
+        ...instances.map(
+          (i): SearchHit => ({
+            kind: 'instance',
+            label: i.id,
+            detail: `${i.address} · ${i.serverGroup} · ${i.account}/${i.region}`,
+            application: i.application,
+            account: i.account,
+            region: i.region,
+            serverGroup: i.serverGroup,
+            instanceId: i.id,
+          }),
+        ),
         ...images,
-        ...executions.map((e): SearchHit => ({ kind: 'execution', label: e.id, detail: `${e.pipelineName} · ${e.status} · ${e.application}`, application: e.application, executionId: e.id })),
-        ...lbs.map((l): SearchHit => ({ kind: 'loadBalancer', label: l.name, detail: `${l.address} · ${l.account}/${l.region}`, application: l.application, account: l.account, region: l.region })),
+        ...executions.map(
+          (e): SearchHit => ({ kind: 'execution', label: e.id, detail: `${e.pipelineName} · ${e.status} · ${e.application}`, application: e.application, executionId: e.id }),
+        ),
+        ...lbs.map(
+          (l): SearchHit => ({
+            kind: 'loadBalancer',
+            label: l.name,
+            detail: `${l.address} · ${l.account}/${l.region}`,
+            application: l.application,
+            account: l.account,
+            region: l.region,
+          }),
+        ),
       ];
     },
   };

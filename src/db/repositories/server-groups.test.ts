@@ -97,7 +97,9 @@ describe(`server groups and instances (${testDriver()})`, () => {
     await expect(repos.serverGroups.save(bad)).rejects.toMatchObject({ name: 'ValidationError', field: 'capacity.desired' });
     expect(await repos.serverGroups.get(prodEast('web-v001'))).toBeUndefined();
     await repos.serverGroups.save(serverGroup(prodEast('web-v002')));
-    await expect(current().db.query(`update server_groups set capacity_min = 3, capacity_desired = 1, capacity_max = 2 where name = 'web-v002'`)).rejects.toMatchObject({ code: '23514' });
+    await expect(current().db.query(`update server_groups set capacity_min = 3, capacity_desired = 1, capacity_max = 2 where name = 'web-v002'`)).rejects.toMatchObject({
+      code: '23514',
+    });
     expect(await repos.instances.get(bad.instances[0]!.id)).toBeUndefined();
   });
 

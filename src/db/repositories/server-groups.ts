@@ -57,11 +57,7 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
     },
 
     async get(key) {
-      const { rows } = await db.query<Row>(`${SELECT} where sg.account = $1 and sg.region = $2 and sg.name = $3`, [
-        key.account,
-        key.region,
-        key.name,
-      ]);
+      const { rows } = await db.query<Row>(`${SELECT} where sg.account = $1 and sg.region = $2 and sg.name = $3`, [key.account, key.region, key.name]);
       return rows[0] && toServerGroup(rows[0]);
     },
 
@@ -71,14 +67,14 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
     },
 
     async delete(key) {
-      const { rowCount } = await db.query('delete from server_groups where account = $1 and region = $2 and name = $3', [
-        key.account,
-        key.region,
-        key.name,
-      ]);
+      const { rowCount } = await db.query('delete from server_groups where account = $1 and region = $2 and name = $3', [key.account, key.region, key.name]);
       // The history row outlives the group: it is how "what ran there on date X" is answered.
       if (rowCount > 0) {
-        await db.query('update server_group_history set destroyed_at = now() where account = $1 and region = $2 and name = $3 and destroyed_at is null', [key.account, key.region, key.name]);
+        await db.query('update server_group_history set destroyed_at = now() where account = $1 and region = $2 and name = $3 and destroyed_at is null', [
+          key.account,
+          key.region,
+          key.name,
+        ]);
       }
       return rowCount > 0;
     },
@@ -87,9 +83,7 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
       checkWrite(ServerGroup, sg, 'server group');
       for (const instance of sg.instances) {
         if (instance.serverGroup !== sg.name || instance.account !== sg.account || instance.region !== sg.region)
-          throw new Error(
-            `instance ${instance.id} names ${instance.account}/${instance.region}/${instance.serverGroup}, not its group ${sg.account}/${sg.region}/${sg.name}`,
-          );
+          throw new Error(`instance ${instance.id} names ${instance.account}/${instance.region}/${instance.serverGroup}, not its group ${sg.account}/${sg.region}/${sg.name}`);
       }
       await db.transaction(async (tx) => {
         await upsertGroup(tx, sg);
@@ -144,11 +138,7 @@ async function upsertGroup(tx: Queryable, sg: ServerGroup): Promise<void> {
 }
 
 async function replaceInstances(tx: Queryable, sg: ServerGroup): Promise<void> {
-  await tx.query('delete from instances where account = $1 and region = $2 and server_group = $3', [
-    sg.account,
-    sg.region,
-    sg.name,
-  ]);
+  await tx.query('delete from instances where account = $1 and region = $2 and server_group = $3', [sg.account, sg.region, sg.name]);
   if (sg.instances.length === 0) return;
   const instances = sg.instances.map((i, ordinal) => ({
     id: i.id,

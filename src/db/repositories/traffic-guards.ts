@@ -9,18 +9,14 @@ export function trafficGuardRepository(db: Queryable): TrafficGuardRepository {
 
     async set(guard, on) {
       if (on)
-        await db.query(
-          'insert into traffic_guards (application, account, cluster) values ($1, $2, $3) on conflict do nothing',
-          [guard.application, guard.account, guard.cluster],
-        );
+        await db.query('insert into traffic_guards (application, account, cluster) values ($1, $2, $3) on conflict do nothing', [guard.application, guard.account, guard.cluster]);
       else await db.query('delete from traffic_guards where account = $1 and cluster = $2', [guard.account, guard.cluster]);
     },
 
     async list(application) {
-      const { rows } = await db.query<{ account: string; cluster: string }>(
-        'select account, cluster from traffic_guards where application = $1 order by account, cluster',
-        [application],
-      );
+      const { rows } = await db.query<{ account: string; cluster: string }>('select account, cluster from traffic_guards where application = $1 order by account, cluster', [
+        application,
+      ]);
       return rows;
     },
   };

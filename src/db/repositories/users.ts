@@ -57,7 +57,11 @@ export function userRepository(db: Session): UserRepository {
       checkWrite(NEW_USER, input, 'user');
       try {
         await db.query('insert into users (name, display_name, password_hash, admin, created_at) values ($1, $2, $3, $4, $5)', [
-          input.name, input.displayName, input.passwordHash, input.admin, input.createdAt,
+          input.name,
+          input.displayName,
+          input.passwordHash,
+          input.admin,
+          input.createdAt,
         ]);
       } catch (err) {
         if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`user '${input.name}' already exists`, 'name');
@@ -124,7 +128,12 @@ export function userRepository(db: Session): UserRepository {
           await tx.query('insert into role_members (role, user_name) values ($1, $2)', [role.name, member]);
         }
         for (const g of role.grants) {
-          await tx.query('insert into grants (role, resource_type, resource, permission) values ($1, $2, $3, $4) on conflict do nothing', [role.name, g.resourceType, g.resource, g.permission]);
+          await tx.query('insert into grants (role, resource_type, resource, permission) values ($1, $2, $3, $4) on conflict do nothing', [
+            role.name,
+            g.resourceType,
+            g.resource,
+            g.permission,
+          ]);
         }
         return (await userRepository(tx).role(role.name))!;
       });

@@ -7,10 +7,7 @@ import { createBakeLog } from './bake-log';
 import { createStageLogSink } from './stage-log';
 import { bakeryPaths, defaultDataDir, sweepStaleBakes } from './store';
 
-export type BakeRun =
-  | { state: 'running' }
-  | { state: 'done'; image: ImageVersion; cached: boolean }
-  | { state: 'failed'; error: string };
+export type BakeRun = { state: 'running' } | { state: 'done'; image: ImageVersion; cached: boolean } | { state: 'failed'; error: string };
 
 /** Bakes this process is running, by `${executionId}/${refId}`; a bake stage polls its own. */
 const runs = new Map<string, BakeRun>();
@@ -53,9 +50,12 @@ export function launchBakeRun(deps: {
   });
   const abort = new AbortController();
   const watch = setInterval(() => {
-    deps.repos.executions.stageStatus(deps.executionId, deps.refId).then((status) => {
-      if (status && status !== 'RUNNING') abort.abort();
-    }, (err: unknown) => deps.onError?.(err));
+    deps.repos.executions.stageStatus(deps.executionId, deps.refId).then(
+      (status) => {
+        if (status && status !== 'RUNNING') abort.abort();
+      },
+      (err: unknown) => deps.onError?.(err),
+    );
   }, WATCH_MS);
   const log = createBakeLog((line) => sink.push(line));
   const paths = bakeryPaths(deps.dataDir ?? defaultDataDir());

@@ -10,7 +10,6 @@ import { decompress } from './compress';
 import { artifactPath } from './store';
 import { SAMPLE_APP, saveRecipe, useBakery } from './test-bakery';
 
-
 // Bakes and a fresh database each test: generous hooks on a machine shared with other suites.
 vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 describe('bake', () => {
@@ -47,8 +46,21 @@ describe('bake', () => {
     const sha = execFileSync('sha256sum', [artifactPath(paths, image.artifact)], { encoding: 'utf8' }).split(' ')[0];
     expect(image.digest).toBe(`sha256:${sha}`);
 
-    const steps = lines.map(parseBakeLine).filter((l) => l?.type === 'step' && l.data[0] === 'end').map((l) => l!.step);
-    expect(steps).toEqual(expect.arrayContaining(['disk: mke2fs -d', 'package: cut partition (dd)', 'package: e2fsck -f', 'package: resize2fs -M', 'package: e2fsck -fn', 'test: first-boot unit', 'test: files present']));
+    const steps = lines
+      .map(parseBakeLine)
+      .filter((l) => l?.type === 'step' && l.data[0] === 'end')
+      .map((l) => l!.step);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'disk: mke2fs -d',
+        'package: cut partition (dd)',
+        'package: e2fsck -f',
+        'package: resize2fs -M',
+        'package: e2fsck -fn',
+        'test: first-boot unit',
+        'test: files present',
+      ]),
+    );
   });
 
   it('bakes a bundle that boots and answers its health path; an identical bake is cached unless rebake', async () => {
@@ -100,7 +112,9 @@ describe('bake', () => {
     const recipe = await saveRecipe(repos, { name: 'not-debian', base: { type: 'directory', path: rootDir }, provisioners: [{ type: 'packages' }] });
     const err = await bake({ repos, paths, log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ step: 'provisioner 1 (packages)' });
-    expect((err as BakeError).message).toMatch(/exited with code 64: the image root is not a Debian system \(no \/etc\/debian_version and \/usr\/bin\/apt-get\), so apt cannot install iotop mtr-tiny sysstat/);
+    expect((err as BakeError).message).toMatch(
+      /exited with code 64: the image root is not a Debian system \(no \/etc\/debian_version and \/usr\/bin\/apt-get\), so apt cannot install iotop mtr-tiny sysstat/,
+    );
     expect(await repos.images.all()).toEqual([]);
   });
 
@@ -117,7 +131,12 @@ describe('bake', () => {
     const disk = await saveRecipe(repos, { name: 'os', builder: 'disk', base: { type: 'directory', path: rootDir }, output: { compression: 'gzip', diskSizeMiB: 16 } });
     const { image: osV1 } = await bake({ repos, paths, log }, { recipe: disk, by: 'tester' });
     expect(osV1.artifact).toMatch(/\.img\.gz$/);
-    const app = await saveRecipe(repos, { name: 'os-app', base: { type: 'image', image: 'os@latest' }, provisioners: [{ type: 'shell', script: 'test -f etc/motd && echo app > opt/app/app.txt' }], tests: { files: ['/etc/motd', '/opt/app/hello.txt', '/opt/app/app.txt'] } });
+    const app = await saveRecipe(repos, {
+      name: 'os-app',
+      base: { type: 'image', image: 'os@latest' },
+      provisioners: [{ type: 'shell', script: 'test -f etc/motd && echo app > opt/app/app.txt' }],
+      tests: { files: ['/etc/motd', '/opt/app/hello.txt', '/opt/app/app.txt'] },
+    });
     const { image } = await bake({ repos, paths, log }, { recipe: app, by: 'tester' });
     expect(image).toMatchObject({ format: 'bundle', parent: { id: osV1.id, ref: 'os:v1' } });
   });

@@ -90,13 +90,14 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
 
       const compression = recipe.output.compression;
-      const built: { packed: string; suffix: string; partImage?: string } = recipe.builder === 'bundle'
-        ? await buildBundle(log, root, work, compression)
-        : recipe.builder === 'oci'
-          ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
-          : viaPacker
-            ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
-            : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression, cacheKey);
+      const built: { packed: string; suffix: string; partImage?: string } =
+        recipe.builder === 'bundle'
+          ? await buildBundle(log, root, work, compression)
+          : recipe.builder === 'oci'
+            ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
+            : viaPacker
+              ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
+              : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression, cacheKey);
       // A Packer build packs the root as a bundle: the local cloud runs it like any other.
       const format = recipe.builder === 'packer' ? 'bundle' : recipe.builder;
       const reader = built.partImage ? debugfsReader(built.partImage) : directoryReader(root);
@@ -110,28 +111,38 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       }
       // A stage canceled mid-bake leaves nothing behind in the registry.
       if (deps.signal?.aborted) throw new BakeError('bake', 'the bake was canceled before its image was registered');
-      const tools: Tool[] = recipe.builder === 'bundle' ? ['tar', compression] : recipe.builder === 'oci' ? ['tar', 'gzip'] : viaPacker ? ['packer', 'tar'] : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
-      const image = await repos.images.create({
-        name,
-        recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },
-        build: {
-          builder: recipe.builder,
-          tools: Object.fromEntries(tools.map((t) => [t, toolVersion(t)])),
-          ...(request.git && (request.git.commit || request.git.ref) ? { git: request.git } : {}),
-          ...(request.ciRunUrl ? { ciRunUrl: request.ciRunUrl } : {}),
-          ...(request.executionId ? { executionId: request.executionId } : {}),
-          ...(request.stageRefId ? { stageRefId: request.stageRefId } : {}),
-          durationMs: now().getTime() - started,
-          packages,
+      const tools: Tool[] =
+        recipe.builder === 'bundle'
+          ? ['tar', compression]
+          : recipe.builder === 'oci'
+            ? ['tar', 'gzip']
+            : viaPacker
+              ? ['packer', 'tar']
+              : ['mke2fs', 'sfdisk', 'dd', 'e2fsck', 'resize2fs', compression];
+      const image = await repos.images.create(
+        {
+          name,
+          recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },
+          build: {
+            builder: recipe.builder,
+            tools: Object.fromEntries(tools.map((t) => [t, toolVersion(t)])),
+            ...(request.git && (request.git.commit || request.git.ref) ? { git: request.git } : {}),
+            ...(request.ciRunUrl ? { ciRunUrl: request.ciRunUrl } : {}),
+            ...(request.executionId ? { executionId: request.executionId } : {}),
+            ...(request.stageRefId ? { stageRefId: request.stageRefId } : {}),
+            durationMs: now().getTime() - started,
+            packages,
+          },
+          digest: stored.digest,
+          sizeBytes: stored.sizeBytes,
+          format,
+          artifact: stored.artifact,
+          parentId: parent?.id,
+          run: recipe.run,
+          cacheKey,
         },
-        digest: stored.digest,
-        sizeBytes: stored.sizeBytes,
-        format,
-        artifact: stored.artifact,
-        parentId: parent?.id,
-        run: recipe.run,
-        cacheKey,
-      }, request.by);
+        request.by,
+      );
       log.event('bake', 'artifact', image.id, `${image.name}:${image.version}`, image.digest, String(image.sizeBytes));
       log.event('bake', 'error-count', '0');
       notifyImagesChanged();

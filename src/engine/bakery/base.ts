@@ -30,7 +30,15 @@ export async function resolveParent(repos: Pick<Repositories, 'images'>, base: R
 }
 
 /** Fills `root` (an empty directory) with the recipe's base. */
-export async function prepareBase(log: BakeLog, paths: BakeryPaths, base: RecipeBase, parent: ImageVersion | undefined, root: string, work: string, signal?: AbortSignal): Promise<void> {
+export async function prepareBase(
+  log: BakeLog,
+  paths: BakeryPaths,
+  base: RecipeBase,
+  parent: ImageVersion | undefined,
+  root: string,
+  work: string,
+  signal?: AbortSignal,
+): Promise<void> {
   mkdirSync(root, { recursive: true });
   switch (base.type) {
     case 'scratch':

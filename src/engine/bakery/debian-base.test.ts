@@ -17,7 +17,9 @@ describe('debian base', () => {
     const recipe = await saveRecipe(repos, { name: 'offline', base: { type: 'debian', suite: 'bookworm', mirror: 'http://127.0.0.1:9/debian' } });
     const err = await bake({ repos, paths, log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ step: 'base', field: 'base.mirror' });
-    expect((err as Error).message).toMatch(/^mmdebstrap could not download Debian bookworm from http:\/\/127\.0\.0\.1:9\/debian: .*(Could not connect|Connection refused|Failed to fetch|Unable to connect)/);
+    expect((err as Error).message).toMatch(
+      /^mmdebstrap could not download Debian bookworm from http:\/\/127\.0\.0\.1:9\/debian: .*(Could not connect|Connection refused|Failed to fetch|Unable to connect)/,
+    );
     expect(lines.some((l) => l.includes('base,ui,say,bootstrapping Debian bookworm (minbase) from http://127.0.0.1:9/debian with mmdebstrap'))).toBe(true);
     expect(await repos.images.all()).toEqual([]);
   });

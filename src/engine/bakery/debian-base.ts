@@ -11,7 +11,8 @@ export interface DebianBase {
 }
 
 /** What apt and mmdebstrap print when the mirror cannot be reached (DNS, refused, timeouts, HTTP errors). */
-const NETWORK_FAILURE = /Could not resolve|Temporary failure resolving|Failed to fetch|Unable to connect|Connection refused|Connection failed|Could not connect|timed out|404\s+Not Found|does not have a Release file|Release file .* is not valid/i;
+const NETWORK_FAILURE =
+  /Could not resolve|Temporary failure resolving|Failed to fetch|Unable to connect|Connection refused|Connection failed|Could not connect|timed out|404\s+Not Found|does not have a Release file|Release file .* is not valid/i;
 
 /** The mirror mmdebstrap uses when the recipe names none (the same one Debian's apt defaults to). */
 export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
@@ -22,7 +23,12 @@ export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
  * sync-in/sync-out hooks), so a second bake of the same suite downloads nothing new. A mirror that
  * cannot be reached is a BakeError naming `base.mirror`, not a wall of apt output.
  */
-export async function bootstrapDebian(log: BakeLog, base: DebianBase, root: string, options: { debCache?: string | undefined; signal?: AbortSignal | undefined } = {}): Promise<void> {
+export async function bootstrapDebian(
+  log: BakeLog,
+  base: DebianBase,
+  root: string,
+  options: { debCache?: string | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<void> {
   const mmdebstrap = requireTool('mmdebstrap');
   const mirror = base.mirror ?? DEFAULT_MIRROR;
   const variant = base.variant ?? 'minbase';

@@ -87,10 +87,20 @@ export async function unpackExt4(log: BakeLog, image: string, root: string, work
 }
 
 /** Runs debugfs on a file of commands (`-w` to write); its output repeats each command after `debugfs: `. */
-export async function debugfsBatch(debugfs: string, image: string, work: string, commands: string[], options: { write?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Map<string, string>> {
+export async function debugfsBatch(
+  debugfs: string,
+  image: string,
+  work: string,
+  commands: string[],
+  options: { write?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<Map<string, string>> {
   const file = join(work, 'debugfs-commands');
   writeFileSync(file, `${commands.join('\n')}\n`);
-  const { stdout } = await run(debugfs, [...(options.write ? ['-w'] : []), '-f', file, image], { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8', ...(options.env ? { env: options.env } : {}) });
+  const { stdout } = await run(debugfs, [...(options.write ? ['-w'] : []), '-f', file, image], {
+    maxBuffer: 1024 * 1024 * 1024,
+    encoding: 'utf8',
+    ...(options.env ? { env: options.env } : {}),
+  });
   const answers = new Map<string, string>();
   for (const block of stdout.split(/^debugfs: /m).slice(1)) {
     const nl = block.indexOf('\n');
@@ -104,7 +114,12 @@ export async function listExt4(debugfs: string, image: string, work: string): Pr
   const entries: Entry[] = [];
   let level = [{ ino: ROOT_INODE, path: '' }];
   while (level.length > 0) {
-    const answers = await debugfsBatch(debugfs, image, work, level.map((d) => `ls -p <${d.ino}>`));
+    const answers = await debugfsBatch(
+      debugfs,
+      image,
+      work,
+      level.map((d) => `ls -p <${d.ino}>`),
+    );
     const next: typeof level = [];
     for (const dir of level) {
       const listing = answers.get(`ls -p <${dir.ino}>`);
@@ -124,7 +139,12 @@ export async function listExt4(debugfs: string, image: string, work: string): Pr
 
 async function statAll(debugfs: string, image: string, work: string, inodes: number[]): Promise<Map<number, InodeFacts>> {
   const facts = new Map<number, InodeFacts>();
-  const answers = await debugfsBatch(debugfs, image, work, inodes.map((i) => `stat <${i}>`));
+  const answers = await debugfsBatch(
+    debugfs,
+    image,
+    work,
+    inodes.map((i) => `stat <${i}>`),
+  );
   for (const ino of inodes) {
     const text = answers.get(`stat <${ino}>`) ?? '';
     const time = (name: string) => {
@@ -142,10 +162,17 @@ async function statAll(debugfs: string, image: string, work: string, inodes: num
 
 /** Reads each xattr's raw value with `ea_get -f` and restores them all with one `setfattr --restore`. */
 async function copyXattrs(log: BakeLog, debugfs: string, image: string, root: string, work: string, entries: Entry[], facts: Map<number, InodeFacts>): Promise<number> {
-  const wanted = entries.flatMap((e) => (typeOf(e.mode) === TYPE.sock ? [] : (facts.get(e.ino)?.xattrs ?? []).map((name, n) => ({ e, name, file: join(work, `xattr-${e.ino}-${n}`) }))));
+  const wanted = entries.flatMap((e) =>
+    typeOf(e.mode) === TYPE.sock ? [] : (facts.get(e.ino)?.xattrs ?? []).map((name, n) => ({ e, name, file: join(work, `xattr-${e.ino}-${n}`) })),
+  );
   if (wanted.length === 0) return 0;
   const unique = [...new Map(wanted.map((w) => [w.file, w])).values()];
-  await debugfsBatch(debugfs, image, work, unique.map((w) => `ea_get -f ${w.file} <${w.e.ino}> ${w.name}`));
+  await debugfsBatch(
+    debugfs,
+    image,
+    work,
+    unique.map((w) => `ea_get -f ${w.file} <${w.e.ino}> ${w.name}`),
+  );
   const dump = wanted.map((w) => {
     const value = existsSync(w.file) ? readHex(w.file) : '';
     return `# file: ${escapePath(join(root, w.e.path))}\n${w.name}=0x${value}\n`;

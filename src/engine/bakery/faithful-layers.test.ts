@@ -48,8 +48,12 @@ async function metadata(f: BakeryFixture, image: ImageVersion): Promise<Record<s
     const text = execFileSync('debugfs', ['-R', `stat ${p}`, part], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const pick = (re: RegExp) => re.exec(text)?.slice(1).join(' ') ?? '-';
     out[p] = [
-      pick(/Type: (.+?)\s+Mode:\s+(\d+)/), pick(/User:\s+(\d+)\s+Group:\s+(\d+)/), `links ${pick(/Links: (\d+)/)}`,
-      p === '/etc/motd' ? `mtime ${pick(/ mtime: 0x([0-9a-f]+)/)}` : '', pick(/Device major\/minor number: (\S+)/), pick(/^ {2}(security\.capability \(\d+\) = .*)$/m).trim(),
+      pick(/Type: (.+?)\s+Mode:\s+(\d+)/),
+      pick(/User:\s+(\d+)\s+Group:\s+(\d+)/),
+      `links ${pick(/Links: (\d+)/)}`,
+      p === '/etc/motd' ? `mtime ${pick(/ mtime: 0x([0-9a-f]+)/)}` : '',
+      pick(/Device major\/minor number: (\S+)/),
+      pick(/^ {2}(security\.capability \(\d+\) = .*)$/m).trim(),
     ].join(' | ');
   }
   return out;
@@ -67,7 +71,13 @@ describe.runIf(asRoot)('faithful layers: a child image keeps what its parent had
     specialRoot(f.rootDir);
     const os = await saveRecipe(repos, { name: 'os', builder: 'disk', base: { type: 'directory', path: f.rootDir }, output: { compression: 'zstd', diskSizeMiB: 16 } });
     const { image: parent } = await bake({ repos, paths: f.paths, log: f.log }, { recipe: os, by: 'tester' });
-    const app = await saveRecipe(repos, { name: 'os-app', builder: 'disk', base: { type: 'image', image: 'os:v1' }, output: { compression: 'zstd', diskSizeMiB: 16 }, tests: { files: ['/etc/motd'] } });
+    const app = await saveRecipe(repos, {
+      name: 'os-app',
+      builder: 'disk',
+      base: { type: 'image', image: 'os:v1' },
+      output: { compression: 'zstd', diskSizeMiB: 16 },
+      tests: { files: ['/etc/motd'] },
+    });
     const { image: child } = await bake({ repos, paths: f.paths, log: f.log }, { recipe: app, by: 'tester' });
 
     const before = await metadata(f, parent);

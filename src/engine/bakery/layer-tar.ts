@@ -6,7 +6,13 @@
  */
 export function layerTarFlags(): string[] {
   return [
-    '--sort=name', `--mtime=@${sourceDateEpoch()}`, '--clamp-mtime', '--numeric-owner', '--format=posix', '--xattrs', '--xattrs-include=*',
+    '--sort=name',
+    `--mtime=@${sourceDateEpoch()}`,
+    '--clamp-mtime',
+    '--numeric-owner',
+    '--format=posix',
+    '--xattrs',
+    '--xattrs-include=*',
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
   ];
 }

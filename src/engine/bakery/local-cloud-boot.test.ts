@@ -8,7 +8,6 @@ import { SAMPLE_APP, saveRecipe, useBakery } from './test-bakery';
 
 const FAST = { readyTimeoutMs: 20_000, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 };
 
-
 // Bakes and a fresh database each test: generous hooks on a machine shared with other suites.
 vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 describe('a baked bundle on the local cloud', { timeout: 60_000 }, () => {
@@ -28,7 +27,16 @@ describe('a baked bundle on the local cloud', { timeout: 60_000 }, () => {
     const cloud = createLocalCloud({ repos, dataDir: join(dir, 'cloud'), images, ports: { from, to: from + 19 }, timings: FAST, drainTimeoutMs: 2000 });
     await cloud.start();
     try {
-      const sg = await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'shop-web@latest', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+      const sg = await cloud.createServerGroup({
+        application: 'web',
+        account: 'prod',
+        region: 'east',
+        name: 'web-prod-v001',
+        image: 'shop-web@latest',
+        capacity: { min: 1, desired: 1, max: 1 },
+        loadBalancers: [],
+        disabled: false,
+      });
       expect(sg.image).toEqual({ name: 'shop-web', version: 'v1', digest: image.digest });
       const end = Date.now() + 30_000;
       let up = await repos.serverGroups.get(sg);

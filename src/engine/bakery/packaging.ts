@@ -40,13 +40,26 @@ export async function filesystemBytes(log: BakeLog, image: string): Promise<numb
  * dd, check it (`e2fsck -f`), shrink the filesystem to its minimum (`resize2fs -M`), check again
  * read-only (`e2fsck -fn`), drop the bytes past the shrunk filesystem, compress.
  */
-export async function packageDisk(log: BakeLog, disk: string, partImage: string, output: string, compression: Compression, env: Record<string, string> = {}): Promise<{ partitionBytes: number; shrunkBytes: number }> {
+export async function packageDisk(
+  log: BakeLog,
+  disk: string,
+  partImage: string,
+  output: string,
+  compression: Compression,
+  env: Record<string, string> = {},
+): Promise<{ partitionBytes: number; shrunkBytes: number }> {
   const extent = await readPartition(log, disk);
   log.say('package', `partition at byte ${extent.offsetBytes}, ${extent.sizeBytes} bytes`);
   await log.step('package: cut partition (dd)', () =>
     runCommand(log, 'package: cut partition (dd)', requireTool('dd'), [
-      `if=${disk}`, `of=${partImage}`, `bs=${DD_BLOCK}`, `skip=${extent.offsetBytes}`, `count=${extent.sizeBytes}`,
-      'iflag=skip_bytes,count_bytes', 'conv=sparse', 'status=none',
+      `if=${disk}`,
+      `of=${partImage}`,
+      `bs=${DD_BLOCK}`,
+      `skip=${extent.offsetBytes}`,
+      `count=${extent.sizeBytes}`,
+      'iflag=skip_bytes,count_bytes',
+      'conv=sparse',
+      'status=none',
     ]),
   );
   await log.step('package: e2fsck -f', () => fsck(log, 'package: e2fsck -f', ['-f', '-y', partImage], env));

@@ -9,7 +9,6 @@ import { runShellStep } from './sandboxed-shell';
 import type { JobSandbox } from '../jobs/sandbox';
 import { aptInstallScript, PACKAGES_FILE } from './debian-packages';
 
-
 /** How the log and errors name a provisioner: `provisioner 2 (shell: compile)`. */
 export function provisionerLabel(p: Provisioner, index: number): string {
   const what = p.type === 'shell' ? `shell${p.name ? `: ${p.name}` : ''}` : p.type === 'file' ? `file ${p.destination}` : 'packages';

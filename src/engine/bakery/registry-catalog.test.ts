@@ -7,7 +7,6 @@ import { checkDeployable } from './deploy-guard';
 import { createRegistryCatalog } from './registry-catalog';
 import { SAMPLE_APP, saveRecipe, useBakery } from './test-bakery';
 
-
 // Bakes and a fresh database each test: generous hooks on a machine shared with other suites.
 vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 describe('registry catalog and deploy guard', () => {
@@ -17,7 +16,12 @@ describe('registry catalog and deploy guard', () => {
   it('resolves built-in and baked images for the local cloud, and sees a new bake at once', async () => {
     const { repos } = db();
     const { paths, log } = bakery();
-    const recipe = await saveRecipe(repos, { name: 'shop', artifact: { source: SAMPLE_APP, destination: 'server.mjs' }, run: { entrypoint: 'server.mjs' }, tests: { boot: false } });
+    const recipe = await saveRecipe(repos, {
+      name: 'shop',
+      artifact: { source: SAMPLE_APP, destination: 'server.mjs' },
+      run: { entrypoint: 'server.mjs' },
+      tests: { boot: false },
+    });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 't' });
     const catalog = createRegistryCatalog({ repos, paths, refreshMs: 60_000 });
     try {
@@ -33,7 +37,13 @@ describe('registry catalog and deploy guard', () => {
       rmSync(paths.roots, { recursive: true, force: true });
       expect(existsSync(catalog.resolve('shop:v1').entrypoint)).toBe(true);
 
-      const unknown = (() => { try { catalog.resolve('nope:v1', 'config.image'); } catch (e) { return e; } })();
+      const unknown = (() => {
+        try {
+          catalog.resolve('nope:v1', 'config.image');
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(unknown).toBeInstanceOf(EngineError);
       expect(unknown).toMatchObject({ kind: 'bad_request', field: 'config.image' });
       expect(() => catalog.resolve('shop:v7')).toThrow(/names no version of 'shop'.*v1/);

@@ -80,7 +80,11 @@ export function createRegistryCatalog(deps: {
         throw new EngineError('bad_request', `image '${ref}' names no version of '${name}': use 'name:vN' (${known.map((i) => i.version).join(', ')}) or 'name@channel'`, field);
       }
       if (image.format !== 'bundle' || !image.run) {
-        throw new EngineError('bad_request', `image ${image.name}:${image.version} is a ${image.format} image${image.run ? '' : ' without a run section'}; the local cloud runs bundles with an entrypoint`, field);
+        throw new EngineError(
+          'bad_request',
+          `image ${image.name}:${image.version} is a ${image.format} image${image.run ? '' : ' without a run section'}; the local cloud runs bundles with an entrypoint`,
+          field,
+        );
       }
       const entrypoint = insideRoot(rootOf(image), image.run.entrypoint, 'resolve');
       return { ref: { name: image.name, version: image.version, digest: image.digest }, entrypoint };

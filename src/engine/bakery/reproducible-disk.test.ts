@@ -21,7 +21,9 @@ describe('disk images are reproducible and minimal', () => {
     const f = bakery();
     for (let n = 0; n < 300; n++) writeFileSync(join(f.rootDir, 'opt/app', `file-${n}.txt`), `content ${n}\n`.repeat(40));
     const recipe = await saveRecipe(repos, {
-      name: 'repro', builder: 'disk', base: { type: 'directory', path: f.rootDir },
+      name: 'repro',
+      builder: 'disk',
+      base: { type: 'directory', path: f.rootDir },
       provisioners: [{ type: 'shell', script: 'mkdir -p etc/kiln && date +%s%N > /dev/null && echo built > etc/kiln/stamp' }],
       output: { compression: 'zstd', diskSizeMiB: 32 },
     });

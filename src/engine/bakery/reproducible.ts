@@ -47,5 +47,11 @@ export async function stampChangeTimes(image: string, work: string, epoch: numbe
   const debugfs = requireTool('debugfs');
   const inodes = [2, ...new Set((await listExt4(debugfs, image, work)).map((e) => e.ino))];
   const env = { ...process.env, ...e2fsEnv(epoch) };
-  await debugfsBatch(debugfs, image, work, inodes.map((i) => `sif <${i}> ctime @${epoch}`), { write: true, env });
+  await debugfsBatch(
+    debugfs,
+    image,
+    work,
+    inodes.map((i) => `sif <${i}> ctime @${epoch}`),
+    { write: true, env },
+  );
 }

@@ -13,7 +13,10 @@ vi.setConfig({ hookTimeout: 30_000, testTimeout: 60_000 });
 
 /** Each probe prints `name yes|no`: whether the command succeeded inside the shell step. */
 const probes = (checks: Record<string, string>) =>
-  ['probe() { if sh -c "$2" >/dev/null 2>&1; then echo "$1 yes"; else echo "$1 no"; fi; }', ...Object.entries(checks).map(([name, cmd]) => `probe ${name} '${cmd.replace(/'/g, `'\\''`)}'`)].join('\n');
+  [
+    'probe() { if sh -c "$2" >/dev/null 2>&1; then echo "$1 yes"; else echo "$1 no"; fi; }',
+    ...Object.entries(checks).map(([name, cmd]) => `probe ${name} '${cmd.replace(/'/g, `'\\''`)}'`),
+  ].join('\n');
 
 describe("a recipe's shell steps run in the job sandbox", () => {
   const db = useTestDatabase();
@@ -33,26 +36,30 @@ describe("a recipe's shell steps run in the job sandbox", () => {
         builder,
         base: { type: 'directory', path: rootDir },
         artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
-        provisioners: [{
-          type: 'shell', name: 'probe', script: `${probes({
-            'read-shadow': 'cat /etc/shadow',
-            'read-pglite': `cat ${data}/pglite/PG_VERSION`,
-            'read-kiln-source': `cat ${KILN_ROOT}/package.json`,
-            'write-host-etc': 'touch /etc/kiln-was-here',
-            'is-root': 'test "$(id -u)" = 0',
-            'see-kiln-process': `test -d /proc/${process.pid}`,
-            'write-image-etc': 'echo "changed by the recipe" > "$IMAGE_ROOT/etc/motd" && mkdir -p etc/made && touch etc/made/new',
-          })}\n# Kiln's images directory is an empty scratch tmpfs in here: nothing planted reaches the real one.\ntouch ${paths.images}/planted 2>/dev/null || true\necho done`,
-        }],
+        provisioners: [
+          {
+            type: 'shell',
+            name: 'probe',
+            script: `${probes({
+              'read-shadow': 'cat /etc/shadow',
+              'read-pglite': `cat ${data}/pglite/PG_VERSION`,
+              'read-kiln-source': `cat ${KILN_ROOT}/package.json`,
+              'write-host-etc': 'touch /etc/kiln-was-here',
+              'is-root': 'test "$(id -u)" = 0',
+              'see-kiln-process': `test -d /proc/${process.pid}`,
+              'write-image-etc': 'echo "changed by the recipe" > "$IMAGE_ROOT/etc/motd" && mkdir -p etc/made && touch etc/made/new',
+            })}\n# Kiln's images directory is an empty scratch tmpfs in here: nothing planted reaches the real one.\ntouch ${paths.images}/planted 2>/dev/null || true\necho done`,
+          },
+        ],
         run: { entrypoint: 'app/server.mjs', healthPath: '/health' },
         tests: { files: ['/etc/made/new'] },
       });
       const { image } = await bake({ repos, paths, log }, { recipe, by: 'tester' });
-      const said = lines.map(parseBakeLine).filter((l) => l?.type === 'output' && l.step === 'provisioner 1 (shell: probe)').map((l) => l!.data[0]);
-      expect(said).toEqual([
-        'read-shadow no', 'read-pglite no', 'read-kiln-source no', 'write-host-etc no', 'is-root no', 'see-kiln-process no',
-        'write-image-etc yes', 'done',
-      ]);
+      const said = lines
+        .map(parseBakeLine)
+        .filter((l) => l?.type === 'output' && l.step === 'provisioner 1 (shell: probe)')
+        .map((l) => l!.data[0]);
+      expect(said).toEqual(['read-shadow no', 'read-pglite no', 'read-kiln-source no', 'write-host-etc no', 'is-root no', 'see-kiln-process no', 'write-image-etc yes', 'done']);
       expect(existsSync(join(paths.images, 'planted'))).toBe(false);
       expect(existsSync('/etc/kiln-was-here')).toBe(false);
       const unpacked = join(paths.roots, image.digest.slice('sha256:'.length));
@@ -69,7 +76,7 @@ describe('lending the image root to the job account', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('gives back every owner and set-user-id bit, makes new files root\'s, and never follows a symlink out', () => {
+  it("gives back every owner and set-user-id bit, makes new files root's, and never follows a symlink out", () => {
     const root = mkdtempSync(join(tmpdir(), 'kiln-lend-'));
     dirs.push(root);
     mkdirSync(join(root, 'usr/bin'), { recursive: true });

@@ -20,8 +20,16 @@ describe("a recipe's host paths", () => {
     writeFileSync(join(data, 'pglite', 'PG_VERSION'), '17\n');
     symlinkSync(join(data, 'pglite'), join(dir, 'innocent-looking'));
     const attempts = [
-      { recipe: { name: 'steal-file', provisioners: [{ type: 'file' as const, source: join(data, 'pglite'), destination: '/loot' }] }, step: 'provisioner 1 (file /loot)', field: 'provisioners.0.source' },
-      { recipe: { name: 'steal-link', provisioners: [{ type: 'file' as const, source: join(dir, 'innocent-looking'), destination: '/loot' }] }, step: 'provisioner 1 (file /loot)', field: 'provisioners.0.source' },
+      {
+        recipe: { name: 'steal-file', provisioners: [{ type: 'file' as const, source: join(data, 'pglite'), destination: '/loot' }] },
+        step: 'provisioner 1 (file /loot)',
+        field: 'provisioners.0.source',
+      },
+      {
+        recipe: { name: 'steal-link', provisioners: [{ type: 'file' as const, source: join(dir, 'innocent-looking'), destination: '/loot' }] },
+        step: 'provisioner 1 (file /loot)',
+        field: 'provisioners.0.source',
+      },
       { recipe: { name: 'steal-artifact', artifact: { source: join(data, 'pglite', 'PG_VERSION'), destination: '/loot' } }, step: 'artifact', field: 'artifact.source' },
       { recipe: { name: 'steal-base', base: { type: 'directory' as const, path: dir } }, step: 'base', field: 'base.path' },
     ];

@@ -32,7 +32,11 @@ export function refuseKilnDataSources(recipe: RecipeDraft, paths: BakeryPaths): 
   for (const source of sources) {
     const path = real(source.path);
     if (path && (within(path, data) || within(data, path))) {
-      throw new BakeError(source.step, `${source.path} is ${within(path, data) ? 'inside' : 'above'} Kiln's data directory (KILN_DATA): a recipe may not copy Kiln's database, cloud state or images into an image`, source.field);
+      throw new BakeError(
+        source.step,
+        `${source.path} is ${within(path, data) ? 'inside' : 'above'} Kiln's data directory (KILN_DATA): a recipe may not copy Kiln's database, cloud state or images into an image`,
+        source.field,
+      );
     }
   }
 }

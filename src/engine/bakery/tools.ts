@@ -51,7 +51,14 @@ export function toolVersion(tool: Tool): string {
   // e2fsprogs print their version on stderr (and some exit non-zero after it).
   const result = spawnSync(path, [flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 });
   const text = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  const line = (text.trim().split('\n').find((l) => /\d/.test(l)) ?? text.trim().split('\n')[0] ?? '').replace(/^\*+\s*|\s*\*+$/g, '');
+  const line = (
+    text
+      .trim()
+      .split('\n')
+      .find((l) => /\d/.test(l)) ??
+    text.trim().split('\n')[0] ??
+    ''
+  ).replace(/^\*+\s*|\s*\*+$/g, '');
   versions.set(tool, line);
   return line;
 }

@@ -30,5 +30,9 @@ setInterval(() => {
   if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
 }, 1000).unref();
 process.on('SIGTERM', () => {
-  void engine.stop().then(() => engine.killJobs()).then(() => db.close()).then(() => process.exit(0));
+  void engine
+    .stop()
+    .then(() => engine.killJobs())
+    .then(() => db.close())
+    .then(() => process.exit(0));
 });

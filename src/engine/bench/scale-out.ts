@@ -30,14 +30,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: t.url, KILN_OWNER: `p${i}`, KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
-  }));
+  return Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url, KILN_OWNER: `p${i}`, KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
+    }),
+  );
 }
 
 async function stopAll(children: ChildProcess[]) {
@@ -46,7 +48,10 @@ async function stopAll(children: ChildProcess[]) {
 
 function chain(stages: number): unknown[] {
   return Array.from({ length: stages }, (_, i) => ({
-    refId: `s${i}`, type: 'evaluateVariables', name: `Step ${i}`, requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
+    refId: `s${i}`,
+    type: 'evaluateVariables',
+    name: `Step ${i}`,
+    requisiteStageRefIds: i === 0 ? [] : [`s${i - 1}`],
     config: { variables: [{ key: 'i', value: String(i) }] },
   }));
 }
@@ -83,9 +88,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
-  const { rows: lat } = await t.db.query<{ ms: number }>(
-    `select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`,
-  );
+  const { rows: lat } = await t.db.query<{ ms: number }>(`select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`);
   // Where a job stage's time goes: stage start → launch record, launch → Kiln saw the exit, exit → stage ended.
   const { rows: phases } = await t.db.query<{ p: string; p50: number; p99: number }>(
     `select p, percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99 from (
@@ -103,8 +106,12 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
   const t = await openTestDatabase();
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
-    const lat = r.latency.length ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})` : '';
-    console.log(`${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`);
+    const lat = r.latency.length
+      ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
+      : '';
+    console.log(
+      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+    );
   } finally {
     await t.close();
   }
@@ -133,7 +140,9 @@ async function resume() {
       while (!(await moved(id))) await sleep(20);
       ends.push(performance.now() - killedAt);
     }
-    console.log(`resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`);
+    console.log(
+      `resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`,
+    );
     await stopAll([b!]);
   } finally {
     await t.close();
@@ -141,8 +150,10 @@ async function resume() {
 }
 
 const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
-if (!only || only === 'engine') for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
-if (!only || only === 'jobs') for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+if (!only || only === 'engine')
+  for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
+if (!only || only === 'jobs')
+  for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
 // Jobs that outlive the advance that launched them: each exit wakes the execution, and a process that did not launch them can only read their records.
 if (!only || only === 'slow-jobs') for (const processes of [1, 2]) await scenario('slow jobs (20 × 10 parallel 0.5 s job stages)', processes, jobs(10, 'sleep 0.5'), 20);
 if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);

@@ -51,13 +51,20 @@ async function main() {
     await new Promise((r) => setTimeout(r, 5));
   }
   const seconds = (performance.now() - t0) / 1000;
-  const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
+  const gaps = stamps
+    .slice(1)
+    .map((t, i) => t - stamps[i]!)
+    .sort((a, b) => a - b);
   const driver = url ? 'PostgreSQL' : 'PGlite';
   console.log(`${driver}: ${stamps.length} stage transitions in ${seconds.toFixed(2)} s = ${(stamps.length / seconds).toFixed(0)} transitions/s`);
   console.log(`${driver}: transition latency p50 ${pct(gaps, 50).toFixed(2)} ms, p99 ${pct(gaps, 99).toFixed(2)} ms`);
   // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
-  console.log(`BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.transitions`, label: `Engine persisted transitions/s (${driver})`, value: stamps.length / seconds, unit: '/s', better: 'higher' })}`);
-  console.log(`BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.transition-p99`, label: `Engine transition p99 (${driver})`, value: pct(gaps, 99), unit: 'ms', better: 'lower' })}`);
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.transitions`, label: `Engine persisted transitions/s (${driver})`, value: stamps.length / seconds, unit: '/s', better: 'higher' })}`,
+  );
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.transition-p99`, label: `Engine transition p99 (${driver})`, value: pct(gaps, 99), unit: 'ms', better: 'lower' })}`,
+  );
 
   // Executions list with many stored: rows inserted in bulk (SQL), each with three finished stages
   // like a build → judgment → deploy run, the newest page timed.
@@ -104,7 +111,9 @@ async function main() {
   }
   console.log(`${driver}: executions list (25 newest of ${EXECUTIONS + 1}, 3 stages each) p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms`);
   console.log(`${driver}: a page holding the 1,000-stage execution p50 ${pct(huge, 50).toFixed(2)} ms, p95 ${pct(huge, 95).toFixed(2)} ms`);
-  console.log(`BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.executions-list-p95`, label: `Executions list p95, ${EXECUTIONS + 1} stored (${driver})`, value: pct(times, 95), unit: 'ms', better: 'lower' })}`);
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: `engine.${driver.toLowerCase()}.executions-list-p95`, label: `Executions list p95, ${EXECUTIONS + 1} stored (${driver})`, value: pct(times, 95), unit: 'ms', better: 'lower' })}`,
+  );
   await db.close();
 }
 

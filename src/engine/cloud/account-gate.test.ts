@@ -17,16 +17,24 @@ function recordingCloud() {
   const calls: string[] = [];
   const provider = new Proxy({} as CloudProvider, {
     // Not a thenable: `await` must hand the provider over, not call it.
-    get: (_, method: string) => method === 'then' ? undefined : async (...args: unknown[]) => {
-      calls.push(method);
-      if (method === 'getServerGroup') return undefined;
-      throw new Error(`${method} ${JSON.stringify(args[0])}: not in this test`);
-    },
+    get: (_, method: string) =>
+      method === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            calls.push(method);
+            if (method === 'getServerGroup') return undefined;
+            throw new Error(`${method} ${JSON.stringify(args[0])}: not in this test`);
+          },
   });
   return { calls, cloud: async () => provider };
 }
 
-const DEPLOY = (account: string) => ({ refId: 'd', type: 'deploy', name: 'Deploy', config: { account, region: 'east', stack: 'prod', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 } } });
+const DEPLOY = (account: string) => ({
+  refId: 'd',
+  type: 'deploy',
+  name: 'Deploy',
+  config: { account, region: 'east', stack: 'prod', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 } },
+});
 
 async function runDeploy(account: string) {
   const rec = recordingCloud();
@@ -64,7 +72,9 @@ describe('which accounts take a deploy', () => {
   });
 
   it('fails a deploy to an unreachable docker account at once with the reason', async () => {
-    await t.repos.accounts.upsert(Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: 'unix:///nonexistent/kiln/podman.sock' } }));
+    await t.repos.accounts.upsert(
+      Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: 'unix:///nonexistent/kiln/podman.sock' } }),
+    );
     const r = await runDeploy('lab');
     expect(r.status).toBe('TERMINAL');
     expect(r.error).toBe("account 'lab' is unreachable: no socket at unix:///nonexistent/kiln/podman.sock");
@@ -72,7 +82,9 @@ describe('which accounts take a deploy', () => {
   });
 
   it('hands a deploy to a reachable docker account to its provider (after asking the engine)', async () => {
-    await t.repos.accounts.upsert(Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: fake.dockerHost } }));
+    await t.repos.accounts.upsert(
+      Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: fake.dockerHost } }),
+    );
     const r = await runDeploy('lab');
     expect(fake.requests).toContain('/version');
     expect(r.calls[0]).toBe('resolveImage');

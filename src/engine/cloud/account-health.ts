@@ -36,13 +36,22 @@ function get(options: RequestOptions, secure: boolean, timeoutMs = TIMEOUT_MS): 
 function reasonOf(err: unknown, where: string): string {
   const code = (err as { code?: string }).code;
   switch (code) {
-    case 'ENOENT': return `no socket at ${where}`;
-    case 'ECONNREFUSED': return `connection refused at ${where}`;
-    case 'EACCES': case 'EPERM': return `permission denied on ${where}`;
-    case 'ENOTSOCK': return `${where} is not a socket`;
-    case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot resolve the host of ${where}`;
-    case 'ETIMEDOUT': return `no answer from ${where} within ${((err as { timeoutMs?: number }).timeoutMs ?? TIMEOUT_MS) / 1000} s`;
-    default: return `${where}: ${(err as Error).message || String(err)}`;
+    case 'ENOENT':
+      return `no socket at ${where}`;
+    case 'ECONNREFUSED':
+      return `connection refused at ${where}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on ${where}`;
+    case 'ENOTSOCK':
+      return `${where} is not a socket`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host of ${where}`;
+    case 'ETIMEDOUT':
+      return `no answer from ${where} within ${((err as { timeoutMs?: number }).timeoutMs ?? TIMEOUT_MS) / 1000} s`;
+    default:
+      return `${where}: ${(err as Error).message || String(err)}`;
   }
 }
 
@@ -50,7 +59,12 @@ function reasonOf(err: unknown, where: string): string {
  * Really asks a Docker Engine API (Docker or Podman) whether it is there: `/_ping` must answer OK,
  * and `/version` names the engine. Plain node:http, so no client library is needed just to probe.
  */
-export async function dockerHealth(dockerHost: string, tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean }, now: Date, versionTimeoutMs = VERSION_TIMEOUT_MS): Promise<AccountHealth> {
+export async function dockerHealth(
+  dockerHost: string,
+  tls: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; on: boolean },
+  now: Date,
+  versionTimeoutMs = VERSION_TIMEOUT_MS,
+): Promise<AccountHealth> {
   const checkedAt = now.toISOString();
   const target = dockerTarget(dockerHost);
   const secure = 'socketPath' in target ? false : target.secure || tls.on;
@@ -73,7 +87,8 @@ export async function dockerHealth(dockerHost: string, tls: { ca?: string | unde
     } catch {
       // fall through: reported below as no version
     }
-    if (answer.status !== 200 || typeof version.Version !== 'string') return { status: 'unreachable', reason: `${dockerHost} did not say which engine it is (/version answered HTTP ${answer.status})`, checkedAt };
+    if (answer.status !== 200 || typeof version.Version !== 'string')
+      return { status: 'unreachable', reason: `${dockerHost} did not say which engine it is (/version answered HTTP ${answer.status})`, checkedAt };
     const name = typeof version.Components?.[0]?.Name === 'string' ? version.Components[0].Name : 'Docker Engine';
     return { status: 'reachable', version: `${name} ${version.Version}${typeof version.ApiVersion === 'string' ? ` (API ${version.ApiVersion})` : ''}`, checkedAt };
   } catch (err) {
@@ -98,7 +113,11 @@ export async function accountHealth(account: Account, credentials: AccountCreden
         : { status: 'unreachable', reason: 'this Kiln runs without its local cloud', checkedAt };
     case 'docker':
       if (!account.endpoint.dockerHost) return { status: 'unreachable', reason: 'no docker host is set', checkedAt };
-      return dockerHealth(account.endpoint.dockerHost, { on: account.endpoint.tls === true, ca: account.endpoint.tlsCaCert, cert: credentials?.tlsCert, key: credentials?.tlsKey }, ctx.now);
+      return dockerHealth(
+        account.endpoint.dockerHost,
+        { on: account.endpoint.tls === true, ca: account.endpoint.tlsCaCert, cert: credentials?.tlsCert, key: credentials?.tlsKey },
+        ctx.now,
+      );
     default:
       return { status: 'unreachable', reason: `Kiln has no ${account.provider} provider yet`, checkedAt };
   }

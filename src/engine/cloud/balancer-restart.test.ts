@@ -27,15 +27,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function deploy(pipelineId: string, image: string): Promise<string> {
   const { id } = await api('POST', `/api/pipelines/${pipelineId}/executions`, {});
   expect(id).toBeTruthy();
-  const done = await poll(`the deploy of ${image}`, async () => {
-    const e = await api<{ status: string }>('GET', `/api/executions/${String(id)}`);
-    return ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
-  }, 90_000);
+  const done = await poll(
+    `the deploy of ${image}`,
+    async () => {
+      const e = await api<{ status: string }>('GET', `/api/executions/${String(id)}`);
+      return ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
+    },
+    90_000,
+  );
   return done.status;
 }
 
 const stage = (image: string) => ({
-  refId: 'deploy', type: 'deploy', name: 'Deploy', config: { account: 'prod', region: 'local-east', stack: 'live', image, strategy: 'redblack', capacity: { min: 2, desired: 2, max: 2 }, loadBalancers: ['storefront-live'] },
+  refId: 'deploy',
+  type: 'deploy',
+  name: 'Deploy',
+  config: { account: 'prod', region: 'local-east', stack: 'live', image, strategy: 'redblack', capacity: { min: 2, desired: 2, max: 2 }, loadBalancers: ['storefront-live'] },
 });
 
 describe('a production load balancer across a Kiln crash', () => {
@@ -71,7 +78,9 @@ describe('a production load balancer across a Kiln crash', () => {
     expect(await deploy(String(v2.id), 'sample-app:v2')).toBe('SUCCEEDED');
     await sleep(500);
     const report = await load.stop();
-    console.log(`500 req/s through storefront-live across a Kiln SIGKILL + restart and a red/black to v2: ${report.sent} sent, ${report.failed} failed, versions ${JSON.stringify(report.versions)}, p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
+    console.log(
+      `500 req/s through storefront-live across a Kiln SIGKILL + restart and a red/black to v2: ${report.sent} sent, ${report.failed} failed, versions ${JSON.stringify(report.versions)}, p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`,
+    );
 
     expect(failedWhileUp).toBe(0);
     expect(sentAcrossRestart).toBeGreaterThan(1500);

@@ -56,7 +56,11 @@ export function createClusterControl(deps: {
         if (!seen) throw new EngineError('conflict', `'${restore.name}' disappeared during the rollback`, 'cluster');
         if (readyToServe(seen)) break;
         if (now().getTime() > deadline) {
-          throw new EngineError('conflict', `'${restore.name}' had ${healthyCount(seen)} of ${seen.capacity.desired} healthy instances after ${timeoutMs / 1000} s; '${current.name}' keeps serving`, 'cluster');
+          throw new EngineError(
+            'conflict',
+            `'${restore.name}' had ${healthyCount(seen)} of ${seen.capacity.desired} healthy instances after ${timeoutMs / 1000} s; '${current.name}' keeps serving`,
+            'cluster',
+          );
         }
         await deps.sleep(250);
       }

@@ -31,10 +31,14 @@ afterEach(async () => {
 });
 
 const finished = (repos: Repositories, id: string) =>
-  until(`execution ${id} to end`, async () => {
-    const e = await repos.executions.get(id);
-    return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
-  }, 90_000);
+  until(
+    `execution ${id} to end`,
+    async () => {
+      const e = await repos.executions.get(id);
+      return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
+    },
+    90_000,
+  );
 
 /** The local-cloud lease is long enough that the leader keeps it on a loaded machine (its renewal follows its health checks). */
 async function twoProcesses(leaseMs = 3000) {
@@ -51,13 +55,24 @@ async function twoProcesses(leaseMs = 3000) {
     const counted: CloudProvider = Object.assign(Object.create(cloud) as CloudProvider, {
       createServerGroup: (spec: Parameters<CloudProvider['createServerGroup']>[0]) => (creates.push(`${name}: ${spec.name}`), cloud.createServerGroup(spec)),
     });
-    const seen: Repositories = { ...repos, executions: { ...repos.executions, claim: async (...args) => {
-      const leases = await repos.executions.claim(...args);
-      claims[name]!.push(...leases.map((l) => l.id));
-      return leases;
-    } } };
+    const seen: Repositories = {
+      ...repos,
+      executions: {
+        ...repos.executions,
+        claim: async (...args) => {
+          const leases = await repos.executions.claim(...args);
+          claims[name]!.push(...leases.map((l) => l.id));
+          return leases;
+        },
+      },
+    };
     const e = createEngine({
-      repos: seen, events: createEventBus(repos), owner: name, tickMs: 50, cloud: async () => counted, leadsCloud: () => cloud.leading,
+      repos: seen,
+      events: createEventBus(repos),
+      owner: name,
+      tickMs: 50,
+      cloud: async () => counted,
+      leadsCloud: () => cloud.leading,
       jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
     });
     engines.push(e);
@@ -65,10 +80,16 @@ async function twoProcesses(leaseMs = 3000) {
   };
   const leader = engine('leader', t.repos, t.cloud);
   const standby = engine('standby', standbyRepos, standbyCloud);
-  const pipeline = await t.repos.pipelines.create(PipelineDraft.parse({
-    application: 'web', name: 'hand-over',
-    stages: [{ refId: 's', type: 'deploy', name: 'Deploy', config: { ...PROD, stack: 'handover', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' } }],
-  }), 'ana');
+  const pipeline = await t.repos.pipelines.create(
+    PipelineDraft.parse({
+      application: 'web',
+      name: 'hand-over',
+      stages: [
+        { refId: 's', type: 'deploy', name: 'Deploy', config: { ...PROD, stack: 'handover', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' } },
+      ],
+    }),
+    'ana',
+  );
   // The standby process is the one that starts the run and claims it first.
   standby.run();
   const id = (await standby.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;

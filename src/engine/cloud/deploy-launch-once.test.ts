@@ -41,21 +41,36 @@ describe('a deploy taken over mid-launch by another process', { timeout: 120_000
     const stalled: Repositories = { ...repos, executions: { ...repos.executions, renew: async (...args) => (await sleep(2000), repos.executions.renew(...args)) } };
     for (const owner of ['a', 'b']) {
       const e = createEngine({
-        repos: stalled, events: createEventBus(repos), owner, leaseMs: 300, tickMs: 20, cloud: async () => provider,
+        repos: stalled,
+        events: createEventBus(repos),
+        owner,
+        leaseMs: 300,
+        tickMs: 20,
+        cloud: async () => provider,
         jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
       });
       engines.push(e);
     }
-    const pipeline = await repos.pipelines.create(PipelineDraft.parse({
-      application: 'web', name: 'deploy-once',
-      stages: [{ refId: 's', type: 'deploy', name: 'Deploy', config: { ...PROD, stack: 'once', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' } }],
-    }), 'ana');
+    const pipeline = await repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'deploy-once',
+        stages: [
+          { refId: 's', type: 'deploy', name: 'Deploy', config: { ...PROD, stack: 'once', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' } },
+        ],
+      }),
+      'ana',
+    );
     const id = (await engines[0]!.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;
     for (const e of engines) e.run();
-    const done = await until('the deploy to end', async () => {
-      const e = await repos.executions.get(id);
-      return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
-    }, 90_000);
+    const done = await until(
+      'the deploy to end',
+      async () => {
+        const e = await repos.executions.get(id);
+        return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
+      },
+      90_000,
+    );
     expect(done.stages[0]!.error).toBeUndefined();
     expect(done.status).toBe('SUCCEEDED');
     expect(creates).toEqual(['web-once-v001']);

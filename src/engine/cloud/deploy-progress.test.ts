@@ -15,7 +15,12 @@ afterEach(async () => {
 });
 
 const deploy = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...PROD, stack: 'prod', image, capacity: { min: 1, desired: 3, max: 3 }, loadBalancers: ['web-prod'], ...extra,
+  ...PROD,
+  stack: 'prod',
+  image,
+  capacity: { min: 1, desired: 3, max: 3 },
+  loadBalancers: ['web-prod'],
+  ...extra,
 });
 
 /** The steps the execution page reads back from the stage's stored log. */
@@ -78,9 +83,14 @@ describe('deploy progress steps', { timeout: 120_000 }, () => {
     await d.run('deploy', deploy('sample-app:v1', { capacity: { min: 1, desired: 2, max: 2 } }));
     const lb = (await t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 100, paths: ['/', '/cart', '/checkout'] });
-    const canary = await d.run('deploy', deploy('sample-app-faulty:v2', {
-      capacity: { min: 1, desired: 2, max: 2 }, strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 7, maxErrorRateIncrease: 1, minRequests: 20 },
-    }));
+    const canary = await d.run(
+      'deploy',
+      deploy('sample-app-faulty:v2', {
+        capacity: { min: 1, desired: 2, max: 2 },
+        strategy: 'canary',
+        canary: { weight: 20, capacity: 1, analysisSec: 7, maxErrorRateIncrease: 1, minRequests: 20 },
+      }),
+    );
     await load.stop();
     expect(canary.status).toBe('TERMINAL');
     const steps = await stepsOf(canary.id);

@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...PROD, stack: 'prod', image, capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: ['web-prod'], ...extra,
+  ...PROD,
+  stack: 'prod',
+  image,
+  capacity: { min: 1, desired: 2, max: 4 },
+  loadBalancers: ['web-prod'],
+  ...extra,
 });
 
 async function setup() {
@@ -45,7 +50,9 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     await new Promise((r) => setTimeout(r, 1000));
     const report = await load.stop();
 
-    console.log(`red/black + rollback at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
+    console.log(
+      `red/black + rollback at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`,
+    );
     expect(report.failures).toEqual([]);
     expect(report.failed).toBe(0);
     expect(report.sent).toBeGreaterThan(600);
@@ -55,7 +62,10 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     expect(report.timeline.indexOf('v2')).toBeGreaterThan(0);
     expect(report.timeline.at(-1)).toBe('v1');
     const groups = await t!.repos.serverGroups.listByApplication('web');
-    expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v002', true], ['web-prod-v001', false]]);
+    expect(groups.map((g) => [g.name, g.disabled])).toEqual([
+      ['web-prod-v002', true],
+      ['web-prod-v001', false],
+    ]);
   });
 
   it('rolling red/black shifts traffic in steps, showing the mix in between, with no failed request', async () => {
@@ -64,11 +74,19 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
     await new Promise((r) => setTimeout(r, 500));
-    const rolled = await d.run('deploy', deployConfig('sample-app:v2', {
-      strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBetweenStepsSec: 2, capacity: { min: 1, desired: 4, max: 4 },
-    }));
+    const rolled = await d.run(
+      'deploy',
+      deployConfig('sample-app:v2', {
+        strategy: 'rollingredblack',
+        targetPercentages: [25, 50, 100],
+        delayBetweenStepsSec: 2,
+        capacity: { min: 1, desired: 4, max: 4 },
+      }),
+    );
     const report = await load.stop();
-    console.log(`rolling red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}`);
+    console.log(
+      `rolling red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}`,
+    );
     expect(rolled.stages[0]!.error).toBeUndefined();
     expect(report.failed).toBe(0);
     // Between the first v2 and the last v1 answer both versions served: the mix of the steps.
@@ -84,7 +102,11 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     await d.run('deploy', deployConfig('sample-app:v1'));
     const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     await t!.repos.pipelines.create(
-      PipelineDraft.parse({ application: 'web', name: 'Approve step', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Looks good?', config: { instructions: 'Check the dashboards at 50%.' } }] }),
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'Approve step',
+        stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Looks good?', config: { instructions: 'Check the dashboards at 50%.' } }],
+      }),
       'ana',
     );
     const id = await d.start('deploy', deployConfig('sample-app:v2', { strategy: 'rollingredblack', targetPercentages: [50, 100], pipelineBetweenSteps: 'Approve step' }));
@@ -120,7 +142,10 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     // About a fifth of the traffic went to the canary during the analysis.
     expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
     const groups = await t!.repos.serverGroups.listByApplication('web');
-    expect(groups.map((g) => [g.name, g.disabled, g.capacity.desired])).toEqual([['web-prod-v002', false, 2], ['web-prod-v001', true, 2]]);
+    expect(groups.map((g) => [g.name, g.disabled, g.capacity.desired])).toEqual([
+      ['web-prod-v002', false, 2],
+      ['web-prod-v001', true, 2],
+    ]);
     expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
   });
 
@@ -129,9 +154,13 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     await d.run('deploy', deployConfig('sample-app:v1'));
     const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
-    const canary = await d.run('deploy', deployConfig('sample-app-faulty:v2', {
-      strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 4, maxErrorRateIncrease: 1, minRequests: 50 },
-    }));
+    const canary = await d.run(
+      'deploy',
+      deployConfig('sample-app-faulty:v2', {
+        strategy: 'canary',
+        canary: { weight: 20, capacity: 1, analysisSec: 4, maxErrorRateIncrease: 1, minRequests: 50 },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 500));
     const report = await load.stop();
     const error = canary.stages[0]!.error ?? '';

@@ -15,7 +15,9 @@ export async function startFakeDockerEngine(): Promise<{ dockerHost: string; soc
     requests.push(req.url ?? '');
     if (req.url === '/_ping') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
     if (req.url === '/version') {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Version: '5.4.2', ApiVersion: '1.41', Components: [{ Name: 'Podman Engine', Version: '5.4.2' }] }));
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ Version: '5.4.2', ApiVersion: '1.41', Components: [{ Name: 'Podman Engine', Version: '5.4.2' }] }));
     }
     res.writeHead(404).end();
   });

@@ -47,7 +47,10 @@ describe('a load balancer in its own process', { timeout: 60_000 }, () => {
     const evil = await backend('evil');
     const control = `http://127.0.0.1:${record.controlPort}`;
     const attempts = [
-      fetch(`${control}/routes`, { method: 'PUT', body: JSON.stringify({ seq: Number.MAX_SAFE_INTEGER, groups: [{ serverGroup: 'x', weight: 1, instances: [{ id: 'i-x', port: evil }] }] }) }),
+      fetch(`${control}/routes`, {
+        method: 'PUT',
+        body: JSON.stringify({ seq: Number.MAX_SAFE_INTEGER, groups: [{ serverGroup: 'x', weight: 1, instances: [{ id: 'i-x', port: evil }] }] }),
+      }),
       fetch(`${control}/routes`, { method: 'PUT', headers: { authorization: `Bearer ${'0'.repeat(record.token.length)}` }, body: '{}' }),
       fetch(`${control}/stop`, { method: 'POST', headers: { authorization: 'Bearer ' } }),
       fetch(`${control}/traffic`),
@@ -63,14 +66,19 @@ describe('a load balancer in its own process', { timeout: 60_000 }, () => {
     const v1 = await backend('v1');
     const v2 = await backend('v2');
     // An enable then a disable sent back to back: the balancer ends with v2 only, never with nobody.
-    const enable = b.route([{ serverGroup: 'a', weight: 100, instances: [{ id: 'i-1', port: v1 }] }, { serverGroup: 'b', weight: 100, instances: [{ id: 'i-2', port: v2 }] }]);
+    const enable = b.route([
+      { serverGroup: 'a', weight: 100, instances: [{ id: 'i-1', port: v1 }] },
+      { serverGroup: 'b', weight: 100, instances: [{ id: 'i-2', port: v2 }] },
+    ]);
     const disable = b.route([{ serverGroup: 'b', weight: 100, instances: [{ id: 'i-2', port: v2 }] }]);
     await Promise.all([enable, disable]);
     expect(await get()).toBe('200 v2');
     expect(await get()).toBe('200 v2');
     // A table older than the one in force (a request delayed on the way) changes nothing.
     const stale = await fetch(`http://127.0.0.1:${record.controlPort}/routes`, {
-      method: 'PUT', headers: { authorization: `Bearer ${record.token}` }, body: JSON.stringify({ seq: 1, groups: [] }),
+      method: 'PUT',
+      headers: { authorization: `Bearer ${record.token}` },
+      body: JSON.stringify({ seq: 1, groups: [] }),
     });
     expect(stale.status).toBe(200);
     expect(await get()).toBe('200 v2');

@@ -61,10 +61,13 @@ function handle(dataDir: string, r: BalancerRecord, lastSeq = 0) {
       sent = text;
       seq += 1;
       const body = { seq, groups };
-      return inOrder(() => call<unknown>('PUT', '/routes', body)).then(() => undefined, (err: unknown) => {
-        sent = ''; // sent again on the next tick
-        throw err;
-      });
+      return inOrder(() => call<unknown>('PUT', '/routes', body)).then(
+        () => undefined,
+        (err: unknown) => {
+          sent = ''; // sent again on the next tick
+          throw err;
+        },
+      );
     },
     /** Requests sent to the group and not answered yet (0 means it has drained). */
     inFlight(serverGroup: string): Promise<number> {
@@ -150,8 +153,11 @@ export async function adoptLoadBalancer(dataDir: string, key: string): Promise<L
     rmSync(file, { force: true });
     return undefined;
   }
-  const ask = () => fetch(`http://127.0.0.1:${r.controlPort}/hello`, { headers: { authorization: `Bearer ${r.token}` }, signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS) })
-    .then((res) => (res.ok ? (res.json() as Promise<{ name: string; pid: number; port: number; seq: number }>) : undefined), () => 'unanswered' as const);
+  const ask = () =>
+    fetch(`http://127.0.0.1:${r.controlPort}/hello`, { headers: { authorization: `Bearer ${r.token}` }, signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS) }).then(
+      (res) => (res.ok ? (res.json() as Promise<{ name: string; pid: number; port: number; seq: number }>) : undefined),
+      () => 'unanswered' as const,
+    );
   // A live balancer that is slow to answer (a loaded machine, a Kiln restarting under load) is asked
   // again: giving up on it would leave it serving stale routes beside a new one on another port.
   let hello = await ask();

@@ -61,9 +61,7 @@ export function createProxyCore(name: string) {
   };
 
   const pick = (avoid: ReadonlySet<string>) => {
-    const live = groups
-      .map((g) => ({ g, instances: g.instances.filter((i) => !avoid.has(i.id)) }))
-      .filter((x) => x.g.weight > 0 && x.instances.length > 0);
+    const live = groups.map((g) => ({ g, instances: g.instances.filter((i) => !avoid.has(i.id)) })).filter((x) => x.g.weight > 0 && x.instances.length > 0);
     if (live.length === 0) return undefined;
     const total = live.reduce((sum, x) => sum + x.g.weight, 0);
     let best = live[0]!;

@@ -38,24 +38,21 @@ export function startLoad(options: { url: string; rps: number; paths?: string[];
         if (report.failures.length < 20) report.failures.push(why);
         resolve();
       };
-      const req = request(
-        { host: base.hostname, port: base.port, path: paths[n % paths.length], agent, timeout: options.timeoutMs ?? 5000 },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            report.statuses[status] = (report.statuses[status] ?? 0) + 1;
-            latencies.push(Date.now() - t0);
-            if (status >= 500) return fail(`HTTP ${status} for ${paths[n % paths.length]}`);
-            const version = String(res.headers['x-app-version'] ?? 'none');
-            report.ok += 1;
-            report.versions[version] = (report.versions[version] ?? 0) + 1;
-            report.timeline[slot] = version;
-            resolve();
-          });
-          res.on('error', (err) => fail(err.message));
-        },
-      );
+      const req = request({ host: base.hostname, port: base.port, path: paths[n % paths.length], agent, timeout: options.timeoutMs ?? 5000 }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          report.statuses[status] = (report.statuses[status] ?? 0) + 1;
+          latencies.push(Date.now() - t0);
+          if (status >= 500) return fail(`HTTP ${status} for ${paths[n % paths.length]}`);
+          const version = String(res.headers['x-app-version'] ?? 'none');
+          report.ok += 1;
+          report.versions[version] = (report.versions[version] ?? 0) + 1;
+          report.timeline[slot] = version;
+          resolve();
+        });
+        res.on('error', (err) => fail(err.message));
+      });
       req.on('timeout', () => req.destroy(new Error('timed out')));
       req.on('error', (err) => fail(err.message));
       req.end();

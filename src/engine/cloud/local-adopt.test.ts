@@ -26,7 +26,7 @@ async function instance(id: string, port: number): Promise<ChildProcess> {
 }
 
 describe('adopting instances after a restart', { timeout: 30_000 }, () => {
-  it("leaves the instances of a quarantined server group running (they may be serving), and forgets none of them", async () => {
+  it('leaves the instances of a quarantined server group running (they may be serving), and forgets none of them', async () => {
     const { repos, db, close } = await openTestDatabase();
     try {
       setQuarantineLog(() => {});

@@ -33,14 +33,28 @@ export async function adoptInstances(deps: { repos: Repositories; runtime: Runti
       const before = sg.instances.find((i) => i.id === p.instanceId);
       ports.claim(p.port);
       g.instances.push({
-        id: p.instanceId, port: p.port, pid: p.pid, workDir: p.workDir, launchedAt: before?.launchedAt ?? new Date().toISOString(),
-        startedMs: Date.now(), readyMs: Date.now(), lastCheckOk: answer.ok, failures: 0, detail: 'adopted after a Kiln restart', gone: false, retiring: false,
+        id: p.instanceId,
+        port: p.port,
+        pid: p.pid,
+        workDir: p.workDir,
+        launchedAt: before?.launchedAt ?? new Date().toISOString(),
+        startedMs: Date.now(),
+        readyMs: Date.now(),
+        lastCheckOk: answer.ok,
+        failures: 0,
+        detail: 'adopted after a Kiln restart',
+        gone: false,
+        retiring: false,
       });
       log(`adopted ${p.instanceId} (${sg.name}) on port ${p.port}`);
     }
   }
   // A group whose row does not parse is not managed, but its instances may be serving production: leave them running.
-  const quarantined = new Set(quarantinedRows().filter((q) => q.table === 'server_groups').map((q) => q.key));
+  const quarantined = new Set(
+    quarantinedRows()
+      .filter((q) => q.table === 'server_groups')
+      .map((q) => q.key),
+  );
   for (const p of processes.filter((x) => !runtime.groups.has(keyOf({ ...x, name: x.serverGroup })))) {
     if (quarantined.has(keyOf({ ...p, name: p.serverGroup }))) {
       log(`left ${p.instanceId} (${p.serverGroup}) running unmanaged: its server group's row is quarantined`);

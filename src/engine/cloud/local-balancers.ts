@@ -64,7 +64,8 @@ export function createBalancers(deps: { repos: Repositories; dataDir: string; lo
       // still running when Kiln stops must not start again a balancer that stopAll() just stopped.
       if (healing || closing) return;
       healing = (async () => {
-        for (const b of Array.from(balancers.values())) { // a snapshot: open() replaces entries
+        for (const b of Array.from(balancers.values())) {
+          // a snapshot: open() replaces entries
           if (closing) return;
           if (isAlive(b.proxy.pid)) continue;
           log(`load balancer ${b.lb.name} (pid ${b.proxy.pid}) is no longer running; starting it again`);

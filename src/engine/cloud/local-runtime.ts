@@ -57,14 +57,16 @@ export function createRuntime(deps: {
   const groups = new Map<string, LiveGroup>();
 
   const persist = (g: LiveGroup): Promise<void> => {
-    g.saving = g.saving.then(async () => {
-      if (g.destroying) return;
-      const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
-      const text = JSON.stringify(sg);
-      if (text === g.saved) return;
-      await repos.serverGroups.save(sg);
-      g.saved = text;
-    }).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
+    g.saving = g.saving
+      .then(async () => {
+        if (g.destroying) return;
+        const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
+        const text = JSON.stringify(sg);
+        if (text === g.saved) return;
+        await repos.serverGroups.save(sg);
+        g.saved = text;
+      })
+      .catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
     return g.saving;
   };
 
@@ -91,13 +93,26 @@ export function createRuntime(deps: {
     const id = `i-${randomBytes(6).toString('hex')}`;
     const workDir = join(deps.instancesDir, id);
     const metadataUrl = deps.metadata.register({
-      instanceId: id, hostname: `${g.sg.name}-${id.slice(2, 8)}`, serverGroup: g.sg.name,
-      account: g.sg.account, region: g.sg.region, userData: g.sg.userData ?? '',
+      instanceId: id,
+      hostname: `${g.sg.name}-${id.slice(2, 8)}`,
+      serverGroup: g.sg.name,
+      account: g.sg.account,
+      region: g.sg.region,
+      userData: g.sg.userData ?? '',
     });
     const child = launchInstance({ instanceId: id, image, port, metadataUrl, workDir });
     const instance: LiveInstance = {
-      id, port, pid: child.pid ?? -1, child, workDir, launchedAt: new Date().toISOString(), startedMs: Date.now(),
-      failures: 0, detail: 'waiting for report-ready', gone: false, retiring: false,
+      id,
+      port,
+      pid: child.pid ?? -1,
+      child,
+      workDir,
+      launchedAt: new Date().toISOString(),
+      startedMs: Date.now(),
+      failures: 0,
+      detail: 'waiting for report-ready',
+      gone: false,
+      retiring: false,
     };
     child.on('exit', (code, signal) => {
       instance.child = undefined;
@@ -153,10 +168,12 @@ export function createRuntime(deps: {
   function reconcile(g: LiveGroup): Promise<void> {
     if (g.queued) return g.running;
     g.queued = true;
-    g.running = g.running.then(async () => {
-      g.queued = false;
-      await reconcileOnce(g);
-    }).catch((err: unknown) => deps.log(`${g.sg.name}: ${String(err)}`));
+    g.running = g.running
+      .then(async () => {
+        g.queued = false;
+        await reconcileOnce(g);
+      })
+      .catch((err: unknown) => deps.log(`${g.sg.name}: ${String(err)}`));
     return g.running;
   }
 

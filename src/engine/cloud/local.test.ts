@@ -16,7 +16,17 @@ describe('local cloud', { timeout: 60_000 }, () => {
     const t = await openCloud();
     const { cloud, repos } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['web-prod'], userData: 'hello from user-data', disabled: true });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-prod-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 2, max: 3 },
+      loadBalancers: ['web-prod'],
+      userData: 'hello from user-data',
+      disabled: true,
+    });
     const sg = await until('2 instances up', async () => {
       const g = await repos.serverGroups.get(key('web-prod-v001'));
       return g?.instances.length === 2 && g.instances.every((i) => i.health === 'out_of_service') && g;
@@ -41,7 +51,16 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('heals: a killed instance shows down, then a replacement brings the group back to desired capacity', async () => {
     const t = await openCloud();
     const { cloud, repos } = t;
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: [], disabled: false });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 2, max: 2 },
+      loadBalancers: [],
+      disabled: false,
+    });
     const before = await until('2 up', async () => {
       const g = await repos.serverGroups.get(key('web-v001'));
       return g?.instances.filter((i) => i.health === 'up').length === 2 && g;
@@ -64,15 +83,29 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('replaces an instance that never reports ready within its timeout', async () => {
     const t = await openCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 } });
     const { cloud, repos } = t;
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: never-ready', disabled: false });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      userData: 'kiln-sample: never-ready',
+      disabled: false,
+    });
     const first = (await repos.serverGroups.get(key('web-v001')))!.instances[0]!;
     expect(first.health).toBe('starting');
-    const replaced = await until('the first instance replaced', async () => {
-      const g = await repos.serverGroups.get(key('web-v001'));
-      t.track();
-      const old = g?.instances.find((i) => i.id === first.id);
-      return old?.health === 'down' && g!.instances.some((i) => i.id !== first.id && i.health === 'starting') && old;
-    }, 15_000);
+    const replaced = await until(
+      'the first instance replaced',
+      async () => {
+        const g = await repos.serverGroups.get(key('web-v001'));
+        t.track();
+        const old = g?.instances.find((i) => i.id === first.id);
+        return old?.health === 'down' && g!.instances.some((i) => i.id !== first.id && i.health === 'starting') && old;
+      },
+      15_000,
+    );
     expect(replaced.healthDetail).toBe('did not report ready within 1.5 s; replaced');
     expect(await cloud.instanceLog(first.id, 10_000)).toContain('not reporting ready');
   });
@@ -80,7 +113,17 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('backs off an instance that crashes at start instead of relaunching it every tick', async () => {
     const t = await openCloud();
     const { cloud, repos } = t;
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], userData: 'kiln-sample: crash', disabled: false });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      userData: 'kiln-sample: crash',
+      disabled: false,
+    });
     const seen = new Set<string>();
     const end = Date.now() + 4000;
     let detail = '';
@@ -103,7 +146,9 @@ describe('local cloud', { timeout: 60_000 }, () => {
     const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
     await cloud.createServerGroup({ ...spec, name: 'web-prod-v001', image: 'sample-app:v1', disabled: false });
     await cloud.createServerGroup({ ...spec, name: 'web-prod-v002', image: 'sample-app:v2', disabled: true });
-    await until('both up', async () => (await repos.serverGroups.listByApplication('web')).every((g) => g.instances[0]?.health === 'up' || g.instances[0]?.health === 'out_of_service'));
+    await until('both up', async () =>
+      (await repos.serverGroups.listByApplication('web')).every((g) => g.instances[0]?.health === 'up' || g.instances[0]?.health === 'out_of_service'),
+    );
     t.track();
     const slow = fetch(`http://${lb.address}/slow?ms=1500`).then(async (r) => ({ status: r.status, body: await r.text() }));
     await new Promise((r) => setTimeout(r, 200)); // the request is at v001 now
@@ -120,7 +165,16 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
     const t = await openCloud({ leaseMs: 600 });
     const { cloud, repos } = t;
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      disabled: false,
+    });
     const second = t.make({ owner: 'second', leaseMs: 600 });
     await second.start();
     await expect(second.resizeServerGroup(key('web-v001'), { min: 1, desired: 1, max: 1 })).rejects.toThrow(/run by another Kiln process sharing this database/);
@@ -129,11 +183,15 @@ describe('local cloud', { timeout: 60_000 }, () => {
     t.track();
     await cloud.close();
     // The second takes the lease and brings the group back to its desired capacity.
-    const back = await until('the group run by the second process', async () => {
-      t.track(second);
-      const g = await second.getServerGroup(key('web-v001')).catch(() => undefined);
-      return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
-    }, 20_000);
+    const back = await until(
+      'the group run by the second process',
+      async () => {
+        t.track(second);
+        const g = await second.getServerGroup(key('web-v001')).catch(() => undefined);
+        return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
+      },
+      20_000,
+    );
     expect(back.name).toBe('web-v001');
     expect(await t.close(second)).toEqual([]);
   });
@@ -141,7 +199,16 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('refuses bad input with clear errors and leaves no process behind', async () => {
     const t = await openCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;
-    const spec = { application: 'web', account: 'prod', region: 'east', name: 'web-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: [], disabled: false };
+    const spec = {
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 2 },
+      loadBalancers: [],
+      disabled: false,
+    };
     await expect(cloud.createServerGroup({ ...spec, image: 'nginx:1.27' })).rejects.toThrow(/image 'nginx:1.27' is not in the local image registry/);
     await expect(cloud.createServerGroup({ ...spec, capacity: { min: 0, desired: 3, max: 3 } })).rejects.toThrow(/port exhaustion/);
     await expect(cloud.createServerGroup({ ...spec, loadBalancers: ['nope'] })).rejects.toThrow(/Load balancer 'nope' does not exist/);

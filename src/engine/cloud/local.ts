@@ -51,8 +51,7 @@ export interface LocalCloud extends CloudProvider {
   balancerPids(): number[];
 }
 
-const notFound = (key: ServerGroupKey) =>
-  new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
+const notFound = (key: ServerGroupKey) => new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
 
 export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const { repos } = options;
@@ -71,7 +70,13 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       await adoptInstances({ repos, runtime, ports, timings, log });
       await balancers.openAll();
       await tick();
-      timer = setInterval(() => void tick().then(() => leadership.renew()).catch((err: unknown) => log(String(err))), timings.healthIntervalMs);
+      timer = setInterval(
+        () =>
+          void tick()
+            .then(() => leadership.renew())
+            .catch((err: unknown) => log(String(err))),
+        timings.healthIntervalMs,
+      );
     },
     // Another process manages the instances now: let go of them without stopping them.
     onLose: () => stopManaging(async () => {}, false),
@@ -127,7 +132,10 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     runtime.groups.clear();
   }
 
-  const tick = () => Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g))).then(() => balancers.heal()).then(route);
+  const tick = () =>
+    Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)))
+      .then(() => balancers.heal())
+      .then(route);
 
   return {
     kind: 'local',
@@ -167,22 +175,41 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       const account = await repos.accounts.get(spec.account);
       if (!account) throw new EngineError('bad_request', `account '${spec.account}' does not exist`, 'account');
       if (account.provider !== 'local') throw new EngineError('bad_request', `account '${spec.account}' is a ${account.provider} account, not a local one`, 'account');
-      if (!account.regions.includes(spec.region as never)) throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
+      if (!account.regions.includes(spec.region as never))
+        throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
       const image = images.resolve(spec.image);
       const moniker = parseMoniker(spec.name);
-      if (!moniker.ok || moniker.moniker.sequence === undefined) throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
+      if (!moniker.ok || moniker.moniker.sequence === undefined)
+        throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
       if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
-      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec))) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
+      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)))
+        throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
       const capacity = Capacity.safeParse(spec.capacity);
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
       for (const name of spec.loadBalancers) balancer({ account: spec.account, region: spec.region, name });
       if (ports.unassigned() < spec.capacity.desired)
-        throw new EngineError('conflict', `port exhaustion: ${spec.capacity.desired} instances need ports but only ${ports.unassigned()} of the local cloud's range are free`, 'capacity');
+        throw new EngineError(
+          'conflict',
+          `port exhaustion: ${spec.capacity.desired} instances need ports but only ${ports.unassigned()} of the local cloud's range are free`,
+          'capacity',
+        );
       const { stack, detail, cluster, sequence } = moniker.moniker;
       const sg = ServerGroup.parse({
-        name: spec.name, application: spec.application, cluster, ...(stack ? { stack } : {}), ...(detail ? { detail } : {}), sequence,
-        account: spec.account, region: spec.region, image: image.ref, capacity: capacity.data, disabled: true,
-        loadBalancers: spec.loadBalancers, instances: [], launchedAt: new Date().toISOString(), managedBy: 'local',
+        name: spec.name,
+        application: spec.application,
+        cluster,
+        ...(stack ? { stack } : {}),
+        ...(detail ? { detail } : {}),
+        sequence,
+        account: spec.account,
+        region: spec.region,
+        image: image.ref,
+        capacity: capacity.data,
+        disabled: true,
+        loadBalancers: spec.loadBalancers,
+        instances: [],
+        launchedAt: new Date().toISOString(),
+        managedBy: 'local',
         ...(spec.userData ? { userData: spec.userData } : {}),
       });
       const g: LiveGroup = { sg, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
@@ -209,7 +236,8 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       const capacity = Capacity.safeParse(next);
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
       const more = capacity.data.desired - g.instances.filter((i) => !i.gone && !i.retiring).length;
-      if (more > ports.unassigned()) throw new EngineError('conflict', `port exhaustion: ${more} more instances need ports but only ${ports.unassigned()} are free`, 'capacity.desired');
+      if (more > ports.unassigned())
+        throw new EngineError('conflict', `port exhaustion: ${more} more instances need ports but only ${ports.unassigned()} are free`, 'capacity.desired');
       g.sg = { ...g.sg, capacity: capacity.data };
       await runtime.reconcile(g);
       return snapshot(g);
@@ -275,10 +303,18 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       const existing = balancers.get(spec);
       if (existing) return existing.lb;
       const stored = await repos.loadBalancers.get(spec);
-      if (stored && !stored.managedBy) throw new EngineError('conflict', `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`, 'loadBalancer');
+      if (stored && !stored.managedBy)
+        throw new EngineError('conflict', `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`, 'loadBalancer');
       const lb = LoadBalancer.parse({
-        name: spec.name, application: spec.application, account: spec.account, region: spec.region, protocol: 'http',
-        address: '127.0.0.1:0', healthCheckPath: spec.healthCheckPath ?? '/health', targets: [], managedBy: 'local',
+        name: spec.name,
+        application: spec.application,
+        account: spec.account,
+        region: spec.region,
+        protocol: 'http',
+        address: '127.0.0.1:0',
+        healthCheckPath: spec.healthCheckPath ?? '/health',
+        targets: [],
+        managedBy: 'local',
       });
       const b = await balancers.open(lb);
       await repos.loadBalancers.save(b.lb);

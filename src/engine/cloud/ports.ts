@@ -50,11 +50,7 @@ export function createPortAllocator(range: PortRange) {
         if (await bindable(port)) return port;
         taken.delete(port);
       }
-      throw new EngineError(
-        'conflict',
-        `port exhaustion: every port in 127.0.0.1:${range.from}-${range.to} is in use, so no new instance can start`,
-        'capacity',
-      );
+      throw new EngineError('conflict', `port exhaustion: every port in 127.0.0.1:${range.from}-${range.to} is in use, so no new instance can start`, 'capacity');
     },
   };
 }

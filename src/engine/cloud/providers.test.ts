@@ -11,7 +11,8 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const local = { kind: 'local' } as CloudProvider;
-const dockerAccount = (name: string, dockerHost: string) => Account.parse({ name, provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost } });
+const dockerAccount = (name: string, dockerHost: string) =>
+  Account.parse({ name, provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost } });
 
 /** Stand-in container providers that say which account and endpoint they were made for. */
 function factory() {
@@ -19,7 +20,11 @@ function factory() {
   const docker = (account: Account): ClosableProvider => {
     const entry = { account: account.name, host: account.endpoint.dockerHost ?? '', closed: false };
     made.push(entry);
-    return Object.assign({ kind: 'docker' } as CloudProvider, { async close() { entry.closed = true; } });
+    return Object.assign({ kind: 'docker' } as CloudProvider, {
+      async close() {
+        entry.closed = true;
+      },
+    });
   };
   return { made, docker };
 }

@@ -29,7 +29,8 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
       if (!local) throw new EngineError('bad_request', `account '${name}' is a local account, and this Kiln runs without its local cloud`, 'account');
       return local;
     }
-    if (account.provider !== 'docker') throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
+    if (account.provider !== 'docker')
+      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
     const make = factories.docker;
     if (!make) throw new EngineError('bad_request', `account '${name}' is a docker account, and this Kiln runs no container provider`, 'account');
     const credentials = await repos.accounts.credentials(name);
@@ -52,7 +53,14 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
     async close() {
       const all = [...cache.values()];
       cache.clear();
-      await Promise.all(all.map((c) => c.provider.then((p) => p.close(), () => undefined)));
+      await Promise.all(
+        all.map((c) =>
+          c.provider.then(
+            (p) => p.close(),
+            () => undefined,
+          ),
+        ),
+      );
     },
   });
 }

@@ -27,7 +27,16 @@ describe('local load balancers: red/black swaps and supervision', { timeout: 60_
     const t = await openCloud();
     const { cloud } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-    await cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name: 'web-prod-v001', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'], disabled: false });
+    await cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name: 'web-prod-v001',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: ['web-prod'],
+      disabled: false,
+    });
     await until('v1 serving', async () => (await fetch(`http://${lb.address}/`)).headers.get('x-app-version') === 'v1');
     t.track();
     const [pid] = cloud.balancerPids();

@@ -33,7 +33,14 @@ describe('the local cloud across a Kiln restart', () => {
     children.push(kiln);
     const pipeline = await api('POST', '/api/applications/storefront/pipelines', {
       name: 'Deploy lab',
-      stages: [{ refId: 'deploy', type: 'deploy', name: 'Deploy', config: { account: 'prod', region: 'local-east', stack: 'lab', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: ['storefront-lab'] } }],
+      stages: [
+        {
+          refId: 'deploy',
+          type: 'deploy',
+          name: 'Deploy',
+          config: { account: 'prod', region: 'local-east', stack: 'lab', image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 2 }, loadBalancers: ['storefront-lab'] },
+        },
+      ],
     });
     const { id } = await api('POST', `/api/pipelines/${String(pipeline.id)}/executions`, {});
     const done = await poll('the deploy', async () => {

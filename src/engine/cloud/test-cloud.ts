@@ -27,8 +27,7 @@ export async function openTestCloud(options: Partial<LocalCloudOptions> = {}) {
   // Each cloud in a test run gets its own slice of ports, so parallel files never share one.
   const ports = { from: portBase, to: portBase + 39 };
   portBase = portBase + 40 + 40 > blockStart + BLOCK ? blockStart : portBase + 40;
-  const make = (extra: Partial<LocalCloudOptions> = {}) =>
-    createLocalCloud({ repos, dataDir, ports, timings: FAST, drainTimeoutMs: 5000, ...options, ...extra });
+  const make = (extra: Partial<LocalCloudOptions> = {}) => createLocalCloud({ repos, dataDir, ports, timings: FAST, drainTimeoutMs: 5000, ...options, ...extra });
   const cloud = make();
   await cloud.start();
   const pids = new Set<number>();

@@ -34,10 +34,14 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProvi
       return (await engine.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;
     },
     finish(id: string, ms = 60_000): Promise<Execution> {
-      return until(`execution ${id} to finish`, async () => {
-        const e = await repos.executions.get(id);
-        return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
-      }, ms);
+      return until(
+        `execution ${id} to finish`,
+        async () => {
+          const e = await repos.executions.get(id);
+          return e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status) && e;
+        },
+        ms,
+      );
     },
     async run(type: string, config: Record<string, unknown>, ms = 60_000): Promise<Execution> {
       return this.finish(await this.start(type, config), ms);

@@ -41,7 +41,13 @@ export async function startKiln(dataDir: string, port: number): Promise<ChildPro
     detached: true,
   });
   for (let i = 0; i < 600; i += 1) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     if (child.exitCode !== null) throw new Error(`Kiln exited with code ${child.exitCode} while starting`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -19,7 +19,13 @@ const limits = { maxErrorRateIncrease: 1, maxLatencyIncreasePct: 50, minRequests
 describe('canary judgment', () => {
   it('measures only the window between two snapshots', () => {
     const before = traffic([[3, 100]], 0);
-    const after = traffic([[3, 150], [80, 50]], 20);
+    const after = traffic(
+      [
+        [3, 150],
+        [80, 50],
+      ],
+      20,
+    );
     expect(windowOf(before, after)).toEqual({ requests: 100, errors: 20, errorRatePct: 20, p50Ms: 5, p95Ms: 100, meanMs: 41.5 });
   });
 
@@ -32,7 +38,17 @@ describe('canary judgment', () => {
 
   it('fails a slower canary on its median, not on a few slow requests in the tail', () => {
     const base = windowOf(undefined, traffic([[3, 800]]));
-    const tail = judgeCanary(windowOf(undefined, traffic([[3, 90], [600, 10]])), base, limits);
+    const tail = judgeCanary(
+      windowOf(
+        undefined,
+        traffic([
+          [3, 90],
+          [600, 10],
+        ]),
+      ),
+      base,
+      limits,
+    );
     expect(tail.pass).toBe(true);
     const slow = judgeCanary(windowOf(undefined, traffic([[90, 100]])), base, limits);
     expect(slow.reasons).toEqual(['median latency ≤100 ms vs baseline ≤5 ms (allowed: +50%)']);

@@ -9,10 +9,7 @@ export interface HttpRequestSpec {
   timeoutSec: number;
 }
 
-export type HttpCallState =
-  | { state: 'running' }
-  | { state: 'done'; status: number; body: string; truncated: boolean }
-  | { state: 'failed'; error: string };
+export type HttpCallState = { state: 'running' } | { state: 'done'; status: number; body: string; truncated: boolean } | { state: 'failed'; error: string };
 
 export interface HttpCaller {
   /** Starts the request in the background; the engine's tick never waits on a slow server. */

@@ -109,11 +109,13 @@ export function createJobRunner(deps: {
       const lines = pending;
       const offset = tail.offset;
       pending = [];
-      writing = writing.then(async () => {
-        const { firstSeq } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines);
-        await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
-        await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), { logOffset: offset });
-      }).catch(fail);
+      writing = writing
+        .then(async () => {
+          const { firstSeq } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines);
+          await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
+          await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), { logOffset: offset });
+        })
+        .catch(fail);
       return writing;
     };
     const killGroup = (signal: NodeJS.Signals) => {
@@ -131,10 +133,13 @@ export function createJobRunner(deps: {
       setTimeout(() => killGroup('SIGKILL'), 5000).unref();
     };
     const timer = setInterval(() => void flush(), FLUSH_MS);
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      stop(`timed out after ${w.timeoutSec} s`);
-    }, Math.max(0, w.deadline - deps.now().getTime()));
+    const deadline = setTimeout(
+      () => {
+        timedOut = true;
+        stop(`timed out after ${w.timeoutSec} s`);
+      },
+      Math.max(0, w.deadline - deps.now().getTime()),
+    );
     // A stage canceled, halted or timed out — by this process or another one — takes its job with it;
     // and a heartbeat another process refused means it adopted the job: this one lets go.
     const heartbeat = setInterval(() => {
@@ -176,7 +181,12 @@ export function createJobRunner(deps: {
       }
       void flush().then(async () => {
         await deps.repos.jobRuns.finish(key, result).catch(fail);
-        jobs.set(id, { state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut, ...(result.error ? { error: result.error } : {}) }, stop: () => undefined, kill: () => undefined, ended: endedPromise });
+        jobs.set(id, {
+          state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut, ...(result.error ? { error: result.error } : {}) },
+          stop: () => undefined,
+          kill: () => undefined,
+          ended: endedPromise,
+        });
         deps.onExit(key.executionId);
         ended();
       });
@@ -194,7 +204,12 @@ export function createJobRunner(deps: {
 
   async function store(key: JobRunKey, result: JobResult) {
     await deps.repos.jobRuns.finish(key, result);
-    jobs.set(keyOf(key), { state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, ...(result.error ? { error: result.error } : {}) }, stop: () => undefined, kill: () => undefined, ended: Promise.resolve() });
+    jobs.set(keyOf(key), {
+      state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, ...(result.error ? { error: result.error } : {}) },
+      stop: () => undefined,
+      kill: () => undefined,
+      ended: Promise.resolve(),
+    });
     deps.onExit(key.executionId);
   }
 
@@ -260,7 +275,13 @@ export function createJobRunner(deps: {
         tail.end();
         if (lines.length > 0) await deps.repos.executionLogs.append(run.executionId, run.refId, lines);
         const last = lines.at(-1);
-        await store(run, { endedAt: at.toISOString(), exitCode: null, signal: null, timedOut: false, error: `${lostMessage(run.owner)}; its processes ended without an exit status${last ? ` (last output: ${last})` : ''}` });
+        await store(run, {
+          endedAt: at.toISOString(),
+          exitCode: null,
+          signal: null,
+          timedOut: false,
+          error: `${lostMessage(run.owner)}; its processes ended without an exit status${last ? ` (last output: ${last})` : ''}`,
+        });
         return 'adopted';
       }
       watch({ key: run, application, runDir: run.runDir, pgid, offset: run.logOffset, deadline: Date.parse(run.launchedAt) + timeoutSec * 1000, timeoutSec });

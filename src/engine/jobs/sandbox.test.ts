@@ -33,7 +33,10 @@ async function until(id: string): Promise<Execution> {
 
 /** Each probe prints `name yes|no`: whether the shell command succeeded inside the job. */
 const probes = (checks: Record<string, string>) =>
-  ['probe() { if sh -c "$2" >/dev/null 2>&1; then echo "$1 yes"; else echo "$1 no"; fi; }', ...Object.entries(checks).map(([name, cmd]) => `probe ${name} '${cmd.replace(/'/g, `'\\''`)}'`)].join('\n');
+  [
+    'probe() { if sh -c "$2" >/dev/null 2>&1; then echo "$1 yes"; else echo "$1 no"; fi; }',
+    ...Object.entries(checks).map(([name, cmd]) => `probe ${name} '${cmd.replace(/'/g, `'\\''`)}'`),
+  ].join('\n');
 
 async function runJob(engine: Engine, command: string): Promise<{ execution: Execution; lines: string[] }> {
   const pipeline = await t.pipeline([{ refId: 'job', type: 'runJob', name: 'Job', config: { command, timeoutSec: 60 } }]);
@@ -67,28 +70,42 @@ function world() {
 describe('a job in the sandbox', { timeout: 40_000 }, () => {
   it("cannot read or change the host's secrets, Kiln's data and files, or other jobs' directories", async () => {
     const w = world();
-    const { execution, lines } = await runJob(w.engine, probes({
-      'read-shadow': 'cat /etc/shadow',
-      'read-pglite': `cat ${w.data}/pglite/PG_VERSION`,
-      'read-cloud-state': `cat ${w.data}/cloud/state.json`,
-      'list-data': `ls ${w.data} | grep -q pglite`,
-      'read-kiln-source': `cat ${KILN_ROOT}/package.json`,
-      'read-kiln-config': `cat ${KILN_ROOT}/src/server/config.ts`,
-      'read-other-job': `cat ${w.other}/artifact.txt`,
-      'write-other-job': `echo x > ${w.other}/artifact.txt`,
-      'write-etc': 'echo x > /etc/kiln-was-here',
-      'write-usr': 'touch /usr/bin/kiln-was-here',
-      'root-home': 'test -n "$(ls -A /root)"',
-      'see-host-tmp': `cat ${w.hostTmp}`,
-      // Kiln's own process id means nothing in the job's PID namespace.
-      'see-kiln-process': `test -d /proc/${process.pid}`,
-      'is-root': 'test "$(id -u)" = 0',
-    }));
+    const { execution, lines } = await runJob(
+      w.engine,
+      probes({
+        'read-shadow': 'cat /etc/shadow',
+        'read-pglite': `cat ${w.data}/pglite/PG_VERSION`,
+        'read-cloud-state': `cat ${w.data}/cloud/state.json`,
+        'list-data': `ls ${w.data} | grep -q pglite`,
+        'read-kiln-source': `cat ${KILN_ROOT}/package.json`,
+        'read-kiln-config': `cat ${KILN_ROOT}/src/server/config.ts`,
+        'read-other-job': `cat ${w.other}/artifact.txt`,
+        'write-other-job': `echo x > ${w.other}/artifact.txt`,
+        'write-etc': 'echo x > /etc/kiln-was-here',
+        'write-usr': 'touch /usr/bin/kiln-was-here',
+        'root-home': 'test -n "$(ls -A /root)"',
+        'see-host-tmp': `cat ${w.hostTmp}`,
+        // Kiln's own process id means nothing in the job's PID namespace.
+        'see-kiln-process': `test -d /proc/${process.pid}`,
+        'is-root': 'test "$(id -u)" = 0',
+      }),
+    );
     expect(execution.status).toBe('SUCCEEDED');
     expect(lines).toEqual([
-      'read-shadow no', 'read-pglite no', 'read-cloud-state no', 'list-data no', 'read-kiln-source no', 'read-kiln-config no',
-      'read-other-job no', 'write-other-job no', 'write-etc no', 'write-usr no', 'root-home no', 'see-host-tmp no',
-      'see-kiln-process no', 'is-root no',
+      'read-shadow no',
+      'read-pglite no',
+      'read-cloud-state no',
+      'list-data no',
+      'read-kiln-source no',
+      'read-kiln-config no',
+      'read-other-job no',
+      'write-other-job no',
+      'write-etc no',
+      'write-usr no',
+      'root-home no',
+      'see-host-tmp no',
+      'see-kiln-process no',
+      'is-root no',
     ]);
     expect(readFileSync(join(w.other, 'artifact.txt'), 'utf8')).toBe('another job\n');
     expect(existsSync('/etc/kiln-was-here')).toBe(false);
@@ -99,13 +116,16 @@ describe('a job in the sandbox', { timeout: 40_000 }, () => {
     server = createServer((_req, res) => res.end('staging says hi'));
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const { execution, lines } = await runJob(w.engine, [
-      'echo built > result.txt && cat result.txt',
-      'echo scratch > /tmp/scratch && cat /tmp/scratch',
-      `node -e "fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then(console.log)"`,
-      `test -r ${DEMO_DIR}/smoke-test.mjs && echo demo readable`,
-      'ls /proc | grep -c "^[0-9]"',
-    ].join('\n'));
+    const { execution, lines } = await runJob(
+      w.engine,
+      [
+        'echo built > result.txt && cat result.txt',
+        'echo scratch > /tmp/scratch && cat /tmp/scratch',
+        `node -e "fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then(console.log)"`,
+        `test -r ${DEMO_DIR}/smoke-test.mjs && echo demo readable`,
+        'ls /proc | grep -c "^[0-9]"',
+      ].join('\n'),
+    );
     expect(execution.status).toBe('SUCCEEDED');
     expect(lines.slice(0, 4)).toEqual(['built', 'scratch', 'staging says hi', 'demo readable']);
     // Its own PID namespace: the sandbox's init, the shell, ls and grep, not the host's hundreds.
@@ -128,7 +148,7 @@ describe('when no sandbox can start', () => {
     expect(sandbox.unavailable()).toMatch(/^jobs run in a sandbox and bubblewrap cannot start one on this machine .*KILN_JOB_SANDBOX=off/);
   });
 
-  it('fails the stage with that message and runs nothing, instead of running the job with Kiln\'s rights', async () => {
+  it("fails the stage with that message and runs nothing, instead of running the job with Kiln's rights", async () => {
     const w = world();
     const marker = join(w.jobsRoot, 'ran');
     const engine = t.engine({ jobsRoot: w.jobsRoot, jobSandbox: { mode: 'on', bwrap: '/nonexistent/bwrap' } });

@@ -64,7 +64,7 @@ const ALWAYS_HIDDEN = ['/home', '/root', '/var/tmp', '/run/user', '/srv', '/mnt'
 /** Where the outer (root) bwrap puts the directories a job binds, inside its own private /tmp. */
 const STAGE = '/tmp/.kiln-stage';
 
-export const SANDBOX_OFF_HINT = 'set KILN_JOB_SANDBOX=off to run jobs unsandboxed as Kiln\'s own user (not recommended when Kiln runs as root)';
+export const SANDBOX_OFF_HINT = "set KILN_JOB_SANDBOX=off to run jobs unsandboxed as Kiln's own user (not recommended when Kiln runs as root)";
 
 interface Account {
   name: string;
@@ -152,7 +152,8 @@ export function createJobSandbox(settings: SandboxSettings): JobSandbox {
     if (asRoot) {
       account = findAccount(settings.user ?? 'kiln-job') ?? findAccount('nobody');
       setpriv = which('setpriv');
-      if (!account) return (problem = `jobs run in a sandbox as an unprivileged account and neither '${settings.user ?? 'kiln-job'}' nor 'nobody' exists; run 'bash src/tools/ensure-sandbox-tools.sh', or ${SANDBOX_OFF_HINT}`);
+      if (!account)
+        return (problem = `jobs run in a sandbox as an unprivileged account and neither '${settings.user ?? 'kiln-job'}' nor 'nobody' exists; run 'bash src/tools/ensure-sandbox-tools.sh', or ${SANDBOX_OFF_HINT}`);
       if (!setpriv) return (problem = `jobs run in a sandbox and setpriv (util-linux) is missing to drop root; ${SANDBOX_OFF_HINT}`);
     }
     // One real start: bwrap is there but user namespaces may be off (sysctl, a container without them).

@@ -20,7 +20,10 @@ afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
 const policy = (allow = ''): OutboundPolicy => ({ allow: parseOutboundAllow(allow), ownPorts: new Set() });
 /** Plays a DNS server: each name answers with the listed addresses. */
-const dns = (answers: Record<string, string[]>): Resolver => async (name) => (answers[name] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const dns =
+  (answers: Record<string, string[]>): Resolver =>
+  async (name) =>
+    (answers[name] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 const call = (p: OutboundPolicy, url: string, resolver?: Resolver) =>
   guardedRequest(p, { method: 'GET', url, headers: {}, timeoutMs: 5000, maxBodyBytes: 1024, what: 'webhook URL' }, resolver);
 

@@ -31,8 +31,7 @@ export interface GuardedResponse {
 /** Resolves a name to every address (tests pass a fake resolver to play DNS rebinding). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-const systemResolver: Resolver = (hostname) =>
-  new Promise((ok, fail) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? fail(err) : ok(addresses))));
+const systemResolver: Resolver = (hostname) => new Promise((ok, fail) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? fail(err) : ok(addresses))));
 
 export const cutMarker = (bytes: number) => `\n… [cut by Kiln: only the first ${Math.round(bytes / 1024)} KB of the answer are kept]`;
 
@@ -61,15 +60,18 @@ export function guardedRequest(policy: OutboundPolicy, req: GuardedRequest, reso
       if (refused) return fail(new OutboundRefusedError(refused));
     }
     const lookup: LookupFunction = (name, options, callback) => {
-      resolver(name).then((addresses) => {
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-        if (wanted.length === 0) return callback(Object.assign(new Error(`${name} has no address`), { code: 'ENOTFOUND' }), '', 4);
-        // Every address must pass: a name answering with one public and one private address is refused.
-        const refused = wanted.map((a) => check(a.address)).find(Boolean);
-        if (refused) return callback(new OutboundRefusedError(refused), '', 4);
-        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
-        callback(null, wanted[0]!.address, wanted[0]!.family);
-      }, (err: Error) => callback(err as NodeJS.ErrnoException, '', 4));
+      resolver(name).then(
+        (addresses) => {
+          const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+          if (wanted.length === 0) return callback(Object.assign(new Error(`${name} has no address`), { code: 'ENOTFOUND' }), '', 4);
+          // Every address must pass: a name answering with one public and one private address is refused.
+          const refused = wanted.map((a) => check(a.address)).find(Boolean);
+          if (refused) return callback(new OutboundRefusedError(refused), '', 4);
+          if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
+          callback(null, wanted[0]!.address, wanted[0]!.family);
+        },
+        (err: Error) => callback(err as NodeJS.ErrnoException, '', 4),
+      );
     };
 
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

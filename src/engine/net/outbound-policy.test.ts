@@ -10,12 +10,32 @@ const check = (p: OutboundPolicy, url: string, ip: string) => {
 describe('outbound policy', () => {
   it('calls loopback, unspecified, private, link-local, CGNAT and unique-local addresses private, in every spelling', () => {
     for (const ip of [
-      '127.0.0.1', '127.255.0.9', '0.0.0.0', '10.0.0.5', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1',
-      '::1', '::', 'fe80::1', 'fd12:3456::1', 'fc00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.5', '::ffff:a9fe:a9fe', '[::1]',
+      '127.0.0.1',
+      '127.255.0.9',
+      '0.0.0.0',
+      '10.0.0.5',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd12:3456::1',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.5',
+      '::ffff:a9fe:a9fe',
+      '[::1]',
       // NAT64 and 6to4 addresses lead to the IPv4 address inside them.
-      '64:ff9b::a9fe:a9fe', '64:ff9b::127.0.0.1', '2002:0a00:0005::1',
-    ]) expect(isPrivateAddress(ip), ip).toBe(true);
-    for (const ip of ['93.184.216.34', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:0808:0808::1']) expect(isPrivateAddress(ip), ip).toBe(false);
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b::127.0.0.1',
+      '2002:0a00:0005::1',
+    ])
+      expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['93.184.216.34', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:0808:0808::1'])
+      expect(isPrivateAddress(ip), ip).toBe(false);
   });
 
   it('refuses a private address with a message naming the URL, the address and the setting', () => {

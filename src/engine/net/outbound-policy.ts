@@ -24,11 +24,28 @@ const family = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 const FORBIDDEN = (() => {
   const list = new BlockList();
   for (const [net, prefix] of [
-    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-    ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-  ] as const) list.addSubnet(net, prefix, 'ipv4');
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv4');
   // ::/96 holds :: and ::1 and the old IPv4-compatible forms; IPv4-mapped ones are checked as IPv4 by BlockList.
-  for (const [net, prefix] of [['::', 96], ['fe80::', 10], ['fc00::', 7], ['ff00::', 8], ['64:ff9b:1::', 48]] as const) list.addSubnet(net, prefix, 'ipv6');
+  for (const [net, prefix] of [
+    ['::', 96],
+    ['fe80::', 10],
+    ['fc00::', 7],
+    ['ff00::', 8],
+    ['64:ff9b:1::', 48],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv6');
   return list;
 })();
 
@@ -97,7 +114,11 @@ function parseEntry(entry: string): OutboundAllowEntry {
 
 /** Parses KILN_OUTBOUND_ALLOW: `hooks.internal, 10.1.2.3:8443, 192.168.10.0/24, [fd00::1]:80`. Throws naming the bad entry. */
 export function parseOutboundAllow(value: string): OutboundAllowEntry[] {
-  return value.split(',').map((e) => e.trim()).filter(Boolean).map(parseEntry);
+  return value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map(parseEntry);
 }
 
 const bare = (ip: string) => ip.replace(/^\[|\]$/g, '');

@@ -29,7 +29,11 @@ describe('notifications: outbound policy', () => {
     await e.tick();
     await e.deliverNotifications();
     const [n] = await t.repos.notifications.forExecution(id);
-    expect(n).toMatchObject({ attempts: 1, lastError: `notification URL ${url} resolves to a private address (127.0.0.1); set KILN_OUTBOUND_ALLOW to allow it`, failedAt: expect.any(String) });
+    expect(n).toMatchObject({
+      attempts: 1,
+      lastError: `notification URL ${url} resolves to a private address (127.0.0.1); set KILN_OUTBOUND_ALLOW to allow it`,
+      failedAt: expect.any(String),
+    });
     t.later(3600);
     await e.deliverNotifications();
     expect(received).toEqual([]);

@@ -21,12 +21,12 @@ export async function deliverDue(deps: { repos: Repositories; now: () => Date; f
   // The receiver's answer is not used: a little of it is read so the connection can close cleanly.
   const send = deps.fetch
     ? async (url: string, init: { headers: Record<string, string>; body: string }) => {
-      const res = await deps.fetch!(url, { method: 'POST', ...init, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
-      await res.body?.cancel();
-      return res.status;
-    }
+        const res = await deps.fetch!(url, { method: 'POST', ...init, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+        await res.body?.cancel();
+        return res.status;
+      }
     : async (url: string, init: { headers: Record<string, string>; body: string }) =>
-      (await guardedRequest(policy, { method: 'POST', url, ...init, timeoutMs: TIMEOUT_MS, maxBodyBytes: 1024, what: 'notification URL' }, deps.resolver)).status;
+        (await guardedRequest(policy, { method: 'POST', url, ...init, timeoutMs: TIMEOUT_MS, maxBodyBytes: 1024, what: 'notification URL' }, deps.resolver)).status;
   const due = await deps.repos.notifications.claimDue(deps.now(), TIMEOUT_MS * 2, 20);
   await Promise.all(
     due.map(async (n) => {

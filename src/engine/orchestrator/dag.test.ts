@@ -39,7 +39,14 @@ function drive(stages: StageNode[], fails: ReadonlySet<string> = new Set()) {
 describe('DAG scheduling', () => {
   it('runs a 50-way fan-out and fan-in in order: start, all 50 in parallel, then the join', () => {
     const fan = Array.from({ length: 50 }, (_, i) => node(`p${i}`, ['start']));
-    const stages = [node('start'), ...fan, node('join', fan.map((f) => f.refId))];
+    const stages = [
+      node('start'),
+      ...fan,
+      node(
+        'join',
+        fan.map((f) => f.refId),
+      ),
+    ];
     expect(readyStages(stages)).toEqual(['start']);
     stages[0]!.status = 'SUCCEEDED';
     expect(readyStages(stages)).toHaveLength(50);

@@ -1,9 +1,4 @@
-import {
-  COMPLETED,
-  LETS_DOWNSTREAM_RUN,
-  type ExecutionStatus,
-  type StageExecution,
-} from '../../shared/domain/execution';
+import { COMPLETED, LETS_DOWNSTREAM_RUN, type ExecutionStatus, type StageExecution } from '../../shared/domain/execution';
 import type { FailPolicy } from '../../shared/domain/pipeline';
 
 /** The part of a stage the scheduler reasons about. */
@@ -15,11 +10,7 @@ const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'PAUSED', 'SUSP
 export function readyStages(stages: readonly StageNode[]): string[] {
   const byRef = new Map(stages.map((s) => [s.refId, s]));
   return stages
-    .filter(
-      (s) =>
-        s.status === 'NOT_STARTED' &&
-        s.requisiteStageRefIds.every((r) => LETS_DOWNSTREAM_RUN.has(byRef.get(r)?.status ?? 'NOT_STARTED')),
-    )
+    .filter((s) => s.status === 'NOT_STARTED' && s.requisiteStageRefIds.every((r) => LETS_DOWNSTREAM_RUN.has(byRef.get(r)?.status ?? 'NOT_STARTED')))
     .map((s) => s.refId);
 }
 
@@ -83,4 +74,3 @@ export function executionOutcome(stages: readonly StageNode[]): ExecutionStatus 
   if (statuses.has('STOPPED')) return 'STOPPED';
   return 'SUCCEEDED';
 }
-

@@ -31,7 +31,7 @@ afterEach(async () => {
 }, 60_000);
 
 describe('an execution waiting on a job another process watches', () => {
-  it('is not claimed by the other process until that job\'s poll is due, and then it is (the watcher may have died)', { timeout: 60_000 }, async () => {
+  it("is not claimed by the other process until that job's poll is due, and then it is (the watcher may have died)", { timeout: 60_000 }, async () => {
     let bNow = new Date();
     const make = (owner: string, db: Repositories, now?: () => Date) => {
       const e = createEngine({ repos: db, events: createEventBus(db), owner, ...(now ? { now } : {}), jobsRoot: mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`)) });
@@ -40,10 +40,15 @@ describe('an execution waiting on a job another process watches', () => {
     };
     const a = make('a', repos);
     const b = make('b', second ? createRepositories(second) : repos, () => bNow);
-    const pipeline = await repos.pipelines.create(PipelineDraft.parse({
-      application: 'web', name: 'watched', concurrency: { limitConcurrent: false },
-      stages: [{ refId: 'j', type: 'runJob', name: 'Job', config: { command: 'sleep 3' } }],
-    }), 'ana');
+    const pipeline = await repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'watched',
+        concurrency: { limitConcurrent: false },
+        stages: [{ refId: 'j', type: 'runJob', name: 'Job', config: { command: 'sleep 3' } }],
+      }),
+      'ana',
+    );
     const id = (await a.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;
     const before = new Date(); // earlier than A's poll of the job, however slow this machine is
     await a.tick(); // A launches the job and lets go of the execution

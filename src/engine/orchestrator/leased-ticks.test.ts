@@ -23,7 +23,11 @@ describe('leased ticks', () => {
     const log: string[] = [];
     const nudged: boolean[] = [];
     const ticks = createLeasedTicks({
-      repos: leases(log), now: () => new Date(), owner: 'a', leaseMs: 6000, workers: 1,
+      repos: leases(log),
+      now: () => new Date(),
+      owner: 'a',
+      leaseMs: 6000,
+      workers: 1,
       advance: async (lease) => {
         log.push('advance');
         // Its job exits meanwhile: the exit reaches the process that holds the execution.

@@ -51,10 +51,16 @@ export function createLeasedTicks(deps: {
     const leases = [...held.values()];
     if (renewing) return renewing;
     if (leases.length === 0) return Promise.resolve();
-    renewing = repos.executions.renew(leases, now(), leaseMs).then((kept) => {
-      const ids = new Set(kept);
-      for (const l of leases) if (!ids.has(l.id) && held.get(l.id) === l) lost.add(l.id);
-    }, (err: unknown) => deps.onError?.(err)).finally(() => (renewing = undefined));
+    renewing = repos.executions
+      .renew(leases, now(), leaseMs)
+      .then(
+        (kept) => {
+          const ids = new Set(kept);
+          for (const l of leases) if (!ids.has(l.id) && held.get(l.id) === l) lost.add(l.id);
+        },
+        (err: unknown) => deps.onError?.(err),
+      )
+      .finally(() => (renewing = undefined));
     return renewing;
   };
 

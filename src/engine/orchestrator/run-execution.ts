@@ -102,121 +102,125 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
   }
 
   async function rounds(): Promise<Date | null | 'never'> {
-  for (let round = 0; round < 100_000; round += 1) {
-    // Only the status can change under us (a person cancels or pauses); stages change only through
-    // the lease holder or through wake(), which makes the execution due again after this advance.
-    // Re-reading it every round would cost a round trip per stage on a long chain of quick stages,
-    // so it is re-read every STATUS_RECHECK_MS, and at once when a compare-and-set lost.
-    if (round > 0 && performance.now() - statusReadAt >= STATUS_RECHECK_MS) await refresh();
-    if (COMPLETED.has(execution.status) || execution.status === 'PAUSED') return 'never';
-    if (deps.leaseLost?.()) return null;
-    const now = deps.now();
-    if (execution.status === 'BUFFERED') {
-      await deps.lifecycle.ended(execution); // promotes the oldest queued runs if a slot is free
-      await refresh();
-      if (execution.status === 'BUFFERED') return new Date(now.getTime() + BUFFERED_RECHECK_MS);
-      continue;
-    }
-    if (execution.status === 'NOT_STARTED') {
-      // Compare-and-set: a pause or cancel that lands first wins.
-      if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'], lease: deps.lease }))) {
-        if (deps.holdsLease && !(await deps.holdsLease())) return null;
+    for (let round = 0; round < 100_000; round += 1) {
+      // Only the status can change under us (a person cancels or pauses); stages change only through
+      // the lease holder or through wake(), which makes the execution due again after this advance.
+      // Re-reading it every round would cost a round trip per stage on a long chain of quick stages,
+      // so it is re-read every STATUS_RECHECK_MS, and at once when a compare-and-set lost.
+      if (round > 0 && performance.now() - statusReadAt >= STATUS_RECHECK_MS) await refresh();
+      if (COMPLETED.has(execution.status) || execution.status === 'PAUSED') return 'never';
+      if (deps.leaseLost?.()) return null;
+      const now = deps.now();
+      if (execution.status === 'BUFFERED') {
+        await deps.lifecycle.ended(execution); // promotes the oldest queued runs if a slot is free
         await refresh();
+        if (execution.status === 'BUFFERED') return new Date(now.getTime() + BUFFERED_RECHECK_MS);
         continue;
       }
-      execution.status = 'RUNNING';
-      execution.startedAt = now.toISOString();
-      await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
-      await deps.lifecycle.started(execution);
-      continue;
-    }
-
-    const halted = execution.stages.some((s) => s.status === 'TERMINAL' && s.failPolicy === 'halt_pipeline');
-    const outcome = halted ? 'TERMINAL' : executionOutcome(execution.stages);
-    if (outcome) {
-      const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
-      // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
-      await deps.lifecycle.ending(ended);
-      if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'], lease: deps.lease }))) {
-        if (deps.holdsLease && !(await deps.holdsLease())) return null;
-        await refresh();
+      if (execution.status === 'NOT_STARTED') {
+        // Compare-and-set: a pause or cancel that lands first wins.
+        if (!(await repos.executions.updateExecution(id, { status: 'RUNNING', startedAt: now.toISOString() }, { status: ['NOT_STARTED'], lease: deps.lease }))) {
+          if (deps.holdsLease && !(await deps.holdsLease())) return null;
+          await refresh();
+          continue;
+        }
+        execution.status = 'RUNNING';
+        execution.startedAt = now.toISOString();
+        await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: 'RUNNING', previous: 'NOT_STARTED' } });
+        await deps.lifecycle.started(execution);
         continue;
       }
-      await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: outcome, previous: execution.status } });
-      await deps.lifecycle.ended(ended);
-      return 'never';
-    }
 
-    const scope = expressionScope(execution);
-    let changed = false;
-    let failedToStart = false;
-    for (const refId of readyStages(execution.stages)) {
-      const stage = execution.stages.find((s) => s.refId === refId)!;
-      let run = true;
-      try {
-        run = stage.condition === undefined || Boolean(interpolate(stage.condition, scope));
-      } catch (err) {
-        await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${message(err)}` });
+      const halted = execution.stages.some((s) => s.status === 'TERMINAL' && s.failPolicy === 'halt_pipeline');
+      const outcome = halted ? 'TERMINAL' : executionOutcome(execution.stages);
+      if (outcome) {
+        const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
+        // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
+        await deps.lifecycle.ending(ended);
+        if (!(await repos.executions.updateExecution(id, { status: outcome, endedAt: ended.endedAt }, { status: ['RUNNING'], lease: deps.lease }))) {
+          if (deps.holdsLease && !(await deps.holdsLease())) return null;
+          await refresh();
+          continue;
+        }
+        await events.publish({ type: 'execution.status', application: execution.application, executionId: id, data: { status: outcome, previous: execution.status } });
+        await deps.lifecycle.ended(ended);
+        return 'never';
+      }
+
+      const scope = expressionScope(execution);
+      let changed = false;
+      let failedToStart = false;
+      for (const refId of readyStages(execution.stages)) {
+        const stage = execution.stages.find((s) => s.refId === refId)!;
+        let run = true;
+        try {
+          run = stage.condition === undefined || Boolean(interpolate(stage.condition, scope));
+        } catch (err) {
+          await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${message(err)}` });
+          changed = true;
+          failedToStart = true;
+          continue;
+        }
+        await setStage(execution, stage, run ? 'RUNNING' : 'SKIPPED', run ? { startedAt: now.toISOString() } : { endedAt: now.toISOString() });
         changed = true;
-        failedToStart = true;
-        continue;
       }
-      await setStage(execution, stage, run ? 'RUNNING' : 'SKIPPED', run ? { startedAt: now.toISOString() } : { endedAt: now.toISOString() });
-      changed = true;
-    }
-    // Stages just started are stepped in this same round (a round saved per stage on a chain),
-    // unless one failed to start: its fail policy is applied first, at the top of the next round.
-    if (failedToStart) continue;
+      // Stages just started are stepped in this same round (a round saved per stage on a chain),
+      // unless one failed to start: its fail policy is applied first, at the top of the next round.
+      if (failedToStart) continue;
 
-    let wakeAt: Date | 'never' | null = 'never';
-    const active = execution.stages.filter((s) => ACTIVE.has(s.status));
-    const early = await stepJobsSideBySide(execution, active, scope, deps, now);
-    for (const stage of active) {
-      // Every active stage is stepped whenever the execution is looked at (steps are cheap and
-      // re-entrant: a wait compares the clock, a job asks its runner); only a stage waiting on a
-      // person, with no deadline, has nothing to check.
-      const deadline = stageDeadline(stage);
-      const timedOut = deadline !== undefined && now >= deadline;
-      if (deadline && !timedOut) wakeAt = earliest(wakeAt, deadline);
-      if (!timedOut && stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
-      // A side effect is never started under a lease known to be lost.
-      if (deps.leaseLost?.()) throw new LeaseLost();
-      const result: StepResult = timedOut
-        ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
-        : (early.get(stage.refId) ?? (await step(execution, stage, scope, deps)));
-      if (timedOut) deps.jobs.stop(execution.id, stage.refId, `the stage timed out after ${stage.timeoutSec} s`);
-      const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
-      const tasks = (status: ExecutionStatus) => nextTasks(stage.tasks, taskName(stage, context), status, now.toISOString());
-      if (result.status === 'RUNNING' && stage.status === 'RUNNING' && unchanged(stage, result.context, taskName(stage, context))) {
-        // Still waiting with nothing new to store (a job still running): no write. A wake per job
-        // exit rewrote all 20 rows of a 20-job stage, 400 writes where 20 do.
-        wakeAt = earliest(wakeAt, result.wakeAt);
-      } else if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
-        const nowWaitsOnPerson = result.status === 'SUSPENDED' && stage.status !== 'SUSPENDED' && stage.type === 'manualJudgment';
-        await setStage(execution, stage, result.status, { context, tasks: tasks(result.status) });
-        if (nowWaitsOnPerson) await deps.lifecycle.judgmentNeeded(execution, stage);
-        if (result.wakeAt) wakeAt = earliest(wakeAt, result.wakeAt);
-        if (result.status !== stage.status) changed = true;
-      } else if (result.status === 'SUCCEEDED') {
-        await setStage(execution, stage, 'SUCCEEDED', { context, outputs: result.outputs ?? {}, endedAt: now.toISOString(), tasks: tasks('SUCCEEDED') });
-        changed = true;
-      } else {
-        const { stageStatus, haltExecution } = failureOutcome(stage.failPolicy);
-        await setStage(execution, stage, stageStatus, { context, error: result.error, endedAt: now.toISOString(), tasks: tasks(stageStatus) });
-        if (haltExecution) {
-          for (const other of execution.stages.filter((s) => s.refId !== stage.refId && ACTIVE.has(s.status))) {
-            await setStage(execution, other, 'CANCELED', { endedAt: now.toISOString(), error: `canceled: stage '${stage.name}' failed and halts the pipeline`, tasks: closeTasks(other.tasks, 'CANCELED', now.toISOString()) });
-            deps.jobs.stop(execution.id, other.refId, `stage '${stage.name}' failed and halts the pipeline`);
+      let wakeAt: Date | 'never' | null = 'never';
+      const active = execution.stages.filter((s) => ACTIVE.has(s.status));
+      const early = await stepJobsSideBySide(execution, active, scope, deps, now);
+      for (const stage of active) {
+        // Every active stage is stepped whenever the execution is looked at (steps are cheap and
+        // re-entrant: a wait compares the clock, a job asks its runner); only a stage waiting on a
+        // person, with no deadline, has nothing to check.
+        const deadline = stageDeadline(stage);
+        const timedOut = deadline !== undefined && now >= deadline;
+        if (deadline && !timedOut) wakeAt = earliest(wakeAt, deadline);
+        if (!timedOut && stage.status === 'SUSPENDED' && stage.context.wakeAt === undefined) continue;
+        // A side effect is never started under a lease known to be lost.
+        if (deps.leaseLost?.()) throw new LeaseLost();
+        const result: StepResult = timedOut
+          ? { status: 'FAILED', error: `timed out: the stage ran longer than its ${stage.timeoutSec} s limit` }
+          : (early.get(stage.refId) ?? (await step(execution, stage, scope, deps)));
+        if (timedOut) deps.jobs.stop(execution.id, stage.refId, `the stage timed out after ${stage.timeoutSec} s`);
+        const context = { ...stage.context, ...result.context, wakeAt: 'wakeAt' in result && result.wakeAt ? result.wakeAt.toISOString() : undefined };
+        const tasks = (status: ExecutionStatus) => nextTasks(stage.tasks, taskName(stage, context), status, now.toISOString());
+        if (result.status === 'RUNNING' && stage.status === 'RUNNING' && unchanged(stage, result.context, taskName(stage, context))) {
+          // Still waiting with nothing new to store (a job still running): no write. A wake per job
+          // exit rewrote all 20 rows of a 20-job stage, 400 writes where 20 do.
+          wakeAt = earliest(wakeAt, result.wakeAt);
+        } else if (result.status === 'RUNNING' || result.status === 'SUSPENDED') {
+          const nowWaitsOnPerson = result.status === 'SUSPENDED' && stage.status !== 'SUSPENDED' && stage.type === 'manualJudgment';
+          await setStage(execution, stage, result.status, { context, tasks: tasks(result.status) });
+          if (nowWaitsOnPerson) await deps.lifecycle.judgmentNeeded(execution, stage);
+          if (result.wakeAt) wakeAt = earliest(wakeAt, result.wakeAt);
+          if (result.status !== stage.status) changed = true;
+        } else if (result.status === 'SUCCEEDED') {
+          await setStage(execution, stage, 'SUCCEEDED', { context, outputs: result.outputs ?? {}, endedAt: now.toISOString(), tasks: tasks('SUCCEEDED') });
+          changed = true;
+        } else {
+          const { stageStatus, haltExecution } = failureOutcome(stage.failPolicy);
+          await setStage(execution, stage, stageStatus, { context, error: result.error, endedAt: now.toISOString(), tasks: tasks(stageStatus) });
+          if (haltExecution) {
+            for (const other of execution.stages.filter((s) => s.refId !== stage.refId && ACTIVE.has(s.status))) {
+              await setStage(execution, other, 'CANCELED', {
+                endedAt: now.toISOString(),
+                error: `canceled: stage '${stage.name}' failed and halts the pipeline`,
+                tasks: closeTasks(other.tasks, 'CANCELED', now.toISOString()),
+              });
+              deps.jobs.stop(execution.id, other.refId, `stage '${stage.name}' failed and halts the pipeline`);
+            }
+            changed = true;
+            break; // the other stages of this round are canceled now; stepping their stale copies would revive them
           }
           changed = true;
-          break; // the other stages of this round are canceled now; stepping their stale copies would revive them
         }
-        changed = true;
       }
+      if (!changed) return wakeAt;
     }
-    if (!changed) return wakeAt;
-  }
-  return null;
+    return null;
   }
 }
 
@@ -267,7 +271,11 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
       now: deps.now(),
       repos: deps.repos,
       services: {
-        jobs: deps.jobs, http: deps.http, owner: deps.owner, startExecution: deps.startExecution, ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
+        jobs: deps.jobs,
+        http: deps.http,
+        owner: deps.owner,
+        startExecution: deps.startExecution,
+        ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
         recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);

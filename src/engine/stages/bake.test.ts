@@ -51,14 +51,24 @@ async function until(id: string, done: (e: Execution) => boolean, ms = 30_000): 
 const finished = (e: Execution) => ['SUCCEEDED', 'TERMINAL'].includes(e.status);
 
 async function pipeline(recipe: string, name = 'Bake and use') {
-  return repos.pipelines.create(PipelineDraft.parse({
-    application: 'web', name,
-    stages: [
-      { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe, gitCommit: '${ parameters.commit }' } },
-      { refId: 'use', type: 'evaluateVariables', name: 'Use', requisiteStageRefIds: ['bake'], config: { variables: [{ key: 'deployImage', value: "${ stages['Bake'].outputs.image }" }] } },
-    ],
-    parameters: [{ name: 'commit', default: 'none' }],
-  }), 'ana');
+  return repos.pipelines.create(
+    PipelineDraft.parse({
+      application: 'web',
+      name,
+      stages: [
+        { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe, gitCommit: '${ parameters.commit }' } },
+        {
+          refId: 'use',
+          type: 'evaluateVariables',
+          name: 'Use',
+          requisiteStageRefIds: ['bake'],
+          config: { variables: [{ key: 'deployImage', value: "${ stages['Bake'].outputs.image }" }] },
+        },
+      ],
+      parameters: [{ name: 'commit', default: 'none' }],
+    }),
+    'ana',
+  );
 }
 
 describe('bake stage', { timeout: 40_000 }, () => {
@@ -103,21 +113,40 @@ describe('bake stage', { timeout: 40_000 }, () => {
     // Executions another process started, whose bake stage it launched and then died (no heartbeat since).
     const lost = async (id: string) => {
       const execution = Execution.parse({
-        id, application: 'web', pipelineId: p.id, pipelineName: p.name, pipelineRevision: p.revision, status: 'RUNNING',
-        trigger: { type: 'manual', user: 'ana', parameters: {} }, createdAt: stale, startedAt: stale,
+        id,
+        application: 'web',
+        pipelineId: p.id,
+        pipelineName: p.name,
+        pipelineRevision: p.revision,
+        status: 'RUNNING',
+        trigger: { type: 'manual', user: 'ana', parameters: {} },
+        createdAt: stale,
+        startedAt: stale,
         stages: p.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
       });
       await repos.executions.create(execution);
-      await repos.executions.updateStage(id, 'bake', { status: 'RUNNING', startedAt: stale, context: { launchedAt: stale, heartbeatAt: stale, launchedBy: 'dead:1', recipe: 'shop', recipeRevision: 1 } });
+      await repos.executions.updateStage(id, 'bake', {
+        status: 'RUNNING',
+        startedAt: stale,
+        context: { launchedAt: stale, heartbeatAt: stale, launchedBy: 'dead:1', recipe: 'shop', recipeRevision: 1 },
+      });
       await repos.executions.wake(id);
     };
     await lost('00000000-0000-4000-8000-0000000000a1');
     // This one got as far as registering its image before the process died.
     await lost('00000000-0000-4000-8000-0000000000a2');
-    const registered = await repos.images.create({
-      name: 'shop', recipe: { id: recipe.id, name: 'shop', revision: 1 }, digest: `sha256:${'a'.repeat(64)}`, sizeBytes: 10, format: 'bundle', artifact: 'x.tar.zst',
-      build: { builder: 'bundle', tools: {}, packages: [], executionId: '00000000-0000-4000-8000-0000000000a2', stageRefId: 'bake' },
-    }, 'ana');
+    const registered = await repos.images.create(
+      {
+        name: 'shop',
+        recipe: { id: recipe.id, name: 'shop', revision: 1 },
+        digest: `sha256:${'a'.repeat(64)}`,
+        sizeBytes: 10,
+        format: 'bundle',
+        artifact: 'x.tar.zst',
+        build: { builder: 'bundle', tools: {}, packages: [], executionId: '00000000-0000-4000-8000-0000000000a2', stageRefId: 'bake' },
+      },
+      'ana',
+    );
     engine();
     const failed = await until('00000000-0000-4000-8000-0000000000a1', finished);
     expect(failed.stages[0]!.error).toMatch(/stopped before it finished; it was not baked again so nothing is built twice/);
@@ -141,4 +170,3 @@ describe('bake stage', { timeout: 40_000 }, () => {
     expect((await repos.images.list())[0]).toMatchObject({ name: 'shop', versions: 1, channels: { latest: 'v1' } });
   });
 });
-

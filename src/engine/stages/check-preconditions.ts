@@ -5,7 +5,13 @@ import { monikerApplication, principalRefusal } from './principal';
 
 type Config = z.output<typeof checkPreconditionsStage.config>;
 
-const compare = { '==': (a: number, b: number) => a === b, '>=': (a: number, b: number) => a >= b, '<=': (a: number, b: number) => a <= b, '>': (a: number, b: number) => a > b, '<': (a: number, b: number) => a < b };
+const compare = {
+  '==': (a: number, b: number) => a === b,
+  '>=': (a: number, b: number) => a >= b,
+  '<=': (a: number, b: number) => a <= b,
+  '>': (a: number, b: number) => a > b,
+  '<': (a: number, b: number) => a < b,
+};
 
 export const checkPreconditionsHandler = defineHandler<Config>({
   async step({ config, resolve, repos, execution }) {
@@ -31,9 +37,7 @@ export const checkPreconditionsHandler = defineHandler<Config>({
         const app = monikerApplication(p.cluster);
         const refusal = await principalRefusal(repos, execution, 'READ', { application: app }, `checking the size of cluster '${p.cluster}'`);
         if (refusal) return { status: 'FAILED', error: refusal };
-        const groups = (await repos.serverGroups.listByApplication(app)).filter(
-          (g) => g.cluster === p.cluster && g.account === p.account && g.region === p.region && !g.disabled,
-        );
+        const groups = (await repos.serverGroups.listByApplication(app)).filter((g) => g.cluster === p.cluster && g.account === p.account && g.region === p.region && !g.disabled);
         const size = groups.flatMap((g) => g.instances).filter((i) => !p.onlyHealthy || i.health === 'up').length;
         if (!compare[p.comparison](size, p.expected)) {
           return {

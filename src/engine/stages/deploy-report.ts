@@ -16,12 +16,7 @@ export function reporter(log: Log) {
 const rate = (w: WindowTraffic) => `${w.requests} request${w.requests === 1 ? '' : 's'}, ${w.errorRatePct}% errors, median ${w.p50Ms} ms`;
 
 /** "canary web-v002: 120 requests, 0.8% errors … · baseline web-v001: …" over the analysis window so far. */
-export function canaryFigures(
-  snapshot: Record<string, GroupTraffic> | undefined,
-  now: Record<string, GroupTraffic>,
-  canary: string,
-  baseline: string,
-): string {
+export function canaryFigures(snapshot: Record<string, GroupTraffic> | undefined, now: Record<string, GroupTraffic>, canary: string, baseline: string): string {
   const c = windowOf(snapshot?.[canary], now[canary]);
   const b = windowOf(snapshot?.[baseline], now[baseline]);
   return `canary ${canary}: ${rate(c)} · baseline ${baseline}: ${rate(b)}`;

@@ -14,7 +14,8 @@ const report = (input: Input) => reporter(input.services.log);
 /** A failure after launch: the new group goes, the groups it displaced take their traffic back. */
 export async function rollBack(input: Input, provider: CloudProvider, ctx: DeployContext, error: string): Promise<StepResult> {
   const analysis = (ctx.canaryAnalysis ?? undefined) as Record<string, unknown> | undefined;
-  if (!ctx.serverGroup || ctx.phase === 'create' || !input.config.rollbackOnFailure) return { status: 'FAILED', error, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
+  if (!ctx.serverGroup || ctx.phase === 'create' || !input.config.rollbackOnFailure)
+    return { status: 'FAILED', error, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };
   const notes: string[] = [];
   const say = report(input);
   await say(['failed', `${error}; rolling back`]);

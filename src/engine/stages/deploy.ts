@@ -85,8 +85,23 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
     const check = await checkDeployable(input.repos, image, { overrideReason: config.revokedImageOverride, field: 'image', now });
     const groups = await clusterGroups(input.repos, { application, account: config.account, region: config.region, cluster });
     const previous = groups.filter((g) => !g.disabled).map((g) => g.name);
-    const serverGroup = nextServerGroupName(cluster, groups.map((g) => g.sequence));
-    return later(input, { phase: 'create', serverGroup, image, cluster, previous, ...(previous[0] ? { baseline: previous[0] } : {}), ...(check.overridden ? { imageOverride: check.overridden } : {}) }, 0);
+    const serverGroup = nextServerGroupName(
+      cluster,
+      groups.map((g) => g.sequence),
+    );
+    return later(
+      input,
+      {
+        phase: 'create',
+        serverGroup,
+        image,
+        cluster,
+        previous,
+        ...(previous[0] ? { baseline: previous[0] } : {}),
+        ...(check.overridden ? { imageOverride: check.overridden } : {}),
+      },
+      0,
+    );
   }
   const name = ctx.serverGroup!;
   const key = keyOf(input, name);
@@ -109,9 +124,15 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
         // No record, or one whose launcher died before the group existed: this process launches it, once.
         await input.services.recordLaunch({ launchedAt: now.toISOString(), launchedBy: input.services.owner, serverGroup: name }, launched);
         await provider.createServerGroup({
-          application, account: config.account, region: config.region, name, image: ctx.image!, loadBalancers: config.loadBalancers,
+          application,
+          account: config.account,
+          region: config.region,
+          name,
+          image: ctx.image!,
+          loadBalancers: config.loadBalancers,
           capacity: { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) },
-          userData: config.userData, disabled: true,
+          userData: config.userData,
+          disabled: true,
         });
         await report(input)(['created', `Server group ${name} created from ${ctx.image}, out of traffic; waiting for ${want} instance${want === 1 ? '' : 's'}`]);
       }
@@ -177,14 +198,19 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
       return succeed(input, ctx, []);
     case 'highlander': {
       await provider.enableServerGroup(key);
-      const others = (await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! }))
-        .filter((g) => g.name !== name && g.managedBy);
+      const others = (await clusterGroups(input.repos, { application: input.execution.application, account: config.account, region: config.region, cluster: ctx.cluster! })).filter(
+        (g) => g.name !== name && g.managedBy,
+      );
       await report(input)(['enabled', `${name} enabled: it takes traffic`]);
       for (const g of others) {
         await provider.destroyServerGroup(g);
         await report(input)(['destroyed', `${g.name} destroyed`]);
       }
-      return succeed(input, ctx, others.map((g) => g.name));
+      return succeed(
+        input,
+        ctx,
+        others.map((g) => g.name),
+      );
     }
     case 'redblack':
       await provider.enableServerGroup(key);
@@ -202,7 +228,11 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
       }
       await report(input)(['traffic', ctx.baseline ? `${name} takes ${percent}% of traffic, ${ctx.baseline} ${100 - percent}%` : `${name} runs at ${percent}% of its capacity`]);
       if (percent === 100) return finishRedBlack(input, provider, ctx, true);
-      return later(input, { phase: 'step-delay', until: new Date(now.getTime() + config.delayBetweenStepsSec * 1000).toISOString(), progress: `${name} takes ${percent}% of traffic` });
+      return later(input, {
+        phase: 'step-delay',
+        until: new Date(now.getTime() + config.delayBetweenStepsSec * 1000).toISOString(),
+        progress: `${name} takes ${percent}% of traffic`,
+      });
     }
     case 'canary': {
       if (ctx.promoting) {
@@ -216,7 +246,10 @@ async function afterHealthy(input: Input, provider: CloudProvider, ctx: DeployCo
       await provider.enableServerGroup(key, config.canary.weight);
       await provider.setTrafficWeights(lb, { [name]: config.canary.weight, [ctx.baseline]: 100 - config.canary.weight });
       const snapshot = await provider.traffic(lb);
-      await report(input)(['canary', `${name} takes ${config.canary.weight}% of traffic, baseline ${ctx.baseline} ${100 - config.canary.weight}%; analysis for ${config.canary.analysisSec} s`]);
+      await report(input)([
+        'canary',
+        `${name} takes ${config.canary.weight}% of traffic, baseline ${ctx.baseline} ${100 - config.canary.weight}%; analysis for ${config.canary.analysisSec} s`,
+      ]);
       return later(input, { phase: 'analyze', snapshot, reportedAt: now.toISOString(), until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
     }
   }
@@ -230,7 +263,11 @@ async function startGate(input: Input, ctx: DeployContext): Promise<StepResult> 
     const pipelines = await input.repos.pipelines.listByApplication(execution.application);
     const pipeline = pipelines.find((p) => p.id === config.pipelineBetweenSteps || p.name === config.pipelineBetweenSteps);
     if (!pipeline) throw new Error(`application '${execution.application}' has no pipeline '${config.pipelineBetweenSteps}' to run between steps`);
-    await input.services.startExecution(pipeline, { type: 'pipeline', user: execution.trigger.user, parameters: {}, parentExecutionId: execution.id as never, parentStageRefId: stage.refId }, id);
+    await input.services.startExecution(
+      pipeline,
+      { type: 'pipeline', user: execution.trigger.user, parameters: {}, parentExecutionId: execution.id as never, parentStageRefId: stage.refId },
+      id,
+    );
   }
   return later(input, { phase: 'gate', gate: id }, 1000);
 }
@@ -278,7 +315,12 @@ async function finishRedBlack(input: Input, provider: CloudProvider, ctx: Deploy
     await provider.destroyServerGroup(g);
     await say(['destroyed', `${g.name} destroyed`]);
   }
-  return succeed(input, ctx, extra.map((g) => g.name), disabled);
+  return succeed(
+    input,
+    ctx,
+    extra.map((g) => g.name),
+    disabled,
+  );
 }
 
 async function succeed(input: Input, ctx: DeployContext, destroyed: string[], disabled: string[] = []): Promise<StepResult> {
@@ -288,8 +330,15 @@ async function succeed(input: Input, ctx: DeployContext, destroyed: string[], di
     status: 'SUCCEEDED',
     outputs: {
       ...(ctx.imageOverride ? { imageOverride: ctx.imageOverride } : {}),
-      serverGroup: ctx.serverGroup, image: ctx.image, cluster: ctx.cluster, account: config.account, region: config.region, strategy: config.strategy,
-      previousServerGroups: ctx.previous ?? [], disabledServerGroups: disabled, destroyedServerGroups: destroyed,
+      serverGroup: ctx.serverGroup,
+      image: ctx.image,
+      cluster: ctx.cluster,
+      account: config.account,
+      region: config.region,
+      strategy: config.strategy,
+      previousServerGroups: ctx.previous ?? [],
+      disabledServerGroups: disabled,
+      destroyedServerGroups: destroyed,
       // `${ stages['Deploy'].outputs.loadBalancers[0].address }` lets a smoke test reach what this deploy now serves.
       loadBalancers: config.loadBalancers.map((lb) => ({ name: lb, address: ctx.loadBalancerAddresses?.[lb] ?? null })),
       ...(ctx.canaryAnalysis ? { canaryAnalysis: ctx.canaryAnalysis } : {}),

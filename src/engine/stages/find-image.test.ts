@@ -17,13 +17,21 @@ afterEach(() => close());
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const image = (n: number): NewImage => ({
-  name: 'shop', build: { builder: 'bundle', tools: {}, packages: [] }, digest: digest(n), sizeBytes: 1000,
-  format: 'bundle', artifact: `${digest(n).slice(7)}.tar.zst`, run: { entrypoint: 'server.mjs', healthPath: '/health' },
+  name: 'shop',
+  build: { builder: 'bundle', tools: {}, packages: [] },
+  digest: digest(n),
+  sizeBytes: 1000,
+  format: 'bundle',
+  artifact: `${digest(n).slice(7)}.tar.zst`,
+  run: { entrypoint: 'server.mjs', healthPath: '/health' },
 });
 
 async function find(config: Record<string, unknown>) {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
-  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `find ${Math.random()}`, stages: [{ refId: 'f', type: 'findImage', name: 'Find', config }] }), 'ana');
+  const p = await repos.pipelines.create(
+    PipelineDraft.parse({ application: 'web', name: `find ${Math.random()}`, stages: [{ refId: 'f', type: 'findImage', name: 'Find', config }] }),
+    'ana',
+  );
   const { id } = await engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
   await engine.tick();
   return (await repos.executions.get(id))!.stages[0]!;
@@ -41,7 +49,9 @@ describe('findImage from the registry', () => {
     await repos.images.revoke('shop', 'v1', { at: new Date(Date.now() - 1000).toISOString(), reason: 'leaks memory', by: 'ops' });
     const refused = await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop', channel: 'production' });
     expect(refused).toMatchObject({ status: 'TERMINAL', error: 'shop@production is shop:v1, which is revoked: leaks memory' });
-    expect((await find({ source: 'registry', account: 'prod', region: 'east', image: 'nope' })).error).toBe('the image registry has no nope@latest (no such image, or the channel points nowhere)');
+    expect((await find({ source: 'registry', account: 'prod', region: 'east', image: 'nope' })).error).toBe(
+      'the image registry has no nope@latest (no such image, or the channel points nowhere)',
+    );
   });
 });
 

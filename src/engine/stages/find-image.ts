@@ -21,14 +21,24 @@ export const findImageHandler = defineHandler<z.output<typeof findImageStage.con
     // application's cluster says so rather than that the cluster is empty.
     const owner = monikerApplication(config.cluster ?? '');
     if (owner !== execution.application) {
-      return { status: 'FAILED', error: `cluster '${config.cluster}' belongs to application '${owner}'; a run of application '${execution.application}' finds images in its own clusters only (or in the image registry)` };
+      return {
+        status: 'FAILED',
+        error: `cluster '${config.cluster}' belongs to application '${owner}'; a run of application '${execution.application}' finds images in its own clusters only (or in the image registry)`,
+      };
     }
-    const groups = (await clusterGroups(repos, { application: execution.application, account: config.account, region: config.region, cluster: config.cluster ?? '' })).filter((g) => !config.onlyEnabled || !g.disabled);
-    const pick =
-      config.selection === 'newest' ? groups[0] : config.selection === 'oldest' ? groups.at(-1) : [...groups].sort((a, b) => b.instances.length - a.instances.length)[0];
+    const groups = (await clusterGroups(repos, { application: execution.application, account: config.account, region: config.region, cluster: config.cluster ?? '' })).filter(
+      (g) => !config.onlyEnabled || !g.disabled,
+    );
+    const pick = config.selection === 'newest' ? groups[0] : config.selection === 'oldest' ? groups.at(-1) : [...groups].sort((a, b) => b.instances.length - a.instances.length)[0];
     if (!pick) {
-      return { status: 'FAILED', error: `cluster '${config.cluster}' in ${config.account}/${config.region} has no ${config.onlyEnabled ? 'enabled ' : ''}server group to take an image from` };
+      return {
+        status: 'FAILED',
+        error: `cluster '${config.cluster}' in ${config.account}/${config.region} has no ${config.onlyEnabled ? 'enabled ' : ''}server group to take an image from`,
+      };
     }
-    return { status: 'SUCCEEDED', outputs: { image: `${pick.image.name}:${pick.image.version}`, imageName: pick.image.name, imageVersion: pick.image.version, serverGroup: pick.name } };
+    return {
+      status: 'SUCCEEDED',
+      outputs: { image: `${pick.image.name}:${pick.image.version}`, imageName: pick.image.name, imageVersion: pick.image.version, serverGroup: pick.name },
+    };
   },
 });

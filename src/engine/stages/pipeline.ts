@@ -31,13 +31,17 @@ export const pipelineHandler = defineHandler<Config>({
       if (deputy) return { status: 'FAILED', error: deputy };
       const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, String(resolve(v))]));
       try {
-        child = await services.startExecution(pipeline, {
-          type: 'pipeline',
-          user: execution.trigger.user,
-          parameters,
-          parentExecutionId: execution.id as never,
-          parentStageRefId: stage.refId,
-        }, childId);
+        child = await services.startExecution(
+          pipeline,
+          {
+            type: 'pipeline',
+            user: execution.trigger.user,
+            parameters,
+            parentExecutionId: execution.id as never,
+            parentStageRefId: stage.refId,
+          },
+          childId,
+        );
       } catch (err) {
         return { status: 'FAILED', error: `could not start '${pipeline.name}': ${err instanceof Error ? err.message : String(err)}` };
       }

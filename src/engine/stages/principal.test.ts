@@ -17,7 +17,10 @@ async function personWith(name: string, grants: Grant[]) {
 }
 const webExecute: Grant = { resourceType: 'application', resource: 'web', permission: 'EXECUTE' };
 const deploy = (config: Record<string, unknown>) => ({
-  refId: 'd', type: 'deploy', name: 'Deploy', config: { account: 'prod', region: 'east', stack: 'prod', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, ...config },
+  refId: 'd',
+  type: 'deploy',
+  name: 'Deploy',
+  config: { account: 'prod', region: 'east', stack: 'prod', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, ...config },
 });
 
 const billingPipeline = () =>
@@ -30,7 +33,7 @@ async function runOnce(stages: unknown[], trigger: TriggerRecord) {
   return (await t.repos.executions.get(id))!;
 }
 
-describe('deploy: the account and the load balancers must be the run\'s to use', () => {
+describe("deploy: the account and the load balancers must be the run's to use", () => {
   it("fails before touching anything when the run's person lacks EXECUTE on the target account", async () => {
     await personWith('dev', [webExecute, { resourceType: 'account', resource: 'staging', permission: 'EXECUTE' }]);
     const run = await runOnce([deploy({ account: 'prod' })], manualBy('dev'));
@@ -67,7 +70,7 @@ describe('deploy: the account and the load balancers must be the run\'s to use',
   });
 });
 
-describe('run pipeline: the child application must be the run\'s to execute', () => {
+describe("run pipeline: the child application must be the run's to execute", () => {
   it("fails when the run's person lacks EXECUTE on the child pipeline's application, and starts nothing", async () => {
     await personWith('dev', [webExecute]);
     const child = await billingPipeline();
@@ -80,15 +83,23 @@ describe('run pipeline: the child application must be the run\'s to execute', ()
   it('starts the child when the person holds EXECUTE there', async () => {
     await personWith('dev', [webExecute, { resourceType: 'application', resource: 'billing', permission: 'EXECUTE' }]);
     const child = await billingPipeline();
-    const run = await runOnce([{ refId: 'c', type: 'pipeline', name: 'Bill', config: { application: 'billing', pipeline: child.name, waitForCompletion: false } }], manualBy('dev'));
+    const run = await runOnce(
+      [{ refId: 'c', type: 'pipeline', name: 'Bill', config: { application: 'billing', pipeline: child.name, waitForCompletion: false } }],
+      manualBy('dev'),
+    );
     expect(run.stages[0]!.error).toBeUndefined();
     expect(run.stages[0]!.status).toBe('SUCCEEDED');
   });
 
-  it('refuses a child last changed by someone without EXECUTE there (a WRITE-only edit is not run with the runner\'s rights)', async () => {
+  it("refuses a child last changed by someone without EXECUTE there (a WRITE-only edit is not run with the runner's rights)", async () => {
     await personWith('walt', [{ resourceType: 'application', resource: 'billing', permission: 'WRITE' }]);
     const child = await billingPipeline();
-    const edited = (await t.repos.pipelines.save(child.id, child.revision, PipelineDraft.parse({ ...child, stages: [{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 2 } }] }), 'walt'))!;
+    const edited = (await t.repos.pipelines.save(
+      child.id,
+      child.revision,
+      PipelineDraft.parse({ ...child, stages: [{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 2 } }] }),
+      'walt',
+    ))!;
     expect(edited.updatedBy).toBe('walt');
     const run = await runOnce([{ refId: 'c', type: 'pipeline', name: 'Bill', config: { application: 'billing', pipeline: child.name, waitForCompletion: false } }], MANUAL);
     expect(run.stages[0]!.status).toBe('TERMINAL');

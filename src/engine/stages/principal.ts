@@ -33,20 +33,17 @@ export async function principalRefusal(
 export async function childEditorRefusal(repos: Repositories, principal: string, child: Pipeline): Promise<string | undefined> {
   if (child.updatedBy === principal) return undefined;
   if (can(await repos.users.me(child.updatedBy), 'EXECUTE', { application: child.application })) return undefined;
-  return `'${child.name}' was last changed by ${child.updatedBy}, who lacks EXECUTE permission on application '${child.application}'; `
-    + `a run acting for ${principal} does not run changes made by someone who could not run them — someone with EXECUTE must save it first.`;
+  return (
+    `'${child.name}' was last changed by ${child.updatedBy}, who lacks EXECUTE permission on application '${child.application}'; ` +
+    `a run acting for ${principal} does not run changes made by someone who could not run them — someone with EXECUTE must save it first.`
+  );
 }
 
 /**
  * The load balancers a deploy names that are not its application's: one stored for another
  * application, or a new one whose name (`{app}-…`, as monikers go) says it is another's.
  */
-export async function foreignBalancers(
-  repos: Repositories,
-  application: string,
-  where: { account: string; region: string },
-  names: readonly string[],
-): Promise<string[]> {
+export async function foreignBalancers(repos: Repositories, application: string, where: { account: string; region: string }, names: readonly string[]): Promise<string[]> {
   const foreign: string[] = [];
   for (const name of names) {
     const stored = await repos.loadBalancers.get({ ...where, name });

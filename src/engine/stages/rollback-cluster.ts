@@ -15,7 +15,10 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
       const refusal = await clusterOperationRefusal(repos, execution, config, `rolling back cluster '${config.cluster}'`);
       if (refusal) return { status: 'FAILED', error: refusal };
       const { current, restore } = await beginRollback(repos, services.cloud, { application: execution.application, ...config });
-      await say(['rollback', `Rolling back ${config.cluster} from ${current.name} to ${restore.name}; waiting for ${restore.capacity.desired} healthy instance${restore.capacity.desired === 1 ? '' : 's'}`]);
+      await say([
+        'rollback',
+        `Rolling back ${config.cluster} from ${current.name} to ${restore.name}; waiting for ${restore.capacity.desired} healthy instance${restore.capacity.desired === 1 ? '' : 's'}`,
+      ]);
       return { status: 'RUNNING', wakeAt: soon, context: { current: current.name, restore: restore.name, startedAt: now.toISOString() } };
     }
     const key = (name: string) => ({ account: config.account, region: config.region, name });
@@ -28,9 +31,16 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
     if (seen) await say(['healthy', `${up}/${restore.capacity.desired} instances of ${restore.name} healthy`]);
     if (!readyToServe(restore)) {
       if (now.getTime() - Date.parse(ctx.startedAt!) > config.healthyTimeoutSec * 1000) {
-        return { status: 'FAILED', error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving` };
+        return {
+          status: 'FAILED',
+          error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving`,
+        };
       }
-      return { status: 'RUNNING', wakeAt: soon, context: { progress: `${up} of ${restore.capacity.desired} instances of ${restore.name} healthy`, ...(seen ? { reportedHealthy: up } : {}) } };
+      return {
+        status: 'RUNNING',
+        wakeAt: soon,
+        context: { progress: `${up} of ${restore.capacity.desired} instances of ${restore.name} healthy`, ...(seen ? { reportedHealthy: up } : {}) },
+      };
     }
     await finishRollback(provider, current, restore);
     await say(['traffic', `${restore.name} enabled: it takes the traffic`], ['disabled', `${current.name} disabled`], ['done', `${restore.name} serves the cluster again`]);

@@ -35,7 +35,10 @@ const engine = (owner = 'a') => {
   return e;
 };
 const run = async (e: Engine, config: Record<string, unknown>, name = 'Job'): Promise<string> => {
-  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `p-${name}-${Math.random()}`, stages: [{ refId: 'job', type: 'runJob', name, config }] }), 'ana');
+  const p = await repos.pipelines.create(
+    PipelineDraft.parse({ application: 'web', name: `p-${name}-${Math.random()}`, stages: [{ refId: 'job', type: 'runJob', name, config }] }),
+    'ana',
+  );
   return (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
 };
 async function until(id: string, done: (e: Execution) => boolean, ms = 15_000): Promise<Execution> {
@@ -73,8 +76,19 @@ describe('runJob', { timeout: 20_000 }, () => {
         application: 'web',
         name: `p-outputs-${Math.random()}`,
         stages: [
-          { refId: 'build', type: 'runJob', name: 'Build', config: { command: 'echo building; echo "::kiln-output version=1.4.2::"; echo \'::kiln-output meta={"sha":"abc"}::\'; echo "::kiln-output version=1.4.3::"' } },
-          { refId: 'use', type: 'evaluateVariables', name: 'Use', requisiteStageRefIds: ['build'], config: { variables: [{ key: 'tag', value: "v${ stages['Build'].outputs.version }-${ fromJson(stages['Build'].outputs.meta).sha }" }] } },
+          {
+            refId: 'build',
+            type: 'runJob',
+            name: 'Build',
+            config: { command: 'echo building; echo "::kiln-output version=1.4.2::"; echo \'::kiln-output meta={"sha":"abc"}::\'; echo "::kiln-output version=1.4.3::"' },
+          },
+          {
+            refId: 'use',
+            type: 'evaluateVariables',
+            name: 'Use',
+            requisiteStageRefIds: ['build'],
+            config: { variables: [{ key: 'tag', value: "v${ stages['Build'].outputs.version }-${ fromJson(stages['Build'].outputs.meta).sha }" }] },
+          },
         ],
       }),
       'ana',
@@ -101,13 +115,15 @@ describe('runJob', { timeout: 20_000 }, () => {
     const done = await until(id, finished);
     expect(done.stages[0]!.error).toBe('timed out after 1 s; the job was killed');
     // Gone, or a zombie waiting for this machine's init to reap it: either way not running.
-    const alive = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${marker}\0` && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-      } catch {
-        return false;
-      }
-    });
+    const alive = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${marker}\0` && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+        } catch {
+          return false;
+        }
+      });
     expect(alive).toEqual([]);
     const lines = (await repos.executionLogs.read(id, { after: 0, limit: 10 })).map((l) => l.line);
     expect(lines).toContain('[kiln] timed out after 1 s: stopping the job');
@@ -139,7 +155,14 @@ describe('runJob', { timeout: 20_000 }, () => {
   });
 
   it('fails clearly for a missing working directory when jobs run unsandboxed (KILN_JOB_SANDBOX=off)', async () => {
-    const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'off', jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')), jobSandbox: { mode: 'off' } });
+    const e = createEngine({
+      repos,
+      events: createEventBus(repos),
+      now: () => clock,
+      owner: 'off',
+      jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')),
+      jobSandbox: { mode: 'off' },
+    });
     engines.push(e);
     const done = await until(await run(e, { command: 'true', workingDir: '/nonexistent/kiln-dir' }), finished);
     expect(done.stages[0]!.error).toBe('workingDir /nonexistent/kiln-dir does not exist');
@@ -186,11 +209,15 @@ describe('runJob restarted', { timeout: 30_000 }, () => {
     const jobsRoot = mkdtempSync(join(tmpdir(), 'kiln-jobs-test-'));
     const e = createEngine({ repos, events: createEventBus(repos), now: () => clock, owner: 'stubborn', jobsRoot, jobSandbox: { mode: 'off' } });
     engines.push(e);
-    const p = await repos.pipelines.create(PipelineDraft.parse({
-      application: 'web', name: `stubborn-${Math.random()}`,
-      // Ignores TERM, so it outlives its timed-out stage until the KILL five seconds later.
-      stages: [{ refId: 'job', type: 'runJob', name: 'Stubborn', timeoutSec: 1, config: { command: 'trap "" TERM; echo $$ > pid; sleep 30' } }],
-    }), 'ana');
+    const p = await repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: `stubborn-${Math.random()}`,
+        // Ignores TERM, so it outlives its timed-out stage until the KILL five seconds later.
+        stages: [{ refId: 'job', type: 'runJob', name: 'Stubborn', timeoutSec: 1, config: { command: 'trap "" TERM; echo $$ > pid; sleep 30' } }],
+      }),
+      'ana',
+    );
     const id = (await e.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
     const dir = join(realpathSync(jobsRoot), id, 'job');
     await until(id, () => existsSync(join(dir, 'pid')));

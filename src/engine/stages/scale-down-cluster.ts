@@ -10,9 +10,7 @@ export const scaleDownClusterHandler = defineHandler<z.output<typeof scaleDownCl
     const refusal = await clusterOperationRefusal(repos, execution, config, `scaling down cluster '${config.cluster}'`);
     if (refusal) return { status: 'FAILED', error: refusal };
     const groups = await clusterGroups(repos, { application: execution.application, ...config });
-    const candidates = groups
-      .slice(config.remainingFullSizeServerGroups)
-      .filter((g) => g.managedBy && g.capacity.desired > 0 && (config.allowScaleDownActive || g.disabled));
+    const candidates = groups.slice(config.remainingFullSizeServerGroups).filter((g) => g.managedBy && g.capacity.desired > 0 && (config.allowScaleDownActive || g.disabled));
     for (const g of candidates) {
       const provider = await providerFor(services.cloud, g);
       await provider.resizeServerGroup(g, { min: 0, desired: 0, max: g.capacity.max });

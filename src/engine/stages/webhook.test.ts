@@ -52,7 +52,10 @@ afterEach(async () => {
 });
 
 async function run(config: Record<string, unknown>): Promise<Execution> {
-  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `h${Math.random()}`, stages: [{ refId: 'hook', type: 'webhook', name: 'Hook', config }] }), 'ana');
+  const p = await repos.pipelines.create(
+    PipelineDraft.parse({ application: 'web', name: `h${Math.random()}`, stages: [{ refId: 'hook', type: 'webhook', name: 'Hook', config }] }),
+    'ana',
+  );
   const { id } = await engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
   for (let i = 0; i < 200; i += 1) {
     const e = (await repos.executions.get(id))!;
@@ -76,7 +79,10 @@ describe('webhook', { timeout: 20_000 }, () => {
   });
 
   it('polls a status URL until it reports success', async () => {
-    const done = await run({ url: `${base}/build`, poll: { statusUrl: `${base}/status`, statusField: 'build.result', successValues: ['SUCCESS'], failureValues: ['FAILURE'], intervalSec: 1 } });
+    const done = await run({
+      url: `${base}/build`,
+      poll: { statusUrl: `${base}/status`, statusField: 'build.result', successValues: ['SUCCESS'], failureValues: ['FAILURE'], intervalSec: 1 },
+    });
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stages[0]!.outputs).toMatchObject({ statusCode: 202, status: 'SUCCESS', polls: 3, response: { statusCode: 200, body: { build: { result: 'SUCCESS' } } } });
     expect(received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /build', 'GET /status', 'GET /status', 'GET /status']);

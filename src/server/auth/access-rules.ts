@@ -45,7 +45,9 @@ const instanceApp: Resolve = async (request, repos) => {
   if (!instance) return undefined;
   return (await repos.serverGroups.get({ account: instance.account, region: instance.region, name: instance.serverGroup }))?.application;
 };
-const unknownId = (noun: string, field: string): Unknown => (request) => ({ message: `${noun} '${param(field)(request) ?? ''}' does not exist.`, field });
+const unknownId =
+  (noun: string, field: string): Unknown =>
+  (request) => ({ message: `${noun} '${param(field)(request) ?? ''}' does not exist.`, field });
 const UNKNOWN = new Map<Resolve, Unknown>([
   [pipelineApp, unknownId('Pipeline', 'pipelineId')],
   [executionApp, unknownId('Execution', 'executionId')],

@@ -24,14 +24,37 @@ async function user(name: string, roles: string[] = []): Promise<string> {
 beforeAll(async () => {
   ({ app, repos, close, token: adminToken } = await openTestApp({ signedIn: false, now: () => clock }));
   const as = { authorization: `Bearer ${adminToken}` };
-  const pipeline = (await app.inject({ method: 'POST', url: '/api/applications/web/pipelines', headers: as, payload: { name: 'Gate', stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'go?', allowedRoles: ['approvers'], separationOfDuties: true } }] } })).json();
+  const pipeline = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/applications/web/pipelines',
+      headers: as,
+      payload: {
+        name: 'Gate',
+        stages: [{ refId: 'ok', type: 'manualJudgment', name: 'Ship?', config: { instructions: 'go?', allowedRoles: ['approvers'], separationOfDuties: true } }],
+      },
+    })
+  ).json();
   const execution = (await app.inject({ method: 'POST', url: `/api/pipelines/${pipeline.id}/executions`, headers: as, payload: {} })).json();
   const instance = (await repos.serverGroups.listByApplication('web'))[0]!.instances[0]!;
   Object.assign(samples, {
-    application: 'web', project: 'shop', pipelineId: pipeline.id, executionId: execution.id, refId: 'ok', revision: '1',
-    account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v002', instanceId: instance.id,
-    name: 'ana', role: 'ops', tokenId: '00000000-0000-4000-8000-000000000000',
-    channel: 'production', version: 'v1', recipeId: '00000000-0000-4000-8000-000000000001',
+    application: 'web',
+    project: 'shop',
+    pipelineId: pipeline.id,
+    executionId: execution.id,
+    refId: 'ok',
+    revision: '1',
+    account: 'prod',
+    region: 'east',
+    cluster: 'web-prod',
+    serverGroup: 'web-prod-v002',
+    instanceId: instance.id,
+    name: 'ana',
+    role: 'ops',
+    tokenId: '00000000-0000-4000-8000-000000000000',
+    channel: 'production',
+    version: 'v1',
+    recipeId: '00000000-0000-4000-8000-000000000001',
   });
 });
 afterAll(() => close());

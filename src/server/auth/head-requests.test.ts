@@ -13,8 +13,17 @@ let close: () => Promise<void>;
 let admin: Record<string, string>;
 let reader: Record<string, string>;
 const samples: Record<string, string> = {
-  application: 'web', project: 'shop', refId: 'w', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v002',
-  name: 'web', channel: 'production', version: 'v1', recipeId: '00000000-0000-4000-8000-000000000001',
+  application: 'web',
+  project: 'shop',
+  refId: 'w',
+  account: 'prod',
+  region: 'east',
+  cluster: 'web-prod',
+  serverGroup: 'web-prod-v002',
+  name: 'web',
+  channel: 'production',
+  version: 'v1',
+  recipeId: '00000000-0000-4000-8000-000000000001',
 };
 
 beforeAll(async () => {
@@ -34,7 +43,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
-const gets = Object.entries(allEndpoints).filter(([, e]) => e.method === 'GET').map(([name, e]) => [name, e.path] as const);
+const gets = Object.entries(allEndpoints)
+  .filter(([, e]) => e.method === 'GET')
+  .map(([name, e]) => [name, e.path] as const);
 
 describe('HEAD', () => {
   it.each(gets)('%s answers like GET without a body, for an admin, a narrow reader and a stranger', async (_name, path) => {

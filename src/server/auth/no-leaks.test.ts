@@ -13,10 +13,19 @@ let repos: Repositories;
 let close: () => Promise<void>;
 let admin: Record<string, string>;
 const real: Record<string, string> = {
-  application: 'web', refId: 'w', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup: 'web-prod-v002', revision: '1',
+  application: 'web',
+  refId: 'w',
+  account: 'prod',
+  region: 'east',
+  cluster: 'web-prod',
+  serverGroup: 'web-prod-v002',
+  revision: '1',
 };
 const ghost: Record<string, string> = {
-  ...real, pipelineId: '00000000-0000-4000-8000-00000000dead', executionId: '00000000-0000-4000-8000-00000000beef', instanceId: 'i-0000dead',
+  ...real,
+  pipelineId: '00000000-0000-4000-8000-00000000dead',
+  executionId: '00000000-0000-4000-8000-00000000beef',
+  instanceId: 'i-0000dead',
 };
 
 async function tokenOf(name: string, roles: string[]): Promise<Record<string, string>> {
@@ -49,9 +58,7 @@ const VALID: Record<string, object> = {
 };
 
 // Every route that needs a permission and addresses its thing by an opaque id.
-const byId = Object.entries(allEndpoints).filter(
-  ([, e]) => accessFor(e.method, e.path)?.kind === 'permission' && /:(pipelineId|executionId|instanceId)\b/.test(e.path),
-);
+const byId = Object.entries(allEndpoints).filter(([, e]) => accessFor(e.method, e.path)?.kind === 'permission' && /:(pipelineId|executionId|instanceId)\b/.test(e.path));
 
 describe('what someone without access learns', () => {
   it.each(byId.map(([name, e]) => [name, e] as const))('%s: an existing thing of an unreadable application answers as an unknown id would', async (name, e) => {
@@ -66,7 +73,9 @@ describe('what someone without access learns', () => {
       const valid = body !== undefined && !('junk' in body);
       expect(existing.statusCode).toBe(valid ? 404 : unknown.statusCode);
       expect(existing.statusCode).toBe(unknown.statusCode);
-      expect(same(existing.body, { a: real.pipelineId!, b: real.executionId!, c: real.instanceId! })).toBe(same(unknown.body, { a: ghost.pipelineId!, b: ghost.executionId!, c: ghost.instanceId! }));
+      expect(same(existing.body, { a: real.pipelineId!, b: real.executionId!, c: real.instanceId! })).toBe(
+        same(unknown.body, { a: ghost.pipelineId!, b: ghost.executionId!, c: ghost.instanceId! }),
+      );
     }
   });
 

@@ -45,19 +45,13 @@ export function createOidcClient(config: OidcConfig): OidcClient {
   let discovered: Promise<client.Configuration> | undefined;
   const configuration = () => {
     discovered ??= client
-      .discovery(
-        new URL(config.issuer),
-        config.clientId,
-        config.clientSecret,
-        config.clientSecret ? client.ClientSecretBasic(config.clientSecret) : client.None(),
-        {
-          timeout: 10,
-          // The ID token's signature is checked against the provider's JWKS even though it comes
-          // straight from the token endpoint: openid-client would otherwise trust TLS alone.
-          // Plain http is allowed only for a provider on this machine (config.ts refuses others).
-          execute: [client.enableNonRepudiationChecks, ...(LOOPBACK.has(new URL(config.issuer).hostname) && config.issuer.startsWith('http:') ? [client.allowInsecureRequests] : [])],
-        },
-      )
+      .discovery(new URL(config.issuer), config.clientId, config.clientSecret, config.clientSecret ? client.ClientSecretBasic(config.clientSecret) : client.None(), {
+        timeout: 10,
+        // The ID token's signature is checked against the provider's JWKS even though it comes
+        // straight from the token endpoint: openid-client would otherwise trust TLS alone.
+        // Plain http is allowed only for a provider on this machine (config.ts refuses others).
+        execute: [client.enableNonRepudiationChecks, ...(LOOPBACK.has(new URL(config.issuer).hostname) && config.issuer.startsWith('http:') ? [client.allowInsecureRequests] : [])],
+      })
       .catch((err: unknown) => {
         discovered = undefined;
         throw new OidcFailure(502, `Kiln could not read the provider's configuration at ${config.issuer} (${describe(err)}). Try again later or tell an admin.`, 'discovery');

@@ -71,12 +71,23 @@ export function createOidcFlow(config: OidcConfig, repos: Repositories, now: () 
       reply.clearCookie(OIDC_FLOW_COOKIE, { path: COOKIE_PATH });
       const pending = flow ? await repos.oidc.takeLogin(secretHash(flow), now()) : undefined;
       if (!pending) {
-        return fail(reply, new OidcFailure(400, `This browser has no ${config.name} sign-in under way: it took longer than ${FLOW_MINUTES} minutes, was already used, or began in another browser. Start again from the sign-in page.`, 'no-flow'));
+        return fail(
+          reply,
+          new OidcFailure(
+            400,
+            `This browser has no ${config.name} sign-in under way: it took longer than ${FLOW_MINUTES} minutes, was already used, or began in another browser. Start again from the sign-in page.`,
+            'no-flow',
+          ),
+        );
       }
       try {
         // Checked here too (openid-client does as well) so the person reads what went wrong in words.
         if (query.state !== pending.state) {
-          throw new OidcFailure(400, `The answer from ${config.name} does not belong to the sign-in this browser started (state mismatch). Start again from the sign-in page.`, 'state-mismatch');
+          throw new OidcFailure(
+            400,
+            `The answer from ${config.name} does not belong to the sign-in this browser started (state mismatch). Start again from the sign-in page.`,
+            'state-mismatch',
+          );
         }
         if (typeof query.error === 'string') {
           const why = typeof query.error_description === 'string' ? query.error_description : query.error;
@@ -90,7 +101,11 @@ export function createOidcFlow(config: OidcConfig, repos: Repositories, now: () 
         await startSession(repos, request, reply, result.userName, now());
         request.me = await repos.users.me(result.userName);
         await audit(request, 302, result.userName, {
-          subject: identity.subject, groups: result.groups, roles: result.roles, admin: result.admin, created: result.created,
+          subject: identity.subject,
+          groups: result.groups,
+          roles: result.roles,
+          admin: result.admin,
+          created: result.created,
           ...(result.missingRoles.length ? { missingRoles: result.missingRoles } : {}),
         });
         if (result.missingRoles.length) request.log.warn({ roles: result.missingRoles }, 'KILN_OIDC_ROLE_MAP names roles Kiln does not have');

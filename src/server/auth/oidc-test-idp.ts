@@ -33,7 +33,13 @@ export interface TestIdp {
   close(): Promise<void>;
 }
 
-interface Pending { clientId: string; redirectUri: string; nonce: string | undefined; challenge: string; login: string }
+interface Pending {
+  clientId: string;
+  redirectUri: string;
+  nonce: string | undefined;
+  challenge: string;
+  login: string;
+}
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -79,8 +85,11 @@ export async function startTestIdp(options: { clientId: string; clientSecret: st
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   };
   const claimsOf = (user: TestIdpUser) => ({
-    sub: user.sub, ...(user.preferred_username ? { preferred_username: user.preferred_username } : {}),
-    ...(user.email ? { email: user.email } : {}), ...(user.name ? { name: user.name } : {}), groups: user.groups,
+    sub: user.sub,
+    ...(user.preferred_username ? { preferred_username: user.preferred_username } : {}),
+    ...(user.email ? { email: user.email } : {}),
+    ...(user.name ? { name: user.name } : {}),
+    groups: user.groups,
   });
 
   const server = createServer((req, res) => {
@@ -88,9 +97,16 @@ export async function startTestIdp(options: { clientId: string; clientSecret: st
       const url = new URL(req.url ?? '/', issuer);
       if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
         return json(res, 200, {
-          issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, userinfo_endpoint: `${issuer}/userinfo`,
-          response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
-          code_challenge_methods_supported: ['S256'], token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          issuer,
+          authorization_endpoint: `${issuer}/authorize`,
+          token_endpoint: `${issuer}/token`,
+          jwks_uri: `${issuer}/jwks`,
+          userinfo_endpoint: `${issuer}/userinfo`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          code_challenge_methods_supported: ['S256'],
+          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
           scopes_supported: ['openid', 'profile', 'email', 'groups'],
         });
       }
@@ -113,12 +129,21 @@ export async function startTestIdp(options: { clientId: string; clientSecret: st
           back.searchParams.set('error_description', 'the person cancelled at the login form');
         } else {
           const login = (form.get('login') ?? '').trim();
-          const groups = (form.get('groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+          const groups = (form.get('groups') ?? '')
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean);
           const user = users.get(login) ?? { sub: `sub-${login}`, preferred_username: login, email: `${login}@idp.test`, name: login, groups: [] };
           if (groups.length) user.groups = groups;
           users.set(login, user);
           const code = b64url(randomBytes(24));
-          codes.set(code, { clientId: form.get('client_id')!, redirectUri: form.get('redirect_uri')!, nonce: form.get('nonce') ?? undefined, challenge: form.get('code_challenge')!, login });
+          codes.set(code, {
+            clientId: form.get('client_id')!,
+            redirectUri: form.get('redirect_uri')!,
+            nonce: form.get('nonce') ?? undefined,
+            challenge: form.get('code_challenge')!,
+            login,
+          });
           back.searchParams.set('code', code);
         }
         return res.writeHead(302, { location: back.href }).end();
@@ -131,7 +156,13 @@ export async function startTestIdp(options: { clientId: string; clientSecret: st
         const pending = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
         if (!pending || pending.redirectUri !== form.get('redirect_uri') || pending.clientId !== id) return json(res, 400, { error: 'invalid_grant' });
-        if (b64url(createHash('sha256').update(form.get('code_verifier') ?? '').digest()) !== pending.challenge) {
+        if (
+          b64url(
+            createHash('sha256')
+              .update(form.get('code_verifier') ?? '')
+              .digest(),
+          ) !== pending.challenge
+        ) {
           return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
         }
         const user = users.get(pending.login)!;
@@ -158,8 +189,14 @@ export async function startTestIdp(options: { clientId: string; clientSecret: st
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    issuer, users, faults,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    issuer,
+    users,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

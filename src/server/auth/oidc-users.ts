@@ -15,7 +15,11 @@ export function userNameFrom(claims: Record<string, unknown>): string | undefine
     const value = claims[claim];
     if (typeof value !== 'string' || value.trim() === '') continue;
     const local = value.includes('@') ? value.slice(0, value.indexOf('@')) : value;
-    const name = local.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 40);
+    const name = local
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .slice(0, 40);
     if (USER_NAME.test(name)) return name;
   }
   return undefined;
@@ -57,12 +61,13 @@ export async function signInIdentity(repos: Repositories, config: OidcConfig, id
   const groups = groupsFrom(identity.claims, config.groupsClaim);
   const mapping = rolesFor(groups, config.roleMap);
   const refuseUnmapped = !mapping.mapped && !config.allowUnmapped;
-  const unmapped = (who?: string) => new OidcFailure(
-    403,
-    `Your ${config.name} account is in none of the groups Kiln gives a role to${groups.length ? ` (you are in: ${groups.join(', ')})` : ''}. Ask an admin to add you to one.`,
-    'no-mapped-group',
-    who,
-  );
+  const unmapped = (who?: string) =>
+    new OidcFailure(
+      403,
+      `Your ${config.name} account is in none of the groups Kiln gives a role to${groups.length ? ` (you are in: ${groups.join(', ')})` : ''}. Ask an admin to add you to one.`,
+      'no-mapped-group',
+      who,
+    );
 
   const nameClaim = typeof identity.claims.name === 'string' ? identity.claims.name.trim().slice(0, 100) : '';
   let userName = await repos.oidc.userOf(identity.issuer, identity.subject);

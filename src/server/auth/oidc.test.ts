@@ -19,8 +19,12 @@ let oidc: OidcConfig;
 beforeAll(async () => {
   idp = await startTestIdp({ clientId: 'kiln', clientSecret: 'kiln-secret' });
   oidc = readConfig({
-    KILN_OIDC_ISSUER: idp.issuer, KILN_OIDC_CLIENT_ID: 'kiln', KILN_OIDC_CLIENT_SECRET: 'kiln-secret', KILN_OIDC_NAME: 'Acme SSO',
-    KILN_PUBLIC_URL: 'http://localhost:8080', KILN_OIDC_ROLE_MAP: 'platform-admins=admin,oncall=approvers,support-staff=support,oncall=ghosts',
+    KILN_OIDC_ISSUER: idp.issuer,
+    KILN_OIDC_CLIENT_ID: 'kiln',
+    KILN_OIDC_CLIENT_SECRET: 'kiln-secret',
+    KILN_OIDC_NAME: 'Acme SSO',
+    KILN_PUBLIC_URL: 'http://localhost:8080',
+    KILN_OIDC_ROLE_MAP: 'platform-admins=admin,oncall=approvers,support-staff=support,oncall=ghosts',
   }).oidc!;
   const database = await openTestDatabase();
   ({ repos } = database);
@@ -79,7 +83,10 @@ describe('single sign-on through an OpenID Connect provider', () => {
     const { authorize } = await signIn('ivy', { groups: ['oncall'] });
     expect(authorize.origin).toBe(idp.issuer);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
-      client_id: 'kiln', response_type: 'code', code_challenge_method: 'S256', scope: 'openid profile email',
+      client_id: 'kiln',
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      scope: 'openid profile email',
       redirect_uri: 'http://localhost:8080/api/auth/oidc/callback',
     });
     for (const p of ['state', 'nonce', 'code_challenge']) expect(authorize.searchParams.get(p)!.length).toBeGreaterThan(20);
@@ -98,7 +105,11 @@ describe('single sign-on through an OpenID Connect provider', () => {
     expect((await repos.users.get('olga'))!.sso).toBe(true);
     expect((await repos.users.get('lena'))!.sso).toBe(false);
     const [entry] = await repos.audit.list({ actor: 'olga', action: 'GET /api/auth/oidc/callback', limit: 1 });
-    expect(entry).toMatchObject({ status: 302, target: idp.issuer, details: { provider: 'Acme SSO', created: true, groups: ['platform-admins', 'oncall', 'unrelated'], roles: ['approvers'], admin: true, missingRoles: ['ghosts'] } });
+    expect(entry).toMatchObject({
+      status: 302,
+      target: idp.issuer,
+      details: { provider: 'Acme SSO', created: true, groups: ['platform-admins', 'oncall', 'unrelated'], roles: ['approvers'], admin: true, missingRoles: ['ghosts'] },
+    });
   });
 
   it('sets roles from the groups on every sign-in: a group removed at the provider loses its role', async () => {

@@ -125,9 +125,7 @@ describe('authentication', () => {
     const a = await reader('ada', 'ada-readers');
     await repos.users.create({ name: 'bob', displayName: 'bob', passwordHash: 'unused', admin: false, createdAt: clock.toISOString() });
     const b = await createToken(repos, 'bob', 'cli', clock);
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? get('/api/auth/me', a.secret) : get('/api/auth/me', b.secret))),
-    );
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? get('/api/auth/me', a.secret) : get('/api/auth/me', b.secret))));
     answers.forEach((res, i) => expect(res.json().user.name).toBe(i % 2 === 0 ? 'ada' : 'bob'));
     expect((await get('/api/applications/web', a.secret)).statusCode).toBe(200);
     expect((await get('/api/applications/web', b.secret)).statusCode).toBe(403);

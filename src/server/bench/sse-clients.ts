@@ -106,15 +106,21 @@ async function main(): Promise<void> {
   });
   child.kill();
   const sorted = latencies.sort((a, b) => a - b);
-  console.log(`SSE fan-out: ${CLIENTS} clients on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`);
+  console.log(
+    `SSE fan-out: ${CLIENTS} clients on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`,
+  );
   console.log(`  connect all clients: ${connectMs.toFixed(0)} ms`);
   console.log(`  deliveries: ${sorted.length} of ${CLIENTS * total} expected`);
   console.log(
     `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
   );
   // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
-  console.log(`BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: pct(sorted, 99), unit: 'ms', better: 'lower' })}`);
-  console.log(`BENCH-JSON ${JSON.stringify({ id: 'sse.delivered', label: `SSE deliveries of ${CLIENTS * total} expected`, value: sorted.length, unit: '', better: 'higher', goal: { min: CLIENTS * total } })}`);
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: pct(sorted, 99), unit: 'ms', better: 'lower' })}`,
+  );
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: 'sse.delivered', label: `SSE deliveries of ${CLIENTS * total} expected`, value: sorted.length, unit: '', better: 'higher', goal: { min: CLIENTS * total } })}`,
+  );
   await app.close();
   await db.close();
 }

@@ -30,7 +30,10 @@ type Load = { rps: number; p99: number; non2xx: number; errors: number };
 /** Child: one autocannon run, its summary sent back. */
 async function load(url: string, token: string): Promise<void> {
   const result = await autocannon({
-    url, connections: CONNECTIONS, pipelining: PIPELINING, duration: SECONDS,
+    url,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration: SECONDS,
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   process.send?.({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts } satisfies Load);
@@ -82,13 +85,18 @@ async function main(): Promise<void> {
     const rps = median(rs.map((r) => r.rps));
     const p99 = median(rs.map((r) => r.p99));
     const bad = rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
-    console.log(`  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / floorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`);
+    console.log(
+      `  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / floorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`,
+    );
     // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
     const key = `bff.${store.toLowerCase()}.${t.id}`;
     console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`);
     console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.p99`, label: `BFF ${t.label} p99 (${store})`, value: p99, unit: 'ms', better: 'lower' })}`);
     // The ratio holds up on a busy machine, where the absolute figures do not.
-    if (t.id !== 'floor') console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.of-floor`, label: `BFF ${t.label} / fastify floor (${store})`, value: (rps / floorRps) * 100, unit: '%', better: 'higher' })}`);
+    if (t.id !== 'floor')
+      console.log(
+        `BENCH-JSON ${JSON.stringify({ id: `${key}.of-floor`, label: `BFF ${t.label} / fastify floor (${store})`, value: (rps / floorRps) * 100, unit: '%', better: 'higher' })}`,
+      );
   }
   await floor.close();
   await app.close();

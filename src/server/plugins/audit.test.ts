@@ -36,8 +36,16 @@ const CASES: Array<[string, () => InjectOptions, number]> = [
   ['accepted', () => ({ method: 'POST', url: '/api/projects', headers: admin, payload: { name: 'ops', displayName: 'Ops', ownerEmail: 'ops@example.com' } }), 201],
   ['a conflict', () => ({ method: 'POST', url: '/api/projects', headers: admin, payload: { name: 'shop', displayName: 'Shop', ownerEmail: 'ops@example.com' } }), 409],
   ['a junk field (schema)', () => ({ method: 'POST', url: '/api/projects', headers: admin, payload: { name: 42, displayName: ['x'], ownerEmail: 'nope' } }), 400],
-  ['a NUL in the body', () => ({ method: 'POST', url: '/api/projects', headers: { ...admin, ...json }, payload: '{"name":"a\\u0000b","displayName":"x\\u0000","ownerEmail":"a@b.co"}' }), 400],
-  ['a lone surrogate in the body', () => ({ method: 'POST', url: '/api/applications/web/pipelines', headers: { ...admin, ...json }, payload: '{"name":"\\ud800","stages":[]}' }), 400],
+  [
+    'a NUL in the body',
+    () => ({ method: 'POST', url: '/api/projects', headers: { ...admin, ...json }, payload: '{"name":"a\\u0000b","displayName":"x\\u0000","ownerEmail":"a@b.co"}' }),
+    400,
+  ],
+  [
+    'a lone surrogate in the body',
+    () => ({ method: 'POST', url: '/api/applications/web/pipelines', headers: { ...admin, ...json }, payload: '{"name":"\\ud800","stages":[]}' }),
+    400,
+  ],
   ['a NUL in a key', () => ({ method: 'POST', url: '/api/applications/web/pipelines', headers: { ...admin, ...json }, payload: '{"na\\u0000me":"x","stages":[]}' }), 400],
   ['JSON nested 10,000 deep', () => ({ method: 'POST', url: '/api/pipelines:validate', headers: { ...admin, ...json }, payload: `{"stages":${deep}}` }), 400],
   ['a NUL in a path parameter', () => ({ method: 'POST', url: '/api/executions/x%00/cancel', headers: admin, payload: { reason: 'r' } }), 400],

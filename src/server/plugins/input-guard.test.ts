@@ -9,9 +9,20 @@ import { findUnsafeInput, MAX_JSON_DEPTH } from './input-guard';
 let app: FastifyInstance;
 let close: () => Promise<void>;
 const samples: Record<string, string> = {
-  application: 'web', project: 'shop', refId: 'w', revision: '1', account: 'prod', region: 'east', cluster: 'web-prod',
-  serverGroup: 'web-prod-v002', name: 'web', role: 'ops', channel: 'production', version: 'v1',
-  tokenId: '00000000-0000-4000-8000-000000000000', instanceId: 'i-00000001',
+  application: 'web',
+  project: 'shop',
+  refId: 'w',
+  revision: '1',
+  account: 'prod',
+  region: 'east',
+  cluster: 'web-prod',
+  serverGroup: 'web-prod-v002',
+  name: 'web',
+  role: 'ops',
+  channel: 'production',
+  version: 'v1',
+  tokenId: '00000000-0000-4000-8000-000000000000',
+  instanceId: 'i-00000001',
 };
 
 const stages = [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 3600 } }];
@@ -103,8 +114,7 @@ function withLeaf(value: unknown, path: string[], next: (s: string) => string): 
 
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
-const send = (e: Endpoint, target: string, payload: string) =>
-  app.inject({ method: e.method, url: target, payload, headers: { 'content-type': 'application/json' } });
+const send = (e: Endpoint, target: string, payload: string) => app.inject({ method: e.method, url: target, payload, headers: { 'content-type': 'application/json' } });
 
 function expectRefused(res: { statusCode: number; body: string; json: () => { message?: unknown } }, field: string, problem: RegExp) {
   expect(res.statusCode, res.body).toBe(400);
@@ -120,7 +130,11 @@ describe('junk input on every route', () => {
   it.each(withBody)('%s: a NUL or a lone surrogate in any body field is a 400 naming it', async (name, e) => {
     const body = BODIES[name]!;
     for (const leaf of stringLeaves(body)) {
-      for (const [junk, problem] of [['\u0000', /null character/], ['\ud800', /lone UTF-16 surrogate/], ['\udfff', /lone UTF-16 surrogate/]] as const) {
+      for (const [junk, problem] of [
+        ['\u0000', /null character/],
+        ['\ud800', /lone UTF-16 surrogate/],
+        ['\udfff', /lone UTF-16 surrogate/],
+      ] as const) {
         const payload = JSON.stringify(withLeaf(body, leaf, (s) => `${s}${junk}${s}`));
         expectRefused(await send(e, url(e), payload), leaf.join('.'), problem);
       }
@@ -153,7 +167,7 @@ describe('junk input on every route', () => {
 });
 
 describe('junk input on routes outside the endpoint list', () => {
-  it('refuses a NUL in the event stream\'s query, and in a body sent to no route at all', async () => {
+  it("refuses a NUL in the event stream's query, and in a body sent to no route at all", async () => {
     expectRefused(await app.inject({ method: 'GET', url: '/api/events?application=web%00' }), 'application', /null character/);
     expectRefused(await send(withBody[0]![1], '/api/nowhere', '{"a":"\\u0000"}'), 'a', /null character/);
   });

@@ -18,7 +18,5 @@ export async function openApi(app: FastifyInstance, version: string): Promise<vo
 }
 
 export function openApiRoute(app: FastifyInstance): void {
-  app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) =>
-    reply.header('cache-control', 'no-cache').send(app.swagger()),
-  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
 }

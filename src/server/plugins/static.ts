@@ -19,10 +19,7 @@ export async function staticFiles(app: FastifyInstance, root: string | undefined
       // Our own headers below; the plugin's default (max-age=0) would override them.
       cacheControl: false,
       setHeaders(res, path) {
-        res.setHeader(
-          'cache-control',
-          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
     app.get('/', (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));

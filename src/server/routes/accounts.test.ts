@@ -19,7 +19,15 @@ beforeAll(async () => {
   engine = await startFakeDockerEngine();
   // A narrow user: READ on every account and on the web application, nothing else.
   await repos.users.create({ name: 'rita', displayName: 'Rita', passwordHash: await hashPassword('rita-password-long'), admin: false, createdAt: new Date().toISOString() });
-  await repos.users.saveRole({ name: 'readers', description: '', members: ['rita'], grants: [{ resourceType: 'account', resource: '*', permission: 'READ' }, { resourceType: 'application', resource: 'web', permission: 'READ' }] });
+  await repos.users.saveRole({
+    name: 'readers',
+    description: '',
+    members: ['rita'],
+    grants: [
+      { resourceType: 'account', resource: '*', permission: 'READ' },
+      { resourceType: 'application', resource: 'web', permission: 'READ' },
+    ],
+  });
   reader = { authorization: `Bearer ${(await createToken(repos, 'rita', 'test', new Date())).secret}` };
 }, 60_000);
 afterAll(async () => {
@@ -31,7 +39,14 @@ const post = (payload: object, headers: Record<string, string> = {}) => app.inje
 
 describe('accounts through the API', () => {
   it('lets an admin add a docker account whose engine answers, and shows its health with the engine version', async () => {
-    const res = await post({ name: 'lab', provider: 'docker', regions: ['local'], environment: 'test', endpoint: { dockerHost: engine.dockerHost }, credentials: { tlsKey: SECRET_KEY, token: SECRET_TOKEN } });
+    const res = await post({
+      name: 'lab',
+      provider: 'docker',
+      regions: ['local'],
+      environment: 'test',
+      endpoint: { dockerHost: engine.dockerHost },
+      credentials: { tlsKey: SECRET_KEY, token: SECRET_TOKEN },
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ name: 'lab', provider: 'docker', environment: 'test', disabled: false, credentials: { setAt: '2026-12-06T10:00:00.000Z', setBy: 'ana' } });
     expect(engine.requests).toContain('/_ping');

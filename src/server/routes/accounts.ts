@@ -17,12 +17,18 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
  */
 function checkEndpoint(account: Account): void {
   const host = account.endpoint.dockerHost;
-  if (account.provider === 'docker' && !host) throw new HttpError(400, 'bad_request', 'A docker account needs a docker host (unix:///path/to/docker.sock or tcp://host:port).', 'endpoint.dockerHost');
+  if (account.provider === 'docker' && !host)
+    throw new HttpError(400, 'bad_request', 'A docker account needs a docker host (unix:///path/to/docker.sock or tcp://host:port).', 'endpoint.dockerHost');
   if (account.provider === 'local' && host) throw new HttpError(400, 'bad_request', 'A local account runs on this machine and has no docker host.', 'endpoint.dockerHost');
   if (host) {
     const target = dockerTarget(host);
     if (!('socketPath' in target) && !target.secure && !account.endpoint.tls && !LOOPBACK.test(target.host)) {
-      throw new HttpError(400, 'bad_request', `Plain TCP to ${target.host} would hand the engine to anyone on the network; turn on TLS for hosts other than this machine.`, 'endpoint.tls');
+      throw new HttpError(
+        400,
+        'bad_request',
+        `Plain TCP to ${target.host} would hand the engine to anyone on the network; turn on TLS for hosts other than this machine.`,
+        'endpoint.tls',
+      );
     }
   }
 }

@@ -13,7 +13,13 @@ export function adminRoutes(app: FastifyInstance, { repos }: AppDeps, now: () =>
   registerEndpoint(app, listUsers, async () => ({ users: (await repos.users.list()).filter((u) => !u.serviceAccount || u.name === 'kiln-trigger') }));
 
   registerEndpoint(app, createUser, async ({ body }) => {
-    const user = await repos.users.create({ name: body.name, displayName: body.displayName, passwordHash: await hashPassword(body.password), admin: body.admin, createdAt: now().toISOString() });
+    const user = await repos.users.create({
+      name: body.name,
+      displayName: body.displayName,
+      passwordHash: await hashPassword(body.password),
+      admin: body.admin,
+      createdAt: now().toISOString(),
+    });
     return body.roles.length > 0 ? repos.users.update(user.name, { roles: body.roles }) : user;
   });
 

@@ -41,7 +41,8 @@ export function authRoutes(app: FastifyInstance, { repos, oidc }: AppDeps, now: 
     }
     const user = await repos.users.get(name);
     // Single sign-on users prove who they are at the provider only, even if a password was set on them.
-    const ok = (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount && !(await repos.oidc.isManaged(name));
+    const ok =
+      (await passwordMatches(await repos.users.passwordHash(name), body.password)) && user && !user.disabled && !user.serviceAccount && !(await repos.oidc.isManaged(name));
     if (!ok) {
       throttle.fail(name, request.ip);
       throw new HttpError(401, 'unauthorized', WRONG);

@@ -108,6 +108,11 @@ describe('server groups, instances, load balancers', () => {
 
   it('lists accounts with their regions', async () => {
     const res = await get('/api/accounts');
-    expect(res.json().map((a: { name: string }) => a.name).sort()).toEqual(['prod', 'staging']);
+    expect(
+      res
+        .json()
+        .map((a: { name: string }) => a.name)
+        .sort(),
+    ).toEqual(['prod', 'staging']);
   });
 });

@@ -1,12 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  clusterFilterFromQuery,
-  getClusters,
-  getInstance,
-  getServerGroup,
-  listAccounts,
-  listLoadBalancers,
-} from '../../shared/api/clusters';
+import { clusterFilterFromQuery, getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from '../../shared/api/clusters';
 import { groupClusters } from '../../shared/domain/cluster';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
@@ -25,10 +18,7 @@ export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
     const key = { account: params.account, region: params.region, name: params.serverGroup };
     const serverGroup = await repos.serverGroups.get(key);
     if (!serverGroup || serverGroup.application !== params.application) {
-      throw new NotFoundError(
-        `Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`,
-        'serverGroup',
-      );
+      throw new NotFoundError(`Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`, 'serverGroup');
     }
     return { serverGroup, loadBalancers: await repos.loadBalancers.listForServerGroup(key), destroyNeedsName: await needsNameToDestroy(repos, serverGroup) };
   });

@@ -6,7 +6,9 @@ beforeAll(async () => {
   ctx = await openNarrowRoleApp({ ed: ['READ', 'EXECUTE'], rita: ['READ'] });
   // Cloud operations also need the account: ed may operate web in prod, and nothing more.
   await ctx.repos.users.saveRole({
-    name: 'ed-role', description: '', members: ['ed'],
+    name: 'ed-role',
+    description: '',
+    members: ['ed'],
     grants: [
       { resourceType: 'application', resource: 'web', permission: 'READ' },
       { resourceType: 'application', resource: 'web', permission: 'EXECUTE' },

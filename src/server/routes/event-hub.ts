@@ -39,8 +39,7 @@ interface Client {
   drain?: () => void;
 }
 
-export const formatEvent = (event: KilnEvent): string =>
-  `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+export const formatEvent = (event: KilnEvent): string => `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 const topicKey = (filter: EventFilter) => `${filter.application ?? ''}|${filter.executionId ?? ''}`;
 
@@ -199,13 +198,7 @@ class Topic {
 
 export interface EventHub {
   /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
-  subscribe(
-    filter: EventFilter,
-    from: number,
-    sink: SseSink,
-    visible: (event: KilnEvent) => boolean,
-    onError: (err: unknown) => void,
-  ): () => void;
+  subscribe(filter: EventFilter, from: number, sink: SseSink, visible: (event: KilnEvent) => boolean, onError: (err: unknown) => void): () => void;
   /** Number of topics with clients (one log reader each). */
   readonly topics: number;
 }

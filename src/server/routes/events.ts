@@ -25,8 +25,7 @@ export { formatEvent };
 function resumePoint(header: string | string[] | undefined, after: number | undefined): number | undefined {
   if (header === undefined) return after;
   const parsed = EventCursor.safeParse(Array.isArray(header) ? header[0] : header);
-  if (!parsed.success)
-    throw new HttpError(400, 'bad_request', `header 'Last-Event-ID': ${parsed.error.issues[0]?.message ?? 'is invalid'}`, 'Last-Event-ID');
+  if (!parsed.success) throw new HttpError(400, 'bad_request', `header 'Last-Event-ID': ${parsed.error.issues[0]?.message ?? 'is invalid'}`, 'Last-Event-ID');
   return parsed.data;
 }
 

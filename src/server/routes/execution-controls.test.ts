@@ -37,7 +37,12 @@ describe('pause and resume over HTTP', () => {
     expect((await call('GET', '/api/executions?trigger=cron')).body.executions).toEqual([]);
     const before = await call('GET', `/api/executions?until=${encodeURIComponent(run.createdAt)}`);
     expect(before.body.executions.map((e: Execution) => e.id)).not.toContain(run.id);
-    for (const [query, field] of [['status=RUNNING,NAPPING', 'status'], ['since=yesterday', 'since'], ['trigger=carrier-pigeon', 'trigger'], ['application=ghost', 'application']]) {
+    for (const [query, field] of [
+      ['status=RUNNING,NAPPING', 'status'],
+      ['since=yesterday', 'since'],
+      ['trigger=carrier-pigeon', 'trigger'],
+      ['application=ghost', 'application'],
+    ]) {
       const bad = await call('GET', `/api/executions?${query}`);
       expect([400, 404]).toContain(bad.status);
       expect(bad.body.field).toBe(field);

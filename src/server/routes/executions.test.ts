@@ -72,10 +72,7 @@ describe('executions', () => {
   });
 
   it('pages through a job log by sequence number, per stage, and names bad paging input', async () => {
-    const pipelineId = await pipelineWith(
-      [{ refId: 'build', type: 'runJob', name: 'Build', config: { command: 'for i in 1 2 3 4 5; do echo "line $i"; done' } }],
-      'Logs',
-    );
+    const pipelineId = await pipelineWith([{ refId: 'build', type: 'runJob', name: 'Build', config: { command: 'for i in 1 2 3 4 5; do echo "line $i"; done' } }], 'Logs');
     const { body } = await call('POST', `/api/pipelines/${pipelineId}/executions`, {});
     await until(body.id, (e) => e.status === 'SUCCEEDED');
     const first = await call('GET', `/api/executions/${body.id}/logs?limit=2`);

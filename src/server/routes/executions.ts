@@ -28,7 +28,6 @@ import type { Execution } from '../../shared/domain/execution';
 /** Stages carry their config: a webhook stage's credential headers are answered masked, as in the pipeline. */
 const publicExecution = (e: Execution): Execution => ({ ...e, stages: e.stages.map(publicStage) });
 
-
 export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   registerEndpoint(app, startExecution, async ({ params, body, actor }) => {
     const pipeline = await requirePipeline(repos, params.pipelineId);
@@ -75,13 +74,15 @@ export function executionRoutes(app: FastifyInstance, { repos }: AppDeps, engine
   registerEndpoint(app, cancelExecution, async ({ params, body, actor }) => publicExecution(await engine.cancel(params.executionId, actor, body.reason)));
 
   registerEndpoint(app, judgeStage, async ({ params, body, actor, request }) =>
-    publicExecution(await engine.judge(params.executionId, params.refId, {
-      decision: body.decision,
-      by: actor,
-      me: request.me,
-      ...(body.comment ? { comment: body.comment } : {}),
-      ...(body.input ? { input: body.input } : {}),
-    })),
+    publicExecution(
+      await engine.judge(params.executionId, params.refId, {
+        decision: body.decision,
+        by: actor,
+        me: request.me,
+        ...(body.comment ? { comment: body.comment } : {}),
+        ...(body.input ? { input: body.input } : {}),
+      }),
+    ),
   );
 
   registerEndpoint(app, getExecutionLogs, async ({ params, query }) => {

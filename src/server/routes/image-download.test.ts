@@ -60,6 +60,9 @@ describe('GET /api/images/:name/versions/:version/artifact', () => {
     expect((await get('/api/images/os/versions/v1/artifact', {}, false)).statusCode).toBe(401);
     expect((await get('/api/images/os/versions/v9/artifact')).json()).toMatchObject({ field: 'version', message: "image 'os' has no version 'v9'" });
     expect((await get('/api/images/os/versions/latest/artifact')).json()).toMatchObject({ field: 'version' });
-    expect((await get('/api/images/os/versions/v2/artifact')).json()).toMatchObject({ field: 'version', message: "the artifact of os:v2 is no longer in this Kiln's data directory" });
+    expect((await get('/api/images/os/versions/v2/artifact')).json()).toMatchObject({
+      field: 'version',
+      message: "the artifact of os:v2 is no longer in this Kiln's data directory",
+    });
   });
 });

@@ -7,7 +7,6 @@ import type { Repositories } from '../../db/types';
 import { artifactPath, bakeryPaths, defaultDataDir } from '../../engine/index';
 import { HttpError } from '../plugins/error-handler';
 
-
 const SUFFIX = /\.(tar\.zst|tar\.gz|img\.zst|img\.gz|oci\.tar)$/;
 
 /** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for none, 'bad' when it cannot be served. */

@@ -16,8 +16,7 @@ afterAll(() => close());
 const build = { builder: 'bundle' as const, tools: {}, packages: [] };
 const img = (name: string, n: number, parentId?: string) =>
   repos.images.create({ name, build, digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, sizeBytes: 100, format: 'bundle', artifact: `${n}.tar.zst`, parentId }, 'ci');
-const runs = (name: string, image: { name: string; version: string }) =>
-  repos.serverGroups.save({ ...serverGroup({ account: 'prod', region: 'east', name }), image });
+const runs = (name: string, image: { name: string; version: string }) => repos.serverGroups.save({ ...serverGroup({ account: 'prod', region: 'east', name }), image });
 const flags = async (application: string) => {
   const res = await app.inject({ method: 'GET', url: `/api/applications/${application}/image-flags` });
   return { status: res.statusCode, body: res.json() };
@@ -35,7 +34,16 @@ describe('image flags', () => {
 
     await app.inject({ method: 'PUT', url: '/api/images/web/channels/production', payload: { version: 'v5' } });
     expect((await flags('web')).body).toEqual([
-      { account: 'prod', region: 'east', serverGroup: 'web-prod-v001', image: { name: 'web', version: 'v3' }, kind: 'out-of-date', message: 'out of date: v3 running, channel production points at v5', channel: 'production', target: 'v5' },
+      {
+        account: 'prod',
+        region: 'east',
+        serverGroup: 'web-prod-v001',
+        image: { name: 'web', version: 'v3' },
+        kind: 'out-of-date',
+        message: 'out of date: v3 running, channel production points at v5',
+        channel: 'production',
+        target: 'v5',
+      },
     ]);
 
     await app.inject({ method: 'POST', url: '/api/images/base/versions/v1/revoke', payload: { reason: 'CVE-2026-0042 in openssl' } });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => close());
 
 describe('image lineage in the registry', () => {
-  it("shows, for a base image, the server groups running images built on it, and which image they run", async () => {
+  it('shows, for a base image, the server groups running images built on it, and which image they run', async () => {
     const detail = ImageDetail.parse((await as('ana', 'GET', '/api/images/base')).json());
     expect(detail.usage).toEqual([expect.objectContaining({ version: 'v1', serverGroup: 'web-lineage-v041', through: 'web:v1', application: 'web' })]);
   });
@@ -47,14 +47,20 @@ describe('image lineage in the registry', () => {
     const inherited = await as('ana', 'PUT', '/api/images/web/channels/production', { version: 'v1' });
     expect(inherited.json()).toMatchObject({ field: 'version', message: expect.stringContaining('its ancestor base:v1 is revoked') });
     // Restoring a child is refused: the revocation is its ancestor's.
-    expect((await as('ana', 'POST', '/api/images/web/versions/v1/restore', { reason: 'x' })).json()).toMatchObject({ field: 'version', message: 'web:v1 is revoked through its ancestor base:v1: restore that one' });
+    expect((await as('ana', 'POST', '/api/images/web/versions/v1/restore', { reason: 'x' })).json()).toMatchObject({
+      field: 'version',
+      message: 'web:v1 is revoked through its ancestor base:v1: restore that one',
+    });
     // Not for a non-admin, however many application grants.
     expect((await as('wes', 'POST', '/api/images/base/versions/v1/restore', { reason: 'it does not apply' })).statusCode).toBe(403);
     expect((await as('ana', 'POST', '/api/images/base/versions/v1/restore', { reason: '' })).json()).toMatchObject({ field: 'reason' });
 
     const restored = await as('ana', 'POST', '/api/images/base/versions/v1/restore', { reason: 'the vulnerable module is not built' });
     expect(restored.statusCode).toBe(200);
-    expect(restored.json()).toMatchObject({ revoked: false, restoration: { reason: 'the vulnerable module is not built', by: 'ana', lifted: { reason: 'CVE-2026-1 in openssl' } } });
+    expect(restored.json()).toMatchObject({
+      revoked: false,
+      restoration: { reason: 'the vulnerable module is not built', by: 'ana', lifted: { reason: 'CVE-2026-1 in openssl' } },
+    });
     expect((await as('ana', 'GET', '/api/images/web')).json().versions[0]).toMatchObject({ revoked: false });
     expect((await as('ana', 'PUT', '/api/images/web/channels/production', { version: 'v1' })).statusCode).toBe(200);
     expect((await as('ana', 'POST', '/api/images/base/versions/v1/restore', { reason: 'again' })).json()).toMatchObject({ message: 'base:v1 is not revoked' });

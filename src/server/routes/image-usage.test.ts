@@ -8,7 +8,11 @@ beforeAll(async () => {
   const build = { builder: 'bundle' as const, tools: {}, packages: [] };
   await ctx.repos.images.create({ name: 'shared', build, digest: `sha256:${'1'.repeat(64)}`, sizeBytes: 100, format: 'bundle', artifact: '1.tar.zst' }, 'ci');
   // Both applications run the same image: one web group enabled, one disabled, and a billing group.
-  for (const [account, name, disabled] of [['prod', 'web-prod-v001', true], ['prod', 'web-prod-v002', false], ['prod', 'billing-v001', false]] as const) {
+  for (const [account, name, disabled] of [
+    ['prod', 'web-prod-v001', true],
+    ['prod', 'web-prod-v002', false],
+    ['prod', 'billing-v001', false],
+  ] as const) {
     const group = (await ctx.repos.serverGroups.get({ account, region: 'east', name }))!;
     await ctx.repos.serverGroups.save({ ...group, disabled, image: { name: 'shared', version: 'v1' } });
   }

@@ -18,8 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 describe('images', () => {
   it('lists images, shows versions with ancestry, moves channels and revokes with a reason that spreads', async () => {
@@ -30,7 +29,10 @@ describe('images', () => {
     const revoked = await call('POST', '/api/images/base/versions/v1/revoke', { reason: 'bad glibc' });
     expect(revoked.json()).toMatchObject({ version: 'v1', revoked: true, revocation: { reason: 'bad glibc', by: 'ana' } });
     const detail = ImageDetail.parse((await call('GET', '/api/images/web')).json());
-    expect(detail.versions.map((v) => [v.version, v.revoked, v.revocation?.from])).toEqual([['v2', true, 'base:v1'], ['v1', true, 'base:v1']]);
+    expect(detail.versions.map((v) => [v.version, v.revoked, v.revocation?.from])).toEqual([
+      ['v2', true, 'base:v1'],
+      ['v1', true, 'base:v1'],
+    ]);
     expect(detail.ancestry['v2']).toEqual([{ ref: 'base:v1', revoked: true }]);
     expect(detail.channels).toEqual({ latest: 'v2', production: 'v1' });
 
@@ -44,7 +46,11 @@ describe('images', () => {
     const sg = serverGroup({ account: 'prod', region: 'east', name: 'web-prod-v004' });
     await repos.serverGroups.save({ ...sg, image: { name: 'web', version: 'v2' } });
     const bySg = await call('GET', '/api/image-lookup?account=prod&region=east&serverGroup=web-prod-v004');
-    expect(bySg.json()).toMatchObject({ serverGroup: { application: 'web', name: 'web-prod-v004' }, image: { name: 'web', version: 'v2' }, registry: { version: 'v2', parent: { ref: 'base:v1' } } });
+    expect(bySg.json()).toMatchObject({
+      serverGroup: { application: 'web', name: 'web-prod-v004' },
+      image: { name: 'web', version: 'v2' },
+      registry: { version: 'v2', parent: { ref: 'base:v1' } },
+    });
     const byInstance = await call('GET', `/api/image-lookup?instanceId=${sg.instances[0]!.id}`);
     expect(byInstance.json()).toMatchObject({ instanceId: sg.instances[0]!.id, registry: { name: 'web', version: 'v2' } });
     // A group launched from an image the registry does not hold still answers, without a registry record.

@@ -19,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const fire = (id: string, body = '{}') =>
-  app.inject({ method: 'POST', url: `/api/pipelines/${id}/webhook`, payload: body, headers: { 'content-type': 'application/json', 'x-kiln-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } });
+  app.inject({
+    method: 'POST',
+    url: `/api/pipelines/${id}/webhook`,
+    payload: body,
+    headers: { 'content-type': 'application/json', 'x-kiln-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+  });
 const soak = { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 3600 } };
 const shell = { refId: 'soak', type: 'wait', name: 'Soak', config: { seconds: 1 } };
 
@@ -27,16 +32,20 @@ let counter = 0;
 async function pipeline(triggers: unknown[], extra: Record<string, unknown> = {}) {
   counter += 1;
   const res = await as('ana', 'POST', '/api/applications/web/pipelines', {
-    name: `Guarded ${counter}`, stages: [soak], concurrency: { limitConcurrent: false }, parameters: [{ name: 'target', default: 'staging' }], triggers, ...extra,
+    name: `Guarded ${counter}`,
+    stages: [soak],
+    concurrency: { limitConcurrent: false },
+    parameters: [{ name: 'target', default: 'staging' }],
+    triggers,
+    ...extra,
   });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
-const put = (who: string, read: { id: string; revision: number }, pipeline: unknown) =>
-  as(who, 'PUT', `/api/pipelines/${read.id}`, { baseRevision: read.revision, pipeline });
+const put = (who: string, read: { id: string; revision: number }, pipeline: unknown) => as(who, 'PUT', `/api/pipelines/${read.id}`, { baseRevision: read.revision, pipeline });
 
 describe('changing what an automatically started pipeline runs', () => {
-  it('is refused to a WRITE-only user (403 naming EXECUTE and whom it runs as); the next webhook run still runs the owner\'s stages', async () => {
+  it("is refused to a WRITE-only user (403 naming EXECUTE and whom it runs as); the next webhook run still runs the owner's stages", async () => {
     const read = await pipeline([{ type: 'webhook', secret: SECRET }]);
     const edits: Array<[string, unknown]> = [
       ['stages', { ...read, stages: [shell] }],
@@ -104,7 +113,7 @@ describe('changing what an automatically started pipeline runs', () => {
 });
 
 describe('a pipeline trigger watches the pipeline, not its name', () => {
-  it('stores the watched pipeline\'s id when saved by name, so renaming another pipeline to that name starts nothing; an unknown name is refused', async () => {
+  it("stores the watched pipeline's id when saved by name, so renaming another pipeline to that name starts nothing; an unknown name is refused", async () => {
     const build = await pipeline([{ type: 'manual' }]);
     const deploy = await pipeline([{ type: 'pipeline', application: 'web', pipeline: build.name }]);
     expect(deploy.triggers[0]).toMatchObject({ type: 'pipeline', pipeline: build.id, runAs: 'ana' });
@@ -114,14 +123,26 @@ describe('a pipeline trigger watches the pipeline, not its name', () => {
     expect(walts.name).toBe(build.name);
     expect((await repos.pipelines.get(deploy.id))!.triggers[0]).toMatchObject({ pipeline: build.id });
 
-    const unknown = await as('ana', 'POST', '/api/applications/web/pipelines', { name: 'Waits for nothing', stages: [soak], triggers: [{ type: 'pipeline', application: 'web', pipeline: 'Not yet made' }] });
+    const unknown = await as('ana', 'POST', '/api/applications/web/pipelines', {
+      name: 'Waits for nothing',
+      stages: [soak],
+      triggers: [{ type: 'pipeline', application: 'web', pipeline: 'Not yet made' }],
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ field: 'triggers[0].pipeline', message: expect.stringContaining("application 'web' has no pipeline named 'Not yet made'") });
   });
 
-  it('lets a WRITE-only user save a pipeline whose trigger was stored by name: it now watches that pipeline\'s id, owner unchanged', async () => {
+  it("lets a WRITE-only user save a pipeline whose trigger was stored by name: it now watches that pipeline's id, owner unchanged", async () => {
     const build = await pipeline([{ type: 'manual' }]);
-    const legacy = await repos.pipelines.create({ application: 'web', name: `Legacy ${build.name}`, stages: [soak], triggers: [{ type: 'pipeline', application: 'web', pipeline: build.name, statuses: ['succeeded'], enabled: true, runAs: 'ana' }] } as never, 'ana');
+    const legacy = await repos.pipelines.create(
+      {
+        application: 'web',
+        name: `Legacy ${build.name}`,
+        stages: [soak],
+        triggers: [{ type: 'pipeline', application: 'web', pipeline: build.name, statuses: ['succeeded'], enabled: true, runAs: 'ana' }],
+      } as never,
+      'ana',
+    );
     const read = (await as('walt', 'GET', `/api/pipelines/${legacy.id}`)).json();
     const saved = await put('walt', read, { ...read, description: 'documented' });
     expect(saved.statusCode).toBe(200);

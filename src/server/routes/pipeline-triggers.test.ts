@@ -27,8 +27,12 @@ let counter = 0;
 async function hooked(extra: Record<string, unknown> = {}) {
   counter += 1;
   const res = await as('ana', 'POST', '/api/applications/web/pipelines', {
-    name: `Hooked ${counter}`, stages, concurrency: { limitConcurrent: false },
-    triggers: [{ type: 'webhook', secret: SECRET }], notifications: [{ url: HOOK_URL, events: ['failed'] }], ...extra,
+    name: `Hooked ${counter}`,
+    stages,
+    concurrency: { limitConcurrent: false },
+    triggers: [{ type: 'webhook', secret: SECRET }],
+    notifications: [{ url: HOOK_URL, events: ['failed'] }],
+    ...extra,
   });
   expect(res.statusCode).toBe(201);
   return res.json();
@@ -50,7 +54,16 @@ describe('secrets are write-only', () => {
       expect(res.body).not.toContain('abc123def456');
     }
     const pipeline = answers[0]!.json();
-    expect(pipeline.triggers[0]).toEqual({ type: 'webhook', enabled: true, id: expect.any(String), runAs: 'ana', setAt: expect.any(String), secretSet: true, secretSetAt: expect.any(String), secretSetBy: 'ana' });
+    expect(pipeline.triggers[0]).toEqual({
+      type: 'webhook',
+      enabled: true,
+      id: expect.any(String),
+      runAs: 'ana',
+      setAt: expect.any(String),
+      secretSet: true,
+      secretSetAt: expect.any(String),
+      secretSetBy: 'ana',
+    });
     expect(pipeline.notifications[0]).toMatchObject({ url: 'https://alerts:*****@hooks.example.com/notify?channel=ops&token=*****', credentialsSetBy: 'ana' });
     // Nor is the secret in the audit log (admins read it) or the API description.
     expect((await as('ana', 'GET', '/api/audit?limit=20')).body).not.toMatch(/hunter2|abc123def456|the-first-secret/);
@@ -76,7 +89,10 @@ describe('secrets are write-only', () => {
   it('refuses a masked credential that matches nothing stored, and a webhook trigger with no secret at all (400 naming the field)', async () => {
     const { id } = await hooked();
     const read = (await as('ana', 'GET', `/api/pipelines/${id}`)).json();
-    const forged = await as('ana', 'PUT', `/api/pipelines/${id}`, { baseRevision: 1, pipeline: { ...read, notifications: [{ url: 'https://alerts:*****@evil.example.com/', events: ['failed'] }] } });
+    const forged = await as('ana', 'PUT', `/api/pipelines/${id}`, {
+      baseRevision: 1,
+      pipeline: { ...read, notifications: [{ url: 'https://alerts:*****@evil.example.com/', events: ['failed'] }] },
+    });
     expect(forged.statusCode).toBe(400);
     expect(forged.json().field).toBe('notifications[0].url');
     const noSecret = await as('ana', 'PUT', `/api/pipelines/${id}`, { baseRevision: 1, pipeline: { ...read, triggers: [{ type: 'webhook', secretSet: true }] } });
@@ -85,7 +101,12 @@ describe('secrets are write-only', () => {
   });
 
   it('masks credential-like header values of webhook stages in pipelines, revisions and executions, and keeps them on a round trip', async () => {
-    const call = { refId: 'call', type: 'webhook', name: 'Call', config: { url: 'https://deploys.example.invalid/hook', headers: { Authorization: 'Bearer sk-live-0123456789', 'X-Api-Key': 'key-0123456789', 'X-Source': 'kiln' } } };
+    const call = {
+      refId: 'call',
+      type: 'webhook',
+      name: 'Call',
+      config: { url: 'https://deploys.example.invalid/hook', headers: { Authorization: 'Bearer sk-live-0123456789', 'X-Api-Key': 'key-0123456789', 'X-Source': 'kiln' } },
+    };
     const created = await as('ana', 'POST', '/api/applications/web/pipelines', { name: 'Calls out', stages: [call] });
     expect(created.statusCode).toBe(201);
     const { id } = created.json();
@@ -181,12 +202,23 @@ describe('a trigger is a way to execute', () => {
     expect(refused.body).not.toContain("'ed'");
     const audit = (await as('ana', 'GET', '/api/audit?limit=5')).json();
     const entries = (audit.entries ?? audit) as Array<{ action: string; actor: string; details: { reason?: string } }>;
-    expect(entries.find((e) => e.action === 'webhook trigger')).toMatchObject({ actor: 'ed', details: { reason: expect.stringContaining("ed lacks EXECUTE permission on application 'web'") } });
-    await repos.users.saveRole({ name: 'ed-role', description: '', members: ['ed'], grants: ['WRITE', 'EXECUTE'].map((permission) => ({ resourceType: 'application', resource: 'web', permission: permission as 'WRITE' })) });
+    expect(entries.find((e) => e.action === 'webhook trigger')).toMatchObject({
+      actor: 'ed',
+      details: { reason: expect.stringContaining("ed lacks EXECUTE permission on application 'web'") },
+    });
+    await repos.users.saveRole({
+      name: 'ed-role',
+      description: '',
+      members: ['ed'],
+      grants: ['WRITE', 'EXECUTE'].map((permission) => ({ resourceType: 'application', resource: 'web', permission: permission as 'WRITE' })),
+    });
   });
 
   it('lets a WRITE-only user save a pipeline stored before triggers had owners; its owner-less webhook starts nothing until someone with EXECUTE saves it', async () => {
-    const legacy = await repos.pipelines.create({ application: 'web', name: 'From before', stages, triggers: [{ type: 'webhook', secret: 'a-legacy-secret-of-16+' }] } as never, 'ana');
+    const legacy = await repos.pipelines.create(
+      { application: 'web', name: 'From before', stages, triggers: [{ type: 'webhook', secret: 'a-legacy-secret-of-16+' }] } as never,
+      'ana',
+    );
     const read = (await as('walt', 'GET', `/api/pipelines/${legacy.id}`)).json();
     expect(read.triggers[0]).toMatchObject({ id: 't0', secretSet: true });
     expect(read.triggers[0].runAs).toBeUndefined();

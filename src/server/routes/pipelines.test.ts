@@ -8,8 +8,7 @@ let close: () => Promise<void>;
 beforeAll(async () => ({ app, close } = await openTestApp()));
 afterAll(() => close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 const deploy = {
   name: 'Deploy',
@@ -90,7 +89,10 @@ describe('pipelines', () => {
     const res = await call('POST', '/api/pipelines:validate', {
       application: 'web',
       name: 'x',
-      stages: [{ refId: 'a', type: 'runJob', name: 'Job', config: {} }, { refId: 'a', type: 'wait', name: 'W', config: { seconds: 1 } }],
+      stages: [
+        { refId: 'a', type: 'runJob', name: 'Job', config: {} },
+        { refId: 'a', type: 'wait', name: 'W', config: { seconds: 1 } },
+      ],
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().ok).toBe(false);

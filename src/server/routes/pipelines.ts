@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  createPipeline,
-  getPipeline,
-  listPipelineRevisions,
-  listPipelines,
-  restorePipelineRevision,
-  savePipeline,
-  validatePipelineEndpoint,
-} from '../../shared/api/pipelines';
+import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from '../../shared/api/pipelines';
 import { describeProblems, validatePipeline, type PipelineProblem } from '../../shared/domain/pipeline-validate';
 import type { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { mergeNotifications, mergeTriggers, publicPipeline } from '../../shared/domain/pipeline-secrets';
@@ -22,7 +14,6 @@ import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
 import { requireApplication, requirePipeline } from './lookups';
 
-
 function invalid(problems: PipelineProblem[]): HttpError {
   return new HttpError(400, 'bad_request', describeProblems(problems), problems[0]?.path, { problems });
 }
@@ -33,7 +24,12 @@ function draftFor(application: string, body: unknown): PipelineDraft {
   const result = validatePipeline(raw);
   if (!result.ok) throw invalid(result.problems);
   if (result.pipeline.application !== application) {
-    throw new HttpError(400, 'bad_request', `application '${result.pipeline.application}' does not match '${application}'; pipelines cannot move between applications`, 'application');
+    throw new HttpError(
+      400,
+      'bad_request',
+      `application '${result.pipeline.application}' does not match '${application}'; pipelines cannot move between applications`,
+      'application',
+    );
   }
   return result.pipeline;
 }

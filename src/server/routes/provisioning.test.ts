@@ -8,8 +8,7 @@ let close: () => Promise<void>;
 beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })));
 afterAll(() => close());
 
-const translate = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/api/provisioning/butane:translate', payload: payload as object });
+const translate = (payload: unknown) => app.inject({ method: 'POST', url: '/api/provisioning/butane:translate', payload: payload as object });
 
 const BUTANE = `variant: flatcar
 version: 1.0.0
@@ -29,9 +28,7 @@ describe('POST /api/provisioning/butane:translate', () => {
     const body = TranslateButaneResponse.parse(res.json());
     expect(body.ignition?.ignition.version).toBe('3.3.0');
     expect(body.ignition?.storage?.files?.[0]).toMatchObject({ path: '/etc/hostname', mode: 420 });
-    expect(body.warnings).toEqual([
-      expect.objectContaining({ path: '$.storage.files.0.filesystem', line: 6, column: 7, message: 'Unused key filesystem' }),
-    ]);
+    expect(body.warnings).toEqual([expect.objectContaining({ path: '$.storage.files.0.filesystem', line: 6, column: 7, message: 'Unused key filesystem' })]);
   });
 
   it('turns warnings into errors with strict, and reports broken YAML as data, not a 500', async () => {
@@ -44,9 +41,7 @@ describe('POST /api/provisioning/butane:translate', () => {
   });
 
   it('rejects path traversal in file paths', async () => {
-    const body = TranslateButaneResponse.parse(
-      (await translate({ butane: 'variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - path: /srv/../../etc/passwd\n' })).json(),
-    );
+    const body = TranslateButaneResponse.parse((await translate({ butane: 'variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - path: /srv/../../etc/passwd\n' })).json());
     expect(body.ignition).toBeNull();
     expect(body.errors.map((e) => e.path)).toContain('$.storage.files.0.path');
   });

@@ -8,8 +8,7 @@ let close: () => Promise<void>;
 beforeAll(async () => ({ app, close } = await openTestApp({ seed: false })), 60_000);
 afterAll(() => close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 const YAML = `
 name: shop-web

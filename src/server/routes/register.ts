@@ -21,11 +21,7 @@ export interface EndpointRequest<E extends Endpoint> {
  * Registers a route from its shared endpoint description, so the schema the SPA parses with,
  * the one the BFF validates with and the OpenAPI document can never drift apart.
  */
-export function registerEndpoint<E extends Endpoint>(
-  app: FastifyInstance,
-  endpoint: E,
-  handler: (request: EndpointRequest<E>) => Promise<z.input<E['response']>>,
-): void {
+export function registerEndpoint<E extends Endpoint>(app: FastifyInstance, endpoint: E, handler: (request: EndpointRequest<E>) => Promise<z.input<E['response']>>): void {
   const hasBody = endpoint.method !== 'GET' && endpoint.method !== 'DELETE';
   app.withTypeProvider<ZodTypeProvider>().route({
     method: endpoint.method,

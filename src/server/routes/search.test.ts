@@ -13,13 +13,25 @@ beforeAll(async () => {
   await repos.images.create({ name: 'storefront', build, digest: `sha256:${'1'.repeat(64)}`, sizeBytes: 100, format: 'bundle', artifact: '1.tar.zst' }, 'ci');
   await repos.images.create({ name: 'storefront', build, digest: `sha256:${'2'.repeat(64)}`, sizeBytes: 100, format: 'bundle', artifact: '2.tar.zst' }, 'ci');
   // One stored (never run) execution per application, so ids can be looked up.
-  for (const [application, id] of [['web', 'abcdef01-0000-4000-8000-000000000001'], ['billing', 'abcdef02-0000-4000-8000-000000000002']] as const) {
+  for (const [application, id] of [
+    ['web', 'abcdef01-0000-4000-8000-000000000001'],
+    ['billing', 'abcdef02-0000-4000-8000-000000000002'],
+  ] as const) {
     const draft = PipelineDraft.parse({ application, name: `Ship ${application}`, disabled: true, stages: [{ refId: 'w', type: 'wait', name: 'W', config: { seconds: 1 } }] });
     const pipeline = await repos.pipelines.create(draft, 'ana');
-    await repos.executions.create(Execution.parse({
-      id, application, pipelineId: pipeline.id, pipelineName: pipeline.name, pipelineRevision: 1, status: 'SUCCEEDED',
-      trigger: { type: 'manual', user: 'ana' }, stages: [], createdAt: '2026-11-02T10:00:00.000Z',
-    }));
+    await repos.executions.create(
+      Execution.parse({
+        id,
+        application,
+        pipelineId: pipeline.id,
+        pipelineName: pipeline.name,
+        pipelineRevision: 1,
+        status: 'SUCCEEDED',
+        trigger: { type: 'manual', user: 'ana' },
+        stages: [],
+        createdAt: '2026-11-02T10:00:00.000Z',
+      }),
+    );
     executionIds[application] = id;
   }
 }, 60_000);
@@ -35,7 +47,10 @@ const labels = (hits: Awaited<ReturnType<typeof search>>, kind: string) => hits.
 describe('global search', () => {
   it('finds server groups by image:version as the cluster cards print it, and instances by address and port', async () => {
     const byVersion = await search('ana', 'web:1.0.2');
-    expect(byVersion.filter((h) => h.kind === 'serverGroup').map((h) => `${h.account}/${h.region}/${h.serverGroup}`)).toEqual(['prod/east/web-prod-v002', 'prod/west/web-prod-v002']);
+    expect(byVersion.filter((h) => h.kind === 'serverGroup').map((h) => `${h.account}/${h.region}/${h.serverGroup}`)).toEqual([
+      'prod/east/web-prod-v002',
+      'prod/west/web-prod-v002',
+    ]);
     const byAddress = await search('ana', '127.0.0.1:41002');
     expect(byAddress.filter((h) => h.kind === 'instance').map((h) => h.detail)).toEqual(['127.0.0.1:41002 · web-prod-v002 · prod/east']);
     const byPort = await search('ana', ':41000');
@@ -53,7 +68,9 @@ describe('global search', () => {
     expect(kinds).toEqual(['application', 'pipeline', 'cluster', 'serverGroup', 'loadBalancer']);
     expect(labels(await search('ana', 'storefront:v2'), 'image')).toEqual(['storefront:v2']);
     expect(labels(await search('ana', 'storefront'), 'image')).toEqual(['storefront']);
-    expect((await search('ana', executionIds.web!.slice(0, 8))).filter((h) => h.kind === 'execution').map((h) => [h.executionId, h.application])).toEqual([[executionIds.web, 'web']]);
+    expect((await search('ana', executionIds.web!.slice(0, 8))).filter((h) => h.kind === 'execution').map((h) => [h.executionId, h.application])).toEqual([
+      [executionIds.web, 'web'],
+    ]);
   });
 
   it("never shows someone who may read only 'web' anything of another application", async () => {

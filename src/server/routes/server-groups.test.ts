@@ -24,8 +24,20 @@ async function setup() {
   app = await buildApp({ db: t.db, repos: t.repos, cloud: t.cloud, version: '0.0.0-test' });
   await asTestAdmin(app, t.repos);
   await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-  for (const [name, version] of [['web-prod-v001', 'v1'], ['web-prod-v002', 'v2']] as const) {
-    await t.cloud.createServerGroup({ application: 'web', account: 'prod', region: 'east', name, image: `sample-app:${version}`, capacity: { min: 1, desired: 1, max: 2 }, loadBalancers: ['web-prod'], disabled: name === 'web-prod-v001' });
+  for (const [name, version] of [
+    ['web-prod-v001', 'v1'],
+    ['web-prod-v002', 'v2'],
+  ] as const) {
+    await t.cloud.createServerGroup({
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      name,
+      image: `sample-app:${version}`,
+      capacity: { min: 1, desired: 1, max: 2 },
+      loadBalancers: ['web-prod'],
+      disabled: name === 'web-prod-v001',
+    });
   }
   await until('both groups healthy', async () => {
     const groups = await t!.repos.serverGroups.listByApplication('web');
@@ -90,6 +102,9 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
     const rollback = await a.inject({ method: 'POST', url: '/api/applications/web/clusters/prod/east/web-prod/rollback', payload: {} });
     expect(rollback.json()).toEqual({ serverGroup: 'web-prod-v001', rolledBackFrom: 'web-prod-v002' });
     const groups = await t!.repos.serverGroups.listByApplication('web');
-    expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v002', true], ['web-prod-v001', false]]);
+    expect(groups.map((g) => [g.name, g.disabled])).toEqual([
+      ['web-prod-v002', true],
+      ['web-prod-v001', false],
+    ]);
   });
 });

@@ -36,7 +36,12 @@ async function store(kind: 'waiting' | 'rejected') {
   const execution = ruleExecution(kind, { id: crypto.randomUUID(), pipelineId });
   await repos.executions.create(execution);
   for (const s of execution.stages) {
-    await repos.executions.updateStage(execution.id, s.refId, { context: s.context, ...(s.error ? { error: s.error } : {}), ...(s.startedAt ? { startedAt: s.startedAt } : {}), ...(s.endedAt ? { endedAt: s.endedAt } : {}) });
+    await repos.executions.updateStage(execution.id, s.refId, {
+      context: s.context,
+      ...(s.error ? { error: s.error } : {}),
+      ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+      ...(s.endedAt ? { endedAt: s.endedAt } : {}),
+    });
   }
   if (execution.endedAt) await repos.executions.updateExecution(execution.id, { endedAt: execution.endedAt, startedAt: execution.startedAt });
   return execution;
@@ -58,7 +63,12 @@ describe('the BFF refuses what the shared rules refuse (judgments, skip, restart
   it("records an admin's reason for acting past a rejection on the stage and in the audit log", async () => {
     const execution = await store('rejected');
     const reason = 'incident 42: the fix must ship';
-    const res = await app.inject({ method: 'POST', url: `/api/executions/${execution.id}/stages/ok/restart`, headers: { authorization: `Bearer ${tokens.ada}` }, payload: { reason } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/executions/${execution.id}/stages/ok/restart`,
+      headers: { authorization: `Bearer ${tokens.ada}` },
+      payload: { reason },
+    });
     expect(res.statusCode).toBe(200);
     const stage = (await repos.executions.get(execution.id))!.stages.find((s) => s.refId === 'ok')!;
     expect(stage.context.restarted).toMatchObject({ by: 'ada', reason, overrodeRejection: true });

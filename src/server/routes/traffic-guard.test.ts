@@ -24,7 +24,8 @@ describe('the server refuses what the traffic guard table refuses', () => {
     const guard = await app.inject({ method: 'PUT', url: '/api/applications/web/clusters/prod/web-guard/traffic-guard', payload: { enabled: c.protected } });
     expect(guard.statusCode, guard.body).toBe(200);
     const url = `/api/applications/web/server-groups/prod/east/${c.target}`;
-    const res = c.action === 'disable' ? await app.inject({ method: 'POST', url: `${url}/disable`, payload: {} }) : await app.inject({ method: 'DELETE', url: `${url}?confirm=${c.target}` }); // the name typed: only the guard may refuse
+    const res =
+      c.action === 'disable' ? await app.inject({ method: 'POST', url: `${url}/disable`, payload: {} }) : await app.inject({ method: 'DELETE', url: `${url}?confirm=${c.target}` }); // the name typed: only the guard may refuse
     const body = res.json<{ message: string; field?: string }>();
     const byGuard = res.statusCode === 409 && body.field === 'serverGroup' && body.message.startsWith('Traffic guard');
     expect(byGuard, body.message).toBe(c.refused);

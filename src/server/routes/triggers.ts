@@ -97,7 +97,9 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
       // Without a delivery id every call is a new run; with one, a retry finds the run it started.
       const cause = delivery
         ? `webhook/${pipeline.id}/${delivery}`
-        : `webhook/${pipeline.id}/${createHash('sha256').update(rawBody ?? '').digest('hex')}/${randomUUID()}`;
+        : `webhook/${pipeline.id}/${createHash('sha256')
+            .update(rawBody ?? '')
+            .digest('hex')}/${randomUUID()}`;
       // A trigger from before triggers had owners runs as the service account, which has no grant unless an admin gives one.
       const hook = signedBy.get(request);
       const user = hook?.runAs ?? TRIGGER_ACCOUNT;
@@ -118,7 +120,8 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
         if (err instanceof EngineError && err.kind === 'forbidden') {
           throw new HttpError(403, 'forbidden', 'The person this webhook trigger runs as may not start this pipeline now; an admin can read why in the audit log.', 'trigger');
         }
-        if (err instanceof EngineError && err.kind === 'conflict') throw new HttpError(409, 'conflict', 'This pipeline cannot start now (it is disabled, or has placeholder stages to replace).', 'pipelineId');
+        if (err instanceof EngineError && err.kind === 'conflict')
+          throw new HttpError(409, 'conflict', 'This pipeline cannot start now (it is disabled, or has placeholder stages to replace).', 'pipelineId');
         throw err;
       }
     });

@@ -2,26 +2,9 @@ import { getHealth } from './system';
 import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from './projects';
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
-import {
-  destroyServerGroup,
-  disableServerGroup,
-  enableServerGroup,
-  getInstanceLog,
-  listTrafficGuards,
-  resizeServerGroup,
-  rollbackCluster,
-  setTrafficGuard,
-} from './server-groups';
+import { destroyServerGroup, disableServerGroup, enableServerGroup, getInstanceLog, listTrafficGuards, resizeServerGroup, rollbackCluster, setTrafficGuard } from './server-groups';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
-import {
-  createPipeline,
-  getPipeline,
-  listPipelineRevisions,
-  listPipelines,
-  restorePipelineRevision,
-  savePipeline,
-  validatePipelineEndpoint,
-} from './pipelines';
+import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
 import {
   cancelExecution,
   getExecution,

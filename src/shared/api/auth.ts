@@ -24,7 +24,8 @@ export const login = endpoint({
 export const getSignInOptions = endpoint({
   method: 'GET',
   path: '/api/auth/options',
-  summary: 'How people sign in here: name and password always; single sign-on (its button label and where it starts) when configured; whether the first admin is still to be set up',
+  summary:
+    'How people sign in here: name and password always; single sign-on (its button label and where it starts) when configured; whether the first admin is still to be set up',
   response: z.object({
     sso: z.object({ name: z.string(), loginPath: z.string() }).optional(),
     /** No admin exists yet: the first one is made through the setup link Kiln printed in its log. */
@@ -87,11 +88,22 @@ export const updateUser = endpoint({
   path: '/api/admin/users/:name',
   summary: "Change a user's name shown, password, admin flag, roles, or disable them (ends their sessions)",
   params: z.object({ name: UserName }),
-  body: z.object({ displayName: z.string().trim().min(1).max(100).optional(), password: Password.optional(), admin: z.boolean().optional(), disabled: z.boolean().optional(), roles: z.array(RoleName).optional() }),
+  body: z.object({
+    displayName: z.string().trim().min(1).max(100).optional(),
+    password: Password.optional(),
+    admin: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    roles: z.array(RoleName).optional(),
+  }),
   response: User,
 });
 
-export const listRoles = endpoint({ method: 'GET', path: '/api/admin/roles', summary: 'Every role with members and grants (admins only)', response: z.object({ roles: z.array(Role) }) });
+export const listRoles = endpoint({
+  method: 'GET',
+  path: '/api/admin/roles',
+  summary: 'Every role with members and grants (admins only)',
+  response: z.object({ roles: z.array(Role) }),
+});
 
 export const saveRole = endpoint({
   method: 'PUT',
@@ -124,6 +136,19 @@ export const listAudit = endpoint({
 });
 
 export const authEndpoints = {
-  setupAdmin, login, getSignInOptions, logout, getMe, listApiTokens, createApiToken, revokeApiToken,
-  listUsers, createUser, updateUser, listRoles, saveRole, deleteRole, listAudit,
+  setupAdmin,
+  login,
+  getSignInOptions,
+  logout,
+  getMe,
+  listApiTokens,
+  createApiToken,
+  revokeApiToken,
+  listUsers,
+  createUser,
+  updateUser,
+  listRoles,
+  saveRole,
+  deleteRole,
+  listAudit,
 };

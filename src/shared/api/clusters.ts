@@ -13,7 +13,10 @@ import { Account } from '../domain/account';
 export const ClustersQuery = z.object({
   account: AccountName.optional(),
   region: RegionName.optional(),
-  stack: z.string().regex(/^[a-z0-9._]*$/, "stack may only hold a-z, 0-9, '.' and '_'").optional(),
+  stack: z
+    .string()
+    .regex(/^[a-z0-9._]*$/, "stack may only hold a-z, 0-9, '.' and '_'")
+    .optional(),
   q: z.string().max(200, 'q must be at most 200 characters').optional(),
   showDisabled: z.enum(['true', 'false'], { message: "showDisabled must be 'true' or 'false'" }).optional(),
 });

@@ -4,12 +4,7 @@ import { z } from 'zod';
  * One HTTP endpoint of the BFF, described once: the server registers it as a route schema,
  * the SPA builds URLs and parses responses with it, MSW handlers answer with it.
  */
-export interface Endpoint<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
-  R extends z.ZodType = z.ZodType,
-> {
+export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify-style path with `:param` segments. */
   path: string;
@@ -27,8 +22,7 @@ export const NoQuery = z.object({});
 export const NoBody = z.undefined();
 
 export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-  e: Partial<Pick<Endpoint<P, Q, B, R>, 'params' | 'query' | 'body' | 'status'>> &
-    Pick<Endpoint<P, Q, B, R>, 'method' | 'path' | 'summary' | 'response'>,
+  e: Partial<Pick<Endpoint<P, Q, B, R>, 'params' | 'query' | 'body' | 'status'>> & Pick<Endpoint<P, Q, B, R>, 'method' | 'path' | 'summary' | 'response'>,
 ): Endpoint<P, Q, B, R> {
   return {
     params: NoParams as unknown as P,
@@ -41,17 +35,7 @@ export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
 
 /** Every error the BFF sends: a code, a sentence for people, and the offending field when there is one. */
 export const ApiError = z.object({
-  error: z.enum([
-    'bad_request',
-    'unauthorized',
-    'forbidden',
-    'not_found',
-    'conflict',
-    'payload_too_large',
-    'unsupported_media_type',
-    'too_many_requests',
-    'internal',
-  ]),
+  error: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'too_many_requests', 'internal']),
   message: z.string(),
   field: z.string().optional(),
   /** Machine-readable extras: every validation problem, or the current revision on a save conflict. */

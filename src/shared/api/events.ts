@@ -23,8 +23,7 @@ const envelope = {
   at: Timestamp,
 };
 
-const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ ...envelope, type: z.literal(type), data });
+const event = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ ...envelope, type: z.literal(type), data });
 
 const StageRef = z.string().min(1);
 
@@ -32,14 +31,8 @@ export const ExecutionCreatedEvent = event(
   'execution.created',
   z.object({ pipelineId: z.string().optional(), pipelineName: z.string().optional(), trigger: z.string().optional() }),
 );
-export const ExecutionStatusEvent = event(
-  'execution.status',
-  z.object({ status: ExecutionStatus, previous: ExecutionStatus.optional() }),
-);
-export const StageStatusEvent = event(
-  'stage.status',
-  z.object({ refId: StageRef, status: ExecutionStatus, previous: ExecutionStatus.optional(), error: z.string().optional() }),
-);
+export const ExecutionStatusEvent = event('execution.status', z.object({ status: ExecutionStatus, previous: ExecutionStatus.optional() }));
+export const StageStatusEvent = event('stage.status', z.object({ refId: StageRef, status: ExecutionStatus, previous: ExecutionStatus.optional(), error: z.string().optional() }));
 export const LogLinesEvent = event(
   'log.lines',
   /** firstSeq: the sequence number of lines[0] in the stage's log, so a client can place and de-duplicate lines. */
@@ -81,10 +74,7 @@ export interface EventFilter {
 }
 
 export function matchesFilter(event: Pick<KilnEvent, 'application' | 'executionId'>, filter: EventFilter): boolean {
-  return (
-    (filter.application === undefined || event.application === filter.application) &&
-    (filter.executionId === undefined || event.executionId === filter.executionId)
-  );
+  return (filter.application === undefined || event.application === filter.application) && (filter.executionId === undefined || event.executionId === filter.executionId);
 }
 
 export const EventsQuery = z.object({

@@ -37,8 +37,7 @@ export const getExecution = endpoint({
 });
 
 /** A query-string instant; a bad one is a 400 naming the parameter. */
-const instant = (name: string) =>
-  z.string().refine((v) => !Number.isNaN(Date.parse(v)), `${name} must be an ISO-8601 time such as 2026-11-23T10:00:00Z`);
+const instant = (name: string) => z.string().refine((v) => !Number.isNaN(Date.parse(v)), `${name} must be an ISO-8601 time such as 2026-11-23T10:00:00Z`);
 
 export const ExecutionsQuery = z.object({
   limit: wholeNumber('limit', 1, 200).optional(),
@@ -47,7 +46,10 @@ export const ExecutionsQuery = z.object({
   status: z
     .string()
     .transform((v, ctx) => {
-      const wanted = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const wanted = v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
       const unknown = wanted.find((x) => !ExecutionStatus.safeParse(x).success);
       if (wanted.length === 0 || unknown !== undefined) {
         ctx.addIssue({ code: 'custom', message: `'${unknown ?? v}' is not an execution status (${ExecutionStatus.options.join(', ')})` });
@@ -161,7 +163,10 @@ export const LogQuery = z
     /** The page before a line: the last `limit` lines with a smaller seq (scrolling up from the tail). */
     before: wholeNumber('before', 1, Number.MAX_SAFE_INTEGER).optional(),
     /** The last `limit` lines: a viewer opens a long log at its end. */
-    tail: z.enum(['true', 'false'], { message: "tail must be 'true' or 'false'" }).transform((v) => v === 'true').optional(),
+    tail: z
+      .enum(['true', 'false'], { message: "tail must be 'true' or 'false'" })
+      .transform((v) => v === 'true')
+      .optional(),
     limit: wholeNumber('limit', 1, 5000).optional(),
   })
   .refine((q) => !(q.tail && q.before !== undefined), { message: 'tail and before cannot be combined', path: ['tail'] })
@@ -210,7 +215,7 @@ export const skipStage = endpoint({
 export const ignoreStageFailure = endpoint({
   method: 'POST',
   path: '/api/executions/:executionId/stages/:refId/ignore-failure',
-  summary: "Mark a failed stage FAILED_CONTINUE, with the reason recorded, so the stages after it run",
+  summary: 'Mark a failed stage FAILED_CONTINUE, with the reason recorded, so the stages after it run',
   params: StageParams,
   body: Reason,
   response: Execution,

@@ -62,7 +62,10 @@ export const restoreImage = endpoint({
 
 export const ImageLookupQuery = z
   .object({
-    instanceId: z.string().regex(/^i-[a-z0-9]{6,32}$/, "instanceId must look like 'i-' followed by 6-32 lowercase letters or digits").optional(),
+    instanceId: z
+      .string()
+      .regex(/^i-[a-z0-9]{6,32}$/, "instanceId must look like 'i-' followed by 6-32 lowercase letters or digits")
+      .optional(),
     account: z.string().min(1).max(63).optional(),
     region: z.string().min(1).max(63).optional(),
     serverGroup: z.string().min(1).max(200).optional(),
@@ -117,5 +120,4 @@ export const listImageFlags = endpoint({
  * with ranges, its size and its sha256 (`Repr-Digest`, ETag).
  */
 export const IMAGE_DOWNLOAD_PATH = '/api/images/:name/versions/:version/artifact';
-export const imageDownloadUrl = (name: string, version: string) =>
-  IMAGE_DOWNLOAD_PATH.replace(':name', encodeURIComponent(name)).replace(':version', encodeURIComponent(version));
+export const imageDownloadUrl = (name: string, version: string) => IMAGE_DOWNLOAD_PATH.replace(':name', encodeURIComponent(name)).replace(':version', encodeURIComponent(version));

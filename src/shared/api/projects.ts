@@ -16,7 +16,7 @@ export const listProjects = endpoint({
 export const getProjectDashboard = endpoint({
   method: 'GET',
   path: '/api/projects/:project',
-  summary: "A project with, per application, the newest server group of each cluster and region",
+  summary: 'A project with, per application, the newest server group of each cluster and region',
   params: ProjectParams,
   response: ProjectDashboard,
 });

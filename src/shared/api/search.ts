@@ -10,7 +10,7 @@ export const searchEverything = endpoint({
   method: 'GET',
   path: '/api/search',
   summary:
-    "Everything whose name, id, address or image:version contains q, among what the caller may read: applications, pipelines, clusters, server groups, instances, images, executions (by id) and load balancers",
+    'Everything whose name, id, address or image:version contains q, among what the caller may read: applications, pipelines, clusters, server groups, instances, images, executions (by id) and load balancers',
   query: SearchQuery,
   response: SearchResults,
 });

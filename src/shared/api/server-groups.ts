@@ -25,7 +25,12 @@ export const disableServerGroup = endpoint({
   response: ServerGroupDetail,
 });
 
-const Count = (what: string) => z.number({ message: `${what} must be a number` }).int(`${what} must be a whole number`).min(0, `${what} must not be negative`).max(100, `${what} must be at most 100`);
+const Count = (what: string) =>
+  z
+    .number({ message: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(0, `${what} must not be negative`)
+    .max(100, `${what} must be at most 100`);
 
 /** Min and max default to the group's current ones, so "3 instances" is `{ desired: 3 }` (refused above the current max). */
 export const ResizeBody = z.object({ capacity: z.object({ min: Count('min').optional(), desired: Count('desired'), max: Count('max').optional() }) });
@@ -45,7 +50,7 @@ export const destroyServerGroup = endpoint({
   method: 'DELETE',
   path: base,
   summary:
-    "Drains a server group, stops its instances and deletes it; refused by a traffic guard for the last enabled group; the last enabled group of a production cluster needs its name as `confirm`",
+    'Drains a server group, stops its instances and deletes it; refused by a traffic guard for the last enabled group; the last enabled group of a production cluster needs its name as `confirm`',
   params: ServerGroupParams,
   query: z.object({ confirm: z.string().max(200, 'confirm must be at most 200 characters').optional() }),
   response: DestroyedServerGroup,
@@ -69,7 +74,7 @@ export const TrafficGuard = z.object({ account: AccountName, cluster: ClusterNam
 export const setTrafficGuard = endpoint({
   method: 'PUT',
   path: '/api/applications/:application/clusters/:account/:cluster/traffic-guard',
-  summary: "Protects a cluster: its last enabled server group cannot be disabled or destroyed",
+  summary: 'Protects a cluster: its last enabled server group cannot be disabled or destroyed',
   params: ApplicationParams.extend({ account: AccountName, cluster: ClusterName }),
   body: z.object({ enabled: z.boolean({ message: 'enabled must be true or false' }) }),
   response: TrafficGuard,
@@ -82,7 +87,12 @@ export const getInstanceLog = endpoint({
   path: '/api/instances/:instanceId/log',
   summary: "The end of an instance's log (its stdout and stderr)",
   params: z.object({ instanceId: InstanceId }),
-  query: z.object({ maxBytes: z.string().regex(/^\d{1,7}$/, 'maxBytes must be a whole number of bytes').optional() }),
+  query: z.object({
+    maxBytes: z
+      .string()
+      .regex(/^\d{1,7}$/, 'maxBytes must be a whole number of bytes')
+      .optional(),
+  }),
   response: InstanceLog,
 });
 

@@ -14,7 +14,14 @@ const ConvertedPipeline = z.discriminatedUnion('ok', [
     summary: z.object({ stages: z.number().int(), mapped: z.number().int(), placeholders: z.number().int() }),
     /** One sentence: stages mapped, placeholders, warnings. */
     description: z.string(),
-    recipeDrafts: z.array(z.object({ name: z.string(), base: z.object({ type: z.literal('debian'), suite: z.string() }), provisioners: z.array(z.object({ type: z.literal('packages'), packages: z.array(z.string()) })), fromStage: z.string() })),
+    recipeDrafts: z.array(
+      z.object({
+        name: z.string(),
+        base: z.object({ type: z.literal('debian'), suite: z.string() }),
+        provisioners: z.array(z.object({ type: z.literal('packages'), packages: z.array(z.string()) })),
+        fromStage: z.string(),
+      }),
+    ),
     /** Generated webhook trigger secrets: this answer is the only place they are shown. */
     secrets: z.array(z.object({ trigger: z.number().int(), secret: z.string() })),
   }),

@@ -18,7 +18,10 @@ describe('flagRunningImage', () => {
   it('judges a version against the channel that pointed at it: production moved from v3 to v5', () => {
     expect(sourceChannel('v3', registry)).toBe('production');
     expect(flagRunningImage({ name: 'shop', version: 'v3' }, registry)).toEqual({
-      kind: 'out-of-date', message: 'out of date: v3 running, channel production points at v5', channel: 'production', target: 'v5',
+      kind: 'out-of-date',
+      message: 'out of date: v3 running, channel production points at v5',
+      channel: 'production',
+      target: 'v5',
     });
   });
 

@@ -12,9 +12,7 @@ export function staleParent(image: Node, all: readonly Node[]): { parent: string
   if (!image.parent) return undefined;
   const parent = all.find((i) => i.id === image.parent!.id);
   if (!parent) return undefined;
-  const newer = all
-    .filter((i) => i.name === parent.name && !i.revoked && number(i.version) > number(parent.version))
-    .sort((a, b) => number(b.version) - number(a.version))[0];
+  const newer = all.filter((i) => i.name === parent.name && !i.revoked && number(i.version) > number(parent.version)).sort((a, b) => number(b.version) - number(a.version))[0];
   return newer ? { parent: `${parent.name}:${parent.version}`, newest: `${newer.name}:${newer.version}` } : undefined;
 }
 

@@ -15,7 +15,7 @@ export function parseRecipeInput(input: unknown): RecipeParse {
   if (typeof input === 'string') {
     const doc = parseDocument(input);
     if (doc.errors.length > 0) {
-      return { ok: false, problems: doc.errors.map((e) => ({ path: 'yaml', message: `YAML line ${(e.linePos?.[0]?.line ?? 0)}: ${e.message.split('\n')[0]}` })) };
+      return { ok: false, problems: doc.errors.map((e) => ({ path: 'yaml', message: `YAML line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}` })) };
     }
     value = doc.toJS();
   }

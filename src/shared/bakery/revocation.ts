@@ -14,11 +14,7 @@ export interface RevocationNode {
  * revocations on the chain, the one that takes effect first counts (an effective one before a
  * scheduled one), and `from` names the ancestor it came from.
  */
-export function effectiveRevocation(
-  id: string,
-  nodes: ReadonlyMap<string, RevocationNode>,
-  now: Date,
-): { revocation?: Revocation; revoked: boolean } {
+export function effectiveRevocation(id: string, nodes: ReadonlyMap<string, RevocationNode>, now: Date): { revocation?: Revocation; revoked: boolean } {
   let best: Revocation | undefined;
   const seen = new Set<string>();
   for (let node = nodes.get(id); node && !seen.has(node.id); node = node.parentId ? nodes.get(node.parentId) : undefined) {

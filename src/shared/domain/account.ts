@@ -18,11 +18,7 @@ export type Environment = z.infer<typeof Environment>;
 
 // unix:///path/to.sock or tcp://host:port (Docker's own DOCKER_HOST forms); http(s):// is accepted as TCP.
 const DOCKER_HOST = /^(unix:\/\/\/[^\s\0]+|(tcp|http|https):\/\/[A-Za-z0-9.[\]:-]+:\d{1,5}\/?)$/;
-export const DockerHost = z
-  .string()
-  .trim()
-  .max(500)
-  .regex(DOCKER_HOST, 'docker host must be unix:///path/to/docker.sock or tcp://host:port');
+export const DockerHost = z.string().trim().max(500).regex(DOCKER_HOST, 'docker host must be unix:///path/to/docker.sock or tcp://host:port');
 
 /** How Kiln reaches the account's engine; nothing here is secret. */
 export const AccountEndpoint = z.object({

@@ -1,6 +1,7 @@
 /** What an application still has, in words, or undefined when it may be deleted. Shared by the BFF and the mocks. */
 export function blockersOf(d: { pipelines: readonly string[]; serverGroups: readonly string[]; loadBalancers: readonly string[]; executions: number }): string | undefined {
-  const list = (what: string, names: readonly string[]) => (names.length ? [`${what} ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`] : []);
+  const list = (what: string, names: readonly string[]) =>
+    names.length ? [`${what} ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`] : [];
   const parts = [
     ...list(names(d.pipelines.length, 'pipeline'), d.pipelines),
     ...list(names(d.serverGroups.length, 'server group'), d.serverGroups),

@@ -71,7 +71,8 @@ describe('groupClusters', () => {
   it('finds a group by `image:version` as the cards print it and by an instance address', () => {
     const withAddress = (g: ServerGroup, address: string): ServerGroup => ({ ...g, instances: g.instances.map((i) => ({ ...i, address })) });
     const all = [withAddress(groups[1]!, '127.0.0.1:41007'), withAddress(groups[2]!, '127.0.0.1:41008')];
-    const names = (q: string) => groupClusters('app', all, { q, showDisabled: true }).accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups.map((g) => g.name))));
+    const names = (q: string) =>
+      groupClusters('app', all, { q, showDisabled: true }).accounts.flatMap((a) => a.clusters.flatMap((c) => c.regions.flatMap((r) => r.serverGroups.map((g) => g.name))));
     expect(names('app:2.0.0')).toEqual(['app-prod-v002']);
     expect(names('127.0.0.1:41007')).toEqual(['app-prod-v003']);
     expect(names(':41008')).toEqual(['app-prod-v002']);
@@ -91,11 +92,6 @@ describe('groupClusters', () => {
 describe('newestPerCluster', () => {
   it('keeps the highest sequence per cluster, account and region with the group count', () => {
     const rows = newestPerCluster(groups).map((r) => `${r.cluster}@${r.account}/${r.region}=${r.newest.name}×${r.serverGroupCount}`);
-    expect(rows).toEqual([
-      'app@prod/east=app-v010×1',
-      'app--worker@dev/east=app--worker-v001×1',
-      'app-prod@prod/east=app-prod-v002×1',
-      'app-prod@prod/west=app-prod-v003×2',
-    ]);
+    expect(rows).toEqual(['app@prod/east=app-v010×1', 'app--worker@dev/east=app--worker-v001×1', 'app-prod@prod/east=app-prod-v002×1', 'app-prod@prod/west=app-prod-v003×2']);
   });
 });

@@ -43,8 +43,13 @@ export function parseCron(expression: string): CronSchedule {
   const [minutes, hours, days, months, weekdays] = parts.map((p, i) => parseField(p, FIELDS[i]!));
   if (weekdays!.has(7)) weekdays!.add(0);
   return {
-    minutes: minutes!, hours: hours!, days: days!, months: months!, weekdays: weekdays!,
-    dayRestricted: parts[2] !== '*', weekdayRestricted: parts[4] !== '*',
+    minutes: minutes!,
+    hours: hours!,
+    days: days!,
+    months: months!,
+    weekdays: weekdays!,
+    dayRestricted: parts[2] !== '*',
+    weekdayRestricted: parts[4] !== '*',
   };
 }
 
@@ -53,7 +58,13 @@ const WEEKDAY: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4
 /** The wall-clock fields of an instant in a time zone (throws RangeError for an unknown zone). */
 function fieldsIn(date: Date, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short',
+    timeZone,
+    hourCycle: 'h23',
+    minute: 'numeric',
+    hour: 'numeric',
+    day: 'numeric',
+    month: 'numeric',
+    weekday: 'short',
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { minute: Number(get('minute')), hour: Number(get('hour')), day: Number(get('day')), month: Number(get('month')), weekday: WEEKDAY[get('weekday')] ?? -1 };

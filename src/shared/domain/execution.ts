@@ -7,30 +7,11 @@ export const ExecutionId = z.uuid('execution id must be a UUID').brand<'Executio
 export type ExecutionId = z.infer<typeof ExecutionId>;
 
 /** Spinnaker's (Orca's) statuses, shared by executions and stages. */
-export const ExecutionStatus = z.enum([
-  'NOT_STARTED',
-  'BUFFERED',
-  'RUNNING',
-  'PAUSED',
-  'SUSPENDED',
-  'SUCCEEDED',
-  'FAILED_CONTINUE',
-  'TERMINAL',
-  'CANCELED',
-  'SKIPPED',
-  'STOPPED',
-]);
+export const ExecutionStatus = z.enum(['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED', 'SUSPENDED', 'SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED']);
 export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 
 /** Finished for good: nothing more will happen to it unless a person restarts it. */
-export const COMPLETED: ReadonlySet<ExecutionStatus> = new Set([
-  'SUCCEEDED',
-  'FAILED_CONTINUE',
-  'TERMINAL',
-  'CANCELED',
-  'SKIPPED',
-  'STOPPED',
-]);
+export const COMPLETED: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'SKIPPED', 'STOPPED']);
 
 /** Finished in a way that lets the stages after it run. */
 export const LETS_DOWNSTREAM_RUN: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);

@@ -5,7 +5,10 @@ export const ImageRef = z.object({
   name: z.string().min(1).max(128),
   version: z.string().min(1).max(64),
   /** Content address of the artifact (sha256), when known. */
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional(),
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/)
+    .optional(),
 });
 export type ImageRef = z.infer<typeof ImageRef>;
 

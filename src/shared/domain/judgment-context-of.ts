@@ -10,8 +10,13 @@ const IMAGE = /^([^\s:${}@]+):([\w.+-]+)$/;
 
 function groupNow(sg: ServerGroup): GroupNow {
   return {
-    account: sg.account, region: sg.region, name: sg.name, image: `${sg.image.name}:${sg.image.version}`,
-    instances: sg.instances.length, healthy: healthyCount(sg), launchedAt: sg.launchedAt,
+    account: sg.account,
+    region: sg.region,
+    name: sg.name,
+    image: `${sg.image.name}:${sg.image.version}`,
+    instances: sg.instances.length,
+    healthy: healthyCount(sg),
+    launchedAt: sg.launchedAt,
   };
 }
 
@@ -33,7 +38,10 @@ export function promotedImage(execution: Execution, refId: string): string | und
   if (literal && IMAGE.test(literal)) return literal;
   const staging = str(stagingOf(before)?.outputs.image);
   if (staging && IMAGE.test(staging)) return staging;
-  return before.map((s) => str(s.outputs.image)).filter((v): v is string => !!v && IMAGE.test(v)).at(-1);
+  return before
+    .map((s) => str(s.outputs.image))
+    .filter((v): v is string => !!v && IMAGE.test(v))
+    .at(-1);
 }
 
 const stagingOf = (before: readonly StageExecution[]) => before.filter((s) => s.type === 'deploy' && str(s.outputs.serverGroup)).at(-1);
@@ -68,8 +76,13 @@ export function judgmentContextOf(execution: Execution, refId: string, groups: r
     const lbs = Array.isArray(o.loadBalancers) ? (o.loadBalancers as Array<{ address?: unknown }>) : [];
     const address = lbs.map((l) => str(l?.address)).find(Boolean);
     staging = {
-      stageName: stagingStage.name, refId: stagingStage.refId, status: stagingStage.status, serverGroup,
-      ...(stagingStage.endedAt ? { since: stagingStage.endedAt } : {}), ...(address ? { address } : {}), ...(sg ? { group: groupNow(sg) } : {}),
+      stageName: stagingStage.name,
+      refId: stagingStage.refId,
+      status: stagingStage.status,
+      serverGroup,
+      ...(stagingStage.endedAt ? { since: stagingStage.endedAt } : {}),
+      ...(address ? { address } : {}),
+      ...(sg ? { group: groupNow(sg) } : {}),
     };
   }
 
@@ -80,10 +93,15 @@ export function judgmentContextOf(execution: Execution, refId: string, groups: r
     const known = image && `${image.name}:${image.version}` === ref ? image : undefined;
     const git = known?.build.git;
     promotes = {
-      image: ref, name: m[1]!, version: m[2]!, known: !!known,
-      ...(git?.commit ? { commit: git.commit } : {}), ...(git?.ref ? { ref: git.ref } : {}),
+      image: ref,
+      name: m[1]!,
+      version: m[2]!,
+      known: !!known,
+      ...(git?.commit ? { commit: git.commit } : {}),
+      ...(git?.ref ? { ref: git.ref } : {}),
       ...(known?.build.ciRunUrl ? { ciRunUrl: known.build.ciRunUrl } : {}),
-      ...(known ? { builtAt: known.createdAt } : {}), ...(known?.parent ? { parent: known.parent.ref } : {}),
+      ...(known ? { builtAt: known.createdAt } : {}),
+      ...(known?.parent ? { parent: known.parent.ref } : {}),
     };
   }
 

@@ -21,9 +21,7 @@ export type GroupNow = z.infer<typeof GroupNow>;
  */
 export const JudgmentContext = z.object({
   /** The deploy after the judgment: where the release goes and what runs there now (enabled groups, newest first). */
-  target: z
-    .object({ stageName: z.string(), account: z.string(), region: z.string(), cluster: z.string(), current: z.array(GroupNow) })
-    .optional(),
+  target: z.object({ stageName: z.string(), account: z.string(), region: z.string(), cluster: z.string(), current: z.array(GroupNow) }).optional(),
   /** The image version this run promotes, with its build provenance from the image registry. */
   promotes: z
     .object({

@@ -80,12 +80,7 @@ export function formatSequence(sequence: number): string {
   return `v${String(sequence).padStart(3, '0')}`;
 }
 
-export function formatServerGroupName(parts: {
-  app: string;
-  stack?: string | undefined;
-  detail?: string | undefined;
-  sequence: number;
-}): string {
+export function formatServerGroupName(parts: { app: string; stack?: string | undefined; detail?: string | undefined; sequence: number }): string {
   return `${formatCluster(parts)}-${formatSequence(parts.sequence)}`;
 }
 

@@ -16,8 +16,7 @@ export const ClusterName = z
   .superRefine((value, ctx) => {
     const parsed = parseMoniker(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid cluster name: ${parsed.reason}` });
-    else if (parsed.moniker.sequence !== undefined)
-      ctx.addIssue({ code: 'custom', message: 'a cluster name has no -vNNN sequence' });
+    else if (parsed.moniker.sequence !== undefined) ctx.addIssue({ code: 'custom', message: 'a cluster name has no -vNNN sequence' });
   })
   .brand<'ClusterName'>();
 export type ClusterName = z.infer<typeof ClusterName>;
@@ -28,8 +27,7 @@ export const ServerGroupName = z
   .superRefine((value, ctx) => {
     const parsed = parseMoniker(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid server group name: ${parsed.reason}` });
-    else if (parsed.moniker.sequence === undefined)
-      ctx.addIssue({ code: 'custom', message: 'a server group name ends with -vNNN (3 or more digits)' });
+    else if (parsed.moniker.sequence === undefined) ctx.addIssue({ code: 'custom', message: 'a server group name ends with -vNNN (3 or more digits)' });
   })
   .brand<'ServerGroupName'>();
 export type ServerGroupName = z.infer<typeof ServerGroupName>;

@@ -3,7 +3,8 @@ import { PipelineDraft } from './pipeline';
 import { guardRunContent, runChanges } from './pipeline-run-guard';
 
 const base = PipelineDraft.parse({
-  application: 'web', name: 'Deploy',
+  application: 'web',
+  name: 'Deploy',
   stages: [{ refId: 'a', type: 'wait', name: 'Wait', config: { seconds: 5, note: 'x' } }],
   triggers: [{ type: 'cron', id: 'c', expression: '0 * * * *', runAs: 'ana', setAt: '2026-01-01T00:00:00.000Z' }],
   parameters: [{ name: 'target', default: 'staging' }],
@@ -12,7 +13,12 @@ const walt = { by: 'walt', at: '2026-12-06T10:00:00.000Z', mayExecute: false };
 
 describe('runChanges', () => {
   it('ignores key order, the name and the description; stopping the pipeline is no change, starting it again is', () => {
-    const reordered = { ...base, name: 'Renamed', description: 'new', stages: [{ config: { note: 'x', seconds: 5 }, name: 'Wait', type: 'wait', refId: 'a', requisiteStageRefIds: [], failPolicy: 'halt_pipeline' as const }] };
+    const reordered = {
+      ...base,
+      name: 'Renamed',
+      description: 'new',
+      stages: [{ config: { note: 'x', seconds: 5 }, name: 'Wait', type: 'wait', refId: 'a', requisiteStageRefIds: [], failPolicy: 'halt_pipeline' as const }],
+    };
     expect(runChanges(reordered, base)).toEqual([]);
     expect(runChanges({ ...base, disabled: true }, base)).toEqual([]);
     expect(runChanges(base, { ...base, disabled: true })).toEqual(['disabled']);

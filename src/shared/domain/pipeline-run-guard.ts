@@ -20,7 +20,12 @@ const LEGACY_OWNER = 'kiln-trigger';
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, canonical(v)]),
+  );
 }
 const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
@@ -50,11 +55,7 @@ export type RunGuard = { ok: true; triggers: Trigger[] } | { ok: false; field: s
  * ones (mergeTriggers), `mayExecute` whether the saver holds EXECUTE on the application. The
  * pipeline's own `disabled` flag is ignored on purpose: re-enabling it later would run the edit.
  */
-export function guardRunContent(
-  next: PipelineDraft,
-  stored: PipelineDraft | undefined,
-  saver: { by: string; at: string; mayExecute: boolean },
-): RunGuard {
+export function guardRunContent(next: PipelineDraft, stored: PipelineDraft | undefined, saver: { by: string; at: string; mayExecute: boolean }): RunGuard {
   if (!stored) return { ok: true, triggers: next.triggers };
   const live = runsAutomaticallyAs(stored.triggers);
   const parts = live ? runChanges(next, stored) : [];

@@ -10,7 +10,9 @@ const parse = (raw: unknown[]) => raw.map((t) => Trigger.parse(t));
 
 describe('maskUrl', () => {
   it('hides user:pass@, a lone token user, credential query parameters and token-like path segments, and leaves other URLs byte for byte', () => {
-    expect(maskUrl('https://bot:s3cret@chat.example.com/hook?room=ops&access_token=xyz&sig=abc')).toBe('https://bot:*****@chat.example.com/hook?room=ops&access_token=*****&sig=*****');
+    expect(maskUrl('https://bot:s3cret@chat.example.com/hook?room=ops&access_token=xyz&sig=abc')).toBe(
+      'https://bot:*****@chat.example.com/hook?room=ops&access_token=*****&sig=*****',
+    );
     expect(maskUrl('https://ghp_abc123@example.com/x')).toBe('https://*****@example.com/x');
     expect(maskUrl('https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX1234ABCD')).toBe('https://hooks.slack.com/services/T000/B000/*****');
     for (const plain of ['https://hooks.example.com/deploys?channel=ops', 'http://127.0.0.1:9000/', 'not a url']) expect(maskUrl(plain)).toBe(plain);
@@ -51,7 +53,8 @@ describe('mergeTriggers', () => {
 
   it('names the trigger whose secret is neither sent nor stored', () => {
     expect(mergeTriggers(parse([{ type: 'webhook', id: 'elsewhere', secretSet: true }]), stored, stamp('ed'))).toEqual({
-      ok: false, problems: [{ path: 'triggers[0].secret', message: expect.stringMatching(/needs a shared secret/) }],
+      ok: false,
+      problems: [{ path: 'triggers[0].secret', message: expect.stringMatching(/needs a shared secret/) }],
     });
   });
 
@@ -67,7 +70,13 @@ describe('mergeNotifications', () => {
   const stored = [{ url: 'https://u:p@x.example.com/h?token=1', events: ['failed' as const], credentialsSetAt: '2026-01-01T00:00:00.000Z', credentialsSetBy: 'ana' }];
   it('takes the stored URL for its masked form, stamps new credentials and refuses a mask that matches nothing', () => {
     expect(mergeNotifications([{ url: maskUrl(stored[0]!.url), events: ['failed'] }], stored, stamp('ed'))).toEqual({ ok: true, notifications: stored });
-    expect(mergeNotifications([{ url: 'https://x.example.com/h?token=2', events: ['failed'] }], stored, stamp('ed'))).toMatchObject({ ok: true, notifications: [{ credentialsSetBy: 'ed' }] });
-    expect(mergeNotifications([{ url: 'https://u:*****@evil.example.com/', events: ['failed'] }], stored, stamp('ed'))).toMatchObject({ ok: false, problems: [{ path: 'notifications[0].url' }] });
+    expect(mergeNotifications([{ url: 'https://x.example.com/h?token=2', events: ['failed'] }], stored, stamp('ed'))).toMatchObject({
+      ok: true,
+      notifications: [{ credentialsSetBy: 'ed' }],
+    });
+    expect(mergeNotifications([{ url: 'https://u:*****@evil.example.com/', events: ['failed'] }], stored, stamp('ed'))).toMatchObject({
+      ok: false,
+      problems: [{ path: 'notifications[0].url' }],
+    });
   });
 });

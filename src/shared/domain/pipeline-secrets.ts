@@ -30,7 +30,10 @@ export function maskUrl(url: string): string {
     userinfo = colon >= 0 ? `${userinfo.slice(0, colon)}:${SECRET_MASK}` : SECRET_MASK;
   }
   const host = at >= 0 ? authority.slice(at + 1) : authority;
-  const maskedPath = path.split('/').map((seg) => (SECRET_SEGMENT.test(seg) ? SECRET_MASK : seg)).join('/');
+  const maskedPath = path
+    .split('/')
+    .map((seg) => (SECRET_SEGMENT.test(seg) ? SECRET_MASK : seg))
+    .join('/');
   const maskedQuery = query
     .split('&')
     .map((pair) => {
@@ -69,7 +72,6 @@ export function publicPipeline(p: Pipeline): PublicPipeline {
 
 export type Stamp = { by: string; at: string; newId: () => string };
 
-
 /** What a trigger does, without who set it up: two triggers with the same content are the same trigger. */
 function content(t: Trigger): string {
   const { runAs: _r, setAt: _s, secretSet: _ss, secretSetAt: _sa, secretSetBy: _sb, ...rest } = t as Trigger & Record<string, unknown>;
@@ -77,7 +79,7 @@ function content(t: Trigger): string {
 }
 
 export type TriggerMerge =
-  | { ok: true; triggers: Trigger[]; /** an automatic trigger was added, changed or removed */ changed: boolean }
+  | { ok: true; triggers: Trigger[] /** an automatic trigger was added, changed or removed */; changed: boolean }
   | { ok: false; problems: PipelineProblem[] };
 
 /**
@@ -145,10 +147,18 @@ export function mergeNotifications(
     const { credentialsSetAt: _a, credentialsSetBy: _b, ...n } = raw;
     const same = stored.find((s) => s.url === n.url) ?? (n.url.includes(SECRET_MASK) ? stored.find((s) => maskUrl(s.url) === n.url) : undefined);
     if (same) {
-      return { ...n, url: same.url, ...(same.credentialsSetAt ? { credentialsSetAt: same.credentialsSetAt } : {}), ...(same.credentialsSetBy ? { credentialsSetBy: same.credentialsSetBy } : {}) };
+      return {
+        ...n,
+        url: same.url,
+        ...(same.credentialsSetAt ? { credentialsSetAt: same.credentialsSetAt } : {}),
+        ...(same.credentialsSetBy ? { credentialsSetBy: same.credentialsSetBy } : {}),
+      };
     }
     if (n.url.includes(SECRET_MASK)) {
-      problems.push({ path: `notifications[${i}].url`, message: `the URL holds a hidden credential (${SECRET_MASK}) that matches no stored notification: type the credential again` });
+      problems.push({
+        path: `notifications[${i}].url`,
+        message: `the URL holds a hidden credential (${SECRET_MASK}) that matches no stored notification: type the credential again`,
+      });
       return n;
     }
     return urlHasCredentials(n.url) ? { ...n, credentialsSetAt: stamp.at, credentialsSetBy: stamp.by } : n;

@@ -27,9 +27,7 @@ describe('validatePipeline', () => {
   });
 
   it('names the stage and field of bad per-stage config, all problems at once', () => {
-    const result = validatePipeline(
-      pipeline([stage('a', 'wait', [], { seconds: -1 }, 'Pause'), stage('b', 'runJob', ['a'], { command: '' }, 'Tests')]),
-    );
+    const result = validatePipeline(pipeline([stage('a', 'wait', [], { seconds: -1 }, 'Pause'), stage('b', 'runJob', ['a'], { command: '' }, 'Tests')]));
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
       expect.objectContaining({ path: 'stages[0].config.seconds', stageRefId: 'a', stageName: 'Pause', message: 'Wait time must be 0 seconds or more' }),
@@ -39,12 +37,7 @@ describe('validatePipeline', () => {
 
   it('rejects unknown stage types, unknown refs, self-dependencies and duplicate refIds', () => {
     const messages = validatePipeline(
-      pipeline([
-        stage('a', 'teleport'),
-        stage('b', 'wait', ['zzz'], { seconds: 1 }),
-        stage('c', 'wait', ['c'], { seconds: 1 }),
-        stage('a', 'wait', [], { seconds: 1 }, 'other'),
-      ]),
+      pipeline([stage('a', 'teleport'), stage('b', 'wait', ['zzz'], { seconds: 1 }), stage('c', 'wait', ['c'], { seconds: 1 }), stage('a', 'wait', [], { seconds: 1 }, 'other')]),
     ).problems.map((p) => `${p.path}: ${p.message}`);
     expect(messages).toEqual([
       "stages[3].refId: refId 'a' is already used by stage #1",
@@ -104,11 +97,7 @@ describe('validatePipeline', () => {
   it('tells a stage inside a bigger knot of cycles that it can never run', () => {
     // a ⇄ b and b ⇄ c: one knot; one cycle is told, the stage off that cycle is unreachable.
     const result = validatePipeline(
-      pipeline([
-        stage('a', 'wait', ['b'], { seconds: 1 }, 'A'),
-        stage('b', 'wait', ['a', 'c'], { seconds: 1 }, 'B'),
-        stage('c', 'wait', ['b'], { seconds: 1 }, 'C'),
-      ]),
+      pipeline([stage('a', 'wait', ['b'], { seconds: 1 }, 'A'), stage('b', 'wait', ['a', 'c'], { seconds: 1 }, 'B'), stage('c', 'wait', ['b'], { seconds: 1 }, 'C')]),
     );
     const cycles = result.problems.filter((p) => p.message.startsWith('stages form a cycle'));
     const unreachable = result.problems.filter((p) => p.message.startsWith('unreachable'));
@@ -137,10 +126,7 @@ describe('validatePipeline', () => {
         stage('b', 'evaluateVariables', [], { variables: [{ key: 'y', value: "${ stages['Nope'].outputs.y }" }] }, 'B'),
       ]),
     );
-    expect(result.problems.map((p) => p.message)).toEqual([
-      "refers to stages['B'], which does not run before it",
-      "refers to stages['Nope'], which does not exist",
-    ]);
+    expect(result.problems.map((p) => p.message)).toEqual(["refers to stages['B'], which does not run before it", "refers to stages['Nope'], which does not exist"]);
   });
 
   it('rejects malformed expressions and structure with paths', () => {
@@ -155,7 +141,10 @@ describe('validatePipeline', () => {
     const result = validatePipeline(
       pipeline([], {
         parameters: [{ name: 'env', options: ['a', 'b'], default: 'c' }, { name: 'env' }],
-        triggers: [{ type: 'cron', expression: '* * *' }, { type: 'webhook', secret: 'short' }],
+        triggers: [
+          { type: 'cron', expression: '* * *' },
+          { type: 'webhook', secret: 'short' },
+        ],
       }),
     );
     expect(result.problems.map((p) => p.path)).toEqual(['triggers[0].expression', 'triggers[1].secret']);

@@ -13,14 +13,10 @@ export interface PipelineProblem {
   message: string;
 }
 
-export type PipelineValidation =
-  | { ok: true; pipeline: PipelineDraft; problems: [] }
-  | { ok: false; problems: PipelineProblem[] };
+export type PipelineValidation = { ok: true; pipeline: PipelineDraft; problems: [] } | { ok: false; problems: PipelineProblem[] };
 
 function pathOf(segments: ReadonlyArray<PropertyKey>): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
-    .join('');
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('');
 }
 
 function stageAt(raw: unknown, index: number): { refId?: string; name?: string; type?: string } {
@@ -167,8 +163,7 @@ export function validatePipeline(raw: unknown): PipelineValidation {
         for (const m of text.matchAll(STAGE_REF)) {
           const target = names.get(m[1]!);
           if (target === undefined) at(i, 'config', `refers to stages['${m[1]}'], which does not exist`);
-          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId))
-            at(i, 'config', `refers to stages['${m[1]}'], which does not run before it`);
+          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId)) at(i, 'config', `refers to stages['${m[1]}'], which does not run before it`);
         }
       }
       if (stage.type === 'checkPreconditions' && Array.isArray(stage.config.preconditions)) {
@@ -177,7 +172,8 @@ export function validatePipeline(raw: unknown): PipelineValidation {
           if (named === undefined) return;
           const target = names.get(named);
           if (target === undefined) at(i, `config.preconditions[${j}].stage`, `checks the status of stage '${named}', which does not exist`);
-          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId)) at(i, `config.preconditions[${j}].stage`, `checks the status of stage '${named}', which does not run before it`);
+          else if (!before.get(stage.refId)?.has(draft.stages[target]!.refId))
+            at(i, `config.preconditions[${j}].stage`, `checks the status of stage '${named}', which does not run before it`);
         });
       }
     });

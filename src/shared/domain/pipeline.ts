@@ -27,7 +27,12 @@ export const StageConfig = z.object({
   requisiteStageRefIds: z.array(z.string()).default([]),
   config: z.record(z.string(), z.unknown()).default({}),
   failPolicy: FailPolicy.default('halt_pipeline'),
-  timeoutSec: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+  timeoutSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .optional(),
   /** Run the stage only when this `${ … }` is true; otherwise it is SKIPPED. */
   condition: TemplateString.optional(),
 });
@@ -55,14 +60,17 @@ const WebhookTriggerFields = {
   payloadConstraints: z
     .record(
       z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a payload constraint names a field as a dot path like repository.full_name'),
-      z.string().max(500).refine((r) => {
-        try {
-          new RegExp(r);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'a payload constraint is a regular expression'),
+      z
+        .string()
+        .max(500)
+        .refine((r) => {
+          try {
+            new RegExp(r);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'a payload constraint is a regular expression'),
     )
     .optional(),
   /** What the API answers instead of the secret, which is write-only. */
@@ -95,18 +103,23 @@ const PipelineTrigger = z.object({
   ...TriggerStamp,
   application: ApplicationName,
   pipeline: z.string().min(1),
-  statuses: z.array(z.enum(['succeeded', 'failed', 'canceled'])).min(1).default(['succeeded']),
+  statuses: z
+    .array(z.enum(['succeeded', 'failed', 'canceled']))
+    .min(1)
+    .default(['succeeded']),
 });
 const ManualTrigger = z.object({ type: z.literal('manual'), enabled: z.boolean().default(true), id: TriggerStamp.id });
 
 /** A trigger as saved and stored. A webhook trigger sent back without its secret keeps the stored one. */
 export const Trigger = z.discriminatedUnion('type', [
   ManualTrigger,
-  z.object({
-    ...WebhookTriggerFields,
-    /** Callers prove who they are with this shared secret (HMAC of the body). Write-only. */
-    secret: z.string().min(16, 'a webhook secret must be at least 16 characters').max(200).optional(),
-  }).superRefine(secretOrKept),
+  z
+    .object({
+      ...WebhookTriggerFields,
+      /** Callers prove who they are with this shared secret (HMAC of the body). Write-only. */
+      secret: z.string().min(16, 'a webhook secret must be at least 16 characters').max(200).optional(),
+    })
+    .superRefine(secretOrKept),
   CronTrigger,
   PipelineTrigger,
 ]);

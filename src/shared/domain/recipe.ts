@@ -68,7 +68,10 @@ export const Provisioner = z.discriminatedUnion('type', [
     type: z.literal('shell'),
     name: z.string().max(100).optional(),
     /** Run by /bin/sh -e with the image root as working directory and IMAGE_ROOT set to it. */
-    script: z.string().min(1, 'script must not be empty').max(64 * 1024),
+    script: z
+      .string()
+      .min(1, 'script must not be empty')
+      .max(64 * 1024),
   }),
   z.strictObject({
     type: z.literal('packages'),
@@ -105,17 +108,28 @@ export const RecipeDraft = z.strictObject({
   base: RecipeBase.default({ type: 'scratch' }),
   provisioners: z.array(Provisioner).max(100).default([]),
   /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */
-  artifact: z
-    .object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath })
-    .optional(),
+  artifact: z.object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath }).optional(),
   /** How the local cloud runs a bundle: `node <entrypoint>` (an ES module) with PORT set; healthy when healthPath answers 2xx. */
-  run: z.strictObject({ entrypoint: ImagePath, healthPath: z.string().regex(/^\/\S*$/, 'healthPath must start with /').default('/health') }).optional(),
+  run: z
+    .strictObject({
+      entrypoint: ImagePath,
+      healthPath: z
+        .string()
+        .regex(/^\/\S*$/, 'healthPath must start with /')
+        .default('/health'),
+    })
+    .optional(),
   provisioning: RecipeProvisioning.optional(),
   output: z
     .object({
       compression: z.enum(['zstd', 'gzip']).default('zstd'),
       /** Size of the raw disk before `resize2fs -M` shrinks the filesystem (disk builder). */
-      diskSizeMiB: z.number().int().min(8).max(64 * 1024).default(64),
+      diskSizeMiB: z
+        .number()
+        .int()
+        .min(8)
+        .max(64 * 1024)
+        .default(64),
     })
     .default({ compression: 'zstd', diskSizeMiB: 64 }),
   tests: z

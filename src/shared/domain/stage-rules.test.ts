@@ -18,11 +18,20 @@ describe('who may judge', () => {
   });
 
   it('refuses a READ-only support user for want of EXECUTE, naming the permission', () => {
-    expect(judgeVerdict(sam, waiting, stage(waiting, 'ok'))).toMatchObject({ allowed: false, status: 403, field: 'permission', reason: expect.stringContaining("sam lacks EXECUTE permission on application 'web'") });
+    expect(judgeVerdict(sam, waiting, stage(waiting, 'ok'))).toMatchObject({
+      allowed: false,
+      status: 403,
+      field: 'permission',
+      reason: expect.stringContaining("sam lacks EXECUTE permission on application 'web'"),
+    });
   });
 
   it('says which roles may, when an EXECUTE user has none of them', () => {
-    expect(judgeVerdict(eve, waiting, stage(waiting, 'ok'))).toEqual({ allowed: false, status: 403, reason: "Stage 'Promote?' may be judged by the roles approvers; eve has deployers." });
+    expect(judgeVerdict(eve, waiting, stage(waiting, 'ok'))).toEqual({
+      allowed: false,
+      status: 403,
+      reason: "Stage 'Promote?' may be judged by the roles approvers; eve has deployers.",
+    });
   });
 
   it('refuses the person who started the execution, admins included (separation of duties), and nobody signed in', () => {
@@ -64,7 +73,11 @@ describe('skip, restart and ignore past a rejected judgment', () => {
   for (const action of ['skip', 'restart', 'ignoreFailure'] as const) {
     it(`${action}: refused for non-admins on the judgment and on what it gates; admins must give a reason`, () => {
       for (const refId of ['ok', 'canary']) {
-        expect(stageActionVerdict(eve, rejected, stage(rejected, refId), action)).toMatchObject({ allowed: false, status: 403, reason: expect.stringContaining('only an admin, giving a reason') });
+        expect(stageActionVerdict(eve, rejected, stage(rejected, refId), action)).toMatchObject({
+          allowed: false,
+          status: 403,
+          reason: expect.stringContaining('only an admin, giving a reason'),
+        });
         expect(stageActionVerdict(pia, rejected, stage(rejected, refId), action)).toMatchObject({ allowed: false, status: 403 });
         expect(stageActionVerdict(ada, rejected, stage(rejected, refId), action)).toEqual({ allowed: true, needsReason: true });
         expect(stageActionWithReason(ada, rejected, stage(rejected, refId), action, ' ')).toMatchObject({ allowed: false, status: 400, field: 'reason' });

@@ -11,9 +11,7 @@ import { skippableWhileWaiting } from '../stages/registry';
  */
 
 /** Allowed (and whether a reason must be given), or refused with the HTTP status the API answers. */
-export type Verdict =
-  | { allowed: true; needsReason: boolean }
-  | { allowed: false; status: 400 | 403 | 409; reason: string; field?: string };
+export type Verdict = { allowed: true; needsReason: boolean } | { allowed: false; status: 400 | 403 | 409; reason: string; field?: string };
 
 export type StageAction = 'restart' | 'skip' | 'ignoreFailure';
 
@@ -61,7 +59,11 @@ export function judgeVerdict(me: Me | undefined, execution: Execution, stage: St
   // Without EXECUTE the API refuses at the door, naming the missing permission (as for any route).
   if (refusal) return refuse(403, refusal, can(me, 'EXECUTE', { application: execution.application }) ? undefined : 'permission');
   if (stage.status !== 'SUSPENDED') {
-    return refuse(409, stage.status === 'NOT_STARTED' ? `Stage '${stage.name}' is not waiting for a judgment yet.` : `Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`, 'refId');
+    return refuse(
+      409,
+      stage.status === 'NOT_STARTED' ? `Stage '${stage.name}' is not waiting for a judgment yet.` : `Stage '${stage.name}' is ${stage.status}, not waiting for a judgment.`,
+      'refId',
+    );
   }
   if (execution.status !== 'RUNNING' && execution.status !== 'PAUSED') return refuse(409, `The execution is ${execution.status}.`, 'executionId');
   return ALLOWED;
@@ -91,7 +93,6 @@ export function judgmentInputProblem(stage: StageExecution, judgment: { decision
 // ignores it, it no longer holds anything back.
 const isRejected = (s: StageExecution) =>
   s.type === 'manualJudgment' && (s.status === 'TERMINAL' || s.status === 'STOPPED') && (s.context.judgment as { decision?: unknown } | undefined)?.decision === 'reject';
-
 
 /** The rejected judgment that `stage` is, or that gates it (an upstream stage), if any. */
 export function rejectedJudgmentGating(execution: Execution, stage: StageExecution): StageExecution | undefined {

@@ -43,7 +43,11 @@ export function mergeStageSecrets(incoming: readonly StageConfig[], stored: read
       Object.entries(headers).map(([k, v]) => {
         if (v !== SECRET_MASK) return [k, v];
         const kept = oldHeaders?.[k];
-        if (typeof kept !== 'string') problems.push({ path: `stages[${i}].config.headers.${k}`, message: `header '${k}' holds a hidden value (${SECRET_MASK}) that matches no stored header of stage '${stage.refId}': type it again` });
+        if (typeof kept !== 'string')
+          problems.push({
+            path: `stages[${i}].config.headers.${k}`,
+            message: `header '${k}' holds a hidden value (${SECRET_MASK}) that matches no stored header of stage '${stage.refId}': type it again`,
+          });
         return [k, kept ?? v];
       }),
     );

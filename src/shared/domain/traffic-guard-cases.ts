@@ -23,13 +23,83 @@ const v1 = 'web-guard-v001';
 const v2 = 'web-guard-v002';
 
 export const TRAFFIC_GUARD_CASES: TrafficGuardCase[] = [
-  { name: 'an unprotected cluster may lose its last enabled group', protected: false, groups: [{ name: v1, disabled: true, health: ['out_of_service'] }, { name: v2, health: ['up'] }], target: v2, action: 'disable', refused: false },
-  { name: 'the last enabled group of a protected cluster is not disabled', protected: true, groups: [{ name: v1, disabled: true, health: ['out_of_service'] }, { name: v2, health: ['up'] }], target: v2, action: 'disable', refused: true },
-  { name: 'the last enabled group of a protected cluster is not destroyed', protected: true, groups: [{ name: v1, disabled: true, health: ['out_of_service'] }, { name: v2, health: ['up'] }], target: v2, action: 'destroy', refused: true },
-  { name: 'another enabled healthy group keeps serving, so one may go', protected: true, groups: [{ name: v1, health: ['up'] }, { name: v2, health: ['up', 'starting'] }], target: v2, action: 'disable', refused: false },
-  { name: 'another enabled group with no healthy instance does not count', protected: true, groups: [{ name: v1, health: ['starting', 'down'] }, { name: v2, health: ['up'] }], target: v2, action: 'destroy', refused: true },
-  { name: 'the same cluster serving in another region does not count', protected: true, groups: [{ name: v1, region: 'west', health: ['up'] }, { name: v2, health: ['up'] }], target: v2, action: 'disable', refused: true },
-  { name: 'a disabled group of a protected cluster may be destroyed', protected: true, groups: [{ name: v1, disabled: true, health: ['out_of_service'] }, { name: v2, health: ['up'] }], target: v1, action: 'destroy', refused: false },
+  {
+    name: 'an unprotected cluster may lose its last enabled group',
+    protected: false,
+    groups: [
+      { name: v1, disabled: true, health: ['out_of_service'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v2,
+    action: 'disable',
+    refused: false,
+  },
+  {
+    name: 'the last enabled group of a protected cluster is not disabled',
+    protected: true,
+    groups: [
+      { name: v1, disabled: true, health: ['out_of_service'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v2,
+    action: 'disable',
+    refused: true,
+  },
+  {
+    name: 'the last enabled group of a protected cluster is not destroyed',
+    protected: true,
+    groups: [
+      { name: v1, disabled: true, health: ['out_of_service'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v2,
+    action: 'destroy',
+    refused: true,
+  },
+  {
+    name: 'another enabled healthy group keeps serving, so one may go',
+    protected: true,
+    groups: [
+      { name: v1, health: ['up'] },
+      { name: v2, health: ['up', 'starting'] },
+    ],
+    target: v2,
+    action: 'disable',
+    refused: false,
+  },
+  {
+    name: 'another enabled group with no healthy instance does not count',
+    protected: true,
+    groups: [
+      { name: v1, health: ['starting', 'down'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v2,
+    action: 'destroy',
+    refused: true,
+  },
+  {
+    name: 'the same cluster serving in another region does not count',
+    protected: true,
+    groups: [
+      { name: v1, region: 'west', health: ['up'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v2,
+    action: 'disable',
+    refused: true,
+  },
+  {
+    name: 'a disabled group of a protected cluster may be destroyed',
+    protected: true,
+    groups: [
+      { name: v1, disabled: true, health: ['out_of_service'] },
+      { name: v2, health: ['up'] },
+    ],
+    target: v1,
+    action: 'destroy',
+    refused: false,
+  },
 ];
 
 const AT = '2026-11-23T10:00:00.000Z';
@@ -39,11 +109,28 @@ export function trafficGuardGroups(c: TrafficGuardCase): ServerGroup[] {
   return c.groups.map((g, n) => {
     const region = g.region ?? 'east';
     return ServerGroup.parse({
-      name: g.name, application: 'web', cluster: 'web-guard', stack: 'guard', sequence: n + 1, account: 'prod', region,
-      image: { name: 'web', version: `1.0.${n + 1}` }, capacity: { min: 0, desired: g.health.length, max: g.health.length + 1 },
-      disabled: g.disabled ?? false, loadBalancers: [], launchedAt: AT,
+      name: g.name,
+      application: 'web',
+      cluster: 'web-guard',
+      stack: 'guard',
+      sequence: n + 1,
+      account: 'prod',
+      region,
+      image: { name: 'web', version: `1.0.${n + 1}` },
+      capacity: { min: 0, desired: g.health.length, max: g.health.length + 1 },
+      disabled: g.disabled ?? false,
+      loadBalancers: [],
+      launchedAt: AT,
       instances: g.health.map((health, i) => ({
-        id: `i-guard${n}${i}${region}`, serverGroup: g.name, account: 'prod', region, zone: `${region}-a`, health, healthDetail: health, address: `127.0.0.1:${43000 + i}`, launchedAt: AT,
+        id: `i-guard${n}${i}${region}`,
+        serverGroup: g.name,
+        account: 'prod',
+        region,
+        zone: `${region}-a`,
+        health,
+        healthDetail: health,
+        address: `127.0.0.1:${43000 + i}`,
+        launchedAt: AT,
       })),
     });
   });

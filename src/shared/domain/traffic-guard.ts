@@ -19,9 +19,7 @@ type Group = Pick<ServerGroup, 'name' | 'account' | 'region' | 'cluster' | 'disa
  */
 export function trafficGuardRefusal(sg: Group, groups: readonly Group[], isProtected: boolean, action: GuardedAction): string | undefined {
   if (sg.disabled || !isProtected) return undefined;
-  const serving = groups.some(
-    (g) => g.cluster === sg.cluster && g.account === sg.account && g.region === sg.region && g.name !== sg.name && !g.disabled && healthyCount(g) > 0,
-  );
+  const serving = groups.some((g) => g.cluster === sg.cluster && g.account === sg.account && g.region === sg.region && g.name !== sg.name && !g.disabled && healthyCount(g) > 0);
   if (serving) return undefined;
   return (
     `Traffic guard: cluster '${sg.cluster}' in ${sg.account}/${sg.region} is protected and '${sg.name}' is its last enabled server group; ` +

@@ -16,7 +16,10 @@ describe('can', () => {
   });
 
   it("needs the account too for a cloud operation, and reads '*' as every name", () => {
-    const support = me([{ resourceType: 'application', resource: '*', permission: 'READ' }, { resourceType: 'account', resource: '*', permission: 'READ' }]);
+    const support = me([
+      { resourceType: 'application', resource: '*', permission: 'READ' },
+      { resourceType: 'account', resource: '*', permission: 'READ' },
+    ]);
     expect(can(support, 'READ', { application: 'anything', account: 'prod' })).toBe(true);
     expect(can(support, 'EXECUTE', { application: 'web', account: 'prod' })).toBe(false);
     const appOnly = me([{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }]);

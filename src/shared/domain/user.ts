@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { Timestamp } from './ids';
 
-export const UserName = z
-  .string()
-  .regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a user name is 2-40 characters (a-z, 0-9, . _ -) and starts with a letter');
+export const UserName = z.string().regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a user name is 2-40 characters (a-z, 0-9, . _ -) and starts with a letter');
 export const RoleName = z.string().regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a role name is 2-40 characters (a-z, 0-9, . _ -) and starts with a letter');
-export const Password = z
-  .string()
-  .min(12, 'a password needs at least 12 characters')
-  .max(200, 'a password may have at most 200 characters');
+export const Password = z.string().min(12, 'a password needs at least 12 characters').max(200, 'a password may have at most 200 characters');
 
 /** READ sees; WRITE edits pipelines and recipes; EXECUTE runs pipelines and server-group operations. */
 export const Permission = z.enum(['READ', 'WRITE', 'EXECUTE']);

@@ -23,7 +23,11 @@ function step(value: unknown, key: string | number, root: string, before: Readon
   }
   if (!Object.prototype.hasOwnProperty.call(value, key)) {
     const keys = Object.keys(value);
-    const available = Array.isArray(value) ? `it has ${value.length} item${value.length === 1 ? '' : 's'}` : keys.length ? `available: ${keys.slice(0, 30).join(', ')}` : 'it is empty';
+    const available = Array.isArray(value)
+      ? `it has ${value.length} item${value.length === 1 ? '' : 's'}`
+      : keys.length
+        ? `available: ${keys.slice(0, 30).join(', ')}`
+        : 'it is empty';
     throw new ExpressionError(`${describePath(root, [...before, key])} does not exist (${available})`, 0);
   }
   return (value as Record<string | number, unknown>)[key];
@@ -126,15 +130,17 @@ export function isKilnExpression(content: string): boolean {
 
 /** The `${ … }` parts of a string, each parsed, with its error when it does not parse. */
 export function findExpressions(text: string): Array<{ source: string; error?: string }> {
-  return [...text.matchAll(TEMPLATE)].filter((m) => isKilnExpression(m[1]!)).map((m) => {
-    const source = m[1]!.trim();
-    try {
-      parseExpression(source);
-      return { source };
-    } catch (err) {
-      return { source, error: errorMessage(err) };
-    }
-  });
+  return [...text.matchAll(TEMPLATE)]
+    .filter((m) => isKilnExpression(m[1]!))
+    .map((m) => {
+      const source = m[1]!.trim();
+      try {
+        parseExpression(source);
+        return { source };
+      } catch (err) {
+        return { source, error: errorMessage(err) };
+      }
+    });
 }
 
 /**

@@ -19,7 +19,7 @@ describe('expressions', () => {
 
   it('fails loudly on a path that does not exist, naming the path and what is there', () => {
     expect(() => run('stages.Missing.outputs.x')).toThrow('stages.Missing does not exist (available: Bake, Smoke test)');
-    expect(() => run("stages['Bake'].outputs.imageID")).toThrow("stages.Bake.outputs.imageID does not exist (available: imageId, size)");
+    expect(() => run("stages['Bake'].outputs.imageID")).toThrow('stages.Bake.outputs.imageID does not exist (available: imageId, size)');
     expect(() => run("stages['Bake'].outputs.imageId.tag")).toThrow("stages.Bake.outputs.imageId is a string, which has no 'tag'");
     expect(() => interpolate("deploy ${ stages['Smoke test'].outputs.image }", scope)).toThrow(
       "${ stages['Smoke test'].outputs.image }: stages['Smoke test'].outputs does not exist (available: status)",
@@ -35,7 +35,7 @@ describe('expressions', () => {
 
   it('cannot reach prototypes or call anything', () => {
     expect(() => run('parameters.constructor')).toThrow('parameters.constructor does not exist');
-    expect(() => run("trigger['__proto__']")).toThrow("trigger.__proto__ does not exist");
+    expect(() => run("trigger['__proto__']")).toThrow('trigger.__proto__ does not exist');
     expect(() => parseExpression('process.exit(1)')).toThrow(ExpressionError);
     expect(() => parseExpression("require('fs')")).toThrow("unknown function 'require'");
     expect(() => run('globalThis.process')).toThrow(/unknown name 'globalThis'/);
@@ -79,10 +79,7 @@ describe('expressions', () => {
   });
 
   it('finds each template with its parse error', () => {
-    expect(findExpressions("${ stages.b } and ${ stages[ }")).toEqual([
-      { source: 'stages.b' },
-      { source: 'stages[', error: "expected a quoted name or a number inside '[ ]'" },
-    ]);
+    expect(findExpressions('${ stages.b } and ${ stages[ }')).toEqual([{ source: 'stages.b' }, { source: 'stages[', error: "expected a quoted name or a number inside '[ ]'" }]);
   });
 });
 

@@ -115,14 +115,7 @@ export function decodeButane(source: YamlSource, version: SpecVersion, report: R
   return (decode(source, source.root, butaneSchema, [], version, report) ?? {}) as ButaneConfig;
 }
 
-function decode(
-  source: YamlSource,
-  node: Node | null,
-  spec: Spec,
-  parts: PathPart[],
-  version: SpecVersion,
-  report: Reporter,
-): unknown {
+function decode(source: YamlSource, node: Node | null, spec: Spec, parts: PathPart[], version: SpecVersion, report: Reporter): unknown {
   if (!node) return undefined;
   const scalar = isScalar(node) ? resolveScalar(node) : undefined;
   if (scalar?.tag === '!!null') return undefined;

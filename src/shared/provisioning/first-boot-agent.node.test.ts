@@ -123,12 +123,7 @@ describe('the first-boot agent, run under sh against a metadata server', () => {
       expect(first.stdout).toContain(`kiln-report-ready: using ${client}`);
       expect(first.code, first.stdout).toBe(0);
 
-      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
-        `GET ${BASE}/goalstate`,
-        `GET ${BASE}/instance/hostname`,
-        `POST ${BASE}/health`,
-        `POST ${BASE}/health`,
-      ]);
+      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([`GET ${BASE}/goalstate`, `GET ${BASE}/instance/hostname`, `POST ${BASE}/health`, `POST ${BASE}/health`]);
       expect(seen.every((s) => s.metadataHeader === 'true')).toBe(true);
       const reports = seen.filter((s) => s.method === 'POST').map((s) => HealthReport.parse(JSON.parse(s.body)));
       expect(reports[1]).toEqual({ ...GOAL, state: 'Ready' });

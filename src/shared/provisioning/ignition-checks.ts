@@ -32,11 +32,7 @@ export function pathProblem(p: string | undefined): string | undefined {
   return undefined;
 }
 
-export function checkNode(
-  node: { path?: string; user?: ButaneOwner; group?: ButaneOwner },
-  parts: PathPart[],
-  report: Reporter,
-): void {
+export function checkNode(node: { path?: string; user?: ButaneOwner; group?: ButaneOwner }, parts: PathPart[], report: Reporter): void {
   const problem = pathProblem(node.path);
   if (problem) report.error([...parts, 'path'], problem);
   for (const who of ['user', 'group'] as const) {
@@ -93,10 +89,7 @@ function isTypicalMode(mode: number, directory: boolean): boolean {
   return (mode & 0o1000) === 0;
 }
 
-const UNIT_SUFFIXES = new Set([
-  '.service', '.socket', '.device', '.mount', '.automount', '.swap',
-  '.target', '.path', '.timer', '.snapshot', '.slice', '.scope',
-]);
+const UNIT_SUFFIXES = new Set(['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope']);
 
 function extension(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
@@ -108,10 +101,7 @@ export function checkUnit(unit: ButaneUnit, parts: PathPart[], report: Reporter)
   if (!unit.name) report.error([...parts, 'name'], 'field "name" is required');
   else if (!UNIT_SUFFIXES.has(extension(unit.name))) report.error([...parts, 'name'], 'invalid systemd unit extension');
   if (unit.enabled && unit.contents && !hasInstallOption(unit.contents)) {
-    report.warn(
-      [...parts, 'contents'],
-      `unit ${JSON.stringify(unit.name ?? '')} is enabled, but has no install section so enable does nothing`,
-    );
+    report.warn([...parts, 'contents'], `unit ${JSON.stringify(unit.name ?? '')} is enabled, but has no install section so enable does nothing`);
   }
   for (const [i, dropin] of (unit.dropins ?? []).entries()) {
     const at = [...parts, 'dropins', i, 'name'];
@@ -161,11 +151,7 @@ export function checkLinks(storage: NonNullable<ButaneConfig['storage']>, report
 export function checkDuplicates(config: ButaneConfig, report: Reporter): void {
   const lists: { parts: PathPart[]; key: string }[][] = [];
   const storage = config.storage ?? {};
-  lists.push(
-    (['directories', 'files', 'links'] as const).flatMap((kind) =>
-      (storage[kind] ?? []).map((n, i) => ({ parts: ['storage', kind, i], key: n.path ?? '' })),
-    ),
-  );
+  lists.push((['directories', 'files', 'links'] as const).flatMap((kind) => (storage[kind] ?? []).map((n, i) => ({ parts: ['storage', kind, i], key: n.path ?? '' }))));
   const users = config.passwd?.users ?? [];
   lists.push(users.map((u, i) => ({ parts: ['passwd', 'users', i], key: u.name ?? '' })));
   for (const [i, u] of users.entries()) {
@@ -179,11 +165,7 @@ export function checkDuplicates(config: ButaneConfig, report: Reporter): void {
     lists.push((u.dropins ?? []).map((d, j) => ({ parts: ['systemd', 'units', i, 'dropins', j], key: d.name ?? '' })));
   }
   const kargs = config.kernel_arguments ?? {};
-  lists.push(
-    (['should_exist', 'should_not_exist'] as const).flatMap((kind) =>
-      (kargs[kind] ?? []).map((k, i) => ({ parts: ['kernel_arguments', kind, i], key: k })),
-    ),
-  );
+  lists.push((['should_exist', 'should_not_exist'] as const).flatMap((kind) => (kargs[kind] ?? []).map((k, i) => ({ parts: ['kernel_arguments', kind, i], key: k }))));
   for (const entries of lists) {
     const seen = new Set<string>();
     for (const { parts, key } of entries) {

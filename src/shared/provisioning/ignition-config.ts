@@ -58,9 +58,7 @@ export type IgnitionVersion = z.infer<typeof IgnitionVersion>;
 
 export const IgnitionConfig = z.object({
   ignition: z.object({ version: IgnitionVersion }),
-  kernelArguments: z
-    .object({ shouldExist: z.array(z.string()).optional(), shouldNotExist: z.array(z.string()).optional() })
-    .optional(),
+  kernelArguments: z.object({ shouldExist: z.array(z.string()).optional(), shouldNotExist: z.array(z.string()).optional() }).optional(),
   passwd: z.object({ groups: z.array(IgnitionGroup).optional(), users: z.array(IgnitionUser).optional() }).optional(),
   storage: z
     .object({

@@ -101,7 +101,7 @@ describe('toCloudConfig', () => {
     expectCloudConfigValid(userData);
   });
 
-  it("means the same to PyYAML as to us: quoted strings stay strings, base64 decodes to the bytes", () => {
+  it('means the same to PyYAML as to us: quoted strings stay strings, base64 decodes to the bytes', () => {
     const loaded = pyyamlLoad(userData) as { write_files: { content: string; permissions: string }[] };
     expect(loaded.write_files[1]).toMatchObject({ content: 'yes', permissions: '0600' });
     expect(Buffer.from(loaded.write_files[2]?.content ?? '', 'base64').toString('utf8')).toBe('a\u0001b\r\n');

@@ -46,7 +46,10 @@ describe('validateIntent', () => {
   it('rejects duplicate users, file paths and units by index', () => {
     const result = validateIntent({
       users: [{ name: 'ops' }, { name: 'ops' }],
-      files: [{ path: '/a', content: '' }, { path: '/a', content: '' }],
+      files: [
+        { path: '/a', content: '' },
+        { path: '/a', content: '' },
+      ],
       units: [{ name: 'a.service' }, { name: 'a.service' }],
     });
     expect(result.ok ? [] : result.errors).toEqual([

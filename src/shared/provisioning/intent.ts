@@ -14,8 +14,7 @@ export const IntentHostname = z
   .regex(new RegExp(`^${LABEL}(\\.${LABEL})*$`), "hostname must be lowercase letters, digits and '-', in dot-separated labels");
 
 // useradd's portable rule (and what both cloud-init and Ignition pass straight to useradd).
-const accountName = (what: string) =>
-  z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, `${what} must start with a-z or '_' and hold only a-z, 0-9, '_' or '-' (max 32)`);
+const accountName = (what: string) => z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, `${what} must start with a-z or '_' and hold only a-z, 0-9, '_' or '-' (max 32)`);
 
 export const UNIT_SUFFIXES = ['service', 'socket', 'timer', 'target', 'mount', 'automount', 'path', 'swap', 'slice', 'scope', 'device'];
 export const IntentUnitName = z
@@ -33,7 +32,10 @@ const AbsolutePath = z.string().superRefine((p, ctx) => {
 
 const SshKey = z
   .string()
-  .regex(/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, 'ssh key must look like "ssh-ed25519 AAAA… comment"');
+  .regex(
+    /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/,
+    'ssh key must look like "ssh-ed25519 AAAA… comment"',
+  );
 
 export const IntentUser = z.strictObject({
   name: accountName('user name'),
@@ -78,9 +80,21 @@ export const ProvisioningIntent = z
         if (keys.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: [field, i], message: `duplicate ${what} ${k}` });
       });
     };
-    noDuplicates('users', intent.users.map((u) => u.name), 'user');
-    noDuplicates('files', intent.files.map((f) => f.path), 'file path');
-    noDuplicates('units', intent.units.map((u) => u.name), 'unit');
+    noDuplicates(
+      'users',
+      intent.users.map((u) => u.name),
+      'user',
+    );
+    noDuplicates(
+      'files',
+      intent.files.map((f) => f.path),
+      'file path',
+    );
+    noDuplicates(
+      'units',
+      intent.units.map((u) => u.name),
+      'unit',
+    );
   });
 export type ProvisioningIntent = z.output<typeof ProvisioningIntent>;
 export type ProvisioningIntentInput = z.input<typeof ProvisioningIntent>;

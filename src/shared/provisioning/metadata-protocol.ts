@@ -43,9 +43,7 @@ export const METADATA_HEADERS = {
  * Ids travel through a shell script and into JSON built with printf, so the alphabet is closed:
  * no quotes, spaces or `$`. Kiln instance ids (`i-…`) and Azure's (`<uuid>._<name>`) both fit.
  */
-export const MetadataToken = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+export const MetadataToken = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
 
 /** Bumped by the platform whenever the instance's goal state changes; a report names the one it answers. */
 export const Incarnation = z.number().int().min(0).max(999_999_999);

@@ -28,7 +28,15 @@ export function toButane(input: ProvisioningIntentInput, options: ToButaneOption
   if (intent.hostname) files.unshift({ path: '/etc/hostname', mode: 0o644, content: intent.hostname });
   if (intent.runcmd.length > 0) {
     const done = `${stateDir}/runcmd.done`;
-    const script = ['#!/bin/sh', '# Kiln runcmd: the intent\'s first-boot commands, in order; stops at the first failure.', 'set -eu', ...intent.runcmd, `mkdir -p ${stateDir}`, `touch ${done}`, ''];
+    const script = [
+      '#!/bin/sh',
+      "# Kiln runcmd: the intent's first-boot commands, in order; stops at the first failure.",
+      'set -eu',
+      ...intent.runcmd,
+      `mkdir -p ${stateDir}`,
+      `touch ${done}`,
+      '',
+    ];
     files.push({ path: RUNCMD_SCRIPT, mode: 0o755, content: script.join('\n') });
     units.push({
       name: 'kiln-runcmd.service',

@@ -33,9 +33,7 @@ export function toCloudConfig(input: ProvisioningIntentInput): string {
     );
   }
   const userNames = new Set(intent.users.map((u) => u.name));
-  const unitFiles: IntentFile[] = intent.units.flatMap((u) =>
-    u.contents === undefined ? [] : [{ path: `/etc/systemd/system/${u.name}`, mode: 0o644, content: u.contents }],
-  );
+  const unitFiles: IntentFile[] = intent.units.flatMap((u) => (u.contents === undefined ? [] : [{ path: `/etc/systemd/system/${u.name}`, mode: 0o644, content: u.contents }]));
   const files = [...intent.files, ...unitFiles];
   if (files.length > 0) {
     config['write_files'] = files.map((f) => {

@@ -13,9 +13,7 @@ function errorsOf(source: string, options?: TranslateButaneOptions): string[] {
 
 describe('translateButane: invalid input is data, not an exception', () => {
   it('reports malformed YAML with its line and column', () => {
-    expect(errorsOf(`${HEAD}storage:\n\tfiles: []\n`)).toEqual([
-      'error at $, line 4 col 1: yaml: Tabs are not allowed as indentation',
-    ]);
+    expect(errorsOf(`${HEAD}storage:\n\tfiles: []\n`)).toEqual(['error at $, line 4 col 1: yaml: Tabs are not allowed as indentation']);
     expect(errorsOf(`${HEAD}passwd: {}\npasswd: {}\n`)).toEqual(['error at $, line 4 col 1: yaml: Map keys must be unique']);
     const [unclosed] = translateButane(`${HEAD}storage:\n  files: [\n`).errors;
     expect(unclosed).toMatchObject({ path: '$', line: 5, column: 1 });
@@ -24,16 +22,10 @@ describe('translateButane: invalid input is data, not an exception', () => {
   it('requires variant and a semver version, and names the unsupported ones', () => {
     expect(errorsOf('')).toEqual(['error at $, line 1 col 1: error parsing variant; must be specified']);
     expect(errorsOf('version: 1.0.0\n')).toEqual(['error at $.variant, line 1 col 1: error parsing variant; must be specified']);
-    expect(errorsOf('variant: fcos\nversion: 1.4\n')).toEqual([
-      'error at $.version, line 2 col 10: error parsing version; must be a valid semver',
-    ]);
+    expect(errorsOf('variant: fcos\nversion: 1.4\n')).toEqual(['error at $.version, line 2 col 10: error parsing version; must be a valid semver']);
     const supported = '(Kiln translates flatcar 1.0.0, fcos 1.4.0, fcos 1.5.0)';
-    expect(errorsOf('variant: flatcar\nversion: 9.9.9\n')).toEqual([
-      `error at $.version, line 2 col 10: No translator exists for variant flatcar with version 9.9.9 ${supported}`,
-    ]);
-    expect(errorsOf('variant: ubuntu\nversion: 1.0.0\n')).toEqual([
-      `error at $.variant, line 1 col 10: No translator exists for variant ubuntu with version 1.0.0 ${supported}`,
-    ]);
+    expect(errorsOf('variant: flatcar\nversion: 9.9.9\n')).toEqual([`error at $.version, line 2 col 10: No translator exists for variant flatcar with version 9.9.9 ${supported}`]);
+    expect(errorsOf('variant: ubuntu\nversion: 1.0.0\n')).toEqual([`error at $.variant, line 1 col 10: No translator exists for variant ubuntu with version 1.0.0 ${supported}`]);
     expect(errorsOf('- a\n- b\n')).toEqual(['error at $, line 1 col 1: cannot unmarshal !!seq into a mapping: a Butane config is a mapping']);
   });
 
@@ -50,9 +42,7 @@ describe('translateButane: invalid input is data, not an exception', () => {
   });
 
   it('rejects modes out of range or of the wrong type, and warns on decimal-looking ones', () => {
-    expect(errorsOf(`${HEAD}storage:\n  files:\n    - path: /a\n      mode: 010000\n`)).toEqual([
-      'error at $.storage.files.0.mode, line 6 col 13: illegal file mode',
-    ]);
+    expect(errorsOf(`${HEAD}storage:\n  files:\n    - path: /a\n      mode: 010000\n`)).toEqual(['error at $.storage.files.0.mode, line 6 col 13: illegal file mode']);
     expect(errorsOf(`${HEAD}storage:\n  files:\n    - path: /a\n      mode: "0644"\n`)).toEqual([
       'error at $.storage.files.0.mode, line 6 col 13: cannot unmarshal !!str `0644` into int',
     ]);
@@ -115,10 +105,7 @@ describe('translateButane: invalid input is data, not an exception', () => {
       'warning at $.extra, line 3 col 1: Unused key extra',
       'warning at $.storage.filez, line 5 col 3: Unused key filez',
     ]);
-    expect(errorsOf(source, { strict: true })).toEqual([
-      'error at $.extra, line 3 col 1: Unused key extra',
-      'error at $.storage.filez, line 5 col 3: Unused key filez',
-    ]);
+    expect(errorsOf(source, { strict: true })).toEqual(['error at $.extra, line 3 col 1: Unused key extra', 'error at $.storage.filez, line 5 col 3: Unused key filez']);
   });
 
   it('reads YAML the way yaml.v3 does: octal modes, 1.1 booleans for bool fields, aliases', () => {

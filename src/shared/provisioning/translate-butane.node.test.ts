@@ -64,18 +64,14 @@ describe('translateButane: the seed example', () => {
 
   it("warns about the unused filesystem key in Butane's words and place", () => {
     const { warnings } = translateButane(SEED_BUTANE);
-    expect(warnings.map((w) => formatDiagnostic('warning', w))).toEqual([
-      'warning at $.storage.files.0.filesystem, line 5 col 7: Unused key filesystem',
-    ]);
+    expect(warnings.map((w) => formatDiagnostic('warning', w))).toEqual(['warning at $.storage.files.0.filesystem, line 5 col 7: Unused key filesystem']);
   });
 
   it('under strict, the same warning is an error and nothing is emitted', () => {
     const result = translateButane(SEED_BUTANE, { strict: true });
     expect(result.ignition).toBeUndefined();
     expect(result.warnings).toEqual([]);
-    expect(result.errors.map((e) => formatDiagnostic('error', e))).toEqual([
-      'error at $.storage.files.0.filesystem, line 5 col 7: Unused key filesystem',
-    ]);
+    expect(result.errors.map((e) => formatDiagnostic('error', e))).toEqual(['error at $.storage.files.0.filesystem, line 5 col 7: Unused key filesystem']);
   });
 });
 
@@ -228,8 +224,7 @@ describe('translateButane: other variants and sources', () => {
   it('reads contents.local through the injected reader, below filesDir only', () => {
     const files: Record<string, string> = { '/srv/butane/motd.txt': 'hello world\n' };
     const readFile = (path: string) => files[path];
-    const source = (local: string) =>
-      `variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - path: /etc/motd\n      contents:\n        local: ${local}\n`;
+    const source = (local: string) => `variant: flatcar\nversion: 1.0.0\nstorage:\n  files:\n    - path: /etc/motd\n      contents:\n        local: ${local}\n`;
 
     const ok = translateButane(source('motd.txt'), { filesDir: '/srv/butane', readFile });
     expect(ok.ignition?.storage?.files?.[0]?.contents).toEqual({ compression: '', source: 'data:,hello%20world%0A' });
@@ -252,7 +247,7 @@ describe('translateButane: other variants and sources', () => {
     ]);
   });
 
-  it("warns, as Ignition does, when an enabled unit has no [Install] section", () => {
+  it('warns, as Ignition does, when an enabled unit has no [Install] section', () => {
     const result = translateButane(
       'variant: flatcar\nversion: 1.0.0\nsystemd:\n  units:\n    - name: a.service\n      enabled: true\n      contents: "[Service]\\nExecStart=/bin/true\\n"\n',
     );

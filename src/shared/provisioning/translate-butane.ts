@@ -92,10 +92,7 @@ function selectTarget(src: YamlSource, report: Reporter) {
   if (!found) {
     const knownVariant = SUPPORTED_BUTANE_VERSIONS.some((t) => t.variant === variant);
     const supported = SUPPORTED_BUTANE_VERSIONS.map((t) => `${t.variant} ${t.version}`).join(', ');
-    report.error(
-      [knownVariant ? 'version' : 'variant'],
-      `No translator exists for variant ${variant} with version ${version} (Kiln translates ${supported})`,
-    );
+    report.error([knownVariant ? 'version' : 'variant'], `No translator exists for variant ${variant} with version ${version} (Kiln translates ${supported})`);
   }
   return found;
 }
@@ -167,12 +164,7 @@ function node(n: { group?: ButaneOwner; overwrite?: boolean; path?: string; user
   return { group: owner(n.group), overwrite: n.overwrite, path: n.path ?? '', user: owner(n.user) };
 }
 
-function resource(
-  r: ButaneResource | undefined,
-  at: PathPart[],
-  options: TranslateButaneOptions,
-  report: Reporter,
-): { compression?: string; source?: string } | undefined {
+function resource(r: ButaneResource | undefined, at: PathPart[], options: TranslateButaneOptions, report: Reporter): { compression?: string; source?: string } | undefined {
   if (!r) return undefined;
   const given = (['local', 'inline', 'source'] as const).filter((k) => r[k] !== undefined);
   if (given.length > 1) {

@@ -20,9 +20,7 @@ function run(command: string, args: string[], file: string, text: string): Valid
     writeFileSync(path, text);
     const result = spawnSync(command, [...args, path], { encoding: 'utf8', timeout: 30_000 });
     if (result.error) {
-      throw new Error(
-        `${command} could not run (${result.error.message}); install it with: bash src/tools/ensure-provisioning-tools.sh`,
-      );
+      throw new Error(`${command} could not run (${result.error.message}); install it with: bash src/tools/ensure-provisioning-tools.sh`);
     }
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`.replaceAll(path, file).trim() };
   } finally {

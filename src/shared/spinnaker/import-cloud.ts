@@ -3,17 +3,66 @@ import type { ImportContext, Mapped, SpinnakerStage } from './import-context';
 
 /** Settings of Spinnaker's cloud drivers that Kiln's local, container and VM clouds decide themselves. */
 const CLOUD_SPECIFIC = [
-  'instanceType', 'securityGroups', 'iamRole', 'keyPair', 'subnetType', 'availabilityZones', 'zone', 'regional', 'network', 'tags',
-  'instanceMetadata', 'labels', 'serviceAccountEmail', 'authScopes', 'disks', 'ebsOptimized', 'spotPrice', 'associatePublicIpAddress',
-  'healthCheckType', 'healthCheckGracePeriod', 'targetGroups', 'terminationPolicies', 'blockDevices', 'useAmiBlockDeviceMappings',
-  'instanceMonitoring', 'base64UserData', 'enabledMetrics', 'suspendedProcesses', 'copySourceCustomBlockDeviceMappings', 'cooldown',
-  'legacyUdf', 'autoHealingPolicy', 'distributionPolicy', 'selectZones', 'enableSecureBoot', 'enableVtpm', 'enableIntegrityMonitoring',
-  'vmType', 'storeType', 'baseAmi', 'amiName', 'amiSuffix', 'enhancedNetworking', 'extendedAttributes', 'templateFileName', 'accountName',
-  'varFileName', 'baseName', 'skipRegionDetection', 'sourceImage', 'region',
+  'instanceType',
+  'securityGroups',
+  'iamRole',
+  'keyPair',
+  'subnetType',
+  'availabilityZones',
+  'zone',
+  'regional',
+  'network',
+  'tags',
+  'instanceMetadata',
+  'labels',
+  'serviceAccountEmail',
+  'authScopes',
+  'disks',
+  'ebsOptimized',
+  'spotPrice',
+  'associatePublicIpAddress',
+  'healthCheckType',
+  'healthCheckGracePeriod',
+  'targetGroups',
+  'terminationPolicies',
+  'blockDevices',
+  'useAmiBlockDeviceMappings',
+  'instanceMonitoring',
+  'base64UserData',
+  'enabledMetrics',
+  'suspendedProcesses',
+  'copySourceCustomBlockDeviceMappings',
+  'cooldown',
+  'legacyUdf',
+  'autoHealingPolicy',
+  'distributionPolicy',
+  'selectZones',
+  'enableSecureBoot',
+  'enableVtpm',
+  'enableIntegrityMonitoring',
+  'vmType',
+  'storeType',
+  'baseAmi',
+  'amiName',
+  'amiSuffix',
+  'enhancedNetworking',
+  'extendedAttributes',
+  'templateFileName',
+  'accountName',
+  'varFileName',
+  'baseName',
+  'skipRegionDetection',
+  'sourceImage',
+  'region',
 ];
 
 const TARGETS: Record<string, 'newest' | 'previous' | 'oldest'> = {
-  current_asg_dynamic: 'newest', current_asg: 'newest', ancestor_asg_dynamic: 'previous', ancestor_asg: 'previous', oldest_asg_dynamic: 'oldest', oldest_asg: 'oldest',
+  current_asg_dynamic: 'newest',
+  current_asg: 'newest',
+  ancestor_asg_dynamic: 'previous',
+  ancestor_asg: 'previous',
+  oldest_asg_dynamic: 'oldest',
+  oldest_asg: 'oldest',
 };
 
 /** Spinnaker's clouds say what is specific to them; Kiln tells the person once, per field, that it was left. */
@@ -30,7 +79,7 @@ function dropCloudSpecific(s: Fields, ctx: ImportContext): void {
       continue;
     }
     s.take(key);
-    ctx.warn(`${s.path}.${key}`, 'cloud-specific setting not kept: Kiln\'s clouds decide it');
+    ctx.warn(`${s.path}.${key}`, "cloud-specific setting not kept: Kiln's clouds decide it");
   }
   s.take('cloudProvider', 'cloudProviderType', 'provider', 'moniker', 'interestingHealthProviderNames', 'application', 'credentials');
 }
@@ -54,17 +103,41 @@ function perRegion(s: Fields, ctx: ImportContext, build: (location: { account: s
   return regions.map((r, i) => ({ ...build({ account, region: ctx.region(r, `${s.path}.regions[${i}]`), cluster }), ...(regions.length > 1 ? { suffix: r } : {}) }));
 }
 
-const DEBIAN_SUITES: Record<string, string> = { trusty: 'bookworm', xenial: 'bookworm', bionic: 'bookworm', focal: 'bookworm', jammy: 'bookworm', noble: 'bookworm', centos: 'bookworm', bookworm: 'bookworm', bullseye: 'bullseye', trixie: 'trixie' };
+const DEBIAN_SUITES: Record<string, string> = {
+  trusty: 'bookworm',
+  xenial: 'bookworm',
+  bionic: 'bookworm',
+  focal: 'bookworm',
+  jammy: 'bookworm',
+  noble: 'bookworm',
+  centos: 'bookworm',
+  bookworm: 'bookworm',
+  bullseye: 'bullseye',
+  trixie: 'trixie',
+};
 
 export function mapBake(stage: SpinnakerStage, ctx: ImportContext): Mapped {
   const s = stage.fields;
   const pkg = (s.str('package') ?? '').trim().split(/\s+/).filter(Boolean);
-  const name = (pkg[0] ?? stage.name).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63) || 'imported';
+  const name =
+    (pkg[0] ?? stage.name)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 63) || 'imported';
   const known = ctx.options.recipes?.includes(name) === true;
   if (!known) {
     const baseOs = s.str('baseOs') ?? 'bookworm';
-    ctx.recipeDrafts.push({ name, base: { type: 'debian', suite: DEBIAN_SUITES[baseOs] ?? 'bookworm' }, provisioners: [{ type: 'packages', packages: pkg }], fromStage: stage.name });
-    ctx.warn(`${s.path}.package`, `no recipe named '${name}' in Kiln: a recipe draft (Debian base for '${baseOs}', packages ${pkg.join(' ') || 'none'}) is in the import's recipe drafts; save it before running`);
+    ctx.recipeDrafts.push({
+      name,
+      base: { type: 'debian', suite: DEBIAN_SUITES[baseOs] ?? 'bookworm' },
+      provisioners: [{ type: 'packages', packages: pkg }],
+      fromStage: stage.name,
+    });
+    ctx.warn(
+      `${s.path}.package`,
+      `no recipe named '${name}' in Kiln: a recipe draft (Debian base for '${baseOs}', packages ${pkg.join(' ') || 'none'}) is in the import's recipe drafts; save it before running`,
+    );
   }
   s.take('baseOs', 'baseLabel', 'user', 'regions', 'cloudProviderType', 'cloudProvider');
   const label = s.raw.baseLabel;
@@ -120,7 +193,12 @@ export function mapDeploy(stage: SpinnakerStage, ctx: ImportContext): Mapped[] {
     return regions.map((r, ri) => ({
       type: 'deploy',
       config: { account: ctx.account(spinAccount, `${c.path}.account`), region: ctx.region(r, `${c.path}.region`), ...config },
-      ...(clusters.length > 1 || regions.length > 1 ? { suffix: [stack || detail ? [stack, detail].filter(Boolean).join('-') : `cluster ${ci + 1}`, regions.length > 1 ? r : ''].filter(Boolean).join(' ') || `${ci + 1}.${ri + 1}` } : {}),
+      ...(clusters.length > 1 || regions.length > 1
+        ? {
+            suffix:
+              [stack || detail ? [stack, detail].filter(Boolean).join('-') : `cluster ${ci + 1}`, regions.length > 1 ? r : ''].filter(Boolean).join(' ') || `${ci + 1}.${ri + 1}`,
+          }
+        : {}),
     }));
   });
 }
@@ -140,7 +218,9 @@ export function mapFindImageFromTags(s: Fields, ctx: ImportContext): Mapped {
   const entries = Object.entries(tags.raw);
   tags.take(...Object.keys(tags.raw));
   // A Spinnaker tag names what an image is for ("stage: candidate"); a Kiln channel does the same.
-  const channel = String(entries[0]?.[1] ?? 'latest').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const channel = String(entries[0]?.[1] ?? 'latest')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-');
   if (entries.length > 1) ctx.warn(tags.path, `only the first tag (${entries[0]![0]}=${String(entries[0]![1])}) is kept, as the registry channel '${channel}'`);
   s.take('regions', 'cloudProvider', 'cloudProviderType');
   return { type: 'findImage', config: { source: 'registry', account: 'prod', region: 'local-east', image, channel } };

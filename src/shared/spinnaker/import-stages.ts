@@ -49,7 +49,10 @@ function mapWebhook(s: Fields, ctx: ImportContext): Mapped {
     config.poll = {
       statusUrl,
       statusField: (s.str('statusJsonPath') ?? 'status').replace(/^\$\.?/, ''),
-      successValues: (s.str('successStatuses') ?? 'SUCCESS').split(',').map((x) => x.trim()).filter(Boolean),
+      successValues: (s.str('successStatuses') ?? 'SUCCESS')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
       failureValues: [...(s.str('terminalStatuses') ?? '').split(','), ...(s.str('canceledStatuses') ?? '').split(',')].map((x) => x.trim()).filter(Boolean),
       intervalSec: 10,
     };
@@ -102,12 +105,21 @@ function mapPreconditions(s: Fields, ctx: ImportContext, stageNames: ReadonlySet
 
 function mapJudgment(s: Fields, ctx: ImportContext): Mapped {
   const inputs = s.subs('judgmentInputs').flatMap((j) => (j.str('value') ? [j.str('value')!] : []));
-  const config: Record<string, unknown> = { instructions: ctx.text(s, 'instructions') ?? '', inputOptions: inputs, allowedRoles: s.strings('selectedStageRoles'), separationOfDuties: false };
+  const config: Record<string, unknown> = {
+    instructions: ctx.text(s, 'instructions') ?? '',
+    inputOptions: inputs,
+    allowedRoles: s.strings('selectedStageRoles'),
+    separationOfDuties: false,
+  };
   const timeout = s.num('stageTimeoutMs');
   if (timeout !== undefined && timeout >= 1000) config.timeoutSec = Math.round(timeout / 1000);
   s.take('propagateAuthenticationContext');
   const notes = s.list('notifications');
-  if (notes.length > 0) ctx.warn(`${s.path}.notifications`, `${notes.length} judgment notification(s) not kept: Kiln announces waiting judgments on the approvals page and to pipeline notification URLs (event 'judgment')`);
+  if (notes.length > 0)
+    ctx.warn(
+      `${s.path}.notifications`,
+      `${notes.length} judgment notification(s) not kept: Kiln announces waiting judgments on the approvals page and to pipeline notification URLs (event 'judgment')`,
+    );
   s.take('sendNotifications');
   return { type: 'manualJudgment', config };
 }
@@ -134,10 +146,17 @@ export function mapSpinnakerStage(stage: SpinnakerStage, ctx: ImportContext, sta
     case 'webhook':
       return [mapWebhook(s, ctx)];
     case 'pipeline':
-      return [{
-        type: 'pipeline',
-        config: { application: s.str('application') ?? '', pipeline: s.str('pipeline') ?? '', parameters: stringMap(s.get('pipelineParameters'), ctx, `${s.path}.pipelineParameters`), waitForCompletion: s.bool('waitForCompletion') !== false },
-      }];
+      return [
+        {
+          type: 'pipeline',
+          config: {
+            application: s.str('application') ?? '',
+            pipeline: s.str('pipeline') ?? '',
+            parameters: stringMap(s.get('pipelineParameters'), ctx, `${s.path}.pipelineParameters`),
+            waitForCompletion: s.bool('waitForCompletion') !== false,
+          },
+        },
+      ];
     case 'evaluateVariables': {
       const variables = s.subs('variables').map((v) => {
         const value = v.get('value');
@@ -174,7 +193,7 @@ export function mapSpinnakerStage(stage: SpinnakerStage, ctx: ImportContext, sta
         return [mapWebhook(s, ctx)];
       }
       if (s.raw.parameterValues !== undefined) {
-        return [mapPlaceholder(s, type, 'a preconfigured webhook whose URL lives in Spinnaker\'s configuration (orca.yml); make it a Webhook stage with that URL')];
+        return [mapPlaceholder(s, type, "a preconfigured webhook whose URL lives in Spinnaker's configuration (orca.yml); make it a Webhook stage with that URL")];
       }
       return [mapPlaceholder(s, type, isStageType(type) ? `Spinnaker's '${type}' is not Kiln's` : `Kiln has no '${type}' stage`)];
     }

@@ -89,7 +89,13 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
       else ctx.warn(`${path}.cronExpression`, `'${String(t.cronExpression)}' has no five-field cron equivalent; trigger not imported`);
     } else if (type === 'pipeline') {
       const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => (STATUS[s] ? [STATUS[s]!] : []));
-      triggers.push({ type: 'pipeline', enabled, application: (f.str('application') ?? '') as ApplicationName, pipeline: f.str('pipeline') ?? '', statuses: statuses.length ? statuses : ['succeeded'] });
+      triggers.push({
+        type: 'pipeline',
+        enabled,
+        application: (f.str('application') ?? '') as ApplicationName,
+        pipeline: f.str('pipeline') ?? '',
+        statuses: statuses.length ? statuses : ['succeeded'],
+      });
     } else if (type === 'git' || type === 'jenkins') {
       const constraints = ciConstraints(f, ctx);
       if (!constraints) continue;
@@ -97,9 +103,12 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
       secrets.push({ trigger: triggers.length, secret });
       triggers.push({ type: 'webhook', enabled, secret, payloadConstraints: constraints });
       f.take('secret', 'master', 'job', 'project', 'slug', 'branch', 'source');
-      ctx.warn(path, type === 'git'
-        ? `git trigger imported as a webhook trigger with a generated secret (shown once): add it to the repository's webhook (GitHub: content type application/json; GitLab: secret token) with the URL /api/pipelines/<id>/webhook`
-        : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`);
+      ctx.warn(
+        path,
+        type === 'git'
+          ? `git trigger imported as a webhook trigger with a generated secret (shown once): add it to the repository's webhook (GitHub: content type application/json; GitLab: secret token) with the URL /api/pipelines/<id>/webhook`
+          : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`,
+      );
     } else if (type === 'webhook') {
       // Spinnaker's webhooks are open to anyone who knows the URL; Kiln's are signed with a shared secret.
       const secret = generateSecret();

@@ -5,7 +5,10 @@ import { describeImport, importSizeProblem, importSpinnakerPipeline, importSpinn
 import { awsFindImageClone, clusterOperations, gceBakeDeploy, jenkinsManifest } from './test-pipelines';
 
 const WEB = 'web' as ApplicationName;
-const MAP: { accounts: Record<string, string>; regions: Record<string, string>; recipes?: string[] } = { accounts: { 'gce-prod': 'prod', 'gce-test': 'test', 'aws-prod': 'prod', 'aws-test': 'test' }, regions: { 'us-central1': 'local-east', 'europe-west1': 'local-west', 'us-east-1': 'local-east', 'us-west-2': 'local-west' } };
+const MAP: { accounts: Record<string, string>; regions: Record<string, string>; recipes?: string[] } = {
+  accounts: { 'gce-prod': 'prod', 'gce-test': 'test', 'aws-prod': 'prod', 'aws-test': 'test' },
+  regions: { 'us-central1': 'local-east', 'europe-west1': 'local-west', 'us-east-1': 'local-east', 'us-west-2': 'local-west' },
+};
 
 function imported(input: unknown, options = MAP) {
   const result = importSpinnakerPipeline(input, WEB, options);
@@ -42,10 +45,26 @@ describe('importSpinnakerPipeline: a GCE bake and deploy pipeline', () => {
 
   it('makes one deploy stage per cluster with strategy, capacity and cleanup settings, accounts and regions through the map', () => {
     expect(r.byName('Deploy (prod)').config).toEqual({
-      account: 'prod', region: 'local-east', image: "${ stages['Bake'].outputs.image }", capacity: { min: 2, desired: 3, max: 5 }, strategy: 'redblack',
-      loadBalancers: ['shop-prod'], stack: 'prod', maxRemainingAsgs: 3, scaleDown: true, delayBeforeDisableSec: 30, rollbackOnFailure: true,
+      account: 'prod',
+      region: 'local-east',
+      image: "${ stages['Bake'].outputs.image }",
+      capacity: { min: 2, desired: 3, max: 5 },
+      strategy: 'redblack',
+      loadBalancers: ['shop-prod'],
+      stack: 'prod',
+      maxRemainingAsgs: 3,
+      scaleDown: true,
+      delayBeforeDisableSec: 30,
+      rollbackOnFailure: true,
     });
-    expect(r.byName('Deploy (canary-eu)').config).toMatchObject({ account: 'test', region: 'local-west', strategy: 'rollingredblack', targetPercentages: [25, 50, 100], stack: 'canary', detail: 'eu' });
+    expect(r.byName('Deploy (canary-eu)').config).toMatchObject({
+      account: 'test',
+      region: 'local-west',
+      strategy: 'rollingredblack',
+      targetPercentages: [25, 50, 100],
+      stack: 'canary',
+      detail: 'eu',
+    });
     // What waited for the one Spinnaker deploy waits for both Kiln deploys.
     expect(r.byName('Deploy went fine').requisiteStageRefIds).toEqual(['2', '2_2']);
     expect(r.warningText).toContain('$.stages[1].clusters[0].instanceType: cloud-specific setting not kept');
@@ -59,23 +78,33 @@ describe('importSpinnakerPipeline: a GCE bake and deploy pipeline', () => {
       { type: 'expression', expression: "${ trigger['payload']['ref'] == 'refs/heads/master' }", failureMessage: 'not from master' },
       { type: 'clusterSize', account: 'prod', region: 'local-east', cluster: 'shop-prod', comparison: '>=', expected: 2, onlyHealthy: true },
     ]);
-    expect(r.byName('Promote?').config).toMatchObject({ instructions: "Promote ${ stages['Bake'].outputs['imageName'] }?", inputOptions: ['promote', 'rollback'], timeoutSec: 3600 });
+    expect(r.byName('Promote?').config).toMatchObject({
+      instructions: "Promote ${ stages['Bake'].outputs['imageName'] }?",
+      inputOptions: ['promote', 'rollback'],
+      timeoutSec: 3600,
+    });
     expect(r.warningText).toContain('$.stages[3].notifications: 1 judgment notification(s) not kept');
   });
 
   it('translates SpEL in conditions and payloads, and keeps the fail policy', () => {
-    expect(r.byName('Roll back')).toMatchObject({ condition: "${ stages['Promote?'].outputs.judgment == 'rollback' }", config: { account: 'prod', region: 'local-east', cluster: 'shop-prod' } });
+    expect(r.byName('Roll back')).toMatchObject({
+      condition: "${ stages['Promote?'].outputs.judgment == 'rollback' }",
+      config: { account: 'prod', region: 'local-east', cluster: 'shop-prod' },
+    });
     const hook = r.byName('Tell the CMDB');
     expect(hook.failPolicy).toBe('ignore');
     expect(JSON.parse(String(hook.config.body))).toEqual({ app: 'shop', ref: "${ trigger['payload']['ref'] }" });
     expect(hook.config.poll).toMatchObject({ statusUrl: 'https://cmdb.acme.com/api/deploys', statusField: 'state', successValues: ['DONE'], failureValues: ['FAILED'] });
   });
 
-  it('makes the git trigger a signed webhook trigger constrained to the repository and branch; keeps a webhook trigger\'s payload constraints; secrets generated, shown once', () => {
+  it("makes the git trigger a signed webhook trigger constrained to the repository and branch; keeps a webhook trigger's payload constraints; secrets generated, shown once", () => {
     const [git, hook] = r.draft.triggers.filter((t) => t.type === 'webhook');
     expect(git).toMatchObject({ type: 'webhook', enabled: true, payloadConstraints: { 'repository.full_name': 'acme/shop', ref: 'refs/heads/(?:master)' } });
     expect(hook).toMatchObject({ type: 'webhook', enabled: true, payloadConstraints: { repository: 'acme/shop', ref: 'refs/heads/master' } });
-    expect(r.secrets).toEqual([{ trigger: 1, secret: expect.stringMatching(/^[0-9a-f]{48}$/) }, { trigger: 2, secret: expect.stringMatching(/^[0-9a-f]{48}$/) }]);
+    expect(r.secrets).toEqual([
+      { trigger: 1, secret: expect.stringMatching(/^[0-9a-f]{48}$/) },
+      { trigger: 2, secret: expect.stringMatching(/^[0-9a-f]{48}$/) },
+    ]);
     expect((hook as { secret: string }).secret).toBe(r.secrets[1]!.secret);
     expect(r.warningText).toContain('$.triggers[0]: git trigger imported as a webhook trigger with a generated secret');
     expect(r.warningText).toContain('$.expectedArtifacts: 1 expected artifact(s) not kept');
@@ -89,7 +118,13 @@ describe('importSpinnakerPipeline: an AWS find-image clone', () => {
   it('finds the image from a cluster or from tags, deploys it, and keeps the tagging stage as a placeholder', () => {
     expect(r.byName('Find image').config).toEqual({ source: 'cluster', account: 'prod', region: 'local-east', cluster: 'billing-prod', selection: 'largest', onlyEnabled: true });
     expect(r.byName('Latest candidate').config).toMatchObject({ source: 'registry', image: 'billing', channel: 'candidate' });
-    expect(r.byName('Deploy staging').config).toMatchObject({ account: 'test', region: 'local-east', image: "${ stages['Find image'].outputs.image }", strategy: 'highlander', capacity: { min: 1, desired: 1, max: 2 } });
+    expect(r.byName('Deploy staging').config).toMatchObject({
+      account: 'test',
+      region: 'local-east',
+      image: "${ stages['Find image'].outputs.image }",
+      strategy: 'highlander',
+      capacity: { min: 1, desired: 1, max: 2 },
+    });
     expect(r.byName('Mark staged')).toMatchObject({ type: 'placeholder', config: { sourceType: 'upsertImageTags', original: awsFindImageClone.stages[3] } });
     expect(r.summary).toEqual({ stages: 4, mapped: 3, placeholders: 1 });
     expect(r.draft.triggers).toContainEqual({ type: 'cron', enabled: true, expression: '0 6 * * 1-5', timezone: 'UTC' });
@@ -159,7 +194,12 @@ describe('importSpinnakerPipeline: Jenkins and Kubernetes manifests', () => {
 
 describe('importSpinnakerPipeline: nothing dropped silently, bad input', () => {
   it('names every field it did not keep by its JSON path', () => {
-    const r = imported({ name: 'x', stages: [{ refId: '1', type: 'wait', name: 'W', waitTime: 5, comments: 'why we wait', skipWaitText: '', frobnicate: { a: 1 } }], spelEvaluator: 'v4', customField: 1 });
+    const r = imported({
+      name: 'x',
+      stages: [{ refId: '1', type: 'wait', name: 'W', waitTime: 5, comments: 'why we wait', skipWaitText: '', frobnicate: { a: 1 } }],
+      spelEvaluator: 'v4',
+      customField: 1,
+    });
     expect(r.warnings).toEqual(['$.stages[0].comments: not kept', '$.stages[0].frobnicate: not kept', '$.customField: not kept']);
   });
 
@@ -168,12 +208,19 @@ describe('importSpinnakerPipeline: nothing dropped silently, bad input', () => {
     expect(importSpinnakerPipeline({ name: 'x' }, WEB)).toMatchObject({ ok: false, error: expect.stringMatching(/no 'stages' list/) });
     expect(importSpinnakerPipeline({ schema: 'v2', pipeline: {}, template: { source: 'x' } }, WEB)).toMatchObject({ ok: false, error: expect.stringMatching(/pipeline template/) });
     expect(importSpinnakerPipeline([gceBakeDeploy], WEB)).toMatchObject({ ok: false, error: expect.stringMatching(/list of pipelines: import each/) });
-    expect(importSpinnakerPipeline({ stages: Array.from({ length: 2001 }, () => ({ type: 'wait' })) }, WEB)).toMatchObject({ ok: false, error: expect.stringMatching(/2001 stages; Kiln takes at most 2000/) });
+    expect(importSpinnakerPipeline({ stages: Array.from({ length: 2001 }, () => ({ type: 'wait' })) }, WEB)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/2001 stages; Kiln takes at most 2000/),
+    });
   });
 
   it('imports each pipeline of a list, and names the one that is not a pipeline', () => {
     const results = importSpinnakerPipelines([gceBakeDeploy, { name: 'broken' }, clusterOperations], WEB, MAP);
-    expect(results.map((r) => (r.ok ? r.draft.name : r.error))).toEqual(['Bake and deploy to prod', "pipeline 2: this is not a Spinnaker pipeline: it has no 'stages' list", 'Cluster housekeeping']);
+    expect(results.map((r) => (r.ok ? r.draft.name : r.error))).toEqual([
+      'Bake and deploy to prod',
+      "pipeline 2: this is not a Spinnaker pipeline: it has no 'stages' list",
+      'Cluster housekeeping',
+    ]);
   });
 
   it('turns away a 10 MB file before parsing it', () => {
@@ -182,7 +229,13 @@ describe('importSpinnakerPipeline: nothing dropped silently, bad input', () => {
   });
 
   it('an unknown stage type becomes a placeholder that names it; an untranslatable expression is a warning with its path', () => {
-    const r = imported({ name: 'x', stages: [{ refId: '1', type: 'acmeCanaryAnalysis', name: 'Kayenta', scoreThreshold: 70 }, { refId: '2', type: 'wait', name: 'W', requisiteStageRefIds: ['1'], waitTime: '${ #currentStage()["context"]["x"] }' }] });
+    const r = imported({
+      name: 'x',
+      stages: [
+        { refId: '1', type: 'acmeCanaryAnalysis', name: 'Kayenta', scoreThreshold: 70 },
+        { refId: '2', type: 'wait', name: 'W', requisiteStageRefIds: ['1'], waitTime: '${ #currentStage()["context"]["x"] }' },
+      ],
+    });
     expect(r.byName('Kayenta')).toMatchObject({ type: 'placeholder', config: { sourceType: 'acmeCanaryAnalysis', reason: "Kiln has no 'acmeCanaryAnalysis' stage" } });
     expect(r.warningText).toContain('$.stages[1].waitTime: expression not translated (#currentStage()["context"]["x"]: SpEL helper #currentStage has no Kiln equivalent)');
   });

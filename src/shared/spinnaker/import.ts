@@ -35,7 +35,25 @@ export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 const cleanRef = (ref: string) => ref.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60) || '_';
 
 /** Pipeline-level keys that are the pipeline itself or Deck's bookkeeping. */
-const PIPELINE_KEYS = ['application', 'name', 'description', 'stages', 'triggers', 'parameterConfig', 'notifications', 'limitConcurrent', 'keepWaitingPipelines', 'maxConcurrentExecutions', 'disabled', 'index', 'lastModifiedBy', 'updateTs', 'id', 'spelEvaluator', 'appConfig'];
+const PIPELINE_KEYS = [
+  'application',
+  'name',
+  'description',
+  'stages',
+  'triggers',
+  'parameterConfig',
+  'notifications',
+  'limitConcurrent',
+  'keepWaitingPipelines',
+  'maxConcurrentExecutions',
+  'disabled',
+  'index',
+  'lastModifiedBy',
+  'updateTs',
+  'id',
+  'spelEvaluator',
+  'appConfig',
+];
 
 function parametersOf(p: Fields[]): PipelineParameter[] {
   return p.map((f) => {
@@ -123,7 +141,8 @@ export function importSpinnakerPipeline(input: unknown, application: Application
     for (const key of ['restrictExecutionDuringTimeWindow', 'restrictedExecutionWindow', 'skipWindowText']) {
       if (fields.isRead(key)) continue;
       fields.take(key);
-      if (key === 'restrictExecutionDuringTimeWindow' && s[key] === true) ctx.warn(`${fields.path}.restrictedExecutionWindow`, 'execution windows are not kept: Kiln has no time windows; add a condition or a manual judgment');
+      if (key === 'restrictExecutionDuringTimeWindow' && s[key] === true)
+        ctx.warn(`${fields.path}.restrictedExecutionWindow`, 'execution windows are not kept: Kiln has no time windows; add a condition or a manual judgment');
     }
     if (!fields.isRead('notifications') && Array.isArray(s.notifications) && s.notifications.length > 0) {
       fields.take('notifications', 'sendNotifications');
@@ -137,15 +156,17 @@ export function importSpinnakerPipeline(input: unknown, application: Application
 
   const stages: StageConfig[] = built.flatMap(({ s, i, mapped, refs, common }) => {
     const requisite = (Array.isArray(s.requisiteStageRefIds) ? s.requisiteStageRefIds : []).flatMap((r) => refsOf.get(String(r)) ?? [cleanRef(String(r))]);
-    return mapped.map((m, j): StageConfig => ({
-      refId: refs[j]!,
-      name: m.suffix ? `${nameOf[i]} (${m.suffix})` : nameOf[i]!,
-      requisiteStageRefIds: requisite,
-      type: m.type,
-      config: m.config,
-      failPolicy: 'halt_pipeline',
-      ...common,
-    }));
+    return mapped.map(
+      (m, j): StageConfig => ({
+        refId: refs[j]!,
+        name: m.suffix ? `${nameOf[i]} (${m.suffix})` : nameOf[i]!,
+        requisiteStageRefIds: requisite,
+        type: m.type,
+        config: m.config,
+        failPolicy: 'halt_pipeline',
+        ...common,
+      }),
+    );
   });
 
   // A Spinnaker stage that became several Kiln stages is checked as all of them.
@@ -161,11 +182,17 @@ export function importSpinnakerPipeline(input: unknown, application: Application
   pipeline.take(...PIPELINE_KEYS);
   const notifications = Array.isArray(input.notifications) ? input.notifications : [];
   if (notifications.length > 0) {
-    ctx.warn('$.notifications', `${notifications.length} notification${notifications.length === 1 ? '' : 's'} (${notifications.map((n) => (isObject(n) ? String(n.type) : '?')).join(', ')}) not imported: Kiln notifies by HTTP POST to a URL`);
+    ctx.warn(
+      '$.notifications',
+      `${notifications.length} notification${notifications.length === 1 ? '' : 's'} (${notifications.map((n) => (isObject(n) ? String(n.type) : '?')).join(', ')}) not imported: Kiln notifies by HTTP POST to a URL`,
+    );
   }
   if (Array.isArray(input.expectedArtifacts) && input.expectedArtifacts.length > 0) {
     pipeline.take('expectedArtifacts');
-    ctx.warn('$.expectedArtifacts', `${input.expectedArtifacts.length} expected artifact(s) not kept: Kiln passes images between stages as outputs (bake, find image) and trigger payloads`);
+    ctx.warn(
+      '$.expectedArtifacts',
+      `${input.expectedArtifacts.length} expected artifact(s) not kept: Kiln passes images between stages as outputs (bake, find image) and trigger payloads`,
+    );
   }
   const { triggers, secrets } = triggersOf(input.triggers, ctx);
   const parameters = parametersOf(pipeline.subs('parameterConfig'));

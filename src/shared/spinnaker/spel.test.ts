@@ -25,8 +25,12 @@ describe('SpEL to Kiln expressions', () => {
   });
 
   it('translates every template in a string, and names what it cannot translate', () => {
-    expect(translateSpel("app-${ parameters.env }-${ #toInt(parameters.n) }")).toEqual({ ok: true, text: 'app-${ parameters.env }-${ toInt(parameters.n) }' });
-    expect(translateSpel('${ #deployedServerGroups[0].ami }')).toEqual({ ok: false, text: '${ #deployedServerGroups[0].ami }', reason: '#deployedServerGroups[0].ami: SpEL helper #deployedServerGroups has no Kiln equivalent' });
+    expect(translateSpel('app-${ parameters.env }-${ #toInt(parameters.n) }')).toEqual({ ok: true, text: 'app-${ parameters.env }-${ toInt(parameters.n) }' });
+    expect(translateSpel('${ #deployedServerGroups[0].ami }')).toEqual({
+      ok: false,
+      text: '${ #deployedServerGroups[0].ami }',
+      reason: '#deployedServerGroups[0].ami: SpEL helper #deployedServerGroups has no Kiln equivalent',
+    });
     expect(translateSpel("${ trigger.payload.ref.startsWith('refs/tags') }")).toMatchObject({ ok: false, reason: expect.stringMatching(/unexpected text after the expression/) });
     expect(translateSpel('${ execution.id }')).toEqual({ ok: true, text: '${ execution.id }' });
   });

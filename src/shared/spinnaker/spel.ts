@@ -9,7 +9,16 @@ import { errorMessage } from '../error-message';
 export type SpelResult = { ok: true; text: string } | { ok: false; text: string; reason: string };
 
 /** SpEL helper functions Kiln has under the same meaning (readJson reads a JSON string, as fromJson does). */
-const FUNCTIONS: Record<string, string> = { size: 'size', toInt: 'toInt', toFloat: 'toFloat', toBoolean: 'toBoolean', alphanumerical: 'alphanumerical', fromJson: 'fromJson', readJson: 'fromJson', toJson: 'toJson' };
+const FUNCTIONS: Record<string, string> = {
+  size: 'size',
+  toInt: 'toInt',
+  toFloat: 'toFloat',
+  toBoolean: 'toBoolean',
+  alphanumerical: 'alphanumerical',
+  fromJson: 'fromJson',
+  readJson: 'fromJson',
+  toJson: 'toJson',
+};
 
 /** Applies `rewrite` to the parts of `src` outside quoted strings. */
 function outsideStrings(src: string, rewrite: (code: string) => string): string {
@@ -18,7 +27,8 @@ function outsideStrings(src: string, rewrite: (code: string) => string): string 
 
 /** One SpEL expression (the inside of `${ … }`) in Kiln's language. */
 export function translateSpelExpression(src: string): SpelResult {
-  let text = src.trim()
+  let text = src
+    .trim()
     // A stage's context is where Spinnaker keeps what a stage produced; Kiln calls it outputs.
     .replace(/#stage\(\s*(['"])([^'"]*)\1\s*\)\s*(?:\[\s*['"](?:context|outputs)['"]\s*\]|\.(?:context|outputs)\b)/g, "stages['$2'].outputs")
     .replace(/#stage\(\s*(['"])([^'"]*)\1\s*\)/g, "stages['$2']")
@@ -34,7 +44,8 @@ export function translateSpelExpression(src: string): SpelResult {
   );
   const unknownHelper = /#([A-Za-z]+)/.exec(outsideStrings(text, (c) => c.replace(/[^#A-Za-z]/g, ' ')));
   if (unknownHelper) return { ok: false, text: src, reason: `SpEL helper #${unknownHelper[1]} has no Kiln equivalent` };
-  if (!isKilnExpression(text)) return { ok: false, text: src, reason: `'${text.split(/[^A-Za-z0-9_$]/)[0]}' is not something a Kiln expression can read (stages, parameters, trigger, execution)` };
+  if (!isKilnExpression(text))
+    return { ok: false, text: src, reason: `'${text.split(/[^A-Za-z0-9_$]/)[0]}' is not something a Kiln expression can read (stages, parameters, trigger, execution)` };
   try {
     parseExpression(text);
   } catch (err) {

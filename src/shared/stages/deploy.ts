@@ -2,22 +2,43 @@ import { z } from 'zod';
 import { defineStage, Seconds, TemplateString } from './definition';
 import { StageAccount, StageCapacity, StageRegion } from './server-group-target';
 
-const part = (what: string) => z.string().trim().max(40).regex(/^[a-z0-9._]*$/, `${what} may only hold a-z, 0-9, '.' and '_'`);
+const part = (what: string) =>
+  z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[a-z0-9._]*$/, `${what} may only hold a-z, 0-9, '.' and '_'`);
 
 export const DEPLOY_STRATEGIES = ['redblack', 'rollingredblack', 'canary', 'highlander', 'none'] as const;
 
 export const deployStage = defineStage({
   label: 'Deploy',
-  description: 'Launches a new server group from an image in the next vNNN of its cluster and shifts traffic to it with a strategy: red/black, rolling red/black, canary, highlander or none.',
+  description:
+    'Launches a new server group from an image in the next vNNN of its cluster and shifts traffic to it with a strategy: red/black, rolling red/black, canary, highlander or none.',
   config: z.object({
     account: StageAccount,
     region: StageRegion,
     stack: part('stack').optional(),
-    detail: z.string().trim().max(60).regex(/^[a-z0-9._~^-]*$/, "detail may only hold a-z, 0-9, '.', '_', '~', '^' and '-'").optional(),
+    detail: z
+      .string()
+      .trim()
+      .max(60)
+      .regex(/^[a-z0-9._~^-]*$/, "detail may only hold a-z, 0-9, '.', '_', '~', '^' and '-'")
+      .optional(),
     /** `name:version`, e.g. `sample-app:v2`, or a template such as `${ stage('Find image').outputs.image }`. */
     image: TemplateString.pipe(z.string().trim().min(1, 'image must not be empty').max(200)),
     capacity: StageCapacity.default({ min: 1, desired: 2, max: 4 }),
-    loadBalancers: z.array(z.string().trim().min(1).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/, 'load balancer names are lowercase letters, digits, ., _ or -')).max(5).default([]),
+    loadBalancers: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(63)
+          .regex(/^[a-z0-9][a-z0-9._-]*$/, 'load balancer names are lowercase letters, digits, ., _ or -'),
+      )
+      .max(5)
+      .default([]),
     userData: z.string().max(65_536).optional(),
     /** Deploy a revoked image anyway, with this reason (recorded in the stage outputs); without it a revoked image is refused. */
     revokedImageOverride: z.string().trim().min(1).max(500).optional(),

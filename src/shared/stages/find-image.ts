@@ -17,7 +17,12 @@ export const findImageStage = defineStage({
       /** Only enabled groups count (a disabled group's image is usually the one rolled back from). */
       onlyEnabled: z.boolean().default(true),
       /** Registry: the image name, and the channel whose version to take. */
-      image: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]*$/, 'image is an image name (a-z, 0-9, . _ -)').max(100).optional(),
+      image: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9][a-z0-9._-]*$/, 'image is an image name (a-z, 0-9, . _ -)')
+        .max(100)
+        .optional(),
       channel: z.string().trim().min(1).max(40).default('latest'),
     })
     .superRefine((c, ctx) => {

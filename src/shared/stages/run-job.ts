@@ -14,7 +14,9 @@ export const runJobStage = defineStage({
       .refine((d) => !d.split('/').includes('..'), "workingDir must not contain '..'")
       .optional(),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), TemplateString).default({}),
-    timeoutSec: Seconds(24 * 3600).min(1).default(3600),
+    timeoutSec: Seconds(24 * 3600)
+      .min(1)
+      .default(3600),
     successExitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
   }),
   writesLog: true,

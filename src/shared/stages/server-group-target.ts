@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 const slug = (what: string) =>
-  z.string().trim().min(1, `${what} must not be empty`).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/, `${what} must be lowercase letters, digits, '.', '_' or '-'`);
+  z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(63)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, `${what} must be lowercase letters, digits, '.', '_' or '-'`);
 
 export const StageAccount = slug('account');
 export const StageRegion = slug('region');

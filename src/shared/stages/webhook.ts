@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { defineStage, Seconds, TemplateString } from './definition';
 
-const UrlTemplate = TemplateString.refine(
-  (u) => u.startsWith('${') || /^https?:\/\/[^\s]+$/.test(u),
-  'must be an http(s) URL or a ${ … } expression',
-);
+const UrlTemplate = TemplateString.refine((u) => u.startsWith('${') || /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL or a ${ … } expression');
 
 export const webhookStage = defineStage({
   label: 'Webhook',

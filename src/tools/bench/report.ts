@@ -40,8 +40,7 @@ export function combineRuns(runs: Figure[][]): Figure[] {
   return [...byId.values()].map((fs) => ({ ...fs[0]!, value: median(fs.map((f) => f.value)) }));
 }
 
-export const goalText = (goal: Goal | undefined, unit: string): string =>
-  goal === undefined ? '—' : 'min' in goal ? `≥ ${fmt(goal.min)} ${unit}` : `≤ ${fmt(goal.max)} ${unit}`;
+export const goalText = (goal: Goal | undefined, unit: string): string => (goal === undefined ? '—' : 'min' in goal ? `≥ ${fmt(goal.min)} ${unit}` : `≤ ${fmt(goal.max)} ${unit}`);
 
 export function verdict(value: number, goal: Goal | undefined): 'ok' | 'short' | '—' {
   if (goal === undefined) return '—';

@@ -77,7 +77,13 @@ function rows(outcomes: Outcome[]): Row[] {
       out.push({ figure: f.label, goal: goalText(goal, f.unit), measured: `${fmt(f.value)} ${f.unit}`.trim(), anchor: k?.anchor ?? '—', verdict: verdict(f.value, goal) });
     }
     if (o.failed || o.figures.length === 0) {
-      out.push({ figure: `${o.bench.name}: ${o.figures.length ? 'partly measured' : 'not measured'}`, goal: '—', measured: o.failed ?? 'printed no BENCH-JSON figure', anchor: '—', verdict: '—' });
+      out.push({
+        figure: `${o.bench.name}: ${o.figures.length ? 'partly measured' : 'not measured'}`,
+        goal: '—',
+        measured: o.failed ?? 'printed no BENCH-JSON figure',
+        anchor: '—',
+        verdict: '—',
+      });
     }
   }
   return out;
@@ -89,7 +95,12 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   for (const bench of selected) outcomes.push(await runBench(bench));
   const minutes = (performance.now() - t0) / 60_000;
-  process.stdout.write(`\n\n${QUICK ? 'Quick' : 'Full'} bench run: ${minutes.toFixed(1)} min; load average at the end ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `\n\n${QUICK ? 'Quick' : 'Full'} bench run: ${minutes.toFixed(1)} min; load average at the end ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   for (const o of outcomes) process.stdout.write(`  ${o.bench.name.padEnd(24)} ${o.seconds.toFixed(0).padStart(4)} s${o.failed ? `  (${o.failed})` : ''}\n`);
   process.stdout.write(`\n${table(rows(outcomes))}\n`);
 }

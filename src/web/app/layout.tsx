@@ -23,17 +23,17 @@ export function Layout() {
   const pageSkip = matches.map((match) => (match.handle as RouteHandle | undefined)?.skipTo).findLast(Boolean);
   return (
     <RequireSignIn fallback={<AppShellFallback />}>
-    <div className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
-      <SkipLink target={CONTENT} />
-      {pageSkip && <SkipLink target={pageSkip} />}
-      <TopBar />
-      <div className="mx-auto flex max-w-[1600px] flex-col gap-3 px-3 py-4 sm:px-6">
-        <Breadcrumbs items={crumbs} />
-        <main id="main" className="flex min-w-0 flex-col gap-4 outline-none">
-          <Outlet />
-        </main>
+      <div className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
+        <SkipLink target={CONTENT} />
+        {pageSkip && <SkipLink target={pageSkip} />}
+        <TopBar />
+        <div className="mx-auto flex max-w-[1600px] flex-col gap-3 px-3 py-4 sm:px-6">
+          <Breadcrumbs items={crumbs} />
+          <main id="main" className="flex min-w-0 flex-col gap-4 outline-none">
+            <Outlet />
+          </main>
+        </div>
       </div>
-    </div>
     </RequireSignIn>
   );
 }

@@ -14,7 +14,11 @@ describe('the phone menu', () => {
     expect(button.getAttribute('aria-expanded')).toBe('true');
     const menu = document.getElementById(button.getAttribute('aria-controls')!)!;
     // Approvals carries the waiting count, as on the wide screen's bar.
-    expect(within(menu).getAllByRole('link').map((l) => l.textContent)).toEqual(['Projects', 'Applications', 'Running now', 'Images', expect.stringMatching(/^Approvals\d*$/)]);
+    expect(
+      within(menu)
+        .getAllByRole('link')
+        .map((l) => l.textContent),
+    ).toEqual(['Projects', 'Applications', 'Running now', 'Images', expect.stringMatching(/^Approvals\d*$/)]);
     expect(await within(menu).findByLabelText(/\d+ waiting/)).toBeTruthy();
 
     await user.keyboard('{Escape}');

@@ -6,11 +6,7 @@ import { paths } from '../lib/paths';
 /** Last line of defence: a crash in a page, or a page's code that failed to load after a deploy. */
 export function RouteError() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : error instanceof Error
-      ? error.message
-      : 'Unknown error';
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : 'Unknown error';
   return (
     <div className="mx-auto max-w-2xl p-8">
       <ErrorState

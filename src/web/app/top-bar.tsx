@@ -28,9 +28,7 @@ export function TopBar() {
                   to={item.to}
                   className={({ isActive }) =>
                     `rounded-md px-2.5 py-1.5 text-sm font-medium ${
-                      isActive
-                        ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50'
-                        : 'text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
+                      isActive ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50' : 'text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
                     }`
                   }
                 >
@@ -49,7 +47,13 @@ export function TopBar() {
           <SearchButton />
           <ThemeToggle />
           <UserMenu />
-          <MainMenu count={<Suspense fallback={null}><InboxCount /></Suspense>} />
+          <MainMenu
+            count={
+              <Suspense fallback={null}>
+                <InboxCount />
+              </Suspense>
+            }
+          />
         </div>
       </div>
     </header>

@@ -19,10 +19,7 @@ interface BadgeProps {
 
 export function Badge({ tone = 'neutral', title, children }: BadgeProps) {
   return (
-    <span
-      title={title}
-      className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-px text-[11px] font-medium leading-4 ring-1 ring-inset ${TONES[tone]}`}
-    >
+    <span title={title} className={`inline-flex items-center gap-1 whitespace-nowrap rounded px-1.5 py-px text-[11px] font-medium leading-4 ring-1 ring-inset ${TONES[tone]}`}>
       {children}
     </span>
   );

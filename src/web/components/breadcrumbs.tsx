@@ -16,7 +16,11 @@ export function Breadcrumbs({ items }: { items: readonly Crumb[] }) {
           const last = i === items.length - 1;
           return (
             <li key={item.to} className="flex min-w-0 items-center gap-1.5">
-              {i > 0 && <span aria-hidden="true" className="text-zinc-300 dark:text-zinc-600">/</span>}
+              {i > 0 && (
+                <span aria-hidden="true" className="text-zinc-300 dark:text-zinc-600">
+                  /
+                </span>
+              )}
               {last ? (
                 <span aria-current="page" className="truncate font-medium text-zinc-900 dark:text-zinc-100">
                   {item.label}

@@ -13,7 +13,15 @@ function DestroyButton() {
         Destroy
       </button>
       {open && (
-        <ConfirmDialog title="Destroy web-prod-v003?" confirmLabel="Destroy" reasonLabel="Reason" busy={false} error={undefined} onConfirm={() => setOpen(false)} onClose={() => setOpen(false)}>
+        <ConfirmDialog
+          title="Destroy web-prod-v003?"
+          confirmLabel="Destroy"
+          reasonLabel="Reason"
+          busy={false}
+          error={undefined}
+          onConfirm={() => setOpen(false)}
+          onClose={() => setOpen(false)}
+        >
           It stops every instance.
         </ConfirmDialog>
       )}

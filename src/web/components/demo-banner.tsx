@@ -15,9 +15,8 @@ export function DemoBanner({ subject }: DemoBannerProps) {
         <path d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3a1 1 0 1 1 0 2 1 1 0 0 1 0-2Zm1.25 8h-2.5v-1h.75V8h-.75V7h1.75v4h.75v1Z" />
       </svg>
       <p>
-        <strong className="font-semibold">Demo.</strong> Kiln set up this {subject} on first start so there is something to
-        run: its image, instances, load balancers and executions are real, on this machine. Start Kiln with{' '}
-        <code className="font-mono text-xs">KILN_DEMO=false</code> on an empty database to skip it.
+        <strong className="font-semibold">Demo.</strong> Kiln set up this {subject} on first start so there is something to run: its image, instances, load balancers and executions
+        are real, on this machine. Start Kiln with <code className="font-mono text-xs">KILN_DEMO=false</code> on an empty database to skip it.
       </p>
     </div>
   );

@@ -63,9 +63,7 @@ export function LogViewToolbar(props: LogViewToolbarProps) {
       <span className="ml-auto tabular-nums text-zinc-500 dark:text-zinc-400">
         {props.lineCount.toLocaleString('en')} lines{props.loading ? ' (loading…)' : ''}
       </span>
-      {props.loadedCount < props.lineCount && (
-        <span className="tabular-nums text-zinc-500 dark:text-zinc-400">({props.loadedCount.toLocaleString('en')} loaded)</span>
-      )}
+      {props.loadedCount < props.lineCount && <span className="tabular-nums text-zinc-500 dark:text-zinc-400">({props.loadedCount.toLocaleString('en')} loaded)</span>}
       <Button size="sm" onClick={props.onDownload} disabled={props.lineCount === 0}>
         Download
       </Button>

@@ -90,7 +90,7 @@ describe('log view', () => {
     expect(screen.getByText('100,000 lines')).toBeTruthy();
   });
 
-  it('shows each line\'s time when timestamps are on, and remembers the choice', async () => {
+  it("shows each line's time when timestamps are on, and remembers the choice", async () => {
     localStorage.removeItem('kiln.log.timestamps');
     const stamps = ['2026-11-23T16:01:02.345Z', '2026-11-23T16:01:03.000Z'];
     const { user, unmount } = renderLog(['first', 'second'], { stamps });

@@ -78,10 +78,7 @@ export function LogView(props: LogViewProps) {
     return scan.has;
   }, [lines, offset]);
   // `collapsed` holds line numbers, which do not move when earlier lines are loaded; rows use indexes.
-  const rows = useMemo(
-    () => buildRows(lines, new Set([...collapsed].map((n) => n - offset - 1)), hasGroups),
-    [lines, collapsed, hasGroups, offset],
-  );
+  const rows = useMemo(() => buildRows(lines, new Set([...collapsed].map((n) => n - offset - 1)), hasGroups), [lines, collapsed, hasGroups, offset]);
   const count = rowCount(rows, lines);
   const matches = useMemo(() => findMatches(lines, rows, query), [lines, rows, query]);
   const matchSet = useMemo(() => new Set(matches), [matches]);
@@ -215,8 +212,7 @@ export function LogView(props: LogViewProps) {
               {items.map((item, slot) => {
                 const row = rowAt(rows, item.index);
                 const n = offset + row.index + 1;
-                const tone =
-                  item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : n === selectedLine ? 'bg-sky-500/25' : '';
+                const tone = item.index === currentRow ? 'bg-amber-500/40' : matchSet.has(item.index) ? 'bg-amber-500/15' : n === selectedLine ? 'bg-sky-500/25' : '';
                 return (
                   <LogLineRow
                     // Unwrapped rows are keyed by their place on screen, so scrolling reuses the same

@@ -26,13 +26,5 @@ export function QueryErrorState({ error, notFound, onRetry, retrying, action }: 
   if (error instanceof ApiRequestError && error.status === 404 && notFound) return <>{notFound}</>;
   const retryable = !(error instanceof ApiRequestError) || error.retryable;
   const title = error instanceof ApiRequestError && error.status === 0 ? 'Cannot reach Kiln' : retryable ? 'Something went wrong loading this page' : refusal(error);
-  return (
-    <ErrorState
-      title={title}
-      message={error.message}
-      {...(retryable ? { onRetry } : {})}
-      retrying={retrying}
-      action={action}
-    />
-  );
+  return <ErrorState title={title} message={error.message} {...(retryable ? { onRetry } : {})} retrying={retrying} action={action} />;
 }

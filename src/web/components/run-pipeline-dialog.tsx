@@ -69,7 +69,9 @@ export function RunPipelineDialog({ pipeline, initial = {}, note, onClose }: Run
             {p.required && <span className="sr-only"> (required)</span>}
             {p.options ? (
               <select className={inputClasses()} value={values[p.name] ?? ''} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}>
-                {p.options.map((o) => <option key={o}>{o}</option>)}
+                {p.options.map((o) => (
+                  <option key={o}>{o}</option>
+                ))}
               </select>
             ) : (
               <input className={inputClasses()} required={p.required} value={values[p.name] ?? ''} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })} />
@@ -77,9 +79,15 @@ export function RunPipelineDialog({ pipeline, initial = {}, note, onClose }: Run
             {p.description && <span className="font-normal text-zinc-600 dark:text-zinc-400">{p.description}</span>}
           </label>
         ))}
-        {run.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{run.error.message}</p>}
+        {run.error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {run.error.message}
+          </p>
+        )}
         <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>Cancel</Button>
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
           <Button type="submit" variant="primary" disabled={run.isPending}>
             {run.isPending ? 'Starting…' : `Run revision ${pipeline.revision}`}
           </Button>

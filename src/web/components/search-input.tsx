@@ -15,11 +15,7 @@ export function SearchInput({ label, value, onChange, placeholder, className = '
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <svg
-        aria-hidden="true"
-        viewBox="0 0 16 16"
-        className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 fill-zinc-400"
-      >
+      <svg aria-hidden="true" viewBox="0 0 16 16" className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 fill-zinc-400">
         <path d="M7 2a5 5 0 0 1 3.98 8.03l3 3-1.06 1.06-3-3A5 5 0 1 1 7 2Zm0 1.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7Z" />
       </svg>
       <input

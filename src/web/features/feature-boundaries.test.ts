@@ -44,9 +44,6 @@ describe('feature boundaries', () => {
       './approvals/judgment-panel.tsx': "import { useNow } from '../executions/use-now';\nimport { x } from '../../lib/x';",
       './pipeline-editor/editor/a.tsx': "import { layout } from '../layout/layout';\nconst h = lazy(() => import('../../pipelines/p'));",
     };
-    expect(crossFeatureImports(files)).toEqual([
-      "approvals/judgment-panel.tsx imports ../executions/use-now",
-      'pipeline-editor/editor/a.tsx imports ../../pipelines/p',
-    ]);
+    expect(crossFeatureImports(files)).toEqual(['approvals/judgment-panel.tsx imports ../executions/use-now', 'pipeline-editor/editor/a.tsx imports ../../pipelines/p']);
   });
 });

@@ -12,9 +12,9 @@ describe('endpointUrl', () => {
         params: { application: 'web', account: 'prod', region: 'us-east-1', serverGroup: 'web--x~y-v001' },
       }),
     ).toBe('/api/applications/web/server-groups/prod/us-east-1/web--x~y-v001');
-    expect(
-      endpointUrl(getClusters, { params: { application: 'web' }, query: { region: 'eu west', q: undefined, showDisabled: 'false' } }),
-    ).toBe('/api/applications/web/clusters?region=eu+west&showDisabled=false');
+    expect(endpointUrl(getClusters, { params: { application: 'web' }, query: { region: 'eu west', q: undefined, showDisabled: 'false' } })).toBe(
+      '/api/applications/web/clusters?region=eu+west&showDisabled=false',
+    );
   });
 });
 
@@ -25,9 +25,7 @@ describe('apiFetch', () => {
   });
 
   it('turns an ApiError body into an ApiRequestError with status, message and field', async () => {
-    const error = await apiFetch(getClusters, { params: { application: 'web' }, query: { region: 'Not A Region' } }).catch(
-      (e: unknown) => e,
-    );
+    const error = await apiFetch(getClusters, { params: { application: 'web' }, query: { region: 'Not A Region' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ status: 400, code: 'bad_request', field: 'region', retryable: false });
   });

@@ -23,8 +23,7 @@ export const meQuery = () =>
 export const signInOptionsQuery = () =>
   queryOptions({ queryKey: queryKeys.auth.signInOptions(), queryFn: ({ signal }) => apiFetch(getSignInOptions, { signal }), staleTime: Infinity });
 
-export const apiTokensQuery = () =>
-  queryOptions({ queryKey: queryKeys.auth.tokens(), queryFn: ({ signal }) => apiFetch(listApiTokens, { signal }) });
+export const apiTokensQuery = () => queryOptions({ queryKey: queryKeys.auth.tokens(), queryFn: ({ signal }) => apiFetch(listApiTokens, { signal }) });
 
 export function useMe(): Me | undefined {
   return useQuery(meQuery()).data ?? undefined;

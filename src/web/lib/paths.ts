@@ -38,10 +38,8 @@ export const paths = {
     withSearch(`/applications/${seg(application)}/clusters`, {
       sg: options.select ? formatServerGroupRef(options.select) : undefined,
     }),
-  applicationHistory: (application: string, filters: Record<string, string | undefined> = {}) =>
-    withSearch(`/applications/${seg(application)}/history`, filters),
-  applicationExecutions: (application: string, filters: Record<string, string | undefined> = {}) =>
-    withSearch(`/applications/${seg(application)}/executions`, filters),
+  applicationHistory: (application: string, filters: Record<string, string | undefined> = {}) => withSearch(`/applications/${seg(application)}/history`, filters),
+  applicationExecutions: (application: string, filters: Record<string, string | undefined> = {}) => withSearch(`/applications/${seg(application)}/executions`, filters),
   execution: (application: string, executionId: string, options: { stage?: string } = {}) =>
     withSearch(`/applications/${seg(application)}/executions/${seg(executionId)}`, { stage: options.stage }),
   runningNow: () => '/running',

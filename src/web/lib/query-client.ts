@@ -19,8 +19,7 @@ export function createQueryClient(options: { retry?: boolean } = {}): QueryClien
         // Cloud state changes by the minute, not the millisecond; avoid refetch storms on navigation.
         staleTime: 15_000,
         // A 404 or 400 will not change on retry; only outages and 5xx are worth another try.
-        retry: (failures, error) =>
-          options.retry !== false && failures < MAX_RETRIES && (!(error instanceof ApiRequestError) || error.retryable),
+        retry: (failures, error) => options.retry !== false && failures < MAX_RETRIES && (!(error instanceof ApiRequestError) || error.retryable),
       },
     },
   });

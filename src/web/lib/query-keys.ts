@@ -47,8 +47,7 @@ export const queryKeys = {
     all: clusters,
     forApplication: (application: string) => [...clusters, application] as const,
     view: (application: string, filters: z.input<typeof ClustersQuery>) => [...clusters, application, 'view', filters] as const,
-    serverGroup: (application: string, ref: ServerGroupRef) =>
-      [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
+    serverGroup: (application: string, ref: ServerGroupRef) => [...clusters, application, 'server-group', ref.account, ref.region, ref.name] as const,
     instanceLog: (instanceId: string) => [...clusters, 'instance-log', instanceId] as const,
     trafficGuards: (application: string) => [...clusters, application, 'traffic-guards'] as const,
     imageFlags: (application: string) => [...clusters, application, 'image-flags'] as const,

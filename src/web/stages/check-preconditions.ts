@@ -10,7 +10,6 @@ export const checkPreconditionsUi = defineStageUi('checkPreconditions', {
     return `${list.length} check${list.length === 1 ? '' : 's'}: ${[...new Set(kinds)].join(', ')}`;
   },
   help: {
-    preconditions:
-      'A JSON list. Each is {"type":"expression","expression":"${ … }"} or {"type":"clusterSize","account","region","cluster","comparison":">=","expected":3}.',
+    preconditions: 'A JSON list. Each is {"type":"expression","expression":"${ … }"} or {"type":"clusterSize","account","region","cluster","comparison":">=","expected":3}.',
   },
 });

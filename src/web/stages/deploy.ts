@@ -9,7 +9,7 @@ export const deployUi = defineStageUi('deploy', {
     region: 'Region to deploy into.',
     stack: 'Stack part of the cluster name (app-stack-detail), e.g. prod.',
     detail: 'Detail part of the cluster name, e.g. canary.',
-    image: 'name:version, or ${ stages[\'Find image\'].outputs.image }.',
+    image: "name:version, or ${ stages['Find image'].outputs.image }.",
     capacity: 'JSON {"min":1,"desired":2,"max":4}.',
     loadBalancers: 'Load balancers the new group joins, one per line.',
     userData: 'User data (cloud-init or Ignition) the instances read at boot.',
@@ -21,7 +21,8 @@ export const deployUi = defineStageUi('deploy', {
     healthyTimeoutSec: 'How long new instances have to come up healthy.',
     targetPercentages: 'Rolling red/black: traffic shares step by step, e.g. 10, 50, 100.',
     delayBetweenStepsSec: 'Rolling red/black: pause between steps.',
-    pipelineBetweenSteps: 'Rolling red/black: a pipeline of this application (e.g. a smoke test or a manual judgment) that must succeed before each next step; if it fails, the deploy rolls back.',
+    pipelineBetweenSteps:
+      'Rolling red/black: a pipeline of this application (e.g. a smoke test or a manual judgment) that must succeed before each next step; if it fails, the deploy rolls back.',
     canary: 'Canary analysis as JSON: weight, capacity, analysisSec, maxErrorRateIncrease, maxLatencyIncreasePct (median), minRequests.',
   },
   multiline: ['userData'],

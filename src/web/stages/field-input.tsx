@@ -54,13 +54,23 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
           <input type="checkbox" checked={(value ?? spec.default) === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
           {label}
         </label>
-        {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}
+        {help && (
+          <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">
+            {help}
+          </p>
+        )}
         <Errors id={`${id}-err`} errors={shown} />
       </div>
     );
   } else if (spec.kind.kind === 'enum') {
     control = (
-      <select id={id} className={inputClasses(shown.length > 0)} value={String(value ?? spec.default ?? '')} onChange={(e) => onChange(e.target.value || undefined)} aria-describedby={describedBy}>
+      <select
+        id={id}
+        className={inputClasses(shown.length > 0)}
+        value={String(value ?? spec.default ?? '')}
+        onChange={(e) => onChange(e.target.value || undefined)}
+        aria-describedby={describedBy}
+      >
         {spec.optional && <option value="">(none)</option>}
         {spec.kind.options.map((o) => (
           <option key={o} value={o}>
@@ -103,7 +113,11 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
         {spec.optional && <span className="font-normal text-zinc-500 dark:text-zinc-400"> (optional)</span>}
       </label>
       {control}
-      {help && <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">{help}</p>}
+      {help && (
+        <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">
+          {help}
+        </p>
+      )}
       <Errors id={`${id}-err`} errors={shown} />
     </div>
   );

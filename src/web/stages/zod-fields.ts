@@ -87,7 +87,11 @@ export function toText(kind: FieldKind, value: unknown): string {
     case 'number-list':
       return Array.isArray(value) ? value.join(', ') : JSON.stringify(value);
     case 'string-map':
-      return typeof value === 'object' ? Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join('\n') : '';
+      return typeof value === 'object'
+        ? Object.entries(value as Record<string, unknown>)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join('\n')
+        : '';
     case 'json':
       return JSON.stringify(value, null, 2);
     default:
@@ -104,9 +108,19 @@ export function fromText(kind: FieldKind, text: string, optional: boolean): { va
     case 'number-or-text':
       return { value: /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text };
     case 'string-list':
-      return { value: text.split('\n').map((l) => l.trim()).filter(Boolean) };
+      return {
+        value: text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      };
     case 'number-list':
-      return { value: text.split(/[,\s]+/).filter(Boolean).map(Number) };
+      return {
+        value: text
+          .split(/[,\s]+/)
+          .filter(Boolean)
+          .map(Number),
+      };
     case 'string-map': {
       const entries = text
         .split('\n')

@@ -55,7 +55,15 @@ async function main(): Promise<void> {
       mkdirSync(out);
       const part = join(out, 'part.img');
       const [sec] = await timed(async () => {
-        await runCommand(log, 'dd', requireTool('dd'), [`if=${disk}`, `of=${part}`, `bs=${DD_BLOCK}`, `skip=${extent.offsetBytes}`, `count=${extent.sizeBytes}`, 'iflag=skip_bytes,count_bytes', 'status=none']);
+        await runCommand(log, 'dd', requireTool('dd'), [
+          `if=${disk}`,
+          `of=${part}`,
+          `bs=${DD_BLOCK}`,
+          `skip=${extent.offsetBytes}`,
+          `count=${extent.sizeBytes}`,
+          'iflag=skip_bytes,count_bytes',
+          'status=none',
+        ]);
         await compress(log, 'compress', compression, part, `${part}.out`);
       });
       const bytes = statSync(`${part}.out`).size;
@@ -89,7 +97,9 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
-    console.log(`BENCH-JSON ${JSON.stringify({ id: 'bakery.packaging-ratio', label: `Packaging time / plain copy (${sizeMiB} MiB disk)`, value: ratio, unit: '×', better: 'lower', goal: { max: 1.3 } })}`);
+    console.log(
+      `BENCH-JSON ${JSON.stringify({ id: 'bakery.packaging-ratio', label: `Packaging time / plain copy (${sizeMiB} MiB disk)`, value: ratio, unit: '×', better: 'lower', goal: { max: 1.3 } })}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -73,20 +73,36 @@ async function main(): Promise<void> {
     return { outcome, lines, seconds: (Date.now() - started) / 1000 };
   };
   const disk = (name: string, root: string): RecipeDraftInput => ({
-    name, builder: 'disk', base: { type: 'directory', path: root }, provisioning: { hostname: name },
-    output: { compression: 'zstd', diskSizeMiB: 48 }, tests: { files: ['/bin/sh'], boot: false, qemuBoot: true },
+    name,
+    builder: 'disk',
+    base: { type: 'directory', path: root },
+    provisioning: { hostname: name },
+    output: { compression: 'zstd', diskSizeMiB: 48 },
+    tests: { files: ['/bin/sh'], boot: false, qemuBoot: true },
   });
 
   try {
     const good = await run(disk('smoke-1', makeRoot('good', { kernel: true, shell: true })));
     const ready = good.lines.find((l) => l.includes('test: qemu boot,ui,say,KILN-SMOKE-READY'));
-    expect('boots and reports ready', good.outcome.ok && ready !== undefined && ready.includes('hostname=smoke-1'), `${ready ?? JSON.stringify(good.outcome)} (bake ${good.seconds.toFixed(1)} s)`);
+    expect(
+      'boots and reports ready',
+      good.outcome.ok && ready !== undefined && ready.includes('hostname=smoke-1'),
+      `${ready ?? JSON.stringify(good.outcome)} (bake ${good.seconds.toFixed(1)} s)`,
+    );
 
     const noKernel = await run(disk('no-kernel', makeRoot('no-kernel', { kernel: false, shell: true })));
-    expect('no kernel is a clear failure', !noKernel.outcome.ok && /image test 'qemu boot' failed: the image has no kernel/.test(noKernel.outcome.message), noKernel.outcome.ok ? 'baked' : noKernel.outcome.message);
+    expect(
+      'no kernel is a clear failure',
+      !noKernel.outcome.ok && /image test 'qemu boot' failed: the image has no kernel/.test(noKernel.outcome.message),
+      noKernel.outcome.ok ? 'baked' : noKernel.outcome.message,
+    );
 
     const noInit = await run({ ...disk('no-init', makeRoot('no-init', { kernel: true, shell: false })), tests: { files: [], boot: false, qemuBoot: true } });
-    expect('a kernel without init says what the kernel said', !noInit.outcome.ok && /VM stopped .*Kernel panic - not syncing: .*init/i.test(noInit.outcome.message), `${noInit.outcome.ok ? 'baked' : noInit.outcome.message} (${noInit.seconds.toFixed(1)} s)`);
+    expect(
+      'a kernel without init says what the kernel said',
+      !noInit.outcome.ok && /VM stopped .*Kernel panic - not syncing: .*init/i.test(noInit.outcome.message),
+      `${noInit.outcome.ok ? 'baked' : noInit.outcome.message} (${noInit.seconds.toFixed(1)} s)`,
+    );
   } finally {
     await close();
     rmSync(work, { recursive: true, force: true });

@@ -11,11 +11,7 @@ import { requireTool } from '../tools';
  */
 export async function buildBundle(log: BakeLog, root: string, work: string, compression: Compression) {
   const tarFile = join(work, 'bundle.tar');
-  await log.step('bundle: tar', () =>
-    runCommand(log, 'bundle: tar', requireTool('tar'), [
-      ...layerTarFlags(), '-C', root, '-cf', tarFile, '.',
-    ]),
-  );
+  await log.step('bundle: tar', () => runCommand(log, 'bundle: tar', requireTool('tar'), [...layerTarFlags(), '-C', root, '-cf', tarFile, '.']));
   const packed = join(work, `bundle.tar${EXTENSION[compression]}`);
   await log.step(`bundle: compress (${compression})`, () => compress(log, `bundle: compress (${compression})`, compression, tarFile, packed));
   return { packed, suffix: `.tar${EXTENSION[compression]}` };

@@ -25,9 +25,13 @@ export async function buildDisk(log: BakeLog, root: string, work: string, sizeMi
   log.say('disk', `times clamped to SOURCE_DATE_EPOCH ${epoch} on ${clamped} entries`);
   const uuid = seededUuid(seed, 'filesystem');
   await log.step('disk: mke2fs -d', () =>
-    runCommand(log, 'disk: mke2fs -d', requireTool('mke2fs'), [
-      '-q', '-F', '-t', 'ext4', '-L', 'kiln-root', '-U', uuid, '-E', `root_owner=0:0,hash_seed=${seededUuid(seed, 'hash')}`, '-d', root, fsImage, `${sizeMiB}M`,
-    ], { env }),
+    runCommand(
+      log,
+      'disk: mke2fs -d',
+      requireTool('mke2fs'),
+      ['-q', '-F', '-t', 'ext4', '-L', 'kiln-root', '-U', uuid, '-E', `root_owner=0:0,hash_seed=${seededUuid(seed, 'hash')}`, '-d', root, fsImage, `${sizeMiB}M`],
+      { env },
+    ),
   );
   await log.step('disk: stamp change times', () => stampChangeTimes(fsImage, work, epoch));
   const disk = join(work, 'disk.raw');
@@ -41,7 +45,13 @@ export async function buildDisk(log: BakeLog, root: string, work: string, sizeMi
   );
   await log.step('disk: write partition (dd)', () =>
     runCommand(log, 'disk: write partition (dd)', requireTool('dd'), [
-      `if=${fsImage}`, `of=${disk}`, 'bs=4M', `seek=${PARTITION_START_SECTOR * 512}`, 'oflag=seek_bytes', 'conv=notrunc,sparse', 'status=none',
+      `if=${fsImage}`,
+      `of=${disk}`,
+      'bs=4M',
+      `seek=${PARTITION_START_SECTOR * 512}`,
+      'oflag=seek_bytes',
+      'conv=notrunc,sparse',
+      'status=none',
     ]),
   );
   const partImage = join(work, 'part.img');

@@ -63,8 +63,11 @@ describe.runIf(asRoot)('oci images keep owners and modes', () => {
     const base = await saveRecipe(repos, { name: 'oci-base', builder: 'oci', base: { type: 'directory', path: f.rootDir } });
     await bake({ repos, paths: f.paths, log: f.log }, { recipe: base, by: 'tester' });
     const child = await saveRecipe(repos, {
-      name: 'oci-child', builder: 'oci', base: { type: 'image', image: 'oci-base:v1' },
-      provisioners: [{ type: 'shell', script: 'echo child > etc/child.txt' }], tests: { files: ['/etc/motd', '/etc/shadow', '/etc/child.txt'] },
+      name: 'oci-child',
+      builder: 'oci',
+      base: { type: 'image', image: 'oci-base:v1' },
+      provisioners: [{ type: 'shell', script: 'echo child > etc/child.txt' }],
+      tests: { files: ['/etc/motd', '/etc/shadow', '/etc/child.txt'] },
     });
     const { image: ociChild } = await bake({ repos, paths: f.paths, log: f.log }, { recipe: child, by: 'tester' });
     expect(ociChild.parent).toMatchObject({ ref: 'oci-base:v1' });

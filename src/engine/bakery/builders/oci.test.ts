@@ -17,7 +17,13 @@ describe('oci builder', () => {
   it('writes a valid OCI image layout: every blob matches its digest, the manifest names the layer, the layer holds the root', async () => {
     const { repos } = db();
     const { paths, log, dir } = bakery();
-    const recipe = await saveRecipe(repos, { name: 'shop-oci', builder: 'oci', artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' }, run: { entrypoint: 'app/server.mjs' }, tests: { files: ['/app/server.mjs'] } });
+    const recipe = await saveRecipe(repos, {
+      name: 'shop-oci',
+      builder: 'oci',
+      artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
+      run: { entrypoint: 'app/server.mjs' },
+      tests: { files: ['/app/server.mjs'] },
+    });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 'tester' });
     expect(image).toMatchObject({ format: 'oci', version: 'v1' });
     expect(image.artifact).toMatch(/^[a-f0-9]{64}\.oci\.tar$/);
@@ -28,7 +34,11 @@ describe('oci builder', () => {
     expect(JSON.parse(readFileSync(join(layout, 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
     const blobs = join(layout, 'blobs/sha256');
     for (const name of readdirSync(blobs)) {
-      expect(createHash('sha256').update(readFileSync(join(blobs, name))).digest('hex')).toBe(name);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(blobs, name)))
+          .digest('hex'),
+      ).toBe(name);
     }
     const blob = (digest: string) => readFileSync(join(blobs, digest.slice('sha256:'.length)));
     const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));

@@ -16,7 +16,15 @@ const MEDIA = {
 } as const;
 
 // The layout's own packing: its files are Kiln's, so owner root is right here.
-const TAR_FLAGS = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'];
+const TAR_FLAGS = [
+  '--sort=name',
+  '--mtime=@0',
+  '--owner=0',
+  '--group=0',
+  '--numeric-owner',
+  '--format=posix',
+  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+];
 
 /**
  * An OCI image layout (image-spec 1.0: `oci-layout`, `index.json`, `blobs/sha256/…`) with the root
@@ -66,11 +74,14 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
     layers: [{ mediaType: MEDIA.layer, digest: `sha256:${layerDigest}`, size: layerSize }],
   });
   writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(layout, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MEDIA.index,
-    manifests: [{ mediaType: MEDIA.manifest, ...manifest, annotations: { 'org.opencontainers.image.ref.name': options.tag } }],
-  }));
+  writeFileSync(
+    join(layout, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA.index,
+      manifests: [{ mediaType: MEDIA.manifest, ...manifest, annotations: { 'org.opencontainers.image.ref.name': options.tag } }],
+    }),
+  );
   log.say('oci', `manifest ${manifest.digest}, layer sha256:${layerDigest} (${layerSize} bytes)`);
   const packed = join(work, 'image.oci.tar');
   await log.step('oci: pack layout', () => runCommand(log, 'oci: pack layout', requireTool('tar'), [...TAR_FLAGS, '-C', layout, '-cf', packed, '.']));

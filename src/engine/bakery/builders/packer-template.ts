@@ -18,7 +18,11 @@ export function provisionerScript(p: Provisioner): string {
     case 'file': {
       const target = inRoot(p.destination);
       // -T: a directory source merges into an existing target instead of nesting inside it (as cpSync does).
-      const lines = [`test -e ${q(p.source)} || { echo "source ${p.source.replace(/["$`\\]/g, '')} does not exist" >&2; exit 1; }`, `mkdir -p "$(dirname ${target})"`, `cp -aT ${q(p.source)} ${target}`];
+      const lines = [
+        `test -e ${q(p.source)} || { echo "source ${p.source.replace(/["$`\\]/g, '')} does not exist" >&2; exit 1; }`,
+        `mkdir -p "$(dirname ${target})"`,
+        `cp -aT ${q(p.source)} ${target}`,
+      ];
       if (p.mode !== undefined) lines.push(`chmod ${p.mode.toString(8)} ${target}`);
       return `${head}${lines.join('\n')}\n`;
     }
@@ -41,7 +45,15 @@ export interface PackerTemplateInput {
   shellCommand?: (script: string) => string[];
 }
 
-const TAR_FLAGS = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'];
+const TAR_FLAGS = [
+  '--sort=name',
+  '--mtime=@0',
+  '--owner=0',
+  '--group=0',
+  '--numeric-owner',
+  '--format=posix',
+  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+];
 
 /**
  * The Packer JSON template of a recipe: the `null` builder (the root is a directory here, so no VM
@@ -60,14 +72,17 @@ export function renderPackerTemplate(input: PackerTemplateInput): Record<string,
       scripts: [script],
       environment_vars: env,
       // exec: the sandbox replaces the shell, so when Packer goes (a timeout kills it) the sandbox and the script go with it.
-      execute_command: input.shellCommand && input.recipe.provisioners[i]?.type === 'shell'
-        ? ['/bin/sh', '-c', `{{.Vars}} exec ${input.shellCommand(script).map(q).join(' ')}`]
-        : ['/bin/sh', '-c', '{{.Vars}} /bin/sh -e {{.Script}}'],
+      execute_command:
+        input.shellCommand && input.recipe.provisioners[i]?.type === 'shell'
+          ? ['/bin/sh', '-c', `{{.Vars}} exec ${input.shellCommand(script).map(q).join(' ')}`]
+          : ['/bin/sh', '-c', '{{.Vars}} /bin/sh -e {{.Script}}'],
     })),
-    'post-processors': [[
-      { type: 'shell-local', environment_vars: env, inline: [[input.tar, ...TAR_FLAGS, '-C', input.root, '-cf', input.rootTar, '.'].map(q).join(' ')] },
-      { type: 'artifice', files: [input.rootTar] },
-      { type: 'compress', output: input.output, format: '.gz', compression_level: 6, keep_input_artifact: false },
-    ]],
+    'post-processors': [
+      [
+        { type: 'shell-local', environment_vars: env, inline: [[input.tar, ...TAR_FLAGS, '-C', input.root, '-cf', input.rootTar, '.'].map(q).join(' ')] },
+        { type: 'artifice', files: [input.rootTar] },
+        { type: 'compress', output: input.output, format: '.gz', compression_level: 6, keep_input_artifact: false },
+      ],
+    ],
   };
 }

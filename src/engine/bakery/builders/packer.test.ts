@@ -48,10 +48,16 @@ describe('packer builder', () => {
 
     const events = lines.map(parseBakeLine).filter((l) => l !== undefined);
     const ended = events.filter((l) => l.type === 'step' && l.data[0] === 'end').map((l) => l.step);
-    expect(ended).toEqual(expect.arrayContaining([
-      'provisioner 1 (shell: config)', 'provisioner 2 (file /etc/motd.copy)',
-      'packer: post-processor shell-local', 'packer: post-processor compress', 'packer: build', 'test: boot',
-    ]));
+    expect(ended).toEqual(
+      expect.arrayContaining([
+        'provisioner 1 (shell: config)',
+        'provisioner 2 (file /etc/motd.copy)',
+        'packer: post-processor shell-local',
+        'packer: post-processor compress',
+        'packer: build',
+        'test: boot',
+      ]),
+    );
     // The script's own output line, comma intact after the log's escaping round trip.
     expect(events).toContainEqual(expect.objectContaining({ step: 'provisioner 1 (shell: config)', type: 'output', data: ['configured, ok'] }));
     // Packer's artifact lines pass through: the compress post-processor names the file it wrote.

@@ -56,7 +56,10 @@ export function createPackerReader(log: BakeLog, labels: string[], now: () => nu
       }
       const [kind = '', ...rest] = l.data;
       if (l.type === 'ui') {
-        const text = rest.join(',').replace(/^\n+/, '').replace(/^(==> |--> |\s+)[\w-]+( \([\w-]+\))?: /, '');
+        const text = rest
+          .join(',')
+          .replace(/^\n+/, '')
+          .replace(/^(==> |--> |\s+)[\w-]+( \([\w-]+\))?: /, '');
         const script = /Running local shell script: .*\/provisioner-(\d+)\.sh$/.exec(text);
         const post = /^Running post-processor: ([\w-]+)/.exec(text);
         if (script) enter(labels[Number(script[1]) - 1] ?? `provisioner ${script[1]}`);
@@ -116,7 +119,10 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
   log.say('packer', `rendered ${templateFile}: null builder, ${scripts.length} shell-local provisioner(s), post-processors shell-local (tar) → artifice → compress (gzip)`);
   if (recipe.output.compression !== 'gzip') log.say('packer', "Packer's compress post-processor has no zstd: the image is gzip-compressed");
 
-  const reader = createPackerReader(log, recipe.provisioners.map((p, i) => provisionerLabel(p, i)));
+  const reader = createPackerReader(
+    log,
+    recipe.provisioners.map((p, i) => provisionerLabel(p, i)),
+  );
   // Packer talks to its plugins over unix sockets in TMPDIR, and a socket path must stay under 108
   // bytes: a bake's work dir inside a data dir is too deep, so its temp dir is a short one.
   const temp = mkdtempSync(join(tmpdir().length <= 40 ? tmpdir() : '/tmp', 'kiln-packer-'));
@@ -136,44 +142,61 @@ export async function buildWithPacker(log: BakeLog, recipe: RecipeDraft, root: s
 type PackerReader = ReturnType<typeof createPackerReader>;
 
 /** `packer build -machine-readable`, each stdout line through the reader as it comes. */
-function runPacker(log: BakeLog, reader: PackerReader, packer: string, templateFile: string, options: { cwd: string; temp: string; signal?: AbortSignal | undefined }): Promise<void> {
+function runPacker(
+  log: BakeLog,
+  reader: PackerReader,
+  packer: string,
+  templateFile: string,
+  options: { cwd: string; temp: string; signal?: AbortSignal | undefined },
+): Promise<void> {
   const { cwd: dir, temp, signal } = options;
-  return log.step('packer: build', () => new Promise<void>((resolve, reject) => {
-    const child = spawn(packer, ['build', '-machine-readable', '-color=false', templateFile], {
-      cwd: dir,
-      // No update check (no network); Packer's cache in the bake's work dir, its sockets and temp scripts in the short temp dir.
-      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`, LANG: 'C.UTF-8', HOME: dir, TMPDIR: temp, CHECKPOINT_DISABLE: '1', PACKER_CACHE_DIR: join(dir, 'cache') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(signal ? { signal } : {}),
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), PACKER_TIMEOUT_MS);
-    let pending = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) reader.line(line);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        log.event(reader.step, 'output', line);
-        reader.said.push(line.trim());
-      }
-    });
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new BakeError('packer: build', `could not run ${packer}: ${err.message}`));
-    });
-    child.on('close', (exit, killed) => {
-      clearTimeout(timer);
-      if (pending) reader.line(pending);
-      reader.finish(exit !== 0);
-      if (exit === 0) return resolve();
-      // The step that was running names the failure: "provisioner 2 (shell: compile)".
-      const step = reader.step === 'packer' ? 'packer: build' : reader.step;
-      const how = exit === null ? `packer was killed by ${killed ?? 'a signal'}` : `packer exited with code ${exit}`;
-      const why = reader.errors.length ? reader.errors.join(' | ') : reader.said.length ? `${how}: ${reader.said.slice(-4).join(' | ')}` : how;
-      reject(new BakeError(step, `packer build failed: ${why}`));
-    });
-  }));
+  return log.step(
+    'packer: build',
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(packer, ['build', '-machine-readable', '-color=false', templateFile], {
+          cwd: dir,
+          // No update check (no network); Packer's cache in the bake's work dir, its sockets and temp scripts in the short temp dir.
+          env: {
+            PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin`,
+            LANG: 'C.UTF-8',
+            HOME: dir,
+            TMPDIR: temp,
+            CHECKPOINT_DISABLE: '1',
+            PACKER_CACHE_DIR: join(dir, 'cache'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          ...(signal ? { signal } : {}),
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), PACKER_TIMEOUT_MS);
+        let pending = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          const lines = (pending + chunk.toString('utf8')).split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) reader.line(line);
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          for (const line of chunk.toString('utf8').split('\n')) {
+            if (!line.trim()) continue;
+            log.event(reader.step, 'output', line);
+            reader.said.push(line.trim());
+          }
+        });
+        child.on('error', (err) => {
+          clearTimeout(timer);
+          reject(new BakeError('packer: build', `could not run ${packer}: ${err.message}`));
+        });
+        child.on('close', (exit, killed) => {
+          clearTimeout(timer);
+          if (pending) reader.line(pending);
+          reader.finish(exit !== 0);
+          if (exit === 0) return resolve();
+          // The step that was running names the failure: "provisioner 2 (shell: compile)".
+          const step = reader.step === 'packer' ? 'packer: build' : reader.step;
+          const how = exit === null ? `packer was killed by ${killed ?? 'a signal'}` : `packer exited with code ${exit}`;
+          const why = reader.errors.length ? reader.errors.join(' | ') : reader.said.length ? `${how}: ${reader.said.slice(-4).join(' | ')}` : how;
+          reject(new BakeError(step, `packer build failed: ${why}`));
+        });
+      }),
+  );
 }

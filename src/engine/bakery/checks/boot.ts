@@ -8,7 +8,6 @@ import { freePort } from '../../free-port';
 
 const BOOT_TIMEOUT_MS = 15_000;
 
-
 /**
  * Boots a bundle the way the local cloud does: `node <entrypoint>` with PORT on a free loopback
  * port and nothing of Kiln's environment, then expects a 2xx from the health path.
@@ -25,7 +24,15 @@ export const bootCheck = defineCheck({
     const child = spawn(process.execPath, [entrypoint], {
       cwd: home,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PORT: String(port), HOST: '127.0.0.1', KILN_INSTANCE_ID: 'i-boottest', KILN_IMAGE_NAME: recipe.image ?? recipe.name, KILN_IMAGE_VERSION: 'test' },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        KILN_INSTANCE_ID: 'i-boottest',
+        KILN_IMAGE_NAME: recipe.image ?? recipe.name,
+        KILN_IMAGE_VERSION: 'test',
+      },
     });
     const output: string[] = [];
     const collect = (c: Buffer) => {

@@ -6,7 +6,12 @@ export const fstabCheck = defineCheck({
   async run({ recipe, reader }) {
     const fstab = await reader.read('/etc/fstab');
     if (fstab === undefined) return '/etc/fstab is missing';
-    const mounted = new Set(fstab.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => l.trim().split(/\s+/)[1]));
+    const mounted = new Set(
+      fstab
+        .split('\n')
+        .filter((l) => l.trim() && !l.trim().startsWith('#'))
+        .map((l) => l.trim().split(/\s+/)[1]),
+    );
     const missing = recipe.provisioning!.fstab.find((e) => !mounted.has(e.mountPoint));
     return missing ? `/etc/fstab has no entry for ${missing.mountPoint}` : undefined;
   },

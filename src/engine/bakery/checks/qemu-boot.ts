@@ -41,14 +41,36 @@ export interface QemuBootResult {
 }
 
 /** Boots `disk` (a raw ext4 filesystem image) with QEMU's TCG emulator and waits for the ready line. */
-export function qemuBoot(disk: string, kernel: { kernel: string; initrd?: string | undefined }, options: { timeoutMs?: number; onLine?: (line: string) => void } = {}): Promise<QemuBootResult> {
+export function qemuBoot(
+  disk: string,
+  kernel: { kernel: string; initrd?: string | undefined },
+  options: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+): Promise<QemuBootResult> {
   const qemu = requireTool('qemu-system-x86_64');
   const started = Date.now();
   const args = [
-    '-machine', 'q35,accel=tcg', '-cpu', 'max', '-m', '256', '-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot',
-    '-kernel', kernel.kernel, ...(kernel.initrd ? ['-initrd', kernel.initrd] : []), '-append', smokeCommandLine(),
+    '-machine',
+    'q35,accel=tcg',
+    '-cpu',
+    'max',
+    '-m',
+    '256',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+    '-no-reboot',
+    '-kernel',
+    kernel.kernel,
+    ...(kernel.initrd ? ['-initrd', kernel.initrd] : []),
+    '-append',
+    smokeCommandLine(),
     // Read-only: the check must not change the image it tests.
-    '-drive', `if=none,id=root,file=${disk},format=raw,readonly=on`, '-device', 'nvme,drive=root,serial=kiln-root',
+    '-drive',
+    `if=none,id=root,file=${disk},format=raw,readonly=on`,
+    '-device',
+    'nvme,drive=root,serial=kiln-root',
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,7 +94,8 @@ export function qemuBoot(disk: string, kernel: { kernel: string; initrd?: string
         options.onLine?.(line);
         tail.push(line);
         if (tail.length > 6) tail.shift();
-        if (/Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process/.test(line) && !line.includes('+0x')) notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
+        if (/Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process/.test(line) && !line.includes('+0x'))
+          notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
         if (line.includes(READY_MARKER)) finish({ ready: true, detail: line.slice(line.indexOf(READY_MARKER)) });
       }
     };

@@ -24,7 +24,14 @@ function loadFromChild(url: string, rps: number): Promise<LoadReport> {
 }
 
 const config = (account: string, region: string, image: string, extra: Record<string, unknown> = {}) => ({
-  account, region, stack: 'bench', image, capacity: { min: 3, desired: 3, max: 3 }, loadBalancers: ['web-bench'], strategy: 'redblack', ...extra,
+  account,
+  region,
+  stack: 'bench',
+  image,
+  capacity: { min: 3, desired: 3, max: 3 },
+  loadBalancers: ['web-bench'],
+  strategy: 'redblack',
+  ...extra,
 });
 
 interface Figures {
@@ -52,7 +59,8 @@ async function measure(d: ReturnType<typeof deployEngine>, lbAddress: () => Prom
   return { deployMs, direct, balanced, redBlack: await load.stop() };
 }
 
-const row = (what: string, r: LoadReport) => `  ${what.padEnd(36)} ${String(r.sent).padStart(6)} sent ${String(r.failed).padStart(4)} failed   p50 ${String(r.latencyMsP50).padStart(4)} ms   p99 ${String(r.latencyMsP99).padStart(5)} ms`;
+const row = (what: string, r: LoadReport) =>
+  `  ${what.padEnd(36)} ${String(r.sent).padStart(6)} sent ${String(r.failed).padStart(4)} failed   p50 ${String(r.latencyMsP50).padStart(4)} ms   p99 ${String(r.latencyMsP99).padStart(5)} ms`;
 function print(name: string, f: Figures) {
   console.log(`${name}`);
   console.log(`  deploy start → 3 instances healthy and enabled: ${f.deployMs} ms`);

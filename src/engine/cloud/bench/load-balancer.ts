@@ -21,7 +21,10 @@ const SWAPS_ONLY = args.includes('--swaps-only');
 // New groups whose health endpoint takes 600 ms (an app warming up): widens the window between an
 // instance's report-ready and its first health check, where an enable used to route to nobody.
 const SLOW_HEALTH = args.includes('--slow-health');
-const rates = args.filter((a, i) => i !== swapsAt + 1 || swapsAt < 0).map(Number).filter((n) => n > 0);
+const rates = args
+  .filter((a, i) => i !== swapsAt + 1 || swapsAt < 0)
+  .map(Number)
+  .filter((n) => n > 0);
 const RATES = rates.length > 0 ? rates : [200, 500, 1000];
 const SECONDS = 3;
 const key = (name: string) => ({ account: 'bench', region: 'local', name });
@@ -68,7 +71,10 @@ async function main() {
     console.log(`node ${process.version}, ${SECONDS} s per run, 2 instances of sample-app behind ${lb.address}\n`);
     if (!SWAPS_ONLY) {
       for (const rps of RATES) {
-        for (const [what, url] of [[`direct to one instance @ ${rps}/s`, `http://${instance.address}`], [`through the load balancer @ ${rps}/s`, `http://${lb.address}`]] as const) {
+        for (const [what, url] of [
+          [`direct to one instance @ ${rps}/s`, `http://${instance.address}`],
+          [`through the load balancer @ ${rps}/s`, `http://${lb.address}`],
+        ] as const) {
           const load = startLoad({ url, rps });
           await sleep(SECONDS * 1000);
           console.log(line(what, await load.stop()));
@@ -84,7 +90,9 @@ async function main() {
 
     // One steady load across every swap: a failure between two swaps counts too (in the next swap's figure).
     const rps = RATES.at(-1)!;
-    console.log(`\n${SWAPS} consecutive red/black swaps @ ${rps}/s (launch, report ready, enable new, disable old, drain, destroy old)${SLOW_HEALTH ? ', health checks taking 600 ms' : ''}`);
+    console.log(
+      `\n${SWAPS} consecutive red/black swaps @ ${rps}/s (launch, report ready, enable new, disable old, drain, destroy old)${SLOW_HEALTH ? ', health checks taking 600 ms' : ''}`,
+    );
     const load = startLoad({ url: `http://${lb.address}`, rps });
     await sleep(500);
     let live = 'bench-v001';
@@ -102,7 +110,9 @@ async function main() {
       await cloud.destroyServerGroup(key(live));
       const failed = load.report.failed - failedBefore;
       failedBefore = load.report.failed;
-      console.log(`swap ${String(n).padStart(2)}: ${live} → ${next} (${image})  ${String(load.report.sent - sentBefore).padStart(5)} sent  ${String(failed).padStart(4)} failed  ${Date.now() - started} ms`);
+      console.log(
+        `swap ${String(n).padStart(2)}: ${live} → ${next} (${image})  ${String(load.report.sent - sentBefore).padStart(5)} sent  ${String(failed).padStart(4)} failed  ${Date.now() - started} ms`,
+      );
       live = next;
     }
     const swapsMs = Date.now() - t0;
@@ -112,8 +122,12 @@ async function main() {
     console.log(`${SWAPS} swaps took ${swapsMs} ms; ${report.failed} failed requests in total`);
     if (report.failures.length > 0) console.log(`failures (first ${report.failures.length}): ${[...new Set(report.failures)].join('; ')}`);
     // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
-    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.p99', label: `Load balancer p99 during a red/black swap @ ${rps}/s`, value: report.latencyMsP99, unit: 'ms', better: 'lower' })}`);
-    console.log(`BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.failed', label: `Failed requests during a red/black swap @ ${rps}/s`, value: report.failed, unit: '', better: 'lower', goal: { max: 0 } })}`);
+    console.log(
+      `BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.p99', label: `Load balancer p99 during a red/black swap @ ${rps}/s`, value: report.latencyMsP99, unit: 'ms', better: 'lower' })}`,
+    );
+    console.log(
+      `BENCH-JSON ${JSON.stringify({ id: 'lb.red-black.failed', label: `Failed requests during a red/black swap @ ${rps}/s`, value: report.failed, unit: '', better: 'lower', goal: { max: 0 } })}`,
+    );
   } finally {
     await cloud.close();
     await close();

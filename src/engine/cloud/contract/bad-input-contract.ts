@@ -8,8 +8,15 @@ export function badInputContract(ctx: ContractContext): void {
   const spec = (over: Partial<NewServerGroup>): NewServerGroup => {
     const h = ctx.harness();
     return {
-      application: h.application, account: h.account, region: h.region, name: ctx.groupName('bad'), image: h.image,
-      capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: true, ...over,
+      application: h.application,
+      account: h.account,
+      region: h.region,
+      name: ctx.groupName('bad'),
+      image: h.image,
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      disabled: true,
+      ...over,
     };
   };
 
@@ -22,7 +29,10 @@ export function badInputContract(ctx: ContractContext): void {
 
   it('refuses impossible capacities and names that do not belong to the application', async () => {
     const { provider } = ctx.harness();
-    await expect(provider.createServerGroup(spec({ capacity: { min: 2, desired: 1, max: 3 } }))).rejects.toMatchObject({ kind: 'bad_request', field: expect.stringMatching(/^capacity/) });
+    await expect(provider.createServerGroup(spec({ capacity: { min: 2, desired: 1, max: 3 } }))).rejects.toMatchObject({
+      kind: 'bad_request',
+      field: expect.stringMatching(/^capacity/),
+    });
     await expect(provider.createServerGroup(spec({ name: 'otherapp-bad-v001' }))).rejects.toMatchObject({ kind: 'bad_request', field: 'name' });
     await expect(provider.createServerGroup(spec({ name: `${ctx.harness().application}-bad` }))).rejects.toMatchObject({ kind: 'bad_request', field: 'name' });
     expect(await provider.getServerGroup(keyOf(ctx, ctx.groupName('bad')))).toBeUndefined();

@@ -50,8 +50,15 @@ export const keyOf = (ctx: ContractContext, name: string): ServerGroupKey => ({ 
 export async function createHealthy(ctx: ContractContext, provider: CloudProvider, name: string, extra: Partial<NewServerGroup> = {}): Promise<ServerGroup> {
   const h = ctx.harness();
   const spec: NewServerGroup = {
-    application: h.application, account: h.account, region: h.region, name, image: h.image,
-    capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: [], disabled: true, ...extra,
+    application: h.application,
+    account: h.account,
+    region: h.region,
+    name,
+    image: h.image,
+    capacity: { min: 1, desired: 2, max: 4 },
+    loadBalancers: [],
+    disabled: true,
+    ...extra,
   };
   await provider.createServerGroup(spec);
   return healthy(provider, keyOf(ctx, name), spec.capacity.desired);

@@ -35,15 +35,27 @@ export async function adoptContainers(deps: {
     const id = labels[LABEL.instance] ?? '';
     if (!g || c.State !== 'running' || !Number.isInteger(port) || !id) {
       deps.log(`removing container ${c.Names[0] ?? c.Id.slice(0, 12)} (${!g ? 'its server group is gone' : c.State})`);
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
       continue;
     }
     deps.ports.claim(port);
     const answer = await probe(port, '/health', deps.timings.healthTimeoutMs);
     g.instances.push({
-      id, containerId: c.Id, port, launchedAt: new Date(c.Created * 1000).toISOString(), startedMs: Date.now(),
+      id,
+      containerId: c.Id,
+      port,
+      launchedAt: new Date(c.Created * 1000).toISOString(),
+      startedMs: Date.now(),
       // It reported ready to the earlier Kiln; one that does not answer now is judged by the next checks.
-      readyMs: Date.now(), lastCheckOk: answer.ok, failures: answer.ok ? 0 : 1, detail: `adopted: ${answer.detail}`, gone: false, retiring: false,
+      readyMs: Date.now(),
+      lastCheckOk: answer.ok,
+      failures: answer.ok ? 0 : 1,
+      detail: `adopted: ${answer.detail}`,
+      gone: false,
+      retiring: false,
     });
     deps.log(`adopted container ${id} of ${g.sg.name} on port ${port}`);
   }

@@ -18,7 +18,12 @@ afterEach(async () => {
 
 const WHERE = { account: 'containers', region: 'east' };
 const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...WHERE, stack: 'prod', image, capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: ['web-prod'], ...extra,
+  ...WHERE,
+  stack: 'prod',
+  image,
+  capacity: { min: 1, desired: 2, max: 4 },
+  loadBalancers: ['web-prod'],
+  ...extra,
 });
 
 /** The real deploy stage on an engine whose only provider is the harness's container provider. */
@@ -30,7 +35,10 @@ async function setup() {
   return d;
 }
 
-describe.skipIf(!TEST_DOCKER_HOST)('deploys to containers under load (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)', { timeout: 180_000 }, () => {
+describe.skipIf(!TEST_DOCKER_HOST)(
+  'deploys to containers under load (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)',
+  { timeout: 180_000 },
+  () => {
     it('red/black swaps v1 → v2 containers with no failed request through the balancer', async () => {
       const d = await setup();
       const first = await d.run('deploy', deployConfig('sample-app:v1'), 90_000);
@@ -44,7 +52,9 @@ describe.skipIf(!TEST_DOCKER_HOST)('deploys to containers under load (skipped wi
       const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'redblack', maxRemainingAsgs: 2 }), 90_000);
       await new Promise((r) => setTimeout(r, 1000));
       const report = await load.stop();
-      console.log(`containers red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`);
+      console.log(
+        `containers red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p50 ${report.latencyMsP50} ms, p99 ${report.latencyMsP99} ms`,
+      );
 
       expect(second.status, JSON.stringify(second.stages[0]!.error)).toBe('SUCCEEDED');
       expect(second.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v002', disabledServerGroups: ['web-prod-v001'] });
@@ -67,7 +77,9 @@ describe.skipIf(!TEST_DOCKER_HOST)('deploys to containers under load (skipped wi
       const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'highlander' }), 90_000);
       await new Promise((r) => setTimeout(r, 1000));
       const report = await load.stop();
-      console.log(`containers highlander at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; ${describeTimeline(report.timeline)}; p99 ${report.latencyMsP99} ms`);
+      console.log(
+        `containers highlander at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; ${describeTimeline(report.timeline)}; p99 ${report.latencyMsP99} ms`,
+      );
 
       expect(second.status, JSON.stringify(second.stages[0]!.error)).toBe('SUCCEEDED');
       expect(report.failures).toEqual([]);
@@ -84,4 +96,5 @@ describe.skipIf(!TEST_DOCKER_HOST)('deploys to containers under load (skipped wi
       expect(run.stages[0]!.error).toMatch(/account 'containers' cannot run image 'sample-app:v1': container exited with code 3/);
       expect(await h!.containers()).toEqual([]);
     });
-  });
+  },
+);

@@ -40,9 +40,19 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
   const docker = new Docker({ socketPath: TEST_DOCKER_HOST.replace(/^unix:\/\//, '') });
   const kilnId = await repos.cloudProcesses.installationId();
   const make = (extra: Partial<DockerProviderOptions> = {}): DockerProvider =>
-    createDockerProvider({ repos, account, images: archiveImages({ 'sample-app': archive }), dataDir, ports, timings: FAST_CONTAINERS, drainTimeoutMs: 5000,
+    createDockerProvider({
+      repos,
+      account,
+      images: archiveImages({ 'sample-app': archive }),
+      dataDir,
+      ports,
+      timings: FAST_CONTAINERS,
+      drainTimeoutMs: 5000,
       // A loaded machine (tests in parallel on one Podman) can take seconds to start a container.
-      startGraceMs: 30_000, ...options, ...extra });
+      startGraceMs: 30_000,
+      ...options,
+      ...extra,
+    });
   const made: DockerProvider[] = [];
   const fresh = async (extra?: Partial<DockerProviderOptions>) => {
     const p = make(extra);
@@ -56,7 +66,16 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     (await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } })).map((c) => `${c.Labels[LABEL.serverGroup]}:${c.State}`).sort();
   let closed = false;
   return {
-    db, repos, docker, kilnId, provider, dataDir, account: account.name, region: 'east', application: 'web', image: 'sample-app:v1',
+    db,
+    repos,
+    docker,
+    kilnId,
+    provider,
+    dataDir,
+    account: account.name,
+    region: 'east',
+    application: 'web',
+    image: 'sample-app:v1',
     containers,
     fresh,
     async restart(): Promise<DockerProvider> {
@@ -77,7 +96,14 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
       for (const p of made.splice(0)) await p.close();
       const left = await containers();
       const ours = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } });
-      await Promise.all(ours.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        ours.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
       await closeDb();
       rmSync(dataDir, { recursive: true, force: true });
       return left;
@@ -94,7 +120,10 @@ export async function makeDockerContractHarness(): Promise<ProviderHarness> {
     get provider() {
       return provider;
     },
-    account: h.account, region: h.region, application: h.application, image: h.image,
+    account: h.account,
+    region: h.region,
+    application: h.application,
+    image: h.image,
     async restart() {
       provider = await h.restart();
       return provider;

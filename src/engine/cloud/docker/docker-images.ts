@@ -24,7 +24,8 @@ export function createEngineImages(docker: Docker, source: ContainerImageSource,
   return {
     async ensure(ref: string, field = 'image'): Promise<{ ref: ImageRef; tag: string }> {
       const image = await source.resolve(ref);
-      if (!image) throw new EngineError('bad_request', `image '${ref}' is not an OCI image Kiln knows (bake it with the oci builder), so account '${account}' cannot run it`, field);
+      if (!image)
+        throw new EngineError('bad_request', `image '${ref}' is not an OCI image Kiln knows (bake it with the oci builder), so account '${account}' cannot run it`, field);
       if (await present(image.tag)) return image;
       if (!image.archive) throw new EngineError('bad_request', `image '${ref}' is neither in the engine of account '${account}' nor in Kiln's image store`, field);
       let load = loading.get(image.tag);

@@ -16,11 +16,22 @@ afterEach(async () => {
 
 const key = (name: string) => ({ account: 'containers', region: 'east', name });
 const spec = (name: string, extra: Record<string, unknown> = {}) => ({
-  application: 'web', account: 'containers', region: 'east', name, image: 'sample-app:v1', capacity: { min: 1, desired: 2, max: 4 }, loadBalancers: [] as string[], disabled: false, ...extra,
+  application: 'web',
+  account: 'containers',
+  region: 'east',
+  name,
+  image: 'sample-app:v1',
+  capacity: { min: 1, desired: 2, max: 4 },
+  loadBalancers: [] as string[],
+  disabled: false,
+  ...extra,
 });
 const upCount = async (harness: DockerHarness, name: string) => (await harness.provider.getServerGroup(key(name)))?.instances.filter((i) => i.health === 'up').length ?? 0;
 
-describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)', { timeout: 120_000 }, () => {
+describe.skipIf(!TEST_DOCKER_HOST)(
+  'the container provider against a real engine (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)',
+  { timeout: 120_000 },
+  () => {
     it('runs a server group as labelled containers behind a balancer, resizes it, shows their logs and removes them on destroy', async () => {
       h = await openDockerHarness();
       const lb = await h.provider.ensureLoadBalancer({ application: 'web', account: 'containers', region: 'east', name: 'web-prod' });
@@ -37,7 +48,15 @@ describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine
       expect(instances.every((i) => /^127\.0\.0\.1:\d+$/.test(i.address))).toBe(true);
 
       const [c] = await h.docker.listContainers({ filters: { label: [`${LABEL.instance}=${instances[0]!.id}`] } });
-      expect(c!.Labels).toMatchObject({ 'kiln.application': 'web', 'kiln.cluster': 'web-prod', 'kiln.server-group': 'web-prod-v001', 'kiln.account': 'containers', 'kiln.region': 'east', 'kiln.version': 'v1', 'kiln.kiln-id': h.kilnId });
+      expect(c!.Labels).toMatchObject({
+        'kiln.application': 'web',
+        'kiln.cluster': 'web-prod',
+        'kiln.server-group': 'web-prod-v001',
+        'kiln.account': 'containers',
+        'kiln.region': 'east',
+        'kiln.version': 'v1',
+        'kiln.kiln-id': h.kilnId,
+      });
 
       // The app learned its hostname from the metadata service, reached from inside its container.
       const log = await h.provider.instanceLog(instances[0]!.id, 10_000);
@@ -57,14 +76,26 @@ describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine
       expect(await h.provider.getServerGroup(key('web-prod-v001'))).toBeUndefined();
     });
 
-    it('adopts its running containers after a restart, by labels, and never touches another Kiln\'s', async () => {
+    it("adopts its running containers after a restart, by labels, and never touches another Kiln's", async () => {
       h = await openDockerHarness();
       const lb = await h.provider.ensureLoadBalancer({ application: 'web', account: 'containers', region: 'east', name: 'web-prod' });
       await h.provider.createServerGroup(spec('web-prod-v001', { loadBalancers: ['web-prod'] }));
       await until('2 containers up', async () => (await upCount(h!, 'web-prod-v001')) === 2);
       const before = (await h.provider.listInstances(key('web-prod-v001'))).map((i) => i.id).sort();
       // Another Kiln's container on the same engine, with the same names in its labels.
-      const foreign = await h.docker.createContainer({ Image: 'kiln/sample-app:v1', Labels: { [LABEL.kilnId]: 'another-kiln', [LABEL.account]: 'containers', [LABEL.region]: 'east', [LABEL.serverGroup]: 'web-prod-v001', [LABEL.instance]: 'i-000000000000', [LABEL.port]: '1' }, Env: ['PORT=8080'], HostConfig: { NetworkMode: 'slirp4netns' } });
+      const foreign = await h.docker.createContainer({
+        Image: 'kiln/sample-app:v1',
+        Labels: {
+          [LABEL.kilnId]: 'another-kiln',
+          [LABEL.account]: 'containers',
+          [LABEL.region]: 'east',
+          [LABEL.serverGroup]: 'web-prod-v001',
+          [LABEL.instance]: 'i-000000000000',
+          [LABEL.port]: '1',
+        },
+        Env: ['PORT=8080'],
+        HostConfig: { NetworkMode: 'slirp4netns' },
+      });
       await foreign.start();
       try {
         const again = await h.restart();
@@ -86,7 +117,11 @@ describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine
 
     it('fails on an image it does not know, naming the image and the account, and starts nothing', async () => {
       h = await openDockerHarness();
-      await expect(h.provider.resolveImage('nginx:latest')).rejects.toMatchObject({ kind: 'bad_request', field: 'image', message: expect.stringMatching(/image 'nginx:latest'.*account 'containers'/) });
+      await expect(h.provider.resolveImage('nginx:latest')).rejects.toMatchObject({
+        kind: 'bad_request',
+        field: 'image',
+        message: expect.stringMatching(/image 'nginx:latest'.*account 'containers'/),
+      });
       await expect(h.provider.createServerGroup(spec('web-prod-v001', { image: 'nginx:latest' }))).rejects.toMatchObject({ field: 'image' });
       expect(await h.containers()).toEqual([]);
       expect(await h.repos.serverGroups.get(key('web-prod-v001'))).toBeUndefined();
@@ -103,19 +138,37 @@ describe.skipIf(!TEST_DOCKER_HOST)('the container provider against a real engine
 
     it('refuses a group bigger than its free host ports (port exhaustion), naming the capacity, and starts nothing', async () => {
       h = await openDockerHarness({ ports: { from: 31990, to: 31990 } });
-      await expect(h.provider.createServerGroup(spec('web-prod-v001'))).rejects.toMatchObject({ kind: 'conflict', field: 'capacity', message: expect.stringContaining('port exhaustion') });
+      await expect(h.provider.createServerGroup(spec('web-prod-v001'))).rejects.toMatchObject({
+        kind: 'conflict',
+        field: 'capacity',
+        message: expect.stringContaining('port exhaustion'),
+      });
       expect(await h.containers()).toEqual([]);
       await h.provider.createServerGroup(spec('web-prod-v001', { capacity: { min: 1, desired: 1, max: 2 } }));
-      await expect(h.provider.resizeServerGroup(key('web-prod-v001'), { min: 1, desired: 2, max: 2 })).rejects.toMatchObject({ field: 'capacity.desired', message: expect.stringContaining('port exhaustion') });
+      await expect(h.provider.resizeServerGroup(key('web-prod-v001'), { min: 1, desired: 2, max: 2 })).rejects.toMatchObject({
+        field: 'capacity.desired',
+        message: expect.stringContaining('port exhaustion'),
+      });
       await h.provider.destroyServerGroup(key('web-prod-v001'));
     });
 
     it('names the account and the reason when its engine is unreachable', async () => {
       h = await openDockerHarness();
-      const account = Account.parse({ name: 'gone', provider: 'docker', environment: 'test', regions: ['east'], demo: false, endpoint: { dockerHost: 'unix:///nonexistent/kiln/podman.sock' } });
+      const account = Account.parse({
+        name: 'gone',
+        provider: 'docker',
+        environment: 'test',
+        regions: ['east'],
+        demo: false,
+        endpoint: { dockerHost: 'unix:///nonexistent/kiln/podman.sock' },
+      });
       await h.repos.accounts.upsert(account);
       const provider = createDockerProvider({ repos: h.repos, account, images: archiveImages({}), dataDir: h.dataDir });
-      await expect(provider.resolveImage('sample-app:v1')).rejects.toMatchObject({ field: 'account', message: expect.stringMatching(/account 'gone'.*unix:\/\/\/nonexistent\/kiln\/podman\.sock.*ENOENT/) });
+      await expect(provider.resolveImage('sample-app:v1')).rejects.toMatchObject({
+        field: 'account',
+        message: expect.stringMatching(/account 'gone'.*unix:\/\/\/nonexistent\/kiln\/podman\.sock.*ENOENT/),
+      });
       await provider.close();
     });
-  });
+  },
+);

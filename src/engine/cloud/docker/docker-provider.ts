@@ -61,19 +61,30 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
   let started: Promise<void> | undefined;
 
   const balancers = createBalancers({
-    repos, dataDir: options.dataDir, log,
-    routesOf: (lb) => lb.targets.flatMap((t) => {
-      const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
-      if (!g || g.sg.disabled || g.destroying) return [];
-      return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
-    }),
+    repos,
+    dataDir: options.dataDir,
+    log,
+    routesOf: (lb) =>
+      lb.targets.flatMap((t) => {
+        const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
+        if (!g || g.sg.disabled || g.destroying) return [];
+        return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
+      }),
   });
   const route = () => balancers.route();
   let runtime = makeRuntime();
   function makeRuntime() {
     return createContainerRuntime({
-      docker, repos, kilnId, ports, metadata, metadataHost: local ? '10.0.2.2' : undefined,
-      networkMode: local ? 'slirp4netns:allow_host_loopback=true' : 'bridge', timings, onRoutesChanged: () => void route(), log,
+      docker,
+      repos,
+      kilnId,
+      ports,
+      metadata,
+      metadataHost: local ? '10.0.2.2' : undefined,
+      networkMode: local ? 'slirp4netns:allow_host_loopback=true' : 'bridge',
+      timings,
+      onRoutesChanged: () => void route(),
+      log,
     });
   }
 
@@ -165,22 +176,41 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     async createServerGroup(spec) {
       await ready();
       if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
-      if (!account.regions.includes(spec.region as never)) throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
+      if (!account.regions.includes(spec.region as never))
+        throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
       const moniker = parseMoniker(spec.name);
-      if (!moniker.ok || moniker.moniker.sequence === undefined) throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
+      if (!moniker.ok || moniker.moniker.sequence === undefined)
+        throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
       if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
-      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec))) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
+      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)))
+        throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
       const capacity = Capacity.safeParse(spec.capacity);
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
       for (const name of spec.loadBalancers) await balancer({ account: spec.account, region: spec.region, name });
       if (ports.unassigned() < capacity.data.desired)
-        throw new EngineError('conflict', `port exhaustion: ${capacity.data.desired} containers need host ports but only ${ports.unassigned()} of account '${account.name}''s range are free`, 'capacity');
+        throw new EngineError(
+          'conflict',
+          `port exhaustion: ${capacity.data.desired} containers need host ports but only ${ports.unassigned()} of account '${account.name}''s range are free`,
+          'capacity',
+        );
       const image = await images.ensure(spec.image).catch(unreachable);
       const { stack, detail, cluster, sequence } = moniker.moniker;
       const sg = ServerGroup.parse({
-        name: spec.name, application: spec.application, cluster, ...(stack ? { stack } : {}), ...(detail ? { detail } : {}), sequence,
-        account: spec.account, region: spec.region, image: image.ref, capacity: capacity.data, disabled: true,
-        loadBalancers: spec.loadBalancers, instances: [], launchedAt: new Date().toISOString(), managedBy: 'docker',
+        name: spec.name,
+        application: spec.application,
+        cluster,
+        ...(stack ? { stack } : {}),
+        ...(detail ? { detail } : {}),
+        sequence,
+        account: spec.account,
+        region: spec.region,
+        image: image.ref,
+        capacity: capacity.data,
+        disabled: true,
+        loadBalancers: spec.loadBalancers,
+        instances: [],
+        launchedAt: new Date().toISOString(),
+        managedBy: 'docker',
         ...(spec.userData ? { userData: spec.userData } : {}),
       });
       const g: ContainerGroup = { sg, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
@@ -208,7 +238,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       const capacity = Capacity.safeParse(next);
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
       const more = capacity.data.desired - g.instances.filter(counted).length;
-      if (more > ports.unassigned()) throw new EngineError('conflict', `port exhaustion: ${more} more containers need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
+      if (more > ports.unassigned())
+        throw new EngineError('conflict', `port exhaustion: ${more} more containers need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
       g.sg = { ...g.sg, capacity: capacity.data };
       await runtime.reconcile(g);
       return snapshot(g);
@@ -243,8 +274,19 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       await g.running;
       await Promise.all([...g.instances].map((i) => runtime.stop(g, i, 'stopped: server group destroyed')));
       // Containers of the group this process does not track (a launch cut short) go too.
-      const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.serverGroup}=${key.name}`] } }).catch(unreachable);
-      await Promise.all(left.filter((c) => c.Labels[LABEL.region] === key.region).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      const left = await docker
+        .listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.serverGroup}=${key.name}`] } })
+        .catch(unreachable);
+      await Promise.all(
+        left
+          .filter((c) => c.Labels[LABEL.region] === key.region)
+          .map((c) =>
+            docker
+              .getContainer(c.Id)
+              .remove({ force: true })
+              .catch(() => undefined),
+          ),
+      );
       runtime.groups.delete(keyOf(key));
       await repos.serverGroups.delete(key);
     },
@@ -256,7 +298,10 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     async instanceLog(instanceId, maxBytes) {
       await ready();
       if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
-      const [c] = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.instance}=${instanceId}`] } });
+      const [c] = await docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.instance}=${instanceId}`] },
+      });
       if (!c) return undefined;
       const raw = await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, follow: false, tail: 2000 });
       const text = demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
@@ -271,8 +316,15 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       const stored = await repos.loadBalancers.get(spec);
       if (stored && stored.managedBy !== 'docker') throw new EngineError('conflict', `load balancer '${spec.name}' is not one the container provider runs`, 'loadBalancer');
       const lb = LoadBalancer.parse({
-        name: spec.name, application: spec.application, account: spec.account, region: spec.region, protocol: 'http',
-        address: '127.0.0.1:0', healthCheckPath: spec.healthCheckPath ?? '/health', targets: [], managedBy: 'docker',
+        name: spec.name,
+        application: spec.application,
+        account: spec.account,
+        region: spec.region,
+        protocol: 'http',
+        address: '127.0.0.1:0',
+        healthCheckPath: spec.healthCheckPath ?? '/health',
+        targets: [],
+        managedBy: 'docker',
       });
       const b = await balancers.open(lb);
       await repos.loadBalancers.save(b.lb);
@@ -282,7 +334,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     async setTrafficWeights(key, weights) {
       const b = await balancer(key);
       for (const name of Object.keys(weights))
-        if (!b.lb.targets.some((t) => t.serverGroup === name)) throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
+        if (!b.lb.targets.some((t) => t.serverGroup === name))
+          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
       b.lb = LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.map((t) => ({ ...t, weight: weights[t.serverGroup] ?? t.weight })) });
       await repos.loadBalancers.save(b.lb);
       await route();

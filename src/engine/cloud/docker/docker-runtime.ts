@@ -74,9 +74,13 @@ export function createContainerRuntime(deps: {
     }
   };
 
-  const remove = (containerId: string) => docker.getContainer(containerId).remove({ force: true, v: true }).catch((err: unknown) => {
-    if ((err as { statusCode?: number }).statusCode !== 404) deps.log(`removing container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);
-  });
+  const remove = (containerId: string) =>
+    docker
+      .getContainer(containerId)
+      .remove({ force: true, v: true })
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode !== 404) deps.log(`removing container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);
+      });
 
   async function markGone(g: ContainerGroup, i: ContainerInstance, detail: string, state?: EngineState): Promise<void> {
     if (i.gone) return;
@@ -101,18 +105,36 @@ export function createContainerRuntime(deps: {
     const id = `i-${randomBytes(6).toString('hex')}`;
     const env = [`PORT=${CONTAINER_PORT}`, `KILN_INSTANCE_ID=${id}`, `KILN_IMAGE_NAME=${g.sg.image.name}`, `KILN_IMAGE_VERSION=${g.sg.image.version}`];
     if (deps.metadata && deps.metadataHost) {
-      const url = deps.metadata.register({ instanceId: id, hostname: `${g.sg.name}-${id.slice(2, 8)}`, serverGroup: g.sg.name, account: g.sg.account, region: g.sg.region, userData: g.sg.userData ?? '' });
+      const url = deps.metadata.register({
+        instanceId: id,
+        hostname: `${g.sg.name}-${id.slice(2, 8)}`,
+        serverGroup: g.sg.name,
+        account: g.sg.account,
+        region: g.sg.region,
+        userData: g.sg.userData ?? '',
+      });
       env.push(`KILN_METADATA_URL=${url.replace('127.0.0.1', deps.metadataHost)}`);
     }
     const labels = {
-      [LABEL.kilnId]: deps.kilnId, [LABEL.application]: g.sg.application, [LABEL.cluster]: g.sg.cluster, [LABEL.serverGroup]: g.sg.name,
-      [LABEL.account]: g.sg.account, [LABEL.region]: g.sg.region, [LABEL.version]: g.sg.image.version, [LABEL.image]: g.sg.image.name,
-      [LABEL.instance]: id, [LABEL.port]: String(port),
+      [LABEL.kilnId]: deps.kilnId,
+      [LABEL.application]: g.sg.application,
+      [LABEL.cluster]: g.sg.cluster,
+      [LABEL.serverGroup]: g.sg.name,
+      [LABEL.account]: g.sg.account,
+      [LABEL.region]: g.sg.region,
+      [LABEL.version]: g.sg.image.version,
+      [LABEL.image]: g.sg.image.name,
+      [LABEL.instance]: id,
+      [LABEL.port]: String(port),
     };
     let containerId: string | undefined;
     try {
       const container = await docker.createContainer({
-        name: `${g.sg.name}-${id}`, Image: engineTag(g.sg.image), Env: env, Labels: labels, ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
+        name: `${g.sg.name}-${id}`,
+        Image: engineTag(g.sg.image),
+        Env: env,
+        Labels: labels,
+        ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: { NetworkMode: deps.networkMode, PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
       });
       containerId = container.id;
@@ -125,8 +147,15 @@ export function createContainerRuntime(deps: {
       throw new Error(`the engine could not start a container of ${g.sg.image.name}:${g.sg.image.version}: ${engineMessage(err)}`);
     }
     const instance: ContainerInstance = {
-      id, containerId, port, launchedAt: new Date().toISOString(), startedMs: Date.now(),
-      failures: 0, detail: deps.metadataHost ? 'waiting for report-ready' : 'waiting for the first health check', gone: false, retiring: false,
+      id,
+      containerId,
+      port,
+      launchedAt: new Date().toISOString(),
+      startedMs: Date.now(),
+      failures: 0,
+      detail: deps.metadataHost ? 'waiting for report-ready' : 'waiting for the first health check',
+      gone: false,
+      retiring: false,
     };
     g.instances.push(instance);
     return instance;
@@ -137,7 +166,10 @@ export function createContainerRuntime(deps: {
     i.detail = why;
     deps.onRoutesChanged();
     // SIGTERM, then SIGKILL after the grace period: the app finishes what it is answering.
-    await docker.getContainer(i.containerId).stop({ t: 5 }).catch(() => undefined);
+    await docker
+      .getContainer(i.containerId)
+      .stop({ t: 5 })
+      .catch(() => undefined);
     await markGone(g, i, why);
     g.instances = g.instances.filter((x) => x !== i);
   }
@@ -200,13 +232,15 @@ export function createContainerRuntime(deps: {
   function reconcile(g: ContainerGroup): Promise<void> {
     if (g.queued) return g.running;
     g.queued = true;
-    g.running = g.running.then(async () => {
-      g.queued = false;
-      await reconcileOnce(g, await engineStates(g.sg.account));
-    }).catch((err: unknown) => {
-      g.problem = engineMessage(err);
-      deps.log(`${g.sg.name}: ${g.problem}`);
-    });
+    g.running = g.running
+      .then(async () => {
+        g.queued = false;
+        await reconcileOnce(g, await engineStates(g.sg.account));
+      })
+      .catch((err: unknown) => {
+        g.problem = engineMessage(err);
+        deps.log(`${g.sg.name}: ${g.problem}`);
+      });
     return g.running;
   }
 

@@ -12,7 +12,11 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
   return createProviders(deps.repos, deps.local, {
     docker: (account, credentials) =>
       createDockerProvider({
-        repos: deps.repos, account, credentials, images, dataDir: join(deps.cloudDir, 'docker', account.name),
+        repos: deps.repos,
+        account,
+        credentials,
+        images,
+        dataDir: join(deps.cloudDir, 'docker', account.name),
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),
   });

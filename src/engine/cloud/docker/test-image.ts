@@ -31,7 +31,12 @@ export async function sampleAppArchive(): Promise<string> {
   for (const lib of new Set(libs)) put(lib);
   put(SAMPLE_APP, '/app/server.mjs');
   mkdirSync(join(root, 'tmp'), { recursive: true });
-  const out = await buildOci(createBakeLog(() => {}), root, work, { tag: 'kiln-sample-app', entrypoint: 'app/server.mjs' });
+  const out = await buildOci(
+    createBakeLog(() => {}),
+    root,
+    work,
+    { tag: 'kiln-sample-app', entrypoint: 'app/server.mjs' },
+  );
   mkdirSync(dir, { recursive: true });
   renameSync(out.packed, archive);
   rmSync(work, { recursive: true, force: true });

@@ -39,7 +39,9 @@ export function ApiTokensPage() {
           New token name
           <input className={`${inputClasses} w-72`} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. laptop CLI" required />
         </label>
-        <Button variant="primary" type="submit" disabled={create.isPending}>Create token</Button>
+        <Button variant="primary" type="submit" disabled={create.isPending}>
+          Create token
+        </Button>
       </form>
       <FormError message={create.error?.message ?? revoke.error?.message} />
       {shown && (
@@ -51,19 +53,30 @@ export function ApiTokensPage() {
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-zinc-500 uppercase">
-            <tr><th className="py-2">Name</th><th>Starts with</th><th>Created</th><th>Last used</th><th>State</th><th /></tr>
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Starts with</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th>State</th>
+              <th />
+            </tr>
           </thead>
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {tokens.data?.tokens.map((t) => (
               <tr key={t.id}>
                 <td className="py-2 font-medium">{t.name}</td>
                 <td className="font-mono text-xs">{t.prefix}…</td>
-                <td><RelativeTime iso={t.createdAt} /></td>
+                <td>
+                  <RelativeTime iso={t.createdAt} />
+                </td>
                 <td>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : 'never'}</td>
                 <td>{t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < now ? 'expired' : 'active'}</td>
                 <td className="text-right">
                   {!t.revokedAt && (
-                    <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>Revoke</Button>
+                    <Button size="sm" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>
+                      Revoke
+                    </Button>
                   )}
                 </td>
               </tr>

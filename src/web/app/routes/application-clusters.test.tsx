@@ -23,20 +23,17 @@ describe('clusters view', () => {
     const prod = await screen.findByRole('region', { name: 'prod' });
     expect(within(prod).getByText('prod', { selector: '[title="prod environment"]' })).toBeTruthy();
     const staging = screen.getByRole('region', { name: 'staging' });
-    expect(within(staging).getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
-      'web-staging',
-      'web-staging-canary',
-    ]);
+    expect(
+      within(staging)
+        .getAllByRole('heading', { level: 3 })
+        .map((h) => h.textContent),
+    ).toEqual(['web-staging', 'web-staging-canary']);
 
     const webProd = within(prod).getByRole('region', { name: 'web-prod' });
     const regions = within(webProd).getAllByRole('group');
     expect(regions.map((r) => within(r).getByRole('heading', { level: 4 }).textContent)).toEqual(['eu-west-1', 'us-east-1']);
     const east = within(webProd).getByRole('group', { name: 'us-east-1' });
-    expect(cardNames(east)).toEqual([
-      'web-prod-v003 in prod/us-east-1',
-      'web-prod-v002 in prod/us-east-1',
-      'web-prod-v001 in prod/us-east-1',
-    ]);
+    expect(cardNames(east)).toEqual(['web-prod-v003 in prod/us-east-1', 'web-prod-v002 in prod/us-east-1', 'web-prod-v001 in prod/us-east-1']);
     const v001 = within(east).getByRole('link', { name: /web-prod-v001 in prod\/us-east-1/ });
     expect(within(v001).getByText('Disabled')).toBeTruthy();
     expect(within(v001).getByText('web:2.3.0')).toBeTruthy();
@@ -62,10 +59,7 @@ describe('clusters view', () => {
     expect(await screen.findByText('2 of 7 server groups shown')).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('region', { name: 'staging' })).toBeNull());
     expect(screen.queryByRole('group', { name: 'us-east-1' })).toBeNull();
-    expect(cardNames(screen.getByRole('group', { name: 'eu-west-1' }))).toEqual([
-      'web-prod-v003 in prod/eu-west-1',
-      'web-prod-v002 in prod/eu-west-1',
-    ]);
+    expect(cardNames(screen.getByRole('group', { name: 'eu-west-1' }))).toEqual(['web-prod-v003 in prod/eu-west-1', 'web-prod-v002 in prod/eu-west-1']);
 
     await user.click(screen.getByRole('checkbox', { name: 'Show disabled' }));
     expect(search()).toEqual({ region: 'eu-west-1', showDisabled: 'false' });
@@ -131,11 +125,7 @@ describe('clusters view', () => {
 
   it('shows a server error with a Retry that refetches', async () => {
     server.use(
-      http.get(
-        '*/api/applications/:application/clusters',
-        () => HttpResponse.json({ error: 'internal', message: 'Database unavailable.' }, { status: 500 }),
-        { once: true },
-      ),
+      http.get('*/api/applications/:application/clusters', () => HttpResponse.json({ error: 'internal', message: 'Database unavailable.' }, { status: 500 }), { once: true }),
     );
     const { user } = renderApp('/applications/web/clusters');
     const alert = await screen.findByRole('alert');

@@ -51,11 +51,7 @@ export function ApplicationClustersPage() {
       />
     );
   } else if (view.data.totalServerGroups === 0) {
-    body = (
-      <EmptyState title="This application has no server groups yet">
-        Server groups appear here once a deploy creates one.
-      </EmptyState>
-    );
+    body = <EmptyState title="This application has no server groups yet">Server groups appear here once a deploy creates one.</EmptyState>;
   } else if (view.data.shownServerGroups === 0) {
     body = (
       <EmptyState
@@ -82,13 +78,7 @@ export function ApplicationClustersPage() {
       <title>{`Clusters · ${application} · Kiln`}</title>
       <h2 className="sr-only">Clusters</h2>
       {/* Filters over nothing only confuse: an application with no server groups gets just the empty state. */}
-      {view.data?.totalServerGroups !== 0 && (
-        <ClusterFilterBar
-          facets={view.data?.facets}
-          shown={view.data?.shownServerGroups}
-          total={view.data?.totalServerGroups}
-        />
-      )}
+      {view.data?.totalServerGroups !== 0 && <ClusterFilterBar facets={view.data?.facets} shown={view.data?.shownServerGroups} total={view.data?.totalServerGroups} />}
       <div className="flex items-start gap-4">
         <div className="min-w-0 flex-1">{body}</div>
         {selected && <ServerGroupPanel application={application} selection={selected} onClose={close} />}

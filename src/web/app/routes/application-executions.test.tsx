@@ -6,7 +6,10 @@ import { server } from '../../../../mocks/node';
 import { Execution } from '../../../shared/domain/execution';
 import { renderApp } from '../../test/render-app';
 
-const rows = () => within(screen.getByRole('table', { name: 'Executions' })).getAllByRole('row').slice(1);
+const rows = () =>
+  within(screen.getByRole('table', { name: 'Executions' }))
+    .getAllByRole('row')
+    .slice(1);
 
 describe('executions list', () => {
   it('lists an application’s executions newest first with where each one is', async () => {

@@ -30,7 +30,13 @@ export function ApplicationExecutionsPage() {
         error={query.error}
         onRetry={() => void query.refetch()}
         retrying={query.isFetching}
-        action={params.toString() ? <Link to={paths.applicationExecutions(application)} className={buttonClasses()}>Clear filters</Link> : undefined}
+        action={
+          params.toString() ? (
+            <Link to={paths.applicationExecutions(application)} className={buttonClasses()}>
+              Clear filters
+            </Link>
+          ) : undefined
+        }
       />
     );
   }

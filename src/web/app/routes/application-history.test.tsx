@@ -19,7 +19,9 @@ describe('deployment history page', () => {
     const local = new Date(dayBefore.getTime() - dayBefore.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     fireEvent.change(screen.getByLabelText('Running at'), { target: { value: local } });
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/server groups? of web in prod ran at/));
-    const rows = within(screen.getByRole('table', { name: 'Deployment history' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Deployment history' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(rows.map(() => 'web-prod-v000'));
   });
 });

@@ -42,18 +42,29 @@ export function ApplicationHistoryPage() {
         <SelectField label="Environment" value={environment} onChange={(v) => set('environment', v)} allLabel="All environments" options={ENVIRONMENTS} />
         <SelectField label="Cluster" value={cluster} onChange={(v) => set('cluster', v)} allLabel="All clusters" options={[...new Set(clusters)].sort()} />
         <div className="flex items-center gap-1.5">
-          <label htmlFor={atId} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Running at</label>
-          <input id={atId} type="datetime-local" value={atLocal} onChange={(e) => set('at', e.target.value)}
-            className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+          <label htmlFor={atId} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            Running at
+          </label>
+          <input
+            id={atId}
+            type="datetime-local"
+            value={atLocal}
+            onChange={(e) => set('at', e.target.value)}
+            className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
         </div>
       </div>
       {query.isPending ? (
-        <LoadingState label="Loading history…"><Skeleton className="h-40" /></LoadingState>
+        <LoadingState label="Loading history…">
+          <Skeleton className="h-40" />
+        </LoadingState>
       ) : query.isError ? (
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : query.data.entries.length === 0 ? (
         <EmptyState title={at ? `Nothing ran then` : 'No server groups yet'}>
-          {at ? `No server group of ${application}${environment ? ` in ${environment}` : ''} existed at ${formatDateTime(at)}.` : 'Deploys record every server group here, also after it is destroyed.'}
+          {at
+            ? `No server group of ${application}${environment ? ` in ${environment}` : ''} existed at ${formatDateTime(at)}.`
+            : 'Deploys record every server group here, also after it is destroyed.'}
         </EmptyState>
       ) : (
         <>
@@ -62,8 +73,8 @@ export function ApplicationHistoryPage() {
             {query.isPlaceholderData
               ? 'Updating…'
               : at
-              ? `${query.data.entries.length} server group${query.data.entries.length === 1 ? '' : 's'} of ${application}${environment ? ` in ${environment}` : ''} ran at ${formatDateTime(at)}.`
-              : `${query.data.entries.length} server group${query.data.entries.length === 1 ? '' : 's'}, newest first, destroyed ones included.`}
+                ? `${query.data.entries.length} server group${query.data.entries.length === 1 ? '' : 's'} of ${application}${environment ? ` in ${environment}` : ''} ran at ${formatDateTime(at)}.`
+                : `${query.data.entries.length} server group${query.data.entries.length === 1 ? '' : 's'}, newest first, destroyed ones included.`}
           </p>
           <div className={query.isPlaceholderData ? 'opacity-60' : ''}>
             <HistoryTable entries={query.data.entries} now={now} />

@@ -14,14 +14,7 @@ export function ApplicationLayout() {
   const query = useQuery(applicationQuery(application));
 
   if (query.isError) {
-    return (
-      <QueryErrorState
-        error={query.error}
-        onRetry={() => void query.refetch()}
-        retrying={query.isFetching}
-        notFound={<ApplicationNotFound name={application} />}
-      />
-    );
+    return <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} notFound={<ApplicationNotFound name={application} />} />;
   }
   return (
     <>

@@ -29,7 +29,9 @@ export function ApplicationPipelinesPage() {
   return (
     <section aria-label="Pipelines" className="flex flex-col gap-3">
       <div className="flex items-center justify-between">
-        <h2 className="text-sm font-semibold">{query.data.length} pipeline{query.data.length === 1 ? '' : 's'}</h2>
+        <h2 className="text-sm font-semibold">
+          {query.data.length} pipeline{query.data.length === 1 ? '' : 's'}
+        </h2>
         {!creating && (
           <Button variant="primary" onClick={() => setCreating(true)} disabled={!write.allowed} title={write.why || undefined}>
             New pipeline

@@ -13,7 +13,9 @@ describe('applications list', () => {
     const table = await screen.findByRole('table', { name: 'Applications' });
     expect(rowNames(table)).toEqual(['checkout', 'inventory', 'ledger', 'web']);
     const web = within(table).getByRole('row', { name: /^web/ });
-    const cells = within(web).getAllByRole('cell').map((c) => c.textContent);
+    const cells = within(web)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
     expect(cells).toEqual(['shop', expect.stringContaining('storefront'), '3', '7', '14', 'prodstaging']);
     expect(within(web).getByText('Demo', { exact: true })).toBeTruthy();
     expect(within(table).getByRole('link', { name: 'web' }).getAttribute('href')).toBe('/applications/web/clusters');

@@ -31,13 +31,7 @@ export function ApplicationsPage() {
           )
         }
       />
-      <SearchInput
-        label="Search applications"
-        placeholder="Search by name or description"
-        value={search.draft}
-        onChange={search.setDraft}
-        className="max-w-md"
-      />
+      <SearchInput label="Search applications" placeholder="Search by name or description" value={search.draft} onChange={search.setDraft} className="max-w-md" />
       {query.isPending ? (
         <LoadingState label="Loading applications…">
           <div className="flex flex-col gap-1.5">
@@ -50,10 +44,7 @@ export function ApplicationsPage() {
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : query.data.length === 0 ? (
         q ? (
-          <EmptyState
-            title={`No applications match '${q}'`}
-            action={<Button onClick={search.clear}>Clear search</Button>}
-          >
+          <EmptyState title={`No applications match '${q}'`} action={<Button onClick={search.clear}>Clear search</Button>}>
             The search looks at application names and descriptions.
           </EmptyState>
         ) : (

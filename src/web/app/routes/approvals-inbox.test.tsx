@@ -12,9 +12,7 @@ describe('approvals inbox', () => {
     const list = await screen.findByRole('list', { name: 'Waiting judgments' });
     const panel = within(list).getByRole('region', { name: 'Judgment: Approve' });
     expect(within(panel).getByText('Ship it?')).toBeTruthy();
-    expect(within(list).getByRole('link', { name: 'Deploy to production' }).getAttribute('href')).toBe(
-      `/applications/web/executions/${db.executions[0]!.id}?stage=ok`,
-    );
+    expect(within(list).getByRole('link', { name: 'Deploy to production' }).getAttribute('href')).toBe(`/applications/web/executions/${db.executions[0]!.id}?stage=ok`);
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(await within(nav).findByLabelText('1 waiting')).toBeTruthy();
   });

@@ -25,11 +25,7 @@ export function ApprovalsInboxPage() {
   return (
     <>
       <title>Approvals · Kiln</title>
-      <PageHeader
-        title="Approvals"
-        description="Manual judgments waiting for a decision, in every application, newest first."
-        actions={<LiveIndicator status={live} />}
-      />
+      <PageHeader title="Approvals" description="Manual judgments waiting for a decision, in every application, newest first." actions={<LiveIndicator status={live} />} />
       {query.isError ? (
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : !query.data ? (

@@ -13,16 +13,30 @@ export function AuditPage() {
   return (
     <>
       <PageHeader title="Audit log" description="Who changed what, when and from where. Entries cannot be edited or deleted." />
-      <SearchInput label="Search the audit log" value={q} onChange={(value) => setSearch(value ? { q: value } : {}, { replace: true })} placeholder="actor, action, target or detail" />
+      <SearchInput
+        label="Search the audit log"
+        value={q}
+        onChange={(value) => setSearch(value ? { q: value } : {}, { replace: true })}
+        placeholder="actor, action, target or detail"
+      />
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-zinc-500 uppercase">
-            <tr><th className="py-2">When</th><th>Who</th><th>Action</th><th>Target</th><th>Result</th><th>From</th></tr>
+            <tr>
+              <th className="py-2">When</th>
+              <th>Who</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Result</th>
+              <th>From</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {audit.data?.entries.map((e) => (
               <tr key={e.id} className="align-baseline">
-                <td className="py-1.5 whitespace-nowrap"><RelativeTime iso={e.at} /></td>
+                <td className="py-1.5 whitespace-nowrap">
+                  <RelativeTime iso={e.at} />
+                </td>
                 <td className="font-mono text-xs">{e.actor}</td>
                 <td className="font-mono text-xs">{e.action}</td>
                 <td className="font-mono text-xs break-all">{e.target}</td>

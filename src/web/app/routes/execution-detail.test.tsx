@@ -54,7 +54,12 @@ describe('execution detail', () => {
     server.use(
       http.post('*/api/executions/:id/stages/:refId/judgment', () => {
         const e = db.executions[0]!;
-        db.executions[0] = { ...e, stages: e.stages.map((s) => (s.refId === 'ok' ? { ...s, status: 'SUCCEEDED', context: { judgment: { decision: 'approve', by: 'bo', at: new Date().toISOString() } } } : s)) };
+        db.executions[0] = {
+          ...e,
+          stages: e.stages.map((s) =>
+            s.refId === 'ok' ? { ...s, status: 'SUCCEEDED', context: { judgment: { decision: 'approve', by: 'bo', at: new Date().toISOString() } } } : s,
+          ),
+        };
         return HttpResponse.json({ error: 'conflict', message: 'Already judged: approve by bo at 2026-11-23T13:00:00.000Z.' }, { status: 409 });
       }),
     );
@@ -153,7 +158,9 @@ describe('execution detail', () => {
   });
 
   it('shows every line of a flood of live batches, each under its own number', async () => {
-    server.use(http.get('*/api/executions/:id/logs', ({ request }) => HttpResponse.json({ lines: [], nextAfter: Number(new URL(request.url).searchParams.get('after') ?? 0), earlier: 0 })));
+    server.use(
+      http.get('*/api/executions/:id/logs', ({ request }) => HttpResponse.json({ lines: [], nextAfter: Number(new URL(request.url).searchParams.get('after') ?? 0), earlier: 0 })),
+    );
     renderApp(url(FAILED, '?stage=test'));
     const log = await screen.findByRole('region', { name: 'Log of Tests' });
     await waitFor(() => expect(FakeEventSource.instances.length).toBe(1));

@@ -51,10 +51,12 @@ export function ExecutionDetailPage() {
   const [firstChoice, setFirstChoice] = useState<string | undefined>(undefined);
   const attention =
     execution &&
-    (execution.stages.find((s) => s.status === 'SUSPENDED') ??
+    (
+      execution.stages.find((s) => s.status === 'SUSPENDED') ??
       execution.stages.find((s) => s.status === 'RUNNING') ??
       execution.stages.find((s) => s.status === 'TERMINAL') ??
-      execution.stages[0])?.refId;
+      execution.stages[0]
+    )?.refId;
   if (firstChoice === undefined && attention !== undefined) setFirstChoice(attention);
   const wanted = params.get('stage') ?? firstChoice ?? attention;
   const stage = execution?.stages.find((s) => s.refId === wanted) ?? execution?.stages[0];
@@ -65,7 +67,11 @@ export function ExecutionDetailPage() {
         error={query.error}
         onRetry={() => void query.refetch()}
         retrying={query.isFetching}
-        notFound={<EmptyState title="Execution not found" level={1}>No execution has the id {executionId}.</EmptyState>}
+        notFound={
+          <EmptyState title="Execution not found" level={1}>
+            No execution has the id {executionId}.
+          </EmptyState>
+        }
       />
     );
   }

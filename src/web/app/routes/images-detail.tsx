@@ -39,14 +39,23 @@ export function ImageDetailPage() {
         description={query.data && `${plural(query.data.versions.length, 'version')}; revoking a version revokes every image built on it.`}
       />
       {query.isPending ? (
-        <LoadingState label="Loading image…"><Skeleton className="h-40" /></LoadingState>
+        <LoadingState label="Loading image…">
+          <Skeleton className="h-40" />
+        </LoadingState>
       ) : query.isError ? (
         <QueryErrorState
           error={query.error}
           onRetry={() => void query.refetch()}
           retrying={query.isFetching}
           notFound={
-            <EmptyState title={`No image named '${name}'`} action={<Link to={paths.images()} className={buttonClasses()}>All images</Link>}>
+            <EmptyState
+              title={`No image named '${name}'`}
+              action={
+                <Link to={paths.images()} className={buttonClasses()}>
+                  All images
+                </Link>
+              }
+            >
               The registry holds no image of that name: it may never have been built, or the address has a typo.
             </EmptyState>
           }
@@ -54,7 +63,17 @@ export function ImageDetailPage() {
       ) : (
         <div className="flex flex-col gap-6">
           <DetailSection title="Versions">
-            <ImageVersionsTable detail={query.data} onRevoke={(v) => { revoke.reset(); setRevoking(v); }} onRestore={(v) => { restore.reset(); setRestoring(v); }} />
+            <ImageVersionsTable
+              detail={query.data}
+              onRevoke={(v) => {
+                revoke.reset();
+                setRevoking(v);
+              }}
+              onRestore={(v) => {
+                restore.reset();
+                setRestoring(v);
+              }}
+            />
           </DetailSection>
           <DetailSection title="Where it runs">
             <ImageUsageTable detail={query.data} />

@@ -19,10 +19,19 @@ export function RecipePage() {
       <PageHeader
         eyebrow="Bake recipe"
         title={query.data?.name ?? 'Recipe'}
-        description={query.data && <>Revision {query.data.revision}, saved <RelativeTime iso={query.data.updatedAt} /> by {query.data.updatedBy}. A Bake stage naming this recipe bakes its newest revision.</>}
+        description={
+          query.data && (
+            <>
+              Revision {query.data.revision}, saved <RelativeTime iso={query.data.updatedAt} /> by {query.data.updatedBy}. A Bake stage naming this recipe bakes its newest
+              revision.
+            </>
+          )
+        }
       />
       {query.isPending ? (
-        <LoadingState label="Loading recipe…"><Skeleton className="h-64" /></LoadingState>
+        <LoadingState label="Loading recipe…">
+          <Skeleton className="h-64" />
+        </LoadingState>
       ) : query.isError ? (
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : (
@@ -32,7 +41,9 @@ export function RecipePage() {
             <DetailSection title="Revisions">
               <ol className="flex flex-col gap-1 text-sm text-zinc-700 dark:text-zinc-300">
                 {revisions.data.map((r) => (
-                  <li key={r.revision}>r{r.revision} · {r.updatedBy}, <RelativeTime iso={r.updatedAt} /></li>
+                  <li key={r.revision}>
+                    r{r.revision} · {r.updatedBy}, <RelativeTime iso={r.updatedAt} />
+                  </li>
                 ))}
               </ol>
             </DetailSection>

@@ -10,7 +10,11 @@ describe('images pages', () => {
     const row = within(table).getByRole('row', { name: /^shop-web/ });
     expect(within(row).getByText('v3')).toBeTruthy();
     expect(within(row).getByText('production→v2')).toBeTruthy();
-    expect(within(await screen.findByRole('table', { name: 'Recipes' })).getByRole('link', { name: 'shop-web' }).getAttribute('href')).toBe(`/images/recipes/${SHOP_WEB_RECIPE}`);
+    expect(
+      within(await screen.findByRole('table', { name: 'Recipes' }))
+        .getByRole('link', { name: 'shop-web' })
+        .getAttribute('href'),
+    ).toBe(`/images/recipes/${SHOP_WEB_RECIPE}`);
   });
 
   it('says an unknown image is not in the registry, and opens `name:version` as the image', async () => {

@@ -37,7 +37,14 @@ export function PipelineEditorPage() {
         onRetry={() => void query.refetch()}
         retrying={query.isFetching}
         notFound={
-          <EmptyState title="This pipeline does not exist" action={<Link to={paths.applicationPipelines(application)} className="text-sm underline">All pipelines of {application}</Link>}>
+          <EmptyState
+            title="This pipeline does not exist"
+            action={
+              <Link to={paths.applicationPipelines(application)} className="text-sm underline">
+                All pipelines of {application}
+              </Link>
+            }
+          >
             It may have been deleted, or the link is wrong.
           </EmptyState>
         }

@@ -8,7 +8,9 @@ const ID = '0b6c5f43-2d4e-4a43-9d4e-3c1f3e7a9a01';
 useReactFlowEnvironment();
 
 const pipelineFilterOptions = () =>
-  within(screen.getByRole('combobox', { name: 'Pipeline' })).getAllByRole('option').map((o) => o.textContent);
+  within(screen.getByRole('combobox', { name: 'Pipeline' }))
+    .getAllByRole('option')
+    .map((o) => o.textContent);
 
 describe('saving a pipeline', () => {
   it('renames it in the pipelines tab and in the executions filter alike', async () => {

@@ -65,7 +65,12 @@ export function ProjectDashboardPage() {
         title={p.displayName}
         badges={p.demo && <DemoBadge />}
         description={p.description}
-        actions={<><ProjectSettings key={`${p.displayName}/${p.description}/${p.ownerEmail}`} project={p} /><CreateButton what={{ kind: 'application', project: p.name }} /></>}
+        actions={
+          <>
+            <ProjectSettings key={`${p.displayName}/${p.description}/${p.ownerEmail}`} project={p} />
+            <CreateButton what={{ kind: 'application', project: p.name }} />
+          </>
+        }
       >
         <p className="flex gap-4 text-xs text-zinc-500 dark:text-zinc-400">
           <span className="font-mono">{p.name}</span>
@@ -76,8 +81,7 @@ export function ProjectDashboardPage() {
       {p.demo && p.name === DEMO_PROJECT && <DemoGuide />}
       {applications.length === 0 ? (
         <EmptyState title="This project has no applications yet">
-          Create one with <code className="font-mono text-xs">POST /api/applications</code> and project{' '}
-          <code className="font-mono text-xs">{p.name}</code>.
+          Create one with <code className="font-mono text-xs">POST /api/applications</code> and project <code className="font-mono text-xs">{p.name}</code>.
         </EmptyState>
       ) : (
         <div className="flex flex-col gap-6">

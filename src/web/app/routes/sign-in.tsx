@@ -41,14 +41,18 @@ export function SignInPage() {
   return (
     <AuthCard
       title="Sign in"
-      subtitle={sso ? `Use your ${sso.name} account, or a Kiln account an admin gave you. Scripts and the CLI use API tokens.` : 'Use the account an admin gave you. Scripts and the CLI use API tokens instead.'}
+      subtitle={
+        sso
+          ? `Use your ${sso.name} account, or a Kiln account an admin gave you. Scripts and the CLI use API tokens.`
+          : 'Use the account an admin gave you. Scripts and the CLI use API tokens instead.'
+      }
     >
       {options?.setupPending && (
         <div role="note" className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-400/30 dark:bg-sky-500/10 dark:text-sky-100">
           <p className="font-medium">First start: no admin yet</p>
           <p className="mt-1">
-            Kiln printed a one-time setup link in its log (the terminal running <code>npm start</code>, or the service&apos;s log), on the line{' '}
-            <q>No admin yet. Create one…</q>. Open it to create the first admin; restarting Kiln prints a fresh one.
+            Kiln printed a one-time setup link in its log (the terminal running <code>npm start</code>, or the service&apos;s log), on the line <q>No admin yet. Create one…</q>.
+            Open it to create the first admin; restarting Kiln prints a fresh one.
           </p>
         </div>
       )}

@@ -13,7 +13,9 @@ export function AccountHealthCell({ account }: { account: string }) {
       ) : health.isError ? (
         <span className="text-red-700 dark:text-red-400">{health.error.message}</span>
       ) : (
-        <span className={tone} data-testid={`health-${account}`}>{describeHealth(health.data)}</span>
+        <span className={tone} data-testid={`health-${account}`}>
+          {describeHealth(health.data)}
+        </span>
       )}
       <Button size="sm" variant="ghost" onClick={() => void health.refetch()} disabled={health.isFetching} aria-label={`Check ${account} again`}>
         Check

@@ -31,7 +31,9 @@ export function AccountRow({ account }: { account: Account }) {
         {account.demo && <span className="ml-1.5 rounded bg-zinc-100 px-1.5 font-sans text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">demo</span>}
       </td>
       <td>{account.provider}</td>
-      <td><EnvironmentBadge environment={account.environment} /></td>
+      <td>
+        <EnvironmentBadge environment={account.environment} />
+      </td>
       <td>
         <input
           aria-label={`Regions of ${account.name}`}
@@ -40,29 +42,65 @@ export function AccountRow({ account }: { account: Account }) {
           className={`${inputClasses} h-7 w-auto max-w-full`}
           defaultValue={account.regions.join(', ')}
           onBlur={(e) => {
-            const next = e.target.value.split(',').map((r) => r.trim()).filter(Boolean);
+            const next = e.target.value
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean);
             if (next.join(',') !== account.regions.join(',')) update.mutate({ regions: next as never });
           }}
         />
       </td>
-      <td className="font-mono text-xs break-all">{account.endpoint.dockerHost ?? 'this machine'}{account.endpoint.tls ? ' (TLS)' : ''}</td>
+      <td className="font-mono text-xs break-all">
+        {account.endpoint.dockerHost ?? 'this machine'}
+        {account.endpoint.tls ? ' (TLS)' : ''}
+      </td>
       <td className="text-xs">
-        {account.credentials ? <>Set on {day(account.credentials.setAt)} by {account.credentials.setBy}</> : <span className="text-zinc-500">none</span>}
+        {account.credentials ? (
+          <>
+            Set on {day(account.credentials.setAt)} by {account.credentials.setBy}
+          </>
+        ) : (
+          <span className="text-zinc-500">none</span>
+        )}
         {account.provider !== 'local' &&
           (token === undefined ? (
-            <Button size="sm" variant="ghost" onClick={() => setToken('')}>{account.credentials ? 'Replace' : 'Set'}</Button>
+            <Button size="sm" variant="ghost" onClick={() => setToken('')}>
+              {account.credentials ? 'Replace' : 'Set'}
+            </Button>
           ) : (
-            <form className="mt-1 flex gap-1" onSubmit={(e) => { e.preventDefault(); update.mutate({ credentials: { token } }); }}>
-              <input aria-label={`New token for ${account.name}`} type="password" autoComplete="off" className={`${inputClasses} h-7 w-36`} value={token} onChange={(e) => setToken(e.target.value)} required />
-              <Button size="sm" type="submit">Save</Button>
+            <form
+              className="mt-1 flex gap-1"
+              onSubmit={(e) => {
+                e.preventDefault();
+                update.mutate({ credentials: { token } });
+              }}
+            >
+              <input
+                aria-label={`New token for ${account.name}`}
+                type="password"
+                autoComplete="off"
+                className={`${inputClasses} h-7 w-36`}
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                required
+              />
+              <Button size="sm" type="submit">
+                Save
+              </Button>
             </form>
           ))}
       </td>
-      <td className="text-xs"><AccountHealthCell account={account.name} /></td>
+      <td className="text-xs">
+        <AccountHealthCell account={account.name} />
+      </td>
       <td className="space-y-1">
         <div className="flex gap-1">
-          <Button size="sm" onClick={() => update.mutate({ disabled: !account.disabled })}>{account.disabled ? 'Enable' : 'Disable'}</Button>
-          <Button size="sm" variant="ghost" onClick={() => remove.mutate()} disabled={remove.isPending}>Remove</Button>
+          <Button size="sm" onClick={() => update.mutate({ disabled: !account.disabled })}>
+            {account.disabled ? 'Enable' : 'Disable'}
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => remove.mutate()} disabled={remove.isPending}>
+            Remove
+          </Button>
         </div>
         {account.disabled && <p className="text-xs text-amber-700 dark:text-amber-400">disabled: no new deploys</p>}
         <FormError message={update.error?.message ?? remove.error?.message} />

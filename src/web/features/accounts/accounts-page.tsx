@@ -17,22 +17,35 @@ export function AccountsPage() {
         description="Where server groups run. A local account is Kiln's own cloud on this machine; a docker account is a Docker or Podman engine. Credentials are write-only. Who may see and deploy to an account is set by roles (READ/WRITE/EXECUTE per account) under Users and roles."
       />
       <section aria-labelledby="accounts-h" className="flex flex-col gap-3">
-        <h2 id="accounts-h" className="sr-only">Accounts</h2>
+        <h2 id="accounts-h" className="sr-only">
+          Accounts
+        </h2>
         {accounts.isError ? (
           <QueryErrorState error={accounts.error} onRetry={() => void accounts.refetch()} retrying={accounts.isFetching} />
         ) : accounts.data?.length === 0 ? (
           <EmptyState title="No accounts yet">
-            Kiln deploys nowhere until it has an account. Add a <strong>local</strong> account (region <code className="font-mono text-xs">local</code>) to deploy to this machine, or a{' '}
-            <strong>docker</strong> account pointing at a Docker or Podman socket.
+            Kiln deploys nowhere until it has an account. Add a <strong>local</strong> account (region <code className="font-mono text-xs">local</code>) to deploy to this machine,
+            or a <strong>docker</strong> account pointing at a Docker or Podman socket.
           </EmptyState>
         ) : (
           <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
               <thead className="text-xs text-zinc-500 uppercase">
-                <tr><th className="py-2">Name</th><th>Provider</th><th>Environment</th><th>Regions</th><th>Endpoint</th><th>Credentials</th><th>Health</th><th>State</th></tr>
+                <tr>
+                  <th className="py-2">Name</th>
+                  <th>Provider</th>
+                  <th>Environment</th>
+                  <th>Regions</th>
+                  <th>Endpoint</th>
+                  <th>Credentials</th>
+                  <th>Health</th>
+                  <th>State</th>
+                </tr>
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {accounts.data?.map((a) => <AccountRow key={a.name} account={a} />)}
+                {accounts.data?.map((a) => (
+                  <AccountRow key={a.name} account={a} />
+                ))}
               </tbody>
             </table>
           </div>

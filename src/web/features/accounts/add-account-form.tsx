@@ -20,7 +20,10 @@ export function AddAccountForm() {
           name: draft.name,
           provider: draft.provider,
           environment: draft.environment,
-          regions: draft.regions.split(',').map((r) => r.trim()).filter(Boolean),
+          regions: draft.regions
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
           endpoint: draft.provider === 'docker' ? { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}) } : {},
           ...(draft.token ? { credentials: { token: draft.token } } : {}),
         } as never,
@@ -44,21 +47,42 @@ export function AddAccountForm() {
           <option value="docker">docker</option>
         </select>
         <select aria-label="Environment" className={`${inputClasses} w-28`} value={draft.environment} onChange={set('environment')}>
-          {Environment.options.map((e) => <option key={e} value={e}>{e}</option>)}
+          {Environment.options.map((e) => (
+            <option key={e} value={e}>
+              {e}
+            </option>
+          ))}
         </select>
         <input aria-label="Regions" placeholder="regions, comma-separated" className={`${inputClasses} w-52`} value={draft.regions} onChange={set('regions')} required />
       </div>
       {draft.provider === 'docker' && (
         <div className="flex flex-wrap items-end gap-2">
-          <input aria-label="Docker host" placeholder="unix:///run/podman/podman.sock or tcp://host:2376" className={`${inputClasses} w-96`} value={draft.dockerHost} onChange={set('dockerHost')} required />
+          <input
+            aria-label="Docker host"
+            placeholder="unix:///run/podman/podman.sock or tcp://host:2376"
+            className={`${inputClasses} w-96`}
+            value={draft.dockerHost}
+            onChange={set('dockerHost')}
+            required
+          />
           <label className="flex items-center gap-1.5 text-sm">
             <input type="checkbox" checked={draft.tls} onChange={(e) => setDraft({ ...draft, tls: e.target.checked })} /> TLS
           </label>
-          <input aria-label="Access token" placeholder="access token (optional, write-only)" type="password" autoComplete="off" className={`${inputClasses} w-64`} value={draft.token} onChange={set('token')} />
+          <input
+            aria-label="Access token"
+            placeholder="access token (optional, write-only)"
+            type="password"
+            autoComplete="off"
+            className={`${inputClasses} w-64`}
+            value={draft.token}
+            onChange={set('token')}
+          />
         </div>
       )}
       <div>
-        <Button variant="primary" type="submit" disabled={create.isPending}>{create.isPending ? 'Checking…' : 'Add account'}</Button>
+        <Button variant="primary" type="submit" disabled={create.isPending}>
+          {create.isPending ? 'Checking…' : 'Add account'}
+        </Button>
       </div>
       <FormError message={create.error?.message} />
     </form>

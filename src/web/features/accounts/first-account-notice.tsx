@@ -14,7 +14,11 @@ export function FirstAccountNotice() {
       <p className="font-semibold">Kiln has no account to deploy to yet.</p>
       {me?.user.admin ? (
         <p>
-          Start by <Link className="underline" to={paths.adminAccounts()}>adding a first account</Link>: a local one deploys to this machine, a docker one to a Docker or Podman engine.
+          Start by{' '}
+          <Link className="underline" to={paths.adminAccounts()}>
+            adding a first account
+          </Link>
+          : a local one deploys to this machine, a docker one to a Docker or Podman engine.
         </p>
       ) : (
         <p>Ask an admin to add one (Accounts, in their user menu).</p>

@@ -32,8 +32,7 @@ export function ApplicationHeader({ application }: { application: ApplicationSum
           </span>
           <span>Owner {application.ownerEmail}</span>
           <span>
-            {plural(application.clusterCount, 'cluster')} · {plural(application.serverGroupCount, 'server group')} ·{' '}
-            {plural(application.instanceCount, 'instance')}
+            {plural(application.clusterCount, 'cluster')} · {plural(application.serverGroupCount, 'server group')} · {plural(application.instanceCount, 'instance')}
           </span>
         </p>
       </PageHeader>

@@ -4,7 +4,7 @@ import { db } from '../../../../mocks/db';
 import { renderApp } from '../../test/render-app';
 
 describe('application settings', () => {
-  it("edits the owner, and refuses to delete while the application runs things, naming them", async () => {
+  it('edits the owner, and refuses to delete while the application runs things, naming them', async () => {
     const { user } = renderApp('/applications/web/clusters');
     await user.click(await screen.findByRole('button', { name: 'Settings' }, { timeout: 10_000 }));
     const settings = screen.getByRole('dialog', { name: 'Settings of web' });

@@ -45,27 +45,66 @@ export function ApplicationSettings({ application }: { application: ApplicationS
 
   return (
     <>
-      <Button size="sm" onClick={() => { save.reset(); setDescription(application.description); setOwnerEmail(application.ownerEmail); setOpen(true); }}>Settings</Button>
+      <Button
+        size="sm"
+        onClick={() => {
+          save.reset();
+          setDescription(application.description);
+          setOwnerEmail(application.ownerEmail);
+          setOpen(true);
+        }}
+      >
+        Settings
+      </Button>
       {open && (
         <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
           <form
-            role="dialog" aria-modal="true" aria-labelledby={ids.title}
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby={ids.title}
             className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-            onSubmit={(e) => { e.preventDefault(); save.mutate(); }}
+            onSubmit={(e) => {
+              e.preventDefault();
+              save.mutate();
+            }}
           >
-            <h2 id={ids.title} className="text-base font-semibold">Settings of {application.name}</h2>
-            <label htmlFor={ids.description} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Description</label>
+            <h2 id={ids.title} className="text-base font-semibold">
+              Settings of {application.name}
+            </h2>
+            <label htmlFor={ids.description} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+              Description
+            </label>
             <textarea id={ids.description} rows={3} maxLength={2000} value={description} onChange={(e) => setDescription(e.target.value)} className={`${INPUT} h-auto py-1`} />
-            <label htmlFor={ids.owner} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Owner e-mail</label>
+            <label htmlFor={ids.owner} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+              Owner e-mail
+            </label>
             <input id={ids.owner} type="email" value={ownerEmail} onChange={(e) => setOwnerEmail(e.target.value)} className={INPUT} />
-            {save.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{save.error.message}</p>}
+            {save.error && (
+              <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+                {save.error.message}
+              </p>
+            )}
             <div className="flex flex-wrap justify-between gap-2">
               {me?.user.admin ? (
-                <Button variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => { remove.reset(); setOpen(false); setDeleting(true); }}>Delete application…</Button>
-              ) : <span />}
+                <Button
+                  variant="ghost"
+                  className="text-red-700! dark:text-red-400!"
+                  onClick={() => {
+                    remove.reset();
+                    setOpen(false);
+                    setDeleting(true);
+                  }}
+                >
+                  Delete application…
+                </Button>
+              ) : (
+                <span />
+              )}
               <div className="flex gap-2">
                 <Button onClick={() => setOpen(false)}>Cancel</Button>
-                <Button type="submit" variant="primary" disabled={save.isPending}>{save.isPending ? 'Saving…' : 'Save'}</Button>
+                <Button type="submit" variant="primary" disabled={save.isPending}>
+                  {save.isPending ? 'Saving…' : 'Save'}
+                </Button>
               </div>
             </div>
           </form>

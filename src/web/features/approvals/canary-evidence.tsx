@@ -24,7 +24,7 @@ export function canaryAnalysisOf(stage: StageExecution): CanaryAnalysis | undefi
   return parsed.success ? parsed.data : undefined;
 }
 
-type Row = { label: string; of: (t: CanaryAnalysis['canary']) => number; unit: string; /** Higher is worse: the canary cell is marked when it is. */ worse: boolean };
+type Row = { label: string; of: (t: CanaryAnalysis['canary']) => number; unit: string /** Higher is worse: the canary cell is marked when it is. */; worse: boolean };
 const ROWS: Row[] = [
   { label: 'Requests', of: (t) => t.requests, unit: '', worse: false },
   { label: 'Errors', of: (t) => t.errors, unit: '', worse: false },

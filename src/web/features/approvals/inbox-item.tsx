@@ -18,10 +18,7 @@ export function InboxItem({ item, onJudge }: { item: PendingJudgment; onJudge: (
       <p className="text-sm">
         <span className="font-medium">{execution.application}</span>
         {' · '}
-        <Link
-          to={paths.execution(execution.application, execution.id, { stage: item.refId })}
-          className="font-medium text-orange-700 hover:underline dark:text-orange-400"
-        >
+        <Link to={paths.execution(execution.application, execution.id, { stage: item.refId })} className="font-medium text-orange-700 hover:underline dark:text-orange-400">
           {execution.pipelineName}
         </Link>
         <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{execution.id.slice(0, 8)}</span>

@@ -28,18 +28,30 @@ describe('what an approval changes', () => {
   it('says what production runs, what this promotes from which commit, how long staging has been healthy and which checks passed — with links', async () => {
     renderContext({
       target: {
-        stageName: 'Deploy to production', account: 'prod', region: 'us-east-1', cluster: 'storefront-prod',
-        current: [{ account: 'prod', region: 'us-east-1', name: 'storefront-prod-v003', image: 'storefront:v1', instances: 3, healthy: 3, launchedAt: ago(2 * 24 * 60 * MIN + MIN) }],
+        stageName: 'Deploy to production',
+        account: 'prod',
+        region: 'us-east-1',
+        cluster: 'storefront-prod',
+        current: [
+          { account: 'prod', region: 'us-east-1', name: 'storefront-prod-v003', image: 'storefront:v1', instances: 3, healthy: 3, launchedAt: ago(2 * 24 * 60 * MIN + MIN) },
+        ],
       },
       promotes: { image: 'storefront:v2', name: 'storefront', version: 'v2', known: true, commit: 'c03f5e6d91aa', ref: 'main', parent: 'node-base:v2' },
       staging: {
-        stageName: 'Deploy to staging', refId: 'stg', status: 'SUCCEEDED', since: ago(12 * MIN + 5000), address: '127.0.0.1:9911', serverGroup: 'storefront-staging-v007',
+        stageName: 'Deploy to staging',
+        refId: 'stg',
+        status: 'SUCCEEDED',
+        since: ago(12 * MIN + 5000),
+        address: '127.0.0.1:9911',
+        serverGroup: 'storefront-staging-v007',
         group: { account: 'staging', region: 'us-east-1', name: 'storefront-staging-v007', image: 'storefront:v2', instances: 2, healthy: 2, launchedAt: ago(13 * MIN) },
       },
       checks: [{ refId: 'smoke', stageName: 'Smoke test', type: 'runJob', status: 'SUCCEEDED' }],
     });
     const section = await screen.findByRole('region', { name: 'What this approval changes' });
-    const facts = within(section).getAllByRole('listitem').map((li) => li.textContent);
+    const facts = within(section)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(facts).toEqual([
       'prod/us-east-1 storefront-prod runs storefront:v1 (3 instances, since 2 days)',
       '→ this promotes storefront:v2, built from commit c03f5e6d91 (main), on node-base:v2',
@@ -62,10 +74,10 @@ describe('what an approval changes', () => {
       checks: [{ refId: 'smoke', stageName: 'Smoke test', type: 'runJob', status: 'TERMINAL' }],
     });
     const section = await screen.findByRole('region', { name: 'What this approval changes' });
-    expect(within(section).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'prod/east web-prod runs nothing yet: this is its first deploy',
-      '→ this promotes nginx:1.27 (not in the image registry: no build record)',
-      'Smoke test failed',
-    ]);
+    expect(
+      within(section)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['prod/east web-prod runs nothing yet: this is its first deploy', '→ this promotes nginx:1.27 (not in the image registry: no build record)', 'Smoke test failed']);
   });
 });

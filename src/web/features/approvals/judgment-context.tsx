@@ -20,7 +20,14 @@ export function spoken(ms: number): string {
 const LINK = 'font-medium text-orange-700 underline-offset-2 hover:underline dark:text-orange-400';
 const STRONG = 'font-semibold text-zinc-900 dark:text-zinc-100';
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-const PASSED: Record<string, string> = { SUCCEEDED: 'passed', TERMINAL: 'failed', FAILED_CONTINUE: 'failed (ignored)', SKIPPED: 'was skipped', RUNNING: 'is running', NOT_STARTED: 'has not run' };
+const PASSED: Record<string, string> = {
+  SUCCEEDED: 'passed',
+  TERMINAL: 'failed',
+  FAILED_CONTINUE: 'failed (ignored)',
+  SKIPPED: 'was skipped',
+  RUNNING: 'is running',
+  NOT_STARTED: 'has not run',
+};
 
 function Runs({ group, now }: { group: GroupNow; now: number }) {
   return (
@@ -76,7 +83,10 @@ function Sentence({ application, context, now }: { application: string; context:
           {promotes.ciRunUrl && (
             <>
               {' '}
-              · <a href={promotes.ciRunUrl} className={LINK} rel="noreferrer noopener" target="_blank">CI run</a>
+              ·{' '}
+              <a href={promotes.ciRunUrl} className={LINK} rel="noreferrer noopener" target="_blank">
+                CI run
+              </a>
             </>
           )}
         </li>
@@ -84,7 +94,10 @@ function Sentence({ application, context, now }: { application: string; context:
       {staging && (
         <li data-fact="staging">
           {staging.group ? (
-            <Link to={paths.applicationClusters(application, { select: { account: staging.group.account, region: staging.group.region, name: staging.serverGroup } })} className={LINK}>
+            <Link
+              to={paths.applicationClusters(application, { select: { account: staging.group.account, region: staging.group.region, name: staging.serverGroup } })}
+              className={LINK}
+            >
               {staging.serverGroup}
             </Link>
           ) : (
@@ -99,7 +112,10 @@ function Sentence({ application, context, now }: { application: string; context:
           {staging.address && (
             <>
               {' '}
-              · <a href={`http://${staging.address}/`} className={LINK} rel="noreferrer noopener" target="_blank">open staging</a>
+              ·{' '}
+              <a href={`http://${staging.address}/`} className={LINK} rel="noreferrer noopener" target="_blank">
+                open staging
+              </a>
             </>
           )}
         </li>

@@ -24,7 +24,16 @@ function execution(deploy: { outputs?: Record<string, unknown>; context?: Record
     trigger: { type: 'manual', user: 'ana', parameters: { version: '1.4.2' } },
     createdAt: at,
     stages: [
-      { refId: 'canary', type: 'deploy', name: 'Canary prod', requisiteStageRefIds: [], failPolicy: 'halt_pipeline', status: deploy.status, outputs: deploy.outputs ?? {}, context: deploy.context ?? {} },
+      {
+        refId: 'canary',
+        type: 'deploy',
+        name: 'Canary prod',
+        requisiteStageRefIds: [],
+        failPolicy: 'halt_pipeline',
+        status: deploy.status,
+        outputs: deploy.outputs ?? {},
+        context: deploy.context ?? {},
+      },
       { refId: 'ok', type: 'manualJudgment', name: 'Promote', requisiteStageRefIds: ['canary'], failPolicy: 'halt_pipeline', status: 'SUSPENDED' },
     ],
   });
@@ -58,7 +67,9 @@ describe('judgment evidence', () => {
   it('shows a failed canary with its reasons (recorded in the stage context)', () => {
     const e = execution({
       status: 'FAILED_CONTINUE',
-      context: { canaryAnalysis: { pass: false, canary: traffic(100, 20, 80, 200), baseline: traffic(900, 9, 25, 50), reasons: ['error rate 20% vs baseline 1% (allowed: +1 points)'] } },
+      context: {
+        canaryAnalysis: { pass: false, canary: traffic(100, 20, 80, 200), baseline: traffic(900, 9, 25, 50), reasons: ['error rate 20% vs baseline 1% (allowed: +1 points)'] },
+      },
     });
     render(<JudgmentEvidence execution={e} stage={e.stages[1]!} />);
     expect(screen.getByText('failed')).toBeTruthy();

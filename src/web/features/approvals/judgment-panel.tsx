@@ -53,14 +53,14 @@ export function JudgmentPanel({ execution, stage, showEvidence = true, onJudge }
     if (sending.current) return;
     sending.current = true;
     onJudge?.();
-    judge.mutate(
-      { decision: d, ...(comment.trim() ? { comment: comment.trim() } : {}), ...(input ? { input } : {}) },
-      { onSettled: () => (sending.current = false) },
-    );
+    judge.mutate({ decision: d, ...(comment.trim() ? { comment: comment.trim() } : {}), ...(input ? { input } : {}) }, { onSettled: () => (sending.current = false) });
   };
 
   return (
-    <section aria-label={`Judgment: ${stage.name}`} className="flex flex-col gap-3 rounded-lg border border-violet-200 bg-violet-50/40 p-3 dark:border-violet-500/30 dark:bg-violet-500/5">
+    <section
+      aria-label={`Judgment: ${stage.name}`}
+      className="flex flex-col gap-3 rounded-lg border border-violet-200 bg-violet-50/40 p-3 dark:border-violet-500/30 dark:bg-violet-500/5"
+    >
       <div className="flex flex-wrap items-baseline gap-x-3">
         <h3 className="text-sm font-semibold">{stage.name}</h3>
         {waited !== undefined && (

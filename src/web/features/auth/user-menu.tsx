@@ -39,10 +39,24 @@ export function UserMenu() {
           Signed in as <span className="font-mono">{me.user.name}</span>
           {me.user.roles.length > 0 && <> · {me.user.roles.join(', ')}</>}
         </p>
-        <Link className={item} to={paths.apiTokens()}>API tokens</Link>
-        {me.user.admin && <Link className={item} to={paths.adminUsers()}>Users and roles</Link>}
-        {me.user.admin && <Link className={item} to={paths.adminAccounts()}>Accounts</Link>}
-        {me.user.admin && <Link className={item} to={paths.audit()}>Audit log</Link>}
+        <Link className={item} to={paths.apiTokens()}>
+          API tokens
+        </Link>
+        {me.user.admin && (
+          <Link className={item} to={paths.adminUsers()}>
+            Users and roles
+          </Link>
+        )}
+        {me.user.admin && (
+          <Link className={item} to={paths.adminAccounts()}>
+            Accounts
+          </Link>
+        )}
+        {me.user.admin && (
+          <Link className={item} to={paths.audit()}>
+            Audit log
+          </Link>
+        )}
         <button type="button" className={item} onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           Sign out
         </button>

@@ -20,7 +20,17 @@ export function UsersAdmin() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.all });
   const create = useMutation({
     mutationFn: () =>
-      apiFetch(createUser, { body: { name: draft.name, displayName: draft.displayName, password: draft.password, roles: draft.roles.split(',').map((r) => r.trim()).filter(Boolean) } }),
+      apiFetch(createUser, {
+        body: {
+          name: draft.name,
+          displayName: draft.displayName,
+          password: draft.password,
+          roles: draft.roles
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        },
+      }),
     onSuccess: async () => {
       setDraft({ name: '', displayName: '', password: '', roles: '' });
       await refresh();
@@ -38,18 +48,30 @@ export function UsersAdmin() {
   const people = (users.data?.users ?? []).filter((u: User) => !u.serviceAccount);
   return (
     <section aria-labelledby="users-h" className="flex flex-col gap-3">
-      <h2 id="users-h" className="text-sm font-semibold">Users</h2>
+      <h2 id="users-h" className="text-sm font-semibold">
+        Users
+      </h2>
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-zinc-500 uppercase">
-            <tr><th className="py-2">Name</th><th>Display name</th><th>Roles</th><th>Admin</th><th>State</th></tr>
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Display name</th>
+              <th>Roles</th>
+              <th>Admin</th>
+              <th>State</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {people.map((u) => (
               <tr key={u.name}>
                 <td className="py-2 font-mono text-xs">
                   {u.name}
-                  {u.sso && <span title={SSO_WHY} className="ml-1.5 rounded bg-sky-100 px-1.5 font-sans text-[11px] text-sky-800 dark:bg-sky-950 dark:text-sky-300">SSO</span>}
+                  {u.sso && (
+                    <span title={SSO_WHY} className="ml-1.5 rounded bg-sky-100 px-1.5 font-sans text-[11px] text-sky-800 dark:bg-sky-950 dark:text-sky-300">
+                      SSO
+                    </span>
+                  )}
                 </td>
                 <td>{u.displayName}</td>
                 <td>
@@ -61,30 +83,56 @@ export function UsersAdmin() {
                     title={u.sso ? SSO_WHY : undefined}
                     list="known-roles"
                     onBlur={(e) => {
-                      const next = e.target.value.split(',').map((r) => r.trim()).filter(Boolean);
+                      const next = e.target.value
+                        .split(',')
+                        .map((r) => r.trim())
+                        .filter(Boolean);
                       if (next.join(',') !== u.roles.join(',')) update.mutate({ name: u.name, patch: { roles: next } });
                     }}
                   />
                 </td>
                 <td>
-                  <input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} disabled={u.sso} title={u.sso ? SSO_WHY : undefined} onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })} />
+                  <input
+                    type="checkbox"
+                    aria-label={`${u.name} is admin`}
+                    checked={u.admin}
+                    disabled={u.sso}
+                    title={u.sso ? SSO_WHY : undefined}
+                    onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })}
+                  />
                 </td>
                 <td>
-                  <Button size="sm" onClick={() => update.mutate({ name: u.name, patch: { disabled: !u.disabled } })}>{u.disabled ? 'Enable' : 'Disable'}</Button>
+                  <Button size="sm" onClick={() => update.mutate({ name: u.name, patch: { disabled: !u.disabled } })}>
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </Button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <datalist id="known-roles">{roles.data?.roles.map((r) => <option key={r.name} value={r.name} />)}</datalist>
+      <datalist id="known-roles">
+        {roles.data?.roles.map((r) => (
+          <option key={r.name} value={r.name} />
+        ))}
+      </datalist>
       <FormError message={update.error?.message} />
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
         <input aria-label="New user name" placeholder="name" className={`${inputClasses} w-32`} value={draft.name} onChange={set('name')} required />
         <input aria-label="New user display name" placeholder="Display name" className={`${inputClasses} w-44`} value={draft.displayName} onChange={set('displayName')} required />
-        <input aria-label="First password" placeholder="First password (12+)" type="password" className={`${inputClasses} w-44`} value={draft.password} onChange={set('password')} required />
+        <input
+          aria-label="First password"
+          placeholder="First password (12+)"
+          type="password"
+          className={`${inputClasses} w-44`}
+          value={draft.password}
+          onChange={set('password')}
+          required
+        />
         <input aria-label="New user roles" placeholder="roles, comma-separated" className={`${inputClasses} w-56`} value={draft.roles} onChange={set('roles')} list="known-roles" />
-        <Button variant="primary" type="submit" disabled={create.isPending}>Add user</Button>
+        <Button variant="primary" type="submit" disabled={create.isPending}>
+          Add user
+        </Button>
       </form>
       <FormError message={create.error?.message} />
     </section>

@@ -18,10 +18,7 @@ export function AccountSection({ group, account, selected, searchFor }: AccountS
   const id = `account-${group.account}`;
   const count = group.clusters.reduce((n, c) => n + c.regions.reduce((m, r) => m + r.serverGroups.length, 0), 0);
   return (
-    <section
-      aria-labelledby={id}
-      className="overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50/50 shadow-xs dark:border-zinc-800 dark:bg-zinc-900/40"
-    >
+    <section aria-labelledby={id} className="overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50/50 shadow-xs dark:border-zinc-800 dark:bg-zinc-900/40">
       <div className="flex items-center gap-2 border-b border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 id={id} className="text-sm font-semibold">
           {group.account}

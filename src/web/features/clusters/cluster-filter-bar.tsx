@@ -31,34 +31,10 @@ export function ClusterFilterBar({ facets, shown, total }: ClusterFilterBarProps
       aria-label="Filter server groups"
       className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-zinc-200 bg-white px-3 py-2 shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <SearchInput
-        label="Search server groups"
-        placeholder="Name, image version or instance id"
-        value={search.draft}
-        onChange={search.setDraft}
-        className="w-72"
-      />
-      <SelectField
-        label="Account"
-        allLabel="All accounts"
-        value={searchParams.get('account') ?? ''}
-        options={facets?.accounts ?? []}
-        onChange={(v) => set('account', v)}
-      />
-      <SelectField
-        label="Region"
-        allLabel="All regions"
-        value={searchParams.get('region') ?? ''}
-        options={facets?.regions ?? []}
-        onChange={(v) => set('region', v)}
-      />
-      <SelectField
-        label="Stack"
-        allLabel="All stacks"
-        value={searchParams.get('stack') ?? ''}
-        options={facets?.stacks ?? []}
-        onChange={(v) => set('stack', v)}
-      />
+      <SearchInput label="Search server groups" placeholder="Name, image version or instance id" value={search.draft} onChange={search.setDraft} className="w-72" />
+      <SelectField label="Account" allLabel="All accounts" value={searchParams.get('account') ?? ''} options={facets?.accounts ?? []} onChange={(v) => set('account', v)} />
+      <SelectField label="Region" allLabel="All regions" value={searchParams.get('region') ?? ''} options={facets?.regions ?? []} onChange={(v) => set('region', v)} />
+      <SelectField label="Stack" allLabel="All stacks" value={searchParams.get('stack') ?? ''} options={facets?.stacks ?? []} onChange={(v) => set('stack', v)} />
       <label className="flex items-center gap-1.5 text-sm text-zinc-700 dark:text-zinc-300">
         <input
           type="checkbox"

@@ -29,8 +29,7 @@ export function ClusterGroup({ cluster, selected, searchFor }: ClusterGroupProps
             </h4>
             <ul aria-label={`Server groups in ${region.region}`} className="flex flex-wrap gap-2">
               {region.serverGroups.map((sg) => {
-                const isSelected =
-                  selected?.account === sg.account && selected.region === sg.region && selected.name === sg.name;
+                const isSelected = selected?.account === sg.account && selected.region === sg.region && selected.name === sg.name;
                 return (
                   <li key={sg.name}>
                     <ServerGroupCard serverGroup={sg} search={searchFor(sg)} selected={isSelected} />

@@ -14,8 +14,7 @@ export const clustersViewQuery = (application: string, filters: ClusterFilters) 
     queryKey: queryKeys.clusters.view(application, filters),
     queryFn: ({ signal }) => apiFetch(getClusters, { params: { application }, query: filters, signal }),
     // Groups the local cloud runs change on their own (instances start, die, heal): keep their health current.
-    refetchInterval: (query) =>
-      query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false,
+    refetchInterval: (query) => (query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false),
   });
 
 export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>

@@ -15,13 +15,7 @@ export function ClustersBoard({ view, accounts, selected, searchFor }: ClustersB
   return (
     <div className="flex flex-col gap-4">
       {view.accounts.map((group) => (
-        <AccountSection
-          key={group.account}
-          group={group}
-          account={accounts?.find((a) => a.name === group.account)}
-          selected={selected}
-          searchFor={searchFor}
-        />
+        <AccountSection key={group.account} group={group} account={accounts?.find((a) => a.name === group.account)} selected={selected} searchFor={searchFor} />
       ))}
     </div>
   );

@@ -41,9 +41,7 @@ export function ImageFlagCallout({ application, serverGroup }: { application: st
   const flag = useImageFlag(application, serverGroup);
   if (!flag) return null;
   const box =
-    flag.kind === 'revoked'
-      ? 'border-red-300 bg-red-50 dark:border-red-500/40 dark:bg-red-500/10'
-      : 'border-amber-300 bg-amber-50 dark:border-amber-400/40 dark:bg-amber-400/10';
+    flag.kind === 'revoked' ? 'border-red-300 bg-red-50 dark:border-red-500/40 dark:bg-red-500/10' : 'border-amber-300 bg-amber-50 dark:border-amber-400/40 dark:bg-amber-400/10';
   return (
     <div role="status" aria-label="Image warning" className={`flex items-start gap-2 rounded-md border px-3 py-2 text-sm ${box} ${TONE[flag.kind]}`}>
       <span className="pt-0.5">

@@ -19,7 +19,9 @@ export function InstanceLog({ instanceId }: { instanceId: string }) {
         {query.data?.truncated ? ' (last 32 KB; line 1 is where that window starts)' : ''}
       </p>
       {query.isError ? (
-        <p role="alert" className="text-xs text-red-700 dark:text-red-400">{query.error.message}</p>
+        <p role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {query.error.message}
+        </p>
       ) : (
         <LogView label={`Log of ${instanceId}`} lines={lines} loading={query.isPending} live fileName={`${instanceId}.log`} height={256} />
       )}

@@ -20,11 +20,21 @@ export function InstancesTable({ instances, logs = false }: { instances: readonl
           <caption className="sr-only">Instances</caption>
           <thead className="bg-zinc-50 dark:bg-zinc-900/60">
             <tr>
-              <th scope="col" className={TH}>Instance</th>
-              <th scope="col" className={TH}>Health</th>
-              <th scope="col" className={TH}>Address</th>
-              <th scope="col" className={TH}>Zone</th>
-              <th scope="col" className={TH}>Launched</th>
+              <th scope="col" className={TH}>
+                Instance
+              </th>
+              <th scope="col" className={TH}>
+                Health
+              </th>
+              <th scope="col" className={TH}>
+                Address
+              </th>
+              <th scope="col" className={TH}>
+                Zone
+              </th>
+              <th scope="col" className={TH}>
+                Launched
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -46,9 +56,7 @@ export function InstancesTable({ instances, logs = false }: { instances: readonl
                 </th>
                 <td className={TD}>
                   <HealthBadge health={instance.health} />
-                  {instance.healthDetail && (
-                    <p className="mt-0.5 text-[11px] text-zinc-500 dark:text-zinc-400">{instance.healthDetail}</p>
-                  )}
+                  {instance.healthDetail && <p className="mt-0.5 text-[11px] text-zinc-500 dark:text-zinc-400">{instance.healthDetail}</p>}
                 </td>
                 <td className={`${TD} font-mono whitespace-nowrap`}>{instance.address}</td>
                 <td className={`${TD} whitespace-nowrap`}>{instance.zone}</td>

@@ -19,10 +19,18 @@ export function LoadBalancerTable({ loadBalancers, serverGroup }: LoadBalancerTa
         <caption className="sr-only">Load balancers</caption>
         <thead className="bg-zinc-50 dark:bg-zinc-900/60">
           <tr>
-            <th scope="col" className={TH}>Name</th>
-            <th scope="col" className={TH}>Address</th>
-            <th scope="col" className={`${TH} text-right`}>Weight</th>
-            <th scope="col" className={TH}>Health check</th>
+            <th scope="col" className={TH}>
+              Name
+            </th>
+            <th scope="col" className={TH}>
+              Address
+            </th>
+            <th scope="col" className={`${TH} text-right`}>
+              Weight
+            </th>
+            <th scope="col" className={TH}>
+              Health check
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -39,9 +47,7 @@ export function LoadBalancerTable({ loadBalancers, serverGroup }: LoadBalancerTa
                 <td className={`${TD} text-right tabular-nums`}>
                   {weight === undefined ? '—' : `${weight}%`}
                   {/* The weight is kept while disabled but applies only once the group is enabled again. */}
-                  {serverGroup.disabled && weight !== undefined && (
-                    <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">while enabled</span>
-                  )}
+                  {serverGroup.disabled && weight !== undefined && <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">while enabled</span>}
                 </td>
                 <td className={`${TD} font-mono`}>{lb.healthCheckPath}</td>
               </tr>

@@ -100,7 +100,9 @@ describe('server-group actions', () => {
     await user.click(screen.getByRole('button', { name: 'Disable' }));
     const dialog = screen.getByRole('dialog', { name: 'Disable web-prod-v003?' });
     await user.click(within(dialog).getByRole('button', { name: 'Disable web-prod-v003' }));
-    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/^Traffic guard: cluster 'web-prod' in prod\/us-east-1 is protected and 'web-prod-v003' is its last enabled server group; refusing to disable it\./);
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(
+      /^Traffic guard: cluster 'web-prod' in prod\/us-east-1 is protected and 'web-prod-v003' is its last enabled server group; refusing to disable it\./,
+    );
     expect(group('web-prod-v003').disabled).toBe(false);
   });
 
@@ -121,7 +123,11 @@ describe('server-group actions', () => {
   });
 
   it('offers a read-only person no actions, and says which permission is missing', () => {
-    const support = { ...db.auth.me!, user: { ...db.auth.me!.user, name: 'bo', admin: false }, grants: [{ resourceType: 'application' as const, resource: '*', permission: 'READ' as const }] };
+    const support = {
+      ...db.auth.me!,
+      user: { ...db.auth.me!.user, name: 'bo', admin: false },
+      grants: [{ resourceType: 'application' as const, resource: '*', permission: 'READ' as const }],
+    };
     renderActions('web-prod-v003', true, support);
     expect(screen.queryByRole('button', { name: 'Disable' })).toBeNull();
     expect(screen.getByText('You need EXECUTE permission on application web and account prod; ask an admin for a role that grants it.')).toBeTruthy();

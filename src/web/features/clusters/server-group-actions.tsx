@@ -32,7 +32,17 @@ function explain(action: ServerGroupAction, sg: ServerGroup): string {
 const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Disable', resize: 'Resize', destroy: 'Destroy', rollback: 'Roll back' };
 
 /** Enable, disable, resize, destroy, rollback: each behind a confirmation that names the group. */
-export function ServerGroupActions({ application, sg, destroyNeedsName = false, onGone }: { application: string; sg: ServerGroup; destroyNeedsName?: boolean | undefined; onGone?: () => void }) {
+export function ServerGroupActions({
+  application,
+  sg,
+  destroyNeedsName = false,
+  onGone,
+}: {
+  application: string;
+  sg: ServerGroup;
+  destroyNeedsName?: boolean | undefined;
+  onGone?: () => void;
+}) {
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
   const mutation = useServerGroupAction(application, sg, onGone);
@@ -59,10 +69,26 @@ export function ServerGroupActions({ application, sg, destroyNeedsName = false, 
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2" role="group" aria-label="Server group actions">
-        {sg.disabled ? <Button size="sm" onClick={() => ask('enable')}>Enable</Button> : <Button size="sm" onClick={() => ask('disable')}>Disable</Button>}
-        <Button size="sm" onClick={() => ask('resize')}>Resize</Button>
-        {!sg.disabled && <Button size="sm" onClick={() => ask('rollback')}>Roll back</Button>}
-        <Button size="sm" variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => ask('destroy')}>Destroy</Button>
+        {sg.disabled ? (
+          <Button size="sm" onClick={() => ask('enable')}>
+            Enable
+          </Button>
+        ) : (
+          <Button size="sm" onClick={() => ask('disable')}>
+            Disable
+          </Button>
+        )}
+        <Button size="sm" onClick={() => ask('resize')}>
+          Resize
+        </Button>
+        {!sg.disabled && (
+          <Button size="sm" onClick={() => ask('rollback')}>
+            Roll back
+          </Button>
+        )}
+        <Button size="sm" variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => ask('destroy')}>
+          Destroy
+        </Button>
       </div>
       <TrafficGuardToggle application={application} sg={sg} />
       {running && (
@@ -72,7 +98,9 @@ export function ServerGroupActions({ application, sg, destroyNeedsName = false, 
         </p>
       )}
       {mutation.isSuccess && !asked && (
-        <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">{mutation.data}</p>
+        <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
+          {mutation.data}
+        </p>
       )}
       {asked && (
         <ConfirmDialog
@@ -104,7 +132,9 @@ export function ServerGroupActions({ application, sg, destroyNeedsName = false, 
                 onChange={(e) => setDesired(Number(e.target.value))}
                 className="w-20 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
               />
-              <span className="font-normal text-zinc-500">min {sg.capacity.min}, max {sg.capacity.max}</span>
+              <span className="font-normal text-zinc-500">
+                min {sg.capacity.min}, max {sg.capacity.max}
+              </span>
             </label>
           )}
           {mutation.isPending && <p className="mt-2 text-xs">{PROGRESS[asked](sg)}</p>}

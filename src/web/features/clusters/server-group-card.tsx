@@ -20,15 +20,11 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
       to={{ search }}
       aria-current={selected ? 'true' : undefined}
       className={`flex w-56 flex-col gap-1.5 rounded-md border bg-white p-2.5 shadow-xs transition-colors dark:bg-zinc-900 ${
-        selected
-          ? 'border-orange-500 ring-2 ring-orange-500/30'
-          : 'border-zinc-200 hover:border-zinc-400 dark:border-zinc-800 dark:hover:border-zinc-600'
+        selected ? 'border-orange-500 ring-2 ring-orange-500/30' : 'border-zinc-200 hover:border-zinc-400 dark:border-zinc-800 dark:hover:border-zinc-600'
       } ${sg.disabled ? 'border-dashed opacity-60' : ''}`}
     >
       <div className="flex items-center gap-2">
-        <span className="font-mono text-base leading-none font-semibold text-zinc-900 dark:text-zinc-50">
-          {formatSequence(sg.sequence)}
-        </span>
+        <span className="font-mono text-base leading-none font-semibold text-zinc-900 dark:text-zinc-50">{formatSequence(sg.sequence)}</span>
         <EnabledBadge disabled={sg.disabled} />
         <span className="ml-auto text-[11px] text-zinc-500 dark:text-zinc-400">
           <RelativeTime iso={sg.launchedAt} />
@@ -47,10 +43,7 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
       <ImageFlagLine application={sg.application} serverGroup={sg} />
       <div className="flex items-center justify-between gap-2">
         <InstanceHealthDots instances={sg.instances} />
-        <span
-          className="shrink-0 font-mono text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400"
-          title={`Capacity: min ${min}, desired ${desired}, max ${max}`}
-        >
+        <span className="shrink-0 font-mono text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400" title={`Capacity: min ${min}, desired ${desired}, max ${max}`}>
           {min}/{desired}/{max}
         </span>
       </div>

@@ -20,7 +20,9 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
     <div className="flex flex-col gap-5">
       <dl className="grid grid-cols-3 gap-x-4 gap-y-3">
         <Field label="Account">
-          <span className="flex items-center gap-1.5">{sg.account} <AccountEnvironmentBadge account={sg.account} /></span>
+          <span className="flex items-center gap-1.5">
+            {sg.account} <AccountEnvironmentBadge account={sg.account} />
+          </span>
         </Field>
         <Field label="Region">{sg.region}</Field>
         <Field label="Cluster">

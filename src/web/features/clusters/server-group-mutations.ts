@@ -1,11 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  destroyServerGroup,
-  disableServerGroup,
-  enableServerGroup,
-  resizeServerGroup,
-  rollbackCluster,
-} from '../../../shared/api/server-groups';
+import { destroyServerGroup, disableServerGroup, enableServerGroup, resizeServerGroup, rollbackCluster } from '../../../shared/api/server-groups';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';

@@ -41,7 +41,11 @@ export function TrafficGuardToggle({ application, sg }: { application: string; s
         />
         Traffic guard: protect cluster <span className="font-mono">{sg.cluster}</span> in {sg.account}
       </label>
-      {toggle.error && <p role="alert" className="text-xs text-red-700 dark:text-red-400">{toggle.error.message}</p>}
+      {toggle.error && (
+        <p role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {toggle.error.message}
+        </p>
+      )}
     </div>
   );
 }

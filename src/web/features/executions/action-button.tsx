@@ -55,9 +55,7 @@ export function ActionButton<E extends Endpoint<z.ZodType, z.ZodType, z.ZodType,
             action.reset();
             setOpen(false);
           }}
-          onConfirm={(reason) =>
-            action.mutate((withReason && reason ? { reason } : {}) as z.input<E['body']>, { onSuccess: () => setOpen(false) })
-          }
+          onConfirm={(reason) => action.mutate((withReason && reason ? { reason } : {}) as z.input<E['body']>, { onSuccess: () => setOpen(false) })}
         >
           {question}
         </ConfirmDialog>

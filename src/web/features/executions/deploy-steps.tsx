@@ -40,7 +40,9 @@ export function DeploySteps({ lines, stamps, running, loading }: DeployStepsProp
     <section aria-label="Deploy progress" className="flex flex-col gap-1">
       <h3 className="text-xs font-semibold text-zinc-700 uppercase dark:text-zinc-300">Progress</h3>
       {steps.length === 0 ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{loading ? 'Loading…' : running ? 'Starting: the first step appears here as soon as it happens.' : 'No progress was recorded.'}</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {loading ? 'Loading…' : running ? 'Starting: the first step appears here as soon as it happens.' : 'No progress was recorded.'}
+        </p>
       ) : (
         <ol className="flex flex-col gap-1 text-sm">
           {steps.map((s, i) => (
@@ -57,7 +59,9 @@ export function DeploySteps({ lines, stamps, running, loading }: DeployStepsProp
           {running && (
             <li className="flex items-baseline gap-2 text-zinc-600 dark:text-zinc-400">
               <span className="w-24 shrink-0" />
-              <span aria-hidden="true" className="w-4 shrink-0 animate-pulse text-center">…</span>
+              <span aria-hidden="true" className="w-4 shrink-0 animate-pulse text-center">
+                …
+              </span>
               <span>in progress</span>
             </li>
           )}

@@ -19,6 +19,8 @@ export function deployTargets(execution: Execution): DeployTarget[] {
     const account = text(s.outputs.account) ?? text(s.config.account);
     const region = text(s.outputs.region) ?? text(s.config.region);
     if (!account || !region) return [];
-    return [{ image: text(s.outputs.image) ?? text(s.context.image) ?? text(s.config.image), account, region, serverGroup: text(s.outputs.serverGroup) ?? text(s.context.serverGroup) }];
+    return [
+      { image: text(s.outputs.image) ?? text(s.context.image) ?? text(s.config.image), account, region, serverGroup: text(s.outputs.serverGroup) ?? text(s.context.serverGroup) },
+    ];
   });
 }

@@ -4,8 +4,7 @@ import type { Pipeline } from '../../../shared/domain/pipeline';
 import { Button } from '../../components/button';
 import { FILTER_PARAMS, SINCE_OPTIONS, TRIGGER_TYPES } from './execution-filters';
 
-const selectClass =
-  'h-8 rounded-md border border-zinc-300 bg-white pr-7 pl-2 text-sm text-zinc-900 shadow-xs dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
+const selectClass = 'h-8 rounded-md border border-zinc-300 bg-white pr-7 pl-2 text-sm text-zinc-900 shadow-xs dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
 
 function Filter({ name, label, allLabel, options }: { name: string; label: string; allLabel: string; options: ReadonlyArray<[string, string]> }) {
   const [params, setParams] = useSearchParams();

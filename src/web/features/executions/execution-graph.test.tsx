@@ -34,9 +34,15 @@ describe('execution graph', () => {
     expect(bake!.x).toBeLessThan(east!.x);
     expect(ok!.x).toBeGreaterThan(east!.x);
     // The editor's layout module placed them (offset by the same margin).
-    const editor = layeredLayout(stages.map((s) => s.refId), [
-      { source: 'bake', target: 'east' }, { source: 'bake', target: 'west' }, { source: 'east', target: 'ok' }, { source: 'west', target: 'ok' },
-    ]).positions;
+    const editor = layeredLayout(
+      stages.map((s) => s.refId),
+      [
+        { source: 'bake', target: 'east' },
+        { source: 'bake', target: 'west' },
+        { source: 'east', target: 'ok' },
+        { source: 'west', target: 'ok' },
+      ],
+    ).positions;
     expect(west!.y - bake!.y).toBe(editor.west!.y - editor.bake!.y);
     expect(ok!.x - bake!.x).toBe(editor.ok!.x - editor.bake!.x);
   });

@@ -36,7 +36,13 @@ export function ExecutionGraph({ stages, selected, onSelect, now }: ExecutionGra
   const shape = stages.map((s) => `${s.refId}<${s.requisiteStageRefIds.join(',')}`).join(';');
   const { positions, routes, edges } = useMemo(() => {
     const edges = stages.flatMap((s) => s.requisiteStageRefIds.filter((r) => byRef.has(r)).map((r) => ({ source: r, target: s.refId })));
-    return { ...layeredLayout(stages.map((s) => s.refId), edges), edges };
+    return {
+      ...layeredLayout(
+        stages.map((s) => s.refId),
+        edges,
+      ),
+      edges,
+    };
     // The layout depends on the graph's shape only, not on statuses that change every second.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape]);

@@ -24,8 +24,7 @@ export function ExecutionSummary({ execution, now }: { execution: Execution; now
       </dl>
       {execution.paused && (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
-          {execution.paused.resumedAt ? 'Was paused' : 'Paused'} by <span className="font-medium">{execution.paused.by}</span>{' '}
-          <RelativeTime iso={execution.paused.at} />
+          {execution.paused.resumedAt ? 'Was paused' : 'Paused'} by <span className="font-medium">{execution.paused.by}</span> <RelativeTime iso={execution.paused.at} />
           {execution.paused.reason && (
             <>
               : <q>{execution.paused.reason}</q>

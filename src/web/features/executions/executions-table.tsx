@@ -57,9 +57,14 @@ export function ExecutionsTable({ executions, label, showApplication = false }: 
                   {/* Version and target, each linked to the server group it made: run → server group. */}
                   {deployTargets(e).map((t) => (
                     <div key={`${t.account}/${t.region}/${t.serverGroup ?? ''}`}>
-                      <span className="font-mono">{t.image ?? '?'}</span> → {t.serverGroup ? (
-                        <Link className="hover:underline" to={paths.applicationClusters(e.application, { select: { account: t.account, region: t.region, name: t.serverGroup } })}>{t.account}/{t.region}</Link>
-                      ) : `${t.account}/${t.region}`}
+                      <span className="font-mono">{t.image ?? '?'}</span> →{' '}
+                      {t.serverGroup ? (
+                        <Link className="hover:underline" to={paths.applicationClusters(e.application, { select: { account: t.account, region: t.region, name: t.serverGroup } })}>
+                          {t.account}/{t.region}
+                        </Link>
+                      ) : (
+                        `${t.account}/${t.region}`
+                      )}
                     </div>
                   ))}
                 </td>

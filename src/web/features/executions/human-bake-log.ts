@@ -32,7 +32,10 @@ export class BakeLineConverter {
       this.human = this.human.concat(lines.slice(n).map(humanBakeLine));
     } else if (n > 0 && lines.length >= n && lines[lines.length - n] === prev[0] && lines.at(-1) === prev[n - 1]) {
       // Prepended (an earlier page).
-      this.human = lines.slice(0, lines.length - n).map(humanBakeLine).concat(this.human);
+      this.human = lines
+        .slice(0, lines.length - n)
+        .map(humanBakeLine)
+        .concat(this.human);
     } else {
       this.human = lines.map(humanBakeLine);
     }

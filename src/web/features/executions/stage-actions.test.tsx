@@ -21,7 +21,11 @@ describe('stage actions past a rejected judgment', () => {
     for (const name of ['Restart stage', 'Skip stage', 'Ignore failure']) {
       const button = within(stage).getByRole('button', { name }) as HTMLButtonElement;
       expect(button.disabled).toBe(true);
-      expect(button.title).toBe("'Promote?' was rejected by pia; only an admin, giving a reason, may " + { 'Restart stage': 'restart', 'Skip stage': 'skip', 'Ignore failure': 'ignore the failure of' }[name] + ' it.');
+      expect(button.title).toBe(
+        "'Promote?' was rejected by pia; only an admin, giving a reason, may " +
+          { 'Restart stage': 'restart', 'Skip stage': 'skip', 'Ignore failure': 'ignore the failure of' }[name] +
+          ' it.',
+      );
     }
   });
 

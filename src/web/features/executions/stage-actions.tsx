@@ -15,8 +15,7 @@ export function StageActions({ execution, stage }: { execution: Execution; stage
   const params = { executionId: execution.id, refId: stage.refId };
   const me = useMe();
   // What the stage's state rules out is not offered; what the person may not do is shown disabled, with why.
-  const verdict = (action: StageAction): Verdict | undefined =>
-    stageStateProblem(execution, stage, action) ? undefined : stageActionVerdict(me, execution, stage, action);
+  const verdict = (action: StageAction): Verdict | undefined => (stageStateProblem(execution, stage, action) ? undefined : stageActionVerdict(me, execution, stage, action));
   const restart = verdict('restart');
   const skip = verdict('skip');
   const ignore = verdict('ignoreFailure');

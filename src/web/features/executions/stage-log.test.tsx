@@ -44,13 +44,18 @@ describe('a deploy stage shows its progress as steps', () => {
     await within(progress).findByText(/1\/3 instances of web-prod-v002 healthy/);
     expect(screen.queryByText('Waiting for output…')).toBeNull();
     expect(screen.queryByRole('region', { name: 'Log of Deploy to prod' })).toBeNull();
-    const items = () => within(progress).getAllByRole('listitem').map((li) => li.textContent);
+    const items = () =>
+      within(progress)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent);
     expect(items()[0]).toMatch(/^\d\d:\d\d:\d\d.*Server group web-prod-v002 created from storefront:v2/);
     expect(within(progress).getAllByRole('listitem')[0]!.querySelector('time')!.getAttribute('dateTime')).toBe(AT);
 
     await waitFor(() => expect(FakeEventSource.instances.length).toBeGreaterThan(0));
     FakeEventSource.latest.emit({
-      type: 'log.lines', application: 'web', executionId,
+      type: 'log.lines',
+      application: 'web',
+      executionId,
       data: { refId: 's', firstSeq: 3, lines: ['▸ healthy 2/3 instances of web-prod-v002 healthy', '▸ traffic web-prod-v002 takes 34% of traffic, web-prod-v001 66%'] },
     });
     await within(progress).findByText('web-prod-v002 takes 34% of traffic, web-prod-v001 66%');

@@ -24,7 +24,11 @@ export function StageLog({ execution, stage, selectedLine, onSelectLine }: Stage
   const human = useHumanBakeLines(log.lines, bake && !raw);
   const ran = stage.status !== 'NOT_STARTED' && stage.status !== 'SKIPPED';
   const live = !COMPLETED.has(stage.status) && stage.status !== 'NOT_STARTED';
-  const emptyText = ran ? undefined : COMPLETED.has(execution.status) || stage.status === 'SKIPPED' ? 'This stage did not run.' : 'Not started yet: its output appears here as soon as it runs.';
+  const emptyText = ran
+    ? undefined
+    : COMPLETED.has(execution.status) || stage.status === 'SKIPPED'
+      ? 'This stage did not run.'
+      : 'Not started yet: its output appears here as soon as it runs.';
   return (
     <div className="flex flex-col gap-2">
       {log.error && (

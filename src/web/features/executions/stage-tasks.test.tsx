@@ -15,7 +15,10 @@ describe('stage tasks', () => {
       />,
     );
     const items = within(screen.getByRole('list', { name: 'Tasks' })).getAllByRole('listitem');
-    expect(items.map((i) => i.textContent)).toEqual([expect.stringMatching(/Call https:\/\/ci\.example\/build.*2(\.0)? ?s/), expect.stringMatching(/Poll the status URL.*58(\.0)? ?s/)]);
+    expect(items.map((i) => i.textContent)).toEqual([
+      expect.stringMatching(/Call https:\/\/ci\.example\/build.*2(\.0)? ?s/),
+      expect.stringMatching(/Poll the status URL.*58(\.0)? ?s/),
+    ]);
   });
 
   it('shows nothing for a stage that has not run', () => {

@@ -14,7 +14,9 @@ export function StageTasks({ tasks, now }: { tasks: StageExecution['tasks']; now
           return (
             <li key={`${i}-${t.name}`} className="flex items-center gap-2">
               <ExecutionStatusBadge status={t.status} />
-              <span className="min-w-0 flex-1 truncate font-mono text-xs" title={t.name}>{t.name}</span>
+              <span className="min-w-0 flex-1 truncate font-mono text-xs" title={t.name}>
+                {t.name}
+              </span>
               <span className="font-mono text-xs text-zinc-500 tabular-nums">{ms === undefined ? '—' : formatDuration(ms)}</span>
             </li>
           );

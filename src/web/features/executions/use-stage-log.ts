@@ -64,8 +64,7 @@ export function useStageLog(executionId: string, refId: string, fromStart = fals
     drawnAt.current = performance.now();
     const batch = pending.current;
     pending.current = { lines: [], stamps: [] };
-    if (batch.lines.length > 0 && alive.current)
-      setState((s) => ({ ...s, lines: s.lines.concat(batch.lines), stamps: s.stamps.concat(batch.stamps) }));
+    if (batch.lines.length > 0 && alive.current) setState((s) => ({ ...s, lines: s.lines.concat(batch.lines), stamps: s.stamps.concat(batch.stamps) }));
   }, []);
 
   const push = useCallback(

@@ -16,7 +16,9 @@ function Who({ entry, when, by, execution }: { entry: HistoryEntry; when: string
         {execution && (
           <>
             {' · '}
-            <Link className="underline" to={paths.execution(entry.application, execution)}>execution {execution.slice(0, 8)}</Link>
+            <Link className="underline" to={paths.execution(entry.application, execution)}>
+              execution {execution.slice(0, 8)}
+            </Link>
           </>
         )}
       </span>
@@ -32,7 +34,11 @@ export function HistoryTable({ entries, now }: { entries: readonly HistoryEntry[
         <caption className="sr-only">Deployment history</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">
           <tr>
-            {['Server group', 'Where', 'Image', 'Created', 'Destroyed', 'Served'].map((h) => <th key={h} scope="col" className={TH}>{h}</th>)}
+            {['Server group', 'Where', 'Image', 'Created', 'Destroyed', 'Served'].map((h) => (
+              <th key={h} scope="col" className={TH}>
+                {h}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -42,13 +48,21 @@ export function HistoryTable({ entries, now }: { entries: readonly HistoryEntry[
                 {e.destroyedAt ? (
                   <span>{e.serverGroup}</span>
                 ) : (
-                  <Link className="hover:underline" to={paths.applicationClusters(e.application, { select: { account: e.account, region: e.region, name: e.serverGroup } })}>{e.serverGroup}</Link>
+                  <Link className="hover:underline" to={paths.applicationClusters(e.application, { select: { account: e.account, region: e.region, name: e.serverGroup } })}>
+                    {e.serverGroup}
+                  </Link>
                 )}
               </th>
-              <td className="px-3 py-2">{e.account}/{e.region} <span className="text-xs text-zinc-600 dark:text-zinc-400">({e.environment})</span></td>
+              <td className="px-3 py-2">
+                {e.account}/{e.region} <span className="text-xs text-zinc-600 dark:text-zinc-400">({e.environment})</span>
+              </td>
               <td className="px-3 py-2 font-mono text-xs">{e.image}</td>
-              <td className="px-3 py-2"><Who entry={e} when={e.createdAt} by={e.createdBy} execution={e.createdByExecution} /></td>
-              <td className="px-3 py-2"><Who entry={e} when={e.destroyedAt} by={e.destroyedBy} execution={e.destroyedByExecution} /></td>
+              <td className="px-3 py-2">
+                <Who entry={e} when={e.createdAt} by={e.createdBy} execution={e.createdByExecution} />
+              </td>
+              <td className="px-3 py-2">
+                <Who entry={e} when={e.destroyedAt} by={e.destroyedBy} execution={e.destroyedByExecution} />
+              </td>
               <td className="px-3 py-2 tabular-nums">{formatServed(servedMs(e, now))}</td>
             </tr>
           ))}

@@ -5,7 +5,9 @@ export function ChannelBadges({ channels }: { channels: readonly string[] }) {
   return (
     <span className="flex flex-wrap gap-1">
       {channels.map((c) => (
-        <Badge key={c} tone={c.startsWith('production') ? 'violet' : 'blue'}>{c}</Badge>
+        <Badge key={c} tone={c.startsWith('production') ? 'violet' : 'blue'}>
+          {c}
+        </Badge>
       ))}
     </span>
   );

@@ -25,17 +25,42 @@ export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: 
         }}
       >
         <div className="flex flex-col gap-1">
-          <label htmlFor={ids.channel} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Channel</label>
-          <input id={ids.channel} value={channel} onChange={(e) => setChannel(e.target.value)} className="h-8 w-40 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+          <label htmlFor={ids.channel} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            Channel
+          </label>
+          <input
+            id={ids.channel}
+            value={channel}
+            onChange={(e) => setChannel(e.target.value)}
+            className="h-8 w-40 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor={ids.version} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Version</label>
-          <select id={ids.version} value={version} onChange={(e) => setVersion(e.target.value)} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-            {detail.versions.map((v) => <option key={v.version} value={v.version} disabled={v.revoked}>{v.version}{v.revoked ? ' (revoked: no channel)' : ''}</option>)}
+          <label htmlFor={ids.version} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            Version
+          </label>
+          <select
+            id={ids.version}
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          >
+            {detail.versions.map((v) => (
+              <option key={v.version} value={v.version} disabled={v.revoked}>
+                {v.version}
+                {v.revoked ? ' (revoked: no channel)' : ''}
+              </option>
+            ))}
           </select>
         </div>
-        <Button type="submit" disabled={assign.isPending || !channel.trim() || !admin} title={admin ? undefined : 'Only an admin may move image channels.'}>{assign.isPending ? 'Assigning…' : 'Assign channel'}</Button>
-        {error && <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">{error}</p>}
+        <Button type="submit" disabled={assign.isPending || !channel.trim() || !admin} title={admin ? undefined : 'Only an admin may move image channels.'}>
+          {assign.isPending ? 'Assigning…' : 'Assign channel'}
+        </Button>
+        {error && (
+          <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">
+            {error}
+          </p>
+        )}
       </form>
       {detail.history.length > 0 && (
         <ol aria-label="Channel history" className="flex flex-col gap-1 text-sm">
@@ -43,7 +68,10 @@ export function ChannelPanel({ detail, assign }: { detail: ImageDetail; assign: 
             <li key={`${h.channel}-${h.at}-${h.version}`} className="text-zinc-700 dark:text-zinc-300">
               <span className="font-medium">{h.channel}</span>: {h.previous ? <span className="font-mono text-xs">{h.previous} → </span> : null}
               <span className="font-mono text-xs">{h.version}</span>
-              <span className="text-zinc-500"> · {h.by}, <RelativeTime iso={h.at} /></span>
+              <span className="text-zinc-500">
+                {' '}
+                · {h.by}, <RelativeTime iso={h.at} />
+              </span>
             </li>
           ))}
         </ol>

@@ -14,8 +14,14 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
         <caption className="sr-only">Where {detail.name} runs</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">
           <tr>
-            {['Version', 'Application', 'Account', 'Region', 'Cluster', 'Server group'].map((h) => <th key={h} scope="col" className={TH}>{h}</th>)}
-            <th scope="col" className={`${TH} text-right`}>Instances</th>
+            {['Version', 'Application', 'Account', 'Region', 'Cluster', 'Server group'].map((h) => (
+              <th key={h} scope="col" className={TH}>
+                {h}
+              </th>
+            ))}
+            <th scope="col" className={`${TH} text-right`}>
+              Instances
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -26,7 +32,10 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
                 {revoked.has(u.version) && <span className="ml-1 font-sans text-red-700 dark:text-red-400">(revoked)</span>}
                 {u.through && (
                   <span className="block font-sans text-zinc-600 dark:text-zinc-400">
-                    via <Link className="font-mono hover:underline" to={paths.image(u.through.split(':')[0]!)}>{u.through}</Link>
+                    via{' '}
+                    <Link className="font-mono hover:underline" to={paths.image(u.through.split(':')[0]!)}>
+                      {u.through}
+                    </Link>
                   </span>
                 )}
               </td>
@@ -35,12 +44,16 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
               <td className="px-3 py-2">{u.region}</td>
               <td className="px-3 py-2">{u.cluster}</td>
               <td className="px-3 py-2">
-                <Link className="hover:underline" to={paths.applicationClusters(u.application, { select: { account: u.account, region: u.region, name: u.serverGroup } })}>{u.serverGroup}</Link>
+                <Link className="hover:underline" to={paths.applicationClusters(u.application, { select: { account: u.account, region: u.region, name: u.serverGroup } })}>
+                  {u.serverGroup}
+                </Link>
               </td>
               <td className="px-3 py-2 text-right tabular-nums">
                 {u.disabled ? (
                   // Disabled groups keep their instances up but serve nothing: counting them as running misleads on-call.
-                  <span title="Out of its load balancers: serves no traffic">{u.instances} <span className="text-amber-700 dark:text-amber-400">disabled</span></span>
+                  <span title="Out of its load balancers: serves no traffic">
+                    {u.instances} <span className="text-amber-700 dark:text-amber-400">disabled</span>
+                  </span>
                 ) : (
                   u.instances
                 )}

@@ -17,8 +17,16 @@ function Ancestry({ chain }: { chain: ImageDetail['ancestry'][string] | undefine
     <span className="flex flex-wrap items-center gap-1 font-mono text-xs">
       {chain.map((a, i) => (
         <span key={a.ref} className="flex items-center gap-1">
-          {i > 0 && <span aria-hidden="true" className="text-zinc-400">←</span>}
-          <Link to={paths.image(a.ref.split(':')[0]!)} className={a.revoked ? 'text-red-700 line-through dark:text-red-400' : 'hover:underline'} title={a.revoked ? `${a.ref} is revoked` : a.ref}>
+          {i > 0 && (
+            <span aria-hidden="true" className="text-zinc-400">
+              ←
+            </span>
+          )}
+          <Link
+            to={paths.image(a.ref.split(':')[0]!)}
+            className={a.revoked ? 'text-red-700 line-through dark:text-red-400' : 'hover:underline'}
+            title={a.revoked ? `${a.ref} is revoked` : a.ref}
+          >
             {a.ref}
           </Link>
         </span>
@@ -36,21 +44,41 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
         <caption className="sr-only">Versions of {detail.name}</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">
           <tr>
-            <th scope="col" className={TH}>Version</th>
-            <th scope="col" className={TH}>Status</th>
-            <th scope="col" className={TH}>Channels</th>
-            <th scope="col" className={TH}>Built from</th>
-            <th scope="col" className={TH}>Parent (ancestry)</th>
-            <th scope="col" className={TH}>Checksum</th>
-            <th scope="col" className={`${TH} text-right`}>Size</th>
-            <th scope="col" className={TH}>Baked</th>
-            <th scope="col" className={TH}><span className="sr-only">Actions</span></th>
+            <th scope="col" className={TH}>
+              Version
+            </th>
+            <th scope="col" className={TH}>
+              Status
+            </th>
+            <th scope="col" className={TH}>
+              Channels
+            </th>
+            <th scope="col" className={TH}>
+              Built from
+            </th>
+            <th scope="col" className={TH}>
+              Parent (ancestry)
+            </th>
+            <th scope="col" className={TH}>
+              Checksum
+            </th>
+            <th scope="col" className={`${TH} text-right`}>
+              Size
+            </th>
+            <th scope="col" className={TH}>
+              Baked
+            </th>
+            <th scope="col" className={TH}>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {detail.versions.map((v) => (
             <tr key={v.id} className={v.revoked ? 'bg-red-50/40 dark:bg-red-950/20' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/40'}>
-              <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-semibold">{v.version}</th>
+              <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-semibold">
+                {v.version}
+              </th>
               <td className="px-3 py-2">
                 {v.revocation ? (
                   <span className="flex flex-col items-start gap-0.5">
@@ -71,22 +99,57 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
                   </span>
                 )}
               </td>
-              <td className="px-3 py-2"><ChannelBadges channels={v.channels} /></td>
+              <td className="px-3 py-2">
+                <ChannelBadges channels={v.channels} />
+              </td>
               <td className="px-3 py-2 text-xs">
-                {v.recipe ? <Link to={paths.recipe(v.recipe.id)} className="hover:underline">{v.recipe.name} r{v.recipe.revision}</Link> : '—'}
-                {v.build.git?.commit && <span className="ml-1 font-mono text-zinc-500" title={v.build.git.ref ?? ''}>@{v.build.git.commit.slice(0, 10)}</span>}
+                {v.recipe ? (
+                  <Link to={paths.recipe(v.recipe.id)} className="hover:underline">
+                    {v.recipe.name} r{v.recipe.revision}
+                  </Link>
+                ) : (
+                  '—'
+                )}
+                {v.build.git?.commit && (
+                  <span className="ml-1 font-mono text-zinc-500" title={v.build.git.ref ?? ''}>
+                    @{v.build.git.commit.slice(0, 10)}
+                  </span>
+                )}
                 <span className="block text-zinc-500">{v.build.builder} builder</span>
               </td>
-              <td className="px-3 py-2"><Ancestry chain={detail.ancestry[v.version]} /></td>
-              <td className="px-3 py-2 font-mono text-xs" title={v.digest}>{v.digest.slice(7, 19)}…</td>
+              <td className="px-3 py-2">
+                <Ancestry chain={detail.ancestry[v.version]} />
+              </td>
+              <td className="px-3 py-2 font-mono text-xs" title={v.digest}>
+                {v.digest.slice(7, 19)}…
+              </td>
               <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
-              <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400"><RelativeTime iso={v.createdAt} /></td>
+              <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">
+                <RelativeTime iso={v.createdAt} />
+              </td>
               <td className="flex items-center justify-end gap-2 px-3 py-2 text-right">
-                <a href={imageDownloadUrl(detail.name, v.version)} download className="text-xs text-sky-800 hover:underline dark:text-sky-300" aria-label={`Download ${v.version} (${formatBytes(v.sizeBytes)})`}>Download</a>
+                <a
+                  href={imageDownloadUrl(detail.name, v.version)}
+                  download
+                  className="text-xs text-sky-800 hover:underline dark:text-sky-300"
+                  aria-label={`Download ${v.version} (${formatBytes(v.sizeBytes)})`}
+                >
+                  Download
+                </a>
                 {!v.revocation || v.revocation.from ? (
-                  <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may revoke images.'}>Revoke</Button>
+                  <Button size="sm" onClick={() => onRevoke(v)} aria-label={`Revoke ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may revoke images.'}>
+                    Revoke
+                  </Button>
                 ) : (
-                  <Button size="sm" onClick={() => onRestore(v)} aria-label={`Restore ${v.version}`} disabled={!admin} title={admin ? undefined : 'Only an admin may restore images.'}>Restore</Button>
+                  <Button
+                    size="sm"
+                    onClick={() => onRestore(v)}
+                    aria-label={`Restore ${v.version}`}
+                    disabled={!admin}
+                    title={admin ? undefined : 'Only an admin may restore images.'}
+                  >
+                    Restore
+                  </Button>
                 )}
               </td>
             </tr>

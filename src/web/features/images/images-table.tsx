@@ -8,7 +8,15 @@ import { RevocationBadge } from './revocation-badge';
 import { ChannelBadges } from './channel-badges';
 
 const COLUMNS: Array<Column<ImageSummary>> = [
-  { header: 'Image', rowHeader: true, cell: (image) => <Link to={paths.image(image.name)} className={rowLinkClass}>{image.name}</Link> },
+  {
+    header: 'Image',
+    rowHeader: true,
+    cell: (image) => (
+      <Link to={paths.image(image.name)} className={rowLinkClass}>
+        {image.name}
+      </Link>
+    ),
+  },
   {
     header: 'Newest',
     cell: (image) => (

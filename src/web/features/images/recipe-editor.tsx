@@ -56,15 +56,24 @@ export function RecipeEditor({ recipe }: { recipe: Recipe }) {
     setProblem(undefined);
     save.mutate(checked.recipe);
   };
-  const error = save.error instanceof ApiRequestError
-    ? save.error.status === 409 ? `${save.error.message}. Reload to see their changes.` : `${save.error.field ? `${save.error.field}: ` : ''}${save.error.message}`
-    : undefined;
+  const error =
+    save.error instanceof ApiRequestError
+      ? save.error.status === 409
+        ? `${save.error.message}. Reload to see their changes.`
+        : `${save.error.field ? `${save.error.field}: ` : ''}${save.error.message}`
+      : undefined;
   return (
     <div className="flex flex-col gap-4">
       <div role="tablist" aria-label="Recipe view" className="flex gap-1">
         {(['form', 'yaml'] as const).map((v) => (
-          <button key={v} role="tab" type="button" aria-selected={view === v} onClick={() => switchTo(v)}
-            className={`rounded-md px-3 py-1 text-sm font-medium ${view === v ? 'bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900' : 'text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800'}`}>
+          <button
+            key={v}
+            role="tab"
+            type="button"
+            aria-selected={view === v}
+            onClick={() => switchTo(v)}
+            className={`rounded-md px-3 py-1 text-sm font-medium ${view === v ? 'bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900' : 'text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800'}`}
+          >
             {v === 'form' ? 'Form' : 'YAML'}
           </button>
         ))}
@@ -72,13 +81,29 @@ export function RecipeEditor({ recipe }: { recipe: Recipe }) {
       {view === 'form' ? (
         <RecipeForm draft={draft} onChange={setDraft} />
       ) : (
-        <textarea aria-label="Recipe YAML" spellCheck={false} rows={24} value={yaml} onChange={(e) => setYaml(e.target.value)}
-          className="w-full max-w-4xl rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950" />
+        <textarea
+          aria-label="Recipe YAML"
+          spellCheck={false}
+          rows={24}
+          value={yaml}
+          onChange={(e) => setYaml(e.target.value)}
+          className="w-full max-w-4xl rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
+        />
       )}
-      {(problem ?? error) && <p role="alert" className="max-w-4xl text-sm text-red-700 dark:text-red-400">{problem ?? error}</p>}
-      {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">Saved as revision {save.data.revision}.</p>}
+      {(problem ?? error) && (
+        <p role="alert" className="max-w-4xl text-sm text-red-700 dark:text-red-400">
+          {problem ?? error}
+        </p>
+      )}
+      {save.isSuccess && !save.isPending && (
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+          Saved as revision {save.data.revision}.
+        </p>
+      )}
       <div>
-        <Button variant="primary" onClick={onSave} disabled={save.isPending}>{save.isPending ? 'Saving…' : `Save revision ${recipe.revision + 1}`}</Button>
+        <Button variant="primary" onClick={onSave} disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : `Save revision ${recipe.revision + 1}`}
+        </Button>
       </div>
     </div>
   );

@@ -8,7 +8,9 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
   const id = useId();
   return (
     <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{label}</label>
+      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        {label}
+      </label>
       {children(id)}
       {hint && <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
     </div>
@@ -31,7 +33,10 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
   return (
     <div className="grid max-w-4xl grid-cols-1 gap-4 md:grid-cols-2">
       <Field label="Name">{(id) => <input id={id} className={INPUT} value={draft.name ?? ''} onChange={(e) => set({ name: e.target.value })} />}</Field>
-      <Field label="Builder" hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs); oci: an OCI image layout; packer: a bundle built by a real packer build (Debian package packer).">
+      <Field
+        label="Builder"
+        hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs); oci: an OCI image layout; packer: a bundle built by a real packer build (Debian package packer)."
+      >
         {(id) => (
           <select id={id} className={INPUT} value={draft.builder ?? 'bundle'} onChange={(e) => set({ builder: e.target.value as 'bundle' | 'disk' | 'oci' | 'packer' })}>
             <option value="bundle">bundle</option>
@@ -42,38 +47,109 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
         )}
       </Field>
       <div className="md:col-span-2">
-        <Field label="Description">{(id) => <textarea id={id} rows={2} className={`${INPUT} h-auto py-1`} value={draft.description ?? ''} onChange={(e) => set({ description: e.target.value })} />}</Field>
+        <Field label="Description">
+          {(id) => <textarea id={id} rows={2} className={`${INPUT} h-auto py-1`} value={draft.description ?? ''} onChange={(e) => set({ description: e.target.value })} />}
+        </Field>
       </div>
       <Field label="Base">
         {(id) => (
-          <select id={id} className={INPUT} value={base.type} onChange={(e) => set({ base: ({ scratch: { type: 'scratch' }, image: { type: 'image', image: '' }, directory: { type: 'directory', path: '' }, tarball: { type: 'tarball', path: '' }, debian: { type: 'debian', suite: 'bookworm' } } as const)[e.target.value as 'scratch'] })}>
-            {['scratch', 'image', 'directory', 'tarball', 'debian'].map((t) => <option key={t} value={t}>{t}</option>)}
+          <select
+            id={id}
+            className={INPUT}
+            value={base.type}
+            onChange={(e) =>
+              set({
+                base: (
+                  {
+                    scratch: { type: 'scratch' },
+                    image: { type: 'image', image: '' },
+                    directory: { type: 'directory', path: '' },
+                    tarball: { type: 'tarball', path: '' },
+                    debian: { type: 'debian', suite: 'bookworm' },
+                  } as const
+                )[e.target.value as 'scratch'],
+              })
+            }
+          >
+            {['scratch', 'image', 'directory', 'tarball', 'debian'].map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
           </select>
         )}
       </Field>
-      {base.type === 'image' && <Field label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">{(id) => <input id={id} className={INPUT} value={base.image ?? ''} onChange={(e) => set({ base: { type: 'image', image: e.target.value } })} />}</Field>}
-      {(base.type === 'directory' || base.type === 'tarball') && <Field label="Base path" hint="An absolute path on the Kiln machine.">{(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}</Field>}
-      {base.type === 'debian' && <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap); packages provisioners then apt-get install into it.">{(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { ...debian, suite: e.target.value } })} />}</Field>}
+      {base.type === 'image' && (
+        <Field label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">
+          {(id) => <input id={id} className={INPUT} value={base.image ?? ''} onChange={(e) => set({ base: { type: 'image', image: e.target.value } })} />}
+        </Field>
+      )}
+      {(base.type === 'directory' || base.type === 'tarball') && (
+        <Field label="Base path" hint="An absolute path on the Kiln machine.">
+          {(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}
+        </Field>
+      )}
+      {base.type === 'debian' && (
+        <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap); packages provisioners then apt-get install into it.">
+          {(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { ...debian, suite: e.target.value } })} />}
+        </Field>
+      )}
       {base.type === 'debian' && (
         <Field label="Debian variant" hint="minbase: essential packages and apt (the smallest root apt can add to).">
           {(id) => (
             <select id={id} className={INPUT} value={base.variant ?? 'minbase'} onChange={(e) => set({ base: { ...debian, variant: e.target.value as 'minbase' } })}>
-              {['minbase', 'apt', 'essential'].map((v) => <option key={v} value={v}>{v}</option>)}
+              {['minbase', 'apt', 'essential'].map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
             </select>
           )}
         </Field>
       )}
       {(base.type === 'scratch' || base.type === 'debian') && <div />}
       <Field label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
-        {(id) => <input id={id} className={INPUT} value={artifact?.source ?? ''} onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })} />}
+        {(id) => (
+          <input
+            id={id}
+            className={INPUT}
+            value={artifact?.source ?? ''}
+            onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })}
+          />
+        )}
       </Field>
       <Field label="Artifact: destination in the image">
-        {(id) => <input id={id} className={INPUT} disabled={!artifact} value={artifact?.destination ?? ''} onChange={(e) => set({ artifact: { source: artifact?.source ?? '', destination: e.target.value } })} />}
+        {(id) => (
+          <input
+            id={id}
+            className={INPUT}
+            disabled={!artifact}
+            value={artifact?.destination ?? ''}
+            onChange={(e) => set({ artifact: { source: artifact?.source ?? '', destination: e.target.value } })}
+          />
+        )}
       </Field>
       <Field label="Run: entrypoint" hint="The ES module the local cloud starts with node (PORT is set). Empty: not runnable.">
-        {(id) => <input id={id} className={INPUT} value={run?.entrypoint ?? ''} onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })} />}
+        {(id) => (
+          <input
+            id={id}
+            className={INPUT}
+            value={run?.entrypoint ?? ''}
+            onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })}
+          />
+        )}
       </Field>
-      <Field label="Run: health path">{(id) => <input id={id} className={INPUT} disabled={!run} value={run?.healthPath ?? '/health'} onChange={(e) => set({ run: { entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })} />}</Field>
+      <Field label="Run: health path">
+        {(id) => (
+          <input
+            id={id}
+            className={INPUT}
+            disabled={!run}
+            value={run?.healthPath ?? '/health'}
+            onChange={(e) => set({ run: { entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })}
+          />
+        )}
+      </Field>
       <Field label="Compression">
         {(id) => (
           <select id={id} className={INPUT} value={output.compression ?? 'zstd'} onChange={(e) => set({ output: { ...output, compression: e.target.value as 'zstd' | 'gzip' } })}>
@@ -83,10 +159,37 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
         )}
       </Field>
       <Field label="Disk size (MiB)" hint="Raw size before resize2fs -M shrinks it (disk builder).">
-        {(id) => <input id={id} type="number" min={8} className={INPUT} value={output.diskSizeMiB ?? 64} onChange={(e) => set({ output: { ...output, diskSizeMiB: Number(e.target.value) } })} />}
+        {(id) => (
+          <input
+            id={id}
+            type="number"
+            min={8}
+            className={INPUT}
+            value={output.diskSizeMiB ?? 64}
+            onChange={(e) => set({ output: { ...output, diskSizeMiB: Number(e.target.value) } })}
+          />
+        )}
       </Field>
       <Field label="Tests: files that must exist" hint="One path per line; read back with debugfs for disk images.">
-        {(id) => <textarea id={id} rows={3} className={`${INPUT} h-auto py-1 font-mono text-xs`} value={(tests.files ?? []).join('\n')} onChange={(e) => set({ tests: { ...tests, files: e.target.value.split('\n').map((l) => l.trim()).filter(Boolean) } })} />}
+        {(id) => (
+          <textarea
+            id={id}
+            rows={3}
+            className={`${INPUT} h-auto py-1 font-mono text-xs`}
+            value={(tests.files ?? []).join('\n')}
+            onChange={(e) =>
+              set({
+                tests: {
+                  ...tests,
+                  files: e.target.value
+                    .split('\n')
+                    .map((l) => l.trim())
+                    .filter(Boolean),
+                },
+              })
+            }
+          />
+        )}
       </Field>
       <Field label="Tests: boot">
         {(id) => (
@@ -103,7 +206,12 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
         ) : (
           <ol className="mt-1 list-decimal pl-5 text-sm text-zinc-700 dark:text-zinc-300">
             {provisioners.map((p, i) => (
-              <li key={i}>{p.type}{p.type === 'shell' && p.name ? `: ${p.name}` : ''}{p.type === 'file' ? ` → ${p.destination ?? ''}` : ''}{p.type === 'packages' ? `: ${(p.packages ?? SUPPORT_PACKAGES).join(' ')}` : ''}</li>
+              <li key={i}>
+                {p.type}
+                {p.type === 'shell' && p.name ? `: ${p.name}` : ''}
+                {p.type === 'file' ? ` → ${p.destination ?? ''}` : ''}
+                {p.type === 'packages' ? `: ${(p.packages ?? SUPPORT_PACKAGES).join(' ')}` : ''}
+              </li>
             ))}
           </ol>
         )}

@@ -10,12 +10,28 @@ function baseLabel(recipe: Recipe): string {
 }
 
 const COLUMNS: Array<Column<Recipe>> = [
-  { header: 'Recipe', rowHeader: true, cell: (r) => <Link to={paths.recipe(r.id)} className={rowLinkClass}>{r.name}</Link> },
+  {
+    header: 'Recipe',
+    rowHeader: true,
+    cell: (r) => (
+      <Link to={paths.recipe(r.id)} className={rowLinkClass}>
+        {r.name}
+      </Link>
+    ),
+  },
   { header: 'Builder', className: mutedCell, cell: (r) => r.builder },
   { header: 'Base', className: 'font-mono text-xs', cell: baseLabel },
   { header: 'Provisioners', numeric: true, cell: (r) => r.provisioners.length },
   { header: 'Revision', numeric: true, cell: (r) => `r${r.revision}` },
-  { header: 'Saved', className: mutedCell, cell: (r) => <><RelativeTime iso={r.updatedAt} /> by {r.updatedBy}</> },
+  {
+    header: 'Saved',
+    className: mutedCell,
+    cell: (r) => (
+      <>
+        <RelativeTime iso={r.updatedAt} /> by {r.updatedBy}
+      </>
+    ),
+  },
 ];
 
 export function RecipesTable({ recipes }: { recipes: readonly Recipe[] }) {

@@ -30,20 +30,37 @@ export function RestoreDialog({ target, revocation, busy, error, onConfirm, onCl
           if (!blocked) onConfirm(reason.trim());
         }}
       >
-        <h2 id={ids.title} className="text-base font-semibold">Restore {target}?</h2>
+        <h2 id={ids.title} className="text-base font-semibold">
+          Restore {target}?
+        </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          It was revoked by {revocation?.by ?? 'someone'}: “{revocation?.reason ?? ''}”. Restoring lets it be deployed and put on channels again, and lifts the
-          revocation of the images built on it. The revocation and your reason stay on record.
+          It was revoked by {revocation?.by ?? 'someone'}: “{revocation?.reason ?? ''}”. Restoring lets it be deployed and put on channels again, and lifts the revocation of the
+          images built on it. The revocation and your reason stay on record.
         </p>
         <div className="flex flex-col gap-1">
-          <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Why it is safe (required)</label>
-          <textarea id={ids.reason} ref={first} rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+          <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+            Why it is safe (required)
+          </label>
+          <textarea
+            id={ids.reason}
+            ref={first}
+            rows={3}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+          />
         </div>
-        {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
+        {error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {error}
+          </p>
+        )}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={blocked}>{busy ? 'Working…' : 'Restore'}</Button>
+          <Button type="submit" variant="primary" disabled={blocked}>
+            {busy ? 'Working…' : 'Restore'}
+          </Button>
         </div>
       </form>
     </div>

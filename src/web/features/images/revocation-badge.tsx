@@ -7,6 +7,15 @@ export function RevocationBadge({ image }: { image: Pick<ImageVersion, 'revoked'
   const r = image.revocation;
   if (!r) return null;
   const why = `${r.reason}${r.from ? ` (inherited from ${r.from})` : ''} — ${r.by}, ${formatDateTime(r.at)}`;
-  if (image.revoked) return <Badge tone="red" title={why}>revoked{r.from ? ' via parent' : ''}</Badge>;
-  return <Badge tone="amber" title={why}>revocation scheduled</Badge>;
+  if (image.revoked)
+    return (
+      <Badge tone="red" title={why}>
+        revoked{r.from ? ' via parent' : ''}
+      </Badge>
+    );
+  return (
+    <Badge tone="amber" title={why}>
+      revocation scheduled
+    </Badge>
+  );
 }

@@ -34,28 +34,54 @@ export function RevokeDialog({ target, busy, error, onConfirm, onClose }: Revoke
           if (!blocked) onConfirm({ reason: reason.trim(), ...(when ? { at: when.toISOString() } : {}) });
         }}
       >
-        <h2 id={ids.title} className="text-base font-semibold">Revoke {target}?</h2>
+        <h2 id={ids.title} className="text-base font-semibold">
+          Revoke {target}?
+        </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           New deploys of it are refused unless someone gives an override reason, and images built on it are revoked too. Running server groups keep running.
         </p>
         <div className="flex flex-col gap-1">
-          <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Reason (required)</label>
-          <textarea id={ids.reason} ref={first} rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+          <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+            Reason (required)
+          </label>
+          <textarea
+            id={ids.reason}
+            ref={first}
+            rows={3}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+          />
         </div>
         <fieldset className="flex flex-col gap-1 text-sm">
           <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">When</legend>
-          <label className="flex items-center gap-2"><input type="radio" name={ids.when} checked={!scheduled} onChange={() => setScheduled(false)} /> Now</label>
-          <label className="flex items-center gap-2"><input type="radio" name={ids.when} checked={scheduled} onChange={() => setScheduled(true)} /> At a later time</label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name={ids.when} checked={!scheduled} onChange={() => setScheduled(false)} /> Now
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name={ids.when} checked={scheduled} onChange={() => setScheduled(true)} /> At a later time
+          </label>
           {scheduled && (
-            <input aria-label="Revoke at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)}
-              className="h-8 w-56 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+            <input
+              aria-label="Revoke at"
+              type="datetime-local"
+              value={at}
+              onChange={(e) => setAt(e.target.value)}
+              className="h-8 w-56 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+            />
           )}
         </fieldset>
-        {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
+        {error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {error}
+          </p>
+        )}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={blocked}>{busy ? 'Working…' : scheduled ? 'Schedule revocation' : 'Revoke'}</Button>
+          <Button type="submit" variant="primary" disabled={blocked}>
+            {busy ? 'Working…' : scheduled ? 'Schedule revocation' : 'Revoke'}
+          </Button>
         </div>
       </form>
     </div>

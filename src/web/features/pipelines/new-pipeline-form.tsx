@@ -13,8 +13,7 @@ export function NewPipelineForm({ application, onCancel }: { application: string
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (pipelineName: string) =>
-      apiFetch(createPipeline, { params: { application }, body: { application, name: pipelineName, stages: [] } }),
+    mutationFn: (pipelineName: string) => apiFetch(createPipeline, { params: { application }, body: { application, name: pipelineName, stages: [] } }),
     onSuccess: (pipeline) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.pipelines.list(application) });
       void navigate(paths.pipelineEditor(application, pipeline.id));
@@ -26,7 +25,11 @@ export function NewPipelineForm({ application, onCancel }: { application: string
   };
   const error = create.error instanceof ApiRequestError ? create.error.message : create.error ? String(create.error) : undefined;
   return (
-    <form onSubmit={submit} aria-label="New pipeline" className="flex flex-wrap items-end gap-2 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+    <form
+      onSubmit={submit}
+      aria-label="New pipeline"
+      className="flex flex-wrap items-end gap-2 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <label className="flex flex-col gap-1 text-xs font-medium text-zinc-700 dark:text-zinc-300">
         Pipeline name
         <input

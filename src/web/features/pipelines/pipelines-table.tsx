@@ -27,14 +27,24 @@ const COLUMNS: Array<Column<Pipeline>> = [
     header: 'Triggers',
     cell: (p) => (
       <span className="flex flex-wrap gap-1">
-        {p.triggers.filter((t) => t.enabled).map((t, i) => (
-          <Badge key={i}>{t.type}</Badge>
-        ))}
+        {p.triggers
+          .filter((t) => t.enabled)
+          .map((t, i) => (
+            <Badge key={i}>{t.type}</Badge>
+          ))}
       </span>
     ),
   },
   { header: 'Revision', numeric: true, cell: (p) => p.revision },
-  { header: 'Saved', className: mutedCell, cell: (p) => <><RelativeTime iso={p.updatedAt} /> by {p.updatedBy}</> },
+  {
+    header: 'Saved',
+    className: mutedCell,
+    cell: (p) => (
+      <>
+        <RelativeTime iso={p.updatedAt} /> by {p.updatedBy}
+      </>
+    ),
+  },
   {
     header: 'Run',
     cell: (p) => <RunPipelineButton pipelineId={p.id} application={p.application} pipeline={p} label="Run" ariaLabel={`Run ${p.name}`} />,

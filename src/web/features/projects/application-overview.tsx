@@ -26,10 +26,7 @@ export function ApplicationOverview({ entry }: { entry: Entry }) {
           Nothing deployed yet: this application has no server groups.
         </p>
       ) : (
-        <ul
-          aria-label={`Clusters of ${application.name}`}
-          className="grid grid-cols-[repeat(auto-fill,minmax(15rem,1fr))] gap-2"
-        >
+        <ul aria-label={`Clusters of ${application.name}`} className="grid grid-cols-[repeat(auto-fill,minmax(15rem,1fr))] gap-2">
           {clusters.map((summary) => (
             <li key={`${summary.account}/${summary.region}/${summary.cluster}`}>
               <ClusterSummaryCard summary={summary} />

@@ -13,10 +13,25 @@ export function CreateButton({ what }: { what: { kind: 'project' } | { kind: 'ap
   if (!me?.user.admin) return null;
   return (
     <>
-      <Button size="sm" variant="primary" onClick={(e) => { opener.current = e.currentTarget; setOpen(true); }}>{what.kind === 'project' ? 'New project' : 'New application'}</Button>
+      <Button
+        size="sm"
+        variant="primary"
+        onClick={(e) => {
+          opener.current = e.currentTarget;
+          setOpen(true);
+        }}
+      >
+        {what.kind === 'project' ? 'New project' : 'New application'}
+      </Button>
       {open && (
         <Suspense fallback={null}>
-          <CreateDialog what={what} onClose={() => { setOpen(false); opener.current?.focus(); }} />
+          <CreateDialog
+            what={what}
+            onClose={() => {
+              setOpen(false);
+              opener.current?.focus();
+            }}
+          />
         </Suspense>
       )}
     </>

@@ -35,26 +35,61 @@ export function CreateDialog({ what, onClose }: { what: Kind; onClose: () => voi
   const field = create.error instanceof ApiRequestError ? create.error.field : undefined;
   const input = (key: keyof typeof values, label: string, type = 'text', hint?: string) => (
     <div className="flex flex-col gap-1">
-      <label htmlFor={`${id}-${key}`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{label}</label>
-      <input id={`${id}-${key}`} ref={key === 'name' ? first : undefined} type={type} value={values[key]} onChange={set(key)} aria-invalid={field === key || undefined}
-        aria-describedby={hint ? `${id}-${key}-hint` : undefined} className={`${INPUT} ${field === key ? 'border-red-600' : ''}`} />
-      {hint && <p id={`${id}-${key}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p>}
+      <label htmlFor={`${id}-${key}`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        {label}
+      </label>
+      <input
+        id={`${id}-${key}`}
+        ref={key === 'name' ? first : undefined}
+        type={type}
+        value={values[key]}
+        onChange={set(key)}
+        aria-invalid={field === key || undefined}
+        aria-describedby={hint ? `${id}-${key}-hint` : undefined}
+        className={`${INPUT} ${field === key ? 'border-red-600' : ''}`}
+      />
+      {hint && (
+        <p id={`${id}-${key}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {hint}
+        </p>
+      )}
     </div>
   );
   const noun = what.kind === 'project' ? 'project' : 'application';
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}
-        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-        <h2 id={`${id}-title`} className="text-base font-semibold">{what.kind === 'project' ? 'New project' : `New application in ${what.project}`}</h2>
-        {input('name', 'Name', 'text', what.kind === 'project' ? 'Lowercase letters, digits, . _ -; it is in every URL.' : "Lowercase letters and digits, no '-': server-group names are built from it.")}
+      <form
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+      >
+        <h2 id={`${id}-title`} className="text-base font-semibold">
+          {what.kind === 'project' ? 'New project' : `New application in ${what.project}`}
+        </h2>
+        {input(
+          'name',
+          'Name',
+          'text',
+          what.kind === 'project' ? 'Lowercase letters, digits, . _ -; it is in every URL.' : "Lowercase letters and digits, no '-': server-group names are built from it.",
+        )}
         {what.kind === 'project' && input('displayName', 'Display name')}
         {input('ownerEmail', 'Owner e-mail', 'email')}
         {input('description', 'Description')}
-        {create.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
+        {create.error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {create.error.message}
+          </p>
+        )}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>{create.isPending ? 'Creating…' : `Create ${noun}`}</Button>
+          <Button type="submit" variant="primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : `Create ${noun}`}
+          </Button>
         </div>
       </form>
     </div>

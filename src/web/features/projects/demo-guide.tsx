@@ -53,8 +53,7 @@ export function DemoGuide() {
         Try it: ship the demo storefront to production
       </h2>
       <p className="mt-1 text-zinc-600 dark:text-zinc-400">
-        Kiln released storefront v1 when it first started. Everything below is real: a baked image, instance processes and load
-        balancers on this machine.
+        Kiln released storefront v1 when it first started. Everything below is real: a baked image, instance processes and load balancers on this machine.
       </p>
       <ol className="mt-3 flex list-decimal flex-col gap-1.5 pl-5">
         <li>
@@ -102,8 +101,7 @@ export function DemoGuide() {
       </ol>
       <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
         From a terminal: <code className="font-mono">kiln pipeline run "storefront/{DEMO_PIPELINE}"</code>, then{' '}
-        <code className="font-mono">kiln execution wait ID --for judgment</code> and{' '}
-        <code className="font-mono">kiln execution judge ID judgment --approve</code>.
+        <code className="font-mono">kiln execution wait ID --for judgment</code> and <code className="font-mono">kiln execution judge ID judgment --approve</code>.
       </p>
     </section>
   );

@@ -22,9 +22,7 @@ export function ProjectList({ projects }: { projects: readonly Project[] }) {
               </div>
               {project.demo && <DemoBadge />}
             </div>
-            <p className="line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">
-              {project.description || 'No description.'}
-            </p>
+            <p className="line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{project.description || 'No description.'}</p>
             <p className="mt-auto flex flex-wrap gap-x-3 text-xs text-zinc-500 dark:text-zinc-400">
               <span>{plural(project.applications.length, 'application')}</span>
               <span>{project.ownerEmail}</span>

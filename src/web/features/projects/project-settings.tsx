@@ -39,35 +39,78 @@ export function ProjectSettings({ project }: { project: Project }) {
   if (!me?.user.admin) return null;
   const field = (key: keyof typeof values, label: string, type = 'text') => (
     <>
-      <label htmlFor={`${id}-${key}`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{label}</label>
+      <label htmlFor={`${id}-${key}`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        {label}
+      </label>
       <input id={`${id}-${key}`} type={type} value={values[key]} onChange={(e) => setValues({ ...values, [key]: e.target.value })} className={INPUT} />
     </>
   );
   return (
     <>
-      <Button size="sm" onClick={() => { save.reset(); setOpen(true); }}>Project settings</Button>
+      <Button
+        size="sm"
+        onClick={() => {
+          save.reset();
+          setOpen(true);
+        }}
+      >
+        Project settings
+      </Button>
       {open && (
         <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          <form role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); save.mutate(); }}
-            className="flex w-full max-w-md flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-            <h2 id={`${id}-title`} className="text-base font-semibold">Settings of project {project.name}</h2>
+          <form
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby={`${id}-title`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              save.mutate();
+            }}
+            className="flex w-full max-w-md flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+          >
+            <h2 id={`${id}-title`} className="text-base font-semibold">
+              Settings of project {project.name}
+            </h2>
             {field('displayName', 'Display name')}
             {field('description', 'Description')}
             {field('ownerEmail', 'Owner e-mail', 'email')}
-            {save.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{save.error.message}</p>}
+            {save.error && (
+              <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+                {save.error.message}
+              </p>
+            )}
             <div className="mt-1 flex flex-wrap justify-between gap-2">
-              <Button variant="ghost" className="text-red-700! dark:text-red-400!" onClick={() => { remove.reset(); setOpen(false); setDeleting(true); }}>Delete project…</Button>
+              <Button
+                variant="ghost"
+                className="text-red-700! dark:text-red-400!"
+                onClick={() => {
+                  remove.reset();
+                  setOpen(false);
+                  setDeleting(true);
+                }}
+              >
+                Delete project…
+              </Button>
               <div className="flex gap-2">
                 <Button onClick={() => setOpen(false)}>Cancel</Button>
-                <Button type="submit" variant="primary" disabled={save.isPending}>{save.isPending ? 'Saving…' : 'Save'}</Button>
+                <Button type="submit" variant="primary" disabled={save.isPending}>
+                  {save.isPending ? 'Saving…' : 'Save'}
+                </Button>
               </div>
             </div>
           </form>
         </div>
       )}
       {deleting && (
-        <ConfirmDialog title={`Delete project ${project.name}?`} confirmLabel={`Delete ${project.name}`} typeToConfirm={project.name}
-          busy={remove.isPending} error={remove.error?.message} onClose={() => setDeleting(false)} onConfirm={() => remove.mutate()}>
+        <ConfirmDialog
+          title={`Delete project ${project.name}?`}
+          confirmLabel={`Delete ${project.name}`}
+          typeToConfirm={project.name}
+          busy={remove.isPending}
+          error={remove.error?.message}
+          onClose={() => setDeleting(false)}
+          onConfirm={() => remove.mutate()}
+        >
           <p>Only an empty project can be deleted: Kiln names the applications still in it.</p>
         </ConfirmDialog>
       )}

@@ -41,7 +41,9 @@ export function SearchButton() {
           <path d="M7 2a5 5 0 0 1 3.98 8.03l3 3-1.06 1.06-3-3A5 5 0 1 1 7 2Zm0 1.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7Z" />
         </svg>
         Search
-        <kbd aria-hidden="true" className="hidden rounded border border-zinc-300 px-1 font-sans text-xs text-zinc-600 sm:inline dark:border-zinc-600 dark:text-zinc-400">Ctrl K</kbd>
+        <kbd aria-hidden="true" className="hidden rounded border border-zinc-300 px-1 font-sans text-xs text-zinc-600 sm:inline dark:border-zinc-600 dark:text-zinc-400">
+          Ctrl K
+        </kbd>
       </button>
       {open && (
         <Suspense fallback={null}>

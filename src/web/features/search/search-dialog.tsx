@@ -46,9 +46,16 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center bg-zinc-900/40 p-4 pt-[10vh]" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={move}
-        className="flex max-h-[75vh] w-full max-w-xl flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xl dark:border-zinc-700 dark:bg-zinc-900">
-        <h2 id={titleId} className="sr-only">Search Kiln</h2>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={move}
+        className="flex max-h-[75vh] w-full max-w-xl flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
+      >
+        <h2 id={titleId} className="sr-only">
+          Search Kiln
+        </h2>
         <form
           className="border-b border-zinc-200 p-2 dark:border-zinc-800"
           role="search"
@@ -74,7 +81,9 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
           {!q ? (
             <p className="px-2 py-3 text-sm text-zinc-600 dark:text-zinc-400">Type a name, an image version, an address or an id. Arrows move, Enter opens.</p>
           ) : query.isError ? (
-            <p role="alert" className="px-2 py-3 text-sm text-red-700 dark:text-red-400">{query.error.message}</p>
+            <p role="alert" className="px-2 py-3 text-sm text-red-700 dark:text-red-400">
+              {query.error.message}
+            </p>
           ) : query.isPending ? (
             <p className="px-2 py-3 text-sm text-zinc-600 dark:text-zinc-400">Searching…</p>
           ) : groups.length === 0 ? (

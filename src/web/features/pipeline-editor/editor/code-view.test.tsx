@@ -20,7 +20,10 @@ describe('the code view', () => {
     expect(editor.querySelector('.cm-foldGutter')).toBeTruthy();
 
     setCodeText(json, codeText(json).replace('"command": "npm test"', '"command": ""'));
-    const line = codeText(json).split('\n').findIndex((l) => l.includes('"command": ""')) + 1;
+    const line =
+      codeText(json)
+        .split('\n')
+        .findIndex((l) => l.includes('"command": ""')) + 1;
     expect(line).toBeGreaterThan(1);
     expect(markedLines(json)).toEqual([{ line, message: 'Tests: Command must not be empty' }]);
     const problems = screen.getByLabelText('Text problems');

@@ -41,7 +41,10 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
   // Each problem on the line of the field it names (stages[6].config.seconds → that stage's `seconds:`).
   const located = useMemo(() => problems.map((p) => ({ problem: p, offset: offsetOfPath(text, p.path) })), [problems, text]);
   const marks = useMemo<CodeMark[]>(
-    () => located.flatMap(({ problem, offset }) => (offset === undefined ? [] : [{ offset, message: problem.stageName ? `${problem.stageName}: ${problem.message}` : problem.message }])),
+    () =>
+      located.flatMap(({ problem, offset }) =>
+        offset === undefined ? [] : [{ offset, message: problem.stageName ? `${problem.stageName}: ${problem.message}` : problem.message }],
+      ),
     [located],
   );
   const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
@@ -73,7 +76,9 @@ export function CodeView({ format, problems }: { format: Format; problems: reado
             {format.toUpperCase()} syntax: {syntaxError}. The graph keeps the last version that parsed.
           </p>
         ) : shapeError ? (
-          <p role="alert" className="text-red-600 dark:text-red-400">Cannot draw this: {shapeError}.</p>
+          <p role="alert" className="text-red-600 dark:text-red-400">
+            Cannot draw this: {shapeError}.
+          </p>
         ) : problems.length === 0 ? (
           <p className="text-emerald-700 dark:text-emerald-400">Valid: the server would accept this pipeline.</p>
         ) : (

@@ -43,14 +43,14 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
         ))}
       </div>
       {!readOnly && (
-      <>
-      <Button size="sm" variant="ghost" disabled={!canUndo} onClick={undo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
-        Undo
-      </Button>
-      <Button size="sm" variant="ghost" disabled={!canRedo} onClick={redo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
-        Redo
-      </Button>
-      </>
+        <>
+          <Button size="sm" variant="ghost" disabled={!canUndo} onClick={undo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
+            Undo
+          </Button>
+          <Button size="sm" variant="ghost" disabled={!canRedo} onClick={redo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
+            Redo
+          </Button>
+        </>
       )}
       {view === 'graph' && (
         <Button size="sm" variant="ghost" onClick={requestLayout} title="Lay the graph out again, left to right">
@@ -60,7 +60,12 @@ export function EditorToolbar({ view, onView, onSave, saving, problemCount, chil
       {children}
       <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400" role="status">
         {dirty ? 'Unsaved changes' : `Saved · revision ${revision}`}
-        {problemCount > 0 && <span className="text-red-600 dark:text-red-400"> · {problemCount} problem{problemCount === 1 ? '' : 's'}</span>}
+        {problemCount > 0 && (
+          <span className="text-red-600 dark:text-red-400">
+            {' '}
+            · {problemCount} problem{problemCount === 1 ? '' : 's'}
+          </span>
+        )}
       </span>
       {!readOnly && (
         <Button size="sm" variant="primary" onClick={onSave} disabled={saving || !dirty || !write.allowed} title={write.why || undefined}>

@@ -39,11 +39,7 @@ export const insertStage = newStage;
 /** A new stage between source and target: target now waits for it, and it waits for source. */
 export function stageOnEdge(stages: readonly StageConfig[], edge: EdgeRef, type: StageType) {
   const stage = newStage(stages, type, [edge.source]);
-  const next = stages.map((s) =>
-    s.refId === edge.target
-      ? { ...s, requisiteStageRefIds: s.requisiteStageRefIds.map((r) => (r === edge.source ? stage.refId : r)) }
-      : s,
-  );
+  const next = stages.map((s) => (s.refId === edge.target ? { ...s, requisiteStageRefIds: s.requisiteStageRefIds.map((r) => (r === edge.source ? stage.refId : r)) } : s));
   return { stages: [...next, stage], stage };
 }
 

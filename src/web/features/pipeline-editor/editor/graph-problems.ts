@@ -10,7 +10,6 @@ export interface GraphProblems {
   edges: ReadonlySet<string>;
 }
 
-
 /** The BFF's own rules (validatePipeline), mapped onto nodes and edges for drawing. */
 export function graphProblems(draft: PipelineDraft): GraphProblems {
   const result = validatePipeline(draft);

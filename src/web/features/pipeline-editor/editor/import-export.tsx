@@ -10,8 +10,7 @@ interface ImportReport {
   error?: boolean;
 }
 
-const isKilnExport = (v: unknown) =>
-  v !== null && typeof v === 'object' && 'concurrency' in v && Array.isArray((v as { stages?: unknown }).stages);
+const isKilnExport = (v: unknown) => v !== null && typeof v === 'object' && 'concurrency' in v && Array.isArray((v as { stages?: unknown }).stages);
 
 /** Import a Spinnaker pipeline JSON (or a Kiln export) into this draft, one undo step; export the draft as Kiln JSON. */
 export function ImportExport() {
@@ -39,7 +38,11 @@ export function ImportExport() {
       return setReport({ title: `Imported ${result.draft.stages.length} stages from a Kiln export`, lines: [] });
     }
     if (Array.isArray(json)) {
-      return setReport({ title: `${fileName} holds ${json.length} pipelines`, lines: ['The editor imports one pipeline into this draft: pick one, or import them all with `kiln spinnaker import FILE --app NAME`.'], error: true });
+      return setReport({
+        title: `${fileName} holds ${json.length} pipelines`,
+        lines: ['The editor imports one pipeline into this draft: pick one, or import them all with `kiln spinnaker import FILE --app NAME`.'],
+        error: true,
+      });
     }
     const result = importSpinnakerPipeline(json, current.application);
     if (!result.ok) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
@@ -96,7 +99,9 @@ export function ImportExport() {
           </ul>
           {!report.error && <p className="text-xs text-zinc-500">Undo (Ctrl+Z) puts the previous draft back. Nothing is saved until you save.</p>}
           <div className="flex justify-end">
-            <Button variant="primary" onClick={() => setReport(undefined)}>OK</Button>
+            <Button variant="primary" onClick={() => setReport(undefined)}>
+              OK
+            </Button>
           </div>
         </EditorDialog>
       )}

@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import type { DraftStore } from './draft-store';
 
-const typing = (el: EventTarget | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /** Undo/redo everywhere in the editor except inside a text box (which has its own); copy/paste on the graph. */
 export function useEditorShortcuts(store: DraftStore, root: React.RefObject<HTMLElement | null>, readOnly = false) {

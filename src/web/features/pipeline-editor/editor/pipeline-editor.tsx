@@ -72,11 +72,7 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
 
   const names = useMemo(() => new Map(draft.stages.map((s) => [s.refId, s.name])), [draft.stages]);
   const only = selected.length === 1 ? selected[0] : undefined;
-  const target = selectedEdge
-    ? `between ${names.get(selectedEdge.source)} and ${names.get(selectedEdge.target)}`
-    : only
-      ? `after ${names.get(only)}`
-      : 'as a new starting stage';
+  const target = selectedEdge ? `between ${names.get(selectedEdge.source)} and ${names.get(selectedEdge.target)}` : only ? `after ${names.get(only)}` : 'as a new starting stage';
   const addFromPalette = (type: StageType) => {
     const s = store.getState();
     if (s.selectedEdge) s.insertOnEdge(s.selectedEdge, type);
@@ -113,105 +109,118 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
 
   return (
     <ReadOnlyContext.Provider value={readOnly}>
-    <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
-      <UnsavedGuard dirty={dirty} />
-      <EditorToolbar view={view} onView={setView} onSave={saver.save} saving={saver.saving} problemCount={problems.all.length}>
-        <Button size="sm" variant="ghost" onClick={() => setDialog('history')}>
-          History
-        </Button>
-        {!readOnly && <ImportExport />}
-        <RunButton pipeline={pipeline} />
-      </EditorToolbar>
-      {readOnly && <ReadOnlyNote application={pipeline.application} />}
-      <RunAsNotice />
-      {saver.refused && (
-        <div role="alert" className="flex items-center gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-          Not saved: fix the {saver.refused.length} problem{saver.refused.length === 1 ? '' : 's'} listed below first.
-          <Button size="sm" variant="ghost" className="ml-auto" onClick={saver.clearRefused}>Dismiss</Button>
-        </div>
-      )}
-      {saver.error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-          Not saved: {saver.error.message}
-        </p>
-      )}
-      <div className="flex min-h-0 flex-1 gap-2 max-md:overflow-x-auto">
-        {view === 'graph' && !readOnly && (
-          <CollapsiblePanel
-            label="stage palette"
-            side="left"
-            open={panels.open.palette}
-            onOpen={(o) => panels.set('palette', o)}
-            className="flex w-56 shrink-0 flex-col gap-2 overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50"
+      <div ref={root} className="flex h-[calc(100vh-19rem)] min-h-[520px] flex-col gap-2">
+        <UnsavedGuard dirty={dirty} />
+        <EditorToolbar view={view} onView={setView} onSave={saver.save} saving={saver.saving} problemCount={problems.all.length}>
+          <Button size="sm" variant="ghost" onClick={() => setDialog('history')}>
+            History
+          </Button>
+          {!readOnly && <ImportExport />}
+          <RunButton pipeline={pipeline} />
+        </EditorToolbar>
+        {readOnly && <ReadOnlyNote application={pipeline.application} />}
+        <RunAsNotice />
+        {saver.refused && (
+          <div
+            role="alert"
+            className="flex items-center gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
           >
-            <StagePalette target={target} onAdd={addFromPalette} />
-          </CollapsiblePanel>
+            Not saved: fix the {saver.refused.length} problem{saver.refused.length === 1 ? '' : 's'} listed below first.
+            <Button size="sm" variant="ghost" className="ml-auto" onClick={saver.clearRefused}>
+              Dismiss
+            </Button>
+          </div>
         )}
-        <div
-          className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.classList.contains('react-flow__node')) {
-              const id = e.target.dataset.id;
-              if (id) store.getState().select([id]);
-              focusPanel();
-            }
-          }}
-        >
-          {view === 'graph' ? (
-            <>
-              {/* Drawn once the first layout is in: 500 stages are not rendered twice, first in a pile and then in place. */}
-              <div ref={pane} id="pipeline-canvas" role="region" aria-label="Pipeline canvas" className="h-full">
-                {layout.viewport && <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} initialViewport={layout.viewport} />}
-              </div>
-              {layout.busy && draft.stages.length > 0 && (
-                <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">Laying out {draft.stages.length} stages…</p>
-              )}
-              {!layout.busy && layout.ms !== undefined && (
-                <p className="absolute right-2 bottom-2 text-[10px] text-zinc-500 dark:text-zinc-400" data-testid="layout-time">
-                  layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK' : 'layered'}, {layout.inWorker ? 'in a worker' : 'main thread'})
-                </p>
-              )}
-              {draft.stages.length === 0 && (
-                <p className="pointer-events-none absolute inset-0 flex items-center justify-center text-sm text-zinc-500">
-                  Drag a stage from the palette, or click one to add it.
-                </p>
-              )}
-            </>
-          ) : (
-            <Suspense fallback={<p role="status" className="p-3 text-sm">Loading the text view…</p>}>
-              <CodeView format={view} problems={problems.all} />
-            </Suspense>
+        {saver.error && (
+          <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+            Not saved: {saver.error.message}
+          </p>
+        )}
+        <div className="flex min-h-0 flex-1 gap-2 max-md:overflow-x-auto">
+          {view === 'graph' && !readOnly && (
+            <CollapsiblePanel
+              label="stage palette"
+              side="left"
+              open={panels.open.palette}
+              onOpen={(o) => panels.set('palette', o)}
+              className="flex w-56 shrink-0 flex-col gap-2 overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/50"
+            >
+              <StagePalette target={target} onAdd={addFromPalette} />
+            </CollapsiblePanel>
           )}
+          <div
+            className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.classList.contains('react-flow__node')) {
+                const id = e.target.dataset.id;
+                if (id) store.getState().select([id]);
+                focusPanel();
+              }
+            }}
+          >
+            {view === 'graph' ? (
+              <>
+                {/* Drawn once the first layout is in: 500 stages are not rendered twice, first in a pile and then in place. */}
+                <div ref={pane} id="pipeline-canvas" role="region" aria-label="Pipeline canvas" className="h-full">
+                  {layout.viewport && <PipelineCanvas problems={problems} onInsertRequest={onInsertRequest} onOpenStage={openStage} initialViewport={layout.viewport} />}
+                </div>
+                {layout.busy && draft.stages.length > 0 && (
+                  <p role="status" className="absolute top-2 left-2 rounded bg-white/90 px-2 py-1 text-xs dark:bg-zinc-900/90">
+                    Laying out {draft.stages.length} stages…
+                  </p>
+                )}
+                {!layout.busy && layout.ms !== undefined && (
+                  <p className="absolute right-2 bottom-2 text-[10px] text-zinc-500 dark:text-zinc-400" data-testid="layout-time">
+                    layout {Math.round(layout.ms)} ms ({layout.engine === 'elk' ? 'ELK' : 'layered'}, {layout.inWorker ? 'in a worker' : 'main thread'})
+                  </p>
+                )}
+                {draft.stages.length === 0 && (
+                  <p className="pointer-events-none absolute inset-0 flex items-center justify-center text-sm text-zinc-500">
+                    Drag a stage from the palette, or click one to add it.
+                  </p>
+                )}
+              </>
+            ) : (
+              <Suspense
+                fallback={
+                  <p role="status" className="p-3 text-sm">
+                    Loading the text view…
+                  </p>
+                }
+              >
+                <CodeView format={view} problems={problems.all} />
+              </Suspense>
+            )}
+          </div>
+          <CollapsiblePanel
+            label="settings"
+            side="right"
+            open={panels.open.settings}
+            onOpen={(o) => panels.set('settings', o)}
+            panelProps={{ 'data-panel': '' }}
+            onKeyDown={leavePanel}
+            className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+          >
+            <SidePanel problems={problems} />
+          </CollapsiblePanel>
         </div>
-        <CollapsiblePanel
-          label="settings"
-          side="right"
-          open={panels.open.settings}
-          onOpen={(o) => panels.set('settings', o)}
-          panelProps={{ 'data-panel': '' }}
-          onKeyDown={leavePanel}
-          className="flex w-80 shrink-0 flex-col gap-3 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
-        >
-          <SidePanel problems={problems} />
-        </CollapsiblePanel>
+        <div className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
+          <ProblemsList
+            problems={problems.all}
+            onSelect={(refId) => {
+              setView('graph');
+              store.getState().select([refId]);
+              focusPanel();
+            }}
+          />
+        </div>
+        <Suspense fallback={null}>
+          {saver.conflict && (
+            <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
+          )}
+          {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
+        </Suspense>
       </div>
-      <div className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
-        <ProblemsList
-          problems={problems.all}
-          onSelect={(refId) => {
-            setView('graph');
-            store.getState().select([refId]);
-            focusPanel();
-          }}
-        />
-      </div>
-      <Suspense fallback={null}>
-        {saver.conflict && (
-          <ConflictDialog conflict={saver.conflict} saving={saver.saving} onReload={saver.reload} onOverwrite={saver.overwrite} onClose={() => saver.dismissConflict()} />
-        )}
-        {dialog === 'history' && <RevisionHistory pipelineId={pipeline.id} onClose={() => setDialog(undefined)} />}
-      </Suspense>
-    </div>
     </ReadOnlyContext.Provider>
   );
 }

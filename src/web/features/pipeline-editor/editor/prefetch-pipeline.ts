@@ -22,6 +22,9 @@ export function prefetchPipeline({ params }: LoaderFunctionArgs): EarlyPipeline 
   if (!pipelineId) return null;
   const pipeline = apiFetch(getPipeline, { params: { pipelineId } });
   // A failure is the page's query's to show; the second handler only keeps it from being logged as unhandled here.
-  pipeline.then((p) => void layoutStages(p.stages), () => undefined);
+  pipeline.then(
+    (p) => void layoutStages(p.stages),
+    () => undefined,
+  );
   return { pipelineId, pipeline };
 }

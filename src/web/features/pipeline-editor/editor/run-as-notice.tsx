@@ -14,13 +14,14 @@ export function RunAsNotice() {
   const live = runsAutomaticallyAs(saved.triggers);
   if (execute.allowed || !live) return null;
   const parts = runChanges(draft, saved);
-  const tone = parts.length > 0
-    ? 'border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200'
-    : 'border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200';
+  const tone =
+    parts.length > 0
+      ? 'border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200'
+      : 'border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200';
   return (
     <p role="note" aria-label="Runs automatically" className={`rounded-md border px-3 py-2 text-sm ${tone}`}>
-      This pipeline runs automatically as {live.owners} ({live.kinds} trigger), so saving changes to what it runs (stages, parameters,
-      notifications, concurrency, turning it back on) needs EXECUTE. You can still change its name and description or disable it.
+      This pipeline runs automatically as {live.owners} ({live.kinds} trigger), so saving changes to what it runs (stages, parameters, notifications, concurrency, turning it back
+      on) needs EXECUTE. You can still change its name and description or disable it.
       {parts.length > 0 && <strong> Saving will be refused: your draft changes its {parts.join(', ')}.</strong>} {execute.why}
     </p>
   );

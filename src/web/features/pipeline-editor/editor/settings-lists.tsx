@@ -31,7 +31,9 @@ function replace<T>(list: readonly T[], i: number, item: T): T[] {
 const Row = ({ children, onRemove, label }: { children: React.ReactNode; onRemove: () => void; label: string }) => (
   <div role="group" aria-label={label} className="flex flex-col gap-1 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
     {children}
-    <Button size="sm" variant="ghost" className="self-end" onClick={onRemove}>Remove</Button>
+    <Button size="sm" variant="ghost" className="self-end" onClick={onRemove}>
+      Remove
+    </Button>
   </div>
 );
 const Labelled = ({ label, children }: { label: string; children: React.ReactNode }) => (
@@ -40,7 +42,11 @@ const Labelled = ({ label, children }: { label: string; children: React.ReactNod
     {children}
   </label>
 );
-const csv = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const csv = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function TriggersEditor({ triggers, application, onChange }: { triggers: readonly Trigger[]; application: ApplicationName; onChange: (t: Trigger[]) => void }) {
   const execute = usePermission('EXECUTE', { application });
@@ -54,8 +60,17 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
       {triggers.map((t, i) => (
         <Row key={i} label={`Trigger ${i + 1}`} onRemove={() => onChange(triggers.filter((_, j) => j !== i))}>
           <div className="flex items-center gap-2">
-            <select aria-label="Trigger type" className={inputClasses()} value={t.type} onChange={(e) => onChange(replace(triggers, i, triggerOf(e.target.value as Trigger['type'], application)))}>
-              {TRIGGER_TYPES.map((x) => <option key={x} value={x}>{x}</option>)}
+            <select
+              aria-label="Trigger type"
+              className={inputClasses()}
+              value={t.type}
+              onChange={(e) => onChange(replace(triggers, i, triggerOf(e.target.value as Trigger['type'], application)))}
+            >
+              {TRIGGER_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
             </select>
             <label className="flex items-center gap-1 text-xs">
               <input type="checkbox" checked={t.enabled} onChange={(e) => onChange(replace(triggers, i, { ...t, enabled: e.target.checked }))} />
@@ -83,19 +98,29 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
           {t.type === 'pipeline' && (
             <>
               <Labelled label="After application">
-                <input className={inputClasses()} value={t.application} onChange={(e) => onChange(replace(triggers, i, { ...t, application: e.target.value as ApplicationName }))} />
+                <input
+                  className={inputClasses()}
+                  value={t.application}
+                  onChange={(e) => onChange(replace(triggers, i, { ...t, application: e.target.value as ApplicationName }))}
+                />
               </Labelled>
               <Labelled label="Pipeline">
                 <WatchedPipelineField application={t.application} value={t.pipeline} onChange={(pipeline) => onChange(replace(triggers, i, { ...t, pipeline }))} />
               </Labelled>
               <Labelled label="When it ends as (comma-separated: succeeded, failed, canceled)">
-                <input className={inputClasses()} value={t.statuses.join(', ')} onChange={(e) => onChange(replace(triggers, i, { ...t, statuses: csv(e.target.value) as typeof t.statuses }))} />
+                <input
+                  className={inputClasses()}
+                  value={t.statuses.join(', ')}
+                  onChange={(e) => onChange(replace(triggers, i, { ...t, statuses: csv(e.target.value) as typeof t.statuses }))}
+                />
               </Labelled>
             </>
           )}
         </Row>
       ))}
-      <Button size="sm" onClick={() => onChange([...triggers, triggerOf('manual', application)])}>Add trigger</Button>
+      <Button size="sm" onClick={() => onChange([...triggers, triggerOf('manual', application)])}>
+        Add trigger
+      </Button>
     </>
   );
 }
@@ -120,7 +145,11 @@ export function ParametersEditor({ parameters, onChange }: { parameters: readonl
             <input className={inputClasses()} value={p.default ?? ''} onChange={(e) => edit(i, { default: e.target.value === '' ? undefined : e.target.value })} />
           </Labelled>
           <Labelled label="Options (comma-separated; empty for free text)">
-            <input className={inputClasses()} value={(p.options ?? []).join(', ')} onChange={(e) => edit(i, { options: csv(e.target.value).length ? csv(e.target.value) : undefined })} />
+            <input
+              className={inputClasses()}
+              value={(p.options ?? []).join(', ')}
+              onChange={(e) => edit(i, { options: csv(e.target.value).length ? csv(e.target.value) : undefined })}
+            />
           </Labelled>
           <label className="flex items-center gap-1 text-xs">
             <input type="checkbox" checked={p.required} onChange={(e) => edit(i, { required: e.target.checked })} />
@@ -128,7 +157,9 @@ export function ParametersEditor({ parameters, onChange }: { parameters: readonl
           </label>
         </Row>
       ))}
-      <Button size="sm" onClick={() => onChange([...parameters, { name: `param${parameters.length + 1}`, required: false }])}>Add parameter</Button>
+      <Button size="sm" onClick={() => onChange([...parameters, { name: `param${parameters.length + 1}`, required: false }])}>
+        Add parameter
+      </Button>
     </>
   );
 }
@@ -143,8 +174,11 @@ export function NotificationsEditor({ notifications, onChange }: { notifications
           </Labelled>
           {n.url.includes(SECRET_MASK) && (
             <span role="status" className="text-xs text-zinc-500">
-              Credentials in this URL ({SECRET_MASK}) set{n.credentialsSetAt ? ` on ${formatDateTime(n.credentialsSetAt)}` : ''}{n.credentialsSetBy ? ` by ${n.credentialsSetBy}` : ''}; they are kept while {SECRET_MASK} stays.{' '}
-              <button type="button" className="underline" onClick={() => onChange(replace(notifications, i, { url: 'https://', events: n.events }))}>Replace URL</button>
+              Credentials in this URL ({SECRET_MASK}) set{n.credentialsSetAt ? ` on ${formatDateTime(n.credentialsSetAt)}` : ''}
+              {n.credentialsSetBy ? ` by ${n.credentialsSetBy}` : ''}; they are kept while {SECRET_MASK} stays.{' '}
+              <button type="button" className="underline" onClick={() => onChange(replace(notifications, i, { url: 'https://', events: n.events }))}>
+                Replace URL
+              </button>
             </span>
           )}
           <div className="flex flex-wrap gap-2 text-xs">
@@ -161,7 +195,9 @@ export function NotificationsEditor({ notifications, onChange }: { notifications
           </div>
         </Row>
       ))}
-      <Button size="sm" onClick={() => onChange([...notifications, { url: 'https://', events: ['failed'] }])}>Add notification</Button>
+      <Button size="sm" onClick={() => onChange([...notifications, { url: 'https://', events: ['failed'] }])}>
+        Add notification
+      </Button>
     </>
   );
 }

@@ -26,11 +26,15 @@ function SidePanelBody({ problems, selected, stage }: { problems: GraphProblems;
   return (
     <>
       {selected > 1 && (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {selected} stages selected: drag to move them together, Ctrl+C / Ctrl+V to copy, Delete to remove.
-        </p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">{selected} stages selected: drag to move them together, Ctrl+C / Ctrl+V to copy, Delete to remove.</p>
       )}
-      <Suspense fallback={<p role="status" className="text-sm text-zinc-500">Loading settings…</p>}>
+      <Suspense
+        fallback={
+          <p role="status" className="text-sm text-zinc-500">
+            Loading settings…
+          </p>
+        }
+      >
         <SettingsPanel problems={problems.all.filter((p) => !p.stageRefId)} />
       </Suspense>
     </>

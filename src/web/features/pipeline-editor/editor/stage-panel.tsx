@@ -34,7 +34,14 @@ export function StagePanel({ stage, problems }: { stage: StageConfig; problems: 
           Delete stage
         </Button>
       </header>
-      <FieldInput spec={{ name: 'name', optional: false, kind: { kind: 'text' } }} label="Name" value={stage.name} errors={errors.stage.get('name')} help="Unique in the pipeline; expressions find stages by name." onChange={set('name')} />
+      <FieldInput
+        spec={{ name: 'name', optional: false, kind: { kind: 'text' } }}
+        label="Name"
+        value={stage.name}
+        errors={errors.stage.get('name')}
+        help="Unique in the pipeline; expressions find stages by name."
+        onChange={set('name')}
+      />
       <div className="flex flex-col gap-1">
         <p className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Depends on</p>
         {stage.requisiteStageRefIds.length === 0 ? (
@@ -44,7 +51,12 @@ export function StagePanel({ stage, problems }: { stage: StageConfig; problems: 
             {stage.requisiteStageRefIds.map((r) => (
               <li key={r} className="flex items-center gap-1 rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800">
                 {names.get(r) ?? `missing '${r}'`}
-                <button type="button" aria-label={`Remove dependency on ${names.get(r) ?? r}`} className="text-zinc-500 hover:text-red-600" onClick={() => removeEdges([{ source: r, target: stage.refId }])}>
+                <button
+                  type="button"
+                  aria-label={`Remove dependency on ${names.get(r) ?? r}`}
+                  className="text-zinc-500 hover:text-red-600"
+                  onClick={() => removeEdges([{ source: r, target: stage.refId }])}
+                >
                   ×
                 </button>
               </li>
@@ -52,7 +64,9 @@ export function StagePanel({ stage, problems }: { stage: StageConfig; problems: 
           </ul>
         )}
         {(errors.stage.get('requisiteStageRefIds') ?? []).map((m) => (
-          <p key={m} role="alert" className="text-xs text-red-600 dark:text-red-400">{m}</p>
+          <p key={m} role="alert" className="text-xs text-red-600 dark:text-red-400">
+            {m}
+          </p>
         ))}
       </div>
       {known ? (
@@ -69,14 +83,35 @@ export function StagePanel({ stage, problems }: { stage: StageConfig; problems: 
             }}
           />
           {(errors.config.get('') ?? []).map((m) => (
-            <p key={m} role="alert" className="text-xs text-red-600 dark:text-red-400">{m}</p>
+            <p key={m} role="alert" className="text-xs text-red-600 dark:text-red-400">
+              {m}
+            </p>
           ))}
           <details className="flex flex-col gap-2">
             <summary className="cursor-pointer text-xs font-medium text-zinc-600 dark:text-zinc-400">When it runs and fails</summary>
             <div className="mt-2 flex flex-col gap-3">
-              <FieldInput spec={{ name: 'failPolicy', optional: false, kind: { kind: 'enum', options: FailPolicy.options } }} label="On failure" value={stage.failPolicy} help={POLICY_HELP} onChange={set('failPolicy')} />
-              <FieldInput spec={{ name: 'condition', optional: true, kind: { kind: 'text' } }} label="Run only when" value={stage.condition} errors={errors.stage.get('condition')} help="A ${ … } expression; when false the stage is skipped." onChange={(v) => set('condition')(v === '' ? undefined : v)} />
-              <FieldInput spec={{ name: 'timeoutSec', optional: true, kind: { kind: 'number' } }} label="Stage timeout (seconds)" value={stage.timeoutSec} errors={errors.stage.get('timeoutSec')} onChange={set('timeoutSec')} />
+              <FieldInput
+                spec={{ name: 'failPolicy', optional: false, kind: { kind: 'enum', options: FailPolicy.options } }}
+                label="On failure"
+                value={stage.failPolicy}
+                help={POLICY_HELP}
+                onChange={set('failPolicy')}
+              />
+              <FieldInput
+                spec={{ name: 'condition', optional: true, kind: { kind: 'text' } }}
+                label="Run only when"
+                value={stage.condition}
+                errors={errors.stage.get('condition')}
+                help="A ${ … } expression; when false the stage is skipped."
+                onChange={(v) => set('condition')(v === '' ? undefined : v)}
+              />
+              <FieldInput
+                spec={{ name: 'timeoutSec', optional: true, kind: { kind: 'number' } }}
+                label="Stage timeout (seconds)"
+                value={stage.timeoutSec}
+                errors={errors.stage.get('timeoutSec')}
+                onChange={set('timeoutSec')}
+              />
             </div>
           </details>
         </>

@@ -64,5 +64,15 @@ export function useSavePipeline(pipelineId: string, store: DraftStore) {
     setConflict(undefined);
   };
   const error = mutation.error && !(mutation.error instanceof ApiRequestError && mutation.error.status === 409) ? mutation.error : undefined;
-  return { save, overwrite, reload, refused, clearRefused: () => setRefused(undefined), conflict, dismissConflict: () => setConflict(undefined), saving: mutation.isPending, error };
+  return {
+    save,
+    overwrite,
+    reload,
+    refused,
+    clearRefused: () => setRefused(undefined),
+    conflict,
+    dismissConflict: () => setConflict(undefined),
+    saving: mutation.isPending,
+    error,
+  };
 }

@@ -21,7 +21,9 @@ export function WatchedPipelineField({ application, value, onChange }: { applica
       {value === '' && <option value="">Choose a pipeline…</option>}
       {!known && value !== '' && <option value={value}>{looksLikePipelineId(value) ? `A deleted pipeline (${value})` : `${value} (by name: saving picks its id)`}</option>}
       {pipelines.map((p) => (
-        <option key={p.id} value={p.id}>{p.name}</option>
+        <option key={p.id} value={p.id}>
+          {p.name}
+        </option>
       ))}
     </select>
   );

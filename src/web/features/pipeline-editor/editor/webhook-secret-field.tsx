@@ -17,8 +17,13 @@ export function WebhookSecretField({ trigger, onChange }: { trigger: Webhook; on
     const who = trigger.secretSetBy ? ` by ${trigger.secretSetBy}` : '';
     return (
       <div className="flex items-center justify-between gap-2 text-xs text-zinc-700 dark:text-zinc-300">
-        <span role="status">Secret set{when}{who}</span>
-        <Button size="sm" onClick={() => onChange({ ...trigger, secret: '' })}>Replace secret</Button>
+        <span role="status">
+          Secret set{when}
+          {who}
+        </span>
+        <Button size="sm" onClick={() => onChange({ ...trigger, secret: '' })}>
+          Replace secret
+        </Button>
       </div>
     );
   }

@@ -21,8 +21,12 @@ export function DiffView({ left, right, leftTitle, rightTitle }: { left: string;
         <table className="w-full table-fixed border-collapse" aria-label={`Differences between ${leftTitle} and ${rightTitle}`}>
           <thead className="sticky top-0 bg-zinc-100 dark:bg-zinc-800">
             <tr>
-              <th scope="col" className="px-2 py-1 text-left font-sans">{leftTitle}</th>
-              <th scope="col" className="px-2 py-1 text-left font-sans">{rightTitle}</th>
+              <th scope="col" className="px-2 py-1 text-left font-sans">
+                {leftTitle}
+              </th>
+              <th scope="col" className="px-2 py-1 text-left font-sans">
+                {rightTitle}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -40,7 +44,9 @@ export function DiffView({ left, right, leftTitle, rightTitle }: { left: string;
                 </tr>
               ) : i > 0 && keep[i - 1] ? (
                 <tr key={i}>
-                  <td colSpan={2} className="px-2 text-center text-zinc-400">⋯</td>
+                  <td colSpan={2} className="px-2 text-center text-zinc-400">
+                    ⋯
+                  </td>
                 </tr>
               ) : null,
             )}

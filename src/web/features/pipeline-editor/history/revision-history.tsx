@@ -37,7 +37,11 @@ export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; o
 
   return (
     <EditorDialog title="Revision history" onClose={onClose} wide>
-      {query.isError && <p role="alert" className="text-sm text-red-600">{query.error.message}</p>}
+      {query.isError && (
+        <p role="alert" className="text-sm text-red-600">
+          {query.error.message}
+        </p>
+      )}
       <div className="flex min-h-0 gap-3">
         <ul aria-label="Revisions" className="flex w-56 shrink-0 flex-col gap-1 overflow-y-auto">
           {revisions.map((r) => (
@@ -65,10 +69,19 @@ export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; o
               leftTitle={`Revision ${selected.revision}`}
               rightTitle={dirty ? 'Your draft (unsaved)' : `Current (revision ${revision})`}
             />
-            {restore.error && <p role="alert" className="text-sm text-red-600">{restore.error.message}</p>}
+            {restore.error && (
+              <p role="alert" className="text-sm text-red-600">
+                {restore.error.message}
+              </p>
+            )}
             <div className="flex justify-end gap-2">
               {dirty && <p className="mr-auto text-xs text-amber-700 dark:text-amber-400">Restoring replaces your unsaved changes (they stay one undo away).</p>}
-              <Button variant="primary" disabled={readOnly !== undefined || restore.isPending || selected.revision === revision} title={readOnly} onClick={() => restore.mutate(selected.revision)}>
+              <Button
+                variant="primary"
+                disabled={readOnly !== undefined || restore.isPending || selected.revision === revision}
+                title={readOnly}
+                onClick={() => restore.mutate(selected.revision)}
+              >
                 Restore this revision
               </Button>
             </div>
@@ -76,7 +89,9 @@ export function RevisionHistory({ pipelineId, onClose }: { pipelineId: string; o
         )}
       </div>
       <div className="flex justify-end">
-        <Button variant="ghost" onClick={onClose}>Close</Button>
+        <Button variant="ghost" onClick={onClose}>
+          Close
+        </Button>
       </div>
     </EditorDialog>
   );

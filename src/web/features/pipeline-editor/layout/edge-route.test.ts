@@ -66,7 +66,12 @@ describe('edge routes', () => {
     const deps: Record<string, string[]> = { unit: ['build'], lint: ['build'], package: ['build'], scan: ['package'], sign: ['scan'], deploy: ['unit', 'lint', 'sign', 'build'] };
     const ids = ['build', 'unit', 'lint', 'package', 'scan', 'sign', 'deploy'];
     const edges = ids.flatMap((t) => (deps[t] ?? []).map((s) => ({ source: s, target: t })));
-    const graph = await new ELK().layout(elkGraph(ids.map((id) => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT })), edges));
+    const graph = await new ELK().layout(
+      elkGraph(
+        ids.map((id) => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+        edges,
+      ),
+    );
     const { positions, routes } = elkResult(graph);
     // ELK may place unit and lint anywhere between build and deploy; some dependencies skip columns either way.
     const long = edges.filter((e) => positions[e.target]!.x - positions[e.source]!.x > 2 * NODE_WIDTH);
@@ -76,12 +81,15 @@ describe('edge routes', () => {
   });
 
   it('drops a route once one of its stages has moved, and puts the "+" on the lane', () => {
-    const { positions, routes } = layeredLayout(['a', 'b', 'c', 'd'], [
-      { source: 'a', target: 'b' },
-      { source: 'b', target: 'c' },
-      { source: 'c', target: 'd' },
-      { source: 'a', target: 'd' },
-    ]);
+    const { positions, routes } = layeredLayout(
+      ['a', 'b', 'c', 'd'],
+      [
+        { source: 'a', target: 'b' },
+        { source: 'b', target: 'c' },
+        { source: 'c', target: 'd' },
+        { source: 'a', target: 'd' },
+      ],
+    );
     const route = routes[edgeKey('a', 'd')]!;
     const from = sourcePoint(positions.a!);
     const to = targetPoint(positions.d!);

@@ -22,9 +22,7 @@ export function elkGraph(nodes: LayoutRequest['nodes'], edges: LayoutRequest['ed
       'elk.layered.cycleBreaking.strategy': 'GREEDY',
     },
     children: nodes,
-    edges: edges
-      .filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target)
-      .map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
+    edges: edges.filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target).map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
   };
 }
 

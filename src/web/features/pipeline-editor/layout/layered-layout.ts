@@ -179,7 +179,11 @@ export function layeredLayout(
       });
       // Lanes weigh more, so long dependencies run straight.
       const weights = layer.map((i) => (items[i]!.node < 0 ? 2 : 1));
-      const ys = placeInOrder(wanted, weights, layer.slice(1).map((i, r) => gap(layer[r]!, i)));
+      const ys = placeInOrder(
+        wanted,
+        weights,
+        layer.slice(1).map((i, r) => gap(layer[r]!, i)),
+      );
       layer.forEach((i, r) => (items[i]!.y = ys[r]!));
     }
   }

@@ -99,7 +99,10 @@ function computeLayout(stages: readonly StageConfig[]): Promise<LayoutResult> {
   const onMainThread = async (): Promise<LayoutResult> => {
     const { layeredLayout } = await import('./layered-layout');
     const started = performance.now();
-    const { positions, routes } = layeredLayout(request.nodes.map((n) => n.id), request.edges);
+    const { positions, routes } = layeredLayout(
+      request.nodes.map((n) => n.id),
+      request.edges,
+    );
     return { positions, routes, ms: performance.now() - started, askedAt, engine: 'layered', inWorker: false };
   };
   const w = layoutWorker(engine);

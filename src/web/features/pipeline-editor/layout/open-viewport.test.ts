@@ -5,7 +5,11 @@ import { viewportFor } from './open-viewport';
 /** A chain of `n` stages, one column each, as the layout spaces them. */
 const chain = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { x: i * (NODE_WIDTH + 72), y: 0 }]));
 /** Where stage `id` lands on screen, and how big. */
-const onScreen = (v: { x: number; y: number; zoom: number }, p: { x: number; y: number }) => ({ left: v.x + p.x * v.zoom, top: v.y + p.y * v.zoom, right: v.x + (p.x + NODE_WIDTH) * v.zoom });
+const onScreen = (v: { x: number; y: number; zoom: number }, p: { x: number; y: number }) => ({
+  left: v.x + p.x * v.zoom,
+  top: v.y + p.y * v.zoom,
+  right: v.x + (p.x + NODE_WIDTH) * v.zoom,
+});
 
 describe('the zoom a pipeline opens at', () => {
   it('a pipeline that fits opens at 100%, centred', () => {

@@ -17,7 +17,9 @@ const overlaps = (a: XY, b: XY) => Math.abs(a.x - b.x) < NODE_WIDTH + GAP && Mat
  * a stage lands under the first, never on top of it (where it looked as if it were missing).
  */
 export function freeSpot(positions: Positions, want: XY, except?: string): XY {
-  const others = Object.entries(positions).filter(([id]) => id !== except).map(([, p]) => p);
+  const others = Object.entries(positions)
+    .filter(([id]) => id !== except)
+    .map(([, p]) => p);
   let at = want;
   for (let i = 0; i < 10_000 && others.some((p) => overlaps(p, at)); i++) at = { x: want.x, y: at.y + ROW };
   return at;
@@ -44,7 +46,12 @@ export function roomOnEdge(positions: Positions, source: string, target: string)
  * The dependency a stage was dropped onto: its centre within `reach` of the straight line between
  * the two handles, and between them left to right. Dependencies of the stage itself do not count.
  */
-export function edgeUnder(stageId: string, positions: Positions, stages: readonly Pick<StageConfig, 'refId' | 'requisiteStageRefIds'>[], reach = 24): { source: string; target: string } | undefined {
+export function edgeUnder(
+  stageId: string,
+  positions: Positions,
+  stages: readonly Pick<StageConfig, 'refId' | 'requisiteStageRefIds'>[],
+  reach = 24,
+): { source: string; target: string } | undefined {
   const p = positions[stageId];
   if (!p) return undefined;
   const cx = p.x + NODE_WIDTH / 2;
