@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp } from '../server/test-app';
 import type { FastifyInstance } from 'fastify';
-import { COMMANDS, main } from './main';
+import { COMMANDS } from './main';
+import { runKiln } from './test-cli';
 import { EXIT } from './io';
 import { gceBakeDeploy, jenkinsManifest } from '../shared/spinnaker/test-pipelines';
 import type { Repositories } from '../db/types';
@@ -25,23 +26,7 @@ beforeAll(async () => {
 afterAll(() => close());
 
 /** Runs `kiln ARGS` in-process against the test BFF; returns exit code and what it printed. */
-async function kiln(args: string[], stdin = '', env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      stdin: (async function* () {
-        if (stdin) yield stdin;
-      })(),
-      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token, ...env },
-    },
-    { sleep: () => new Promise((r) => setTimeout(r, 20)) },
-  );
-  return { code, out, err };
-}
+const kiln = (args: string[], stdin = '', env: Record<string, string> = {}) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token, ...env }, { stdin, pauseMs: 20 });
 
 const file = (name: string, text: string) => {
   const path = join(home, name);

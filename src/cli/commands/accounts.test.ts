@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestApp } from '../../server/test-app';
 import { startFakeDockerEngine } from '../../engine/cloud/fake-docker-engine';
-import { main } from '../main';
+import { runKiln } from '../test-cli';
 import { EXIT } from '../io';
 
 let app: FastifyInstance;
@@ -25,21 +25,7 @@ afterAll(async () => {
   await close();
 });
 
-async function kiln(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      stdin: (async function* () {})(),
-      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
-    },
-    { sleep: () => Promise.resolve() },
-  );
-  return { code, out, err };
-}
+const kiln = (args: string[]) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token });
 
 describe('kiln account', () => {
   it('adds a docker account, lists it, shows its health, and removes it', async () => {

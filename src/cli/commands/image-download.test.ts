@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { bakeryPaths } from '../../engine/index';
 import { openTestApp } from '../../server/test-app';
-import { main } from '../main';
+import { runKiln } from '../test-cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kiln-download-cli-'));
 const bytes = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 13) % 251));
@@ -33,21 +33,7 @@ describe('kiln image download', () => {
   it('saves the artifact under the name the server gives, checked against the registry, and names a missing version', async () => {
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const dir = mkdtempSync(join(tmpdir(), 'kiln-download-cli-'));
-    const kiln = async (args: string[]) => {
-      let out = '';
-      let err = '';
-      const code = await main(
-        args,
-        {
-          stdout: { write: (t: string) => (out += t) },
-          stderr: { write: (t: string) => (err += t) },
-          stdin: (async function* () {})(),
-          env: { HOME: dir, KILN_URL: url, KILN_TOKEN: token },
-        },
-        { sleep: () => Promise.resolve() },
-      );
-      return { code, out, err };
-    };
+    const kiln = (args: string[]) => runKiln(args, { HOME: dir, KILN_URL: url, KILN_TOKEN: token });
     const file = join(dir, 'os.img.zst');
     const saved = await kiln(['image', 'download', 'os', 'v1', '-o', file]);
     expect(saved).toMatchObject({ code: 0, out: `Saved os:v1 to ${file} (${bytes.length} bytes, sha256 ${hex})\n` });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestApp } from '../../server/test-app';
-import { main } from '../main';
+import { runKiln } from '../test-cli';
 import { EXIT } from '../io';
 
 let app: FastifyInstance;
@@ -35,21 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
-async function kiln(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(
-    args,
-    {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      stdin: (async function* () {})(),
-      env: { HOME: home, KILN_URL: url, KILN_TOKEN: token },
-    },
-    { sleep: () => Promise.resolve() },
-  );
-  return { code, out, err };
-}
+const kiln = (args: string[]) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token });
 
 describe('kiln provisioning render', () => {
   it('renders one intent as cloud-init, Butane and Ignition', async () => {

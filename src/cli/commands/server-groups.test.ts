@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { openTestCloud, until } from '../../engine/cloud/test-cloud';
 import { buildApp } from '../../server/app';
 import { asTestAdmin } from '../../server/test-app';
-import { main } from '../main';
+import { runKiln } from '../test-cli';
 import { EXIT } from '../io';
 
 let t: Awaited<ReturnType<typeof openTestCloud>>;
@@ -43,17 +43,7 @@ afterAll(async () => {
   if (left.length > 0) throw new Error(`instance or balancer processes left running: ${left.join(', ')}`);
 });
 
-async function kiln(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    stdin: (async function* () {})(),
-    env: { HOME: '/nonexistent', KILN_URL: url, KILN_TOKEN: token },
-  });
-  return { code, out, err };
-}
+const kiln = (...args: string[]) => runKiln(args, { HOME: '/nonexistent', KILN_URL: url, KILN_TOKEN: token });
 
 describe('kiln server-group', { timeout: 90_000 }, () => {
   it('rolls back, enables, resizes and disables groups of a real local cluster', async () => {

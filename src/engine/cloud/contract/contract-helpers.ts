@@ -2,7 +2,10 @@ import { request } from 'node:http';
 import type { Instance } from '../../../shared/domain/instance';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { CloudProvider, NewServerGroup, ServerGroupKey } from '../provider';
+import { until } from '../test-cloud';
 import type { ContractContext } from './provider-contract';
+
+export { until };
 
 export interface Answer {
   status: number;
@@ -34,16 +37,6 @@ function splitAddress(address: string): [string, number] {
   return [address.slice(0, at).replace(/^\[|\]$/g, ''), Number(address.slice(at + 1))];
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export const keyOf = (ctx: ContractContext, name: string): ServerGroupKey => ({ account: ctx.harness().account, region: ctx.harness().region, name });
 
 /** Creates a group of the harness's image and waits until `desired` instances pass their health check. */
@@ -68,10 +61,14 @@ export async function createHealthy(ctx: ContractContext, provider: CloudProvide
 export const serving = (i: Instance) => i.health === 'up' || i.health === 'out_of_service';
 
 export function healthy(provider: CloudProvider, key: ServerGroupKey, count: number): Promise<ServerGroup> {
-  return until(`${count} healthy instances of ${key.name}`, async () => {
-    const g = await provider.getServerGroup(key);
-    return g && g.instances.length === count && g.instances.every(serving) && g;
-  });
+  return until(
+    `${count} healthy instances of ${key.name}`,
+    async () => {
+      const g = await provider.getServerGroup(key);
+      return g && g.instances.length === count && g.instances.every(serving) && g;
+    },
+    45_000,
+  );
 }
 
 /** Requests in a loop until stopped: how many answered, how many failed (status 0 or ≥ 500), by version. */

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import type { ImageVersion } from '../../../shared/domain/image';
 import { buttonClasses } from '../../components/button';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { DetailSection } from '../../components/detail-section';
 import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
@@ -15,7 +16,6 @@ import { useImageMutations } from '../../features/images/image-mutations';
 import { imageQuery } from '../../features/images/image-queries';
 import { ImageUsageTable } from '../../features/images/image-usage-table';
 import { ImageVersionsTable } from '../../features/images/image-versions-table';
-import { RestoreDialog } from '../../features/images/restore-dialog';
 import { RevokeDialog } from '../../features/images/revoke-dialog';
 import { plural } from '../../lib/format';
 import { paths } from '../../lib/paths';
@@ -93,14 +93,19 @@ export function ImageDetailPage() {
         />
       )}
       {restoring && (
-        <RestoreDialog
-          target={`${name}:${restoring.version}`}
-          revocation={restoring.revocation}
+        <ConfirmDialog
+          title={`Restore ${name}:${restoring.version}?`}
+          confirmLabel="Restore"
+          reasonLabel="Why it is safe"
+          reasonRequired
           busy={restore.isPending}
           error={restore.error ? restore.error.message : undefined}
           onClose={() => setRestoring(undefined)}
           onConfirm={(reason) => restore.mutate({ version: restoring.version, reason }, { onSuccess: () => setRestoring(undefined) })}
-        />
+        >
+          It was revoked by {restoring.revocation?.by ?? 'someone'}: “{restoring.revocation?.reason ?? ''}”. Restoring lets it be deployed and put on channels again, and lifts the
+          revocation of the images built on it. The revocation and your reason stay on record.
+        </ConfirmDialog>
       )}
     </>
   );
