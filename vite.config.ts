@@ -20,6 +20,10 @@ const dropMockWorker = {
 };
 
 // The SPA lives in src/web; index.html stays at the top level so `vite` works with no flags.
+// Each project sets its own exclude, which replaces vitest's --exclude: a pass of npm test that must
+// leave files out (test.sh) names them in KILN_TEST_EXCLUDE, comma-separated globs.
+const EXCLUDED = (process.env.KILN_TEST_EXCLUDE ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+
 export default defineConfig({
   plugins: [react(), tailwindcss(), dropMockWorker],
   build: {
@@ -46,7 +50,7 @@ export default defineConfig({
           environment: 'node',
           include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts', 'mocks/**/*.test.ts'],
           // Several Kiln processes need a shared PostgreSQL: those tests run in the PostgreSQL pass only.
-          exclude: process.env.KILN_TEST_DATABASE_URL ? [] : ['src/engine/**/*.postgres.test.ts'],
+          exclude: [...(process.env.KILN_TEST_DATABASE_URL ? [] : ['src/engine/**/*.postgres.test.ts']), ...EXCLUDED],
           // Set-ups migrate a fresh database and some start processes: on a loaded 2-core machine that
           // can take longer than vitest's 10 s default, which then skips a whole file's tests.
           testTimeout: 30_000,
@@ -61,7 +65,7 @@ export default defineConfig({
           environment: 'node',
           include: ['src/db/**/*.test.ts'],
           // Driver-specific tests run only in their own pass, so neither pass reports skips.
-          exclude: [process.env.KILN_TEST_DATABASE_URL ? 'src/db/**/*.pglite.test.ts' : 'src/db/**/*.postgres.test.ts'],
+          exclude: [process.env.KILN_TEST_DATABASE_URL ? 'src/db/**/*.pglite.test.ts' : 'src/db/**/*.postgres.test.ts', ...EXCLUDED],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -72,7 +76,10 @@ export default defineConfig({
           name: 'web',
           environment: 'jsdom',
           include: ['src/web/**/*.test.{ts,tsx}'],
+          exclude: EXCLUDED,
           setupFiles: ['src/web/test/setup.ts'],
+          // A lazy route's first import on a loaded 2-core machine can take longer than 5 s.
+          testTimeout: 20_000,
         },
       },
     ],
