@@ -22,7 +22,10 @@ const dropMockWorker = {
 // The SPA lives in src/web; index.html stays at the top level so `vite` works with no flags.
 // Each project sets its own exclude, which replaces vitest's --exclude: a pass of npm test that must
 // leave files out (test.sh) names them in KILN_TEST_EXCLUDE, comma-separated globs.
-const EXCLUDED = (process.env.KILN_TEST_EXCLUDE ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+const EXCLUDED = (process.env.KILN_TEST_EXCLUDE ?? '')
+  .split(',')
+  .map((g) => g.trim())
+  .filter(Boolean);
 
 export default defineConfig({
   plugins: [react(), tailwindcss(), dropMockWorker],
