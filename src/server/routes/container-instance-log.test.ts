@@ -4,7 +4,7 @@ import { InstanceLog } from '../../shared/api/server-groups';
 import { createEventBus, createEngine } from '../../engine/index';
 import { createProviders } from '../../engine/cloud/providers';
 import { until } from '../../engine/cloud/test-cloud';
-import { openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from '../../engine/cloud/docker/docker-harness';
+import { borrowed, openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from '../../engine/cloud/docker/docker-harness';
 import { buildApp } from '../app';
 import { asTestAdmin } from '../test-app';
 
@@ -23,7 +23,7 @@ describe.skipIf(!TEST_DOCKER_HOST)('instance logs of containers (skipped without
   it("shows a container's output from its engine in the server-group panel's log endpoint", async () => {
     h = await openDockerHarness();
     const provider = h.provider;
-    const cloud = createProviders(h.repos, undefined, { docker: () => Object.assign(provider, { close: async () => {} }) });
+    const cloud = createProviders(h.repos, undefined, { docker: () => borrowed(provider) });
     const engine = createEngine({ repos: h.repos, events: createEventBus(h.repos), cloud });
     app = await buildApp({ db: h.db, repos: h.repos, engine, version: '0.0.0-test' });
     await asTestAdmin(app, h.repos);

@@ -10,7 +10,7 @@ import { startLoad } from '../load-generator';
 import { createProviders } from '../providers';
 import { openTestCloud } from '../test-cloud';
 import { deployEngine } from '../test-deploys';
-import { openDockerHarness, TEST_DOCKER_HOST } from '../docker/docker-harness';
+import { borrowed, openDockerHarness, TEST_DOCKER_HOST } from '../docker/docker-harness';
 
 const RPS = Number(process.argv[2]) || 1000;
 const SECONDS = 3;
@@ -86,7 +86,7 @@ async function main() {
 
   const h = await openDockerHarness();
   const provider = h.provider;
-  const dd = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => Object.assign(provider, { close: async () => {} }) }));
+  const dd = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => borrowed(provider) }));
   try {
     const loadStarted = Date.now();
     await provider.resolveImage('sample-app:v1'); // loads the OCI archive: not part of the deploy figure

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
 import { deployEngine } from '../test-deploys';
-import { openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
+import { borrowed, openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
 
 let h: DockerHarness | undefined;
 let stopEngine: (() => Promise<void>) | undefined;
@@ -30,7 +30,7 @@ const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
 async function setup() {
   h = await openDockerHarness();
   const provider = h.provider;
-  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => Object.assign(provider, { close: async () => {} }) }));
+  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => borrowed(provider) }));
   stopEngine = () => d.engine.stop();
   return d;
 }

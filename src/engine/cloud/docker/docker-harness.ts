@@ -11,6 +11,7 @@ import { archiveImages } from './container-images';
 import { createDockerProvider, type DockerProvider, type DockerProviderOptions } from './docker-provider';
 import { LABEL } from './docker-engine';
 import { sampleAppArchive } from './test-image';
+import { balancerPids } from '../test-kiln-process';
 
 /** The engine the container tests run against (with-podman.sh sets it); undefined skips them, saying why. */
 export const TEST_DOCKER_HOST = process.env.KILN_TEST_DOCKER_HOST;
@@ -94,7 +95,10 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
       if (closed) return [];
       closed = true;
       for (const p of made.splice(0)) await p.close();
-      const left = await containers();
+      // A balancer process that outlived its provider's close is a leak too: reported, then ended.
+      const balancers = balancerPids(dataDir);
+      for (const pid of balancers) process.kill(pid, 'SIGKILL');
+      const left = [...(await containers()), ...balancers.map((pid) => `balancer process ${pid}`)];
       const ours = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`] } });
       await Promise.all(
         ours.map((c) =>
@@ -134,4 +138,13 @@ export async function makeDockerContractHarness(): Promise<ProviderHarness> {
       if (left.length > 0) throw new Error(`containers left in the engine after the contract suite: ${left.join(', ')}`);
     },
   };
+}
+
+/**
+ * The harness's provider as a providers registry sees it: the registry closes what it made when it
+ * stops, but this one belongs to the harness, which closes it (balancers included) in close().
+ * A view, not a change: mutating the provider's own close would leave its balancers running.
+ */
+export function borrowed<P extends object>(provider: P): P {
+  return Object.create(provider, { close: { value: async () => {} } }) as P;
 }

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { StageExecution } from '../../../shared/domain/execution';
 import { db } from '../../../../mocks/db';
-import { layeredLayout } from '../pipeline-editor/layout/layered-layout';
+import { layeredLayout } from '../../lib/graph-layout/layered-layout';
 import { ExecutionGraph } from './execution-graph';
 
 const base = db.executions[1]!.stages[0]!;

@@ -3,9 +3,9 @@ import type { StageExecution } from '../../../shared/domain/execution';
 import { ExecutionStatusBadge } from './execution-status-badge';
 import { elapsed, formatDuration } from '../../lib/duration';
 // The editor's own layout, so a pipeline looks the same where it is edited and where it runs.
-import { layeredLayout } from '../pipeline-editor/layout/layered-layout';
-import { edgeKey, HANDLE_SIZE, NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint } from '../pipeline-editor/layout/layout-types';
-import { fittingRoute, routeSegments, segmentsPath } from '../pipeline-editor/layout/edge-route';
+import { layeredLayout } from '../../lib/graph-layout/layered-layout';
+import { edgeKey, HANDLE_SIZE, NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint } from '../../lib/graph-layout/layout-types';
+import { fittingRoute, routeSegments, segmentsPath } from '../../lib/graph-layout/edge-route';
 
 const RING: Partial<Record<StageExecution['status'], string>> = {
   RUNNING: 'border-sky-400 dark:border-sky-500',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineDraft } from '../../../../shared/domain/pipeline';
 import type { ApplicationName } from '../../../../shared/domain/names';
-import { NODE_HEIGHT, NODE_WIDTH } from '../layout/layout-types';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 import { createDraftStore } from './draft-store';
 
 function draft(): PipelineDraft {

@@ -4,7 +4,7 @@ import { stageDefinitions, isStageType, type StageType } from '../../../../share
 import { insertStage, pasteStages, removeStageRefs, spliceStage, stageOnEdge, uniqueName } from './graph-edits';
 import { COLUMN, edgeUnder, freeSpot, roomOnEdge } from '../layout/placement';
 import { layeredPositions } from '../layout/layout';
-import type { EdgeRoutes } from '../layout/layout-types';
+import type { EdgeRoutes } from '../../../lib/graph-layout/layout-types';
 
 export interface XY {
   x: number;

@@ -1,7 +1,7 @@
 import type { PipelineDraft } from '../../../../shared/domain/pipeline';
 import { cyclicGroups } from '../../../../shared/domain/pipeline-reachability';
 import { validatePipeline, type PipelineProblem } from '../../../../shared/domain/pipeline-validate';
-import { edgeKey } from '../layout/layout-types';
+import { edgeKey } from '../../../lib/graph-layout/layout-types';
 
 export interface GraphProblems {
   all: PipelineProblem[];

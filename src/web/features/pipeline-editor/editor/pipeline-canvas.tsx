@@ -17,7 +17,7 @@ import { isStageType } from '../../../../shared/stages/registry';
 import { useDraft, useDraftStore } from './draft-context';
 import type { XY } from './draft-store';
 import type { GraphProblems } from './graph-problems';
-import { edgeKey, HANDLE_SIZE, NODE_HEIGHT, NODE_WIDTH } from '../layout/layout-types';
+import { edgeKey, HANDLE_SIZE, NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 import { StageEdgeView, type StageEdge } from './stage-edge';
 import { StageNodeView, type StageNode } from './stage-node';
 import { BIG_PIPELINE } from '../layout/use-auto-layout';

@@ -1,7 +1,7 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { fittingRoute, routeMidpoint, routeSegments, segmentsPath } from '../layout/edge-route';
-import type { EdgeRoute } from '../layout/layout-types';
+import { fittingRoute, routeMidpoint, routeSegments, segmentsPath } from '../../../lib/graph-layout/edge-route';
+import type { EdgeRoute } from '../../../lib/graph-layout/layout-types';
 import { zoomedOut } from './stage-node';
 
 export type StageEdgeData = {

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import type { StageConfig } from '../../../../shared/domain/pipeline';
 import { isStageType, stageDefinitions } from '../../../../shared/stages/registry';
 import { stageUi } from '../../../stages/registry';
-import { NODE_HEIGHT, NODE_WIDTH } from '../layout/layout-types';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 
 export type StageNodeData = { stage: StageConfig; problems: readonly string[] };
 export type StageNode = Node<StageNodeData, 'stage'>;

@@ -1,5 +1,5 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import { edgeKey, NODE_WIDTH, sourcePoint, targetPoint, type EdgeRoutes, type LayoutRequest } from './layout-types';
+import { edgeKey, NODE_WIDTH, sourcePoint, targetPoint, type EdgeRoutes, type LayoutRequest } from '../../../lib/graph-layout/layout-types';
 
 /** The ELK graph for a layout request: layered, left→right, polyline routes (their bend points are the lanes). */
 export function elkGraph(nodes: LayoutRequest['nodes'], edges: LayoutRequest['edges']): ElkNode {

@@ -1,5 +1,5 @@
-import { layeredLayout } from './layered-layout';
-import type { LayoutRequest, LayoutResponse } from './layout-types';
+import { layeredLayout } from '../../../lib/graph-layout/layered-layout';
+import type { LayoutRequest, LayoutResponse } from '../../../lib/graph-layout/layout-types';
 import { errorMessage } from '../../../../shared/error-message';
 
 // The layout for big pipelines: milliseconds where ELK takes seconds, and no 450 KB of elkjs to load first.

@@ -1,6 +1,6 @@
 import type { StageConfig } from '../../../../shared/domain/pipeline';
 import type { Positions } from '../editor/draft-store';
-import { NODE_HEIGHT, NODE_WIDTH, type EdgeRoutes, type LayoutRequest, type LayoutResponse } from './layout-types';
+import { NODE_HEIGHT, NODE_WIDTH, type EdgeRoutes, type LayoutRequest, type LayoutResponse } from '../../../lib/graph-layout/layout-types';
 
 export interface LayoutResult {
   positions: Positions;
@@ -97,7 +97,7 @@ function computeLayout(stages: readonly StageConfig[]): Promise<LayoutResult> {
     edges: stages.flatMap((s) => s.requisiteStageRefIds.map((r) => ({ source: r, target: s.refId }))),
   };
   const onMainThread = async (): Promise<LayoutResult> => {
-    const { layeredLayout } = await import('./layered-layout');
+    const { layeredLayout } = await import('../../../lib/graph-layout/layered-layout');
     const started = performance.now();
     const { positions, routes } = layeredLayout(
       request.nodes.map((n) => n.id),

@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { elkGraph, elkResult } from './elk-graph';
-import type { LayoutRequest, LayoutResponse } from './layout-types';
+import type { LayoutRequest, LayoutResponse } from '../../../lib/graph-layout/layout-types';
 import { errorMessage } from '../../../../shared/error-message';
 
 // elkjs is ~450 KB gzip and its layered layout is CPU-bound: it lives here so the page never waits for it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 import { viewportFor } from './open-viewport';
 
 /** A chain of `n` stages, one column each, as the layout spaces them. */

@@ -1,6 +1,6 @@
 import type { Viewport } from '@xyflow/react';
 import type { Positions } from '../editor/draft-store';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout-types';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 
 /** The smallest zoom a pipeline opens at: stage names are 10 px or more, readable without squinting. */
 export const OPEN_MIN_ZOOM = 0.75;

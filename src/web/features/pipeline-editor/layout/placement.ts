@@ -1,5 +1,5 @@
 import type { StageConfig } from '../../../../shared/domain/pipeline';
-import { NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint } from './layout-types';
+import { NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint } from '../../../lib/graph-layout/layout-types';
 
 type XY = { x: number; y: number };
 type Positions = Readonly<Record<string, XY>>;

@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import { elkGraph, elkResult } from './elk-graph';
+import { elkGraph, elkResult } from '../../features/pipeline-editor/layout/elk-graph';
 import { fittingRoute, pointOn, routeMidpoint, routeSegments, type Segment } from './edge-route';
 import { layeredLayout } from './layered-layout';
 import { edgeKey, NODE_HEIGHT, NODE_WIDTH, sourcePoint, targetPoint, type EdgeRoutes } from './layout-types';
