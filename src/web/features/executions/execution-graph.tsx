@@ -89,7 +89,6 @@ export function ExecutionGraph({ stages, selected, onSelect, now }: ExecutionGra
                 <button
                   type="button"
                   aria-pressed={selected === s.refId}
-                  aria-label={`${s.name}: ${s.status}`}
                   aria-describedby={tip}
                   onClick={() => onSelect(s.refId)}
                   className={`flex h-full w-full flex-col justify-center gap-1 rounded-md border-2 bg-white px-3 py-1.5 text-left shadow-xs dark:bg-zinc-900 ${
@@ -97,7 +96,11 @@ export function ExecutionGraph({ stages, selected, onSelect, now }: ExecutionGra
                   } ${selected === s.refId ? 'outline-2 outline-offset-2 outline-orange-500' : ''}`}
                 >
                   <span className="flex items-center justify-between gap-2">
-                    <span className="truncate text-sm font-medium">{s.name}</span>
+                    {/* Named by its text, not an aria-label: a label hid the type and time from voice control. */}
+                    <span className="truncate text-sm font-medium">
+                      {s.name}
+                      <span className="sr-only">{`: ${s.status}`}</span>
+                    </span>
                     <ExecutionStatusBadge status={s.status} />
                   </span>
                   <span className="flex justify-between gap-2 text-[11px] text-zinc-600 dark:text-zinc-400">
