@@ -391,6 +391,9 @@ test('a dependency that skips stages is drawn around them, along its own lane; d
   await expect(direct).toHaveCount(1);
   expect(await stagesUnderEdge(page, 'Build', 'Deploy')).toEqual([]);
   await screen(page, 'editor-routed-fan-out');
+  // The editor opens readable on the first stage; the whole graph is one click away, Deploy included.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect(node(page, 'Deploy')).toBeInViewport();
   // Deploy dragged down: the lane no longer leads to it, so the edge goes straight to where it is now.
   const box = (await node(page, 'Deploy').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
