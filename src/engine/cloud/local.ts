@@ -66,21 +66,31 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
     leaseMs: options.leaseMs ?? 15_000,
     log,
-    onLead: async () => {
-      await adoptInstances({ repos, runtime, ports, timings, log });
-      await balancers.openAll();
-      await tick();
-      timer = setInterval(
-        () =>
-          void tick()
-            .then(() => leadership.renew())
-            .catch((err: unknown) => log(String(err))),
-        timings.healthIntervalMs,
-      );
-    },
+    // A take-over (adopting instances and balancers) can be under way when Kiln stops: close() waits
+    // for it, and none starts once stopping, so nothing is adopted after the stop and left running.
+    onLead: () =>
+      (takingOver = (async () => {
+        if (stopping) return;
+        await adoptInstances({ repos, runtime, ports, timings, log });
+        await balancers.openAll();
+        if (stopping) return;
+        await tick();
+        startTicking();
+      })()),
     // Another process manages the instances now: let go of them without stopping them.
     onLose: () => stopManaging(async () => {}, false),
   });
+  let takingOver: Promise<void> = Promise.resolve();
+  let stopping = false;
+  function startTicking(): void {
+    timer = setInterval(
+      () =>
+        void tick()
+          .then(() => leadership.renew())
+          .catch((err: unknown) => log(String(err))),
+      timings.healthIntervalMs,
+    );
+  }
 
   const balancers = createBalancers({
     repos,
@@ -146,12 +156,16 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     },
 
     async close() {
+      stopping = true;
+      await takingOver.catch(() => undefined);
       await stopManaging((g) => runtime.stopAll(g, 'stopped: Kiln shut down', false), true);
       await leadership.close();
       await metadata.stop();
     },
 
     async detach() {
+      stopping = true;
+      await takingOver.catch(() => undefined);
       await stopManaging(async () => {}, false);
       await leadership.close();
       await metadata.stop();
