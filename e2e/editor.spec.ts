@@ -92,7 +92,8 @@ test('build a six-stage pipeline with a fork and a join by drag and drop, fix a 
   await expect(page.getByText(/Not saved: fix the 1 problem/)).toBeVisible();
   await screen(page, 'editor-problem');
 
-  await node(page, 'Soak').click();
+  // Another stage selected (it may sit under the problems list at the opening zoom: no actionability wait).
+  await node(page, 'Soak').click({ force: true });
   await problems.getByRole('button', { name: /Announce:/ }).click();
   await expect(panel(page).getByRole('region', { name: 'Stage Announce' })).toBeVisible();
   await panel(page).getByLabel('Url').fill('https://chat.example.com/hooks/release');
