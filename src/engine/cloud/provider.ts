@@ -28,7 +28,7 @@ export interface NewServerGroup {
 }
 
 /** The providers Kiln has; an account's `provider` picks one. */
-export type ProviderKind = 'local' | 'docker';
+export type ProviderKind = 'local' | 'docker' | 'qemu' | 'kubernetes';
 
 /**
  * The image formats each provider runs: the local cloud starts a bundle's entrypoint as a process;
@@ -37,6 +37,8 @@ export type ProviderKind = 'local' | 'docker';
 export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 'disk'>> = {
   local: ['bundle'],
   docker: ['oci'],
+  qemu: ['disk'],
+  kubernetes: ['oci'],
 };
 
 /**
@@ -59,6 +61,10 @@ export interface CloudProvider {
   /** Drains, stops every instance and forgets the group. */
   destroyServerGroup(key: ServerGroupKey): Promise<void>;
   listInstances(key: ServerGroupKey): Promise<Instance[]>;
+  /** Restarts one instance in place (same identity); it leaves the balancer until healthy again. */
+  rebootInstance?(key: ServerGroupKey, instanceId: string): Promise<void>;
+  /** Stops one instance for good; the group replaces it to keep its desired capacity. */
+  terminateInstance?(key: ServerGroupKey, instanceId: string): Promise<void>;
   /** The last lines an instance wrote (stdout and stderr). */
   instanceLog(instanceId: string, maxBytes: number): Promise<string | undefined>;
   /** Creates the balancer when missing; returns it with its address. */
