@@ -2,6 +2,7 @@ import { Pipeline } from '../src/shared/domain/pipeline';
 import { Execution } from '../src/shared/domain/execution';
 import type { PipelineRevision } from '../src/shared/api/pipelines';
 import { Account } from '../src/shared/domain/account';
+import { CiServer } from '../src/shared/domain/ci-server';
 import { Application } from '../src/shared/domain/application';
 import type { HealthState } from '../src/shared/domain/instance';
 import { LoadBalancer } from '../src/shared/domain/load-balancer';
@@ -15,6 +16,8 @@ export interface MockDb {
   projects: Project[];
   applications: Application[];
   accounts: Account[];
+  /** Jenkins servers; their tokens are never in the mock either, only who set them. */
+  ciServers: CiServer[];
   serverGroups: ServerGroup[];
   loadBalancers: LoadBalancer[];
   /** Every revision of every pipeline, newest last; the newest is the pipeline. Stored with secrets, like the database. */
@@ -203,7 +206,8 @@ export function createDb(now: number = Date.now()): MockDb {
 
   const pipelineRevisions = [samplePipeline(createdAt)];
   const executions = [sampleExecution(pipelineRevisions[0]!.pipeline, now), sampleFailedExecution(pipelineRevisions[0]!.pipeline, now)];
-  return { projects, applications, accounts, serverGroups, loadBalancers, pipelineRevisions, executions, auth: createMockAuth(createdAt) };
+  const ciServers = [CiServer.parse({ name: 'ci', kind: 'jenkins', url: 'https://ci.example.com', username: 'kiln', token: { setAt: createdAt, setBy: 'ana' } })];
+  return { projects, applications, accounts, ciServers, serverGroups, loadBalancers, pipelineRevisions, executions, auth: createMockAuth(createdAt) };
 }
 
 function samplePipeline(at: string): MockDb['pipelineRevisions'][number] {

@@ -3,6 +3,7 @@ import type { allEndpoints } from '../src/shared/api/all';
 import { applicationHandlers } from './handlers/applications';
 import { clusterHandlers } from './handlers/clusters';
 import { accountHandlers } from './handlers/accounts';
+import { ciServerHandlers } from './handlers/ci-servers';
 import { serverGroupHandlers } from './handlers/server-groups';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
@@ -23,6 +24,7 @@ export const handlersByEndpoint = {
   ...applicationHandlers,
   ...clusterHandlers,
   ...accountHandlers,
+  ...ciServerHandlers,
   ...serverGroupHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,

@@ -1,4 +1,5 @@
 import { accountRepository } from './repositories/accounts';
+import { ciServerRepository } from './repositories/ci-servers';
 import { eventRepository } from './repositories/events';
 import { applicationRepository } from './repositories/applications';
 import { instanceRepository } from './repositories/instances';
@@ -31,6 +32,7 @@ export function createRepositories(db: Session): Repositories {
     projects: projectRepository(db),
     applications: applicationRepository(db),
     accounts: accountRepository(db),
+    ciServers: ciServerRepository(db),
     serverGroups: serverGroupRepository(db),
     instances: instanceRepository(db),
     loadBalancers: loadBalancerRepository(db),

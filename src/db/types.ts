@@ -2,6 +2,7 @@ import type { HistoryEntry } from '../shared/domain/deployment-history';
 import type { SearchHit } from '../shared/domain/search';
 import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
 import type { Account, AccountCredentials } from '../shared/domain/account';
+import type { CiServer } from '../shared/domain/ci-server';
 import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
 import type { Instance } from '../shared/domain/instance';
 import type { LoadBalancer } from '../shared/domain/load-balancer';
@@ -76,6 +77,21 @@ export interface AccountRepository {
   remove(name: string): Promise<boolean>;
   /** `region/name` of every server group recorded in the account. */
   serverGroupsIn(name: string): Promise<string[]>;
+}
+
+/** CI servers pipelines start builds on; the token is write-only. */
+export interface CiServerRepository {
+  list(): Promise<CiServer[]>;
+  get(name: string): Promise<CiServer | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(server: CiServer, token: string | undefined, stamp: { at: string; by: string }): Promise<CiServer>;
+  /** Changes the URL and user name (never the token). */
+  update(server: CiServer): Promise<void>;
+  /** Replaces (or with null removes) the token, stamped with who and when. */
+  setToken(name: string, token: string | null, stamp: { at: string; by: string }): Promise<void>;
+  /** The write-only token, for the engine's calls; never for an HTTP answer. */
+  token(name: string): Promise<string | undefined>;
+  remove(name: string): Promise<boolean>;
 }
 
 export interface ServerGroupRepository {
@@ -388,6 +404,7 @@ export interface Repositories {
   projects: ProjectRepository;
   applications: ApplicationRepository;
   accounts: AccountRepository;
+  ciServers: CiServerRepository;
   serverGroups: ServerGroupRepository;
   instances: InstanceRepository;
   loadBalancers: LoadBalancerRepository;

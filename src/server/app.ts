@@ -10,6 +10,7 @@ import { projectRoutes } from './routes/projects';
 import { applicationRoutes } from './routes/applications';
 import { clusterRoutes } from './routes/clusters';
 import { accountRoutes } from './routes/accounts';
+import { ciServerRoutes } from './routes/ci-servers';
 import { serverGroupRoutes } from './routes/server-groups';
 import { localProviders, createEventBus, createEngine } from '../engine/index';
 import { provisioningRoutes } from './routes/provisioning';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => applicationRoutes(s, deps));
   await routes((s) => clusterRoutes(s, deps));
   await routes((s) => accountRoutes(s, deps, now));
+  await routes((s) => ciServerRoutes(s, deps, now));
   await routes((s) => provisioningRoutes(s));
   await routes((s) => pipelineRoutes(s, deps));
   await routes((s) => spinnakerRoutes(s, deps));

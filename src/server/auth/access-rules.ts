@@ -88,6 +88,12 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   createAccount: { kind: 'admin' },
   updateAccount: { kind: 'admin' },
   deleteAccount: { kind: 'admin' },
+  // Like accounts: what pipelines may name in a Jenkins stage, never the token; only admins change them.
+  listCiServers: { kind: 'signedIn' },
+  getCiServer: { kind: 'signedIn' },
+  createCiServer: { kind: 'admin' },
+  updateCiServer: { kind: 'admin' },
+  deleteCiServer: { kind: 'admin' },
   translateButaneToIgnition: { kind: 'signedIn' },
   // Pure rendering of what the caller sends: nothing stored is read or written.
   renderProvisioning: { kind: 'signedIn' },

@@ -27,6 +27,7 @@ import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe }
 import { convertSpinnakerPipeline } from './spinnaker';
 import { authEndpoints } from './auth';
 import { accountEndpoints } from './accounts';
+import { ciServerEndpoints } from './ci-servers';
 import { searchEverything } from './search';
 import { listDeploymentHistory } from './history';
 
@@ -49,6 +50,7 @@ export const allEndpoints = {
   getInstance,
   listAccounts,
   ...accountEndpoints,
+  ...ciServerEndpoints,
   enableServerGroup,
   disableServerGroup,
   resizeServerGroup,
