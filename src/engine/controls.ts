@@ -20,6 +20,8 @@ export interface ControlDeps {
   kick: () => void;
   /** What follows the end of an execution (queued runs, triggers, notifications). */
   ended: (execution: Execution) => Promise<void>;
+  /** Stops what a canceled stage started outside Kiln (a Jenkins build); its failure never blocks the cancel. */
+  stopStage?: (execution: Execution, stage: Execution['stages'][number]) => Promise<void>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createControls(deps: ControlDeps) {
           tasks: closeTasks(s.tasks, 'CANCELED', at),
         });
         deps.jobs.stop(executionId, s.refId, `canceled by ${by}`);
+        await deps.stopStage?.(execution, s).catch(() => undefined);
         await events.publish({ type: 'stage.status', application: execution.application, executionId, data: { refId: s.refId, status: 'CANCELED', previous: s.status } });
       }
       await statusEvent(execution, 'CANCELED', execution.status);

@@ -18,6 +18,7 @@ import { can, type Me } from '../shared/domain/user';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
+import { stopCanceledJenkinsStage } from './stages/jenkins-cancel';
 import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
 import { deliverDue } from './notifications/deliver';
 import { createCronScheduler } from './triggers/cron-scheduler';
@@ -280,6 +281,7 @@ export function createEngine(options: EngineOptions): Engine {
     jobs,
     now,
     kick: () => kick(),
+    stopStage: (e, s) => stopCanceledJenkinsStage({ repos, events, outbound }, e, s),
     ended: async (e) => {
       await lifecycle.ending(e);
       await lifecycle.ended(e);

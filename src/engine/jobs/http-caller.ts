@@ -7,9 +7,11 @@ export interface HttpRequestSpec {
   headers: Record<string, string>;
   body?: string | undefined;
   timeoutSec: number;
+  /** Starts refusal messages ("webhook URL" unless told). */
+  what?: string;
 }
 
-export type HttpCallState = { state: 'running' } | { state: 'done'; status: number; body: string; truncated: boolean } | { state: 'failed'; error: string };
+export type HttpCallState = { state: 'running' } | { state: 'done'; status: number; body: string; truncated: boolean; headers: Record<string, string | string[] | undefined> } | { state: 'failed'; error: string };
 
 export interface HttpCaller {
   /** Starts the request in the background; the engine's tick never waits on a slow server. */
@@ -26,7 +28,7 @@ export function createHttpCaller(onDone: (key: string) => void, policy: Outbound
   return {
     start(key, request) {
       calls.set(key, { state: 'running' });
-      const spec = { ...request, timeoutMs: request.timeoutSec * 1000, maxBodyBytes: WEBHOOK_BODY_LIMIT, what: 'webhook URL' };
+      const spec = { ...request, timeoutMs: request.timeoutSec * 1000, maxBodyBytes: WEBHOOK_BODY_LIMIT, what: request.what ?? 'webhook URL' };
       void guardedRequest(policy, spec, resolver)
         .then((res) => calls.set(key, { state: 'done', ...res }))
         .catch((err: unknown) => {

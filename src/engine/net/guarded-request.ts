@@ -26,6 +26,8 @@ export interface GuardedResponse {
   body: string;
   /** The answer was longer than maxBodyBytes and was cut (the body ends with a marker saying so). */
   truncated: boolean;
+  /** The answer's headers, lowercase names (a CI server says where the queued build is, how much log there is). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** Resolves a name to every address (tests pass a fake resolver to play DNS rebinding). */
@@ -88,7 +90,7 @@ export function guardedRequest(policy: OutboundPolicy, req: GuardedRequest, reso
       const finish = () => {
         clearTimeout(timer);
         const body = Buffer.concat(chunks).subarray(0, req.maxBodyBytes).toString('utf8');
-        ok({ status: res.statusCode ?? 0, body: truncated ? body + cutMarker(req.maxBodyBytes) : body, truncated });
+        ok({ status: res.statusCode ?? 0, body: truncated ? body + cutMarker(req.maxBodyBytes) : body, truncated, headers: res.headers });
       };
       res.on('data', (chunk: Buffer) => {
         if (truncated) return;

@@ -16,6 +16,7 @@ import { scaleDownClusterHandler } from './scale-down-cluster';
 import { rollbackClusterHandler } from './rollback-cluster';
 import { findImageHandler } from './find-image';
 import { bakeHandler } from './bake';
+import { jenkinsHandler } from './jenkins';
 import { placeholderHandler } from './placeholder';
 
 /** Each stage type's handler takes that type's config: `wait: deployHandler` fails the type check. */
@@ -39,6 +40,7 @@ const handlers = {
   rollbackCluster: rollbackClusterHandler,
   findImage: findImageHandler,
   bake: bakeHandler,
+  jenkins: jenkinsHandler,
   placeholder: placeholderHandler,
 } satisfies StageHandlers;
 

@@ -16,6 +16,7 @@ import { scaleDownClusterStage } from './scale-down-cluster';
 import { rollbackClusterStage } from './rollback-cluster';
 import { findImageStage } from './find-image';
 import { bakeStage } from './bake';
+import { jenkinsStage } from './jenkins';
 import { placeholderStage } from './placeholder';
 
 /** Every stage type's shared definition; a type without one fails the type check. */
@@ -36,6 +37,7 @@ export const stageDefinitions = {
   rollbackCluster: rollbackClusterStage,
   findImage: findImageStage,
   bake: bakeStage,
+  jenkins: jenkinsStage,
   placeholder: placeholderStage,
 } satisfies Record<string, StageDefinition>;
 

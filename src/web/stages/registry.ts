@@ -17,6 +17,7 @@ import { scaleDownClusterUi } from './scale-down-cluster';
 import { rollbackClusterUi } from './rollback-cluster';
 import { findImageUi } from './find-image';
 import { bakeUi } from './bake';
+import { jenkinsUi } from './jenkins';
 import { placeholderUi } from './placeholder';
 
 /** The editor's view of every stage type; a type without one fails the type check. */
@@ -37,6 +38,7 @@ export const stageUis = {
   rollbackCluster: rollbackClusterUi,
   findImage: findImageUi,
   bake: bakeUi,
+  jenkins: jenkinsUi,
   placeholder: placeholderUi,
 } satisfies StageUiRegistry;
 
