@@ -12,6 +12,7 @@ import { provisioningCommands } from './commands/provisioning';
 import { imageDownloadCommands } from './commands/image-download';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
+import { ciServerCommands } from './commands/ci-servers';
 import { serverGroupCommands } from './commands/server-groups';
 
 export const COMMANDS: Command[] = [
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   waitCommand,
   ...imageCommands,
   ...accountCommands,
+  ...ciServerCommands,
   ...provisioningCommands,
   ...imageDownloadCommands,
   ...serverGroupCommands,
