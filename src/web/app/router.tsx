@@ -118,6 +118,11 @@ export const routes: RouteObject[] = [
         lazy: () => import('../features/accounts/accounts-page').then((m) => ({ Component: m.AccountsPage })),
       },
       {
+        path: 'admin/ci-servers',
+        handle: crumb(() => ({ label: 'CI servers', to: paths.adminCiServers() })),
+        lazy: () => import('../features/ci-servers/ci-servers-page').then((m) => ({ Component: m.CiServersPage })),
+      },
+      {
         path: 'admin/audit',
         handle: crumb(() => ({ label: 'Audit log', to: paths.audit() })),
         lazy: () => import('./routes/audit').then((m) => ({ Component: m.AuditPage })),

@@ -27,6 +27,7 @@ export const paths = {
   apiTokens: () => '/account/tokens',
   adminUsers: () => '/admin/users',
   adminAccounts: () => '/admin/accounts',
+  adminCiServers: () => '/admin/ci-servers',
   audit: () => '/admin/audit',
   projects: () => '/projects',
   project: (project: string) => `/projects/${seg(project)}`,

@@ -64,6 +64,9 @@ export const queryKeys = {
     list: () => ['accounts', 'list'] as const,
     health: (account: string) => ['accounts', 'health', account] as const,
   },
+  ciServers: {
+    all: ['ci-servers'] as const,
+  },
   executions: {
     all: executions,
     /** Every list of one application (any filter), so a live event refreshes them all. */

@@ -53,6 +53,11 @@ export function UserMenu() {
           </Link>
         )}
         {me.user.admin && (
+          <Link className={item} to={paths.adminCiServers()}>
+            CI servers
+          </Link>
+        )}
+        {me.user.admin && (
           <Link className={item} to={paths.audit()}>
             Audit log
           </Link>
