@@ -9,6 +9,7 @@ let app: FastifyInstance;
 let repos: Repositories;
 let close: () => Promise<void>;
 let narrow: Record<string, string>;
+let reader: Record<string, string>;
 const TOKEN = 'jenkins-token-never-shown-11aa22bb33cc';
 
 beforeAll(async () => {
@@ -17,6 +18,9 @@ beforeAll(async () => {
   await repos.users.create({ name: 'rita', displayName: 'Rita', passwordHash: await hashPassword('rita-password-long'), admin: false, createdAt: new Date().toISOString() });
   await repos.users.saveRole({ name: 'deployers', description: '', members: ['rita'], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
   narrow = { authorization: `Bearer ${(await createToken(repos, 'rita', 'test', new Date())).secret}` };
+  await repos.users.create({ name: 'rudi', displayName: 'Rudi', passwordHash: await hashPassword('rudi-password-long'), admin: false, createdAt: new Date().toISOString() });
+  await repos.users.saveRole({ name: 'readers', description: '', members: ['rudi'], grants: [{ resourceType: 'application', resource: 'web', permission: 'READ' }] });
+  reader = { authorization: `Bearer ${(await createToken(repos, 'rudi', 'test', new Date())).secret}` };
 }, 60_000);
 afterAll(() => close());
 
@@ -68,6 +72,19 @@ describe('CI servers through the API', () => {
     }
     expect(await repos.ciServers.get('ci')).toMatchObject({ url: 'https://jenkins.example.com' });
     expect(await repos.ciServers.get('mine')).toBeUndefined();
+  });
+
+  it('runs a pipeline with a Jenkins stage only for someone with EXECUTE on its application, like any pipeline', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/applications/web/pipelines',
+      payload: { name: 'CI build', stages: [{ refId: 'b', type: 'jenkins', name: 'Build', config: { server: 'ci', job: 'shop/build' } }] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const refused = await app.inject({ method: 'POST', url: `/api/pipelines/${created.json().id}/executions`, payload: {}, headers: reader });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toContain('EXECUTE');
+    expect((await repos.executions.list('web', { limit: 50 })).executions.filter((e) => e.pipelineName === 'CI build')).toEqual([]);
   });
 
   it.each([
