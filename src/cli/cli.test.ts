@@ -201,9 +201,9 @@ describe('kiln CLI', () => {
     const created = await kiln(['spinnaker', 'import', list, '--app', 'web', ...maps]);
     expect(created.code).toBe(EXIT.ok);
     expect(created.out).toMatch(/Created web\/Bake and deploy to prod revision 1/);
-    expect(created.out).toMatch(/Created web\/Build and ship to Kubernetes revision 1 \(.*\); replace 5 placeholder stage\(s\) before running/);
+    expect(created.out).toMatch(/Created web\/Build and ship to Kubernetes revision 1 \(.*\); replace 4 placeholder stage\(s\) before running/);
     expect(created.err).toContain('Bake and deploy to prod: 7 stages: 7 mapped, 0 placeholders');
-    expect(created.err).toContain('Build and ship to Kubernetes: 7 stages: 2 mapped, 5 placeholders (Integration tests (jenkins)');
+    expect(created.err).toContain('Build and ship to Kubernetes: 7 stages: 3 mapped, 4 placeholders (Render chart (bakeManifest)');
     expect(created.err).toMatch(/Bake and deploy to prod: webhook trigger 2 secret \(shown once, keep it\): [0-9a-f]{48}/);
     expect(created.err).toContain('warning: Bake and deploy to prod: $.stages[1].clusters[0].instanceType: cloud-specific setting not kept');
     const stored = (await repos.pipelines.listByApplication('web')).find((p) => p.name === 'Bake and deploy to prod')!;

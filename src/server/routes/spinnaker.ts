@@ -13,7 +13,8 @@ export async function spinnakerRoutes(app: FastifyInstance, { repos }: AppDeps):
     if (!application.success) throw new HttpError(400, 'bad_request', application.error.issues[0]?.message ?? 'not an application name', 'application');
     if (!(await repos.applications.get(application.data))) throw new HttpError(404, 'not_found', `Application '${params.application}' does not exist.`, 'application');
     const recipes = (await repos.recipes.list()).map((r) => r.name);
-    const results = importSpinnakerPipelines(body.pipeline, application.data, { accounts: body.accounts, regions: body.regions, recipes });
+    const ciServers = (await repos.ciServers.list()).map((c) => c.name);
+    const results = importSpinnakerPipelines(body.pipeline, application.data, { accounts: body.accounts, regions: body.regions, recipes, ciServers });
     return { results: results.map((r) => (r.ok ? { ...r, description: describeImport(r) } : r)) };
   });
 }

@@ -8,6 +8,8 @@ export interface ImportOptions {
   regions?: Readonly<Record<string, string>>;
   /** Recipes that exist in Kiln: a bake naming one of them uses it, any other gets a recipe draft. */
   recipes?: readonly string[];
+  /** CI servers that exist in Kiln: a Jenkins stage's `master` names one of them (by the same name). */
+  ciServers?: readonly string[];
 }
 
 /** A recipe the importer could only sketch from a bake's package and base settings; saved by a person. */

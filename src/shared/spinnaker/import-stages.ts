@@ -21,7 +21,6 @@ const PLACEHOLDER_REASONS: Record<string, string> = {
   runJob: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
   runJobManifest: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
   upsertImageTags: 'Kiln has no stage that moves a registry channel yet; tag images with `kiln images` or the registry page',
-  jenkins: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
   travis: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
   wercker: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
   concourse: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
@@ -64,6 +63,26 @@ function mapWebhook(s: Fields, ctx: ImportContext): Mapped {
     s.take('statusUrlResolution', 'statusJsonPath', 'successStatuses', 'terminalStatuses', 'canceledStatuses', 'retryStatuses', 'statusUrl');
   }
   return { type: 'webhook', config };
+}
+
+/** Spinnaker's Jenkins stage: its master becomes the Kiln CI server of the same name. */
+function mapJenkins(s: Fields, ctx: ImportContext): Mapped {
+  const master = s.str('master') ?? '';
+  const known = ctx.options.ciServers;
+  if (master === '') ctx.warn(`${s.path}.master`, 'no Jenkins master; set the CI server before running');
+  else if (known && !known.includes(master)) ctx.warn(`${s.path}.master`, `CI server '${master}' does not exist in Kiln: an admin adds it (Settings → CI servers, or kiln ci-server add ${master})`);
+  const property = s.str('propertyFile');
+  const config: Record<string, unknown> = {
+    server: master,
+    job: ctx.text(s, 'job') ?? '',
+    parameters: stringMap(s.get('parameters'), ctx, `${s.path}.parameters`),
+    unstableIsSuccess: s.bool('markUnstableAsSuccessful') === true,
+  };
+  if (property) config.propertiesFile = property;
+  if (property) ctx.warn(`${s.path}.propertyFile`, `its keys are stages['…'].outputs.properties.KEY in Kiln (Spinnaker put them in the stage context)`);
+  if (s.bool('waitForCompletion') === false) ctx.warn(`${s.path}.waitForCompletion`, 'Kiln always waits for the build to finish');
+  s.take('waitForCompletion', 'markUnstableAsSuccessful', 'buildInfo', 'continuePipeline');
+  return { type: 'jenkins', config };
 }
 
 function mapPreconditions(s: Fields, ctx: ImportContext, stageNames: ReadonlySet<string>): Mapped {
@@ -166,6 +185,8 @@ export function mapSpinnakerStage(stage: SpinnakerStage, ctx: ImportContext, sta
     }
     case 'checkPreconditions':
       return [mapPreconditions(s, ctx, stageNames)];
+    case 'jenkins':
+      return [mapJenkins(s, ctx)];
     case 'bake':
       return [mapBake(stage, ctx)];
     case 'deploy':

@@ -3,6 +3,7 @@ import { validatePipeline } from '../domain/pipeline-validate';
 import type { ApplicationName } from '../domain/names';
 import { describeImport, importSizeProblem, importSpinnakerPipeline, importSpinnakerPipelines, quartzToCron } from './import';
 import { awsFindImageClone, clusterOperations, gceBakeDeploy, jenkinsManifest } from './test-pipelines';
+import type { ImportOptions } from './import-context';
 
 const WEB = 'web' as ApplicationName;
 const MAP: { accounts: Record<string, string>; regions: Record<string, string>; recipes?: string[] } = {
@@ -10,7 +11,7 @@ const MAP: { accounts: Record<string, string>; regions: Record<string, string>; 
   regions: { 'us-central1': 'local-east', 'europe-west1': 'local-west', 'us-east-1': 'local-east', 'us-west-2': 'local-west' },
 };
 
-function imported(input: unknown, options = MAP) {
+function imported(input: unknown, options: ImportOptions = MAP) {
   const result = importSpinnakerPipeline(input, WEB, options);
   if (!result.ok) throw new Error(result.error);
   const byName = (name: string) => result.draft.stages.find((s) => s.name === name)!;
@@ -172,7 +173,7 @@ describe('importSpinnakerPipeline: Jenkins and Kubernetes manifests', () => {
 
   it('keeps what Kiln cannot run yet as placeholders with their fail policy; a preconfigured webhook with a URL is a plain webhook', () => {
     expect(r.draft.stages.map((s) => [s.name, s.type, s.type === 'placeholder' ? s.config.sourceType : ''])).toEqual([
-      ['Integration tests', 'placeholder', 'jenkins'],
+      ['Integration tests', 'jenkins', ''],
       ['Render chart', 'placeholder', 'bakeManifest'],
       ['Deploy (manifest)', 'placeholder', 'deployManifest'],
       ['Delete old', 'placeholder', 'deleteManifest'],
@@ -187,8 +188,30 @@ describe('importSpinnakerPipeline: Jenkins and Kubernetes manifests', () => {
     expect(r.draft.triggers[1]).toMatchObject({ type: 'webhook', payloadConstraints: { name: 'web-build', 'build.status': 'SUCCESS' } });
     expect(r.warningText).toContain('$.triggers[0].propertyFile: not kept');
     expect(r.warningText).toContain('$.triggers[1]: Kiln has no registry trigger yet');
-    expect(r.summary).toEqual({ stages: 7, mapped: 2, placeholders: 5 });
+    expect(r.summary).toEqual({ stages: 7, mapped: 3, placeholders: 4 });
     expect(validatePipeline(r.draft).problems).toEqual([]);
+  });
+});
+
+describe('importSpinnakerPipeline: Jenkins stages', () => {
+  it('makes a Jenkins stage on the CI server named like the master, its parameters translated and its properties file kept', () => {
+    const r = imported(jenkinsManifest, { ...MAP, ciServers: ['ci-master'] });
+    expect(r.byName('Integration tests').config).toEqual({
+      server: 'ci-master',
+      job: 'web-it',
+      parameters: { COMMIT: (r.byName('Integration tests').config as { parameters: Record<string, string> }).parameters.COMMIT },
+      propertiesFile: 'it.properties',
+      unstableIsSuccess: false,
+    });
+    expect(r.byName('Integration tests').failPolicy).toBe('halt_pipeline');
+    expect(r.warningText).not.toContain("CI server 'ci-master' does not exist");
+    expect(r.warningText).toContain("$.stages[0].propertyFile: its keys are stages['…'].outputs.properties.KEY in Kiln");
+  });
+
+  it('warns, naming the master, when Kiln has no CI server of that name', () => {
+    const r = imported(jenkinsManifest, { ...MAP, ciServers: ['other'] });
+    expect(r.byName('Integration tests').config.server).toBe('ci-master');
+    expect(r.warningText).toContain("$.stages[0].master: CI server 'ci-master' does not exist in Kiln: an admin adds it");
   });
 });
 
