@@ -17,6 +17,7 @@ import { rollbackClusterHandler } from './rollback-cluster';
 import { findImageHandler } from './find-image';
 import { bakeHandler } from './bake';
 import { jenkinsHandler } from './jenkins';
+import { imageChannelHandler } from './image-channel';
 import { placeholderHandler } from './placeholder';
 
 /** Each stage type's handler takes that type's config: `wait: deployHandler` fails the type check. */
@@ -41,6 +42,7 @@ const handlers = {
   findImage: findImageHandler,
   bake: bakeHandler,
   jenkins: jenkinsHandler,
+  imageChannel: imageChannelHandler,
   placeholder: placeholderHandler,
 } satisfies StageHandlers;
 

@@ -20,7 +20,6 @@ const PLACEHOLDER_REASONS: Record<string, string> = {
   undoRolloutManifest: 'Kubernetes manifest stages arrive with the Kubernetes provider',
   runJob: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
   runJobManifest: "Spinnaker's runJob runs a Kubernetes manifest; Kiln's Run job runs a command — replace it with one",
-  upsertImageTags: 'Kiln has no stage that moves a registry channel yet; tag images with `kiln images` or the registry page',
   travis: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
   wercker: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
   concourse: 'Kiln has no CI stage yet; run the build with a Run job or a Webhook stage',
@@ -83,6 +82,26 @@ function mapJenkins(s: Fields, ctx: ImportContext): Mapped {
   if (s.bool('waitForCompletion') === false) ctx.warn(`${s.path}.waitForCompletion`, 'Kiln always waits for the build to finish');
   s.take('waitForCompletion', 'markUnstableAsSuccessful', 'buildInfo', 'continuePipeline');
   return { type: 'jenkins', config };
+}
+
+/**
+ * Spinnaker's tags on a cloud image become a channel of Kiln's registry pointing at the version the
+ * nearest bake or find image made: the first tag's value when it is a channel name (`stage=prod`
+ * → `prod`), else its key.
+ */
+function mapUpsertImageTags(stage: SpinnakerStage, ctx: ImportContext): Mapped {
+  const s = stage.fields;
+  const tags = Object.entries(s.sub('tags').raw);
+  s.sub('tags').take(...tags.map(([k]) => k));
+  const channelLike = (v: unknown) => typeof v === 'string' && /^[a-z0-9][a-z0-9-]{0,39}$/.test(v);
+  const first = tags[0];
+  const channel = first ? (channelLike(first[1]) ? String(first[1]) : channelLike(first[0].toLowerCase()) ? first[0].toLowerCase() : 'tagged') : 'tagged';
+  if (!first) ctx.warn(`${s.path}.tags`, "no tags: the channel is 'tagged'; rename it before running");
+  for (const [k] of tags.slice(1)) ctx.warn(`${s.path}.tags.${k}`, `not kept: a Kiln image version is on channels, one per stage (channel '${channel}' kept)`);
+  const image = stage.imageSource ? `\${ stages['${stage.imageSource}'].outputs.image }` : '${ parameters.image }';
+  if (!stage.imageSource) ctx.warn(s.path, "no bake or find-image stage before this one: the image version is the parameter 'image'");
+  s.take('imageNames', 'regions', 'cloudProvider', 'cloudProviderType', 'account', 'credentials', 'amiName', 'consideredStages');
+  return { type: 'imageChannel', config: { image, channel } };
 }
 
 function mapPreconditions(s: Fields, ctx: ImportContext, stageNames: ReadonlySet<string>): Mapped {
@@ -187,6 +206,8 @@ export function mapSpinnakerStage(stage: SpinnakerStage, ctx: ImportContext, sta
       return [mapPreconditions(s, ctx, stageNames)];
     case 'jenkins':
       return [mapJenkins(s, ctx)];
+    case 'upsertImageTags':
+      return [mapUpsertImageTags(stage, ctx)];
     case 'bake':
       return [mapBake(stage, ctx)];
     case 'deploy':

@@ -126,17 +126,21 @@ describe('importSpinnakerPipeline: an AWS find-image clone', () => {
       strategy: 'highlander',
       capacity: { min: 1, desired: 1, max: 2 },
     });
-    expect(r.byName('Mark staged')).toMatchObject({ type: 'placeholder', config: { sourceType: 'upsertImageTags', original: awsFindImageClone.stages[3] } });
-    expect(r.summary).toEqual({ stages: 4, mapped: 3, placeholders: 1 });
+    // The image tag becomes a registry channel pointing at the version the nearest find image found.
+    expect(r.byName('Mark staged')).toMatchObject({ type: 'imageChannel', config: { image: "${ stages['Find image'].outputs.image }", channel: 'staged' } });
+    expect(r.summary).toEqual({ stages: 4, mapped: 4, placeholders: 0 });
     expect(r.draft.triggers).toContainEqual({ type: 'cron', enabled: true, expression: '0 6 * * 1-5', timezone: 'UTC' });
     for (const key of ['keyPair', 'securityGroups', 'iamRole', 'healthCheckType', 'subnetType']) expect(r.warningText).toContain(`$.stages[1].clusters[0].${key}: cloud-specific`);
     expect(r.warningText).not.toContain('availabilityZones');
   });
 
   it('a draft with placeholders passes the shared validation (it saves), and says which stages block a run', () => {
+    const k8s = imported(jenkinsManifest);
+    expect(validatePipeline(k8s.draft).problems).toEqual([]);
+    expect(k8s.placeholders[0]).toBe('Render chart (bakeManifest)');
+    expect(describeImport(k8s)).toContain('7 stages: 3 mapped, 4 placeholders (Render chart (bakeManifest)');
+    expect(describeImport(k8s)).toContain('the pipeline saves, but runs once they are replaced');
     expect(validatePipeline(r.draft).problems).toEqual([]);
-    expect(r.placeholders).toEqual(['Mark staged (upsertImageTags)']);
-    expect(describeImport(r)).toContain('4 stages: 3 mapped, 1 placeholder (Mark staged (upsertImageTags)): the pipeline saves, but runs once they are replaced');
   });
 });
 

@@ -17,6 +17,7 @@ import { rollbackClusterStage } from './rollback-cluster';
 import { findImageStage } from './find-image';
 import { bakeStage } from './bake';
 import { jenkinsStage } from './jenkins';
+import { imageChannelStage } from './image-channel';
 import { placeholderStage } from './placeholder';
 
 /** Every stage type's shared definition; a type without one fails the type check. */
@@ -38,6 +39,7 @@ export const stageDefinitions = {
   findImage: findImageStage,
   bake: bakeStage,
   jenkins: jenkinsStage,
+  imageChannel: imageChannelStage,
   placeholder: placeholderStage,
 } satisfies Record<string, StageDefinition>;
 

@@ -18,6 +18,7 @@ import { rollbackClusterUi } from './rollback-cluster';
 import { findImageUi } from './find-image';
 import { bakeUi } from './bake';
 import { jenkinsUi } from './jenkins';
+import { imageChannelUi } from './image-channel';
 import { placeholderUi } from './placeholder';
 
 /** The editor's view of every stage type; a type without one fails the type check. */
@@ -39,6 +40,7 @@ export const stageUis = {
   findImage: findImageUi,
   bake: bakeUi,
   jenkins: jenkinsUi,
+  imageChannel: imageChannelUi,
   placeholder: placeholderUi,
 } satisfies StageUiRegistry;
 
