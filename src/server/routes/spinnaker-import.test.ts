@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
 import type { ApplicationName } from '../../shared/domain/names';
 import { importSpinnakerPipeline } from '../../shared/spinnaker/import';
-import { awsFindImageClone, gceBakeDeploy } from '../../shared/spinnaker/test-pipelines';
+import { gceBakeDeploy, jenkinsManifest } from '../../shared/spinnaker/test-pipelines';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
 let app: FastifyInstance;
@@ -66,14 +66,14 @@ describe('POST /api/applications/:application/spinnaker-import', () => {
 
 describe('imported Spinnaker pipelines through the API', () => {
   it('a draft with a placeholder saves; starting it is refused (409) naming the placeholder', async () => {
-    const saved = await as('ed', 'POST', '/api/applications/web/pipelines', draftOf(awsFindImageClone).draft);
-    expect(saved.statusCode).toBe(201);
+    const saved = await as('ed', 'POST', '/api/applications/web/pipelines', draftOf(jenkinsManifest).draft);
+    expect(saved.statusCode, saved.body).toBe(201);
     const run = await as('ed', 'POST', `/api/pipelines/${saved.json().id}/executions`, { parameters: {} });
     expect(run.statusCode).toBe(409);
     expect(run.json()).toMatchObject({
       error: 'conflict',
       field: 'stages',
-      message: expect.stringContaining('placeholder stages to replace before it can run: Mark staged (upsertImageTags)'),
+      message: expect.stringContaining('placeholder stages to replace before it can run: Render chart (bakeManifest)'),
     });
   });
 
