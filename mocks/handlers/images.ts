@@ -78,7 +78,7 @@ function plainVersions(): ImageVersion[] {
         tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' },
         packages: ['iotop', 'mtr-tiny', 'sysstat'],
         durationMs: 4200,
-        ...(s.commit ? { git: { commit: s.commit, ref: 'main' } } : {}),
+        ...(s.commit ? { git: { commit: s.commit, ref: 'main' }, buildNumber: 100 + s.n, ciRunUrl: `https://ci.example.com/job/${s.name}/${100 + s.n}/` } : {}),
       },
       digest: `sha256:${hex(ref(s))}`,
       sizeBytes: 180_000 + s.n * 1024,

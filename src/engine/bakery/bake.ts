@@ -29,6 +29,7 @@ export interface BakeRequest {
   rebake?: boolean;
   git?: { commit?: string | undefined; ref?: string | undefined } | undefined;
   ciRunUrl?: string | undefined;
+  buildNumber?: number | undefined;
   executionId?: string | undefined;
   stageRefId?: string | undefined;
   by: string;
@@ -128,6 +129,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
             tools: Object.fromEntries(tools.map((t) => [t, toolVersion(t)])),
             ...(request.git && (request.git.commit || request.git.ref) ? { git: request.git } : {}),
             ...(request.ciRunUrl ? { ciRunUrl: request.ciRunUrl } : {}),
+            ...(request.buildNumber !== undefined ? { buildNumber: request.buildNumber } : {}),
             ...(request.executionId ? { executionId: request.executionId } : {}),
             ...(request.stageRefId ? { stageRefId: request.stageRefId } : {}),
             durationMs: now().getTime() - started,

@@ -98,6 +98,22 @@ describe('bake stage', { timeout: 40_000 }, () => {
     expect(again.stages[0]!.outputs).toMatchObject({ image: 'shop:v1', cached: true });
   });
 
+  it('records the commit, branch and CI build the trigger brought on the image version when the stage names none', async () => {
+    await repos.recipes.create(RecipeDraft.parse({ name: 'shop', artifact: { source: SAMPLE_APP, destination: 'server.mjs' }, run: { entrypoint: 'server.mjs' } }), 'ana');
+    const p = await repos.pipelines.create(
+      PipelineDraft.parse({ application: 'web', name: 'From CI', stages: [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop' } }] }),
+      'ana',
+    );
+    const trigger = { type: 'webhook' as const, user: 'ana', parameters: {}, commit: '9f8e7d6c5b', branch: 'main', buildNumber: 42, buildUrl: 'https://ci.example.com/job/shop/42/' };
+    const done = await until((await engine().start(p, trigger)).id, finished);
+    expect(done.status, done.stages[0]!.error).toBe('SUCCEEDED');
+    expect((await repos.images.resolve('shop:v1'))!.build).toMatchObject({
+      git: { commit: '9f8e7d6c5b', ref: 'refs/heads/main' },
+      ciRunUrl: 'https://ci.example.com/job/shop/42/',
+      buildNumber: 42,
+    });
+  });
+
   it('fails the stage at a failing provisioner, naming it', async () => {
     await repos.recipes.create(RecipeDraft.parse({ name: 'broken', provisioners: [{ type: 'shell', name: 'migrate', script: 'echo "no such table" >&2; exit 2' }] }), 'ana');
     const done = await until((await engine().start(await pipeline('broken'), { type: 'manual', user: 'ana', parameters: {} })).id, finished);

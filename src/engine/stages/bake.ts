@@ -3,10 +3,26 @@ import type { bakeStage } from '../../shared/stages/bake';
 import { bakeRun, forgetBakeRun, launchBakeRun } from '../bakery/bake-runs';
 import { defineHandler } from './handler';
 import { BuildMetadata } from '../../shared/domain/image';
+import type { Execution } from '../../shared/domain/execution';
 
 /** The stage fields that end up in the image's build metadata, by their path there. */
 const CONFIG_FIELD: Record<string, string> = { 'git.commit': 'gitCommit', 'git.ref': 'gitRef', ciRunUrl: 'ciRunUrl' };
-const BUILD_INPUTS = BuildMetadata.pick({ git: true, ciRunUrl: true });
+const BUILD_INPUTS = BuildMetadata.pick({ git: true, ciRunUrl: true, buildNumber: true });
+
+/**
+ * What built the code being baked, when the stage does not say: the newest Jenkins build this run
+ * finished, else what the trigger's delivery said (a GitHub/GitLab push, a Jenkins notification).
+ */
+function buildOrigin(execution: Execution): { commit?: string; ref?: string; ciRunUrl?: string; buildNumber?: number } {
+  const t = execution.trigger;
+  const ci = execution.stages
+    .filter((s) => s.type === 'jenkins' && s.status === 'SUCCEEDED')
+    .sort((a, b) => String(b.endedAt ?? '').localeCompare(String(a.endedAt ?? '')))[0]?.outputs;
+  const buildNumber = typeof ci?.buildNumber === 'number' ? ci.buildNumber : t.buildNumber;
+  const ciRunUrl = typeof ci?.buildUrl === 'string' ? ci.buildUrl : t.buildUrl;
+  const ref = t.tag ? `refs/tags/${t.tag}` : t.branch ? (t.branch.startsWith('refs/') ? t.branch : `refs/heads/${t.branch}`) : undefined;
+  return { ...(t.commit ? { commit: t.commit } : {}), ...(ref ? { ref } : {}), ...(ciRunUrl ? { ciRunUrl } : {}), ...(buildNumber !== undefined ? { buildNumber } : {}) };
+}
 
 type Config = z.output<typeof bakeStage.config>;
 
@@ -50,10 +66,12 @@ export const bakeHandler = defineHandler<Config>({
         const value = v === undefined ? undefined : resolve(v);
         return value === undefined || value === null || value === '' ? undefined : String(value);
       };
-      const git = { commit: text(config.gitCommit), ref: text(config.gitRef) };
-      const ciRunUrl = text(config.ciRunUrl);
+      const origin = buildOrigin(execution);
+      const git = { commit: text(config.gitCommit) ?? origin.commit, ref: text(config.gitRef) ?? origin.ref };
+      const ciRunUrl = text(config.ciRunUrl) ?? origin.ciRunUrl;
+      const buildNumber = origin.buildNumber;
       // Refused before anything is built: the registry would refuse the image at the end anyway.
-      const inputs = BUILD_INPUTS.safeParse({ git, ciRunUrl });
+      const inputs = BUILD_INPUTS.safeParse({ git, ciRunUrl, buildNumber });
       if (!inputs.success) {
         const issue = inputs.error.issues[0]!;
         const field = CONFIG_FIELD[issue.path.join('.')] ?? issue.path.join('.');
@@ -72,6 +90,7 @@ export const bakeHandler = defineHandler<Config>({
           rebake: config.rebake,
           git,
           ciRunUrl,
+          buildNumber,
           executionId: execution.id,
           stageRefId: stage.refId,
           by: execution.trigger.user,

@@ -37,6 +37,8 @@ export const BuildMetadata = z.object({
   tools: z.record(z.string(), z.string()).default({}),
   git: z.object({ commit: z.string().max(64).optional(), ref: z.string().max(256).optional() }).optional(),
   ciRunUrl: z.string().max(2000).optional(),
+  /** The CI build that produced what was baked (a Jenkins stage's or the trigger's build number). */
+  buildNumber: z.number().int().nonnegative().optional(),
   /** The execution and stage that baked it, when a pipeline did. */
   executionId: z.string().optional(),
   stageRefId: z.string().optional(),

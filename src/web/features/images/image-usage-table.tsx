@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { ImageDetail } from '../../../shared/domain/image';
 import { paths } from '../../lib/paths';
+import { BuildOrigin } from './build-origin';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 
@@ -8,6 +9,7 @@ const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc
 export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
   if (detail.usage.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No server group runs {detail.name} now.</p>;
   const revoked = new Set(detail.versions.filter((v) => v.revoked).map((v) => v.version));
+  const builds = new Map(detail.versions.map((v) => [v.version, v.build]));
   return (
     <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
@@ -30,6 +32,7 @@ export function ImageUsageTable({ detail }: { detail: ImageDetail }) {
               <td className="px-3 py-2 font-mono text-xs">
                 {u.version}
                 {revoked.has(u.version) && <span className="ml-1 font-sans text-red-700 dark:text-red-400">(revoked)</span>}
+                {builds.get(u.version) && <BuildOrigin build={builds.get(u.version)!} />}
                 {u.through && (
                   <span className="block font-sans text-zinc-600 dark:text-zinc-400">
                     via{' '}

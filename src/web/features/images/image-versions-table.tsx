@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { imageDownloadUrl } from '../../../shared/api/images';
+import { BuildOrigin } from './build-origin';
 import type { ImageDetail, ImageVersion } from '../../../shared/domain/image';
 import { Button } from '../../components/button';
 import { RelativeTime } from '../../components/relative-time';
@@ -110,11 +111,7 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
                 ) : (
                   '—'
                 )}
-                {v.build.git?.commit && (
-                  <span className="ml-1 font-mono text-zinc-500" title={v.build.git.ref ?? ''}>
-                    @{v.build.git.commit.slice(0, 10)}
-                  </span>
-                )}
+                <BuildOrigin build={v.build} />
                 <span className="block text-zinc-500">{v.build.builder} builder</span>
               </td>
               <td className="px-3 py-2">
