@@ -269,6 +269,10 @@ test('import a Spinnaker pipeline JSON file: Kiln stages mapped, the one Kiln ca
     mimeType: 'application/json',
     buffer: readFileSync('e2e/fixtures/spinnaker-pipeline.json'),
   });
+  // First the account map (the UI's --account-map): the manifest stage's Spinnaker account, kept by name here.
+  const accounts = page.getByRole('dialog', { name: 'Map the accounts of legacy.json' });
+  await expect(accounts.getByLabel('Kiln account for k8s-prod')).toBeVisible();
+  await accounts.getByRole('button', { name: 'Import' }).click();
   const report = page.getByRole('dialog', { name: /Imported 5 stages from Spinnaker pipeline “Legacy deploy”/ });
   await expect(report).toContainText('5 stages: 4 mapped, 1 placeholder (Ship manifest (deployManifest))');
   await expect(report).toContainText("no recipe named 'legacyshop' in Kiln");

@@ -3,6 +3,8 @@ import { Button } from '../../../components/button';
 import { useDraftStore } from './draft-context';
 import { EditorDialog } from './editor-dialog';
 import { lenientDraft, stableJson } from './pipeline-draft';
+import { AccountMapStep } from './account-map-step';
+import { spinnakerAccountsOf } from '../../../../shared/spinnaker/accounts-of';
 
 interface ImportReport {
   title: string;
@@ -17,10 +19,11 @@ export function ImportExport() {
   const store = useDraftStore();
   const input = useRef<HTMLInputElement>(null);
   const [report, setReport] = useState<ImportReport>();
+  const [mapping, setMapping] = useState<{ json: unknown; fileName: string; accounts: string[] }>();
 
   const importText = async (text: string, fileName: string) => {
     // The importer loads when a file is chosen: opening the editor does not pay for it.
-    const { describeImport, importSizeProblem, importSpinnakerPipeline } = await import('../../../../shared/spinnaker/import');
+    const { importSizeProblem } = await import('../../../../shared/spinnaker/import');
     const tooBig = importSizeProblem(text.length);
     if (tooBig) return setReport({ title: `${fileName} cannot be imported`, lines: [tooBig], error: true });
     let json: unknown;
@@ -44,7 +47,16 @@ export function ImportExport() {
         error: true,
       });
     }
-    const result = importSpinnakerPipeline(json, current.application);
+    const accounts = spinnakerAccountsOf(json);
+    // Like the CLI's --account-map: the person says what each Spinnaker account is in Kiln first.
+    if (accounts.length > 0) return setMapping({ json, fileName, accounts });
+    await importSpinnaker(json, fileName, {});
+  };
+
+  const importSpinnaker = async (json: unknown, fileName: string, accounts: Record<string, string>) => {
+    const { describeImport, importSpinnakerPipeline } = await import('../../../../shared/spinnaker/import');
+    const current = store.getState().draft;
+    const result = importSpinnakerPipeline(json, current.application, { accounts });
     if (!result.ok) return setReport({ title: `${fileName} cannot be imported`, lines: [result.error], error: true });
     // The pipeline keeps its own name: names are unique per application and this one is already taken by us.
     store.getState().replaceDraft({ ...result.draft, name: current.name, description: result.draft.description || current.description });
@@ -90,6 +102,17 @@ export function ImportExport() {
       <Button size="sm" variant="ghost" onClick={exportDraft}>
         Export
       </Button>
+      {mapping && (
+        <AccountMapStep
+          fileName={mapping.fileName}
+          accounts={mapping.accounts}
+          onCancel={() => setMapping(undefined)}
+          onImport={(map) => {
+            setMapping(undefined);
+            void importSpinnaker(mapping.json, mapping.fileName, map);
+          }}
+        />
+      )}
       {report && (
         <EditorDialog title={report.title} onClose={() => setReport(undefined)}>
           <ul className={`list-disc pl-5 text-sm ${report.error ? 'text-red-700 dark:text-red-400' : ''}`}>
