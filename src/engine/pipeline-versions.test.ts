@@ -12,7 +12,7 @@ const WEEK = 7 * 24 * 3600;
 const TIGHTENED: PipelineMigration[] = [
   ...PIPELINE_MIGRATIONS,
   {
-    version: 2,
+    version: PIPELINE_MIGRATIONS.at(-1)!.version + 1,
     why: 'waits are capped at a week',
     migrate: (doc) => ({
       ...doc,
@@ -31,6 +31,28 @@ describe('upgradePipeline (pure)', () => {
     expect(seen).toEqual([2, 3]);
     expect(upgradePipeline({ name: 'p' }, steps)).toEqual({ name: 'p', v1: true, v2: true, v3: true });
     expect(upgradePipeline({ name: 'p', schemaVersion: 9 }, steps)).toEqual({ name: 'p' });
+  });
+});
+
+describe('the migration of the first demo cleanup condition', () => {
+  it("rewrites `X.previousServerGroups[0]` to `size(X.previousServerGroups) > 0`, so a first release skips the stage instead of failing it", () => {
+    const old = {
+      name: 'Ship storefront',
+      schemaVersion: 1,
+      stages: [
+        { refId: 'a', type: 'wait', name: 'A', config: { seconds: 1 } },
+        { refId: 'd', type: 'destroyServerGroup', name: 'Destroy old', condition: "${ stages['Deploy to production'].outputs.previousServerGroups[0] }", config: {} },
+        { refId: 'e', type: 'wait', name: 'E', condition: "${ stages['X'].outputs.previousServerGroups[1] }", config: { seconds: 1 } },
+      ],
+    };
+    const upgraded = upgradePipeline(old) as { stages: Array<{ condition?: string }> };
+    expect(upgraded.stages.map((s) => s.condition)).toEqual([
+      undefined,
+      "${ size(stages['Deploy to production'].outputs.previousServerGroups) > 0 }",
+      "${ stages['X'].outputs.previousServerGroups[1] }",
+    ]);
+    // The rewritten condition parses as a pipeline's condition.
+    expect(PipelineDraft.safeParse({ application: 'web', ...upgraded }).success).toBe(true);
   });
 });
 

@@ -21,7 +21,26 @@ export const PIPELINE_MIGRATIONS: readonly PipelineMigration[] = [
     why: 'Documents saved before pipelines were versioned have no schemaVersion; their shape is version 1.',
     migrate: (doc) => doc,
   },
+  {
+    version: 2,
+    why:
+      "A condition `${ X.previousServerGroups[0] }` (the first demo's cleanup, and what people copied from it) meant 'there is a previous group'; " +
+      'since an index past the end fails the stage loudly, it becomes `${ size(X.previousServerGroups) > 0 }`, which says so and skips the stage on a first release.',
+    migrate: (doc) => ({
+      ...doc,
+      ...(Array.isArray(doc.stages) ? { stages: doc.stages.map(firstItemConditionToSize) } : {}),
+    }),
+  },
 ];
+
+const FIRST_PREVIOUS = /^\$\{\s*(.+?)\.previousServerGroups\[0\]\s*\}$/;
+
+function firstItemConditionToSize(stage: unknown): unknown {
+  if (stage === null || typeof stage !== 'object') return stage;
+  const condition = (stage as { condition?: unknown }).condition;
+  const m = typeof condition === 'string' ? FIRST_PREVIOUS.exec(condition.trim()) : null;
+  return m ? { ...stage, condition: `\${ size(${m[1]}.previousServerGroups) > 0 }` } : stage;
+}
 
 export const latestVersion = (migrations: readonly PipelineMigration[]) => migrations.at(-1)?.version ?? 0;
 
