@@ -35,7 +35,7 @@ describe('upgradePipeline (pure)', () => {
 });
 
 describe('the migration of the first demo cleanup condition', () => {
-  it("rewrites `X.previousServerGroups[0]` to `size(X.previousServerGroups) > 0`, so a first release skips the stage instead of failing it", () => {
+  it('rewrites `X.previousServerGroups[0]` to `size(X.previousServerGroups) > 0`, so a first release skips the stage instead of failing it', () => {
     const old = {
       name: 'Ship storefront',
       schemaVersion: 1,

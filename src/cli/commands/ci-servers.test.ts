@@ -48,6 +48,9 @@ describe('kiln ci-server', () => {
     expect(await repos.ciServers.token('ci2')).toBe('env-token');
     const none = await kiln(['ci-server', 'add', 'ci3', '--jenkins-url', 'https://j.example.com', '--user', 'u']);
     expect(none).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('a token is required') });
-    expect(await kiln(['ci-server', 'add', 'ci3', '--user', 'u'], { KILN_CI_TOKEN: 't' })).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--jenkins-url is required') });
+    expect(await kiln(['ci-server', 'add', 'ci3', '--user', 'u'], { KILN_CI_TOKEN: 't' })).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--jenkins-url is required'),
+    });
   });
 });

@@ -57,7 +57,11 @@ export const ciServerCommands = [
     args: ['NAME'],
     summary: 'Add a Jenkins server with a user and its API token (admins only)',
     options: { 'jenkins-url': { type: 'string' }, user: { type: 'string' }, 'token-file': { type: 'string' } },
-    optionHelp: ['--jenkins-url URL          Jenkins base URL (--url is Kiln’s own), e.g. https://ci.example.com/jenkins', '--user USER                the Jenkins user the token belongs to', TOKEN_HELP],
+    optionHelp: [
+      '--jenkins-url URL          Jenkins base URL (--url is Kiln’s own), e.g. https://ci.example.com/jenkins',
+      '--user USER                the Jenkins user the token belongs to',
+      TOKEN_HELP,
+    ],
     async run(ctx) {
       const { values, positionals, client, io, json } = ctx;
       if (typeof values['jenkins-url'] !== 'string') throw usageError('--jenkins-url is required');
@@ -77,7 +81,11 @@ export const ciServerCommands = [
     async run(ctx) {
       const { values, positionals, client, io, json } = ctx;
       const token = await readToken(ctx, false);
-      const body = { ...(typeof values['jenkins-url'] === 'string' ? { url: values['jenkins-url'] } : {}), ...(typeof values.user === 'string' ? { username: values.user } : {}), ...(token ? { token } : {}) };
+      const body = {
+        ...(typeof values['jenkins-url'] === 'string' ? { url: values['jenkins-url'] } : {}),
+        ...(typeof values.user === 'string' ? { username: values.user } : {}),
+        ...(token ? { token } : {}),
+      };
       if (Object.keys(body).length === 0) throw usageError('nothing to change: give --jenkins-url, --user or a token');
       const server = await client(updateCiServer, { params: { server: positionals[0]! }, body: body as never });
       print(io, json, server, () => `CI server ${server.name}: ${server.url}, user ${server.username}; token ${tokenLine(server)}.\n`);

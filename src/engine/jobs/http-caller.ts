@@ -11,7 +11,10 @@ export interface HttpRequestSpec {
   what?: string;
 }
 
-export type HttpCallState = { state: 'running' } | { state: 'done'; status: number; body: string; truncated: boolean; headers: Record<string, string | string[] | undefined> } | { state: 'failed'; error: string };
+export type HttpCallState =
+  | { state: 'running' }
+  | { state: 'done'; status: number; body: string; truncated: boolean; headers: Record<string, string | string[] | undefined> }
+  | { state: 'failed'; error: string };
 
 export interface HttpCaller {
   /** Starts the request in the background; the engine's tick never waits on a slow server. */

@@ -104,7 +104,15 @@ describe('bake stage', { timeout: 40_000 }, () => {
       PipelineDraft.parse({ application: 'web', name: 'From CI', stages: [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'shop' } }] }),
       'ana',
     );
-    const trigger = { type: 'webhook' as const, user: 'ana', parameters: {}, commit: '9f8e7d6c5b', branch: 'main', buildNumber: 42, buildUrl: 'https://ci.example.com/job/shop/42/' };
+    const trigger = {
+      type: 'webhook' as const,
+      user: 'ana',
+      parameters: {},
+      commit: '9f8e7d6c5b',
+      branch: 'main',
+      buildNumber: 42,
+      buildUrl: 'https://ci.example.com/job/shop/42/',
+    };
     const done = await until((await engine().start(p, trigger)).id, finished);
     expect(done.status, done.stages[0]!.error).toBe('SUCCEEDED');
     expect((await repos.images.resolve('shop:v1'))!.build).toMatchObject({

@@ -45,7 +45,12 @@ export async function startFakeJenkins(token: string, jobs: Record<string, Job>)
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (req.headers.authorization !== expectedAuth) return send(res, 401, 'Invalid password/token for user: kiln');
     if (url.pathname === '/crumbIssuer/api/json') {
-      return send(res, 200, { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'crumb-123', crumbRequestField: 'Jenkins-Crumb' }, { 'set-cookie': 'JSESSIONID.abc=node01; Path=/; HttpOnly' });
+      return send(
+        res,
+        200,
+        { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'crumb-123', crumbRequestField: 'Jenkins-Crumb' },
+        { 'set-cookie': 'JSESSIONID.abc=node01; Path=/; HttpOnly' },
+      );
     }
     if (req.method === 'POST' && (req.headers['jenkins-crumb'] !== 'crumb-123' || !String(req.headers.cookie).includes('JSESSIONID.abc=node01'))) {
       return send(res, 403, 'No valid crumb was included in the request');
@@ -56,8 +61,13 @@ export async function startFakeJenkins(token: string, jobs: Record<string, Job>)
       if (!build) return send(res, 404, 'no such queue item');
       build.queuePolls += 1;
       // The first look finds it waiting, as a busy Jenkins would.
-      if (build.queuePolls === 1) return send(res, 200, { _class: 'hudson.model.Queue$WaitingItem', id: Number(queue[1]), why: 'Waiting for next available executor', cancelled: false });
-      return send(res, 200, { _class: 'hudson.model.Queue$LeftItem', cancelled: false, executable: { _class: 'hudson.model.FreeStyleBuild', number: Number(queue[1]), url: `${base}${jobPathOf(build.job)}/${queue[1]}/` } });
+      if (build.queuePolls === 1)
+        return send(res, 200, { _class: 'hudson.model.Queue$WaitingItem', id: Number(queue[1]), why: 'Waiting for next available executor', cancelled: false });
+      return send(res, 200, {
+        _class: 'hudson.model.Queue$LeftItem',
+        cancelled: false,
+        executable: { _class: 'hudson.model.FreeStyleBuild', number: Number(queue[1]), url: `${base}${jobPathOf(build.job)}/${queue[1]}/` },
+      });
     }
     if (req.method === 'POST' && url.pathname === '/queue/cancelItem') {
       stopped.push(`queue ${url.searchParams.get('id')}`);
@@ -98,7 +108,14 @@ export async function startFakeJenkins(token: string, jobs: Record<string, Job>)
     if (m[4] === 'api/json') {
       const building = job.endless === true && !build.stopped;
       const artifacts = Object.keys(job.artifacts ?? {}).map((p) => ({ displayPath: p.split('/').at(-1), fileName: p.split('/').at(-1), relativePath: p }));
-      return send(res, 200, { _class: 'hudson.model.FreeStyleBuild', number, url: `${base}${jobPathOf(name)}/${number}/`, building, result: building ? null : build.stopped ? 'ABORTED' : job.result, artifacts });
+      return send(res, 200, {
+        _class: 'hudson.model.FreeStyleBuild',
+        number,
+        url: `${base}${jobPathOf(name)}/${number}/`,
+        building,
+        result: building ? null : build.stopped ? 'ABORTED' : job.result,
+        artifacts,
+      });
     }
     const artifact = job.artifacts?.[decodeURIComponent(m[5] ?? '')];
     return artifact === undefined ? send(res, 404, 'no such artifact') : send(res, 200, artifact);

@@ -37,7 +37,12 @@ const image = (n: number): NewImage => ({
 async function move(config: Record<string, unknown>, user = 'ana') {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
   const p = await repos.pipelines.create(
-    PipelineDraft.parse({ application: 'web', name: `tag ${Math.random()}`, stages: [{ refId: 'c', type: 'imageChannel', name: 'Promote', config }], parameters: [{ name: 'image' }] }),
+    PipelineDraft.parse({
+      application: 'web',
+      name: `tag ${Math.random()}`,
+      stages: [{ refId: 'c', type: 'imageChannel', name: 'Promote', config }],
+      parameters: [{ name: 'image' }],
+    }),
     user,
   );
   const { id } = await engine.start(p, { type: 'manual', user, parameters: { image: 'shop:v2' } });

@@ -86,7 +86,9 @@ export async function stopJenkins(policy: OutboundPolicy, target: JenkinsTarget,
     const extra = crumbHeaders(crumb.status, crumb.body, crumb.headers) ?? {};
     const url = at.buildNumber !== undefined ? `${base}${path}/${at.buildNumber}/stop` : `${base}/queue/cancelItem?id=${at.queueId}`;
     const res = await call('POST', url, extra);
-    return res.status < 400 ? `Asked ${target.server.name} to stop ${at.buildNumber !== undefined ? `build #${at.buildNumber}` : `queue item ${at.queueId}`}` : `Stopping failed: ${target.server.name} answered ${res.status}`;
+    return res.status < 400
+      ? `Asked ${target.server.name} to stop ${at.buildNumber !== undefined ? `build #${at.buildNumber}` : `queue item ${at.queueId}`}`
+      : `Stopping failed: ${target.server.name} answered ${res.status}`;
   } catch (err) {
     return `Stopping failed: ${err instanceof Error ? err.message : String(err)}`;
   }

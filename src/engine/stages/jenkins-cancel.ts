@@ -9,7 +9,11 @@ import { stopJenkins } from './jenkins-api';
  * would go on building, and perhaps deploying, for a run nobody wants any more. What Jenkins
  * answered goes into the stage's log.
  */
-export async function stopCanceledJenkinsStage(deps: { repos: Repositories; events: EventBus; outbound: OutboundPolicy }, execution: Execution, stage: StageExecution): Promise<void> {
+export async function stopCanceledJenkinsStage(
+  deps: { repos: Repositories; events: EventBus; outbound: OutboundPolicy },
+  execution: Execution,
+  stage: StageExecution,
+): Promise<void> {
   if (stage.type !== 'jenkins') return;
   const ctx = stage.context;
   const buildNumber = typeof ctx.buildNumber === 'number' ? ctx.buildNumber : undefined;
@@ -18,7 +22,10 @@ export async function stopCanceledJenkinsStage(deps: { repos: Repositories; even
   const server = await deps.repos.ciServers.get(ctx.server);
   const token = await deps.repos.ciServers.token(ctx.server);
   if (!server || !token) return;
-  const line = await stopJenkins(deps.outbound, { server, token }, ctx.job, { ...(buildNumber !== undefined ? { buildNumber } : {}), ...(queueId !== undefined ? { queueId } : {}) });
+  const line = await stopJenkins(deps.outbound, { server, token }, ctx.job, {
+    ...(buildNumber !== undefined ? { buildNumber } : {}),
+    ...(queueId !== undefined ? { queueId } : {}),
+  });
   const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, [line]);
   await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines: [line] } });
 }

@@ -65,7 +65,13 @@ describe('Jenkins stage', { timeout: 30_000 }, () => {
   it('starts the job with its parameters, streams the console, and hands build, artifacts and properties to later stages', async () => {
     const id = await start([
       build({ job: 'shop/build', parameters: { BRANCH: 'main', BY: '${ trigger.user }' }, propertiesFile: 'out/build.properties' }),
-      { refId: 'use', type: 'evaluateVariables', name: 'Use', requisiteStageRefIds: ['build'], config: { variables: [{ key: 'tag', value: "v${ stages['Build'].outputs.properties.version }-${ stages['Build'].outputs.buildNumber }" }] } },
+      {
+        refId: 'use',
+        type: 'evaluateVariables',
+        name: 'Use',
+        requisiteStageRefIds: ['build'],
+        config: { variables: [{ key: 'tag', value: "v${ stages['Build'].outputs.properties.version }-${ stages['Build'].outputs.buildNumber }" }] },
+      },
     ]);
     const done = await ended(id);
     expect(done.status, JSON.stringify(done.stages.map((s) => s.error))).toBe('SUCCEEDED');
@@ -81,7 +87,12 @@ describe('Jenkins stage', { timeout: 30_000 }, () => {
     expect(done.stages[1]!.outputs).toEqual({ tag: 'v1.4.2-42' });
     const log = await logOf(id);
     // Every console line once, in order, although it came in two pieces split mid-line.
-    expect(log.filter((l) => !/^(Starting|Queued|Build #)/.test(l))).toEqual(['Started by user kiln', 'Building in workspace /var/jenkins/shop', 'Archiving artifacts', 'Finished: SUCCESS']);
+    expect(log.filter((l) => !/^(Starting|Queued|Build #)/.test(l))).toEqual([
+      'Started by user kiln',
+      'Building in workspace /var/jenkins/shop',
+      'Archiving artifacts',
+      'Finished: SUCCESS',
+    ]);
     expect(log).toContain('Build #42 finished: SUCCESS');
     expect(jenkins.requests.filter((r) => r.includes('progressiveText')).length).toBe(2);
   });

@@ -103,7 +103,8 @@ export const jenkinsHandler = defineHandler<Config>({
       const refused = failOn(res, `start ${named}`);
       if (refused) return refused;
       const queued = queueId(header(res.headers, 'location'));
-      if (res.status >= 300 || queued === undefined) return { status: 'FAILED', error: `${what} answered ${res.status} to starting job '${job}' without a queue item: ${res.body.slice(0, 300)}` };
+      if (res.status >= 300 || queued === undefined)
+        return { status: 'FAILED', error: `${what} answered ${res.status} to starting job '${job}' without a queue item: ${res.body.slice(0, 300)}` };
       await services.log([`Queued as item ${queued}`]);
       return { status: 'RUNNING', wakeAt: now, context: { phase: 'queue', queueId: queued, polls: 0 } };
     }

@@ -69,7 +69,8 @@ function mapJenkins(s: Fields, ctx: ImportContext): Mapped {
   const master = s.str('master') ?? '';
   const known = ctx.options.ciServers;
   if (master === '') ctx.warn(`${s.path}.master`, 'no Jenkins master; set the CI server before running');
-  else if (known && !known.includes(master)) ctx.warn(`${s.path}.master`, `CI server '${master}' does not exist in Kiln: an admin adds it (Settings → CI servers, or kiln ci-server add ${master})`);
+  else if (known && !known.includes(master))
+    ctx.warn(`${s.path}.master`, `CI server '${master}' does not exist in Kiln: an admin adds it (Settings → CI servers, or kiln ci-server add ${master})`);
   const property = s.str('propertyFile');
   const config: Record<string, unknown> = {
     server: master,

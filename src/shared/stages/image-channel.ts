@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { ChannelName } from '../domain/image';
 import { defineStage, TemplateString } from './definition';
 
-const ImageSelector = TemplateString.refine((v) => v.includes('${') || /^[a-z0-9][a-z0-9._-]*:v[1-9][0-9]*$/.test(v), "image must be name:vN (like storefront:v3) or a ${ … } expression");
+const ImageSelector = TemplateString.refine(
+  (v) => v.includes('${') || /^[a-z0-9][a-z0-9._-]*:v[1-9][0-9]*$/.test(v),
+  'image must be name:vN (like storefront:v3) or a ${ … } expression',
+);
 
 export const imageChannelStage = defineStage({
   label: 'Move image channel',

@@ -39,7 +39,15 @@ export function CiServerRow({ server }: { server: CiServer }) {
               replace.mutate(token);
             }}
           >
-            <input aria-label={`New token for ${server.name}`} type="password" autoComplete="off" className={`${inputClasses} w-48`} value={token} onChange={(e) => setToken(e.target.value)} required />
+            <input
+              aria-label={`New token for ${server.name}`}
+              type="password"
+              autoComplete="off"
+              className={`${inputClasses} w-48`}
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              required
+            />
             <Button variant="primary" type="submit" disabled={replace.isPending}>
               Save token
             </Button>
