@@ -14,6 +14,7 @@ import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events'
 import type { ImageRepository } from './repositories/images';
 import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
+import type { ClusterOperationRepository } from './repositories/cluster-operations';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -409,4 +410,6 @@ export interface Repositories {
   jobRuns: JobRunRepository;
   search: SearchRepository;
   history: DeploymentHistoryRepository;
+  /** Rollbacks asked for by hand, run and leased by the engine. */
+  clusterOperations: ClusterOperationRepository;
 }
