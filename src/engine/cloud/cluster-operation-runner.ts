@@ -91,7 +91,8 @@ export function createClusterOperations(deps: {
   /** One step of one operation under its lease; the lease is renewed while a slow provider call runs. */
   async function runOne(lease: OperationLease): Promise<void> {
     const op = await store.get(lease.id);
-    if (!op) return;
+    // Renewed before any provider call: a claim that already ran out (a slow start) starts nothing.
+    if (!op || !(await store.renew(lease, now(), deps.leaseMs))) return;
     const renewer = setInterval(() => void store.renew(lease, now(), deps.leaseMs).catch(deps.onError), Math.max(50, Math.floor(deps.leaseMs / 3)));
     renewer.unref();
     let outcome: Outcome;
