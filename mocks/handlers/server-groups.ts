@@ -132,7 +132,11 @@ export const serverGroupHandlers = {
     const plan = rollbackPlan(db.serverGroups, params);
     if (!plan.ok) throw plan.kind === 'not_found' ? notFound(plan.message, plan.field) : conflict(plan.message, plan.field);
     const under = [...operations.values()].find((o) => isOperationActive(o) && o.account === params.account && o.region === params.region && o.cluster === params.cluster);
-    if (under) throw conflict(`A rollback of cluster '${params.cluster}' in ${params.account}/${params.region} is already under way (operation ${under.id}, asked for by ${under.requestedBy}).`, 'cluster');
+    if (under)
+      throw conflict(
+        `A rollback of cluster '${params.cluster}' in ${params.account}/${params.region} is already under way (operation ${under.id}, asked for by ${under.requestedBy}).`,
+        'cluster',
+      );
     const at = new Date().toISOString();
     const operation: ClusterOperation = {
       ...params,

@@ -35,7 +35,11 @@ export async function twoGroups(repos: Repositories, restoreHealth: 'starting' |
   await repos.serverGroups.save({ ...serverGroup({ ...PROD, name: 'web-api-v002' }, { health: ['up'] }), managedBy: 'local' });
 }
 const healthy = (repos: Repositories) => repos.serverGroups.save({ ...serverGroup({ ...PROD, name: 'web-api-v001' }, { health: ['up'], disabled: true }), managedBy: 'local' });
-const enabled = async () => (await t.repos.serverGroups.listByApplication('web')).filter((g) => !g.disabled).map((g) => g.name).sort();
+const enabled = async () =>
+  (await t.repos.serverGroups.listByApplication('web'))
+    .filter((g) => !g.disabled)
+    .map((g) => g.name)
+    .sort();
 const stepsOf = async (id: string) => (await t.repos.clusterOperations.get(id))!.steps.map((s) => s.name);
 
 describe('a rollback asked for through the API (a durable engine operation)', () => {
@@ -43,7 +47,12 @@ describe('a rollback asked for through the API (a durable engine operation)', ()
     await twoGroups(t.repos);
     const engine = t.engine({ cloud: () => Promise.resolve(rowCloud(t.repos)) });
     const op = await engine.clusters.rollback(REF, 'ana');
-    expect(op).toMatchObject({ state: 'PENDING', requestedBy: 'ana', cluster: 'web-api', steps: [{ name: 'requested', message: 'ana asked to roll back web-api from web-api-v002 to web-api-v001' }] });
+    expect(op).toMatchObject({
+      state: 'PENDING',
+      requestedBy: 'ana',
+      cluster: 'web-api',
+      steps: [{ name: 'requested', message: 'ana asked to roll back web-api from web-api-v002 to web-api-v001' }],
+    });
     await engine.clusters.sweep();
     expect(await engine.clusters.operation(op.id)).toMatchObject({ state: 'RUNNING', from: 'web-api-v002', to: 'web-api-v001' });
     for (let i = 0; i < 3; i += 1) {
@@ -98,7 +107,10 @@ describe('a rollback asked for through the API (a durable engine operation)', ()
     expect(await engine.clusters.operations('web', false)).toEqual([]);
     await twoGroups(t.repos);
     const first = await engine.clusters.rollback(REF, 'ana');
-    await expect(engine.clusters.rollback(REF, 'bo')).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining(`already under way (operation ${first.id}, asked for by ana)`) });
+    await expect(engine.clusters.rollback(REF, 'bo')).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining(`already under way (operation ${first.id}, asked for by ana)`),
+    });
     expect((await engine.clusters.operations('web', true)).map((o) => o.id)).toEqual([first.id]);
   });
 

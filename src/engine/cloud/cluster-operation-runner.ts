@@ -146,7 +146,11 @@ export function createClusterOperations(deps: {
       } as Parameters<typeof store.create>[0]);
       if ('active' in stored) {
         const { id, requestedBy } = stored.active;
-        throw new EngineError('conflict', `A rollback of cluster '${ref.cluster}' in ${ref.account}/${ref.region} is already under way (operation ${id}, asked for by ${requestedBy}).`, 'cluster');
+        throw new EngineError(
+          'conflict',
+          `A rollback of cluster '${ref.cluster}' in ${ref.account}/${ref.region} is already under way (operation ${id}, asked for by ${requestedBy}).`,
+          'cluster',
+        );
       }
       await publish(stored.created, 'PENDING', 'requested');
       return stored.created;

@@ -87,9 +87,7 @@ export async function finishRollback(provider: CloudProvider, current: ServerGro
   await provider.disableServerGroup(current);
 }
 
-export type RestoreCheck =
-  | { kind: 'failed'; error: string }
-  | { kind: 'waiting' | 'ready'; current: ServerGroup; restore: ServerGroup; up: number };
+export type RestoreCheck = { kind: 'failed'; error: string } | { kind: 'waiting' | 'ready'; current: ServerGroup; restore: ServerGroup; up: number };
 
 /**
  * Where a rollback's wait stands (the stage and the API's operation both wait so): the group brought
@@ -107,7 +105,10 @@ export async function checkRestore(
   const up = healthyCount(restore);
   if (readyToServe(restore)) return { kind: 'ready', current, restore, up };
   if (since.now.getTime() - Date.parse(since.startedAt) > since.timeoutSec * 1000) {
-    return { kind: 'failed', error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${since.timeoutSec} s; '${current.name}' keeps serving` };
+    return {
+      kind: 'failed',
+      error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${since.timeoutSec} s; '${current.name}' keeps serving`,
+    };
   }
   return { kind: 'waiting', current, restore, up };
 }

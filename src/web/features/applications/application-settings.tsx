@@ -62,7 +62,9 @@ export function ApplicationSettings({ application }: { application: ApplicationS
           name={application.name}
           save={save}
           remove={me?.user.admin ? remove : undefined}
-          removeNote={<p>Its settings and traffic guards go with it. Kiln refuses while it still has pipelines, server groups, load balancers or past executions, and says which.</p>}
+          removeNote={
+            <p>Its settings and traffic guards go with it. Kiln refuses while it still has pipelines, server groups, load balancers or past executions, and says which.</p>
+          }
           onClose={() => setOpen(false)}
         >
           <label htmlFor={ids.description} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
