@@ -1,32 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDatabase } from '../../db/client';
-import { openTestDatabase } from '../../db/test-database';
-import { createOwners, serverGroup } from '../../db/test-builders';
-import { createRepositories } from '../../db/repositories';
-import type { Database, Repositories } from '../../db/types';
+import { describe, expect, it } from 'vitest';
+import { useTwoDatabases } from '../test-two-databases';
+import { serverGroup } from '../../db/test-builders';
+import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
-import { createEngine, type Engine } from '../index';
+import { createEngine } from '../index';
 import type { Capacity } from '../../shared/domain/server-group';
 import type { CloudProvider, ServerGroupKey } from './provider';
 
 // Two Kiln engines on one database (on PostgreSQL: two connection pools, truly concurrent), both
 // sweeping every 10 ms with short leases (300 ms, renewed while a step runs): every rollback must take
 // each of its steps once, whichever engine claims it, and swap its cluster exactly once.
-let repos: Repositories;
-let close: () => Promise<void>;
-let second: Database | undefined;
-const engines: Engine[] = [];
-beforeEach(async () => {
-  let url: string | undefined;
-  ({ repos, close, url } = await openTestDatabase());
-  await createOwners(repos);
-  second = url ? await createDatabase({ databaseUrl: url }) : undefined;
-}, 60_000);
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.stop();
-  await second?.close();
-  await close();
-}, 60_000);
+const env = useTwoDatabases();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLUSTERS = ['web-api', 'web-www', 'web-admin', 'web-jobs'];
@@ -52,32 +36,35 @@ describe('rollbacks with two engines on one database', () => {
     };
     const make = (owner: string, db: Repositories) => {
       const e = createEngine({ repos: db, events: createEventBus(db), owner, leaseMs: 300, tickMs: 10, cloud: cloud(db) });
-      engines.push(e);
+      env.track(e);
       return e;
     };
-    const a = make('a', repos);
-    const b = make('b', second ? createRepositories(second) : repos);
+    const a = make('a', env.repos);
+    const b = make('b', env.other());
     const at = { account: 'prod', region: 'east' };
     const ids: string[] = [];
     for (const cluster of CLUSTERS) {
-      await repos.serverGroups.save({ ...serverGroup({ ...at, name: `${cluster}-v001` }, { health: ['up'], disabled: true }), managedBy: 'local' });
-      await repos.serverGroups.save({ ...serverGroup({ ...at, name: `${cluster}-v002` }, { health: ['up'] }), managedBy: 'local' });
+      await env.repos.serverGroups.save({ ...serverGroup({ ...at, name: `${cluster}-v001` }, { health: ['up'], disabled: true }), managedBy: 'local' });
+      await env.repos.serverGroups.save({ ...serverGroup({ ...at, name: `${cluster}-v002` }, { health: ['up'] }), managedBy: 'local' });
       ids.push((await (ids.length % 2 ? a : b).clusters.rollback({ application: 'web', ...at, cluster }, 'ana')).id);
     }
     a.run();
     b.run();
     const end = Date.now() + 60_000;
     for (;;) {
-      const ops = await Promise.all(ids.map((id) => repos.clusterOperations.get(id)));
+      const ops = await Promise.all(ids.map((id) => env.repos.clusterOperations.get(id)));
       if (ops.every((o) => o?.state === 'SUCCEEDED' || o?.state === 'FAILED')) break;
       if (Date.now() > end) throw new Error(`still running: ${ops.filter((o) => o?.state !== 'SUCCEEDED').length}`);
       await sleep(100);
     }
-    const ops = await Promise.all(ids.map(async (id) => (await repos.clusterOperations.get(id))!));
+    const ops = await Promise.all(ids.map(async (id) => (await env.repos.clusterOperations.get(id))!));
     expect(ops.map((o) => [o.cluster, o.state, o.error ?? ''])).toEqual(CLUSTERS.map((c) => [c, 'SUCCEEDED', '']));
     for (const op of ops) expect(op.steps.map((s) => s.name)).toEqual(['requested', 'restore', 'healthy', 'enable', 'disable']);
     // The lease is renewed while a call runs, so neither engine ever starts a step the other has.
-    const enabled = (await repos.serverGroups.listByApplication('web')).filter((g) => !g.disabled).map((g) => g.name).sort();
+    const enabled = (await env.repos.serverGroups.listByApplication('web'))
+      .filter((g) => !g.disabled)
+      .map((g) => g.name)
+      .sort();
     expect(enabled).toEqual(CLUSTERS.map((c) => `${c}-v001`).sort());
     expect(calls.sort()).toEqual(CLUSTERS.flatMap((c) => [`disable ${c}-v002`, `enable ${c}-v001`]).sort());
   });
