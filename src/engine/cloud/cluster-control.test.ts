@@ -4,6 +4,7 @@ import { serverGroup } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { useEngineTest } from '../test-engine';
 import type { CloudProvider, ServerGroupKey } from './provider';
+import { StandingBy } from './stand-by';
 
 const t = useEngineTest();
 const PROD = { account: 'prod', region: 'east' };
@@ -140,5 +141,20 @@ describe('a rollback asked for through the API (a durable engine operation)', ()
     resume();
     await a.clusters.sweep();
     expect(await stepsOf(op.id)).toEqual(['requested', 'restore', 'healthy', 'enable', 'disable']);
+  });
+
+  it('is accepted by a Kiln that stands by for the local cloud, and run by the one that runs it', async () => {
+    await twoGroups(t.repos, 'up');
+    const standing = t.engine({ owner: 'a', leadsCloud: () => false, cloud: () => Promise.reject(new StandingBy()) });
+    const op = await standing.clusters.rollback(REF, 'ana');
+    await standing.clusters.sweep();
+    expect(await stepsOf(op.id)).toEqual(['requested']); // left alone, not failed
+    expect(await standing.clusters.sweep()).toBe(0); // and not claimed again just to be put back
+    const leading = t.engine({ owner: 'b', cloud: () => Promise.resolve(rowCloud(t.repos)) });
+    await leading.clusters.sweep();
+    t.later(1);
+    await leading.clusters.sweep();
+    expect(await leading.clusters.operation(op.id)).toMatchObject({ state: 'SUCCEEDED' });
+    expect(await enabled()).toEqual(['web-api-v001']);
   });
 });

@@ -41,12 +41,17 @@ export async function findTarget(repos: Repositories, application: string, t: Se
   return pick;
 }
 
-/** The provider behind a group; display-only (demo) groups have none and cannot be operated. */
-export async function providerFor(cloud: CloudProviders | undefined, sg: ServerGroup): Promise<CloudProvider> {
+/** Refuses a group no cloud runs (display-only demo data, or a Kiln without a cloud) before any cloud is asked. */
+export function checkOperable(cloud: CloudProviders | undefined, sg: ServerGroup): asserts cloud is CloudProviders {
   if (!sg.managedBy) {
     throw new EngineError('conflict', `Server group '${sg.name}' is display-only (demo data): no cloud runs it, so it cannot be changed.`, 'serverGroup');
   }
   if (!cloud) throw new EngineError('conflict', 'This Kiln runs without a cloud provider, so server groups cannot be changed.');
+}
+
+/** The provider behind a group; display-only (demo) groups have none and cannot be operated. */
+export async function providerFor(cloud: CloudProviders | undefined, sg: ServerGroup): Promise<CloudProvider> {
+  checkOperable(cloud, sg);
   return cloud(sg.account);
 }
 
@@ -58,15 +63,16 @@ export async function checkTrafficGuard(repos: Repositories, sg: ServerGroup, ac
 }
 
 /**
- * What a rollback would do, checked before anything changes: the cluster's serving group and the
- * newest older one to bring back. Refusals name the cluster (404 unknown, 409 nothing to go back to).
+ * What a rollback would do, checked before anything changes and without asking a cloud (any Kiln
+ * process may accept one): the cluster's serving group and the newest older one to bring back.
+ * Refusals name the cluster (404 unknown, 409 nothing to go back to or display-only).
  */
 export async function planRollback(repos: Repositories, cloud: CloudProviders | undefined, ref: ClusterRef) {
   const plan = rollbackPlan(await repos.serverGroups.listByApplication(ref.application), ref);
   if (!plan.ok) throw new EngineError(plan.kind, plan.message, plan.field);
   const { current, restore } = plan;
-  const provider = await providerFor(cloud, restore);
-  return { current, restore, provider };
+  checkOperable(cloud, restore);
+  return { current, restore };
 }
 
 /**
@@ -74,7 +80,8 @@ export async function planRollback(repos: Repositories, cloud: CloudProviders | 
  * when it was scaled down) but stays out of traffic until it is healthy; finishRollback() then swaps.
  */
 export async function beginRollback(repos: Repositories, cloud: CloudProviders | undefined, ref: ClusterRef) {
-  const { current, restore, provider } = await planRollback(repos, cloud, ref);
+  const { current, restore } = await planRollback(repos, cloud, ref);
+  const provider = await providerFor(cloud, restore);
   if (restore.capacity.desired < current.capacity.desired) {
     await provider.resizeServerGroup(restore, { ...current.capacity, min: Math.min(current.capacity.min, current.capacity.desired) });
   }
