@@ -11,6 +11,7 @@ import { createDb, db, resetDb } from './db';
 import { handlersByEndpoint } from './handlers';
 import { server } from './node';
 import { SHOP_WEB_RECIPE } from './handlers/recipes';
+import { PAST_ROLLBACK } from './handlers/server-groups';
 
 const ORIGIN = 'http://kiln.test';
 
@@ -70,6 +71,8 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   resizeServerGroup: { params: { application: 'web', account: 'prod', region: 'us-east-1', serverGroup: 'web-prod-v003' }, body: { capacity: { desired: 2 } } },
   destroyServerGroup: { params: { application: 'web', account: 'prod', region: 'us-east-1', serverGroup: 'web-prod-v002' } },
   rollbackCluster: { params: { application: 'web', account: 'prod', region: 'us-east-1', cluster: 'web-prod' }, body: {} },
+  getClusterOperation: { params: { operationId: PAST_ROLLBACK } },
+  listClusterOperations: { params: { application: 'web' }, query: { active: 'true' } },
   setTrafficGuard: { params: { application: 'web', account: 'prod', cluster: 'web-prod' }, body: { enabled: true } },
   getInstanceLog: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listTrafficGuards: { params: { application: 'web' } },

@@ -2,13 +2,17 @@ import {
   destroyServerGroup,
   disableServerGroup,
   enableServerGroup,
+  getClusterOperation,
   getInstanceLog,
+  listClusterOperations,
   resizeServerGroup,
   rollbackCluster,
   listTrafficGuards,
   setTrafficGuard,
 } from '../../src/shared/api/server-groups';
 import type { Instance } from '../../src/shared/domain/instance';
+import { isOperationActive, type ClusterOperation } from '../../src/shared/domain/cluster-operation';
+import { rollbackPlan } from '../../src/shared/domain/rollback-plan';
 import type { ServerGroup } from '../../src/shared/domain/server-group';
 import { trafficGuardRefusal, type GuardedAction } from '../../src/shared/domain/traffic-guard';
 import { destroyConfirmationMessage, destroyNeedsName } from '../../src/shared/domain/destroy-confirmation';
@@ -17,6 +21,44 @@ import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endp
 
 // The mock world behaves like a local cloud that answers at once: operations change the fixtures.
 const guarded = new Set<string>();
+// Rollbacks answer 202 PENDING like the BFF's; the mock cloud finishes one when it is next read.
+const operations = new Map<string, ClusterOperation>();
+
+/** A finished rollback of last week, so the operation's page has something to show on mock data. */
+export const PAST_ROLLBACK = '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+operations.set(PAST_ROLLBACK, {
+  id: PAST_ROLLBACK as ClusterOperation['id'],
+  kind: 'rollback',
+  application: 'web',
+  account: 'prod',
+  region: 'eu-west-1',
+  cluster: 'web-prod',
+  requestedBy: 'ana',
+  params: { healthyTimeoutSec: 120 },
+  state: 'SUCCEEDED',
+  steps: [{ name: 'requested', at: '2026-11-20T09:00:00.000Z', message: 'ana asked to roll back web-prod from web-prod-v003 to web-prod-v002' }],
+  from: 'web-prod-v003',
+  to: 'web-prod-v002',
+  createdAt: '2026-11-20T09:00:00.000Z',
+  updatedAt: '2026-11-20T09:01:00.000Z',
+  finishedAt: '2026-11-20T09:01:00.000Z',
+} as ClusterOperation);
+
+function finish(op: ClusterOperation): ClusterOperation {
+  const current = db.serverGroups.find((g) => g.account === op.account && g.region === op.region && g.name === op.from);
+  const restore = db.serverGroups.find((g) => g.account === op.account && g.region === op.region && g.name === op.to);
+  const at = new Date().toISOString();
+  const done: ClusterOperation =
+    current && restore
+      ? { ...op, state: 'SUCCEEDED', steps: [...op.steps, { name: 'disable', at, message: `${current.name} disabled; ${restore.name} serves the cluster again` }] }
+      : { ...op, state: 'FAILED', error: 'a server group disappeared during the rollback' };
+  if (current && restore) {
+    replace(restore, { disabled: false, instances: withHealth(restore, false) });
+    replace(current, { disabled: true, instances: withHealth(current, true) });
+  }
+  operations.set(op.id, { ...done, updatedAt: at, finishedAt: at });
+  return operations.get(op.id)!;
+}
 
 function find(p: { application: string; account: string; region: string; serverGroup: string }): ServerGroup {
   if (!db.applications.some((a) => a.name === p.application)) throw notFound(`Application '${p.application}' does not exist.`, 'application');
@@ -86,16 +128,42 @@ export const serverGroupHandlers = {
   }),
 
   rollbackCluster: handleEndpoint(rollbackCluster, ({ params }) => {
-    const groups = db.serverGroups
-      .filter((g) => g.application === params.application && g.account === params.account && g.region === params.region && g.cluster === params.cluster)
-      .sort((a, b) => b.sequence - a.sequence);
-    const current = groups.find((g) => !g.disabled);
-    if (!current) throw conflict(`Cluster '${params.cluster}' in ${params.account}/${params.region} has no enabled server group to roll back from.`, 'cluster');
-    const restore = groups.find((g) => g.sequence < current.sequence);
-    if (!restore) throw conflict(`Cluster '${params.cluster}' has no server group older than '${current.name}' to roll back to.`, 'cluster');
-    replace(restore, { disabled: false, instances: withHealth(restore, false) });
-    replace(current, { disabled: true, instances: withHealth(current, true) });
-    return { serverGroup: restore.name, rolledBackFrom: current.name };
+    if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
+    const plan = rollbackPlan(db.serverGroups, params);
+    if (!plan.ok) throw plan.kind === 'not_found' ? notFound(plan.message, plan.field) : conflict(plan.message, plan.field);
+    const under = [...operations.values()].find((o) => isOperationActive(o) && o.account === params.account && o.region === params.region && o.cluster === params.cluster);
+    if (under)
+      throw conflict(
+        `A rollback of cluster '${params.cluster}' in ${params.account}/${params.region} is already under way (operation ${under.id}, asked for by ${under.requestedBy}).`,
+        'cluster',
+      );
+    const at = new Date().toISOString();
+    const operation: ClusterOperation = {
+      ...params,
+      id: crypto.randomUUID() as ClusterOperation['id'],
+      kind: 'rollback',
+      requestedBy: db.auth.me?.user.name ?? 'anonymous',
+      params: { healthyTimeoutSec: 120 },
+      state: 'PENDING',
+      steps: [{ name: 'requested', at, message: `asked to roll back ${params.cluster} from ${plan.current.name} to ${plan.restore.name}` }],
+      from: plan.current.name,
+      to: plan.restore.name,
+      createdAt: at,
+      updatedAt: at,
+    };
+    operations.set(operation.id, operation);
+    return { operation };
+  }),
+
+  getClusterOperation: handleEndpoint(getClusterOperation, ({ params }) => {
+    const op = operations.get(params.operationId);
+    if (!op) throw notFound(`Cluster operation '${params.operationId}' does not exist.`, 'operationId');
+    return isOperationActive(op) ? finish(op) : op;
+  }),
+
+  listClusterOperations: handleEndpoint(listClusterOperations, ({ params, query }) => {
+    if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
+    return [...operations.values()].filter((o) => o.application === params.application && (query.active !== 'true' || isOperationActive(o))).reverse();
   }),
 
   setTrafficGuard: handleEndpoint(setTrafficGuard, ({ params, body }) => {

@@ -17,6 +17,7 @@ import { containerProviderSchema } from './migrations/130-container-provider';
 import { executionNeedsLeaseSchema } from './migrations/140-execution-needs-lease';
 import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import { imageRestoreSchema } from './migrations/175-image-restore';
+import { clusterOperationsSchema } from './migrations/180-cluster-operations';
 import { ciServersSchema } from './migrations/190-ci-servers';
 import type { Session } from './types';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   serverGroupHistorySchema,
   imageRestoreSchema,
   ciServersSchema,
+  clusterOperationsSchema,
 ];
 
 /**

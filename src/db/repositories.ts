@@ -21,6 +21,7 @@ import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
 import { searchRepository } from './repositories/search';
 import { deploymentHistoryRepository } from './repositories/deployment-history';
+import { clusterOperationRepository } from './repositories/cluster-operations';
 import type { Repositories, Session } from './types';
 
 /**
@@ -52,5 +53,6 @@ export function createRepositories(db: Session): Repositories {
     jobRuns: jobRunRepository(db),
     search: searchRepository(db),
     history: deploymentHistoryRepository(db),
+    clusterOperations: clusterOperationRepository(db),
   };
 }

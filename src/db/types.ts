@@ -15,6 +15,7 @@ import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events'
 import type { ImageRepository } from './repositories/images';
 import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
+import type { ClusterOperationRepository } from './repositories/cluster-operations';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -426,4 +427,6 @@ export interface Repositories {
   jobRuns: JobRunRepository;
   search: SearchRepository;
   history: DeploymentHistoryRepository;
+  /** Rollbacks asked for by hand, run and leased by the engine. */
+  clusterOperations: ClusterOperationRepository;
 }

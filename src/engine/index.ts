@@ -27,11 +27,12 @@ import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
+import { createClusterOperations } from './cloud/cluster-operation-runner';
 import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
-export type { ClusterControl, RollbackOutcome } from './cloud/cluster-control';
+export type { ClusterControl } from './cloud/cluster-control';
 
 // The server's one door into the engine: besides createEngine, what main.ts and app.ts wire up at
 // start and the few helpers routes need. A test (src/server/engine-door.test.ts) keeps it the only one.
@@ -78,8 +79,6 @@ export interface EngineOptions {
   outbound?: OutboundPolicy;
   /** DNS for outbound calls; tests pass a fake one. */
   resolver?: Resolver;
-  /** How a rollback asked for through the API waits between health checks; tests pass one that moves their clock. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Engine {
@@ -113,7 +112,7 @@ export interface Engine {
   killJobs(): Promise<void>;
   /** Manual judgments waiting for a person in live runs, newest first (who may judge each is the shared rule's business). */
   pendingJudgments(): Promise<PendingJudgment[]>;
-  /** Server-group operations asked for by hand, with the traffic guard and the rollback's wait for health. */
+  /** Server-group operations asked for by hand, with the traffic guard; rollbacks run as durable operations (swept by run()). */
   clusters: ClusterControl;
 }
 
@@ -288,6 +287,10 @@ export function createEngine(options: EngineOptions): Engine {
     },
   });
   const operations = createOperations({ repos, events, now, wake: () => kick() });
+  const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, onError: options.onError });
+  const sweepOperations = () => {
+    if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
+  };
 
   return {
     start: (pipeline, trigger) => startExecution(pipeline, trigger),
@@ -302,7 +305,10 @@ export function createEngine(options: EngineOptions): Engine {
     run() {
       if (timer) return;
       stopped = false;
-      timer = setInterval(kick, options.tickMs ?? 250);
+      timer = setInterval(() => {
+        kick();
+        sweepOperations();
+      }, options.tickMs ?? 250);
       slowTimer = setInterval(() => {
         void deliver();
         void cron.check().catch((err: unknown) => options.onError?.(err));
@@ -317,7 +323,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (slowTimer) clearInterval(slowTimer);
       timer = undefined;
       slowTimer = undefined;
-      await Promise.all([leased.idle(), delivering]);
+      await Promise.all([leased.idle(), delivering, clusterOperations.idle()]);
     },
 
     killJobs() {
@@ -326,6 +332,6 @@ export function createEngine(options: EngineOptions): Engine {
 
     pendingJudgments: () => repos.executions.pendingJudgments(),
 
-    clusters: createClusterControl({ repos, cloud: options.cloud, now, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) }),
+    clusters: createClusterControl({ repos, cloud: options.cloud, operations: clusterOperations }),
   };
 }

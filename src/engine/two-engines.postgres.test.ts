@@ -1,38 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTwoDatabases } from './test-two-databases';
 import { PipelineDraft, type Pipeline } from '../shared/domain/pipeline';
-import { createDatabase } from '../db/client';
-import { openTestDatabase } from '../db/test-database';
-import { createOwners } from '../db/test-builders';
-import { createRepositories } from '../db/repositories';
-import type { Database, Repositories } from '../db/types';
+import type { Repositories } from '../db/types';
 import { createEventBus } from './events/event-bus';
-import { createEngine, type Engine } from './index';
+import { createEngine } from './index';
 import { jobMarks, MARK_RUN } from './test-job-marks';
 
 // Two Kiln engines on one database (on PostgreSQL: two connection pools, truly concurrent), with
 // leases so short that they run out mid-advance: each engine's stage writes and lease renewals are
 // slowed at random, so executions change hands while being advanced. Every job marks its run in its
 // own directory (test-job-marks.ts); a job started twice shows up as a second line.
-let repos: Repositories;
-let close: () => Promise<void>;
-let second: Database | undefined;
-const engines: Engine[] = [];
-
-beforeEach(async () => {
-  let url: string | undefined;
-  ({ repos, close, url } = await openTestDatabase());
-  await createOwners(repos);
-  second = url ? await createDatabase({ databaseUrl: url }) : undefined;
-}, 60_000);
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.stop();
-  for (const e of engines.splice(0)) await e.killJobs();
-  await second?.close();
-  await close();
-}, 60_000);
+const env = useTwoDatabases();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,13 +55,13 @@ async function pipelineOf(chain: number, jobs: number): Promise<Pipeline> {
       config: { command: `${MARK_RUN}; sleep 0.2` },
     });
   }
-  return repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `two-${Math.random()}`, stages, concurrency: { limitConcurrent: false } }), 'ana');
+  return env.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `two-${Math.random()}`, stages, concurrency: { limitConcurrent: false } }), 'ana');
 }
 
 async function untilEnded(ids: string[], ms: number) {
   const end = Date.now() + ms;
   for (;;) {
-    const all = await Promise.all(ids.map((id) => repos.executions.get(id)));
+    const all = await Promise.all(ids.map((id) => env.repos.executions.get(id)));
     if (all.every((e) => e && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status))) return all.map((e) => e!);
     if (Date.now() > end) throw new Error(`still running: ${all.filter((e) => e && !['SUCCEEDED', 'TERMINAL'].includes(e.status)).length} of ${ids.length}`);
     await sleep(100);
@@ -100,11 +81,11 @@ describe('two engines on one database with leases that run out mid-advance', () 
         tickMs: 20,
         jobsRoot: roots[roots.push(mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`))) - 1]!,
       });
-      engines.push(e);
+      env.track(e);
       return e;
     };
-    const a = make('a', repos);
-    const b = make('b', second ? createRepositories(second) : repos);
+    const a = make('a', env.repos);
+    const b = make('b', env.other());
     const p = await pipelineOf(40, 10);
     const ids: string[] = [];
     for (let round = 0; round < 3; round += 1) {

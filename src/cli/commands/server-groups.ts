@@ -1,4 +1,5 @@
-import { destroyServerGroup, disableServerGroup, enableServerGroup, resizeServerGroup, rollbackCluster } from '../../shared/api/server-groups';
+import { destroyServerGroup, disableServerGroup, enableServerGroup, getClusterOperation, resizeServerGroup, rollbackCluster } from '../../shared/api/server-groups';
+import { describeOperation, isOperationActive } from '../../shared/domain/cluster-operation';
 import type { ServerGroupDetail } from '../../shared/api/clusters';
 import { parseMoniker } from '../../shared/domain/moniker';
 import { defineCommand, type Context } from '../command';
@@ -92,12 +93,23 @@ export const serverGroupCommands = [
   defineCommand({
     words: ['server-group', 'rollback'],
     args: [REF],
-    summary: "Rolls this group's cluster back: the previous group is brought back, once healthy it takes the traffic, this one is disabled",
-    async run({ io, client, positionals, json }) {
+    summary:
+      "Rolls this group's cluster back: the previous group is brought back, once healthy it takes the traffic, this one is disabled. Waits for the rollback to end (exit 1 if it fails) unless --no-wait",
+    options: { 'no-wait': { type: 'boolean' } },
+    optionHelp: ['--no-wait  return once Kiln has accepted the rollback (it runs on in Kiln); prints the operation'],
+    async run({ io, client, positionals, values, json, sleep }) {
       const { application, account, region, cluster } = serverGroupRef(positionals[0]!);
-      const result = await client(rollbackCluster, { params: { application, account, region, cluster }, body: {} });
-      print(io, json, result, () => `Rolled back ${cluster} in ${account}/${region}: ${result.serverGroup} serves again, ${result.rolledBackFrom} is disabled.\n`);
-      return EXIT.ok;
+      let { operation } = await client(rollbackCluster, { params: { application, account, region, cluster }, body: {} });
+      if (!values['no-wait']) {
+        // The rollback runs in Kiln (a restart there does not stop it): follow it until it ends.
+        while (isOperationActive(operation)) {
+          await sleep(1000);
+          operation = await client(getClusterOperation, { params: { operationId: operation.id } });
+        }
+      }
+      const follow = isOperationActive(operation) ? ` Follow it: GET /api/cluster-operations/${operation.id}` : '';
+      print(io, json, operation, () => `${describeOperation(operation)}${follow}\n`);
+      return operation.state === 'FAILED' ? EXIT.failed : EXIT.ok;
     },
   }),
 ];

@@ -1,13 +1,9 @@
 import type { Capacity, ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
-import { EngineError } from '../errors';
-import { beginRollback, checkTrafficGuard, finishRollback, healthyCount, providerFor, readyToServe, type ClusterRef } from './cluster-ops';
+import type { ClusterOperation } from '../../shared/domain/cluster-operation';
+import { checkTrafficGuard, providerFor, type ClusterRef } from './cluster-ops';
+import type { ClusterOperations } from './cluster-operation-runner';
 import type { CloudProviders, ServerGroupKey } from './provider';
-
-export interface RollbackOutcome {
-  serverGroup: string;
-  rolledBackFrom: string;
-}
 
 /** Server-group operations a person asks for by hand (the API); the stages do the same through cluster-ops. */
 export interface ClusterControl {
@@ -17,24 +13,20 @@ export interface ClusterControl {
   resize(sg: ServerGroup, capacity: Capacity): Promise<ServerGroup>;
   destroy(sg: ServerGroup): Promise<void>;
   /**
-   * Brings the previous group back and swaps traffic to it once it is healthy, as the
-   * rollback-cluster stage does; after `timeoutMs` nothing is swapped and the current group keeps serving.
+   * Starts a rollback the engine runs in the background (it survives a restart): the previous group is
+   * brought back and once healthy takes the traffic, as the rollback-cluster stage does.
    */
-  rollback(ref: ClusterRef, timeoutMs?: number): Promise<RollbackOutcome>;
+  rollback(ref: ClusterRef, by: string): Promise<ClusterOperation>;
+  operation(id: string): Promise<ClusterOperation | undefined>;
+  operations(application: string, activeOnly: boolean): Promise<ClusterOperation[]>;
+  /** Runs the steps of the operations due now (run() does it on every tick). */
+  sweep(): Promise<number>;
   /** An instance's last output, from the provider of its account (a process's log file, a container's engine log); undefined for display-only or unknown instances. */
   instanceLog(instanceId: string, maxBytes: number): Promise<string | undefined>;
 }
 
-export const ROLLBACK_WAIT_MS = 120_000;
-
-export function createClusterControl(deps: {
-  repos: Repositories;
-  cloud: CloudProviders | undefined;
-  now: () => Date;
-  /** How the rollback waits between health checks; tests move a fake clock instead. */
-  sleep: (ms: number) => Promise<void>;
-}): ClusterControl {
-  const { repos, cloud, now } = deps;
+export function createClusterControl(deps: { repos: Repositories; cloud: CloudProviders | undefined; operations: ClusterOperations }): ClusterControl {
+  const { repos, cloud, operations } = deps;
   const keyOf = (sg: ServerGroup): ServerGroupKey => ({ account: sg.account, region: sg.region, name: sg.name });
 
   return {
@@ -48,25 +40,10 @@ export function createClusterControl(deps: {
       await checkTrafficGuard(repos, sg, 'destroy');
       await (await providerFor(cloud, sg)).destroyServerGroup(keyOf(sg));
     },
-    async rollback(ref, timeoutMs = ROLLBACK_WAIT_MS) {
-      const { current, restore, provider } = await beginRollback(repos, cloud, ref);
-      const deadline = now().getTime() + timeoutMs;
-      for (;;) {
-        const seen = await repos.serverGroups.get(keyOf(restore));
-        if (!seen) throw new EngineError('conflict', `'${restore.name}' disappeared during the rollback`, 'cluster');
-        if (readyToServe(seen)) break;
-        if (now().getTime() > deadline) {
-          throw new EngineError(
-            'conflict',
-            `'${restore.name}' had ${healthyCount(seen)} of ${seen.capacity.desired} healthy instances after ${timeoutMs / 1000} s; '${current.name}' keeps serving`,
-            'cluster',
-          );
-        }
-        await deps.sleep(250);
-      }
-      await finishRollback(provider, current, restore);
-      return { serverGroup: restore.name, rolledBackFrom: current.name };
-    },
+    rollback: (ref, by) => operations.requestRollback(ref, by),
+    operation: (id) => repos.clusterOperations.get(id),
+    operations: (application, activeOnly) => repos.clusterOperations.list(application, { activeOnly, limit: 50 }),
+    sweep: () => operations.sweep(),
     async instanceLog(instanceId, maxBytes) {
       const instance = await repos.instances.get(instanceId);
       if (!instance || !cloud) return undefined;

@@ -1,31 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStepLine } from '../../shared/domain/deploy-progress';
 import { startLoad } from './load-generator';
-import { openTestCloud } from './test-cloud';
-import { deployEngine, PROD } from './test-deploys';
+import { deployTo, PROD, useDeployCloud } from './test-deploys';
 
-type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
-let t: TestCloud | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  const left = await t?.close();
-  t = undefined;
-  expect(left ?? []).toEqual([]);
-});
+const env = useDeployCloud();
 
-const deploy = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...PROD,
-  stack: 'prod',
-  image,
-  capacity: { min: 1, desired: 3, max: 3 },
-  loadBalancers: ['web-prod'],
-  ...extra,
-});
+const deploy = deployTo('prod', { min: 1, desired: 3, max: 3 }, ['web-prod']);
 
 /** The steps the execution page reads back from the stage's stored log. */
 async function stepsOf(id: string) {
-  const lines = await t!.repos.executionLogs.read(id, { refId: 's', limit: 1000 });
+  const lines = await env.t.repos.executionLogs.read(id, { refId: 's', limit: 1000 });
   return lines.flatMap((l) => {
     const step = parseStepLine(l.line);
     return step ? [`${step.kind} ${step.text}`] : [];
@@ -34,9 +18,7 @@ async function stepsOf(id: string) {
 
 describe('deploy progress steps', { timeout: 120_000 }, () => {
   it('a rolling red/black deploy records created → instances healthy → traffic steps → old group disabled, stored and streamed', async () => {
-    t = await openTestCloud();
-    const d = deployEngine(t.repos, t.cloud);
-    stopEngine = () => d.engine.stop();
+    const d = await env.setup();
     const first = await d.run('deploy', deploy('sample-app:v1'));
     expect(first.status).toBe('SUCCEEDED');
     expect(await stepsOf(first.id)).toEqual([
@@ -65,7 +47,7 @@ describe('deploy progress steps', { timeout: 120_000 }, () => {
     // The order a user watches: every traffic step after the instances it needs are healthy.
     expect(steps.indexOf('traffic web-prod-v002 takes 34% of traffic, web-prod-v001 66%')).toBeGreaterThan(steps.indexOf('healthy 2/2 instances of web-prod-v002 healthy'));
     // The same steps went out live, as log.lines events of the stage (what the SSE stream sends).
-    const live = await t!.repos.events.after(0, { executionId: id }, 10_000);
+    const live = await env.t.repos.events.after(0, { executionId: id }, 10_000);
     const streamed = live.flatMap((e) => (e.type === 'log.lines' ? e.data.lines : [])).flatMap((l) => (parseStepLine(l) ? [l] : []));
     expect(streamed.length).toBe(steps.length);
 
@@ -77,11 +59,9 @@ describe('deploy progress steps', { timeout: 120_000 }, () => {
   });
 
   it('a canary records its traffic share, live figures canary vs baseline while it is analysed, the verdict, and the rollback', async () => {
-    t = await openTestCloud();
-    const d = deployEngine(t.repos, t.cloud);
-    stopEngine = () => d.engine.stop();
+    const d = await env.setup();
     await d.run('deploy', deploy('sample-app:v1', { capacity: { min: 1, desired: 2, max: 2 } }));
-    const lb = (await t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 100, paths: ['/', '/cart', '/checkout'] });
     const canary = await d.run(
       'deploy',

@@ -1,35 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeTimeline, startLoad } from './load-generator';
 import { PipelineDraft } from '../../shared/domain/pipeline';
-import { openTestCloud, until } from './test-cloud';
-import { deployEngine, PROD } from './test-deploys';
+import { until } from './test-cloud';
+import { deployTo, PROD, useDeployCloud } from './test-deploys';
 import { person } from '../test-engine';
 
-type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
-let t: TestCloud | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  const left = await t?.close();
-  t = undefined;
-  expect(left ?? []).toEqual([]);
-});
+const env = useDeployCloud();
 
-const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...PROD,
-  stack: 'prod',
-  image,
-  capacity: { min: 1, desired: 2, max: 4 },
-  loadBalancers: ['web-prod'],
-  ...extra,
-});
+const deployConfig = deployTo('prod', { min: 1, desired: 2, max: 4 }, ['web-prod']);
 
-async function setup() {
-  t = await openTestCloud();
-  const d = deployEngine(t.repos, t.cloud);
-  stopEngine = () => d.engine.stop();
-  return d;
-}
+const setup = () => env.setup();
 
 describe('deploy strategies under load', { timeout: 120_000 }, () => {
   it('red/black and a rollback serve every request while responses switch v1 → v2 → v1', async () => {
@@ -37,7 +17,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     const first = await d.run('deploy', deployConfig('sample-app:v1'));
     expect(first.stages[0]!.error).toBeUndefined();
     expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
-    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
 
     const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
     await new Promise((r) => setTimeout(r, 1000));
@@ -61,7 +41,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     expect(report.timeline[0]).toBe('v1');
     expect(report.timeline.indexOf('v2')).toBeGreaterThan(0);
     expect(report.timeline.at(-1)).toBe('v1');
-    const groups = await t!.repos.serverGroups.listByApplication('web');
+    const groups = await env.t.repos.serverGroups.listByApplication('web');
     expect(groups.map((g) => [g.name, g.disabled])).toEqual([
       ['web-prod-v002', true],
       ['web-prod-v001', false],
@@ -71,7 +51,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
   it('rolling red/black shifts traffic in steps, showing the mix in between, with no failed request', async () => {
     const d = await setup();
     await d.run('deploy', deployConfig('sample-app:v1', { capacity: { min: 1, desired: 4, max: 4 } }));
-    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
     await new Promise((r) => setTimeout(r, 500));
     const rolled = await d.run(
@@ -100,8 +80,8 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
   it('rolling red/black runs a pipeline between steps; a rejected judgment there rolls the deploy back', async () => {
     const d = await setup();
     await d.run('deploy', deployConfig('sample-app:v1'));
-    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
-    await t!.repos.pipelines.create(
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    await env.t.repos.pipelines.create(
       PipelineDraft.parse({
         application: 'web',
         name: 'Approve step',
@@ -111,7 +91,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     );
     const id = await d.start('deploy', deployConfig('sample-app:v2', { strategy: 'rollingredblack', targetPercentages: [50, 100], pipelineBetweenSteps: 'Approve step' }));
     const gate = await until('the judgment between steps', async () => {
-      const all = await t!.repos.executions.list('web', { limit: 20 });
+      const all = await env.t.repos.executions.list('web', { limit: 20 });
       return all.executions.find((e) => e.pipelineName === 'Approve step' && e.stages[0]?.status === 'SUSPENDED');
     });
     // Halfway: both versions answer.
@@ -129,7 +109,7 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
   it('a healthy canary passes with its numbers and is promoted to full capacity', async () => {
     const d = await setup();
     await d.run('deploy', deployConfig('sample-app:v1'));
-    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
     const canary = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'canary', canary: { weight: 20, capacity: 1, analysisSec: 3, minRequests: 50 } }));
     const report = await load.stop();
@@ -141,18 +121,18 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     expect(analysis.canary.errorRatePct).toBe(0);
     // About a fifth of the traffic went to the canary during the analysis.
     expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
-    const groups = await t!.repos.serverGroups.listByApplication('web');
+    const groups = await env.t.repos.serverGroups.listByApplication('web');
     expect(groups.map((g) => [g.name, g.disabled, g.capacity.desired])).toEqual([
       ['web-prod-v002', false, 2],
       ['web-prod-v001', true, 2],
     ]);
-    expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
+    expect((await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
   });
 
   it('a canary of a faulty v2 fails with its measured error rate and is rolled back', async () => {
     const d = await setup();
     await d.run('deploy', deployConfig('sample-app:v1'));
-    const lb = (await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
+    const lb = (await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!;
     const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
     const canary = await d.run(
       'deploy',
@@ -172,8 +152,8 @@ describe('deploy strategies under load', { timeout: 120_000 }, () => {
     expect(error).toMatch(/rolled back: destroyed web-prod-v002, web-prod-v001 serves the traffic/);
     // The numbers that failed it stay on the stage, for whoever reads the execution afterwards.
     expect(canary.stages[0]!.context.canaryAnalysis).toMatchObject({ pass: false, canary: { errorRatePct: rate } });
-    const groups = await t!.repos.serverGroups.listByApplication('web');
+    const groups = await env.t.repos.serverGroups.listByApplication('web');
     expect(groups.map((g) => [g.name, g.disabled])).toEqual([['web-prod-v001', false]]);
-    expect((await t!.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v001', weight: 100 }]);
+    expect((await env.t.repos.loadBalancers.get({ ...PROD, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v001', weight: 100 }]);
   });
 });

@@ -1,26 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serverGroup } from '../../db/test-builders';
 import { isAlive } from './instance-process';
-import { openTestCloud } from './test-cloud';
-import { deployEngine, PROD } from './test-deploys';
+import { deployTo, PROD, useDeployCloud } from './test-deploys';
 
-type TestCloud = Awaited<ReturnType<typeof openTestCloud>>;
-let t: TestCloud | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  const left = await t?.close();
-  t = undefined;
-  expect(left ?? []).toEqual([]);
-});
+const env = useDeployCloud();
 
-async function setup() {
-  t = await openTestCloud();
-  const d = deployEngine(t.repos, t.cloud);
-  stopEngine = () => d.engine.stop();
-  return d;
-}
-const deploy = (image: string, extra: Record<string, unknown> = {}) => ({ ...PROD, stack: 'api', image, capacity: { min: 1, desired: 1, max: 2 }, ...extra });
+const setup = () => env.setup();
+const deploy = deployTo('api', { min: 1, desired: 1, max: 2 });
 
 describe('deploy and server-group stages', { timeout: 90_000 }, () => {
   it('fails a deploy of an unknown image before launching anything', async () => {
@@ -28,18 +14,18 @@ describe('deploy and server-group stages', { timeout: 90_000 }, () => {
     const e = await d.run('deploy', deploy('nginx:1.27'));
     expect(e.status).toBe('TERMINAL');
     expect(e.stages[0]!.error).toBe("image 'nginx:1.27' is not in the local image registry (known images: sample-app, sample-app-faulty)");
-    expect(await t!.repos.serverGroups.listByApplication('web')).toEqual([]);
+    expect(await env.t.repos.serverGroups.listByApplication('web')).toEqual([]);
   });
 
   it('names groups by the moniker with the next sequence; highlander destroys the others and their processes', async () => {
     const d = await setup();
     await d.run('deploy', deploy('sample-app:v1', { strategy: 'none' }));
     await d.run('deploy', deploy('sample-app:v2', { strategy: 'none' }));
-    t!.track();
-    const before = t!.cloud.pids();
+    env.t.track();
+    const before = env.t.cloud.pids();
     const third = await d.run('deploy', deploy('sample-app:v3', { strategy: 'highlander' }));
     expect(third.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-api-v003', destroyedServerGroups: ['web-api-v002', 'web-api-v001'] });
-    expect((await t!.repos.serverGroups.listByApplication('web')).map((g) => g.name)).toEqual(['web-api-v003']);
+    expect((await env.t.repos.serverGroups.listByApplication('web')).map((g) => g.name)).toEqual(['web-api-v003']);
     expect(before.filter(isAlive)).toEqual([]);
   });
 
@@ -54,12 +40,12 @@ describe('deploy and server-group stages', { timeout: 90_000 }, () => {
   it('traffic guard fails a disable of the last enabled group of a protected cluster, naming it', async () => {
     const d = await setup();
     await d.run('deploy', deploy('sample-app:v1'));
-    await t!.repos.trafficGuards.set({ application: 'web', account: 'prod', cluster: 'web-api' }, true);
+    await env.t.repos.trafficGuards.set({ application: 'web', account: 'prod', cluster: 'web-api' }, true);
     const e = await d.run('disableServerGroup', { ...PROD, cluster: 'web-api', target: 'newest' });
     expect(e.stages[0]!.error).toBe(
       "Traffic guard: cluster 'web-api' in prod/east is protected and 'web-api-v001' is its last enabled server group; refusing to disable it. Enable another server group of the cluster first.",
     );
-    expect((await t!.repos.serverGroups.get({ ...PROD, name: 'web-api-v001' }))!.disabled).toBe(false);
+    expect((await env.t.repos.serverGroups.get({ ...PROD, name: 'web-api-v001' }))!.disabled).toBe(false);
   });
 
   it('resizes, scales down, finds the image; display-only (demo) groups are refused', async () => {
@@ -70,11 +56,11 @@ describe('deploy and server-group stages', { timeout: 90_000 }, () => {
     expect(resize.stages[0]!.outputs).toEqual({ serverGroup: 'web-api-v002', capacity: { min: 1, desired: 2, max: 2 } });
     const scaled = await d.run('scaleDownCluster', { ...PROD, cluster: 'web-api' });
     expect(scaled.stages[0]!.outputs).toEqual({ scaledDown: ['web-api-v001'] });
-    expect((await t!.repos.serverGroups.get({ ...PROD, name: 'web-api-v001' }))!.capacity.desired).toBe(0);
+    expect((await env.t.repos.serverGroups.get({ ...PROD, name: 'web-api-v001' }))!.capacity.desired).toBe(0);
     const found = await d.run('findImage', { ...PROD, cluster: 'web-api' });
     expect(found.stages[0]!.outputs).toMatchObject({ image: 'sample-app:v2', serverGroup: 'web-api-v002' });
 
-    await t!.repos.serverGroups.save(serverGroup({ ...PROD, name: 'web-demo-v001' }));
+    await env.t.repos.serverGroups.save(serverGroup({ ...PROD, name: 'web-demo-v001' }));
     const refused = await d.run('destroyServerGroup', { ...PROD, cluster: 'web-demo' });
     expect(refused.stages[0]!.error).toBe("Server group 'web-demo-v001' is display-only (demo data): no cloud runs it, so it cannot be changed.");
   });

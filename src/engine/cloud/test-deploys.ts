@@ -9,7 +9,8 @@ import { createEngine, type Engine } from '../index';
 import type { LocalCloud } from './local';
 import type { CloudProviders } from './provider';
 import { localProviders } from './providers';
-import { until } from './test-cloud';
+import { afterEach, expect } from 'vitest';
+import { openTestCloud, until, type TestCloud } from './test-cloud';
 
 /** An engine on the test cloud (or on given providers), ticking on the wall clock, that runs one-stage pipelines to the end. */
 export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProviders) {
@@ -50,3 +51,37 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProvi
 }
 
 export const PROD = { account: 'prod', region: 'east' };
+
+/**
+ * For a test file of deploys on the local cloud: `setup()` opens a test cloud with a running deploy
+ * engine; after each test the engine stops first, then the cloud closes and the test fails if an
+ * instance or balancer process outlived it. `t` is the cloud of the test under way.
+ */
+export function useDeployCloud() {
+  let t: TestCloud | undefined;
+  let stopEngine: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await stopEngine?.();
+    stopEngine = undefined;
+    const left = await t?.close();
+    t = undefined;
+    expect(left ?? []).toEqual([]);
+  });
+  return {
+    async setup() {
+      t = await openTestCloud();
+      const d = deployEngine(t.repos, t.cloud);
+      stopEngine = () => d.engine.stop();
+      return d;
+    },
+    get t(): TestCloud {
+      if (!t) throw new Error('useDeployCloud: call setup() in the test first');
+      return t;
+    },
+  };
+}
+
+/** A deploy stage's config into cluster web-{stack} in prod/east; `extra` overrides any field. */
+export const deployTo =
+  (stack: string, capacity: { min: number; desired: number; max: number }, loadBalancers?: string[]) =>
+  (image: string, extra: Record<string, unknown> = {}) => ({ ...PROD, stack, image, capacity, ...(loadBalancers ? { loadBalancers } : {}), ...extra });

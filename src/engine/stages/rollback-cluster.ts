@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { rollbackClusterStage } from '../../shared/stages/rollback-cluster';
-import { beginRollback, finishRollback, healthyCount, providerFor, readyToServe } from '../cloud/cluster-ops';
+import { beginRollback, checkRestore, finishRollback, providerFor, rollbackStartMessage } from '../cloud/cluster-ops';
 import { defineHandler } from './handler';
 import { reporter } from './deploy-report';
 import { clusterOperationRefusal } from './principal';
@@ -15,27 +15,16 @@ export const rollbackClusterHandler = defineHandler<z.output<typeof rollbackClus
       const refusal = await clusterOperationRefusal(repos, execution, config, `rolling back cluster '${config.cluster}'`);
       if (refusal) return { status: 'FAILED', error: refusal };
       const { current, restore } = await beginRollback(repos, services.cloud, { application: execution.application, ...config });
-      await say([
-        'rollback',
-        `Rolling back ${config.cluster} from ${current.name} to ${restore.name}; waiting for ${restore.capacity.desired} healthy instance${restore.capacity.desired === 1 ? '' : 's'}`,
-      ]);
+      await say(['rollback', rollbackStartMessage(config.cluster, current, restore)]);
       return { status: 'RUNNING', wakeAt: soon, context: { current: current.name, restore: restore.name, startedAt: now.toISOString() } };
     }
-    const key = (name: string) => ({ account: config.account, region: config.region, name });
-    const restore = await repos.serverGroups.get(key(ctx.restore));
-    const current = await repos.serverGroups.get(key(ctx.current));
-    if (!restore || !current) return { status: 'FAILED', error: `server group '${restore ? ctx.current : ctx.restore}' disappeared during the rollback` };
+    const check = await checkRestore(repos, config, { current: ctx.current, restore: ctx.restore }, { startedAt: ctx.startedAt!, timeoutSec: config.healthyTimeoutSec, now });
+    if (check.kind === 'failed') return { status: 'FAILED', error: check.error };
+    const { current, restore, up } = check;
     const provider = await providerFor(services.cloud, restore);
-    const up = healthyCount(restore);
     const seen = up > 0 && up !== ctx.reportedHealthy;
     if (seen) await say(['healthy', `${up}/${restore.capacity.desired} instances of ${restore.name} healthy`]);
-    if (!readyToServe(restore)) {
-      if (now.getTime() - Date.parse(ctx.startedAt!) > config.healthyTimeoutSec * 1000) {
-        return {
-          status: 'FAILED',
-          error: `'${restore.name}' had only ${up} of ${restore.capacity.desired} healthy instances after ${config.healthyTimeoutSec} s; '${current.name}' keeps serving`,
-        };
-      }
+    if (check.kind === 'waiting') {
       return {
         status: 'RUNNING',
         wakeAt: soon,

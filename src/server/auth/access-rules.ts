@@ -45,6 +45,10 @@ const instanceApp: Resolve = async (request, repos) => {
   if (!instance) return undefined;
   return (await repos.serverGroups.get({ account: instance.account, region: instance.region, name: instance.serverGroup }))?.application;
 };
+const operationApp: Resolve = async (request, repos) => {
+  const id = param('operationId')(request) ?? '';
+  return UUID.test(id) ? repos.clusterOperations.applicationOf(id) : undefined;
+};
 const unknownId =
   (noun: string, field: string): Unknown =>
   (request) => ({ message: `${noun} '${param(field)(request) ?? ''}' does not exist.`, field });
@@ -52,6 +56,7 @@ const UNKNOWN = new Map<Resolve, Unknown>([
   [pipelineApp, unknownId('Pipeline', 'pipelineId')],
   [executionApp, unknownId('Execution', 'executionId')],
   [instanceApp, unknownId('Instance', 'instanceId')],
+  [operationApp, unknownId('Cluster operation', 'operationId')],
 ]);
 
 const on = (permission: Permission, application: Resolve, account?: (request: FastifyRequest) => string | undefined): Access => {
@@ -128,6 +133,9 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   resizeServerGroup: cloudOp,
   destroyServerGroup: cloudOp,
   rollbackCluster: cloudOp,
+  // Who asked and why it failed is no more than the application's clusters and executions show.
+  getClusterOperation: read(operationApp),
+  listClusterOperations: read(app),
   setTrafficGuard: on('WRITE', app, param('account')),
   listTrafficGuards: read(app),
   getInstanceLog: read(instanceApp),

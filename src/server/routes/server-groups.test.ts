@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { ServerGroupDetail } from '../../shared/api/clusters';
-import { InstanceLog } from '../../shared/api/server-groups';
+import { InstanceLog, RollbackAccepted } from '../../shared/api/server-groups';
+import { ClusterOperation } from '../../shared/domain/cluster-operation';
 import { isAlive } from '../../engine/cloud/instance-process';
-import { openTestCloud, until } from '../../engine/cloud/test-cloud';
-import { buildApp } from '../app';
-import { asTestAdmin } from '../test-app';
+import { until } from '../../engine/cloud/test-cloud';
+import { openLocalCluster } from '../test-local-cluster';
 
-let t: Awaited<ReturnType<typeof openTestCloud>> | undefined;
-let app: FastifyInstance | undefined;
+let t: Awaited<ReturnType<typeof openLocalCluster>> | undefined;
 afterEach(async () => {
-  await app?.close();
   const left = await t?.close();
-  app = undefined;
   t = undefined;
   expect(left ?? []).toEqual([]);
 });
@@ -20,30 +16,8 @@ afterEach(async () => {
 const base = '/api/applications/web/server-groups/prod/east';
 
 async function setup() {
-  t = await openTestCloud();
-  app = await buildApp({ db: t.db, repos: t.repos, cloud: t.cloud, version: '0.0.0-test' });
-  await asTestAdmin(app, t.repos);
-  await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-  for (const [name, version] of [
-    ['web-prod-v001', 'v1'],
-    ['web-prod-v002', 'v2'],
-  ] as const) {
-    await t.cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name,
-      image: `sample-app:${version}`,
-      capacity: { min: 1, desired: 1, max: 2 },
-      loadBalancers: ['web-prod'],
-      disabled: name === 'web-prod-v001',
-    });
-  }
-  await until('both groups healthy', async () => {
-    const groups = await t!.repos.serverGroups.listByApplication('web');
-    return groups.every((g) => g.instances.length > 0 && g.instances.every((i) => i.health === 'up' || i.health === 'out_of_service'));
-  });
-  return app;
+  t = await openLocalCluster({ max: 2, inject: true });
+  return t.app;
 }
 
 describe('server-group operations API', { timeout: 60_000 }, () => {
@@ -99,8 +73,15 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
     // Even with the name typed (the last enabled group of a production cluster needs it), the guard refuses.
     expect((await a.inject({ method: 'DELETE', url: `${base}/web-prod-v002?confirm=web-prod-v002` })).statusCode).toBe(409);
 
+    // The rollback is accepted at once and runs in the engine; its Location says where to follow it.
     const rollback = await a.inject({ method: 'POST', url: '/api/applications/web/clusters/prod/east/web-prod/rollback', payload: {} });
-    expect(rollback.json()).toEqual({ serverGroup: 'web-prod-v001', rolledBackFrom: 'web-prod-v002' });
+    expect(rollback.statusCode).toBe(202);
+    const { operation } = RollbackAccepted.parse(rollback.json());
+    expect(operation).toMatchObject({ state: 'PENDING', requestedBy: 'ana', cluster: 'web-prod' });
+    expect(rollback.headers.location).toBe(`/api/cluster-operations/${operation.id}`);
+    const followed = async () => ClusterOperation.parse((await a.inject({ method: 'GET', url: rollback.headers.location as string })).json());
+    await until('the rollback finished', async () => (await followed()).state === 'SUCCEEDED');
+    expect((await followed()).steps.map((s) => s.name)).toEqual(['requested', 'restore', 'healthy', 'enable', 'disable']);
     const groups = await t!.repos.serverGroups.listByApplication('web');
     expect(groups.map((g) => [g.name, g.disabled])).toEqual([
       ['web-prod-v002', true],

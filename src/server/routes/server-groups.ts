@@ -3,13 +3,16 @@ import {
   destroyServerGroup,
   disableServerGroup,
   enableServerGroup,
+  getClusterOperation,
   getInstanceLog,
+  listClusterOperations,
   resizeServerGroup,
   rollbackCluster,
   listTrafficGuards,
   setTrafficGuard,
 } from '../../shared/api/server-groups';
 import type { ServerGroup } from '../../shared/domain/server-group';
+import { buildPath } from '../../shared/api/endpoint';
 import { NotFoundError } from '../../db/errors';
 import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
@@ -18,7 +21,7 @@ import { registerEndpoint } from './register';
 import { needsNameToDestroy, requireApplication } from './lookups';
 import { destroyConfirmationMessage } from '../../shared/domain/destroy-confirmation';
 
-// The operations, the traffic guard and the rollback's wait for health live in the engine
+// The operations, the traffic guard and the rollback (a durable engine operation) live in the engine
 // (engine.clusters); this file only finds the group the path names and checks the input.
 export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   const requireGroup = async (params: { application: string; account: string; region: string; serverGroup: string }) => {
@@ -53,9 +56,22 @@ export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engi
     return { serverGroup: sg.name, destroyed: true as const };
   });
 
-  registerEndpoint(app, rollbackCluster, async ({ params }) => {
+  registerEndpoint(app, rollbackCluster, async ({ params, actor, reply }) => {
     await requireApplication(repos, params.application);
-    return engine.clusters.rollback(params);
+    const operation = await engine.clusters.rollback(params, actor);
+    reply.header('location', buildPath(getClusterOperation.path, { operationId: operation.id }));
+    return { operation };
+  });
+
+  registerEndpoint(app, getClusterOperation, async ({ params }) => {
+    const operation = await engine.clusters.operation(params.operationId);
+    if (!operation) throw new NotFoundError(`Cluster operation '${params.operationId}' does not exist.`, 'operationId');
+    return operation;
+  });
+
+  registerEndpoint(app, listClusterOperations, async ({ params, query }) => {
+    await requireApplication(repos, params.application);
+    return engine.clusters.operations(params.application, query.active === 'true');
   });
 
   registerEndpoint(app, setTrafficGuard, async ({ params, body }) => {

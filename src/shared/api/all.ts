@@ -2,7 +2,18 @@ import { getHealth } from './system';
 import { createProject, deleteProject, getProjectDashboard, listProjects, updateProject } from './projects';
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
-import { destroyServerGroup, disableServerGroup, enableServerGroup, getInstanceLog, listTrafficGuards, resizeServerGroup, rollbackCluster, setTrafficGuard } from './server-groups';
+import {
+  destroyServerGroup,
+  disableServerGroup,
+  enableServerGroup,
+  getClusterOperation,
+  getInstanceLog,
+  listClusterOperations,
+  listTrafficGuards,
+  resizeServerGroup,
+  rollbackCluster,
+  setTrafficGuard,
+} from './server-groups';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
 import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
 import {
@@ -56,6 +67,8 @@ export const allEndpoints = {
   resizeServerGroup,
   destroyServerGroup,
   rollbackCluster,
+  getClusterOperation,
+  listClusterOperations,
   setTrafficGuard,
   listTrafficGuards,
   getInstanceLog,

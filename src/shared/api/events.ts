@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { ExecutionId, ExecutionStatus } from '../domain/execution';
 import { Timestamp } from '../domain/ids';
-import { ApplicationName } from '../domain/names';
+import { ApplicationName, ClusterName } from '../domain/names';
+import { ClusterOperationId, ClusterOperationState, ClusterOperationStepName } from '../domain/cluster-operation';
 
 /**
  * The position in the event log: bigserial ids, so they only grow. 0 means "before the first event".
@@ -50,7 +51,13 @@ export const JudgmentRecordedEvent = event(
   }),
 );
 
-const EVENTS = [ExecutionCreatedEvent, ExecutionStatusEvent, StageStatusEvent, LogLinesEvent, JudgmentRecordedEvent] as const;
+/** A cluster operation (a rollback) was asked for or moved on a step; the dashboard refetches it and the clusters. */
+export const ClusterOperationEvent = event(
+  'cluster.operation',
+  z.object({ operationId: ClusterOperationId, kind: z.literal('rollback'), cluster: ClusterName, state: ClusterOperationState, step: ClusterOperationStepName.optional() }),
+);
+
+const EVENTS = [ExecutionCreatedEvent, ExecutionStatusEvent, StageStatusEvent, LogLinesEvent, JudgmentRecordedEvent, ClusterOperationEvent] as const;
 
 /**
  * One message of GET /api/events. A keep-alive is an SSE comment (`: keep-alive`), not an event,

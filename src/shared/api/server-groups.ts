@@ -4,6 +4,7 @@ import { ServerGroupDetail, ServerGroupParams } from './clusters';
 import { ApplicationParams } from './applications';
 import { AccountName, InstanceId, RegionName } from '../domain/ids';
 import { ClusterName, ServerGroupName } from '../domain/names';
+import { ClusterOperation, ClusterOperationId } from '../domain/cluster-operation';
 
 const base = '/api/applications/:application/server-groups/:account/:region/:serverGroup';
 
@@ -58,15 +59,35 @@ export const destroyServerGroup = endpoint({
 
 export const ClusterParams = ApplicationParams.extend({ account: AccountName, region: RegionName, cluster: ClusterName });
 
-export const RollbackResult = z.object({ serverGroup: ServerGroupName, rolledBackFrom: ServerGroupName });
+/** A rollback runs in the engine (it survives a restart of Kiln); the answer is the operation, to follow at its Location. */
+export const RollbackAccepted = z.object({ operation: ClusterOperation });
 
 export const rollbackCluster = endpoint({
   method: 'POST',
   path: '/api/applications/:application/clusters/:account/:region/:cluster/rollback',
-  summary: 'Brings the previous server group back, waits until it is healthy, then swaps traffic to it',
+  summary:
+    'Starts a rollback: the previous server group is brought back and once healthy takes the traffic. Answers 202 with the operation; follow it at the Location (GET /api/cluster-operations/{operationId})',
   params: ClusterParams,
   body: z.object({}).strict().default({}),
-  response: RollbackResult,
+  response: RollbackAccepted,
+  status: 202,
+});
+
+export const getClusterOperation = endpoint({
+  method: 'GET',
+  path: '/api/cluster-operations/:operationId',
+  summary: 'A cluster operation (a rollback): its state, steps, who asked and why it failed',
+  params: z.object({ operationId: ClusterOperationId }),
+  response: ClusterOperation,
+});
+
+export const listClusterOperations = endpoint({
+  method: 'GET',
+  path: '/api/applications/:application/cluster-operations',
+  summary: "An application's cluster operations, newest first (`active=true`: only those under way)",
+  params: ApplicationParams,
+  query: z.object({ active: z.enum(['true', 'false'], { message: "active must be 'true' or 'false'" }).optional() }),
+  response: z.array(ClusterOperation),
 });
 
 export const TrafficGuard = z.object({ account: AccountName, cluster: ClusterName, enabled: z.boolean() });

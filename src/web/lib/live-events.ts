@@ -7,7 +7,7 @@ import { queryKeys } from './query-keys';
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 type Listener = (event: KilnEvent) => void;
 
-const EVENT_TYPES: readonly KilnEventType[] = ['execution.created', 'execution.status', 'stage.status', 'log.lines', 'judgment.recorded'];
+const EVENT_TYPES: readonly KilnEventType[] = ['execution.created', 'execution.status', 'stage.status', 'log.lines', 'judgment.recorded', 'cluster.operation'];
 /** Coalesces refetches: a busy execution sends many events a second; the patch is instant, the refetch fills in details. */
 const REFETCH_DELAY_MS = 150;
 /** After a drop the stream is re-opened after this, doubling while it keeps failing, up to RETRY_MAX_MS. */
@@ -176,6 +176,10 @@ export function applyToCache(queryClient: QueryClient, event: KilnEvent, invalid
     }
     case 'log.lines':
       return; // Log views listen for these themselves; logs are not in the query cache.
+    case 'cluster.operation':
+      // A rollback moved on: its progress, the cards' "rolling back…" and the groups it swapped.
+      if (event.application) invalidate(queryKeys.clusters.forApplication(event.application));
+      return;
   }
 }
 

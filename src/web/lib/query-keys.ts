@@ -52,6 +52,9 @@ export const queryKeys = {
     trafficGuards: (application: string) => [...clusters, application, 'traffic-guards'] as const,
     imageFlags: (application: string) => [...clusters, application, 'image-flags'] as const,
     loadBalancers: (application: string) => [...clusters, application, 'load-balancers'] as const,
+    /** Under the application's prefix: a live event about one refreshes its clusters and its operations together. */
+    operationsUnderWay: (application: string) => [...clusters, application, 'operations', 'active'] as const,
+    operation: (application: string, operationId: string) => [...clusters, application, 'operation', operationId] as const,
   },
   pipelines: {
     all: pipelines,

@@ -20,7 +20,8 @@ function instanceIds(account: string, region: string, name: string) {
 describe('clusters view', () => {
   it('groups server groups by account, then cluster, then region, newest first', async () => {
     renderApp('/applications/web/clusters');
-    const prod = await screen.findByRole('region', { name: 'prod' });
+    // The file's first render also loads the page's modules: on a busy machine that alone can take seconds.
+    const prod = await screen.findByRole('region', { name: 'prod' }, { timeout: 10_000 });
     expect(within(prod).getByText('prod', { selector: '[title="prod environment"]' })).toBeTruthy();
     const staging = screen.getByRole('region', { name: 'staging' });
     expect(
@@ -143,5 +144,31 @@ describe('clusters view', () => {
     await user.click(within(alert).getByRole('link', { name: 'Clear filters' }));
     expect(search()).toEqual({});
     expect(await screen.findByRole('region', { name: 'prod' })).toBeTruthy();
+  });
+  it("marks the two groups of a rollback under way 'rolling back…' on their cards", async () => {
+    const at = '2026-11-23T10:00:00.000Z';
+    const underWay = {
+      id: '33333333-3333-4333-8333-333333333333',
+      kind: 'rollback',
+      application: 'web',
+      account: 'prod',
+      region: 'us-east-1',
+      cluster: 'web-prod',
+      requestedBy: 'ana',
+      params: { healthyTimeoutSec: 120 },
+      state: 'RUNNING',
+      steps: [{ name: 'restore', at, message: 'Rolling back web-prod from web-prod-v003 to web-prod-v002; waiting for 3 healthy instances' }],
+      from: 'web-prod-v003',
+      to: 'web-prod-v002',
+      createdAt: at,
+      updatedAt: at,
+    };
+    server.use(http.get('*/api/applications/web/cluster-operations', () => HttpResponse.json([underWay])));
+    renderApp('/applications/web/clusters');
+    const east = within(await screen.findByRole('region', { name: 'web-prod' }, { timeout: 5000 })).getByRole('group', { name: 'us-east-1' });
+    const card = (name: string) => within(east).getByRole('link', { name: new RegExp(`${name} in prod/us-east-1`) });
+    await waitFor(() => expect(within(card('web-prod-v003')).getByText('rolling back…')).toBeTruthy());
+    expect(within(card('web-prod-v002')).getByText('rolling back…')).toBeTruthy();
+    expect(within(card('web-prod-v001')).queryByText('rolling back…')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { getServerGroup, getClusters } from '../../../shared/api/clusters';
-import { getInstanceLog } from '../../../shared/api/server-groups';
+import { getClusterOperation, getInstanceLog, listClusterOperations } from '../../../shared/api/server-groups';
+import { isOperationActive } from '../../../shared/domain/cluster-operation';
 import { listImageFlags } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
@@ -42,4 +43,20 @@ export const imageFlagsQuery = (application: string) =>
     queryKey: queryKeys.clusters.imageFlags(application),
     queryFn: ({ signal }) => apiFetch(listImageFlags, { params: { application }, signal }),
     refetchInterval: 5000,
+  });
+
+/** A rollback's progress; live events refresh it, and it is looked at every second while it runs in case the stream is down. */
+export const clusterOperationQuery = (application: string, operationId: string) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.operation(application, operationId),
+    queryFn: ({ signal }) => apiFetch(getClusterOperation, { params: { operationId }, signal }),
+    refetchInterval: (query) => (query.state.data && !isOperationActive(query.state.data) ? false : 1000),
+  });
+
+/** The application's rollbacks under way, for the cards of the groups they swap. */
+export const operationsUnderWayQuery = (application: string) =>
+  queryOptions({
+    queryKey: queryKeys.clusters.operationsUnderWay(application),
+    queryFn: ({ signal }) => apiFetch(listClusterOperations, { params: { application }, query: { active: 'true' }, signal }),
+    refetchInterval: POLL_MS,
   });

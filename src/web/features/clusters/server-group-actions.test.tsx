@@ -106,6 +106,27 @@ describe('server-group actions', () => {
     expect(group('web-prod-v003').disabled).toBe(false);
   });
 
+  it('rolls back behind a confirmation, then follows the rollback Kiln runs until the previous group serves again', async () => {
+    const user = renderActions('web-prod-v003');
+    await user.click(screen.getByRole('button', { name: 'Roll back' }));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back cluster web-prod from web-prod-v003?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
+    const progress = await screen.findByRole('region', { name: 'Rollback of web-prod' });
+    expect(await within(progress).findByText('Rolled back web-prod: web-prod-v002 serves again, web-prod-v003 is disabled.')).toBeTruthy();
+    expect(within(progress).getByRole('link', { name: /^Operation [0-9a-f-]{36}$/ })).toBeTruthy();
+    expect(group('web-prod-v003').disabled).toBe(true);
+    expect(group('web-prod-v002').disabled).toBe(false);
+  });
+
+  it('shows why a rollback is refused inside the dialog (nothing older to go back to)', async () => {
+    db.serverGroups = db.serverGroups.filter((g) => !(g.region === 'us-east-1' && g.cluster === 'web-prod' && g.name !== 'web-prod-v003'));
+    const user = renderActions('web-prod-v003');
+    await user.click(screen.getByRole('button', { name: 'Roll back' }));
+    const dialog = screen.getByRole('dialog', { name: 'Roll back cluster web-prod from web-prod-v003?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toBe("Cluster 'web-prod' has no server group older than 'web-prod-v003' to roll back to.");
+  });
+
   it('cancel closes the question without acting', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Destroy' }));

@@ -5,13 +5,14 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { type ServerGroupAction, useServerGroupAction } from './server-group-mutations';
 import { usePermission } from '../../lib/auth-queries';
 import { TrafficGuardToggle } from './traffic-guard-toggle';
+import { RollbackProgress } from './rollback-progress';
 
 const PROGRESS: Record<ServerGroupAction, (sg: ServerGroup) => string> = {
   enable: (sg) => `Enabling ${sg.name}…`,
   disable: (sg) => `Disabling ${sg.name}; requests in flight finish first…`,
   resize: (sg) => `Resizing ${sg.name}…`,
   destroy: (sg) => `Destroying ${sg.name}: draining, then stopping its instances…`,
-  rollback: (sg) => `Rolling back ${sg.cluster}: waiting for the previous server group to be healthy…`,
+  rollback: (sg) => `Asking Kiln to roll back ${sg.cluster}…`,
 };
 
 function explain(action: ServerGroupAction, sg: ServerGroup): string {
@@ -97,9 +98,10 @@ export function ServerGroupActions({
           {PROGRESS[running](sg)}
         </p>
       )}
-      {mutation.isSuccess && !asked && (
+      {mutation.isSuccess && !asked && mutation.data.operationId && <RollbackProgress application={application} operationId={mutation.data.operationId} />}
+      {mutation.isSuccess && !asked && !mutation.data.operationId && (
         <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
-          {mutation.data}
+          {mutation.data.message}
         </p>
       )}
       {asked && (

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import { formatSequence } from '../../../shared/domain/moniker';
@@ -5,6 +6,7 @@ import { EnabledBadge } from '../../components/enabled-badge';
 import { InstanceHealthDots } from '../../components/instance-health-dots';
 import { RelativeTime } from '../../components/relative-time';
 import { ImageFlagLine } from './image-flag';
+import { operationsUnderWayQuery } from './cluster-queries';
 
 interface ServerGroupCardProps {
   serverGroup: ServerGroup;
@@ -15,6 +17,9 @@ interface ServerGroupCardProps {
 
 export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGroupCardProps) {
   const { min, desired, max } = sg.capacity;
+  // One query for every card of the application (same key): the rollbacks under way.
+  const { data: underWay } = useQuery(operationsUnderWayQuery(sg.application));
+  const rollingBack = underWay?.some((op) => op.account === sg.account && op.region === sg.region && op.cluster === sg.cluster && (op.from === sg.name || op.to === sg.name));
   return (
     <Link
       to={{ search }}
@@ -41,6 +46,12 @@ export function ServerGroupCard({ serverGroup: sg, search, selected }: ServerGro
         </span>
       </p>
       <ImageFlagLine application={sg.application} serverGroup={sg} />
+      {rollingBack && (
+        <p className="flex items-center gap-1.5 text-[11px] font-medium text-orange-700 dark:text-orange-400">
+          <span aria-hidden="true" className="size-2.5 animate-spin rounded-full border-2 border-orange-200 border-t-orange-500" />
+          rolling back…
+        </p>
+      )}
       <div className="flex items-center justify-between gap-2">
         <InstanceHealthDots instances={sg.instances} />
         <span className="shrink-0 font-mono text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400" title={`Capacity: min ${min}, desired ${desired}, max ${max}`}>

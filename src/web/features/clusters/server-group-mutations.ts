@@ -6,6 +6,12 @@ import { queryKeys } from '../../lib/query-keys';
 
 export type ServerGroupAction = 'enable' | 'disable' | 'resize' | 'destroy' | 'rollback';
 
+/** What to tell: a sentence, and for a rollback (which runs on in Kiln) the operation to follow. */
+export interface ActionOutcome {
+  message: string;
+  operationId?: string;
+}
+
 /**
  * One mutation for every panel action; whatever it did, the application's clusters are refetched.
  * `onGone` runs when the group was destroyed, before the refetch finds it missing.
@@ -14,23 +20,24 @@ export function useServerGroupAction(application: string, sg: ServerGroup, onGon
   const client = useQueryClient();
   const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name };
   return useMutation({
-    mutationFn: async ({ action, desired, confirm }: { action: ServerGroupAction; desired?: number; confirm?: string }): Promise<string> => {
+    mutationFn: async ({ action, desired, confirm }: { action: ServerGroupAction; desired?: number; confirm?: string }): Promise<ActionOutcome> => {
       switch (action) {
         case 'enable':
           await apiFetch(enableServerGroup, { params, body: {} });
-          return `Enabled ${sg.name}: it takes traffic from its load balancers.`;
+          return { message: `Enabled ${sg.name}: it takes traffic from its load balancers.` };
         case 'disable':
           await apiFetch(disableServerGroup, { params, body: {} });
-          return `Disabled ${sg.name}: its load balancers no longer send it traffic.`;
+          return { message: `Disabled ${sg.name}: its load balancers no longer send it traffic.` };
         case 'resize':
           await apiFetch(resizeServerGroup, { params, body: { capacity: { desired: desired ?? sg.capacity.desired } } });
-          return `Resizing ${sg.name} to ${desired} instances.`;
+          return { message: `Resizing ${sg.name} to ${desired} instances.` };
         case 'destroy':
           await apiFetch(destroyServerGroup, { params, query: { confirm } });
-          return `Destroyed ${sg.name}.`;
+          return { message: `Destroyed ${sg.name}.` };
         case 'rollback': {
-          const r = await apiFetch(rollbackCluster, { params: { application, account: sg.account, region: sg.region, cluster: sg.cluster }, body: {} });
-          return `Rolled back ${sg.cluster}: ${r.serverGroup} serves again, ${r.rolledBackFrom} is disabled.`;
+          // Accepted at once; the rollback runs on in Kiln, and the panel follows it.
+          const { operation } = await apiFetch(rollbackCluster, { params: { application, account: sg.account, region: sg.region, cluster: sg.cluster }, body: {} });
+          return { message: `Rollback of ${sg.cluster} requested.`, operationId: operation.id };
         }
       }
     },

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach } from 'vitest';
+import { createDatabase } from '../db/client';
+import { createRepositories } from '../db/repositories';
+import { openTestDatabase } from '../db/test-database';
+import { createOwners } from '../db/test-builders';
+import type { Database, Repositories } from '../db/types';
+import type { Engine } from './index';
+
+/**
+ * For tests of several Kiln processes on one database: a fresh database per test with the owners of
+ * application `web`; `other()` is a second set of repositories on it (on PostgreSQL a second
+ * connection pool, so two engines are truly concurrent; on PGlite the same one). Engines handed to
+ * `track` are stopped, and their jobs killed, before the database closes.
+ */
+export function useTwoDatabases() {
+  let repos: Repositories | undefined;
+  let close: (() => Promise<void>) | undefined;
+  let second: Database | undefined;
+  const engines: Engine[] = [];
+  beforeEach(async () => {
+    let url: string | undefined;
+    ({ repos, close, url } = await openTestDatabase());
+    await createOwners(repos);
+    second = url ? await createDatabase({ databaseUrl: url }) : undefined;
+  }, 60_000);
+  afterEach(async () => {
+    for (const e of engines) await e.stop();
+    for (const e of engines.splice(0)) await e.killJobs();
+    await second?.close();
+    await close?.();
+  }, 60_000);
+  const first = () => {
+    if (!repos) throw new Error('useTwoDatabases: use it inside a test');
+    return repos;
+  };
+  return {
+    get repos() {
+      return first();
+    },
+    other: (): Repositories => (second ? createRepositories(second) : first()),
+    track: <E extends Engine>(engine: E): E => (engines.push(engine), engine),
+  };
+}
