@@ -4,6 +4,7 @@ import { applicationHandlers } from './handlers/applications';
 import { clusterHandlers } from './handlers/clusters';
 import { accountHandlers } from './handlers/accounts';
 import { serverGroupHandlers } from './handlers/server-groups';
+import { instanceHandlers } from './handlers/instances';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
@@ -24,6 +25,7 @@ export const handlersByEndpoint = {
   ...clusterHandlers,
   ...accountHandlers,
   ...serverGroupHandlers,
+  ...instanceHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
   ...executionHandlers,

@@ -1,3 +1,4 @@
+import { createInstanceControl, type InstanceControl } from './cloud/instance-control';
 import { randomUUID } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,8 @@ export interface Engine {
   pendingJudgments(): Promise<PendingJudgment[]>;
   /** Server-group operations asked for by hand, with the traffic guard and the rollback's wait for health. */
   clusters: ClusterControl;
+  /** Reboot or terminate one instance of a group. */
+  instances: InstanceControl;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -325,5 +328,7 @@ export function createEngine(options: EngineOptions): Engine {
     pendingJudgments: () => repos.executions.pendingJudgments(),
 
     clusters: createClusterControl({ repos, cloud: options.cloud, now, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) }),
+
+    instances: createInstanceControl({ repos, cloud: options.cloud }),
   };
 }

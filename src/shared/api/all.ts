@@ -3,6 +3,7 @@ import { createProject, deleteProject, getProjectDashboard, listProjects, update
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from './applications';
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
 import { destroyServerGroup, disableServerGroup, enableServerGroup, getInstanceLog, listTrafficGuards, resizeServerGroup, rollbackCluster, setTrafficGuard } from './server-groups';
+import { rebootInstance, terminateInstance } from './instances';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
 import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
 import {
@@ -57,6 +58,8 @@ export const allEndpoints = {
   setTrafficGuard,
   listTrafficGuards,
   getInstanceLog,
+  rebootInstance,
+  terminateInstance,
   translateButaneToIgnition,
   renderProvisioning,
   listPipelines,
