@@ -69,7 +69,8 @@ async function setup() {
 describe('instance operations API', { timeout: 60_000 }, () => {
   it('reboots an instance in place and terminates another, which the group replaces; both are audited', async () => {
     const { as, healthy, ids } = await setup();
-    const [first, second] = ids as [string, string];
+    const first = ids[0]!;
+    const second = ids[1]!;
 
     const rebooted = await as('ed', `${group}/instances/${first}/reboot`);
     expect(rebooted.statusCode).toBe(200);
@@ -110,7 +111,8 @@ describe('instance operations API', { timeout: 60_000 }, () => {
 
   it('refuses people who may only read the application, or operate another one, and touches nothing', async () => {
     const { as, ids } = await setup();
-    const [first, second] = ids as [string, string];
+    const first = ids[0]!;
+    const second = ids[1]!;
     for (const who of ['rita', 'otto']) {
       expect((await as(who, `${group}/instances/${first}/reboot`)).statusCode).toBe(403);
       expect((await as(who, `${group}/instances/${second}/terminate`)).statusCode).toBe(403);
