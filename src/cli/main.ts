@@ -13,6 +13,7 @@ import { imageDownloadCommands } from './commands/image-download';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 import { serverGroupCommands } from './commands/server-groups';
+import { instanceCommands } from './commands/instances';
 
 export const COMMANDS: Command[] = [
   ...toolCommands,
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   ...provisioningCommands,
   ...imageDownloadCommands,
   ...serverGroupCommands,
+  ...instanceCommands,
 ];
 
 const GLOBAL = {
