@@ -1,49 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerGroup } from '../../../shared/domain/server-group';
-import type { Account, AccountCredentials } from '../../../shared/domain/account';
-import type { Repositories } from '../../../db/types';
 import { EngineError } from '../../errors';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
 import { createGroupTraffic, routesFrom } from '../group-traffic';
 import { counted, toInstance } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
+import { createLeadership, leaseOwnerName } from '../local-lease';
 import { createMetadataService } from '../metadata-service';
-import { createPortAllocator, type PortRange } from '../ports';
-import type { CloudProvider, ServerGroupKey } from '../provider';
+import { StandingBy } from '../stand-by';
+import { createPortAllocator } from '../ports';
+import type { ServerGroupKey } from '../provider';
 import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from '../server-group-core';
-import type { ContainerImageSource } from './container-images';
 import { adoptContainers } from './docker-adopt';
 import { createEngineImages } from './docker-images';
-import { connectEngine, demuxLogs, engineMessage, LABEL } from './docker-engine';
+import { connectEngine, engineMessage } from './docker-engine';
+import { containerLogTail, removeGroupContainers } from './docker-leftovers';
 import { type ContainerGroup, createContainerRuntime } from './docker-runtime';
+import { DEFAULT_CONTAINER_PORTS, type DockerProvider, type DockerProviderOptions } from './docker-options';
 
-export interface DockerProviderOptions {
-  repos: Repositories;
-  account: Account;
-  credentials?: AccountCredentials | undefined;
-  images: ContainerImageSource;
-  /** Balancer records live under `<dataDir>/balancers/`. */
-  dataDir: string;
-  /** Host ports published for instances (on 127.0.0.1). */
-  ports?: PortRange;
-  timings?: Partial<RuntimeTimings>;
-  drainTimeoutMs?: number;
-  /** How long a new group's containers are watched for an exit at once, so the deploy fails with its reason. */
-  startGraceMs?: number;
-  log?: (line: string) => void;
-}
-
-export interface DockerProvider extends CloudProvider {
-  readonly kind: 'docker';
-  /** Adopts the containers and balancers an earlier Kiln left running; starts health checks. */
-  start(): Promise<void>;
-  /** Stops the balancers and health checks; containers keep running for the next Kiln to adopt. */
-  close(): Promise<void>;
-  /** Lets go of everything without stopping it (a hand-over to another Kiln): balancers keep serving, containers keep running. */
-  detach(): Promise<void>;
-}
-
-export const DEFAULT_CONTAINER_PORTS: PortRange = { from: 25000, to: 25999 };
+export { DEFAULT_CONTAINER_PORTS, type DockerProvider, type DockerProviderOptions } from './docker-options';
 
 /** The container provider for one docker account: a server group is a set of labelled containers. */
 export function createDockerProvider(options: DockerProviderOptions): DockerProvider {
@@ -83,7 +59,10 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     });
   }
 
-  const ready = () => provider.start();
+  const ready = async () => {
+    await provider.start();
+    if (!leadership.leading) throw new StandingBy(lease, `Account '${account.name}'`);
+  };
   const unreachable = (err: unknown): never => {
     if (err instanceof EngineError) throw err;
     throw new EngineError('conflict', `account '${account.name}': the container engine at ${account.endpoint.dockerHost} failed: ${engineMessage(err)}`, 'account');
@@ -110,20 +89,47 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     await route();
   };
 
-  async function begin(): Promise<void> {
-    kilnId = await repos.cloudProcesses.installationId();
+  /** On taking the account's lease: adopt the balancers and containers an earlier Kiln left, then tend them. */
+  async function takeUp(): Promise<void> {
     runtime = makeRuntime();
     await metadata?.start();
-    const lbs = (await repos.loadBalancers.listManaged('docker')).filter((lb) => lb.account === account.name);
-    await stopLeftoverBalancers(options.dataDir, new Set(lbs.map(keyOf)));
-    for (const lb of lbs) await balancers.open(lb);
-    await adoptContainers({ docker, repos, runtime, ports, kilnId, account: account.name, timings, log }).catch(unreachable);
-    await route();
-    timer = setInterval(() => void tick().catch((err: unknown) => log(`health checks: ${engineMessage(err)}`)), timings.healthIntervalMs);
+    try {
+      const lbs = (await repos.loadBalancers.listManaged('docker')).filter((lb) => lb.account === account.name);
+      await stopLeftoverBalancers(options.dataDir, new Set(lbs.map(keyOf)));
+      for (const lb of lbs) await balancers.open(lb);
+      await adoptContainers({ docker, repos, runtime, ports, kilnId, account: account.name, timings, log }).catch(unreachable);
+      await route();
+    } catch (err) {
+      await metadata?.stop();
+      throw err;
+    }
+    timer = setInterval(
+      () =>
+        void tick()
+          .then(() => leadership.renew())
+          .catch((err: unknown) => log(`health checks: ${engineMessage(err)}`)),
+      timings.healthIntervalMs,
+    );
   }
 
+  // One Kiln process at a time runs an account's containers (several may share a PostgreSQL); the others stand by.
+  const lease = `docker:${account.name}`;
+  const leadership = createLeadership({
+    repos,
+    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
+    leaseMs: options.leaseMs ?? 15_000,
+    lease,
+    what: `account '${account.name}'`,
+    log,
+    onLead: takeUp,
+    // Another process runs the containers now: let go of them and the balancers without stopping them.
+    onLose: async () => {
+      balancers.letGo();
+      await stopManaging();
+    },
+  });
+
   async function stopManaging(): Promise<void> {
-    await started?.catch(() => undefined);
     if (timer) clearInterval(timer);
     timer = undefined;
     const groups = [...runtime.groups.values()];
@@ -131,7 +137,6 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     await Promise.all(groups.map((g) => g.running));
     runtime.groups.clear();
     await metadata?.stop();
-    started = undefined;
   }
 
   const provider: DockerProvider = {
@@ -139,22 +144,35 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
     start() {
       // Once per provider; an engine that could not be reached is tried again on the next call.
-      started ??= begin().catch((err: unknown) => {
+      started ??= (async () => {
+        kilnId = await repos.cloudProcesses.installationId();
+        await leadership.start();
+      })().catch((err: unknown) => {
         started = undefined;
         throw err;
       });
       return started;
     },
 
+    get leading() {
+      return leadership.leading;
+    },
+
     async close() {
+      await started?.catch(() => undefined);
       await stopManaging();
       await balancers.stopAll();
+      await leadership.close();
+      started = undefined;
     },
 
     async detach() {
+      await started?.catch(() => undefined);
       // Let go of the balancers first: a health check finishing meanwhile must not send them empty routes.
       balancers.letGo();
       await stopManaging();
+      await leadership.close();
+      started = undefined;
     },
 
     async resolveImage(ref) {
@@ -224,20 +242,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       await traffic.drain(g);
       await g.running;
       await Promise.all([...g.instances].map((i) => runtime.stop(g, i, 'stopped: server group destroyed')));
-      // Containers of the group this process does not track (a launch cut short) go too.
-      const left = await docker
-        .listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.serverGroup}=${key.name}`] } })
-        .catch(unreachable);
-      await Promise.all(
-        left
-          .filter((c) => c.Labels[LABEL.region] === key.region)
-          .map((c) =>
-            docker
-              .getContainer(c.Id)
-              .remove({ force: true })
-              .catch(() => undefined),
-          ),
-      );
+      await removeGroupContainers(docker, { kilnId, account: account.name }, key).catch(unreachable);
       runtime.groups.delete(keyOf(key));
       await repos.serverGroups.delete(key);
     },
@@ -263,16 +268,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
     async instanceLog(instanceId, maxBytes) {
       await ready();
-      if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
-      const [c] = await docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account.name}`, `${LABEL.instance}=${instanceId}`] },
-      });
-      if (!c) return undefined;
-      const raw = await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, follow: false, tail: 2000 });
-      const text = demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
-      const bytes = Buffer.from(text);
-      return bytes.length > maxBytes ? bytes.subarray(bytes.length - maxBytes).toString('utf8') : text;
+      return containerLogTail(docker, { kilnId, account: account.name }, instanceId, maxBytes);
     },
 
     ensureLoadBalancer: (spec) =>
