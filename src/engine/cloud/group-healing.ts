@@ -43,3 +43,39 @@ export async function healToCapacity<I extends InstanceState, G extends HealingG
     await Promise.all(extras.map((i) => ops.stop(g, i, 'stopped: server group scaled down')));
   }
 }
+
+/** An instance restarting in place: still counted (no replacement is launched), out of the balancers, not judged by checks until it is back. */
+export function markRebooting(i: InstanceState): void {
+  i.rebooting = true;
+  i.readyMs = undefined;
+  i.lastCheckOk = undefined;
+  i.failures = 0;
+  i.detail = 'rebooting';
+}
+
+/**
+ * Stops one instance for good and heals the group back to capacity. It leaves the balancers before
+ * it is stopped, so no new request is sent to a closing process or container.
+ */
+export async function terminateOne<I extends InstanceState, G extends HealingGroup<I>>(
+  g: G,
+  i: I,
+  ops: { route: () => Promise<void>; stop: (g: G, i: I, why: string) => Promise<void>; reconcile: (g: G) => Promise<void> },
+): Promise<void> {
+  i.retiring = true;
+  await ops.route();
+  await ops.stop(g, i, 'terminated on request; replaced');
+  await ops.reconcile(g);
+}
+
+/** An instance reported ready to the metadata service: it waits for its first check, which a pass of its group runs now. */
+export function markReady<I extends InstanceState, G extends HealingGroup<I>>(groups: Iterable<G>, instanceId: string, then: (g: G) => void): void {
+  for (const g of groups) {
+    const i = g.instances.find((x) => x.id === instanceId);
+    if (i && i.readyMs === undefined) {
+      i.readyMs = Date.now();
+      i.detail = 'reported ready; waiting for the first health check';
+      then(g);
+    }
+  }
+}

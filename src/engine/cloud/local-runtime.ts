@@ -5,9 +5,9 @@ import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
 import type { ImageCatalog } from './images';
 import { isAlive, launchInstance, probe, terminate } from './instance-process';
-import { healToCapacity } from './group-healing';
+import { healToCapacity, markReady, markRebooting } from './group-healing';
 import { type LiveInstance, toInstance } from './local-instance';
-import type { MetadataService } from './metadata-service';
+import { identityOf, type MetadataService } from './metadata-service';
 import type { PortAllocator } from './ports';
 
 export interface RuntimeTimings {
@@ -88,15 +88,7 @@ export function createRuntime(deps: {
     deps.onRoutesChanged();
   };
 
-  const register = (g: LiveGroup, id: string) =>
-    deps.metadata.register({
-      instanceId: id,
-      hostname: `${g.sg.name}-${id.slice(2, 8)}`,
-      serverGroup: g.sg.name,
-      account: g.sg.account,
-      region: g.sg.region,
-      userData: g.sg.userData ?? '',
-    });
+  const register = (g: LiveGroup, id: string) => deps.metadata.register(identityOf(g.sg, id));
 
   /** Starts the instance's process; only the exit of its current process counts (a reboot replaces it). */
   async function spawn(g: LiveGroup, instance: LiveInstance, metadataUrl: string): Promise<void> {
@@ -154,11 +146,7 @@ export function createRuntime(deps: {
    * does not launch a replacement.
    */
   async function reboot(g: LiveGroup, i: LiveInstance): Promise<void> {
-    i.rebooting = true;
-    i.readyMs = undefined;
-    i.lastCheckOk = undefined;
-    i.failures = 0;
-    i.detail = 'rebooting';
+    markRebooting(i);
     await deps.onRoutesChanged();
     try {
       const old = i.pid;
@@ -250,15 +238,10 @@ export function createRuntime(deps: {
     reboot,
     reconcile,
     onReady(instanceId: string) {
-      for (const g of groups.values()) {
-        const i = g.instances.find((x) => x.id === instanceId);
-        if (i && i.readyMs === undefined) {
-          i.readyMs = Date.now();
-          g.crashes = 0;
-          i.detail = 'reported ready; waiting for the first health check';
-          void reconcile(g);
-        }
-      }
+      markReady(groups.values(), instanceId, (g) => {
+        g.crashes = 0;
+        void reconcile(g);
+      });
     },
     /** Stops every process of the group and forgets its files. */
     async stopAll(g: LiveGroup, why: string, removeFiles: boolean): Promise<void> {

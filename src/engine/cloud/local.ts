@@ -9,6 +9,7 @@ import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
 import { StandingBy } from './stand-by';
 import { createBalancers } from './local-balancers';
+import { terminateOne } from './group-healing';
 import { createGroupTraffic, routesFrom } from './group-traffic';
 import { toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
@@ -262,12 +263,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async terminateInstance(key, instanceId) {
       const g = group(key);
-      const i = liveInstance(g.instances, key, instanceId);
-      // Out of the balancers before its SIGTERM, so no new request is sent to a closing process.
-      i.retiring = true;
-      await route();
-      await runtime.stop(g, i, 'terminated on request; replaced');
-      await runtime.reconcile(g);
+      await terminateOne(g, liveInstance(g.instances, key, instanceId), { route, stop: runtime.stop, reconcile: runtime.reconcile });
     },
 
     async instanceLog(instanceId, maxBytes) {

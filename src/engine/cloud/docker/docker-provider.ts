@@ -3,6 +3,7 @@ import type { ServerGroup } from '../../../shared/domain/server-group';
 import { EngineError } from '../../errors';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
+import { terminateOne } from '../group-healing';
 import { createGroupTraffic, routesFrom } from '../group-traffic';
 import { counted, toInstance } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
@@ -258,12 +259,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
     async terminateInstance(key, instanceId) {
       const g = await group(key);
-      const i = liveInstance(g.instances, key, instanceId);
-      // Out of the balancers before the engine stops it, so no new request is sent to a closing container.
-      i.retiring = true;
-      await route();
-      await runtime.stop(g, i, 'terminated on request; replaced');
-      await runtime.reconcile(g);
+      await terminateOne(g, liveInstance(g.instances, key, instanceId), { route, stop: runtime.stop, reconcile: runtime.reconcile });
     },
 
     async instanceLog(instanceId, maxBytes) {

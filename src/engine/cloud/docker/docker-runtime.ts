@@ -3,9 +3,9 @@ import type Docker from 'dockerode';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { healToCapacity } from '../group-healing';
+import { healToCapacity, markReady, markRebooting } from '../group-healing';
 import { counted, type InstanceState, toInstance } from '../local-instance';
-import type { MetadataService } from '../metadata-service';
+import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { RuntimeTimings } from '../local-runtime';
 import { CONTAINER_PORT, demuxLogs, engineMessage, LABEL } from './docker-engine';
@@ -106,14 +106,7 @@ export function createContainerRuntime(deps: {
     const id = `i-${randomBytes(6).toString('hex')}`;
     const env = [`PORT=${CONTAINER_PORT}`, `KILN_INSTANCE_ID=${id}`, `KILN_IMAGE_NAME=${g.sg.image.name}`, `KILN_IMAGE_VERSION=${g.sg.image.version}`];
     if (deps.metadata && deps.metadataHost) {
-      const url = deps.metadata.register({
-        instanceId: id,
-        hostname: `${g.sg.name}-${id.slice(2, 8)}`,
-        serverGroup: g.sg.name,
-        account: g.sg.account,
-        region: g.sg.region,
-        userData: g.sg.userData ?? '',
-      });
+      const url = deps.metadata.register(identityOf(g.sg, id));
       env.push(`KILN_METADATA_URL=${url.replace('127.0.0.1', deps.metadataHost)}`);
     }
     const labels = {
@@ -181,11 +174,7 @@ export function createContainerRuntime(deps: {
    * toward capacity meanwhile, so no replacement is started.
    */
   async function reboot(g: ContainerGroup, i: ContainerInstance): Promise<void> {
-    i.rebooting = true;
-    i.readyMs = undefined;
-    i.lastCheckOk = undefined;
-    i.failures = 0;
-    i.detail = 'rebooting';
+    markRebooting(i);
     await deps.onRoutesChanged();
     try {
       await docker.getContainer(i.containerId).restart({ t: 5 });
@@ -275,14 +264,7 @@ export function createContainerRuntime(deps: {
     engineStates,
     markGone,
     onReady(instanceId: string) {
-      for (const g of groups.values()) {
-        const i = g.instances.find((x) => x.id === instanceId);
-        if (i && i.readyMs === undefined) {
-          i.readyMs = Date.now();
-          i.detail = 'reported ready; waiting for the first health check';
-          void reconcile(g);
-        }
-      }
+      markReady(groups.values(), instanceId, (g) => void reconcile(g));
     },
   };
 }
