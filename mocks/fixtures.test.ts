@@ -29,7 +29,12 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
   return { status: res.status, json: (await res.json()) as unknown };
 }
 
-const groupOf = (sg: { application: string; account: string; region: string; name: string }) => ({ application: sg.application, account: sg.account, region: sg.region, serverGroup: sg.name });
+const groupOf = (sg: { application: string; account: string; region: string; name: string }) => ({
+  application: sg.application,
+  account: sg.account,
+  region: sg.region,
+  serverGroup: sg.name,
+});
 const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
 const SAMPLE_EXECUTION = db.executions[0]!.id;
 const FAILED_EXECUTION = db.executions[1]!.id;

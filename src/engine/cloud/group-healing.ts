@@ -16,7 +16,12 @@ export interface HealingGroup<I extends InstanceState> {
  */
 export async function healToCapacity<I extends InstanceState, G extends HealingGroup<I>>(
   g: G,
-  ops: { launch: (g: G) => Promise<unknown>; stop: (g: G, i: I, why: string) => Promise<void>; goneLingerMs: number; onProblem?: (problem: string, before: string | undefined) => void },
+  ops: {
+    launch: (g: G) => Promise<unknown>;
+    stop: (g: G, i: I, why: string) => Promise<void>;
+    goneLingerMs: number;
+    onProblem?: (problem: string, before: string | undefined) => void;
+  },
 ): Promise<void> {
   const desired = g.sg.capacity.desired;
   const live = g.instances.filter(counted);

@@ -96,7 +96,11 @@ describe.skipIf(!TEST_DOCKER_HOST)(
       const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
       const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
       await new Promise((r) => setTimeout(r, 500));
-      const rolled = await d.run('deploy', deployConfig('sample-app:v2', { ...four, strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBetweenStepsSec: 2 }), 120_000);
+      const rolled = await d.run(
+        'deploy',
+        deployConfig('sample-app:v2', { ...four, strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBetweenStepsSec: 2 }),
+        120_000,
+      );
       const report = await load.stop();
       console.log(
         `containers rolling red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p99 ${report.latencyMsP99} ms`,

@@ -34,9 +34,21 @@ describe.skipIf(!TEST_DOCKER_HOST)('the lease on a container account (skipped wi
     const b = await h.fresh({ leaseMs: 1500, owner: 'kiln-b' });
     expect(b.leading).toBe(false);
     // The process standing by refuses to touch the account's containers, naming it…
-    const refused = b.createServerGroup({ application: 'web', ...key, name: 'web-prod-v002', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+    const refused = b.createServerGroup({
+      application: 'web',
+      ...key,
+      name: 'web-prod-v002',
+      image: 'sample-app:v1',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      disabled: false,
+    });
     await expect(refused).rejects.toBeInstanceOf(StandingBy);
-    await expect(refused).rejects.toMatchObject({ kind: 'conflict', lease: 'docker:containers', message: expect.stringContaining("Account 'containers' is run by another Kiln process") });
+    await expect(refused).rejects.toMatchObject({
+      kind: 'conflict',
+      lease: 'docker:containers',
+      message: expect.stringContaining("Account 'containers' is run by another Kiln process"),
+    });
     await expect(b.getServerGroup(key)).rejects.toBeInstanceOf(StandingBy);
     // …and starts nothing while the leader's health checks keep the group at 2 (it never launches its own).
     await new Promise((r) => setTimeout(r, 2000));

@@ -37,4 +37,3 @@ export interface DockerProvider extends CloudProvider {
 }
 
 export const DEFAULT_CONTAINER_PORTS: PortRange = { from: 25000, to: 25999 };
-
