@@ -30,6 +30,12 @@ async function call(endpoint: Endpoint, sample: Sample = {}) {
   return { status: res.status, json: (await res.json()) as unknown };
 }
 
+const groupOf = (sg: { application: string; account: string; region: string; name: string }) => ({
+  application: sg.application,
+  account: sg.account,
+  region: sg.region,
+  serverGroup: sg.name,
+});
 const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
 const SAMPLE_EXECUTION = db.executions[0]!.id;
 const FAILED_EXECUTION = db.executions[1]!.id;
@@ -75,6 +81,8 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listClusterOperations: { params: { application: 'web' }, query: { active: 'true' } },
   setTrafficGuard: { params: { application: 'web', account: 'prod', cluster: 'web-prod' }, body: { enabled: true } },
   getInstanceLog: { params: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
+  rebootInstance: { params: { ...groupOf(db.serverGroups[0]!), instanceId: db.serverGroups[0]!.instances[0]!.id }, body: {} },
+  terminateInstance: { params: { ...groupOf(db.serverGroups[0]!), instanceId: db.serverGroups[0]!.instances[0]!.id }, body: {} },
   listTrafficGuards: { params: { application: 'web' } },
   translateButaneToIgnition: { body: { butane: 'variant: flatcar\nversion: 1.0.0\n' } },
   renderProvisioning: { body: { intent: { hostname: 'web-1' }, format: 'cloud-init' } },

@@ -5,6 +5,7 @@ import { clusterHandlers } from './handlers/clusters';
 import { accountHandlers } from './handlers/accounts';
 import { ciServerHandlers } from './handlers/ci-servers';
 import { serverGroupHandlers } from './handlers/server-groups';
+import { instanceHandlers } from './handlers/instances';
 import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
@@ -26,6 +27,7 @@ export const handlersByEndpoint = {
   ...accountHandlers,
   ...ciServerHandlers,
   ...serverGroupHandlers,
+  ...instanceHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
   ...executionHandlers,

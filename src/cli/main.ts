@@ -14,6 +14,7 @@ import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 import { ciServerCommands } from './commands/ci-servers';
 import { serverGroupCommands } from './commands/server-groups';
+import { instanceCommands } from './commands/instances';
 
 export const COMMANDS: Command[] = [
   ...toolCommands,
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   ...provisioningCommands,
   ...imageDownloadCommands,
   ...serverGroupCommands,
+  ...instanceCommands,
 ];
 
 const GLOBAL = {

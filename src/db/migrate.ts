@@ -19,6 +19,7 @@ import { serverGroupHistorySchema } from './migrations/160-server-group-history'
 import { imageRestoreSchema } from './migrations/175-image-restore';
 import { clusterOperationsSchema } from './migrations/180-cluster-operations';
 import { ciServersSchema } from './migrations/190-ci-servers';
+import { providerLeasesSchema } from './migrations/200-provider-leases';
 import type { Session } from './types';
 
 export interface Migration {
@@ -55,6 +56,7 @@ export const MIGRATIONS: readonly Migration[] = [
   imageRestoreSchema,
   ciServersSchema,
   clusterOperationsSchema,
+  providerLeasesSchema,
 ];
 
 /**

@@ -130,9 +130,9 @@ export interface CloudProcessRepository {
    * Takes or renews the lease to run the local cloud; false while another owner holds an unexpired
    * one, unless it is `takeFrom` (a holder known to be dead).
    */
-  acquireLease(owner: string, ttlMs: number, takeFrom?: string): Promise<boolean>;
-  leaseHolder(): Promise<string | undefined>;
-  releaseLease(owner: string): Promise<void>;
+  acquireLease(owner: string, ttlMs: number, takeFrom?: string, lease?: string): Promise<boolean>;
+  leaseHolder(lease?: string): Promise<string | undefined>;
+  releaseLease(owner: string, lease?: string): Promise<void>;
 }
 
 /** Clusters whose last enabled server group may not be disabled or destroyed. */

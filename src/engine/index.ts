@@ -1,3 +1,4 @@
+import { createInstanceControl, type InstanceControl } from './cloud/instance-control';
 import { randomUUID } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,8 @@ export interface Engine {
   pendingJudgments(): Promise<PendingJudgment[]>;
   /** Server-group operations asked for by hand, with the traffic guard; rollbacks run as durable operations (swept by run()). */
   clusters: ClusterControl;
+  /** Reboot or terminate one instance of a group. */
+  instances: InstanceControl;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -333,5 +336,7 @@ export function createEngine(options: EngineOptions): Engine {
     pendingJudgments: () => repos.executions.pendingJudgments(),
 
     clusters: createClusterControl({ repos, cloud: options.cloud, operations: clusterOperations }),
+
+    instances: createInstanceControl({ repos, cloud: options.cloud }),
   };
 }

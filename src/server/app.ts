@@ -12,6 +12,7 @@ import { clusterRoutes } from './routes/clusters';
 import { accountRoutes } from './routes/accounts';
 import { ciServerRoutes } from './routes/ci-servers';
 import { serverGroupRoutes } from './routes/server-groups';
+import { instanceRoutes } from './routes/instances';
 import { localProviders, createEventBus, createEngine } from '../engine/index';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => executionRoutes(s, deps, engine));
   await routes((s) => triggerRoutes(s, deps, engine));
   await routes((s) => serverGroupRoutes(s, deps, engine));
+  await routes((s) => instanceRoutes(s, deps, engine));
   await routes((s) => approvalRoutes(s, deps, engine));
   await routes((s) => imageRoutes(s, deps));
   await routes((s) => searchRoutes(s, deps));

@@ -21,25 +21,26 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
       await db.query('delete from local_cloud_processes where instance_id = $1', [instanceId]);
     },
 
-    async acquireLease(owner, ttlMs, takeFrom) {
+    // One row per lease: 'local' (the local cloud), 'docker:<account>' (one container account).
+    async acquireLease(owner, ttlMs, takeFrom, lease = 'local') {
       // Insert, or take over an expired lease, or renew our own: one statement, so two processes cannot both win.
       const { rows } = await db.query(
-        `insert into local_cloud_lease (id, owner, expires_at) values ('local', $1, now() + make_interval(secs => $2 / 1000.0))
+        `insert into local_cloud_lease (id, owner, expires_at) values ($4, $1, now() + make_interval(secs => $2 / 1000.0))
          on conflict (id) do update set owner = excluded.owner, expires_at = excluded.expires_at
            where local_cloud_lease.owner = excluded.owner or local_cloud_lease.expires_at < now() or local_cloud_lease.owner = $3
          returning owner`,
-        [owner, ttlMs, takeFrom ?? null],
+        [owner, ttlMs, takeFrom ?? null, lease],
       );
       return rows.length > 0;
     },
 
-    async leaseHolder() {
-      const { rows } = await db.query<{ owner: string }>("select owner from local_cloud_lease where id = 'local'");
+    async leaseHolder(lease = 'local') {
+      const { rows } = await db.query<{ owner: string }>('select owner from local_cloud_lease where id = $1', [lease]);
       return rows[0]?.owner;
     },
 
-    async releaseLease(owner) {
-      await db.query("delete from local_cloud_lease where id = 'local' and owner = $1", [owner]);
+    async releaseLease(owner, lease = 'local') {
+      await db.query('delete from local_cloud_lease where id = $2 and owner = $1', [owner, lease]);
     },
 
     async list() {

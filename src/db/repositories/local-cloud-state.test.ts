@@ -52,6 +52,20 @@ describe(`local cloud state (${testDriver()})`, () => {
     expect(await repos.cloudProcesses.list()).toEqual([]);
   });
 
+  it('keeps one lease per container account beside the local cloud’s, each held by one owner at a time', async () => {
+    const { repos } = current();
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000)).toBe(true);
+    // Another process may run a container account while the first runs the local cloud…
+    expect(await repos.cloudProcesses.acquireLease('b', 60_000, undefined, 'docker:lab')).toBe(true);
+    // …but not the same account twice.
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000, undefined, 'docker:lab')).toBe(false);
+    expect(await repos.cloudProcesses.leaseHolder('docker:lab')).toBe('b');
+    expect(await repos.cloudProcesses.leaseHolder()).toBe('a');
+    await repos.cloudProcesses.releaseLease('b', 'docker:lab');
+    expect(await repos.cloudProcesses.acquireLease('a', 60_000, undefined, 'docker:lab')).toBe(true);
+    expect(await repos.cloudProcesses.leaseHolder()).toBe('a');
+  });
+
   it('lets one owner at a time hold the local-cloud lease until it expires or is released', async () => {
     const { repos } = current();
     expect(await repos.cloudProcesses.acquireLease('a', 60_000)).toBe(true);

@@ -20,6 +20,8 @@ export interface InstanceState {
   goneMs?: number | undefined;
   /** Being stopped on purpose (scale-down, replacement); no longer counted or routed to. */
   retiring: boolean;
+  /** Restarting in place: still counted, not routed to, not judged by health checks until it is back. */
+  rebooting?: boolean | undefined;
 }
 
 /** One instance as the local cloud tracks it; the database row is derived from this. */

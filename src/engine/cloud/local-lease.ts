@@ -11,19 +11,25 @@ function deadOnThisHost(holder: string | undefined): boolean {
 }
 
 /**
- * Who runs the local cloud when several Kiln processes share one database: the holder of the
- * lease. The others stand by and try again every third of the lease, so when the holder dies one
- * of them takes over (and re-adopts the instances it left running).
+ * Who runs the local cloud (or one container account) when several Kiln processes share one
+ * database: the holder of the lease. The others stand by and try again every third of the lease,
+ * so when the holder dies one of them takes over (and re-adopts the instances it left running).
  */
 export function createLeadership(deps: {
   repos: Repositories;
   owner: string;
   leaseMs: number;
+  /** Which lease: 'local' (the local cloud, the default) or 'docker:<account>'. */
+  lease?: string;
+  /** What is led, for the log: "the local cloud", "account 'lab'". */
+  what?: string;
   onLead: () => Promise<void>;
   /** The lease was lost (this process stalled past it and another took over): stop managing, kill nothing. */
   onLose: () => Promise<void>;
   log: (line: string) => void;
 }) {
+  const lease = deps.lease ?? 'local';
+  const what = deps.what ?? 'the local cloud';
   let leading = false;
   let standby: NodeJS.Timeout | undefined;
   let closed = false;
@@ -31,16 +37,23 @@ export function createLeadership(deps: {
   const attempt = async () => {
     if (closed || leading) return;
     const { cloudProcesses } = deps.repos;
-    if (!(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs))) {
+    if (!(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs, undefined, lease))) {
       // A Kiln restarted after a crash need not wait out its predecessor's lease.
-      const holder = await cloudProcesses.leaseHolder();
-      if (!deadOnThisHost(holder) || !(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs, holder))) return;
-      deps.log(`took over the local cloud from ${holder}, which is no longer running`);
+      const holder = await cloudProcesses.leaseHolder(lease);
+      if (!deadOnThisHost(holder) || !(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs, holder, lease))) return;
+      deps.log(`took over ${what} from ${holder}, which is no longer running`);
     }
     if (standby) clearInterval(standby);
     standby = undefined;
     leading = true;
-    await deps.onLead();
+    try {
+      await deps.onLead();
+    } catch (err) {
+      // Could not take up the work (an engine out of reach): give the lease back, so this or another process tries again.
+      leading = false;
+      await cloudProcesses.releaseLease(deps.owner, lease).catch(() => undefined);
+      throw err;
+    }
   };
 
   return {
@@ -50,15 +63,15 @@ export function createLeadership(deps: {
     async start(): Promise<void> {
       await attempt();
       if (!leading) {
-        deps.log('another Kiln process runs the local cloud; this one stands by to take over');
-        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over the local cloud: ${String(err)}`)), Math.max(50, deps.leaseMs / 3));
+        deps.log(`another Kiln process runs ${what}; this one stands by to take over`);
+        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), Math.max(50, deps.leaseMs / 3));
       }
     },
     /** Called on every tick of the leader. */
     async renew(): Promise<void> {
       if (!leading || closed) return;
-      if (await deps.repos.cloudProcesses.acquireLease(deps.owner, deps.leaseMs)) return;
-      deps.log('lost the local-cloud lease to another Kiln process; it manages the instances now');
+      if (await deps.repos.cloudProcesses.acquireLease(deps.owner, deps.leaseMs, undefined, lease)) return;
+      deps.log(`lost the lease on ${what} to another Kiln process; it manages the instances now`);
       leading = false;
       await deps.onLose();
       if (!closed) standby = setInterval(() => void attempt(), Math.max(50, deps.leaseMs / 3));
@@ -66,7 +79,7 @@ export function createLeadership(deps: {
     async close(): Promise<void> {
       closed = true;
       if (standby) clearInterval(standby);
-      if (leading) await deps.repos.cloudProcesses.releaseLease(deps.owner);
+      if (leading) await deps.repos.cloudProcesses.releaseLease(deps.owner, lease);
       leading = false;
     },
   };

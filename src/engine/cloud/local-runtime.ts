@@ -5,8 +5,9 @@ import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
 import type { ImageCatalog } from './images';
 import { isAlive, launchInstance, probe, terminate } from './instance-process';
-import { counted, type LiveInstance, routable, toInstance } from './local-instance';
-import type { MetadataService } from './metadata-service';
+import { healToCapacity, markReady, markRebooting } from './group-healing';
+import { type LiveInstance, toInstance } from './local-instance';
+import { identityOf, type MetadataService } from './metadata-service';
 import type { PortAllocator } from './ports';
 
 export interface RuntimeTimings {
@@ -50,7 +51,7 @@ export function createRuntime(deps: {
   instancesDir: string;
   timings: RuntimeTimings;
   /** Called whenever routable instances may have changed. */
-  onRoutesChanged: () => void;
+  onRoutesChanged: () => unknown;
   log: (line: string) => void;
 }) {
   const { repos, timings } = deps;
@@ -87,26 +88,45 @@ export function createRuntime(deps: {
     deps.onRoutesChanged();
   };
 
-  async function launch(g: LiveGroup): Promise<LiveInstance> {
+  const register = (g: LiveGroup, id: string) => deps.metadata.register(identityOf(g.sg, id));
+
+  /** Starts the instance's process; only the exit of its current process counts (a reboot replaces it). */
+  async function spawn(g: LiveGroup, instance: LiveInstance, metadataUrl: string): Promise<void> {
     const image = deps.images.resolve(`${g.sg.image.name}:${g.sg.image.version}`);
+    const child = launchInstance({ instanceId: instance.id, image, port: instance.port, metadataUrl, workDir: instance.workDir });
+    instance.child = child;
+    instance.pid = child.pid ?? -1;
+    child.on('exit', (code, signal) => {
+      if (instance.child !== child) return;
+      instance.child = undefined;
+      markGone(g, instance, instance.stopReason ?? (code === null ? `process killed by ${signal}` : `process exited with code ${code}`));
+      void persist(g);
+    });
+    child.on('error', (err) => {
+      if (instance.child === child) markGone(g, instance, `could not start: ${err.message}`);
+    });
+    if (child.pid)
+      await repos.cloudProcesses.record({
+        instanceId: instance.id,
+        account: g.sg.account,
+        region: g.sg.region,
+        serverGroup: g.sg.name,
+        pid: child.pid,
+        port: instance.port,
+        workDir: instance.workDir,
+      });
+  }
+
+  async function launch(g: LiveGroup): Promise<LiveInstance> {
+    deps.images.resolve(`${g.sg.image.name}:${g.sg.image.version}`);
     const port = await deps.ports.allocate();
     const id = `i-${randomBytes(6).toString('hex')}`;
-    const workDir = join(deps.instancesDir, id);
-    const metadataUrl = deps.metadata.register({
-      instanceId: id,
-      hostname: `${g.sg.name}-${id.slice(2, 8)}`,
-      serverGroup: g.sg.name,
-      account: g.sg.account,
-      region: g.sg.region,
-      userData: g.sg.userData ?? '',
-    });
-    const child = launchInstance({ instanceId: id, image, port, metadataUrl, workDir });
+    const metadataUrl = register(g, id);
     const instance: LiveInstance = {
       id,
       port,
-      pid: child.pid ?? -1,
-      child,
-      workDir,
+      pid: -1,
+      workDir: join(deps.instancesDir, id),
       launchedAt: new Date().toISOString(),
       startedMs: Date.now(),
       failures: 0,
@@ -114,15 +134,32 @@ export function createRuntime(deps: {
       gone: false,
       retiring: false,
     };
-    child.on('exit', (code, signal) => {
-      instance.child = undefined;
-      markGone(g, instance, instance.stopReason ?? (code === null ? `process killed by ${signal}` : `process exited with code ${code}`));
-      void persist(g);
-    });
-    child.on('error', (err) => markGone(g, instance, `could not start: ${err.message}`));
     g.instances.push(instance);
-    if (child.pid) await repos.cloudProcesses.record({ instanceId: id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, pid: child.pid, port, workDir });
+    await spawn(g, instance, metadataUrl);
     return instance;
+  }
+
+  /**
+   * Restarts one instance's process in place: same id, port and directory. It leaves the balancers
+   * first (their routes are in force before the SIGTERM, so no new request reaches it) and comes
+   * back once it reports ready and passes a check; it counts toward capacity meanwhile, so the group
+   * does not launch a replacement.
+   */
+  async function reboot(g: LiveGroup, i: LiveInstance): Promise<void> {
+    markRebooting(i);
+    await deps.onRoutesChanged();
+    try {
+      const old = i.pid;
+      i.child = undefined; // its exit is the reboot's, not a crash
+      await terminate(old);
+      deps.metadata.unregister(i.id);
+      i.startedMs = Date.now();
+      await spawn(g, i, register(g, i.id));
+      i.detail = 'rebooted; waiting for report-ready';
+    } finally {
+      i.rebooting = false;
+    }
+    await persist(g);
   }
 
   async function stop(g: LiveGroup, i: LiveInstance, why: string): Promise<void> {
@@ -137,7 +174,7 @@ export function createRuntime(deps: {
   }
 
   async function check(g: LiveGroup, i: LiveInstance): Promise<void> {
-    if (i.gone || i.retiring) return;
+    if (i.gone || i.retiring || i.rebooting) return;
     if (!i.child && !isAlive(i.pid)) return markGone(g, i, 'process is no longer running');
     if (i.readyMs === undefined) {
       if (Date.now() - i.startedMs > timings.readyTimeoutMs) {
@@ -181,32 +218,15 @@ export function createRuntime(deps: {
   async function reconcileOnce(g: LiveGroup): Promise<void> {
     if (g.destroying) return;
     await Promise.all(g.instances.map((i) => check(g, i)));
-    const desired = g.sg.capacity.desired;
-    const live = g.instances.filter(counted);
-    // A dead instance stays listed as down for a while and until the group is whole again (at most a minute).
-    const whole = live.filter(routable).length >= desired;
-    const keep = (i: LiveInstance) => {
-      const age = Date.now() - (i.goneMs ?? 0);
-      return age < timings.goneLingerMs || (!whole && age < 60_000);
-    };
-    g.instances = g.instances.filter((i) => !i.gone || keep(i));
-    const before = g.problem;
-    g.problem = undefined;
-    for (let n = live.length; n < desired && !g.destroying && Date.now() >= (g.nextLaunchMs ?? 0); n += 1) {
-      try {
-        await launch(g);
-      } catch (err) {
-        g.problem = err instanceof Error ? err.message : String(err);
-        // Retried on every tick; said once, not once a second.
-        if (g.problem !== before) deps.log(`${g.sg.name}: cannot launch an instance: ${g.problem}`);
-        break;
-      }
-    }
-    if (live.length > desired) {
-      // Stop the ones that serve least: not ready first, then the newest.
-      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
-      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
-    }
+    await healToCapacity(g, {
+      launch,
+      stop,
+      goneLingerMs: timings.goneLingerMs,
+      // Retried on every tick; said once, not once a second.
+      onProblem: (problem, before) => {
+        if (problem !== before) deps.log(`${g.sg.name}: cannot launch an instance: ${problem}`);
+      },
+    });
     await persist(g);
   }
 
@@ -215,17 +235,13 @@ export function createRuntime(deps: {
     persist,
     launch,
     stop,
+    reboot,
     reconcile,
     onReady(instanceId: string) {
-      for (const g of groups.values()) {
-        const i = g.instances.find((x) => x.id === instanceId);
-        if (i && i.readyMs === undefined) {
-          i.readyMs = Date.now();
-          g.crashes = 0;
-          i.detail = 'reported ready; waiting for the first health check';
-          void reconcile(g);
-        }
-      }
+      markReady(groups.values(), instanceId, (g) => {
+        g.crashes = 0;
+        void reconcile(g);
+      });
     },
     /** Stops every process of the group and forgets its files. */
     async stopAll(g: LiveGroup, why: string, removeFiles: boolean): Promise<void> {

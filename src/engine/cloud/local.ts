@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { parseMoniker } from '../../shared/domain/moniker';
-import { Capacity, ServerGroup } from '../../shared/domain/server-group';
+import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
 import { EngineError } from '../errors';
 import { builtInImages, type ImageCatalog } from './images';
@@ -11,11 +9,14 @@ import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
 import { StandingBy } from './stand-by';
 import { createBalancers } from './local-balancers';
-import { counted, routable, toInstance } from './local-instance';
+import { terminateOne } from './group-healing';
+import { createGroupTraffic, routesFrom } from './group-traffic';
+import { toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
 import { createMetadataService } from './metadata-service';
 import { createPortAllocator, DEFAULT_INSTANCE_PORTS, type PortRange } from './ports';
 import type { CloudProvider, ServerGroupKey } from './provider';
+import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from './server-group-core';
 
 export interface LocalCloudOptions {
   repos: Repositories;
@@ -50,8 +51,6 @@ export interface LocalCloud extends CloudProvider {
   /** Process ids of the balancers' processes (tests check none outlives Kiln's graceful stop). */
   balancerPids(): number[];
 }
-
-const notFound = (key: ServerGroupKey) => new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
 
 export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   const { repos } = options;
@@ -96,20 +95,15 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     repos,
     dataDir: options.dataDir,
     log,
-    routesOf: (lb) =>
-      lb.targets.flatMap((t) => {
-        const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
-        if (!g || g.sg.disabled || g.destroying) return [];
-        return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
-      }),
+    routesOf: (lb) => routesFrom(runtime.groups)(lb),
   });
   const route = () => balancers.route();
-  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: () => void route(), log });
+  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: () => route(), log });
 
   const group = (key: ServerGroupKey): LiveGroup => {
     requireLeader();
     const g = runtime.groups.get(keyOf(key));
-    if (!g || g.destroying) throw notFound(key);
+    if (!g || g.destroying) throw groupNotFound(key);
     return g;
   };
   const snapshot = (g: LiveGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
@@ -124,11 +118,15 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
     return b;
   };
-  const saveBalancer = async (b: { lb: LoadBalancer }, lb: LoadBalancer) => {
-    b.lb = lb;
-    await repos.loadBalancers.save(lb);
-    await route();
-  };
+  const traffic = createGroupTraffic<LiveGroup>({
+    repos,
+    balancers,
+    managedBy: 'local',
+    ready: async () => requireLeader(),
+    reconcile: (g) => runtime.reconcile(g),
+    persist: (g) => runtime.persist(g),
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+  });
 
   /** Stops the timers, stops (or lets go of) the balancers and forgets the groups, doing `each` to each group first. */
   async function stopManaging(each: (g: LiveGroup) => Promise<void>, stopBalancers: boolean): Promise<void> {
@@ -189,43 +187,16 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       const account = await repos.accounts.get(spec.account);
       if (!account) throw new EngineError('bad_request', `account '${spec.account}' does not exist`, 'account');
       if (account.provider !== 'local') throw new EngineError('bad_request', `account '${spec.account}' is a ${account.provider} account, not a local one`, 'account');
-      if (!account.regions.includes(spec.region as never))
-        throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
       const image = images.resolve(spec.image);
-      const moniker = parseMoniker(spec.name);
-      if (!moniker.ok || moniker.moniker.sequence === undefined)
-        throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
-      if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
-      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)))
-        throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
-      const capacity = Capacity.safeParse(spec.capacity);
-      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
+      const capacity = checkNewServerGroup(spec, account, runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)) !== undefined);
       for (const name of spec.loadBalancers) balancer({ account: spec.account, region: spec.region, name });
-      if (ports.unassigned() < spec.capacity.desired)
+      if (ports.unassigned() < capacity.desired)
         throw new EngineError(
           'conflict',
-          `port exhaustion: ${spec.capacity.desired} instances need ports but only ${ports.unassigned()} of the local cloud's range are free`,
+          `port exhaustion: ${capacity.desired} instances need ports but only ${ports.unassigned()} of the local cloud's range are free`,
           'capacity',
         );
-      const { stack, detail, cluster, sequence } = moniker.moniker;
-      const sg = ServerGroup.parse({
-        name: spec.name,
-        application: spec.application,
-        cluster,
-        ...(stack ? { stack } : {}),
-        ...(detail ? { detail } : {}),
-        sequence,
-        account: spec.account,
-        region: spec.region,
-        image: image.ref,
-        capacity: capacity.data,
-        disabled: true,
-        loadBalancers: spec.loadBalancers,
-        instances: [],
-        launchedAt: new Date().toISOString(),
-        managedBy: 'local',
-        ...(spec.userData ? { userData: spec.userData } : {}),
-      });
+      const sg = newServerGroupRecord(spec, image.ref, capacity, 'local');
       const g: LiveGroup = { sg, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
@@ -247,54 +218,32 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
     async resizeServerGroup(key, next) {
       const g = group(key);
-      const capacity = Capacity.safeParse(next);
-      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
-      const more = capacity.data.desired - g.instances.filter((i) => !i.gone && !i.retiring).length;
+      const capacity = parseCapacity(next, 'capacity.desired');
+      const more = capacity.desired - g.instances.filter((i) => !i.gone && !i.retiring).length;
       if (more > ports.unassigned())
         throw new EngineError('conflict', `port exhaustion: ${more} more instances need ports but only ${ports.unassigned()} are free`, 'capacity.desired');
-      g.sg = { ...g.sg, capacity: capacity.data };
+      g.sg = { ...g.sg, capacity };
       await runtime.reconcile(g);
       return snapshot(g);
     },
 
     async enableServerGroup(key, weight = 100) {
       const g = group(key);
-      // The balancer sends only to instances checked healthy. One that reported ready and is not
-      // checked yet would count as nothing, so a disable of the old group right after this enable
-      // left the balancer with nobody to send to (red/black answered 503 until the check): check first.
-      if (g.instances.some((i) => counted(i) && i.readyMs !== undefined && i.lastCheckOk === undefined)) await runtime.reconcile(g);
-      g.sg = { ...g.sg, disabled: false };
-      for (const name of g.sg.loadBalancers) {
-        const b = balancer({ account: key.account, region: key.region, name });
-        const targets = [...b.lb.targets.filter((t) => t.serverGroup !== g.sg.name), { serverGroup: g.sg.name, weight }];
-        await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets }));
-      }
-      await route();
-      await runtime.persist(g);
+      await traffic.enable(g, weight);
       return snapshot(g);
     },
 
     async disableServerGroup(key) {
       const g = group(key);
-      g.sg = { ...g.sg, disabled: true };
-      for (const name of g.sg.loadBalancers) {
-        const b = balancer({ account: key.account, region: key.region, name });
-        await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.filter((t) => t.serverGroup !== g.sg.name) }));
-      }
-      await route();
-      await runtime.persist(g);
+      await traffic.disable(g);
       return snapshot(g);
     },
 
     async destroyServerGroup(key) {
       const g = group(key);
       if (!g.sg.disabled) await this.disableServerGroup(key);
-      g.destroying = true;
-      await route();
       // Draining: requests already sent to the group finish before its processes stop.
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      const busy = async () => (await Promise.all([...balancers.all()].map((b) => b.proxy.inFlight(g.sg.name).catch(() => 0)))).some((n) => n > 0);
-      while ((await busy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await traffic.drain(g);
       await Promise.all([...balancers.all()].flatMap((b) => g.instances.map((i) => b.proxy.forgetInstance(i.id).catch(() => undefined))));
       await g.running;
       await runtime.stopAll(g, 'stopped: server group destroyed', true);
@@ -307,46 +256,29 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       return snapshot(group(key)).instances;
     },
 
+    async rebootInstance(key, instanceId) {
+      const g = group(key);
+      await runtime.reboot(g, liveInstance(g.instances, key, instanceId));
+    },
+
+    async terminateInstance(key, instanceId) {
+      const g = group(key);
+      await terminateOne(g, liveInstance(g.instances, key, instanceId), { route, stop: runtime.stop, reconcile: runtime.reconcile });
+    },
+
     async instanceLog(instanceId, maxBytes) {
       if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
       return readLogTail(join(options.dataDir, 'instances', instanceId), maxBytes);
     },
 
     async ensureLoadBalancer(spec) {
-      requireLeader();
-      const existing = balancers.get(spec);
-      if (existing) return existing.lb;
-      const stored = await repos.loadBalancers.get(spec);
-      if (stored && !stored.managedBy)
-        throw new EngineError('conflict', `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`, 'loadBalancer');
-      const lb = LoadBalancer.parse({
-        name: spec.name,
-        application: spec.application,
-        account: spec.account,
-        region: spec.region,
-        protocol: 'http',
-        address: '127.0.0.1:0',
-        healthCheckPath: spec.healthCheckPath ?? '/health',
-        targets: [],
-        managedBy: 'local',
-      });
-      const b = await balancers.open(lb);
-      await repos.loadBalancers.save(b.lb);
-      return b.lb;
+      return traffic.ensure(spec, (stored) =>
+        stored.managedBy ? undefined : `load balancer '${spec.name}' is a display-only (demo) balancer; the local cloud cannot route through it`,
+      );
     },
 
-    async setTrafficWeights(key, weights) {
-      const b = balancer(key);
-      for (const name of Object.keys(weights))
-        if (!b.lb.targets.some((t) => t.serverGroup === name))
-          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
-      const targets = b.lb.targets.map((t) => ({ ...t, weight: weights[t.serverGroup] ?? t.weight }));
-      await saveBalancer(b, LoadBalancer.parse({ ...b.lb, targets }));
-      return b.lb;
-    },
+    setTrafficWeights: (key, weights) => traffic.setWeights(key, weights),
 
-    async traffic(key) {
-      return balancer(key).proxy.traffic();
-    },
+    traffic: (key) => traffic.traffic(key),
   };
 }

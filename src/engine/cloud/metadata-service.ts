@@ -69,3 +69,13 @@ export function createMetadataService(onReady: (instanceId: string) => void) {
   };
 }
 export type MetadataService = ReturnType<typeof createMetadataService>;
+
+/** What an instance of a group learns about itself from the metadata service. */
+export const identityOf = (sg: { name: string; account: string; region: string; userData?: string | undefined }, instanceId: string): InstanceIdentity => ({
+  instanceId,
+  hostname: `${sg.name}-${instanceId.slice(2, 8)}`,
+  serverGroup: sg.name,
+  account: sg.account,
+  region: sg.region,
+  userData: sg.userData ?? '',
+});

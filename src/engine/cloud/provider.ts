@@ -62,9 +62,9 @@ export interface CloudProvider {
   destroyServerGroup(key: ServerGroupKey): Promise<void>;
   listInstances(key: ServerGroupKey): Promise<Instance[]>;
   /** Restarts one instance in place (same identity); it leaves the balancer until healthy again. */
-  rebootInstance?(key: ServerGroupKey, instanceId: string): Promise<void>;
+  rebootInstance(key: ServerGroupKey, instanceId: string): Promise<void>;
   /** Stops one instance for good; the group replaces it to keep its desired capacity. */
-  terminateInstance?(key: ServerGroupKey, instanceId: string): Promise<void>;
+  terminateInstance(key: ServerGroupKey, instanceId: string): Promise<void>;
   /** The last lines an instance wrote (stdout and stderr). */
   instanceLog(instanceId: string, maxBytes: number): Promise<string | undefined>;
   /** Creates the balancer when missing; returns it with its address. */

@@ -37,8 +37,10 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
     const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null]);
     const cached = cache.get(name);
     if (cached?.key === key) return cached.provider;
-    if (cached) void cached.provider.then((p) => p.close()).catch(() => undefined);
+    const previous = cached?.provider;
     const provider = (async () => {
+      // The old provider gives up the account's lease as it closes: the new one takes it at once rather than standing by.
+      if (previous) await previous.then((p) => p.close()).catch(() => undefined);
       const p = make(account, credentials);
       await p.start?.();
       return p;

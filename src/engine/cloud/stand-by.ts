@@ -9,8 +9,10 @@ export const LOCAL_CLOUD_LEASE = 'local-cloud';
  * the local cloud (or to whichever takes that over when it dies).
  */
 export class StandingBy extends EngineError {
-  readonly lease = LOCAL_CLOUD_LEASE;
-  constructor() {
-    super('conflict', 'The local cloud is run by another Kiln process sharing this database; this one stands by. Send the request to that process, or stop it.');
+  constructor(
+    readonly lease: string = LOCAL_CLOUD_LEASE,
+    what = 'The local cloud',
+  ) {
+    super('conflict', `${what} is run by another Kiln process sharing this database; this one stands by. Send the request to that process, or stop it.`);
   }
 }

@@ -139,6 +139,9 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   setTrafficGuard: on('WRITE', app, param('account')),
   listTrafficGuards: read(app),
   getInstanceLog: read(instanceApp),
+  // As the group's own operations: EXECUTE on the application and on the account it runs in.
+  rebootInstance: cloudOp,
+  terminateInstance: cloudOp,
   // Images and recipes belong to no one application: everyone signed in may read them; changing
   // the registry (recipes, channels, revocations) is for admins until images get owners.
   // Filters every kind of hit by READ itself (images are everyone's, as in listImages).

@@ -36,6 +36,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   updateApplication: { description: 'Search, described' },
   enableServerGroup: {},
   disableServerGroup: {},
+  rebootInstance: {},
+  terminateInstance: {},
   resizeServerGroup: { capacity: { desired: 1 } },
   rollbackCluster: {},
   setTrafficGuard: { enabled: true },

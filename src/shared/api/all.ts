@@ -14,6 +14,7 @@ import {
   rollbackCluster,
   setTrafficGuard,
 } from './server-groups';
+import { rebootInstance, terminateInstance } from './instances';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
 import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
 import {
@@ -72,6 +73,8 @@ export const allEndpoints = {
   setTrafficGuard,
   listTrafficGuards,
   getInstanceLog,
+  rebootInstance,
+  terminateInstance,
   translateButaneToIgnition,
   renderProvisioning,
   listPipelines,

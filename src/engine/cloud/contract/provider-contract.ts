@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { CloudProvider } from '../provider';
 import { adoptionContract } from './adoption-contract';
 import { badInputContract } from './bad-input-contract';
+import { instanceContract } from './instance-contract';
 import { lifecycleContract } from './lifecycle-contract';
 import { trafficContract } from './traffic-contract';
 
@@ -54,6 +55,7 @@ export function describeProviderContract(name: string, makeHarness: () => Promis
     lifecycleContract(ctx);
     trafficContract(ctx);
     adoptionContract(ctx);
+    instanceContract(ctx);
     badInputContract(ctx);
   });
 }

@@ -89,6 +89,55 @@ describe.skipIf(!TEST_DOCKER_HOST)(
       expect((await h!.repos.serverGroups.listManaged('docker')).map((g) => g.name)).toEqual(['web-prod-v002']);
     });
 
+    it('rolling red/black shifts traffic to v2 containers in steps, both versions serving in between, with no failed request', { timeout: 300_000 }, async () => {
+      const d = await setup();
+      const four = { capacity: { min: 1, desired: 4, max: 4 } };
+      expect((await d.run('deploy', deployConfig('sample-app:v1', four), 90_000)).status).toBe('SUCCEEDED');
+      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
+      await new Promise((r) => setTimeout(r, 500));
+      const rolled = await d.run(
+        'deploy',
+        deployConfig('sample-app:v2', { ...four, strategy: 'rollingredblack', targetPercentages: [25, 50, 100], delayBetweenStepsSec: 2 }),
+        120_000,
+      );
+      const report = await load.stop();
+      console.log(
+        `containers rolling red/black at 200 req/s: ${report.sent} sent, ${report.ok} ok, ${report.failed} failed; versions ${JSON.stringify(report.versions)}; ${describeTimeline(report.timeline)}; p99 ${report.latencyMsP99} ms`,
+      );
+      expect(rolled.status, JSON.stringify(rolled.stages[0]!.error)).toBe('SUCCEEDED');
+      expect(report.failures).toEqual([]);
+      expect(report.failed).toBe(0);
+      const firstV2 = report.timeline.indexOf('v2');
+      const lastV1 = report.timeline.lastIndexOf('v1');
+      expect(firstV2).toBeGreaterThan(0);
+      expect(lastV1).toBeGreaterThan(firstV2 + 100);
+      expect(report.timeline.at(-1)).toBe('v2');
+    });
+
+    it('a healthy canary on containers takes its share, passes its analysis and is promoted, with no failed request', { timeout: 300_000 }, async () => {
+      const d = await setup();
+      expect((await d.run('deploy', deployConfig('sample-app:v1'), 90_000)).status).toBe('SUCCEEDED');
+      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
+      // Judged on errors: on a machine loaded by parallel tests a fresh container's latency says more about the machine than about v2.
+      const judge = { weight: 20, capacity: 1, analysisSec: 8, minRequests: 50, maxLatencyIncreasePct: 1000 };
+      const canary = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'canary', canary: judge }), 120_000);
+      const report = await load.stop();
+      const analysis = canary.stages[0]!.outputs.canaryAnalysis as { pass: boolean; canary: { requests: number; errorRatePct: number }; baseline: { requests: number } };
+      console.log(`containers canary at 200 req/s: ${report.sent} sent, ${report.failed} failed; analysis ${JSON.stringify(analysis)}`);
+      expect(canary.status, JSON.stringify(canary.stages[0]!.error)).toBe('SUCCEEDED');
+      expect(report.failures).toEqual([]);
+      expect(report.failed).toBe(0);
+      expect(analysis.pass).toBe(true);
+      expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
+      expect((await h!.repos.serverGroups.listManaged('docker')).map((g) => [g.name, g.disabled, g.capacity.desired]).sort()).toEqual([
+        ['web-prod-v001', true, 2],
+        ['web-prod-v002', false, 2],
+      ]);
+      expect((await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
+    });
+
     it('fails a deploy of an image the engine cannot run at once, naming it, with no container left', async () => {
       const d = await setup();
       const run = await d.run('deploy', deployConfig('sample-app:v1', { userData: 'kiln-sample: crash' }), 90_000);

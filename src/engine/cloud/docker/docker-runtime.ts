@@ -3,8 +3,9 @@ import type Docker from 'dockerode';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { counted, type InstanceState, routable, toInstance } from '../local-instance';
-import type { MetadataService } from '../metadata-service';
+import { healToCapacity, markReady, markRebooting } from '../group-healing';
+import { counted, type InstanceState, toInstance } from '../local-instance';
+import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { RuntimeTimings } from '../local-runtime';
 import { CONTAINER_PORT, demuxLogs, engineMessage, LABEL } from './docker-engine';
@@ -50,7 +51,7 @@ export function createContainerRuntime(deps: {
   metadataHost: string | undefined;
   networkMode: string;
   timings: RuntimeTimings;
-  onRoutesChanged: () => void;
+  onRoutesChanged: () => unknown;
   log: (line: string) => void;
 }) {
   const { docker, repos, timings } = deps;
@@ -105,14 +106,7 @@ export function createContainerRuntime(deps: {
     const id = `i-${randomBytes(6).toString('hex')}`;
     const env = [`PORT=${CONTAINER_PORT}`, `KILN_INSTANCE_ID=${id}`, `KILN_IMAGE_NAME=${g.sg.image.name}`, `KILN_IMAGE_VERSION=${g.sg.image.version}`];
     if (deps.metadata && deps.metadataHost) {
-      const url = deps.metadata.register({
-        instanceId: id,
-        hostname: `${g.sg.name}-${id.slice(2, 8)}`,
-        serverGroup: g.sg.name,
-        account: g.sg.account,
-        region: g.sg.region,
-        userData: g.sg.userData ?? '',
-      });
+      const url = deps.metadata.register(identityOf(g.sg, id));
       env.push(`KILN_METADATA_URL=${url.replace('127.0.0.1', deps.metadataHost)}`);
     }
     const labels = {
@@ -174,8 +168,26 @@ export function createContainerRuntime(deps: {
     g.instances = g.instances.filter((x) => x !== i);
   }
 
+  /**
+   * Restarts one container in place (same container, id and published port). It leaves the
+   * balancers before the engine stops it and is routed to again once ready and checked; it counts
+   * toward capacity meanwhile, so no replacement is started.
+   */
+  async function reboot(g: ContainerGroup, i: ContainerInstance): Promise<void> {
+    markRebooting(i);
+    await deps.onRoutesChanged();
+    try {
+      await docker.getContainer(i.containerId).restart({ t: 5 });
+      i.startedMs = Date.now();
+      i.detail = deps.metadataHost ? 'rebooted; waiting for report-ready' : 'rebooted; waiting for the first health check';
+    } finally {
+      i.rebooting = false;
+    }
+    await persist(g);
+  }
+
   async function check(g: ContainerGroup, i: ContainerInstance, state: EngineState | undefined): Promise<void> {
-    if (i.gone || i.retiring) return;
+    if (i.gone || i.retiring || i.rebooting) return;
     if (!state?.running) {
       const why = state ? `container exited with code ${state.exitCode ?? '?'}` : 'container is no longer in the engine';
       return markGone(g, i, why, state);
@@ -208,23 +220,7 @@ export function createContainerRuntime(deps: {
   async function reconcileOnce(g: ContainerGroup, states: Map<string, EngineState>): Promise<void> {
     if (g.destroying) return;
     await Promise.all(g.instances.map((i) => check(g, i, states.get(i.containerId))));
-    const desired = g.sg.capacity.desired;
-    const live = g.instances.filter(counted);
-    const whole = live.filter(routable).length >= desired;
-    g.instances = g.instances.filter((i) => !i.gone || Date.now() - (i.goneMs ?? 0) < (whole ? timings.goneLingerMs : 60_000));
-    g.problem = undefined;
-    for (let n = live.length; n < desired && !g.destroying && Date.now() >= g.nextLaunchMs; n += 1) {
-      try {
-        await launch(g);
-      } catch (err) {
-        g.problem = err instanceof Error ? err.message : String(err);
-        break;
-      }
-    }
-    if (live.length > desired) {
-      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
-      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
-    }
+    await healToCapacity(g, { launch, stop, goneLingerMs: timings.goneLingerMs });
     await persist(g);
   }
 
@@ -263,18 +259,12 @@ export function createContainerRuntime(deps: {
     exitsAtOnce,
     launch,
     stop,
+    reboot,
     reconcile,
     engineStates,
     markGone,
     onReady(instanceId: string) {
-      for (const g of groups.values()) {
-        const i = g.instances.find((x) => x.id === instanceId);
-        if (i && i.readyMs === undefined) {
-          i.readyMs = Date.now();
-          i.detail = 'reported ready; waiting for the first health check';
-          void reconcile(g);
-        }
-      }
+      markReady(groups.values(), instanceId, (g) => void reconcile(g));
     },
   };
 }

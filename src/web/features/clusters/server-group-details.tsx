@@ -52,7 +52,7 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
         <LoadBalancerTable loadBalancers={loadBalancers} serverGroup={sg} />
       </Section>
       <Section title={`Instances (${sg.instances.length}${summary ? `: ${summary}` : ''})`}>
-        <InstancesTable instances={sg.instances} logs={sg.managedBy !== undefined} />
+        <InstancesTable instances={sg.instances} logs={sg.managedBy !== undefined} operate={sg.managedBy ? sg : undefined} />
       </Section>
     </div>
   );

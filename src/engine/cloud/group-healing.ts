@@ -1,0 +1,86 @@
+import { counted, type InstanceState, routable } from './local-instance';
+
+export interface HealingGroup<I extends InstanceState> {
+  sg: { capacity: { desired: number } };
+  instances: I[];
+  destroying: boolean;
+  problem?: string | undefined;
+  /** A crash loop backs off: no launch before then. */
+  nextLaunchMs?: number | undefined;
+}
+
+/**
+ * The second half of every provider's health pass, after each instance was checked: forget the
+ * long-gone, launch up to desired capacity, stop the extras. A dead instance stays listed as down a
+ * while (people see what happened), and until the group is whole again (at most a minute).
+ */
+export async function healToCapacity<I extends InstanceState, G extends HealingGroup<I>>(
+  g: G,
+  ops: {
+    launch: (g: G) => Promise<unknown>;
+    stop: (g: G, i: I, why: string) => Promise<void>;
+    goneLingerMs: number;
+    onProblem?: (problem: string, before: string | undefined) => void;
+  },
+): Promise<void> {
+  const desired = g.sg.capacity.desired;
+  const live = g.instances.filter(counted);
+  const whole = live.filter(routable).length >= desired;
+  const keep = (i: I) => {
+    const age = Date.now() - (i.goneMs ?? 0);
+    return age < ops.goneLingerMs || (!whole && age < 60_000);
+  };
+  g.instances = g.instances.filter((i) => !i.gone || keep(i));
+  const before = g.problem;
+  g.problem = undefined;
+  for (let n = live.length; n < desired && !g.destroying && Date.now() >= (g.nextLaunchMs ?? 0); n += 1) {
+    try {
+      await ops.launch(g);
+    } catch (err) {
+      g.problem = err instanceof Error ? err.message : String(err);
+      ops.onProblem?.(g.problem, before);
+      break;
+    }
+  }
+  if (live.length > desired) {
+    // Stop the ones that serve least: not ready first, then the newest.
+    const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
+    await Promise.all(extras.map((i) => ops.stop(g, i, 'stopped: server group scaled down')));
+  }
+}
+
+/** An instance restarting in place: still counted (no replacement is launched), out of the balancers, not judged by checks until it is back. */
+export function markRebooting(i: InstanceState): void {
+  i.rebooting = true;
+  i.readyMs = undefined;
+  i.lastCheckOk = undefined;
+  i.failures = 0;
+  i.detail = 'rebooting';
+}
+
+/**
+ * Stops one instance for good and heals the group back to capacity. It leaves the balancers before
+ * it is stopped, so no new request is sent to a closing process or container.
+ */
+export async function terminateOne<I extends InstanceState, G extends HealingGroup<I>>(
+  g: G,
+  i: I,
+  ops: { route: () => Promise<void>; stop: (g: G, i: I, why: string) => Promise<void>; reconcile: (g: G) => Promise<void> },
+): Promise<void> {
+  i.retiring = true;
+  await ops.route();
+  await ops.stop(g, i, 'terminated on request; replaced');
+  await ops.reconcile(g);
+}
+
+/** An instance reported ready to the metadata service: it waits for its first check, which a pass of its group runs now. */
+export function markReady<I extends InstanceState, G extends HealingGroup<I>>(groups: Iterable<G>, instanceId: string, then: (g: G) => void): void {
+  for (const g of groups) {
+    const i = g.instances.find((x) => x.id === instanceId);
+    if (i && i.readyMs === undefined) {
+      i.readyMs = Date.now();
+      i.detail = 'reported ready; waiting for the first health check';
+      then(g);
+    }
+  }
+}
