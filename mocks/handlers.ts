@@ -8,6 +8,7 @@ import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
+import { pipelineManagementHandlers } from './handlers/pipeline-management';
 import { executionHandlers } from './handlers/executions';
 import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
@@ -26,6 +27,7 @@ export const handlersByEndpoint = {
   ...serverGroupHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
+  ...pipelineManagementHandlers,
   ...executionHandlers,
   ...approvalHandlers,
   ...authHandlers,

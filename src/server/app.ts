@@ -14,6 +14,7 @@ import { serverGroupRoutes } from './routes/server-groups';
 import { localProviders, createEventBus, createEngine } from '../engine/index';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
+import { pipelineManagementRoutes } from './routes/pipeline-management';
 import { spinnakerRoutes } from './routes/spinnaker';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => accountRoutes(s, deps, now));
   await routes((s) => provisioningRoutes(s));
   await routes((s) => pipelineRoutes(s, deps));
+  await routes((s) => pipelineManagementRoutes(s, deps));
   await routes((s) => spinnakerRoutes(s, deps));
   const events = deps.events ?? createEventBus(deps.repos);
   const engine =

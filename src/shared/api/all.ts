@@ -4,7 +4,16 @@ import { createApplication, deleteApplication, getApplication, listApplications,
 import { getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from './clusters';
 import { destroyServerGroup, disableServerGroup, enableServerGroup, getInstanceLog, listTrafficGuards, resizeServerGroup, rollbackCluster, setTrafficGuard } from './server-groups';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
-import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
+import {
+  createPipeline,
+  getPipeline,
+  listPipelineRevisions,
+  listPipelines,
+  pipelineManagementEndpoints,
+  restorePipelineRevision,
+  savePipeline,
+  validatePipelineEndpoint,
+} from './pipelines';
 import {
   cancelExecution,
   getExecution,
@@ -67,6 +76,7 @@ export const allEndpoints = {
   convertSpinnakerPipeline,
   listPipelineRevisions,
   restorePipelineRevision,
+  ...pipelineManagementEndpoints,
   startExecution,
   getExecution,
   listExecutions,
