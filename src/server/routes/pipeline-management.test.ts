@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 let n = 0;
-const make = async (application: string, name: string, extra: Partial<PipelineDraft> = {}): Promise<Pipeline> =>
+const make = async (application: string, name: string, extra: Record<string, unknown> = {}): Promise<Pipeline> =>
   ctx.repos.pipelines.create(PipelineDraft.parse({ application, name, stages: [{ refId: 'w', type: 'wait', name: 'Soak', config: { seconds: 1 } }], ...extra }), 'ana');
 const runOf = async (pipeline: Pipeline, status: 'RUNNING' | 'SUCCEEDED') => {
   n += 1;
@@ -56,7 +56,7 @@ describe('deleting a pipeline', () => {
   it("is refused while another pipeline's run-pipeline stage or trigger points at it, naming those pipelines", async () => {
     const target = await make('web', 'Child');
     await make('web', 'Parent', runsStage('web', 'Child'));
-    await make('billing', 'Watcher', { triggers: [{ type: 'pipeline', enabled: false, application: 'web' as never, pipeline: target.id, statuses: ['succeeded'] }] });
+    await make('billing', 'Watcher', { triggers: [{ type: 'pipeline', enabled: false, application: 'web', pipeline: target.id, statuses: ['succeeded'] }] });
     const res = await ctx.as('will', 'DELETE', `/api/pipelines/${target.id}`);
     expect(res.statusCode).toBe(409);
     // will cannot read billing: that pipeline is counted, not named.
@@ -101,7 +101,7 @@ describe('renaming a pipeline', () => {
     const p = await make('web', 'Smoke');
     const past = await runOf(p, 'SUCCEEDED');
     const caller = await make('billing', 'Calls smoke', runsStage('web', 'Smoke'));
-    const watcher = await make('web', 'Watches smoke', { triggers: [{ type: 'pipeline', enabled: false, application: 'web' as never, pipeline: p.id, statuses: ['succeeded'] }] });
+    const watcher = await make('web', 'Watches smoke', { triggers: [{ type: 'pipeline', enabled: false, application: 'web', pipeline: p.id, statuses: ['succeeded'] }] });
     const res = await ctx.as('will', 'POST', `/api/pipelines/${p.id}/rename`, { name: '  Smoke test  ' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().pipeline).toMatchObject({ id: p.id, name: 'Smoke test', revision: 2, updatedBy: 'will' });
@@ -125,7 +125,7 @@ describe('duplicating a pipeline', () => {
         { type: 'cron', enabled: true, expression: '0 3 * * *', timezone: 'UTC' },
       ],
       stages: [{ refId: 'h', type: 'webhook', name: 'Notify', config: { url: 'https://example.com/hook', method: 'POST', headers: { Authorization: 'Bearer s3cret', 'X-Team': 'web' } } }],
-    } as Partial<PipelineDraft>);
+    });
 
   it('needs WRITE where the copy goes: READ on the source is not enough to copy into it, nor WRITE elsewhere without READ on the source', async () => {
     const p = await hooked();
