@@ -37,7 +37,9 @@ export const pipelineManagementHandlers = {
     const pointedAtBy = latest().filter((p) => points(p, pipeline));
     if (running.length || pointedAtBy.length) {
       const reasons = [
-        ...(running.length ? [`${running.length === 1 ? 'execution' : 'executions'} ${running.join(', ')} ${running.length === 1 ? 'is' : 'are'} still running (cancel or let them finish)`] : []),
+        ...(running.length
+          ? [`${running.length === 1 ? 'execution' : 'executions'} ${running.join(', ')} ${running.length === 1 ? 'is' : 'are'} still running (cancel or let them finish)`]
+          : []),
         ...(pointedAtBy.length ? [`${pointedAtBy.map((p) => `'${p.application}/${p.name}'`).join(', ')} ${pointedAtBy.length === 1 ? 'runs or watches' : 'run or watch'} it`] : []),
       ];
       throw new MockApiError(409, { error: 'conflict', message: `Pipeline '${pipeline.name}' cannot be deleted: ${reasons.join('; ')}.`, field: 'pipelineId' });
@@ -56,7 +58,9 @@ export const pipelineManagementHandlers = {
       .filter((p) => p.id !== pipeline.id && p.stages.some((s) => s.type === 'pipeline' && s.config.application === pipeline.application && s.config.pipeline === pipeline.name))
       .map((p) => {
         const stages = p.stages.map((s) =>
-          s.type === 'pipeline' && s.config.application === pipeline.application && s.config.pipeline === pipeline.name ? { ...s, config: { ...s.config, pipeline: body.name } } : s,
+          s.type === 'pipeline' && s.config.application === pipeline.application && s.config.pipeline === pipeline.name
+            ? { ...s, config: { ...s.config, pipeline: body.name } }
+            : s,
         );
         const next = push({ ...p, stages });
         return { id: next.id, application: next.application, name: next.name };
@@ -69,9 +73,17 @@ export const pipelineManagementHandlers = {
     if (!db.applications.some((a) => a.name === application)) throw notFound(`Application '${application}' does not exist.`, 'application');
     const me = db.auth.me;
     if (me && !can(me, 'WRITE', { application })) {
-      throw new MockApiError(403, { error: 'forbidden', message: `${me.user.name} lacks WRITE permission on application '${application}', which copying a pipeline into it needs.`, field: 'application' });
+      throw new MockApiError(403, {
+        error: 'forbidden',
+        message: `${me.user.name} lacks WRITE permission on application '${application}', which copying a pipeline into it needs.`,
+        field: 'application',
+      });
     }
-    const taken = new Set(latest().filter((p) => p.application === application).map((p) => p.name));
+    const taken = new Set(
+      latest()
+        .filter((p) => p.application === application)
+        .map((p) => p.name),
+    );
     const name = body.name ?? copyName(source.name, taken);
     if (taken.has(name)) throw conflict(`application '${application}' already has a pipeline named '${name}'`, 'name');
     const by = me?.user.name ?? 'anonymous';

@@ -161,10 +161,7 @@ export interface PipelineRepository {
   rename(pipeline: Pipeline, name: string, by: string): Promise<Array<{ id: string; application: string; name: string }>>;
 }
 
-export type PipelineDeleteOutcome =
-  | { deleted: true }
-  | { deleted: false; running: string[]; pointedAtBy: Array<{ id: string; application: string; name: string }> }
-  | undefined;
+export type PipelineDeleteOutcome = { deleted: true } | { deleted: false; running: string[]; pointedAtBy: Array<{ id: string; application: string; name: string }> } | undefined;
 
 /** The append-only log behind the live event stream; ids only grow and are never reused. */
 export interface EventRepository {

@@ -21,7 +21,14 @@ beforeAll(async () => {
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   const stages = [{ refId: 'w', type: 'wait', name: 'Soak', config: { seconds: 1 } }];
   await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'Nightly', stages, triggers: [{ type: 'webhook', secret: 'an-old-secret-of-16+' }] }), 'ana');
-  await repos.pipelines.create(PipelineDraft.parse({ application: 'billing', name: 'Invoices', stages: [{ refId: 'r', type: 'pipeline', name: 'Run nightly', config: { application: 'web', pipeline: 'Nightly' } }] }), 'ana');
+  await repos.pipelines.create(
+    PipelineDraft.parse({
+      application: 'billing',
+      name: 'Invoices',
+      stages: [{ refId: 'r', type: 'pipeline', name: 'Run nightly', config: { application: 'web', pipeline: 'Nightly' } }],
+    }),
+    'ana',
+  );
 });
 afterAll(() => close());
 
@@ -34,11 +41,15 @@ describe('kiln pipeline rename | duplicate | delete', () => {
 
     const copied = await kiln('pipeline', 'duplicate', 'web/Nightly build', '--app', 'billing');
     expect(copied.code).toBe(EXIT.ok);
-    expect(copied.out).toMatch(/^Copied to billing\/Nightly build \(copy\) \([0-9a-f-]{36}\); its triggers are disabled until someone with EXECUTE turns them on\.\nNew webhook secret for trigger \S+ \(shown only now\): \S{20,}\n$/);
+    expect(copied.out).toMatch(
+      /^Copied to billing\/Nightly build \(copy\) \([0-9a-f-]{36}\); its triggers are disabled until someone with EXECUTE turns them on\.\nNew webhook secret for trigger \S+ \(shown only now\): \S{20,}\n$/,
+    );
 
     const refused = await kiln('pipeline', 'delete', 'web/Nightly build');
     expect(refused).toMatchObject({ code: EXIT.failed, err: expect.stringContaining("'billing/Invoices' runs or watches it") });
-    expect((await kiln('pipeline', 'delete', 'billing/Nightly build (copy)')).out).toMatch(/^Deleted pipeline 'Nightly build \(copy\)' \([0-9a-f-]{36}\); its past executions stay readable\.\n$/);
+    expect((await kiln('pipeline', 'delete', 'billing/Nightly build (copy)')).out).toMatch(
+      /^Deleted pipeline 'Nightly build \(copy\)' \([0-9a-f-]{36}\); its past executions stay readable\.\n$/,
+    );
     expect((await kiln('pipeline', 'list', 'billing')).out).not.toContain('Nightly build (copy)');
   });
 });

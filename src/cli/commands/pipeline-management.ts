@@ -34,7 +34,7 @@ export const pipelineManagementCommands = [
     args: ['PIPELINE'],
     summary: 'Copy a pipeline (into --app, default its own) as --name (default "NAME (copy)"); its triggers come over disabled',
     options: { app: { type: 'string' }, name: { type: 'string' } },
-    optionHelp: ['--app NAME   the application to copy into (WRITE there, READ on the source)', '--name NAME  the copy\'s name'],
+    optionHelp: ['--app NAME   the application to copy into (WRITE there, READ on the source)', "--name NAME  the copy's name"],
     async run({ io, client, values, positionals, json }) {
       const body = { ...(values.app ? { application: values.app as string } : {}), ...(values.name !== undefined ? { name: values.name as string } : {}) };
       const result = await client(duplicatePipeline, { params: { pipelineId: await resolvePipelineId(client, positionals[0]!) }, body });

@@ -18,7 +18,11 @@ const patterns = (target: Target, ref: string) => [
 ];
 
 /** Other pipelines whose run-pipeline stage or pipeline trigger points at `target`, by id or by name. */
-export async function pipelinesPointingAt(db: Queryable, target: Target, lock = false): Promise<Array<{ id: string; application: string; name: string; config: Record<string, unknown> }>> {
+export async function pipelinesPointingAt(
+  db: Queryable,
+  target: Target,
+  lock = false,
+): Promise<Array<{ id: string; application: string; name: string; config: Record<string, unknown> }>> {
   const [stageById, triggerById] = patterns(target, target.id);
   const [stageByName, triggerByName] = patterns(target, target.name);
   const { rows } = await db.query<{ id: string; application: string; name: string; config: unknown }>(
@@ -56,9 +60,7 @@ function renamedReferences(config: Record<string, unknown>, application: string,
   const stages = (config.stages as Ref[] | undefined)?.map((s) =>
     s.type === 'pipeline' && s.config?.application === application && s.config.pipeline === from ? { ...s, config: { ...s.config, pipeline: to } } : s,
   );
-  const triggers = (config.triggers as Ref[] | undefined)?.map((t) =>
-    t.type === 'pipeline' && t.application === application && t.pipeline === from ? { ...t, pipeline: to } : t,
-  );
+  const triggers = (config.triggers as Ref[] | undefined)?.map((t) => (t.type === 'pipeline' && t.application === application && t.pipeline === from ? { ...t, pipeline: to } : t));
   return { ...config, ...(stages ? { stages } : {}), ...(triggers ? { triggers } : {}) };
 }
 

@@ -77,7 +77,14 @@ beforeAll(async () => {
     outputs: {},
     error: 'instances of web-prod-v005 never became healthy; rolled back: destroyed web-prod-v005, web-prod-v004 serves the traffic',
   });
-  await repos.serverGroups.save({ ...v004, name: 'web-prod-v005' as typeof v004.name, sequence: 5, image: { name: 'web', version: 'v5' }, instances: [], launchedAt: '2026-11-25T10:00:00.000Z' });
+  await repos.serverGroups.save({
+    ...v004,
+    name: 'web-prod-v005' as typeof v004.name,
+    sequence: 5,
+    image: { name: 'web', version: 'v5' },
+    instances: [],
+    launchedAt: '2026-11-25T10:00:00.000Z',
+  });
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v005' });
 }, 60_000);
 afterAll(() => ctx.close());

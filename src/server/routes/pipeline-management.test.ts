@@ -8,7 +8,12 @@ let ctx: Awaited<ReturnType<typeof openNarrowRoleApp>>;
 beforeAll(async () => {
   ctx = await openNarrowRoleApp({ rita: ['READ'], will: ['WRITE'], bill: ['READ'], carl: [] });
   for (const who of ['bill', 'carl']) {
-    await ctx.repos.users.saveRole({ name: `${who}-billing`, description: '', members: [who], grants: [{ resourceType: 'application', resource: 'billing', permission: 'WRITE' }] });
+    await ctx.repos.users.saveRole({
+      name: `${who}-billing`,
+      description: '',
+      members: [who],
+      grants: [{ resourceType: 'application', resource: 'billing', permission: 'WRITE' }],
+    });
   }
 }, 60_000);
 afterAll(() => ctx.close());
@@ -124,7 +129,9 @@ describe('duplicating a pipeline', () => {
         { type: 'webhook', enabled: true, secret: 'the-original-secret-1234' },
         { type: 'cron', enabled: true, expression: '0 3 * * *', timezone: 'UTC' },
       ],
-      stages: [{ refId: 'h', type: 'webhook', name: 'Notify', config: { url: 'https://example.com/hook', method: 'POST', headers: { Authorization: 'Bearer s3cret', 'X-Team': 'web' } } }],
+      stages: [
+        { refId: 'h', type: 'webhook', name: 'Notify', config: { url: 'https://example.com/hook', method: 'POST', headers: { Authorization: 'Bearer s3cret', 'X-Team': 'web' } } },
+      ],
     });
 
   it('needs WRITE where the copy goes: READ on the source is not enough to copy into it, nor WRITE elsewhere without READ on the source', async () => {

@@ -27,8 +27,16 @@ export function pipelineManagementRoutes(app: FastifyInstance, { repos, now: clo
       const readable = outcome.pointedAtBy.filter((p) => canRead(request, p.application)).map((p) => `'${p.application}/${p.name}'`);
       const hidden = outcome.pointedAtBy.length - readable.length;
       const reasons = [
-        ...(outcome.running.length ? [`${outcome.running.length === 1 ? 'execution' : 'executions'} ${list(outcome.running)} ${outcome.running.length === 1 ? 'is' : 'are'} still running (cancel or let them finish)`] : []),
-        ...(readable.length ? [`${list(readable)} ${readable.length === 1 ? 'runs or watches' : 'run or watch'} it (change ${readable.length === 1 ? 'that stage or trigger' : 'those stages or triggers'} first)`] : []),
+        ...(outcome.running.length
+          ? [
+              `${outcome.running.length === 1 ? 'execution' : 'executions'} ${list(outcome.running)} ${outcome.running.length === 1 ? 'is' : 'are'} still running (cancel or let them finish)`,
+            ]
+          : []),
+        ...(readable.length
+          ? [
+              `${list(readable)} ${readable.length === 1 ? 'runs or watches' : 'run or watch'} it (change ${readable.length === 1 ? 'that stage or trigger' : 'those stages or triggers'} first)`,
+            ]
+          : []),
         ...(hidden ? [`${hidden} pipeline${hidden === 1 ? '' : 's'} of applications you cannot read ${hidden === 1 ? 'runs or watches' : 'run or watch'} it`] : []),
       ];
       throw new HttpError(409, 'conflict', `Pipeline '${pipeline.name}' cannot be deleted: ${reasons.join('; ')}.`, 'pipelineId', {

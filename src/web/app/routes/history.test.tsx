@@ -13,7 +13,11 @@ describe('deployment history across applications', () => {
     expect(new Set(apps).size).toBeGreaterThan(1);
     // web-prod-v001 is disabled today: it served, then was taken out of traffic.
     const periods = within(table).getAllByRole('list', { name: 'Traffic periods of web-prod-v001' })[0]!;
-    expect(within(periods).getAllByRole('listitem').map((li) => li.textContent?.replace(/[\d.]+ (d|h|min)( [\d.]+ (h|min))?/g, 'T'))).toEqual(['enabled T', '→ disabled T']);
+    expect(
+      within(periods)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent?.replace(/[\d.]+ (d|h|min)( [\d.]+ (h|min))?/g, 'T')),
+    ).toEqual(['enabled T', '→ disabled T']);
 
     await user.selectOptions(screen.getByLabelText('Application'), 'web');
     expect(search()).toEqual({ application: 'web' });

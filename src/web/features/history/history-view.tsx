@@ -45,7 +45,13 @@ export function HistoryView({ application }: { application: string | undefined }
     <>
       <div className="flex flex-wrap items-end gap-3" role="group" aria-label="History filters">
         {application === undefined && (
-          <SelectField label="Application" value={chosenApp} onChange={(v) => set('application', v)} allLabel="All applications" options={[...new Set(all.map((e) => e.application))].sort()} />
+          <SelectField
+            label="Application"
+            value={chosenApp}
+            onChange={(v) => set('application', v)}
+            allLabel="All applications"
+            options={[...new Set(all.map((e) => e.application))].sort()}
+          />
         )}
         <SelectField label="Environment" value={environment} onChange={(v) => set('environment', v)} allLabel="All environments" options={ENVIRONMENTS} />
         <SelectField label="Cluster" value={cluster} onChange={(v) => set('cluster', v)} allLabel="All clusters" options={[...new Set(clusters)].sort()} />
@@ -70,7 +76,9 @@ export function HistoryView({ application }: { application: string | undefined }
         <QueryErrorState error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />
       ) : query.data.entries.length === 0 ? (
         <EmptyState title={at ? `Nothing ran then` : 'No server groups yet'}>
-          {at ? `No server group ${what}${environment ? ` in ${environment}` : ''} existed at ${formatDateTime(at)}.` : 'Deploys record every server group here, also after it is destroyed.'}
+          {at
+            ? `No server group ${what}${environment ? ` in ${environment}` : ''} existed at ${formatDateTime(at)}.`
+            : 'Deploys record every server group here, also after it is destroyed.'}
         </EmptyState>
       ) : (
         <>

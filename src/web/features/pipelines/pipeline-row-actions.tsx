@@ -54,7 +54,11 @@ export function PipelineRowActions({ pipeline }: { pipeline: Pipeline }) {
         Manage ▾
       </Button>
       {open === 'menu' && (
-        <div role="menu" aria-label={`Manage ${pipeline.name}`} className="absolute right-0 z-30 mt-1 w-44 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+        <div
+          role="menu"
+          aria-label={`Manage ${pipeline.name}`}
+          className="absolute right-0 z-30 mt-1 w-44 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
           <button role="menuitem" type="button" className={item} disabled={!mayWrite} onClick={() => setOpen('rename')}>
             Rename…
           </button>
@@ -107,7 +111,11 @@ export function PipelineRowActions({ pipeline }: { pipeline: Pipeline }) {
           onConfirm={() => remove.mutate(pipeline.id, { onSuccess: close })}
           onClose={close}
         >
-          The pipeline and its revisions go. Its past executions stay readable (<Link className="underline" to={paths.applicationExecutions(pipeline.application)}>executions</Link>), marked as of a deleted pipeline.
+          The pipeline and its revisions go. Its past executions stay readable (
+          <Link className="underline" to={paths.applicationExecutions(pipeline.application)}>
+            executions
+          </Link>
+          ), marked as of a deleted pipeline.
         </ConfirmDialog>
       )}
     </div>
