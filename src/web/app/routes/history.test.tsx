@@ -30,4 +30,10 @@ describe('deployment history across applications', () => {
     const nav = await screen.findByRole('navigation', { name: 'Main' }, { timeout: 20_000 });
     expect(within(nav).getByRole('link', { name: 'History' }).getAttribute('href')).toBe('/history');
   });
+
+  it("is one click from an application's History tab, keeping the environment", async () => {
+    renderApp('/applications/web/history?environment=prod');
+    const link = await screen.findByRole('link', { name: 'All applications' }, { timeout: 20_000 });
+    expect(link.getAttribute('href')).toBe('/history?environment=prod');
+  });
 });

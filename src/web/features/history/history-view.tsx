@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { QueryErrorState } from '../../components/query-error-state';
 import { SelectField } from '../../components/select-field';
 import { Skeleton } from '../../components/skeleton';
 import { formatDateTime } from '../../lib/format';
+import { paths } from '../../lib/paths';
 import { historyQuery } from './history-queries';
 import { HistoryTable } from './history-table';
 
@@ -55,6 +56,11 @@ export function HistoryView({ application }: { application: string | undefined }
         )}
         <SelectField label="Environment" value={environment} onChange={(v) => set('environment', v)} allLabel="All environments" options={ENVIRONMENTS} />
         <SelectField label="Cluster" value={cluster} onChange={(v) => set('cluster', v)} allLabel="All clusters" options={[...new Set(clusters)].sort()} />
+        {application !== undefined && (
+          <Link className="self-center text-sm underline" to={paths.history({ environment: environment || undefined, at: atLocal || undefined })}>
+            All applications
+          </Link>
+        )}
         <div className="flex items-center gap-1.5">
           <label htmlFor={atId} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
             Running at
