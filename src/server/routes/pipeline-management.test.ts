@@ -84,6 +84,8 @@ describe('deleting a pipeline', () => {
     expect(execution.json()).toMatchObject({ pipelineId: p.id, pipelineName: 'Old job', status: 'SUCCEEDED' });
     const list = await ctx.as('rita', 'GET', `/api/applications/web/executions?pipeline=${p.id}`);
     expect(list.json().executions.map((e: { id: string }) => e.id)).toEqual([past]);
+    // Nothing starts it again (a trigger or a run-pipeline stage that looked it up just before).
+    await expect(runOf(p, 'RUNNING')).rejects.toThrow("Pipeline 'Old job'");
   });
 });
 
