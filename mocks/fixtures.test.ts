@@ -93,6 +93,17 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   validatePipelineEndpoint: { body: { application: 'web', name: 'x', stages: [] } },
   listPipelineRevisions: { params: { pipelineId: SAMPLE_PIPELINE } },
   restorePipelineRevision: { params: { pipelineId: SAMPLE_PIPELINE, revision: '1' }, body: { baseRevision: 1 } },
+  renamePipeline: { params: { pipelineId: SAMPLE_PIPELINE }, body: { name: 'Ship it' } },
+  duplicatePipeline: { params: { pipelineId: SAMPLE_PIPELINE }, body: {} },
+  // A pipeline with no runs, made for the sample: the sample pipeline's runs are under way.
+  deletePipeline: {
+    params: { pipelineId: '0f0f0f0f-0000-4000-8000-000000000001' },
+    before: () =>
+      db.pipelineRevisions.push({
+        ...db.pipelineRevisions[0]!,
+        pipeline: { ...db.pipelineRevisions[0]!.pipeline, id: '0f0f0f0f-0000-4000-8000-000000000001' as never, name: 'Spare' },
+      }),
+  },
   startExecution: { params: { pipelineId: SAMPLE_PIPELINE }, body: { parameters: {} } },
   getExecution: { params: { executionId: SAMPLE_EXECUTION } },
   listExecutions: { params: { application: 'web' }, query: { limit: '10' } },

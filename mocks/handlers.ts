@@ -10,6 +10,7 @@ import { projectHandlers } from './handlers/projects';
 import { systemHandlers } from './handlers/system';
 import { provisioningHandlers } from './handlers/provisioning';
 import { pipelineHandlers } from './handlers/pipelines';
+import { pipelineManagementHandlers } from './handlers/pipeline-management';
 import { executionHandlers } from './handlers/executions';
 import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
@@ -30,6 +31,7 @@ export const handlersByEndpoint = {
   ...instanceHandlers,
   ...provisioningHandlers,
   ...pipelineHandlers,
+  ...pipelineManagementHandlers,
   ...executionHandlers,
   ...approvalHandlers,
   ...authHandlers,

@@ -22,6 +22,13 @@ function entries(): HistoryEntry[] {
       image: `${g.image.name}:${g.image.version}`,
       createdAt: g.launchedAt,
       createdBy: 'ana',
+      // A disabled group served until an hour ago; an enabled one since it was created.
+      traffic: g.disabled
+        ? [
+            { at: g.launchedAt, enabled: true },
+            { at: new Date(Math.max(Date.parse(g.launchedAt), Date.now() - 3_600_000)).toISOString(), enabled: false },
+          ]
+        : [{ at: g.launchedAt, enabled: true }],
     }),
   );
   const oldest = new Map<string, HistoryEntry>();
@@ -37,6 +44,7 @@ function entries(): HistoryEntry[] {
       createdAt: new Date(Date.parse(e.createdAt) - 2 * DAY).toISOString(),
       destroyedAt: e.createdAt,
       destroyedBy: 'bo',
+      traffic: [{ at: new Date(Date.parse(e.createdAt) - 2 * DAY).toISOString(), enabled: true }],
     }),
   );
   return [...live, ...gone].sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -5,6 +5,7 @@ import { loadConfig, resolveTarget } from './config';
 import { CliError, EXIT, type CliIo } from './io';
 import { appCommands } from './commands/apps';
 import { pipelineCommands } from './commands/pipelines';
+import { pipelineManagementCommands } from './commands/pipeline-management';
 import { executionCommands } from './commands/executions';
 import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   ...toolCommands,
   ...appCommands,
   ...pipelineCommands,
+  ...pipelineManagementCommands,
   ...executionCommands,
   waitCommand,
   ...imageCommands,

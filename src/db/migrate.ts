@@ -18,6 +18,8 @@ import { executionNeedsLeaseSchema } from './migrations/140-execution-needs-leas
 import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import { imageRestoreSchema } from './migrations/175-image-restore';
 import { clusterOperationsSchema } from './migrations/180-cluster-operations';
+import { pipelineDeleteSchema } from './migrations/185-pipeline-delete';
+import { serverGroupTrafficSchema } from './migrations/186-server-group-traffic';
 import { ciServersSchema } from './migrations/190-ci-servers';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
 import type { Session } from './types';
@@ -57,6 +59,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ciServersSchema,
   clusterOperationsSchema,
   providerLeasesSchema,
+  pipelineDeleteSchema,
+  serverGroupTrafficSchema,
 ];
 
 /**

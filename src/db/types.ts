@@ -172,7 +172,13 @@ export interface PipelineRepository {
   save(id: string, baseRevision: number, draft: PipelineDraft, by: string): Promise<Pipeline | undefined>;
   /** Every revision, newest first, with its secrets (the BFF masks them; a restore needs them). */
   revisions(id: string): Promise<Array<Omit<PipelineRevision, 'pipeline'> & { pipeline: Pipeline }>>;
+  /** Deletes it unless a run is under way or another pipeline runs or watches it (then says which); undefined when missing. */
+  delete(pipeline: Pipeline): Promise<PipelineDeleteOutcome>;
+  /** A new revision with the new name; returns the other pipelines whose references by name now name it. ConflictError on a taken name. */
+  rename(pipeline: Pipeline, name: string, by: string): Promise<Array<{ id: string; application: string; name: string }>>;
 }
+
+export type PipelineDeleteOutcome = { deleted: true } | { deleted: false; running: string[]; pointedAtBy: Array<{ id: string; application: string; name: string }> } | undefined;
 
 /** The append-only log behind the live event stream; ids only grow and are never reused. */
 export interface EventRepository {

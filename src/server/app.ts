@@ -16,6 +16,7 @@ import { instanceRoutes } from './routes/instances';
 import { localProviders, createEventBus, createEngine } from '../engine/index';
 import { provisioningRoutes } from './routes/provisioning';
 import { pipelineRoutes } from './routes/pipelines';
+import { pipelineManagementRoutes } from './routes/pipeline-management';
 import { spinnakerRoutes } from './routes/spinnaker';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => ciServerRoutes(s, deps, now));
   await routes((s) => provisioningRoutes(s));
   await routes((s) => pipelineRoutes(s, deps));
+  await routes((s) => pipelineManagementRoutes(s, deps));
   await routes((s) => spinnakerRoutes(s, deps));
   const events = deps.events ?? createEventBus(deps.repos);
   const engine =

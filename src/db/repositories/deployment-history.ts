@@ -4,12 +4,17 @@ import type { DeploymentHistoryRepository, Queryable } from '../types';
 
 // Who created a group: the deploy stage that launched it (its context names the group). Who
 // destroyed it: a person through the BFF (stamped), or a stage whose outputs name it (a deploy's
-// red/black or highlander clean-up, a destroy stage). Read from the executions, which keep both.
+// red/black or highlander clean-up, a destroy stage, a failed deploy's rollback). Read from the
+// executions, which keep both. Its traffic: every change of its enabled state (server-groups.ts).
 const SELECT = `
   select h.application, h.account, h.region, h.cluster, h.name as "serverGroup", coalesce(a.environment, 'other') as environment,
          h.image_name || ':' || h.image_version as image, ${iso('h.created_at')} as "createdAt", ${iso('h.destroyed_at')} as "destroyedAt",
          created.by as "createdBy", created.execution as "createdByExecution",
-         coalesce(h.destroyed_by, destroyed.by) as "destroyedBy", destroyed.execution as "destroyedByExecution"
+         coalesce(h.destroyed_by, destroyed.by) as "destroyedBy", destroyed.execution as "destroyedByExecution",
+         coalesce((
+           select jsonb_agg(jsonb_build_object('at', ${iso('t.at')}, 'enabled', t.enabled) order by t.at, t.id) from server_group_traffic t
+           where (t.account, t.region, t.name, t.created_at) = (h.account, h.region, h.name, h.created_at)
+         ), '[]'::jsonb) as traffic
   from server_group_history h
   left join accounts a on a.name = h.account
   left join lateral (
@@ -22,7 +27,9 @@ const SELECT = `
   left join lateral (
     select e.id::text as execution, e.trigger->>'user' as by from execution_stages s join executions e on e.id = s.execution_id
     where h.destroyed_at is not null and h.destroyed_by is null and e.application = h.application
-      and ((s.type = 'deploy' and s.outputs->'destroyedServerGroups' ? h.name) or (s.type = 'destroyServerGroup' and s.outputs->>'serverGroup' = h.name))
+      and ((s.type = 'deploy' and s.outputs->'destroyedServerGroups' ? h.name) or (s.type = 'destroyServerGroup' and s.outputs->>'serverGroup' = h.name)
+        -- A deploy that failed after launch destroys its own new group when it rolls back (deploy-rollback.ts says so in its error).
+        or (s.type = 'deploy' and s.context->>'serverGroup' = h.name and position('rolled back: destroyed ' || h.name in coalesce(s.error, '')) > 0))
       and coalesce(s.outputs->>'account', s.config->>'account') = h.account and coalesce(s.outputs->>'region', s.config->>'region') = h.region
       and e.created_at >= h.created_at - interval '1 minute'
     order by e.created_at limit 1

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors';
 import { Execution, ExecutionStatus } from '../../shared/domain/execution';
 import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
@@ -88,6 +89,10 @@ export function executionRepository(db: Session): ExecutionRepository {
       return db.transaction(async (tx) => {
         let status = execution.status;
         const superseded: string[] = [];
+        // In place of the foreign key migration 185 dropped: a run starts only for a pipeline that is
+        // there, and the key share lock waits out (or holds off) a delete checking for runs under way.
+        const live = await tx.query('select id from pipelines where id = $1 for key share', [execution.pipelineId]);
+        if (live.rowCount === 0) throw new NotFoundError(`Pipeline '${execution.pipelineName}' (${execution.pipelineId}) does not exist (any more).`, 'pipelineId');
         if (concurrency) {
           // The pipeline row is the lock: two starts at once cannot both see a free slot.
           await tx.query('select id from pipelines where id = $1 for update', [execution.pipelineId]);

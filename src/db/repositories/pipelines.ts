@@ -5,6 +5,7 @@ import { ConflictError } from '../errors';
 import { sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { PipelineRepository, Session } from '../types';
 import { revisionedDocuments, type RevisionedRow } from './revisioned';
+import { deletePipelineIfUnused, renamePipeline } from './pipeline-management';
 
 /** `migrations` is for tests that play a schema tightening; Kiln reads with PIPELINE_MIGRATIONS. */
 export function pipelineRepository(db: Session, migrations: readonly PipelineMigration[] = PIPELINE_MIGRATIONS): PipelineRepository {
@@ -54,5 +55,9 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
     async revisions(id) {
       return (await docs.revisions(id)).map(({ document, ...r }) => ({ ...PipelineRevision.omit({ pipeline: true }).parse(r), pipeline: Pipeline.parse(document) }));
     },
+
+    delete: (pipeline) => deletePipelineIfUnused(db, pipeline),
+
+    rename: (pipeline, name, by) => renamePipeline(db, pipeline, name, by),
   };
 }

@@ -86,6 +86,11 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
           throw new Error(`instance ${instance.id} names ${instance.account}/${instance.region}/${instance.serverGroup}, not its group ${sg.account}/${sg.region}/${sg.name}`);
       }
       await db.transaction(async (tx) => {
+        const before = await tx.query<{ disabled: boolean }>('select disabled from server_groups where account = $1 and region = $2 and name = $3 for update', [
+          sg.account,
+          sg.region,
+          sg.name,
+        ]);
         await upsertGroup(tx, sg);
         await replaceInstances(tx, sg);
         // The first save of a group is its creation; later saves (health, capacity) change nothing here.
@@ -94,9 +99,21 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
            values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz) on conflict do nothing`,
           [sg.account, sg.region, sg.name, sg.application, sg.cluster, sg.image.name, sg.image.version, sg.launchedAt],
         );
+        const previous = before.rows[0];
+        if (!previous || previous.disabled !== sg.disabled) await recordTraffic(tx, sg, previous ? undefined : sg.launchedAt);
       });
     },
   };
+}
+
+/** A change of whether the group takes traffic, on its newest history row ("how long it served"). */
+async function recordTraffic(tx: Queryable, sg: ServerGroup, at: string | undefined): Promise<void> {
+  await tx.query(
+    `insert into server_group_traffic (account, region, name, created_at, at, enabled)
+     select account, region, name, created_at, coalesce($4::timestamptz, now()), $5 from server_group_history
+     where account = $1 and region = $2 and name = $3 order by created_at desc limit 1`,
+    [sg.account, sg.region, sg.name, at ?? null, !sg.disabled],
+  );
 }
 
 async function upsertGroup(tx: Queryable, sg: ServerGroup): Promise<void> {

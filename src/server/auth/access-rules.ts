@@ -111,6 +111,10 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   convertSpinnakerPipeline: on('WRITE', app),
   listPipelineRevisions: read(pipelineApp),
   restorePipelineRevision: on('WRITE', pipelineApp),
+  deletePipeline: on('WRITE', pipelineApp),
+  renamePipeline: on('WRITE', pipelineApp),
+  // READ on the source here; the route checks WRITE on the application the copy goes to.
+  duplicatePipeline: read(pipelineApp),
   startExecution: on('EXECUTE', pipelineApp),
   getExecution: read(executionApp),
   listExecutions: read(app),

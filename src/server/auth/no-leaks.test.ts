@@ -51,6 +51,8 @@ afterAll(() => close());
 const VALID: Record<string, object> = {
   savePipeline: { baseRevision: 1, pipeline: { name: 'P', stages: [] } },
   restorePipelineRevision: { baseRevision: 1 },
+  renamePipeline: { name: 'Renamed' },
+  duplicatePipeline: {},
   cancelExecution: { reason: 'because' },
   judgeStage: { decision: 'approve' },
   skipStage: { reason: 'because' },

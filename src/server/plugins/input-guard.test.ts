@@ -48,6 +48,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   validatePipelineEndpoint: { name: 'Check', stages },
   convertSpinnakerPipeline: { pipeline: { name: 'Imported', stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, accounts: {} },
   restorePipelineRevision: { baseRevision: 1 },
+  renamePipeline: { name: 'Renamed' },
+  duplicatePipeline: {},
   startExecution: { parameters: { env: 'prod' } },
   pauseExecution: { reason: 'lunch' },
   resumeExecution: {},

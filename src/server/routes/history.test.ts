@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
 import { PipelineDraft } from '../../shared/domain/pipeline';
-import { HistoryEntry } from '../../shared/domain/deployment-history';
+import { HistoryEntry, servedTrafficMs, trafficPeriods } from '../../shared/domain/deployment-history';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
 let ctx: Awaited<ReturnType<typeof openNarrowRoleApp>>;
 const DEPLOY_ID = 'dd000001-0000-4000-8000-000000000001';
 const REPLACE_ID = 'dd000002-0000-4000-8000-000000000002';
+const FAILED_ID = 'dd000003-0000-4000-8000-000000000003';
 
 beforeAll(async () => {
   ctx = await openNarrowRoleApp({ wendy: ['READ'] });
@@ -64,6 +65,27 @@ beforeAll(async () => {
     launchedAt: '2026-11-20T10:00:00.000Z',
   });
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v003' });
+  // v004 is disabled (taken out of traffic), then enabled again.
+  const v004 = (await repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v004' }))!;
+  await repos.serverGroups.save({ ...v004, disabled: true });
+  await repos.serverGroups.save({ ...v004, disabled: true, capacity: { ...v004.capacity, desired: 2 } });
+  await repos.serverGroups.save({ ...v004, disabled: false });
+  // A deploy of v005 failed its health checks and rolled back: it destroyed its own new group.
+  await run(FAILED_ID, 'fay', '2026-11-25T09:59:00.000Z', 'web-prod-v005', []);
+  await repos.executions.updateStage(FAILED_ID, 'deploy', {
+    status: 'TERMINAL',
+    outputs: {},
+    error: 'instances of web-prod-v005 never became healthy; rolled back: destroyed web-prod-v005, web-prod-v004 serves the traffic',
+  });
+  await repos.serverGroups.save({
+    ...v004,
+    name: 'web-prod-v005' as typeof v004.name,
+    sequence: 5,
+    image: { name: 'web', version: 'v5' },
+    instances: [],
+    launchedAt: '2026-11-25T10:00:00.000Z',
+  });
+  await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v005' });
 }, 60_000);
 afterAll(() => ctx.close());
 
@@ -110,5 +132,25 @@ describe('deployment history', () => {
     const bad = await ctx.as('ana', 'GET', '/api/history?at=yesterday');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'bad_request', field: 'at' });
+  });
+
+  it("records each group's enabled and disabled periods, so it shows how long it took traffic", async () => {
+    const entries = await history('ana', 'application=web&cluster=web-prod');
+    const v004 = entries.find((e) => e.serverGroup === 'web-prod-v004')!;
+    // Created enabled, disabled once (a resize while disabled is no change), enabled again.
+    expect(v004.traffic.map((t) => t.enabled)).toEqual([true, false, true]);
+    expect(v004.traffic[0]!.at).toBe('2026-11-20T10:00:00.000Z');
+    const periods = trafficPeriods(v004);
+    expect(periods.map((p) => `${p.enabled ? 'enabled' : 'disabled'}${p.to ? '' : ' (still)'}`)).toEqual(['enabled', 'disabled', 'enabled (still)']);
+    const whole = Date.parse(periods[2]!.from) + 1000;
+    const served = servedTrafficMs(v004, new Date(whole))!;
+    const disabledFor = Date.parse(periods[2]!.from) - Date.parse(periods[1]!.from);
+    expect(served).toBe(whole - Date.parse('2026-11-20T10:00:00.000Z') - disabledFor);
+  });
+
+  it("names a failed deploy's rollback as what destroyed its new group, with the execution and who ran it", async () => {
+    const v005 = (await history('ana', 'application=web&cluster=web-prod')).find((e) => e.serverGroup === 'web-prod-v005')!;
+    expect(v005).toMatchObject({ image: 'web:v5', createdBy: 'fay', createdByExecution: FAILED_ID, destroyedBy: 'fay', destroyedByExecution: FAILED_ID });
+    expect(v005.traffic.map((t) => t.enabled)).toEqual([true]);
   });
 });

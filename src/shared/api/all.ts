@@ -16,7 +16,16 @@ import {
 } from './server-groups';
 import { rebootInstance, terminateInstance } from './instances';
 import { renderProvisioning, translateButaneToIgnition } from './provisioning';
-import { createPipeline, getPipeline, listPipelineRevisions, listPipelines, restorePipelineRevision, savePipeline, validatePipelineEndpoint } from './pipelines';
+import {
+  createPipeline,
+  getPipeline,
+  listPipelineRevisions,
+  listPipelines,
+  pipelineManagementEndpoints,
+  restorePipelineRevision,
+  savePipeline,
+  validatePipelineEndpoint,
+} from './pipelines';
 import {
   cancelExecution,
   getExecution,
@@ -85,6 +94,7 @@ export const allEndpoints = {
   convertSpinnakerPipeline,
   listPipelineRevisions,
   restorePipelineRevision,
+  ...pipelineManagementEndpoints,
   startExecution,
   getExecution,
   listExecutions,

@@ -88,3 +88,53 @@ export const restorePipelineRevision = endpoint({
   body: z.object({ baseRevision: z.number().int().positive() }),
   response: PublicPipeline,
 });
+
+/** A pipeline name as a rename or a copy takes it: the editor's rule, so the answer names `name`. */
+export const PipelineName = z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters');
+
+export const deletePipeline = endpoint({
+  method: 'DELETE',
+  path: '/api/pipelines/:pipelineId',
+  summary: 'Delete a pipeline; 409 naming the runs still under way or the pipelines that run or watch it. Its past executions stay readable',
+  params: PipelineParams,
+  response: z.object({ pipelineId: PipelineId, name: z.string(), deleted: z.literal(true) }),
+});
+
+export const renamePipeline = endpoint({
+  method: 'POST',
+  path: '/api/pipelines/:pipelineId/rename',
+  summary: "Rename a pipeline (a new revision); other pipelines' run-pipeline stages that name it follow it",
+  params: PipelineParams,
+  body: z.object({ name: PipelineName }),
+  response: z.object({
+    pipeline: PublicPipeline,
+    /** Pipelines (that the caller may read) whose stages named the old name and now name the new one. */
+    updatedReferences: z.array(z.object({ id: PipelineId, application: z.string(), name: z.string() })),
+  }),
+});
+
+export const DuplicatePipelineBody = z.object({
+  /** Defaults to the source's application; copying into another needs WRITE there. */
+  application: z.string().max(63, 'application must be at most 63 characters').optional(),
+  /** Defaults to "<name> (copy)". */
+  name: PipelineName.optional(),
+});
+
+export const duplicatePipeline = endpoint({
+  method: 'POST',
+  path: '/api/pipelines/:pipelineId/duplicate',
+  summary: 'Copy a pipeline (into its own or another application): a new id, its triggers disabled, new webhook secrets shown once',
+  params: PipelineParams,
+  body: DuplicatePipelineBody,
+  response: z.object({
+    pipeline: PublicPipeline,
+    /** Each copied webhook trigger gets a new secret (the source's is never copied); shown only in this answer. */
+    webhookSecrets: z.array(z.object({ triggerId: z.string(), secret: z.string() })),
+    /** Write-only secrets left behind when copying into another application, in words. */
+    notCopied: z.array(z.string()),
+  }),
+  status: 201,
+});
+
+/** Managing pipelines beside editing them: spread into allEndpoints as one group. */
+export const pipelineManagementEndpoints = { deletePipeline, renamePipeline, duplicatePipeline };

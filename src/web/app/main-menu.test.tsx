@@ -18,7 +18,7 @@ describe('the phone menu', () => {
       within(menu)
         .getAllByRole('link')
         .map((l) => l.textContent),
-    ).toEqual(['Projects', 'Applications', 'Running now', 'Images', expect.stringMatching(/^Approvals\d*$/)]);
+    ).toEqual(['Projects', 'Applications', 'Running now', 'History', 'Images', expect.stringMatching(/^Approvals\d*$/)]);
     expect(await within(menu).findByLabelText(/\d+ waiting/)).toBeTruthy();
 
     await user.keyboard('{Escape}');

@@ -98,6 +98,11 @@ export const routes: RouteObject[] = [
         lazy: () => import('./routes/running-now').then((m) => ({ Component: m.RunningNowPage })),
       },
       {
+        path: 'history',
+        handle: crumb(() => ({ label: 'History', to: paths.history() })),
+        lazy: () => import('./routes/history').then((m) => ({ Component: m.HistoryPage })),
+      },
+      {
         path: 'approvals',
         handle: crumb(() => ({ label: 'Approvals', to: paths.approvals() })),
         lazy: () => import('./routes/approvals-inbox').then((m) => ({ Component: m.ApprovalsInboxPage })),

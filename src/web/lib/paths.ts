@@ -44,6 +44,7 @@ export const paths = {
   execution: (application: string, executionId: string, options: { stage?: string } = {}) =>
     withSearch(`/applications/${seg(application)}/executions/${seg(executionId)}`, { stage: options.stage }),
   runningNow: () => '/running',
+  history: (filters: Record<string, string | undefined> = {}) => withSearch('/history', filters),
   approvals: () => '/approvals',
   images: () => '/images',
   image: (name: string) => `/images/${seg(name)}`,

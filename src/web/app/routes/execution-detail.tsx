@@ -13,6 +13,7 @@ import { ExecutionActions } from '../../features/executions/execution-actions';
 import { ExecutionGraph } from '../../features/executions/execution-graph';
 import { executionQuery } from '../../lib/execution-query';
 import { ExecutionStatusBadge } from '../../features/executions/execution-status-badge';
+import { ExecutionPipelineNote, useExecutionPipeline } from '../../features/executions/execution-pipeline';
 import { ExecutionSummary } from '../../features/executions/execution-summary';
 import { LiveIndicator } from '../../features/executions/live-indicator';
 import { StageDetail } from '../../features/executions/stage-detail';
@@ -29,6 +30,7 @@ export function ExecutionDetailPage() {
   const live = useLiveEvents();
   const query = useQuery(executionQuery(executionId));
   const execution = query.data;
+  const pipeline = useExecutionPipeline(execution);
   const now = useNow(execution !== undefined && !COMPLETED.has(execution.status));
 
   const select = useCallback(
@@ -89,12 +91,19 @@ export function ExecutionDetailPage() {
       <PageHeader
         eyebrow="Execution"
         title={execution.pipelineName}
-        badges={<ExecutionStatusBadge status={execution.status} />}
+        badges={
+          <>
+            <ExecutionStatusBadge status={execution.status} />
+            <ExecutionPipelineNote execution={execution} />
+          </>
+        }
         actions={
           <>
             <LiveIndicator status={live} />
             <ExecutionActions execution={execution} />
-            <RunPipelineButton pipelineId={execution.pipelineId} application={execution.application} label="Re-run…" initial={execution.trigger.parameters} />
+            {!pipeline.deleted && (
+              <RunPipelineButton pipelineId={execution.pipelineId} application={execution.application} label="Re-run…" initial={execution.trigger.parameters} />
+            )}
           </>
         }
       />

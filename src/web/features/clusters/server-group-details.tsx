@@ -6,6 +6,7 @@ import { DetailSection as Section } from '../../components/detail-section';
 import { RelativeTime } from '../../components/relative-time';
 import { InstancesTable } from './instances-table';
 import { LoadBalancerTable } from './load-balancer-table';
+import { ServerGroupOrigin } from './server-group-origin';
 import { AccountEnvironmentBadge } from '../../components/account-environment-badge';
 
 /** The body of the details panel: where it runs, what it runs, who routes to it, and each instance. */
@@ -42,6 +43,7 @@ export function ServerGroupDetails({ detail }: { detail: ServerGroupDetail }) {
         <Field label="Launched">
           <RelativeTime iso={sg.launchedAt} />
         </Field>
+        <ServerGroupOrigin sg={sg} />
         {sg.image.digest && (
           <Field label="Image digest" className="col-span-3">
             <span className="font-mono text-xs break-all">{sg.image.digest}</span>

@@ -3,6 +3,7 @@ import { servedMs, type HistoryEntry } from '../../../shared/domain/deployment-h
 import { formatDateTime } from '../../lib/format';
 import { paths } from '../../lib/paths';
 import { formatServed } from './format-served';
+import { TrafficCell } from './traffic-cell';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-600 dark:text-zinc-400';
 
@@ -26,15 +27,19 @@ function Who({ entry, when, by, execution }: { entry: HistoryEntry; when: string
   );
 }
 
-/** Every server group of the filter, newest first: what it ran, who made and ended it, how long it served. */
-export function HistoryTable({ entries, now }: { entries: readonly HistoryEntry[]; now: Date }) {
+/**
+ * Every server group of the filter, newest first: what it ran, who made and ended it, how long it
+ * existed and how long it took traffic. Across applications it names each one's application.
+ */
+export function HistoryTable({ entries, now, at, showApplication = false }: { entries: readonly HistoryEntry[]; now: Date; at?: Date | undefined; showApplication?: boolean }) {
+  const headers = ['Server group', ...(showApplication ? ['Application'] : []), 'Where', 'Image', 'Created', 'Destroyed', 'Existed', 'Took traffic'];
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
       <table className="w-full text-sm">
         <caption className="sr-only">Deployment history</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/50">
           <tr>
-            {['Server group', 'Where', 'Image', 'Created', 'Destroyed', 'Served'].map((h) => (
+            {headers.map((h) => (
               <th key={h} scope="col" className={TH}>
                 {h}
               </th>
@@ -53,6 +58,7 @@ export function HistoryTable({ entries, now }: { entries: readonly HistoryEntry[
                   </Link>
                 )}
               </th>
+              {showApplication && <td className="px-3 py-2">{e.application}</td>}
               <td className="px-3 py-2">
                 {e.account}/{e.region} <span className="text-xs text-zinc-600 dark:text-zinc-400">({e.environment})</span>
               </td>
@@ -64,6 +70,9 @@ export function HistoryTable({ entries, now }: { entries: readonly HistoryEntry[
                 <Who entry={e} when={e.destroyedAt} by={e.destroyedBy} execution={e.destroyedByExecution} />
               </td>
               <td className="px-3 py-2 tabular-nums">{formatServed(servedMs(e, now))}</td>
+              <td className="px-3 py-2">
+                <TrafficCell entry={e} now={now} at={at} />
+              </td>
             </tr>
           ))}
         </tbody>

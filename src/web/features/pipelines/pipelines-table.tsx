@@ -5,6 +5,7 @@ import { DataTable, mutedCell, rowLinkClass, type Column } from '../../component
 import { RelativeTime } from '../../components/relative-time';
 import { RunPipelineButton } from '../../components/run-pipeline-button';
 import { paths } from '../../lib/paths';
+import { PipelineRowActions } from './pipeline-row-actions';
 
 const COLUMNS: Array<Column<Pipeline>> = [
   {
@@ -49,9 +50,10 @@ const COLUMNS: Array<Column<Pipeline>> = [
     header: 'Run',
     cell: (p) => <RunPipelineButton pipelineId={p.id} application={p.application} pipeline={p} label="Run" ariaLabel={`Run ${p.name}`} />,
   },
+  { header: 'Manage', cell: (p) => <PipelineRowActions pipeline={p} /> },
 ];
 
-/** An application's pipelines; the name opens the editor, Run starts one (its parameters form first). */
+/** An application's pipelines; the name opens the editor, Run starts one (its parameters form first), Manage renames, copies or deletes. */
 export function PipelinesTable({ pipelines }: { pipelines: readonly Pipeline[] }) {
   return <DataTable caption="Pipelines" columns={COLUMNS} rows={pipelines} rowKey={(p) => p.id} />;
 }
