@@ -20,6 +20,12 @@ export interface ProviderHarness {
   restart(): Promise<CloudProvider>;
   /** Stops everything the harness started; the suite checks nothing of the provider is left first. */
   close(): Promise<void>;
+  /**
+   * Set when the provider's balancers split traffic by instance count and count no requests per
+   * group (a Kubernetes Service): the traffic tests then check the split by which instance answered,
+   * and that `traffic()` refuses, saying why. The text says why, for the test's name.
+   */
+  trafficByInstanceCount?: string;
 }
 
 /** What each part of the suite gets: the harness of the running test and a name factory. */

@@ -40,6 +40,17 @@ export function trafficContract(ctx: ContractContext): void {
     await provider.disableServerGroup(keyOf(ctx, blue));
     // Balancers count a request when it completes: let those already sent to the old group finish.
     await new Promise((r) => setTimeout(r, 300));
+    if (ctx.harness().trafficByInstanceCount) {
+      // No counters: which instance answers shows the swap (a pod's name starts with its group's).
+      await new Promise((r) => setTimeout(r, 500));
+      const counts = await load.stop();
+      expect(counts.failures).toEqual([]);
+      expect(counts.failed).toBe(0);
+      expect(counts.ok).toBeGreaterThan(20);
+      for (let n = 0; n < 20; n++) expect((await get(lb.address)).instance).toMatch(new RegExp(`^${green}-`));
+      await expect(provider.traffic(lbKey(ctx, lbName))).rejects.toMatchObject({ kind: 'bad_request', field: 'loadBalancer' });
+      return;
+    }
     const before = await provider.traffic(lbKey(ctx, lbName));
     await new Promise((r) => setTimeout(r, 500));
     const counts = await load.stop();
@@ -64,6 +75,19 @@ export function trafficContract(ctx: ContractContext): void {
     await provider.enableServerGroup(keyOf(ctx, base));
     await provider.enableServerGroup(keyOf(ctx, canary));
     await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+    if (ctx.harness().trafficByInstanceCount) {
+      // The split follows the instance counts (one each), whatever the weights say: canary by replica ratio.
+      let byCanary = 0;
+      for (let n = 0; n < 200; n++) {
+        const answer = await get(lb.address);
+        expect(answer.status).toBe(200);
+        if (answer.instance?.startsWith(`${canary}-`)) byCanary += 1;
+      }
+      expect(byCanary / 200).toBeGreaterThan(0.3);
+      expect(byCanary / 200).toBeLessThan(0.7);
+      await expect(provider.setTrafficWeights(lbKey(ctx, lbName), { [ctx.groupName('nope', 9)]: 50 })).rejects.toMatchObject({ kind: 'bad_request' });
+      return;
+    }
     const before = await provider.traffic(lbKey(ctx, lbName));
     for (let n = 0; n < 200; n++) expect((await get(lb.address)).status).toBe(200);
     const after = await provider.traffic(lbKey(ctx, lbName));

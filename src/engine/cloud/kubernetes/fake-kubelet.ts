@@ -97,7 +97,14 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     r.ip = await freeIp(port);
     if (!running.has(uid)) return markExited();
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOST: r.ip, KILN_IMAGE_VERSION: tag };
-    for (const e of container.env ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
+    for (const e of container.env ?? []) {
+      if (typeof e.value === 'string') env[e.name] = e.value;
+      // The downward API, for the fields an app asks about itself.
+      const field = e.valueFrom?.fieldRef?.fieldPath;
+      if (field === 'metadata.name') env[e.name] = pod.metadata.name;
+      if (field === 'metadata.namespace') env[e.name] = pod.metadata.namespace ?? '';
+      if (field === 'metadata.uid') env[e.name] = uid;
+    }
     const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     r.child = child;
     const collect = (chunk: Buffer) => {

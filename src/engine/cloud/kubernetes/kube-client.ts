@@ -1,0 +1,58 @@
+import * as k8s from '@kubernetes/client-node';
+import type { Account, AccountCredentials } from '../../../shared/domain/account';
+import { EngineError } from '../../errors';
+
+/** The API clients of one account, from its kubeconfig (inline in the credentials, or a file on this server) and context. */
+export function connectCluster(account: Account, credentials: AccountCredentials | undefined) {
+  const kc = new k8s.KubeConfig();
+  try {
+    if (credentials?.kubeconfig) kc.loadFromString(credentials.kubeconfig);
+    else if (account.endpoint.kubeconfigPath) kc.loadFromFile(account.endpoint.kubeconfigPath);
+    else throw new Error('it has neither a kubeconfig path nor an inline kubeconfig');
+    if (account.endpoint.context) kc.setCurrentContext(account.endpoint.context);
+    if (!kc.getCurrentCluster()) throw new Error(`context '${kc.getCurrentContext()}' names no cluster`);
+  } catch (err) {
+    throw new EngineError('bad_request', `account '${account.name}': the kubeconfig cannot be used: ${(err as Error).message}`, 'account');
+  }
+  return {
+    server: kc.getCurrentCluster()!.server,
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    apps: kc.makeApiClient(k8s.AppsV1Api),
+    version: kc.makeApiClient(k8s.VersionApi),
+  };
+}
+export type Cluster = ReturnType<typeof connectCluster>;
+
+export const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+/** The HTTP status of an API answer, or undefined when the server was never reached. */
+export const kubeCode = (err: unknown): number | undefined => (err instanceof k8s.ApiException ? err.code : undefined);
+
+/** Kubernetes' own words: the `message` of the Status it answered, or why the server could not be reached. */
+export function kubeMessage(err: unknown): string {
+  if (err instanceof k8s.ApiException) {
+    const body = err.body as unknown;
+    try {
+      const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string };
+      if (status?.message) return `${status.message} (HTTP ${err.code})`;
+    } catch {
+      // not a Status: fall through to the code
+    }
+    return `HTTP ${err.code}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A failed call as an EngineError naming the account: credentials and RBAC problems are the account's, not the caller's input. */
+export function kubeError(account: string, server: string, err: unknown, what: string): EngineError {
+  if (err instanceof EngineError) return err;
+  const code = kubeCode(err);
+  const message = kubeMessage(err);
+  if (code === undefined) return new EngineError('conflict', `account '${account}': the Kubernetes API server at ${server} cannot be reached (${what}): ${message}`, 'account');
+  if (code === 401) return new EngineError('conflict', `account '${account}': the Kubernetes API server refused its credentials (${what}): ${message}; renew the kubeconfig's token`, 'account');
+  if (code === 403) return new EngineError('forbidden', `account '${account}' may not ${what}: ${message}`, 'region');
+  if (code === 404) return new EngineError('not_found', `account '${account}': ${message}`, 'serverGroup');
+  if (code === 409) return new EngineError('conflict', `account '${account}': ${message}`, 'name');
+  if (code === 422) return new EngineError('bad_request', `account '${account}': the cluster refused the manifest (${what}): ${message}`, 'manifest');
+  return new EngineError('conflict', `account '${account}': Kubernetes failed to ${what}: ${message}`, 'account');
+}
