@@ -58,7 +58,10 @@ describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
   it('refuses an invalid manifest with a 422 Status naming the field, and a stale write with a 409', async () => {
     const bad = replicaSet('web-v002') as { spec: { replicas: unknown } };
     bad.spec.replicas = 'two';
-    await expect(apps.createNamespacedReplicaSet({ namespace: 'east', body: bad as never })).rejects.toMatchObject({ code: 422, body: expect.stringContaining('spec/replicas must be integer') });
+    await expect(apps.createNamespacedReplicaSet({ namespace: 'east', body: bad as never })).rejects.toMatchObject({
+      code: 422,
+      body: expect.stringContaining('spec/replicas must be integer'),
+    });
     await apps.createNamespacedReplicaSet({ namespace: 'east', body: replicaSet('web-v002', 'registry.test/sample-app:v1', 0) });
     // The controller writes the status once; after that the object stays put.
     const seen = await until('the status written', async () => {
@@ -66,7 +69,10 @@ describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
       return rs.status && rs;
     });
     await apps.replaceNamespacedReplicaSet({ name: 'web-v002', namespace: 'east', body: { ...seen, metadata: { ...seen.metadata, labels: { app: 'web', v: '2' } } } });
-    await expect(apps.replaceNamespacedReplicaSet({ name: 'web-v002', namespace: 'east', body: seen })).rejects.toMatchObject({ code: 409, body: expect.stringContaining('the object has been modified') });
+    await expect(apps.replaceNamespacedReplicaSet({ name: 'web-v002', namespace: 'east', body: seen })).rejects.toMatchObject({
+      code: 409,
+      body: expect.stringContaining('the object has been modified'),
+    });
     await expect(apps.createNamespacedReplicaSet({ namespace: 'east', body: replicaSet('web-v002') })).rejects.toMatchObject({ code: 409 });
   });
 
@@ -78,7 +84,27 @@ describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
     await apps.patchNamespacedReplicaSet({ name: 'web-v003', namespace: 'east', body: [{ op: 'replace', path: '/spec/replicas', value: 1 }] }, json);
     const smp = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
     const after = await apps.patchNamespacedReplicaSet(
-      { name: 'web-v003', namespace: 'east', body: { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'PORT', value: '8080' }, { name: 'MODE', value: 'x' }] }] } } } } },
+      {
+        name: 'web-v003',
+        namespace: 'east',
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: 'app',
+                    env: [
+                      { name: 'PORT', value: '8080' },
+                      { name: 'MODE', value: 'x' },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
       smp,
     );
     expect(after.metadata?.labels).toMatchObject({ app: 'web', extra: 'yes' });
@@ -90,7 +116,12 @@ describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
   it('streams changes to a watch', async () => {
     const seen: string[] = [];
     const watch = new k8s.Watch(testKubeConfig(api.url, 'good'));
-    const req = await watch.watch('/api/v1/namespaces/east/services', {}, (type, obj: k8s.V1Service) => seen.push(`${type} ${obj.metadata?.name}`), () => {});
+    const req = await watch.watch(
+      '/api/v1/namespaces/east/services',
+      {},
+      (type, obj: k8s.V1Service) => seen.push(`${type} ${obj.metadata?.name}`),
+      () => {},
+    );
     await core.createNamespacedService({ namespace: 'east', body: { metadata: { name: 'front' }, spec: { selector: { app: 'web' }, ports: [{ port: 8081, targetPort: 8080 }] } } });
     await core.deleteNamespacedService({ name: 'front', namespace: 'east' });
     await until('two events', async () => seen.length >= 2);
@@ -122,7 +153,10 @@ describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
     const batch = testKubeConfig(api.url, 'good').makeApiClient(k8s.BatchV1Api);
     await batch.createNamespacedJob({
       namespace: 'east',
-      body: { metadata: { name: 'migrate' }, spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'registry.test/say-done:v1' }] } } } },
+      body: {
+        metadata: { name: 'migrate' },
+        spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'registry.test/say-done:v1' }] } } },
+      },
     });
     const job = await until('the job complete', async () => {
       const j = await batch.readNamespacedJob({ name: 'migrate', namespace: 'east' });

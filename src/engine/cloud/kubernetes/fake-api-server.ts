@@ -66,7 +66,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions) {
     const resource = group ? `${plural}.${group}` : plural;
     const kind = KINDS[resource];
     if (!kind || kind.group !== group) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
-    const verb = { GET: name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method;
+    const verb =
+      { GET: name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method;
     if (user.namespaces !== '*' && !user.namespaces.includes(ns))
       return status(
         res,
@@ -83,7 +84,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions) {
       if (!pod) return status(res, 404, 'NotFound', `pods "${name}" not found`);
       let text = kubelet.log(pod.metadata.uid!) ?? '';
       const tail = Number(url.searchParams.get('tailLines') ?? 0);
-      if (tail > 0) text = text.split('\n').slice(-tail - 1).join('\n');
+      if (tail > 0)
+        text = text
+          .split('\n')
+          .slice(-tail - 1)
+          .join('\n');
       const limit = Number(url.searchParams.get('limitBytes') ?? 0);
       if (limit > 0) text = Buffer.from(text).subarray(0, limit).toString('utf8');
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -140,7 +145,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions) {
             : type === 'application/strategic-merge-patch+json'
               ? strategicMergePatch(current as never, body as never)
               : undefined;
-      if (patched === undefined) return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+      if (patched === undefined)
+        return status(
+          res,
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+        );
       next = patched as unknown as KubeObject;
       // A patch carrying no resourceVersion applies to whatever is current.
       if ((body as KubeObject | undefined)?.metadata?.resourceVersion === undefined) next.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -188,9 +199,11 @@ export type FakeApiServer = Awaited<ReturnType<typeof startFakeApiServer>>;
 /** The checks the API server makes beyond the schema, which Kiln's manifests must pass too. */
 function semanticCheck(resource: string, o: KubeObject): string | undefined {
   const name = o.metadata.name ?? '';
-  if (name && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) return `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`;
+  if (name && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name))
+    return `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`;
   for (const [k, v] of Object.entries(o.metadata.labels ?? {}))
-    if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) return `metadata.labels: Invalid value: "${v}": a valid label value (of ${k}) must be 63 characters or less`;
+    if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))
+      return `metadata.labels: Invalid value: "${v}": a valid label value (of ${k}) must be 63 characters or less`;
   if (resource === 'replicasets.apps') {
     const selector = o.spec?.selector?.matchLabels ?? {};
     const labels = o.spec?.template?.metadata?.labels ?? {};

@@ -65,7 +65,8 @@ export function createControllers(store: FakeStore, kubelet: FakeKubelet) {
       fullyLabeledReplicas: live.length,
       observedGeneration: rs.metadata.generation,
     };
-    if (JSON.stringify(status) !== JSON.stringify(rs.status)) store.update('replicasets.apps', ns, { ...rs, metadata: { ...rs.metadata, resourceVersion: undefined as never }, status });
+    if (JSON.stringify(status) !== JSON.stringify(rs.status))
+      store.update('replicasets.apps', ns, { ...rs, metadata: { ...rs.metadata, resourceVersion: undefined as never }, status });
   }
 
   function reconcileJob(job: KubeObject): void {
@@ -97,7 +98,8 @@ export function createControllers(store: FakeStore, kubelet: FakeKubelet) {
       kubelet.start(pod);
     }
     const status = { active: conditions ? 0 : Math.max(active, 1), succeeded, failed, ...(conditions ? { conditions } : {}) };
-    if (JSON.stringify(status) !== JSON.stringify(job.status)) store.update('jobs.batch', ns, { ...job, metadata: { ...job.metadata, resourceVersion: undefined as never }, status });
+    if (JSON.stringify(status) !== JSON.stringify(job.status))
+      store.update('jobs.batch', ns, { ...job, metadata: { ...job.metadata, resourceVersion: undefined as never }, status });
   }
 
   function endpoints(service: KubeObject, port: { targetPort?: number | string; port: number }): Array<{ ip: string; port: number }> {
@@ -105,7 +107,9 @@ export function createControllers(store: FakeStore, kubelet: FakeKubelet) {
       .list('pods', service.metadata.namespace!)
       .filter((p) => selects(service.spec.selector, p.metadata.labels) && isReady(p) && !terminating(p) && p.status?.podIP)
       .map((p) => {
-        const named = p.spec.containers.flatMap((c: { ports?: Array<{ name?: string; containerPort: number }> }) => c.ports ?? []).find((cp: { name?: string }) => cp.name === port.targetPort);
+        const named = p.spec.containers
+          .flatMap((c: { ports?: Array<{ name?: string; containerPort: number }> }) => c.ports ?? [])
+          .find((cp: { name?: string }) => cp.name === port.targetPort);
         return { ip: p.status.podIP as string, port: typeof port.targetPort === 'number' ? port.targetPort : Number(named?.containerPort ?? port.port) };
       });
   }

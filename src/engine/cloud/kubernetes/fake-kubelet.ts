@@ -90,7 +90,18 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
       const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": ${repo}:${tag}: not found`;
       event(pod, 'Warning', 'Failed', message);
       event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
-      setStatus(pod, { containerStatuses: [{ name: container.name, ready: false, restartCount: 0, image, imageID: '', state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } } }] });
+      setStatus(pod, {
+        containerStatuses: [
+          {
+            name: container.name,
+            ready: false,
+            restartCount: 0,
+            image,
+            imageID: '',
+            state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } },
+          },
+        ],
+      });
       return markExited();
     }
     const port = Number(container.ports?.[0]?.containerPort ?? 8080);

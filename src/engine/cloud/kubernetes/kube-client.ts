@@ -49,7 +49,8 @@ export function kubeError(account: string, server: string, err: unknown, what: s
   const code = kubeCode(err);
   const message = kubeMessage(err);
   if (code === undefined) return new EngineError('conflict', `account '${account}': the Kubernetes API server at ${server} cannot be reached (${what}): ${message}`, 'account');
-  if (code === 401) return new EngineError('conflict', `account '${account}': the Kubernetes API server refused its credentials (${what}): ${message}; renew the kubeconfig's token`, 'account');
+  if (code === 401)
+    return new EngineError('conflict', `account '${account}': the Kubernetes API server refused its credentials (${what}): ${message}; renew the kubeconfig's token`, 'account');
   if (code === 403) return new EngineError('forbidden', `account '${account}' may not ${what}: ${message}`, 'region');
   if (code === 404) return new EngineError('not_found', `account '${account}': ${message}`, 'serverGroup');
   if (code === 409) return new EngineError('conflict', `account '${account}': ${message}`, 'name');

@@ -43,7 +43,10 @@ export function toServerGroup(rs: V1ReplicaSet, pods: V1Pod[], events: Map<strin
   const [imageName, imageVersion] = (annotations[ANNOTATION.image] ?? 'unknown:unknown').split(':');
   const desired = rs.spec?.replicas ?? 0;
   const stored = Capacity.safeParse(json(annotations[ANNOTATION.capacity], {}));
-  const capacity = stored.success && stored.data.desired === desired ? stored.data : { min: Math.min(desired, stored.success ? stored.data.min : desired), desired, max: Math.max(desired, stored.success ? stored.data.max : desired) };
+  const capacity =
+    stored.success && stored.data.desired === desired
+      ? stored.data
+      : { min: Math.min(desired, stored.success ? stored.data.min : desired), desired, max: Math.max(desired, stored.success ? stored.data.max : desired) };
   const { app, stack, detail, cluster, sequence } = moniker.moniker;
   const key = { account, region: rs.metadata?.namespace ?? '', name };
   return ServerGroup.parse({

@@ -14,7 +14,8 @@ export function stuckReason(pod: V1Pod, events: CoreV1Event[]): string | undefin
   const waiting = state?.waiting?.reason;
   const failed = pod.status?.phase === 'Failed' || state?.terminated !== undefined;
   if (!(waiting && STUCK.has(waiting)) && !failed) return undefined;
-  const warning = events.filter((e) => e.type === 'Warning' && e.reason === 'Failed' && !e.message?.startsWith('Error: ')).at(-1) ?? events.filter((e) => e.type === 'Warning').at(-1);
+  const warning =
+    events.filter((e) => e.type === 'Warning' && e.reason === 'Failed' && !e.message?.startsWith('Error: ')).at(-1) ?? events.filter((e) => e.type === 'Warning').at(-1);
   const fallback = waiting ? `${waiting}: ${state?.waiting?.message ?? ''}` : `exited with code ${state?.terminated?.exitCode ?? '?'} (${state?.terminated?.reason ?? 'Error'})`;
   return `pod ${pod.metadata?.name}: ${warning?.message ?? fallback}`;
 }

@@ -90,7 +90,6 @@ export async function makeKubernetesContractHarness(): Promise<ProviderHarness> 
     region: h.region,
     application: h.application,
     image: h.image,
-    trafficByInstanceCount: 'a Kubernetes Service spreads connections over ready pods and counts none',
     async restart() {
       // The cluster is the record: a new provider on the same database adopts what runs by its labels.
       const next = h.make();

@@ -46,9 +46,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
   let cluster: Cluster | undefined;
   let kilnId = '';
   const kube = () => (cluster ??= connectCluster(account, options.credentials));
-  const fail = (what: string) => (err: unknown): never => {
-    throw kubeError(account.name, kube().server, err, what);
-  };
+  const fail =
+    (what: string) =>
+    (err: unknown): never => {
+      throw kubeError(account.name, kube().server, err, what);
+    };
   const ready = async () => {
     if (!kilnId) kilnId = await repos.cloudProcesses.installationId();
     return kube();
@@ -207,7 +209,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       const deadline = Date.now() + (options.startGraceMs ?? 10_000);
       for (;;) {
         const pods = await groupPods(c, kilnId, key).catch(fail(`list the pods of '${spec.name}'`));
-        const events = pods.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting || p.status?.phase === 'Failed') ? await eventsByObject(c, spec.region).catch(() => new Map()) : new Map();
+        const events = pods.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting || p.status?.phase === 'Failed')
+          ? await eventsByObject(c, spec.region).catch(() => new Map())
+          : new Map();
         const stuck = pods.map((p) => stuckReason(p, events.get(p.metadata?.name ?? '') ?? [])).find(Boolean);
         if (stuck) {
           await destroy(key);
@@ -231,7 +235,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
       await kube()
         .apps.patchNamespacedReplicaSet(
-          { name: key.name, namespace: key.region, body: { metadata: { annotations: { [ANNOTATION.capacity]: JSON.stringify(capacity.data) } }, spec: { replicas: capacity.data.desired } } },
+          {
+            name: key.name,
+            namespace: key.region,
+            body: { metadata: { annotations: { [ANNOTATION.capacity]: JSON.stringify(capacity.data) } }, spec: { replicas: capacity.data.desired } },
+          },
           MERGE_PATCH,
         )
         .catch(fail(`resize '${key.name}'`));
