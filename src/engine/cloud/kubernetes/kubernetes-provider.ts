@@ -1,6 +1,5 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { Account, AccountCredentials } from '../../../shared/domain/account';
-import { LoadBalancer } from '../../../shared/domain/load-balancer';
 import { parseMoniker } from '../../../shared/domain/moniker';
 import { Capacity, type ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
@@ -9,8 +8,9 @@ import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider, ServerGroupKey } from '../provider';
 import { type Cluster, connectCluster, kubeCode, kubeError, MERGE_PATCH } from './kube-client';
 import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
+import { createServiceBalancers } from './kube-balancers';
 import { instanceIdOf, stuckReason } from './kube-instances';
-import { ANNOTATION, LABEL, lbLabel, replicaSetManifest, serviceManifest } from './kube-manifests';
+import { ANNOTATION, LABEL, replicaSetManifest } from './kube-manifests';
 
 export interface KubernetesProviderOptions {
   repos: Repositories;
@@ -87,42 +87,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     if (!sg) throw new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
     return sg;
   };
-  const readService = async (key: ServerGroupKey) => {
-    const c = await ready();
-    const svc = await c.core.readNamespacedService({ name: key.name, namespace: key.region }).catch((err: unknown) => {
-      if (kubeCode(err) === 404) return undefined;
-      return fail(`read load balancer '${key.name}'`)(err);
-    });
-    return svc?.metadata?.labels?.[LABEL.kilnId] === kilnId ? svc : undefined;
-  };
-  /** The balancer's record: its address once the cluster gave it one, and the enabled groups behind it. */
-  const balancer = async (key: ServerGroupKey, application?: string): Promise<LoadBalancer> => {
-    const svc = await readService(key);
-    if (!svc) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
-    const ingress = svc.status?.loadBalancer?.ingress?.[0];
-    const port = svc.spec?.ports?.[0]?.port ?? 80;
-    const sets = await kube()
-      .apps.listNamespacedReplicaSet({ namespace: key.region, labelSelector: `${LABEL.kilnId}=${kilnId}` })
-      .catch(fail(`list the server groups behind '${key.name}'`));
-    const weights = JSON.parse(svc.metadata?.annotations?.[ANNOTATION.weights] ?? '{}') as Record<string, number>;
-    const targets = sets.items
-      .filter((rs) => rs.spec?.template?.metadata?.labels?.[lbLabel(key.name)] === 'true' && rs.spec?.template?.metadata?.labels?.[LABEL.traffic] === 'enabled')
-      .map((rs) => ({ serverGroup: rs.metadata!.name!, weight: weights[rs.metadata!.name!] ?? 100 }));
-    const lb = LoadBalancer.parse({
-      name: key.name,
-      application: application ?? svc.metadata?.labels?.[LABEL.application] ?? 'unknown',
-      account: account.name,
-      region: key.region,
-      protocol: 'http',
-      address: ingress ? `${ingress.ip ?? ingress.hostname}:${port}` : 'pending',
-      healthCheckPath: svc.metadata?.annotations?.[ANNOTATION.healthCheckPath] ?? '/health',
-      targets,
-      managedBy: 'kubernetes',
-    });
-    await repos.loadBalancers.save(lb);
-    return lb;
-  };
   /** Adds or removes the traffic label on the pod template (new pods) and on every pod of the group (running ones). */
+  const balancers = createServiceBalancers({ repos, account, ready, kube, fail, kilnId: () => kilnId, pollMs });
+  const { balancer } = balancers;
   const setTraffic = async (key: ServerGroupKey, on: boolean) => {
     const c = await ready();
     const labels = { [LABEL.traffic]: on ? 'enabled' : null };
@@ -293,43 +260,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       return undefined;
     },
 
-    async ensureLoadBalancer(spec) {
-      const c = await ready();
-      const key = { account: spec.account, region: spec.region, name: spec.name };
-      if (!(await readService(key))) {
-        const body = serviceManifest({ kilnId, application: spec.application, name: spec.name, healthCheckPath: spec.healthCheckPath ?? '/health' });
-        await c.core.createNamespacedService({ namespace: spec.region, body }).catch(fail(`create load balancer '${spec.name}' in namespace '${spec.region}'`));
-      }
-      // The cloud's balancer takes a moment to get its address.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const lb = await balancer(key, spec.application);
-        if (lb.address !== 'pending' || Date.now() > deadline) return lb;
-        await sleep(pollMs);
-      }
-    },
-
-    async setTrafficWeights(key, weights) {
-      const lb = await balancer(key);
-      for (const name of Object.keys(weights))
-        if (!lb.targets.some((t) => t.serverGroup === name))
-          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
-      // A Service spreads connections over ready pods: the split follows the groups' replica counts, not these numbers. They are kept for display.
-      const merged = { ...Object.fromEntries(lb.targets.map((t) => [t.serverGroup, t.weight])), ...weights };
-      await kube()
-        .core.patchNamespacedService({ name: key.name, namespace: key.region, body: { metadata: { annotations: { [ANNOTATION.weights]: JSON.stringify(merged) } } } }, MERGE_PATCH)
-        .catch(fail(`set the weights of '${key.name}'`));
-      return balancer(key);
-    },
-
-    async traffic(key) {
-      await balancer(key);
-      throw new EngineError(
-        'bad_request',
-        `load balancer '${key.name}' of account '${account.name}' is a Kubernetes Service, which counts no requests per server group: canary analysis on Kubernetes needs a metrics source (not yet)`,
-        'loadBalancer',
-      );
-    },
+    ...balancers,
   };
   return provider;
 }
