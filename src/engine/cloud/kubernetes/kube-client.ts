@@ -38,7 +38,9 @@ export function kubeMessage(err: unknown): string {
     } catch {
       // not a Status: fall through to the code
     }
-    return `HTTP ${err.code}`;
+    // Some answers come without a parsed body; the client then puts the reason in its own message.
+    const said = /^Message: (.+)$/m.exec(err.message)?.[1];
+    return said && !said.startsWith('Unknown API Status Code') ? `${said} (HTTP ${err.code})` : `HTTP ${err.code}`;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -24,7 +24,9 @@ export const knownImages = (...names: string[]): ContainerImageSource => ({
  * throwaway database. Tokens: `good` (namespace east), `expired` (401), `narrow` (RBAC: only
  * namespace other). `objects()` lists what of this Kiln is in the cluster, by label.
  */
-export async function openKubernetesHarness(options: { fake?: Partial<FakeApiServerOptions>; token?: string; provider?: Partial<KubernetesProviderOptions> } = {}) {
+export async function openKubernetesHarness(
+  options: { fake?: Partial<FakeApiServerOptions>; token?: string; server?: string; images?: string[]; provider?: Partial<KubernetesProviderOptions> } = {},
+) {
   const api = await startFakeApiServer({
     images: SAMPLE_IMAGES,
     tokens: {
@@ -39,15 +41,16 @@ export async function openKubernetesHarness(options: { fake?: Partial<FakeApiSer
   await createTestRunner(repos);
   const account = Account.parse({ name: 'k8s', provider: 'kubernetes', environment: 'test', regions: ['east'], demo: false, endpoint: { registry: TEST_REGISTRY } });
   await repos.accounts.upsert(account);
-  const credentials = { kubeconfig: testKubeConfigText(api.url, options.token ?? 'good') };
+  const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good') };
   await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
   const kilnId = await repos.cloudProcesses.installationId();
   const admin = testKubeConfig(api.url, 'good');
   const apps = admin.makeApiClient(k8s.AppsV1Api);
   const core = admin.makeApiClient(k8s.CoreV1Api);
-  const make = () => createKubernetesProvider({ repos, account, credentials, images: knownImages('sample-app'), startGraceMs: 5000, pollMs: 100, ...options.provider });
+  const make = () =>
+    createKubernetesProvider({ repos, account, credentials, images: knownImages(...(options.images ?? ['sample-app'])), startGraceMs: 5000, pollMs: 100, ...options.provider });
   const provider: KubernetesProvider = make();
-  if (!options.token) await provider.start();
+  if (!options.token && !options.server) await provider.start();
   /** ReplicaSets and pods of this Kiln in namespace east, as `kind/name`. */
   const objects = async () => {
     const selector = { namespace: 'east', labelSelector: `${LABEL.kilnId}=${kilnId}` };
