@@ -7,10 +7,26 @@ export function connectCluster(account: Account, credentials: AccountCredentials
   const kc = new k8s.KubeConfig();
   try {
     if (credentials?.kubeconfig) kc.loadFromString(credentials.kubeconfig);
-    else if (account.endpoint.kubeconfigPath) kc.loadFromFile(account.endpoint.kubeconfigPath);
-    else throw new Error('it has neither a kubeconfig path nor an inline kubeconfig');
-    if (account.endpoint.context) kc.setCurrentContext(account.endpoint.context);
+    else if (account.endpoint.kubeconfigPath) {
+      let loaded = false;
+      try {
+        kc.loadFromFile(account.endpoint.kubeconfigPath);
+        loaded = kc.getClusters().length > 0;
+      } catch {
+        // Never the parser's words: they quote the file, and the path may name any file on this server.
+      }
+      if (!loaded) throw new Error(`${account.endpoint.kubeconfigPath} cannot be read as a kubeconfig`);
+    } else throw new Error('it has neither a kubeconfig path nor an inline kubeconfig');
+    if (account.endpoint.context) {
+      if (!kc.getContextObject(account.endpoint.context)) throw new Error(`it has no context '${account.endpoint.context}'`);
+      kc.setCurrentContext(account.endpoint.context);
+    }
+    if (!kc.getCurrentContext()) throw new Error("it has no current context: set the account's context");
     if (!kc.getCurrentCluster()) throw new Error(`context '${kc.getCurrentContext()}' names no cluster`);
+    // An exec plugin or auth provider would run a command on the Kiln server for whoever edits the account.
+    const user = kc.getCurrentUser();
+    if (user?.exec || user?.authProvider)
+      throw new Error('its user gets a token by running a command (exec or auth-provider), which Kiln does not do: give it a token or a client certificate');
   } catch (err) {
     throw new EngineError('bad_request', `account '${account.name}': the kubeconfig cannot be used: ${(err as Error).message}`, 'account');
   }

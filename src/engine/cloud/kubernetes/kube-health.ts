@@ -1,4 +1,5 @@
 import type { Account, AccountCredentials, AccountHealth } from '../../../shared/domain/account';
+import { EngineError } from '../../errors';
 import { connectCluster, kubeCode, kubeMessage } from './kube-client';
 
 /** Really asks the account's API server for its version, with the account's own credentials (an expired token shows here, before any deploy). */
@@ -11,6 +12,7 @@ export async function kubernetesHealth(account: Account, credentials: AccountCre
     const info = await cluster.version.getCode();
     return { status: 'reachable', version: `Kubernetes ${info.gitVersion} at ${server}`, checkedAt };
   } catch (err) {
+    if (err instanceof EngineError) return { status: 'unreachable', reason: err.message, checkedAt };
     const code = kubeCode(err);
     const reason =
       code === 401
