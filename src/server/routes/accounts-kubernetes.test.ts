@@ -78,6 +78,13 @@ describe('kubernetes accounts through the API', () => {
       /no context 'staging'/,
     ],
     [
+      'an inline kubeconfig whose token is a file on the Kiln server (it would be sent to the server named)',
+      () => account('k8', testKubeConfigText(api.url, TOKEN).replace(`    token: ${TOKEN}`, '    token-file: /etc/hostname')),
+      409,
+      'credentials.kubeconfig',
+      /must carry its secrets inline \(token, \*-data\), not name a file on the Kiln server \(token-file\)/,
+    ],
+    [
       'a user that runs a command on the Kiln server for its token',
       () =>
         account(

@@ -2,12 +2,18 @@ import * as k8s from '@kubernetes/client-node';
 import type { Account, AccountCredentials } from '../../../shared/domain/account';
 import { EngineError } from '../../errors';
 
+const FILE_KEYS = /["']?\b(token-file|client-certificate|client-key|certificate-authority)["']?\s*:/;
+
 /** The API clients of one account, from its kubeconfig (inline in the credentials, or a file on this server) and context. */
 export function connectCluster(account: Account, credentials: AccountCredentials | undefined) {
   const kc = new k8s.KubeConfig();
   try {
-    if (credentials?.kubeconfig) kc.loadFromString(credentials.kubeconfig);
-    else if (account.endpoint.kubeconfigPath) {
+    if (credentials?.kubeconfig) {
+      // An inline kubeconfig names no file on the Kiln server: the client would read it and send it (a token file to any server named).
+      const file = FILE_KEYS.exec(credentials.kubeconfig)?.[1];
+      if (file) throw new Error(`an inline kubeconfig must carry its secrets inline (token, *-data), not name a file on the Kiln server (${file})`);
+      kc.loadFromString(credentials.kubeconfig);
+    } else if (account.endpoint.kubeconfigPath) {
       let loaded = false;
       try {
         kc.loadFromFile(account.endpoint.kubeconfigPath);
