@@ -34,10 +34,10 @@ async function setup(options: Parameters<typeof openKubernetesHarness>[0] = {}) 
   return d;
 }
 
-describe('deploys to Kubernetes (simulated API server)', { timeout: 120_000 }, () => {
+describe('deploys to Kubernetes (simulated API server)', { timeout: 300_000 }, () => {
   it('red/black swaps v1 → v2 ReplicaSets with no failed request through the Service', async () => {
     const d = await setup();
-    const first = await d.run('deploy', deployConfig('sample-app:v1'), 60_000);
+    const first = await d.run('deploy', deployConfig('sample-app:v1'), 120_000);
     expect(first.stages[0]!.error).toBeUndefined();
     expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
     const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
@@ -45,7 +45,7 @@ describe('deploys to Kubernetes (simulated API server)', { timeout: 120_000 }, (
 
     const load = startLoad({ url: `http://${lb.address}`, rps: 50, timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 1000));
-    const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'redblack', maxRemainingAsgs: 2 }), 60_000);
+    const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'redblack', maxRemainingAsgs: 2 }), 120_000);
     await new Promise((r) => setTimeout(r, 1000));
     const report = await load.stop();
     console.log(
@@ -56,9 +56,8 @@ describe('deploys to Kubernetes (simulated API server)', { timeout: 120_000 }, (
     expect(report.failures).toEqual([]);
     expect(report.failed).toBe(0);
     expect(report.versions.v1).toBeGreaterThan(20);
-    expect(report.versions.v2).toBeGreaterThan(0);
-    // A Service balances connections, not requests: keep-alive connections opened on v1 stay there
-    // (v1 keeps running, so they do not fail); every new connection goes to v2.
+    // A Service balances connections, not requests: the load's keep-alive connections opened on v1
+    // stay there (v1 keeps running, so they do not fail); every new connection goes to v2.
     const fresh = await Promise.all(Array.from({ length: 20 }, () => get(lb.address)));
     expect(fresh.map((a) => a.version)).toEqual(Array(20).fill('v2'));
     // The old ReplicaSet stays, out of traffic, for a rollback: its pods lost the traffic label, the new ones have it.
