@@ -15,7 +15,8 @@ export const accountHandlers = {
   getAccountHealth: handleEndpoint(getAccountHealth, ({ params }) => {
     const account = find(params.account);
     const checkedAt = new Date().toISOString();
-    return { status: 'reachable' as const, version: account.provider === 'docker' ? 'Podman Engine 5.4.2 (API 1.41)' : 'Kiln local cloud (mock)', checkedAt };
+    const version = account.provider === 'docker' ? 'Podman Engine 5.4.2 (API 1.41)' : account.provider === 'kubernetes' ? 'Kubernetes v1.31.0 (mock)' : 'Kiln local cloud (mock)';
+    return { status: 'reachable' as const, version, checkedAt };
   }),
   createAccount: handleEndpoint(createAccount, ({ body }) => {
     if (db.accounts.some((a) => a.name === body.name)) throw conflict(`Account '${body.name}' already exists.`, 'name');

@@ -22,6 +22,7 @@ import { pipelineDeleteSchema } from './migrations/185-pipeline-delete';
 import { serverGroupTrafficSchema } from './migrations/186-server-group-traffic';
 import { ciServersSchema } from './migrations/190-ci-servers';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
+import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import type { Session } from './types';
 
 export interface Migration {
@@ -61,6 +62,7 @@ export const MIGRATIONS: readonly Migration[] = [
   providerLeasesSchema,
   pipelineDeleteSchema,
   serverGroupTrafficSchema,
+  kubernetesProviderSchema,
 ];
 
 /**

@@ -85,20 +85,42 @@ export const accountCommands = [
       'tls-ca': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'kubeconfig-path': { type: 'string' },
+      context: { type: 'string' },
+      namespaces: { type: 'string' },
+      registry: { type: 'string' },
     },
     optionHelp: [
-      '--provider local|docker   where server groups run (required)',
+      '--provider local|docker|kubernetes  where server groups run (required; kubernetes is experimental)',
       '--region R                a region; repeat for more (at least one)',
       '--environment E           prod, staging, test, dev or other (default other)',
       '--docker-host URL         unix:///run/podman/podman.sock or tcp://host:2376 (docker accounts)',
       '--tls                     speak TLS to a tcp:// host; --tls-ca FILE, --tls-cert FILE, --tls-key FILE',
+      '--kubeconfig FILE         kubernetes: a kubeconfig on this machine, sent and stored write-only',
+      '--kubeconfig-path PATH    kubernetes: or a kubeconfig file on the Kiln server',
+      '--context NAME            kubernetes: the kubeconfig context (default: its current one)',
+      "--namespaces A,B          kubernetes: the namespaces deployed to (the account's regions)",
+      '--registry HOST/PATH      kubernetes: the registry the cluster pulls images from',
     ],
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
       if (!provider.success)
-        throw usageError(values.provider === undefined ? '--provider is required: local or docker' : `--provider must be local or docker, not '${String(values.provider)}'`);
-      const regions = (values.region as string[] | undefined) ?? [];
-      if (regions.length === 0) throw usageError('--region is required (repeat it for several regions)');
+        throw usageError(
+          values.provider === undefined
+            ? '--provider is required: local, docker or kubernetes'
+            : `--provider must be local, docker or kubernetes, not '${String(values.provider)}'`,
+        );
+      const namespaces =
+        typeof values.namespaces === 'string'
+          ? values.namespaces
+              .split(',')
+              .map((n) => n.trim())
+              .filter(Boolean)
+          : [];
+      const regions = [...((values.region as string[] | undefined) ?? []), ...namespaces];
+      if (regions.length === 0) throw usageError(provider.data === 'kubernetes' ? '--namespaces is required' : '--region is required (repeat it for several regions)');
+      const kubeconfig = readPem(values.kubeconfig, '--kubeconfig');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);
       if (environment && !environment.success) throw usageError(`--environment must be one of ${Environment.options.join(', ')}`);
       const tlsCert = readPem(values['tls-cert'], '--tls-cert');
@@ -114,8 +136,11 @@ export const accountCommands = [
             ...(typeof values['docker-host'] === 'string' ? { dockerHost: values['docker-host'] } : {}),
             ...(values.tls ? { tls: true } : {}),
             ...(tlsCaCert ? { tlsCaCert } : {}),
+            ...(typeof values['kubeconfig-path'] === 'string' ? { kubeconfigPath: values['kubeconfig-path'] } : {}),
+            ...(typeof values.context === 'string' ? { context: values.context } : {}),
+            ...(typeof values.registry === 'string' ? { registry: values.registry } : {}),
           },
-          ...(tlsCert || tlsKey ? { credentials: { ...(tlsCert ? { tlsCert } : {}), ...(tlsKey ? { tlsKey } : {}) } } : {}),
+          ...(tlsCert || tlsKey || kubeconfig ? { credentials: { ...(tlsCert ? { tlsCert } : {}), ...(tlsKey ? { tlsKey } : {}), ...(kubeconfig ? { kubeconfig } : {}) } } : {}),
         } as never,
       });
       print(io, json, account, () => `Added ${account.provider} account ${account.name} (${account.environment}; regions ${account.regions.join(', ')}).\n`);

@@ -20,6 +20,11 @@ function checkEndpoint(account: Account): void {
   if (account.provider === 'docker' && !host)
     throw new HttpError(400, 'bad_request', 'A docker account needs a docker host (unix:///path/to/docker.sock or tcp://host:port).', 'endpoint.dockerHost');
   if (account.provider === 'local' && host) throw new HttpError(400, 'bad_request', 'A local account runs on this machine and has no docker host.', 'endpoint.dockerHost');
+  if (account.provider === 'kubernetes' && host)
+    throw new HttpError(400, 'bad_request', 'A kubernetes account reaches its cluster through a kubeconfig, not a docker host.', 'endpoint.dockerHost');
+  const kube = account.endpoint.kubeconfigPath ?? account.endpoint.context ?? account.endpoint.registry;
+  if (account.provider !== 'kubernetes' && kube !== undefined)
+    throw new HttpError(400, 'bad_request', `A ${account.provider} account has no kubeconfig, context or registry.`, 'endpoint.kubeconfigPath');
   if (host) {
     const target = dockerTarget(host);
     if (!('socketPath' in target) && !target.secure && !account.endpoint.tls && !LOOPBACK.test(target.host)) {
@@ -46,9 +51,13 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
 
   // A docker engine that cannot be reached now is refused, naming why, so no account is stored that cannot work.
   const requireReachable = async (account: Account, credentials: AccountCredentials | undefined) => {
-    if (account.provider !== 'docker') return;
+    if (account.provider !== 'docker' && account.provider !== 'kubernetes') return;
+    if (account.provider === 'kubernetes' && !account.endpoint.kubeconfigPath && !credentials?.kubeconfig)
+      throw new HttpError(400, 'bad_request', 'A kubernetes account needs a kubeconfig: a path on the Kiln server, or an inline one in its credentials.', 'credentials.kubeconfig');
     const health = await healthOf(account, credentials ?? {});
-    if (health.status === 'unreachable') throw new HttpError(409, 'conflict', `Account '${account.name}' is ${describeHealth(health)}.`, 'endpoint.dockerHost');
+    const field =
+      account.provider === 'docker' ? 'endpoint.dockerHost' : account.endpoint.kubeconfigPath && !credentials?.kubeconfig ? 'endpoint.kubeconfigPath' : 'credentials.kubeconfig';
+    if (health.status === 'unreachable') throw new HttpError(409, 'conflict', `Account '${account.name}' is ${describeHealth(health)}.`, field);
   };
 
   registerEndpoint(app, getAccount, async ({ params }) => requireAccount(repos, params.account));

@@ -3,14 +3,14 @@ import { AccountName, RegionName, Timestamp } from './ids';
 
 /**
  * Where server groups run: `local` is Kiln's own cloud on this machine; `docker` is a Docker Engine
- * API (Docker or Podman) whose settings are stored but whose provider is still to come; the others
- * are adapters to come and cannot be created yet.
+ * API (Docker or Podman); `kubernetes` a cluster (experimental: tested against a simulated API
+ * server); the others are adapters to come and cannot be created yet.
  */
 export const CloudProvider = z.enum(['local', 'docker', 'aws', 'gce', 'kubernetes']);
 export type CloudProvider = z.infer<typeof CloudProvider>;
 
 /** The providers an admin can create an account for today. */
-export const AccountProvider = z.enum(['local', 'docker'], { error: "provider must be 'local' or 'docker'" });
+export const AccountProvider = z.enum(['local', 'docker', 'kubernetes'], { error: "provider must be 'local', 'docker' or 'kubernetes'" });
 export type AccountProvider = z.infer<typeof AccountProvider>;
 
 export const Environment = z.enum(['prod', 'staging', 'test', 'dev', 'other']);
@@ -23,6 +23,17 @@ export const DockerHost = z.string().trim().max(500).regex(DOCKER_HOST, 'docker 
 /** How Kiln reaches the account's engine; nothing here is secret. */
 export const AccountEndpoint = z.object({
   dockerHost: DockerHost.optional(),
+  /** Kubernetes: a kubeconfig file on the Kiln server (or an inline one in the credentials). */
+  kubeconfigPath: z.string().trim().min(1).max(1000).optional(),
+  /** Kubernetes: the kubeconfig context to use; its current context when absent. */
+  context: z.string().trim().min(1).max(253).optional(),
+  /** Kubernetes: the registry the cluster pulls from, e.g. `registry.example.com/team`; images run as `<registry>/<name>:<version>`. */
+  registry: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/, 'registry must look like registry.example.com/team')
+    .optional(),
   /** Speak TLS to a tcp:// host (Docker's DOCKER_TLS_VERIFY); the CA certificate is public. */
   tls: z.boolean().optional(),
   tlsCaCert: z.string().max(20_000).optional(),
@@ -37,6 +48,11 @@ export const AccountCredentials = z.object({
   tlsCert: z.string().max(20_000).optional(),
   tlsKey: z.string().max(20_000).optional(),
   token: z.string().max(5_000).optional(),
+  /** Kubernetes: an inline kubeconfig (YAML), which holds the cluster's credentials. */
+  kubeconfig: z.string().max(100_000).optional(),
+  /** Kubernetes: how the cluster pulls from the account's registry. */
+  registryUsername: z.string().max(500).optional(),
+  registryPassword: z.string().max(5_000).optional(),
 });
 export type AccountCredentials = z.infer<typeof AccountCredentials>;
 

@@ -11,6 +11,8 @@ export interface Answer {
   status: number;
   body: string;
   version: string | undefined;
+  /** The `x-kiln-instance` header: which instance answered. */
+  instance: string | undefined;
 }
 
 /** One plain HTTP GET with a timeout; a refused connection is an answer with status 0, not a throw. */
@@ -21,11 +23,11 @@ export function get(address: string, path = '/', timeoutMs = 5000): Promise<Answ
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, version: header(res.headers['x-app-version']) }));
-      res.on('error', () => resolve({ status: 0, body, version: undefined }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, version: header(res.headers['x-app-version']), instance: header(res.headers['x-kiln-instance']) }));
+      res.on('error', () => resolve({ status: 0, body, version: undefined, instance: undefined }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve({ status: 0, body: err.message, version: undefined }));
+    req.on('error', (err) => resolve({ status: 0, body: err.message, version: undefined, instance: undefined }));
     req.end();
   });
 }

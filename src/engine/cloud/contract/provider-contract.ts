@@ -23,8 +23,19 @@ export interface ProviderHarness {
   close(): Promise<void>;
 }
 
+/** What a provider cannot do the way the others do; the parts of the suite concerned check what it does instead. */
+export interface ContractLimits {
+  /**
+   * The balancers split traffic by instance count and count no requests per group (a Kubernetes
+   * Service): the red/black and canary tests check the split by which instance answered (an
+   * instance's `x-kiln-instance` starts with its group's name) and that `traffic()` refuses.
+   */
+  trafficByInstanceCount?: boolean;
+}
+
 /** What each part of the suite gets: the harness of the running test and a name factory. */
 export interface ContractContext {
+  limits: ContractLimits;
   harness(): ProviderHarness;
   /** A server-group name of the harness's application, unique within the test: `{app}-{stack}-v{NNN}`. */
   groupName(stack: string, sequence?: number): string;
@@ -34,7 +45,7 @@ export interface ContractContext {
  * The contract every cloud provider keeps (the local cloud, containers, VMs, Kubernetes): what a
  * deploy stage and the people watching it rely on. Each provider runs it with its own harness.
  */
-export function describeProviderContract(name: string, makeHarness: () => Promise<ProviderHarness>): void {
+export function describeProviderContract(name: string, makeHarness: () => Promise<ProviderHarness>, limits: ContractLimits = {}): void {
   let current: ProviderHarness | undefined;
   beforeEach(async () => {
     current = await makeHarness();
@@ -45,6 +56,7 @@ export function describeProviderContract(name: string, makeHarness: () => Promis
     await h?.close();
   });
   const ctx: ContractContext = {
+    limits,
     harness: () => {
       if (!current) throw new Error('no harness: the contract runs inside its own tests');
       return current;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createHealthy, get, keyOf, steadyRequests, until } from './contract-helpers';
+import { type Answer, createHealthy, get, keyOf, steadyRequests, until } from './contract-helpers';
 import type { ContractContext } from './provider-contract';
 
 const lbKey = (ctx: ContractContext, name: string) => ({ account: ctx.harness().account, region: ctx.harness().region, name });
@@ -25,6 +25,27 @@ export function trafficContract(ctx: ContractContext): void {
     await until('instances out of service', async () => (await provider.getServerGroup(keyOf(ctx, name)))?.instances.every((i) => i.health === 'out_of_service'));
   });
 
+  // A balancer that counts nothing and spreads by instance count is checked by which instance answers.
+  (ctx.limits.trafficByInstanceCount ? redBlackByInstance : redBlackByCounts)(ctx);
+  (ctx.limits.trafficByInstanceCount ? canaryByInstanceCount : canaryByWeights)(ctx);
+
+  it('lets requests already in flight finish when their group is disabled (draining)', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    const name = ctx.groupName('web');
+    await createHealthy(ctx, provider, name, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await provider.enableServerGroup(keyOf(ctx, name));
+    const slow = get(lb.address, '/slow?ms=1500', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await provider.disableServerGroup(keyOf(ctx, name));
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('slow answer');
+  });
+}
+
+function redBlackByCounts(ctx: ContractContext): void {
   it('swaps red/black under steady requests without one failing, and counts the traffic per group', async () => {
     const { provider, application, account, region } = ctx.harness();
     const lbName = `${application}-front`;
@@ -52,7 +73,9 @@ export function trafficContract(ctx: ContractContext): void {
     expect((after[blue]?.requests ?? 0) - (before[blue]?.requests ?? 0)).toBe(0);
     expect(after[blue]?.requests ?? 0).toBeGreaterThan(0);
   });
+}
 
+function canaryByWeights(ctx: ContractContext): void {
   it('splits traffic by weight between two enabled groups (canary)', async () => {
     const { provider, application, account, region } = ctx.harness();
     const lbName = `${application}-front`;
@@ -72,19 +95,53 @@ export function trafficContract(ctx: ContractContext): void {
     expect(share).toBeLessThan(0.35);
     await expect(provider.setTrafficWeights(lbKey(ctx, lbName), { [ctx.groupName('nope', 9)]: 50 })).rejects.toMatchObject({ kind: 'bad_request' });
   });
+}
 
-  it('lets requests already in flight finish when their group is disabled (draining)', async () => {
+/** Red/black where the balancer counts nothing: the swap is seen in which instances answer. */
+function redBlackByInstance(ctx: ContractContext): void {
+  it('swaps red/black under steady requests without one failing; afterwards only the new group answers', async () => {
     const { provider, application, account, region } = ctx.harness();
     const lbName = `${application}-front`;
     const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
-    const name = ctx.groupName('web');
-    await createHealthy(ctx, provider, name, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
-    await provider.enableServerGroup(keyOf(ctx, name));
-    const slow = get(lb.address, '/slow?ms=1500', 10_000);
+    const blue = ctx.groupName('web', 1);
+    const green = ctx.groupName('web', 2);
+    await createHealthy(ctx, provider, blue, { loadBalancers: [lbName] });
+    await provider.enableServerGroup(keyOf(ctx, blue));
+    await createHealthy(ctx, provider, green, { loadBalancers: [lbName] });
+    const load = steadyRequests(lb.address);
     await new Promise((r) => setTimeout(r, 300));
-    await provider.disableServerGroup(keyOf(ctx, name));
-    const answer = await slow;
-    expect(answer.status).toBe(200);
-    expect(answer.body).toContain('slow answer');
+    await provider.enableServerGroup(keyOf(ctx, green));
+    await provider.disableServerGroup(keyOf(ctx, blue));
+    await new Promise((r) => setTimeout(r, 500));
+    const counts = await load.stop();
+    expect(counts.failures).toEqual([]);
+    expect(counts.failed).toBe(0);
+    expect(counts.ok).toBeGreaterThan(20);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(lb.address)));
+    expect(answers.filter((a) => !a.instance?.startsWith(`${green}-`))).toEqual([]);
+    await expect(provider.traffic(lbKey(ctx, lbName))).rejects.toMatchObject({ kind: 'bad_request', field: 'loadBalancer' });
+  });
+}
+
+/** Canary where the balancer spreads over instances: one instance each gets half, whatever the weights say. */
+function canaryByInstanceCount(ctx: ContractContext): void {
+  it('splits traffic by instance count between two enabled groups (canary by replica ratio)', async () => {
+    const { provider, application, account, region } = ctx.harness();
+    const lbName = `${application}-front`;
+    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+    const base = ctx.groupName('web', 1);
+    const canary = ctx.groupName('web', 2);
+    await createHealthy(ctx, provider, base, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await createHealthy(ctx, provider, canary, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+    await provider.enableServerGroup(keyOf(ctx, base));
+    await provider.enableServerGroup(keyOf(ctx, canary));
+    await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+    const answers: Answer[] = [];
+    for (let n = 0; n < 200; n++) answers.push(await get(lb.address));
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    const share = answers.filter((a) => a.instance?.startsWith(`${canary}-`)).length / 200;
+    expect(share).toBeGreaterThan(0.3);
+    expect(share).toBeLessThan(0.7);
+    await expect(provider.setTrafficWeights(lbKey(ctx, lbName), { [ctx.groupName('nope', 9)]: 50 })).rejects.toMatchObject({ kind: 'bad_request' });
   });
 }

@@ -5,8 +5,9 @@ import { createProviders, type Providers } from '../providers';
 import { registryContainerImages } from './container-images';
 import { join } from 'node:path';
 import { createDockerProvider } from './docker-provider';
+import { createKubernetesProvider } from '../kubernetes/kubernetes-provider';
 
-/** What a running Kiln deploys with: its local cloud, and a container provider per docker account running the bakery's OCI images. */
+/** What a running Kiln deploys with: its local cloud, a container provider per docker account and a Kubernetes provider per kubernetes account, running the bakery's OCI images. */
 export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
   const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
   return createProviders(deps.repos, deps.local, {
@@ -19,5 +20,7 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         dataDir: join(deps.cloudDir, 'docker', account.name),
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),
+    // The cluster pulls `<registry>/<name>:<version>`: pushing the bakery's image there is still to come (issue 21).
+    kubernetes: (account, credentials) => createKubernetesProvider({ repos: deps.repos, account, credentials, images, log: (line) => deps.log(`${account.name}: ${line}`) }),
   });
 }

@@ -7,9 +7,26 @@ import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { FormError, inputClasses } from '../../components/auth-card';
 
-const EMPTY = { name: '', provider: 'local' as 'local' | 'docker', environment: 'dev', regions: 'local', dockerHost: '', tls: false, token: '' };
+const EMPTY = {
+  name: '',
+  provider: 'local' as 'local' | 'docker' | 'kubernetes',
+  environment: 'dev',
+  regions: 'local',
+  dockerHost: '',
+  tls: false,
+  token: '',
+  kubeconfig: '',
+  context: '',
+  registry: '',
+};
 
-/** A new account; a docker one is checked by calling its engine before it is stored. */
+const endpointOf = (draft: typeof EMPTY) => {
+  if (draft.provider === 'docker') return { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}) };
+  if (draft.provider === 'kubernetes') return { ...(draft.context ? { context: draft.context } : {}), ...(draft.registry ? { registry: draft.registry } : {}) };
+  return {};
+};
+
+/** A new account; a docker or kubernetes one is checked by calling its engine or API server before it is stored. */
 export function AddAccountForm() {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(EMPTY);
@@ -24,8 +41,9 @@ export function AddAccountForm() {
             .split(',')
             .map((r) => r.trim())
             .filter(Boolean),
-          endpoint: draft.provider === 'docker' ? { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}) } : {},
+          endpoint: endpointOf(draft),
           ...(draft.token ? { credentials: { token: draft.token } } : {}),
+          ...(draft.provider === 'kubernetes' && draft.kubeconfig ? { credentials: { kubeconfig: draft.kubeconfig } } : {}),
         } as never,
       }),
     onSuccess: async () => {
@@ -45,6 +63,7 @@ export function AddAccountForm() {
         <select aria-label="Provider" className={`${inputClasses} w-28`} value={draft.provider} onChange={set('provider')}>
           <option value="local">local</option>
           <option value="docker">docker</option>
+          <option value="kubernetes">kubernetes (experimental)</option>
         </select>
         <select aria-label="Environment" className={`${inputClasses} w-28`} value={draft.environment} onChange={set('environment')}>
           {Environment.options.map((e) => (
@@ -53,7 +72,14 @@ export function AddAccountForm() {
             </option>
           ))}
         </select>
-        <input aria-label="Regions" placeholder="regions, comma-separated" className={`${inputClasses} w-52`} value={draft.regions} onChange={set('regions')} required />
+        <input
+          aria-label={draft.provider === 'kubernetes' ? 'Namespaces' : 'Regions'}
+          placeholder={draft.provider === 'kubernetes' ? 'namespaces, comma-separated' : 'regions, comma-separated'}
+          className={`${inputClasses} w-52`}
+          value={draft.regions}
+          onChange={set('regions')}
+          required
+        />
       </div>
       {draft.provider === 'docker' && (
         <div className="flex flex-wrap items-end gap-2">
@@ -77,6 +103,22 @@ export function AddAccountForm() {
             value={draft.token}
             onChange={set('token')}
           />
+        </div>
+      )}
+      {draft.provider === 'kubernetes' && (
+        <div className="flex flex-wrap items-end gap-2">
+          <textarea
+            aria-label="Kubeconfig"
+            placeholder="kubeconfig (YAML; write-only, never shown again)"
+            autoComplete="off"
+            spellCheck={false}
+            className={`${inputClasses} h-24 w-96 font-mono text-xs`}
+            value={draft.kubeconfig}
+            onChange={set('kubeconfig')}
+            required
+          />
+          <input aria-label="Context" placeholder="context (default: current)" className={`${inputClasses} w-48`} value={draft.context} onChange={set('context')} />
+          <input aria-label="Registry" placeholder="registry.example.com/team" className={`${inputClasses} w-56`} value={draft.registry} onChange={set('registry')} />
         </div>
       )}
       <div>

@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openTestApp } from '../../server/test-app';
+import { type FakeApiServer, startFakeApiServer } from '../../engine/cloud/kubernetes/fake-api-server';
+import { testKubeConfigText } from '../../engine/cloud/kubernetes/test-images';
+import { runKiln } from '../test-cli';
+import { EXIT } from '../io';
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+let url: string;
+let token: string;
+let api: FakeApiServer;
+const home = mkdtempSync(join(tmpdir(), 'kiln-cli-k8s-'));
+const kubeconfig = join(home, 'config');
+
+beforeAll(async () => {
+  ({ app, close, token } = await openTestApp());
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  api = await startFakeApiServer({ images: {}, tokens: { 'cli-token-0123456789': { name: 'kiln', namespaces: '*' } } });
+  writeFileSync(kubeconfig, testKubeConfigText(api.url, 'cli-token-0123456789'));
+}, 60_000);
+afterAll(async () => {
+  await api.close();
+  await close();
+});
+
+const kiln = (args: string[]) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token });
+
+describe('kiln account add --provider kubernetes', () => {
+  it('sends the kubeconfig file write-only, with its context, namespaces and registry, and shows the cluster healthy', async () => {
+    const add = await kiln([
+      'account',
+      'add',
+      'prod-k8s',
+      '--provider',
+      'kubernetes',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'fake',
+      '--namespaces',
+      'east,west',
+      '--registry',
+      'registry.example.com/team',
+    ]);
+    expect(add).toMatchObject({ code: EXIT.ok, out: 'Added kubernetes account prod-k8s (other; regions east, west).\n' });
+    const get = await kiln(['account', 'get', 'prod-k8s']);
+    expect(get.out).toContain('Health:       reachable, engine Kubernetes v1.31.0-kiln-fake');
+    expect(get.out).not.toContain('cli-token-0123456789');
+    const asJson = JSON.parse((await kiln(['account', 'get', 'prod-k8s', '--json'])).out);
+    expect(asJson).toMatchObject({ endpoint: { context: 'fake', registry: 'registry.example.com/team' }, credentials: { setBy: expect.any(String) } });
+  });
+
+  it('exits 2 without namespaces, and 1 with the server’s reason for a kubeconfig file it cannot read', async () => {
+    expect(await kiln(['account', 'add', 'k', '--provider', 'kubernetes', '--kubeconfig', kubeconfig])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--namespaces is required'),
+    });
+    expect(await kiln(['account', 'add', 'k', '--provider', 'kubernetes', '--namespaces', 'east', '--kubeconfig', join(home, 'missing')])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--kubeconfig: cannot read'),
+    });
+  });
+});

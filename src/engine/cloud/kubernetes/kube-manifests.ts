@@ -1,0 +1,131 @@
+import type { V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
+import { Service } from 'kubernetes-models/v1/Service';
+import type { Capacity } from '../../../shared/domain/server-group';
+import { EngineError } from '../../errors';
+
+/** Labels Kiln finds its objects by; the traffic label is Spinnaker's traffic management: a Service selects only pods carrying it. */
+export const LABEL = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  kilnId: 'kiln.io/kiln-id',
+  application: 'kiln.io/application',
+  cluster: 'kiln.io/cluster',
+  serverGroup: 'kiln.io/server-group',
+  version: 'kiln.io/version',
+  traffic: 'kiln.io/traffic',
+} as const;
+/** One label per balancer a group is behind: the Service's selector names it. */
+export const lbLabel = (balancer: string) => `lb.kiln.io/${balancer}`;
+
+export const ANNOTATION = {
+  image: 'kiln.io/image',
+  digest: 'kiln.io/image-digest',
+  capacity: 'kiln.io/capacity',
+  loadBalancers: 'kiln.io/load-balancers',
+  userData: 'kiln.io/user-data',
+  healthCheckPath: 'kiln.io/health-check-path',
+  weights: 'kiln.io/weights',
+} as const;
+
+/** The port the app listens on inside its pod ($PORT), which Services forward to. */
+export const APP_PORT = 8080;
+
+export interface GroupManifest {
+  kilnId: string;
+  name: string;
+  application: string;
+  cluster: string;
+  image: { name: string; version: string; digest?: string | undefined };
+  /** `<registry>/<name>:<version>`: what the cluster pulls. */
+  pullRef: string;
+  capacity: Capacity;
+  loadBalancers: string[];
+  healthCheckPath: string;
+  userData?: string | undefined;
+}
+
+/**
+ * A server group as a ReplicaSet: its selector is the group's own labels (never the traffic label,
+ * so taking a pod out of traffic does not orphan it), and its pod template carries the labels of
+ * the balancers it stands behind. Validated against the Kubernetes schema before it is sent.
+ */
+export function replicaSetManifest(g: GroupManifest): V1ReplicaSet {
+  const selector = { [LABEL.kilnId]: g.kilnId, [LABEL.serverGroup]: g.name };
+  const labels = {
+    ...selector,
+    [LABEL.managedBy]: 'kiln',
+    [LABEL.application]: g.application,
+    [LABEL.cluster]: g.cluster,
+    [LABEL.version]: g.image.version,
+  };
+  const manifest: V1ReplicaSet = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: g.name,
+      labels,
+      annotations: {
+        [ANNOTATION.image]: `${g.image.name}:${g.image.version}`,
+        ...(g.image.digest ? { [ANNOTATION.digest]: g.image.digest } : {}),
+        [ANNOTATION.capacity]: JSON.stringify(g.capacity),
+        [ANNOTATION.loadBalancers]: JSON.stringify(g.loadBalancers),
+        ...(g.userData ? { [ANNOTATION.userData]: g.userData } : {}),
+      },
+    },
+    spec: {
+      replicas: g.capacity.desired,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...labels, ...Object.fromEntries(g.loadBalancers.map((lb) => [lbLabel(lb), 'true'])) } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: g.pullRef,
+              ports: [{ name: 'http', containerPort: APP_PORT }],
+              env: [
+                { name: 'PORT', value: String(APP_PORT) },
+                { name: 'KILN_IMAGE_NAME', value: g.image.name },
+                { name: 'KILN_IMAGE_VERSION', value: g.image.version },
+                { name: 'KILN_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
+              readinessProbe: { httpGet: { path: g.healthCheckPath, port: APP_PORT }, periodSeconds: 2, failureThreshold: 3 },
+            },
+          ],
+        },
+      },
+    },
+  };
+  return validated(manifest, (m) => new ReplicaSet(m as never).validate());
+}
+
+/** A balancer as a Service of type LoadBalancer selecting the pods that are behind it and in traffic. */
+export function serviceManifest(s: { kilnId: string; application: string; name: string; healthCheckPath: string }): V1Service {
+  const manifest: V1Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: s.name,
+      labels: { [LABEL.managedBy]: 'kiln', [LABEL.kilnId]: s.kilnId, [LABEL.application]: s.application },
+      annotations: { [ANNOTATION.healthCheckPath]: s.healthCheckPath },
+    },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { [lbLabel(s.name)]: 'true', [LABEL.traffic]: 'enabled' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+    },
+  };
+  return validated(manifest, (m) => new Service(m as never).validate());
+}
+
+function validated<T>(manifest: T, validate: (m: T) => void): T {
+  try {
+    validate(manifest);
+  } catch (err) {
+    throw new EngineError('bad_request', `Kiln made an invalid manifest: ${(err as Error).message}`, 'manifest');
+  }
+  return manifest;
+}
+
+const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+export { isReady };

@@ -1,0 +1,110 @@
+import * as k8s from '@kubernetes/client-node';
+import { Account } from '../../../shared/domain/account';
+import { openTestDatabase } from '../../../db/test-database';
+import { createOwners, createTestRunner } from '../../../db/test-builders';
+import type { ProviderHarness } from '../contract/provider-contract';
+import type { ContainerImageSource } from '../docker/container-images';
+import type { CloudProvider } from '../provider';
+import { type FakeApiServerOptions, startFakeApiServer } from './fake-api-server';
+import { LABEL } from './kube-manifests';
+import { createKubernetesProvider, type KubernetesProvider, type KubernetesProviderOptions } from './kubernetes-provider';
+import { SAMPLE_IMAGES, TEST_REGISTRY, testKubeConfig, testKubeConfigText } from './test-images';
+
+/** Kiln's images by name, any `vN`: what the test account may deploy (the fake's registry has them as `registry.test/<name>`). */
+export const knownImages = (...names: string[]): ContainerImageSource => ({
+  async resolve(ref) {
+    const [name = '', version = ''] = ref.split(':');
+    if (!names.includes(name) || !/^v[1-9][0-9]*$/.test(version)) return undefined;
+    return { ref: { name, version }, tag: ref };
+  },
+});
+
+/**
+ * A Kubernetes provider for account `k8s` (namespace east) on a fresh fake API server and a
+ * throwaway database. Tokens: `good` (namespace east), `expired` (401), `narrow` (RBAC: only
+ * namespace other). `objects()` lists what of this Kiln is in the cluster, by label.
+ */
+export async function openKubernetesHarness(
+  options: { fake?: Partial<FakeApiServerOptions>; token?: string; server?: string; images?: string[]; provider?: Partial<KubernetesProviderOptions> } = {},
+) {
+  const api = await startFakeApiServer({
+    images: SAMPLE_IMAGES,
+    tokens: {
+      good: { name: 'kiln', namespaces: ['east'] },
+      expired: { name: 'kiln', namespaces: '*', expired: true },
+      narrow: { name: 'kiln-narrow', namespaces: ['other'] },
+    },
+    ...options.fake,
+  });
+  const { db, repos, close: closeDb } = await openTestDatabase();
+  await createOwners(repos);
+  await createTestRunner(repos);
+  const account = Account.parse({ name: 'k8s', provider: 'kubernetes', environment: 'test', regions: ['east'], demo: false, endpoint: { registry: TEST_REGISTRY } });
+  await repos.accounts.upsert(account);
+  const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good') };
+  await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
+  const kilnId = await repos.cloudProcesses.installationId();
+  const admin = testKubeConfig(api.url, 'good');
+  const apps = admin.makeApiClient(k8s.AppsV1Api);
+  const core = admin.makeApiClient(k8s.CoreV1Api);
+  const make = () =>
+    createKubernetesProvider({ repos, account, credentials, images: knownImages(...(options.images ?? ['sample-app'])), startGraceMs: 5000, pollMs: 100, ...options.provider });
+  const provider: KubernetesProvider = make();
+  if (!options.token && !options.server) await provider.start();
+  /** ReplicaSets and pods of this Kiln in namespace east, as `kind/name`. */
+  const objects = async () => {
+    const selector = { namespace: 'east', labelSelector: `${LABEL.kilnId}=${kilnId}` };
+    const [sets, pods] = await Promise.all([apps.listNamespacedReplicaSet(selector), core.listNamespacedPod(selector)]);
+    return [...sets.items.map((r) => `replicaset/${r.metadata?.name}`), ...pods.items.map((p) => `pod/${p.metadata?.name}`)].sort();
+  };
+  return {
+    api,
+    db,
+    repos,
+    kilnId,
+    account,
+    credentials,
+    provider,
+    apps,
+    core,
+    objects,
+    make,
+    region: 'east',
+    application: 'web',
+    image: 'sample-app:v1',
+    async close(): Promise<void> {
+      await provider.close();
+      await api.close();
+      await closeDb();
+    },
+  };
+}
+export type KubernetesHarness = Awaited<ReturnType<typeof openKubernetesHarness>>;
+
+/** The harness in the contract suite's shape; close() destroys what the suite left and fails when a ReplicaSet or pod of Kiln outlives it. */
+export async function makeKubernetesContractHarness(): Promise<ProviderHarness> {
+  const h = await openKubernetesHarness();
+  let provider: CloudProvider = h.provider;
+  return {
+    get provider() {
+      return provider;
+    },
+    account: h.account.name,
+    region: h.region,
+    application: h.application,
+    image: h.image,
+    async restart() {
+      // The cluster is the record: a new provider on the same database adopts what runs by its labels.
+      const next = h.make();
+      await next.start();
+      provider = next;
+      return next;
+    },
+    async close() {
+      for (const sg of await h.repos.serverGroups.listManaged('kubernetes')) await provider.destroyServerGroup(sg).catch(() => undefined);
+      const left = await h.objects();
+      await h.close();
+      if (left.length > 0) throw new Error(`Kubernetes objects of Kiln left after the contract suite: ${left.join(', ')}`);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { Account, AccountCredentials } from '../../../shared/domain/account';
+import { parseMoniker } from '../../../shared/domain/moniker';
+import { Capacity, type ServerGroup } from '../../../shared/domain/server-group';
+import type { Repositories } from '../../../db/types';
+import { EngineError } from '../../errors';
+import type { ContainerImageSource } from '../docker/container-images';
+import type { CloudProvider, ServerGroupKey } from '../provider';
+import { type Cluster, connectCluster, kubeCode, kubeError, MERGE_PATCH } from './kube-client';
+import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
+import { createServiceBalancers } from './kube-balancers';
+import { instanceIdOf, stuckReason } from './kube-instances';
+import { ANNOTATION, LABEL, replicaSetManifest } from './kube-manifests';
+
+export interface KubernetesProviderOptions {
+  repos: Repositories;
+  account: Account;
+  credentials?: AccountCredentials | undefined;
+  /** Which `name:version` exist as OCI images; the cluster pulls them from the account's registry. */
+  images: ContainerImageSource;
+  /** How long a new group's pods are watched for a failure that will not fix itself (an image that cannot be pulled). */
+  startGraceMs?: number;
+  /** How long a destroy waits for the group's pods to be gone. */
+  drainTimeoutMs?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface KubernetesProvider extends CloudProvider {
+  readonly kind: 'kubernetes';
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The Kubernetes provider (experimental) for one account: regions are namespaces, a server group is
+ * a ReplicaSet, an instance a Pod, health its readiness, a load balancer a Service that selects the
+ * pods carrying the traffic label (Spinnaker's traffic management). The cluster is the record: this
+ * provider keeps no state of its own, so a restarted Kiln adopts what runs by its labels.
+ */
+export function createKubernetesProvider(options: KubernetesProviderOptions): KubernetesProvider {
+  const { repos, account } = options;
+  const pollMs = options.pollMs ?? 250;
+  let cluster: Cluster | undefined;
+  let kilnId = '';
+  const kube = () => (cluster ??= connectCluster(account, options.credentials));
+  const fail =
+    (what: string) =>
+    (err: unknown): never => {
+      throw kubeError(account.name, kube().server, err, what);
+    };
+  const ready = async () => {
+    if (!kilnId) kilnId = await repos.cloudProcesses.installationId();
+    return kube();
+  };
+  const saved = new Map<string, string>();
+  const remember = async (sg: ServerGroup) => {
+    const text = JSON.stringify(sg);
+    const k = `${sg.region}/${sg.name}`;
+    if (saved.get(k) === text) return;
+    saved.set(k, text);
+    await repos.serverGroups.save(sg);
+  };
+
+  const readSet = async (key: ServerGroupKey): Promise<V1ReplicaSet | undefined> => {
+    const c = await ready();
+    const rs = await c.apps.readNamespacedReplicaSet({ name: key.name, namespace: key.region }).catch((err: unknown) => {
+      if (kubeCode(err) === 404) return undefined;
+      return fail(`read server group '${key.name}' in namespace '${key.region}'`)(err);
+    });
+    // A ReplicaSet of the same name that Kiln did not make (or another Kiln made) is not ours to touch.
+    return rs?.metadata?.labels?.[LABEL.kilnId] === kilnId ? rs : undefined;
+  };
+  const snapshot = async (key: ServerGroupKey): Promise<ServerGroup | undefined> => {
+    const rs = await readSet(key);
+    if (!rs) return undefined;
+    const c = kube();
+    const [pods, events] = await Promise.all([groupPods(c, kilnId, key), eventsByObject(c, key.region)]).catch(fail(`list the pods of '${key.name}'`));
+    const sg = toServerGroup(rs, pods, events, account.name);
+    if (sg) await remember(sg);
+    return sg;
+  };
+  const group = async (key: ServerGroupKey) => {
+    const sg = await snapshot(key);
+    if (!sg) throw new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
+    return sg;
+  };
+  /** Adds or removes the traffic label on the pod template (new pods) and on every pod of the group (running ones). */
+  const balancers = createServiceBalancers({ repos, account, ready, kube, fail, kilnId: () => kilnId, pollMs });
+  const { balancer } = balancers;
+  const setTraffic = async (key: ServerGroupKey, on: boolean) => {
+    const c = await ready();
+    const labels = { [LABEL.traffic]: on ? 'enabled' : null };
+    await c.apps
+      .patchNamespacedReplicaSet({ name: key.name, namespace: key.region, body: { spec: { template: { metadata: { labels } } } } }, MERGE_PATCH)
+      .catch(fail(`${on ? 'enable' : 'disable'} '${key.name}'`));
+    for (const pod of await groupPods(c, kilnId, key).catch(fail(`list the pods of '${key.name}'`)))
+      await c.core.patchNamespacedPod({ name: pod.metadata!.name!, namespace: key.region, body: { metadata: { labels } } }, MERGE_PATCH).catch((err: unknown) => {
+        if (kubeCode(err) !== 404) fail(`${on ? 'enable' : 'disable'} pod ${pod.metadata?.name}`)(err); // a pod deleted meanwhile is gone from traffic anyway
+      });
+    return group(key);
+  };
+  const destroy = async (key: ServerGroupKey) => {
+    const c = kube();
+    await c.apps.deleteNamespacedReplicaSet({ name: key.name, namespace: key.region, propagationPolicy: 'Background' }).catch((err: unknown) => {
+      if (kubeCode(err) !== 404) fail(`destroy '${key.name}'`)(err);
+    });
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 30_000);
+    const left = async () => (await c.core.listNamespacedPod({ namespace: key.region, labelSelector: `${LABEL.kilnId}=${kilnId},${LABEL.serverGroup}=${key.name}` })).items.length;
+    while ((await left().catch(() => 0)) > 0 && Date.now() < deadline) await sleep(pollMs);
+    saved.delete(`${key.region}/${key.name}`);
+    await repos.serverGroups.delete(key);
+  };
+
+  const provider: KubernetesProvider = {
+    kind: 'kubernetes',
+
+    async start() {
+      const c = await ready();
+      // Adoption: every ReplicaSet of this Kiln in the account's namespaces is a group again; records of groups gone are dropped.
+      for (const namespace of account.regions) {
+        const sets = await c.apps.listNamespacedReplicaSet({ namespace, labelSelector: `${LABEL.kilnId}=${kilnId}` }).catch(fail(`list server groups in namespace '${namespace}'`));
+        for (const rs of sets.items) await snapshot({ account: account.name, region: namespace, name: rs.metadata!.name! });
+      }
+      const known = new Set((await repos.serverGroups.listManaged('kubernetes')).filter((g) => g.account === account.name).map((g) => `${g.region}/${g.name}`));
+      for (const k of known) if (!saved.has(k)) await repos.serverGroups.delete({ account: account.name, region: k.split('/')[0]!, name: k.split('/')[1]! });
+    },
+
+    async close() {
+      saved.clear();
+    },
+
+    async resolveImage(ref) {
+      const found = await options.images.resolve(ref);
+      if (!found) throw new EngineError('bad_request', `image '${ref}' is not an OCI image Kiln knows, so account '${account.name}' cannot run it`, 'image');
+      return found.ref;
+    },
+
+    async createServerGroup(spec) {
+      const c = await ready();
+      if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
+      if (!account.regions.includes(spec.region as never))
+        throw new EngineError('bad_request', `account '${spec.account}' has no namespace '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
+      const moniker = parseMoniker(spec.name);
+      if (!moniker.ok || moniker.moniker.sequence === undefined)
+        throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
+      if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
+      const capacity = Capacity.safeParse(spec.capacity);
+      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
+      const image = await this.resolveImage(spec.image);
+      const existing = await c.apps.readNamespacedReplicaSet({ name: spec.name, namespace: spec.region }).catch((err: unknown) => {
+        if (kubeCode(err) === 404) return undefined;
+        return fail(`read server group '${spec.name}' in namespace '${spec.region}'`)(err);
+      });
+      if (existing) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
+      let healthCheckPath = '/health';
+      for (const name of spec.loadBalancers) healthCheckPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
+      const registry = account.endpoint.registry;
+      const manifest = replicaSetManifest({
+        kilnId,
+        name: spec.name,
+        application: spec.application,
+        cluster: moniker.moniker.cluster,
+        image,
+        pullRef: `${registry ? `${registry}/` : ''}${image.name}:${image.version}`,
+        capacity: capacity.data,
+        loadBalancers: spec.loadBalancers,
+        healthCheckPath,
+        userData: spec.userData,
+      });
+      await c.apps.createNamespacedReplicaSet({ namespace: spec.region, body: manifest }).catch(fail(`create server group '${spec.name}' in namespace '${spec.region}'`));
+      const key = { account: spec.account, region: spec.region, name: spec.name };
+      // Pull failures surface within seconds: the deploy fails with the kubelet's words, and nothing stays behind.
+      const deadline = Date.now() + (options.startGraceMs ?? 10_000);
+      for (;;) {
+        const pods = await groupPods(c, kilnId, key).catch(fail(`list the pods of '${spec.name}'`));
+        const events = pods.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting || p.status?.phase === 'Failed')
+          ? await eventsByObject(c, spec.region).catch(() => new Map())
+          : new Map();
+        const stuck = pods.map((p) => stuckReason(p, events.get(p.metadata?.name ?? '') ?? [])).find(Boolean);
+        if (stuck) {
+          await destroy(key);
+          throw new EngineError('bad_request', `account '${account.name}' cannot run image '${spec.image}': ${stuck}`, 'image');
+        }
+        const running = pods.filter((p) => p.status?.phase === 'Running').length;
+        if (running >= capacity.data.desired || Date.now() > deadline) break;
+        await sleep(pollMs);
+      }
+      if (!spec.disabled) return this.enableServerGroup(key);
+      return group(key);
+    },
+
+    async getServerGroup(key) {
+      return snapshot(key);
+    },
+
+    async resizeServerGroup(key, next) {
+      await group(key);
+      const capacity = Capacity.safeParse(next);
+      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
+      await kube()
+        .apps.patchNamespacedReplicaSet(
+          {
+            name: key.name,
+            namespace: key.region,
+            body: { metadata: { annotations: { [ANNOTATION.capacity]: JSON.stringify(capacity.data) } }, spec: { replicas: capacity.data.desired } },
+          },
+          MERGE_PATCH,
+        )
+        .catch(fail(`resize '${key.name}'`));
+      return group(key);
+    },
+
+    async enableServerGroup(key) {
+      await group(key);
+      return setTraffic(key, true);
+    },
+
+    async disableServerGroup(key) {
+      await group(key);
+      return setTraffic(key, false);
+    },
+
+    async destroyServerGroup(key) {
+      const sg = await group(key);
+      // Out of traffic first: the Service stops sending new connections; the pods finish what they hold when deleted.
+      if (!sg.disabled) await setTraffic(key, false);
+      await destroy(key);
+    },
+
+    async listInstances(key) {
+      return (await group(key)).instances;
+    },
+
+    async rebootInstance(key, instanceId) {
+      await this.terminateInstance!(key, instanceId);
+    },
+
+    async terminateInstance(key, instanceId) {
+      const c = await ready();
+      const pods = await groupPods(c, kilnId, key).catch(fail(`list the pods of '${key.name}'`));
+      const pod = pods.find((p) => instanceIdOf(p) === instanceId);
+      if (!pod) throw new EngineError('not_found', `Instance '${instanceId}' is not in server group '${key.name}'.`, 'instance');
+      await c.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: key.region }).catch(fail(`delete pod ${pod.metadata?.name}`));
+    },
+
+    async instanceLog(instanceId, maxBytes) {
+      if (!/^i-[a-f0-9]{32}$/.test(instanceId)) return undefined;
+      const c = await ready();
+      for (const namespace of account.regions) {
+        const pods = await c.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.kilnId}=${kilnId}` }).catch(fail(`list pods in namespace '${namespace}'`));
+        const pod = pods.items.find((p) => instanceIdOf(p) === instanceId);
+        if (!pod) continue;
+        const text = await c.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, tailLines: 2000 }).catch(fail(`read the log of pod ${pod.metadata?.name}`));
+        const bytes = Buffer.from(text);
+        return bytes.length > maxBytes ? bytes.subarray(bytes.length - maxBytes).toString('utf8') : text;
+      }
+      return undefined;
+    },
+
+    ...balancers,
+  };
+  return provider;
+}
