@@ -87,7 +87,7 @@ export const accountCommands = [
       'tls-key': { type: 'string' },
     },
     optionHelp: [
-      '--provider local|docker   where server groups run (required)',
+      '--provider local|docker|qemu  where server groups run (required; qemu: VMs on this machine)',
       '--region R                a region; repeat for more (at least one)',
       '--environment E           prod, staging, test, dev or other (default other)',
       '--docker-host URL         unix:///run/podman/podman.sock or tcp://host:2376 (docker accounts)',
@@ -96,7 +96,7 @@ export const accountCommands = [
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
       if (!provider.success)
-        throw usageError(values.provider === undefined ? '--provider is required: local or docker' : `--provider must be local or docker, not '${String(values.provider)}'`);
+        throw usageError(values.provider === undefined ? '--provider is required: local, docker or qemu' : `--provider must be local, docker or qemu, not '${String(values.provider)}'`);
       const regions = (values.region as string[] | undefined) ?? [];
       if (regions.length === 0) throw usageError('--region is required (repeat it for several regions)');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);

@@ -9,6 +9,8 @@ export type ClosableProvider = CloudProvider & { start?(): Promise<void>; close(
 export interface ProviderFactories {
   /** Builds the container provider of one docker account; absent when this Kiln runs none. */
   docker?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+  /** Builds the VM provider of one qemu account (VMs on this machine); absent when this Kiln runs none. */
+  qemu?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
 }
 
 export type Providers = CloudProviders & { close(): Promise<void> };
@@ -29,10 +31,11 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
       if (!local) throw new EngineError('bad_request', `account '${name}' is a local account, and this Kiln runs without its local cloud`, 'account');
       return local;
     }
-    if (account.provider !== 'docker')
+    if (account.provider !== 'docker' && account.provider !== 'qemu')
       throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
-    const make = factories.docker;
-    if (!make) throw new EngineError('bad_request', `account '${name}' is a docker account, and this Kiln runs no container provider`, 'account');
+    const make = factories[account.provider];
+    if (!make)
+      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and this Kiln runs no ${account.provider === 'qemu' ? 'VM' : 'container'} provider`, 'account');
     const credentials = await repos.accounts.credentials(name);
     const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null]);
     const cached = cache.get(name);

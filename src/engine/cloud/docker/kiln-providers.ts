@@ -5,10 +5,13 @@ import { createProviders, type Providers } from '../providers';
 import { registryContainerImages } from './container-images';
 import { join } from 'node:path';
 import { createDockerProvider } from './docker-provider';
+import { createQemuProvider } from '../qemu/qemu-provider';
+import { registryDiskImages } from '../qemu/registry-disk-images';
 
-/** What a running Kiln deploys with: its local cloud, and a container provider per docker account running the bakery's OCI images. */
+/** What a running Kiln deploys with: its local cloud, a container provider per docker account running the bakery's OCI images, and a VM provider per qemu account booting its disk images. */
 export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
   const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
+  const disks = registryDiskImages({ repos: deps.repos, paths: deps.bakery, cacheDir: join(deps.cloudDir, 'qemu', 'images') });
   return createProviders(deps.repos, deps.local, {
     docker: (account, credentials) =>
       createDockerProvider({
@@ -17,6 +20,14 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         credentials,
         images,
         dataDir: join(deps.cloudDir, 'docker', account.name),
+        log: (line) => deps.log(`${account.name}: ${line}`),
+      }),
+    qemu: (account) =>
+      createQemuProvider({
+        repos: deps.repos,
+        account,
+        images: disks,
+        stateDir: join(deps.cloudDir, 'qemu', account.name),
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),
   });

@@ -85,9 +85,10 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     image: 'sample-app:v1',
     fresh,
     qemuPids: () => qemuPidsUnder(stateDir),
-    async restart(): Promise<QemuProvider> {
+    /** A hand-over to a new provider (optionally with other options): the old one lets go, nothing stops. */
+    async restart(extra?: Partial<QemuProviderOptions>): Promise<QemuProvider> {
       for (const p of made.splice(0)) await p.detach();
-      return fresh();
+      return fresh(extra);
     },
     async destroyAll(): Promise<void> {
       const current = made.at(-1);

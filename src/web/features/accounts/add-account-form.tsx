@@ -7,7 +7,7 @@ import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { FormError, inputClasses } from '../../components/auth-card';
 
-const EMPTY = { name: '', provider: 'local' as 'local' | 'docker', environment: 'dev', regions: 'local', dockerHost: '', tls: false, token: '' };
+const EMPTY = { name: '', provider: 'local' as 'local' | 'docker' | 'qemu', environment: 'dev', regions: 'local', dockerHost: '', tls: false, token: '' };
 
 /** A new account; a docker one is checked by calling its engine before it is stored. */
 export function AddAccountForm() {
@@ -45,6 +45,7 @@ export function AddAccountForm() {
         <select aria-label="Provider" className={`${inputClasses} w-28`} value={draft.provider} onChange={set('provider')}>
           <option value="local">local</option>
           <option value="docker">docker</option>
+          <option value="qemu">qemu (VMs)</option>
         </select>
         <select aria-label="Environment" className={`${inputClasses} w-28`} value={draft.environment} onChange={set('environment')}>
           {Environment.options.map((e) => (
