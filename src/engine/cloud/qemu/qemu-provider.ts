@@ -4,6 +4,7 @@ import { Capacity, type ServerGroup } from '../../../shared/domain/server-group'
 import type { Account } from '../../../shared/domain/account';
 import type { Repositories } from '../../../db/types';
 import { EngineError } from '../../errors';
+import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
 import { counted, routable, toInstance } from '../local-instance';
@@ -18,7 +19,6 @@ import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmSettings } from './qemu-runtime';
 import { qmp } from './qmp';
-import { readLogTail } from '../instance-process';
 import { vmPaths } from './vm-process';
 
 export interface QemuProviderOptions {
@@ -141,7 +141,6 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
 
   const provider: QemuProvider = {
     kind: 'qemu',
-
     start() {
       started ??= begin().catch((err: unknown) => {
         started = undefined;
@@ -249,6 +248,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       const { i } = await instance(key, instanceId);
       if (i.pid <= 0) throw new EngineError('conflict', `Instance '${instanceId}' has not booted yet.`, 'instanceId');
       runtime.resetting(i);
+      // Out of the balancers before the reset, not after: no request is sent to a VM going down.
+      await route();
       await qmp(vmPaths(stateDir, i.id).qmp, 'system_reset').catch((err: unknown) => {
         throw new EngineError('conflict', `Instance '${instanceId}' could not be reset: ${(err as Error).message}`, 'instanceId');
       });
@@ -256,6 +257,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
 
     async terminateInstance(key, instanceId) {
       const { g, i } = await instance(key, instanceId);
+      i.retiring = true;
+      await route();
       await runtime.stop(g, i, 'terminated by a user; replaced');
       await runtime.reconcile(g);
     },

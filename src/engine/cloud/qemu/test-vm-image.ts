@@ -20,7 +20,7 @@ const INIT = `#!/bin/sh
 export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for a in $(cat /proc/cmdline); do
-  case "$a" in kiln.metadata=*) md="\${a#kiln.metadata=}";; kiln.port=*) port="\${a#kiln.port=}";; kiln.version=*) echo "\${a#kiln.version=}" > /run-version;; esac
+  case "$a" in kiln.metadata=*) md="\${a#kiln.metadata=}";; kiln.port=*) port="\${a#kiln.port=}";; kiln.version=*) export KILN_VERSION="\${a#kiln.version=}";; esac
 done
 for m in ${MODULES.join(' ')}; do insmod /lib/kiln-modules/$m.ko; done
 acpid -d -c /etc/acpi &
@@ -29,6 +29,7 @@ ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip ro
 H='Metadata: true'
 name=$(timeout 5 wget -q -O - --header "$H" "$md/instance/hostname" 2>/dev/null)
 case "$name" in ''|*[!a-z0-9.-]*) ;; *) hostname "$name";; esac
+export KILN_HOST="$(hostname)"
 nc -ll -p "\${port:-8080}" -e /app.sh &
 echo "listening on \${port:-8080} as $(hostname)"
 @REPORT@
@@ -43,15 +44,18 @@ else
   timeout 5 wget -q -O /dev/null --header "$H" --post-data '' "$md/ready" && echo 'kiln: reported ready'
 fi`;
 
-/** Answers every path 200 (/slow?ms=N after N ms), one process per connection: nc -ll forks for each. */
+/**
+ * Answers every path 200 (/slow?ms=N after N ms), one process per connection: nc -ll forks for each.
+ * Only shell builtins on the way (no command substitution): every fork costs milliseconds under TCG.
+ */
 const APP = `#!/bin/sh
 read -r method path proto
-while read -r line; do line=\${line%$(printf '\\r')}; [ -z "$line" ] && break; done
-body="hello from $(hostname)"
+while read -r line; do [ "\${line%\r}" = "" ] && break; done
+body="hello from $KILN_HOST"
 case "$path" in
-  /slow*) ms=\${path#*ms=}; ms=\${ms%%&*}; sleep $((ms/1000)).$(printf %03d $((ms%1000))); body="slow answer after \${ms} ms";;
+  /slow*) ms=\${path#*ms=}; ms=\${ms%%&*}; sleep $((ms/1000)).$((ms%1000/100))$((ms%100/10))$((ms%10)); body="slow answer after \${ms} ms";;
 esac
-printf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nX-App-Version: %s\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' "$(cat /run-version 2>/dev/null)" \${#body} "$body"
+printf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nX-App-Version: %s\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' "$KILN_VERSION" \${#body} "$body"
 `;
 
 export interface TestVmImage {
@@ -76,7 +80,7 @@ export function testVmImage(variant: TestVmVariant = 'ready'): TestVmImage {
   const kernelRoot = join(VM_CACHE, 'kernel');
   const version = readdirSync(join(kernelRoot, 'lib', 'modules'))[0]!;
   const kernel = join(kernelRoot, 'boot', `vmlinuz-${version}`);
-  const raw = join(VM_CACHE, `test-root-${variant}-v7.raw`);
+  const raw = join(VM_CACHE, `test-root-${variant}-v8.raw`);
   if (existsSync(raw)) return { raw, kernel };
   const root = join(VM_CACHE, `.root-${variant}.${process.pid}`);
   rmSync(root, { recursive: true, force: true });
