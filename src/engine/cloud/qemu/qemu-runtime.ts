@@ -114,6 +114,8 @@ export function createVmRuntime(deps: {
     const paths = prepareVmDir(stateDir, i.id);
     i.pid = -1; // taken: a second pass must not boot it too
     try {
+      // A unix socket's path has room for 107 bytes; a longer one would fail inside QEMU with a vaguer message.
+      if (Buffer.byteLength(paths.qmp) > 107) throw new Error(`the VM state dir ${stateDir} is too deep for QEMU's control socket (${paths.qmp}): set a shorter KILN_DATA`);
       if (!g.image.kernel) throw new Error(`image ${g.sg.image.name}:${g.sg.image.version} has no kernel to boot (/boot/vmlinuz-*)`);
       const url = deps.metadata.register({
         instanceId: i.id,
