@@ -1,6 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Account, AccountCredentials, AccountHealth } from '../../shared/domain/account';
+import { qemuHealth } from './qemu/qemu-health';
 
 const TIMEOUT_MS = 3_000;
 /** Podman builds its /version answer from a full `podman info`: about 2 s on a loaded machine, while /_ping stays instant. */
@@ -118,6 +119,8 @@ export async function accountHealth(account: Account, credentials: AccountCreden
         { on: account.endpoint.tls === true, ca: account.endpoint.tlsCaCert, cert: credentials?.tlsCert, key: credentials?.tlsKey },
         ctx.now,
       );
+    case 'qemu':
+      return qemuHealth(ctx.now);
     default:
       return { status: 'unreachable', reason: `Kiln has no ${account.provider} provider yet`, checkedAt };
   }
