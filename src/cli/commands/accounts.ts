@@ -96,7 +96,9 @@ export const accountCommands = [
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
       if (!provider.success)
-        throw usageError(values.provider === undefined ? '--provider is required: local, docker or qemu' : `--provider must be local, docker or qemu, not '${String(values.provider)}'`);
+        throw usageError(
+          values.provider === undefined ? '--provider is required: local, docker or qemu' : `--provider must be local, docker or qemu, not '${String(values.provider)}'`,
+        );
       const regions = (values.region as string[] | undefined) ?? [];
       if (regions.length === 0) throw usageError('--region is required (repeat it for several regions)');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);

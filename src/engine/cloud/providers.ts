@@ -35,7 +35,11 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
       throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
     const make = factories[account.provider];
     if (!make)
-      throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and this Kiln runs no ${account.provider === 'qemu' ? 'VM' : 'container'} provider`, 'account');
+      throw new EngineError(
+        'bad_request',
+        `account '${name}' is a ${account.provider} account, and this Kiln runs no ${account.provider === 'qemu' ? 'VM' : 'container'} provider`,
+        'account',
+      );
     const credentials = await repos.accounts.credentials(name);
     const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null]);
     const cached = cache.get(name);

@@ -21,7 +21,11 @@ const h = await openQemuHarness({ vm: { memoryMiB: MEMORY, stopGraceMs: 5000 } }
 const d = deployEngine(h.repos, createProviders(h.repos, undefined, { qemu: () => borrowed(h.provider) }));
 try {
   const started = Date.now();
-  const run = await d.run('deploy', { account: 'vms', region: 'east', stack: 'bench', image: 'sample-app:v1', capacity: { min: N, desired: N, max: N }, loadBalancers: ['web-bench'] }, 300_000);
+  const run = await d.run(
+    'deploy',
+    { account: 'vms', region: 'east', stack: 'bench', image: 'sample-app:v1', capacity: { min: N, desired: N, max: N }, loadBalancers: ['web-bench'] },
+    300_000,
+  );
   if (run.status !== 'SUCCEEDED') throw new Error(`deploy ${run.status}: ${JSON.stringify(run.stages[0]?.error)}`);
   const deployMs = Date.now() - started;
   const sg = await h.provider.getServerGroup({ account: 'vms', region: 'east', name: 'web-bench-v001' });

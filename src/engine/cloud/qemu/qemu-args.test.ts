@@ -32,16 +32,16 @@ describe('the VM command line', () => {
     expect(after(args, '-machine')).toBe('q35,accel=tcg');
     expect(after(args, '-m')).toBe('384');
     // A comma in the pipe command would end the option: QEMU reads it doubled.
-    expect(after(args, '-netdev')).toBe(
-      "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:26001-:8080,guestfwd=tcp:10.0.2.100:80-cmd:'/usr/bin/node' '/state/pipe,,1.cjs' 4321",
-    );
+    expect(after(args, '-netdev')).toBe("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:26001-:8080,guestfwd=tcp:10.0.2.100:80-cmd:'/usr/bin/node' '/state/pipe,,1.cjs' 4321");
     expect(after(args, '-append')).toContain('kiln.metadata=http://10.0.2.100/v1/tok');
     expect(after(args, '-smbios')).toBe('type=11,value=io.kiln.metadata=http://10.0.2.100/v1/tok');
     expect(after(args, '-qmp')).toBe('unix:/state/vms/i-abc123/qmp.sock,server=on,wait=off');
   });
 
   it('boots the kernel named in /boot, the newest when there are several', () => {
-    const listing = ['/12/100644/0/0/config-6.1.0-9-cloud-amd64/1/', '/13/100644/0/0/vmlinuz-6.1.0-9-cloud-amd64/8/', '/14/100644/0/0/vmlinuz-6.1.0-57-cloud-amd64/8/', ''].join('\n');
+    const listing = ['/12/100644/0/0/config-6.1.0-9-cloud-amd64/1/', '/13/100644/0/0/vmlinuz-6.1.0-9-cloud-amd64/8/', '/14/100644/0/0/vmlinuz-6.1.0-57-cloud-amd64/8/', ''].join(
+      '\n',
+    );
     expect(newestKernel(listing)).toBe('6.1.0-57-cloud-amd64');
     expect(newestKernel('/2/40755/0/0/./0/\n')).toBeUndefined();
   });

@@ -9,7 +9,10 @@ const now = new Date('2026-12-07T04:00:00Z');
 describe('a qemu account’s health', () => {
   it.skipIf(QEMU_SKIP_REASON !== undefined)('is reachable with the QEMU version when this machine can boot VMs', async () => {
     const account = Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false });
-    expect(await accountHealth(account, undefined, { localCloud: false, version: '', now })).toMatchObject({ status: 'reachable', version: expect.stringMatching(/^QEMU emulator version/) });
+    expect(await accountHealth(account, undefined, { localCloud: false, version: '', now })).toMatchObject({
+      status: 'reachable',
+      version: expect.stringMatching(/^QEMU emulator version/),
+    });
   });
 
   it('is unreachable, naming the binary, when QEMU is missing', async () => {

@@ -67,7 +67,12 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
   });
 
   it("refuses to run an account's VMs from a second Kiln process while the first holds its lease", async () => {
-    const second = createQemuProvider({ repos: h.repos, account: Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false }), images: h.images, stateDir: h.stateDir });
+    const second = createQemuProvider({
+      repos: h.repos,
+      account: Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false }),
+      images: h.images,
+      stateDir: h.stateDir,
+    });
     await expect(second.start()).rejects.toMatchObject({ kind: 'conflict', field: 'account', message: expect.stringContaining('another Kiln process') });
   });
 
@@ -82,19 +87,27 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     const rebooting = await h.provider.getServerGroup(key(h));
     expect(rebooting?.instances.map((i) => [i.id, i.health])).toEqual([[first!.id, 'starting']]);
     expect((await get(lb.address)).status).toBe(503);
-    const back = await until('the instance up again', async () => {
-      const g = await h.provider.getServerGroup(key(h));
-      return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
-    }, 60_000);
+    const back = await until(
+      'the instance up again',
+      async () => {
+        const g = await h.provider.getServerGroup(key(h));
+        return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
+      },
+      60_000,
+    );
     expect(back.instances[0]!.id).toBe(first!.id);
     // It really booted again: the console shows a second kernel.
     expect(((await h.provider.instanceLog(first!.id, 1_000_000)) ?? '').split('Linux version').length).toBe(bootsBefore + 1);
 
     await h.provider.terminateInstance!(key(h), first!.id);
-    const replaced = await until('a replacement up', async () => {
-      const g = await h.provider.getServerGroup(key(h));
-      return g?.instances.length === 1 && g.instances[0]!.id !== first!.id && g.instances[0]!.health === 'up' && g;
-    }, 60_000);
+    const replaced = await until(
+      'a replacement up',
+      async () => {
+        const g = await h.provider.getServerGroup(key(h));
+        return g?.instances.length === 1 && g.instances[0]!.id !== first!.id && g.instances[0]!.health === 'up' && g;
+      },
+      60_000,
+    );
     expect(replaced.capacity.desired).toBe(1);
     expect((await get(first!.address, '/health', 1000)).status).not.toBe(200);
     expect((await get(lb.address)).status).toBe(200);

@@ -173,7 +173,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       const sg = newGroupRecord(account, spec, image.ref);
       if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)))
         throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
-      if (!image.kernel) throw new EngineError('bad_request', `image '${spec.image}' has no kernel to boot (/boot/vmlinuz-*): install linux-image-cloud-amd64 in its recipe`, 'image');
+      if (!image.kernel)
+        throw new EngineError('bad_request', `image '${spec.image}' has no kernel to boot (/boot/vmlinuz-*): install linux-image-cloud-amd64 in its recipe`, 'image');
       if (!existsSync(image.raw)) throw new EngineError('bad_request', `image '${spec.image}' has no disk to boot (${image.raw} is missing)`, 'image');
       for (const name of spec.loadBalancers) await balancer({ account: spec.account, region: spec.region, name });
       if (ports.unassigned() < sg.capacity.desired)
@@ -203,7 +204,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       const capacity = Capacity.safeParse(next);
       if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
       const more = capacity.data.desired - g.instances.filter(counted).length;
-      if (more > ports.unassigned()) throw new EngineError('conflict', `port exhaustion: ${more} more VMs need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
+      if (more > ports.unassigned())
+        throw new EngineError('conflict', `port exhaustion: ${more} more VMs need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
       g.sg = { ...g.sg, capacity: capacity.data };
       await runtime.reconcile(g);
       return snapshot(g);
@@ -275,7 +277,17 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       if (existing) return existing.lb;
       const stored = await repos.loadBalancers.get(spec);
       if (stored && stored.managedBy !== 'qemu') throw new EngineError('conflict', `load balancer '${spec.name}' is not one the VM provider runs`, 'loadBalancer');
-      const lb = LoadBalancer.parse({ name: spec.name, application: spec.application, account: spec.account, region: spec.region, protocol: 'http', address: '127.0.0.1:0', healthCheckPath: spec.healthCheckPath ?? '/health', targets: [], managedBy: 'qemu' });
+      const lb = LoadBalancer.parse({
+        name: spec.name,
+        application: spec.application,
+        account: spec.account,
+        region: spec.region,
+        protocol: 'http',
+        address: '127.0.0.1:0',
+        healthCheckPath: spec.healthCheckPath ?? '/health',
+        targets: [],
+        managedBy: 'qemu',
+      });
       const b = await balancers.open(lb);
       await repos.loadBalancers.save(b.lb);
       return b.lb;
@@ -284,7 +296,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     async setTrafficWeights(key, weights) {
       const b = await balancer(key);
       for (const name of Object.keys(weights))
-        if (!b.lb.targets.some((t) => t.serverGroup === name)) throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
+        if (!b.lb.targets.some((t) => t.serverGroup === name))
+          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
       b.lb = LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.map((t) => ({ ...t, weight: weights[t.serverGroup] ?? t.weight })) });
       await repos.loadBalancers.save(b.lb);
       await route();

@@ -33,7 +33,12 @@ export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; 
     if (!existsSync(raw)) {
       mkdirSync(dir, { recursive: true });
       const tmp = `${raw}.${process.pid}`;
-      await decompress(createBakeLog(() => {}), 'vm image', artifact, tmp);
+      await decompress(
+        createBakeLog(() => {}),
+        'vm image',
+        artifact,
+        tmp,
+      );
       renameSync(tmp, raw);
     }
     const { stdout } = await run('debugfs', ['-R', 'ls -p /boot', raw]).catch(() => ({ stdout: '' }));

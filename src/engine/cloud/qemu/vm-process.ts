@@ -108,13 +108,15 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 /** The last lines of the console, for a failure's reason. */
 export function consoleTail(paths: ReturnType<typeof vmPaths>, lines: number): string {
   const text = readLogTail(paths.dir, 16_384) ?? '';
-  return text
-    .split(/\r?\n/)
-    // The guest's shell asks the terminal for its size (ESC [6n); those escapes are noise in a reason.
-    .map((l) => l.replace(ANSI, '').trimEnd())
-    .filter((l) => l.trim())
-    .slice(-lines)
-    .join(' | ');
+  return (
+    text
+      .split(/\r?\n/)
+      // The guest's shell asks the terminal for its size (ESC [6n); those escapes are noise in a reason.
+      .map((l) => l.replace(ANSI, '').trimEnd())
+      .filter((l) => l.trim())
+      .slice(-lines)
+      .join(' | ')
+  );
 }
 
 /** What the console says when the guest kernel gave up: the panic line itself. */
