@@ -28,6 +28,8 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         account,
         images: disks,
         stateDir: join(deps.cloudDir, 'qemu', account.name),
+        // Memory per VM (MiB); TCG VMs of a small Debian image idle well under 300 MB of RSS at the default 256.
+        vm: { memoryMiB: Number(process.env.KILN_VM_MEMORY_MIB) || 256 },
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),
   });
