@@ -83,7 +83,7 @@ export function testVmImage(variant: TestVmVariant = 'ready'): TestVmImage {
   const kernelRoot = join(VM_CACHE, 'kernel');
   const version = readdirSync(join(kernelRoot, 'lib', 'modules'))[0]!;
   const kernel = join(kernelRoot, 'boot', `vmlinuz-${version}`);
-  const raw = join(VM_CACHE, `test-root-${variant}-v9.raw`);
+  const raw = join(VM_CACHE, `test-root-${variant}-v10.raw`);
   if (existsSync(raw)) return { raw, kernel };
   const root = join(VM_CACHE, `.root-${variant}.${process.pid}`);
   rmSync(root, { recursive: true, force: true });
