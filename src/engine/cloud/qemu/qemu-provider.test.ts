@@ -50,8 +50,8 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     const provider = await h.restart({ timings: { readyTimeoutMs: 15_000, healthIntervalMs: 250 } });
     const failure = provider.createServerGroup(spec(h, { image: 'silent-app:v1' }));
     await expect(failure).rejects.toMatchObject({ kind: 'bad_request', field: 'image', message: expect.stringContaining('did not report ready within 15 s') });
-    // The console shows how far it got: it served, but never reported.
-    await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('not reporting ready') });
+    // The console shows how far it got (on a loaded machine it may still be in the kernel's boot).
+    await expect(failure).rejects.toMatchObject({ message: expect.stringMatching(/last console lines: .*(\[\s*\d+\.\d+\]|not reporting ready)/) });
     expect(h.qemuPids()).toEqual([]);
   });
 
