@@ -9,7 +9,8 @@ import type { ProviderHarness } from '../contract/provider-contract';
 import type { CloudProvider } from '../provider';
 import { balancerPids } from '../test-kiln-process';
 import { fixedDiskImages } from './disk-images';
-import { createQemuProvider, type QemuProvider, type QemuProviderOptions } from './qemu-provider';
+import { createQemuProvider } from './qemu-provider';
+import type { QemuProvider, QemuProviderOptions } from './qemu-provider-options';
 import { testVmImage } from './test-vm-image';
 
 const hasQemu = (() => {

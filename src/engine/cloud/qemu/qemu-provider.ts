@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { LoadBalancer } from '../../../shared/domain/load-balancer';
 import { Capacity, type ServerGroup } from '../../../shared/domain/server-group';
-import type { Account } from '../../../shared/domain/account';
-import type { Repositories } from '../../../db/types';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
@@ -10,42 +8,16 @@ import { stopLeftoverBalancers } from '../load-balancer-client';
 import { counted, routable, toInstance } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
-import { createPortAllocator, type PortRange } from '../ports';
-import type { CloudProvider, ServerGroupKey } from '../provider';
-import type { DiskImageSource } from './disk-images';
+import { createPortAllocator } from '../ports';
+import type { ServerGroupKey } from '../provider';
 import { metadataCommand } from './metadata-pipe';
 import { newGroupRecord } from './new-group';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmSettings } from './qemu-runtime';
+import { DEFAULT_VM_PORTS, type QemuProvider, type QemuProviderOptions } from './qemu-provider-options';
 import { qmp } from './qmp';
 import { vmPaths } from './vm-process';
-
-export interface QemuProviderOptions {
-  repos: Repositories;
-  account: Account;
-  images: DiskImageSource;
-  /** VM files (overlays, consoles, QMP sockets, pid files), balancer records and the lease. */
-  stateDir: string;
-  ports?: PortRange;
-  vm?: Partial<VmSettings>;
-  timings?: Partial<RuntimeTimings>;
-  drainTimeoutMs?: number;
-  /** How long a create watches its VMs for a failure before ready (default: the ready timeout). */
-  startGraceMs?: number;
-  log?: (line: string) => void;
-}
-
-export interface QemuProvider extends CloudProvider {
-  readonly kind: 'qemu';
-  start(): Promise<void>;
-  /** Stops balancers and health checks; VMs keep running for the next Kiln to adopt. */
-  close(): Promise<void>;
-  /** A hand-over: balancers keep serving, VMs keep running, the lease is given back. */
-  detach(): Promise<void>;
-}
-
-export const DEFAULT_VM_PORTS: PortRange = { from: 26000, to: 26999 };
 
 /** The VM provider for one qemu account: a server group is a set of QEMU processes booted from a disk image. */
 export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
