@@ -23,6 +23,7 @@ import { serverGroupTrafficSchema } from './migrations/186-server-group-traffic'
 import { ciServersSchema } from './migrations/190-ci-servers';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
 import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
+import { qemuProviderSchema } from './migrations/210-qemu-provider';
 import type { Session } from './types';
 
 export interface Migration {
@@ -63,6 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
   pipelineDeleteSchema,
   serverGroupTrafficSchema,
   kubernetesProviderSchema,
+  qemuProviderSchema,
 ];
 
 /**

@@ -102,7 +102,7 @@ export interface ServerGroupRepository {
   /** Inserts or replaces the group and its instance set. */
   save(serverGroup: ServerGroup): Promise<void>;
   /** Every group a provider runs (the local cloud reconciles them at start). */
-  listManaged(provider: 'local' | 'docker' | 'kubernetes'): Promise<ServerGroup[]>;
+  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<ServerGroup[]>;
   /** Removes the group and its instances; false when it did not exist. */
   delete(key: ServerGroupKeyRef): Promise<boolean>;
 }
@@ -152,7 +152,7 @@ export interface LoadBalancerRepository {
   listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
   save(loadBalancer: LoadBalancer): Promise<void>;
   get(key: ServerGroupKeyRef): Promise<LoadBalancer | undefined>;
-  listManaged(provider: 'local' | 'docker' | 'kubernetes'): Promise<LoadBalancer[]>;
+  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<LoadBalancer[]>;
 }
 
 export interface PipelineRepository {

@@ -74,7 +74,7 @@ describe('kiln account', () => {
     expect(await kiln(['account', 'add', 'x', '--region', 'local'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--provider is required') });
     expect(await kiln(['account', 'add', 'x', '--provider', 'aws', '--region', 'local'])).toMatchObject({
       code: EXIT.usage,
-      err: expect.stringContaining('--provider must be local, docker or kubernetes'),
+      err: expect.stringContaining('--provider must be local, docker, qemu or kubernetes'),
     });
     expect(await kiln(['account', 'add', 'x', '--provider', 'local'])).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--region is required') });
     expect(await kiln(['account', 'add', 'x', '--provider', 'local', '--region', 'r', '--environment', 'live'])).toMatchObject({ code: EXIT.usage });

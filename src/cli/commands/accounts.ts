@@ -92,7 +92,7 @@ export const accountCommands = [
       registry: { type: 'string' },
     },
     optionHelp: [
-      '--provider local|docker|kubernetes  where server groups run (required; kubernetes is experimental)',
+      '--provider local|docker|qemu|kubernetes  where server groups run (required; qemu: VMs on this machine; kubernetes is experimental)',
       '--region R                a region; repeat for more (at least one)',
       '--environment E           prod, staging, test, dev or other (default other)',
       '--docker-host URL         unix:///run/podman/podman.sock or tcp://host:2376 (docker accounts)',
@@ -108,8 +108,8 @@ export const accountCommands = [
       if (!provider.success)
         throw usageError(
           values.provider === undefined
-            ? '--provider is required: local, docker or kubernetes'
-            : `--provider must be local, docker or kubernetes, not '${String(values.provider)}'`,
+            ? '--provider is required: local, docker, qemu or kubernetes'
+            : `--provider must be local, docker, qemu or kubernetes, not '${String(values.provider)}'`,
         );
       const namespaces =
         typeof values.namespaces === 'string'

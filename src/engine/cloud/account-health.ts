@@ -2,6 +2,7 @@ import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Account, AccountCredentials, AccountHealth } from '../../shared/domain/account';
 import { kubernetesHealth } from './kubernetes/kube-health';
+import { qemuHealth } from './qemu/qemu-health';
 
 const TIMEOUT_MS = 3_000;
 /** Podman builds its /version answer from a full `podman info`: about 2 s on a loaded machine, while /_ping stays instant. */
@@ -121,6 +122,8 @@ export async function accountHealth(account: Account, credentials: AccountCreden
       );
     case 'kubernetes':
       return kubernetesHealth(account, credentials, ctx.now);
+    case 'qemu':
+      return qemuHealth(ctx.now);
     default:
       return { status: 'unreachable', reason: `Kiln has no ${account.provider} provider yet`, checkedAt };
   }

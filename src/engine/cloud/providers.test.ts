@@ -59,6 +59,20 @@ describe('which provider an account deploys with', () => {
     expect(f.made[0]!.closed).toBe(true);
   });
 
+  it('sends each qemu account to a VM provider of its own, and refuses one in a Kiln without a VM provider', async () => {
+    await t.repos.accounts.upsert(Account.parse({ name: 'vms', provider: 'qemu', environment: 'dev', regions: ['east'], demo: false }));
+    const made: string[] = [];
+    const qemu = (account: Account): ClosableProvider => {
+      made.push(account.name);
+      return Object.assign({ kind: 'qemu' } as CloudProvider, { async close() {} });
+    };
+    const providers = createProviders(t.repos, local, { qemu });
+    expect((await providers('vms')).kind).toBe('qemu');
+    expect(await providers('vms')).toBe(await providers('vms'));
+    expect(made).toEqual(['vms']);
+    await expect(createProviders(t.repos, local)('vms')).rejects.toMatchObject({ field: 'account', message: "account 'vms' is a qemu account, and this Kiln runs no VM provider" });
+  });
+
   it('refuses an unknown account, and a docker account in a Kiln without a container provider, naming the account', async () => {
     await t.repos.accounts.upsert(dockerAccount('lab', 'unix:///run/a.sock'));
     const providers = createProviders(t.repos, local);

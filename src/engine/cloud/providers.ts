@@ -11,6 +11,8 @@ export interface ProviderFactories {
   docker?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
   /** Builds the Kubernetes provider (experimental) of one kubernetes account. */
   kubernetes?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+  /** Builds the VM provider of one qemu account (VMs on this machine); absent when this Kiln runs none. */
+  qemu?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
 }
 
 export type Providers = CloudProviders & { close(): Promise<void> };
@@ -31,13 +33,13 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
       if (!local) throw new EngineError('bad_request', `account '${name}' is a local account, and this Kiln runs without its local cloud`, 'account');
       return local;
     }
-    if (account.provider !== 'docker' && account.provider !== 'kubernetes')
+    if (account.provider !== 'docker' && account.provider !== 'kubernetes' && account.provider !== 'qemu')
       throw new EngineError('bad_request', `account '${name}' is a ${account.provider} account, and Kiln has no ${account.provider} provider yet`, 'account');
     const make = factories[account.provider];
     if (!make)
       throw new EngineError(
         'bad_request',
-        `account '${name}' is a ${account.provider} account, and this Kiln runs no ${account.provider === 'docker' ? 'container' : 'Kubernetes'} provider`,
+        `account '${name}' is a ${account.provider} account, and this Kiln runs no ${{ docker: 'container', kubernetes: 'Kubernetes', qemu: 'VM' }[account.provider]} provider`,
         'account',
       );
     const credentials = await repos.accounts.credentials(name);

@@ -90,11 +90,18 @@ describe('accounts through the API', () => {
     [{ name: 'x6', provider: 'docker', regions: ['east'], endpoint: { dockerHost: '/var/run/docker.sock' } }, 400, 'endpoint.dockerHost'],
     [{ name: 'x7', provider: 'docker', regions: ['east'], endpoint: { dockerHost: 'tcp://10.1.2.3:2375' } }, 400, 'endpoint.tls'],
     [{ name: 'x8', provider: 'docker', regions: ['east'], endpoint: { dockerHost: 'unix:///nonexistent/kiln/docker.sock' } }, 409, 'endpoint.dockerHost'],
+    [{ name: 'x9', provider: 'qemu', regions: ['east'], endpoint: { dockerHost: 'unix:///tmp/kiln-x9.sock' } }, 400, 'endpoint.dockerHost'],
     [{ name: 'prod', provider: 'local', regions: ['east'] }, 409, 'name'],
   ])('refuses %j with %i naming %s', async (payload, status, field) => {
     const res = await post(payload);
     expect(res.statusCode).toBe(status);
     expect(res.json().field).toBe(field);
+  });
+
+  it('adds a qemu account (VMs on this machine), which needs no endpoint', async () => {
+    const res = await post({ name: 'vms', provider: 'qemu', regions: ['east'] });
+    expect(res.statusCode).toBe(201);
+    expect((await repos.accounts.get('vms'))?.provider).toBe('qemu');
   });
 
   it('says why a socket cannot be reached', async () => {

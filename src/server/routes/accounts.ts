@@ -19,7 +19,8 @@ function checkEndpoint(account: Account): void {
   const host = account.endpoint.dockerHost;
   if (account.provider === 'docker' && !host)
     throw new HttpError(400, 'bad_request', 'A docker account needs a docker host (unix:///path/to/docker.sock or tcp://host:port).', 'endpoint.dockerHost');
-  if (account.provider === 'local' && host) throw new HttpError(400, 'bad_request', 'A local account runs on this machine and has no docker host.', 'endpoint.dockerHost');
+  if ((account.provider === 'local' || account.provider === 'qemu') && host)
+    throw new HttpError(400, 'bad_request', `A ${account.provider} account runs on this machine and has no docker host.`, 'endpoint.dockerHost');
   if (account.provider === 'kubernetes' && host)
     throw new HttpError(400, 'bad_request', 'A kubernetes account reaches its cluster through a kubeconfig, not a docker host.', 'endpoint.dockerHost');
   const kube = account.endpoint.kubeconfigPath ?? account.endpoint.context ?? account.endpoint.registry;

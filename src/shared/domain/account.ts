@@ -6,11 +6,11 @@ import { AccountName, RegionName, Timestamp } from './ids';
  * API (Docker or Podman); `kubernetes` a cluster (experimental: tested against a simulated API
  * server); the others are adapters to come and cannot be created yet.
  */
-export const CloudProvider = z.enum(['local', 'docker', 'aws', 'gce', 'kubernetes']);
+export const CloudProvider = z.enum(['local', 'docker', 'qemu', 'aws', 'gce', 'kubernetes']);
 export type CloudProvider = z.infer<typeof CloudProvider>;
 
 /** The providers an admin can create an account for today. */
-export const AccountProvider = z.enum(['local', 'docker', 'kubernetes'], { error: "provider must be 'local', 'docker' or 'kubernetes'" });
+export const AccountProvider = z.enum(['local', 'docker', 'qemu', 'kubernetes'], { error: "provider must be 'local', 'docker', 'qemu' or 'kubernetes'" });
 export type AccountProvider = z.infer<typeof AccountProvider>;
 
 export const Environment = z.enum(['prod', 'staging', 'test', 'dev', 'other']);

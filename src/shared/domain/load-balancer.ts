@@ -19,6 +19,6 @@ export const LoadBalancer = z.object({
   healthCheckPath: z.string().startsWith('/'),
   targets: z.array(LoadBalancerTarget),
   /** The provider that runs this balancer; absent for display-only balancers (the demo seed). */
-  managedBy: z.enum(['local', 'docker', 'kubernetes']).optional(),
+  managedBy: z.enum(['local', 'docker', 'qemu', 'kubernetes']).optional(),
 });
 export type LoadBalancer = z.infer<typeof LoadBalancer>;

@@ -33,7 +33,7 @@ export const ServerGroup = z.object({
   instances: z.array(Instance),
   launchedAt: Timestamp,
   /** The provider that runs this group; absent for display-only groups (the demo seed), which no operation touches. */
-  managedBy: z.enum(['local', 'docker', 'kubernetes']).optional(),
+  managedBy: z.enum(['local', 'docker', 'qemu', 'kubernetes']).optional(),
   /** Handed to each instance by the metadata service (cloud-init / ignition user-data). */
   userData: z.string().max(65_536).optional(),
 });

@@ -6,10 +6,13 @@ import { registryContainerImages } from './container-images';
 import { join } from 'node:path';
 import { createDockerProvider } from './docker-provider';
 import { createKubernetesProvider } from '../kubernetes/kubernetes-provider';
+import { createQemuProvider } from '../qemu/qemu-provider';
+import { registryDiskImages } from '../qemu/registry-disk-images';
 
-/** What a running Kiln deploys with: its local cloud, a container provider per docker account and a Kubernetes provider per kubernetes account, running the bakery's OCI images. */
+/** What a running Kiln deploys with: its local cloud, a container provider per docker account and a Kubernetes provider per kubernetes account (both running the bakery's OCI images), and a VM provider per qemu account booting its disk images. */
 export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
   const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
+  const disks = registryDiskImages({ repos: deps.repos, paths: deps.bakery, cacheDir: join(deps.cloudDir, 'qemu', 'images') });
   return createProviders(deps.repos, deps.local, {
     docker: (account, credentials) =>
       createDockerProvider({
@@ -22,5 +25,15 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
       }),
     // The cluster pulls `<registry>/<name>:<version>`: pushing the bakery's image there is still to come (issue 21).
     kubernetes: (account, credentials) => createKubernetesProvider({ repos: deps.repos, account, credentials, images, log: (line) => deps.log(`${account.name}: ${line}`) }),
+    qemu: (account) =>
+      createQemuProvider({
+        repos: deps.repos,
+        account,
+        images: disks,
+        stateDir: join(deps.cloudDir, 'qemu', account.name),
+        // Memory per VM (MiB); TCG VMs of a small Debian image idle well under 300 MB of RSS at the default 256.
+        vm: { memoryMiB: Number(process.env.KILN_VM_MEMORY_MIB) || 256 },
+        log: (line) => deps.log(`${account.name}: ${line}`),
+      }),
   });
 }

@@ -9,7 +9,7 @@ import { FormError, inputClasses } from '../../components/auth-card';
 
 const EMPTY = {
   name: '',
-  provider: 'local' as 'local' | 'docker' | 'kubernetes',
+  provider: 'local' as 'local' | 'docker' | 'qemu' | 'kubernetes',
   environment: 'dev',
   regions: 'local',
   dockerHost: '',
@@ -63,6 +63,7 @@ export function AddAccountForm() {
         <select aria-label="Provider" className={`${inputClasses} w-28`} value={draft.provider} onChange={set('provider')}>
           <option value="local">local</option>
           <option value="docker">docker</option>
+          <option value="qemu">qemu (VMs)</option>
           <option value="kubernetes">kubernetes (experimental)</option>
         </select>
         <select aria-label="Environment" className={`${inputClasses} w-28`} value={draft.environment} onChange={set('environment')}>

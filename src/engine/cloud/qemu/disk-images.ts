@@ -1,0 +1,30 @@
+import type { ImageRef } from '../../../shared/domain/image';
+
+/** A disk image the VM provider can boot: its raw partition (the base of every instance's overlay) and its kernel. */
+export interface DiskImage {
+  ref: ImageRef;
+  /** The decompressed packed partition (raw ext4), never written: instances boot from overlays on it. */
+  raw: string;
+  /** Absent when the image has none: such an image cannot boot, and a create names that. */
+  kernel?: string | undefined;
+  initrd?: string | undefined;
+}
+
+/** Where the VM provider finds images; undefined for an image it does not know. */
+export interface DiskImageSource {
+  resolve(ref: string): Promise<DiskImage | undefined>;
+}
+
+/** Fixed images by name, any version (tests and benchmarks build one and run it as every version). */
+export function fixedDiskImages(byName: Record<string, Omit<DiskImage, 'ref'>>): DiskImageSource {
+  return {
+    async resolve(ref) {
+      const at = ref.lastIndexOf(':');
+      const name = at > 0 ? ref.slice(0, at) : ref;
+      const version = at > 0 ? ref.slice(at + 1) : '';
+      const image = byName[name];
+      if (!image || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(version)) return undefined;
+      return { ref: { name, version }, ...image };
+    },
+  };
+}

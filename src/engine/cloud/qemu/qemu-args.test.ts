@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { guestMetadataUrl, qemuArgs, type VmSpec } from './qemu-args';
+import { createVmLease } from './qemu-lease';
+import { newestKernel } from './registry-disk-images';
+
+const spec: VmSpec = {
+  instanceId: 'i-abc123',
+  disk: '/state/vms/i-abc123/disk.qcow2',
+  kernel: '/k/vmlinuz',
+  memoryMiB: 384,
+  hostPort: 26001,
+  appPort: 8080,
+  metadataUrl: 'http://10.0.2.100/v1/tok',
+  metadataCommand: "'/usr/bin/node' '/state/pipe,1.cjs' 4321",
+  qmpSocket: '/state/vms/i-abc123/qmp.sock',
+  pidFile: '/state/vms/i-abc123/qemu.pid',
+  imageVersion: 'v3',
+  accel: 'tcg',
+};
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('the VM command line', () => {
+  it("gives the guest the metadata service at 10.0.2.100 with the host URL's path, never the host's loopback", () => {
+    expect(guestMetadataUrl('http://127.0.0.1:40123/v1/0123abcd')).toBe('http://10.0.2.100/v1/0123abcd');
+  });
+
+  it('forwards only the app port on loopback and the metadata address, in a restricted network, under TCG with the memory asked for', () => {
+    const args = qemuArgs(spec);
+    expect(after(args, '-machine')).toBe('q35,accel=tcg');
+    expect(after(args, '-m')).toBe('384');
+    // A comma in the pipe command would end the option: QEMU reads it doubled.
+    expect(after(args, '-netdev')).toBe("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:26001-:8080,guestfwd=tcp:10.0.2.100:80-cmd:'/usr/bin/node' '/state/pipe,,1.cjs' 4321");
+    expect(after(args, '-append')).toContain('kiln.metadata=http://10.0.2.100/v1/tok');
+    expect(after(args, '-smbios')).toBe('type=11,value=io.kiln.metadata=http://10.0.2.100/v1/tok');
+    expect(after(args, '-qmp')).toBe('unix:/state/vms/i-abc123/qmp.sock,server=on,wait=off');
+  });
+
+  it('boots the kernel named in /boot, the newest when there are several', () => {
+    const listing = ['/12/100644/0/0/config-6.1.0-9-cloud-amd64/1/', '/13/100644/0/0/vmlinuz-6.1.0-9-cloud-amd64/8/', '/14/100644/0/0/vmlinuz-6.1.0-57-cloud-amd64/8/', ''].join(
+      '\n',
+    );
+    expect(newestKernel(listing)).toBe('6.1.0-57-cloud-amd64');
+    expect(newestKernel('/2/40755/0/0/./0/\n')).toBeUndefined();
+  });
+});
+
+describe("an account's VM lease", () => {
+  it('is refused while a live process holds it, and taken over from a holder that died', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-vm-lease-'));
+    const first = createVmLease(dir);
+    expect(first.acquire()).toBeUndefined();
+    const second = createVmLease(dir);
+    expect(second.acquire()).toBe(first.owner);
+    first.release();
+    expect(second.acquire()).toBeUndefined();
+    second.release();
+    // pid 2^22+1 is above Linux's pid_max: a holder on this host that is surely gone.
+    writeFileSync(join(dir, 'lease'), `${hostname()}:4194305:dead`);
+    expect(createVmLease(dir).acquire()).toBeUndefined();
+  });
+});

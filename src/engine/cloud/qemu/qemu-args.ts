@@ -1,0 +1,90 @@
+/** What one VM is booted with; everything the command line needs and nothing else. */
+export interface VmSpec {
+  instanceId: string;
+  /** The per-instance qcow2 overlay over the image's raw partition. */
+  disk: string;
+  kernel: string;
+  initrd?: string | undefined;
+  memoryMiB: number;
+  /** 127.0.0.1:hostPort on the host reaches appPort in the guest (the balancers send here). */
+  hostPort: number;
+  appPort: number;
+  /** The metadata URL as the guest sees it (guestMetadataUrl). */
+  metadataUrl: string;
+  /** A host command whose stdin/stdout become one guest connection to 10.0.2.100:80. */
+  metadataCommand: string;
+  qmpSocket: string;
+  pidFile: string;
+  imageVersion: string;
+  /** Only when a probe boot proved KVM works here; TCG otherwise. */
+  accel: 'tcg' | 'kvm';
+}
+
+/** The guest reaches the metadata service at a fixed, cloud-like address (guestfwd), never the host's loopback. */
+export const GUEST_METADATA_HOST = '10.0.2.100';
+
+/**
+ * The URL an instance's metadata service handed out for the host (`http://127.0.0.1:<port>/v1/<token>`)
+ * as the guest must use it: the same path on 10.0.2.100:80, which guestfwd pipes to that port.
+ */
+export function guestMetadataUrl(hostUrl: string): string {
+  const url = new URL(hostUrl);
+  return `http://${GUEST_METADATA_HOST}${url.pathname.replace(/\/$/, '')}`;
+}
+
+/** QEMU splits -netdev options on commas; a literal comma is written twice. */
+const optionValue = (s: string) => s.replaceAll(',', ',,');
+
+/** The kernel command line: serial console, NVMe root (built into Debian's cloud kernel), and the instance's metadata URL and app port. */
+export function kernelCommandLine(spec: Pick<VmSpec, 'metadataUrl' | 'appPort' | 'imageVersion'>): string {
+  return `console=ttyS0 root=/dev/nvme0n1 rootfstype=ext4 rw panic=-1 kiln.metadata=${spec.metadataUrl} kiln.port=${spec.appPort} kiln.version=${spec.imageVersion}`;
+}
+
+/**
+ * One VM: q35 under TCG (or KVM when proven), no display, the serial console on stdout (the
+ * instance log), user networking with `restrict=on` so the guest reaches nothing but its app port
+ * forward and the metadata address, QMP on a unix socket for power-down and reset, and the metadata
+ * URL both on the kernel command line and as an SMBIOS OEM string (type 11) for images that read it there.
+ */
+export function qemuArgs(spec: VmSpec): string[] {
+  const netdev = [
+    'user',
+    'id=n0',
+    'restrict=on',
+    `hostfwd=tcp:127.0.0.1:${spec.hostPort}-:${spec.appPort}`,
+    `guestfwd=tcp:${GUEST_METADATA_HOST}:80-cmd:${optionValue(spec.metadataCommand)}`,
+  ].join(',');
+  return [
+    '-name',
+    `kiln-${spec.instanceId}`,
+    '-machine',
+    `q35,accel=${spec.accel}`,
+    '-cpu',
+    spec.accel === 'kvm' ? 'host' : 'max',
+    '-m',
+    String(spec.memoryMiB),
+    '-nographic',
+    '-nodefaults',
+    '-serial',
+    'stdio',
+    '-kernel',
+    spec.kernel,
+    ...(spec.initrd ? ['-initrd', spec.initrd] : []),
+    '-append',
+    kernelCommandLine(spec),
+    '-smbios',
+    `type=11,value=io.kiln.metadata=${optionValue(spec.metadataUrl)}`,
+    '-drive',
+    `if=none,id=root,file=${optionValue(spec.disk)},format=qcow2`,
+    '-device',
+    'nvme,drive=root,serial=kiln-root',
+    '-netdev',
+    netdev,
+    '-device',
+    'virtio-net-pci,netdev=n0',
+    '-qmp',
+    `unix:${optionValue(spec.qmpSocket)},server=on,wait=off`,
+    '-pidfile',
+    spec.pidFile,
+  ];
+}

@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Account } from '../../../shared/domain/account';
+import { openTestDatabase } from '../../../db/test-database';
+import { createOwners, createTestRunner } from '../../../db/test-builders';
+import type { ProviderHarness } from '../contract/provider-contract';
+import type { CloudProvider } from '../provider';
+import { balancerPids } from '../test-kiln-process';
+import { fixedDiskImages } from './disk-images';
+import { createQemuProvider } from './qemu-provider';
+import type { QemuProvider, QemuProviderOptions } from './qemu-provider-options';
+import { testVmImage } from './test-vm-image';
+
+const hasQemu = (() => {
+  try {
+    execFileSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+/** Why the VM tests are skipped, or undefined when this machine can run them. */
+export const QEMU_SKIP_REASON = hasQemu ? undefined : 'qemu-system-x86_64 or qemu-img is not installed (src/tools/ensure-qemu.sh installs them)';
+
+/** Boots take ~8 s each under TCG on two cores; other tests may be booting VMs meanwhile, so checks are lenient. */
+export const FAST_VMS = { readyTimeoutMs: 60_000, healthIntervalMs: 250, unhealthyThreshold: 3, healthTimeoutMs: 5000, goneLingerMs: 500 };
+
+let portBase = 33000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) % 4) * 500;
+
+/** QEMU processes whose command line names a path under `dir`: what a test must leave none of. */
+export function qemuPidsUnder(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        return args[0]?.includes('qemu-system') === true && args.some((a) => a.includes(dir));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * A VM provider on a throwaway database, for account `vms` (region east), booting the busybox test
+ * image as `sample-app:<any version>`; `silent-app` never reports ready, `panic-app` has no init
+ * (its kernel panics), `nokernel-app` has no kernel. close() reports any QEMU process left behind.
+ */
+export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}) {
+  const { db, repos, close: closeDb } = await openTestDatabase();
+  await createOwners(repos);
+  await createTestRunner(repos);
+  const account = Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false });
+  await repos.accounts.upsert(account);
+  const stateDir = mkdtempSync(join(tmpdir(), 'kiln-qemu-test-'));
+  const ports = { from: portBase, to: portBase + 39 };
+  portBase += 40;
+  const ready = testVmImage('ready');
+  const images = fixedDiskImages({
+    'sample-app': ready,
+    'silent-app': testVmImage('silent'),
+    'panic-app': testVmImage('no-init'),
+    'nokernel-app': { raw: ready.raw },
+  });
+  const made: QemuProvider[] = [];
+  const fresh = async (extra: Partial<QemuProviderOptions> = {}) => {
+    const p = createQemuProvider({ repos, account, images, stateDir, ports, timings: FAST_VMS, vm: { stopGraceMs: 5000 }, drainTimeoutMs: 5000, ...options, ...extra });
+    made.push(p);
+    await p.start();
+    return p;
+  };
+  const provider = await fresh();
+  let closed = false;
+  return {
+    db,
+    repos,
+    provider,
+    stateDir,
+    images,
+    account: account.name,
+    region: 'east',
+    application: 'web',
+    image: 'sample-app:v1',
+    fresh,
+    qemuPids: () => qemuPidsUnder(stateDir),
+    /** A hand-over to a new provider (optionally with other options): the old one lets go, nothing stops. */
+    async restart(extra?: Partial<QemuProviderOptions>): Promise<QemuProvider> {
+      for (const p of made.splice(0)) await p.detach();
+      return fresh(extra);
+    },
+    async destroyAll(): Promise<void> {
+      const current = made.at(-1);
+      if (!current) return;
+      for (const sg of await repos.serverGroups.listManaged('qemu')) await current.destroyServerGroup(sg);
+    },
+    /** Closes every provider; returns what it left running (QEMU and balancer processes), then kills it. */
+    async close(): Promise<string[]> {
+      if (closed) return [];
+      closed = true;
+      for (const p of made.splice(0)) await p.close();
+      const left = [...qemuPidsUnder(stateDir).map((pid) => `qemu process ${pid}`), ...balancerPids(stateDir).map((pid) => `balancer process ${pid}`)];
+      for (const pid of [...qemuPidsUnder(stateDir), ...balancerPids(stateDir)]) process.kill(pid, 'SIGKILL');
+      await closeDb();
+      rmSync(stateDir, { recursive: true, force: true });
+      return left;
+    },
+  };
+}
+export type QemuHarness = Awaited<ReturnType<typeof openQemuHarness>>;
+
+/** The harness in the contract suite's shape: close() destroys what the suite left, and fails if a VM outlived it. */
+export async function makeQemuContractHarness(): Promise<ProviderHarness> {
+  const h = await openQemuHarness();
+  let provider: CloudProvider = h.provider;
+  return {
+    get provider() {
+      return provider;
+    },
+    account: h.account,
+    region: h.region,
+    application: h.application,
+    image: h.image,
+    async restart() {
+      provider = await h.restart();
+      return provider;
+    },
+    async close() {
+      await h.destroyAll();
+      const left = await h.close();
+      if (left.length > 0) throw new Error(`processes left after the contract suite: ${left.join(', ')}`);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Account } from '../../../shared/domain/account';
+import type { Repositories } from '../../../db/types';
+import type { RuntimeTimings } from '../local-runtime';
+import type { PortRange } from '../ports';
+import type { CloudProvider } from '../provider';
+import type { DiskImageSource } from './disk-images';
+import type { VmSettings } from './qemu-runtime';
+
+export interface QemuProviderOptions {
+  repos: Repositories;
+  account: Account;
+  images: DiskImageSource;
+  /** VM files (overlays, consoles, QMP sockets, pid files), balancer records and the lease. */
+  stateDir: string;
+  ports?: PortRange;
+  vm?: Partial<VmSettings>;
+  timings?: Partial<RuntimeTimings>;
+  drainTimeoutMs?: number;
+  /** How long a create watches its VMs for a failure before ready (default: the ready timeout). */
+  startGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface QemuProvider extends CloudProvider {
+  readonly kind: 'qemu';
+  start(): Promise<void>;
+  /** Stops balancers and health checks; VMs keep running for the next Kiln to adopt. */
+  close(): Promise<void>;
+  /** A hand-over: balancers keep serving, VMs keep running, the lease is given back. */
+  detach(): Promise<void>;
+}
+
+export const DEFAULT_VM_PORTS: PortRange = { from: 26000, to: 26999 };

@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerGroup } from '../../../shared/domain/server-group';
+import type { Repositories } from '../../../db/types';
+import { isAlive, probe } from '../instance-process';
+import { counted, type InstanceState, routable, toInstance } from '../local-instance';
+import type { RuntimeTimings } from '../local-runtime';
+import type { MetadataService } from '../metadata-service';
+import type { PortAllocator } from '../ports';
+import type { DiskImage } from './disk-images';
+import { guestMetadataUrl } from './qemu-args';
+import { consoleTail, createOverlay, isOurVm, panicLine, prepareVmDir, readRecord, removeVmDir, startVm, stopVm, vmPaths, writeRecord } from './vm-process';
+
+export interface VmInstance extends InstanceState {
+  /** 0 while it waits for a boot slot. */
+  pid: number;
+}
+
+export interface VmGroup {
+  sg: ServerGroup;
+  image: DiskImage;
+  instances: VmInstance[];
+  destroying: boolean;
+  saved: string;
+  /** VMs that failed before they were ever ready, in a row (a boot loop backs off). */
+  crashes: number;
+  nextLaunchMs: number;
+  /** Why the last VM failed before ready, with its last console lines, for the error. */
+  lastCrash?: string | undefined;
+  problem?: string | undefined;
+  running: Promise<void>;
+  queued: boolean;
+}
+
+export interface VmSettings {
+  qemu: string;
+  qemuImg: string;
+  memoryMiB: number;
+  /** VMs booting at once (launched, not yet ready), over all groups: TCG boots are CPU-bound. */
+  maxBooting: number;
+  appPort: number;
+  stopGraceMs: number;
+  accel: 'tcg' | 'kvm';
+}
+
+/**
+ * Keeps each group's VMs at desired capacity: boots them (a few at a time), watches the console
+ * for a kernel panic, health-checks through the forwarded port once a VM reported ready, replaces
+ * what died or never reported ready in time, and powers down extras.
+ */
+export function createVmRuntime(deps: {
+  repos: Repositories;
+  stateDir: string;
+  account: string;
+  ports: PortAllocator;
+  metadata: MetadataService;
+  /** The guestfwd command reaching the metadata service (known once it listens). */
+  metadataCommand: () => string;
+  settings: VmSettings;
+  timings: RuntimeTimings;
+  onRoutesChanged: () => void;
+  log: (line: string) => void;
+}) {
+  const { repos, timings, settings, stateDir } = deps;
+  const groups = new Map<string, VmGroup>();
+
+  const persist = async (g: VmGroup): Promise<void> => {
+    if (g.destroying) return;
+    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
+    const text = JSON.stringify(sg);
+    if (text === g.saved) return;
+    g.saved = text;
+    await repos.serverGroups.save(sg).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
+  };
+
+  const booting = () => [...groups.values()].flatMap((g) => g.instances).filter((i) => i.pid > 0 && counted(i) && i.readyMs === undefined).length;
+
+  async function markGone(g: VmGroup, i: VmInstance, detail: string): Promise<void> {
+    if (i.gone) return;
+    i.gone = true;
+    i.goneMs = Date.now();
+    i.detail = detail;
+    deps.ports.release(i.port);
+    deps.metadata.unregister(i.id);
+    if (i.retiring) g.instances = g.instances.filter((x) => x !== i);
+    else if (i.readyMs === undefined) {
+      g.crashes += 1;
+      g.lastCrash = detail;
+      g.nextLaunchMs = Date.now() + Math.min(30_000, 250 * 2 ** g.crashes);
+    }
+    if (i.pid > 0) await stopVm(i.pid, vmPaths(stateDir, i.id), 0);
+    removeVmDir(stateDir, i.id);
+    deps.onRoutesChanged();
+  }
+
+  /** Adds an instance waiting for a boot slot; boot() starts it. */
+  async function launch(g: VmGroup): Promise<VmInstance> {
+    const port = await deps.ports.allocate();
+    const instance: VmInstance = {
+      id: `i-${randomBytes(6).toString('hex')}`,
+      pid: 0,
+      port,
+      launchedAt: new Date().toISOString(),
+      startedMs: Date.now(),
+      failures: 0,
+      detail: 'waiting for a boot slot',
+      gone: false,
+      retiring: false,
+    };
+    g.instances.push(instance);
+    return instance;
+  }
+
+  async function boot(g: VmGroup, i: VmInstance): Promise<void> {
+    const paths = prepareVmDir(stateDir, i.id);
+    i.pid = -1; // taken: a second pass must not boot it too
+    try {
+      // A unix socket's path has room for 107 bytes; a longer one would fail inside QEMU with a vaguer message.
+      if (Buffer.byteLength(paths.qmp) > 107) throw new Error(`the VM state dir ${stateDir} is too deep for QEMU's control socket (${paths.qmp}): set a shorter KILN_DATA`);
+      if (!g.image.kernel) throw new Error(`image ${g.sg.image.name}:${g.sg.image.version} has no kernel to boot (/boot/vmlinuz-*)`);
+      const url = deps.metadata.register({
+        instanceId: i.id,
+        hostname: `${g.sg.name}-${i.id.slice(2, 8)}`,
+        serverGroup: g.sg.name,
+        account: g.sg.account,
+        region: g.sg.region,
+        userData: g.sg.userData ?? '',
+      });
+      writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt });
+      await createOverlay(settings.qemuImg, g.image.raw, paths.disk);
+      i.pid = await startVm(
+        settings.qemu,
+        {
+          instanceId: i.id,
+          disk: paths.disk,
+          kernel: g.image.kernel,
+          initrd: g.image.initrd,
+          memoryMiB: settings.memoryMiB,
+          hostPort: i.port,
+          appPort: settings.appPort,
+          metadataUrl: guestMetadataUrl(url),
+          metadataCommand: deps.metadataCommand(),
+          qmpSocket: paths.qmp,
+          pidFile: paths.pid,
+          imageVersion: g.sg.image.version,
+          accel: settings.accel,
+        },
+        paths.log,
+      );
+      i.startedMs = Date.now();
+      i.detail = 'booting; waiting for report-ready';
+    } catch (err) {
+      i.pid = 0;
+      await markGone(g, i, `could not boot: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async function stop(g: VmGroup, i: VmInstance, why: string): Promise<void> {
+    i.retiring = true;
+    i.detail = why;
+    deps.onRoutesChanged();
+    if (i.pid > 0) await stopVm(i.pid, vmPaths(stateDir, i.id), settings.stopGraceMs);
+    await markGone(g, i, why);
+    g.instances = g.instances.filter((x) => x !== i);
+  }
+
+  /** Why a VM that is no longer running stopped: the panic line when the kernel gave up, and the last console lines. */
+  const whyGone = (i: VmInstance, what: string) => {
+    const paths = vmPaths(stateDir, i.id);
+    const panic = panicLine(paths);
+    return `${panic ? `kernel panic: ${panic}` : what}; last console lines: ${consoleTail(paths, 5) || '(none)'}`;
+  };
+
+  async function check(g: VmGroup, i: VmInstance): Promise<void> {
+    if (i.gone || i.retiring || i.pid <= 0) return;
+    const paths = vmPaths(stateDir, i.id);
+    if (!isOurVm(i.pid, paths.disk)) return markGone(g, i, whyGone(i, 'the VM stopped'));
+    if (i.readyMs === undefined && panicLine(paths)) return markGone(g, i, whyGone(i, 'kernel panic'));
+    if (i.readyMs === undefined) {
+      if (Date.now() - i.startedMs <= timings.readyTimeoutMs) return;
+      i.lastCheckOk = false;
+      const why = `did not report ready within ${timings.readyTimeoutMs / 1000} s; replaced; last console lines: ${consoleTail(paths, 5) || '(none)'}`;
+      g.crashes += 1;
+      g.lastCrash = why;
+      return stop(g, i, why);
+    }
+    // Ready is the report AND the forwarded port answering: only then may a balancer send to it.
+    const result = await probe(i.port, '/health', timings.healthTimeoutMs);
+    const was = i.lastCheckOk;
+    i.lastCheckOk = result.ok;
+    i.failures = result.ok ? 0 : i.failures + 1;
+    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
+    if (result.ok) g.crashes = 0;
+    if (was !== result.ok) deps.onRoutesChanged();
+    if (i.failures >= timings.unhealthyThreshold) await stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+  }
+
+  async function reconcileOnce(g: VmGroup): Promise<void> {
+    if (g.destroying) return;
+    await Promise.all(g.instances.map((i) => check(g, i)));
+    const desired = g.sg.capacity.desired;
+    const live = g.instances.filter(counted);
+    const whole = live.filter(routable).length >= desired;
+    g.instances = g.instances.filter((i) => !i.gone || Date.now() - (i.goneMs ?? 0) < (whole ? timings.goneLingerMs : 60_000));
+    g.problem = undefined;
+    for (let n = live.length; n < desired && !g.destroying && Date.now() >= g.nextLaunchMs; n += 1) {
+      try {
+        await launch(g);
+      } catch (err) {
+        g.problem = err instanceof Error ? err.message : String(err);
+        break;
+      }
+    }
+    if (live.length > desired) {
+      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
+      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
+    }
+    // The boot queue: the oldest waiting VMs of this group start while slots are free.
+    for (const i of g.instances.filter((x) => x.pid === 0 && counted(x))) {
+      if (g.destroying || booting() >= settings.maxBooting) break;
+      await boot(g, i);
+    }
+    await persist(g);
+  }
+
+  function reconcile(g: VmGroup): Promise<void> {
+    if (g.queued) return g.running;
+    g.queued = true;
+    g.running = g.running
+      .then(async () => {
+        g.queued = false;
+        await reconcileOnce(g);
+      })
+      .catch((err: unknown) => {
+        g.problem = err instanceof Error ? err.message : String(err);
+        deps.log(`${g.sg.name}: ${g.problem}`);
+      });
+    return g.running;
+  }
+
+  /** Watches a new group until its VMs reported ready: the first that fails first (no kernel, a panic, no report in time) fails the create. */
+  async function failsAtOnce(g: VmGroup, graceMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (g.crashes > 0) return g.lastCrash;
+      const live = g.instances.filter(counted);
+      if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
+      await new Promise((r) => setTimeout(r, 200));
+      await reconcile(g);
+    }
+    return g.crashes > 0 ? g.lastCrash : undefined;
+  }
+
+  return {
+    groups,
+    persist,
+    failsAtOnce,
+    stop,
+    reconcile,
+    /** A reboot: QMP system_reset keeps the VM (same id, disk and port); it leaves the balancer until it reports ready and passes its check again. */
+    resetting(i: VmInstance) {
+      i.readyMs = undefined;
+      i.lastCheckOk = undefined;
+      i.failures = 0;
+      i.startedMs = Date.now();
+      i.detail = 'rebooting; waiting for report-ready';
+      const record = readRecord(stateDir, i.id);
+      if (record) writeRecord(stateDir, { ...record, readyAt: undefined });
+      deps.onRoutesChanged();
+    },
+    onReady(instanceId: string) {
+      for (const g of groups.values()) {
+        const i = g.instances.find((x) => x.id === instanceId);
+        if (i && i.readyMs === undefined && !i.gone) {
+          i.readyMs = Date.now();
+          i.detail = 'reported ready; waiting for the first health check';
+          const record = readRecord(stateDir, i.id);
+          if (record) writeRecord(stateDir, { ...record, readyAt: new Date(i.readyMs).toISOString() });
+          void reconcile(g);
+        }
+      }
+    },
+    isAlive,
+  };
+}
+export type VmRuntime = ReturnType<typeof createVmRuntime>;

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Repositories } from '../../../db/types';
+import { createBakeLog } from '../../bakery/bake-log';
+import { decompress } from '../../bakery/compress';
+import { artifactPath, type BakeryPaths } from '../../bakery/store';
+import type { DiskImage, DiskImageSource } from './disk-images';
+
+const run = promisify(execFile);
+
+/** The newest `vmlinuz-<version>` in a listing of /boot (debugfs `ls -p`: `/ino/mode/uid/gid/name/size/`). */
+export function newestKernel(listing: string): string | undefined {
+  return listing
+    .split('\n')
+    .map((l) => l.split('/')[5] ?? '')
+    .filter((n) => n.startsWith('vmlinuz-'))
+    .map((n) => n.slice('vmlinuz-'.length))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .at(-1);
+}
+
+/**
+ * The bakery's `disk` images, made bootable once per digest under `<cacheDir>/<digest>/`: the
+ * packed partition decompressed to `root.raw` (every instance's overlay sits on it) and the kernel
+ * and initrd copied out of its /boot with debugfs (no mount, no root needed) for direct kernel boot.
+ */
+export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; paths: BakeryPaths; cacheDir: string }): DiskImageSource {
+  const preparing = new Map<string, Promise<Omit<DiskImage, 'ref'>>>();
+  const prepare = async (artifact: string, dir: string): Promise<Omit<DiskImage, 'ref'>> => {
+    const raw = join(dir, 'root.raw');
+    if (!existsSync(raw)) {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${raw}.${process.pid}`;
+      await decompress(
+        createBakeLog(() => {}),
+        'vm image',
+        artifact,
+        tmp,
+      );
+      renameSync(tmp, raw);
+    }
+    const { stdout } = await run('debugfs', ['-R', 'ls -p /boot', raw]).catch(() => ({ stdout: '' }));
+    const version = newestKernel(stdout);
+    if (!version) return { raw };
+    const kernel = join(dir, `vmlinuz-${version}`);
+    const initrd = join(dir, `initrd.img-${version}`);
+    if (!existsSync(kernel)) await run('debugfs', ['-R', `dump /boot/vmlinuz-${version} ${kernel}`, raw]);
+    if (!existsSync(initrd) && stdout.includes(`/initrd.img-${version}/`)) await run('debugfs', ['-R', `dump /boot/initrd.img-${version} ${initrd}`, raw]);
+    return { raw, kernel: existsSync(kernel) ? kernel : undefined, initrd: existsSync(initrd) ? initrd : undefined };
+  };
+  return {
+    async resolve(ref) {
+      const image = await deps.repos.images.resolve(ref);
+      if (!image || image.format !== 'disk') return undefined;
+      const artifact = artifactPath(deps.paths, image.artifact);
+      if (!existsSync(artifact)) return undefined;
+      const digest = image.digest.replace(/^sha256:/, '');
+      let ready = preparing.get(digest);
+      if (!ready) {
+        ready = prepare(artifact, join(deps.cacheDir, digest));
+        preparing.set(digest, ready);
+        // A failed preparation (disk full) is tried again on the next deploy, from scratch.
+        ready.catch(() => {
+          preparing.delete(digest);
+          rmSync(join(deps.cacheDir, digest), { recursive: true, force: true });
+        });
+      }
+      return { ref: { name: image.name, version: image.version, digest: image.digest }, ...(await ready) };
+    },
+  };
+}
