@@ -31,6 +31,11 @@ export interface ContractLimits {
    * instance's `x-kiln-instance` starts with its group's name) and that `traffic()` refuses.
    */
   trafficByInstanceCount?: boolean;
+  /**
+   * A reboot replaces the instance under a new id (a Kubernetes pod is deleted and its ReplicaSet
+   * makes a new one): the reboot test checks the group returns to capacity without failing a request.
+   */
+  rebootReplacesInstance?: boolean;
 }
 
 /** What each part of the suite gets: the harness of the running test and a name factory. */

@@ -46,13 +46,13 @@ describe('Kubernetes provider', { timeout: 60_000 }, () => {
     await h.provider.createServerGroup(spec(key.name));
     const before = await healthy(h.provider, key, 2);
     const victim = before.instances[0]!;
-    await h.provider.terminateInstance!(key, victim.id);
+    await h.provider.terminateInstance(key, victim.id);
     const after = await until('a replacement, healthy', async () => {
       const g = await h!.provider.getServerGroup(key);
       return g && g.instances.length === 2 && g.instances.every((i) => i.health === 'out_of_service') && !g.instances.some((i) => i.id === victim.id) && g;
     });
     expect(after.instances.map((i) => i.id)).toContain(before.instances[1]!.id);
-    await expect(h.provider.terminateInstance!(key, victim.id)).rejects.toMatchObject({ kind: 'not_found', field: 'instance' });
+    await expect(h.provider.terminateInstance(key, victim.id)).rejects.toMatchObject({ kind: 'not_found', field: 'instanceId' });
   });
 
   it('reboots an instance by deleting its pod: the group is back to its size with a new pod in its place', async () => {
@@ -60,7 +60,7 @@ describe('Kubernetes provider', { timeout: 60_000 }, () => {
     const key = { account: 'k8s', region: 'east', name: 'web-boot-v001' };
     await h.provider.createServerGroup(spec(key.name, 1));
     const [old] = (await healthy(h.provider, key, 1)).instances;
-    await h.provider.rebootInstance!(key, old!.id);
+    await h.provider.rebootInstance(key, old!.id);
     const back = await until('a new healthy pod', async () => {
       const g = await h!.provider.getServerGroup(key);
       return g?.instances.length === 1 && g.instances[0]!.id !== old!.id && g.instances[0]!.health === 'out_of_service' && g;

@@ -242,7 +242,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       const c = await ready();
       const pods = await groupPods(c, kilnId, key).catch(fail(`list the pods of '${key.name}'`));
       const pod = pods.find((p) => instanceIdOf(p) === instanceId);
-      if (!pod) throw new EngineError('not_found', `Instance '${instanceId}' is not in server group '${key.name}'.`, 'instance');
+      if (!pod) throw new EngineError('not_found', `Instance '${instanceId}' is not in server group '${key.name}'.`, 'instanceId');
       await c.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: key.region }).catch(fail(`delete pod ${pod.metadata?.name}`));
     },
 
