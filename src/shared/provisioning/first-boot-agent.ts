@@ -1,7 +1,13 @@
-import { z } from 'zod';
-import { pathProblem } from './ignition-checks';
-import type { ProvisioningIntentInput } from './intent';
-import { METADATA_HEADERS, METADATA_PATHS } from './metadata-protocol';
+import { z } from "zod";
+import { pathProblem } from "./ignition-checks";
+import type { ProvisioningIntentInput } from "./intent";
+import {
+	KERNEL_ARG,
+	METADATA_HEADERS,
+	METADATA_PATHS,
+	SMBIOS_OEM_KEY,
+} from "./metadata-protocol";
+import { renderAgentScript } from "./first-boot-agent-script";
 
 /**
  * The agent-less provisioning of seed 003, for any image: a systemd oneshot unit that, on first
@@ -9,211 +15,94 @@ import { METADATA_HEADERS, METADATA_PATHS } from './metadata-protocol';
  * back-off), leaves a done-marker and disables itself. It needs only sh, coreutils and curl or
  * wget, so it works on minimal images where cloud-init or an agent cannot be installed.
  */
-export const FIRST_BOOT_UNIT = 'kiln-report-ready.service';
+export const FIRST_BOOT_UNIT = "kiln-report-ready.service";
 
 const SafePath = z
-  .string()
-  .regex(/^[A-Za-z0-9/._-]+$/, "must hold only letters, digits, '/', '.', '_' or '-'")
-  .refine((p) => pathProblem(p) === undefined, 'must be an absolute, normalized path');
+	.string()
+	.regex(
+		/^[A-Za-z0-9/._-]+$/,
+		"must hold only letters, digits, '/', '.', '_' or '-'",
+	)
+	.refine(
+		(p) => pathProblem(p) === undefined,
+		"must be an absolute, normalized path",
+	);
 
 export const FirstBootAgentOptions = z.object({
-  /** Base URL of the metadata service (see metadata-protocol.ts), without a trailing slash. */
-  metadataUrl: z
-    .string()
-    .regex(/^https?:\/\/[A-Za-z0-9.:[\]_~%/-]+$/, 'metadataUrl must be an http(s) URL without query, quotes or spaces')
-    .refine((u) => !u.endsWith('/'), 'metadataUrl must not end with /'),
-  stateDir: SafePath.default('/var/lib/kiln'),
-  /** Under /opt: /usr is read-only on Flatcar and Fedora CoreOS. */
-  scriptPath: SafePath.default('/opt/kiln/bin/kiln-report-ready'),
-  maxAttempts: z.number().int().min(1).max(20).default(8),
-  initialDelaySeconds: z.number().int().min(0).max(60).default(1),
-  maxDelaySeconds: z.number().int().min(1).max(300).default(30),
+	/** Base URL of the metadata service (see metadata-protocol.ts), without a trailing slash. */
+	metadataUrl: z
+		.string()
+		.regex(
+			/^https?:\/\/[A-Za-z0-9.:[\]_~%/-]+$/,
+			"metadataUrl must be an http(s) URL without query, quotes or spaces",
+		)
+		.refine((u) => !u.endsWith("/"), "metadataUrl must not end with /"),
+	stateDir: SafePath.default("/var/lib/kiln"),
+	/** Under /opt: /usr is read-only on Flatcar and Fedora CoreOS. */
+	scriptPath: SafePath.default("/opt/kiln/bin/kiln-report-ready"),
+	maxAttempts: z.number().int().min(1).max(20).default(8),
+	initialDelaySeconds: z.number().int().min(0).max(60).default(1),
+	maxDelaySeconds: z.number().int().min(1).max(300).default(30),
 });
 export type FirstBootAgentOptions = z.input<typeof FirstBootAgentOptions>;
 
 export interface FirstBootAgent {
-  unitName: typeof FIRST_BOOT_UNIT;
-  unit: string;
-  scriptPath: string;
-  script: string;
-  /** The same two files as an intent fragment, to merge into any intent (see mergeIntents). */
-  intent: ProvisioningIntentInput;
+	unitName: typeof FIRST_BOOT_UNIT;
+	unit: string;
+	scriptPath: string;
+	script: string;
+	/** The same two files as an intent fragment, to merge into any intent (see mergeIntents). */
+	intent: ProvisioningIntentInput;
 }
 
 export function firstBootAgent(input: FirstBootAgentOptions): FirstBootAgent {
-  const o = FirstBootAgentOptions.parse(input);
-  const done = `${o.stateDir}/report-ready.done`;
-  // Worst case per step: maxAttempts requests of at most 10 s plus the back-off sleeps; three steps.
-  const perStep = o.maxAttempts * 10 + sleepsTotal(o.maxAttempts, o.initialDelaySeconds, o.maxDelaySeconds);
-  const unit = [
-    '[Unit]',
-    'Description=Kiln: report ready to the metadata service (first boot, agent-less)',
-    'Wants=network-online.target',
-    'After=network-online.target',
-    `ConditionPathExists=!${done}`,
-    '',
-    '[Service]',
-    'Type=oneshot',
-    `ExecStart=${o.scriptPath}`,
-    'StandardOutput=journal+console',
-    `TimeoutStartSec=${3 * perStep + 30}`,
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
-  ].join('\n');
-  const script = renderScript(o);
-  return {
-    unitName: FIRST_BOOT_UNIT,
-    unit,
-    scriptPath: o.scriptPath,
-    script,
-    intent: {
-      files: [{ path: o.scriptPath, mode: 0o755, content: script }],
-      units: [{ name: FIRST_BOOT_UNIT, enabled: true, contents: unit }],
-    },
-  };
+	const o = FirstBootAgentOptions.parse(input);
+	const done = `${o.stateDir}/report-ready.done`;
+	// Worst case per step: maxAttempts requests of at most 10 s plus the back-off sleeps; three steps.
+	const perStep =
+		o.maxAttempts * 10 +
+		sleepsTotal(o.maxAttempts, o.initialDelaySeconds, o.maxDelaySeconds);
+	const unit = [
+		"[Unit]",
+		"Description=Kiln: report ready to the metadata service (first boot, agent-less)",
+		// No network-online wait (it costs seconds at boot): the script waits for a default route itself.
+		// After multi-user.target too: cloud-final.service is ordered after it, and the script waits for
+		// cloud-init, so being wanted by that target without this would be an ordering loop.
+		"After=network.target systemd-networkd.service multi-user.target cloud-final.service",
+		`ConditionPathExists=!${done}`,
+		"",
+		"[Service]",
+		"Type=oneshot",
+		`ExecStart=${o.scriptPath}`,
+		"StandardOutput=journal+console",
+		`TimeoutStartSec=${3 * perStep + 30}`,
+		"",
+		"[Install]",
+		"WantedBy=multi-user.target",
+		"",
+	].join("\n");
+	const script = renderAgentScript(o, {
+		kernelArg: KERNEL_ARG,
+		smbiosKey: SMBIOS_OEM_KEY,
+		paths: METADATA_PATHS,
+		headers: METADATA_HEADERS,
+		unit: FIRST_BOOT_UNIT,
+	});
+	return {
+		unitName: FIRST_BOOT_UNIT,
+		unit,
+		scriptPath: o.scriptPath,
+		script,
+		intent: {
+			files: [{ path: o.scriptPath, mode: 0o755, content: script }],
+			units: [{ name: FIRST_BOOT_UNIT, enabled: true, contents: unit }],
+		},
+	};
 }
 
 function sleepsTotal(attempts: number, initial: number, max: number): number {
-  let total = 0;
-  for (let i = 1, d = initial; i < attempts; i++, d = Math.min(d * 2, max)) total += d;
-  return total;
-}
-
-/** Single-quoted for sh: the one quoting with no special characters inside. */
-const sq = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-function renderScript(o: z.output<typeof FirstBootAgentOptions>): string {
-  const headers = `-H ${sq(`${METADATA_HEADERS.metadata.name}: ${METADATA_HEADERS.metadata.value}`)} -H ${sq(`${METADATA_HEADERS.agent.name}: ${METADATA_HEADERS.agent.value}`)}`;
-  const wgetHeaders = `--header=${sq(`${METADATA_HEADERS.metadata.name}: ${METADATA_HEADERS.metadata.value}`)} --header=${sq(`${METADATA_HEADERS.agent.name}: ${METADATA_HEADERS.agent.value}`)}`;
-  return `#!/bin/sh
-# kiln-report-ready: agent-less first-boot provisioning, generated by Kiln
-# (src/shared/provisioning/first-boot-agent.ts; protocol in metadata-protocol.ts).
-# Fetches the goal state, sets the hostname, reports Ready, then disables itself.
-# KILN_* variables override the baked-in values (used by tests and the local cloud).
-set -u
-
-METADATA=\${KILN_METADATA_URL:-${sq(o.metadataUrl)}}
-STATE_DIR=\${KILN_STATE_DIR:-${sq(o.stateDir)}}
-DONE="$STATE_DIR/report-ready.done"
-MAX_ATTEMPTS=\${KILN_MAX_ATTEMPTS:-${o.maxAttempts}}
-FIRST_DELAY=\${KILN_RETRY_DELAY:-${o.initialDelaySeconds}}
-MAX_DELAY=\${KILN_MAX_RETRY_DELAY:-${o.maxDelaySeconds}}
-UNIT=${FIRST_BOOT_UNIT}
-
-log() { echo "kiln-report-ready: $*"; }
-
-if [ -e "$DONE" ]; then
-  log "already reported ready ($DONE exists); nothing to do"
-  exit 0
-fi
-
-if command -v curl >/dev/null 2>&1; then
-  log "using curl"
-  http_get() { curl -fsS --max-time 10 ${headers} "$1"; }
-  http_post_json() { curl -fsS --max-time 10 ${headers} -H 'Content-Type: application/json' --data-binary "$2" "$1"; }
-elif command -v wget >/dev/null 2>&1; then
-  log "using wget"
-  # GNU wget retries on its own; the back-off below is the only retry loop we want.
-  WGET_TRIES=""
-  if wget --version 2>/dev/null | grep -q 'GNU Wget'; then WGET_TRIES="--tries=1"; fi
-  http_get() { wget -q -O - -T 10 $WGET_TRIES ${wgetHeaders} "$1"; }
-  http_post_json() { wget -q -O - -T 10 $WGET_TRIES ${wgetHeaders} --header='Content-Type: application/json' --post-data="$2" "$1"; }
-else
-  log "error: neither curl nor wget is installed; cannot reach the metadata service"
-  exit 1
-fi
-
-# with_retries WHAT COMMAND...: runs COMMAND until it succeeds, at most MAX_ATTEMPTS times, sleeping
-# FIRST_DELAY, then twice as long each time (capped at MAX_DELAY); its output ends up in REPLY.
-with_retries() {
-  what=$1
-  shift
-  attempt=1
-  delay=$FIRST_DELAY
-  while :; do
-    log "$what (attempt $attempt/$MAX_ATTEMPTS)"
-    if REPLY=$("$@"); then
-      return 0
-    fi
-    if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
-      log "error: $what failed after $attempt attempts"
-      return 1
-    fi
-    log "$what failed; retrying in \${delay}s"
-    sleep "$delay"
-    attempt=$((attempt + 1))
-    delay=$((delay * 2))
-    if [ "$delay" -gt "$MAX_DELAY" ]; then delay=$MAX_DELAY; fi
-  done
-}
-
-# field JSON_KEY XML_TAG: the value from the goal state, whether JSON or Azure-style XML.
-field() {
-  printf '%s\\n' "$GOAL_STATE" | sed -n \\
-    -e "s/.*\\"$1\\"[[:space:]]*:[[:space:]]*\\"\\{0,1\\}\\([^\\",}[:space:]]*\\).*/\\1/p" \\
-    -e "s/.*<$2>[[:space:]]*\\([^<[:space:]]*\\)[[:space:]]*<\\/$2>.*/\\1/p" | head -n 1
-}
-
-# Ids go into the JSON report verbatim, so only the protocol's alphabet is accepted.
-valid_token() {
-  case $1 in '' | *[!A-Za-z0-9._:-]*) return 1 ;; esac
-  [ \${#1} -le 128 ]
-}
-
-valid_hostname() {
-  case $1 in '' | *[!a-z0-9.-]* | [.-]* | *[.-] | *..* | *.-* | *-.*) return 1 ;; esac
-  [ \${#1} -le 253 ]
-}
-
-with_retries "fetching goal state from $METADATA${METADATA_PATHS.goalState}" http_get "$METADATA${METADATA_PATHS.goalState}" || exit 1
-GOAL_STATE=$REPLY
-container_id=$(field containerId ContainerId)
-instance_id=$(field instanceId InstanceId)
-incarnation=$(field incarnation Incarnation)
-log "ContainerId: $container_id"
-log "InstanceId: $instance_id"
-log "Incarnation: $incarnation"
-if ! valid_token "$container_id" || ! valid_token "$instance_id"; then
-  log "error: the goal state lacks a valid containerId or instanceId"
-  exit 1
-fi
-case $incarnation in '' | *[!0-9]*) log "error: the goal state lacks a numeric incarnation"; exit 1 ;; esac
-if [ \${#incarnation} -gt 9 ]; then log "error: incarnation $incarnation is out of range"; exit 1; fi
-
-if with_retries "fetching hostname from $METADATA${METADATA_PATHS.hostname}" http_get "$METADATA${METADATA_PATHS.hostname}"; then
-  name=$(printf '%s' "$REPLY" | tr -d '\\r\\n')
-  if ! valid_hostname "$name"; then
-    log "warning: ignoring invalid hostname '$name'"
-  elif hostnamectl set-hostname "$name" 2>/dev/null; then
-    log "hostname set to $name (hostnamectl)"
-  elif hostname "$name"; then
-    printf '%s\\n' "$name" >"\${KILN_HOSTNAME_FILE:-/etc/hostname}" || log "warning: could not persist the hostname"
-    log "hostname set to $name (hostname)"
-  else
-    log "warning: could not set the hostname to $name"
-  fi
-else
-  # Not fatal: a wrong hostname can be fixed later; an instance that never reports Ready is lost.
-  log "warning: no hostname from the metadata service; keeping the image's"
-fi
-
-report=$(printf '{"containerId":"%s","instanceId":"%s","incarnation":%s,"state":"Ready"}' "$container_id" "$instance_id" "$incarnation")
-log "sending health report: $report"
-with_retries "reporting Ready to $METADATA${METADATA_PATHS.health}" http_post_json "$METADATA${METADATA_PATHS.health}" "$report" || exit 1
-log "reported Ready"
-
-if ! mkdir -p "$STATE_DIR" || ! touch "$DONE"; then
-  log "error: could not write $DONE"
-  exit 1
-fi
-log "wrote $DONE"
-if systemctl disable "$UNIT"; then
-  log "disabled $UNIT"
-else
-  log "warning: could not disable $UNIT (the done-marker still keeps it from running again)"
-fi
-exit 0
-`;
+	let total = 0;
+	for (let i = 1, d = initial; i < attempts; i++, d = Math.min(d * 2, max))
+		total += d;
+	return total;
 }
