@@ -1,101 +1,72 @@
-import { z } from "zod";
+import { z } from 'zod';
 
 /**
  * The part of the Ignition config (spec 3.3.0, and 3.4.0 for fcos 1.5.0) that Kiln's Butane
  * translator emits. Field names are Ignition's; the translator builds objects in Ignition's own
  * field order so `JSON.stringify` matches Butane's output byte for byte.
  */
-const Owner = z.object({
-	id: z.number().int().optional(),
-	name: z.string().optional(),
-});
+const Owner = z.object({ id: z.number().int().optional(), name: z.string().optional() });
 
-const Resource = z.object({
-	compression: z.string().optional(),
-	source: z.string().optional(),
-});
+const Resource = z.object({ compression: z.string().optional(), source: z.string().optional() });
 
 const NodeFields = {
-	group: Owner.optional(),
-	overwrite: z.boolean().optional(),
-	path: z.string(),
-	user: Owner.optional(),
+  group: Owner.optional(),
+  overwrite: z.boolean().optional(),
+  path: z.string(),
+  user: Owner.optional(),
 };
 
-export const IgnitionFile = z.object({
-	...NodeFields,
-	contents: Resource.optional(),
-	mode: z.number().int().optional(),
-});
-export const IgnitionDirectory = z.object({
-	...NodeFields,
-	mode: z.number().int().optional(),
-});
-export const IgnitionLink = z.object({
-	...NodeFields,
-	hard: z.boolean().optional(),
-	target: z.string().optional(),
-});
+export const IgnitionFile = z.object({ ...NodeFields, contents: Resource.optional(), mode: z.number().int().optional() });
+export const IgnitionDirectory = z.object({ ...NodeFields, mode: z.number().int().optional() });
+export const IgnitionLink = z.object({ ...NodeFields, hard: z.boolean().optional(), target: z.string().optional() });
 
 export const IgnitionUser = z.object({
-	gecos: z.string().optional(),
-	groups: z.array(z.string()).optional(),
-	homeDir: z.string().optional(),
-	name: z.string(),
-	noCreateHome: z.boolean().optional(),
-	noLogInit: z.boolean().optional(),
-	noUserGroup: z.boolean().optional(),
-	passwordHash: z.string().optional(),
-	primaryGroup: z.string().optional(),
-	sshAuthorizedKeys: z.array(z.string()).optional(),
-	shell: z.string().optional(),
-	shouldExist: z.boolean().optional(),
-	system: z.boolean().optional(),
-	uid: z.number().int().optional(),
+  gecos: z.string().optional(),
+  groups: z.array(z.string()).optional(),
+  homeDir: z.string().optional(),
+  name: z.string(),
+  noCreateHome: z.boolean().optional(),
+  noLogInit: z.boolean().optional(),
+  noUserGroup: z.boolean().optional(),
+  passwordHash: z.string().optional(),
+  primaryGroup: z.string().optional(),
+  sshAuthorizedKeys: z.array(z.string()).optional(),
+  shell: z.string().optional(),
+  shouldExist: z.boolean().optional(),
+  system: z.boolean().optional(),
+  uid: z.number().int().optional(),
 });
 
 export const IgnitionGroup = z.object({
-	gid: z.number().int().optional(),
-	name: z.string(),
-	passwordHash: z.string().optional(),
-	shouldExist: z.boolean().optional(),
-	system: z.boolean().optional(),
+  gid: z.number().int().optional(),
+  name: z.string(),
+  passwordHash: z.string().optional(),
+  shouldExist: z.boolean().optional(),
+  system: z.boolean().optional(),
 });
 
 export const IgnitionUnit = z.object({
-	contents: z.string().optional(),
-	dropins: z
-		.array(z.object({ contents: z.string().optional(), name: z.string() }))
-		.optional(),
-	enabled: z.boolean().optional(),
-	mask: z.boolean().optional(),
-	name: z.string(),
+  contents: z.string().optional(),
+  dropins: z.array(z.object({ contents: z.string().optional(), name: z.string() })).optional(),
+  enabled: z.boolean().optional(),
+  mask: z.boolean().optional(),
+  name: z.string(),
 });
 
-export const IgnitionVersion = z.enum(["3.3.0", "3.4.0"]);
+export const IgnitionVersion = z.enum(['3.3.0', '3.4.0']);
 export type IgnitionVersion = z.infer<typeof IgnitionVersion>;
 
 export const IgnitionConfig = z.object({
-	ignition: z.object({ version: IgnitionVersion }),
-	kernelArguments: z
-		.object({
-			shouldExist: z.array(z.string()).optional(),
-			shouldNotExist: z.array(z.string()).optional(),
-		})
-		.optional(),
-	passwd: z
-		.object({
-			groups: z.array(IgnitionGroup).optional(),
-			users: z.array(IgnitionUser).optional(),
-		})
-		.optional(),
-	storage: z
-		.object({
-			directories: z.array(IgnitionDirectory).optional(),
-			files: z.array(IgnitionFile).optional(),
-			links: z.array(IgnitionLink).optional(),
-		})
-		.optional(),
-	systemd: z.object({ units: z.array(IgnitionUnit).optional() }).optional(),
+  ignition: z.object({ version: IgnitionVersion }),
+  kernelArguments: z.object({ shouldExist: z.array(z.string()).optional(), shouldNotExist: z.array(z.string()).optional() }).optional(),
+  passwd: z.object({ groups: z.array(IgnitionGroup).optional(), users: z.array(IgnitionUser).optional() }).optional(),
+  storage: z
+    .object({
+      directories: z.array(IgnitionDirectory).optional(),
+      files: z.array(IgnitionFile).optional(),
+      links: z.array(IgnitionLink).optional(),
+    })
+    .optional(),
+  systemd: z.object({ units: z.array(IgnitionUnit).optional() }).optional(),
 });
 export type IgnitionConfig = z.infer<typeof IgnitionConfig>;

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { IntentHostname } from "./intent";
+import { z } from 'zod';
+import { IntentHostname } from './intent';
 
 /**
  * Kiln's instance metadata protocol: the agent-less "report ready" handshake of seed 003 (Azure's
@@ -30,57 +30,50 @@ import { IntentHostname } from "./intent";
  *   agent retries with bounded exponential back-off; any other 4xx is final.
  */
 export const METADATA_PATHS = {
-	goalState: "/goalstate",
-	hostname: "/instance/hostname",
-	health: "/health",
-	userData: "/user-data",
-	metaData: "/meta-data",
-	vendorData: "/vendor-data",
-	ignition: "/ignition",
+  goalState: '/goalstate',
+  hostname: '/instance/hostname',
+  health: '/health',
+  userData: '/user-data',
+  metaData: '/meta-data',
+  vendorData: '/vendor-data',
+  ignition: '/ignition',
 } as const;
 
 export const METADATA_HEADERS = {
-	metadata: { name: "Metadata", value: "true" },
-	agent: { name: "X-Kiln-Agent", value: "kiln-report-ready/1" },
+  metadata: { name: 'Metadata', value: 'true' },
+  agent: { name: 'X-Kiln-Agent', value: 'kiln-report-ready/1' },
 } as const;
 
 /** Where a guest finds its base URL: the kernel command line word and the SMBIOS type 11 OEM string prefix. */
-export const KERNEL_ARG = "kiln.metadata";
-export const SMBIOS_OEM_KEY = "io.kiln.metadata";
+export const KERNEL_ARG = 'kiln.metadata';
+export const SMBIOS_OEM_KEY = 'io.kiln.metadata';
 
 /** The cloud-like address a VM reaches Kiln's metadata service at (QEMU user networking forwards it). */
-export const GUEST_METADATA_ADDRESS = "10.0.2.100";
+export const GUEST_METADATA_ADDRESS = '10.0.2.100';
 
 /**
  * The base URL a VM uses for a host URL from the metadata service's `register`: the same path on
  * the fixed guest address, port 80 (the provider's guestfwd). Only loopback URLs are rewritten.
  */
 export function guestMetadataUrl(hostUrl: string): string {
-	const match = /^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d+)?(\/.*)?$/.exec(
-		hostUrl,
-	);
-	if (!match) throw new Error(`not a loopback metadata URL: ${hostUrl}`);
-	return `http://${GUEST_METADATA_ADDRESS}${match[1] ?? ""}`;
+  const match = /^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d+)?(\/.*)?$/.exec(hostUrl);
+  if (!match) throw new Error(`not a loopback metadata URL: ${hostUrl}`);
+  return `http://${GUEST_METADATA_ADDRESS}${match[1] ?? ''}`;
 }
 
 /**
  * Ids travel through a shell script and into JSON built with printf, so the alphabet is closed:
  * no quotes, spaces or `$`. Kiln instance ids (`i-…`) and Azure's (`<uuid>._<name>`) both fit.
  */
-export const MetadataToken = z
-	.string()
-	.regex(
-		/^[A-Za-z0-9._:-]{1,128}$/,
-		"must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'",
-	);
+export const MetadataToken = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
 
 /** Bumped by the platform whenever the instance's goal state changes; a report names the one it answers. */
 export const Incarnation = z.number().int().min(0).max(999_999_999);
 
 export const GoalState = z.object({
-	containerId: MetadataToken,
-	instanceId: MetadataToken,
-	incarnation: Incarnation,
+  containerId: MetadataToken,
+  instanceId: MetadataToken,
+  incarnation: Incarnation,
 });
 export type GoalState = z.infer<typeof GoalState>;
 
@@ -89,20 +82,14 @@ export const InstanceHostname = IntentHostname;
 
 /** Why provisioning failed, as the agent can build it in sh: printable, no quotes or backslashes. */
 export const FailureReason = z
-	.string()
-	.min(1)
-	.max(500)
-	.refine(
-		(s) =>
-			[...s].every(
-				(c) => c >= " " && c !== '"' && c !== "\\" && c !== "\u007f",
-			),
-		"must be printable text without quotes or backslashes",
-	);
+  .string()
+  .min(1)
+  .max(500)
+  .refine((s) => [...s].every((c) => c >= ' ' && c !== '"' && c !== '\\' && c !== '\u007f'), 'must be printable text without quotes or backslashes');
 
-export const HealthReport = z.discriminatedUnion("state", [
-	GoalState.extend({ state: z.literal("Ready") }),
-	GoalState.extend({ state: z.literal("NotReady"), reason: FailureReason }),
+export const HealthReport = z.discriminatedUnion('state', [
+  GoalState.extend({ state: z.literal('Ready') }),
+  GoalState.extend({ state: z.literal('NotReady'), reason: FailureReason }),
 ]);
 export type HealthReport = z.infer<typeof HealthReport>;
 
