@@ -64,7 +64,7 @@ export async function prepareVmBoot(log: BakeLog, vm: VmBoot, root: string, sign
   if (!findKernel(root)) throw new BakeError(STEP, 'linux-image-cloud-amd64 installed no /boot/vmlinuz-<version>');
 
   write('/etc/systemd/network/20-kiln-dhcp.network', NETWORKD_CONFIG);
-  write('/etc/fstab', '# written by the Kiln bakery: the root grows to the instance disk at boot\n/dev/root\t/\text4\trw,x-systemd.growfs\t0\t1\n');
+  write('/etc/fstab', '# written by the Kiln bakery: the root grows to the instance disk at boot\n/dev/root\t/\text4\trw,x-systemd.growfs\t0\t0\n');
   const agent = firstBootAgent({ metadataUrl: VM_BAKED_METADATA_URL, initialDelaySeconds: 1, maxDelaySeconds: 5, maxAttempts: 12 });
   for (const f of agent.intent.files ?? []) write(f.path, f.content, f.mode ?? 0o644);
   write(`/etc/systemd/system/${agent.unitName}`, agent.unit);

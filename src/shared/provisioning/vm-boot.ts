@@ -60,8 +60,13 @@ ExecStart=${CLOUD_SEED_SCRIPT}
 WantedBy=cloud-init.target
 `;
 
-/** Only NoCloud, so ds-identify enables cloud-init without probing for other clouds (seconds under TCG). */
+/**
+ * Only NoCloud, so ds-identify enables cloud-init without probing for other clouds (seconds under
+ * TCG); networking stays systemd-networkd's (the image has no renderer cloud-init would want).
+ */
 export const CLOUD_DATASOURCE_CONFIG = `datasource_list: [ NoCloud ]
+network:
+  config: disabled
 `;
 
 /** DHCP on every wired NIC (QEMU's virtio NIC is en*); link-local and IPv6 RA off, they only cost time. */
