@@ -26,7 +26,8 @@ export const VM_PACKAGES = ['linux-image-cloud-amd64', 'initramfs-tools', 'syste
 
 /**
  * Units that cost boot time and do nothing for a short-lived cloud instance (timers for apt, man-db,
- * fstrim, e2scrub; the network-online wait). Masked, so no dependency pulls them back in.
+ * fstrim, e2scrub; the network-online wait; gettys; module loads and mounts of debugging file systems).
+ * Masked, so no dependency pulls them back in.
  */
 export const MASKED_UNITS = [
   'systemd-networkd-wait-online.service',
@@ -37,8 +38,21 @@ export const MASKED_UNITS = [
   'e2scrub_all.timer',
   'e2scrub_reap.service',
   'systemd-timesyncd.service',
-  'getty@tty1.service',
+  'getty.target',
+  'getty-static.service',
   'serial-getty@ttyS0.service',
+  'dpkg-db-backup.timer',
+  'systemd-tmpfiles-clean.timer',
+  // The root is shrunk to its minimum (resize2fs -M) and grows only later at boot (x-systemd.growfs).
+  'systemd-random-seed.service',
+  'modprobe@dm_mod.service',
+  'modprobe@efi_pstore.service',
+  'modprobe@fuse.service',
+  'modprobe@loop.service',
+  'modprobe@drm.service',
+  'sys-kernel-debug.mount',
+  'sys-kernel-tracing.mount',
+  'sys-fs-fuse-connections.mount',
 ] as const;
 
 /**

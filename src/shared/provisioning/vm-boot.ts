@@ -19,7 +19,8 @@ export type VmBootInput = z.input<typeof VmBoot>;
  * and the metadata URL the VM uses (guestMetadataUrl).
  */
 export function vmKernelCommandLine(guestUrl: string, options: { root?: string } = {}): string {
-  return `console=ttyS0 root=${options.root ?? '/dev/vda'} rw rootfstype=ext4 panic=-1 ${KERNEL_ARG}=${guestUrl}`;
+  // quiet: every console line costs time under TCG; systemd still prints its failures.
+  return `console=ttyS0 root=${options.root ?? '/dev/vda'} rw rootfstype=ext4 panic=-1 quiet ${KERNEL_ARG}=${guestUrl}`;
 }
 
 /** The URL a baked image falls back to; nothing listens there, so an image booted without a URL fails visibly. */
@@ -48,7 +49,7 @@ log "NoCloud seed is $METADATA/"
 export const CLOUD_SEED_UNIT_TEXT = `[Unit]
 Description=Kiln: point cloud-init at the metadata service
 DefaultDependencies=no
-After=systemd-remount-fs.service
+After=systemd-remount-fs.service systemd-growfs@-.service
 Before=cloud-init-local.service cloud-init.service
 ConditionPathExists=!/var/lib/cloud/instance
 
@@ -67,6 +68,11 @@ WantedBy=cloud-init.target
 export const CLOUD_DATASOURCE_CONFIG = `datasource_list: [ NoCloud ]
 network:
   config: disabled
+# What user data needs at first boot, nothing more: the default lists generate SSH host keys and
+# locales (no ssh or locales here, and each costs many seconds under TCG) and fail on a minimal image.
+cloud_init_modules: [ write_files, set_hostname, update_hostname, update_etc_hosts, users_groups ]
+cloud_config_modules: [ runcmd ]
+cloud_final_modules: [ scripts_per_once, scripts_per_boot, scripts_per_instance, scripts_user, final_message ]
 `;
 
 /** DHCP on every wired NIC (QEMU's virtio NIC is en*); link-local and IPv6 RA off, they only cost time. */

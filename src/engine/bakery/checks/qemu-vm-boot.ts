@@ -153,7 +153,8 @@ function runUntilReady(qemu: string, args: string[], options: VmBootOptions, onR
     };
     child.stdout.on('data', onText);
     child.stderr.on('data', onText);
-    const timeoutMs = options.timeoutMs ?? 180_000;
+    // Generous: ~85 s for systemd + cloud-init on an idle machine, several times that on a loaded one.
+    const timeoutMs = options.timeoutMs ?? 420_000;
     const timer = setTimeout(() => finish({ ready: false, detail: `the instance never reported ready within ${timeoutMs / 1000} s; last console lines: ${last()}` }), timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
