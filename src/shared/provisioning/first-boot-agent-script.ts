@@ -87,9 +87,11 @@ else
   exit 1
 fi
 
-# The network comes up in parallel with this unit (no network-online wait): wait for a default route.
+# The network comes up in parallel with this unit (no network-online wait): wait for a route. Any
+# route, not a default one: QEMU's restricted user network hands out no gateway, and the metadata
+# address is on the link.
 waited=0
-while [ -r /proc/net/route ] && ! grep -q '^[^[:space:]]*[[:space:]]00000000[[:space:]]' /proc/net/route && [ "$waited" -lt "$((ROUTE_WAIT * 5))" ]; do
+while [ -r /proc/net/route ] && [ "$(grep -c . /proc/net/route)" -le 1 ] && [ "$waited" -lt "$((ROUTE_WAIT * 5))" ]; do
   sleep 0.2
   waited=$((waited + 1))
 done
