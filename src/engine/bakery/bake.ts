@@ -16,6 +16,7 @@ import { debugfsReader, directoryReader } from './checks/readers';
 import { runImageTests } from './checks/registry';
 import { installArtifact, recipePackages, runProvisioners } from './provisioners';
 import { writeProvisioning } from './provisioning-files';
+import { exportBootFiles, prepareVmBoot } from './vm-boot';
 import { storeArtifact, type BakeryPaths } from './store';
 import { toolVersion, type Tool } from './tools';
 import { notifyImagesChanged } from './registry-events';
@@ -88,6 +89,12 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       const viaPacker = recipe.builder === 'packer';
       const sandbox = deps.sandbox ?? bakerySandbox(paths);
       const packages = viaPacker ? recipePackages(recipe) : await runProvisioners(log, recipe, root, sandbox, deps.signal);
+      if (recipe.vm) {
+        if (recipe.builder !== 'disk' || recipe.base.type !== 'debian')
+          throw new BakeError('vm boot', 'a VM image is a disk image from a Debian base (builder: disk, base: {type: debian})', 'vm');
+        const vm = recipe.vm;
+        packages.push(...(await log.step('vm boot', () => prepareVmBoot(log, vm, root, deps.signal))));
+      }
       await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
 
       const compression = recipe.output.compression;
@@ -105,6 +112,8 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       await runImageTests({ format, recipe, reader, root, diskImage: built.partImage, log });
 
       const stored = await storeArtifact(paths, built.packed, built.suffix);
+      // The provider boots VMs with direct kernel boot: kernel and initramfs sit beside the partition.
+      if (recipe.vm) exportBootFiles(log, root, paths, stored.artifact);
       if (format === 'bundle') {
         // The unpacked root is what the local cloud runs, kept under the digest.
         const unpacked = join(paths.roots, stored.digest.slice('sha256:'.length));

@@ -19,6 +19,7 @@ export const TOOL_PACKAGES = {
   mmdebstrap: 'mmdebstrap',
   packer: 'packer',
   'qemu-system-x86_64': 'qemu-system-x86',
+  'qemu-img': 'qemu-utils',
 } as const;
 export type Tool = keyof typeof TOOL_PACKAGES;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Timestamp } from './ids';
 import { IntentFile, IntentHostname, IntentUnit, IntentUser } from '../provisioning/intent';
+import { VmBoot } from '../provisioning/vm-boot';
 
 /** Image and recipe names: lowercase, used in `name:vN` references and URLs. */
 export const ImageName = z
@@ -120,6 +121,8 @@ export const RecipeDraft = z.strictObject({
     })
     .optional(),
   provisioning: RecipeProvisioning.optional(),
+  /** Disk images from a Debian base: make it boot as a VM (kernel, systemd, networkd, report-ready agent). */
+  vm: VmBoot.optional(),
   output: z
     .object({
       compression: z.enum(['zstd', 'gzip']).default('zstd'),

@@ -69,12 +69,15 @@ function makePath(client: 'curl' | 'wget'): string {
     writeFileSync(join(shims, cmd), `#!/bin/sh\necho "${cmd} $*" >> "${join(dir, 'calls.log')}"\n`);
     chmodSync(join(shims, cmd), 0o755);
   }
+  // This machine may have cloud-init (never run): the shim says it finished.
+  writeFileSync(join(shims, 'cloud-init'), '#!/bin/sh\necho "status: done"\n');
+  chmodSync(join(shims, 'cloud-init'), 0o755);
   if (client === 'curl') return `${shims}:${process.env['PATH'] ?? '/usr/bin:/bin'}`;
   // No curl anywhere on this PATH: the script must detect and use wget.
   const tools = join(dir, 'tools');
   if (existsSync(tools)) return `${shims}:${tools}`;
   mkdirSync(tools);
-  for (const tool of ['wget', 'sed', 'head', 'tr', 'grep', 'mkdir', 'touch', 'sleep', 'cat']) {
+  for (const tool of ['wget', 'sed', 'head', 'tail', 'tr', 'cut', 'grep', 'mkdir', 'touch', 'sleep', 'cat']) {
     for (const prefix of ['/usr/bin', '/bin']) {
       if (existsSync(join(prefix, tool))) {
         symlinkSync(join(prefix, tool), join(tools, tool));
@@ -103,6 +106,10 @@ function runAgent(client: 'curl' | 'wget', env: Record<string, string> = {}): Pr
           KILN_RETRY_DELAY: '1',
           KILN_MAX_ATTEMPTS: '3',
           KILN_HOSTNAME_FILE: join(dir, 'hostname'),
+          // This machine's own kernel command line and SMBIOS must not choose the URL.
+          KILN_CMDLINE_FILE: join(dir, 'no-cmdline'),
+          KILN_DMI_DIR: join(dir, 'no-dmi'),
+          KILN_ROUTE_WAIT: '0',
           ...env,
         },
       },
@@ -130,7 +137,7 @@ describe('the first-boot agent, run under sh against a metadata server', () => {
 
       // One back-off sleep of KILN_RETRY_DELAY=1 s between the 503 and the retry.
       expect(first.stdout).toContain('reporting Ready to');
-      expect(first.stdout).toMatch(/failed; retrying in 1s/);
+      expect(first.stdout).toMatch(/failed \(HTTP 503\); retrying in 1s/);
       expect(first.seconds).toBeGreaterThanOrEqual(1);
       expect(first.stdout).toContain(`InstanceId: ${GOAL.instanceId}`);
       expect(existsSync(join(dir, 'state', 'report-ready.done'))).toBe(true);

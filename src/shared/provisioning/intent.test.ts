@@ -79,11 +79,13 @@ describe('mergeIntents', () => {
 describe('firstBootAgent options', () => {
   it('bakes the metadata URL and state directory into the unit and script', () => {
     const agent = firstBootAgent({ metadataUrl: 'http://127.0.0.1:9000/metadata/v1', stateDir: '/var/lib/kiln' });
-    expect(agent.unit).toContain('After=network-online.target');
+    // No network-online wait at boot: the script waits for a route itself.
+    expect(agent.unit).not.toContain('network-online');
+    expect(agent.unit).toContain('After=network.target');
     expect(agent.unit).toContain('ConditionPathExists=!/var/lib/kiln/report-ready.done');
     expect(agent.unit).toContain('Type=oneshot');
     expect(agent.unit).toContain('ExecStart=/opt/kiln/bin/kiln-report-ready');
-    expect(agent.script).toContain("METADATA=${KILN_METADATA_URL:-'http://127.0.0.1:9000/metadata/v1'}");
+    expect(agent.script).toContain('METADATA=\'http://127.0.0.1:9000/metadata/v1\'; log "metadata URL baked into the image"');
   });
 
   it('refuses values that would have to be quoted in sh or systemd', () => {

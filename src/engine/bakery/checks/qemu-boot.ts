@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BakeError } from '../bake-error';
 import { requireTool } from '../tools';
 import { defineCheck } from './check';
+import { bootVmToReady } from './qemu-vm-boot';
 
 const STEP = 'test: qemu boot';
 export const READY_MARKER = 'KILN-SMOKE-READY';
@@ -115,22 +116,44 @@ export function qemuBoot(
   });
 }
 
+/** The check's user data for cloud-init images: proof on the console that cloud-init ran it. */
+export const CLOUD_INIT_MARKER = 'KILN-CLOUD-INIT-RAN';
+const CHECK_USER_DATA = `#cloud-config\nruncmd:\n  - echo ${CLOUD_INIT_MARKER} > /dev/ttyS0\n`;
+
 /**
- * Optional smoke test of disk images (`tests.qemuBoot`): boots the partition image with the kernel
- * from the image's /boot under QEMU TCG (no KVM needed) and expects the image's own /bin/sh to
- * report ready on the serial console with the image's hostname.
+ * Optional boot test of disk images (`tests.qemuBoot`) under QEMU TCG (no KVM needed). A VM image
+ * (recipe `vm`) boots as the VM provider boots it, with its own systemd, and passes when its
+ * first-boot agent reports Ready to a throwaway metadata service (cloud-init images also run the
+ * check's user data). Other disk images keep the older smoke test: their /bin/sh prints a marker.
  */
 export const qemuBootCheck = defineCheck({
   name: 'qemu boot',
   applies: (image) => image.format === 'disk' && image.recipe.tests.qemuBoot && image.diskImage !== undefined && image.root !== undefined,
-  async run({ root, diskImage, log }) {
+  async run({ root, diskImage, log, recipe }) {
     try {
       requireTool('qemu-system-x86_64');
+      if (recipe.vm) requireTool('qemu-img');
     } catch (err) {
       return (err as Error).message;
     }
     const kernel = findKernel(root!);
     if (!kernel) return 'the image has no kernel (/boot/vmlinuz-<version>) to boot: install one, e.g. linux-image-cloud-amd64 with a packages provisioner';
+    if (recipe.vm) {
+      log.say(STEP, `booting vmlinuz-${kernel.version} with systemd under QEMU TCG, waiting for report-ready`);
+      const cloudInit = recipe.vm.firstBoot === 'cloud-init';
+      let ranUserData = false;
+      const result = await bootVmToReady(diskImage!, kernel, {
+        ...(cloudInit ? { userData: CHECK_USER_DATA } : {}),
+        onLine: (line) => {
+          if (line.includes(CLOUD_INIT_MARKER)) ranUserData = true;
+          log.event(STEP, 'output', line);
+        },
+      });
+      if (!result.ready) return result.detail;
+      if (cloudInit && !ranUserData) return `the instance reported Ready but cloud-init never ran the user data (no ${CLOUD_INIT_MARKER} on the console)`;
+      log.say(STEP, `reported Ready after ${result.seconds.toFixed(1)} s${cloudInit ? ' (cloud-init ran the user data)' : ''}; QEMU RSS ${result.rssMiB ?? '?'} MiB`);
+      return undefined;
+    }
     log.say(STEP, `booting vmlinuz-${kernel.version}${kernel.initrd ? ' with its initrd' : ''} under QEMU TCG, root on NVMe`);
     const result = await qemuBoot(diskImage!, kernel, { onLine: (line) => log.event(STEP, 'output', line) });
     if (!result.ready) return result.detail;

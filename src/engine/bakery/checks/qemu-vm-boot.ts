@@ -1,0 +1,174 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GUEST_METADATA_ADDRESS, guestMetadataUrl, SMBIOS_OEM_KEY } from '../../../shared/provisioning/metadata-protocol';
+import { vmKernelCommandLine } from '../../../shared/provisioning/vm-boot';
+import { createMetadataService } from '../../cloud/metadata-service';
+import { BakeError } from '../bake-error';
+import { requireTool } from '../tools';
+
+export interface VmBootResult {
+  ready: boolean;
+  /** What the instance reported, or why it never did with the last console lines. */
+  detail: string;
+  /** From QEMU's start to the Ready report (or to the failure). */
+  seconds: number;
+  /** QEMU's resident memory when the instance reported Ready. */
+  rssMiB?: number | undefined;
+}
+
+export interface VmBootOptions {
+  timeoutMs?: number;
+  onLine?: (line: string) => void;
+  userData?: string;
+  hostname?: string;
+  memoryMiB?: number;
+  /** Called with QEMU's pid as soon as it runs (tests check that none is left behind). */
+  onPid?: (pid: number) => void;
+  append?: string;
+}
+
+/**
+ * One connection from the guest to 10.0.2.100:80 becomes one of these processes (QEMU's guestfwd
+ * `cmd:` runs a program per connection with the connection on stdin/stdout), relaying it to the
+ * metadata service on loopback. A plain `tcp:` guestfwd would serve only the first connection.
+ */
+const FORWARDER = `const net = require('node:net');
+const socket = net.connect(Number(process.argv[2]), '127.0.0.1');
+process.stdin.pipe(socket);
+socket.pipe(process.stdout);
+socket.on('close', () => process.exit(0));
+socket.on('error', () => process.exit(1));
+`;
+
+/** What the kernel says when it gives up, kept apart from the call trace that follows it. */
+const NOTABLE = /Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process|Failed to start|emergency mode|kiln-report-ready: error/;
+
+/**
+ * Boots a VM image under QEMU TCG the way the VM provider does (a qcow2 overlay on the raw partition,
+ * direct kernel boot, virtio disk and NIC, user networking with the metadata service forwarded to
+ * 10.0.2.100:80, the URL on the kernel command line and in SMBIOS) with a throwaway metadata
+ * service, and waits for the instance to report Ready. QEMU is always stopped and waited for.
+ */
+export async function bootVmToReady(partition: string, boot: { kernel: string; initrd?: string | undefined }, options: VmBootOptions = {}): Promise<VmBootResult> {
+  const qemu = requireTool('qemu-system-x86_64');
+  const qemuImg = requireTool('qemu-img');
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-vm-boot-'));
+  let report: ((r: { ready: boolean; detail: string }) => void) | undefined;
+  const metadata = createMetadataService(
+    () => report?.({ ready: true, detail: 'the instance reported Ready' }),
+    (_, reason) => report?.({ ready: false, detail: `the instance reported NotReady: ${reason}` }),
+  );
+  try {
+    await metadata.start();
+    const url = metadata.register({
+      instanceId: 'i-bake-check',
+      hostname: options.hostname ?? 'bake-check',
+      serverGroup: 'bake-check',
+      account: 'bakery',
+      region: 'local',
+      userData: options.userData ?? '',
+    });
+    const port = new URL(url).port;
+    const guestUrl = guestMetadataUrl(url);
+    writeFileSync(join(dir, 'forward.cjs'), FORWARDER);
+    const overlay = join(dir, 'instance.qcow2');
+    // Half a GiB more than the image: the root grows into it at boot (x-systemd.growfs).
+    const size = statSync(partition).size + 512 * 1024 * 1024;
+    execFileSync(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', partition, '-F', 'raw', overlay, String(size)]);
+    const args = [
+      '-machine',
+      'q35',
+      // TCG's translation cache defaults to 1 GiB and is most of QEMU's RSS; 64 MiB costs no measurable boot time.
+      '-accel',
+      'tcg,tb-size=64',
+      '-cpu',
+      'max',
+      '-m',
+      String(options.memoryMiB ?? 512),
+      '-nodefaults',
+      '-display',
+      'none',
+      '-serial',
+      'stdio',
+      '-no-reboot',
+      '-kernel',
+      boot.kernel,
+      ...(boot.initrd ? ['-initrd', boot.initrd] : []),
+      '-append',
+      options.append ?? vmKernelCommandLine(guestUrl),
+      '-smbios',
+      `type=11,value=${SMBIOS_OEM_KEY}=${guestUrl}`,
+      '-drive',
+      `if=none,id=root,file=${overlay},format=qcow2`,
+      '-device',
+      'virtio-blk-pci,drive=root',
+      '-netdev',
+      `user,id=net0,restrict=on,guestfwd=tcp:${GUEST_METADATA_ADDRESS}:80-cmd:${process.execPath} ${join(dir, 'forward.cjs')} ${port}`,
+      '-device',
+      'virtio-net-pci,netdev=net0',
+    ];
+    return await runUntilReady(qemu, args, options, (fn) => (report = fn));
+  } finally {
+    await metadata.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runUntilReady(qemu: string, args: string[], options: VmBootOptions, onReport: (fn: (r: { ready: boolean; detail: string }) => void) => void): Promise<VmBootResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) options.onPid?.(child.pid);
+    const tail: string[] = [];
+    const notable: string[] = [];
+    let pending = '';
+    let outcome: VmBootResult | undefined;
+    let exited = false;
+    const last = () => (notable.length ? notable.slice(-3) : tail).join(' | ') || '(no console output)';
+    const finish = (result: Omit<VmBootResult, 'seconds'>) => {
+      if (outcome) return;
+      let rssMiB: number | undefined;
+      try {
+        const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+        rssMiB = kb ? Math.round(Number(kb) / 1024) : undefined;
+      } catch {
+        rssMiB = undefined;
+      }
+      outcome = { ...result, seconds: (Date.now() - started) / 1000, ...(rssMiB ? { rssMiB } : {}) };
+      clearTimeout(timer);
+      // Resolved only once QEMU has exited, so no process outlives the check.
+      if (exited) resolve(outcome);
+      else child.kill('SIGKILL');
+    };
+    onReport((r) => finish(r.ready ? r : { ready: false, detail: `${r.detail}; last console lines: ${tail.join(' | ')}` }));
+    const onText = (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        options.onLine?.(line);
+        tail.push(line);
+        if (tail.length > 8) tail.shift();
+        if (NOTABLE.test(line) && !line.includes('+0x')) notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
+      }
+    };
+    child.stdout.on('data', onText);
+    child.stderr.on('data', onText);
+    // Generous: ~85 s for systemd + cloud-init on an idle machine, several times that on a loaded one.
+    const timeoutMs = options.timeoutMs ?? 420_000;
+    const timer = setTimeout(() => finish({ ready: false, detail: `the instance never reported ready within ${timeoutMs / 1000} s; last console lines: ${last()}` }), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      exited = true;
+      reject(new BakeError('test: qemu boot', `could not run ${qemu}: ${err.message}`));
+    });
+    child.on('close', (code) => {
+      exited = true;
+      // A panic (no root, no init) reboots, and -no-reboot turns that into QEMU exiting: say what the kernel said.
+      finish({ ready: false, detail: `the VM stopped (exit ${code}) before reporting ready: ${last()}` });
+      resolve(outcome!);
+    });
+  });
+}
