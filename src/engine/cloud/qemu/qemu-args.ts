@@ -1,3 +1,5 @@
+import { GUEST_METADATA_ADDRESS, guestMetadataUrl } from '../../../shared/provisioning/metadata-protocol';
+
 /** What one VM is booted with; everything the command line needs and nothing else. */
 export interface VmSpec {
   instanceId: string;
@@ -21,16 +23,8 @@ export interface VmSpec {
 }
 
 /** The guest reaches the metadata service at a fixed, cloud-like address (guestfwd), never the host's loopback. */
-export const GUEST_METADATA_HOST = '10.0.2.100';
-
-/**
- * The URL an instance's metadata service handed out for the host (`http://127.0.0.1:<port>/v1/<token>`)
- * as the guest must use it: the same path on 10.0.2.100:80, which guestfwd pipes to that port.
- */
-export function guestMetadataUrl(hostUrl: string): string {
-  const url = new URL(hostUrl);
-  return `http://${GUEST_METADATA_HOST}${url.pathname.replace(/\/$/, '')}`;
-}
+export const GUEST_METADATA_HOST = GUEST_METADATA_ADDRESS;
+export { guestMetadataUrl };
 
 /** QEMU splits -netdev options on commas; a literal comma is written twice. */
 const optionValue = (s: string) => s.replaceAll(',', ',,');
