@@ -58,7 +58,12 @@ export function instanceContract(ctx: ContractContext): void {
     const counts = await load.stop();
     expect(replaced || rightAfter?.health !== 'up').toBe(true);
     expect(back.instances).toHaveLength(2);
-    expect(back.instances.map((i) => i.id).filter((id) => ids.includes(id)).sort()).toEqual((replaced ? ids.filter((id) => id !== victim) : [...ids]).sort());
+    expect(
+      back.instances
+        .map((i) => i.id)
+        .filter((id) => ids.includes(id))
+        .sort(),
+    ).toEqual((replaced ? ids.filter((id) => id !== victim) : [...ids]).sort());
     expect(back.instances.every(serving)).toBe(true);
     expect(counts.failures).toEqual([]);
     expect(counts.failed).toBe(0);
