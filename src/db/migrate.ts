@@ -17,6 +17,7 @@ import { containerProviderSchema } from './migrations/130-container-provider';
 import { executionNeedsLeaseSchema } from './migrations/140-execution-needs-lease';
 import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import { imageRestoreSchema } from './migrations/175-image-restore';
+import { authEpochSchema } from './migrations/195-auth-epoch';
 import type { Session } from './types';
 
 export interface Migration {
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
   executionNeedsLeaseSchema,
   serverGroupHistorySchema,
   imageRestoreSchema,
+  authEpochSchema,
 ];
 
 /**
