@@ -18,6 +18,7 @@ import { executionNeedsLeaseSchema } from './migrations/140-execution-needs-leas
 import { serverGroupHistorySchema } from './migrations/160-server-group-history';
 import { imageRestoreSchema } from './migrations/175-image-restore';
 import { authEpochSchema } from './migrations/195-auth-epoch';
+import { readModelVersionsSchema } from './migrations/196-read-model-versions';
 import type { Session } from './types';
 
 export interface Migration {
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   serverGroupHistorySchema,
   imageRestoreSchema,
   authEpochSchema,
+  readModelVersionsSchema,
 ];
 
 /**

@@ -6,11 +6,16 @@ import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
+import { readModelsFor } from '../read-models/read-models';
 
-export function applicationRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  registerEndpoint(app, listApplications, async ({ query, request }) =>
-    (await repos.applications.list({ q: query.q, project: query.project })).filter((a) => canRead(request, a.name)),
-  );
+export function applicationRoutes(app: FastifyInstance, { db, repos }: AppDeps): void {
+  const readModels = readModelsFor(db);
+  // Cached for everyone, filtered for each caller: who may read what is never part of the cached answer.
+  registerEndpoint(app, listApplications, async ({ query, request }) => {
+    const filter = { q: query.q?.trim() || undefined, project: query.project };
+    const all = await readModels.applications(JSON.stringify([filter.project, filter.q]), () => repos.applications.list(filter));
+    return all.filter((a) => canRead(request, a.name));
+  });
 
   registerEndpoint(app, getApplication, ({ params }) => requireApplication(repos, params.application));
 

@@ -5,12 +5,18 @@ import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { needsNameToDestroy, requireApplication } from './lookups';
+import { readModelsFor } from '../read-models/read-models';
 
-export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
+export function clusterRoutes(app: FastifyInstance, { db, repos }: AppDeps): void {
+  const readModels = readModelsFor(db);
+  // Readable by whoever may read the application (the access rule runs before this), so one answer serves all of them.
   registerEndpoint(app, getClusters, async ({ params, query }) => {
-    await requireApplication(repos, params.application);
-    const groups = await repos.serverGroups.listByApplication(params.application);
-    return groupClusters(params.application, groups, clusterFilterFromQuery(query));
+    const filter = clusterFilterFromQuery(query);
+    return readModels.ofApplication(params.application, `clusters:${JSON.stringify(filter)}`, async () => {
+      await requireApplication(repos, params.application);
+      const groups = await repos.serverGroups.listByApplication(params.application);
+      return groupClusters(params.application, groups, filter);
+    });
   });
 
   registerEndpoint(app, getServerGroup, async ({ params }) => {
