@@ -9,6 +9,7 @@ import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 import { asTestAdmin } from '../test-app';
 import { seedWorld } from '../test-fixtures';
+import { createReadModels } from './read-models';
 
 // The applications list and the clusters view are cached; these prove a cached answer is never
 // stale after a change and never one built for somebody else.
@@ -55,6 +56,27 @@ describe('cached read models', () => {
     expect(listGroups.mock.calls.length).toBeLessThanOrEqual(1);
     list.mockRestore();
     listGroups.mockRestore();
+  });
+
+  it('asks PGlite nothing when nothing was written since, and again after a write (PostgreSQL: a small version read per call)', async () => {
+    // A database of its own: the app above runs an engine whose ticks write to its database.
+    const own = await openTestDatabase();
+    const db = own.db;
+    await seedWorld(own.repos);
+    const models = createReadModels(db);
+    const load = vi.fn(async () => ['list']);
+    await models.applications('all', load);
+    const query = vi.spyOn(db, 'query');
+    const versionReads = () => query.mock.calls.filter(([sql]) => sql.includes('read_model_versions')).length;
+    for (let i = 0; i < 3; i += 1) expect(await models.applications('all', load)).toEqual(['list']);
+    expect(versionReads()).toBe(db.driver === 'pglite' ? 0 : 3);
+    expect(load).toHaveBeenCalledTimes(1);
+    await db.query(`update applications set description = description || '.' where name = 'billing'`);
+    await models.applications('all', load);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(versionReads()).toBe(db.driver === 'pglite' ? 1 : 4);
+    query.mockRestore();
+    await own.close();
   });
 
   it('never hands a narrow-role user the list cached for an admin, nor the admin the one cached for them', async () => {

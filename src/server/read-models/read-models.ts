@@ -18,7 +18,7 @@ type Entry = { version: string; value: Promise<unknown> };
  */
 export function createReadModels(db: Session) {
   const entries = new Map<string, Entry>();
-  const allVersions = freshRead(async () => {
+  const allVersions = unlessUnchanged(db, async () => {
     const { rows } = await db.query<{ v: string }>('select coalesce(sum(version), 0)::text as v from read_model_versions');
     return rows[0]?.v ?? '0';
   });
@@ -27,7 +27,7 @@ export function createReadModels(db: Session) {
     let reader = readers.get(application);
     if (!reader) {
       if (readers.size >= MAX_VERSION_READERS) readers.clear();
-      reader = freshRead(async () => {
+      reader = unlessUnchanged(db, async () => {
         const { rows } = await db.query<{ v: string }>('select version::text as v from read_model_versions where application = $1', [application]);
         return rows[0]?.v;
       });
@@ -62,6 +62,26 @@ export function createReadModels(db: Session) {
 }
 
 export type ReadModels = ReturnType<typeof createReadModels>;
+
+/**
+ * A version read fresh for each caller (freshRead), except on a database only this process writes
+ * (PGlite): there, when no write has finished since the last read started, that read still holds,
+ * and no query is made. PGlite runs in this thread, so a query per request would cost the very
+ * CPU the cache saves.
+ */
+function unlessUnchanged<T>(db: Session, read: () => Promise<T>): () => Promise<T> {
+  const fresh = freshRead(read);
+  const changes = db.changes;
+  if (!changes) return fresh;
+  let last: { changes: number; value: T } | undefined;
+  return async () => {
+    const now = changes();
+    if (last && last.changes === now) return last.value;
+    const value = await fresh();
+    last = { changes: now, value };
+    return value;
+  };
+}
 
 const byDatabase = new WeakMap<Session, ReadModels>();
 
