@@ -64,7 +64,7 @@ describe('cached read models', () => {
     const db = own.db;
     await seedWorld(own.repos);
     const models = createReadModels(db);
-    const load = vi.fn(async () => ['list']);
+    const load = vi.fn<() => Promise<string[]>>(async () => ['list']);
     await models.applications('all', load);
     const query = vi.spyOn(db, 'query');
     const versionReads = () => query.mock.calls.filter(([sql]) => sql.includes('read_model_versions')).length;
