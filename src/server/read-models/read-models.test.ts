@@ -4,7 +4,7 @@ import { openTestDatabase } from '../../db/test-database';
 import type { Database, Repositories } from '../../db/types';
 import { NewApplication } from '../../shared/domain/application';
 import { InstanceId } from '../../shared/domain/ids';
-import type { ClustersView } from '../../shared/domain/cluster';
+import { ClustersView } from '../../shared/domain/cluster';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 import { asTestAdmin } from '../test-app';
@@ -50,7 +50,11 @@ describe('cached read models', () => {
     const listGroups = vi.spyOn(repos.serverGroups, 'listByApplication');
     for (let i = 0; i < 3; i += 1) {
       expect((await get('/api/applications', admin)).statusCode).toBe(200);
-      expect((await get('/api/applications/web/clusters', admin)).statusCode).toBe(200);
+      const clusters = await get('/api/applications/web/clusters', admin);
+      expect(clusters.statusCode).toBe(200);
+      // Sent pre-serialized from the cache: still JSON, still the contract's shape.
+      expect(clusters.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(ClustersView.parse(clusters.json()).application).toBe('web');
     }
     expect(list.mock.calls.length).toBeLessThanOrEqual(1);
     expect(listGroups.mock.calls.length).toBeLessThanOrEqual(1);
