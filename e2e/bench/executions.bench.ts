@@ -111,18 +111,20 @@ test('executions view and approve figures', async ({ browser }) => {
       }),
       'bench',
     );
-    let runningAt = 0;
-    let runId = '';
+    // Noted for every execution: the engine may report RUNNING before the start request has answered.
+    const runningAt = new Map<string, number>();
     const off = kiln.events.subscribe({ application: 'books' }, (e) => {
-      if (e.type === 'execution.status' && e.data.status === 'RUNNING' && e.executionId === runId) runningAt = Date.parse(e.at);
+      if (e.type === 'execution.status' && e.data.status === 'RUNNING' && e.executionId) runningAt.set(e.executionId, Date.parse(e.at));
     });
     const shownRunning = whenShown(page, 'table tbody tr', 'Running');
     const started = await starter.post(`/api/pipelines/${judged.id}/executions`, { data: {} });
     expect(started.status(), await started.text()).toBe(201);
-    runId = ((await started.json()) as { id: string }).id;
+    const runId = ((await started.json()) as { id: string }).id;
     const domAt = await shownRunning;
     off();
-    if (runningAt > 0) report('engine state change (RUNNING) → row in the DOM', { id: 'executions.10k.state-to-dom', value: domAt - runningAt, unit: 'ms', goal: { max: 1000 } });
+    const engineAt = runningAt.get(runId);
+    if (engineAt !== undefined)
+      report('engine state change (RUNNING) → row in the DOM', { id: 'executions.10k.state-to-dom', value: domAt - engineAt, unit: 'ms', goal: { max: 1000 } });
     else process.stdout.write('engine state change → DOM: NOT MEASURED (the RUNNING event was not seen)\n');
 
     // The approve click, from the inbox where a judge works.
