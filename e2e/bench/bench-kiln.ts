@@ -16,7 +16,13 @@ import { ensureSpaBuilt } from '../../src/server/spa-build';
  * the webServer's Kiln keeps its database to itself, and seeding thousands of server groups through
  * deploys would measure the local cloud instead of the view.
  */
-export async function startBenchKiln(): Promise<{ url: string; repos: Repositories; events: EventBus; signIn: (context: BrowserContext) => Promise<void>; close: () => Promise<void> }> {
+export async function startBenchKiln(): Promise<{
+  url: string;
+  repos: Repositories;
+  events: EventBus;
+  signIn: (context: BrowserContext) => Promise<void>;
+  close: () => Promise<void>;
+}> {
   const root = resolve(import.meta.dirname, '../..');
   const staticRoot = await ensureSpaBuilt(root, () => {});
   const db = await createDatabase({});
@@ -29,7 +35,12 @@ export async function startBenchKiln(): Promise<{ url: string; repos: Repositori
   const now = new Date();
   await repos.users.create({ name: 'bench', displayName: 'Bench Admin', passwordHash: 'unused', admin: true, createdAt: now.toISOString() });
   const secret = newSecret();
-  await repos.credentials.createSession({ idHash: secretHash(secret), userName: 'bench', createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3600_000).toISOString() });
+  await repos.credentials.createSession({
+    idHash: secretHash(secret),
+    userName: 'bench',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     repos,

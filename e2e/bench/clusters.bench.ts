@@ -111,7 +111,12 @@ test('clusters view figures', async ({ browser }) => {
     });
     report('navigation → server-group cards painted', { id: 'clusters.250.rows-visible', value: rows, unit: 'ms', goal: { max: 1000 } });
     report('longest main-thread task while opening', { id: 'clusters.250.longest-task', value: longest, unit: 'ms', goal: { max: 200 } });
-    report('API requests the view made', { id: 'clusters.250.requests', value: requests.length, unit: 'requests', shown: `${requests.length} (${[...new Set(requests)].join(', ')})` });
+    report('API requests the view made', {
+      id: 'clusters.250.requests',
+      value: requests.length,
+      unit: 'requests',
+      shown: `${requests.length} (${[...new Set(requests)].join(', ')})`,
+    });
     // Every card and every instance dot is rendered at once (no windowing): the cost the figures above show.
     const items = await page.locator('ul[aria-label^="Server groups in"] li').count();
     process.stdout.write(`${'list items in the DOM (server-group cards and instances)'.padEnd(56)} ${items}\n`);

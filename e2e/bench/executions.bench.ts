@@ -102,7 +102,10 @@ test('executions view and approve figures', async ({ browser }) => {
 
     // Someone else starts a run that waits for a judgment: its row appears and turns Running/Waiting live.
     await repos.users.create({ name: 'starter', displayName: 'Starter', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
-    const starter = await http.newContext({ baseURL: kiln.url, extraHTTPHeaders: { authorization: `Bearer ${(await createToken(repos, 'starter', 'bench', new Date())).secret}` } });
+    const starter = await http.newContext({
+      baseURL: kiln.url,
+      extraHTTPHeaders: { authorization: `Bearer ${(await createToken(repos, 'starter', 'bench', new Date())).secret}` },
+    });
     const judged = await repos.pipelines.create(
       PipelineDraft.parse({
         application: 'books',
@@ -141,7 +144,13 @@ test('executions view and approve figures', async ({ browser }) => {
       const events = (window as unknown as { __events: { name: string; duration: number }[] }).__events;
       return Math.max(0, ...events.filter((e) => ['pointerdown', 'pointerup', 'click'].includes(e.name)).map((e) => e.duration));
     });
-    report('approve click → next paint (INP)', { id: 'approve.inp', value: inp, unit: 'ms', goal: { max: 100 }, shown: inp === 0 ? 'under 16 ms (no event entry above the threshold)' : `${inp.toFixed(0)} ms` });
+    report('approve click → next paint (INP)', {
+      id: 'approve.inp',
+      value: inp,
+      unit: 'ms',
+      goal: { max: 100 },
+      shown: inp === 0 ? 'under 16 ms (no event entry above the threshold)' : `${inp.toFixed(0)} ms`,
+    });
     report('approve click → "Approved" shown', { id: 'approve.outcome', value: outcomeAt - clickedAt, unit: 'ms' });
     await starter.dispose();
     await context.close();

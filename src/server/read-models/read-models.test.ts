@@ -102,7 +102,10 @@ describe('cached read models', () => {
     const before = (await get('/api/applications', admin)).json().find((a: { name: string }) => a.name === 'web').instanceCount;
     expect(await healthOf(reader, 'web-prod-v002')).toEqual(['up', 'down']);
     const group = (await repos.serverGroups.get({ account: 'prod', region: 'west', name: 'web-prod-v002' }))!;
-    await repos.serverGroups.save({ ...group, instances: [...group.instances.map((i) => ({ ...i, health: 'up' as const })), { ...group.instances[0]!, id: InstanceId.parse('i-newone1'), address: '127.0.0.1:39999' }] });
+    await repos.serverGroups.save({
+      ...group,
+      instances: [...group.instances.map((i) => ({ ...i, health: 'up' as const })), { ...group.instances[0]!, id: InstanceId.parse('i-newone1'), address: '127.0.0.1:39999' }],
+    });
     expect(await healthOf(reader, 'web-prod-v002')).toEqual(['up', 'up', 'up']);
     const after = (await get('/api/applications', admin)).json().find((a: { name: string }) => a.name === 'web').instanceCount;
     expect(after).toBe(before + 1);
