@@ -53,7 +53,7 @@ export default defineConfig({
           environment: 'node',
           include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts', 'mocks/**/*.test.ts'],
           // Several Kiln processes need a shared PostgreSQL: those tests run in the PostgreSQL pass only.
-          exclude: [...(process.env.KILN_TEST_DATABASE_URL ? [] : ['src/engine/**/*.postgres.test.ts']), ...EXCLUDED],
+          exclude: [...(process.env.KILN_TEST_DATABASE_URL ? [] : ['src/{engine,server}/**/*.postgres.test.ts']), ...EXCLUDED],
           // Set-ups migrate a fresh database and some start processes: on a loaded 2-core machine that
           // can take longer than vitest's 10 s default, which then skips a whole file's tests.
           testTimeout: 30_000,

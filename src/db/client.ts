@@ -110,6 +110,9 @@ function pgliteResult<T>(result: { rows: unknown[]; affectedRows?: number }): Qu
   return { rows: result.rows as T[], rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
 }
 
+/** A statement that only reads: a select without a data-modifying function or lock clause we know of. */
+const READ_ONLY = /^\s*select\b(?![\s\S]*\b(?:nextval|setval|pg_notify|for\s+update|for\s+share)\b)/i;
+
 /** Wraps a PGlite instance; exported so tests can open one from a snapshot and reuse it. */
 export function pgliteDatabase(pglite: PGlite): Database {
   // PGlite has one connection: its transaction() holds a lock that db.query() waits for. A query on
@@ -117,6 +120,12 @@ export function pgliteDatabase(pglite: PGlite): Database {
   const inTransaction = new AsyncLocalStorage<{ active: boolean }>();
   const guard = () => {
     if (inTransaction.getStore()?.active) throw new Error('database used directly inside transaction(): use the tx handle passed to the callback');
+  };
+
+  // Statements that cannot write (plain selects) leave the count alone, so reads do not defeat caches.
+  let changes = 0;
+  const counted = (sql: string) => {
+    if (!READ_ONLY.test(sql)) changes += 1;
   };
 
   const txSession = (tx: PgliteTransaction, depth: number): Session => {
@@ -131,13 +140,22 @@ export function pgliteDatabase(pglite: PGlite): Database {
 
   return {
     driver: 'pglite',
+    changes: () => changes,
     async query<T>(sql: string, params?: readonly unknown[]) {
       guard();
-      return pgliteResult<T>(await pglite.query<T>(sql, params ? [...params] : undefined));
+      try {
+        return pgliteResult<T>(await pglite.query<T>(sql, params ? [...params] : undefined));
+      } finally {
+        counted(sql);
+      }
     },
     async exec(sql) {
       guard();
-      await pglite.exec(sql);
+      try {
+        await pglite.exec(sql);
+      } finally {
+        changes += 1;
+      }
     },
     async transaction(fn) {
       guard();
@@ -147,6 +165,7 @@ export function pgliteDatabase(pglite: PGlite): Database {
       } finally {
         // Work the callback left running after it returned is no longer inside the transaction.
         marker.active = false;
+        changes += 1;
       }
     },
     close: () => pglite.close(),

@@ -21,6 +21,8 @@ import { clusterOperationsSchema } from './migrations/180-cluster-operations';
 import { pipelineDeleteSchema } from './migrations/185-pipeline-delete';
 import { serverGroupTrafficSchema } from './migrations/186-server-group-traffic';
 import { ciServersSchema } from './migrations/190-ci-servers';
+import { authEpochSchema } from './migrations/195-auth-epoch';
+import { readModelVersionsSchema } from './migrations/196-read-model-versions';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
 import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import { qemuProviderSchema } from './migrations/210-qemu-provider';
@@ -58,11 +60,13 @@ export const MIGRATIONS: readonly Migration[] = [
   executionNeedsLeaseSchema,
   serverGroupHistorySchema,
   imageRestoreSchema,
-  ciServersSchema,
   clusterOperationsSchema,
-  providerLeasesSchema,
   pipelineDeleteSchema,
   serverGroupTrafficSchema,
+  ciServersSchema,
+  authEpochSchema,
+  readModelVersionsSchema,
+  providerLeasesSchema,
   kubernetesProviderSchema,
   qemuProviderSchema,
 ];

@@ -100,6 +100,7 @@ async function openPglite(migrated: boolean): Promise<Database> {
   };
   return {
     driver: db.driver,
+    ...(db.changes ? { changes: db.changes } : {}),
     query: (sql, params) => (open(), db.query(sql, params)),
     exec: (sql) => (open(), db.exec(sql)),
     transaction: (fn) => (open(), db.transaction(fn)),

@@ -37,6 +37,13 @@ export interface Session extends Queryable {
   transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * PGlite only, where this process is the database's only user: how many statements that may have
+   * written have finished (a transaction counts when it ends). Unchanged since a read started means
+   * that read is still what the database holds, so a cache may skip asking again. Absent on
+   * PostgreSQL, where other processes write too.
+   */
+  readonly changes?: () => number;
 }
 
 export interface Database extends Session {

@@ -48,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   await securityHeaders(app, deps.staticRoot);
-  await authPlugin(app, { repos: deps.repos, now });
+  await authPlugin(app, { db: deps.db, repos: deps.repos, now });
   auditLog(app, { repos: deps.repos, now });
 
   await openApi(app, deps.version);

@@ -56,6 +56,7 @@ beforeAll(async () => {
     version: 'v1',
     recipeId: '00000000-0000-4000-8000-000000000001',
     operationId: '00000000-0000-4000-8000-000000000002',
+    server: 'ci',
   });
 });
 afterAll(() => close());

@@ -25,6 +25,7 @@ const samples: Record<string, string> = {
   version: 'v1',
   recipeId: '00000000-0000-4000-8000-000000000001',
   operationId: '00000000-0000-4000-8000-000000000002',
+  server: 'ci',
 };
 
 beforeAll(async () => {

@@ -3,10 +3,10 @@ import { authGeneration } from '../../db/auth-changes';
 
 /**
  * How long a principal read from the database is trusted without asking again. Writes made by this
- * process invalidate at once (db/auth-changes.ts); this bounds how long a change made by *another*
- * Kiln process on the same PostgreSQL (a revoked token, a removed grant, a disabled user) can go
- * unnoticed here. Users, roles and tokens are not in the event log, so there is nothing to listen
- * to; two seconds keeps a busy token to one lookup per two seconds per process.
+ * process invalidate at once (db/auth-changes.ts), and writes made by another Kiln process on the
+ * same PostgreSQL at the next request (the auth epoch, auth-epoch.ts); this is a backstop only (an
+ * expiry computed in the database, a change no trigger sees), and two seconds keeps a busy token
+ * to one lookup per two seconds per process.
  */
 export const PRINCIPAL_TTL_MS = 2_000;
 /** Bounds memory when many distinct credentials are used; clearing only costs lookups. */
@@ -22,7 +22,7 @@ export type Principal = {
   expiresAt?: string;
 };
 
-type Entry = Principal & { generation: number; loadedAt: number };
+type Entry = Principal & { generation: number; epoch: number; loadedAt: number };
 
 /** Deep-frozen: one cached principal is shared by every request of its user, and none may alter it. */
 function freeze(me: Me): Me {
@@ -41,13 +41,16 @@ function freeze(me: Me): Me {
 export function createPrincipalCache(clock: () => number = Date.now) {
   const entries = new Map<string, Entry>();
   return {
-    /** The cached principal, or undefined when absent, stale, or its credential has expired by `now`. */
-    get(key: string, now: Date): Principal | undefined {
+    /**
+     * The cached principal, or undefined when absent, stale, or its credential has expired by `now`.
+     * `epoch` is the database's auth epoch read for this request (auth-epoch.ts).
+     */
+    get(key: string, now: Date, epoch: number): Principal | undefined {
       const entry = entries.get(key);
       if (!entry) return undefined;
       // A clock set back makes the age negative: stale too, or an entry would outlive the TTL by the jump.
       const age = clock() - entry.loadedAt;
-      const fresh = entry.generation === authGeneration() && age >= 0 && age < PRINCIPAL_TTL_MS;
+      const fresh = entry.generation === authGeneration() && entry.epoch === epoch && age >= 0 && age < PRINCIPAL_TTL_MS;
       const expired = entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime();
       if (fresh && !expired) return entry;
       entries.delete(key);
@@ -57,10 +60,11 @@ export function createPrincipalCache(clock: () => number = Date.now) {
     begin(): number {
       return authGeneration();
     },
-    set(key: string, generation: number, principal: Principal): void {
+    /** `epoch` must have been read before the principal was, so a change committed in between makes the entry stale. */
+    set(key: string, generation: number, epoch: number, principal: Principal): void {
       if (entries.size >= MAX_ENTRIES) entries.clear();
       const me = principal.me && freeze(principal.me);
-      entries.set(key, { ...principal, me, generation, loadedAt: clock() });
+      entries.set(key, { ...principal, me, generation, epoch, loadedAt: clock() });
     },
   };
 }

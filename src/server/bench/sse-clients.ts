@@ -1,7 +1,8 @@
 /**
- * Live-log fan-out: BENCH_CLIENTS (default 1,000) concurrent SSE clients on one BFF process, all
+ * Live-log fan-out: BENCH_CLIENTS (default 5,000) concurrent SSE clients on one BFF process, all
  * watching one execution, while log lines are published at BENCH_RATE events/s for BENCH_SECONDS.
- * Prints the latency from publish to a client parsing the line (p50/p95/p99/max) and the deliveries.
+ * Prints the latency from publish to a client parsing the line (p50/p95/p99/max), the deliveries,
+ * and the server's resident memory per open stream (RSS after all connected minus before, after a GC).
  * The clients run in a child process (so their parsing does not slow the server's event loop) and
  * compare wall-clock times on the same machine (loopback only).
  *   npx tsx src/server/bench/sse-clients.ts
@@ -11,6 +12,8 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createDatabase } from '../../db/client';
 import { migrate } from '../../db/migrate';
 import { createRepositories } from '../../db/repositories';
@@ -18,12 +21,18 @@ import { createEventBus } from '../../engine/index';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LINES_PER_EVENT = 10;
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** A full GC before each RSS reading, so garbage does not count as memory the streams hold. */
+function collect(): void {
+  v8.setFlagsFromString('--expose_gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Child: open the streams, note when each published line arrives, report the latencies. */
@@ -81,6 +90,13 @@ async function main(): Promise<void> {
   const executionId = randomUUID();
   const url = `http://127.0.0.1:${address.port}/api/events?execution=${executionId}`;
 
+  // One stream first, so what is allocated once (routes, the hub, code paths) is not counted per stream.
+  const warm = fork(fileURLToPath(import.meta.url), ['clients', url, token, '1'], { execArgv: ['--import', 'tsx'] });
+  await new Promise<void>((resolve) => warm.once('message', () => resolve()));
+  warm.kill();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  collect();
+  const rssBefore = process.memoryUsage().rss;
   const child = fork(fileURLToPath(import.meta.url), ['clients', url, token, String(CLIENTS)], { execArgv: ['--import', 'tsx'] });
   const t0 = now();
   await new Promise<void>((resolve, reject) => {
@@ -88,6 +104,9 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`clients exited with ${code}`)));
   });
   const connectMs = now() - t0;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  collect();
+  const rssPerStreamKb = (process.memoryUsage().rss - rssBefore) / CLIENTS / 1024;
 
   const total = RATE * SECONDS;
   let seq = 1;
@@ -110,6 +129,7 @@ async function main(): Promise<void> {
     `SSE fan-out: ${CLIENTS} clients on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`,
   );
   console.log(`  connect all clients: ${connectMs.toFixed(0)} ms`);
+  console.log(`  server RSS per open stream: ${rssPerStreamKb.toFixed(1)} KB`);
   console.log(`  deliveries: ${sorted.length} of ${CLIENTS * total} expected`);
   console.log(
     `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
@@ -117,6 +137,9 @@ async function main(): Promise<void> {
   // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
   console.log(
     `BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: pct(sorted, 99), unit: 'ms', better: 'lower' })}`,
+  );
+  console.log(
+    `BENCH-JSON ${JSON.stringify({ id: 'sse.rss-per-stream', label: `SSE server RSS per open stream, ${CLIENTS} clients`, value: rssPerStreamKb, unit: 'KB', better: 'lower' })}`,
   );
   console.log(
     `BENCH-JSON ${JSON.stringify({ id: 'sse.delivered', label: `SSE deliveries of ${CLIENTS * total} expected`, value: sorted.length, unit: '', better: 'higher', goal: { min: CLIENTS * total } })}`,

@@ -1,8 +1,9 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
-import type { Repositories } from '../../db/types';
+import type { Repositories, Session } from '../../db/types';
 import { accessFor } from '../auth/access-rules';
+import { createAuthEpoch } from '../auth/auth-epoch';
 import { createLastUsedRecorder } from '../auth/last-used';
 import { createPrincipalCache, type Principal } from '../auth/principal-cache';
 import { secretHash } from '../auth/secrets';
@@ -46,20 +47,22 @@ function refuseCrossSite(request: FastifyRequest): void {
   }
 }
 
-export async function authPlugin(app: FastifyInstance, deps: { repos: Repositories; now: () => Date }): Promise<void> {
+export async function authPlugin(app: FastifyInstance, deps: { db: Session; repos: Repositories; now: () => Date }): Promise<void> {
   const { repos } = deps;
   await app.register(cookie);
 
   // Authentication is on every request, health included: a cached principal makes it no query at
   // all, and the last-used time is written at most once a minute, after the answer.
   const principals = createPrincipalCache(() => deps.now().getTime());
+  const authEpoch = createAuthEpoch(deps.db);
   const lastUsed = createLastUsedRecorder(repos, (err) => app.log.warn({ err }, 'recording credential use failed'));
   app.addHook('onClose', () => lastUsed.flush());
 
   const load = async (secret: string, kind: 'token' | 'session', now: Date): Promise<Principal | undefined> => {
     const hash = secretHash(secret);
     const key = `${kind[0]}:${hash}`;
-    const cached = principals.get(key, now);
+    const epoch = await authEpoch();
+    const cached = principals.get(key, now, epoch);
     if (cached) return cached;
     const generation = principals.begin();
     let principal: Principal | undefined;
@@ -72,7 +75,7 @@ export async function authPlugin(app: FastifyInstance, deps: { repos: Repositori
     }
     if (!principal) return undefined;
     if (principal.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
-    principals.set(key, generation, principal);
+    principals.set(key, generation, epoch, principal);
     return principal;
   };
 

@@ -2,15 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from '../../shared/api/applications';
 import { ConflictError } from '../../db/errors';
 import { blockersOf } from '../../shared/domain/application-blockers';
+import { ApplicationSummary } from '../../shared/domain/application';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
+import { readModelsFor } from '../read-models/read-models';
 
-export function applicationRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  registerEndpoint(app, listApplications, async ({ query, request }) =>
-    (await repos.applications.list({ q: query.q, project: query.project })).filter((a) => canRead(request, a.name)),
-  );
+export function applicationRoutes(app: FastifyInstance, { db, repos }: AppDeps): void {
+  const readModels = readModelsFor(db);
+  // Cached for everyone, filtered for each caller: who may read what is never part of the cached answer.
+  // Each line is checked against the contract and serialized once per version; a request only joins
+  // the lines its caller may read (serializing every request cost more than the rest of it).
+  registerEndpoint(app, listApplications, async ({ query, request, reply }) => {
+    const filter = { q: query.q?.trim() || undefined, project: query.project };
+    const all = await readModels.applications(JSON.stringify([filter.project, filter.q]), async () =>
+      (await repos.applications.list(filter)).map((a) => ({ name: a.name, json: JSON.stringify(ApplicationSummary.parse(a)) })),
+    );
+    reply.type('application/json; charset=utf-8');
+    const visible = all.filter((a) => canRead(request, a.name)).map((a) => a.json);
+    return `[${visible.join(',')}]` as unknown as ApplicationSummary[];
+  });
 
   registerEndpoint(app, getApplication, ({ params }) => requireApplication(repos, params.application));
 

@@ -1,16 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { clusterFilterFromQuery, getClusters, getInstance, getServerGroup, listAccounts, listLoadBalancers } from '../../shared/api/clusters';
-import { groupClusters } from '../../shared/domain/cluster';
+import { ClustersView, groupClusters } from '../../shared/domain/cluster';
 import { NotFoundError } from '../../db/errors';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { needsNameToDestroy, requireApplication } from './lookups';
+import { readModelsFor } from '../read-models/read-models';
 
-export function clusterRoutes(app: FastifyInstance, { repos }: AppDeps): void {
-  registerEndpoint(app, getClusters, async ({ params, query }) => {
-    await requireApplication(repos, params.application);
-    const groups = await repos.serverGroups.listByApplication(params.application);
-    return groupClusters(params.application, groups, clusterFilterFromQuery(query));
+export function clusterRoutes(app: FastifyInstance, { db, repos }: AppDeps): void {
+  const readModels = readModelsFor(db);
+  // Readable by whoever may read the application (the access rule runs before this), so one answer serves all of them.
+  registerEndpoint(app, getClusters, async ({ params, query, reply }) => {
+    const filter = clusterFilterFromQuery(query);
+    const json = await readModels.ofApplication(params.application, `clusters:${JSON.stringify(filter)}`, async () => {
+      await requireApplication(repos, params.application);
+      const groups = await repos.serverGroups.listByApplication(params.application);
+      // Checked against the contract and serialized once per version: for 1,000 server groups that
+      // was a second of CPU on every request. A JSON string with a JSON type is sent as it is.
+      return JSON.stringify(ClustersView.parse(groupClusters(params.application, groups, filter)));
+    });
+    reply.type('application/json; charset=utf-8');
+    return json as unknown as ClustersView;
   });
 
   registerEndpoint(app, getServerGroup, async ({ params }) => {
