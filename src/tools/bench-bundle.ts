@@ -10,7 +10,9 @@ import { gzipSync } from 'node:zlib';
 const BUDGET_FIRST_ROUTE_GZIP = 170 * 1024;
 const FIRST_ROUTE_MODULE = /^src\/web\/app\/routes\/projects[^/]*\.tsx$/;
 /** The pipeline editor: what opening it loads beyond the first route (React Flow, the draft store, forms); elkjs stays in its worker. */
-const BUDGET_EDITOR_GZIP = 90 * 1024;
+// 90 KB until the Jenkins build and Move image channel stages (their forms and schemas, ~1.6 KB gz
+// after the Spinnaker account mapping was made lazy); every stage type's form is in the editor.
+const BUDGET_EDITOR_GZIP = 93 * 1024;
 const EDITOR_ROUTE_MODULE = /^src\/web\/app\/routes\/pipeline-editor\.tsx$/;
 
 interface ManifestChunk {

@@ -1,10 +1,11 @@
-import { useRef, useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
 import { Button } from '../../../components/button';
 import { useDraftStore } from './draft-context';
 import { EditorDialog } from './editor-dialog';
 import { lenientDraft, stableJson } from './pipeline-draft';
-import { AccountMapStep } from './account-map-step';
-import { spinnakerAccountsOf } from '../../../../shared/spinnaker/accounts-of';
+
+// Both load with a Spinnaker file: opening the editor does not pay for the import path.
+const AccountMapStep = lazy(() => import('./account-map-step').then((m) => ({ default: m.AccountMapStep })));
 
 interface ImportReport {
   title: string;
@@ -47,6 +48,7 @@ export function ImportExport() {
         error: true,
       });
     }
+    const { spinnakerAccountsOf } = await import('../../../../shared/spinnaker/accounts-of');
     const accounts = spinnakerAccountsOf(json);
     // Like the CLI's --account-map: the person says what each Spinnaker account is in Kiln first.
     if (accounts.length > 0) return setMapping({ json, fileName, accounts });
@@ -103,15 +105,17 @@ export function ImportExport() {
         Export
       </Button>
       {mapping && (
-        <AccountMapStep
-          fileName={mapping.fileName}
-          accounts={mapping.accounts}
-          onCancel={() => setMapping(undefined)}
-          onImport={(map) => {
-            setMapping(undefined);
-            void importSpinnaker(mapping.json, mapping.fileName, map);
-          }}
-        />
+        <Suspense fallback={null}>
+          <AccountMapStep
+            fileName={mapping.fileName}
+            accounts={mapping.accounts}
+            onCancel={() => setMapping(undefined)}
+            onImport={(map) => {
+              setMapping(undefined);
+              void importSpinnaker(mapping.json, mapping.fileName, map);
+            }}
+          />
+        </Suspense>
       )}
       {report && (
         <EditorDialog title={report.title} onClose={() => setReport(undefined)}>
