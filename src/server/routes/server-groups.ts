@@ -18,21 +18,14 @@ import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { registerEndpoint } from './register';
-import { needsNameToDestroy, requireApplication } from './lookups';
+import { needsNameToDestroy, requireApplication, requireServerGroup, serverGroupDetail } from './lookups';
 import { destroyConfirmationMessage } from '../../shared/domain/destroy-confirmation';
 
 // The operations, the traffic guard and the rollback (a durable engine operation) live in the engine
 // (engine.clusters); this file only finds the group the path names and checks the input.
 export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
-  const requireGroup = async (params: { application: string; account: string; region: string; serverGroup: string }) => {
-    await requireApplication(repos, params.application);
-    const sg = await repos.serverGroups.get({ account: params.account, region: params.region, name: params.serverGroup });
-    if (!sg || sg.application !== params.application) {
-      throw new NotFoundError(`Server group '${params.serverGroup}' does not exist in ${params.account}/${params.region} for application '${params.application}'.`, 'serverGroup');
-    }
-    return sg;
-  };
-  const detail = async (sg: ServerGroup) => ({ serverGroup: sg, loadBalancers: await repos.loadBalancers.listForServerGroup(sg) });
+  const requireGroup = (params: Parameters<typeof requireServerGroup>[1]) => requireServerGroup(repos, params);
+  const detail = (sg: ServerGroup) => serverGroupDetail(repos, sg);
 
   registerEndpoint(app, enableServerGroup, async ({ params }) => detail(await engine.clusters.enable(await requireGroup(params))));
 
