@@ -5,18 +5,9 @@ import { copyName, duplicatePipeline as copyOf } from '../../src/shared/domain/p
 import { publicPipeline } from '../../src/shared/domain/pipeline-secrets';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
+import { findPipeline, latestPipelines } from './pipeline-store';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
-const latest = () => {
-  const newest = new Map<string, Pipeline>();
-  for (const r of db.pipelineRevisions) newest.set(r.pipeline.id, r.pipeline);
-  return [...newest.values()];
-};
-const find = (id: string) => {
-  const pipeline = latest().find((p) => p.id === id);
-  if (!pipeline) throw notFound(`Pipeline '${id}' does not exist.`, 'pipelineId');
-  return pipeline;
-};
 const points = (p: Pipeline, target: Pipeline) =>
   p.id !== target.id &&
   (p.stages.some((s) => s.type === 'pipeline' && s.config.application === target.application && (s.config.pipeline === target.id || s.config.pipeline === target.name)) ||
@@ -32,9 +23,9 @@ function push(pipeline: Pipeline): Pipeline {
 // The same rules and wording as the BFF (src/server/routes/pipeline-management.ts), without the permission checks.
 export const pipelineManagementHandlers = {
   deletePipeline: handleEndpoint(deletePipeline, ({ params }) => {
-    const pipeline = find(params.pipelineId);
+    const pipeline = findPipeline(params.pipelineId);
     const running = db.executions.filter((e) => e.pipelineId === pipeline.id && !COMPLETED.has(e.status)).map((e) => e.id as string);
-    const pointedAtBy = latest().filter((p) => points(p, pipeline));
+    const pointedAtBy = latestPipelines().filter((p) => points(p, pipeline));
     if (running.length || pointedAtBy.length) {
       const reasons = [
         ...(running.length
@@ -48,13 +39,13 @@ export const pipelineManagementHandlers = {
     return { pipelineId: pipeline.id, name: pipeline.name, deleted: true as const };
   }),
   renamePipeline: handleEndpoint(renamePipeline, ({ params, body }) => {
-    const pipeline = find(params.pipelineId);
+    const pipeline = findPipeline(params.pipelineId);
     if (body.name === pipeline.name) return { pipeline: publicPipeline(pipeline), updatedReferences: [] };
-    if (latest().some((p) => p.application === pipeline.application && p.name === body.name)) {
+    if (latestPipelines().some((p) => p.application === pipeline.application && p.name === body.name)) {
       throw conflict(`application '${pipeline.application}' already has a pipeline named '${body.name}'`, 'name');
     }
     const renamed = push({ ...pipeline, name: body.name, updatedBy: db.auth.me?.user.name ?? 'anonymous' });
-    const updatedReferences = latest()
+    const updatedReferences = latestPipelines()
       .filter((p) => p.id !== pipeline.id && p.stages.some((s) => s.type === 'pipeline' && s.config.application === pipeline.application && s.config.pipeline === pipeline.name))
       .map((p) => {
         const stages = p.stages.map((s) =>
@@ -68,7 +59,7 @@ export const pipelineManagementHandlers = {
     return { pipeline: publicPipeline(renamed), updatedReferences };
   }),
   duplicatePipeline: handleEndpoint(duplicatePipeline, ({ params, body }) => {
-    const source = find(params.pipelineId);
+    const source = findPipeline(params.pipelineId);
     const application = body.application ?? source.application;
     if (!db.applications.some((a) => a.name === application)) throw notFound(`Application '${application}' does not exist.`, 'application');
     const me = db.auth.me;
@@ -80,7 +71,7 @@ export const pipelineManagementHandlers = {
       });
     }
     const taken = new Set(
-      latest()
+      latestPipelines()
         .filter((p) => p.application === application)
         .map((p) => p.name),
     );

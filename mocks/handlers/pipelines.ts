@@ -7,21 +7,12 @@ import { mergeStageSecrets } from '../../src/shared/domain/stage-secrets';
 import { resolveWatched } from '../../src/shared/domain/pipeline-watch';
 import { can } from '../../src/shared/domain/user';
 import { db } from '../db';
+import { findPipeline, latestPipelines } from './pipeline-store';
 import type { ApplicationName } from '../../src/shared/domain/names';
 import { describeImport, importSpinnakerPipelines } from '../../src/shared/spinnaker/import';
 import { convertSpinnakerPipeline } from '../../src/shared/api/spinnaker';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
-const latest = () => {
-  const newest = new Map<string, Pipeline>();
-  for (const r of db.pipelineRevisions) newest.set(r.pipeline.id, r.pipeline);
-  return [...newest.values()];
-};
-const find = (id: string) => {
-  const pipeline = latest().find((p) => p.id === id);
-  if (!pipeline) throw notFound(`Pipeline '${id}' does not exist.`, 'pipelineId');
-  return pipeline;
-};
 
 // Same rules and wording as the BFF: every problem in details, the first in the message.
 function draftFor(application: string, body: unknown): PipelineDraft {
@@ -44,7 +35,7 @@ const invalid = (problems: PipelineProblem[]) =>
 // Same write-only secrets and trigger rule as the BFF (one module decides both).
 function withSecrets(named: PipelineDraft, storedNamed: Pipeline | undefined): PipelineDraft {
   // Pipeline triggers watch ids, as in the BFF: a typed name becomes the watched pipeline's id.
-  const idOf = (application: string, name: string) => latest().find((p) => p.application === application && p.name === name)?.id;
+  const idOf = (application: string, name: string) => latestPipelines().find((p) => p.application === application && p.name === name)?.id;
   const watched = resolveWatched(named.triggers, idOf, storedNamed?.triggers);
   if (watched.problems.length > 0) throw invalid(watched.problems);
   const draft = { ...named, triggers: watched.triggers };
@@ -68,7 +59,7 @@ function withSecrets(named: PipelineDraft, storedNamed: Pipeline | undefined): P
 }
 
 function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
-  if (latest().some((p) => p.application === draft.application && p.name === draft.name && p.id !== id)) {
+  if (latestPipelines().some((p) => p.application === draft.application && p.name === draft.name && p.id !== id)) {
     throw conflict(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');
   }
   const updatedAt = new Date().toISOString();
@@ -76,7 +67,7 @@ function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
   const pipeline = Pipeline.parse({
     ...withSecrets(
       draft,
-      latest().find((p) => p.id === id),
+      latestPipelines().find((p) => p.id === id),
     ),
     id,
     revision,
@@ -88,7 +79,7 @@ function store(draft: PipelineDraft, id: string, revision: number): Pipeline {
 }
 
 function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipeline {
-  const current = find(id);
+  const current = findPipeline(id);
   if (current.revision !== baseRevision) {
     throw new MockApiError(409, {
       error: 'conflict',
@@ -103,14 +94,14 @@ function saveOver(id: string, baseRevision: number, draft: PipelineDraft): Pipel
 export const pipelineHandlers = {
   listPipelines: handleEndpoint(listPipelines, ({ params }) => {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
-    return latest()
+    return latestPipelines()
       .filter((p) => p.application === params.application)
       .map(publicPipeline);
   }),
   createPipeline: handleEndpoint(createPipeline, ({ params, body }) => publicPipeline(store(draftFor(params.application, body), crypto.randomUUID(), 1))),
-  getPipeline: handleEndpoint(getPipeline, ({ params }) => publicPipeline(find(params.pipelineId))),
+  getPipeline: handleEndpoint(getPipeline, ({ params }) => publicPipeline(findPipeline(params.pipelineId))),
   savePipeline: handleEndpoint(savePipeline, ({ params, body }) =>
-    publicPipeline(saveOver(params.pipelineId, body.baseRevision, draftFor(find(params.pipelineId).application, body.pipeline))),
+    publicPipeline(saveOver(params.pipelineId, body.baseRevision, draftFor(findPipeline(params.pipelineId).application, body.pipeline))),
   ),
   convertSpinnakerPipeline: handleEndpoint(convertSpinnakerPipeline, ({ params, body }) => {
     // The mocks' recipes live in their own handler; every bake gets a recipe draft here.
@@ -122,7 +113,7 @@ export const pipelineHandlers = {
     return { ok, problems };
   }),
   listPipelineRevisions: handleEndpoint(listPipelineRevisions, ({ params }) => {
-    find(params.pipelineId);
+    findPipeline(params.pipelineId);
     return db.pipelineRevisions
       .filter((r) => r.pipeline.id === params.pipelineId)
       .reverse()
