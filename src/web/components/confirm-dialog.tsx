@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { Button } from './button';
-import { useReturnFocus } from './use-return-focus';
+import { ModalActions, ModalForm } from './modal-form';
 
 interface ConfirmDialogProps {
   title: string;
@@ -19,76 +18,56 @@ interface ConfirmDialogProps {
 
 /** A modal question before something that cannot be undone; Escape or Cancel closes it. */
 export function ConfirmDialog({ title, children, confirmLabel, reasonLabel, reasonRequired, typeToConfirm, busy, error, onConfirm, onClose }: ConfirmDialogProps) {
-  const titleId = useId();
   const reasonId = useId();
   const typedId = useId();
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
   const first = useRef<HTMLTextAreaElement & HTMLButtonElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  useReturnFocus(box);
   useEffect(() => first.current?.focus(), []);
   const blocked = busy || (reasonRequired === true && reason.trim() === '') || (typeToConfirm !== undefined && typed.trim() !== typeToConfirm);
   return (
-    <div ref={box} className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!blocked) onConfirm(reason.trim());
-        }}
-      >
-        <h2 id={titleId} className="text-base font-semibold">
-          {title}
-        </h2>
-        <div className="text-sm text-zinc-600 dark:text-zinc-400">{children}</div>
-        {reasonLabel && (
-          <div className="flex flex-col gap-1">
-            <label htmlFor={reasonId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-              {reasonLabel}
-              {reasonRequired ? ' (required)' : ''}
-            </label>
-            <textarea
-              id={reasonId}
-              ref={first}
-              value={reason}
-              maxLength={2000}
-              rows={3}
-              onChange={(e) => setReason(e.target.value)}
-              className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          </div>
-        )}
-        {typeToConfirm !== undefined && (
-          <div className="flex flex-col gap-1">
-            <label htmlFor={typedId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-              Type <span className="font-mono">{typeToConfirm}</span> to confirm
-            </label>
-            <input
-              id={typedId}
-              value={typed}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => setTyped(e.target.value)}
-              className="h-8 rounded-md border border-zinc-300 bg-white px-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          </div>
-        )}
-        {error && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {error}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={blocked}>
-            {busy ? 'Working…' : confirmLabel}
-          </Button>
+    <ModalForm
+      title={title}
+      error={error}
+      onClose={onClose}
+      onSubmit={() => {
+        if (!blocked) onConfirm(reason.trim());
+      }}
+      actions={<ModalActions label={confirmLabel} busy={busy} disabled={blocked} onClose={onClose} />}
+    >
+      <div className="text-sm text-zinc-600 dark:text-zinc-400">{children}</div>
+      {reasonLabel && (
+        <div className="flex flex-col gap-1">
+          <label htmlFor={reasonId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+            {reasonLabel}
+            {reasonRequired ? ' (required)' : ''}
+          </label>
+          <textarea
+            id={reasonId}
+            ref={first}
+            value={reason}
+            maxLength={2000}
+            rows={3}
+            onChange={(e) => setReason(e.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+          />
         </div>
-      </form>
-    </div>
+      )}
+      {typeToConfirm !== undefined && (
+        <div className="flex flex-col gap-1">
+          <label htmlFor={typedId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+            Type <span className="font-mono">{typeToConfirm}</span> to confirm
+          </label>
+          <input
+            id={typedId}
+            value={typed}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setTyped(e.target.value)}
+            className="h-8 rounded-md border border-zinc-300 bg-white px-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-950"
+          />
+        </div>
+      )}
+    </ModalForm>
   );
 }

@@ -1,6 +1,7 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
+import { ModalActions, ModalForm } from './modal-form';
 
 /** What the dialog needs of a mutation (TanStack Query's useMutation result fits). */
 interface Action {
@@ -35,7 +36,6 @@ export function SettingsDialog({
   onClose: () => void;
   children: ReactNode;
 }) {
-  const titleId = useId();
   const [deleting, setDeleting] = useState(false);
   if (deleting && remove) {
     return (
@@ -53,26 +53,12 @@ export function SettingsDialog({
     );
   }
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <h2 id={titleId} className="text-base font-semibold">
-          {title}
-        </h2>
-        {children}
-        {save.error && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {save.error.message}
-          </p>
-        )}
+    <ModalForm
+      title={title}
+      error={save.error?.message}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      actions={
         <div className="flex flex-wrap justify-between gap-2">
           {remove ? (
             <Button
@@ -88,14 +74,11 @@ export function SettingsDialog({
           ) : (
             <span />
           )}
-          <div className="flex gap-2">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Save'}
-            </Button>
-          </div>
+          <ModalActions label="Save" busyLabel="Saving…" busy={save.isPending} onClose={onClose} />
         </div>
-      </form>
-    </div>
+      }
+    >
+      {children}
+    </ModalForm>
   );
 }

@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { Button } from '../../components/button';
-import { useReturnFocus } from '../../components/use-return-focus';
+import { ModalActions, ModalForm } from '../../components/modal-form';
 
 interface RevokeDialogProps {
   target: string;
@@ -12,78 +11,59 @@ interface RevokeDialogProps {
 
 /** Revoke now or at a chosen time; a reason is required either way. Escape or Cancel closes it. */
 export function RevokeDialog({ target, busy, error, onConfirm, onClose }: RevokeDialogProps) {
-  const ids = { title: useId(), reason: useId(), when: useId(), at: useId() };
+  const ids = { reason: useId(), when: useId(), at: useId() };
   const [reason, setReason] = useState('');
   const [scheduled, setScheduled] = useState(false);
   const [at, setAt] = useState('');
   const first = useRef<HTMLTextAreaElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  useReturnFocus(box);
   useEffect(() => first.current?.focus(), []);
   const when = scheduled && at ? new Date(at) : undefined;
   const blocked = busy || reason.trim() === '' || (scheduled && (!when || Number.isNaN(when.getTime())));
   return (
-    <div ref={box} className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={ids.title}
-        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!blocked) onConfirm({ reason: reason.trim(), ...(when ? { at: when.toISOString() } : {}) });
-        }}
-      >
-        <h2 id={ids.title} className="text-base font-semibold">
-          Revoke {target}?
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          New deploys of it are refused unless someone gives an override reason, and images built on it are revoked too. Running server groups keep running.
-        </p>
-        <div className="flex flex-col gap-1">
-          <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-            Reason (required)
-          </label>
-          <textarea
-            id={ids.reason}
-            ref={first}
-            rows={3}
-            maxLength={1000}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+    <ModalForm
+      title={`Revoke ${target}?`}
+      error={error}
+      onClose={onClose}
+      onSubmit={() => {
+        if (!blocked) onConfirm({ reason: reason.trim(), ...(when ? { at: when.toISOString() } : {}) });
+      }}
+      actions={<ModalActions label={scheduled ? 'Schedule revocation' : 'Revoke'} busy={busy} disabled={blocked} onClose={onClose} />}
+    >
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        New deploys of it are refused unless someone gives an override reason, and images built on it are revoked too. Running server groups keep running.
+      </p>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={ids.reason} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+          Reason (required)
+        </label>
+        <textarea
+          id={ids.reason}
+          ref={first}
+          rows={3}
+          maxLength={1000}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+        />
+      </div>
+      <fieldset className="flex flex-col gap-1 text-sm">
+        <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">When</legend>
+        <label className="flex items-center gap-2">
+          <input type="radio" name={ids.when} checked={!scheduled} onChange={() => setScheduled(false)} /> Now
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="radio" name={ids.when} checked={scheduled} onChange={() => setScheduled(true)} /> At a later time
+        </label>
+        {scheduled && (
+          <input
+            aria-label="Revoke at"
+            type="datetime-local"
+            value={at}
+            onChange={(e) => setAt(e.target.value)}
+            className="h-8 w-56 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950"
           />
-        </div>
-        <fieldset className="flex flex-col gap-1 text-sm">
-          <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">When</legend>
-          <label className="flex items-center gap-2">
-            <input type="radio" name={ids.when} checked={!scheduled} onChange={() => setScheduled(false)} /> Now
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="radio" name={ids.when} checked={scheduled} onChange={() => setScheduled(true)} /> At a later time
-          </label>
-          {scheduled && (
-            <input
-              aria-label="Revoke at"
-              type="datetime-local"
-              value={at}
-              onChange={(e) => setAt(e.target.value)}
-              className="h-8 w-56 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          )}
-        </fieldset>
-        {error && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {error}
-          </p>
         )}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={blocked}>
-            {busy ? 'Working…' : scheduled ? 'Schedule revocation' : 'Revoke'}
-          </Button>
-        </div>
-      </form>
-    </div>
+      </fieldset>
+    </ModalForm>
   );
 }
