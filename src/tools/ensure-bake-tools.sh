@@ -5,7 +5,7 @@
 # Debian's packages first. Only the packages provisioner needs root at run time (apt-get in a
 # chroot with /dev and /proc mounted in a private namespace); disk images need no mount or loop device.
 set -euo pipefail
-PATH="$PATH:/usr/sbin:/sbin"
+source "$(dirname "${BASH_SOURCE[0]}")/apt-ensure.sh"
 need=()
 for tool in mke2fs:e2fsprogs e2fsck:e2fsprogs resize2fs:e2fsprogs debugfs:e2fsprogs setfattr:attr dumpe2fs:e2fsprogs sfdisk:fdisk zstd:zstd gzip:gzip tar:tar packer:packer mmdebstrap:mmdebstrap unshare:util-linux chroot:coreutils; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
@@ -13,11 +13,6 @@ done
 [ ${#need[@]} -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')
 echo "[kiln] bake tools missing; installing Debian packages: $packages"
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  command -v sudo >/dev/null || { echo "kiln: need root (or sudo) to apt-get install $packages" >&2; exit 1; }
-  SUDO="sudo"
-fi
-$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+kiln_need_root "need root (or sudo) to apt-get install $packages"
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $packages >/dev/null
+kiln_apt_install --no-install-recommends $packages

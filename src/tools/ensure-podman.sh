@@ -5,25 +5,9 @@
 # containers reach Kiln's metadata service on the host's loopback) when any is missing.
 # `--warn` only warns when it cannot install them.
 set -euo pipefail
-PATH="$PATH:/usr/sbin:/sbin"
-warn_only=false
-[ "${1:-}" = "--warn" ] && warn_only=true
-fail() {
-  echo "kiln: $*" >&2
-  $warn_only && exit 0
-  exit 1
-}
-missing=()
-for tool in podman runc skopeo slirp4netns newuidmap; do
-  command -v "$tool" >/dev/null || missing+=("$tool")
-done
-[ "${#missing[@]}" -eq 0 ] && exit 0
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  command -v sudo >/dev/null || fail "the container provider needs ${missing[*]}: run 'apt-get install podman runc skopeo slirp4netns uidmap' as root"
-  SUDO="sudo"
-fi
-echo "[kiln] the container provider needs ${missing[*]}; installing Debian's podman runc skopeo slirp4netns uidmap"
-{ $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends podman runc skopeo slirp4netns uidmap >/dev/null; } ||
-  fail "could not install podman runc skopeo slirp4netns uidmap"
+source "$(dirname "${BASH_SOURCE[0]}")/apt-ensure.sh"
+missing=$(kiln_missing podman runc skopeo slirp4netns newuidmap)
+[ -z "$missing" ] && exit 0
+kiln_need_root "the container provider needs $missing: run 'apt-get install podman runc skopeo slirp4netns uidmap' as root"
+echo "[kiln] the container provider needs $missing; installing Debian's podman runc skopeo slirp4netns uidmap"
+kiln_apt_install --no-install-recommends podman runc skopeo slirp4netns uidmap || kiln_fail "could not install podman runc skopeo slirp4netns uidmap"

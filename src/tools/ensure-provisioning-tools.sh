@@ -7,16 +7,10 @@
 # when /run/systemd/system exists, and update-rc.d merely adds rc.d links; nothing is started,
 # and cloud-init itself only acts at boot.
 set -euo pipefail
-if command -v ignition-validate >/dev/null && command -v cloud-init >/dev/null; then exit 0; fi
+source "$(dirname "${BASH_SOURCE[0]}")/apt-ensure.sh"
+[ -z "$(kiln_missing ignition-validate cloud-init)" ] && exit 0
 echo "[kiln] ignition-validate or cloud-init is missing; installing Debian's ignition and cloud-init…"
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  command -v sudo >/dev/null || { echo "kiln: need root (or sudo) to apt-get install ignition cloud-init" >&2; exit 1; }
-  SUDO="sudo"
-fi
-# Another apt run (chromium, PostgreSQL) may hold the lock: wait for it rather than fail.
-$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-  ignition cloud-init >/dev/null
+kiln_need_root "need root (or sudo) to apt-get install ignition cloud-init"
+kiln_apt_install --no-install-recommends ignition cloud-init
 ignition-validate --version
 cloud-init --version
