@@ -6,6 +6,7 @@ import { LoadBalancer } from '../shared/domain/load-balancer';
 import { parseMoniker } from '../shared/domain/moniker';
 import { NewProject } from '../shared/domain/project';
 import { ServerGroup } from '../shared/domain/server-group';
+import type { NewImage } from './repositories/images';
 import { openTestDatabase, type TestDatabase } from './test-database';
 import type { Repositories } from './types';
 
@@ -92,3 +93,17 @@ export async function createTestRunner(repos: Repositories, name = 'ana'): Promi
   if (await repos.users.get(name)) return;
   await repos.users.create({ name, displayName: name, passwordHash: '!', admin: true, createdAt: '2026-11-01T00:00:00.000Z' });
 }
+
+/** Digest number n of the test images: distinct, valid and readable in a failure message. */
+export const testDigest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
+
+/** A bundle image of `name` with digest number n, as CI would register it. */
+export const bundleImage = (n: number, name = 'shop'): NewImage => ({
+  name,
+  build: { builder: 'bundle', tools: {}, packages: [] },
+  digest: testDigest(n),
+  sizeBytes: 1000,
+  format: 'bundle',
+  artifact: `${testDigest(n).slice(7)}.tar.zst`,
+  run: { entrypoint: 'server.mjs', healthPath: '/health' },
+});

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestDatabase } from '../../db/test-database';
-import { createOwners, serverGroup } from '../../db/test-builders';
-import type { NewImage } from '../../db/repositories/images';
+import { bundleImage, createOwners, serverGroup } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
@@ -15,16 +14,6 @@ beforeEach(async () => {
 });
 afterEach(() => close());
 
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const image = (n: number): NewImage => ({
-  name: 'shop',
-  build: { builder: 'bundle', tools: {}, packages: [] },
-  digest: digest(n),
-  sizeBytes: 1000,
-  format: 'bundle',
-  artifact: `${digest(n).slice(7)}.tar.zst`,
-  run: { entrypoint: 'server.mjs', healthPath: '/health' },
-});
 
 async function find(config: Record<string, unknown>) {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
@@ -39,8 +28,8 @@ async function find(config: Record<string, unknown>) {
 
 describe('findImage from the registry', () => {
   it('takes the version a channel points at, and refuses a revoked one', async () => {
-    await repos.images.create(image(1), 'ci');
-    await repos.images.create(image(2), 'ci');
+    await repos.images.create(bundleImage(1), 'ci');
+    await repos.images.create(bundleImage(2), 'ci');
     await repos.images.assignChannel('shop', 'production', 'v1', 'ops');
     const stage = await find({ source: 'registry', account: 'prod', region: 'east', image: 'shop', channel: 'production' });
     expect(stage).toMatchObject({ status: 'SUCCEEDED', outputs: { image: 'shop:v1', channel: 'production' } });

@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { imageChannelStage } from '../../shared/stages/image-channel';
 import { openTestDatabase } from '../../db/test-database';
-import { createOwners } from '../../db/test-builders';
-import type { NewImage } from '../../db/repositories/images';
+import { bundleImage, createOwners } from '../../db/test-builders';
 import type { Repositories } from '../../db/types';
 import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
@@ -18,21 +17,11 @@ beforeEach(async () => {
   // A pipeline editor and runner of application web, but no admin.
   await repos.users.create({ name: 'walt', displayName: 'Walt', passwordHash: 'x', admin: false, createdAt: at });
   await repos.users.saveRole({ name: 'web-team', description: '', members: ['walt'], grants: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }] });
-  for (const n of [1, 2]) await repos.images.create(image(n), 'ci');
+  for (const n of [1, 2]) await repos.images.create(bundleImage(n), 'ci');
   await repos.images.assignChannel('shop', 'production', 'v1', 'ops');
 });
 afterEach(() => close());
 
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const image = (n: number): NewImage => ({
-  name: 'shop',
-  build: { builder: 'bundle', tools: {}, packages: [] },
-  digest: digest(n),
-  sizeBytes: 1000,
-  format: 'bundle',
-  artifact: `${digest(n).slice(7)}.tar.zst`,
-  run: { entrypoint: 'server.mjs', healthPath: '/health' },
-});
 
 async function move(config: Record<string, unknown>, user = 'ana') {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
