@@ -4,6 +4,7 @@ import { Account } from '../shared/domain/account';
 import { LoadBalancer } from '../shared/domain/load-balancer';
 import type { HealthState } from '../shared/domain/instance';
 import type { Repositories } from '../db/types';
+import type { NewServerGroup } from '../engine/cloud/provider';
 import { NewProject } from '../shared/domain/project';
 import { NewApplication } from '../shared/domain/application';
 
@@ -75,4 +76,9 @@ function serverGroup(account: string, region: string, name: string, disabled: bo
     })),
     launchedAt,
   });
+}
+
+/** A group of web in prod/east running the local cloud's sample app, enabled; tests override what they are about. */
+export function sampleWebGroup(over: Partial<NewServerGroup> & { name: string }): NewServerGroup {
+  return { application: 'web', account: 'prod', region: 'east', image: 'sample-app:v1', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false, ...over };
 }

@@ -6,6 +6,7 @@ import { openTestCloud, until } from '../../engine/cloud/test-cloud';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 import { asTestAdmin } from '../test-app';
+import { sampleWebGroup } from '../test-fixtures';
 
 let t: Awaited<ReturnType<typeof openTestCloud>> | undefined;
 let app: FastifyInstance | undefined;
@@ -47,16 +48,7 @@ async function setup() {
     tokens[name] = (await createToken(t.repos, name, 'test', new Date())).secret;
   }
   await t.cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-  await t.cloud.createServerGroup({
-    application: 'web',
-    account: 'prod',
-    region: 'east',
-    name: 'web-prod-v001',
-    image: 'sample-app:v1',
-    capacity: { min: 1, desired: 2, max: 3 },
-    loadBalancers: ['web-prod'],
-    disabled: false,
-  });
+  await t.cloud.createServerGroup(sampleWebGroup({ name: 'web-prod-v001', capacity: { min: 1, desired: 2, max: 3 }, loadBalancers: ['web-prod'] }));
   const healthy = () =>
     until('two instances up', async () => {
       const g = await t!.repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v001' });
