@@ -1,10 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { createAccount } from '../../../shared/api/accounts';
 import { Environment } from '../../../shared/domain/account';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { commaList, useAddForm } from '../../lib/use-add-form';
 import { FormError, inputClasses } from '../../components/auth-card';
 
 const EMPTY = {
@@ -28,34 +27,22 @@ const endpointOf = (draft: typeof EMPTY) => {
 
 /** A new account; a docker or kubernetes one is checked by calling its engine or API server before it is stored. */
 export function AddAccountForm() {
-  const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(EMPTY);
-  const create = useMutation({
-    mutationFn: () =>
+  const { draft, setDraft, set, submit, create } = useAddForm(
+    EMPTY,
+    (d) =>
       apiFetch(createAccount, {
         body: {
-          name: draft.name,
-          provider: draft.provider,
-          environment: draft.environment,
-          regions: draft.regions
-            .split(',')
-            .map((r) => r.trim())
-            .filter(Boolean),
-          endpoint: endpointOf(draft),
-          ...(draft.token ? { credentials: { token: draft.token } } : {}),
-          ...(draft.provider === 'kubernetes' && draft.kubeconfig ? { credentials: { kubeconfig: draft.kubeconfig } } : {}),
+          name: d.name,
+          provider: d.provider,
+          environment: d.environment,
+          regions: commaList(d.regions),
+          endpoint: endpointOf(d),
+          ...(d.token ? { credentials: { token: d.token } } : {}),
+          ...(d.provider === 'kubernetes' && d.kubeconfig ? { credentials: { kubeconfig: d.kubeconfig } } : {}),
         } as never,
       }),
-    onSuccess: async () => {
-      setDraft(EMPTY);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.accounts.all });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
-  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+    queryKeys.accounts.all,
+  );
   return (
     <form onSubmit={submit} aria-label="Add an account" className="flex flex-col gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
       <div className="flex flex-wrap items-end gap-2">

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { createUser, updateUser } from '../../../shared/api/auth';
 import type { User } from '../../../shared/domain/user';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { commaList, useAddForm } from '../../lib/use-add-form';
 import { FormError, inputClasses } from '../../components/auth-card';
 import { rolesQuery, usersQuery } from './admin-queries';
 
@@ -16,35 +16,16 @@ export function UsersAdmin() {
   const queryClient = useQueryClient();
   const users = useQuery(usersQuery());
   const roles = useQuery(rolesQuery());
-  const [draft, setDraft] = useState({ name: '', displayName: '', password: '', roles: '' });
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.all });
-  const create = useMutation({
-    mutationFn: () =>
-      apiFetch(createUser, {
-        body: {
-          name: draft.name,
-          displayName: draft.displayName,
-          password: draft.password,
-          roles: draft.roles
-            .split(',')
-            .map((r) => r.trim())
-            .filter(Boolean),
-        },
-      }),
-    onSuccess: async () => {
-      setDraft({ name: '', displayName: '', password: '', roles: '' });
-      await refresh();
-    },
-  });
+  const { draft, set, submit, create } = useAddForm(
+    { name: '', displayName: '', password: '', roles: '' },
+    (d) => apiFetch(createUser, { body: { name: d.name, displayName: d.displayName, password: d.password, roles: commaList(d.roles) } }),
+    queryKeys.auth.all,
+  );
   const update = useMutation({
     mutationFn: ({ name, patch }: { name: string; patch: { admin?: boolean; disabled?: boolean; roles?: string[] } }) => apiFetch(updateUser, { params: { name }, body: patch }),
     onSuccess: refresh,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
-  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
   const people = (users.data?.users ?? []).filter((u: User) => !u.serviceAccount);
   return (
     <section aria-labelledby="users-h" className="flex flex-col gap-3">

@@ -29,6 +29,25 @@ describe('the CI servers page', () => {
     expect(JSON.stringify(db.ciServers)).not.toContain('never-shown');
   });
 
+  it('keeps what was typed when the server refuses an add, and empties the form once one is added', async () => {
+    const { user } = renderApp('/admin/ci-servers');
+    const form = await screen.findByRole('form', { name: 'Add a CI server' });
+    const name = within(form).getByLabelText<HTMLInputElement>('CI server name');
+    await user.type(name, 'ci');
+    await user.type(within(form).getByLabelText('Jenkins URL'), 'https://other.example.com');
+    await user.type(within(form).getByLabelText('User'), 'kiln');
+    await user.type(within(form).getByLabelText('API token'), 'secret');
+    await user.click(within(form).getByRole('button', { name: 'Add CI server' }));
+    expect((await within(form).findByRole('alert')).textContent).toContain('ci');
+    expect(name.value).toBe('ci');
+    await user.clear(name);
+    await user.type(name, 'ci3');
+    await user.click(within(form).getByRole('button', { name: 'Add CI server' }));
+    await screen.findByTestId('ci-server-ci3');
+    await waitFor(() => expect(name.value).toBe(''));
+    expect(within(form).getByLabelText<HTMLInputElement>('API token').value).toBe('');
+  });
+
   it('replaces a token and removes a server', async () => {
     const { user } = renderApp('/admin/ci-servers');
     const row = await screen.findByTestId('ci-server-ci');

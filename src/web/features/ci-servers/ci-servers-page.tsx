@@ -1,5 +1,4 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { createCiServer, listCiServers } from '../../../shared/api/ci-servers';
 import { Button } from '../../components/button';
 import { EmptyState } from '../../components/empty-state';
@@ -8,6 +7,7 @@ import { QueryErrorState } from '../../components/query-error-state';
 import { FormError, inputClasses } from '../../components/auth-card';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { useAddForm } from '../../lib/use-add-form';
 import { CiServerRow } from './ci-server-row';
 
 export const ciServersQuery = () => queryOptions({ queryKey: queryKeys.ciServers.all, queryFn: ({ signal }) => apiFetch(listCiServers, { signal }) });
@@ -17,20 +17,7 @@ const EMPTY = { name: '', url: '', username: '', token: '' };
 /** CI servers (admins): the Jenkins servers Jenkins stages start builds on; tokens are write-only. */
 export function CiServersPage() {
   const servers = useQuery(ciServersQuery());
-  const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(EMPTY);
-  const create = useMutation({
-    mutationFn: () => apiFetch(createCiServer, { body: draft }),
-    onSuccess: async () => {
-      setDraft(EMPTY);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.ciServers.all });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
-  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+  const { draft, set, submit, create } = useAddForm(EMPTY, (body) => apiFetch(createCiServer, { body }), queryKeys.ciServers.all);
   return (
     <>
       <title>CI servers · Kiln</title>
