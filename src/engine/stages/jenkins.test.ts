@@ -1,13 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { jenkinsStage } from '../../shared/stages/jenkins';
 import type { Execution } from '../../shared/domain/execution';
-import { openTestDatabase } from '../../db/test-database';
-import { createOwners } from '../../db/test-builders';
-import type { Repositories } from '../../db/types';
-import { createEventBus } from '../events/event-bus';
-import { createEngine, type Engine } from '../index';
-import { parseOutboundAllow } from '../net/outbound-policy';
+import { useRunningEngine } from '../test-engine';
 import { JENKINS_USER, startFakeJenkins, type FakeJenkins } from './fake-jenkins';
 
 const TOKEN = 'jenkins-api-token-never-shown-5f2e';
@@ -25,39 +20,29 @@ beforeAll(async () => {
 });
 afterAll(() => jenkins.close());
 
-let repos: Repositories;
-let close: () => Promise<void>;
-let engine: Engine;
-beforeEach(async () => {
-  ({ repos, close } = await openTestDatabase());
-  await createOwners(repos);
-  await repos.ciServers.create({ name: 'ci', kind: 'jenkins', url: jenkins.url, username: JENKINS_USER }, TOKEN, { at: new Date().toISOString(), by: 'admin' });
-  // The fake Jenkins is on loopback, which Kiln refuses unless it is allowed explicitly.
-  engine = createEngine({ repos, events: createEventBus(repos), owner: 'ci', tickMs: 50, outbound: { allow: parseOutboundAllow('127.0.0.1'), ownPorts: new Set() } });
-  engine.run();
+const t = useRunningEngine('ci', (repos) =>
+  repos.ciServers.create({ name: 'ci', kind: 'jenkins', url: jenkins.url, username: JENKINS_USER }, TOKEN, { at: new Date().toISOString(), by: 'admin' }),
+);
+beforeEach(() => {
   jenkins.requests.length = 0;
   jenkins.started.length = 0;
 });
-afterEach(async () => {
-  await engine.stop();
-  await close();
-});
 
 async function start(stages: unknown[]): Promise<string> {
-  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `ci${Math.random()}`, stages }), 'ana');
-  return (await engine.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
+  const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `ci${Math.random()}`, stages }), 'ana');
+  return (await t.engine.start(p, { type: 'manual', user: 'ana', parameters: {} })).id;
 }
 
 async function until(id: string, done: (e: Execution) => boolean): Promise<Execution> {
   for (let i = 0; i < 300; i += 1) {
-    const e = (await repos.executions.get(id))!;
+    const e = (await t.repos.executions.get(id))!;
     if (done(e)) return e;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the execution never got there');
 }
 const ended = (id: string) => until(id, (e) => ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status));
-const logOf = async (id: string) => (await repos.executionLogs.read(id, { limit: 1000 })).map((l) => l.line);
+const logOf = async (id: string) => (await t.repos.executionLogs.read(id, { limit: 1000 })).map((l) => l.line);
 
 const build = (config: Record<string, unknown>) => ({ refId: 'build', type: 'jenkins', name: 'Build', config: { server: 'ci', pollSec: 1, ...config } });
 
@@ -110,7 +95,7 @@ describe('Jenkins stage', { timeout: 30_000 }, () => {
   });
 
   it('fails naming the CI server, never the token, when Jenkins refuses the credentials', async () => {
-    await repos.ciServers.setToken('ci', 'a-stale-token-never-shown', { at: new Date().toISOString(), by: 'admin' });
+    await t.repos.ciServers.setToken('ci', 'a-stale-token-never-shown', { at: new Date().toISOString(), by: 'admin' });
     const done = await ended(await start([build({ job: 'shop/build' })]));
     expect(done.stages[0]!.error).toBe("CI server 'ci' refused Kiln's credentials (401) for user 'kiln': ask an admin to replace the token");
     const everything = JSON.stringify(done) + (await logOf(done.id)).join('\n');
@@ -141,8 +126,8 @@ describe('Jenkins stage', { timeout: 30_000 }, () => {
   it('stops the Jenkins build when the execution is canceled', async () => {
     const id = await start([build({ job: 'forever' })]);
     await until(id, (e) => typeof e.stages[0]!.context.buildNumber === 'number');
-    await engine.cancel(id, 'ana', 'wrong branch');
-    const number = (await repos.executions.get(id))!.stages[0]!.context.buildNumber;
+    await t.engine.cancel(id, 'ana', 'wrong branch');
+    const number = (await t.repos.executions.get(id))!.stages[0]!.context.buildNumber;
     expect(jenkins.stopped).toContain(`forever #${String(number)}`);
     expect(await logOf(id)).toContain(`Asked ci to stop build #${String(number)}`);
   });

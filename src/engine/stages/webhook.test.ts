@@ -1,13 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import type { Execution } from '../../shared/domain/execution';
-import { openTestDatabase } from '../../db/test-database';
-import { createOwners } from '../../db/test-builders';
-import type { Repositories } from '../../db/types';
-import { createEventBus } from '../events/event-bus';
-import { createEngine, type Engine } from '../index';
-import { parseOutboundAllow } from '../net/outbound-policy';
+import { defaultOutboundPolicy } from '../net/outbound-policy';
+import { loopbackAllowed, useRunningEngine } from '../test-engine';
 
 // A real HTTP server on loopback plays the webhook's other end.
 let server: Server;
@@ -34,31 +30,20 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
-let repos: Repositories;
-let close: () => Promise<void>;
-let engine: Engine;
-beforeEach(async () => {
-  ({ repos, close } = await openTestDatabase());
-  await createOwners(repos);
-  // The receiver is on loopback, which Kiln refuses unless it is allowed explicitly.
-  engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50, outbound: { allow: parseOutboundAllow('127.0.0.1'), ownPorts: new Set() } });
-  engine.run();
+const t = useRunningEngine('hooks');
+beforeEach(() => {
   received.length = 0;
   statusCalls = 0;
 });
-afterEach(async () => {
-  await engine.stop();
-  await close();
-});
 
 async function run(config: Record<string, unknown>): Promise<Execution> {
-  const p = await repos.pipelines.create(
+  const p = await t.repos.pipelines.create(
     PipelineDraft.parse({ application: 'web', name: `h${Math.random()}`, stages: [{ refId: 'hook', type: 'webhook', name: 'Hook', config }] }),
     'ana',
   );
-  const { id } = await engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
+  const { id } = await t.engine.start(p, { type: 'manual', user: 'ana', parameters: {} });
   for (let i = 0; i < 200; i += 1) {
-    const e = (await repos.executions.get(id))!;
+    const e = (await t.repos.executions.get(id))!;
     if (['SUCCEEDED', 'TERMINAL'].includes(e.status)) return e;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -111,9 +96,7 @@ describe('webhook', { timeout: 20_000 }, () => {
 
 describe('webhook: outbound policy', { timeout: 20_000 }, () => {
   it('refuses loopback by default, with the setting that opens it, and sends nothing', async () => {
-    await engine.stop();
-    engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50 });
-    engine.run();
+    await t.restart(defaultOutboundPolicy());
     const done = await run({ url: `${base}/deploy` });
     expect(done.status).toBe('TERMINAL');
     expect(done.stages[0]!.error).toBe(`webhook URL ${base}/deploy resolves to a private address (127.0.0.1); set KILN_OUTBOUND_ALLOW to allow it`);
@@ -122,9 +105,7 @@ describe('webhook: outbound policy', { timeout: 20_000 }, () => {
 
   it("refuses Kiln's own port even where the host is allowed, unless host:port names it", async () => {
     const port = Number(new URL(base).port);
-    await engine.stop();
-    engine = createEngine({ repos, events: createEventBus(repos), owner: 'hooks', tickMs: 50, outbound: { allow: parseOutboundAllow('127.0.0.1'), ownPorts: new Set([port]) } });
-    engine.run();
+    await t.restart(loopbackAllowed([port]));
     const done = await run({ url: `${base}/deploy` });
     expect(done.stages[0]!.error).toBe(`webhook URL ${base}/deploy points at Kiln's own port ${port}; set KILN_OUTBOUND_ALLOW to host:${port} to allow it`);
     expect(received).toEqual([]);
