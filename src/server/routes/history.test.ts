@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Execution } from '../../shared/domain/execution';
 import { PipelineDraft } from '../../shared/domain/pipeline';
+import type { ServerGroup } from '../../shared/domain/server-group';
 import { HistoryEntry, servedTrafficMs, trafficPeriods } from '../../shared/domain/deployment-history';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
@@ -45,25 +46,14 @@ beforeAll(async () => {
       outputs: { serverGroup: group, account: 'prod', region: 'east', destroyedServerGroups: destroyed },
     });
   };
+  // What a deploy leaves behind: group vN, a copy of the one before it, running image vN.
+  const launch = (from: ServerGroup, n: number, launchedAt: string) =>
+    repos.serverGroups.save({ ...from, name: `web-prod-v00${n}` as typeof from.name, sequence: n, image: { name: 'web', version: `v${n}` }, instances: [], launchedAt });
   const v003 = (await repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v002' }))!;
   await run(DEPLOY_ID, 'dora', '2026-11-10T09:59:00.000Z', 'web-prod-v003', []);
-  await repos.serverGroups.save({
-    ...v003,
-    name: 'web-prod-v003' as typeof v003.name,
-    sequence: 3,
-    image: { name: 'web', version: 'v3' },
-    instances: [],
-    launchedAt: '2026-11-10T10:00:00.000Z',
-  });
+  await launch(v003, 3, '2026-11-10T10:00:00.000Z');
   await run(REPLACE_ID, 'eli', '2026-11-20T09:59:00.000Z', 'web-prod-v004', ['web-prod-v003']);
-  await repos.serverGroups.save({
-    ...v003,
-    name: 'web-prod-v004' as typeof v003.name,
-    sequence: 4,
-    image: { name: 'web', version: 'v4' },
-    instances: [],
-    launchedAt: '2026-11-20T10:00:00.000Z',
-  });
+  await launch(v003, 4, '2026-11-20T10:00:00.000Z');
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v003' });
   // v004 is disabled (taken out of traffic), then enabled again.
   const v004 = (await repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v004' }))!;
@@ -77,14 +67,7 @@ beforeAll(async () => {
     outputs: {},
     error: 'instances of web-prod-v005 never became healthy; rolled back: destroyed web-prod-v005, web-prod-v004 serves the traffic',
   });
-  await repos.serverGroups.save({
-    ...v004,
-    name: 'web-prod-v005' as typeof v004.name,
-    sequence: 5,
-    image: { name: 'web', version: 'v5' },
-    instances: [],
-    launchedAt: '2026-11-25T10:00:00.000Z',
-  });
+  await launch(v004, 5, '2026-11-25T10:00:00.000Z');
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v005' });
 }, 60_000);
 afterAll(() => ctx.close());
