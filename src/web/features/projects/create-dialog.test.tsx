@@ -30,6 +30,16 @@ describe('creating projects and applications', () => {
     expect(db.applications.find((a) => a.name === 'pager')?.project).toBe('ops');
   }, 30_000);
 
+  it('gives focus back to the New project button when closed with Escape', async () => {
+    const { user } = renderApp('/projects');
+    const opener = await screen.findByRole('button', { name: 'New project' }, { timeout: 10_000 });
+    await user.click(opener);
+    await screen.findByRole('dialog', { name: 'New project' });
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement).toBe(opener);
+  }, 20_000);
+
   it('offers no create button to someone who is not an admin', async () => {
     db.auth.me = { ...db.auth.me!, user: { ...db.auth.me!.user, admin: false } };
     renderApp('/projects');

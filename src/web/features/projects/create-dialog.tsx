@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { createApplication } from '../../../shared/api/applications';
 import { createProject } from '../../../shared/api/projects';
-import { Button } from '../../components/button';
+import { ModalActions, ModalForm } from '../../components/modal-form';
 import { apiFetch, ApiRequestError } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
 import { queryKeys } from '../../lib/query-keys';
@@ -57,41 +57,22 @@ export function CreateDialog({ what, onClose }: { what: Kind; onClose: () => voi
   );
   const noun = what.kind === 'project' ? 'project' : 'application';
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-zinc-900/40 p-4" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-        className="flex w-full max-w-md flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-      >
-        <h2 id={`${id}-title`} className="text-base font-semibold">
-          {what.kind === 'project' ? 'New project' : `New application in ${what.project}`}
-        </h2>
-        {input(
-          'name',
-          'Name',
-          'text',
-          what.kind === 'project' ? 'Lowercase letters, digits, . _ -; it is in every URL.' : "Lowercase letters and digits, no '-': server-group names are built from it.",
-        )}
-        {what.kind === 'project' && input('displayName', 'Display name')}
-        {input('ownerEmail', 'Owner e-mail', 'email')}
-        {input('description', 'Description')}
-        {create.error && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {create.error.message}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : `Create ${noun}`}
-          </Button>
-        </div>
-      </form>
-    </div>
+    <ModalForm
+      title={what.kind === 'project' ? 'New project' : `New application in ${what.project}`}
+      error={create.error?.message}
+      onClose={onClose}
+      onSubmit={() => create.mutate()}
+      actions={<ModalActions label={`Create ${noun}`} busyLabel="Creating…" busy={create.isPending} onClose={onClose} />}
+    >
+      {input(
+        'name',
+        'Name',
+        'text',
+        what.kind === 'project' ? 'Lowercase letters, digits, . _ -; it is in every URL.' : "Lowercase letters and digits, no '-': server-group names are built from it.",
+      )}
+      {what.kind === 'project' && input('displayName', 'Display name')}
+      {input('ownerEmail', 'Owner e-mail', 'email')}
+      {input('description', 'Description')}
+    </ModalForm>
   );
 }
