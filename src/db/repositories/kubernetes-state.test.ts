@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { createOwners, loadBalancer, serverGroup, useTestDatabase } from '../test-builders';
+import { createOwners, serverGroup, useTestDatabase } from '../test-builders';
 import { testDriver } from '../test-database';
 
 const prodEast = (name: string) => ({ account: 'prod', region: 'east', name });
@@ -17,7 +17,17 @@ describe(`kubernetes provider state (${testDriver()})`, () => {
     await repos.serverGroups.save(k8s);
     expect(await repos.serverGroups.get(prodEast('web-v003'))).toEqual(k8s);
     expect((await repos.serverGroups.listManaged('kubernetes')).map((g) => g.name)).toEqual(['web-v003']);
-    const lb = LoadBalancer.parse({ ...loadBalancer(prodEast('web-prod'), [{ serverGroup: 'web-v003', weight: 100 }]), address: '10.0.0.7:80', managedBy: 'kubernetes' });
+    const lb = LoadBalancer.parse({
+      name: 'web-prod',
+      application: 'web',
+      account: 'prod',
+      region: 'east',
+      protocol: 'http',
+      address: '10.0.0.7:80',
+      healthCheckPath: '/health',
+      targets: [{ serverGroup: 'web-v003', weight: 100 }],
+      managedBy: 'kubernetes',
+    });
     await repos.loadBalancers.save(lb);
     expect(await repos.loadBalancers.listManaged('kubernetes')).toEqual([lb]);
     expect(await repos.loadBalancers.listManaged('docker')).toEqual([]);
