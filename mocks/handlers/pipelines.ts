@@ -13,7 +13,6 @@ import { describeImport, importSpinnakerPipelines } from '../../src/shared/spinn
 import { convertSpinnakerPipeline } from '../../src/shared/api/spinnaker';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 
-
 // Same rules and wording as the BFF: every problem in details, the first in the message.
 function draftFor(application: string, body: unknown): PipelineDraft {
   const raw = body !== null && typeof body === 'object' ? { application, ...body } : body;

@@ -14,7 +14,6 @@ beforeEach(async () => {
 });
 afterEach(() => close());
 
-
 async function find(config: Record<string, unknown>) {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
   const p = await repos.pipelines.create(

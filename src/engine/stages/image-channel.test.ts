@@ -22,7 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => close());
 
-
 async function move(config: Record<string, unknown>, user = 'ana') {
   const engine = createEngine({ repos, events: createEventBus(repos), owner: 't' });
   const p = await repos.pipelines.create(

@@ -27,10 +27,7 @@ export async function requireExecution(repos: Repositories, id: string): Promise
 }
 
 /** The server group a path names, only if it belongs to the path's application (another app's group is a 404, not a leak). */
-export async function requireServerGroup(
-  repos: Repositories,
-  params: { application: string; account: string; region: string; serverGroup: string },
-): Promise<ServerGroup> {
+export async function requireServerGroup(repos: Repositories, params: { application: string; account: string; region: string; serverGroup: string }): Promise<ServerGroup> {
   await requireApplication(repos, params.application);
   const sg = await repos.serverGroups.get({ account: params.account, region: params.region, name: params.serverGroup });
   if (!sg || sg.application !== params.application) {

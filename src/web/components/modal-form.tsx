@@ -53,7 +53,19 @@ export function ModalForm({ title, onClose, onSubmit, error, actions, children }
 }
 
 /** Cancel and the submit button; while busy the submit button is disabled and says so. */
-export function ModalActions({ label, busy, disabled, busyLabel = 'Working…', onClose }: { label: string; busy: boolean; disabled?: boolean; busyLabel?: string; onClose: () => void }) {
+export function ModalActions({
+  label,
+  busy,
+  disabled,
+  busyLabel = 'Working…',
+  onClose,
+}: {
+  label: string;
+  busy: boolean;
+  disabled?: boolean;
+  busyLabel?: string;
+  onClose: () => void;
+}) {
   return (
     <div className="flex justify-end gap-2">
       <Button onClick={onClose}>Cancel</Button>
