@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationName } from '../shared/domain/names';
 import { importSpinnakerPipeline } from '../shared/spinnaker/import';
-import { awsFindImageClone } from '../shared/spinnaker/test-pipelines';
+import { jenkinsManifest } from '../shared/spinnaker/test-pipelines';
 import { EngineError } from './index';
 import { MANUAL, useEngineTest } from './test-engine';
 
@@ -15,14 +15,17 @@ function draftOf(input: unknown) {
 
 describe('imported Spinnaker pipelines in the engine', () => {
   it('a pipeline with a placeholder is stored, but a run is refused naming the placeholder', async () => {
-    const stored = await t.repos.pipelines.create(draftOf(awsFindImageClone), 'ana');
-    expect(stored.stages.find((s) => s.name === 'Mark staged')?.type).toBe('placeholder');
+    // Manifest stages have no Kiln equivalent yet (Kubernetes manifests), so they stay placeholders.
+    const stored = await t.repos.pipelines.create(draftOf(jenkinsManifest), 'ana');
+    expect(stored.stages.find((s) => s.name === 'Render chart')?.type).toBe('placeholder');
     const refusal = await t
       .engine()
       .start(stored, MANUAL)
       .catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(EngineError);
-    expect((refusal as EngineError).message).toBe("Pipeline 'Clone prod image to staging' has placeholder stages to replace before it can run: Mark staged (upsertImageTags)");
+    expect((refusal as EngineError).message).toBe(
+      "Pipeline 'Build and ship to Kubernetes' has placeholder stages to replace before it can run: Render chart (bakeManifest), Deploy (manifest) (deployManifest), Delete old (deleteManifest), Tell Slack (sendSlackAlert)",
+    );
     expect((await t.repos.executions.list('web', { limit: 10, pipelineId: stored.id })).executions).toEqual([]);
   });
 
