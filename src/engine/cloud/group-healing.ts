@@ -84,3 +84,47 @@ export function markReady<I extends InstanceState, G extends HealingGroup<I>>(gr
     }
   }
 }
+
+/** What a group needs to have its passes run one at a time. */
+export interface QueuedGroup {
+  running: Promise<void>;
+  queued: boolean;
+}
+
+/**
+ * Runs a pass over the group after the one in progress; while one waits, a second ask joins it
+ * (the waiting pass will see whatever the ask wanted seen). A failed pass goes to `onError` and
+ * never breaks the chain.
+ */
+export function queuePass<G extends QueuedGroup>(g: G, pass: (g: G) => Promise<void>, onError: (err: unknown) => void): Promise<void> {
+  if (g.queued) return g.running;
+  g.queued = true;
+  g.running = g.running
+    .then(async () => {
+      g.queued = false;
+      await pass(g);
+    })
+    .catch(onError);
+  return g.running;
+}
+
+/**
+ * Watches a new group until every instance reported ready; the first that fails before it ever is
+ * (it exits, boots no kernel, says nothing in time) fails the create, in its own words.
+ */
+export async function failsAtOnce<G extends QueuedGroup & { crashes: number; lastCrash?: string | undefined; sg: { capacity: { desired: number } }; instances: InstanceState[] }>(
+  g: G,
+  reconcile: (g: G) => Promise<void>,
+  graceMs: number,
+  pollMs: number,
+): Promise<string | undefined> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (g.crashes > 0) return g.lastCrash;
+    const live = g.instances.filter(counted);
+    if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
+    await new Promise((r) => setTimeout(r, pollMs));
+    await reconcile(g);
+  }
+  return g.crashes > 0 ? g.lastCrash : undefined;
+}

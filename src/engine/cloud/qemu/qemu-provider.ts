@@ -1,17 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { LoadBalancer } from '../../../shared/domain/load-balancer';
-import { Capacity, type ServerGroup } from '../../../shared/domain/server-group';
+import type { ServerGroup } from '../../../shared/domain/server-group';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
-import { counted, routable, toInstance } from '../local-instance';
+import { terminateOne } from '../group-healing';
+import { createGroupTraffic, routesFrom } from '../group-traffic';
+import { counted, toInstance } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
 import { createPortAllocator } from '../ports';
 import type { ServerGroupKey } from '../provider';
+import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from '../server-group-core';
 import { metadataCommand } from './metadata-pipe';
-import { newGroupRecord } from './new-group';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmSettings } from './qemu-runtime';
@@ -36,12 +37,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     repos,
     dataDir: stateDir,
     log,
-    routesOf: (lb) =>
-      lb.targets.flatMap((t) => {
-        const g = runtime.groups.get(keyOf({ account: lb.account, region: lb.region, name: t.serverGroup }));
-        if (!g || g.sg.disabled || g.destroying) return [];
-        return [{ serverGroup: t.serverGroup, weight: t.weight, instances: g.instances.filter(routable).map((i) => ({ id: i.id, port: i.port })) }];
-      }),
+    routesOf: (lb) => routesFrom(runtime.groups)(lb),
   });
   const route = () => balancers.route();
   const makeRuntime = () =>
@@ -52,31 +48,23 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   const group = async (key: ServerGroupKey): Promise<VmGroup> => {
     await ready();
     const g = runtime.groups.get(keyOf(key));
-    if (!g || g.destroying) throw new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
+    if (!g || g.destroying) throw groupNotFound(key);
     return g;
   };
   const instance = async (key: ServerGroupKey, instanceId: string) => {
     const g = await group(key);
-    const i = g.instances.find((x) => x.id === instanceId && counted(x));
-    if (!i) throw new EngineError('not_found', `Instance '${instanceId}' is not a running instance of ${key.name}.`, 'instanceId');
-    return { g, i };
+    return { g, i: liveInstance(g.instances, key, instanceId) };
   };
   const snapshot = (g: VmGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
-  const balancer = async (key: ServerGroupKey) => {
-    await ready();
-    const b = balancers.get(key);
-    if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
-    return b;
-  };
-  const setTargets = async (g: VmGroup, weight: number | undefined) => {
-    for (const name of g.sg.loadBalancers) {
-      const b = await balancer({ account: g.sg.account, region: g.sg.region, name });
-      const rest = b.lb.targets.filter((t) => t.serverGroup !== g.sg.name);
-      b.lb = LoadBalancer.parse({ ...b.lb, targets: weight === undefined ? rest : [...rest, { serverGroup: g.sg.name, weight }] });
-      await repos.loadBalancers.save(b.lb);
-    }
-    await route();
-  };
+  const traffic = createGroupTraffic<VmGroup>({
+    repos,
+    balancers,
+    managedBy: 'qemu',
+    ready,
+    reconcile: (g) => runtime.reconcile(g),
+    persist: (g) => runtime.persist(g),
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+  });
   const tick = async () => {
     await Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)));
     await balancers.heal();
@@ -142,15 +130,15 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       await ready();
       const image = await options.images.resolve(spec.image);
       if (!image) throw new EngineError('bad_request', `account '${account.name}' has no disk image '${spec.image}' to boot`, 'image');
-      const sg = newGroupRecord(account, spec, image.ref);
-      if (runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)))
-        throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
+      if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
+      const capacity = checkNewServerGroup(spec, account, runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)) !== undefined);
       if (!image.kernel)
         throw new EngineError('bad_request', `image '${spec.image}' has no kernel to boot (/boot/vmlinuz-*): install linux-image-cloud-amd64 in its recipe`, 'image');
       if (!existsSync(image.raw)) throw new EngineError('bad_request', `image '${spec.image}' has no disk to boot (${image.raw} is missing)`, 'image');
-      for (const name of spec.loadBalancers) await balancer({ account: spec.account, region: spec.region, name });
-      if (ports.unassigned() < sg.capacity.desired)
-        throw new EngineError('conflict', `port exhaustion: ${sg.capacity.desired} VMs need host ports but only ${ports.unassigned()} are free`, 'capacity');
+      for (const name of spec.loadBalancers) await traffic.balancer({ account: spec.account, region: spec.region, name });
+      if (ports.unassigned() < capacity.desired)
+        throw new EngineError('conflict', `port exhaustion: ${capacity.desired} VMs need host ports but only ${ports.unassigned()} are free`, 'capacity');
+      const sg = newServerGroupRecord(spec, image.ref, capacity, 'qemu');
       const g: VmGroup = { sg, image, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
@@ -173,41 +161,31 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
 
     async resizeServerGroup(key, next) {
       const g = await group(key);
-      const capacity = Capacity.safeParse(next);
-      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
-      const more = capacity.data.desired - g.instances.filter(counted).length;
+      const capacity = parseCapacity(next, 'capacity.desired');
+      const more = capacity.desired - g.instances.filter(counted).length;
       if (more > ports.unassigned())
         throw new EngineError('conflict', `port exhaustion: ${more} more VMs need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
-      g.sg = { ...g.sg, capacity: capacity.data };
+      g.sg = { ...g.sg, capacity };
       await runtime.reconcile(g);
       return snapshot(g);
     },
 
     async enableServerGroup(key, weight = 100) {
       const g = await group(key);
-      if (g.instances.some((i) => counted(i) && i.readyMs !== undefined && i.lastCheckOk === undefined)) await runtime.reconcile(g);
-      g.sg = { ...g.sg, disabled: false };
-      await setTargets(g, weight);
-      await runtime.persist(g);
+      await traffic.enable(g, weight);
       return snapshot(g);
     },
 
     async disableServerGroup(key) {
       const g = await group(key);
-      g.sg = { ...g.sg, disabled: true };
-      await setTargets(g, undefined);
-      await runtime.persist(g);
+      await traffic.disable(g);
       return snapshot(g);
     },
 
     async destroyServerGroup(key) {
       const g = await group(key);
       if (!g.sg.disabled) await this.disableServerGroup(key);
-      g.destroying = true;
-      await route();
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      const busy = async () => (await Promise.all([...balancers.all()].map((b) => b.proxy.inFlight(g.sg.name).catch(() => 0)))).some((n) => n > 0);
-      while ((await busy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await traffic.drain(g);
       await g.running;
       await Promise.all([...g.instances].map((i) => runtime.stop(g, i, 'stopped: server group destroyed')));
       runtime.groups.delete(keyOf(key));
@@ -231,10 +209,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
 
     async terminateInstance(key, instanceId) {
       const { g, i } = await instance(key, instanceId);
-      i.retiring = true;
-      await route();
-      await runtime.stop(g, i, 'terminated by a user; replaced');
-      await runtime.reconcile(g);
+      await terminateOne(g, i, { route, stop: runtime.stop, reconcile: runtime.reconcile });
     },
 
     async instanceLog(instanceId, maxBytes) {
@@ -243,42 +218,12 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       return readLogTail(vmPaths(stateDir, instanceId).dir, maxBytes);
     },
 
-    async ensureLoadBalancer(spec) {
-      await ready();
-      const existing = balancers.get(spec);
-      if (existing) return existing.lb;
-      const stored = await repos.loadBalancers.get(spec);
-      if (stored && stored.managedBy !== 'qemu') throw new EngineError('conflict', `load balancer '${spec.name}' is not one the VM provider runs`, 'loadBalancer');
-      const lb = LoadBalancer.parse({
-        name: spec.name,
-        application: spec.application,
-        account: spec.account,
-        region: spec.region,
-        protocol: 'http',
-        address: '127.0.0.1:0',
-        healthCheckPath: spec.healthCheckPath ?? '/health',
-        targets: [],
-        managedBy: 'qemu',
-      });
-      const b = await balancers.open(lb);
-      await repos.loadBalancers.save(b.lb);
-      return b.lb;
-    },
+    ensureLoadBalancer: (spec) =>
+      traffic.ensure(spec, (stored) => (stored.managedBy !== 'qemu' ? `load balancer '${spec.name}' is not one the VM provider runs` : undefined)),
 
-    async setTrafficWeights(key, weights) {
-      const b = await balancer(key);
-      for (const name of Object.keys(weights))
-        if (!b.lb.targets.some((t) => t.serverGroup === name))
-          throw new EngineError('bad_request', `server group '${name}' is not enabled behind load balancer '${key.name}'`, 'weights');
-      b.lb = LoadBalancer.parse({ ...b.lb, targets: b.lb.targets.map((t) => ({ ...t, weight: weights[t.serverGroup] ?? t.weight })) });
-      await repos.loadBalancers.save(b.lb);
-      await route();
-      return b.lb;
-    },
+    setTrafficWeights: (key, weights) => traffic.setWeights(key, weights),
 
-    async traffic(key) {
-      return (await balancer(key)).proxy.traffic();
-    },
+    traffic: (key) => traffic.traffic(key),
   };
 
   return provider;

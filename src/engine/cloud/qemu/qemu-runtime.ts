@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
-import { counted, type InstanceState, routable, toInstance } from '../local-instance';
+import { failsAtOnce, healToCapacity, queuePass } from '../group-healing';
+import { counted, type InstanceState, toInstance } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
 import type { MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -197,23 +198,7 @@ export function createVmRuntime(deps: {
   async function reconcileOnce(g: VmGroup): Promise<void> {
     if (g.destroying) return;
     await Promise.all(g.instances.map((i) => check(g, i)));
-    const desired = g.sg.capacity.desired;
-    const live = g.instances.filter(counted);
-    const whole = live.filter(routable).length >= desired;
-    g.instances = g.instances.filter((i) => !i.gone || Date.now() - (i.goneMs ?? 0) < (whole ? timings.goneLingerMs : 60_000));
-    g.problem = undefined;
-    for (let n = live.length; n < desired && !g.destroying && Date.now() >= g.nextLaunchMs; n += 1) {
-      try {
-        await launch(g);
-      } catch (err) {
-        g.problem = err instanceof Error ? err.message : String(err);
-        break;
-      }
-    }
-    if (live.length > desired) {
-      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
-      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
-    }
+    await healToCapacity(g, { launch, stop, goneLingerMs: timings.goneLingerMs });
     // The boot queue: the oldest waiting VMs of this group start while slots are free.
     for (const i of g.instances.filter((x) => x.pid === 0 && counted(x))) {
       if (g.destroying || booting() >= settings.maxBooting) break;
@@ -222,38 +207,17 @@ export function createVmRuntime(deps: {
     await persist(g);
   }
 
-  function reconcile(g: VmGroup): Promise<void> {
-    if (g.queued) return g.running;
-    g.queued = true;
-    g.running = g.running
-      .then(async () => {
-        g.queued = false;
-        await reconcileOnce(g);
-      })
-      .catch((err: unknown) => {
-        g.problem = err instanceof Error ? err.message : String(err);
-        deps.log(`${g.sg.name}: ${g.problem}`);
-      });
-    return g.running;
-  }
-
-  /** Watches a new group until its VMs reported ready: the first that fails first (no kernel, a panic, no report in time) fails the create. */
-  async function failsAtOnce(g: VmGroup, graceMs: number): Promise<string | undefined> {
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline) {
-      if (g.crashes > 0) return g.lastCrash;
-      const live = g.instances.filter(counted);
-      if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
-      await new Promise((r) => setTimeout(r, 200));
-      await reconcile(g);
-    }
-    return g.crashes > 0 ? g.lastCrash : undefined;
-  }
+  const reconcile = (g: VmGroup): Promise<void> =>
+    queuePass(g, reconcileOnce, (err) => {
+      g.problem = err instanceof Error ? err.message : String(err);
+      deps.log(`${g.sg.name}: ${g.problem}`);
+    });
 
   return {
     groups,
     persist,
-    failsAtOnce,
+    /** Watches a new group until its VMs reported ready: the first that fails first (no kernel, a panic, no report in time) fails the create. */
+    failsAtOnce: (g: VmGroup, graceMs: number) => failsAtOnce(g, reconcile, graceMs, 200),
     stop,
     reconcile,
     /** A reboot: QMP system_reset keeps the VM (same id, disk and port); it leaves the balancer until it reports ready and passes its check again. */
