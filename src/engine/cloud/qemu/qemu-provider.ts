@@ -1,21 +1,20 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
 import { terminateOne } from '../group-healing';
+import { createGroupLifecycle } from '../group-lifecycle';
 import { createGroupTraffic, routesFrom } from '../group-traffic';
-import { counted, toInstance } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
 import { createPortAllocator } from '../ports';
 import type { ServerGroupKey } from '../provider';
-import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from '../server-group-core';
+import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../server-group-core';
 import { metadataCommand } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
-import { createVmRuntime, type VmGroup, type VmSettings } from './qemu-runtime';
+import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
 import { DEFAULT_VM_PORTS, type QemuProvider, type QemuProviderOptions } from './qemu-provider-options';
 import { qmp } from './qmp';
 import { vmPaths } from './vm-process';
@@ -45,17 +44,10 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   let runtime = makeRuntime();
 
   const ready = () => provider.start();
-  const group = async (key: ServerGroupKey): Promise<VmGroup> => {
-    await ready();
-    const g = runtime.groups.get(keyOf(key));
-    if (!g || g.destroying) throw groupNotFound(key);
-    return g;
-  };
   const instance = async (key: ServerGroupKey, instanceId: string) => {
     const g = await group(key);
     return { g, i: liveInstance(g.instances, key, instanceId) };
   };
-  const snapshot = (g: VmGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
   const traffic = createGroupTraffic<VmGroup>({
     repos,
     balancers,
@@ -65,6 +57,17 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     persist: (g) => runtime.persist(g),
     drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
   });
+  const lifecycle = createGroupLifecycle<VmInstance, VmGroup>({
+    ready,
+    groups: () => runtime.groups,
+    traffic,
+    reconcile: (g) => runtime.reconcile(g),
+    stop: (g, i, why) => runtime.stop(g, i, why),
+    forget: (key) => repos.serverGroups.delete(key),
+    ports,
+    instancesWord: 'VMs',
+  });
+  const { group, snapshot } = lifecycle;
   const tick = async () => {
     await Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)));
     await balancers.heal();
@@ -153,48 +156,12 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       return snapshot(g);
     },
 
-    async getServerGroup(key) {
-      await ready();
-      const g = runtime.groups.get(keyOf(key));
-      return g && !g.destroying ? snapshot(g) : undefined;
-    },
-
-    async resizeServerGroup(key, next) {
-      const g = await group(key);
-      const capacity = parseCapacity(next, 'capacity.desired');
-      const more = capacity.desired - g.instances.filter(counted).length;
-      if (more > ports.unassigned())
-        throw new EngineError('conflict', `port exhaustion: ${more} more VMs need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
-      g.sg = { ...g.sg, capacity };
-      await runtime.reconcile(g);
-      return snapshot(g);
-    },
-
-    async enableServerGroup(key, weight = 100) {
-      const g = await group(key);
-      await traffic.enable(g, weight);
-      return snapshot(g);
-    },
-
-    async disableServerGroup(key) {
-      const g = await group(key);
-      await traffic.disable(g);
-      return snapshot(g);
-    },
-
-    async destroyServerGroup(key) {
-      const g = await group(key);
-      if (!g.sg.disabled) await this.disableServerGroup(key);
-      await traffic.drain(g);
-      await g.running;
-      await Promise.all([...g.instances].map((i) => runtime.stop(g, i, 'stopped: server group destroyed')));
-      runtime.groups.delete(keyOf(key));
-      await repos.serverGroups.delete(key);
-    },
-
-    async listInstances(key) {
-      return snapshot(await group(key)).instances;
-    },
+    getServerGroup: lifecycle.getServerGroup,
+    resizeServerGroup: lifecycle.resizeServerGroup,
+    enableServerGroup: lifecycle.enableServerGroup,
+    disableServerGroup: lifecycle.disableServerGroup,
+    destroyServerGroup: lifecycle.destroyServerGroup,
+    listInstances: lifecycle.listInstances,
 
     async rebootInstance(key, instanceId) {
       const { i } = await instance(key, instanceId);
