@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../errors';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
-import { terminateOne } from '../group-healing';
 import { createGroupLifecycle } from '../group-lifecycle';
-import { createGroupTraffic, routesFrom } from '../group-traffic';
+import { routesFrom } from '../group-traffic';
 import { counted } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createLeadership, leaseOwnerName } from '../local-lease';
@@ -67,27 +66,18 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     if (err instanceof EngineError) throw err;
     throw new EngineError('conflict', `account '${account.name}': the container engine at ${account.endpoint.dockerHost} failed: ${engineMessage(err)}`, 'account');
   };
-  const traffic = createGroupTraffic<ContainerGroup>({
+  const lifecycle = createGroupLifecycle<ContainerInstance, ContainerGroup>({
     repos,
     balancers,
     managedBy: 'docker',
     ready,
-    reconcile: (g) => runtime.reconcile(g),
-    persist: (g) => runtime.persist(g),
-    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
-  });
-  const lifecycle = createGroupLifecycle<ContainerInstance, ContainerGroup>({
-    ready,
-    groups: () => runtime.groups,
-    traffic,
-    reconcile: (g) => runtime.reconcile(g),
-    stop: (g, i, why) => runtime.stop(g, i, why),
-    forget: (key) => repos.serverGroups.delete(key),
+    runtime: () => runtime,
     ports,
-    instancesWord: 'containers',
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    words: { instances: 'containers', provider: 'container provider' },
     afterStop: (key) => removeGroupContainers(docker, { kilnId, account: account.name }, key).catch(unreachable),
   });
-  const { group, snapshot } = lifecycle;
+  const { traffic, group, snapshot } = lifecycle;
   const tick = async () => {
     await Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)));
     await balancers.heal();
@@ -212,34 +202,17 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       return snapshot(g);
     },
 
-    getServerGroup: lifecycle.getServerGroup,
-    resizeServerGroup: lifecycle.resizeServerGroup,
-    enableServerGroup: lifecycle.enableServerGroup,
-    disableServerGroup: lifecycle.disableServerGroup,
-    destroyServerGroup: lifecycle.destroyServerGroup,
-    listInstances: lifecycle.listInstances,
+    ...lifecycle.methods,
 
     async rebootInstance(key, instanceId) {
       const g = await group(key);
       await runtime.reboot(g, liveInstance(g.instances, key, instanceId)).catch(unreachable);
     },
 
-    async terminateInstance(key, instanceId) {
-      const g = await group(key);
-      await terminateOne(g, liveInstance(g.instances, key, instanceId), { route, stop: runtime.stop, reconcile: runtime.reconcile });
-    },
-
     async instanceLog(instanceId, maxBytes) {
       await ready();
       return containerLogTail(docker, { kilnId, account: account.name }, instanceId, maxBytes);
     },
-
-    ensureLoadBalancer: (spec) =>
-      traffic.ensure(spec, (stored) => (stored.managedBy !== 'docker' ? `load balancer '${spec.name}' is not one the container provider runs` : undefined)),
-
-    setTrafficWeights: (key, weights) => traffic.setWeights(key, weights),
-
-    traffic: (key) => traffic.traffic(key),
   };
 
   return provider;

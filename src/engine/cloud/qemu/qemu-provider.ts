@@ -3,14 +3,12 @@ import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
-import { terminateOne } from '../group-healing';
 import { createGroupLifecycle } from '../group-lifecycle';
-import { createGroupTraffic, routesFrom } from '../group-traffic';
+import { routesFrom } from '../group-traffic';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
 import { createPortAllocator } from '../ports';
-import type { ServerGroupKey } from '../provider';
-import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../server-group-core';
+import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
 import { metadataCommand } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
@@ -44,30 +42,17 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   let runtime = makeRuntime();
 
   const ready = () => provider.start();
-  const instance = async (key: ServerGroupKey, instanceId: string) => {
-    const g = await group(key);
-    return { g, i: liveInstance(g.instances, key, instanceId) };
-  };
-  const traffic = createGroupTraffic<VmGroup>({
+  const lifecycle = createGroupLifecycle<VmInstance, VmGroup>({
     repos,
     balancers,
     managedBy: 'qemu',
     ready,
-    reconcile: (g) => runtime.reconcile(g),
-    persist: (g) => runtime.persist(g),
-    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
-  });
-  const lifecycle = createGroupLifecycle<VmInstance, VmGroup>({
-    ready,
-    groups: () => runtime.groups,
-    traffic,
-    reconcile: (g) => runtime.reconcile(g),
-    stop: (g, i, why) => runtime.stop(g, i, why),
-    forget: (key) => repos.serverGroups.delete(key),
+    runtime: () => runtime,
     ports,
-    instancesWord: 'VMs',
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    words: { instances: 'VMs', provider: 'VM provider' },
   });
-  const { group, snapshot } = lifecycle;
+  const { traffic, instance, snapshot } = lifecycle;
   const tick = async () => {
     await Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)));
     await balancers.heal();
@@ -156,12 +141,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       return snapshot(g);
     },
 
-    getServerGroup: lifecycle.getServerGroup,
-    resizeServerGroup: lifecycle.resizeServerGroup,
-    enableServerGroup: lifecycle.enableServerGroup,
-    disableServerGroup: lifecycle.disableServerGroup,
-    destroyServerGroup: lifecycle.destroyServerGroup,
-    listInstances: lifecycle.listInstances,
+    ...lifecycle.methods,
 
     async rebootInstance(key, instanceId) {
       const { i } = await instance(key, instanceId);
@@ -174,23 +154,11 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       });
     },
 
-    async terminateInstance(key, instanceId) {
-      const { g, i } = await instance(key, instanceId);
-      await terminateOne(g, i, { route, stop: runtime.stop, reconcile: runtime.reconcile });
-    },
-
     async instanceLog(instanceId, maxBytes) {
       await ready();
       if (!/^i-[a-z0-9]{6,32}$/.test(instanceId)) return undefined;
       return readLogTail(vmPaths(stateDir, instanceId).dir, maxBytes);
     },
-
-    ensureLoadBalancer: (spec) =>
-      traffic.ensure(spec, (stored) => (stored.managedBy !== 'qemu' ? `load balancer '${spec.name}' is not one the VM provider runs` : undefined)),
-
-    setTrafficWeights: (key, weights) => traffic.setWeights(key, weights),
-
-    traffic: (key) => traffic.traffic(key),
   };
 
   return provider;
