@@ -9,10 +9,22 @@ describe('queuePass', () => {
     const g = group();
     const log: string[] = [];
     let release: () => void = () => {};
-    const first = queuePass(g, () => new Promise<void>((r) => (release = () => (log.push('first'), r()))), () => {});
+    const first = queuePass(
+      g,
+      () => new Promise<void>((r) => (release = () => (log.push('first'), r()))),
+      () => {},
+    );
     await Promise.resolve();
-    const second = queuePass(g, async () => void log.push('second'), () => {});
-    const joined = queuePass(g, async () => void log.push('never: joined the waiting pass'), () => {});
+    const second = queuePass(
+      g,
+      async () => void log.push('second'),
+      () => {},
+    );
+    const joined = queuePass(
+      g,
+      async () => void log.push('never: joined the waiting pass'),
+      () => {},
+    );
     expect(joined).toBe(second);
     release();
     await Promise.all([first, second]);
@@ -22,9 +34,19 @@ describe('queuePass', () => {
   it('hands a failed pass to onError and keeps the chain going', async () => {
     const g = group();
     const errors: string[] = [];
-    await queuePass(g, async () => { throw new Error('engine unreachable'); }, (err) => errors.push((err as Error).message));
+    await queuePass(
+      g,
+      async () => {
+        throw new Error('engine unreachable');
+      },
+      (err) => errors.push((err as Error).message),
+    );
     let ran = false;
-    await queuePass(g, async () => void (ran = true), () => {});
+    await queuePass(
+      g,
+      async () => void (ran = true),
+      () => {},
+    );
     expect(errors).toEqual(['engine unreachable']);
     expect(ran).toBe(true);
   });

@@ -73,11 +73,7 @@ export function createGroupLifecycle<I extends InstanceState, G extends TrackedG
       const capacity = parseCapacity(next, 'capacity.desired');
       const more = capacity.desired - g.instances.filter(counted).length;
       if (more > deps.ports.unassigned())
-        throw new EngineError(
-          'conflict',
-          `port exhaustion: ${more} more ${deps.words.instances} need host ports but only ${deps.ports.unassigned()} are free`,
-          'capacity.desired',
-        );
+        throw new EngineError('conflict', `port exhaustion: ${more} more ${deps.words.instances} need host ports but only ${deps.ports.unassigned()} are free`, 'capacity.desired');
       g.sg = { ...g.sg, capacity };
       await deps.runtime().reconcile(g);
       return snapshot(g);
@@ -118,9 +114,7 @@ export function createGroupLifecycle<I extends InstanceState, G extends TrackedG
     },
 
     ensureLoadBalancer: (spec: { application: string; account: string; region: string; name: string; healthCheckPath?: string }): Promise<LoadBalancer> =>
-      traffic.ensure(spec, (stored) =>
-        stored.managedBy !== deps.managedBy ? `load balancer '${spec.name}' is not one the ${deps.words.provider} runs` : undefined,
-      ),
+      traffic.ensure(spec, (stored) => (stored.managedBy !== deps.managedBy ? `load balancer '${spec.name}' is not one the ${deps.words.provider} runs` : undefined)),
 
     setTrafficWeights: (key: ServerGroupKey, weights: Record<string, number>) => traffic.setWeights(key, weights),
 

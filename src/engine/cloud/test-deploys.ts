@@ -93,7 +93,10 @@ export function useProviderDeploys<H extends DeployHarness, A extends unknown[]>
 
 /** useProviderDeploys on the local test cloud; `t` is the cloud of the test under way. */
 export function useDeployCloud() {
-  const deploys = useProviderDeploys(() => openTestCloud(), (t) => t.cloud);
+  const deploys = useProviderDeploys(
+    () => openTestCloud(),
+    (t) => t.cloud,
+  );
   return {
     setup: () => deploys.setup(),
     get t(): TestCloud {
