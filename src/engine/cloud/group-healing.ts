@@ -1,4 +1,21 @@
+import type { ServerGroup } from '../../shared/domain/server-group';
 import { counted, type InstanceState, routable } from './local-instance';
+
+/** What a container or VM runtime tracks of a group. */
+export interface RuntimeGroup<I extends InstanceState> {
+  sg: ServerGroup;
+  instances: I[];
+  destroying: boolean;
+  saved: string;
+  /** Instances that failed before they were ever ready, in a row (a crash or boot loop backs off). */
+  crashes: number;
+  nextLaunchMs: number;
+  /** Why the last one failed before ready (its exit code, log or console lines), for the create's error. */
+  lastCrash?: string | undefined;
+  problem?: string | undefined;
+  running: Promise<void>;
+  queued: boolean;
+}
 
 export interface HealingGroup<I extends InstanceState> {
   sg: { capacity: { desired: number } };

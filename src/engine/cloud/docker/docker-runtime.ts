@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { healToCapacity, markReady, markRebooting } from '../group-healing';
+import { healToCapacity, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState, toInstance } from '../local-instance';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -15,20 +14,7 @@ export interface ContainerInstance extends InstanceState {
   containerId: string;
 }
 
-export interface ContainerGroup {
-  sg: ServerGroup;
-  instances: ContainerInstance[];
-  destroying: boolean;
-  saved: string;
-  /** Containers that exited before they were ever ready, in a row (a crash loop backs off). */
-  crashes: number;
-  nextLaunchMs: number;
-  /** The last container that exited before ready: its exit code and last log line, for the error. */
-  lastCrash?: string | undefined;
-  problem?: string | undefined;
-  running: Promise<void>;
-  queued: boolean;
-}
+export type ContainerGroup = RuntimeGroup<ContainerInstance>;
 
 export interface EngineState {
   running: boolean;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
-import { failsAtOnce, healToCapacity, queuePass } from '../group-healing';
+import { failsAtOnce, healToCapacity, queuePass, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState, toInstance } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
 import type { MetadataService } from '../metadata-service';
@@ -16,20 +15,8 @@ export interface VmInstance extends InstanceState {
   pid: number;
 }
 
-export interface VmGroup {
-  sg: ServerGroup;
+export interface VmGroup extends RuntimeGroup<VmInstance> {
   image: DiskImage;
-  instances: VmInstance[];
-  destroying: boolean;
-  saved: string;
-  /** VMs that failed before they were ever ready, in a row (a boot loop backs off). */
-  crashes: number;
-  nextLaunchMs: number;
-  /** Why the last VM failed before ready, with its last console lines, for the error. */
-  lastCrash?: string | undefined;
-  problem?: string | undefined;
-  running: Promise<void>;
-  queued: boolean;
 }
 
 export interface VmSettings {
