@@ -1,5 +1,6 @@
 import type { ServerGroup } from '../../shared/domain/server-group';
-import { counted, type InstanceState, routable } from './local-instance';
+import type { Repositories } from '../../db/types';
+import { counted, type InstanceState, routable, toInstance } from './local-instance';
 
 /** What a container or VM runtime tracks of a group. */
 export interface RuntimeGroup<I extends InstanceState> {
@@ -24,6 +25,18 @@ export interface HealingGroup<I extends InstanceState> {
   problem?: string | undefined;
   /** A crash loop backs off: no launch before then. */
   nextLaunchMs?: number | undefined;
+}
+
+/** Saves the group's record when it changed since the last save (a health pass runs every second); a failed save is logged, and tried again on the next pass. */
+export function groupSaver(repos: Repositories, log: (line: string) => void) {
+  return async <I extends InstanceState>(g: RuntimeGroup<I>): Promise<void> => {
+    if (g.destroying) return;
+    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
+    const text = JSON.stringify(sg);
+    if (text === g.saved) return;
+    g.saved = text;
+    await repos.serverGroups.save(sg).catch((err: unknown) => log(`saving ${g.sg.name}: ${String(err)}`));
+  };
 }
 
 /**

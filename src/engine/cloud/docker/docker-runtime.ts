@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { healToCapacity, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
-import { counted, type InstanceState, toInstance } from '../local-instance';
+import { groupSaver, healToCapacity, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
+import { counted, type InstanceState } from '../local-instance';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { RuntimeTimings } from '../local-runtime';
@@ -43,14 +43,7 @@ export function createContainerRuntime(deps: {
   const { docker, repos, timings } = deps;
   const groups = new Map<string, ContainerGroup>();
 
-  const persist = async (g: ContainerGroup): Promise<void> => {
-    if (g.destroying) return;
-    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
-    const text = JSON.stringify(sg);
-    if (text === g.saved) return;
-    g.saved = text;
-    await repos.serverGroups.save(sg).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
-  };
+  const persist = groupSaver(repos, deps.log);
 
   const lastLines = async (containerId: string, lines: number): Promise<string> => {
     try {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
-import { failsAtOnce, healToCapacity, queuePass, type RuntimeGroup } from '../group-healing';
-import { counted, type InstanceState, toInstance } from '../local-instance';
+import { failsAtOnce, groupSaver, healToCapacity, queuePass, type RuntimeGroup } from '../group-healing';
+import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
 import type { MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -51,14 +51,7 @@ export function createVmRuntime(deps: {
   const { repos, timings, settings, stateDir } = deps;
   const groups = new Map<string, VmGroup>();
 
-  const persist = async (g: VmGroup): Promise<void> => {
-    if (g.destroying) return;
-    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
-    const text = JSON.stringify(sg);
-    if (text === g.saved) return;
-    g.saved = text;
-    await repos.serverGroups.save(sg).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
-  };
+  const persist = groupSaver(repos, deps.log);
 
   const booting = () => [...groups.values()].flatMap((g) => g.instances).filter((i) => i.pid > 0 && counted(i) && i.readyMs === undefined).length;
 
