@@ -40,6 +40,25 @@ export function groupSaver(repos: Repositories, log: (line: string) => void) {
 }
 
 /**
+ * A ready instance's health check, judged: in or out of the balancers as it answers, replaced after
+ * `unhealthyThreshold` failures in a row. An answer also ends the group's crash count (the image works).
+ */
+export async function judgeCheck<I extends InstanceState, G extends { crashes: number }>(
+  g: G,
+  i: I,
+  result: { ok: boolean; detail: string },
+  ops: { stop: (g: G, i: I, why: string) => Promise<void>; onRoutesChanged: () => unknown; unhealthyThreshold: number },
+): Promise<void> {
+  const was = i.lastCheckOk;
+  i.lastCheckOk = result.ok;
+  i.failures = result.ok ? 0 : i.failures + 1;
+  i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
+  if (result.ok) g.crashes = 0;
+  if (was !== result.ok) ops.onRoutesChanged();
+  if (i.failures >= ops.unhealthyThreshold) await ops.stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+}
+
+/**
  * The second half of every provider's health pass, after each instance was checked: forget the
  * long-gone, launch up to desired capacity, stop the extras. A dead instance stays listed as down a
  * while (people see what happened), and until the group is whole again (at most a minute).

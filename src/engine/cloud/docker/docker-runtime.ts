@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { groupSaver, healToCapacity, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
+import { groupSaver, healToCapacity, judgeCheck, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -181,13 +181,7 @@ export function createContainerRuntime(deps: {
         return;
       } else return;
     }
-    const was = i.lastCheckOk;
-    i.lastCheckOk = result.ok;
-    i.failures = result.ok ? 0 : i.failures + 1;
-    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
-    if (result.ok) g.crashes = 0;
-    if (was !== result.ok) deps.onRoutesChanged();
-    if (i.failures >= timings.unhealthyThreshold) await stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+    await judgeCheck(g, i, result, { stop, onRoutesChanged: deps.onRoutesChanged, unhealthyThreshold: timings.unhealthyThreshold });
   }
 
   /** What the engine says of every container of ours in the account: one call per tick, not one per container. */

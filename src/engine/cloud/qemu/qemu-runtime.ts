@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
-import { failsAtOnce, groupSaver, healToCapacity, queuePass, type RuntimeGroup } from '../group-healing';
+import { failsAtOnce, groupSaver, healToCapacity, judgeCheck, queuePass, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
 import type { MetadataService } from '../metadata-service';
@@ -166,13 +166,7 @@ export function createVmRuntime(deps: {
     }
     // Ready is the report AND the forwarded port answering: only then may a balancer send to it.
     const result = await probe(i.port, '/health', timings.healthTimeoutMs);
-    const was = i.lastCheckOk;
-    i.lastCheckOk = result.ok;
-    i.failures = result.ok ? 0 : i.failures + 1;
-    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
-    if (result.ok) g.crashes = 0;
-    if (was !== result.ok) deps.onRoutesChanged();
-    if (i.failures >= timings.unhealthyThreshold) await stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+    await judgeCheck(g, i, result, { stop, onRoutesChanged: deps.onRoutesChanged, unhealthyThreshold: timings.unhealthyThreshold });
   }
 
   async function reconcileOnce(g: VmGroup): Promise<void> {
