@@ -1,4 +1,22 @@
-import { counted, type InstanceState, routable } from './local-instance';
+import type { ServerGroup } from '../../shared/domain/server-group';
+import type { Repositories } from '../../db/types';
+import { counted, type InstanceState, routable, toInstance } from './local-instance';
+
+/** What a container or VM runtime tracks of a group. */
+export interface RuntimeGroup<I extends InstanceState> {
+  sg: ServerGroup;
+  instances: I[];
+  destroying: boolean;
+  saved: string;
+  /** Instances that failed before they were ever ready, in a row (a crash or boot loop backs off). */
+  crashes: number;
+  nextLaunchMs: number;
+  /** Why the last one failed before ready (its exit code, log or console lines), for the create's error. */
+  lastCrash?: string | undefined;
+  problem?: string | undefined;
+  running: Promise<void>;
+  queued: boolean;
+}
 
 export interface HealingGroup<I extends InstanceState> {
   sg: { capacity: { desired: number } };
@@ -7,6 +25,37 @@ export interface HealingGroup<I extends InstanceState> {
   problem?: string | undefined;
   /** A crash loop backs off: no launch before then. */
   nextLaunchMs?: number | undefined;
+}
+
+/** Saves the group's record when it changed since the last save (a health pass runs every second); a failed save is logged, and tried again on the next pass. */
+export function groupSaver(repos: Repositories, log: (line: string) => void) {
+  return async <I extends InstanceState>(g: RuntimeGroup<I>): Promise<void> => {
+    if (g.destroying) return;
+    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
+    const text = JSON.stringify(sg);
+    if (text === g.saved) return;
+    g.saved = text;
+    await repos.serverGroups.save(sg).catch((err: unknown) => log(`saving ${g.sg.name}: ${String(err)}`));
+  };
+}
+
+/**
+ * A ready instance's health check, judged: in or out of the balancers as it answers, replaced after
+ * `unhealthyThreshold` failures in a row. An answer also ends the group's crash count (the image works).
+ */
+export async function judgeCheck<I extends InstanceState, G extends { crashes: number }>(
+  g: G,
+  i: I,
+  result: { ok: boolean; detail: string },
+  ops: { stop: (g: G, i: I, why: string) => Promise<void>; onRoutesChanged: () => unknown; unhealthyThreshold: number },
+): Promise<void> {
+  const was = i.lastCheckOk;
+  i.lastCheckOk = result.ok;
+  i.failures = result.ok ? 0 : i.failures + 1;
+  i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
+  if (result.ok) g.crashes = 0;
+  if (was !== result.ok) ops.onRoutesChanged();
+  if (i.failures >= ops.unhealthyThreshold) await ops.stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
 }
 
 /**
@@ -83,4 +132,48 @@ export function markReady<I extends InstanceState, G extends HealingGroup<I>>(gr
       then(g);
     }
   }
+}
+
+/** What a group needs to have its passes run one at a time. */
+export interface QueuedGroup {
+  running: Promise<void>;
+  queued: boolean;
+}
+
+/**
+ * Runs a pass over the group after the one in progress; while one waits, a second ask joins it
+ * (the waiting pass will see whatever the ask wanted seen). A failed pass goes to `onError` and
+ * never breaks the chain.
+ */
+export function queuePass<G extends QueuedGroup>(g: G, pass: (g: G) => Promise<void>, onError: (err: unknown) => void): Promise<void> {
+  if (g.queued) return g.running;
+  g.queued = true;
+  g.running = g.running
+    .then(async () => {
+      g.queued = false;
+      await pass(g);
+    })
+    .catch(onError);
+  return g.running;
+}
+
+/**
+ * Watches a new group until every instance reported ready; the first that fails before it ever is
+ * (it exits, boots no kernel, says nothing in time) fails the create, in its own words.
+ */
+export async function failsAtOnce<G extends QueuedGroup & { crashes: number; lastCrash?: string | undefined; sg: { capacity: { desired: number } }; instances: InstanceState[] }>(
+  g: G,
+  reconcile: (g: G) => Promise<void>,
+  graceMs: number,
+  pollMs: number,
+): Promise<string | undefined> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (g.crashes > 0) return g.lastCrash;
+    const live = g.instances.filter(counted);
+    if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
+    await new Promise((r) => setTimeout(r, pollMs));
+    await reconcile(g);
+  }
+  return g.crashes > 0 ? g.lastCrash : undefined;
 }

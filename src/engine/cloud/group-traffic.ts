@@ -7,6 +7,7 @@ import type { Balancers, LiveBalancer } from './local-balancers';
 import type { RouteGroup } from './load-balancer-proxy';
 import { keyOf } from './local-runtime';
 import type { ProviderKind, ServerGroupKey } from './provider';
+import { balancerNotFound } from './server-group-core';
 
 /** What a provider's runtime tracks of a group, as far as its balancers care. */
 export interface TrackedGroup {
@@ -45,7 +46,7 @@ export function createGroupTraffic<G extends TrackedGroup>(deps: {
   async function balancer(key: ServerGroupKey): Promise<LiveBalancer> {
     await deps.ready();
     const b = balancers.get(key);
-    if (!b) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
+    if (!b) throw balancerNotFound(key);
     return b;
   }
 

@@ -9,9 +9,15 @@ import type { NewServerGroup, ProviderKind, ServerGroupKey } from './provider';
  * What every provider checks of a new group before it runs anything, in one place so the local
  * cloud, containers, VMs and Kubernetes refuse the same input with the same words.
  */
-export function checkNewServerGroup(spec: NewServerGroup, account: { name: string; regions: readonly string[] }, exists: boolean): Capacity {
+export function checkNewServerGroup(
+  spec: NewServerGroup,
+  account: { name: string; regions: readonly string[] },
+  exists: boolean,
+  /** What the provider calls a region in its refusals (a Kubernetes region is a namespace). */
+  regionWord = 'region',
+): Capacity {
   if (!account.regions.includes(spec.region))
-    throw new EngineError('bad_request', `account '${spec.account}' has no region '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
+    throw new EngineError('bad_request', `account '${spec.account}' has no ${regionWord} '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
   const moniker = parseMoniker(spec.name);
   if (!moniker.ok || moniker.moniker.sequence === undefined)
     throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
@@ -26,11 +32,16 @@ export function parseCapacity(next: unknown, field: string): Capacity {
   return capacity.data;
 }
 
+/** The parts of a server-group name (checkNewServerGroup has said why a bad one is refused). */
+export function groupMoniker(name: string) {
+  const moniker = parseMoniker(name);
+  if (!moniker.ok || moniker.moniker.sequence === undefined) throw new EngineError('bad_request', `'${name}' is not a server-group name`, 'name');
+  return { ...moniker.moniker, sequence: moniker.moniker.sequence };
+}
+
 /** The record a new group starts as: out of traffic, no instances yet, owned by the provider that runs it. */
 export function newServerGroupRecord(spec: NewServerGroup, image: ImageRef, capacity: Capacity, managedBy: ProviderKind): ServerGroup {
-  const moniker = parseMoniker(spec.name);
-  if (!moniker.ok || moniker.moniker.sequence === undefined) throw new EngineError('bad_request', `'${spec.name}' is not a server-group name`, 'name');
-  const { stack, detail, cluster, sequence } = moniker.moniker;
+  const { stack, detail, cluster, sequence } = groupMoniker(spec.name);
   return ServerGroup.parse({
     name: spec.name,
     application: spec.application,
@@ -50,6 +61,9 @@ export function newServerGroupRecord(spec: NewServerGroup, image: ImageRef, capa
     ...(spec.userData ? { userData: spec.userData } : {}),
   });
 }
+
+export const balancerNotFound = (key: ServerGroupKey) =>
+  new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
 
 export const groupNotFound = (key: ServerGroupKey) => new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
 

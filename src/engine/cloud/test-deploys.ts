@@ -52,36 +52,60 @@ export function deployEngine(repos: Repositories, cloud: LocalCloud | CloudProvi
 
 export const PROD = { account: 'prod', region: 'east' };
 
+/** What a deploy test file needs of a harness: its database, and a close() that may report what outlived it. */
+interface DeployHarness {
+  repos: Repositories;
+  close(): Promise<unknown>;
+  /** Destroys what the deploys left (the disabled group of a red/black), through the provider. */
+  destroyAll?(): Promise<void>;
+}
+
 /**
- * For a test file of deploys on the local cloud: `setup()` opens a test cloud with a running deploy
- * engine; after each test the engine stops first, then the cloud closes and the test fails if an
- * instance or balancer process outlived it. `t` is the cloud of the test under way.
+ * For a test file of deploys on one provider: `setup(…)` opens a harness with a running deploy
+ * engine on it; after each test the engine stops first, then what the deploys left is destroyed,
+ * the harness closes, and the test fails if anything it reports (an instance, a VM, a container,
+ * a balancer process) outlived it. `h` is the harness of the test under way.
  */
-export function useDeployCloud() {
-  let t: TestCloud | undefined;
+export function useProviderDeploys<H extends DeployHarness, A extends unknown[]>(open: (...args: A) => Promise<H>, cloudOf: (h: H) => LocalCloud | CloudProviders) {
+  let h: H | undefined;
   let stopEngine: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await stopEngine?.();
     stopEngine = undefined;
-    const left = await t?.close();
-    t = undefined;
-    expect(left ?? []).toEqual([]);
+    await h?.destroyAll?.();
+    const left = await h?.close();
+    h = undefined;
+    expect(Array.isArray(left) ? left : []).toEqual([]);
   });
   return {
-    async setup() {
-      t = await openTestCloud();
-      const d = deployEngine(t.repos, t.cloud);
+    async setup(...args: A) {
+      h = await open(...args);
+      const d = deployEngine(h.repos, cloudOf(h));
       stopEngine = () => d.engine.stop();
       return d;
     },
-    get t(): TestCloud {
-      if (!t) throw new Error('useDeployCloud: call setup() in the test first');
-      return t;
+    get h(): H {
+      if (!h) throw new Error('useProviderDeploys: call setup() in the test first');
+      return h;
     },
   };
 }
 
-/** A deploy stage's config into cluster web-{stack} in prod/east; `extra` overrides any field. */
+/** useProviderDeploys on the local test cloud; `t` is the cloud of the test under way. */
+export function useDeployCloud() {
+  const deploys = useProviderDeploys(
+    () => openTestCloud(),
+    (t) => t.cloud,
+  );
+  return {
+    setup: () => deploys.setup(),
+    get t(): TestCloud {
+      return deploys.h;
+    },
+  };
+}
+
+/** A deploy stage's config into cluster web-{stack} in `where` (prod/east unless said); `extra` overrides any field. */
 export const deployTo =
-  (stack: string, capacity: { min: number; desired: number; max: number }, loadBalancers?: string[]) =>
-  (image: string, extra: Record<string, unknown> = {}) => ({ ...PROD, stack, image, capacity, ...(loadBalancers ? { loadBalancers } : {}), ...extra });
+  (stack: string, capacity: { min: number; desired: number; max: number }, loadBalancers?: string[], where: { account: string; region: string } = PROD) =>
+  (image: string, extra: Record<string, unknown> = {}) => ({ ...where, stack, image, capacity, ...(loadBalancers ? { loadBalancers } : {}), ...extra });

@@ -1,50 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
-import { deployEngine } from '../test-deploys';
-import { borrowed, openDockerHarness, TEST_DOCKER_HOST, type DockerHarness } from './docker-harness';
-
-let h: DockerHarness | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  stopEngine = undefined;
-  // Destroying what a deploy left (the disabled group of a red/black) removes every container too.
-  await h?.destroyAll();
-  const left = await h?.close();
-  h = undefined;
-  expect(left ?? []).toEqual([]);
-});
+import { deployTo, useProviderDeploys } from '../test-deploys';
+import { borrowed } from '../test-provider-harness';
+import { openDockerHarness, TEST_DOCKER_HOST } from './docker-harness';
 
 const WHERE = { account: 'containers', region: 'east' };
-const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...WHERE,
-  stack: 'prod',
-  image,
-  capacity: { min: 1, desired: 2, max: 4 },
-  loadBalancers: ['web-prod'],
-  ...extra,
-});
-
+const deployConfig = deployTo('prod', { min: 1, desired: 2, max: 4 }, ['web-prod'], WHERE);
 /** The real deploy stage on an engine whose only provider is the harness's container provider. */
-async function setup() {
-  h = await openDockerHarness();
-  const provider = h.provider;
-  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { docker: () => borrowed(provider) }));
-  stopEngine = () => d.engine.stop();
-  return d;
-}
+const deploys = useProviderDeploys(openDockerHarness, (h) => createProviders(h.repos, undefined, { docker: () => borrowed(h.provider) }));
 
 describe.skipIf(!TEST_DOCKER_HOST)(
   'deploys to containers under load (skipped without KILN_TEST_DOCKER_HOST: npm test runs them through with-podman.sh)',
   { timeout: 180_000 },
   () => {
     it('red/black swaps v1 → v2 containers with no failed request through the balancer', async () => {
-      const d = await setup();
+      const d = await deploys.setup();
       const first = await d.run('deploy', deployConfig('sample-app:v1'), 90_000);
       expect(first.stages[0]!.error).toBeUndefined();
       expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
-      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
       expect(lb.managedBy).toBe('docker');
 
       const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
@@ -64,14 +39,14 @@ describe.skipIf(!TEST_DOCKER_HOST)(
       expect(report.versions.v2).toBeGreaterThan(50);
       expect(report.timeline.at(-1)).toBe('v2');
       // The old group stays (disabled, containers running) for a rollback: 2 + 2 containers.
-      expect(await h!.containers()).toEqual(['web-prod-v001:running', 'web-prod-v001:running', 'web-prod-v002:running', 'web-prod-v002:running']);
+      expect(await deploys.h.containers()).toEqual(['web-prod-v001:running', 'web-prod-v001:running', 'web-prod-v002:running', 'web-prod-v002:running']);
     });
 
     it('highlander replaces the old containers with the new ones, serving throughout', async () => {
-      const d = await setup();
+      const d = await deploys.setup();
       const first = await d.run('deploy', deployConfig('sample-app:v1'), 90_000);
       expect(first.status).toBe('SUCCEEDED');
-      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
       const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
       await new Promise((r) => setTimeout(r, 1000));
       const second = await d.run('deploy', deployConfig('sample-app:v2', { strategy: 'highlander' }), 90_000);
@@ -85,15 +60,15 @@ describe.skipIf(!TEST_DOCKER_HOST)(
       expect(report.failures).toEqual([]);
       expect(report.failed).toBe(0);
       expect(report.timeline.at(-1)).toBe('v2');
-      expect(await h!.containers()).toEqual(['web-prod-v002:running', 'web-prod-v002:running']);
-      expect((await h!.repos.serverGroups.listManaged('docker')).map((g) => g.name)).toEqual(['web-prod-v002']);
+      expect(await deploys.h.containers()).toEqual(['web-prod-v002:running', 'web-prod-v002:running']);
+      expect((await deploys.h.repos.serverGroups.listManaged('docker')).map((g) => g.name)).toEqual(['web-prod-v002']);
     });
 
     it('rolling red/black shifts traffic to v2 containers in steps, both versions serving in between, with no failed request', { timeout: 300_000 }, async () => {
-      const d = await setup();
+      const d = await deploys.setup();
       const four = { capacity: { min: 1, desired: 4, max: 4 } };
       expect((await d.run('deploy', deployConfig('sample-app:v1', four), 90_000)).status).toBe('SUCCEEDED');
-      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
       const load = startLoad({ url: `http://${lb.address}`, rps: 200 });
       await new Promise((r) => setTimeout(r, 500));
       const rolled = await d.run(
@@ -116,9 +91,9 @@ describe.skipIf(!TEST_DOCKER_HOST)(
     });
 
     it('a healthy canary on containers takes its share, passes its analysis and is promoted, with no failed request', { timeout: 300_000 }, async () => {
-      const d = await setup();
+      const d = await deploys.setup();
       expect((await d.run('deploy', deployConfig('sample-app:v1'), 90_000)).status).toBe('SUCCEEDED');
-      const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
       const load = startLoad({ url: `http://${lb.address}`, rps: 200, paths: ['/', '/cart', '/checkout'] });
       // Judged on errors: on a machine loaded by parallel tests a fresh container's latency says more about the machine than about v2.
       const judge = { weight: 20, capacity: 1, analysisSec: 8, minRequests: 50, maxLatencyIncreasePct: 1000 };
@@ -131,19 +106,19 @@ describe.skipIf(!TEST_DOCKER_HOST)(
       expect(report.failed).toBe(0);
       expect(analysis.pass).toBe(true);
       expect(analysis.canary.requests / (analysis.canary.requests + analysis.baseline.requests)).toBeCloseTo(0.2, 1);
-      expect((await h!.repos.serverGroups.listManaged('docker')).map((g) => [g.name, g.disabled, g.capacity.desired]).sort()).toEqual([
+      expect((await deploys.h.repos.serverGroups.listManaged('docker')).map((g) => [g.name, g.disabled, g.capacity.desired]).sort()).toEqual([
         ['web-prod-v001', true, 2],
         ['web-prod-v002', false, 2],
       ]);
-      expect((await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
+      expect((await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!.targets).toEqual([{ serverGroup: 'web-prod-v002', weight: 100 }]);
     });
 
     it('fails a deploy of an image the engine cannot run at once, naming it, with no container left', async () => {
-      const d = await setup();
+      const d = await deploys.setup();
       const run = await d.run('deploy', deployConfig('sample-app:v1', { userData: 'kiln-sample: crash' }), 90_000);
       expect(run.status).toBe('TERMINAL');
       expect(run.stages[0]!.error).toMatch(/account 'containers' cannot run image 'sample-app:v1': container exited with code 3/);
-      expect(await h!.containers()).toEqual([]);
+      expect(await deploys.h.containers()).toEqual([]);
     });
   },
 );

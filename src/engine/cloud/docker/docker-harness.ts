@@ -2,16 +2,15 @@ import Docker from 'dockerode';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Account } from '../../../shared/domain/account';
-import { openTestDatabase } from '../../../db/test-database';
-import { createOwners, createTestRunner } from '../../../db/test-builders';
 import type { ProviderHarness } from '../contract/provider-contract';
-import type { CloudProvider } from '../provider';
 import { archiveImages } from './container-images';
 import { createDockerProvider, type DockerProvider, type DockerProviderOptions } from './docker-provider';
 import { LABEL } from './docker-engine';
 import { sampleAppArchive } from './test-image';
 import { balancerPids } from '../test-kiln-process';
+import { asContractHarness, openProviderDatabase } from '../test-provider-harness';
+
+export { borrowed } from '../test-provider-harness';
 
 /** The engine the container tests run against (with-podman.sh sets it); undefined skips them, saying why. */
 export const TEST_DOCKER_HOST = process.env.KILN_TEST_DOCKER_HOST;
@@ -29,11 +28,7 @@ let portBase = 31000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) 
  */
 export async function openDockerHarness(options: Partial<DockerProviderOptions> = {}) {
   if (!TEST_DOCKER_HOST) throw new Error(SKIP_REASON);
-  const { db, repos, close: closeDb } = await openTestDatabase();
-  await createOwners(repos);
-  await createTestRunner(repos);
-  const account = Account.parse({ name: 'containers', provider: 'docker', environment: 'test', regions: ['east'], demo: false, endpoint: { dockerHost: TEST_DOCKER_HOST } });
-  await repos.accounts.upsert(account);
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'containers', provider: 'docker', endpoint: { dockerHost: TEST_DOCKER_HOST } });
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-docker-test-'));
   const ports = { from: portBase, to: portBase + 39 };
   portBase += 40;
@@ -118,33 +113,5 @@ export type DockerHarness = Awaited<ReturnType<typeof openDockerHarness>>;
 
 /** The harness in the contract suite's shape: close() also destroys what the suite left, so no container outlives it. */
 export async function makeDockerContractHarness(): Promise<ProviderHarness> {
-  const h = await openDockerHarness();
-  let provider: CloudProvider = h.provider;
-  return {
-    get provider() {
-      return provider;
-    },
-    account: h.account,
-    region: h.region,
-    application: h.application,
-    image: h.image,
-    async restart() {
-      provider = await h.restart();
-      return provider;
-    },
-    async close() {
-      await h.destroyAll();
-      const left = await h.close();
-      if (left.length > 0) throw new Error(`containers left in the engine after the contract suite: ${left.join(', ')}`);
-    },
-  };
-}
-
-/**
- * The harness's provider as a providers registry sees it: the registry closes what it made when it
- * stops, but this one belongs to the harness, which closes it (balancers included) in close().
- * A view, not a change: mutating the provider's own close would leave its balancers running.
- */
-export function borrowed<P extends object>(provider: P): P {
-  return Object.create(provider, { close: { value: async () => {} } }) as P;
+  return asContractHarness(await openDockerHarness(), 'containers in the engine');
 }

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import { EngineError } from '../../errors';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
-import { terminateOne } from '../group-healing';
-import { createGroupTraffic, routesFrom } from '../group-traffic';
-import { counted, toInstance } from '../local-instance';
+import { createGroupLifecycle } from '../group-lifecycle';
+import { routesFrom } from '../group-traffic';
+import { counted } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createLeadership, leaseOwnerName } from '../local-lease';
 import { createMetadataService } from '../metadata-service';
 import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
-import type { ServerGroupKey } from '../provider';
-import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from '../server-group-core';
+import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../server-group-core';
 import { adoptContainers } from './docker-adopt';
 import { createEngineImages } from './docker-images';
 import { connectEngine, engineMessage } from './docker-engine';
 import { containerLogTail, removeGroupContainers } from './docker-leftovers';
-import { type ContainerGroup, createContainerRuntime } from './docker-runtime';
+import { type ContainerGroup, type ContainerInstance, createContainerRuntime } from './docker-runtime';
 import { DEFAULT_CONTAINER_PORTS, type DockerProvider, type DockerProviderOptions } from './docker-options';
 
 export { DEFAULT_CONTAINER_PORTS, type DockerProvider, type DockerProviderOptions } from './docker-options';
@@ -68,22 +66,18 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     if (err instanceof EngineError) throw err;
     throw new EngineError('conflict', `account '${account.name}': the container engine at ${account.endpoint.dockerHost} failed: ${engineMessage(err)}`, 'account');
   };
-  const group = async (key: ServerGroupKey): Promise<ContainerGroup> => {
-    await ready();
-    const g = runtime.groups.get(keyOf(key));
-    if (!g || g.destroying) throw groupNotFound(key);
-    return g;
-  };
-  const snapshot = (g: ContainerGroup): ServerGroup => ({ ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) });
-  const traffic = createGroupTraffic<ContainerGroup>({
+  const lifecycle = createGroupLifecycle<ContainerInstance, ContainerGroup>({
     repos,
     balancers,
     managedBy: 'docker',
     ready,
-    reconcile: (g) => runtime.reconcile(g),
-    persist: (g) => runtime.persist(g),
+    runtime: () => runtime,
+    ports,
     drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    words: { instances: 'containers', provider: 'container provider' },
+    afterStop: (key) => removeGroupContainers(docker, { kilnId, account: account.name }, key).catch(unreachable),
   });
+  const { traffic, group, snapshot } = lifecycle;
   const tick = async () => {
     await Promise.all([...runtime.groups.values()].map((g) => runtime.reconcile(g)));
     await balancers.heal();
@@ -208,71 +202,17 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       return snapshot(g);
     },
 
-    async getServerGroup(key) {
-      await ready();
-      const g = runtime.groups.get(keyOf(key));
-      return g && !g.destroying ? snapshot(g) : undefined;
-    },
-
-    async resizeServerGroup(key, next) {
-      const g = await group(key);
-      const capacity = parseCapacity(next, 'capacity.desired');
-      const more = capacity.desired - g.instances.filter(counted).length;
-      if (more > ports.unassigned())
-        throw new EngineError('conflict', `port exhaustion: ${more} more containers need host ports but only ${ports.unassigned()} are free`, 'capacity.desired');
-      g.sg = { ...g.sg, capacity };
-      await runtime.reconcile(g);
-      return snapshot(g);
-    },
-
-    async enableServerGroup(key, weight = 100) {
-      const g = await group(key);
-      await traffic.enable(g, weight);
-      return snapshot(g);
-    },
-
-    async disableServerGroup(key) {
-      const g = await group(key);
-      await traffic.disable(g);
-      return snapshot(g);
-    },
-
-    async destroyServerGroup(key) {
-      const g = await group(key);
-      if (!g.sg.disabled) await this.disableServerGroup(key);
-      await traffic.drain(g);
-      await g.running;
-      await Promise.all([...g.instances].map((i) => runtime.stop(g, i, 'stopped: server group destroyed')));
-      await removeGroupContainers(docker, { kilnId, account: account.name }, key).catch(unreachable);
-      runtime.groups.delete(keyOf(key));
-      await repos.serverGroups.delete(key);
-    },
-
-    async listInstances(key) {
-      return snapshot(await group(key)).instances;
-    },
+    ...lifecycle.methods,
 
     async rebootInstance(key, instanceId) {
       const g = await group(key);
       await runtime.reboot(g, liveInstance(g.instances, key, instanceId)).catch(unreachable);
     },
 
-    async terminateInstance(key, instanceId) {
-      const g = await group(key);
-      await terminateOne(g, liveInstance(g.instances, key, instanceId), { route, stop: runtime.stop, reconcile: runtime.reconcile });
-    },
-
     async instanceLog(instanceId, maxBytes) {
       await ready();
       return containerLogTail(docker, { kilnId, account: account.name }, instanceId, maxBytes);
     },
-
-    ensureLoadBalancer: (spec) =>
-      traffic.ensure(spec, (stored) => (stored.managedBy !== 'docker' ? `load balancer '${spec.name}' is not one the container provider runs` : undefined)),
-
-    setTrafficWeights: (key, weights) => traffic.setWeights(key, weights),
-
-    traffic: (key) => traffic.traffic(key),
   };
 
   return provider;

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
-import { healToCapacity, markReady, markRebooting } from '../group-healing';
-import { counted, type InstanceState, toInstance } from '../local-instance';
+import { groupSaver, healToCapacity, judgeCheck, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
+import { counted, type InstanceState } from '../local-instance';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { RuntimeTimings } from '../local-runtime';
@@ -15,20 +14,7 @@ export interface ContainerInstance extends InstanceState {
   containerId: string;
 }
 
-export interface ContainerGroup {
-  sg: ServerGroup;
-  instances: ContainerInstance[];
-  destroying: boolean;
-  saved: string;
-  /** Containers that exited before they were ever ready, in a row (a crash loop backs off). */
-  crashes: number;
-  nextLaunchMs: number;
-  /** The last container that exited before ready: its exit code and last log line, for the error. */
-  lastCrash?: string | undefined;
-  problem?: string | undefined;
-  running: Promise<void>;
-  queued: boolean;
-}
+export type ContainerGroup = RuntimeGroup<ContainerInstance>;
 
 export interface EngineState {
   running: boolean;
@@ -57,14 +43,7 @@ export function createContainerRuntime(deps: {
   const { docker, repos, timings } = deps;
   const groups = new Map<string, ContainerGroup>();
 
-  const persist = async (g: ContainerGroup): Promise<void> => {
-    if (g.destroying) return;
-    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
-    const text = JSON.stringify(sg);
-    if (text === g.saved) return;
-    g.saved = text;
-    await repos.serverGroups.save(sg).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
-  };
+  const persist = groupSaver(repos, deps.log);
 
   const lastLines = async (containerId: string, lines: number): Promise<string> => {
     try {
@@ -202,13 +181,7 @@ export function createContainerRuntime(deps: {
         return;
       } else return;
     }
-    const was = i.lastCheckOk;
-    i.lastCheckOk = result.ok;
-    i.failures = result.ok ? 0 : i.failures + 1;
-    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
-    if (result.ok) g.crashes = 0;
-    if (was !== result.ok) deps.onRoutesChanged();
-    if (i.failures >= timings.unhealthyThreshold) await stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+    await judgeCheck(g, i, result, { stop, onRoutesChanged: deps.onRoutesChanged, unhealthyThreshold: timings.unhealthyThreshold });
   }
 
   /** What the engine says of every container of ours in the account: one call per tick, not one per container. */

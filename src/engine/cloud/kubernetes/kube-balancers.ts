@@ -3,6 +3,7 @@ import { LoadBalancer } from '../../../shared/domain/load-balancer';
 import type { Repositories } from '../../../db/types';
 import { EngineError } from '../../errors';
 import type { CloudProvider, ServerGroupKey } from '../provider';
+import { balancerNotFound } from '../server-group-core';
 import { type Cluster, kubeCode, MERGE_PATCH } from './kube-client';
 import { ANNOTATION, LABEL, lbLabel, serviceManifest } from './kube-manifests';
 
@@ -34,7 +35,7 @@ export function createServiceBalancers(deps: {
   /** The balancer's record: its address once the cluster gave it one, and the enabled groups behind it. */
   const balancer = async (key: ServerGroupKey, application?: string): Promise<LoadBalancer> => {
     const svc = await readService(key);
-    if (!svc) throw new EngineError('not_found', `Load balancer '${key.name}' does not exist in ${key.account}/${key.region}.`, 'loadBalancer');
+    if (!svc) throw balancerNotFound(key);
     const ingress = svc.status?.loadBalancer?.ingress?.[0];
     const port = svc.spec?.ports?.[0]?.port ?? 80;
     const sets = await kube()

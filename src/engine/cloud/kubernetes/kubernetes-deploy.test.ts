@@ -1,46 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { borrowed } from '../docker/docker-harness';
+import { describe, expect, it } from 'vitest';
 import { get } from '../contract/contract-helpers';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
-import { deployEngine } from '../test-deploys';
-import { type KubernetesHarness, openKubernetesHarness } from './kubernetes-harness';
-
-let h: KubernetesHarness | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  stopEngine = undefined;
-  await h?.close();
-  h = undefined;
-});
+import { deployTo, useProviderDeploys } from '../test-deploys';
+import { borrowed } from '../test-provider-harness';
+import { openKubernetesHarness } from './kubernetes-harness';
 
 const WHERE = { account: 'k8s', region: 'east' };
-const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...WHERE,
-  stack: 'prod',
-  image,
-  capacity: { min: 1, desired: 2, max: 4 },
-  loadBalancers: ['web-prod'],
-  ...extra,
-});
-
+const deployConfig = deployTo('prod', { min: 1, desired: 2, max: 4 }, ['web-prod'], WHERE);
 /** The real deploy stage on an engine whose only provider is the harness's Kubernetes provider. */
-async function setup(options: Parameters<typeof openKubernetesHarness>[0] = {}) {
-  h = await openKubernetesHarness(options);
-  const provider = h.provider;
-  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { kubernetes: () => borrowed(provider) }));
-  stopEngine = () => d.engine.stop();
-  return d;
-}
+const deploys = useProviderDeploys(
+  (options: Parameters<typeof openKubernetesHarness>[0] = {}) => openKubernetesHarness(options),
+  (h) => createProviders(h.repos, undefined, { kubernetes: () => borrowed(h.provider) }),
+);
 
 describe('deploys to Kubernetes (simulated API server)', { timeout: 300_000 }, () => {
   it('red/black swaps v1 → v2 ReplicaSets with no failed request through the Service', async () => {
-    const d = await setup();
+    const d = await deploys.setup();
     const first = await d.run('deploy', deployConfig('sample-app:v1'), 120_000);
     expect(first.stages[0]!.error).toBeUndefined();
     expect(first.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-prod-v001', image: 'sample-app:v1' });
-    const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+    const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
     expect(lb.managedBy).toBe('kubernetes');
 
     const load = startLoad({ url: `http://${lb.address}`, rps: 50, timeoutMs: 15_000 });
@@ -61,7 +41,7 @@ describe('deploys to Kubernetes (simulated API server)', { timeout: 300_000 }, (
     const fresh = await Promise.all(Array.from({ length: 20 }, () => get(lb.address)));
     expect(fresh.map((a) => a.version)).toEqual(Array(20).fill('v2'));
     // The old ReplicaSet stays, out of traffic, for a rollback: its pods lost the traffic label, the new ones have it.
-    const sets = await h!.apps.listNamespacedReplicaSet({ namespace: 'east', labelSelector: 'kiln.io/application=web' });
+    const sets = await deploys.h.apps.listNamespacedReplicaSet({ namespace: 'east', labelSelector: 'kiln.io/application=web' });
     expect(sets.items.map((r) => [r.metadata?.name, r.spec?.template?.metadata?.labels?.['kiln.io/traffic'] ?? 'out'])).toEqual([
       ['web-prod-v001', 'out'],
       ['web-prod-v002', 'enabled'],
@@ -69,49 +49,49 @@ describe('deploys to Kubernetes (simulated API server)', { timeout: 300_000 }, (
   });
 
   it('fails a deploy whose image the cluster cannot pull with the kubelet’s message, naming the account, leaving nothing', async () => {
-    const d = await setup({ images: ['sample-app', 'ghost'] });
+    const d = await deploys.setup({ images: ['sample-app', 'ghost'] });
     const run = await d.run('deploy', deployConfig('ghost:v1'), 60_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/account 'k8s' cannot run image 'ghost:v1': pod web-prod-v001-\w+: Failed to pull image "registry.test\/ghost:v1"/);
-    expect(await h!.objects()).toEqual([]);
+    expect(await deploys.h.objects()).toEqual([]);
   });
 
   it('fails a deploy whose pods never become ready with the probe’s failure, and rolls back to nothing', async () => {
-    const d = await setup({ fake: { readiness: 'never' } });
+    const d = await deploys.setup({ fake: { readiness: 'never' } });
     const run = await d.run('deploy', deployConfig('sample-app:v1', { capacity: { min: 1, desired: 1, max: 1 }, healthyTimeoutSec: 5 }), 60_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(
       /only 0 of 1 instances of 'web-prod-v001' became healthy within 5 s \(account 'k8s': pod web-prod-v001-\w+ Running, not ready: Readiness probe failed/,
     );
     expect(run.stages[0]!.error).toContain('rolled back: destroyed web-prod-v001');
-    expect(await h!.objects()).toEqual([]);
+    expect(await deploys.h.objects()).toEqual([]);
   });
 
   it('fails a deploy to an API server that cannot be reached, naming the account and the server', async () => {
-    const d = await setup({ server: 'http://127.0.0.1:9' });
+    const d = await deploys.setup({ server: 'http://127.0.0.1:9' });
     const run = await d.run('deploy', deployConfig('sample-app:v1'), 30_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/account 'k8s' is unreachable: the Kubernetes API server at http:\/\/127.0.0.1:9 cannot be reached: .*ECONNREFUSED/);
-    expect(await h!.objects()).toEqual([]);
+    expect(await deploys.h.objects()).toEqual([]);
   });
 
   it('fails a deploy with expired credentials with the 401, telling to renew the token', async () => {
-    const d = await setup({ token: 'expired' });
+    const d = await deploys.setup({ token: 'expired' });
     const run = await d.run('deploy', deployConfig('sample-app:v1'), 30_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/account 'k8s' is unreachable: the Kubernetes API server at http:\S+ refused its credentials: Unauthorized \(HTTP 401\); renew/);
-    expect(await h!.objects()).toEqual([]);
+    expect(await deploys.h.objects()).toEqual([]);
   });
 
   it('fails a deploy into a namespace RBAC forbids with Kubernetes’ own words, creating nothing', async () => {
     // A narrow role: the token may only touch namespace `other`, and the account deploys to `east`.
-    const d = await setup({ token: 'narrow' });
+    const d = await deploys.setup({ token: 'narrow' });
     const run = await d.run('deploy', deployConfig('sample-app:v1'), 30_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(
       /account 'k8s' may not .*: .* is forbidden: User "kiln-narrow" cannot \w+ resource "\w+" in API group "\w*" in the namespace "east" \(HTTP 403\)/,
     );
-    expect(await h!.objects()).toEqual([]);
-    expect(h!.api.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(await deploys.h.objects()).toEqual([]);
+    expect(deploys.h.api.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
   });
 });

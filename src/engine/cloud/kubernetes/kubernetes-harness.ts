@@ -1,10 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
-import { Account } from '../../../shared/domain/account';
-import { openTestDatabase } from '../../../db/test-database';
-import { createOwners, createTestRunner } from '../../../db/test-builders';
 import type { ProviderHarness } from '../contract/provider-contract';
 import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider } from '../provider';
+import { openProviderDatabase } from '../test-provider-harness';
 import { type FakeApiServerOptions, startFakeApiServer } from './fake-api-server';
 import { LABEL } from './kube-manifests';
 import { createKubernetesProvider, type KubernetesProvider, type KubernetesProviderOptions } from './kubernetes-provider';
@@ -36,11 +34,7 @@ export async function openKubernetesHarness(
     },
     ...options.fake,
   });
-  const { db, repos, close: closeDb } = await openTestDatabase();
-  await createOwners(repos);
-  await createTestRunner(repos);
-  const account = Account.parse({ name: 'k8s', provider: 'kubernetes', environment: 'test', regions: ['east'], demo: false, endpoint: { registry: TEST_REGISTRY } });
-  await repos.accounts.upsert(account);
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: TEST_REGISTRY } });
   const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good') };
   await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
   const kilnId = await repos.cloudProcesses.installationId();

@@ -1,11 +1,11 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { Account, AccountCredentials } from '../../../shared/domain/account';
-import { parseMoniker } from '../../../shared/domain/moniker';
-import { Capacity, type ServerGroup } from '../../../shared/domain/server-group';
+import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { EngineError } from '../../errors';
 import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider, ServerGroupKey } from '../provider';
+import { checkNewServerGroup, groupMoniker, groupNotFound, parseCapacity } from '../server-group-core';
 import { type Cluster, connectCluster, kubeCode, kubeError, MERGE_PATCH } from './kube-client';
 import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
 import { createServiceBalancers } from './kube-balancers';
@@ -84,7 +84,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
   };
   const group = async (key: ServerGroupKey) => {
     const sg = await snapshot(key);
-    if (!sg) throw new EngineError('not_found', `Server group '${key.name}' does not exist in ${key.account}/${key.region}.`, 'serverGroup');
+    if (!sg) throw groupNotFound(key);
     return sg;
   };
   /** Adds or removes the traffic label on the pod template (new pods) and on every pod of the group (running ones). */
@@ -141,14 +141,8 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     async createServerGroup(spec) {
       const c = await ready();
       if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
-      if (!account.regions.includes(spec.region as never))
-        throw new EngineError('bad_request', `account '${spec.account}' has no namespace '${spec.region}' (it has ${account.regions.join(', ')})`, 'region');
-      const moniker = parseMoniker(spec.name);
-      if (!moniker.ok || moniker.moniker.sequence === undefined)
-        throw new EngineError('bad_request', `'${spec.name}' is not a server-group name: ${moniker.ok ? 'no -vNNN sequence' : moniker.reason}`, 'name');
-      if (moniker.moniker.app !== spec.application) throw new EngineError('bad_request', `'${spec.name}' does not belong to application '${spec.application}'`, 'name');
-      const capacity = Capacity.safeParse(spec.capacity);
-      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity');
+      // Whether it exists is the cluster's to say, read below once the image is known.
+      const capacity = checkNewServerGroup(spec, account, false, 'namespace');
       const image = await this.resolveImage(spec.image);
       const existing = await c.apps.readNamespacedReplicaSet({ name: spec.name, namespace: spec.region }).catch((err: unknown) => {
         if (kubeCode(err) === 404) return undefined;
@@ -162,10 +156,10 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         kilnId,
         name: spec.name,
         application: spec.application,
-        cluster: moniker.moniker.cluster,
+        cluster: groupMoniker(spec.name).cluster,
         image,
         pullRef: `${registry ? `${registry}/` : ''}${image.name}:${image.version}`,
-        capacity: capacity.data,
+        capacity,
         loadBalancers: spec.loadBalancers,
         healthCheckPath,
         userData: spec.userData,
@@ -185,7 +179,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
           throw new EngineError('bad_request', `account '${account.name}' cannot run image '${spec.image}': ${stuck}`, 'image');
         }
         const running = pods.filter((p) => p.status?.phase === 'Running').length;
-        if (running >= capacity.data.desired || Date.now() > deadline) break;
+        if (running >= capacity.desired || Date.now() > deadline) break;
         await sleep(pollMs);
       }
       if (!spec.disabled) return this.enableServerGroup(key);
@@ -198,14 +192,13 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
 
     async resizeServerGroup(key, next) {
       await group(key);
-      const capacity = Capacity.safeParse(next);
-      if (!capacity.success) throw new EngineError('bad_request', `capacity: ${capacity.error.issues[0]?.message}`, 'capacity.desired');
+      const capacity = parseCapacity(next, 'capacity.desired');
       await kube()
         .apps.patchNamespacedReplicaSet(
           {
             name: key.name,
             namespace: key.region,
-            body: { metadata: { annotations: { [ANNOTATION.capacity]: JSON.stringify(capacity.data) } }, spec: { replicas: capacity.data.desired } },
+            body: { metadata: { annotations: { [ANNOTATION.capacity]: JSON.stringify(capacity) } }, spec: { replicas: capacity.desired } },
           },
           MERGE_PATCH,
         )

@@ -1,48 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { borrowed } from '../docker/docker-harness';
+import { describe, expect, it } from 'vitest';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
-import { deployEngine } from '../test-deploys';
-import { openQemuHarness, QEMU_SKIP_REASON, type QemuHarness } from './qemu-harness';
-
-let h: QemuHarness | undefined;
-let stopEngine: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopEngine?.();
-  stopEngine = undefined;
-  await h?.destroyAll();
-  const left = await h?.close();
-  h = undefined;
-  expect(left ?? []).toEqual([]);
-});
+import { deployTo, useProviderDeploys } from '../test-deploys';
+import { borrowed } from '../test-provider-harness';
+import { openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
 
 const WHERE = { account: 'vms', region: 'east' };
-const deployConfig = (image: string, extra: Record<string, unknown> = {}) => ({
-  ...WHERE,
-  stack: 'prod',
-  image,
-  capacity: { min: 1, desired: 1, max: 2 },
-  loadBalancers: ['web-prod'],
-  ...extra,
-});
-
+const deployConfig = deployTo('prod', { min: 1, desired: 1, max: 2 }, ['web-prod'], WHERE);
 /** The real deploy stage on an engine whose only provider is the harness's VM provider. */
-async function setup() {
-  h = await openQemuHarness();
-  const provider = h.provider;
-  const d = deployEngine(h.repos, createProviders(h.repos, undefined, { qemu: () => borrowed(provider) }));
-  stopEngine = () => d.engine.stop();
-  return d;
-}
+const deploys = useProviderDeploys(openQemuHarness, (h) => createProviders(h.repos, undefined, { qemu: () => borrowed(h.provider) }));
 
 describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ? ` (skipped: ${QEMU_SKIP_REASON})` : ''}`, { timeout: 240_000 }, () => {
   it('red/black swaps v1 → v2 VMs with no failed request through the balancer', async () => {
-    const d = await setup();
+    const d = await deploys.setup();
     const t0 = Date.now();
     const first = await d.run('deploy', deployConfig('sample-app:v1'), 120_000);
     expect(first.status, JSON.stringify(first.stages[0]!.error)).toBe('SUCCEEDED');
     const firstMs = Date.now() - t0;
-    const lb = (await h!.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+    const lb = (await deploys.h.repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
     expect(lb.managedBy).toBe('qemu');
 
     // A shell answers each request inside an emulated guest sharing two cores with other tests: a modest rate.
@@ -62,14 +37,14 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
     expect(report.versions.v2).toBeGreaterThan(3);
     expect(report.timeline.at(-1)).toBe('v2');
     // The old group stays (disabled, its VM running) for a rollback.
-    expect(h!.qemuPids()).toHaveLength(2);
+    expect(deploys.h.qemuPids()).toHaveLength(2);
   });
 
   it('fails a deploy whose kernel panics with the reason and the console, leaving no VM', async () => {
-    const d = await setup();
+    const d = await deploys.setup();
     const run = await d.run('deploy', deployConfig('panic-app:v1'), 120_000);
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/cannot boot image 'panic-app:v1': kernel panic: Kernel panic - not syncing.*last console lines:/);
-    expect(h!.qemuPids()).toEqual([]);
+    expect(deploys.h.qemuPids()).toEqual([]);
   });
 });

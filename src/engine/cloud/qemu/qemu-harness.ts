@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Account } from '../../../shared/domain/account';
-import { openTestDatabase } from '../../../db/test-database';
-import { createOwners, createTestRunner } from '../../../db/test-builders';
 import type { ProviderHarness } from '../contract/provider-contract';
-import type { CloudProvider } from '../provider';
 import { balancerPids } from '../test-kiln-process';
+import { asContractHarness, openProviderDatabase } from '../test-provider-harness';
 import { fixedDiskImages } from './disk-images';
 import { createQemuProvider } from './qemu-provider';
 import type { QemuProvider, QemuProviderOptions } from './qemu-provider-options';
@@ -50,11 +47,7 @@ export function qemuPidsUnder(dir: string): number[] {
  * (its kernel panics), `nokernel-app` has no kernel. close() reports any QEMU process left behind.
  */
 export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}) {
-  const { db, repos, close: closeDb } = await openTestDatabase();
-  await createOwners(repos);
-  await createTestRunner(repos);
-  const account = Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false });
-  await repos.accounts.upsert(account);
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'vms', provider: 'qemu' });
   const stateDir = mkdtempSync(join(tmpdir(), 'kiln-qemu-test-'));
   const ports = { from: portBase, to: portBase + 39 };
   portBase += 40;
@@ -113,24 +106,5 @@ export type QemuHarness = Awaited<ReturnType<typeof openQemuHarness>>;
 
 /** The harness in the contract suite's shape: close() destroys what the suite left, and fails if a VM outlived it. */
 export async function makeQemuContractHarness(): Promise<ProviderHarness> {
-  const h = await openQemuHarness();
-  let provider: CloudProvider = h.provider;
-  return {
-    get provider() {
-      return provider;
-    },
-    account: h.account,
-    region: h.region,
-    application: h.application,
-    image: h.image,
-    async restart() {
-      provider = await h.restart();
-      return provider;
-    },
-    async close() {
-      await h.destroyAll();
-      const left = await h.close();
-      if (left.length > 0) throw new Error(`processes left after the contract suite: ${left.join(', ')}`);
-    },
-  };
+  return asContractHarness(await openQemuHarness(), 'processes');
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerGroup } from '../../../shared/domain/server-group';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
-import { counted, type InstanceState, routable, toInstance } from '../local-instance';
+import { failsAtOnce, groupSaver, healToCapacity, judgeCheck, queuePass, type RuntimeGroup } from '../group-healing';
+import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
 import type { MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -15,20 +15,8 @@ export interface VmInstance extends InstanceState {
   pid: number;
 }
 
-export interface VmGroup {
-  sg: ServerGroup;
+export interface VmGroup extends RuntimeGroup<VmInstance> {
   image: DiskImage;
-  instances: VmInstance[];
-  destroying: boolean;
-  saved: string;
-  /** VMs that failed before they were ever ready, in a row (a boot loop backs off). */
-  crashes: number;
-  nextLaunchMs: number;
-  /** Why the last VM failed before ready, with its last console lines, for the error. */
-  lastCrash?: string | undefined;
-  problem?: string | undefined;
-  running: Promise<void>;
-  queued: boolean;
 }
 
 export interface VmSettings {
@@ -63,14 +51,7 @@ export function createVmRuntime(deps: {
   const { repos, timings, settings, stateDir } = deps;
   const groups = new Map<string, VmGroup>();
 
-  const persist = async (g: VmGroup): Promise<void> => {
-    if (g.destroying) return;
-    const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
-    const text = JSON.stringify(sg);
-    if (text === g.saved) return;
-    g.saved = text;
-    await repos.serverGroups.save(sg).catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
-  };
+  const persist = groupSaver(repos, deps.log);
 
   const booting = () => [...groups.values()].flatMap((g) => g.instances).filter((i) => i.pid > 0 && counted(i) && i.readyMs === undefined).length;
 
@@ -185,35 +166,13 @@ export function createVmRuntime(deps: {
     }
     // Ready is the report AND the forwarded port answering: only then may a balancer send to it.
     const result = await probe(i.port, '/health', timings.healthTimeoutMs);
-    const was = i.lastCheckOk;
-    i.lastCheckOk = result.ok;
-    i.failures = result.ok ? 0 : i.failures + 1;
-    i.detail = result.ok ? result.detail : `${result.detail} (${i.failures} failed in a row)`;
-    if (result.ok) g.crashes = 0;
-    if (was !== result.ok) deps.onRoutesChanged();
-    if (i.failures >= timings.unhealthyThreshold) await stop(g, i, `${result.detail}; failed ${i.failures} health checks, replaced`);
+    await judgeCheck(g, i, result, { stop, onRoutesChanged: deps.onRoutesChanged, unhealthyThreshold: timings.unhealthyThreshold });
   }
 
   async function reconcileOnce(g: VmGroup): Promise<void> {
     if (g.destroying) return;
     await Promise.all(g.instances.map((i) => check(g, i)));
-    const desired = g.sg.capacity.desired;
-    const live = g.instances.filter(counted);
-    const whole = live.filter(routable).length >= desired;
-    g.instances = g.instances.filter((i) => !i.gone || Date.now() - (i.goneMs ?? 0) < (whole ? timings.goneLingerMs : 60_000));
-    g.problem = undefined;
-    for (let n = live.length; n < desired && !g.destroying && Date.now() >= g.nextLaunchMs; n += 1) {
-      try {
-        await launch(g);
-      } catch (err) {
-        g.problem = err instanceof Error ? err.message : String(err);
-        break;
-      }
-    }
-    if (live.length > desired) {
-      const extras = [...live].sort((a, b) => Number(routable(a)) - Number(routable(b)) || b.startedMs - a.startedMs).slice(0, live.length - desired);
-      await Promise.all(extras.map((i) => stop(g, i, 'stopped: server group scaled down')));
-    }
+    await healToCapacity(g, { launch, stop, goneLingerMs: timings.goneLingerMs });
     // The boot queue: the oldest waiting VMs of this group start while slots are free.
     for (const i of g.instances.filter((x) => x.pid === 0 && counted(x))) {
       if (g.destroying || booting() >= settings.maxBooting) break;
@@ -222,38 +181,17 @@ export function createVmRuntime(deps: {
     await persist(g);
   }
 
-  function reconcile(g: VmGroup): Promise<void> {
-    if (g.queued) return g.running;
-    g.queued = true;
-    g.running = g.running
-      .then(async () => {
-        g.queued = false;
-        await reconcileOnce(g);
-      })
-      .catch((err: unknown) => {
-        g.problem = err instanceof Error ? err.message : String(err);
-        deps.log(`${g.sg.name}: ${g.problem}`);
-      });
-    return g.running;
-  }
-
-  /** Watches a new group until its VMs reported ready: the first that fails first (no kernel, a panic, no report in time) fails the create. */
-  async function failsAtOnce(g: VmGroup, graceMs: number): Promise<string | undefined> {
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline) {
-      if (g.crashes > 0) return g.lastCrash;
-      const live = g.instances.filter(counted);
-      if (live.length >= g.sg.capacity.desired && live.every((i) => i.readyMs !== undefined)) return undefined;
-      await new Promise((r) => setTimeout(r, 200));
-      await reconcile(g);
-    }
-    return g.crashes > 0 ? g.lastCrash : undefined;
-  }
+  const reconcile = (g: VmGroup): Promise<void> =>
+    queuePass(g, reconcileOnce, (err) => {
+      g.problem = err instanceof Error ? err.message : String(err);
+      deps.log(`${g.sg.name}: ${g.problem}`);
+    });
 
   return {
     groups,
     persist,
-    failsAtOnce,
+    /** Watches a new group until its VMs reported ready: the first that fails first (no kernel, a panic, no report in time) fails the create. */
+    failsAtOnce: (g: VmGroup, graceMs: number) => failsAtOnce(g, reconcile, graceMs, 200),
     stop,
     reconcile,
     /** A reboot: QMP system_reset keeps the VM (same id, disk and port); it leaves the balancer until it reports ready and passes its check again. */
