@@ -26,7 +26,7 @@ export function ApplicationLayout() {
           <div className="flex flex-col gap-2 pb-3">
             <Skeleton className="h-3 w-20" />
             <Skeleton className="h-7 w-48" />
-            <Skeleton className="h-4 w-96" />
+            <Skeleton className="h-4 w-96 max-w-full" />
           </div>
         </LoadingState>
       )}

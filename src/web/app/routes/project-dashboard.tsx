@@ -25,7 +25,7 @@ export function ProjectDashboardPage() {
       <LoadingState label={`Loading project ${project}…`}>
         <div className="flex flex-col gap-4">
           <Skeleton className="h-7 w-64" />
-          <Skeleton className="h-4 w-96" />
+          <Skeleton className="h-4 w-96 max-w-full" />
           {[0, 1].map((i) => (
             <Skeleton key={i} className="h-36 rounded-lg" />
           ))}
