@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BakeError } from '../bake-error';
 import { requireTool } from '../tools';
 import { defineCheck } from './check';
+import { createConsoleReader } from './console-reader';
 import { bootVmToReady } from './qemu-vm-boot';
 
 const STEP = 'test: qemu boot';
@@ -75,10 +76,15 @@ export function qemuBoot(
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    // What the kernel says when it gives up, kept apart from the call trace that follows it.
-    const notable: string[] = [];
-    let pending = '';
+    const serial = createConsoleReader({
+      tailLines: 6,
+      notable: /Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process/,
+      onLine: (line) => {
+        options.onLine?.(line);
+        if (line.includes(READY_MARKER)) finish({ ready: true, detail: line.slice(line.indexOf(READY_MARKER)) });
+      },
+    });
+    const { tail } = serial;
     let settled = false;
     const finish = (result: Omit<QemuBootResult, 'seconds'>) => {
       if (settled) return;
@@ -87,19 +93,7 @@ export function qemuBoot(
       child.kill('SIGKILL');
       resolve({ ...result, seconds: (Date.now() - started) / 1000 });
     };
-    const onText = (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        options.onLine?.(line);
-        tail.push(line);
-        if (tail.length > 6) tail.shift();
-        if (/Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process/.test(line) && !line.includes('+0x'))
-          notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
-        if (line.includes(READY_MARKER)) finish({ ready: true, detail: line.slice(line.indexOf(READY_MARKER)) });
-      }
-    };
+    const onText = serial.onText;
     child.stdout.on('data', onText);
     child.stderr.on('data', onText);
     const timeoutMs = options.timeoutMs ?? 120_000;
@@ -111,7 +105,7 @@ export function qemuBoot(
     });
     child.on('close', (code) => {
       // A panic (no root, no init) reboots, and -no-reboot turns that into QEMU exiting: say what the kernel said.
-      finish({ ready: false, detail: `the VM stopped (exit ${code}) before reporting ready: ${(notable.length ? notable.slice(-3) : tail).join(' | ') || '(no console output)'}` });
+      finish({ ready: false, detail: `the VM stopped (exit ${code}) before reporting ready: ${serial.last()}` });
     });
   });
 }

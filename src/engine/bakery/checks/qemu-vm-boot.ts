@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GUEST_METADATA_ADDRESS, guestMetadataUrl, SMBIOS_OEM_KEY } from '../../../shared/provisioning/metadata-protocol';
 import { vmKernelCommandLine } from '../../../shared/provisioning/vm-boot';
 import { createMetadataService } from '../../cloud/metadata-service';
+import { createConsoleReader } from './console-reader';
 import { BakeError } from '../bake-error';
 import { requireTool } from '../tools';
 
@@ -121,12 +122,10 @@ function runUntilReady(qemu: string, args: string[], options: VmBootOptions, onR
   return new Promise((resolve, reject) => {
     const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid) options.onPid?.(child.pid);
-    const tail: string[] = [];
-    const notable: string[] = [];
-    let pending = '';
+    const serial = createConsoleReader({ tailLines: 8, notable: NOTABLE, onLine: options.onLine });
+    const { tail, last } = serial;
     let outcome: VmBootResult | undefined;
     let exited = false;
-    const last = () => (notable.length ? notable.slice(-3) : tail).join(' | ') || '(no console output)';
     const finish = (result: Omit<VmBootResult, 'seconds'>) => {
       if (outcome) return;
       let rssMiB: number | undefined;
@@ -143,17 +142,7 @@ function runUntilReady(qemu: string, args: string[], options: VmBootOptions, onR
       else child.kill('SIGKILL');
     };
     onReport((r) => finish(r.ready ? r : { ready: false, detail: `${r.detail}; last console lines: ${tail.join(' | ')}` }));
-    const onText = (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        options.onLine?.(line);
-        tail.push(line);
-        if (tail.length > 8) tail.shift();
-        if (NOTABLE.test(line) && !line.includes('+0x')) notable.push(line.replace(/^\[\s*[\d.]+\]\s*/, ''));
-      }
-    };
+    const onText = serial.onText;
     child.stdout.on('data', onText);
     child.stderr.on('data', onText);
     // Generous: ~85 s for systemd + cloud-init on an idle machine, several times that on a loaded one.
