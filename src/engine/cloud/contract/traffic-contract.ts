@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { type Answer, createHealthy, get, keyOf, steadyRequests, until } from './contract-helpers';
+import type { GroupTraffic } from '../provider';
 import type { ContractContext } from './provider-contract';
 
 const lbKey = (ctx: ContractContext, name: string) => ({ account: ctx.harness().account, region: ctx.harness().region, name });
@@ -45,25 +46,53 @@ export function trafficContract(ctx: ContractContext): void {
   });
 }
 
-function redBlackByCounts(ctx: ContractContext): void {
-  it('swaps red/black under steady requests without one failing, and counts the traffic per group', async () => {
-    const { provider, application, account, region } = ctx.harness();
-    const lbName = `${application}-front`;
-    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
-    const blue = ctx.groupName('web', 1);
-    const green = ctx.groupName('web', 2);
-    await createHealthy(ctx, provider, blue, { loadBalancers: [lbName] });
-    await provider.enableServerGroup(keyOf(ctx, blue));
-    await createHealthy(ctx, provider, green, { loadBalancers: [lbName] });
+/** A blue group serving behind the balancer and a healthy green one beside it; `swap` does the red/black under steady requests. */
+async function redBlackSet(ctx: ContractContext) {
+  const { provider, application, account, region } = ctx.harness();
+  const lbName = `${application}-front`;
+  const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+  const blue = ctx.groupName('web', 1);
+  const green = ctx.groupName('web', 2);
+  await createHealthy(ctx, provider, blue, { loadBalancers: [lbName] });
+  await provider.enableServerGroup(keyOf(ctx, blue));
+  await createHealthy(ctx, provider, green, { loadBalancers: [lbName] });
+  /** Enables green and disables blue while requests flow; `afterSwap` runs before the last 500 ms of load. */
+  const swap = async (afterSwap?: () => Promise<void>) => {
     const load = steadyRequests(lb.address);
     await new Promise((r) => setTimeout(r, 300));
     await provider.enableServerGroup(keyOf(ctx, green));
     await provider.disableServerGroup(keyOf(ctx, blue));
-    // Balancers count a request when it completes: let those already sent to the old group finish.
-    await new Promise((r) => setTimeout(r, 300));
-    const before = await provider.traffic(lbKey(ctx, lbName));
+    await afterSwap?.();
     await new Promise((r) => setTimeout(r, 500));
-    const counts = await load.stop();
+    return load.stop();
+  };
+  return { provider, lb, lbName, blue, green, swap };
+}
+
+/** Two one-instance groups, both enabled, weighted 80 (base) / 20 (canary). */
+async function canarySet(ctx: ContractContext) {
+  const { provider, application, account, region } = ctx.harness();
+  const lbName = `${application}-front`;
+  const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
+  const base = ctx.groupName('web', 1);
+  const canary = ctx.groupName('web', 2);
+  await createHealthy(ctx, provider, base, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+  await createHealthy(ctx, provider, canary, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
+  await provider.enableServerGroup(keyOf(ctx, base));
+  await provider.enableServerGroup(keyOf(ctx, canary));
+  await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+  return { provider, lb, lbName, canary };
+}
+
+function redBlackByCounts(ctx: ContractContext): void {
+  it('swaps red/black under steady requests without one failing, and counts the traffic per group', async () => {
+    const { provider, lbName, blue, green, swap } = await redBlackSet(ctx);
+    let before: Record<string, GroupTraffic> = {};
+    const counts = await swap(async () => {
+      // Balancers count a request when it completes: let those already sent to the old group finish.
+      await new Promise((r) => setTimeout(r, 300));
+      before = await provider.traffic(lbKey(ctx, lbName));
+    });
     const after = await provider.traffic(lbKey(ctx, lbName));
     expect(counts.failures).toEqual([]);
     expect(counts.failed).toBe(0);
@@ -77,16 +106,7 @@ function redBlackByCounts(ctx: ContractContext): void {
 
 function canaryByWeights(ctx: ContractContext): void {
   it('splits traffic by weight between two enabled groups (canary)', async () => {
-    const { provider, application, account, region } = ctx.harness();
-    const lbName = `${application}-front`;
-    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
-    const base = ctx.groupName('web', 1);
-    const canary = ctx.groupName('web', 2);
-    await createHealthy(ctx, provider, base, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
-    await createHealthy(ctx, provider, canary, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
-    await provider.enableServerGroup(keyOf(ctx, base));
-    await provider.enableServerGroup(keyOf(ctx, canary));
-    await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+    const { provider, lb, lbName, canary } = await canarySet(ctx);
     const before = await provider.traffic(lbKey(ctx, lbName));
     for (let n = 0; n < 200; n++) expect((await get(lb.address)).status).toBe(200);
     const after = await provider.traffic(lbKey(ctx, lbName));
@@ -100,20 +120,8 @@ function canaryByWeights(ctx: ContractContext): void {
 /** Red/black where the balancer counts nothing: the swap is seen in which instances answer. */
 function redBlackByInstance(ctx: ContractContext): void {
   it('swaps red/black under steady requests without one failing; afterwards only the new group answers', async () => {
-    const { provider, application, account, region } = ctx.harness();
-    const lbName = `${application}-front`;
-    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
-    const blue = ctx.groupName('web', 1);
-    const green = ctx.groupName('web', 2);
-    await createHealthy(ctx, provider, blue, { loadBalancers: [lbName] });
-    await provider.enableServerGroup(keyOf(ctx, blue));
-    await createHealthy(ctx, provider, green, { loadBalancers: [lbName] });
-    const load = steadyRequests(lb.address);
-    await new Promise((r) => setTimeout(r, 300));
-    await provider.enableServerGroup(keyOf(ctx, green));
-    await provider.disableServerGroup(keyOf(ctx, blue));
-    await new Promise((r) => setTimeout(r, 500));
-    const counts = await load.stop();
+    const { provider, lb, lbName, green, swap } = await redBlackSet(ctx);
+    const counts = await swap();
     expect(counts.failures).toEqual([]);
     expect(counts.failed).toBe(0);
     expect(counts.ok).toBeGreaterThan(20);
@@ -126,16 +134,7 @@ function redBlackByInstance(ctx: ContractContext): void {
 /** Canary where the balancer spreads over instances: one instance each gets half, whatever the weights say. */
 function canaryByInstanceCount(ctx: ContractContext): void {
   it('splits traffic by instance count between two enabled groups (canary by replica ratio)', async () => {
-    const { provider, application, account, region } = ctx.harness();
-    const lbName = `${application}-front`;
-    const lb = await provider.ensureLoadBalancer({ application, account, region, name: lbName });
-    const base = ctx.groupName('web', 1);
-    const canary = ctx.groupName('web', 2);
-    await createHealthy(ctx, provider, base, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
-    await createHealthy(ctx, provider, canary, { loadBalancers: [lbName], capacity: { min: 1, desired: 1, max: 1 } });
-    await provider.enableServerGroup(keyOf(ctx, base));
-    await provider.enableServerGroup(keyOf(ctx, canary));
-    await provider.setTrafficWeights(lbKey(ctx, lbName), { [base]: 80, [canary]: 20 });
+    const { provider, lb, lbName, canary } = await canarySet(ctx);
     const answers: Answer[] = [];
     for (let n = 0; n < 200; n++) answers.push(await get(lb.address));
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
