@@ -13,12 +13,7 @@ const POLL_MS = 2000;
 export const clustersViewQuery = (application: string, filters: ClusterFilters) =>
   queryOptions({
     queryKey: queryKeys.clusters.view(application, filters),
-    queryFn: ({ signal }) =>
-      apiFetch(getClusters, {
-        params: { application },
-        query: filters,
-        signal,
-      }),
+    queryFn: ({ signal }) => apiFetch(getClusters, { params: { application }, query: filters, signal }),
     // Groups the local cloud runs change on their own (instances start, die, heal): keep their health current.
     refetchInterval: (query) => (query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false),
   });
@@ -28,12 +23,7 @@ export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
     queryKey: queryKeys.clusters.serverGroup(application, ref),
     queryFn: ({ signal }) =>
       apiFetch(getServerGroup, {
-        params: {
-          application,
-          account: ref.account,
-          region: ref.region,
-          serverGroup: ref.name,
-        },
+        params: { application, account: ref.account, region: ref.region, serverGroup: ref.name },
         signal,
       }),
     refetchInterval: (query) => (query.state.data?.serverGroup.managedBy ? POLL_MS : false),
@@ -43,12 +33,7 @@ export const serverGroupQuery = (application: string, ref: ServerGroupRef) =>
 export const instanceLogQuery = (instanceId: string) =>
   queryOptions({
     queryKey: queryKeys.clusters.instanceLog(instanceId),
-    queryFn: ({ signal }) =>
-      apiFetch(getInstanceLog, {
-        params: { instanceId },
-        query: { maxBytes: '32768' },
-        signal,
-      }),
+    queryFn: ({ signal }) => apiFetch(getInstanceLog, { params: { instanceId }, query: { maxBytes: '32768' }, signal }),
     refetchInterval: POLL_MS,
   });
 
@@ -72,11 +57,6 @@ export const clusterOperationQuery = (application: string, operationId: string) 
 export const operationsUnderWayQuery = (application: string) =>
   queryOptions({
     queryKey: queryKeys.clusters.operationsUnderWay(application),
-    queryFn: ({ signal }) =>
-      apiFetch(listClusterOperations, {
-        params: { application },
-        query: { active: 'true' },
-        signal,
-      }),
+    queryFn: ({ signal }) => apiFetch(listClusterOperations, { params: { application }, query: { active: 'true' }, signal }),
     refetchInterval: POLL_MS,
   });

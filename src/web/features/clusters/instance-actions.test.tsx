@@ -12,10 +12,7 @@ import { InstancesTable } from './instances-table';
 const group = () => db.serverGroups.find((g) => g.name === 'web-prod-v003' && g.region === 'us-east-1')!;
 
 function renderTable(me = db.auth.me, managed = true) {
-  const sg = {
-    ...group(),
-    ...(managed ? { managedBy: 'local' as const } : {}),
-  };
+  const sg = { ...group(), ...(managed ? { managedBy: 'local' as const } : {}) };
   const queryClient = createQueryClient({ retry: false });
   queryClient.setQueryData(queryKeys.auth.me(), me);
   const table = (instances = sg.instances) => (
@@ -24,11 +21,7 @@ function renderTable(me = db.auth.me, managed = true) {
     </AppProviders>
   );
   const { rerender } = render(table());
-  return {
-    user: userEvent.setup(),
-    sg,
-    show: (instances: typeof sg.instances) => rerender(table(instances)),
-  };
+  return { user: userEvent.setup(), sg, show: (instances: typeof sg.instances) => rerender(table(instances)) };
 }
 
 describe('instance actions', () => {
@@ -80,22 +73,12 @@ describe('instance actions', () => {
     const support = {
       ...db.auth.me!,
       user: { ...db.auth.me!.user, name: 'bo', admin: false },
-      grants: [
-        {
-          resourceType: 'application' as const,
-          resource: '*',
-          permission: 'READ' as const,
-        },
-      ],
+      grants: [{ resourceType: 'application' as const, resource: '*', permission: 'READ' as const }],
     };
     const { user, sg } = renderTable(support);
     const id = sg.instances[0]!.id;
-    const reboot = screen.getByRole('button', {
-      name: `Reboot ${id}`,
-    }) as HTMLButtonElement;
-    const terminate = screen.getByRole('button', {
-      name: `Terminate ${id}`,
-    }) as HTMLButtonElement;
+    const reboot = screen.getByRole('button', { name: `Reboot ${id}` }) as HTMLButtonElement;
+    const terminate = screen.getByRole('button', { name: `Terminate ${id}` }) as HTMLButtonElement;
     expect(reboot.disabled).toBe(true);
     expect(terminate.disabled).toBe(true);
     const why = 'You need EXECUTE permission on application web and account prod; ask an admin for a role that grants it.';

@@ -15,11 +15,7 @@ describe('instance log', () => {
   it('opens an instance process log in the log viewer: colours, search and text never read as markup', async () => {
     server.use(
       http.get('*/api/instances/:id/log', () =>
-        HttpResponse.json({
-          instanceId: ID,
-          text: 'listening on 127.0.0.1:40001\n\x1b[31mboom\x1b[0m <b>not bold</b>\nreported ready\n',
-          truncated: true,
-        }),
+        HttpResponse.json({ instanceId: ID, text: 'listening on 127.0.0.1:40001\n\x1b[31mboom\x1b[0m <b>not bold</b>\nreported ready\n', truncated: true }),
       ),
     );
     render(

@@ -15,13 +15,7 @@ export function useInstanceAction(application: string, sg: ServerGroup, onDone: 
   const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ action, instanceId }: { action: InstanceAction; instanceId: string }): Promise<string> => {
-      const params = {
-        application,
-        account: sg.account,
-        region: sg.region,
-        serverGroup: sg.name,
-        instanceId,
-      };
+      const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name, instanceId };
       if (action === 'reboot') {
         await apiFetch(rebootInstance, { params, body: {} });
         return `Rebooting ${instanceId}: it is out of traffic until it is healthy again.`;
@@ -32,12 +26,8 @@ export function useInstanceAction(application: string, sg: ServerGroup, onDone: 
     onSuccess: (message) => onDone(message),
     onSettled: () =>
       Promise.all([
-        client.invalidateQueries({
-          queryKey: queryKeys.clusters.forApplication(application),
-        }),
-        client.invalidateQueries({
-          queryKey: queryKeys.applications.detail(application),
-        }),
+        client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
+        client.invalidateQueries({ queryKey: queryKeys.applications.detail(application) }),
       ]),
   });
 }

@@ -10,10 +10,7 @@ import { queryKeys } from '../../lib/query-keys';
 const group = (name: string) => db.serverGroups.find((g) => g.name === name && g.region === 'us-east-1')!;
 
 function renderActions(name: string, managed = true, me = db.auth.me) {
-  const sg = {
-    ...group(name),
-    ...(managed ? { managedBy: 'local' as const } : {}),
-  };
+  const sg = { ...group(name), ...(managed ? { managedBy: 'local' as const } : {}) };
   const queryClient = createQueryClient({ retry: false });
   // The app's sign-in gate has loaded who is signed in before any page renders.
   queryClient.setQueryData(queryKeys.auth.me(), me);
@@ -29,9 +26,7 @@ describe('server-group actions', () => {
   it('asks before disabling, naming the group, then says what happened', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Disable' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Disable web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Disable web-prod-v003?' });
     expect(dialog.textContent).toContain('requests in flight finish');
     await user.click(within(dialog).getByRole('button', { name: 'Disable web-prod-v003' }));
     expect(await screen.findByText('Disabled web-prod-v003: its load balancers no longer send it traffic.')).toBeTruthy();
@@ -42,9 +37,7 @@ describe('server-group actions', () => {
   it('shows the server’s refusal inside the dialog and changes nothing', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Resize' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Resize web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Resize web-prod-v003?' });
     const desired = within(dialog).getByLabelText(/Desired instances/);
     await user.clear(desired);
     await user.type(desired, '50');
@@ -83,13 +76,9 @@ describe('server-group actions', () => {
     );
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Destroy' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Destroy web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Destroy web-prod-v003?' });
     expect(dialog.textContent).toContain('last enabled server group of production cluster web-prod in prod/us-east-1');
-    const confirm = within(dialog).getByRole('button', {
-      name: 'Destroy web-prod-v003',
-    }) as HTMLButtonElement;
+    const confirm = within(dialog).getByRole('button', { name: 'Destroy web-prod-v003' }) as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
     await user.type(within(dialog).getByLabelText('Type web-prod-v003 to confirm'), 'web-prod-v00');
     expect(confirm.disabled).toBe(true);
@@ -101,9 +90,7 @@ describe('server-group actions', () => {
 
   it('protects the cluster with the traffic guard, after which disabling its last enabled group is refused', async () => {
     const user = renderActions('web-prod-v003');
-    const guard = await screen.findByRole('checkbox', {
-      name: /Traffic guard: protect cluster web-prod in prod/,
-    });
+    const guard = await screen.findByRole('checkbox', { name: /Traffic guard: protect cluster web-prod in prod/ });
     expect((guard as HTMLInputElement).checked).toBe(false);
     await waitFor(() => expect((guard as HTMLInputElement).disabled).toBe(false)); // the guards have loaded
     await user.click(guard);
@@ -111,9 +98,7 @@ describe('server-group actions', () => {
     // web-prod-v002 is also enabled in us-east-1, so v003 is not the last one: disable it first.
     db.serverGroups = db.serverGroups.map((g) => (g.name === 'web-prod-v002' && g.region === 'us-east-1' ? { ...g, disabled: true } : g));
     await user.click(screen.getByRole('button', { name: 'Disable' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Disable web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Disable web-prod-v003?' });
     await user.click(within(dialog).getByRole('button', { name: 'Disable web-prod-v003' }));
     expect((await within(dialog).findByRole('alert')).textContent).toMatch(
       /^Traffic guard: cluster 'web-prod' in prod\/us-east-1 is protected and 'web-prod-v003' is its last enabled server group; refusing to disable it\./,
@@ -124,13 +109,9 @@ describe('server-group actions', () => {
   it('rolls back behind a confirmation, then follows the rollback Kiln runs until the previous group serves again', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Roll back' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Roll back cluster web-prod from web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Roll back cluster web-prod from web-prod-v003?' });
     await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
-    const progress = await screen.findByRole('region', {
-      name: 'Rollback of web-prod',
-    });
+    const progress = await screen.findByRole('region', { name: 'Rollback of web-prod' });
     expect(await within(progress).findByText('Rolled back web-prod: web-prod-v002 serves again, web-prod-v003 is disabled.')).toBeTruthy();
     expect(within(progress).getByRole('link', { name: /^Operation [0-9a-f-]{36}$/ })).toBeTruthy();
     expect(group('web-prod-v003').disabled).toBe(true);
@@ -141,9 +122,7 @@ describe('server-group actions', () => {
     db.serverGroups = db.serverGroups.filter((g) => !(g.region === 'us-east-1' && g.cluster === 'web-prod' && g.name !== 'web-prod-v003'));
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Roll back' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Roll back cluster web-prod from web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Roll back cluster web-prod from web-prod-v003?' });
     await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
     expect((await within(dialog).findByRole('alert')).textContent).toBe("Cluster 'web-prod' has no server group older than 'web-prod-v003' to roll back to.");
   });
@@ -151,9 +130,7 @@ describe('server-group actions', () => {
   it('cancel closes the question without acting', async () => {
     const user = renderActions('web-prod-v003');
     await user.click(screen.getByRole('button', { name: 'Destroy' }));
-    const dialog = screen.getByRole('dialog', {
-      name: 'Destroy web-prod-v003?',
-    });
+    const dialog = screen.getByRole('dialog', { name: 'Destroy web-prod-v003?' });
     expect(dialog.textContent).toContain('This cannot be undone.');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog')).toBeNull();
@@ -170,13 +147,7 @@ describe('server-group actions', () => {
     const support = {
       ...db.auth.me!,
       user: { ...db.auth.me!.user, name: 'bo', admin: false },
-      grants: [
-        {
-          resourceType: 'application' as const,
-          resource: '*',
-          permission: 'READ' as const,
-        },
-      ],
+      grants: [{ resourceType: 'application' as const, resource: '*', permission: 'READ' as const }],
     };
     renderActions('web-prod-v003', true, support);
     expect(screen.queryByRole('button', { name: 'Disable' })).toBeNull();

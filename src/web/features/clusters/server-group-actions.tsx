@@ -30,13 +30,7 @@ function explain(action: ServerGroupAction, sg: ServerGroup): string {
   }
 }
 
-const VERB: Record<ServerGroupAction, string> = {
-  enable: 'Enable',
-  disable: 'Disable',
-  resize: 'Resize',
-  destroy: 'Destroy',
-  rollback: 'Roll back',
-};
+const VERB: Record<ServerGroupAction, string> = { enable: 'Enable', disable: 'Disable', resize: 'Resize', destroy: 'Destroy', rollback: 'Roll back' };
 
 /** Enable, disable, resize, destroy, rollback: each behind a confirmation that names the group. */
 export function ServerGroupActions({
@@ -53,10 +47,7 @@ export function ServerGroupActions({
   const [asked, setAsked] = useState<ServerGroupAction | undefined>();
   const [desired, setDesired] = useState(sg.capacity.desired);
   const mutation = useServerGroupAction(application, sg, onGone);
-  const permission = usePermission('EXECUTE', {
-    application,
-    account: sg.account,
-  });
+  const permission = usePermission('EXECUTE', { application, account: sg.account });
 
   if (!sg.managedBy) {
     return (
@@ -123,14 +114,7 @@ export function ServerGroupActions({
           onClose={() => setAsked(undefined)}
           onConfirm={() =>
             // A destroyed group has nothing left to show: onGone closes its panel.
-            mutation.mutate(
-              {
-                action: asked,
-                desired,
-                ...(asked === 'destroy' && destroyNeedsName ? { confirm: sg.name } : {}),
-              },
-              { onSuccess: () => setAsked(undefined) },
-            )
+            mutation.mutate({ action: asked, desired, ...(asked === 'destroy' && destroyNeedsName ? { confirm: sg.name } : {}) }, { onSuccess: () => setAsked(undefined) })
           }
         >
           <p>{explain(asked, sg)}</p>

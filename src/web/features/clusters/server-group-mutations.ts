@@ -18,49 +18,26 @@ export interface ActionOutcome {
  */
 export function useServerGroupAction(application: string, sg: ServerGroup, onGone?: () => void) {
   const client = useQueryClient();
-  const params = {
-    application,
-    account: sg.account,
-    region: sg.region,
-    serverGroup: sg.name,
-  };
+  const params = { application, account: sg.account, region: sg.region, serverGroup: sg.name };
   return useMutation({
     mutationFn: async ({ action, desired, confirm }: { action: ServerGroupAction; desired?: number; confirm?: string }): Promise<ActionOutcome> => {
       switch (action) {
         case 'enable':
           await apiFetch(enableServerGroup, { params, body: {} });
-          return {
-            message: `Enabled ${sg.name}: it takes traffic from its load balancers.`,
-          };
+          return { message: `Enabled ${sg.name}: it takes traffic from its load balancers.` };
         case 'disable':
           await apiFetch(disableServerGroup, { params, body: {} });
-          return {
-            message: `Disabled ${sg.name}: its load balancers no longer send it traffic.`,
-          };
+          return { message: `Disabled ${sg.name}: its load balancers no longer send it traffic.` };
         case 'resize':
-          await apiFetch(resizeServerGroup, {
-            params,
-            body: { capacity: { desired: desired ?? sg.capacity.desired } },
-          });
+          await apiFetch(resizeServerGroup, { params, body: { capacity: { desired: desired ?? sg.capacity.desired } } });
           return { message: `Resizing ${sg.name} to ${desired} instances.` };
         case 'destroy':
           await apiFetch(destroyServerGroup, { params, query: { confirm } });
           return { message: `Destroyed ${sg.name}.` };
         case 'rollback': {
           // Accepted at once; the rollback runs on in Kiln, and the panel follows it.
-          const { operation } = await apiFetch(rollbackCluster, {
-            params: {
-              application,
-              account: sg.account,
-              region: sg.region,
-              cluster: sg.cluster,
-            },
-            body: {},
-          });
-          return {
-            message: `Rollback of ${sg.cluster} requested.`,
-            operationId: operation.id,
-          };
+          const { operation } = await apiFetch(rollbackCluster, { params: { application, account: sg.account, region: sg.region, cluster: sg.cluster }, body: {} });
+          return { message: `Rollback of ${sg.cluster} requested.`, operationId: operation.id };
         }
       }
     },
@@ -70,13 +47,9 @@ export function useServerGroupAction(application: string, sg: ServerGroup, onGon
     },
     onSettled: () =>
       Promise.all([
-        client.invalidateQueries({
-          queryKey: queryKeys.clusters.forApplication(application),
-        }),
+        client.invalidateQueries({ queryKey: queryKeys.clusters.forApplication(application) }),
         // The application header counts groups and instances.
-        client.invalidateQueries({
-          queryKey: queryKeys.applications.detail(application),
-        }),
+        client.invalidateQueries({ queryKey: queryKeys.applications.detail(application) }),
       ]),
   });
 }

@@ -10,10 +10,7 @@ import { queryKeys } from '../../lib/query-keys';
 /** Server group → execution: which run created it and who, read from the deployment history (the other way is the run's Deploys). */
 export function ServerGroupOrigin({ sg }: { sg: ServerGroup }) {
   const filters = { application: sg.application, cluster: sg.cluster };
-  const history = useQuery({
-    queryKey: queryKeys.history.list(filters),
-    queryFn: ({ signal }) => apiFetch(listDeploymentHistory, { query: filters, signal }),
-  });
+  const history = useQuery({ queryKey: queryKeys.history.list(filters), queryFn: ({ signal }) => apiFetch(listDeploymentHistory, { query: filters, signal }) });
   const entry = history.data?.entries.find((e) => e.account === sg.account && e.region === sg.region && e.serverGroup === sg.name && !e.destroyedAt);
   return (
     <Field label="Created by" className="col-span-3">
@@ -31,12 +28,7 @@ export function ServerGroupOrigin({ sg }: { sg: ServerGroup }) {
             </>
           )}
           {' · '}
-          <Link
-            className="underline"
-            to={paths.applicationHistory(sg.application, {
-              cluster: sg.cluster,
-            })}
-          >
+          <Link className="underline" to={paths.applicationHistory(sg.application, { cluster: sg.cluster })}>
             cluster history
           </Link>
         </span>

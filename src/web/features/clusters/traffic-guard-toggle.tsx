@@ -20,15 +20,9 @@ export function TrafficGuardToggle({ application, sg }: { application: string; s
   // frame); once the server has answered and the guards are read again, their state rules.
   const [wanted, setWanted] = useState<boolean | undefined>();
   const toggle = useMutation({
-    mutationFn: (enabled: boolean) =>
-      apiFetch(setTrafficGuard, {
-        params: { application, account: sg.account, cluster: sg.cluster },
-        body: { enabled },
-      }),
+    mutationFn: (enabled: boolean) => apiFetch(setTrafficGuard, { params: { application, account: sg.account, cluster: sg.cluster }, body: { enabled } }),
     onSettled: async () => {
-      await client.invalidateQueries({
-        queryKey: queryKeys.clusters.trafficGuards(application),
-      });
+      await client.invalidateQueries({ queryKey: queryKeys.clusters.trafficGuards(application) });
       setWanted(undefined);
     },
   });
