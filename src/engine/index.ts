@@ -146,7 +146,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  const holds = (lease: string) => lease !== LOCAL_CLOUD_LEASE || (options.leadsCloud?.() ?? true);
+  // Provider leases (the local cloud's, each docker account's): an execution whose next step needs
+  // one is claimed only by the process holding it. Without a list of them, one process holds them all.
+  const providerLeases = options.cloud?.leases;
+  const holds = (lease: string) => (lease === LOCAL_CLOUD_LEASE ? (options.leadsCloud?.() ?? true) : providerLeases ? providerLeases().includes(lease) : true);
+  const heldLeases = () => [...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : []), ...(providerLeases?.().filter((l) => l !== LOCAL_CLOUD_LEASE) ?? [])];
   const leased = createLeasedTicks({
     repos,
     now,
@@ -155,7 +159,7 @@ export function createEngine(options: EngineOptions): Engine {
     claimBatch: options.claimBatch,
     workers: options.workers,
     onError: options.onError,
-    holds: () => [processLease(owner), ...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [])],
+    holds: () => [processLease(owner), ...heldLeases()],
     advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
@@ -290,7 +294,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
   });
   const operations = createOperations({ repos, events, now, wake: () => kick() });
-  const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, onError: options.onError });
+  const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, held: heldLeases, onError: options.onError });
   const sweepOperations = () => {
     if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
   };

@@ -48,6 +48,13 @@ export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 
  */
 export interface CloudProvider {
   readonly kind: ProviderKind;
+  /**
+   * The lease a process must hold to act on this provider's instances, when one Kiln process at a
+   * time runs them (the local cloud's, `docker:<account>`); absent when any process may (a remote API).
+   */
+  readonly lease?: string | undefined;
+  /** Whether this process holds `lease` now (absent: it holds it once the provider started). */
+  readonly leading?: boolean | undefined;
   /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */
   resolveImage(ref: string): Promise<ImageRef>;
   createServerGroup(spec: NewServerGroup): Promise<ServerGroup>;
@@ -75,5 +82,9 @@ export interface CloudProvider {
   traffic(key: ServerGroupKey): Promise<Record<string, GroupTraffic>>;
 }
 
-/** Picks the provider for an account; throws when the account's cloud has no provider in this Kiln. */
-export type CloudProviders = (account: string) => Promise<CloudProvider>;
+/**
+ * Picks the provider for an account; throws when the account's cloud has no provider in this Kiln.
+ * `leases` names the provider leases this process holds now, so the engine claims the executions
+ * left to their holder (see hand-over.ts); without it every lease counts as held (one process).
+ */
+export type CloudProviders = ((account: string) => Promise<CloudProvider>) & { leases?: () => readonly string[] };

@@ -136,6 +136,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
   const provider: DockerProvider = {
     kind: 'docker',
+    lease,
 
     start() {
       // Once per provider; an engine that could not be reached is tried again on the next call.
