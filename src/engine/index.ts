@@ -20,6 +20,7 @@ import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
 import { stopCanceledJenkinsStage } from './stages/jenkins-cancel';
+import { stopCanceledContainerJob } from './stages/run-container-job';
 import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
 import { deliverDue } from './notifications/deliver';
 import { createCronScheduler } from './triggers/cron-scheduler';
@@ -287,7 +288,10 @@ export function createEngine(options: EngineOptions): Engine {
     jobs,
     now,
     kick: () => kick(),
-    stopStage: (e, s) => stopCanceledJenkinsStage({ repos, events, outbound }, e, s),
+    stopStage: async (e, s) => {
+      await stopCanceledJenkinsStage({ repos, events, outbound }, e, s);
+      await stopCanceledContainerJob(options.cloud, s);
+    },
     ended: async (e) => {
       await lifecycle.ending(e);
       await lifecycle.ended(e);

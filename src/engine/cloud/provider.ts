@@ -55,6 +55,8 @@ export interface CloudProvider {
   readonly lease?: string | undefined;
   /** Whether this process holds `lease` now (absent: it holds it once the provider started). */
   readonly leading?: boolean | undefined;
+  /** Runs run-job stages as containers (providers that run OCI images); absent elsewhere. */
+  readonly jobs?: ContainerJobs | undefined;
   /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */
   resolveImage(ref: string): Promise<ImageRef>;
   createServerGroup(spec: NewServerGroup): Promise<ServerGroup>;
@@ -80,6 +82,32 @@ export interface CloudProvider {
   setTrafficWeights(key: ServerGroupKey, weights: Record<string, number>): Promise<LoadBalancer>;
   /** Cumulative traffic per server group since the balancer started; two snapshots give a window. */
   traffic(key: ServerGroupKey): Promise<Record<string, GroupTraffic>>;
+}
+
+/** Which run-job attempt a container belongs to: its labels, so a process that takes over finds it. */
+export interface ContainerJobKey {
+  executionId: string;
+  refId: string;
+  attempt: number;
+}
+
+export type ContainerJobState = { running: true; startedAt: string } | { running: false; exitCode: number; oomKilled: boolean };
+
+/** A job as a container: started once, followed (stdout and stderr line by line), waited for, removed. */
+export interface ContainerJobs {
+  /** Makes the image available (a Kiln image is loaded, an OCI reference pulled), starts the container and follows its output; returns its id. */
+  start(
+    spec: ContainerJobKey & { application: string; image: string; command: string; env: Record<string, string>; workingDir?: string | undefined },
+    onLines: (lines: string[]) => Promise<void>,
+  ): Promise<string>;
+  /** The container of an attempt whose launcher died before it recorded the container's id. */
+  find(key: ContainerJobKey): Promise<string | undefined>;
+  /** The container's state; undefined when it is gone. Follows its output from now on when this process did not (a hand-over). */
+  state(id: string, onLines: (lines: string[]) => Promise<void>): Promise<ContainerJobState | undefined>;
+  /** Resolves once the output of an exited container has all been handed to onLines. */
+  drained(id: string): Promise<void>;
+  /** Kills (when running) and removes the container; a gone one is no error. */
+  remove(id: string): Promise<void>;
 }
 
 /**

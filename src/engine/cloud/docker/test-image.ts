@@ -7,6 +7,7 @@ import { createBakeLog } from '../../bakery/bake-log';
 import { buildOci } from '../../bakery/builders/oci';
 
 const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
+const JOB_TOOLS = ['/bin/dash=/bin/sh', '/bin/sleep=/bin/sleep'];
 
 /**
  * An OCI archive of the sample app for tests and benchmarks, made without debootstrap: a root
@@ -15,7 +16,7 @@ const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
  */
 export async function sampleAppArchive(): Promise<string> {
   const node = process.execPath;
-  const key = createHash('sha256').update(readFileSync(SAMPLE_APP)).update(`${node}:${process.version}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(readFileSync(SAMPLE_APP)).update(`${node}:${process.version}:${JOB_TOOLS.join(',')}`).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `kiln-sample-app-oci-${key}`);
   const archive = join(dir, 'image.oci.tar');
   if (existsSync(archive)) return archive;
@@ -27,7 +28,9 @@ export async function sampleAppArchive(): Promise<string> {
     copyFileSync(from, join(root, to));
   };
   put(node, '/usr/bin/node');
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+\.so[^\s]*/g) ?? [];
+  // A shell and sleep, so run-job stages can use the same image as a job container.
+  for (const [from, to] of JOB_TOOLS.map((t) => t.split('=') as [string, string])) put(from, to);
+  const libs = [node, ...JOB_TOOLS.map((t) => t.split('=')[0]!)].flatMap((bin) => execFileSync('ldd', [bin], { encoding: 'utf8' }).match(/\/[^\s]+\.so[^\s]*/g) ?? []);
   for (const lib of new Set(libs)) put(lib);
   put(SAMPLE_APP, '/app/server.mjs');
   mkdirSync(join(root, 'tmp'), { recursive: true });
