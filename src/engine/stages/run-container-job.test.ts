@@ -9,7 +9,7 @@ import { createProviders } from '../cloud/providers';
 import { MANUAL, useEngineTest } from '../test-engine';
 
 // Who may run a job on a container account, checked like a deploy; no container engine needed:
-// the account's provider is a recorder (run-container-job.podman.test.ts runs real containers).
+// the account's provider is a recorder (run-container-job-podman.test.ts runs real containers).
 const t = useEngineTest();
 let engineApi: Awaited<ReturnType<typeof startFakeDockerEngine>> | undefined;
 beforeEach(async () => {

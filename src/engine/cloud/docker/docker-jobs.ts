@@ -44,7 +44,13 @@ export function createContainerJobs(deps: {
     }
     try {
       const stream = await docker.pull(ref);
-      await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+      // Podman reports a failed pull inside the progress stream, not as an error of the request.
+      const events = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => (err ? reject(err) : resolve(out))),
+      );
+      const said = events.find((e) => e.error)?.error;
+      if (said) throw new Error(said);
+      await docker.getImage(ref).inspect();
     } catch (err) {
       failed(`image '${ref}' is neither a Kiln image nor one the engine could pull`, err);
     }
