@@ -4,7 +4,7 @@ import { ConfigForm } from './config-form';
 
 describe('the run-job stage form', () => {
   it('offers an account and an image, so a job can run as a container, with what each means', () => {
-    const onChange = vi.fn();
+    const onChange = vi.fn<(field: string, value: unknown) => void>();
     render(<ConfigForm type="runJob" config={{ command: 'npm test' }} errors={new Map([['image', ['Image: a job on a container account needs an image']]])} onChange={onChange} />);
     const account = screen.getByRole('textbox', { name: /^Account/ });
     const described = (el: HTMLElement) =>
