@@ -32,11 +32,12 @@ export type ProviderKind = 'local' | 'docker' | 'qemu' | 'kubernetes';
 
 /**
  * The image formats each provider runs: the local cloud starts a bundle's entrypoint as a process;
- * the container provider runs OCI images (a bundle would need a base with its runtime: not yet).
+ * the container provider runs OCI images, and bundles wrapped with this host's node runtime
+ * (docker/bundle-images.ts).
  */
 export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 'disk'>> = {
   local: ['bundle'],
-  docker: ['oci'],
+  docker: ['oci', 'bundle'],
   qemu: ['disk'],
   kubernetes: ['oci'],
 };

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createBakeLog } from '../../bakery/bake-log';
 import { buildOci } from '../../bakery/builders/oci';
+import { putNodeRuntime } from './node-runtime';
 
 const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
 const JOB_TOOLS = ['/bin/dash=/bin/sh', '/bin/sleep=/bin/sleep'];
@@ -23,17 +23,9 @@ export async function sampleAppArchive(): Promise<string> {
   const work = `${dir}.${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   const root = join(work, 'root');
-  const put = (from: string, to = from) => {
-    mkdirSync(join(root, dirname(to)), { recursive: true });
-    copyFileSync(from, join(root, to));
-  };
-  put(node, '/usr/bin/node');
-  // A shell and sleep, so run-job stages can use the same image as a job container.
-  for (const [from, to] of JOB_TOOLS.map((t) => t.split('=') as [string, string])) put(from, to);
-  const libs = [node, ...JOB_TOOLS.map((t) => t.split('=')[0]!)].flatMap((bin) => execFileSync('ldd', [bin], { encoding: 'utf8' }).match(/\/[^\s]+\.so[^\s]*/g) ?? []);
-  for (const lib of new Set(libs)) put(lib);
-  put(SAMPLE_APP, '/app/server.mjs');
-  mkdirSync(join(root, 'tmp'), { recursive: true });
+  putNodeRuntime(root, JOB_TOOLS);
+  mkdirSync(join(root, 'app'), { recursive: true });
+  copyFileSync(SAMPLE_APP, join(root, 'app', 'server.mjs'));
   const out = await buildOci(
     createBakeLog(() => {}),
     root,
