@@ -1,6 +1,6 @@
 import { Account } from '../shared/domain/account';
 import { createRepositories } from './repositories';
-import { buildDemoWorld, DEMO_ACCOUNT, deployAccounts } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, demoContainersPipeline, deployAccounts } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
@@ -59,6 +59,10 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir
 export async function seedDemoContainers(repos: Repositories, dockerHost: string): Promise<boolean> {
   if (await repos.accounts.get(DEMO_CONTAINERS_ACCOUNT)) return false;
   await repos.accounts.upsert(Account.parse({ name: DEMO_CONTAINERS_ACCOUNT, provider: 'docker', environment: 'test', regions: ['local'], demo: true, endpoint: { dockerHost } }));
+  // With the demo application there (not removed), a pipeline that ships the storefront there.
+  const pipeline = demoContainersPipeline(DEMO_CONTAINERS_ACCOUNT);
+  const existing = await repos.pipelines.listByApplication(pipeline.application);
+  if ((await repos.applications.get(pipeline.application)) && !existing.some((p) => p.name === pipeline.name)) await repos.pipelines.create(pipeline, DEMO_ACCOUNT);
   return true;
 }
 

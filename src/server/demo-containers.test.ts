@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Account } from '../shared/domain/account';
 import { openTestDatabase, type TestDatabase } from '../db/test-database';
+import { seedDemoIfEmpty } from '../db/seed-demo';
+import { validatePipeline } from '../shared/domain/pipeline-validate';
 import { startFakeDockerEngine } from '../engine/cloud/fake-docker-engine';
 import { offerDemoContainers, usualDockerHosts } from './demo-containers';
 
@@ -33,6 +35,15 @@ describe('the demo "containers" account', () => {
     expect(host).toBe(engine.dockerHost);
     expect(await t.repos.accounts.get('containers')).toMatchObject({ provider: 'docker', demo: true, regions: ['local'], endpoint: { dockerHost: engine.dockerHost } });
     expect(lines).toEqual([`Demo: added the 'containers' account on ${engine.dockerHost} (Podman Engine 5.4.2 (API 1.41)): deploys and run-job stages can run there as containers.`]);
+  });
+
+  it('comes with a pipeline that ships the demo storefront there, when the demo project is in the database', async () => {
+    await seedDemoIfEmpty(t.repos, t.db);
+    engine = await startFakeDockerEngine();
+    await offer({ KILN_DEMO_CONTAINERS: engine.dockerHost });
+    const pipeline = (await t.repos.pipelines.listByApplication('storefront')).find((p) => p.name === 'Ship to containers');
+    expect(pipeline?.stages.map((s) => `${s.type}:${String(s.config.account ?? s.config.recipe)}`)).toEqual(['bake:storefront', 'deploy:containers']);
+    expect(validatePipeline(pipeline)).toMatchObject({ ok: true });
   });
 
   it('finds an engine at the usual sockets with KILN_DEMO_CONTAINERS=auto (DOCKER_HOST first)', async () => {
