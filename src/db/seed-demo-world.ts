@@ -113,7 +113,7 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
 }
 
 /** The demo's pipeline to the opt-in "containers" account: the same storefront bundle, run as containers. */
-export function demoContainersPipeline(account: string): PipelineDraft {
+export function demoContainersPipeline(account: string, region = 'local'): PipelineDraft {
   return PipelineDraft.parse({
     application: DEMO_APPLICATION,
     name: 'Ship to containers',
@@ -127,7 +127,7 @@ export function demoContainersPipeline(account: string): PipelineDraft {
         requisiteStageRefIds: ['bake'],
         config: {
           account,
-          region: 'local',
+          region,
           stack: 'containers',
           image: `\${ ${BAKE}.image }`,
           strategy: 'redblack',
