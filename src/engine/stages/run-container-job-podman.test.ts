@@ -62,6 +62,21 @@ describe.skipIf(!TEST_DOCKER_HOST)(`run-job stages as containers (${TEST_DOCKER_
     expect(await h.containers()).toEqual([]);
   });
 
+  it("keeps a job's container running when another provider takes the account over (a Kiln restart), which then reads its exit", async () => {
+    const { h } = await open();
+    const lines: string[] = [];
+    const key = { executionId: '00000000-0000-4000-8000-000000000001', refId: 's', attempt: 1 };
+    const id = await h.provider.jobs.start({ ...key, application: 'web', image: 'sample-app:v1', command: 'sleep 2; echo done; exit 4', env: {} }, async (l) => void lines.push(...l));
+    const next = await h.restart();
+    expect(await next.jobs.find(key)).toBe(id);
+    const ended = await until('the job to end', async () => {
+      const s = await next.jobs.state(id, async () => {});
+      return s && !s.running && s;
+    });
+    expect(ended).toEqual({ running: false, exitCode: 4, oomKilled: false });
+    await next.jobs.remove(id);
+  });
+
   it('kills and removes the container when the run is canceled, and when the job times out', async () => {
     const { run, h, logOf } = await open();
     const id = await run.start('runJob', job('echo started; sleep 600'));
