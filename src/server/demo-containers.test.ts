@@ -34,7 +34,9 @@ describe('the demo "containers" account', () => {
     const { host, lines } = await offer({ KILN_DEMO_CONTAINERS: engine.dockerHost });
     expect(host).toBe(engine.dockerHost);
     expect(await t.repos.accounts.get('containers')).toMatchObject({ provider: 'docker', demo: true, regions: ['local'], endpoint: { dockerHost: engine.dockerHost } });
-    expect(lines).toEqual([`Demo: added the 'containers' account on ${engine.dockerHost} (Podman Engine 5.4.2 (API 1.41)): deploys and run-job stages can run there as containers.`]);
+    expect(lines).toEqual([
+      `Demo: added the 'containers' account on ${engine.dockerHost} (Podman Engine 5.4.2 (API 1.41)): deploys and run-job stages can run there as containers.`,
+    ]);
   });
 
   it('comes with a pipeline that ships the demo storefront there, when the demo project is in the database', async () => {

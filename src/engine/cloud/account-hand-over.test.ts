@@ -85,7 +85,17 @@ function standInProvider(repos: Repositories, owner: string, creates: string[]):
       const sg = newServerGroupRecord(spec, { name: 'sample-app', version: 'v1' }, spec.capacity, 'docker');
       const at = new Date().toISOString();
       sg.instances = [
-        Instance.parse({ id: `i-${spec.name.replaceAll('-', '')}`, serverGroup: spec.name, account: spec.account, region: spec.region, zone: 'a', health: 'up', healthDetail: 'ok', address: '127.0.0.1:1', launchedAt: at }),
+        Instance.parse({
+          id: `i-${spec.name.replaceAll('-', '')}`,
+          serverGroup: spec.name,
+          account: spec.account,
+          region: spec.region,
+          zone: 'a',
+          health: 'up',
+          healthDetail: 'ok',
+          address: '127.0.0.1:1',
+          launchedAt: at,
+        }),
       ];
       groups.set(key(spec), sg);
       await repos.serverGroups.save(sg);
@@ -125,7 +135,9 @@ async function twoProcesses() {
   await createTestRunner(db.repos);
   // A deploy asks the account's engine whether it answers before anything else.
   engineApi = await startFakeDockerEngine();
-  await db.repos.accounts.upsert(Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: engineApi.dockerHost } }));
+  await db.repos.accounts.upsert(
+    Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: engineApi.dockerHost } }),
+  );
   second = db.url ? await createDatabase({ databaseUrl: db.url }) : undefined;
   const creates: string[] = [];
   const claims: Record<string, string[]> = { leader: [], standby: [] };

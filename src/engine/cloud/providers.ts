@@ -56,7 +56,10 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
     })();
     const entry: { key: string; provider: Promise<ClosableProvider>; made?: ClosableProvider } = { key, provider };
     cache.set(name, entry);
-    void provider.then((p) => (entry.made = p), () => undefined);
+    void provider.then(
+      (p) => (entry.made = p),
+      () => undefined,
+    );
     // A provider that could not start (an engine that went away) is made again on the next ask.
     provider.catch(() => cache.get(name)?.provider === provider && cache.delete(name));
     return provider;

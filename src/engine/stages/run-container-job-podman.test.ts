@@ -20,10 +20,7 @@ afterEach(async () => {
 async function open() {
   h = await openDockerHarness();
   const harness = h;
-  const run = deployEngine(
-    harness.repos,
-    createProviders(harness.repos, undefined, { docker: () => harness.provider }),
-  );
+  const run = deployEngine(harness.repos, createProviders(harness.repos, undefined, { docker: () => harness.provider }));
   stopEngine = () => run.engine.stop();
   const logOf = async (id: string) => (await harness.repos.executionLogs.read(id, { refId: 's', after: 0, limit: 1000 })).map((l) => l.line);
   return { h: harness, run, logOf };
@@ -66,7 +63,10 @@ describe.skipIf(!TEST_DOCKER_HOST)(`run-job stages as containers (${TEST_DOCKER_
     const { h } = await open();
     const lines: string[] = [];
     const key = { executionId: '00000000-0000-4000-8000-000000000001', refId: 's', attempt: 1 };
-    const id = await h.provider.jobs.start({ ...key, application: 'web', image: 'sample-app:v1', command: 'sleep 2; echo done; exit 4', env: {} }, async (l) => void lines.push(...l));
+    const id = await h.provider.jobs.start(
+      { ...key, application: 'web', image: 'sample-app:v1', command: 'sleep 2; echo done; exit 4', env: {} },
+      async (l) => void lines.push(...l),
+    );
     const next = await h.restart();
     expect(await next.jobs.find(key)).toBe(id);
     const ended = await until('the job to end', async () => {

@@ -14,7 +14,9 @@ const t = useEngineTest();
 let engineApi: Awaited<ReturnType<typeof startFakeDockerEngine>> | undefined;
 beforeEach(async () => {
   engineApi = await startFakeDockerEngine();
-  await t.repos.accounts.upsert(Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: engineApi.dockerHost } }));
+  await t.repos.accounts.upsert(
+    Account.parse({ name: 'lab', provider: 'docker', environment: 'dev', regions: ['east'], demo: false, endpoint: { dockerHost: engineApi.dockerHost } }),
+  );
 });
 afterEach(async () => {
   await engineApi?.close();
@@ -66,7 +68,9 @@ describe('a run-job stage on a container account', () => {
     await personWith('dev', [webExecute, { resourceType: 'account', resource: 'prod', permission: 'EXECUTE' }]);
     const refused = await runOnce([job()], manualBy('dev'));
     expect(refused.run.status).toBe('TERMINAL');
-    expect(refused.run.stages[0]!.error).toBe("dev lacks EXECUTE permission on application 'web' and account 'lab', which running a job on account 'lab' needs; this run acts for dev.");
+    expect(refused.run.stages[0]!.error).toBe(
+      "dev lacks EXECUTE permission on application 'web' and account 'lab', which running a job on account 'lab' needs; this run acts for dev.",
+    );
     expect(refused.asked).toEqual([]);
 
     await personWith('ops', [webExecute, { resourceType: 'account', resource: 'lab', permission: 'EXECUTE' }]);
@@ -76,7 +80,10 @@ describe('a run-job stage on a container account', () => {
   });
 
   it('is refused by a person with EXECUTE on the account but not on the application', async () => {
-    await personWith('infra', [{ resourceType: 'account', resource: 'lab', permission: 'EXECUTE' }, { resourceType: 'application', resource: 'web', permission: 'READ' }]);
+    await personWith('infra', [
+      { resourceType: 'account', resource: 'lab', permission: 'EXECUTE' },
+      { resourceType: 'application', resource: 'web', permission: 'READ' },
+    ]);
     const refused = await runOnce([job()], manualBy('infra'));
     expect(refused.run.stages[0]!.error).toMatch(/^infra lacks EXECUTE permission on application 'web' and account 'lab'/);
     expect(refused.asked).toEqual([]);

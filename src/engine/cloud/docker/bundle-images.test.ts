@@ -39,7 +39,14 @@ describe.skipIf(!TEST_DOCKER_HOST)(`bundle images on containers (${TEST_DOCKER_H
     const stored = await h.repos.images.create(image, 'ci');
 
     const key = { account: h.account, region: h.region, name: 'web-bundle-v001' };
-    await h.provider.createServerGroup({ application: 'web', ...key, image: `shop:${stored.version}`, capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: false });
+    await h.provider.createServerGroup({
+      application: 'web',
+      ...key,
+      image: `shop:${stored.version}`,
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      disabled: false,
+    });
     const sg = await until('the bundle container healthy', async () => {
       const g = await h!.provider.getServerGroup(key);
       return g?.instances.some((i) => i.health === 'up') && g;

@@ -28,7 +28,12 @@ export function bundleContainerImages(deps: { repos: Pick<Repositories, 'images'
     try {
       execFileSync('tar', ['-xf', artifact, '-C', root, '--no-same-owner'], { stdio: 'ignore' });
       putNodeRuntime(root);
-      const out = await buildOci(createBakeLog(() => {}), root, work, { tag: 'kiln-bundle', entrypoint });
+      const out = await buildOci(
+        createBakeLog(() => {}),
+        root,
+        work,
+        { tag: 'kiln-bundle', entrypoint },
+      );
       renameSync(out.packed, archive);
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -16,7 +16,11 @@ const JOB_TOOLS = ['/bin/dash=/bin/sh', '/bin/sleep=/bin/sleep'];
  */
 export async function sampleAppArchive(): Promise<string> {
   const node = process.execPath;
-  const key = createHash('sha256').update(readFileSync(SAMPLE_APP)).update(`${node}:${process.version}:${JOB_TOOLS.join(',')}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(readFileSync(SAMPLE_APP))
+    .update(`${node}:${process.version}:${JOB_TOOLS.join(',')}`)
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `kiln-sample-app-oci-${key}`);
   const archive = join(dir, 'image.oci.tar');
   if (existsSync(archive)) return archive;
