@@ -112,6 +112,36 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
   });
 }
 
+/** The demo's pipeline to the opt-in "containers" account: the same storefront bundle, run as containers. */
+export function demoContainersPipeline(account: string, region = 'local'): PipelineDraft {
+  return PipelineDraft.parse({
+    application: DEMO_APPLICATION,
+    name: 'Ship to containers',
+    description: `Bakes the storefront (or reuses the last identical bake) and deploys it red/black to the container engine of account '${account}', behind its own load balancer.`,
+    stages: [
+      { refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'storefront' } },
+      {
+        refId: 'deploy',
+        type: 'deploy',
+        name: 'Deploy to containers',
+        requisiteStageRefIds: ['bake'],
+        config: {
+          account,
+          region,
+          stack: 'containers',
+          image: `\${ ${BAKE}.image }`,
+          strategy: 'redblack',
+          capacity: { min: 1, desired: 2, max: 2 },
+          loadBalancers: [`${DEMO_APPLICATION}-containers`],
+          maxRemainingAsgs: 2,
+          healthyTimeoutSec: 120,
+        },
+      },
+    ],
+    parameters: [],
+  });
+}
+
 export function demoRecipe(demoDir = DEMO_DIR): RecipeDraft {
   return RecipeDraft.parse({
     name: 'storefront',

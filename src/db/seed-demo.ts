@@ -1,5 +1,6 @@
+import { Account } from '../shared/domain/account';
 import { createRepositories } from './repositories';
-import { buildDemoWorld, DEMO_ACCOUNT, deployAccounts } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, demoContainersPipeline, deployAccounts } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
@@ -48,3 +49,21 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir
     return true;
   });
 }
+
+/**
+ * The demo's "containers" account, on a container engine that answered at start (the caller probes
+ * it: the database layer cannot). Only then: an account on a socket nobody listens at would fail
+ * every deploy and job with "unreachable", which teaches a newcomer nothing. An account of that
+ * name someone configured is theirs and is left as it is. Returns whether it added the account.
+ */
+export async function seedDemoContainers(repos: Repositories, dockerHost: string): Promise<boolean> {
+  if (await repos.accounts.get(DEMO_CONTAINERS_ACCOUNT)) return false;
+  await repos.accounts.upsert(Account.parse({ name: DEMO_CONTAINERS_ACCOUNT, provider: 'docker', environment: 'test', regions: ['local'], demo: true, endpoint: { dockerHost } }));
+  // With the demo application there (not removed), a pipeline that ships the storefront there.
+  const pipeline = demoContainersPipeline(DEMO_CONTAINERS_ACCOUNT);
+  const existing = await repos.pipelines.listByApplication(pipeline.application);
+  if ((await repos.applications.get(pipeline.application)) && !existing.some((p) => p.name === pipeline.name)) await repos.pipelines.create(pipeline, DEMO_ACCOUNT);
+  return true;
+}
+
+export const DEMO_CONTAINERS_ACCOUNT = 'containers';

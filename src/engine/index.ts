@@ -20,6 +20,7 @@ import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
 import { stopCanceledJenkinsStage } from './stages/jenkins-cancel';
+import { stopCanceledContainerJob } from './stages/run-container-job';
 import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
 import { deliverDue } from './notifications/deliver';
 import { createCronScheduler } from './triggers/cron-scheduler';
@@ -146,7 +147,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  const holds = (lease: string) => lease !== LOCAL_CLOUD_LEASE || (options.leadsCloud?.() ?? true);
+  // Provider leases (the local cloud's, each docker account's): an execution whose next step needs
+  // one is claimed only by the process holding it. Without a list of them, one process holds them all.
+  const providerLeases = options.cloud?.leases;
+  const holds = (lease: string) => (lease === LOCAL_CLOUD_LEASE ? (options.leadsCloud?.() ?? true) : providerLeases ? providerLeases().includes(lease) : true);
+  const heldLeases = () => [...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : []), ...(providerLeases?.().filter((l) => l !== LOCAL_CLOUD_LEASE) ?? [])];
   const leased = createLeasedTicks({
     repos,
     now,
@@ -155,7 +160,7 @@ export function createEngine(options: EngineOptions): Engine {
     claimBatch: options.claimBatch,
     workers: options.workers,
     onError: options.onError,
-    holds: () => [processLease(owner), ...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [])],
+    holds: () => [processLease(owner), ...heldLeases()],
     advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
@@ -283,14 +288,17 @@ export function createEngine(options: EngineOptions): Engine {
     jobs,
     now,
     kick: () => kick(),
-    stopStage: (e, s) => stopCanceledJenkinsStage({ repos, events, outbound }, e, s),
+    stopStage: async (e, s) => {
+      await stopCanceledJenkinsStage({ repos, events, outbound }, e, s);
+      await stopCanceledContainerJob(options.cloud, s);
+    },
     ended: async (e) => {
       await lifecycle.ending(e);
       await lifecycle.ended(e);
     },
   });
   const operations = createOperations({ repos, events, now, wake: () => kick() });
-  const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, onError: options.onError });
+  const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, held: heldLeases, onError: options.onError });
   const sweepOperations = () => {
     if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
   };

@@ -9,6 +9,7 @@ import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
 import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
+import { offerDemoContainers } from './demo-containers';
 import { ensureSetupToken } from './auth/sessions';
 import { createEventBus, createEngine, createLocalCloud, kilnProviders, createRegistryCatalog, bakeryPaths, createJobSandbox } from '../engine/index';
 
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   await migrate(db);
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
+  // Opt-in (KILN_DEMO_CONTAINERS): a "containers" account, only when a container engine answers now.
+  if (config.seedDemo) await offerDemoContainers({ repos, env: process.env, log });
   // A row that does not parse is left out (each is logged once) rather than stopping Kiln; /api/health names them.
   const quarantined = await scanStoredRows(repos);
   if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);

@@ -6,7 +6,7 @@ import type { EventBus } from '../events/event-bus';
 import { EngineError } from '../errors';
 import { beginRollback, checkRestore, checkTrafficGuard, planRollback, providerFor, rollbackStartMessage, type ClusterRef } from './cluster-ops';
 import type { CloudProviders } from './provider';
-import { LOCAL_CLOUD_LEASE, StandingBy } from './stand-by';
+import { StandingBy } from './stand-by';
 
 /** How long a rollback asked for through the API waits for the group it brings back to be healthy. */
 export const ROLLBACK_TIMEOUT_SEC = 120;
@@ -40,6 +40,8 @@ export function createClusterOperations(deps: {
   leaseMs: number;
   /** Whether this process holds a lease such as the local cloud's now. */
   holds: (lease: string) => boolean;
+  /** The provider leases this process holds now: it claims the operations left to their holder. */
+  held: () => readonly string[];
   onError?: ((err: unknown) => void) | undefined;
 }): ClusterOperations {
   const { repos, events, cloud, now } = deps;
@@ -100,7 +102,7 @@ export function createClusterOperations(deps: {
       outcome = await advance(op);
     } catch (err) {
       if (err instanceof StandingBy) {
-        // Left to the process that runs the local cloud (or looked at again shortly, when this one just lost it).
+        // Left to the process that holds the provider's lease (or looked at again shortly, when this one just lost it).
         await store.release(lease, deps.holds(err.lease) ? later(1000) : null, deps.holds(err.lease) ? undefined : err.lease);
         return;
       }
@@ -120,7 +122,7 @@ export function createClusterOperations(deps: {
   const sweep = (): Promise<number> => {
     sweeping ??= (async () => {
       let steps = 0;
-      const holds = deps.holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [];
+      const holds = deps.held();
       for (; steps < MAX_STEPS_PER_SWEEP; steps += 1) {
         const lease = await store.claim(deps.owner, now(), deps.leaseMs, holds);
         if (!lease) break;

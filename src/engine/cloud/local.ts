@@ -7,7 +7,7 @@ import { builtInImages, type ImageCatalog } from './images';
 import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
 import { createLeadership, leaseOwnerName } from './local-lease';
-import { StandingBy } from './stand-by';
+import { LOCAL_CLOUD_LEASE, StandingBy } from './stand-by';
 import { createBalancers } from './local-balancers';
 import { terminateOne } from './group-healing';
 import { createGroupTraffic, routesFrom } from './group-traffic';
@@ -147,6 +147,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
 
   return {
     kind: 'local',
+    lease: LOCAL_CLOUD_LEASE,
 
     async start() {
       await metadata.start();

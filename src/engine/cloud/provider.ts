@@ -32,11 +32,12 @@ export type ProviderKind = 'local' | 'docker' | 'qemu' | 'kubernetes';
 
 /**
  * The image formats each provider runs: the local cloud starts a bundle's entrypoint as a process;
- * the container provider runs OCI images (a bundle would need a base with its runtime: not yet).
+ * the container provider runs OCI images, and bundles wrapped with this host's node runtime
+ * (docker/bundle-images.ts).
  */
 export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 'disk'>> = {
   local: ['bundle'],
-  docker: ['oci'],
+  docker: ['oci', 'bundle'],
   qemu: ['disk'],
   kubernetes: ['oci'],
 };
@@ -48,6 +49,15 @@ export const IMAGE_KINDS: Record<ProviderKind, ReadonlyArray<'bundle' | 'oci' | 
  */
 export interface CloudProvider {
   readonly kind: ProviderKind;
+  /**
+   * The lease a process must hold to act on this provider's instances, when one Kiln process at a
+   * time runs them (the local cloud's, `docker:<account>`); absent when any process may (a remote API).
+   */
+  readonly lease?: string | undefined;
+  /** Whether this process holds `lease` now (absent: it holds it once the provider started). */
+  readonly leading?: boolean | undefined;
+  /** Runs run-job stages as containers (providers that run OCI images); absent elsewhere. */
+  readonly jobs?: ContainerJobs | undefined;
   /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */
   resolveImage(ref: string): Promise<ImageRef>;
   createServerGroup(spec: NewServerGroup): Promise<ServerGroup>;
@@ -75,5 +85,35 @@ export interface CloudProvider {
   traffic(key: ServerGroupKey): Promise<Record<string, GroupTraffic>>;
 }
 
-/** Picks the provider for an account; throws when the account's cloud has no provider in this Kiln. */
-export type CloudProviders = (account: string) => Promise<CloudProvider>;
+/** Which run-job attempt a container belongs to: its labels, so a process that takes over finds it. */
+export interface ContainerJobKey {
+  executionId: string;
+  refId: string;
+  attempt: number;
+}
+
+export type ContainerJobState = { running: true; startedAt: string } | { running: false; exitCode: number; oomKilled: boolean };
+
+/** A job as a container: started once, followed (stdout and stderr line by line), waited for, removed. */
+export interface ContainerJobs {
+  /** Makes the image available (a Kiln image is loaded, an OCI reference pulled), starts the container and follows its output; returns its id. */
+  start(
+    spec: ContainerJobKey & { application: string; image: string; command: string; env: Record<string, string>; workingDir?: string | undefined },
+    onLines: (lines: string[]) => Promise<void>,
+  ): Promise<string>;
+  /** The container of an attempt whose launcher died before it recorded the container's id. */
+  find(key: ContainerJobKey): Promise<string | undefined>;
+  /** The container's state; undefined when it is gone. Follows its output from now on when this process did not (a hand-over). */
+  state(id: string, onLines: (lines: string[]) => Promise<void>): Promise<ContainerJobState | undefined>;
+  /** Resolves once the output of an exited container has all been handed to onLines. */
+  drained(id: string): Promise<void>;
+  /** Kills (when running) and removes the container; a gone one is no error. */
+  remove(id: string): Promise<void>;
+}
+
+/**
+ * Picks the provider for an account; throws when the account's cloud has no provider in this Kiln.
+ * `leases` names the provider leases this process holds now, so the engine claims the executions
+ * left to their holder (see hand-over.ts); without it every lease counts as held (one process).
+ */
+export type CloudProviders = ((account: string) => Promise<CloudProvider>) & { leases?: () => readonly string[] };

@@ -15,7 +15,7 @@ export interface ProviderFactories {
   qemu?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
 }
 
-export type Providers = CloudProviders & { close(): Promise<void> };
+export type Providers = CloudProviders & { leases(): readonly string[]; close(): Promise<void> };
 
 /**
  * Dispatches an account to its provider: `local` accounts to the local cloud, each `docker`
@@ -24,7 +24,7 @@ export type Providers = CloudProviders & { close(): Promise<void> };
  * are adopted by the new one).
  */
 export function createProviders(repos: Repositories, local: CloudProvider | undefined, factories: ProviderFactories = {}): Providers {
-  const cache = new Map<string, { key: string; provider: Promise<ClosableProvider> }>();
+  const cache = new Map<string, { key: string; provider: Promise<ClosableProvider>; made?: ClosableProvider }>();
 
   const forAccount = async (name: string): Promise<CloudProvider> => {
     const account = await repos.accounts.get(name);
@@ -54,13 +54,22 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
       await p.start?.();
       return p;
     })();
-    cache.set(name, { key, provider });
+    const entry: { key: string; provider: Promise<ClosableProvider>; made?: ClosableProvider } = { key, provider };
+    cache.set(name, entry);
+    void provider.then(
+      (p) => (entry.made = p),
+      () => undefined,
+    );
     // A provider that could not start (an engine that went away) is made again on the next ask.
     provider.catch(() => cache.get(name)?.provider === provider && cache.delete(name));
     return provider;
   };
 
   return Object.assign(forAccount, {
+    leases() {
+      const made = [local, ...[...cache.values()].map((c) => c.made)];
+      return [...new Set(made.flatMap((p) => (p?.lease && p.leading !== false ? [p.lease] : [])))];
+    },
     async close() {
       const all = [...cache.values()];
       cache.clear();

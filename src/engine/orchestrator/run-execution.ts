@@ -36,8 +36,8 @@ export interface RunDeps {
   holdsLease?: LeaseGuard['holdsLease'];
   /** Whether this process holds a lease such as the local cloud's now (unset: it holds every one). */
   holds?: ((lease: string) => boolean) | undefined;
-  /** Filled by this advance: stages that stepped on the local cloud. */
-  onLocalCloud?: Set<string> | undefined;
+  /** Filled by this advance: the provider lease each stage stepped under (refId → lease). */
+  onLease?: Map<string, string> | undefined;
 }
 
 /** A queued run checks for a free slot this often, in case the run before it ended without promoting it. */
@@ -64,7 +64,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * Returns when the engine should look again.
  */
 export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Next> {
-  const deps: RunDeps = { ...runDeps, onLocalCloud: new Set() };
+  const deps: RunDeps = { ...runDeps, onLease: new Map() };
   const { repos, events } = deps;
   const holds = (lease: string) => deps.holds?.(lease) ?? true;
   const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
@@ -90,12 +90,13 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
     statusReadAt = performance.now();
   };
   try {
-    return handOver(execution, await rounds(), { ...deps, onLocalCloud: deps.onLocalCloud!, holds });
+    return handOver(execution, await rounds(), { ...deps, onLease: deps.onLease!, holds });
   } catch (err) {
     // Look again at once, from what is stored now.
     if (err instanceof StaleStage) return null;
     if (err instanceof LeaseLost) return null;
-    // Not a failure: the step is left to the process that runs the local cloud, claimed by it next.
+    // Not a failure: the step is left to the process that holds the provider's lease (the local cloud's,
+    // a docker account's), claimed by it next, and by no other until then: no retry loop here.
     // (Stood by although this process holds the lease: it just lost it; looked at again shortly.)
     if (err instanceof StandingBy) return holds(err.lease) ? new Date(deps.now().getTime() + 1000) : { at: null, needs: err.lease };
     throw err;
@@ -275,7 +276,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
         http: deps.http,
         owner: deps.owner,
         startExecution: deps.startExecution,
-        ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
+        ...(deps.cloud ? { cloud: usingCloud(deps.cloud, (lease) => deps.onLease?.set(stage.refId, lease)) } : {}),
         recordLaunch: async (record, replacing) => {
           // Lost: another process launched it or took the lease; this advance starts over from the database.
           if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);

@@ -4,6 +4,7 @@ import type { JobState } from '../jobs/job-runner';
 import { JOB_STALE_MS, lostMessage } from '../jobs/job-runner';
 import { defineHandler, type StepResult } from './handler';
 import { jobOutputs } from './job-outputs';
+import { stepContainerJob } from './run-container-job';
 
 type Config = z.output<typeof runJobStage.config>;
 
@@ -21,8 +22,11 @@ function outcome(job: Exclude<JobState, { state: 'running' }>, config: Config): 
 }
 
 export const runJobHandler = defineHandler<Config>({
-  taskName: (context) => (typeof context.command === 'string' ? `Run: ${context.command.slice(0, 80)}` : 'Start the job'),
-  async step({ config, resolve, stage, execution, now, repos, services }) {
+  taskName: (context) =>
+    typeof context.command === 'string' ? `Run${typeof context.image === 'string' ? ` in ${context.image}` : ''}: ${context.command.slice(0, 80)}` : 'Start the job',
+  async step(input) {
+    if (input.config.account) return stepContainerJob(input);
+    const { config, resolve, stage, execution, now, repos, services } = input;
     const soon = new Date(now.getTime() + POLL_MS);
     // Each attempt is its own job: a restarted stage runs anew instead of reading the last exit code.
     const key = { executionId: execution.id, refId: stage.refId, attempt: stage.attempt };

@@ -3,7 +3,7 @@ import { clip, defineStageUi, str } from './stage-ui';
 export const runJobUi = defineStageUi('runJob', {
   icon: 'M4 17l6-5-6-5M12 19h8',
   tone: 'bg-emerald-100 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300',
-  summary: (c) => `$ ${clip(str(c.command, '(no command)').split('\n')[0] ?? '', 36)}`,
+  summary: (c) => `${typeof c.image === 'string' && c.image ? `[${clip(c.image, 20)}] ` : ''}$ ${clip(str(c.command, '(no command)').split('\n')[0] ?? '', 36)}`,
   about: (c) => (typeof c.command === 'string' ? `Runs: ${c.command}` : undefined),
   help: {
     command: 'Run by /bin/sh -c; the exit code decides success. ${ … } templates are filled in first.',
@@ -11,6 +11,8 @@ export const runJobUi = defineStageUi('runJob', {
     env: 'Environment variables, one NAME=value per line.',
     timeoutSec: 'Kill the command (and its children) after this many seconds.',
     successExitCodes: 'Exit codes that count as success, comma-separated.',
+    account: 'A docker account to run the job on as a container (needs EXECUTE there); empty: on the Kiln host.',
+    image: 'With an account: the container image, an OCI reference (docker.io/library/debian:12) or a Kiln image (name:version).',
   },
   multiline: ['command'],
 });

@@ -4,6 +4,7 @@ import { probe } from '../instance-process';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import type { PortAllocator } from '../ports';
 import { LABEL } from './docker-engine';
+import { JOB_LABEL } from './docker-jobs';
 import type { ContainerGroup, ContainerRuntime } from './docker-runtime';
 
 /**
@@ -30,6 +31,8 @@ export async function adoptContainers(deps: {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account}`] } });
   for (const c of containers) {
     const labels = c.Labels;
+    // A run-job stage's container belongs to its stage, which reads its exit code and removes it.
+    if (labels[JOB_LABEL]) continue;
     const g = runtime.groups.get(keyOf({ account, region: labels[LABEL.region] ?? '', name: labels[LABEL.serverGroup] ?? '' }));
     const port = Number(labels[LABEL.port]);
     const id = labels[LABEL.instance] ?? '';

@@ -2,7 +2,7 @@ import type { Account, AccountCredentials } from '../../../shared/domain/account
 import type { Repositories } from '../../../db/types';
 import type { RuntimeTimings } from '../local-runtime';
 import type { PortRange } from '../ports';
-import type { CloudProvider } from '../provider';
+import type { CloudProvider, ContainerJobs } from '../provider';
 import type { ContainerImageSource } from './container-images';
 
 export interface DockerProviderOptions {
@@ -34,6 +34,8 @@ export interface DockerProvider extends CloudProvider {
   detach(): Promise<void>;
   /** True while this process runs the account (holds its lease); the others stand by. */
   readonly leading: boolean;
+  /** Run-job stages as containers on this account. */
+  readonly jobs: ContainerJobs;
 }
 
 export const DEFAULT_CONTAINER_PORTS: PortRange = { from: 25000, to: 25999 };

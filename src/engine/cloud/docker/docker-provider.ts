@@ -12,6 +12,7 @@ import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../server-group-core';
 import { adoptContainers } from './docker-adopt';
+import { createContainerJobs } from './docker-jobs';
 import { createEngineImages } from './docker-images';
 import { connectEngine, engineMessage } from './docker-engine';
 import { containerLogTail, removeGroupContainers } from './docker-leftovers';
@@ -136,6 +137,14 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
   const provider: DockerProvider = {
     kind: 'docker',
+    lease,
+    jobs: createContainerJobs({
+      docker,
+      account: account.name,
+      kilnId: () => kilnId,
+      ready,
+      kilnImage: async (ref) => ((await options.images.resolve(ref)) ? (await images.ensure(ref).catch(unreachable)).tag : undefined),
+    }),
 
     start() {
       // Once per provider; an engine that could not be reached is tried again on the next call.

@@ -2,7 +2,8 @@ import type { Repositories } from '../../../db/types';
 import type { BakeryPaths } from '../../bakery/store';
 import type { CloudProvider } from '../provider';
 import { createProviders, type Providers } from '../providers';
-import { registryContainerImages } from './container-images';
+import { anyOf, registryContainerImages } from './container-images';
+import { bundleContainerImages } from './bundle-images';
 import { join } from 'node:path';
 import { createDockerProvider } from './docker-provider';
 import { createKubernetesProvider } from '../kubernetes/kubernetes-provider';
@@ -12,6 +13,8 @@ import { registryDiskImages } from '../qemu/registry-disk-images';
 /** What a running Kiln deploys with: its local cloud, a container provider per docker account and a Kubernetes provider per kubernetes account (both running the bakery's OCI images), and a VM provider per qemu account booting its disk images. */
 export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
   const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
+  // Containers on this machine's engine also run bundles, wrapped with this host's node (bundle-images.ts).
+  const withBundles = anyOf(images, bundleContainerImages({ repos: deps.repos, paths: deps.bakery, cacheDir: join(deps.cloudDir, 'docker', 'bundle-images') }));
   const disks = registryDiskImages({ repos: deps.repos, paths: deps.bakery, cacheDir: join(deps.cloudDir, 'qemu', 'images') });
   return createProviders(deps.repos, deps.local, {
     docker: (account, credentials) =>
@@ -19,7 +22,7 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         repos: deps.repos,
         account,
         credentials,
-        images,
+        images: withBundles,
         dataDir: join(deps.cloudDir, 'docker', account.name),
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),

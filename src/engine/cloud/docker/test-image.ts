@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createBakeLog } from '../../bakery/bake-log';
 import { buildOci } from '../../bakery/builders/oci';
+import { putNodeRuntime } from './node-runtime';
 
 const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
+const JOB_TOOLS = ['/bin/dash=/bin/sh', '/bin/sleep=/bin/sleep'];
 
 /**
  * An OCI archive of the sample app for tests and benchmarks, made without debootstrap: a root
@@ -15,22 +16,20 @@ const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
  */
 export async function sampleAppArchive(): Promise<string> {
   const node = process.execPath;
-  const key = createHash('sha256').update(readFileSync(SAMPLE_APP)).update(`${node}:${process.version}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(readFileSync(SAMPLE_APP))
+    .update(`${node}:${process.version}:${JOB_TOOLS.join(',')}`)
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `kiln-sample-app-oci-${key}`);
   const archive = join(dir, 'image.oci.tar');
   if (existsSync(archive)) return archive;
   const work = `${dir}.${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   const root = join(work, 'root');
-  const put = (from: string, to = from) => {
-    mkdirSync(join(root, dirname(to)), { recursive: true });
-    copyFileSync(from, join(root, to));
-  };
-  put(node, '/usr/bin/node');
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+\.so[^\s]*/g) ?? [];
-  for (const lib of new Set(libs)) put(lib);
-  put(SAMPLE_APP, '/app/server.mjs');
-  mkdirSync(join(root, 'tmp'), { recursive: true });
+  putNodeRuntime(root, JOB_TOOLS);
+  mkdirSync(join(root, 'app'), { recursive: true });
+  copyFileSync(SAMPLE_APP, join(root, 'app', 'server.mjs'));
   const out = await buildOci(
     createBakeLog(() => {}),
     root,

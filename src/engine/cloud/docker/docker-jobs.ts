@@ -1,0 +1,157 @@
+import type Docker from 'dockerode';
+import { posix } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { EngineError } from '../../errors';
+import { createLineSplitter } from '../../jobs/line-buffer';
+import type { ContainerJobKey, ContainerJobs } from '../provider';
+import { engineMessage, LABEL, statusOf } from './docker-engine';
+
+/** `executionId/refId/attempt` of the run-job attempt a container runs, so a process that takes over finds it. */
+export const JOB_LABEL = 'kiln.job';
+const jobLabel = (k: ContainerJobKey) => `${k.executionId}/${k.refId}/${k.attempt}`;
+
+/**
+ * Run-job stages as containers on one account's engine: `/bin/sh -c <command>` in the image, its
+ * output followed line by line into the stage's log, its exit code read by inspect. One process
+ * follows a container at a time (the provider's `ready` holds the account's lease).
+ */
+export function createContainerJobs(deps: {
+  docker: Docker;
+  account: string;
+  kilnId: () => string;
+  /** Throws StandingBy in a process that does not run the account. */
+  ready: () => Promise<void>;
+  /** The engine's tag for a Kiln image (loaded when missing); undefined for one Kiln does not know. */
+  kilnImage: (ref: string) => Promise<string | undefined>;
+}): ContainerJobs {
+  const { docker, account } = deps;
+  const followed = new Map<string, Promise<void>>();
+
+  const failed = (what: string, err: unknown): never => {
+    if (err instanceof EngineError) throw err;
+    throw new EngineError('bad_request', `account '${account}': ${what}: ${engineMessage(err)}`, 'image');
+  };
+
+  /** A Kiln image by name:version, else an OCI reference the engine has or can pull. */
+  async function imageTag(ref: string): Promise<string> {
+    const kiln = await deps.kilnImage(ref);
+    if (kiln) return kiln;
+    try {
+      await docker.getImage(ref).inspect();
+      return ref;
+    } catch (err) {
+      if (statusOf(err) !== 404) failed(`the engine could not look up image '${ref}'`, err);
+    }
+    try {
+      const stream = await docker.pull(ref);
+      // Podman reports a failed pull inside the progress stream, not as an error of the request.
+      const events = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => (err ? reject(err) : resolve(out))),
+      );
+      const said = events.find((e) => e.error)?.error;
+      if (said) throw new Error(said);
+      await docker.getImage(ref).inspect();
+    } catch (err) {
+      failed(`image '${ref}' is neither a Kiln image nor one the engine could pull`, err);
+    }
+    return ref;
+  }
+
+  function follow(id: string, onLines: (lines: string[]) => Promise<void>, sinceSec?: number): void {
+    if (followed.has(id)) return;
+    const done = (async () => {
+      const stream = (await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, ...(sinceSec ? { since: sinceSec } : {}) })) as NodeJS.ReadableStream;
+      await new Promise<void>((resolve, reject) => {
+        let pending: string[] = [];
+        let writing = Promise.resolve();
+        // One append per chunk, not per line: a chatty job costs a few writes a second.
+        const flush = () => {
+          if (pending.length === 0) return;
+          const lines = pending;
+          pending = [];
+          writing = writing.then(() => onLines(lines));
+        };
+        const split = [createLineSplitter((l) => pending.push(l)), createLineSplitter((l) => pending.push(l))] as const;
+        const [out, err] = [new PassThrough(), new PassThrough()];
+        out.on('data', (c: Buffer) => (split[0].push(c), flush()));
+        err.on('data', (c: Buffer) => (split[1].push(c), flush()));
+        docker.modem.demuxStream(stream, out, err);
+        stream.on('end', () => {
+          split[0].end();
+          split[1].end();
+          flush();
+          writing.then(resolve, reject);
+        });
+        stream.on('error', reject);
+      });
+    })();
+    followed.set(
+      id,
+      done.catch(() => undefined),
+    );
+  }
+
+  return {
+    async start(spec, onLines) {
+      await deps.ready();
+      const tag = await imageTag(spec.image);
+      const container = await docker
+        .createContainer({
+          Image: tag,
+          // The stage's command as the host job runs it; the image's own entrypoint (an app server) is not what a job wants.
+          Entrypoint: ['/bin/sh', '-c'],
+          Cmd: [spec.command],
+          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+          // Relative to the container's root: there is no job workspace inside an image.
+          ...(spec.workingDir ? { WorkingDir: posix.resolve('/', spec.workingDir) } : {}),
+          Labels: { [LABEL.kilnId]: deps.kilnId(), [LABEL.account]: account, [LABEL.application]: spec.application, [JOB_LABEL]: jobLabel(spec) },
+        })
+        .catch((err: unknown) => failed(`could not create a container of image '${spec.image}'`, err));
+      try {
+        await container.start();
+      } catch (err) {
+        await container.remove({ force: true }).catch(() => undefined);
+        failed(`could not start a container of image '${spec.image}'`, err);
+      }
+      follow(container.id, onLines);
+      return container.id;
+    },
+
+    async find(key) {
+      await deps.ready();
+      const found = await docker.listContainers({ all: true, filters: { label: [`${JOB_LABEL}=${jobLabel(key)}`, `${LABEL.kilnId}=${deps.kilnId()}`] } });
+      return found[0]?.Id;
+    },
+
+    async state(id, onLines) {
+      await deps.ready();
+      let info: Awaited<ReturnType<Docker.Container['inspect']>>;
+      try {
+        info = await docker.getContainer(id).inspect();
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }
+      if (info.State.Running) {
+        // Taken over from another process: what it printed from now on (the lines before are in the log already, or lost with that process).
+        follow(id, onLines, Math.floor(Date.now() / 1000));
+        return { running: true, startedAt: info.State.StartedAt };
+      }
+      return { running: false, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled };
+    },
+
+    async drained(id) {
+      await followed.get(id);
+    },
+
+    async remove(id) {
+      followed.delete(id);
+      await docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch((err: unknown) => {
+          if (statusOf(err) !== 404) throw err;
+        });
+    },
+  };
+}

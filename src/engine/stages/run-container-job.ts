@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { StageExecution } from '../../shared/domain/execution';
+import type { runJobStage } from '../../shared/stages/run-job';
+import { deployRefusal as accountRefusal } from '../cloud/account-gate';
+import type { CloudProviders } from '../cloud/provider';
+import { StandingBy } from '../cloud/stand-by';
+import type { StepInput, StepResult } from './handler';
+import { jobOutputs } from './job-outputs';
+import { principalRefusal } from './principal';
+
+type Config = z.output<typeof runJobStage.config>;
+
+const POLL_MS = 1000;
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A run-job stage with an account: the command runs as a container of `image` on that docker
+ * account (Spinnaker runs jobs as Kubernetes Jobs). Like a deploy, it needs EXECUTE on the
+ * application and the account, and an account that answers. The container is found again by its
+ * id in the stage's context (or by its labels, when its launcher died before recording it), so a
+ * restarted Kiln never starts it twice; it is removed once its exit code is read.
+ */
+export async function stepContainerJob(input: StepInput<Config>): Promise<StepResult> {
+  const { config, stage, execution, now, repos, services } = input;
+  const account = config.account!;
+  const key = { executionId: execution.id, refId: stage.refId, attempt: stage.attempt };
+  const launchedAt = typeof stage.context.launchedAt === 'string' ? stage.context.launchedAt : undefined;
+  if (!launchedAt) {
+    const refusal =
+      (await principalRefusal(repos, execution, 'EXECUTE', { application: execution.application, account }, `running a job on account '${account}'`)) ??
+      (await accountRefusal(repos, account, { localCloud: true, now }));
+    if (refusal) return { status: 'FAILED', error: refusal };
+  }
+  if (!services.cloud) return { status: 'FAILED', error: 'this Kiln runs without a cloud provider, so no job can run as a container' };
+  try {
+    const provider = await services.cloud(account);
+    const jobs = provider.jobs;
+    if (!jobs) return { status: 'FAILED', error: `account '${account}' is a ${provider.kind} account: jobs run as containers on docker accounts only` };
+    const soon = new Date(now.getTime() + POLL_MS);
+    let id = typeof stage.context.containerId === 'string' ? stage.context.containerId : undefined;
+    // Also the first ask of the account: a process that does not run it stands by before recording anything.
+    id ??= await jobs.find(key);
+    if (!id) {
+      const command = String(input.resolve(config.command));
+      const image = String(input.resolve(config.image));
+      const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(input.resolve(v))]));
+      // The launch record first, in one compare-and-set with the lease: no other process starts it too.
+      // A record with no container behind it is a launcher that died first: this process launches it, once.
+      await services.recordLaunch({ launchedAt: now.toISOString(), launchedBy: services.owner, command, image }, launchedAt);
+      const started = await jobs.start({ ...key, application: execution.application, image, command, env, workingDir: config.workingDir }, services.log);
+      await services.log([`started container ${started.slice(0, 12)} of ${image} on account '${account}'`]);
+      return { status: 'RUNNING', wakeAt: soon, context: { containerId: started } };
+    }
+    const state = await jobs.state(id, services.log);
+    if (!state) return { status: 'FAILED', error: `the job's container ${id.slice(0, 12)} is gone from account '${account}' (removed outside Kiln?)` };
+    if (state.running) {
+      const since = Date.parse(launchedAt ?? state.startedAt);
+      if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };
+      await jobs.remove(id);
+      return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; the container was killed` };
+    }
+    await jobs.drained(id);
+    await jobs.remove(id);
+    if (!config.successExitCodes.includes(state.exitCode)) {
+      const oom = state.oomKilled ? ' (killed: out of memory)' : '';
+      return { status: 'FAILED', error: `the job exited with code ${state.exitCode}${oom} (success: ${config.successExitCodes.join(', ')})` };
+    }
+    // What the job printed as `::kiln-output name=value::` becomes the stage's outputs, as on the host.
+    const { outputs, problems } = await jobOutputs(repos, execution.id, stage.refId);
+    return { status: 'SUCCEEDED', outputs: { ...outputs, exitCode: state.exitCode, ...(problems.length ? { outputProblems: problems } : {}) } };
+  } catch (err) {
+    // Not a failure: the process that runs the account takes this step (see stand-by.ts).
+    if (err instanceof StandingBy) throw err;
+    return { status: 'FAILED', error: message(err) };
+  }
+}
+
+/** A canceled run's container job is killed and removed too: nobody wants its result any more. */
+export async function stopCanceledContainerJob(cloud: CloudProviders | undefined, stage: StageExecution): Promise<void> {
+  const account = (stage.config as { account?: unknown }).account;
+  const id = stage.context.containerId;
+  if (stage.type !== 'runJob' || !cloud || typeof account !== 'string' || typeof id !== 'string') return;
+  await (await cloud(account)).jobs?.remove(id);
+}
