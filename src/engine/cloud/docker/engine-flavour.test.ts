@@ -19,8 +19,11 @@ describe.skipIf(!TEST_DOCKER_HOST || !EXPECTED)('which engine answers (skipped w
     const flavour = await detectFlavour(docker);
     expect(flavour.engine).toBe(EXPECTED);
     const network = await containerNetwork(docker, flavour, true);
-    if (flavour.engine === 'podman') expect(network).toEqual({ networkMode: 'slirp4netns:allow_host_loopback=true', metadataHost: '10.0.2.2', listenHost: '127.0.0.1' });
-    else expect(network).toMatchObject({ networkMode: 'bridge', metadataHost: expect.stringMatching(/^\d+\.\d+\.\d+\.1$/) });
+    const expected = {
+      podman: { networkMode: 'slirp4netns:allow_host_loopback=true', metadataHost: '10.0.2.2', listenHost: '127.0.0.1' },
+      docker: { networkMode: 'bridge', metadataHost: expect.stringMatching(/^\d+\.\d+\.\d+\.1$/), listenHost: expect.stringMatching(/^\d+\.\d+\.\d+\.1$/) },
+    };
+    expect(network).toEqual(expected[flavour.engine]);
     // A remote engine's containers cannot reach Kiln's loopback service at all.
     expect((await containerNetwork(docker, flavour, false)).metadataHost).toBeUndefined();
   });
