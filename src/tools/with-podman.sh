@@ -61,6 +61,7 @@ done
 curl -fsS --unix-socket "$SOCKET" http://d/_ping >/dev/null 2>&1 || { cat "$WORKDIR/service.log" >&2; die "podman system service did not answer on $SOCKET"; }
 
 export KILN_TEST_DOCKER_HOST="unix://$SOCKET"
+export KILN_TEST_DOCKER_ENGINE=podman  # engine-flavour.test checks the provider finds the same
 say "Podman $(podman --version | awk '{print $3}') on $KILN_TEST_DOCKER_HOST"
 
 set +e

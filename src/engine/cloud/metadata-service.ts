@@ -118,7 +118,8 @@ export function createMetadataService(onReady: (instanceId: string) => void, onF
   };
 
   return {
-    async start(): Promise<void> {
+    /** Listens on `host` (the loopback by default; a container bridge's gateway for Docker's containers). */
+    async start(host = '127.0.0.1'): Promise<void> {
       server = createServer((req, res) => {
         const reply = (answer: Answer) => {
           res.writeHead(answer.status, {
@@ -141,8 +142,8 @@ export function createMetadataService(onReady: (instanceId: string) => void, onF
         );
         req.on('error', () => res.destroy());
       });
-      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await new Promise<void>((resolve) => server!.listen(0, host, resolve));
+      base = `http://${host}:${(server.address() as AddressInfo).port}`;
     },
     /** The instance's base URL (KILN_METADATA_URL; a VM gets guestMetadataUrl of it). */
     register(identity: InstanceIdentity): string {

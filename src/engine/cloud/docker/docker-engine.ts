@@ -2,6 +2,8 @@ import Docker from 'dockerode';
 import { createReadStream } from 'node:fs';
 import type { AccountCredentials, AccountEndpoint } from '../../../shared/domain/account';
 import { dockerTarget } from '../account-health';
+import { dockerArchiveOf } from './docker-archive';
+import type { EngineFlavour } from './engine-flavour';
 
 /** Labels on every container Kiln runs; the engine's own state is the truth Kiln adopts from. */
 export const LABEL = {
@@ -63,11 +65,20 @@ export const statusOf = (err: unknown): number | undefined => (err as { statusCo
 
 /**
  * Loads an OCI image-layout archive (the bakery's `oci` builder) into the engine and tags it as
- * `tag`. Podman's `/images/load` takes an OCI archive as is. Docker 20.10 cannot load an OCI
- * layout: there, convert it first with `skopeo copy oci-archive:<file> docker-daemon:<tag>`.
+ * `tag`. Podman's `/images/load` takes an OCI archive as is; Docker 20.10 cannot load an OCI
+ * layout, so it gets the same blobs in its own archive format (docker-archive.ts).
  */
-export async function loadOciArchive(docker: Docker, archive: string, tag: string): Promise<void> {
-  const stream = await docker.loadImage(createReadStream(archive));
+export async function loadOciArchive(docker: Docker, archive: string, tag: string, flavour: EngineFlavour): Promise<void> {
+  const converted = flavour.engine === 'docker' ? await dockerArchiveOf(archive, tag) : undefined;
+  try {
+    await loadArchive(docker, converted?.stream ?? createReadStream(archive), tag);
+  } finally {
+    await converted?.done();
+  }
+}
+
+async function loadArchive(docker: Docker, archive: NodeJS.ReadableStream, tag: string): Promise<void> {
+  const stream = await docker.loadImage(archive);
   const answer = await new Promise<string>((resolve, reject) => {
     let body = '';
     stream.on('data', (c: Buffer) => (body += c.toString('utf8')));

@@ -3,12 +3,13 @@ import type { ImageRef } from '../../../shared/domain/image';
 import { EngineError } from '../../errors';
 import type { ContainerImageSource } from './container-images';
 import { engineMessage, loadOciArchive, statusOf } from './docker-engine';
+import type { EngineFlavour } from './engine-flavour';
 
 /**
  * Makes images available in one account's engine: an image the engine already has is used as is;
  * otherwise the bakery's OCI archive is loaded (once, even when several deploys ask at the same time).
  */
-export function createEngineImages(docker: Docker, source: ContainerImageSource, account: string) {
+export function createEngineImages(docker: Docker, source: ContainerImageSource, account: string, flavour: () => Promise<EngineFlavour>) {
   const loading = new Map<string, Promise<void>>();
 
   const present = async (tag: string) => {
@@ -30,7 +31,9 @@ export function createEngineImages(docker: Docker, source: ContainerImageSource,
       if (!image.archive) throw new EngineError('bad_request', `image '${ref}' is neither in the engine of account '${account}' nor in Kiln's image store`, field);
       let load = loading.get(image.tag);
       if (!load) {
-        load = loadOciArchive(docker, image.archive, image.tag).finally(() => loading.delete(image.tag));
+        load = flavour()
+          .then((f) => loadOciArchive(docker, image.archive!, image.tag, f))
+          .finally(() => loading.delete(image.tag));
         loading.set(image.tag, load);
       }
       try {

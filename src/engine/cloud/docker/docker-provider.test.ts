@@ -94,7 +94,7 @@ describe.skipIf(!TEST_DOCKER_HOST)(
           [LABEL.port]: '1',
         },
         Env: ['PORT=8080'],
-        HostConfig: { NetworkMode: 'slirp4netns' },
+        HostConfig: { NetworkMode: 'none' }, // it only has to run: no engine-specific network
       });
       await foreign.start();
       try {

@@ -15,6 +15,7 @@ import { adoptContainers } from './docker-adopt';
 import { createContainerJobs } from './docker-jobs';
 import { createEngineImages } from './docker-images';
 import { connectEngine, engineMessage } from './docker-engine';
+import { type ContainerNetwork, containerNetwork, detectFlavour, type EngineFlavour } from './engine-flavour';
 import { containerLogTail, removeGroupContainers } from './docker-leftovers';
 import { type ContainerGroup, type ContainerInstance, createContainerRuntime } from './docker-runtime';
 import { DEFAULT_CONTAINER_PORTS, type DockerProvider, type DockerProviderOptions } from './docker-options';
@@ -26,11 +27,19 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
   const { repos, account } = options;
   const log = options.log ?? (() => {});
   const docker = connectEngine(account.endpoint, options.credentials);
-  const images = createEngineImages(docker, options.images, account.name);
+  // Podman or Docker: asked once per provider (again after a failure), when first needed.
+  let asked: Promise<EngineFlavour> | undefined;
+  const flavour = () =>
+    (asked ??= detectFlavour(docker).catch((err: unknown) => {
+      asked = undefined;
+      throw err;
+    }));
+  const images = createEngineImages(docker, options.images, account.name, flavour);
   const ports = createPortAllocator(options.ports ?? DEFAULT_CONTAINER_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 60_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
-  // The metadata service on the host's loopback is reachable from containers only on a local engine (slirp4netns).
+  // Kiln's metadata service is reachable from containers only on a local engine (see containerNetwork).
   const local = account.endpoint.dockerHost?.startsWith('unix://') === true;
+  let network: ContainerNetwork = { networkMode: 'bridge', metadataHost: undefined, listenHost: undefined };
   const metadata = local ? createMetadataService((id) => runtime.onReady(id)) : undefined;
   let kilnId = '';
   let timer: NodeJS.Timeout | undefined;
@@ -51,8 +60,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       kilnId,
       ports,
       metadata,
-      metadataHost: local ? '10.0.2.2' : undefined,
-      networkMode: local ? 'slirp4netns:allow_host_loopback=true' : 'bridge',
+      metadataHost: network.metadataHost,
+      networkMode: network.networkMode,
       timings,
       onRoutesChanged: () => route(),
       log,
@@ -87,8 +96,11 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
 
   /** On taking the account's lease: adopt the balancers and containers an earlier Kiln left, then tend them. */
   async function takeUp(): Promise<void> {
+    network = await flavour()
+      .then((f) => containerNetwork(docker, f, local))
+      .catch(unreachable);
     runtime = makeRuntime();
-    await metadata?.start();
+    if (network.metadataHost) await metadata?.start(network.listenHost);
     try {
       const lbs = (await repos.loadBalancers.listManaged('docker')).filter((lb) => lb.account === account.name);
       await stopLeftoverBalancers(options.dataDir, new Set(lbs.map(keyOf)));

@@ -33,7 +33,7 @@ export function createContainerRuntime(deps: {
   kilnId: string;
   ports: PortAllocator;
   metadata: MetadataService | undefined;
-  /** How a container reaches the metadata service (slirp4netns: the host's loopback as 10.0.2.2). */
+  /** How a container reaches the metadata service (engine-flavour.ts: Podman's slirp4netns or Docker's bridge gateway). */
   metadataHost: string | undefined;
   networkMode: string;
   timings: RuntimeTimings;
