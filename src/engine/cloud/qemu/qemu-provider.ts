@@ -9,7 +9,7 @@ import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
-import { metadataCommand } from './metadata-pipe';
+import { metadataCommand, metadataSocket } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
@@ -63,13 +63,14 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     const holder = lease.acquire();
     if (holder) throw new EngineError('conflict', `account '${account.name}': another Kiln process (${holder}) runs its VMs`, 'account');
     runtime = makeRuntime();
-    await metadata.start();
-    pipe = metadataCommand(stateDir, Number(new URL(metadata.register({ instanceId: '-', hostname: '-', serverGroup: '-', account: '-', region: '-', userData: '' })).port));
-    metadata.unregister('-');
+    // A unix socket's path has room for 107 bytes; QEMU's control sockets sit deeper and are checked at boot.
+    if (Buffer.byteLength(metadataSocket(stateDir)) > 107) throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
+    await metadata.start({ socketPath: metadataSocket(stateDir) });
+    pipe = metadataCommand(stateDir);
     const lbs = (await repos.loadBalancers.listManaged('qemu')).filter((lb) => lb.account === account.name);
     await stopLeftoverBalancers(stateDir, new Set(lbs.map(keyOf)));
     for (const lb of lbs) await balancers.open(lb);
-    await adoptVms({ repos, runtime, images: options.images, ports, stateDir, account: account.name, timings, log });
+    await adoptVms({ repos, runtime, metadata, images: options.images, ports, stateDir, account: account.name, timings, log });
     await route();
     timer = setInterval(() => void tick().catch((err: unknown) => log(`health checks: ${String(err)}`)), timings.healthIntervalMs);
   }

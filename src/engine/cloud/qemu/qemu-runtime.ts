@@ -4,7 +4,7 @@ import { isAlive, probe } from '../instance-process';
 import { failsAtOnce, groupSaver, healToCapacity, judgeCheck, queuePass, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
-import type { MetadataService } from '../metadata-service';
+import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { DiskImage } from './disk-images';
 import { guestMetadataUrl } from './qemu-args';
@@ -98,15 +98,8 @@ export function createVmRuntime(deps: {
       // A unix socket's path has room for 107 bytes; a longer one would fail inside QEMU with a vaguer message.
       if (Buffer.byteLength(paths.qmp) > 107) throw new Error(`the VM state dir ${stateDir} is too deep for QEMU's control socket (${paths.qmp}): set a shorter KILN_DATA`);
       if (!g.image.kernel) throw new Error(`image ${g.sg.image.name}:${g.sg.image.version} has no kernel to boot (/boot/vmlinuz-*)`);
-      const url = deps.metadata.register({
-        instanceId: i.id,
-        hostname: `${g.sg.name}-${i.id.slice(2, 8)}`,
-        serverGroup: g.sg.name,
-        account: g.sg.account,
-        region: g.sg.region,
-        userData: g.sg.userData ?? '',
-      });
-      writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt });
+      const url = deps.metadata.register(identityOf(g.sg, i.id));
+      writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt, metadataUrl: url });
       await createOverlay(settings.qemuImg, g.image.raw, paths.disk);
       i.pid = await startVm(
         settings.qemu,

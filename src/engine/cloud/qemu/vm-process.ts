@@ -16,6 +16,8 @@ export interface VmRecord {
   serverGroup: string;
   port: number;
   launchedAt: string;
+  /** The host URL the metadata service gave it (its token is on the VM's kernel command line); a later Kiln registers it again. */
+  metadataUrl?: string | undefined;
   /** When it reported ready, so an adopted VM is not made to report again. */
   readyAt?: string | undefined;
 }
