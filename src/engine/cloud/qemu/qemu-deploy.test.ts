@@ -1,9 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RecipeDraft } from '../../../shared/domain/recipe';
+import { bake } from '../../bakery/bake';
+import { createBakeLog } from '../../bakery/bake-log';
+import { bakeryPaths } from '../../bakery/store';
+import { get } from '../contract/contract-helpers';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
 import { deployTo, useProviderDeploys } from '../test-deploys';
 import { borrowed } from '../test-provider-harness';
-import { openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
+import { BAKED_VM_APP_RECIPE } from './baked-vm-app';
+import type { DiskImageSource } from './disk-images';
+import { FAST_VMS, openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
+import { registryDiskImages } from './registry-disk-images';
 
 const WHERE = { account: 'vms', region: 'east' };
 const deployConfig = deployTo('prod', { min: 1, desired: 1, max: 2 }, ['web-prod'], WHERE);
@@ -46,5 +57,43 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/cannot boot image 'panic-app:v1': kernel panic: Kernel panic - not syncing.*last console lines:/);
     expect(deploys.h.qemuPids()).toEqual([]);
+  });
+
+  // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror; the .debs are cached
+  // in the shared test dir), then the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
+  it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", { timeout: 900_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-baked-vm-'));
+    try {
+      let disks: DiskImageSource | undefined;
+      const images: DiskImageSource = { resolve: async (ref) => disks?.resolve(ref) };
+      // A Debian boot under TCG on a shared machine takes tens of seconds, not the test image's few.
+      const d = await deploys.setup({ images, timings: { ...FAST_VMS, readyTimeoutMs: 240_000 } });
+      const { repos } = deploys.h;
+      const paths = { ...bakeryPaths(join(dir, 'data')), debs: join(tmpdir(), 'kiln-test-debs') };
+      disks = registryDiskImages({ repos, paths, cacheDir: join(dir, 'vm-images') });
+      const lines: string[] = [];
+      const recipe = await repos.recipes.create(RecipeDraft.parse(BAKED_VM_APP_RECIPE), 'tester');
+      const t0 = Date.now();
+      const { image } = await bake({ repos, paths, log: createBakeLog((l) => lines.push(l)) }, { recipe, by: 'tester' });
+      const bakedMs = Date.now() - t0;
+
+      const run = await d.run('deploy', deployConfig(`${image.name}:${image.version}`), 600_000);
+      expect(run.status, JSON.stringify(run.stages[0]!.error)).toBe('SUCCEEDED');
+      const deployedMs = Date.now() - t0 - bakedMs;
+      const lb = (await repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const answer = await get(lb.address, '/hello', 20_000);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatch(/^hello from .* \(\/hello\)$/);
+      const group = (await deploys.h.provider.getServerGroup({ ...WHERE, name: String(run.stages[0]!.outputs.serverGroup) }))!;
+      const [vm] = group.instances;
+      expect(vm?.health).toBe('up');
+      // Its own init ran (systemd, not a shell) and the first-boot agent reported to Kiln's metadata service.
+      const screen = (await deploys.h.provider.instanceLog(vm!.id, 1_000_000)) ?? '';
+      expect(screen).toMatch(/kiln-report-ready/);
+      expect(deploys.h.qemuPids()).toHaveLength(1);
+      console.info(`[kiln] baked VM image: bake ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { RuntimeTimings } from '../local-runtime';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { DiskImage } from './disk-images';
+import type { Accel } from './kvm-probe';
 import { guestMetadataUrl } from './qemu-args';
 import { consoleTail, createOverlay, isOurVm, panicLine, prepareVmDir, readRecord, removeVmDir, startVm, stopVm, vmPaths, writeRecord } from './vm-process';
 
@@ -19,6 +20,9 @@ export interface VmGroup extends RuntimeGroup<VmInstance> {
   image: DiskImage;
 }
 
+/** A baked root is shrunk to its minimum (resize2fs -M) and grows into its disk at boot (x-systemd.growfs): room for logs and the app. */
+const GROW_MIB = 512;
+
 export interface VmSettings {
   qemu: string;
   qemuImg: string;
@@ -27,7 +31,8 @@ export interface VmSettings {
   maxBooting: number;
   appPort: number;
   stopGraceMs: number;
-  accel: 'tcg' | 'kvm';
+  /** auto: KVM only when a probe boot proved it works here (createAccelChooser). */
+  accel: Accel | 'auto';
 }
 
 /**
@@ -44,6 +49,8 @@ export function createVmRuntime(deps: {
   /** The guestfwd command reaching the metadata service (known once it listens). */
   metadataCommand: () => string;
   settings: VmSettings;
+  /** The accelerator for a boot of this kernel (settings.accel, or what the KVM probe found). */
+  accel: (kernel: string) => Promise<Accel>;
   timings: RuntimeTimings;
   onRoutesChanged: () => void;
   log: (line: string) => void;
@@ -100,7 +107,7 @@ export function createVmRuntime(deps: {
       if (!g.image.kernel) throw new Error(`image ${g.sg.image.name}:${g.sg.image.version} has no kernel to boot (/boot/vmlinuz-*)`);
       const url = deps.metadata.register(identityOf(g.sg, i.id));
       writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt, metadataUrl: url });
-      await createOverlay(settings.qemuImg, g.image.raw, paths.disk);
+      await createOverlay(settings.qemuImg, g.image.raw, paths.disk, GROW_MIB);
       i.pid = await startVm(
         settings.qemu,
         {
@@ -108,6 +115,7 @@ export function createVmRuntime(deps: {
           disk: paths.disk,
           kernel: g.image.kernel,
           initrd: g.image.initrd,
+          boot: g.image.boot,
           memoryMiB: settings.memoryMiB,
           hostPort: i.port,
           appPort: settings.appPort,
@@ -116,7 +124,7 @@ export function createVmRuntime(deps: {
           qmpSocket: paths.qmp,
           pidFile: paths.pid,
           imageVersion: g.sg.image.version,
-          accel: settings.accel,
+          accel: await deps.accel(g.image.kernel),
         },
         paths.log,
       );

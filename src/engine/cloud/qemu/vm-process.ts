@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive, LOG_FILE, readLogTail } from '../instance-process';
@@ -39,9 +39,10 @@ export function readRecord(stateDir: string, instanceId: string): VmRecord | und
 }
 
 /** Creates the instance's copy-on-write overlay on the image's raw partition: the image itself is never written. */
-export async function createOverlay(qemuImg: string, raw: string, disk: string): Promise<void> {
+export async function createOverlay(qemuImg: string, raw: string, disk: string, growMiB = 0): Promise<void> {
   try {
-    await run(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', raw, '-F', 'raw', disk]);
+    // qcow2 is sparse: the larger virtual size costs nothing until the guest writes there.
+    await run(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', raw, '-F', 'raw', disk, String(statSync(raw).size + growMiB * 1024 * 1024)]);
   } catch (err) {
     throw new Error(`qemu-img could not create the instance's disk: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   }
