@@ -27,7 +27,8 @@ export interface VmBootOptions {
   memoryMiB?: number;
   /** Called with QEMU's pid as soon as it runs (tests check that none is left behind). */
   onPid?: (pid: number) => void;
-  append?: string;
+  /** The whole kernel command line, or one made from the guest's metadata URL. */
+  append?: string | ((guestUrl: string) => string);
 }
 
 /**
@@ -98,7 +99,7 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
       boot.kernel,
       ...(boot.initrd ? ['-initrd', boot.initrd] : []),
       '-append',
-      options.append ?? vmKernelCommandLine(guestUrl),
+      typeof options.append === 'function' ? options.append(guestUrl) : (options.append ?? vmKernelCommandLine(guestUrl)),
       '-smbios',
       `type=11,value=${SMBIOS_OEM_KEY}=${guestUrl}`,
       '-drive',
