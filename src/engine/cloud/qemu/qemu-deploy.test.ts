@@ -2,16 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecipeDraft } from '../../../shared/domain/recipe';
-import { bake } from '../../bakery/bake';
 import { createBakeLog } from '../../bakery/bake-log';
-import { bakeryPaths } from '../../bakery/store';
 import { get } from '../contract/contract-helpers';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
 import { deployTo, useProviderDeploys } from '../test-deploys';
 import { borrowed } from '../test-provider-harness';
 import { BAKED_VM_APP_RECIPE } from './baked-vm-app';
+import { bakeOrReuse } from './baked-vm-cache';
 import type { DiskImageSource } from './disk-images';
 import { FAST_VMS, openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
 import { registryDiskImages } from './registry-disk-images';
@@ -59,8 +57,8 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
     expect(deploys.h.qemuPids()).toEqual([]);
   });
 
-  // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror; the .debs are cached
-  // in the shared test dir), then the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
+  // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror), or the machine's
+  // earlier bake of the same recipe; the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
   it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", { timeout: 900_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiln-baked-vm-'));
     try {
@@ -69,13 +67,10 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
       // A Debian boot under TCG on a shared machine takes tens of seconds, not the test image's few.
       const d = await deploys.setup({ images, timings: { ...FAST_VMS, readyTimeoutMs: 240_000 } });
       const { repos } = deploys.h;
-      const paths = { ...bakeryPaths(join(dir, 'data')), debs: join(tmpdir(), 'kiln-test-debs') };
-      disks = registryDiskImages({ repos, paths, cacheDir: join(dir, 'vm-images') });
-      const lines: string[] = [];
-      const recipe = await repos.recipes.create(RecipeDraft.parse(BAKED_VM_APP_RECIPE), 'tester');
       const t0 = Date.now();
-      const { image } = await bake({ repos, paths, log: createBakeLog((l) => lines.push(l)) }, { recipe, by: 'tester' });
+      const { image, paths, reused } = await bakeOrReuse({ repos, log: createBakeLog(() => {}) }, BAKED_VM_APP_RECIPE);
       const bakedMs = Date.now() - t0;
+      disks = registryDiskImages({ repos, paths, cacheDir: join(dir, 'vm-images') });
 
       const run = await d.run('deploy', deployConfig(`${image.name}:${image.version}`), 600_000);
       expect(run.status, JSON.stringify(run.stages[0]!.error)).toBe('SUCCEEDED');
@@ -91,7 +86,7 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
       const screen = (await deploys.h.provider.instanceLog(vm!.id, 1_000_000)) ?? '';
       expect(screen).toMatch(/kiln-report-ready/);
       expect(deploys.h.qemuPids()).toHaveLength(1);
-      console.info(`[kiln] baked VM image: bake ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`);
+      console.info(`[kiln] baked VM image: ${reused ? 'reused an earlier bake' : 'bake'} ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
