@@ -6,8 +6,8 @@
 // Needs root, the Debian mirror and qemu-system-x86 + qemu-utils; not part of `npm test`.
 // --image <dir>/<sha256>.img.zst boots an image baked before (its .vmlinuz/.initrd beside it) instead of baking;
 // --keep <dir> bakes into <dir> and keeps it for --image; --append '<words>' adds kernel arguments;
-// --timeline prints every console line with the seconds since QEMU started (a boot profile).
-// Run: npx tsx src/engine/bakery/bench/vm-boot.ts [--cloud-init] [--parallel 2] [--runs 2] [--image F] [--keep D] [--append A] [--timeline]
+// --qemu-args '<args>' adds QEMU arguments (e.g. '-bios qboot.rom'); --timeline prints every console line with the seconds since QEMU started (a boot profile).
+// Run: npx tsx src/engine/bakery/bench/vm-boot.ts [--cloud-init] [--parallel 2] [--runs 2] [--image F] [--keep D] [--append A] [--qemu-args Q] [--timeline]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ const given = text('--image');
 const keep = text('--keep');
 const extraArgs = text('--append');
 const timeline = process.argv.includes('--timeline');
+const moreQemuArgs = text('--qemu-args')?.split(' ').filter(Boolean);
 
 /** A baked image's artifact: the one given, or a fresh bake (into --keep when given). */
 async function bakedArtifact(work: string): Promise<{ artifact: string; paths: BakeryPaths }> {
@@ -75,9 +76,9 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       const started = Date.now();
       const onLine = timeline ? (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} ${line}`) : undefined;
-      const results = await Promise.all(Array.from({ length: parallel }, () => bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, ...append })));
+      const results = await Promise.all(Array.from({ length: parallel }, () => bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, qemuArgs: moreQemuArgs, ...append })));
       for (const r of results)
-        console.log(`run ${run}: ${r.ready ? 'ready' : 'NOT READY'} after ${r.seconds.toFixed(1)} s, QEMU RSS ${r.rssMiB ?? '?'} MiB${r.ready ? '' : `: ${r.detail}`}`);
+        console.log(`run ${run}: ${r.ready ? 'ready' : 'NOT READY'} after ${r.seconds.toFixed(1)} s (QEMU CPU ${r.cpuSeconds?.toFixed(1) ?? '?'} s), QEMU RSS ${r.rssMiB ?? '?'} MiB${r.ready ? '' : `: ${r.detail}`}`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
