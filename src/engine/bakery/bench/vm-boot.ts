@@ -6,8 +6,8 @@
 // Needs root, the Debian mirror and qemu-system-x86 + qemu-utils; not part of `npm test`.
 // --image <dir>/<sha256>.img.zst boots an image baked before (its .vmlinuz/.initrd beside it) instead of baking;
 // --keep <dir> bakes into <dir> and keeps it for --image; --append '<words>' adds kernel arguments;
-// --qemu-args '<args>' adds QEMU arguments (e.g. '-bios qboot.rom'); --timeline prints every console line with the seconds since QEMU started (a boot profile).
-// Run: npx tsx src/engine/bakery/bench/vm-boot.ts [--cloud-init] [--parallel 2] [--runs 2] [--image F] [--keep D] [--append A] [--qemu-args Q] [--timeline]
+// --nvme boots without the initramfs from NVMe; --qemu-args '<args>' adds QEMU arguments (e.g. '-bios qboot.rom'); --timeline prints every console line with the seconds since QEMU started (a boot profile).
+// Run: npx tsx src/engine/bakery/bench/vm-boot.ts [--cloud-init] [--parallel 2] [--runs 2] [--image F] [--keep D] [--append A] [--qemu-args Q] [--nvme] [--timeline]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ const given = text('--image');
 const keep = text('--keep');
 const extraArgs = text('--append');
 const timeline = process.argv.includes('--timeline');
+const nvme = process.argv.includes('--nvme');
 const moreQemuArgs = text('--qemu-args')?.split(' ').filter(Boolean);
 
 /** A baked image's artifact: the one given, or a fresh bake (into --keep when given). */
@@ -71,12 +72,14 @@ async function main(): Promise<void> {
     const partition = join(work, 'part.raw');
     const log = createBakeLog(() => {});
     await decompress(log, 'bench', artifactPath(paths, artifact), partition);
-    const boot = vmBootFiles(paths, artifact);
-    const append = extraArgs === undefined ? {} : { append: (url: string) => `${vmKernelCommandLine(url)} ${extraArgs}` };
+    // --nvme: no initramfs at all, the root on NVMe (built into the cloud kernel), as a leaner boot to compare.
+    const boot = nvme ? { kernel: vmBootFiles(paths, artifact).kernel } : vmBootFiles(paths, artifact);
+    const root = nvme ? { root: '/dev/nvme0n1' } : {};
+    const append = { append: (url: string) => `${vmKernelCommandLine(url, root)} ${extraArgs ?? ''}`.trim() };
     for (let run = 1; run <= runs; run++) {
       const started = Date.now();
       const onLine = timeline ? (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} ${line}`) : undefined;
-      const results = await Promise.all(Array.from({ length: parallel }, () => bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, qemuArgs: moreQemuArgs, ...append })));
+      const results = await Promise.all(Array.from({ length: parallel }, () => bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, qemuArgs: moreQemuArgs, rootDisk: nvme ? 'nvme' : 'virtio', ...append })));
       for (const r of results)
         console.log(`run ${run}: ${r.ready ? 'ready' : 'NOT READY'} after ${r.seconds.toFixed(1)} s (QEMU CPU ${r.cpuSeconds?.toFixed(1) ?? '?'} s), QEMU RSS ${r.rssMiB ?? '?'} MiB${r.ready ? '' : `: ${r.detail}`}`);
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GUEST_METADATA_ADDRESS, guestMetadataUrl, SMBIOS_OEM_KEY } from '../../../shared/provisioning/metadata-protocol';
 import { vmKernelCommandLine } from '../../../shared/provisioning/vm-boot';
 import { createMetadataService } from '../../cloud/metadata-service';
+import { fastFirmware } from '../../cloud/qemu/qemu-args';
 import { createConsoleReader } from './console-reader';
 import { BakeError } from '../bake-error';
 import { requireTool } from '../tools';
@@ -39,6 +40,8 @@ export interface VmBootOptions {
   memoryMiB?: number;
   /** Called with QEMU's pid as soon as it runs (tests check that none is left behind). */
   onPid?: (pid: number) => void;
+  /** The root disk's bus: virtio (the driver from the initramfs) unless NVMe (built into Debian's cloud kernel) is asked for. */
+  rootDisk?: 'virtio' | 'nvme';
   /** More QEMU arguments (the boot bench tries firmware and device options with them). */
   qemuArgs?: string[];
   /** The whole kernel command line, or one made from the guest's metadata URL. */
@@ -90,6 +93,7 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
     const guestUrl = guestMetadataUrl(url);
     writeFileSync(join(dir, 'forward.cjs'), FORWARDER);
     const overlay = join(dir, 'instance.qcow2');
+    const bios = fastFirmware();
     // Half a GiB more than the image: the root grows into it at boot (x-systemd.growfs).
     const size = statSync(partition).size + 512 * 1024 * 1024;
     execFileSync(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', partition, '-F', 'raw', overlay, String(size)]);
@@ -109,6 +113,7 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
       '-serial',
       'stdio',
       '-no-reboot',
+      ...(bios ? ['-bios', bios] : []),
       ...(options.qemuArgs ?? []),
       '-kernel',
       boot.kernel,
@@ -120,11 +125,11 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
       '-drive',
       `if=none,id=root,file=${overlay},format=qcow2`,
       '-device',
-      'virtio-blk-pci,drive=root',
+      options.rootDisk === 'nvme' ? 'nvme,drive=root,serial=kiln-root' : 'virtio-blk-pci,drive=root',
       '-netdev',
       `user,id=net0,restrict=on,guestfwd=tcp:${GUEST_METADATA_ADDRESS}:80-cmd:${process.execPath} ${join(dir, 'forward.cjs')} ${port}`,
       '-device',
-      'virtio-net-pci,netdev=net0',
+      'virtio-net-pci,netdev=net0,romfile=',
     ];
     return await runUntilReady(qemu, args, options, (fn) => (report = fn));
   } finally {

@@ -1,16 +1,26 @@
 import type { RecipeDraftInput } from '../../../shared/domain/recipe';
 
 /**
- * An HTTP app with nothing but systemd and /bin/sh: a socket unit with Accept=yes hands each
- * connection to one run of this script (stdin/stdout are the socket). It reads the request's
- * headers before answering, so the client never sees a reset.
+ * An HTTP app with nothing but what Debian's minbase has: perl-base (Essential) with IO::Socket.
+ * One process answers every connection in turn (a process per connection costs too much under TCG),
+ * reading the request's headers before answering, so the client never sees a reset.
  */
-const HTTP_SH = `#!/bin/sh
-read -r method path proto
-while IFS= read -r line; do [ "\${line%\r}" = "" ] && break; done
-read -r host < /etc/hostname
-body="hello from $host ($path)"
-printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' \${#body} "$body"
+const HTTP_PL = `#!/usr/bin/perl
+use strict;
+use warnings;
+use IO::Socket::INET;
+my $server = IO::Socket::INET->new(LocalPort => 8080, Listen => 64, ReuseAddr => 1) or die "listen: $!";
+$SIG{PIPE} = 'IGNORE';
+while (my $c = $server->accept) {
+  my $request = <$c> // '';
+  my ($path) = $request =~ m{^[A-Z]+ (\\S+)};
+  while (my $line = <$c>) { last if $line =~ /^\\r?\\n$/ }
+  my $host = 'unknown';
+  if (open(my $h, '<', '/etc/hostname')) { $host = <$h> // $host; chomp $host; close $h }
+  my $body = "hello from $host (" . ($path // '/') . ")";
+  print $c "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: " . length($body) . "\\r\\nConnection: close\\r\\n\\r\\n$body";
+  close $c;
+}
 `;
 
 /** The agent-only Debian VM image (recipe `vm`) with that app on port 8080: what a deploy of a baked VM needs to serve. */
@@ -20,12 +30,9 @@ export const BAKED_VM_APP_RECIPE: RecipeDraftInput = {
   base: { type: 'debian', suite: 'bookworm', variant: 'minbase' },
   vm: { firstBoot: 'agent' },
   provisioning: {
-    files: [{ path: '/opt/app/http.sh', content: HTTP_SH, mode: 0o755 }],
-    units: [
-      { name: 'kiln-app.socket', contents: '[Unit]\nDescription=The app (one shell per connection)\n\n[Socket]\nListenStream=8080\nAccept=yes\n\n[Install]\nWantedBy=multi-user.target\n' },
-      { name: 'kiln-app@.service', contents: '[Service]\nExecStart=/opt/app/http.sh\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n', enabled: false },
-    ],
+    files: [{ path: '/opt/app/http.pl', content: HTTP_PL, mode: 0o755 }],
+    units: [{ name: 'kiln-app.service', contents: '[Unit]\nDescription=The app\n\n[Service]\nExecStart=/usr/bin/perl /opt/app/http.pl\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n' }],
   },
   output: { compression: 'zstd', diskSizeMiB: 1536 },
-  tests: { files: ['/sbin/init', '/opt/kiln/bin/kiln-report-ready', '/opt/app/http.sh'], boot: false, qemuBoot: false },
+  tests: { files: ['/sbin/init', '/opt/kiln/bin/kiln-report-ready', '/opt/app/http.pl'], boot: false, qemuBoot: false },
 };

@@ -51,6 +51,13 @@ describe('the VM command line', () => {
     expect(plain).not.toContain('-initrd');
   });
 
+  it('starts the kernel through the firmware it is given (qboot, no POST) and loads no network-boot ROM', () => {
+    const args = qemuArgs({ ...spec, bios: '/usr/share/qemu/qboot.rom' });
+    expect(after(args, '-bios')).toBe('/usr/share/qemu/qboot.rom');
+    expect(args).toContain('virtio-net-pci,netdev=n0,romfile=');
+    expect(qemuArgs(spec)).not.toContain('-bios');
+  });
+
   it('boots the kernel named in /boot, the newest when there are several', () => {
     const listing = ['/12/100644/0/0/config-6.1.0-9-cloud-amd64/1/', '/13/100644/0/0/vmlinuz-6.1.0-9-cloud-amd64/8/', '/14/100644/0/0/vmlinuz-6.1.0-57-cloud-amd64/8/', ''].join(
       '\n',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { GUEST_METADATA_ADDRESS, guestMetadataUrl } from '../../../shared/provisioning/metadata-protocol';
 import { NVME_BOOT, type VmBootDeclaration } from './disk-images';
 
@@ -21,6 +22,8 @@ export interface VmSpec {
   qmpSocket: string;
   pidFile: string;
   imageVersion: string;
+  /** The firmware (-bios); QEMU's default SeaBIOS when absent. */
+  bios?: string | undefined;
   /** Only when a probe boot proved KVM works here; TCG otherwise. */
   accel: 'tcg' | 'kvm';
 }
@@ -28,6 +31,14 @@ export interface VmSpec {
 /** The guest reaches the metadata service at a fixed, cloud-like address (guestfwd), never the host's loopback. */
 export const GUEST_METADATA_HOST = GUEST_METADATA_ADDRESS;
 export { guestMetadataUrl };
+
+/**
+ * qboot where QEMU ships it (Debian's qemu-system-data does): a firmware that only starts the kernel
+ * QEMU was given, where SeaBIOS spends seconds of emulated CPU on a PC's POST and the NIC's iPXE ROM.
+ */
+export function fastFirmware(dataDir = '/usr/share/qemu'): string | undefined {
+  return existsSync(`${dataDir}/qboot.rom`) ? `${dataDir}/qboot.rom` : undefined;
+}
 
 /** QEMU splits -netdev options on commas; a literal comma is written twice. */
 const optionValue = (s: string) => s.replaceAll(',', ',,');
@@ -68,6 +79,7 @@ export function qemuArgs(spec: VmSpec): string[] {
     String(spec.memoryMiB),
     '-nographic',
     '-nodefaults',
+    ...(spec.bios ? ['-bios', spec.bios] : []),
     '-serial',
     'stdio',
     '-kernel',
@@ -84,7 +96,8 @@ export function qemuArgs(spec: VmSpec): string[] {
     '-netdev',
     netdev,
     '-device',
-    'virtio-net-pci,netdev=n0',
+    // No option ROM: direct kernel boot never network-boots, and loading iPXE costs boot time.
+    'virtio-net-pci,netdev=n0,romfile=',
     '-qmp',
     `unix:${optionValue(spec.qmpSocket)},server=on,wait=off`,
     '-pidfile',

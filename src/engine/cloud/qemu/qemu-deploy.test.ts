@@ -65,7 +65,7 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
       let disks: DiskImageSource | undefined;
       const images: DiskImageSource = { resolve: async (ref) => disks?.resolve(ref) };
       // A Debian boot under TCG on a shared machine takes tens of seconds, not the test image's few.
-      const d = await deploys.setup({ images, timings: { ...FAST_VMS, readyTimeoutMs: 240_000 } });
+      const d = await deploys.setup({ images, timings: { ...FAST_VMS, readyTimeoutMs: 240_000, healthIntervalMs: 1000, healthTimeoutMs: 10_000 } });
       const { repos } = deploys.h;
       const t0 = Date.now();
       const { image, paths, reused } = await bakeOrReuse({ repos, log: createBakeLog(() => {}) }, BAKED_VM_APP_RECIPE);
@@ -81,7 +81,7 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
       expect(answer.body).toMatch(/^hello from .* \(\/hello\)$/);
       const group = (await deploys.h.provider.getServerGroup({ ...WHERE, name: String(run.stages[0]!.outputs.serverGroup) }))!;
       const [vm] = group.instances;
-      expect(vm?.health).toBe('up');
+      expect(vm?.health, vm?.healthDetail).toBe('up');
       // Its own init ran (systemd, not a shell) and the first-boot agent reported to Kiln's metadata service.
       const screen = (await deploys.h.provider.instanceLog(vm!.id, 1_000_000)) ?? '';
       expect(screen).toMatch(/kiln-report-ready/);

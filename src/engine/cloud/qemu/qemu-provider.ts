@@ -15,6 +15,7 @@ import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
 import { DEFAULT_VM_PORTS, type QemuProvider, type QemuProviderOptions } from './qemu-provider-options';
 import { createAccelChooser, realKvmHost } from './kvm-probe';
+import { fastFirmware } from './qemu-args';
 import { qmp } from './qmp';
 import { vmPaths } from './vm-process';
 
@@ -24,7 +25,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   const log = options.log ?? (() => {});
   const ports = createPortAllocator(options.ports ?? DEFAULT_VM_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 120_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
-  const settings: VmSettings = { qemu: 'qemu-system-x86_64', qemuImg: 'qemu-img', memoryMiB: 256, maxBooting: 2, appPort: 8080, stopGraceMs: 10_000, accel: 'auto', ...options.vm };
+  const settings: VmSettings = { qemu: 'qemu-system-x86_64', qemuImg: 'qemu-img', memoryMiB: 256, maxBooting: 2, appPort: 8080, stopGraceMs: 10_000, accel: 'auto', bios: fastFirmware(), ...options.vm };
   const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu), log);
   const metadata = createMetadataService((id) => runtime.onReady(id));
   const lease = createVmLease((mkdirSync(stateDir, { recursive: true }), stateDir));

@@ -31,6 +31,8 @@ export interface VmSettings {
   maxBooting: number;
   appPort: number;
   stopGraceMs: number;
+  /** The firmware; fastFirmware() (qboot) unless set, SeaBIOS when that finds none. */
+  bios?: string | undefined;
   /** auto: KVM only when a probe boot proved it works here (createAccelChooser). */
   accel: Accel | 'auto';
 }
@@ -125,6 +127,7 @@ export function createVmRuntime(deps: {
           pidFile: paths.pid,
           imageVersion: g.sg.image.version,
           accel: await deps.accel(g.image.kernel),
+          bios: settings.bios,
         },
         paths.log,
       );
