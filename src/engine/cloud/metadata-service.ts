@@ -139,7 +139,9 @@ export function createMetadataService(onReady: (instanceId: string) => void, onF
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => reply(size > MAX_BODY_BYTES ? problem(413, 'payload_too_large', `a report is at most ${MAX_BODY_BYTES} bytes`) : handle(req, Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      reply(size > MAX_BODY_BYTES ? problem(413, 'payload_too_large', `a report is at most ${MAX_BODY_BYTES} bytes`) : handle(req, Buffer.concat(chunks).toString('utf8'))),
+    );
     req.on('error', () => res.destroy());
   };
 

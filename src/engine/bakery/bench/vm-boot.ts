@@ -58,7 +58,9 @@ async function bakedArtifact(work: string): Promise<{ artifact: string; paths: B
     );
     const t0 = Date.now();
     const { image } = await bake({ repos, paths, log: createBakeLog(() => {}) }, { recipe, by: 'bench' });
-    console.log(`baked ${image.name}:${image.version} (${(image.sizeBytes / 1e6).toFixed(1)} MB packed) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${artifactPath(paths, image.artifact)}`);
+    console.log(
+      `baked ${image.name}:${image.version} (${(image.sizeBytes / 1e6).toFixed(1)} MB packed) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${artifactPath(paths, image.artifact)}`,
+    );
     return { artifact: image.artifact, paths };
   } finally {
     await close();
@@ -79,9 +81,15 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       const started = Date.now();
       const onLine = timeline ? (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} ${line}`) : undefined;
-      const results = await Promise.all(Array.from({ length: parallel }, () => bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, qemuArgs: moreQemuArgs, rootDisk: nvme ? 'nvme' : 'virtio', ...append })));
+      const results = await Promise.all(
+        Array.from({ length: parallel }, () =>
+          bootVmToReady(partition, boot, { memoryMiB: cloudInit ? 512 : 256, onLine, qemuArgs: moreQemuArgs, rootDisk: nvme ? 'nvme' : 'virtio', ...append }),
+        ),
+      );
       for (const r of results)
-        console.log(`run ${run}: ${r.ready ? 'ready' : 'NOT READY'} after ${r.seconds.toFixed(1)} s (QEMU CPU ${r.cpuSeconds?.toFixed(1) ?? '?'} s), QEMU RSS ${r.rssMiB ?? '?'} MiB${r.ready ? '' : `: ${r.detail}`}`);
+        console.log(
+          `run ${run}: ${r.ready ? 'ready' : 'NOT READY'} after ${r.seconds.toFixed(1)} s (QEMU CPU ${r.cpuSeconds?.toFixed(1) ?? '?'} s), QEMU RSS ${r.rssMiB ?? '?'} MiB${r.ready ? '' : `: ${r.detail}`}`,
+        );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -31,7 +31,12 @@ export const BAKED_VM_APP_RECIPE: RecipeDraftInput = {
   vm: { firstBoot: 'agent' },
   provisioning: {
     files: [{ path: '/opt/app/http.pl', content: HTTP_PL, mode: 0o755 }],
-    units: [{ name: 'kiln-app.service', contents: '[Unit]\nDescription=The app\n\n[Service]\nExecStart=/usr/bin/perl /opt/app/http.pl\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n' }],
+    units: [
+      {
+        name: 'kiln-app.service',
+        contents: '[Unit]\nDescription=The app\n\n[Service]\nExecStart=/usr/bin/perl /opt/app/http.pl\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
+      },
+    ],
   },
   output: { compression: 'zstd', diskSizeMiB: 1536 },
   tests: { files: ['/sbin/init', '/opt/kiln/bin/kiln-report-ready', '/opt/app/http.pl'], boot: false, qemuBoot: false },

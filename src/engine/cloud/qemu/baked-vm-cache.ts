@@ -12,7 +12,12 @@ import { artifactPath, bakeryPaths, type BakeryPaths } from '../../bakery/store'
 import { vmBootFiles } from '../../bakery/vm-boot';
 
 /** What decides a VM image's bytes besides the recipe: the bakery's VM preparation and the agent it installs. */
-const VM_SOURCES = ['../../bakery/vm-boot.ts', '../../../shared/provisioning/vm-boot.ts', '../../../shared/provisioning/first-boot-agent.ts', '../../../shared/provisioning/first-boot-agent-script.ts'];
+const VM_SOURCES = [
+  '../../bakery/vm-boot.ts',
+  '../../../shared/provisioning/vm-boot.ts',
+  '../../../shared/provisioning/first-boot-agent.ts',
+  '../../../shared/provisioning/first-boot-agent-script.ts',
+];
 
 /**
  * A test's bake of a VM image, kept per machine (beside the .debs cache) and registered again in each
@@ -31,7 +36,15 @@ export async function bakeOrReuse(deps: { repos: Repositories; log: BakeLog }, i
     const boot = vmBootFiles(paths, kept.artifact);
     if ([artifactPath(paths, kept.artifact), boot.kernel, boot.initrd].every((f) => existsSync(f))) {
       const image = await deps.repos.images.create(
-        { name: kept.name, recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision }, build: kept.build, digest: kept.digest, sizeBytes: kept.sizeBytes, format: kept.format, artifact: kept.artifact },
+        {
+          name: kept.name,
+          recipe: { id: recipe.id, name: recipe.name, revision: recipe.revision },
+          build: kept.build,
+          digest: kept.digest,
+          sizeBytes: kept.sizeBytes,
+          format: kept.format,
+          artifact: kept.artifact,
+        },
         'tester',
       );
       return { image, paths, reused: true };

@@ -68,7 +68,10 @@ describe('choosing KVM or TCG for VMs', () => {
       chmodSync(path, 0o755);
       return path;
     };
-    const panics = fake('panics', "echo 'VFS: Unable to mount root fs on unknown-block(0,0)'; echo '---[ end Kernel panic - not syncing: VFS: Unable to mount root fs ]---'; exit 0");
+    const panics = fake(
+      'panics',
+      "echo 'VFS: Unable to mount root fs on unknown-block(0,0)'; echo '---[ end Kernel panic - not syncing: VFS: Unable to mount root fs ]---'; exit 0",
+    );
     const refuses = fake('refuses', "echo 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0' >&2; exit 1");
     const hangs = fake('hangs', `echo $$ > ${dir}/hang.pid; exec sleep 60`);
     expect(await probeKvmBoot(panics, '/k/vmlinuz')).toBe(true);

@@ -59,7 +59,9 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
 
   // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror), or the machine's
   // earlier bake of the same recipe; the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
-  it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", { timeout: 900_000 }, async () => {
+  it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", {
+    timeout: 900_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiln-baked-vm-'));
     try {
       let disks: DiskImageSource | undefined;
@@ -86,7 +88,9 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
       const screen = (await deploys.h.provider.instanceLog(vm!.id, 1_000_000)) ?? '';
       expect(screen).toMatch(/kiln-report-ready/);
       expect(deploys.h.qemuPids()).toHaveLength(1);
-      console.info(`[kiln] baked VM image: ${reused ? 'reused an earlier bake' : 'bake'} ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`);
+      console.info(
+        `[kiln] baked VM image: ${reused ? 'reused an earlier bake' : 'bake'} ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

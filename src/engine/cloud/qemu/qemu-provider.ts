@@ -25,7 +25,17 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   const log = options.log ?? (() => {});
   const ports = createPortAllocator(options.ports ?? DEFAULT_VM_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 120_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
-  const settings: VmSettings = { qemu: 'qemu-system-x86_64', qemuImg: 'qemu-img', memoryMiB: 256, maxBooting: 2, appPort: 8080, stopGraceMs: 10_000, accel: 'auto', bios: fastFirmware(), ...options.vm };
+  const settings: VmSettings = {
+    qemu: 'qemu-system-x86_64',
+    qemuImg: 'qemu-img',
+    memoryMiB: 256,
+    maxBooting: 2,
+    appPort: 8080,
+    stopGraceMs: 10_000,
+    accel: 'auto',
+    bios: fastFirmware(),
+    ...options.vm,
+  };
   const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu), log);
   const metadata = createMetadataService((id) => runtime.onReady(id));
   const lease = createVmLease((mkdirSync(stateDir, { recursive: true }), stateDir));
@@ -67,7 +77,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     if (holder) throw new EngineError('conflict', `account '${account.name}': another Kiln process (${holder}) runs its VMs`, 'account');
     runtime = makeRuntime();
     // A unix socket's path has room for 107 bytes; QEMU's control sockets sit deeper and are checked at boot.
-    if (Buffer.byteLength(metadataSocket(stateDir)) > 107) throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
+    if (Buffer.byteLength(metadataSocket(stateDir)) > 107)
+      throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
     await metadata.start({ socketPath: metadataSocket(stateDir) });
     pipe = metadataCommand(stateDir);
     const lbs = (await repos.loadBalancers.listManaged('qemu')).filter((lb) => lb.account === account.name);
