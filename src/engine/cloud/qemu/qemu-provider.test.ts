@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Account } from '../../../shared/domain/account';
 import { get, healthy, until } from '../contract/contract-helpers';
@@ -81,6 +83,8 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     await h.provider.createServerGroup(spec(h, { loadBalancers: ['web-front'], disabled: false }));
     const [first] = (await healthy(h.provider, key(h), 1)).instances;
     expect((await get(lb.address)).status).toBe(200);
+    // Its record holds its metadata token: no other local user may read it.
+    expect(statSync(join(h.stateDir, 'vms', first!.id, 'vm.json')).mode & 0o077).toBe(0);
     // A new Kiln adopts the VM: its guestfwd still names what the first one set up, and must still reach Kiln.
     const provider = await h.restart();
     const bootsBefore = ((await provider.instanceLog(first!.id, 1_000_000)) ?? '').split('Linux version').length;

@@ -28,7 +28,8 @@ export function vmPaths(stateDir: string, instanceId: string) {
   return { dir, disk: join(dir, 'disk.qcow2'), log: join(dir, LOG_FILE), qmp: join(dir, 'qmp.sock'), pid: join(dir, 'qemu.pid'), record: join(dir, 'vm.json') };
 }
 
-export const writeRecord = (stateDir: string, record: VmRecord) => writeFileSync(vmPaths(stateDir, record.instanceId).record, JSON.stringify(record));
+// Owner-only: the record holds the instance's metadata token (which reads its user data and reports for it).
+export const writeRecord = (stateDir: string, record: VmRecord) => writeFileSync(vmPaths(stateDir, record.instanceId).record, JSON.stringify(record), { mode: 0o600 });
 
 export function readRecord(stateDir: string, instanceId: string): VmRecord | undefined {
   try {
