@@ -53,6 +53,19 @@ export const MASKED_UNITS = [
   'sys-kernel-debug.mount',
   'sys-kernel-tracing.mount',
   'sys-fs-fuse-connections.mount',
+  // Seen costing CPU in a boot profile (bench/vm-boot.ts --timeline) and useless to a cloud instance with no logins:
+  // utmp records, login sessions, hugepage/mqueue/configfs/binfmt mounts, static device nodes for modules never
+  // loaded, and copying the journal from /run to disk (it stays in memory).
+  'systemd-update-utmp.service',
+  'systemd-update-utmp-runlevel.service',
+  'systemd-user-sessions.service',
+  'dev-hugepages.mount',
+  'dev-mqueue.mount',
+  'sys-kernel-config.mount',
+  'modprobe@configfs.service',
+  'kmod-static-nodes.service',
+  'proc-sys-fs-binfmt_misc.automount',
+  'systemd-journal-flush.service',
 ] as const;
 
 /**

@@ -266,3 +266,33 @@ describe('Kiln metadata service', () => {
     expect((await get(url.replace(/[0-9a-f]{32}$/, '0'.repeat(32)) + '/user-data')).status).toBe(404);
   });
 });
+
+describe('the metadata service after a Kiln restart', () => {
+  const overSocket = (socketPath: string, path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ socketPath, path, headers: { Metadata: 'true' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it("answers an adopted instance's earlier URL on the account's socket, and no made-up token", async () => {
+    const earlier = service.register(identity());
+    await service.stop();
+    // A new process: a new loopback port, but the same socket path and the same token.
+    const socketPath = join(dir, 'metadata.sock');
+    service = createMetadataService((id) => ready.push(id));
+    await service.start({ socketPath });
+    const url = service.register(identity(), earlier);
+    expect(new URL(url).pathname).toBe(new URL(earlier).pathname);
+    const goal = await overSocket(socketPath, `${new URL(earlier).pathname}/goalstate`);
+    expect(goal.status).toBe(200);
+    expect(JSON.parse(goal.body)).toMatchObject({ instanceId: 'i-0a1b2c3d' });
+    expect((await overSocket(socketPath, `/v1/${'0'.repeat(32)}/goalstate`)).status).toBe(404);
+    // Only a token this service's own shape gives out is taken back; anything else gets a fresh one.
+    expect(new URL(service.register(identity({ instanceId: 'i-other' }), 'http://127.0.0.1:1/v1/../../x')).pathname).toMatch(/^\/v1\/[0-9a-f]{32}$/);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthReport, METADATA_HEADERS, METADATA_PATHS } from '../../shared/provisioning/metadata-protocol';
 
@@ -30,6 +31,9 @@ const json = (status: number, value: unknown): Answer => ({
 });
 const problem = (status: number, error: string, message: string, field?: string): Answer => json(status, { error, message, ...(field ? { field } : {}) });
 
+/** The token of a URL this service gave out (`…/v1/<32 hex>`); nothing else is taken back. */
+const TOKEN_IN_URL = /\/v1\/([0-9a-f]{32})$/;
+
 /** A health report is a few hundred bytes; anything much larger is not one. */
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -46,6 +50,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 export function createMetadataService(onReady: (instanceId: string) => void, onFailure: (instanceId: string, reason: string) => void = () => {}) {
   const registered = new Map<string, InstanceIdentity>();
   let server: Server | undefined;
+  let socketServer: Server | undefined;
   let base = '';
 
   const handle = (req: IncomingMessage, body: string | undefined): Answer => {
@@ -117,37 +122,54 @@ export function createMetadataService(onReady: (instanceId: string) => void, onF
     return json(200, { ok: true });
   };
 
-  return {
-    /** Listens on `host` (the loopback by default; a container bridge's gateway for Docker's containers). */
-    async start(host = '127.0.0.1'): Promise<void> {
-      server = createServer((req, res) => {
-        const reply = (answer: Answer) => {
-          res.writeHead(answer.status, {
-            'content-type': answer.type ?? 'text/plain',
-          });
-          res.end(answer.body);
-        };
-        if (req.method !== 'POST') {
-          req.resume();
-          return reply(handle(req, undefined));
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        req.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-        });
-        req.on('end', () =>
-          reply(size > MAX_BODY_BYTES ? problem(413, 'payload_too_large', `a report is at most ${MAX_BODY_BYTES} bytes`) : handle(req, Buffer.concat(chunks).toString('utf8'))),
-        );
-        req.on('error', () => res.destroy());
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    const reply = (answer: Answer) => {
+      res.writeHead(answer.status, {
+        'content-type': answer.type ?? 'text/plain',
       });
+      res.end(answer.body);
+    };
+    if (req.method !== 'POST') {
+      req.resume();
+      return reply(handle(req, undefined));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () =>
+      reply(size > MAX_BODY_BYTES ? problem(413, 'payload_too_large', `a report is at most ${MAX_BODY_BYTES} bytes`) : handle(req, Buffer.concat(chunks).toString('utf8'))),
+    );
+    req.on('error', () => res.destroy());
+  };
+
+  return {
+    /**
+     * Listens on a loopback port, and on `socketPath` too when given: a path outlives this process,
+     * so a VM whose guestfwd was set up by an earlier Kiln still reaches the one that adopted it
+     * (a port would be a new one after every restart). The caller owns the path (a stale socket is removed).
+     * `host`: the loopback by default; a container bridge's gateway for Docker's containers.
+     */
+    async start(options: { socketPath?: string; host?: string } = {}): Promise<void> {
+      const host = options.host ?? '127.0.0.1';
+      server = createServer(serve);
       await new Promise<void>((resolve) => server!.listen(0, host, resolve));
       base = `http://${host}:${(server.address() as AddressInfo).port}`;
+      if (options.socketPath) {
+        rmSync(options.socketPath, { force: true });
+        socketServer = createServer(serve);
+        await new Promise<void>((resolve, reject) => {
+          socketServer!.once('error', reject);
+          socketServer!.listen(options.socketPath, resolve);
+        });
+      }
     },
     /** The instance's base URL (KILN_METADATA_URL; a VM gets guestMetadataUrl of it). */
-    register(identity: InstanceIdentity): string {
-      const token = randomBytes(16).toString('hex');
+    register(identity: InstanceIdentity, earlierUrl?: string): string {
+      // An adopted instance keeps the URL an earlier Kiln gave it: it is on the VM's kernel command line.
+      const token = (earlierUrl && TOKEN_IN_URL.exec(earlierUrl)?.[1]) || randomBytes(16).toString('hex');
       registered.set(token, identity);
       return `${base}/v1/${token}`;
     },
@@ -155,10 +177,13 @@ export function createMetadataService(onReady: (instanceId: string) => void, onF
       for (const [token, identity] of registered) if (identity.instanceId === instanceId) registered.delete(token);
     },
     async stop(): Promise<void> {
-      if (!server) return;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const s of [server, socketServer]) {
+        if (!s) continue;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
       server = undefined;
+      socketServer = undefined;
     },
   };
 }

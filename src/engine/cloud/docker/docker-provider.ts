@@ -100,7 +100,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       .then((f) => containerNetwork(docker, f, local))
       .catch(unreachable);
     runtime = makeRuntime();
-    if (network.metadataHost) await metadata?.start(network.listenHost);
+    if (network.metadataHost) await metadata?.start({ host: network.listenHost });
     try {
       const lbs = (await repos.loadBalancers.listManaged('docker')).filter((lb) => lb.account === account.name);
       await stopLeftoverBalancers(options.dataDir, new Set(lbs.map(keyOf)));

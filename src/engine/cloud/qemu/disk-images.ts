@@ -8,7 +8,18 @@ export interface DiskImage {
   /** Absent when the image has none: such an image cannot boot, and a create names that. */
   kernel?: string | undefined;
   initrd?: string | undefined;
+  /** How it boots; absent: NVME_BOOT. */
+  boot?: VmBootDeclaration | undefined;
 }
+
+/** What an image says about its own boot: the bus its root disk sits on and the kernel command line before Kiln's own words. */
+export interface VmBootDeclaration {
+  disk: 'virtio' | 'nvme';
+  commandLine: string;
+}
+
+/** An image with a kernel but no initramfs: Debian's cloud kernel has the NVMe driver built in, virtio-blk only as a module. */
+export const NVME_BOOT: VmBootDeclaration = { disk: 'nvme', commandLine: 'console=ttyS0 root=/dev/nvme0n1 rootfstype=ext4 rw panic=-1' };
 
 /** Where the VM provider finds images; undefined for an image it does not know. */
 export interface DiskImageSource {

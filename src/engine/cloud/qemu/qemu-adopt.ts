@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
+import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { DiskImageSource } from './disk-images';
 import type { VmGroup, VmRuntime } from './qemu-runtime';
@@ -16,6 +17,7 @@ import { isOurVm, readPid, readRecord, removeVmDir, stopVm, vmPaths } from './vm
 export async function adoptVms(deps: {
   repos: Repositories;
   runtime: VmRuntime;
+  metadata: MetadataService;
   images: DiskImageSource;
   ports: PortAllocator;
   stateDir: string;
@@ -45,6 +47,8 @@ export async function adoptVms(deps: {
       continue;
     }
     deps.ports.claim(record.port);
+    // Its metadata URL (token included) is on its kernel command line: the same one must answer, or a reboot could never report.
+    if (record.metadataUrl) deps.metadata.register(identityOf(g.sg, id), record.metadataUrl);
     const ready = record.readyAt !== undefined;
     const answer = ready ? await probe(record.port, '/health', deps.timings.healthTimeoutMs) : undefined;
     g.instances.push({

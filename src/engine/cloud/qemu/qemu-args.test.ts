@@ -29,13 +29,33 @@ describe('the VM command line', () => {
 
   it('forwards only the app port on loopback and the metadata address, in a restricted network, under TCG with the memory asked for', () => {
     const args = qemuArgs(spec);
-    expect(after(args, '-machine')).toBe('q35,accel=tcg');
+    expect(after(args, '-machine')).toBe('q35');
+    expect(after(args, '-accel')).toBe('tcg,tb-size=64');
     expect(after(args, '-m')).toBe('384');
     // A comma in the pipe command would end the option: QEMU reads it doubled.
     expect(after(args, '-netdev')).toBe("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:26001-:8080,guestfwd=tcp:10.0.2.100:80-cmd:'/usr/bin/node' '/state/pipe,,1.cjs' 4321");
     expect(after(args, '-append')).toContain('kiln.metadata=http://10.0.2.100/v1/tok');
     expect(after(args, '-smbios')).toBe('type=11,value=io.kiln.metadata=http://10.0.2.100/v1/tok');
     expect(after(args, '-qmp')).toBe('unix:/state/vms/i-abc123/qmp.sock,server=on,wait=off');
+  });
+
+  it('boots what the image declares: a baked image from its virtio disk with its own command line, an image that says nothing from NVMe', () => {
+    const baked = qemuArgs({ ...spec, initrd: '/k/initrd', boot: { disk: 'virtio', commandLine: 'console=ttyS0 root=/dev/vda rw quiet' } });
+    expect(after(baked, '-initrd')).toBe('/k/initrd');
+    expect(after(baked, '-append')).toBe('console=ttyS0 root=/dev/vda rw quiet kiln.metadata=http://10.0.2.100/v1/tok kiln.port=8080 kiln.version=v3');
+    expect(baked).toContain('virtio-blk-pci,drive=root');
+    expect(baked).not.toContain('nvme,drive=root,serial=kiln-root');
+    const plain = qemuArgs(spec);
+    expect(after(plain, '-append')).toMatch(/^console=ttyS0 root=\/dev\/nvme0n1 /);
+    expect(plain).toContain('nvme,drive=root,serial=kiln-root');
+    expect(plain).not.toContain('-initrd');
+  });
+
+  it('starts the kernel through the firmware it is given (qboot, no POST) and loads no network-boot ROM', () => {
+    const args = qemuArgs({ ...spec, bios: '/usr/share/qemu/qboot.rom' });
+    expect(after(args, '-bios')).toBe('/usr/share/qemu/qboot.rom');
+    expect(args).toContain('virtio-net-pci,netdev=n0,romfile=');
+    expect(qemuArgs(spec)).not.toContain('-bios');
   });
 
   it('boots the kernel named in /boot, the newest when there are several', () => {

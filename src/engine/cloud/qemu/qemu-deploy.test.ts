@@ -1,9 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBakeLog } from '../../bakery/bake-log';
+import { get } from '../contract/contract-helpers';
 import { describeTimeline, startLoad } from '../load-generator';
 import { createProviders } from '../providers';
 import { deployTo, useProviderDeploys } from '../test-deploys';
 import { borrowed } from '../test-provider-harness';
-import { openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
+import { BAKED_VM_APP_RECIPE } from './baked-vm-app';
+import { bakeOrReuse } from './baked-vm-cache';
+import type { DiskImageSource } from './disk-images';
+import { FAST_VMS, openQemuHarness, QEMU_SKIP_REASON } from './qemu-harness';
+import { registryDiskImages } from './registry-disk-images';
 
 const WHERE = { account: 'vms', region: 'east' };
 const deployConfig = deployTo('prod', { min: 1, desired: 1, max: 2 }, ['web-prod'], WHERE);
@@ -46,5 +55,44 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
     expect(run.status).toBe('TERMINAL');
     expect(run.stages[0]!.error).toMatch(/cannot boot image 'panic-app:v1': kernel panic: Kernel panic - not syncing.*last console lines:/);
     expect(deploys.h.qemuPids()).toEqual([]);
+  });
+
+  // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror), or the machine's
+  // earlier bake of the same recipe; the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
+  it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", {
+    timeout: 900_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-baked-vm-'));
+    try {
+      let disks: DiskImageSource | undefined;
+      const images: DiskImageSource = { resolve: async (ref) => disks?.resolve(ref) };
+      // A Debian boot under TCG on a shared machine takes tens of seconds, not the test image's few.
+      const d = await deploys.setup({ images, timings: { ...FAST_VMS, readyTimeoutMs: 240_000, healthIntervalMs: 1000, healthTimeoutMs: 10_000 } });
+      const { repos } = deploys.h;
+      const t0 = Date.now();
+      const { image, paths, reused } = await bakeOrReuse({ repos, log: createBakeLog(() => {}) }, BAKED_VM_APP_RECIPE);
+      const bakedMs = Date.now() - t0;
+      disks = registryDiskImages({ repos, paths, cacheDir: join(dir, 'vm-images') });
+
+      const run = await d.run('deploy', deployConfig(`${image.name}:${image.version}`), 600_000);
+      expect(run.status, JSON.stringify(run.stages[0]!.error)).toBe('SUCCEEDED');
+      const deployedMs = Date.now() - t0 - bakedMs;
+      const lb = (await repos.loadBalancers.get({ ...WHERE, name: 'web-prod' }))!;
+      const answer = await get(lb.address, '/hello', 20_000);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatch(/^hello from .* \(\/hello\)$/);
+      const group = (await deploys.h.provider.getServerGroup({ ...WHERE, name: String(run.stages[0]!.outputs.serverGroup) }))!;
+      const [vm] = group.instances;
+      expect(vm?.health, vm?.healthDetail).toBe('up');
+      // Its own init ran (systemd, not a shell) and the first-boot agent reported to Kiln's metadata service.
+      const screen = (await deploys.h.provider.instanceLog(vm!.id, 1_000_000)) ?? '';
+      expect(screen).toMatch(/kiln-report-ready/);
+      expect(deploys.h.qemuPids()).toHaveLength(1);
+      console.info(
+        `[kiln] baked VM image: ${reused ? 'reused an earlier bake' : 'bake'} ${(bakedMs / 1000).toFixed(1)} s; deploy to Ready and in the balancer ${(deployedMs / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,8 +59,20 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     'nokernel-app': { raw: ready.raw },
   });
   const made: QemuProvider[] = [];
+  // TCG, not auto: this host's /dev/kvm hangs a probe boot until its timeout, seconds per test file (kvm-probe.test.ts covers auto).
   const fresh = async (extra: Partial<QemuProviderOptions> = {}) => {
-    const p = createQemuProvider({ repos, account, images, stateDir, ports, timings: FAST_VMS, vm: { stopGraceMs: 5000 }, drainTimeoutMs: 5000, ...options, ...extra });
+    const p = createQemuProvider({
+      repos,
+      account,
+      images,
+      stateDir,
+      ports,
+      timings: FAST_VMS,
+      vm: { stopGraceMs: 5000, accel: 'tcg' },
+      drainTimeoutMs: 5000,
+      ...options,
+      ...extra,
+    });
     made.push(p);
     await p.start();
     return p;

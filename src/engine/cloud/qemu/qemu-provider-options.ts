@@ -4,6 +4,7 @@ import type { RuntimeTimings } from '../local-runtime';
 import type { PortRange } from '../ports';
 import type { CloudProvider } from '../provider';
 import type { DiskImageSource } from './disk-images';
+import type { KvmHost } from './kvm-probe';
 import type { VmSettings } from './qemu-runtime';
 
 export interface QemuProviderOptions {
@@ -19,6 +20,8 @@ export interface QemuProviderOptions {
   /** How long a create watches its VMs for a failure before ready (default: the ready timeout). */
   startGraceMs?: number;
   log?: (line: string) => void;
+  /** Whether KVM is there and works (tests inject the probe's answer); the real host by default. */
+  kvmHost?: KvmHost;
 }
 
 export interface QemuProvider extends CloudProvider {

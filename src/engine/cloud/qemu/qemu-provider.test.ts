@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Account } from '../../../shared/domain/account';
 import { get, healthy, until } from '../contract/contract-helpers';
@@ -76,34 +78,40 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     await expect(second.start()).rejects.toMatchObject({ kind: 'conflict', field: 'account', message: expect.stringContaining('another Kiln process') });
   });
 
-  it('reboots an instance in place (same id, out of the balancer until ready again) and replaces a terminated one', async () => {
+  it('reboots an adopted instance in place after a Kiln restart (same id, out of the balancer until ready again) and replaces a terminated one', async () => {
     const lb = await h.provider.ensureLoadBalancer({ application: 'web', account: h.account, region: h.region, name: 'web-front' });
     await h.provider.createServerGroup(spec(h, { loadBalancers: ['web-front'], disabled: false }));
     const [first] = (await healthy(h.provider, key(h), 1)).instances;
     expect((await get(lb.address)).status).toBe(200);
-    const bootsBefore = ((await h.provider.instanceLog(first!.id, 1_000_000)) ?? '').split('Linux version').length;
+    // Its record holds its metadata token: no other local user may read it.
+    expect(statSync(join(h.stateDir, 'vms', first!.id, 'vm.json')).mode & 0o077).toBe(0);
+    // A new Kiln adopts the VM: its guestfwd still names what the first one set up, and must still reach Kiln.
+    const provider = await h.restart();
+    const bootsBefore = ((await provider.instanceLog(first!.id, 1_000_000)) ?? '').split('Linux version').length;
 
-    await h.provider.rebootInstance!(key(h), first!.id);
-    const rebooting = await h.provider.getServerGroup(key(h));
+    await provider.rebootInstance!(key(h), first!.id);
+    const rebooting = await provider.getServerGroup(key(h));
     expect(rebooting?.instances.map((i) => [i.id, i.health])).toEqual([[first!.id, 'starting']]);
     expect((await get(lb.address)).status).toBe(503);
     const back = await until(
       'the instance up again',
       async () => {
-        const g = await h.provider.getServerGroup(key(h));
+        const g = await provider.getServerGroup(key(h));
         return g?.instances.length === 1 && g.instances[0]!.health === 'up' && g;
       },
       60_000,
     );
     expect(back.instances[0]!.id).toBe(first!.id);
-    // It really booted again: the console shows a second kernel.
-    expect(((await h.provider.instanceLog(first!.id, 1_000_000)) ?? '').split('Linux version').length).toBe(bootsBefore + 1);
+    // It really booted again and reported to the new Kiln: the console shows a second kernel and a second report.
+    const log = (await provider.instanceLog(first!.id, 1_000_000)) ?? '';
+    expect(log.split('Linux version').length).toBe(bootsBefore + 1);
+    expect(log.split('kiln: reported ready').length).toBe(3);
 
-    await h.provider.terminateInstance!(key(h), first!.id);
+    await provider.terminateInstance!(key(h), first!.id);
     const replaced = await until(
       'a replacement up',
       async () => {
-        const g = await h.provider.getServerGroup(key(h));
+        const g = await provider.getServerGroup(key(h));
         return g?.instances.length === 1 && g.instances[0]!.id !== first!.id && g.instances[0]!.health === 'up' && g;
       },
       60_000,

@@ -9,11 +9,13 @@ import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { createMetadataService } from '../metadata-service';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
-import { metadataCommand } from './metadata-pipe';
+import { metadataCommand, metadataSocket } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
 import { DEFAULT_VM_PORTS, type QemuProvider, type QemuProviderOptions } from './qemu-provider-options';
+import { createAccelChooser, realKvmHost } from './kvm-probe';
+import { fastFirmware } from './qemu-args';
 import { qmp } from './qmp';
 import { vmPaths } from './vm-process';
 
@@ -23,7 +25,18 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   const log = options.log ?? (() => {});
   const ports = createPortAllocator(options.ports ?? DEFAULT_VM_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 120_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
-  const settings: VmSettings = { qemu: 'qemu-system-x86_64', qemuImg: 'qemu-img', memoryMiB: 256, maxBooting: 2, appPort: 8080, stopGraceMs: 10_000, accel: 'tcg', ...options.vm };
+  const settings: VmSettings = {
+    qemu: 'qemu-system-x86_64',
+    qemuImg: 'qemu-img',
+    memoryMiB: 256,
+    maxBooting: 2,
+    appPort: 8080,
+    stopGraceMs: 10_000,
+    accel: 'auto',
+    bios: fastFirmware(),
+    ...options.vm,
+  };
+  const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu), log);
   const metadata = createMetadataService((id) => runtime.onReady(id));
   const lease = createVmLease((mkdirSync(stateDir, { recursive: true }), stateDir));
   let pipe = '';
@@ -38,7 +51,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
   });
   const route = () => balancers.route();
   const makeRuntime = () =>
-    createVmRuntime({ repos, stateDir, account: account.name, ports, metadata, metadataCommand: () => pipe, settings, timings, onRoutesChanged: () => void route(), log });
+    createVmRuntime({ repos, stateDir, account: account.name, ports, metadata, metadataCommand: () => pipe, settings, accel, timings, onRoutesChanged: () => void route(), log });
   let runtime = makeRuntime();
 
   const ready = () => provider.start();
@@ -63,13 +76,15 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     const holder = lease.acquire();
     if (holder) throw new EngineError('conflict', `account '${account.name}': another Kiln process (${holder}) runs its VMs`, 'account');
     runtime = makeRuntime();
-    await metadata.start();
-    pipe = metadataCommand(stateDir, Number(new URL(metadata.register({ instanceId: '-', hostname: '-', serverGroup: '-', account: '-', region: '-', userData: '' })).port));
-    metadata.unregister('-');
+    // A unix socket's path has room for 107 bytes; QEMU's control sockets sit deeper and are checked at boot.
+    if (Buffer.byteLength(metadataSocket(stateDir)) > 107)
+      throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
+    await metadata.start({ socketPath: metadataSocket(stateDir) });
+    pipe = metadataCommand(stateDir);
     const lbs = (await repos.loadBalancers.listManaged('qemu')).filter((lb) => lb.account === account.name);
     await stopLeftoverBalancers(stateDir, new Set(lbs.map(keyOf)));
     for (const lb of lbs) await balancers.open(lb);
-    await adoptVms({ repos, runtime, images: options.images, ports, stateDir, account: account.name, timings, log });
+    await adoptVms({ repos, runtime, metadata, images: options.images, ports, stateDir, account: account.name, timings, log });
     await route();
     timer = setInterval(() => void tick().catch((err: unknown) => log(`health checks: ${String(err)}`)), timings.healthIntervalMs);
   }

@@ -4,9 +4,10 @@ import { isAlive, probe } from '../instance-process';
 import { failsAtOnce, groupSaver, healToCapacity, judgeCheck, queuePass, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
-import type { MetadataService } from '../metadata-service';
+import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
 import type { DiskImage } from './disk-images';
+import type { Accel } from './kvm-probe';
 import { guestMetadataUrl } from './qemu-args';
 import { consoleTail, createOverlay, isOurVm, panicLine, prepareVmDir, readRecord, removeVmDir, startVm, stopVm, vmPaths, writeRecord } from './vm-process';
 
@@ -19,6 +20,9 @@ export interface VmGroup extends RuntimeGroup<VmInstance> {
   image: DiskImage;
 }
 
+/** A baked root is shrunk to its minimum (resize2fs -M) and grows into its disk at boot (x-systemd.growfs): room for logs and the app. */
+const GROW_MIB = 512;
+
 export interface VmSettings {
   qemu: string;
   qemuImg: string;
@@ -27,7 +31,10 @@ export interface VmSettings {
   maxBooting: number;
   appPort: number;
   stopGraceMs: number;
-  accel: 'tcg' | 'kvm';
+  /** The firmware; fastFirmware() (qboot) unless set, SeaBIOS when that finds none. */
+  bios?: string | undefined;
+  /** auto: KVM only when a probe boot proved it works here (createAccelChooser). */
+  accel: Accel | 'auto';
 }
 
 /**
@@ -44,6 +51,8 @@ export function createVmRuntime(deps: {
   /** The guestfwd command reaching the metadata service (known once it listens). */
   metadataCommand: () => string;
   settings: VmSettings;
+  /** The accelerator for a boot of this kernel (settings.accel, or what the KVM probe found). */
+  accel: (kernel: string) => Promise<Accel>;
   timings: RuntimeTimings;
   onRoutesChanged: () => void;
   log: (line: string) => void;
@@ -98,16 +107,9 @@ export function createVmRuntime(deps: {
       // A unix socket's path has room for 107 bytes; a longer one would fail inside QEMU with a vaguer message.
       if (Buffer.byteLength(paths.qmp) > 107) throw new Error(`the VM state dir ${stateDir} is too deep for QEMU's control socket (${paths.qmp}): set a shorter KILN_DATA`);
       if (!g.image.kernel) throw new Error(`image ${g.sg.image.name}:${g.sg.image.version} has no kernel to boot (/boot/vmlinuz-*)`);
-      const url = deps.metadata.register({
-        instanceId: i.id,
-        hostname: `${g.sg.name}-${i.id.slice(2, 8)}`,
-        serverGroup: g.sg.name,
-        account: g.sg.account,
-        region: g.sg.region,
-        userData: g.sg.userData ?? '',
-      });
-      writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt });
-      await createOverlay(settings.qemuImg, g.image.raw, paths.disk);
+      const url = deps.metadata.register(identityOf(g.sg, i.id));
+      writeRecord(stateDir, { instanceId: i.id, account: g.sg.account, region: g.sg.region, serverGroup: g.sg.name, port: i.port, launchedAt: i.launchedAt, metadataUrl: url });
+      await createOverlay(settings.qemuImg, g.image.raw, paths.disk, GROW_MIB);
       i.pid = await startVm(
         settings.qemu,
         {
@@ -115,6 +117,7 @@ export function createVmRuntime(deps: {
           disk: paths.disk,
           kernel: g.image.kernel,
           initrd: g.image.initrd,
+          boot: g.image.boot,
           memoryMiB: settings.memoryMiB,
           hostPort: i.port,
           appPort: settings.appPort,
@@ -123,7 +126,8 @@ export function createVmRuntime(deps: {
           qmpSocket: paths.qmp,
           pidFile: paths.pid,
           imageVersion: g.sg.image.version,
-          accel: settings.accel,
+          accel: await deps.accel(g.image.kernel),
+          bios: settings.bios,
         },
         paths.log,
       );

@@ -6,7 +6,9 @@ import type { Repositories } from '../../../db/types';
 import { createBakeLog } from '../../bakery/bake-log';
 import { decompress } from '../../bakery/compress';
 import { artifactPath, type BakeryPaths } from '../../bakery/store';
-import type { DiskImage, DiskImageSource } from './disk-images';
+import { vmBootFiles } from '../../bakery/vm-boot';
+import { vmBootArgs } from '../../../shared/provisioning/vm-boot';
+import { NVME_BOOT, type DiskImage, type DiskImageSource } from './disk-images';
 
 const run = promisify(execFile);
 
@@ -23,12 +25,14 @@ export function newestKernel(listing: string): string | undefined {
 
 /**
  * The bakery's `disk` images, made bootable once per digest under `<cacheDir>/<digest>/`: the
- * packed partition decompressed to `root.raw` (every instance's overlay sits on it) and the kernel
- * and initrd copied out of its /boot with debugfs (no mount, no root needed) for direct kernel boot.
+ * packed partition decompressed to `root.raw` (every instance's overlay sits on it). A VM image
+ * (recipe `vm`) boots as it was baked to: the kernel and initramfs the bake exported beside it, root
+ * on the virtio disk. Any other disk image with a kernel in /boot boots that kernel, copied out with
+ * debugfs (no mount, no root needed), from NVMe (built into Debian's cloud kernel).
  */
 export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; paths: BakeryPaths; cacheDir: string }): DiskImageSource {
   const preparing = new Map<string, Promise<Omit<DiskImage, 'ref'>>>();
-  const prepare = async (artifact: string, dir: string): Promise<Omit<DiskImage, 'ref'>> => {
+  const prepare = async (artifact: string, dir: string, baked: { kernel: string; initrd: string }): Promise<Omit<DiskImage, 'ref'>> => {
     const raw = join(dir, 'root.raw');
     if (!existsSync(raw)) {
       mkdirSync(dir, { recursive: true });
@@ -41,14 +45,15 @@ export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; 
       );
       renameSync(tmp, raw);
     }
+    if (existsSync(baked.kernel) && existsSync(baked.initrd)) return { raw, kernel: baked.kernel, initrd: baked.initrd, boot: { disk: 'virtio', commandLine: vmBootArgs() } };
     const { stdout } = await run('debugfs', ['-R', 'ls -p /boot', raw]).catch(() => ({ stdout: '' }));
     const version = newestKernel(stdout);
-    if (!version) return { raw };
+    if (!version) return { raw, boot: NVME_BOOT };
     const kernel = join(dir, `vmlinuz-${version}`);
     const initrd = join(dir, `initrd.img-${version}`);
     if (!existsSync(kernel)) await run('debugfs', ['-R', `dump /boot/vmlinuz-${version} ${kernel}`, raw]);
     if (!existsSync(initrd) && stdout.includes(`/initrd.img-${version}/`)) await run('debugfs', ['-R', `dump /boot/initrd.img-${version} ${initrd}`, raw]);
-    return { raw, kernel: existsSync(kernel) ? kernel : undefined, initrd: existsSync(initrd) ? initrd : undefined };
+    return { raw, kernel: existsSync(kernel) ? kernel : undefined, initrd: existsSync(initrd) ? initrd : undefined, boot: NVME_BOOT };
   };
   return {
     async resolve(ref) {
@@ -59,7 +64,7 @@ export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; 
       const digest = image.digest.replace(/^sha256:/, '');
       let ready = preparing.get(digest);
       if (!ready) {
-        ready = prepare(artifact, join(deps.cacheDir, digest));
+        ready = prepare(artifact, join(deps.cacheDir, digest), vmBootFiles(deps.paths, image.artifact));
         preparing.set(digest, ready);
         // A failed preparation (disk full) is tried again on the next deploy, from scratch.
         ready.catch(() => {

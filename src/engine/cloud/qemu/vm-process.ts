@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive, LOG_FILE, readLogTail } from '../instance-process';
@@ -16,6 +16,8 @@ export interface VmRecord {
   serverGroup: string;
   port: number;
   launchedAt: string;
+  /** The host URL the metadata service gave it (its token is on the VM's kernel command line); a later Kiln registers it again. */
+  metadataUrl?: string | undefined;
   /** When it reported ready, so an adopted VM is not made to report again. */
   readyAt?: string | undefined;
 }
@@ -26,7 +28,8 @@ export function vmPaths(stateDir: string, instanceId: string) {
   return { dir, disk: join(dir, 'disk.qcow2'), log: join(dir, LOG_FILE), qmp: join(dir, 'qmp.sock'), pid: join(dir, 'qemu.pid'), record: join(dir, 'vm.json') };
 }
 
-export const writeRecord = (stateDir: string, record: VmRecord) => writeFileSync(vmPaths(stateDir, record.instanceId).record, JSON.stringify(record));
+// Owner-only: the record holds the instance's metadata token (which reads its user data and reports for it).
+export const writeRecord = (stateDir: string, record: VmRecord) => writeFileSync(vmPaths(stateDir, record.instanceId).record, JSON.stringify(record), { mode: 0o600 });
 
 export function readRecord(stateDir: string, instanceId: string): VmRecord | undefined {
   try {
@@ -37,9 +40,10 @@ export function readRecord(stateDir: string, instanceId: string): VmRecord | und
 }
 
 /** Creates the instance's copy-on-write overlay on the image's raw partition: the image itself is never written. */
-export async function createOverlay(qemuImg: string, raw: string, disk: string): Promise<void> {
+export async function createOverlay(qemuImg: string, raw: string, disk: string, growMiB = 0): Promise<void> {
   try {
-    await run(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', raw, '-F', 'raw', disk]);
+    // qcow2 is sparse: the larger virtual size costs nothing until the guest writes there.
+    await run(qemuImg, ['create', '-q', '-f', 'qcow2', '-b', raw, '-F', 'raw', disk, String(statSync(raw).size + growMiB * 1024 * 1024)]);
   } catch (err) {
     throw new Error(`qemu-img could not create the instance's disk: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   }
