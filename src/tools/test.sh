@@ -26,8 +26,9 @@ bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubbl
 bash src/tools/ensure-qemu.sh
 # The container provider's tests run against a real Docker Engine API: a throwaway Podman service
 # (installed when missing, started on a private socket and storage, stopped and removed afterwards).
+# The registry push tests push to a real registry: Debian's docker-registry, started the same way.
 VM_TESTS=src/engine/cloud/qemu/**,src/engine/bakery/vm-image.test.ts,src/engine/bakery/checks/qemu-boot.test.ts
-KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-podman.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "real VMs under QEMU (one test file at a time: at most 2 VMs run at once)"
 npx vitest run --no-file-parallelism src/engine/cloud/qemu src/engine/bakery/vm-image.test.ts src/engine/bakery/checks/qemu-boot.test.ts \
@@ -41,7 +42,7 @@ step "repository and BFF tests on a real PostgreSQL"
 # Run once, in the pass above: the Debian bootstrap bake (its subject is mmdebstrap and apt), and the
 # tests that start Kiln processes of their own (those use their own embedded database either way),
 # and the VM tests (QEMU boots cost CPU minutes under TCG; their database is incidental).
-KILN_TEST_EXCLUDE=src/engine/bakery/debian-bootstrap.test.ts,src/server/crash-resume.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/balancer-restart.test.ts,src/server/bad-rows-start.test.ts,src/engine/cloud/docker/**,src/server/routes/container-instance-log.test.ts,$VM_TESTS \
+KILN_TEST_EXCLUDE=src/engine/bakery/debian-bootstrap.test.ts,src/server/crash-resume.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/balancer-restart.test.ts,src/server/bad-rows-start.test.ts,src/engine/cloud/docker/**,src/server/routes/container-instance-log.test.ts,src/engine/registry-push/**,$VM_TESTS \
   bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 
