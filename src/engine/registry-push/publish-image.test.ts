@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../db/test-builders';
-import type { Account } from '../../shared/domain/account';
+import { Account } from '../../shared/domain/account';
 import { sampleAppArchive } from '../cloud/docker/test-image';
 import { accountRegistryPublisher } from './publish-image';
 import { registryClient } from './registry-client';
@@ -8,15 +8,8 @@ import { registryOrSkip, TEST_REGISTRY, TEST_REGISTRY_PASSWORD, TEST_REGISTRY_US
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const account = (registry?: string): Account => ({
-  name: 'k8s',
-  provider: 'kubernetes',
-  environment: 'test',
-  regions: ['east'],
-  demo: false,
-  disabled: false,
-  endpoint: registry ? { registry } : {},
-});
+const account = (registry?: string): Account =>
+  Account.parse({ name: 'k8s', provider: 'kubernetes', environment: 'test', regions: ['east'], demo: false, endpoint: registry ? { registry } : {} });
 
 describe('publishing an image to an account’s registry', () => {
   const db = useTestDatabase();
