@@ -48,7 +48,7 @@ const privateRegistry = (password = PASSWORD) => ({
   digests: { [`${TEST_REGISTRY}/sample-app`]: DIGEST },
 });
 
-describe('Kubernetes: images from the account’s private registry', { timeout: 60_000 }, () => {
+describe('Kubernetes: images from the account’s private registry', { timeout: 120_000 }, () => {
   it('pushes the image, runs it by digest, and pulls with a dockerconfigjson Secret made from the account’s registry credentials', async () => {
     const pushed: string[] = [];
     const lines: string[] = [];
