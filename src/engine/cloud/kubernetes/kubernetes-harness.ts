@@ -31,6 +31,8 @@ export async function openKubernetesHarness(
     provider?: Partial<KubernetesProviderOptions>;
     /** The account's registry credentials, stored with its kubeconfig. */
     registry?: { registryUsername: string; registryPassword: string };
+    /** The account's registry (`endpoint.registry`); the fake's `registry.test` by default. */
+    registryUrl?: string;
   } = {},
 ) {
   const api = await startFakeApiServer({
@@ -42,7 +44,7 @@ export async function openKubernetesHarness(
     },
     ...options.fake,
   });
-  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: TEST_REGISTRY } });
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: options.registryUrl ?? TEST_REGISTRY } });
   const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good'), ...options.registry };
   await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
   const kilnId = await repos.cloudProcesses.installationId();
