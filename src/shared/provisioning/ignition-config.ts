@@ -16,7 +16,36 @@ const NodeFields = {
   user: Owner.optional(),
 };
 
-export const IgnitionFile = z.object({ ...NodeFields, contents: Resource.optional(), mode: z.number().int().optional() });
+export const IgnitionFile = z.object({ ...NodeFields, append: z.array(Resource).optional(), contents: Resource.optional(), mode: z.number().int().optional() });
+export const IgnitionDisk = z.object({
+  device: z.string(),
+  partitions: z
+    .array(
+      z.object({
+        guid: z.string().optional(),
+        label: z.string().optional(),
+        number: z.number().int().optional(),
+        resize: z.boolean().optional(),
+        shouldExist: z.boolean().optional(),
+        sizeMiB: z.number().int().optional(),
+        startMiB: z.number().int().optional(),
+        typeGuid: z.string().optional(),
+        wipePartitionEntry: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  wipeTable: z.boolean().optional(),
+});
+export const IgnitionFilesystem = z.object({
+  device: z.string(),
+  format: z.string().optional(),
+  label: z.string().optional(),
+  mountOptions: z.array(z.string()).optional(),
+  options: z.array(z.string()).optional(),
+  path: z.string().optional(),
+  uuid: z.string().optional(),
+  wipeFilesystem: z.boolean().optional(),
+});
 export const IgnitionDirectory = z.object({ ...NodeFields, mode: z.number().int().optional() });
 export const IgnitionLink = z.object({ ...NodeFields, hard: z.boolean().optional(), target: z.string().optional() });
 
@@ -63,7 +92,9 @@ export const IgnitionConfig = z.object({
   storage: z
     .object({
       directories: z.array(IgnitionDirectory).optional(),
+      disks: z.array(IgnitionDisk).optional(),
       files: z.array(IgnitionFile).optional(),
+      filesystems: z.array(IgnitionFilesystem).optional(),
       links: z.array(IgnitionLink).optional(),
     })
     .optional(),

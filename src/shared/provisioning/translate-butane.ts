@@ -107,8 +107,10 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: Translat
     if (f.overwrite && contents?.source === undefined) {
       report.error([...at, 'overwrite'], 'overwrite must be false if source is unspecified');
     }
-    return prune({ ...node(f), contents, mode: f.mode });
+    const append = f.append?.map((r, j) => resource(r, [...at, 'append', j], options, report) ?? {});
+    return prune({ ...node(f), append, contents, mode: f.mode });
   });
+  const { disks, filesystems } = storageDevices(storage, report);
   const directories = storage.directories?.map((d, i) => {
     const at = ['storage', 'directories', i];
     checkNode(d, at, report);
@@ -153,9 +155,50 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: Translat
     ignition: { version },
     kernelArguments: prune({ shouldExist: kargs?.should_exist, shouldNotExist: kargs?.should_not_exist }),
     passwd: prune({ groups, users }),
-    storage: prune({ directories, files, links }),
+    storage: prune({ directories, disks, files, filesystems, links }),
     systemd: prune({ units }),
   }) as IgnitionConfig;
+}
+
+/** Disks (partition tables) and filesystems, in Ignition's field order; a device is required, as Ignition says. */
+function storageDevices(storage: NonNullable<ButaneConfig['storage']>, report: Reporter) {
+  const device = (d: string | undefined, at: PathPart[]) => {
+    if (!d) report.error([...at, 'device'], 'field "device" is required');
+    return d ?? '';
+  };
+  const disks = storage.disks?.map((d, i) =>
+    prune({
+      device: device(d.device, ['storage', 'disks', i]),
+      partitions: d.partitions?.map((p) =>
+        // Ignition's `number` is omitempty: 0 means "the next free one" and is not written.
+        prune({
+          guid: p.guid,
+          label: p.label,
+          number: p.number || undefined,
+          resize: p.resize,
+          shouldExist: p.should_exist,
+          sizeMiB: p.size_mib,
+          startMiB: p.start_mib,
+          typeGuid: p.type_guid,
+          wipePartitionEntry: p.wipe_partition_entry,
+        }) ?? {},
+      ),
+      wipeTable: d.wipe_table,
+    }),
+  );
+  const filesystems = storage.filesystems?.map((f, i) =>
+    prune({
+      device: device(f.device, ['storage', 'filesystems', i]),
+      format: f.format,
+      label: f.label,
+      mountOptions: f.mount_options,
+      options: f.options,
+      path: f.path,
+      uuid: f.uuid,
+      wipeFilesystem: f.wipe_filesystem,
+    }),
+  );
+  return { disks, filesystems };
 }
 
 /** Node fields in Ignition's order: group, overwrite, path, user. */
