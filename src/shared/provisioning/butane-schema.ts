@@ -69,8 +69,7 @@ const filesystem = map({
   path: str,
   uuid: str,
   wipe_filesystem: bool,
-  // Butane generates a systemd mount unit from it; not translated yet, so refused rather than dropped.
-  with_mount_unit: unsupported(),
+  with_mount_unit: bool,
 });
 const directory = map({ group: owner, overwrite: bool, path: str, user: owner, mode: int });
 const link = map({ group: owner, overwrite: bool, path: str, user: owner, hard: bool, target: str });

@@ -4,6 +4,7 @@ import { decodeButane, type ButaneConfig, type ButaneOwner, type ButaneResource,
 import { makeDataUrl, utf8 } from './data-url';
 import { checkDuplicates, checkLinks, checkMode, checkNode, checkUnit, cleanPath } from './ignition-checks';
 import type { IgnitionConfig, IgnitionVersion } from './ignition-config';
+import { type MountUnit, mergeUnits, mountUnitFor } from './mount-units';
 import { keyText, parseYamlSource, resolve, resolveScalar, type YamlSource } from './yaml-source';
 import { errorMessage } from '../error-message';
 
@@ -55,7 +56,7 @@ export function translateButane(source: string, options: TranslateButaneOptions 
   const config = decodeButane(src, target.spec, report);
   // As in Butane, a source that does not even decode is not translated further.
   if (errors.length > 0) return finish();
-  const ignition = toIgnition(config, target.ignition, options, report);
+  const ignition = toIgnition(config, target.ignition, target.spec, options, report);
   if (config.storage) checkLinks(config.storage, report);
   checkDuplicates(config, report);
   return finish(ignition);
@@ -97,7 +98,7 @@ function selectTarget(src: YamlSource, report: Reporter) {
   return found;
 }
 
-function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: TranslateButaneOptions, report: Reporter): IgnitionConfig {
+function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion, options: TranslateButaneOptions, report: Reporter): IgnitionConfig {
   const storage = c.storage ?? {};
   const files = storage.files?.map((f, i) => {
     const at = ['storage', 'files', i];
@@ -150,13 +151,14 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: Translat
     const dropins = u.dropins?.map((d) => prune({ contents: d.contents, name: d.name ?? '' }));
     return prune({ contents: u.contents, dropins, enabled: u.enabled, mask: u.mask, name: u.name ?? '' });
   });
+  const mountUnits = (storage.filesystems ?? []).flatMap((f, i) => (f.with_mount_unit ? [mountUnitFor(f, spec, ['storage', 'filesystems', i], report)] : [])).filter((u) => u !== undefined);
   const kargs = c.kernel_arguments;
   return prune({
     ignition: { version },
     kernelArguments: prune({ shouldExist: kargs?.should_exist, shouldNotExist: kargs?.should_not_exist }),
     passwd: prune({ groups, users }),
     storage: prune({ directories, disks, files, filesystems, links }),
-    systemd: prune({ units }),
+    systemd: prune({ units: mergeUnits(mountUnits, units as MountUnit[] | undefined) }),
   }) as IgnitionConfig;
 }
 
