@@ -71,6 +71,20 @@ const filesystem = map({
   wipe_filesystem: bool,
   with_mount_unit: bool,
 });
+const tang = map({ thumbprint: str, url: str, advertisement: unsupported(['fcos-1.5.0']) });
+const luks = map({
+  clevis: map({ custom: map({ config: str, needs_network: bool, pin: str }), tang: list(tang), threshold: int, tpm2: bool }),
+  device: str,
+  key_file: resource,
+  label: str,
+  name: str,
+  options: list(str),
+  uuid: str,
+  wipe_volume: bool,
+  discard: unsupported(['fcos-1.5.0']),
+  open_options: unsupported(['fcos-1.5.0']),
+});
+const raid = map({ devices: list(str), level: str, name: str, options: list(str), spares: int });
 const directory = map({ group: owner, overwrite: bool, path: str, user: owner, mode: int });
 const link = map({ group: owner, overwrite: bool, path: str, user: owner, hard: bool, target: str });
 const user = map({
@@ -113,8 +127,8 @@ export const butaneSchema = map({
     files: list(file),
     filesystems: list(filesystem),
     links: list(link),
-    luks: unsupported(),
-    raid: unsupported(),
+    luks: list(luks),
+    raid: list(raid),
     trees: unsupported(),
   }),
   systemd: map({ units: list(unit) }),
@@ -129,6 +143,8 @@ export type ButaneOwner = Infer<typeof owner>;
 export type ButaneUnit = Infer<typeof unit>;
 export type ButaneDisk = Infer<typeof disk>;
 export type ButaneFilesystem = Infer<typeof filesystem>;
+export type ButaneLuks = Infer<typeof luks>;
+export type ButaneStorage = Infer<typeof butaneSchema.fields.storage>;
 
 export interface Reporter {
   error(parts: readonly PathPart[], message: string, at?: 'key' | 'value'): void;

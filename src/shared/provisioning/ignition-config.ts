@@ -36,6 +36,30 @@ export const IgnitionDisk = z.object({
     .optional(),
   wipeTable: z.boolean().optional(),
 });
+export const IgnitionLuks = z.object({
+  clevis: z
+    .object({
+      custom: z.object({ config: z.string().optional(), needsNetwork: z.boolean().optional(), pin: z.string().optional() }).optional(),
+      tang: z.array(z.object({ thumbprint: z.string().optional(), url: z.string().optional() })).optional(),
+      threshold: z.number().int().optional(),
+      tpm2: z.boolean().optional(),
+    })
+    .optional(),
+  device: z.string(),
+  keyFile: Resource.optional(),
+  label: z.string().optional(),
+  name: z.string(),
+  options: z.array(z.string()).optional(),
+  uuid: z.string().optional(),
+  wipeVolume: z.boolean().optional(),
+});
+export const IgnitionRaid = z.object({
+  devices: z.array(z.string()).optional(),
+  level: z.string().optional(),
+  name: z.string(),
+  options: z.array(z.string()).optional(),
+  spares: z.number().int().optional(),
+});
 export const IgnitionFilesystem = z.object({
   device: z.string(),
   format: z.string().optional(),
@@ -96,6 +120,8 @@ export const IgnitionConfig = z.object({
       files: z.array(IgnitionFile).optional(),
       filesystems: z.array(IgnitionFilesystem).optional(),
       links: z.array(IgnitionLink).optional(),
+      luks: z.array(IgnitionLuks).optional(),
+      raid: z.array(IgnitionRaid).optional(),
     })
     .optional(),
   systemd: z.object({ units: z.array(IgnitionUnit).optional() }).optional(),

@@ -4,7 +4,8 @@ import { decodeButane, type ButaneConfig, type ButaneOwner, type ButaneResource,
 import { makeDataUrl, utf8 } from './data-url';
 import { checkDuplicates, checkLinks, checkMode, checkNode, checkUnit, cleanPath } from './ignition-checks';
 import type { IgnitionConfig, IgnitionVersion } from './ignition-config';
-import { type MountUnit, mergeUnits, mountUnitFor } from './mount-units';
+import { isRemote, type MountUnit, mergeUnits, mountUnitFor } from './mount-units';
+import { prune, storageDevices } from './storage-devices';
 import { keyText, parseYamlSource, resolve, resolveScalar, type YamlSource } from './yaml-source';
 import { errorMessage } from '../error-message';
 
@@ -111,7 +112,7 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion
     const append = f.append?.map((r, j) => resource(r, [...at, 'append', j], options, report) ?? {});
     return prune({ ...node(f), append, contents, mode: f.mode });
   });
-  const { disks, filesystems } = storageDevices(storage, report);
+  const { disks, filesystems, luks, raid } = storageDevices(storage, (r, at) => resource(r, at, options, report), report);
   const directories = storage.directories?.map((d, i) => {
     const at = ['storage', 'directories', i];
     checkNode(d, at, report);
@@ -151,56 +152,17 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion
     const dropins = u.dropins?.map((d) => prune({ contents: d.contents, name: d.name ?? '' }));
     return prune({ contents: u.contents, dropins, enabled: u.enabled, mask: u.mask, name: u.name ?? '' });
   });
-  const mountUnits = (storage.filesystems ?? []).flatMap((f, i) => (f.with_mount_unit ? [mountUnitFor(f, spec, ['storage', 'filesystems', i], report)] : [])).filter((u) => u !== undefined);
+  const mountUnits = (storage.filesystems ?? [])
+    .flatMap((f, i) => (f.with_mount_unit ? [mountUnitFor(f, spec, isRemote(f, storage), ['storage', 'filesystems', i], report)] : []))
+    .filter((u) => u !== undefined);
   const kargs = c.kernel_arguments;
   return prune({
     ignition: { version },
     kernelArguments: prune({ shouldExist: kargs?.should_exist, shouldNotExist: kargs?.should_not_exist }),
     passwd: prune({ groups, users }),
-    storage: prune({ directories, disks, files, filesystems, links }),
+    storage: prune({ directories, disks, files, filesystems, links, luks, raid }),
     systemd: prune({ units: mergeUnits(mountUnits, units as MountUnit[] | undefined) }),
   }) as IgnitionConfig;
-}
-
-/** Disks (partition tables) and filesystems, in Ignition's field order; a device is required, as Ignition says. */
-function storageDevices(storage: NonNullable<ButaneConfig['storage']>, report: Reporter) {
-  const device = (d: string | undefined, at: PathPart[]) => {
-    if (!d) report.error([...at, 'device'], 'field "device" is required');
-    return d ?? '';
-  };
-  const disks = storage.disks?.map((d, i) =>
-    prune({
-      device: device(d.device, ['storage', 'disks', i]),
-      partitions: d.partitions?.map((p) =>
-        // Ignition's `number` is omitempty: 0 means "the next free one" and is not written.
-        prune({
-          guid: p.guid,
-          label: p.label,
-          number: p.number || undefined,
-          resize: p.resize,
-          shouldExist: p.should_exist,
-          sizeMiB: p.size_mib,
-          startMiB: p.start_mib,
-          typeGuid: p.type_guid,
-          wipePartitionEntry: p.wipe_partition_entry,
-        }) ?? {},
-      ),
-      wipeTable: d.wipe_table,
-    }),
-  );
-  const filesystems = storage.filesystems?.map((f, i) =>
-    prune({
-      device: device(f.device, ['storage', 'filesystems', i]),
-      format: f.format,
-      label: f.label,
-      mountOptions: f.mount_options,
-      options: f.options,
-      path: f.path,
-      uuid: f.uuid,
-      wipeFilesystem: f.wipe_filesystem,
-    }),
-  );
-  return { disks, filesystems };
 }
 
 /** Node fields in Ignition's order: group, overwrite, path, user. */
@@ -259,14 +221,4 @@ function urlProblem(url: string): string | undefined {
   if (!scheme || !['http', 'https', 'tftp', 'gs', 's3', 'data'].includes(scheme)) return 'invalid url scheme';
   if (scheme === 'data' && !url.includes(',')) return 'invalid data URL: missing comma';
   return undefined;
-}
-
-/** Go's omitempty as Butane's JSON encoder applies it: absent, empty lists and empty objects vanish. */
-function prune<T extends Record<string, unknown>>(o: T): T | undefined {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = v;
-  }
-  return Object.keys(out).length > 0 ? (out as T) : undefined;
 }
