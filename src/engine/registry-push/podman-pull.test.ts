@@ -13,7 +13,11 @@ describe.skipIf(registryOrSkip() || !TEST_DOCKER_HOST)(`a pushed image runs wher
   const docker = new Docker({ socketPath: (TEST_DOCKER_HOST ?? '').replace(/^unix:\/\//, '') });
   const made: string[] = [];
   afterAll(async () => {
-    for (const id of made) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const id of made)
+      await docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
   });
 
   it('Podman pulls the pushed image by digest with the registry credentials and runs the baked app', async () => {

@@ -28,8 +28,7 @@ export function accountRegistryPublisher(deps: {
   return {
     async publish(image) {
       const { name, version } = image.ref;
-      if (!image.archive)
-        throw new EngineError('bad_request', `image '${name}:${version}' has no OCI archive on this Kiln server, so it cannot be pushed to ${registry}`, 'image');
+      if (!image.archive) throw new EngineError('bad_request', `image '${name}:${version}' has no OCI archive on this Kiln server, so it cannot be pushed to ${registry}`, 'image');
       say(`pushing ${name}:${version} to ${registry}`);
       const pushed = await pushOciArchive(
         image.archive,

@@ -55,7 +55,11 @@ describe('kubernetes accounts through the API', () => {
 
   it('keeps the registry credentials write-only: not in any answer, to an admin or a reader, nor in the audit log', async () => {
     const password = 'registry-Pw-never-shown-4417';
-    const res = await post(account('reg-k8s', testKubeConfigText(api.url, TOKEN), { credentials: { kubeconfig: testKubeConfigText(api.url, TOKEN), registryUsername: 'robot', registryPassword: password } }));
+    const res = await post(
+      account('reg-k8s', testKubeConfigText(api.url, TOKEN), {
+        credentials: { kubeconfig: testKubeConfigText(api.url, TOKEN), registryUsername: 'robot', registryPassword: password },
+      }),
+    );
     expect(res.statusCode, res.body).toBe(201);
     expect(res.body).not.toContain(password);
     // Stored for the engine, which makes the cluster's pull secret from them.

@@ -18,11 +18,7 @@ export function prune<T extends Record<string, unknown>>(o: T): T | undefined {
  * (its Go structs) so the JSON matches Butane's byte for byte. The fields Ignition requires are
  * named here, as Butane's validation names them, rather than left to fail on the machine.
  */
-export function storageDevices(
-  storage: NonNullable<ButaneStorage>,
-  resource: (r: ButaneResource | undefined, at: PathPart[]) => Resource | undefined,
-  report: Reporter,
-) {
+export function storageDevices(storage: NonNullable<ButaneStorage>, resource: (r: ButaneResource | undefined, at: PathPart[]) => Resource | undefined, report: Reporter) {
   const required = (value: string | undefined, field: string, at: PathPart[]) => {
     if (!value) report.error([...at, field], `field "${field}" is required`);
     return value ?? '';

@@ -59,7 +59,9 @@ describe('translateButane: partitions, filesystems and appended files', () => {
     expect(ok.ignition?.storage?.files?.[0]?.append).toEqual([{ compression: '', source: 'data:,hello%0A' }]);
     expect(ignitionValidate(ok.ignition)).toEqual({ status: 0, output: '' });
     const escape = translateButane(source.replace('motd.d/extra', '../../etc/shadow'), { filesDir: '/srv/files', readFile: (p) => files[p] ?? 'secret' });
-    expect(escape.errors.map((e) => formatDiagnostic('error', e))).toEqual([expect.stringContaining('$.storage.files.0.append.0.local, line 7 col 18: local file path traverses outside the files directory')]);
+    expect(escape.errors.map((e) => formatDiagnostic('error', e))).toEqual([
+      expect.stringContaining('$.storage.files.0.append.0.local, line 7 col 18: local file path traverses outside the files directory'),
+    ]);
   });
 
   it('names a disk or filesystem without a device, and a mount unit without a format or a path', () => {
@@ -67,7 +69,11 @@ describe('translateButane: partitions, filesystems and appended files', () => {
       'error at $.storage.disks.0.device, line 5 col 7: field "device" is required',
       'error at $.storage.filesystems.0.device, line 7 col 7: field "device" is required',
     ]);
-    expect(errorsOf('variant: fcos\nversion: 1.4.0\nstorage:\n  filesystems:\n    - device: /dev/vdb\n      format: xfs\n      with_mount_unit: true\n    - device: /dev/vdc\n      with_mount_unit: true\n')).toEqual([
+    expect(
+      errorsOf(
+        'variant: fcos\nversion: 1.4.0\nstorage:\n  filesystems:\n    - device: /dev/vdb\n      format: xfs\n      with_mount_unit: true\n    - device: /dev/vdc\n      with_mount_unit: true\n',
+      ),
+    ).toEqual([
       'error at $.storage.filesystems.0.path, line 5 col 7: path is required if with_mount_unit is true and format is not swap',
       'error at $.storage.filesystems.1.format, line 8 col 7: format is required if with_mount_unit is true',
     ]);
@@ -119,7 +125,9 @@ describe('translateButane: with_mount_unit', () => {
 describe('unit names from paths', () => {
   it('escape as systemd-escape --path does', () => {
     const paths = ['/var/lib/.data', '/dev/disk/by-partlabel/var-data', '/', '//srv//a b/ü/', '/.hidden/x', '/mnt/data_1:2'];
-    const expected = execFileSync('systemd-escape', ['--path', ...paths], { encoding: 'utf8' }).trim().split(' ');
+    const expected = execFileSync('systemd-escape', ['--path', ...paths], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
     expect(paths.map(escapePath)).toEqual(expected);
   });
 });

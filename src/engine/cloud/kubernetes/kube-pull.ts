@@ -50,7 +50,9 @@ export async function ensurePullSecret(
   const current = await c.core.readNamespacedSecret({ name, namespace: s.namespace }).catch((err: unknown) => (kubeCode(err) === 404 ? undefined : fail(what)(err)));
   if (!current) await c.core.createNamespacedSecret({ namespace: s.namespace, body }).catch(fail(what));
   else if (current.data?.['.dockerconfigjson'] !== body.data!['.dockerconfigjson'] || current.type !== body.type)
-    await c.core.replaceNamespacedSecret({ name, namespace: s.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } } }).catch(fail(what));
+    await c.core
+      .replaceNamespacedSecret({ name, namespace: s.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } } })
+      .catch(fail(what));
   return name;
 }
 

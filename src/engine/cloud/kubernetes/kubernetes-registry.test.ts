@@ -78,7 +78,11 @@ describe('Kubernetes: images from the account’s private registry', { timeout: 
 
   it('rotated registry credentials reach the Secret at the next deploy, which then pulls', async () => {
     const rotated = 'rotated-Pw-7731';
-    h = await openKubernetesHarness({ fake: privateRegistry(rotated), registry: { registryUsername: USER, registryPassword: rotated }, provider: { publisher: fakePublisher([]) } });
+    h = await openKubernetesHarness({
+      fake: privateRegistry(rotated),
+      registry: { registryUsername: USER, registryPassword: rotated },
+      provider: { publisher: fakePublisher([]) },
+    });
     // A Secret from before the rotation, under Kiln's name.
     const stale = Buffer.from(JSON.stringify({ auths: { [TEST_REGISTRY]: { auth: Buffer.from(`${USER}:old`).toString('base64') } } })).toString('base64');
     await h.core.createNamespacedSecret({
