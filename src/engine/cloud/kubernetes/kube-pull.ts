@@ -49,6 +49,9 @@ export async function ensurePullSecret(
   const what = `write the registry pull secret '${name}' in namespace '${s.namespace}'`;
   const current = await c.core.readNamespacedSecret({ name, namespace: s.namespace }).catch((err: unknown) => (kubeCode(err) === 404 ? undefined : fail(what)(err)));
   if (!current) await c.core.createNamespacedSecret({ namespace: s.namespace, body }).catch(fail(what));
+  // A Secret of that name that this Kiln did not make is someone else's: never overwritten with the account's credentials.
+  else if (current.metadata?.labels?.[LABEL.kilnId] !== s.kilnId)
+    throw new EngineError('conflict', `namespace '${s.namespace}' already has a Secret '${name}' that Kiln did not make; remove or rename it`, 'account');
   else if (current.data?.['.dockerconfigjson'] !== body.data!['.dockerconfigjson'] || current.type !== body.type)
     await c.core
       .replaceNamespacedSecret({ name, namespace: s.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } } })

@@ -87,12 +87,33 @@ describe('Kubernetes: images from the account’s private registry', { timeout: 
     const stale = Buffer.from(JSON.stringify({ auths: { [TEST_REGISTRY]: { auth: Buffer.from(`${USER}:old`).toString('base64') } } })).toString('base64');
     await h.core.createNamespacedSecret({
       namespace: 'east',
-      body: { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'kiln-registry-k8s' }, data: { '.dockerconfigjson': stale } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/dockerconfigjson',
+        metadata: { name: 'kiln-registry-k8s', labels: { 'kiln.io/kiln-id': h.kilnId } },
+        data: { '.dockerconfigjson': stale },
+      },
     });
     await h.provider.createServerGroup(spec('web-rot-v001'));
     await healthy(h.provider, { account: 'k8s', region: 'east', name: 'web-rot-v001' }, 2);
     const secret = await h.core.readNamespacedSecret({ name: 'kiln-registry-k8s', namespace: 'east' });
     expect(Buffer.from(secret.data!['.dockerconfigjson']!, 'base64').toString('utf8')).toContain(rotated);
+  });
+
+  it('never overwrites a Secret of the same name that Kiln did not make', async () => {
+    h = await openKubernetesHarness({ fake: privateRegistry(), registry: { registryUsername: USER, registryPassword: PASSWORD }, provider: { publisher: fakePublisher([]) } });
+    await h.core.createNamespacedSecret({
+      namespace: 'east',
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kiln-registry-k8s' }, stringData: { token: 'theirs' } },
+    });
+    await expect(h.provider.createServerGroup(spec('web-clash-v001'))).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining("Secret 'kiln-registry-k8s' that Kiln did not make"),
+    });
+    const secret = await h.core.readNamespacedSecret({ name: 'kiln-registry-k8s', namespace: 'east' });
+    expect(JSON.stringify(secret)).not.toContain(PASSWORD);
+    expect(await h.objects()).toEqual([]);
   });
 
   it('without registry credentials the deploy fails with the kubelet’s pull error and leaves nothing behind', async () => {
