@@ -17,6 +17,7 @@ import { credentialRepository } from './repositories/credentials';
 import { auditRepository } from './repositories/audit';
 import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
+import { imagePushRepository } from './repositories/image-pushes';
 import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
 import { searchRepository } from './repositories/search';
@@ -49,6 +50,7 @@ export function createRepositories(db: Session): Repositories {
     audit: auditRepository(db),
     oidc: oidcRepository(db),
     images: imageRepository(db),
+    imagePushes: imagePushRepository(db),
     recipes: recipeRepository(db),
     jobRuns: jobRunRepository(db),
     search: searchRepository(db),

@@ -13,6 +13,7 @@ import type { Execution, ExecutionStatus, StageExecution } from '../shared/domai
 import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
 import type { ImageRepository } from './repositories/images';
+import type { ImagePushRepository } from './repositories/image-pushes';
 import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
 import type { ClusterOperationRepository } from './repositories/cluster-operations';
@@ -435,6 +436,8 @@ export interface Repositories {
   oidc: OidcRepository;
   /** The bakery's image registry and recipes. */
   images: ImageRepository;
+  /** Where image versions were pushed (registry, manifest digest). */
+  imagePushes: ImagePushRepository;
   recipes: RecipeRepository;
   /** Launch records and durable results of job attempts. */
   jobRuns: JobRunRepository;

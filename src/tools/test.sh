@@ -37,8 +37,9 @@ bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubbl
 bash src/tools/ensure-qemu.sh
 # The container provider's tests run against a real Docker Engine API: a throwaway Podman service
 # (installed when missing, started on a private socket and storage, stopped and removed afterwards).
+# The registry push tests push to a real registry: Debian's docker-registry, started the same way.
 VM_TESTS=src/engine/cloud/qemu/**,src/engine/bakery/vm-image.test.ts,src/engine/bakery/checks/qemu-boot.test.ts
-KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-podman.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "production traffic through a Kiln crash (alone: it measures 500 req/s through a real Kiln's balancer)"
 npx vitest run src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-balancer-restart.json"
@@ -65,7 +66,7 @@ VM_PID=$!
 PG_ONLY_ONCE=src/engine/bakery/builders/**,src/engine/bakery/checks/**,src/engine/bakery/[!r]*.test.ts,src/engine/bakery/reproducible-disk.test.ts,src/engine/cloud/docker/**,src/engine/cloud/kubernetes/**,src/engine/cloud/local*.test.ts,src/engine/cloud/contract/**
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/load-balancer-client.test.ts,src/engine/cloud/metadata-service.test.ts,src/engine/cloud/balancer-restart.test.ts
-PG_ONLY_ONCE=$PG_ONLY_ONCE,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/routes/container-instance-log.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/routes/container-instance-log.test.ts
 set +e
 KILN_TEST_EXCLUDE=$PG_ONLY_ONCE,$VM_TESTS \
   bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \

@@ -53,6 +53,28 @@ describe('kubernetes accounts through the API', () => {
     }
   });
 
+  it('keeps the registry credentials write-only: not in any answer, to an admin or a reader, nor in the audit log', async () => {
+    const password = 'registry-Pw-never-shown-4417';
+    const res = await post(
+      account('reg-k8s', testKubeConfigText(api.url, TOKEN), {
+        credentials: { kubeconfig: testKubeConfigText(api.url, TOKEN), registryUsername: 'robot', registryPassword: password },
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.body).not.toContain(password);
+    // Stored for the engine, which makes the cluster's pull secret from them.
+    expect((await repos.accounts.credentials('reg-k8s'))?.registryPassword).toBe(password);
+    for (const headers of [{}, reader])
+      for (const url of ['/api/accounts', '/api/accounts/reg-k8s']) {
+        const body = (await app.inject({ url, headers })).body;
+        expect(body).toContain('reg-k8s');
+        expect(body).not.toContain(password);
+      }
+    const audit = (await app.inject({ url: `/api/audit?action=${encodeURIComponent('POST /api/accounts')}` })).body;
+    expect(audit).toContain('reg-k8s');
+    expect(audit).not.toContain(password);
+  });
+
   it('refuses a narrow-role user', async () => {
     const res = await post(account('sneaky', testKubeConfigText(api.url, TOKEN)), reader);
     expect(res.statusCode).toBe(403);

@@ -117,3 +117,16 @@ export const ImageDetail = z.object({
   usage: z.array(ImageUsage),
 });
 export type ImageDetail = z.infer<typeof ImageDetail>;
+
+/** An image version pushed to a registry: what a cluster pulls it by (`repository@digest`), digest of the manifest. */
+export const ImagePush = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** The registry as the account names it, e.g. `registry.example.com/team`. */
+  registry: z.string(),
+  /** `host[:port]/path/name`, without tag or digest. */
+  repository: z.string(),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  pushedAt: z.iso.datetime({ offset: true }),
+});
+export type ImagePush = z.infer<typeof ImagePush>;

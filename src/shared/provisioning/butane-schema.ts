@@ -47,7 +47,44 @@ const resource = map({
   http_headers: unsupported(),
   verification: unsupported(),
 });
-const file = map({ group: owner, overwrite: bool, path: str, user: owner, append: unsupported(), contents: resource, mode: int });
+const file = map({ group: owner, overwrite: bool, path: str, user: owner, append: list(resource), contents: resource, mode: int });
+const partition = map({
+  guid: str,
+  label: str,
+  number: int,
+  resize: bool,
+  should_exist: bool,
+  size_mib: int,
+  start_mib: int,
+  type_guid: str,
+  wipe_partition_entry: bool,
+});
+const disk = map({ device: str, partitions: list(partition), wipe_table: bool });
+const filesystem = map({
+  device: str,
+  format: str,
+  label: str,
+  mount_options: list(str),
+  options: list(str),
+  path: str,
+  uuid: str,
+  wipe_filesystem: bool,
+  with_mount_unit: bool,
+});
+const tang = map({ thumbprint: str, url: str, advertisement: unsupported(['fcos-1.5.0']) });
+const luks = map({
+  clevis: map({ custom: map({ config: str, needs_network: bool, pin: str }), tang: list(tang), threshold: int, tpm2: bool }),
+  device: str,
+  key_file: resource,
+  label: str,
+  name: str,
+  options: list(str),
+  uuid: str,
+  wipe_volume: bool,
+  discard: unsupported(['fcos-1.5.0']),
+  open_options: unsupported(['fcos-1.5.0']),
+});
+const raid = map({ devices: list(str), level: str, name: str, options: list(str), spares: int });
 const directory = map({ group: owner, overwrite: bool, path: str, user: owner, mode: int });
 const link = map({ group: owner, overwrite: bool, path: str, user: owner, hard: bool, target: str });
 const user = map({
@@ -86,12 +123,12 @@ export const butaneSchema = map({
   passwd: map({ groups: list(group), users: list(user) }),
   storage: map({
     directories: list(directory),
-    disks: unsupported(),
+    disks: list(disk),
     files: list(file),
-    filesystems: unsupported(),
+    filesystems: list(filesystem),
     links: list(link),
-    luks: unsupported(),
-    raid: unsupported(),
+    luks: list(luks),
+    raid: list(raid),
     trees: unsupported(),
   }),
   systemd: map({ units: list(unit) }),
@@ -104,6 +141,10 @@ export type ButaneFile = Infer<typeof file>;
 export type ButaneResource = Infer<typeof resource>;
 export type ButaneOwner = Infer<typeof owner>;
 export type ButaneUnit = Infer<typeof unit>;
+export type ButaneDisk = Infer<typeof disk>;
+export type ButaneFilesystem = Infer<typeof filesystem>;
+export type ButaneLuks = Infer<typeof luks>;
+export type ButaneStorage = Infer<typeof butaneSchema.fields.storage>;
 
 export interface Reporter {
   error(parts: readonly PathPart[], message: string, at?: 'key' | 'value'): void;

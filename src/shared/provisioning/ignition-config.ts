@@ -16,7 +16,60 @@ const NodeFields = {
   user: Owner.optional(),
 };
 
-export const IgnitionFile = z.object({ ...NodeFields, contents: Resource.optional(), mode: z.number().int().optional() });
+export const IgnitionFile = z.object({ ...NodeFields, append: z.array(Resource).optional(), contents: Resource.optional(), mode: z.number().int().optional() });
+export const IgnitionDisk = z.object({
+  device: z.string(),
+  partitions: z
+    .array(
+      z.object({
+        guid: z.string().optional(),
+        label: z.string().optional(),
+        number: z.number().int().optional(),
+        resize: z.boolean().optional(),
+        shouldExist: z.boolean().optional(),
+        sizeMiB: z.number().int().optional(),
+        startMiB: z.number().int().optional(),
+        typeGuid: z.string().optional(),
+        wipePartitionEntry: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  wipeTable: z.boolean().optional(),
+});
+export const IgnitionLuks = z.object({
+  clevis: z
+    .object({
+      custom: z.object({ config: z.string().optional(), needsNetwork: z.boolean().optional(), pin: z.string().optional() }).optional(),
+      tang: z.array(z.object({ thumbprint: z.string().optional(), url: z.string().optional() })).optional(),
+      threshold: z.number().int().optional(),
+      tpm2: z.boolean().optional(),
+    })
+    .optional(),
+  device: z.string(),
+  keyFile: Resource.optional(),
+  label: z.string().optional(),
+  name: z.string(),
+  options: z.array(z.string()).optional(),
+  uuid: z.string().optional(),
+  wipeVolume: z.boolean().optional(),
+});
+export const IgnitionRaid = z.object({
+  devices: z.array(z.string()).optional(),
+  level: z.string().optional(),
+  name: z.string(),
+  options: z.array(z.string()).optional(),
+  spares: z.number().int().optional(),
+});
+export const IgnitionFilesystem = z.object({
+  device: z.string(),
+  format: z.string().optional(),
+  label: z.string().optional(),
+  mountOptions: z.array(z.string()).optional(),
+  options: z.array(z.string()).optional(),
+  path: z.string().optional(),
+  uuid: z.string().optional(),
+  wipeFilesystem: z.boolean().optional(),
+});
 export const IgnitionDirectory = z.object({ ...NodeFields, mode: z.number().int().optional() });
 export const IgnitionLink = z.object({ ...NodeFields, hard: z.boolean().optional(), target: z.string().optional() });
 
@@ -63,8 +116,12 @@ export const IgnitionConfig = z.object({
   storage: z
     .object({
       directories: z.array(IgnitionDirectory).optional(),
+      disks: z.array(IgnitionDisk).optional(),
       files: z.array(IgnitionFile).optional(),
+      filesystems: z.array(IgnitionFilesystem).optional(),
       links: z.array(IgnitionLink).optional(),
+      luks: z.array(IgnitionLuks).optional(),
+      raid: z.array(IgnitionRaid).optional(),
     })
     .optional(),
   systemd: z.object({ units: z.array(IgnitionUnit).optional() }).optional(),

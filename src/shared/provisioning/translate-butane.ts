@@ -4,6 +4,8 @@ import { decodeButane, type ButaneConfig, type ButaneOwner, type ButaneResource,
 import { makeDataUrl, utf8 } from './data-url';
 import { checkDuplicates, checkLinks, checkMode, checkNode, checkUnit, cleanPath } from './ignition-checks';
 import type { IgnitionConfig, IgnitionVersion } from './ignition-config';
+import { isRemote, type MountUnit, mergeUnits, mountUnitFor } from './mount-units';
+import { prune, storageDevices } from './storage-devices';
 import { keyText, parseYamlSource, resolve, resolveScalar, type YamlSource } from './yaml-source';
 import { errorMessage } from '../error-message';
 
@@ -55,7 +57,7 @@ export function translateButane(source: string, options: TranslateButaneOptions 
   const config = decodeButane(src, target.spec, report);
   // As in Butane, a source that does not even decode is not translated further.
   if (errors.length > 0) return finish();
-  const ignition = toIgnition(config, target.ignition, options, report);
+  const ignition = toIgnition(config, target.ignition, target.spec, options, report);
   if (config.storage) checkLinks(config.storage, report);
   checkDuplicates(config, report);
   return finish(ignition);
@@ -97,7 +99,7 @@ function selectTarget(src: YamlSource, report: Reporter) {
   return found;
 }
 
-function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: TranslateButaneOptions, report: Reporter): IgnitionConfig {
+function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion, options: TranslateButaneOptions, report: Reporter): IgnitionConfig {
   const storage = c.storage ?? {};
   const files = storage.files?.map((f, i) => {
     const at = ['storage', 'files', i];
@@ -107,8 +109,10 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: Translat
     if (f.overwrite && contents?.source === undefined) {
       report.error([...at, 'overwrite'], 'overwrite must be false if source is unspecified');
     }
-    return prune({ ...node(f), contents, mode: f.mode });
+    const append = f.append?.map((r, j) => resource(r, [...at, 'append', j], options, report) ?? {});
+    return prune({ ...node(f), append, contents, mode: f.mode });
   });
+  const { disks, filesystems, luks, raid } = storageDevices(storage, (r, at) => resource(r, at, options, report), report);
   const directories = storage.directories?.map((d, i) => {
     const at = ['storage', 'directories', i];
     checkNode(d, at, report);
@@ -148,13 +152,16 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, options: Translat
     const dropins = u.dropins?.map((d) => prune({ contents: d.contents, name: d.name ?? '' }));
     return prune({ contents: u.contents, dropins, enabled: u.enabled, mask: u.mask, name: u.name ?? '' });
   });
+  const mountUnits = (storage.filesystems ?? [])
+    .flatMap((f, i) => (f.with_mount_unit ? [mountUnitFor(f, spec, isRemote(f, storage), ['storage', 'filesystems', i], report)] : []))
+    .filter((u) => u !== undefined);
   const kargs = c.kernel_arguments;
   return prune({
     ignition: { version },
     kernelArguments: prune({ shouldExist: kargs?.should_exist, shouldNotExist: kargs?.should_not_exist }),
     passwd: prune({ groups, users }),
-    storage: prune({ directories, files, links }),
-    systemd: prune({ units }),
+    storage: prune({ directories, disks, files, filesystems, links, luks, raid }),
+    systemd: prune({ units: mergeUnits(mountUnits, units as MountUnit[] | undefined) }),
   }) as IgnitionConfig;
 }
 
@@ -214,14 +221,4 @@ function urlProblem(url: string): string | undefined {
   if (!scheme || !['http', 'https', 'tftp', 'gs', 's3', 'data'].includes(scheme)) return 'invalid url scheme';
   if (scheme === 'data' && !url.includes(',')) return 'invalid data URL: missing comma';
   return undefined;
-}
-
-/** Go's omitempty as Butane's JSON encoder applies it: absent, empty lists and empty objects vanish. */
-function prune<T extends Record<string, unknown>>(o: T): T | undefined {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = v;
-  }
-  return Object.keys(out).length > 0 ? (out as T) : undefined;
 }

@@ -7,6 +7,7 @@ import { bundleContainerImages } from './bundle-images';
 import { join } from 'node:path';
 import { createDockerProvider } from './docker-provider';
 import { createKubernetesProvider } from '../kubernetes/kubernetes-provider';
+import { accountRegistryPublisher } from '../../registry-push/publish-image';
 import { createQemuProvider } from '../qemu/qemu-provider';
 import { registryDiskImages } from '../qemu/registry-disk-images';
 
@@ -26,8 +27,12 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         dataDir: join(deps.cloudDir, 'docker', account.name),
         log: (line) => deps.log(`${account.name}: ${line}`),
       }),
-    // The cluster pulls `<registry>/<name>:<version>`: pushing the bakery's image there is still to come (issue 21).
-    kubernetes: (account, credentials) => createKubernetesProvider({ repos: deps.repos, account, credentials, images, log: (line) => deps.log(`${account.name}: ${line}`) }),
+    // Each deploy pushes the bakery's image to the account's registry; the pods run it by digest.
+    kubernetes: (account, credentials) => {
+      const log = (line: string) => deps.log(`${account.name}: ${line}`);
+      const publisher = accountRegistryPublisher({ repos: deps.repos, account, credentials, log });
+      return createKubernetesProvider({ repos: deps.repos, account, credentials, images, publisher, log });
+    },
     qemu: (account) =>
       createQemuProvider({
         repos: deps.repos,

@@ -4,6 +4,7 @@ import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Event } from 'kubernetes-models/v1/Event';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { createControllers } from './fake-controllers';
 import { createKubelet, type KubeletOptions } from './fake-kubelet';
@@ -24,6 +25,7 @@ export interface FakeApiServerOptions extends KubeletOptions {
 const KINDS: Record<string, { group: string; kind: string; validate: (o: unknown) => void }> = {
   pods: { group: '', kind: 'Pod', validate: (o) => new Pod(o as never).validate() },
   services: { group: '', kind: 'Service', validate: (o) => new Service(o as never).validate() },
+  secrets: { group: '', kind: 'Secret', validate: (o) => new Secret(o as never).validate() },
   events: { group: '', kind: 'Event', validate: (o) => new Event(o as never).validate() },
   'replicasets.apps': { group: 'apps', kind: 'ReplicaSet', validate: (o) => new ReplicaSet(o as never).validate() },
   'jobs.batch': { group: 'batch', kind: 'Job', validate: (o) => new Job(o as never).validate() },

@@ -11,6 +11,10 @@ export interface KubeletOptions {
   /** 'probe': ready when the readiness probe answers; 'never': the probe never passes (a broken app). */
   readiness?: 'probe' | 'never';
   probeIntervalMs?: number;
+  /** A private registry: pulls from `host/…` need an imagePullSecret of the pod holding these credentials. */
+  registryAuth?: { host: string; username: string; password: string };
+  /** repository → the only manifest digest it has: an image pinned to another digest is not found. */
+  digests?: Record<string, string>;
 }
 
 interface Running {
@@ -72,6 +76,21 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     });
   };
 
+  /** What a private registry says to a pull without the right credentials (as containerd reports it); undefined when allowed. */
+  const pullDenied = (pod: KubeObject, repo: string): string | undefined => {
+    const auth = options.registryAuth;
+    if (!auth || !repo.startsWith(`${auth.host}/`)) return undefined;
+    const want = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+    for (const ref of pod.spec.imagePullSecrets ?? []) {
+      const secret = store.get('secrets', pod.metadata.namespace!, ref.name);
+      if (secret?.type !== 'kubernetes.io/dockerconfigjson') continue;
+      const data = (secret.data ?? {}) as Record<string, string>;
+      const config = JSON.parse(Buffer.from(data['.dockerconfigjson'] ?? '', 'base64').toString('utf8') || '{}');
+      if (config.auths?.[auth.host]?.auth === want) return undefined;
+    }
+    return `failed to authorize: failed to fetch oauth token: unexpected status from GET request to https://${auth.host}/token: 401 Unauthorized`;
+  };
+
   async function start(pod: KubeObject): Promise<void> {
     const uid = pod.metadata.uid!;
     let markExited = () => {};
@@ -85,9 +104,12 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to fake-node`);
     await new Promise((res) => r.timers.push(setTimeout(res, options.startDelayMs ?? 50)));
     if (!running.has(uid)) return markExited();
-    const script = options.images[repo];
+    const pinned = /@(sha256:[a-f0-9]+)$/.exec(image)?.[1];
+    const denied = pullDenied(pod, repo);
+    const script = denied || (pinned && options.digests?.[repo] !== pinned) ? undefined : options.images[repo];
     if (!script) {
-      const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": ${repo}:${tag}: not found`;
+      const why = denied ?? `${pinned ? `${repo}@${pinned}` : `${repo}:${tag}`}: not found`;
+      const message = `Failed to pull image "${image}": rpc error: code = ${denied ? 'Unknown' : 'NotFound'} desc = failed to pull and unpack image "${image}": ${why}`;
       event(pod, 'Warning', 'Failed', message);
       event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
       setStatus(pod, {

@@ -36,8 +36,10 @@ export interface GroupManifest {
   application: string;
   cluster: string;
   image: { name: string; version: string; digest?: string | undefined };
-  /** `<registry>/<name>:<version>`: what the cluster pulls. */
+  /** `<registry>/<name>@<digest>` (pushed) or `<registry>/<name>:<version>`: what the cluster pulls. */
   pullRef: string;
+  /** The Secret with the account's registry credentials, when the registry needs them. */
+  pullSecret?: string | undefined;
   capacity: Capacity;
   loadBalancers: string[];
   healthCheckPath: string;
@@ -78,6 +80,7 @@ export function replicaSetManifest(g: GroupManifest): V1ReplicaSet {
       template: {
         metadata: { labels: { ...labels, ...Object.fromEntries(g.loadBalancers.map((lb) => [lbLabel(lb), 'true'])) } },
         spec: {
+          ...(g.pullSecret ? { imagePullSecrets: [{ name: g.pullSecret }] } : {}),
           containers: [
             {
               name: 'app',

@@ -23,7 +23,17 @@ export const knownImages = (...names: string[]): ContainerImageSource => ({
  * namespace other). `objects()` lists what of this Kiln is in the cluster, by label.
  */
 export async function openKubernetesHarness(
-  options: { fake?: Partial<FakeApiServerOptions>; token?: string; server?: string; images?: string[]; provider?: Partial<KubernetesProviderOptions> } = {},
+  options: {
+    fake?: Partial<FakeApiServerOptions>;
+    token?: string;
+    server?: string;
+    images?: string[];
+    provider?: Partial<KubernetesProviderOptions>;
+    /** The account's registry credentials, stored with its kubeconfig. */
+    registry?: { registryUsername: string; registryPassword: string };
+    /** The account's registry (`endpoint.registry`); the fake's `registry.test` by default. */
+    registryUrl?: string;
+  } = {},
 ) {
   const api = await startFakeApiServer({
     images: SAMPLE_IMAGES,
@@ -34,8 +44,8 @@ export async function openKubernetesHarness(
     },
     ...options.fake,
   });
-  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: TEST_REGISTRY } });
-  const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good') };
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: options.registryUrl ?? TEST_REGISTRY } });
+  const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good'), ...options.registry };
   await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
   const kilnId = await repos.cloudProcesses.installationId();
   const admin = testKubeConfig(api.url, 'good');

@@ -11,6 +11,8 @@ import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
 import { createServiceBalancers } from './kube-balancers';
 import { instanceIdOf, stuckReason } from './kube-instances';
 import { ANNOTATION, LABEL, replicaSetManifest } from './kube-manifests';
+import { ensurePullSecret, pullReference } from './kube-pull';
+import type { ImagePublisher } from '../../registry-push/publish-image';
 
 export interface KubernetesProviderOptions {
   repos: Repositories;
@@ -18,6 +20,8 @@ export interface KubernetesProviderOptions {
   credentials?: AccountCredentials | undefined;
   /** Which `name:version` exist as OCI images; the cluster pulls them from the account's registry. */
   images: ContainerImageSource;
+  /** Pushes an image to the account's registry before a deploy, so pods run it by digest; without one pods pull `<registry>/<name>:<version>`. */
+  publisher?: ImagePublisher | undefined;
   /** How long a new group's pods are watched for a failure that will not fix itself (an image that cannot be pulled). */
   startGraceMs?: number;
   /** How long a destroy waits for the group's pods to be gone. */
@@ -143,7 +147,8 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
       // Whether it exists is the cluster's to say, read below once the image is known.
       const capacity = checkNewServerGroup(spec, account, false, 'namespace');
-      const image = await this.resolveImage(spec.image);
+      const found = await options.images.resolve(spec.image);
+      if (!found) throw new EngineError('bad_request', `image '${spec.image}' is not an OCI image Kiln knows, so account '${account.name}' cannot run it`, 'image');
       const existing = await c.apps.readNamespacedReplicaSet({ name: spec.name, namespace: spec.region }).catch((err: unknown) => {
         if (kubeCode(err) === 404) return undefined;
         return fail(`read server group '${spec.name}' in namespace '${spec.region}'`)(err);
@@ -151,14 +156,16 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       if (existing) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
       let healthCheckPath = '/health';
       for (const name of spec.loadBalancers) healthCheckPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
-      const registry = account.endpoint.registry;
+      const { ref: image, pullRef } = await pullReference(account, found, options.publisher);
+      const pullSecret = await ensurePullSecret(c, { kilnId, account, credentials: options.credentials, namespace: spec.region }, fail);
       const manifest = replicaSetManifest({
         kilnId,
         name: spec.name,
         application: spec.application,
         cluster: groupMoniker(spec.name).cluster,
         image,
-        pullRef: `${registry ? `${registry}/` : ''}${image.name}:${image.version}`,
+        pullRef,
+        pullSecret,
         capacity,
         loadBalancers: spec.loadBalancers,
         healthCheckPath,
