@@ -56,9 +56,7 @@ describe('deploy: expressions in capacity, account and strategy', { timeout: 120
     const { id } = await d.engine.start(pipeline, { type: 'manual', user: 'ana', parameters: { count: 'lots' } });
     const done = await d.finish(id);
     expect(done.status).toBe('TERMINAL');
-    expect(done.stages[0]!.error).toBe(
-      "config: capacity.desired: ${ parameters.count } gave 'lots', which capacity.desired does not take: Desired must be a number",
-    );
+    expect(done.stages[0]!.error).toBe("config: capacity.desired: ${ parameters.count } gave 'lots', which capacity.desired does not take: Desired must be a number");
     expect(await env.t.repos.serverGroups.listByApplication('web')).toEqual([]);
   });
 });

@@ -13,10 +13,10 @@ async function owner(grant: 'EXECUTE' | 'WRITE' = 'EXECUTE'): Promise<string> {
 
 /** A pipeline whose one stage records the image version its trigger carried, as a deploy's image field would read it. */
 const onImage = async (trigger: Record<string, unknown>) =>
-  t.pipeline(
-    [{ refId: 'v', type: 'evaluateVariables', name: 'Which', config: { variables: [{ key: 'image', value: '${ trigger.image }:${ trigger.version }' }] } }],
-    { concurrency: { limitConcurrent: false }, triggers: [{ type: 'registry', id: 'r1', setAt: new Date().toISOString(), ...trigger }] },
-  );
+  t.pipeline([{ refId: 'v', type: 'evaluateVariables', name: 'Which', config: { variables: [{ key: 'image', value: '${ trigger.image }:${ trigger.version }' }] } }], {
+    concurrency: { limitConcurrent: false },
+    triggers: [{ type: 'registry', id: 'r1', setAt: new Date().toISOString(), ...trigger }],
+  });
 
 const runsOf = async (pipelineId: string) => (await t.repos.executions.list('web', { limit: 20, pipelineId })).executions;
 

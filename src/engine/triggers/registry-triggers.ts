@@ -40,7 +40,9 @@ export function createRegistryTriggers(deps: {
       const live = (await deps.repos.pipelines.withRegistryTrigger())
         .filter((p) => !p.disabled)
         .flatMap((pipeline) =>
-          pipeline.triggers.flatMap((trigger, index) => (trigger.type === 'registry' && trigger.enabled ? [{ pipeline, trigger: { ...trigger, setAt: trigger.setAt ?? startedAt }, index }] : [])),
+          pipeline.triggers.flatMap((trigger, index) =>
+            trigger.type === 'registry' && trigger.enabled ? [{ pipeline, trigger: { ...trigger, setAt: trigger.setAt ?? startedAt }, index }] : [],
+          ),
         );
       if (live.length === 0) return 0;
       // Nothing from before a trigger was set up fires it; nothing older than the catch-up window is read.

@@ -10,7 +10,6 @@ let repos: Repositories;
 let close: () => Promise<void>;
 let as: Awaited<ReturnType<typeof openNarrowRoleApp>>['as'];
 
-
 beforeAll(async () => {
   // walt edits pipelines but may not run them; ed edits and runs.
   ({ repos, close, as } = await openNarrowRoleApp({ walt: ['WRITE'], ed: ['WRITE', 'EXECUTE'] }));

@@ -93,7 +93,7 @@ export function expressionFields(schema: z.ZodType, config: unknown): { fields: 
   return { fields, issues };
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 
 export type ResolvedConfig<T> = { ok: true; data: T } | { ok: false; field: string; error: string };
 
@@ -102,12 +102,7 @@ export type ResolvedConfig<T> = { ok: true; data: T } | { ok: false; field: stri
  * schema. Each field is evaluated once: a value that looks like `${ … }` (a parameter's text) is
  * never evaluated again, so nobody smuggles an expression in through a parameter.
  */
-export function resolveConfig<T>(
-  schema: z.ZodType<T>,
-  config: unknown,
-  scope: ExpressionScope,
-  describe: (issue: Issue) => string = (i) => i.message,
-): ResolvedConfig<T> {
+export function resolveConfig<T>(schema: z.ZodType<T>, config: unknown, scope: ExpressionScope, describe: (issue: Issue) => string = (i) => i.message): ResolvedConfig<T> {
   let current = config;
   const done = new Map<string, { path: Path; source: string; value: unknown }>();
   for (;;) {
@@ -208,9 +203,7 @@ export function checkExpressionFields(
       const placed = place(schema, config, f.path, value);
       value = valueAt(placed, f.path);
       const result = schema.safeParse(placed);
-      const bad = result.success
-        ? undefined
-        : result.error.issues.find((i) => !before.has(`${keyOf(i.path)}|${i.message}`) && !others(f).some((p) => within(i, p)));
+      const bad = result.success ? undefined : result.error.issues.find((i) => !before.has(`${keyOf(i.path)}|${i.message}`) && !others(f).some((p) => within(i, p)));
       if (bad) {
         problems.push({ path: f.path, message: `\${ ${f.source} } gives ${show(value)}${when ? ` when ${when}` : ''}, which ${field} does not take: ${describe(bad)}` });
         break;
