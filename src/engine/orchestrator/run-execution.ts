@@ -264,9 +264,8 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
   const handler = isStageType(stage.type) ? stageHandlers[stage.type] : undefined;
   if (!handler || !isStageType(stage.type)) return { status: 'FAILED', error: `stage type '${stage.type}' cannot run in this version of Kiln` };
   // Expression fields (a capacity of `${ parameters.count }`) are evaluated here, and the results checked by the field's own schema.
-  const type = stage.type;
-  const describe = (issue: z.core.$ZodIssue) => issueSentence(issue, fieldNameAt(['stages', 0, 'config', ...issue.path], type));
-  const config = resolveConfig(stageDefinitions[type].config as z.ZodType, stage.config, scope, describe);
+  const describe = (issue: z.core.$ZodIssue) => issueSentence(issue, fieldNameAt(['stages', 0, 'config', ...issue.path], stage.type));
+  const config = resolveConfig(stageDefinitions[stage.type].config as z.ZodType, stage.config, scope, describe);
   if (!config.ok) return { status: 'FAILED', error: `config: ${config.error}` };
   try {
     return await handler.step({
