@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineDraft } from '../../shared/domain/pipeline';
-import { upCount } from '../cloud/test-cloud';
+import { bundleImage } from '../../db/test-builders';
+import { until, upCount } from '../cloud/test-cloud';
 import { PROD, useDeployCloud } from '../cloud/test-deploys';
 
 const env = useDeployCloud();
@@ -58,5 +59,31 @@ describe('deploy: expressions in capacity, account and strategy', { timeout: 120
     expect(done.status).toBe('TERMINAL');
     expect(done.stages[0]!.error).toBe("config: capacity.desired: ${ parameters.count } gave 'lots', which capacity.desired does not take: Desired must be a number");
     expect(await env.t.repos.serverGroups.listByApplication('web')).toEqual([]);
+  });
+
+  it('a version added to the registry deploys through a registry trigger, the deploy reading trigger.image and trigger.version', async () => {
+    const d = await env.setup();
+    const pipeline = await env.t.repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'on-new-version',
+        triggers: [{ type: 'registry', image: 'sample-app', runAs: 'ana', setAt: new Date().toISOString() }],
+        stages: [
+          {
+            refId: 'd',
+            type: 'deploy',
+            name: 'Deploy',
+            config: { ...PROD, stack: 'fresh', image: '${ trigger.image }:${ trigger.version }', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' },
+          },
+        ],
+      }),
+      'ana',
+    );
+    await env.t.repos.images.create(bundleImage(1, 'sample-app'), 'ci'); // the running engine reads the registry's log every second
+    const run = await until('the registry trigger to start a run', async () => (await env.t.repos.executions.list('web', { limit: 5, pipelineId: pipeline.id })).executions[0]);
+    const done = await d.finish(run.id);
+    expect(done.trigger).toMatchObject({ type: 'registry', user: 'ana', image: 'sample-app', version: 'v1' });
+    expect(done.stages[0]!.error).toBeUndefined();
+    expect(done.stages[0]!.outputs).toMatchObject({ serverGroup: 'web-fresh-v001', image: 'sample-app:v1' });
   });
 });
