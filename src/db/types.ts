@@ -171,6 +171,8 @@ export interface PipelineRepository {
   triggeredBy(application: string): Promise<Pipeline[]>;
   /** Pipelines with at least one cron trigger (enabled or not). */
   withCron(): Promise<Pipeline[]>;
+  /** Pipelines with a registry trigger (enabled or not). */
+  withRegistryTrigger(): Promise<Pipeline[]>;
   /** Revision 1. Throws ConflictError when the application already has a pipeline of that name. */
   create(draft: PipelineDraft, by: string): Promise<Pipeline>;
   /**

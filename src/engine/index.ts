@@ -24,6 +24,7 @@ import { stopCanceledContainerJob } from './stages/run-container-job';
 import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
 import { deliverDue } from './notifications/deliver';
 import { createCronScheduler } from './triggers/cron-scheduler';
+import { createRegistryTriggers } from './triggers/registry-triggers';
 import { derivedId } from './derived-id';
 import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
@@ -105,7 +106,7 @@ export interface Engine {
   tick(): Promise<number>;
   /** Sends due notifications now (run() does every second). */
   deliverNotifications(): Promise<number>;
-  /** Fires due cron triggers now (run() checks every second). */
+  /** Fires due cron triggers and what the image registry did since the last check (run() checks every second). */
   checkTriggers(): Promise<number>;
   /** Ticks on a timer until stop(); start() and judge() also tick at once. */
   run(): void;
@@ -282,6 +283,8 @@ export function createEngine(options: EngineOptions): Engine {
     fire: (pipeline, trigger, cause) => fire(pipeline, { type: 'cron', user: trigger.runAs ?? TRIGGER_ACCOUNT, parameters: {} }, cause),
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  const registryTriggers = createRegistryTriggers({ repos, now, fire, fallbackUser: TRIGGER_ACCOUNT, ...(options.onError ? { onError: options.onError } : {}) });
+  const checkTriggers = async () => (await cron.check()) + (await registryTriggers.check());
   const controls = createControls({
     repos,
     events,
@@ -311,7 +314,7 @@ export function createEngine(options: EngineOptions): Engine {
 
     tick,
     deliverNotifications: () => deliver(),
-    checkTriggers: () => cron.check(),
+    checkTriggers,
 
     run() {
       if (timer) return;
@@ -322,7 +325,7 @@ export function createEngine(options: EngineOptions): Engine {
       }, options.tickMs ?? 250);
       slowTimer = setInterval(() => {
         void deliver();
-        void cron.check().catch((err: unknown) => options.onError?.(err));
+        void checkTriggers().catch((err: unknown) => options.onError?.(err));
       }, 1000);
       kick();
     },

@@ -87,7 +87,7 @@ describe('a pipeline stored in an older shape', () => {
     const run = await engine.start((await t.repos.pipelines.get(id))!, { type: 'manual', user: 'ana', parameters: {} });
     await engine.tick();
     const stage = (await t.repos.executions.get(run.id))!.stages[0]!;
-    expect({ status: stage.status, error: stage.error }).toMatchObject({ status: 'TERMINAL', error: 'config: Too big: expected number to be <=604800' });
+    expect({ status: stage.status, error: stage.error }).toMatchObject({ status: 'TERMINAL', error: 'config: seconds: Wait time must be 604800 seconds (7 days) or less' });
     await engine.stop();
   });
 

@@ -39,6 +39,20 @@ export interface ImageRepository {
   revoke(name: string, version: string, revocation: { at: string; reason: string; by: string }): Promise<ImageVersion>;
   /** Lifts the version's own revocation, keeping it and the reason; ConflictError when it has none of its own. */
   restore(name: string, version: string, restoration: { at: string; reason: string; by: string }): Promise<ImageVersion>;
+  /**
+   * The registry's event log, oldest first: every version put on a channel (a new version lands on
+   * `latest` in the transaction that stores it), after history row `afterId` and not before `since`.
+   */
+  channelMoves(afterId: number, since: string, limit: number): Promise<ChannelMove[]>;
+}
+
+export interface ChannelMove {
+  id: number;
+  name: string;
+  channel: string;
+  version: string;
+  at: string;
+  by: string;
 }
 
 type Row = {
@@ -284,6 +298,15 @@ export function imageRepository(db: Session): ImageRepository {
       await db.transaction((tx) => assign(tx, name, channel, image.id, by));
       const detail = await this.detail(name);
       return detail!.history.find((h) => h.channel === channel)!;
+    },
+
+    async channelMoves(afterId, since, limit) {
+      const { rows } = await db.query<{ id: string | number; name: string; channel: string; version: number; at: Date | string; by: string }>(
+        `select h.id, h.name, h.channel, i.version, h.at, h.by from image_channel_history h join images i on i.id = h.image_id
+         where h.id > $1 and h.at >= $2 order by h.id limit $3`,
+        [afterId, since, limit],
+      );
+      return rows.map((r) => ({ id: Number(r.id), name: r.name, channel: r.channel, version: `v${r.version}`, at: new Date(r.at).toISOString(), by: r.by }));
     },
 
     async revoke(name, version, revocation) {

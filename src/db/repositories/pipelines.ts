@@ -44,6 +44,10 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
       return many((await db.query<RevisionedRow>(`${docs.select} where config->'triggers' @> '[{"type":"cron"}]'::jsonb order by id`)).rows);
     },
 
+    async withRegistryTrigger() {
+      return many((await db.query<RevisionedRow>(`${docs.select} where config->'triggers' @> '[{"type":"registry"}]'::jsonb order by id`)).rows);
+    },
+
     create(draft, by) {
       return docs.create({ application: draft.application, name: draft.name }, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },

@@ -1,6 +1,9 @@
+import type { z } from 'zod';
 import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution, type TriggerRecord } from '../../shared/domain/execution';
 import type { Pipeline } from '../../shared/domain/pipeline';
 import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
+import { resolveConfig } from '../../shared/stages/config-expressions';
+import { fieldNameAt, issueSentence } from '../../shared/domain/problem-messages';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { ExecutionLease, Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
@@ -261,8 +264,10 @@ function earliest(a: Date | 'never' | null, b: Date): Date {
 async function step(execution: Execution, stage: StageExecution, scope: ReturnType<typeof expressionScope>, deps: RunDeps): Promise<StepResult> {
   const handler = isStageType(stage.type) ? stageHandlers[stage.type] : undefined;
   if (!handler || !isStageType(stage.type)) return { status: 'FAILED', error: `stage type '${stage.type}' cannot run in this version of Kiln` };
-  const config = stageDefinitions[stage.type].config.safeParse(stage.config);
-  if (!config.success) return { status: 'FAILED', error: `config: ${config.error.issues[0]?.message ?? 'invalid'}` };
+  // Expression fields (a capacity of `${ parameters.count }`) are evaluated here, and the results checked by the field's own schema.
+  const describe = (issue: z.core.$ZodIssue) => issueSentence(issue, fieldNameAt(['stages', 0, 'config', ...issue.path], stage.type));
+  const config = resolveConfig(stageDefinitions[stage.type].config as z.ZodType, stage.config, scope, describe);
+  if (!config.ok) return { status: 'FAILED', error: `config: ${config.error}` };
   try {
     return await handler.step({
       execution,

@@ -10,7 +10,9 @@ export function expressionScope(execution: Execution): ExpressionScope {
       type: execution.trigger.type,
       user: execution.trigger.user,
       ...Object.fromEntries(
-        (['payload', 'commit', 'branch', 'tag', 'buildNumber', 'buildUrl'] as const).flatMap((k) => (execution.trigger[k] !== undefined ? [[k, execution.trigger[k]]] : [])),
+        (['payload', 'commit', 'branch', 'tag', 'buildNumber', 'buildUrl', 'image', 'version', 'channel'] as const).flatMap((k) =>
+          execution.trigger[k] !== undefined ? [[k, execution.trigger[k]]] : [],
+        ),
       ),
     },
     execution: { id: execution.id, application: execution.application, pipeline: execution.pipelineName },

@@ -17,7 +17,7 @@ export const COMPLETED: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FA
 export const LETS_DOWNSTREAM_RUN: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);
 
 export const TriggerRecord = z.object({
-  type: z.enum(['manual', 'webhook', 'cron', 'pipeline']),
+  type: z.enum(['manual', 'webhook', 'cron', 'pipeline', 'registry']),
   user: z.string(),
   parameters: z.record(z.string(), z.string()).default({}),
   /** The body a webhook trigger was called with, as `trigger.payload` to expressions. */
@@ -28,6 +28,10 @@ export const TriggerRecord = z.object({
   tag: z.string().max(500).optional(),
   buildNumber: z.number().int().optional(),
   buildUrl: z.string().max(2000).optional(),
+  /** The image version a `registry` trigger fired for (`sample-app`, `v12`), and the channel it was put on. */
+  image: z.string().max(128).optional(),
+  version: z.string().max(64).optional(),
+  channel: z.string().max(40).optional(),
   /** The parent execution for `pipeline` triggers and `pipeline` stages. */
   parentExecutionId: ExecutionId.optional(),
   parentStageRefId: z.string().optional(),

@@ -3,6 +3,7 @@ import { PipelineDraft, type StageConfig } from './pipeline';
 import { isStageType, stageDefinitions, STAGE_TYPES } from '../stages/registry';
 import { cyclicGroups, unreachableStages } from './pipeline-reachability';
 import { fieldNameAt, issueSentence } from './problem-messages';
+import { checkExpressionFields } from '../stages/config-expressions';
 
 export interface PipelineProblem {
   /** Where, as a JSON-ish path: `stages[2].config.seconds`. */
@@ -128,8 +129,12 @@ export function validatePipeline(raw: unknown): PipelineValidation {
     if (!isStageType(stage.type)) {
       at(i, 'type', `unknown stage type '${stage.type}' (known: ${STAGE_TYPES.join(', ')})`);
     } else {
-      const result = stageDefinitions[stage.type].config.safeParse(stage.config);
-      if (!result.success) problems.push(...fromIssues(result.error.issues, raw, ['stages', i, 'config']));
+      // A field holding a `${ … }` is checked here as far as its value is known now, the rest when the stage runs.
+      const prefix = ['stages', i, 'config'];
+      const describe = (issue: z.core.$ZodIssue) => issueSentence(issue, fieldNameAt([...prefix, ...issue.path], stage.type));
+      const checked = checkExpressionFields(stageDefinitions[stage.type].config, stage.config, draft.parameters, describe);
+      problems.push(...fromIssues(checked.issues, raw, prefix));
+      for (const p of checked.problems) at(i, pathOf(['config', ...p.path]), p.message);
     }
     stage.requisiteStageRefIds.forEach((ref, j) => {
       if (ref === stage.refId) at(i, `requisiteStageRefIds[${j}]`, 'a stage cannot depend on itself');

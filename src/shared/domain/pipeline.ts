@@ -3,6 +3,7 @@ import { ApplicationName } from './names';
 import { Timestamp } from './ids';
 import { TemplateString } from '../stages/definition';
 import { isTimeZone, parseCron } from './cron';
+import { ChannelName } from './image';
 
 export const PipelineId = z.uuid('pipeline id must be a UUID').brand<'PipelineId'>();
 export type PipelineId = z.infer<typeof PipelineId>;
@@ -108,6 +109,27 @@ const PipelineTrigger = z.object({
     .min(1)
     .default(['succeeded']),
 });
+const isRegExp = (r: string) => {
+  try {
+    new RegExp(r);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/**
+ * Kiln's image registry: a version of `image` put on `channel` (every new version lands on
+ * `latest`) starts a run with `trigger.image` and `trigger.version`, when the version matches.
+ */
+const RegistryTrigger = z.object({
+  type: z.literal('registry'),
+  enabled: z.boolean().default(true),
+  ...TriggerStamp,
+  image: z.string().trim().min(1, 'image must name an image of the registry').max(128),
+  channel: ChannelName.default('latest'),
+  /** The version label (v12) must match this regular expression in full. */
+  versionRegex: z.string().max(200).refine(isRegExp, 'versionRegex must be a regular expression').optional(),
+});
 const ManualTrigger = z.object({ type: z.literal('manual'), enabled: z.boolean().default(true), id: TriggerStamp.id });
 
 /** A trigger as saved and stored. A webhook trigger sent back without its secret keeps the stored one. */
@@ -122,6 +144,7 @@ export const Trigger = z.discriminatedUnion('type', [
     .superRefine(secretOrKept),
   CronTrigger,
   PipelineTrigger,
+  RegistryTrigger,
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 
@@ -176,7 +199,7 @@ export const Pipeline = PipelineDraft.extend({
 export type Pipeline = z.infer<typeof Pipeline>;
 
 /** A trigger as the API answers it: a webhook trigger's secret is never in it, only when and by whom it was set. */
-export const PublicTrigger = z.discriminatedUnion('type', [ManualTrigger, z.object(WebhookTriggerFields), CronTrigger, PipelineTrigger]);
+export const PublicTrigger = z.discriminatedUnion('type', [ManualTrigger, z.object(WebhookTriggerFields), CronTrigger, PipelineTrigger, RegistryTrigger]);
 export type PublicTrigger = z.infer<typeof PublicTrigger>;
 
 /**

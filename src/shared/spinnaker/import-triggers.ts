@@ -32,7 +32,6 @@ export function generateSecret(): string {
 
 /** Trigger kinds Kiln does not have yet, and what to use meanwhile. */
 const NOT_YET: Record<string, string> = {
-  docker: 'Kiln has no registry trigger yet: Kiln images start pipelines through a webhook trigger or a pipeline trigger',
   travis: 'Kiln has no CI triggers yet: use a webhook trigger',
   pubsub: 'Kiln has no pub/sub trigger: use a webhook trigger',
   artifactory: 'Kiln has no Artifactory trigger: use a webhook trigger',
@@ -60,6 +59,37 @@ function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | 
   }
   // Spinnaker's branch is a regular expression over the branch name; Kiln's constraint is over the pushed ref.
   return { [field]: escapeRegex(repo), ...(branch ? { ref: `refs/heads/(?:${branch})` } : {}) };
+}
+
+/**
+ * A Docker registry trigger watches Kiln's own registry instead: the image named like the
+ * repository's last part, every new version (channel `latest`); Spinnaker's tag pattern becomes
+ * the version pattern, which Kiln matches against its version labels (v1, v2, …).
+ */
+function registryTriggerOf(f: Fields, ctx: ImportContext): Omit<Extract<Trigger, { type: 'registry' }>, 'enabled'> | undefined {
+  const repository = f.str('repository') ?? '';
+  const image = repository.split('/').pop()?.trim().toLowerCase() ?? '';
+  f.take('repository', 'organization', 'registry', 'account', 'id');
+  if (!image) {
+    ctx.warn(`${f.path}.repository`, 'a docker trigger without a repository names no image; trigger not imported');
+    return undefined;
+  }
+  const where = [f.str('registry'), f.str('account') && `account ${f.str('account')}`].filter(Boolean).join(', ');
+  ctx.warn(
+    f.path,
+    `docker trigger imported as a registry trigger on Kiln's image '${image}' (from repository '${repository}'${where ? ` on ${where}` : ''}): it starts a run when a version of that image is added to Kiln's registry; trigger.image and trigger.version name it`,
+  );
+  const tag = f.str('tag');
+  f.take('tag');
+  if (!tag) return { type: 'registry', image, channel: 'latest' };
+  try {
+    new RegExp(tag);
+  } catch {
+    ctx.warn(`${f.path}.tag`, `'${tag}' is not a regular expression; not kept (every version starts a run)`);
+    return { type: 'registry', image, channel: 'latest' };
+  }
+  ctx.warn(`${f.path}.tag`, `kept as the version pattern '${tag}': Kiln's versions are v1, v2, …, not Docker tags, so check it still matches what it should`);
+  return { type: 'registry', image, channel: 'latest', versionRegex: tag };
 }
 
 export interface ImportedTriggers {
@@ -109,6 +139,9 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
           ? `git trigger imported as a webhook trigger with a generated secret (shown once): add it to the repository's webhook (GitHub: content type application/json; GitLab: secret token) with the URL /api/pipelines/<id>/webhook`
           : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`,
       );
+    } else if (type === 'docker') {
+      const registry = registryTriggerOf(f, ctx);
+      if (registry) triggers.push({ ...registry, enabled });
     } else if (type === 'webhook') {
       // Spinnaker's webhooks are open to anyone who knows the URL; Kiln's are signed with a shared secret.
       const secret = generateSecret();

@@ -191,7 +191,9 @@ describe('importSpinnakerPipeline: Jenkins and Kubernetes manifests', () => {
     expect(r.warningText).toContain("$.stages[6].type: preconfigured webhook type 'notifyCmdb' imported as a plain webhook");
     expect(r.draft.triggers[1]).toMatchObject({ type: 'webhook', payloadConstraints: { name: 'web-build', 'build.status': 'SUCCESS' } });
     expect(r.warningText).toContain('$.triggers[0].propertyFile: not kept');
-    expect(r.warningText).toContain('$.triggers[1]: Kiln has no registry trigger yet');
+    expect(r.draft.triggers[2]).toEqual({ type: 'registry', enabled: true, image: 'web', channel: 'latest', versionRegex: '^v.*' });
+    expect(r.warningText).toContain("$.triggers[1]: docker trigger imported as a registry trigger on Kiln's image 'web'");
+    expect(r.warningText).toContain("$.triggers[1].tag: kept as the version pattern '^v.*'");
     expect(r.summary).toEqual({ stages: 7, mapped: 3, placeholders: 4 });
     expect(validatePipeline(r.draft).problems).toEqual([]);
   });

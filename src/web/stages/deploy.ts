@@ -10,7 +10,7 @@ export const deployUi = defineStageUi('deploy', {
     stack: 'Stack part of the cluster name (app-stack-detail), e.g. prod.',
     detail: 'Detail part of the cluster name, e.g. canary.',
     image: "name:version, or ${ stages['Find image'].outputs.image }.",
-    capacity: 'JSON {"min":1,"desired":2,"max":4}.',
+    capacity: 'JSON {"min":1,"desired":2,"max":4}; a number may be a ${ … } expression, e.g. "desired":"${ parameters.count }".',
     loadBalancers: 'Load balancers the new group joins, one per line.',
     userData: 'User data (cloud-init or Ignition) the instances read at boot.',
     strategy: 'How traffic moves to the new group: red/black, rolling red/black, canary, highlander (destroy the rest) or none.',

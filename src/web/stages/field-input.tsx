@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { fromText, toText, type FieldSpec } from './zod-fields';
+import { fromText, isExpressionText, toText, type FieldSpec } from './zod-fields';
 
 const INPUT =
   'w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 focus:outline-2 focus:outline-orange-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
@@ -23,12 +23,15 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
   const id = useId();
   const [text, setText] = useState(() => toText(spec.kind, value));
   const [parseError, setParseError] = useState<string>();
+  // A list of choices (an enum) turns into a text box for a `${ … }`, and back.
+  const [asExpression, setAsExpression] = useState(() => isExpressionText(value));
 
   useEffect(() => {
     const current = fromText(spec.kind, text, spec.optional);
     if (!('value' in current) || !same(current.value, value)) {
       setText(toText(spec.kind, value));
       setParseError(undefined);
+      if (spec.kind.kind === 'enum') setAsExpression(isExpressionText(value));
     }
     // Only an outside change of the value re-syncs the text; typing must not be overwritten.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -62,7 +65,7 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
         <Errors id={`${id}-err`} errors={shown} />
       </div>
     );
-  } else if (spec.kind.kind === 'enum') {
+  } else if (spec.kind.kind === 'enum' && !asExpression) {
     control = (
       <select
         id={id}
@@ -112,7 +115,30 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
         {label}
         {spec.optional && <span className="font-normal text-zinc-500 dark:text-zinc-400"> (optional)</span>}
       </label>
-      {control}
+      {spec.kind.kind === 'enum' ? (
+        <div className="flex items-center gap-2">
+          <div className="min-w-0 flex-1">{control}</div>
+          <button
+            type="button"
+            className="shrink-0 rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            aria-pressed={asExpression}
+            aria-label={`${label}: ${asExpression ? 'choose from the list' : 'use an expression'}`}
+            title={asExpression ? 'Choose from the list' : 'Use a ${ … } expression, evaluated when the stage runs'}
+            onClick={() => {
+              const next = !asExpression;
+              setAsExpression(next);
+              // A start that names a parameter after the field: the problems list then says to declare it.
+              const start = `\${ parameters.${spec.name} }`;
+              setText(next ? start : '');
+              onChange(next ? start : spec.default);
+            }}
+          >
+            {'${ }'}
+          </button>
+        </div>
+      ) : (
+        control
+      )}
       {help && (
         <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">
           {help}

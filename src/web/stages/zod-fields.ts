@@ -78,6 +78,9 @@ export function fieldsOf(schema: z.ZodType): FieldSpec[] | undefined {
   });
 }
 
+/** Text that starts like an expression: number and enum fields take a whole `${ … }` instead of a value. */
+export const isExpressionText = (value: unknown): value is string => typeof value === 'string' && value.trim().startsWith('${');
+
 /** A field's value as the text shown in its box. */
 export function toText(kind: FieldKind, value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -104,6 +107,8 @@ export function fromText(kind: FieldKind, text: string, optional: boolean): { va
   if (text.trim() === '' && optional && kind.kind !== 'text') return { value: undefined };
   switch (kind.kind) {
     case 'number':
+      // A `${ … }` stays text: the engine evaluates it when the stage runs and checks the number then.
+      if (text.trim().startsWith('${')) return { value: text.trim() };
       return { value: text.trim() === '' ? undefined : Number(text) };
     case 'number-or-text':
       return { value: /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text };

@@ -1,6 +1,6 @@
 import type { ExecutionStatus, TriggerRecord } from '../../../shared/domain/execution';
 
-export const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const satisfies ReadonlyArray<TriggerRecord['type']>;
+export const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline', 'registry'] as const satisfies ReadonlyArray<TriggerRecord['type']>;
 export const SINCE_OPTIONS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 export type Since = keyof typeof SINCE_OPTIONS;
 

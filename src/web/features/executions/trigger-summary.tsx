@@ -5,6 +5,7 @@ const KIND: Record<TriggerRecord['type'], string> = {
   webhook: 'Webhook trigger',
   cron: 'Schedule trigger',
   pipeline: 'Pipeline trigger',
+  registry: 'Registry trigger',
 };
 
 /** Who or what started an execution, in words; an automatic trigger acts with its owner's permissions, so it names them. */

@@ -6,10 +6,11 @@ import { formatDateTime } from '../../../lib/format';
 import { SECRET_MASK } from '../../../../shared/domain/pipeline-secrets';
 import { WebhookSecretField } from './webhook-secret-field';
 import { WatchedPipelineField } from './watched-pipeline-field';
+import { RegistryTriggerFields } from './registry-trigger-fields';
 import { usePermission } from '../../../lib/auth-queries';
 
 type Notification = PipelineDraft['notifications'][number];
-const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline'] as const;
+const TRIGGER_TYPES = ['manual', 'webhook', 'cron', 'pipeline', 'registry'] as const;
 
 function triggerOf(type: Trigger['type'], application: ApplicationName): Trigger {
   switch (type) {
@@ -21,6 +22,8 @@ function triggerOf(type: Trigger['type'], application: ApplicationName): Trigger
       return { type, enabled: true, expression: '0 * * * *', timezone: 'UTC' };
     case 'pipeline':
       return { type, enabled: true, application, pipeline: '', statuses: ['succeeded'] };
+    case 'registry':
+      return { type, enabled: true, image: '', channel: 'latest' };
   }
 }
 
@@ -54,7 +57,7 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
     <>
       {!execute.allowed && (
         <p role="note" className="text-xs text-amber-700 dark:text-amber-400">
-          A webhook, cron or pipeline trigger starts runs, so adding, changing or removing one needs EXECUTE (saving fails without it). {execute.why}
+          A webhook, cron, pipeline or registry trigger starts runs, so adding, changing or removing one needs EXECUTE (saving fails without it). {execute.why}
         </p>
       )}
       {triggers.map((t, i) => (
@@ -84,6 +87,7 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
                 : 'Runs as you once saved (needs EXECUTE on this application).'}
             </span>
           )}
+          {t.type === 'registry' && <RegistryTriggerFields trigger={t} onChange={(next) => onChange(replace(triggers, i, next))} />}
           {t.type === 'webhook' && <WebhookSecretField trigger={t} onChange={(next) => onChange(replace(triggers, i, next))} />}
           {t.type === 'cron' && (
             <>

@@ -47,7 +47,7 @@ describe('write-only secrets in the editor', () => {
   it('tells a WRITE-only user that trigger changes need EXECUTE, before they try', async () => {
     db.auth.me = Me.parse({ user: { ...db.auth.users[1]!, name: 'walt' }, grants: [{ resourceType: 'application', resource: 'web', permission: 'WRITE' }] });
     renderApp(EDITOR);
-    const note = await screen.findByText(/^A webhook, cron or pipeline trigger starts runs/, undefined, { timeout: 5000 });
+    const note = await screen.findByText(/^A webhook, cron, pipeline or registry trigger starts runs/, undefined, { timeout: 5000 });
     expect(note.textContent).toMatch(/needs EXECUTE.*You need EXECUTE permission on application web/);
   }, 30_000);
 
