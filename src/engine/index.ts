@@ -30,6 +30,7 @@ import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 import { createClusterOperations } from './cloud/cluster-operation-runner';
 import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
+import type { Signals } from '../db/signals';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
@@ -62,6 +63,8 @@ export interface EngineOptions {
   /** Executions advanced side by side in this process (default 4). */
   workers?: number;
   tickMs?: number;
+  /** LISTEN/NOTIFY on PostgreSQL (db/signals.ts): other processes hear at once when work here became due, and this one hears of theirs. */
+  signals?: Signals;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
   /**
@@ -129,7 +132,7 @@ export function createEngine(options: EngineOptions): Engine {
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
   const outbound = options.outbound ?? defaultOutboundPolicy();
-  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError), outbound, options.resolver);
+  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(due, options.onError), outbound, options.resolver);
   const jobsRoot = options.jobsRoot ?? join(tmpdir(), 'kiln-jobs');
   const sandbox = options.jobSandbox ?? { mode: 'on' };
   const jobs = createJobRunner({
@@ -142,7 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => {
       // The process advancing the execution looks again itself; otherwise any process may claim it.
-      if (!leased.nudge(id)) void repos.executions.wake(id).then(kick, options.onError);
+      if (!leased.nudge(id)) void repos.executions.wake(id).then(due, options.onError);
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -156,6 +159,7 @@ export function createEngine(options: EngineOptions): Engine {
     workers: options.workers,
     onError: options.onError,
     holds: () => [processLease(owner), ...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : [])],
+    onReleasedDue: () => options.signals?.notify('work'),
     advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
@@ -166,6 +170,12 @@ export function createEngine(options: EngineOptions): Engine {
   const kick = () => {
     if (!stopped) void tick().catch((err: unknown) => options.onError?.(err));
   };
+  // Work became due here: this process looks at once, and tells the others (a claim is first come, first served).
+  function due() {
+    kick();
+    options.signals?.notify('work');
+  }
+  let unlisten: (() => void) | undefined;
 
   const lifecycle = createLifecycle({
     repos,
@@ -173,7 +183,7 @@ export function createEngine(options: EngineOptions): Engine {
     now,
     fire: (pipeline, trigger, cause) => fire(pipeline, trigger, cause),
     notified: () => void deliver(),
-    kick: () => kick(),
+    kick: () => due(),
     ...(options.onError ? { onError: options.onError } : {}),
   });
 
@@ -227,7 +237,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const old of stored.superseded) {
       await events.publish({ type: 'execution.status', application: execution.application, executionId: old, data: { status: 'CANCELED', previous: 'BUFFERED' } });
     }
-    kick();
+    due();
     return execution;
   }
 
@@ -282,14 +292,14 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     jobs,
     now,
-    kick: () => kick(),
+    kick: () => due(),
     stopStage: (e, s) => stopCanceledJenkinsStage({ repos, events, outbound }, e, s),
     ended: async (e) => {
       await lifecycle.ending(e);
       await lifecycle.ended(e);
     },
   });
-  const operations = createOperations({ repos, events, now, wake: () => kick() });
+  const operations = createOperations({ repos, events, now, wake: () => due() });
   const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, onError: options.onError });
   const sweepOperations = () => {
     if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
@@ -316,11 +326,14 @@ export function createEngine(options: EngineOptions): Engine {
         void deliver();
         void cron.check().catch((err: unknown) => options.onError?.(err));
       }, 1000);
+      unlisten = options.signals?.listen('work', kick);
       kick();
     },
 
     async stop() {
       stopped = true;
+      unlisten?.();
+      unlisten = undefined;
       leased.stop();
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);

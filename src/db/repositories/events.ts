@@ -73,6 +73,11 @@ export function eventRepository(db: Session): EventRepository {
       return parseRows(KilnEvent, rows, 'events', (r) => String(r.id), input);
     },
 
+    async visibleBelow() {
+      const { rows } = await db.query<{ id: number }>(`select ${WATERMARK} as id`);
+      return Number(rows[0]?.id ?? 0);
+    },
+
     async latestId() {
       const { rows } = await db.query<{ id: number }>(`select coalesce(max(id), 0) as id from events where id < ${WATERMARK}`);
       return Number(rows[0]?.id ?? 0);
