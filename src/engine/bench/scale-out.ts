@@ -7,6 +7,9 @@
  *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
  *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
  * BENCH_ONLY=engine|jobs|slow-jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * `--quick`: smaller runs. BENCH_ROUNDS (1; 2 with --quick): one and two processes measured in turn
+ * that many times, and the ratio two/one of each round printed: on a shared machine compare the
+ * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -21,10 +24,12 @@ import { createEngine } from '../index';
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
 process.env.KILN_TEST_DATABASE_URL = admin;
-const CHAIN_EXECUTIONS = Number(process.env.BENCH_CHAIN_EXECUTIONS ?? 20);
-const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? 150);
-const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? 50);
-const JOBS = Number(process.env.BENCH_JOBS ?? 20);
+const quick = process.argv.includes('--quick');
+const CHAIN_EXECUTIONS = Number(process.env.BENCH_CHAIN_EXECUTIONS ?? (quick ? 12 : 20));
+const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? (quick ? 100 : 150));
+const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? (quick ? 30 : 50));
+const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
 const root = resolve(import.meta.dirname, '../../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -102,7 +107,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count };
 }
 
-async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false) {
+async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
   const t = await openTestDatabase();
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
@@ -112,6 +117,7 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
     console.log(
       `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
+    return { perSecond: count / r.seconds, p50: pct(r.latency, 50), p99: pct(r.latency, 99) };
   } finally {
     await t.close();
   }
@@ -143,18 +149,35 @@ async function resume() {
     console.log(
       `resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`,
     );
+    bench('scale-out-resume', 'time to resume after kill -9 (slowest execution)', Math.max(...ends) / 1000, 's');
     await stopAll([b!]);
   } finally {
     await t.close();
   }
 }
 
-const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
-if (!only || only === 'engine')
-  for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
-if (!only || only === 'jobs')
-  for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+const bench = (id: string, label: string, value: number, unit: string) => console.log(`BENCH-JSON ${JSON.stringify({ id, label, value: Number(value.toFixed(3)), unit })}`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One and two processes in turn, ROUNDS times; prints the ratio two/one of each round and their median. */
+async function compare(id: string, name: string, stages: unknown[], count: number, goal: string) {
+  const ratios: number[] = [];
+  const p99s: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const one = await scenario(name, 1, stages, count);
+    const two = await scenario(name, 2, stages, count);
+    ratios.push(two.perSecond / one.perSecond);
+    if (Number.isFinite(two.p99)) p99s.push(two.p99);
+  }
+  console.log(`${name}: two processes / one = ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)}; goal ${goal})`);
+  bench(`scale-out-${id}`, `${name}: executions/s two processes ÷ one`, median(ratios), '×');
+  if (p99s.length) bench(`scale-out-${id}-p99`, `${name}: job stage latency p99, two processes`, median(p99s), 'ms');
+}
+
+const only = process.env.BENCH_ONLY; // 'engine', 'jobs', 'slow-jobs', 'latency' or 'resume'
+if (!only || only === 'engine') await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
+if (!only || only === 'jobs') await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');
 // Jobs that outlive the advance that launched them: each exit wakes the execution, and a process that did not launch them can only read their records.
-if (!only || only === 'slow-jobs') for (const processes of [1, 2]) await scenario('slow jobs (20 × 10 parallel 0.5 s job stages)', processes, jobs(10, 'sleep 0.5'), 20);
+if (!only || only === 'slow-jobs') await compare('slow-jobs', 'slow jobs (20 × 10 parallel 0.5 s job stages)', jobs(10, 'sleep 0.5'), 20, '≥ 1');
 if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
 if (!only || only === 'resume') await resume();
