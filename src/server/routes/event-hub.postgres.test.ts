@@ -60,4 +60,31 @@ describe('event hub (postgres): events appended by another process', () => {
     unsubscribe();
     expect(ids).toEqual(sent);
   });
+
+  it('delivers an event held back by an older open transaction as soon as that one ends, not at the next poll', { timeout: 30_000 }, async () => {
+    const bus = createEventBus(test.repos);
+    const hub = createEventHub(test.repos, bus, OPTIONS);
+    const ids: number[] = [];
+    const unsubscribe = hub.subscribe({ executionId: EXEC }, await test.repos.events.latestId(), sinkOf(ids), () => true, (err) => {
+      throw err;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let open = false;
+    // Another writer of this database (an engine's state write, say) that started before the event.
+    const older = other.transaction(async (tx) => {
+      await tx.query('select pg_current_xact_id()');
+      open = true;
+      await held;
+    });
+    while (!open) await new Promise((r) => setTimeout(r, 5));
+    const event = await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 's', firstSeq: 0, lines: ['late'] } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ids).toEqual([]); // not readable yet: an id below it may still come
+    release();
+    await older;
+    for (let i = 0; i < 200 && ids.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+    unsubscribe();
+    expect(ids).toEqual([event.id]);
+  });
 });

@@ -78,12 +78,13 @@ class Topic {
     this.head = from;
     this.floor = from;
     // Subscribed before the first read: an event stored meanwhile is then either read or notified.
-    const here = bus.subscribe(filter, () => void this.pump());
-    // Another process's events: read at once rather than at the next poll.
-    const elsewhere = bus.subscribeElsewhere?.((id) => {
+    const want = (id: number | undefined) => {
       if (id !== undefined && id > (this.wanted ?? 0)) this.wanted = id;
       void this.pump();
-    });
+    };
+    const here = bus.subscribe(filter, (event) => want(event.id));
+    // Another process's events: read at once rather than at the next poll.
+    const elsewhere = bus.subscribeElsewhere?.(want);
     this.unsubscribe = () => {
       here();
       elsewhere?.();
