@@ -158,7 +158,10 @@ async function resume() {
 }
 
 const bench = (id: string, label: string, value: number, unit: string) => console.log(`BENCH-JSON ${JSON.stringify({ id, label, value: Number(value.toFixed(3)), unit })}`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 /** One and two processes in turn, ROUNDS times; prints the ratio two/one of each round and their median. */
 async function compare(id: string, name: string, stages: unknown[], count: number, goal: string) {
