@@ -48,9 +48,15 @@ describe('event hub (postgres): events appended by another process', () => {
     await Promise.all([a.ready(), b.ready()]);
 
     const ids: number[] = [];
-    const unsubscribe = hub.subscribe({ executionId: EXEC }, await reposB.events.latestId(), sinkOf(ids), () => true, (err) => {
-      throw err;
-    });
+    const unsubscribe = hub.subscribe(
+      { executionId: EXEC },
+      await reposB.events.latestId(),
+      sinkOf(ids),
+      () => true,
+      (err) => {
+        throw err;
+      },
+    );
     const sent: number[] = [];
     for (let i = 0; i < 30; i += 1) {
       const e = await busA.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 's', firstSeq: i, lines: [`line ${i}`] } });
@@ -65,9 +71,15 @@ describe('event hub (postgres): events appended by another process', () => {
     const bus = createEventBus(test.repos);
     const hub = createEventHub(test.repos, bus, OPTIONS);
     const ids: number[] = [];
-    const unsubscribe = hub.subscribe({ executionId: EXEC }, await test.repos.events.latestId(), sinkOf(ids), () => true, (err) => {
-      throw err;
-    });
+    const unsubscribe = hub.subscribe(
+      { executionId: EXEC },
+      await test.repos.events.latestId(),
+      sinkOf(ids),
+      () => true,
+      (err) => {
+        throw err;
+      },
+    );
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let open = false;
