@@ -12,7 +12,7 @@
  * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PipelineDraft } from '../../shared/domain/pipeline';
@@ -48,8 +48,31 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
   );
 }
 
-async function stopAll(children: ChildProcess[]) {
+/** Stops the processes; returns the CPU time they report having used (ms, all together). */
+async function stopAll(children: ChildProcess[]): Promise<number> {
+  let cpu = 0;
+  for (const c of children) c.stdout?.on('data', (d: Buffer) => (cpu += Number(/cpu-ms (\d+)/.exec(d.toString())?.[1] ?? 0)));
   await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((ok) => (c.once('exit', ok), c.kill('SIGTERM'))))));
+  return cpu;
+}
+
+/**
+ * CPU time (ms) the PostgreSQL backends of this database have used so far (Linux /proc, 100 ticks/s;
+ * the bench's own polling connection included). With the engines' own time it tells whether two
+ * processes can be faster at all: on 2 cores, not if one process already keeps both busy.
+ */
+async function databaseCpuMs(t: TestDatabase): Promise<number> {
+  const { rows } = await t.db.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not on this machine (a remote server) or already gone.
+    }
+  }
+  return ticks * 10;
 }
 
 function chain(stages: number): unknown[] {
@@ -91,7 +114,8 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     await sleep(20);
   }
   const seconds = (performance.now() - t0) / 1000;
-  await stopAll(children);
+  const dbCpu = await databaseCpuMs(t);
+  const engineCpu = await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
   const { rows: lat } = await t.db.query<{ ms: number }>(`select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`);
@@ -105,7 +129,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
-  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count };
+  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count, engineCpu, dbCpu };
 }
 
 async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
@@ -116,7 +140,7 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
       ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
       : '';
     console.log(
-      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution, CPU per transition: engine processes ${(r.engineCpu / r.transitions).toFixed(2)} ms, PostgreSQL ${(r.dbCpu / r.transitions).toFixed(2)} ms${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
     return { perSecond: count / r.seconds, p50: pct(r.latency, 50), p99: pct(r.latency, 99) };
   } finally {
