@@ -129,7 +129,16 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
-  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count, engineCpu, dbCpu };
+  return {
+    seconds,
+    transitions: Number(rows[0]!.n),
+    failed: Number(failed[0]!.n),
+    latency: lat.map((r) => Number(r.ms)),
+    profile,
+    claims: Number(claimed[0]!.n) / count,
+    engineCpu,
+    dbCpu,
+  };
 }
 
 async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
