@@ -27,6 +27,7 @@ import { providerLeasesSchema } from './migrations/200-provider-leases';
 import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import { qemuProviderSchema } from './migrations/210-qemu-provider';
 import { imagePushesSchema } from './migrations/240-image-pushes';
+import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
 import type { Session } from './types';
 
 export interface Migration {
@@ -71,6 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
   kubernetesProviderSchema,
   qemuProviderSchema,
   imagePushesSchema,
+  eventsCommitOrderSchema,
 ];
 
 /**

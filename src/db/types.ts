@@ -192,12 +192,18 @@ export type PipelineDeleteOutcome = { deleted: true } | { deleted: false; runnin
 
 /** The append-only log behind the live event stream; ids only grow and are never reused. */
 export interface EventRepository {
-  /** Stores the event and returns it with its id and time. Appends are serialized (see events.ts). */
+  /** Stores the event and returns it with its id and time. Appends never wait for one another (see events.ts). */
   append(event: NewKilnEvent): Promise<KilnEvent>;
-  /** Events with id > afterId that match the filter, oldest first, at most `limit`. */
+  /**
+   * Events with id > afterId that match the filter, oldest first, at most `limit`; only ids below
+   * the watermark (no transaction still open could add one there), so a later read never finds an
+   * id below one already returned.
+   */
   after(afterId: number, filter: EventFilter, limit: number): Promise<KilnEvent[]>;
-  /** The newest id, 0 when the log is empty. */
+  /** The newest id readers may be given, 0 when there is none. */
   latestId(): Promise<number>;
+  /** The watermark now: a read that starts after this resolves returns every matching id below it. */
+  visibleBelow(): Promise<number>;
 }
 
 export interface ExecutionPage {

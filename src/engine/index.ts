@@ -32,6 +32,7 @@ import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 import { createClusterOperations } from './cloud/cluster-operation-runner';
 import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
+import type { Signals } from '../db/signals';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
@@ -64,6 +65,8 @@ export interface EngineOptions {
   /** Executions advanced side by side in this process (default 4). */
   workers?: number;
   tickMs?: number;
+  /** LISTEN/NOTIFY on PostgreSQL (db/signals.ts): other processes hear at once when work here became due, and this one hears of theirs. */
+  signals?: Signals;
   /** Where jobs without a workingDir run (one directory per stage). */
   jobsRoot?: string;
   /**
@@ -131,7 +134,7 @@ export function createEngine(options: EngineOptions): Engine {
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
   const outbound = options.outbound ?? defaultOutboundPolicy();
-  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(kick, options.onError), outbound, options.resolver);
+  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(due, options.onError), outbound, options.resolver);
   const jobsRoot = options.jobsRoot ?? join(tmpdir(), 'kiln-jobs');
   const sandbox = options.jobSandbox ?? { mode: 'on' };
   const jobs = createJobRunner({
@@ -144,7 +147,7 @@ export function createEngine(options: EngineOptions): Engine {
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => {
       // The process advancing the execution looks again itself; otherwise any process may claim it.
-      if (!leased.nudge(id)) void repos.executions.wake(id).then(kick, options.onError);
+      if (!leased.nudge(id)) void repos.executions.wake(id).then(due, options.onError);
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -162,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
     workers: options.workers,
     onError: options.onError,
     holds: () => [processLease(owner), ...heldLeases()],
+    onReleasedDue: () => options.signals?.notify('work'),
     advance: (lease, guard) => advanceExecution(lease.id, { repos, events, now, jobs, http, owner, startExecution, cloud: options.cloud, lifecycle, lease, holds, ...guard }),
   });
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
@@ -172,6 +176,12 @@ export function createEngine(options: EngineOptions): Engine {
   const kick = () => {
     if (!stopped) void tick().catch((err: unknown) => options.onError?.(err));
   };
+  // Work became due here: this process looks at once, and tells the others (a claim is first come, first served).
+  function due() {
+    kick();
+    options.signals?.notify('work');
+  }
+  let unlisten: (() => void) | undefined;
 
   const lifecycle = createLifecycle({
     repos,
@@ -179,7 +189,7 @@ export function createEngine(options: EngineOptions): Engine {
     now,
     fire: (pipeline, trigger, cause) => fire(pipeline, trigger, cause),
     notified: () => void deliver(),
-    kick: () => kick(),
+    kick: () => due(),
     ...(options.onError ? { onError: options.onError } : {}),
   });
 
@@ -233,7 +243,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const old of stored.superseded) {
       await events.publish({ type: 'execution.status', application: execution.application, executionId: old, data: { status: 'CANCELED', previous: 'BUFFERED' } });
     }
-    kick();
+    due();
     return execution;
   }
 
@@ -290,7 +300,7 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     jobs,
     now,
-    kick: () => kick(),
+    kick: () => due(),
     stopStage: async (e, s) => {
       await stopCanceledJenkinsStage({ repos, events, outbound }, e, s);
       await stopCanceledContainerJob(options.cloud, s);
@@ -300,7 +310,7 @@ export function createEngine(options: EngineOptions): Engine {
       await lifecycle.ended(e);
     },
   });
-  const operations = createOperations({ repos, events, now, wake: () => kick() });
+  const operations = createOperations({ repos, events, now, wake: () => due() });
   const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, held: heldLeases, onError: options.onError });
   const sweepOperations = () => {
     if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
@@ -327,11 +337,14 @@ export function createEngine(options: EngineOptions): Engine {
         void deliver();
         void checkTriggers().catch((err: unknown) => options.onError?.(err));
       }, 1000);
+      unlisten = options.signals?.listen('work', kick);
       kick();
     },
 
     async stop() {
       stopped = true;
+      unlisten?.();
+      unlisten = undefined;
       leased.stop();
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);

@@ -16,12 +16,14 @@ export function useTwoDatabases() {
   let repos: Repositories | undefined;
   let close: (() => Promise<void>) | undefined;
   let second: Database | undefined;
+  let databaseUrl: string | undefined;
   const engines: Engine[] = [];
   beforeEach(async () => {
     let url: string | undefined;
     ({ repos, close, url } = await openTestDatabase());
     await createOwners(repos);
     second = url ? await createDatabase({ databaseUrl: url }) : undefined;
+    databaseUrl = url;
   }, 60_000);
   afterEach(async () => {
     for (const e of engines) await e.stop();
@@ -36,6 +38,10 @@ export function useTwoDatabases() {
   return {
     get repos() {
       return first();
+    },
+    /** The database's URL on PostgreSQL (undefined on PGlite). */
+    get url() {
+      return databaseUrl;
     },
     other: (): Repositories => (second ? createRepositories(second) : first()),
     track: <E extends Engine>(engine: E): E => (engines.push(engine), engine),

@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import { ConfigError, readConfig } from './config';
 import { ensureSpaBuilt } from './spa-build';
 import { createDatabase } from '../db/client';
+import { createPostgresSignals } from '../db/signals';
 import { migrate } from '../db/migrate';
 import { createRepositories } from '../db/repositories';
 import { seedDemoIfEmpty } from '../db/seed-demo';
@@ -32,7 +33,11 @@ async function main(): Promise<void> {
   const quarantined = await scanStoredRows(repos);
   if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);
 
-  const events = createEventBus(repos);
+  // Several processes on one PostgreSQL hear of each other's due work and new events at once (LISTEN/NOTIFY).
+  const signals = config.databaseUrl
+    ? createPostgresSignals({ databaseUrl: config.databaseUrl, query: (sql, params) => db.query(sql, params), onError: (err) => log(`signals: ${String(err)}`) })
+    : undefined;
+  const events = createEventBus(repos, undefined, signals);
   // The local cloud re-adopts the instances a previous run left going (or restarts them) before the engine resumes deploys.
   // Baked bundles run on the local cloud next to the built-in images; the bake stage stores them under the same data dir.
   const images = createRegistryCatalog({ repos, paths: bakeryPaths(config.dataDir), onError: (err) => log(`image registry: ${String(err)}`) });
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     jobSandbox,
     cloud: providers,
     leadsCloud: () => cloud.leading,
+    ...(signals ? { signals } : {}),
     onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`),
   });
   const app = await buildApp({
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
     await cloud.close();
     await providers.close();
     images.close();
+    await signals?.close();
     await db.close();
     process.exit(0);
   };

@@ -3,17 +3,33 @@ import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { EventRepository, Session } from '../types';
 
 /**
- * Advisory-lock key that serializes appends on PostgreSQL ("evnt" in ASCII, recognizable in pg_locks).
+ * Event ids, and why appends take no lock.
  *
- * Why: a bigserial id is taken when the row is inserted, but transactions commit in any order. If
- * id 11 became visible before id 10, a reader that has sent 11 resumes "after 11" and skips 10
- * forever. Taking this lock before the insert, in the same transaction, means the next id is drawn
- * only after the previous appender committed, so ids become visible in increasing order. The lock
- * is held until commit: when append runs on an outer transaction's handle, other appends wait for
- * that whole transaction, which is the price of the guarantee. PGlite has one connection, so its
- * transactions already run one at a time.
+ * A reader resumes "after id N", so an id must never become visible after a larger one was read.
+ * A sequence does not give that: ids are drawn at insert but transactions commit in any order. The
+ * old fix, a global lock around every append, made every process's writes wait for one another.
+ *
+ * Instead an event's id is its transaction's id (xid, 64-bit, assigned in order) shifted by
+ * `events_clock.base` and times ID_SLOTS, plus its place among that transaction's events. A reader
+ * only returns ids below the watermark: the oldest transaction still in progress (its snapshot's
+ * xmin, see WATERMARK). Every transaction below it has ended, so nothing can still appear below the watermark;
+ * anything in flight gets an id at or above it. An event that commits late therefore waits, it is
+ * never skipped, and no appender waits for another. The cost: a long writing transaction on this
+ * database holds back what readers see (not what they get) until it ends.
  */
-export const EVENTS_APPEND_LOCK_KEY = 0x65766e74;
+export const ID_SLOTS = 1024;
+
+/**
+ * The oldest transaction in progress that could still append here: the snapshot's in-progress xids
+ * but those running in another database on the same server (those never write this table, and
+ * PostgreSQL snapshots span the whole server: other databases' transactions would hold readers
+ * back). An xid no longer running anywhere may have committed after the snapshot, so it counts.
+ */
+const WATERMARK = `(select (coalesce(
+    (select min(x::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) x
+     where not exists (select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database())),
+    pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + base) * ${ID_SLOTS}
+  from events_clock)`;
 
 const SELECT = `
   select id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at
@@ -29,16 +45,19 @@ export function eventRepository(db: Session): EventRepository {
     async append(event) {
       // Validate before storing: a bad event would otherwise fail every reader of the log, later.
       const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
-      // One statement, so one round trip: in autocommit it is its own transaction, and the CTE takes
-      // the lock before the insert draws its id (see EVENTS_APPEND_LOCK_KEY). PGlite has one
-      // connection and takes the same lock at no cost.
+      // One statement, so one round trip; ids of this transaction's earlier events are visible to it.
       const { rows } = await db.query<Row>(
-        `with lock as (select pg_advisory_xact_lock($5))
-         insert into events (type, application, execution_id, payload)
-         select $1, $2, $3, $4 from lock
+        `with me as materialized (
+           select (pg_current_xact_id()::text::bigint + base) * ${ID_SLOTS} as first from events_clock
+         ), slot as materialized (
+           select first + (select count(*) from events where id >= first and id < first + ${ID_SLOTS}) as id, first from me
+         )
+         insert into events (id, type, application, execution_id, payload)
+         select id, $1, $2, $3, $4 from slot where id < first + ${ID_SLOTS}
          returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at`,
-        [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data), EVENTS_APPEND_LOCK_KEY],
+        [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)],
       );
+      if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
       const row = rows[0]!;
       return toEvent(row);
     },
@@ -46,7 +65,7 @@ export function eventRepository(db: Session): EventRepository {
     async after(afterId, filter, limit) {
       const { rows } = await db.query<Row>(
         `${SELECT}
-         where id > $1 and ($2::text is null or application = $2) and ($3::uuid is null or execution_id = $3)
+         where id > $1 and id < ${WATERMARK} and ($2::text is null or application = $2) and ($3::uuid is null or execution_id = $3)
          order by id limit $4`,
         [afterId, filter.application ?? null, filter.executionId ?? null, limit],
       );
@@ -54,8 +73,13 @@ export function eventRepository(db: Session): EventRepository {
       return parseRows(KilnEvent, rows, 'events', (r) => String(r.id), input);
     },
 
+    async visibleBelow() {
+      const { rows } = await db.query<{ id: number }>(`select ${WATERMARK} as id`);
+      return Number(rows[0]?.id ?? 0);
+    },
+
     async latestId() {
-      const { rows } = await db.query<{ id: number }>('select coalesce(max(id), 0) as id from events');
+      const { rows } = await db.query<{ id: number }>(`select coalesce(max(id), 0) as id from events where id < ${WATERMARK}`);
       return Number(rows[0]?.id ?? 0);
     },
   };

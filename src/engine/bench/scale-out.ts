@@ -6,10 +6,13 @@
  * resumed by the other one. Each scenario gets a fresh database.
  *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
  *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
- * BENCH_ONLY=engine|jobs|slow-jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (20) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * BENCH_ONLY=engine|jobs|slow-jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (24) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * `--quick`: smaller runs. BENCH_ROUNDS (1; 2 with --quick): one and two processes measured in turn
+ * that many times, and the ratio two/one of each round printed: on a shared machine compare the
+ * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PipelineDraft } from '../../shared/domain/pipeline';
@@ -21,10 +24,13 @@ import { createEngine } from '../index';
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
 process.env.KILN_TEST_DATABASE_URL = admin;
-const CHAIN_EXECUTIONS = Number(process.env.BENCH_CHAIN_EXECUTIONS ?? 20);
-const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? 150);
-const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? 50);
-const JOBS = Number(process.env.BENCH_JOBS ?? 20);
+const quick = process.argv.includes('--quick');
+// Multiples of 8 (two processes × 4 workers): with 20, one process runs 5 rounds of 4 and two run 3 of 8, capping the ratio at 1.67 whatever the speed.
+const CHAIN_EXECUTIONS = Number(process.env.BENCH_CHAIN_EXECUTIONS ?? (quick ? 16 : 24));
+const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? (quick ? 100 : 150));
+const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? (quick ? 30 : 50));
+const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
 const root = resolve(import.meta.dirname, '../../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -42,8 +48,31 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
   );
 }
 
-async function stopAll(children: ChildProcess[]) {
+/** Stops the processes; returns the CPU time they report having used (ms, all together). */
+async function stopAll(children: ChildProcess[]): Promise<number> {
+  let cpu = 0;
+  for (const c of children) c.stdout?.on('data', (d: Buffer) => (cpu += Number(/cpu-ms (\d+)/.exec(d.toString())?.[1] ?? 0)));
   await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((ok) => (c.once('exit', ok), c.kill('SIGTERM'))))));
+  return cpu;
+}
+
+/**
+ * CPU time (ms) the PostgreSQL backends of this database have used so far (Linux /proc, 100 ticks/s;
+ * the bench's own polling connection included). With the engines' own time it tells whether two
+ * processes can be faster at all: on 2 cores, not if one process already keeps both busy.
+ */
+async function databaseCpuMs(t: TestDatabase): Promise<number> {
+  const { rows } = await t.db.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not on this machine (a remote server) or already gone.
+    }
+  }
+  return ticks * 10;
 }
 
 function chain(stages: number): unknown[] {
@@ -85,7 +114,8 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     await sleep(20);
   }
   const seconds = (performance.now() - t0) / 1000;
-  await stopAll(children);
+  const dbCpu = await databaseCpuMs(t);
+  const engineCpu = await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
   const { rows: lat } = await t.db.query<{ ms: number }>(`select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`);
@@ -99,10 +129,19 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
-  return { seconds, transitions: Number(rows[0]!.n), failed: Number(failed[0]!.n), latency: lat.map((r) => Number(r.ms)), profile, claims: Number(claimed[0]!.n) / count };
+  return {
+    seconds,
+    transitions: Number(rows[0]!.n),
+    failed: Number(failed[0]!.n),
+    latency: lat.map((r) => Number(r.ms)),
+    profile,
+    claims: Number(claimed[0]!.n) / count,
+    engineCpu,
+    dbCpu,
+  };
 }
 
-async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false) {
+async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
   const t = await openTestDatabase();
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
@@ -110,8 +149,9 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
       ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
       : '';
     console.log(
-      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution, CPU per transition: engine processes ${(r.engineCpu / r.transitions).toFixed(2)} ms, PostgreSQL ${(r.dbCpu / r.transitions).toFixed(2)} ms${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
+    return { perSecond: count / r.seconds, p50: pct(r.latency, 50), p99: pct(r.latency, 99) };
   } finally {
     await t.close();
   }
@@ -143,18 +183,38 @@ async function resume() {
     console.log(
       `resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`,
     );
+    bench('scale-out-resume', 'time to resume after kill -9 (slowest execution)', Math.max(...ends) / 1000, 's');
     await stopAll([b!]);
   } finally {
     await t.close();
   }
 }
 
-const only = process.env.BENCH_ONLY; // 'engine', 'jobs' or 'resume'
-if (!only || only === 'engine')
-  for (const processes of [1, 2]) await scenario(`engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, processes, chain(CHAIN_STAGES), CHAIN_EXECUTIONS);
-if (!only || only === 'jobs')
-  for (const processes of [1, 2]) await scenario(`job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, processes, jobs(JOBS), JOB_EXECUTIONS);
+const bench = (id: string, label: string, value: number, unit: string) => console.log(`BENCH-JSON ${JSON.stringify({ id, label, value: Number(value.toFixed(3)), unit })}`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** One and two processes in turn, ROUNDS times; prints the ratio two/one of each round and their median. */
+async function compare(id: string, name: string, stages: unknown[], count: number, goal: string) {
+  const ratios: number[] = [];
+  const p99s: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const one = await scenario(name, 1, stages, count);
+    const two = await scenario(name, 2, stages, count);
+    ratios.push(two.perSecond / one.perSecond);
+    if (Number.isFinite(two.p99)) p99s.push(two.p99);
+  }
+  console.log(`${name}: two processes / one = ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)}; goal ${goal})`);
+  bench(`scale-out-${id}`, `${name}: executions/s two processes ÷ one`, median(ratios), '×');
+  if (p99s.length) bench(`scale-out-${id}-p99`, `${name}: job stage latency p99, two processes`, median(p99s), 'ms');
+}
+
+const only = process.env.BENCH_ONLY; // 'engine', 'jobs', 'slow-jobs', 'latency' or 'resume'
+if (!only || only === 'engine') await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
+if (!only || only === 'jobs') await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');
 // Jobs that outlive the advance that launched them: each exit wakes the execution, and a process that did not launch them can only read their records.
-if (!only || only === 'slow-jobs') for (const processes of [1, 2]) await scenario('slow jobs (20 × 10 parallel 0.5 s job stages)', processes, jobs(10, 'sleep 0.5'), 20);
+if (!only || only === 'slow-jobs') await compare('slow-jobs', 'slow jobs (20 × 10 parallel 0.5 s job stages)', jobs(10, 'sleep 0.5'), 20, '≥ 1');
 if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
 if (!only || only === 'resume') await resume();

@@ -39,6 +39,8 @@ export function createLeasedTicks(deps: {
   /** The leases this process holds now (the local cloud's while it runs it): it claims executions that need them. */
   holds?: (() => readonly string[]) | undefined;
   onError?: ((err: unknown) => void) | undefined;
+  /** Released due at once, or for the process that holds a lease this one lacks: tell the other processes. */
+  onReleasedDue?: (() => void) | undefined;
 }) {
   const { repos, now, owner, leaseMs } = deps;
   const held = new Map<string, ExecutionLease>();
@@ -96,6 +98,7 @@ export function createLeasedTicks(deps: {
       // Fenced: a no-op when another process took it over.
       if (wakeAt instanceof Date || wakeAt === null || wakeAt === 'never') await repos.executions.release(lease, wakeAt);
       else await repos.executions.release(lease, wakeAt.at, wakeAt.needs);
+      if (wakeAt === null || (typeof wakeAt === 'object' && !(wakeAt instanceof Date))) deps.onReleasedDue?.();
     }
   };
 

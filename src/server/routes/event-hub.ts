@@ -57,6 +57,13 @@ class Topic {
   private readonly clients = new Set<Client>();
   private reading = false;
   private again = false;
+  /**
+   * An id another process appended that may not have been readable yet (an older transaction was
+   * still open, see events.ts): read again shortly until the watermark passes it, not at the poll.
+   */
+  private wanted: number | undefined;
+  private wantedSince = 0;
+  private retry: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[];
   private readonly unsubscribe: () => void;
 
@@ -71,7 +78,17 @@ class Topic {
     this.head = from;
     this.floor = from;
     // Subscribed before the first read: an event stored meanwhile is then either read or notified.
-    this.unsubscribe = bus.subscribe(filter, () => void this.pump());
+    const want = (id: number | undefined) => {
+      if (id !== undefined && id > (this.wanted ?? 0)) this.wanted = id;
+      void this.pump();
+    };
+    const here = bus.subscribe(filter, (event) => want(event.id));
+    // Another process's events: read at once rather than at the next poll.
+    const elsewhere = bus.subscribeElsewhere?.(want);
+    this.unsubscribe = () => {
+      here();
+      elsewhere?.();
+    };
     this.timers = [
       setInterval(() => void this.pump(), options.pollMs),
       setInterval(() => {
@@ -98,6 +115,7 @@ class Topic {
     this.clients.delete(client);
     if (this.clients.size === 0) {
       for (const t of this.timers) clearInterval(t);
+      clearTimeout(this.retry);
       this.unsubscribe();
       this.onEmpty();
     }
@@ -114,6 +132,14 @@ class Topic {
       let full = true;
       while (this.clients.size > 0 && (full || this.again)) {
         this.again = false;
+        const wanted = this.wanted;
+        // Read before the page: everything below it is in the page (or an earlier one) if it matches.
+        if (wanted !== undefined && wanted < (await this.repos.events.visibleBelow())) {
+          if (this.wanted === wanted) {
+            this.wanted = undefined;
+            this.wantedSince = 0;
+          }
+        }
         const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
         full = page.length === this.options.pageSize;
         const entries = page.map((event) => ({ event, text: formatEvent(event) }));
@@ -131,7 +157,23 @@ class Topic {
       first?.onError(err);
     } finally {
       this.reading = false;
+      this.retryWanted();
     }
+  }
+
+  private retryWanted(): void {
+    if (this.wanted === undefined || this.retry || this.clients.size === 0) return;
+    this.wantedSince ||= Date.now();
+    // Past a poll interval the poll covers it: stop asking.
+    if (Date.now() - this.wantedSince > this.options.pollMs) {
+      this.wanted = undefined;
+      this.wantedSince = 0;
+      return;
+    }
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.pump();
+    }, 5);
   }
 
   /** Writes what the client has not had yet; false when its socket filled up (it is then blocked). */

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+/** `work`: an execution became due; `events`: events were appended. */
+export type SignalChannel = 'work' | 'events';
+
+/**
+ * Hints between Kiln processes sharing one PostgreSQL (LISTEN/NOTIFY), so another process acts within
+ * milliseconds instead of at its next poll. Only hints: the database stays the truth and every
+ * process still polls, so a lost signal (a dropped listening connection) costs latency, never work.
+ * PGlite has one process, whose engine and event bus already tell each other directly: no signals.
+ */
+export interface Signals {
+  /** Tells the other processes; calls close together are sent as one, with the largest `mark` (e.g. an event id). */
+  notify(channel: SignalChannel, mark?: number): void;
+  /** Calls onSignal when another process notifies the channel; returns the unsubscribe. */
+  listen(channel: SignalChannel, onSignal: (mark: number | undefined) => void): () => void;
+  /** Resolves once this process listens (signals sent before are not heard; the polls find that work). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CHANNELS: Record<SignalChannel, string> = { work: 'kiln_work', events: 'kiln_events' };
+const RECONNECT_MS = 1_000;
+
+/**
+ * `query` sends NOTIFY through the process's pool. Each NOTIFY briefly takes PostgreSQL's global
+ * notify lock at commit, so a process sends at most one per channel at a time, and one more for
+ * everything asked meanwhile.
+ */
+export function createPostgresSignals(opts: {
+  databaseUrl: string;
+  query: (sql: string, params: unknown[]) => Promise<unknown>;
+  onError?: ((err: unknown) => void) | undefined;
+}): Signals {
+  // Our own notifications come back to our listening connection: the payload tells them apart.
+  const me = randomUUID();
+  const listeners = new Map<string, Set<(mark: number | undefined) => void>>();
+  // Channels with a NOTIFY in flight: whether to send one more when it is done, with the largest mark asked for since.
+  const sending = new Map<SignalChannel, { again: boolean; mark?: number }>();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: opts.databaseUrl });
+    c.on('notification', (msg) => {
+      const [from, mark] = (msg.payload ?? '').split(' ');
+      if (from === me) return;
+      const n = mark ? Number(mark) : undefined;
+      for (const fn of listeners.get(msg.channel) ?? []) fn(Number.isFinite(n) ? n : undefined);
+    });
+    c.on('error', (err) => {
+      opts.onError?.(err);
+      if (client === c) client = undefined;
+      void c.end().catch(() => undefined);
+      schedule();
+    });
+    try {
+      await c.connect();
+      for (const channel of Object.values(CHANNELS)) await c.query(`listen ${channel}`);
+    } catch (err) {
+      opts.onError?.(err);
+      void c.end().catch(() => undefined);
+      schedule();
+      return;
+    }
+    if (closed) return void (await c.end());
+    client = c;
+    listening();
+    // Whatever was signalled while not listening is found by the polls; wake everyone once to be sure.
+    for (const set of listeners.values()) for (const fn of set) fn(undefined);
+  };
+  const schedule = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, RECONNECT_MS);
+    retry.unref();
+  };
+  void connect();
+
+  const send = (channel: SignalChannel, mark: number | undefined): void => {
+    sending.set(channel, { again: false });
+    opts
+      .query('select pg_notify($1, $2)', [CHANNELS[channel], mark === undefined ? me : `${me} ${mark}`])
+      .catch((err: unknown) => opts.onError?.(err))
+      .finally(() => {
+        const next = sending.get(channel);
+        sending.delete(channel);
+        if (next?.again && !closed) send(channel, next.mark);
+      });
+  };
+
+  return {
+    notify(channel, mark) {
+      if (closed) return;
+      const inFlight = sending.get(channel);
+      if (!inFlight) return send(channel, mark);
+      inFlight.again = true;
+      if (mark !== undefined) inFlight.mark = Math.max(inFlight.mark ?? mark, mark);
+    },
+    listen(channel, onSignal) {
+      const name = CHANNELS[channel];
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(onSignal);
+      return () => void set.delete(onSignal);
+    },
+    ready: () => ready,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end();
+    },
+  };
+}
