@@ -3,6 +3,7 @@ import type { Pipeline } from '../../shared/domain/pipeline';
 import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { ExecutionLease, Repositories } from '../../db/types';
+import { withActor } from '../../db/actor-scope';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
@@ -263,7 +264,9 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
   const config = stageDefinitions[stage.type].config.safeParse(stage.config);
   if (!config.success) return { status: 'FAILED', error: `config: ${config.error.issues[0]?.message ?? 'invalid'}` };
   try {
-    return await handler.step({
+    // What the stage changes in the cloud (a group enabled or disabled) is recorded as done by this run.
+    const actor = { user: execution.trigger.user, execution: execution.id, application: execution.application };
+    return await withActor(actor, () => handler.step({
       execution,
       stage,
       config: config.data as never,
@@ -287,7 +290,7 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
           await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
         },
       },
-    });
+    }));
   } catch (err) {
     if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };
