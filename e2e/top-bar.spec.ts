@@ -50,6 +50,9 @@ for (const width of WIDTHS) {
     }
     await page.goto('/applications/storefront/pipelines');
     await expect(page.getByRole('link', { name: 'Ship storefront' }).first()).toBeVisible();
+    // A pipeline's Manage is on screen without scrolling its table sideways.
+    const manage = await page.getByRole('button', { name: 'Manage Ship storefront' }).boundingBox();
+    expect.soft(manage!.x + manage!.width, 'Manage is inside the screen').toBeLessThanOrEqual(width);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await screen(page, `top-bar-${width}-${scheme}`);

@@ -15,16 +15,16 @@ export interface Column<T> {
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 const cx = (...parts: Array<string | false | undefined>) => parts.filter(Boolean).join(' ');
 
-// Stacked on a phone (below 640 px): each row becomes a card of "header: value" lines, so its
+// Stacked below 1024 px (phones and tablets): each row becomes a card of "header: value" lines, so its
 // last column (a row's actions) is on screen without scrolling the table sideways. The explicit
 // roles keep it a table for screen readers once CSS stops laying it out as one.
 const STACK = {
-  table: 'max-sm:block',
-  thead: 'max-sm:sr-only',
-  tbody: 'max-sm:block',
-  tr: 'max-sm:flex max-sm:flex-col max-sm:gap-1 max-sm:py-2',
-  cell: 'max-sm:flex max-sm:items-baseline max-sm:gap-3 max-sm:py-0.5 max-sm:text-left',
-  label: 'w-24 shrink-0 text-xs font-medium text-zinc-600 sm:hidden dark:text-zinc-400',
+  table: 'max-lg:block',
+  thead: 'max-lg:sr-only',
+  tbody: 'max-lg:block',
+  tr: 'max-lg:flex max-lg:flex-col max-lg:gap-1 max-lg:py-2',
+  cell: 'max-lg:flex max-lg:items-baseline max-lg:gap-3 max-lg:py-0.5 max-lg:text-left',
+  label: 'w-24 shrink-0 text-xs font-medium text-zinc-600 lg:hidden dark:text-zinc-400',
 };
 
 /**
@@ -43,7 +43,7 @@ export function DataTable<T>({
   columns: ReadonlyArray<Column<T>>;
   rows: readonly T[];
   rowKey: (row: T) => string;
-  /** One card per row on a phone instead of a table wider than the screen. */
+  /** One card per row below 1024 px instead of a table wider than the screen. */
   stacked?: boolean;
 }) {
   const s = (part: keyof typeof STACK) => (stacked ? STACK[part] : undefined);
