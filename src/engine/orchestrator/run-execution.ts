@@ -266,31 +266,33 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
   try {
     // What the stage changes in the cloud (a group enabled or disabled) is recorded as done by this run.
     const actor = { user: execution.trigger.user, execution: execution.id, application: execution.application };
-    return await withActor(actor, () => handler.step({
-      execution,
-      stage,
-      config: config.data as never,
-      resolve: (value) => interpolateDeep(value, scope),
-      now: deps.now(),
-      repos: deps.repos,
-      services: {
-        jobs: deps.jobs,
-        http: deps.http,
-        owner: deps.owner,
-        startExecution: deps.startExecution,
-        ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
-        recordLaunch: async (record, replacing) => {
-          // Lost: another process launched it or took the lease; this advance starts over from the database.
-          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
-          Object.assign(stage.context, record);
+    return await withActor(actor, () =>
+      handler.step({
+        execution,
+        stage,
+        config: config.data as never,
+        resolve: (value) => interpolateDeep(value, scope),
+        now: deps.now(),
+        repos: deps.repos,
+        services: {
+          jobs: deps.jobs,
+          http: deps.http,
+          owner: deps.owner,
+          startExecution: deps.startExecution,
+          ...(deps.cloud ? { cloud: usingCloud(deps.cloud, () => deps.onLocalCloud?.add(stage.refId)) } : {}),
+          recordLaunch: async (record, replacing) => {
+            // Lost: another process launched it or took the lease; this advance starts over from the database.
+            if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
+            Object.assign(stage.context, record);
+          },
+          log: async (lines) => {
+            if (lines.length === 0) return;
+            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
+            await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
+          },
         },
-        log: async (lines) => {
-          if (lines.length === 0) return;
-          const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
-          await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
-        },
-      },
-    }));
+      }),
+    );
   } catch (err) {
     if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };

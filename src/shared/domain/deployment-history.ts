@@ -58,7 +58,14 @@ export type TrafficPeriod = {
 /** Its enabled and disabled periods, oldest first; the last one ends when it was destroyed (or runs on). */
 export function trafficPeriods(entry: Pick<HistoryEntry, 'traffic' | 'destroyedAt'>): TrafficPeriod[] {
   const changes = entry.traffic.filter((t, i, all) => i === 0 || t.enabled !== all[i - 1]!.enabled);
-  return changes.map((t, i) => ({ from: t.at, to: changes[i + 1]?.at ?? entry.destroyedAt, enabled: t.enabled, by: t.by, execution: t.execution, executionApplication: t.executionApplication }));
+  return changes.map((t, i) => ({
+    from: t.at,
+    to: changes[i + 1]?.at ?? entry.destroyedAt,
+    enabled: t.enabled,
+    by: t.by,
+    execution: t.execution,
+    executionApplication: t.executionApplication,
+  }));
 }
 
 /** How long it took traffic in all (milliseconds), or undefined when its traffic was never recorded. */

@@ -60,7 +60,5 @@ export function HistoryTable({ entries, now, at, showApplication = false }: { en
     { header: 'Existed', className: 'tabular-nums', cell: (e) => formatServed(servedMs(e, now)) },
     { header: 'Took traffic', cell: (e) => <TrafficCell entry={e} now={now} at={at} /> },
   ];
-  return (
-    <DataTable caption="Deployment history" columns={columns} rows={entries} rowKey={(e) => `${e.account}/${e.region}/${e.serverGroup}/${e.createdAt}`} stacked />
-  );
+  return <DataTable caption="Deployment history" columns={columns} rows={entries} rowKey={(e) => `${e.account}/${e.region}/${e.serverGroup}/${e.createdAt}`} stacked />;
 }
