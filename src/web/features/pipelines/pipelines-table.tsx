@@ -19,7 +19,7 @@ const COLUMNS: Array<Column<Pipeline>> = [
           </Link>
           {p.disabled && <Badge tone="amber">disabled</Badge>}
         </span>
-        {p.description && <span className="block max-w-xl truncate text-xs font-normal text-zinc-500">{p.description}</span>}
+        {p.description && <span className="block max-w-md truncate text-xs xl:max-w-xl font-normal text-zinc-500">{p.description}</span>}
       </>
     ),
   },
