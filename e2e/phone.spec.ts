@@ -116,3 +116,28 @@ test('the other main pages fit a phone too', async ({ page, request }) => {
     await screen(page, `phone-page-${name}`);
   }
 });
+
+test('on a phone, Manage and the history rows are reached without scrolling sideways', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/applications/storefront/pipelines');
+  const manage = page.getByRole('button', { name: 'Manage Ship storefront' });
+  await expect(manage).toBeVisible();
+  await expectNoSidewaysScroll(page, 'pipelines');
+  // Inside the screen as the page opens: no sideways scroll of the table's card either.
+  const box = await manage.boundingBox();
+  expect(box!.x + box!.width, 'Manage is inside the screen').toBeLessThanOrEqual(390);
+  await expectTouchTarget(manage, 'Manage');
+  await manage.tap();
+  await expect(page.getByRole('menuitem', { name: /^Rename/ })).toBeInViewport();
+  await screen(page, 'phone-pipelines-manage');
+
+  await page.goto('/applications/storefront/history');
+  const table = page.getByRole('table', { name: 'Deployment history' });
+  await expect(table).toBeVisible();
+  await expectNoSidewaysScroll(page, 'history');
+  // Each row's cells are stacked, so the last one (how long it took traffic) is on screen too.
+  const lastCells = table.getByRole('cell').filter({ has: page.getByRole('list', { name: /^Traffic periods of / }) });
+  const cell = await lastCells.first().boundingBox();
+  expect(cell!.x + cell!.width, 'the traffic cell is inside the screen').toBeLessThanOrEqual(390);
+  await screen(page, 'phone-history');
+});

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { ADMIN_STATE } from '../playwright.config';
 
 // Figures for the pipeline editor on the real BFF (printed, not pass/fail):
 // - a 500-stage pipeline: from navigation to the laid-out graph on screen, the layout's time in its
@@ -147,7 +148,7 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 /** Frames are paced at 60 Hz (16.7 ms, give or take a little timer jitter); a longer one means a missed vsync. */
 const missed = (frames: number[]) => frames.filter((f) => f > 20).length;
 
-test('editor figures', async ({ page, request }) => {
+test('editor figures', async ({ page, request, browser }) => {
   // BENCH_EDITOR_STAGES=500 measures one size (what `npm run bench -- --quick` does).
   for (const n of (process.env.BENCH_EDITOR_STAGES ?? '500,1000').split(',').map(Number)) {
     const id = await create(request, n);
@@ -170,6 +171,21 @@ test('editor figures', async ({ page, request }) => {
       // returning engineer has Kiln's (immutable, hashed) code cached: open the same pipeline again.
       const again = await open(page, id);
       line("again, Kiln's code cached: navigation → painted", ms(again.drawnMs));
+      // The page-start pipeline request (index.html) against none, each a first visit in a fresh
+      // browser context, one after the other on the same warm server: what that request gains.
+      for (const early of [false, true, false, true]) {
+        const context = await browser.newContext({ storageState: ADMIN_STATE, viewport: page.viewportSize()! });
+        const cold = await context.newPage();
+        if (!early) {
+          await cold.route(/\/edit$/, async (r) => {
+            const res = await r.fetch();
+            await r.fulfill({ response: res, body: (await res.text()).replace(/<script>(?:(?!<\/script>)[\s\S])*__kilnEarlyPipeline[\s\S]*?<\/script>/, '') });
+          });
+        }
+        const visit = await open(cold, id);
+        line(`first visit, ${early ? 'with' : 'without'} the page-start request: → painted`, `${ms(visit.drawnMs)}  (layout asked at ${ms(visit.startMs)})`);
+        await context.close();
+      }
     }
     await page.waitForTimeout(300);
     line('nodes in the DOM (culling off-screen ones)', `${await page.locator('.react-flow__node').count()} of ${n}`);

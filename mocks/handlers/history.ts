@@ -26,7 +26,7 @@ function entries(): HistoryEntry[] {
       traffic: g.disabled
         ? [
             { at: g.launchedAt, enabled: true },
-            { at: new Date(Math.max(Date.parse(g.launchedAt), Date.now() - 3_600_000)).toISOString(), enabled: false },
+            { at: new Date(Math.max(Date.parse(g.launchedAt), Date.now() - 3_600_000)).toISOString(), enabled: false, by: 'bo' },
           ]
         : [{ at: g.launchedAt, enabled: true }],
     }),

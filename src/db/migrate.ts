@@ -26,6 +26,7 @@ import { readModelVersionsSchema } from './migrations/196-read-model-versions';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
 import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import { qemuProviderSchema } from './migrations/210-qemu-provider';
+import { trafficActorSchema } from './migrations/230-traffic-actor';
 import { imagePushesSchema } from './migrations/240-image-pushes';
 import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
 import type { Session } from './types';
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
   qemuProviderSchema,
   imagePushesSchema,
   eventsCommitOrderSchema,
+  trafficActorSchema,
 ];
 
 /**

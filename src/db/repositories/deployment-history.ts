@@ -12,7 +12,12 @@ const SELECT = `
          created.by as "createdBy", created.execution as "createdByExecution",
          coalesce(h.destroyed_by, destroyed.by) as "destroyedBy", destroyed.execution as "destroyedByExecution",
          coalesce((
-           select jsonb_agg(jsonb_build_object('at', ${iso('t.at')}, 'enabled', t.enabled) order by t.at, t.id) from server_group_traffic t
+           -- A run's name (and its user) only for callers who may read the run's application.
+           select jsonb_agg(jsonb_strip_nulls(jsonb_build_object('at', ${iso('t.at')}, 'enabled', t.enabled,
+                    'by', case when t.by_application is null or t.by_application = any($1) then t.by_user end,
+                    'execution', case when t.by_application = any($1) then t.by_execution end,
+                    'executionApplication', case when t.by_application = any($1) then t.by_application end)) order by t.at, t.id)
+           from server_group_traffic t
            where (t.account, t.region, t.name, t.created_at) = (h.account, h.region, h.name, h.created_at)
          ), '[]'::jsonb) as traffic
   from server_group_history h

@@ -1,4 +1,5 @@
 import { ServerGroup } from '../../shared/domain/server-group';
+import { currentActor } from '../actor-scope';
 import { ConflictError } from '../errors';
 import { checkWrite, constraintOf, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
 import type { Queryable, ServerGroupRepository, Session } from '../types';
@@ -108,11 +109,12 @@ export function serverGroupRepository(db: Session): ServerGroupRepository {
 
 /** A change of whether the group takes traffic, on its newest history row ("how long it served"). */
 async function recordTraffic(tx: Queryable, sg: ServerGroup, at: string | undefined): Promise<void> {
+  const actor = currentActor();
   await tx.query(
-    `insert into server_group_traffic (account, region, name, created_at, at, enabled)
-     select account, region, name, created_at, coalesce($4::timestamptz, now()), $5 from server_group_history
+    `insert into server_group_traffic (account, region, name, created_at, at, enabled, by_user, by_execution, by_application)
+     select account, region, name, created_at, coalesce($4::timestamptz, now()), $5, $6, $7, $8 from server_group_history
      where account = $1 and region = $2 and name = $3 order by created_at desc limit 1`,
-    [sg.account, sg.region, sg.name, at ?? null, !sg.disabled],
+    [sg.account, sg.region, sg.name, at ?? null, !sg.disabled, actor?.user ?? null, actor?.execution ?? null, actor?.application ?? null],
   );
 }
 

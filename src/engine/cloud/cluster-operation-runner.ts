@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterOperation, ClusterOperationStepName } from '../../shared/domain/cluster-operation';
 import type { Repositories } from '../../db/types';
+import { withActor } from '../../db/actor-scope';
 import type { OperationLease, OperationProgress } from '../../db/repositories/cluster-operations';
 import type { EventBus } from '../events/event-bus';
 import { EngineError } from '../errors';
@@ -99,7 +100,8 @@ export function createClusterOperations(deps: {
     renewer.unref();
     let outcome: Outcome;
     try {
-      outcome = await advance(op);
+      // The groups it enables and disables are recorded as the rollback of whoever asked for it.
+      outcome = await withActor({ user: op.requestedBy }, () => advance(op));
     } catch (err) {
       if (err instanceof StandingBy) {
         // Left to the process that holds the provider's lease (or looked at again shortly, when this one just lost it).

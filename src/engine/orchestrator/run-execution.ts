@@ -6,6 +6,7 @@ import { resolveConfig } from '../../shared/stages/config-expressions';
 import { fieldNameAt, issueSentence } from '../../shared/domain/problem-messages';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { ExecutionLease, Repositories } from '../../db/types';
+import { withActor } from '../../db/actor-scope';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
@@ -269,31 +270,35 @@ async function step(execution: Execution, stage: StageExecution, scope: ReturnTy
   const config = resolveConfig(stageDefinitions[stage.type].config as z.ZodType, stage.config, scope, describe);
   if (!config.ok) return { status: 'FAILED', error: `config: ${config.error}` };
   try {
-    return await handler.step({
-      execution,
-      stage,
-      config: config.data as never,
-      resolve: (value) => interpolateDeep(value, scope),
-      now: deps.now(),
-      repos: deps.repos,
-      services: {
-        jobs: deps.jobs,
-        http: deps.http,
-        owner: deps.owner,
-        startExecution: deps.startExecution,
-        ...(deps.cloud ? { cloud: usingCloud(deps.cloud, (lease) => deps.onLease?.set(stage.refId, lease)) } : {}),
-        recordLaunch: async (record, replacing) => {
-          // Lost: another process launched it or took the lease; this advance starts over from the database.
-          if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
-          Object.assign(stage.context, record);
+    // What the stage changes in the cloud (a group enabled or disabled) is recorded as done by this run.
+    const actor = { user: execution.trigger.user, execution: execution.id, application: execution.application };
+    return await withActor(actor, () =>
+      handler.step({
+        execution,
+        stage,
+        config: config.data as never,
+        resolve: (value) => interpolateDeep(value, scope),
+        now: deps.now(),
+        repos: deps.repos,
+        services: {
+          jobs: deps.jobs,
+          http: deps.http,
+          owner: deps.owner,
+          startExecution: deps.startExecution,
+          ...(deps.cloud ? { cloud: usingCloud(deps.cloud, (lease) => deps.onLease?.set(stage.refId, lease)) } : {}),
+          recordLaunch: async (record, replacing) => {
+            // Lost: another process launched it or took the lease; this advance starts over from the database.
+            if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
+            Object.assign(stage.context, record);
+          },
+          log: async (lines) => {
+            if (lines.length === 0) return;
+            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
+            await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
+          },
         },
-        log: async (lines) => {
-          if (lines.length === 0) return;
-          const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
-          await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
-        },
-      },
-    });
+      }),
+    );
   } catch (err) {
     if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: message(err) };

@@ -4,11 +4,13 @@ import { PipelineDraft } from '../../shared/domain/pipeline';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import { HistoryEntry, servedTrafficMs, trafficPeriods } from '../../shared/domain/deployment-history';
 import { openNarrowRoleApp } from '../test-narrow-roles';
+import { withActor } from '../../db/actor-scope';
 
 let ctx: Awaited<ReturnType<typeof openNarrowRoleApp>>;
 const DEPLOY_ID = 'dd000001-0000-4000-8000-000000000001';
 const REPLACE_ID = 'dd000002-0000-4000-8000-000000000002';
 const FAILED_ID = 'dd000003-0000-4000-8000-000000000003';
+const BILLING_RUN = 'dd000004-0000-4000-8000-000000000004';
 
 beforeAll(async () => {
   ctx = await openNarrowRoleApp({ wendy: ['READ'] });
@@ -57,9 +59,10 @@ beforeAll(async () => {
   await repos.serverGroups.delete({ account: 'prod', region: 'east', name: 'web-prod-v003' });
   // v004 is disabled (taken out of traffic), then enabled again.
   const v004 = (await repos.serverGroups.get({ account: 'prod', region: 'east', name: 'web-prod-v004' }))!;
-  await repos.serverGroups.save({ ...v004, disabled: true });
+  // Taken out by a run of another application (billing's pipeline), put back by ana through the API.
+  await withActor({ user: 'bill', execution: BILLING_RUN, application: 'billing' }, () => repos.serverGroups.save({ ...v004, disabled: true }));
   await repos.serverGroups.save({ ...v004, disabled: true, capacity: { ...v004.capacity, desired: 2 } });
-  await repos.serverGroups.save({ ...v004, disabled: false });
+  await withActor({ user: 'ana' }, () => repos.serverGroups.save({ ...v004, disabled: false }));
   // A deploy of v005 failed its health checks and rolled back: it destroyed its own new group.
   await run(FAILED_ID, 'fay', '2026-11-25T09:59:00.000Z', 'web-prod-v005', []);
   await repos.executions.updateStage(FAILED_ID, 'deploy', {
@@ -129,6 +132,22 @@ describe('deployment history', () => {
     const served = servedTrafficMs(v004, new Date(whole))!;
     const disabledFor = Date.parse(periods[2]!.from) - Date.parse(periods[1]!.from);
     expect(served).toBe(whole - Date.parse('2026-11-20T10:00:00.000Z') - disabledFor);
+  });
+
+  it('names who took a group out of and into traffic; a run of an application the caller cannot read stays anonymous', async () => {
+    const v004 = async (who: string) => (await history(who, 'application=web&cluster=web-prod')).find((e) => e.serverGroup === 'web-prod-v004')!;
+    const periods = trafficPeriods(await v004('ana'));
+    expect(periods.map((p) => [p.enabled, p.by, p.execution])).toEqual([
+      [true, undefined, undefined],
+      [false, 'bill', BILLING_RUN],
+      [true, 'ana', undefined],
+    ]);
+    // wendy reads only 'web': she sees that billing's run disabled it only as "someone", and who enabled it again.
+    expect(trafficPeriods(await v004('wendy')).map((p) => [p.enabled, p.by, p.execution])).toEqual([
+      [true, undefined, undefined],
+      [false, undefined, undefined],
+      [true, 'ana', undefined],
+    ]);
   });
 
   it("names a failed deploy's rollback as what destroyed its new group, with the execution and who ran it", async () => {

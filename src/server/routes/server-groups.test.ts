@@ -49,6 +49,10 @@ describe('server-group operations API', { timeout: 60_000 }, () => {
 
     const disabled = await post(`${base}/web-prod-v002/disable`);
     expect(ServerGroupDetail.parse(disabled.json()).serverGroup.disabled).toBe(true);
+    // The history says who did each: the signed-in person, through the API.
+    const history = await t!.repos.history.list({ applications: ['web'], limit: 10 });
+    expect(history.find((e) => e.serverGroup === 'web-prod-v001')!.traffic.at(-1)).toMatchObject({ enabled: true, by: 'ana' });
+    expect(history.find((e) => e.serverGroup === 'web-prod-v002')!.traffic.at(-1)).toMatchObject({ enabled: false, by: 'ana' });
 
     t!.track();
     const pids = t!.cloud.pids();

@@ -13,6 +13,7 @@ import {
 } from '../../shared/api/server-groups';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import { buildPath } from '../../shared/api/endpoint';
+import { withActor } from '../../db/actor-scope';
 import { NotFoundError } from '../../db/errors';
 import type { Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
@@ -27,9 +28,10 @@ export function serverGroupRoutes(app: FastifyInstance, { repos }: AppDeps, engi
   const requireGroup = (params: Parameters<typeof requireServerGroup>[1]) => requireServerGroup(repos, params);
   const detail = (sg: ServerGroup) => serverGroupDetail(repos, sg);
 
-  registerEndpoint(app, enableServerGroup, async ({ params }) => detail(await engine.clusters.enable(await requireGroup(params))));
+  // The history names who took a group into or out of traffic (saved by the provider within the call).
+  registerEndpoint(app, enableServerGroup, async ({ params, actor }) => detail(await withActor({ user: actor }, async () => engine.clusters.enable(await requireGroup(params)))));
 
-  registerEndpoint(app, disableServerGroup, async ({ params }) => detail(await engine.clusters.disable(await requireGroup(params))));
+  registerEndpoint(app, disableServerGroup, async ({ params, actor }) => detail(await withActor({ user: actor }, async () => engine.clusters.disable(await requireGroup(params)))));
 
   registerEndpoint(app, resizeServerGroup, async ({ params, body }) => {
     const sg = await requireGroup(params);

@@ -19,7 +19,20 @@ export const HistoryEntry = z.object({
   destroyedBy: z.string().optional(),
   destroyedByExecution: z.string().optional(),
   /** Each change of whether it took traffic, oldest first; empty when unknown (destroyed before Kiln recorded them). */
-  traffic: z.array(z.object({ at: Timestamp, enabled: z.boolean() })).default([]),
+  traffic: z
+    .array(
+      z.object({
+        at: Timestamp,
+        enabled: z.boolean(),
+        /** Who changed it: a person, or the user whose run did (absent when unknown or not the caller's to see). */
+        by: z.string().optional(),
+        /** The run that changed it, when the caller may read that run's application. */
+        execution: z.string().optional(),
+        /** That run's application (where its page is). */
+        executionApplication: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -33,12 +46,26 @@ export function aliveAt(entry: Pick<HistoryEntry, 'createdAt' | 'destroyedAt'>, 
   return Date.parse(entry.createdAt) <= at.getTime() && (!entry.destroyedAt || Date.parse(entry.destroyedAt) > at.getTime());
 }
 
-export type TrafficPeriod = { from: string; to: string | undefined; enabled: boolean };
+export type TrafficPeriod = {
+  from: string;
+  to: string | undefined;
+  enabled: boolean;
+  by?: string | undefined;
+  execution?: string | undefined;
+  executionApplication?: string | undefined;
+};
 
 /** Its enabled and disabled periods, oldest first; the last one ends when it was destroyed (or runs on). */
 export function trafficPeriods(entry: Pick<HistoryEntry, 'traffic' | 'destroyedAt'>): TrafficPeriod[] {
   const changes = entry.traffic.filter((t, i, all) => i === 0 || t.enabled !== all[i - 1]!.enabled);
-  return changes.map((t, i) => ({ from: t.at, to: changes[i + 1]?.at ?? entry.destroyedAt, enabled: t.enabled }));
+  return changes.map((t, i) => ({
+    from: t.at,
+    to: changes[i + 1]?.at ?? entry.destroyedAt,
+    enabled: t.enabled,
+    by: t.by,
+    execution: t.execution,
+    executionApplication: t.executionApplication,
+  }));
 }
 
 /** How long it took traffic in all (milliseconds), or undefined when its traffic was never recorded. */

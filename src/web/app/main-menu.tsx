@@ -3,7 +3,7 @@ import { NavLink, useLocation } from 'react-router';
 import { NAV } from './nav-items';
 
 /**
- * The main navigation on a phone: a menu button in the top bar that opens every link as a list of
+ * The main navigation on a phone or a tablet (below 1024 px): a menu button in the top bar that opens every link as a list of
  * large touch targets. Escape or a click outside closes it (focus goes back to the button); so
  * does opening a page. The waiting-approvals count shows on the button, so on-call sees it closed.
  */
@@ -36,7 +36,7 @@ export function MainMenu({ count }: { count: ReactNode }) {
   }, [open]);
 
   return (
-    <div ref={box} className="md:hidden">
+    <div ref={box} className="lg:hidden">
       <button
         ref={button}
         type="button"

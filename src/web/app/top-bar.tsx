@@ -14,13 +14,13 @@ const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((
 export function TopBar() {
   return (
     <header className="sticky top-0 z-30 h-12 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      <div className="mx-auto flex h-full max-w-[1600px] items-center gap-3 px-3 sm:px-6 md:gap-6">
+      <div className="mx-auto flex h-full max-w-[1600px] items-center gap-3 px-3 sm:px-6 xl:gap-6">
         <Link to={paths.projects()} className="flex min-h-11 items-center gap-2 font-semibold tracking-tight" aria-label="Kiln home">
           <KilnLogo />
           <span className="text-[15px]">Kiln</span>
         </Link>
-        {/* On a phone the links move into the menu button's list (MainMenu); both are the "Main" navigation. */}
-        <nav aria-label="Main" className="max-md:hidden">
+        {/* Below 1024 px the six links and the tools need ~960 px: the links move into the menu button's list (MainMenu); both are the "Main" navigation. */}
+        <nav aria-label="Main" className="max-lg:hidden">
           <ul className="flex items-center gap-1">
             {NAV.map((item) => (
               <li key={item.to}>

@@ -9,15 +9,16 @@ describe('deployment history across applications', () => {
     const apps = within(table)
       .getAllByRole('row')
       .slice(1)
-      .map((r) => r.querySelectorAll('td')[0]!.textContent);
+      // The cell's value, not the header it repeats for a phone's stacked rows.
+      .map((r) => r.querySelectorAll('td')[0]!.lastChild!.textContent);
     expect(new Set(apps).size).toBeGreaterThan(1);
-    // web-prod-v001 is disabled today: it served, then was taken out of traffic.
+    // web-prod-v001 is disabled today: it served, then bo took it out of traffic.
     const periods = within(table).getAllByRole('list', { name: 'Traffic periods of web-prod-v001' })[0]!;
     expect(
       within(periods)
         .getAllByRole('listitem')
         .map((li) => li.textContent?.replace(/[\d.]+ (d|h|min)( [\d.]+ (h|min))?/g, 'T')),
-    ).toEqual(['enabled T', '→ disabled T']);
+    ).toEqual(['enabled T', '→ disabled T by bo']);
 
     await user.selectOptions(screen.getByLabelText('Application'), 'web');
     expect(search()).toEqual({ application: 'web' });

@@ -26,8 +26,8 @@ export function UserMenu() {
         <span aria-hidden="true" className="flex size-6 items-center justify-center rounded-full bg-orange-500 text-xs font-semibold text-white">
           {me.user.displayName.slice(0, 1).toUpperCase()}
         </span>
-        {/* On a phone the initial stands for the name: the top bar has no room for both. */}
-        <span className="max-sm:sr-only">{me.user.displayName}</span>
+        {/* On a phone, and beside the full navigation below 1280 px, the initial stands for the name: the top bar has no room for both. */}
+        <span className="max-sm:sr-only lg:max-xl:sr-only">{me.user.displayName}</span>
         {me.user.admin && <span className="rounded bg-zinc-100 px-1.5 text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">admin</span>}
       </summary>
       {/* A chosen item closes the menu: left open, it would cover the page it opened. */}

@@ -36,4 +36,34 @@ describe('a server group’s origin', () => {
     expect(field.textContent).toMatch(/dora in execution 6f1d2c3b · cluster history/);
     expect(within(field).getByRole('link', { name: 'cluster history' }).getAttribute('href')).toBe('/applications/web/history?cluster=web-prod');
   });
+  it('says since when the group is out of traffic and which run of whose took it out', async () => {
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    server.use(
+      http.get('*/api/history', () =>
+        HttpResponse.json({
+          entries: [
+            {
+              application: 'web',
+              account: 'prod',
+              region: 'us-east-1',
+              cluster: 'web-prod',
+              serverGroup: 'web-prod-v001',
+              environment: 'prod',
+              image: 'web:2.3.0',
+              createdAt: new Date(Date.now() - 7_200_000).toISOString(),
+              traffic: [
+                { at: new Date(Date.now() - 7_200_000).toISOString(), enabled: true },
+                { at, enabled: false, by: 'eli', execution: EXECUTION, executionApplication: 'billing' },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    renderApp('/applications/web/clusters?sg=prod/us-east-1/web-prod-v001&region=us-east-1');
+    const panel = await screen.findByRole('complementary', { name: 'web-prod-v001' }, { timeout: 20_000 });
+    const field = (await within(panel).findByText('Out of traffic since')).parentElement!;
+    expect(field.textContent).toMatch(/ago by eli's run 6f1d2c3b$/);
+    expect(within(field).getByRole('link', { name: 'run 6f1d2c3b' }).getAttribute('href')).toBe(`/applications/billing/executions/${EXECUTION}`);
+  });
 });

@@ -1,10 +1,11 @@
 import { servedTrafficMs, servingAt, trafficPeriods, type HistoryEntry } from '../../../shared/domain/deployment-history';
+import { PeriodActor } from '../../components/period-actor';
 import { formatDateTime } from '../../lib/format';
 import { formatServed } from './format-served';
 
 /**
  * How long a group took traffic, and its enabled/disabled periods in order ("enabled 2 d 4 h →
- * disabled 35 min → enabled 3 h"); at a chosen moment, whether it was serving then.
+ * disabled 35 min by bo → enabled 3 h by run 1a2b3c4d"); at a chosen moment, whether it was serving then.
  */
 export function TrafficCell({ entry, now, at }: { entry: HistoryEntry; now: Date; at: Date | undefined }) {
   const total = servedTrafficMs(entry, now);
@@ -25,6 +26,7 @@ export function TrafficCell({ entry, now, at }: { entry: HistoryEntry; now: Date
             {i > 0 && '→ '}
             <span className={p.enabled ? 'text-emerald-700 dark:text-emerald-400' : 'text-amber-800 dark:text-amber-300'}>{p.enabled ? 'enabled' : 'disabled'}</span>{' '}
             {formatServed(Math.max(0, (p.to ? Date.parse(p.to) : now.getTime()) - Date.parse(p.from)))}
+            <PeriodActor period={p} />
           </li>
         ))}
       </ol>

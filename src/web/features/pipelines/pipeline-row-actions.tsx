@@ -50,7 +50,14 @@ export function PipelineRowActions({ pipeline }: { pipeline: Pipeline }) {
   };
   return (
     <div ref={menu} className="relative" onKeyDown={(e) => e.key === 'Escape' && open === 'menu' && setOpen(undefined)}>
-      <Button size="sm" aria-haspopup="menu" aria-expanded={open === 'menu'} aria-label={`Manage ${pipeline.name}`} onClick={() => setOpen(open === 'menu' ? undefined : 'menu')}>
+      <Button
+        size="sm"
+        className="whitespace-nowrap"
+        aria-haspopup="menu"
+        aria-expanded={open === 'menu'}
+        aria-label={`Manage ${pipeline.name}`}
+        onClick={() => setOpen(open === 'menu' ? undefined : 'menu')}
+      >
         Manage ▾
       </Button>
       {open === 'menu' && (

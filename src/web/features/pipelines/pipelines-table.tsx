@@ -19,7 +19,7 @@ const COLUMNS: Array<Column<Pipeline>> = [
           </Link>
           {p.disabled && <Badge tone="amber">disabled</Badge>}
         </span>
-        {p.description && <span className="block max-w-xl truncate text-xs font-normal text-zinc-500">{p.description}</span>}
+        {p.description && <span className="block max-w-md truncate text-xs xl:max-w-xl font-normal text-zinc-500">{p.description}</span>}
       </>
     ),
   },
@@ -53,7 +53,7 @@ const COLUMNS: Array<Column<Pipeline>> = [
   { header: 'Manage', cell: (p) => <PipelineRowActions pipeline={p} /> },
 ];
 
-/** An application's pipelines; the name opens the editor, Run starts one (its parameters form first), Manage renames, copies or deletes. */
+/** An application's pipelines; the name opens the editor, Run starts one (its parameters form first), Manage renames, copies or deletes (on a phone one card per pipeline, Manage on screen). */
 export function PipelinesTable({ pipelines }: { pipelines: readonly Pipeline[] }) {
-  return <DataTable caption="Pipelines" columns={COLUMNS} rows={pipelines} rowKey={(p) => p.id} />;
+  return <DataTable caption="Pipelines" columns={COLUMNS} rows={pipelines} rowKey={(p) => p.id} stacked />;
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from 'react-router';
 import type { Pipeline } from '../../../../shared/domain/pipeline';
 import { getPipeline } from '../../../../shared/api/pipelines';
-import { apiFetch } from '../../../lib/api-client';
+import { callEndpoint, endpointUrl, type HttpResponse } from '../../../../shared/api/client';
 import { layoutStages } from '../layout/layout';
 
 /** The editor route's pipeline, asked for by its loader; the page hands it to React Query. */
@@ -10,17 +10,45 @@ export interface EarlyPipeline {
   pipeline: Promise<Pipeline>;
 }
 
+/** What index.html's inline script asked for before any of the dashboard's code had loaded. */
+interface PageStartFetch {
+  path: string;
+  response: Promise<HttpResponse>;
+}
+
+/** The page-start request for this path, once (a later visit asks again: the pipeline may have changed). */
+function takePageStartFetch(path: string): Promise<HttpResponse> | undefined {
+  const w = globalThis as { __kilnEarlyPipeline?: PageStartFetch };
+  const early = w.__kilnEarlyPipeline;
+  if (!early || early.path !== path) return undefined;
+  delete w.__kilnEarlyPipeline;
+  return early.response;
+}
+
 /**
  * The editor route's loader (its own tiny chunk): the pipeline's request goes out with the editor's
  * code instead of after it — the code is most of the page's bytes, and the request used to wait for
- * it to arrive and render. Not awaited, so the navigation does not wait on it either. Importing
- * layout.ts starts the layout worker now, and the layout starts as soon as the pipeline is in:
- * usually done before the editor's code has arrived (the editor finds it by the same stages array).
+ * it to arrive and render. On a first visit index.html asked for it even earlier, before the
+ * dashboard's entry code loaded: that answer is used, read and checked like any other. Not
+ * awaited, so the navigation does not wait on it either. Importing layout.ts starts the layout
+ * worker now, and the layout starts as soon as the pipeline is in: usually done before the
+ * editor's code has arrived (the editor finds it by the same stages array).
  */
 export function prefetchPipeline({ params }: LoaderFunctionArgs): EarlyPipeline | null {
   const pipelineId = params.pipelineId;
   if (!pipelineId) return null;
-  const pipeline = apiFetch(getPipeline, { params: { pipelineId } });
+  const call = { params: { pipelineId } };
+  // With mock data (dev) the page-start request went past the mocks, which start later.
+  const early = import.meta.env.VITE_MSW === '1' ? undefined : takePageStartFetch(endpointUrl(getPipeline, call));
+  const pipeline = callEndpoint(
+    {
+      // Absolute, because Node's fetch (tests) has no page to resolve a relative URL against.
+      baseUrl: globalThis.location?.origin ?? 'http://localhost/',
+      send: (url, request) => early ?? fetch(url, request),
+    },
+    getPipeline,
+    call,
+  );
   // A failure is the page's query's to show; the second handler only keeps it from being logged as unhandled here.
   pipeline.then(
     (p) => void layoutStages(p.stages),
