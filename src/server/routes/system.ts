@@ -3,24 +3,24 @@ import { getHealth } from '../../shared/api/system';
 import type { AppDeps } from '../deps';
 import { registerEndpoint } from './register';
 import { quarantinedRows } from '../../db/quarantine';
+import { afterIo, freshRead } from '../read-models/fresh-read';
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
   const startedAt = Date.now();
-  // Requests that arrive while a probe is under way share its answer, so health under load costs one
-  // query per probe rather than one per request; every answer is at most one probe old.
-  let probe: Promise<{ ok: boolean; latencyMs: number }> | undefined;
-  const probeDatabase = () =>
-    (probe ??= (async () => {
-      const t0 = performance.now();
-      let ok = true;
-      try {
-        await deps.db.query('select 1');
-      } catch (err) {
-        app.log.warn({ err }, 'health: database unreachable');
-        ok = false;
-      }
-      return { ok, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
-    })().finally(() => (probe = undefined)));
+  // Every answer comes from a probe that started after the request arrived (a database that went
+  // down a moment ago is never reported up), yet all requests that arrive in one event-loop turn
+  // share that probe: under load health costs one query per turn rather than one per request.
+  const probeDatabase = freshRead(async () => {
+    const t0 = performance.now();
+    let ok = true;
+    try {
+      await deps.db.query('select 1');
+    } catch (err) {
+      app.log.warn({ err }, 'health: database unreachable');
+      ok = false;
+    }
+    return { ok, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
+  }, afterIo);
   registerEndpoint(app, getHealth, async ({ request }) => {
     const { ok, latencyMs } = await probeDatabase();
     const quarantined = quarantinedRows();
