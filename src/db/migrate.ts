@@ -26,6 +26,7 @@ import { readModelVersionsSchema } from './migrations/196-read-model-versions';
 import { providerLeasesSchema } from './migrations/200-provider-leases';
 import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import { qemuProviderSchema } from './migrations/210-qemu-provider';
+import { readModelBumpsAtCommitSchema } from './migrations/245-read-model-bumps-at-commit';
 import type { Session } from './types';
 
 export interface Migration {
@@ -69,6 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
   providerLeasesSchema,
   kubernetesProviderSchema,
   qemuProviderSchema,
+  readModelBumpsAtCommitSchema,
 ];
 
 /**
