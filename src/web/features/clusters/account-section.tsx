@@ -10,6 +10,8 @@ interface AccountSectionProps {
 	group: ClustersView["accounts"][number];
 	/** Details from /api/accounts; the view still renders while they load or if they fail. */
 	account: Account | undefined;
+	/** How many of its clusters to render (the board renders a long view bit by bit). */
+	shownClusters?: number;
 	selected: ServerGroupRef | undefined;
 	searchFor: (ref: ServerGroupRef) => string;
 }
@@ -17,6 +19,7 @@ interface AccountSectionProps {
 export function AccountSection({
 	group,
 	account,
+	shownClusters,
 	selected,
 	searchFor,
 }: AccountSectionProps) {
@@ -42,7 +45,7 @@ export function AccountSection({
 					{account && ` · ${account.provider}`}
 				</span>
 			</div>
-			{group.clusters.map((cluster) => (
+			{group.clusters.slice(0, shownClusters).map((cluster) => (
 				<ClusterGroup
 					key={cluster.name}
 					cluster={cluster}
