@@ -28,6 +28,7 @@ import { kubernetesProviderSchema } from './migrations/205-kubernetes-provider';
 import { qemuProviderSchema } from './migrations/210-qemu-provider';
 import { trafficActorSchema } from './migrations/230-traffic-actor';
 import { imagePushesSchema } from './migrations/240-image-pushes';
+import { readModelBumpsAtCommitSchema } from './migrations/245-read-model-bumps-at-commit';
 import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
 import type { Session } from './types';
 
@@ -72,9 +73,10 @@ export const MIGRATIONS: readonly Migration[] = [
   providerLeasesSchema,
   kubernetesProviderSchema,
   qemuProviderSchema,
-  imagePushesSchema,
-  eventsCommitOrderSchema,
   trafficActorSchema,
+  imagePushesSchema,
+  readModelBumpsAtCommitSchema,
+  eventsCommitOrderSchema,
 ];
 
 /**

@@ -121,6 +121,35 @@ describe('authentication', () => {
     tick(3_600_000);
   });
 
+  it('looks a busy token up once when many requests arrive with it at the same moment', async () => {
+    const { secret } = await reader('burt', 'burt-readers');
+    const findToken = vi.spyOn(repos.credentials, 'findToken');
+    const answers = await Promise.all(Array.from({ length: 50 }, () => get('/api/applications/web', secret)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(50).fill(200));
+    expect(findToken).toHaveBeenCalledTimes(1);
+    findToken.mockRestore();
+  });
+
+  it('never shares a lookup that began before a revocation with a request that came after it', async () => {
+    const { secret, id } = await reader('lena', 'lena-readers');
+    const original = repos.credentials.findToken.bind(repos.credentials);
+    let release!: () => void;
+    const findToken = vi.spyOn(repos.credentials, 'findToken').mockImplementationOnce(async (hash, now) => {
+      const found = await original(hash, now);
+      await new Promise<void>((resolve) => (release = resolve));
+      return found;
+    });
+    const before = get('/api/applications/web', secret);
+    await vi.waitFor(() => expect(findToken).toHaveBeenCalledTimes(1));
+    expect(await repos.credentials.revokeToken(id, 'lena', clock)).toBe(true);
+    const after = get('/api/applications/web', secret);
+    await vi.waitFor(() => expect(findToken).toHaveBeenCalledTimes(2));
+    release();
+    expect((await before).statusCode).toBe(200); // arrived before the revocation
+    expect((await after).statusCode).toBe(401);
+    findToken.mockRestore();
+  });
+
   it("never answers one user's request with another user's principal", async () => {
     const a = await reader('ada', 'ada-readers');
     await repos.users.create({ name: 'bob', displayName: 'bob', passwordHash: 'unused', admin: false, createdAt: clock.toISOString() });

@@ -40,7 +40,11 @@ function freeze(me: Me): Me {
  */
 export function createPrincipalCache(clock: () => number = Date.now) {
   const entries = new Map<string, Entry>();
-  return {
+  /** Lookups under way, shared by the requests that present the same secret meanwhile. */
+  const loading = new Map<string, { generation: number; epoch: number; principal: Promise<Principal | undefined> }>();
+  const usable = (principal: Principal | undefined, now: Date) =>
+    principal && (principal.expiresAt === undefined || Date.parse(principal.expiresAt) > now.getTime()) ? principal : undefined;
+  const cache = {
     /**
      * The cached principal, or undefined when absent, stale, or its credential has expired by `now`.
      * `epoch` is the database's auth epoch read for this request (auth-epoch.ts).
@@ -56,17 +60,37 @@ export function createPrincipalCache(clock: () => number = Date.now) {
       entries.delete(key);
       return undefined;
     },
-    /** Starts a load: the generation is taken before reading, so a change racing the read makes the result stale. */
-    begin(): number {
-      return authGeneration();
-    },
     /** `epoch` must have been read before the principal was, so a change committed in between makes the entry stale. */
     set(key: string, generation: number, epoch: number, principal: Principal): void {
       if (entries.size >= MAX_ENTRIES) entries.clear();
       const me = principal.me && freeze(principal.me);
       entries.set(key, { ...principal, me, generation, epoch, loadedAt: clock() });
     },
+    /**
+     * The principal for `key`, from the cache or from `lookup` (undefined: unknown, revoked or
+     * expired). Concurrent requests with the same secret share one lookup, so an expired entry under
+     * load costs one lookup rather than one per request in flight; a request joins a lookup only when
+     * no change (this process's generation, the database's epoch it read) happened since that lookup
+     * began, so it never gets a principal read before a revocation that preceded it.
+     */
+    async load(key: string, now: Date, epoch: number, lookup: () => Promise<Principal | undefined>): Promise<Principal | undefined> {
+      const cached = cache.get(key, now, epoch);
+      if (cached) return cached;
+      const generation = authGeneration();
+      const under = loading.get(key);
+      if (under && under.generation === generation && under.epoch === epoch) return usable(await under.principal, now);
+      const principal = lookup().then((found) => {
+        if (found) cache.set(key, generation, epoch, found);
+        return found;
+      });
+      const mine = { generation, epoch, principal };
+      loading.set(key, mine);
+      const done = () => loading.get(key) === mine && loading.delete(key);
+      principal.then(done, done);
+      return usable(await principal, now);
+    },
   };
+  return cache;
 }
 
 export type PrincipalCache = ReturnType<typeof createPrincipalCache>;

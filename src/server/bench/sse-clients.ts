@@ -67,11 +67,13 @@ async function clients(url: string, token: string, count: number): Promise<void>
       requests.push(req);
     }
   });
+  const cpuAtReady = process.cpuUsage();
   process.send?.({ type: 'ready' });
   process.on('message', (m: { type: string }) => {
     if (m.type !== 'report') return;
     for (const r of requests) r.destroy();
-    process.send?.({ type: 'latencies', latencies });
+    const cpu = process.cpuUsage(cpuAtReady);
+    process.send?.({ type: 'latencies', latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
   });
 }
 
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
   const rssPerStreamKb = (process.memoryUsage().rss - rssBefore) / CLIENTS / 1024;
 
   const total = RATE * SECONDS;
+  // CPU of each side over the same span: which one the latency waits for, server or clients.
+  const serverCpu = process.cpuUsage();
   let seq = 1;
   for (let i = 0; i < total; i += 1) {
     const at = now();
@@ -119,8 +123,10 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
   }
   await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last deliveries land
-  const latencies = await new Promise<number[]>((resolve) => {
-    child.on('message', (m: { type: string; latencies?: number[] }) => m.type === 'latencies' && resolve(m.latencies ?? []));
+  const used = process.cpuUsage(serverCpu);
+  const serverCpuMs = (used.user + used.system) / 1000;
+  const { latencies, cpuMs: clientCpuMs } = await new Promise<{ latencies: number[]; cpuMs: number }>((resolve) => {
+    child.on('message', (m: { type: string; latencies?: number[]; cpuMs?: number }) => m.type === 'latencies' && resolve({ latencies: m.latencies ?? [], cpuMs: m.cpuMs ?? 0 }));
     child.send({ type: 'report' });
   });
   child.kill();
@@ -131,6 +137,10 @@ async function main(): Promise<void> {
   console.log(`  connect all clients: ${connectMs.toFixed(0)} ms`);
   console.log(`  server RSS per open stream: ${rssPerStreamKb.toFixed(1)} KB`);
   console.log(`  deliveries: ${sorted.length} of ${CLIENTS * total} expected`);
+  const perDelivery = (ms: number) => ((ms * 1000) / Math.max(1, sorted.length)).toFixed(1);
+  console.log(
+    `  CPU per delivery: server ${perDelivery(serverCpuMs)} µs, clients ${perDelivery(clientCpuMs)} µs (${(serverCpuMs / ((SECONDS + 2) * 10)).toFixed(0)} % and ${(clientCpuMs / ((SECONDS + 2) * 10)).toFixed(0)} % of a core)`,
+  );
   console.log(
     `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
   );

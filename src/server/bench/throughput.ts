@@ -25,10 +25,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const CONNECTIONS = 100;
 const PIPELINING = 10;
 
-type Load = { rps: number; p99: number; non2xx: number; errors: number };
+type Load = { rps: number; p99: number; non2xx: number; errors: number; total: number };
+/** A run's load plus the server's CPU per answered request (this process serves every target). */
+type Run = Load & { cpuUs: number };
 
 /** Child: one autocannon run, its summary sent back. */
 async function load(url: string, token: string): Promise<void> {
+  process.send?.('start');
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -36,13 +39,32 @@ async function load(url: string, token: string): Promise<void> {
     duration: SECONDS,
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
-  process.send?.({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts } satisfies Load);
+  process.send?.({
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  } satisfies Load);
 }
 
-function loadFromChild(url: string, token: string): Promise<Load> {
+/**
+ * On a machine shared with other work, req/s measures the share of the CPU this process got as much
+ * as the server; CPU time per answered request does not (much), so it is reported beside.
+ */
+function loadFromChild(url: string, token: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['load', url, token], { execArgv: ['--import', 'tsx'] });
-    child.once('message', (m) => resolve(m as Load));
+    let cpu = process.cpuUsage();
+    child.on('message', (m) => {
+      if (m === 'start') {
+        cpu = process.cpuUsage();
+        return;
+      }
+      const used = process.cpuUsage(cpu);
+      const load = m as Load;
+      resolve({ ...load, cpuUs: (used.user + used.system) / Math.max(1, load.total) });
+    });
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
   });
 }
@@ -72,7 +94,7 @@ async function main(): Promise<void> {
     { id: 'applications', label: 'GET /api/applications', url: `http://127.0.0.1:${port(app)}/api/applications`, token },
     { id: 'clusters', label: 'GET /api/applications/storefront/clusters', url: `http://127.0.0.1:${port(app)}/api/applications/storefront/clusters`, token },
   ];
-  const runs = new Map(targets.map((t) => [t.id, [] as Load[]]));
+  const runs = new Map(targets.map((t) => [t.id, [] as Run[]]));
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const t of targets) runs.get(t.id)!.push(await loadFromChild(t.url, t.token));
   }
@@ -80,18 +102,23 @@ async function main(): Promise<void> {
   const store = databaseUrl ? 'PostgreSQL' : 'PGlite';
   console.log(`BFF throughput on ${store}: autocannon -c ${CONNECTIONS} -p ${PIPELINING} -d ${SECONDS}, median of ${ROUNDS} interleaved round(s)`);
   const floorRps = median(runs.get('floor')!.map((r) => r.rps));
+  const floorCpu = median(runs.get('floor')!.map((r) => r.cpuUs));
   for (const t of targets) {
     const rs = runs.get(t.id)!;
     const rps = median(rs.map((r) => r.rps));
     const p99 = median(rs.map((r) => r.p99));
+    const cpuUs = median(rs.map((r) => r.cpuUs));
     const bad = rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
     console.log(
-      `  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / floorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`,
+      `  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / floorRps) * 100).toFixed(1).padStart(5)} % of floor   ${cpuUs.toFixed(0).padStart(4)} µs CPU/req (${((floorCpu / cpuUs) * 100).toFixed(0)} % of floor by CPU)${bad ? `   ${bad} failed` : ''}`,
     );
     // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
     const key = `bff.${store.toLowerCase()}.${t.id}`;
     console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`);
     console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.p99`, label: `BFF ${t.label} p99 (${store})`, value: p99, unit: 'ms', better: 'lower' })}`);
+    console.log(
+      `BENCH-JSON ${JSON.stringify({ id: `${key}.per-core`, label: `BFF ${t.label} req/s per core of server CPU (${store})`, value: Math.round(1e6 / cpuUs), unit: 'req/s', better: 'higher' })}`,
+    );
     // The ratio holds up on a busy machine, where the absolute figures do not.
     if (t.id !== 'floor')
       console.log(

@@ -60,23 +60,18 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
 
   const load = async (secret: string, kind: 'token' | 'session', now: Date): Promise<Principal | undefined> => {
     const hash = secretHash(secret);
-    const key = `${kind[0]}:${hash}`;
-    const epoch = await authEpoch();
-    const cached = principals.get(key, now, epoch);
-    if (cached) return cached;
-    const generation = principals.begin();
-    let principal: Principal | undefined;
-    if (kind === 'token') {
-      const token = await repos.credentials.findToken(hash, now);
-      if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
-    } else {
-      const session = await repos.credentials.findSession(hash, now);
-      if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
-    }
-    if (!principal) return undefined;
-    if (principal.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
-    principals.set(key, generation, epoch, principal);
-    return principal;
+    return principals.load(`${kind[0]}:${hash}`, now, await authEpoch(), async () => {
+      let principal: Principal | undefined;
+      if (kind === 'token') {
+        const token = await repos.credentials.findToken(hash, now);
+        if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
+      } else {
+        const session = await repos.credentials.findSession(hash, now);
+        if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
+      }
+      if (principal?.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
+      return principal;
+    });
   };
 
   app.addHook('onRequest', async (request) => {

@@ -32,6 +32,37 @@ describe('health', () => {
     query.mockRestore();
   });
 
+  it('costs one database probe for all the requests that arrive together', async () => {
+    const query = vi.spyOn(db, 'query');
+    const answers = await Promise.all(Array.from({ length: 200 }, () => app.inject('/api/health')));
+    expect(answers.every((a) => a.json().status === 'ok' && a.headers['content-type'] === 'application/json; charset=utf-8')).toBe(true);
+    expect(query.mock.calls.filter(([sql]) => sql === 'select 1')).toHaveLength(1);
+    query.mockRestore();
+  });
+
+  it('never answers from a probe that started before the request arrived', async () => {
+    const original = db.query.bind(db);
+    let releaseFirst!: () => void;
+    let probes = 0;
+    const query = vi.spyOn(db, 'query').mockImplementation(async (sql, params) => {
+      if (sql !== 'select 1') return original(sql, params);
+      probes += 1;
+      if (probes === 1) {
+        await new Promise<void>((resolve) => (releaseFirst = resolve));
+        return original(sql, params);
+      }
+      throw new Error('connection refused'); // the database went down while the first probe ran
+    });
+    const first = app.inject('/api/health');
+    await vi.waitFor(() => expect(probes).toBe(1));
+    const second = app.inject('/api/health');
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseFirst();
+    expect((await first).json()).toMatchObject({ status: 'ok', database: { ok: true } });
+    expect((await second).json()).toMatchObject({ status: 'degraded', database: { ok: false } });
+    query.mockRestore();
+  });
+
   it('says the database is down when the probe fails', async () => {
     const query = vi.spyOn(db, 'query').mockRejectedValueOnce(new Error('connection refused'));
     const res = await app.inject('/api/health');

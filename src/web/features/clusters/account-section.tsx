@@ -10,11 +10,13 @@ interface AccountSectionProps {
   group: ClustersView['accounts'][number];
   /** Details from /api/accounts; the view still renders while they load or if they fail. */
   account: Account | undefined;
+  /** How many of its clusters to render (the board renders a long view bit by bit). */
+  shownClusters?: number;
   selected: ServerGroupRef | undefined;
   searchFor: (ref: ServerGroupRef) => string;
 }
 
-export function AccountSection({ group, account, selected, searchFor }: AccountSectionProps) {
+export function AccountSection({ group, account, shownClusters, selected, searchFor }: AccountSectionProps) {
   const id = `account-${group.account}`;
   const count = group.clusters.reduce((n, c) => n + c.regions.reduce((m, r) => m + r.serverGroups.length, 0), 0);
   return (
@@ -30,7 +32,7 @@ export function AccountSection({ group, account, selected, searchFor }: AccountS
           {account && ` · ${account.provider}`}
         </span>
       </div>
-      {group.clusters.map((cluster) => (
+      {group.clusters.slice(0, shownClusters).map((cluster) => (
         <ClusterGroup key={cluster.name} cluster={cluster} selected={selected} searchFor={searchFor} />
       ))}
     </section>
