@@ -15,7 +15,7 @@ function NameForm({ busy, onSubmit }: { busy: boolean; onSubmit: (name: string) 
 
 describe('a modal form with a submit button', () => {
   it('sends on Enter only once the form may be sent, and never twice while busy', async () => {
-    const sent = vi.fn();
+    const sent = vi.fn<(name: string) => void>();
     const { rerender } = render(<NameForm busy={false} onSubmit={sent} />);
     const name = screen.getByLabelText('Name');
     await userEvent.type(name, '{Enter}');

@@ -9,7 +9,7 @@ const query = (state: { data?: string; error?: Error }) => ({
   error: state.error ?? null,
   isError: state.error !== undefined,
   isFetching: false,
-  refetch: vi.fn(async () => undefined),
+  refetch: vi.fn<() => Promise<unknown>>(async () => undefined),
 });
 
 const guard = (q: ReturnType<typeof query>) =>
