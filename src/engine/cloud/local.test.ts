@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from './instance-process';
 import { until, useTestCloud } from './test-cloud';
+import { webGroup, webKey as key } from './test-web-groups';
 
 const openCloud = useTestCloud();
 
-const key = (name: string) => ({ account: 'prod', region: 'east', name });
 const get = async (url: string) => {
   const res = await fetch(url);
   return { status: res.status, body: await res.text(), version: res.headers.get('x-app-version') };
@@ -51,16 +51,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('heals: a killed instance shows down, then a replacement brings the group back to desired capacity', async () => {
     const t = await openCloud();
     const { cloud, repos } = t;
-    await cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 2, max: 2 },
-      loadBalancers: [],
-      disabled: false,
-    });
+    await cloud.createServerGroup(webGroup('web-v001', { capacity: { min: 1, desired: 2, max: 2 } }));
     const before = await until('2 up', async () => {
       const g = await repos.serverGroups.get(key('web-v001'));
       return g?.instances.filter((i) => i.health === 'up').length === 2 && g;
@@ -83,17 +74,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('replaces an instance that never reports ready within its timeout', async () => {
     const t = await openCloud({ timings: { readyTimeoutMs: 1500, healthIntervalMs: 250, unhealthyThreshold: 2, healthTimeoutMs: 2000, goneLingerMs: 500 } });
     const { cloud, repos } = t;
-    await cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 1, max: 1 },
-      loadBalancers: [],
-      userData: 'kiln-sample: never-ready',
-      disabled: false,
-    });
+    await cloud.createServerGroup(webGroup('web-v001', { userData: 'kiln-sample: never-ready' }));
     const first = (await repos.serverGroups.get(key('web-v001')))!.instances[0]!;
     expect(first.health).toBe('starting');
     const replaced = await until(
@@ -113,17 +94,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('backs off an instance that crashes at start instead of relaunching it every tick', async () => {
     const t = await openCloud();
     const { cloud, repos } = t;
-    await cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 1, max: 1 },
-      loadBalancers: [],
-      userData: 'kiln-sample: crash',
-      disabled: false,
-    });
+    await cloud.createServerGroup(webGroup('web-v001', { userData: 'kiln-sample: crash' }));
     const seen = new Set<string>();
     const end = Date.now() + 4000;
     let detail = '';
@@ -143,9 +114,8 @@ describe('local cloud', { timeout: 60_000 }, () => {
     const t = await openCloud();
     const { cloud, repos } = t;
     const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-    const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
-    await cloud.createServerGroup({ ...spec, name: 'web-prod-v001', image: 'sample-app:v1', disabled: false });
-    await cloud.createServerGroup({ ...spec, name: 'web-prod-v002', image: 'sample-app:v2', disabled: true });
+    await cloud.createServerGroup(webGroup('web-prod-v001', { loadBalancers: ['web-prod'] }));
+    await cloud.createServerGroup(webGroup('web-prod-v002', { image: 'sample-app:v2', loadBalancers: ['web-prod'], disabled: true }));
     await until('both up', async () =>
       (await repos.serverGroups.listByApplication('web')).every((g) => g.instances[0]?.health === 'up' || g.instances[0]?.health === 'out_of_service'),
     );
@@ -165,16 +135,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
     const t = await openCloud({ leaseMs: 600 });
     const { cloud, repos } = t;
-    await cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 1, max: 1 },
-      loadBalancers: [],
-      disabled: false,
-    });
+    await cloud.createServerGroup(webGroup('web-v001'));
     const second = t.make({ owner: 'second', leaseMs: 600 });
     await second.start();
     await expect(second.resizeServerGroup(key('web-v001'), { min: 1, desired: 1, max: 1 })).rejects.toThrow(/run by another Kiln process sharing this database/);
@@ -199,16 +160,7 @@ describe('local cloud', { timeout: 60_000 }, () => {
   it('refuses bad input with clear errors and leaves no process behind', async () => {
     const t = await openCloud({ ports: { from: 29990, to: 29991 } });
     const { cloud, repos } = t;
-    const spec = {
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 1, max: 2 },
-      loadBalancers: [],
-      disabled: false,
-    };
+    const spec = webGroup('web-v001', { capacity: { min: 1, desired: 1, max: 2 } });
     await expect(cloud.createServerGroup({ ...spec, image: 'nginx:1.27' })).rejects.toThrow(/image 'nginx:1.27' is not in the local image registry/);
     await expect(cloud.createServerGroup({ ...spec, capacity: { min: 0, desired: 3, max: 3 } })).rejects.toThrow(/port exhaustion/);
     await expect(cloud.createServerGroup({ ...spec, loadBalancers: ['nope'] })).rejects.toThrow(/Load balancer 'nope' does not exist/);

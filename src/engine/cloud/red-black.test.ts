@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { until, useTestCloud } from './test-cloud';
+import { servingV1, webGroup, webKey as key } from './test-web-groups';
 
 const openCloud = useTestCloud();
-
-const key = (name: string) => ({ account: 'prod', region: 'east', name });
 
 describe('local load balancers: red/black swaps and supervision', { timeout: 60_000 }, () => {
   it('never answers 503 when the new group is enabled between its report-ready and its first health check', async () => {
     const t = await openCloud();
     const { cloud } = t;
-    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-    const spec = { application: 'web', account: 'prod', region: 'east', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: ['web-prod'] };
-    await cloud.createServerGroup({ ...spec, name: 'web-prod-v001', image: 'sample-app:v1', disabled: false });
-    await until('v1 serving', async () => (await fetch(`http://${lb.address}/`)).headers.get('x-app-version') === 'v1');
+    const lb = await servingV1(t);
     // v2's health endpoint takes 600 ms, so its instance sits between "reported ready" and "checked healthy".
-    await cloud.createServerGroup({ ...spec, name: 'web-prod-v002', image: 'sample-app:v2', disabled: true, userData: 'kiln-sample: slow-health' });
+    await cloud.createServerGroup(webGroup('web-prod-v002', { image: 'sample-app:v2', loadBalancers: ['web-prod'], disabled: true, userData: 'kiln-sample: slow-health' }));
     await until('v2 reported ready, not yet checked', async () => (await cloud.getServerGroup(key('web-prod-v002')))?.instances[0]?.health === 'unknown');
     t.track();
     await cloud.enableServerGroup(key('web-prod-v002'));
@@ -26,18 +22,7 @@ describe('local load balancers: red/black swaps and supervision', { timeout: 60_
   it('starts a load balancer again on its address when its process dies', async () => {
     const t = await openCloud();
     const { cloud } = t;
-    const lb = await cloud.ensureLoadBalancer({ application: 'web', account: 'prod', region: 'east', name: 'web-prod' });
-    await cloud.createServerGroup({
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      name: 'web-prod-v001',
-      image: 'sample-app:v1',
-      capacity: { min: 1, desired: 1, max: 1 },
-      loadBalancers: ['web-prod'],
-      disabled: false,
-    });
-    await until('v1 serving', async () => (await fetch(`http://${lb.address}/`)).headers.get('x-app-version') === 'v1');
+    const lb = await servingV1(t);
     t.track();
     const [pid] = cloud.balancerPids();
     process.kill(pid!, 'SIGKILL');

@@ -9,8 +9,10 @@ interface ModalFormProps {
   onSubmit?: () => void;
   /** The server's refusal, announced to screen readers. */
   error?: string | undefined;
-  /** The buttons at the bottom, usually `<ModalActions>`. */
-  actions: ReactNode;
+  /** The buttons at the bottom, when they are not the plain Cancel and submit of `submit`. */
+  actions?: ReactNode;
+  /** Cancel and one submit button; Enter or the button call `onSubmit` only while neither busy nor disabled. */
+  submit?: { label: string; busy: boolean; disabled?: boolean; busyLabel?: string; onSubmit: () => void };
   children: ReactNode;
 }
 
@@ -18,7 +20,13 @@ interface ModalFormProps {
  * The one modal shell of the dashboard: a dimmed page, a titled dialog that Escape closes, and focus
  * given back to what opened it. Every dialog looks and behaves alike because none draws its own.
  */
-export function ModalForm({ title, onClose, onSubmit, error, actions, children }: ModalFormProps) {
+export function ModalForm({ title, onClose, onSubmit: submitted, error, actions, submit, children }: ModalFormProps) {
+  const onSubmit =
+    submitted ??
+    (submit &&
+      (() => {
+        if (!submit.busy && submit.disabled !== true) submit.onSubmit();
+      }));
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
   useReturnFocus(box);
@@ -46,7 +54,7 @@ export function ModalForm({ title, onClose, onSubmit, error, actions, children }
             {error}
           </p>
         )}
-        {actions}
+        {actions ?? (submit && <ModalActions label={submit.label} busy={submit.busy} disabled={submit.disabled} busyLabel={submit.busyLabel} onClose={onClose} />)}
       </Tag>
     </div>
   );
@@ -72,6 +80,19 @@ export function ModalActions({
       <Button type="submit" variant="primary" disabled={busy || disabled === true}>
         {busy ? busyLabel : label}
       </Button>
+    </div>
+  );
+}
+
+/** A labelled field of a modal form; `children` gets the id the label points at. */
+export function ModalField({ label, children }: { label: ReactNode; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        {label}
+      </label>
+      {children(id)}
     </div>
   );
 }

@@ -11,14 +11,16 @@ export const commaList = (text: string): string[] =>
 /**
  * The "add one" form under an admin list: a draft, `set(field)` for its inputs, and `submit`, which sends
  * the draft, empties the form only once the server took it (a refused one keeps what was typed, so the
- * user fixes the field the error names) and refreshes the list under `refresh`.
+ * user fixes the field the error names) and refreshes the list under `refresh`. `onAdded` gets the
+ * server's answer, for what is shown only once (a new token's secret).
  */
-export function useAddForm<D extends object>(empty: D, send: (draft: D) => Promise<unknown>, refresh: QueryKey) {
+export function useAddForm<D extends object, R = unknown>(empty: D, send: (draft: D) => Promise<R>, refresh: QueryKey, onAdded?: (added: R) => void) {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(empty);
   const create = useMutation({
     mutationFn: () => send(draft),
-    onSuccess: async () => {
+    onSuccess: async (added) => {
+      onAdded?.(added);
       setDraft(empty);
       await queryClient.invalidateQueries({ queryKey: refresh });
     },

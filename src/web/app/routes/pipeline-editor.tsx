@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLoaderData, useParams } from 'react-router';
 import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
-import { QueryErrorState } from '../../components/query-error-state';
+import { QueryGuard } from '../../components/query-guard';
 import { Skeleton } from '../../components/skeleton';
 import { PipelineEditor } from '../../features/pipeline-editor/editor/pipeline-editor';
 import type { EarlyPipeline } from '../../features/pipeline-editor/editor/prefetch-pipeline';
@@ -30,39 +30,34 @@ export function PipelineEditorPage() {
     });
   }
   const query = useQuery(options);
-  if (query.isError) {
-    return (
-      <QueryErrorState
-        error={query.error}
-        onRetry={() => void query.refetch()}
-        retrying={query.isFetching}
-        notFound={
-          <EmptyState
-            title="This pipeline does not exist"
-            action={
-              <Link to={paths.applicationPipelines(application)} className="text-sm underline">
-                All pipelines of {application}
-              </Link>
-            }
-          >
-            It may have been deleted, or the link is wrong.
-          </EmptyState>
-        }
-      />
-    );
-  }
-  if (!query.data) {
-    return (
-      <LoadingState label="Loading the pipeline…">
-        <Skeleton className="h-[60vh] w-full" />
-      </LoadingState>
-    );
-  }
   return (
-    <>
-      <title>{`${query.data.name} · ${application} · Kiln`}</title>
-      <h2 className="sr-only">Pipeline {query.data.name}</h2>
-      <PipelineEditor key={query.data.id} pipeline={query.data} />
-    </>
+    <QueryGuard
+      query={query}
+      loading={
+        <LoadingState label="Loading the pipeline…">
+          <Skeleton className="h-[60vh] w-full" />
+        </LoadingState>
+      }
+      notFound={
+        <EmptyState
+          title="This pipeline does not exist"
+          action={
+            <Link to={paths.applicationPipelines(application)} className="text-sm underline">
+              All pipelines of {application}
+            </Link>
+          }
+        >
+          It may have been deleted, or the link is wrong.
+        </EmptyState>
+      }
+    >
+      {(pipeline) => (
+        <>
+          <title>{`${pipeline.name} · ${application} · Kiln`}</title>
+          <h2 className="sr-only">Pipeline {pipeline.name}</h2>
+          <PipelineEditor key={pipeline.id} pipeline={pipeline} />
+        </>
+      )}
+    </QueryGuard>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createUser, updateUser } from '../../../shared/api/auth';
 import type { User } from '../../../shared/domain/user';
+import { AdminTable } from '../../components/admin-table';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
@@ -19,7 +20,15 @@ export function UsersAdmin() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.auth.all });
   const { draft, set, submit, create } = useAddForm(
     { name: '', displayName: '', password: '', roles: '' },
-    (d) => apiFetch(createUser, { body: { name: d.name, displayName: d.displayName, password: d.password, roles: commaList(d.roles) } }),
+    (d) =>
+      apiFetch(createUser, {
+        body: {
+          name: d.name,
+          displayName: d.displayName,
+          password: d.password,
+          roles: commaList(d.roles),
+        },
+      }),
     queryKeys.auth.all,
   );
   const update = useMutation({
@@ -32,66 +41,66 @@ export function UsersAdmin() {
       <h2 id="users-h" className="text-sm font-semibold">
         Users
       </h2>
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs text-zinc-500 uppercase">
-            <tr>
-              <th className="py-2">Name</th>
-              <th>Display name</th>
-              <th>Roles</th>
-              <th>Admin</th>
-              <th>State</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {people.map((u) => (
-              <tr key={u.name}>
-                <td className="py-2 font-mono text-xs">
-                  {u.name}
-                  {u.sso && (
-                    <span title={SSO_WHY} className="ml-1.5 rounded bg-sky-100 px-1.5 font-sans text-[11px] text-sky-800 dark:bg-sky-950 dark:text-sky-300">
-                      SSO
-                    </span>
-                  )}
-                </td>
-                <td>{u.displayName}</td>
-                <td>
-                  <input
-                    aria-label={`Roles of ${u.name}`}
-                    className={`${inputClasses} h-7 w-64`}
-                    defaultValue={u.roles.join(', ')}
-                    disabled={u.sso}
-                    title={u.sso ? SSO_WHY : undefined}
-                    list="known-roles"
-                    onBlur={(e) => {
-                      const next = e.target.value
-                        .split(',')
-                        .map((r) => r.trim())
-                        .filter(Boolean);
-                      if (next.join(',') !== u.roles.join(',')) update.mutate({ name: u.name, patch: { roles: next } });
-                    }}
-                  />
-                </td>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`${u.name} is admin`}
-                    checked={u.admin}
-                    disabled={u.sso}
-                    title={u.sso ? SSO_WHY : undefined}
-                    onChange={(e) => update.mutate({ name: u.name, patch: { admin: e.target.checked } })}
-                  />
-                </td>
-                <td>
-                  <Button size="sm" onClick={() => update.mutate({ name: u.name, patch: { disabled: !u.disabled } })}>
-                    {u.disabled ? 'Enable' : 'Disable'}
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable headers={['Name', 'Display name', 'Roles', 'Admin', 'State']}>
+        {people.map((u) => (
+          <tr key={u.name}>
+            <td className="py-2 font-mono text-xs">
+              {u.name}
+              {u.sso && (
+                <span title={SSO_WHY} className="ml-1.5 rounded bg-sky-100 px-1.5 font-sans text-[11px] text-sky-800 dark:bg-sky-950 dark:text-sky-300">
+                  SSO
+                </span>
+              )}
+            </td>
+            <td>{u.displayName}</td>
+            <td>
+              <input
+                aria-label={`Roles of ${u.name}`}
+                className={`${inputClasses} h-7 w-64`}
+                defaultValue={u.roles.join(', ')}
+                disabled={u.sso}
+                title={u.sso ? SSO_WHY : undefined}
+                list="known-roles"
+                onBlur={(e) => {
+                  const next = e.target.value
+                    .split(',')
+                    .map((r) => r.trim())
+                    .filter(Boolean);
+                  if (next.join(',') !== u.roles.join(',')) update.mutate({ name: u.name, patch: { roles: next } });
+                }}
+              />
+            </td>
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`${u.name} is admin`}
+                checked={u.admin}
+                disabled={u.sso}
+                title={u.sso ? SSO_WHY : undefined}
+                onChange={(e) =>
+                  update.mutate({
+                    name: u.name,
+                    patch: { admin: e.target.checked },
+                  })
+                }
+              />
+            </td>
+            <td>
+              <Button
+                size="sm"
+                onClick={() =>
+                  update.mutate({
+                    name: u.name,
+                    patch: { disabled: !u.disabled },
+                  })
+                }
+              >
+                {u.disabled ? 'Enable' : 'Disable'}
+              </Button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <datalist id="known-roles">
         {roles.data?.roles.map((r) => (
           <option key={r.name} value={r.name} />

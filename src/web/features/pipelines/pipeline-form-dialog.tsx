@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { ModalActions, ModalForm } from '../../components/modal-form';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ModalField, ModalForm } from '../../components/modal-form';
 
 interface PipelineFormDialogProps {
   title: string;
@@ -18,8 +18,6 @@ interface PipelineFormDialogProps {
 
 /** A small modal form for a pipeline's name (rename) or its copy's name and application (duplicate). */
 export function PipelineFormDialog({ title, submitLabel, initialName, namePlaceholder, applications, busy, error, children, onSubmit, onClose }: PipelineFormDialogProps) {
-  const nameId = useId();
-  const appId = useId();
   const [name, setName] = useState(initialName);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.select(), []);
@@ -29,31 +27,24 @@ export function PipelineFormDialog({ title, submitLabel, initialName, namePlaceh
       title={title}
       error={error}
       onClose={onClose}
-      onSubmit={() => {
-        if (!busy) onSubmit(name.trim());
-      }}
-      actions={<ModalActions label={submitLabel} busy={busy} disabled={!namePlaceholder && name.trim() === ''} onClose={onClose} />}
+      submit={{ label: submitLabel, busy, disabled: !namePlaceholder && name.trim() === '', onSubmit: () => onSubmit(name.trim()) }}
     >
       {applications && (
-        <div className="flex flex-col gap-1">
-          <label htmlFor={appId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-            Application
-          </label>
-          <select id={appId} value={applications.value} onChange={(e) => applications.onChange(e.target.value)} className={field}>
-            {applications.options.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ModalField label="Application">
+          {(id) => (
+            <select id={id} value={applications.value} onChange={(e) => applications.onChange(e.target.value)} className={field}>
+              {applications.options.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          )}
+        </ModalField>
       )}
-      <div className="flex flex-col gap-1">
-        <label htmlFor={nameId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-          Name
-        </label>
-        <input ref={input} id={nameId} value={name} maxLength={200} placeholder={namePlaceholder} onChange={(e) => setName(e.target.value)} className={field} />
-      </div>
+      <ModalField label="Name">
+        {(id) => <input ref={input} id={id} value={name} maxLength={200} placeholder={namePlaceholder} onChange={(e) => setName(e.target.value)} className={field} />}
+      </ModalField>
       {children && <div className="text-sm text-zinc-600 dark:text-zinc-400">{children}</div>}
     </ModalForm>
   );

@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PipelineDraft } from '../../../../shared/domain/pipeline';
-import type { ApplicationName } from '../../../../shared/domain/names';
 import { NODE_HEIGHT, NODE_WIDTH } from '../../../lib/graph-layout/layout-types';
 import { createDraftStore } from './draft-store';
+import { deps, testDraft, type DraftStore } from './test-draft';
 
-function draft(): PipelineDraft {
-  return {
-    application: 'web' as ApplicationName,
-    name: 'p',
-    description: '',
-    stages: [
-      { refId: '1', type: 'runJob', name: 'Build', requisiteStageRefIds: [], config: { command: 'make' }, failPolicy: 'halt_pipeline' },
-      { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'], config: { seconds: 5 }, failPolicy: 'halt_pipeline' },
-      { refId: '3', type: 'wait', name: 'Ship', requisiteStageRefIds: ['2'], config: { seconds: 5 }, failPolicy: 'halt_pipeline' },
-    ],
-    triggers: [{ type: 'manual', enabled: true }],
-    parameters: [],
-    notifications: [],
-    concurrency: { limitConcurrent: true, keepWaitingPipelines: false, maxConcurrentExecutions: 1 },
-    disabled: false,
-  };
-}
-
-type Store = ReturnType<typeof createDraftStore>;
-const deps = (s: Store) => Object.fromEntries(s.getState().draft.stages.map((x) => [x.name, x.requisiteStageRefIds]));
 /** Pairs of stages whose boxes overlap on the canvas. */
-function overlapping(s: Store): string[] {
+function overlapping(s: DraftStore): string[] {
   const all = Object.entries(s.getState().positions);
   const hits: string[] = [];
   for (const [i, [a, p]] of all.entries()) {
@@ -36,7 +15,7 @@ function overlapping(s: Store): string[] {
 
 describe('where new stages go', () => {
   it('a second and third branch added after the same stage each land in free space, not on their sibling', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     store.getState().addStage('webhook', { after: '1' });
     store.getState().addStage('webhook', { after: '1' });
     expect(deps(store)).toMatchObject({ Webhook: ['1'], 'Webhook 2': ['1'] });
@@ -44,7 +23,7 @@ describe('where new stages go', () => {
   });
 
   it('a stage inserted with "+" between neighbours makes room: the rest of the pipeline moves one column right', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     const before = store.getState().positions;
     const ref = store.getState().insertOnEdge({ source: '1', target: '2' }, 'manualJudgment');
     const after = store.getState().positions;
@@ -58,7 +37,7 @@ describe('where new stages go', () => {
   });
 
   it('pasted stages land in free space', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     store.getState().select(['1', '2']);
     store.getState().copySelection();
     store.getState().paste();
@@ -69,7 +48,7 @@ describe('where new stages go', () => {
 
 describe('a stage let go on a dependency', () => {
   it('dragged onto the edge between two stages, it goes in between and the old direct edge goes', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     const lone = store.getState().addStage('manualJudgment', { at: { x: 0, y: 400 } });
     expect(deps(store)['Manual judgment']).toEqual([]);
     const { positions } = store.getState();
@@ -86,7 +65,7 @@ describe('a stage let go on a dependency', () => {
   });
 
   it('dropped from the palette onto an edge, the same', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     const { positions } = store.getState();
     const b = positions['2']!;
     const c = positions['3']!;
@@ -96,7 +75,7 @@ describe('a stage let go on a dependency', () => {
   });
 
   it('moved somewhere empty, nothing is rewired', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     store.getState().beginMove();
     store.getState().setPositions({ '3': { x: 0, y: 500 } });
     store.getState().endMove();
@@ -106,7 +85,7 @@ describe('a stage let go on a dependency', () => {
 
 describe('selecting an edge', () => {
   it('a click on an edge while a stage is selected selects the edge (React Flow deselects the stage just after)', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(3), 1);
     store.getState().select(['1']);
     store.getState().selectEdge({ source: '1', target: '2' });
     store.getState().select([]);

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PipelineDraft } from '../../../../shared/domain/pipeline';
-import type { ApplicationName } from '../../../../shared/domain/names';
 import { createDraftStore } from './draft-store';
-
-function draft(): PipelineDraft {
-  return {
-    application: 'web' as ApplicationName,
-    name: 'p',
-    description: '',
-    stages: [
-      { refId: '1', type: 'runJob', name: 'Build', requisiteStageRefIds: [], config: { command: 'make' }, failPolicy: 'halt_pipeline' },
-      { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'], config: { seconds: 5 }, failPolicy: 'halt_pipeline' },
-    ],
-    triggers: [{ type: 'manual', enabled: true }],
-    parameters: [],
-    notifications: [],
-    concurrency: { limitConcurrent: true, keepWaitingPipelines: false, maxConcurrentExecutions: 1 },
-    disabled: false,
-  };
-}
-
-const deps = (s: ReturnType<typeof createDraftStore>) => Object.fromEntries(s.getState().draft.stages.map((x) => [x.name, x.requisiteStageRefIds]));
+import { deps, testDraft } from './test-draft';
 
 describe('draft store', () => {
   it('inserts a stage on an edge: the target now waits for it, and it waits for the source', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     const ref = store.getState().insertOnEdge({ source: '1', target: '2' }, 'manualJudgment');
     expect(ref).toBe('3');
     expect(deps(store)).toEqual({ Build: [], Soak: ['3'], 'Manual judgment': ['1'] });
@@ -32,13 +12,13 @@ describe('draft store', () => {
   });
 
   it('deleting a stage drops the dependencies on it too', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     store.getState().removeStages(['1']);
     expect(deps(store)).toEqual({ Soak: [] });
   });
 
   it('undoes and redoes every kind of edit, and a new edit clears the redo stack', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     const s = () => store.getState();
     s().addStage('wait', { after: '2' });
     s().connect({ source: '1', target: '3' });
@@ -59,7 +39,7 @@ describe('draft store', () => {
 
   it('typing into one field is one undo step, another field starts a new one', () => {
     let now = 0;
-    const store = createDraftStore(draft(), 1, () => now);
+    const store = createDraftStore(testDraft(2), 1, () => now);
     const s = () => store.getState();
     for (const name of ['B', 'Bu', 'Bui']) {
       s().updateStage('1', { name }, 'name');
@@ -73,7 +53,7 @@ describe('draft store', () => {
   });
 
   it('pastes copies with fresh refIds and names; links among the copies follow them', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     const s = () => store.getState();
     s().select(['1', '2']);
     s().copySelection();
@@ -89,7 +69,7 @@ describe('draft store', () => {
   });
 
   it('a move is one undo step, recorded when the drag ends', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     const s = () => store.getState();
     s().setPositions({ '1': { x: 0, y: 0 }, '2': { x: 300, y: 0 } });
     s().beginMove();
@@ -102,7 +82,7 @@ describe('draft store', () => {
   });
 
   it('is dirty until saved; a save keeps edits made while it was in flight', () => {
-    const store = createDraftStore(draft(), 1);
+    const store = createDraftStore(testDraft(2), 1);
     const s = () => store.getState();
     s().updateStage('2', { name: 'Bake' });
     const sent = s().draft;
