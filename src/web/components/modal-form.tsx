@@ -84,8 +84,8 @@ export function ModalActions({
   );
 }
 
-/** A labelled field of a modal form; `children` gets the id the label points at. */
-export function ModalField({ label, children }: { label: ReactNode; children: (id: string) => ReactNode }) {
+/** A labelled field of a modal or page form; `children` gets the id the label points at; `hint` shows below. */
+export function ModalField({ label, hint, children }: { label: ReactNode; hint?: string | undefined; children: (id: string) => ReactNode }) {
   const id = useId();
   return (
     <div className="flex flex-col gap-1">
@@ -93,6 +93,7 @@ export function ModalField({ label, children }: { label: ReactNode; children: (i
         {label}
       </label>
       {children(id)}
+      {hint && <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { StageConfigInput, StageType } from '../../shared/stages/registry';
 
 /** A field of one stage type's config, as a pipeline writes it. */
-type ConfigField<T extends StageType> = keyof StageConfigInput<T> & string;
+export type ConfigField<T extends StageType> = keyof StageConfigInput<T> & string;
 
 /** What the editor shows of a stage type: its icon, a one-line summary of a config, form hints. */
 export interface StageUi<F extends string = string> {

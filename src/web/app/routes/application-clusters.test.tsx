@@ -112,6 +112,33 @@ describe('clusters view', () => {
     expect(search()).toEqual({ region: 'us-east-1' });
   });
 
+  it('says in the panel when a deep-linked server group no longer exists, without a Retry', async () => {
+    renderApp('/applications/web/clusters?sg=prod/us-east-1/web-prod-v999&region=us-east-1');
+    const panel = await screen.findByRole('complementary', { name: 'web-prod-v999' });
+    const alert = await within(panel).findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: "Server group 'web-prod-v999' does not exist in prod/us-east-1" })).toBeTruthy();
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('shows a server error in the panel with a Retry that loads the server group', async () => {
+    server.use(
+      http.get(
+        '*/api/applications/:application/server-groups/:account/:region/:serverGroup',
+        () => HttpResponse.json({ error: 'internal', message: 'Database unavailable.' }, { status: 500 }),
+        {
+          once: true,
+        },
+      ),
+    );
+    const { user } = renderApp('/applications/web/clusters?sg=prod/us-east-1/web-prod-v001&region=us-east-1');
+    const panel = await screen.findByRole('complementary', { name: 'web-prod-v001' });
+    const alert = await within(panel).findByRole('alert');
+    expect(within(alert).getByText('Database unavailable.')).toBeTruthy();
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await within(panel).findByText('Disabled')).toBeTruthy();
+    expect(within(panel).queryByRole('alert')).toBeNull();
+  });
+
   it('says when an application does not exist', async () => {
     renderApp('/applications/ghost/clusters');
     expect(await screen.findByRole('heading', { level: 1, name: "Application 'ghost' does not exist" })).toBeTruthy();

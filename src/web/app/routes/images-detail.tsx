@@ -8,7 +8,7 @@ import { DetailSection } from '../../components/detail-section';
 import { EmptyState } from '../../components/empty-state';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
-import { QueryErrorState } from '../../components/query-error-state';
+import { QueryGuard } from '../../components/query-guard';
 import { Skeleton } from '../../components/skeleton';
 import { ChannelBadges } from '../../features/images/channel-badges';
 import { ChannelPanel } from '../../features/images/channel-panel';
@@ -38,51 +38,50 @@ export function ImageDetailPage() {
         badges={query.data && <ChannelBadges channels={Object.entries(query.data.channels).map(([c, v]) => `${c}→${v}`)} />}
         description={query.data && `${plural(query.data.versions.length, 'version')}; revoking a version revokes every image built on it.`}
       />
-      {query.isPending ? (
-        <LoadingState label="Loading image…">
-          <Skeleton className="h-40" />
-        </LoadingState>
-      ) : query.isError ? (
-        <QueryErrorState
-          error={query.error}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-          notFound={
-            <EmptyState
-              title={`No image named '${name}'`}
-              action={
-                <Link to={paths.images()} className={buttonClasses()}>
-                  All images
-                </Link>
-              }
-            >
-              The registry holds no image of that name: it may never have been built, or the address has a typo.
-            </EmptyState>
-          }
-        />
-      ) : (
-        <div className="flex flex-col gap-6">
-          <DetailSection title="Versions">
-            <ImageVersionsTable
-              detail={query.data}
-              onRevoke={(v) => {
-                revoke.reset();
-                setRevoking(v);
-              }}
-              onRestore={(v) => {
-                restore.reset();
-                setRestoring(v);
-              }}
-            />
-          </DetailSection>
-          <DetailSection title="Where it runs">
-            <ImageUsageTable detail={query.data} />
-          </DetailSection>
-          <DetailSection title="Channels">
-            <ChannelPanel detail={query.data} assign={assign} />
-          </DetailSection>
-        </div>
-      )}
+      <QueryGuard
+        query={query}
+        loading={
+          <LoadingState label="Loading image…">
+            <Skeleton className="h-40" />
+          </LoadingState>
+        }
+        notFound={
+          <EmptyState
+            title={`No image named '${name}'`}
+            action={
+              <Link to={paths.images()} className={buttonClasses()}>
+                All images
+              </Link>
+            }
+          >
+            The registry holds no image of that name: it may never have been built, or the address has a typo.
+          </EmptyState>
+        }
+      >
+        {(detail) => (
+          <div className="flex flex-col gap-6">
+            <DetailSection title="Versions">
+              <ImageVersionsTable
+                detail={detail}
+                onRevoke={(v) => {
+                  revoke.reset();
+                  setRevoking(v);
+                }}
+                onRestore={(v) => {
+                  restore.reset();
+                  setRestoring(v);
+                }}
+              />
+            </DetailSection>
+            <DetailSection title="Where it runs">
+              <ImageUsageTable detail={detail} />
+            </DetailSection>
+            <DetailSection title="Channels">
+              <ChannelPanel detail={detail} assign={assign} />
+            </DetailSection>
+          </div>
+        )}
+      </QueryGuard>
       {revoking && (
         <RevokeDialog
           target={`${name}:${revoking.version}`}

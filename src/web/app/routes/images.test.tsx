@@ -1,5 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { server } from '../../../../mocks/node';
 import { renderApp } from '../../test/render-app';
 import { SHOP_WEB_RECIPE } from '../../../../mocks/handlers/recipes';
 
@@ -23,6 +25,16 @@ describe('images pages', () => {
     expect(screen.queryByText('The server refused this request')).toBeNull();
     const { router } = renderApp('/images/shop-web:v2');
     await waitFor(() => expect(router.state.location.pathname).toBe('/images/shop-web'));
+  });
+
+  it('shows a server error on the image page with a Retry that loads the image', async () => {
+    server.use(http.get('*/api/images/:name', () => HttpResponse.json({ error: 'internal', message: 'Registry unavailable.' }, { status: 500 }), { once: true }));
+    const { user } = renderApp('/images/shop-web');
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('Registry unavailable.')).toBeTruthy();
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('table', { name: 'Versions of shop-web' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('shows a version revoked through its parent, and revokes another only with a reason', async () => {

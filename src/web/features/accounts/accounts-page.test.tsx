@@ -16,6 +16,15 @@ describe('the accounts page', () => {
     expect(within(lab).getByRole('button', { name: 'Replace' })).toBeTruthy();
   });
 
+  it('heads its table with one named column per account detail', async () => {
+    renderApp('/admin/accounts');
+    const table = (await screen.findByTestId('account-prod')).closest('table')!;
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual(['Name', 'Provider', 'Environment', 'Regions', 'Endpoint', 'Credentials', 'Health', 'State']);
+  });
+
   it('adds a docker account and disables it', async () => {
     const { user } = renderApp('/admin/accounts');
     const form = await screen.findByRole('form', { name: 'Add an account' });

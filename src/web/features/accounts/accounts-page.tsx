@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { AdminTable } from '../../components/admin-table';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryErrorState } from '../../components/query-error-state';
 import { accountsQuery } from '../../lib/accounts-query';
 import { AccountRow } from './account-row';
 import { AddAccountForm } from './add-account-form';
+
+const HEADERS = ['Name', 'Provider', 'Environment', 'Regions', 'Endpoint', 'Credentials', 'Health', 'State'];
 
 /** Accounts (admins): where server groups run, each with its provider, regions, environment and health. */
 export function AccountsPage() {
@@ -28,27 +31,11 @@ export function AccountsPage() {
             or a <strong>docker</strong> account pointing at a Docker or Podman socket.
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
-              <thead className="text-xs text-zinc-500 uppercase">
-                <tr>
-                  <th className="py-2">Name</th>
-                  <th>Provider</th>
-                  <th>Environment</th>
-                  <th>Regions</th>
-                  <th>Endpoint</th>
-                  <th>Credentials</th>
-                  <th>Health</th>
-                  <th>State</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {accounts.data?.map((a) => (
-                  <AccountRow key={a.name} account={a} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable headers={HEADERS} className="[&_td]:pr-3 [&_th]:pr-3">
+            {accounts.data?.map((a) => (
+              <AccountRow key={a.name} account={a} />
+            ))}
+          </AdminTable>
         )}
         <AddAccountForm />
       </section>

@@ -14,6 +14,15 @@ describe('the CI servers page', () => {
     expect(within(row).getByText(/Set on \d{4}-\d\d-\d\d by ana/)).toBeTruthy();
   });
 
+  it('heads its table with named columns and a blank one over the buttons', async () => {
+    renderApp('/admin/ci-servers');
+    const table = (await screen.findByTestId('ci-server-ci')).closest('table')!;
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual(['Name', 'URL', 'User', 'Token', '']);
+  });
+
   it('adds a Jenkins server with a token, which then shows only as set', async () => {
     const { user } = renderApp('/admin/ci-servers');
     const form = await screen.findByRole('form', { name: 'Add a CI server' });

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { createCiServer, listCiServers } from '../../../shared/api/ci-servers';
+import { AdminTable } from '../../components/admin-table';
 import { Button } from '../../components/button';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
@@ -11,6 +12,9 @@ import { useAddForm } from '../../lib/use-add-form';
 import { CiServerRow } from './ci-server-row';
 
 export const ciServersQuery = () => queryOptions({ queryKey: queryKeys.ciServers.all, queryFn: ({ signal }) => apiFetch(listCiServers, { signal }) });
+
+// The last column holds each server's buttons.
+const HEADERS = ['Name', 'URL', 'User', 'Token', ''];
 
 const EMPTY = { name: '', url: '', username: '', token: '' };
 
@@ -34,24 +38,11 @@ export function CiServersPage() {
         ) : servers.data?.length === 0 ? (
           <EmptyState title="No CI servers yet">Add a Jenkins server with a user and an API token (Jenkins: your user → Security → API Token).</EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
-              <thead className="text-xs text-zinc-500 uppercase">
-                <tr>
-                  <th className="py-2">Name</th>
-                  <th>URL</th>
-                  <th>User</th>
-                  <th>Token</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {servers.data?.map((s) => (
-                  <CiServerRow key={s.name} server={s} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable headers={HEADERS} className="[&_td]:pr-3 [&_th]:pr-3">
+            {servers.data?.map((s) => (
+              <CiServerRow key={s.name} server={s} />
+            ))}
+          </AdminTable>
         )}
         <form onSubmit={submit} aria-label="Add a CI server" className="flex flex-col gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
           <div className="flex flex-wrap items-end gap-2">

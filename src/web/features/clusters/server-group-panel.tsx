@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { EnabledBadge } from '../../components/enabled-badge';
 import { ErrorState } from '../../components/error-state';
 import { LoadingState } from '../../components/loading-state';
-import { QueryErrorState } from '../../components/query-error-state';
+import { QueryGuard } from '../../components/query-guard';
 import { Skeleton } from '../../components/skeleton';
 import type { ServerGroupRef } from '../../lib/query-keys';
 import { serverGroupQuery } from './cluster-queries';
@@ -79,33 +79,32 @@ export function ServerGroupPanel({ application, selection, onClose }: ServerGrou
         </button>
       </div>
       <div className="flex-1 overflow-y-auto px-4 py-4">
-        {query.isPending ? (
-          <LoadingState label={`Loading ${selection.name}…`}>
-            <div className="flex flex-col gap-3">
-              <Skeleton className="h-16" />
-              <Skeleton className="h-24" />
-              <Skeleton className="h-40" />
+        <QueryGuard
+          query={query}
+          loading={
+            <LoadingState label={`Loading ${selection.name}…`}>
+              <div className="flex flex-col gap-3">
+                <Skeleton className="h-16" />
+                <Skeleton className="h-24" />
+                <Skeleton className="h-40" />
+              </div>
+            </LoadingState>
+          }
+          notFound={
+            <ErrorState
+              title={`Server group '${selection.name}' does not exist in ${selection.account}/${selection.region}`}
+              message="It may have been destroyed since this link was made."
+            />
+          }
+        >
+          {(detail) => (
+            <div className="flex flex-col gap-4">
+              <ImageFlagCallout application={application} serverGroup={selection} />
+              <ServerGroupActions key={key} application={application} sg={detail.serverGroup} destroyNeedsName={detail.destroyNeedsName} onGone={onClose} />
+              <ServerGroupDetails detail={detail} />
             </div>
-          </LoadingState>
-        ) : query.isError ? (
-          <QueryErrorState
-            error={query.error}
-            onRetry={() => void query.refetch()}
-            retrying={query.isFetching}
-            notFound={
-              <ErrorState
-                title={`Server group '${selection.name}' does not exist in ${selection.account}/${selection.region}`}
-                message="It may have been destroyed since this link was made."
-              />
-            }
-          />
-        ) : (
-          <div className="flex flex-col gap-4">
-            <ImageFlagCallout application={application} serverGroup={selection} />
-            <ServerGroupActions key={key} application={application} sg={query.data.serverGroup} destroyNeedsName={query.data.destroyNeedsName} onGone={onClose} />
-            <ServerGroupDetails detail={query.data} />
-          </div>
-        )}
+          )}
+        </QueryGuard>
       </div>
     </aside>
   );

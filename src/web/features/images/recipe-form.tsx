@@ -1,21 +1,8 @@
-import { useId, type ReactNode } from 'react';
 import { SUPPORT_PACKAGES, type RecipeDraftInput } from '../../../shared/domain/recipe';
+import { ModalField } from '../../components/modal-form';
 
 type Draft = RecipeDraftInput & Record<string, unknown>;
 const INPUT = 'h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
-
-function Field({ label, hint, children }: { label: string; hint?: string; children: (id: string) => ReactNode }) {
-  const id = useId();
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-        {label}
-      </label>
-      {children(id)}
-      {hint && <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
-    </div>
-  );
-}
 
 /**
  * The recipe's main settings as a form; provisioners and first-boot provisioning are lists of
@@ -32,8 +19,8 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
   const provisioners = (draft.provisioners ?? []) as Array<{ type: string; name?: string; destination?: string; packages?: string[] }>;
   return (
     <div className="grid max-w-4xl grid-cols-1 gap-4 md:grid-cols-2">
-      <Field label="Name">{(id) => <input id={id} className={INPUT} value={draft.name ?? ''} onChange={(e) => set({ name: e.target.value })} />}</Field>
-      <Field
+      <ModalField label="Name">{(id) => <input id={id} className={INPUT} value={draft.name ?? ''} onChange={(e) => set({ name: e.target.value })} />}</ModalField>
+      <ModalField
         label="Builder"
         hint="bundle: a compressed root the local cloud runs; disk: an ext4 partition image (mke2fs, sfdisk, resize2fs); oci: an OCI image layout; packer: a bundle built by a real packer build (Debian package packer)."
       >
@@ -45,13 +32,13 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             <option value="packer">packer</option>
           </select>
         )}
-      </Field>
+      </ModalField>
       <div className="md:col-span-2">
-        <Field label="Description">
+        <ModalField label="Description">
           {(id) => <textarea id={id} rows={2} className={`${INPUT} h-auto py-1`} value={draft.description ?? ''} onChange={(e) => set({ description: e.target.value })} />}
-        </Field>
+        </ModalField>
       </div>
-      <Field label="Base">
+      <ModalField label="Base">
         {(id) => (
           <select
             id={id}
@@ -78,24 +65,24 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             ))}
           </select>
         )}
-      </Field>
+      </ModalField>
       {base.type === 'image' && (
-        <Field label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">
+        <ModalField label="Base image" hint="name:vN or name@channel; a revoked one refuses the bake.">
           {(id) => <input id={id} className={INPUT} value={base.image ?? ''} onChange={(e) => set({ base: { type: 'image', image: e.target.value } })} />}
-        </Field>
+        </ModalField>
       )}
       {(base.type === 'directory' || base.type === 'tarball') && (
-        <Field label="Base path" hint="An absolute path on the Kiln machine.">
+        <ModalField label="Base path" hint="An absolute path on the Kiln machine.">
           {(id) => <input id={id} className={INPUT} value={base.path ?? ''} onChange={(e) => set({ base: { type: base.type as 'directory', path: e.target.value } })} />}
-        </Field>
+        </ModalField>
       )}
       {base.type === 'debian' && (
-        <Field label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap); packages provisioners then apt-get install into it.">
+        <ModalField label="Debian suite" hint="Bootstrapped with mmdebstrap (install the Debian package mmdebstrap); packages provisioners then apt-get install into it.">
           {(id) => <input id={id} className={INPUT} value={base.suite ?? ''} onChange={(e) => set({ base: { ...debian, suite: e.target.value } })} />}
-        </Field>
+        </ModalField>
       )}
       {base.type === 'debian' && (
-        <Field label="Debian variant" hint="minbase: essential packages and apt (the smallest root apt can add to).">
+        <ModalField label="Debian variant" hint="minbase: essential packages and apt (the smallest root apt can add to).">
           {(id) => (
             <select id={id} className={INPUT} value={base.variant ?? 'minbase'} onChange={(e) => set({ base: { ...debian, variant: e.target.value as 'minbase' } })}>
               {['minbase', 'apt', 'essential'].map((v) => (
@@ -105,10 +92,10 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
               ))}
             </select>
           )}
-        </Field>
+        </ModalField>
       )}
       {(base.type === 'scratch' || base.type === 'debian') && <div />}
-      <Field label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
+      <ModalField label="Artifact: source" hint="The application to install: an absolute path here or an http(s) URL. Empty: none.">
         {(id) => (
           <input
             id={id}
@@ -117,8 +104,8 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             onChange={(e) => set({ artifact: e.target.value ? { source: e.target.value, destination: artifact?.destination ?? '/app' } : undefined })}
           />
         )}
-      </Field>
-      <Field label="Artifact: destination in the image">
+      </ModalField>
+      <ModalField label="Artifact: destination in the image">
         {(id) => (
           <input
             id={id}
@@ -128,8 +115,8 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             onChange={(e) => set({ artifact: { source: artifact?.source ?? '', destination: e.target.value } })}
           />
         )}
-      </Field>
-      <Field label="Run: entrypoint" hint="The ES module the local cloud starts with node (PORT is set). Empty: not runnable.">
+      </ModalField>
+      <ModalField label="Run: entrypoint" hint="The ES module the local cloud starts with node (PORT is set). Empty: not runnable.">
         {(id) => (
           <input
             id={id}
@@ -138,8 +125,8 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })}
           />
         )}
-      </Field>
-      <Field label="Run: health path">
+      </ModalField>
+      <ModalField label="Run: health path">
         {(id) => (
           <input
             id={id}
@@ -149,16 +136,16 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             onChange={(e) => set({ run: { entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })}
           />
         )}
-      </Field>
-      <Field label="Compression">
+      </ModalField>
+      <ModalField label="Compression">
         {(id) => (
           <select id={id} className={INPUT} value={output.compression ?? 'zstd'} onChange={(e) => set({ output: { ...output, compression: e.target.value as 'zstd' | 'gzip' } })}>
             <option value="zstd">zstd</option>
             <option value="gzip">gzip</option>
           </select>
         )}
-      </Field>
-      <Field label="Disk size (MiB)" hint="Raw size before resize2fs -M shrinks it (disk builder).">
+      </ModalField>
+      <ModalField label="Disk size (MiB)" hint="Raw size before resize2fs -M shrinks it (disk builder).">
         {(id) => (
           <input
             id={id}
@@ -169,8 +156,8 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             onChange={(e) => set({ output: { ...output, diskSizeMiB: Number(e.target.value) } })}
           />
         )}
-      </Field>
-      <Field label="Tests: files that must exist" hint="One path per line; read back with debugfs for disk images.">
+      </ModalField>
+      <ModalField label="Tests: files that must exist" hint="One path per line; read back with debugfs for disk images.">
         {(id) => (
           <textarea
             id={id}
@@ -190,15 +177,15 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             }
           />
         )}
-      </Field>
-      <Field label="Tests: boot">
+      </ModalField>
+      <ModalField label="Tests: boot">
         {(id) => (
           <label className="flex items-center gap-2 text-sm">
             <input id={id} type="checkbox" checked={tests.boot ?? true} onChange={(e) => set({ tests: { ...tests, boot: e.target.checked } })} />
             Start the bundle and expect a 2xx from its health path
           </label>
         )}
-      </Field>
+      </ModalField>
       <div className="md:col-span-2">
         <h3 className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Provisioners (edit in YAML)</h3>
         {provisioners.length === 0 ? (
