@@ -5,12 +5,15 @@ import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { imageDownloadRoutes } from './image-download';
+import { imageDeletionRoutes } from './image-deletion';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
 
-export function imageRoutes(app: FastifyInstance, { repos, dataDir }: AppDeps): void {
+export function imageRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { repos, dataDir } = deps;
   imageDownloadRoutes(app, repos, dataDir);
+  imageDeletionRoutes(app, deps);
 
   registerEndpoint(app, listImages, () => repos.images.list());
 
