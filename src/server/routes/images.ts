@@ -21,7 +21,7 @@ export function imageRoutes(app: FastifyInstance, deps: AppDeps): void {
     const detail = await repos.images.detail(params.name);
     if (!detail) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
     // Images are everyone's, but where they run names other applications' server groups.
-    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)) };
+    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)), pushes: await repos.imagePushes.listByImage(params.name) };
   });
 
   registerEndpoint(app, assignImageChannel, async ({ params, body, actor }) => {
