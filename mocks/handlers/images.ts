@@ -143,7 +143,19 @@ function detail(name: string): ImageDetail {
     ancestry: Object.fromEntries(own.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: all.find((x) => x.id === a.id)!.revoked }))])),
     usage,
     // One push, so the registry page shows where a version went (the BFF reads image_pushes).
-    pushes: name === 'shop-web' && own.some((v) => v.version === 'v3') ? [{ name, version: 'v3', registry: 'registry.example.com/shop', repository: 'registry.example.com/shop/shop-web', digest: `sha256:${hex('shop-web:v3@registry')}`, pushedAt: ago(3) }] : [],
+    pushes:
+      name === 'shop-web' && own.some((v) => v.version === 'v3')
+        ? [
+            {
+              name,
+              version: 'v3',
+              registry: 'registry.example.com/shop',
+              repository: 'registry.example.com/shop/shop-web',
+              digest: `sha256:${hex('shop-web:v3@registry')}`,
+              pushedAt: ago(3),
+            },
+          ]
+        : [],
   });
 }
 

@@ -119,7 +119,12 @@ export const imageCommands = [
     summary: 'Delete an image version and its files (admins); refused while a server group runs it, a channel points at it or an image is built on it',
     async run({ io, client, positionals, json }) {
       const deleted = await client(deleteImageVersion, { params: { name: positionals[0]!, version: positionals[1]! } });
-      print(io, json, deleted, () => `Deleted ${deleted.name}:${deleted.version}${deleted.filesRemoved ? ' and its files' : ' (its files stay: another version holds the same bytes)'}\n`);
+      print(
+        io,
+        json,
+        deleted,
+        () => `Deleted ${deleted.name}:${deleted.version}${deleted.filesRemoved ? ' and its files' : ' (its files stay: another version holds the same bytes)'}\n`,
+      );
       return EXIT.ok;
     },
   }),

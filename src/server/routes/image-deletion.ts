@@ -23,9 +23,17 @@ export function imageDeletionRoutes(app: FastifyInstance, { db, dataDir }: AppDe
     if (!outcome) throw new NotFoundError(`image '${params.name}' has no version '${params.version}'`, 'version');
     if (!outcome.deleted) {
       const reasons = [
-        ...(outcome.serverGroups.length ? [`server group${outcome.serverGroups.length === 1 ? '' : 's'} ${list(outcome.serverGroups.map(group))} run${outcome.serverGroups.length === 1 ? 's' : ''} it`] : []),
-        ...(outcome.channels.length ? [`channel${outcome.channels.length === 1 ? '' : 's'} ${list(outcome.channels)} point${outcome.channels.length === 1 ? 's' : ''} at it (move ${outcome.channels.length === 1 ? 'it' : 'them'} first)`] : []),
-        ...(outcome.children.length ? [`image${outcome.children.length === 1 ? '' : 's'} ${list(outcome.children)} ${outcome.children.length === 1 ? 'is' : 'are'} built on it`] : []),
+        ...(outcome.serverGroups.length
+          ? [`server group${outcome.serverGroups.length === 1 ? '' : 's'} ${list(outcome.serverGroups.map(group))} run${outcome.serverGroups.length === 1 ? 's' : ''} it`]
+          : []),
+        ...(outcome.channels.length
+          ? [
+              `channel${outcome.channels.length === 1 ? '' : 's'} ${list(outcome.channels)} point${outcome.channels.length === 1 ? 's' : ''} at it (move ${outcome.channels.length === 1 ? 'it' : 'them'} first)`,
+            ]
+          : []),
+        ...(outcome.children.length
+          ? [`image${outcome.children.length === 1 ? '' : 's'} ${list(outcome.children)} ${outcome.children.length === 1 ? 'is' : 'are'} built on it`]
+          : []),
       ];
       // Only admins get here, and they may read every application, so every group is named.
       throw new HttpError(409, 'conflict', `${params.name}:${params.version} cannot be deleted: ${reasons.join('; ')}.`, 'version', {

@@ -126,8 +126,8 @@ export function ImageDetailPage() {
           onClose={() => setDeleting(undefined)}
           onConfirm={() => remove.mutate({ version: deleting.version }, { onSuccess: () => setDeleting(undefined) })}
         >
-          The version leaves the registry and its artifact is removed from this Kiln server (unless another version holds the same bytes). Copies pushed to registries stay
-          there. This cannot be undone.
+          The version leaves the registry and its artifact is removed from this Kiln server (unless another version holds the same bytes). Copies pushed to registries stay there.
+          This cannot be undone.
         </ConfirmDialog>
       )}
     </>

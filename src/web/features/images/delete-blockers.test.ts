@@ -15,7 +15,17 @@ const version = (n: number, channels: string[] = []) => ({
   revoked: false,
   channels,
 });
-const usage = (v: string, serverGroup: string, through?: string) => ({ version: v, application: 'web', account: 'prod', region: 'east', cluster: 'web-prod', serverGroup, instances: 1, disabled: false, ...(through ? { through } : {}) });
+const usage = (v: string, serverGroup: string, through?: string) => ({
+  version: v,
+  application: 'web',
+  account: 'prod',
+  region: 'east',
+  cluster: 'web-prod',
+  serverGroup,
+  instances: 1,
+  disabled: false,
+  ...(through ? { through } : {}),
+});
 const detail = ImageDetail.parse({
   name: 'base',
   versions: [version(3, ['latest', 'production']), version(2), version(1)],

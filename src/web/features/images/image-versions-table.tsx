@@ -173,7 +173,14 @@ export function ImageVersionsTable({
 function DeleteButton({ version, blockers, admin, onDelete }: { version: ImageVersion; blockers: string[]; admin: boolean; onDelete: (v: ImageVersion) => void }) {
   const why = !admin ? 'Only an admin may delete images.' : blockers.length ? `Cannot delete ${version.version}: ${blockers.join('; ')}.` : undefined;
   return (
-    <Button size="sm" className="text-red-700 dark:text-red-400" onClick={() => onDelete(version)} aria-label={`Delete ${version.version}`} disabled={why !== undefined} title={why}>
+    <Button
+      size="sm"
+      className="text-red-700 dark:text-red-400"
+      onClick={() => onDelete(version)}
+      aria-label={`Delete ${version.version}`}
+      disabled={why !== undefined}
+      title={why}
+    >
       Delete
     </Button>
   );
