@@ -1,4 +1,4 @@
-import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from '../../src/shared/api/images';
+import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from '../../src/shared/api/images';
 import { descendantsOf, staleParent } from '../../src/shared/bakery/lineage';
 import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
@@ -142,6 +142,20 @@ function detail(name: string): ImageDetail {
       .map(({ name: _n, ...h }) => h),
     ancestry: Object.fromEntries(own.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: all.find((x) => x.id === a.id)!.revoked }))])),
     usage,
+    // One push, so the registry page shows where a version went (the BFF reads image_pushes).
+    pushes:
+      name === 'shop-web' && own.some((v) => v.version === 'v3')
+        ? [
+            {
+              name,
+              version: 'v3',
+              registry: 'registry.example.com/shop',
+              repository: 'registry.example.com/shop/shop-web',
+              digest: `sha256:${hex('shop-web:v3@registry')}`,
+              pushedAt: ago(3),
+            },
+          ]
+        : [],
   });
 }
 
@@ -196,6 +210,18 @@ export const imageHandlers = {
     s.restoration = { at: new Date().toISOString(), reason: body.reason, by: 'anonymous', lifted: s.own };
     delete s.own;
     return versions().find((v) => v.id === s.id)!;
+  }),
+  deleteImageVersion: handleEndpoint(deleteImageVersion, ({ params }) => {
+    const s = findStored(params.name, params.version);
+    const d = detail(params.name);
+    const reasons = [
+      ...d.usage.filter((u) => u.version === params.version).map((u) => `server group ${u.application}/${u.account}/${u.region}/${u.serverGroup} runs it`),
+      ...(d.versions.find((v) => v.version === params.version)?.channels ?? []).map((c) => `channel ${c} points at it`),
+      ...stored.filter((c) => c.parent === s.id).map((c) => `image ${ref(c)} is built on it`),
+    ];
+    if (reasons.length) throw conflict(`${params.name}:${params.version} cannot be deleted: ${reasons.join('; ')}.`, 'version');
+    stored.splice(stored.indexOf(s), 1);
+    return { name: params.name, version: params.version, deleted: true as const, filesRemoved: true };
   }),
   lookupImage: handleEndpoint(lookupImage, ({ query }) => {
     const sg = query.instanceId

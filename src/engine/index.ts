@@ -47,6 +47,7 @@ export { kilnProviders } from './cloud/docker/kiln-providers';
 export { accountHealth, dockerTarget } from './cloud/account-health';
 export { createRegistryCatalog } from './bakery/registry-catalog';
 export { artifactPath, bakeryPaths, defaultDataDir } from './bakery/store';
+export { removeArtifactFiles } from './bakery/remove-artifact';
 export { notifyImagesChanged } from './bakery/registry-events';
 export { createJobSandbox } from './jobs/sandbox';
 export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';

@@ -14,6 +14,8 @@ interface ImageArtifactApp {
   /** The artifact of os:v1 and its sha256. */
   bytes: Buffer;
   hex: string;
+  /** Where os:v1's artifact lies in the data directory. */
+  artifactFile: string;
   close: () => Promise<void>;
 }
 
@@ -27,7 +29,8 @@ export async function openImageArtifactApp(): Promise<ImageArtifactApp> {
   const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251));
   const hex = createHash('sha256').update(bytes).digest('hex');
   const { app, close, token, repos } = await openTestApp({ seed: false, dataDir, signedIn: false });
-  writeFileSync(join(bakeryPaths(dataDir).images, `${hex}.img.zst`), bytes);
+  const artifactFile = join(bakeryPaths(dataDir).images, `${hex}.img.zst`);
+  writeFileSync(artifactFile, bytes);
   const build = { builder: 'disk' as const, tools: {}, packages: [] };
   await repos.images.create({ name: 'os', build, digest: `sha256:${hex}`, sizeBytes: bytes.length, format: 'disk', artifact: `${hex}.img.zst` }, 'ci');
   await repos.images.create({ name: 'os', build, digest: `sha256:${'0'.repeat(64)}`, sizeBytes: 1, format: 'disk', artifact: `${'0'.repeat(64)}.img.zst` }, 'ci');
@@ -36,6 +39,7 @@ export async function openImageArtifactApp(): Promise<ImageArtifactApp> {
     token,
     bytes,
     hex,
+    artifactFile,
     close: async () => {
       await close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -9,13 +9,16 @@ import { openTestApp } from './test-app';
  * each with an API token (no password: hashing one is slow on purpose), and `as(who, …)` to call the
  * API as one of them (`ana` is the test admin). Nobody is signed in unless a request says who.
  */
-export async function openNarrowRoleApp(people: Record<string, Permission[]>): Promise<{
+export async function openNarrowRoleApp(
+  people: Record<string, Permission[]>,
+  options: { dataDir?: string } = {},
+): Promise<{
   app: FastifyInstance;
   repos: Repositories;
   close: () => Promise<void>;
   as: (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
 }> {
-  const { app, repos, close, token } = await openTestApp({ signedIn: false });
+  const { app, repos, close, token } = await openTestApp({ signedIn: false, ...options });
   const tokens: Record<string, string> = { ana: token };
   for (const [name, grants] of Object.entries(people)) {
     await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });

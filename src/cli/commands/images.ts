@@ -1,4 +1,4 @@
-import { getImage, listImages, restoreImage, revokeImage } from '../../shared/api/images';
+import { deleteImageVersion, getImage, listImages, restoreImage, revokeImage } from '../../shared/api/images';
 import { createPipeline } from '../../shared/api/pipelines';
 import { ApplicationName } from '../../shared/domain/names';
 import { describeImport, importSizeProblem, importSpinnakerPipelines } from '../../shared/spinnaker/import';
@@ -75,7 +75,13 @@ export const imageCommands = [
                 ['VERSION', 'APPLICATION', 'ACCOUNT', 'REGION', 'SERVER GROUP', 'INSTANCES'],
                 image.usage.map((u) => [u.version, u.application, u.account, u.region, u.serverGroup, u.instances]),
               );
-        return `${versions}\n${usage}`;
+        const pushes = image.pushes.length
+          ? `\n${table(
+              ['VERSION', 'PUSHED TO', 'DIGEST', 'PUSHED'],
+              image.pushes.map((p) => [p.version, p.repository, p.digest, since(p.pushedAt)]),
+            )}`
+          : '';
+        return `${versions}\n${usage}${pushes}`;
       });
       return EXIT.ok;
     },
@@ -104,6 +110,21 @@ export const imageCommands = [
       if (!values.reason) throw usageError('--reason is required: say why the revocation is lifted');
       const version = await client(restoreImage, { params: { name: positionals[0]!, version: positionals[1]! }, body: { reason: values.reason as string } });
       print(io, json, version, () => `Restored ${version.name}:${version.version} (it was revoked: ${version.restoration?.lifted.reason ?? ''})\n`);
+      return EXIT.ok;
+    },
+  }),
+  defineCommand({
+    words: ['image', 'delete'],
+    args: ['NAME', 'VERSION'],
+    summary: 'Delete an image version and its files (admins); refused while a server group runs it, a channel points at it or an image is built on it',
+    async run({ io, client, positionals, json }) {
+      const deleted = await client(deleteImageVersion, { params: { name: positionals[0]!, version: positionals[1]! } });
+      print(
+        io,
+        json,
+        deleted,
+        () => `Deleted ${deleted.name}:${deleted.version}${deleted.filesRemoved ? ' and its files' : ' (its files stay: another version holds the same bytes)'}\n`,
+      );
       return EXIT.ok;
     },
   }),

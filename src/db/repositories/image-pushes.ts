@@ -7,6 +7,8 @@ export interface ImagePushRepository {
   record(push: Omit<ImagePush, 'pushedAt'>): Promise<ImagePush>;
   /** Every registry an image version was pushed to, newest first. */
   list(name: string, version: string): Promise<ImagePush[]>;
+  /** Every push of every version of an image, newest first (the image page shows them per version). */
+  listByImage(name: string): Promise<ImagePush[]>;
 }
 
 const SELECT = `select image_name as name, image_version as version, registry, repository, digest, ${iso('pushed_at')} as "pushedAt" from image_pushes`;
@@ -27,5 +29,9 @@ export function imagePushRepository(db: Queryable): ImagePushRepository {
       return (await list(p.name, p.version)).find((r) => r.registry === p.registry)!;
     },
     list,
+    async listByImage(name) {
+      const { rows } = await db.query<Record<string, unknown>>(`${SELECT} where image_name = $1 order by pushed_at desc, image_version, registry`, [name]);
+      return parseRows(ImagePush, rows, 'image_pushes', (r) => `${r.name}:${r.version}@${r.registry}`);
+    },
   };
 }

@@ -29,4 +29,18 @@ describe('deleting an image version from the store', () => {
     expect(readdirSync(paths.images).sort()).toEqual([other.artifact, `${'cd'.repeat(32)}.initrd`, `${'cd'.repeat(32)}.vmlinuz`].sort());
     expect(existsSync(join(paths.roots, HEX))).toBe(false);
   });
+
+  it('removes nothing for a stored name or digest that could point outside the store', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiln-remove-artifact-'));
+    const paths = bakeryPaths(dataDir);
+    const outside = join(dataDir, 'keep');
+    mkdirSync(outside);
+    for (const bad of [
+      { artifact: '../keep', digest: `sha256:${HEX}` },
+      { artifact: `${HEX}.img.zst`, digest: 'sha256:../keep' },
+    ]) {
+      expect(removeArtifactFiles(paths, bad, false)).toEqual([]);
+    }
+    expect(existsSync(outside)).toBe(true);
+  });
 });

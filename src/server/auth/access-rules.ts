@@ -157,6 +157,7 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   assignImageChannel: { kind: 'admin' },
   revokeImage: { kind: 'admin' },
   restoreImage: { kind: 'admin' },
+  deleteImageVersion: { kind: 'admin' },
   listRecipes: { kind: 'signedIn' },
   createRecipe: { kind: 'admin' },
   getRecipe: { kind: 'signedIn' },

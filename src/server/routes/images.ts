@@ -5,12 +5,15 @@ import { NotFoundError } from '../../db/errors';
 import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { imageDownloadRoutes } from './image-download';
+import { imageDeletionRoutes } from './image-deletion';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
 
-export function imageRoutes(app: FastifyInstance, { repos, dataDir }: AppDeps): void {
+export function imageRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { repos, dataDir } = deps;
   imageDownloadRoutes(app, repos, dataDir);
+  imageDeletionRoutes(app, deps);
 
   registerEndpoint(app, listImages, () => repos.images.list());
 
@@ -18,7 +21,7 @@ export function imageRoutes(app: FastifyInstance, { repos, dataDir }: AppDeps): 
     const detail = await repos.images.detail(params.name);
     if (!detail) throw new NotFoundError(`Image '${params.name}' is not in the registry.`, 'name');
     // Images are everyone's, but where they run names other applications' server groups.
-    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)) };
+    return { ...detail, usage: detail.usage.filter((u) => canRead(request, u.application)), pushes: await repos.imagePushes.listByImage(params.name) };
   });
 
   registerEndpoint(app, assignImageChannel, async ({ params, body, actor }) => {

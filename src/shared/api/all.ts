@@ -42,7 +42,7 @@ import {
   startExecution,
 } from './executions';
 import { getJudgmentContext, listPendingJudgments } from './approvals';
-import { assignImageChannel, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
+import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { convertSpinnakerPipeline } from './spinnaker';
@@ -114,6 +114,7 @@ export const allEndpoints = {
   getImage,
   assignImageChannel,
   revokeImage,
+  deleteImageVersion,
   restoreImage,
   lookupImage,
   listImageFlags,

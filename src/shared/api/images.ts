@@ -60,6 +60,17 @@ export const restoreImage = endpoint({
   response: ImageVersion,
 });
 
+export const DeletedImageVersion = z.object({ name: z.string(), version: ImageVersionLabel, deleted: z.literal(true), filesRemoved: z.boolean() });
+
+export const deleteImageVersion = endpoint({
+  method: 'DELETE',
+  path: '/api/images/:name/versions/:version',
+  summary:
+    'Delete a version and its files (kept when another version shares the bytes); 409 naming the server groups that run it, the channels pointing at it and the images built on it',
+  params: ImageParams.extend({ version: ImageVersionLabel }),
+  response: DeletedImageVersion,
+});
+
 export const ImageLookupQuery = z
   .object({
     instanceId: z

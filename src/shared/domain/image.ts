@@ -107,17 +107,6 @@ export const ImageUsage = z.object({
 });
 export type ImageUsage = z.infer<typeof ImageUsage>;
 
-export const ImageDetail = z.object({
-  name: z.string(),
-  versions: z.array(ImageVersion),
-  channels: z.record(z.string(), ImageVersionLabel),
-  history: z.array(ChannelAssignment),
-  /** Each version's ancestors, nearest first, as `name:vN` with its revocation state. */
-  ancestry: z.record(z.string(), z.array(z.object({ ref: z.string(), revoked: z.boolean() }))),
-  usage: z.array(ImageUsage),
-});
-export type ImageDetail = z.infer<typeof ImageDetail>;
-
 /** An image version pushed to a registry: what a cluster pulls it by (`repository@digest`), digest of the manifest. */
 export const ImagePush = z.object({
   name: z.string(),
@@ -130,3 +119,16 @@ export const ImagePush = z.object({
   pushedAt: z.iso.datetime({ offset: true }),
 });
 export type ImagePush = z.infer<typeof ImagePush>;
+
+export const ImageDetail = z.object({
+  name: z.string(),
+  versions: z.array(ImageVersion),
+  channels: z.record(z.string(), ImageVersionLabel),
+  history: z.array(ChannelAssignment),
+  /** Each version's ancestors, nearest first, as `name:vN` with its revocation state. */
+  ancestry: z.record(z.string(), z.array(z.object({ ref: z.string(), revoked: z.boolean() }))),
+  usage: z.array(ImageUsage),
+  /** Where each version was pushed (registry, repository, manifest digest, when), newest first. No credentials: the table holds none. */
+  pushes: z.array(ImagePush).default([]),
+});
+export type ImageDetail = z.infer<typeof ImageDetail>;

@@ -14,6 +14,7 @@ import { ChannelBadges } from '../../features/images/channel-badges';
 import { ChannelPanel } from '../../features/images/channel-panel';
 import { useImageMutations } from '../../features/images/image-mutations';
 import { imageQuery } from '../../features/images/image-queries';
+import { ImagePushesTable } from '../../features/images/image-pushes-table';
 import { ImageUsageTable } from '../../features/images/image-usage-table';
 import { ImageVersionsTable } from '../../features/images/image-versions-table';
 import { RevokeDialog } from '../../features/images/revoke-dialog';
@@ -23,9 +24,10 @@ import { paths } from '../../lib/paths';
 export function ImageDetailPage() {
   const { name = '' } = useParams();
   const query = useQuery(imageQuery(name));
-  const { revoke, assign, restore } = useImageMutations(name);
+  const { revoke, assign, restore, remove } = useImageMutations(name);
   const [revoking, setRevoking] = useState<ImageVersion | undefined>();
   const [restoring, setRestoring] = useState<ImageVersion | undefined>();
+  const [deleting, setDeleting] = useState<ImageVersion | undefined>();
   // People paste what the cluster cards print (`storefront:v1`): that is the image plus a version.
   if (name.includes(':')) return <Navigate replace to={paths.image(name.slice(0, name.indexOf(':')))} />;
 
@@ -71,10 +73,17 @@ export function ImageDetailPage() {
                   restore.reset();
                   setRestoring(v);
                 }}
+                onDelete={(v) => {
+                  remove.reset();
+                  setDeleting(v);
+                }}
               />
             </DetailSection>
             <DetailSection title="Where it runs">
               <ImageUsageTable detail={detail} />
+            </DetailSection>
+            <DetailSection title="Pushed to registries">
+              <ImagePushesTable detail={detail} />
             </DetailSection>
             <DetailSection title="Channels">
               <ChannelPanel detail={detail} assign={assign} />
@@ -104,6 +113,20 @@ export function ImageDetailPage() {
         >
           It was revoked by {restoring.revocation?.by ?? 'someone'}: “{restoring.revocation?.reason ?? ''}”. Restoring lets it be deployed and put on channels again, and lifts the
           revocation of the images built on it. The revocation and your reason stay on record.
+        </ConfirmDialog>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${name}:${deleting.version}?`}
+          confirmLabel="Delete version"
+          typeToConfirm={`${name}:${deleting.version}`}
+          busy={remove.isPending}
+          error={remove.error ? remove.error.message : undefined}
+          onClose={() => setDeleting(undefined)}
+          onConfirm={() => remove.mutate({ version: deleting.version }, { onSuccess: () => setDeleting(undefined) })}
+        >
+          The version leaves the registry and its artifact is removed from this Kiln server (unless another version holds the same bytes). Copies pushed to registries stay there.
+          This cannot be undone.
         </ConfirmDialog>
       )}
     </>

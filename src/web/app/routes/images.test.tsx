@@ -71,6 +71,29 @@ describe('images pages', () => {
     await waitFor(() => expect(within(v2).getByText('revocation scheduled')).toBeTruthy());
   });
 
+  it('shows where a version was pushed, and deletes a version only once its name is typed', async () => {
+    const { user } = renderApp('/images/shop-web');
+    const pushes = await screen.findByRole('table', { name: 'Where shop-web was pushed' });
+    const pushed = within(pushes).getByRole('row', { name: /^v3/ });
+    expect(within(pushed).getByText('registry.example.com/shop/shop-web')).toBeTruthy();
+    expect(within(pushed).getByText('registry.example.com/shop')).toBeTruthy();
+
+    const versions = screen.getByRole('table', { name: 'Versions of shop-web' });
+    const v3 = within(versions).getByRole('button', { name: 'Delete v3' }) as HTMLButtonElement;
+    expect(v3.disabled).toBe(true);
+    expect(v3.title).toBe('Cannot delete v3: channel latest points at it.');
+
+    await user.click(within(versions).getByRole('button', { name: 'Delete v1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete shop-web:v1?' });
+    const confirm = within(dialog).getByRole('button', { name: 'Delete version' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox'), 'shop-web:v1');
+    expect(confirm.disabled).toBe(false);
+    await user.click(confirm);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Versions of shop-web' })).queryByRole('row', { name: /^v1/ })).toBeNull());
+  });
+
   it('edits a recipe as YAML and refuses a path that leaves the image root before sending it', async () => {
     const { user } = renderApp(`/images/recipes/${SHOP_WEB_RECIPE}`);
     expect(((await screen.findByLabelText('Name')) as HTMLInputElement).value).toBe('shop-web');

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { assignImageChannel, restoreImage, revokeImage } from '../../../shared/api/images';
+import { assignImageChannel, deleteImageVersion, restoreImage, revokeImage } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 
-/** Revoke or restore a version, or move a channel; either way every image view is refetched (revocation spreads across names). */
+/** Revoke, restore or delete a version, or move a channel; either way every image view is refetched (revocation spreads across names). */
 export function useImageMutations(name: string) {
   const client = useQueryClient();
   const onSettled = () => client.invalidateQueries({ queryKey: queryKeys.images.all });
@@ -20,5 +20,9 @@ export function useImageMutations(name: string) {
     mutationFn: ({ version, reason }: { version: string; reason: string }) => apiFetch(restoreImage, { params: { name, version }, body: { reason } }),
     onSettled,
   });
-  return { revoke, assign, restore };
+  const remove = useMutation({
+    mutationFn: ({ version }: { version: string }) => apiFetch(deleteImageVersion, { params: { name, version } }),
+    onSettled,
+  });
+  return { revoke, assign, restore, remove };
 }

@@ -9,6 +9,7 @@ import { ChannelBadges } from './channel-badges';
 import { formatBytes } from './format-bytes';
 import { RevocationBadge } from './revocation-badge';
 import { useMe } from '../../lib/auth-queries';
+import { deleteBlockers } from './delete-blockers';
 
 const TH = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
 
@@ -36,7 +37,17 @@ function Ancestry({ chain }: { chain: ImageDetail['ancestry'][string] | undefine
   );
 }
 
-export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: ImageDetail; onRevoke: (v: ImageVersion) => void; onRestore: (v: ImageVersion) => void }) {
+export function ImageVersionsTable({
+  detail,
+  onRevoke,
+  onRestore,
+  onDelete,
+}: {
+  detail: ImageDetail;
+  onRevoke: (v: ImageVersion) => void;
+  onRestore: (v: ImageVersion) => void;
+  onDelete: (v: ImageVersion) => void;
+}) {
   // Changing the registry is for admins (see the BFF's access rules).
   const admin = useMe()?.user.admin ?? false;
   return (
@@ -148,11 +159,29 @@ export function ImageVersionsTable({ detail, onRevoke, onRestore }: { detail: Im
                     Restore
                   </Button>
                 )}
+                <DeleteButton version={v} blockers={deleteBlockers(detail, v.version)} admin={admin} onDelete={onDelete} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Disabled, saying why, while the version runs somewhere or a channel points at it. */
+function DeleteButton({ version, blockers, admin, onDelete }: { version: ImageVersion; blockers: string[]; admin: boolean; onDelete: (v: ImageVersion) => void }) {
+  const why = !admin ? 'Only an admin may delete images.' : blockers.length ? `Cannot delete ${version.version}: ${blockers.join('; ')}.` : undefined;
+  return (
+    <Button
+      size="sm"
+      className="text-red-700 dark:text-red-400"
+      onClick={() => onDelete(version)}
+      aria-label={`Delete ${version.version}`}
+      disabled={why !== undefined}
+      title={why}
+    >
+      Delete
+    </Button>
   );
 }
