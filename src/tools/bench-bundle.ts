@@ -12,7 +12,9 @@ const FIRST_ROUTE_MODULE = /^src\/web\/app\/routes\/projects[^/]*\.tsx$/;
 /** The pipeline editor: what opening it loads beyond the first route (React Flow, the draft store, forms); elkjs stays in its worker. */
 // 90 KB until the Jenkins build and Move image channel stages (their forms and schemas, ~1.6 KB gz
 // after the Spinnaker account mapping was made lazy); every stage type's form is in the editor.
-const BUDGET_EDITOR_GZIP = 93 * 1024;
+// 93 → 94 KB for `${ … }` in every number and choice field (the save-time check of each expression
+// runs in the editor too, ~1.3 KB gz) and the run-job stage's container account and image.
+const BUDGET_EDITOR_GZIP = 94 * 1024;
 const EDITOR_ROUTE_MODULE = /^src\/web\/app\/routes\/pipeline-editor\.tsx$/;
 
 interface ManifestChunk {
