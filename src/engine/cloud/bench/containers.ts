@@ -11,6 +11,7 @@ import { createProviders } from '../providers';
 import { openTestCloud } from '../test-cloud';
 import { deployEngine } from '../test-deploys';
 import { borrowed, openDockerHarness, TEST_DOCKER_HOST } from '../docker/docker-harness';
+import { detectFlavour } from '../docker/engine-flavour';
 
 const RPS = Number(process.argv[2]) || 1000;
 const SECONDS = 3;
@@ -94,7 +95,8 @@ async function main() {
     console.log(`\n(image load into the engine: ${Date.now() - loadStarted} ms, before the deploy)`);
     const lbAddress = async () => (await h.repos.loadBalancers.get({ account: 'containers', region: 'east', name: 'web-bench' }))!.address;
     const instance = async () => (await h.repos.serverGroups.get({ account: 'containers', region: 'east', name: 'web-bench-v001' }))!.instances[0]!.address;
-    print('containers (Podman, slirp4netns)', await measure(dd, lbAddress, 'containers', 'east', instance));
+    const flavour = await detectFlavour(h.docker);
+    print(`containers (${flavour.engine} ${flavour.version})`, await measure(dd, lbAddress, 'containers', 'east', instance));
   } finally {
     await dd.engine.stop();
     await h.destroyAll();
