@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../db/client';
 import { createPostgresSignals, type Signals } from '../db/signals';
-import type { Repositories } from '../db/types';
 import { PipelineDraft } from '../shared/domain/pipeline';
 import { createEventBus } from './events/event-bus';
 import { createEngine } from './index';
 import { MANUAL, person } from './test-engine';
-import { useTwoDatabases } from './test-two-databases';
+import { countingClaims, useTwoDatabases } from './test-two-databases';
 
 // Two Kiln processes on one PostgreSQL (two pools, each with its own LISTEN connection). Process B
 // polls only every ten minutes, so anything it does within the test was told to it by A.
@@ -25,17 +24,7 @@ describe('LISTEN/NOTIFY between two engines on one PostgreSQL', () => {
       opened.push(signalsA, signalsB);
       const repos = env.repos;
       const claimsOfB: string[] = [];
-      const reposB: Repositories = {
-        ...env.other(),
-        executions: {
-          ...env.other().executions,
-          claim: async (...args) => {
-            const leases = await env.other().executions.claim(...args);
-            claimsOfB.push(...leases.map((l) => l.id));
-            return leases;
-          },
-        },
-      };
+      const reposB = countingClaims(env.other(), claimsOfB);
       const a = env.track(createEngine({ repos, events: createEventBus(repos, undefined, signalsA), owner: 'a', signals: signalsA, tickMs: TEN_MINUTES }));
       const b = env.track(createEngine({ repos: reposB, events: createEventBus(reposB, undefined, signalsB), owner: 'b', signals: signalsB, tickMs: TEN_MINUTES }));
       await Promise.all([signalsA.ready(), signalsB.ready()]);

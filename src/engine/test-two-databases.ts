@@ -47,3 +47,18 @@ export function useTwoDatabases() {
     track: <E extends Engine>(engine: E): E => (engines.push(engine), engine),
   };
 }
+
+/** The same repositories, but every execution an engine claims through them is noted in `into` (who claimed what). */
+export function countingClaims(repos: Repositories, into: string[]): Repositories {
+  return {
+    ...repos,
+    executions: {
+      ...repos.executions,
+      claim: async (...args) => {
+        const leases = await repos.executions.claim(...args);
+        into.push(...leases.map((l) => l.id));
+        return leases;
+      },
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countingClaims } from '../test-two-databases';
 import { Account } from '../../shared/domain/account';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { Instance } from '../../shared/domain/instance';
@@ -145,17 +146,7 @@ async function twoProcesses() {
   const process = (name: 'leader' | 'standby', repos: Repositories) => {
     const cloud = createProviders(repos, undefined, { docker: () => (made[name] = standInProvider(repos, name, creates)) });
     providers.push(cloud);
-    const seen: Repositories = {
-      ...repos,
-      executions: {
-        ...repos.executions,
-        claim: async (...args) => {
-          const leases = await repos.executions.claim(...args);
-          claims[name]!.push(...leases.map((l) => l.id));
-          return leases;
-        },
-      },
-    };
+    const seen = countingClaims(repos, claims[name]!);
     const engine = createEngine({ repos: seen, events: createEventBus(repos), owner: name, tickMs: 50, cloud, jobsRoot: mkdtempSync(join(tmpdir(), 'kiln-jobs-test-')) });
     engines.push(engine);
     return { engine, cloud };

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countingClaims } from '../test-two-databases';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { createDatabase } from '../../db/client';
 import { createRepositories } from '../../db/repositories';
@@ -55,17 +56,7 @@ async function twoProcesses(leaseMs = 3000) {
     const counted: CloudProvider = Object.assign(Object.create(cloud) as CloudProvider, {
       createServerGroup: (spec: Parameters<CloudProvider['createServerGroup']>[0]) => (creates.push(`${name}: ${spec.name}`), cloud.createServerGroup(spec)),
     });
-    const seen: Repositories = {
-      ...repos,
-      executions: {
-        ...repos.executions,
-        claim: async (...args) => {
-          const leases = await repos.executions.claim(...args);
-          claims[name]!.push(...leases.map((l) => l.id));
-          return leases;
-        },
-      },
-    };
+    const seen = countingClaims(repos, claims[name]!);
     const e = createEngine({
       repos: seen,
       events: createEventBus(repos),
