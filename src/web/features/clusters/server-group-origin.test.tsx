@@ -6,29 +6,15 @@ import { renderApp } from '../../test/render-app';
 
 const EXECUTION = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
 
+/** The history API answering with web-prod-v001 alone, with what each test adds to it. */
+function historyOf(entry: Record<string, unknown>) {
+  const base = { application: 'web', account: 'prod', region: 'us-east-1', cluster: 'web-prod', serverGroup: 'web-prod-v001', environment: 'prod', image: 'web:2.3.0' };
+  server.use(http.get('*/api/history', () => HttpResponse.json({ entries: [{ ...base, ...entry }] })));
+}
+
 describe('a server group’s origin', () => {
   it('links the group to the execution that created it, and to its cluster’s history', async () => {
-    server.use(
-      http.get('*/api/history', () =>
-        HttpResponse.json({
-          entries: [
-            {
-              application: 'web',
-              account: 'prod',
-              region: 'us-east-1',
-              cluster: 'web-prod',
-              serverGroup: 'web-prod-v001',
-              environment: 'prod',
-              image: 'web:2.3.0',
-              createdAt: new Date().toISOString(),
-              createdBy: 'dora',
-              createdByExecution: EXECUTION,
-              traffic: [],
-            },
-          ],
-        }),
-      ),
-    );
+    historyOf({ createdAt: new Date().toISOString(), createdBy: 'dora', createdByExecution: EXECUTION, traffic: [] });
     renderApp('/applications/web/clusters?sg=prod/us-east-1/web-prod-v001&region=us-east-1');
     const panel = await screen.findByRole('complementary', { name: 'web-prod-v001' }, { timeout: 20_000 });
     const field = (await within(panel).findByText('Created by')).parentElement!;
@@ -38,28 +24,13 @@ describe('a server group’s origin', () => {
   });
   it('says since when the group is out of traffic and which run of whose took it out', async () => {
     const at = new Date(Date.now() - 3_600_000).toISOString();
-    server.use(
-      http.get('*/api/history', () =>
-        HttpResponse.json({
-          entries: [
-            {
-              application: 'web',
-              account: 'prod',
-              region: 'us-east-1',
-              cluster: 'web-prod',
-              serverGroup: 'web-prod-v001',
-              environment: 'prod',
-              image: 'web:2.3.0',
-              createdAt: new Date(Date.now() - 7_200_000).toISOString(),
-              traffic: [
-                { at: new Date(Date.now() - 7_200_000).toISOString(), enabled: true },
-                { at, enabled: false, by: 'eli', execution: EXECUTION, executionApplication: 'billing' },
-              ],
-            },
-          ],
-        }),
-      ),
-    );
+    historyOf({
+      createdAt: new Date(Date.now() - 7_200_000).toISOString(),
+      traffic: [
+        { at: new Date(Date.now() - 7_200_000).toISOString(), enabled: true },
+        { at, enabled: false, by: 'eli', execution: EXECUTION, executionApplication: 'billing' },
+      ],
+    });
     renderApp('/applications/web/clusters?sg=prod/us-east-1/web-prod-v001&region=us-east-1');
     const panel = await screen.findByRole('complementary', { name: 'web-prod-v001' }, { timeout: 20_000 });
     const field = (await within(panel).findByText('Out of traffic since')).parentElement!;
