@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { createOwners, serverGroup, useTestDatabase } from '../test-builders';
+import { createOwners, loadBalancer, serverGroup, useTestDatabase } from '../test-builders';
 import { testDriver } from '../test-database';
 
 const prodEast = (name: string) => ({ account: 'prod', region: 'east', name });
@@ -19,17 +18,7 @@ describe(`provider state (${testDriver()})`, () => {
     await repos.serverGroups.save(mine);
     expect(await repos.serverGroups.get(prodEast('web-v003'))).toEqual(mine);
     expect((await repos.serverGroups.listManaged(kind)).map((g) => g.name)).toEqual(['web-v003']);
-    const lb = LoadBalancer.parse({
-      name: 'web-prod',
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      protocol: 'http',
-      address: '10.0.0.7:80',
-      healthCheckPath: '/health',
-      targets: [{ serverGroup: 'web-v003', weight: 100 }],
-      managedBy: kind,
-    });
+    const lb = { ...loadBalancer(prodEast('web-prod'), [{ serverGroup: 'web-v003', weight: 100 }]), managedBy: kind };
     await repos.loadBalancers.save(lb);
     expect(await repos.loadBalancers.listManaged(kind)).toEqual([lb]);
     expect(await repos.loadBalancers.listManaged(other)).toEqual([]);
