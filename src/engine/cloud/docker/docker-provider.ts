@@ -50,6 +50,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     dataDir: options.dataDir,
     log,
     routesOf: (lb) => routesFrom(runtime.groups)(lb),
+    standBy: () => new StandingBy(lease, `Account '${account.name}'`),
   });
   const route = () => balancers.route();
   let runtime = makeRuntime();
