@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writ
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, terminate } from './instance-process';
+import { pidsWithEnv } from './proc-env';
 import type { GroupTraffic, RouteGroup } from './load-balancer-proxy';
 import type { StartedMessage, StartMessage } from './load-balancer-process-main';
 
@@ -190,12 +191,20 @@ export async function stopLeftoverBalancers(dataDir: string, wanted: ReadonlySet
   try {
     files = readdirSync(balancersDir(dataDir)).filter((f) => f.endsWith('.json'));
   } catch {
+    // no balancers directory: none was ever started here
     return;
   }
+  const kept = new Set<number>();
   for (const f of files) {
     const r = readRecord(join(balancersDir(dataDir), f));
+    if (r && wanted.has(r.key)) kept.add(r.pid);
     if (!r || wanted.has(r.key)) continue;
     const b = await adoptLoadBalancer(dataDir, r.key);
     if (b) await b.close();
+  }
+  // A Kiln that crashed while a balancer started never wrote its record: that process serves no
+  // routes Kiln knows, holds its port and would outlive every later stop. It is ours by its environment.
+  for (const pid of pidsWithEnv('KILN_BALANCERS_DIR', (dir) => dir === balancersDir(dataDir))) {
+    if (!kept.has(pid)) await terminate(pid, 1000);
   }
 }

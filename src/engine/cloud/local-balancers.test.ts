@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../db/types';
 import { loadBalancer } from '../../db/test-builders';
 import type { LoadBalancer } from '../../shared/domain/load-balancer';
+import { balancersDir, startLoadBalancer } from './load-balancer-client';
 import { createBalancers } from './local-balancers';
 import { StandingBy } from './stand-by';
 import { balancerPids } from './test-kiln-process';
@@ -62,6 +63,20 @@ describe('load balancers opened while Kiln stops', () => {
     await balancers.openAll(); // leads again: it adopts the serving process rather than starting another
     expect([...balancers.all()].map((x) => x.proxy.pid)).toEqual([b.proxy.pid]);
     expect(balancerPids(dataDir)).toEqual([b.proxy.pid]);
+    await balancers.stopAll();
+    expect(balancerPids(dataDir)).toEqual([]);
+  });
+
+  it('stops, on taking the lead, a balancer a crashed Kiln started but never recorded', async () => {
+    const { dataDir, balancers } = setUp();
+    // The crash came between the balancer's start and its record: a process serving nothing Kiln knows.
+    const orphan = await startLoadBalancer(dataDir, 'prod/local-east/checkout', 'checkout', 0);
+    for (const f of readdirSync(balancersDir(dataDir))) if (f.endsWith('.json')) rmSync(join(balancersDir(dataDir), f));
+    expect(balancerPids(dataDir)).toEqual([orphan.pid]);
+    await balancers.openAll();
+    const managed = [...balancers.all()].map((b) => b.proxy.pid);
+    expect(managed).toHaveLength(1);
+    expect(balancerPids(dataDir)).toEqual(managed);
     await balancers.stopAll();
     expect(balancerPids(dataDir)).toEqual([]);
   });

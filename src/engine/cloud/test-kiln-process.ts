@@ -1,26 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { signInToKiln, TEST_SETUP_TOKEN } from '../test-sign-in';
+import { pidsWithEnv } from './proc-env';
 
 // A real Kiln (npm start's main.ts) in a process of its own, for tests that SIGKILL and restart it.
 const root = resolve(import.meta.dirname, '../../..');
 
-/** Processes on this machine whose environment has `name=value` for one of the values. */
-export function pidsWithEnv(name: string, matches: (value: string) => boolean): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      const value = env.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
-      if (value !== undefined && matches(value)) found.push(Number(entry));
-    } catch {
-      // gone meanwhile, or not ours
-    }
-  }
-  return found;
-}
+export { pidsWithEnv };
 
 /** Instance processes with one of these ids. */
 export const instancePids = (ids: ReadonlySet<string>) => pidsWithEnv('KILN_INSTANCE_ID', (id) => ids.has(id));
