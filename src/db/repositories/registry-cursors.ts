@@ -1,5 +1,8 @@
 import type { Queryable, Session } from '../types';
 
+/** Serializes writes to the registry's channel log on PostgreSQL, so its ids become visible in order ("klog" in ASCII). */
+export const CHANNEL_LOG_LOCK = 0x6b6c6f67;
+
 /** A registry trigger: its pipeline, and its id (or its position, for triggers saved before triggers had ids). */
 export interface TriggerKey {
   pipelineId: string;
