@@ -62,10 +62,10 @@ export function registryCursorRepository(db: Queryable): RegistryCursorRepositor
          on conflict (pipeline_id, trigger_id) do nothing`,
         [key.pipelineId, key.triggerId, since],
       );
-      const { rows } = await db.query<{ last_move_id: string | number }>(
-        'select last_move_id from registry_trigger_cursors where pipeline_id = $1 and trigger_id = $2',
-        [key.pipelineId, key.triggerId],
-      );
+      const { rows } = await db.query<{ last_move_id: string | number }>('select last_move_id from registry_trigger_cursors where pipeline_id = $1 and trigger_id = $2', [
+        key.pipelineId,
+        key.triggerId,
+      ]);
       return Number(rows[0]!.last_move_id);
     },
 

@@ -31,6 +31,12 @@ const cases: Array<[string, Record<string, unknown>, string, string]> = [
     'triggers[1].payloadConstraints.ref',
     AS_REGEX,
   ],
+  [
+    'webhook payload constraint field',
+    { type: 'webhook', secret: SECRET, payloadConstraints: { '${ parameters.field }': 'main' } },
+    'triggers[1].payloadConstraints.${ parameters.field }',
+    LITERALLY,
+  ],
   ['pipeline trigger pipeline', { type: 'pipeline', application: 'web', pipeline: '${ trigger.payload.upstream }' }, 'triggers[1].pipeline', LITERALLY],
   ['cron expression', { type: 'cron', expression: '${ parameters.schedule }' }, 'triggers[1].expression', 'is a cron schedule read as written'],
   ['cron timezone', { type: 'cron', expression: '0 * * * *', timezone: '${ parameters.tz }' }, 'triggers[1].timezone', 'is a time zone name read as written'],
@@ -48,7 +54,7 @@ describe('expressions in trigger fields', () => {
     expect(body.details.problems.map((p: { path: string }) => p.path)).toEqual([field]);
   });
 
-  it('refuses it when an existing pipeline is saved with one, and the editor\'s validation says the same', async () => {
+  it("refuses it when an existing pipeline is saved with one, and the editor's validation says the same", async () => {
     const created = await save({ type: 'registry', image: 'shop' });
     expect(created.statusCode).toBe(201);
     const pipeline = created.json();

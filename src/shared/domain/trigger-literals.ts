@@ -42,7 +42,8 @@ export function triggerExpressionProblems(raw: unknown): Array<{ path: string; m
       if (field === 'payloadConstraints' && value !== null && typeof value === 'object') {
         return Object.entries(value).flatMap(([key, pattern]) => {
           const path = `triggers[${i}].payloadConstraints.${key}`;
-          if (key.includes('${')) return [{ path, message: `webhook trigger payload constraint names a payload field as a dot path, matched literally: \`\${ … }\` is not evaluated there` }];
+          if (key.includes('${'))
+            return [{ path, message: `a webhook trigger payload constraint names a payload field by a dot path, which is matched literally: \`\${ … }\` is not evaluated there` }];
           return hasExpression(pattern) ? [{ path, message: message(type, `payload constraint '${key}'`, kind) }] : [];
         });
       }

@@ -15,6 +15,7 @@ const pipeline = {
     { type: 'webhook', enabled: true, source: 'deploys', payloadConstraints: { branch: '${ parameters.branch }', repo: 'shop' } },
     { type: 'git', enabled: true, source: 'github', project: 'acme', slug: 'shop', branch: "${ true ? 'main' : 'dev' }" },
     { type: 'pipeline', enabled: true, application: 'web', pipeline: '${ parameters.upstream }', status: ['successful'] },
+    { type: 'pipeline', enabled: true, application: 'web', pipeline: 'Build', status: ['successful', '${ parameters.status }'] },
     { type: 'cron', enabled: true, cronExpression: '${ parameters.schedule }' },
   ],
 };
@@ -42,10 +43,15 @@ describe('importSpinnakerPipeline: SpEL in trigger fields', () => {
   });
 
   it('does not import a pipeline or cron trigger whose pipeline or schedule is an expression, and says why', () => {
-    expect(result.draft.triggers.map((t) => t.type)).toEqual(['manual', 'webhook', 'webhook', 'registry', 'webhook', 'webhook']);
+    expect(result.draft.triggers.map((t) => t.type)).toEqual(['manual', 'webhook', 'webhook', 'registry', 'webhook', 'webhook', 'pipeline']);
     expect(warnings).toContain('$.triggers[5].pipeline: ');
     expect(warnings).toContain('$.triggers[5]: pipeline trigger not imported');
-    expect(warnings).toContain('$.triggers[6].cronExpression: ');
+    expect(warnings).toContain('$.triggers[7].cronExpression: ');
+  });
+
+  it('says which statuses of a pipeline trigger it could not keep', () => {
+    expect(result.draft.triggers[6]).toMatchObject({ type: 'pipeline', pipeline: 'Build', statuses: ['succeeded'] });
+    expect(warnings).toContain("$.triggers[6].status: '${ parameters.status }' is not a status a pipeline ends in");
   });
 
   it('carries no ${ into any trigger, so the draft passes the shared validation and can be saved', () => {

@@ -123,7 +123,11 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
       if (expression) triggers.push({ type: 'cron', enabled: lit.enabled(enabled), expression, timezone });
       else ctx.warn(`${path}.cronExpression`, `'${String(t.cronExpression)}' has no five-field cron equivalent; trigger not imported`);
     } else if (type === 'pipeline') {
-      const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => (STATUS[s] ? [STATUS[s]!] : []));
+      const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => {
+        if (STATUS[s]) return [STATUS[s]!];
+        ctx.warn(`${path}.status`, `'${s}' is not a status a pipeline ends in (successful, failed, canceled); not kept`);
+        return [];
+      });
       const [application, pipeline] = [lit.of(f.str('application') ?? '', `${path}.application`), lit.of(f.str('pipeline') ?? '', `${path}.pipeline`)];
       if (application === undefined || pipeline === undefined) {
         ctx.warn(path, 'pipeline trigger not imported: it must name the pipeline it watches');
