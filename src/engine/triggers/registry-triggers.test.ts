@@ -57,6 +57,16 @@ describe('registry triggers', () => {
     expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v2']);
   });
 
+  it('reads a set-up time written with an offset as the instant it is', async () => {
+    const at = new Date(Date.now() - 1000);
+    // The same instant as 14 hours ahead of UTC: as text it sorts after every UTC time of today.
+    const ahead = new Date(at.getTime() + 14 * 3600_000).toISOString().replace('Z', '+14:00');
+    const p = await onImage({ image: 'shop', runAs: await owner(), setAt: ahead });
+    await t.repos.images.create(bundleImage(1), 'ci');
+    expect(await t.engine().checkTriggers()).toBe(1);
+    expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v1']);
+  });
+
   it("starts nothing when the trigger's owner lacks EXECUTE, and says why in the audit log", async () => {
     const p = await onImage({ image: 'shop', runAs: await owner('WRITE') });
     await t.repos.images.create(bundleImage(1), 'ci');

@@ -16,7 +16,8 @@ const EPOCH = new Date(0).toISOString();
 
 export function registryTriggerMatches(trigger: RegistryTrigger, move: ChannelMove): boolean {
   if (trigger.image !== move.name || trigger.channel !== move.channel) return false;
-  if (trigger.setAt !== undefined && move.at < trigger.setAt) return false;
+  // Compared as instants: a saved setAt may carry an offset (+02:00), the log's times are UTC.
+  if (trigger.setAt !== undefined && Date.parse(move.at) < Date.parse(trigger.setAt)) return false;
   return trigger.versionRegex === undefined || new RegExp(`^(?:${trigger.versionRegex})$`).test(move.version);
 }
 
@@ -100,11 +101,11 @@ export function createRegistryTriggers(deps: {
       );
       if (watched.length === 0) return 0;
       const stored = await repos.registryCursors.list();
-      const firstLook = new Date(deps.now().getTime() - FIRST_LOOK_MS).toISOString();
+      const firstLook = deps.now().getTime() - FIRST_LOOK_MS;
       const cursors = new Map<Watched, number>();
       for (const w of watched) {
         // A trigger seen for the first time starts where it was set up: versions older than it start nothing.
-        const since = w.trigger.setAt !== undefined && w.trigger.setAt > firstLook ? w.trigger.setAt : firstLook;
+        const since = new Date(Math.max(w.trigger.setAt === undefined ? 0 : Date.parse(w.trigger.setAt), firstLook)).toISOString();
         cursors.set(w, stored.get(`${w.key.pipelineId}/${w.key.triggerId}`) ?? (await repos.registryCursors.start(w.key, since)));
       }
       const moves = await movesAfter(Math.min(...cursors.values()));
