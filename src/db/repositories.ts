@@ -23,6 +23,7 @@ import { jobRunRepository } from './repositories/job-runs';
 import { searchRepository } from './repositories/search';
 import { deploymentHistoryRepository } from './repositories/deployment-history';
 import { clusterOperationRepository } from './repositories/cluster-operations';
+import { registryCursorRepository } from './repositories/registry-cursors';
 import type { Repositories, Session } from './types';
 
 /**
@@ -56,5 +57,6 @@ export function createRepositories(db: Session): Repositories {
     search: searchRepository(db),
     history: deploymentHistoryRepository(db),
     clusterOperations: clusterOperationRepository(db),
+    registryCursors: registryCursorRepository(db),
   };
 }

@@ -17,6 +17,7 @@ import type { ImagePushRepository } from './repositories/image-pushes';
 import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
 import type { ClusterOperationRepository } from './repositories/cluster-operations';
+import type { RegistryCursorRepository, TransactionStep } from './repositories/registry-cursors';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -230,7 +231,12 @@ export interface ExecutionRepository {
    * Stores a new execution. With a concurrency limit it is stored BUFFERED when the pipeline's
    * slots are taken (and, unless keepWaiting, older waiting runs are canceled as superseded).
    */
-  create(execution: Execution, concurrency?: { max: number; keepWaiting: boolean }): Promise<{ status: ExecutionStatus; superseded: string[] }>;
+  create(
+    execution: Execution,
+    concurrency?: { max: number; keepWaiting: boolean },
+    /** Done in the same transaction (a registry trigger's cursor): it throwing stores nothing. */
+    within?: TransactionStep,
+  ): Promise<{ status: ExecutionStatus; superseded: string[] }>;
   /** Starts the oldest BUFFERED runs of a pipeline that fit under `max`; returns their ids. */
   promoteBuffered(pipelineId: string, max: number): Promise<string[]>;
   stageStatus(id: string, refId: string): Promise<ExecutionStatus | undefined>;
@@ -453,4 +459,6 @@ export interface Repositories {
   history: DeploymentHistoryRepository;
   /** Rollbacks asked for by hand, run and leased by the engine. */
   clusterOperations: ClusterOperationRepository;
+  /** How far each registry trigger has read the registry's channel log. */
+  registryCursors: RegistryCursorRepository;
 }

@@ -10,6 +10,7 @@ import type { Pipeline } from '../shared/domain/pipeline';
 import { isStageType } from '../shared/stages/registry';
 import { placeholdersOf } from '../shared/stages/placeholder';
 import type { PendingJudgment, Repositories } from '../db/types';
+import type { TransactionStep } from '../db/repositories/registry-cursors';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import { createLeasedTicks, processLease } from './orchestrator/leased-ticks';
@@ -91,7 +92,8 @@ export interface EngineOptions {
 export interface Engine {
   start(pipeline: Pipeline, trigger: TriggerRecord): Promise<Execution>;
   /** Starts a run for an automatic cause (a webhook delivery, a cron minute) at most once per cause. */
-  fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<{ execution: Execution; duplicate: boolean }>;
+  /** `within` is done in the transaction that stores the run (a registry trigger's cursor moves with the run it starts). */
+  fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string, within?: TransactionStep): Promise<{ execution: Execution; duplicate: boolean }>;
   cancel(executionId: string, by: string, reason: string): Promise<Execution>;
   /** Stops starting and stepping stages until resume(); running jobs keep running. */
   pause(executionId: string, by: string, reason: string | undefined): Promise<Execution>;
@@ -206,7 +208,7 @@ export function createEngine(options: EngineOptions): Engine {
     return delivering;
   };
 
-  async function startExecution(pipeline: Pipeline, trigger: TriggerRecord, id?: string): Promise<Execution> {
+  async function startExecution(pipeline: Pipeline, trigger: TriggerRecord, id?: string, within?: TransactionStep): Promise<Execution> {
     if (pipeline.disabled) throw new EngineError('conflict', `Pipeline '${pipeline.name}' is disabled.`);
     // Saved pipelines are validated, but one stored by a newer Kiln may name a type this one lacks.
     const foreign = pipeline.stages.find((s) => !isStageType(s.type));
@@ -230,6 +232,7 @@ export function createEngine(options: EngineOptions): Engine {
     const stored = await repos.executions.create(
       execution,
       concurrency.limitConcurrent ? { max: concurrency.maxConcurrentExecutions, keepWaiting: concurrency.keepWaitingPipelines } : undefined,
+      within,
     );
     execution.status = stored.status;
     await events.publish({
@@ -274,13 +277,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Starts a run for an automatic cause once: firing the same cause again returns the first run. */
-  async function fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<{ execution: Execution; duplicate: boolean }> {
+  async function fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string, within?: TransactionStep): Promise<{ execution: Execution; duplicate: boolean }> {
     const id = derivedId(cause);
     const existing = await repos.executions.get(id);
     if (existing) return { execution: existing, duplicate: true };
     await mayTrigger(pipeline, trigger, cause);
     try {
-      return { execution: await startExecution(pipeline, trigger, id), duplicate: false };
+      return { execution: await startExecution(pipeline, trigger, id, within), duplicate: false };
     } catch (err) {
       const raced = await repos.executions.get(id); // another process fired it a moment before
       if (raced) return { execution: raced, duplicate: true };

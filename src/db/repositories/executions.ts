@@ -85,8 +85,9 @@ export function executionRepository(db: Session): ExecutionRepository {
       return rows[0] ? ExecutionStatus.parse(rows[0].status) : undefined;
     },
 
-    async create(execution, concurrency) {
+    async create(execution, concurrency, within) {
       return db.transaction(async (tx) => {
+        await within?.(tx);
         let status = execution.status;
         const superseded: string[] = [];
         // In place of the foreign key migration 185 dropped: a run starts only for a pipeline that is

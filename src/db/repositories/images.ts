@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { checkWrite, iso, parseRows, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
 import { quarantinedRows } from '../quarantine';
 import type { Session } from '../types';
+import { CHANNEL_LOG_LOCK } from './registry-cursors';
 
 export interface NewImage {
   name: string;
@@ -143,6 +144,9 @@ export function imageRepository(db: Session): ImageRepository {
   const find = async (name: string, version: string, now = new Date()) => (await load(now)).find((i) => i.name === name && i.version === version);
 
   async function assign(tx: Session, name: string, channel: string, imageId: string, by: string) {
+    // Registry triggers read the channel log by id and remember the last id read: ids must become visible
+    // in order, so writers (other Kiln processes too) take turns. Taken first, before any row lock here.
+    if (tx.driver === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [CHANNEL_LOG_LOCK]);
     const prev = await tx.query<{ image_id: string }>(`select image_id from image_channels where name = $1 and channel = $2`, [name, channel]);
     await tx.query(
       `insert into image_channels (name, channel, image_id, assigned_by) values ($1, $2, $3, $4)

@@ -49,6 +49,7 @@ export async function deletePipelineIfUnused(db: Session, pipeline: Pipeline): P
     const pointedAtBy = (await pipelinesPointingAt(tx, pipeline)).map(({ id, application, name }) => ({ id, application, name }));
     if (running.length > 0 || pointedAtBy.length > 0) return { deleted: false, running, pointedAtBy };
     await tx.query('delete from pipelines where id = $1', [pipeline.id]);
+    await tx.query('delete from registry_trigger_cursors where pipeline_id = $1', [pipeline.id]);
     return { deleted: true };
   });
 }

@@ -57,11 +57,71 @@ describe('registry triggers', () => {
     expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v2']);
   });
 
+  it('reads a set-up time written with an offset as the instant it is', async () => {
+    const at = new Date(Date.now() - 1000);
+    // The same instant as 14 hours ahead of UTC: as text it sorts after every UTC time of today.
+    const ahead = new Date(at.getTime() + 14 * 3600_000).toISOString().replace('Z', '+14:00');
+    const p = await onImage({ image: 'shop', runAs: await owner(), setAt: ahead });
+    await t.repos.images.create(bundleImage(1), 'ci');
+    expect(await t.engine().checkTriggers()).toBe(1);
+    expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v1']);
+  });
+
   it("starts nothing when the trigger's owner lacks EXECUTE, and says why in the audit log", async () => {
     const p = await onImage({ image: 'shop', runAs: await owner('WRITE') });
     await t.repos.images.create(bundleImage(1), 'ci');
     await t.engine().checkTriggers();
     expect(await runsOf(p.id)).toEqual([]);
     expect((await t.repos.audit.list({ limit: 1 }))[0]).toMatchObject({ actor: 'erin', action: 'registry trigger', status: 403 });
+  });
+
+  it('after a stop of more than an hour, the newest version missed starts one run, which names the versions it skipped', async () => {
+    const p = await onImage({ image: 'shop', runAs: await owner() });
+    t.later((Date.now() - t.now().getTime()) / 1000); // the engines' clock reads the registry's time
+    await t.engine({ owner: 'before' }).checkTriggers();
+    // Kiln is stopped; CI adds three versions; Kiln starts again two hours later.
+    for (const n of [1, 2, 3]) await t.repos.images.create(bundleImage(n), 'ci');
+    t.later(2 * 3600);
+    const after = t.engine({ owner: 'after' });
+    expect(await after.checkTriggers()).toBe(1);
+    expect(await after.checkTriggers()).toBe(0);
+    const runs = await runsOf(p.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.trigger).toMatchObject({ version: 'v3', skippedVersions: ['v2', 'v1'], skippedCount: 2 });
+    // What comes next starts its own run, with nothing skipped.
+    await t.repos.images.create(bundleImage(4), 'ci');
+    await t.engine({ owner: 'later' }).checkTriggers();
+    const next = (await runsOf(p.id)).find((r) => r.trigger.version === 'v4');
+    expect(next?.trigger.skippedVersions).toBeUndefined();
+  });
+
+  it('a trigger added to a registry with a history starts from then: older versions start nothing, the next one does', async () => {
+    const e = t.engine();
+    for (const n of [1, 2]) await t.repos.images.create(bundleImage(n), 'ci');
+    await new Promise((r) => setTimeout(r, 20));
+    const p = await onImage({ image: 'shop', runAs: await owner() });
+    expect(await e.checkTriggers()).toBe(0);
+    await t.repos.images.create(bundleImage(3), 'ci');
+    expect(await t.engine({ owner: 'restarted' }).checkTriggers()).toBe(1);
+    expect((await runsOf(p.id)).map((r) => [r.trigger.version, r.trigger.skippedVersions])).toEqual([['v3', undefined]]);
+  });
+
+  it('a disabled trigger, or a trigger of a disabled pipeline, starts nothing, and enabling it later does not start runs for what came meanwhile', async () => {
+    const runAs = await owner();
+    const off = await onImage({ image: 'shop', runAs, enabled: false });
+    const paused = await onImage({ image: 'shop', runAs });
+    await t.repos.pipelines.save(paused.id, paused.revision, { ...paused, disabled: true }, 'ana');
+    await t.engine().checkTriggers();
+    await t.repos.images.create(bundleImage(1), 'ci');
+    expect(await t.engine({ owner: 'b' }).checkTriggers()).toBe(0);
+    // Enabled again (a pipeline's enabled flag does not touch its triggers; a trigger switched on is stamped anew).
+    const pausedNow = (await t.repos.pipelines.get(paused.id))!;
+    await t.repos.pipelines.save(paused.id, pausedNow.revision, { ...pausedNow, disabled: false }, 'ana');
+    const trigger = off.triggers.find((x) => x.type === 'registry')!;
+    await t.repos.pipelines.save(off.id, off.revision, { ...off, triggers: [{ ...trigger, enabled: true, setAt: new Date().toISOString() }] }, 'erin');
+    expect(await t.engine({ owner: 'c' }).checkTriggers()).toBe(0);
+    await t.repos.images.create(bundleImage(2), 'ci');
+    expect(await t.engine({ owner: 'd' }).checkTriggers()).toBe(2);
+    for (const p of [off, paused]) expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v2']);
   });
 });

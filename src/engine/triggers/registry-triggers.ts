@@ -2,74 +2,124 @@ import type { Pipeline, Trigger } from '../../shared/domain/pipeline';
 import type { TriggerRecord } from '../../shared/domain/execution';
 import type { Repositories } from '../../db/types';
 import type { ChannelMove } from '../../db/repositories/images';
+import { StaleCursorError, type TransactionStep, type TriggerKey } from '../../db/repositories/registry-cursors';
+import { EngineError } from '../errors';
 
 type RegistryTrigger = Extract<Trigger, { type: 'registry' }>;
 
-const PAGE = 200;
-/** After a long stop only the last hour of the registry is caught up, as cron does: not a day's worth of runs at once. */
-const CATCH_UP_MS = 3_600_000;
+const PAGE = 500;
+/** A trigger with no cursor yet and no `setAt` (saved before triggers had owners) starts no further back than this. */
+const FIRST_LOOK_MS = 3_600_000;
+/** How many skipped versions a run lists by name; the count says how many there were. */
+const LISTED_SKIPS = 50;
+const EPOCH = new Date(0).toISOString();
 
 export function registryTriggerMatches(trigger: RegistryTrigger, move: ChannelMove): boolean {
   if (trigger.image !== move.name || trigger.channel !== move.channel) return false;
-  if (trigger.setAt !== undefined && move.at < trigger.setAt) return false;
+  // Compared as instants: a saved setAt may carry an offset (+02:00), the log's times are UTC.
+  if (trigger.setAt !== undefined && Date.parse(move.at) < Date.parse(trigger.setAt)) return false;
   return trigger.versionRegex === undefined || new RegExp(`^(?:${trigger.versionRegex})$`).test(move.version);
+}
+
+interface Watched {
+  pipeline: Pipeline;
+  trigger: RegistryTrigger;
+  key: TriggerKey;
+  /** A disabled trigger (or pipeline) starts nothing, but reads on: enabling it later does not start runs for the past. */
+  live: boolean;
 }
 
 /**
  * Registry triggers fire from the registry's own log (image_channel_history: every new version is
  * put on `latest` in the transaction that stores it, every channel move is a row), never from a
- * hook in the process that made the change. Each row fires each matching trigger under a cause
- * derived from the pipeline, the trigger and the row, so every Kiln process reading the same log
- * starts the run once, and a process that restarts re-reads without starting anything twice.
+ * hook in the process that made the change. Each trigger keeps a cursor in the database — the last
+ * log row it has read — so a Kiln that was stopped for hours catches up from where it was, like
+ * Spinnaker's igor keeping the tags it has seen. The cursor moves in the transaction that stores the
+ * run it starts, by compare-and-set: of several Kiln processes reading the same rows, one starts
+ * the run. After a stop, a trigger starts one run, for the newest version it missed; the run lists
+ * the ones it skipped (starting every missed version would deploy each in turn, only to replace it).
  */
 export function createRegistryTriggers(deps: {
   repos: Repositories;
   now: () => Date;
   /** The trigger record says whom the run acts as (the trigger's `runAs`); fire checks their permissions. */
-  fire: (pipeline: Pipeline, trigger: TriggerRecord, cause: string) => Promise<unknown>;
+  fire: (pipeline: Pipeline, trigger: TriggerRecord, cause: string, within?: TransactionStep) => Promise<{ duplicate: boolean }>;
   /** Whom triggers saved without an owner act as. */
   fallbackUser: string;
   onError?: (err: unknown) => void;
 }) {
-  let cursor = 0;
-  const startedAt = deps.now().toISOString();
+  const { repos } = deps;
+
+  async function movesAfter(from: number): Promise<ChannelMove[]> {
+    const moves: ChannelMove[] = [];
+    for (;;) {
+      const page = await repos.images.channelMoves(moves.at(-1)?.id ?? from, EPOCH, PAGE);
+      moves.push(...page);
+      if (page.length < PAGE) return moves;
+    }
+  }
+
+  /** Starts the run for the newest matching move, moving the cursor with it; false when nothing started here. */
+  async function fire(w: Watched, fresh: ChannelMove[], from: number, to: number): Promise<boolean> {
+    const newest = fresh.at(-1)!;
+    const skipped = fresh.slice(0, -1).reverse();
+    const record: TriggerRecord = {
+      type: 'registry',
+      user: w.trigger.runAs ?? deps.fallbackUser,
+      parameters: {},
+      image: newest.name,
+      version: newest.version,
+      channel: newest.channel,
+      ...(skipped.length > 0 ? { skippedVersions: skipped.slice(0, LISTED_SKIPS).map((m) => m.version), skippedCount: skipped.length } : {}),
+    };
+    const cause = `registry/${w.pipeline.id}/${w.key.triggerId}/${newest.id}`;
+    try {
+      const { duplicate } = await deps.fire(w.pipeline, record, cause, repos.registryCursors.advancing(w.key, from, to));
+      // Started before (by another process, or by this one before a crash): the cursor still has to move on.
+      if (duplicate) await repos.registryCursors.advance(w.key, from, to);
+      return !duplicate;
+    } catch (err) {
+      // Another process read further and moved the cursor first; the next check starts from there.
+      if (err instanceof StaleCursorError) return false;
+      // Refused for good (the owner lost EXECUTE: the audit log says so; placeholder stages): these
+      // versions are read. Anything else (the database went away) is tried again at the next check.
+      if (err instanceof EngineError) await repos.registryCursors.advance(w.key, from, to);
+      deps.onError?.(err);
+      return false;
+    }
+  }
 
   return {
-    /** Fires what the registry did since the last check; returns how many runs it asked for. */
+    /** Fires what the registry did since each trigger last looked; returns how many runs it started. */
     async check(): Promise<number> {
-      const live = (await deps.repos.pipelines.withRegistryTrigger())
-        .filter((p) => !p.disabled)
-        .flatMap((pipeline) =>
-          pipeline.triggers.flatMap((trigger, index) =>
-            trigger.type === 'registry' && trigger.enabled ? [{ pipeline, trigger: { ...trigger, setAt: trigger.setAt ?? startedAt }, index }] : [],
-          ),
-        );
-      if (live.length === 0) return 0;
-      // Nothing from before a trigger was set up fires it; nothing older than the catch-up window is read.
-      const earliest = live.map((l) => l.trigger.setAt).sort()[0]!;
-      const window = new Date(deps.now().getTime() - CATCH_UP_MS).toISOString();
-      const since = earliest > window ? earliest : window;
-      let fired = 0;
-      for (;;) {
-        const moves = await deps.repos.images.channelMoves(cursor, since, PAGE);
-        for (const move of moves) {
-          for (const { pipeline, trigger, index } of live) {
-            if (!registryTriggerMatches(trigger, move)) continue;
-            fired += 1;
-            const record: TriggerRecord = {
-              type: 'registry',
-              user: trigger.runAs ?? deps.fallbackUser,
-              parameters: {},
-              image: move.name,
-              version: move.version,
-              channel: move.channel,
-            };
-            await deps.fire(pipeline, record, `registry/${pipeline.id}/${trigger.id ?? index}/${move.id}`).catch((err: unknown) => deps.onError?.(err));
-          }
-          cursor = move.id;
-        }
-        if (moves.length < PAGE) return fired;
+      const watched: Watched[] = (await repos.pipelines.withRegistryTrigger()).flatMap((pipeline) =>
+        pipeline.triggers.flatMap((trigger, index) =>
+          trigger.type === 'registry'
+            ? [{ pipeline, trigger, key: { pipelineId: pipeline.id, triggerId: trigger.id ?? String(index) }, live: !pipeline.disabled && trigger.enabled }]
+            : [],
+        ),
+      );
+      if (watched.length === 0) return 0;
+      const stored = await repos.registryCursors.list();
+      const firstLook = deps.now().getTime() - FIRST_LOOK_MS;
+      const cursors = new Map<Watched, number>();
+      for (const w of watched) {
+        // A trigger seen for the first time starts where it was set up: versions older than it start nothing.
+        const since = new Date(Math.max(w.trigger.setAt === undefined ? 0 : Date.parse(w.trigger.setAt), firstLook)).toISOString();
+        cursors.set(w, stored.get(`${w.key.pipelineId}/${w.key.triggerId}`) ?? (await repos.registryCursors.start(w.key, since)));
       }
+      const moves = await movesAfter(Math.min(...cursors.values()));
+      const last = moves.at(-1)?.id;
+      if (last === undefined) return 0;
+      let fired = 0;
+      for (const w of watched) {
+        const from = cursors.get(w)!;
+        if (from >= last) continue;
+        const fresh = w.live ? moves.filter((m) => m.id > from && registryTriggerMatches(w.trigger, m)) : [];
+        if (fresh.length === 0) await repos.registryCursors.advance(w.key, from, last);
+        else if (await fire(w, fresh, from, last)) fired += 1;
+      }
+      return fired;
     },
   };
 }

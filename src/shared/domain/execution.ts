@@ -32,6 +32,12 @@ export const TriggerRecord = z.object({
   image: z.string().max(128).optional(),
   version: z.string().max(64).optional(),
   channel: z.string().max(40).optional(),
+  /**
+   * Newer versions arrived before the trigger looked (Kiln was stopped, or several came at once):
+   * one run starts, for the newest; these (newest first, at most 50 of `skippedCount`) start none.
+   */
+  skippedVersions: z.array(z.string().max(64)).max(50).optional(),
+  skippedCount: z.number().int().positive().optional(),
   /** The parent execution for `pipeline` triggers and `pipeline` stages. */
   parentExecutionId: ExecutionId.optional(),
   parentStageRefId: z.string().optional(),

@@ -4,6 +4,7 @@ import { isStageType, stageDefinitions, STAGE_TYPES } from '../stages/registry';
 import { cyclicGroups, unreachableStages } from './pipeline-reachability';
 import { fieldNameAt, issueSentence } from './problem-messages';
 import { checkExpressionFields } from '../stages/config-expressions';
+import { triggerExpressionProblems } from './trigger-literals';
 
 export interface PipelineProblem {
   /** Where, as a JSON-ish path: `stages[2].config.seconds`. */
@@ -107,10 +108,12 @@ export function findCycle(stages: readonly Pick<StageConfig, 'refId' | 'requisit
 
 /** Every problem with a pipeline at once, each naming the stage and field — the editor and the BFF share it. */
 export function validatePipeline(raw: unknown): PipelineValidation {
+  // Said in place of what the schema says of the same field (a cron parse error, a regex that never matches).
+  const literal = triggerExpressionProblems(raw);
   const parsed = PipelineDraft.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: fromIssues(parsed.error.issues, raw) };
+  if (!parsed.success) return { ok: false, problems: [...literal, ...fromIssues(parsed.error.issues, raw).filter((p) => !literal.some((l) => l.path === p.path))] };
   const draft = parsed.data;
-  const problems: PipelineProblem[] = [];
+  const problems: PipelineProblem[] = [...literal];
   const at = (i: number, field: string, message: string) => {
     const s = draft.stages[i]!;
     problems.push({ path: `stages[${i}]${field ? `.${field}` : ''}`, stageRefId: s.refId, stageName: s.name, message });

@@ -2,6 +2,7 @@ import type { ApplicationName } from '../domain/names';
 import type { Trigger } from '../domain/pipeline';
 import { Fields, isObject } from './fields';
 import type { ImportContext } from './import-context';
+import { TriggerLiterals } from './import-trigger-literal';
 
 const QUARTZ_DAYS: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
 
@@ -41,16 +42,17 @@ const NOT_YET: Record<string, string> = {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A git push or a finished Jenkins build, as constraints on the payload its webhook sends. */
-function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | undefined {
+function ciConstraints(f: Fields, ctx: ImportContext, lit: TriggerLiterals): Record<string, string> | undefined {
   if (f.str('type') === 'jenkins') {
-    const job = f.str('job') ?? '';
+    const job = lit.constraint(f.str('job') ?? '', `${f.path}.job`);
     if (f.str('propertyFile')) ctx.warn(`${f.path}.propertyFile`, 'not kept: a Jenkins notification carries no properties file; read the build from trigger.payload');
     // Spinnaker fires on a successful build; the Notification plugin's payload names the job and its status.
-    return { name: escapeRegex(job), 'build.status': 'SUCCESS' };
+    return { ...(job !== undefined ? { name: escapeRegex(job) } : {}), 'build.status': 'SUCCESS' };
   }
   const source = f.str('source') ?? 'github';
-  const repo = `${f.str('project') ?? ''}/${f.str('slug') ?? ''}`;
-  const branch = f.str('branch');
+  const [project, slug] = [lit.constraint(f.str('project') ?? '', `${f.path}.project`), lit.constraint(f.str('slug') ?? '', `${f.path}.slug`)];
+  const repo = project !== undefined && slug !== undefined ? `${project}/${slug}` : undefined;
+  const branch = lit.constraint(f.str('branch'), `${f.path}.branch`);
   const field = source === 'github' ? 'repository.full_name' : source === 'gitlab' ? 'project.path_with_namespace' : undefined;
   if (!field) {
     f.take(...Object.keys(f.raw));
@@ -58,7 +60,7 @@ function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | 
     return undefined;
   }
   // Spinnaker's branch is a regular expression over the branch name; Kiln's constraint is over the pushed ref.
-  return { [field]: escapeRegex(repo), ...(branch ? { ref: `refs/heads/(?:${branch})` } : {}) };
+  return { ...(repo !== undefined ? { [field]: escapeRegex(repo) } : {}), ...(branch ? { ref: `refs/heads/(?:${branch})` } : {}) };
 }
 
 /**
@@ -66,8 +68,8 @@ function ciConstraints(f: Fields, ctx: ImportContext): Record<string, string> | 
  * repository's last part, every new version (channel `latest`); Spinnaker's tag pattern becomes
  * the version pattern, which Kiln matches against its version labels (v1, v2, …).
  */
-function registryTriggerOf(f: Fields, ctx: ImportContext): Omit<Extract<Trigger, { type: 'registry' }>, 'enabled'> | undefined {
-  const repository = f.str('repository') ?? '';
+function registryTriggerOf(f: Fields, ctx: ImportContext, lit: TriggerLiterals): Omit<Extract<Trigger, { type: 'registry' }>, 'enabled'> | undefined {
+  const repository = lit.of(f.str('repository'), `${f.path}.repository`) ?? '';
   const image = repository.split('/').pop()?.trim().toLowerCase() ?? '';
   f.take('repository', 'organization', 'registry', 'account', 'id');
   if (!image) {
@@ -79,7 +81,7 @@ function registryTriggerOf(f: Fields, ctx: ImportContext): Omit<Extract<Trigger,
     f.path,
     `docker trigger imported as a registry trigger on Kiln's image '${image}' (from repository '${repository}'${where ? ` on ${where}` : ''}): it starts a run when a version of that image is added to Kiln's registry; trigger.image and trigger.version name it`,
   );
-  const tag = f.str('tag');
+  const tag = lit.constraint(f.str('tag'), `${f.path}.tag`);
   f.take('tag');
   if (!tag) return { type: 'registry', image, channel: 'latest' };
   try {
@@ -108,30 +110,36 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
       continue;
     }
     const f = new Fields(t, path);
+    const lit = new TriggerLiterals(ctx, path);
     const type = f.str('type');
     const enabled = f.bool('enabled') !== false;
     f.take('user', 'runAsUser', 'rebake', 'description');
     if (f.str('runAsUser')) ctx.warn(`${path}.runAsUser`, 'not kept: an automatic trigger runs as the person who saves it');
     if (type === 'cron') {
-      const expression = quartzToCron(f.str('cronExpression') ?? '');
+      const quartz = lit.of(f.str('cronExpression') ?? '', `${path}.cronExpression`);
+      const expression = quartz === undefined ? undefined : quartzToCron(quartz);
+      const timezone = lit.constraint(f.str('timezone'), `${path}.timezone`) ?? 'UTC';
       f.take('id', 'cronExpression');
-      if (expression) triggers.push({ type: 'cron', enabled, expression, timezone: f.str('timezone') ?? 'UTC' });
+      if (expression) triggers.push({ type: 'cron', enabled: lit.enabled(enabled), expression, timezone });
       else ctx.warn(`${path}.cronExpression`, `'${String(t.cronExpression)}' has no five-field cron equivalent; trigger not imported`);
     } else if (type === 'pipeline') {
-      const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => (STATUS[s] ? [STATUS[s]!] : []));
-      triggers.push({
-        type: 'pipeline',
-        enabled,
-        application: (f.str('application') ?? '') as ApplicationName,
-        pipeline: f.str('pipeline') ?? '',
-        statuses: statuses.length ? statuses : ['succeeded'],
+      const statuses = (f.strings('status').length ? f.strings('status') : ['successful']).flatMap((s) => {
+        if (STATUS[s]) return [STATUS[s]!];
+        ctx.warn(`${path}.status`, `'${s}' is not a status a pipeline ends in (successful, failed, canceled); not kept`);
+        return [];
       });
+      const [application, pipeline] = [lit.of(f.str('application') ?? '', `${path}.application`), lit.of(f.str('pipeline') ?? '', `${path}.pipeline`)];
+      if (application === undefined || pipeline === undefined) {
+        ctx.warn(path, 'pipeline trigger not imported: it must name the pipeline it watches');
+        continue;
+      }
+      triggers.push({ type: 'pipeline', enabled, application: application as ApplicationName, pipeline, statuses: statuses.length ? statuses : ['succeeded'] });
     } else if (type === 'git' || type === 'jenkins') {
-      const constraints = ciConstraints(f, ctx);
+      const constraints = ciConstraints(f, ctx, lit);
       if (!constraints) continue;
       const secret = generateSecret();
       secrets.push({ trigger: triggers.length, secret });
-      triggers.push({ type: 'webhook', enabled, secret, payloadConstraints: constraints });
+      triggers.push({ type: 'webhook', enabled: lit.enabled(enabled), secret, payloadConstraints: constraints });
       f.take('secret', 'master', 'job', 'project', 'slug', 'branch', 'source');
       ctx.warn(
         path,
@@ -140,17 +148,22 @@ export function triggersOf(raw: unknown, ctx: ImportContext): ImportedTriggers {
           : `Jenkins trigger imported as a webhook trigger with a generated secret (shown once): Jenkins' Notification plugin posts the finished build (JSON) to /api/pipelines/<id>/webhook with X-Kiln-Signature`,
       );
     } else if (type === 'docker') {
-      const registry = registryTriggerOf(f, ctx);
-      if (registry) triggers.push({ ...registry, enabled });
+      const registry = registryTriggerOf(f, ctx, lit);
+      if (registry) triggers.push({ ...registry, enabled: lit.enabled(enabled) });
     } else if (type === 'webhook') {
       // Spinnaker's webhooks are open to anyone who knows the URL; Kiln's are signed with a shared secret.
       const secret = generateSecret();
       secrets.push({ trigger: triggers.length, secret });
       f.take('source');
       const constraints = f.sub('payloadConstraints');
-      const payloadConstraints = Object.fromEntries(Object.entries(constraints.raw).map(([k, v]) => [k, String(v)]));
+      const payloadConstraints = Object.fromEntries(
+        Object.entries(constraints.raw).flatMap(([k, v]) => {
+          const [key, value] = [lit.constraint(k, `${constraints.path}.${k}`), lit.constraint(String(v), `${constraints.path}.${k}`)];
+          return key !== undefined && value !== undefined ? [[key, value]] : [];
+        }),
+      );
       constraints.take(...Object.keys(constraints.raw));
-      triggers.push({ type: 'webhook', enabled, secret, ...(Object.keys(payloadConstraints).length ? { payloadConstraints } : {}) });
+      triggers.push({ type: 'webhook', enabled: lit.enabled(enabled), secret, ...(Object.keys(payloadConstraints).length ? { payloadConstraints } : {}) });
       ctx.warn(path, `webhook trigger gets a generated secret (shown once in this import); senders sign the body with it (X-Kiln-Signature) at /api/pipelines/<id>/webhook`);
     } else {
       f.take(...Object.keys(t));

@@ -20,6 +20,7 @@ export const BENCHES: Bench[] = [
   { name: 'bundle', command: ['bash', '-c', 'npx vite build --logLevel warn && npx tsx src/tools/bench-bundle.ts'], runs: 1, timeoutSec: 300 },
   { name: 'bff-throughput', command: tsx('src/server/bench/throughput.ts'), quick: { args: ['--quick'] }, runs: 1, timeoutSec: 400 },
   { name: 'engine-transitions', command: tsx('src/engine/bench/transitions.ts'), quick: { env: { BENCH_STAGES: '300', BENCH_EXECUTIONS: '10000' } }, timeoutSec: 300 },
+  { name: 'registry-catch-up', command: tsx('src/engine/bench/registry-catch-up.ts'), quick: { env: { BENCH_VERSIONS: '200', BENCH_TRIGGERS: '20' } }, timeoutSec: 300 },
   { name: 'sse-clients', command: tsx('src/server/bench/sse-clients.ts'), quick: { env: { BENCH_CLIENTS: '5000', BENCH_SECONDS: '3' } }, timeoutSec: 300 },
   { name: 'load-balancer', command: tsx('src/engine/cloud/bench/load-balancer.ts'), quick: { args: ['500'] }, runs: 1, timeoutSec: 180 },
   { name: 'job-sandbox', command: tsx('src/engine/jobs/bench/sandbox.ts'), quick: { args: ['10'] }, timeoutSec: 120 },
