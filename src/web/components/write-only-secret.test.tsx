@@ -8,7 +8,7 @@ const SET = { setAt: '2026-11-02T09:30:00.000Z', setBy: 'ana' };
 describe('write-only secret', () => {
   it('says when and by whom a stored secret was set, and replaces it through an empty masked input kept from autofill', async () => {
     const user = userEvent.setup();
-    const save = vi.fn(async () => undefined);
+    const save = vi.fn<(secret: string) => Promise<unknown>>(async () => undefined);
     render(<WriteOnlySecret label="New token for ci" stored={SET} save={save} saving={false} />);
     expect(screen.getByText('Set on 2026-11-02 by ana')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Replace' }));
@@ -26,7 +26,7 @@ describe('write-only secret', () => {
 
   it('offers Set where none is stored, keeps what was typed when the save is refused, and Cancel drops it', async () => {
     const user = userEvent.setup();
-    const save = vi.fn(async () => {
+    const save = vi.fn<(secret: string) => Promise<unknown>>(async () => {
       throw new Error('refused');
     });
     render(<WriteOnlySecret label="New token for lab" stored={undefined} save={save} saving={false} />);
