@@ -7,7 +7,7 @@
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
-throwaway_begin with-dockerd "$@"
+throwaway_begin with-dockerd - "$@"
 
 if ! command -v dockerd >/dev/null; then
   source "$(dirname "${BASH_SOURCE[0]}")/apt-ensure.sh"

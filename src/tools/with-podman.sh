@@ -6,10 +6,7 @@
 # touched, /etc included) and always stops it and removes the storage afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
-throwaway_begin with-podman "$@"
-if [ -n "${KILN_TEST_DOCKER_HOST:-}" ]; then
-  exec "$@"
-fi
+throwaway_begin with-podman KILN_TEST_DOCKER_HOST "$@"
 
 bash "$(dirname "$0")/ensure-podman.sh" || die "Podman is missing and could not be installed"
 

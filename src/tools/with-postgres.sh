@@ -5,10 +5,7 @@
 # otherwise it starts a throwaway cluster in a temp dir and always removes it afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
-throwaway_begin with-postgres "$@"
-if [ -n "${KILN_TEST_DATABASE_URL:-}" ]; then
-  exec "$@"
-fi
+throwaway_begin with-postgres KILN_TEST_DATABASE_URL "$@"
 
 find_bindir() {
   local initdb

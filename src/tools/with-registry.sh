@@ -6,10 +6,7 @@
 # COMMAND. Storage and config live in a temp dir, removed with the server afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
-throwaway_begin with-registry "$@"
-if [ -n "${KILN_TEST_REGISTRY:-}" ]; then
-  exec "$@"
-fi
+throwaway_begin with-registry KILN_TEST_REGISTRY "$@"
 
 bash "$(dirname "$0")/ensure-registry.sh" || die "docker-registry is missing and could not be installed"
 

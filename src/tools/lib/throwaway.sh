@@ -6,13 +6,19 @@
 # what proves it up and what it exports. A service that cannot be started fails the run (non-zero):
 # a silently skipped test run would look green.
 
-# throwaway_begin NAME "$@": names the script in messages; without a COMMAND prints the usage and exits 2.
+# throwaway_begin NAME REUSE "$@": names the script in messages; without a COMMAND prints the usage
+# and exits 2. When the variable named REUSE is set already (a service someone started), runs COMMAND
+# with it instead of starting one; REUSE `-`: always start one.
 throwaway_begin() {
   THROWAWAY="$1"
-  shift
+  local reuse="$2"
+  shift 2
   if [ "$#" -eq 0 ]; then
     echo "usage: $THROWAWAY.sh COMMAND [ARGS...]" >&2
     exit 2
+  fi
+  if [ "$reuse" != - ] && [ -n "${!reuse:-}" ]; then
+    exec "$@"
   fi
 }
 
