@@ -45,7 +45,10 @@ export async function imageUsage(db: Session, name: string, versions: readonly I
   const direct = (await groupsRunning(db, [name])).filter((r) => /^v[1-9][0-9]*$/.test(r.image_version)).map((r) => usageOf(r, r.image_version));
   const through = versions.flatMap((v) => descendantsOf(v.id, all).map((d) => ({ base: v.version, child: d })));
   if (through.length === 0) return direct;
-  const rows = await groupsRunning(db, through.map((t) => t.child.name));
+  const rows = await groupsRunning(
+    db,
+    through.map((t) => t.child.name),
+  );
   return [
     ...direct,
     ...rows.flatMap((r) =>
