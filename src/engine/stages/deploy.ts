@@ -11,10 +11,10 @@ import { CANARY_REPORT_MS, canaryFigures, healthyTag, withContext } from './depl
 import { deployRefusal as accountRefusal } from '../cloud/account-gate';
 import { StandingBy } from '../cloud/stand-by';
 import { afterHealthy, finishRedBlack, judge, keyOf, later, lbKeys, nextRollingStep, report, startGate, stepDesired, type DeployInput } from './deploy-strategy';
+import { errorMessage } from '../../shared/error-message';
 
 /** A launch record this old whose server group never appeared: its launcher died before creating it. */
 const LAUNCH_STALE_MS = 30_000;
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The deploy stage: launches the next server group of the cluster out of traffic, waits until it
@@ -43,7 +43,7 @@ export const deployHandler = defineHandler<DeployConfig>({
       if (err instanceof StandingBy) throw err;
       // A failed canary carries its analysis on the error: it is the evidence for the failure.
       const canaryAnalysis = (err as { canaryAnalysis?: Record<string, unknown> }).canaryAnalysis;
-      return rollBack(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, message(err));
+      return rollBack(input, provider, canaryAnalysis ? { ...ctx, canaryAnalysis } : ctx, errorMessage(err));
     }
   },
 });
