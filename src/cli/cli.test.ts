@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { COMMANDS } from './main';
 import { runKiln } from './test-cli';
 import { EXIT } from './io';
-import { gceBakeDeploy, jenkinsManifest } from '../shared/spinnaker/test-pipelines';
+import { gceBakeDeploy } from '../shared/spinnaker/test-pipelines';
+import { jenkinsManifest } from '../shared/spinnaker/test-ops-pipelines';
 import type { Repositories } from '../db/types';
 
 let app: FastifyInstance;

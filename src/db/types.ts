@@ -1,13 +1,3 @@
-import type { HistoryEntry } from '../shared/domain/deployment-history';
-import type { SearchHit } from '../shared/domain/search';
-import type { ApiToken, AuditEntry, Me, Role, User } from '../shared/domain/user';
-import type { Account, AccountCredentials } from '../shared/domain/account';
-import type { CiServer } from '../shared/domain/ci-server';
-import type { Application, ApplicationSummary, NewApplication } from '../shared/domain/application';
-import type { Instance } from '../shared/domain/instance';
-import type { LoadBalancer } from '../shared/domain/load-balancer';
-import type { NewProject, Project } from '../shared/domain/project';
-import type { ServerGroup } from '../shared/domain/server-group';
 import type { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import type { Execution, ExecutionStatus, StageExecution } from '../shared/domain/execution';
 import type { PipelineRevision } from '../shared/api/pipelines';
@@ -18,6 +8,23 @@ import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
 import type { ClusterOperationRepository } from './repositories/cluster-operations';
 import type { RegistryCursorRepository, TransactionStep } from './repositories/registry-cursors';
+import type { ProjectRepository } from './repositories/projects';
+import type { ApplicationRepository } from './repositories/applications';
+import type { AccountRepository } from './repositories/accounts';
+import type { CiServerRepository } from './repositories/ci-servers';
+import type { ServerGroupRepository } from './repositories/server-groups';
+import type { CloudProcessRepository } from './repositories/cloud-processes';
+import type { TrafficGuardRepository } from './repositories/traffic-guards';
+import type { InstanceRepository } from './repositories/instances';
+import type { LoadBalancerRepository } from './repositories/load-balancers';
+import type { ExecutionLogRepository } from './repositories/execution-logs';
+import type { NotificationRepository } from './repositories/notifications';
+import type { UserRepository } from './repositories/users';
+import type { CredentialRepository } from './repositories/credentials';
+import type { OidcRepository } from './repositories/oidc';
+import type { AuditRepository } from './repositories/audit';
+import type { SearchRepository } from './repositories/search';
+import type { DeploymentHistoryRepository } from './repositories/deployment-history';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -52,117 +59,7 @@ export interface Database extends Session {
   close(): Promise<void>;
 }
 
-export interface ProjectRepository {
-  list(): Promise<Project[]>;
-  get(name: string): Promise<Project | undefined>;
-  /** Throws ConflictError when the name is taken. */
-  create(input: NewProject, options?: { demo?: boolean }): Promise<Project>;
-  update(name: string, patch: { displayName?: string | undefined; description?: string | undefined; ownerEmail?: string | undefined }): Promise<Project | undefined>;
-  /** Deletes an empty project only; false when it does not exist or still has applications. */
-  delete(name: string): Promise<boolean>;
-}
-
-export interface ApplicationRepository {
-  list(filter?: { q?: string | undefined; project?: string | undefined }): Promise<ApplicationSummary[]>;
-  get(name: string): Promise<ApplicationSummary | undefined>;
-  /** Throws ConflictError when the name is taken, NotFoundError when the project does not exist. */
-  create(input: NewApplication, options?: { demo?: boolean }): Promise<Application>;
-  update(name: string, patch: { description?: string | undefined; ownerEmail?: string | undefined }): Promise<Application | undefined>;
-  /** What keeps an application from being deleted: its pipelines, server groups, load balancers (as account/region/name) and past executions. */
-  dependents(name: string): Promise<{ pipelines: string[]; serverGroups: string[]; loadBalancers: string[]; executions: number }>;
-  delete(name: string): Promise<boolean>;
-}
-
-export interface AccountRepository {
-  list(): Promise<Account[]>;
-  get(name: string): Promise<Account | undefined>;
-  upsert(account: Account): Promise<void>;
-  /** Throws ConflictError when the name is taken. */
-  create(account: Account, credentials: AccountCredentials | undefined, stamp: { at: string; by: string }): Promise<Account>;
-  /** Replaces (or with null removes) the stored credentials, stamped with who and when. */
-  setCredentials(name: string, credentials: AccountCredentials | null, stamp: { at: string; by: string }): Promise<void>;
-  /** The write-only secrets, for the engine's calls to the account; never for an HTTP answer. */
-  credentials(name: string): Promise<AccountCredentials | undefined>;
-  /** False when it did not exist. */
-  remove(name: string): Promise<boolean>;
-  /** `region/name` of every server group recorded in the account. */
-  serverGroupsIn(name: string): Promise<string[]>;
-}
-
-/** CI servers pipelines start builds on; the token is write-only. */
-export interface CiServerRepository {
-  list(): Promise<CiServer[]>;
-  get(name: string): Promise<CiServer | undefined>;
-  /** Throws ConflictError when the name is taken. */
-  create(server: CiServer, token: string | undefined, stamp: { at: string; by: string }): Promise<CiServer>;
-  /** Changes the URL and user name (never the token). */
-  update(server: CiServer): Promise<void>;
-  /** Replaces (or with null removes) the token, stamped with who and when. */
-  setToken(name: string, token: string | null, stamp: { at: string; by: string }): Promise<void>;
-  /** The write-only token, for the engine's calls; never for an HTTP answer. */
-  token(name: string): Promise<string | undefined>;
-  remove(name: string): Promise<boolean>;
-}
-
-export interface ServerGroupRepository {
-  /** With instances embedded, newest sequence first. */
-  listByApplication(application: string): Promise<ServerGroup[]>;
-  get(key: { account: string; region: string; name: string }): Promise<ServerGroup | undefined>;
-  /** Inserts or replaces the group and its instance set. */
-  save(serverGroup: ServerGroup): Promise<void>;
-  /** Every group a provider runs (the local cloud reconciles them at start). */
-  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<ServerGroup[]>;
-  /** Removes the group and its instances; false when it did not exist. */
-  delete(key: ServerGroupKeyRef): Promise<boolean>;
-}
-
 export type ServerGroupKeyRef = { account: string; region: string; name: string };
-
-/** The child process behind one local-cloud instance. */
-export interface CloudProcess {
-  instanceId: string;
-  account: string;
-  region: string;
-  serverGroup: string;
-  pid: number;
-  port: number;
-  workDir: string;
-}
-
-export interface CloudProcessRepository {
-  record(process: CloudProcess): Promise<void>;
-  /** This Kiln's id (one per database): the container provider labels its containers with it. */
-  installationId(): Promise<string>;
-  forget(instanceId: string): Promise<void>;
-  list(): Promise<CloudProcess[]>;
-  /**
-   * Takes or renews the lease to run the local cloud; false while another owner holds an unexpired
-   * one, unless it is `takeFrom` (a holder known to be dead).
-   */
-  acquireLease(owner: string, ttlMs: number, takeFrom?: string, lease?: string): Promise<boolean>;
-  leaseHolder(lease?: string): Promise<string | undefined>;
-  releaseLease(owner: string, lease?: string): Promise<void>;
-}
-
-/** Clusters whose last enabled server group may not be disabled or destroyed. */
-export interface TrafficGuardRepository {
-  isProtected(account: string, cluster: string): Promise<boolean>;
-  set(guard: { application: string; account: string; cluster: string }, on: boolean): Promise<void>;
-  list(application: string): Promise<Array<{ account: string; cluster: string }>>;
-}
-
-export interface InstanceRepository {
-  get(id: string): Promise<Instance | undefined>;
-}
-
-export interface LoadBalancerRepository {
-  listByApplication(application: string): Promise<LoadBalancer[]>;
-  /** The balancers whose targets include the server group. */
-  listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
-  save(loadBalancer: LoadBalancer): Promise<void>;
-  get(key: ServerGroupKeyRef): Promise<LoadBalancer | undefined>;
-  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<LoadBalancer[]>;
-}
 
 export interface PipelineRepository {
   /** Newest revision of each, by name. */
@@ -294,139 +191,11 @@ export interface ExecutionRepository {
   ): Promise<boolean>;
 }
 
-export interface ExecutionLogRepository {
-  /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
-  append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
-  /**
-   * Lines with seq > after (default 0), oldest first, at most `limit`; with `before`, the last
-   * `limit` lines below it (the tail of the log when `before` is past its end). `at` is when the
-   * line was stored.
-   */
-  read(
-    executionId: string,
-    page: { refId?: string | undefined; after?: number; before?: number | undefined; limit: number },
-  ): Promise<Array<{ seq: number; refId: string; line: string; at: string }>>;
-  /** How many lines (of one stage, or all) have seq < before: where a page starts in the whole log. */
-  countBefore(executionId: string, refId: string | undefined, before: number): Promise<number>;
-  /** Bytes stored for one stage (for the per-stage cap). */
-  bytes(executionId: string, refId: string): Promise<number>;
-}
-
-export interface NewNotification {
-  /** Same key, same notification: enqueueing again (a retry after a crash) adds nothing. */
-  dedupeKey: string;
-  executionId: string;
-  application: string;
-  event: string;
-  url: string;
-  payload: Record<string, unknown>;
-  /** First attempt at (the engine's clock, not the database's). */
-  at: string;
-}
-
-export interface StoredNotification extends Omit<NewNotification, 'dedupeKey' | 'at'> {
-  id: number;
-  attempts: number;
-  createdAt: string;
-  nextAttemptAt: string;
-  deliveredAt?: string;
-  failedAt?: string;
-  lastError?: string;
-}
-
-export interface NotificationRepository {
-  /** Returns how many were new. */
-  enqueue(items: readonly NewNotification[]): Promise<number>;
-  /** Leases up to `limit` notifications due for a delivery attempt. */
-  claimDue(now: Date, leaseMs: number, limit: number): Promise<StoredNotification[]>;
-  delivered(id: number, at: Date, attempts: number): Promise<void>;
-  /** `retryAt` null: give up (failed for good). */
-  attemptFailed(id: number, error: string, attempts: number, retryAt: Date | null, at: Date): Promise<void>;
-  forExecution(executionId: string): Promise<StoredNotification[]>;
-}
-
-export interface UserRepository {
-  get(name: string): Promise<User | undefined>;
-  list(): Promise<User[]>;
-  /** The argon2 hash; undefined for an unknown user or one without a password. */
-  passwordHash(name: string): Promise<string | undefined>;
-  me(name: string): Promise<Me | undefined>;
-  /** Throws ConflictError when the name is taken. */
-  create(input: { name: string; displayName: string; passwordHash: string; admin: boolean; createdAt: string }): Promise<User>;
-  /** Throws NotFoundError for an unknown user (or role in `roles`). */
-  update(name: string, patch: { displayName?: string; passwordHash?: string; admin?: boolean; disabled?: boolean; roles?: string[] }): Promise<User>;
-  countAdmins(): Promise<number>;
-  roles(): Promise<Role[]>;
-  role(name: string): Promise<Role | undefined>;
-  /** Creates or replaces the role with exactly these members and grants. */
-  saveRole(role: Role): Promise<Role>;
-  deleteRole(name: string): Promise<boolean>;
-}
-
-export interface CredentialRepository {
-  createSession(s: { idHash: string; userName: string; createdAt: string; expiresAt: string; ip?: string; userAgent?: string }): Promise<void>;
-  /** The live session's user; undefined when unknown or expired. A read: touchSession marks it seen. */
-  findSession(idHash: string, now: Date): Promise<{ userName: string; expiresAt: string } | undefined>;
-  /** Records that the session was seen at `at` (never moves the time backwards). */
-  touchSession(idHash: string, at: Date): Promise<void>;
-  deleteSession(idHash: string): Promise<void>;
-  deleteSessionsOf(userName: string): Promise<void>;
-  createToken(t: { id: string; userName: string; name: string; prefix: string; tokenHash: string; createdAt: string; expiresAt?: string }): Promise<void>;
-  /** A token that is neither revoked nor expired. A read: touchToken marks it used. */
-  findToken(tokenHash: string, now: Date): Promise<{ id: string; userName: string; expiresAt?: string } | undefined>;
-  /** Records that the token was used at `at` (never moves the time backwards). */
-  touchToken(id: string, at: Date): Promise<void>;
-  tokens(userName: string): Promise<ApiToken[]>;
-  revokeToken(id: string, userName: string, now: Date): Promise<boolean>;
-  createSetupToken(tokenHash: string, now: Date, expiresAt: Date): Promise<void>;
-  /** True once per unexpired token. */
-  useSetupToken(tokenHash: string, now: Date): Promise<boolean>;
-}
-
-/** Single sign-on: provider accounts linked to users, and sign-ins waiting for the provider's answer. */
-export interface OidcRepository {
-  saveLogin(login: { flowHash: string; state: string; nonce: string; codeVerifier: string; returnTo: string; createdAt: string; expiresAt: string }): Promise<void>;
-  /** The waiting sign-in, removed as it is read; undefined when unknown, used or expired. */
-  takeLogin(flowHash: string, now: Date): Promise<{ state: string; nonce: string; codeVerifier: string; returnTo: string } | undefined>;
-  userOf(issuer: string, subject: string): Promise<string | undefined>;
-  /** Whether the user signs in through the provider (and so has no password of their own). */
-  isManaged(userName: string): Promise<boolean>;
-  /** Creates the user (create: true) or takes over the local one; ConflictError when the name is taken. */
-  link(identity: { issuer: string; subject: string; userName: string; displayName: string; create: boolean; at: string }): Promise<void>;
-  touch(issuer: string, subject: string, at: string): Promise<void>;
-}
-
-export interface AuditRepository {
-  append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
-  /** Newest first; `before` is an id to page from. */
-  list(filter: { actor?: string | undefined; action?: string | undefined; q?: string | undefined; before?: number | undefined; limit: number }): Promise<AuditEntry[]>;
-}
-
 /** Who holds an execution, with the fencing token of that claim (a later claim has a larger one). */
 export interface ExecutionLease {
   id: string;
   owner: string;
   token: number;
-}
-
-/** The top bar's search across kinds, limited to the applications given (what the caller may read). */
-export interface SearchRepository {
-  search(q: string, applications: readonly string[], limit: number): Promise<SearchHit[]>;
-}
-
-/** Every server group ever created, kept after it is destroyed. */
-export interface DeploymentHistoryRepository {
-  list(filter: {
-    applications: readonly string[];
-    application?: string | undefined;
-    account?: string | undefined;
-    cluster?: string | undefined;
-    environment?: string | undefined;
-    at?: string | undefined;
-    limit: number;
-  }): Promise<HistoryEntry[]>;
-  /** Stamps who destroyed a group through the API (a stage's destroys are read from its execution). */
-  destroyedBy(key: { account: string; region: string; name: string }, by: string): Promise<void>;
 }
 
 export interface Repositories {

@@ -5,18 +5,15 @@ import { join } from 'node:path';
 import { createJobRunner } from './jobs/job-runner';
 import { createHttpCaller } from './jobs/http-caller';
 import { createJobSandbox, DEMO_DIR, KILN_ROOT, type SandboxSettings } from './jobs/sandbox';
-import { Execution, type TriggerRecord } from '../shared/domain/execution';
+import type { Execution, TriggerRecord } from '../shared/domain/execution';
 import type { Pipeline } from '../shared/domain/pipeline';
-import { isStageType } from '../shared/stages/registry';
-import { placeholdersOf } from '../shared/stages/placeholder';
 import type { PendingJudgment, Repositories } from '../db/types';
-import type { TransactionStep } from '../db/repositories/registry-cursors';
 import type { EventBus } from './events/event-bus';
 import { advanceExecution } from './orchestrator/run-execution';
 import { createLeasedTicks, processLease } from './orchestrator/leased-ticks';
 import type { JudgmentInput } from './controls';
 import { EngineError } from './errors';
-import { can, type Me } from '../shared/domain/user';
+import type { Me } from '../shared/domain/user';
 import { createOperations } from './operations';
 import type { CloudProviders } from './cloud/provider';
 import { createControls } from './controls';
@@ -24,16 +21,16 @@ import { stopCanceledJenkinsStage } from './stages/jenkins-cancel';
 import { stopCanceledContainerJob } from './stages/run-container-job';
 import { createLifecycle, TRIGGER_ACCOUNT } from './lifecycle';
 import { deliverDue } from './notifications/deliver';
-import { createCronScheduler } from './triggers/cron-scheduler';
-import { createRegistryTriggers } from './triggers/registry-triggers';
-import { derivedId } from './derived-id';
-import { resolveParameters } from './parameters';
 import { defaultOutboundPolicy, type OutboundPolicy } from './net/outbound-policy';
 import type { Resolver } from './net/guarded-request';
 import { createClusterControl, type ClusterControl } from './cloud/cluster-control';
 import { createClusterOperations } from './cloud/cluster-operation-runner';
-import { LOCAL_CLOUD_LEASE } from './cloud/stand-by';
 import type { Signals } from '../db/signals';
+import { createWorkSignals } from './work-signals';
+import { providerLeases } from './provider-leases';
+import { createStartExecution } from './start-execution';
+import { createTriggerFiring } from './trigger-firing';
+import type { TransactionStep } from '../db/repositories/registry-cursors';
 
 export { EngineError, TRIGGER_ACCOUNT };
 export type { PendingJudgment } from '../db/types';
@@ -137,7 +134,7 @@ export function createEngine(options: EngineOptions): Engine {
   let slowTimer: NodeJS.Timeout | undefined;
   // Keys are `${executionId}/…`: an answer makes its execution due at once.
   const outbound = options.outbound ?? defaultOutboundPolicy();
-  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(due, options.onError), outbound, options.resolver);
+  const http = createHttpCaller((key) => void repos.executions.wake(key.split('/')[0]!).then(work.due, options.onError), outbound, options.resolver);
   const jobsRoot = options.jobsRoot ?? join(tmpdir(), 'kiln-jobs');
   const sandbox = options.jobSandbox ?? { mode: 'on' };
   const jobs = createJobRunner({
@@ -150,15 +147,11 @@ export function createEngine(options: EngineOptions): Engine {
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => {
       // The process advancing the execution looks again itself; otherwise any process may claim it.
-      if (!leased.nudge(id)) void repos.executions.wake(id).then(due, options.onError);
+      if (!leased.nudge(id)) void repos.executions.wake(id).then(work.due, options.onError);
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  // Provider leases (the local cloud's, each docker account's): an execution whose next step needs
-  // one is claimed only by the process holding it. Without a list of them, one process holds them all.
-  const providerLeases = options.cloud?.leases;
-  const holds = (lease: string) => (lease === LOCAL_CLOUD_LEASE ? (options.leadsCloud?.() ?? true) : providerLeases ? providerLeases().includes(lease) : true);
-  const heldLeases = () => [...(holds(LOCAL_CLOUD_LEASE) ? [LOCAL_CLOUD_LEASE] : []), ...(providerLeases?.().filter((l) => l !== LOCAL_CLOUD_LEASE) ?? [])];
+  const { holds, held: heldLeases } = providerLeases(options.cloud, options.leadsCloud);
   const leased = createLeasedTicks({
     repos,
     now,
@@ -174,31 +167,16 @@ export function createEngine(options: EngineOptions): Engine {
   // A tick starts the workers that are free and resolves once none is busy, so `await tick()` means
   // everything due has been advanced (tests and start() rely on it).
   const tick = (): Promise<number> => leased.tickOnce();
-  let stopped = false;
-  // After stop() nothing new is started here: a stopped engine is as good as a dead process.
-  const kick = () => {
-    if (!stopped) void tick().catch((err: unknown) => options.onError?.(err));
-  };
-  // Work became due here: this process looks at once, and tells the others (a claim is first come, first served).
-  function due() {
-    kick();
-    options.signals?.notify('work');
-  }
-  let unlisten: (() => void) | undefined;
+  const work = createWorkSignals({ tick, signals: options.signals, onError: options.onError });
+  const due = () => work.due();
+  const startExecution = createStartExecution({ repos, events, now, due });
+  const { fire, checkTriggers } = createTriggerFiring({ repos, now, start: startExecution, onError: options.onError });
 
-  const lifecycle = createLifecycle({
-    repos,
-    events,
-    now,
-    fire: (pipeline, trigger, cause) => fire(pipeline, trigger, cause),
-    notified: () => void deliver(),
-    kick: () => due(),
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
+  const lifecycle = createLifecycle({ repos, events, now, fire, notified: () => void deliver(), kick: due, ...(options.onError ? { onError: options.onError } : {}) });
 
   let delivering: Promise<number> | undefined;
   const deliver = (): Promise<number> => {
-    if (stopped) return Promise.resolve(0);
+    if (work.stopped) return Promise.resolve(0);
     delivering ??= deliverDue({ repos, now, outbound, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.resolver ? { resolver: options.resolver } : {}) })
       .catch((err: unknown) => {
         options.onError?.(err);
@@ -208,103 +186,12 @@ export function createEngine(options: EngineOptions): Engine {
     return delivering;
   };
 
-  async function startExecution(pipeline: Pipeline, trigger: TriggerRecord, id?: string, within?: TransactionStep): Promise<Execution> {
-    if (pipeline.disabled) throw new EngineError('conflict', `Pipeline '${pipeline.name}' is disabled.`);
-    // Saved pipelines are validated, but one stored by a newer Kiln may name a type this one lacks.
-    const foreign = pipeline.stages.find((s) => !isStageType(s.type));
-    if (foreign) throw new EngineError('bad_request', `stage '${foreign.name}' has a type this Kiln cannot run: '${foreign.type}'`, 'stages');
-    const placeholders = placeholdersOf(pipeline.stages);
-    if (placeholders.length > 0)
-      throw new EngineError('conflict', `Pipeline '${pipeline.name}' has placeholder stages to replace before it can run: ${placeholders.join(', ')}`, 'stages');
-    const parameters = resolveParameters(pipeline, trigger.parameters);
-    const execution = Execution.parse({
-      id: id ?? randomUUID(),
-      application: pipeline.application,
-      pipelineId: pipeline.id,
-      pipelineName: pipeline.name,
-      pipelineRevision: pipeline.revision,
-      status: 'NOT_STARTED',
-      trigger: { ...trigger, parameters },
-      createdAt: now().toISOString(),
-      stages: pipeline.stages.map((s) => ({ ...s, status: 'NOT_STARTED' })),
-    });
-    const { concurrency } = pipeline;
-    const stored = await repos.executions.create(
-      execution,
-      concurrency.limitConcurrent ? { max: concurrency.maxConcurrentExecutions, keepWaiting: concurrency.keepWaitingPipelines } : undefined,
-      within,
-    );
-    execution.status = stored.status;
-    await events.publish({
-      type: 'execution.created',
-      application: execution.application,
-      executionId: execution.id,
-      data: { pipelineId: pipeline.id, pipelineName: pipeline.name },
-    });
-    if (stored.status === 'BUFFERED') {
-      await events.publish({ type: 'execution.status', application: execution.application, executionId: execution.id, data: { status: 'BUFFERED', previous: 'NOT_STARTED' } });
-    }
-    for (const old of stored.superseded) {
-      await events.publish({ type: 'execution.status', application: execution.application, executionId: old, data: { status: 'CANCELED', previous: 'BUFFERED' } });
-    }
-    due();
-    return execution;
-  }
-
-  /**
-   * An automatic trigger acts as the person who last set it up (`runAs`), with their permissions as
-   * they are now: someone who lost EXECUTE, was disabled or removed starts nothing, and the refusal
-   * with its reason is in the audit log.
-   */
-  async function mayTrigger(pipeline: Pipeline, trigger: TriggerRecord, cause: string): Promise<void> {
-    const account = await repos.users.me(trigger.user);
-    if (can(account, 'EXECUTE', { application: pipeline.application })) return;
-    const reason = !account
-      ? `${trigger.user} no longer exists`
-      : account.user.disabled
-        ? `${trigger.user} is disabled`
-        : `${trigger.user} lacks EXECUTE permission on application '${pipeline.application}'`;
-    const message = `${reason}, so the ${trigger.type} trigger of '${pipeline.name}' did not start it.`;
-    await repos.audit.append({
-      at: now().toISOString(),
-      actor: trigger.user,
-      action: `${trigger.type} trigger`,
-      target: `pipeline ${pipeline.id}`,
-      status: 403,
-      details: { cause, pipeline: pipeline.name, runAs: trigger.user, reason: message },
-    });
-    throw new EngineError('forbidden', message);
-  }
-
-  /** Starts a run for an automatic cause once: firing the same cause again returns the first run. */
-  async function fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string, within?: TransactionStep): Promise<{ execution: Execution; duplicate: boolean }> {
-    const id = derivedId(cause);
-    const existing = await repos.executions.get(id);
-    if (existing) return { execution: existing, duplicate: true };
-    await mayTrigger(pipeline, trigger, cause);
-    try {
-      return { execution: await startExecution(pipeline, trigger, id, within), duplicate: false };
-    } catch (err) {
-      const raced = await repos.executions.get(id); // another process fired it a moment before
-      if (raced) return { execution: raced, duplicate: true };
-      throw err;
-    }
-  }
-
-  const cron = createCronScheduler({
-    repos,
-    now,
-    fire: (pipeline, trigger, cause) => fire(pipeline, { type: 'cron', user: trigger.runAs ?? TRIGGER_ACCOUNT, parameters: {} }, cause),
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
-  const registryTriggers = createRegistryTriggers({ repos, now, fire, fallbackUser: TRIGGER_ACCOUNT, ...(options.onError ? { onError: options.onError } : {}) });
-  const checkTriggers = async () => (await cron.check()) + (await registryTriggers.check());
   const controls = createControls({
     repos,
     events,
     jobs,
     now,
-    kick: () => due(),
+    kick: due,
     stopStage: async (e, s) => {
       await stopCanceledJenkinsStage({ repos, events, outbound }, e, s);
       await stopCanceledContainerJob(options.cloud, s);
@@ -314,10 +201,10 @@ export function createEngine(options: EngineOptions): Engine {
       await lifecycle.ended(e);
     },
   });
-  const operations = createOperations({ repos, events, now, wake: () => due() });
+  const operations = createOperations({ repos, events, now, wake: due });
   const clusterOperations = createClusterOperations({ repos, events, cloud: options.cloud, now, owner, leaseMs, holds, held: heldLeases, onError: options.onError });
   const sweepOperations = () => {
-    if (!stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
+    if (!work.stopped) void clusterOperations.sweep().catch((err: unknown) => options.onError?.(err));
   };
 
   return {
@@ -332,23 +219,20 @@ export function createEngine(options: EngineOptions): Engine {
 
     run() {
       if (timer) return;
-      stopped = false;
       timer = setInterval(() => {
-        kick();
+        work.kick();
         sweepOperations();
       }, options.tickMs ?? 250);
       slowTimer = setInterval(() => {
         void deliver();
         void checkTriggers().catch((err: unknown) => options.onError?.(err));
       }, 1000);
-      unlisten = options.signals?.listen('work', kick);
-      kick();
+      work.listen();
+      work.kick();
     },
 
     async stop() {
-      stopped = true;
-      unlisten?.();
-      unlisten = undefined;
+      work.close();
       leased.stop();
       if (timer) clearInterval(timer);
       if (slowTimer) clearInterval(slowTimer);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationName } from '../shared/domain/names';
 import { importSpinnakerPipeline } from '../shared/spinnaker/import';
-import { jenkinsManifest } from '../shared/spinnaker/test-pipelines';
+import { jenkinsManifest } from '../shared/spinnaker/test-ops-pipelines';
 import { EngineError } from './index';
 import { MANUAL, useEngineTest } from './test-engine';
 

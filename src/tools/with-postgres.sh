@@ -3,20 +3,9 @@
 # The repository suite runs on PGlite by default; this proves the same SQL on the server Kiln uses in
 # production. With KILN_TEST_DATABASE_URL already set it just runs COMMAND against that server;
 # otherwise it starts a throwaway cluster in a temp dir and always removes it afterwards.
-# It fails (non-zero) when PostgreSQL cannot be started: a silently skipped run would look green.
 set -euo pipefail
-
-if [ "$#" -eq 0 ]; then
-  echo "usage: with-postgres.sh COMMAND [ARGS...]" >&2
-  exit 2
-fi
-
-if [ -n "${KILN_TEST_DATABASE_URL:-}" ]; then
-  exec "$@"
-fi
-
-say() { printf '[with-postgres] %s\n' "$*" >&2; }
-die() { printf 'with-postgres: %s\n' "$*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
+throwaway_begin with-postgres KILN_TEST_DATABASE_URL "$@"
 
 find_bindir() {
   local initdb
@@ -47,22 +36,18 @@ else
   as_owner() { "$@"; }
 fi
 
-WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/kiln-pg.XXXXXX")"
-DATA="$WORKDIR/data"
-LOG="$WORKDIR/server.log"
 STARTED=""
-[ "$(id -u)" = "0" ] && chown postgres: "$WORKDIR"
-chmod 700 "$WORKDIR"
-
 cleanup() {
   if [ -n "$STARTED" ]; then
     as_owner "$BINDIR/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$WORKDIR"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+throwaway_workdir kiln-pg
+DATA="$WORKDIR/data"
+LOG="$WORKDIR/server.log"
+[ "$(id -u)" = "0" ] && chown postgres: "$WORKDIR"
+chmod 700 "$WORKDIR"
 
 as_owner "$BINDIR/initdb" -D "$DATA" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$WORKDIR/initdb.log" 2>&1 ||
   { cat "$WORKDIR/initdb.log" >&2; die "initdb failed"; }
@@ -94,9 +79,4 @@ fi
 
 export KILN_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 say "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-
-set +e
-"$@"
-status=$?
-set -e
-exit "$status"
+throwaway_run "$@"

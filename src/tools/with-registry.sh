@@ -4,34 +4,18 @@
 # registry. Exports KILN_TEST_REGISTRY (host:port), KILN_TEST_REGISTRY_USER and
 # KILN_TEST_REGISTRY_PASSWORD (random each run). With KILN_TEST_REGISTRY already set it just runs
 # COMMAND. Storage and config live in a temp dir, removed with the server afterwards.
-# It fails (non-zero) when the registry cannot be started: a silently skipped run would look green.
 set -euo pipefail
-
-if [ "$#" -eq 0 ]; then
-  echo "usage: with-registry.sh COMMAND [ARGS...]" >&2
-  exit 2
-fi
-if [ -n "${KILN_TEST_REGISTRY:-}" ]; then
-  exec "$@"
-fi
-
-say() { printf '[with-registry] %s\n' "$*" >&2; }
-die() { printf 'with-registry: %s\n' "$*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway.sh"
+throwaway_begin with-registry KILN_TEST_REGISTRY "$@"
 
 bash "$(dirname "$0")/ensure-registry.sh" || die "docker-registry is missing and could not be installed"
 
-WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/kiln-registry.XXXXXX")"
 PID=""
 cleanup() {
-  if [ -n "$PID" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-  fi
+  if [ -n "$PID" ]; then throwaway_stop "$PID"; fi
   rm -rf "$WORKDIR"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+throwaway_workdir kiln-registry
 
 USER_NAME="kiln-test"
 PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
@@ -57,24 +41,14 @@ auth:
     path: $WORKDIR/htpasswd
 CONF
 
+# 401: it is up and asking for credentials, as configured.
+asks_for_credentials() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v2/" || true)" = "401" ]; }
 docker-registry serve "$WORKDIR/config.yml" >"$WORKDIR/registry.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 100); do
-  # 401 means it is up and asking for credentials, as configured.
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v2/" || true)
-  [ "$code" = "401" ] && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORKDIR/registry.log" >&2; die "docker-registry exited (log above)"; }
-  sleep 0.1
-done
-[ "$code" = "401" ] || { cat "$WORKDIR/registry.log" >&2; die "docker-registry did not answer on 127.0.0.1:$PORT"; }
+throwaway_wait "$PID" "$WORKDIR/registry.log" 100 "docker-registry on 127.0.0.1:$PORT" asks_for_credentials
 
 export KILN_TEST_REGISTRY="127.0.0.1:$PORT"
 export KILN_TEST_REGISTRY_USER="$USER_NAME"
 export KILN_TEST_REGISTRY_PASSWORD="$PASSWORD"
 say "docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}') on $KILN_TEST_REGISTRY"
-
-set +e
-"$@"
-status=$?
-set -e
-exit "$status"
+throwaway_run "$@"

@@ -1,7 +1,23 @@
 import { Account, AccountCredentials } from '../../shared/domain/account';
 import { ConflictError } from '../errors';
 import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
-import type { AccountRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+export interface AccountRepository {
+  list(): Promise<Account[]>;
+  get(name: string): Promise<Account | undefined>;
+  upsert(account: Account): Promise<void>;
+  /** Throws ConflictError when the name is taken. */
+  create(account: Account, credentials: AccountCredentials | undefined, stamp: { at: string; by: string }): Promise<Account>;
+  /** Replaces (or with null removes) the stored credentials, stamped with who and when. */
+  setCredentials(name: string, credentials: AccountCredentials | null, stamp: { at: string; by: string }): Promise<void>;
+  /** The write-only secrets, for the engine's calls to the account; never for an HTTP answer. */
+  credentials(name: string): Promise<AccountCredentials | undefined>;
+  /** False when it did not exist. */
+  remove(name: string): Promise<boolean>;
+  /** `region/name` of every server group recorded in the account. */
+  serverGroupsIn(name: string): Promise<string[]>;
+}
 
 // The credentials column is deliberately absent: only `credentials(name)` reads it, for the engine.
 const SELECT = `select name, provider, environment, regions, demo, disabled, endpoint,

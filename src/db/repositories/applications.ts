@@ -1,7 +1,18 @@
 import { Application, ApplicationSummary, type NewApplication } from '../../shared/domain/application';
 import { ConflictError, NotFoundError } from '../errors';
 import { containsPattern, FOREIGN_KEY_VIOLATION, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
-import type { ApplicationRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+export interface ApplicationRepository {
+  list(filter?: { q?: string | undefined; project?: string | undefined }): Promise<ApplicationSummary[]>;
+  get(name: string): Promise<ApplicationSummary | undefined>;
+  /** Throws ConflictError when the name is taken, NotFoundError when the project does not exist. */
+  create(input: NewApplication, options?: { demo?: boolean }): Promise<Application>;
+  update(name: string, patch: { description?: string | undefined; ownerEmail?: string | undefined }): Promise<Application | undefined>;
+  /** What keeps an application from being deleted: its pipelines, server groups, load balancers (as account/region/name) and past executions. */
+  dependents(name: string): Promise<{ pipelines: string[]; serverGroups: string[]; loadBalancers: string[]; executions: number }>;
+  delete(name: string): Promise<boolean>;
+}
 
 const COLUMNS = `a.name, a.project, a.description, a.owner_email as "ownerEmail", a.demo, ${iso('a.created_at')} as "createdAt"`;
 

@@ -1,6 +1,12 @@
 import { AuditEntry } from '../../shared/domain/user';
 import { containsPattern, iso, parseRows, withoutNulls } from '../sql';
-import type { AuditRepository, Session } from '../types';
+import type { Session } from '../types';
+
+export interface AuditRepository {
+  append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  /** Newest first; `before` is an id to page from. */
+  list(filter: { actor?: string | undefined; action?: string | undefined; q?: string | undefined; before?: number | undefined; limit: number }): Promise<AuditEntry[]>;
+}
 
 /** The append-only audit log (the database refuses updates and deletes, see migration 7). */
 export function auditRepository(db: Session): AuditRepository {

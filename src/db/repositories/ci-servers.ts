@@ -1,7 +1,22 @@
 import { CiServer } from '../../shared/domain/ci-server';
 import { ConflictError } from '../errors';
 import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
-import type { CiServerRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+/** CI servers pipelines start builds on; the token is write-only. */
+export interface CiServerRepository {
+  list(): Promise<CiServer[]>;
+  get(name: string): Promise<CiServer | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(server: CiServer, token: string | undefined, stamp: { at: string; by: string }): Promise<CiServer>;
+  /** Changes the URL and user name (never the token). */
+  update(server: CiServer): Promise<void>;
+  /** Replaces (or with null removes) the token, stamped with who and when. */
+  setToken(name: string, token: string | null, stamp: { at: string; by: string }): Promise<void>;
+  /** The write-only token, for the engine's calls; never for an HTTP answer. */
+  token(name: string): Promise<string | undefined>;
+  remove(name: string): Promise<boolean>;
+}
 
 // The token column is deliberately absent: only `token(name)` reads it, for the engine.
 const SELECT = `select name, kind, url, username,

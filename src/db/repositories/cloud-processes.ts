@@ -1,4 +1,30 @@
-import type { CloudProcess, CloudProcessRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+/** The child process behind one local-cloud instance. */
+export interface CloudProcess {
+  instanceId: string;
+  account: string;
+  region: string;
+  serverGroup: string;
+  pid: number;
+  port: number;
+  workDir: string;
+}
+
+export interface CloudProcessRepository {
+  record(process: CloudProcess): Promise<void>;
+  /** This Kiln's id (one per database): the container provider labels its containers with it. */
+  installationId(): Promise<string>;
+  forget(instanceId: string): Promise<void>;
+  list(): Promise<CloudProcess[]>;
+  /**
+   * Takes or renews the lease to run the local cloud; false while another owner holds an unexpired
+   * one, unless it is `takeFrom` (a holder known to be dead).
+   */
+  acquireLease(owner: string, ttlMs: number, takeFrom?: string, lease?: string): Promise<boolean>;
+  leaseHolder(lease?: string): Promise<string | undefined>;
+  releaseLease(owner: string, lease?: string): Promise<void>;
+}
 
 export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
   return {

@@ -1,7 +1,27 @@
 import { ApiToken } from '../../shared/domain/user';
 import { authChanged } from '../auth-changes';
 import { iso, parseRows, withoutNulls } from '../sql';
-import type { CredentialRepository, Session } from '../types';
+import type { Session } from '../types';
+
+export interface CredentialRepository {
+  createSession(s: { idHash: string; userName: string; createdAt: string; expiresAt: string; ip?: string; userAgent?: string }): Promise<void>;
+  /** The live session's user; undefined when unknown or expired. A read: touchSession marks it seen. */
+  findSession(idHash: string, now: Date): Promise<{ userName: string; expiresAt: string } | undefined>;
+  /** Records that the session was seen at `at` (never moves the time backwards). */
+  touchSession(idHash: string, at: Date): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(userName: string): Promise<void>;
+  createToken(t: { id: string; userName: string; name: string; prefix: string; tokenHash: string; createdAt: string; expiresAt?: string }): Promise<void>;
+  /** A token that is neither revoked nor expired. A read: touchToken marks it used. */
+  findToken(tokenHash: string, now: Date): Promise<{ id: string; userName: string; expiresAt?: string } | undefined>;
+  /** Records that the token was used at `at` (never moves the time backwards). */
+  touchToken(id: string, at: Date): Promise<void>;
+  tokens(userName: string): Promise<ApiToken[]>;
+  revokeToken(id: string, userName: string, now: Date): Promise<boolean>;
+  createSetupToken(tokenHash: string, now: Date, expiresAt: Date): Promise<void>;
+  /** True once per unexpired token. */
+  useSetupToken(tokenHash: string, now: Date): Promise<boolean>;
+}
 
 /** Sessions, API tokens and setup tokens; only hashes of the secrets are stored. */
 export function credentialRepository(db: Session): CredentialRepository {

@@ -1,6 +1,21 @@
 import { HistoryEntry } from '../../shared/domain/deployment-history';
 import { iso, withoutNulls } from '../sql';
-import type { DeploymentHistoryRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+/** Every server group ever created, kept after it is destroyed. */
+export interface DeploymentHistoryRepository {
+  list(filter: {
+    applications: readonly string[];
+    application?: string | undefined;
+    account?: string | undefined;
+    cluster?: string | undefined;
+    environment?: string | undefined;
+    at?: string | undefined;
+    limit: number;
+  }): Promise<HistoryEntry[]>;
+  /** Stamps who destroyed a group through the API (a stage's destroys are read from its execution). */
+  destroyedBy(key: { account: string; region: string; name: string }, by: string): Promise<void>;
+}
 
 // Who created a group: the deploy stage that launched it (its context names the group). Who
 // destroyed it: a person through the BFF (stamped), or a stage whose outputs name it (a deploy's

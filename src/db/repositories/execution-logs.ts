@@ -1,5 +1,23 @@
 import { iso } from '../sql';
-import type { ExecutionLogRepository, Session } from '../types';
+import type { Session } from '../types';
+
+export interface ExecutionLogRepository {
+  /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
+  append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
+  /**
+   * Lines with seq > after (default 0), oldest first, at most `limit`; with `before`, the last
+   * `limit` lines below it (the tail of the log when `before` is past its end). `at` is when the
+   * line was stored.
+   */
+  read(
+    executionId: string,
+    page: { refId?: string | undefined; after?: number; before?: number | undefined; limit: number },
+  ): Promise<Array<{ seq: number; refId: string; line: string; at: string }>>;
+  /** How many lines (of one stage, or all) have seq < before: where a page starts in the whole log. */
+  countBefore(executionId: string, refId: string | undefined, before: number): Promise<number>;
+  /** Bytes stored for one stage (for the per-stage cap). */
+  bytes(executionId: string, refId: string): Promise<number>;
+}
 
 type LogLine = { seq: number; refId: string; line: string; at: string };
 type Row = { refId: string; firstSeq: number; lines: unknown; at: string };

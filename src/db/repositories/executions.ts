@@ -1,51 +1,8 @@
 import { NotFoundError } from '../errors';
-import { Execution, ExecutionStatus } from '../../shared/domain/execution';
-import { iso, parseRow, parseRows, withoutNulls } from '../sql';
+import { ExecutionStatus } from '../../shared/domain/execution';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 import { listPendingJudgmentRows } from './pending-judgments';
-
-const EXECUTION = `
-  select id, application, pipeline_id as "pipelineId", pipeline_name as "pipelineName",
-         pipeline_revision as "pipelineRevision", status, trigger, ${iso('created_at')} as "createdAt",
-         ${iso('started_at')} as "startedAt", ${iso('ended_at')} as "endedAt",
-         canceled_by as "canceledBy", cancel_reason as "cancelReason", paused
-  from executions`;
-
-const STAGES = `
-  select execution_id as "executionId", ref_id as "refId", type, name, requisite_ref_ids as "requisiteStageRefIds",
-         fail_policy as "failPolicy", config, condition, timeout_sec as "timeoutSec", status, ${iso('started_at')} as "startedAt",
-         ${iso('ended_at')} as "endedAt", outputs, error, attempt, context, tasks
-  from execution_stages`;
-
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-
-/** A list leaves out (and quarantines) an execution that does not parse; `one` reads a single one and names its fault. */
-async function withStages(db: Session, rows: Record<string, unknown>[], one = false): Promise<Execution[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id as string);
-  const { rows: stageRows } = await db.query(`${STAGES} where execution_id = any($1::uuid[]) order by position`, [ids]);
-  const byExecution = new Map<string, Record<string, unknown>[]>();
-  for (const s of stageRows) {
-    const { executionId, ...stage } = withoutNulls(s) as Record<string, unknown>;
-    for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context', 'tasks']) stage[key] = json(stage[key]);
-    byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
-  }
-  const input = (r: Record<string, unknown>) => ({
-    ...withoutNulls(r),
-    trigger: json(r.trigger),
-    ...(r.paused ? { paused: json(r.paused) } : {}),
-    stages: byExecution.get(r.id as string) ?? [],
-  });
-  if (one) return rows.map((r) => parseRow(Execution, input(r), `execution ${String(r.id)}`, { table: 'executions', key: String(r.id) }));
-  return parseRows(Execution, rows, 'executions', (r) => String(r.id), input);
-}
-
-/** Cursor = the last row's (createdAt, id), so paging is stable while new executions arrive. */
-const encodeCursor = (e: Execution) => Buffer.from(`${e.createdAt}|${e.id}`).toString('base64url');
-function decodeCursor(cursor: string): [string, string] | undefined {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : undefined;
-}
+import { decodeCursor, encodeCursor, EXECUTION, withStages } from './execution-rows';
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
 async function activeCount(tx: Session, pipelineId: string): Promise<number> {

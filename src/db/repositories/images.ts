@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelAssignment, ImageDetail, ImageSummary, ImageVersion, type BuildMetadata, type ImageUsage } from '../../shared/domain/image';
-import { descendantsOf, staleParent } from '../../shared/bakery/lineage';
-import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
+import { ChannelAssignment, ImageDetail, ImageSummary, type BuildMetadata, type ImageVersion } from '../../shared/domain/image';
+import { ancestorsOf, type RevocationNode } from '../../shared/bakery/revocation';
 import { ConflictError, NotFoundError } from '../errors';
-import { checkWrite, iso, parseRows, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
+import { checkWrite, iso, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
 import { quarantinedRows } from '../quarantine';
 import type { Session } from '../types';
+import { label, loadImages, NEW_IMAGE, versionNumber } from './image-rows';
+import { imageUsage } from './image-usage';
 import { CHANNEL_LOG_LOCK } from './registry-cursors';
 
 export interface NewImage {
@@ -56,90 +57,8 @@ export interface ChannelMove {
   by: string;
 }
 
-type Row = {
-  id: string;
-  name: string;
-  version: number;
-  createdAt: string;
-  recipe_id: string | null;
-  recipe_name: string | null;
-  recipe_revision: number | null;
-  build: unknown;
-  digest: string;
-  size_bytes: string | number;
-  format: string;
-  artifact: string;
-  parent_id: string | null;
-  run: unknown;
-  revokedAt: string | null;
-  revoke_reason: string | null;
-  revoked_by: string | null;
-  restoredAt: string | null;
-  restore_reason: string | null;
-  restored_by: string | null;
-  lifted_revocation: unknown;
-};
-
-const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", recipe_id, recipe_name, recipe_revision, build,
-  digest, size_bytes, format, artifact, parent_id, run, ${iso('revoked_at')} as "revokedAt", revoke_reason, revoked_by,
-  ${iso('restored_at')} as "restoredAt", restore_reason, restored_by, lifted_revocation from images`;
-
-/** What create() stores, as the read schema sees it. */
-const NEW_IMAGE = ImageVersion.pick({ name: true, recipe: true, build: true, digest: true, sizeBytes: true, format: true, artifact: true, run: true });
-
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-const label = (n: number) => `v${n}`;
-const versionNumber = (v: string) => (/^v[1-9][0-9]*$/.test(v) ? Number(v.slice(1)) : NaN);
-
 export function imageRepository(db: Session): ImageRepository {
-  async function load(now: Date): Promise<ImageVersion[]> {
-    const rows = (await db.query<Row>(`${SELECT} order by name, version`)).rows;
-    const channels = (await db.query<{ image_id: string; channel: string }>(`select image_id, channel from image_channels order by channel`)).rows;
-    const nodes = new Map<string, RevocationNode>(
-      rows.map((r) => [
-        r.id,
-        {
-          id: r.id,
-          ref: `${r.name}:${label(r.version)}`,
-          parentId: r.parent_id ?? undefined,
-          own: r.revokedAt ? { at: r.revokedAt, reason: r.revoke_reason ?? '', by: r.revoked_by ?? '' } : undefined,
-        },
-      ]),
-    );
-    const parsed = parseRows(
-      ImageVersion,
-      rows,
-      'images',
-      (r) => `${r.name}:${label(r.version)}`,
-      (r) => {
-        const { revocation, revoked } = effectiveRevocation(r.id, nodes, now);
-        const run = json(r.run);
-        const lifted = json(r.lifted_revocation);
-        return {
-          id: r.id,
-          name: r.name,
-          version: label(r.version),
-          createdAt: r.createdAt,
-          ...(r.recipe_id ? { recipe: { id: r.recipe_id, name: r.recipe_name, revision: r.recipe_revision } } : {}),
-          build: json(r.build),
-          digest: r.digest,
-          sizeBytes: Number(r.size_bytes),
-          format: r.format,
-          artifact: r.artifact,
-          ...(r.parent_id ? { parent: { id: r.parent_id, ref: nodes.get(r.parent_id)?.ref ?? r.parent_id } } : {}),
-          ...(run ? { run } : {}),
-          ...(revocation ? { revocation } : {}),
-          revoked,
-          ...(r.restoredAt && lifted ? { restoration: { at: r.restoredAt, reason: r.restore_reason ?? '', by: r.restored_by ?? '', lifted } } : {}),
-          channels: channels.filter((c) => c.image_id === r.id).map((c) => c.channel),
-        };
-      },
-    );
-    return parsed.map((image) => {
-      const stale = staleParent(image, parsed);
-      return stale ? { ...image, staleParent: stale } : image;
-    });
-  }
+  const load = (now: Date) => loadImages(db, now);
 
   const find = async (name: string, version: string, now = new Date()) => (await load(now)).find((i) => i.name === name && i.version === version);
 
@@ -262,25 +181,6 @@ export function imageRepository(db: Session): ImageRepository {
           [name],
         )
       ).rows.map((h) => ChannelAssignment.parse({ channel: h.channel, version: label(h.version), at: h.at, by: h.by, ...(h.previous ? { previous: label(h.previous) } : {}) }));
-      const usage = (
-        await db.query<{ version: string; application: string; account: string; region: string; cluster: string; name: string; instances: number; disabled: boolean }>(
-          `select sg.image_version as version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
-                (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
-         from server_groups sg where sg.image_name = $1 order by sg.application, sg.account, sg.region, sg.name`,
-          [name],
-        )
-      ).rows.map(
-        (u): ImageUsage => ({
-          version: u.version,
-          application: u.application,
-          account: u.account,
-          region: u.region,
-          cluster: u.cluster,
-          serverGroup: u.name,
-          instances: u.instances,
-          disabled: u.disabled,
-        }),
-      );
       const channels = Object.fromEntries(versions.flatMap((v) => v.channels.map((c) => [c, v.version])));
       return ImageDetail.parse({
         name,
@@ -288,7 +188,7 @@ export function imageRepository(db: Session): ImageRepository {
         channels,
         history,
         ancestry,
-        usage: [...usage.filter((u) => /^v[1-9][0-9]*$/.test(u.version)), ...(await usageThroughChildren(db, versions, all))],
+        usage: await imageUsage(db, name, versions, all),
       });
     },
 
@@ -347,43 +247,4 @@ export function imageRepository(db: Session): ImageRepository {
       return (await find(name, version))!;
     },
   };
-}
-
-/** Server groups that run images built on one of these versions, each shown under the version it came from. */
-async function usageThroughChildren(db: Session, versions: readonly ImageVersion[], all: readonly ImageVersion[]): Promise<ImageUsage[]> {
-  const through = versions.flatMap((v) => descendantsOf(v.id, all).map((d) => ({ base: v.version, child: d })));
-  if (through.length === 0) return [];
-  const { rows } = await db.query<{
-    image_name: string;
-    image_version: string;
-    application: string;
-    account: string;
-    region: string;
-    cluster: string;
-    name: string;
-    instances: number;
-    disabled: boolean;
-  }>(
-    `select sg.image_name, sg.image_version, sg.application, sg.account, sg.region, sg.cluster, sg.name, sg.disabled,
-            (select count(*)::int from instances i where (i.account, i.region, i.server_group) = (sg.account, sg.region, sg.name)) as instances
-     from server_groups sg where sg.image_name = any($1::text[]) order by sg.application, sg.account, sg.region, sg.name`,
-    [[...new Set(through.map((t) => t.child.name))]],
-  );
-  return rows.flatMap((r) =>
-    through
-      .filter((t) => t.child.name === r.image_name && t.child.version === r.image_version)
-      .map(
-        (t): ImageUsage => ({
-          version: t.base,
-          application: r.application,
-          account: r.account,
-          region: r.region,
-          cluster: r.cluster,
-          serverGroup: r.name,
-          instances: r.instances,
-          disabled: r.disabled,
-          through: `${r.image_name}:${r.image_version}`,
-        }),
-      ),
-  );
 }

@@ -1,6 +1,10 @@
 import { Instance } from '../../shared/domain/instance';
 import { iso, parseRow } from '../sql';
-import type { InstanceRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+export interface InstanceRepository {
+  get(id: string): Promise<Instance | undefined>;
+}
 
 export function instanceRepository(db: Queryable): InstanceRepository {
   return {

@@ -1,6 +1,15 @@
 import { LoadBalancer } from '../../shared/domain/load-balancer';
 import { checkWrite, parseRows, withoutNulls } from '../sql';
-import type { LoadBalancerRepository, Queryable } from '../types';
+import type { Queryable, ServerGroupKeyRef } from '../types';
+
+export interface LoadBalancerRepository {
+  listByApplication(application: string): Promise<LoadBalancer[]>;
+  /** The balancers whose targets include the server group. */
+  listForServerGroup(key: { account: string; region: string; name: string }): Promise<LoadBalancer[]>;
+  save(loadBalancer: LoadBalancer): Promise<void>;
+  get(key: ServerGroupKeyRef): Promise<LoadBalancer | undefined>;
+  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<LoadBalancer[]>;
+}
 
 const SELECT = `
   select name, application, account, region, protocol, address, health_check_path as "healthCheckPath", targets,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadBalancer } from '../../shared/domain/load-balancer';
-import { createOwners, serverGroup, useTestDatabase } from '../test-builders';
+import { createOwners, loadBalancer, serverGroup, useTestDatabase } from '../test-builders';
 import { testDriver } from '../test-database';
 
 const prodEast = (name: string) => ({ account: 'prod', region: 'east', name });
@@ -25,17 +24,7 @@ describe(`local cloud state (${testDriver()})`, () => {
   it('stores managed balancers and finds one by key', async () => {
     const { repos } = current();
     await createOwners(repos);
-    const lb = LoadBalancer.parse({
-      name: 'web-prod',
-      application: 'web',
-      account: 'prod',
-      region: 'east',
-      protocol: 'http',
-      address: '127.0.0.1:41234',
-      healthCheckPath: '/health',
-      targets: [{ serverGroup: 'web-v001', weight: 100 }],
-      managedBy: 'local',
-    });
+    const lb = { ...loadBalancer(prodEast('web-prod'), [{ serverGroup: 'web-v001', weight: 100 }]), managedBy: 'local' as const };
     await repos.loadBalancers.save(lb);
     expect(await repos.loadBalancers.get(prodEast('web-prod'))).toEqual(lb);
     expect(await repos.loadBalancers.listManaged('local')).toEqual([lb]);

@@ -1,5 +1,38 @@
 import { iso } from '../sql';
-import type { NotificationRepository, Session, StoredNotification } from '../types';
+import type { Session } from '../types';
+
+export interface NewNotification {
+  /** Same key, same notification: enqueueing again (a retry after a crash) adds nothing. */
+  dedupeKey: string;
+  executionId: string;
+  application: string;
+  event: string;
+  url: string;
+  payload: Record<string, unknown>;
+  /** First attempt at (the engine's clock, not the database's). */
+  at: string;
+}
+
+export interface StoredNotification extends Omit<NewNotification, 'dedupeKey' | 'at'> {
+  id: number;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  lastError?: string;
+}
+
+export interface NotificationRepository {
+  /** Returns how many were new. */
+  enqueue(items: readonly NewNotification[]): Promise<number>;
+  /** Leases up to `limit` notifications due for a delivery attempt. */
+  claimDue(now: Date, leaseMs: number, limit: number): Promise<StoredNotification[]>;
+  delivered(id: number, at: Date, attempts: number): Promise<void>;
+  /** `retryAt` null: give up (failed for good). */
+  attemptFailed(id: number, error: string, attempts: number, retryAt: Date | null, at: Date): Promise<void>;
+  forExecution(executionId: string): Promise<StoredNotification[]>;
+}
 
 const SELECT = `
   select id, execution_id as "executionId", application, event, url, payload, attempts,

@@ -1,6 +1,19 @@
-import type { OidcRepository, Session } from '../types';
+import type { Session } from '../types';
 import { ConflictError } from '../errors';
 import { sqlState, UNIQUE_VIOLATION } from '../sql';
+
+/** Single sign-on: provider accounts linked to users, and sign-ins waiting for the provider's answer. */
+export interface OidcRepository {
+  saveLogin(login: { flowHash: string; state: string; nonce: string; codeVerifier: string; returnTo: string; createdAt: string; expiresAt: string }): Promise<void>;
+  /** The waiting sign-in, removed as it is read; undefined when unknown, used or expired. */
+  takeLogin(flowHash: string, now: Date): Promise<{ state: string; nonce: string; codeVerifier: string; returnTo: string } | undefined>;
+  userOf(issuer: string, subject: string): Promise<string | undefined>;
+  /** Whether the user signs in through the provider (and so has no password of their own). */
+  isManaged(userName: string): Promise<boolean>;
+  /** Creates the user (create: true) or takes over the local one; ConflictError when the name is taken. */
+  link(identity: { issuer: string; subject: string; userName: string; displayName: string; create: boolean; at: string }): Promise<void>;
+  touch(issuer: string, subject: string, at: string): Promise<void>;
+}
 
 /** Provider accounts linked to Kiln users, and sign-ins waiting for the provider's answer. */
 export function oidcRepository(db: Session): OidcRepository {

@@ -1,7 +1,17 @@
 import { Project, type NewProject } from '../../shared/domain/project';
 import { ConflictError } from '../errors';
 import { iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
-import type { ProjectRepository, Queryable } from '../types';
+import type { Queryable } from '../types';
+
+export interface ProjectRepository {
+  list(): Promise<Project[]>;
+  get(name: string): Promise<Project | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(input: NewProject, options?: { demo?: boolean }): Promise<Project>;
+  update(name: string, patch: { displayName?: string | undefined; description?: string | undefined; ownerEmail?: string | undefined }): Promise<Project | undefined>;
+  /** Deletes an empty project only; false when it does not exist or still has applications. */
+  delete(name: string): Promise<boolean>;
+}
 
 const SELECT = `
   select p.name, p.display_name as "displayName", p.description, p.owner_email as "ownerEmail", p.demo,

@@ -1,6 +1,11 @@
 import type { SearchHit } from '../../shared/domain/search';
 import { containsPattern } from '../sql';
-import type { Queryable, SearchRepository } from '../types';
+import type { Queryable } from '../types';
+
+/** The top bar's search across kinds, limited to the applications given (what the caller may read). */
+export interface SearchRepository {
+  search(q: string, applications: readonly string[], limit: number): Promise<SearchHit[]>;
+}
 
 // Exact matches first, then prefixes, then the rest by name: "web" puts `web` above `webhooks`.
 const rank = (column: string) => `(lower(${column}) = lower($2)) desc, (${column} ilike ($3 || '%')) desc, ${column}`;

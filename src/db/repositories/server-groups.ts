@@ -2,7 +2,19 @@ import { ServerGroup } from '../../shared/domain/server-group';
 import { currentActor } from '../actor-scope';
 import { ConflictError } from '../errors';
 import { checkWrite, constraintOf, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
-import type { Queryable, ServerGroupRepository, Session } from '../types';
+import type { Queryable, Session, ServerGroupKeyRef } from '../types';
+
+export interface ServerGroupRepository {
+  /** With instances embedded, newest sequence first. */
+  listByApplication(application: string): Promise<ServerGroup[]>;
+  get(key: { account: string; region: string; name: string }): Promise<ServerGroup | undefined>;
+  /** Inserts or replaces the group and its instance set. */
+  save(serverGroup: ServerGroup): Promise<void>;
+  /** Every group a provider runs (the local cloud reconciles them at start). */
+  listManaged(provider: 'local' | 'docker' | 'qemu' | 'kubernetes'): Promise<ServerGroup[]>;
+  /** Removes the group and its instances; false when it did not exist. */
+  delete(key: ServerGroupKeyRef): Promise<boolean>;
+}
 
 /**
  * The instance set rides along as a jsonb array in the same statement, so listing an application's

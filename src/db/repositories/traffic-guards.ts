@@ -1,4 +1,11 @@
-import type { Queryable, TrafficGuardRepository } from '../types';
+import type { Queryable } from '../types';
+
+/** Clusters whose last enabled server group may not be disabled or destroyed. */
+export interface TrafficGuardRepository {
+  isProtected(account: string, cluster: string): Promise<boolean>;
+  set(guard: { application: string; account: string; cluster: string }, on: boolean): Promise<void>;
+  list(application: string): Promise<Array<{ account: string; cluster: string }>>;
+}
 
 export function trafficGuardRepository(db: Queryable): TrafficGuardRepository {
   return {

@@ -2,10 +2,25 @@ import { Grant, Role, User, type Me } from '../../shared/domain/user';
 import { authChanged } from '../auth-changes';
 import { ConflictError, NotFoundError } from '../errors';
 import { checkWrite, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION } from '../sql';
+import type { Session } from '../types';
 
-/** What create() stores, as the read schema sees it: a user every later read can parse. */
-const NEW_USER = User.pick({ name: true, displayName: true, admin: true, createdAt: true });
-import type { Session, UserRepository } from '../types';
+export interface UserRepository {
+  get(name: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  /** The argon2 hash; undefined for an unknown user or one without a password. */
+  passwordHash(name: string): Promise<string | undefined>;
+  me(name: string): Promise<Me | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  create(input: { name: string; displayName: string; passwordHash: string; admin: boolean; createdAt: string }): Promise<User>;
+  /** Throws NotFoundError for an unknown user (or role in `roles`). */
+  update(name: string, patch: { displayName?: string; passwordHash?: string; admin?: boolean; disabled?: boolean; roles?: string[] }): Promise<User>;
+  countAdmins(): Promise<number>;
+  roles(): Promise<Role[]>;
+  role(name: string): Promise<Role | undefined>;
+  /** Creates or replaces the role with exactly these members and grants. */
+  saveRole(role: Role): Promise<Role>;
+  deleteRole(name: string): Promise<boolean>;
+}
 
 const USER = `
   select u.name, u.display_name as "displayName", u.admin, u.service_account as "serviceAccount", u.disabled,
@@ -17,6 +32,9 @@ const USER = `
 const grantRow = (r: Record<string, unknown>) => Grant.parse({ resourceType: r.resource_type, resource: r.resource, permission: r.permission });
 
 /** Users, roles, memberships and grants (the who-may-do-what of Kiln). */
+/** What create() stores, as the read schema sees it: a user every later read can parse. */
+const NEW_USER = User.pick({ name: true, displayName: true, admin: true, createdAt: true });
+
 export function userRepository(db: Session): UserRepository {
   const get = async (name: string) => {
     const { rows } = await db.query(`${USER} where u.name = $1`, [name]);

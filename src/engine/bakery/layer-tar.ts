@@ -17,6 +17,20 @@ export function layerTarFlags(): string[] {
   ];
 }
 
+/**
+ * How the bakery packs files of its own making (an OCI layout, a root handed to Packer): the same
+ * bytes each time, every file owned by root, whoever runs Kiln.
+ */
+export const OWN_FILES_TAR_FLAGS: readonly string[] = [
+  '--sort=name',
+  '--mtime=@0',
+  '--owner=0',
+  '--group=0',
+  '--numeric-owner',
+  '--format=posix',
+  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+];
+
 /** Extracts a layer as it was written: owners kept when Kiln runs as root (it cannot chown otherwise). */
 export function extractFlags(): string[] {
   return process.getuid?.() === 0 ? ['--same-owner', '--same-permissions', '--numeric-owner', '--xattrs', '--xattrs-include=*'] : ['--no-same-owner'];

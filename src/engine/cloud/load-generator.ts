@@ -93,3 +93,12 @@ export function describeTimeline(timeline: readonly string[]): string {
   }
   return runs.length > 12 ? `${runs.length} runs, first ${runs[0]?.join('×')}, last ${runs.at(-1)?.join('×')}` : runs.map(([v, n]) => `${v}×${n}`).join(' → ');
 }
+
+/**
+ * Traffic moved from `from` to `to` in steps, not at once: after the first answer of `to`, `from`
+ * still answered for more than `overlap` requests (the mix of the steps), and `to` answered last.
+ */
+export function shiftedInSteps(timeline: readonly string[], from = 'v1', to = 'v2', overlap = 100): boolean {
+  const firstNew = timeline.indexOf(to);
+  return firstNew > 0 && timeline.lastIndexOf(from) > firstNew + overlap && timeline.at(-1) === to;
+}

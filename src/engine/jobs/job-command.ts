@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { JobSpec } from './job-runner';
+import { SUPERVISOR } from './job-supervisor';
 import { workingDirIn, type JobSandbox } from './sandbox';
 
 export type JobCommand = { error: string } | { file: string; args: string[]; cwd: string; home: string };
@@ -26,4 +28,23 @@ export function jobCommand(sandbox: JobSandbox, jobsRoot: string, spec: JobSpec)
   sandbox.prepare(own);
   const { file, args } = sandbox.wrap(argv, { cwd: workingDirIn(own, spec.workingDir), writable: [own] });
   return { file, args, cwd: own, home: own };
+}
+
+/** Starts a job `jobCommand` allowed, as a process group of its own under the supervisor wrapper. */
+export function spawnJob(runDir: string, run: Extract<JobCommand, { file: string }>, spec: JobSpec): ChildProcess {
+  // The supervisor runs outside the sandbox (it writes the output and exit status under runDir,
+  // which the job cannot see) and runs the sandboxed command line after its own arguments.
+  return spawn('/bin/sh', ['-c', SUPERVISOR, 'kiln-job', runDir, run.file, ...run.args], {
+    cwd: run.cwd,
+    detached: true, // its own process group, so a timeout kills what the command started too
+    stdio: 'ignore', // output goes to a file (see job-supervisor.ts): the job outlives a killed Kiln
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: run.home,
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      KILN_EXECUTION_ID: spec.executionId,
+      KILN_STAGE: spec.refId,
+      ...spec.env,
+    },
+  });
 }

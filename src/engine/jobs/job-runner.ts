@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Repositories } from '../../db/types';
 import type { JobResult, JobRun, JobRunKey } from '../../db/repositories/job-runs';
 import type { EventBus } from '../events/event-bus';
-import { jobCommand } from './job-command';
-import { createOutputTail, findGroup, groupAlive, readExitStatus, SUPERVISOR } from './job-supervisor';
+import { jobCommand, spawnJob } from './job-command';
+import { createOutputTail, findGroup, groupAlive, readExitStatus } from './job-supervisor';
 import { createJobSandbox, type JobSandbox } from './sandbox';
 
 export interface JobSpec extends JobRunKey {
@@ -47,6 +47,14 @@ const WATCH_MS = 2000;
 export const JOB_HEARTBEAT_MS = 1000;
 
 type Watched = { state: JobState; stop: (why: string) => void; kill: () => void; ended: Promise<void> };
+
+/** A job whose end is stored: nothing left to stop or kill. */
+const exited = (r: JobResult, ended: Promise<void>): Watched => ({
+  state: { state: 'exited', exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, ...(r.error ? { error: r.error } : {}) },
+  stop: () => undefined,
+  kill: () => undefined,
+  ended,
+});
 
 /** The words a stage shows when its job's supervisor went away and nobody could watch the job to its end. */
 export const lostMessage = (owner: string) =>
@@ -181,12 +189,7 @@ export function createJobRunner(deps: {
       }
       void flush().then(async () => {
         await deps.repos.jobRuns.finish(key, result).catch(fail);
-        jobs.set(id, {
-          state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut, ...(result.error ? { error: result.error } : {}) },
-          stop: () => undefined,
-          kill: () => undefined,
-          ended: endedPromise,
-        });
+        jobs.set(id, exited(result, endedPromise));
         deps.onExit(key.executionId);
         ended();
       });
@@ -204,12 +207,7 @@ export function createJobRunner(deps: {
 
   async function store(key: JobRunKey, result: JobResult) {
     await deps.repos.jobRuns.finish(key, result);
-    jobs.set(keyOf(key), {
-      state: { state: 'exited', exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, ...(result.error ? { error: result.error } : {}) },
-      stop: () => undefined,
-      kill: () => undefined,
-      ended: Promise.resolve(),
-    });
+    jobs.set(keyOf(key), exited(result, Promise.resolve()));
     deps.onExit(key.executionId);
   }
 
@@ -235,21 +233,7 @@ export function createJobRunner(deps: {
         const { firstSeq } = await deps.repos.executionLogs.append(spec.executionId, spec.refId, [line]);
         await deps.events.publish({ type: 'log.lines', application: spec.application, executionId: spec.executionId, data: { refId: spec.refId, firstSeq, lines: [line] } });
       }
-      // The supervisor runs outside the sandbox (it writes the output and exit status under runDir,
-      // which the job cannot see) and runs the sandboxed command line after its own arguments.
-      const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'kiln-job', runDir, run.file, ...run.args], {
-        cwd: run.cwd,
-        detached: true, // its own process group, so a timeout kills what the command started too
-        stdio: 'ignore', // output goes to a file (see job-supervisor.ts): the job outlives a killed Kiln
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: run.home,
-          LANG: process.env.LANG ?? 'C.UTF-8',
-          KILN_EXECUTION_ID: spec.executionId,
-          KILN_STAGE: spec.refId,
-          ...spec.env,
-        },
-      });
+      const child = spawnJob(runDir, run, spec);
       const pgid = child.pid ?? null;
       // Watched before anything is awaited: a quick job may exit at once, and its end must not be missed.
       watch({ key, application: spec.application, runDir, pgid, offset: 0, deadline: launchedAt.getTime() + spec.timeoutSec * 1000, timeoutSec: spec.timeoutSec, child });

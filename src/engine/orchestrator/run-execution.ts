@@ -1,12 +1,8 @@
-import type { z } from 'zod';
 import { COMPLETED, type Execution, type ExecutionStatus, type StageExecution, type TriggerRecord } from '../../shared/domain/execution';
 import type { Pipeline } from '../../shared/domain/pipeline';
-import { interpolate, interpolateDeep } from '../../shared/expression/evaluate';
-import { resolveConfig } from '../../shared/stages/config-expressions';
-import { fieldNameAt, issueSentence } from '../../shared/domain/problem-messages';
+import { interpolate } from '../../shared/expression/evaluate';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { ExecutionLease, Repositories } from '../../db/types';
-import { withActor } from '../../db/actor-scope';
 import type { EventBus } from '../events/event-bus';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
@@ -20,7 +16,9 @@ import { stageDeadline } from './timeouts';
 import { closeTasks, nextTasks } from './tasks';
 import type { LeaseGuard, Next } from './leased-ticks';
 import { StandingBy } from '../cloud/stand-by';
-import { handOver, usingCloud } from './hand-over';
+import { handOver } from './hand-over';
+import { LeaseLost, StaleStage, step } from './step-stage';
+import { errorMessage } from '../../shared/error-message';
 
 export interface RunDeps {
   repos: Repositories;
@@ -48,18 +46,7 @@ export interface RunDeps {
 const BUFFERED_RECHECK_MS = 30_000;
 const STATUS_RECHECK_MS = 25;
 
-/** A stage changed under this advance (see setStage); the advance starts over from the database. */
-class StaleStage extends Error {
-  constructor(refId: string) {
-    super(`stage ${refId} changed while the engine advanced it`);
-  }
-}
-
-/** The lease was taken over: this process does nothing more to the execution (its writes would fail anyway). */
-class LeaseLost extends Error {}
-
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'SUSPENDED']);
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Moves one leased execution as far as it can go now: starts ready stages, steps active ones,
@@ -161,7 +148,7 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
         try {
           run = stage.condition === undefined || Boolean(interpolate(stage.condition, scope));
         } catch (err) {
-          await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${message(err)}` });
+          await setStage(execution, stage, 'TERMINAL', { endedAt: now.toISOString(), error: `condition: ${errorMessage(err)}` });
           changed = true;
           failedToStart = true;
           continue;
@@ -260,47 +247,4 @@ function taskName(stage: StageExecution, context: Record<string, unknown>): stri
 
 function earliest(a: Date | 'never' | null, b: Date): Date {
   return a === 'never' || a === null || b < a ? b : a;
-}
-
-async function step(execution: Execution, stage: StageExecution, scope: ReturnType<typeof expressionScope>, deps: RunDeps): Promise<StepResult> {
-  const handler = isStageType(stage.type) ? stageHandlers[stage.type] : undefined;
-  if (!handler || !isStageType(stage.type)) return { status: 'FAILED', error: `stage type '${stage.type}' cannot run in this version of Kiln` };
-  // Expression fields (a capacity of `${ parameters.count }`) are evaluated here, and the results checked by the field's own schema.
-  const describe = (issue: z.core.$ZodIssue) => issueSentence(issue, fieldNameAt(['stages', 0, 'config', ...issue.path], stage.type));
-  const config = resolveConfig(stageDefinitions[stage.type].config as z.ZodType, stage.config, scope, describe);
-  if (!config.ok) return { status: 'FAILED', error: `config: ${config.error}` };
-  try {
-    // What the stage changes in the cloud (a group enabled or disabled) is recorded as done by this run.
-    const actor = { user: execution.trigger.user, execution: execution.id, application: execution.application };
-    return await withActor(actor, () =>
-      handler.step({
-        execution,
-        stage,
-        config: config.data as never,
-        resolve: (value) => interpolateDeep(value, scope),
-        now: deps.now(),
-        repos: deps.repos,
-        services: {
-          jobs: deps.jobs,
-          http: deps.http,
-          owner: deps.owner,
-          startExecution: deps.startExecution,
-          ...(deps.cloud ? { cloud: usingCloud(deps.cloud, (lease) => deps.onLease?.set(stage.refId, lease)) } : {}),
-          recordLaunch: async (record, replacing) => {
-            // Lost: another process launched it or took the lease; this advance starts over from the database.
-            if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
-            Object.assign(stage.context, record);
-          },
-          log: async (lines) => {
-            if (lines.length === 0) return;
-            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
-            await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
-          },
-        },
-      }),
-    );
-  } catch (err) {
-    if (err instanceof StaleStage || err instanceof LeaseLost || err instanceof StandingBy) throw err;
-    return { status: 'FAILED', error: message(err) };
-  }
 }

@@ -4,9 +4,9 @@ import type { DeployContext } from './deploy-context';
 import { reporter } from './deploy-report';
 import type { StepInput, StepResult } from './handler';
 import { StandingBy } from '../cloud/stand-by';
+import { errorMessage } from '../../shared/error-message';
 
 type Input = StepInput<DeployConfig>;
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const keyOf = (input: Input, name: string) => ({ account: input.config.account, region: input.config.region, name });
 const lbKeys = (input: Input) => input.config.loadBalancers.map((name) => keyOf(input, name));
 const report = (input: Input) => reporter(input.services.log);
@@ -34,8 +34,8 @@ export async function rollBack(input: Input, provider: CloudProvider, ctx: Deplo
     if (ctx.previous?.length) notes.push(`${ctx.previous.join(', ')} serve${ctx.previous.length === 1 ? 's' : ''} the traffic`);
   } catch (err) {
     if (err instanceof StandingBy) throw err; // the rollback is left to the process that runs the local cloud
-    notes.push(`rollback failed too: ${message(err)}`);
-    await say(['failed', `rollback failed too: ${message(err)}`]);
+    notes.push(`rollback failed too: ${errorMessage(err)}`);
+    await say(['failed', `rollback failed too: ${errorMessage(err)}`]);
   }
   // The analysis that failed the canary stays with the stage: it is the evidence for the rollback.
   return { status: 'FAILED', error: `${error}; rolled back: ${notes.join(', ')}`, ...(analysis ? { context: { canaryAnalysis: analysis } } : {}) };

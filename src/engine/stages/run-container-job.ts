@@ -7,11 +7,11 @@ import { StandingBy } from '../cloud/stand-by';
 import type { StepInput, StepResult } from './handler';
 import { jobOutputs } from './job-outputs';
 import { principalRefusal } from './principal';
+import { errorMessage } from '../../shared/error-message';
 
 type Config = z.output<typeof runJobStage.config>;
 
 const POLL_MS = 1000;
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * A run-job stage with an account: the command runs as a container of `image` on that docker
@@ -71,7 +71,7 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
   } catch (err) {
     // Not a failure: the process that runs the account takes this step (see stand-by.ts).
     if (err instanceof StandingBy) throw err;
-    return { status: 'FAILED', error: message(err) };
+    return { status: 'FAILED', error: errorMessage(err) };
   }
 }
 

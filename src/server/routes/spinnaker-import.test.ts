@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Repositories } from '../../db/types';
 import type { ApplicationName } from '../../shared/domain/names';
 import { importSpinnakerPipeline } from '../../shared/spinnaker/import';
-import { gceBakeDeploy, jenkinsManifest } from '../../shared/spinnaker/test-pipelines';
+import { gceBakeDeploy } from '../../shared/spinnaker/test-pipelines';
+import { jenkinsManifest } from '../../shared/spinnaker/test-ops-pipelines';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
 let app: FastifyInstance;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spinnakerAccountsOf } from './accounts-of';
-import { awsFindImageClone, clusterOperations, gceBakeDeploy, jenkinsManifest } from './test-pipelines';
+import { awsFindImageClone, gceBakeDeploy } from './test-pipelines';
+import { clusterOperations, jenkinsManifest } from './test-ops-pipelines';
 
 describe('spinnakerAccountsOf', () => {
   it('lists the cloud accounts stages, clusters and preconditions name, once each, not registries of triggers', () => {

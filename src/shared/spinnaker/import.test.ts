@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validatePipeline } from '../domain/pipeline-validate';
 import type { ApplicationName } from '../domain/names';
 import { describeImport, importSizeProblem, importSpinnakerPipeline, importSpinnakerPipelines, quartzToCron } from './import';
-import { awsFindImageClone, clusterOperations, gceBakeDeploy, jenkinsManifest } from './test-pipelines';
+import { awsFindImageClone, gceBakeDeploy } from './test-pipelines';
+import { clusterOperations, jenkinsManifest } from './test-ops-pipelines';
 import type { ImportOptions } from './import-context';
 
 const WEB = 'web' as ApplicationName;

@@ -49,75 +49,53 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
     }
   };
 
-  let control;
-  if (spec.kind.kind === 'boolean') {
-    return (
-      <div className="flex flex-col gap-0.5">
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={(value ?? spec.default) === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
-          {label}
-        </label>
-        {help && (
-          <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">
-            {help}
-          </p>
-        )}
-        <Errors id={`${id}-err`} errors={shown} />
-      </div>
-    );
-  } else if (spec.kind.kind === 'enum' && !asExpression) {
-    control = (
-      <select
-        id={id}
-        className={inputClasses(shown.length > 0)}
-        value={String(value ?? spec.default ?? '')}
-        onChange={(e) => onChange(e.target.value || undefined)}
-        aria-describedby={describedBy}
-      >
-        {spec.optional && <option value="">(none)</option>}
-        {spec.kind.options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    );
-  } else if (multiline || ['json', 'string-list', 'string-map'].includes(spec.kind.kind)) {
-    control = (
-      <textarea
-        id={id}
-        className={`${inputClasses(shown.length > 0)} font-mono text-xs`}
-        rows={spec.kind.kind === 'json' ? 6 : 3}
-        value={text}
-        spellCheck={false}
-        onChange={(e) => edit(e.target.value)}
-        aria-invalid={shown.length > 0}
-        aria-describedby={describedBy}
-      />
-    );
-  } else {
-    control = (
+  const invalid = shown.length > 0;
+  // The typed text is kept while it does not parse (the error says why).
+  const typed = { id, value: text, onChange: (e: { target: { value: string } }) => edit(e.target.value), 'aria-invalid': invalid, 'aria-describedby': describedBy };
+  const textBox =
+    multiline || ['json', 'string-list', 'string-map'].includes(spec.kind.kind) ? (
+      <textarea {...typed} className={`${inputClasses(invalid)} font-mono text-xs`} rows={spec.kind.kind === 'json' ? 6 : 3} spellCheck={false} />
+    ) : (
       <input
-        id={id}
-        className={inputClasses(shown.length > 0)}
+        {...typed}
+        className={inputClasses(invalid)}
         inputMode={spec.kind.kind === 'number' ? 'numeric' : undefined}
         placeholder={spec.default === undefined ? undefined : `default: ${toText(spec.kind, spec.default)}`}
-        value={text}
-        onChange={(e) => edit(e.target.value)}
-        aria-invalid={shown.length > 0}
-        aria-describedby={describedBy}
       />
     );
-  }
-  return (
-    <div className="flex flex-col gap-0.5">
-      <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+  let field;
+  if (spec.kind.kind === 'boolean') {
+    field = (
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={(value ?? spec.default) === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
         {label}
-        {spec.optional && <span className="font-normal text-zinc-500 dark:text-zinc-400"> (optional)</span>}
       </label>
-      {spec.kind.kind === 'enum' ? (
+    );
+  } else if (spec.kind.kind === 'enum') {
+    field = (
+      <>
+        <FieldLabel id={id} label={label} optional={spec.optional} />
         <div className="flex items-center gap-2">
-          <div className="min-w-0 flex-1">{control}</div>
+          <div className="min-w-0 flex-1">
+            {asExpression ? (
+              textBox
+            ) : (
+              <select
+                id={id}
+                className={inputClasses(invalid)}
+                value={String(value ?? spec.default ?? '')}
+                onChange={(e) => onChange(e.target.value || undefined)}
+                aria-describedby={describedBy}
+              >
+                {spec.optional && <option value="">(none)</option>}
+                {spec.kind.options.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
           <button
             type="button"
             className="shrink-0 rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
@@ -136,9 +114,19 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
             {'${ }'}
           </button>
         </div>
-      ) : (
-        control
-      )}
+      </>
+    );
+  } else {
+    field = (
+      <>
+        <FieldLabel id={id} label={label} optional={spec.optional} />
+        {textBox}
+      </>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-0.5">
+      {field}
       {help && (
         <p id={`${id}-help`} className="text-xs text-zinc-500 dark:text-zinc-400">
           {help}
@@ -146,6 +134,15 @@ export function FieldInput({ spec, label, value, help, errors = [], multiline = 
       )}
       <Errors id={`${id}-err`} errors={shown} />
     </div>
+  );
+}
+
+function FieldLabel({ id, label, optional }: { id: string; label: string; optional: boolean | undefined }) {
+  return (
+    <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+      {label}
+      {optional && <span className="font-normal text-zinc-500 dark:text-zinc-400"> (optional)</span>}
+    </label>
   );
 }
 

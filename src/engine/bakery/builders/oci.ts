@@ -5,7 +5,7 @@ import type { BakeLog } from '../bake-log';
 import { compress } from '../compress';
 import { runCommand } from '../run-command';
 import { sha256File } from '../store';
-import { layerTarFlags, sourceDateEpoch } from '../layer-tar';
+import { layerTarFlags, OWN_FILES_TAR_FLAGS, sourceDateEpoch } from '../layer-tar';
 import { requireTool } from '../tools';
 
 const MEDIA = {
@@ -14,17 +14,6 @@ const MEDIA = {
   config: 'application/vnd.oci.image.config.v1+json',
   layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
 } as const;
-
-// The layout's own packing: its files are Kiln's, so owner root is right here.
-const TAR_FLAGS = [
-  '--sort=name',
-  '--mtime=@0',
-  '--owner=0',
-  '--group=0',
-  '--numeric-owner',
-  '--format=posix',
-  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
-];
 
 /**
  * An OCI image layout (image-spec 1.0: `oci-layout`, `index.json`, `blobs/sha256/…`) with the root
@@ -84,6 +73,6 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
   );
   log.say('oci', `manifest ${manifest.digest}, layer sha256:${layerDigest} (${layerSize} bytes)`);
   const packed = join(work, 'image.oci.tar');
-  await log.step('oci: pack layout', () => runCommand(log, 'oci: pack layout', requireTool('tar'), [...TAR_FLAGS, '-C', layout, '-cf', packed, '.']));
+  await log.step('oci: pack layout', () => runCommand(log, 'oci: pack layout', requireTool('tar'), [...OWN_FILES_TAR_FLAGS, '-C', layout, '-cf', packed, '.']));
   return { packed, suffix: '.oci.tar' };
 }

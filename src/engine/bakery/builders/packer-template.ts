@@ -1,5 +1,6 @@
 import type { Provisioner, RecipeDraft } from '../../../shared/domain/recipe';
 import { aptInstallScript } from '../debian-packages';
+import { OWN_FILES_TAR_FLAGS } from '../layer-tar';
 
 /** Single-quotes a word for /bin/sh. */
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -45,16 +46,6 @@ export interface PackerTemplateInput {
   shellCommand?: (script: string) => string[];
 }
 
-const TAR_FLAGS = [
-  '--sort=name',
-  '--mtime=@0',
-  '--owner=0',
-  '--group=0',
-  '--numeric-owner',
-  '--format=posix',
-  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
-];
-
 /**
  * The Packer JSON template of a recipe: the `null` builder (the root is a directory here, so no VM
  * or container is needed), a `shell-local` provisioner per recipe provisioner working on the image
@@ -79,7 +70,7 @@ export function renderPackerTemplate(input: PackerTemplateInput): Record<string,
     })),
     'post-processors': [
       [
-        { type: 'shell-local', environment_vars: env, inline: [[input.tar, ...TAR_FLAGS, '-C', input.root, '-cf', input.rootTar, '.'].map(q).join(' ')] },
+        { type: 'shell-local', environment_vars: env, inline: [[input.tar, ...OWN_FILES_TAR_FLAGS, '-C', input.root, '-cf', input.rootTar, '.'].map(q).join(' ')] },
         { type: 'artifice', files: [input.rootTar] },
         { type: 'compress', output: input.output, format: '.gz', compression_level: 6, keep_input_artifact: false },
       ],

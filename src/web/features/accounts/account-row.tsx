@@ -1,5 +1,4 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { deleteAccount, updateAccount, type AccountChanges } from '../../../shared/api/accounts';
 import type { Account } from '../../../shared/domain/account';
 import { Button } from '../../components/button';
@@ -7,21 +6,16 @@ import { EnvironmentBadge } from '../../components/environment-badge';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { FormError, inputClasses } from '../../components/auth-card';
+import { WriteOnlySecret } from '../../components/write-only-secret';
 import { AccountHealthCell } from './account-health-cell';
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /** One account: edit regions, replace credentials (never shown), disable, remove. */
 export function AccountRow({ account }: { account: Account }) {
   const queryClient = useQueryClient();
-  const [token, setToken] = useState<string | undefined>(undefined);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.accounts.all });
   const update = useMutation({
     mutationFn: (body: AccountChanges) => apiFetch(updateAccount, { params: { account: account.name }, body: body as never }),
-    onSuccess: async () => {
-      setToken(undefined);
-      await refresh();
-    },
+    onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: () => apiFetch(deleteAccount, { params: { account: account.name } }), onSuccess: refresh });
   return (
@@ -55,40 +49,13 @@ export function AccountRow({ account }: { account: Account }) {
         {account.endpoint.tls ? ' (TLS)' : ''}
       </td>
       <td className="text-xs">
-        {account.credentials ? (
-          <>
-            Set on {day(account.credentials.setAt)} by {account.credentials.setBy}
-          </>
-        ) : (
-          <span className="text-zinc-500">none</span>
-        )}
-        {account.provider !== 'local' &&
-          (token === undefined ? (
-            <Button size="sm" variant="ghost" onClick={() => setToken('')}>
-              {account.credentials ? 'Replace' : 'Set'}
-            </Button>
-          ) : (
-            <form
-              className="mt-1 flex gap-1"
-              onSubmit={(e) => {
-                e.preventDefault();
-                update.mutate({ credentials: { token } });
-              }}
-            >
-              <input
-                aria-label={`New token for ${account.name}`}
-                type="password"
-                autoComplete="off"
-                className={`${inputClasses} h-7 w-36`}
-                value={token}
-                onChange={(e) => setToken(e.target.value)}
-                required
-              />
-              <Button size="sm" type="submit">
-                Save
-              </Button>
-            </form>
-          ))}
+        <WriteOnlySecret
+          label={`New token for ${account.name}`}
+          stored={account.credentials}
+          replaceable={account.provider !== 'local'}
+          save={(token) => update.mutateAsync({ credentials: { token } })}
+          saving={update.isPending}
+        />
       </td>
       <td className="text-xs">
         <AccountHealthCell account={account.name} />

@@ -5,6 +5,7 @@ import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { commaList, useAddForm } from '../../lib/use-add-form';
 import { FormError, inputClasses } from '../../components/auth-card';
+import { SecretInput } from '../../components/secret-input';
 
 const EMPTY = {
   name: '',
@@ -82,15 +83,7 @@ export function AddAccountForm() {
           <label className="flex items-center gap-1.5 text-sm">
             <input type="checkbox" checked={draft.tls} onChange={(e) => setDraft({ ...draft, tls: e.target.checked })} /> TLS
           </label>
-          <input
-            aria-label="Access token"
-            placeholder="access token (optional, write-only)"
-            type="password"
-            autoComplete="off"
-            className={`${inputClasses} w-64`}
-            value={draft.token}
-            onChange={set('token')}
-          />
+          <SecretInput label="Access token" placeholder="access token (optional, write-only)" className="w-64" value={draft.token} onChange={set('token')} />
         </div>
       )}
       {draft.provider === 'kubernetes' && (

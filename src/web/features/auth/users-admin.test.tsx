@@ -17,7 +17,10 @@ describe('the users admin', () => {
     const name = within(users).getByLabelText('New user name');
     await user.type(name, 'ana');
     await user.type(within(users).getByLabelText('New user display name'), 'Another Ana');
-    await user.type(within(users).getByLabelText('First password'), 'a-long-first-password');
+    const password = within(users).getByLabelText<HTMLInputElement>('First password');
+    // Someone else's first password: masked and never offered to (or saved by) the admin's browser.
+    expect([password.type, password.autocomplete]).toEqual(['password', 'off']);
+    await user.type(password, 'a-long-first-password');
     await user.click(within(users).getByRole('button', { name: 'Add user' }));
     // A refused name stays typed, so it can be fixed.
     expect(await within(users).findByText(/user 'ana' already exists/)).toBeTruthy();

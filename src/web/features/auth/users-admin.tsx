@@ -7,6 +7,7 @@ import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 import { commaList, useAddForm } from '../../lib/use-add-form';
 import { FormError, inputClasses } from '../../components/auth-card';
+import { SecretInput } from '../../components/secret-input';
 import { rolesQuery, usersQuery } from './admin-queries';
 
 // Kiln sets these from the provider's groups at every sign-in, so an edit here would not last.
@@ -110,15 +111,7 @@ export function UsersAdmin() {
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
         <input aria-label="New user name" placeholder="name" className={`${inputClasses} w-32`} value={draft.name} onChange={set('name')} required />
         <input aria-label="New user display name" placeholder="Display name" className={`${inputClasses} w-44`} value={draft.displayName} onChange={set('displayName')} required />
-        <input
-          aria-label="First password"
-          placeholder="First password (12+)"
-          type="password"
-          className={`${inputClasses} w-44`}
-          value={draft.password}
-          onChange={set('password')}
-          required
-        />
+        <SecretInput label="First password" placeholder="First password (12+)" className="w-44" value={draft.password} onChange={set('password')} required />
         <input aria-label="New user roles" placeholder="roles, comma-separated" className={`${inputClasses} w-56`} value={draft.roles} onChange={set('roles')} list="known-roles" />
         <Button variant="primary" type="submit" disabled={create.isPending}>
           Add user

@@ -4,6 +4,7 @@ import { AdminTable } from '../../components/admin-table';
 import { Button } from '../../components/button';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
+import { SecretInput } from '../../components/secret-input';
 import { QueryErrorState } from '../../components/query-error-state';
 import { FormError, inputClasses } from '../../components/auth-card';
 import { apiFetch } from '../../lib/api-client';
@@ -49,16 +50,7 @@ export function CiServersPage() {
             <input aria-label="CI server name" placeholder="name" className={`${inputClasses} w-32`} value={draft.name} onChange={set('name')} required />
             <input aria-label="Jenkins URL" placeholder="https://ci.example.com" className={`${inputClasses} w-72`} value={draft.url} onChange={set('url')} required />
             <input aria-label="User" placeholder="user" className={`${inputClasses} w-32`} value={draft.username} onChange={set('username')} required />
-            <input
-              aria-label="API token"
-              placeholder="API token (write-only)"
-              type="password"
-              autoComplete="off"
-              className={`${inputClasses} w-56`}
-              value={draft.token}
-              onChange={set('token')}
-              required
-            />
+            <SecretInput label="API token" placeholder="API token (write-only)" className="w-56" value={draft.token} onChange={set('token')} required />
           </div>
           <div>
             <Button variant="primary" type="submit" disabled={create.isPending}>
