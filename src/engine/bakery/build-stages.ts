@@ -52,6 +52,7 @@ interface StageDeps {
 export async function buildStages(deps: StageDeps, plan: PlannedStage[], work: string): Promise<Map<string, string>> {
   const { log, paths } = deps;
   const roots = new Map<string, string>();
+  if (plan.length === 0) return roots;
   const tar = requireTool('tar');
   for (const { stage, index, parent, key } of plan) {
     const step = `stage ${stage.name}`;
