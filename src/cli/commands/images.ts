@@ -80,7 +80,9 @@ export const imageCommands = [
         const layers = layered.length
           ? `\n${table(
               ['VERSION', 'LAYER', 'SIZE', 'CREATED BY'],
-              layered.flatMap((v) => (v.build.layers ?? []).map((l, i) => [v.version, i + 1, l.sizeBytes < 1024 * 1024 ? `${(l.sizeBytes / 1024).toFixed(1)} KB` : mb(l.sizeBytes), l.createdBy])),
+              layered.flatMap((v) =>
+                (v.build.layers ?? []).map((l, i) => [v.version, i + 1, l.sizeBytes < 1024 * 1024 ? `${(l.sizeBytes / 1024).toFixed(1)} KB` : mb(l.sizeBytes), l.createdBy]),
+              ),
             )}`
           : '';
         const pushes = image.pushes.length

@@ -30,7 +30,11 @@ export async function planStages(repos: Pick<Repositories, 'images'>, recipe: Re
   const plan: PlannedStage[] = [];
   for (const stage of stageBuildOrder(recipe)) {
     const parent = await resolveParent(repos, stage.base, now);
-    const key = await stageCacheKey(stage, parent?.digest, (stage.copy ?? []).map((c) => keys.get(c.from) ?? ''));
+    const key = await stageCacheKey(
+      stage,
+      parent?.digest,
+      (stage.copy ?? []).map((c) => keys.get(c.from) ?? ''),
+    );
     keys.set(stage.name, key);
     plan.push({ stage, index: recipe.stages?.indexOf(stage) ?? 0, parent, key });
   }
@@ -73,7 +77,10 @@ export async function buildStages(deps: StageDeps, plan: PlannedStage[], work: s
       await installArtifact(log, stage, root, `${step}: `);
       await runProvisioners(log, stage, root, deps.sandbox, deps.signal, `${step}: `);
       const built = countTree(root);
-      log.say(step, `stage ${stage.name} added ${filesText(built.files - based.files)}, ${sizeText(Math.max(0, built.bytes - based.bytes))} over its base (${filesText(built.files)}, ${sizeText(built.bytes)} in all); none of it ships unless copied`);
+      log.say(
+        step,
+        `stage ${stage.name} added ${filesText(built.files - based.files)}, ${sizeText(Math.max(0, built.bytes - based.bytes))} over its base (${filesText(built.files)}, ${sizeText(built.bytes)} in all); none of it ships unless copied`,
+      );
     });
     if (cached) {
       // Written aside and renamed, so a bake stopped midway never leaves half a stage to restore.

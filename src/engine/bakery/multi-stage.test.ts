@@ -32,7 +32,10 @@ function twoStageRecipe(f: BakeryFixture): RecipeDraftInput {
   const build = join(f.dir, 'build-root');
   mkdirSync(join(build, 'usr/bin'), { recursive: true });
   mkdirSync(join(build, 'src'), { recursive: true });
-  writeFileSync(join(build, 'usr/bin/cc'), '#!/bin/sh\n# the build tools: never in the final image\ncp "$1/server.mjs" "$2/server.mjs"\necho "export const builtBy = \'cc\';" > "$2/build-info.mjs"\n');
+  writeFileSync(
+    join(build, 'usr/bin/cc'),
+    '#!/bin/sh\n# the build tools: never in the final image\ncp "$1/server.mjs" "$2/server.mjs"\necho "export const builtBy = \'cc\';" > "$2/build-info.mjs"\n',
+  );
   chmodSync(join(build, 'usr/bin/cc'), 0o755);
   writeFileSync(join(build, 'src/server.mjs'), readFileSync(SAMPLE_APP));
   writeFileSync(join(build, 'src/app.conf'), 'secret=1\n');

@@ -18,7 +18,11 @@ function stageSource(stageRoot: string, copy: StageCopy, step: string, field: st
   const source = insideRoot(stageRoot, copy.source, step);
   for (let dir = dirname(source); dir.startsWith(stageRoot) && dir !== stageRoot; dir = dirname(dir)) {
     if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) {
-      throw new BakeError(step, `${copy.source} in stage '${copy.from}' goes through the symlink /${relative(stageRoot, dir)}; a copy never follows one out of the stage`, `${field}.source`);
+      throw new BakeError(
+        step,
+        `${copy.source} in stage '${copy.from}' goes through the symlink /${relative(stageRoot, dir)}; a copy never follows one out of the stage`,
+        `${field}.source`,
+      );
     }
   }
   let exists = true;
@@ -33,7 +37,9 @@ function stageSource(stageRoot: string, copy: StageCopy, step: string, field: st
 
 /** Makes the directories above `target` in `into`, with the owners and modes they have in `like` (the image so far), else root 0755. */
 function makeParents(into: string, like: string, destination: string, step: string): void {
-  const parts = relative(into, insideRoot(into, destination, step)).split('/').slice(0, -1);
+  const parts = relative(into, insideRoot(into, destination, step))
+    .split('/')
+    .slice(0, -1);
   let rel = '';
   for (const part of parts) {
     rel = rel ? `${rel}/${part}` : part;

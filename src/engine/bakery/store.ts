@@ -18,7 +18,13 @@ export interface BakeryPaths {
 
 export function bakeryPaths(dataDir: string): BakeryPaths {
   const base = resolve(dataDir);
-  const paths = { images: join(base, 'images'), roots: join(base, 'image-roots'), work: join(base, 'bakes'), debs: join(base, 'cache', 'debs'), stages: join(base, 'cache', 'stages') };
+  const paths = {
+    images: join(base, 'images'),
+    roots: join(base, 'image-roots'),
+    work: join(base, 'bakes'),
+    debs: join(base, 'cache', 'debs'),
+    stages: join(base, 'cache', 'stages'),
+  };
   for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
   return paths;
 }

@@ -49,7 +49,11 @@ describe('multi-stage recipes through the API', () => {
   it('answers 400 naming the field: a copy from an unknown stage, a path outside the stage, a circle, a stage named twice', async () => {
     const stage = (name: string, copy: object[] = []) => ({ name, base: { type: 'scratch' }, copy });
     const cases: Array<[object, string, RegExp]> = [
-      [{ name: 'x', stages: [stage('build')], copy: [{ from: 'biuld', source: '/out', destination: '/app' }] }, 'copy.0.from', /no build stage named 'biuld' \(the stages are 'build'\)/],
+      [
+        { name: 'x', stages: [stage('build')], copy: [{ from: 'biuld', source: '/out', destination: '/app' }] },
+        'copy.0.from',
+        /no build stage named 'biuld' \(the stages are 'build'\)/,
+      ],
       [{ name: 'x', copy: [{ from: 'build', source: '/out', destination: '/app' }] }, 'copy.0.from', /the recipe declares no stages/],
       [{ name: 'x', stages: [stage('build')], copy: [{ from: 'build', source: '/out/../../etc/shadow', destination: '/app' }] }, 'copy.0.source', /must not contain '\.\.'/],
       [{ name: 'x', stages: [stage('build')], copy: [{ from: 'build', source: '/out', destination: '../etc' }] }, 'copy.0.destination', /must not contain '\.\.'/],

@@ -61,7 +61,9 @@ storage:
     ]);
     expect(result.ignition?.storage?.directories).toBeUndefined();
     // Ignition's field order, as Butane writes it.
-    expect(JSON.stringify(result.ignition?.storage?.files?.[0])).toBe('{"path":"/overridden","user":{"name":"bovik"},"contents":{"compression":"","source":"data:,tree%2Foverridden"},"mode":384}');
+    expect(JSON.stringify(result.ignition?.storage?.files?.[0])).toBe(
+      '{"path":"/overridden","user":{"name":"bovik"},"contents":{"compression":"","source":"data:,tree%2Foverridden"},"mode":384}',
+    );
     expect(ignitionValidate(result.ignition)).toEqual({ status: 0, output: '' });
   });
 
@@ -81,8 +83,26 @@ storage:
 ${[...Array(16).keys()].map((i) => `    - local: tree${i}`).join('\n')}
 `;
     const files = dir(
-      { 'tree0/file': 0o600, 'tree1/directory': 0o600, 'tree2/link': 0o600, 'tree3/file-partial': 0o600, 'tree4/link-partial': 0o600, 'tree5/tree-file': 0o600, 'tree6/tree-file': 0o600, 'tree15/tree-link': 0o600 },
-      { 'tree7/file': 'file', 'tree8/directory': 'file', 'tree9/link': 'file', 'tree10/file-partial': 'file', 'tree11/link-partial': 'file', 'tree12/tree-file': 'file', 'tree13/tree-link': 'file', 'tree14/tree-link': 'file' },
+      {
+        'tree0/file': 0o600,
+        'tree1/directory': 0o600,
+        'tree2/link': 0o600,
+        'tree3/file-partial': 0o600,
+        'tree4/link-partial': 0o600,
+        'tree5/tree-file': 0o600,
+        'tree6/tree-file': 0o600,
+        'tree15/tree-link': 0o600,
+      },
+      {
+        'tree7/file': 'file',
+        'tree8/directory': 'file',
+        'tree9/link': 'file',
+        'tree10/file-partial': 'file',
+        'tree11/link-partial': 'file',
+        'tree12/tree-file': 'file',
+        'tree13/tree-link': 'file',
+        'tree14/tree-link': 'file',
+      },
     );
     const failed = [0, 1, 2, 4, 6, 7, 8, 9, 10, 12, 14, 15];
     expect(translateButane(source, files).errors.map((e) => `${e.path}: ${e.message}`)).toEqual(
@@ -94,7 +114,9 @@ ${[...Array(16).keys()].map((i) => `    - local: tree${i}`).join('\n')}
     const tree = (local: string) => `variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: ${local}\n`;
     const files = dir({ 'tree/file': 0o644, 'plain-file': 0o644 });
     expect(errorsOf(translateButane(tree('../escape'), files))).toEqual(['error at $.storage.trees.0, line 5 col 7: local file path traverses outside the files directory']);
-    expect(errorsOf(translateButane(tree('tree/../../escape'), files))).toEqual(['error at $.storage.trees.0, line 5 col 7: local file path traverses outside the files directory']);
+    expect(errorsOf(translateButane(tree('tree/../../escape'), files))).toEqual([
+      'error at $.storage.trees.0, line 5 col 7: local file path traverses outside the files directory',
+    ]);
     expect(errorsOf(translateButane(tree('tree')))).toEqual([
       'error at $.storage.trees.0, line 5 col 7: local file paths are relative to a files directory that must be specified with -d/--files-dir',
     ]);
@@ -108,6 +130,8 @@ ${[...Array(16).keys()].map((i) => `    - local: tree${i}`).join('\n')}
     expect(errorsOf(translateButane(tree('tree'), { ...files, walker: withSocket }))).toEqual([
       'error at $.storage.trees.0, line 5 col 7: trees may only contain files, directories, and symlinks',
     ]);
-    expect(errorsOf(translateButane('variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - path: /etc\n', files))).toEqual(['error at $.storage.trees.0.local, line 5 col 7: local is required']);
+    expect(errorsOf(translateButane('variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - path: /etc\n', files))).toEqual([
+      'error at $.storage.trees.0.local, line 5 col 7: local is required',
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import type { RecipeDraftInput } from '../../../shared/domain/recipe';
 type Stage = { name?: string; base?: { type?: string; suite?: string; image?: string; path?: string }; provisioners?: unknown[] };
 type Copy = { from?: string; source?: string; destination?: string };
 
-const baseText = (b: Stage['base']) => (b?.type === 'debian' ? `debian ${b.suite ?? ''}` : b?.type === 'image' ? `image ${b.image ?? ''}` : b?.path ? `${b.type} ${b.path}` : (b?.type ?? 'scratch'));
+const baseText = (b: Stage['base']) =>
+  b?.type === 'debian' ? `debian ${b.suite ?? ''}` : b?.type === 'image' ? `image ${b.image ?? ''}` : b?.path ? `${b.type} ${b.path}` : (b?.type ?? 'scratch');
 
 /**
  * A multi-stage recipe's build stages and what the image copies from each, as the form shows
