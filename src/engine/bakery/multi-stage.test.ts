@@ -118,4 +118,20 @@ describe('multi-stage recipes', () => {
     expect(err).toMatchObject({ field: 'copy.0.source', message: expect.stringContaining('goes through the symlink /out') });
     expect(await repos.images.all()).toEqual([]);
   });
+
+  it('refuses a copy that would write through a symlink the image’s own provisioners left where it lands', async () => {
+    const { repos } = db();
+    const f = bakery();
+    // A host file Kiln (root) can write and the sandboxed script cannot: cp would write the copy into it.
+    const hostFile = join(f.dir, 'host-file');
+    writeFileSync(hostFile, 'the host’s own\n');
+    const recipe = await saveRecipe(repos, {
+      ...twoStageRecipe(f),
+      provisioners: [{ type: 'shell', script: `mkdir -p app && ln -s ${hostFile} app/server.mjs` }],
+      tests: { files: [], boot: false },
+    });
+    const err = await bake({ repos, paths: f.paths, log: f.log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ field: 'copy.0.destination', message: '/app/server.mjs is a symlink in the image; a copy never writes through one' });
+    expect(readFileSync(hostFile, 'utf8')).toBe('the host’s own\n');
+  });
 });

@@ -55,11 +55,35 @@ function makeParents(into: string, like: string, destination: string, step: stri
   }
 }
 
+/**
+ * cp writes through a symlink it finds where it copies to (a file's bytes land in the link's
+ * target, a directory's entries in the linked directory), and a provisioner may have made such a
+ * link anywhere in the root, pointing at the host's files: no name the copy writes may be one.
+ */
+function refuseLinkedTargets(source: string, target: string, destination: string, step: string, field: string): void {
+  const visit = (rel: string) => {
+    const at = rel ? join(target, rel) : target;
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return; // nothing there yet: nothing to write through
+    }
+    if (st.isSymbolicLink()) {
+      throw new BakeError(step, `${rel ? `${destination}/${rel}` : destination} is a symlink in the image; a copy never writes through one`, `${field}.destination`);
+    }
+    const from = rel ? join(source, rel) : source;
+    if (st.isDirectory() && lstatSync(from).isDirectory()) for (const name of readdirSync(from)) visit(rel ? `${rel}/${name}` : name);
+  };
+  visit('');
+}
+
 /** Copies one `copy` out of a stage into `root`: `cp -a` (owners, modes, links, xattrs kept), onto what is there. */
 export async function copyFromStage(log: BakeLog, step: string, stageRoot: string, copy: StageCopy, root: string, field: string): Promise<{ files: number; bytes: number }> {
   const source = stageSource(stageRoot, copy, step, field);
   const target = insideRoot(root, copy.destination, step);
   refuseSymlinkedParents(root, target, step);
+  refuseLinkedTargets(source, target, copy.destination, step, field);
   makeParents(root, root, copy.destination, step);
   await runCommand(log, step, '/usr/bin/env', ['cp', '-a', '-T', '--', source, target]);
   const added = lstatSync(source).isDirectory() ? countTree(source) : { files: 1, bytes: lstatSync(source).isFile() ? lstatSync(source).size : 0 };
