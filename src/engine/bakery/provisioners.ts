@@ -15,6 +15,15 @@ export function provisionerLabel(p: Provisioner, index: number): string {
   return `provisioner ${index + 1} (${what})`;
 }
 
+const lstatExists = (path: string) => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** A parent directory that is a symlink would let a copy land outside the root. */
 export function refuseSymlinkedParents(root: string, target: string, step: string): void {
   for (let dir = dirname(target); dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
@@ -80,6 +89,10 @@ export async function installArtifact(log: BakeLog, recipe: Pick<RecipeDraft, 'a
   await log.step(step, async () => {
     const target = insideRoot(root, artifact.destination, step);
     refuseSymlinkedParents(root, target, step);
+    // writeFile follows a link: a base or parent image could aim one at a host file for Kiln to overwrite.
+    if (lstatExists(target) && lstatSync(target).isSymbolicLink()) {
+      throw new BakeError(step, `${artifact.destination} is a symlink in the image; the artifact is never written through one`, 'artifact.destination');
+    }
     mkdirSync(dirname(target), { recursive: true });
     if (/^https?:\/\//.test(artifact.source)) {
       const res = await fetch(artifact.source, { signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {
