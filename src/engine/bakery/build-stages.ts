@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildStage, RecipeDraft } from '../../shared/domain/recipe';
@@ -5,6 +6,7 @@ import type { ImageVersion } from '../../shared/domain/image';
 import { stageBuildOrder } from '../../shared/bakery/recipe-stages';
 import type { Repositories } from '../../db/types';
 import type { JobSandbox } from '../jobs/sandbox';
+import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { prepareBase, resolveParent } from './base';
 import { stageCacheKey } from './cache-key';
@@ -29,14 +31,19 @@ export async function planStages(repos: Pick<Repositories, 'images'>, recipe: Re
   const keys = new Map<string, string>();
   const plan: PlannedStage[] = [];
   for (const stage of stageBuildOrder(recipe)) {
-    const parent = await resolveParent(repos, stage.base, now);
+    const index = recipe.stages?.indexOf(stage) ?? 0;
+    const parent = await resolveParent(repos, stage.base, now).catch((err: unknown) => {
+      // The same refusal as the image's own base, named at the stage's field.
+      if (err instanceof BakeError && err.field === 'base.image') throw new BakeError(`stage ${stage.name}`, err.message, `stages.${index}.base.image`);
+      throw err;
+    });
     const key = await stageCacheKey(
       stage,
       parent?.digest,
       (stage.copy ?? []).map((c) => keys.get(c.from) ?? ''),
     );
     keys.set(stage.name, key);
-    plan.push({ stage, index: recipe.stages?.indexOf(stage) ?? 0, parent, key });
+    plan.push({ stage, index, parent, key });
   }
   return plan;
 }
@@ -84,7 +91,7 @@ export async function buildStages(deps: StageDeps, plan: PlannedStage[], work: s
     });
     if (cached) {
       // Written aside and renamed, so a bake stopped midway never leaves half a stage to restore.
-      const partial = `${cached}.${process.pid}.partial`;
+      const partial = `${cached}.${randomUUID()}.partial`;
       await runCommand(log, step, tar, ['--numeric-owner', '--xattrs', '--xattrs-include=*', '-C', root, '-cf', partial, '.']);
       renameSync(partial, cached);
     }

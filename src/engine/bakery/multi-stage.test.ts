@@ -104,6 +104,21 @@ describe('multi-stage recipes', () => {
     expect(f.lines.join('\n')).toContain('identical stage inputs: restored from the stage cache');
   });
 
+  it('refuses a build stage on a revoked image, naming the stage’s field', async () => {
+    const { repos } = db();
+    const f = bakery();
+    const base = await saveRecipe(repos, { name: 'toolchain', base: { type: 'directory', path: f.rootDir } });
+    await bake({ repos, paths: f.paths, log: f.log }, { recipe: base, by: 'tester' });
+    await repos.images.revoke('toolchain', 'v1', { at: new Date().toISOString(), reason: 'CVE-2026-1234 in the compiler', by: 'sec' });
+    const recipe = await saveRecipe(repos, {
+      ...twoStageRecipe(f),
+      stages: [{ name: 'build', base: { type: 'image', image: 'toolchain:v1' } }],
+      copy: [{ from: 'build', source: '/etc/motd', destination: '/etc/motd' }],
+    });
+    const err = await bake({ repos, paths: f.paths, log: f.log }, { recipe, by: 'tester' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ field: 'stages.0.base.image', message: 'base image toolchain:v1 is revoked: CVE-2026-1234 in the compiler' });
+  });
+
   it('refuses a copy that climbs out of the stage through a symlink the build made', async () => {
     const { repos } = db();
     const f = bakery();
