@@ -78,7 +78,9 @@ export async function buildStages(deps: StageDeps, plan: PlannedStage[], work: s
       continue;
     }
     await log.step(step, async () => {
-      await prepareBase(log, paths, stage.base, parent, root, join(work, `stage-${stage.name}-base`), deps.signal);
+      const scratch = join(work, `stage-${stage.name}-base`);
+      mkdirSync(scratch, { recursive: true });
+      await prepareBase(log, paths, stage.base, parent, root, scratch, deps.signal);
       const based = countTree(root);
       for (const [j, c] of (stage.copy ?? []).entries()) await copyFromStage(log, step, roots.get(c.from)!, c, root, `stages.${index}.copy.${j}`);
       await installArtifact(log, stage, root, `${step}: `);
