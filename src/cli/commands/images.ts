@@ -75,13 +75,23 @@ export const imageCommands = [
                 ['VERSION', 'APPLICATION', 'ACCOUNT', 'REGION', 'SERVER GROUP', 'INSTANCES'],
                 image.usage.map((u) => [u.version, u.application, u.account, u.region, u.serverGroup, u.instances]),
               );
+        // OCI versions list their layers (a multi-stage image one per copy from a build stage).
+        const layered = image.versions.filter((v) => v.build.layers?.length);
+        const layers = layered.length
+          ? `\n${table(
+              ['VERSION', 'LAYER', 'SIZE', 'CREATED BY'],
+              layered.flatMap((v) =>
+                (v.build.layers ?? []).map((l, i) => [v.version, i + 1, l.sizeBytes < 1024 * 1024 ? `${(l.sizeBytes / 1024).toFixed(1)} KB` : mb(l.sizeBytes), l.createdBy]),
+              ),
+            )}`
+          : '';
         const pushes = image.pushes.length
           ? `\n${table(
               ['VERSION', 'PUSHED TO', 'DIGEST', 'PUSHED'],
               image.pushes.map((p) => [p.version, p.repository, p.digest, since(p.pushedAt)]),
             )}`
           : '';
-        return `${versions}\n${usage}${pushes}`;
+        return `${versions}${layers}\n${usage}${pushes}`;
       });
       return EXIT.ok;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageVersion } from '../../shared/domain/image';
+import type { ImageLayer, ImageVersion } from '../../shared/domain/image';
 import { recipeImageName, type Recipe } from '../../shared/domain/recipe';
 import type { Repositories } from '../../db/types';
 import { BakeError } from './bake-error';
@@ -22,6 +22,9 @@ import { toolVersion, type Tool } from './tools';
 import { notifyImagesChanged } from './registry-events';
 import { bakerySandbox } from './sandboxed-shell';
 import { refuseKilnDataSources } from './source-guard';
+import { buildStages, dropStages, planStages } from './build-stages';
+import { applyImageCopies } from './stage-copy';
+import { stageProblems } from '../../shared/bakery/recipe-stages';
 import type { JobSandbox } from '../jobs/sandbox';
 
 export interface BakeRequest {
@@ -67,8 +70,16 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
   log.say('bake', `baking ${name} from recipe ${recipe.name} r${recipe.revision} with the ${recipe.builder} builder`);
   try {
     refuseKilnDataSources(recipe, paths);
+    // Saved recipes were checked when saved; this guards recipes that reach the bakery another way.
+    const problem = stageProblems(recipe)[0];
+    if (problem) throw new BakeError('stages', problem.message, problem.path);
     const parent = await resolveParent(repos, recipe.base, now());
-    const cacheKey = await bakeCacheKey(recipe, parent?.digest);
+    const plan = await planStages(repos, recipe, now());
+    const cacheKey = await bakeCacheKey(
+      recipe,
+      parent?.digest,
+      plan.map((p) => p.key),
+    );
     if (!request.rebake) {
       const cached = await repos.images.byCacheKey(cacheKey);
       if (cached && !cached.revoked && cached.name === name) {
@@ -83,11 +94,12 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     const root = join(work, 'root');
     mkdirSync(work, { recursive: true });
     try {
+      const sandbox = deps.sandbox ?? bakerySandbox(paths);
+      const stages = await buildStages({ log, paths, sandbox, signal: deps.signal }, plan, work);
       await log.step('base', () => prepareBase(log, paths, recipe.base, parent, root, work, deps.signal));
       await installArtifact(log, recipe, root);
       // The packer builder runs the recipe's provisioners inside `packer build`, after the provisioning files.
       const viaPacker = recipe.builder === 'packer';
-      const sandbox = deps.sandbox ?? bakerySandbox(paths);
       const packages = viaPacker ? recipePackages(recipe) : await runProvisioners(log, recipe, root, sandbox, deps.signal);
       if (recipe.vm) {
         if (recipe.builder !== 'disk' || recipe.base.type !== 'debian')
@@ -96,13 +108,15 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         packages.push(...(await log.step('vm boot', () => prepareVmBoot(log, vm, root, deps.signal))));
       }
       await log.step('provisioning', async () => writeProvisioning(log, recipe.provisioning, root));
+      const layers = await applyImageCopies(log, recipe, stages, root, work);
+      dropStages(work);
 
       const compression = recipe.output.compression;
-      const built: { packed: string; suffix: string; partImage?: string } =
+      const built: { packed: string; suffix: string; partImage?: string; layers?: ImageLayer[] } =
         recipe.builder === 'bundle'
           ? await buildBundle(log, root, work, compression)
           : recipe.builder === 'oci'
-            ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint })
+            ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint, layers })
             : viaPacker
               ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
               : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression, cacheKey);
@@ -143,6 +157,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
             ...(request.stageRefId ? { stageRefId: request.stageRefId } : {}),
             durationMs: now().getTime() - started,
             packages,
+            ...(built.layers ? { layers: built.layers } : {}),
           },
           digest: stored.digest,
           sizeBytes: stored.sizeBytes,

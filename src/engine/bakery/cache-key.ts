@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecipeDraft } from '../../shared/domain/recipe';
+import type { BuildStage, RecipeDraft } from '../../shared/domain/recipe';
 
 /** Bumped when the bakery's output for the same inputs changes, so old cache entries stop matching. */
 export const BAKERY_FORMAT = 2;
@@ -30,22 +30,41 @@ async function hashTree(hash: ReturnType<typeof createHash>, path: string): Prom
   }
 }
 
-/**
- * What makes two bakes identical: the recipe's content (not its id, revision or description, so an unchanged
- * re-save still hits), the parent image's digest, and the bytes of every local input (base
- * directory or tarball, copied files, artifact). URLs are keyed by the URL alone.
- */
-export async function bakeCacheKey(recipe: RecipeDraft, parentDigest: string | undefined): Promise<string> {
-  const hash = createHash('sha256');
-  const { description: _d, ...content } = recipe;
-  hash.update(JSON.stringify({ format: BAKERY_FORMAT, recipe: content, parentDigest: parentDigest ?? null }));
+/** The host paths a recipe or stage copies from, whose bytes are part of its identity. */
+function localInputs(r: Pick<RecipeDraft, 'base' | 'provisioners' | 'artifact'>): string[] {
   const inputs: string[] = [];
-  if (recipe.base.type === 'directory' || recipe.base.type === 'tarball') inputs.push(recipe.base.path);
-  for (const p of recipe.provisioners) if (p.type === 'file') inputs.push(p.source);
-  if (recipe.artifact && recipe.artifact.source.startsWith('/')) inputs.push(recipe.artifact.source);
+  if (r.base.type === 'directory' || r.base.type === 'tarball') inputs.push(r.base.path);
+  for (const p of r.provisioners) if (p.type === 'file') inputs.push(p.source);
+  if (r.artifact && r.artifact.source.startsWith('/')) inputs.push(r.artifact.source);
+  return inputs;
+}
+
+async function hashInputs(hash: ReturnType<typeof createHash>, inputs: string[]): Promise<void> {
   for (const input of inputs) {
     hash.update(`input:${input}\n`);
     await hashTree(hash, input);
   }
+}
+
+/**
+ * What makes two bakes identical: the recipe's content (not its id, revision or description, so an unchanged
+ * re-save still hits), the parent image's digest, and the bytes of every local input (base
+ * directory or tarball, copied files, artifact). URLs are keyed by the URL alone. A multi-stage
+ * recipe adds its stages' keys (their inputs and parents are not in the recipe's text).
+ */
+export async function bakeCacheKey(recipe: RecipeDraft, parentDigest: string | undefined, stageKeys: string[] = []): Promise<string> {
+  const hash = createHash('sha256');
+  const { description: _d, ...content } = recipe;
+  hash.update(JSON.stringify({ format: BAKERY_FORMAT, recipe: content, parentDigest: parentDigest ?? null }));
+  await hashInputs(hash, localInputs(recipe));
+  for (const key of stageKeys) hash.update(`stage:${key}\n`);
+  return hash.digest('hex');
+}
+
+/** A build stage's identity: its content, its parent's digest, its local inputs and the keys of the stages it copies from. */
+export async function stageCacheKey(stage: BuildStage, parentDigest: string | undefined, fromKeys: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ format: BAKERY_FORMAT, stage, parentDigest: parentDigest ?? null, from: fromKeys }));
+  await hashInputs(hash, localInputs(stage));
   return hash.digest('hex');
 }

@@ -15,8 +15,17 @@ export function provisionerLabel(p: Provisioner, index: number): string {
   return `provisioner ${index + 1} (${what})`;
 }
 
+const lstatExists = (path: string) => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** A parent directory that is a symlink would let a copy land outside the root. */
-function refuseSymlinkedParents(root: string, target: string, step: string): void {
+export function refuseSymlinkedParents(root: string, target: string, step: string): void {
   for (let dir = dirname(target); dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
     if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) throw new BakeError(step, `${dir.slice(root.length)} is a symlink; refusing to write through it`);
   }
@@ -26,10 +35,18 @@ function refuseSymlinkedParents(root: string, target: string, step: string): voi
  * Runs the recipe's provisioners in order against the image root. A failing one stops the bake
  * with a BakeError whose step names it ("provisioner 2 (shell: install app)").
  */
-export async function runProvisioners(log: BakeLog, recipe: RecipeDraft, root: string, sandbox: JobSandbox, signal?: AbortSignal): Promise<string[]> {
+export async function runProvisioners(
+  log: BakeLog,
+  recipe: Pick<RecipeDraft, 'provisioners'>,
+  root: string,
+  sandbox: JobSandbox,
+  signal?: AbortSignal,
+  /** Names a build stage's steps: `stage build: provisioner 1 (shell: compile)`. */
+  prefix = '',
+): Promise<string[]> {
   const packages: string[] = [];
   for (const [index, p] of recipe.provisioners.entries()) {
-    const step = provisionerLabel(p, index);
+    const step = `${prefix}${provisionerLabel(p, index)}`;
     await log.step(step, async () => {
       switch (p.type) {
         case 'file': {
@@ -65,13 +82,17 @@ export function recipePackages(recipe: Pick<RecipeDraft, 'provisioners'>): strin
 }
 
 /** Installs the application artifact (a file, a directory, or an http(s) download). */
-export async function installArtifact(log: BakeLog, recipe: RecipeDraft, root: string): Promise<void> {
+export async function installArtifact(log: BakeLog, recipe: Pick<RecipeDraft, 'artifact'>, root: string, prefix = ''): Promise<void> {
   const artifact = recipe.artifact;
   if (!artifact) return;
-  const step = 'artifact';
+  const step = `${prefix}artifact`;
   await log.step(step, async () => {
     const target = insideRoot(root, artifact.destination, step);
     refuseSymlinkedParents(root, target, step);
+    // writeFile follows a link: a base or parent image could aim one at a host file for Kiln to overwrite.
+    if (lstatExists(target) && lstatSync(target).isSymbolicLink()) {
+      throw new BakeError(step, `${artifact.destination} is a symlink in the image; the artifact is never written through one`, 'artifact.destination');
+    }
     mkdirSync(dirname(target), { recursive: true });
     if (/^https?:\/\//.test(artifact.source)) {
       const res = await fetch(artifact.source, { signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {

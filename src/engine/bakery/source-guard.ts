@@ -29,6 +29,15 @@ export function refuseKilnDataSources(recipe: RecipeDraft, paths: BakeryPaths): 
   recipe.provisioners.forEach((p, i) => {
     if (p.type === 'file') sources.push({ path: p.source, step: provisionerLabel(p, i), field: `provisioners.${i}.source` });
   });
+  // Build stages copy from the host as the image does: the same rule, named by the stage's fields.
+  (recipe.stages ?? []).forEach((stage, s) => {
+    const step = `stage ${stage.name}`;
+    if (stage.base.type === 'directory' || stage.base.type === 'tarball') sources.push({ path: stage.base.path, step, field: `stages.${s}.base.path` });
+    if (stage.artifact && !/^https?:\/\//.test(stage.artifact.source)) sources.push({ path: stage.artifact.source, step, field: `stages.${s}.artifact.source` });
+    stage.provisioners.forEach((p, i) => {
+      if (p.type === 'file') sources.push({ path: p.source, step, field: `stages.${s}.provisioners.${i}.source` });
+    });
+  });
   for (const source of sources) {
     const path = real(source.path);
     if (path && (within(path, data) || within(data, path))) {

@@ -12,11 +12,19 @@ export interface BakeryPaths {
   work: string;
   /** Debian packages mmdebstrap downloaded, kept for the next bake of a Debian base. */
   debs?: string;
+  /** Built stages of multi-stage recipes, one tar per stage cache key, restored when the same inputs come again. */
+  stages?: string;
 }
 
 export function bakeryPaths(dataDir: string): BakeryPaths {
   const base = resolve(dataDir);
-  const paths = { images: join(base, 'images'), roots: join(base, 'image-roots'), work: join(base, 'bakes'), debs: join(base, 'cache', 'debs') };
+  const paths = {
+    images: join(base, 'images'),
+    roots: join(base, 'image-roots'),
+    work: join(base, 'bakes'),
+    debs: join(base, 'cache', 'debs'),
+    stages: join(base, 'cache', 'stages'),
+  };
   for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
   return paths;
 }

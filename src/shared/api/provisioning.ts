@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Diagnostic } from '../provisioning/diagnostic';
+import { FilesDirEntry } from '../provisioning/files-dir';
 import { IgnitionConfig } from '../provisioning/ignition-config';
 import { ProvisioningIntent } from '../provisioning/intent';
 import { RENDER_FORMATS } from '../provisioning/render';
@@ -24,6 +25,8 @@ export const TranslateButaneRequest = z.object({
     .max(BUTANE_MAX_BYTES, 'butane must be at most 256 KiB')
     .refine((s) => utf8Length(s) <= BUTANE_MAX_BYTES, 'butane must be at most 256 KiB'),
   strict: z.boolean().optional(),
+  /** The files directory `local:` sources and `storage.trees` read (`--files-dir`), uploaded: the server reads no disk for a caller. */
+  files: z.array(FilesDirEntry).max(5000, 'files must list at most 5000 names').optional(),
 });
 export type TranslateButaneRequest = z.infer<typeof TranslateButaneRequest>;
 

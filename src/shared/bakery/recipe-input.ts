@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { RecipeDraft } from '../domain/recipe';
+import { stageProblems } from './recipe-stages';
 
 export interface RecipeProblem {
   /** Dotted path into the recipe, e.g. `provisioners.0.destination`; `yaml` for a syntax error. */
@@ -25,7 +26,10 @@ export function parseRecipeInput(input: unknown): RecipeParse {
   // A stored recipe sent back as-is carries its identity; those fields are the server's, not part of the draft.
   const { id: _i, revision: _r, updatedAt: _u, updatedBy: _b, ...draft } = value as Record<string, unknown>;
   const parsed = RecipeDraft.safeParse(draft);
-  if (parsed.success) return { ok: true, recipe: parsed.data };
+  if (parsed.success) {
+    const problems = stageProblems(parsed.data);
+    return problems.length === 0 ? { ok: true, recipe: parsed.data } : { ok: false, problems };
+  }
   return {
     ok: false,
     problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || 'recipe', message: i.message })),

@@ -31,6 +31,14 @@ export const Revocation = z.object({
 });
 export type Revocation = z.infer<typeof Revocation>;
 
+/** One layer of an OCI image as the registry lists it: compressed digest and size, and what made it. */
+export const ImageLayer = z.object({
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  sizeBytes: z.number().int().nonnegative(),
+  createdBy: z.string(),
+});
+export type ImageLayer = z.infer<typeof ImageLayer>;
+
 export const BuildMetadata = z.object({
   builder: z.enum(['bundle', 'disk', 'oci', 'packer']),
   /** Tool name → version line, e.g. `mke2fs: 1.47.0`. */
@@ -44,6 +52,8 @@ export const BuildMetadata = z.object({
   stageRefId: z.string().optional(),
   durationMs: z.number().int().nonnegative().optional(),
   packages: z.array(z.string()).default([]),
+  /** OCI images: the layers, base first (a multi-stage image has one per copy from a build stage). */
+  layers: z.array(ImageLayer).optional(),
 });
 export type BuildMetadata = z.infer<typeof BuildMetadata>;
 

@@ -81,6 +81,37 @@ export const Provisioner = z.discriminatedUnion('type', [
 ]);
 export type Provisioner = z.infer<typeof Provisioner>;
 
+/** A build stage's name, as copies name it (`from: build`). */
+export const StageName = z
+  .string()
+  .min(1, 'stage name must not be empty')
+  .max(40, 'stage name must be at most 40 characters')
+  .regex(/^[a-z][a-z0-9-]*$/, "stage name must be lowercase letters, digits or '-', starting with a letter, like 'build'");
+
+/**
+ * Files taken from a build stage, as Docker's `COPY --from=build`: `source` (a file or directory
+ * in that stage's root) becomes `destination` here, owners, modes and links kept.
+ */
+export const StageCopy = z.strictObject({
+  from: StageName,
+  source: ImagePath,
+  destination: ImagePath,
+});
+export type StageCopy = z.infer<typeof StageCopy>;
+
+/**
+ * A build stage of a multi-stage recipe: its own root (base, copies from other stages, artifact,
+ * provisioners), never shipped; only what the image copies out of it is. Cached by its inputs.
+ */
+export const BuildStage = z.strictObject({
+  name: StageName,
+  base: RecipeBase.default({ type: 'scratch' }),
+  copy: z.array(StageCopy).max(50).optional(),
+  artifact: z.object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath }).optional(),
+  provisioners: z.array(Provisioner).max(100).default([]),
+});
+export type BuildStage = z.infer<typeof BuildStage>;
+
 export const FstabEntry = z.strictObject({
   device: z.string().regex(/^\S+$/, 'device must not contain spaces'),
   mountPoint: z.string().regex(/^\/\S*$/, 'mountPoint must be an absolute path'),
@@ -108,6 +139,10 @@ export const RecipeDraft = z.strictObject({
   builder: z.enum(['bundle', 'disk', 'oci', 'packer']).default('bundle'),
   base: RecipeBase.default({ type: 'scratch' }),
   provisioners: z.array(Provisioner).max(100).default([]),
+  /** Build stages (multi-stage recipes): built first, in dependency order; only their copied outputs reach the image. */
+  stages: z.array(BuildStage).max(10).optional(),
+  /** What the image takes from its build stages, applied last (after provisioning), each copy its own OCI layer. */
+  copy: z.array(StageCopy).max(50).optional(),
   /** The application artifact: a file or directory here, or an http(s) URL reachable from this machine. */
   artifact: z.object({ source: z.union([HostPath, z.url({ protocol: /^https?$/ })]), destination: ImagePath }).optional(),
   /** How the local cloud runs a bundle: `node <entrypoint>` (an ES module) with PORT set; healthy when healthPath answers 2xx. */

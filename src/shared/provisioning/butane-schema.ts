@@ -129,7 +129,7 @@ export const butaneSchema = map({
     links: list(link),
     luks: list(luks),
     raid: list(raid),
-    trees: unsupported(),
+    trees: list(map({ local: str, path: str })),
   }),
   systemd: map({ units: list(unit) }),
   boot_device: unsupported(['fcos-1.4.0', 'fcos-1.5.0']),

@@ -89,10 +89,10 @@ describe('translateButane: invalid input is data, not an exception', () => {
   });
 
   it('refuses Butane features Kiln does not translate instead of dropping them silently', () => {
-    const source = 'variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: etc\n  luks: []\nboot_device:\n  layout: x86_64\n';
+    const source = 'variant: fcos\nversion: 1.4.0\nignition:\n  timeouts:\n    http_total: 5\nstorage:\n  luks: []\nboot_device:\n  layout: x86_64\n';
     expect(errorsOf(source)).toEqual([
-      "error at $.storage.trees, line 4 col 3: trees is valid Butane, but Kiln's translator does not support it",
-      "error at $.boot_device, line 7 col 1: boot_device is valid Butane, but Kiln's translator does not support it",
+      "error at $.ignition, line 3 col 1: ignition is valid Butane, but Kiln's translator does not support it",
+      "error at $.boot_device, line 8 col 1: boot_device is valid Butane, but Kiln's translator does not support it",
     ]);
     // boot_device only exists in the fcos variant; for flatcar it is merely unused.
     const flatcar = translateButane(`${HEAD}boot_device:\n  layout: x86_64\n`);

@@ -8,6 +8,7 @@ import { isRemote, type MountUnit, mergeUnits, mountUnitFor } from './mount-unit
 import { prune, storageDevices } from './storage-devices';
 import { keyText, parseYamlSource, resolve, resolveScalar, type YamlSource } from './yaml-source';
 import { errorMessage } from '../error-message';
+import { expandTrees, type FilesDirWalker, type TreeFile, type TreeLink } from './butane-trees';
 
 export interface TranslateButaneOptions {
   /** As `butane --strict`: any warning fails the translation (the warnings are reported as errors). */
@@ -16,6 +17,8 @@ export interface TranslateButaneOptions {
   filesDir?: string;
   /** Reads a file below filesDir; injected so this module stays free of node:fs and runs in the browser. */
   readFile?: (path: string) => string | Uint8Array | undefined;
+  /** Lists and stats the files directory for `storage.trees` (files-dir.node.ts on disk, files-dir.ts uploaded). */
+  walker?: FilesDirWalker;
 }
 
 export interface TranslateButaneResult {
@@ -58,7 +61,9 @@ export function translateButane(source: string, options: TranslateButaneOptions 
   // As in Butane, a source that does not even decode is not translated further.
   if (errors.length > 0) return finish();
   const ignition = toIgnition(config, target.ignition, target.spec, options, report);
-  if (config.storage) checkLinks(config.storage, report);
+  // A link declared without a target may get it from a tree (filled in place, same index), as in Butane.
+  const filled = ignition.storage?.links;
+  if (config.storage) checkLinks({ ...config.storage, links: config.storage.links?.map((l, i) => ({ ...l, target: l.target ?? filled?.[i]?.target })) }, report);
   checkDuplicates(config, report);
   return finish(ignition);
 }
@@ -152,6 +157,9 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion
     const dropins = u.dropins?.map((d) => prune({ contents: d.contents, name: d.name ?? '' }));
     return prune({ contents: u.contents, dropins, enabled: u.enabled, mask: u.mask, name: u.name ?? '' });
   });
+  // Trees last, as Butane does: they fill in or append to the files and links above.
+  const treeNodes = { files: (files ?? []) as TreeFile[], directories: (directories ?? []) as Array<{ path: string }>, links: (links ?? []) as TreeLink[] };
+  expandTrees(storage.trees, treeNodes, options, report);
   const mountUnits = (storage.filesystems ?? [])
     .flatMap((f, i) => (f.with_mount_unit ? [mountUnitFor(f, spec, isRemote(f, storage), ['storage', 'filesystems', i], report)] : []))
     .filter((u) => u !== undefined);
@@ -160,7 +168,7 @@ function toIgnition(c: ButaneConfig, version: IgnitionVersion, spec: SpecVersion
     ignition: { version },
     kernelArguments: prune({ shouldExist: kargs?.should_exist, shouldNotExist: kargs?.should_not_exist }),
     passwd: prune({ groups, users }),
-    storage: prune({ directories, disks, files, filesystems, links, luks, raid }),
+    storage: prune({ directories, disks, files: treeNodes.files, filesystems, links: treeNodes.links, luks, raid }),
     systemd: prune({ units: mergeUnits(mountUnits, units as MountUnit[] | undefined) }),
   }) as IgnitionConfig;
 }

@@ -7,6 +7,8 @@ import { runCommand } from '../run-command';
 import { sha256File } from '../store';
 import { layerTarFlags, OWN_FILES_TAR_FLAGS, sourceDateEpoch } from '../layer-tar';
 import { requireTool } from '../tools';
+import type { ImageLayer } from '../../../shared/domain/image';
+import type { OciLayer } from '../stage-copy';
 
 const MEDIA = {
   index: 'application/vnd.oci.image.index.v1+json',
@@ -17,24 +19,40 @@ const MEDIA = {
 
 /**
  * An OCI image layout (image-spec 1.0: `oci-layout`, `index.json`, `blobs/sha256/…`) with the root
- * as one gzip layer, written directly — the format is a few JSON documents and a tarball, so no
- * umoci or skopeo is needed. The config's entrypoint runs the recipe's `run.entrypoint` with node.
- * The layout is packed as one reproducible tar, the artifact the registry stores.
+ * as one gzip layer, or the given layers in order (a multi-stage image: see stage-copy.ts), written
+ * directly — the format is a few JSON documents and tarballs, so no umoci or skopeo is needed. The
+ * config's entrypoint runs the recipe's `run.entrypoint` with node. The layout is packed as one
+ * reproducible tar, the artifact the registry stores.
  */
-export async function buildOci(log: BakeLog, root: string, work: string, options: { tag: string; entrypoint?: string | undefined }) {
+export async function buildOci(
+  log: BakeLog,
+  root: string,
+  work: string,
+  options: { tag: string; entrypoint?: string | undefined; layers?: OciLayer[] | undefined },
+): Promise<{ packed: string; suffix: string; layers: ImageLayer[] }> {
   const layout = join(work, 'oci');
   const blobs = join(layout, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
-  const layerTar = join(work, 'layer.tar');
-  await log.step('oci: layer', async () => {
-    await runCommand(log, 'oci: layer', requireTool('tar'), [...layerTarFlags(), '-C', root, '-cf', layerTar, '.']);
-  });
-  const diffId = `sha256:${await sha256File(layerTar)}`;
-  const layerGz = join(work, 'layer.tar.gz');
-  await compress(log, 'oci: layer', 'gzip', layerTar, layerGz);
-  const layerDigest = await sha256File(layerGz);
-  const layerSize = statSync(layerGz).size;
-  renameSync(layerGz, join(blobs, layerDigest));
+  let inputs = options.layers;
+  if (!inputs) {
+    const layerTar = join(work, 'layer.tar');
+    await log.step('oci: layer', async () => {
+      await runCommand(log, 'oci: layer', requireTool('tar'), [...layerTarFlags(), '-C', root, '-cf', layerTar, '.']);
+    });
+    inputs = [{ tar: layerTar, createdBy: 'kiln bakery (oci builder)' }];
+  }
+  const diffIds: string[] = [];
+  const layers: ImageLayer[] = [];
+  for (const [i, input] of inputs.entries()) {
+    diffIds.push(`sha256:${await sha256File(input.tar)}`);
+    const layerGz = join(work, `layer-${i}.tar.gz`);
+    await compress(log, 'oci: layer', 'gzip', input.tar, layerGz);
+    const digest = await sha256File(layerGz);
+    const sizeBytes = statSync(layerGz).size;
+    renameSync(layerGz, join(blobs, digest));
+    layers.push({ digest: `sha256:${digest}`, sizeBytes, createdBy: input.createdBy });
+    if (inputs.length > 1) log.say('oci', `layer ${i + 1}: ${input.createdBy} (${sizeBytes} bytes compressed)`);
+  }
 
   const blob = (value: unknown) => {
     const bytes = Buffer.from(JSON.stringify(value));
@@ -53,14 +71,14 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
       ...(options.entrypoint ? { Entrypoint: ['node', `/${options.entrypoint.replace(/^\/+/, '')}`] } : {}),
       WorkingDir: '/',
     },
-    rootfs: { type: 'layers', diff_ids: [diffId] },
-    history: [{ created, created_by: 'kiln bakery (oci builder)' }],
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: layers.map((l) => ({ created, created_by: l.createdBy })),
   });
   const manifest = blob({
     schemaVersion: 2,
     mediaType: MEDIA.manifest,
     config: { mediaType: MEDIA.config, ...config },
-    layers: [{ mediaType: MEDIA.layer, digest: `sha256:${layerDigest}`, size: layerSize }],
+    layers: layers.map((l) => ({ mediaType: MEDIA.layer, digest: l.digest, size: l.sizeBytes })),
   });
   writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   writeFileSync(
@@ -71,8 +89,8 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
       manifests: [{ mediaType: MEDIA.manifest, ...manifest, annotations: { 'org.opencontainers.image.ref.name': options.tag } }],
     }),
   );
-  log.say('oci', `manifest ${manifest.digest}, layer sha256:${layerDigest} (${layerSize} bytes)`);
+  log.say('oci', `manifest ${manifest.digest}, ${layers.map((l) => `layer ${l.digest} (${l.sizeBytes} bytes)`).join(', ')}`);
   const packed = join(work, 'image.oci.tar');
   await log.step('oci: pack layout', () => runCommand(log, 'oci: pack layout', requireTool('tar'), [...OWN_FILES_TAR_FLAGS, '-C', layout, '-cf', packed, '.']));
-  return { packed, suffix: '.oci.tar' };
+  return { packed, suffix: '.oci.tar', layers };
 }

@@ -7,6 +7,7 @@ import { RelativeTime } from '../../components/relative-time';
 import { paths } from '../../lib/paths';
 import { ChannelBadges } from './channel-badges';
 import { formatBytes } from './format-bytes';
+import { ImageLayers } from './image-layers';
 import { RevocationBadge } from './revocation-badge';
 import { useMe } from '../../lib/auth-queries';
 import { deleteBlockers } from './delete-blockers';
@@ -131,7 +132,10 @@ export function ImageVersionsTable({
               <td className="px-3 py-2 font-mono text-xs" title={v.digest}>
                 {v.digest.slice(7, 19)}…
               </td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {formatBytes(v.sizeBytes)}
+                <ImageLayers layers={v.build.layers} />
+              </td>
               <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">
                 <RelativeTime iso={v.createdAt} />
               </td>

@@ -36,4 +36,17 @@ describe('the recipe form', () => {
     await userEvent.click(screen.getByLabelText('Tests: boot'));
     expect(seen.at(-1)?.tests).toEqual({ boot: false });
   });
+
+  it('lists the build stages and what the image copies from them', () => {
+    const draft = {
+      name: 'shop-small',
+      builder: 'oci',
+      base: { type: 'scratch' },
+      stages: [{ name: 'build', base: { type: 'debian', suite: 'bookworm' }, provisioners: [{ type: 'packages' }, { type: 'shell', script: 'npm ci' }] }],
+      copy: [{ from: 'build', source: '/src/dist', destination: '/app' }],
+    } as Draft;
+    render(<Harness initial={draft} seen={[]} />);
+    expect(screen.getByRole('list', { name: 'Build stages' }).textContent).toBe('build on debian bookworm, 2 provisioners');
+    expect(screen.getByRole('list', { name: 'Copies from stages' }).textContent).toBe('build:/src/dist → /app');
+  });
 });

@@ -1,5 +1,6 @@
 import { SUPPORT_PACKAGES, type RecipeDraftInput } from '../../../shared/domain/recipe';
 import { ModalField } from '../../components/modal-form';
+import { RecipeStagesSummary } from './recipe-stages-summary';
 
 type Draft = RecipeDraftInput & Record<string, unknown>;
 const INPUT = 'h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
@@ -203,6 +204,7 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
           </ol>
         )}
       </div>
+      <RecipeStagesSummary draft={draft} />
     </div>
   );
 }
