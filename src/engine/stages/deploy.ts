@@ -80,6 +80,9 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
   if (ctx.phase === undefined) {
     const cluster = formatCluster({ app: application, stack: config.stack || undefined, detail: config.detail || undefined });
     const image = String(input.resolve(config.image));
+    // Claimed before the provider fetches it: from here until the stage ends a delete of the version is refused.
+    const claim = await input.repos.imageClaims.claim(image, { executionId: execution.id, stageRefId: input.stage.refId });
+    if (claim.kind === 'missing') throw new Error(`image '${image}' is not in the registry (deleted, or never baked): no version of '${claim.name}' to deploy`);
     await provider.resolveImage(image); // an unknown image fails here, before anything is launched
     // A revoked image (or one whose ancestor is revoked) is refused unless the stage gives a reason.
     const check = await checkDeployable(input.repos, image, { overrideReason: config.revokedImageOverride, field: 'image', now });
