@@ -1,10 +1,10 @@
-import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from '../../src/shared/api/images';
+import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, pushImageVersion, restoreImage, revokeImage } from '../../src/shared/api/images';
 import { descendantsOf, staleParent } from '../../src/shared/bakery/lineage';
 import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
-import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImageUsage } from '../../src/shared/domain/image';
+import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImagePush, type ImageUsage } from '../../src/shared/domain/image';
 import { db } from '../db';
-import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 import { SHOP_WEB_RECIPE } from './recipes';
 
 const HOUR = 3_600_000;
@@ -52,6 +52,8 @@ const history: Array<ChannelAssignment & { name: string }> = [
 ];
 
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
+/** Pushes made in this session ("Push to…"), newest first, before the one built in. */
+const pushed: ImagePush[] = [];
 
 // The same lineage rules as the registry: a child built on an older parent version is stale.
 export function versions(): ImageVersion[] {
@@ -143,8 +145,9 @@ function detail(name: string): ImageDetail {
     ancestry: Object.fromEntries(own.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: all.find((x) => x.id === a.id)!.revoked }))])),
     usage,
     // One push, so the registry page shows where a version went (the BFF reads image_pushes).
-    pushes:
-      name === 'shop-web' && own.some((v) => v.version === 'v3')
+    pushes: [
+      ...pushed.filter((p) => p.name === name && own.some((v) => v.version === p.version)),
+      ...(name === 'shop-web' && own.some((v) => v.version === 'v3')
         ? [
             {
               name,
@@ -155,7 +158,8 @@ function detail(name: string): ImageDetail {
               pushedAt: ago(3),
             },
           ]
-        : [],
+        : []),
+    ],
   });
 }
 
@@ -222,6 +226,16 @@ export const imageHandlers = {
     if (reasons.length) throw conflict(`${params.name}:${params.version} cannot be deleted: ${reasons.join('; ')}.`, 'version');
     stored.splice(stored.indexOf(s), 1);
     return { name: params.name, version: params.version, deleted: true as const, filesRemoved: true };
+  }),
+  pushImageVersion: handleEndpoint(pushImageVersion, ({ params, body }) => {
+    const s = findStored(params.name, params.version);
+    const account = db.accounts.find((a) => a.name === body.account);
+    if (!account) throw notFound(`account '${body.account}' does not exist`, 'account');
+    const registry = account.endpoint.registry;
+    if (!registry) throw new MockApiError(400, { error: 'bad_request', message: `account '${account.name}' names no registry to push to`, field: 'account' });
+    const push = { name: s.name, version: params.version, registry, repository: `${registry}/${s.name}`, digest: `sha256:${hex(`${ref(s)}@${registry}`)}`, pushedAt: new Date().toISOString() };
+    pushed.splice(0, pushed.length, push, ...pushed.filter((p) => !(p.name === push.name && p.version === push.version && p.registry === registry)));
+    return { ...push, log: [`pushing ${ref(s)} to ${registry}`, `pushed ${push.repository}:${params.version} as ${push.digest}`] };
   }),
   lookupImage: handleEndpoint(lookupImage, ({ query }) => {
     const sg = query.instanceId
