@@ -25,6 +25,8 @@ interface StoredImage {
   commit?: string;
   own?: { at: string; reason: string; by: string };
   restoration?: { at: string; reason: string; by: string; lifted: { at: string; reason: string; by: string } };
+  /** Bundles unless said: shop-web v3 is an OCI image, the one that can go to a registry. */
+  format?: 'oci';
 }
 
 // node-base v1 is revoked (an OpenSSL fix), so shop-web v1 built on it is revoked through its ancestor.
@@ -39,7 +41,7 @@ const stored: StoredImage[] = [
   { id: '0b5e0000-0000-4000-8000-000000000002', name: 'node-base', n: 2, hoursAgo: 21 },
   { id: '0b5e0000-0000-4000-8000-000000000011', name: 'shop-web', n: 1, hoursAgo: 47, parent: '0b5e0000-0000-4000-8000-000000000001', revision: 1, commit: '4f2a9c1e8b' },
   { id: '0b5e0000-0000-4000-8000-000000000012', name: 'shop-web', n: 2, hoursAgo: 20, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 1, commit: '9e1d7b3a42' },
-  { id: '0b5e0000-0000-4000-8000-000000000013', name: 'shop-web', n: 3, hoursAgo: 4, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 2, commit: 'c03f5e6d91' },
+  { id: '0b5e0000-0000-4000-8000-000000000013', name: 'shop-web', n: 3, hoursAgo: 4, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 2, commit: 'c03f5e6d91', format: 'oci' },
 ];
 const channels: Record<string, string> = {
   'node-base/latest': '0b5e0000-0000-4000-8000-000000000002',
@@ -76,7 +78,7 @@ function plainVersions(): ImageVersion[] {
       createdAt: ago(s.hoursAgo),
       ...(s.revision ? { recipe: { id: SHOP_WEB_RECIPE, name: s.name, revision: s.revision } } : {}),
       build: {
-        builder: 'bundle',
+        builder: s.format ?? 'bundle',
         tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' },
         packages: ['iotop', 'mtr-tiny', 'sysstat'],
         durationMs: 4200,
@@ -84,8 +86,8 @@ function plainVersions(): ImageVersion[] {
       },
       digest: `sha256:${hex(ref(s))}`,
       sizeBytes: 180_000 + s.n * 1024,
-      format: 'bundle',
-      artifact: `${hex(ref(s))}.tar.zst`,
+      format: s.format ?? 'bundle',
+      artifact: `${hex(ref(s))}${s.format === 'oci' ? '.oci.tar' : '.tar.zst'}`,
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
       run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },
       ...(revocation ? { revocation } : {}),
@@ -229,6 +231,7 @@ export const imageHandlers = {
   }),
   pushImageVersion: handleEndpoint(pushImageVersion, ({ params, body }) => {
     const s = findStored(params.name, params.version);
+    if (s.format !== 'oci') throw new MockApiError(400, { error: 'bad_request', message: `${ref(s)} is a bundle image; only oci images go to a registry`, field: 'version' });
     const account = db.accounts.find((a) => a.name === body.account);
     if (!account) throw notFound(`account '${body.account}' does not exist`, 'account');
     const registry = account.endpoint.registry;
