@@ -34,11 +34,16 @@ export async function pushImageToAccount(
   if (image.format !== 'oci') throw new EngineError('bad_request', `${name}:${version} is a ${image.format} image; only oci images go to a registry`, 'version');
   const archive = artifactPath(deps.paths, image.artifact);
   const credentials = await deps.repos.accounts.credentials(account.name);
-  const publisher = accountRegistryPublisher({ repos: deps.repos, account, credentials, ...(deps.log ? { log: deps.log } : {}) })!;
+  // The caller may deploy to the account but never sees its password, even if a registry echoes it back.
+  const password = credentials?.registryPassword;
+  const secrets = password ? [password, Buffer.from(`${credentials?.registryUsername ?? ''}:${password}`).toString('base64')] : [];
+  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
+  const log = deps.log;
+  const publisher = accountRegistryPublisher({ repos: deps.repos, account, credentials, ...(log ? { log: (line: string) => log(redact(line)) } : {}) })!;
   const ref = { name, version, digest: image.digest };
   return publisher.publish({ ref, tag: engineTag(ref), archive: existsSync(archive) ? archive : undefined }).catch((err: unknown) => {
+    if (!(err instanceof EngineError)) throw new EngineError('bad_request', redact((err as Error).message), field);
     // A registry refusing the account's credentials is no fault of the caller's Kiln permissions: not a 403.
-    if (err instanceof EngineError && err.kind === 'forbidden') throw new EngineError('conflict', err.message, field);
-    throw err;
+    throw new EngineError(err.kind === 'forbidden' ? 'conflict' : err.kind, redact(err.message), err.kind === 'forbidden' ? field : err.field);
   });
 }

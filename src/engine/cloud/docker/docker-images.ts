@@ -43,11 +43,14 @@ export function createEngineImages(
   };
 
   // A refusal quoted from the engine must not carry the password it was sent.
-  const redact = (text: string) => (registry?.password ? text.split(registry.password).join('***') : text);
+  const secrets = registry?.password ? [registry.password, Buffer.from(`${registry.username ?? ''}:${registry.password}`).toString('base64')] : [];
+  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
 
   const pull = async (image: ContainerImage, ref: string, field: string, via: EngineRegistry) => {
-    // A push failure already names the account and the registry (publish-image.ts).
-    const pushed = await via.publisher.publish(image);
+    // A push failure already names the account and the registry (publish-image.ts); a deploy's error is read by many.
+    const pushed = await via.publisher.publish(image).catch((err: unknown) => {
+      throw err instanceof EngineError ? new EngineError(err.kind, redact(err.message), err.field) : new Error(redact(String(err)));
+    });
     const reference = `${pushed.repository}@${pushed.digest}`;
     const auth: PullAuth = { username: via.username, password: via.password, serveraddress: pushed.repository.split('/')[0]! };
     try {
