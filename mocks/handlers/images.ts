@@ -1,4 +1,14 @@
-import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, pushImageVersion, restoreImage, revokeImage } from '../../src/shared/api/images';
+import {
+  assignImageChannel,
+  deleteImageVersion,
+  getImage,
+  listImageFlags,
+  listImages,
+  lookupImage,
+  pushImageVersion,
+  restoreImage,
+  revokeImage,
+} from '../../src/shared/api/images';
 import { descendantsOf, staleParent } from '../../src/shared/bakery/lineage';
 import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
@@ -41,7 +51,16 @@ const stored: StoredImage[] = [
   { id: '0b5e0000-0000-4000-8000-000000000002', name: 'node-base', n: 2, hoursAgo: 21 },
   { id: '0b5e0000-0000-4000-8000-000000000011', name: 'shop-web', n: 1, hoursAgo: 47, parent: '0b5e0000-0000-4000-8000-000000000001', revision: 1, commit: '4f2a9c1e8b' },
   { id: '0b5e0000-0000-4000-8000-000000000012', name: 'shop-web', n: 2, hoursAgo: 20, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 1, commit: '9e1d7b3a42' },
-  { id: '0b5e0000-0000-4000-8000-000000000013', name: 'shop-web', n: 3, hoursAgo: 4, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 2, commit: 'c03f5e6d91', format: 'oci' },
+  {
+    id: '0b5e0000-0000-4000-8000-000000000013',
+    name: 'shop-web',
+    n: 3,
+    hoursAgo: 4,
+    parent: '0b5e0000-0000-4000-8000-000000000002',
+    revision: 2,
+    commit: 'c03f5e6d91',
+    format: 'oci',
+  },
 ];
 const channels: Record<string, string> = {
   'node-base/latest': '0b5e0000-0000-4000-8000-000000000002',
@@ -236,7 +255,14 @@ export const imageHandlers = {
     if (!account) throw notFound(`account '${body.account}' does not exist`, 'account');
     const registry = account.endpoint.registry;
     if (!registry) throw new MockApiError(400, { error: 'bad_request', message: `account '${account.name}' names no registry to push to`, field: 'account' });
-    const push = { name: s.name, version: params.version, registry, repository: `${registry}/${s.name}`, digest: `sha256:${hex(`${ref(s)}@${registry}`)}`, pushedAt: new Date().toISOString() };
+    const push = {
+      name: s.name,
+      version: params.version,
+      registry,
+      repository: `${registry}/${s.name}`,
+      digest: `sha256:${hex(`${ref(s)}@${registry}`)}`,
+      pushedAt: new Date().toISOString(),
+    };
     pushed.splice(0, pushed.length, push, ...pushed.filter((p) => !(p.name === push.name && p.version === push.version && p.registry === registry)));
     return { ...push, log: [`pushing ${ref(s)} to ${registry}`, `pushed ${push.repository}:${params.version} as ${push.digest}`] };
   }),

@@ -22,7 +22,10 @@ beforeAll(async () => {
   const archive = await sampleAppArchive();
   const hex = createHash('sha256').update(readFileSync(archive)).digest('hex');
   copyFileSync(archive, join(bakeryPaths(dataDir).images, `${hex}.oci.tar`));
-  await app.repos.images.create({ name: 'svc', build: { builder: 'oci', tools: {}, packages: [] }, digest: `sha256:${hex}`, sizeBytes: 1, format: 'oci', artifact: `${hex}.oci.tar` }, 'ci');
+  await app.repos.images.create(
+    { name: 'svc', build: { builder: 'oci', tools: {}, packages: [] }, digest: `sha256:${hex}`, sizeBytes: 1, format: 'oci', artifact: `${hex}.oci.tar` },
+    'ci',
+  );
   const registry = `${TEST_REGISTRY ?? '127.0.0.1:1'}/${uniqueName('cli')}`;
   const stamp = { at: new Date().toISOString(), by: 'ana' };
   for (const [name, password] of [

@@ -40,7 +40,10 @@ describe('pushing to an account’s registry', () => {
     dir = mkdtempSync(join(tmpdir(), 'kiln-push-echo-'));
     const paths = bakeryPaths(dir);
     copyFileSync(await sampleAppArchive(), join(paths.images, 'svc.oci.tar'));
-    await repos.images.create({ name: 'svc', build: { builder: 'oci', tools: {}, packages: [] }, digest: `sha256:${'c'.repeat(64)}`, sizeBytes: 1, format: 'oci', artifact: 'svc.oci.tar' }, 'ci');
+    await repos.images.create(
+      { name: 'svc', build: { builder: 'oci', tools: {}, packages: [] }, digest: `sha256:${'c'.repeat(64)}`, sizeBytes: 1, format: 'oci', artifact: 'svc.oci.tar' },
+      'ci',
+    );
     await repos.accounts.create(
       Account.parse({ name: 'echo', provider: 'docker', environment: 'test', regions: ['local'], demo: false, endpoint: { dockerHost: 'unix:///nowhere.sock', registry } }),
       { registryUsername: 'robot', registryPassword: PASSWORD },

@@ -59,7 +59,10 @@ afterEach(async () => {
 async function bake(push: string[], user = 'ana'): Promise<Execution> {
   engine = createEngine({ repos, events: createEventBus(repos), owner: 'a', tickMs: 50 });
   engine.run();
-  const p = await repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: `bake ${push.join(',')}`, stages: [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'svc', push } }] }), 'ana');
+  const p = await repos.pipelines.create(
+    PipelineDraft.parse({ application: 'web', name: `bake ${push.join(',')}`, stages: [{ refId: 'bake', type: 'bake', name: 'Bake', config: { recipe: 'svc', push } }] }),
+    'ana',
+  );
   const { id } = await engine.start(p, { type: 'manual', user, parameters: {} });
   const end = Date.now() + 60_000;
   for (;;) {
@@ -100,7 +103,9 @@ describe('a bake stage that pushes what it baked', { timeout: 90_000 }, () => {
     it('fails the stage naming the account and the registry when the push is refused; the version stays registered', async () => {
       const done = await bake(['wrong']);
       expect(done.status).toBe('TERMINAL');
-      expect(done.stages[0]!.error).toMatch(/^push: account 'wrong' cannot push 'svc:v1': registry 127\.0\.0\.1:\d+ refused .*HTTP 401.*\(svc:v1 was baked and stays registered\)$/);
+      expect(done.stages[0]!.error).toMatch(
+        /^push: account 'wrong' cannot push 'svc:v1': registry 127\.0\.0\.1:\d+ refused .*HTTP 401.*\(svc:v1 was baked and stays registered\)$/,
+      );
       expect(await repos.images.resolve('svc:v1')).toBeDefined();
       const everything = `${(await logOf(done)).join('\n')}\n${JSON.stringify(done)}`;
       expect(everything).not.toContain(WRONG);

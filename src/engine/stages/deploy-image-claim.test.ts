@@ -58,7 +58,10 @@ async function deployShopV1(provider: CloudProvider, beforeEachStep: () => Promi
   const cloud = async () => (await beforeEachStep(), provider);
   const engine = createEngine({ repos: t.repos, events: createEventBus(t.repos), now: () => clock, owner: 'test', leaseMs: 30_000, cloud });
   const config = { account: 'prod', region: 'east', stack: 'claim', image: 'shop:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' };
-  const pipeline = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'ship', stages: [{ refId: 'deploy', type: 'deploy', name: 'Deploy', config }] }), 'ana');
+  const pipeline = await t.repos.pipelines.create(
+    PipelineDraft.parse({ application: 'web', name: 'ship', stages: [{ refId: 'deploy', type: 'deploy', name: 'Deploy', config }] }),
+    'ana',
+  );
   const { id } = await engine.start(pipeline, MANUAL);
   for (let i = 0; i < 50; i++) {
     await engine.tick();

@@ -35,7 +35,9 @@ export function imageDeletionRoutes(app: FastifyInstance, { db, dataDir }: AppDe
           ? [`image${outcome.children.length === 1 ? '' : 's'} ${list(outcome.children)} ${outcome.children.length === 1 ? 'is' : 'are'} built on it`]
           : []),
         ...(outcome.deploys.length
-          ? [`${list(outcome.deploys.map((d) => `execution ${d.executionId} (${d.application} '${d.pipeline}', stage '${d.stage}')`))} ${outcome.deploys.length === 1 ? 'is' : 'are'} deploying it`]
+          ? [
+              `${list(outcome.deploys.map((d) => `execution ${d.executionId} (${d.application} '${d.pipeline}', stage '${d.stage}')`))} ${outcome.deploys.length === 1 ? 'is' : 'are'} deploying it`,
+            ]
           : []),
       ];
       // Only admins get here, and they may read every application, so every group is named.

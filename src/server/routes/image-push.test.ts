@@ -23,7 +23,10 @@ beforeAll(async () => {
   copyFileSync(archive, join(bakeryPaths(dataDir).images, `${hex}.oci.tar`));
   const build = { builder: 'oci' as const, tools: {}, packages: [] };
   await ctx.repos.images.create({ name: 'svc', build, digest: `sha256:${hex}`, sizeBytes: 1, format: 'oci', artifact: `${hex}.oci.tar` }, 'ci');
-  await ctx.repos.images.create({ name: 'site', build: { ...build, builder: 'bundle' }, digest: `sha256:${'b'.repeat(64)}`, sizeBytes: 1, format: 'bundle', artifact: 'b.tar.zst' }, 'ci');
+  await ctx.repos.images.create(
+    { name: 'site', build: { ...build, builder: 'bundle' }, digest: `sha256:${'b'.repeat(64)}`, sizeBytes: 1, format: 'bundle', artifact: 'b.tar.zst' },
+    'ci',
+  );
   const registry = `${TEST_REGISTRY ?? '127.0.0.1:1'}/${uniqueName('team')}`;
   const account = (name: string, endpoint: Record<string, string>) =>
     Account.parse({ name, provider: 'docker', environment: 'test', regions: ['local'], demo: false, endpoint: { dockerHost: 'unix:///nowhere.sock', ...endpoint } });
@@ -51,10 +54,18 @@ describe('pushing an image version to an account’s registry on demand', () => 
   });
 
   it('names the field for an account without a registry, a missing version and a non-OCI image', async () => {
-    expect((await push('ana', 'v1', 'plain')).json()).toMatchObject({ error: 'bad_request', field: 'account', message: expect.stringContaining("account 'plain' names no registry") });
+    expect((await push('ana', 'v1', 'plain')).json()).toMatchObject({
+      error: 'bad_request',
+      field: 'account',
+      message: expect.stringContaining("account 'plain' names no registry"),
+    });
     expect((await push('ana', 'v1', 'nope')).json()).toMatchObject({ error: 'not_found', field: 'account' });
     expect((await push('ana', 'v9', 'reg')).json()).toMatchObject({ error: 'not_found', field: 'version', message: "image 'svc' has no version 'v9'" });
-    expect((await push('ana', 'v1', 'reg', 'site')).json()).toMatchObject({ error: 'bad_request', field: 'version', message: 'site:v1 is a bundle image; only oci images go to a registry' });
+    expect((await push('ana', 'v1', 'reg', 'site')).json()).toMatchObject({
+      error: 'bad_request',
+      field: 'version',
+      message: 'site:v1 is a bundle image; only oci images go to a registry',
+    });
     expect((await ctx.as('ana', 'POST', '/api/images/svc/versions/v1/pushes', {})).json()).toMatchObject({ error: 'bad_request', field: 'account' });
   });
 
@@ -71,7 +82,13 @@ describe('pushing an image version to an account’s registry on demand', () => 
       const again = (await push('dan', 'v1', 'reg')).json();
       expect(again.digest).toBe(body.digest);
       expect(again.log.filter((l: string) => l.includes('already in'))).toHaveLength(2);
-      const everything = [res.body, image.body, JSON.stringify(again), (await ctx.as('ana', 'GET', '/api/accounts/reg')).body, JSON.stringify(await ctx.repos.audit.list({ limit: 50 }))].join('\n');
+      const everything = [
+        res.body,
+        image.body,
+        JSON.stringify(again),
+        (await ctx.as('ana', 'GET', '/api/accounts/reg')).body,
+        JSON.stringify(await ctx.repos.audit.list({ limit: 50 })),
+      ].join('\n');
       expect(everything).not.toContain(TEST_REGISTRY_PASSWORD);
     });
 

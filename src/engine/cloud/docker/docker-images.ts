@@ -23,13 +23,7 @@ export interface EngineRegistry {
  * engine needs no archive sent over its socket; with no registry the bakery's OCI archive is loaded.
  * Either happens once, even when several deploys ask at the same time.
  */
-export function createEngineImages(
-  docker: Docker,
-  source: ContainerImageSource,
-  account: string,
-  flavour: () => Promise<EngineFlavour>,
-  registry?: EngineRegistry | undefined,
-) {
+export function createEngineImages(docker: Docker, source: ContainerImageSource, account: string, flavour: () => Promise<EngineFlavour>, registry?: EngineRegistry | undefined) {
   const loading = new Map<string, Promise<void>>();
 
   const present = async (tag: string) => {
@@ -58,7 +52,11 @@ export function createEngineImages(
       const at = image.tag.lastIndexOf(':');
       await docker.getImage(reference).tag({ repo: image.tag.slice(0, at), tag: image.tag.slice(at + 1) });
     } catch (err) {
-      throw new EngineError('bad_request', `the engine of account '${account}' could not pull '${ref}' (${reference}) from registry ${via.registry}: ${redact(engineMessage(err))}`, field);
+      throw new EngineError(
+        'bad_request',
+        `the engine of account '${account}' could not pull '${ref}' (${reference}) from registry ${via.registry}: ${redact(engineMessage(err))}`,
+        field,
+      );
     }
   };
 

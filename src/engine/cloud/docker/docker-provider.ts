@@ -37,7 +37,12 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     }));
   // An account that names a registry pulls its images from there (pushed first), not from archives sent over the socket.
   const publisher = accountRegistryPublisher({ repos, account, credentials: options.credentials, log });
-  const registry = publisher && { registry: account.endpoint.registry!, publisher, username: options.credentials?.registryUsername, password: options.credentials?.registryPassword };
+  const registry = publisher && {
+    registry: account.endpoint.registry!,
+    publisher,
+    username: options.credentials?.registryUsername,
+    password: options.credentials?.registryPassword,
+  };
   const images = createEngineImages(docker, options.images, account.name, flavour, registry);
   const ports = createPortAllocator(options.ports ?? DEFAULT_CONTAINER_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 60_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };

@@ -18,7 +18,14 @@ afterEach(async () => {
 /** The `containers` account of the harness, naming a registry of its own, with these registry credentials. */
 function withRegistry(password: string) {
   const registry = `${TEST_REGISTRY}/${uniqueName('team')}`;
-  const account = Account.parse({ name: 'containers', provider: 'docker', environment: 'test', regions: ['east'], demo: false, endpoint: { dockerHost: TEST_DOCKER_HOST, registry } });
+  const account = Account.parse({
+    name: 'containers',
+    provider: 'docker',
+    environment: 'test',
+    regions: ['east'],
+    demo: false,
+    endpoint: { dockerHost: TEST_DOCKER_HOST, registry },
+  });
   return { registry, options: { account, credentials: { registryUsername: TEST_REGISTRY_USER, registryPassword: password } } };
 }
 
@@ -42,7 +49,10 @@ describe.skipIf(registryOrSkip() || !TEST_DOCKER_HOST)('a container account with
     h = await openDockerHarness({ ...options, log: (l) => lines.push(l) });
     const v = version();
     await h.provider.createServerGroup(spec('web-pulled-v001', `sample-app:${v}`));
-    await until('the container up', async () => (await h!.provider.getServerGroup({ account: 'containers', region: 'east', name: 'web-pulled-v001' }))?.instances[0]?.health === 'up');
+    await until(
+      'the container up',
+      async () => (await h!.provider.getServerGroup({ account: 'containers', region: 'east', name: 'web-pulled-v001' }))?.instances[0]?.health === 'up',
+    );
 
     const [push] = await h.repos.imagePushes.list('sample-app', v);
     expect(push).toMatchObject({ registry, repository: `${registry}/sample-app` });

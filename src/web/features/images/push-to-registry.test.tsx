@@ -14,8 +14,16 @@ describe('Push to… on the image page', () => {
     const { user } = renderApp('/images/shop-web');
     const form = await screen.findByRole('form', { name: 'Push to a registry' }, { timeout: 10_000 });
     // Only OCI versions go to a registry; only accounts with a registry are offered.
-    expect(within(within(form).getByLabelText('Version')).getAllByRole('option').map((o) => o.textContent)).toEqual(['v3']);
-    expect(within(within(form).getByLabelText('Account')).getAllByRole('option').map((o) => o.textContent)).toEqual(['lab (registry.example.com/lab)']);
+    expect(
+      within(within(form).getByLabelText('Version'))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['v3']);
+    expect(
+      within(within(form).getByLabelText('Account'))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['lab (registry.example.com/lab)']);
     await user.click(within(form).getByRole('button', { name: 'Push to…' }));
     expect((await within(form).findByRole('status')).textContent).toMatch(/^Pushed shop-web:v3 to registry\.example\.com\/lab\/shop-web@sha256:/);
     const pushes = await screen.findByRole('table', { name: 'Where shop-web was pushed' });
