@@ -54,10 +54,10 @@ async function twoVersions() {
 }
 
 /** Starts a deploy of shop:v1 on the fake cloud and runs it to its end on a clock moved by hand. */
-async function deployShopV1(provider: CloudProvider, beforeEachStep: () => Promise<void> = async () => undefined) {
+async function deployShopV1(provider: CloudProvider, beforeEachStep: () => Promise<void> = async () => undefined, image = 'shop:v1') {
   const cloud = async () => (await beforeEachStep(), provider);
   const engine = createEngine({ repos: t.repos, events: createEventBus(t.repos), now: () => clock, owner: 'test', leaseMs: 30_000, cloud });
-  const config = { account: 'prod', region: 'east', stack: 'claim', image: 'shop:v1', capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' };
+  const config = { account: 'prod', region: 'east', stack: 'claim', image, capacity: { min: 1, desired: 1, max: 1 }, strategy: 'none' };
   const pipeline = await t.repos.pipelines.create(
     PipelineDraft.parse({ application: 'web', name: 'ship', stages: [{ refId: 'deploy', type: 'deploy', name: 'Deploy', config }] }),
     'ana',
@@ -109,5 +109,17 @@ describe('deleting an image version while a deploy resolves it', () => {
     expect(done.status).toBe('TERMINAL');
     expect(done.stages[0]!.error).toBe("image 'shop:v1' is not in the registry (deleted, or never baked): no version of 'shop' to deploy");
     expect(launched).toEqual([]);
+  });
+
+  it('launches the version its channel named when the deploy began, though the channel moves before the launch', async () => {
+    await twoVersions();
+    await t.repos.images.assignChannel('shop', 'production', 'v1', 'ana');
+    const { provider, launched } = fakeCloud(async () => {
+      await t.repos.images.assignChannel('shop', 'production', 'v2', 'ana');
+    });
+    const done = await deployShopV1(provider, undefined, 'shop@production');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(launched).toEqual(['web-claim-v001 from shop:v1']);
+    expect(done.stages[0]!.outputs).toMatchObject({ image: 'shop@production' });
   });
 });
