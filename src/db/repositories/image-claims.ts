@@ -45,9 +45,11 @@ export function imageClaimRepository(db: Session): ImageClaimRepository {
       const name = at > 0 ? selector.slice(0, at) : colon > 0 ? selector.slice(0, colon) : selector;
       const label = at > 0 ? undefined : colon > 0 ? selector.slice(colon + 1) : undefined;
       return db.transaction(async (tx) => {
+        const number = label !== undefined && /^v[1-9][0-9]*$/.test(label) ? Number(label.slice(1)) : undefined;
+        // Not the registry's `name:vN` or `name@channel`: the provider says what it makes of it.
+        if (at <= 0 && (number === undefined || !Number.isSafeInteger(number))) return { kind: 'not-registry' as const };
         const known = (await tx.query(`select 1 from images where name = $1 limit 1`, [name])).rows.length > 0;
         if (!known) return { kind: 'not-registry' as const };
-        const number = label !== undefined && /^v[1-9][0-9]*$/.test(label) ? Number(label.slice(1)) : undefined;
         const rows =
           at > 0
             ? (
@@ -56,9 +58,7 @@ export function imageClaimRepository(db: Session): ImageClaimRepository {
                   [name, selector.slice(at + 1)],
                 )
               ).rows
-            : number !== undefined && Number.isSafeInteger(number)
-              ? (await tx.query<{ id: string; version: number }>(`select id, version from images where name = $1 and version = $2 for share`, [name, number])).rows
-              : [];
+            : (await tx.query<{ id: string; version: number }>(`select id, version from images where name = $1 and version = $2 for share`, [name, number])).rows;
         const image = rows[0];
         if (!image) return { kind: 'missing' as const, name };
         await tx.query(`insert into image_claims (image_id, execution_id, stage_ref_id) values ($1, $2, $3) on conflict do nothing`, [
