@@ -170,7 +170,7 @@ export function createDb(now: number = Date.now()): MockDb {
       environment: 'dev',
       regions: ['local'],
       demo: false,
-      endpoint: { dockerHost: 'unix:///run/podman/podman.sock' },
+      endpoint: { dockerHost: 'unix:///run/podman/podman.sock', registry: 'registry.example.com/lab' },
       credentials: { setAt: createdAt, setBy: 'admin' },
     }),
   ];

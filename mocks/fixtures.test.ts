@@ -158,6 +158,7 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   assignImageChannel: { params: { name: 'shop-web', channel: 'staging' }, body: { version: 'v3' } },
   revokeImage: { params: { name: 'node-base', version: 'v2' }, body: { reason: 'rebuilt with a patched kernel', at: '2030-01-01T00:00:00Z' } },
   deleteImageVersion: { params: { name: 'shop-web', version: 'v1' } },
+  pushImageVersion: { params: { name: 'shop-web', version: 'v3' }, body: { account: 'lab' } },
   restoreImage: { params: { name: 'node-base', version: 'v1' }, body: { reason: 'the CVE does not apply: the affected module is not built' } },
   lookupImage: { query: { instanceId: db.serverGroups[0]!.instances[0]!.id } },
   listImageFlags: { params: { application: db.serverGroups[0]!.application } },

@@ -1,10 +1,20 @@
-import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from '../../src/shared/api/images';
+import {
+  assignImageChannel,
+  deleteImageVersion,
+  getImage,
+  listImageFlags,
+  listImages,
+  lookupImage,
+  pushImageVersion,
+  restoreImage,
+  revokeImage,
+} from '../../src/shared/api/images';
 import { descendantsOf, staleParent } from '../../src/shared/bakery/lineage';
 import { flagRunningImage } from '../../src/shared/bakery/image-flags';
 import { ancestorsOf, effectiveRevocation, type RevocationNode } from '../../src/shared/bakery/revocation';
-import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImageUsage } from '../../src/shared/domain/image';
+import { ImageDetail, ImageSummary, ImageVersion, type ChannelAssignment, type ImagePush, type ImageUsage } from '../../src/shared/domain/image';
 import { db } from '../db';
-import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
+import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 import { SHOP_WEB_RECIPE } from './recipes';
 
 const HOUR = 3_600_000;
@@ -25,6 +35,8 @@ interface StoredImage {
   commit?: string;
   own?: { at: string; reason: string; by: string };
   restoration?: { at: string; reason: string; by: string; lifted: { at: string; reason: string; by: string } };
+  /** Bundles unless said: shop-web v3 is an OCI image, the one that can go to a registry. */
+  format?: 'oci';
 }
 
 // node-base v1 is revoked (an OpenSSL fix), so shop-web v1 built on it is revoked through its ancestor.
@@ -39,7 +51,16 @@ const stored: StoredImage[] = [
   { id: '0b5e0000-0000-4000-8000-000000000002', name: 'node-base', n: 2, hoursAgo: 21 },
   { id: '0b5e0000-0000-4000-8000-000000000011', name: 'shop-web', n: 1, hoursAgo: 47, parent: '0b5e0000-0000-4000-8000-000000000001', revision: 1, commit: '4f2a9c1e8b' },
   { id: '0b5e0000-0000-4000-8000-000000000012', name: 'shop-web', n: 2, hoursAgo: 20, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 1, commit: '9e1d7b3a42' },
-  { id: '0b5e0000-0000-4000-8000-000000000013', name: 'shop-web', n: 3, hoursAgo: 4, parent: '0b5e0000-0000-4000-8000-000000000002', revision: 2, commit: 'c03f5e6d91' },
+  {
+    id: '0b5e0000-0000-4000-8000-000000000013',
+    name: 'shop-web',
+    n: 3,
+    hoursAgo: 4,
+    parent: '0b5e0000-0000-4000-8000-000000000002',
+    revision: 2,
+    commit: 'c03f5e6d91',
+    format: 'oci',
+  },
 ];
 const channels: Record<string, string> = {
   'node-base/latest': '0b5e0000-0000-4000-8000-000000000002',
@@ -52,6 +73,8 @@ const history: Array<ChannelAssignment & { name: string }> = [
 ];
 
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
+/** Pushes made in this session ("Push to…"), newest first, before the one built in. */
+const pushed: ImagePush[] = [];
 
 // The same lineage rules as the registry: a child built on an older parent version is stale.
 export function versions(): ImageVersion[] {
@@ -74,7 +97,7 @@ function plainVersions(): ImageVersion[] {
       createdAt: ago(s.hoursAgo),
       ...(s.revision ? { recipe: { id: SHOP_WEB_RECIPE, name: s.name, revision: s.revision } } : {}),
       build: {
-        builder: 'bundle',
+        builder: s.format ?? 'bundle',
         tools: { tar: 'tar (GNU tar) 1.35', zstd: 'Zstandard CLI (64-bit) v1.5.4' },
         packages: ['iotop', 'mtr-tiny', 'sysstat'],
         durationMs: 4200,
@@ -82,8 +105,8 @@ function plainVersions(): ImageVersion[] {
       },
       digest: `sha256:${hex(ref(s))}`,
       sizeBytes: 180_000 + s.n * 1024,
-      format: 'bundle',
-      artifact: `${hex(ref(s))}.tar.zst`,
+      format: s.format ?? 'bundle',
+      artifact: `${hex(ref(s))}${s.format === 'oci' ? '.oci.tar' : '.tar.zst'}`,
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
       run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },
       ...(revocation ? { revocation } : {}),
@@ -143,8 +166,9 @@ function detail(name: string): ImageDetail {
     ancestry: Object.fromEntries(own.map((v) => [v.version, ancestorsOf(v.id, nodes).map((a) => ({ ref: a.ref, revoked: all.find((x) => x.id === a.id)!.revoked }))])),
     usage,
     // One push, so the registry page shows where a version went (the BFF reads image_pushes).
-    pushes:
-      name === 'shop-web' && own.some((v) => v.version === 'v3')
+    pushes: [
+      ...pushed.filter((p) => p.name === name && own.some((v) => v.version === p.version)),
+      ...(name === 'shop-web' && own.some((v) => v.version === 'v3')
         ? [
             {
               name,
@@ -155,7 +179,8 @@ function detail(name: string): ImageDetail {
               pushedAt: ago(3),
             },
           ]
-        : [],
+        : []),
+    ],
   });
 }
 
@@ -222,6 +247,24 @@ export const imageHandlers = {
     if (reasons.length) throw conflict(`${params.name}:${params.version} cannot be deleted: ${reasons.join('; ')}.`, 'version');
     stored.splice(stored.indexOf(s), 1);
     return { name: params.name, version: params.version, deleted: true as const, filesRemoved: true };
+  }),
+  pushImageVersion: handleEndpoint(pushImageVersion, ({ params, body }) => {
+    const s = findStored(params.name, params.version);
+    if (s.format !== 'oci') throw new MockApiError(400, { error: 'bad_request', message: `${ref(s)} is a bundle image; only oci images go to a registry`, field: 'version' });
+    const account = db.accounts.find((a) => a.name === body.account);
+    if (!account) throw notFound(`account '${body.account}' does not exist`, 'account');
+    const registry = account.endpoint.registry;
+    if (!registry) throw new MockApiError(400, { error: 'bad_request', message: `account '${account.name}' names no registry to push to`, field: 'account' });
+    const push = {
+      name: s.name,
+      version: params.version,
+      registry,
+      repository: `${registry}/${s.name}`,
+      digest: `sha256:${hex(`${ref(s)}@${registry}`)}`,
+      pushedAt: new Date().toISOString(),
+    };
+    pushed.splice(0, pushed.length, push, ...pushed.filter((p) => !(p.name === push.name && p.version === push.version && p.registry === registry)));
+    return { ...push, log: [`pushing ${ref(s)} to ${registry}`, `pushed ${push.repository}:${params.version} as ${push.digest}`] };
   }),
   lookupImage: handleEndpoint(lookupImage, ({ query }) => {
     const sg = query.instanceId

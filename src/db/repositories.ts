@@ -18,6 +18,7 @@ import { auditRepository } from './repositories/audit';
 import { oidcRepository } from './repositories/oidc';
 import { imageRepository } from './repositories/images';
 import { imagePushRepository } from './repositories/image-pushes';
+import { imageClaimRepository } from './repositories/image-claims';
 import { recipeRepository } from './repositories/recipes';
 import { jobRunRepository } from './repositories/job-runs';
 import { searchRepository } from './repositories/search';
@@ -52,6 +53,7 @@ export function createRepositories(db: Session): Repositories {
     oidc: oidcRepository(db),
     images: imageRepository(db),
     imagePushes: imagePushRepository(db),
+    imageClaims: imageClaimRepository(db),
     recipes: recipeRepository(db),
     jobRuns: jobRunRepository(db),
     search: searchRepository(db),

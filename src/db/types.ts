@@ -4,6 +4,7 @@ import type { PipelineRevision } from '../shared/api/pipelines';
 import type { EventFilter, KilnEvent, NewKilnEvent } from '../shared/api/events';
 import type { ImageRepository } from './repositories/images';
 import type { ImagePushRepository } from './repositories/image-pushes';
+import type { ImageClaimRepository } from './repositories/image-claims';
 import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
 import type { ClusterOperationRepository } from './repositories/cluster-operations';
@@ -221,6 +222,8 @@ export interface Repositories {
   images: ImageRepository;
   /** Where image versions were pushed (registry, manifest digest). */
   imagePushes: ImagePushRepository;
+  /** Deploys' holds on the image versions they resolved, which a delete respects. */
+  imageClaims: ImageClaimRepository;
   recipes: RecipeRepository;
   /** Launch records and durable results of job attempts. */
   jobRuns: JobRunRepository;

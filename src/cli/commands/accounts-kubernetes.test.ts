@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import type { Repositories } from '../../db/types';
 import { openTestApp } from '../../server/test-app';
 import { type FakeApiServer, startFakeApiServer } from '../../engine/cloud/kubernetes/fake-api-server';
 import { testKubeConfigText } from '../../engine/cloud/kubernetes/test-images';
@@ -13,12 +14,15 @@ let app: FastifyInstance;
 let close: () => Promise<void>;
 let url: string;
 let token: string;
+let repos: Repositories;
 let api: FakeApiServer;
 const home = mkdtempSync(join(tmpdir(), 'kiln-cli-k8s-'));
 const kubeconfig = join(home, 'config');
+const registryPasswordFile = join(home, 'registry-password');
 
 beforeAll(async () => {
-  ({ app, close, token } = await openTestApp());
+  ({ app, close, token, repos } = await openTestApp());
+  writeFileSync(registryPasswordFile, 'cli-registry-pw\n');
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   api = await startFakeApiServer({ images: {}, tokens: { 'cli-token-0123456789': { name: 'kiln', namespaces: '*' } } });
   writeFileSync(kubeconfig, testKubeConfigText(api.url, 'cli-token-0123456789'));
@@ -46,6 +50,10 @@ describe('kiln account add --provider kubernetes', () => {
       'east,west',
       '--registry',
       'registry.example.com/team',
+      '--registry-user',
+      'robot',
+      '--registry-password-file',
+      registryPasswordFile,
     ]);
     expect(add).toMatchObject({ code: EXIT.ok, out: 'Added kubernetes account prod-k8s (other; regions east, west).\n' });
     const get = await kiln(['account', 'get', 'prod-k8s']);
@@ -53,6 +61,12 @@ describe('kiln account add --provider kubernetes', () => {
     expect(get.out).not.toContain('cli-token-0123456789');
     const asJson = JSON.parse((await kiln(['account', 'get', 'prod-k8s', '--json'])).out);
     expect(asJson).toMatchObject({ endpoint: { context: 'fake', registry: 'registry.example.com/team' }, credentials: { setBy: expect.any(String) } });
+    expect(JSON.stringify(asJson)).not.toContain('cli-registry-pw');
+    expect(await repos.accounts.credentials('prod-k8s')).toMatchObject({ registryUsername: 'robot', registryPassword: 'cli-registry-pw' });
+    expect(await kiln(['account', 'add', 'k2', '--provider', 'kubernetes', '--namespaces', 'east', '--registry-user', 'robot'])).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--registry-user and --registry-password-file go together'),
+    });
   });
 
   it('exits 2 without namespaces, and 1 with the server’s reason for a kubeconfig file it cannot read', async () => {

@@ -90,6 +90,8 @@ export const accountCommands = [
       context: { type: 'string' },
       namespaces: { type: 'string' },
       registry: { type: 'string' },
+      'registry-user': { type: 'string' },
+      'registry-password-file': { type: 'string' },
     },
     optionHelp: [
       '--provider local|docker|qemu|kubernetes  where server groups run (required; qemu: VMs on this machine; kubernetes is experimental)',
@@ -101,7 +103,8 @@ export const accountCommands = [
       '--kubeconfig-path PATH    kubernetes: or a kubeconfig file on the Kiln server',
       '--context NAME            kubernetes: the kubeconfig context (default: its current one)',
       "--namespaces A,B          kubernetes: the namespaces deployed to (the account's regions)",
-      '--registry HOST/PATH      kubernetes: the registry the cluster pulls images from',
+      '--registry HOST/PATH      kubernetes, docker: the registry the cluster or engine pulls images from (Kiln pushes them there first)',
+      '--registry-user NAME      the registry user; --registry-password-file FILE its password (sent and stored write-only)',
     ],
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
@@ -121,6 +124,10 @@ export const accountCommands = [
       const regions = [...((values.region as string[] | undefined) ?? []), ...namespaces];
       if (regions.length === 0) throw usageError(provider.data === 'kubernetes' ? '--namespaces is required' : '--region is required (repeat it for several regions)');
       const kubeconfig = readPem(values.kubeconfig, '--kubeconfig');
+      // A file, never an argument: a password on the command line is visible to everyone running ps.
+      const registryPassword = readPem(values['registry-password-file'], '--registry-password-file')?.replace(/\r?\n$/, '');
+      const registryUser = typeof values['registry-user'] === 'string' ? values['registry-user'] : undefined;
+      if ((registryUser === undefined) !== (registryPassword === undefined)) throw usageError('--registry-user and --registry-password-file go together');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);
       if (environment && !environment.success) throw usageError(`--environment must be one of ${Environment.options.join(', ')}`);
       const tlsCert = readPem(values['tls-cert'], '--tls-cert');
@@ -140,7 +147,16 @@ export const accountCommands = [
             ...(typeof values.context === 'string' ? { context: values.context } : {}),
             ...(typeof values.registry === 'string' ? { registry: values.registry } : {}),
           },
-          ...(tlsCert || tlsKey || kubeconfig ? { credentials: { ...(tlsCert ? { tlsCert } : {}), ...(tlsKey ? { tlsKey } : {}), ...(kubeconfig ? { kubeconfig } : {}) } } : {}),
+          ...(tlsCert || tlsKey || kubeconfig || registryUser !== undefined
+            ? {
+                credentials: {
+                  ...(tlsCert ? { tlsCert } : {}),
+                  ...(tlsKey ? { tlsKey } : {}),
+                  ...(kubeconfig ? { kubeconfig } : {}),
+                  ...(registryUser !== undefined ? { registryUsername: registryUser, registryPassword } : {}),
+                },
+              }
+            : {}),
         } as never,
       });
       print(io, json, account, () => `Added ${account.provider} account ${account.name} (${account.environment}; regions ${account.regions.join(', ')}).\n`);

@@ -1,4 +1,4 @@
-import { deleteImageVersion, getImage, listImages, restoreImage, revokeImage } from '../../shared/api/images';
+import { deleteImageVersion, getImage, listImages, pushImageVersion, restoreImage, revokeImage } from '../../shared/api/images';
 import { createPipeline } from '../../shared/api/pipelines';
 import { ApplicationName } from '../../shared/domain/names';
 import { describeImport, importSizeProblem, importSpinnakerPipelines } from '../../shared/spinnaker/import';
@@ -135,6 +135,23 @@ export const imageCommands = [
         deleted,
         () => `Deleted ${deleted.name}:${deleted.version}${deleted.filesRemoved ? ' and its files' : ' (its files stay: another version holds the same bytes)'}\n`,
       );
+      return EXIT.ok;
+    },
+  }),
+  defineCommand({
+    words: ['image', 'push'],
+    args: ['NAME:VERSION'],
+    summary: "Push an oci image version to an account's registry with the account's credentials (needs EXECUTE on the account)",
+    options: { account: { type: 'string' } },
+    optionHelp: ['--account NAME  the account whose registry (and write-only registry credentials) to push to (required)'],
+    async run({ io, client, values, positionals, json }) {
+      if (!values.account) throw usageError('--account is required: the account whose registry to push to');
+      const ref = positionals[0] ?? '';
+      const colon = ref.lastIndexOf(':');
+      if (colon <= 0) throw usageError(`'${ref}' is not NAME:VERSION (e.g. shop:v3)`);
+      const params = { name: ref.slice(0, colon), version: ref.slice(colon + 1) };
+      const pushed = await client(pushImageVersion, { params, body: { account: values.account as string } });
+      print(io, json, pushed, () => `${pushed.log.join('\n')}\nPushed ${pushed.name}:${pushed.version} to ${pushed.repository}@${pushed.digest}\n`);
       return EXIT.ok;
     },
   }),

@@ -1,4 +1,5 @@
 import type { Session } from '../types';
+import { imageClaimRepository, type ImageClaimant } from './image-claims';
 
 /** A server group that still runs the version, or an image built on it (`through`, as `name:vN`). */
 export interface ImageVersionUser {
@@ -11,14 +12,16 @@ export interface ImageVersionUser {
 
 export type ImageVersionDeletion =
   | { deleted: true; artifact: string; digest: string; sharedArtifact: boolean }
-  | { deleted: false; serverGroups: ImageVersionUser[]; channels: string[]; children: string[] };
+  | { deleted: false; serverGroups: ImageVersionUser[]; channels: string[]; children: string[]; deploys: ImageClaimant[] };
 
 /**
  * Deleting one version of an image from the registry. Refused while anything still depends on it:
  * a server group running it (or an image built on it), a channel pointing at it, a child image
- * (whose lineage would dangle). Returns undefined when the image has no such version.
+ * (whose lineage would dangle), a deploy that resolved it and has not launched its group yet
+ * (image-claims.ts: the row lock below orders this against the claim). Returns undefined when the
+ * image has no such version. `beforeCommit` lets a test act while the version's row is locked.
  */
-export function imageVersionDeletion(db: Session) {
+export function imageVersionDeletion(db: Session, hooks: { beforeCommit?: () => Promise<void> } = {}) {
   return {
     async delete(name: string, version: string): Promise<ImageVersionDeletion | undefined> {
       const number = /^v[1-9][0-9]*$/.test(version) ? Number(version.slice(1)) : NaN;
@@ -50,7 +53,9 @@ export function imageVersionDeletion(db: Session) {
             ...(r.image_name === name && r.image_version === version ? {} : { through: `${r.image_name}:${r.image_version}` }),
           }),
         );
-        if (channels.length || children.length || serverGroups.length) return { deleted: false as const, serverGroups, channels, children };
+        // Read after the row lock: a claim committed before it is seen; a later one waits for this transaction.
+        const deploys = await imageClaimRepository(tx).claimants(image.id);
+        if (channels.length || children.length || serverGroups.length || deploys.length) return { deleted: false as const, serverGroups, channels, children, deploys };
         // The channel history must not point at a row that is gone; the moves of other versions stay.
         await tx.query(`delete from image_channel_history where image_id = $1`, [image.id]);
         await tx.query(`update image_channel_history set previous_image_id = null where previous_image_id = $1`, [image.id]);
@@ -58,6 +63,7 @@ export function imageVersionDeletion(db: Session) {
         await tx.query(`delete from image_pushes where image_name = $1 and image_version = $2`, [name, version]);
         await tx.query(`delete from images where id = $1`, [image.id]);
         const shared = (await tx.query<{ n: number }>(`select count(*)::int as n from images where artifact = $1`, [image.artifact])).rows[0]?.n ?? 0;
+        await hooks.beforeCommit?.();
         return { deleted: true as const, artifact: image.artifact, digest: image.digest, sharedArtifact: shared > 0 };
       });
     },

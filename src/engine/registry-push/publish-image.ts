@@ -24,7 +24,12 @@ export function accountRegistryPublisher(deps: {
 }): ImagePublisher | undefined {
   const registry = deps.account.endpoint.registry;
   if (!registry) return undefined;
-  const say = deps.log ?? (() => {});
+  // Never in a log line or an error, even when a registry quotes back what it was sent.
+  const password = deps.credentials?.registryPassword;
+  const secrets = password ? [password, Buffer.from(`${deps.credentials?.registryUsername ?? ''}:${password}`).toString('base64')] : [];
+  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
+  const log = deps.log;
+  const say = log ? (line: string) => log(redact(line)) : () => {};
   return {
     async publish(image) {
       const { name, version } = image.ref;
@@ -35,8 +40,8 @@ export function accountRegistryPublisher(deps: {
         { registry, username: deps.credentials?.registryUsername, password: deps.credentials?.registryPassword, name, tag: version },
         { say },
       ).catch((err: unknown) => {
-        if (err instanceof EngineError) throw new EngineError(err.kind, `account '${deps.account.name}' cannot push '${name}:${version}': ${err.message}`, 'image');
-        throw new EngineError('bad_request', `account '${deps.account.name}' cannot push '${name}:${version}' to ${registry}: ${(err as Error).message}`, 'image');
+        if (err instanceof EngineError) throw new EngineError(err.kind, redact(`account '${deps.account.name}' cannot push '${name}:${version}': ${err.message}`), 'image');
+        throw new EngineError('bad_request', redact(`account '${deps.account.name}' cannot push '${name}:${version}' to ${registry}: ${(err as Error).message}`), 'image');
       });
       return deps.repos.imagePushes.record({ name, version, registry, repository: pushed.repository, digest: pushed.digest });
     },

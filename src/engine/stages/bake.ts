@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { bakeStage } from '../../shared/stages/bake';
 import { bakeRun, forgetBakeRun, launchBakeRun } from '../bakery/bake-runs';
-import { defineHandler } from './handler';
-import { BuildMetadata } from '../../shared/domain/image';
+import { defineHandler, type StepResult } from './handler';
+import { BuildMetadata, type ImageVersion } from '../../shared/domain/image';
 import type { Execution } from '../../shared/domain/execution';
+import { pushBaked, pushRefusal } from './bake-push';
 
 /** The stage fields that end up in the image's build metadata, by their path there. */
 const CONFIG_FIELD: Record<string, string> = { 'git.commit': 'gitCommit', 'git.ref': 'gitRef', ciRunUrl: 'ciRunUrl' };
@@ -48,11 +49,19 @@ export const bakeHandler = defineHandler<Config>({
   async step({ config, resolve, stage, execution, now, repos, services }) {
     const soon = new Date(now.getTime() + POLL_MS);
     const run = bakeRun(execution.id, stage.refId);
+    /** The stage's end once the image is registered: pushed where `push` says first. */
+    const succeed = async (image: ImageVersion, cached: boolean, context?: Record<string, unknown>): Promise<StepResult> => {
+      const outputs = outputsOf(image, cached);
+      if (config.push.length === 0) return { status: 'SUCCEEDED', outputs, ...(context ? { context } : {}) };
+      const pushed = await pushBaked({ repos, log: services.log }, image, config.push);
+      if (pushed.error) return { status: 'FAILED', error: pushed.error };
+      return { status: 'SUCCEEDED', outputs: { ...outputs, pushes: pushed.pushes }, ...(context ? { context } : {}) };
+    };
 
     if (!run) {
       if (typeof stage.context.launchedAt === 'string') {
         const baked = await repos.images.byBuild(execution.id, stage.refId);
-        if (baked) return { status: 'SUCCEEDED', outputs: outputsOf(baked, false) };
+        if (baked) return succeed(baked, false);
         const heartbeat = Date.parse(String(stage.context.heartbeatAt ?? stage.context.launchedAt));
         if (now.getTime() - heartbeat < HEARTBEAT_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
         return {
@@ -62,6 +71,8 @@ export const bakeHandler = defineHandler<Config>({
       }
       const recipe = await repos.recipes.getByName(config.recipe);
       if (!recipe) return { status: 'FAILED', error: `recipe: no recipe named '${config.recipe}'` };
+      const refused = await pushRefusal(repos, execution, config.push);
+      if (refused) return { status: 'FAILED', error: refused };
       const text = (v: string | undefined) => {
         const value = v === undefined ? undefined : resolve(v);
         return value === undefined || value === null || value === '' ? undefined : String(value);
@@ -103,6 +114,6 @@ export const bakeHandler = defineHandler<Config>({
     if (run.state === 'running') return { status: 'RUNNING', wakeAt: soon, context: { heartbeatAt: now.toISOString() } };
     forgetBakeRun(execution.id, stage.refId);
     if (run.state === 'failed') return { status: 'FAILED', error: run.error };
-    return { status: 'SUCCEEDED', outputs: outputsOf(run.image, run.cached), context: { imageId: run.image.id } };
+    return succeed(run.image, run.cached, { imageId: run.image.id });
   },
 });

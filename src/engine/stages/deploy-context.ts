@@ -5,6 +5,8 @@ export interface DeployContext {
   phase?: 'create' | 'healthy' | 'delay' | 'step-delay' | 'gate' | 'analyze';
   serverGroup?: string;
   image?: string;
+  /** The registry version the stage claimed for `image` (`name:vN`, a channel resolved once): what it launches. */
+  claimed?: string;
   /** A revoked image deployed anyway: the reason given and what the revocation said. */
   imageOverride?: { reason: string; revocation: string };
   cluster?: string;

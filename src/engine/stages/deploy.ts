@@ -67,9 +67,14 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
   if (ctx.phase === undefined) {
     const cluster = formatCluster({ app: application, stack: config.stack || undefined, detail: config.detail || undefined });
     const image = String(input.resolve(config.image));
-    await provider.resolveImage(image); // an unknown image fails here, before anything is launched
+    // Claimed before the provider fetches it: from here until the stage ends a delete of the version is refused.
+    const claim = await input.repos.imageClaims.claim(image, { executionId: execution.id, stageRefId: input.stage.refId });
+    if (claim.kind === 'missing') throw new Error(`image '${image}' is not in the registry (deleted, or never baked): no version of '${claim.name}' to deploy`);
+    // A channel that moves later does not change what this deploy checked and launches.
+    const claimed = claim.kind === 'claimed' ? `${claim.name}:${claim.version}` : undefined;
+    await provider.resolveImage(claimed ?? image); // an unknown image fails here, before anything is launched
     // A revoked image (or one whose ancestor is revoked) is refused unless the stage gives a reason.
-    const check = await checkDeployable(input.repos, image, { overrideReason: config.revokedImageOverride, field: 'image', now });
+    const check = await checkDeployable(input.repos, claimed ?? image, { overrideReason: config.revokedImageOverride, field: 'image', now });
     const groups = await clusterGroups(input.repos, { application, account: config.account, region: config.region, cluster });
     const previous = groups.filter((g) => !g.disabled).map((g) => g.name);
     const serverGroup = nextServerGroupName(
@@ -82,6 +87,7 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
         phase: 'create',
         serverGroup,
         image,
+        ...(claimed ? { claimed } : {}),
         cluster,
         previous,
         ...(previous[0] ? { baseline: previous[0] } : {}),
@@ -115,7 +121,7 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
           account: config.account,
           region: config.region,
           name,
-          image: ctx.image!,
+          image: ctx.claimed ?? ctx.image!,
           loadBalancers: config.loadBalancers,
           capacity: { min: Math.min(config.capacity.min, want), desired: want, max: Math.max(config.capacity.max, want) },
           userData: config.userData,

@@ -91,11 +91,27 @@ describe('accounts through the API', () => {
     [{ name: 'x7', provider: 'docker', regions: ['east'], endpoint: { dockerHost: 'tcp://10.1.2.3:2375' } }, 400, 'endpoint.tls'],
     [{ name: 'x8', provider: 'docker', regions: ['east'], endpoint: { dockerHost: 'unix:///nonexistent/kiln/docker.sock' } }, 409, 'endpoint.dockerHost'],
     [{ name: 'x9', provider: 'qemu', regions: ['east'], endpoint: { dockerHost: 'unix:///tmp/kiln-x9.sock' } }, 400, 'endpoint.dockerHost'],
+    [{ name: 'x10', provider: 'local', regions: ['east'], endpoint: { registry: 'registry.example.com/team' } }, 400, 'endpoint.registry'],
+    [{ name: 'x11', provider: 'qemu', regions: ['east'], endpoint: { context: 'prod' } }, 400, 'endpoint.kubeconfigPath'],
     [{ name: 'prod', provider: 'local', regions: ['east'] }, 409, 'name'],
   ])('refuses %j with %i naming %s', async (payload, status, field) => {
     const res = await post(payload);
     expect(res.statusCode).toBe(status);
     expect(res.json().field).toBe(field);
+  });
+
+  it('lets a docker account name the registry its engine pulls from, with write-only registry credentials', async () => {
+    const res = await post({
+      name: 'pulls',
+      provider: 'docker',
+      regions: ['local'],
+      endpoint: { dockerHost: engine.dockerHost, registry: 'registry.example.com/team' },
+      credentials: { registryUsername: 'robot', registryPassword: 'registry-never-shown' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().endpoint).toMatchObject({ registry: 'registry.example.com/team' });
+    expect((await app.inject({ url: '/api/accounts/pulls', headers: reader })).body).not.toContain('registry-never-shown');
+    expect(await repos.accounts.credentials('pulls')).toMatchObject({ registryUsername: 'robot', registryPassword: 'registry-never-shown' });
   });
 
   it('adds a qemu account (VMs on this machine), which needs no endpoint', async () => {

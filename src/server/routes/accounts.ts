@@ -23,9 +23,12 @@ function checkEndpoint(account: Account): void {
     throw new HttpError(400, 'bad_request', `A ${account.provider} account runs on this machine and has no docker host.`, 'endpoint.dockerHost');
   if (account.provider === 'kubernetes' && host)
     throw new HttpError(400, 'bad_request', 'A kubernetes account reaches its cluster through a kubeconfig, not a docker host.', 'endpoint.dockerHost');
-  const kube = account.endpoint.kubeconfigPath ?? account.endpoint.context ?? account.endpoint.registry;
+  const kube = account.endpoint.kubeconfigPath ?? account.endpoint.context;
   if (account.provider !== 'kubernetes' && kube !== undefined)
-    throw new HttpError(400, 'bad_request', `A ${account.provider} account has no kubeconfig, context or registry.`, 'endpoint.kubeconfigPath');
+    throw new HttpError(400, 'bad_request', `A ${account.provider} account has no kubeconfig or context.`, 'endpoint.kubeconfigPath');
+  // Clusters and container engines pull from a registry; the local cloud and VMs run from Kiln's own store.
+  if (account.provider !== 'kubernetes' && account.provider !== 'docker' && account.endpoint.registry !== undefined)
+    throw new HttpError(400, 'bad_request', `A ${account.provider} account runs images from Kiln's own store, not from a registry.`, 'endpoint.registry');
   if (host) {
     const target = dockerTarget(host);
     if (!('socketPath' in target) && !target.secure && !account.endpoint.tls && !LOOPBACK.test(target.host)) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageDetail } from '../../shared/domain/image';
+import { PipelineDraft } from '../../shared/domain/pipeline';
 import { bakeryPaths } from '../../engine/index';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
@@ -93,5 +94,28 @@ describe('deleting an image version', () => {
     const res = await del('ana', 'lonely', 'v9');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: 'not_found', field: 'version', message: "image 'lonely' has no version 'v9'" });
+  });
+});
+
+describe('deleting an image version a running deploy holds', () => {
+  it('is refused with 409 naming the execution, its pipeline and stage, until that stage ends', async () => {
+    await version('held', '5');
+    await version('held', '6');
+    const pipeline = await ctx.repos.pipelines.create(
+      PipelineDraft.parse({ application: 'web', name: 'Hold', stages: [{ refId: 'deploy', type: 'wait', name: 'Deploy', config: { seconds: 3600 } }] }),
+      'ana',
+    );
+    const started = (await ctx.as('ana', 'POST', `/api/pipelines/${pipeline.id}/executions`, {})).json() as { id: string };
+    // What the deploy stage does when it resolves its image (deploy-image-claim.test.ts runs the real stage).
+    expect(await ctx.repos.imageClaims.claim('held:v1', { executionId: started.id, stageRefId: 'deploy' })).toEqual({ kind: 'claimed', name: 'held', version: 'v1' });
+
+    const res = await del('ana', 'held', 'v1');
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ field: 'version', details: { executions: [{ executionId: started.id, application: 'web', pipeline: 'Hold', stage: 'Deploy' }] } });
+    expect(res.json().message).toBe(`held:v1 cannot be deleted: execution ${started.id} (web 'Hold', stage 'Deploy') is deploying it.`);
+    expect(await versions('held')).toEqual(['v2', 'v1']);
+
+    expect((await ctx.as('ana', 'POST', `/api/executions/${started.id}/cancel`, { reason: 'done' })).statusCode).toBe(200);
+    expect((await del('ana', 'held', 'v1')).statusCode).toBe(200);
   });
 });

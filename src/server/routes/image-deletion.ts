@@ -34,12 +34,18 @@ export function imageDeletionRoutes(app: FastifyInstance, { db, dataDir }: AppDe
         ...(outcome.children.length
           ? [`image${outcome.children.length === 1 ? '' : 's'} ${list(outcome.children)} ${outcome.children.length === 1 ? 'is' : 'are'} built on it`]
           : []),
+        ...(outcome.deploys.length
+          ? [
+              `${list(outcome.deploys.map((d) => `execution ${d.executionId} (${d.application} '${d.pipeline}', stage '${d.stage}')`))} ${outcome.deploys.length === 1 ? 'is' : 'are'} deploying it`,
+            ]
+          : []),
       ];
       // Only admins get here, and they may read every application, so every group is named.
       throw new HttpError(409, 'conflict', `${params.name}:${params.version} cannot be deleted: ${reasons.join('; ')}.`, 'version', {
         serverGroups: outcome.serverGroups,
         channels: outcome.channels,
         children: outcome.children,
+        executions: outcome.deploys,
       });
     }
     const removed = removeArtifactFiles(paths, outcome, outcome.sharedArtifact);

@@ -6,6 +6,7 @@ import { notifyImagesChanged } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { imageDownloadRoutes } from './image-download';
 import { imageDeletionRoutes } from './image-deletion';
+import { imagePushRoutes } from './image-push';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
@@ -14,6 +15,7 @@ export function imageRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { repos, dataDir } = deps;
   imageDownloadRoutes(app, repos, dataDir);
   imageDeletionRoutes(app, deps);
+  imagePushRoutes(app, deps);
 
   registerEndpoint(app, listImages, () => repos.images.list());
 

@@ -42,7 +42,7 @@ import {
   startExecution,
 } from './executions';
 import { getJudgmentContext, listPendingJudgments } from './approvals';
-import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, restoreImage, revokeImage } from './images';
+import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, pushImageVersion, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
 
 import { convertSpinnakerPipeline } from './spinnaker';
@@ -115,6 +115,7 @@ export const allEndpoints = {
   assignImageChannel,
   revokeImage,
   deleteImageVersion,
+  pushImageVersion,
   restoreImage,
   lookupImage,
   listImageFlags,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { ChannelAssignment, ChannelName, ImageDetail, ImageRef, ImageSummary, ImageVersion, ImageVersionLabel } from '../domain/image';
+import { ChannelAssignment, ChannelName, ImageDetail, ImagePush, ImageRef, ImageSummary, ImageVersion, ImageVersionLabel } from '../domain/image';
+import { AccountName } from '../domain/ids';
 import { ImageName } from '../domain/recipe';
 import { ApplicationParams } from './applications';
 
@@ -69,6 +70,23 @@ export const deleteImageVersion = endpoint({
     'Delete a version and its files (kept when another version shares the bytes); 409 naming the server groups that run it, the channels pointing at it and the images built on it',
   params: ImageParams.extend({ version: ImageVersionLabel }),
   response: DeletedImageVersion,
+});
+
+export const PushImageBody = z.object({ account: AccountName });
+
+/** Where the version went, and what the push did (each blob uploaded, mounted or already there). */
+export const ImagePushResult = ImagePush.extend({ log: z.array(z.string()) });
+export type ImagePushResult = z.infer<typeof ImagePushResult>;
+
+export const pushImageVersion = endpoint({
+  method: 'POST',
+  path: '/api/images/:name/versions/:version/pushes',
+  summary:
+    "Push an oci version to an account's registry with the account's write-only credentials (EXECUTE on the account); blobs the registry has are skipped, the manifest digest is recorded",
+  params: ImageParams.extend({ version: ImageVersionLabel }),
+  body: PushImageBody,
+  status: 201,
+  response: ImagePushResult,
 });
 
 export const ImageLookupQuery = z

@@ -14,6 +14,7 @@ import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../serv
 import { adoptContainers } from './docker-adopt';
 import { createContainerJobs } from './docker-jobs';
 import { createEngineImages } from './docker-images';
+import { accountRegistryPublisher } from '../../registry-push/publish-image';
 import { connectEngine, engineMessage } from './docker-engine';
 import { type ContainerNetwork, containerNetwork, detectFlavour, type EngineFlavour } from './engine-flavour';
 import { containerLogTail, removeGroupContainers } from './docker-leftovers';
@@ -34,7 +35,15 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       asked = undefined;
       throw err;
     }));
-  const images = createEngineImages(docker, options.images, account.name, flavour);
+  // An account that names a registry pulls its images from there (pushed first), not from archives sent over the socket.
+  const publisher = accountRegistryPublisher({ repos, account, credentials: options.credentials, log });
+  const registry = publisher && {
+    registry: account.endpoint.registry!,
+    publisher,
+    username: options.credentials?.registryUsername,
+    password: options.credentials?.registryPassword,
+  };
+  const images = createEngineImages(docker, options.images, account.name, flavour, registry);
   const ports = createPortAllocator(options.ports ?? DEFAULT_CONTAINER_PORTS);
   const timings: RuntimeTimings = { readyTimeoutMs: 60_000, healthIntervalMs: 1000, unhealthyThreshold: 3, healthTimeoutMs: 2000, goneLingerMs: 10_000, ...options.timings };
   // Kiln's metadata service is reachable from containers only on a local engine (see containerNetwork).

@@ -15,6 +15,7 @@ import { ChannelPanel } from '../../features/images/channel-panel';
 import { useImageMutations } from '../../features/images/image-mutations';
 import { imageQuery } from '../../features/images/image-queries';
 import { ImagePushesTable } from '../../features/images/image-pushes-table';
+import { PushToRegistry } from '../../features/images/push-to-registry';
 import { ImageUsageTable } from '../../features/images/image-usage-table';
 import { ImageVersionsTable } from '../../features/images/image-versions-table';
 import { RevokeDialog } from '../../features/images/revoke-dialog';
@@ -24,7 +25,7 @@ import { paths } from '../../lib/paths';
 export function ImageDetailPage() {
   const { name = '' } = useParams();
   const query = useQuery(imageQuery(name));
-  const { revoke, assign, restore, remove } = useImageMutations(name);
+  const { revoke, assign, restore, remove, push } = useImageMutations(name);
   const [revoking, setRevoking] = useState<ImageVersion | undefined>();
   const [restoring, setRestoring] = useState<ImageVersion | undefined>();
   const [deleting, setDeleting] = useState<ImageVersion | undefined>();
@@ -83,7 +84,10 @@ export function ImageDetailPage() {
               <ImageUsageTable detail={detail} />
             </DetailSection>
             <DetailSection title="Pushed to registries">
-              <ImagePushesTable detail={detail} />
+              <div className="flex flex-col gap-3">
+                <ImagePushesTable detail={detail} />
+                <PushToRegistry detail={detail} push={push} />
+              </div>
             </DetailSection>
             <DetailSection title="Channels">
               <ChannelPanel detail={detail} assign={assign} />

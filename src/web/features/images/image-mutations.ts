@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { assignImageChannel, deleteImageVersion, restoreImage, revokeImage } from '../../../shared/api/images';
+import { assignImageChannel, deleteImageVersion, pushImageVersion, restoreImage, revokeImage } from '../../../shared/api/images';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
 
-/** Revoke, restore or delete a version, or move a channel; either way every image view is refetched (revocation spreads across names). */
+/** Revoke, restore, delete or push a version, or move a channel; either way every image view is refetched (revocation spreads across names). */
 export function useImageMutations(name: string) {
   const client = useQueryClient();
   const onSettled = () => client.invalidateQueries({ queryKey: queryKeys.images.all });
@@ -24,5 +24,9 @@ export function useImageMutations(name: string) {
     mutationFn: ({ version }: { version: string }) => apiFetch(deleteImageVersion, { params: { name, version } }),
     onSettled,
   });
-  return { revoke, assign, restore, remove };
+  const push = useMutation({
+    mutationFn: ({ version, account }: { version: string; account: string }) => apiFetch(pushImageVersion, { params: { name, version }, body: { account } }),
+    onSettled,
+  });
+  return { revoke, assign, restore, remove, push };
 }
