@@ -21,7 +21,7 @@ describe('oci builder', () => {
       name: 'shop-oci',
       builder: 'oci',
       artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
-      run: { entrypoint: 'app/server.mjs' },
+      run: { entrypoint: 'app/server.mjs', user: '10001:10001' },
       tests: { files: ['/app/server.mjs'] },
     });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 'tester' });
@@ -47,6 +47,8 @@ describe('oci builder', () => {
     const manifest = JSON.parse(blob(index.manifests[0].digest).toString());
     const config = JSON.parse(blob(manifest.config.digest).toString());
     expect(config.config.Entrypoint).toEqual(['node', '/app/server.mjs']);
+    // The recipe's run.user: an engine starts the app as that user, not as root.
+    expect(config.config.User).toBe('10001:10001');
     const layerFile = join(blobs, manifest.layers[0].digest.slice(7));
     expect(manifest.layers[0]).toMatchObject({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: statSync(layerFile).size });
     // diff_id is the digest of the uncompressed layer.

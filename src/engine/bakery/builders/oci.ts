@@ -30,9 +30,10 @@ const TAR_FLAGS = [
  * An OCI image layout (image-spec 1.0: `oci-layout`, `index.json`, `blobs/sha256/…`) with the root
  * as one gzip layer, written directly — the format is a few JSON documents and a tarball, so no
  * umoci or skopeo is needed. The config's entrypoint runs the recipe's `run.entrypoint` with node.
- * The layout is packed as one reproducible tar, the artifact the registry stores.
+ * The layout is packed as one reproducible tar, the artifact the registry stores. `user` (the recipe's
+ * `run.user`) becomes the config's User, so an engine never runs the app as root unless asked to.
  */
-export async function buildOci(log: BakeLog, root: string, work: string, options: { tag: string; entrypoint?: string | undefined }) {
+export async function buildOci(log: BakeLog, root: string, work: string, options: { tag: string; entrypoint?: string | undefined; user?: string | undefined }) {
   const layout = join(work, 'oci');
   const blobs = join(layout, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
@@ -63,6 +64,7 @@ export async function buildOci(log: BakeLog, root: string, work: string, options
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       ...(options.entrypoint ? { Entrypoint: ['node', `/${options.entrypoint.replace(/^\/+/, '')}`] } : {}),
       WorkingDir: '/',
+      ...(options.user ? { User: options.user } : {}),
     },
     rootfs: { type: 'layers', diff_ids: [diffId] },
     history: [{ created, created_by: 'kiln bakery (oci builder)' }],
