@@ -30,6 +30,7 @@ import { trafficActorSchema } from './migrations/230-traffic-actor';
 import { imagePushesSchema } from './migrations/240-image-pushes';
 import { readModelBumpsAtCommitSchema } from './migrations/245-read-model-bumps-at-commit';
 import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
+import { executionLogCursorSchema } from './migrations/270-execution-log-cursor';
 import type { Session } from './types';
 
 export interface Migration {
@@ -77,6 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
   imagePushesSchema,
   readModelBumpsAtCommitSchema,
   eventsCommitOrderSchema,
+  executionLogCursorSchema,
 ];
 
 /**

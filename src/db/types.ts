@@ -289,8 +289,13 @@ export interface ExecutionRepository {
 }
 
 export interface ExecutionLogRepository {
-  /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
-  append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
+  /**
+   * Stores lines as one chunk; returns the sequence number of the first line and the bytes stored.
+   * `cursor` says where the chunk ends in the source the lines were read from (opaque here).
+   */
+  append(executionId: string, refId: string, lines: readonly string[], cursor?: string): Promise<{ firstSeq: number; bytes: number }>;
+  /** The cursor of the stage's newest chunk that has one: where to resume reading its source. */
+  lastCursor(executionId: string, refId: string): Promise<string | undefined>;
   /**
    * Lines with seq > after (default 0), oldest first, at most `limit`; with `before`, the last
    * `limit` lines below it (the tail of the log when `before` is past its end). `at` is when the
