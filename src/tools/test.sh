@@ -66,7 +66,7 @@ VM_PID=$!
 PG_ONLY_ONCE=src/engine/bakery/builders/**,src/engine/bakery/checks/**,src/engine/bakery/[!r]*.test.ts,src/engine/bakery/reproducible-disk.test.ts,src/engine/cloud/docker/**,src/engine/cloud/kubernetes/**,src/engine/cloud/local*.test.ts,src/engine/cloud/contract/**
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/load-balancer-client.test.ts,src/engine/cloud/metadata-service.test.ts,src/engine/cloud/balancer-restart.test.ts
-PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/routes/container-instance-log.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/demo-containers-start.test.ts,src/server/routes/container-instance-log.test.ts
 set +e
 KILN_TEST_EXCLUDE=$PG_ONLY_ONCE,$VM_TESTS \
   bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
