@@ -54,7 +54,15 @@ describe('Kiln starting beside a container engine socket whose engine does not a
 
     try {
       const port = await freePort();
-      const env: NodeJS.ProcessEnv = { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN, XDG_RUNTIME_DIR: xdg };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        KILN_DATA: dataDir,
+        PORT: String(port),
+        KILN_DASHBOARD: 'off',
+        LOG_LEVEL: 'error',
+        KILN_SETUP_TOKEN: TEST_SETUP_TOKEN,
+        XDG_RUNTIME_DIR: xdg,
+      };
       for (const name of ['DATABASE_URL', 'DOCKER_HOST', 'KILN_DEMO', 'KILN_DEMO_CONTAINERS']) delete env[name];
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
@@ -65,7 +73,15 @@ describe('Kiln starting beside a container engine socket whose engine does not a
       await until('the probe to reach the socket', () => trickling.size > 0 || child.exitCode !== null).catch((err: Error) => {
         throw new Error(`${err.message}; Kiln said:\n${output}`);
       });
-      await until('Kiln to serve', async () => child.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)));
+      await until(
+        'Kiln to serve',
+        async () =>
+          child.exitCode !== null ||
+          (await fetch(`http://127.0.0.1:${port}/api/health`).then(
+            (r) => r.ok,
+            () => false,
+          )),
+      );
       expect(child.exitCode, output).toBeNull();
       expect(output).toMatch(/Kiln \S+ is running at http:\/\/127\.0\.0\.1:\d+/);
       // Kiln is up while the probe is still waiting on the engine.

@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   }
   // A "containers" environment when a container engine's socket is found and answers (KILN_DEMO_CONTAINERS=off: never).
   // Not awaited, and asked once Kiln serves: an engine slow to answer, or a socket nobody listens on, must not hold up the start.
-  const offeringContainers = config.seedDemo ? offerDemoContainers({ repos, env: process.env, log }).catch((err: unknown) => void log(`Demo: containers: ${String(err)}`)) : undefined;
+  const offeringContainers = config.seedDemo
+    ? offerDemoContainers({ repos, env: process.env, log }).catch((err: unknown) => void log(`Demo: containers: ${String(err)}`))
+    : undefined;
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
   const url = address.replace('[::1]', 'localhost');
   log(`Kiln ${version} is running at ${url}  (database: ${where})`);

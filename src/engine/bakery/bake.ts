@@ -76,7 +76,10 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
       if (cached && !cached.revoked && cached.name === name) {
         // Both times in the log: what the cache saved is the point of it (a Debian base takes minutes).
         const took = cached.build.durationMs === undefined ? '' : `; its bake took ${seconds(cached.build.durationMs)}`;
-        log.say('cache', `identical recipe and inputs: ${cached.name}:${cached.version} already exists, reused in ${seconds(now().getTime() - started)}${took} (set rebake to build again)`);
+        log.say(
+          'cache',
+          `identical recipe and inputs: ${cached.name}:${cached.version} already exists, reused in ${seconds(now().getTime() - started)}${took} (set rebake to build again)`,
+        );
         log.event('bake', 'artifact', cached.id, `${cached.name}:${cached.version}`, cached.digest, String(cached.sizeBytes), 'cached');
         log.event('bake', 'error-count', '0');
         return { image: cached, cached: true };

@@ -97,7 +97,7 @@ describe.skipIf(!TEST_DOCKER_HOST)(`run-job stages as containers (${TEST_DOCKER_
     expect(timedOut.stages[0]!.error).toBe('timed out after 2 s; the container was killed');
   });
 
-  it("stores every line of a job taken over from a dead Kiln once, the ones printed while nobody followed included", async () => {
+  it('stores every line of a job taken over from a dead Kiln once, the ones printed while nobody followed included', async () => {
     // Two Kiln processes on one database, each with its own engine and its own provider for the account.
     h = await openDockerHarness({ leaseMs: 1500, owner: 'kiln-a' });
     const harness = h;

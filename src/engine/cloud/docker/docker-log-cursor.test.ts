@@ -22,8 +22,7 @@ function read(container: string, frames: Buffer[], cursor?: string, chunk = 5) {
 }
 
 // Podman stamps whole seconds (several lines share one); Docker stamps nanoseconds.
-const podmanLines = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => frame(1, `2026-12-07T10:00:0${Math.floor((from + i) / 10)}Z line ${from + i}\n`));
+const podmanLines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => frame(1, `2026-12-07T10:00:0${Math.floor((from + i) / 10)}Z line ${from + i}\n`));
 
 describe("a container job's log read with the engine's timestamps", () => {
   it('takes the stamps off, keeps stdout and stderr apart, and joins a line the engine sent in several frames', () => {
