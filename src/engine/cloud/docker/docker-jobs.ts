@@ -58,6 +58,8 @@ export function createContainerJobs(deps: {
 
   /** Streams being read, so a process that lets go of the account stops reading (the next one resumes from the stored cursor). */
   const streams = new Set<NodeJS.ReadableStream & { destroy?: () => void }>();
+  // Bumped by letGo: a log stream that arrives after it was asked for before is closed at once.
+  let generation = 0;
 
   /**
    * Reads the container's log into onLines, each batch with its cursor; `after` (a stored cursor)
@@ -66,10 +68,15 @@ export function createContainerJobs(deps: {
   function follow(id: string, onLines: ContainerJobLines, after?: string): void {
     if (followed.has(id)) return;
     const since = resumeSince(after, id);
+    const asked = generation;
     const done = (async () => {
       const stream = (await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...(since ? { since } : {}) })) as NodeJS.ReadableStream & {
         destroy?: () => void;
       };
+      if (asked !== generation) {
+        stream.destroy?.();
+        return;
+      }
       streams.add(stream);
       await new Promise<void>((resolve, reject) => {
         let pending: string[] = [];
@@ -150,6 +157,7 @@ export function createContainerJobs(deps: {
 
     /** Stops reading every log (the account is another process's now); waits for the batches under way to be stored. */
     async letGo() {
+      generation += 1;
       const reading = [...followed.values()];
       for (const stream of streams) stream.destroy?.();
       followed.clear();
