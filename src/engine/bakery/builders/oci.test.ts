@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { RecipeDraft } from '../../../shared/domain/recipe';
 import { useTestDatabase } from '../../../db/test-builders';
 import { bake } from '../bake';
 import { artifactPath } from '../store';
@@ -55,5 +56,14 @@ describe('oci builder', () => {
     const uncompressed = execFileSync('gzip', ['-dc', layerFile]);
     expect(config.rootfs.diff_ids).toEqual([`sha256:${createHash('sha256').update(uncompressed).digest('hex')}`]);
     expect(execFileSync('tar', ['-tzf', layerFile], { encoding: 'utf8' }).split('\n')).toContain('./app/server.mjs');
+  });
+
+  it("refuses a run.user that is neither a user name nor uid[:gid], naming the field (it becomes the image's User)", () => {
+    const user = (value: string) => RecipeDraft.safeParse({ name: 'x', builder: 'oci', run: { entrypoint: 'app.mjs', user: value } });
+    expect(user('app').success).toBe(true);
+    expect(user('10001:10001').success).toBe(true);
+    const bad = user('app:$(id)');
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["run.user: user must be a user name (lowercase, e.g. 'app') or 'uid[:gid]'"]);
   });
 });
