@@ -55,6 +55,7 @@ step "repository, BFF and engine tests on a real PostgreSQL, beside the real VMs
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-vms.json" && VMS_OK=1
   bash src/tools/with-dockerd.sh npx vitest run src/engine/cloud/docker/docker-contract.test.ts src/engine/cloud/docker/docker-provider.test.ts \
     src/engine/cloud/docker/docker-deploy.test.ts src/engine/cloud/docker/engine-flavour.test.ts \
+    src/engine/stages/run-container-job-podman.test.ts src/engine/cloud/docker/demo-containers.test.ts \
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json" && [ -n "${VMS_OK:-}" ]
 } >"$REPORTS/vms.log" 2>&1 &
 VM_PID=$!
