@@ -31,6 +31,7 @@ import { imagePushesSchema } from './migrations/240-image-pushes';
 import { readModelBumpsAtCommitSchema } from './migrations/245-read-model-bumps-at-commit';
 import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
 import { registryTriggerCursorsSchema } from './migrations/260-registry-trigger-cursors';
+import { executionLogCursorSchema } from './migrations/270-execution-log-cursor';
 import { imageClaimsSchema } from './migrations/275-image-claims';
 import type { Session } from './types';
 
@@ -81,6 +82,7 @@ export const MIGRATIONS: readonly Migration[] = [
   eventsCommitOrderSchema,
   registryTriggerCursorsSchema,
   imageClaimsSchema,
+  executionLogCursorSchema,
 ];
 
 /**

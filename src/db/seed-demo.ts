@@ -1,6 +1,6 @@
 import { Account } from '../shared/domain/account';
 import { createRepositories } from './repositories';
-import { buildDemoWorld, DEMO_ACCOUNT, demoContainersPipeline, deployAccounts } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, demoContainerRecipe, demoContainersPipeline, deployAccounts } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
@@ -59,10 +59,13 @@ export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir
 export async function seedDemoContainers(repos: Repositories, dockerHost: string): Promise<boolean> {
   if (await repos.accounts.get(DEMO_CONTAINERS_ACCOUNT)) return false;
   await repos.accounts.upsert(Account.parse({ name: DEMO_CONTAINERS_ACCOUNT, provider: 'docker', environment: 'test', regions: ['local'], demo: true, endpoint: { dockerHost } }));
-  // With the demo application there (not removed), a pipeline that ships the storefront there.
+  // With the demo application there (not removed), the storefront's container recipe and a pipeline that ships it there.
   const pipeline = demoContainersPipeline(DEMO_CONTAINERS_ACCOUNT);
+  if (!(await repos.applications.get(pipeline.application))) return true;
+  const recipe = demoContainerRecipe();
+  if (!(await repos.recipes.getByName(recipe.name))) await repos.recipes.create(recipe, DEMO_ACCOUNT);
   const existing = await repos.pipelines.listByApplication(pipeline.application);
-  if ((await repos.applications.get(pipeline.application)) && !existing.some((p) => p.name === pipeline.name)) await repos.pipelines.create(pipeline, DEMO_ACCOUNT);
+  if (!existing.some((p) => p.name === pipeline.name)) await repos.pipelines.create(pipeline, DEMO_ACCOUNT);
   return true;
 }
 

@@ -27,8 +27,6 @@ async function main(): Promise<void> {
   await migrate(db);
   const repos = createRepositories(db);
   if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
-  // Opt-in (KILN_DEMO_CONTAINERS): a "containers" account, only when a container engine answers now.
-  if (config.seedDemo) await offerDemoContainers({ repos, env: process.env, log });
   // A row that does not parse is left out (each is logged once) rather than stopping Kiln; /api/health names them.
   const quarantined = await scanStoredRows(repos);
   if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);
@@ -84,6 +82,11 @@ async function main(): Promise<void> {
     const release = await startDemoRelease(repos, engine).catch((err: unknown) => void log(`demo: could not start the first release: ${String(err)}`));
     if (release) log(`Demo: the first storefront release is running (execution ${release.id}); watch it under Applications → storefront → Executions.`);
   }
+  // A "containers" environment when a container engine's socket is found and answers (KILN_DEMO_CONTAINERS=off: never).
+  // Not awaited, and asked once Kiln serves: an engine slow to answer, or a socket nobody listens on, must not hold up the start.
+  const offeringContainers = config.seedDemo
+    ? offerDemoContainers({ repos, env: process.env, log }).catch((err: unknown) => void log(`Demo: containers: ${String(err)}`))
+    : undefined;
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`;
   const url = address.replace('[::1]', 'localhost');
   log(`Kiln ${version} is running at ${url}  (database: ${where})`);
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     // Jobs run in their own process groups and would outlive Kiln; their stages fail as interrupted on the next start.
     await engine.killJobs();
+    await offeringContainers;
     await app.close();
     // A graceful stop takes instances and load balancers with it (the next start launches them again); only a crash leaves them serving, to be adopted.
     await cloud.close();

@@ -55,6 +55,7 @@ step "repository, BFF and engine tests on a real PostgreSQL, beside the real VMs
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-vms.json" && VMS_OK=1
   bash src/tools/with-dockerd.sh npx vitest run src/engine/cloud/docker/docker-contract.test.ts src/engine/cloud/docker/docker-provider.test.ts \
     src/engine/cloud/docker/docker-deploy.test.ts src/engine/cloud/docker/engine-flavour.test.ts \
+    src/engine/stages/run-container-job-podman.test.ts src/engine/cloud/docker/demo-containers.test.ts \
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json" && [ -n "${VMS_OK:-}" ]
 } >"$REPORTS/vms.log" 2>&1 &
 VM_PID=$!
@@ -66,7 +67,7 @@ VM_PID=$!
 PG_ONLY_ONCE=src/engine/bakery/builders/**,src/engine/bakery/checks/**,src/engine/bakery/[!r]*.test.ts,src/engine/bakery/reproducible-disk.test.ts,src/engine/cloud/docker/**,src/engine/cloud/kubernetes/**,src/engine/cloud/local*.test.ts,src/engine/cloud/contract/**
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/load-balancer-client.test.ts,src/engine/cloud/metadata-service.test.ts,src/engine/cloud/balancer-restart.test.ts
-PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/server/routes/image-push.test.ts,src/engine/stages/bake-push.test.ts,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/routes/container-instance-log.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/server/routes/image-push.test.ts,src/engine/stages/bake-push.test.ts,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/demo-containers-start.test.ts,src/server/routes/container-instance-log.test.ts
 set +e
 KILN_TEST_EXCLUDE=$PG_ONLY_ONCE,$VM_TESTS \
   bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \

@@ -76,4 +76,21 @@ describe('execution log reads', () => {
     expect(page.map((l) => l.line)).toEqual(['build 1', 'build 2', 'build 3', 'build 6']);
     expect(fetched).toEqual([1, 2]);
   });
+
+  it("keeps each chunk's source cursor: the stage's newest one is where a reader taking over resumes", async () => {
+    const { repos } = await seed();
+    expect(await repos.executionLogs.lastCursor(EXEC, 'build')).toBeUndefined();
+    await repos.executionLogs.append(EXEC, 'build', ['a'], 'c1');
+    await repos.executionLogs.append(EXEC, 'test', ['b'], 'other stage');
+    await repos.executionLogs.append(EXEC, 'build', ['c', 'd'], 'c2');
+    await repos.executionLogs.append(EXEC, 'build', ['started by Kiln, not read from the source']);
+    expect(await repos.executionLogs.lastCursor(EXEC, 'build')).toBe('c2');
+    expect(await repos.executionLogs.lastCursor(EXEC, 'test')).toBe('other stage');
+    expect((await repos.executionLogs.read(EXEC, { refId: 'build', after: 0, limit: 2000 })).slice(-4).map((l) => l.line)).toEqual([
+      'a',
+      'c',
+      'd',
+      'started by Kiln, not read from the source',
+    ]);
+  });
 });

@@ -2,8 +2,13 @@ import { iso } from '../sql';
 import type { Session } from '../types';
 
 export interface ExecutionLogRepository {
-  /** Stores lines as one chunk; returns the sequence number of the first line and the bytes stored. */
-  append(executionId: string, refId: string, lines: readonly string[]): Promise<{ firstSeq: number; bytes: number }>;
+  /**
+   * Stores lines as one chunk; returns the sequence number of the first line and the bytes stored.
+   * `cursor` says where the chunk ends in the source the lines were read from (opaque here).
+   */
+  append(executionId: string, refId: string, lines: readonly string[], cursor?: string): Promise<{ firstSeq: number; bytes: number }>;
+  /** The cursor of the stage's newest chunk that has one: where to resume reading its source. */
+  lastCursor(executionId: string, refId: string): Promise<string | undefined>;
   /**
    * Lines with seq > after (default 0), oldest first, at most `limit`; with `before`, the last
    * `limit` lines below it (the tail of the log when `before` is past its end). `at` is when the
@@ -36,7 +41,7 @@ const PICK = `select l.ref_id as "refId", l.first_seq as "firstSeq", l.lines, ${
 /** Sequence numbers are per execution, so one log view can interleave stages in the order written. */
 export function executionLogRepository(db: Session): ExecutionLogRepository {
   return {
-    async append(executionId, refId, lines) {
+    async append(executionId, refId, lines, cursor) {
       if (lines.length === 0) return { firstSeq: 0, bytes: 0 };
       const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
       return db.transaction(async (tx) => {
@@ -46,12 +51,13 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
           executionId,
         ]);
         const firstSeq = Number(rows[0]!.next);
-        await tx.query(`insert into execution_logs (execution_id, ref_id, first_seq, lines, bytes) values ($1, $2, $3, $4, $5)`, [
+        await tx.query(`insert into execution_logs (execution_id, ref_id, first_seq, lines, bytes, source_cursor) values ($1, $2, $3, $4, $5, $6)`, [
           executionId,
           refId,
           firstSeq,
           JSON.stringify(lines),
           bytes,
+          cursor ?? null,
         ]);
         return { firstSeq, bytes };
       });
@@ -101,6 +107,14 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         [executionId, refId ?? null, before],
       );
       return Number(rows[0]?.n ?? 0);
+    },
+
+    async lastCursor(executionId, refId) {
+      const { rows } = await db.query<{ cursor: string }>(
+        'select source_cursor as cursor from execution_logs where execution_id = $1 and ref_id = $2 and source_cursor is not null order by first_seq desc limit 1',
+        [executionId, refId],
+      );
+      return rows[0]?.cursor;
     },
 
     async bytes(executionId, refId) {

@@ -167,7 +167,11 @@ export function executionRepository(db: Session): ExecutionRepository {
              and (woken or wake_at is null or wake_at <= $3)
              -- Left to the process that can take its next step (the local cloud's, or the one watching its
              -- jobs, until the poll: it may have died): no claim just to put it back.
-             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3))
+             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3)
+               -- A container account's lease nobody holds now (its holder died or stopped): any process may step it,
+               -- which makes that account's provider here and takes the lease (providers are made on first use, so a
+               -- process that never used the account holds none; without this it would wait forever).
+               or (needs_lease like 'docker:%' and not exists (select 1 from local_cloud_lease l where l.id = needs_lease and l.expires_at >= now())))
            order by created_at limit $4
            for update skip locked)
          returning id, lease_token as token`,

@@ -79,6 +79,11 @@ describe('bake', () => {
 
     const again = await bake({ repos, paths, log }, { recipe, by: 'tester' });
     expect(again).toMatchObject({ cached: true, image: { id: first.image.id } });
+    // The log says how long the real bake took, and how long the cached one took: what the cache saves.
+    expect(lines.filter((l) => /,(bake|cache),ui,say,(baked|identical)/.test(l)).map((l) => l.replace(/^\d+,/, '').replace(/\d+\.\d+ s/g, 'N s'))).toEqual([
+      'bake,ui,say,baked shop-app:v1 in N s (later bakes of the same recipe and inputs reuse it)',
+      'cache,ui,say,identical recipe and inputs: shop-app:v1 already exists%!(PACKER_COMMA) reused in N s; its bake took N s (set rebake to build again)',
+    ]);
     const rebaked = await bake({ repos, paths, log }, { recipe, by: 'tester', rebake: true });
     expect(rebaked.image.version).toBe('v2');
     // Reproducible tarball: the same root gives the same bytes.

@@ -27,6 +27,8 @@ import { applyImageCopies } from './stage-copy';
 import { stageProblems } from '../../shared/bakery/recipe-stages';
 import type { JobSandbox } from '../jobs/sandbox';
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
 export interface BakeRequest {
   recipe: Recipe;
   /** Build again even when an identical recipe and inputs already made an image. */
@@ -83,7 +85,12 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     if (!request.rebake) {
       const cached = await repos.images.byCacheKey(cacheKey);
       if (cached && !cached.revoked && cached.name === name) {
-        log.say('cache', `identical recipe and inputs: ${cached.name}:${cached.version} already exists (set rebake to build again)`);
+        // Both times in the log: what the cache saved is the point of it (a Debian base takes minutes).
+        const took = cached.build.durationMs === undefined ? '' : `; its bake took ${seconds(cached.build.durationMs)}`;
+        log.say(
+          'cache',
+          `identical recipe and inputs: ${cached.name}:${cached.version} already exists, reused in ${seconds(now().getTime() - started)}${took} (set rebake to build again)`,
+        );
         log.event('bake', 'artifact', cached.id, `${cached.name}:${cached.version}`, cached.digest, String(cached.sizeBytes), 'cached');
         log.event('bake', 'error-count', '0');
         return { image: cached, cached: true };
@@ -116,7 +123,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         recipe.builder === 'bundle'
           ? await buildBundle(log, root, work, compression)
           : recipe.builder === 'oci'
-            ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint, layers })
+            ? await buildOci(log, root, work, { tag: name, entrypoint: recipe.run?.entrypoint, user: recipe.run?.user, layers })
             : viaPacker
               ? await buildWithPacker(log, recipe, root, work, sandbox, deps.signal)
               : await buildDisk(log, root, work, recipe.output.diskSizeMiB, compression, cacheKey);
@@ -169,6 +176,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
         },
         request.by,
       );
+      log.say('bake', `baked ${image.name}:${image.version} in ${seconds(image.build.durationMs ?? 0)} (later bakes of the same recipe and inputs reuse it)`);
       log.event('bake', 'artifact', image.id, `${image.name}:${image.version}`, image.digest, String(image.sizeBytes));
       log.event('bake', 'error-count', '0');
       notifyImagesChanged();

@@ -94,17 +94,27 @@ export interface ContainerJobKey {
 
 export type ContainerJobState = { running: true; startedAt: string } | { running: false; exitCode: number; oomKilled: boolean };
 
+/**
+ * Where a container's output goes: each batch of lines with a cursor saying where they end in the
+ * container's log, to be stored with them (a process taking the job over resumes from the last one).
+ */
+export type ContainerJobLines = (lines: string[], cursor?: string) => Promise<void>;
+
 /** A job as a container: started once, followed (stdout and stderr line by line), waited for, removed. */
 export interface ContainerJobs {
   /** Makes the image available (a Kiln image is loaded, an OCI reference pulled), starts the container and follows its output; returns its id. */
   start(
     spec: ContainerJobKey & { application: string; image: string; command: string; env: Record<string, string>; workingDir?: string | undefined },
-    onLines: (lines: string[]) => Promise<void>,
+    onLines: ContainerJobLines,
   ): Promise<string>;
   /** The container of an attempt whose launcher died before it recorded the container's id. */
   find(key: ContainerJobKey): Promise<string | undefined>;
-  /** The container's state; undefined when it is gone. Follows its output from now on when this process did not (a hand-over). */
-  state(id: string, onLines: (lines: string[]) => Promise<void>): Promise<ContainerJobState | undefined>;
+  /**
+   * The container's state; undefined when it is gone. When this process did not follow its output
+   * (a hand-over), it does from here on: from `resumeFrom()` (the last cursor stored), so the lines
+   * printed while nobody followed are read too, and none twice.
+   */
+  state(id: string, onLines: ContainerJobLines, resumeFrom?: () => Promise<string | undefined>): Promise<ContainerJobState | undefined>;
   /** Resolves once the output of an exited container has all been handed to onLines. */
   drained(id: string): Promise<void>;
   /** Kills (when running) and removes the container; a gone one is no error. */

@@ -57,9 +57,9 @@ export async function step(execution: Execution, stage: StageExecution, scope: R
             if (!(await deps.repos.executions.recordLaunch(deps.lease, stage.refId, stage.attempt, record, replacing))) throw new StaleStage(stage.refId);
             Object.assign(stage.context, record);
           },
-          log: async (lines) => {
+          log: async (lines, cursor) => {
             if (lines.length === 0) return;
-            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines);
+            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines, cursor);
             await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
           },
         },

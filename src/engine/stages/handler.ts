@@ -34,8 +34,9 @@ export interface StepInput<C> {
     /**
      * Appends lines to the stage's log (stored, and streamed live as `log.lines`): how a stage
      * without a job of its own shows its progress. A step repeated after a crash may repeat a line.
+     * `cursor` is stored with the lines: where they end in the source they were read from (a container's log).
      */
-    log: (lines: string[]) => Promise<void>;
+    log: (lines: string[], cursor?: string) => Promise<void>;
   };
 }
 

@@ -1,4 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PipelineDraft } from '../../shared/domain/pipeline';
+import { createEventBus } from '../events/event-bus';
+import { createEngine, type Engine } from '../index';
+import type { DockerProvider } from '../cloud/docker/docker-provider';
 import { createProviders } from '../cloud/providers';
 import { deployEngine } from '../cloud/test-deploys';
 import { until } from '../cloud/test-cloud';
@@ -88,5 +95,69 @@ describe.skipIf(!TEST_DOCKER_HOST)(`run-job stages as containers (${TEST_DOCKER_
     const timedOut = await run.run('runJob', job('sleep 600', { timeoutSec: 2 }), 120_000);
     expect(timedOut.status).toBe('TERMINAL');
     expect(timedOut.stages[0]!.error).toBe('timed out after 2 s; the container was killed');
+  });
+
+  it('stores every line of a job taken over from a dead Kiln once, the ones printed while nobody followed included', async () => {
+    // Two Kiln processes on one database, each with its own engine and its own provider for the account.
+    h = await openDockerHarness({ leaseMs: 1500, owner: 'kiln-a' });
+    const harness = h;
+    const engines: Engine[] = [];
+    stopEngine = async () => {
+      for (const e of engines) await e.stop();
+    };
+    const engineOn = (owner: string, provider: () => DockerProvider) => {
+      const e = createEngine({
+        repos: harness.repos,
+        events: createEventBus(harness.repos),
+        cloud: createProviders(harness.repos, undefined, { docker: provider }),
+        owner,
+        tickMs: 100,
+        jobsRoot: mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`)),
+      });
+      e.run();
+      engines.push(e);
+      return e;
+    };
+    const logOf = async (id: string) => (await harness.repos.executionLogs.read(id, { refId: 's', after: 0, limit: 1000 })).map((l) => l.line);
+    const numbers = (lines: string[]) => lines.filter((l) => /^line \d+$/.test(l)).map((l) => Number(l.slice('line '.length)));
+    const count = 80;
+    const pipeline = await harness.repos.pipelines.create(
+      PipelineDraft.parse({
+        application: 'web',
+        name: 'counting',
+        stages: [{ refId: 's', type: 'runJob', name: 'Count', config: job(`i=1; while [ $i -le ${count} ]; do echo "line $i"; i=$((i+1)); sleep 0.1; done`) }],
+      }),
+      'ana',
+    );
+    const a = engineOn('kiln-a', () => harness.provider);
+    const { id } = await a.start(pipeline, { type: 'manual', user: 'ana', parameters: {} });
+    await until('A to store line 10', async () => numbers(await logOf(id)).includes(10), 60_000);
+
+    // Kiln A dies: its engine stops, its provider lets go of the account and stops reading the log.
+    await a.stop();
+    await harness.provider.detach();
+    const storedByA = numbers(await logOf(id)).length;
+    const containerId = (await harness.repos.executions.get(id))!.stages[0]!.context.containerId as string;
+    // The job prints on while no Kiln follows it.
+    await until('10 lines printed while nobody followed', async () => {
+      const printed = ((await harness.docker.getContainer(containerId).logs({ stdout: true })) as Buffer).toString().match(/line \d+/g) ?? [];
+      return printed.length >= storedByA + 10;
+    });
+
+    // Kiln B never used the account: its provider is made when B takes the waiting job (and with it the account's lease).
+    engineOn('kiln-b', () => harness.unstarted({ leaseMs: 1500, owner: 'kiln-b' }));
+    const done = await until(
+      'B to finish the run',
+      async () => {
+        const e = await harness.repos.executions.get(id);
+        return e && e.status !== 'RUNNING' && e;
+      },
+      120_000,
+    );
+    expect(done.stages[0]!.error).toBeUndefined();
+    expect(done.status).toBe('SUCCEEDED');
+    // Every number exactly once, in order: none lost between A's death and B's takeover, none twice.
+    expect(numbers(await logOf(id))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(await harness.containers()).toEqual([]);
   });
 });

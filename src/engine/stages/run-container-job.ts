@@ -51,7 +51,8 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
       await services.log([`started container ${started.slice(0, 12)} of ${image} on account '${account}'`]);
       return { status: 'RUNNING', wakeAt: soon, context: { containerId: started } };
     }
-    const state = await jobs.state(id, services.log);
+    // Taken over: the container's log resumes after the last line stored (its cursor), so nothing printed meanwhile is lost or doubled.
+    const state = await jobs.state(id, services.log, () => repos.executionLogs.lastCursor(execution.id, stage.refId));
     if (!state) return { status: 'FAILED', error: `the job's container ${id.slice(0, 12)} is gone from account '${account}' (removed outside Kiln?)` };
     if (state.running) {
       const since = Date.parse(launchedAt ?? state.startedAt);

@@ -153,6 +153,11 @@ export const RecipeDraft = z.strictObject({
         .string()
         .regex(/^\/\S*$/, 'healthPath must start with /')
         .default('/health'),
+      /** OCI images: who the entrypoint runs as (the config's User), a user of the image's /etc/passwd or `uid[:gid]`; unset: root. */
+      user: z
+        .string()
+        .regex(/^([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}(:[0-9]{1,10})?)$/, "user must be a user name (lowercase, e.g. 'app') or 'uid[:gid]'")
+        .optional(),
     })
     .optional(),
   provisioning: RecipeProvisioning.optional(),

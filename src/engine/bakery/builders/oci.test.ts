@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { RecipeDraft } from '../../../shared/domain/recipe';
 import { useTestDatabase } from '../../../db/test-builders';
 import { bake } from '../bake';
 import { artifactPath } from '../store';
@@ -21,7 +22,7 @@ describe('oci builder', () => {
       name: 'shop-oci',
       builder: 'oci',
       artifact: { source: SAMPLE_APP, destination: '/app/server.mjs' },
-      run: { entrypoint: 'app/server.mjs' },
+      run: { entrypoint: 'app/server.mjs', user: '10001:10001' },
       tests: { files: ['/app/server.mjs'] },
     });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 'tester' });
@@ -47,11 +48,22 @@ describe('oci builder', () => {
     const manifest = JSON.parse(blob(index.manifests[0].digest).toString());
     const config = JSON.parse(blob(manifest.config.digest).toString());
     expect(config.config.Entrypoint).toEqual(['node', '/app/server.mjs']);
+    // The recipe's run.user: an engine starts the app as that user, not as root.
+    expect(config.config.User).toBe('10001:10001');
     const layerFile = join(blobs, manifest.layers[0].digest.slice(7));
     expect(manifest.layers[0]).toMatchObject({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: statSync(layerFile).size });
     // diff_id is the digest of the uncompressed layer.
     const uncompressed = execFileSync('gzip', ['-dc', layerFile]);
     expect(config.rootfs.diff_ids).toEqual([`sha256:${createHash('sha256').update(uncompressed).digest('hex')}`]);
     expect(execFileSync('tar', ['-tzf', layerFile], { encoding: 'utf8' }).split('\n')).toContain('./app/server.mjs');
+  });
+
+  it("refuses a run.user that is neither a user name nor uid[:gid], naming the field (it becomes the image's User)", () => {
+    const user = (value: string) => RecipeDraft.safeParse({ name: 'x', builder: 'oci', run: { entrypoint: 'app.mjs', user: value } });
+    expect(user('app').success).toBe(true);
+    expect(user('10001:10001').success).toBe(true);
+    const bad = user('app:$(id)');
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["run.user: user must be a user name (lowercase, e.g. 'app') or 'uid[:gid]'"]);
   });
 });

@@ -22,13 +22,14 @@ const MEDIA = {
  * as one gzip layer, or the given layers in order (a multi-stage image: see stage-copy.ts), written
  * directly — the format is a few JSON documents and tarballs, so no umoci or skopeo is needed. The
  * config's entrypoint runs the recipe's `run.entrypoint` with node. The layout is packed as one
- * reproducible tar, the artifact the registry stores.
+ * reproducible tar, the artifact the registry stores. `user` (the recipe's `run.user`) becomes the
+ * config's User, so an engine never runs the app as root unless asked to.
  */
 export async function buildOci(
   log: BakeLog,
   root: string,
   work: string,
-  options: { tag: string; entrypoint?: string | undefined; layers?: OciLayer[] | undefined },
+  options: { tag: string; entrypoint?: string | undefined; user?: string | undefined; layers?: OciLayer[] | undefined },
 ): Promise<{ packed: string; suffix: string; layers: ImageLayer[] }> {
   const layout = join(work, 'oci');
   const blobs = join(layout, 'blobs', 'sha256');
@@ -70,6 +71,7 @@ export async function buildOci(
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       ...(options.entrypoint ? { Entrypoint: ['node', `/${options.entrypoint.replace(/^\/+/, '')}`] } : {}),
       WorkingDir: '/',
+      ...(options.user ? { User: options.user } : {}),
     },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: layers.map((l) => ({ created, created_by: l.createdBy })),

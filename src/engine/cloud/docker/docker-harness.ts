@@ -50,9 +50,14 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
       ...extra,
     });
   const made: DockerProvider[] = [];
-  const fresh = async (extra?: Partial<DockerProviderOptions>) => {
+  /** A provider not started yet (as a Kiln process makes one on the account's first use), closed with the harness. */
+  const unstarted = (extra?: Partial<DockerProviderOptions>) => {
     const p = make(extra);
     made.push(p);
+    return p;
+  };
+  const fresh = async (extra?: Partial<DockerProviderOptions>) => {
+    const p = unstarted(extra);
     await p.start();
     return p;
   };
@@ -74,6 +79,7 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     image: 'sample-app:v1',
     containers,
     fresh,
+    unstarted,
     async restart(): Promise<DockerProvider> {
       // A hand-over: the old provider lets go without stopping anything; the new one adopts it all.
       for (const p of made.splice(0)) await p.detach();

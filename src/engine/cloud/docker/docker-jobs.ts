@@ -1,9 +1,8 @@
 import type Docker from 'dockerode';
 import { posix } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { EngineError } from '../../errors';
-import { createLineSplitter } from '../../jobs/line-buffer';
-import type { ContainerJobKey, ContainerJobs } from '../provider';
+import type { ContainerJobKey, ContainerJobLines, ContainerJobs } from '../provider';
+import { createLogReader, resumeSince } from './docker-log-cursor';
 import { engineMessage, LABEL, statusOf } from './docker-engine';
 
 /** `executionId/refId/attempt` of the run-job attempt a container runs, so a process that takes over finds it. */
@@ -23,7 +22,7 @@ export function createContainerJobs(deps: {
   ready: () => Promise<void>;
   /** The engine's tag for a Kiln image (loaded when missing); undefined for one Kiln does not know. */
   kilnImage: (ref: string) => Promise<string | undefined>;
-}): ContainerJobs {
+}): ContainerJobs & { letGo(): Promise<void> } {
   const { docker, account } = deps;
   const followed = new Map<string, Promise<void>>();
 
@@ -57,33 +56,50 @@ export function createContainerJobs(deps: {
     return ref;
   }
 
-  function follow(id: string, onLines: (lines: string[]) => Promise<void>, sinceSec?: number): void {
+  /** Streams being read, so a process that lets go of the account stops reading (the next one resumes from the stored cursor). */
+  const streams = new Set<NodeJS.ReadableStream & { destroy?: () => void }>();
+  // Bumped by letGo: a log stream that arrives after it was asked for before is closed at once.
+  let generation = 0;
+
+  /**
+   * Reads the container's log into onLines, each batch with its cursor; `after` (a stored cursor)
+   * resumes where the stored log ends. A running container is followed; an exited one read to its end.
+   */
+  function follow(id: string, onLines: ContainerJobLines, after?: string): void {
     if (followed.has(id)) return;
+    const since = resumeSince(after, id);
+    const asked = generation;
     const done = (async () => {
-      const stream = (await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, ...(sinceSec ? { since: sinceSec } : {}) })) as NodeJS.ReadableStream;
+      const stream = (await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...(since ? { since } : {}) })) as NodeJS.ReadableStream & {
+        destroy?: () => void;
+      };
+      if (asked !== generation) {
+        stream.destroy?.();
+        return;
+      }
+      streams.add(stream);
       await new Promise<void>((resolve, reject) => {
         let pending: string[] = [];
         let writing = Promise.resolve();
+        const reader = createLogReader(id, after, (l) => pending.push(l));
         // One append per chunk, not per line: a chatty job costs a few writes a second.
         const flush = () => {
           if (pending.length === 0) return;
           const lines = pending;
+          const cursor = reader.cursor();
           pending = [];
-          writing = writing.then(() => onLines(lines));
+          writing = writing.then(() => onLines(lines, cursor));
         };
-        const split = [createLineSplitter((l) => pending.push(l)), createLineSplitter((l) => pending.push(l))] as const;
-        const [out, err] = [new PassThrough(), new PassThrough()];
-        out.on('data', (c: Buffer) => (split[0].push(c), flush()));
-        err.on('data', (c: Buffer) => (split[1].push(c), flush()));
-        docker.modem.demuxStream(stream, out, err);
+        stream.on('data', (c: Buffer) => (reader.push(c), flush()));
         stream.on('end', () => {
-          split[0].end();
-          split[1].end();
+          reader.end();
           flush();
           writing.then(resolve, reject);
         });
+        // Let go of (a hand-over): what was stored stays; the next reader resumes after it.
+        stream.on('close', () => writing.then(resolve, reject));
         stream.on('error', reject);
-      });
+      }).finally(() => streams.delete(stream));
     })();
     followed.set(
       id,
@@ -123,7 +139,7 @@ export function createContainerJobs(deps: {
       return found[0]?.Id;
     },
 
-    async state(id, onLines) {
+    async state(id, onLines, resumeFrom) {
       await deps.ready();
       let info: Awaited<ReturnType<Docker.Container['inspect']>>;
       try {
@@ -132,12 +148,20 @@ export function createContainerJobs(deps: {
         if (statusOf(err) === 404) return undefined;
         throw err;
       }
-      if (info.State.Running) {
-        // Taken over from another process: what it printed from now on (the lines before are in the log already, or lost with that process).
-        follow(id, onLines, Math.floor(Date.now() / 1000));
-        return { running: true, startedAt: info.State.StartedAt };
-      }
+      // Taken over from another process (or this one restarted): read on from the last stored line,
+      // so what the job printed while nobody followed it is stored too; exited, to its end.
+      if (!followed.has(id)) follow(id, onLines, await resumeFrom?.());
+      if (info.State.Running) return { running: true, startedAt: info.State.StartedAt };
       return { running: false, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled };
+    },
+
+    /** Stops reading every log (the account is another process's now); waits for the batches under way to be stored. */
+    async letGo() {
+      generation += 1;
+      const reading = [...followed.values()];
+      for (const stream of streams) stream.destroy?.();
+      followed.clear();
+      await Promise.all(reading);
     },
 
     async drained(id) {

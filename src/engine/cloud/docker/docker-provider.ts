@@ -150,6 +150,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
   async function stopManaging(): Promise<void> {
     if (timer) clearInterval(timer);
     timer = undefined;
+    // Job logs too: whoever runs the account next reads on from the last line stored.
+    await jobs.letGo();
     const groups = [...runtime.groups.values()];
     for (const g of groups) g.destroying = true; // no launch from a late tick
     await Promise.all(groups.map((g) => g.running));
@@ -157,16 +159,18 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
     await metadata?.stop();
   }
 
+  const jobs = createContainerJobs({
+    docker,
+    account: account.name,
+    kilnId: () => kilnId,
+    ready,
+    kilnImage: async (ref) => ((await options.images.resolve(ref)) ? (await images.ensure(ref).catch(unreachable)).tag : undefined),
+  });
+
   const provider: DockerProvider = {
     kind: 'docker',
     lease,
-    jobs: createContainerJobs({
-      docker,
-      account: account.name,
-      kilnId: () => kilnId,
-      ready,
-      kilnImage: async (ref) => ((await options.images.resolve(ref)) ? (await images.ensure(ref).catch(unreachable)).tag : undefined),
-    }),
+    jobs,
 
     start() {
       // Once per provider; an engine that could not be reached is tried again on the next call.

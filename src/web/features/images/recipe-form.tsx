@@ -14,7 +14,7 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
   const base = (draft.base ?? { type: 'scratch' }) as { type: string; image?: string; path?: string; suite?: string; mirror?: string; variant?: 'minbase' | 'apt' | 'essential' };
   const debian = { type: 'debian' as const, suite: base.suite ?? 'bookworm', ...(base.mirror ? { mirror: base.mirror } : {}), ...(base.variant ? { variant: base.variant } : {}) };
   const artifact = draft.artifact as { source?: string; destination?: string } | undefined;
-  const run = draft.run as { entrypoint?: string; healthPath?: string } | undefined;
+  const run = draft.run as { entrypoint?: string; healthPath?: string; user?: string } | undefined;
   const output = (draft.output ?? {}) as { compression?: 'zstd' | 'gzip'; diskSizeMiB?: number };
   const tests = (draft.tests ?? {}) as { files?: string[]; boot?: boolean };
   const provisioners = (draft.provisioners ?? []) as Array<{ type: string; name?: string; destination?: string; packages?: string[] }>;
@@ -123,7 +123,7 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             id={id}
             className={INPUT}
             value={run?.entrypoint ?? ''}
-            onChange={(e) => set({ run: e.target.value ? { entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })}
+            onChange={(e) => set({ run: e.target.value ? { ...run, entrypoint: e.target.value, healthPath: run?.healthPath ?? '/health' } : undefined })}
           />
         )}
       </ModalField>
@@ -134,7 +134,7 @@ export function RecipeForm({ draft, onChange }: { draft: Draft; onChange: (next:
             className={INPUT}
             disabled={!run}
             value={run?.healthPath ?? '/health'}
-            onChange={(e) => set({ run: { entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })}
+            onChange={(e) => set({ run: { ...run, entrypoint: run?.entrypoint ?? '', healthPath: e.target.value } })}
           />
         )}
       </ModalField>
