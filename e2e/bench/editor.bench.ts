@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { ADMIN_STATE } from '../playwright.config';
 
 // Figures for the pipeline editor on the real BFF (printed, not pass/fail):
@@ -141,6 +141,16 @@ async function panFrames(page: Page): Promise<number[]> {
   });
 }
 
+/** Navigation → painted for a tiny document of the same server (its health answer), in a fresh context. */
+async function blankPainted(browser: Browser, viewport: { width: number; height: number }): Promise<number> {
+  const context = await browser.newContext({ storageState: ADMIN_STATE, viewport });
+  const blank = await context.newPage();
+  await blank.goto('/api/health');
+  const painted = await blank.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))));
+  await context.close();
+  return painted;
+}
+
 const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(52)} ${value}\n`);
 /** For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure. */
 const figure = (f: { id: string; label: string; value: number; unit: string; goal?: { max: number } }) => process.stdout.write(`BENCH-JSON ${JSON.stringify(f)}\n`);
@@ -186,6 +196,15 @@ test('editor figures', async ({ page, request, browser }) => {
         line(`first visit, ${early ? 'with' : 'without'} the page-start request: → painted`, `${ms(visit.drawnMs)}  (layout asked at ${ms(visit.startMs)})`);
         await context.close();
       }
+      // The floor: what this browser on this machine needs to navigate to a tiny page of the same
+      // server and paint it, measured the same way in a fresh context. On a loaded machine the
+      // ratio to it says more than the milliseconds.
+      const floors: number[] = [];
+      for (let i = 0; i < 3; i++) floors.push(await blankPainted(browser, page.viewportSize()!));
+      const floor = floors.sort((a, b) => a - b)[1]!;
+      line('floor: blank page navigation → painted (median of 3)', ms(floor));
+      line('first visit / floor', `${(first.drawnMs / floor).toFixed(1)}×`);
+      figure({ id: `editor.${n}.painted-over-floor`, label: `Editor ${n} stages, first visit ÷ blank-page floor`, value: first.drawnMs / floor, unit: '×' });
     }
     await page.waitForTimeout(300);
     line('nodes in the DOM (culling off-screen ones)', `${await page.locator('.react-flow__node').count()} of ${n}`);
