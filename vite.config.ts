@@ -4,6 +4,7 @@ import tailwindcss from '@tailwindcss/vite';
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { routePreload } from './src/tools/route-preload.ts';
 
 /** public/ holds MSW's worker for `VITE_MSW=1 npm run dev`; a production build must not ship it. */
 // The outDir is read from the resolved config: Kiln's start builds into a side directory first.
@@ -28,7 +29,18 @@ const EXCLUDED = (process.env.KILN_TEST_EXCLUDE ?? '')
   .filter(Boolean);
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), dropMockWorker],
+  plugins: [
+    react(),
+    tailwindcss(),
+    dropMockWorker,
+    // The 500-stage editor's first visit: its route's chunks load beside the entry, not after it.
+    routePreload([
+      {
+        path: '^/applications/[^/]+/pipelines/[^/]+/edit/?$',
+        modules: ['src/web/app/routes/application-layout.tsx', 'src/web/features/pipeline-editor/editor/prefetch-pipeline.ts', 'src/web/app/routes/pipeline-editor.tsx'],
+      },
+    ]),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,14 +7,21 @@ import { gzipSync } from 'node:zlib';
  * must load for the first route (`/` → `/projects`): the entry, its static imports, and the
  * lazily loaded page module with its own static imports. `--check` fails above the budget.
  */
-const BUDGET_FIRST_ROUTE_GZIP = 170 * 1024;
+// 170 → 157 KB (measured 153.9): the demo guide's live parts and the no-account notice load with
+// their data, so the pipeline, cluster and account schemas left the first route. What is left is
+// ~131 KB of libraries (React DOM 62, React Router 29.5, zod 25, TanStack Query 10, React 4.5) and
+// ~19 KB of Kiln's own code: the issue's 130 KB needs zod off the first paint.
+const BUDGET_FIRST_ROUTE_GZIP = 157 * 1024;
 const FIRST_ROUTE_MODULE = /^src\/web\/app\/routes\/projects[^/]*\.tsx$/;
 /** The pipeline editor: what opening it loads beyond the first route (React Flow, the draft store, forms); elkjs stays in its worker. */
 // 90 KB until the Jenkins build and Move image channel stages (their forms and schemas, ~1.6 KB gz
 // after the Spinnaker account mapping was made lazy); every stage type's form is in the editor.
 // 93 → 94 KB for `${ … }` in every number and choice field (the save-time check of each expression
 // runs in the editor too, ~1.3 KB gz) and the run-job stage's container account and image.
-const BUDGET_EDITOR_GZIP = 94 * 1024;
+// 94 → 103 KB, with nothing added: the pipeline schema (domain, expressions, cron, ~6.5 KB gz)
+// is no longer in the first route, so the editor is now the first to load it. First route +
+// editor went from 255.1 to 253.8 KB.
+const BUDGET_EDITOR_GZIP = 103 * 1024;
 const EDITOR_ROUTE_MODULE = /^src\/web\/app\/routes\/pipeline-editor\.tsx$/;
 
 interface ManifestChunk {

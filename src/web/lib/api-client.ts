@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { callEndpoint } from '../../shared/api/client';
+import { callEndpoint, type HttpResponse } from '../../shared/api/client';
 import type { Endpoint } from '../../shared/api/endpoint';
 
 // The dashboard's callers import these from here; the client itself is shared with the CLI.
@@ -10,16 +10,18 @@ export interface ApiFetchOptions<E extends Endpoint> {
   query?: z.input<E['query']>;
   body?: z.input<E['body']>;
   signal?: AbortSignal;
+  /** An answer already asked for (index.html's page-start request): read and checked like any other. */
+  early?: Promise<HttpResponse>;
 }
 
 /** Calls one BFF endpoint with the page's session and returns its parsed, typed answer; anything else is an ApiRequestError. */
 export function apiFetch<E extends Endpoint>(endpoint: E, options: ApiFetchOptions<E> = {}): Promise<z.output<E['response']>> {
-  const { signal, ...call } = options;
+  const { signal, early, ...call } = options;
   return callEndpoint(
     {
       // Absolute, because Node's fetch (tests) has no page to resolve a relative URL against.
       baseUrl: globalThis.location?.origin ?? 'http://localhost/',
-      send: (url, request) => fetch(url, { ...request, ...(signal ? { signal } : {}) }),
+      send: (url, request) => early ?? fetch(url, { ...request, ...(signal ? { signal } : {}) }),
       aborted: () => signal?.aborted === true,
     },
     endpoint,

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { getMe, getSignInOptions, listApiTokens } from '../../shared/api/auth';
 import { can, type Me, type Permission } from '../../shared/domain/user';
 import { apiFetch, ApiRequestError } from './api-client';
+import { takePageStartFetch } from './page-start';
 import { queryKeys } from './query-keys';
 
 /** Who is signed in; `null` (not an error) when nobody is, so the gate can send them to sign in. */
@@ -10,7 +11,9 @@ export const meQuery = () =>
     queryKey: queryKeys.auth.me(),
     queryFn: async ({ signal }): Promise<Me | null> => {
       try {
-        return await apiFetch(getMe, { signal });
+        // The first ask takes index.html's page-start request: the sign-in check then runs beside
+        // the dashboard's code, not after the route's chunks.
+        return await apiFetch(getMe, { signal, early: takePageStartFetch('__kilnEarlyMe', getMe.path) });
       } catch (err) {
         if (err instanceof ApiRequestError && err.status === 401) return null;
         throw err;

@@ -1,49 +1,20 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
-import { listLoadBalancers } from '../../../shared/api/clusters';
-import { DEMO_APPLICATION, DEMO_BALANCERS, DEMO_PIPELINE } from '../../../shared/domain/demo';
-import type { LoadBalancer } from '../../../shared/domain/load-balancer';
-import { apiFetch } from '../../lib/api-client';
+import { DEMO_APPLICATION, DEMO_PIPELINE } from '../../../shared/domain/demo';
 import { paths } from '../../lib/paths';
-import { queryKeys } from '../../lib/query-keys';
-import { pipelinesQuery } from '../../lib/pipeline-queries';
+import { demoLinkClass as linkClass } from './demo-link';
 
-// Weights move during a rolling deploy; a newcomer watching this card should see them move.
-const balancersQuery = () =>
-  queryOptions({
-    queryKey: queryKeys.clusters.loadBalancers(DEMO_APPLICATION),
-    queryFn: ({ signal }) => apiFetch(listLoadBalancers, { params: { application: DEMO_APPLICATION }, signal }),
-    refetchInterval: 3000,
-  });
-
-const linkClass = 'font-medium text-orange-700 underline-offset-2 hover:underline dark:text-orange-400';
-
-function Balancer({ label, lb }: { label: string; lb: LoadBalancer | undefined }) {
-  if (!lb) return <li>{label}: not deployed yet (the first release creates it).</li>;
-  const url = `http://${lb.address}/`;
-  return (
-    <li>
-      {label}:{' '}
-      <a href={url} target="_blank" rel="noreferrer" className={`${linkClass} font-mono`}>
-        {url}
-      </a>{' '}
-      <span className="text-zinc-600 dark:text-zinc-400">
-        → {lb.targets.length === 0 ? 'no server group enabled' : lb.targets.map((t) => `${t.serverGroup} ${t.weight}%`).join(', ')}
-      </span>
-    </li>
-  );
-}
+// The guide's words paint with the projects; the parts that wait for data anyway (the pipeline's
+// id, the balancers) load with their data: they need the pipeline and cluster schemas, which
+// the first route would otherwise carry for this card alone.
+const DemoPipelineLink = lazy(() => import('./demo-pipeline-link').then((m) => ({ default: m.DemoPipelineLink })));
+const DemoBalancers = lazy(() => import('./demo-balancers').then((m) => ({ default: m.DemoBalancers })));
 
 /**
  * The front page's "what do I do now": the demo is a real release process, and these are the
  * clicks that run it and the addresses where its traffic can be watched switching versions.
  */
 export function DemoGuide() {
-  const balancers = useQuery(balancersQuery());
-  const pipelines = useQuery(pipelinesQuery(DEMO_APPLICATION));
-  const pipeline = pipelines.data?.find((p) => p.name === DEMO_PIPELINE);
-  const find = (name: string) => balancers.data?.find((lb) => lb.name === name);
-
   return (
     <section
       aria-labelledby="demo-guide-title"
@@ -58,15 +29,15 @@ export function DemoGuide() {
       <ol className="mt-3 flex list-decimal flex-col gap-1.5 pl-5">
         <li>
           Open{' '}
-          {pipeline ? (
-            <Link to={paths.pipelineEditor(DEMO_APPLICATION, pipeline.id)} className={linkClass}>
-              {DEMO_PIPELINE}
-            </Link>
-          ) : (
-            <Link to={paths.applicationPipelines(DEMO_APPLICATION)} className={linkClass}>
-              storefront’s pipelines
-            </Link>
-          )}{' '}
+          <Suspense
+            fallback={
+              <Link to={paths.applicationPipelines(DEMO_APPLICATION)} className={linkClass}>
+                storefront’s pipelines
+              </Link>
+            }
+          >
+            <DemoPipelineLink />
+          </Suspense>{' '}
           and press <strong>Run</strong>. It bakes the next version and deploys it red/black to staging.
         </li>
         <li>
@@ -86,16 +57,9 @@ export function DemoGuide() {
         <li>
           Watch traffic switch: reload these while it rolls; each page names the version that answered.
           <ul className="mt-1 flex flex-col gap-0.5 pl-1">
-            {balancers.isError ? (
-              <li>The load balancers could not be loaded: {balancers.error.message}</li>
-            ) : balancers.isPending ? (
-              <li>Loading the load balancers…</li>
-            ) : (
-              <>
-                <Balancer label="Production" lb={find(DEMO_BALANCERS.prod)} />
-                <Balancer label="Staging" lb={find(DEMO_BALANCERS.staging)} />
-              </>
-            )}
+            <Suspense fallback={<li>Loading the load balancers…</li>}>
+              <DemoBalancers />
+            </Suspense>
           </ul>
         </li>
       </ol>

@@ -1,28 +1,14 @@
 import type { LoaderFunctionArgs } from 'react-router';
 import type { Pipeline } from '../../../../shared/domain/pipeline';
 import { getPipeline } from '../../../../shared/api/pipelines';
-import { callEndpoint, endpointUrl, type HttpResponse } from '../../../../shared/api/client';
+import { callEndpoint, endpointUrl } from '../../../../shared/api/client';
+import { takePageStartFetch } from '../../../lib/page-start';
 import { layoutStages } from '../layout/layout';
 
 /** The editor route's pipeline, asked for by its loader; the page hands it to React Query. */
 export interface EarlyPipeline {
   pipelineId: string;
   pipeline: Promise<Pipeline>;
-}
-
-/** What index.html's inline script asked for before any of the dashboard's code had loaded. */
-interface PageStartFetch {
-  path: string;
-  response: Promise<HttpResponse>;
-}
-
-/** The page-start request for this path, once (a later visit asks again: the pipeline may have changed). */
-function takePageStartFetch(path: string): Promise<HttpResponse> | undefined {
-  const w = globalThis as { __kilnEarlyPipeline?: PageStartFetch };
-  const early = w.__kilnEarlyPipeline;
-  if (!early || early.path !== path) return undefined;
-  delete w.__kilnEarlyPipeline;
-  return early.response;
 }
 
 /**
@@ -38,8 +24,7 @@ export function prefetchPipeline({ params }: LoaderFunctionArgs): EarlyPipeline 
   const pipelineId = params.pipelineId;
   if (!pipelineId) return null;
   const call = { params: { pipelineId } };
-  // With mock data (dev) the page-start request went past the mocks, which start later.
-  const early = import.meta.env.VITE_MSW === '1' ? undefined : takePageStartFetch(endpointUrl(getPipeline, call));
+  const early = takePageStartFetch('__kilnEarlyPipeline', endpointUrl(getPipeline, call));
   const pipeline = callEndpoint(
     {
       // Absolute, because Node's fetch (tests) has no page to resolve a relative URL against.

@@ -84,7 +84,18 @@ export function layoutStages(stages: readonly StageConfig[]): Promise<LayoutResu
   if (known) return known;
   const result = computeLayout(stages);
   asked.set(stages, result);
+  void result.then((r) => finished.set(stages, r));
   return result;
+}
+
+const finished = new WeakMap<readonly StageConfig[], LayoutResult>();
+
+/**
+ * The layout of these stages if it has already arrived: the editor then draws the canvas in its
+ * first frame, instead of painting the page without it and waiting a turn for the promise.
+ */
+export function finishedLayout(stages: readonly StageConfig[]): LayoutResult | undefined {
+  return finished.get(stages);
 }
 
 function computeLayout(stages: readonly StageConfig[]): Promise<LayoutResult> {

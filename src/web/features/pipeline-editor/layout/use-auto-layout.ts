@@ -1,7 +1,7 @@
 import { useReactFlow, useStoreApi, type Viewport } from '@xyflow/react';
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useDraftStore } from '../editor/draft-context';
-import { layoutStages, type LayoutResult } from './layout';
+import { finishedLayout, layoutStages, type LayoutResult } from './layout';
 import { viewportFor } from './open-viewport';
 
 /** Same threshold as the canvas's culling. */
@@ -34,12 +34,13 @@ export function useAutoLayout(pane: RefObject<HTMLElement | null>): LayoutInfo {
     flow.current = reactFlow;
   }, [reactFlow]);
 
-  useEffect(() => {
+  // A layout effect: when the first layout is already in (asked for with the pipeline), the canvas is
+  // drawn before the browser paints the page at all, not one frame (and one paint of the editor) later.
+  useLayoutEffect(() => {
     const run = () => {
       const gen = ++generation.current;
-      setInfo((i) => ({ ...i, busy: true }));
-      // The first layout was asked for with the pipeline (PipelineEditor), so this usually finds it under way.
-      void layoutStages(store.getState().draft.stages).then((result) => {
+      const stages = store.getState().draft.stages;
+      const apply = (result: LayoutResult) => {
         if (gen !== generation.current) return; // a newer request won
         // From the request (layout.ts marks kiln:layout:start) to its result here.
         performance.mark('kiln:layout:end');
@@ -55,9 +56,15 @@ export function useAutoLayout(pane: RefObject<HTMLElement | null>): LayoutInfo {
         if (!first && Object.keys(result.positions).length > 0) {
           requestAnimationFrame(() => void flow.current.setViewport(viewportFor(result.positions, flowStore.getState())));
         }
-      });
+      };
+      const ready = shown.current ? undefined : finishedLayout(stages);
+      if (ready) return apply(ready);
+      setInfo((i) => ({ ...i, busy: true }));
+      // The first layout was asked for with the pipeline (PipelineEditor), so this usually finds it under way.
+      void layoutStages(stages).then(apply);
     };
-    run();
+    // Not again when StrictMode re-runs the effect after the first already drew the layout.
+    if (!shown.current) run();
     let last = store.getState().layoutRequest;
     return store.subscribe((s) => {
       if (s.layoutRequest !== last) {
