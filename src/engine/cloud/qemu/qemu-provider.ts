@@ -12,7 +12,7 @@ import { createMetadataService } from '../metadata-service';
 import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
-import { metadataCommand, metadataSocket } from './metadata-pipe';
+import { guestPipe, metadataSocket } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
@@ -114,7 +114,9 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     if (Buffer.byteLength(metadataSocket(stateDir)) > 107)
       throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
     await metadata.start({ socketPath: metadataSocket(stateDir) });
-    pipe = metadataCommand(stateDir);
+    const relay = guestPipe(stateDir, { socket: metadataSocket(stateDir) });
+    if (relay.via === 'node') log('socat is not installed: each guest connection to the metadata service starts a Node process (src/tools/ensure-qemu.sh installs socat)');
+    pipe = relay.command;
     const lbs = (await repos.loadBalancers.listManaged('qemu')).filter((lb) => lb.account === account.name);
     await stopLeftoverBalancers(stateDir, new Set(lbs.map(keyOf)));
     for (const lb of lbs) await balancers.open(lb);
