@@ -4,7 +4,7 @@
 // .initrd beside it: systemd, networkd, the first-boot agent) as registryDiskImages would. Prints
 // when each step happened (QEMU started, reported ready, healthy, in the balancer) and the load average.
 // The container and local-cloud figures come from containers.ts; run both to print them side by side.
-//   npx tsx src/engine/cloud/bench/vms.ts [N] [memoryMiB] [--image F] [--settle S]   (default 2 VMs, 256 MiB, 10 s)
+//   npx tsx src/engine/cloud/bench/vms.ts [N] [memoryMiB] [--image F [--initramfs]] [--settle S]   (default 2 VMs, 256 MiB, 10 s)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { get } from '../contract/contract-helpers';
 import { borrowed } from '../docker/docker-harness';
 import { createProviders } from '../providers';
 import { fixedDiskImages } from '../qemu/disk-images';
+import { bakedVmBoot } from '../qemu/registry-disk-images';
 import { openQemuHarness, QEMU_SKIP_REASON } from '../qemu/qemu-harness';
 import { testVmImage } from '../qemu/test-vm-image';
 import { readRecord, vmPaths } from '../qemu/vm-process';
@@ -42,7 +43,11 @@ if (baked) {
   const raw = join(work, 'root.raw');
   await decompress(createBakeLog(() => {}), 'bench', baked, raw);
   const stem = baked.replace(/\.img\.[a-z]+$/, '');
-  images = fixedDiskImages({ 'sample-app': { raw, kernel: `${stem}.vmlinuz`, initrd: `${stem}.initrd`, boot: { disk: 'virtio', commandLine: vmBootArgs() } } });
+  // As the provider boots a baked image (bakedVmBoot); --initramfs: as it did before, through the initramfs onto a virtio root.
+  const boot = process.argv.includes('--initramfs')
+    ? { kernel: `${stem}.vmlinuz`, initrd: `${stem}.initrd`, boot: { disk: 'virtio' as const, commandLine: vmBootArgs() } }
+    : bakedVmBoot(`${stem}.vmlinuz`);
+  images = fixedDiskImages({ 'sample-app': { raw, ...boot } });
 }
 // A Debian boot under TCG takes tens of seconds on a shared machine; health checks as Kiln's defaults.
 const h = await openQemuHarness({ images, vm: { memoryMiB: MEMORY, stopGraceMs: 5000 }, timings: { readyTimeoutMs: 300_000, healthIntervalMs: 1000, healthTimeoutMs: 5000 } });
