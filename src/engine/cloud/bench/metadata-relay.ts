@@ -58,7 +58,11 @@ try {
   const relays: Array<[string, GuestPipe]> = [['node', guestPipe(dir, { socket: metadataSocket(dir) }, null)]];
   if (socat) relays.unshift(['socat', guestPipe(dir, { socket: metadataSocket(dir) }, socat)]);
   else console.log('socat is not installed: only the Node fallback is measured (src/tools/ensure-qemu.sh installs socat)');
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${readFileSync('/proc/cpuinfo', 'utf8').split('processor\t:').length - 1} cores`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${readFileSync('/proc/cpuinfo', 'utf8').split('processor\t:').length - 1} cores`,
+  );
   for (const [name, pipe] of relays) {
     await connection(pipe, request); // warm the page cache
     const one: Array<{ ms: number; rssMiB: number }> = [];

@@ -31,7 +31,10 @@ const MEMORY = Number(positional[1]) || 256;
 const baked = option('--image');
 const SETTLE_MS = (Number(option('--settle')) || 10) * 1000;
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 if (QEMU_SKIP_REASON) {
   console.log(`skipped: ${QEMU_SKIP_REASON}`);
@@ -41,7 +44,12 @@ const work = mkdtempSync(join(tmpdir(), 'kiln-vms-bench-'));
 let images = fixedDiskImages({ 'sample-app': testVmImage('ready') });
 if (baked) {
   const raw = join(work, 'root.raw');
-  await decompress(createBakeLog(() => {}), 'bench', baked, raw);
+  await decompress(
+    createBakeLog(() => {}),
+    'bench',
+    baked,
+    raw,
+  );
   const stem = baked.replace(/\.img\.[a-z]+$/, '');
   // As the provider boots a baked image (bakedVmBoot); --initramfs: as it did before, through the initramfs onto a virtio root.
   const boot = process.argv.includes('--initramfs')
@@ -84,7 +92,11 @@ try {
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const rss = h.qemuPids().map(rssMiB);
   const what = baked ? 'the baked Debian VM image' : 'the busybox test image';
-  console.log(`steps (s since the deploy started): ${Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; ')}`);
+  console.log(
+    `steps (s since the deploy started): ${Object.entries(steps)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join('; ')}`,
+  );
   console.log(
     `VMs (TCG, ${what}, ${MEMORY} MiB each, at most 2 booting at once; load ${loadBefore} → ${load()}): deploy start → ${N} VMs ready and in the balancer: ${(deployMs / 1000).toFixed(1)} s (${up} up)`,
   );

@@ -81,7 +81,7 @@ describe('the guest metadata relay', () => {
     expect(ready).toEqual(['i-0a1b2c3d']);
   });
 
-  it("takes the Node relay for a socket path socat would misread (a comma or colon in KILN_DATA), and still reaches it", async () => {
+  it('takes the Node relay for a socket path socat would misread (a comma or colon in KILN_DATA), and still reaches it', async () => {
     const odd = join(dir, 'a,b:c');
     mkdirSync(odd);
     await service.stop();
