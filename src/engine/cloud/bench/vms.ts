@@ -110,3 +110,5 @@ try {
   rmSync(work, { recursive: true, force: true });
   if (left.length) console.log(`left behind: ${left.join(', ')}`);
 }
+// A handle left open by a stopped component must not keep a finished bench (and the bench runner) waiting.
+process.exit(0);
