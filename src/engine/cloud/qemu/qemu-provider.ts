@@ -39,7 +39,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     bios: fastFirmware(),
     ...options.vm,
   };
-  const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu), log);
+  const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu, (mkdirSync(stateDir, { recursive: true }), stateDir)), log);
   const metadata = createMetadataService((id) => runtime.onReady(id));
   // One Kiln process at a time runs an account's VMs (several may share a PostgreSQL): the holder of
   // the account's lease in the database; the others stand by. The file lease in the state dir also
