@@ -84,7 +84,10 @@ function binaryIdentity(qemu: string): string {
  */
 export async function rememberedProbe(dir: string, qemu: string, kernel: string, probe: (qemu: string, kernel: string) => Promise<boolean> = probeKvmBoot): Promise<boolean> {
   const file = join(dir, 'kvm-probe.json');
-  const key = createHash('sha256').update(`${binaryIdentity(qemu)}\0${release()}\0`).update(readFileSync(kernel)).digest('hex');
+  const key = createHash('sha256')
+    .update(`${binaryIdentity(qemu)}\0${release()}\0`)
+    .update(readFileSync(kernel))
+    .digest('hex');
   const known = (): Record<string, boolean> => {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Record<string, boolean>;
