@@ -9,12 +9,12 @@ import type { CloudProvider } from './provider';
  * and the provider's account (region east) in it.
  */
 export async function openProviderDatabase(account: { name: string; provider: string; endpoint?: Record<string, unknown> }) {
-  const { db, repos, close } = await openTestDatabase();
+  const { db, repos, close, url } = await openTestDatabase();
   await createOwners(repos);
   await createTestRunner(repos);
   const parsed = Account.parse({ environment: 'test', regions: ['east'], demo: false, ...account });
   await repos.accounts.upsert(parsed);
-  return { db, repos, close, account: parsed };
+  return { db, repos, close, account: parsed, url };
 }
 
 /** A provider harness whose close() says what it left running (processes, containers), as the VM and container harnesses do. */

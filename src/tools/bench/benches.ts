@@ -23,6 +23,7 @@ export const BENCHES: Bench[] = [
   { name: 'registry-catch-up', command: tsx('src/engine/bench/registry-catch-up.ts'), quick: { env: { BENCH_VERSIONS: '200', BENCH_TRIGGERS: '20' } }, timeoutSec: 300 },
   { name: 'sse-clients', command: tsx('src/server/bench/sse-clients.ts'), quick: { env: { BENCH_CLIENTS: '5000', BENCH_SECONDS: '3' } }, timeoutSec: 300 },
   { name: 'load-balancer', command: tsx('src/engine/cloud/bench/load-balancer.ts'), quick: { args: ['500'] }, runs: 1, timeoutSec: 180 },
+  { name: 'vm-metadata-relay', command: tsx('src/engine/cloud/bench/metadata-relay.ts'), quick: { args: ['5', '4'] }, runs: 1, timeoutSec: 120 },
   { name: 'job-sandbox', command: tsx('src/engine/jobs/bench/sandbox.ts'), quick: { args: ['10'] }, timeoutSec: 120 },
   { name: 'packaging', command: tsx('src/engine/bakery/bench/packaging.ts'), quick: { args: ['--size-mib', '256', '--data-mib', '64'] }, runs: 1, timeoutSec: 300 },
   {

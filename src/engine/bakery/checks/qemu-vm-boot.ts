@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GUEST_METADATA_ADDRESS, guestMetadataUrl, SMBIOS_OEM_KEY } from '../../../shared/provisioning/metadata-protocol';
 import { vmKernelCommandLine } from '../../../shared/provisioning/vm-boot';
 import { createMetadataService } from '../../cloud/metadata-service';
+import { guestPipe } from '../../cloud/qemu/metadata-pipe';
 import { fastFirmware } from '../../cloud/qemu/qemu-args';
 import { createConsoleReader } from './console-reader';
 import { BakeError } from '../bake-error';
@@ -48,19 +49,6 @@ export interface VmBootOptions {
   append?: string | ((guestUrl: string) => string);
 }
 
-/**
- * One connection from the guest to 10.0.2.100:80 becomes one of these processes (QEMU's guestfwd
- * `cmd:` runs a program per connection with the connection on stdin/stdout), relaying it to the
- * metadata service on loopback. A plain `tcp:` guestfwd would serve only the first connection.
- */
-const FORWARDER = `const net = require('node:net');
-const socket = net.connect(Number(process.argv[2]), '127.0.0.1');
-process.stdin.pipe(socket);
-socket.pipe(process.stdout);
-socket.on('close', () => process.exit(0));
-socket.on('error', () => process.exit(1));
-`;
-
 /** What the kernel says when it gives up, kept apart from the call trace that follows it. */
 const NOTABLE = /Kernel panic - not syncing|Requested init|No working init|VFS: |Failed to execute|Run .* as init process|Failed to start|emergency mode|kiln-report-ready: error/;
 
@@ -89,9 +77,9 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
       region: 'local',
       userData: options.userData ?? '',
     });
-    const port = new URL(url).port;
+    // One relay process per guest connection to 10.0.2.100:80, to the metadata service on loopback (socat, or Node without it).
+    const pipe = guestPipe(dir, { port: Number(new URL(url).port) });
     const guestUrl = guestMetadataUrl(url);
-    writeFileSync(join(dir, 'forward.cjs'), FORWARDER);
     const overlay = join(dir, 'instance.qcow2');
     const bios = fastFirmware();
     // Half a GiB more than the image: the root grows into it at boot (x-systemd.growfs).
@@ -127,7 +115,7 @@ export async function bootVmToReady(partition: string, boot: { kernel: string; i
       '-device',
       options.rootDisk === 'nvme' ? 'nvme,drive=root,serial=kiln-root' : 'virtio-blk-pci,drive=root',
       '-netdev',
-      `user,id=net0,restrict=on,guestfwd=tcp:${GUEST_METADATA_ADDRESS}:80-cmd:${process.execPath} ${join(dir, 'forward.cjs')} ${port}`,
+      `user,id=net0,restrict=on,guestfwd=tcp:${GUEST_METADATA_ADDRESS}:80-cmd:${pipe.command.replaceAll(',', ',,')}`,
       '-device',
       'virtio-net-pci,netdev=net0,romfile=',
     ];

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccelChooser, probeKvmBoot, type KvmHost } from './kvm-probe';
+import { createAccelChooser, probeKvmBoot, rememberedProbe, type KvmHost } from './kvm-probe';
 import { qemuArgs } from './qemu-args';
 
 const host = (hasDevice: boolean, works: boolean | 'throws') => {
@@ -80,5 +80,22 @@ describe('choosing KVM or TCG for VMs', () => {
     expect(await probeKvmBoot(hangs, '/k/vmlinuz', 300)).toBe(false);
     const pid = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+  it("keeps a probe's answer in the state dir: a restarted Kiln, or another image with the same kernel, boots at once instead of probing again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-kvm-probe-'));
+    const kernel = (name: string, bytes: string) => (writeFileSync(join(dir, name), bytes), join(dir, name));
+    const probes: string[] = [];
+    const probe = async (_: string, k: string) => (probes.push(k), false);
+    const v1 = kernel('v1.vmlinuz', 'the same debian kernel');
+    expect(await rememberedProbe(dir, 'qemu-system-x86_64', v1, probe)).toBe(false);
+    // Another process (the in-memory answer is gone), and a new image version carrying the same kernel bytes.
+    expect(await rememberedProbe(dir, 'qemu-system-x86_64', kernel('v2.vmlinuz', 'the same debian kernel'), probe)).toBe(false);
+    expect(probes).toEqual([v1]);
+    // Another kernel is probed on its own.
+    const other = kernel('other.vmlinuz', 'a newer kernel');
+    expect(await rememberedProbe(dir, 'qemu-system-x86_64', other, async (_, k) => (probes.push(k), true))).toBe(true);
+    expect(await rememberedProbe(dir, 'qemu-system-x86_64', other, probe)).toBe(true);
+    expect(probes).toEqual([v1, other]);
   });
 });

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 export type Accel = 'tcg' | 'kvm';
 
@@ -59,8 +62,53 @@ export function probeKvmBoot(qemu: string, kernel: string, timeoutMs = 5000): Pr
 
 const probed = new Map<string, Promise<boolean>>();
 
-/** This host as it is; one probe per QEMU binary and kernel for the whole process. */
-export const realKvmHost = (qemu: string): KvmHost => ({
+/** Where a QEMU binary is, with its size and time: an upgraded QEMU is probed again. */
+function binaryIdentity(qemu: string): string {
+  const candidates = qemu.includes('/') ? [qemu] : (process.env.PATH ?? '').split(delimiter).map((d) => join(d, qemu));
+  for (const path of candidates) {
+    try {
+      const st = statSync(path);
+      return `${path}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // not here
+    }
+  }
+  return qemu;
+}
+
+/**
+ * A probe's answer kept in `dir` (an account's state dir), keyed by the QEMU binary, the host kernel's
+ * release and the guest kernel's bytes (every image of a recipe carries the same Debian kernel): a
+ * restarted Kiln, or a new image version, does not pay the probe again at its first boot, which on a
+ * host whose KVM hangs is the probe's whole 5 s timeout before QEMU even starts. Delete the file to probe again.
+ */
+export async function rememberedProbe(dir: string, qemu: string, kernel: string, probe: (qemu: string, kernel: string) => Promise<boolean> = probeKvmBoot): Promise<boolean> {
+  const file = join(dir, 'kvm-probe.json');
+  const key = createHash('sha256')
+    .update(`${binaryIdentity(qemu)}\0${release()}\0`)
+    .update(readFileSync(kernel))
+    .digest('hex');
+  const known = (): Record<string, boolean> => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, boolean>;
+    } catch {
+      return {};
+    }
+  };
+  const kept = known()[key];
+  if (typeof kept === 'boolean') return kept;
+  const works = await probe(qemu, kernel);
+  try {
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify({ ...known(), [key]: works }));
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // Not kept: the next process probes again.
+  }
+  return works;
+}
+
+/** This host as it is; one probe per QEMU binary and kernel for the whole process, and across processes when `dir` keeps the answers. */
+export const realKvmHost = (qemu: string, dir?: string): KvmHost => ({
   hasDevice() {
     try {
       accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
@@ -72,7 +120,7 @@ export const realKvmHost = (qemu: string): KvmHost => ({
   probe(kernel) {
     const key = `${qemu}\0${kernel}`;
     let answer = probed.get(key);
-    if (!answer) probed.set(key, (answer = probeKvmBoot(qemu, kernel)));
+    if (!answer) probed.set(key, (answer = dir ? rememberedProbe(dir, qemu, kernel) : probeKvmBoot(qemu, kernel)));
     return answer;
   },
 });

@@ -58,6 +58,10 @@ describe('the VM command line', () => {
     expect(qemuArgs(spec)).not.toContain('-bios');
   });
 
+  it('lets an idle guest give freed memory back to the host (virtio-balloon free page reporting)', () => {
+    expect(qemuArgs(spec)).toContain('virtio-balloon-pci,free-page-reporting=on');
+  });
+
   it('boots the kernel named in /boot, the newest when there are several', () => {
     const listing = ['/12/100644/0/0/config-6.1.0-9-cloud-amd64/1/', '/13/100644/0/0/vmlinuz-6.1.0-9-cloud-amd64/8/', '/14/100644/0/0/vmlinuz-6.1.0-57-cloud-amd64/8/', ''].join(
       '\n',

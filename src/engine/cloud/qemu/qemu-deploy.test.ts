@@ -58,7 +58,7 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`deploys VMs${QEMU_SKIP_REASON ?
   });
 
   // The one deploy of a real baked image: mmdebstrap + apt-get (root and the Debian mirror), or the machine's
-  // earlier bake of the same recipe; the VM provider boots it as it was baked (its kernel, initramfs, virtio root).
+  // earlier bake of the same recipe; the VM provider boots its exported kernel, root on NVMe (bakedVmBoot).
   it("deploys the bakery's agent-only Debian VM image: its systemd boots, it reports Ready through the metadata service, the balancer sends to its app", {
     timeout: 900_000,
   }, async () => {

@@ -47,7 +47,7 @@ export function qemuPidsUnder(dir: string): number[] {
  * (its kernel panics), `nokernel-app` has no kernel. close() reports any QEMU process left behind.
  */
 export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}) {
-  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'vms', provider: 'qemu' });
+  const { db, repos, close: closeDb, account, url } = await openProviderDatabase({ name: 'vms', provider: 'qemu' });
   const stateDir = mkdtempSync(join(tmpdir(), 'kiln-qemu-test-'));
   const ports = { from: portBase, to: portBase + 39 };
   portBase += 40;
@@ -82,6 +82,8 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
   return {
     db,
     repos,
+    /** The database's URL on PostgreSQL (a second pool is a second Kiln process); undefined on PGlite. */
+    url,
     provider,
     stateDir,
     images,

@@ -22,6 +22,9 @@ export interface QemuProviderOptions {
   log?: (line: string) => void;
   /** Whether KVM is there and works (tests inject the probe's answer); the real host by default. */
   kvmHost?: KvmHost;
+  /** Names this process in the account's lease (one Kiln process at a time runs its VMs). */
+  owner?: string;
+  leaseMs?: number;
 }
 
 export interface QemuProvider extends CloudProvider {
@@ -31,6 +34,8 @@ export interface QemuProvider extends CloudProvider {
   close(): Promise<void>;
   /** A hand-over: balancers keep serving, VMs keep running, the lease is given back. */
   detach(): Promise<void>;
+  /** True while this process runs the account (holds its lease `qemu:<account>`); the others stand by. */
+  readonly leading: boolean;
 }
 
 export const DEFAULT_VM_PORTS: PortRange = { from: 26000, to: 26999 };

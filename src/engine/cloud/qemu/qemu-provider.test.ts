@@ -1,10 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Account } from '../../../shared/domain/account';
 import { get, healthy, until } from '../contract/contract-helpers';
 import type { NewServerGroup } from '../provider';
-import { createQemuProvider } from './qemu-provider';
 import { openQemuHarness, QEMU_SKIP_REASON, type QemuHarness } from './qemu-harness';
 
 const spec = (h: QemuHarness, over: Partial<NewServerGroup> = {}): NewServerGroup => ({
@@ -66,16 +64,6 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     });
     expect(await provider.getServerGroup(key(h))).toBeUndefined();
     expect(h.qemuPids()).toEqual([]);
-  });
-
-  it("refuses to run an account's VMs from a second Kiln process while the first holds its lease", async () => {
-    const second = createQemuProvider({
-      repos: h.repos,
-      account: Account.parse({ name: 'vms', provider: 'qemu', environment: 'test', regions: ['east'], demo: false }),
-      images: h.images,
-      stateDir: h.stateDir,
-    });
-    await expect(second.start()).rejects.toMatchObject({ kind: 'conflict', field: 'account', message: expect.stringContaining('another Kiln process') });
   });
 
   it('reboots an adopted instance in place after a Kiln restart (same id, out of the balancer until ready again) and replaces a terminated one', async () => {

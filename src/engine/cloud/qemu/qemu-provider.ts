@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
@@ -6,10 +7,12 @@ import { stopLeftoverBalancers } from '../load-balancer-client';
 import { createGroupLifecycle } from '../group-lifecycle';
 import { routesFrom } from '../group-traffic';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
+import { createLeadership, leaseOwnerName } from '../local-lease';
 import { createMetadataService } from '../metadata-service';
+import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
-import { metadataCommand, metadataSocket } from './metadata-pipe';
+import { guestPipe, metadataSocket } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
 import { createVmRuntime, type VmGroup, type VmInstance, type VmSettings } from './qemu-runtime';
@@ -36,25 +39,37 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     bios: fastFirmware(),
     ...options.vm,
   };
-  const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu), log);
+  const accel = createAccelChooser(settings.accel, options.kvmHost ?? realKvmHost(settings.qemu, (mkdirSync(stateDir, { recursive: true }), stateDir)), log);
   const metadata = createMetadataService((id) => runtime.onReady(id));
-  const lease = createVmLease((mkdirSync(stateDir, { recursive: true }), stateDir));
+  // One Kiln process at a time runs an account's VMs (several may share a PostgreSQL): the holder of
+  // the account's lease in the database; the others stand by. The file lease in the state dir also
+  // keeps out a Kiln on another database that was given the same state dir.
+  const lease = `qemu:${account.name}`;
+  const standingBy = () => new StandingBy(lease, `Account '${account.name}'`);
+  const stateLease = createVmLease((mkdirSync(stateDir, { recursive: true }), stateDir));
   let pipe = '';
   let timer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
+  let takingUp: Promise<void> | undefined;
+  // Set while close or detach lets go: a take-over from the standby timer meanwhile must not start managing again.
+  let closing = false;
 
   const balancers = createBalancers({
     repos,
     dataDir: stateDir,
     log,
     routesOf: (lb) => routesFrom(runtime.groups)(lb),
+    standBy: standingBy,
   });
   const route = () => balancers.route();
   const makeRuntime = () =>
     createVmRuntime({ repos, stateDir, account: account.name, ports, metadata, metadataCommand: () => pipe, settings, accel, timings, onRoutesChanged: () => void route(), log });
   let runtime = makeRuntime();
 
-  const ready = () => provider.start();
+  const ready = async () => {
+    await provider.start();
+    if (!leadership.leading) throw standingBy();
+  };
   const lifecycle = createGroupLifecycle<VmInstance, VmGroup>({
     repos,
     balancers,
@@ -72,25 +87,61 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     await route();
   };
 
-  async function begin(): Promise<void> {
-    const holder = lease.acquire();
+  /** On taking the account's lease: listen for the guests, adopt the balancers and VMs an earlier Kiln left, then tend them. */
+  async function takeUp(): Promise<void> {
+    if (closing) throw new EngineError('conflict', `account '${account.name}': this Kiln process is letting go of its VMs`, 'account');
+    const holder = stateLease.acquire();
     if (holder) throw new EngineError('conflict', `account '${account.name}': another Kiln process (${holder}) runs its VMs`, 'account');
+    try {
+      await adoptAll();
+    } catch (err) {
+      await metadata.stop();
+      stateLease.release();
+      throw err;
+    }
+    timer = setInterval(
+      () =>
+        void tick()
+          .then(() => leadership.renew())
+          .catch((err: unknown) => log(`health checks: ${String(err)}`)),
+      timings.healthIntervalMs,
+    );
+  }
+
+  async function adoptAll(): Promise<void> {
     runtime = makeRuntime();
     // A unix socket's path has room for 107 bytes; QEMU's control sockets sit deeper and are checked at boot.
     if (Buffer.byteLength(metadataSocket(stateDir)) > 107)
       throw new EngineError('bad_request', `the VM state dir ${stateDir} is too deep for a unix socket: set a shorter KILN_DATA`, 'account');
     await metadata.start({ socketPath: metadataSocket(stateDir) });
-    pipe = metadataCommand(stateDir);
+    const relay = guestPipe(stateDir, { socket: metadataSocket(stateDir) });
+    if (relay.via === 'node') log('socat is not installed: each guest connection to the metadata service starts a Node process (src/tools/ensure-qemu.sh installs socat)');
+    pipe = relay.command;
     const lbs = (await repos.loadBalancers.listManaged('qemu')).filter((lb) => lb.account === account.name);
     await stopLeftoverBalancers(stateDir, new Set(lbs.map(keyOf)));
     for (const lb of lbs) await balancers.open(lb);
     await adoptVms({ repos, runtime, metadata, images: options.images, ports, stateDir, account: account.name, timings, log });
     await route();
-    timer = setInterval(() => void tick().catch((err: unknown) => log(`health checks: ${String(err)}`)), timings.healthIntervalMs);
   }
+
+  const leadership = createLeadership({
+    repos,
+    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
+    leaseMs: options.leaseMs ?? 15_000,
+    lease,
+    what: `account '${account.name}'`,
+    log,
+    onLead: () => (takingUp = takeUp()),
+    // Another process runs the VMs now: let go of them and the balancers without stopping them.
+    onLose: async () => {
+      balancers.letGo();
+      await stopManaging();
+    },
+  });
 
   async function stopManaging(): Promise<void> {
     await started?.catch(() => undefined);
+    await takingUp?.catch(() => undefined);
     if (timer) clearInterval(timer);
     timer = undefined;
     const groups = [...runtime.groups.values()];
@@ -98,14 +149,17 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     await Promise.all(groups.map((g) => g.running));
     runtime.groups.clear();
     await metadata.stop();
-    lease.release();
-    started = undefined;
+    stateLease.release();
   }
 
   const provider: QemuProvider = {
     kind: 'qemu',
+    lease,
+    get leading() {
+      return leadership.leading;
+    },
     start() {
-      started ??= begin().catch((err: unknown) => {
+      started ??= leadership.start().catch((err: unknown) => {
         started = undefined;
         throw err;
       });
@@ -113,13 +167,22 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     },
 
     async close() {
+      closing = true;
       await stopManaging();
       await balancers.stopAll();
+      await leadership.close();
+      started = undefined;
+      closing = false;
     },
 
     async detach() {
+      closing = true;
+      // Let go of the balancers first: a health check finishing meanwhile must not send them empty routes.
       balancers.letGo();
       await stopManaging();
+      await leadership.close();
+      started = undefined;
+      closing = false;
     },
 
     async resolveImage(ref) {

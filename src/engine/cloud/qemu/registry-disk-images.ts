@@ -24,10 +24,17 @@ export function newestKernel(listing: string): string | undefined {
 }
 
 /**
+ * How a baked VM image (recipe `vm`, Debian's cloud kernel) boots: its exported kernel, root on NVMe
+ * (built into that kernel, as ext4 is), no initramfs. The initramfs the bake exports beside it (for a
+ * virtio root) costs ~3–4 of ~18 CPU-seconds to Ready under TCG (unpacking it, a udev coldplug of its
+ * own, switch_root); virtio_pci and virtio_net load from the root (udev, modules-load.d) either way.
+ */
+export const bakedVmBoot = (kernel: string): Omit<DiskImage, 'ref' | 'raw'> => ({ kernel, boot: { disk: 'nvme', commandLine: vmBootArgs({ root: '/dev/nvme0n1' }) } });
+
+/**
  * The bakery's `disk` images, made bootable once per digest under `<cacheDir>/<digest>/`: the
  * packed partition decompressed to `root.raw` (every instance's overlay sits on it). A VM image
- * (recipe `vm`) boots as it was baked to: the kernel and initramfs the bake exported beside it, root
- * on the virtio disk. Any other disk image with a kernel in /boot boots that kernel, copied out with
+ * (recipe `vm`) boots the kernel the bake exported beside it (bakedVmBoot). Any other disk image with a kernel in /boot boots that kernel, copied out with
  * debugfs (no mount, no root needed), from NVMe (built into Debian's cloud kernel).
  */
 export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; paths: BakeryPaths; cacheDir: string }): DiskImageSource {
@@ -45,7 +52,7 @@ export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; 
       );
       renameSync(tmp, raw);
     }
-    if (existsSync(baked.kernel) && existsSync(baked.initrd)) return { raw, kernel: baked.kernel, initrd: baked.initrd, boot: { disk: 'virtio', commandLine: vmBootArgs() } };
+    if (existsSync(baked.kernel)) return { raw, ...bakedVmBoot(baked.kernel) };
     const { stdout } = await run('debugfs', ['-R', 'ls -p /boot', raw]).catch(() => ({ stdout: '' }));
     const version = newestKernel(stdout);
     if (!version) return { raw, boot: NVME_BOOT };
