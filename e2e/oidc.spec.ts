@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Single sign-on needs Kiln started with KILN_OIDC_* and a provider to talk to, so this journey
