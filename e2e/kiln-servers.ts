@@ -4,7 +4,7 @@
  */
 export const FIRST_PORT = Number(process.env.KILN_E2E_PORT ?? 8181);
 /** Two by default: on 2 cores the journeys mostly wait on the engine, so two run in little more than one's time. */
-export const SERVERS = Math.max(1, Number(process.env.KILN_E2E_WORKERS ?? 2));
+export const SERVERS = Math.max(1, Number(process.env.KILN_E2E_WORKERS) || 2);
 /** The first admin is created through the real setup link; journeys then start signed in as them. */
 export const SETUP_TOKEN = 'e2e-setup-token-0123456789abcdef';
 
@@ -23,7 +23,9 @@ export function kilnWebServer(server: number, cwd: string) {
     cwd,
     url: `${kilnUrl(server)}/api/health`,
     timeout: 120_000,
-    reuseExistingServer: false,
+    // Only when npm test started them already (e2e/start-kiln-servers.ts): a server found on the port
+    // otherwise is someone else's, with data the journeys do not expect.
+    reuseExistingServer: process.env.KILN_E2E_REUSE === '1',
     stdout: 'pipe' as const,
     stderr: 'pipe' as const,
     // Kiln stops its local-cloud instances on SIGTERM; the default SIGKILL would leave them running.
