@@ -3,7 +3,7 @@
  * KILN_E2E_PORT, each on a fresh embedded database of its own (seeded with the demo project).
  */
 export const FIRST_PORT = Number(process.env.KILN_E2E_PORT ?? 8181);
-/** Two by default: on 2 cores the journeys mostly wait on the engine, so two run in little more than one's time. */
+/** Two by default, one per core of the 2-core CI machine; KILN_E2E_WORKERS=1 runs every journey on one server, one after the other. */
 export const SERVERS = Math.max(1, Number(process.env.KILN_E2E_WORKERS) || 2);
 /** The first admin is created through the real setup link; journeys then start signed in as them. */
 export const SETUP_TOKEN = 'e2e-setup-token-0123456789abcdef';
