@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 test('an admin gives a support person read-only access; they see clusters but may not change anything', async ({ page, browser, request }) => {

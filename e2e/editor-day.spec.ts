@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Each journey opens the editor (and some a second browser) on a machine shared with other runs.

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './journey';
 import { executionBadge, stageNode } from './execution-page';
 import { screen } from './screens';
 

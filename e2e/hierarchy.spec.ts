@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // The demo Kiln sets up on first start (src/db/seed-demo-world.ts): the storefront application,

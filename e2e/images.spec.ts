@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // The bakery end to end: a recipe baked by a pipeline's Bake stage (live Packer-style log), the

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Support staff reboot a misbehaving instance and terminate another from the server-group panel:

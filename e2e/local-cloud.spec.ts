@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // The local cloud for real: a deploy pipeline starts instance processes behind a load balancer on

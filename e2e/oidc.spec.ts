@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Single sign-on needs Kiln started with KILN_OIDC_* and a provider to talk to, so this journey
@@ -40,6 +41,8 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 test.use({ baseURL: KILN, storageState: { cookies: [], origins: [] } });
 
 test.beforeAll(async () => {
+  // Two processes start from cold beside the other worker's journey: the 120 s waitFor allows, not the 30 s default.
+  test.setTimeout(150_000);
   rmSync(DATA, { recursive: true, force: true });
   start(['src/server/auth/oidc-test-idp.ts', String(IDP_PORT), 'kiln', 'kiln-e2e-secret'], {});
   start(['src/server/main.ts'], {

@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { stageNode } from './execution-page';
 import { screen } from './screens';
 import { startWaitingRun } from './waiting-run';

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Support staff: find what runs where from the top bar with the keyboard, and answer "what ran in

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // A laptop or a tablet held sideways (768–1024 px): the top bar fits, so no page scrolls sideways

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './journey';
 import { screen } from './screens';
 
 // Write-only secrets and trigger owners, as a person meets them: the editor says a secret is set

@@ -1,4 +1,6 @@
+import './one-server';
 import { defineConfig } from '@playwright/test';
+import { kilnWebServer } from '../kiln-servers';
 import base, { ADMIN_STATE } from '../playwright.config';
 
 // Benchmarks are scripts that print figures, not tests: run on demand with
@@ -13,5 +15,6 @@ export default defineConfig({
   ],
   outputDir: '../.artifacts/bench-results',
   timeout: 300_000,
-  webServer: { ...(base.webServer as object), cwd: '../..' } as typeof base.webServer,
+  workers: 1,
+  webServer: kilnWebServer(0, '../..'),
 });

@@ -5,8 +5,25 @@ cd "$(dirname "$0")/../.."
 export CI="${CI:-}"
 REPORTS="$(mktemp -d)"
 VM_PID=""
-# A stopped run takes its background VM pass down with it (test files stop their own VMs on exit).
-trap '[ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null; rm -rf "$REPORTS"' EXIT
+BUILD_PID=""
+# The journeys' Kiln servers (started beside the PostgreSQL pass): SIGTERM to each process group, and
+# the 15 s the Playwright config would give them to stop their local-cloud instances.
+stop_journey_servers() {
+  [ -s "$REPORTS/kiln-servers.pids" ] || return 0
+  local groups group alive
+  groups=$(cat "$REPORTS/kiln-servers.pids")
+  for group in $groups; do kill -TERM -- "-$group" 2>/dev/null || true; done
+  for _ in $(seq 1 75); do
+    alive=""
+    for group in $groups; do kill -0 -- "-$group" 2>/dev/null && alive=1; done
+    [ -n "$alive" ] || break
+    sleep 0.2
+  done
+  for group in $groups; do kill -KILL -- "-$group" 2>/dev/null || true; done
+  rm -f "$REPORTS/kiln-servers.pids"
+}
+# A stopped run takes its background passes down with it (test files stop their own VMs on exit).
+trap '[ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null; [ -z "$BUILD_PID" ] || kill "$BUILD_PID" 2>/dev/null; stop_journey_servers; rm -rf "$REPORTS"' EXIT
 # Each step's wall time goes to steps.tsv; the summary at the end prints them (npm test must stay under 20 min).
 STEP_NAME=""
 step() {
@@ -59,6 +76,14 @@ step "repository, BFF and engine tests on a real PostgreSQL, beside the real VMs
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json" && [ -n "${VMS_OK:-}" ]
 } >"$REPORTS/vms.log" 2>&1 &
 VM_PID=$!
+# The dashboard build and bundle check too: ~5 CPU-seconds, but tens of seconds of wall time on a
+# loaded machine, and no test of these passes reads dist/ (the tests that start Kiln set
+# KILN_DASHBOARD=off). Then the journeys' Kiln servers start on that build, so their first start and
+# the demo's first release (~40 s) are over when the journeys begin. Printed after both passes.
+{
+  npx vite build --logLevel warn && npx tsx src/tools/bench-bundle.ts --check && npx tsx e2e/start-kiln-servers.ts "$REPORTS"
+} >"$REPORTS/build.log" 2>&1 &
+BUILD_PID=$!
 # PostgreSQL: what the database is the subject of: repositories, routes, the engine's claims, leases,
 # hand-overs and deploy records. Left to the pass above (its database is incidental, and PGlite runs
 # the same PostgreSQL SQL): the tests whose subject is a provider's processes, containers or VMs, the
@@ -85,13 +110,27 @@ if [ "$PG_STATUS" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
   exit 1
 fi
 
-step "build the dashboard and check the bundle budget"
-npx vite build --logLevel warn
-npx tsx src/tools/bench-bundle.ts --check
+step "build the dashboard, check the bundle budget, start the journeys' servers (ran beside the PostgreSQL pass)"
+set +e
+wait "$BUILD_PID"
+BUILD_STATUS=$?
+BUILD_PID=""
+set -e
+cat "$REPORTS/build.log"
+[ "$BUILD_STATUS" -eq 0 ] || exit 1
 
 step "end-to-end journeys (Playwright, Debian chromium)"
 bash src/tools/ensure-chromium.sh
-PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
+# Two workers, each against its own Kiln (e2e/journey.ts): the ones started above.
+set +e
+KILN_E2E_REUSE=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
+E2E_STATUS=$?
+set -e
+stop_journey_servers
+if [ "$E2E_STATUS" -ne 0 ]; then
+  for log in "$REPORTS"/kiln-server-*.log; do printf '\n== %s\n' "$(basename "$log")" && cat "$log"; done
+  exit 1
+fi
 
 step end
 npx tsx src/tools/test-summary.ts "$REPORTS"

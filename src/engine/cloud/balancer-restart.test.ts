@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../free-port';
 import { startLoad } from './load-generator';
-import { balancerPids, crashKiln, kilnApi, pidsWithEnv, poll, startKiln } from './test-kiln-process';
+import { addStorefront, balancerPids, crashKiln, kilnApi, pidsWithEnv, poll, startKiln } from './test-kiln-process';
 
 // Production traffic does not go through Kiln's process: a real Kiln is SIGKILLed and restarted
 // while 500 requests a second go through its production load balancer, and not one fails. The
@@ -52,6 +52,7 @@ describe('a production load balancer across a Kiln crash', () => {
     port = await freePort();
     let kiln = await startKiln(dataDir, port);
     children.push(kiln);
+    await addStorefront(api);
     const v1 = await api('POST', '/api/applications/storefront/pipelines', { name: 'Deploy live v1', stages: [stage('sample-app:v1')] });
     expect(await deploy(String(v1.id), 'sample-app:v1')).toBe('SUCCEEDED');
     const lbs = await api<Array<{ name: string; address: string }>>('GET', '/api/applications/storefront/load-balancers');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../free-port';
-import { balancerPids, crashKiln, instancePids, kilnApi, poll, startKiln } from './test-kiln-process';
+import { addStorefront, balancerPids, crashKiln, instancePids, kilnApi, poll, startKiln } from './test-kiln-process';
 
 // A real Kiln (npm start's main.ts) deploys to the local cloud, is SIGKILLed, and starts again on
 // the same data directory: the instances are re-adopted, the balancer comes back on its address,
@@ -31,6 +31,7 @@ describe('the local cloud across a Kiln restart', () => {
     port = await freePort();
     let kiln = await startKiln(dataDir, port);
     children.push(kiln);
+    await addStorefront(api);
     const pipeline = await api('POST', '/api/applications/storefront/pipelines', {
       name: 'Deploy lab',
       stages: [

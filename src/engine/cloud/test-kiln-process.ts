@@ -20,7 +20,9 @@ export async function startKiln(dataDir: string, port: number): Promise<ChildPro
   // Node with tsx's loader, not the tsx CLI: the CLI is a parent process, and SIGKILL must hit Kiln itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN },
+    // No demo: its first release (a bake, four instances, two 10 s pauses) would run beside the test
+    // for nothing; the tests make the application and account they deploy to (addStorefront).
+    env: { ...process.env, KILN_DATA: dataDir, PORT: String(port), KILN_DASHBOARD: 'off', KILN_DEMO: 'false', LOG_LEVEL: 'error', KILN_SETUP_TOKEN: TEST_SETUP_TOKEN },
     stdio: 'ignore',
     // Its own process group: a crash takes Kiln's helpers (a bake's boot check) with it, as a crashed
     // machine would; instances and balancers run in groups of their own and survive, which is what is tested.
@@ -59,6 +61,17 @@ export function kilnApi(port: () => number) {
     });
     return (await res.json()) as T;
   };
+}
+
+/** What the tests deploy to, made through the API on a fresh Kiln: application storefront and a local 'prod' account in local-east. */
+export async function addStorefront(api: ReturnType<typeof kilnApi>): Promise<void> {
+  const made = [
+    await api('POST', '/api/projects', { name: 'lab', displayName: 'Lab', ownerEmail: 'ops@example.com' }),
+    await api('POST', '/api/applications', { name: 'storefront', project: 'lab', ownerEmail: 'ops@example.com' }),
+    await api('POST', '/api/accounts', { name: 'prod', provider: 'local', environment: 'prod', regions: ['local-east'] }),
+  ];
+  const refused = made.find((m) => 'error' in m);
+  if (refused) throw new Error(`Kiln refused the storefront set-up: ${JSON.stringify(refused)}`);
 }
 
 export async function poll<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
