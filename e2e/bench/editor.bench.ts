@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { ADMIN_STATE } from '../playwright.config';
+import { percentile } from '../../src/shared/percentile';
 
 // Figures for the pipeline editor on the real BFF (printed, not pass/fail):
 // - a 500-stage pipeline: from navigation to the laid-out graph on screen, the layout's time in its
@@ -14,7 +15,7 @@ import { ADMIN_STATE } from '../playwright.config';
 // Playwright's trace snapshots walk the whole DOM on every mouse step, in the page: they would be measured as frame time.
 test.use({ trace: 'off' });
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = percentile;
 
 /** A wide DAG: layers of 8 stages, each waiting for one or two of the layer before (forks and joins). */
 function stages(n: number) {

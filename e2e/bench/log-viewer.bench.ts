@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { percentile } from '../../src/shared/percentile';
 
 // Figures for the log viewer on the real BFF and engine (printed; the only assertions are that the
 // measured thing happened):
@@ -9,7 +10,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 // - event-to-DOM: a job printing its own clock every 50 ms; time until that line is in the DOM.
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 100_000);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = percentile;
 
 async function run(request: APIRequestContext, name: string, command: string): Promise<string> {
   const created = await request.post('/api/applications/storefront/pipelines', {

@@ -15,12 +15,13 @@ import { NewProject } from '../../shared/domain/project';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
+import { percentile } from '../../shared/percentile';
 
 const TRIGGERS = Number(process.env.BENCH_TRIGGERS ?? 50);
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 1000);
 const url = process.env.BENCH_DATABASE_URL;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = percentile;
 
 async function main() {
   const db = await createDatabase(url ? { databaseUrl: url } : {});

@@ -20,6 +20,7 @@ import { openTestDatabase, type TestDatabase } from '../../db/test-database';
 import { createOwners } from '../../db/test-builders';
 import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
+import { percentile } from '../../shared/percentile';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -33,7 +34,7 @@ const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
 const root = resolve(import.meta.dirname, '../../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = percentile;
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
   return Promise.all(

@@ -76,6 +76,19 @@ export function createLeadership(deps: {
       await deps.onLose();
       if (!closed) standby = setInterval(() => void attempt(), Math.max(50, deps.leaseMs / 3));
     },
+    /**
+     * The leader's supervision: `tick` every `ms` (health checks, healing), then the lease renewed —
+     * so a process too stalled to tend its instances also stops holding them. Stop with clearInterval.
+     */
+    tendEvery(ms: number, tick: () => Promise<unknown>, onError: (err: unknown) => void): NodeJS.Timeout {
+      return setInterval(
+        () =>
+          void tick()
+            .then(() => this.renew())
+            .catch(onError),
+        ms,
+      );
+    },
     async close(): Promise<void> {
       closed = true;
       if (standby) clearInterval(standby);

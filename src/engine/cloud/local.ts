@@ -82,13 +82,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   let takingOver: Promise<void> = Promise.resolve();
   let stopping = false;
   function startTicking(): void {
-    timer = setInterval(
-      () =>
-        void tick()
-          .then(() => leadership.renew())
-          .catch((err: unknown) => log(String(err))),
-      timings.healthIntervalMs,
-    );
+    timer = leadership.tendEvery(timings.healthIntervalMs, tick, (err) => log(String(err)));
   }
 
   const balancers = createBalancers({

@@ -20,6 +20,7 @@ import { createRepositories } from '../../db/repositories';
 import { createEventBus } from '../../engine/index';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
+import { percentile } from '../../shared/percentile';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -33,7 +34,7 @@ function collect(): void {
   v8.setFlagsFromString('--expose_gc');
   (vm.runInNewContext('gc') as () => void)();
 }
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = percentile;
 
 /** Child: open the streams, note when each published line arrives, report the latencies. */
 async function clients(url: string, token: string, count: number): Promise<void> {

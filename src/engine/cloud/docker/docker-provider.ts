@@ -121,13 +121,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       await metadata?.stop();
       throw err;
     }
-    timer = setInterval(
-      () =>
-        void tick()
-          .then(() => leadership.renew())
-          .catch((err: unknown) => log(`health checks: ${engineMessage(err)}`)),
-      timings.healthIntervalMs,
-    );
+    timer = leadership.tendEvery(timings.healthIntervalMs, tick, (err) => log(`health checks: ${engineMessage(err)}`));
   }
 
   // One Kiln process at a time runs an account's containers (several may share a PostgreSQL); the others stand by.

@@ -99,13 +99,7 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       stateLease.release();
       throw err;
     }
-    timer = setInterval(
-      () =>
-        void tick()
-          .then(() => leadership.renew())
-          .catch((err: unknown) => log(`health checks: ${String(err)}`)),
-      timings.healthIntervalMs,
-    );
+    timer = leadership.tendEvery(timings.healthIntervalMs, tick, (err) => log(`health checks: ${String(err)}`));
   }
 
   async function adoptAll(): Promise<void> {
