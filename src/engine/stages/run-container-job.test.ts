@@ -56,6 +56,39 @@ function recordingCloud() {
   return { asked, cloud };
 }
 
+/**
+ * One job's container as two Kiln processes see it through their own providers, running until the
+ * test ends it; a test may hold up a process's next `state` or `drained` (a process stalled there).
+ */
+function jobContainer() {
+  let exited = false;
+  let gone = false;
+  const hooks = new Map<string, () => Promise<void>>();
+  const hook = async (key: string) => {
+    const h = hooks.get(key);
+    hooks.delete(key);
+    await h?.();
+  };
+  const jobs = (who: string): ContainerJobs => ({
+    start: async () => 'c0ffee0000000000',
+    find: async () => undefined,
+    state: async () => {
+      await hook(`${who} state`);
+      if (gone) return undefined;
+      return exited ? { running: false, exitCode: 0, oomKilled: false } : { running: true, startedAt: '2026-11-23T10:00:00.000Z' };
+    },
+    drained: () => hook(`${who} drained`),
+    remove: async () => void (gone = true),
+  });
+  return {
+    cloud: (who: string) => createProviders(t.repos, undefined, { docker: () => Object.assign({ kind: 'docker', jobs: jobs(who) } as CloudProvider, { close: async () => {} }) }),
+    onState: (who: string, fn: () => Promise<void>) => void hooks.set(`${who} state`, fn),
+    onDrained: (who: string, fn: () => Promise<void>) => void hooks.set(`${who} drained`, fn),
+    exit: () => void (exited = true),
+    removed: () => gone,
+  };
+}
+
 async function runOnce(stages: unknown[], trigger: TriggerRecord, cloud = recordingCloud()) {
   const e = t.engine({ cloud: cloud.cloud });
   const { id } = await e.start(await t.pipeline(stages), trigger);
@@ -102,6 +135,40 @@ describe('a run-job stage on a container account', () => {
     expect(run.stages[0]!.context.containerId).toBe('c0ffee0000000000');
     await engine.cancel(run.id, 'ana', 'enough');
     expect(asked.at(-1)).toBe('remove c0ffee0000000000');
+  });
+
+  it('keeps the exit code of a job whose Kiln stalled past its lease while reading it: the Kiln taking over still finishes the stage', async () => {
+    const c = jobContainer();
+    // A's lease outlasts the test (so it is never renewed meanwhile); the clock is moved past it by hand: A stalled.
+    const a = t.engine({ owner: 'kiln-a', leaseMs: 3_600_000, cloud: c.cloud('kiln-a') });
+    const b = t.engine({ owner: 'kiln-b', cloud: c.cloud('kiln-b') });
+    const { id } = await a.start(await t.pipeline([job()]), MANUAL);
+    await a.tick();
+    c.exit();
+    let bTick: Promise<number> | undefined;
+    let aTick: Promise<number> | undefined;
+    const bAsked = new Promise<void>((resolve) => {
+      // A has read the exit and waits for the log's end; its lease runs out meanwhile and B takes the run over.
+      c.onDrained('kiln-a', async () => {
+        t.later(2 * 3600);
+        bTick = b.tick();
+        await bAsked;
+      });
+      // B looks at the container once A's advance is over: the order that lost the outcome (A had removed it by then).
+      c.onState('kiln-b', async () => {
+        resolve();
+        await aTick;
+      });
+    });
+    t.later(1);
+    aTick = a.tick();
+    await aTick;
+    await bTick;
+    const run = (await t.repos.executions.get(id))!;
+    expect(run.stages[0]!.error).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.stages[0]!.outputs).toMatchObject({ exitCode: 0 });
+    expect(c.removed()).toBe(true);
   });
 
   it('refuses a config with an account but no image, or an image but no account, naming the field', () => {

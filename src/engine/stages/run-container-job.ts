@@ -51,29 +51,42 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
       await services.log([`started container ${started.slice(0, 12)} of ${image} on account '${account}'`]);
       return { status: 'RUNNING', wakeAt: soon, context: { containerId: started } };
     }
-    // Taken over: the container's log resumes after the last line stored (its cursor), so nothing printed meanwhile is lost or doubled.
-    const state = await jobs.state(id, services.log, () => repos.executionLogs.lastCursor(execution.id, stage.refId));
-    if (!state) return { status: 'FAILED', error: `the job's container ${id.slice(0, 12)} is gone from account '${account}' (removed outside Kiln?)` };
-    if (state.running) {
-      const since = Date.parse(launchedAt ?? state.startedAt);
-      if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };
-      await jobs.remove(id);
-      return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; the container was killed` };
+    const exited = recordedExit(stage.context.exited);
+    if (!exited) {
+      // Taken over: the container's log resumes after the last line stored (its cursor), so nothing printed meanwhile is lost or doubled.
+      const state = await jobs.state(id, services.log, () => repos.executionLogs.lastCursor(execution.id, stage.refId));
+      if (!state) return { status: 'FAILED', error: `the job's container ${id.slice(0, 12)} is gone from account '${account}' (removed outside Kiln?)` };
+      if (state.running) {
+        const since = Date.parse(launchedAt ?? state.startedAt);
+        if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };
+        await jobs.remove(id);
+        return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; the container was killed` };
+      }
+      await jobs.drained(id);
+      // The exit code is stored (a write fenced by the execution's lease) before the container goes:
+      // a process that stalled past its lease and removed it at this point left the one taking over
+      // no exit code to read, and the stage failed although the job had succeeded.
+      return { status: 'RUNNING', wakeAt: now, context: { exited: { exitCode: state.exitCode, oomKilled: state.oomKilled } } };
     }
-    await jobs.drained(id);
     await jobs.remove(id);
-    if (!config.successExitCodes.includes(state.exitCode)) {
-      const oom = state.oomKilled ? ' (killed: out of memory)' : '';
-      return { status: 'FAILED', error: `the job exited with code ${state.exitCode}${oom} (success: ${config.successExitCodes.join(', ')})` };
+    if (!config.successExitCodes.includes(exited.exitCode)) {
+      const oom = exited.oomKilled ? ' (killed: out of memory)' : '';
+      return { status: 'FAILED', error: `the job exited with code ${exited.exitCode}${oom} (success: ${config.successExitCodes.join(', ')})` };
     }
     // What the job printed as `::kiln-output name=value::` becomes the stage's outputs, as on the host.
     const { outputs, problems } = await jobOutputs(repos, execution.id, stage.refId);
-    return { status: 'SUCCEEDED', outputs: { ...outputs, exitCode: state.exitCode, ...(problems.length ? { outputProblems: problems } : {}) } };
+    return { status: 'SUCCEEDED', outputs: { ...outputs, exitCode: exited.exitCode, ...(problems.length ? { outputProblems: problems } : {}) } };
   } catch (err) {
     // Not a failure: the process that runs the account takes this step (see stand-by.ts).
     if (err instanceof StandingBy) throw err;
     return { status: 'FAILED', error: errorMessage(err) };
   }
+}
+
+/** The exit a step stored in the stage's context before removing the container. */
+function recordedExit(value: unknown): { exitCode: number; oomKilled: boolean } | undefined {
+  const v = value as { exitCode?: unknown; oomKilled?: unknown } | undefined;
+  return typeof v?.exitCode === 'number' ? { exitCode: v.exitCode, oomKilled: v.oomKilled === true } : undefined;
 }
 
 /** A canceled run's container job is killed and removed too: nobody wants its result any more. */

@@ -10,6 +10,13 @@ export const JOB_LABEL = 'kiln.job';
 const jobLabel = (k: ContainerJobKey) => `${k.executionId}/${k.refId}/${k.attempt}`;
 
 /**
+ * The container is not there (any more). Podman answers 500, not 404, when it is removed while the
+ * request runs (found, then gone: "container … does not exist in database: no such container"), as
+ * when two steps of one stage remove it at once.
+ */
+const isGone = (err: unknown) => statusOf(err) === 404 || /\bno such container\b/i.test(engineMessage(err));
+
+/**
  * Run-job stages as containers on one account's engine: `/bin/sh -c <command>` in the image, its
  * output followed line by line into the stage's log, its exit code read by inspect. One process
  * follows a container at a time (the provider's `ready` holds the account's lease).
@@ -145,7 +152,7 @@ export function createContainerJobs(deps: {
       try {
         info = await docker.getContainer(id).inspect();
       } catch (err) {
-        if (statusOf(err) === 404) return undefined;
+        if (isGone(err)) return undefined;
         throw err;
       }
       // Taken over from another process (or this one restarted): read on from the last stored line,
@@ -174,7 +181,7 @@ export function createContainerJobs(deps: {
         .getContainer(id)
         .remove({ force: true })
         .catch((err: unknown) => {
-          if (statusOf(err) !== 404) throw err;
+          if (!isGone(err)) throw err;
         });
     },
   };
