@@ -41,7 +41,7 @@ function recordingCloud(hooks: { beforeStart?: () => Promise<void>; beforeFind?:
   const jobs: ContainerJobs = {
     start: async (spec) => (await hooks.beforeStart?.(), started.push(spec.image), 'c0ffee0000000000'),
     find: async () => (await hooks.beforeFind?.(), undefined),
-    state: async () => (exited ? { running: false, exitCode: 0, startedAt: clock.toISOString() } : { running: true, startedAt: clock.toISOString() }),
+    state: async () => (exited ? { running: false as const, exitCode: 0, oomKilled: false } : { running: true as const, startedAt: clock.toISOString() }),
     drained: async () => {},
     remove: async () => {},
   };
