@@ -55,7 +55,9 @@ const oci = (code: string, message: string) => JSON.stringify({ errors: [{ code,
 describe('a registry that refuses to start a blob upload', () => {
   it('403: the user reads the registry’s reason', async () => {
     const err = await uploadTo(403, oci('DENIED', 'requested access to the resource is denied'));
-    expect(err.message).toBe(`registry 127.0.0.1:${(server!.address() as AddressInfo).port} refused to start the upload of blob ${DIGEST}: HTTP 403 DENIED requested access to the resource is denied`);
+    expect(err.message).toBe(
+      `registry 127.0.0.1:${(server!.address() as AddressInfo).port} refused to start the upload of blob ${DIGEST}: HTTP 403 DENIED requested access to the resource is denied`,
+    );
     expect(err).toMatchObject({ kind: 'forbidden', field: 'registry' });
   });
 

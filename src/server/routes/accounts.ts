@@ -100,7 +100,8 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
       if (running.length > 0) throw new HttpError(409, 'conflict', `Server groups still run in the regions you removed: ${running.join(', ')}.`, 'regions');
     }
     const endpointChanged = JSON.stringify(next.endpoint) !== JSON.stringify(current.endpoint);
-    const credentials = body.registryLogin === undefined ? body.credentials : withRegistryLogin(body.credentials ?? (await repos.accounts.credentials(current.name)), body.registryLogin);
+    const credentials =
+      body.registryLogin === undefined ? body.credentials : withRegistryLogin(body.credentials ?? (await repos.accounts.credentials(current.name)), body.registryLogin);
     if (endpointChanged || credentials) await requireReachable(next, credentials ?? (await repos.accounts.credentials(current.name)));
     await repos.accounts.upsert(next);
     if (credentials !== undefined) await repos.accounts.setCredentials(current.name, credentials, { at: now().toISOString(), by: actor });

@@ -18,13 +18,7 @@ export function RegistryFields({ draft, set, label = '' }: { draft: RegistryDraf
   const named = (what: string) => `${what}${label ? ` of ${label}` : ''}`;
   return (
     <>
-      <input
-        aria-label={named('Registry')}
-        placeholder="registry.example.com/team (optional)"
-        className={`${inputClasses} w-56`}
-        value={draft.registry}
-        onChange={set('registry')}
-      />
+      <input aria-label={named('Registry')} placeholder="registry host/path (optional)" className={`${inputClasses} w-56`} value={draft.registry} onChange={set('registry')} />
       <input
         aria-label={named('Registry user')}
         placeholder="registry user"
