@@ -6,8 +6,9 @@ import { expect, test } from './journey';
 import { screen } from './screens';
 
 const TOKEN = 'lab-token-never-shown-0123456789';
+const REGISTRY_PASSWORD = 'registry-pw-never-shown-9876';
 
-test('an admin adds a docker account, sees its health and masked credentials, disables and removes it', async ({ page, request }) => {
+test('an admin adds a docker account, sees its health and masked credentials, sets its registry, disables and removes it', async ({ page, request }) => {
   // A Docker Engine API stand-in on a real unix socket: Kiln really calls /_ping and /version on it.
   const dir = mkdtempSync(join(tmpdir(), 'kiln-e2e-docker-'));
   const socket = join(dir, 'podman.sock');
@@ -38,6 +39,19 @@ test('an admin adds a docker account, sees its health and masked credentials, di
     await expect(page.getByText(TOKEN)).toHaveCount(0);
     expect(await (await request.get('/api/accounts/lab')).text()).not.toContain(TOKEN);
     await screen(page, 'accounts-01-docker-account-added');
+
+    // The registry its engine pulls from, set afterwards: the password goes out once and never comes back.
+    await lab.getByRole('button', { name: 'Set registry' }).click();
+    await lab.getByLabel('Registry of lab', { exact: true }).fill('127.0.0.1:5000/lab');
+    await lab.getByLabel('Registry user of lab').fill('robot');
+    await lab.getByLabel('Registry password of lab').fill(REGISTRY_PASSWORD);
+    await lab.getByRole('button', { name: 'Save registry' }).click();
+    await expect(lab.getByText('registry 127.0.0.1:5000/lab')).toBeVisible();
+    await expect(page.getByText(REGISTRY_PASSWORD)).toHaveCount(0);
+    const stored = await (await request.get('/api/accounts/lab')).text();
+    expect(stored).toContain('127.0.0.1:5000/lab');
+    expect(stored).not.toContain(REGISTRY_PASSWORD);
+    expect(stored).not.toContain(TOKEN);
 
     await form.getByLabel('Account name').fill('gone');
     await form.getByLabel('Provider').selectOption('docker');

@@ -17,7 +17,7 @@ export type ImageVersionDeletion =
 /**
  * Deleting one version of an image from the registry. Refused while anything still depends on it:
  * a server group running it (or an image built on it), a channel pointing at it, a child image
- * (whose lineage would dangle), a deploy that resolved it and has not launched its group yet
+ * (whose lineage would dangle), a running deploy, container job or bake stage that resolved it
  * (image-claims.ts: the row lock below orders this against the claim). Returns undefined when the
  * image has no such version. `beforeCommit` lets a test act while the version's row is locked.
  */

@@ -42,7 +42,8 @@ export interface BakeRequest {
 }
 
 export interface BakeDeps {
-  repos: Pick<Repositories, 'images'>;
+  /** With imageClaims, a bake for a pipeline stage claims the images it builds on (base.ts). */
+  repos: Pick<Repositories, 'images'> & Partial<Pick<Repositories, 'imageClaims'>>;
   paths: BakeryPaths;
   log: BakeLog;
   now?: () => Date;
@@ -75,8 +76,10 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     // Saved recipes were checked when saved; this guards recipes that reach the bakery another way.
     const problem = stageProblems(recipe)[0];
     if (problem) throw new BakeError('stages', problem.message, problem.path);
-    const parent = await resolveParent(repos, recipe.base, now());
-    const plan = await planStages(repos, recipe, now());
+    const { executionId, stageRefId } = request;
+    const claim = repos.imageClaims && executionId && stageRefId ? (selector: string) => repos.imageClaims!.claim(selector, { executionId, stageRefId }) : undefined;
+    const parent = await resolveParent(repos, recipe.base, now(), claim);
+    const plan = await planStages(repos, recipe, now(), claim);
     const cacheKey = await bakeCacheKey(
       recipe,
       parent?.digest,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RecipeBase } from '../../shared/domain/recipe';
 import type { ImageVersion } from '../../shared/domain/image';
 import type { Repositories } from '../../db/types';
+import type { ImageClaimOutcome } from '../../db/repositories/image-claims';
 import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { runCommand } from './run-command';
@@ -14,13 +15,20 @@ import { unpackExt4 } from './ext4-unpack';
 import { extractFlags } from './layer-tar';
 import { unpackOci } from './oci-unpack';
 
+/** Resolves and claims a registry image for the bake's stage in one transaction (image-claims.ts). */
+export type ClaimImage = (selector: string) => Promise<ImageClaimOutcome>;
+
 /**
  * The parent image a recipe builds on, resolved before anything is built: an unknown or revoked
- * parent refuses the bake (field `base.image`).
+ * parent refuses the bake (field `base.image`). With `claim` (a bake stage), the version is claimed
+ * as it is resolved, so a delete of it is refused until the stage ends and a channel that moves
+ * meanwhile does not change what the child is built on.
  */
-export async function resolveParent(repos: Pick<Repositories, 'images'>, base: RecipeBase, now: Date): Promise<ImageVersion | undefined> {
+export async function resolveParent(repos: Pick<Repositories, 'images'>, base: RecipeBase, now: Date, claim?: ClaimImage): Promise<ImageVersion | undefined> {
   if (base.type !== 'image') return undefined;
-  const parent = await repos.images.resolve(base.image, now);
+  const claimed = await claim?.(base.image);
+  const selector = claimed?.kind === 'claimed' ? `${claimed.name}:${claimed.version}` : base.image;
+  const parent = claimed?.kind === 'missing' ? undefined : await repos.images.resolve(selector, now);
   if (!parent) throw new BakeError('base', `base image '${base.image}' is not in the registry`, 'base.image');
   if (parent.revoked) {
     const why = parent.revocation?.from ? ` (its ancestor ${parent.revocation.from} is revoked)` : '';

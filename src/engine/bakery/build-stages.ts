@@ -8,7 +8,7 @@ import type { Repositories } from '../../db/types';
 import type { JobSandbox } from '../jobs/sandbox';
 import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
-import { prepareBase, resolveParent } from './base';
+import { type ClaimImage, prepareBase, resolveParent } from './base';
 import { stageCacheKey } from './cache-key';
 import { copyFromStage, countTree, filesText, sizeText } from './stage-copy';
 import { extractFlags } from './layer-tar';
@@ -27,12 +27,12 @@ export interface PlannedStage {
 }
 
 /** Resolves each needed stage's parent and cache key, in build order, before anything is built (a revoked parent refuses the bake). */
-export async function planStages(repos: Pick<Repositories, 'images'>, recipe: RecipeDraft, now: Date): Promise<PlannedStage[]> {
+export async function planStages(repos: Pick<Repositories, 'images'>, recipe: RecipeDraft, now: Date, claim?: ClaimImage): Promise<PlannedStage[]> {
   const keys = new Map<string, string>();
   const plan: PlannedStage[] = [];
   for (const stage of stageBuildOrder(recipe)) {
     const index = recipe.stages?.indexOf(stage) ?? 0;
-    const parent = await resolveParent(repos, stage.base, now).catch((err: unknown) => {
+    const parent = await resolveParent(repos, stage.base, now, claim).catch((err: unknown) => {
       // The same refusal as the image's own base, named at the stage's field.
       if (err instanceof BakeError && err.field === 'base.image') throw new BakeError(`stage ${stage.name}`, err.message, `stages.${index}.base.image`);
       throw err;

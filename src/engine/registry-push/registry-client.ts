@@ -22,6 +22,30 @@ export interface RegistryClient {
   getManifest(repository: string, reference: string): Promise<{ mediaType: string; body: Buffer; digest: string } | undefined>;
 }
 
+/** How much of an error body is read: an OCI error says why in far less; a registry could send gigabytes. */
+const ERROR_BODY_LIMIT = 16 * 1024;
+
+/** The start of a response's body (up to ERROR_BODY_LIMIT bytes); the rest is never read. */
+async function boundedText(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // a connection cut mid-body: what arrived still says something
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT).toString('utf8');
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
 
 /**
@@ -44,8 +68,13 @@ export function registryClient(target: RegistryTarget, fetchImpl: typeof fetch =
   const basic = target.username !== undefined ? `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}` : undefined;
   const tokens = new Map<string, string>();
 
+  // A registry may echo what it was sent: no credential of this account is ever quoted back.
+  const secrets = (): string[] =>
+    [target.password, basic?.slice('Basic '.length), ...[...tokens.values()].map((t) => t.replace(/^(Basic|Bearer) /, ''))].filter((s): s is string => !!s && s.length >= 4);
+  const redact = (text: string) => secrets().reduce((t, s) => t.split(s).join('***'), text);
+
   const refused = async (res: Response, what: string): Promise<never> => {
-    const text = await res.text().catch(() => '');
+    const text = await boundedText(res);
     let detail = text.slice(0, 300);
     try {
       const body = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
@@ -54,6 +83,7 @@ export function registryClient(target: RegistryTarget, fetchImpl: typeof fetch =
       // not JSON: the first few hundred characters say enough
     }
     const kind = res.status === 401 || res.status === 403 ? 'forbidden' : 'bad_request';
+    detail = redact(detail).slice(0, 300);
     throw new EngineError(kind, `registry ${host} refused to ${what}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, 'registry');
   };
 
@@ -111,9 +141,10 @@ export function registryClient(target: RegistryTarget, fetchImpl: typeof fetch =
     async putBlob(repository, digest, file, from) {
       const start = from ? `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}` : `/v2/${repository}/blobs/uploads/`;
       const res = await call(repository, `upload blob ${digest}`, start, { method: 'POST' });
+      // A refusal's body says why (DENIED, NAME_INVALID…): read before anything cancels it.
+      if (!(res.status === 201 && from) && res.status !== 202) return refused(res, `start the upload of blob ${digest}`);
       await res.body?.cancel();
-      if (res.status === 201 && from) return 'mounted';
-      if (res.status !== 202) return refused(res, `start the upload of blob ${digest}`);
+      if (res.status === 201) return 'mounted';
       const location = res.headers.get('location');
       if (!location) throw new EngineError('bad_request', `registry ${host} started an upload without a Location`, 'registry');
       const put = new URL(location, origin);

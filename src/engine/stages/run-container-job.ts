@@ -42,13 +42,19 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
     id ??= await jobs.find(key);
     if (!id) {
       const command = String(input.resolve(config.command));
-      const image = String(input.resolve(config.image));
+      const named = String(input.resolve(config.image));
+      // A Kiln image (name:vN, name@channel) is claimed as it is resolved, as a deploy's is: a delete of
+      // the version is refused from here until the stage ends, and a channel that moves meanwhile does
+      // not change what runs. Any other reference (debian:12) is left to the engine.
+      const claim = await repos.imageClaims.claim(named, { executionId: execution.id, stageRefId: stage.refId });
+      if (claim.kind === 'missing') return { status: 'FAILED', error: `image '${named}' is not in the registry (deleted, or never baked): no version of '${claim.name}' to run` };
+      const image = claim.kind === 'claimed' ? `${claim.name}:${claim.version}` : named;
       const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(input.resolve(v))]));
       // The launch record first, in one compare-and-set with the lease: no other process starts it too.
       // A record with no container behind it is a launcher that died first: this process launches it, once.
       await services.recordLaunch({ launchedAt: now.toISOString(), launchedBy: services.owner, command, image }, launchedAt);
       const started = await jobs.start({ ...key, application: execution.application, image, command, env, workingDir: config.workingDir }, services.log);
-      await services.log([`started container ${started.slice(0, 12)} of ${image} on account '${account}'`]);
+      await services.log([`started container ${started.slice(0, 12)} of ${image}${image === named ? '' : ` (${named})`} on account '${account}'`]);
       return { status: 'RUNNING', wakeAt: soon, context: { containerId: started } };
     }
     const exited = recordedExit(stage.context.exited);

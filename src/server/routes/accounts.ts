@@ -48,6 +48,13 @@ async function requireAccount(repos: Repositories, name: string): Promise<Accoun
   return account;
 }
 
+/** The stored credentials with the registry login set (or removed by null); null when nothing is left. */
+function withRegistryLogin(stored: AccountCredentials | null | undefined, login: { username: string; password: string } | null): AccountCredentials | null {
+  const { registryUsername: _user, registryPassword: _password, ...others } = stored ?? {};
+  const next = login ? { ...others, registryUsername: login.username, registryPassword: login.password } : others;
+  return Object.keys(next).length > 0 ? next : null;
+}
+
 /** Accounts: everyone signed in sees them (never their credentials); only admins change them. */
 export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: AppDeps, now: () => Date): void {
   const healthOf = async (account: Account, credentials?: AccountCredentials) =>
@@ -93,9 +100,11 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
       if (running.length > 0) throw new HttpError(409, 'conflict', `Server groups still run in the regions you removed: ${running.join(', ')}.`, 'regions');
     }
     const endpointChanged = JSON.stringify(next.endpoint) !== JSON.stringify(current.endpoint);
-    if (endpointChanged || body.credentials) await requireReachable(next, body.credentials ?? (await repos.accounts.credentials(current.name)));
+    const credentials =
+      body.registryLogin === undefined ? body.credentials : withRegistryLogin(body.credentials ?? (await repos.accounts.credentials(current.name)), body.registryLogin);
+    if (endpointChanged || credentials) await requireReachable(next, credentials ?? (await repos.accounts.credentials(current.name)));
     await repos.accounts.upsert(next);
-    if (body.credentials !== undefined) await repos.accounts.setCredentials(current.name, body.credentials, { at: now().toISOString(), by: actor });
+    if (credentials !== undefined) await repos.accounts.setCredentials(current.name, credentials, { at: now().toISOString(), by: actor });
     return requireAccount(repos, current.name);
   });
 

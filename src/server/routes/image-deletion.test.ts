@@ -112,7 +112,7 @@ describe('deleting an image version a running deploy holds', () => {
     const res = await del('ana', 'held', 'v1');
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ field: 'version', details: { executions: [{ executionId: started.id, application: 'web', pipeline: 'Hold', stage: 'Deploy' }] } });
-    expect(res.json().message).toBe(`held:v1 cannot be deleted: execution ${started.id} (web 'Hold', stage 'Deploy') is deploying it.`);
+    expect(res.json().message).toBe(`held:v1 cannot be deleted: execution ${started.id} (web 'Hold', stage 'Deploy') is using it.`);
     expect(await versions('held')).toEqual(['v2', 'v1']);
 
     expect((await ctx.as('ana', 'POST', `/api/executions/${started.id}/cancel`, { reason: 'done' })).statusCode).toBe(200);

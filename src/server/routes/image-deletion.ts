@@ -36,7 +36,7 @@ export function imageDeletionRoutes(app: FastifyInstance, { db, dataDir }: AppDe
           : []),
         ...(outcome.deploys.length
           ? [
-              `${list(outcome.deploys.map((d) => `execution ${d.executionId} (${d.application} '${d.pipeline}', stage '${d.stage}')`))} ${outcome.deploys.length === 1 ? 'is' : 'are'} deploying it`,
+              `${list(outcome.deploys.map((d) => `execution ${d.executionId} (${d.application} '${d.pipeline}', stage '${d.stage}')`))} ${outcome.deploys.length === 1 ? 'is' : 'are'} using it`,
             ]
           : []),
       ];

@@ -24,6 +24,14 @@ export const AccountChanges = z.object({
   endpoint: AccountEndpoint.optional(),
   /** New credentials replace the stored ones; null removes them; leaving it out keeps them. */
   credentials: AccountCredentials.nullable().optional(),
+  /**
+   * Sets only the registry login (null removes it), keeping the other stored credentials (a token,
+   * a kubeconfig) that the dashboard cannot read back to send again.
+   */
+  registryLogin: z
+    .object({ username: z.string().trim().min(1, 'a registry user is needed').max(500), password: z.string().min(1, 'a registry password is needed').max(5_000) })
+    .nullable()
+    .optional(),
 });
 export type AccountChanges = z.infer<typeof AccountChanges>;
 

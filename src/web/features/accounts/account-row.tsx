@@ -8,6 +8,7 @@ import { queryKeys } from '../../lib/query-keys';
 import { FormError, inputClasses } from '../../components/auth-card';
 import { WriteOnlySecret } from '../../components/write-only-secret';
 import { AccountHealthCell } from './account-health-cell';
+import { RegistryEditor } from './registry-editor';
 
 /** One account: edit regions, replace credentials (never shown), disable, remove. */
 export function AccountRow({ account }: { account: Account }) {
@@ -47,6 +48,7 @@ export function AccountRow({ account }: { account: Account }) {
       <td className="font-mono text-xs break-all">
         {account.endpoint.dockerHost ?? 'this machine'}
         {account.endpoint.tls ? ' (TLS)' : ''}
+        {(account.provider === 'docker' || account.provider === 'kubernetes') && <RegistryEditor account={account} />}
       </td>
       <td className="text-xs">
         <WriteOnlySecret

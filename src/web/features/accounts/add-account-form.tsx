@@ -6,6 +6,7 @@ import { queryKeys } from '../../lib/query-keys';
 import { commaList, useAddForm } from '../../lib/use-add-form';
 import { FormError, inputClasses } from '../../components/auth-card';
 import { SecretInput } from '../../components/secret-input';
+import { RegistryFields, registryLoginOf } from './registry-fields';
 
 const EMPTY = {
   name: '',
@@ -18,12 +19,23 @@ const EMPTY = {
   kubeconfig: '',
   context: '',
   registry: '',
+  registryUser: '',
+  registryPassword: '',
 };
 
 const endpointOf = (draft: typeof EMPTY) => {
-  if (draft.provider === 'docker') return { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}) };
-  if (draft.provider === 'kubernetes') return { ...(draft.context ? { context: draft.context } : {}), ...(draft.registry ? { registry: draft.registry } : {}) };
+  const registry = draft.registry.trim() ? { registry: draft.registry.trim() } : {};
+  if (draft.provider === 'docker') return { dockerHost: draft.dockerHost, ...(draft.tls ? { tls: true } : {}), ...registry };
+  if (draft.provider === 'kubernetes') return { ...(draft.context ? { context: draft.context } : {}), ...registry };
   return {};
+};
+
+/** The write-only secrets typed for the provider: sent once, never shown again. */
+const credentialsOf = (d: typeof EMPTY) => {
+  const login = d.registry.trim() ? registryLoginOf(d) : {};
+  const own = d.provider === 'docker' && d.token ? { token: d.token } : d.provider === 'kubernetes' && d.kubeconfig ? { kubeconfig: d.kubeconfig } : {};
+  const all = { ...own, ...(d.provider === 'docker' || d.provider === 'kubernetes' ? login : {}) };
+  return Object.keys(all).length > 0 ? { credentials: all } : {};
 };
 
 /** A new account; a docker or kubernetes one is checked by calling its engine or API server before it is stored. */
@@ -38,8 +50,7 @@ export function AddAccountForm() {
           environment: d.environment,
           regions: commaList(d.regions),
           endpoint: endpointOf(d),
-          ...(d.token ? { credentials: { token: d.token } } : {}),
-          ...(d.provider === 'kubernetes' && d.kubeconfig ? { credentials: { kubeconfig: d.kubeconfig } } : {}),
+          ...credentialsOf(d),
         } as never,
       }),
     queryKeys.accounts.all,
@@ -84,6 +95,7 @@ export function AddAccountForm() {
             <input type="checkbox" checked={draft.tls} onChange={(e) => setDraft({ ...draft, tls: e.target.checked })} /> TLS
           </label>
           <SecretInput label="Access token" placeholder="access token (optional, write-only)" className="w-64" value={draft.token} onChange={set('token')} />
+          <RegistryFields draft={draft} set={set} />
         </div>
       )}
       {draft.provider === 'kubernetes' && (
@@ -99,7 +111,7 @@ export function AddAccountForm() {
             required
           />
           <input aria-label="Context" placeholder="context (default: current)" className={`${inputClasses} w-48`} value={draft.context} onChange={set('context')} />
-          <input aria-label="Registry" placeholder="registry.example.com/team" className={`${inputClasses} w-56`} value={draft.registry} onChange={set('registry')} />
+          <RegistryFields draft={draft} set={set} />
         </div>
       )}
       <div>
