@@ -27,8 +27,8 @@ export const accountHandlers = {
   }),
   updateAccount: handleEndpoint(updateAccount, ({ params, body }) => {
     const current = find(params.account);
-    const { credentials, registryLogin, ...changes } = body;
-    const stamp = credentials || registryLogin ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {};
+    const { credentials, registryLogin, token, ...changes } = body;
+    const stamp = credentials || registryLogin || token ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {};
     const next = Account.parse({ ...current, ...changes, ...stamp, ...(credentials === null ? { credentials: undefined } : {}) });
     db.accounts = db.accounts.map((a) => (a.name === current.name ? next : a));
     return next;

@@ -58,6 +58,16 @@ describe("editing a docker account's registry", () => {
     expect(audit).not.toContain(PASSWORD);
   });
 
+  it('replaces only the access token with `token`, keeping the registry login stored beside it', async () => {
+    const res = await patch({ token: 'tok-replaced-9876543210' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await repos.accounts.credentials('lab')).toEqual({ token: 'tok-replaced-9876543210', registryUsername: 'robot', registryPassword: PASSWORD });
+    expect(res.body).not.toContain('tok-replaced');
+    expect((await patch({ token: TOKEN })).statusCode).toBe(200);
+    expect((await patch({ token: '' })).json().field).toBe('token');
+    expect((await patch({ token: 'tok-of-nina-0123456789' }, narrow)).statusCode).toBe(403);
+  });
+
   it('removes only the login with null', async () => {
     const res = await patch({ endpoint: { dockerHost: engine.dockerHost }, registryLogin: null });
     expect(res.statusCode, res.body).toBe(200);

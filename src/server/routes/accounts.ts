@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount } from '../../shared/api/accounts';
+import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount, type AccountChanges } from '../../shared/api/accounts';
 import { Account, describeHealth, type AccountCredentials } from '../../shared/domain/account';
 import { NotFoundError } from '../../db/errors';
 import type { Repositories } from '../../db/types';
@@ -55,6 +55,19 @@ function withRegistryLogin(stored: AccountCredentials | null | undefined, login:
   return Object.keys(next).length > 0 ? next : null;
 }
 
+/**
+ * What a change leaves stored: `credentials` replace them all; `token` and `registryLogin` change only
+ * their part of what is stored (or of the new `credentials`), as the dashboard cannot read the rest back.
+ * Undefined: the credentials do not change.
+ */
+async function changedCredentials(repos: Repositories, name: string, body: AccountChanges): Promise<AccountCredentials | null | undefined> {
+  if (body.token === undefined && body.registryLogin === undefined) return body.credentials;
+  let next: AccountCredentials | null = body.credentials ?? (await repos.accounts.credentials(name)) ?? null;
+  if (body.token !== undefined) next = { ...next, token: body.token };
+  if (body.registryLogin !== undefined) next = withRegistryLogin(next, body.registryLogin);
+  return next;
+}
+
 /** Accounts: everyone signed in sees them (never their credentials); only admins change them. */
 export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: AppDeps, now: () => Date): void {
   const healthOf = async (account: Account, credentials?: AccountCredentials) =>
@@ -100,8 +113,7 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
       if (running.length > 0) throw new HttpError(409, 'conflict', `Server groups still run in the regions you removed: ${running.join(', ')}.`, 'regions');
     }
     const endpointChanged = JSON.stringify(next.endpoint) !== JSON.stringify(current.endpoint);
-    const credentials =
-      body.registryLogin === undefined ? body.credentials : withRegistryLogin(body.credentials ?? (await repos.accounts.credentials(current.name)), body.registryLogin);
+    const credentials = await changedCredentials(repos, current.name, body);
     if (endpointChanged || credentials) await requireReachable(next, credentials ?? (await repos.accounts.credentials(current.name)));
     await repos.accounts.upsert(next);
     if (credentials !== undefined) await repos.accounts.setCredentials(current.name, credentials, { at: now().toISOString(), by: actor });

@@ -32,6 +32,8 @@ export const AccountChanges = z.object({
     .object({ username: z.string().trim().min(1, 'a registry user is needed').max(500), password: z.string().min(1, 'a registry password is needed').max(5_000) })
     .nullable()
     .optional(),
+  /** Sets only the access token (a docker engine's), keeping the registry login and TLS key stored beside it. */
+  token: z.string().min(1, 'a token is needed').max(5_000).optional(),
 });
 export type AccountChanges = z.infer<typeof AccountChanges>;
 

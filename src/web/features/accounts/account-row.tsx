@@ -55,7 +55,7 @@ export function AccountRow({ account }: { account: Account }) {
           label={`New token for ${account.name}`}
           stored={account.credentials}
           replaceable={account.provider !== 'local'}
-          save={(token) => update.mutateAsync({ credentials: { token } })}
+          save={(token) => update.mutateAsync({ token })}
           saving={update.isPending}
         />
       </td>
