@@ -46,6 +46,10 @@ export function createLeasedTicks(deps: {
   const held = new Map<string, ExecutionLease>();
   const lost = new Set<string>();
   const again = new Set<string>();
+  // Advances under way, by execution: a lease that ran out while this process still advanced under
+  // it (a stalled machine) can be claimed again here; the new advance waits for the old one to end,
+  // so one process never steps an execution twice at once (the old one's writes are fenced anyway).
+  const advancing = new Map<string, Promise<void>>();
   let renewing: Promise<void> | undefined;
   let renewer: NodeJS.Timeout | undefined;
 
@@ -66,7 +70,18 @@ export function createLeasedTicks(deps: {
     return renewing;
   };
 
-  const advanceOne = async (lease: ExecutionLease) => {
+  const advanceOne = async (lease: ExecutionLease): Promise<void> => {
+    const prior = advancing.get(lease.id);
+    const run = (prior ? prior.catch(() => undefined) : Promise.resolve()).then(() => advanceUnder(lease));
+    advancing.set(lease.id, run);
+    try {
+      await run;
+    } finally {
+      if (advancing.get(lease.id) === run) advancing.delete(lease.id);
+    }
+  };
+
+  const advanceUnder = async (lease: ExecutionLease) => {
     let wakeAt: Next = null;
     held.set(lease.id, lease);
     if (!renewer) {
