@@ -81,8 +81,8 @@ export const MIGRATIONS: readonly Migration[] = [
   readModelBumpsAtCommitSchema,
   eventsCommitOrderSchema,
   registryTriggerCursorsSchema,
-  imageClaimsSchema,
   executionLogCursorSchema,
+  imageClaimsSchema,
 ];
 
 /**

@@ -73,6 +73,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   triggerWebhook: { parameters: { env: 'prod' } },
   createAccount: { name: 'lab', provider: 'local', environment: 'test', regions: ['local'] },
   updateAccount: { environment: 'staging', regions: ['east'] },
+  pushImageVersion: { account: 'lab' },
   createCiServer: { name: 'ci', url: 'https://ci.example.com', username: 'kiln', token: 'tok' },
   updateCiServer: { username: 'deployer' },
 };
