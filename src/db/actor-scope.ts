@@ -18,6 +18,11 @@ export function withActor<T>(actor: Actor, run: () => Promise<T>): Promise<T> {
   return scope.run(actor, run);
 }
 
+/** Runs `run` as `actor` when one is given, else as whoever the caller acts for. */
+export function asActor<T>(actor: Actor | undefined, run: () => Promise<T>): Promise<T> {
+  return actor ? scope.run(actor, run) : run();
+}
+
 export function currentActor(): Actor | undefined {
   return scope.getStore();
 }

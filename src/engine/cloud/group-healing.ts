@@ -1,5 +1,6 @@
 import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
+import { type Actor, asActor } from '../../db/actor-scope';
 import { counted, type InstanceState, routable, toInstance } from './local-instance';
 
 /** What a container or VM runtime tracks of a group. */
@@ -8,6 +9,8 @@ export interface RuntimeGroup<I extends InstanceState> {
   instances: I[];
   destroying: boolean;
   saved: string;
+  /** Who made the last enable or disable (see TrackedGroup). */
+  trafficBy?: Actor | undefined;
   /** Instances that failed before they were ever ready, in a row (a crash or boot loop backs off). */
   crashes: number;
   nextLaunchMs: number;
@@ -35,7 +38,7 @@ export function groupSaver(repos: Repositories, log: (line: string) => void) {
     const text = JSON.stringify(sg);
     if (text === g.saved) return;
     g.saved = text;
-    await repos.serverGroups.save(sg).catch((err: unknown) => log(`saving ${g.sg.name}: ${String(err)}`));
+    await asActor(g.trafficBy, () => repos.serverGroups.save(sg)).catch((err: unknown) => log(`saving ${g.sg.name}: ${String(err)}`));
   };
 }
 

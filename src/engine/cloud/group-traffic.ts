@@ -1,6 +1,7 @@
 import { LoadBalancer } from '../../shared/domain/load-balancer';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
+import { type Actor, currentActor } from '../../db/actor-scope';
 import { EngineError } from '../errors';
 import { counted, type InstanceState, routable } from './local-instance';
 import type { Balancers, LiveBalancer } from './local-balancers';
@@ -14,6 +15,12 @@ export interface TrackedGroup {
   sg: ServerGroup;
   instances: InstanceState[];
   destroying: boolean;
+  /**
+   * Who made the last enable or disable. Saves are queued per group and take the group as it is
+   * when they run, so a health save queued earlier can be the one that writes the change: it is
+   * saved as this person's (or run's), not as nobody's.
+   */
+  trafficBy?: Actor | undefined;
 }
 
 /** The routes a balancer gets: its enabled groups' healthy instances, by weight. */
@@ -70,12 +77,14 @@ export function createGroupTraffic<G extends TrackedGroup>(deps: {
       // checked yet would count as nothing, so a disable of the old group right after this enable
       // left the balancer with nobody to send to (red/black answered 503 until the check): check first.
       if (g.instances.some((i) => counted(i) && i.readyMs !== undefined && i.lastCheckOk === undefined)) await deps.reconcile(g);
+      g.trafficBy = currentActor();
       g.sg = { ...g.sg, disabled: false };
       await setTargets(g, weight);
       await deps.persist(g);
     },
 
     async disable(g: G): Promise<void> {
+      g.trafficBy = currentActor();
       g.sg = { ...g.sg, disabled: true };
       await setTargets(g, undefined);
       await deps.persist(g);

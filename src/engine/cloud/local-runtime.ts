@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
+import { type Actor, asActor } from '../../db/actor-scope';
 import type { ImageCatalog } from './images';
 import { isAlive, launchInstance, probe, terminate } from './instance-process';
 import { healToCapacity, markReady, markRebooting } from './group-healing';
@@ -29,6 +30,8 @@ export interface LiveGroup {
   problem?: string | undefined;
   saved: string;
   saving: Promise<void>;
+  /** Who made the last enable or disable (see TrackedGroup). */
+  trafficBy?: Actor | undefined;
   /** Instances that died before reporting ready, in a row: each one doubles the wait before the next launch. */
   crashes?: number;
   nextLaunchMs?: number;
@@ -64,7 +67,7 @@ export function createRuntime(deps: {
         const sg = { ...g.sg, instances: g.instances.map((i) => toInstance(i, g.sg)) };
         const text = JSON.stringify(sg);
         if (text === g.saved) return;
-        await repos.serverGroups.save(sg);
+        await asActor(g.trafficBy, () => repos.serverGroups.save(sg));
         g.saved = text;
       })
       .catch((err: unknown) => deps.log(`saving ${g.sg.name}: ${String(err)}`));
