@@ -23,7 +23,16 @@ stop_journey_servers() {
   rm -f "$REPORTS/kiln-servers.pids"
 }
 # A stopped run takes its background passes down with it (test files stop their own VMs on exit).
-trap '[ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null; [ -z "$BUILD_PID" ] || kill "$BUILD_PID" 2>/dev/null; stop_journey_servers; rm -rf "$REPORTS"' EXIT
+# Without errexit: a pass that already ended makes its kill fail, which would end the trap before the
+# journeys' servers are stopped (a run that failed early left both serving).
+cleanup() {
+  set +e
+  [ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null
+  [ -z "$BUILD_PID" ] || kill "$BUILD_PID" 2>/dev/null
+  stop_journey_servers
+  rm -rf "$REPORTS"
+}
+trap cleanup EXIT
 # Each step's wall time goes to steps.tsv; the summary at the end prints them (npm test must stay under 20 min).
 STEP_NAME=""
 step() {

@@ -39,6 +39,8 @@ export async function startKiln(dataDir: string, port: number): Promise<ChildPro
     if (child.exitCode !== null) throw new Error(`Kiln exited with code ${child.exitCode} while starting`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Not handed to the caller, so no afterEach would stop it: a Kiln too slow to start must not outlive the test.
+  process.kill(-child.pid!, 'SIGKILL');
   throw new Error('Kiln did not start in 60 s');
 }
 
