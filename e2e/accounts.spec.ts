@@ -20,7 +20,13 @@ test('an admin adds a docker account, sees its health and masked credentials, se
   await new Promise<void>((resolve) => engine.listen(socket, resolve));
   try {
     await page.goto('/projects');
-    await page.locator('summary').filter({ hasText: 'admin' }).click();
+    // The user menu is a <details>: a click that lands while the top bar still renders its first
+    // answer (a loaded machine) can be undone by that render, so open it until its link shows.
+    const menu = page.locator('details').filter({ has: page.locator('summary').filter({ hasText: 'admin' }) });
+    await expect(async () => {
+      if (!(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
+      await expect(page.getByRole('link', { name: 'Accounts' })).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
     await page.getByRole('link', { name: 'Accounts' }).click();
     await expect(page).toHaveURL(/\/admin\/accounts$/);
     await expect(page.getByTestId('health-prod')).toHaveText(/^reachable, engine Kiln local cloud/);
