@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Repositories } from '../../db/types';
 import { isAlive } from './instance-process';
@@ -17,8 +18,10 @@ function deadOnThisHost(holder: string | undefined): boolean {
  */
 export function createLeadership(deps: {
   repos: Repositories;
-  owner: string;
-  leaseMs: number;
+  /** This process's name as a holder; a fresh `host:pid:nonce` by default. */
+  owner?: string | undefined;
+  /** How long the lease holds without a renewal; 15 s by default. */
+  leaseMs?: number | undefined;
   /** Which lease: 'local' (the local cloud, the default) or 'docker:<account>'. */
   lease?: string;
   /** What is led, for the log: "the local cloud", "account 'lab'". */
@@ -29,6 +32,8 @@ export function createLeadership(deps: {
   log: (line: string) => void;
 }) {
   const lease = deps.lease ?? 'local';
+  const owner = deps.owner ?? leaseOwnerName(randomUUID().slice(0, 8));
+  const leaseMs = deps.leaseMs ?? 15_000;
   const what = deps.what ?? 'the local cloud';
   let leading = false;
   let standby: NodeJS.Timeout | undefined;
@@ -37,10 +42,10 @@ export function createLeadership(deps: {
   const attempt = async () => {
     if (closed || leading) return;
     const { cloudProcesses } = deps.repos;
-    if (!(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs, undefined, lease))) {
+    if (!(await cloudProcesses.acquireLease(owner, leaseMs, undefined, lease))) {
       // A Kiln restarted after a crash need not wait out its predecessor's lease.
       const holder = await cloudProcesses.leaseHolder(lease);
-      if (!deadOnThisHost(holder) || !(await cloudProcesses.acquireLease(deps.owner, deps.leaseMs, holder, lease))) return;
+      if (!deadOnThisHost(holder) || !(await cloudProcesses.acquireLease(owner, leaseMs, holder, lease))) return;
       deps.log(`took over ${what} from ${holder}, which is no longer running`);
     }
     if (standby) clearInterval(standby);
@@ -51,7 +56,7 @@ export function createLeadership(deps: {
     } catch (err) {
       // Could not take up the work (an engine out of reach): give the lease back, so this or another process tries again.
       leading = false;
-      await cloudProcesses.releaseLease(deps.owner, lease).catch(() => undefined);
+      await cloudProcesses.releaseLease(owner, lease).catch(() => undefined);
       throw err;
     }
   };
@@ -64,17 +69,17 @@ export function createLeadership(deps: {
       await attempt();
       if (!leading) {
         deps.log(`another Kiln process runs ${what}; this one stands by to take over`);
-        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), Math.max(50, deps.leaseMs / 3));
+        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), Math.max(50, leaseMs / 3));
       }
     },
     /** Called on every tick of the leader. */
     async renew(): Promise<void> {
       if (!leading || closed) return;
-      if (await deps.repos.cloudProcesses.acquireLease(deps.owner, deps.leaseMs, undefined, lease)) return;
+      if (await deps.repos.cloudProcesses.acquireLease(owner, leaseMs, undefined, lease)) return;
       deps.log(`lost the lease on ${what} to another Kiln process; it manages the instances now`);
       leading = false;
       await deps.onLose();
-      if (!closed) standby = setInterval(() => void attempt(), Math.max(50, deps.leaseMs / 3));
+      if (!closed) standby = setInterval(() => void attempt(), Math.max(50, leaseMs / 3));
     },
     /**
      * The leader's supervision: `tick` every `ms` (health checks, healing), then the lease renewed —
@@ -92,7 +97,7 @@ export function createLeadership(deps: {
     async close(): Promise<void> {
       closed = true;
       if (standby) clearInterval(standby);
-      if (leading) await deps.repos.cloudProcesses.releaseLease(deps.owner, lease);
+      if (leading) await deps.repos.cloudProcesses.releaseLease(owner, lease);
       leading = false;
     },
   };

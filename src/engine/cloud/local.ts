@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
@@ -6,7 +5,7 @@ import { EngineError } from '../errors';
 import { builtInImages, type ImageCatalog } from './images';
 import { readLogTail } from './instance-process';
 import { adoptInstances } from './local-adopt';
-import { createLeadership, leaseOwnerName } from './local-lease';
+import { createLeadership } from './local-lease';
 import { LOCAL_CLOUD_LEASE, StandingBy } from './stand-by';
 import { createBalancers } from './local-balancers';
 import { terminateOne } from './group-healing';
@@ -62,8 +61,8 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   let timer: NodeJS.Timeout | undefined;
   const leadership = createLeadership({
     repos,
-    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
-    leaseMs: options.leaseMs ?? 15_000,
+    owner: options.owner,
+    leaseMs: options.leaseMs,
     log,
     // A take-over (adopting instances and balancers) can be under way when Kiln stops: close() waits
     // for it, and none starts once stopping, so nothing is adopted after the stop and left running.

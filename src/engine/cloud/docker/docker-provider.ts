@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../errors';
 import { createBalancers } from '../local-balancers';
 import { stopLeftoverBalancers } from '../load-balancer-client';
@@ -6,7 +5,7 @@ import { createGroupLifecycle } from '../group-lifecycle';
 import { routesFrom } from '../group-traffic';
 import { counted } from '../local-instance';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
-import { createLeadership, leaseOwnerName } from '../local-lease';
+import { createLeadership } from '../local-lease';
 import { createMetadataService } from '../metadata-service';
 import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
@@ -128,8 +127,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
   const lease = `docker:${account.name}`;
   const leadership = createLeadership({
     repos,
-    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
-    leaseMs: options.leaseMs ?? 15_000,
+    owner: options.owner,
+    leaseMs: options.leaseMs,
     lease,
     what: `account '${account.name}'`,
     log,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
@@ -7,7 +6,7 @@ import { stopLeftoverBalancers } from '../load-balancer-client';
 import { createGroupLifecycle } from '../group-lifecycle';
 import { routesFrom } from '../group-traffic';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
-import { createLeadership, leaseOwnerName } from '../local-lease';
+import { createLeadership } from '../local-lease';
 import { createMetadataService } from '../metadata-service';
 import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
@@ -120,8 +119,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
 
   const leadership = createLeadership({
     repos,
-    owner: options.owner ?? leaseOwnerName(randomUUID().slice(0, 8)),
-    leaseMs: options.leaseMs ?? 15_000,
+    owner: options.owner,
+    leaseMs: options.leaseMs,
     lease,
     what: `account '${account.name}'`,
     log,
