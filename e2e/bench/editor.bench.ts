@@ -15,8 +15,6 @@ import { percentile } from '../../src/shared/percentile';
 // Playwright's trace snapshots walk the whole DOM on every mouse step, in the page: they would be measured as frame time.
 test.use({ trace: 'off' });
 
-const pct = percentile;
-
 /** A wide DAG: layers of 8 stages, each waiting for one or two of the layer before (forks and joins). */
 function stages(n: number) {
   const width = 8;
@@ -234,12 +232,12 @@ test('editor figures', async ({ page, request, browser }) => {
     line(
       'drag a stage: frame time p50 / p95 / max',
       moved > 100
-        ? `${ms(pct(drag, 50))} / ${ms(pct(drag, 95))} / ${ms(drag.at(-1)!)}  (p95 budget 16.7 ms; ${missed(drag)} of ${drag.length} frames missed a vsync; moved ${Math.round(moved)} px)`
+        ? `${ms(percentile(drag, 50))} / ${ms(percentile(drag, 95))} / ${ms(drag.at(-1)!)}  (p95 budget 16.7 ms; ${missed(drag)} of ${drag.length} frames missed a vsync; moved ${Math.round(moved)} px)`
         : `NOT MEASURED: the synthetic drag moved the stage ${Math.round(moved)} px`,
     );
-    if (moved > 100) figure({ id: `editor.${n}.drag-p95`, label: `Editor ${n} stages: drag frame p95`, value: pct(drag, 95), unit: 'ms', goal: { max: 16.7 } });
+    if (moved > 100) figure({ id: `editor.${n}.drag-p95`, label: `Editor ${n} stages: drag frame p95`, value: percentile(drag, 95), unit: 'ms', goal: { max: 16.7 } });
     const pan = await panFrames(page);
-    line('pan the canvas: frame time p50 / p95', `${ms(pct(pan, 50))} / ${ms(pct(pan, 95))}  (${missed(pan)} of ${pan.length} frames missed a vsync)`);
+    line('pan the canvas: frame time p50 / p95', `${ms(percentile(pan, 50))} / ${ms(percentile(pan, 95))}  (${missed(pan)} of ${pan.length} frames missed a vsync)`);
     await page.screenshot({ path: `e2e/.artifacts/screens/editor-bench-${n}.png` });
     // The whole graph at once, to look at the layout's shape (every stage is on screen, so none is culled).
     const fit = performance.now();

@@ -34,7 +34,6 @@ const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
 const root = resolve(import.meta.dirname, '../../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = percentile;
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
   return Promise.all(
@@ -147,12 +146,12 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
     const lat = r.latency.length
-      ? `, job stage latency p50 ${pct(r.latency, 50).toFixed(0)} ms, p99 ${pct(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
+      ? `, job stage latency p50 ${percentile(r.latency, 50).toFixed(0)} ms, p99 ${percentile(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
       : '';
     console.log(
       `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution, CPU per transition: engine processes ${(r.engineCpu / r.transitions).toFixed(2)} ms, PostgreSQL ${(r.dbCpu / r.transitions).toFixed(2)} ms${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
-    return { perSecond: count / r.seconds, p50: pct(r.latency, 50), p99: pct(r.latency, 99) };
+    return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99) };
   } finally {
     await t.close();
   }

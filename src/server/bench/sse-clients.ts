@@ -34,7 +34,6 @@ function collect(): void {
   v8.setFlagsFromString('--expose_gc');
   (vm.runInNewContext('gc') as () => void)();
 }
-const pct = percentile;
 
 /** Child: open the streams, note when each published line arrives, report the latencies. */
 async function clients(url: string, token: string, count: number): Promise<void> {
@@ -143,11 +142,11 @@ async function main(): Promise<void> {
     `  CPU per delivery: server ${perDelivery(serverCpuMs)} µs, clients ${perDelivery(clientCpuMs)} µs (${(serverCpuMs / ((SECONDS + 2) * 10)).toFixed(0)} % and ${(clientCpuMs / ((SECONDS + 2) * 10)).toFixed(0)} % of a core)`,
   );
   console.log(
-    `  publish → client latency: p50 ${pct(sorted, 50).toFixed(1)} ms, p95 ${pct(sorted, 95).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+    `  publish → client latency: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
   );
   // For `npm run bench` (src/tools/bench/run.ts): one machine-readable line per figure.
   console.log(
-    `BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: pct(sorted, 99), unit: 'ms', better: 'lower' })}`,
+    `BENCH-JSON ${JSON.stringify({ id: 'sse.broadcast-p99', label: `SSE publish → client p99, ${CLIENTS} clients`, value: percentile(sorted, 99), unit: 'ms', better: 'lower' })}`,
   );
   console.log(
     `BENCH-JSON ${JSON.stringify({ id: 'sse.rss-per-stream', label: `SSE server RSS per open stream, ${CLIENTS} clients`, value: rssPerStreamKb, unit: 'KB', better: 'lower' })}`,
