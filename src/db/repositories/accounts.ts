@@ -20,11 +20,23 @@ export interface AccountRepository {
 }
 
 // The credentials column is deliberately absent: only `credentials(name)` reads it, for the engine.
-const SELECT = `select name, provider, environment, regions, demo, disabled, endpoint,
-  case when credentials is null then null else json_build_object('setAt', ${iso('credentials_set_at')}, 'setBy', credentials_set_by) end as credentials
+const SELECT = `select name, provider, environment, regions, demo, disabled, endpoint, metrics,
+  case when credentials is null then null else json_build_object('setAt', ${iso('credentials_set_at')}, 'setBy', credentials_set_by) end as credentials,
+  coalesce(credentials ? 'prometheusToken', false) as prometheus_token_set
   from accounts`;
 
-const toAccount = (r: Record<string, unknown>) => (r.credentials === null ? { ...r, credentials: undefined } : r);
+/** The Prometheus token shows only as set, stamped like the credentials it is stored with. */
+const toAccount = ({ prometheus_token_set: tokenSet, metrics, ...r }: Record<string, unknown>) => {
+  const prometheus = (metrics as { prometheus?: Record<string, unknown> } | null)?.prometheus;
+  return {
+    ...r,
+    credentials: r.credentials ?? undefined,
+    metrics: prometheus ? { prometheus: { ...prometheus, ...(tokenSet ? { token: r.credentials } : {}) } } : undefined,
+  };
+};
+
+/** What is stored of the metrics source: never the token's stamp (derived on read) nor the token. */
+const storedMetrics = (a: Account) => (a.metrics ? JSON.stringify({ prometheus: { ...a.metrics.prometheus, token: undefined } }) : null);
 
 export function accountRepository(db: Queryable): AccountRepository {
   const get = async (name: string) => {
@@ -42,10 +54,10 @@ export function accountRepository(db: Queryable): AccountRepository {
     async upsert(account) {
       const a = checkWrite(Account, account, 'account');
       await db.query(
-        `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint) values ($1, $2, $3, $4, $5, $6, $7)
+        `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint, metrics) values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (name) do update set provider = excluded.provider, environment = excluded.environment,
-           regions = excluded.regions, demo = excluded.demo, disabled = excluded.disabled, endpoint = excluded.endpoint`,
-        [a.name, a.provider, a.environment, a.regions, a.demo, a.disabled, JSON.stringify(a.endpoint)],
+           regions = excluded.regions, demo = excluded.demo, disabled = excluded.disabled, endpoint = excluded.endpoint, metrics = excluded.metrics`,
+        [a.name, a.provider, a.environment, a.regions, a.demo, a.disabled, JSON.stringify(a.endpoint), storedMetrics(a)],
       );
     },
 
@@ -53,8 +65,8 @@ export function accountRepository(db: Queryable): AccountRepository {
       const a = checkWrite(Account, account, 'account');
       try {
         await db.query(
-          `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint, credentials, credentials_set_at, credentials_set_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          `insert into accounts (name, provider, environment, regions, demo, disabled, endpoint, credentials, credentials_set_at, credentials_set_by, metrics)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             a.name,
             a.provider,
@@ -66,6 +78,7 @@ export function accountRepository(db: Queryable): AccountRepository {
             credentials ? JSON.stringify(credentials) : null,
             credentials ? stamp.at : null,
             credentials ? stamp.by : null,
+            storedMetrics(a),
           ],
         );
       } catch (err) {

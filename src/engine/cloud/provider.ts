@@ -56,6 +56,13 @@ export interface CloudProvider {
   readonly lease?: string | undefined;
   /** Whether this process holds `lease` now (absent: it holds it once the provider started). */
   readonly leading?: boolean | undefined;
+  /**
+   * How a balancer shares traffic among enabled groups: by the weights set (Kiln's own balancer, the
+   * default) or by ready instances (a Kubernetes Service), when a canary's share is its replica count's.
+   */
+  readonly trafficSplit?: 'weights' | 'replicas' | undefined;
+  /** Why this account cannot judge a canary now (a Kubernetes account without a metrics source); checked before a canary deploy launches anything. */
+  canaryRefusal?(): string | undefined;
   /** Runs run-job stages as containers (providers that run OCI images); absent elsewhere. */
   readonly jobs?: ContainerJobs | undefined;
   /** Throws a bad_request EngineError (field 'image') for an image the provider cannot run. */

@@ -43,7 +43,7 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
         'account',
       );
     const credentials = await repos.accounts.credentials(name);
-    const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null]);
+    const key = JSON.stringify([account.endpoint, account.regions, account.credentials?.setAt ?? null, account.metrics ?? null]);
     const cached = cache.get(name);
     if (cached?.key === key) return cached.provider;
     const previous = cached?.provider;

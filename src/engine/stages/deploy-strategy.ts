@@ -5,6 +5,7 @@ import { judgeCanary, windowOf } from '../cloud/traffic-analysis';
 import { derivedId } from '../derived-id';
 import type { DeployContext } from './deploy-context';
 import { canaryFigures, reporter } from './deploy-report';
+import { canaryTrafficLine } from './canary-split';
 import type { StepInput, StepResult } from './handler';
 
 // How a deploy moves traffic to its new, healthy server group with each strategy, and what it
@@ -85,10 +86,7 @@ export async function afterHealthy(input: Input, provider: CloudProvider, ctx: D
       await provider.enableServerGroup(key, config.canary.weight);
       await provider.setTrafficWeights(lb, { [name]: config.canary.weight, [ctx.baseline]: 100 - config.canary.weight });
       const snapshot = await provider.traffic(lb);
-      await report(input)([
-        'canary',
-        `${name} takes ${config.canary.weight}% of traffic, baseline ${ctx.baseline} ${100 - config.canary.weight}%; analysis for ${config.canary.analysisSec} s`,
-      ]);
+      await report(input)(['canary', await canaryTrafficLine(config, provider, name, ctx.baseline)]);
       return later(input, { phase: 'analyze', snapshot, reportedAt: now.toISOString(), until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
     }
   }

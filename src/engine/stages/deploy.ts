@@ -12,6 +12,7 @@ import { deployRefusal as accountRefusal } from '../cloud/account-gate';
 import { StandingBy } from '../cloud/stand-by';
 import { afterHealthy, finishRedBlack, judge, keyOf, later, lbKeys, nextRollingStep, report, startGate, stepDesired, type DeployInput } from './deploy-strategy';
 import { errorMessage } from '../../shared/error-message';
+import { canaryCapacity } from './canary-split';
 
 /** A launch record this old whose server group never appeared: its launcher died before creating it. */
 const LAUNCH_STALE_MS = 30_000;
@@ -73,6 +74,9 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
     // A channel that moves later does not change what this deploy checked and launches.
     const claimed = claim.kind === 'claimed' ? `${claim.name}:${claim.version}` : undefined;
     await provider.resolveImage(claimed ?? image); // an unknown image fails here, before anything is launched
+    // A canary that could not be judged (no metrics source) fails now, not once it runs.
+    const noCanary = config.strategy === 'canary' ? provider.canaryRefusal?.() : undefined;
+    if (noCanary) throw new Error(`a canary deploy cannot start: ${noCanary}`);
     // A revoked image (or one whose ancestor is revoked) is refused unless the stage gives a reason.
     const check = await checkDeployable(input.repos, claimed ?? image, { overrideReason: config.revokedImageOverride, field: 'image', now });
     const groups = await clusterGroups(input.repos, { application, account: config.account, region: config.region, cluster });
@@ -106,7 +110,11 @@ async function advance(input: Input, provider: CloudProvider, ctx: DeployContext
         loadBalancerAddresses[lb] = (await provider.ensureLoadBalancer({ application, account: config.account, region: config.region, name: lb })).address;
       }
       const want =
-        config.strategy === 'canary' ? config.canary.capacity : config.strategy === 'rollingredblack' ? stepDesired(config, config.targetPercentages[0]!) : config.capacity.desired;
+        config.strategy === 'canary'
+          ? await canaryCapacity(config, provider, ctx.baseline)
+          : config.strategy === 'rollingredblack'
+            ? stepDesired(config, config.targetPercentages[0]!)
+            : config.capacity.desired;
       if (!(await provider.getServerGroup(key))) {
         // The launch is recorded first, in one compare-and-set with the lease: a process that lost the
         // lease, or one that finds another's recent record, never launches the group a second time.

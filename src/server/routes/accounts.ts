@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount, type AccountChanges } from '../../shared/api/accounts';
 import { Account, describeHealth, type AccountCredentials } from '../../shared/domain/account';
+import type { AccountMetricsInput } from '../../shared/domain/account-metrics';
 import { NotFoundError } from '../../db/errors';
 import type { Repositories } from '../../db/types';
 import { accountHealth, dockerTarget } from '../../engine/index';
@@ -29,6 +30,8 @@ function checkEndpoint(account: Account): void {
   // Clusters and container engines pull from a registry; the local cloud and VMs run from Kiln's own store.
   if (account.provider !== 'kubernetes' && account.provider !== 'docker' && account.endpoint.registry !== undefined)
     throw new HttpError(400, 'bad_request', `A ${account.provider} account runs images from Kiln's own store, not from a registry.`, 'endpoint.registry');
+  if (account.provider !== 'kubernetes' && account.metrics)
+    throw new HttpError(400, 'bad_request', `A ${account.provider} account's own balancer counts its traffic: a metrics source is for kubernetes accounts.`, 'metrics');
   if (host) {
     const target = dockerTarget(host);
     if (!('socketPath' in target) && !target.secure && !account.endpoint.tls && !LOOPBACK.test(target.host)) {
@@ -61,12 +64,28 @@ function withRegistryLogin(stored: AccountCredentials | null | undefined, login:
  * Undefined: the credentials do not change.
  */
 async function changedCredentials(repos: Repositories, name: string, body: AccountChanges): Promise<AccountCredentials | null | undefined> {
-  if (body.token === undefined && body.registryLogin === undefined) return body.credentials;
+  // Removing the metrics source removes its token too; a source sent without one keeps the stored token.
+  const prometheusToken = body.metrics === null ? null : body.metrics?.prometheus.token;
+  if (body.token === undefined && body.registryLogin === undefined && prometheusToken === undefined) return body.credentials;
   let next: AccountCredentials | null = body.credentials ?? (await repos.accounts.credentials(name)) ?? null;
   if (body.token !== undefined) next = { ...next, token: body.token };
   if (body.registryLogin !== undefined) next = withRegistryLogin(next, body.registryLogin);
+  if (prometheusToken !== undefined) next = withPrometheusToken(next, prometheusToken);
   return next;
 }
+
+/** The stored credentials with the Prometheus token set (or removed by null); null when nothing is left. */
+function withPrometheusToken(stored: AccountCredentials | null, token: string | null): AccountCredentials | null {
+  const { prometheusToken: _old, ...others } = stored ?? {};
+  const next = token ? { ...others, prometheusToken: token } : others;
+  return Object.keys(next).length > 0 ? next : null;
+}
+
+/** The metrics source as stored and shown: everything but its token. */
+const metricsOf = (metrics: AccountMetricsInput) => {
+  const { token: _token, ...prometheus } = metrics.prometheus;
+  return { prometheus };
+};
 
 /** Accounts: everyone signed in sees them (never their credentials); only admins change them. */
 export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: AppDeps, now: () => Date): void {
@@ -89,10 +108,12 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
   registerEndpoint(app, getAccountHealth, async ({ params }) => healthOf(await requireAccount(repos, params.account)));
 
   registerEndpoint(app, createAccount, async ({ body, actor }) => {
-    const { credentials, ...settings } = body;
-    const account = Account.parse({ ...settings, demo: false, disabled: false });
+    const { credentials: given, metrics, ...settings } = body;
+    const account = Account.parse({ ...settings, ...(metrics ? { metrics: metricsOf(metrics) } : {}), demo: false, disabled: false });
     checkEndpoint(account);
     if (await repos.accounts.get(account.name)) throw new HttpError(409, 'conflict', `Account '${account.name}' already exists.`, 'name');
+    const token = metrics?.prometheus.token;
+    const credentials = token ? { ...given, prometheusToken: token } : given;
     await requireReachable(account, credentials);
     return repos.accounts.create(account, credentials, { at: now().toISOString(), by: actor });
   });
@@ -105,6 +126,7 @@ export function accountRoutes(app: FastifyInstance, { repos, cloud, version }: A
       ...(body.regions !== undefined ? { regions: body.regions } : {}),
       ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
       ...(body.endpoint !== undefined ? { endpoint: body.endpoint } : {}),
+      ...(body.metrics !== undefined ? { metrics: body.metrics ? metricsOf(body.metrics) : undefined } : {}),
     });
     checkEndpoint(next);
     const removed = body.regions ? current.regions.filter((r) => !next.regions.includes(r)) : [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { AccountName, RegionName } from '../domain/ids';
+import { AccountMetricsInput } from '../domain/account-metrics';
 import { Account, AccountCredentials, AccountEndpoint, AccountHealth, AccountProvider, Environment } from '../domain/account';
 
 export const AccountParams = z.object({ account: AccountName });
@@ -14,6 +15,8 @@ export const NewAccount = z.object({
   regions: Regions,
   endpoint: AccountEndpoint.default({}),
   credentials: AccountCredentials.optional(),
+  /** Kubernetes: the Prometheus canary analysis reads; its token is stored write-only with the credentials. */
+  metrics: AccountMetricsInput.optional(),
 });
 export type NewAccount = z.infer<typeof NewAccount>;
 
@@ -34,6 +37,8 @@ export const AccountChanges = z.object({
     .optional(),
   /** Sets only the access token (a docker engine's), keeping the registry login and TLS key stored beside it. */
   token: z.string().min(1, 'a token is needed').max(5_000).optional(),
+  /** Replaces the metrics source (null removes it and its token); a token left out stays as stored. */
+  metrics: AccountMetricsInput.nullable().optional(),
 });
 export type AccountChanges = z.infer<typeof AccountChanges>;
 

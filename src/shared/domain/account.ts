@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountName, RegionName, Timestamp } from './ids';
+import { AccountMetrics } from './account-metrics';
 
 /**
  * Where server groups run: `local` is Kiln's own cloud on this machine; `docker` is a Docker Engine
@@ -53,6 +54,8 @@ export const AccountCredentials = z.object({
   /** Kubernetes: how the cluster pulls from the account's registry. */
   registryUsername: z.string().max(500).optional(),
   registryPassword: z.string().max(5_000).optional(),
+  /** Kubernetes: the bearer token of the account's Prometheus (metrics.prometheus). */
+  prometheusToken: z.string().max(5_000).optional(),
 });
 export type AccountCredentials = z.infer<typeof AccountCredentials>;
 
@@ -70,6 +73,8 @@ export const Account = z.object({
   endpoint: AccountEndpoint.default({}),
   /** Present when credentials are stored; the credentials themselves never leave the server. */
   credentials: CredentialsStamp.optional(),
+  /** Kubernetes: where canary analysis reads each server group's requests, errors and latency. */
+  metrics: AccountMetrics.optional(),
 });
 export type Account = z.infer<typeof Account>;
 

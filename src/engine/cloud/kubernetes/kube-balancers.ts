@@ -6,6 +6,7 @@ import type { CloudProvider, ServerGroupKey } from '../provider';
 import { balancerNotFound } from '../server-group-core';
 import { type Cluster, kubeCode, MERGE_PATCH } from './kube-client';
 import { ANNOTATION, LABEL, lbLabel, serviceManifest } from './kube-manifests';
+import { createPrometheusTraffic } from './prometheus-traffic';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,8 +23,12 @@ export function createServiceBalancers(deps: {
   fail: (what: string) => (err: unknown) => never;
   kilnId: () => string;
   pollMs: number;
-}): Pick<CloudProvider, 'ensureLoadBalancer' | 'setTrafficWeights' | 'traffic'> & { balancer(key: ServerGroupKey, application?: string): Promise<LoadBalancer> } {
+  /** The bearer token of the account's Prometheus (stored with its credentials). */
+  prometheusToken?: string | undefined;
+}): Pick<CloudProvider, 'ensureLoadBalancer' | 'setTrafficWeights' | 'traffic' | 'canaryRefusal'> & { balancer(key: ServerGroupKey, application?: string): Promise<LoadBalancer> } {
   const { repos, account, ready, kube, fail, pollMs } = deps;
+  const source = account.metrics?.prometheus;
+  const prometheus = source && createPrometheusTraffic({ account: account.name, source, token: deps.prometheusToken });
   const readService = async (key: ServerGroupKey) => {
     const c = await ready();
     const svc = await c.core.readNamespacedService({ name: key.name, namespace: key.region }).catch((err: unknown) => {
@@ -91,13 +96,16 @@ export function createServiceBalancers(deps: {
       return balancer(key);
     },
 
+    canaryRefusal() {
+      if (prometheus) return undefined;
+      return `account '${account.name}' has no metrics source: a Kubernetes Service counts no requests per server group, so a canary cannot be judged; set the account's metrics.prometheus (the URL of a Prometheus that scrapes its pods)`;
+    },
+
     async traffic(key) {
-      await balancer(key);
-      throw new EngineError(
-        'bad_request',
-        `load balancer '${key.name}' of account '${account.name}' is a Kubernetes Service, which counts no requests per server group: canary analysis on Kubernetes needs a metrics source (not yet)`,
-        'loadBalancer',
-      );
+      const lb = await balancer(key);
+      if (!prometheus) throw new EngineError('bad_request', this.canaryRefusal!()!, 'metrics.prometheus');
+      // The enabled groups behind the Service, each by its ReplicaSet's name and namespace (the labels the pods carry).
+      return prometheus(lb.targets.map((t) => ({ serverGroup: t.serverGroup, namespace: key.region })));
     },
   };
 }

@@ -92,7 +92,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     return sg;
   };
   /** Adds or removes the traffic label on the pod template (new pods) and on every pod of the group (running ones). */
-  const balancers = createServiceBalancers({ repos, account, ready, kube, fail, kilnId: () => kilnId, pollMs });
+  const balancers = createServiceBalancers({ repos, account, ready, kube, fail, kilnId: () => kilnId, pollMs, prometheusToken: options.credentials?.prometheusToken });
   const { balancer } = balancers;
   const setTraffic = async (key: ServerGroupKey, on: boolean) => {
     const c = await ready();
@@ -120,6 +120,8 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
 
   const provider: KubernetesProvider = {
     kind: 'kubernetes',
+    // A Service spreads connections over ready pods: a canary's share is its share of the pods.
+    trafficSplit: 'replicas',
 
     async start() {
       const c = await ready();
