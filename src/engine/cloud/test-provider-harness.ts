@@ -8,7 +8,7 @@ import type { CloudProvider } from './provider';
  * What every provider harness starts from: a throwaway database with the test owners and runner,
  * and the provider's account (region east) in it.
  */
-export async function openProviderDatabase(account: { name: string; provider: string; endpoint?: Record<string, unknown> }) {
+export async function openProviderDatabase(account: { name: string; provider: string; endpoint?: Record<string, unknown>; metrics?: Record<string, unknown> }) {
   const { db, repos, close, url } = await openTestDatabase();
   await createOwners(repos);
   await createTestRunner(repos);

@@ -85,8 +85,9 @@ export async function afterHealthy(input: Input, provider: CloudProvider, ctx: D
       if (!lb) throw new Error('a canary needs a load balancer: its traffic numbers are what the canary is judged by');
       await provider.enableServerGroup(key, config.canary.weight);
       await provider.setTrafficWeights(lb, { [name]: config.canary.weight, [ctx.baseline]: 100 - config.canary.weight });
-      const snapshot = await provider.traffic(lb);
+      // Said before the first figures are read: when the metrics source fails, the log still shows the split it judged.
       await report(input)(['canary', await canaryTrafficLine(config, provider, name, ctx.baseline)]);
+      const snapshot = await provider.traffic(lb);
       return later(input, { phase: 'analyze', snapshot, reportedAt: now.toISOString(), until: new Date(now.getTime() + config.canary.analysisSec * 1000).toISOString() });
     }
   }

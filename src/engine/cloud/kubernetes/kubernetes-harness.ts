@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import type { AccountMetrics } from '../../../shared/domain/account-metrics';
 import type { ProviderHarness } from '../contract/provider-contract';
 import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider } from '../provider';
@@ -33,6 +34,9 @@ export async function openKubernetesHarness(
     registry?: { registryUsername: string; registryPassword: string };
     /** The account's registry (`endpoint.registry`); the fake's `registry.test` by default. */
     registryUrl?: string;
+    /** The account's metrics source (canary analysis), and its token stored with the credentials. */
+    metrics?: AccountMetrics;
+    prometheusToken?: string;
   } = {},
 ) {
   const api = await startFakeApiServer({
@@ -44,8 +48,17 @@ export async function openKubernetesHarness(
     },
     ...options.fake,
   });
-  const { db, repos, close: closeDb, account } = await openProviderDatabase({ name: 'k8s', provider: 'kubernetes', endpoint: { registry: options.registryUrl ?? TEST_REGISTRY } });
-  const credentials = { kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good'), ...options.registry };
+  const { db, repos, close: closeDb, account } = await openProviderDatabase({
+    name: 'k8s',
+    provider: 'kubernetes',
+    endpoint: { registry: options.registryUrl ?? TEST_REGISTRY },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const credentials = {
+    kubeconfig: testKubeConfigText(options.server ?? api.url, options.token ?? 'good'),
+    ...options.registry,
+    ...(options.prometheusToken ? { prometheusToken: options.prometheusToken } : {}),
+  };
   await repos.accounts.setCredentials(account.name, credentials, { at: new Date().toISOString(), by: 'test' });
   const kilnId = await repos.cloudProcesses.installationId();
   const admin = testKubeConfig(api.url, 'good');
