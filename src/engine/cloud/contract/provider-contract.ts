@@ -28,7 +28,8 @@ export interface ContractLimits {
   /**
    * The balancers split traffic by instance count and count no requests per group (a Kubernetes
    * Service): the red/black and canary tests check the split by which instance answered (an
-   * instance's `x-kiln-instance` starts with its group's name) and that `traffic()` refuses.
+   * instance's `x-kiln-instance` starts with its group's name) and that `traffic()` refuses without a
+   * metrics source (the harness's account has none), naming the field to set.
    */
   trafficByInstanceCount?: boolean;
   /**

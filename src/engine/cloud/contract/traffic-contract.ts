@@ -127,7 +127,7 @@ function redBlackByInstance(ctx: ContractContext): void {
     expect(counts.ok).toBeGreaterThan(20);
     const answers = await Promise.all(Array.from({ length: 20 }, () => get(lb.address)));
     expect(answers.filter((a) => !a.instance?.startsWith(`${green}-`))).toEqual([]);
-    await expect(provider.traffic(lbKey(ctx, lbName))).rejects.toMatchObject({ kind: 'bad_request', field: 'loadBalancer' });
+    await expect(provider.traffic(lbKey(ctx, lbName))).rejects.toMatchObject({ kind: 'bad_request', field: 'metrics.prometheus' });
   });
 }
 
