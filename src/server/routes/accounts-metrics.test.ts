@@ -92,7 +92,12 @@ describe("a kubernetes account's metrics source (canary analysis)", () => {
   it.each([
     ['a URL that is not http(s)', { prometheus: { url: 'file:///etc/passwd' } }, 'metrics.prometheus.url', /must be http:\/\/ or https:\/\//],
     ['a URL with a password in it', { prometheus: { url: 'https://kiln:hunter2@prom.example.com' } }, 'metrics.prometheus.url', /no user or password in it/],
-    ['a query without the server group', { prometheus: { url: PROM, errorsQuery: 'sum(http_requests_total{code=~"5.."})' } }, 'metrics.prometheus.errorsQuery', /\$\{serverGroup\}/],
+    [
+      'a query without the server group',
+      { prometheus: { url: PROM, errorsQuery: 'sum(http_requests_total{code=~"5.."})' } },
+      'metrics.prometheus.errorsQuery',
+      /\$\{serverGroup\}/,
+    ],
     [
       'a query with a placeholder Kiln does not fill',
       { prometheus: { url: PROM, latencyQuery: 'sum by (le) (h_bucket{g="${serverGroup}",pod="${pod}"})' } },

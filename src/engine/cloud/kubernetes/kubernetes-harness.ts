@@ -48,7 +48,12 @@ export async function openKubernetesHarness(
     },
     ...options.fake,
   });
-  const { db, repos, close: closeDb, account } = await openProviderDatabase({
+  const {
+    db,
+    repos,
+    close: closeDb,
+    account,
+  } = await openProviderDatabase({
     name: 'k8s',
     provider: 'kubernetes',
     endpoint: { registry: options.registryUrl ?? TEST_REGISTRY },

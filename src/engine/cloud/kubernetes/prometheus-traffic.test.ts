@@ -81,7 +81,9 @@ describe('canary figures from Prometheus', () => {
     }));
     const traffic = createPrometheusTraffic({ account: 'k8s', source: { url: prom.url, requestsQuery: 'sum(x}{g="${serverGroup}"})' }, token: TOKEN });
     const err = await traffic(groups).catch((e: unknown) => e as Error & { field?: string });
-    expect(err.message).toMatch(/account 'k8s': Prometheus at http:\/\/127\.0\.0\.1:\d+ answered requestsQuery for 'web-v00\d' with an error: invalid parameter "query": 1:6: parse error: unexpected "}" \(bad_data\)/);
+    expect(err.message).toMatch(
+      /account 'k8s': Prometheus at http:\/\/127\.0\.0\.1:\d+ answered requestsQuery for 'web-v00\d' with an error: invalid parameter "query": 1:6: parse error: unexpected "}" \(bad_data\)/,
+    );
     expect(err.field).toBe('metrics.prometheus.requestsQuery');
     expect(JSON.stringify({ ...err, message: err.message })).not.toContain(TOKEN);
   });
