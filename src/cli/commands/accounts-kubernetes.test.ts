@@ -19,10 +19,12 @@ let api: FakeApiServer;
 const home = mkdtempSync(join(tmpdir(), 'kiln-cli-k8s-'));
 const kubeconfig = join(home, 'config');
 const registryPasswordFile = join(home, 'registry-password');
+const prometheusTokenFile = join(home, 'prometheus-token');
 
 beforeAll(async () => {
   ({ app, close, token, repos } = await openTestApp());
   writeFileSync(registryPasswordFile, 'cli-registry-pw\n');
+  writeFileSync(prometheusTokenFile, 'cli-prom-token-99\n');
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   api = await startFakeApiServer({ images: {}, tokens: { 'cli-token-0123456789': { name: 'kiln', namespaces: '*' } } });
   writeFileSync(kubeconfig, testKubeConfigText(api.url, 'cli-token-0123456789'));
@@ -35,6 +37,29 @@ afterAll(async () => {
 const kiln = (args: string[]) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token });
 
 describe('kiln account add --provider kubernetes', () => {
+  it('sets the Prometheus canary analysis reads, its token sent from a file and never shown', async () => {
+    const add = await kiln([
+      'account',
+      'add',
+      'prom-k8s',
+      '--provider',
+      'kubernetes',
+      '--kubeconfig',
+      kubeconfig,
+      '--namespaces',
+      'east',
+      '--prometheus',
+      'http://prometheus.monitoring:9090',
+      '--prometheus-token-file',
+      prometheusTokenFile,
+    ]);
+    expect(add.code, add.err).toBe(EXIT.ok);
+    const asJson = JSON.parse((await kiln(['account', 'get', 'prom-k8s', '--json'])).out);
+    expect(asJson.metrics).toMatchObject({ prometheus: { url: 'http://prometheus.monitoring:9090', token: { setBy: expect.any(String) } } });
+    expect(JSON.stringify(asJson)).not.toContain('cli-prom-token-99');
+    expect((await repos.accounts.credentials('prom-k8s'))?.prometheusToken).toBe('cli-prom-token-99');
+  });
+
   it('sends the kubeconfig file write-only, with its context, namespaces and registry, and shows the cluster healthy', async () => {
     const add = await kiln([
       'account',

@@ -92,6 +92,8 @@ export const accountCommands = [
       registry: { type: 'string' },
       'registry-user': { type: 'string' },
       'registry-password-file': { type: 'string' },
+      prometheus: { type: 'string' },
+      'prometheus-token-file': { type: 'string' },
     },
     optionHelp: [
       '--provider local|docker|qemu|kubernetes  where server groups run (required; qemu: VMs on this machine; kubernetes is experimental)',
@@ -105,6 +107,8 @@ export const accountCommands = [
       "--namespaces A,B          kubernetes: the namespaces deployed to (the account's regions)",
       '--registry HOST/PATH      kubernetes, docker: the registry the cluster or engine pulls images from (Kiln pushes them there first)',
       '--registry-user NAME      the registry user; --registry-password-file FILE its password (sent and stored write-only)',
+      '--prometheus URL          kubernetes: the Prometheus canary analysis reads (default queries: http_requests_total by kiln_io_server_group)',
+      '--prometheus-token-file FILE  its bearer token (sent and stored write-only)',
     ],
     async run({ io, client, values, positionals, json }) {
       const provider = AccountProvider.safeParse(values.provider);
@@ -128,6 +132,8 @@ export const accountCommands = [
       const registryPassword = readPem(values['registry-password-file'], '--registry-password-file')?.replace(/\r?\n$/, '');
       const registryUser = typeof values['registry-user'] === 'string' ? values['registry-user'] : undefined;
       if ((registryUser === undefined) !== (registryPassword === undefined)) throw usageError('--registry-user and --registry-password-file go together');
+      const prometheusToken = readPem(values['prometheus-token-file'], '--prometheus-token-file')?.replace(/\r?\n$/, '');
+      if (prometheusToken !== undefined && typeof values.prometheus !== 'string') throw usageError('--prometheus-token-file needs --prometheus');
       const environment = values.environment === undefined ? undefined : Environment.safeParse(values.environment);
       if (environment && !environment.success) throw usageError(`--environment must be one of ${Environment.options.join(', ')}`);
       const tlsCert = readPem(values['tls-cert'], '--tls-cert');
@@ -147,6 +153,7 @@ export const accountCommands = [
             ...(typeof values.context === 'string' ? { context: values.context } : {}),
             ...(typeof values.registry === 'string' ? { registry: values.registry } : {}),
           },
+          ...(typeof values.prometheus === 'string' ? { metrics: { prometheus: { url: values.prometheus, ...(prometheusToken ? { token: prometheusToken } : {}) } } } : {}),
           ...(tlsCert || tlsKey || kubeconfig || registryUser !== undefined
             ? {
                 credentials: {
