@@ -1,5 +1,6 @@
 import { createAccount, deleteAccount, getAccount, getAccountHealth, updateAccount } from '../../src/shared/api/accounts';
 import { Account } from '../../src/shared/domain/account';
+import type { AccountMetricsInput } from '../../src/shared/domain/account-metrics';
 import { db } from '../db';
 import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
 
@@ -8,6 +9,14 @@ const find = (name: string) => {
   const account = db.accounts.find((a) => a.name === name);
   if (!account) throw notFound(`Account '${name}' does not exist.`, 'account');
   return account;
+};
+
+/** The metrics source as the API shows it: the token only as who set it and when (kept when none is sent, dropped on null). */
+const shownMetrics = (metrics: AccountMetricsInput | null | undefined, current: Account['metrics']): Account['metrics'] => {
+  if (!metrics) return undefined;
+  const { token, ...prometheus } = metrics.prometheus;
+  const stamp = token ? { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } : token === null ? undefined : current?.prometheus.token;
+  return { prometheus: { ...prometheus, ...(stamp ? { token: stamp } : {}) } };
 };
 
 export const accountHandlers = {
@@ -20,16 +29,27 @@ export const accountHandlers = {
   }),
   createAccount: handleEndpoint(createAccount, ({ body }) => {
     if (db.accounts.some((a) => a.name === body.name)) throw conflict(`Account '${body.name}' already exists.`, 'name');
-    const { credentials, ...rest } = body;
-    const account = Account.parse({ ...rest, demo: false, ...(credentials ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {}) });
+    const { credentials, metrics, ...rest } = body;
+    const account = Account.parse({
+      ...rest,
+      metrics: shownMetrics(metrics, undefined),
+      demo: false,
+      ...(credentials ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {}),
+    });
     db.accounts.push(account);
     return account;
   }),
   updateAccount: handleEndpoint(updateAccount, ({ params, body }) => {
     const current = find(params.account);
-    const { credentials, registryLogin, token, ...changes } = body;
+    const { credentials, registryLogin, token, metrics, ...changes } = body;
     const stamp = credentials || registryLogin || token ? { credentials: { setAt: new Date().toISOString(), setBy: db.auth.me?.user.name ?? 'admin' } } : {};
-    const next = Account.parse({ ...current, ...changes, ...stamp, ...(credentials === null ? { credentials: undefined } : {}) });
+    const next = Account.parse({
+      ...current,
+      ...changes,
+      ...stamp,
+      ...(credentials === null ? { credentials: undefined } : {}),
+      ...(metrics !== undefined ? { metrics: shownMetrics(metrics, current.metrics) } : {}),
+    });
     db.accounts = db.accounts.map((a) => (a.name === current.name ? next : a));
     return next;
   }),

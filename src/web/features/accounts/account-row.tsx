@@ -9,6 +9,7 @@ import { FormError, inputClasses } from '../../components/auth-card';
 import { WriteOnlySecret } from '../../components/write-only-secret';
 import { AccountHealthCell } from './account-health-cell';
 import { RegistryEditor } from './registry-editor';
+import { MetricsEditor } from './metrics-editor';
 
 /** One account: edit regions, replace credentials (never shown), disable, remove. */
 export function AccountRow({ account }: { account: Account }) {
@@ -49,6 +50,7 @@ export function AccountRow({ account }: { account: Account }) {
         {account.endpoint.dockerHost ?? 'this machine'}
         {account.endpoint.tls ? ' (TLS)' : ''}
         {(account.provider === 'docker' || account.provider === 'kubernetes') && <RegistryEditor account={account} />}
+        {account.provider === 'kubernetes' && <MetricsEditor account={account} />}
       </td>
       <td className="text-xs">
         <WriteOnlySecret
