@@ -14,6 +14,8 @@ export interface KubeletOptions {
   probeIntervalMs?: number;
   /** A private registry: pulls from `host/…` need an imagePullSecret of the pod holding these credentials. */
   registryAuth?: { host: string; username: string; password: string };
+  /** No node takes pods (all cordoned): every pod stays Pending with the scheduler's FailedScheduling event. */
+  unschedulable?: boolean;
   /** repository → the only manifest digest it has: an image pinned to another digest is not found. */
   digests?: Record<string, string>;
 }
@@ -102,6 +104,11 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     const image: string = container.image;
     const repo = image.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^:/]+$/, '');
     const tag = /:([^:/]+)$/.exec(image.replace(/@sha256:[a-f0-9]+$/, ''))?.[1] ?? 'latest';
+    if (options.unschedulable) {
+      setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] });
+      event(pod, 'Warning', 'FailedScheduling', '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
+      return markExited();
+    }
     setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] });
     event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to fake-node`);
     await new Promise((res) => r.timers.push(setTimeout(res, options.startDelayMs ?? 50)));

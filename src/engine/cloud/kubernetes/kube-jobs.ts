@@ -46,7 +46,7 @@ type Following = { done: Promise<void>; stop: () => void; cursor: () => string |
  * it read the exit code and the whole log, when it fails to start, and when the run is canceled;
  * `ttlSecondsAfterFinished` removes what a Kiln that died left.
  */
-export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs {
+export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): Promise<void> } {
   const { account } = deps;
   const startTimeoutMs = deps.startTimeoutMs ?? 300_000;
   const followed = new Map<string, Following>();
@@ -175,6 +175,10 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs {
         // Taken over (or this process restarted): read on from the last stored line, so nothing printed meanwhile is lost or doubled.
         if (followed.get(id)?.pod !== podName) ensureFollowing(c, id, podName, onLines, await resumeFrom?.());
         const t = container.terminated;
+        // The Job is the record: its condition (Complete, or Failed with the reason) follows the pod's exit within moments.
+        const settled = failed || job.status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True');
+        const exitedAt = Date.parse(String(t?.finishedAt ?? ''));
+        if (t && !settled && !(Number.isFinite(exitedAt) && Date.now() - exitedAt > 30_000)) return { running: true, startedAt: new Date(String(t.startedAt ?? job.metadata?.creationTimestamp)).toISOString() };
         if (!t) return { running: true, startedAt: new Date(container.running!.startedAt ?? job.metadata?.creationTimestamp ?? Date.now()).toISOString() };
         const detail = failed ? `Job condition Failed: ${failed.reason ?? 'Failed'}${failed.message ? ` (${failed.message})` : ''}` : undefined;
         return { running: false, exitCode: t.exitCode, oomKilled: t.reason === 'OOMKilled', ...(detail ? { detail } : {}) };
@@ -192,6 +196,14 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs {
         };
       }
       return { running: true, startedAt: new Date(Number.isFinite(created) ? created : Date.now()).toISOString() };
+    },
+
+    /** Stops reading every log (this process shuts down); the batches under way are stored, and whoever steps the stage next resumes after them. */
+    async letGo() {
+      const reading = [...followed.values()];
+      followed.clear();
+      for (const f of reading) f.stop();
+      await Promise.all(reading.map((f) => f.done.catch(() => undefined)));
     },
 
     async drained(id) {

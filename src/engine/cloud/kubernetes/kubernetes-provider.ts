@@ -121,6 +121,8 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     await repos.serverGroups.delete(key);
   };
 
+  const jobs = createKubeJobs({ account, credentials: options.credentials, ready, kilnId: () => kilnId, images: options.images, publisher: options.publisher, fail, startTimeoutMs: options.jobStartTimeoutMs });
+
   const provider: KubernetesProvider = {
     kind: 'kubernetes',
 
@@ -137,6 +139,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
 
     async close() {
       saved.clear();
+      await jobs.letGo();
     },
 
     async resolveImage(ref) {
@@ -264,7 +267,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     },
 
     // Run-job stages on this account run as Jobs (kube-jobs.ts).
-    jobs: createKubeJobs({ account, credentials: options.credentials, ready, kilnId: () => kilnId, images: options.images, publisher: options.publisher, fail, startTimeoutMs: options.jobStartTimeoutMs }),
+    jobs,
 
     ...balancers,
   };
