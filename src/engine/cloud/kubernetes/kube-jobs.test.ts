@@ -43,8 +43,8 @@ async function providerOn(harness: KubernetesHarness, regions: string[], jobStar
   return p;
 }
 
-async function open(options: { regions?: string[]; unschedulable?: boolean; jobStartTimeoutMs?: number } = {}) {
-  h = await openKubernetesHarness({ fake: { unschedulable: options.unschedulable } });
+async function open(options: { regions?: string[]; unschedulable?: boolean; jobStartTimeoutMs?: number; server?: string } = {}) {
+  h = await openKubernetesHarness({ fake: { unschedulable: options.unschedulable }, ...(options.server ? { server: options.server } : {}) });
   const harness = h;
   const provider = await providerOn(harness, options.regions ?? ['east'], options.jobStartTimeoutMs);
   // Started without adoption, which lists server groups in every namespace (a namespace the token may not use fails it).
@@ -106,6 +106,15 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     const elsewhere = await runToEnd(run, job('echo never', { region: 'elsewhere' }));
     expect(elsewhere.stages[0]!.error).toBe("namespace 'elsewhere' is not one of account 'k8s''s namespaces (east, payments)");
     expect(harness.api.requests.filter((r) => r.startsWith('POST /apis/batch/'))).toEqual([]);
+  });
+
+  it('fails naming the account and the server when the API server cannot be reached', async () => {
+    const { run, harness } = await open({ server: 'http://127.0.0.1:9' });
+    const unreachable = await runToEnd(run, job('echo never'));
+    expect(unreachable.status).toBe('TERMINAL');
+    // The account's health is asked before anything is recorded or made.
+    expect(unreachable.stages[0]!.error).toMatch(/^account 'k8s' is unreachable: the Kubernetes API server at http:\/\/127\.0\.0\.1:9 cannot be reached: .*ECONNREFUSED/);
+    expect(harness.api.requests.filter((r) => r.includes('/jobs'))).toEqual([]);
   });
 
   it('fails naming the last event when the pod never starts, and deletes the Job', async () => {
