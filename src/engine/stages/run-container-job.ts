@@ -35,7 +35,8 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
   try {
     const provider = await services.cloud(account);
     const jobs = provider.jobs;
-    if (!jobs) return { status: 'FAILED', error: `account '${account}' is a ${provider.kind} account: jobs run as containers on docker accounts and as Jobs on kubernetes accounts only` };
+    if (!jobs)
+      return { status: 'FAILED', error: `account '${account}' is a ${provider.kind} account: jobs run as containers on docker accounts and as Jobs on kubernetes accounts only` };
     const soon = new Date(now.getTime() + POLL_MS);
     let id = typeof stage.context.containerId === 'string' ? stage.context.containerId : undefined;
     // Also the first ask of the account: a process that does not run it stands by before recording anything.
@@ -65,7 +66,11 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
     if (!exited) {
       // Taken over: the container's log resumes after the last line stored (its cursor), so nothing printed meanwhile is lost or doubled.
       const state = await jobs.state(id, services.log, () => repos.executionLogs.lastCursor(execution.id, stage.refId));
-      if (!state) return { status: 'FAILED', error: `the job's ${provider.kind === 'kubernetes' ? `Job ${id}` : `container ${id.slice(0, 12)}`} is gone from account '${account}' (removed outside Kiln?)` };
+      if (!state)
+        return {
+          status: 'FAILED',
+          error: `the job's ${provider.kind === 'kubernetes' ? `Job ${id}` : `container ${id.slice(0, 12)}`} is gone from account '${account}' (removed outside Kiln?)`,
+        };
       if (state.running) {
         const since = Date.parse(launchedAt ?? state.startedAt);
         if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };

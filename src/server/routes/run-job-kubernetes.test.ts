@@ -56,12 +56,19 @@ afterAll(async () => {
   await closeDb?.();
 });
 
-const runJob = { name: 'Migrate', stages: [{ refId: 's', type: 'runJob', name: 'Migrate', config: { account: 'k8s', image: 'registry.test/say-done:v1', command: 'echo migrated' } }] };
+const runJob = {
+  name: 'Migrate',
+  stages: [{ refId: 's', type: 'runJob', name: 'Migrate', config: { account: 'k8s', image: 'registry.test/say-done:v1', command: 'echo migrated' } }],
+};
 const finished = (id: string) =>
-  until(`execution ${id} to finish`, async () => {
-    const e = await repos.executions.get(id);
-    return e && !['RUNNING', 'NOT_STARTED'].includes(e.status) && e;
-  }, 60_000);
+  until(
+    `execution ${id} to finish`,
+    async () => {
+      const e = await repos.executions.get(id);
+      return e && !['RUNNING', 'NOT_STARTED'].includes(e.status) && e;
+    },
+    60_000,
+  );
 
 describe('run-job stages on a kubernetes account, through the API', { timeout: 120_000 }, () => {
   it('refuses a run by someone without EXECUTE on the account before any Job exists, and runs it for someone with it', async () => {

@@ -26,7 +26,10 @@ describe('fake Kubernetes API server: Jobs and pod logs', { timeout: 30_000 }, (
       namespace: 'east',
       body: {
         metadata: { name },
-        spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image, command: ['/bin/sh', '-c', script], env: [{ name: 'WHO', value: 'fake' }] }] } } },
+        spec: {
+          backoffLimit: 0,
+          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image, command: ['/bin/sh', '-c', script], env: [{ name: 'WHO', value: 'fake' }] }] } },
+        },
       },
     });
   /** The log as k8s.Log reads it (the client's streaming reader, as Kiln uses it). */
@@ -36,7 +39,8 @@ describe('fake Kubernetes API server: Jobs and pod logs', { timeout: 30_000 }, (
       const sink = new Writable({ write: (c: Buffer, _e, cb) => ((text += c.toString()), cb()), final: (cb) => (resolve(text), cb()) });
       new k8s.Log(kc).log('east', pod, 'job', sink, options).catch(reject);
     });
-  const podOf = async (job: string) => until(`a pod of ${job}`, async () => (await core.listNamespacedPod({ namespace: 'east', labelSelector: `batch.kubernetes.io/job-name=${job}` })).items[0]);
+  const podOf = async (job: string) =>
+    until(`a pod of ${job}`, async () => (await core.listNamespacedPod({ namespace: 'east', labelSelector: `batch.kubernetes.io/job-name=${job}` })).items[0]);
   const settled = (name: string) =>
     until(`job ${name} to finish`, async () => {
       const j = await batch.readNamespacedJob({ name, namespace: 'east' });

@@ -132,7 +132,11 @@ export function serveLog(logs: PodLogs, pod: KubeObject, url: URL, res: ServerRe
  * when it has none (the image's own entrypoint: the kubelet runs the image's script instead), an
  * error message for a command the fake cannot run.
  */
-export function shellCommand(container: { command?: string[]; args?: string[]; workingDir?: string }): { file: string; args: string[]; cwd: string; cleanup: () => void } | string | undefined {
+export function shellCommand(container: {
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+}): { file: string; args: string[]; cwd: string; cleanup: () => void } | string | undefined {
   const argv = [...(container.command ?? []), ...(container.args ?? [])];
   if (!container.command?.length) return undefined;
   if (!['/bin/sh', 'sh'].includes(argv[0]!) || argv[1] !== '-c' || typeof argv[2] !== 'string')
@@ -210,6 +214,13 @@ export function reconcileJob(store: FakeStore, job: KubeObject, startPod: (pod: 
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const { startTime: _a, completionTime: _b, conditions: _c, ...was } = job.status ?? {};
   const { startTime: _d, completionTime: _e, conditions: _f, ...now } = status as Record<string, unknown>;
-  if (!job.status || !same(was, now) || !same(job.status.conditions?.map((c: { type: string }) => c.type), conditions?.map((c) => c.type)))
+  if (
+    !job.status ||
+    !same(was, now) ||
+    !same(
+      job.status.conditions?.map((c: { type: string }) => c.type),
+      conditions?.map((c) => c.type),
+    )
+  )
     store.update('jobs.batch', ns, { ...job, metadata: { ...job.metadata, resourceVersion: undefined as never }, status });
 }

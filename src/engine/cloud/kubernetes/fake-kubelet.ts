@@ -106,7 +106,12 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     const tag = /:([^:/]+)$/.exec(image.replace(/@sha256:[a-f0-9]+$/, ''))?.[1] ?? 'latest';
     if (options.unschedulable) {
       setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] });
-      event(pod, 'Warning', 'FailedScheduling', '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
+      event(
+        pod,
+        'Warning',
+        'FailedScheduling',
+        '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+      );
       return markExited();
     }
     setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] });
@@ -151,10 +156,14 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     const shell = shellCommand(container);
     if (typeof shell === 'string') {
       event(pod, 'Warning', 'Failed', `Error: ${shell}`);
-      setStatus(pod, { containerStatuses: [{ name: container.name, ready: false, restartCount: 0, image, imageID: image, state: { waiting: { reason: 'CreateContainerError', message: shell } } }] });
+      setStatus(pod, {
+        containerStatuses: [{ name: container.name, ready: false, restartCount: 0, image, imageID: image, state: { waiting: { reason: 'CreateContainerError', message: shell } } }],
+      });
       return markExited();
     }
-    const child = shell ? spawn(shell.file, shell.args, { cwd: shell.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = shell
+      ? spawn(shell.file, shell.args, { cwd: shell.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     r.child = child;
     logs.write(uid, 'o', '');
     const collect = (stream: 'o' | 'e') => (chunk: Buffer) => {

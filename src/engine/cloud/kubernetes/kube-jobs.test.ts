@@ -30,7 +30,12 @@ afterEach(async () => {
 
 async function leftovers(harness: KubernetesHarness): Promise<string[]> {
   const mine = (o: KubeObject) => o.metadata.labels?.['kiln.io/kiln-id'] === harness.kilnId;
-  return ['jobs.batch', 'pods'].flatMap((r) => harness.api.store.list(r, 'east').filter(mine).map((o) => `${r}/${o.metadata.name}`));
+  return ['jobs.batch', 'pods'].flatMap((r) =>
+    harness.api.store
+      .list(r, 'east')
+      .filter(mine)
+      .map((o) => `${r}/${o.metadata.name}`),
+  );
 }
 
 /** A provider for account k8s (namespaces: `regions`) on the harness's fake API server. */
@@ -73,7 +78,10 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     // The Job as Kiln made it: one pod never retried, cleaned up by the cluster should Kiln die, stopped at the stage's limit.
     const [made] = created;
     expect(made?.spec).toMatchObject({ backoffLimit: 0, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 600 });
-    expect(made?.spec.template.spec).toMatchObject({ restartPolicy: 'Never', containers: [{ name: 'job', image: 'registry.test/say-done:v1', command: ['/bin/sh', '-c', expect.any(String)] }] });
+    expect(made?.spec.template.spec).toMatchObject({
+      restartPolicy: 'Never',
+      containers: [{ name: 'job', image: 'registry.test/say-done:v1', command: ['/bin/sh', '-c', expect.any(String)] }],
+    });
     expect(made?.metadata.labels).toMatchObject({ 'kiln.io/application': 'web', [JOB_LABEL.execution]: done.id, [JOB_LABEL.stage]: 's', [JOB_LABEL.attempt]: '1' });
     // The log was followed live, with the kubelet's stamps (the cursor is built from them).
     expect(harness.api.requests.some((r) => /^GET \/api\/v1\/namespaces\/east\/pods\/web-job-[0-9a-f]+-\w+\/log\?.*follow=true.*timestamps=true/.test(r))).toBe(true);
@@ -121,7 +129,9 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     const { run } = await open({ unschedulable: true, jobStartTimeoutMs: 1500 });
     const stuck = await runToEnd(run, job('echo never'));
     expect(stuck.status).toBe('TERMINAL');
-    expect(stuck.stages[0]!.error).toMatch(/^Job 'web-job-[0-9a-f]+': its pod did not start within 2 s; last event: FailedScheduling: 0\/1 nodes are available: 1 node\(s\) were unschedulable\./);
+    expect(stuck.stages[0]!.error).toMatch(
+      /^Job 'web-job-[0-9a-f]+': its pod did not start within 2 s; last event: FailedScheduling: 0\/1 nodes are available: 1 node\(s\) were unschedulable\./,
+    );
   });
 
   it('deletes the Job, and with it its running pod, when the run is canceled', async () => {

@@ -178,7 +178,8 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
         // The Job is the record: its condition (Complete, or Failed with the reason) follows the pod's exit within moments.
         const settled = failed || job.status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True');
         const exitedAt = Date.parse(String(t?.finishedAt ?? ''));
-        if (t && !settled && !(Number.isFinite(exitedAt) && Date.now() - exitedAt > 30_000)) return { running: true, startedAt: new Date(String(t.startedAt ?? job.metadata?.creationTimestamp)).toISOString() };
+        if (t && !settled && !(Number.isFinite(exitedAt) && Date.now() - exitedAt > 30_000))
+          return { running: true, startedAt: new Date(String(t.startedAt ?? job.metadata?.creationTimestamp)).toISOString() };
         if (!t) return { running: true, startedAt: new Date(container.running!.startedAt ?? job.metadata?.creationTimestamp ?? Date.now()).toISOString() };
         const detail = failed ? `Job condition Failed: ${failed.reason ?? 'Failed'}${failed.message ? ` (${failed.message})` : ''}` : undefined;
         return { running: false, exitCode: t.exitCode, oomKilled: t.reason === 'OOMKilled', ...(detail ? { detail } : {}) };

@@ -121,7 +121,16 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     await repos.serverGroups.delete(key);
   };
 
-  const jobs = createKubeJobs({ account, credentials: options.credentials, ready, kilnId: () => kilnId, images: options.images, publisher: options.publisher, fail, startTimeoutMs: options.jobStartTimeoutMs });
+  const jobs = createKubeJobs({
+    account,
+    credentials: options.credentials,
+    ready,
+    kilnId: () => kilnId,
+    images: options.images,
+    publisher: options.publisher,
+    fail,
+    startTimeoutMs: options.jobStartTimeoutMs,
+  });
 
   const provider: KubernetesProvider = {
     kind: 'kubernetes',
