@@ -34,7 +34,14 @@ const split = (id: string) => {
   const [namespace = '', name = ''] = id.split('/');
   return { namespace, name };
 };
-type Following = { done: Promise<void>; stop: () => void; cursor: () => string | undefined; pod: string; onLines: ContainerJobLines };
+type Following = {
+  done: Promise<void>;
+  stop: () => void;
+  cursor: () => string | undefined;
+  pod: string;
+  onLines: ContainerJobLines;
+  stored?: (() => Promise<string | undefined>) | undefined;
+};
 
 /**
  * Run-job stages as Kubernetes Jobs on one account: `/bin/sh -c <command>` in the image, in the
@@ -68,8 +75,21 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
     return job?.metadata?.labels?.[LABEL.kilnId] === deps.kilnId() ? job : undefined;
   };
 
-  /** Reads the pod's log from `after` into onLines; following, until the container ends (or stop()). */
-  function follow(c: Cluster, id: string, pod: string, onLines: ContainerJobLines, after: string | undefined, live: boolean): Following {
+  /**
+   * Reads the pod's log from `after` into onLines; following, until the container ends (or stop()).
+   * `stored()` is the cursor last stored for the stage: when it is not the one this reader last
+   * stored, another process took the stage over (this one stalled past its lease) and stores the
+   * log now, so this reader stops rather than store lines twice.
+   */
+  function follow(
+    c: Cluster,
+    id: string,
+    pod: string,
+    onLines: ContainerJobLines,
+    after: string | undefined,
+    live: boolean,
+    stored?: () => Promise<string | undefined>,
+  ): Following {
     const { namespace } = split(id);
     const reader = createJobLogReader(pod, after);
     let abort: AbortController | undefined;
@@ -77,10 +97,21 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
     let stop = () => {};
     const halted = new Promise<void>((resolve) => (stop = resolve));
     let writing = Promise.resolve();
+    let written = after;
+    const halt = () => {
+      stopped = true;
+      abort?.abort();
+      stop();
+    };
     const hand = (lines: string[]) => {
       if (lines.length === 0) return writing;
       const cursor = reader.cursor();
-      writing = writing.then(() => onLines(lines, cursor));
+      writing = writing.then(async () => {
+        if (stopped) return;
+        if (stored && (await stored()) !== written) return halt();
+        await onLines(lines, cursor);
+        written = cursor;
+      });
       return writing;
     };
     const sink = new Writable({
@@ -103,19 +134,17 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
       done,
       pod,
       onLines,
-      cursor: () => reader.cursor(),
-      stop: () => {
-        stopped = true;
-        abort?.abort();
-        stop();
-      },
+      stored,
+      // What was stored, not what was read: a batch dropped on stop() is read again by whoever reads on.
+      cursor: () => written,
+      stop: halt,
     };
   }
 
   /** Follows the pod's log unless this process already does; a failed follow (a hiccup) is tried again at the next look. */
-  const ensureFollowing = (c: Cluster, id: string, pod: string, onLines: ContainerJobLines, after: string | undefined) => {
+  const ensureFollowing = (c: Cluster, id: string, pod: string, onLines: ContainerJobLines, stored: (() => Promise<string | undefined>) | undefined, after: string | undefined) => {
     if (followed.get(id)?.pod === pod) return;
-    const f = follow(c, id, pod, onLines, after, true);
+    const f = follow(c, id, pod, onLines, after, true, stored);
     followed.set(id, f);
     f.done.catch(() => {
       if (followed.get(id) === f) followed.delete(id);
@@ -173,7 +202,7 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
       const container = pod?.status?.containerStatuses?.find((s) => s.name === JOB_CONTAINER)?.state;
       if (container?.terminated || container?.running) {
         // Taken over (or this process restarted): read on from the last stored line, so nothing printed meanwhile is lost or doubled.
-        if (followed.get(id)?.pod !== podName) ensureFollowing(c, id, podName, onLines, await resumeFrom?.());
+        if (followed.get(id)?.pod !== podName) ensureFollowing(c, id, podName, onLines, resumeFrom, await resumeFrom?.());
         const t = container.terminated;
         // The Job is the record: its condition (Complete, or Failed with the reason) follows the pod's exit within moments.
         const settled = failed || job.status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True');
@@ -216,7 +245,7 @@ export function createKubeJobs(deps: KubeJobsDeps): ContainerJobs & { letGo(): P
       f.stop();
       await f.done.catch(() => undefined);
       const c = await deps.ready();
-      const rest = follow(c, id, f.pod, f.onLines, f.cursor(), false);
+      const rest = follow(c, id, f.pod, f.onLines, f.cursor(), false, f.stored);
       followed.set(id, rest);
       await rest.done;
     },
