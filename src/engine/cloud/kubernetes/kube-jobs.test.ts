@@ -67,7 +67,10 @@ const runToEnd = async (run: ReturnType<typeof deployEngine>, config: Record<str
 describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
   it("runs the command as a Job in the image: the pod's stdout and stderr in the stage's log, outputs published, the Job deleted", async () => {
     const { harness, run, created } = await open();
-    const done = await runToEnd(run, job('echo "hello from $WHO"; echo "to stderr" >&2; echo "::kiln-output answer=42::"', { env: { WHO: 'a pod' }, timeoutSec: 600 }));
+    const done = await runToEnd(
+      run,
+      job('echo "hello from $WHO"; echo "to stderr" >&2; echo "::kiln-output answer=42::"', { env: { WHO: 'a pod', API_TOKEN: 'tok-never-stored-5521' }, timeoutSec: 600 }),
+    );
     expect(done.stages[0]!.error).toBeUndefined();
     expect(done.status).toBe('SUCCEEDED');
     expect(done.stages[0]!.outputs).toMatchObject({ answer: '42', exitCode: 0 });
@@ -75,6 +78,9 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     expect(log[0]).toMatch(/^created Job east\/web-job-[0-9a-f]{20} of registry\.test\/say-done:v1 on account 'k8s'$/);
     // stdout and stderr are two pipes: their lines interleave as the container runtime read them.
     expect(log.slice(1).sort()).toEqual(['hello from a pod', 'to stderr', '::kiln-output answer=42::'].sort());
+    // An environment value reaches the pod only: neither the stage's log nor its stored context holds it.
+    expect(created[0]?.spec.template.spec.containers[0].env).toContainEqual({ name: 'API_TOKEN', value: 'tok-never-stored-5521' });
+    expect(JSON.stringify([log, done.stages[0]!.context, done.stages[0]!.outputs])).not.toContain('tok-never-stored-5521');
     // The Job as Kiln made it: one pod never retried, cleaned up by the cluster should Kiln die, stopped at the stage's limit.
     const [made] = created;
     expect(made?.spec).toMatchObject({ backoffLimit: 0, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 600 });
