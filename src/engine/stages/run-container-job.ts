@@ -75,7 +75,7 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
         const since = Date.parse(launchedAt ?? state.startedAt);
         if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };
         await jobs.remove(id);
-        return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; the container was killed` };
+        return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; ${provider.kind === 'kubernetes' ? 'the Job was deleted' : 'the container was killed'}` };
       }
       // It will never run (an image the cluster cannot pull): the reason is stored first, as an exit is, then what was made goes.
       if ('failed' in state) return { status: 'RUNNING', wakeAt: now, context: { exited: { failed: state.failed } } };

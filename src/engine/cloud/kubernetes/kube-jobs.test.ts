@@ -140,7 +140,7 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     );
   });
 
-  it('deletes the Job, and with it its running pod, when the run is canceled', async () => {
+  it('deletes the Job, and with it its running pod, when the run is canceled and when the job times out', async () => {
     const { run, harness } = await open();
     const id = await run.start('runJob', job('echo started; sleep 600'));
     await until('the job to print', async () => (await logOf(harness, id)).includes('started'), 30_000);
@@ -148,6 +148,10 @@ describe('run-job stages as Kubernetes Jobs', { timeout: 120_000 }, () => {
     await run.engine.cancel(id, 'ana', 'enough');
     await until('the Job and its pod to go', async () => (await leftovers(harness)).length === 0, 15_000);
     expect(harness.api.requests.filter((r) => r.startsWith('DELETE /apis/batch/v1/namespaces/east/jobs/'))).toEqual([expect.stringContaining('propagationPolicy=Background')]);
+
+    const timedOut = await runToEnd(run, job('echo started; sleep 600', { timeoutSec: 2 }));
+    expect(timedOut.status).toBe('TERMINAL');
+    expect(timedOut.stages[0]!.error).toBe('timed out after 2 s; the Job was deleted');
   });
 
   it('stores every line once when a second Kiln takes the stage over mid-log, the ones printed while nobody followed included', async () => {
