@@ -99,7 +99,12 @@ export interface ContainerJobKey {
   attempt: number;
 }
 
-export type ContainerJobState = { running: true; startedAt: string } | { running: false; exitCode: number; oomKilled: boolean };
+export type ContainerJobState =
+  | { running: true; startedAt: string }
+  /** `detail`: what the platform adds to an exit (a Kubernetes Job's Failed condition and its reason). */
+  | { running: false; exitCode: number; oomKilled: boolean; detail?: string | undefined }
+  /** It will never run, in the platform's own words (an image that cannot be pulled, a pod never scheduled). */
+  | { running: false; failed: string };
 
 /**
  * Where a container's output goes: each batch of lines with a cursor saying where they end in the
@@ -111,11 +116,21 @@ export type ContainerJobLines = (lines: string[], cursor?: string) => Promise<vo
 export interface ContainerJobs {
   /** Makes the image available (a Kiln image is loaded, an OCI reference pulled), starts the container and follows its output; returns its id. */
   start(
-    spec: ContainerJobKey & { application: string; image: string; command: string; env: Record<string, string>; workingDir?: string | undefined },
+    spec: ContainerJobKey & {
+      application: string;
+      image: string;
+      command: string;
+      env: Record<string, string>;
+      workingDir?: string | undefined;
+      /** Where it runs, for providers with regions (a Kubernetes namespace); the account's first when absent. */
+      region?: string | undefined;
+      /** The stage's time limit, for providers that enforce one themselves (a Job's activeDeadlineSeconds). */
+      timeoutSec?: number | undefined;
+    },
     onLines: ContainerJobLines,
   ): Promise<string>;
   /** The container of an attempt whose launcher died before it recorded the container's id. */
-  find(key: ContainerJobKey): Promise<string | undefined>;
+  find(key: ContainerJobKey & { application?: string | undefined; region?: string | undefined }): Promise<string | undefined>;
   /**
    * The container's state; undefined when it is gone. When this process did not follow its output
    * (a hand-over), it does from here on: from `resumeFrom()` (the last cursor stored), so the lines

@@ -35,11 +35,12 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
   try {
     const provider = await services.cloud(account);
     const jobs = provider.jobs;
-    if (!jobs) return { status: 'FAILED', error: `account '${account}' is a ${provider.kind} account: jobs run as containers on docker accounts only` };
+    if (!jobs)
+      return { status: 'FAILED', error: `account '${account}' is a ${provider.kind} account: jobs run as containers on docker accounts and as Jobs on kubernetes accounts only` };
     const soon = new Date(now.getTime() + POLL_MS);
     let id = typeof stage.context.containerId === 'string' ? stage.context.containerId : undefined;
     // Also the first ask of the account: a process that does not run it stands by before recording anything.
-    id ??= await jobs.find(key);
+    id ??= await jobs.find({ ...key, application: execution.application, region: config.region });
     if (!id) {
       const command = String(input.resolve(config.command));
       const named = String(input.resolve(config.image));
@@ -53,31 +54,43 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
       // The launch record first, in one compare-and-set with the lease: no other process starts it too.
       // A record with no container behind it is a launcher that died first: this process launches it, once.
       await services.recordLaunch({ launchedAt: now.toISOString(), launchedBy: services.owner, command, image }, launchedAt);
-      const started = await jobs.start({ ...key, application: execution.application, image, command, env, workingDir: config.workingDir }, services.log);
-      await services.log([`started container ${started.slice(0, 12)} of ${image}${image === named ? '' : ` (${named})`} on account '${account}'`]);
+      const started = await jobs.start(
+        { ...key, application: execution.application, image, command, env, workingDir: config.workingDir, region: config.region, timeoutSec: config.timeoutSec },
+        services.log,
+      );
+      const what = provider.kind === 'kubernetes' ? `created Job ${started}` : `started container ${started.slice(0, 12)}`;
+      await services.log([`${what} of ${image}${image === named ? '' : ` (${named})`} on account '${account}'`]);
       return { status: 'RUNNING', wakeAt: soon, context: { containerId: started } };
     }
     const exited = recordedExit(stage.context.exited);
     if (!exited) {
       // Taken over: the container's log resumes after the last line stored (its cursor), so nothing printed meanwhile is lost or doubled.
       const state = await jobs.state(id, services.log, () => repos.executionLogs.lastCursor(execution.id, stage.refId));
-      if (!state) return { status: 'FAILED', error: `the job's container ${id.slice(0, 12)} is gone from account '${account}' (removed outside Kiln?)` };
+      if (!state)
+        return {
+          status: 'FAILED',
+          error: `the job's ${provider.kind === 'kubernetes' ? `Job ${id}` : `container ${id.slice(0, 12)}`} is gone from account '${account}' (removed outside Kiln?)`,
+        };
       if (state.running) {
         const since = Date.parse(launchedAt ?? state.startedAt);
         if (now.getTime() - since < config.timeoutSec * 1000) return { status: 'RUNNING', wakeAt: soon };
         await jobs.remove(id);
-        return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; the container was killed` };
+        return { status: 'FAILED', error: `timed out after ${config.timeoutSec} s; ${provider.kind === 'kubernetes' ? 'the Job was deleted' : 'the container was killed'}` };
       }
+      // It will never run (an image the cluster cannot pull): the reason is stored first, as an exit is, then what was made goes.
+      if ('failed' in state) return { status: 'RUNNING', wakeAt: now, context: { exited: { failed: state.failed } } };
       await jobs.drained(id);
       // The exit code is stored (a write fenced by the execution's lease) before the container goes:
       // a process that stalled past its lease and removed it at this point left the one taking over
       // no exit code to read, and the stage failed although the job had succeeded.
-      return { status: 'RUNNING', wakeAt: now, context: { exited: { exitCode: state.exitCode, oomKilled: state.oomKilled } } };
+      return { status: 'RUNNING', wakeAt: now, context: { exited: { exitCode: state.exitCode, oomKilled: state.oomKilled, ...(state.detail ? { detail: state.detail } : {}) } } };
     }
     await jobs.remove(id);
+    if ('failed' in exited) return { status: 'FAILED', error: exited.failed };
     if (!config.successExitCodes.includes(exited.exitCode)) {
       const oom = exited.oomKilled ? ' (killed: out of memory)' : '';
-      return { status: 'FAILED', error: `the job exited with code ${exited.exitCode}${oom} (success: ${config.successExitCodes.join(', ')})` };
+      const detail = exited.detail ? `; ${exited.detail}` : '';
+      return { status: 'FAILED', error: `the job exited with code ${exited.exitCode}${oom} (success: ${config.successExitCodes.join(', ')})${detail}` };
     }
     // What the job printed as `::kiln-output name=value::` becomes the stage's outputs, as on the host.
     const { outputs, problems } = await jobOutputs(repos, execution.id, stage.refId);
@@ -89,10 +102,12 @@ export async function stepContainerJob(input: StepInput<Config>): Promise<StepRe
   }
 }
 
-/** The exit a step stored in the stage's context before removing the container. */
-function recordedExit(value: unknown): { exitCode: number; oomKilled: boolean } | undefined {
-  const v = value as { exitCode?: unknown; oomKilled?: unknown } | undefined;
-  return typeof v?.exitCode === 'number' ? { exitCode: v.exitCode, oomKilled: v.oomKilled === true } : undefined;
+/** The exit (or why it never ran) a step stored in the stage's context before removing the container. */
+function recordedExit(value: unknown): { exitCode: number; oomKilled: boolean; detail?: string } | { failed: string } | undefined {
+  const v = value as { exitCode?: unknown; oomKilled?: unknown; detail?: unknown; failed?: unknown } | undefined;
+  if (typeof v?.failed === 'string') return { failed: v.failed };
+  if (typeof v?.exitCode !== 'number') return undefined;
+  return { exitCode: v.exitCode, oomKilled: v.oomKilled === true, ...(typeof v.detail === 'string' ? { detail: v.detail } : {}) };
 }
 
 /** A canceled run's container job is killed and removed too: nobody wants its result any more. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineStage, Seconds, TemplateString } from './definition';
-import { StageAccount } from './server-group-target';
+import { StageAccount, StageRegion } from './server-group-target';
 
 export const runJobStage = defineStage({
   label: 'Run job',
   description:
-    'Runs a command (a build, a test suite, a smoke test) on the Kiln host, or as a container of an image on a docker account, and streams its output; the exit code decides. Lines `::kiln-output name=value::` it prints become outputs later stages read.',
+    'Runs a command (a build, a test suite, a smoke test) on the Kiln host, as a container of an image on a docker account, or as a Job on a kubernetes account, and streams its output; the exit code decides. Lines `::kiln-output name=value::` it prints become outputs later stages read.',
   config: z
     .object({
       /** Run by /bin/sh -c in the working directory. */
@@ -20,8 +20,10 @@ export const runJobStage = defineStage({
         .min(1)
         .default(3600),
       successExitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
-      /** A docker account: the job runs there as a container of `image` instead of on the Kiln host. */
+      /** A docker account (the job runs there as a container of `image`) or a kubernetes account (as a Job) instead of on the Kiln host. */
       account: StageAccount.optional(),
+      /** On a kubernetes account: the namespace the Job runs in (one of the account's; its first when absent). */
+      region: StageRegion.optional(),
       /** An OCI reference (`docker.io/library/debian:12`) or a Kiln image (`name:version`); only with `account`. */
       image: TemplateString.pipe(z.string().trim().min(1, 'image must not be empty').max(500)).optional(),
     })

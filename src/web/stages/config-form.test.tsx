@@ -65,7 +65,8 @@ describe('the run-job stage form', () => {
         .split(' ')
         .map((id) => document.getElementById(id)?.textContent ?? '')
         .join(' ');
-    expect(described(account)).toContain('A docker account to run the job on as a container');
+    expect(described(account)).toContain('A docker account (the job runs as a container) or a kubernetes account (as a Job)');
+    expect(described(screen.getByRole('textbox', { name: /^Region/ }))).toContain('the namespace the Job runs in');
     expect(described(screen.getByRole('textbox', { name: /^Image/ }))).toContain('a job on a container account needs an image');
     fireEvent.change(account, { target: { value: 'containers' } });
     expect(onChange).toHaveBeenCalledWith('account', 'containers');

@@ -7,6 +7,7 @@ import { Pod } from 'kubernetes-models/v1/Pod';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { createControllers } from './fake-controllers';
+import { serveLog } from './fake-jobs';
 import { createKubelet, type KubeletOptions } from './fake-kubelet';
 import { jsonPatch, mergePatch, strategicMergePatch } from './fake-patch';
 import { createStore, type KubeObject, matchesFields, matchesLabels, StatusError } from './fake-store';
@@ -84,17 +85,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions) {
     if (sub === 'log') {
       const pod = store.get('pods', ns, name!);
       if (!pod) return status(res, 404, 'NotFound', `pods "${name}" not found`);
-      let text = kubelet.log(pod.metadata.uid!) ?? '';
-      const tail = Number(url.searchParams.get('tailLines') ?? 0);
-      if (tail > 0)
-        text = text
-          .split('\n')
-          .slice(-tail - 1)
-          .join('\n');
-      const limit = Number(url.searchParams.get('limitBytes') ?? 0);
-      if (limit > 0) text = Buffer.from(text).subarray(0, limit).toString('utf8');
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      return void res.end(text);
+      return serveLog(kubelet.logs, pod, url, res, (code, reason, message) => status(res, code, reason, message));
     }
     if (method === 'GET' && !name && verb === 'watch') {
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });

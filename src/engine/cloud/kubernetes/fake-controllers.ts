@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
+import { reconcileJob } from './fake-jobs';
 import type { FakeKubelet } from './fake-kubelet';
 import { type FakeStore, type KubeObject, selects } from './fake-store';
 
@@ -9,8 +10,7 @@ const terminating = (pod: KubeObject) => pod.metadata.deletionTimestamp !== unde
 
 /**
  * The controllers Kiln relies on: the ReplicaSet controller (pods from the template up to
- * `replicas`, owned by the set), the Job controller (a pod until one succeeds or the back-off limit
- * is spent), graceful pod deletion, and for Services of type LoadBalancer a TCP load balancer on a
+ * `replicas`, owned by the set), the Job controller (fake-jobs.ts), graceful pod deletion, and for Services of type LoadBalancer a TCP load balancer on a
  * loopback address that forwards each connection to a ready pod the selector picks, as kube-proxy
  * and a cloud balancer do together.
  */
@@ -67,39 +67,6 @@ export function createControllers(store: FakeStore, kubelet: FakeKubelet) {
     };
     if (JSON.stringify(status) !== JSON.stringify(rs.status))
       store.update('replicasets.apps', ns, { ...rs, metadata: { ...rs.metadata, resourceVersion: undefined as never }, status });
-  }
-
-  function reconcileJob(job: KubeObject): void {
-    const ns = job.metadata.namespace!;
-    if (job.status?.conditions?.some((c: { type: string }) => c.type === 'Complete' || c.type === 'Failed')) return;
-    const pods = store.list('pods', ns).filter((p) => owned(p, job));
-    const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
-    const failed = pods.filter((p) => p.status?.phase === 'Failed').length;
-    const active = pods.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase) && !terminating(p)).length;
-    const limit = Number(job.spec.backoffLimit ?? 6);
-    const conditions =
-      succeeded > 0
-        ? [{ type: 'Complete', status: 'True' }]
-        : failed > limit
-          ? [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }]
-          : undefined;
-    if (!conditions && active === 0) {
-      const pod = store.create('pods', ns, {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: '',
-          generateName: `${job.metadata.name}-`,
-          labels: { ...job.spec.template.metadata?.labels, 'job-name': job.metadata.name, 'controller-uid': job.metadata.uid! },
-          ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name, uid: job.metadata.uid!, controller: true }],
-        },
-        spec: structuredClone(job.spec.template.spec),
-      });
-      kubelet.start(pod);
-    }
-    const status = { active: conditions ? 0 : Math.max(active, 1), succeeded, failed, ...(conditions ? { conditions } : {}) };
-    if (JSON.stringify(status) !== JSON.stringify(job.status))
-      store.update('jobs.batch', ns, { ...job, metadata: { ...job.metadata, resourceVersion: undefined as never }, status });
   }
 
   function endpoints(service: KubeObject, port: { targetPort?: number | string; port: number }): Array<{ ip: string; port: number }> {
@@ -174,7 +141,7 @@ export function createControllers(store: FakeStore, kubelet: FakeKubelet) {
       if (closed) return;
       for (const ns of namespaces()) {
         for (const rs of store.list('replicasets.apps', ns)) reconcileReplicaSet(rs);
-        for (const job of store.list('jobs.batch', ns)) reconcileJob(job);
+        for (const job of store.list('jobs.batch', ns)) reconcileJob(store, job, kubelet.start);
         for (const svc of store.list('services', ns)) void ensureBalancer(svc);
       }
     });

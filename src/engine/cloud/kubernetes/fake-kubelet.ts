@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createPodLogs, shellCommand } from './fake-jobs';
 import type { FakeStore, KubeObject } from './fake-store';
 
 /** How the fake's nodes behave; every delay is short by default so tests stay quick. */
@@ -13,6 +14,8 @@ export interface KubeletOptions {
   probeIntervalMs?: number;
   /** A private registry: pulls from `host/…` need an imagePullSecret of the pod holding these credentials. */
   registryAuth?: { host: string; username: string; password: string };
+  /** No node takes pods (all cordoned): every pod stays Pending with the scheduler's FailedScheduling event. */
+  unschedulable?: boolean;
   /** repository → the only manifest digest it has: an image pinned to another digest is not found. */
   digests?: Record<string, string>;
 }
@@ -52,6 +55,7 @@ const now = () => new Date().toISOString();
  */
 export function createKubelet(store: FakeStore, options: KubeletOptions) {
   const running = new Map<string, Running>();
+  const logs = createPodLogs();
   const probeMs = options.probeIntervalMs ?? 100;
 
   const setStatus = (pod: KubeObject, status: Record<string, unknown>) => {
@@ -100,6 +104,16 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     const image: string = container.image;
     const repo = image.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^:/]+$/, '');
     const tag = /:([^:/]+)$/.exec(image.replace(/@sha256:[a-f0-9]+$/, ''))?.[1] ?? 'latest';
+    if (options.unschedulable) {
+      setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] });
+      event(
+        pod,
+        'Warning',
+        'FailedScheduling',
+        '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+      );
+      return markExited();
+    }
     setStatus(pod, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] });
     event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to fake-node`);
     await new Promise((res) => r.timers.push(setTimeout(res, options.startDelayMs ?? 50)));
@@ -138,14 +152,31 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
       if (field === 'metadata.namespace') env[e.name] = pod.metadata.namespace ?? '';
       if (field === 'metadata.uid') env[e.name] = uid;
     }
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A container with a command (a Job's) runs it by a real `sh` (see fake-jobs.ts); one without runs the image's script.
+    const shell = shellCommand(container);
+    if (typeof shell === 'string') {
+      event(pod, 'Warning', 'Failed', `Error: ${shell}`);
+      setStatus(pod, {
+        containerStatuses: [{ name: container.name, ready: false, restartCount: 0, image, imageID: image, state: { waiting: { reason: 'CreateContainerError', message: shell } } }],
+      });
+      return markExited();
+    }
+    const child = shell
+      ? spawn(shell.file, shell.args, { cwd: shell.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     r.child = child;
-    const collect = (chunk: Buffer) => {
+    logs.write(uid, 'o', '');
+    const collect = (stream: 'o' | 'e') => (chunk: Buffer) => {
       r.log.push(chunk.toString('utf8'));
       if (r.log.length > 2000) r.log.splice(0, r.log.length - 2000);
+      logs.write(uid, stream, chunk.toString('utf8'));
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    child.stdout?.on('data', collect('o'));
+    child.stderr?.on('data', collect('e'));
+    child.on('close', () => {
+      logs.end(uid);
+      shell?.cleanup();
+    });
     event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     event(pod, 'Normal', 'Started', `Started container ${container.name}`);
     const startedAt = now();
@@ -212,6 +243,8 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
         clearTimeout(kill);
       }
     },
+    /** Every container's log, line by line with stamps (the log endpoint reads it). */
+    logs,
     log(uid: string): string | undefined {
       return running.get(uid)?.log.join('');
     },

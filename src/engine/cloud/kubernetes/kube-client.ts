@@ -41,6 +41,9 @@ export function connectCluster(account: Account, credentials: AccountCredentials
     core: kc.makeApiClient(k8s.CoreV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
     version: kc.makeApiClient(k8s.VersionApi),
+    batch: kc.makeApiClient(k8s.BatchV1Api),
+    /** For clients built on the config itself (pod logs are streamed by k8s.Log). */
+    config: kc,
   };
 }
 export type Cluster = ReturnType<typeof connectCluster>;

@@ -11,6 +11,7 @@ import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
 import { createServiceBalancers } from './kube-balancers';
 import { instanceIdOf, stuckReason } from './kube-instances';
 import { ANNOTATION, LABEL, replicaSetManifest } from './kube-manifests';
+import { createKubeJobs } from './kube-jobs';
 import { ensurePullSecret, pullReference } from './kube-pull';
 import type { ImagePublisher } from '../../registry-push/publish-image';
 
@@ -27,6 +28,8 @@ export interface KubernetesProviderOptions {
   /** How long a destroy waits for the group's pods to be gone. */
   drainTimeoutMs?: number;
   pollMs?: number;
+  /** How long a run-job's pod may stay unstarted before the stage fails naming its last event (default 5 min). */
+  jobStartTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -118,6 +121,17 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     await repos.serverGroups.delete(key);
   };
 
+  const jobs = createKubeJobs({
+    account,
+    credentials: options.credentials,
+    ready,
+    kilnId: () => kilnId,
+    images: options.images,
+    publisher: options.publisher,
+    fail,
+    startTimeoutMs: options.jobStartTimeoutMs,
+  });
+
   const provider: KubernetesProvider = {
     kind: 'kubernetes',
     // A Service spreads connections over ready pods: a canary's share is its share of the pods.
@@ -136,6 +150,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
 
     async close() {
       saved.clear();
+      await jobs.letGo();
     },
 
     async resolveImage(ref) {
@@ -261,6 +276,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
       }
       return undefined;
     },
+
+    // Run-job stages on this account run as Jobs (kube-jobs.ts).
+    jobs,
 
     ...balancers,
   };
