@@ -217,13 +217,17 @@ export function pruneSummary(outcome: StagePruneOutcome): string {
   return `${gone}; ${kept.length} kept, ${bytesText(sum(kept))} (limit ${bytesText(policy.maxBytes)}, unused ${policy.maxAgeDays} days)`;
 }
 
-/** The prune after a bake, reported in its log; a prune that fails says why and never fails the bake. */
-export async function pruneAfterBake(log: BakeLog, paths: BakeryPaths, repos: Pick<Repositories, 'images'>, now: Date): Promise<void> {
+/** Prunes now and says what went ("removed …; … kept"), when the cache holds anything; a failed prune says why and throws nothing. */
+export async function pruneStageCacheNow(paths: BakeryPaths, repos: Pick<Repositories, 'images'>, now: Date, say: (line: string) => void): Promise<void> {
   if (!paths.stages) return;
   try {
     const outcome = await pruneStageCache({ dir: paths.stages, repos, now });
-    if (outcome.removed.length > 0 || outcome.kept.length > 0) log.say('stage cache', pruneSummary(outcome));
+    if (outcome.removed.length > 0 || outcome.kept.length > 0) say(pruneSummary(outcome));
   } catch (err) {
-    log.say('stage cache', `not pruned: ${(err as Error).message}`);
+    say(`not pruned: ${(err as Error).message}`);
   }
 }
+
+/** The prune after a bake, in its log: it never fails the bake. */
+export const pruneAfterBake = (log: BakeLog, paths: BakeryPaths, repos: Pick<Repositories, 'images'>, now: Date) =>
+  pruneStageCacheNow(paths, repos, now, (line) => log.say('stage cache', line));
