@@ -12,7 +12,17 @@ import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { offerDemoContainers } from './demo-containers';
 import { ensureSetupToken } from './auth/sessions';
-import { createEventBus, createEngine, createLocalCloud, kilnProviders, createRegistryCatalog, bakeryPaths, createJobSandbox, pruneStageCacheNow, stageCachePolicy } from '../engine/index';
+import {
+  createEventBus,
+  createEngine,
+  createLocalCloud,
+  kilnProviders,
+  createRegistryCatalog,
+  bakeryPaths,
+  createJobSandbox,
+  pruneStageCacheNow,
+  stageCachePolicy,
+} from '../engine/index';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);

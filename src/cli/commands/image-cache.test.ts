@@ -18,7 +18,9 @@ describe('kiln image cache', () => {
       const kiln = (args: string[]) => runKiln(args, { HOME: home, KILN_URL: url, KILN_TOKEN: token });
       const shown = await kiln(['image', 'cache']);
       expect(shown.code).toBe(0);
-      expect(shown.out).toMatch(/^1 cached stage, 3\.0 MiB \(limit 10\.0 GiB; unused 30 days go\)\nKEY +SIZE +LAST USED +KEPT FOR\nffffffffffff +3\.0 MiB +\d{4}-\d\d-\d\d \d\d:\d\d +-\n$/);
+      expect(shown.out).toMatch(
+        /^1 cached stage, 3\.0 MiB \(limit 10\.0 GiB; unused 30 days go\)\nKEY +SIZE +LAST USED +KEPT FOR\nffffffffffff +3\.0 MiB +\d{4}-\d\d-\d\d \d\d:\d\d +-\n$/,
+      );
       expect(await kiln(['image', 'cache', '--clear'])).toMatchObject({ code: 0, out: 'Removed 1 cached stage (3.0 MiB)\n' });
       expect(existsSync(file)).toBe(false);
       expect((await kiln(['image', 'cache'])).out).toBe('0 cached stages, 0 B (limit 10.0 GiB; unused 30 days go)\n');

@@ -23,7 +23,11 @@ function stagedRecipe(f: BakeryFixture, name: string, stages: string[], script =
     name,
     builder: 'bundle',
     base: { type: 'scratch' },
-    stages: stages.map((s) => ({ name: s, base: { type: 'directory', path: src }, provisioners: [{ type: 'shell', name: `build ${s}`, script: `${script} && echo ${s} > out-${s}` }] })),
+    stages: stages.map((s) => ({
+      name: s,
+      base: { type: 'directory', path: src },
+      provisioners: [{ type: 'shell', name: `build ${s}`, script: `${script} && echo ${s} > out-${s}` }],
+    })),
     copy: stages.map((s) => ({ from: s, source: `/out-${s}`, destination: `/app/${s}` })),
     tests: { files: [], boot: false },
   };
@@ -42,7 +46,10 @@ function oldEntry(f: BakeryFixture, tag: string, bytes: number, daysAgo: number)
 const said = (f: BakeryFixture, step: string) =>
   f.lines.map((l) => parseBakeLine(l)).flatMap((l) => (l?.type === 'ui' && l.step === step && l.data[0] === 'say' ? [l.data[1]!] : []));
 
-const entries = (f: BakeryFixture) => readdirSync(f.paths.stages!).filter((n) => n.endsWith('.tar')).map((n) => n.slice(0, 64));
+const entries = (f: BakeryFixture) =>
+  readdirSync(f.paths.stages!)
+    .filter((n) => n.endsWith('.tar'))
+    .map((n) => n.slice(0, 64));
 
 describe('the stage cache', () => {
   const db = useTestDatabase();
@@ -119,7 +126,11 @@ describe('the stage cache', () => {
     expect(f.lines.join('\n')).toContain('identical stage inputs: restored from the stage cache');
     expect(image.digest).toBe(v1.digest);
     // Once the bake is over, a clear removes them.
-    expect(clearStageCache(f.paths.stages!).removed.map((e) => e.key).sort()).toEqual([first, second].sort());
+    expect(
+      clearStageCache(f.paths.stages!)
+        .removed.map((e) => e.key)
+        .sort(),
+    ).toEqual([first, second].sort());
   });
 
   it('reads an entry whole even when a prune in another process removes it during the restore', () => {

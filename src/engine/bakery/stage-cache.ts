@@ -199,13 +199,7 @@ export function clearStageCache(dir: string): StagePruneOutcome {
 }
 
 export const bytesText = (bytes: number) =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 ** 2
-      ? `${(bytes / 1024).toFixed(1)} KiB`
-      : bytes < GiB
-        ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-        : `${(bytes / GiB).toFixed(1)} GiB`;
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : bytes < GiB ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : `${(bytes / GiB).toFixed(1)} GiB`;
 
 const sum = (entries: StageCacheEntry[]) => entries.reduce((n, e) => n + e.sizeBytes, 0);
 const count = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;

@@ -103,7 +103,11 @@ describe('expressions in trigger fields', () => {
       });
     const res = await fire(SECRET);
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ error: 'conflict', field: 'triggers[0].payloadConstraints.ref', message: expect.stringContaining('cannot match any payload until the pipeline is edited') });
+    expect(res.json()).toMatchObject({
+      error: 'conflict',
+      field: 'triggers[0].payloadConstraints.ref',
+      message: expect.stringContaining('cannot match any payload until the pipeline is edited'),
+    });
     // Only the one who holds the secret learns which field: anyone else is refused as before.
     const stranger = await fire('not-the-secret-of-this-pipeline-x');
     expect(stranger.statusCode).toBe(401);
