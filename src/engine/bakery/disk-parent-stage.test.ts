@@ -22,6 +22,9 @@ function toolchainRoot(f: BakeryFixture): void {
   chownSync(join(r, 'usr/bin/chage'), 0, 42);
   chmodSync(join(r, 'usr/bin/chage'), 0o2755);
   symlinkSync('passwd', join(r, 'usr/bin/pw'));
+  writeFileSync(join(r, 'usr/bin/ping'), '#!/bin/sh\n');
+  chmodSync(join(r, 'usr/bin/ping'), 0o755);
+  execFileSync('setcap', ['cap_net_raw+ep', join(r, 'usr/bin/ping')]);
   writeFileSync(join(r, 'etc/shadow'), 'root:*:19000:0:99999:7:::\n');
   chownSync(join(r, 'etc/shadow'), 0, 42);
   chmodSync(join(r, 'etc/shadow'), 0o640);
@@ -87,6 +90,23 @@ function contents(image: ImageVersion, f: BakeryFixture, path: string): string {
   return found.at(-1) ?? '';
 }
 
+/** The image unpacked (every layer in order, for OCI) with its xattrs, as a container engine would. */
+function unpacked(image: ImageVersion, f: BakeryFixture): string {
+  const dir = join(f.dir, `unpacked-${image.format}-${image.version}`);
+  mkdirSync(dir);
+  const flags = ['--xattrs', '--xattrs-include=*', '--numeric-owner', '--same-owner', '--same-permissions'];
+  const archive = artifactPath(f.paths, image.artifact);
+  if (image.format === 'bundle') execFileSync('tar', [...flags, '-xf', archive, '-C', dir]);
+  else {
+    const layout = join(f.dir, `layout-${image.version}`);
+    const blob = (digest: string) => join(layout, 'blobs/sha256', digest.slice('sha256:'.length));
+    const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
+    for (const l of manifest.layers as Array<{ digest: string }>) execFileSync('tar', [...flags, '-xzf', blob(l.digest), '-C', dir]);
+  }
+  return dir;
+}
+
 const line = (text: string, path: string) => text.split('\n').find((l) => l.includes(` ./${path}`) && (l.endsWith(` ./${path}`) || l.includes(` ./${path} -> `)));
 
 describe.runIf(asRoot)('a build stage on a disk-image parent', () => {
@@ -110,6 +130,8 @@ describe.runIf(asRoot)('a build stage on a disk-image parent', () => {
       expect(contents(image, f, 'usr/bin/passwd')).toBe('#!/bin/sh\necho passwd\n');
       expect(contents(image, f, 'app/hello.txt')).toBe('hello from the image\n');
       expect(contents(image, f, 'app/out.txt')).toBe('built\n');
+      // Capabilities (an xattr) come through the disk parent, the stage and the copy too.
+      expect(execFileSync('getcap', [join(unpacked(image, f), 'usr/bin/ping')], { encoding: 'utf8' })).toContain('cap_net_raw=ep');
 
       // Rebuilt from the stage cache (a tar of the unpacked disk): the same bytes, so the same digest.
       const again = await bake({ repos, paths: f.paths, log: f.log }, { recipe, by: 'tester', rebake: true });
