@@ -168,6 +168,8 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   getRecipe: { params: { recipeId: SHOP_WEB_RECIPE } },
   saveRecipe: { params: { recipeId: SHOP_WEB_RECIPE }, body: { baseRevision: 2, recipe: { name: 'shop-web', description: 'edited' } } },
   listRecipeRevisions: { params: { recipeId: SHOP_WEB_RECIPE } },
+  getStageCache: {},
+  clearStageCache: {},
 };
 
 describe('fixtures', () => {

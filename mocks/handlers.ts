@@ -18,6 +18,7 @@ import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
 import { searchHandlers } from './handlers/search';
 import { historyHandlers } from './handlers/history';
+import { stageCacheHandlers } from './handlers/stage-cache';
 
 /** Keyed like `allEndpoints`: an endpoint added to the contract without a mock fails the type check. */
 export const handlersByEndpoint = {
@@ -39,6 +40,7 @@ export const handlersByEndpoint = {
   ...recipeHandlers,
   ...searchHandlers,
   ...historyHandlers,
+  ...stageCacheHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;
 
 export const handlers: HttpHandler[] = Object.values(handlersByEndpoint);

@@ -46,6 +46,7 @@ export { accountHealth, dockerTarget } from './cloud/account-health';
 export { createRegistryCatalog } from './bakery/registry-catalog';
 export { artifactPath, bakeryPaths, defaultDataDir } from './bakery/store';
 export { removeArtifactFiles } from './bakery/remove-artifact';
+export { clearStageCache, describeStageCache, pruneStageCacheNow, stageCachePolicy } from './bakery/stage-cache';
 export { pushImageToAccount } from './registry-push/push-to-account';
 export { notifyImagesChanged } from './bakery/registry-events';
 export { createJobSandbox } from './jobs/sandbox';

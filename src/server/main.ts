@@ -12,13 +12,28 @@ import { scanStoredRows } from '../db/scan-rows';
 import { startDemoRelease } from './demo-release';
 import { offerDemoContainers } from './demo-containers';
 import { ensureSetupToken } from './auth/sessions';
-import { createEventBus, createEngine, createLocalCloud, kilnProviders, createRegistryCatalog, bakeryPaths, createJobSandbox } from '../engine/index';
+import {
+  createEventBus,
+  createEngine,
+  createLocalCloud,
+  kilnProviders,
+  createRegistryCatalog,
+  bakeryPaths,
+  createJobSandbox,
+  pruneStageCacheNow,
+  stageCachePolicy,
+} from '../engine/index';
 
 const root = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`[kiln] ${line}\n`);
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
+  try {
+    stageCachePolicy(process.env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const staticRoot = config.dashboard ? await ensureSpaBuilt(root, log) : undefined;
 
@@ -40,6 +55,8 @@ async function main(): Promise<void> {
   // Baked bundles run on the local cloud next to the built-in images; the bake stage stores them under the same data dir.
   const images = createRegistryCatalog({ repos, paths: bakeryPaths(config.dataDir), onError: (err) => log(`image registry: ${String(err)}`) });
   await images.load();
+  // Build stages cached by earlier runs: the same policy as after each bake (stage-cache.ts), in the background.
+  void pruneStageCacheNow(bakeryPaths(config.dataDir), repos, new Date(), (line) => log(`stage cache: ${line}`));
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
   // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.

@@ -24,6 +24,7 @@ import { bakerySandbox } from './sandboxed-shell';
 import { refuseKilnDataSources } from './source-guard';
 import { buildStages, dropStages, planStages } from './build-stages';
 import { applyImageCopies } from './stage-copy';
+import { pinStageEntries, pruneAfterBake } from './stage-cache';
 import { stageProblems } from '../../shared/bakery/recipe-stages';
 import type { JobSandbox } from '../jobs/sandbox';
 
@@ -65,6 +66,17 @@ export interface BakeResult {
  * register the next version. Every step streams into the log; a BakeError names the step that failed.
  */
 export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeResult> {
+  const releases: Array<() => void> = [];
+  try {
+    return await bakeOnce(deps, request, (keys) => releases.push(pinStageEntries(keys)));
+  } finally {
+    for (const release of releases) release();
+    // After every bake, failed ones too: a busy Kiln's stage cache would otherwise only grow.
+    await pruneAfterBake(deps.log, deps.paths, deps.repos, (deps.now ?? (() => new Date()))());
+  }
+}
+
+async function bakeOnce(deps: BakeDeps, request: BakeRequest, pin: (keys: string[]) => void): Promise<BakeResult> {
   const { log, paths, repos } = deps;
   const now = deps.now ?? (() => new Date());
   const { recipe } = request;
@@ -80,6 +92,8 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
     const claim = repos.imageClaims && executionId && stageRefId ? (selector: string) => repos.imageClaims!.claim(selector, { executionId, stageRefId }) : undefined;
     const parent = await resolveParent(repos, recipe.base, now(), claim);
     const plan = await planStages(repos, recipe, now(), claim);
+    // From here to the bake's end no prune removes the stages it restores or writes.
+    pin(plan.map((p) => p.key));
     const cacheKey = await bakeCacheKey(
       recipe,
       parent?.digest,
@@ -168,6 +182,7 @@ export async function bake(deps: BakeDeps, request: BakeRequest): Promise<BakeRe
             durationMs: now().getTime() - started,
             packages,
             ...(built.layers ? { layers: built.layers } : {}),
+            ...(plan.length > 0 ? { stages: plan.map((p) => ({ name: p.stage.name, key: p.key })) } : {}),
           },
           digest: stored.digest,
           sizeBytes: stored.sizeBytes,

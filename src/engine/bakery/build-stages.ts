@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildStage, RecipeDraft } from '../../shared/domain/recipe';
 import type { ImageVersion } from '../../shared/domain/image';
@@ -10,6 +10,7 @@ import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { type ClaimImage, prepareBase, resolveParent } from './base';
 import { stageCacheKey } from './cache-key';
+import { restoreLink, stageEntryFile } from './stage-cache';
 import { copyFromStage, countTree, filesText, sizeText } from './stage-copy';
 import { extractFlags } from './layer-tar';
 import { installArtifact, runProvisioners } from './provisioners';
@@ -69,9 +70,10 @@ export async function buildStages(deps: StageDeps, plan: PlannedStage[], work: s
     const step = `stage ${stage.name}`;
     const root = join(work, 'stages', stage.name);
     mkdirSync(root, { recursive: true });
-    const cached = paths.stages ? join(paths.stages, `${key}.tar`) : undefined;
-    if (cached && existsSync(cached)) {
-      await runCommand(log, step, tar, ['-xf', cached, '-C', root, ...extractFlags()]);
+    const cached = paths.stages ? stageEntryFile(paths.stages, key) : undefined;
+    const hit = paths.stages ? restoreLink(paths.stages, key, join(work, `stage-${stage.name}.tar`)) : undefined;
+    if (hit) {
+      await runCommand(log, step, tar, ['-xf', hit, '-C', root, ...extractFlags()]);
       const { files, bytes } = countTree(root);
       log.say(step, `identical stage inputs: restored from the stage cache (${filesText(files)}, ${sizeText(bytes)})`);
       roots.set(stage.name, root);

@@ -1,4 +1,5 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -104,5 +105,29 @@ describe('lending the image root to the job account', () => {
     // Neither symlink's target was touched.
     expect(statSync('/etc/passwd')).toMatchObject({ uid: passwd.uid, gid: passwd.gid, mode: passwd.mode });
     expect(statSync('/etc/shadow').mode & 0o7777).toBe(0o640);
+  });
+
+  it.runIf(process.getuid?.() === 0)('gives back the capabilities the chown dropped, but not to a file the step rewrote in place', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kiln-lend-caps-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'usr/bin'), { recursive: true });
+    for (const name of ['ping', 'arping']) {
+      writeFileSync(join(root, 'usr/bin', name), '#!/bin/sh\necho original\n');
+      chmodSync(join(root, 'usr/bin', name), 0o755);
+      execFileSync('setcap', ['cap_net_raw+ep', join(root, 'usr/bin', name)]);
+    }
+    const getcap = (name: string) => execFileSync('getcap', [join(root, 'usr/bin', name)], { encoding: 'utf8' });
+    const job = { uid: 54321, gid: 54321 };
+
+    const owners = lendRoot(root, job);
+    expect(getcap('ping')).toBe('');
+    // The step's own code in place of arping: same size, its old times put back.
+    const before = statSync(join(root, 'usr/bin/arping'));
+    writeFileSync(join(root, 'usr/bin/arping'), '#!/bin/sh\necho replaced\n');
+    utimesSync(join(root, 'usr/bin/arping'), before.atime, before.mtime);
+    returnRoot(root, owners);
+
+    expect(getcap('ping')).toContain('cap_net_raw=ep');
+    expect(getcap('arping')).toBe('');
   });
 });

@@ -1,9 +1,12 @@
-import { chmodSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, lchownSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createJobSandbox, KILN_ROOT, type JobSandbox } from '../jobs/sandbox';
 import { BakeError } from './bake-error';
 import type { BakeLog } from './bake-log';
 import { runCommand } from './run-command';
+import { requireTool } from './tools';
 import type { BakeryPaths } from './store';
 
 const SHELL_TIMEOUT_MS = 30 * 60_000;
@@ -16,7 +19,70 @@ export function bakerySandbox(paths: BakeryPaths): JobSandbox {
   return createJobSandbox({ mode: process.env.KILN_JOB_SANDBOX === 'off' ? 'off' : 'on', hide: [KILN_ROOT, dirname(paths.images), ...Object.values(paths)] });
 }
 
-type Owners = Map<string, { uid: number; gid: number; mode: number }>;
+/**
+ * A file's `security.capability` as getfattr dumps it, and which file it was: the same inode with
+ * the same bytes gets it back; a file the step replaced or rewrote (its times are the step's to
+ * set) does not, so no code of the step's making is given a capability.
+ */
+interface Capability {
+  dump: string;
+  path: string;
+  identity: string;
+}
+
+const identityOf = (path: string) => {
+  const st = lstatSync(path);
+  return st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${createHash('sha256').update(readFileSync(path)).digest('hex')}` : undefined;
+};
+
+interface Owners {
+  byPath: Map<string, { uid: number; gid: number; mode: number }>;
+  capabilities: Capability[];
+}
+
+const unescapePath = (p: string) =>
+  Buffer.from(
+    p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))),
+    'latin1',
+  ).toString('utf8');
+
+/**
+ * chown drops a file's capabilities (Debian's ping keeps cap_net_raw in `security.capability`),
+ * so they are read before the root is lent, to be set again when it is returned.
+ */
+function readCapabilities(root: string): Capability[] {
+  // Installed with setfattr (package attr), which the bakery needs anyway.
+  const getfattr = requireTool('getfattr');
+  let out: string;
+  try {
+    out = execFileSync(getfattr, ['-R', '-P', '--absolute-names', '-d', '-e', 'hex', '-m', '^security\\.capability$', root], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 << 20,
+    });
+  } catch (err) {
+    out = String((err as { stdout?: string }).stdout ?? '');
+  }
+  return out.split('\n\n').flatMap((block) => {
+    const m = /^# file: (.+)\n(security\.capability=0x[0-9a-f]+)/.exec(block.trim());
+    if (!m) return [];
+    const path = unescapePath(m[1]!);
+    const identity = identityOf(path);
+    return identity ? [{ dump: `# file: ${m[1]}\n${m[2]}\n`, path, identity }] : [];
+  });
+}
+
+function restoreCapabilities(capabilities: Capability[]): void {
+  const unchanged = capabilities.filter((c) => {
+    try {
+      return identityOf(c.path) === c.identity;
+    } catch {
+      return false;
+    }
+  });
+  if (unchanged.length === 0) return;
+  execFileSync(requireTool('setfattr'), ['-h', '--restore=-'], { input: unchanged.map((c) => c.dump).join('\n'), stdio: ['pipe', 'ignore', 'pipe'] });
+}
 
 /** Every entry under `root` (itself included), never following a symlink. */
 function* walk(root: string): Generator<string> {
@@ -34,11 +100,11 @@ function* walk(root: string): Generator<string> {
 
 /** Hands the image root to the job account so an unprivileged shell can change it; returns who owned what. */
 export function lendRoot(root: string, to: { uid: number; gid: number }): Owners {
-  const owners: Owners = new Map();
+  const owners: Owners = { byPath: new Map(), capabilities: readCapabilities(root) };
   for (const path of walk(root)) {
     const st = lstatSync(path);
     if (st.uid === to.uid && st.gid === to.gid) continue;
-    owners.set(path, { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 });
+    owners.byPath.set(path, { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 });
     lchownSync(path, to.uid, to.gid);
   }
   return owners;
@@ -53,12 +119,14 @@ export function lendRoot(root: string, to: { uid: number; gid: number }): Owners
 export function returnRoot(root: string, owners: Owners): void {
   for (const path of walk(root)) {
     const st = lstatSync(path);
-    const was = owners.get(path);
+    const was = owners.byPath.get(path);
     lchownSync(path, was?.uid ?? 0, was?.gid ?? 0);
     if (st.isSymbolicLink()) continue;
     const now = st.mode & 0o7777;
     chmodSync(path, was && (was.mode & 0o777) === (now & 0o777) ? was.mode : now);
   }
+  // After the chown, which would drop them again; a file the step rewrote keeps what it has now.
+  restoreCapabilities(owners.capabilities);
 }
 
 /**

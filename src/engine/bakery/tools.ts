@@ -10,6 +10,7 @@ export const TOOL_PACKAGES = {
   resize2fs: 'e2fsprogs',
   debugfs: 'e2fsprogs',
   setfattr: 'attr',
+  getfattr: 'attr',
   dumpe2fs: 'e2fsprogs',
   sfdisk: 'fdisk',
   dd: 'coreutils',

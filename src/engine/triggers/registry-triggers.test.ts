@@ -124,4 +124,16 @@ describe('registry triggers', () => {
     expect(await t.engine({ owner: 'd' }).checkTriggers()).toBe(2);
     for (const p of [off, paused]) expect((await runsOf(p.id)).map((r) => r.trigger.version)).toEqual(['v2']);
   });
+
+  it('reports a trigger stored with ${ in its version regex (saved before that was refused) once, naming the field, instead of never matching in silence', async () => {
+    const p = await onImage({ image: 'shop', versionRegex: 'v${ parameters.major }.*', runAs: await owner() });
+    const errors: string[] = [];
+    const e = t.engine({ onError: (err: unknown) => errors.push((err as Error).message) });
+    await t.repos.images.create(bundleImage(1), 'ci');
+    await e.checkTriggers();
+    await t.repos.images.create(bundleImage(2), 'ci');
+    await e.checkTriggers();
+    expect(errors).toEqual([expect.stringMatching(/^pipeline '.+' of web: its registry trigger never starts a run until triggers\[0\]\.versionRegex is edited: /)]);
+    expect(await runsOf(p.id)).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { triggerExpressionProblems } from '../../shared/domain/trigger-literals';
 import type { Pipeline, Trigger } from '../../shared/domain/pipeline';
 import type { TriggerRecord } from '../../shared/domain/execution';
 import type { Repositories } from '../../db/types';
@@ -49,6 +50,20 @@ export function createRegistryTriggers(deps: {
   onError?: (err: unknown) => void;
 }) {
   const { repos } = deps;
+  // Triggers saved with `${` in a field before that was refused never match: each is reported once per process, not skipped in silence.
+  const reported = new Set<string>();
+  const problemOf = (pipeline: Pipeline, index: number) => {
+    const problem = triggerExpressionProblems({ triggers: pipeline.triggers }).find((p) => p.path.startsWith(`triggers[${index}].`));
+    if (!problem) return false;
+    const key = `${pipeline.id}/${index}/${problem.path}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      deps.onError?.(
+        new Error(`pipeline '${pipeline.name}' of ${pipeline.application}: its registry trigger never starts a run until ${problem.path} is edited: ${problem.message}`),
+      );
+    }
+    return true;
+  };
 
   async function movesAfter(from: number): Promise<ChannelMove[]> {
     const moves: ChannelMove[] = [];
@@ -95,7 +110,14 @@ export function createRegistryTriggers(deps: {
       const watched: Watched[] = (await repos.pipelines.withRegistryTrigger()).flatMap((pipeline) =>
         pipeline.triggers.flatMap((trigger, index) =>
           trigger.type === 'registry'
-            ? [{ pipeline, trigger, key: { pipelineId: pipeline.id, triggerId: trigger.id ?? String(index) }, live: !pipeline.disabled && trigger.enabled }]
+            ? [
+                {
+                  pipeline,
+                  trigger,
+                  key: { pipelineId: pipeline.id, triggerId: trigger.id ?? String(index) },
+                  live: !pipeline.disabled && trigger.enabled && !problemOf(pipeline, index),
+                },
+              ]
             : [],
         ),
       );

@@ -158,6 +158,9 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   revokeImage: { kind: 'admin' },
   restoreImage: { kind: 'admin' },
   deleteImageVersion: { kind: 'admin' },
+  // The stage cache holds every multi-stage recipe's build roots: an operator's view, as deleting versions is.
+  getStageCache: { kind: 'admin' },
+  clearStageCache: { kind: 'admin' },
   // Images belong to no application: the route checks EXECUTE on the account named in the body
   // (who may deploy there may put images where it pulls from) before anything is pushed.
   pushImageVersion: { kind: 'signedIn' },

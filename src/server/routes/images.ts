@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps';
 import { imageDownloadRoutes } from './image-download';
 import { imageDeletionRoutes } from './image-deletion';
 import { imagePushRoutes } from './image-push';
+import { stageCacheRoutes } from './stage-cache';
 import { registerEndpoint } from './register';
 import { requireApplication } from './lookups';
 import { canRead } from '../auth/visibility';
@@ -16,6 +17,7 @@ export function imageRoutes(app: FastifyInstance, deps: AppDeps): void {
   imageDownloadRoutes(app, repos, dataDir);
   imageDeletionRoutes(app, deps);
   imagePushRoutes(app, deps);
+  stageCacheRoutes(app, deps);
 
   registerEndpoint(app, listImages, () => repos.images.list());
 

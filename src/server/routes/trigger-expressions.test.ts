@@ -1,13 +1,18 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Repositories } from '../../db/types';
 import { openNarrowRoleApp } from '../test-narrow-roles';
 
 // Trigger fields are matched before any run exists, so a `${ … }` in one could only ever match text
 // that spells it: saving one is refused, naming the field. ed may edit and run pipelines of `web`.
 let close: () => Promise<void>;
 let as: Awaited<ReturnType<typeof openNarrowRoleApp>>['as'];
+let app: FastifyInstance;
+let repos: Repositories;
 
 beforeAll(async () => {
-  ({ close, as } = await openNarrowRoleApp({ ed: ['WRITE', 'EXECUTE'] }));
+  ({ close, as, app, repos } = await openNarrowRoleApp({ ed: ['WRITE', 'EXECUTE'] }));
 }, 60_000);
 afterAll(() => close());
 
@@ -73,5 +78,42 @@ describe('expressions in trigger fields', () => {
       triggers: [{ type: 'webhook', secret: 'random-${-secret-0123456789', payloadConstraints: { ref: 'refs/heads/main' } }],
     });
     expect(res.statusCode).toBe(201);
+  });
+
+  it('answers a webhook for a trigger stored with ${ in a constraint (before such fields were refused) with a 409 naming the field, instead of never matching', async () => {
+    const created = await as('ed', 'POST', '/api/applications/web/pipelines', {
+      name: 'Stored before the rule',
+      stages,
+      triggers: [{ type: 'webhook', secret: SECRET, payloadConstraints: { ref: 'refs/heads/main' } }],
+    });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    // What an older Kiln saved: the repository takes it, only validatePipeline refuses it.
+    const stored = (await repos.pipelines.get(id))!;
+    const trigger = { ...stored.triggers[0]!, payloadConstraints: { ref: 'refs/heads/${ parameters.branch }' } };
+    await repos.pipelines.save(id, stored.revision, { ...stored, triggers: [trigger] }, 'ed');
+
+    const body = JSON.stringify({ ref: 'refs/heads/main' });
+    const fire = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/pipelines/${id}/webhook`,
+        payload: body,
+        headers: { 'content-type': 'application/json', 'x-kiln-signature': `sha256=${createHmac('sha256', key).update(body).digest('hex')}` },
+      });
+    const res = await fire(SECRET);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({
+      error: 'conflict',
+      field: 'triggers[0].payloadConstraints.ref',
+      message: expect.stringContaining('cannot match any payload until the pipeline is edited'),
+    });
+    // Only the one who holds the secret learns which field: anyone else is refused as before.
+    const stranger = await fire('not-the-secret-of-this-pipeline-x');
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.body).not.toContain('payloadConstraints');
+    // The editor's validation of the stored pipeline names the same field.
+    const check = await as('ed', 'POST', '/api/pipelines:validate', (await as('ed', 'GET', `/api/pipelines/${id}`)).json());
+    expect(check.json()).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: 'triggers[0].payloadConstraints.ref' })] });
   });
 });

@@ -5,6 +5,7 @@ import type { Engine } from '../../engine/index';
 import { EngineError, TRIGGER_ACCOUNT } from '../../engine/index';
 import type { Trigger } from '../../shared/domain/pipeline';
 import { payloadMismatch } from '../../shared/domain/payload-constraints';
+import { triggerExpressionProblems } from '../../shared/domain/trigger-literals';
 import { ciFacts, jenkinsPhase } from '../../shared/domain/ci-payload';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
@@ -85,6 +86,12 @@ export async function triggerRoutes(app: FastifyInstance, { repos }: AppDeps, en
         throw new HttpError(401, 'unauthorized', `Header ${header} does not match this pipeline's webhook secret.`, header);
       }
       signedBy.set(request, hook);
+      // Saved before `${` was refused in trigger fields: such a constraint can never match, so the sender is told which field to fix.
+      const index = pipeline.triggers.indexOf(hook);
+      const problem = triggerExpressionProblems({ triggers: pipeline.triggers }).find((p) => p.path.startsWith(`triggers[${index}].`));
+      if (problem) {
+        throw new HttpError(409, 'conflict', `This webhook trigger cannot match any payload until the pipeline is edited: ${problem.path}: ${problem.message}.`, problem.path);
+      }
     });
 
     registerEndpoint(scope, triggerWebhook, async ({ params, body, headers, rawBody, request }) => {

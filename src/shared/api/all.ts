@@ -51,6 +51,7 @@ import { accountEndpoints } from './accounts';
 import { ciServerEndpoints } from './ci-servers';
 import { searchEverything } from './search';
 import { listDeploymentHistory } from './history';
+import { stageCacheEndpoints } from './stage-cache';
 
 /** Every endpoint, so tests can walk them all (contract, mocks, OpenAPI). */
 export const allEndpoints = {
@@ -124,6 +125,7 @@ export const allEndpoints = {
   getRecipe,
   saveRecipe,
   listRecipeRevisions,
+  ...stageCacheEndpoints,
   ...authEndpoints,
   searchEverything,
   listDeploymentHistory,

@@ -54,6 +54,8 @@ export const BuildMetadata = z.object({
   packages: z.array(z.string()).default([]),
   /** OCI images: the layers, base first (a multi-stage image has one per copy from a build stage). */
   layers: z.array(ImageLayer).optional(),
+  /** Multi-stage recipes: each build stage's cache key; the stage cache keeps what the newest version of a recipe used. */
+  stages: z.array(z.object({ name: z.string(), key: z.string().regex(/^[a-f0-9]{64}$/) })).optional(),
 });
 export type BuildMetadata = z.infer<typeof BuildMetadata>;
 

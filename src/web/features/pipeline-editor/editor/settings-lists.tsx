@@ -4,6 +4,7 @@ import { Button } from '../../../components/button';
 import { inputClasses } from '../../../stages/field-input';
 import { formatDateTime } from '../../../lib/format';
 import { SECRET_MASK } from '../../../../shared/domain/pipeline-secrets';
+import { triggerExpressionProblems } from '../../../../shared/domain/trigger-literals';
 import { WebhookSecretField } from './webhook-secret-field';
 import { WatchedPipelineField } from './watched-pipeline-field';
 import { RegistryTriggerFields } from './registry-trigger-fields';
@@ -53,6 +54,8 @@ const csv = (s: string) =>
 
 export function TriggersEditor({ triggers, application, onChange }: { triggers: readonly Trigger[]; application: ApplicationName; onChange: (t: Trigger[]) => void }) {
   const execute = usePermission('EXECUTE', { application });
+  // A trigger saved before `${` was refused in its fields loads, but can never fire: said on the trigger itself.
+  const problems = triggerExpressionProblems({ triggers });
   return (
     <>
       {!execute.allowed && (
@@ -80,6 +83,13 @@ export function TriggersEditor({ triggers, application, onChange }: { triggers: 
               enabled
             </label>
           </div>
+          {problems
+            .filter((p) => p.path.startsWith(`triggers[${i}].`))
+            .map((p) => (
+              <p key={p.path} role="alert" className="text-xs text-red-700 dark:text-red-400">
+                Invalid: this trigger never starts a run until {p.path} is fixed (in the JSON view; saving is refused until then). {p.message}.
+              </p>
+            ))}
           {t.type !== 'manual' && (
             <span className="text-xs text-zinc-500">
               {t.runAs
