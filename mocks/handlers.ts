@@ -16,6 +16,7 @@ import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
 import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
+import { bakeHandlers } from './handlers/bakes';
 import { searchHandlers } from './handlers/search';
 import { historyHandlers } from './handlers/history';
 
@@ -37,6 +38,7 @@ export const handlersByEndpoint = {
   ...authHandlers,
   ...imageHandlers,
   ...recipeHandlers,
+  ...bakeHandlers,
   ...searchHandlers,
   ...historyHandlers,
 } satisfies Record<keyof typeof allEndpoints, HttpHandler>;

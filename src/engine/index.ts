@@ -48,6 +48,7 @@ export { artifactPath, bakeryPaths, defaultDataDir } from './bakery/store';
 export { removeArtifactFiles } from './bakery/remove-artifact';
 export { pushImageToAccount } from './registry-push/push-to-account';
 export { notifyImagesChanged } from './bakery/registry-events';
+export { bakeOf, isBakeNow, startBakeNow } from './bake-now';
 export { createJobSandbox } from './jobs/sandbox';
 export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';
 

@@ -44,6 +44,7 @@ import {
 import { getJudgmentContext, listPendingJudgments } from './approvals';
 import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, pushImageVersion, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
+import { getBake, startBake } from './bakes';
 
 import { convertSpinnakerPipeline } from './spinnaker';
 import { authEndpoints } from './auth';
@@ -124,6 +125,8 @@ export const allEndpoints = {
   getRecipe,
   saveRecipe,
   listRecipeRevisions,
+  startBake,
+  getBake,
   ...authEndpoints,
   searchEverything,
   listDeploymentHistory,
