@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Repositories } from '../db/types';
 import type { Bake, BakeNowRequest } from '../shared/domain/bake';
 import type { Execution, ExecutionStatus, TriggerRecord } from '../shared/domain/execution';
-import { Pipeline } from '../shared/domain/pipeline';
+import { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
+import { ConflictError } from '../db/errors';
 import type { Recipe } from '../shared/domain/recipe';
 import { EngineError } from './errors';
 
@@ -10,21 +10,44 @@ import { EngineError } from './errors';
 export const BAKE_NOW_REF = 'bake';
 const ACTIVE: readonly ExecutionStatus[] = ['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED', 'SUSPENDED'];
 
-/**
- * Every on-demand bake of a recipe runs under one pipeline id derived from the recipe's name (a
- * version-8 UUID; stored pipelines get random version-4 ones, so none can pose as it). No
- * pipeline is stored under it: finding the recipe's running bake is a lookup by that id.
- */
-export function bakeNowPipelineId(recipe: string): string {
-  const h = createHash('sha256').update(`kiln bake now\0${recipe}`).digest('hex');
-  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** The pipeline the on-demand bakes of a recipe in an application run under. */
+export const bakeNowName = (recipe: string) => `Bake ${recipe} now`;
 
-/** Whether a run is an on-demand bake (rather than a pipeline's run, which `GET /api/bakes` must not show as one). */
+/** Whether a run is an on-demand bake (rather than another pipeline's run, which `GET /api/bakes` must not show as one). */
 export function isBakeNow(e: Execution): boolean {
   const stage = e.stages[0];
-  return e.stages.length === 1 && stage?.type === 'bake' && stage.refId === BAKE_NOW_REF && e.pipelineId === bakeNowPipelineId(String(stage.config.recipe));
+  return e.stages.length === 1 && stage?.type === 'bake' && stage.refId === BAKE_NOW_REF && e.pipelineName === bakeNowName(String(stage.config.recipe));
+}
+
+/**
+ * A run needs a stored pipeline (executions.create checks it, and promotes queued runs from it), so
+ * each application gets one per recipe it bakes on demand, made on first use. It is stored disabled
+ * so it is run only from here (the recipe's page, the API, `kiln image bake`): the runs carry their
+ * own one-stage definition, so editing it changes nothing a bake does.
+ */
+async function anchorOf(repos: Repositories, application: string, recipe: string, actor: string): Promise<Pipeline> {
+  const name = bakeNowName(recipe);
+  const find = async () => (await repos.pipelines.listByApplication(application)).find((p) => p.name === name);
+  const found = await find();
+  if (found) return found;
+  const draft = PipelineDraft.parse({
+    application,
+    name,
+    description: `Runs of "Bake now" on recipe '${recipe}' (the recipe's page, POST …/recipes/${recipe}/bakes, kiln image bake). Disabled: bakes start from there.`,
+    stages: [{ refId: BAKE_NOW_REF, type: 'bake', name: `Bake ${recipe}`, config: { recipe } }],
+    triggers: [],
+    disabled: true,
+  });
+  try {
+    return await repos.pipelines.create(draft, actor);
+  } catch (err) {
+    // Another request made it first.
+    if (err instanceof ConflictError) {
+      const made = await find();
+      if (made) return made;
+    }
+    throw err;
+  }
 }
 
 // One process starts one bake of a recipe at a time, so two clicks cannot both pass the check below.
@@ -38,7 +61,7 @@ const starting = new Map<string, Promise<unknown>>();
  * first is building.
  */
 export async function startBakeNow(
-  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution>; now: () => Date },
+  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution> },
   input: { recipe: Recipe; application: string; request: BakeNowRequest; actor: string },
 ): Promise<Execution> {
   const name = input.recipe.name;
@@ -53,11 +76,12 @@ export async function startBakeNow(
 }
 
 async function startOne(
-  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution>; now: () => Date },
+  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution> },
   { recipe, application, request, actor }: { recipe: Recipe; application: string; request: BakeNowRequest; actor: string },
 ): Promise<Execution> {
-  const id = bakeNowPipelineId(recipe.name);
-  const [running] = (await deps.repos.executions.list(undefined, { limit: 1, statuses: ACTIVE, pipelineId: id })).executions;
+  // Runs under way are few: the newest 200 of every application are all of them in practice.
+  const active = (await deps.repos.executions.list(undefined, { limit: 200, statuses: ACTIVE })).executions;
+  const running = active.find((e) => isBakeNow(e) && e.stages[0]!.config.recipe === recipe.name);
   if (running) {
     throw new EngineError(
       'conflict',
@@ -73,18 +97,14 @@ async function startOne(
     ...(request.gitRef ? { gitRef: request.gitRef } : {}),
     ...(request.ciRunUrl ? { ciRunUrl: request.ciRunUrl } : {}),
   };
+  const anchor = await anchorOf(deps.repos, application, recipe.name, actor);
   const pipeline = Pipeline.parse({
-    id,
-    application,
-    name: `Bake ${recipe.name}`,
-    description: 'Baked on demand',
+    ...anchor,
     stages: [{ refId: BAKE_NOW_REF, type: 'bake', name: `Bake ${recipe.name}`, config }],
-    triggers: [],
-    // Not limited: a limited run may wait BUFFERED for a pipeline stored nowhere, which nothing would start.
-    concurrency: { limitConcurrent: false },
-    revision: 1,
-    updatedAt: deps.now().toISOString(),
-    updatedBy: actor,
+    disabled: false,
+    // One at a time per application, locked in the database: a start racing the check above (from
+    // another Kiln process) waits its turn instead of building the same image alongside.
+    concurrency: { limitConcurrent: true, maxConcurrentExecutions: 1, keepWaitingPipelines: true },
   });
   return deps.start(pipeline, { type: 'manual', user: actor, parameters: {} });
 }

@@ -12,8 +12,7 @@ import { registerEndpoint } from './register';
  * Bakes on demand, like `packer build`: a run of the bake stage owned by the application named in
  * the path (whose EXECUTE the access rule asks), so it is as durable, logged and live as a pipeline's.
  */
-export function bakeRoutes(app: FastifyInstance, { repos, now }: AppDeps, engine: Engine): void {
-  const clock = now ?? (() => new Date());
+export function bakeRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Engine): void {
   registerEndpoint(app, startBake, async ({ params, body, actor, request }) => {
     await requireApplication(repos, params.application);
     const recipe = await repos.recipes.getByName(params.recipe);
@@ -29,7 +28,7 @@ export function bakeRoutes(app: FastifyInstance, { repos, now }: AppDeps, engine
       if (!stored.endpoint.registry) throw new HttpError(400, 'bad_request', `${field}: account '${account}' names no registry to push to`, field);
     }
     const execution = await startBakeNow(
-      { repos, start: (pipeline, trigger) => engine.start(pipeline, trigger), now: clock },
+      { repos, start: (pipeline, trigger) => engine.start(pipeline, trigger) },
       { recipe, application: params.application, request: body, actor },
     );
     return bakeOf(repos, execution);
