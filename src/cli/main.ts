@@ -11,6 +11,7 @@ import { waitCommand } from './commands/wait';
 import { toolCommands } from './commands/tools';
 import { provisioningCommands } from './commands/provisioning';
 import { imageDownloadCommands } from './commands/image-download';
+import { imageBakeCommands } from './commands/image-bake';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 import { ciServerCommands } from './commands/ci-servers';
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   ...ciServerCommands,
   ...provisioningCommands,
   ...imageDownloadCommands,
+  ...imageBakeCommands,
   ...serverGroupCommands,
   ...instanceCommands,
 ];

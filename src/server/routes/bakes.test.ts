@@ -1,66 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bake } from '../../shared/domain/bake';
 import { Account } from '../../shared/domain/account';
 import { PipelineDraft } from '../../shared/domain/pipeline';
-import { RecipeDraft } from '../../shared/domain/recipe';
 import type { Grant } from '../../shared/domain/user';
-import { openTestDatabase } from '../../db/test-database';
 import type { Repositories } from '../../db/types';
-import { createEngine, createEventBus, type Engine } from '../../engine/index';
-import { SAMPLE_APP } from '../../engine/bakery/test-bakery';
-import { buildApp } from '../app';
-import { createToken } from '../auth/sessions';
-import { asTestAdmin } from '../test-app';
-import { seedWorld } from '../test-fixtures';
+import type { Engine } from '../../engine/index';
+import { openBakeNowApp } from '../test-bake-now';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'kiln-bake-now-'));
-const previousData = process.env.KILN_DATA;
 let app: FastifyInstance;
 let repos: Repositories;
 let engine: Engine;
-let closeDb: () => Promise<void>;
-const tokens: Record<string, string> = {};
+let close: () => Promise<void>;
+let tokens: Record<string, string>;
 
-// Narrow roles: rita reads web, ed runs web, pat runs web and may push to account 'reg'.
+// Narrow roles: rita reads web, ed runs web (and may push nowhere).
 const PEOPLE: Record<string, Grant[]> = {
   rita: [{ resourceType: 'application', resource: 'web', permission: 'READ' }],
   ed: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
-  pat: [
-    { resourceType: 'application', resource: 'web', permission: 'EXECUTE' },
-    { resourceType: 'account', resource: 'reg', permission: 'EXECUTE' },
-  ],
 };
 
 beforeAll(async () => {
-  process.env.KILN_DATA = dataDir;
-  const db = await openTestDatabase();
-  ({ repos } = db);
-  closeDb = db.close;
-  await seedWorld(repos);
-  const events = createEventBus(repos);
-  engine = createEngine({ repos, events, owner: 'bake-now-test', tickMs: 50 });
-  app = await buildApp({ db: db.db, repos, version: '0.0.0-test', events, engine, dataDir });
-  tokens.ana = await asTestAdmin(app, repos, { inject: false });
-  for (const [name, grants] of Object.entries(PEOPLE)) {
-    await repos.users.create({ name, displayName: name, passwordHash: 'no-password', admin: false, createdAt: new Date().toISOString() });
-    await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants });
-    tokens[name] = (await createToken(repos, name, 'test', new Date())).secret;
-  }
+  ({ app, repos, engine, tokens, close } = await openBakeNowApp(PEOPLE));
   await repos.accounts.upsert(Account.parse({ name: 'reg', provider: 'docker', environment: 'test', regions: ['local'], demo: false, endpoint: { registry: '127.0.0.1:1/team' } }));
-  await repos.recipes.create(RecipeDraft.parse({ name: 'shop', artifact: { source: SAMPLE_APP, destination: 'server.mjs' }, run: { entrypoint: 'server.mjs' } }), 'ana');
-  engine.run();
 }, 60_000);
-afterAll(async () => {
-  await app.close();
-  await closeDb();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (previousData === undefined) delete process.env.KILN_DATA;
-  else process.env.KILN_DATA = previousData;
-});
+afterAll(() => close());
 
 const as = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload }) });
@@ -110,7 +74,7 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     const unknown = await bake('ana', { colour: 'red' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().message).toContain('colour');
-    // pat may push to 'reg', which is refused for what it is, not for who asks: an account with no registry.
+    // Refused for what the account is, not for who asks: it has no registry.
     await repos.accounts.upsert(Account.parse({ name: 'plain', provider: 'local', environment: 'test', regions: ['east'], demo: false }));
     expect((await bake('ana', { push: ['plain'] })).json()).toMatchObject({ error: 'bad_request', field: 'push.0', message: "push.0: account 'plain' names no registry to push to" });
     expect(await bakesOfWeb()).toEqual([]);
@@ -123,9 +87,12 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     expect(first).toMatchObject({ application: 'web', recipe: 'shop', startedBy: 'ed', push: [], url: `/applications/web/executions/${first.id}?stage=bake` });
     expect(first.image).toBeUndefined();
 
+    // Held paused, so it surely still runs when the second request comes.
+    expect((await as('ed', 'POST', `/api/executions/${first.id}/pause`, { reason: 'hold it' })).statusCode).toBe(200);
     const again = await bake('ana');
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'conflict', field: 'recipe', message: expect.stringContaining(`already being baked: bake ${first.id}, started by ed`) });
+    expect((await as('ed', 'POST', `/api/executions/${first.id}/resume`, {})).statusCode).toBe(200);
 
     const done = await untilDone(first.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', recipeRevision: 1, image: { name: 'shop', version: 'v1', ref: 'shop:v1', cached: false } });
