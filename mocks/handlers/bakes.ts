@@ -1,6 +1,6 @@
 import { getBake, startBake } from '../../src/shared/api/bakes';
 import type { Bake } from '../../src/shared/domain/bake';
-import { COMPLETED, Execution } from '../../src/shared/domain/execution';
+import { COMPLETED, Execution, type StageExecution } from '../../src/shared/domain/execution';
 import { type Recipe, recipeImageName } from '../../src/shared/domain/recipe';
 import { db } from '../db';
 import { conflict, handleEndpoint, notFound } from '../handle-endpoint';
@@ -52,6 +52,8 @@ export function mockBakeExecution(application: string, recipe: Recipe, body: { r
       {
         refId: 'bake',
         type: 'bake',
+        requisiteStageRefIds: [],
+        failPolicy: 'halt_pipeline',
         name: `Bake ${recipe.name}`,
         config: { recipe: recipe.name, rebake: body.rebake, push: body.push },
         status: image ? 'SUCCEEDED' : 'TERMINAL',
@@ -64,6 +66,17 @@ export function mockBakeExecution(application: string, recipe: Recipe, body: { r
     ],
   });
   return execution;
+}
+
+/** A bake's log in the bakery's Packer-style shape (`ts,step,type,data`), so the log viewer renders it as it does a real one. */
+export function mockBakeLines(stage: StageExecution): string[] {
+  const ts = Math.floor(Date.parse(stage.startedAt ?? new Date().toISOString()) / 1000);
+  const image = typeof stage.outputs?.image === 'string' ? stage.outputs.image : undefined;
+  return [
+    `${ts},bake,ui,say,mock mode: nothing is baked; the newest version stands in`,
+    `${ts},bake,step,start`,
+    ...(image ? [`${ts},bake,ui,say,found ${image} baked from the same inputs`, `${ts},bake,step,end,12`] : [`${ts},bake,ui,error,${stage.error ?? 'failed'}`, `${ts},bake,step,failed,12`]),
+  ];
 }
 
 export const bakeHandlers = {
