@@ -75,7 +75,9 @@ export function mockBakeLines(stage: StageExecution): string[] {
   return [
     `${ts},bake,ui,say,mock mode: nothing is baked; the newest version stands in`,
     `${ts},bake,step,start`,
-    ...(image ? [`${ts},bake,ui,say,found ${image} baked from the same inputs`, `${ts},bake,step,end,12`] : [`${ts},bake,ui,error,${stage.error ?? 'failed'}`, `${ts},bake,step,failed,12`]),
+    ...(image
+      ? [`${ts},bake,ui,say,found ${image} baked from the same inputs`, `${ts},bake,step,end,12`]
+      : [`${ts},bake,ui,error,${stage.error ?? 'failed'}`, `${ts},bake,step,failed,12`]),
   ];
 }
 

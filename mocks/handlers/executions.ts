@@ -128,7 +128,9 @@ export const executionHandlers = {
     const execution = find(params.executionId);
     const lines = execution.stages
       .filter((s) => (s.type === 'runJob' || s.type === 'bake') && s.status !== 'NOT_STARTED' && (!query.stage || s.refId === query.stage))
-      .flatMap((s) => (s.type === 'bake' ? mockBakeLines(s) : [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output']).map((line) => ({ refId: s.refId, line })))
+      .flatMap((s) =>
+        (s.type === 'bake' ? mockBakeLines(s) : [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output']).map((line) => ({ refId: s.refId, line })),
+      )
       .map((l, i) => ({ ...l, seq: i + 1, at: execution.startedAt ?? execution.createdAt }));
     const limit = query.limit ?? 1000;
     // Same paging as the BFF: forwards after `after`, or the last `limit` lines (tail) / those before `before`.

@@ -69,7 +69,10 @@ describe('bake now, durably', { timeout: 40_000 }, () => {
     await repos.executions.wake(started.id);
     const survivor = newEngine();
     const failed = await until(started.id, (e) => COMPLETED.has(e.status));
-    expect(await bakeOf(repos, failed)).toMatchObject({ status: 'TERMINAL', error: expect.stringMatching(/stopped before it finished; it was not baked again so nothing is built twice/) });
+    expect(await bakeOf(repos, failed)).toMatchObject({
+      status: 'TERMINAL',
+      error: expect.stringMatching(/stopped before it finished; it was not baked again so nothing is built twice/),
+    });
     expect(await repos.images.all()).toEqual([]);
 
     const again = await start(survivor.start);

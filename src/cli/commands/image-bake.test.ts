@@ -18,7 +18,9 @@ beforeAll(async () => {
     rita: [{ resourceType: 'application', resource: 'web', permission: 'READ' }],
     ed: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
   });
-  await ctx.repos.accounts.upsert(Account.parse({ name: 'reg', provider: 'docker', environment: 'test', regions: ['local'], demo: false, endpoint: { registry: '127.0.0.1:1/team' } }));
+  await ctx.repos.accounts.upsert(
+    Account.parse({ name: 'reg', provider: 'docker', environment: 'test', regions: ['local'], demo: false, endpoint: { registry: '127.0.0.1:1/team' } }),
+  );
   // A recipe whose image test fails: the file it checks for is never made.
   await ctx.repos.recipes.create(RecipeDraft.parse({ name: 'broken', tests: { files: ['/missing.txt'], boot: false } }), 'ana');
   url = await ctx.app.listen({ port: 0, host: '127.0.0.1' });

@@ -33,7 +33,7 @@ export const imageBakeCommands = [
     options: { app: { type: 'string' }, push: { type: 'string', multiple: true }, wait: { type: 'boolean', default: false }, rebake: { type: 'boolean', default: false } },
     optionHelp: [
       '--app APP          the application the bake runs for (you need EXECUTE on it)',
-      '--push ACCOUNT     also push the baked version to this account\'s registry (repeatable; EXECUTE on it)',
+      "--push ACCOUNT     also push the baked version to this account's registry (repeatable; EXECUTE on it)",
       '--rebake           build even when identical inputs already made a version',
       '--wait             print the live log; exit 0 once baked (printing name:vN and digest), 1 if it failed',
     ],

@@ -76,7 +76,11 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     expect(unknown.json().message).toContain('colour');
     // Refused for what the account is, not for who asks: it has no registry.
     await repos.accounts.upsert(Account.parse({ name: 'plain', provider: 'local', environment: 'test', regions: ['east'], demo: false }));
-    expect((await bake('ana', { push: ['plain'] })).json()).toMatchObject({ error: 'bad_request', field: 'push.0', message: "push.0: account 'plain' names no registry to push to" });
+    expect((await bake('ana', { push: ['plain'] })).json()).toMatchObject({
+      error: 'bad_request',
+      field: 'push.0',
+      message: "push.0: account 'plain' names no registry to push to",
+    });
     expect(await bakesOfWeb()).toEqual([]);
   });
 
