@@ -10,7 +10,8 @@ import { ServerGroup } from '../src/shared/domain/server-group';
 import { createDb, db, resetDb } from './db';
 import { handlersByEndpoint } from './handlers';
 import { server } from './node';
-import { SHOP_WEB_RECIPE } from './handlers/recipes';
+import { recipeRevisions, SHOP_WEB_RECIPE } from './handlers/recipes';
+import { mockBakeExecution } from './handlers/bakes';
 import { PAST_ROLLBACK } from './handlers/server-groups';
 
 const ORIGIN = 'http://kiln.test';
@@ -36,6 +37,7 @@ const groupOf = (sg: { application: string; account: string; region: string; nam
   region: sg.region,
   serverGroup: sg.name,
 });
+const MOCK_BAKE = mockBakeExecution('web', recipeRevisions.at(-1)!.recipe);
 const SAMPLE_PIPELINE = db.pipelineRevisions[0]!.pipeline.id;
 const SAMPLE_EXECUTION = db.executions[0]!.id;
 const FAILED_EXECUTION = db.executions[1]!.id;
@@ -170,6 +172,11 @@ const samples: Record<keyof typeof allEndpoints, Sample> = {
   listRecipeRevisions: { params: { recipeId: SHOP_WEB_RECIPE } },
   getStageCache: {},
   clearStageCache: {},
+  startBake: { params: { application: 'web', recipe: 'shop-web' }, body: {} },
+  getBake: {
+    params: { bakeId: MOCK_BAKE.id },
+    before: () => void db.executions.unshift(MOCK_BAKE),
+  },
 };
 
 describe('fixtures', () => {

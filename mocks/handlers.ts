@@ -16,6 +16,7 @@ import { approvalHandlers } from './handlers/approvals';
 import { authHandlers } from './handlers/auth';
 import { imageHandlers } from './handlers/images';
 import { recipeHandlers } from './handlers/recipes';
+import { bakeHandlers } from './handlers/bakes';
 import { searchHandlers } from './handlers/search';
 import { historyHandlers } from './handlers/history';
 import { stageCacheHandlers } from './handlers/stage-cache';
@@ -38,6 +39,7 @@ export const handlersByEndpoint = {
   ...authHandlers,
   ...imageHandlers,
   ...recipeHandlers,
+  ...bakeHandlers,
   ...searchHandlers,
   ...historyHandlers,
   ...stageCacheHandlers,

@@ -16,6 +16,7 @@ import {
 import { Execution } from '../../src/shared/domain/execution';
 import { judgeVerdict, judgmentInputProblem, rejectedJudgmentGating, stageActionWithReason, type StageAction, type Verdict } from '../../src/shared/domain/stage-rules';
 import { db } from '../db';
+import { mockBakeLines } from './bakes';
 import { conflict, handleEndpoint, MockApiError, notFound } from '../handle-endpoint';
 import { publicStage } from '../../src/shared/domain/stage-secrets';
 
@@ -126,8 +127,10 @@ export const executionHandlers = {
   getExecutionLogs: handleEndpoint(getExecutionLogs, ({ params, query }) => {
     const execution = find(params.executionId);
     const lines = execution.stages
-      .filter((s) => s.type === 'runJob' && s.status !== 'NOT_STARTED' && (!query.stage || s.refId === query.stage))
-      .flatMap((s) => [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output'].map((line) => ({ refId: s.refId, line })))
+      .filter((s) => (s.type === 'runJob' || s.type === 'bake') && s.status !== 'NOT_STARTED' && (!query.stage || s.refId === query.stage))
+      .flatMap((s) =>
+        (s.type === 'bake' ? mockBakeLines(s) : [`$ ${String(s.config.command ?? '')}`, 'mock mode: no job ran; this is sample output']).map((line) => ({ refId: s.refId, line })),
+      )
       .map((l, i) => ({ ...l, seq: i + 1, at: execution.startedAt ?? execution.createdAt }));
     const limit = query.limit ?? 1000;
     // Same paging as the BFF: forwards after `after`, or the last `limit` lines (tail) / those before `before`.

@@ -12,6 +12,7 @@ import { toolCommands } from './commands/tools';
 import { provisioningCommands } from './commands/provisioning';
 import { imageDownloadCommands } from './commands/image-download';
 import { imageCacheCommands } from './commands/image-cache';
+import { imageBakeCommands } from './commands/image-bake';
 import { imageCommands } from './commands/images';
 import { accountCommands } from './commands/accounts';
 import { ciServerCommands } from './commands/ci-servers';
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   ...provisioningCommands,
   ...imageDownloadCommands,
   ...imageCacheCommands,
+  ...imageBakeCommands,
   ...serverGroupCommands,
   ...instanceCommands,
 ];

@@ -49,6 +49,7 @@ export { removeArtifactFiles } from './bakery/remove-artifact';
 export { clearStageCache, describeStageCache, pruneStageCacheNow, stageCachePolicy } from './bakery/stage-cache';
 export { pushImageToAccount } from './registry-push/push-to-account';
 export { notifyImagesChanged } from './bakery/registry-events';
+export { bakeOf, isBakeNow, startBakeNow } from './bake-now';
 export { createJobSandbox } from './jobs/sandbox';
 export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';
 

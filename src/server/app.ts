@@ -30,6 +30,7 @@ import { adminRoutes } from './routes/admin';
 import { imageRoutes } from './routes/images';
 import { searchRoutes } from './routes/search';
 import { recipeRoutes } from './routes/recipes';
+import { bakeRoutes } from './routes/bakes';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes((s) => imageRoutes(s, deps));
   await routes((s) => searchRoutes(s, deps));
   await routes((s) => recipeRoutes(s, deps));
+  await routes((s) => bakeRoutes(s, deps, engine));
   await staticFiles(app, deps.staticRoot);
   await app.ready();
   return app;

@@ -49,6 +49,10 @@ const operationApp: Resolve = async (request, repos) => {
   const id = param('operationId')(request) ?? '';
   return UUID.test(id) ? repos.clusterOperations.applicationOf(id) : undefined;
 };
+const bakeApp: Resolve = async (request, repos) => {
+  const id = param('bakeId')(request) ?? '';
+  return UUID.test(id) ? repos.executions.applicationOf(id) : undefined;
+};
 const unknownId =
   (noun: string, field: string): Unknown =>
   (request) => ({ message: `${noun} '${param(field)(request) ?? ''}' does not exist.`, field });
@@ -57,6 +61,7 @@ const UNKNOWN = new Map<Resolve, Unknown>([
   [executionApp, unknownId('Execution', 'executionId')],
   [instanceApp, unknownId('Instance', 'instanceId')],
   [operationApp, unknownId('Cluster operation', 'operationId')],
+  [bakeApp, unknownId('Bake', 'bakeId')],
 ]);
 
 const on = (permission: Permission, application: Resolve, account?: (request: FastifyRequest) => string | undefined): Access => {
@@ -169,6 +174,10 @@ const BY_ENDPOINT: Record<EndpointName, Access> = {
   getRecipe: { kind: 'signedIn' },
   saveRecipe: { kind: 'admin' },
   listRecipeRevisions: { kind: 'signedIn' },
+  // A bake on demand is a run of the application named in the path: what starting its pipelines
+  // needs; the route also checks EXECUTE on each push account, as the bake stage does.
+  startBake: on('EXECUTE', app),
+  getBake: read(bakeApp),
   // Image → recipe → commit for a server group or instance: names no more than the images pages show.
   lookupImage: { kind: 'signedIn' },
   // Which of an application's server groups run a revoked or out-of-date image: as readable as its clusters.

@@ -24,6 +24,8 @@ const samples: Record<string, string> = {
   channel: 'production',
   version: 'v1',
   recipeId: '00000000-0000-4000-8000-000000000001',
+  recipe: 'shop-web',
+  bakeId: '00000000-0000-4000-8000-000000000003',
   operationId: '00000000-0000-4000-8000-000000000002',
   server: 'ci',
 };

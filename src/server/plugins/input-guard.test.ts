@@ -23,6 +23,8 @@ const samples: Record<string, string> = {
   version: 'v1',
   tokenId: '00000000-0000-4000-8000-000000000000',
   instanceId: 'i-00000001',
+  recipe: 'shop-web',
+  bakeId: '00000000-0000-4000-8000-000000000003',
 };
 
 const stages = [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 3600 } }];
@@ -62,6 +64,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   revokeImage: { reason: 'vulnerable' },
   restoreImage: { reason: 'the vulnerable module is not built' },
   createRecipe: { yaml: RECIPE_YAML },
+  startBake: {},
   saveRecipe: { baseRevision: 1, recipe: { name: 'shop-web', builder: 'bundle', base: { type: 'scratch' }, provisioners: [], run: { entrypoint: 'app/server.mjs' } } },
   setupAdmin: { token: 'a-setup-token-of-some-length', name: 'root', displayName: 'Root', password: 'root-password-long' },
   login: { name: 'ana', password: 'test-admin-password' },

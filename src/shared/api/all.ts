@@ -44,6 +44,7 @@ import {
 import { getJudgmentContext, listPendingJudgments } from './approvals';
 import { assignImageChannel, deleteImageVersion, getImage, listImageFlags, listImages, lookupImage, pushImageVersion, restoreImage, revokeImage } from './images';
 import { createRecipe, getRecipe, listRecipeRevisions, listRecipes, saveRecipe } from './recipes';
+import { getBake, startBake } from './bakes';
 
 import { convertSpinnakerPipeline } from './spinnaker';
 import { authEndpoints } from './auth';
@@ -126,6 +127,8 @@ export const allEndpoints = {
   saveRecipe,
   listRecipeRevisions,
   ...stageCacheEndpoints,
+  startBake,
+  getBake,
   ...authEndpoints,
   searchEverything,
   listDeploymentHistory,

@@ -8,11 +8,14 @@ import { RelativeTime } from '../../components/relative-time';
 import { Skeleton } from '../../components/skeleton';
 import { recipeQuery, recipeRevisionsQuery } from '../../features/images/image-queries';
 import { RecipeEditor } from '../../features/images/recipe-editor';
+import { BakeNowButton } from '../../features/images/bake-now-button';
+import { applicationsQuery } from '../../features/applications/application-queries';
 
 export function RecipePage() {
   const { recipeId = '' } = useParams();
   const query = useQuery(recipeQuery(recipeId));
   const revisions = useQuery(recipeRevisionsQuery(recipeId));
+  const applications = useQuery(applicationsQuery());
   return (
     <>
       <title>{`${query.data?.name ?? 'Recipe'} · Images · Kiln`}</title>
@@ -23,10 +26,11 @@ export function RecipePage() {
           query.data && (
             <>
               Revision {query.data.revision}, saved <RelativeTime iso={query.data.updatedAt} /> by {query.data.updatedBy}. A Bake stage naming this recipe bakes its newest
-              revision.
+              revision, and so does Bake now.
             </>
           )
         }
+        actions={query.data && <BakeNowButton recipe={query.data.name} applications={applications.data?.map((a) => a.name)} />}
       />
       {query.isPending ? (
         <LoadingState label="Loading recipe…">

@@ -9,6 +9,7 @@ import { StageActions } from './stage-actions';
 import { KeyValues } from './value-text';
 import { StageTasks } from './stage-tasks';
 import { stageUi } from '../../stages/registry';
+import { BakedImageLink } from './baked-image-link';
 
 interface StageDetailProps {
   execution: Execution;
@@ -40,6 +41,7 @@ export function StageDetail({ execution, stage, now, children }: StageDetailProp
           {stage.error}
         </p>
       )}
+      <BakedImageLink stage={stage} />
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <DetailField label="Started">{stage.startedAt ? <RelativeTime iso={stage.startedAt} /> : 'not yet'}</DetailField>
         <DetailField label="Ended">{stage.endedAt ? <RelativeTime iso={stage.endedAt} /> : '—'}</DetailField>

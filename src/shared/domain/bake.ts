@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { AccountName, Timestamp } from './ids';
+import { ApplicationName } from './names';
+import { ExecutionStatus } from './execution';
+import { ImageName } from './recipe';
+
+/** Plain text: an on-demand bake has no pipeline to evaluate `${ … }` against, so none is taken. */
+const literal = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('${'), 'an on-demand bake evaluates no ${ … } expressions: give the value itself');
+
+/**
+ * What `POST …/recipes/NAME/bakes` takes: the bake stage's own options (push, rebake, build
+ * metadata), nothing else — an unknown field is a 400 naming it rather than silently ignored.
+ */
+export const BakeNowRequest = z.strictObject({
+  rebake: z.boolean().default(false),
+  push: z.array(AccountName).max(10).default([]),
+  gitCommit: literal(64).optional(),
+  gitRef: literal(256).optional(),
+  ciRunUrl: literal(2000).optional(),
+});
+export type BakeNowRequest = z.infer<typeof BakeNowRequest>;
+
+/** The version a bake produced (or found already baked from the same inputs: `cached`). */
+export const BakedImage = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  version: z.string(),
+  /** `name:vN`, as deploy stages and `kiln image get` name it. */
+  ref: z.string(),
+  digest: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  cached: z.boolean(),
+});
+export type BakedImage = z.infer<typeof BakedImage>;
+
+/**
+ * A bake started on demand. It is a one-stage run of the bake stage owned by an application, so
+ * it is as durable as any run (it survives a Kiln restart, it is never built twice) and its log is
+ * the stage's log: `logPath` (and the execution's live events) serve it as they serve pipelines'.
+ */
+export const Bake = z.object({
+  /** The run's id: `GET /api/bakes/ID`, and the execution page shows it. */
+  id: z.uuid(),
+  application: ApplicationName,
+  recipe: ImageName,
+  /** The recipe revision being baked, once the bake started. */
+  recipeRevision: z.number().int().positive().optional(),
+  status: ExecutionStatus,
+  startedBy: z.string(),
+  createdAt: Timestamp,
+  endedAt: Timestamp.optional(),
+  push: z.array(z.string()),
+  image: BakedImage.optional(),
+  /** Why it failed, in the bake stage's words. */
+  error: z.string().optional(),
+  /** The dashboard page with its live log. */
+  url: z.string(),
+  /** The API path of its log lines (`?after=N` to follow). */
+  logPath: z.string(),
+});
+export type Bake = z.infer<typeof Bake>;
