@@ -154,8 +154,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         return fail(`read server group '${spec.name}' in namespace '${spec.region}'`)(err);
       });
       if (existing) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
-      let healthCheckPath = '/health';
-      for (const name of spec.loadBalancers) healthCheckPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
+      // The readiness probe asks the app itself: the recipe's health path when it says one (a balancer's
+      // check path is another app's guess, and a pod probed on a path it 404s never becomes ready).
+      let balancerPath: string | undefined;
+      for (const name of spec.loadBalancers) balancerPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
+      const healthCheckPath = found.healthPath ?? balancerPath ?? '/health';
       const { ref: image, pullRef } = await pullReference(account, found, options.publisher);
       const pullSecret = await ensurePullSecret(c, { kilnId, account, credentials: options.credentials, namespace: spec.region }, fail);
       const manifest = replicaSetManifest({
