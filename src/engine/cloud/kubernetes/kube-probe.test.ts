@@ -45,7 +45,8 @@ describe('Kubernetes readiness probe from the recipe', { timeout: 60_000 }, () =
     await h.provider.ensureLoadBalancer({ application: 'web', account: 'k8s', region: 'east', name: 'web-front', healthCheckPath: '/health' });
     const key = { account: 'k8s', region: 'east', name: 'web-probelb-v001' };
     await h.provider.createServerGroup(spec(key.name, ['web-front']));
-    await healthy(h.provider, key, 1);
+    const g = await healthy(h.provider, key, 1);
+    expect(g.instances[0]?.healthDetail).toMatch(/ready, out of traffic$/);
   });
 
   it('a recipe whose health path the app does not serve: the pod runs but is never ready, and says why', async () => {
