@@ -12,6 +12,8 @@ export interface ContainerImage {
   archive?: string | undefined;
   /** The recipe's `run.healthPath`: where the app itself answers ready (Kubernetes probes it); absent when the image does not say. */
   healthPath?: string | undefined;
+  /** The recipe's `run.user` (the image config's User); absent when the image does not say (root, or baked before it was kept). */
+  user?: string | undefined;
 }
 
 /** Where the container provider finds images; undefined for an image it does not know. */
@@ -33,7 +35,7 @@ export function registryContainerImages(deps: { repos: Pick<Repositories, 'image
       if (!image || image.format !== 'oci') return undefined;
       const archive = artifactPath(deps.paths, image.artifact);
       const imageRef = { name: image.name, version: image.version, digest: image.digest };
-      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined, healthPath: image.run?.healthPath };
+      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined, healthPath: image.run?.healthPath, user: image.run?.user };
     },
   };
 }

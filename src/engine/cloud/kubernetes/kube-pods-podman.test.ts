@@ -69,7 +69,7 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HO
     const images: ContainerImageSource = {
       resolve: async (ref) => {
         const found = await baked.resolve(ref);
-        return found && { ...found, healthPath: recipeHealthPath };
+        return found && { ...found, healthPath: recipeHealthPath, user: RUN_USER };
       },
     };
     h = await openKubernetesHarness({
@@ -109,7 +109,7 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HO
     const port = container.ports![0]!.containerPort;
     for (let i = 0; i < 150; i++) {
       const res = await fetch(`http://${ip}:${port}/`).catch(() => undefined);
-      if (res) return { status: res.status, body: (await res.json()) as { uid: number; gid: number; cwd: string; argv: string[]; env: Record<string, string> } };
+      if (res) return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       await sleep(200);
     }
     throw new Error(`nothing answered on ${ip}:${port}`);
@@ -133,7 +133,12 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HO
       argv: ['/app/server.mjs'],
       // metadata.name through the downward API: the pod's own name, as a kubelet fills it in.
       env: { PORT: String(APP_PORT), KILN_IMAGE_NAME: 'probe-app', KILN_IMAGE_VERSION: 'v3', KILN_INSTANCE_ID: 'web-pods-v001-x7k2q' },
+      // The securityContext Kiln writes for a non-root user took effect: no_new_privs, no capabilities, a seccomp filter.
+      noNewPrivs: '1',
+      capEff: '0000000000000000',
+      seccomp: '2',
     });
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false });
     expect([inspect.Path, ...inspect.Args]).toEqual(['node', '/app/server.mjs']);
     expect(inspect.Config.User).toBe(RUN_USER);
   });

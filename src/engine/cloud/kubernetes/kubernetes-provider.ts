@@ -173,6 +173,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         loadBalancers: spec.loadBalancers,
         healthCheckPath,
         userData: spec.userData,
+        runAsUser: found.user,
       });
       await c.apps.createNamespacedReplicaSet({ namespace: spec.region, body: manifest }).catch(fail(`create server group '${spec.name}' in namespace '${spec.region}'`));
       const key = { account: spec.account, region: spec.region, name: spec.name };

@@ -3,6 +3,7 @@ import { healthy } from '../contract/contract-helpers';
 import type { ContainerImageSource } from '../docker/container-images';
 import { until } from '../test-cloud';
 import { type KubernetesHarness, openKubernetesHarness } from './kubernetes-harness';
+import { restrictedProblems } from './pod-security';
 
 let h: KubernetesHarness | undefined;
 afterEach(async () => {
@@ -10,12 +11,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Baked images whose recipe says `run.healthPath` (the probe app serves /ready and 404s elsewhere). */
-const recipeImages = (healthPath: string | undefined): ContainerImageSource => ({
+/** Baked images whose recipe says `run.healthPath` and `run.user` (the probe app serves /ready and 404s elsewhere). */
+const recipeImages = (healthPath: string | undefined, user?: string): ContainerImageSource => ({
   async resolve(ref) {
     const [name = '', version = ''] = ref.split(':');
     if (name !== 'probe-app') return undefined;
-    return { ref: { name, version }, tag: ref, ...(healthPath ? { healthPath } : {}) };
+    return { ref: { name, version }, tag: ref, ...(healthPath ? { healthPath } : {}), ...(user ? { user } : {}) };
   },
 });
 
@@ -30,7 +31,7 @@ const spec = (name: string, loadBalancers: string[] = []) => ({
   disabled: true,
 });
 
-describe('Kubernetes readiness probe from the recipe', { timeout: 60_000 }, () => {
+describe('Kubernetes pod spec from the recipe', { timeout: 60_000 }, () => {
   it('probes the recipe’s health path, so an app that serves /ready (and 404s on /health) becomes ready', async () => {
     h = await openKubernetesHarness({ provider: { images: recipeImages('/ready') } });
     const key = { account: 'k8s', region: 'east', name: 'web-probe-v001' };
@@ -59,5 +60,15 @@ describe('Kubernetes readiness probe from the recipe', { timeout: 60_000 }, () =
     });
     expect(g.instances[0]?.health).toBe('starting');
     expect(g.instances[0]?.healthDetail).toMatch(/pod web-unready-v001-\w+ Running, not ready: Readiness probe failed/);
+  });
+
+  it('a recipe’s numeric non-root run.user makes a pod the PodSecurity “restricted” profile admits', async () => {
+    h = await openKubernetesHarness({ provider: { images: recipeImages('/ready', '1000:1000') } });
+    const key = { account: 'k8s', region: 'east', name: 'web-nonroot-v001' };
+    await h.provider.createServerGroup(spec(key.name));
+    const pod = (await h.apps.readNamespacedReplicaSet({ name: key.name, namespace: 'east' })).spec?.template?.spec;
+    expect(restrictedProblems(pod!)).toEqual([]);
+    expect(pod?.containers[0]?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
+    await healthy(h.provider, key, 1);
   });
 });
