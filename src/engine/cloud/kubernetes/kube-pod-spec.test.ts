@@ -56,10 +56,11 @@ describe('Kubernetes pod spec from the recipe', { timeout: 60_000 }, () => {
     await h.provider.createServerGroup(spec(key.name));
     const g = await until('the kubelet’s probe failure on the instance', async () => {
       const sg = await h!.provider.getServerGroup(key);
-      return sg?.instances[0]?.healthDetail.includes('Readiness probe failed') && sg;
+      // Before the app listens the kubelet says the connection was refused; then the app's own answer.
+      return sg?.instances[0]?.healthDetail.includes('statuscode') && sg;
     });
     expect(g.instances[0]?.health).toBe('starting');
-    expect(g.instances[0]?.healthDetail).toMatch(/pod web-unready-v001-\w+ Running, not ready: Readiness probe failed/);
+    expect(g.instances[0]?.healthDetail).toMatch(/pod web-unready-v001-\w+ Running, not ready: Readiness probe failed: HTTP probe failed with statuscode: 404$/);
   });
 
   it('a recipe’s numeric non-root run.user makes a pod the PodSecurity “restricted” profile admits', async () => {
