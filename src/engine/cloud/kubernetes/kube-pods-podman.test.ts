@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accountRegistryPublisher } from '../../registry-push/publish-image';
@@ -27,7 +27,8 @@ import { PROBE_APP } from './test-images';
  * kubelet's HTTP GET itself), ignores imagePullSecrets (the Secret's credentials go in
  * X-Registry-Config), knows no ReplicaSet, Service or label selector (one pod, no controller, no
  * traffic label semantics), and publishes each containerPort on the host's same port, which a
- * kubelet does not (so the pods here run one at a time). Admission (PodSecurity) is not checked.
+ * kubelet does not (the played copy gets a loopback hostPort; see deploy()). Admission (PodSecurity)
+ * is not run: pod-security.ts checks the spec against the restricted rules in the fast suite.
  */
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -35,31 +36,28 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 const RUN_USER = '1000:1000';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Podman 4 binds each containerPort on the host (0.0.0.0, same port): waits until nothing else holds it. */
-async function hostPortFree(port: number): Promise<void> {
-  const free = () =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+/** A port nothing on this machine listens on now (the kernel's pick). */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
     });
-  for (let i = 0; i < 100; i++) {
-    if (await free()) return;
-    await sleep(100);
-  }
-  throw new Error(`host port ${port} stays busy: Podman 4 publishes the pod's containerPort there`);
-}
+  });
 
 /** The manifest digest a push of the archive stores (the fake's node pulls only that, as a registry serves it). */
 const manifestDigest = (archive: string) => JSON.parse(execFileSync('tar', ['-xOf', archive, './index.json'], { encoding: 'utf8' })).manifests[0].digest as string;
 
-const skip = !TEST_DOCKER_HOST || registryOrSkip();
-describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HOST ? 'Podman play-kube' : SKIP_REASON})`, () => {
+// play-kube is Podman's own API: Docker (with-dockerd.sh) has none.
+const isDocker = process.env.KILN_TEST_DOCKER_ENGINE === 'docker';
+const skip = !TEST_DOCKER_HOST || isDocker || registryOrSkip();
+const why = !TEST_DOCKER_HOST ? SKIP_REASON : isDocker ? 'the test engine is Docker, which has no play-kube' : 'Podman play-kube';
+describe.skipIf(skip)(`Kiln's pod specs run as real containers (${why})`, () => {
   let api: Libpod;
   let h: KubernetesHarness;
   /** The recipe's run.healthPath of the image the next deploy bakes. */
   let recipeHealthPath = '/ready';
-  const played: string[] = [];
+  const podIds: string[] = [];
 
   beforeAll(async () => {
     api = libpod(TEST_DOCKER_HOST!);
@@ -82,9 +80,8 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HO
   afterAll(async () => {
     await h?.close();
   });
-  // Podman 4 publishes each containerPort on the host's same port (a kubelet does not): one pod at a time.
   afterEach(async () => {
-    for (const id of played.splice(0)) await removePod(api, id);
+    for (const id of podIds.splice(0)) await removePod(api, id);
   });
 
   /** Deploys through the provider, then runs one replica of the ReplicaSet it wrote, as its controller would make it, on Podman. */
@@ -92,12 +89,16 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${TEST_DOCKER_HO
     await h.provider.createServerGroup({ application: 'web', account: 'k8s', region: 'east', name, image: 'probe-app:v3', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: true });
     const rs = await h.apps.readNamespacedReplicaSet({ name, namespace: 'east' });
     const secret = await h.core.readNamespacedSecret({ name: rs.spec!.template!.spec!.imagePullSecrets![0]!.name!, namespace: 'east' });
-    // The fake's own pod holds port 8080 on a loopback address, where Podman publishes too: it goes first.
     await h.provider.destroyServerGroup({ account: 'k8s', region: 'east', name });
-    await hostPortFree(APP_PORT);
     const pod: V1Pod = podFromTemplate(rs.spec!.template!, `${name}-x7k2q`);
-    const { podId, containerIds } = await playPod(api, pod, registryConfigFromSecret(secret));
-    played.push(podId);
+    // The one change to Kiln's template, for Podman alone: Podman 4 publishes every containerPort on
+    // the host at the same port on all addresses (a kubelet publishes nothing without hostPort), which
+    // would collide with the fake's pods on 127.x:8080 in parallel tests. A free loopback port instead;
+    // the app is reached at the pod's own address, as a kubelet and a Service reach it.
+    const played = structuredClone(pod);
+    for (const c of played.spec!.containers) for (const p of c.ports ?? []) Object.assign(p, { hostIP: '127.0.0.1', hostPort: await freePort() });
+    const { podId, containerIds } = await playPod(api, played, registryConfigFromSecret(secret));
+    podIds.push(podId);
     const container = pod.spec!.containers[0]!;
     const ip = await podIp(api, podId);
     const inspect = await api.json<ContainerView>('GET', `/containers/${containerIds[0]}/json`);
