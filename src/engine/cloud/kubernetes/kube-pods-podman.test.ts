@@ -86,7 +86,16 @@ describe.skipIf(skip)(`Kiln's pod specs run as real containers (${why})`, () => 
 
   /** Deploys through the provider, then runs one replica of the ReplicaSet it wrote, as its controller would make it, on Podman. */
   const deploy = async (name: string) => {
-    await h.provider.createServerGroup({ application: 'web', account: 'k8s', region: 'east', name, image: 'probe-app:v3', capacity: { min: 1, desired: 1, max: 1 }, loadBalancers: [], disabled: true });
+    await h.provider.createServerGroup({
+      application: 'web',
+      account: 'k8s',
+      region: 'east',
+      name,
+      image: 'probe-app:v3',
+      capacity: { min: 1, desired: 1, max: 1 },
+      loadBalancers: [],
+      disabled: true,
+    });
     const rs = await h.apps.readNamespacedReplicaSet({ name, namespace: 'east' });
     const secret = await h.core.readNamespacedSecret({ name: rs.spec!.template!.spec!.imagePullSecrets![0]!.name!, namespace: 'east' });
     await h.provider.destroyServerGroup({ account: 'k8s', region: 'east', name });

@@ -94,10 +94,7 @@ export interface ContainerView {
 /** The pod's address on Podman's bridge, where a kubelet's probes and a Service's endpoints reach it. */
 export async function podIp(api: Libpod, podId: string): Promise<string> {
   const pod = await api.json<{ InfraContainerID: string }>('GET', `/pods/${podId}/json`);
-  const infra = await api.json<{ NetworkSettings: { IPAddress?: string; Networks?: Record<string, { IPAddress: string }> } }>(
-    'GET',
-    `/containers/${pod.InfraContainerID}/json`,
-  );
+  const infra = await api.json<{ NetworkSettings: { IPAddress?: string; Networks?: Record<string, { IPAddress: string }> } }>('GET', `/containers/${pod.InfraContainerID}/json`);
   const ip = Object.values(infra.NetworkSettings.Networks ?? {})[0]?.IPAddress || infra.NetworkSettings.IPAddress;
   if (!ip) throw new Error(`pod ${podId} has no address on a bridge network`);
   return ip;
