@@ -18,7 +18,7 @@ export interface NewImage {
   format: 'bundle' | 'disk' | 'oci';
   artifact: string;
   parentId?: string | undefined;
-  run?: { entrypoint: string; healthPath: string } | undefined;
+  run?: { entrypoint: string; healthPath: string; user?: string | undefined } | undefined;
   cacheKey?: string | undefined;
 }
 

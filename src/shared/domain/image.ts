@@ -72,7 +72,8 @@ export const ImageVersion = z.object({
   /** File name of the compressed artifact in Kiln's data dir (content-addressed). */
   artifact: z.string(),
   parent: z.object({ id: z.uuid(), ref: z.string() }).optional(),
-  run: z.object({ entrypoint: z.string(), healthPath: z.string() }).optional(),
+  /** From the recipe's `run`; `user` is kept since Kubernetes pods carry it (older images lack it). */
+  run: z.object({ entrypoint: z.string(), healthPath: z.string(), user: z.string().optional() }).optional(),
   /** The image's own revocation, or the nearest revoked ancestor's (scheduled ones included). */
   revocation: Revocation.optional(),
   /** True once a revocation has taken effect (not merely scheduled). */

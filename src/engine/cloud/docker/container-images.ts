@@ -10,6 +10,10 @@ export interface ContainerImage {
   tag: string;
   /** The bakery's OCI image-layout archive; absent for an image only the engine has. */
   archive?: string | undefined;
+  /** The recipe's `run.healthPath`: where the app itself answers ready (Kubernetes probes it); absent when the image does not say. */
+  healthPath?: string | undefined;
+  /** The recipe's `run.user` (the image config's User); absent when the image does not say (root, or baked before it was kept). */
+  user?: string | undefined;
 }
 
 /** Where the container provider finds images; undefined for an image it does not know. */
@@ -31,7 +35,7 @@ export function registryContainerImages(deps: { repos: Pick<Repositories, 'image
       if (!image || image.format !== 'oci') return undefined;
       const archive = artifactPath(deps.paths, image.artifact);
       const imageRef = { name: image.name, version: image.version, digest: image.digest };
-      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined };
+      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined, healthPath: image.run?.healthPath, user: image.run?.user };
     },
   };
 }

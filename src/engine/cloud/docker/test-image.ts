@@ -13,12 +13,14 @@ const JOB_TOOLS = ['/bin/dash=/bin/sh', '/bin/sleep=/bin/sleep'];
  * An OCI archive of the sample app for tests and benchmarks, made without debootstrap: a root
  * holding only this machine's node binary, the shared libraries `ldd` names, and the app — written
  * by the bakery's own oci builder. Cached in the temp dir by content, so a run builds it once.
+ * `user` is a recipe's `run.user` (the config's User); `app` another script in place of the sample app.
  */
-export async function sampleAppArchive(): Promise<string> {
+export async function sampleAppArchive(options: { user?: string; app?: string } = {}): Promise<string> {
   const node = process.execPath;
+  const app = options.app ?? SAMPLE_APP;
   const key = createHash('sha256')
-    .update(readFileSync(SAMPLE_APP))
-    .update(`${node}:${process.version}:${JOB_TOOLS.join(',')}`)
+    .update(readFileSync(app))
+    .update(`${node}:${process.version}:${JOB_TOOLS.join(',')}${options.user ? `:${options.user}` : ''}`)
     .digest('hex')
     .slice(0, 16);
   const dir = join(tmpdir(), `kiln-sample-app-oci-${key}`);
@@ -29,12 +31,12 @@ export async function sampleAppArchive(): Promise<string> {
   const root = join(work, 'root');
   putNodeRuntime(root, JOB_TOOLS);
   mkdirSync(join(root, 'app'), { recursive: true });
-  copyFileSync(SAMPLE_APP, join(root, 'app', 'server.mjs'));
+  copyFileSync(app, join(root, 'app', 'server.mjs'));
   const out = await buildOci(
     createBakeLog(() => {}),
     root,
     work,
-    { tag: 'kiln-sample-app', entrypoint: 'app/server.mjs' },
+    { tag: 'kiln-sample-app', entrypoint: 'app/server.mjs', user: options.user },
   );
   mkdirSync(dir, { recursive: true });
   renameSync(out.packed, archive);

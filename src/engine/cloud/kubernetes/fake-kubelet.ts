@@ -211,7 +211,8 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
     let failures = 0;
     const check = async () => {
       if (!running.has(uid) || child.exitCode !== null) return;
-      const ok = options.readiness !== 'never' && (await httpOk(r.ip!, Number(probe.port), probe.path ?? '/'));
+      const answer = options.readiness === 'never' ? { ok: false, why: 'HTTP probe failed with statuscode: 503' } : await httpProbe(r.ip!, Number(probe.port), probe.path ?? '/');
+      const ok = answer.ok;
       if (ok !== ready) {
         ready = ok;
         setStatus(pod, {
@@ -222,7 +223,7 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
           containerStatuses: [{ name: container.name, ready: ok, restartCount: 0, image, imageID: image, started: true, state: { running: { startedAt } } }],
         });
       }
-      if (!ok && (failures += 1) % 10 === 1) event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: HTTP probe failed with statuscode: 503`);
+      if (!ok && (failures += 1) % 10 === 1) event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${answer.why}`);
       r.timers.push(setTimeout(() => void check(), probeMs));
     };
     r.timers.push(setTimeout(() => void check(), probeMs));
@@ -256,12 +257,14 @@ export function createKubelet(store: FakeStore, options: KubeletOptions) {
 }
 export type FakeKubelet = ReturnType<typeof createKubelet>;
 
-async function httpOk(ip: string, port: number, path: string): Promise<boolean> {
+/** One HTTP readiness check, failing in the kubelet's words (the status the app gave, or why nothing answered). */
+async function httpProbe(ip: string, port: number, path: string): Promise<{ ok: boolean; why: string }> {
+  const url = `http://${ip}:${port}${path}`;
   try {
-    const res = await fetch(`http://${ip}:${port}${path}`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
     await res.arrayBuffer();
-    return res.status >= 200 && res.status < 400;
-  } catch {
-    return false;
+    return { ok: res.status >= 200 && res.status < 400, why: `HTTP probe failed with statuscode: ${res.status}` };
+  } catch (err) {
+    return { ok: false, why: `Get "${url}": ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}` };
   }
 }

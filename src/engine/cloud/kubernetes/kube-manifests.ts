@@ -1,4 +1,4 @@
-import type { V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Pod, V1ReplicaSet, V1SecurityContext, V1Service } from '@kubernetes/client-node';
 import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import { Service } from 'kubernetes-models/v1/Service';
 import type { Capacity } from '../../../shared/domain/server-group';
@@ -44,6 +44,28 @@ export interface GroupManifest {
   loadBalancers: string[];
   healthCheckPath: string;
   userData?: string | undefined;
+  /** The recipe's `run.user` (`name` or `uid[:gid]`); the image's config runs it either way. */
+  runAsUser?: string | undefined;
+}
+
+/**
+ * What PodSecurity's `restricted` level asks of a container, so Kiln's pods run in namespaces that
+ * enforce it: no privilege escalation and the runtime's seccomp profile always (an app that serves
+ * HTTP needs neither), and for a numeric non-root `run.user` also runAsNonRoot with that uid and no
+ * capabilities. A user name gets no runAsNonRoot: the kubelet cannot check a name against root and
+ * refuses such a pod (CreateContainerConfigError), and root (or no user) keeps its capabilities.
+ */
+export function containerSecurity(user: string | undefined): V1SecurityContext {
+  const always: V1SecurityContext = { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } };
+  const numeric = /^([0-9]+)(?::([0-9]+))?$/.exec(user ?? '');
+  if (!numeric || Number(numeric[1]) === 0) return always;
+  return {
+    ...always,
+    runAsNonRoot: true,
+    runAsUser: Number(numeric[1]),
+    ...(numeric[2] !== undefined ? { runAsGroup: Number(numeric[2]) } : {}),
+    capabilities: { drop: ['ALL'] },
+  };
 }
 
 /**
@@ -93,6 +115,7 @@ export function replicaSetManifest(g: GroupManifest): V1ReplicaSet {
                 { name: 'KILN_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
               ],
               readinessProbe: { httpGet: { path: g.healthCheckPath, port: APP_PORT }, periodSeconds: 2, failureThreshold: 3 },
+              securityContext: containerSecurity(g.runAsUser),
             },
           ],
         },

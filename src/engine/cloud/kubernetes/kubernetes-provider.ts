@@ -170,9 +170,17 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         if (kubeCode(err) === 404) return undefined;
         return fail(`read server group '${spec.name}' in namespace '${spec.region}'`)(err);
       });
-      if (existing) throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}`, 'name');
-      let healthCheckPath = '/health';
-      for (const name of spec.loadBalancers) healthCheckPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
+      if (existing) {
+        // Whose it is tells the user what to do: another Kiln's group is not adopted (two Kilns on one namespace must not fight over it).
+        const owner = existing.metadata?.labels?.[LABEL.kilnId];
+        const whose = owner === kilnId ? '' : owner ? `, made by another Kiln (kiln-id ${owner}) that this one does not manage` : ', not made by Kiln';
+        throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}${whose}`, 'name');
+      }
+      // The readiness probe asks the app itself: the recipe's health path when it says one (a balancer's
+      // check path is another app's guess, and a pod probed on a path it 404s never becomes ready).
+      let balancerPath: string | undefined;
+      for (const name of spec.loadBalancers) balancerPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
+      const healthCheckPath = found.healthPath ?? balancerPath ?? '/health';
       const { ref: image, pullRef } = await pullReference(account, found, options.publisher);
       const pullSecret = await ensurePullSecret(c, { kilnId, account, credentials: options.credentials, namespace: spec.region }, fail);
       const manifest = replicaSetManifest({
@@ -187,6 +195,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         loadBalancers: spec.loadBalancers,
         healthCheckPath,
         userData: spec.userData,
+        runAsUser: found.user,
       });
       await c.apps.createNamespacedReplicaSet({ namespace: spec.region, body: manifest }).catch(fail(`create server group '${spec.name}' in namespace '${spec.region}'`));
       const key = { account: spec.account, region: spec.region, name: spec.name };

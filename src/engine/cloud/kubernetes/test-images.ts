@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 
 const SAMPLE_APP = join(import.meta.dirname, '..', 'images', 'sample-app.mjs');
+/** An app that serves its health on /ready and 404s elsewhere (see probe-app.mjs). */
+export const PROBE_APP = join(import.meta.dirname, 'probe-app.mjs');
 const dir = join(tmpdir(), 'kiln-fake-k8s-images');
 mkdirSync(dir, { recursive: true });
 const SAY_DONE = join(dir, 'say-done.mjs');
@@ -14,9 +16,10 @@ writeFileSync(FAIL, "process.stdout.write('migration failed: table exists\\n'); 
 /** The registry the test account pulls from. */
 export const TEST_REGISTRY = 'registry.test';
 
-/** What the fake's nodes can pull: Kiln's sample app, a job that succeeds and one that fails; nothing else. */
+/** What the fake's nodes can pull: Kiln's sample app, the probe app, a job that succeeds and one that fails; nothing else. */
 export const SAMPLE_IMAGES: Record<string, string> = {
   [`${TEST_REGISTRY}/sample-app`]: SAMPLE_APP,
+  [`${TEST_REGISTRY}/probe-app`]: PROBE_APP,
   [`${TEST_REGISTRY}/say-done`]: SAY_DONE,
   [`${TEST_REGISTRY}/fail`]: FAIL,
 };
