@@ -189,6 +189,8 @@ export interface ExecutionRepository {
     refId: string,
     patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context' | 'tasks'>>,
     expect?: { status: ExecutionStatus; lease?: ExecutionLease },
+    /** An event telling of the change, stored in the same statement only when the write took; `stored` gets it. */
+    told?: { event: NewKilnEvent; stored: (event: KilnEvent) => void },
   ): Promise<boolean>;
 }
 

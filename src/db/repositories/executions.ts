@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors';
 import { ExecutionStatus } from '../../shared/domain/execution';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 import { listPendingJudgmentRows } from './pending-judgments';
+import { appendEventCte, eventParams, ID_SLOTS, toEvent, type EventRow } from './events';
 import { decodeCursor, encodeCursor, EXECUTION, withStages } from './execution-rows';
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
@@ -252,14 +253,15 @@ export function executionRepository(db: Session): ExecutionRepository {
       return rowCount > 0;
     },
 
-    async updateStage(id, refId, patch, expect) {
-      const { rowCount } = await db.query(
-        `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
+    async updateStage(id, refId, patch, expect, told) {
+      // The event telling of the change is stored by the same statement, only when the write took:
+      // one round trip and one commit per transition instead of two, and never one without the other.
+      const update = `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
            ended_at = coalesce($5::timestamptz, ended_at), outputs = coalesce($6::jsonb, outputs),
            error = coalesce($7, error), context = coalesce($8::jsonb, context), tasks = coalesce($10::jsonb, tasks)
          where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)
-           and ($11::text is null or ${HELD('$11', '$12')})`,
-        [
+           and ($11::text is null or ${HELD('$11', '$12')})`;
+      const params = [
           id,
           refId,
           patch.status ?? null,
@@ -272,9 +274,18 @@ export function executionRepository(db: Session): ExecutionRepository {
           patch.tasks ? JSON.stringify(patch.tasks) : null,
           expect?.lease?.owner ?? null,
           expect?.lease?.token ?? 0,
-        ],
+        ];
+      if (!told) return (await db.query(update, params)).rowCount > 0;
+      const { rows } = await db.query<{ updated: number; event: EventRow | null }>(
+        `with changed as (${update} returning 1), ${appendEventCte(13, 'exists (select 1 from changed)')}
+         select (select count(*) from changed)::int as updated, (select row_to_json(appended) from appended) as event`,
+        [...params, ...eventParams(told.event)],
       );
-      return rowCount > 0;
+      const { updated, event } = rows[0]!;
+      if (updated === 0) return false;
+      if (!event) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
+      told.stored(toEvent(typeof event === 'string' ? (JSON.parse(event) as EventRow) : event));
+      return true;
     },
   };
 }
