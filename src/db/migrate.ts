@@ -33,6 +33,7 @@ import { eventsCommitOrderSchema } from './migrations/250-events-commit-order';
 import { registryTriggerCursorsSchema } from './migrations/260-registry-trigger-cursors';
 import { executionLogCursorSchema } from './migrations/270-execution-log-cursor';
 import { imageClaimsSchema } from './migrations/275-image-claims';
+import { enginePresenceSchema } from './migrations/310-engine-presence';
 import type { Session } from './types';
 
 export interface Migration {
@@ -83,6 +84,7 @@ export const MIGRATIONS: readonly Migration[] = [
   registryTriggerCursorsSchema,
   executionLogCursorSchema,
   imageClaimsSchema,
+  enginePresenceSchema,
 ];
 
 /**

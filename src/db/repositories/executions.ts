@@ -164,11 +164,13 @@ export function executionRepository(db: Session): ExecutionRepository {
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
              -- Not even its own owner's: a process advances executions side by side, never one twice at once.
-             and (lease_until is null or lease_until < $3)
+             -- or whose owner died (its presence lock is free: migration 310), at once rather than when the lease runs out.
+             and (lease_until is null or lease_until < $3 or kiln_owner_gone(lease_owner))
              and (woken or wake_at is null or wake_at <= $3)
              -- Left to the process that can take its next step (the local cloud's, or the one watching its
              -- jobs, until the poll: it may have died): no claim just to put it back.
-             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3)
+             and (needs_lease is null or needs_lease = any($5::text[])
+               or (needs_lease like 'process:%' and (wake_at <= $3 or kiln_owner_gone(substr(needs_lease, 9))))
                -- A container account's lease nobody holds now (its holder died or stopped): any process may step it,
                -- which makes that account's provider here and takes the lease (providers are made on first use, so a
                -- process that never used the account holds none; without this it would wait forever).
@@ -224,8 +226,11 @@ export function executionRepository(db: Session): ExecutionRepository {
       await db.query(`update executions set status = 'RUNNING', ended_at = null, woken = true where id = $1`, [id]);
     },
 
-    async wake(id) {
-      await db.query(`update executions set woken = true where id = $1`, [id]);
+    async wake(id, anyProcess = false) {
+      await db.query(
+        `update executions set woken = true, needs_lease = case when $2 and needs_lease like 'process:%' then null else needs_lease end where id = $1`,
+        [id, anyProcess],
+      );
     },
 
     async updateExecution(id, patch, expect) {
