@@ -35,7 +35,6 @@ const SELECT = `
   select id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at
   from events`;
 
-export type EventRow = Row;
 type Row = { id: number; type: string; application: string | null; executionId: string | null; data: unknown; at: string };
 
 /**
@@ -52,20 +51,20 @@ export const appendEventCte = (at: number, when = 'true') => `me as materialized
     returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at
   )`;
 
-/** Validated before storing: a bad event would otherwise fail every reader of the log, later. */
-export function eventParams(event: NewKilnEvent): unknown[] {
+/** Validated before storing: a bad event would otherwise fail every reader of the log, later. `checked` is it as stored, but its id and time. */
+export function eventParams(event: NewKilnEvent): { params: unknown[]; checked: KilnEvent } {
   const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
-  return [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)];
+  return { params: [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)], checked };
 }
 
 const input = (row: Row) => ({ ...withoutNulls(row), id: Number(row.id), data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data });
-export const toEvent = (row: Row): KilnEvent => parseRow(KilnEvent, input(row), `event ${row.id}`);
+const toEvent = (row: Row): KilnEvent => parseRow(KilnEvent, input(row), `event ${row.id}`);
 
 export function eventRepository(db: Session): EventRepository {
   return {
     async append(event) {
       // One statement, so one round trip; ids of this transaction's earlier events are visible to it.
-      const { rows } = await db.query<Row>(`with ${appendEventCte(1)} select * from appended`, eventParams(event));
+      const { rows } = await db.query<Row>(`with ${appendEventCte(1)} select * from appended`, eventParams(event).params);
       if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
       const row = rows[0]!;
       return toEvent(row);

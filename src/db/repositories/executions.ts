@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors';
 import { ExecutionStatus } from '../../shared/domain/execution';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 import { listPendingJudgmentRows } from './pending-judgments';
-import { appendEventCte, eventParams, ID_SLOTS, toEvent, type EventRow } from './events';
+import { appendEventCte, eventParams, ID_SLOTS } from './events';
 import { decodeCursor, encodeCursor, EXECUTION, withStages } from './execution-rows';
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
@@ -281,15 +281,17 @@ export function executionRepository(db: Session): ExecutionRepository {
           expect?.lease?.token ?? 0,
         ];
       if (!told) return (await db.query(update, params)).rowCount > 0;
-      const { rows } = await db.query<{ updated: number; event: EventRow | null }>(
+      const { params: eventValues, checked } = eventParams(told.event);
+      const { rows } = await db.query<{ updated: number; id: number | null; at: string | null }>(
         `with changed as (${update} returning 1), ${appendEventCte(13, 'exists (select 1 from changed)')}
-         select (select count(*) from changed)::int as updated, (select row_to_json(appended) from appended) as event`,
-        [...params, ...eventParams(told.event)],
+         select (select count(*) from changed)::int as updated, (select id from appended), (select at from appended)`,
+        [...params, ...eventValues],
       );
-      const { updated, event } = rows[0]!;
+      const { updated, id: eventId, at } = rows[0]!;
       if (updated === 0) return false;
-      if (!event) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
-      told.stored(toEvent(typeof event === 'string' ? (JSON.parse(event) as EventRow) : event));
+      if (eventId === null || at === null) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
+      // Parsed once, before it was stored: only its id and time come back.
+      told.stored({ ...checked, id: Number(eventId), at });
       return true;
     },
   };
