@@ -36,7 +36,13 @@ afterEach(async () => {
 async function engineProcess(owner: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, KILN_OWNER: owner, KILN_JOBS_ROOT: roots[roots.push(mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`))) - 1], KILN_LEASE_MS: '60000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      KILN_OWNER: owner,
+      KILN_JOBS_ROOT: roots[roots.push(mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`))) - 1],
+      KILN_LEASE_MS: '60000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

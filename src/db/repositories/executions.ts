@@ -227,10 +227,10 @@ export function executionRepository(db: Session): ExecutionRepository {
     },
 
     async wake(id, anyProcess = false) {
-      await db.query(
-        `update executions set woken = true, needs_lease = case when $2 and needs_lease like 'process:%' then null else needs_lease end where id = $1`,
-        [id, anyProcess],
-      );
+      await db.query(`update executions set woken = true, needs_lease = case when $2 and needs_lease like 'process:%' then null else needs_lease end where id = $1`, [
+        id,
+        anyProcess,
+      ]);
     },
 
     async updateExecution(id, patch, expect) {
@@ -267,19 +267,19 @@ export function executionRepository(db: Session): ExecutionRepository {
          where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)
            and ($11::text is null or ${HELD('$11', '$12')})`;
       const params = [
-          id,
-          refId,
-          patch.status ?? null,
-          patch.startedAt ?? null,
-          patch.endedAt ?? null,
-          patch.outputs ? JSON.stringify(patch.outputs) : null,
-          patch.error ?? null,
-          patch.context ? JSON.stringify(patch.context) : null,
-          expect?.status ?? null,
-          patch.tasks ? JSON.stringify(patch.tasks) : null,
-          expect?.lease?.owner ?? null,
-          expect?.lease?.token ?? 0,
-        ];
+        id,
+        refId,
+        patch.status ?? null,
+        patch.startedAt ?? null,
+        patch.endedAt ?? null,
+        patch.outputs ? JSON.stringify(patch.outputs) : null,
+        patch.error ?? null,
+        patch.context ? JSON.stringify(patch.context) : null,
+        expect?.status ?? null,
+        patch.tasks ? JSON.stringify(patch.tasks) : null,
+        expect?.lease?.owner ?? null,
+        expect?.lease?.token ?? 0,
+      ];
       if (!told) return (await db.query(update, params)).rowCount > 0;
       const { params: eventValues, checked } = eventParams(told.event);
       const { rows } = await db.query<{ updated: number; id: number | null; at: string | null }>(

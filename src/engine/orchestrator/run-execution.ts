@@ -65,7 +65,12 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
     if (deps.leaseLost?.()) throw new LeaseLost();
     // Fenced too: a process whose lease was taken over writes nothing.
     const previous = s.status;
-    const event: NewKilnEvent = { type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous, ...(patch.error ? { error: patch.error } : {}) } };
+    const event: NewKilnEvent = {
+      type: 'stage.status',
+      application: e.application,
+      executionId: e.id,
+      data: { refId: s.refId, status, previous, ...(patch.error ? { error: patch.error } : {}) },
+    };
     let stored: KilnEvent | undefined;
     const told = status !== previous ? { event, stored: (written: KilnEvent) => (stored = written) } : undefined;
     if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }, told))) throw new StaleStage(s.refId);

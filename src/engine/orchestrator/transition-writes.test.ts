@@ -41,7 +41,10 @@ describe('a stage transition', () => {
     await engine.tick();
     const before = (await t.repos.events.after(0, { executionId: id }, 1000)).length;
     const stored: KilnEvent[] = [];
-    const told = { event: { type: 'stage.status' as const, application: 'web', executionId: id, data: { refId: 'w', status: 'SUCCEEDED' as const, previous: 'RUNNING' as const } }, stored: (e: KilnEvent) => void stored.push(e) };
+    const told = {
+      event: { type: 'stage.status' as const, application: 'web', executionId: id, data: { refId: 'w', status: 'SUCCEEDED' as const, previous: 'RUNNING' as const } },
+      stored: (e: KilnEvent) => void stored.push(e),
+    };
     const staleLease = { id, owner: 'someone-else', token: 99 };
     expect(await t.repos.executions.updateStage(id, 'w', { status: 'SUCCEEDED' }, { status: 'RUNNING', lease: staleLease }, told)).toBe(false);
     expect(await t.repos.executions.updateStage(id, 'w', { status: 'SUCCEEDED' }, { status: 'NOT_STARTED' }, told)).toBe(false);
