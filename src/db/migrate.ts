@@ -34,6 +34,7 @@ import { registryTriggerCursorsSchema } from './migrations/260-registry-trigger-
 import { executionLogCursorSchema } from './migrations/270-execution-log-cursor';
 import { imageClaimsSchema } from './migrations/275-image-claims';
 import { accountMetricsSchema } from './migrations/295-account-metrics';
+import { enginePresenceSchema } from './migrations/310-engine-presence';
 import type { Session } from './types';
 
 export interface Migration {
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
   executionLogCursorSchema,
   imageClaimsSchema,
   accountMetricsSchema,
+  enginePresenceSchema,
 ];
 
 /**

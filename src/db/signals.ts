@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { PRESENCE_LOCK_CLASS } from './migrations/310-engine-presence';
 
 /** `work`: an execution became due; `events`: events were appended. */
 export type SignalChannel = 'work' | 'events';
@@ -15,6 +16,12 @@ export interface Signals {
   notify(channel: SignalChannel, mark?: number): void;
   /** Calls onSignal when another process notifies the channel; returns the unsubscribe. */
   listen(channel: SignalChannel, onSignal: (mark: number | undefined) => void): () => void;
+  /**
+   * Says this process (its engine's lease owner) is alive for as long as its listening connection
+   * lives, again after each reconnect: when the process dies, PostgreSQL ends the connection and the
+   * others take its work over at once (migration 310), not when its leases run out.
+   */
+  join?(owner: string): void;
   /** Resolves once this process listens (signals sent before are not heard; the polls find that work). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +48,8 @@ export function createPostgresSignals(opts: {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let owner: string | undefined;
+  let rejoin: NodeJS.Timeout | undefined;
   let listening!: () => void;
   const ready = new Promise<void>((resolve) => (listening = resolve));
 
@@ -69,9 +78,29 @@ export function createPostgresSignals(opts: {
     }
     if (closed) return void (await c.end());
     client = c;
+    void present(c);
     listening();
     // Whatever was signalled while not listening is found by the polls; wake everyone once to be sure.
     for (const set of listeners.values()) for (const fn of set) fn(undefined);
+  };
+  // The row and the lock in one statement: no other process ever sees the row without the lock held
+  // (it would call this process gone). A lock still held by this process's previous connection (not
+  // yet noticed dead by the server after a network cut) is tried again shortly.
+  const present = async (c: pg.Client) => {
+    if (!owner || closed || client !== c) return;
+    try {
+      const { rows } = await c.query<{ ok: boolean }>(
+        `with me as (insert into engine_processes (owner) values ($1) on conflict (owner) do update set joined_at = now() returning lock_key)
+         select pg_try_advisory_lock(${PRESENCE_LOCK_CLASS}, lock_key) as ok from me`,
+        [owner],
+      );
+      if (rows[0]?.ok) return;
+    } catch (err) {
+      opts.onError?.(err);
+    }
+    clearTimeout(rejoin);
+    rejoin = setTimeout(() => void present(c), RECONNECT_MS);
+    rejoin.unref();
   };
   const schedule = () => {
     if (closed || retry) return;
@@ -110,12 +139,19 @@ export function createPostgresSignals(opts: {
       set.add(onSignal);
       return () => void set.delete(onSignal);
     },
+    join(who) {
+      owner = who;
+      if (client) void present(client);
+    },
     ready: () => ready,
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearTimeout(rejoin);
       const c = client;
       client = undefined;
+      // Left, not died: the row goes (its lock with the connection), so nothing it still holds is taken early.
+      if (c && owner) await c.query('delete from engine_processes where owner = $1', [owner]).catch((err: unknown) => opts.onError?.(err));
       await c?.end();
     },
   };

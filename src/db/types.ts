@@ -171,8 +171,12 @@ export interface ExecutionRepository {
    * launched at that time, found stale): whoever wins may start the side effect.
    */
   recordLaunch(lease: ExecutionLease, refId: string, attempt: number, record: Record<string, unknown>, replacing?: string): Promise<boolean>;
-  /** Makes an execution due now (a judgment arrived, a person acted). */
-  wake(id: string): Promise<void>;
+  /**
+   * Makes an execution due now (a judgment arrived, a person acted). `anyProcess`: what happened is
+   * stored where every process reads it (a job's result), so one left to the process watching its
+   * jobs is no longer: whichever process is free takes it, not only that one once it has a worker free.
+   */
+  wake(id: string, anyProcess?: boolean): Promise<void>;
   /** With `expect.status`, applies only while the execution has one of them (false when not); `wake` makes it due. */
   updateExecution(
     id: string,
@@ -189,6 +193,8 @@ export interface ExecutionRepository {
     refId: string,
     patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context' | 'tasks'>>,
     expect?: { status: ExecutionStatus; lease?: ExecutionLease },
+    /** An event telling of the change, stored in the same statement only when the write took; `stored` gets it. */
+    told?: { event: NewKilnEvent; stored: (event: KilnEvent) => void },
   ): Promise<boolean>;
 }
 

@@ -150,7 +150,8 @@ export function createEngine(options: EngineOptions): Engine {
     // A finished job makes its execution due at once instead of at the next poll.
     onExit: (id) => {
       // The process advancing the execution looks again itself; otherwise any process may claim it.
-      if (!leased.nudge(id)) void repos.executions.wake(id).then(work.due, options.onError);
+      // Its result is in job_runs by now, so any process may complete the stage: the one woken first.
+      if (!leased.nudge(id)) void repos.executions.wake(id, true).then(work.due, options.onError);
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -231,6 +232,8 @@ export function createEngine(options: EngineOptions): Engine {
         void checkTriggers().catch((err: unknown) => options.onError?.(err));
       }, 1000);
       work.listen();
+      // Alive as long as this process's database connection: if it dies, the others resume its work at once.
+      options.signals?.join?.(owner);
       work.kick();
     },
 

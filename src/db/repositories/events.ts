@@ -1,4 +1,4 @@
-import { KilnEvent } from '../../shared/api/events';
+import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
 import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { EventRepository, Session } from '../types';
 
@@ -37,26 +37,34 @@ const SELECT = `
 
 type Row = { id: number; type: string; application: string | null; executionId: string | null; data: unknown; at: string };
 
+/**
+ * The CTEs that append one event in the statement that holds them (its params from `$at` on, see
+ * eventParams), named `appended`; `when` gates it (the event is stored only with the write it tells of).
+ */
+export const appendEventCte = (at: number, when = 'true') => `me as materialized (
+    select (pg_current_xact_id()::text::bigint + base) * ${ID_SLOTS} as first from events_clock where ${when}
+  ), slot as materialized (
+    select first + (select count(*) from events where id >= first and id < first + ${ID_SLOTS}) as id, first from me
+  ), appended as (
+    insert into events (id, type, application, execution_id, payload)
+    select id, $${at}, $${at + 1}, $${at + 2}, $${at + 3} from slot where id < first + ${ID_SLOTS}
+    returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at
+  )`;
+
+/** Validated before storing: a bad event would otherwise fail every reader of the log, later. `checked` is it as stored, but its id and time. */
+export function eventParams(event: NewKilnEvent): { params: unknown[]; checked: KilnEvent } {
+  const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
+  return { params: [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)], checked };
+}
+
 const input = (row: Row) => ({ ...withoutNulls(row), id: Number(row.id), data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data });
 const toEvent = (row: Row): KilnEvent => parseRow(KilnEvent, input(row), `event ${row.id}`);
 
 export function eventRepository(db: Session): EventRepository {
   return {
     async append(event) {
-      // Validate before storing: a bad event would otherwise fail every reader of the log, later.
-      const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
       // One statement, so one round trip; ids of this transaction's earlier events are visible to it.
-      const { rows } = await db.query<Row>(
-        `with me as materialized (
-           select (pg_current_xact_id()::text::bigint + base) * ${ID_SLOTS} as first from events_clock
-         ), slot as materialized (
-           select first + (select count(*) from events where id >= first and id < first + ${ID_SLOTS}) as id, first from me
-         )
-         insert into events (id, type, application, execution_id, payload)
-         select id, $1, $2, $3, $4 from slot where id < first + ${ID_SLOTS}
-         returning id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at`,
-        [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)],
-      );
+      const { rows } = await db.query<Row>(`with ${appendEventCte(1)} select * from appended`, eventParams(event).params);
       if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
       const row = rows[0]!;
       return toEvent(row);

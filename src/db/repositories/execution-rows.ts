@@ -28,7 +28,9 @@ export async function withStages(db: Session, rows: Record<string, unknown>[], o
   for (const s of stageRows) {
     const { executionId, ...stage } = withoutNulls(s) as Record<string, unknown>;
     for (const key of ['requisiteStageRefIds', 'config', 'outputs', 'context', 'tasks']) stage[key] = json(stage[key]);
-    byExecution.set(executionId as string, [...(byExecution.get(executionId as string) ?? []), stage]);
+    const list = byExecution.get(executionId as string);
+    if (list) list.push(stage);
+    else byExecution.set(executionId as string, [stage]);
   }
   const input = (r: Record<string, unknown>) => ({
     ...withoutNulls(r),

@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors';
 import { ExecutionStatus } from '../../shared/domain/execution';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 import { listPendingJudgmentRows } from './pending-judgments';
+import { appendEventCte, eventParams, ID_SLOTS } from './events';
 import { decodeCursor, encodeCursor, EXECUTION, withStages } from './execution-rows';
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
@@ -163,11 +164,13 @@ export function executionRepository(db: Session): ExecutionRepository {
            select id from executions
            where status in ('NOT_STARTED', 'RUNNING', 'BUFFERED')
              -- Not even its own owner's: a process advances executions side by side, never one twice at once.
-             and (lease_until is null or lease_until < $3)
+             -- or whose owner died (its presence lock is free: migration 310), at once rather than when the lease runs out.
+             and (lease_until is null or lease_until < $3 or kiln_owner_gone(lease_owner))
              and (woken or wake_at is null or wake_at <= $3)
              -- Left to the process that can take its next step (the local cloud's, or the one watching its
              -- jobs, until the poll: it may have died): no claim just to put it back.
-             and (needs_lease is null or needs_lease = any($5::text[]) or (needs_lease like 'process:%' and wake_at <= $3)
+             and (needs_lease is null or needs_lease = any($5::text[])
+               or (needs_lease like 'process:%' and (wake_at <= $3 or kiln_owner_gone(substr(needs_lease, 9))))
                -- A container account's lease nobody holds now (its holder died or stopped): any process may step it,
                -- which makes that account's provider here and takes the lease (providers are made on first use, so a
                -- process that never used the account holds none; without this it would wait forever).
@@ -223,8 +226,11 @@ export function executionRepository(db: Session): ExecutionRepository {
       await db.query(`update executions set status = 'RUNNING', ended_at = null, woken = true where id = $1`, [id]);
     },
 
-    async wake(id) {
-      await db.query(`update executions set woken = true where id = $1`, [id]);
+    async wake(id, anyProcess = false) {
+      await db.query(`update executions set woken = true, needs_lease = case when $2 and needs_lease like 'process:%' then null else needs_lease end where id = $1`, [
+        id,
+        anyProcess,
+      ]);
     },
 
     async updateExecution(id, patch, expect) {
@@ -252,29 +258,41 @@ export function executionRepository(db: Session): ExecutionRepository {
       return rowCount > 0;
     },
 
-    async updateStage(id, refId, patch, expect) {
-      const { rowCount } = await db.query(
-        `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
+    async updateStage(id, refId, patch, expect, told) {
+      // The event telling of the change is stored by the same statement, only when the write took:
+      // one round trip and one commit per transition instead of two, and never one without the other.
+      const update = `update execution_stages set status = coalesce($3, status), started_at = coalesce($4::timestamptz, started_at),
            ended_at = coalesce($5::timestamptz, ended_at), outputs = coalesce($6::jsonb, outputs),
            error = coalesce($7, error), context = coalesce($8::jsonb, context), tasks = coalesce($10::jsonb, tasks)
          where execution_id = $1 and ref_id = $2 and ($9::text is null or status = $9)
-           and ($11::text is null or ${HELD('$11', '$12')})`,
-        [
-          id,
-          refId,
-          patch.status ?? null,
-          patch.startedAt ?? null,
-          patch.endedAt ?? null,
-          patch.outputs ? JSON.stringify(patch.outputs) : null,
-          patch.error ?? null,
-          patch.context ? JSON.stringify(patch.context) : null,
-          expect?.status ?? null,
-          patch.tasks ? JSON.stringify(patch.tasks) : null,
-          expect?.lease?.owner ?? null,
-          expect?.lease?.token ?? 0,
-        ],
+           and ($11::text is null or ${HELD('$11', '$12')})`;
+      const params = [
+        id,
+        refId,
+        patch.status ?? null,
+        patch.startedAt ?? null,
+        patch.endedAt ?? null,
+        patch.outputs ? JSON.stringify(patch.outputs) : null,
+        patch.error ?? null,
+        patch.context ? JSON.stringify(patch.context) : null,
+        expect?.status ?? null,
+        patch.tasks ? JSON.stringify(patch.tasks) : null,
+        expect?.lease?.owner ?? null,
+        expect?.lease?.token ?? 0,
+      ];
+      if (!told) return (await db.query(update, params)).rowCount > 0;
+      const { params: eventValues, checked } = eventParams(told.event);
+      const { rows } = await db.query<{ updated: number; id: number | null; at: string | null }>(
+        `with changed as (${update} returning 1), ${appendEventCte(13, 'exists (select 1 from changed)')}
+         select (select count(*) from changed)::int as updated, (select id from appended), (select at from appended)`,
+        [...params, ...eventValues],
       );
-      return rowCount > 0;
+      const { updated, id: eventId, at } = rows[0]!;
+      if (updated === 0) return false;
+      if (eventId === null || at === null) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
+      // Parsed once, before it was stored: only its id and time come back.
+      told.stored({ ...checked, id: Number(eventId), at });
+      return true;
     },
   };
 }

@@ -15,6 +15,8 @@ export interface JobRun {
   launchedAt: string;
   heartbeatAt: string;
   logOffset: number;
+  /** Its supervisor's process died (its presence lock is free, migration 310): adoptable now, without waiting for its heartbeat to go stale. */
+  ownerGone?: boolean;
   result?: JobResult;
 }
 
@@ -52,7 +54,7 @@ export interface JobRunRepository {
 const RUN = `
   select execution_id as "executionId", ref_id as "refId", attempt, owner, host, run_dir as "runDir", pgid,
          ${iso('launched_at')} as "launchedAt", ${iso('heartbeat_at')} as "heartbeatAt", log_offset as "logOffset",
-         ${iso('ended_at')} as "endedAt", exit_code as "exitCode", signal, timed_out as "timedOut", error
+         kiln_owner_gone(owner) as "ownerGone", ${iso('ended_at')} as "endedAt", exit_code as "exitCode", signal, timed_out as "timedOut", error
   from job_runs`;
 
 function toRun(r: Record<string, unknown>): JobRun {
@@ -68,6 +70,7 @@ function toRun(r: Record<string, unknown>): JobRun {
     heartbeatAt: r.heartbeatAt as string,
     logOffset: Number(r.logOffset),
   };
+  if (r.ownerGone === true) run.ownerGone = true;
   if (r.endedAt) {
     run.result = {
       endedAt: r.endedAt as string,
@@ -129,7 +132,7 @@ export function jobRunRepository(db: Session): JobRunRepository {
     },
 
     async adopt(k, owner, at, staleBefore) {
-      const { rowCount } = await db.query(`update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and heartbeat_at < $6`, [
+      const { rowCount } = await db.query(`update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and (heartbeat_at < $6 or kiln_owner_gone(owner))`, [
         ...key(k),
         owner,
         at.toISOString(),

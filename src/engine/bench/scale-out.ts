@@ -181,7 +181,7 @@ async function resume() {
       ends.push(performance.now() - killedAt);
     }
     console.log(
-      `resume after kill -9 of one of 2 processes (default 6 s lease): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`,
+      `resume after kill -9 of one of 2 processes (6 s lease; its presence lock, gone with its connection, frees its work at once): its execution${held.length > 1 ? 's' : ''} taken over after ${ends.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`,
     );
     bench('scale-out-resume', 'time to resume after kill -9 (slowest execution)', Math.max(...ends) / 1000, 's');
     await stopAll([b!]);

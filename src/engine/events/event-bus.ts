@@ -5,6 +5,8 @@ import type { Signals } from '../../db/signals';
 export interface EventBus {
   /** Stores the event (the log assigns id and time), then tells this process's subscribers. */
   publish(event: NewKilnEvent): Promise<KilnEvent>;
+  /** Tells the other processes and this one's subscribers of an event already stored (with the write it tells of). */
+  deliver(stored: KilnEvent): void;
   /** Calls onEvent for each matching event published in this process; returns the unsubscribe. */
   subscribe(filter: EventFilter, onEvent: (event: KilnEvent) => void): () => void;
   /**
@@ -21,22 +23,27 @@ export interface EventBus {
  */
 export function createEventBus(repos: Pick<Repositories, 'events'>, onError?: (err: unknown) => void, signals?: Signals): EventBus {
   const subscribers = new Set<{ filter: EventFilter; onEvent: (event: KilnEvent) => void }>();
+  const deliver = (stored: KilnEvent) => {
+    signals?.notify('events', stored.id);
+    // Synchronous, never awaited: a slow or broken subscriber must not stall the engine.
+    for (const subscriber of subscribers) {
+      if (!matchesFilter(stored, subscriber.filter)) continue;
+      try {
+        subscriber.onEvent(stored);
+      } catch (err) {
+        onError?.(err);
+      }
+    }
+  };
 
   return {
     async publish(event) {
       const stored = await repos.events.append(event);
-      signals?.notify('events', stored.id);
-      // Synchronous, never awaited: a slow or broken subscriber must not stall the engine.
-      for (const subscriber of subscribers) {
-        if (!matchesFilter(stored, subscriber.filter)) continue;
-        try {
-          subscriber.onEvent(stored);
-        } catch (err) {
-          onError?.(err);
-        }
-      }
+      deliver(stored);
       return stored;
     },
+
+    deliver,
 
     subscribe(filter, onEvent) {
       const subscriber = { filter, onEvent };

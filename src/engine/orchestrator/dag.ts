@@ -6,9 +6,21 @@ export type StageNode = Pick<StageExecution, 'refId' | 'requisiteStageRefIds' | 
 
 const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'PAUSED', 'SUSPENDED']);
 
+// The engine asks of the same stages array every round while their statuses change in place, so the
+// lookup by refId is kept per array (rebuilt if stages were added) instead of made per call.
+const lookups = new WeakMap<readonly StageNode[], Map<string, StageNode>>();
+const byRefOf = (stages: readonly StageNode[]) => {
+  let byRef = lookups.get(stages);
+  if (!byRef || byRef.size !== stages.length || stages.some((s) => byRef!.get(s.refId) !== s)) {
+    byRef = new Map(stages.map((s) => [s.refId, s]));
+    lookups.set(stages, byRef);
+  }
+  return byRef;
+};
+
 /** Stages whose requisites have all finished in a way that lets them run, and that have not started. */
 export function readyStages(stages: readonly StageNode[]): string[] {
-  const byRef = new Map(stages.map((s) => [s.refId, s]));
+  const byRef = byRefOf(stages);
   return stages
     .filter((s) => s.status === 'NOT_STARTED' && s.requisiteStageRefIds.every((r) => LETS_DOWNSTREAM_RUN.has(byRef.get(r)?.status ?? 'NOT_STARTED')))
     .map((s) => s.refId);

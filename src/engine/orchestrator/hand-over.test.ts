@@ -44,4 +44,33 @@ describe('an execution waiting on a job another process watches', () => {
     expect(await b.tick()).toBe(1);
     expect((await env.repos.executions.get(id))!.stages[0]).toMatchObject({ status: 'RUNNING' });
   });
+
+  it('is completed by another process once its job exited, while the watcher is busy (its result is stored, not only in its memory)', { timeout: 60_000 }, async () => {
+    let bNow = new Date();
+    const make = (owner: string, db: Repositories, now?: () => Date) =>
+      env.track(createEngine({ repos: db, events: createEventBus(db), owner, ...(now ? { now } : {}), jobsRoot: mkdtempSync(join(tmpdir(), `kiln-jobs-${owner}-`)) }));
+    const a = make('a', env.repos);
+    const b = make('b', env.other(), () => bNow);
+    const pipeline = await env.repos.pipelines.create(
+      PipelineDraft.parse({ application: 'web', name: 'handed', stages: [{ refId: 'j', type: 'runJob', name: 'Job', config: { command: 'sleep 1' } }] }),
+      'ana',
+    );
+    const id = (await a.start(pipeline, { type: 'manual', user: 'ana', parameters: {} })).id;
+    const before = new Date(); // earlier than A's poll of the job
+    await a.tick();
+    expect((await env.repos.executions.get(id))!.stages[0]).toMatchObject({ status: 'RUNNING', context: { launchedBy: 'a' } });
+    bNow = before;
+    expect(await b.tick()).toBe(0); // A watches the job: B leaves it alone
+    await a.stop(); // A takes no more work (as if all its workers were busy); its job runs on and its exit is stored
+    const key = { executionId: id, refId: 'j', attempt: 1 };
+    for (let i = 0; i < 200 && !(await env.repos.jobRuns.get(key))?.result; i += 1) await new Promise((r) => setTimeout(r, 50));
+    // The exit's wake follows the stored result a moment later; B's clock stays before A's poll throughout.
+    let took = 0;
+    for (let i = 0; i < 40 && took === 0; i += 1) {
+      took = await b.tick();
+      if (took === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(took).toBe(1);
+    expect((await env.repos.executions.get(id))!).toMatchObject({ status: 'SUCCEEDED', stages: [{ status: 'SUCCEEDED' }] });
+  });
 });

@@ -4,6 +4,7 @@ import { interpolate } from '../../shared/expression/evaluate';
 import { isStageType, stageDefinitions } from '../../shared/stages/registry';
 import type { ExecutionLease, Repositories } from '../../db/types';
 import type { EventBus } from '../events/event-bus';
+import type { KilnEvent, NewKilnEvent } from '../../shared/api/events';
 import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
 import type { HttpCaller } from '../jobs/http-caller';
@@ -58,18 +59,24 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
   const deps: RunDeps = { ...runDeps, onLease: new Map() };
   const { repos, events } = deps;
   const holds = (lease: string) => deps.holds?.(lease) ?? true;
-  const stageEvent = (e: Execution, s: StageExecution, status: ExecutionStatus, error?: string) =>
-    events.publish({ type: 'stage.status', application: e.application, executionId: e.id, data: { refId: s.refId, status, previous: s.status, ...(error ? { error } : {}) } });
   const setStage = async (e: Execution, s: StageExecution, status: ExecutionStatus, patch: Parameters<Repositories['executions']['updateStage']>[2] = {}) => {
     // Compare-and-set on the status this advance last saw: a person (cancel, judge, skip) or another
     // process may have changed the stage meanwhile, and a stale write must not undo that.
     if (deps.leaseLost?.()) throw new LeaseLost();
     // Fenced too: a process whose lease was taken over writes nothing.
-    if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }))) throw new StaleStage(s.refId);
     const previous = s.status;
+    const event: NewKilnEvent = {
+      type: 'stage.status',
+      application: e.application,
+      executionId: e.id,
+      data: { refId: s.refId, status, previous, ...(patch.error ? { error: patch.error } : {}) },
+    };
+    let stored: KilnEvent | undefined;
+    const told = status !== previous ? { event, stored: (written: KilnEvent) => (stored = written) } : undefined;
+    if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }, told))) throw new StaleStage(s.refId);
     // The loaded copy follows every write, so one advance reads the execution once, not once a round.
     Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);
-    if (status !== previous) await stageEvent(e, { ...s, status: previous }, status, patch.error);
+    if (stored) events.deliver(stored);
   };
 
   const loaded = await repos.executions.get(id);

@@ -54,7 +54,7 @@ export const runJobHandler = defineHandler<Config>({
       const run = await repos.jobRuns.get(key);
       if (run?.result) return published(outcome({ state: 'exited', ...run.result }, config));
       const alive = Date.parse(run?.heartbeatAt ?? stage.context.launchedAt);
-      if (now.getTime() - alive < JOB_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
+      if (!run?.ownerGone && now.getTime() - alive < JOB_STALE_MS) return { status: 'RUNNING', wakeAt: soon };
       // Its launcher died before the job started (no job record; or one with no process and no
       // output, adopted here): this process owns the launch now and starts it, once.
       if (!run) return launch(true);

@@ -3,6 +3,7 @@ import { checkTrafficGuard, findTarget, providerFor } from '../cloud/cluster-ops
 import type { CloudProvider } from '../cloud/provider';
 import { defineHandler, type StageHandler, type StepInput, type StepResult } from './handler';
 import { clusterOperationRefusal } from './principal';
+import { EngineError } from '../errors';
 
 /**
  * A one-shot operation on one server group. The first step resolves the target (newest, previous…)
@@ -28,7 +29,13 @@ export function serverGroupOperation<C extends ServerGroupTarget>(
         await providerFor(services.cloud, sg);
         return { status: 'RUNNING', wakeAt: input.now, context: { serverGroup: sg.name } };
       }
-      const sg = await findTarget(repos, execution.application, { ...config, serverGroup: named });
+      const sg = await findTarget(repos, execution.application, { ...config, serverGroup: named }).catch((err: unknown) => {
+        // The group this stage named is gone: destroyed by an earlier step of this stage whose success
+        // was never written (its process died, or lost the lease, right after). What was asked holds.
+        if (guard === 'destroy' && err instanceof EngineError && err.kind === 'not_found') return undefined;
+        throw err;
+      });
+      if (!sg) return done(named);
       const provider = await providerFor(services.cloud, sg);
       if (guard && stage.context.acted !== true) await checkTrafficGuard(repos, sg, guard);
       return act(provider, { account: sg.account, region: sg.region, name: sg.name }, input);
