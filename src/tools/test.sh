@@ -63,9 +63,10 @@ bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubbl
 bash src/tools/ensure-qemu.sh
 # The container provider's tests run against a real Docker Engine API: a throwaway Podman service
 # (installed when missing, started on a private socket and storage, stopped and removed afterwards).
-# The registry push tests push to a real registry: Debian's docker-registry, started the same way.
+# The registry push tests push to a real registry: Debian's docker-registry, started the same way;
+# Kubernetes canaries are judged by a real Prometheus (Debian's package), also started the same way.
 VM_TESTS=src/engine/cloud/qemu/**,src/engine/bakery/vm-image.test.ts,src/engine/bakery/checks/qemu-boot.test.ts
-KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh bash src/tools/with-prometheus.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "production traffic through a Kiln crash (alone: it measures 500 req/s through a real Kiln's balancer)"
 npx vitest run src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-balancer-restart.json"

@@ -13,6 +13,8 @@ import { type KubernetesHarness, openKubernetesHarness } from './kubernetes-harn
 const PROMETHEUS = process.env.KILN_TEST_PROMETHEUS_URL;
 const TARGETS = process.env.KILN_TEST_PROMETHEUS_TARGETS;
 const SKIP_REASON = 'KILN_TEST_PROMETHEUS_URL is unset: run through src/tools/with-prometheus.sh to judge canaries by a real Prometheus';
+// In CI (npm test runs this file under with-prometheus.sh) a missing Prometheus is a failure: a skipped canary test would look green.
+if ((!PROMETHEUS || !TARGETS) && process.env.CI) throw new Error(SKIP_REASON);
 if (!PROMETHEUS || !TARGETS) console.warn(`kubernetes-canary-prometheus.test.ts skipped: ${SKIP_REASON}`);
 
 const WHERE = { account: 'k8s', region: 'east' };
