@@ -71,9 +71,23 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     return principal;
   };
 
+  // A token is presented on every request of a script or monitor: its SHA-256 took a tenth of a
+  // cached request's CPU. The hash of a string never changes, so remembering it needs no
+  // invalidation; the bound only caps memory against callers sending endless made-up tokens.
+  const hashes = new Map<string, string>();
+  const hashOf = (secret: string) => {
+    let hash = hashes.get(secret);
+    if (hash === undefined) {
+      if (hashes.size >= 10_000) hashes.clear();
+      hash = secretHash(secret);
+      hashes.set(secret, hash);
+    }
+    return hash;
+  };
+
   /** The principal, synchronously when it is cached and the epoch needs no read (PGlite), else later. */
   const load = (secret: string, kind: 'token' | 'session', now: Date): Principal | undefined | Promise<Principal | undefined> => {
-    const hash = secretHash(secret);
+    const hash = hashOf(secret);
     const key = `${kind[0]}:${hash}`;
     const epoch = authEpoch();
     if (typeof epoch === 'number') return principals.get(key, now, epoch) ?? principals.load(key, now, epoch, lookup(hash, kind, now));
