@@ -43,7 +43,8 @@ async function serve(path: string): Promise<{ app: FastifyInstance; url: string;
   // BENCH_ADMIN=false profiles a caller with grants on one application (the per-caller filtering).
   const admin = process.env.BENCH_ADMIN !== 'false';
   await repos.users.create({ name, displayName: 'Prof', passwordHash: 'unused', admin, createdAt: new Date().toISOString() });
-  if (!admin) await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: [{ resourceType: 'application', resource: 'storefront', permission: 'READ' }] });
+  if (!admin)
+    await repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: [{ resourceType: 'application', resource: 'storefront', permission: 'READ' }] });
   const token = (await createToken(repos, name, 'profile', new Date())).secret;
   const { port } = app.server.address() as import('node:net').AddressInfo;
   return {

@@ -41,5 +41,9 @@ export function topFrames(profile: CpuProfile, requests: number, top = 25): stri
       .slice(0, top)
       .map(([name, us]) => `    ${((us / busy) * 100).toFixed(1).padStart(5)} %  ${(us / Math.max(1, requests)).toFixed(2).padStart(6)} µs/req  ${name}`),
   ];
-  return [`  busy ${(busy / 1000).toFixed(0)} ms in the profile, ${(busy / Math.max(1, requests)).toFixed(1)} µs per request`, ...list('by package', packages), ...list('by frame (self time)', frames)].join('\n');
+  return [
+    `  busy ${(busy / 1000).toFixed(0)} ms in the profile, ${(busy / Math.max(1, requests)).toFixed(1)} µs per request`,
+    ...list('by package', packages),
+    ...list('by frame (self time)', frames),
+  ].join('\n');
 }

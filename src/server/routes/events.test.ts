@@ -106,7 +106,8 @@ describe('GET /api/events (SSE)', () => {
     // 150 events of 40 KB: far more than the stalled socket's buffers hold.
     const lines = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(195)}`);
     const published: number[] = [];
-    for (let i = 0; i < 150; i += 1) published.push((await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'build', firstSeq: i * 200, lines } })).id);
+    for (let i = 0; i < 150; i += 1)
+      published.push((await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'build', firstSeq: i * 200, lines } })).id);
     await reading.waitFor((m) => events(m).at(-1)?.id === published.at(-1), 'the last event', 30_000);
     expect(events(reading.messages).map((m) => m.id)).toEqual(published);
 
