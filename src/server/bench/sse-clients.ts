@@ -11,6 +11,8 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -21,11 +23,14 @@ import { createEventBus } from '../../engine/index';
 import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 import { percentile } from '../../shared/percentile';
+import { topFrames, type CpuProfile } from './profile-summary';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LINES_PER_EVENT = 10;
+/** Streams being opened at once. */
+const CONNECTING = 200;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -41,8 +46,8 @@ async function clients(url: string, token: string, count: number): Promise<void>
   let open = 0;
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const requests: http.ClientRequest[] = [];
-  await new Promise<void>((resolve, reject) => {
-    for (let i = 0; i < count; i += 1) {
+  const connect = () =>
+    new Promise<void>((resolve, reject) => {
       const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
         res.setEncoding('utf8');
@@ -61,12 +66,22 @@ async function clients(url: string, token: string, count: number): Promise<void>
           }
         });
         open += 1;
-        if (open === count) resolve();
+        resolve();
       });
       req.on('error', reject);
       requests.push(req);
+    });
+  // A few hundred connecting at a time, as browsers arriving over a while would: 5,000 SYNs in one
+  // burst overflow the listen queue and the kernel resets some, which measures the kernel, not Kiln.
+  let next = 0;
+  const opener = async () => {
+    while (next < count) {
+      next += 1;
+      await connect();
     }
-  });
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECTING, count) }, opener));
+  if (open !== count) throw new Error(`${open} of ${count} streams opened`);
   const cpuAtReady = process.cpuUsage();
   process.send?.({ type: 'ready' });
   process.on('message', (m: { type: string }) => {
@@ -83,7 +98,7 @@ async function main(): Promise<void> {
   const repos = createRepositories(db);
   const events = createEventBus(repos);
   const app = await buildApp({ db, repos, events, version: 'bench', logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   // The stream needs a signed-in reader since auth landed; an admin token reads every application.
@@ -113,6 +128,13 @@ async function main(): Promise<void> {
   const total = RATE * SECONDS;
   // CPU of each side over the same span: which one the latency waits for, server or clients.
   const serverCpu = process.cpuUsage();
+  // BENCH_PROFILE=file.cpuprofile: where the server's time goes while it broadcasts (the top frames are printed).
+  const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   let seq = 1;
   for (let i = 0; i < total; i += 1) {
     const at = now();
@@ -123,6 +145,11 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
   }
   await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last deliveries land
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    console.log(topFrames(profile as CpuProfile, CLIENTS * total, Number(process.env.BENCH_TOP ?? 25)));
+  }
   const used = process.cpuUsage(serverCpu);
   const serverCpuMs = (used.user + used.system) / 1000;
   const { latencies, cpuMs: clientCpuMs } = await new Promise<{ latencies: number[]; cpuMs: number }>((resolve) => {
@@ -159,7 +186,10 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'clients') {
-  void clients(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
+  clients(process.argv[3]!, process.argv[4]!, Number(process.argv[5])).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 } else {
   main().catch((err: unknown) => {
     console.error(err);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Repositories } from '../../db/types';
 import { maskUrl } from '../../shared/domain/pipeline-secrets';
 import { isCredentialHeader } from '../../shared/domain/stage-secrets';
@@ -66,8 +66,17 @@ function actor(request: FastifyRequest): string {
 export function auditLog(app: FastifyInstance, deps: { repos: Repositories; now: () => Date }): void {
   // onSend, not onResponse: the entry is written before the answer leaves, so whoever got an answer
   // (a test, a script checking the log) can rely on finding it.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (SAFE.has(request.method)) return payload;
+  // Callback-style so that reads (nearly every request) pass without a promise of their own.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (SAFE.has(request.method)) {
+      done(null, payload);
+      return;
+    }
+    void record(request, reply).then(() => done(null, payload));
+  });
+
+  /** Never rejects: a failed write is logged, and the answer still goes out. */
+  async function record(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const path = storableText(request.url.split('?')[0] ?? '', 2_000);
     try {
       await deps.repos.audit.append({
@@ -83,6 +92,5 @@ export function auditLog(app: FastifyInstance, deps: { repos: Repositories; now:
     } catch (err) {
       request.log.error({ err }, 'could not write the audit log');
     }
-    return payload;
-  });
+  }
 }

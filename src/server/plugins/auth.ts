@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
 import type { Repositories, Session } from '../../db/types';
-import { accessFor } from '../auth/access-rules';
+import { accessFor, type Access } from '../auth/access-rules';
 import { createAuthEpoch } from '../auth/auth-epoch';
 import { createLastUsedRecorder } from '../auth/last-used';
 import { createPrincipalCache, type Principal } from '../auth/principal-cache';
@@ -58,56 +58,72 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
   const lastUsed = createLastUsedRecorder(repos, (err) => app.log.warn({ err }, 'recording credential use failed'));
   app.addHook('onClose', () => lastUsed.flush());
 
-  const load = async (secret: string, kind: 'token' | 'session', now: Date): Promise<Principal | undefined> => {
-    const hash = secretHash(secret);
-    return principals.load(`${kind[0]}:${hash}`, now, await authEpoch(), async () => {
-      let principal: Principal | undefined;
-      if (kind === 'token') {
-        const token = await repos.credentials.findToken(hash, now);
-        if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
-      } else {
-        const session = await repos.credentials.findSession(hash, now);
-        if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
-      }
-      if (principal?.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
-      return principal;
-    });
+  const lookup = (hash: string, kind: 'token' | 'session', now: Date) => async (): Promise<Principal | undefined> => {
+    let principal: Principal | undefined;
+    if (kind === 'token') {
+      const token = await repos.credentials.findToken(hash, now);
+      if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
+    } else {
+      const session = await repos.credentials.findSession(hash, now);
+      if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
+    }
+    if (principal?.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
+    return principal;
   };
 
-  app.addHook('onRequest', async (request) => {
-    refuseCrossSite(request);
-    const now = deps.now();
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    let principal: Principal | undefined;
-    if (bearer) {
-      principal = await load(bearer, 'token', now);
-      if (!principal) throw new HttpError(401, 'unauthorized', 'This API token is unknown, revoked or expired.', 'authorization');
-    } else {
-      const session = request.cookies[SESSION_COOKIE];
-      if (session) principal = await load(session, 'session', now);
+  // A token is presented on every request of a script or monitor: its SHA-256 took a tenth of a
+  // cached request's CPU. The hash of a string never changes, so remembering it needs no
+  // invalidation; the bound only caps memory against callers sending endless made-up tokens.
+  const hashes = new Map<string, string>();
+  const hashOf = (secret: string) => {
+    let hash = hashes.get(secret);
+    if (hash === undefined) {
+      if (hashes.size >= 10_000) hashes.clear();
+      hash = secretHash(secret);
+      hashes.set(secret, hash);
     }
+    return hash;
+  };
+
+  /** The principal, synchronously when it is cached and the epoch needs no read (PGlite), else later. */
+  const load = (secret: string, kind: 'token' | 'session', now: Date): Principal | undefined | Promise<Principal | undefined> => {
+    const hash = hashOf(secret);
+    const key = `${kind[0]}:${hash}`;
+    const epoch = authEpoch();
+    if (typeof epoch === 'number') return principals.get(key, now, epoch) ?? principals.load(key, now, epoch, lookup(hash, kind, now));
+    return epoch.then((read) => principals.load(key, now, read, lookup(hash, kind, now)));
+  };
+
+  // Every request passes these hooks, so they are callback-style with a synchronous path: an async
+  // hook costs promises and microtask turns per request even when nothing is awaited.
+  // A named function, not a closure per request: the dev and production runtimes (tsx) name every
+  // closure they create, which costs a property definition each time.
+  const signIn = (request: FastifyRequest, bearer: string | undefined, principal: Principal | undefined, now: Date) => {
+    if (bearer && !principal) throw new HttpError(401, 'unauthorized', 'This API token is unknown, revoked or expired.', 'authorization');
     if (!principal) return;
     lastUsed.used(principal.credential, now);
     if (principal.me) request.me = principal.me;
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    const now = deps.now();
+    const authorization = request.headers.authorization;
+    const bearer = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    let found: Principal | undefined | Promise<Principal | undefined>;
+    try {
+      refuseCrossSite(request);
+      const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
+      found = bearer ? load(bearer, 'token', now) : session ? load(session, 'session', now) : undefined;
+      if (!(found instanceof Promise)) signIn(request, bearer, found, now);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (found instanceof Promise) found.then((principal) => signIn(request, bearer, principal, now)).then(() => done(), done);
+    else done();
   });
 
   const hidden = new WeakMap<FastifyRequest, { message: string; field: string }>();
-  // Before validation, so a caller who may not use a route learns nothing from its 400s.
-  app.addHook('preValidation', async (request) => {
-    const url = request.routeOptions.url;
-    const access = accessFor(request.method, url);
-    if (!access) {
-      request.log.error({ method: request.method, url }, 'route has no access rule');
-      throw new HttpError(403, 'forbidden', `No access rule covers ${request.method} ${url ?? request.url}, so it is refused.`);
-    }
-    if (access.kind === 'public') return;
-    const me = request.me;
-    if (!me) throw new HttpError(401, 'unauthorized', 'Sign in first, or send an API token (Authorization: Bearer …).');
-    if (access.kind === 'signedIn') return;
-    if (access.kind === 'admin') {
-      if (!me.user.admin) throw new HttpError(403, 'forbidden', 'Only an admin may do this.', 'permission');
-      return;
-    }
+  const mayUseApplication = async (request: FastifyRequest, me: Me, access: Extract<Access, { kind: 'permission' }>) => {
     const application = await access.application(request, repos);
     if (application === undefined) return; // nothing there: the route answers its own 404
     const account = access.account?.(request);
@@ -121,10 +137,40 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
       const where = `application '${application}'${account ? ` and account '${account}'` : ''}`;
       throw new HttpError(403, 'forbidden', `${me.user.name} lacks ${access.permission} permission on ${where}.`, 'permission');
     }
+  };
+  /** Throws when the caller may not use the route; a promise only when an application must be looked up. */
+  const authorize = (request: FastifyRequest): Promise<void> | undefined => {
+    const url = request.routeOptions.url;
+    const access = accessFor(request.method, url);
+    if (!access) {
+      request.log.error({ method: request.method, url }, 'route has no access rule');
+      throw new HttpError(403, 'forbidden', `No access rule covers ${request.method} ${url ?? request.url}, so it is refused.`);
+    }
+    if (access.kind === 'public') return undefined;
+    const me = request.me;
+    if (!me) throw new HttpError(401, 'unauthorized', 'Sign in first, or send an API token (Authorization: Bearer …).');
+    if (access.kind === 'signedIn') return undefined;
+    if (access.kind === 'admin') {
+      if (!me.user.admin) throw new HttpError(403, 'forbidden', 'Only an admin may do this.', 'permission');
+      return undefined;
+    }
+    return mayUseApplication(request, me, access);
+  };
+  // Before validation, so a caller who may not use a route learns nothing from its 400s.
+  app.addHook('preValidation', (request, _reply, done) => {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = authorize(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (pending) pending.then(() => done(), done);
+    else done();
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const unknown = hidden.get(request);
-    if (unknown) throw new HttpError(404, 'not_found', unknown.message, unknown.field);
+    done(unknown ? new HttpError(404, 'not_found', unknown.message, unknown.field) : undefined);
   });
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
@@ -18,7 +19,7 @@ const connections: SseConnection[] = [];
 beforeEach(async () => {
   test = await openTestDatabase();
   bus = createEventBus(test.repos);
-  app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25 } });
+  app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25, slowClientMs: 1_000 } });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   await test.repos.users.create({ name: 'ana', displayName: 'Ana', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
   token = (await createToken(test.repos, 'ana', 'sse tests', new Date())).secret;
@@ -93,6 +94,33 @@ describe('GET /api/events (SSE)', () => {
     expect(new Set(received).size).toBe(received.length);
     expect(received).toEqual(stored);
   });
+
+  it('closes a client that stopped reading, while a reading client gets every event once and in order', async () => {
+    // A client that stops reading after the headers (a frozen tab, a stalled proxy): only the kernel's buffers hold its data.
+    const stalled = net.connect(Number(new URL(base).port), '127.0.0.1');
+    stalled.write(`GET /api/events?execution=${EXEC} HTTP/1.1\r\nHost: kiln\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    let stalledText = '';
+    await new Promise<void>((resolve) => stalled.once('data', (chunk) => ((stalledText += chunk.toString()), stalled.pause(), resolve())));
+    const reading = await connect(`/api/events?execution=${EXEC}`);
+
+    // 150 events of 40 KB: far more than the stalled socket's buffers hold.
+    const lines = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(195)}`);
+    const published: number[] = [];
+    for (let i = 0; i < 150; i += 1)
+      published.push((await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'build', firstSeq: i * 200, lines } })).id);
+    await reading.waitFor((m) => events(m).at(-1)?.id === published.at(-1), 'the last event', 30_000);
+    expect(events(reading.messages).map((m) => m.id)).toEqual(published);
+
+    // The stalled client was cut off (its EventSource would reconnect with Last-Event-ID): reading what
+    // its buffers held ends in the close, a whole number of events short of the end.
+    const ended = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    stalled.on('data', (chunk) => (stalledText += chunk.toString()));
+    stalled.resume();
+    await ended;
+    const got = [...stalledText.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(got.length).toBeLessThan(published.length);
+    expect(got).toEqual(published.slice(0, got.length));
+  }, 60_000);
 
   it('replays from `after` and sees events another process stored (poll fallback)', async () => {
     const old = await bus.publish(stage('web', 'old'));

@@ -6,7 +6,7 @@ import { EventCursor, LAST_EVENT_ID_HEADER, streamEvents, type EventFilter } fro
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
 import { HttpError } from '../plugins/error-handler';
-import { createEventHub, formatEvent, type HubOptions } from './event-hub';
+import { createEventHub, formatEvent, type HubOptions, type SseSink } from './event-hub';
 
 export interface SseOptions extends Partial<Omit<HubOptions, 'heartbeatMs' | 'pollMs' | 'pageSize'>> {
   /** How often an idle stream sends `: keep-alive`, so proxies and browsers keep it open. */
@@ -61,12 +61,23 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
       reply.raw.flushHeaders();
 
       const raw = reply.raw;
+      const socket = raw.socket;
+      // Messages go to the socket as ready-made chunks (encoded once per event for every client)
+      // rather than through the response, which frames and encodes each write for each client and
+      // defers its flush to another tick. An HTTP/1.0 client gets no chunked body: plain text then.
+      const chunked = raw.chunkedEncoding;
+      const sink: SseSink = {
+        write: (text, chunk) => (socket ? socket.write(chunked ? chunk : text) : raw.write(text)),
+        once: (event, listener) => (socket ?? raw).once(event, listener),
+        removeListener: (event, listener) => (socket ?? raw).removeListener(event, listener),
+        destroy: () => raw.destroy(),
+      };
       // Every client of one filter shares the hub's single reader of the event log; `visible` drops
       // events of applications this user may not read (their ids still advance the stream).
       const unsubscribe = hub.subscribe(
         filter,
         from,
-        raw,
+        sink,
         (event) => event.application === undefined || canRead(request, event.application),
         (err) => reply.log.warn({ err }, 'event stream: reading the event log failed'),
       );
@@ -74,7 +85,7 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
         end: () => {
           unsubscribe();
           // A client that stopped reading would keep end() from finishing, and with it server.close().
-          if (raw.writableNeedDrain) raw.destroy();
+          if (raw.writableNeedDrain || socket?.writableNeedDrain) raw.destroy();
           else raw.end();
         },
       };

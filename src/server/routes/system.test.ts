@@ -3,15 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/types';
 import { openTestDatabase } from '../../db/test-database';
 import { buildApp } from '../app';
+import { Health } from '../../shared/api/system';
+import { quarantineRow, resetQuarantine, setQuarantineLog } from '../../db/quarantine';
+import { asTestAdmin } from '../test-app';
 
 let app: FastifyInstance;
 let db: Database;
 let close: () => Promise<void>;
+let adminToken: string;
 
 beforeAll(async () => {
   const opened = await openTestDatabase();
   db = opened.db;
   app = await buildApp({ db, repos: opened.repos, version: '0.0.0-test' });
+  adminToken = await asTestAdmin(app, opened.repos, { inject: false });
   close = async () => {
     await app.close();
     await opened.close();
@@ -68,5 +73,26 @@ describe('health', () => {
     const res = await app.inject('/api/health');
     expect(res.json()).toMatchObject({ status: 'degraded', database: { ok: false } });
     query.mockRestore();
+  });
+
+  it("answers monitoring with an admin's token from the shared answer, yet still names quarantined rows to admins", async () => {
+    const asAdmin = { url: '/api/health', headers: { authorization: `Bearer ${adminToken}` } };
+    const built = vi.spyOn(Health, 'parse');
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => app.inject(i % 2 ? asAdmin : '/api/health')));
+    // One answer built for the admins and the anonymous callers alike: nothing in it is for admins only.
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers[1]!.json()).toMatchObject({ status: 'ok', quarantinedCount: 0, quarantined: [] });
+    expect(built).toHaveBeenCalledTimes(1);
+
+    setQuarantineLog(() => undefined);
+    quarantineRow('images', 'storefront:v9', 'build.git.commit: Too big');
+    try {
+      const [admin, stranger] = await Promise.all([app.inject(asAdmin), app.inject('/api/health')]);
+      expect(admin.json()).toMatchObject({ status: 'degraded', quarantinedCount: 1, quarantined: [{ table: 'images', key: 'storefront:v9' }] });
+      expect(stranger.json()).toMatchObject({ status: 'degraded', quarantinedCount: 1, quarantined: [] });
+    } finally {
+      resetQuarantine();
+      built.mockRestore();
+    }
   });
 });
