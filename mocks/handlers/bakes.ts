@@ -1,4 +1,5 @@
 import { getBake, startBake } from '../../src/shared/api/bakes';
+import { bakeNowName } from '../../src/shared/domain/bake';
 import type { Bake } from '../../src/shared/domain/bake';
 import { COMPLETED, Execution, type StageExecution } from '../../src/shared/domain/execution';
 import { type Recipe, recipeImageName } from '../../src/shared/domain/recipe';
@@ -41,7 +42,7 @@ export function mockBakeExecution(application: string, recipe: Recipe, body: { r
     id: crypto.randomUUID(),
     application,
     pipelineId: crypto.randomUUID(),
-    pipelineName: `Bake ${recipe.name}`,
+    pipelineName: bakeNowName(recipe.name),
     pipelineRevision: 1,
     status: image ? 'SUCCEEDED' : 'TERMINAL',
     trigger: { type: 'manual', user: 'anonymous', parameters: {} },
@@ -86,7 +87,7 @@ export const bakeHandlers = {
     if (!db.applications.some((a) => a.name === params.application)) throw notFound(`Application '${params.application}' does not exist.`, 'application');
     const recipe = recipeRevisions.findLast((r) => r.recipe.name === params.recipe)?.recipe;
     if (!recipe) throw notFound(`Recipe '${params.recipe}' does not exist.`, 'recipe');
-    const running = db.executions.find((e) => e.pipelineName === `Bake ${recipe.name}` && !COMPLETED.has(e.status));
+    const running = db.executions.find((e) => e.pipelineName === bakeNowName(recipe.name) && !COMPLETED.has(e.status));
     if (running) throw conflict(`Recipe '${recipe.name}' is already being baked: bake ${running.id}.`, 'recipe');
     const execution = mockBakeExecution(params.application, recipe, body);
     db.executions.unshift(execution);

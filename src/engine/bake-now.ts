@@ -1,23 +1,14 @@
 import type { Repositories } from '../db/types';
-import type { Bake, BakeNowRequest } from '../shared/domain/bake';
+import { BAKE_NOW_REF, bakeNowName, isBakeNow, type Bake, type BakeNowRequest } from '../shared/domain/bake';
 import type { Execution, ExecutionStatus, TriggerRecord } from '../shared/domain/execution';
 import { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import { ConflictError } from '../db/errors';
 import type { Recipe } from '../shared/domain/recipe';
 import { EngineError } from './errors';
 
-/** The stage of an on-demand bake: its log is this stage's log. */
-export const BAKE_NOW_REF = 'bake';
+export { BAKE_NOW_REF, bakeNowName, isBakeNow };
+
 const ACTIVE: readonly ExecutionStatus[] = ['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED', 'SUSPENDED'];
-
-/** The pipeline the on-demand bakes of a recipe in an application run under. */
-export const bakeNowName = (recipe: string) => `Bake ${recipe} now`;
-
-/** Whether a run is an on-demand bake (rather than another pipeline's run, which `GET /api/bakes` must not show as one). */
-export function isBakeNow(e: Execution): boolean {
-  const stage = e.stages[0];
-  return e.stages.length === 1 && stage?.type === 'bake' && stage.refId === BAKE_NOW_REF && e.pipelineName === bakeNowName(String(stage.config.recipe));
-}
 
 /**
  * A run needs a stored pipeline (executions.create checks it, and promotes queued runs from it), so

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountName, Timestamp } from './ids';
 import { ApplicationName } from './names';
-import { ExecutionStatus } from './execution';
+import { ExecutionStatus, type Execution } from './execution';
 import { ImageName } from './recipe';
 
 /** Plain text: an on-demand bake has no pipeline to evaluate `${ … }` against, so none is taken. */
@@ -63,3 +63,15 @@ export const Bake = z.object({
   logPath: z.string(),
 });
 export type Bake = z.infer<typeof Bake>;
+
+/** The stage of an on-demand bake: its log is this stage's log. */
+export const BAKE_NOW_REF = 'bake';
+
+/** The pipeline the on-demand bakes of a recipe in an application run under. */
+export const bakeNowName = (recipe: string) => `Bake ${recipe} now`;
+
+/** Whether a run is an on-demand bake (rather than another pipeline's run, which `GET /api/bakes` must not show as one). */
+export function isBakeNow(e: Execution): boolean {
+  const stage = e.stages[0];
+  return e.stages.length === 1 && stage?.type === 'bake' && stage.refId === BAKE_NOW_REF && e.pipelineName === bakeNowName(String(stage.config.recipe));
+}

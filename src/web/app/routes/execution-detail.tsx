@@ -1,4 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
+import { isBakeNow } from '../../../shared/domain/bake';
+import { BakeAgainButton } from '../../features/images/bake-again-button';
 import { useCallback, useState } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { COMPLETED } from '../../../shared/domain/execution';
@@ -101,8 +103,12 @@ export function ExecutionDetailPage() {
           <>
             <LiveIndicator status={live} />
             <ExecutionActions execution={execution} />
-            {!pipeline.deleted && (
-              <RunPipelineButton pipelineId={execution.pipelineId} application={execution.application} label="Re-run…" initial={execution.trigger.parameters} />
+            {isBakeNow(execution) ? (
+              <BakeAgainButton execution={execution} />
+            ) : (
+              !pipeline.deleted && (
+                <RunPipelineButton pipelineId={execution.pipelineId} application={execution.application} label="Re-run…" initial={execution.trigger.parameters} />
+              )
             )}
           </>
         }

@@ -60,3 +60,37 @@ describe('Bake now on the recipe page', () => {
     expect(router.state.location.pathname).toBe(RECIPE_PAGE);
   });
 });
+
+describe('Bake again on an on-demand bake', () => {
+  it('replaces Re-run (its pipeline only anchors bakes), bakes the recipe again for the same application and opens the new run', async () => {
+    const { user, router } = renderApp(RECIPE_PAGE);
+    await user.selectOptions(await screen.findByLabelText('Application the bake runs for', {}, { timeout: 10_000 }), 'checkout');
+    await user.click(await screen.findByRole('button', { name: 'Bake now' }));
+    await waitFor(() => expect(router.state.location.pathname).toMatch(/^\/applications\/checkout\/executions\//));
+    const first = router.state.location.pathname;
+    const again = await screen.findByRole('button', { name: 'Bake again' }, { timeout: 10_000 });
+    expect(screen.queryByRole('button', { name: 'Re-run…' })).toBeNull();
+    await user.click(again);
+    await waitFor(() => expect(router.state.location.pathname).not.toBe(first));
+    expect(router.state.location.pathname).toMatch(/^\/applications\/checkout\/executions\/[0-9a-f-]{36}$/);
+  });
+
+  it('is disabled for someone who may only read the application', async () => {
+    const { user, router, unmount } = renderApp(RECIPE_PAGE);
+    await user.selectOptions(await screen.findByLabelText('Application the bake runs for', {}, { timeout: 10_000 }), 'checkout');
+    await user.click(await screen.findByRole('button', { name: 'Bake now' }));
+    await waitFor(() => expect(router.state.location.pathname).toMatch(/^\/applications\/checkout\/executions\//));
+    const page = router.state.location.pathname;
+    unmount();
+    db.auth.me = person([{ resourceType: 'application', resource: '*', permission: 'READ' }]);
+    renderApp(page);
+    await waitFor(
+      () => {
+        const button = screen.getByRole('button', { name: 'Bake again' });
+        expect((button as HTMLButtonElement).disabled).toBe(true);
+        expect(button.getAttribute('title')).toBe('Baking needs EXECUTE permission on checkout');
+      },
+      { timeout: 10_000 },
+    );
+  });
+});
