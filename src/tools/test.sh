@@ -92,10 +92,11 @@ BUILD_PID=$!
 # PostgreSQL: what the database is the subject of: repositories, routes, the engine's claims, leases,
 # hand-overs and deploy records. Left to the pass above (its database is incidental, and PGlite runs
 # the same PostgreSQL SQL): the tests whose subject is a provider's processes, containers or VMs, the
-# bakery's builds (its registry catalog stays), and the tests that start Kiln processes of their own
-# (those use their own embedded database either way).
+# bakery's builds (its registry catalog stays), the strategies' traffic under load (deploy.test: its
+# records are the ones deploy-hand-over, deploy-progress and stages keep proving here), and the tests
+# that start Kiln processes of their own (those use their own embedded database either way).
 PG_ONLY_ONCE=src/engine/bakery/builders/**,src/engine/bakery/checks/**,src/engine/bakery/[!r]*.test.ts,src/engine/bakery/reproducible-disk.test.ts,src/engine/cloud/docker/**,src/engine/cloud/kubernetes/**,src/engine/cloud/local*.test.ts,src/engine/cloud/contract/**
-PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts,src/engine/cloud/deploy.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/load-balancer-client.test.ts,src/engine/cloud/metadata-service.test.ts,src/engine/cloud/balancer-restart.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/server/routes/image-push.test.ts,src/engine/stages/bake-push.test.ts,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/demo-containers-start.test.ts,src/server/routes/container-instance-log.test.ts
 set +e
