@@ -34,13 +34,23 @@ cleanup() {
 }
 trap cleanup EXIT
 # Each step's wall time goes to steps.tsv; the summary at the end prints them (npm test must stay under 20 min).
+# Beside it the machine's busy CPU-seconds in that step: a step that keeps fewer cores busy than the
+# machine has waits on something and could overlap with another.
+busy_ticks() {
+  local _cpu user nice system _idle _iowait irq softirq steal _rest
+  read -r _cpu user nice system _idle _iowait irq softirq steal _rest </proc/stat
+  echo "$((user + nice + system + irq + softirq + steal))"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
 STEP_NAME=""
 step() {
-  local now
+  local now busy
   now=$(date +%s)
-  [ -z "$STEP_NAME" ] || printf '%s\t%s\n' "$((now - STEP_START))" "$STEP_NAME" >>"$REPORTS/steps.tsv"
+  busy=$(busy_ticks)
+  [ -z "$STEP_NAME" ] || printf '%s\t%s\t%s\n' "$((now - STEP_START))" "$STEP_NAME" "$(((busy - STEP_BUSY) / TICKS_PER_SECOND))" >>"$REPORTS/steps.tsv"
   STEP_NAME="${*%% (*}"
   STEP_START=$now
+  STEP_BUSY=$busy
   [ "$*" = end ] || printf '\n\033[1m== %s\033[0m\n' "$*"
 }
 
