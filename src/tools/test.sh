@@ -127,7 +127,7 @@ VM_STATUS=$?
 VM_PID=""
 
 set -e
-step "real VMs under QEMU (ran beside the PostgreSQL and Docker 20.10 passes)"
+step "real VMs under QEMU: the wait for their end, and their output (they ran beside the PostgreSQL and Docker 20.10 passes)"
 cat "$REPORTS/vms.log"
 if [ "$PG_STATUS" -ne 0 ] || [ "$DOCKER_STATUS" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
   echo "PostgreSQL pass exit $PG_STATUS, Docker 20.10 pass exit $DOCKER_STATUS, VM pass exit $VM_STATUS" >&2
