@@ -72,6 +72,18 @@ const history: Array<ChannelAssignment & { name: string }> = [
   { name: 'shop-web', channel: 'production', version: 'v2', previous: 'v1', at: ago(19), by: 'anonymous' },
 ];
 
+// Copies of the seeded state: web tests share one module instance per worker (isolate: false), so
+// resetImages() puts back what a test revoked, moved, pushed or deleted.
+const seeded = structuredClone({ stored, channels, history });
+export function resetImages(): void {
+  const fresh = structuredClone(seeded);
+  stored.splice(0, stored.length, ...fresh.stored);
+  for (const key of Object.keys(channels)) delete channels[key];
+  Object.assign(channels, fresh.channels);
+  history.splice(0, history.length, ...fresh.history);
+  pushed.splice(0, pushed.length);
+}
+
 const ref = (s: StoredImage) => `${s.name}:v${s.n}`;
 /** Pushes made in this session ("Push to…"), newest first, before the one built in. */
 const pushed: ImagePush[] = [];

@@ -30,6 +30,11 @@ export const recipeRevisions: RecipeRevision[] = [
   revision({ ...shopWeb, description: 'The shop front end.' }, SHOP_WEB_RECIPE, 1, 48),
   revision(shopWeb, SHOP_WEB_RECIPE, 2, 5),
 ];
+const seededRevisions = structuredClone(recipeRevisions);
+/** Puts back the seeded revisions (web tests share one module instance per worker). */
+export function resetRecipes(): void {
+  recipeRevisions.splice(0, recipeRevisions.length, ...structuredClone(seededRevisions));
+}
 
 const latest = () => {
   const newest = new Map<string, Recipe>();

@@ -43,6 +43,13 @@ operations.set(PAST_ROLLBACK, {
   updatedAt: '2026-11-20T09:01:00.000Z',
   finishedAt: '2026-11-20T09:01:00.000Z',
 } as ClusterOperation);
+const seededOperations = structuredClone([...operations]);
+/** Lifts traffic guards and forgets operations a test started (web tests share one module instance per worker). */
+export function resetServerGroupState(): void {
+  guarded.clear();
+  operations.clear();
+  for (const [id, op] of structuredClone(seededOperations)) operations.set(id, op);
+}
 
 function finish(op: ClusterOperation): ClusterOperation {
   const current = db.serverGroups.find((g) => g.account === op.account && g.region === op.region && g.name === op.from);

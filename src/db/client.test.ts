@@ -1,11 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NewProject } from '../shared/domain/project';
-import { createDatabase } from './client';
-import { migrate } from './migrate';
-import { createRepositories } from './repositories';
 import { testDriver } from './test-database';
 import { useTestDatabase } from './test-builders';
 import type { Queryable } from './types';
@@ -87,26 +80,5 @@ describe(`transactions (${testDriver()})`, () => {
     expect((await db.query("update t set name = name || '!'")).rowCount).toBe(2);
     expect((await db.query('select * from t')).rowCount).toBe(2);
     expect((await db.query("delete from t where name = 'x'")).rowCount).toBe(0);
-  });
-});
-
-describe('PGlite on disk', () => {
-  it('keeps data across a restart in its data directory (created if missing)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kiln-db-'));
-    const dataDir = join(root, 'nested', 'pglite');
-    try {
-      const first = await createDatabase({ dataDir });
-      expect(first.driver).toBe('pglite');
-      await migrate(first);
-      await createRepositories(first).projects.create(NewProject.parse({ name: 'kept', displayName: 'Kept', ownerEmail: 'k@example.com' }));
-      await first.close();
-
-      const second = await createDatabase({ dataDir });
-      expect(await migrate(second)).toEqual([]);
-      expect((await createRepositories(second).projects.get('kept'))?.displayName).toBe('Kept');
-      await second.close();
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
   });
 });

@@ -31,7 +31,17 @@ const BAKE = "stages['Bake'].outputs";
 const STAGING = "stages['Deploy to staging'].outputs";
 const PROD = "stages['Deploy to production'].outputs";
 
-export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
+/** What a Kiln's configuration may change in the demo it seeds. */
+export interface DemoOptions {
+  demoDir?: string;
+  /** The production rollout's pause between traffic steps (KILN_DEMO_STEP_DELAY_SEC). */
+  stepDelaySec?: number;
+}
+
+/** The demo's production rollout pauses this long between steps unless configured otherwise. */
+export const DEMO_STEP_DELAY_SEC = 10;
+
+export function demoPipeline({ demoDir = DEMO_DIR, stepDelaySec = DEMO_STEP_DELAY_SEC }: DemoOptions = {}): PipelineDraft {
   return PipelineDraft.parse({
     application: DEMO_APPLICATION,
     name: DEMO_PIPELINE,
@@ -94,7 +104,7 @@ export function demoPipeline(demoDir = DEMO_DIR): PipelineDraft {
           loadBalancers: [DEMO_BALANCERS.prod],
           targetPercentages: [34, 67, 100],
           // A pause between steps so whoever watches the production load balancer sees both versions answer.
-          delayBetweenStepsSec: 10,
+          delayBetweenStepsSec: stepDelaySec,
           healthyTimeoutSec: 120,
         },
       },
@@ -186,7 +196,7 @@ export function demoContainerRecipe(demoDir = DEMO_DIR): RecipeDraft {
   });
 }
 
-export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
+export function buildDemoWorld({ demoDir = DEMO_DIR, stepDelaySec }: DemoOptions = {}): DemoWorld {
   return {
     project: NewProject.parse({
       name: DEMO_PROJECT,
@@ -207,7 +217,7 @@ export function buildDemoWorld(demoDir = DEMO_DIR): DemoWorld {
       { name: 'prod', environment: 'prod' },
     ].map((a) => Account.parse({ ...a, provider: 'local', regions: [REGION, 'local-west'], demo: true })),
     recipes: [demoRecipe(demoDir)],
-    pipelines: [demoPipeline(demoDir)],
+    pipelines: [demoPipeline({ demoDir, stepDelaySec })],
   };
 }
 

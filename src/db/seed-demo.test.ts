@@ -72,6 +72,15 @@ describe(`seedDemoIfEmpty (${testDriver()})`, () => {
     expect(script && existsSync(script)).toBe(true);
   });
 
+  it('seeds the production rollout with the configured pause between traffic steps (10 s unless told)', async () => {
+    const prodDelay = (world: ReturnType<typeof buildDemoWorld>) => world.pipelines[0]!.stages.find((s) => s.refId === 'prod')!.config.delayBetweenStepsSec;
+    expect(prodDelay(buildDemoWorld())).toBe(10);
+    const { repos, db } = current();
+    expect(await seedDemoIfEmpty(repos, db, { stepDelaySec: 1 })).toBe(true);
+    const [seeded] = await repos.pipelines.listByApplication('storefront');
+    expect(seeded!.stages.find((s) => s.refId === 'prod')!.config.delayBetweenStepsSec).toBe(1);
+  });
+
   it('never seeds a database that already has a project', async () => {
     const { db, repos } = current();
     await repos.projects.create(NewProject.parse({ name: 'mine', displayName: 'Mine', ownerEmail: 'me@example.com' }));

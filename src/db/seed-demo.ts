@@ -1,6 +1,6 @@
 import { Account } from '../shared/domain/account';
 import { createRepositories } from './repositories';
-import { buildDemoWorld, DEMO_ACCOUNT, demoContainerRecipe, demoContainersPipeline, deployAccounts } from './seed-demo-world';
+import { buildDemoWorld, DEMO_ACCOUNT, demoContainerRecipe, demoContainersPipeline, deployAccounts, type DemoOptions } from './seed-demo-world';
 import type { Database, Repositories } from './types';
 
 /** Serializes first-start seeding when several Kiln processes share one PostgreSQL ("seed" in ASCII). */
@@ -12,11 +12,11 @@ export const SEED_LOCK_KEY = 0x73656564;
  * transaction, marked demo. Nothing runs yet; demo-release.ts starts the first release once the
  * engine is up. Returns whether it seeded; a database someone has started using is never touched.
  */
-export async function seedDemoIfEmpty(repos: Repositories, db: Database, demoDir?: string): Promise<boolean> {
+export async function seedDemoIfEmpty(repos: Repositories, db: Database, options: DemoOptions = {}): Promise<boolean> {
   // The common case on every later start: one cheap read, no transaction, no lock.
   if ((await repos.projects.list()).length > 0) return false;
 
-  const world = buildDemoWorld(demoDir);
+  const world = buildDemoWorld(options);
   return db.transaction(async (tx) => {
     if (tx.driver === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     // Re-checked under the lock: another process may have seeded (or a user created a project) meanwhile.

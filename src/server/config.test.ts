@@ -22,6 +22,13 @@ describe('readConfig', () => {
     expect(readConfig({ KILN_DASHBOARD: 'off' }).dashboard).toBe(false);
   });
 
+  it("reads KILN_DEMO_STEP_DELAY_SEC, the demo rollout's pause between traffic steps, and names it when wrong", () => {
+    expect(readConfig({}).demoStepDelaySec).toBe(10);
+    expect(readConfig({ KILN_DEMO_STEP_DELAY_SEC: '0' }).demoStepDelaySec).toBe(0);
+    expect(readConfig({ KILN_DEMO_STEP_DELAY_SEC: '2' }).demoStepDelaySec).toBe(2);
+    for (const bad of ['-1', '1.5', 'soon', '601', '1e3']) expect(() => readConfig({ KILN_DEMO_STEP_DELAY_SEC: bad })).toThrow(/KILN_DEMO_STEP_DELAY_SEC/);
+  });
+
   it('reads KILN_OUTBOUND_ALLOW (hosts, host:port, addresses, CIDR blocks) and names it when an entry is wrong', () => {
     expect(readConfig({}).outboundAllow).toEqual([]);
     const allow = readConfig({ KILN_OUTBOUND_ALLOW: 'hooks.internal, 10.1.2.3:8443,192.168.10.0/24, [fd00::1]:80' }).outboundAllow;

@@ -10,6 +10,8 @@ export interface KilnConfig {
   databaseUrl: string | undefined;
   /** Seed the demo project into an empty database. */
   seedDemo: boolean;
+  /** KILN_DEMO_STEP_DELAY_SEC: the seeded demo's pause between production traffic steps (seconds). */
+  demoStepDelaySec: number;
   /** Serve the dashboard (building it when needed); off runs the API alone. */
   dashboard: boolean;
   /** Chosen one-time setup token for the first admin (automation); otherwise a random one is printed. */
@@ -149,6 +151,11 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
   if (seed !== 'true' && seed !== 'false') {
     throw new ConfigError(`KILN_DEMO must be 'true' or 'false', got '${seed}'.`);
   }
+  // Long enough by default to watch both versions answer; a demo run unattended (a test, a rehearsal) may shorten it.
+  const demoStepDelay = env.KILN_DEMO_STEP_DELAY_SEC || '10';
+  if (!/^\d{1,3}$/.test(demoStepDelay) || Number(demoStepDelay) > 600) {
+    throw new ConfigError(`KILN_DEMO_STEP_DELAY_SEC must be a whole number of seconds from 0 to 600, got '${demoStepDelay}'.`);
+  }
   const dashboard = env.KILN_DASHBOARD ?? 'on';
   if (dashboard !== 'on' && dashboard !== 'off') {
     throw new ConfigError(`KILN_DASHBOARD must be 'on' or 'off', got '${dashboard}'.`);
@@ -179,5 +186,6 @@ export function readConfig(env: NodeJS.ProcessEnv): KilnConfig {
     dataDir: resolve(env.KILN_DATA || '.kiln'),
     databaseUrl,
     seedDemo: seed === 'true',
+    demoStepDelaySec: Number(demoStepDelay),
   };
 }

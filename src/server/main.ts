@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const db = await createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
   await migrate(db);
   const repos = createRepositories(db);
-  if (config.seedDemo && (await seedDemoIfEmpty(repos, db))) log('Seeded the demo project (first start).');
+  if (config.seedDemo && (await seedDemoIfEmpty(repos, db, { stepDelaySec: config.demoStepDelaySec }))) log('Seeded the demo project (first start).');
   // A row that does not parse is left out (each is logged once) rather than stopping Kiln; /api/health names them.
   const quarantined = await scanStoredRows(repos);
   if (quarantined.length > 0) log(`${quarantined.length} stored row(s) do not parse and are quarantined; Kiln runs without them (see /api/health).`);

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -44,10 +45,11 @@ for (const file of readdirSync(dir)
 const steps = existsSync(join(dir, 'steps.tsv')) ? readFileSync(join(dir, 'steps.tsv'), 'utf8').trim().split('\n') : [];
 if (steps.length > 0) {
   const total = steps.reduce((sum, line) => sum + Number(line.split('\t')[0]), 0);
-  process.stdout.write(`\nTime per step (${Math.round(total / 60)} min in all):\n`);
+  process.stdout.write(`\nTime per step (${Math.round(total / 60)} min in all; cores: the machine's average busy cores in the step, ${availableParallelism()} here):\n`);
   for (const line of steps) {
-    const [seconds, name] = line.split('\t');
-    process.stdout.write(`  ${seconds!.padStart(5)} s  ${name}\n`);
+    const [seconds, name, busy] = line.split('\t');
+    const cores = busy && Number(seconds) > 0 ? `${(Number(busy) / Number(seconds)).toFixed(1)} cores` : '';
+    process.stdout.write(`  ${seconds!.padStart(5)} s ${cores.padStart(10)}  ${name}\n`);
   }
 }
 if (files.length > 0) {

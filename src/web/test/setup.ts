@@ -1,6 +1,9 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDb } from '../../../mocks/db';
+import { resetImages } from '../../../mocks/handlers/images';
+import { resetRecipes } from '../../../mocks/handlers/recipes';
+import { resetServerGroupState } from '../../../mocks/handlers/server-groups';
 import { server } from '../../../mocks/node';
 import { FakeEventSource } from './fake-event-source';
 
@@ -29,6 +32,10 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   resetDb();
+  // The handlers' own state too: the web project runs its files in shared workers (isolate: false).
+  resetImages();
+  resetRecipes();
+  resetServerGroupState();
   localStorage.clear();
   document.documentElement.className = '';
 });
