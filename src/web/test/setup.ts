@@ -4,6 +4,7 @@ import { resetDb } from '../../../mocks/db';
 import { resetImages } from '../../../mocks/handlers/images';
 import { resetRecipes } from '../../../mocks/handlers/recipes';
 import { resetServerGroupState } from '../../../mocks/handlers/server-groups';
+import { resetStageCache } from '../../../mocks/handlers/stage-cache';
 import { server } from '../../../mocks/node';
 import { FakeEventSource } from './fake-event-source';
 
@@ -36,6 +37,7 @@ afterEach(() => {
   resetImages();
   resetRecipes();
   resetServerGroupState();
+  resetStageCache();
   localStorage.clear();
   document.documentElement.className = '';
 });

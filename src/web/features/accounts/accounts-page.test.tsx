@@ -8,7 +8,8 @@ describe('the accounts page', () => {
     const { user, router } = renderApp('/projects');
     await user.click(await screen.findByText('Ana Admin'));
     await user.click(screen.getByRole('link', { name: 'Accounts' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/admin/accounts'));
+    // The admin pages are a lazy route: the location changes once its code is loaded, which on a loaded machine takes more than waitFor's default second.
+    await waitFor(() => expect(router.state.location.pathname).toBe('/admin/accounts'), { timeout: 10_000 });
     const lab = await screen.findByTestId('account-lab');
     expect(within(lab).getByText('docker')).toBeTruthy();
     expect(within(lab).getByText(/Set on \d{4}-\d\d-\d\d by admin/)).toBeTruthy();
