@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { healthy } from '../contract/contract-helpers';
 import { until } from '../test-cloud';
 import { type KubernetesHarness, openKubernetesHarness } from './kubernetes-harness';
+import { createKubernetesProvider } from './kubernetes-provider';
+import { RegionName } from '../../../shared/domain/ids';
 
 let h: KubernetesHarness | undefined;
 afterEach(async () => {
@@ -102,5 +104,30 @@ describe('Kubernetes provider', { timeout: 60_000 }, () => {
       message: "account 'k8s' has no namespace 'kube-system' (it has east)",
     });
     expect(h.api.requests.slice(sent)).toEqual([]);
+  });
+});
+
+describe('Kubernetes provider start with a namespace its credentials may not read', { timeout: 60_000 }, () => {
+  it('adopts the groups of the namespaces it may read and names the forbidden one, instead of failing the whole account', async () => {
+    h = await openKubernetesHarness();
+    await h.provider.createServerGroup(spec('web-api-v001', 1));
+    const lines: string[] = [];
+    // The token `good` may use namespace east only (the fake's RBAC table); the account also lists payments.
+    const wider = createKubernetesProvider({
+      repos: h.repos,
+      account: { ...h.account, regions: [RegionName.parse('east'), RegionName.parse('payments')] },
+      credentials: h.credentials,
+      images: { resolve: async () => undefined },
+      log: (line) => lines.push(line),
+    });
+    try {
+      await wider.start();
+      expect((await wider.getServerGroup({ account: 'k8s', region: 'east', name: 'web-api-v001' }))?.name).toBe('web-api-v001');
+      expect(lines).toEqual([
+        expect.stringMatching(/^namespace 'payments' skipped at start: .*forbidden: User "kiln" cannot list resource "replicasets" .* in the namespace "payments"/),
+      ]);
+    } finally {
+      await wider.close();
+    }
   });
 });

@@ -140,12 +140,20 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
     async start() {
       const c = await ready();
       // Adoption: every ReplicaSet of this Kiln in the account's namespaces is a group again; records of groups gone are dropped.
+      // A namespace the credentials may not read (RBAC) is skipped, its records kept: it must not take the
+      // account's other namespaces down with it, and its own deploys fail with the API server's 403.
+      const unreadable = new Set<string>();
       for (const namespace of account.regions) {
-        const sets = await c.apps.listNamespacedReplicaSet({ namespace, labelSelector: `${LABEL.kilnId}=${kilnId}` }).catch(fail(`list server groups in namespace '${namespace}'`));
-        for (const rs of sets.items) await snapshot({ account: account.name, region: namespace, name: rs.metadata!.name! });
+        const sets = await c.apps.listNamespacedReplicaSet({ namespace, labelSelector: `${LABEL.kilnId}=${kilnId}` }).catch((err: unknown) => {
+          if (kubeCode(err) !== 403) return fail(`list server groups in namespace '${namespace}'`)(err);
+          unreadable.add(namespace);
+          options.log?.(`namespace '${namespace}' skipped at start: ${kubeError(account.name, kube().server, err, 'list server groups').message}`);
+          return undefined;
+        });
+        for (const rs of sets?.items ?? []) await snapshot({ account: account.name, region: namespace, name: rs.metadata!.name! });
       }
-      const known = new Set((await repos.serverGroups.listManaged('kubernetes')).filter((g) => g.account === account.name).map((g) => `${g.region}/${g.name}`));
-      for (const k of known) if (!saved.has(k)) await repos.serverGroups.delete({ account: account.name, region: k.split('/')[0]!, name: k.split('/')[1]! });
+      const known = (await repos.serverGroups.listManaged('kubernetes')).filter((g) => g.account === account.name && !unreadable.has(g.region));
+      for (const g of known) if (!saved.has(`${g.region}/${g.name}`)) await repos.serverGroups.delete({ account: account.name, region: g.region, name: g.name });
     },
 
     async close() {
