@@ -5,7 +5,7 @@ import { TopBar } from './top-bar';
 export function AppShellFallback() {
   return (
     <div className="min-h-screen bg-zinc-50 dark:bg-zinc-950">
-      <TopBar />
+      <TopBar loading />
       <div role="status" className="mx-auto flex max-w-[1600px] flex-col gap-3 px-6 py-4">
         <span className="sr-only">Loading…</span>
         <Skeleton className="h-4 w-48" />

@@ -11,7 +11,12 @@ import { NAV } from './nav-items';
 // Lazy: the count pulls in the execution schemas and the live connection, which the first page does not need.
 const InboxCount = lazy(() => import('../features/approvals/inbox-count').then((m) => ({ default: m.InboxCount })));
 
-export function TopBar() {
+/**
+ * `loading`: the frame shown while the first page's code or the sign-in check loads. The real top bar
+ * replaces it then (a new tree), so a menu opened in it would close under the person's pointer and
+ * their click be lost: the search, user and main menus appear only in the real one.
+ */
+export function TopBar({ loading = false }: { loading?: boolean }) {
   return (
     <header className="sticky top-0 z-30 h-12 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
       <div className="mx-auto flex h-full max-w-[1600px] items-center gap-3 px-3 sm:px-6 xl:gap-6">
@@ -44,16 +49,25 @@ export function TopBar() {
           </ul>
         </nav>
         <div className="ml-auto flex items-center gap-1 sm:gap-2">
-          <SearchButton />
-          <ThemeToggle />
-          <UserMenu />
-          <MainMenu
-            count={
-              <Suspense fallback={null}>
-                <InboxCount />
-              </Suspense>
-            }
-          />
+          {loading ? (
+            <>
+              <span aria-hidden="true" className="h-8 w-24 rounded-md bg-zinc-100 sm:w-40 dark:bg-zinc-800" />
+              <ThemeToggle />
+            </>
+          ) : (
+            <>
+              <SearchButton />
+              <ThemeToggle />
+              <UserMenu />
+              <MainMenu
+                count={
+                  <Suspense fallback={null}>
+                    <InboxCount />
+                  </Suspense>
+                }
+              />
+            </>
+          )}
         </div>
       </div>
     </header>
