@@ -47,7 +47,8 @@ export function AccountRow({ account }: { account: Account }) {
         />
       </td>
       <td className="font-mono text-xs break-all">
-        {account.endpoint.dockerHost ?? 'this machine'}
+        {/* A Kubernetes account's API server is in its kubeconfig, which is write-only: health names the server it reached. */}
+        {account.endpoint.dockerHost ?? { kubernetes: 'the kubeconfig’s cluster', qemu: 'VMs on this machine' }[account.provider as string] ?? 'this machine'}
         {account.endpoint.tls ? ' (TLS)' : ''}
         {(account.provider === 'docker' || account.provider === 'kubernetes') && <RegistryEditor account={account} />}
         {account.provider === 'kubernetes' && <MetricsEditor account={account} />}

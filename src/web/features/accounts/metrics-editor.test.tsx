@@ -27,6 +27,9 @@ describe("a Kubernetes account's metrics source in the dashboard", () => {
     const { user } = renderApp('/admin/accounts');
     const row = await screen.findByTestId('account-k8s-web');
     expect(within(row).getByText('no metrics source: canary deploys are refused')).toBeTruthy();
+    // Its API server is in the write-only kubeconfig: the row does not claim it runs on this machine.
+    expect(within(row).getByText('the kubeconfig’s cluster')).toBeTruthy();
+    expect(within(row).queryByText('this machine')).toBeNull();
     await user.click(within(row).getByRole('button', { name: 'Set metrics' }));
     await user.type(within(row).getByLabelText('Prometheus URL of k8s-web'), 'http://prometheus.monitoring:9090');
     const token = within(row).getByLabelText('Prometheus token of k8s-web') as HTMLInputElement;
