@@ -56,18 +56,22 @@ describe('kiln image bake', { timeout: 90_000 }, () => {
     expect(run.out).toMatch(/\nBaked shop:v1 sha256:[a-f0-9]{64} \(\d+\.\d MB\)\n$/);
   });
 
-  it('without --wait prints the bake id and its URL; --wait on a failing bake exits 1 with the reason', async () => {
+  it('without --wait prints the bake id and its URL; a second bake while one runs is refused naming it; --wait on a failing bake exits 1 with the reason', async () => {
+    // The held bake is started and paused in-process, before the engine's next tick (50 ms) can run it:
+    // a CLI round trip can come after this broken recipe's bake has already failed.
+    const as = (method: 'POST', path: string, payload: object) => ctx.app.inject({ method, url: path, headers: { authorization: `Bearer ${ctx.tokens.ana}` }, payload });
+    const held = (await as('POST', '/api/applications/web/recipes/broken/bakes', {})).json() as { id: string };
+    expect((await as('POST', `/api/executions/${held.id}/pause`, { reason: 'hold it' })).statusCode).toBe(200);
+    const again = await kiln(['image', 'bake', 'broken', '--app', 'web', '--wait']);
+    expect(again).toMatchObject({ code: EXIT.failed, err: expect.stringContaining(`HTTP 409: Recipe 'broken' is already being baked: bake ${held.id}`) });
+    expect((await kiln(['execution', 'resume', held.id])).code).toBe(EXIT.ok);
+    expect((await kiln(['execution', 'wait', held.id])).code).toBe(EXIT.failed);
+
     const started = await kiln(['image', 'bake', 'broken', '--app', 'web']);
     expect(started.code).toBe(EXIT.ok);
     expect(started.out).toMatch(/^Baking broken for web: bake [0-9a-f-]{36}\nhttp:\/\/127\.0\.0\.1:\d+\/applications\/web\/executions\/[0-9a-f-]{36}\?stage=bake\n/);
     const id = /bake ([0-9a-f-]{36})/.exec(started.out)![1]!;
-    // A second bake while the first runs (held paused here, so it surely still does) is refused, naming it.
-    expect((await kiln(['execution', 'pause', id, '--reason', 'hold it'])).code).toBe(EXIT.ok);
-    const again = await kiln(['image', 'bake', 'broken', '--app', 'web', '--wait']);
-    expect(again).toMatchObject({ code: EXIT.failed, err: expect.stringContaining(`HTTP 409: Recipe 'broken' is already being baked: bake ${id}`) });
-    expect((await kiln(['execution', 'resume', id])).code).toBe(EXIT.ok);
-    const waited = await kiln(['execution', 'wait', id]);
-    expect(waited.code).toBe(EXIT.failed);
+    expect((await kiln(['execution', 'wait', id])).code).toBe(EXIT.failed);
     const failing = await kiln(['image', 'bake', 'broken', '--app', 'web', '--wait']);
     expect(failing.code).toBe(EXIT.failed);
     expect(failing.err).toMatch(/^kiln: bake [0-9a-f-]{36} ended TERMINAL: .*missing\.txt/m);
