@@ -35,6 +35,7 @@ import { executionLogCursorSchema } from './migrations/270-execution-log-cursor'
 import { imageClaimsSchema } from './migrations/275-image-claims';
 import { accountMetricsSchema } from './migrations/295-account-metrics';
 import { enginePresenceSchema } from './migrations/310-engine-presence';
+import { bakeNowAnchorsSchema } from './migrations/320-bake-now-anchors';
 import type { Session } from './types';
 
 export interface Migration {
@@ -87,6 +88,7 @@ export const MIGRATIONS: readonly Migration[] = [
   imageClaimsSchema,
   accountMetricsSchema,
   enginePresenceSchema,
+  bakeNowAnchorsSchema,
 ];
 
 /**

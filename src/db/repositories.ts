@@ -7,6 +7,7 @@ import { loadBalancerRepository } from './repositories/load-balancers';
 import { projectRepository } from './repositories/projects';
 import { serverGroupRepository } from './repositories/server-groups';
 import { pipelineRepository } from './repositories/pipelines';
+import { bakeNowAnchorRepository } from './repositories/bake-now-anchors';
 import { executionRepository } from './repositories/executions';
 import { executionLogRepository } from './repositories/execution-logs';
 import { notificationRepository } from './repositories/notifications';
@@ -60,5 +61,6 @@ export function createRepositories(db: Session): Repositories {
     history: deploymentHistoryRepository(db),
     clusterOperations: clusterOperationRepository(db),
     registryCursors: registryCursorRepository(db),
+    bakeNowAnchors: bakeNowAnchorRepository(db),
   };
 }

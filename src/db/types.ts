@@ -9,6 +9,7 @@ import type { RecipeRepository } from './repositories/recipes';
 import type { JobRunRepository } from './repositories/job-runs';
 import type { ClusterOperationRepository } from './repositories/cluster-operations';
 import type { RegistryCursorRepository, TransactionStep } from './repositories/registry-cursors';
+import type { BakeNowAnchorRepository } from './repositories/bake-now-anchors';
 import type { ProjectRepository } from './repositories/projects';
 import type { ApplicationRepository } from './repositories/applications';
 import type { AccountRepository } from './repositories/accounts';
@@ -239,4 +240,6 @@ export interface Repositories {
   clusterOperations: ClusterOperationRepository;
   /** How far each registry trigger has read the registry's channel log. */
   registryCursors: RegistryCursorRepository;
+  /** The pipelines bakes on demand run under, marked by Kiln. */
+  bakeNowAnchors: BakeNowAnchorRepository;
 }

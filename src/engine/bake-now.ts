@@ -1,6 +1,8 @@
 import type { Repositories } from '../db/types';
-import { BAKE_NOW_REF, bakeNowName, isBakeNow, type Bake, type BakeNowRequest } from '../shared/domain/bake';
-import type { Execution, ExecutionStatus, TriggerRecord } from '../shared/domain/execution';
+import type { RunningBake } from '../db/repositories/bake-now-anchors';
+import type { TransactionStep } from '../db/repositories/registry-cursors';
+import { BAKE_NOW_REF, bakeNowName, bakeOf as bakeFrom, bakedImageId, isBakeNow, type Bake, type BakeNowRequest } from '../shared/domain/bake';
+import type { Execution, TriggerRecord } from '../shared/domain/execution';
 import { Pipeline, PipelineDraft } from '../shared/domain/pipeline';
 import { ConflictError } from '../db/errors';
 import type { Recipe } from '../shared/domain/recipe';
@@ -8,19 +10,37 @@ import { EngineError } from './errors';
 
 export { BAKE_NOW_REF, bakeNowName, isBakeNow };
 
-const ACTIVE: readonly ExecutionStatus[] = ['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED', 'SUSPENDED'];
+/**
+ * A second bake of a recipe while one runs. The message names neither the bake's application nor
+ * who started it (the asker may not read that application); `running` does, for the BFF to tell a
+ * reader.
+ */
+export class BakeRunningError extends EngineError {
+  constructor(
+    recipe: string,
+    readonly running: RunningBake,
+  ) {
+    super('conflict', `A bake of '${recipe}' is already running. Wait for it to end (kiln image bake waits with --wait), or cancel it.`, 'recipe');
+  }
+
+  /** The message for someone who may read the running bake's application. */
+  detailed(recipe: string): string {
+    const r = this.running;
+    return `Recipe '${recipe}' is already being baked: bake ${r.id}, started by ${r.startedBy} for application '${r.application}'. Wait for it to end (kiln image bake waits with --wait), or cancel it.`;
+  }
+}
 
 /**
  * A run needs a stored pipeline (executions.create checks it, and promotes queued runs from it), so
- * each application gets one per recipe it bakes on demand, made on first use. It is stored disabled
- * so it is run only from here (the recipe's page, the API, `kiln image bake`): the runs carry their
- * own one-stage definition, so editing it changes nothing a bake does.
+ * each application gets one per recipe it bakes on demand, made on first use and marked as Kiln's
+ * (a pipeline a user names `Bake X now` is not one). It is stored disabled so it is run only from
+ * here (the recipe's page, the API, `kiln image bake`): the runs carry their own one-stage
+ * definition, so editing it changes nothing a bake does.
  */
 async function anchorOf(repos: Repositories, application: string, recipe: string, actor: string): Promise<Pipeline> {
-  const name = bakeNowName(recipe);
-  const find = async () => (await repos.pipelines.listByApplication(application)).find((p) => p.name === name);
-  const found = await find();
+  const found = await repos.bakeNowAnchors.find(application, recipe);
   if (found) return found;
+  const name = bakeNowName(recipe);
   const draft = PipelineDraft.parse({
     application,
     name,
@@ -30,56 +50,36 @@ async function anchorOf(repos: Repositories, application: string, recipe: string
     disabled: true,
   });
   try {
-    return await repos.pipelines.create(draft, actor);
+    return await repos.bakeNowAnchors.create(draft, recipe, actor);
   } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
     // Another request made it first.
-    if (err instanceof ConflictError) {
-      const made = await find();
-      if (made) return made;
-    }
-    throw err;
+    const made = await repos.bakeNowAnchors.find(application, recipe);
+    if (made) return made;
+    // A pipeline a user named so before the name was kept for Kiln's own.
+    throw new EngineError('conflict', `Application '${application}' has a pipeline named '${name}' that is not Kiln's: rename it to bake '${recipe}' on demand here.`, 'application');
   }
 }
 
-// One process starts one bake of a recipe at a time, so two clicks cannot both pass the check below.
-const starting = new Map<string, Promise<unknown>>();
+type Start = (pipeline: Pipeline, trigger: TriggerRecord, within?: TransactionStep) => Promise<Execution>;
 
 /**
  * Starts a bake of the recipe's newest revision now: a one-stage run of the bake stage, owned by
  * `application` and acting for `actor`, so the stage's own rules (push permission, exactly-once
  * launch, the image claimed by its execution and stage) hold as in any pipeline. A bake of the
- * same recipe still running is a conflict naming it: a second bake would only build what the
- * first is building.
+ * same recipe still running, in any application, is a BakeRunningError: a second bake would only
+ * build what the first is building.
  */
 export async function startBakeNow(
-  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution> },
-  input: { recipe: Recipe; application: string; request: BakeNowRequest; actor: string },
-): Promise<Execution> {
-  const name = input.recipe.name;
-  const before = starting.get(name) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(() => startOne(deps, input));
-  starting.set(name, run);
-  try {
-    return await run;
-  } finally {
-    if (starting.get(name) === run) starting.delete(name);
-  }
-}
-
-async function startOne(
-  deps: { repos: Repositories; start: (pipeline: Pipeline, trigger: TriggerRecord) => Promise<Execution> },
+  deps: { repos: Repositories; start: Start },
   { recipe, application, request, actor }: { recipe: Recipe; application: string; request: BakeNowRequest; actor: string },
 ): Promise<Execution> {
-  // Runs under way are few: the newest 200 of every application are all of them in practice.
-  const active = (await deps.repos.executions.list(undefined, { limit: 200, statuses: ACTIVE })).executions;
-  const running = active.find((e) => isBakeNow(e) && e.stages[0]!.config.recipe === recipe.name);
-  if (running) {
-    throw new EngineError(
-      'conflict',
-      `Recipe '${recipe.name}' is already being baked: bake ${running.id}, started by ${running.trigger.user} for application '${running.application}'. Wait for it to end (kiln image bake waits with --wait), or cancel it.`,
-      'recipe',
-    );
-  }
+  const refuse = (running: RunningBake): never => {
+    throw new BakeRunningError(recipe.name, running);
+  };
+  // Cheap early answer; the check that counts is the one in the run's own transaction below.
+  const under = await deps.repos.bakeNowAnchors.running(recipe.name);
+  if (under) refuse(under);
   const config = {
     recipe: recipe.name,
     rebake: request.rebake,
@@ -93,46 +93,16 @@ async function startOne(
     ...anchor,
     stages: [{ refId: BAKE_NOW_REF, type: 'bake', name: `Bake ${recipe.name}`, config }],
     disabled: false,
-    // One at a time per application, locked in the database: a start racing the check above (from
-    // another Kiln process) waits its turn instead of building the same image alongside.
     concurrency: { limitConcurrent: true, maxConcurrentExecutions: 1, keepWaitingPipelines: true },
   });
-  return deps.start(pipeline, { type: 'manual', user: actor, parameters: {} });
+  // Checked again where the run is stored, under a lock per recipe held to the commit (in every
+  // Kiln process sharing the database): of two starts at once, in one process or two, one passes
+  // and the other is refused. No lock in memory is needed beside it.
+  return deps.start(pipeline, { type: 'manual', user: actor, parameters: {} }, deps.repos.bakeNowAnchors.exclusive(recipe.name, refuse));
 }
 
 /** A bake as the API answers it, from its run and the image its stage registered. */
 export async function bakeOf(repos: Repositories, e: Execution): Promise<Bake> {
-  const stage = e.stages[0]!;
-  const imageId = typeof stage.outputs?.imageId === 'string' ? stage.outputs.imageId : undefined;
-  const image = imageId ? await repos.images.get(imageId) : undefined;
-  const push = Array.isArray(stage.config.push) ? stage.config.push.map(String) : [];
-  const revision = stage.context?.recipeRevision;
-  const seg = encodeURIComponent;
-  return {
-    id: e.id,
-    application: e.application,
-    recipe: String(stage.config.recipe),
-    ...(typeof revision === 'number' ? { recipeRevision: revision } : {}),
-    status: e.status,
-    startedBy: e.trigger.user,
-    createdAt: e.createdAt,
-    ...(e.endedAt ? { endedAt: e.endedAt } : {}),
-    push,
-    ...(image
-      ? {
-          image: {
-            id: image.id,
-            name: image.name,
-            version: image.version,
-            ref: `${image.name}:${image.version}`,
-            digest: image.digest,
-            sizeBytes: image.sizeBytes,
-            cached: stage.outputs?.cached === true,
-          },
-        }
-      : {}),
-    ...(stage.error ? { error: stage.error } : e.status === 'CANCELED' ? { error: `canceled by ${e.canceledBy ?? 'someone'}: ${e.cancelReason ?? ''}` } : {}),
-    url: `/applications/${seg(e.application)}/executions/${seg(e.id)}?stage=${BAKE_NOW_REF}`,
-    logPath: `/api/executions/${seg(e.id)}/logs?stage=${BAKE_NOW_REF}`,
-  };
+  const imageId = bakedImageId(e);
+  return bakeFrom(e, imageId ? await repos.images.get(imageId) : undefined);
 }

@@ -49,7 +49,7 @@ export { removeArtifactFiles } from './bakery/remove-artifact';
 export { clearStageCache, describeStageCache, pruneStageCacheNow, stageCachePolicy } from './bakery/stage-cache';
 export { pushImageToAccount } from './registry-push/push-to-account';
 export { notifyImagesChanged } from './bakery/registry-events';
-export { bakeOf, isBakeNow, startBakeNow } from './bake-now';
+export { BakeRunningError, bakeOf, isBakeNow, startBakeNow } from './bake-now';
 export { createJobSandbox } from './jobs/sandbox';
 export { parseOutboundAllow, type OutboundAllowEntry } from './net/outbound-policy';
 
@@ -90,7 +90,8 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  start(pipeline: Pipeline, trigger: TriggerRecord): Promise<Execution>;
+  /** `within` is done in the transaction that stores the run (a bake on demand checks none of its recipe is under way). */
+  start(pipeline: Pipeline, trigger: TriggerRecord, within?: TransactionStep): Promise<Execution>;
   /** Starts a run for an automatic cause (a webhook delivery, a cron minute) at most once per cause. */
   /** `within` is done in the transaction that stores the run (a registry trigger's cursor moves with the run it starts). */
   fire(pipeline: Pipeline, trigger: TriggerRecord, cause: string, within?: TransactionStep): Promise<{ execution: Execution; duplicate: boolean }>;
@@ -212,7 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   return {
-    start: (pipeline, trigger) => startExecution(pipeline, trigger),
+    start: (pipeline, trigger, within) => startExecution(pipeline, trigger, undefined, within),
     fire,
     ...operations,
     ...controls,

@@ -1,7 +1,8 @@
 import { Pipeline, PipelineDraft } from '../../shared/domain/pipeline';
 import { PipelineRevision } from '../../shared/api/pipelines';
 import { PIPELINE_MIGRATIONS, stampPipeline, upgradePipeline, type PipelineMigration } from '../../shared/domain/pipeline-migrations';
-import { ConflictError } from '../errors';
+import { isBakeNowName } from '../../shared/domain/bake';
+import { ConflictError, ValidationError } from '../errors';
 import { sqlState, UNIQUE_VIOLATION } from '../sql';
 import type { PipelineRepository, Session } from '../types';
 import { revisionedDocuments, type RevisionedRow } from './revisioned';
@@ -27,6 +28,18 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
       throw err;
     };
 
+  /**
+   * `Bake RECIPE now` names Kiln's own pipelines for bakes on demand (bake-now-anchors.ts): no
+   * pipeline takes such a name, and Kiln's keep theirs (their runs are found as bakes by it).
+   */
+  async function refuseKeptName(name: string, id?: string, current?: string): Promise<void> {
+    if (id !== undefined && current === name) return;
+    const anchor = id === undefined ? undefined : (await db.query<{ recipe: string | null }>('select bake_now_recipe as recipe from pipelines where id = $1', [id])).rows[0]?.recipe;
+    if (anchor) throw new ValidationError(`name: Kiln's pipeline for bakes on demand of '${anchor}' keeps its name`, 'name');
+    if (isBakeNowName(name)) throw new ValidationError(`name: '${name}' is kept for Kiln's bakes on demand ('Bake RECIPE now'); choose another name`, 'name');
+  }
+  const currentName = async (id: string) => (await db.query<{ name: string }>('select name from pipelines where id = $1', [id])).rows[0]?.name;
+
   return {
     async listByApplication(application) {
       return many((await db.query<RevisionedRow>(`${docs.select} where application = $1 order by name`, [application])).rows);
@@ -48,11 +61,13 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
       return many((await db.query<RevisionedRow>(`${docs.select} where config->'triggers' @> '[{"type":"registry"}]'::jsonb order by id`)).rows);
     },
 
-    create(draft, by) {
+    async create(draft, by) {
+      await refuseKeptName(draft.name);
       return docs.create({ application: draft.application, name: draft.name }, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },
 
-    save(id, baseRevision, draft, by) {
+    async save(id, baseRevision, draft, by) {
+      await refuseKeptName(draft.name, id, await currentName(id));
       return docs.save(id, baseRevision, draft.name, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },
 
@@ -62,6 +77,9 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
 
     delete: (pipeline) => deletePipelineIfUnused(db, pipeline),
 
-    rename: (pipeline, name, by) => renamePipeline(db, pipeline, name, by),
+    async rename(pipeline, name, by) {
+      await refuseKeptName(name, pipeline.id, await currentName(pipeline.id));
+      return renamePipeline(db, pipeline, name, by);
+    },
   };
 }

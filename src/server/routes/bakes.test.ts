@@ -14,10 +14,14 @@ let engine: Engine;
 let close: () => Promise<void>;
 let tokens: Record<string, string>;
 
-// Narrow roles: rita reads web, ed runs web (and may push nowhere).
+// Narrow roles: rita reads web, ed runs web (and may push nowhere), wes edits and runs billing only.
 const PEOPLE: Record<string, Grant[]> = {
   rita: [{ resourceType: 'application', resource: 'web', permission: 'READ' }],
   ed: [{ resourceType: 'application', resource: 'web', permission: 'EXECUTE' }],
+  wes: [
+    { resourceType: 'application', resource: 'billing', permission: 'WRITE' },
+    { resourceType: 'application', resource: 'billing', permission: 'EXECUTE' },
+  ],
 };
 
 beforeAll(async () => {
@@ -26,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
-const as = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload }) });
 const bake = (who: string, payload: object = {}, application = 'web', recipe = 'shop') => as(who, 'POST', `/api/applications/${application}/recipes/${recipe}/bakes`, payload);
 
@@ -96,6 +100,14 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     const again = await bake('ana');
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'conflict', field: 'recipe', message: expect.stringContaining(`already being baked: bake ${first.id}, started by ed`) });
+    // Someone who cannot read web learns only that the recipe is being baked: not by whom, nor where.
+    const elsewhere = await bake('wes', {}, 'billing');
+    expect(elsewhere.statusCode).toBe(409);
+    expect(elsewhere.json()).toEqual({
+      error: 'conflict',
+      field: 'recipe',
+      message: "A bake of 'shop' is already running. Wait for it to end (kiln image bake waits with --wait), or cancel it.",
+    });
     expect((await as('ed', 'POST', `/api/executions/${first.id}/resume`, {})).statusCode).toBe(200);
 
     const done = await untilDone(first.id);
@@ -128,5 +140,26 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     expect((await as('ana', 'GET', `/api/bakes/${run.id}`)).json()).toMatchObject({ error: 'not_found', message: `Bake '${run.id}' does not exist.`, field: 'bakeId' });
     expect((await as('ana', 'GET', '/api/bakes/00000000-0000-4000-8000-0000000000b9')).statusCode).toBe(404);
     expect((await as('ana', 'GET', '/api/bakes/nope')).json()).toMatchObject({ error: 'bad_request', field: 'bakeId' });
+  });
+
+  it("keeps 'Bake RECIPE now' for Kiln's own pipelines: no one names a pipeline so, and Kiln's keeps its name", async () => {
+    const stages = [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 1 } }];
+    const made = await as('wes', 'POST', '/api/applications/billing/pipelines', { name: 'Bake shop now', stages });
+    expect(made.statusCode).toBe(400);
+    expect(made.json()).toMatchObject({ error: 'bad_request', field: 'name', message: expect.stringContaining("is kept for Kiln's bakes on demand") });
+    const mine = await as('wes', 'POST', '/api/applications/billing/pipelines', { name: 'Nightly', stages });
+    expect(mine.statusCode, mine.body).toBe(201);
+    const renamed = await as('wes', 'POST', `/api/pipelines/${mine.json().id}/rename`, { name: 'bake shop NOW' });
+    expect(renamed.statusCode).toBe(400);
+    expect(renamed.json()).toMatchObject({ error: 'bad_request', field: 'name' });
+    const saved = await as('wes', 'PUT', `/api/pipelines/${mine.json().id}`, { baseRevision: mine.json().revision, pipeline: { name: 'Bake shop now', stages } });
+    expect(saved.statusCode).toBe(400);
+    expect(saved.json()).toMatchObject({ error: 'bad_request', field: 'name' });
+    // Kiln's own (made by the first bake of web) keeps its name, even for an admin.
+    const anchor = (await repos.pipelines.listByApplication('web')).find((p) => p.name === 'Bake shop now')!;
+    const away = await as('ana', 'POST', `/api/pipelines/${anchor.id}/rename`, { name: 'Bake shop then' });
+    expect(away.statusCode).toBe(400);
+    expect(away.json()).toMatchObject({ error: 'bad_request', field: 'name', message: expect.stringContaining("Kiln's pipeline for bakes on demand of 'shop' keeps its name") });
+    expect((await repos.pipelines.get(anchor.id))?.name).toBe('Bake shop now');
   });
 });

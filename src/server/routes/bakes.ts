@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getBake, startBake } from '../../shared/api/bakes';
 import { can } from '../../shared/domain/user';
 import { NotFoundError } from '../../db/errors';
-import { bakeOf, isBakeNow, startBakeNow, type Engine } from '../../engine/index';
+import { BakeRunningError, bakeOf, isBakeNow, startBakeNow, type Engine } from '../../engine/index';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../plugins/error-handler';
 import { requireApplication } from './lookups';
@@ -28,9 +28,15 @@ export function bakeRoutes(app: FastifyInstance, { repos }: AppDeps, engine: Eng
       if (!stored.endpoint.registry) throw new HttpError(400, 'bad_request', `${field}: account '${account}' names no registry to push to`, field);
     }
     const execution = await startBakeNow(
-      { repos, start: (pipeline, trigger) => engine.start(pipeline, trigger) },
+      { repos, start: (pipeline, trigger, within) => engine.start(pipeline, trigger, within) },
       { recipe, application: params.application, request: body, actor },
-    );
+    ).catch((err: unknown) => {
+      // Who started the running bake, and for which application, is told only to whoever may read that application.
+      if (err instanceof BakeRunningError && can(request.me, 'READ', { application: err.running.application })) {
+        throw new HttpError(409, 'conflict', err.detailed(recipe.name), 'recipe');
+      }
+      throw err;
+    });
     return bakeOf(repos, execution);
   });
 

@@ -70,6 +70,59 @@ export const BAKE_NOW_REF = 'bake';
 /** The pipeline the on-demand bakes of a recipe in an application run under. */
 export const bakeNowName = (recipe: string) => `Bake ${recipe} now`;
 
+/**
+ * Whether a pipeline name is one Kiln keeps for its bakes on demand (`Bake RECIPE now`, RECIPE a
+ * recipe's name, any case): a user's pipeline by that name would pass for one in lists and logs.
+ */
+export const isBakeNowName = (name: string) => /^bake [a-z0-9][a-z0-9._-]* now$/i.test(name.trim());
+
+/** What a bake answer tells of the image its stage registered (found by `outputs.imageId`). */
+export type BakeImageSource = Pick<BakedImage, 'id' | 'name' | 'version' | 'digest' | 'sizeBytes'>;
+
+/**
+ * A bake as the API answers it, from its run and the image its stage registered: once, so the BFF
+ * and the mocks answer alike.
+ */
+export function bakeOf(e: Execution, image: BakeImageSource | undefined): Bake {
+  const stage = e.stages[0]!;
+  const push = Array.isArray(stage.config.push) ? stage.config.push.map(String) : [];
+  const revision = stage.context?.recipeRevision;
+  const seg = encodeURIComponent;
+  return {
+    id: e.id,
+    application: e.application,
+    recipe: String(stage.config.recipe),
+    ...(typeof revision === 'number' ? { recipeRevision: revision } : {}),
+    status: e.status,
+    startedBy: e.trigger.user,
+    createdAt: e.createdAt,
+    ...(e.endedAt ? { endedAt: e.endedAt } : {}),
+    push,
+    ...(image
+      ? {
+          image: {
+            id: image.id,
+            name: image.name,
+            version: image.version,
+            ref: `${image.name}:${image.version}`,
+            digest: image.digest,
+            sizeBytes: image.sizeBytes,
+            cached: stage.outputs?.cached === true,
+          },
+        }
+      : {}),
+    ...(stage.error ? { error: stage.error } : e.status === 'CANCELED' ? { error: `canceled by ${e.canceledBy ?? 'someone'}: ${e.cancelReason ?? ''}` } : {}),
+    url: `/applications/${seg(e.application)}/executions/${seg(e.id)}?stage=${BAKE_NOW_REF}`,
+    logPath: `/api/executions/${seg(e.id)}/logs?stage=${BAKE_NOW_REF}`,
+  };
+}
+
+/** The image id a bake's stage registered, if it got that far. */
+export function bakedImageId(e: Execution): string | undefined {
+  const id = e.stages[0]?.outputs?.imageId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** Whether a run is an on-demand bake (rather than another pipeline's run, which `GET /api/bakes` must not show as one). */
 export function isBakeNow(e: Execution): boolean {
   const stage = e.stages[0];
