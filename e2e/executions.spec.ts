@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './journey';
 import { executionBadge, stageNode } from './execution-page';
@@ -8,22 +11,36 @@ import { screen } from './screens';
 // comment holding markup and ANSI escapes shown as text.
 
 const ESC = '\\033';
-// Printed by /bin/sh: coloured lines, a line of markup, and a pause so the stream is seen live.
-const COMMAND = [
-  `printf '${ESC}[32mcompiling storefront${ESC}[0m\\n'`,
-  `for i in $(seq 1 12); do echo "step $i of 12"; sleep 0.5; done`,
-  `echo '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'`,
-  `printf '${ESC}[1;31mbuild finished${ESC}[0m\\n'`,
-].join('; ');
+// Printed by /bin/sh: coloured lines and a line of markup. Halfway it waits until the test creates
+// the gate file (the local cloud's jobs run on this machine), so the page sees the build RUNNING
+// however loaded the machine is: a fixed sleep could end before the page looked.
+function buildCommand(gate: string): string {
+  return [
+    `printf '${ESC}[32mcompiling storefront${ESC}[0m\\n'`,
+    `for i in $(seq 1 6); do echo "step $i of 12"; done`,
+    // Bounded (2 min) so a failed journey leaves no job behind on the shared server.
+    `n=0; while [ ! -e '${gate}' ] && [ $n -lt 600 ]; do sleep 0.2; n=$((n+1)); done`,
+    `for i in $(seq 7 12); do echo "step $i of 12"; sleep 0.1; done`,
+    `echo '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'`,
+    `printf '${ESC}[1;31mbuild finished${ESC}[0m\\n'`,
+  ].join('; ');
+}
 
-async function createPipeline(request: APIRequestContext, name: string): Promise<string> {
+/** A gate file path in a fresh directory; creating the file releases the build. */
+function newGate(): { path: string; open: () => void; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-e2e-gate-'));
+  const path = join(dir, 'release');
+  return { path, open: () => writeFileSync(path, ''), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function createPipeline(request: APIRequestContext, name: string, gate: string): Promise<string> {
   const res = await request.post('/api/applications/storefront/pipelines', {
     data: {
       name,
       parameters: [{ name: 'version', default: '1.4.2' }],
       concurrency: { limitConcurrent: false },
       stages: [
-        { refId: 'build', type: 'runJob', name: 'Build', config: { command: COMMAND } },
+        { refId: 'build', type: 'runJob', name: 'Build', config: { command: buildCommand(gate) } },
         {
           refId: 'promote',
           type: 'manualJudgment',
@@ -47,16 +64,21 @@ async function start(request: APIRequestContext, pipelineId: string, parameters:
 
 test('watch a build log live, approve from the inbox in another browser, see it without reloading', async ({ page, browser, request }) => {
   test.setTimeout(90_000);
-  const pipelineId = await createPipeline(request, 'Release storefront');
+  const gate = newGate();
+  const pipelineId = await createPipeline(request, 'Release storefront', gate.path);
   const executionId = await start(request, pipelineId);
 
   await page.goto(`/applications/storefront/executions/${executionId}?stage=build`);
   const log = page.getByRole('region', { name: 'Log of Build' });
-  await expect(log.getByText('step 1 of 12')).toBeVisible();
-  // Still running while the first steps show: the lines arrive over the live stream, not a reload.
+  await expect(log.getByText('step 6 of 12')).toBeVisible({ timeout: 20_000 });
+  // The build waits at the gate, so it is still running while the first steps show.
   await expect(stageNode(page, 'Build')).toHaveAccessibleName(/RUNNING/);
+  await expect(log.getByText('step 7 of 12')).toHaveCount(0);
   await screen(page, 'execution-log-live');
+  // Released: the rest of the log arrives over the live stream, with no reload.
+  gate.open();
   await expect(log.getByText('build finished')).toBeVisible({ timeout: 15_000 });
+  gate.remove();
   await expect(log.getByText('compiling storefront')).toHaveCSS('color', 'rgb(0, 187, 0)');
   await expect(log.getByText('build finished')).toHaveCSS('color', 'rgb(187, 0, 0)');
   await expect(log.getByText(/^<script>window.__pwned = 1<\/script><img/)).toBeVisible();
@@ -105,7 +127,10 @@ test('watch a build log live, approve from the inbox in another browser, see it 
 
 test('a rejection with a comment ends the execution and shows the comment as text', async ({ page, request }) => {
   test.setTimeout(60_000);
-  const pipelineId = await createPipeline(request, 'Release storefront (rejected)');
+  // The build is not what this journey watches: its gate is open from the start.
+  const gate = newGate();
+  gate.open();
+  const pipelineId = await createPipeline(request, 'Release storefront (rejected)', gate.path);
   const executionId = await start(request, pipelineId);
 
   await page.goto(`/applications/storefront/executions/${executionId}?stage=promote`);
@@ -121,6 +146,7 @@ test('a rejection with a comment ends the execution and shows the comment as tex
   await expect(page.getByRole('region', { name: 'Stage Promote' }).getByText(`rejected by ana: ${comment}`)).toBeVisible();
   await expect(stageNode(page, 'Settle')).toHaveAccessibleName(/NOT_STARTED|CANCELED|SKIPPED/);
   await expect(executionBadge(page, 'Release storefront (rejected)')).toHaveText('Failed');
+  gate.remove();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await screen(page, 'execution-rejected');
 
