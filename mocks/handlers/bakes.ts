@@ -1,6 +1,5 @@
 import { getBake, startBake } from '../../src/shared/api/bakes';
-import { bakeNowName } from '../../src/shared/domain/bake';
-import type { Bake } from '../../src/shared/domain/bake';
+import { bakedImageId, bakeNowName, bakeOf as bakeFrom } from '../../src/shared/domain/bake';
 import { COMPLETED, Execution, type StageExecution } from '../../src/shared/domain/execution';
 import { type Recipe, recipeImageName } from '../../src/shared/domain/recipe';
 import { db } from '../db';
@@ -11,26 +10,8 @@ import { recipeRevisions } from './recipes';
 // Mock mode has no bakery: a bake "finds" the newest version of its image (cached), as a rebake of unchanged inputs does.
 const MOCK_BAKE = 'Baked on demand (mock)';
 
-function bakeOf(e: Execution): Bake {
-  const stage = e.stages[0]!;
-  const image = versions().find((v) => v.id === stage.outputs?.imageId);
-  return {
-    id: e.id,
-    application: e.application,
-    recipe: String(stage.config.recipe),
-    status: e.status,
-    startedBy: e.trigger.user,
-    createdAt: e.createdAt,
-    ...(e.endedAt ? { endedAt: e.endedAt } : {}),
-    push: [],
-    ...(image
-      ? { image: { id: image.id, name: image.name, version: image.version, ref: `${image.name}:${image.version}`, digest: image.digest, sizeBytes: image.sizeBytes, cached: true } }
-      : {}),
-    ...(stage.error ? { error: stage.error } : {}),
-    url: `/applications/${e.application}/executions/${e.id}?stage=bake`,
-    logPath: `/api/executions/${e.id}/logs?stage=bake`,
-  };
-}
+/** The shared mapping, with the mock registry's version standing in for the image the stage registered. */
+const bakeOf = (e: Execution) => bakeFrom(e, versions().find((v) => v.id === bakedImageId(e)));
 
 /** A finished bake run of `recipe` for `application` (mock mode bakes nothing). */
 export function mockBakeExecution(application: string, recipe: Recipe, body: { rebake: boolean; push: string[] } = { rebake: false, push: [] }): Execution {
