@@ -2,11 +2,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { updateAccount, type AccountChanges } from '../../../shared/api/accounts';
 import type { Account } from '../../../shared/domain/account';
-import { FormError, inputClasses } from '../../components/auth-card';
+import { inputClasses } from '../../components/auth-card';
 import { Button } from '../../components/button';
 import { SecretInput } from '../../components/secret-input';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { EditorActions } from './editor-actions';
 
 /**
  * A Kubernetes account's metrics source, shown in its row and edited in place: without one a canary
@@ -69,15 +70,7 @@ export function MetricsEditor({ account }: { account: Account }) {
         />
       </div>
       <p className="text-zinc-500">Leave the token empty to keep the stored one; clear the URL to remove the source and its token.</p>
-      <div className="flex gap-1">
-        <Button size="sm" variant="primary" type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save metrics'}
-        </Button>
-        <Button size="sm" onClick={() => setDraft(undefined)}>
-          Cancel
-        </Button>
-      </div>
-      <FormError message={save.error?.message} />
+      <EditorActions saveLabel="Save metrics" pendingLabel="Saving…" pending={save.isPending} error={save.error?.message} onCancel={() => setDraft(undefined)} />
     </form>
   );
 }

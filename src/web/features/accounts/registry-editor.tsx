@@ -2,10 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { updateAccount, type AccountChanges } from '../../../shared/api/accounts';
 import type { Account } from '../../../shared/domain/account';
-import { FormError } from '../../components/auth-card';
 import { Button } from '../../components/button';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { EditorActions } from './editor-actions';
 import { RegistryFields, type RegistryDraft } from './registry-fields';
 
 /**
@@ -56,15 +56,7 @@ export function RegistryEditor({ account }: { account: Account }) {
         <RegistryFields draft={draft} set={set} label={account.name} />
       </div>
       <p className="text-zinc-500">Leave the user empty to keep the stored login; clear the registry to remove it and its login.</p>
-      <div className="flex gap-1">
-        <Button size="sm" variant="primary" type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Checking…' : 'Save registry'}
-        </Button>
-        <Button size="sm" onClick={() => setDraft(undefined)}>
-          Cancel
-        </Button>
-      </div>
-      <FormError message={save.error?.message} />
+      <EditorActions saveLabel="Save registry" pendingLabel="Checking…" pending={save.isPending} error={save.error?.message} onCancel={() => setDraft(undefined)} />
     </form>
   );
 }
