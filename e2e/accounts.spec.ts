@@ -86,3 +86,20 @@ test('a Kiln with no account guides the admin to add a first one', async ({ page
   await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible();
   await screen(page, 'accounts-04-first-account-empty-state');
 });
+
+test('on a phone, each account is a card whose endpoint and buttons are on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/admin/accounts');
+  const row = page.getByTestId('account-prod');
+  const endpoint = row.getByText('this machine', { exact: true });
+  await expect(endpoint).toBeInViewport();
+  for (const part of [endpoint, row.getByRole('button', { name: 'Remove' })]) {
+    const box = await part.boundingBox();
+    expect(box, 'shown').not.toBeNull();
+    expect(box!.x + box!.width, 'inside the screen').toBeLessThanOrEqual(390);
+  }
+  // The column's name stays beside the value on the card.
+  await expect(row.getByText('Endpoint', { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page does not scroll sideways').toBeLessThanOrEqual(390);
+  await screen(page, 'accounts-05-phone');
+});

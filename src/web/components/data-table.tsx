@@ -18,7 +18,7 @@ const cx = (...parts: Array<string | false | undefined>) => parts.filter(Boolean
 // Stacked below 1024 px (phones and tablets): each row becomes a card of "header: value" lines, so its
 // last column (a row's actions) is on screen without scrolling the table sideways. The explicit
 // roles keep it a table for screen readers once CSS stops laying it out as one.
-const STACK = {
+export const STACK = {
   table: 'max-lg:block',
   thead: 'max-lg:sr-only',
   tbody: 'max-lg:block',

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { deleteAccount, updateAccount, type AccountChanges } from '../../../shared/api/accounts';
 import type { Account } from '../../../shared/domain/account';
+import { StackedCell, StackedRow } from '../../components/admin-table';
 import { Button } from '../../components/button';
 import { EnvironmentBadge } from '../../components/environment-badge';
 import { apiFetch } from '../../lib/api-client';
@@ -21,16 +22,16 @@ export function AccountRow({ account }: { account: Account }) {
   });
   const remove = useMutation({ mutationFn: () => apiFetch(deleteAccount, { params: { account: account.name } }), onSuccess: refresh });
   return (
-    <tr className="align-top" data-testid={`account-${account.name}`}>
-      <td className="py-2 font-mono text-xs">
+    <StackedRow className="align-top" data-testid={`account-${account.name}`}>
+      <StackedCell header="Name" className="py-2 font-mono text-xs">
         {account.name}
         {account.demo && <span className="ml-1.5 rounded bg-zinc-100 px-1.5 font-sans text-[11px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">demo</span>}
-      </td>
-      <td>{account.provider}</td>
-      <td>
+      </StackedCell>
+      <StackedCell header="Provider">{account.provider}</StackedCell>
+      <StackedCell header="Environment">
         <EnvironmentBadge environment={account.environment} />
-      </td>
-      <td>
+      </StackedCell>
+      <StackedCell header="Regions">
         <input
           aria-label={`Regions of ${account.name}`}
           // As wide as the regions it holds: a fixed width cut "local-east, local-west" off mid-word.
@@ -45,15 +46,15 @@ export function AccountRow({ account }: { account: Account }) {
             if (next.join(',') !== account.regions.join(',')) update.mutate({ regions: next as never });
           }}
         />
-      </td>
-      <td className="font-mono text-xs break-all">
+      </StackedCell>
+      <StackedCell header="Endpoint" className="font-mono text-xs break-all">
         {/* A Kubernetes account's API server is in its kubeconfig, which is write-only: health names the server it reached. */}
         {account.endpoint.dockerHost ?? { kubernetes: 'the kubeconfig’s cluster', qemu: 'VMs on this machine' }[account.provider as string] ?? 'this machine'}
         {account.endpoint.tls ? ' (TLS)' : ''}
         {(account.provider === 'docker' || account.provider === 'kubernetes') && <RegistryEditor account={account} />}
         {account.provider === 'kubernetes' && <MetricsEditor account={account} />}
-      </td>
-      <td className="text-xs">
+      </StackedCell>
+      <StackedCell header="Credentials" className="text-xs">
         <WriteOnlySecret
           label={`New token for ${account.name}`}
           stored={account.credentials}
@@ -61,11 +62,11 @@ export function AccountRow({ account }: { account: Account }) {
           save={(token) => update.mutateAsync({ token })}
           saving={update.isPending}
         />
-      </td>
-      <td className="text-xs">
+      </StackedCell>
+      <StackedCell header="Health" className="text-xs">
         <AccountHealthCell account={account.name} />
-      </td>
-      <td className="space-y-1">
+      </StackedCell>
+      <StackedCell header="State" className="space-y-1">
         <div className="flex gap-1">
           <Button size="sm" onClick={() => update.mutate({ disabled: !account.disabled })}>
             {account.disabled ? 'Enable' : 'Disable'}
@@ -76,7 +77,7 @@ export function AccountRow({ account }: { account: Account }) {
         </div>
         {account.disabled && <p className="text-xs text-amber-700 dark:text-amber-400">disabled: no new deploys</p>}
         <FormError message={update.error?.message ?? remove.error?.message} />
-      </td>
-    </tr>
+      </StackedCell>
+    </StackedRow>
   );
 }

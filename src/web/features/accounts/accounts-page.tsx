@@ -31,7 +31,7 @@ export function AccountsPage() {
             or a <strong>docker</strong> account pointing at a Docker or Podman socket.
           </EmptyState>
         ) : (
-          <AdminTable headers={HEADERS} className="[&_td]:pr-3 [&_th]:pr-3">
+          <AdminTable headers={HEADERS} className="[&_td]:pr-3 [&_th]:pr-3" stacked>
             {accounts.data?.map((a) => (
               <AccountRow key={a.name} account={a} />
             ))}
