@@ -1,4 +1,5 @@
 import { cronMatches, parseCron } from '../../shared/domain/cron';
+import { triggerExpressionProblems } from '../../shared/domain/trigger-literals';
 import type { Pipeline, Trigger } from '../../shared/domain/pipeline';
 import type { Repositories } from '../../db/types';
 
@@ -20,6 +21,20 @@ export function createCronScheduler(deps: {
 }) {
   const floor = (d: Date) => Math.floor(d.getTime() / MINUTE) * MINUTE;
   let last = floor(deps.now());
+  // A trigger saved with `${` in its schedule or time zone (before that was refused) never fires:
+  // it is skipped as if disabled, and reported once per process rather than in silence (or by
+  // throwing, which would stop every later pipeline's cron this minute).
+  const reported = new Set<string>();
+  const unusable = (pipeline: Pipeline, index: number): boolean => {
+    const problem = triggerExpressionProblems({ triggers: pipeline.triggers }).find((p) => p.path.startsWith(`triggers[${index}].`));
+    if (!problem) return false;
+    const key = `${pipeline.id}/${index}/${problem.path}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      deps.onError?.(new Error(`pipeline '${pipeline.name}' of ${pipeline.application}: its cron trigger never starts a run until ${problem.path} is edited: ${problem.message}`));
+    }
+    return true;
+  };
 
   return {
     /** Fires what is due since the last check; returns how many runs it asked for. */
@@ -33,7 +48,7 @@ export function createCronScheduler(deps: {
       for (const pipeline of await deps.repos.pipelines.withCron()) {
         if (pipeline.disabled) continue;
         for (const [index, trigger] of pipeline.triggers.entries()) {
-          if (trigger.type !== 'cron' || !trigger.enabled) continue;
+          if (trigger.type !== 'cron' || !trigger.enabled || unusable(pipeline, index)) continue;
           const schedule = parseCron(trigger.expression);
           for (const minute of minutes.filter((m) => cronMatches(schedule, m, trigger.timezone))) {
             fired += 1;
