@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './journey';
 import { executionBadge, stageNode } from './execution-page';
@@ -11,26 +10,32 @@ import { screen } from './screens';
 // comment holding markup and ANSI escapes shown as text.
 
 const ESC = '\\033';
-// Printed by /bin/sh: coloured lines and a line of markup. Halfway it waits until the test creates
-// the gate file (the local cloud's jobs run on this machine), so the page sees the build RUNNING
+// Printed by /bin/sh: coloured lines and a line of markup. Halfway it waits until the test opens
+// the gate (a URL on this machine; a job's /tmp is its own), so the page sees the build RUNNING
 // however loaded the machine is: a fixed sleep could end before the page looked.
 function buildCommand(gate: string): string {
   return [
     `printf '${ESC}[32mcompiling storefront${ESC}[0m\\n'`,
     `for i in $(seq 1 6); do echo "step $i of 12"; done`,
     // Bounded (2 min) so a failed journey leaves no job behind on the shared server.
-    `n=0; while [ ! -e '${gate}' ] && [ $n -lt 600 ]; do sleep 0.2; n=$((n+1)); done`,
+    `n=0; until curl -sf -o /dev/null '${gate}' || wget -q -O /dev/null '${gate}' || [ $n -ge 600 ]; do sleep 0.2; n=$((n+1)); done`,
     `for i in $(seq 7 12); do echo "step $i of 12"; sleep 0.1; done`,
     `echo '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'`,
     `printf '${ESC}[1;31mbuild finished${ESC}[0m\\n'`,
   ].join('; ');
 }
 
-/** A gate file path in a fresh directory; creating the file releases the build. */
-function newGate(): { path: string; open: () => void; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'kiln-e2e-gate-'));
-  const path = join(dir, 'release');
-  return { path, open: () => writeFileSync(path, ''), remove: () => rmSync(dir, { recursive: true, force: true }) };
+/** A URL that answers 404 until `open()`, then 200: the build waits for it. */
+async function newGate(): Promise<{ url: string; open: () => void; close: () => Promise<void> }> {
+  let opened = false;
+  const server = createServer((_req, res) => void res.writeHead(opened ? 200 : 404).end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/release`,
+    open: () => void (opened = true),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function createPipeline(request: APIRequestContext, name: string, gate: string): Promise<string> {
@@ -64,8 +69,8 @@ async function start(request: APIRequestContext, pipelineId: string, parameters:
 
 test('watch a build log live, approve from the inbox in another browser, see it without reloading', async ({ page, browser, request }) => {
   test.setTimeout(90_000);
-  const gate = newGate();
-  const pipelineId = await createPipeline(request, 'Release storefront', gate.path);
+  const gate = await newGate();
+  const pipelineId = await createPipeline(request, 'Release storefront', gate.url);
   const executionId = await start(request, pipelineId);
 
   await page.goto(`/applications/storefront/executions/${executionId}?stage=build`);
@@ -78,7 +83,7 @@ test('watch a build log live, approve from the inbox in another browser, see it 
   // Released: the rest of the log arrives over the live stream, with no reload.
   gate.open();
   await expect(log.getByText('build finished')).toBeVisible({ timeout: 15_000 });
-  gate.remove();
+  await gate.close();
   await expect(log.getByText('compiling storefront')).toHaveCSS('color', 'rgb(0, 187, 0)');
   await expect(log.getByText('build finished')).toHaveCSS('color', 'rgb(187, 0, 0)');
   await expect(log.getByText(/^<script>window.__pwned = 1<\/script><img/)).toBeVisible();
@@ -128,9 +133,9 @@ test('watch a build log live, approve from the inbox in another browser, see it 
 test('a rejection with a comment ends the execution and shows the comment as text', async ({ page, request }) => {
   test.setTimeout(60_000);
   // The build is not what this journey watches: its gate is open from the start.
-  const gate = newGate();
+  const gate = await newGate();
   gate.open();
-  const pipelineId = await createPipeline(request, 'Release storefront (rejected)', gate.path);
+  const pipelineId = await createPipeline(request, 'Release storefront (rejected)', gate.url);
   const executionId = await start(request, pipelineId);
 
   await page.goto(`/applications/storefront/executions/${executionId}?stage=promote`);
@@ -146,7 +151,7 @@ test('a rejection with a comment ends the execution and shows the comment as tex
   await expect(page.getByRole('region', { name: 'Stage Promote' }).getByText(`rejected by ana: ${comment}`)).toBeVisible();
   await expect(stageNode(page, 'Settle')).toHaveAccessibleName(/NOT_STARTED|CANCELED|SKIPPED/);
   await expect(executionBadge(page, 'Release storefront (rejected)')).toHaveText('Failed');
-  gate.remove();
+  await gate.close();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await screen(page, 'execution-rejected');
 
