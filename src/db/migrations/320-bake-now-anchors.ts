@@ -14,7 +14,7 @@ export const bakeNowAnchorsSchema: Migration = {
     create unique index if not exists pipelines_bake_now on pipelines (bake_now_recipe, application) where bake_now_recipe is not null;
     update pipelines set bake_now_recipe = config->'stages'->0->'config'->>'recipe'
       where bake_now_recipe is null
-        and jsonb_array_length(config->'stages') = 1
+        and case when jsonb_typeof(config->'stages') = 'array' then jsonb_array_length(config->'stages') end = 1
         and config->'stages'->0->>'type' = 'bake'
         and config->'stages'->0->>'refId' = 'bake'
         and name = 'Bake ' || (config->'stages'->0->'config'->>'recipe') || ' now'

@@ -58,7 +58,8 @@ describe('the environment label', () => {
   it('shows on cluster cards and in the server-group details, from the account', async () => {
     db.accounts = db.accounts.map((a) => (a.name === 'prod' ? { ...a, environment: 'staging' } : a));
     const { user } = renderApp('/projects/shop');
-    const card = await screen.findByRole('link', { name: /^web-prod in.*prod · us-east-1/ });
+    // The project page is a lazy route: on a loaded machine its code takes more than findBy's default second.
+    const card = await screen.findByRole('link', { name: /^web-prod in.*prod · us-east-1/ }, { timeout: 10_000 });
     expect(await within(card).findByTitle('staging environment')).toBeTruthy();
     await user.click(card);
     const account = await screen.findByText('Account', { selector: 'dt' });
