@@ -161,14 +161,17 @@ test('a rejection with a comment ends the execution and shows the comment as tex
 });
 
 test('a dropped live stream resumes after the last event, and the log misses nothing and doubles nothing', async ({ page, request }) => {
-  // The job prints for 20 s: long enough to still be running when the pause comes on a loaded machine.
+  // The job prints half its lines, then waits at a gate the test opens once the run is paused: it
+  // is surely still running when the pause comes, however loaded the machine (a fixed 20 s was not).
   test.setTimeout(90_000);
+  const gate = await newGate();
+  const command = [
+    `for i in $(seq 1 20); do echo "tick $i"; sleep 0.1; done`,
+    `n=0; until curl -sf -o /dev/null '${gate.url}' || wget -q -O /dev/null '${gate.url}' || [ $n -ge 600 ]; do sleep 0.2; n=$((n+1)); done`,
+    `for i in $(seq 21 40); do echo "tick $i"; sleep 0.1; done`,
+  ].join('; ');
   const created = await request.post('/api/applications/storefront/pipelines', {
-    data: {
-      name: 'Slow printer',
-      concurrency: { limitConcurrent: false },
-      stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command: 'for i in $(seq 1 40); do echo "tick $i"; sleep 0.5; done' } }],
-    },
+    data: { name: 'Slow printer', concurrency: { limitConcurrent: false }, stages: [{ refId: 'job', type: 'runJob', name: 'Job', config: { command } }] },
   });
   const executionId = await start(request, ((await created.json()) as { id: string }).id, {});
   // The first stream delivers event 1 and then ends, as a dropped connection would, mid-run. The
@@ -198,12 +201,15 @@ test('a dropped live stream resumes after the last event, and the log misses not
   await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
   await expect(executionBadge(page, 'Slow printer')).toHaveText('Paused');
   await expect(page.getByText('checking the dashboards', { exact: true })).toBeVisible();
+  // Released while paused: the job keeps printing (a pause holds the stages, not a running job).
+  gate.open();
   await screen(page, 'execution-paused');
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
   await expect(executionBadge(page, 'Slow printer')).not.toHaveText('Paused');
 
   await expect(log.getByText('tick 40', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await gate.close();
   expect(streams.slice(0, 2)).toEqual(['', '?after=1']);
   await expect(log.getByText('40 lines')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
