@@ -11,7 +11,11 @@ import { recipeRevisions } from './recipes';
 const MOCK_BAKE = 'Baked on demand (mock)';
 
 /** The shared mapping, with the mock registry's version standing in for the image the stage registered. */
-const bakeOf = (e: Execution) => bakeFrom(e, versions().find((v) => v.id === bakedImageId(e)));
+const bakeOf = (e: Execution) =>
+  bakeFrom(
+    e,
+    versions().find((v) => v.id === bakedImageId(e)),
+  );
 
 /** A finished bake run of `recipe` for `application` (mock mode bakes nothing). */
 export function mockBakeExecution(application: string, recipe: Recipe, body: { rebake: boolean; push: string[] } = { rebake: false, push: [] }): Execution {

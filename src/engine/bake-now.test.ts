@@ -92,7 +92,11 @@ describe('bake now, durably', { timeout: 40_000 }, () => {
     const refused = results.filter((r) => r.status === 'rejected');
     expect(ok).toHaveLength(1);
     // Refused in so many words, the bake under way at hand for whoever may be told of it.
-    expect(refused[0]?.reason).toMatchObject({ kind: 'conflict', message: "A bake of 'shop' is already running. Wait for it to end (kiln image bake waits with --wait), or cancel it.", running: { id: ok[0]!.value.id } });
+    expect(refused[0]?.reason).toMatchObject({
+      kind: 'conflict',
+      message: "A bake of 'shop' is already running. Wait for it to end (kiln image bake waits with --wait), or cancel it.",
+      running: { id: ok[0]!.value.id },
+    });
     // Its pipeline is stored (disabled: bakes start only from here) and reused by the next bake.
     const [anchor] = (await repos.pipelines.listByApplication(ok[0]!.value.application)).filter((p) => p.name === bakeNowName('shop'));
     expect(anchor).toMatchObject({ disabled: true, stages: [{ type: 'bake', config: { recipe: 'shop' } }] });
@@ -103,7 +107,12 @@ describe('bake now, durably', { timeout: 40_000 }, () => {
     const first = await start(starter, 'web');
     // 201 runs of another pipeline started after it, all still under way.
     const other = await repos.pipelines.create(
-      PipelineDraft.parse({ application: 'billing', name: 'Busy', stages: [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 60 } }], concurrency: { limitConcurrent: false } }),
+      PipelineDraft.parse({
+        application: 'billing',
+        name: 'Busy',
+        stages: [{ refId: 'w', type: 'wait', name: 'Wait', config: { seconds: 60 } }],
+        concurrency: { limitConcurrent: false },
+      }),
       'ana',
     );
     for (let i = 0; i < 201; i++) await starter(other, { type: 'manual', user: 'ana', parameters: {} });

@@ -57,7 +57,11 @@ async function anchorOf(repos: Repositories, application: string, recipe: string
     const made = await repos.bakeNowAnchors.find(application, recipe);
     if (made) return made;
     // A pipeline a user named so before the name was kept for Kiln's own.
-    throw new EngineError('conflict', `Application '${application}' has a pipeline named '${name}' that is not Kiln's: rename it to bake '${recipe}' on demand here.`, 'application');
+    throw new EngineError(
+      'conflict',
+      `Application '${application}' has a pipeline named '${name}' that is not Kiln's: rename it to bake '${recipe}' on demand here.`,
+      'application',
+    );
   }
 }
 

@@ -19,7 +19,7 @@ const anchorConfig = (name: string, description: string) => ({
 });
 
 describe(`bake-now anchors migration (${testDriver()})`, () => {
-  it("marks the pipelines Kiln made for bakes on demand before, and not a look-alike a user named so", async () => {
+  it('marks the pipelines Kiln made for bakes on demand before, and not a look-alike a user named so', async () => {
     const test = await openTestDatabase({ migrate: false });
     opened.push(test);
     await migrate(
@@ -28,10 +28,18 @@ describe(`bake-now anchors migration (${testDriver()})`, () => {
     );
     await createOwners(createRepositories(test.db));
     const insert = (id: string, application: string, config: object) =>
-      test.db.query(`insert into pipelines (id, application, name, revision, config, updated_by) values ($1, $2, 'Bake shop now', 1, $3, 'ana')`, [id, application, JSON.stringify({ ...config, application })]);
+      test.db.query(`insert into pipelines (id, application, name, revision, config, updated_by) values ($1, $2, 'Bake shop now', 1, $3, 'ana')`, [
+        id,
+        application,
+        JSON.stringify({ ...config, application }),
+      ]);
     const kilns = '00000000-0000-4000-8000-000000000001';
     const lookalike = '00000000-0000-4000-8000-000000000002';
-    await insert(kilns, 'web', anchorConfig('Bake shop now', `Runs of "Bake now" on recipe 'shop' (the recipe's page, POST …/recipes/shop/bakes, kiln image bake). Disabled: bakes start from there.`));
+    await insert(
+      kilns,
+      'web',
+      anchorConfig('Bake shop now', `Runs of "Bake now" on recipe 'shop' (the recipe's page, POST …/recipes/shop/bakes, kiln image bake). Disabled: bakes start from there.`),
+    );
     await insert(lookalike, 'billing', { ...anchorConfig('Bake shop now', 'mine'), disabled: false });
 
     await migrate(test.db);

@@ -68,7 +68,10 @@ export function bakeNowAnchorRepository(db: Session): BakeNowAnchorRepository {
             by,
             recipe,
           ]);
-          await tx.query('insert into pipeline_revisions (pipeline_id, revision, config, updated_at, updated_by) select id, revision, config, updated_at, updated_by from pipelines where id = $1', [id]);
+          await tx.query(
+            'insert into pipeline_revisions (pipeline_id, revision, config, updated_at, updated_by) select id, revision, config, updated_at, updated_by from pipelines where id = $1',
+            [id],
+          );
         });
       } catch (err) {
         if (sqlState(err) === UNIQUE_VIOLATION) throw new ConflictError(`application '${draft.application}' already has a pipeline named '${draft.name}'`, 'name');

@@ -34,7 +34,8 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
    */
   async function refuseKeptName(name: string, id?: string, current?: string): Promise<void> {
     if (id !== undefined && current === name) return;
-    const anchor = id === undefined ? undefined : (await db.query<{ recipe: string | null }>('select bake_now_recipe as recipe from pipelines where id = $1', [id])).rows[0]?.recipe;
+    const anchor =
+      id === undefined ? undefined : (await db.query<{ recipe: string | null }>('select bake_now_recipe as recipe from pipelines where id = $1', [id])).rows[0]?.recipe;
     if (anchor) throw new ValidationError(`name: Kiln's pipeline for bakes on demand of '${anchor}' keeps its name`, 'name');
     if (isBakeNowName(name)) throw new ValidationError(`name: '${name}' is kept for Kiln's bakes on demand ('Bake RECIPE now'); choose another name`, 'name');
   }

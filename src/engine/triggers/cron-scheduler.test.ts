@@ -26,10 +26,12 @@ describe('cron triggers', () => {
     t.later(60);
     await e.checkTriggers();
     expect(errors).toHaveLength(2);
-    expect(errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^pipeline 'Nightly by parameter' of web: its cron trigger never starts a run until triggers\[0\]\.expression is edited: .*is not evaluated there/),
-      expect.stringMatching(/^pipeline 'Zoned by parameter' of web: its cron trigger never starts a run until triggers\[0\]\.timezone is edited: /),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pipeline 'Nightly by parameter' of web: its cron trigger never starts a run until triggers\[0\]\.expression is edited: .*is not evaluated there/),
+        expect.stringMatching(/^pipeline 'Zoned by parameter' of web: its cron trigger never starts a run until triggers\[0\]\.timezone is edited: /),
+      ]),
+    );
     expect(await runsOf(schedule.id)).toEqual([]);
     expect(await runsOf(zone.id)).toEqual([]);
     expect(await runsOf(fine.id)).toHaveLength(2);

@@ -5,7 +5,19 @@ import { Button } from '../../components/button';
  * The end of an account's in-place editor (metrics, registry): one place for the Save/Cancel pair
  * and the server's refusal, so both editors read and behave alike.
  */
-export function EditorActions({ saveLabel, pendingLabel, pending, error, onCancel }: { saveLabel: string; pendingLabel: string; pending: boolean; error: string | undefined; onCancel: () => void }) {
+export function EditorActions({
+  saveLabel,
+  pendingLabel,
+  pending,
+  error,
+  onCancel,
+}: {
+  saveLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  error: string | undefined;
+  onCancel: () => void;
+}) {
   return (
     <>
       <div className="flex gap-1">
