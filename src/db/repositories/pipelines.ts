@@ -32,14 +32,13 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
    * `Bake RECIPE now` names Kiln's own pipelines for bakes on demand (bake-now-anchors.ts): no
    * pipeline takes such a name, and Kiln's keep theirs (their runs are found as bakes by it).
    */
-  async function refuseKeptName(name: string, id?: string, current?: string): Promise<void> {
-    if (id !== undefined && current === name) return;
-    const anchor =
-      id === undefined ? undefined : (await db.query<{ recipe: string | null }>('select bake_now_recipe as recipe from pipelines where id = $1', [id])).rows[0]?.recipe;
-    if (anchor) throw new ValidationError(`name: Kiln's pipeline for bakes on demand of '${anchor}' keeps its name`, 'name');
+  async function refuseKeptName(name: string, id?: string): Promise<void> {
+    const stored =
+      id === undefined ? undefined : (await db.query<{ name: string; recipe: string | null }>('select name, bake_now_recipe as recipe from pipelines where id = $1', [id])).rows[0];
+    if (stored?.name === name) return;
+    if (stored?.recipe) throw new ValidationError(`name: Kiln's pipeline for bakes on demand of '${stored.recipe}' keeps its name`, 'name');
     if (isBakeNowName(name)) throw new ValidationError(`name: '${name}' is kept for Kiln's bakes on demand ('Bake RECIPE now'); choose another name`, 'name');
   }
-  const currentName = async (id: string) => (await db.query<{ name: string }>('select name from pipelines where id = $1', [id])).rows[0]?.name;
 
   return {
     async listByApplication(application) {
@@ -68,7 +67,7 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
     },
 
     async save(id, baseRevision, draft, by) {
-      await refuseKeptName(draft.name, id, await currentName(id));
+      await refuseKeptName(draft.name, id);
       return docs.save(id, baseRevision, draft.name, stampPipeline(PipelineDraft.parse(draft), migrations), by).catch(nameTaken(draft));
     },
 
@@ -79,7 +78,7 @@ export function pipelineRepository(db: Session, migrations: readonly PipelineMig
     delete: (pipeline) => deletePipelineIfUnused(db, pipeline),
 
     async rename(pipeline, name, by) {
-      await refuseKeptName(name, pipeline.id, await currentName(pipeline.id));
+      await refuseKeptName(name, pipeline.id);
       return renamePipeline(db, pipeline, name, by);
     },
   };

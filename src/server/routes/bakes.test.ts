@@ -155,8 +155,19 @@ describe('bake on demand', { timeout: 90_000 }, () => {
     const saved = await as('wes', 'PUT', `/api/pipelines/${mine.json().id}`, { baseRevision: mine.json().revision, pipeline: { name: 'Bake shop now', stages } });
     expect(saved.statusCode).toBe(400);
     expect(saved.json()).toMatchObject({ error: 'bad_request', field: 'name' });
-    // Kiln's own (made by the first bake of web) keeps its name, even for an admin.
-    const anchor = (await repos.pipelines.listByApplication('web')).find((p) => p.name === 'Bake shop now')!;
+    // Kiln's own (made by the first bake of web, when run after it) keeps its name, even for an admin.
+    const anchor =
+      (await repos.bakeNowAnchors.find('web', 'shop')) ??
+      (await repos.bakeNowAnchors.create(
+        PipelineDraft.parse({
+          application: 'web',
+          name: 'Bake shop now',
+          stages: [{ refId: 'bake', type: 'bake', name: 'Bake shop', config: { recipe: 'shop' } }],
+          disabled: true,
+        }),
+        'shop',
+        'ana',
+      ));
     const away = await as('ana', 'POST', `/api/pipelines/${anchor.id}/rename`, { name: 'Bake shop then' });
     expect(away.statusCode).toBe(400);
     expect(away.json()).toMatchObject({ error: 'bad_request', field: 'name', message: expect.stringContaining("Kiln's pipeline for bakes on demand of 'shop' keeps its name") });
