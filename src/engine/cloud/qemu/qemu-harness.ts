@@ -9,6 +9,8 @@ import { fixedDiskImages } from './disk-images';
 import { createQemuProvider } from './qemu-provider';
 import type { QemuProvider, QemuProviderOptions } from './qemu-provider-options';
 import { testVmImage } from './test-vm-image';
+import { readPid } from './vm-process';
+import { RUN_SETTINGS, RUN_SETTINGS_IMAGE } from '../contract/run-settings-contract';
 
 const hasQemu = (() => {
   try {
@@ -57,6 +59,7 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     'silent-app': testVmImage('silent'),
     'panic-app': testVmImage('no-init'),
     'nokernel-app': { raw: ready.raw },
+    [RUN_SETTINGS_IMAGE]: { ...testVmImage('ready-path'), ...RUN_SETTINGS },
   });
   const made: QemuProvider[] = [];
   // TCG, not auto: this host's /dev/kvm hangs a probe boot until its timeout, seconds per test file (kvm-probe.test.ts covers auto).
@@ -91,6 +94,15 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     region: 'east',
     application: 'web',
     image: 'sample-app:v1',
+    runSettingsImage: `${RUN_SETTINGS_IMAGE}:v1`,
+    /** The vCPUs (-smp) and memory (-m) on the VM's QEMU command line. */
+    async limitsOf(instanceId: string) {
+      const pid = readPid(stateDir, instanceId);
+      if (!pid) throw new Error(`no QEMU process of instance ${instanceId}`);
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const after = (flag: string) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : undefined);
+      return { cpu: after('-smp'), memoryMiB: after('-m') };
+    },
     fresh,
     qemuPids: () => qemuPidsUnder(stateDir),
     /** A hand-over to a new provider (optionally with other options): the old one lets go, nothing stops. */
