@@ -17,7 +17,11 @@ export function healthPathFor(imagePath: string | undefined, balancerPaths: Read
 }
 
 /** healthPathFor a group, its balancers read from the database (they may not be open yet, as while a restarted Kiln adopts). */
-export async function groupHealthPath(repos: Pick<Repositories, 'loadBalancers'>, sg: Pick<ServerGroup, 'account' | 'region' | 'loadBalancers'>, imagePath: string | undefined): Promise<string> {
+export async function groupHealthPath(
+  repos: Pick<Repositories, 'loadBalancers'>,
+  sg: Pick<ServerGroup, 'account' | 'region' | 'loadBalancers'>,
+  imagePath: string | undefined,
+): Promise<string> {
   if (imagePath) return imagePath;
   const paths: Array<string | undefined> = [];
   for (const name of sg.loadBalancers) paths.push((await repos.loadBalancers.get({ account: sg.account, region: sg.region, name }))?.healthCheckPath);

@@ -22,7 +22,9 @@ describe("a recipe's run settings, per provider", () => {
     const host = { cpus: 2, memoryMiB: 4096 };
     expect(vmSize(undefined, defaults, host, 'web:v1')).toEqual({ cpus: 1, memoryMiB: 256 });
     expect(vmSize({ cpu: 1.5, memoryMiB: 512 }, defaults, host, 'web:v1')).toEqual({ cpus: 2, memoryMiB: 512 });
-    expect(() => vmSize({ cpu: 4 }, defaults, host, 'web:v1')).toThrow(expect.objectContaining({ kind: 'bad_request', field: 'image', message: expect.stringMatching(/asks for 4 CPU \(run.resources.cpu\) but this machine has 2/) }));
+    expect(() => vmSize({ cpu: 4 }, defaults, host, 'web:v1')).toThrow(
+      expect.objectContaining({ kind: 'bad_request', field: 'image', message: expect.stringMatching(/asks for 4 CPU \(run.resources.cpu\) but this machine has 2/) }),
+    );
     expect(() => vmSize({ memoryMiB: 8192 }, defaults, host, 'web:v1')).toThrow(/8192 MiB \(run.resources.memoryMiB\) but this machine has 4096 MiB/);
   });
 

@@ -48,7 +48,11 @@ export function vmSize(
   const cpus = r?.cpu !== undefined ? Math.ceil(r.cpu) : defaults.cpus;
   const memoryMiB = r?.memoryMiB ?? defaults.memoryMiB;
   if (cpus > host.cpus)
-    throw new EngineError('bad_request', `image '${image}' asks for ${r?.cpu} CPU (run.resources.cpu) but this machine has ${host.cpus}: a VM cannot have more vCPUs than the host`, 'image');
+    throw new EngineError(
+      'bad_request',
+      `image '${image}' asks for ${r?.cpu} CPU (run.resources.cpu) but this machine has ${host.cpus}: a VM cannot have more vCPUs than the host`,
+      'image',
+    );
   if (memoryMiB > host.memoryMiB)
     throw new EngineError('bad_request', `image '${image}' asks for ${memoryMiB} MiB (run.resources.memoryMiB) but this machine has ${host.memoryMiB} MiB in all`, 'image');
   return { cpus, memoryMiB };

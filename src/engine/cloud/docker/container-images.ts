@@ -37,7 +37,14 @@ export function registryContainerImages(deps: { repos: Pick<Repositories, 'image
       if (!image || image.format !== 'oci') return undefined;
       const archive = artifactPath(deps.paths, image.artifact);
       const imageRef = { name: image.name, version: image.version, digest: image.digest };
-      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined, healthPath: image.run?.healthPath, user: image.run?.user, resources: image.run?.resources };
+      return {
+        ref: imageRef,
+        tag: engineTag(imageRef),
+        archive: existsSync(archive) ? archive : undefined,
+        healthPath: image.run?.healthPath,
+        user: image.run?.user,
+        resources: image.run?.resources,
+      };
     },
   };
 }

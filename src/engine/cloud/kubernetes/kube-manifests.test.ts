@@ -50,7 +50,7 @@ describe('the pod Kiln writes', () => {
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/ready', port: c.ports?.[0]?.containerPort });
   });
 
-  it("with run.resources: requests and limits equal (a quota that requires limits admits it, the pod is Guaranteed); without: none", () => {
+  it('with run.resources: requests and limits equal (a quota that requires limits admits it, the pod is Guaranteed); without: none', () => {
     // replicaSetManifest validates against the Kubernetes schema, so the quantities are ones the API accepts.
     expect(group(undefined, { cpu: 0.5, memoryMiB: 256 }).containers[0]?.resources).toEqual({
       requests: { cpu: '500m', memory: '256Mi' },

@@ -110,9 +110,13 @@ export function testVmImage(variant: TestVmVariant = 'ready'): TestVmImage {
     writeFileSync(join(root, path), text);
     chmodSync(join(root, path), 0o755);
   };
-  if (variant !== 'no-init') script(
+  if (variant !== 'no-init')
+    script(
       'sbin/init',
-      INIT.replace('@REPORT@', variant === 'silent' ? "echo 'kiln: not reporting ready (test image)'" : REPORT).replace('@HEALTH@', variant === 'ready-path' ? 'export KILN_HEALTH_PATH=/ready' : ''),
+      INIT.replace('@REPORT@', variant === 'silent' ? "echo 'kiln: not reporting ready (test image)'" : REPORT).replace(
+        '@HEALTH@',
+        variant === 'ready-path' ? 'export KILN_HEALTH_PATH=/ready' : '',
+      ),
     );
   script('app.sh', APP);
   // The app in C when this machine has a compiler (fast: no fork per request); the shell one otherwise.
