@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderHarness } from '../contract/provider-contract';
 import { balancerPids } from '../test-kiln-process';
@@ -45,7 +45,7 @@ export function qemuPidsUnder(dir: string): number[] {
 
 /**
  * A VM provider on a throwaway database, for account `vms` (region east), booting the busybox test
- * image as `sample-app:<any version>`; `silent-app` never reports ready, `panic-app` has no init
+ * image as `sample-app:<any version>`; `huge-app` asks for more CPU than the host has, `silent-app` never reports ready, `panic-app` has no init
  * (its kernel panics), `nokernel-app` has no kernel. close() reports any QEMU process left behind.
  */
 export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}) {
@@ -60,6 +60,8 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     'panic-app': testVmImage('no-init'),
     'nokernel-app': { raw: ready.raw },
     [RUN_SETTINGS_IMAGE]: { ...testVmImage('ready-path'), ...RUN_SETTINGS },
+    // Asks for one vCPU more than this machine has.
+    'huge-app': { ...ready, resources: { cpu: availableParallelism() + 1 } },
   });
   const made: QemuProvider[] = [];
   // TCG, not auto: this host's /dev/kvm hangs a probe boot until its timeout, seconds per test file (kvm-probe.test.ts covers auto).
