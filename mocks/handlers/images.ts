@@ -120,7 +120,10 @@ function plainVersions(): ImageVersion[] {
       format: s.format ?? 'bundle',
       artifact: `${hex(ref(s))}${s.format === 'oci' ? '.oci.tar' : '.tar.zst'}`,
       ...(parent ? { parent: { id: parent.id, ref: ref(parent) } } : {}),
-      run: { entrypoint: s.name === 'shop-web' ? 'app/server.mjs' : 'server.mjs', healthPath: '/health' },
+      run:
+        s.name === 'shop-web'
+          ? { entrypoint: 'app/server.mjs', healthPath: '/ready', resources: { cpu: 0.5, memoryMiB: 256 } }
+          : { entrypoint: 'server.mjs', healthPath: '/health' },
       ...(revocation ? { revocation } : {}),
       revoked,
       ...(s.restoration ? { restoration: s.restoration } : {}),

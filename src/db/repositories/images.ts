@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelAssignment, ImageDetail, ImageSummary, type BuildMetadata, type ImageVersion } from '../../shared/domain/image';
+import { ChannelAssignment, ImageDetail, ImageSummary, type BuildMetadata, type ImageRun, type ImageVersion } from '../../shared/domain/image';
 import { ancestorsOf, type RevocationNode } from '../../shared/bakery/revocation';
 import { ConflictError, NotFoundError } from '../errors';
 import { checkWrite, iso, sqlState, StoredRowError, UNIQUE_VIOLATION } from '../sql';
@@ -18,7 +18,7 @@ export interface NewImage {
   format: 'bundle' | 'disk' | 'oci';
   artifact: string;
   parentId?: string | undefined;
-  run?: { entrypoint: string; healthPath: string; user?: string | undefined } | undefined;
+  run?: ImageRun | undefined;
   cacheKey?: string | undefined;
 }
 

@@ -19,10 +19,12 @@ describe('registry catalog and deploy guard', () => {
     const recipe = await saveRecipe(repos, {
       name: 'shop',
       artifact: { source: SAMPLE_APP, destination: 'server.mjs' },
-      run: { entrypoint: 'server.mjs' },
+      run: { entrypoint: 'server.mjs', healthPath: '/ready', resources: { cpu: 0.5, memoryMiB: 128 } },
       tests: { boot: false },
     });
     const { image } = await bake({ repos, paths, log }, { recipe, by: 't' });
+    // The image's metadata keeps how its recipe said to run it: where health is asked, what it may use.
+    expect(image.run).toEqual({ entrypoint: 'server.mjs', healthPath: '/ready', resources: { cpu: 0.5, memoryMiB: 128 } });
     const catalog = createRegistryCatalog({ repos, paths, refreshMs: 60_000 });
     try {
       await catalog.load();
@@ -31,6 +33,7 @@ describe('registry catalog and deploy guard', () => {
       const resolved = catalog.resolve('shop:v1');
       expect(resolved.ref).toEqual({ name: 'shop', version: 'v1', digest: image.digest });
       expect(existsSync(resolved.entrypoint)).toBe(true);
+      expect(resolved).toMatchObject({ healthPath: '/ready', resources: { cpu: 0.5, memoryMiB: 128 } });
       expect(catalog.resolve('shop@latest').ref.version).toBe('v1');
 
       // A data dir copied without its unpacked roots: the bundle is unpacked again from its artifact.

@@ -87,7 +87,7 @@ export function createRegistryCatalog(deps: {
         );
       }
       const entrypoint = insideRoot(rootOf(image), image.run.entrypoint, 'resolve');
-      return { ref: { name: image.name, version: image.version, digest: image.digest }, entrypoint };
+      return { ref: { name: image.name, version: image.version, digest: image.digest }, entrypoint, healthPath: image.run.healthPath, resources: image.run.resources };
     },
   };
 }

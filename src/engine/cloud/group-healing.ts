@@ -1,3 +1,4 @@
+import type { RunResources } from '../../shared/domain/image';
 import type { ServerGroup } from '../../shared/domain/server-group';
 import type { Repositories } from '../../db/types';
 import { type Actor, asActor } from '../../db/actor-scope';
@@ -19,6 +20,10 @@ export interface RuntimeGroup<I extends InstanceState> {
   problem?: string | undefined;
   running: Promise<void>;
   queued: boolean;
+  /** Where its instances' health is asked (health-path.ts); /health until set. */
+  healthPath?: string | undefined;
+  /** The image's `run.resources`, applied to each instance launched (containers, VMs). */
+  resources?: RunResources | undefined;
 }
 
 export interface HealingGroup<I extends InstanceState> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageRef } from '../../shared/domain/image';
+import type { ImageRef, RunResources } from '../../shared/domain/image';
 import { EngineError } from '../errors';
 
 /** What the local cloud runs for an image: a program started with this node binary. */
@@ -8,6 +8,10 @@ export interface LocalImage {
   ref: ImageRef;
   /** An ES module run as `node <entrypoint>` with the instance's env. */
   entrypoint: string;
+  /** The recipe's `run.healthPath`; absent: the balancer's path, else /health (health-path.ts). */
+  healthPath?: string | undefined;
+  /** The recipe's `run.resources`: not enforced here (an instance is a plain process), said in its log. */
+  resources?: RunResources | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { LocalImage } from './images';
@@ -11,6 +11,8 @@ export interface LaunchSpec {
   metadataUrl: string;
   /** The instance's own directory: its working directory and the home of its log file. */
   workDir: string;
+  /** A line from Kiln written to the instance's log before it starts (what Kiln could not do as the image asked). */
+  notice?: string | undefined;
 }
 
 export const LOG_FILE = 'instance.log';
@@ -23,6 +25,7 @@ export const LOG_FILE = 'instance.log';
 export function launchInstance(spec: LaunchSpec): ChildProcess {
   mkdirSync(spec.workDir, { recursive: true });
   const log = openSync(join(spec.workDir, LOG_FILE), 'a');
+  if (spec.notice) writeSync(log, `kiln: ${spec.notice}\n`);
   try {
     return spawn(process.execPath, [spec.image.entrypoint], {
       cwd: spec.workDir,

@@ -10,6 +10,8 @@ import { healToCapacity, markReady, markRebooting } from './group-healing';
 import { type LiveInstance, toInstance } from './local-instance';
 import { identityOf, type MetadataService } from './metadata-service';
 import type { PortAllocator } from './ports';
+import { DEFAULT_HEALTH_PATH } from './health-path';
+import { notEnforced } from './run-resources';
 
 export interface RuntimeTimings {
   /** An instance that has not reported ready by then is replaced. */
@@ -30,6 +32,8 @@ export interface LiveGroup {
   problem?: string | undefined;
   saved: string;
   saving: Promise<void>;
+  /** Where its instances' health is asked (health-path.ts); /health until set. */
+  healthPath?: string | undefined;
   /** Who made the last enable or disable (see TrackedGroup). */
   trafficBy?: Actor | undefined;
   /** Instances that died before reporting ready, in a row: each one doubles the wait before the next launch. */
@@ -96,7 +100,7 @@ export function createRuntime(deps: {
   /** Starts the instance's process; only the exit of its current process counts (a reboot replaces it). */
   async function spawn(g: LiveGroup, instance: LiveInstance, metadataUrl: string): Promise<void> {
     const image = deps.images.resolve(`${g.sg.image.name}:${g.sg.image.version}`);
-    const child = launchInstance({ instanceId: instance.id, image, port: instance.port, metadataUrl, workDir: instance.workDir });
+    const child = launchInstance({ instanceId: instance.id, image, port: instance.port, metadataUrl, workDir: instance.workDir, notice: notEnforced(image.resources) });
     instance.child = child;
     instance.pid = child.pid ?? -1;
     child.on('exit', (code, signal) => {
@@ -191,7 +195,7 @@ export function createRuntime(deps: {
       }
       return;
     }
-    const result = await probe(i.port, '/health', timings.healthTimeoutMs);
+    const result = await probe(i.port, g.healthPath ?? DEFAULT_HEALTH_PATH, timings.healthTimeoutMs);
     const was = i.lastCheckOk;
     i.lastCheckOk = result.ok;
     i.failures = result.ok ? 0 : i.failures + 1;

@@ -13,6 +13,8 @@ import { createGroupTraffic, routesFrom } from './group-traffic';
 import { toInstance } from './local-instance';
 import { createRuntime, keyOf, type LiveGroup, type RuntimeTimings } from './local-runtime';
 import { createMetadataService } from './metadata-service';
+import { groupHealthPath, healthPathFor } from './health-path';
+import { notEnforced } from './run-resources';
 import { createPortAllocator, DEFAULT_INSTANCE_PORTS, type PortRange } from './ports';
 import type { CloudProvider, ServerGroupKey } from './provider';
 import { checkNewServerGroup, groupNotFound, liveInstance, newServerGroupRecord, parseCapacity } from './server-group-core';
@@ -69,7 +71,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     onLead: () =>
       (takingOver = (async () => {
         if (stopping) return;
-        await adoptInstances({ repos, runtime, ports, timings, log });
+        await adoptInstances({ repos, runtime, ports, timings, log, healthPathOf });
         await balancers.openAll();
         if (stopping) return;
         await tick();
@@ -92,6 +94,17 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
   });
   const route = () => balancers.route();
   const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: () => route(), log });
+
+  /** A group's health path after a restart: its image may be gone from the catalogue (then its balancer's path). */
+  const healthPathOf = (sg: ServerGroup): Promise<string> => {
+    let imagePath: string | undefined;
+    try {
+      imagePath = images.resolve(`${sg.image.name}:${sg.image.version}`).healthPath;
+    } catch {
+      imagePath = undefined;
+    }
+    return groupHealthPath(repos, sg, imagePath);
+  };
 
   const group = (key: ServerGroupKey): LiveGroup => {
     requireLeader();
@@ -183,7 +196,7 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
       if (account.provider !== 'local') throw new EngineError('bad_request', `account '${spec.account}' is a ${account.provider} account, not a local one`, 'account');
       const image = images.resolve(spec.image);
       const capacity = checkNewServerGroup(spec, account, runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)) !== undefined);
-      for (const name of spec.loadBalancers) balancer({ account: spec.account, region: spec.region, name });
+      const balancerPaths = spec.loadBalancers.map((name) => balancer({ account: spec.account, region: spec.region, name }).lb.healthCheckPath);
       if (ports.unassigned() < capacity.desired)
         throw new EngineError(
           'conflict',
@@ -192,6 +205,9 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
         );
       const sg = newServerGroupRecord(spec, image.ref, capacity, 'local');
       const g: LiveGroup = { sg, instances: [], destroying: false, saved: '', saving: Promise.resolve(), running: Promise.resolve(), queued: false };
+      g.healthPath = healthPathFor(image.healthPath, balancerPaths);
+      const notice = notEnforced(image.resources);
+      if (notice) log(`${sg.name}: ${notice}`);
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
       await runtime.reconcile(g);

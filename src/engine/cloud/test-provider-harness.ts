@@ -24,6 +24,8 @@ interface LeakReportingHarness<P extends CloudProvider> {
   region: string;
   application: string;
   image: string;
+  runSettingsImage: string;
+  limitsOf(instanceId: string): Promise<{ cpu?: number; memoryMiB?: number } | undefined>;
   restart(): Promise<P>;
   destroyAll(): Promise<void>;
   close(): Promise<string[]>;
@@ -40,6 +42,8 @@ export function asContractHarness<P extends CloudProvider>(h: LeakReportingHarne
     region: h.region,
     application: h.application,
     image: h.image,
+    runSettingsImage: h.runSettingsImage,
+    limitsOf: (id) => h.limitsOf(id),
     async restart() {
       provider = await h.restart();
       return provider;

@@ -29,6 +29,9 @@ describe('recipes', () => {
     expect(created.statusCode).toBe(201);
     const recipe = Recipe.parse(created.json());
     expect(recipe).toMatchObject({ name: 'shop-web', revision: 1, run: { entrypoint: 'app/server.mjs', healthPath: '/health' } });
+    expect(recipe.run?.resources).toBeUndefined();
+    const limited = await call('POST', '/api/recipes', { yaml: `${YAML.replace('shop-web', 'shop-api')}  resources: { cpu: 0.5, memoryMiB: 256 }\n` });
+    expect(limited.json()).toMatchObject({ run: { resources: { cpu: 0.5, memoryMiB: 256 } } });
     expect(recipe.provisioners[1]).toEqual({ type: 'packages', packages: ['iotop', 'mtr-tiny', 'sysstat'] });
 
     const saved = await call('PUT', `/api/recipes/${recipe.id}`, { baseRevision: 1, recipe: { ...recipe, description: 'v2' } });
@@ -51,6 +54,10 @@ describe('recipes', () => {
       [{ yaml: 'name: [unclosed' }, 'yaml', /YAML line 1/],
       [{ yaml: '- just\n- a list' }, 'recipe', /must be an object/],
       [{ name: 'x', provisioning: { hostname: 'Not_A_Host' } }, 'provisioning.hostname', /hostname/],
+      [{ name: 'x', run: { entrypoint: 'a.mjs', resources: { cpu: 'lots' } } }, 'run.resources.cpu', /number of cores/],
+      [{ name: 'x', run: { entrypoint: 'a.mjs', resources: { cpu: -1 } } }, 'run.resources.cpu', /more than 0/],
+      [{ yaml: 'name: x\nrun: { entrypoint: a.mjs, resources: { cpu: 0.0001 } }' }, 'run.resources.cpu', /thousandths/],
+      [{ name: 'x', run: { entrypoint: 'a.mjs', resources: { memoryMiB: 0.5 } } }, 'run.resources.memoryMiB', /whole number/],
     ];
     for (const [body, field, message] of cases) {
       const res = await call('POST', '/api/recipes', body);

@@ -13,6 +13,37 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 /** A version of an image in the registry: v1, v2, … per name. */
+/**
+ * What an instance may use, from a recipe's `run.resources`: `cpu` in cores (0.5 is half a core,
+ * millicore precision as Kubernetes counts), `memoryMiB` in MiB. Each provider honours it its own way
+ * (pod requests and limits, a container's NanoCpus/Memory, a VM's -smp/-m); the local cloud cannot.
+ */
+export const RunResources = z.strictObject({
+  cpu: z
+    .number('cpu must be a number of cores, e.g. 0.5')
+    .positive('cpu must be more than 0 cores, e.g. 0.5')
+    .max(256, 'cpu must be at most 256 cores')
+    .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'cpu is counted in thousandths of a core (0.001)')
+    .optional(),
+  memoryMiB: z
+    .number('memoryMiB must be a whole number of MiB, e.g. 256')
+    .int('memoryMiB must be a whole number of MiB, e.g. 256')
+    .min(16, 'memoryMiB must be at least 16')
+    .max(4 * 1024 * 1024, 'memoryMiB must be at most 4194304 (4 TiB)')
+    .optional(),
+});
+export type RunResources = z.infer<typeof RunResources>;
+
+/** `0.5 CPU, 256 MiB`, what a recipe asked for, in the words the dashboard and the logs use. */
+export function describeResources(r: RunResources): string {
+  const parts = [r.cpu !== undefined ? `${r.cpu} CPU` : undefined, r.memoryMiB !== undefined ? `${r.memoryMiB} MiB` : undefined].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no limits';
+}
+
+/** How an image runs, from its recipe's `run`; `user` is kept since Kubernetes pods carry it (older images lack it and `resources`). */
+export const ImageRun = z.object({ entrypoint: z.string(), healthPath: z.string(), user: z.string().optional(), resources: RunResources.optional() });
+export type ImageRun = z.infer<typeof ImageRun>;
+
 export const ImageVersionLabel = z.string().regex(/^v[1-9][0-9]*$/, "version must look like 'v3'");
 
 export const ChannelName = z
@@ -72,8 +103,7 @@ export const ImageVersion = z.object({
   /** File name of the compressed artifact in Kiln's data dir (content-addressed). */
   artifact: z.string(),
   parent: z.object({ id: z.uuid(), ref: z.string() }).optional(),
-  /** From the recipe's `run`; `user` is kept since Kubernetes pods carry it (older images lack it). */
-  run: z.object({ entrypoint: z.string(), healthPath: z.string(), user: z.string().optional() }).optional(),
+  run: ImageRun.optional(),
   /** The image's own revocation, or the nearest revoked ancestor's (scheduled ones included). */
   revocation: Revocation.optional(),
   /** True once a revocation has taken effect (not merely scheduled). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './ids';
+import { RunResources } from './image';
 import { IntentFile, IntentHostname, IntentUnit, IntentUser } from '../provisioning/intent';
 import { VmBoot } from '../provisioning/vm-boot';
 
@@ -158,6 +159,8 @@ export const RecipeDraft = z.strictObject({
         .string()
         .regex(/^([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}(:[0-9]{1,10})?)$/, "user must be a user name (lowercase, e.g. 'app') or 'uid[:gid]'")
         .optional(),
+      /** CPU and memory per instance (requests = limits on Kubernetes); unset: the provider's defaults. */
+      resources: RunResources.optional(),
     })
     .optional(),
   provisioning: RecipeProvisioning.optional(),

@@ -4,6 +4,7 @@ import { adoptionContract } from './adoption-contract';
 import { badInputContract } from './bad-input-contract';
 import { instanceContract } from './instance-contract';
 import { lifecycleContract } from './lifecycle-contract';
+import { runSettingsContract } from './run-settings-contract';
 import { trafficContract } from './traffic-contract';
 
 /**
@@ -17,6 +18,17 @@ export interface ProviderHarness {
   region: string;
   application: string;
   image: string;
+  /**
+   * The sample app as RUN_SETTINGS_IMAGE (health on /ready only, 404 on /health) whose image says
+   * RUN_SETTINGS in its `run`, as a recipe's `run.healthPath` and `run.resources` would.
+   */
+  runSettingsImage: string;
+  /**
+   * The CPU (cores) and memory (MiB) an instance runs with, as the platform itself reports them
+   * (container inspect, the pod's spec, the VM's QEMU command line); undefined where the provider
+   * cannot limit an instance (the local cloud's processes).
+   */
+  limitsOf(instanceId: string): Promise<{ cpu?: number; memoryMiB?: number } | undefined>;
   /** A fresh provider over the same engine and state, as after a Kiln restart (the old one let go, nothing stopped). */
   restart(): Promise<CloudProvider>;
   /** Stops everything the harness started; the suite checks nothing of the provider is left first. */
@@ -75,5 +87,6 @@ export function describeProviderContract(name: string, makeHarness: () => Promis
     adoptionContract(ctx);
     instanceContract(ctx);
     badInputContract(ctx);
+    runSettingsContract(ctx);
   });
 }

@@ -58,7 +58,7 @@ export function bundleContainerImages(deps: { repos: Pick<Repositories, 'images'
         await pending;
       }
       const imageRef = { name: image.name, version: image.version, digest: image.digest };
-      return { ref: imageRef, tag: engineTag(imageRef), archive };
+      return { ref: imageRef, tag: engineTag(imageRef), archive, healthPath: image.run.healthPath, resources: image.run.resources };
     },
   };
 }

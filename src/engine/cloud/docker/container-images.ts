@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ImageRef } from '../../../shared/domain/image';
+import type { ImageRef, RunResources } from '../../../shared/domain/image';
 import type { Repositories } from '../../../db/types';
 import { artifactPath, type BakeryPaths } from '../../bakery/store';
 
@@ -10,8 +10,10 @@ export interface ContainerImage {
   tag: string;
   /** The bakery's OCI image-layout archive; absent for an image only the engine has. */
   archive?: string | undefined;
-  /** The recipe's `run.healthPath`: where the app itself answers ready (Kubernetes probes it); absent when the image does not say. */
+  /** The recipe's `run.healthPath`: where the app itself answers ready (every provider probes it); absent when the image does not say. */
   healthPath?: string | undefined;
+  /** The recipe's `run.resources`: a container's NanoCpus/Memory, a pod's requests and limits. */
+  resources?: RunResources | undefined;
   /** The recipe's `run.user` (the image config's User); absent when the image does not say (root, or baked before it was kept). */
   user?: string | undefined;
 }
@@ -35,7 +37,14 @@ export function registryContainerImages(deps: { repos: Pick<Repositories, 'image
       if (!image || image.format !== 'oci') return undefined;
       const archive = artifactPath(deps.paths, image.artifact);
       const imageRef = { name: image.name, version: image.version, digest: image.digest };
-      return { ref: imageRef, tag: engineTag(imageRef), archive: existsSync(archive) ? archive : undefined, healthPath: image.run?.healthPath, user: image.run?.user };
+      return {
+        ref: imageRef,
+        tag: engineTag(imageRef),
+        archive: existsSync(archive) ? archive : undefined,
+        healthPath: image.run?.healthPath,
+        user: image.run?.user,
+        resources: image.run?.resources,
+      };
     },
   };
 }

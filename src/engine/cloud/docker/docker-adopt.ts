@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
+import { DEFAULT_HEALTH_PATH, groupHealthPath } from '../health-path';
+import type { ContainerImageSource } from './container-images';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import type { PortAllocator } from '../ports';
 import { LABEL } from './docker-engine';
@@ -22,10 +24,15 @@ export async function adoptContainers(deps: {
   account: string;
   timings: RuntimeTimings;
   log: (line: string) => void;
+  /** Where each group's image says it answers health and what it may use (an image no longer known: the balancer's path, no limits). */
+  images?: ContainerImageSource;
 }): Promise<void> {
   const { docker, runtime, kilnId, account } = deps;
   for (const sg of (await deps.repos.serverGroups.listManaged('docker')).filter((g) => g.account === account)) {
     const g: ContainerGroup = { sg: { ...sg, instances: [] }, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
+    const image = await deps.images?.resolve(`${sg.image.name}:${sg.image.version}`).catch(() => undefined);
+    g.healthPath = await groupHealthPath(deps.repos, sg, image?.healthPath);
+    g.resources = image?.resources;
     runtime.groups.set(keyOf(sg), g);
   }
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.account}=${account}`] } });
@@ -45,7 +52,7 @@ export async function adoptContainers(deps: {
       continue;
     }
     deps.ports.claim(port);
-    const answer = await probe(port, '/health', deps.timings.healthTimeoutMs);
+    const answer = await probe(port, g.healthPath ?? DEFAULT_HEALTH_PATH, deps.timings.healthTimeoutMs);
     g.instances.push({
       id,
       containerId: c.Id,

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderHarness } from '../contract/provider-contract';
-import { archiveImages } from './container-images';
+import { anyOf, archiveImages, type ContainerImageSource } from './container-images';
+import { RUN_SETTINGS, RUN_SETTINGS_IMAGE } from '../contract/run-settings-contract';
 import { createDockerProvider, type DockerProvider, type DockerProviderOptions } from './docker-provider';
 import { LABEL } from './docker-engine';
 import { sampleAppArchive } from './test-image';
@@ -39,7 +40,7 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     createDockerProvider({
       repos,
       account,
-      images: archiveImages({ 'sample-app': archive }),
+      images: anyOf(archiveImages({ 'sample-app': archive }), withRunSettings(archiveImages({ [RUN_SETTINGS_IMAGE]: archive }))),
       dataDir,
       ports,
       timings: FAST_CONTAINERS,
@@ -77,6 +78,14 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
     region: 'east',
     application: 'web',
     image: 'sample-app:v1',
+    runSettingsImage: `${RUN_SETTINGS_IMAGE}:v1`,
+    /** What the engine says an instance's container may use (NanoCpus, Memory), in cores and MiB. */
+    async limitsOf(instanceId: string) {
+      const [c] = await docker.listContainers({ all: true, filters: { label: [`${LABEL.kilnId}=${kilnId}`, `${LABEL.instance}=${instanceId}`] } });
+      if (!c) throw new Error(`no container of instance ${instanceId}`);
+      const host = (await docker.getContainer(c.Id).inspect()).HostConfig;
+      return { cpu: (host.NanoCpus ?? 0) / 1e9, memoryMiB: (host.Memory ?? 0) / (1024 * 1024) };
+    },
     containers,
     fresh,
     unstarted,
@@ -116,6 +125,14 @@ export async function openDockerHarness(options: Partial<DockerProviderOptions> 
   };
 }
 export type DockerHarness = Awaited<ReturnType<typeof openDockerHarness>>;
+
+/** The images of a source with the contract's run settings, as the bakery's registry gives a recipe's `run`. */
+const withRunSettings = (source: ContainerImageSource): ContainerImageSource => ({
+  async resolve(ref) {
+    const image = await source.resolve(ref);
+    return image && { ...image, ...RUN_SETTINGS };
+  },
+});
 
 /** The harness in the contract suite's shape: close() also destroys what the suite left, so no container outlives it. */
 export async function makeDockerContractHarness(): Promise<ProviderHarness> {

@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import type { ImageRef } from '../../../shared/domain/image';
 import { EngineError } from '../../errors';
 import type { ImagePublisher } from '../../registry-push/publish-image';
 import type { ContainerImage, ContainerImageSource } from './container-images';
@@ -61,7 +60,7 @@ export function createEngineImages(docker: Docker, source: ContainerImageSource,
   };
 
   return {
-    async ensure(ref: string, field = 'image'): Promise<{ ref: ImageRef; tag: string }> {
+    async ensure(ref: string, field = 'image'): Promise<ContainerImage> {
       const image = await source.resolve(ref);
       if (!image)
         throw new EngineError('bad_request', `image '${ref}' is not an OCI image Kiln knows (bake it with the oci builder), so account '${account}' cannot run it`, field);

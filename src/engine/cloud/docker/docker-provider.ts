@@ -11,6 +11,7 @@ import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, liveInstance, newServerGroupRecord } from '../server-group-core';
 import { adoptContainers } from './docker-adopt';
+import { healthPathFor } from '../health-path';
 import { createContainerJobs } from './docker-jobs';
 import { createEngineImages } from './docker-images';
 import { accountRegistryPublisher } from '../../registry-push/publish-image';
@@ -114,7 +115,7 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       const lbs = (await repos.loadBalancers.listManaged('docker')).filter((lb) => lb.account === account.name);
       await stopLeftoverBalancers(options.dataDir, new Set(lbs.map(keyOf)));
       for (const lb of lbs) await balancers.open(lb);
-      await adoptContainers({ docker, repos, runtime, ports, kilnId, account: account.name, timings, log }).catch(unreachable);
+      await adoptContainers({ docker, repos, runtime, ports, kilnId, account: account.name, timings, log, images: options.images }).catch(unreachable);
       await route();
     } catch (err) {
       await metadata?.stop();
@@ -207,7 +208,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       await ready();
       if (spec.account !== account.name) throw new EngineError('bad_request', `this provider runs account '${account.name}', not '${spec.account}'`, 'account');
       const capacity = checkNewServerGroup(spec, account, runtime.groups.has(keyOf(spec)) || (await repos.serverGroups.get(spec)) !== undefined);
-      for (const name of spec.loadBalancers) await traffic.balancer({ account: spec.account, region: spec.region, name });
+      const balancerPaths: string[] = [];
+      for (const name of spec.loadBalancers) balancerPaths.push((await traffic.balancer({ account: spec.account, region: spec.region, name })).lb.healthCheckPath);
       if (ports.unassigned() < capacity.desired)
         throw new EngineError(
           'conflict',
@@ -217,6 +219,8 @@ export function createDockerProvider(options: DockerProviderOptions): DockerProv
       const image = await images.ensure(spec.image).catch(unreachable);
       const sg = newServerGroupRecord(spec, image.ref, capacity, 'docker');
       const g: ContainerGroup = { sg, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
+      g.healthPath = healthPathFor(image.healthPath, balancerPaths);
+      g.resources = image.resources;
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
       await runtime.reconcile(g);

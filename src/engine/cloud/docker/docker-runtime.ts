@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
+import { DEFAULT_HEALTH_PATH } from '../health-path';
+import { containerLimits } from '../run-resources';
 import { groupSaver, healToCapacity, judgeCheck, markReady, markRebooting, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import { identityOf, type MetadataService } from '../metadata-service';
@@ -108,7 +110,11 @@ export function createContainerRuntime(deps: {
         Env: env,
         Labels: labels,
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
-        HostConfig: { NetworkMode: deps.networkMode, PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+        HostConfig: {
+          NetworkMode: deps.networkMode,
+          PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+          ...containerLimits(g.resources),
+        },
       });
       containerId = container.id;
       await container.start();
@@ -171,7 +177,7 @@ export function createContainerRuntime(deps: {
       const why = state ? `container exited with code ${state.exitCode ?? '?'}` : 'container is no longer in the engine';
       return markGone(g, i, why, state);
     }
-    const result = await probe(i.port, '/health', timings.healthTimeoutMs);
+    const result = await probe(i.port, g.healthPath ?? DEFAULT_HEALTH_PATH, timings.healthTimeoutMs);
     if (i.readyMs === undefined) {
       // Without the metadata service (a remote engine) the first answer is the report-ready.
       if (result.ok && !deps.metadataHost) i.readyMs = Date.now();

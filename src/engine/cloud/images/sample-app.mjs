@@ -10,6 +10,9 @@ const metadataUrl = process.env.KILN_METADATA_URL;
 const version = process.env.KILN_IMAGE_VERSION ?? 'unknown';
 // `sample-app-faulty` is the same app with a bug: it fails every request under /checkout.
 const faulty = process.env.KILN_IMAGE_NAME === 'sample-app-faulty';
+// `sample-app-ready` answers its health on /ready and 404s /health, as an app whose recipe says
+// `run.healthPath: /ready` (the provider contract checks every provider asks it there).
+const healthPath = process.env.KILN_IMAGE_NAME === 'sample-app-ready' ? '/ready' : '/health';
 
 const log = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -40,7 +43,12 @@ const healthDelayMs = userData.includes('kiln-sample: slow-health') ? 600 : 0;
 
 const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
-  if (path === '/health') {
+  if (path === '/health' && healthPath !== '/health') {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+    return;
+  }
+  if (path === healthPath) {
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', instanceId, version }));

@@ -3,8 +3,9 @@ import { useTestDatabase } from '../../../db/test-builders';
 import { registryContainerImages } from '../docker/container-images';
 import { containerSecurity, replicaSetManifest } from './kube-manifests';
 import { restrictedProblems } from './pod-security';
+import type { RunResources } from '../../../shared/domain/image';
 
-const group = (runAsUser?: string) =>
+const group = (runAsUser?: string, resources?: RunResources) =>
   replicaSetManifest({
     kilnId: 'kiln-1',
     name: 'web-api-v001',
@@ -16,6 +17,7 @@ const group = (runAsUser?: string) =>
     loadBalancers: [],
     healthCheckPath: '/ready',
     runAsUser,
+    resources,
   }).spec!.template!.spec!;
 
 describe('the pod Kiln writes', () => {
@@ -47,6 +49,15 @@ describe('the pod Kiln writes', () => {
     expect(c.env?.every((e) => typeof e.value === 'string' || e.valueFrom !== undefined)).toBe(true);
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/ready', port: c.ports?.[0]?.containerPort });
   });
+
+  it('with run.resources: requests and limits equal (a quota that requires limits admits it, the pod is Guaranteed); without: none', () => {
+    // replicaSetManifest validates against the Kubernetes schema, so the quantities are ones the API accepts.
+    expect(group(undefined, { cpu: 0.5, memoryMiB: 256 }).containers[0]?.resources).toEqual({
+      requests: { cpu: '500m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '256Mi' },
+    });
+    expect(group().containers[0]).not.toHaveProperty('resources');
+  });
 });
 
 describe('baked images carry the recipe’s run.user to the cluster', () => {
@@ -62,11 +73,11 @@ describe('baked images carry the recipe’s run.user to the cluster', () => {
         sizeBytes: 10,
         format: 'oci',
         artifact: `${'a'.repeat(64)}.oci.tar`,
-        run: { entrypoint: 'app/server.mjs', healthPath: '/ready', user: '1000:1000' },
+        run: { entrypoint: 'app/server.mjs', healthPath: '/ready', user: '1000:1000', resources: { cpu: 0.5, memoryMiB: 256 } },
       },
       'ci',
     );
     const found = await registryContainerImages({ repos, paths: { images: '/nonexistent', roots: '/nonexistent', work: '/nonexistent' } }).resolve('web:v1');
-    expect(found).toMatchObject({ ref: { name: 'web', version: 'v1' }, healthPath: '/ready', user: '1000:1000' });
+    expect(found).toMatchObject({ ref: { name: 'web', version: 'v1' }, healthPath: '/ready', user: '1000:1000', resources: { cpu: 0.5, memoryMiB: 256 } });
   });
 });

@@ -1,7 +1,9 @@
 import type { V1Pod, V1ReplicaSet, V1SecurityContext, V1Service } from '@kubernetes/client-node';
 import { ReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import { Service } from 'kubernetes-models/v1/Service';
+import type { RunResources } from '../../../shared/domain/image';
 import type { Capacity } from '../../../shared/domain/server-group';
+import { podResources } from '../run-resources';
 import { EngineError } from '../../errors';
 
 /** Labels Kiln finds its objects by; the traffic label is Spinnaker's traffic management: a Service selects only pods carrying it. */
@@ -46,6 +48,8 @@ export interface GroupManifest {
   userData?: string | undefined;
   /** The recipe's `run.user` (`name` or `uid[:gid]`); the image's config runs it either way. */
   runAsUser?: string | undefined;
+  /** The recipe's `run.resources`: the container's requests and limits (equal); none when it says nothing. */
+  resources?: RunResources | undefined;
 }
 
 /**
@@ -116,6 +120,7 @@ export function replicaSetManifest(g: GroupManifest): V1ReplicaSet {
               ],
               readinessProbe: { httpGet: { path: g.healthCheckPath, port: APP_PORT }, periodSeconds: 2, failureThreshold: 3 },
               securityContext: containerSecurity(g.runAsUser),
+              ...(podResources(g.resources) ? { resources: podResources(g.resources) } : {}),
             },
           ],
         },

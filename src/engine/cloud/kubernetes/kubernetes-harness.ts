@@ -1,10 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
 import type { AccountMetrics } from '../../../shared/domain/account-metrics';
 import type { ProviderHarness } from '../contract/provider-contract';
+import { RUN_SETTINGS, RUN_SETTINGS_IMAGE } from '../contract/run-settings-contract';
 import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider } from '../provider';
 import { openProviderDatabase } from '../test-provider-harness';
 import { type FakeApiServerOptions, startFakeApiServer } from './fake-api-server';
+import { instanceIdOf } from './kube-instances';
 import { LABEL } from './kube-manifests';
 import { createKubernetesProvider, type KubernetesProvider, type KubernetesProviderOptions } from './kubernetes-provider';
 import { SAMPLE_IMAGES, TEST_REGISTRY, testKubeConfig, testKubeConfigText } from './test-images';
@@ -105,7 +107,14 @@ export type KubernetesHarness = Awaited<ReturnType<typeof openKubernetesHarness>
 
 /** The harness in the contract suite's shape; close() destroys what the suite left and fails when a ReplicaSet or pod of Kiln outlives it. */
 export async function makeKubernetesContractHarness(): Promise<ProviderHarness> {
-  const h = await openKubernetesHarness();
+  const ready = knownImages(RUN_SETTINGS_IMAGE);
+  const images: ContainerImageSource = {
+    async resolve(ref) {
+      const found = (await knownImages('sample-app').resolve(ref)) ?? (await ready.resolve(ref));
+      return found && (found.ref.name === RUN_SETTINGS_IMAGE ? { ...found, ...RUN_SETTINGS } : found);
+    },
+  };
+  const h = await openKubernetesHarness({ provider: { images } });
   let provider: CloudProvider = h.provider;
   return {
     get provider() {
@@ -115,6 +124,17 @@ export async function makeKubernetesContractHarness(): Promise<ProviderHarness> 
     region: h.region,
     application: h.application,
     image: h.image,
+    runSettingsImage: `${RUN_SETTINGS_IMAGE}:v1`,
+    /** The limits in the pod's spec (what the kubelet enforces), in cores and MiB. */
+    async limitsOf(instanceId) {
+      const pods = await h.core.listNamespacedPod({ namespace: h.region, labelSelector: `${LABEL.kilnId}=${h.kilnId}` });
+      const pod = pods.items.find((p) => instanceIdOf(p) === instanceId);
+      if (!pod) throw new Error(`no pod of instance ${instanceId}`);
+      const limits = pod.spec?.containers[0]?.resources?.limits;
+      if (!limits) return {};
+      const cpu = limits.cpu?.endsWith('m') ? Number(limits.cpu.slice(0, -1)) / 1000 : Number(limits.cpu);
+      return { cpu, memoryMiB: Number(limits.memory?.replace(/Mi$/, '')) };
+    },
     async restart() {
       // The cluster is the record: a new provider on the same database adopts what runs by its labels.
       const next = h.make();

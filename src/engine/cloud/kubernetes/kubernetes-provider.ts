@@ -6,6 +6,7 @@ import { EngineError } from '../../errors';
 import type { ContainerImageSource } from '../docker/container-images';
 import type { CloudProvider, ServerGroupKey } from '../provider';
 import { checkNewServerGroup, groupMoniker, groupNotFound, parseCapacity } from '../server-group-core';
+import { healthPathFor } from '../health-path';
 import { type Cluster, connectCluster, kubeCode, kubeError, MERGE_PATCH } from './kube-client';
 import { eventsByObject, groupPods, toServerGroup } from './kube-groups';
 import { createServiceBalancers } from './kube-balancers';
@@ -184,11 +185,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         const whose = owner === kilnId ? '' : owner ? `, made by another Kiln (kiln-id ${owner}) that this one does not manage` : ', not made by Kiln';
         throw new EngineError('conflict', `server group '${spec.name}' already exists in ${spec.account}/${spec.region}${whose}`, 'name');
       }
-      // The readiness probe asks the app itself: the recipe's health path when it says one (a balancer's
-      // check path is another app's guess, and a pod probed on a path it 404s never becomes ready).
-      let balancerPath: string | undefined;
-      for (const name of spec.loadBalancers) balancerPath = (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath;
-      const healthCheckPath = found.healthPath ?? balancerPath ?? '/health';
+      // The readiness probe asks the app itself where the recipe says (health-path.ts).
+      const balancerPaths = await Promise.all(spec.loadBalancers.map(async (name) => (await balancer({ account: spec.account, region: spec.region, name })).healthCheckPath));
+      const healthCheckPath = healthPathFor(found.healthPath, balancerPaths);
       const { ref: image, pullRef } = await pullReference(account, found, options.publisher);
       const pullSecret = await ensurePullSecret(c, { kilnId, account, credentials: options.credentials, namespace: spec.region }, fail);
       const manifest = replicaSetManifest({
@@ -204,6 +203,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions): Ku
         healthCheckPath,
         userData: spec.userData,
         runAsUser: found.user,
+        resources: found.resources,
       });
       await c.apps.createNamespacedReplicaSet({ namespace: spec.region, body: manifest }).catch(fail(`create server group '${spec.name}' in namespace '${spec.region}'`));
       const key = { account: spec.account, region: spec.region, name: spec.name };

@@ -19,6 +19,8 @@ export const TEST_REGISTRY = 'registry.test';
 /** What the fake's nodes can pull: Kiln's sample app, the probe app, a job that succeeds and one that fails; nothing else. */
 export const SAMPLE_IMAGES: Record<string, string> = {
   [`${TEST_REGISTRY}/sample-app`]: SAMPLE_APP,
+  // The same app, answering health only on /ready (it reads its image's name).
+  [`${TEST_REGISTRY}/sample-app-ready`]: SAMPLE_APP,
   [`${TEST_REGISTRY}/probe-app`]: PROBE_APP,
   [`${TEST_REGISTRY}/say-done`]: SAY_DONE,
   [`${TEST_REGISTRY}/fail`]: FAIL,

@@ -1,4 +1,4 @@
-import type { ImageRef } from '../../../shared/domain/image';
+import type { ImageRef, RunResources } from '../../../shared/domain/image';
 
 /** A disk image the VM provider can boot: its raw partition (the base of every instance's overlay) and its kernel. */
 export interface DiskImage {
@@ -10,6 +10,10 @@ export interface DiskImage {
   initrd?: string | undefined;
   /** How it boots; absent: NVME_BOOT. */
   boot?: VmBootDeclaration | undefined;
+  /** The recipe's `run.healthPath`; absent: the balancer's path, else /health (health-path.ts). */
+  healthPath?: string | undefined;
+  /** The recipe's `run.resources`: the VM's vCPUs (-smp, whole cores rounded up) and memory (-m). */
+  resources?: RunResources | undefined;
 }
 
 /** What an image says about its own boot: the bus its root disk sits on and the kernel command line before Kiln's own words. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repositories } from '../../../db/types';
 import { probe } from '../instance-process';
+import { DEFAULT_HEALTH_PATH, groupHealthPath } from '../health-path';
 import { keyOf, type RuntimeTimings } from '../local-runtime';
 import { identityOf, type MetadataService } from '../metadata-service';
 import type { PortAllocator } from '../ports';
@@ -29,6 +30,7 @@ export async function adoptVms(deps: {
   for (const sg of (await deps.repos.serverGroups.listManaged('qemu')).filter((g) => g.account === account)) {
     const image = (await deps.images.resolve(`${sg.image.name}:${sg.image.version}`)) ?? { ref: sg.image, raw: '' };
     const g: VmGroup = { sg: { ...sg, instances: [] }, image, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
+    g.healthPath = await groupHealthPath(deps.repos, sg, image.healthPath);
     runtime.groups.set(keyOf(sg), g);
   }
   const vms = join(stateDir, 'vms');
@@ -50,7 +52,7 @@ export async function adoptVms(deps: {
     // Its metadata URL (token included) is on its kernel command line: the same one must answer, or a reboot could never report.
     if (record.metadataUrl) deps.metadata.register(identityOf(g.sg, id), record.metadataUrl);
     const ready = record.readyAt !== undefined;
-    const answer = ready ? await probe(record.port, '/health', deps.timings.healthTimeoutMs) : undefined;
+    const answer = ready ? await probe(record.port, g.healthPath ?? DEFAULT_HEALTH_PATH, deps.timings.healthTimeoutMs) : undefined;
     g.instances.push({
       id,
       pid,

@@ -32,6 +32,8 @@ describe('the VM command line', () => {
     expect(after(args, '-machine')).toBe('q35');
     expect(after(args, '-accel')).toBe('tcg,tb-size=64');
     expect(after(args, '-m')).toBe('384');
+    expect(args).not.toContain('-smp');
+    expect(after(qemuArgs({ ...spec, cpus: 2 }), '-smp')).toBe('2');
     // A comma in the pipe command would end the option: QEMU reads it doubled.
     expect(after(args, '-netdev')).toBe("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:26001-:8080,guestfwd=tcp:10.0.2.100:80-cmd:'/usr/bin/node' '/state/pipe,,1.cjs' 4321");
     expect(after(args, '-append')).toContain('kiln.metadata=http://10.0.2.100/v1/tok');

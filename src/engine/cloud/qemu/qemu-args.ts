@@ -12,6 +12,8 @@ export interface VmSpec {
   /** What the image declares about its boot (root disk bus, command line); NVME_BOOT when it says nothing. */
   boot?: VmBootDeclaration | undefined;
   memoryMiB: number;
+  /** vCPUs (-smp); QEMU's one when absent. */
+  cpus?: number | undefined;
   /** 127.0.0.1:hostPort on the host reaches appPort in the guest (the balancers send here). */
   hostPort: number;
   appPort: number;
@@ -77,6 +79,7 @@ export function qemuArgs(spec: VmSpec): string[] {
     spec.accel === 'kvm' ? 'host' : 'max',
     '-m',
     String(spec.memoryMiB),
+    ...(spec.cpus !== undefined ? ['-smp', String(spec.cpus)] : []),
     '-nographic',
     '-nodefaults',
     ...(spec.bios ? ['-bios', spec.bios] : []),

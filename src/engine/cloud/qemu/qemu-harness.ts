@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderHarness } from '../contract/provider-contract';
 import { balancerPids } from '../test-kiln-process';
@@ -9,6 +9,8 @@ import { fixedDiskImages } from './disk-images';
 import { createQemuProvider } from './qemu-provider';
 import type { QemuProvider, QemuProviderOptions } from './qemu-provider-options';
 import { testVmImage } from './test-vm-image';
+import { readPid } from './vm-process';
+import { RUN_SETTINGS, RUN_SETTINGS_IMAGE } from '../contract/run-settings-contract';
 
 const hasQemu = (() => {
   try {
@@ -43,7 +45,7 @@ export function qemuPidsUnder(dir: string): number[] {
 
 /**
  * A VM provider on a throwaway database, for account `vms` (region east), booting the busybox test
- * image as `sample-app:<any version>`; `silent-app` never reports ready, `panic-app` has no init
+ * image as `sample-app:<any version>`; `huge-app` asks for more CPU than the host has, `silent-app` never reports ready, `panic-app` has no init
  * (its kernel panics), `nokernel-app` has no kernel. close() reports any QEMU process left behind.
  */
 export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}) {
@@ -57,6 +59,9 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     'silent-app': testVmImage('silent'),
     'panic-app': testVmImage('no-init'),
     'nokernel-app': { raw: ready.raw },
+    [RUN_SETTINGS_IMAGE]: { ...testVmImage('ready-path'), ...RUN_SETTINGS },
+    // Asks for one vCPU more than this machine has.
+    'huge-app': { ...ready, resources: { cpu: availableParallelism() + 1 } },
   });
   const made: QemuProvider[] = [];
   // TCG, not auto: this host's /dev/kvm hangs a probe boot until its timeout, seconds per test file (kvm-probe.test.ts covers auto).
@@ -91,6 +96,15 @@ export async function openQemuHarness(options: Partial<QemuProviderOptions> = {}
     region: 'east',
     application: 'web',
     image: 'sample-app:v1',
+    runSettingsImage: `${RUN_SETTINGS_IMAGE}:v1`,
+    /** The vCPUs (-smp) and memory (-m) on the VM's QEMU command line. */
+    async limitsOf(instanceId: string) {
+      const pid = readPid(stateDir, instanceId);
+      if (!pid) throw new Error(`no QEMU process of instance ${instanceId}`);
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const after = (flag: string) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : undefined);
+      return { cpu: after('-smp'), memoryMiB: after('-m') };
+    },
     fresh,
     qemuPids: () => qemuPidsUnder(stateDir),
     /** A hand-over to a new provider (optionally with other options): the old one lets go, nothing stops. */

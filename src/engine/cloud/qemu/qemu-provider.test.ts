@@ -38,6 +38,16 @@ describe.skipIf(QEMU_SKIP_REASON !== undefined)(`VM provider${QEMU_SKIP_REASON ?
     expect(h.qemuPids()).toEqual([]);
   });
 
+  it('refuses an image that asks for more vCPUs than this machine has, naming run.resources.cpu, and boots nothing', async () => {
+    await expect(h.provider.createServerGroup(spec(h, { image: 'huge-app:v1' }))).rejects.toMatchObject({
+      kind: 'bad_request',
+      field: 'image',
+      message: expect.stringMatching(/^image 'huge-app:v1' asks for \d+ CPU \(run.resources.cpu\) but this machine has \d+/),
+    });
+    expect(await h.provider.getServerGroup(key(h))).toBeUndefined();
+    expect(h.qemuPids()).toEqual([]);
+  });
+
   it('fails a create whose kernel panics with the panic line and the last console lines, and leaves no QEMU process', async () => {
     const failure = h.provider.createServerGroup(spec(h, { image: 'panic-app:v1' }));
     await expect(failure).rejects.toMatchObject({ kind: 'bad_request', field: 'image', message: expect.stringContaining('kernel panic: Kernel panic - not syncing') });

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { EngineError } from '../../errors';
 import { readLogTail } from '../instance-process';
 import { createBalancers } from '../local-balancers';
@@ -11,6 +12,8 @@ import { createMetadataService } from '../metadata-service';
 import { StandingBy } from '../stand-by';
 import { createPortAllocator } from '../ports';
 import { checkNewServerGroup, newServerGroupRecord } from '../server-group-core';
+import { healthPathFor } from '../health-path';
+import { vmSize } from '../run-resources';
 import { guestPipe, metadataSocket } from './metadata-pipe';
 import { adoptVms } from './qemu-adopt';
 import { createVmLease } from './qemu-lease';
@@ -31,6 +34,8 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
     qemu: 'qemu-system-x86_64',
     qemuImg: 'qemu-img',
     memoryMiB: 256,
+    cpus: 1,
+    host: { cpus: availableParallelism(), memoryMiB: Math.floor(totalmem() / (1024 * 1024)) },
     maxBooting: 2,
     appPort: 8080,
     stopGraceMs: 10_000,
@@ -194,11 +199,15 @@ export function createQemuProvider(options: QemuProviderOptions): QemuProvider {
       if (!image.kernel)
         throw new EngineError('bad_request', `image '${spec.image}' has no kernel to boot (/boot/vmlinuz-*): install linux-image-cloud-amd64 in its recipe`, 'image');
       if (!existsSync(image.raw)) throw new EngineError('bad_request', `image '${spec.image}' has no disk to boot (${image.raw} is missing)`, 'image');
-      for (const name of spec.loadBalancers) await traffic.balancer({ account: spec.account, region: spec.region, name });
+      // Refused before anything boots: a VM larger than this machine would starve it or fail halfway.
+      vmSize(image.resources, settings, settings.host, spec.image);
+      const balancerPaths: string[] = [];
+      for (const name of spec.loadBalancers) balancerPaths.push((await traffic.balancer({ account: spec.account, region: spec.region, name })).lb.healthCheckPath);
       if (ports.unassigned() < capacity.desired)
         throw new EngineError('conflict', `port exhaustion: ${capacity.desired} VMs need host ports but only ${ports.unassigned()} are free`, 'capacity');
       const sg = newServerGroupRecord(spec, image.ref, capacity, 'qemu');
       const g: VmGroup = { sg, image, instances: [], destroying: false, saved: '', crashes: 0, nextLaunchMs: 0, running: Promise.resolve(), queued: false };
+      g.healthPath = healthPathFor(image.healthPath, balancerPaths);
       runtime.groups.set(keyOf(sg), g);
       await runtime.persist(g);
       await runtime.reconcile(g);

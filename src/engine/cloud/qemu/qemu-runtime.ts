@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../../db/types';
 import { isAlive, probe } from '../instance-process';
+import { DEFAULT_HEALTH_PATH } from '../health-path';
+import { vmSize } from '../run-resources';
 import { failsAtOnce, groupSaver, healToCapacity, judgeCheck, queuePass, type RuntimeGroup } from '../group-healing';
 import { counted, type InstanceState } from '../local-instance';
 import type { RuntimeTimings } from '../local-runtime';
@@ -27,6 +29,10 @@ export interface VmSettings {
   qemu: string;
   qemuImg: string;
   memoryMiB: number;
+  /** vCPUs of a VM whose image says nothing (run.resources.cpu). */
+  cpus: number;
+  /** What this machine has: an image asking for more is refused (run-resources.ts vmSize). */
+  host: { cpus: number; memoryMiB: number };
   /** VMs booting at once (launched, not yet ready), over all groups: TCG boots are CPU-bound. */
   maxBooting: number;
   appPort: number;
@@ -118,7 +124,7 @@ export function createVmRuntime(deps: {
           kernel: g.image.kernel,
           initrd: g.image.initrd,
           boot: g.image.boot,
-          memoryMiB: settings.memoryMiB,
+          ...vmSize(g.image.resources, settings, settings.host, `${g.sg.image.name}:${g.sg.image.version}`),
           hostPort: i.port,
           appPort: settings.appPort,
           metadataUrl: guestMetadataUrl(url),
@@ -169,7 +175,7 @@ export function createVmRuntime(deps: {
       return stop(g, i, why);
     }
     // Ready is the report AND the forwarded port answering: only then may a balancer send to it.
-    const result = await probe(i.port, '/health', timings.healthTimeoutMs);
+    const result = await probe(i.port, g.healthPath ?? DEFAULT_HEALTH_PATH, timings.healthTimeoutMs);
     await judgeCheck(g, i, result, { stop, onRoutesChanged: deps.onRoutesChanged, unhealthyThreshold: timings.unhealthyThreshold });
   }
 

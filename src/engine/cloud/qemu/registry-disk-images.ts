@@ -79,7 +79,7 @@ export function registryDiskImages(deps: { repos: Pick<Repositories, 'images'>; 
           rmSync(join(deps.cacheDir, digest), { recursive: true, force: true });
         });
       }
-      return { ref: { name: image.name, version: image.version, digest: image.digest }, ...(await ready) };
+      return { ref: { name: image.name, version: image.version, digest: image.digest }, ...(await ready), healthPath: image.run?.healthPath, resources: image.run?.resources };
     },
   };
 }

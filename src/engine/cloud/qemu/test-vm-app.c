@@ -1,4 +1,5 @@
-/* The test VM image's app: answers every path 200 with X-App-Version, /slow?ms=N after N ms. A static binary
+/* The test VM image's app: answers every path 200 with X-App-Version, /slow?ms=N after N ms; with
+ * KILN_HEALTH_PATH set (the `ready-path` image) it 404s /health, as an app whose health is elsewhere. A static binary
  * that keeps connections open (the balancers reuse theirs) with one process per connection, not per request:
  * each fork, exec or TCP handshake costs milliseconds in a guest emulated by TCG. */
 #define _GNU_SOURCE
@@ -13,14 +14,17 @@
 #include <unistd.h>
 
 static const char *version = "unknown";
+static int no_health = 0;
 static char hello[160];
 
-static int answer(int c, const char *body, int keep) {
+static int answer_status(int c, const char *status, const char *body, int keep) {
   char out[512];
-  int n = snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-App-Version: %s\r\nContent-Length: %zu\r\nConnection: %s\r\n\r\n%s", version,
+  int n = snprintf(out, sizeof out, "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nX-App-Version: %s\r\nContent-Length: %zu\r\nConnection: %s\r\n\r\n%s", status, version,
                    strlen(body), keep ? "keep-alive" : "close", body);
   return write(c, out, n) == n;
 }
+
+static int answer(int c, const char *body, int keep) { return answer_status(c, "200 OK", body, keep); }
 
 /* One connection: request after request until the client closes, asks to close, or idles 30 s. */
 static void serve(int c) {
@@ -41,7 +45,9 @@ static void serve(int c) {
     *end = 0;
     int keep = strcasestr(buf, "connection: close") == NULL;
     char *path = strchr(buf, ' ');
-    if (path && strncmp(path + 1, "/slow", 5) == 0) {
+    if (path && no_health && strncmp(path + 1, "/health", 7) == 0 && (path[8] == ' ' || path[8] == '?')) {
+      if (!answer_status(c, "404 Not Found", "not found", keep)) return;
+    } else if (path && strncmp(path + 1, "/slow", 5) == 0) {
       char *ms = strstr(path, "ms=");
       int wait = ms ? atoi(ms + 3) : 0;
       usleep(wait * 1000);
@@ -60,6 +66,7 @@ int main(int argc, char **argv) {
   int port = argc > 1 ? atoi(argv[1]) : 8080;
   const char *host = getenv("KILN_HOST") ? getenv("KILN_HOST") : "vm";
   if (getenv("KILN_VERSION")) version = getenv("KILN_VERSION");
+  no_health = getenv("KILN_HEALTH_PATH") != NULL;
   snprintf(hello, sizeof hello, "hello from %s", host);
   signal(SIGCHLD, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);

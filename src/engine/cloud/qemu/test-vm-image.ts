@@ -31,6 +31,7 @@ H='Metadata: true'
 name=$(timeout 5 wget -q -O - --header "$H" "$md/instance/hostname" 2>/dev/null)
 case "$name" in ''|*[!a-z0-9.-]*) ;; *) hostname "$name";; esac
 export KILN_HOST="$(hostname)"
+@HEALTH@
 if [ -x /bin/kiln-app ]; then /bin/kiln-app "\${port:-8080}" & else
   nc -ll -p "\${port:-8080}" -e /app.sh &
   echo "listening on \${port:-8080} as $(hostname)"
@@ -55,10 +56,14 @@ const APP = `#!/bin/sh
 read -r method path proto
 while read -r line; do [ "\${line%\r}" = "" ] && break; done
 body="hello from $KILN_HOST"
+status='200 OK'
+case "$path" in
+  /health|/health[?]*) [ -n "$KILN_HEALTH_PATH" ] && { status='404 Not Found'; body='not found'; };;
+esac
 case "$path" in
   /slow*) ms=\${path#*ms=}; ms=\${ms%%&*}; sleep $((ms/1000)).$((ms%1000/100))$((ms%100/10))$((ms%10)); body="slow answer after \${ms} ms";;
 esac
-printf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nX-App-Version: %s\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' "$KILN_VERSION" \${#body} "$body"
+printf 'HTTP/1.1 %s\\r\\nContent-Type: text/plain\\r\\nX-App-Version: %s\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' "$status" "$KILN_VERSION" \${#body} "$body"
 `;
 
 export interface TestVmImage {
@@ -67,8 +72,12 @@ export interface TestVmImage {
   kernel: string;
 }
 
-/** `ready`: boots and reports ready; `silent`: serves but never reports ready; `no-init`: has no init (nor a shell), so the kernel panics. */
-export type TestVmVariant = 'ready' | 'silent' | 'no-init';
+/**
+ * `ready`: boots and reports ready; `ready-path`: the same, its app 404ing /health (its health is
+ * elsewhere, as a recipe's run.healthPath says); `silent`: serves but never reports ready; `no-init`:
+ * has no init (nor a shell), so the kernel panics.
+ */
+export type TestVmVariant = 'ready' | 'ready-path' | 'silent' | 'no-init';
 
 /** Where the kernel and busybox are fetched once per machine (ensure-vm-kernel.sh). */
 export const VM_CACHE = process.env.KILN_VM_CACHE ?? join(tmpdir(), 'kiln-vm-cache');
@@ -101,7 +110,14 @@ export function testVmImage(variant: TestVmVariant = 'ready'): TestVmImage {
     writeFileSync(join(root, path), text);
     chmodSync(join(root, path), 0o755);
   };
-  if (variant !== 'no-init') script('sbin/init', INIT.replace('@REPORT@', variant === 'ready' ? REPORT : "echo 'kiln: not reporting ready (test image)'"));
+  if (variant !== 'no-init')
+    script(
+      'sbin/init',
+      INIT.replace('@REPORT@', variant === 'silent' ? "echo 'kiln: not reporting ready (test image)'" : REPORT).replace(
+        '@HEALTH@',
+        variant === 'ready-path' ? 'export KILN_HEALTH_PATH=/ready' : '',
+      ),
+    );
   script('app.sh', APP);
   // The app in C when this machine has a compiler (fast: no fork per request); the shell one otherwise.
   try {

@@ -9,6 +9,7 @@ import { ChannelBadges } from './channel-badges';
 import { formatBytes } from './format-bytes';
 import { ImageLayers } from './image-layers';
 import { RevocationBadge } from './revocation-badge';
+import { RunSettings } from './run-settings';
 import { useMe } from '../../lib/auth-queries';
 import { deleteBlockers } from './delete-blockers';
 
@@ -125,6 +126,7 @@ export function ImageVersionsTable({
                 )}
                 <BuildOrigin build={v.build} />
                 <span className="block text-zinc-500">{v.build.builder} builder</span>
+                <RunSettings run={v.run} />
               </td>
               <td className="px-3 py-2">
                 <Ancestry chain={detail.ancestry[v.version]} />
