@@ -29,6 +29,29 @@ export interface Signals {
 
 const CHANNELS: Record<SignalChannel, string> = { work: 'kiln_work', events: 'kiln_events' };
 const RECONNECT_MS = 1_000;
+/** How often a joined process clears the presence rows of processes that died and own nothing any more. */
+const PRUNE_MS = 60_000;
+const LIVE = `('NOT_STARTED', 'RUNNING', 'BUFFERED')`;
+
+/**
+ * Presence rows of processes that are gone (their lock is free) and own nothing the others must
+ * take over: no live execution leased or left to them, no running job they supervise, no provider
+ * lease. A dead process's row is what tells the others to take its work at once, so it stays until
+ * they have; without this, every start that ended in a crash left one row behind for good. A row
+ * and its lock appear in one statement (see present), so a starting process is never seen without
+ * its lock; one pruned while only its connection blipped is written again when it rejoins (until
+ * then its leases simply hold until they run out, the safe side).
+ */
+export const PRUNE_GONE = `
+  delete from engine_processes p
+  where not exists (
+      select 1 from pg_locks l
+      where l.locktype = 'advisory' and l.classid = ${PRESENCE_LOCK_CLASS}::oid and l.objid = p.lock_key::oid and l.objsubid = 2 and l.granted)
+    and not exists (select 1 from executions e where e.status in ${LIVE} and (e.lease_owner = p.owner or e.needs_lease = 'process:' || p.owner))
+    and not exists (
+      select 1 from job_runs j join executions e on e.id = j.execution_id
+      where j.owner = p.owner and j.ended_at is null and e.status in ${LIVE})
+    and not exists (select 1 from local_cloud_lease c where c.owner = p.owner)`;
 
 /**
  * `query` sends NOTIFY through the process's pool. Each NOTIFY briefly takes PostgreSQL's global
@@ -94,13 +117,21 @@ export function createPostgresSignals(opts: {
          select pg_try_advisory_lock(${PRESENCE_LOCK_CLASS}, lock_key) as ok from me`,
         [owner],
       );
-      if (rows[0]?.ok) return;
+      if (rows[0]?.ok) return void prune(c);
     } catch (err) {
       opts.onError?.(err);
     }
     clearTimeout(rejoin);
     rejoin = setTimeout(() => void present(c), RECONNECT_MS);
     rejoin.unref();
+  };
+  let pruner: NodeJS.Timeout | undefined;
+  const prune = (c: pg.Client) => {
+    if (closed || client !== c) return;
+    // Through the pool: the listening connection stays free to hear signals.
+    void opts.query(PRUNE_GONE, []).catch((err: unknown) => opts.onError?.(err));
+    pruner ??= setInterval(() => client && prune(client), PRUNE_MS);
+    pruner.unref();
   };
   const schedule = () => {
     if (closed || retry) return;
@@ -148,6 +179,7 @@ export function createPostgresSignals(opts: {
       closed = true;
       clearTimeout(retry);
       clearTimeout(rejoin);
+      clearInterval(pruner);
       const c = client;
       client = undefined;
       // Left, not died: the row goes (its lock with the connection), so nothing it still holds is taken early.

@@ -1,12 +1,20 @@
 import { iso } from '../sql';
-import type { Session } from '../types';
+import type { ExecutionLease, Session } from '../types';
+
+/**
+ * Who may store a batch, checked in the transaction that stores it, so a stalled Kiln and the one
+ * that took its work over never both store one batch: the holder of the execution's lease (a stage
+ * step's lines), or the supervisor of a job attempt for the bytes `from`–`to` of its output, which
+ * must start where the stored log ends (job_runs.log_offset, moved to `to` by the same write).
+ */
+export type LogFence = { lease: ExecutionLease } | { job: { attempt: number; owner: string; from: number; to: number } };
 
 export interface ExecutionLogRepository {
   /**
    * Stores lines as one chunk; returns the sequence number of the first line and the bytes stored.
    * `cursor` says where the chunk ends in the source the lines were read from (opaque here).
    */
-  append(executionId: string, refId: string, lines: readonly string[], cursor?: string): Promise<{ firstSeq: number; bytes: number }>;
+  append(executionId: string, refId: string, lines: readonly string[], cursor?: string, fence?: LogFence): Promise<{ firstSeq: number; bytes: number; refused?: true }>;
   /** The cursor of the stage's newest chunk that has one: where to resume reading its source. */
   lastCursor(executionId: string, refId: string): Promise<string | undefined>;
   /**
@@ -41,12 +49,27 @@ const PICK = `select l.ref_id as "refId", l.first_seq as "firstSeq", l.lines, ${
 /** Sequence numbers are per execution, so one log view can interleave stages in the order written. */
 export function executionLogRepository(db: Session): ExecutionLogRepository {
   return {
-    async append(executionId, refId, lines, cursor) {
+    async append(executionId, refId, lines, cursor, fence) {
       if (lines.length === 0) return { firstSeq: 0, bytes: 0 };
       const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
       return db.transaction(async (tx) => {
         // Serialize appenders of one execution so sequence numbers never collide or leave gaps.
-        await tx.query('select 1 from executions where id = $1 for update', [executionId]);
+        const lease = fence && 'lease' in fence ? fence.lease : undefined;
+        const { rowCount: held } = await tx.query(
+          'select 1 from executions where id = $1 and ($2::text is null or (lease_owner = $2 and lease_token = $3)) for update',
+          [executionId, lease?.owner ?? null, lease?.token ?? 0],
+        );
+        if (lease && held === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
+        const job = fence && 'job' in fence ? fence.job : undefined;
+        if (job) {
+          // The batch starts where the stored log of this attempt ends, and its supervisor is this process: a
+          // batch stored already (by a stalled supervisor, or by this one before a retry) is refused.
+          const { rowCount } = await tx.query(
+            'update job_runs set log_offset = $6 where execution_id = $1 and ref_id = $2 and attempt = $3 and owner = $4 and log_offset = $5',
+            [executionId, refId, job.attempt, job.owner, job.from, job.to],
+          );
+          if (rowCount === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
+        }
         const { rows } = await tx.query<{ next: number }>(`select coalesce(max(first_seq + jsonb_array_length(lines)), 1) as next from execution_logs where execution_id = $1`, [
           executionId,
         ]);

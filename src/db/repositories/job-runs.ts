@@ -47,8 +47,11 @@ export interface JobRunRepository {
   heartbeat(key: JobRunKey, owner: string, at: Date, update: { pgid?: number; logOffset?: number }): Promise<boolean>;
   /** The result, written once: a second writer (a late supervisor) changes nothing. */
   finish(key: JobRunKey, result: JobResult): Promise<boolean>;
-  /** Takes over a run whose supervisor stopped heartbeating before `staleBefore`; true for the one winner. */
-  adopt(key: JobRunKey, owner: string, at: Date, staleBefore: Date): Promise<boolean>;
+  /**
+   * Takes over a run whose supervisor stopped heartbeating before `staleBefore`; for the one winner,
+   * where its stored log ends as of the take-over (a stalled supervisor may have stored more since it was read).
+   */
+  adopt(key: JobRunKey, owner: string, at: Date, staleBefore: Date): Promise<{ logOffset: number } | undefined>;
 }
 
 const RUN = `
@@ -132,13 +135,11 @@ export function jobRunRepository(db: Session): JobRunRepository {
     },
 
     async adopt(k, owner, at, staleBefore) {
-      const { rowCount } = await db.query(`update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and (heartbeat_at < $6 or kiln_owner_gone(owner))`, [
-        ...key(k),
-        owner,
-        at.toISOString(),
-        staleBefore.toISOString(),
-      ]);
-      return rowCount > 0;
+      const { rows } = await db.query<{ logOffset: string | number }>(
+        `update job_runs set owner = $4, heartbeat_at = $5 where ${KEY} and ended_at is null and (heartbeat_at < $6 or kiln_owner_gone(owner)) returning log_offset as "logOffset"`,
+        [...key(k), owner, at.toISOString(), staleBefore.toISOString()],
+      );
+      return rows[0] ? { logOffset: Number(rows[0].logOffset) } : undefined;
     },
   };
 }

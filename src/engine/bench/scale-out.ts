@@ -21,6 +21,7 @@ import { createOwners } from '../../db/test-builders';
 import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
+import { traceJobs } from './trace-jobs';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -33,6 +34,9 @@ const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? (quick ? 30 : 
 const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
 const root = resolve(import.meta.dirname, '../../..');
+// BENCH_TRACE=1: the processes note each claim, release, wake and job exit, and each job scenario
+// prints where a job stage's time went after its job exited (trace-jobs.ts).
+const TRACE = process.env.BENCH_TRACE ? join(mkdtempSync(join(tmpdir(), 'kiln-bench-trace-')), 'trace') : undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
@@ -40,7 +44,13 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
     Array.from({ length: n }, (_, i) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/engine/bench/engine-process.ts'], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url, KILN_OWNER: `p${i}`, KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')) },
+        env: {
+          ...process.env,
+          DATABASE_URL: t.url,
+          KILN_OWNER: `p${i}`,
+          KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')),
+          ...(TRACE ? { KILN_TRACE: TRACE } : {}),
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
@@ -127,6 +137,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
        from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt) x group by p order by p desc`,
   );
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
+  if (TRACE) console.log(await traceJobs(TRACE, t));
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
   return {

@@ -111,17 +111,25 @@ export function createJobRunner(deps: {
       if (pending.length >= FLUSH_LINES) void flush();
     };
     const tail = createOutputTail(join(w.runDir, 'output'), w.offset, onLine);
+    // Where the stored log of this attempt ends in the output file: each batch is stored only if it
+    // starts there and this process still supervises the job (executionLogs.append's job fence), so a
+    // stalled supervisor and the one that adopted the job never both store a batch.
+    let storedTo = w.offset;
     const flush = () => {
       tail.read();
-      if (pending.length === 0) return writing;
+      if (pending.length === 0 || released) return writing;
       const lines = pending;
-      const offset = tail.offset;
+      const from = storedTo;
+      const to = (storedTo = tail.offset);
       pending = [];
       writing = writing
         .then(async () => {
-          const { firstSeq } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines);
+          const fence = { job: { attempt: key.attempt, owner: deps.owner, from, to } };
+          const { firstSeq, refused } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines, undefined, fence);
+          // Another process adopted the job (this one stalled): it stores the output from where the log ends.
+          if (refused) return release();
           await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
-          await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), { logOffset: offset });
+          await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), {});
         })
         .catch(fail);
       return writing;
@@ -248,16 +256,18 @@ export function createJobRunner(deps: {
       if (run.host !== host || run.result) return false;
       // Only the process that wins this compare-and-set looks further: two never watch (or start) one job.
       const at = deps.now();
-      if (!(await deps.repos.jobRuns.adopt(run, deps.owner, at, new Date(at.getTime() - JOB_STALE_MS)))) return false;
+      const taken = await deps.repos.jobRuns.adopt(run, deps.owner, at, new Date(at.getTime() - JOB_STALE_MS));
+      if (!taken) return false;
       const exit = readExitStatus(run.runDir);
       const pgid = findGroup(run.runDir) ?? null;
       if (exit === undefined && pgid === null && !existsSync(join(run.runDir, 'output'))) return 'unstarted';
       if (exit === undefined && pgid === null) {
         // Gone without a status: killed with its wrapper while nobody watched. Say so with its last output.
         const lines: string[] = [];
-        const tail = createOutputTail(join(run.runDir, 'output'), run.logOffset, (l) => lines.push(l));
+        const tail = createOutputTail(join(run.runDir, 'output'), taken.logOffset, (l) => lines.push(l));
         tail.end();
-        if (lines.length > 0) await deps.repos.executionLogs.append(run.executionId, run.refId, lines);
+        const fence = { job: { attempt: run.attempt, owner: deps.owner, from: taken.logOffset, to: tail.offset } };
+        if (lines.length > 0) await deps.repos.executionLogs.append(run.executionId, run.refId, lines, undefined, fence);
         const last = lines.at(-1);
         await store(run, {
           endedAt: at.toISOString(),
@@ -268,7 +278,7 @@ export function createJobRunner(deps: {
         });
         return 'adopted';
       }
-      watch({ key: run, application, runDir: run.runDir, pgid, offset: run.logOffset, deadline: Date.parse(run.launchedAt) + timeoutSec * 1000, timeoutSec });
+      watch({ key: run, application, runDir: run.runDir, pgid, offset: taken.logOffset, deadline: Date.parse(run.launchedAt) + timeoutSec * 1000, timeoutSec });
       return 'adopted';
     },
 

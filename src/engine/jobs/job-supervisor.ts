@@ -87,9 +87,12 @@ export function createOutputTail(path: string, from: number, onLine: (line: stri
           pending = Buffer.concat([pending, chunk.subarray(0, n)]);
           let nl = pending.indexOf(0x0a);
           while (nl >= 0) {
-            emit(pending.subarray(0, nl));
+            // The offset counts a line before it is handed out: a handler that stores what it has so far
+            // (a full batch) stores the offset just past its last line, where an adopter resumes.
+            const line = pending.subarray(0, nl);
             offset += nl + 1;
             pending = pending.subarray(nl + 1);
+            emit(line);
             nl = pending.indexOf(0x0a);
           }
         }
@@ -101,9 +104,10 @@ export function createOutputTail(path: string, from: number, onLine: (line: stri
     /** The job ended: a last line without a newline counts too. */
     end() {
       this.read();
-      if (pending.length > 0) emit(pending);
-      offset += pending.length;
+      const rest = pending;
+      offset += rest.length;
       pending = Buffer.alloc(0);
+      if (rest.length > 0) emit(rest);
     },
   };
 }

@@ -59,7 +59,9 @@ export async function step(execution: Execution, stage: StageExecution, scope: R
           },
           log: async (lines, cursor) => {
             if (lines.length === 0) return;
-            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines, cursor);
+            // Fenced by the lease: a process that lost the execution (stalled) stores nothing its successor stores too.
+            const { firstSeq, refused } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines, cursor, { lease: deps.lease });
+            if (refused) throw new LeaseLost();
             await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
           },
         },
