@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import Module, { register } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const DEFAULT = [
   './src/server/app.ts',
@@ -58,6 +58,7 @@ export async function resolve(specifier, context, next) {
     const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
     if (m) packages.add(m[1]!);
   }
+  rmSync(dirname(seen), { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({ module: target, ms: Math.round(ms), cpuMs: Math.round(cpuMs), packages: [...packages].sort() })}\n`);
   process.exit(0);
 }
@@ -113,6 +114,7 @@ if (process.argv.includes('--start')) {
   const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
   const wall = median(runs.map((r) => r.seconds));
   const cpu = median(runs.map((r) => r.cpu));
+  rmSync(dataDir, { recursive: true, force: true });
   process.stdout.write(
     `Kiln's start: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (medians of ${runs.map((r) => `${r.seconds.toFixed(2)}/${r.cpu.toFixed(2)}`).join(', ')})\n`,
   );
