@@ -6,13 +6,16 @@ import type { CloudProvider, CloudProviders } from './provider';
 /** A provider that holds resources (balancer processes, health-check timers) Kiln releases when the account changes or Kiln stops. */
 export type ClosableProvider = CloudProvider & { start?(): Promise<void>; close(): Promise<void> };
 
+/** Builds one account's provider; it may load the provider's module first (kilnProviders loads each on first use). */
+type ProviderFactory = (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider | Promise<ClosableProvider>;
+
 export interface ProviderFactories {
   /** Builds the container provider of one docker account; absent when this Kiln runs none. */
-  docker?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+  docker?: ProviderFactory;
   /** Builds the Kubernetes provider (experimental) of one kubernetes account. */
-  kubernetes?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+  kubernetes?: ProviderFactory;
   /** Builds the VM provider of one qemu account (VMs on this machine); absent when this Kiln runs none. */
-  qemu?: (account: Account, credentials: AccountCredentials | undefined) => ClosableProvider;
+  qemu?: ProviderFactory;
 }
 
 export type Providers = CloudProviders & { leases(): readonly string[]; close(): Promise<void> };
@@ -50,7 +53,7 @@ export function createProviders(repos: Repositories, local: CloudProvider | unde
     const provider = (async () => {
       // The old provider gives up the account's lease as it closes: the new one takes it at once rather than standing by.
       if (previous) await previous.then((p) => p.close()).catch(() => undefined);
-      const p = make(account, credentials);
+      const p = await make(account, credentials);
       await p.start?.();
       return p;
     })();

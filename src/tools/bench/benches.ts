@@ -24,6 +24,9 @@ export const BENCHES: Bench[] = [
   { name: 'sse-clients', command: tsx('src/server/bench/sse-clients.ts'), quick: { env: { BENCH_CLIENTS: '5000', BENCH_SECONDS: '3' } }, timeoutSec: 300 },
   { name: 'load-balancer', command: tsx('src/engine/cloud/bench/load-balancer.ts'), quick: { args: ['500'] }, runs: 1, timeoutSec: 180 },
   { name: 'vm-metadata-relay', command: tsx('src/engine/cloud/bench/metadata-relay.ts'), quick: { args: ['5', '4'] }, runs: 1, timeoutSec: 120 },
+  // Cold imports of the app and the engine (paid by every test file that builds them) and Kiln's start, in CPU.
+  { name: 'imports', command: tsx('src/tools/bench/imports.ts', './src/server/app.ts', './src/server/test-app.ts', './src/engine/index.ts'), runs: 1, timeoutSec: 180 },
+  { name: 'kiln-start', command: tsx('src/tools/bench/imports.ts', '--start'), runs: 1, timeoutSec: 300 },
   { name: 'job-sandbox', command: tsx('src/engine/jobs/bench/sandbox.ts'), quick: { args: ['10'] }, timeoutSec: 120 },
   { name: 'packaging', command: tsx('src/engine/bakery/bench/packaging.ts'), quick: { args: ['--size-mib', '256', '--data-mib', '64'] }, runs: 1, timeoutSec: 300 },
   {

@@ -1,10 +1,11 @@
 import type { Account, AccountCredentials, AccountHealth } from '../../../shared/domain/account';
 import { EngineError } from '../../errors';
-import { connectCluster, kubeCode, kubeMessage } from './kube-client';
 
 /** Really asks the account's API server for its version, with the account's own credentials (an expired token shows here, before any deploy). */
 export async function kubernetesHealth(account: Account, credentials: AccountCredentials | undefined, now: Date): Promise<AccountHealth> {
   const checkedAt = now.toISOString();
+  // The Kubernetes client library loads on the first probe of a kubernetes account, not with every Kiln (account-health is on the start path).
+  const { connectCluster, kubeCode, kubeMessage } = await import('./kube-client');
   let server = 'its API server';
   try {
     const cluster = connectCluster(account, credentials);
