@@ -35,6 +35,9 @@ export default defineConfig({
     dropMockWorker,
     // The 500-stage editor's first visit: its route's chunks load beside the entry, not after it.
     routePreload([
+      // zod and the endpoints left the first paint; every signed-in page checks who is signed in with them.
+      { path: '^/(?!(sign-in|setup)/?$)', modules: ['src/shared/api/auth.ts'] },
+      { path: '^/(projects/?)?$', modules: ['src/shared/api/projects.ts'] },
       {
         path: '^/applications/[^/]+/pipelines/[^/]+/edit/?$',
         modules: ['src/web/app/routes/application-layout.tsx', 'src/web/features/pipeline-editor/editor/prefetch-pipeline.ts', 'src/web/app/routes/pipeline-editor.tsx'],

@@ -14,6 +14,8 @@ interface ChunkLike {
   fileName: string;
   isEntry: boolean;
   facadeModuleId: string | null;
+  /** Every module in the chunk: a module imported both lazily and statically shares a chunk with others. */
+  moduleIds?: string[];
   imports: string[];
   viteMetadata?: { importedCss: Set<string> };
 }
@@ -35,7 +37,8 @@ export function routeFiles(bundle: Bundle, modules: readonly string[]): { js: st
   for (const c of chunks(bundle)) if (c.isEntry) closure(bundle, c.fileName, entry);
   const js = new Set<string>();
   for (const module of modules) {
-    const chunk = chunks(bundle).find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(`/${module}`));
+    const is = (id: string | null | undefined) => id?.replaceAll('\\', '/').endsWith(`/${module}`) === true;
+    const chunk = chunks(bundle).find((c) => is(c.facadeModuleId)) ?? chunks(bundle).find((c) => c.moduleIds?.some(is));
     if (!chunk) throw new Error(`route-preload: no chunk for ${module} (is it still imported lazily?)`);
     for (const f of closure(bundle, chunk.fileName)) if (!entry.has(f)) js.add(f);
   }
@@ -69,9 +72,12 @@ export function routePreload(routes: readonly PreloadedRoute[]): Plugin {
         const script = `<script>
       // Generated (src/tools/route-preload.ts): this page's route chunks, fetched beside the entry's.
       (function (routes) {
+        var hinted = {};
         routes.forEach(function (r) {
           if (!new RegExp(r[0]).test(location.pathname)) return;
           r[1].concat(r[2]).forEach(function (href, i) {
+            if (hinted[href]) return;
+            hinted[href] = true;
             var l = document.createElement('link');
             l.rel = i < r[1].length ? 'modulepreload' : 'preload';
             if (i >= r[1].length) l.as = 'style';

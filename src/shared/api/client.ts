@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { ApiError, buildPath, type Endpoint } from './endpoint';
+import { readApiError, type ApiErrorCode } from './api-error';
+import { buildPath } from './build-path';
+import type { Endpoint } from './endpoint';
 
 /**
  * The one HTTP client for the BFF's endpoints: the dashboard (api-client.ts) and the CLI (cli/client.ts)
@@ -15,7 +17,7 @@ export class ApiRequestError extends Error {
   constructor(
     /** HTTP status; 0 when the server could not be reached at all. */
     readonly status: number,
-    readonly code: ApiError['error'] | 'network' | 'invalid_response',
+    readonly code: ApiErrorCode | 'network' | 'invalid_response',
     message: string,
     /** The request field the server rejected, when it named one. */
     readonly field?: string,
@@ -113,8 +115,8 @@ export async function callEndpoint<E extends Endpoint>(target: ClientTarget, end
 }
 
 function errorFrom(status: number, json: unknown, text: string): ApiRequestError {
-  const body = ApiError.safeParse(json);
-  if (body.success) return new ApiRequestError(status, body.data.error, body.data.message, body.data.field);
+  const body = readApiError(json);
+  if (body) return new ApiRequestError(status, body.error, body.message, body.field);
   // A proxy or crash page rather than the BFF's JSON: say what we know.
   const message =
     status >= 502 && status <= 504

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { API_ERROR_CODES } from './api-error';
+
+// The dashboard's first page calls the BFF without loading zod: the path builder and the error
+// check live in zod-free files (client.ts uses them).
+export { buildPath } from './build-path';
 
 /**
  * One HTTP endpoint of the BFF, described once: the server registers it as a route schema,
@@ -35,23 +40,10 @@ export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
 
 /** Every error the BFF sends: a code, a sentence for people, and the offending field when there is one. */
 export const ApiError = z.object({
-  error: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'too_many_requests', 'internal']),
+  error: z.enum(API_ERROR_CODES),
   message: z.string(),
   field: z.string().optional(),
   /** Machine-readable extras: every validation problem, or the current revision on a save conflict. */
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
-
-/**
- * Replaces `:param` segments; values are URL-encoded so names with dots or tildes survive.
- * `::` is Fastify's escape for a literal colon (custom methods such as `butane::translate`).
- */
-export function buildPath(path: string, params: Record<string, string | number>): string {
-  return path.replace(/::|:([A-Za-z]+)/g, (_, key: string | undefined) => {
-    if (key === undefined) return ':';
-    const value = params[key];
-    if (value === undefined) throw new Error(`missing path parameter ${key} for ${path}`);
-    return encodeURIComponent(String(value));
-  });
-}

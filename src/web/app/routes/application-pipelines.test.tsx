@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '../../../../mocks/db';
 import { Me } from '../../../shared/domain/user';
 import { renderApp } from '../../test/render-app';
@@ -58,5 +58,24 @@ describe('managing pipelines from the list', () => {
     expect((screen.getByRole('menuitem', { name: 'Rename…' }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('menuitem', { name: 'Delete…' }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('menuitem', { name: 'Duplicate…' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('opening a pipeline from the list', () => {
+  it("asks for the editor's code once the list is on screen and the browser is idle", async () => {
+    const idle = vi.fn<(callback: IdleRequestCallback) => number>(() => 1);
+    vi.stubGlobal('requestIdleCallback', idle);
+    vi.stubGlobal('cancelIdleCallback', vi.fn<(handle: number) => void>());
+    try {
+      const { user } = renderApp('/applications/web/pipelines');
+      await screen.findByRole('table', { name: 'Pipelines' }, { timeout: 20_000 });
+      await waitFor(() => expect(idle).toHaveBeenCalledTimes(1));
+      // What the browser runs when idle: the editor's chunks load, and opening a pipeline still works.
+      idle.mock.calls[0]![0]({ didTimeout: false, timeRemaining: () => 50 });
+      await user.click(screen.getByRole('link', { name: 'Deploy to production' }));
+      expect(await screen.findByRole('region', { name: 'Pipeline canvas' }, { timeout: 20_000 })).toBeTruthy();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

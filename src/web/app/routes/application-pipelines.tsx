@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { Button } from '../../components/button';
 import { EmptyState } from '../../components/empty-state';
@@ -11,10 +11,27 @@ import { pipelinesQuery } from '../../lib/pipeline-queries';
 import { PipelinesTable } from '../../features/pipelines/pipelines-table';
 import { usePermission } from '../../lib/auth-queries';
 
+/**
+ * Once the list is on screen and the browser idle, fetch and compile the editor's code (~130 KB gz
+ * with React Flow and every stage's form): opening a pipeline from here then waits only for its data.
+ * Where there is no idle callback (Safari, jsdom) the editor loads when opened, as before.
+ */
+function usePreloadEditor(listShown: boolean) {
+  useEffect(() => {
+    if (!listShown || typeof requestIdleCallback !== 'function') return;
+    const idle = requestIdleCallback(() => {
+      void import('../../features/pipeline-editor/editor/prefetch-pipeline');
+      void import('./pipeline-editor');
+    });
+    return () => cancelIdleCallback(idle);
+  }, [listShown]);
+}
+
 /** The Pipelines tab: every pipeline of the application, and a way to start a new one. */
 export function ApplicationPipelinesPage() {
   const { application = '' } = useParams();
   const query = useQuery(pipelinesQuery(application));
+  usePreloadEditor(query.data !== undefined);
   const write = usePermission('WRITE', { application });
   const [creating, setCreating] = useState(false);
 

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { logout } from '../../../shared/api/auth';
 import { apiFetch } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
 import { useMe } from '../../lib/auth-queries';
@@ -11,7 +10,7 @@ export function UserMenu() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
-    mutationFn: () => apiFetch(logout, { body: {} }),
+    mutationFn: async () => apiFetch((await import('../../../shared/api/auth')).logout, { body: {} }),
     onSettled: async () => {
       queryClient.clear();
       await navigate(paths.signIn(), { replace: true });

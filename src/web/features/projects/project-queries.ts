@@ -1,16 +1,22 @@
 import { queryOptions } from '@tanstack/react-query';
-import { getProjectDashboard, listProjects } from '../../../shared/api/projects';
 import { apiFetch } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+
+// The projects list is the first page: its endpoints (and zod) load beside its request, not with the first paint.
+const projectsApi = () => import('../../../shared/api/projects');
 
 export const projectsQuery = () =>
   queryOptions({
     queryKey: queryKeys.projects.list(),
-    queryFn: ({ signal }) => apiFetch(listProjects, { signal }),
+    queryFn: async ({ signal }) => apiFetch((await projectsApi()).listProjects, { signal }),
   });
 
 export const projectDashboardQuery = (project: string) =>
   queryOptions({
     queryKey: queryKeys.projects.dashboard(project),
-    queryFn: ({ signal }) => apiFetch(getProjectDashboard, { params: { project }, signal }),
+    queryFn: async ({ signal }) =>
+      apiFetch((await projectsApi()).getProjectDashboard, {
+        params: { project },
+        signal,
+      }),
   });

@@ -1,13 +1,13 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { Pipeline } from '../../../../shared/domain/pipeline';
 import type { StageType } from '../../../../shared/stages/registry';
 import { Button } from '../../../components/button';
 import { DraftStoreContext, useDraft, useDraftStore as useDraftStoreFromContext } from './draft-context';
 import { createDraftStore, type EdgeRef } from './draft-store';
 import { EditorToolbar, type EditorView } from './editor-toolbar';
-import { graphProblems } from './graph-problems';
+import { graphProblems, type GraphProblems } from './graph-problems';
 import { useEditorShortcuts } from './keyboard-shortcuts';
 import { PipelineCanvas } from './pipeline-canvas';
 import { draftOf } from './pipeline-draft';
@@ -31,6 +31,8 @@ import { useMe, usePermission } from '../../../lib/auth-queries';
 const RevisionHistory = lazy(() => import('../history/revision-history').then((m) => ({ default: m.RevisionHistory })));
 const ConflictDialog = lazy(() => import('./conflict-dialog').then((m) => ({ default: m.ConflictDialog })));
 const CodeView = lazy(() => import('./code-view').then((m) => ({ default: m.CodeView })));
+
+const NOT_CHECKED_YET: GraphProblems = { all: [], byStage: new Map(), edges: new Set() };
 
 /** The editor for one pipeline, with its own draft store (two editors never share a draft). */
 export function PipelineEditor({ pipeline }: { pipeline: Pipeline }) {
@@ -58,7 +60,11 @@ function EditorBody({ pipeline }: { pipeline: Pipeline }) {
   const dirty = useDraft((s) => s.draft !== s.saved);
   const [view, setView] = useState<EditorView>('graph');
   const [dialog, setDialog] = useState<'history' | undefined>();
-  const problems = useMemo(() => graphProblems(draft), [draft]);
+  // The first paint need not wait for the problems (the BFF's rules over 500 stages take ~25 ms of
+  // main thread on a fast machine): React works them out in a background render just after it.
+  // Every later render has them at once, as an edit's problem shows with the edit.
+  const checked = useDeferredValue(true, false);
+  const problems = useMemo(() => (checked ? graphProblems(draft) : NOT_CHECKED_YET), [checked, draft]);
   const pane = useRef<HTMLDivElement>(null);
   const layout = useAutoLayout(pane);
   const saver = useSavePipeline(pipeline.id, store);
