@@ -44,7 +44,9 @@ export function registerEndpoint<E extends Endpoint>(app: FastifyInstance, endpo
         request,
         reply,
       });
-      return reply.status(endpoint.status).send(result);
+      // A route answering from a cache may find the caller already holds the answer (cached-answer.ts).
+      if (reply.statusCode !== 304) reply.status(endpoint.status);
+      return reply.send(result);
     },
   });
 }
