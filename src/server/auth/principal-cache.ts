@@ -22,7 +22,8 @@ export type Principal = {
   expiresAt?: string;
 };
 
-type Entry = Principal & { generation: number; epoch: number; loadedAt: number };
+/** `expiresAtMs`: the expiry parsed once, not on each request of a session (every browser request has one). */
+type Entry = Principal & { generation: number; epoch: number; loadedAt: number; expiresAtMs: number };
 
 /** Deep-frozen: one cached principal is shared by every request of its user, and none may alter it. */
 function freeze(me: Me): Me {
@@ -55,7 +56,7 @@ export function createPrincipalCache(clock: () => number = Date.now) {
       // A clock set back makes the age negative: stale too, or an entry would outlive the TTL by the jump.
       const age = clock() - entry.loadedAt;
       const fresh = entry.generation === authGeneration() && entry.epoch === epoch && age >= 0 && age < PRINCIPAL_TTL_MS;
-      const expired = entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime();
+      const expired = entry.expiresAtMs <= now.getTime();
       if (fresh && !expired) return entry;
       entries.delete(key);
       return undefined;
@@ -64,7 +65,7 @@ export function createPrincipalCache(clock: () => number = Date.now) {
     set(key: string, generation: number, epoch: number, principal: Principal): void {
       if (entries.size >= MAX_ENTRIES) entries.clear();
       const me = principal.me && freeze(principal.me);
-      entries.set(key, { ...principal, me, generation, epoch, loadedAt: clock() });
+      entries.set(key, { ...principal, me, generation, epoch, loadedAt: clock(), expiresAtMs: principal.expiresAt === undefined ? Infinity : Date.parse(principal.expiresAt) });
     },
     /**
      * The principal for `key`, from the cache or from `lookup` (undefined: unknown, revoked or

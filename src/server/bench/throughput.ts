@@ -4,7 +4,10 @@
  * /api/applications/storefront/clusters with a Bearer token, on the demo data. Targets are
  * interleaved round by round so a noisy machine slows all of them alike; prints the median req/s
  * and p99 of each and its ratio to the floor. The load runs in a child process so generating it
- * does not share the server's event loop.
+ * does not share the server's event loop. Each target is also loaded with -p 1 (100 in flight
+ * rather than 1,000), where latency means something: at -p 10 even the floor's p99 is the time a
+ * thousand queued requests take. Kiln logs as `npm start` does (level warn), so its per-request
+ * logger cost is counted. BENCH_ONLY=floor,health picks targets.
  *   npx tsx src/server/bench/throughput.ts [--quick]
  *   BENCH_DATABASE_URL=postgres://… npx tsx src/server/bench/throughput.ts
  */
@@ -24,18 +27,20 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const CONNECTIONS = 100;
 const PIPELINING = 10;
+/** The lighter load, for a p99 the floor itself keeps within tens of milliseconds. */
+const LIGHT_PIPELINING = 1;
 
 type Load = { rps: number; p99: number; non2xx: number; errors: number; total: number };
 /** A run's load plus the server's CPU per answered request (this process serves every target). */
 type Run = Load & { cpuUs: number };
 
 /** Child: one autocannon run, its summary sent back. */
-async function load(url: string, token: string): Promise<void> {
+async function load(url: string, token: string, pipelining: number): Promise<void> {
   process.send?.('start');
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    pipelining: PIPELINING,
+    pipelining,
     duration: SECONDS,
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
@@ -52,9 +57,9 @@ async function load(url: string, token: string): Promise<void> {
  * On a machine shared with other work, req/s measures the share of the CPU this process got as much
  * as the server; CPU time per answered request does not (much), so it is reported beside.
  */
-function loadFromChild(url: string, token: string): Promise<Run> {
+function loadFromChild(url: string, token: string, pipelining: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['load', url, token], { execArgv: ['--import', 'tsx'] });
+    const child = fork(fileURLToPath(import.meta.url), ['load', url, String(pipelining), token], { execArgv: ['--import', 'tsx'] });
     let cpu = process.cpuUsage();
     child.on('message', (m) => {
       if (m === 'start') {
@@ -77,7 +82,8 @@ async function main(): Promise<void> {
   await migrate(db);
   const repos = createRepositories(db);
   await seedDemoIfEmpty(repos, db);
-  const app = await buildApp({ db, repos, version: 'bench', logger: false });
+  // As main.ts configures it: a request's child logger is part of what a request costs.
+  const app = await buildApp({ db, repos, version: 'bench', logger: { level: 'warn' } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const name = `bench-${process.pid}`;
   await repos.users.create({ name, displayName: 'Bench', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
@@ -88,15 +94,19 @@ async function main(): Promise<void> {
   await floor.listen({ host: '127.0.0.1', port: 0 });
   const port = (server: { server: import('node:net').Server }) => (server.server.address() as import('node:net').AddressInfo).port;
 
-  const targets = [
+  const only = process.env.BENCH_ONLY?.split(',');
+  const all = [
     { id: 'floor', label: 'fastify hello (floor)', url: `http://127.0.0.1:${port(floor)}/hello`, token: '' },
     { id: 'health', label: 'GET /api/health', url: `http://127.0.0.1:${port(app)}/api/health`, token },
     { id: 'applications', label: 'GET /api/applications', url: `http://127.0.0.1:${port(app)}/api/applications`, token },
     { id: 'clusters', label: 'GET /api/applications/storefront/clusters', url: `http://127.0.0.1:${port(app)}/api/applications/storefront/clusters`, token },
   ];
+  const targets = all.filter((t) => t.id === 'floor' || !only || only.includes(t.id));
   const runs = new Map(targets.map((t) => [t.id, [] as Run[]]));
+  const light = new Map(targets.map((t) => [t.id, [] as Run[]]));
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const t of targets) runs.get(t.id)!.push(await loadFromChild(t.url, t.token));
+    for (const t of targets) runs.get(t.id)!.push(await loadFromChild(t.url, t.token, PIPELINING));
+    for (const t of targets) light.get(t.id)!.push(await loadFromChild(t.url, t.token, LIGHT_PIPELINING));
   }
 
   const store = databaseUrl ? 'PostgreSQL' : 'PGlite';
@@ -125,13 +135,27 @@ async function main(): Promise<void> {
         `BENCH-JSON ${JSON.stringify({ id: `${key}.of-floor`, label: `BFF ${t.label} / fastify floor (${store})`, value: (rps / floorRps) * 100, unit: '%', better: 'higher' })}`,
       );
   }
+  console.log(`  with -p ${LIGHT_PIPELINING} (${CONNECTIONS * LIGHT_PIPELINING} in flight):`);
+  const lightFloorRps = median(light.get('floor')!.map((r) => r.rps));
+  for (const t of targets) {
+    const rs = light.get(t.id)!;
+    const rps = median(rs.map((r) => r.rps));
+    const p99 = median(rs.map((r) => r.p99));
+    const bad = rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    console.log(
+      `  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / lightFloorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`,
+    );
+    const key = `bff.${store.toLowerCase()}.${t.id}.light`;
+    console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s at -p ${LIGHT_PIPELINING} (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`);
+    console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.p99`, label: `BFF ${t.label} p99 at -p ${LIGHT_PIPELINING} (${store})`, value: p99, unit: 'ms', better: 'lower' })}`);
+  }
   await floor.close();
   await app.close();
   await db.close();
 }
 
 if (process.argv[2] === 'load') {
-  load(process.argv[3]!, process.argv[4] ?? '').catch((err: unknown) => {
+  load(process.argv[3]!, process.argv[5] ?? '', Number(process.argv[4])).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -50,6 +50,25 @@ export function findUnsafeInput(value: unknown, maxDepth = MAX_JSON_DEPTH): Unsa
   return undefined;
 }
 
+/** A NUL or any surrogate: only text holding one can have a problem (one scan, no allocation). */
+const SUSPECT = /[\0\uD800-\uDFFF]/;
+
+/**
+ * Whether a value is plainly fine without walking it: nothing, a scalar, or a flat object of
+ * scalars (a GET's params and query) with no suspect text. Anything else takes the full walk.
+ */
+function plainlySafe(value: unknown): boolean {
+  if (typeof value === 'string') return !SUSPECT.test(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return false;
+  // for…in also visits inherited enumerable keys: it checks at least what the walk would.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (SUSPECT.test(key) || (typeof item === 'object' && item !== null) || (typeof item === 'string' && SUSPECT.test(item))) return false;
+  }
+  return true;
+}
+
 const LABEL = { params: 'path parameter', query: 'query parameter', body: 'body field' } as const;
 
 /**
@@ -60,6 +79,10 @@ const LABEL = { params: 'path parameter', query: 'query parameter', body: 'body 
 export function inputGuard(app: FastifyInstance): void {
   // Callback-style: it runs on every request and awaits nothing, so it need not cost a promise.
   app.addHook('preValidation', (request, _reply, done) => {
+    if (plainlySafe(request.params) && plainlySafe(request.query) && plainlySafe(request.body)) {
+      done();
+      return;
+    }
     for (const part of ['params', 'query', 'body'] as const) {
       const found = findUnsafeInput(request[part]);
       if (!found) continue;
