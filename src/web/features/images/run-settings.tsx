@@ -7,7 +7,7 @@ const LIMITS_NOTE =
 export function RunSettings({ run }: { run: ImageVersion['run'] }) {
   if (!run) return null;
   return (
-    <span className="block text-zinc-500" aria-label="Run settings">
+    <span role="group" className="block text-zinc-500" aria-label="Run settings">
       health <code className="font-mono text-zinc-700 dark:text-zinc-300">{run.healthPath}</code>
       {run.user && <> · runs as {run.user}</>}
       <span className="block" title={LIMITS_NOTE}>
