@@ -38,9 +38,10 @@ describe('presence rows on PostgreSQL', () => {
       await t.db.query(`insert into engine_processes (owner) select unnest($1::text[])`, [['dead-idle', 'dead-leasing', 'dead-watching', 'dead-job', 'dead-cloud', 'dead-done']]);
       await t.db.query(`update executions set lease_owner = 'dead-leasing', lease_until = now() + interval '1 hour', lease_token = 1 where id = $1`, [await execution()]);
       await t.db.query(`update executions set needs_lease = 'process:dead-watching' where id = $1`, [await execution()]);
-      await t.db.query(`insert into job_runs (execution_id, ref_id, attempt, owner, host, run_dir, launched_at, heartbeat_at) values ($1, 'w', 1, 'dead-job', 'h', '/x', now(), now())`, [
-        await execution(),
-      ]);
+      await t.db.query(
+        `insert into job_runs (execution_id, ref_id, attempt, owner, host, run_dir, launched_at, heartbeat_at) values ($1, 'w', 1, 'dead-job', 'h', '/x', now(), now())`,
+        [await execution()],
+      );
       await t.db.query(`insert into local_cloud_lease (id, owner, expires_at) values ('local', 'dead-cloud', now() + interval '1 hour')`);
       const done = await execution();
       await t.db.query(`update executions set status = 'SUCCEEDED', lease_owner = 'dead-done', lease_until = now() + interval '1 hour' where id = $1`, [done]);

@@ -74,10 +74,9 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
     },
 
     async leaseState(lease = 'local') {
-      const { rows } = await db.query<{ owner: string; free: boolean }>(
-        'select owner, expires_at < now() or kiln_owner_gone(owner) as free from local_cloud_lease where id = $1',
-        [lease],
-      );
+      const { rows } = await db.query<{ owner: string; free: boolean }>('select owner, expires_at < now() or kiln_owner_gone(owner) as free from local_cloud_lease where id = $1', [
+        lease,
+      ]);
       return { holder: rows[0]?.owner, free: rows[0]?.free ?? true };
     },
 

@@ -12,10 +12,10 @@ describe('a stage log batch stored under the execution lease', () => {
     const { db: session, repos } = db();
     await createOwners(repos);
     await session.query(`insert into pipelines (id, application, name, revision, config, updated_by) values ($1, 'web', 'p', 1, '{}', 'ana')`, [PIPE]);
-    await session.query(`insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger) values ($1, 'web', $2, 'p', 1, 'RUNNING', '{}')`, [
-      EXEC,
-      PIPE,
-    ]);
+    await session.query(
+      `insert into executions (id, application, pipeline_id, pipeline_name, pipeline_revision, status, trigger) values ($1, 'web', $2, 'p', 1, 'RUNNING', '{}')`,
+      [EXEC, PIPE],
+    );
     const t0 = new Date('2030-01-01T00:00:00Z');
     const [stalled] = await repos.executions.claim('a', t0, 1000, 1);
     expect((await repos.executionLogs.append(EXEC, 'build', ['one'], 'c1', { lease: stalled! })).refused).toBeUndefined();

@@ -55,19 +55,24 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
       return db.transaction(async (tx) => {
         // Serialize appenders of one execution so sequence numbers never collide or leave gaps.
         const lease = fence && 'lease' in fence ? fence.lease : undefined;
-        const { rowCount: held } = await tx.query(
-          'select 1 from executions where id = $1 and ($2::text is null or (lease_owner = $2 and lease_token = $3)) for update',
-          [executionId, lease?.owner ?? null, lease?.token ?? 0],
-        );
+        const { rowCount: held } = await tx.query('select 1 from executions where id = $1 and ($2::text is null or (lease_owner = $2 and lease_token = $3)) for update', [
+          executionId,
+          lease?.owner ?? null,
+          lease?.token ?? 0,
+        ]);
         if (lease && held === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
         const job = fence && 'job' in fence ? fence.job : undefined;
         if (job) {
           // The batch starts where the stored log of this attempt ends, and its supervisor is this process: a
           // batch stored already (by a stalled supervisor, or by this one before a retry) is refused.
-          const { rowCount } = await tx.query(
-            'update job_runs set log_offset = $6 where execution_id = $1 and ref_id = $2 and attempt = $3 and owner = $4 and log_offset = $5',
-            [executionId, refId, job.attempt, job.owner, job.from, job.to],
-          );
+          const { rowCount } = await tx.query('update job_runs set log_offset = $6 where execution_id = $1 and ref_id = $2 and attempt = $3 and owner = $4 and log_offset = $5', [
+            executionId,
+            refId,
+            job.attempt,
+            job.owner,
+            job.from,
+            job.to,
+          ]);
           if (rowCount === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
         }
         const { rows } = await tx.query<{ next: number }>(`select coalesce(max(first_seq + jsonb_array_length(lines)), 1) as next from execution_logs where execution_id = $1`, [

@@ -40,9 +40,19 @@ describe("a job's log when a stalled Kiln and the one that adopted its job both 
     const { id } = await starter.start(pipeline, MANUAL);
     const key = { executionId: id, refId: 'j', attempt: 1 };
     let ended = 0;
-    const a = runner('a', env.repos, () => new Date(), () => (ended += 1));
+    const a = runner(
+      'a',
+      env.repos,
+      () => new Date(),
+      () => (ended += 1),
+    );
     // B's clock is 10 s ahead: A's heartbeats look stale to it while A is still at work.
-    const b = runner('b', env.other(), () => new Date(Date.now() + 10_000), () => (ended += 1));
+    const b = runner(
+      'b',
+      env.other(),
+      () => new Date(Date.now() + 10_000),
+      () => (ended += 1),
+    );
     const count = 60;
     await a.launch({ ...key, application: 'web', command: `i=1; while [ $i -le ${count} ]; do echo "line $i"; i=$((i+1)); sleep 0.02; done`, env: {}, timeoutSec: 600 });
     const stored = async () => (await env.repos.executionLogs.read(id, { refId: 'j', limit: 10_000 })).map((l) => l.line);
