@@ -19,7 +19,9 @@ export function kilnWebServer(server: number, cwd: string) {
   const data = `e2e/.artifacts/kiln-data-${port}`;
   return {
     name: `Kiln :${port}`,
-    command: `rm -rf ${data} && KILN_DATA=${data} PORT=${port} KILN_SETUP_TOKEN=${SETUP_TOKEN} LOG_LEVEL=warn npx tsx src/server/main.ts`,
+    // The demo's production rollout pauses 2 s between traffic steps, not the 10 s a person watching
+    // it gets: the demo journey waits for the whole rollout, and each server's first release runs at start.
+    command: `rm -rf ${data} && KILN_DATA=${data} PORT=${port} KILN_SETUP_TOKEN=${SETUP_TOKEN} KILN_DEMO_STEP_DELAY_SEC=2 LOG_LEVEL=warn npx tsx src/server/main.ts`,
     cwd,
     url: `${kilnUrl(server)}/api/health`,
     timeout: 120_000,

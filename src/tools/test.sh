@@ -6,6 +6,7 @@ export CI="${CI:-}"
 REPORTS="$(mktemp -d)"
 VM_PID=""
 BUILD_PID=""
+SERVICES_PID=""
 # The journeys' Kiln servers (started beside the PostgreSQL pass): SIGTERM to each process group, and
 # the 15 s the Playwright config would give them to stop their local-cloud instances.
 stop_journey_servers() {
@@ -29,6 +30,7 @@ cleanup() {
   set +e
   [ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null
   [ -z "$BUILD_PID" ] || kill "$BUILD_PID" 2>/dev/null
+  [ -z "$SERVICES_PID" ] || kill "$SERVICES_PID" 2>/dev/null
   stop_journey_servers
   rm -rf "$REPORTS"
 }
@@ -71,22 +73,26 @@ bash src/tools/ensure-sandbox-tools.sh  # jobs and bake shell steps run in bubbl
 # The VM provider and the bakery's VM boot check run real QEMU VMs (TCG) in a pass of their own below;
 # the tests fetch Debian's cloud kernel and busybox-static once per machine (ensure-vm-kernel.sh).
 bash src/tools/ensure-qemu.sh
-# The container provider's tests run against a real Docker Engine API: a throwaway Podman service
-# (installed when missing, started on a private socket and storage, stopped and removed afterwards).
-# The registry push tests push to a real registry: Debian's docker-registry, started the same way;
-# Kubernetes canaries are judged by a real Prometheus (Debian's package), also started the same way.
+# Test files are sorted by what they import (src/tools/test-groups.ts), so a new file lands in the
+# right pass by itself: SERVICE_TESTS need the throwaway Podman (a real Docker Engine API), registry
+# or Prometheus; NO_DATABASE_TESTS never open a database.
+read -r SERVICE_TESTS NO_DATABASE_TESTS < <(npx tsx src/tools/test-groups.ts)
+# Empty groups would put the service users in a pass without their services: stop instead.
+[ -n "$SERVICE_TESTS" ] && [ -n "$NO_DATABASE_TESTS" ] || { echo "src/tools/test-groups.ts sorted no test files" >&2 && exit 1; }
+# Files that mostly wait (on Podman pulling and starting containers, on Prometheus' 1 s scrapes, on the
+# simulated Kubernetes API server's pods) run beside the PostgreSQL pass below, which has cores to spare,
+# rather than holding one of this pass's two workers: the service users, and the Kubernetes folder.
+WAIT_BOUND=$SERVICE_TESTS,src/engine/cloud/kubernetes/**
 VM_TESTS=src/engine/cloud/qemu/**,src/engine/bakery/vm-image.test.ts,src/engine/bakery/checks/qemu-boot.test.ts
-KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh bash src/tools/with-prometheus.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
+KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS,$WAIT_BOUND npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-pglite.json"
 
 step "production traffic through a Kiln crash (alone: it measures 500 req/s through a real Kiln's balancer)"
 npx vitest run src/engine/cloud/balancer-restart.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-balancer-restart.json"
 
-step "repository, BFF and engine tests on a real PostgreSQL, then containers on Docker 20.10, beside the real VMs under QEMU"
+step "repository, BFF and engine tests on a real PostgreSQL, beside the real VMs under QEMU, the wait-bound tests and Docker 20.10"
 # The VM tests keep about one core busy (guests booting under TCG), the PostgreSQL pass mostly waits on
 # its server; one after the other they took ~9 of npm test's minutes, so they run side by side.
 # VMs: one test file at a time, so at most 2 VMs run at once. Their output is printed when they end.
-# The Docker 20.10 pass follows the PostgreSQL pass rather than the VMs: after the VMs it ran alone
-# for its ~75 s with a core idle; after the PostgreSQL pass the two chains end about together.
 {
   npx vitest run --no-file-parallelism src/engine/cloud/qemu src/engine/bakery/vm-image.test.ts src/engine/bakery/checks/qemu-boot.test.ts \
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-vms.json"
@@ -100,29 +106,54 @@ VM_PID=$!
   npx vite build --logLevel warn && npx tsx src/tools/bench-bundle.ts --check && npx tsx e2e/start-kiln-servers.ts "$REPORTS"
 } >"$REPORTS/build.log" 2>&1 &
 BUILD_PID=$!
-# PostgreSQL: what the database is the subject of: repositories, routes, the engine's claims, leases,
-# hand-overs and deploy records. Left to the pass above (its database is incidental, and PGlite runs
-# the same PostgreSQL SQL): the tests whose subject is a provider's processes, containers or VMs, the
-# bakery's builds (its registry catalog stays), the strategies' traffic under load (deploy.test: its
-# records are the ones deploy-hand-over, deploy-progress and stages keep proving here), and the tests
-# that start Kiln processes of their own (those use their own embedded database either way).
+# The wait-bound files, then the container provider again against Docker Engine 20.10 (Debian's
+# docker.io, a throwaway dockerd: the run beside it used Podman; the two engines differ in image
+# loading and networking). One after the other: both publish containers on the container harness's
+# host ports. The container tests run against a real Docker Engine API: a throwaway Podman service
+# (installed when missing, started on a private socket and storage, stopped and removed afterwards);
+# the registry push tests push to a real registry (Debian's docker-registry, started the same way);
+# Kubernetes canaries are judged by a real Prometheus (Debian's package), also started the same way.
+{
+  set +e
+  KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh bash src/tools/with-prometheus.sh \
+    npx vitest run ${SERVICE_TESTS//,/ } src/engine/cloud/kubernetes/ --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-services.json"
+  SERVICES_STATUS=$?
+  bash src/tools/with-dockerd.sh npx vitest run src/engine/cloud/docker/docker-contract.test.ts src/engine/cloud/docker/docker-provider.test.ts \
+    src/engine/cloud/docker/docker-deploy.test.ts src/engine/cloud/docker/engine-flavour.test.ts \
+    src/engine/stages/run-container-job-podman.test.ts src/engine/cloud/docker/demo-containers.test.ts \
+    --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json"
+  DOCKER_STATUS=$?
+  echo "services $SERVICES_STATUS docker-20.10 $DOCKER_STATUS" >"$REPORTS/services.status"
+} >"$REPORTS/services.log" 2>&1 &
+SERVICES_PID=$!
+# PostgreSQL: what the database is the subject of: repositories, migrations, claims, leases, fencing,
+# hand-overs, LISTEN/NOTIFY, transactions and concurrency, token and session checks, deploy records.
+# A file runs once (in the pass above; PGlite runs the same PostgreSQL SQL) when its database is
+# incidental: it never opens one (NO_DATABASE_TESTS), or its subject is
+# - a provider's processes, containers or VMs, the bakery's builds (its registry catalog stays), the
+#   strategies' traffic under load (deploy.test: its records are the ones deploy-hand-over,
+#   deploy-progress and stages keep proving here), or the tests that start Kiln processes of their own
+#   (those use their own embedded database either way), or the throwaway services (SERVICE_TESTS);
+# - input validation, rendering or pure logic behind a route or stage: expressions, the shared rules
+#   and traffic-guard tables, Butane, Spinnaker import, junk input, security headers, HEAD, the SSRF
+#   guard, the job sandbox, the engine detection of the demo's containers.
 PG_ONLY_ONCE=src/engine/bakery/builders/**,src/engine/bakery/checks/**,src/engine/bakery/[!r]*.test.ts,src/engine/bakery/reproducible-disk.test.ts,src/engine/cloud/docker/**,src/engine/cloud/kubernetes/**,src/engine/cloud/local*.test.ts,src/engine/cloud/contract/**
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/red-black.test.ts,src/engine/cloud/restart.test.ts,src/engine/cloud/group-healing.test.ts,src/engine/cloud/traffic-analysis.test.ts,src/engine/cloud/deploy.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/cloud/load-balancer-client.test.ts,src/engine/cloud/metadata-service.test.ts,src/engine/cloud/balancer-restart.test.ts
 PG_ONLY_ONCE=$PG_ONLY_ONCE,src/engine/registry-push/**,src/server/routes/image-push.test.ts,src/engine/stages/bake-push.test.ts,src/engine/stages/run-container-job-podman.test.ts,src/server/crash-resume.test.ts,src/server/bad-rows-start.test.ts,src/server/demo-containers-start.test.ts,src/server/routes/container-instance-log.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/server/routes/*-expressions.test.ts,src/engine/stages/deploy-expressions.test.ts,src/engine/expressions-fail-loudly.test.ts,src/server/routes/stage-rules.test.ts,src/server/routes/traffic-guard.test.ts,src/engine/judgment-rules.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/server/routes/provisioning.test.ts,src/server/routes/recipe-stages.test.ts,src/server/routes/spinnaker-import.test.ts,src/engine/spinnaker-import.test.ts,src/server/routes/destroy-confirmation.test.ts,src/server/routes/image-download.test.ts
+PG_ONLY_ONCE=$PG_ONLY_ONCE,src/server/plugins/input-guard.test.ts,src/server/plugins/security-headers.test.ts,src/server/auth/head-requests.test.ts,src/server/outbound-ssrf.test.ts,src/server/job-sandbox.test.ts,src/engine/jobs/sandbox.test.ts,src/server/demo-containers.test.ts
 set +e
-KILN_TEST_EXCLUDE=$PG_ONLY_ONCE,$VM_TESTS \
+KILN_TEST_EXCLUDE=$PG_ONLY_ONCE,$NO_DATABASE_TESTS,$SERVICE_TESTS,$VM_TESTS \
   bash src/tools/with-postgres.sh npx vitest run --project db --project node src/db src/server src/engine \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-postgres.json"
 PG_STATUS=$?
-# The container provider again, against Docker Engine 20.10 (Debian's docker.io, a throwaway
-# dockerd): the PGlite pass ran it against Podman; the two engines differ in image loading and networking.
-step "containers on Docker 20.10 (beside the real VMs under QEMU)"
-bash src/tools/with-dockerd.sh npx vitest run src/engine/cloud/docker/docker-contract.test.ts src/engine/cloud/docker/docker-provider.test.ts \
-  src/engine/cloud/docker/docker-deploy.test.ts src/engine/cloud/docker/engine-flavour.test.ts \
-  src/engine/stages/run-container-job-podman.test.ts src/engine/cloud/docker/demo-containers.test.ts \
-  --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json"
-DOCKER_STATUS=$?
+step "the wait-bound tests, then containers on Docker 20.10 (ran beside the PostgreSQL pass): the wait for their end, and their output"
+wait "$SERVICES_PID"
+SERVICES_PID=""
+cat "$REPORTS/services.log"
+read -r _ SERVICES_STATUS _ DOCKER_STATUS <"$REPORTS/services.status" || SERVICES_STATUS=1
 wait "$VM_PID"
 VM_STATUS=$?
 VM_PID=""
@@ -130,8 +161,8 @@ VM_PID=""
 set -e
 step "real VMs under QEMU: the wait for their end, and their output (they ran beside the PostgreSQL and Docker 20.10 passes)"
 cat "$REPORTS/vms.log"
-if [ "$PG_STATUS" -ne 0 ] || [ "$DOCKER_STATUS" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
-  echo "PostgreSQL pass exit $PG_STATUS, Docker 20.10 pass exit $DOCKER_STATUS, VM pass exit $VM_STATUS" >&2
+if [ "$PG_STATUS" -ne 0 ] || [ "$SERVICES_STATUS" -ne 0 ] || [ "${DOCKER_STATUS:-1}" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
+  echo "PostgreSQL pass exit $PG_STATUS, wait-bound pass exit $SERVICES_STATUS, Docker 20.10 pass exit ${DOCKER_STATUS:-none}, VM pass exit $VM_STATUS" >&2
   exit 1
 fi
 

@@ -26,13 +26,20 @@ const deploys = useProviderDeploys(
 
 /**
  * What instrumented pods would expose, labelled per server group as Prometheus' Kubernetes discovery
- * labels them: every 200 ms each ready pod behind the Service (traffic label on) answers 4 requests,
+ * labels them: each ready pod behind the Service (traffic label on) answers 100 requests a second,
  * like a Service spreading load over ready pods; pods of a group in `failing` answer half with a 500.
  */
 function startPodMetrics(core: () => KubernetesHarness['core'] | undefined) {
   const counts = new Map<string, { ok: number; failed: number }>();
   const failing = new Set<string>();
+  let last = Date.now();
   const timer = setInterval(() => {
+    // Counted by the time since the last tick, not per tick, and at a rate well above the 20 requests
+    // a canary needs: on a loaded machine ticks fire late and Prometheus scrapes late, and 4 requests a
+    // tick left a 6 s canary with 16 requests, too few to judge (an even count keeps 50% exact).
+    const now = Date.now();
+    const requests = 10 * Math.max(1, Math.round((now - last) / 100));
+    last = now;
     void core()
       ?.listNamespacedPod({ namespace: 'east', labelSelector: 'lb.kiln.io/web-prod=true,kiln.io/traffic=enabled' })
       .then((pods) => {
@@ -41,8 +48,8 @@ function startPodMetrics(core: () => KubernetesHarness['core'] | undefined) {
           const group = pod.metadata?.labels?.['kiln.io/server-group'];
           if (!ready || !group) continue;
           const c = counts.get(group) ?? { ok: 0, failed: 0 };
-          if (failing.has(group)) Object.assign(c, { ok: c.ok + 2, failed: c.failed + 2 });
-          else c.ok += 4;
+          if (failing.has(group)) Object.assign(c, { ok: c.ok + requests / 2, failed: c.failed + requests / 2 });
+          else c.ok += requests;
           counts.set(group, c);
         }
       })
