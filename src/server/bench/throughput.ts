@@ -146,7 +146,9 @@ async function main(): Promise<void> {
       `  ${t.label.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${p99.toFixed(0).padStart(5)} ms   ${((rps / lightFloorRps) * 100).toFixed(1).padStart(5)} % of floor${bad ? `   ${bad} failed` : ''}`,
     );
     const key = `bff.${store.toLowerCase()}.${t.id}.light`;
-    console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s at -p ${LIGHT_PIPELINING} (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`);
+    console.log(
+      `BENCH-JSON ${JSON.stringify({ id: `${key}.rps`, label: `BFF ${t.label} req/s at -p ${LIGHT_PIPELINING} (${store})`, value: Math.round(rps), unit: 'req/s', better: 'higher' })}`,
+    );
     console.log(`BENCH-JSON ${JSON.stringify({ id: `${key}.p99`, label: `BFF ${t.label} p99 at -p ${LIGHT_PIPELINING} (${store})`, value: p99, unit: 'ms', better: 'lower' })}`);
   }
   await floor.close();
