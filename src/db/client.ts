@@ -4,6 +4,7 @@ import { PGlite, type Results, type Transaction as PgliteTransaction } from '@el
 import pg from 'pg';
 import type { Database, Session } from './types';
 import { cacheable, noteStatement, preparedQuery } from './pglite-statements';
+import { pgStatementName } from './pg-statements';
 
 type QueryResult<T> = { rows: T[]; rowCount: number };
 
@@ -60,7 +61,9 @@ export function postgresDatabase(pool: pg.Pool): Database {
   pool.on('error', (err) => process.stderr.write(`[kiln] idle PostgreSQL connection failed: ${err.message}\n`));
 
   const run = async <T>(on: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
-    const result = await on.query(sql, params ? [...params] : undefined);
+    const name = pgStatementName(sql);
+    const values = params ? [...params] : undefined;
+    const result = await (name ? on.query({ name, text: sql, ...(values ? { values } : {}) }) : on.query(sql, values));
     return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
   };
 
