@@ -25,7 +25,14 @@ describe('PGlite named statements', () => {
   it('answers as PGlite does: rows typed by column, rowCount of a write, nulls and arrays as parameters', async () => {
     const { db } = current();
     await db.query('create table t (id bigint primary key, tags text[], body jsonb, at timestamptz, note text)');
-    const insert = await db.query('insert into t values ($1, $2::text[], $3::jsonb, $4, $5), ($6, null, null, null, null)', [1, ['a', 'b'], JSON.stringify({ k: [1] }), '2026-01-02T03:04:05.000Z', null, 2]);
+    const insert = await db.query('insert into t values ($1, $2::text[], $3::jsonb, $4, $5), ($6, null, null, null, null)', [
+      1,
+      ['a', 'b'],
+      JSON.stringify({ k: [1] }),
+      '2026-01-02T03:04:05.000Z',
+      null,
+      2,
+    ]);
     expect(insert.rowCount).toBe(2);
     const { rows } = await db.query('select id, tags, body, at, note from t order by id');
     expect(rows).toEqual([
