@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { PGlite, type Results, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database, Session } from './types';
+import { cacheable, noteStatement, preparedQuery } from './pglite-statements';
+import { pgStatementName } from './pg-statements';
 
 type QueryResult<T> = { rows: T[]; rowCount: number };
 
@@ -59,7 +61,9 @@ export function postgresDatabase(pool: pg.Pool): Database {
   pool.on('error', (err) => process.stderr.write(`[kiln] idle PostgreSQL connection failed: ${err.message}\n`));
 
   const run = async <T>(on: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
-    const result = await on.query(sql, params ? [...params] : undefined);
+    const name = pgStatementName(sql);
+    const values = params ? [...params] : undefined;
+    const result = await (name ? on.query({ name, text: sql, ...(values ? { values } : {}) }) : on.query(sql, values));
     return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
   };
 
@@ -128,11 +132,21 @@ export function pgliteDatabase(pglite: PGlite): Database {
     if (!READ_ONLY.test(sql)) changes += 1;
   };
 
+  // Reads and writes run as named statements, parsed and planned once (pglite-statements.ts).
+  const run = <T>(sql: string, params: readonly unknown[] | undefined, inTransaction: boolean, usual: () => Promise<Results<T>>) => {
+    if (cacheable(sql)) return preparedQuery<T>(pglite, sql, params, inTransaction);
+    noteStatement(pglite, sql);
+    return usual();
+  };
+
   const txSession = (tx: PgliteTransaction, depth: number): Session => {
     const session: Session = {
       driver: 'pglite',
-      query: async <T>(sql: string, params?: readonly unknown[]) => pgliteResult<T>(await tx.query<T>(sql, params ? [...params] : undefined)),
-      exec: async (sql) => void (await tx.exec(sql)),
+      query: async <T>(sql: string, params?: readonly unknown[]) => {
+        if (tx.closed) throw new Error('Transaction is closed');
+        return pgliteResult<T>(await run<T>(sql, params, true, () => tx.query<T>(sql, params ? [...params] : undefined)));
+      },
+      exec: async (sql) => void (noteStatement(pglite, sql), await tx.exec(sql)),
       transaction: (fn) => nested(session, depth, () => fn(txSession(tx, depth + 1))),
     };
     return session;
@@ -144,7 +158,7 @@ export function pgliteDatabase(pglite: PGlite): Database {
     async query<T>(sql: string, params?: readonly unknown[]) {
       guard();
       try {
-        return pgliteResult<T>(await pglite.query<T>(sql, params ? [...params] : undefined));
+        return pgliteResult<T>(await run<T>(sql, params, false, () => pglite.query<T>(sql, params ? [...params] : undefined)));
       } finally {
         counted(sql);
       }
@@ -152,6 +166,7 @@ export function pgliteDatabase(pglite: PGlite): Database {
     async exec(sql) {
       guard();
       try {
+        noteStatement(pglite, sql);
         await pglite.exec(sql);
       } finally {
         changes += 1;

@@ -1,4 +1,4 @@
-import { Execution } from '../../shared/domain/execution';
+import { Execution, type StageExecution } from '../../shared/domain/execution';
 import { iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { Session } from '../types';
 
@@ -16,6 +16,29 @@ const STAGES = `
          fail_policy as "failPolicy", config, condition, timeout_sec as "timeoutSec", status, ${iso('started_at')} as "startedAt",
          ${iso('ended_at')} as "endedAt", outputs, error, attempt, context, tasks
   from execution_stages`;
+
+/** A new execution's stages, from stageRecords($2) for execution $1. */
+export const INSERT_STAGES = `
+  insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, timeout_sec, status)
+  select $1, s.position, s.ref_id, s.type, s.name, s.requisite_ref_ids, s.fail_policy, s.config, s.condition, s.timeout_sec, s.status
+  from jsonb_to_recordset($2::jsonb) as s(position integer, ref_id text, type text, name text, requisite_ref_ids jsonb, fail_policy text,
+    config jsonb, condition text, timeout_sec integer, status text)`;
+
+export const stageRecords = (stages: readonly StageExecution[]) =>
+  JSON.stringify(
+    stages.map((s, position) => ({
+      position,
+      ref_id: s.refId,
+      type: s.type,
+      name: s.name,
+      requisite_ref_ids: s.requisiteStageRefIds,
+      fail_policy: s.failPolicy,
+      config: s.config,
+      condition: s.condition ?? null,
+      timeout_sec: s.timeoutSec ?? null,
+      status: s.status,
+    })),
+  );
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 

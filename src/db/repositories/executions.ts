@@ -3,7 +3,7 @@ import { ExecutionStatus } from '../../shared/domain/execution';
 import type { ExecutionPage, ExecutionRepository, Session } from '../types';
 import { listPendingJudgmentRows } from './pending-judgments';
 import { appendEventCte, eventParams, ID_SLOTS } from './events';
-import { decodeCursor, encodeCursor, EXECUTION, withStages } from './execution-rows';
+import { decodeCursor, encodeCursor, EXECUTION, INSERT_STAGES, stageRecords, withStages } from './execution-rows';
 
 /** Runs that hold a slot of their pipeline's concurrency limit. */
 async function activeCount(tx: Session, pipelineId: string): Promise<number> {
@@ -80,25 +80,8 @@ export function executionRepository(db: Session): ExecutionRepository {
             execution.createdAt,
           ],
         );
-        for (const [position, s] of execution.stages.entries()) {
-          await tx.query(
-            `insert into execution_stages (execution_id, position, ref_id, type, name, requisite_ref_ids, fail_policy, config, condition, timeout_sec, status)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-            [
-              execution.id,
-              position,
-              s.refId,
-              s.type,
-              s.name,
-              JSON.stringify(s.requisiteStageRefIds),
-              s.failPolicy,
-              JSON.stringify(s.config),
-              s.condition ?? null,
-              s.timeoutSec ?? null,
-              s.status,
-            ],
-          );
-        }
+        // All stages in one statement: a 1,000-stage run started with 1,000 round trips.
+        await tx.query(INSERT_STAGES, [execution.id, stageRecords(execution.stages)]);
         return { status, superseded };
       });
     },

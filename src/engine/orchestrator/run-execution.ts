@@ -9,7 +9,8 @@ import { stageHandlers } from '../stages/registry';
 import type { JobRunner } from '../jobs/job-runner';
 import type { HttpCaller } from '../jobs/http-caller';
 import type { StepResult } from '../stages/handler';
-import { executionOutcome, failureOutcome, readyStages } from './dag';
+import { failureOutcome } from './dag';
+import { createFrontier } from './frontier';
 import { expressionScope } from './scope';
 import type { CloudProviders } from '../cloud/provider';
 import type { Lifecycle } from '../lifecycle';
@@ -76,12 +77,14 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
     if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }, told))) throw new StaleStage(s.refId);
     // The loaded copy follows every write, so one advance reads the execution once, not once a round.
     Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);
+    frontier.changed(s);
     if (stored) events.deliver(stored);
   };
 
   const loaded = await repos.executions.get(id);
   if (!loaded) return 'never';
   const execution: Execution = loaded;
+  const frontier = createFrontier(execution.stages);
   let statusReadAt = performance.now();
   const refresh = async () => {
     execution.status = (await repos.executions.status(id)) ?? 'CANCELED';
@@ -130,8 +133,7 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
         continue;
       }
 
-      const halted = execution.stages.some((s) => s.status === 'TERMINAL' && s.failPolicy === 'halt_pipeline');
-      const outcome = halted ? 'TERMINAL' : executionOutcome(execution.stages);
+      const outcome = frontier.halted() ? 'TERMINAL' : frontier.outcome();
       if (outcome) {
         const ended = { ...execution, status: outcome, endedAt: now.toISOString() };
         // Notifications and downstream triggers first (repeat-safe), so a crash right after cannot lose them.
@@ -149,8 +151,7 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
       const scope = expressionScope(execution);
       let changed = false;
       let failedToStart = false;
-      for (const refId of readyStages(execution.stages)) {
-        const stage = execution.stages.find((s) => s.refId === refId)!;
+      for (const stage of frontier.ready()) {
         let run = true;
         try {
           run = stage.condition === undefined || Boolean(interpolate(stage.condition, scope));
@@ -168,7 +169,7 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
       if (failedToStart) continue;
 
       let wakeAt: Date | 'never' | null = 'never';
-      const active = execution.stages.filter((s) => ACTIVE.has(s.status));
+      const active = frontier.active();
       const early = await stepJobsSideBySide(execution, active, scope, deps, now);
       for (const stage of active) {
         // Every active stage is stepped whenever the execution is looked at (steps are cheap and
