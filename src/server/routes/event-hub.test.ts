@@ -194,7 +194,8 @@ describe('event hub', () => {
     // 40 log events of ~64 KB stored at once: more than one write's worth, and more than a page.
     const lines = Array.from({ length: 64 }, (_, i) => `${i} ${'x'.repeat(1000)}`);
     const ids: number[] = [];
-    for (let i = 0; i < 40; i += 1) ids.push((await test.repos.events.append({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'b', firstSeq: i * 64 + 1, lines } })).id);
+    for (let i = 0; i < 40; i += 1)
+      ids.push((await test.repos.events.append({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'b', firstSeq: i * 64 + 1, lines } })).id);
     ids.push((await bus.publish(stage('end'))).id);
     await until(() => c.ids.length === ids.length, 'every event');
     expect(c.ids).toEqual(ids);

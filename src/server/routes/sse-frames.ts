@@ -62,7 +62,11 @@ export class Batch {
     const first = this.entries[0];
     if (!first) return null;
     // A reader ahead of part of the batch (it resumed past the topic's head): its own frame, rarely needed.
-    if (first.event.id <= reader.lastId) return this.filtered(this.entries.filter((e) => e.event.id > reader.lastId), reader);
+    if (first.event.id <= reader.lastId)
+      return this.filtered(
+        this.entries.filter((e) => e.event.id > reader.lastId),
+        reader,
+      );
     if (reader.scope === undefined) return this.filtered(this.entries, reader);
     let frame = this.byScope.get(reader.scope);
     if (frame === undefined) {
