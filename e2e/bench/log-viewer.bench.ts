@@ -239,7 +239,8 @@ test('log viewer figures', async ({ page, request }) => {
 test('live log figures', async ({ page, request }) => {
   const mb = Buffer.byteLength((await import('node:child_process')).execSync(AWK, { shell: '/bin/sh', maxBuffer: 1024 * 1024 * 1024 }).toString()) / 1024 / 1024;
   // Live ingest: follow a job that prints the same lines as fast as it can.
-  const liveId = await run(request, 'Bench live', `sleep 2; ${AWK}`);
+  // The job waits until the page shows it waiting (BENCH_LIVE_DELAY s: more on a loaded machine, where the page may take longer).
+  const liveId = await run(request, 'Bench live', `sleep ${Number(process.env.BENCH_LIVE_DELAY ?? 2)}; ${AWK}`);
   await page.goto(`/applications/storefront/executions/${liveId}?stage=job`);
   await expect(page.getByText('Waiting for output…')).toBeVisible({ timeout: 30_000 });
   const liveStart = await page.evaluate(
