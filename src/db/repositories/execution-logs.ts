@@ -75,9 +75,12 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
           ]);
           if (rowCount === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
         }
-        const { rows } = await tx.query<{ next: number }>(`select coalesce(max(first_seq + jsonb_array_length(lines)), 1) as next from execution_logs where execution_id = $1`, [
-          executionId,
-        ]);
+        // The newest chunk ends the log (sequence numbers are contiguous): found by the primary key, not
+        // by unpacking every chunk's lines, which made each append cost as much as the log so far.
+        const { rows } = await tx.query<{ next: number }>(
+          `select coalesce((select first_seq + jsonb_array_length(lines) from execution_logs where execution_id = $1 order by first_seq desc limit 1), 1) as next`,
+          [executionId],
+        );
         const firstSeq = Number(rows[0]!.next);
         await tx.query(`insert into execution_logs (execution_id, ref_id, first_seq, lines, bytes, source_cursor) values ($1, $2, $3, $4, $5, $6)`, [
           executionId,

@@ -7,6 +7,7 @@ import type { JobResult, JobRun, JobRunKey } from '../../db/repositories/job-run
 import type { EventBus } from '../events/event-bus';
 import { jobCommand, spawnJob } from './job-command';
 import { createOutputTail, findGroup, groupAlive, readExitStatus } from './job-supervisor';
+import { createLogBatches } from './log-batches';
 import { createJobSandbox, type JobSandbox } from './sandbox';
 
 export interface JobSpec extends JobRunKey {
@@ -39,8 +40,10 @@ export interface JobRunner {
 
 /** 100 MB of output per stage; past it one marker line says so and the rest is dropped. */
 export const LOG_CAP_BYTES = 100 * 1024 * 1024;
-const FLUSH_MS = 200;
-const FLUSH_LINES = 500;
+/** How often a running job's output file is read: a line printed alone is stored and sent within about this long. */
+const FLUSH_MS = 50;
+/** How often an adopted job (no child of this process) is checked for its end. */
+const POLL_MS = 200;
 /** How often a running job checks that its stage still wants it (canceled from another process). */
 const WATCH_MS = 2000;
 /** How often the supervising process says it is alive (with how much output it stored). */
@@ -91,48 +94,44 @@ export function createJobRunner(deps: {
   function watch(w: { key: JobRunKey; application: string; runDir: string; pgid: number | null; offset: number; deadline: number; timeoutSec: number; child?: ChildProcess }) {
     const { key } = w;
     const id = keyOf(key);
-    let pending: string[] = [];
+    // Where the stored log of this attempt ends in the output file: each batch is stored only if it
+    // starts there and this process still supervises the job (executionLogs.append's job fence), so a
+    // stalled supervisor and the one that adopted the job never both store a batch. It moves only once a
+    // batch is stored: after a failed write the next batch starts where the stored log really ends.
+    let storedTo = w.offset;
+    const batches = createLogBatches(async (lines, offset) => {
+      if (released) return;
+      const fence = { job: { attempt: key.attempt, owner: deps.owner, from: storedTo, to: offset } };
+      const { firstSeq, refused } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines, undefined, fence);
+      // Another process adopted the job (this one stalled): it stores the output from where the log ends.
+      if (refused) return release();
+      storedTo = offset;
+      await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
+      await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), {});
+    }, fail);
+    let lastLine: string | undefined;
     let stored = w.offset;
     let truncated = false;
-    let writing = Promise.resolve();
     let timedOut = false;
     let stopping: string | undefined;
     let shutdown = false;
     let released = false;
     const onLine = (line: string) => {
       if (truncated) return;
-      stored += Buffer.byteLength(line) + 1;
+      const bytes = Buffer.byteLength(line) + 1;
+      stored += bytes;
       if (stored > cap) {
         truncated = true;
-        pending.push(`[kiln] log truncated: this stage wrote more than ${Math.round(cap / 1024 / 1024)} MB; later lines were dropped`);
-      } else {
-        pending.push(line);
+        line = `[kiln] log truncated: this stage wrote more than ${Math.round(cap / 1024 / 1024)} MB; later lines were dropped`;
       }
-      if (pending.length >= FLUSH_LINES) void flush();
+      lastLine = line;
+      // The tail counts a line as read before handing it over: its offset is where this line ends.
+      batches.add(line, bytes, tail.offset);
     };
     const tail = createOutputTail(join(w.runDir, 'output'), w.offset, onLine);
-    // Where the stored log of this attempt ends in the output file: each batch is stored only if it
-    // starts there and this process still supervises the job (executionLogs.append's job fence), so a
-    // stalled supervisor and the one that adopted the job never both store a batch.
-    let storedTo = w.offset;
     const flush = () => {
       tail.read();
-      if (pending.length === 0 || released) return writing;
-      const lines = pending;
-      const from = storedTo;
-      const to = (storedTo = tail.offset);
-      pending = [];
-      writing = writing
-        .then(async () => {
-          const fence = { job: { attempt: key.attempt, owner: deps.owner, from, to } };
-          const { firstSeq, refused } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines, undefined, fence);
-          // Another process adopted the job (this one stalled): it stores the output from where the log ends.
-          if (refused) return release();
-          await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
-          await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), {});
-        })
-        .catch(fail);
-      return writing;
+      return batches.flush();
     };
     const killGroup = (signal: NodeJS.Signals) => {
       try {
@@ -193,7 +192,7 @@ export function createJobRunner(deps: {
       const result: JobResult = { endedAt: deps.now().toISOString(), timedOut, ...(code !== undefined ? { exitCode: code, signal: null } : closed) };
       if (shutdown) result.error = lostMessage(deps.owner);
       else if (code === undefined && !stopping && closed.signal === null && closed.exitCode === null) {
-        result.error = `${lostMessage('that ran it')}; it left no exit status${pending.at(-1) ? ` (last output: ${pending.at(-1)})` : ''}`;
+        result.error = `${lostMessage('that ran it')}; it left no exit status${lastLine ? ` (last output: ${lastLine})` : ''}`;
       }
       void flush().then(async () => {
         await deps.repos.jobRuns.finish(key, result).catch(fail);
@@ -206,7 +205,7 @@ export function createJobRunner(deps: {
     const poll = setInterval(() => {
       if (w.child) return;
       if (readExitStatus(w.runDir) !== undefined || !groupAlive(w.pgid)) finish({ exitCode: null, signal: stopping ? 'SIGTERM' : null });
-    }, FLUSH_MS);
+    }, POLL_MS);
     jobs.set(id, { state: { state: 'running' }, stop, kill: () => ((shutdown = true), killGroup('SIGKILL')), ended: endedPromise });
     latest.set(`${key.executionId}/${key.refId}`, id);
     w.child?.on('error', (e) => onLine(`[kiln] could not start the job: ${e.message}`));

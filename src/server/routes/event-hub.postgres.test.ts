@@ -27,9 +27,9 @@ afterEach(async () => {
 });
 
 const sinkOf = (ids: number[]): SseSink => ({
-  write(chunk) {
-    const m = /^id: (\d+)/.exec(chunk);
-    if (m) ids.push(Number(m[1]));
+  write(text) {
+    // One write may carry several events (those read together).
+    for (const m of text.matchAll(/^id: (\d+)$/gm)) ids.push(Number(m[1]));
     return true;
   },
   once: () => undefined,

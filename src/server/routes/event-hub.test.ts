@@ -36,13 +36,20 @@ afterEach(async () => {
 /** A client: records event ids; `stuck` makes its socket report full until drained by hand. */
 function client(stuck = false) {
   const ids: number[] = [];
+  /** The ids each write carried. */
+  const writes: number[][] = [];
+  /** The bytes of each write, to see which clients were handed the same frame. */
+  const chunks: Buffer[] = [];
   const drains: Array<() => void> = [];
   const sink: SseSink & { destroyed: boolean; full: boolean } = {
     destroyed: false,
     full: stuck,
-    write(chunk) {
-      const m = /^id: (\d+)/.exec(chunk);
-      if (m) ids.push(Number(m[1]));
+    write(text, chunk) {
+      chunks.push(chunk);
+      // One write may carry several events.
+      const carried = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      if (carried.length > 0) writes.push(carried);
+      ids.push(...carried);
       return !this.full;
     },
     once: (_e, l) => drains.push(l),
@@ -55,13 +62,20 @@ function client(stuck = false) {
     sink.full = false;
     for (const l of drains.splice(0)) l();
   };
-  return { ids, sink, drain };
+  return { ids, writes, chunks, sink, drain };
 }
 
-const subscribe = (from: number, c: ReturnType<typeof client>, visible: (e: KilnEvent) => boolean = () => true) => {
-  const u = hub.subscribe({ executionId: EXEC }, from, c.sink, visible, (err) => {
-    throw err;
-  });
+const subscribe = (from: number, c: ReturnType<typeof client>, visible: (e: KilnEvent) => boolean = () => true, scope?: string) => {
+  const u = hub.subscribe(
+    { executionId: EXEC },
+    from,
+    c.sink,
+    visible,
+    (err) => {
+      throw err;
+    },
+    scope,
+  );
   unsubscribes.push(u);
   return u;
 };
@@ -107,8 +121,9 @@ describe('event hub', () => {
     const ids = await publishMany(12, 'x');
     await until(() => fast.ids.length === 12, 'the fast client to get everything');
     expect(fast.ids).toEqual(ids);
-    // The stuck socket got the one message that filled it and nothing after.
-    expect(slow.ids).toEqual([ids[0]]);
+    // The stuck socket got the one write that filled it (the events read together) and nothing after.
+    expect(slow.writes).toHaveLength(1);
+    expect(slow.ids).toEqual(ids.slice(0, slow.ids.length));
     await until(() => slow.sink.destroyed, 'the stuck client to be closed', 3_000);
   });
 
@@ -116,7 +131,7 @@ describe('event hub', () => {
     const slow = client(true);
     subscribe(0, slow);
     const first = await publishMany(3, 'a');
-    await until(() => slow.ids.length === 1, 'the message that filled the socket');
+    await until(() => slow.ids.length >= 1, 'the write that filled the socket');
     // More than the buffer holds arrives while it is blocked: catching up needs the log.
     const more = await publishMany(9, 'b');
     slow.drain();
@@ -148,6 +163,61 @@ describe('event hub', () => {
     const b = await bus.publish(stage('b'));
     await until(() => c.ids.length === 2, 'two visible events');
     expect(c.ids).toEqual([a.id, b.id]);
+  });
+
+  it('hands each client the events read together in one write, in order, and builds that write once per scope', async () => {
+    const admins = [client(), client()];
+    const narrow = [client(), client()];
+    for (const c of admins) subscribe(0, c, () => true, 'admin');
+    for (const c of narrow) subscribe(0, c, (e) => e.application !== 'secret', 'web-only');
+    await until(() => reads > 0, 'the first read');
+    await new Promise((r) => setTimeout(r, 50));
+    // Stored without a notification (as another process would), then one published: one read finds all five.
+    const quiet = [];
+    for (const [i, app] of ['web', 'secret', 'web', 'secret'].entries()) quiet.push((await test.repos.events.append(stage(`q${i}`, app))).id);
+    const last = (await bus.publish(stage('last'))).id;
+    const all = [...quiet, last];
+    await until(() => [...admins, ...narrow].every((c) => c.ids.at(-1) === last), 'the last event everywhere');
+    const visible = [quiet[0]!, quiet[2]!, last];
+    for (const c of admins) expect(c.writes).toEqual([all]);
+    for (const c of narrow) expect(c.writes).toEqual([visible]);
+    // One frame per scope, shared by its clients (not joined again per client).
+    expect(admins[0]!.chunks[0]).toBe(admins[1]!.chunks[0]);
+    expect(narrow[0]!.chunks[0]).toBe(narrow[1]!.chunks[0]);
+    expect(narrow[0]!.chunks[0]).not.toBe(admins[0]!.chunks[0]);
+  });
+
+  it('keeps order and loses nothing across many batches, with a flood split into bounded writes', async () => {
+    const c = client();
+    subscribe(0, c);
+    await until(() => reads > 0, 'the first read');
+    // 40 log events of ~64 KB stored at once: more than one write's worth, and more than a page.
+    const lines = Array.from({ length: 64 }, (_, i) => `${i} ${'x'.repeat(1000)}`);
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i += 1)
+      ids.push((await test.repos.events.append({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'b', firstSeq: i * 64 + 1, lines } })).id);
+    ids.push((await bus.publish(stage('end'))).id);
+    await until(() => c.ids.length === ids.length, 'every event');
+    expect(c.ids).toEqual(ids);
+    expect(c.writes.length).toBeLessThan(ids.length);
+    expect(Math.max(...c.chunks.map((b) => b.length))).toBeLessThan(600 * 1024);
+  });
+
+  it('a stream joining a topic that is up to date starts at its head without a read of the log', async () => {
+    const first = client();
+    subscribe(0, first);
+    await bus.publish(stage('a'));
+    await until(() => first.ids.length === 1, 'the first event');
+    await new Promise((r) => setTimeout(r, 20));
+    const head = hub.latest({ executionId: EXEC });
+    expect(head).toBe(first.ids[0]);
+    const before = reads;
+    const joiners = Array.from({ length: 20 }, () => client());
+    for (const j of joiners) subscribe(head!, j);
+    expect(reads).toBe(before);
+    const next = (await bus.publish(stage('b'))).id;
+    await until(() => joiners.every((j) => j.ids.length === 1), 'the next event for every joiner');
+    for (const j of joiners) expect(j.ids).toEqual([next]);
   });
 
   it('drops a topic when its last client leaves', async () => {

@@ -1,12 +1,14 @@
 import type { EventFilter, KilnEvent } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
+import { batchesOf, type Batch, entryOf, KEEP_ALIVE, type Entry, type Reader } from './sse-frames';
 
 /** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
 export interface SseSink {
   /**
    * false = the socket's buffer is full: the message is queued, nothing more should be written until
-   * 'drain'. `chunk` is the same message framed as one HTTP/1.1 chunk, encoded once for every client.
+   * 'drain'. `chunk` is the same message framed as HTTP/1.1 chunks, encoded once for every client.
+   * One write may carry several events (those read together), each framed as in a write of its own.
    */
   write(text: string, chunk: Buffer): boolean;
   once(event: 'drain', listener: () => void): unknown;
@@ -25,30 +27,8 @@ export interface HubOptions {
   slowClientMs: number;
 }
 
-interface Entry {
-  event: KilnEvent;
-  /** Formatted once per event, not once per client. */
-  text: string;
-  /** The text as an HTTP/1.1 chunk, encoded once per event: at 5,000 streams, per-client encoding and framing cost more than the write. */
-  chunk: Buffer;
-}
-
-const CRLF = Buffer.from('\r\n');
-/** A message as one chunk of a chunked HTTP/1.1 body: its length in hex, CRLF, the bytes, CRLF. */
-export function httpChunk(text: string): Buffer {
-  const body = Buffer.from(text);
-  return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, CRLF]);
-}
-const KEEP_ALIVE = ': keep-alive\n\n';
-const KEEP_ALIVE_CHUNK = httpChunk(KEEP_ALIVE);
-const entryOf = (event: KilnEvent): Entry => {
-  const text = formatEvent(event);
-  return { event, text, chunk: httpChunk(text) };
-};
-
-interface Client {
+interface Client extends Reader {
   sink: SseSink;
-  visible: (event: KilnEvent) => boolean;
   /** The last event id this client has been given (or skipped as invisible). */
   lastId: number;
   state: 'live' | 'catching' | 'blocked' | 'closed';
@@ -57,7 +37,10 @@ interface Client {
   drain?: () => void;
 }
 
-export const formatEvent = (event: KilnEvent): string => `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/** Events per write while one stream catches up. */
+const CATCH_UP_EVENTS = 32;
+/** Bytes per write, about: more events than this (a flood of log lines) go in several writes. */
+const BATCH_BYTES = 256 * 1024;
 
 const topicKey = (filter: EventFilter) => `${filter.application ?? ''}|${filter.executionId ?? ''}`;
 
@@ -74,6 +57,7 @@ class Topic {
   private buffer: Entry[] = [];
   private readonly clients = new Set<Client>();
   private reading = false;
+  private caughtUp = false;
   private again = false;
   /**
    * An id another process appended that may not have been readable yet (an older transaction was
@@ -110,13 +94,22 @@ class Topic {
     this.timers = [
       setInterval(() => void this.pump(), options.pollMs),
       setInterval(() => {
-        for (const c of this.clients) if (c.state === 'live' || c.state === 'catching') c.sink.write(KEEP_ALIVE, KEEP_ALIVE_CHUNK);
+        for (const c of this.clients) if (c.state === 'live' || c.state === 'catching') c.sink.write(KEEP_ALIVE.text, KEEP_ALIVE.chunk);
       }, options.heartbeatMs),
     ];
   }
 
   get size(): number {
     return this.clients.size;
+  }
+
+  get headId(): number {
+    return this.head;
+  }
+
+  /** The head once a read found the end of the log (not while paging through a backlog): a new stream without a resume point starts there, with no read of its own. */
+  get latest(): number | undefined {
+    return this.caughtUp ? this.head : undefined;
   }
 
   add(client: Client): () => void {
@@ -160,6 +153,7 @@ class Topic {
         }
         const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
         full = page.length === this.options.pageSize;
+        this.caughtUp = !full;
         const entries = page.map(entryOf);
         for (const entry of entries) {
           this.buffer.push(entry);
@@ -167,7 +161,12 @@ class Topic {
         }
         const excess = this.buffer.length - this.options.bufferSize;
         if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
-        for (const client of this.clients) if (client.state === 'live') this.send(client, entries);
+        // A page as few writes per client: events that queued up while the process was busy cost one write, not one each.
+        const batches = batchesOf(entries, entries.length, BATCH_BYTES);
+        for (const client of this.clients) {
+          if (client.state !== 'live') continue;
+          for (const batch of batches) if (!this.send(client, batch)) break;
+        }
       }
     } catch (err) {
       // The next notification or poll tick retries from head, so nothing is lost.
@@ -194,17 +193,21 @@ class Topic {
     }, 5);
   }
 
-  /** Writes what the client has not had yet; false when its socket filled up (it is then blocked). */
-  private send(client: Client, entries: readonly Entry[]): boolean {
-    for (const { event, text, chunk } of entries) {
-      if (event.id <= client.lastId) continue;
-      client.lastId = event.id;
-      if (!client.visible(event)) continue;
-      if (!client.sink.write(text, chunk)) {
-        this.block(client);
-        return false;
-      }
+  /** Writes what the client has not had yet of one batch, in one write; false when its socket filled up (it is then blocked). */
+  private send(client: Client, batch: Batch): boolean {
+    if (batch.lastId <= client.lastId) return true;
+    const frame = batch.frameFor(client);
+    client.lastId = batch.lastId;
+    if (frame && !client.sink.write(frame.text, frame.chunk)) {
+      this.block(client);
+      return false;
     }
+    return true;
+  }
+
+  /** Catch-up writes: batches small enough that a socket filling up stops them soon, large enough to cost few writes. */
+  private sendAll(client: Client, entries: readonly Entry[]): boolean {
+    for (const batch of batchesOf(entries, CATCH_UP_EVENTS, BATCH_BYTES)) if (!this.send(client, batch)) return false;
     return true;
   }
 
@@ -233,7 +236,7 @@ class Topic {
       while (client.state === 'catching') {
         if (client.lastId >= this.floor) {
           // Synchronous from here to joining: no event can slip between the buffer and the fan-out.
-          if (!this.send(client, this.buffer)) return;
+          if (!this.sendAll(client, this.buffer)) return;
           client.lastId = Math.max(client.lastId, this.head);
           client.state = 'live';
           return;
@@ -242,8 +245,7 @@ class Topic {
         const headBefore = this.head;
         const page = await this.repos.events.after(client.lastId, this.filter, this.options.pageSize);
         if (client.state !== 'catching') return;
-        const entries = page.map(entryOf);
-        if (!this.send(client, entries)) return;
+        if (!this.sendAll(client, page.map(entryOf))) return;
         if (page.length < this.options.pageSize) client.lastId = Math.max(client.lastId, headBefore);
       }
     } catch (err) {
@@ -258,7 +260,17 @@ class Topic {
 
 export interface EventHub {
   /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
-  subscribe(filter: EventFilter, from: number, sink: SseSink, visible: (event: KilnEvent) => boolean, onError: (err: unknown) => void): () => void;
+  subscribe(
+    filter: EventFilter,
+    from: number,
+    sink: SseSink,
+    visible: (event: KilnEvent) => boolean,
+    onError: (err: unknown) => void,
+    /** Streams with the same scope must see exactly the same events (same grants): they then share one filtered frame per batch. */
+    scope?: string,
+  ): () => void;
+  /** The newest event id read for streams of this filter, if any stream watches it: where a new stream can start without a read. */
+  latest(filter: EventFilter): number | undefined;
   /** Number of topics with clients (one log reader each). */
   readonly topics: number;
 }
@@ -266,18 +278,25 @@ export interface EventHub {
 export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBus, options: HubOptions): EventHub {
   const topics = new Map<string, Topic>();
   return {
-    subscribe(filter, from, sink, visible, onError) {
+    subscribe(filter, from, sink, visible, onError, scope) {
       const key = topicKey(filter);
       let topic = topics.get(key);
+      const fresh = !topic;
       if (!topic) {
         const created = new Topic(repos, bus, filter, from, options, () => topics.get(key) === created && topics.delete(key));
         topic = created;
         topics.set(key, topic);
       }
-      const unsubscribe = topic.add({ sink, visible, lastId: from, state: 'catching', onError });
-      // The first read for a new topic (or a client ahead of it) happens now, not at the next poll.
-      void topic.pump();
+      const ahead = from > topic.headId;
+      const unsubscribe = topic.add({ sink, visible, scope, lastId: from, state: 'catching', onError });
+      // The first read for a new topic (or a client ahead of it) happens now, not at the next poll. A
+      // client at or behind the head joins from the buffer or its own read: 5,000 reconnecting after
+      // a restart are not 5,000 reads of the log.
+      if (fresh || ahead) void topic.pump();
       return unsubscribe;
+    },
+    latest(filter) {
+      return topics.get(topicKey(filter))?.latest;
     },
     get topics() {
       return topics.size;

@@ -19,7 +19,9 @@ const connections: SseConnection[] = [];
 beforeEach(async () => {
   test = await openTestDatabase();
   bus = createEventBus(test.repos);
-  app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25, slowClientMs: 1_000 } });
+  // slowClientMs: a client that reads is never cut off, even on a machine so loaded that it drains a
+  // 40 KB event more than a second late (seen at load 25 on 2 cores, before and after batching).
+  app = await buildApp({ db: test.db, repos: test.repos, version: '0.0.0-test', events: bus, sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25, slowClientMs: 5_000 } });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   await test.repos.users.create({ name: 'ana', displayName: 'Ana', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
   token = (await createToken(test.repos, 'ana', 'sse tests', new Date())).secret;
@@ -130,6 +132,34 @@ describe('GET /api/events (SSE)', () => {
     expect(got.length).toBeGreaterThan(0);
     expect(got).toEqual(published.slice(0, got.length));
   }, 60_000);
+
+  it('a narrow-role reader never receives an event of an application it cannot read, whoever shares its stream', async () => {
+    // Kim may read `web` only; Lee may read nothing; Ana (admin) reads all. Same topic, same batches.
+    for (const [name, grants] of [
+      ['kim', [{ resourceType: 'application', resource: 'web', permission: 'READ' }]],
+      ['lee', []],
+    ] as const) {
+      await test.repos.users.create({ name, displayName: name, passwordHash: 'unused', admin: false, createdAt: new Date().toISOString() });
+      await test.repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: [...grants] });
+    }
+    const kimToken = (await createToken(test.repos, 'kim', 'sse', new Date())).secret;
+    const leeToken = (await createToken(test.repos, 'lee', 'sse', new Date())).secret;
+    const admin = await connect('/api/events');
+    const kims = [await connect('/api/events', { authorization: `Bearer ${kimToken}` }), await connect('/api/events', { authorization: `Bearer ${kimToken}` })];
+    const lee = await connect('/api/events', { authorization: `Bearer ${leeToken}` });
+    // Stored together (one read, one batch) and one at a time.
+    const together = [await test.repos.events.append(stage('billing', 'a')), await test.repos.events.append(stage('web', 'b'))];
+    const published = [...together, await bus.publish(stage('billing', 'c')), await bus.publish(stage('web', 'd'))];
+    await admin.waitFor((m) => events(m).at(-1)?.id === published.at(-1)!.id, 'the last event');
+    for (const k of kims) await k.waitFor((m) => events(m).at(-1)?.id === published.at(-1)!.id, "kim's last event");
+    // Lee sees nothing: a keep-alive after the last publish shows the stream was served meanwhile.
+    await lee.waitFor((m) => m.filter((x) => x.comment === 'keep-alive').length >= 2, 'keep-alives');
+    expect(events(admin.messages).map((m) => m.id)).toEqual(published.map((e) => e.id));
+    const webOnly = published.filter((e) => e.application === 'web').map((e) => e.id);
+    for (const k of kims) expect(events(k.messages).map((m) => m.id)).toEqual(webOnly);
+    for (const k of kims) expect(events(k.messages).every((m) => !m.data!.includes('billing'))).toBe(true);
+    expect(events(lee.messages)).toEqual([]);
+  });
 
   it('replays from `after` and sees events another process stored (poll fallback)', async () => {
     const old = await bus.publish(stage('web', 'old'));

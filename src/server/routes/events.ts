@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canRead } from '../auth/visibility';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -6,7 +6,8 @@ import { EventCursor, LAST_EVENT_ID_HEADER, streamEvents, type EventFilter } fro
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
 import { HttpError } from '../plugins/error-handler';
-import { createEventHub, formatEvent, type HubOptions, type SseSink } from './event-hub';
+import { createEventHub, type HubOptions, type SseSink } from './event-hub';
+import { formatEvent } from './sse-frames';
 
 export interface SseOptions extends Partial<Omit<HubOptions, 'heartbeatMs' | 'pollMs' | 'pageSize'>> {
   /** How often an idle stream sends `: keep-alive`, so proxies and browsers keep it open. */
@@ -20,6 +21,18 @@ export interface SseOptions extends Partial<Omit<HubOptions, 'heartbeatMs' | 'po
 const DEFAULTS = { heartbeatMs: 15_000, pollMs: 1_000, pageSize: 200, bufferSize: 2_000, slowClientMs: 30_000 } satisfies Required<SseOptions>;
 
 export { formatEvent };
+
+/**
+ * Streams whose readers may see exactly the same events share one filtered frame per batch. The key
+ * is everything `can` decides READ by (disabled, admin, the grants), so two streams share only
+ * when the rule cannot tell their readers apart; a reader whose grants changed gets a key of its own.
+ */
+function readScope(me: FastifyRequest['me']): string {
+  if (!me || me.user.disabled) return 'nobody';
+  if (me.user.admin) return 'admin';
+  // Whole grants, whatever fields they gain: a key that says too much only shares less.
+  return `grants:${JSON.stringify(me.grants)}`;
+}
 
 /** Last-Event-ID wins over `after` (an EventSource sends it on reconnect and keeps the original URL). */
 function resumePoint(header: string | string[] | undefined, after: number | undefined): number | undefined {
@@ -46,7 +59,7 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
     handler: async (request, reply) => {
       const query = request.query as z.output<typeof streamEvents.query>;
       const filter: EventFilter = { application: query.application, executionId: query.execution };
-      const from = resumePoint(request.headers[LAST_EVENT_ID_HEADER], query.after) ?? (await repos.events.latestId());
+      const from = resumePoint(request.headers[LAST_EVENT_ID_HEADER], query.after) ?? hub.latest(filter) ?? (await repos.events.latestId());
       // HEAD (Fastify's automatic twin of this GET) has no body to stream: answer the headers and end.
       if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
 
@@ -80,6 +93,7 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
         sink,
         (event) => event.application === undefined || canRead(request, event.application),
         (err) => reply.log.warn({ err }, 'event stream: reading the event log failed'),
+        readScope(request.me),
       );
       const entry = {
         end: () => {
