@@ -59,9 +59,10 @@ export async function step(execution: Execution, stage: StageExecution, scope: R
           },
           log: async (lines, cursor) => {
             if (lines.length === 0) return;
-            // Fenced by the lease: a process that lost the execution (stalled) stores nothing its successor stores too.
-            const { firstSeq, refused } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines, cursor, { lease: deps.lease });
-            if (refused) throw new LeaseLost();
+            // Not fenced by the lease: a container or Kubernetes job's log follower outlives the advance that
+            // started it (fencing it refused its lines once the advance released the execution); its cursor
+            // (`source_cursor`) is what lets a successor resume without repeating what was stored.
+            const { firstSeq } = await deps.repos.executionLogs.append(execution.id, stage.refId, lines, cursor);
             await deps.events.publish({ type: 'log.lines', application: execution.application, executionId: execution.id, data: { refId: stage.refId, firstSeq, lines } });
           },
         },
