@@ -24,6 +24,9 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'kiln_session';
+
+/** The token of an `Authorization: Bearer …` header, read the same way for a request and for a stream's recheck. */
+const bearerOf = (authorization: string | undefined) => (authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization)?.[1]);
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Who acts, as recorded on executions, judgments and the audit log. */
@@ -69,20 +72,10 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     let principal: Principal | undefined;
     if (kind === 'token') {
       const token = await repos.credentials.findToken(hash, now);
-      if (token)
-        principal = {
-          credential: { kind, id: token.id },
-          me: await repos.users.me(token.userName),
-          ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
-        };
+      if (token) principal = { credential: { kind, id: token.id }, me: await repos.users.me(token.userName), ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}) };
     } else {
       const session = await repos.credentials.findSession(hash, now);
-      if (session)
-        principal = {
-          credential: { kind, idHash: hash },
-          me: await repos.users.me(session.userName),
-          expiresAt: session.expiresAt,
-        };
+      if (session) principal = { credential: { kind, idHash: hash }, me: await repos.users.me(session.userName), expiresAt: session.expiresAt };
     }
     if (principal?.me && (principal.me.user.disabled || principal.me.user.serviceAccount)) principal = { ...principal, me: undefined };
     return principal;
@@ -113,7 +106,7 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
 
   // Read from the request's own headers when asked, so the hot path carries nothing extra per request.
   app.decorate('meNow', async (request: FastifyRequest): Promise<Me | undefined> => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = bearerOf(request.headers.authorization);
     const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
     const now = deps.now();
     const principal = await (bearer ? load(bearer, 'token', now) : session ? load(session, 'session', now) : undefined);
@@ -132,8 +125,7 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
   };
   app.addHook('onRequest', (request, _reply, done) => {
     const now = deps.now();
-    const authorization = request.headers.authorization;
-    const bearer = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    const bearer = bearerOf(request.headers.authorization);
     let found: Principal | undefined | Promise<Principal | undefined>;
     try {
       refuseCrossSite(request);
@@ -153,12 +145,7 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     const application = await access.application(request, repos);
     if (application === undefined) return; // nothing there: the route answers its own 404
     const account = access.account?.(request);
-    if (
-      !can(me, access.permission, {
-        application,
-        ...(account ? { account } : {}),
-      })
-    ) {
+    if (!can(me, access.permission, { application, ...(account ? { account } : {}) })) {
       if (access.unknown && !can(me, 'READ', { application })) {
         // Answered after validation, where an unknown id answers too: a bad body then gets the same
         // 400 for an id that exists as for one that does not.

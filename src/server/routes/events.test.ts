@@ -26,22 +26,10 @@ beforeEach(async () => {
     repos: test.repos,
     version: '0.0.0-test',
     events: bus,
-    sse: {
-      heartbeatMs: 100,
-      pollMs: 200,
-      pageSize: 25,
-      slowClientMs: 5_000,
-      authRecheckMs: 100,
-    },
+    sse: { heartbeatMs: 100, pollMs: 200, pageSize: 25, slowClientMs: 5_000, authRecheckMs: 100 },
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
-  await test.repos.users.create({
-    name: 'ana',
-    displayName: 'Ana',
-    passwordHash: 'unused',
-    admin: true,
-    createdAt: new Date().toISOString(),
-  });
+  await test.repos.users.create({ name: 'ana', displayName: 'Ana', passwordHash: 'unused', admin: true, createdAt: new Date().toISOString() });
   token = (await createToken(test.repos, 'ana', 'sse tests', new Date())).secret;
 });
 afterEach(async () => {
@@ -52,10 +40,7 @@ afterEach(async () => {
 
 let token = '';
 const connect = async (path: string, headers: Record<string, string> = {}) => {
-  const c = await connectSse(`${base}${path}`, {
-    authorization: `Bearer ${token}`,
-    ...headers,
-  });
+  const c = await connectSse(`${base}${path}`, { authorization: `Bearer ${token}`, ...headers });
   connections.push(c);
   return c;
 };
@@ -74,20 +59,10 @@ describe('GET /api/events (SSE)', () => {
     expect(c.status).toBe(200);
     expect(c.contentType).toMatch(/^text\/event-stream/);
 
-    await bus.publish({
-      type: 'execution.created',
-      application: 'web',
-      executionId: EXEC,
-      data: { pipelineName: 'ship' },
-    });
+    await bus.publish({ type: 'execution.created', application: 'web', executionId: EXEC, data: { pipelineName: 'ship' } });
     await bus.publish(stage('billing', 'elsewhere'));
     await bus.publish(stage('web', 'deploy'));
-    await bus.publish({
-      type: 'log.lines',
-      application: 'web',
-      executionId: EXEC,
-      data: { refId: 'deploy', firstSeq: 0, lines: ['hi'] },
-    });
+    await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'deploy', firstSeq: 0, lines: ['hi'] } });
     await c.waitFor((m) => events(m).length >= 3, '3 events');
     await c.waitFor((m) => m.some((x) => x.comment === 'keep-alive'), 'a keep-alive');
 
@@ -118,9 +93,7 @@ describe('GET /api/events (SSE)', () => {
 
     const latest = await test.repos.events.latestId();
     expect(cut).toBeLessThan(latest);
-    const second = await connect('/api/events', {
-      'last-event-id': String(cut),
-    });
+    const second = await connect('/api/events', { 'last-event-id': String(cut) });
     await second.waitFor((m) => events(m).at(-1)?.id === latest, `event ${latest}`, 20_000);
     received.push(...events(second.messages).map((m) => m.id!));
 
@@ -142,16 +115,7 @@ describe('GET /api/events (SSE)', () => {
     const lines = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(195)}`);
     const published: number[] = [];
     for (let i = 0; i < 150; i += 1)
-      published.push(
-        (
-          await bus.publish({
-            type: 'log.lines',
-            application: 'web',
-            executionId: EXEC,
-            data: { refId: 'build', firstSeq: i * 200, lines },
-          })
-        ).id,
-      );
+      published.push((await bus.publish({ type: 'log.lines', application: 'web', executionId: EXEC, data: { refId: 'build', firstSeq: i * 200, lines } })).id);
     await reading.waitFor((m) => events(m).at(-1)?.id === published.at(-1), 'the last event', 30_000);
     expect(events(reading.messages).map((m) => m.id)).toEqual(published);
 
@@ -181,27 +145,14 @@ describe('GET /api/events (SSE)', () => {
       ['kim', [{ resourceType: 'application', resource: 'web', permission: 'READ' }]],
       ['lee', []],
     ] as const) {
-      await test.repos.users.create({
-        name,
-        displayName: name,
-        passwordHash: 'unused',
-        admin: false,
-        createdAt: new Date().toISOString(),
-      });
-      await test.repos.users.saveRole({
-        name: `${name}-role`,
-        description: '',
-        members: [name],
-        grants: [...grants],
-      });
+      await test.repos.users.create({ name, displayName: name, passwordHash: 'unused', admin: false, createdAt: new Date().toISOString() });
+      await test.repos.users.saveRole({ name: `${name}-role`, description: '', members: [name], grants: [...grants] });
     }
     const kimToken = (await createToken(test.repos, 'kim', 'sse', new Date())).secret;
     const leeToken = (await createToken(test.repos, 'lee', 'sse', new Date())).secret;
     const admin = await connect('/api/events');
     const kims = [await connect('/api/events', { authorization: `Bearer ${kimToken}` }), await connect('/api/events', { authorization: `Bearer ${kimToken}` })];
-    const lee = await connect('/api/events', {
-      authorization: `Bearer ${leeToken}`,
-    });
+    const lee = await connect('/api/events', { authorization: `Bearer ${leeToken}` });
     // Stored together (one read, one batch) and one at a time.
     const together = [await test.repos.events.append(stage('billing', 'a')), await test.repos.events.append(stage('web', 'b'))];
     const published = [...together, await bus.publish(stage('billing', 'c')), await bus.publish(stage('web', 'd'))];
@@ -217,61 +168,25 @@ describe('GET /api/events (SSE)', () => {
   });
 
   it('ends an open stream once its token is revoked or its reader loses a grant; asked again, it gets 401 or only what it may read now', async () => {
-    await test.repos.users.create({
-      name: 'kim',
-      displayName: 'Kim',
-      passwordHash: 'unused',
-      admin: false,
-      createdAt: new Date().toISOString(),
-    });
-    const web = {
-      resourceType: 'application',
-      resource: 'web',
-      permission: 'READ',
-    } as const;
-    const billing = {
-      resourceType: 'application',
-      resource: 'billing',
-      permission: 'READ',
-    } as const;
-    await test.repos.users.saveRole({
-      name: 'kim-role',
-      description: '',
-      members: ['kim'],
-      grants: [web, billing],
-    });
+    await test.repos.users.create({ name: 'kim', displayName: 'Kim', passwordHash: 'unused', admin: false, createdAt: new Date().toISOString() });
+    const web = { resourceType: 'application', resource: 'web', permission: 'READ' } as const;
+    const billing = { resourceType: 'application', resource: 'billing', permission: 'READ' } as const;
+    await test.repos.users.saveRole({ name: 'kim-role', description: '', members: ['kim'], grants: [web, billing] });
     const revoked = await createToken(test.repos, 'kim', 'sse revoked', new Date());
     const kept = (await createToken(test.repos, 'kim', 'sse kept', new Date())).secret;
-    const byRevoked = await connect('/api/events', {
-      authorization: `Bearer ${revoked.secret}`,
-    });
-    const byKept = await connect('/api/events', {
-      authorization: `Bearer ${kept}`,
-    });
+    const byRevoked = await connect('/api/events', { authorization: `Bearer ${revoked.secret}` });
+    const byKept = await connect('/api/events', { authorization: `Bearer ${kept}` });
     const first = await bus.publish(stage('billing', 'before'));
     await byKept.waitFor((m) => events(m).some((e) => e.id === first.id), 'the billing event');
 
     await test.repos.credentials.revokeToken(revoked.id, 'kim', new Date());
     await byRevoked.ended;
-    expect(
-      (
-        await connect('/api/events', {
-          authorization: `Bearer ${revoked.secret}`,
-        })
-      ).status,
-    ).toBe(401);
+    expect((await connect('/api/events', { authorization: `Bearer ${revoked.secret}` })).status).toBe(401);
 
     // Billing taken away: the stream that could read it ends; a new one never sees billing again.
-    await test.repos.users.saveRole({
-      name: 'kim-role',
-      description: '',
-      members: ['kim'],
-      grants: [web],
-    });
+    await test.repos.users.saveRole({ name: 'kim-role', description: '', members: ['kim'], grants: [web] });
     await byKept.ended;
-    const again = await connect('/api/events', {
-      authorization: `Bearer ${kept}`,
-    });
+    const again = await connect('/api/events', { authorization: `Bearer ${kept}` });
     const later = [await bus.publish(stage('billing', 'after')), await bus.publish(stage('web', 'after'))];
     await again.waitFor((m) => events(m).some((e) => e.id === later[1]!.id), 'the web event');
     expect(events(again.messages).map((m) => m.id)).toEqual([later[1]!.id]);
@@ -288,14 +203,9 @@ describe('GET /api/events (SSE)', () => {
   });
 
   it('answers 400 naming the field for a malformed Last-Event-ID or query', async () => {
-    const header = await connect('/api/events?after=3', {
-      'last-event-id': 'abc',
-    });
+    const header = await connect('/api/events?after=3', { 'last-event-id': 'abc' });
     expect(header.status).toBe(400);
-    expect(header.error).toMatchObject({
-      error: 'bad_request',
-      field: 'Last-Event-ID',
-    });
+    expect(header.error).toMatchObject({ error: 'bad_request', field: 'Last-Event-ID' });
     const after = await connect('/api/events?after=abc');
     expect(after.status).toBe(400);
     expect(after.error).toMatchObject({ error: 'bad_request', field: 'after' });

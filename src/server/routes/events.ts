@@ -24,14 +24,7 @@ export interface SseOptions extends Partial<Omit<HubOptions, 'heartbeatMs' | 'po
   authRecheckMs?: number;
 }
 
-const DEFAULTS = {
-  heartbeatMs: 15_000,
-  pollMs: 1_000,
-  pageSize: 200,
-  bufferSize: 2_000,
-  slowClientMs: 30_000,
-  authRecheckMs: 2_000,
-} satisfies Required<SseOptions>;
+const DEFAULTS = { heartbeatMs: 15_000, pollMs: 1_000, pageSize: 200, bufferSize: 2_000, slowClientMs: 30_000, authRecheckMs: 2_000 } satisfies Required<SseOptions>;
 
 export { formatEvent };
 
@@ -57,11 +50,7 @@ function resumePoint(header: string | string[] | undefined, after: number | unde
 
 export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: EventBus, sse: SseOptions = {}): void {
   const options = { ...DEFAULTS, ...sse };
-  const open = new Set<{
-    end: () => void;
-    request: FastifyRequest;
-    scope: string;
-  }>();
+  const open = new Set<{ end: () => void; request: FastifyRequest; scope: string }>();
   const hub = createEventHub(repos, bus, options);
 
   // One sweep for every open stream (the principal is cached, so a check is usually no query).
@@ -87,17 +76,10 @@ export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: Even
   app.withTypeProvider<ZodTypeProvider>().route({
     method: 'GET',
     url: streamEvents.path,
-    schema: {
-      summary: streamEvents.summary,
-      querystring: streamEvents.query,
-      produces: ['text/event-stream'],
-    },
+    schema: { summary: streamEvents.summary, querystring: streamEvents.query, produces: ['text/event-stream'] },
     handler: async (request, reply) => {
       const query = request.query as z.output<typeof streamEvents.query>;
-      const filter: EventFilter = {
-        application: query.application,
-        executionId: query.execution,
-      };
+      const filter: EventFilter = { application: query.application, executionId: query.execution };
       const from = resumePoint(request.headers[LAST_EVENT_ID_HEADER], query.after) ?? hub.latest(filter) ?? (await repos.events.latestId());
       // HEAD (Fastify's automatic twin of this GET) has no body to stream: answer the headers and end.
       if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
