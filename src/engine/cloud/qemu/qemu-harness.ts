@@ -26,7 +26,8 @@ export const QEMU_SKIP_REASON = hasQemu ? undefined : 'qemu-system-x86_64 or qem
 /** Boots take ~8 s each under TCG on two cores; other tests may be booting VMs meanwhile, so checks are lenient. */
 export const FAST_VMS = { readyTimeoutMs: 60_000, healthIntervalMs: 250, unhealthyThreshold: 3, healthTimeoutMs: 5000, goneLingerMs: 500 };
 
-let portBase = 33000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) % 4) * 500;
+// Above the container harness's 31000–34999 (docker-harness.ts): the VM pass runs beside the container tests.
+let portBase = 36000 + ((Number(process.env.VITEST_POOL_ID ?? process.pid) - 1) % 4) * 500;
 
 /** QEMU processes whose command line names a path under `dir`: what a test must leave none of. */
 export function qemuPidsUnder(dir: string): number[] {
