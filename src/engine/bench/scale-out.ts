@@ -12,8 +12,8 @@
  * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
@@ -22,6 +22,7 @@ import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
 import { traceJobs } from './trace-jobs';
+import { beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -37,6 +38,7 @@ const root = resolve(import.meta.dirname, '../../..');
 // BENCH_TRACE=1: the processes note each claim, release, wake and job exit, and each job scenario
 // prints where a job stage's time went after its job exited (trace-jobs.ts).
 const TRACE = process.env.BENCH_TRACE ? join(mkdtempSync(join(tmpdir(), 'kiln-bench-trace-')), 'trace') : undefined;
+const CORES = availableParallelism();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
@@ -66,25 +68,6 @@ async function stopAll(children: ChildProcess[]): Promise<number> {
   return cpu;
 }
 
-/**
- * CPU time (ms) the PostgreSQL backends of this database have used so far (Linux /proc, 100 ticks/s;
- * the bench's own polling connection included). With the engines' own time it tells whether two
- * processes can be faster at all: on 2 cores, not if one process already keeps both busy.
- */
-async function databaseCpuMs(t: TestDatabase): Promise<number> {
-  const { rows } = await t.db.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not on this machine (a remote server) or already gone.
-    }
-  }
-  return ticks * 10;
-}
-
 function chain(stages: number): unknown[] {
   return Array.from({ length: stages }, (_, i) => ({
     refId: `s${i}`,
@@ -105,16 +88,23 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'bench', stages, concurrency: { limitConcurrent: false } }), 'ana');
   const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
   await starter.stop();
+  const postmaster = await postmasterOf(t);
+  const counting = await beginStatements(t);
   const children = await engines(t, processes);
+  const cpu0 = clusterCpuMs(postmaster);
+  const busy0 = machineBusyMs();
   const t0 = performance.now();
+  const samples: Sample = { active: 0, locks: 0, lwlocks: 0 };
   for (let i = 0; i < count; i += 1) {
     const started = await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
     // One at a time: a job stage's latency with nothing queued before it (what one person notices).
     while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
   }
   for (let polls = 0; ; polls += 1) {
-    const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
+    const { rows } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
     if (Number(rows[0]!.n) === 0) break;
+    const { rows: sampled } = await t.db.query<Sample>(SAMPLE);
+    for (const k of ['active', 'locks', 'lwlocks'] as const) samples[k] += sampled[0]![k];
     if (polls === 3000) {
       // A minute in: say what is stuck rather than wait silently.
       const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
@@ -124,7 +114,11 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     await sleep(20);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const dbCpu = await databaseCpuMs(t);
+  const cpu1 = clusterCpuMs(postmaster);
+  const busy1 = machineBusyMs();
+  const machineBusy = busy0 === undefined || busy1 === undefined ? undefined : busy1 - busy0;
+  const dbCpu = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  const statements = counting ? await endStatements(t) : undefined;
   const engineCpu = await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
@@ -149,23 +143,58 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     claims: Number(claimed[0]!.n) / count,
     engineCpu,
     dbCpu,
+    statements,
+    samples,
+    machineBusy,
   };
 }
 
-async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
+type Measured = { perSecond: number; p50: number; p99: number; transitionsPerSecond: number; cpuPerTransition: number | undefined };
+
+async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<Measured> {
   const t = await openTestDatabase();
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
     const lat = r.latency.length
       ? `, job stage latency p50 ${percentile(r.latency, 50).toFixed(0)} ms, p99 ${percentile(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
       : '';
+    const perSecond = r.transitions / r.seconds;
     console.log(
-      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution, CPU per transition: engine processes ${(r.engineCpu / r.transitions).toFixed(2)} ms, PostgreSQL ${(r.dbCpu / r.transitions).toFixed(2)} ms${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${perSecond.toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
-    return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99) };
+    const cpu = r.dbCpu === undefined ? undefined : (r.engineCpu + r.dbCpu) / r.transitions;
+    console.log(`  ${costLine(r, cpu, perSecond)}`);
+    return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99), transitionsPerSecond: perSecond, cpuPerTransition: cpu };
   } finally {
     await t.close();
   }
+}
+
+/**
+ * Where the CPU went: Kiln's and PostgreSQL's per transition, how many cores they kept busy, and the
+ * bound the machine sets: its cores ÷ CPU per transition is the most transitions/s any number of
+ * processes could reach at this cost. Measured near the bound: the machine is full, not Kiln idle.
+ */
+function costLine(r: Awaited<ReturnType<typeof run>>, cpu: number | undefined, perSecond: number): string {
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const engine = `engine ${ms(r.engineCpu / r.transitions)}`;
+  if (cpu === undefined) return `CPU per transition: ${engine}, PostgreSQL not measured (not on this machine)`;
+  const wall = r.seconds * 1000;
+  const bound = (CORES * 1000) / cpu;
+  const others = r.machineBusy === undefined ? '' : `, the whole machine ${(r.machineBusy / wall).toFixed(2)} (others' work included)`;
+  const st = r.statements;
+  const statements = st
+    ? `; statements per transition ${(st.total / r.transitions).toFixed(2)} (most run: ${st.top.map((x) => `${(x.calls / r.transitions).toFixed(2)} ${x.query}`).join(' | ')}; most time: ${st.slowest.map((x) => `${(x.ms / r.transitions).toFixed(3)} ms ${x.query}`).join(' | ')})`
+    : '; statements not measured (no pg_stat_statements)';
+  const s = r.samples;
+  const waits = s.active
+    ? `; backends waiting on a lock ${((100 * s.locks) / s.active).toFixed(0)} %, on an LWLock ${((100 * s.lwlocks) / s.active).toFixed(0)} % of active samples`
+    : '';
+  return (
+    `CPU per transition: ${engine} + PostgreSQL ${ms(r.dbCpu! / r.transitions)} = ${ms(cpu)} (${(1000 / cpu).toFixed(0)} transitions per CPU-second); ` +
+    `Kiln + PostgreSQL kept ${((r.engineCpu + r.dbCpu!) / wall).toFixed(2)} of ${CORES} cores busy${others}; machine bound ${CORES} cores / ${ms(cpu)} = ${bound.toFixed(0)} transitions/s, ` +
+    `measured ${perSecond.toFixed(0)} (${((100 * perSecond) / bound).toFixed(0)} % of it)${statements}${waits}`
+  );
 }
 
 /** Two processes on a long chain each; one is killed -9; how long until its executions move again. */
@@ -210,14 +239,23 @@ const median = (xs: number[]) => {
 /** One and two processes in turn, ROUNDS times; prints the ratio two/one of each round and their median. */
 async function compare(id: string, name: string, stages: unknown[], count: number, goal: string) {
   const ratios: number[] = [];
+  const efficiency: number[] = [];
   const p99s: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const one = await scenario(name, 1, stages, count);
     const two = await scenario(name, 2, stages, count);
     ratios.push(two.perSecond / one.perSecond);
+    // Transitions per CPU-second, two ÷ one: below 1, the second process costs more than it brings (contention).
+    if (one.cpuPerTransition && two.cpuPerTransition) efficiency.push(one.cpuPerTransition / two.cpuPerTransition);
     if (Number.isFinite(two.p99)) p99s.push(two.p99);
   }
   console.log(`${name}: two processes / one = ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)}; goal ${goal})`);
+  if (efficiency.length) {
+    console.log(
+      `${name}: transitions per CPU-second, two processes / one = ${efficiency.map((r) => r.toFixed(2)).join(', ')} (median ${median(efficiency).toFixed(2)}; 1 = no CPU lost to contention)`,
+    );
+    bench(`scale-out-${id}-efficiency`, `${name}: transitions per CPU-second two processes ÷ one`, median(efficiency), '×');
+  }
   bench(`scale-out-${id}`, `${name}: executions/s two processes ÷ one`, median(ratios), '×');
   if (p99s.length) bench(`scale-out-${id}-p99`, `${name}: job stage latency p99, two processes`, median(p99s), 'ms');
 }
