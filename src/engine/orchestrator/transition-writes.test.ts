@@ -54,4 +54,31 @@ describe('a stage transition', () => {
     expect(stored.map((e) => e.data)).toEqual([{ refId: 'w', status: 'SUCCEEDED', previous: 'RUNNING' }]);
     expect((await t.repos.events.after(0, { executionId: id }, 1000)).at(-1)?.id).toBe(stored[0]!.id);
   });
+
+  it('sees a pause made during a chain with its next stage write, not in a status read of its own, however long writes take', async () => {
+    let id = '';
+    const statusReads: string[] = [];
+    const base = t.repos;
+    const repos: Repositories = {
+      ...base,
+      executions: {
+        ...base.executions,
+        status: (execution) => (statusReads.push(execution), base.executions.status(execution)),
+        updateStage: async (...args) => {
+          // A loaded database: each write takes longer than the engine waits before re-reading the status.
+          await new Promise((r) => setTimeout(r, 30));
+          // Paused by a person just as s2 ends: the write of s2's end is the first to see it.
+          if (args[1] === 's2' && args[2].status === 'SUCCEEDED') await base.executions.updateExecution(id, { status: 'PAUSED' }, { status: ['RUNNING'] });
+          return base.executions.updateStage(...args);
+        },
+      },
+    };
+    const engine = t.engine({ repos, events: createEventBus(repos) });
+    id = (await engine.start(await t.pipeline(chain(6)), MANUAL)).id;
+    await engine.tick();
+    const after = (await t.repos.executions.get(id))!;
+    expect(after.status).toBe('PAUSED');
+    expect(after.stages.map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
+    expect(statusReads).toEqual([]);
+  });
 });
