@@ -34,6 +34,8 @@ const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? (quick ? 100 : 150
 const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? (quick ? 30 : 50));
 const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
+// BENCH_WARM_UP=0: measure from the processes' first execution, V8 still compiling the hot paths.
+const WARM_UP = process.env.BENCH_WARM_UP !== '0';
 const root = resolve(import.meta.dirname, '../../..');
 // BENCH_TRACE=1: the processes note each claim, release, wake and job exit, and each job scenario
 // prints where a job stage's time went after its job exited (trace-jobs.ts).
@@ -82,6 +84,25 @@ function jobs(count: number, command = 'true'): unknown[] {
   return Array.from({ length: count }, (_, j) => ({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, config: { command } }));
 }
 
+/** Waits until no execution is live; with `samples`, adds what the database's backends were doing at each poll. */
+async function allEnded(t: TestDatabase, samples?: Sample) {
+  for (let polls = 0; ; polls += 1) {
+    const { rows } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
+    if (Number(rows[0]!.n) === 0) break;
+    if (samples) {
+      const { rows: sampled } = await t.db.query<Sample>(SAMPLE);
+      for (const k of ['active', 'locks', 'lwlocks'] as const) samples[k] += sampled[0]![k];
+    }
+    if (polls === 3000) {
+      // A minute in: say what is stuck rather than wait silently.
+      const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
+        from execution_stages s join executions e on e.id = s.execution_id where e.status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED') group by 1, 2`);
+      console.log('stuck after 60 s:', JSON.stringify(stuck));
+    }
+    await sleep(20);
+  }
+}
+
 /** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
 async function run(t: TestDatabase, processes: number, stages: unknown[], count: number, oneAtATime = false) {
   await createOwners(t.repos);
@@ -89,8 +110,18 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
   await starter.stop();
   const postmaster = await postmasterOf(t);
-  const counting = await beginStatements(t);
   const children = await engines(t, processes);
+  // Warm-up: each worker of each process runs one execution first, and only what follows is measured.
+  if (WARM_UP) {
+    for (let i = 0; i < processes * 4; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+    await allEnded(t);
+    await Promise.all(children.map((c) => new Promise((ok) => (c.stdout!.on('data', (d: Buffer) => d.toString().includes('counting') && ok(c)), c.kill('SIGUSR2')))));
+  }
+  const since = new Date().toISOString();
+  const { rows: before } = await t.db.query<{ n: string; claims: string }>(
+    `/* bench */ select (select count(*) from events where type = 'stage.status') as n, (select coalesce(sum(lease_token), 0) from executions) as claims`,
+  );
+  const counting = await beginStatements(t);
   const cpu0 = clusterCpuMs(postmaster);
   const busy0 = machineBusyMs();
   const t0 = performance.now();
@@ -100,19 +131,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     // One at a time: a job stage's latency with nothing queued before it (what one person notices).
     while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
   }
-  for (let polls = 0; ; polls += 1) {
-    const { rows } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
-    if (Number(rows[0]!.n) === 0) break;
-    const { rows: sampled } = await t.db.query<Sample>(SAMPLE);
-    for (const k of ['active', 'locks', 'lwlocks'] as const) samples[k] += sampled[0]![k];
-    if (polls === 3000) {
-      // A minute in: say what is stuck rather than wait silently.
-      const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
-        from execution_stages s join executions e on e.id = s.execution_id where e.status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED') group by 1, 2`);
-      console.log('stuck after 60 s:', JSON.stringify(stuck));
-    }
-    await sleep(20);
-  }
+  await allEnded(t, samples);
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = clusterCpuMs(postmaster);
   const busy1 = machineBusyMs();
@@ -121,14 +140,18 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const statements = counting ? await endStatements(t) : undefined;
   const engineCpu = await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
-  const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
-  const { rows: lat } = await t.db.query<{ ms: number }>(`select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`);
+  const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED' and created_at >= $1`, [since]);
+  const { rows: lat } = await t.db.query<{ ms: number }>(
+    `select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' and started_at >= $1 order by 1`,
+    [since],
+  );
   // Where a job stage's time goes: stage start → launch record, launch → Kiln saw the exit, exit → stage ended.
   const { rows: phases } = await t.db.query<{ p: string; p50: number; p99: number }>(
     `select p, percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99 from (
        select unnest(array['start→launch', 'launch→exit', 'exit→stage end']) as p,
               unnest(array[extract(epoch from (j.launched_at - s.started_at)), extract(epoch from (j.ended_at - j.launched_at)), extract(epoch from (s.ended_at - j.ended_at))]) * 1000 as ms
-       from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt) x group by p order by p desc`,
+       from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt where s.started_at >= $1) x group by p order by p desc`,
+    [since],
   );
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
   if (TRACE) console.log(await traceJobs(TRACE, t));
@@ -136,11 +159,11 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
   return {
     seconds,
-    transitions: Number(rows[0]!.n),
+    transitions: Number(rows[0]!.n) - Number(before[0]!.n),
     failed: Number(failed[0]!.n),
     latency: lat.map((r) => Number(r.ms)),
     profile,
-    claims: Number(claimed[0]!.n) / count,
+    claims: (Number(claimed[0]!.n) - Number(before[0]!.claims)) / count,
     engineCpu,
     dbCpu,
     statements,
