@@ -64,6 +64,7 @@ const engine = createEngine({
   ...(process.env.KILN_OWNER ? { owner: process.env.KILN_OWNER } : {}),
   ...(process.env.KILN_JOBS_ROOT ? { jobsRoot: process.env.KILN_JOBS_ROOT } : {}),
   ...(process.env.KILN_LEASE_MS ? { leaseMs: Number(process.env.KILN_LEASE_MS) } : {}),
+  ...(process.env.KILN_WORKERS ? { workers: Number(process.env.KILN_WORKERS) } : {}),
   tickMs: Number(process.env.KILN_TICK_MS ?? 250),
   onError,
 });

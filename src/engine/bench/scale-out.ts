@@ -10,6 +10,8 @@
  * `--quick`: smaller runs. BENCH_ROUNDS (1; 2 with --quick): one and two processes measured in turn
  * that many times, and the ratio two/one of each round printed: on a shared machine compare the
  * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
+ * BENCH_WARM_UP=0: no warm-up round. BENCH_ONE_PROCESS_WORKERS=8: the single process runs 8 executions at once, as two do.
+ * Each scenario also prints where the CPU went (cost.ts): per transition, cores busy, the machine's bound, statements.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -52,6 +54,9 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
           ...process.env,
           DATABASE_URL: t.url,
           KILN_OWNER: `p${i}`,
+          // BENCH_ONE_PROCESS_WORKERS=8: one process with as many executions in flight as two (4 each):
+          // tells contention between processes from the cost of more transactions at once.
+          ...(n === 1 && process.env.BENCH_ONE_PROCESS_WORKERS ? { KILN_WORKERS: process.env.BENCH_ONE_PROCESS_WORKERS } : {}),
           KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')),
           ...(TRACE ? { KILN_TRACE: TRACE } : {}),
         },
