@@ -58,8 +58,9 @@ free_port() {
 
 # pg_stat_statements (when the server has it) lets the scale-out bench count the statements per
 # transition; loading it costs a test nothing it would notice, and without it the bench says so.
+# KILN_PG_STAT_STATEMENTS=off: not loaded (its counters take a lock per statement, shared by all backends).
 PRELOAD=""
-[ -f "$("$BINDIR/pg_config" --pkglibdir 2>/dev/null || echo "$BINDIR/../lib")/pg_stat_statements.so" ] && PRELOAD="-c shared_preload_libraries=pg_stat_statements"
+[ "${KILN_PG_STAT_STATEMENTS:-on}" != off ] && [ -f "$("$BINDIR/pg_config" --pkglibdir 2>/dev/null || echo "$BINDIR/../lib")/pg_stat_statements.so" ] && PRELOAD="-c shared_preload_libraries=pg_stat_statements"
 
 # A port picked as free can be taken before the server binds it, so try a few.
 PORT=""

@@ -94,3 +94,13 @@ export function machineBusyMs(): number | undefined {
     return undefined;
   }
 }
+
+/** Whether Linux shares the CPU between sessions before processes (autogroup): then processes of one session share one share. */
+export function autogroup(): string {
+  try {
+    const on = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+    return on ? 'autogroup scheduling on: each session gets one fair share of the CPU (each engine process runs in its own)' : 'autogroup scheduling off';
+  } catch {
+    return 'autogroup scheduling unknown';
+  }
+}

@@ -24,7 +24,7 @@ import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
 import { traceJobs } from './trace-jobs';
-import { beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
+import { autogroup, beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -61,6 +61,9 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
           ...(TRACE ? { KILN_TRACE: TRACE } : {}),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
+        // Its own session, as a deployed service has its own cgroup: with autogroup scheduling one session's
+        // processes share one fair share, so on a busy machine two engines got what one gets. BENCH_ONE_SESSION=1: not.
+        detached: process.env.BENCH_ONE_SESSION !== '1',
       });
       return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
     }),
@@ -288,6 +291,7 @@ async function compare(id: string, name: string, stages: unknown[], count: numbe
   if (p99s.length) bench(`scale-out-${id}-p99`, `${name}: job stage latency p99, two processes`, median(p99s), 'ms');
 }
 
+console.log(`${CORES} cores; ${autogroup()}`);
 const only = process.env.BENCH_ONLY; // 'engine', 'jobs', 'slow-jobs', 'latency' or 'resume'
 if (!only || only === 'engine') await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
 if (!only || only === 'jobs') await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');
