@@ -29,6 +29,8 @@ export interface Signals {
 
 const CHANNELS: Record<SignalChannel, string> = { work: 'kiln_work', events: 'kiln_events' };
 const RECONNECT_MS = 1_000;
+/** The least time between two `events` notifications of one process (see send). */
+export const EVENTS_GAP_MS = 20;
 /** How often a joined process clears the presence rows of processes that died and own nothing any more. */
 const PRUNE_MS = 60_000;
 const LIVE = `('NOT_STARTED', 'RUNNING', 'BUFFERED')`;
@@ -143,23 +145,42 @@ export function createPostgresSignals(opts: {
   };
   void connect();
 
+  // A gap after each `events` send: with several processes every NOTIFY wakes every listener, and a
+  // process writing a transition every millisecond sent one per round trip (a third of its
+  // statements). Live views elsewhere learn of a burst at most EVENTS_GAP_MS late (the first event
+  // after a quiet spell at once); `work` is never held back, a hand-over waits on it.
+  const gapMs: Record<SignalChannel, number> = { work: 0, events: EVENTS_GAP_MS };
+  const lastSentAt = new Map<SignalChannel, number>();
+  const waits = new Set<NodeJS.Timeout>();
   const send = (channel: SignalChannel, mark: number | undefined): void => {
+    lastSentAt.set(channel, performance.now());
     sending.set(channel, { again: false });
     opts
       .query('select pg_notify($1, $2)', [CHANNELS[channel], mark === undefined ? me : `${me} ${mark}`])
       .catch((err: unknown) => opts.onError?.(err))
       .finally(() => {
         const next = sending.get(channel);
-        sending.delete(channel);
-        if (next?.again && !closed) send(channel, next.mark);
+        if (!next?.again || closed) return void sending.delete(channel);
+        sendOrWait(channel, next.mark);
       });
+  };
+  // Within the gap, the channel stays "sending" until it has passed: what is asked meanwhile goes out as one, with the largest mark.
+  const sendOrWait = (channel: SignalChannel, mark: number | undefined): void => {
+    const wait = (lastSentAt.get(channel) ?? Number.NEGATIVE_INFINITY) + gapMs[channel] - performance.now();
+    if (wait <= 0) return send(channel, mark);
+    sending.set(channel, { again: true, ...(mark === undefined ? {} : { mark }) });
+    const timer = setTimeout(() => {
+      waits.delete(timer);
+      if (!closed) send(channel, sending.get(channel)?.mark);
+    }, wait);
+    waits.add(timer);
   };
 
   return {
     notify(channel, mark) {
       if (closed) return;
       const inFlight = sending.get(channel);
-      if (!inFlight) return send(channel, mark);
+      if (!inFlight) return sendOrWait(channel, mark);
       inFlight.again = true;
       if (mark !== undefined) inFlight.mark = Math.max(inFlight.mark ?? mark, mark);
     },
@@ -180,6 +201,7 @@ export function createPostgresSignals(opts: {
       clearTimeout(retry);
       clearTimeout(rejoin);
       clearInterval(pruner);
+      for (const w of waits) clearTimeout(w);
       const c = client;
       client = undefined;
       // Left, not died: the row goes (its lock with the connection), so nothing it still holds is taken early.

@@ -194,8 +194,12 @@ export interface ExecutionRepository {
     refId: string,
     patch: Partial<Pick<StageExecution, 'status' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'context' | 'tasks'>>,
     expect?: { status: ExecutionStatus; lease?: ExecutionLease },
-    /** An event telling of the change, stored in the same statement only when the write took; `stored` gets it. */
-    told?: { event: NewKilnEvent; stored: (event: KilnEvent) => void },
+    /**
+     * An event telling of the change, stored in the same statement only when the write took; `stored`
+     * gets it, and `execution` the execution's status as that statement saw it (a cancel or pause
+     * noticed without a round trip of its own).
+     */
+    told?: { event: NewKilnEvent; stored: (event: KilnEvent) => void; execution?: (status: ExecutionStatus) => void },
   ): Promise<boolean>;
 }
 

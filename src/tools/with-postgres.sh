@@ -56,13 +56,19 @@ free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})"
 }
 
+# pg_stat_statements (when the server has it) lets the scale-out bench count the statements per
+# transition; loading it costs a test nothing it would notice, and without it the bench says so.
+# KILN_PG_STAT_STATEMENTS=off: not loaded (its counters take a lock per statement, shared by all backends).
+PRELOAD=""
+[ "${KILN_PG_STAT_STATEMENTS:-on}" != off ] && [ -f "$("$BINDIR/pg_config" --pkglibdir 2>/dev/null || echo "$BINDIR/../lib")/pg_stat_statements.so" ] && PRELOAD="-c shared_preload_libraries=pg_stat_statements"
+
 # A port picked as free can be taken before the server binds it, so try a few.
 PORT=""
 for attempt in 1 2 3 4 5; do
   candidate="$(free_port)"
   # fsync and friends are off: the cluster is thrown away, and tests should not wait on the disk.
   if as_owner "$BINDIR/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $candidate -k $WORKDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $candidate -k $WORKDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $PRELOAD" \
     >/dev/null 2>&1; then
     PORT="$candidate"
     STARTED=1

@@ -265,12 +265,14 @@ export function executionRepository(db: Session): ExecutionRepository {
       ];
       if (!told) return (await db.query(update, params)).rowCount > 0;
       const { params: eventValues, checked } = eventParams(told.event);
-      const { rows } = await db.query<{ updated: number; id: number | null; at: string | null }>(
+      const { rows } = await db.query<{ updated: number; id: number | null; at: string | null; execution: string | null }>(
         `with changed as (${update} returning 1), ${appendEventCte(13, 'exists (select 1 from changed)')}
-         select (select count(*) from changed)::int as updated, (select id from appended), (select at from appended)`,
+         select (select count(*) from changed)::int as updated, (select id from appended), (select at from appended),
+           (select status from executions where id = $1) as execution`,
         [...params, ...eventValues],
       );
-      const { updated, id: eventId, at } = rows[0]!;
+      const { updated, id: eventId, at, execution } = rows[0]!;
+      if (execution !== null) told.execution?.(ExecutionStatus.parse(execution));
       if (updated === 0) return false;
       if (eventId === null || at === null) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
       // Parsed once, before it was stored: only its id and time come back.

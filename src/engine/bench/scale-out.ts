@@ -10,10 +10,12 @@
  * `--quick`: smaller runs. BENCH_ROUNDS (1; 2 with --quick): one and two processes measured in turn
  * that many times, and the ratio two/one of each round printed: on a shared machine compare the
  * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
+ * BENCH_WARM_UP=0: no warm-up round. BENCH_ONE_PROCESS_WORKERS=8: the single process runs 8 executions at once, as two do.
+ * Each scenario also prints where the CPU went (cost.ts): per transition, cores busy, the machine's bound, statements.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PipelineDraft } from '../../shared/domain/pipeline';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
@@ -22,6 +24,7 @@ import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
 import { traceJobs } from './trace-jobs';
+import { autogroup, beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -33,10 +36,13 @@ const CHAIN_STAGES = Number(process.env.BENCH_CHAIN_STAGES ?? (quick ? 100 : 150
 const JOB_EXECUTIONS = Number(process.env.BENCH_JOB_EXECUTIONS ?? (quick ? 30 : 50));
 const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 10 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 1));
+// BENCH_WARM_UP=0: measure from the processes' first execution, V8 still compiling the hot paths.
+const WARM_UP = process.env.BENCH_WARM_UP !== '0';
 const root = resolve(import.meta.dirname, '../../..');
 // BENCH_TRACE=1: the processes note each claim, release, wake and job exit, and each job scenario
 // prints where a job stage's time went after its job exited (trace-jobs.ts).
 const TRACE = process.env.BENCH_TRACE ? join(mkdtempSync(join(tmpdir(), 'kiln-bench-trace-')), 'trace') : undefined;
+const CORES = availableParallelism();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
@@ -48,10 +54,16 @@ async function engines(t: TestDatabase, n: number): Promise<ChildProcess[]> {
           ...process.env,
           DATABASE_URL: t.url,
           KILN_OWNER: `p${i}`,
+          // BENCH_ONE_PROCESS_WORKERS=8: one process with as many executions in flight as two (4 each):
+          // tells contention between processes from the cost of more transactions at once.
+          ...(n === 1 && process.env.BENCH_ONE_PROCESS_WORKERS ? { KILN_WORKERS: process.env.BENCH_ONE_PROCESS_WORKERS } : {}),
           KILN_JOBS_ROOT: mkdtempSync(join(tmpdir(), 'kiln-bench-jobs-')),
           ...(TRACE ? { KILN_TRACE: TRACE } : {}),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
+        // Its own session, as a deployed service has its own cgroup: with autogroup scheduling one session's
+        // processes share one fair share, so on a busy machine two engines got what one gets. BENCH_ONE_SESSION=1: not.
+        detached: process.env.BENCH_ONE_SESSION !== '1',
       });
       return new Promise<ChildProcess>((ok) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ok(child)));
     }),
@@ -64,25 +76,6 @@ async function stopAll(children: ChildProcess[]): Promise<number> {
   for (const c of children) c.stdout?.on('data', (d: Buffer) => (cpu += Number(/cpu-ms (\d+)/.exec(d.toString())?.[1] ?? 0)));
   await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((ok) => (c.once('exit', ok), c.kill('SIGTERM'))))));
   return cpu;
-}
-
-/**
- * CPU time (ms) the PostgreSQL backends of this database have used so far (Linux /proc, 100 ticks/s;
- * the bench's own polling connection included). With the engines' own time it tells whether two
- * processes can be faster at all: on 2 cores, not if one process already keeps both busy.
- */
-async function databaseCpuMs(t: TestDatabase): Promise<number> {
-  const { rows } = await t.db.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not on this machine (a remote server) or already gone.
-    }
-  }
-  return ticks * 10;
 }
 
 function chain(stages: number): unknown[] {
@@ -99,22 +92,15 @@ function jobs(count: number, command = 'true'): unknown[] {
   return Array.from({ length: count }, (_, j) => ({ refId: `j${j}`, type: 'runJob', name: `Job ${j}`, config: { command } }));
 }
 
-/** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
-async function run(t: TestDatabase, processes: number, stages: unknown[], count: number, oneAtATime = false) {
-  await createOwners(t.repos);
-  const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'bench', stages, concurrency: { limitConcurrent: false } }), 'ana');
-  const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
-  await starter.stop();
-  const children = await engines(t, processes);
-  const t0 = performance.now();
-  for (let i = 0; i < count; i += 1) {
-    const started = await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
-    // One at a time: a job stage's latency with nothing queued before it (what one person notices).
-    while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
-  }
+/** Waits until no execution is live; with `samples`, adds what the database's backends were doing at each poll. */
+async function allEnded(t: TestDatabase, samples?: Sample) {
   for (let polls = 0; ; polls += 1) {
-    const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
+    const { rows } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
     if (Number(rows[0]!.n) === 0) break;
+    if (samples) {
+      const { rows: sampled } = await t.db.query<Sample>(SAMPLE);
+      for (const k of ['active', 'locks', 'lwlocks'] as const) samples[k] += sampled[0]![k];
+    }
     if (polls === 3000) {
       // A minute in: say what is stuck rather than wait silently.
       const { rows: stuck } = await t.db.query(`select s.status, s.type, count(*) as n, max(e.lease_owner) as owner, bool_or(e.woken) as woken, max(e.wake_at)::text as wake
@@ -123,18 +109,57 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
     }
     await sleep(20);
   }
+}
+
+/** Starts `count` executions of a pipeline of `stages` from this process (whose engine never runs) and waits for the end. */
+async function run(t: TestDatabase, processes: number, stages: unknown[], count: number, oneAtATime = false) {
+  await createOwners(t.repos);
+  const p = await t.repos.pipelines.create(PipelineDraft.parse({ application: 'web', name: 'bench', stages, concurrency: { limitConcurrent: false } }), 'ana');
+  const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
+  await starter.stop();
+  const postmaster = await postmasterOf(t);
+  const children = await engines(t, processes);
+  // Warm-up: each worker of each process runs one execution first, and only what follows is measured.
+  if (WARM_UP) {
+    for (let i = 0; i < processes * 4; i += 1) await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+    await allEnded(t);
+    await Promise.all(children.map((c) => new Promise((ok) => (c.stdout!.on('data', (d: Buffer) => d.toString().includes('counting') && ok(c)), c.kill('SIGUSR2')))));
+  }
+  const since = new Date().toISOString();
+  const { rows: before } = await t.db.query<{ n: string; claims: string }>(
+    `/* bench */ select (select count(*) from events where type = 'stage.status') as n, (select coalesce(sum(lease_token), 0) from executions) as claims`,
+  );
+  const counting = await beginStatements(t);
+  const cpu0 = clusterCpuMs(postmaster);
+  const busy0 = machineBusyMs();
+  const t0 = performance.now();
+  const samples: Sample = { active: 0, locks: 0, lwlocks: 0 };
+  for (let i = 0; i < count; i += 1) {
+    const started = await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
+    // One at a time: a job stage's latency with nothing queued before it (what one person notices).
+    while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
+  }
+  await allEnded(t, samples);
   const seconds = (performance.now() - t0) / 1000;
-  const dbCpu = await databaseCpuMs(t);
+  const cpu1 = clusterCpuMs(postmaster);
+  const busy1 = machineBusyMs();
+  const machineBusy = busy0 === undefined || busy1 === undefined ? undefined : busy1 - busy0;
+  const dbCpu = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  const statements = counting ? await endStatements(t) : undefined;
   const engineCpu = await stopAll(children);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
-  const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED'`);
-  const { rows: lat } = await t.db.query<{ ms: number }>(`select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' order by 1`);
+  const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED' and created_at >= $1`, [since]);
+  const { rows: lat } = await t.db.query<{ ms: number }>(
+    `select extract(epoch from (ended_at - started_at)) * 1000 as ms from execution_stages where type = 'runJob' and started_at >= $1 order by 1`,
+    [since],
+  );
   // Where a job stage's time goes: stage start → launch record, launch → Kiln saw the exit, exit → stage ended.
   const { rows: phases } = await t.db.query<{ p: string; p50: number; p99: number }>(
     `select p, percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99 from (
        select unnest(array['start→launch', 'launch→exit', 'exit→stage end']) as p,
               unnest(array[extract(epoch from (j.launched_at - s.started_at)), extract(epoch from (j.ended_at - j.launched_at)), extract(epoch from (s.ended_at - j.ended_at))]) * 1000 as ms
-       from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt) x group by p order by p desc`,
+       from execution_stages s join job_runs j on j.execution_id = s.execution_id and j.ref_id = s.ref_id and j.attempt = s.attempt where s.started_at >= $1) x group by p order by p desc`,
+    [since],
   );
   const profile = phases.map((r) => `${r.p} p50 ${Number(r.p50).toFixed(0)}/p99 ${Number(r.p99).toFixed(0)} ms`).join(', ');
   if (TRACE) console.log(await traceJobs(TRACE, t));
@@ -142,30 +167,65 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
   return {
     seconds,
-    transitions: Number(rows[0]!.n),
+    transitions: Number(rows[0]!.n) - Number(before[0]!.n),
     failed: Number(failed[0]!.n),
     latency: lat.map((r) => Number(r.ms)),
     profile,
-    claims: Number(claimed[0]!.n) / count,
+    claims: (Number(claimed[0]!.n) - Number(before[0]!.claims)) / count,
     engineCpu,
     dbCpu,
+    statements,
+    samples,
+    machineBusy,
   };
 }
 
-async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<{ perSecond: number; p50: number; p99: number }> {
+type Measured = { perSecond: number; p50: number; p99: number; transitionsPerSecond: number; cpuPerTransition: number | undefined };
+
+async function scenario(name: string, processes: number, stages: unknown[], count: number, oneAtATime = false): Promise<Measured> {
   const t = await openTestDatabase();
   try {
     const r = await run(t, processes, stages, count, oneAtATime);
     const lat = r.latency.length
       ? `, job stage latency p50 ${percentile(r.latency, 50).toFixed(0)} ms, p99 ${percentile(r.latency, 99).toFixed(0)} ms, > 0.9 s: ${r.latency.filter((x) => x > 900).length}/${r.latency.length} (${r.profile})`
       : '';
+    const perSecond = r.transitions / r.seconds;
     console.log(
-      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${(r.transitions / r.seconds).toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution, CPU per transition: engine processes ${(r.engineCpu / r.transitions).toFixed(2)} ms, PostgreSQL ${(r.dbCpu / r.transitions).toFixed(2)} ms${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+      `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${perSecond.toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
-    return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99) };
+    const cpu = r.dbCpu === undefined ? undefined : (r.engineCpu + r.dbCpu) / r.transitions;
+    console.log(`  ${costLine(r, cpu, perSecond)}`);
+    return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99), transitionsPerSecond: perSecond, cpuPerTransition: cpu };
   } finally {
     await t.close();
   }
+}
+
+/**
+ * Where the CPU went: Kiln's and PostgreSQL's per transition, how many cores they kept busy, and the
+ * bound the machine sets: its cores ÷ CPU per transition is the most transitions/s any number of
+ * processes could reach at this cost. Measured near the bound: the machine is full, not Kiln idle.
+ */
+function costLine(r: Awaited<ReturnType<typeof run>>, cpu: number | undefined, perSecond: number): string {
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const engine = `engine ${ms(r.engineCpu / r.transitions)}`;
+  if (cpu === undefined) return `CPU per transition: ${engine}, PostgreSQL not measured (not on this machine)`;
+  const wall = r.seconds * 1000;
+  const bound = (CORES * 1000) / cpu;
+  const others = r.machineBusy === undefined ? '' : `, the whole machine ${(r.machineBusy / wall).toFixed(2)} (others' work included)`;
+  const st = r.statements;
+  const statements = st
+    ? `; statements per transition ${(st.total / r.transitions).toFixed(2)} (most run: ${st.top.map((x) => `${(x.calls / r.transitions).toFixed(2)} ${x.query}`).join(' | ')}; most time: ${st.slowest.map((x) => `${(x.ms / r.transitions).toFixed(3)} ms ${x.query}`).join(' | ')})`
+    : '; statements not measured (no pg_stat_statements)';
+  const s = r.samples;
+  const waits = s.active
+    ? `; backends waiting on a lock ${((100 * s.locks) / s.active).toFixed(0)} %, on an LWLock ${((100 * s.lwlocks) / s.active).toFixed(0)} % of active samples`
+    : '';
+  return (
+    `CPU per transition: ${engine} + PostgreSQL ${ms(r.dbCpu! / r.transitions)} = ${ms(cpu)} (${(1000 / cpu).toFixed(0)} transitions per CPU-second); ` +
+    `Kiln + PostgreSQL kept ${((r.engineCpu + r.dbCpu!) / wall).toFixed(2)} of ${CORES} cores busy${others}; machine bound ${CORES} cores / ${ms(cpu)} = ${bound.toFixed(0)} transitions/s, ` +
+    `measured ${perSecond.toFixed(0)} (${((100 * perSecond) / bound).toFixed(0)} % of it)${statements}${waits}`
+  );
 }
 
 /** Two processes on a long chain each; one is killed -9; how long until its executions move again. */
@@ -210,18 +270,28 @@ const median = (xs: number[]) => {
 /** One and two processes in turn, ROUNDS times; prints the ratio two/one of each round and their median. */
 async function compare(id: string, name: string, stages: unknown[], count: number, goal: string) {
   const ratios: number[] = [];
+  const efficiency: number[] = [];
   const p99s: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const one = await scenario(name, 1, stages, count);
     const two = await scenario(name, 2, stages, count);
     ratios.push(two.perSecond / one.perSecond);
+    // Transitions per CPU-second, two ÷ one: below 1, the second process costs more than it brings (contention).
+    if (one.cpuPerTransition && two.cpuPerTransition) efficiency.push(one.cpuPerTransition / two.cpuPerTransition);
     if (Number.isFinite(two.p99)) p99s.push(two.p99);
   }
   console.log(`${name}: two processes / one = ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)}; goal ${goal})`);
+  if (efficiency.length) {
+    console.log(
+      `${name}: transitions per CPU-second, two processes / one = ${efficiency.map((r) => r.toFixed(2)).join(', ')} (median ${median(efficiency).toFixed(2)}; 1 = no CPU lost to contention)`,
+    );
+    bench(`scale-out-${id}-efficiency`, `${name}: transitions per CPU-second two processes ÷ one`, median(efficiency), '×');
+  }
   bench(`scale-out-${id}`, `${name}: executions/s two processes ÷ one`, median(ratios), '×');
   if (p99s.length) bench(`scale-out-${id}-p99`, `${name}: job stage latency p99, two processes`, median(p99s), 'ms');
 }
 
+console.log(`${CORES} cores; ${autogroup()}`);
 const only = process.env.BENCH_ONLY; // 'engine', 'jobs', 'slow-jobs', 'latency' or 'resume'
 if (!only || only === 'engine') await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
 if (!only || only === 'jobs') await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');

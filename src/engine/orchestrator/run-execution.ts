@@ -73,7 +73,12 @@ export async function advanceExecution(id: string, runDeps: RunDeps): Promise<Ne
       data: { refId: s.refId, status, previous, ...(patch.error ? { error: patch.error } : {}) },
     };
     let stored: KilnEvent | undefined;
-    const told = status !== previous ? { event, stored: (written: KilnEvent) => (stored = written) } : undefined;
+    // The status comes back with the write: on a chain of quick stages, no separate re-read every STATUS_RECHECK_MS.
+    const seen = (now: ExecutionStatus) => {
+      execution.status = now;
+      statusReadAt = performance.now();
+    };
+    const told = status !== previous ? { event, stored: (written: KilnEvent) => (stored = written), execution: seen } : undefined;
     if (!(await repos.executions.updateStage(e.id, s.refId, { ...patch, status }, { status: s.status, lease: deps.lease }, told))) throw new StaleStage(s.refId);
     // The loaded copy follows every write, so one advance reads the execution once, not once a round.
     Object.assign(s, JSON.parse(JSON.stringify({ ...patch, status })) as Partial<StageExecution>);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Repositories } from '../../db/types';
 import type { KilnEvent } from '../../shared/api/events';
 import { createEventBus } from '../events/event-bus';
@@ -21,6 +21,8 @@ function countingAppends(base: Repositories, appended: string[]): Repositories {
 }
 
 describe('a stage transition', () => {
+  afterEach(() => void vi.useRealTimers());
+
   it('stores its stage.status event in the same statement as the stage write: one round trip per transition, the live log complete', async () => {
     const appended: string[] = [];
     const repos = countingAppends(t.repos, appended);
@@ -53,5 +55,35 @@ describe('a stage transition', () => {
     expect(await t.repos.executions.updateStage(id, 'w', { status: 'SUCCEEDED' }, { status: 'RUNNING' }, told)).toBe(true);
     expect(stored.map((e) => e.data)).toEqual([{ refId: 'w', status: 'SUCCEEDED', previous: 'RUNNING' }]);
     expect((await t.repos.events.after(0, { executionId: id }, 1000)).at(-1)?.id).toBe(stored[0]!.id);
+  });
+
+  it('sees a pause made during a chain with its next stage write, not in a status read of its own, however long writes take', async () => {
+    let id = '';
+    const statusReads: string[] = [];
+    const base = t.repos;
+    const repos: Repositories = {
+      ...base,
+      executions: {
+        ...base.executions,
+        status: (execution) => (statusReads.push(execution), base.executions.status(execution)),
+        updateStage: async (...args) => {
+          // A loaded database: each write takes longer than the engine waits before re-reading the status
+          // (the engine's clock for that is performance.now(), moved here and nowhere else).
+          vi.advanceTimersByTime(30);
+          // Paused by a person just as s2 ends: the write of s2's end is the first to see it.
+          if (args[1] === 's2' && args[2].status === 'SUCCEEDED') await base.executions.updateExecution(id, { status: 'PAUSED' }, { status: ['RUNNING'] });
+          return base.executions.updateStage(...args);
+        },
+      },
+    };
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const engine = t.engine({ repos, events: createEventBus(repos) });
+    id = (await engine.start(await t.pipeline(chain(6)), MANUAL)).id;
+    await engine.tick();
+    vi.useRealTimers();
+    const after = (await t.repos.executions.get(id))!;
+    expect(after.status).toBe('PAUSED');
+    expect(after.stages.map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
+    expect(statusReads).toEqual([]);
   });
 });
