@@ -15,11 +15,29 @@ export type Bench = {
 };
 
 const tsx = (file: string, ...args: string[]) => ['npx', 'tsx', file, ...args];
+/** A bench run against a throwaway PostgreSQL (with-postgres.sh), which it finds in BENCH_DATABASE_URL. */
+const onPostgres = (file: string) => ['bash', 'src/tools/with-postgres.sh', 'bash', '-c', 'BENCH_DATABASE_URL="$KILN_TEST_DATABASE_URL" exec npx tsx "$0" "$@"', file];
 
 export const BENCHES: Bench[] = [
   { name: 'bundle', command: ['bash', '-c', 'npx vite build --logLevel warn && npx tsx src/tools/bench-bundle.ts'], runs: 1, timeoutSec: 300 },
   { name: 'bff-throughput', command: tsx('src/server/bench/throughput.ts'), quick: { args: ['--quick'] }, runs: 1, timeoutSec: 400 },
   { name: 'engine-transitions', command: tsx('src/engine/bench/transitions.ts'), quick: { env: { BENCH_STAGES: '300', BENCH_EXECUTIONS: '10000' } }, timeoutSec: 300 },
+  // The same engine and BFF on a throwaway PostgreSQL (with-postgres.sh), and two engine processes sharing it.
+  {
+    name: 'engine-transitions-postgres',
+    command: onPostgres('src/engine/bench/transitions.ts'),
+    quick: { env: { BENCH_STAGES: '300', BENCH_EXECUTIONS: '10000' } },
+    timeoutSec: 300,
+  },
+  { name: 'bff-throughput-postgres', command: onPostgres('src/server/bench/throughput.ts'), quick: { args: ['--quick'] }, runs: 1, timeoutSec: 400 },
+  {
+    name: 'scale-out',
+    command: onPostgres('src/engine/bench/scale-out.ts'),
+    env: { KILN_PG_STAT_STATEMENTS: 'on' },
+    quick: { args: ['--quick'], env: { BENCH_ROUNDS: '1' } },
+    runs: 1,
+    timeoutSec: 900,
+  },
   { name: 'registry-catch-up', command: tsx('src/engine/bench/registry-catch-up.ts'), quick: { env: { BENCH_VERSIONS: '200', BENCH_TRIGGERS: '20' } }, timeoutSec: 300 },
   { name: 'sse-clients', command: tsx('src/server/bench/sse-clients.ts'), quick: { env: { BENCH_CLIENTS: '5000', BENCH_SECONDS: '3' } }, timeoutSec: 300 },
   { name: 'load-balancer', command: tsx('src/engine/cloud/bench/load-balancer.ts'), quick: { args: ['500'] }, runs: 1, timeoutSec: 180 },
