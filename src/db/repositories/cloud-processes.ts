@@ -23,6 +23,12 @@ export interface CloudProcessRepository {
    */
   acquireLease(owner: string, ttlMs: number, takeFrom?: string, lease?: string): Promise<boolean>;
   leaseHolder(lease?: string): Promise<string | undefined>;
+  /**
+   * Whether the lease may be taken now (nobody holds it, it ran out, or its holder's process died:
+   * its presence lock is free, migration 310), and by whom it is held: a read, cheap enough for a
+   * process standing by to ask often.
+   */
+  leaseState(lease?: string): Promise<{ holder: string | undefined; free: boolean }>;
   releaseLease(owner: string, lease?: string): Promise<void>;
 }
 
@@ -54,6 +60,8 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
         `insert into local_cloud_lease (id, owner, expires_at) values ($4, $1, now() + make_interval(secs => $2 / 1000.0))
          on conflict (id) do update set owner = excluded.owner, expires_at = excluded.expires_at
            where local_cloud_lease.owner = excluded.owner or local_cloud_lease.expires_at < now() or local_cloud_lease.owner = $3
+             -- Its holder died (kill -9, a crash, a cut network): taken over at once, not when the lease runs out.
+             or kiln_owner_gone(local_cloud_lease.owner)
          returning owner`,
         [owner, ttlMs, takeFrom ?? null, lease],
       );
@@ -63,6 +71,14 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
     async leaseHolder(lease = 'local') {
       const { rows } = await db.query<{ owner: string }>('select owner from local_cloud_lease where id = $1', [lease]);
       return rows[0]?.owner;
+    },
+
+    async leaseState(lease = 'local') {
+      const { rows } = await db.query<{ owner: string; free: boolean }>(
+        'select owner, expires_at < now() or kiln_owner_gone(owner) as free from local_cloud_lease where id = $1',
+        [lease],
+      );
+      return { holder: rows[0]?.owner, free: rows[0]?.free ?? true };
     },
 
     async releaseLease(owner, lease = 'local') {

@@ -3,6 +3,9 @@ import { hostname } from 'node:os';
 import type { Repositories } from '../../db/types';
 import { isAlive } from './instance-process';
 
+/** How often a process standing by looks whether the holder's lease ran out or its process died. */
+const STANDBY_LOOK_MS = 250;
+
 /** Lease owners are `host:pid:nonce`, so a process can tell that a holder on its own machine has died. */
 export const leaseOwnerName = (nonce: string) => `${hostname()}:${process.pid}:${nonce}`;
 
@@ -42,12 +45,13 @@ export function createLeadership(deps: {
   const attempt = async () => {
     if (closed || leading) return;
     const { cloudProcesses } = deps.repos;
-    if (!(await cloudProcesses.acquireLease(owner, leaseMs, undefined, lease))) {
-      // A Kiln restarted after a crash need not wait out its predecessor's lease.
-      const holder = await cloudProcesses.leaseHolder(lease);
-      if (!deadOnThisHost(holder) || !(await cloudProcesses.acquireLease(owner, leaseMs, holder, lease))) return;
-      deps.log(`took over ${what} from ${holder}, which is no longer running`);
-    }
+    // A read first: standing by, this runs every quarter second.
+    const { holder, free } = await cloudProcesses.leaseState(lease);
+    // A Kiln restarted after a crash need not wait out its predecessor's lease.
+    const dead = !free && deadOnThisHost(holder);
+    if (!free && !dead) return;
+    if (!(await cloudProcesses.acquireLease(owner, leaseMs, dead ? holder : undefined, lease))) return;
+    if (holder !== undefined && holder !== owner) deps.log(`took over ${what} from ${holder}: its lease ran out or its process is gone`);
     if (standby) clearInterval(standby);
     standby = undefined;
     leading = true;
@@ -60,6 +64,9 @@ export function createLeadership(deps: {
       throw err;
     }
   };
+  // A holder that died is seen by its presence lock (migration 310) at the next look, not when its
+  // lease runs out: standing by looks often, with a read.
+  const standbyMs = Math.max(50, Math.min(STANDBY_LOOK_MS, leaseMs / 3));
 
   return {
     get leading() {
@@ -69,7 +76,7 @@ export function createLeadership(deps: {
       await attempt();
       if (!leading) {
         deps.log(`another Kiln process runs ${what}; this one stands by to take over`);
-        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), Math.max(50, leaseMs / 3));
+        standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), standbyMs);
       }
     },
     /** Called on every tick of the leader. */
@@ -79,7 +86,7 @@ export function createLeadership(deps: {
       deps.log(`lost the lease on ${what} to another Kiln process; it manages the instances now`);
       leading = false;
       await deps.onLose();
-      if (!closed) standby = setInterval(() => void attempt(), Math.max(50, leaseMs / 3));
+      if (!closed) standby = setInterval(() => void attempt().catch((err: unknown) => deps.log(`taking over ${what}: ${String(err)}`)), standbyMs);
     },
     /**
      * The leader's supervision: `tick` every `ms` (health checks, healing), then the lease renewed —
