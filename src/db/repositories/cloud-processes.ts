@@ -1,4 +1,4 @@
-import type { Queryable } from '../types';
+import type { Session } from '../types';
 
 /** The child process behind one local-cloud instance. */
 export interface CloudProcess {
@@ -26,9 +26,10 @@ export interface CloudProcessRepository {
    * acquireLease for a leader that self-fences: with `graceMs`, a holder that has joined presence
    * (migration 310) may be taken over `graceMs` after this renewal once its process is gone, not only
    * when the lease runs out. Undefined if not held; else `present`: whether that shorter bound
-   * applies, so the holder stops acting within `graceMs` of this call unless it renews again.
+   * applies, so the holder stops acting within `graceMs` of this call unless it renews again; and
+   * `alone`: this database has no other process (PGlite), so nobody can take the lease over at all.
    */
-  holdLease(owner: string, opts: { ttlMs: number; graceMs?: number; takeFrom?: string | undefined; lease?: string }): Promise<{ present: boolean } | undefined>;
+  holdLease(owner: string, opts: { ttlMs: number; graceMs?: number; takeFrom?: string | undefined; lease?: string }): Promise<{ present: boolean; alone: boolean } | undefined>;
   leaseHolder(lease?: string): Promise<string | undefined>;
   /**
    * Whether the lease may be taken now (nobody holds it, it ran out, or its holder's process is gone
@@ -38,7 +39,7 @@ export interface CloudProcessRepository {
   releaseLease(owner: string, lease?: string): Promise<void>;
 }
 
-export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
+export function cloudProcessRepository(db: Session): CloudProcessRepository {
   // One row per lease: 'local' (the local cloud), 'docker:<account>' (one container account).
   const holdLease: CloudProcessRepository['holdLease'] = async (owner, { ttlMs, graceMs, takeFrom, lease = 'local' }) => {
     // Insert, or take over an expired lease or a gone holder's, or renew our own: one statement, so two
@@ -55,7 +56,7 @@ export function cloudProcessRepository(db: Queryable): CloudProcessRepository {
        returning gone_after is not null as present`,
       [owner, ttlMs, takeFrom ?? null, lease, graceMs ?? null],
     );
-    return rows[0] ? { present: rows[0].present } : undefined;
+    return rows[0] ? { present: rows[0].present, alone: db.driver === 'pglite' } : undefined;
   };
 
   return {

@@ -34,7 +34,7 @@ function deadOnThisHost(holder: string | undefined): boolean {
  * PRESENCE_GRACE_MS when the holder had joined presence, else when its lease runs out.
  *
  * The holder acts only while its last renewal holds on its own clock (`leading`): the grace when it
- * can be called gone, the lease otherwise. So a holder whose renewals stall or fail (a loaded
+ * can be called gone, the lease otherwise (without bound on PGlite, where no other process can be). So a holder whose renewals stall or fail (a loaded
  * machine, a database out of reach) stops acting before anyone may take over, instead of running on
  * beside its successor until a renewal finally comes back.
  */
@@ -81,7 +81,9 @@ export function createLeadership(deps: {
     const held = await deps.repos.cloudProcesses.holdLease(owner, { ttlMs: leaseMs, graceMs, takeFrom, lease });
     if (!held) return false;
     present = held.present;
-    validUntil = sentAt + (present ? graceMs : leaseMs);
+    // Alone on its database (PGlite), no one can take over: no bound, and a renewal held up behind the
+    // embedded database's work on this very thread must not make the leader refuse its own.
+    validUntil = held.alone ? Number.POSITIVE_INFINITY : sentAt + (present ? graceMs : leaseMs);
     return true;
   };
 
