@@ -35,6 +35,7 @@ import { executionLogCursorSchema } from './migrations/270-execution-log-cursor'
 import { imageClaimsSchema } from './migrations/275-image-claims';
 import { accountMetricsSchema } from './migrations/295-account-metrics';
 import { enginePresenceSchema } from './migrations/310-engine-presence';
+import { leasePresenceGraceSchema } from './migrations/325-lease-presence-grace';
 import { bakeNowAnchorsSchema } from './migrations/320-bake-now-anchors';
 import type { Session } from './types';
 
@@ -89,6 +90,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accountMetricsSchema,
   enginePresenceSchema,
   bakeNowAnchorsSchema,
+  leasePresenceGraceSchema,
 ];
 
 /**

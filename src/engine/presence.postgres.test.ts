@@ -20,7 +20,12 @@ describe('a Kiln process that dies on PostgreSQL', () => {
     const signals = createPostgresSignals({ databaseUrl: env.url, query: (sql, params) => db.query(sql, params) });
     try {
       const gone = async (owner: string) => (await db.query<{ g: boolean }>('select kiln_owner_gone($1) as g', [owner])).rows[0]!.g;
-      const lockOf = async () => (await db.query<{ pid: number }>(`select pid from pg_locks where locktype = 'advisory' and classid = ${PRESENCE_LOCK_CLASS} and granted`)).rows;
+      const lockOf = async () =>
+        (
+          await db.query<{ pid: number }>(
+            `select pid from pg_locks where locktype = 'advisory' and classid = ${PRESENCE_LOCK_CLASS} and granted and database = (select oid from pg_database where datname = current_database())`,
+          )
+        ).rows;
       await signals.ready();
       signals.join?.('a');
       for (let i = 0; i < 100 && (await lockOf()).length === 0; i += 1) await sleep(50);
@@ -40,7 +45,12 @@ describe('a Kiln process that dies on PostgreSQL', () => {
       expect(await other.executions.claim('b', new Date(), 30_000, 1)).toEqual([]); // 'a' is alive and holds it
 
       // A's connection dies (kill -9): PostgreSQL releases its lock with it, and B may claim now.
-      await db.query('select pg_terminate_backend(pid) from pg_locks where locktype = $1 and classid = $2 and granted', ['advisory', PRESENCE_LOCK_CLASS]);
+      // Only this test's database: other test files on the same server hold presence locks of their own.
+      await db.query(
+        `select pg_terminate_backend(pid) from pg_locks
+         where locktype = $1 and classid = $2 and granted and database = (select oid from pg_database where datname = current_database())`,
+        ['advisory', PRESENCE_LOCK_CLASS],
+      );
       for (let i = 0; i < 40 && !(await gone('a')); i += 1) await sleep(25);
       expect(await gone('a')).toBe(true);
       const taken = await other.executions.claim('b', new Date(), 30_000, 1);

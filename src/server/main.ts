@@ -1,4 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from './app';
 import { ConfigError, readConfig } from './config';
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
   await images.load();
   // Build stages cached by earlier runs: the same policy as after each bake (stage-cache.ts), in the background.
   void pruneStageCacheNow(bakeryPaths(config.dataDir), repos, new Date(), (line) => log(`stage cache: ${line}`));
-  const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, log: (line) => log(`cloud: ${line}`) });
+  // One name for this process in the local cloud's lease and in the engine's presence (migration 310):
+  // when this process dies, another takes the local cloud over at once, as it does its executions.
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, owner, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
   // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.
   const outbound = { allow: config.outboundAllow, ownPorts: new Set(config.port > 0 ? [config.port] : []) };
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     jobSandbox,
     cloud: providers,
     leadsCloud: () => cloud.leading,
+    owner,
     ...(signals ? { signals } : {}),
     onError: (err) => process.stderr.write(`[kiln] engine: ${String(err)}\n`),
   });

@@ -60,6 +60,11 @@ export function createRuntime(deps: {
   /** Called whenever routable instances may have changed. */
   onRoutesChanged: () => unknown;
   log: (line: string) => void;
+  /**
+   * Whether this process may act on the instances now (its lease still covers it, local-lease.ts):
+   * a pass started by an instance's event rather than the leader's tick checks it too.
+   */
+  acting?: () => boolean;
 }) {
   const { repos, timings } = deps;
   const groups = new Map<string, LiveGroup>();
@@ -223,7 +228,7 @@ export function createRuntime(deps: {
 
   /** One pass over one group: check health, then heal to desired capacity. */
   async function reconcileOnce(g: LiveGroup): Promise<void> {
-    if (g.destroying) return;
+    if (g.destroying || deps.acting?.() === false) return;
     await Promise.all(g.instances.map((i) => check(g, i)));
     await healToCapacity(g, {
       launch,

@@ -93,7 +93,9 @@ export function createLocalCloud(options: LocalCloudOptions): LocalCloud {
     routesOf: (lb) => routesFrom(runtime.groups)(lb),
   });
   const route = () => balancers.route();
-  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: () => route(), log });
+  // Acting only while the lease covers this process: an instance's own events start passes too.
+  const acting = () => leadership.leading;
+  const runtime = createRuntime({ repos, images, ports, metadata, instancesDir: join(options.dataDir, 'instances'), timings, onRoutesChanged: route, log, acting });
 
   /** A group's health path after a restart: its image may be gone from the catalogue (then its balancer's path). */
   const healthPathOf = (sg: ServerGroup): Promise<string> => {
