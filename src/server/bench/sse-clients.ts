@@ -4,13 +4,13 @@
  * Prints the latency from publish to a client parsing the line (p50/p95/p99/max), the deliveries,
  * and the server's resident memory per open stream (RSS after all connected minus before, after a GC).
  * The clients run in a child process (so their parsing does not slow the server's event loop) and
- * compare wall-clock times on the same machine (loopback only).
+ * compare wall-clock times on the same machine (loopback only). They share its cores with the
+ * server, so they read with raw sockets (sse-bench-stream.ts); BENCH_CLIENT=http for node:http.
  *   npx tsx src/server/bench/sse-clients.ts
  *   BENCH_DATABASE_URL=postgres://… npx tsx src/server/bench/sse-clients.ts
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +24,14 @@ import { buildApp } from '../app';
 import { createToken } from '../auth/sessions';
 import { percentile } from '../../shared/percentile';
 import { topFrames, type CpuProfile } from './profile-summary';
+import { openStream, type StreamKind } from './sse-bench-stream';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LINES_PER_EVENT = 10;
+/** The clients' build (sse-bench-stream.ts): a raw socket (`net`, the default) or node:http as before (`http`). */
+const CLIENT: StreamKind = process.env.BENCH_CLIENT === 'http' ? 'http' : 'net';
 /** Streams being opened at once. */
 const CONNECTING = 200;
 
@@ -43,34 +46,10 @@ function collect(): void {
 /** Child: open the streams, note when each published line arrives, report the latencies. */
 async function clients(url: string, token: string, count: number): Promise<void> {
   const latencies: number[] = [];
-  let open = 0;
-  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const requests: http.ClientRequest[] = [];
-  const connect = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
-        res.setEncoding('utf8');
-        let buffer = '';
-        res.on('data', (chunk: string) => {
-          const arrived = now();
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (!data) continue;
-            const sent = /"sent (\d+(?:\.\d+)?)/.exec(data);
-            if (sent) latencies.push(arrived - Number(sent[1]));
-          }
-        });
-        open += 1;
-        resolve();
-      });
-      req.on('error', reject);
-      requests.push(req);
-    });
+  const streams: Array<{ close: () => void }> = [];
+  const connect = async () => {
+    streams.push(await openStream(CLIENT, url, token, latencies));
+  };
   // A few hundred connecting at a time, as browsers arriving over a while would: 5,000 SYNs in one
   // burst overflow the listen queue and the kernel resets some, which measures the kernel, not Kiln.
   let next = 0;
@@ -81,12 +60,12 @@ async function clients(url: string, token: string, count: number): Promise<void>
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONNECTING, count) }, opener));
-  if (open !== count) throw new Error(`${open} of ${count} streams opened`);
+  if (streams.length !== count) throw new Error(`${streams.length} of ${count} streams opened`);
   const cpuAtReady = process.cpuUsage();
   process.send?.({ type: 'ready' });
   process.on('message', (m: { type: string }) => {
     if (m.type !== 'report') return;
-    for (const r of requests) r.destroy();
+    for (const s of streams) s.close();
     const cpu = process.cpuUsage(cpuAtReady);
     process.send?.({ type: 'latencies', latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
   });
@@ -159,7 +138,7 @@ async function main(): Promise<void> {
   child.kill();
   const sorted = latencies.sort((a, b) => a - b);
   console.log(
-    `SSE fan-out: ${CLIENTS} clients on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`,
+    `SSE fan-out: ${CLIENTS} clients (${CLIENT}) on one BFF process (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), ${RATE} log events/s × ${SECONDS} s, ${LINES_PER_EVENT} lines each`,
   );
   console.log(`  connect all clients: ${connectMs.toFixed(0)} ms`);
   console.log(`  server RSS per open stream: ${rssPerStreamKb.toFixed(1)} KB`);
