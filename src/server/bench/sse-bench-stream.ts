@@ -17,27 +17,37 @@ export type StreamKind = 'net' | 'http';
 const now = () => performance.timeOrigin + performance.now();
 const STAMP = '"sent ';
 
-/** Every stamp in the complete messages of `text` (up to its last blank line); the rest is returned to wait for more bytes. */
-function stamps(text: string, arrived: number, latencies: number[]): string {
+const DUE = ' due ';
+
+/** Per delivered event: ms since publish() was called, and since the event was due (see sse-clients.ts). */
+export interface Latencies {
+  sent: number[];
+  due: number[];
+}
+
+/** Every stamp (`"sent <ms> due <ms>`) in the complete messages of `text` (up to its last blank line); the rest is returned to wait for more bytes. */
+function stamps(text: string, arrived: number, latencies: Latencies): string {
   const end = text.lastIndexOf('\n\n');
   if (end < 0) return text;
   let at = text.indexOf(STAMP);
   while (at >= 0 && at < end) {
-    latencies.push(arrived - Number.parseFloat(text.slice(at + STAMP.length, at + STAMP.length + 24)));
-    at = text.indexOf(STAMP, at + STAMP.length);
+    const due = text.indexOf(DUE, at);
+    latencies.sent.push(arrived - Number.parseFloat(text.slice(at + STAMP.length, due)));
+    latencies.due.push(arrived - Number.parseFloat(text.slice(due + DUE.length, due + DUE.length + 24)));
+    at = text.indexOf(STAMP, due);
   }
   return text.slice(end + 2);
 }
 
 /** Opens one stream; resolves once the server answered 200; `close` ends it. */
-export function openStream(kind: StreamKind, url: string, token: string, latencies: number[]): Promise<{ close: () => void }> {
+export function openStream(kind: StreamKind, url: string, token: string, latencies: Latencies): Promise<{ close: () => void }> {
   return kind === 'net' ? openNet(new URL(url), token, latencies) : openHttp(url, token, latencies);
 }
 
 /** One read buffer for every raw stream: each read is scanned before the next one lands in it. */
 const readBuffer = Buffer.alloc(64 * 1024);
 
-function openNet(url: URL, token: string, latencies: number[]): Promise<{ close: () => void }> {
+function openNet(url: URL, token: string, latencies: Latencies): Promise<{ close: () => void }> {
   return new Promise((resolve, reject) => {
     let headers = true;
     let pending = '';
@@ -70,7 +80,7 @@ function openNet(url: URL, token: string, latencies: number[]): Promise<{ close:
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 
-function openHttp(url: string, token: string, latencies: number[]): Promise<{ close: () => void }> {
+function openHttp(url: string, token: string, latencies: Latencies): Promise<{ close: () => void }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
@@ -85,8 +95,11 @@ function openHttp(url: string, token: string, latencies: number[]): Promise<{ cl
           buffer = buffer.slice(end + 2);
           const data = block.split('\n').find((l) => l.startsWith('data: '));
           if (!data) continue;
-          const sent = /"sent (\d+(?:\.\d+)?)/.exec(data);
-          if (sent) latencies.push(arrived - Number(sent[1]));
+          const stamp = /"sent (\d+(?:\.\d+)?) due (\d+(?:\.\d+)?)/.exec(data);
+          if (stamp) {
+            latencies.sent.push(arrived - Number(stamp[1]));
+            latencies.due.push(arrived - Number(stamp[2]));
+          }
         }
       });
       resolve({ close: () => req.destroy() });
