@@ -1,46 +1,20 @@
 import type { EventFilter, KilnEvent } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
-import { batchesOf, type Batch, entryOf, KEEP_ALIVE, type Entry, type Reader } from './sse-frames';
-
-/** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
-export interface SseSink {
-  /**
-   * false = the socket's buffer is full: the message is queued, nothing more should be written until
-   * 'drain'. `chunk` is the same message framed as HTTP/1.1 chunks, encoded once for every client.
-   * One write may carry several events (those read together), each framed as in a write of its own.
-   */
-  write(text: string, chunk: Buffer): boolean;
-  once(event: 'drain', listener: () => void): unknown;
-  removeListener(event: 'drain', listener: () => void): unknown;
-  /** Closes the connection at once (a client that stopped reading). */
-  destroy(): void;
-}
-
-export interface HubOptions {
-  heartbeatMs: number;
-  pollMs: number;
-  pageSize: number;
-  /** Events of one topic kept in memory, so a client that fell behind or just connected joins without a read of its own. */
-  bufferSize: number;
-  /** A client whose socket stays full this long is closed; its EventSource reconnects with Last-Event-ID. */
-  slowClientMs: number;
-}
-
-interface Client extends Reader {
-  sink: SseSink;
-  /** The last event id this client has been given (or skipped as invisible). */
-  lastId: number;
-  state: 'live' | 'catching' | 'blocked' | 'closed';
-  onError: (err: unknown) => void;
-  slowTimer?: NodeJS.Timeout;
-  drain?: () => void;
-}
+import { batchesOf, type Batch, entryOf, type Frame, KEEP_ALIVE, type Entry } from './sse-frames';
+import type { Client, HubOptions, SseSink } from './sse-sink';
 
 /** Events per write while one stream catches up. */
 const CATCH_UP_EVENTS = 32;
 /** Bytes per write, about: more events than this (a flood of log lines) go in several writes. */
 const BATCH_BYTES = 256 * 1024;
+
+/**
+ * Streams written before the fan-out lets the event loop run. At 5,000 streams a fan-out is ~50 ms
+ * of write syscalls: events published meanwhile are then read together by the next pass and reach
+ * each stream in one write, instead of queueing behind the loop one fan-out each.
+ */
+const FANOUT_SLICE = 500;
 
 const topicKey = (filter: EventFilter) => `${filter.application ?? ''}|${filter.executionId ?? ''}`;
 
@@ -67,6 +41,8 @@ class Topic {
   private wantedSince = 0;
   private retry: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[];
+  /** Now, read once per pass rather than once per stream written: when a write counts as recent for the heartbeat. */
+  private clock = Date.now();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -93,9 +69,14 @@ class Topic {
     };
     this.timers = [
       setInterval(() => void this.pump(), options.pollMs),
+      // Every half interval, a keep-alive to the streams written nothing for half an interval: none
+      // stays silent longer than heartbeatMs, and streams an event just reached (all of them, on a
+      // busy topic) are not written 5,000 keep-alives in a burst that delays the next broadcast.
       setInterval(() => {
-        for (const c of this.clients) if (c.state === 'live' || c.state === 'catching') c.sink.write(KEEP_ALIVE.text, KEEP_ALIVE.chunk);
-      }, options.heartbeatMs),
+        this.clock = Date.now();
+        const quiet = this.clock - options.heartbeatMs / 2;
+        for (const c of this.clients) if ((c.state === 'live' || c.state === 'catching') && c.wroteAt <= quiet) this.write(c, KEEP_ALIVE);
+      }, options.heartbeatMs / 2),
     ];
   }
 
@@ -163,9 +144,13 @@ class Topic {
         if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
         // A page as few writes per client: events that queued up while the process was busy cost one write, not one each.
         const batches = batchesOf(entries, entries.length, BATCH_BYTES);
+        this.clock = Date.now();
+        let written = 0;
         for (const client of this.clients) {
           if (client.state !== 'live') continue;
           for (const batch of batches) if (!this.send(client, batch)) break;
+          // A client joining meanwhile starts at the head and one leaving is closed: send() skips both.
+          if (++written % FANOUT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         }
       }
     } catch (err) {
@@ -198,15 +183,21 @@ class Topic {
     if (batch.lastId <= client.lastId) return true;
     const frame = batch.frameFor(client);
     client.lastId = batch.lastId;
-    if (frame && !client.sink.write(frame.text, frame.chunk)) {
+    if (frame && !this.write(client, frame)) {
       this.block(client);
       return false;
     }
     return true;
   }
 
+  private write(client: Client, frame: Frame): boolean {
+    client.wroteAt = this.clock;
+    return client.sink.write(frame.text, frame.chunk);
+  }
+
   /** Catch-up writes: batches small enough that a socket filling up stops them soon, large enough to cost few writes. */
   private sendAll(client: Client, entries: readonly Entry[]): boolean {
+    this.clock = Date.now();
     for (const batch of batchesOf(entries, CATCH_UP_EVENTS, BATCH_BYTES)) if (!this.send(client, batch)) return false;
     return true;
   }
@@ -288,7 +279,7 @@ export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBu
         topics.set(key, topic);
       }
       const ahead = from > topic.headId;
-      const unsubscribe = topic.add({ sink, visible, scope, lastId: from, state: 'catching', onError });
+      const unsubscribe = topic.add({ sink, visible, scope, lastId: from, state: 'catching', onError, wroteAt: 0 });
       // The first read for a new topic (or a client ahead of it) happens now, not at the next poll. A
       // client at or behind the head joins from the buffer or its own read: 5,000 reconnecting after
       // a restart are not 5,000 reads of the log.
