@@ -1,8 +1,8 @@
-import type { EventFilter, KilnEvent } from '../../shared/api/events';
+import type { EventFilter } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
 import { batchesOf, type Batch, entryOf, type Frame, KEEP_ALIVE, type Entry } from './sse-frames';
-import type { Client, HubOptions, SseSink } from './sse-sink';
+import type { Client, EventHub, HubOptions } from './sse-sink';
 
 /** Events per write while one stream catches up. */
 const CATCH_UP_EVENTS = 32;
@@ -10,9 +10,9 @@ const CATCH_UP_EVENTS = 32;
 const BATCH_BYTES = 256 * 1024;
 
 /**
- * Streams written before the fan-out lets the event loop run. At 5,000 streams a fan-out is ~50 ms
- * of write syscalls: events published meanwhile are then read together by the next pass and reach
- * each stream in one write, instead of queueing behind the loop one fan-out each.
+ * Streams written before the fan-out lets the event loop run. At 5,000 streams a fan-out is ~50 ms of
+ * write syscalls: events published meanwhile are read at the next slice and reach the streams not yet
+ * written in the same write (the others first thing next pass), instead of one fan-out each.
  */
 const FANOUT_SLICE = 500;
 
@@ -63,10 +63,7 @@ class Topic {
     const here = bus.subscribe(filter, (event) => want(event.id));
     // Another process's events: read at once rather than at the next poll.
     const elsewhere = bus.subscribeElsewhere?.(want);
-    this.unsubscribe = () => {
-      here();
-      elsewhere?.();
-    };
+    this.unsubscribe = () => (here(), elsewhere?.());
     this.timers = [
       setInterval(() => void this.pump(), options.pollMs),
       // Every half interval, a keep-alive to the streams written nothing for half an interval: none
@@ -122,35 +119,35 @@ class Topic {
     this.reading = true;
     try {
       let full = true;
-      while (this.clients.size > 0 && (full || this.again)) {
+      /** Read during the last pass: owed to the streams that pass had written before reading them. */
+      let owed: Batch[] = [];
+      while (this.clients.size > 0 && (full || this.again || owed.length > 0)) {
         this.again = false;
-        const wanted = this.wanted;
-        // Read before the page: everything below it is in the page (or an earlier one) if it matches.
-        if (wanted !== undefined && wanted < (await this.repos.events.visibleBelow())) {
-          if (this.wanted === wanted) {
-            this.wanted = undefined;
-            this.wantedSince = 0;
-          }
-        }
-        const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
-        full = page.length === this.options.pageSize;
-        this.caughtUp = !full;
-        const entries = page.map(entryOf);
-        for (const entry of entries) {
-          this.buffer.push(entry);
-          this.head = entry.event.id;
-        }
-        const excess = this.buffer.length - this.options.bufferSize;
-        if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
+        const read = await this.read();
+        full = read.full;
+        let pass = read.entries;
         // A page as few writes per client: events that queued up while the process was busy cost one write, not one each.
-        const batches = batchesOf(entries, entries.length, BATCH_BYTES);
+        const before = owed;
+        let batches = [...before, ...batchesOf(pass, pass.length, BATCH_BYTES)];
+        owed = [];
         this.clock = Date.now();
         let written = 0;
         for (const client of this.clients) {
-          if (client.state !== 'live') continue;
-          for (const batch of batches) if (!this.send(client, batch)) break;
           // A client joining meanwhile starts at the head and one leaving is closed: send() skips both.
-          if (++written % FANOUT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (client.state === 'live') for (const batch of batches) if (!this.send(client, batch)) break;
+          if (++written % FANOUT_SLICE !== 0) continue;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (!this.again || full) continue;
+          // Events published meanwhile: the streams this pass has not reached yet get them in the same
+          // write as the rest, the ones it has written get them first thing in the next pass.
+          this.again = false;
+          // A failed read leaves `again` set: the next pass reads from head, nothing is lost.
+          const more = await this.read().catch((err: unknown) => ((this.again = true), client.onError(err)));
+          if (!more || more.entries.length === 0) continue;
+          full = more.full;
+          owed.push(...batchesOf(more.entries, more.entries.length, BATCH_BYTES));
+          pass = [...pass, ...more.entries];
+          batches = [...before, ...batchesOf(pass, pass.length, BATCH_BYTES)];
         }
       }
     } catch (err) {
@@ -161,6 +158,29 @@ class Topic {
       this.reading = false;
       this.retryWanted();
     }
+  }
+
+  /** The next page of the log after head, added to the buffer; full = there may be more. */
+  private async read(): Promise<{ entries: Entry[]; full: boolean }> {
+    const wanted = this.wanted;
+    // Read before the page: everything below it is in the page (or an earlier one) if it matches.
+    if (wanted !== undefined && wanted < (await this.repos.events.visibleBelow())) {
+      if (this.wanted === wanted) {
+        this.wanted = undefined;
+        this.wantedSince = 0;
+      }
+    }
+    const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
+    const full = page.length === this.options.pageSize;
+    this.caughtUp = !full;
+    const entries = page.map(entryOf);
+    for (const entry of entries) {
+      this.buffer.push(entry);
+      this.head = entry.event.id;
+    }
+    const excess = this.buffer.length - this.options.bufferSize;
+    if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
+    return { entries, full };
   }
 
   private retryWanted(): void {
@@ -247,23 +267,6 @@ class Topic {
       setTimeout(() => client.state === 'catching' && void this.catchUp(client), this.options.pollMs);
     }
   }
-}
-
-export interface EventHub {
-  /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
-  subscribe(
-    filter: EventFilter,
-    from: number,
-    sink: SseSink,
-    visible: (event: KilnEvent) => boolean,
-    onError: (err: unknown) => void,
-    /** Streams with the same scope must see exactly the same events (same grants): they then share one filtered frame per batch. */
-    scope?: string,
-  ): () => void;
-  /** The newest event id read for streams of this filter, if any stream watches it: where a new stream can start without a read. */
-  latest(filter: EventFilter): number | undefined;
-  /** Number of topics with clients (one log reader each). */
-  readonly topics: number;
 }
 
 export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBus, options: HubOptions): EventHub {

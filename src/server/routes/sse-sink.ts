@@ -1,3 +1,4 @@
+import type { EventFilter, KilnEvent } from '../../shared/api/events';
 import type { Reader } from './sse-frames';
 
 /** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
@@ -34,4 +35,21 @@ export interface Client extends Reader {
   drain?: () => void;
   /** When this client was last written anything (Topic's clock): a heartbeat goes only to quiet ones. */
   wroteAt: number;
+}
+
+export interface EventHub {
+  /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
+  subscribe(
+    filter: EventFilter,
+    from: number,
+    sink: SseSink,
+    visible: (event: KilnEvent) => boolean,
+    onError: (err: unknown) => void,
+    /** Streams with the same scope must see exactly the same events (same grants): they then share one filtered frame per batch. */
+    scope?: string,
+  ): () => void;
+  /** The newest event id read for streams of this filter, if any stream watches it: where a new stream can start without a read. */
+  latest(filter: EventFilter): number | undefined;
+  /** Number of topics with clients (one log reader each). */
+  readonly topics: number;
 }
