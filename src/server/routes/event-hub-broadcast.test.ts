@@ -85,7 +85,7 @@ describe('event hub broadcast', () => {
   });
 
   it('an event published during a broadcast reaches the streams it has not written yet in the same write, and the others next', async () => {
-    const clients = await streams(3000);
+    const clients = await streams(5000);
     let second: number | undefined;
     let publishing: Promise<unknown> | undefined;
     const sample = () => {
