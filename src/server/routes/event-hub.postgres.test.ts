@@ -5,7 +5,8 @@ import { createPostgresSignals, type Signals } from '../../db/signals';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
 import type { Database } from '../../db/types';
 import { createEventBus } from '../../engine/events/event-bus';
-import { createEventHub, type SseSink } from './event-hub';
+import { createEventHub } from './event-hub';
+import type { SseSink } from './sse-sink';
 
 // Two Kiln processes on one PostgreSQL: A appends, a browser follows B. B polls the log only every
 // ten minutes, so what reaches the browser within the test was signalled by A (LISTEN/NOTIFY).

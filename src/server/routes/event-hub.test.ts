@@ -3,7 +3,8 @@ import type { KilnEvent, NewKilnEvent } from '../../shared/api/events';
 import { openTestDatabase, type TestDatabase } from '../../db/test-database';
 import { createEventBus, type EventBus } from '../../engine/events/event-bus';
 import type { Repositories } from '../../db/types';
-import { createEventHub, type EventHub, type SseSink } from './event-hub';
+import { createEventHub } from './event-hub';
+import type { EventHub, SseSink } from './sse-sink';
 
 const EXEC = '3f1c2a9e-7d4b-4c1e-9a2f-0b5d6e7f8a91';
 const OPTIONS = { heartbeatMs: 60_000, pollMs: 100, pageSize: 5, bufferSize: 4, slowClientMs: 300 };
@@ -218,6 +219,28 @@ describe('event hub', () => {
     const next = (await bus.publish(stage('b'))).id;
     await until(() => joiners.every((j) => j.ids.length === 1), 'the next event for every joiner');
     for (const j of joiners) expect(j.ids).toEqual([next]);
+  });
+
+  it('sends a keep-alive only to streams that heard nothing lately: a quiet stream still gets one each interval, a busy one is not written extra', async () => {
+    const beating = createEventHub(test.repos, bus, { ...OPTIONS, heartbeatMs: 200 });
+    const busy = client();
+    const quiet = client();
+    const fail = (err: unknown) => {
+      throw err;
+    };
+    // Same topic; the quiet reader may see none of its events.
+    unsubscribes.push(beating.subscribe({ executionId: EXEC }, 0, busy.sink, () => true, fail));
+    unsubscribes.push(beating.subscribe({ executionId: EXEC }, 0, quiet.sink, () => false, fail));
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      ids.push((await bus.publish(stage(`beat${i}`))).id);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await until(() => busy.ids.length === ids.length, 'every event');
+    const keepAlives = (c: ReturnType<typeof client>) => c.chunks.filter((b) => b.toString().includes(': keep-alive')).length;
+    expect(busy.ids).toEqual(ids);
+    expect(keepAlives(quiet)).toBeGreaterThanOrEqual(3);
+    expect(keepAlives(busy)).toBeLessThan(keepAlives(quiet));
   });
 
   it('drops a topic when its last client leaves', async () => {

@@ -1,46 +1,21 @@
-import type { EventFilter, KilnEvent } from '../../shared/api/events';
+import type { EventFilter } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
-import { batchesOf, type Batch, entryOf, KEEP_ALIVE, type Entry, type Reader } from './sse-frames';
-
-/** Where one client's messages go: an http.ServerResponse in the route, a fake in tests. */
-export interface SseSink {
-  /**
-   * false = the socket's buffer is full: the message is queued, nothing more should be written until
-   * 'drain'. `chunk` is the same message framed as HTTP/1.1 chunks, encoded once for every client.
-   * One write may carry several events (those read together), each framed as in a write of its own.
-   */
-  write(text: string, chunk: Buffer): boolean;
-  once(event: 'drain', listener: () => void): unknown;
-  removeListener(event: 'drain', listener: () => void): unknown;
-  /** Closes the connection at once (a client that stopped reading). */
-  destroy(): void;
-}
-
-export interface HubOptions {
-  heartbeatMs: number;
-  pollMs: number;
-  pageSize: number;
-  /** Events of one topic kept in memory, so a client that fell behind or just connected joins without a read of its own. */
-  bufferSize: number;
-  /** A client whose socket stays full this long is closed; its EventSource reconnects with Last-Event-ID. */
-  slowClientMs: number;
-}
-
-interface Client extends Reader {
-  sink: SseSink;
-  /** The last event id this client has been given (or skipped as invisible). */
-  lastId: number;
-  state: 'live' | 'catching' | 'blocked' | 'closed';
-  onError: (err: unknown) => void;
-  slowTimer?: NodeJS.Timeout;
-  drain?: () => void;
-}
+import { batchesOf, type Batch, entryOf, type Frame, KEEP_ALIVE, type Entry } from './sse-frames';
+import type { Client, EventHub, HubOptions } from './sse-sink';
 
 /** Events per write while one stream catches up. */
 const CATCH_UP_EVENTS = 32;
 /** Bytes per write, about: more events than this (a flood of log lines) go in several writes. */
 const BATCH_BYTES = 256 * 1024;
+
+/**
+ * Streams written before the fan-out lets the event loop run. At 5,000 streams a fan-out is ~50 ms
+ * of write syscalls: events published meanwhile are then read together by the next pass and reach
+ * each stream in one write, instead of queueing behind the loop one fan-out each. (Handing them to
+ * the streams the pass had not reached yet, mid-pass, cost more writes and was slower when measured.)
+ */
+const FANOUT_SLICE = 500;
 
 const topicKey = (filter: EventFilter) => `${filter.application ?? ''}|${filter.executionId ?? ''}`;
 
@@ -67,6 +42,8 @@ class Topic {
   private wantedSince = 0;
   private retry: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[];
+  /** Now, read once per pass rather than once per stream written: when a write counts as recent for the heartbeat. */
+  private clock = Date.now();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -87,15 +64,17 @@ class Topic {
     const here = bus.subscribe(filter, (event) => want(event.id));
     // Another process's events: read at once rather than at the next poll.
     const elsewhere = bus.subscribeElsewhere?.(want);
-    this.unsubscribe = () => {
-      here();
-      elsewhere?.();
-    };
+    this.unsubscribe = () => (here(), elsewhere?.());
     this.timers = [
       setInterval(() => void this.pump(), options.pollMs),
+      // Every half interval, a keep-alive to the streams written nothing for half an interval: none
+      // stays silent longer than heartbeatMs, and streams an event just reached (all of them, on a
+      // busy topic) are not written 5,000 keep-alives in a burst that delays the next broadcast.
       setInterval(() => {
-        for (const c of this.clients) if (c.state === 'live' || c.state === 'catching') c.sink.write(KEEP_ALIVE.text, KEEP_ALIVE.chunk);
-      }, options.heartbeatMs),
+        this.clock = Date.now();
+        const quiet = this.clock - options.heartbeatMs / 2;
+        for (const c of this.clients) if ((c.state === 'live' || c.state === 'catching') && c.wroteAt <= quiet) this.write(c, KEEP_ALIVE);
+      }, options.heartbeatMs / 2),
     ];
   }
 
@@ -143,29 +122,17 @@ class Topic {
       let full = true;
       while (this.clients.size > 0 && (full || this.again)) {
         this.again = false;
-        const wanted = this.wanted;
-        // Read before the page: everything below it is in the page (or an earlier one) if it matches.
-        if (wanted !== undefined && wanted < (await this.repos.events.visibleBelow())) {
-          if (this.wanted === wanted) {
-            this.wanted = undefined;
-            this.wantedSince = 0;
-          }
-        }
-        const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
-        full = page.length === this.options.pageSize;
-        this.caughtUp = !full;
-        const entries = page.map(entryOf);
-        for (const entry of entries) {
-          this.buffer.push(entry);
-          this.head = entry.event.id;
-        }
-        const excess = this.buffer.length - this.options.bufferSize;
-        if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
+        const read = await this.read();
+        full = read.full;
         // A page as few writes per client: events that queued up while the process was busy cost one write, not one each.
-        const batches = batchesOf(entries, entries.length, BATCH_BYTES);
+        const batches = batchesOf(read.entries, read.entries.length, BATCH_BYTES);
+        this.clock = Date.now();
+        let written = 0;
         for (const client of this.clients) {
           if (client.state !== 'live') continue;
           for (const batch of batches) if (!this.send(client, batch)) break;
+          // A client joining meanwhile starts at the head and one leaving is closed: send() skips both.
+          if (++written % FANOUT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         }
       }
     } catch (err) {
@@ -176,6 +143,29 @@ class Topic {
       this.reading = false;
       this.retryWanted();
     }
+  }
+
+  /** The next page of the log after head, added to the buffer; full = there may be more. */
+  private async read(): Promise<{ entries: Entry[]; full: boolean }> {
+    const wanted = this.wanted;
+    // Read before the page: everything below it is in the page (or an earlier one) if it matches.
+    if (wanted !== undefined && wanted < (await this.repos.events.visibleBelow())) {
+      if (this.wanted === wanted) {
+        this.wanted = undefined;
+        this.wantedSince = 0;
+      }
+    }
+    const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
+    const full = page.length === this.options.pageSize;
+    this.caughtUp = !full;
+    const entries = page.map(entryOf);
+    for (const entry of entries) {
+      this.buffer.push(entry);
+      this.head = entry.event.id;
+    }
+    const excess = this.buffer.length - this.options.bufferSize;
+    if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
+    return { entries, full };
   }
 
   private retryWanted(): void {
@@ -198,15 +188,21 @@ class Topic {
     if (batch.lastId <= client.lastId) return true;
     const frame = batch.frameFor(client);
     client.lastId = batch.lastId;
-    if (frame && !client.sink.write(frame.text, frame.chunk)) {
+    if (frame && !this.write(client, frame)) {
       this.block(client);
       return false;
     }
     return true;
   }
 
+  private write(client: Client, frame: Frame): boolean {
+    client.wroteAt = this.clock;
+    return client.sink.write(frame.text, frame.chunk);
+  }
+
   /** Catch-up writes: batches small enough that a socket filling up stops them soon, large enough to cost few writes. */
   private sendAll(client: Client, entries: readonly Entry[]): boolean {
+    this.clock = Date.now();
     for (const batch of batchesOf(entries, CATCH_UP_EVENTS, BATCH_BYTES)) if (!this.send(client, batch)) return false;
     return true;
   }
@@ -258,23 +254,6 @@ class Topic {
   }
 }
 
-export interface EventHub {
-  /** Starts delivering events after `from` to the sink; returns the unsubscribe (call it when the socket closes). */
-  subscribe(
-    filter: EventFilter,
-    from: number,
-    sink: SseSink,
-    visible: (event: KilnEvent) => boolean,
-    onError: (err: unknown) => void,
-    /** Streams with the same scope must see exactly the same events (same grants): they then share one filtered frame per batch. */
-    scope?: string,
-  ): () => void;
-  /** The newest event id read for streams of this filter, if any stream watches it: where a new stream can start without a read. */
-  latest(filter: EventFilter): number | undefined;
-  /** Number of topics with clients (one log reader each). */
-  readonly topics: number;
-}
-
 export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBus, options: HubOptions): EventHub {
   const topics = new Map<string, Topic>();
   return {
@@ -288,7 +267,7 @@ export function createEventHub(repos: Pick<Repositories, 'events'>, bus: EventBu
         topics.set(key, topic);
       }
       const ahead = from > topic.headId;
-      const unsubscribe = topic.add({ sink, visible, scope, lastId: from, state: 'catching', onError });
+      const unsubscribe = topic.add({ sink, visible, scope, lastId: from, state: 'catching', onError, wroteAt: 0 });
       // The first read for a new topic (or a client ahead of it) happens now, not at the next poll. A
       // client at or behind the head joins from the buffer or its own read: 5,000 reconnecting after
       // a restart are not 5,000 reads of the log.

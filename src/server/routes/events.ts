@@ -6,8 +6,10 @@ import { EventCursor, LAST_EVENT_ID_HEADER, streamEvents, type EventFilter } fro
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
 import { HttpError } from '../plugins/error-handler';
-import { createEventHub, type HubOptions, type SseSink } from './event-hub';
+import { createEventHub } from './event-hub';
+import type { HubOptions, SseSink } from './sse-sink';
 import { formatEvent } from './sse-frames';
+import { sweepRights, type WatchedStream } from './rights-sweep';
 
 export interface SseOptions extends Partial<Omit<HubOptions, 'heartbeatMs' | 'pollMs' | 'pageSize'>> {
   /** How often an idle stream sends `: keep-alive`, so proxies and browsers keep it open. */
@@ -50,20 +52,15 @@ function resumePoint(header: string | string[] | undefined, after: number | unde
 
 export function eventRoutes(app: FastifyInstance, repos: Repositories, bus: EventBus, sse: SseOptions = {}): void {
   const options = { ...DEFAULTS, ...sse };
-  const open = new Set<{ end: () => void; request: FastifyRequest; scope: string }>();
+  const open = new Set<WatchedStream>();
   const hub = createEventHub(repos, bus, options);
 
-  // One sweep for every open stream (the principal is cached, so a check is usually no query).
+  // One sweep for every open stream, one check per credential (rights-sweep.ts).
   let sweeping = false;
   const recheck = setInterval(() => {
     if (sweeping || open.size === 0) return;
     sweeping = true;
-    void Promise.all(
-      [...open].map(async (stream) => {
-        const me = await app.meNow(stream.request).catch(() => undefined);
-        if (readScope(me) !== stream.scope) stream.end();
-      }),
-    ).finally(() => (sweeping = false));
+    void sweepRights(open, (request) => app.meNow(request), readScope).finally(() => (sweeping = false));
   }, options.authRecheckMs);
   recheck.unref();
 
