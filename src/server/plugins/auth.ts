@@ -1,8 +1,8 @@
-import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
 import type { Repositories, Session } from '../../db/types';
 import { accessFor, type Access } from '../auth/access-rules';
+import { parseCookies } from '../auth/cookies';
 import { createAuthEpoch } from '../auth/auth-epoch';
 import { createLastUsedRecorder } from '../auth/last-used';
 import { createPrincipalCache, type Principal } from '../auth/principal-cache';
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user with their grants; undefined when nobody is. */
     me?: Me;
+    /** The cookies the request sent (auth/cookies.ts), read by the auth hook before anything else. */
+    cookies: { [cookieName: string]: string | undefined };
   }
   interface FastifyInstance {
     /**
@@ -59,7 +61,7 @@ function refuseCrossSite(request: FastifyRequest): void {
 
 export async function authPlugin(app: FastifyInstance, deps: { db: Session; repos: Repositories; now: () => Date }): Promise<void> {
   const { repos } = deps;
-  await app.register(cookie);
+  app.decorateRequest('cookies', null as unknown as FastifyRequest['cookies']);
 
   // Authentication is on every request, health included: a cached principal makes it no query at
   // all, and the last-used time is written at most once a minute, after the answer.
@@ -128,6 +130,7 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     const bearer = bearerOf(request.headers.authorization);
     let found: Principal | undefined | Promise<Principal | undefined>;
     try {
+      request.cookies = parseCookies(request);
       refuseCrossSite(request);
       const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
       found = bearer ? load(bearer, 'token', now) : session ? load(session, 'session', now) : undefined;
