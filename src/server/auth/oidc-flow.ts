@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Repositories } from '../../db/types';
 import type { OidcConfig } from '../config';
+import { clearCookie, setCookie } from './cookies';
 import { createOidcClient, OidcFailure, type OidcClient } from './oidc-client';
 import { oidcErrorPage } from './oidc-error-page';
 import { signInIdentity } from './oidc-users';
@@ -60,7 +61,7 @@ export function createOidcFlow(config: OidcConfig, repos: Repositories, now: () 
         expiresAt: new Date(at.getTime() + FLOW_MINUTES * 60_000).toISOString(),
       });
       // Lax, not Strict: the provider's redirect back is a cross-site navigation, which Strict cookies miss.
-      reply.setCookie(OIDC_FLOW_COOKIE, flow, { path: COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure, maxAge: FLOW_MINUTES * 60 });
+      setCookie(reply, OIDC_FLOW_COOKIE, flow, { path: COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure, maxAge: FLOW_MINUTES * 60 });
       return reply.header('cache-control', 'no-store').redirect(started.url.href, 302);
     },
 
@@ -68,7 +69,7 @@ export function createOidcFlow(config: OidcConfig, repos: Repositories, now: () 
     async finish(request: FastifyRequest, reply: FastifyReply) {
       const query = request.query as Record<string, unknown>;
       const flow = request.cookies[OIDC_FLOW_COOKIE];
-      reply.clearCookie(OIDC_FLOW_COOKIE, { path: COOKIE_PATH });
+      clearCookie(reply, OIDC_FLOW_COOKIE, { path: COOKIE_PATH });
       const pending = flow ? await repos.oidc.takeLogin(secretHash(flow), now()) : undefined;
       if (!pending) {
         return fail(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Repositories } from '../../db/types';
 import { SESSION_COOKIE } from '../plugins/auth';
+import { clearCookie, setCookie } from './cookies';
 import { newSecret, secretHash } from './secrets';
 
 /** A session lasts a working day; signing in again starts a new one. */
@@ -21,7 +22,7 @@ export async function startSession(repos: Repositories, request: FastifyRequest,
     ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
   });
   // HttpOnly: scripts cannot read it; SameSite=Strict: other sites' requests do not carry it.
-  reply.setCookie(SESSION_COOKIE, secret, {
+  setCookie(reply, SESSION_COOKIE, secret, {
     path: '/',
     httpOnly: true,
     sameSite: 'strict',
@@ -33,7 +34,7 @@ export async function startSession(repos: Repositories, request: FastifyRequest,
 export async function endSession(repos: Repositories, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const secret = request.cookies[SESSION_COOKIE];
   if (secret) await repos.credentials.deleteSession(secretHash(secret));
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  clearCookie(reply, SESSION_COOKIE, { path: '/' });
 }
 
 /** `kiln_` + 43 characters; the prefix lets secret scanners recognise a leaked token. */

@@ -37,7 +37,8 @@ async function serve(path: string): Promise<{ app: FastifyInstance; url: string;
   await migrate(db);
   const repos = createRepositories(db);
   await seedDemoIfEmpty(repos, db);
-  const app = await buildApp({ db, repos, version: 'bench', logger: false });
+  // Logging as main.ts and the throughput bench configure it: a request's child logger is part of its cost.
+  const app = await buildApp({ db, repos, version: 'bench', logger: { level: 'warn' } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const name = `prof-${process.pid}`;
   // BENCH_ADMIN=false profiles a caller with grants on one application (the per-caller filtering).

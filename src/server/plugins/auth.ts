@@ -1,8 +1,8 @@
-import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Me } from '../../shared/domain/user';
 import type { Repositories, Session } from '../../db/types';
 import { accessFor, type Access } from '../auth/access-rules';
+import { parseCookies } from '../auth/cookies';
 import { createAuthEpoch } from '../auth/auth-epoch';
 import { createLastUsedRecorder } from '../auth/last-used';
 import { createPrincipalCache, type Principal } from '../auth/principal-cache';
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user with their grants; undefined when nobody is. */
     me?: Me;
+    /** The cookies the request sent (auth/cookies.ts), read by the auth hook before anything else. */
+    cookies: { [cookieName: string]: string | undefined };
   }
   interface FastifyInstance {
     /**
@@ -59,7 +61,7 @@ function refuseCrossSite(request: FastifyRequest): void {
 
 export async function authPlugin(app: FastifyInstance, deps: { db: Session; repos: Repositories; now: () => Date }): Promise<void> {
   const { repos } = deps;
-  await app.register(cookie);
+  app.decorateRequest('cookies', null as unknown as FastifyRequest['cookies']);
 
   // Authentication is on every request, health included: a cached principal makes it no query at
   // all, and the last-used time is written at most once a minute, after the answer.
@@ -128,6 +130,7 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     const bearer = bearerOf(request.headers.authorization);
     let found: Principal | undefined | Promise<Principal | undefined>;
     try {
+      request.cookies = parseCookies(request);
       refuseCrossSite(request);
       const session = bearer ? undefined : request.cookies[SESSION_COOKIE];
       found = bearer ? load(bearer, 'token', now) : session ? load(session, 'session', now) : undefined;
@@ -156,13 +159,14 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
       throw new HttpError(403, 'forbidden', `${me.user.name} lacks ${access.permission} permission on ${where}.`, 'permission');
     }
   };
-  /** Throws when the caller may not use the route; a promise only when an application must be looked up. */
-  const authorize = (request: FastifyRequest): Promise<void> | undefined => {
-    const url = request.routeOptions.url;
-    const access = accessFor(request.method, url);
+  /**
+   * Throws when the caller may not use the route; a promise only when an application must be looked up.
+   * `access` is the route's rule, found once when the route was registered (undefined: it has none).
+   */
+  const authorize = (request: FastifyRequest, access: Access | undefined, url: string): Promise<void> | undefined => {
     if (!access) {
       request.log.error({ method: request.method, url }, 'route has no access rule');
-      throw new HttpError(403, 'forbidden', `No access rule covers ${request.method} ${url ?? request.url}, so it is refused.`);
+      throw new HttpError(403, 'forbidden', `No access rule covers ${request.method} ${url}, so it is refused.`);
     }
     if (access.kind === 'public') return undefined;
     const me = request.me;
@@ -174,21 +178,35 @@ export async function authPlugin(app: FastifyInstance, deps: { db: Session; repo
     }
     return mayUseApplication(request, me, access);
   };
-  // Before validation, so a caller who may not use a route learns nothing from its 400s.
-  app.addHook('preValidation', (request, _reply, done) => {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = authorize(request);
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    if (pending) pending.then(() => done(), done);
-    else done();
-  });
-
-  app.addHook('preHandler', (request, _reply, done) => {
+  const refuseHidden = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
     const unknown = hidden.get(request);
     done(unknown ? new HttpError(404, 'not_found', unknown.message, unknown.field) : undefined);
+  };
+  // Each route gets its own check with its rule looked up once, here, rather than a hook for every
+  // request that rebuilt the route's options and looked the rule up again. A request no route
+  // matched has no rule to check: it is answered 404, as the public rule for no route said before.
+  // Every route is registered after this plugin (app.ts), so none escapes the check.
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const rules = new Map(methods.map((method) => [method, accessFor(method, url)]));
+    // Before validation, so a caller who may not use a route learns nothing from its 400s; after the
+    // input guard (an app hook, so it runs first), so no rule looks an id with a NUL up.
+    const check = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = authorize(request, rules.get(request.method), url);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      if (pending) pending.then(() => done(), done);
+      else done();
+    };
+    route.preValidation = [check, ...(route.preValidation === undefined ? [] : [route.preValidation].flat())];
+    // Only routes addressed by an opaque id may hide one (access-rules.ts, `unknown`).
+    if ([...rules.values()].some((rule) => rule?.kind === 'permission' && rule.unknown)) {
+      route.preHandler = [refuseHidden, ...(route.preHandler === undefined ? [] : [route.preHandler].flat())];
+    }
   });
 }
