@@ -65,6 +65,8 @@ class Topic {
    */
   private wanted: number | undefined;
   private wantedSince = 0;
+  /** Events this process published for the topic, not read yet: the read returns these in their place. */
+  private readonly local = new Map<number, KilnEvent>();
   private retry: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[];
   private readonly unsubscribe: () => void;
@@ -84,7 +86,11 @@ class Topic {
       if (id !== undefined && id > (this.wanted ?? 0)) this.wanted = id;
       void this.pump();
     };
-    const here = bus.subscribe(filter, (event) => want(event.id));
+    const here = bus.subscribe(filter, (event) => {
+      // Held until the read passes it, so its payload (a log batch: 128 KB) is not read and parsed again.
+      if (event.id > this.head && this.local.size < options.bufferSize) this.local.set(event.id, event);
+      want(event.id);
+    });
     // Another process's events: read at once rather than at the next poll.
     const elsewhere = bus.subscribeElsewhere?.(want);
     this.unsubscribe = () => {
@@ -151,7 +157,7 @@ class Topic {
             this.wantedSince = 0;
           }
         }
-        const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
+        const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize, this.local);
         full = page.length === this.options.pageSize;
         this.caughtUp = !full;
         const entries = page.map(entryOf);
@@ -159,6 +165,7 @@ class Topic {
           this.buffer.push(entry);
           this.head = entry.event.id;
         }
+        for (const id of this.local.keys()) if (id <= this.head) this.local.delete(id);
         const excess = this.buffer.length - this.options.bufferSize;
         if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
         // A page as few writes per client: events that queued up while the process was busy cost one write, not one each.
