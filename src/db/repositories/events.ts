@@ -82,7 +82,7 @@ export function eventRepository(db: Session): EventRepository {
       const { rows } = await db.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
       if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
       // Parsed once, before it was stored: only its id and time come back (a log batch's payload is
-      // 128 KB, read back and parsed again for nothing).
+      // up to 512 KB, read back and parsed again for nothing).
       return { ...checked, id: Number(rows[0]!.id), at: rows[0]!.at };
     },
 

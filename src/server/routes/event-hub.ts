@@ -87,7 +87,7 @@ class Topic {
       void this.pump();
     };
     const here = bus.subscribe(filter, (event) => {
-      // Held until the read passes it, so its payload (a log batch: 128 KB) is not read and parsed again.
+      // Held until the read passes it, so its payload (a log batch: up to 512 KB) is not read and parsed again.
       if (event.id > this.head && this.local.size < options.bufferSize) this.local.set(event.id, event);
       want(event.id);
     });
