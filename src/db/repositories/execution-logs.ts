@@ -39,6 +39,12 @@ export interface ExecutionLogRepository {
   ): Promise<Array<{ seq: number; refId: string; line: string; at: string }>>;
   /** How many lines (of one stage, or all) have seq < before: where a page starts in the whole log. */
   countBefore(executionId: string, refId: string | undefined, before: number): Promise<number>;
+  /**
+   * The lines, in order, of the stage's chunks whose stored text holds `needle` (case-sensitive):
+   * the caller picks its lines from these. A search for a rare marker unpacks only the chunks that
+   * hold it, not the whole log page by page.
+   */
+  linesOfChunksWith(executionId: string, refId: string, needle: string): Promise<string[]>;
   /** Bytes stored for one stage (for the per-stage cap). */
   bytes(executionId: string, refId: string): Promise<number>;
 }
@@ -158,6 +164,14 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         [executionId, refId],
       );
       return rows[0]?.cursor;
+    },
+
+    async linesOfChunksWith(executionId, refId, needle) {
+      const { rows } = await db.query<{ lines: unknown }>(
+        'select lines from execution_logs where execution_id = $1 and ref_id = $2 and strpos(lines::text, $3) > 0 order by first_seq',
+        [executionId, refId, needle],
+      );
+      return rows.flatMap((r) => (typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines) as string[]);
     },
 
     async bytes(executionId, refId) {
