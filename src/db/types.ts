@@ -97,9 +97,10 @@ export interface EventRepository {
   /**
    * Events with id > afterId that match the filter, oldest first, at most `limit`; only ids below
    * the watermark (no transaction still open could add one there), so a later read never finds an
-   * id below one already returned.
+   * id below one already returned. `known`: events the caller holds already by id (this process
+   * published them): their payload is not read and parsed again, the held event takes its place.
    */
-  after(afterId: number, filter: EventFilter, limit: number): Promise<KilnEvent[]>;
+  after(afterId: number, filter: EventFilter, limit: number, known?: ReadonlyMap<number, KilnEvent>): Promise<KilnEvent[]>;
   /** The newest id readers may be given, 0 when there is none. */
   latestId(): Promise<number>;
   /** The watermark now: a read that starts after this resolves returns every matching id below it. */

@@ -1,5 +1,5 @@
 import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
-import { iso, parseRow, parseRows, withoutNulls } from '../sql';
+import { iso, parseRows, withoutNulls } from '../sql';
 import type { EventRepository, Session } from '../types';
 
 /**
@@ -31,11 +31,7 @@ const WATERMARK = `(select (coalesce(
     pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + base) * ${ID_SLOTS}
   from events_clock)`;
 
-const SELECT = `
-  select id, type, application, execution_id as "executionId", payload as data, ${iso('created_at')} as at
-  from events`;
-
-type Row = { id: number; type: string; application: string | null; executionId: string | null; data: unknown; at: string };
+type Row = { id: number; type: string; application: string | null; executionId: string | null; data: unknown; at: string; lines: unknown };
 
 /**
  * The CTEs that append one event in the statement that holds them (its params from `$at` on, see
@@ -57,28 +53,69 @@ export function eventParams(event: NewKilnEvent): { params: unknown[]; checked: 
   return { params: [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify(checked.data)], checked };
 }
 
-const input = (row: Row) => ({ ...withoutNulls(row), id: Number(row.id), data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data });
-const toEvent = (row: Row): KilnEvent => parseRow(KilnEvent, input(row), `event ${row.id}`);
+/**
+ * A job's batch of log lines as an event whose lines are stored once, in the execution log's chunk
+ * that starts at `firstSeq` (the same transaction stores both, see execution-logs.ts): a flood of
+ * output is then written to the database once, not twice. The stored payload names the chunk
+ * (`inLog`); `after` reads the lines from it, so readers get the same event as any other.
+ */
+export function logEventParams(event: Extract<NewKilnEvent, { type: 'log.lines' }>): { params: unknown[]; checked: KilnEvent } {
+  const checked = KilnEvent.parse({ ...event, id: 0, at: new Date().toISOString() });
+  const { refId, firstSeq } = event.data;
+  return { params: [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify({ refId, firstSeq, inLog: true })], checked };
+}
+
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+function input(row: Row) {
+  const { lines, ...rest } = row;
+  const data = json(row.data) as Record<string, unknown>;
+  if (!data?.inLog) return { ...withoutNulls(rest), id: Number(row.id), data };
+  // The chunk is gone only with its execution (deleted): its lines are then gone too.
+  return { ...withoutNulls(rest), id: Number(row.id), data: { refId: data.refId, firstSeq: data.firstSeq, lines: lines === null ? [] : json(lines) } };
+}
 
 export function eventRepository(db: Session): EventRepository {
   return {
     async append(event) {
       // One statement, so one round trip; ids of this transaction's earlier events are visible to it.
-      const { rows } = await db.query<Row>(`with ${appendEventCte(1)} select * from appended`, eventParams(event).params);
+      const { params, checked } = eventParams(event);
+      const { rows } = await db.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
       if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
-      const row = rows[0]!;
-      return toEvent(row);
+      // Parsed once, before it was stored: only its id and time come back (a log batch's payload is
+      // up to 512 KB, read back and parsed again for nothing).
+      return { ...checked, id: Number(rows[0]!.id), at: rows[0]!.at };
     },
 
-    async after(afterId, filter, limit) {
+    async after(afterId, filter, limit, known) {
+      // Events the caller holds already (published by this process) come back without their payload.
+      const ids = known && known.size > 0 ? [...known.keys()] : null;
       const { rows } = await db.query<Row>(
-        `${SELECT}
-         where id > $1 and id < ${WATERMARK} and ($2::text is null or application = $2) and ($3::uuid is null or execution_id = $3)
-         order by id limit $4`,
-        [afterId, filter.application ?? null, filter.executionId ?? null, limit],
+        `with page as (
+           select id, type, application, execution_id, created_at, coalesce(id = any($5::bigint[]), false) as held,
+             payload
+           from events
+           where id > $1 and id < ${WATERMARK} and ($2::text is null or application = $2) and ($3::uuid is null or execution_id = $3)
+           order by id limit $4)
+         select id, type, application, execution_id as "executionId", ${iso('created_at')} as at,
+           case when held then null else payload end as data,
+           case when not held and payload ->> 'inLog' is not null then
+             (select l.lines from execution_logs l where l.execution_id = page.execution_id and l.first_seq = (payload ->> 'firstSeq')::int) end as lines
+         from page order by id`,
+        [afterId, filter.application ?? null, filter.executionId ?? null, limit, ids],
       );
       // One bad event must not stall every live view: it is left out (and quarantined).
-      return parseRows(KilnEvent, rows, 'events', (r) => String(r.id), input);
+      const held = (r: Row) => (r.data === null ? known?.get(Number(r.id)) : undefined);
+      const parsed = parseRows(
+        KilnEvent,
+        rows.filter((r) => !held(r)),
+        'events',
+        (r) => String(r.id),
+        input,
+      );
+      if (parsed.length === rows.length) return parsed;
+      // Merged back in id order (a row that failed to parse is missing from `parsed`).
+      const byId = new Map(parsed.map((e) => [e.id, e]));
+      return rows.flatMap((r) => held(r) ?? byId.get(Number(r.id)) ?? []);
     },
 
     async visibleBelow() {

@@ -1,20 +1,31 @@
+import type { KilnEvent } from '../../shared/api/events';
 import { iso } from '../sql';
+import { appendEventCte, ID_SLOTS, logEventParams } from './events';
 import type { ExecutionLease, Session } from '../types';
 
 /**
  * Who may store a batch, checked in the transaction that stores it, so a stalled Kiln and the one
  * that took its work over never both store one batch: the holder of the execution's lease (a stage
  * step's lines), or the supervisor of a job attempt for the bytes `from`–`to` of its output, which
- * must start where the stored log ends (job_runs.log_offset, moved to `to` by the same write).
+ * must start where the stored log ends (job_runs.log_offset, moved to `to` by the same write). `at`
+ * is the supervisor's heartbeat, stored by that write too (a batch stored says its supervisor is alive).
  */
-export type LogFence = { lease: ExecutionLease } | { job: { attempt: number; owner: string; from: number; to: number } };
+export type LogFence = { lease: ExecutionLease } | { job: { attempt: number; owner: string; from: number; to: number; at?: Date } };
 
 export interface ExecutionLogRepository {
   /**
    * Stores lines as one chunk; returns the sequence number of the first line and the bytes stored.
    * `cursor` says where the chunk ends in the source the lines were read from (opaque here).
    */
-  append(executionId: string, refId: string, lines: readonly string[], cursor?: string, fence?: LogFence): Promise<{ firstSeq: number; bytes: number; refused?: true }>;
+  append(
+    executionId: string,
+    refId: string,
+    lines: readonly string[],
+    cursor?: string,
+    fence?: LogFence,
+    /** Also stores the `log.lines` event telling of these lines, in the same transaction (returned as `event`, for EventBus.deliver). */
+    told?: { application: string },
+  ): Promise<{ firstSeq: number; bytes: number; refused?: true; event?: KilnEvent }>;
   /** The cursor of the stage's newest chunk that has one: where to resume reading its source. */
   lastCursor(executionId: string, refId: string): Promise<string | undefined>;
   /**
@@ -28,6 +39,12 @@ export interface ExecutionLogRepository {
   ): Promise<Array<{ seq: number; refId: string; line: string; at: string }>>;
   /** How many lines (of one stage, or all) have seq < before: where a page starts in the whole log. */
   countBefore(executionId: string, refId: string | undefined, before: number): Promise<number>;
+  /**
+   * The lines, in order, of the stage's chunks whose stored text holds `needle` (case-sensitive):
+   * the caller picks its lines from these. A search for a rare marker unpacks only the chunks that
+   * hold it, not the whole log page by page.
+   */
+  linesOfChunksWith(executionId: string, refId: string, needle: string): Promise<string[]>;
   /** Bytes stored for one stage (for the per-stage cap). */
   bytes(executionId: string, refId: string): Promise<number>;
 }
@@ -49,7 +66,7 @@ const PICK = `select l.ref_id as "refId", l.first_seq as "firstSeq", l.lines, ${
 /** Sequence numbers are per execution, so one log view can interleave stages in the order written. */
 export function executionLogRepository(db: Session): ExecutionLogRepository {
   return {
-    async append(executionId, refId, lines, cursor, fence) {
+    async append(executionId, refId, lines, cursor, fence, told) {
       if (lines.length === 0) return { firstSeq: 0, bytes: 0 };
       const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
       return db.transaction(async (tx) => {
@@ -65,14 +82,10 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         if (job) {
           // The batch starts where the stored log of this attempt ends, and its supervisor is this process: a
           // batch stored already (by a stalled supervisor, or by this one before a retry) is refused.
-          const { rowCount } = await tx.query('update job_runs set log_offset = $6 where execution_id = $1 and ref_id = $2 and attempt = $3 and owner = $4 and log_offset = $5', [
-            executionId,
-            refId,
-            job.attempt,
-            job.owner,
-            job.from,
-            job.to,
-          ]);
+          const { rowCount } = await tx.query(
+            'update job_runs set log_offset = $6, heartbeat_at = coalesce($7, heartbeat_at) where execution_id = $1 and ref_id = $2 and attempt = $3 and owner = $4 and log_offset = $5',
+            [executionId, refId, job.attempt, job.owner, job.from, job.to, job.at?.toISOString() ?? null],
+          );
           if (rowCount === 0) return { firstSeq: 0, bytes: 0, refused: true as const };
         }
         // The newest chunk ends the log (sequence numbers are contiguous): found by the primary key, not
@@ -90,7 +103,12 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
           bytes,
           cursor ?? null,
         ]);
-        return { firstSeq, bytes };
+        if (!told) return { firstSeq, bytes };
+        // With its lines or not at all; the lines themselves are not stored again (logEventParams).
+        const { params, checked } = logEventParams({ type: 'log.lines', application: told.application, executionId, data: { refId, firstSeq, lines: [...lines] } });
+        const { rows: stored } = await tx.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
+        if (!stored[0]) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
+        return { firstSeq, bytes, event: { ...checked, id: Number(stored[0].id), at: stored[0].at } };
       });
     },
 
@@ -146,6 +164,14 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         [executionId, refId],
       );
       return rows[0]?.cursor;
+    },
+
+    async linesOfChunksWith(executionId, refId, needle) {
+      const { rows } = await db.query<{ lines: unknown }>(
+        'select lines from execution_logs where execution_id = $1 and ref_id = $2 and strpos(lines::text, $3) > 0 order by first_seq',
+        [executionId, refId, needle],
+      );
+      return rows.flatMap((r) => (typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines) as string[]);
     },
 
     async bytes(executionId, refId) {

@@ -101,13 +101,14 @@ export function createJobRunner(deps: {
     let storedTo = w.offset;
     const batches = createLogBatches(async (lines, offset) => {
       if (released) return;
-      const fence = { job: { attempt: key.attempt, owner: deps.owner, from: storedTo, to: offset } };
-      const { firstSeq, refused } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines, undefined, fence);
+      // The same write says this supervisor is alive: no heartbeat write of its own per batch.
+      const fence = { job: { attempt: key.attempt, owner: deps.owner, from: storedTo, to: offset, at: deps.now() } };
+      // The batch and its log.lines event in one transaction, the lines stored once.
+      const { refused, event } = await deps.repos.executionLogs.append(key.executionId, key.refId, lines, undefined, fence, { application: w.application });
       // Another process adopted the job (this one stalled): it stores the output from where the log ends.
       if (refused) return release();
       storedTo = offset;
-      await deps.events.publish({ type: 'log.lines', application: w.application, executionId: key.executionId, data: { refId: key.refId, firstSeq, lines } });
-      await deps.repos.jobRuns.heartbeat(key, deps.owner, deps.now(), {});
+      if (event) deps.events.deliver(event);
     }, fail);
     let lastLine: string | undefined;
     let stored = w.offset;

@@ -1,4 +1,4 @@
-import type { EventFilter } from '../../shared/api/events';
+import type { EventFilter, KilnEvent } from '../../shared/api/events';
 import type { Repositories } from '../../db/types';
 import type { EventBus } from '../../engine/index';
 import { batchesOf, type Batch, entryOf, type Frame, KEEP_ALIVE, type Entry } from './sse-frames';
@@ -40,6 +40,8 @@ class Topic {
    */
   private wanted: number | undefined;
   private wantedSince = 0;
+  /** Events this process published for the topic, not read yet: the read returns these in their place. */
+  private readonly local = new Map<number, KilnEvent>();
   private retry: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[];
   /** Now, read once per pass rather than once per stream written: when a write counts as recent for the heartbeat. */
@@ -61,7 +63,11 @@ class Topic {
       if (id !== undefined && id > (this.wanted ?? 0)) this.wanted = id;
       void this.pump();
     };
-    const here = bus.subscribe(filter, (event) => want(event.id));
+    const here = bus.subscribe(filter, (event) => {
+      // Held until the read passes it, so its payload (a log batch: up to 512 KB) is not read and parsed again.
+      if (event.id > this.head && this.local.size < options.bufferSize) this.local.set(event.id, event);
+      want(event.id);
+    });
     // Another process's events: read at once rather than at the next poll.
     const elsewhere = bus.subscribeElsewhere?.(want);
     this.unsubscribe = () => (here(), elsewhere?.());
@@ -155,7 +161,7 @@ class Topic {
         this.wantedSince = 0;
       }
     }
-    const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize);
+    const page = await this.repos.events.after(this.head, this.filter, this.options.pageSize, this.local);
     const full = page.length === this.options.pageSize;
     this.caughtUp = !full;
     const entries = page.map(entryOf);
@@ -163,6 +169,7 @@ class Topic {
       this.buffer.push(entry);
       this.head = entry.event.id;
     }
+    for (const id of this.local.keys()) if (id <= this.head) this.local.delete(id);
     const excess = this.buffer.length - this.options.bufferSize;
     if (excess > 0) this.floor = this.buffer.splice(0, excess).at(-1)!.event.id;
     return { entries, full };
