@@ -6,7 +6,7 @@
  * resumed by the other one. Each scenario gets a fresh database.
  *   bash src/tools/with-postgres.sh npx tsx src/engine/bench/scale-out.ts
  *   BENCH_DATABASE_URL=postgres://admin@…/postgres npx tsx src/engine/bench/scale-out.ts
- * BENCH_ONLY=engine|jobs|slow-jobs|latency|resume runs one part. BENCH_CHAIN_EXECUTIONS (24) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
+ * BENCH_ONLY=engine,jobs,slow-jobs,latency,resume runs those parts (`npm run bench -- --quick`: engine,jobs,resume). BENCH_CHAIN_EXECUTIONS (24) × BENCH_CHAIN_STAGES (150); BENCH_JOB_EXECUTIONS (50) × BENCH_JOBS (20).
  * `--quick`: smaller runs. BENCH_ROUNDS (1; 2 with --quick): one and two processes measured in turn
  * that many times, and the ratio two/one of each round printed: on a shared machine compare the
  * ratios of one run, not the absolute figures. KILN_SIGNALS=off: the processes only poll.
@@ -292,10 +292,12 @@ async function compare(id: string, name: string, stages: unknown[], count: numbe
 }
 
 console.log(`${CORES} cores; ${autogroup()}`);
-const only = process.env.BENCH_ONLY; // 'engine', 'jobs', 'slow-jobs', 'latency' or 'resume'
-if (!only || only === 'engine') await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
-if (!only || only === 'jobs') await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');
+// A comma-separated list of 'engine', 'jobs', 'slow-jobs', 'latency' and 'resume'; all when unset.
+const parts = process.env.BENCH_ONLY?.split(',');
+const wanted = (part: string) => !parts || parts.includes(part);
+if (wanted('engine')) await compare('engine', `engine-bound (${CHAIN_EXECUTIONS} × ${CHAIN_STAGES} no-op stages)`, chain(CHAIN_STAGES), CHAIN_EXECUTIONS, '≥ 1.6');
+if (wanted('jobs')) await compare('jobs', `job pipeline (${JOB_EXECUTIONS} × ${JOBS} parallel job stages)`, jobs(JOBS), JOB_EXECUTIONS, '≥ 1');
 // Jobs that outlive the advance that launched them: each exit wakes the execution, and a process that did not launch them can only read their records.
-if (!only || only === 'slow-jobs') await compare('slow-jobs', 'slow jobs (20 × 10 parallel 0.5 s job stages)', jobs(10, 'sleep 0.5'), 20, '≥ 1');
-if (!only || only === 'latency') for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
-if (!only || only === 'resume') await resume();
+if (wanted('slow-jobs')) await compare('slow-jobs', 'slow jobs (20 × 10 parallel 0.5 s job stages)', jobs(10, 'sleep 0.5'), 20, '≥ 1');
+if (wanted('latency')) for (const processes of [1, 2]) await scenario('job latency (10 × 5 parallel job stages, one execution at a time)', processes, jobs(5), 10, true);
+if (wanted('resume')) await resume();

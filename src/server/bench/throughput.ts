@@ -13,7 +13,6 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { createDatabase } from '../../db/client';
 import { migrate } from '../../db/migrate';
@@ -30,28 +29,9 @@ const PIPELINING = 10;
 /** The lighter load, for a p99 the floor itself keeps within tens of milliseconds. */
 const LIGHT_PIPELINING = 1;
 
-type Load = { rps: number; p99: number; non2xx: number; errors: number; total: number };
+import type { Load } from './load-child';
 /** A run's load plus the server's CPU per answered request (this process serves every target). */
 type Run = Load & { cpuUs: number };
-
-/** Child: one autocannon run, its summary sent back. */
-async function load(url: string, token: string, pipelining: number): Promise<void> {
-  process.send?.('start');
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    pipelining,
-    duration: SECONDS,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  process.send?.({
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    total: result.requests.total,
-  } satisfies Load);
-}
 
 /**
  * On a machine shared with other work, req/s measures the share of the CPU this process got as much
@@ -59,7 +39,10 @@ async function load(url: string, token: string, pipelining: number): Promise<voi
  */
 function loadFromChild(url: string, token: string, pipelining: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['load', url, String(pipelining), token], { execArgv: ['--import', 'tsx'] });
+    // A child of its own that imports only autocannon: not Kiln, which this file imports to serve.
+    const child = fork(fileURLToPath(new URL('./load-child.ts', import.meta.url)), [url, String(CONNECTIONS), String(pipelining), String(SECONDS), token], {
+      execArgv: ['--import', 'tsx'],
+    });
     let cpu = process.cpuUsage();
     child.on('message', (m) => {
       if (m === 'start') {
@@ -156,17 +139,10 @@ async function main(): Promise<void> {
   await db.close();
 }
 
-if (process.argv[2] === 'load') {
-  load(process.argv[3]!, process.argv[5] ?? '', Number(process.argv[4])).catch((err: unknown) => {
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
     console.error(err);
     process.exit(1);
-  });
-} else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+  },
+);
