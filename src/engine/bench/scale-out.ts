@@ -24,6 +24,7 @@ import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
 import { traceJobs } from './trace-jobs';
+import { blocksLine, countersLine, readCounters } from './counters';
 import { autogroup, beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
@@ -118,6 +119,10 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
   await starter.stop();
   const postmaster = await postmasterOf(t);
+  // Before the warm-up: its table statistics reach PostgreSQL when its backends next flush (up to 10 s
+  // later, inside the measured run), so the counts cover warm-up and run, divided by all their transitions.
+  const counters0 = await readCounters(t);
+  const { rows: zero } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from events where type = 'stage.status'`);
   const children = await engines(t, processes);
   // Warm-up: each worker of each process runs one execution first, and only what follows is measured.
   if (WARM_UP) {
@@ -147,6 +152,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const dbCpu = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
   const statements = counting ? await endStatements(t) : undefined;
   const engineCpu = await stopAll(children);
+  const counters1 = await readCounters(t);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED' and created_at >= $1`, [since]);
   const { rows: lat } = await t.db.query<{ ms: number }>(
@@ -165,9 +171,11 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   if (TRACE) console.log(await traceJobs(TRACE, t));
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
+  const transitions = Number(rows[0]!.n) - Number(before[0]!.n);
   return {
     seconds,
-    transitions: Number(rows[0]!.n) - Number(before[0]!.n),
+    transitions,
+    counters: countersLine(counters0, counters1, Number(rows[0]!.n) - Number(zero[0]!.n)),
     failed: Number(failed[0]!.n),
     latency: lat.map((r) => Number(r.ms)),
     profile,
@@ -195,6 +203,7 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
     );
     const cpu = r.dbCpu === undefined ? undefined : (r.engineCpu + r.dbCpu) / r.transitions;
     console.log(`  ${costLine(r, cpu, perSecond)}`);
+    console.log(`  ${r.counters}${r.statements ? `; ${blocksLine(r.statements, r.transitions)}` : ''}`);
     return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99), transitionsPerSecond: perSecond, cpuPerTransition: cpu };
   } finally {
     await t.close();
