@@ -119,3 +119,35 @@ export function autogroup(): string {
     return 'autogroup scheduling unknown';
   }
 }
+
+/**
+ * Where the CPU went: Kiln's and PostgreSQL's per transition, how many cores they kept busy, and the
+ * bound the machine sets: its cores ÷ CPU per transition is the most transitions/s any number of
+ * processes could reach at this cost. Measured near the bound: the machine is full, not Kiln idle.
+ */
+export function costLine(
+  r: { engineCpu: number; dbCpu: number | undefined; transitions: number; seconds: number; machineBusy: number | undefined; statements: Statements | undefined; samples: Sample },
+  cpu: number | undefined,
+  perSecond: number,
+  cores: number,
+): string {
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const engine = `engine ${ms(r.engineCpu / r.transitions)}`;
+  if (cpu === undefined) return `CPU per transition: ${engine}, PostgreSQL not measured (not on this machine)`;
+  const wall = r.seconds * 1000;
+  const bound = (cores * 1000) / cpu;
+  const others = r.machineBusy === undefined ? '' : `, the whole machine ${(r.machineBusy / wall).toFixed(2)} (others' work included)`;
+  const st = r.statements;
+  const statements = st
+    ? `; statements per transition ${(st.total / r.transitions).toFixed(2)} (most run: ${st.top.map((x) => `${(x.calls / r.transitions).toFixed(2)} ${x.query}`).join(' | ')}; most time: ${st.slowest.map((x) => `${(x.ms / r.transitions).toFixed(3)} ms ${x.query}`).join(' | ')})`
+    : '; statements not measured (no pg_stat_statements)';
+  const s = r.samples;
+  const waits = s.active
+    ? `; backends waiting on a lock ${((100 * s.locks) / s.active).toFixed(0)} %, on an LWLock ${((100 * s.lwlocks) / s.active).toFixed(0)} % of active samples`
+    : '';
+  return (
+    `CPU per transition: ${engine} + PostgreSQL ${ms(r.dbCpu! / r.transitions)} = ${ms(cpu)} (${(1000 / cpu).toFixed(0)} transitions per CPU-second); ` +
+    `Kiln + PostgreSQL kept ${((r.engineCpu + r.dbCpu!) / wall).toFixed(2)} of ${cores} cores busy${others}; machine bound ${cores} cores / ${ms(cpu)} = ${bound.toFixed(0)} transitions/s, ` +
+    `measured ${perSecond.toFixed(0)} (${((100 * perSecond) / bound).toFixed(0)} % of it)${statements}${waits}`
+  );
+}
