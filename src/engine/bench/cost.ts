@@ -58,18 +58,33 @@ export async function beginStatements(t: TestDatabase): Promise<boolean> {
   }
 }
 
-type Statement = { calls: number; ms: number; query: string };
+type Statement = { calls: number; ms: number; hit: number; dirtied: number; wal: number; walBytes: number; query: string };
 
-export async function endStatements(t: TestDatabase): Promise<{ total: number; top: Statement[]; slowest: Statement[] } | undefined> {
+export type Statements = { total: number; top: Statement[]; slowest: Statement[]; costliest: Statement[]; sum: Omit<Statement, 'query' | 'calls'> };
+
+export async function endStatements(t: TestDatabase): Promise<Statements | undefined> {
   try {
-    const { rows } = await t.db.query<{ calls: string; ms: number; query: string }>(
-      `select s.calls::text as calls, s.total_exec_time as ms, s.query from pg_stat_statements s
+    const { rows } = await t.db.query<Record<'calls' | 'hit' | 'dirtied' | 'wal' | 'wal_bytes', string> & { ms: number; query: string }>(
+      `select s.calls::text as calls, s.total_exec_time as ms, s.shared_blks_hit::text as hit, s.shared_blks_dirtied::text as dirtied,
+         s.wal_records::text as wal, s.wal_bytes::text as wal_bytes, s.query from pg_stat_statements s
        where s.dbid = (select oid from pg_database where datname = current_database()) and s.query not like '%/* bench */%'`,
     );
-    const all = rows.map((r) => ({ calls: Number(r.calls), ms: Number(r.ms), query: r.query.replace(/\s+/g, ' ').slice(0, 60) }));
+    const all = rows.map((r) => ({
+      calls: Number(r.calls),
+      ms: Number(r.ms),
+      hit: Number(r.hit),
+      dirtied: Number(r.dirtied),
+      wal: Number(r.wal),
+      walBytes: Number(r.wal_bytes),
+      query: r.query.replace(/\s+/g, ' ').slice(0, 60),
+    }));
     const top = [...all].sort((a, b) => b.calls - a.calls).slice(0, 4);
     const slowest = [...all].sort((a, b) => b.ms - a.ms).slice(0, 3);
-    return { total: all.reduce((n, r) => n + r.calls, 0), top, slowest };
+    // Buffer hits do not depend on the machine's load: where the work per transition grew.
+    const costliest = [...all].sort((a, b) => b.hit - a.hit).slice(0, 4);
+    const add = (k: 'ms' | 'hit' | 'dirtied' | 'wal' | 'walBytes') => all.reduce((n, r) => n + r[k], 0);
+    const sum = { ms: add('ms'), hit: add('hit'), dirtied: add('dirtied'), wal: add('wal'), walBytes: add('walBytes') };
+    return { total: all.reduce((n, r) => n + r.calls, 0), top, slowest, costliest, sum };
   } catch {
     return undefined;
   }
@@ -103,4 +118,36 @@ export function autogroup(): string {
   } catch {
     return 'autogroup scheduling unknown';
   }
+}
+
+/**
+ * Where the CPU went: Kiln's and PostgreSQL's per transition, how many cores they kept busy, and the
+ * bound the machine sets: its cores ÷ CPU per transition is the most transitions/s any number of
+ * processes could reach at this cost. Measured near the bound: the machine is full, not Kiln idle.
+ */
+export function costLine(
+  r: { engineCpu: number; dbCpu: number | undefined; transitions: number; seconds: number; machineBusy: number | undefined; statements: Statements | undefined; samples: Sample },
+  cpu: number | undefined,
+  perSecond: number,
+  cores: number,
+): string {
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const engine = `engine ${ms(r.engineCpu / r.transitions)}`;
+  if (cpu === undefined) return `CPU per transition: ${engine}, PostgreSQL not measured (not on this machine)`;
+  const wall = r.seconds * 1000;
+  const bound = (cores * 1000) / cpu;
+  const others = r.machineBusy === undefined ? '' : `, the whole machine ${(r.machineBusy / wall).toFixed(2)} (others' work included)`;
+  const st = r.statements;
+  const statements = st
+    ? `; statements per transition ${(st.total / r.transitions).toFixed(2)} (most run: ${st.top.map((x) => `${(x.calls / r.transitions).toFixed(2)} ${x.query}`).join(' | ')}; most time: ${st.slowest.map((x) => `${(x.ms / r.transitions).toFixed(3)} ms ${x.query}`).join(' | ')})`
+    : '; statements not measured (no pg_stat_statements)';
+  const s = r.samples;
+  const waits = s.active
+    ? `; backends waiting on a lock ${((100 * s.locks) / s.active).toFixed(0)} %, on an LWLock ${((100 * s.lwlocks) / s.active).toFixed(0)} % of active samples`
+    : '';
+  return (
+    `CPU per transition: ${engine} + PostgreSQL ${ms(r.dbCpu! / r.transitions)} = ${ms(cpu)} (${(1000 / cpu).toFixed(0)} transitions per CPU-second); ` +
+    `Kiln + PostgreSQL kept ${((r.engineCpu + r.dbCpu!) / wall).toFixed(2)} of ${cores} cores busy${others}; machine bound ${cores} cores / ${ms(cpu)} = ${bound.toFixed(0)} transitions/s, ` +
+    `measured ${perSecond.toFixed(0)} (${((100 * perSecond) / bound).toFixed(0)} % of it)${statements}${waits}`
+  );
 }

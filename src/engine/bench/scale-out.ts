@@ -24,7 +24,8 @@ import { createEventBus } from '../events/event-bus';
 import { createEngine } from '../index';
 import { percentile } from '../../shared/percentile';
 import { traceJobs } from './trace-jobs';
-import { autogroup, beginStatements, clusterCpuMs, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
+import { blocksLine, clusterSwitches, countersLine, readCounters, sampleWaits } from './counters';
+import { autogroup, beginStatements, clusterCpuMs, costLine, endStatements, machineBusyMs, postmasterOf, SAMPLE, type Sample } from './cost';
 
 const admin = process.env.BENCH_DATABASE_URL ?? process.env.KILN_TEST_DATABASE_URL;
 if (!admin) throw new Error('set BENCH_DATABASE_URL (an admin URL: each scenario creates its own database) or run under with-postgres.sh');
@@ -93,13 +94,14 @@ function jobs(count: number, command = 'true'): unknown[] {
 }
 
 /** Waits until no execution is live; with `samples`, adds what the database's backends were doing at each poll. */
-async function allEnded(t: TestDatabase, samples?: Sample) {
+async function allEnded(t: TestDatabase, samples?: Sample, waits?: Map<string, number>) {
   for (let polls = 0; ; polls += 1) {
     const { rows } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from executions where status not in ('SUCCEEDED', 'TERMINAL', 'CANCELED')`);
     if (Number(rows[0]!.n) === 0) break;
     if (samples) {
       const { rows: sampled } = await t.db.query<Sample>(SAMPLE);
       for (const k of ['active', 'locks', 'lwlocks'] as const) samples[k] += sampled[0]![k];
+      if (waits) await sampleWaits(t, waits);
     }
     if (polls === 3000) {
       // A minute in: say what is stuck rather than wait silently.
@@ -118,6 +120,10 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const starter = createEngine({ repos: t.repos, events: createEventBus(t.repos), owner: 'starter' });
   await starter.stop();
   const postmaster = await postmasterOf(t);
+  // Before the warm-up: its table statistics reach PostgreSQL when its backends next flush (up to 10 s
+  // later, inside the measured run), so the counts cover warm-up and run, divided by all their transitions.
+  const counters0 = await readCounters(t);
+  const { rows: zero } = await t.db.query<{ n: string }>(`/* bench */ select count(*) as n from events where type = 'stage.status'`);
   const children = await engines(t, processes);
   // Warm-up: each worker of each process runs one execution first, and only what follows is measured.
   if (WARM_UP) {
@@ -134,12 +140,15 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const busy0 = machineBusyMs();
   const t0 = performance.now();
   const samples: Sample = { active: 0, locks: 0, lwlocks: 0 };
+  const waits = new Map<string, number>();
+  const switches0 = clusterSwitches(postmaster);
   for (let i = 0; i < count; i += 1) {
     const started = await starter.start(p, { type: 'manual', user: 'ana', parameters: {} });
     // One at a time: a job stage's latency with nothing queued before it (what one person notices).
     while (oneAtATime && !['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await t.repos.executions.status(started.id)) ?? 'CANCELED')) await sleep(10);
   }
-  await allEnded(t, samples);
+  await allEnded(t, samples, waits);
+  const switches1 = clusterSwitches(postmaster);
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = clusterCpuMs(postmaster);
   const busy1 = machineBusyMs();
@@ -147,6 +156,7 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   const dbCpu = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
   const statements = counting ? await endStatements(t) : undefined;
   const engineCpu = await stopAll(children);
+  const counters1 = await readCounters(t);
   const { rows } = await t.db.query<{ n: string }>(`select count(*) as n from events where type = 'stage.status'`);
   const { rows: failed } = await t.db.query<{ n: string }>(`select count(*) as n from executions where status <> 'SUCCEEDED' and created_at >= $1`, [since]);
   const { rows: lat } = await t.db.query<{ ms: number }>(
@@ -165,9 +175,18 @@ async function run(t: TestDatabase, processes: number, stages: unknown[], count:
   if (TRACE) console.log(await traceJobs(TRACE, t));
   // Every claim takes a fencing token: claims per execution show work claimed only to be put back.
   const { rows: claimed } = await t.db.query<{ n: string }>(`select coalesce(sum(lease_token), 0) as n from executions`);
+  const transitions = Number(rows[0]!.n) - Number(before[0]!.n);
   return {
     seconds,
-    transitions: Number(rows[0]!.n) - Number(before[0]!.n),
+    transitions,
+    switches: switches0 && switches1 ? { voluntary: switches1.voluntary - switches0.voluntary, involuntary: switches1.involuntary - switches0.involuntary } : undefined,
+    waits:
+      [...waits]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([w, n]) => `${w} ${n}`)
+        .join(', ') || 'none',
+    counters: countersLine(counters0, counters1, Number(rows[0]!.n) - Number(zero[0]!.n)),
     failed: Number(failed[0]!.n),
     latency: lat.map((r) => Number(r.ms)),
     profile,
@@ -194,38 +213,16 @@ async function scenario(name: string, processes: number, stages: unknown[], coun
       `${name}, ${processes} process${processes > 1 ? 'es' : ''}: ${count} executions in ${r.seconds.toFixed(2)} s = ${(count / r.seconds).toFixed(2)} executions/s, ${perSecond.toFixed(0)} transitions/s, ${r.claims.toFixed(1)} claims/execution${lat}${r.failed ? `, ${r.failed} NOT SUCCEEDED` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
     const cpu = r.dbCpu === undefined ? undefined : (r.engineCpu + r.dbCpu) / r.transitions;
-    console.log(`  ${costLine(r, cpu, perSecond)}`);
+    console.log(`  ${costLine(r, cpu, perSecond, CORES)}`);
+    const sw = r.switches
+      ? `PostgreSQL context switches per transition: voluntary ${(r.switches.voluntary / r.transitions).toFixed(2)}, involuntary ${(r.switches.involuntary / r.transitions).toFixed(2)}; `
+      : '';
+    console.log(`  ${sw}waits sampled: ${r.waits}`);
+    console.log(`  ${r.counters}${r.statements ? `; ${blocksLine(r.statements, r.transitions)}` : ''}`);
     return { perSecond: count / r.seconds, p50: percentile(r.latency, 50), p99: percentile(r.latency, 99), transitionsPerSecond: perSecond, cpuPerTransition: cpu };
   } finally {
     await t.close();
   }
-}
-
-/**
- * Where the CPU went: Kiln's and PostgreSQL's per transition, how many cores they kept busy, and the
- * bound the machine sets: its cores ÷ CPU per transition is the most transitions/s any number of
- * processes could reach at this cost. Measured near the bound: the machine is full, not Kiln idle.
- */
-function costLine(r: Awaited<ReturnType<typeof run>>, cpu: number | undefined, perSecond: number): string {
-  const ms = (x: number) => `${x.toFixed(2)} ms`;
-  const engine = `engine ${ms(r.engineCpu / r.transitions)}`;
-  if (cpu === undefined) return `CPU per transition: ${engine}, PostgreSQL not measured (not on this machine)`;
-  const wall = r.seconds * 1000;
-  const bound = (CORES * 1000) / cpu;
-  const others = r.machineBusy === undefined ? '' : `, the whole machine ${(r.machineBusy / wall).toFixed(2)} (others' work included)`;
-  const st = r.statements;
-  const statements = st
-    ? `; statements per transition ${(st.total / r.transitions).toFixed(2)} (most run: ${st.top.map((x) => `${(x.calls / r.transitions).toFixed(2)} ${x.query}`).join(' | ')}; most time: ${st.slowest.map((x) => `${(x.ms / r.transitions).toFixed(3)} ms ${x.query}`).join(' | ')})`
-    : '; statements not measured (no pg_stat_statements)';
-  const s = r.samples;
-  const waits = s.active
-    ? `; backends waiting on a lock ${((100 * s.locks) / s.active).toFixed(0)} %, on an LWLock ${((100 * s.lwlocks) / s.active).toFixed(0)} % of active samples`
-    : '';
-  return (
-    `CPU per transition: ${engine} + PostgreSQL ${ms(r.dbCpu! / r.transitions)} = ${ms(cpu)} (${(1000 / cpu).toFixed(0)} transitions per CPU-second); ` +
-    `Kiln + PostgreSQL kept ${((r.engineCpu + r.dbCpu!) / wall).toFixed(2)} of ${CORES} cores busy${others}; machine bound ${CORES} cores / ${ms(cpu)} = ${bound.toFixed(0)} transitions/s, ` +
-    `measured ${perSecond.toFixed(0)} (${((100 * perSecond) / bound).toFixed(0)} % of it)${statements}${waits}`
-  );
 }
 
 /** Two processes on a long chain each; one is killed -9; how long until its executions move again. */
