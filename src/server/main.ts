@@ -59,8 +59,9 @@ async function main(): Promise<void> {
   await images.load();
   // Build stages cached by earlier runs: the same policy as after each bake (stage-cache.ts), in the background.
   void pruneStageCacheNow(bakeryPaths(config.dataDir), repos, new Date(), (line) => log(`stage cache: ${line}`));
-  // One name for this process in the local cloud's lease and in the engine's presence (migration 310):
-  // when this process dies, another takes the local cloud over at once, as it does its executions.
+  // One name for this process in every provider lease (the local cloud's, each container and VM account's) and in
+  // the engine's presence (migration 310): when this process dies, another takes them over about a second later
+  // (migration 325), as it does its executions.
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, owner, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
@@ -72,7 +73,14 @@ async function main(): Promise<void> {
   const sandboxProblem = createJobSandbox(jobSandbox).unavailable();
   if (sandboxProblem) log(`Jobs will be refused: ${sandboxProblem}.`);
   // Docker accounts get a container provider each, made on their first deploy (see kilnProviders).
-  const providers = kilnProviders({ repos, local: cloud, cloudDir: join(config.dataDir, 'cloud'), bakery: bakeryPaths(config.dataDir), log: (line) => log(`containers: ${line}`) });
+  const providers = kilnProviders({
+    repos,
+    local: cloud,
+    cloudDir: join(config.dataDir, 'cloud'),
+    bakery: bakeryPaths(config.dataDir),
+    owner,
+    log: (line) => log(`containers: ${line}`),
+  });
   const engine = createEngine({
     repos,
     events,

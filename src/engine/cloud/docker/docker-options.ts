@@ -19,8 +19,11 @@ export interface DockerProviderOptions {
   /** How long a new group's containers are watched for an exit at once, so the deploy fails with its reason. */
   startGraceMs?: number;
   log?: (line: string) => void;
-  /** Names this process in the account's lease (one Kiln process at a time runs its containers). */
-  owner?: string;
+  /**
+   * Names this process in the account's lease (one Kiln process at a time runs its containers): its presence
+   * name, so that it is taken over about a second after it dies; a fresh name, never called gone, by default.
+   */
+  owner?: string | undefined;
   leaseMs?: number;
 }
 

@@ -13,7 +13,21 @@ import { registryDiskImages } from '../qemu/registry-disk-images';
  * the first account of its kind is used: a Kiln with local accounts only never loads them, and it starts (and every
  * test that builds the app or the engine imports) seconds faster.
  */
-export function kilnProviders(deps: { repos: Repositories; local: CloudProvider; cloudDir: string; bakery: BakeryPaths; log: (line: string) => void }): Providers {
+export function kilnProviders(deps: {
+  repos: Repositories;
+  /** The local cloud; undefined in a Kiln (or a test) that runs none. */
+  local: CloudProvider | undefined;
+  cloudDir: string;
+  bakery: BakeryPaths;
+  /**
+   * This process's presence name (engine_processes.owner, as the engine joins with it): each account's
+   * lease is held under it, so when this process dies another takes its accounts over about a second
+   * later (migration 325) rather than when the lease runs out. Undefined: a fresh name per provider,
+   * never called gone.
+   */
+  owner?: string | undefined;
+  log: (line: string) => void;
+}): Providers {
   const images = registryContainerImages({ repos: deps.repos, paths: deps.bakery });
   // Containers on this machine's engine also run bundles, wrapped with this host's node (bundle-images.ts).
   const withBundles = anyOf(images, bundleContainerImages({ repos: deps.repos, paths: deps.bakery, cacheDir: join(deps.cloudDir, 'docker', 'bundle-images') }));
@@ -27,6 +41,7 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         credentials,
         images: withBundles,
         dataDir: join(deps.cloudDir, 'docker', account.name),
+        owner: deps.owner,
         log: (line) => deps.log(`${account.name}: ${line}`),
       });
     },
@@ -47,6 +62,7 @@ export function kilnProviders(deps: { repos: Repositories; local: CloudProvider;
         account,
         images: disks,
         stateDir: join(deps.cloudDir, 'qemu', account.name),
+        owner: deps.owner,
         // Memory per VM (MiB); TCG VMs of a small Debian image idle well under 300 MB of RSS at the default 256.
         vm: { memoryMiB: Number(process.env.KILN_VM_MEMORY_MIB) || 256 },
         log: (line) => deps.log(`${account.name}: ${line}`),

@@ -22,8 +22,11 @@ export interface QemuProviderOptions {
   log?: (line: string) => void;
   /** Whether KVM is there and works (tests inject the probe's answer); the real host by default. */
   kvmHost?: KvmHost;
-  /** Names this process in the account's lease (one Kiln process at a time runs its VMs). */
-  owner?: string;
+  /**
+   * Names this process in the account's lease (one Kiln process at a time runs its VMs): its presence
+   * name, so that it is taken over about a second after it dies; a fresh name, never called gone, by default.
+   */
+  owner?: string | undefined;
   leaseMs?: number;
 }
 
