@@ -133,10 +133,14 @@ describe('local cloud', { timeout: 60_000 }, () => {
   });
 
   it('runs in one Kiln process at a time: a second one stands by, refuses operations, and takes over when the first stops', async () => {
-    const t = await openCloud({ leaseMs: 600 });
+    // A lease far longer than any stall: with 600 ms, a loaded machine held the first's renewal (every
+    // 200 ms, behind the instance's launch on the same thread) past its lease, and the second took the
+    // local cloud over at its start. The hand-over below owes nothing to the lease running out: the
+    // first gives it back as it closes, so the second takes over at its next look, well within 20 s.
+    const t = await openCloud({ leaseMs: 60_000 });
     const { cloud, repos } = t;
     await cloud.createServerGroup(webGroup('web-v001'));
-    const second = t.make({ owner: 'second', leaseMs: 600 });
+    const second = t.make({ owner: 'second', leaseMs: 60_000 });
     await second.start();
     await expect(second.resizeServerGroup(key('web-v001'), { min: 1, desired: 1, max: 1 })).rejects.toThrow(/run by another Kiln process sharing this database/);
     expect(second.pids()).toEqual([]);
