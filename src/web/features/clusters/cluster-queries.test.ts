@@ -57,6 +57,12 @@ describe('the clusters view on a first visit', () => {
     expect(asked()).toBe(before + 2);
   });
 
+  it('asks again when the early answer was from before the reader signed in', async () => {
+    w.__kilnEarlyClusters = { path: '/api/applications/web/clusters', response: Promise.resolve(new Response('{"error":"unauthorized","message":"Sign in."}', { status: 401 })) };
+    expect((await createQueryClient().fetchQuery(clustersViewQuery('web', {}))).shownServerGroups).toBeGreaterThan(0);
+    expect(w.__kilnEarlyClusters).toBeUndefined();
+  });
+
   it('checks the early answer like any other', async () => {
     w.__kilnEarlyClusters = { path: '/api/applications/web/clusters', response: Promise.resolve(new Response('{"accounts":"not a view"}')) };
     await expect(createQueryClient().fetchQuery(clustersViewQuery('web', {}))).rejects.toMatchObject({ code: 'invalid_response' });

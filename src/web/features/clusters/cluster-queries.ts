@@ -14,11 +14,12 @@ const POLL_MS = 2000;
 export const clustersViewQuery = (application: string, filters: ClusterFilters) =>
   queryOptions({
     queryKey: queryKeys.clusters.view(application, filters),
-    queryFn: ({ signal }) => {
+    queryFn: async ({ signal }) => {
       const call = { params: { application }, query: filters };
       // On a first visit index.html asked already, beside the dashboard's code; read and checked like any other answer.
-      const early = takePageStartFetch('__kilnEarlyClusters', endpointUrl(getClusters, call));
-      return apiFetch(getClusters, { ...call, signal, ...(early ? { early } : {}) });
+      // Not a 401, though: that was asked before the reader signed in (the sign-in page came between).
+      const early = await takePageStartFetch('__kilnEarlyClusters', endpointUrl(getClusters, call))?.catch(() => undefined);
+      return apiFetch(getClusters, { ...call, signal, ...(early && early.status !== 401 ? { early: Promise.resolve(early) } : {}) });
     },
     // Groups the local cloud runs change on their own (instances start, die, heal): keep their health current.
     refetchInterval: (query) => (query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false),
