@@ -99,6 +99,10 @@ test('clusters view figures', async ({ browser }) => {
     await page.goto(`${kiln.url}/applications/fleet/pipelines`);
     await page.waitForLoadState('networkidle');
 
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const mainThread = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+    const before = await mainThread();
     const requests: string[] = [];
     page.on('request', (r) => r.url().includes('/api/') && !r.url().includes('/api/events') && requests.push(new URL(r.url()).pathname));
     await page.goto(`${kiln.url}/applications/fleet/clusters`);
@@ -117,6 +121,23 @@ test('clusters view figures', async ({ browser }) => {
       unit: 'requests',
       shown: `${requests.length} (${[...new Set(requests)].join(', ')})`,
     });
+    // Where the time went: when each request and chunk started and ended (ms after navigation), its
+    // bytes, and the BFF's own time (Server-Timing); then the main thread's totals (CDP), which a
+    // loaded machine inflates less than wall time. Compare builds by these, in one session.
+    const waterfall = await page.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => /\/(api|assets)\//.test(e.name) && !e.name.includes('/api/events'))
+        .map((e) => {
+          const app = e.serverTiming.find((t) => t.name === 'app');
+          return `  ${new URL(e.name).pathname.padEnd(48)} ${e.startTime.toFixed(0).padStart(5)} → ${e.responseEnd.toFixed(0).padStart(5)} ms  ${(e.encodedBodySize / 1024).toFixed(0).padStart(5)} KB${app ? `  server ${app.duration.toFixed(1)} ms` : ''}`;
+        }),
+    );
+    process.stdout.write(`requests and chunks (start → end after navigation):\n${waterfall.join('\n')}\n`);
+    const after = await mainThread();
+    const metric = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) * 1000).toFixed(0);
+    process.stdout.write(
+      `main thread while opening: script ${metric('ScriptDuration')} ms, layout ${metric('LayoutDuration')} ms, style ${metric('RecalcStyleDuration')} ms, tasks ${metric('TaskDuration')} ms\n`,
+    );
     // Every card and every instance dot is rendered at once (no windowing): the cost the figures above show.
     const items = await page.locator('ul[aria-label^="Server groups in"] li').count();
     process.stdout.write(`${'list items in the DOM (server-group cards and instances)'.padEnd(56)} ${items}\n`);

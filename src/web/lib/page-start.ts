@@ -2,11 +2,12 @@ import type { HttpResponse } from '../../shared/api/client';
 
 /**
  * Requests index.html's inline script sent before any of the dashboard's code had loaded: who is
- * signed in (every page but sign-in and setup) and, on the editor, its pipeline. They would
+ * signed in (every page but sign-in and setup), on the editor its pipeline, on the clusters view
+ * its server groups (for a fleet of 1,000 groups the BFF's slowest answer). They would
  * otherwise wait for the entry code and the route's chunks (the layout asks who is signed in
  * only once those are in).
  */
-export type PageStartKey = '__kilnEarlyMe' | '__kilnEarlyPipeline';
+export type PageStartKey = '__kilnEarlyMe' | '__kilnEarlyPipeline' | '__kilnEarlyClusters';
 
 interface PageStartFetch {
   path: string;

@@ -3,7 +3,8 @@ import { getServerGroup, getClusters } from '../../../shared/api/clusters';
 import { getClusterOperation, getInstanceLog, listClusterOperations } from '../../../shared/api/server-groups';
 import { isOperationActive } from '../../../shared/domain/cluster-operation';
 import { listImageFlags } from '../../../shared/api/images';
-import { apiFetch } from '../../lib/api-client';
+import { apiFetch, endpointUrl } from '../../lib/api-client';
+import { takePageStartFetch } from '../../lib/page-start';
 import { queryKeys, type ServerGroupRef } from '../../lib/query-keys';
 import type { ClusterFilters } from './cluster-filters';
 
@@ -13,7 +14,13 @@ const POLL_MS = 2000;
 export const clustersViewQuery = (application: string, filters: ClusterFilters) =>
   queryOptions({
     queryKey: queryKeys.clusters.view(application, filters),
-    queryFn: ({ signal }) => apiFetch(getClusters, { params: { application }, query: filters, signal }),
+    queryFn: async ({ signal }) => {
+      const call = { params: { application }, query: filters };
+      // On a first visit index.html asked already, beside the dashboard's code; read and checked like any other answer.
+      // Not a 401, though: that was asked before the reader signed in (the sign-in page came between).
+      const early = await takePageStartFetch('__kilnEarlyClusters', endpointUrl(getClusters, call))?.catch(() => undefined);
+      return apiFetch(getClusters, { ...call, signal, ...(early && early.status !== 401 ? { early: Promise.resolve(early) } : {}) });
+    },
     // Groups the local cloud runs change on their own (instances start, die, heal): keep their health current.
     refetchInterval: (query) => (query.state.data?.accounts.some((a) => a.clusters.some((c) => c.regions.some((r) => r.serverGroups.some((g) => g.managedBy)))) ? POLL_MS : false),
   });
