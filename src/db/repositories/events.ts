@@ -54,6 +54,17 @@ export function eventParams(event: NewKilnEvent): { params: unknown[]; checked: 
 }
 
 /**
+ * Stores one event already checked (eventParams, logEventParams) in its own statement and returns it
+ * with its id and time: it was parsed before it was stored, so nothing else is read back (a log
+ * batch's payload is up to 512 KB, read back and parsed again for nothing).
+ */
+export async function storeEvent(db: Pick<Session, 'query'>, { params, checked }: { params: unknown[]; checked: KilnEvent }): Promise<KilnEvent> {
+  const { rows } = await db.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
+  if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
+  return { ...checked, id: Number(rows[0]!.id), at: rows[0]!.at };
+}
+
+/**
  * A job's batch of log lines as an event whose lines are stored once, in the execution log's chunk
  * that starts at `firstSeq` (the same transaction stores both, see execution-logs.ts): a flood of
  * output is then written to the database once, not twice. The stored payload names the chunk
@@ -78,12 +89,7 @@ export function eventRepository(db: Session): EventRepository {
   return {
     async append(event) {
       // One statement, so one round trip; ids of this transaction's earlier events are visible to it.
-      const { params, checked } = eventParams(event);
-      const { rows } = await db.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
-      if (rows.length === 0) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
-      // Parsed once, before it was stored: only its id and time come back (a log batch's payload is
-      // up to 512 KB, read back and parsed again for nothing).
-      return { ...checked, id: Number(rows[0]!.id), at: rows[0]!.at };
+      return storeEvent(db, eventParams(event));
     },
 
     async after(afterId, filter, limit, known) {

@@ -1,6 +1,6 @@
 import type { KilnEvent } from '../../shared/api/events';
 import { iso } from '../sql';
-import { appendEventCte, ID_SLOTS, logEventParams } from './events';
+import { logEventParams, storeEvent } from './events';
 import type { ExecutionLease, Session } from '../types';
 
 /**
@@ -105,10 +105,8 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         ]);
         if (!told) return { firstSeq, bytes };
         // With its lines or not at all; the lines themselves are not stored again (logEventParams).
-        const { params, checked } = logEventParams({ type: 'log.lines', application: told.application, executionId, data: { refId, firstSeq, lines: [...lines] } });
-        const { rows: stored } = await tx.query<{ id: number; at: string }>(`with ${appendEventCte(1)} select id, at from appended`, params);
-        if (!stored[0]) throw new Error(`more than ${ID_SLOTS} events appended in one transaction`);
-        return { firstSeq, bytes, event: { ...checked, id: Number(stored[0].id), at: stored[0].at } };
+        const event = await storeEvent(tx, logEventParams({ type: 'log.lines', application: told.application, executionId, data: { refId, firstSeq, lines: [...lines] } }));
+        return { firstSeq, bytes, event };
       });
     },
 
