@@ -40,6 +40,7 @@ export type { ClusterControl } from './cloud/cluster-control';
 // start and the few helpers routes need. A test (src/server/engine-door.test.ts) keeps it the only one.
 export { createEventBus, type EventBus } from './events/event-bus';
 export { createLocalCloud, type LocalCloud } from './cloud/local';
+export { leaseOwnerName } from './cloud/local-lease';
 export { localProviders } from './cloud/providers';
 export { kilnProviders } from './cloud/docker/kiln-providers';
 export { accountHealth, dockerTarget } from './cloud/account-health';

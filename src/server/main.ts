@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from './app';
 import { ConfigError, readConfig } from './config';
@@ -18,6 +17,7 @@ import {
   createEventBus,
   createEngine,
   createLocalCloud,
+  leaseOwnerName,
   kilnProviders,
   createRegistryCatalog,
   bakeryPaths,
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   // One name for this process in every provider lease (the local cloud's, each container and VM account's) and in
   // the engine's presence (migration 310): when this process dies, another takes them over about a second later
   // (migration 325), as it does its executions.
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const owner = leaseOwnerName(randomUUID().slice(0, 8));
   const cloud = createLocalCloud({ repos, dataDir: join(config.dataDir, 'cloud'), images, owner, log: (line) => log(`cloud: ${line}`) });
   await cloud.start();
   // Webhooks and notifications may not reach this machine, private networks or Kiln's own port unless allowed.
