@@ -42,15 +42,12 @@ const LIVE = `('NOT_STARTED', 'RUNNING', 'BUFFERED')`;
  * they have; without this, every start that ended in a crash left one row behind for good. A row
  * and its lock appear in one statement (see present), so a starting process is never seen without
  * its lock; one pruned while only its connection blipped is written again when it rejoins (until
- * then its leases simply hold until they run out, the safe side). Only this database's locks count,
- * as in kiln_owner_gone (migration 325): another Kiln database on the same server has keys of its own.
+ * then its leases simply hold until they run out, the safe side). Gone is kiln_owner_gone's rule
+ * (migration 325: its lock free in this database), the one the take-overs use.
  */
 export const PRUNE_GONE = `
   delete from engine_processes p
-  where not exists (
-      select 1 from pg_locks l
-      where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
-        and l.classid = ${PRESENCE_LOCK_CLASS}::oid and l.objid = p.lock_key::oid and l.objsubid = 2 and l.granted)
+  where kiln_owner_gone(p.owner)
     and not exists (select 1 from executions e where e.status in ${LIVE} and (e.lease_owner = p.owner or e.needs_lease = 'process:' || p.owner))
     and not exists (
       select 1 from job_runs j join executions e on e.id = j.execution_id
