@@ -8,6 +8,9 @@ import { ValidationError } from './errors';
  */
 export const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** A json/jsonb column's value: parsed already by the driver, or still its text (one rule for every repository). */
+export const fromJson = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
 /** The SQLSTATE of a driver error (pg and PGlite both expose `code`). */
 export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;

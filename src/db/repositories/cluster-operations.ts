@@ -1,5 +1,5 @@
 import { ClusterOperation, type ClusterOperationState, type ClusterOperationStep } from '../../shared/domain/cluster-operation';
-import { iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
+import { fromJson as json, iso, parseRow, parseRows, sqlState, UNIQUE_VIOLATION, withoutNulls } from '../sql';
 import type { Queryable } from '../types';
 
 /** Who runs an operation now, with the fencing token of that claim (a later claim has a larger one). */
@@ -42,7 +42,6 @@ const SELECT = `
          ${iso('finished_at')} as "finishedAt"
   from cluster_operations`;
 const ACTIVE = `state in ('PENDING', 'RUNNING')`;
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const input = (r: Record<string, unknown>) => ({ ...withoutNulls(r), params: json(r.params), steps: json(r.steps) });
 const one = (r: Record<string, unknown>) => parseRow(ClusterOperation, input(r), `cluster operation ${String(r.id)}`, { table: 'cluster_operations', key: String(r.id) });
 

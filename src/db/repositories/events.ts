@@ -1,5 +1,5 @@
 import { KilnEvent, type NewKilnEvent } from '../../shared/api/events';
-import { iso, parseRows, withoutNulls } from '../sql';
+import { fromJson as json, iso, parseRows, withoutNulls } from '../sql';
 import type { EventRepository, Session } from '../types';
 
 /**
@@ -76,7 +76,6 @@ export function logEventParams(event: Extract<NewKilnEvent, { type: 'log.lines' 
   return { params: [checked.type, checked.application ?? null, checked.executionId ?? null, JSON.stringify({ refId, firstSeq, inLog: true })], checked };
 }
 
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 function input(row: Row) {
   const { lines, ...rest } = row;
   const data = json(row.data) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { KilnEvent } from '../../shared/api/events';
-import { iso } from '../sql';
+import { fromJson, iso } from '../sql';
 import { logEventParams, storeEvent } from './events';
 import type { ExecutionLease, Session } from '../types';
 
@@ -135,7 +135,7 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
       if (before !== undefined) rows.reverse();
       const out: LogLine[] = [];
       for (const row of rows) {
-        const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as string[];
+        const lines = fromJson(row.lines) as string[];
         for (const [i, line] of lines.entries()) {
           const seq = Number(row.firstSeq) + i;
           if (seq > after && (before === undefined || seq < before)) out.push({ seq, refId: row.refId, line, at: row.at });
@@ -169,7 +169,7 @@ export function executionLogRepository(db: Session): ExecutionLogRepository {
         'select lines from execution_logs where execution_id = $1 and ref_id = $2 and strpos(lines::text, $3) > 0 order by first_seq',
         [executionId, refId, needle],
       );
-      return rows.flatMap((r) => (typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines) as string[]);
+      return rows.flatMap((r) => fromJson(r.lines) as string[]);
     },
 
     async bytes(executionId, refId) {

@@ -1,5 +1,5 @@
 import { Execution, type StageExecution } from '../../shared/domain/execution';
-import { iso, parseRow, parseRows, withoutNulls } from '../sql';
+import { fromJson as json, iso, parseRow, parseRows, withoutNulls } from '../sql';
 import type { Session } from '../types';
 
 // Reading executions: the row shapes, the stages each carries, and the paging cursor.
@@ -39,8 +39,6 @@ export const stageRecords = (stages: readonly StageExecution[]) =>
       status: s.status,
     })),
   );
-
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 /** A list leaves out (and quarantines) an execution that does not parse; `one` reads a single one and names its fault. */
 export async function withStages(db: Session, rows: Record<string, unknown>[], one = false): Promise<Execution[]> {

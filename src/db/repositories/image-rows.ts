@@ -1,7 +1,7 @@
 import { staleParent } from '../../shared/bakery/lineage';
 import { effectiveRevocation, type RevocationNode } from '../../shared/bakery/revocation';
 import { ImageVersion } from '../../shared/domain/image';
-import { iso, parseRows } from '../sql';
+import { fromJson as json, iso, parseRows } from '../sql';
 import type { Session } from '../types';
 
 type Row = {
@@ -35,7 +35,6 @@ const SELECT = `select id, name, version, ${iso('created_at')} as "createdAt", r
 /** What create() stores, as the read schema sees it. */
 export const NEW_IMAGE = ImageVersion.pick({ name: true, recipe: true, build: true, digest: true, sizeBytes: true, format: true, artifact: true, run: true });
 
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 export const label = (n: number) => `v${n}`;
 export const versionNumber = (v: string) => (/^v[1-9][0-9]*$/.test(v) ? Number(v.slice(1)) : NaN);
 
