@@ -6,6 +6,12 @@ export interface PreloadedRoute {
   path: string;
   /** The route's modules, relative to the project root (its page, its parent layouts, its loader). */
   modules: string[];
+  /**
+   * Web workers the route starts at once, by source name (`layered-layout.worker`): the page starts
+   * them with the HTML, so their thread and script are ready when the route's code asks
+   * (src/web/lib/page-start.ts takePageStartWorker).
+   */
+  workers?: string[];
 }
 
 type Bundle = NonNullable<IndexHtmlTransformContext['bundle']>;
@@ -47,6 +53,13 @@ export function routeFiles(bundle: Bundle, modules: readonly string[]): { js: st
   return { js: [...js], css: [...css] };
 }
 
+/** The built file of a worker (emitted as an asset, `assets/<name>-<hash>.js`). */
+export function workerFile(bundle: Bundle, name: string): string {
+  const file = Object.keys(bundle).find((f) => f.replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '') === name);
+  if (!file) throw new Error(`route-preload: no worker ${name} in the bundle`);
+  return file;
+}
+
 /**
  * On a first visit the router asks for a lazy route's chunks only once the entry has loaded and
  * run; for the pipeline editor that is ~40 files behind the entry's. This adds a tiny inline
@@ -67,7 +80,8 @@ export function routePreload(routes: readonly PreloadedRoute[]): Plugin {
         if (!ctx.bundle) return html;
         const table = routes.map((r) => {
           const { js, css } = routeFiles(ctx.bundle!, r.modules);
-          return [r.path, js.map((f) => base + f), css.map((f) => base + f)];
+          const workers = (r.workers ?? []).map((w) => [w, base + workerFile(ctx.bundle!, w)]);
+          return [r.path, js.map((f) => base + f), css.map((f) => base + f), workers];
         });
         const script = `<script>
       // Generated (src/tools/route-preload.ts): this page's route chunks, fetched beside the entry's.
@@ -84,11 +98,21 @@ export function routePreload(routes: readonly PreloadedRoute[]): Plugin {
             l.href = href;
             document.head.appendChild(l);
           });
+          (r[3] || []).forEach(function (w) {
+            if (typeof Worker !== 'function') return;
+            var started = (window.__kilnPageStartWorkers = window.__kilnPageStartWorkers || {});
+            try {
+              if (!started[w[0]]) started[w[0]] = new Worker(w[1], { type: 'module' });
+            } catch (e) {}
+          });
         });
       })(${JSON.stringify(table)});
     </script>
-  `;
-        return html.replace('</head>', `${script}</head>`);
+    `;
+        // Before the entry's script and stylesheet: an inline script after a stylesheet waits for it
+        // to load (about 150 ms on the editor's first visit), and the hints with it.
+        const at = html.search(/<script type="module"|<link rel="stylesheet"/);
+        return at < 0 ? html.replace('</head>', `${script}</head>`) : `${html.slice(0, at)}${script}${html.slice(at)}`;
       },
     },
   };
