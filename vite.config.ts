@@ -41,8 +41,6 @@ export default defineConfig({
       {
         path: '^/applications/[^/]+/pipelines/[^/]+/edit/?$',
         modules: ['src/web/app/routes/application-layout.tsx', 'src/web/features/pipeline-editor/editor/prefetch-pipeline.ts', 'src/web/app/routes/pipeline-editor.tsx'],
-        // A big pipeline's layout runs there as soon as the pipeline is in, with a worker already up.
-        workers: ['layered-layout.worker'],
       },
     ]),
   ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IndexHtmlTransformContext } from 'vite';
-import { routeFiles, routePreload, workerFile } from './route-preload';
+import { routeFiles, routePreload } from './route-preload';
 
 type Bundle = NonNullable<IndexHtmlTransformContext['bundle']>;
 const chunk = (fileName: string, facadeModuleId: string | null, imports: string[], extra: { isEntry?: boolean; css?: string[]; modules?: string[] } = {}) => ({
@@ -25,10 +25,7 @@ const bundle = Object.fromEntries(
     // The endpoints the first page loads lazily, in a chunk other pages import statically (no facade).
     chunk('assets/auth.js', null, ['assets/zod.js'], { modules: ['/repo/src/shared/domain/user.ts', '/repo/src/shared/api/auth.ts'] }),
     chunk('assets/zod.js', null, []),
-  ]
-    .map((c) => [c.fileName, c] as [string, unknown])
-    // A worker is built on its own and emitted into the page's bundle as an asset.
-    .concat([['assets/layered-layout.worker-D447RBQn.js', { type: 'asset', fileName: 'assets/layered-layout.worker-D447RBQn.js' }]]),
+  ].map((c) => [c.fileName, c]),
 ) as unknown as Bundle;
 
 describe('route preload', () => {
@@ -79,45 +76,5 @@ describe('route preload', () => {
     const document = { createElement: () => ({}) as { href: string }, head: { appendChild: (l: { href: string }) => hrefs.push(l.href) } };
     new Function('location', 'document', script)({ pathname: '/edit/p1' }, document);
     expect(hrefs).toEqual(['/assets/auth.js', '/assets/zod.js', '/assets/editor.js', '/assets/flow.js', '/assets/badge.js', '/assets/editor.css']);
-  });
-
-  it('runs before the entry script and stylesheet, so a loading stylesheet does not hold the hints back', () => {
-    const plugin = routePreload([{ path: '^/edit/[^/]+$', modules: ['src/web/app/routes/pipeline-editor.tsx'] }]);
-    const hook = plugin.transformIndexHtml as { handler: (html: string, ctx: IndexHtmlTransformContext) => string };
-    const page =
-      '<html><head><script>theme()</script><script type="module" crossorigin src="/assets/index.js"></script><link rel="stylesheet" href="/assets/index.css"></head><body></body></html>';
-    const html = hook.handler(page, { path: '/index.html', filename: 'index.html', bundle } as IndexHtmlTransformContext);
-    const hints = html.indexOf('route-preload.ts');
-    expect(hints).toBeGreaterThan(html.indexOf('theme()'));
-    expect(hints).toBeLessThan(html.indexOf('<script type="module"'));
-    expect(hints).toBeLessThan(html.indexOf('<link rel="stylesheet"'));
-  });
-
-  it("starts a route's worker from its built file on its address only, once", () => {
-    const plugin = routePreload([{ path: '^/edit/[^/]+$', modules: ['src/web/app/routes/pipeline-editor.tsx'], workers: ['layered-layout.worker'] }]);
-    const hook = plugin.transformIndexHtml as { handler: (html: string, ctx: IndexHtmlTransformContext) => string };
-    const html = hook.handler('<html><head></head><body></body></html>', { path: '/index.html', filename: 'index.html', bundle } as IndexHtmlTransformContext);
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
-    const run = (pathname: string, window: { __kilnPageStartWorkers?: Record<string, { url: string; type: string }> }) => {
-      const document = { createElement: () => ({}), head: { appendChild: () => undefined } };
-      class Worker {
-        url: string;
-        type: string;
-        constructor(url: string, options: { type: string }) {
-          this.url = url;
-          this.type = options.type;
-        }
-      }
-      new Function('location', 'document', 'window', 'Worker', script)({ pathname }, document, window, Worker);
-      return window.__kilnPageStartWorkers;
-    };
-    expect(run('/edit/p1', {})).toEqual({ 'layered-layout.worker': { url: '/assets/layered-layout.worker-D447RBQn.js', type: 'module' } });
-    expect(run('/projects', {})).toBeUndefined();
-    const started = { 'layered-layout.worker': { url: 'already', type: 'module' } };
-    expect(run('/edit/p1', { __kilnPageStartWorkers: started })).toEqual({ 'layered-layout.worker': { url: 'already', type: 'module' } });
-  });
-
-  it('fails the build when a named worker is not in the bundle, rather than starting nothing', () => {
-    expect(() => workerFile(bundle, 'gone.worker')).toThrow(/no worker gone\.worker/);
   });
 });

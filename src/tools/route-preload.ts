@@ -6,12 +6,6 @@ export interface PreloadedRoute {
   path: string;
   /** The route's modules, relative to the project root (its page, its parent layouts, its loader). */
   modules: string[];
-  /**
-   * Web workers the route starts at once, by source name (`layered-layout.worker`): the page starts
-   * them with the HTML, so their thread and script are ready when the route's code asks
-   * (src/web/lib/page-start.ts takePageStartWorker).
-   */
-  workers?: string[];
 }
 
 type Bundle = NonNullable<IndexHtmlTransformContext['bundle']>;
@@ -53,13 +47,6 @@ export function routeFiles(bundle: Bundle, modules: readonly string[]): { js: st
   return { js: [...js], css: [...css] };
 }
 
-/** The built file of a worker (emitted as an asset, `assets/<name>-<hash>.js`). */
-export function workerFile(bundle: Bundle, name: string): string {
-  const file = Object.keys(bundle).find((f) => f.replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '') === name);
-  if (!file) throw new Error(`route-preload: no worker ${name} in the bundle`);
-  return file;
-}
-
 /**
  * On a first visit the router asks for a lazy route's chunks only once the entry has loaded and
  * run; for the pipeline editor that is ~40 files behind the entry's. This adds a tiny inline
@@ -80,8 +67,7 @@ export function routePreload(routes: readonly PreloadedRoute[]): Plugin {
         if (!ctx.bundle) return html;
         const table = routes.map((r) => {
           const { js, css } = routeFiles(ctx.bundle!, r.modules);
-          const workers = (r.workers ?? []).map((w) => [w, base + workerFile(ctx.bundle!, w)]);
-          return [r.path, js.map((f) => base + f), css.map((f) => base + f), workers];
+          return [r.path, js.map((f) => base + f), css.map((f) => base + f)];
         });
         const script = `<script>
       // Generated (src/tools/route-preload.ts): this page's route chunks, fetched beside the entry's.
@@ -98,21 +84,11 @@ export function routePreload(routes: readonly PreloadedRoute[]): Plugin {
             l.href = href;
             document.head.appendChild(l);
           });
-          (r[3] || []).forEach(function (w) {
-            if (typeof Worker !== 'function') return;
-            var started = (window.__kilnPageStartWorkers = window.__kilnPageStartWorkers || {});
-            try {
-              if (!started[w[0]]) started[w[0]] = new Worker(w[1], { type: 'module' });
-            } catch (e) {}
-          });
         });
       })(${JSON.stringify(table)});
     </script>
-    `;
-        // Before the entry's script and stylesheet: an inline script after a stylesheet waits for it
-        // to load (about 150 ms on the editor's first visit), and the hints with it.
-        const at = html.search(/<script type="module"|<link rel="stylesheet"/);
-        return at < 0 ? html.replace('</head>', `${script}</head>`) : `${html.slice(0, at)}${script}${html.slice(at)}`;
+  `;
+        return html.replace('</head>', `${script}</head>`);
       },
     },
   };

@@ -24,15 +24,3 @@ export function takePageStartFetch(key: PageStartKey, path: string): Promise<Htt
   delete w[key];
   return early.response;
 }
-
-/**
- * A worker index.html's route preload started with the page (src/tools/route-preload.ts), once:
- * booting one (thread, script, module) took 200–400 ms of the editor's first visit when the
- * editor's code started it only after it had loaded.
- */
-export function takePageStartWorker(name: string): Worker | undefined {
-  const w = globalThis as { __kilnPageStartWorkers?: Record<string, Worker | undefined> };
-  const worker = w.__kilnPageStartWorkers?.[name];
-  if (worker) delete w.__kilnPageStartWorkers![name];
-  return worker;
-}

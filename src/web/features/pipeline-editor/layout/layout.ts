@@ -1,6 +1,5 @@
 import type { StageConfig } from '../../../../shared/domain/pipeline';
 import type { Positions } from '../editor/draft-store';
-import { takePageStartWorker } from '../../../lib/page-start';
 import { NODE_HEIGHT, NODE_WIDTH, type EdgeRoutes, type LayoutRequest, type LayoutResponse } from '../../../lib/graph-layout/layout-types';
 
 export interface LayoutResult {
@@ -27,12 +26,11 @@ function layoutWorker(engine: Engine): Worker | undefined {
   if (typeof Worker === 'undefined') return undefined;
   let worker = workers.get(engine);
   if (!worker) {
-    // Literal URLs, so Vite bundles each worker (elkjs only in the first). On a first visit to the
-    // editor the page started the layered one with the HTML (vite.config.ts, routePreload).
+    // Literal URLs, so Vite bundles each worker (elkjs only in the first).
     worker =
       engine === 'elk'
         ? new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' })
-        : (takePageStartWorker('layered-layout.worker') ?? new Worker(new URL('./layered-layout.worker.ts', import.meta.url), { type: 'module' }));
+        : new Worker(new URL('./layered-layout.worker.ts', import.meta.url), { type: 'module' });
     worker.addEventListener('message', (e: MessageEvent<LayoutResponse>) => {
       pending.get(e.data.id)?.(e.data);
       pending.delete(e.data.id);
