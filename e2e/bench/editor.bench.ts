@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { ADMIN_STATE } from '../playwright.config';
+import { readFileSync } from 'node:fs';
 import { percentile } from '../../src/shared/percentile';
 
 // Figures for the pipeline editor on the real BFF (printed, not pass/fail):
@@ -192,20 +193,31 @@ test('editor figures', async ({ page, request, browser }) => {
       // this session's additions (the pipeline asked at page start only), with the sign-in check
       // asked at page start too, and with the route's chunks preloaded as well (as shipped).
       // The page is changed in flight, so its CSP (hashes of the inline scripts) is left off.
-      const variants = [
-        { name: 'pipeline request at page start only', strip: [PAGE_START_ME, ROUTE_PRELOAD] },
-        { name: '+ sign-in check at page start', strip: [ROUTE_PRELOAD] },
+      // BENCH_EDITOR_BASELINE=<another build's index.html>, with that build's assets copied into
+      // dist/assets (hashed names: the two builds' files sit side by side), adds a visit of that
+      // build to each round: an A/B of two builds on one server and one browser, in turns.
+      // Several, comma-separated, are each a variant; BENCH_EDITOR_SHIPPED_ONLY=1 leaves out the two
+      // variants of session 9's measures (more rounds of the A/B in the same time).
+      const baselines = (process.env.BENCH_EDITOR_BASELINE ?? '').split(',').filter(Boolean);
+      const variants: { name: string; strip: RegExp[]; html?: string }[] = [
+        ...(process.env.BENCH_EDITOR_SHIPPED_ONLY
+          ? []
+          : [
+              { name: 'pipeline request at page start only', strip: [PAGE_START_ME, ROUTE_PRELOAD] },
+              { name: '+ sign-in check at page start', strip: [ROUTE_PRELOAD] },
+            ]),
         { name: '+ route chunks preloaded (as shipped)', strip: [] },
+        ...baselines.map((file) => ({ name: `build of ${file}`, strip: [], html: readFileSync(file, 'utf8') })),
       ];
       const visits = new Map<string, number[]>(variants.map((v) => [v.name, []]));
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < Number(process.env.BENCH_EDITOR_ROUNDS ?? 3); round++) {
         // Each round starts with another variant: a fixed order would favour whichever runs first.
         for (const v of [...variants.slice(round), ...variants.slice(0, round)]) {
           const context = await browser.newContext({ storageState: ADMIN_STATE, viewport: page.viewportSize()! });
           const cold = await context.newPage();
           await cold.route(/\/edit$/, async (r) => {
             const res = await r.fetch();
-            const body = v.strip.reduce((html, re) => html.replace(re, ''), await res.text());
+            const body = v.strip.reduce((html, re) => html.replace(re, ''), v.html ?? (await res.text()));
             const headers = { ...res.headers() };
             delete headers['content-security-policy'];
             await r.fulfill({ response: res, body, headers });
@@ -230,6 +242,13 @@ test('editor figures', async ({ page, request, browser }) => {
     }
     await page.waitForTimeout(300);
     line('nodes in the DOM (culling off-screen ones)', `${await page.locator('.react-flow__node').count()} of ${n}`);
+    // The same loop with no input: rAF times are rounded to 0.1 ms, so frames on time read 16.6–16.8 ms
+    // and a p95 of 16.8 can be a drag that missed nothing; the missed-vsync count says more.
+    const idle = await frames(page, () => page.waitForTimeout(2000));
+    line(
+      'no input (the frame clock alone): frame time p50 / p95 / max',
+      `${ms(percentile(idle, 50))} / ${ms(percentile(idle, 95))} / ${ms(idle.at(-1)!)}  (${missed(idle)} of ${idle.length} frames missed a vsync)`,
+    );
     const { frames: drag, moved } = await dragFrames(page);
     // Only a drag that really moved the stage measures anything.
     line(
