@@ -265,7 +265,11 @@ test('live log figures', async ({ page, request }) => {
       }),
     LINES,
   );
-  await expect(lineCount(page)).toBeVisible({ timeout: 180_000 });
+  // Waits on the page's own note of the last line, not on getByText: Playwright's text search walks
+  // the whole page each poll, in the page's own thread, where it took ~10% of the flood's time (CPU
+  // profile of the renderer during the window), as if a reader were running searches meanwhile.
+  await page.waitForFunction(() => (window as unknown as { __liveEnd?: number }).__liveEnd !== undefined, null, { timeout: 180_000, polling: 250 });
+  await expect(lineCount(page)).toBeVisible();
   await expect(page.locator(`[role="log"] [data-line="${LINES}"]`)).toBeVisible();
   const polledMs = (await page.evaluate(() => performance.now())) - liveStart;
   const liveMs = (await page.evaluate(() => (window as unknown as { __liveEnd: number }).__liveEnd)) - liveStart;
