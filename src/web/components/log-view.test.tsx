@@ -142,6 +142,26 @@ describe('log view', () => {
     expect(lineRow(817)!.textContent).toContain('line 817');
   });
 
+  it('follows a live log: each new batch shows its last line', () => {
+    const props = { label: 'Log of Build', live: true, fileName: 'b.log' };
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
+    const { rerender } = render(<LogView lines={lines(100)} {...props} />);
+    const el = screen.getByTestId('log-scroll');
+    // jsdom lays nothing out: the box is as tall as its rows, as in a browser.
+    let rows = 100;
+    Object.defineProperty(el, 'scrollHeight', { configurable: true, get: () => rows * 18 });
+    rows = 1000;
+    rerender(<LogView lines={lines(1000)} {...props} />);
+    act(() => void el.dispatchEvent(new Event('scroll')));
+    expect(lineRow(1000)?.textContent).toContain('line 1000');
+    rows = 5000;
+    rerender(<LogView lines={lines(5000)} {...props} />);
+    act(() => void el.dispatchEvent(new Event('scroll')));
+    expect(lineRow(5000)?.textContent).toContain('line 5000');
+    // Still following: no button offers to resume it.
+    expect(screen.queryByRole('button', { name: /^Follow/ })).toBeNull();
+  });
+
   it('says so when a stage wrote nothing, and while waiting for output', () => {
     const { rerender } = renderLog([]);
     expect(screen.getByText('This stage wrote no output.')).toBeTruthy();

@@ -99,9 +99,16 @@ export function LogView(props: LogViewProps) {
   });
 
   // Follow: after every batch, show the last row. Layout effect, so the jump happens before paint.
+  // Unwrapped rows all have one height, so the end is the bottom of the box: one write, one layout.
+  // scrollToIndex re-checks its target every frame until it holds still, each check a forced layout,
+  // and in a flood (a batch every frame or two) that never happens: it cost the page more than
+  // the lines did. Wrapped rows are measured as they are drawn, which scrollToIndex follows.
   useLayoutEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, virtualizer]);
+    if (!follow || count === 0) return;
+    const el = scrollRef.current;
+    if (wrap || !el) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+    else el.scrollTop = el.scrollHeight;
+  }, [follow, count, virtualizer, wrap]);
 
   // A permalink opens at its line (once it has loaded) and stops following.
   const jumped = useRef<number | undefined>(undefined);
