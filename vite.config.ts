@@ -66,14 +66,25 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts', 'mocks/**/*.test.ts'],
+          include: ['src/{shared,server,engine,tools,cli}/**/*.test.ts'],
           // Several Kiln processes need a shared PostgreSQL: those tests run in the PostgreSQL pass only.
           exclude: [...(process.env.KILN_TEST_DATABASE_URL ? [] : ['src/{engine,server}/**/*.postgres.test.ts']), ...EXCLUDED],
           // Set-ups migrate a fresh database and some start processes: on a loaded 2-core machine that
           // can take longer than vitest's 10 s default, which then skips a whole file's tests.
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Files share a worker's modules: each file's fresh module graph (re-importing and re-warming
+          // the BFF, the engine and zod's schemas) cost ~4x the CPU of the tests themselves (30 route
+          // files: 167 vs 38 CPU-s). Tests build their own app, database and engine; one that changes
+          // process.env or a module's state puts it back.
+          isolate: false,
         },
+      },
+      {
+        // The mock API's own tests: each file starts from the mock API's initial state (its handlers keep
+        // module-level state), so these few files keep a fresh module graph each.
+        extends: true,
+        test: { name: 'mocks', environment: 'node', include: ['mocks/**/*.test.ts'], exclude: EXCLUDED },
       },
       {
         // Repository suite: PGlite by default; `npm run test:pg` runs it again on a real PostgreSQL.
@@ -86,6 +97,7 @@ export default defineConfig({
           exclude: [process.env.KILN_TEST_DATABASE_URL ? 'src/db/**/*.pglite.test.ts' : 'src/db/**/*.postgres.test.ts', ...EXCLUDED],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          isolate: false,
         },
       },
       {
