@@ -118,9 +118,11 @@ BUILD_PID=$!
   KILN_TEST_EXCLUDE=src/engine/cloud/balancer-restart.test.ts,$VM_TESTS bash src/tools/with-registry.sh bash src/tools/with-podman.sh bash src/tools/with-prometheus.sh \
     npx vitest run ${SERVICE_TESTS//,/ } src/engine/cloud/kubernetes/ --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-services.json"
   SERVICES_STATUS=$?
+  # On Docker 20.10: what the engine itself answers (the provider contract, the provider's own tests,
+  # container jobs, which engine it is). The strategies and the demo's container run on top of the
+  # same provider calls and run on Podman only: on 20.10 they took 123 of the pass' 269 test-file seconds.
   bash src/tools/with-dockerd.sh npx vitest run src/engine/cloud/docker/docker-contract.test.ts src/engine/cloud/docker/docker-provider.test.ts \
-    src/engine/cloud/docker/docker-deploy.test.ts src/engine/cloud/docker/engine-flavour.test.ts \
-    src/engine/stages/run-container-job-podman.test.ts src/engine/cloud/docker/demo-containers.test.ts \
+    src/engine/cloud/docker/engine-flavour.test.ts src/engine/stages/run-container-job-podman.test.ts \
     --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-docker-20.json"
   DOCKER_STATUS=$?
   echo "services $SERVICES_STATUS docker-20.10 $DOCKER_STATUS" >"$REPORTS/services.status"
@@ -154,15 +156,14 @@ wait "$SERVICES_PID"
 SERVICES_PID=""
 cat "$REPORTS/services.log"
 read -r _ SERVICES_STATUS _ DOCKER_STATUS <"$REPORTS/services.status" || SERVICES_STATUS=1
-wait "$VM_PID"
-VM_STATUS=$?
-VM_PID=""
 
 set -e
-step "real VMs under QEMU: the wait for their end, and their output (they ran beside the PostgreSQL and Docker 20.10 passes)"
-cat "$REPORTS/vms.log"
-if [ "$PG_STATUS" -ne 0 ] || [ "$SERVICES_STATUS" -ne 0 ] || [ "${DOCKER_STATUS:-1}" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
-  echo "PostgreSQL pass exit $PG_STATUS, wait-bound pass exit $SERVICES_STATUS, Docker 20.10 pass exit ${DOCKER_STATUS:-none}, VM pass exit $VM_STATUS" >&2
+if [ "$PG_STATUS" -ne 0 ] || [ "$SERVICES_STATUS" -ne 0 ] || [ "${DOCKER_STATUS:-1}" -ne 0 ]; then
+  # The VM pass' output too, so one run shows every failure.
+  wait "$VM_PID" || true
+  VM_PID=""
+  cat "$REPORTS/vms.log"
+  echo "PostgreSQL pass exit $PG_STATUS, wait-bound pass exit $SERVICES_STATUS, Docker 20.10 pass exit ${DOCKER_STATUS:-none}" >&2
   exit 1
 fi
 
@@ -175,16 +176,28 @@ set -e
 cat "$REPORTS/build.log"
 [ "$BUILD_STATUS" -eq 0 ] || exit 1
 
-step "end-to-end journeys (Playwright, Debian chromium)"
+# The VM pass is the longest of the passes above (one boot check alone bakes a Debian image and boots
+# its systemd under TCG for ~4 min): the journeys start beside its tail rather than after it, which
+# waited on it alone for ~90 s in the last run. Its VMs stay at most 2; its output is printed after the journeys.
+step "end-to-end journeys (Playwright, Debian chromium), beside the end of the VM pass"
 bash src/tools/ensure-chromium.sh
 # Two workers, each against its own Kiln (e2e/journey.ts): the ones started above.
 set +e
 KILN_E2E_REUSE=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
 E2E_STATUS=$?
-set -e
 stop_journey_servers
 if [ "$E2E_STATUS" -ne 0 ]; then
   for log in "$REPORTS"/kiln-server-*.log; do printf '\n== %s\n' "$(basename "$log")" && cat "$log"; done
+fi
+
+step "real VMs under QEMU: the wait for their end, and their output (they ran beside the PostgreSQL pass and the journeys)"
+wait "$VM_PID"
+VM_STATUS=$?
+VM_PID=""
+set -e
+cat "$REPORTS/vms.log"
+if [ "$E2E_STATUS" -ne 0 ] || [ "$VM_STATUS" -ne 0 ]; then
+  echo "journeys exit $E2E_STATUS, VM pass exit $VM_STATUS" >&2
   exit 1
 fi
 
