@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ADMIN_STATE } from '../playwright.config';
+import { notePainted, stages } from './editor-pipeline';
 
 // Where the 500-stage editor's first visit spends its time (printed, not pass/fail): a Chromium
 // performance trace of one first visit in a fresh context, read back as the page's main-thread work
@@ -10,28 +11,6 @@ import { ADMIN_STATE } from '../playwright.config';
 // BENCH_TRACE_FILE=x.json keeps the raw trace (open it in chrome://tracing or Perfetto).
 
 test.use({ trace: 'off' });
-
-function stages(n: number) {
-  const width = 8;
-  return Array.from({ length: n }, (_, i) => {
-    const layer = Math.floor(i / width);
-    const prev = (layer - 1) * width;
-    const deps = layer === 0 ? [] : [...new Set([prev + (i % width), prev + ((i * 3 + 1) % width)])].filter((d) => d < n).map(String);
-    return { refId: String(i), type: 'wait', name: `Stage ${i}`, requisiteStageRefIds: deps, config: { seconds: 1 } };
-  });
-}
-
-function notePainted() {
-  const w = window as unknown as { __kilnPainted?: number };
-  const seen = () => {
-    if (w.__kilnPainted !== undefined || !document.querySelector('[data-testid="layout-time"]')) return false;
-    w.__kilnPainted = -1;
-    requestAnimationFrame(() => requestAnimationFrame(() => (w.__kilnPainted = performance.now())));
-    return true;
-  };
-  const watch = new MutationObserver(() => seen() && watch.disconnect());
-  document.addEventListener('DOMContentLoaded', () => watch.observe(document.body, { childList: true, subtree: true }));
-}
 
 interface TraceEvent {
   name: string;

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { ADMIN_STATE } from '../playwright.config';
 import { readFileSync } from 'node:fs';
 import { percentile } from '../../src/shared/percentile';
+import { notePainted, stages } from './editor-pipeline';
 
 // Figures for the pipeline editor on the real BFF (printed, not pass/fail):
 // - a 500-stage pipeline: from navigation to the laid-out graph on screen, the layout's time in its
@@ -15,17 +16,6 @@ import { percentile } from '../../src/shared/percentile';
 
 // Playwright's trace snapshots walk the whole DOM on every mouse step, in the page: they would be measured as frame time.
 test.use({ trace: 'off' });
-
-/** A wide DAG: layers of 8 stages, each waiting for one or two of the layer before (forks and joins). */
-function stages(n: number) {
-  const width = 8;
-  return Array.from({ length: n }, (_, i) => {
-    const layer = Math.floor(i / width);
-    const prev = (layer - 1) * width;
-    const deps = layer === 0 ? [] : [...new Set([prev + (i % width), prev + ((i * 3 + 1) % width)])].filter((d) => d < n).map(String);
-    return { refId: String(i), type: 'wait', name: `Stage ${i}`, requisiteStageRefIds: deps, config: { seconds: 1 } };
-  });
-}
 
 async function create(request: APIRequestContext, n: number): Promise<string> {
   const res = await request.post('/api/applications/storefront/pipelines', { data: { name: `Bench ${n} ${Date.now()}`, stages: stages(n) } });
@@ -57,22 +47,6 @@ async function frames(page: Page, act: () => Promise<void>): Promise<number[]> {
     return w.__kilnFrames.slice(2);
   });
   return result.sort((a, b) => a - b);
-}
-
-/**
- * When the laid-out graph was painted: the page notes the first frame after the layout's timing
- * appears (two animation frames after the DOM change), so Playwright's polling is not counted.
- */
-function notePainted() {
-  const w = window as unknown as { __kilnPainted?: number };
-  const seen = () => {
-    if (w.__kilnPainted !== undefined || !document.querySelector('[data-testid="layout-time"]')) return false;
-    w.__kilnPainted = -1;
-    requestAnimationFrame(() => requestAnimationFrame(() => (w.__kilnPainted = performance.now())));
-    return true;
-  };
-  const watch = new MutationObserver(() => seen() && watch.disconnect());
-  document.addEventListener('DOMContentLoaded', () => watch.observe(document.body, { childList: true, subtree: true }));
 }
 
 async function open(page: Page, id: string) {
