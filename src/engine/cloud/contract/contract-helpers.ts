@@ -96,3 +96,21 @@ export function steadyRequests(address: string, path = '/') {
     },
   };
 }
+
+/**
+ * steadyRequests paced by answers, not the clock: it resolves once `pace` requests were answered, and
+ * `settle` waits for `pace` more before it stops the load. A loaded machine (a VM under TCG, a busy
+ * CI) can end an action before a fixed window saw any answer, which said nothing about the action.
+ */
+export async function pacedRequests(address: string, pace: number) {
+  const load = steadyRequests(address);
+  const answered = () => load.counts.ok + load.counts.failed;
+  await until('requests answered before the action', async () => answered() >= pace);
+  return {
+    settle: async () => {
+      const at = answered();
+      await until('requests answered after the action', async () => answered() >= at + pace);
+      return load.stop();
+    },
+  };
+}

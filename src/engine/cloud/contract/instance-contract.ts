@@ -1,27 +1,9 @@
 import { expect, it } from 'vitest';
-import { createHealthy, get, healthy, keyOf, serving, steadyRequests, until } from './contract-helpers';
+import { createHealthy, get, healthy, keyOf, pacedRequests, serving, until } from './contract-helpers';
 import type { ContractContext } from './provider-contract';
 
-/**
- * Requests answered before an instance action and again after the group is back. Paced by answers,
- * not the clock: on a loaded machine a reboot can be over before a fixed window saw ten answers,
- * which said nothing about the action (the Kubernetes contract once counted 7).
- */
+/** Requests answered before an instance action, and again after the group is back (pacedRequests). */
 const PACE = 6;
-
-/** Steady load through the balancer that has seen PACE answers; `settle` waits for PACE more, then stops it. */
-async function pacedLoad(address: string) {
-  const load = steadyRequests(address);
-  const answered = () => load.counts.ok + load.counts.failed;
-  await until('requests answered before the action', async () => answered() >= PACE);
-  return {
-    settle: async () => {
-      const at = answered();
-      await until('requests answered after the action', async () => answered() >= at + PACE);
-      return load.stop();
-    },
-  };
-}
 
 /** Per-instance operations from the server-group panel: reboot one in place, terminate one for good. */
 export function instanceContract(ctx: ContractContext): void {
@@ -38,7 +20,7 @@ export function instanceContract(ctx: ContractContext): void {
   it('terminates one instance: it stops answering and the group heals back to capacity with a new one, no request failing', async () => {
     const { provider, lb, key, ids, addresses } = await behindBalancer();
     const [victim, other] = ids;
-    const load = await pacedLoad(lb.address);
+    const load = await pacedRequests(lb.address, PACE);
     await provider.terminateInstance(key, victim as string);
     const after = await until(
       'a replacement, healthy',
@@ -61,7 +43,7 @@ export function instanceContract(ctx: ContractContext): void {
   it('reboots one instance in place: same id, out of the balancer until healthy again, no request failing', async () => {
     const { provider, lb, key, ids } = await behindBalancer();
     const [victim] = ids;
-    const load = await pacedLoad(lb.address);
+    const load = await pacedRequests(lb.address, PACE);
     await provider.rebootInstance(key, victim as string);
     // A provider whose reboot replaces the instance (Kubernetes) keeps the group's capacity instead of its id.
     const replaced = ctx.limits.rebootReplacesInstance === true;

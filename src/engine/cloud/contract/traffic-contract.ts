@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { type Answer, createHealthy, get, keyOf, steadyRequests, until } from './contract-helpers';
+import { type Answer, createHealthy, get, keyOf, pacedRequests, until } from './contract-helpers';
 import type { GroupTraffic } from '../provider';
 import type { ContractContext } from './provider-contract';
 
@@ -66,15 +66,11 @@ async function redBlackSet(ctx: ContractContext) {
    * 1.1 s window once, which said nothing about the swap).
    */
   const swap = async (afterSwap?: () => Promise<void>) => {
-    const load = steadyRequests(lb.address);
-    const answered = () => load.counts.ok + load.counts.failed;
-    await until('requests answered before the swap', async () => answered() >= SWAP_LOAD);
+    const load = await pacedRequests(lb.address, SWAP_LOAD);
     await provider.enableServerGroup(keyOf(ctx, green));
     await provider.disableServerGroup(keyOf(ctx, blue));
     await afterSwap?.();
-    const swapped = answered();
-    await until('requests answered after the swap', async () => answered() >= swapped + SWAP_LOAD);
-    return load.stop();
+    return load.settle();
   };
   return { provider, lb, lbName, blue, green, swap };
 }
