@@ -73,9 +73,9 @@ export default defineConfig({
           // can take longer than vitest's 10 s default, which then skips a whole file's tests.
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Files share a worker's modules: each file's fresh module graph (re-importing and re-warming
-          // the BFF, the engine and zod's schemas) cost ~4x the CPU of the tests themselves (30 route
-          // files: 167 vs 38 CPU-s). Tests build their own app, database and engine; one that changes
+          // Files share a worker's modules: a fresh module graph per file (re-importing and re-warming
+          // the BFF, the engine and zod's schemas) cost ~4x the CPU of the same files sharing one (30
+          // route files: 167 vs 38 CPU-s). Tests build their own app, database and engine; one that changes
           // process.env or a module's state puts it back.
           isolate: false,
         },
